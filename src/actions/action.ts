@@ -1,0 +1,30 @@
+/**
+ * The contract between the engine and whatever runs a task: a built-in, a pack
+ * script in a child process, an HTTP call, a remote component.
+ */
+import type { TaskResult } from '../core/model.js';
+
+export interface ActionContext {
+  execution_id: string;
+  task_id: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Stable across attempts: `<execution_id>:<task_id>` (plus `:<item_index>` in a fan-out). */
+  idempotency_key: string;
+  /**
+   * Aborted on timeout, cancel or terminate. Handlers must stop their child process
+   * or request when it fires; `signal.reason` says why.
+   */
+  signal: AbortSignal;
+  /** The task's deadline in ms (already applied by the engine through `signal`). */
+  timeout_ms: number;
+  /** Absolute path of the task's pack (cwd for scripts), when the workflow came from a pack. */
+  pack_dir?: string;
+  /** Captured output larger than this fails the task with TASK_OUTPUT_TOO_LARGE. */
+  max_output_bytes: number;
+}
+
+export interface ActionHandler {
+  /** Runs one attempt. Never throws for a task failure: returns `{status: 'error', ...}`. */
+  run(input: Record<string, unknown>, ctx: ActionContext): Promise<TaskResult>;
+}

@@ -1,0 +1,246 @@
+/**
+ * Domain model.
+ *
+ * Terminology:
+ * - **pack**: a folder `packs/<ref>/` with `pack.yaml`, workflows, templates and actions.
+ * - **ref**: `<pack>.<name>`, the stable name of a workflow, template or action.
+ * - **definition**: a workflow, template or action as registered; each change adds a
+ *   **version** (1, 2, ...) identified by the content hash of its normalised body.
+ * - **execution**: one run of one workflow version; its state is a fold of its events.
+ * - **task**: one node of a workflow's DAG; an **attempt** is one run of a task.
+ * - **handler**: a task named by `on_error` or `error_handlers`; it runs only on failure.
+ */
+
+export type DefinitionKind = 'workflow' | 'template' | 'action';
+
+export interface PackManifest {
+  ref: string;
+  label?: string;
+  version: string;
+  description?: string;
+  author?: string;
+  email?: string;
+  keywords?: string[];
+  dependencies: string[];
+}
+
+export type ValueType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
+
+/** A declared workflow input, template parameter or action parameter. */
+export interface ParameterSpec {
+  type?: ValueType;
+  required?: boolean;
+  default?: unknown;
+  enum?: unknown[];
+  description?: string;
+}
+
+export interface RetryPolicy {
+  /** Counts the first attempt: 3 means at most three runs. */
+  max_attempts: number;
+  initial_delay_ms: number;
+  backoff_factor: number;
+  max_delay_ms: number;
+  /** Fraction of the delay (0..1) randomised either way. */
+  jitter: number;
+  /** When set, only these error types are retried. */
+  retriable_errors?: string[];
+}
+
+export type TriggerRule = 'all_success' | 'all_done' | 'one_success' | 'none_failed';
+export type ItemFailurePolicy = 'fail_fast' | 'continue';
+
+export interface TaskDef {
+  id: string;
+  /** Display name (list form: `name` when `id` is also given). */
+  name?: string;
+  action: string;
+  /** A registered remote component that provides `action` as a capability. */
+  component?: string;
+  depends_on: string[];
+  condition?: string;
+  input: Record<string, unknown>;
+  retry?: Partial<RetryPolicy>;
+  timeout_ms?: number;
+  on_error?: string;
+  trigger_rule?: TriggerRule;
+  with_items?: string;
+  concurrency?: number;
+  on_item_failure?: ItemFailurePolicy;
+}
+
+export interface ErrorHandlerDef {
+  error_type: string;
+  handler: string;
+}
+
+/** A workflow body as normalised by the parser (list-form tasks become ordered TaskDefs). */
+export interface WorkflowDef {
+  version: string;
+  name?: string;
+  description?: string;
+  input: Record<string, ParameterSpec>;
+  context: Record<string, unknown>;
+  tasks: TaskDef[];
+  output: Record<string, unknown>;
+  error_handlers: ErrorHandlerDef[];
+}
+
+export interface TemplateDef {
+  version: string;
+  description?: string;
+  extends?: string;
+  parameters: Record<string, ParameterSpec>;
+  /** A workflow body; `${param.*}` is resolved at instantiation. */
+  workflow: Partial<WorkflowDef> & { tasks: TaskDef[] };
+}
+
+export type ActionRunner = 'shell' | 'node' | 'http';
+
+export interface ActionDef {
+  description?: string;
+  runner: ActionRunner;
+  entry_point?: string;
+  timeout_ms?: number;
+  parameters: Record<string, ParameterSpec>;
+}
+
+export type DefinitionBody = WorkflowDef | TemplateDef | ActionDef;
+
+/** Where a registered version came from (a git commit, an API call, a local sync). */
+export interface DefinitionOrigin {
+  source: 'local' | 'api' | 'git';
+  commit?: string;
+  author?: string;
+  date?: string;
+  message?: string;
+}
+
+/** One registered version of a workflow, template or action. */
+export interface DefinitionRecord<B extends DefinitionBody = DefinitionBody> {
+  /** Unique id of this version (`<kind>:<ref>@<version>` is not used: ids are opaque). */
+  id: string;
+  kind: DefinitionKind;
+  ref: string;
+  pack_ref: string;
+  /** 1, 2, ... per ref. */
+  version: number;
+  /** sha256 of the normalised body. */
+  content_hash: string;
+  body: B;
+  /** The YAML text the body was parsed from. */
+  source: string;
+  /** Path of the file inside its pack, e.g. `workflows/deploy.yaml`. */
+  file: string;
+  origin: DefinitionOrigin;
+  created_at: string;
+}
+
+/** A ref's current state: which version is active, whether it is pinned or pruned. */
+export interface DefinitionHead {
+  kind: DefinitionKind;
+  ref: string;
+  pack_ref: string;
+  active_version: number;
+  latest_version: number;
+  /** A pinned ref keeps its active version until unpinned (rollback). */
+  pinned: boolean;
+  /** Set when the file was removed from its pack; versions are kept. */
+  deleted_at: string | null;
+  updated_at: string;
+}
+
+export interface PackRecord {
+  ref: string;
+  manifest: PackManifest;
+  created_at: string;
+  updated_at: string;
+}
+
+// ---------------------------------------------------------------------------
+// Executions
+
+export type ExecutionStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'canceled';
+export type TaskStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'canceled';
+
+export const EVENT_TYPES = [
+  'workflow_started',
+  'workflow_completed',
+  'workflow_failed',
+  'workflow_canceled',
+  'workflow_paused',
+  'workflow_resumed',
+  'task_started',
+  'task_completed',
+  'task_failed',
+  'task_skipped',
+  'checkpoint_created',
+  'retry_attempted',
+  'error_occurred',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One entry of an execution's append-only history. */
+export interface ExecutionEvent {
+  event_type: EventType;
+  execution_id: string;
+  workflow_id: string;
+  task_id?: string;
+  timestamp: string;
+  /** 1, 2, ... per execution; only grows, never reused. */
+  seq: number;
+  data: Record<string, unknown>;
+}
+
+/** The error of a failed task or execution, as expressions see it (`${tasks.x.error}`). */
+export interface TaskError {
+  type: string;
+  message: string;
+  retriable: boolean;
+  attempt: number;
+}
+
+/** The listing row of an execution; the truth is its events. */
+export interface ExecutionRecord {
+  id: string;
+  /** The DefinitionRecord id of the pinned workflow version. */
+  workflow_id: string;
+  workflow_ref: string;
+  workflow_version: number;
+  status: ExecutionStatus;
+  input: Record<string, unknown>;
+  output: Record<string, unknown> | null;
+  error: TaskError | null;
+  parent_execution_id: string | null;
+  parent_task_id: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  /** Highest seq written. */
+  last_seq: number;
+}
+
+export interface CheckpointRecord {
+  id: string;
+  execution_id: string;
+  /** seq of the last event folded into the snapshot. */
+  seq: number;
+  snapshot: unknown;
+  created_at: string;
+}
+
+export interface ComponentRecord {
+  id: string;
+  name: string;
+  base_url: string;
+  capabilities: string[];
+  metadata: Record<string, unknown>;
+  registered_at: string;
+  last_heartbeat_at: string | null;
+}
+
+/** What a handler returns: the component integration guide's result shape. */
+export type TaskResult =
+  | { status: 'success'; data: unknown }
+  | { status: 'error'; error_type: string; error_message: string; is_retriable: boolean };

@@ -1,0 +1,47 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Runs statements against the one SQLite connection. better-sqlite3 is synchronous,
+ * so a statement runs to completion once started; what needs care is an async
+ * transaction: while one is open, statements from other callers must wait for it,
+ * or they would silently join (and roll back with) it.
+ */
+export interface SqliteExecutor {
+  run<T>(fn: (db: Database) => T): Promise<T>;
+}
+
+export class SqliteGate {
+  private active: Promise<void> | null = null;
+
+  constructor(private readonly db: Database) {}
+
+  /** The executor for callers outside any transaction. */
+  readonly outside: SqliteExecutor = {
+    run: async <T>(fn: (db: Database) => T): Promise<T> => {
+      while (this.active) await this.active;
+      return fn(this.db);
+    },
+  };
+
+  /** Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, holding the gate until it settles. */
+  async transaction<T>(fn: (inside: SqliteExecutor) => Promise<T>): Promise<T> {
+    while (this.active) await this.active;
+    let release!: () => void;
+    this.active = new Promise<void>((resolve) => (release = resolve));
+    const inside: SqliteExecutor = { run: async (f) => f(this.db) };
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(inside);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      this.active = null;
+      release();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import DatabaseConstructor from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { HarmoniaError } from '../../core/errors.js';
+import type { Store, StoreSession } from '../store.js';
+import { SqliteComponentRepo } from './component-repo.js';
+import { SqliteExecutionRepo } from './execution-repo.js';
+import { SqliteGate, type SqliteExecutor } from './executor.js';
+import { SQLITE_MIGRATIONS } from './migrations/index.js';
+import { SqliteRegistryRepo } from './registry-repo.js';
+
+export interface SqliteStoreOptions {
+  /** Database file, or `:memory:` for throwaway stores. */
+  file: string;
+  /**
+   * `FULL` survives power loss; `NORMAL` survives a process crash only.
+   * @default 'FULL'
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+function sessionFor(exec: SqliteExecutor): StoreSession {
+  return {
+    registry: new SqliteRegistryRepo(exec),
+    executions: new SqliteExecutionRepo(exec),
+    components: new SqliteComponentRepo(exec),
+  };
+}
+
+/** Applies every migration newer than the database's user_version, each in its own transaction. */
+export function migrateSqlite(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (migration.version <= current) continue;
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } catch (cause) {
+      throw new HarmoniaError('STORE_MIGRATION_FAILED', `migration ${migration.version} (${migration.name}) failed`, {
+        cause,
+      });
+    }
+  }
+}
+
+/** Opens (creating if needed) the embedded SQLite store and brings its schema up to date. */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const db = new DatabaseConstructor(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrateSqlite(db);
+  const gate = new SqliteGate(db);
+  const outside = sessionFor(gate.outside);
+  return {
+    backend: 'sqlite',
+    ...outside,
+    transaction: (fn) => gate.transaction((inside) => fn(sessionFor(inside))),
+    close: async () => {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The storage interface. Two backends implement it: SQLite (embedded default,
+ * src/store/sqlite) and PostgreSQL (several nodes, src/store/postgres). Every
+ * method is async so both fit; every write that must be atomic with others runs
+ * inside `transaction()`.
+ */
+import type {
+  CheckpointRecord,
+  ComponentRecord,
+  DefinitionBody,
+  DefinitionHead,
+  DefinitionKind,
+  DefinitionOrigin,
+  DefinitionRecord,
+  ExecutionEvent,
+  ExecutionRecord,
+  ExecutionStatus,
+  PackManifest,
+  PackRecord,
+} from '../core/model.js';
+
+export interface Page {
+  limit?: number;
+  offset?: number;
+}
+
+export interface DefinitionQuery extends Page {
+  kind: DefinitionKind;
+  pack_ref?: string;
+  /** Substring of the ref, name or description. */
+  text?: string;
+  /** Include refs whose file was pruned. @default false */
+  include_deleted?: boolean;
+}
+
+export interface NewDefinitionVersion {
+  kind: DefinitionKind;
+  ref: string;
+  pack_ref: string;
+  content_hash: string;
+  body: DefinitionBody;
+  source: string;
+  file: string;
+  origin: DefinitionOrigin;
+}
+
+/** Packs and the versioned definitions in them. */
+export interface RegistryRepo {
+  upsertPack(manifest: PackManifest): Promise<PackRecord>;
+  getPack(ref: string): Promise<PackRecord | null>;
+  listPacks(): Promise<PackRecord[]>;
+  /** Removes the pack row and marks all its definitions deleted (versions are kept). */
+  deletePack(ref: string): Promise<boolean>;
+
+  /**
+   * Adds version N+1 of a ref and makes it active (unless the ref is pinned).
+   * Clears `deleted_at`. The caller checks the hash first for idempotency.
+   */
+  addVersion(input: NewDefinitionVersion): Promise<DefinitionRecord>;
+  getHead(kind: DefinitionKind, ref: string): Promise<DefinitionHead | null>;
+  /** The active version of a ref (null when unknown or pruned). */
+  getActive(kind: DefinitionKind, ref: string): Promise<DefinitionRecord | null>;
+  getVersion(kind: DefinitionKind, ref: string, version: number): Promise<DefinitionRecord | null>;
+  getById(id: string): Promise<DefinitionRecord | null>;
+  /** Every version of a ref, oldest first. */
+  listVersions(kind: DefinitionKind, ref: string): Promise<DefinitionRecord[]>;
+  /** Active versions, ordered by ref. */
+  listActive(query: DefinitionQuery): Promise<{ items: DefinitionRecord[]; total: number }>;
+  countByPack(kind: DefinitionKind, pack_ref: string): Promise<number>;
+  /** Marks a ref pruned (file deleted from its pack). Versions stay for running executions. */
+  markDeleted(kind: DefinitionKind, ref: string): Promise<void>;
+  /** Makes `version` active and sets the pin flag (rollback) or clears it (unpin). */
+  setActive(kind: DefinitionKind, ref: string, version: number, pinned: boolean): Promise<void>;
+  /** Deletes one version's row (purge); refuses the active one. */
+  purgeVersion(kind: DefinitionKind, ref: string, version: number): Promise<boolean>;
+}
+
+export interface ExecutionQuery extends Page {
+  status?: ExecutionStatus;
+  workflow_ref?: string;
+}
+
+/** Executions: a listing row each, their append-only events, checkpoints and custom state. */
+export interface ExecutionRepo {
+  createExecution(record: ExecutionRecord): Promise<void>;
+  getExecution(id: string): Promise<ExecutionRecord | null>;
+  listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }>;
+  /** Executions not yet completed, failed or canceled, oldest first (crash recovery). */
+  listUnfinished(): Promise<ExecutionRecord[]>;
+  updateExecution(
+    id: string,
+    patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>,
+  ): Promise<void>;
+  /**
+   * Appends events. Throws STORE_CONFLICT when a (execution_id, seq) already exists,
+   * so two writers can never both extend one history.
+   */
+  appendEvents(events: readonly ExecutionEvent[]): Promise<void>;
+  /** Events with seq > afterSeq, in seq order. */
+  readEvents(executionId: string, afterSeq?: number, limit?: number): Promise<ExecutionEvent[]>;
+
+  saveCheckpoint(record: CheckpointRecord): Promise<void>;
+  getCheckpoint(id: string): Promise<CheckpointRecord | null>;
+  listCheckpoints(executionId: string): Promise<CheckpointRecord[]>;
+
+  saveState(executionId: string, state: Record<string, unknown>): Promise<void>;
+  loadState(executionId: string): Promise<Record<string, unknown>>;
+}
+
+/** Remote components that serve actions over HTTP. */
+export interface ComponentRepo {
+  upsertComponent(record: ComponentRecord): Promise<void>;
+  getComponent(idOrName: string): Promise<ComponentRecord | null>;
+  listComponents(): Promise<ComponentRecord[]>;
+  heartbeat(id: string, at: string): Promise<boolean>;
+  deleteComponent(id: string): Promise<boolean>;
+}
+
+/** What a transaction sees: the same repositories, bound to one transaction. */
+export interface StoreSession {
+  readonly registry: RegistryRepo;
+  readonly executions: ExecutionRepo;
+  readonly components: ComponentRepo;
+}
+
+export interface Store extends StoreSession {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Runs `fn` in one transaction: all its writes land together or not at all. */
+  transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
