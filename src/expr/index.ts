@@ -1,0 +1,14 @@
+export type * from './ast.js';
+export { ExprError, isExprError } from './expr-error.js';
+export type { ExprErrorCode } from './expr-error.js';
+export { DEFAULT_EXPR_LIMITS, resolveExprLimits } from './limits.js';
+export type { ExprLimits } from './limits.js';
+export { EXPR_FUNCTIONS } from './functions.js';
+export { EXPR_NAMESPACES } from './namespaces.js';
+export { parseExpression } from './parse-expression.js';
+export { parseTemplate, hasExpression } from './parse-template.js';
+export type { ParsedTemplate, TemplatePart } from './parse-template.js';
+export { collectReferences } from './references.js';
+export type { Reference } from './references.js';
+export { evaluateExpression, evaluateTemplate, renderValue } from './evaluate.js';
+export type { EvalOptions, Scope } from './evaluate.js';
