@@ -1,0 +1,253 @@
+/**
+ * Reads a pack directory from disk: pack.yaml, workflows/, templates/, actions/.
+ * Refuses, with a diagnostic and without reading them whole, files that are too large,
+ * symlinks that leave the pack, and files that are not UTF-8 text.
+ */
+import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { PackFileKind } from './pack-model.js';
+import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
+
+/** Names of packs, workflows, templates and actions (the two halves of a ref). */
+export const REF_SEGMENT = /^[a-z][a-z0-9_]*$/;
+
+/** @default 1 MiB */
+export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+
+/** One file of a pack as read from disk. */
+export interface LoadedFile {
+  kind: PackFileKind;
+  /** File name without extension (the second half of the ref). */
+  name: string;
+  /** Path inside the pack, forward slashes. */
+  file: string;
+  /** Absolute path. */
+  abs: string;
+  /** Path for diagnostics. */
+  path: string;
+  /** The text; null when the file was refused or is a script (not read). */
+  text: string | null;
+  diagnostics: Diagnostic[];
+}
+
+/** A pack directory as read from disk. */
+export interface LoadedPack {
+  /** Directory name. */
+  ref: string;
+  /** Absolute directory. */
+  dir: string;
+  /** Directory as diagnostics name it. */
+  displayDir: string;
+  files: LoadedFile[];
+}
+
+/** Options of loadPack(). */
+export interface LoadPackOptions {
+  /** How diagnostics name the pack directory. @default the absolute dir */
+  displayDir?: string;
+  /** @default 1048576 */
+  maxFileSize?: number;
+}
+
+const FOLDERS: ReadonlyArray<{ folder: string; kind: PackFileKind }> = [
+  { folder: 'workflows', kind: 'workflow' },
+  { folder: 'templates', kind: 'template' },
+  { folder: 'actions', kind: 'action' },
+];
+
+const YAML_EXT = /\.ya?ml$/;
+
+function suggestName(name: string): string {
+  const fixed = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^[^a-z]+/, '')
+    .replace(/_$/, '');
+  return fixed === '' ? 'a_name' : fixed;
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+type Checked = { ok: true; size: number } | { ok: false; diagnostic: DiagnosticInput };
+
+async function checkEntry(abs: string, packReal: string, maxFileSize: number, file: string): Promise<Checked> {
+  const link = await lstat(abs);
+  let target = abs;
+  if (link.isSymbolicLink()) {
+    let real: string;
+    try {
+      real = await realpath(abs);
+    } catch {
+      return { ok: false, diagnostic: { code: 'PACK_SYMLINK_ESCAPE', message: `symlink '${file}' points to a file that does not exist` } };
+    }
+    if (!isInside(packReal, real)) {
+      return {
+        ok: false,
+        diagnostic: {
+          code: 'PACK_SYMLINK_ESCAPE',
+          message: `symlink '${file}' points outside the pack (to '${real}'); it was not followed`,
+          hint: 'copy the file into the pack instead of linking to it',
+        },
+      };
+    }
+    target = real;
+  }
+  const info = await stat(target);
+  if (info.size > maxFileSize) {
+    return {
+      ok: false,
+      diagnostic: {
+        code: 'PACK_FILE_TOO_LARGE',
+        message: `file '${file}' is ${info.size} bytes, more than the maximum of ${maxFileSize}; it was not read`,
+        hint: 'split the file, or raise max_file_size',
+      },
+    };
+  }
+  return { ok: true, size: info.size };
+}
+
+function decode(bytes: Uint8Array, file: string): { text: string } | { diagnostic: DiagnosticInput } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { diagnostic: { code: 'PACK_FILE_NOT_UTF8', message: `file '${file}' is not UTF-8 text` } };
+  }
+  if (text.includes('\u0000')) {
+    return { diagnostic: { code: 'PACK_FILE_NOT_UTF8', message: `file '${file}' contains NUL bytes; it looks binary, not YAML text` } };
+  }
+  return { text };
+}
+
+async function readPackFile(
+  pack: { dir: string; real: string; displayDir: string },
+  file: string,
+  kind: PackFileKind,
+  maxFileSize: number,
+): Promise<LoadedFile> {
+  const abs = path.join(pack.dir, file);
+  const display = path.join(pack.displayDir, file);
+  const base = path.basename(file);
+  const name = base.replace(YAML_EXT, '');
+  const loaded: LoadedFile = { kind, name, file, abs, path: display, text: null, diagnostics: [] };
+  const refuse = (d: DiagnosticInput): LoadedFile => {
+    loaded.diagnostics.push(makeDiagnostic(display, d));
+    return loaded;
+  };
+  try {
+    const checked = await checkEntry(abs, pack.real, maxFileSize, file);
+    if (!checked.ok) return refuse(checked.diagnostic);
+    if (kind === 'script') return loaded;
+    const decoded = decode(await readFile(abs), file);
+    if ('diagnostic' in decoded) return refuse(decoded.diagnostic);
+    loaded.text = decoded.text;
+  } catch (error) {
+    return refuse({ code: 'PACK_FILE_UNREADABLE', message: `cannot read '${file}': ${(error as Error).message}` });
+  }
+  if (kind !== 'pack' && !REF_SEGMENT.test(name)) {
+    loaded.diagnostics.push(
+      makeDiagnostic(display, {
+        code: 'PACK_INVALID_FILE_NAME',
+        message: `file name '${base}' does not make a valid ref: '${name}' must match ^[a-z][a-z0-9_]*$ (lower case letters, digits and _, starting with a letter)`,
+        hint: `rename it to '${suggestName(name)}${path.extname(base)}'`,
+      }),
+    );
+  }
+  return loaded;
+}
+
+async function listFolder(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile() || e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Reads one pack directory; every problem becomes a diagnostic on the file it concerns. */
+export async function loadPack(dir: string, options: LoadPackOptions = {}): Promise<LoadedPack> {
+  const absDir = path.resolve(dir);
+  const displayDir = options.displayDir ?? absDir;
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const ref = path.basename(absDir);
+  let real = absDir;
+  try {
+    real = await realpath(absDir);
+  } catch {
+    // reported below as a missing pack.yaml
+  }
+  const pack = { dir: absDir, real, displayDir };
+  const files: LoadedFile[] = [];
+  const manifestPath = path.join(displayDir, 'pack.yaml');
+  const hasManifest = (await listFolder(absDir)).includes('pack.yaml');
+  if (hasManifest) {
+    files.push(await readPackFile(pack, 'pack.yaml', 'pack', maxFileSize));
+  } else {
+    files.push({
+      kind: 'pack',
+      name: 'pack',
+      file: 'pack.yaml',
+      abs: path.join(absDir, 'pack.yaml'),
+      path: manifestPath,
+      text: null,
+      diagnostics: [
+        makeDiagnostic(manifestPath, {
+          code: 'PACK_MANIFEST_MISSING',
+          message: `pack '${ref}' has no pack.yaml`,
+          hint: `create ${manifestPath} with at least 'ref: ${ref}' and 'version: 1.0.0'`,
+        }),
+      ],
+    });
+  }
+  const manifest = files[0];
+  if (manifest && !REF_SEGMENT.test(ref)) {
+    manifest.diagnostics.push(
+      makeDiagnostic(manifest.path, {
+        code: 'PACK_INVALID_NAME',
+        message: `pack directory name '${ref}' must match ^[a-z][a-z0-9_]*$ (lower case letters, digits and _, starting with a letter)`,
+        hint: `rename the directory to '${suggestName(ref)}'`,
+      }),
+    );
+  }
+  for (const { folder, kind } of FOLDERS) {
+    const folderAbs = path.join(absDir, folder);
+    try {
+      const folderReal = await realpath(folderAbs);
+      if (!isInside(real, folderReal)) {
+        files.push({
+          kind,
+          name: folder,
+          file: folder,
+          abs: folderAbs,
+          path: path.join(displayDir, folder),
+          text: null,
+          diagnostics: [
+            makeDiagnostic(path.join(displayDir, folder), {
+              code: 'PACK_SYMLINK_ESCAPE',
+              message: `folder '${folder}' is a symlink that points outside the pack; it was not read`,
+            }),
+          ],
+        });
+        continue;
+      }
+    } catch {
+      continue;
+    }
+    for (const name of await listFolder(folderAbs)) {
+      const yaml = YAML_EXT.test(name);
+      if (!yaml && kind !== 'action') continue;
+      files.push(await readPackFile(pack, `${folder}/${name}`, yaml ? kind : 'script', maxFileSize));
+    }
+  }
+  return { ref, dir: absDir, displayDir, files };
+}

@@ -1,0 +1,24 @@
+/** The rules run on each kind of file, in order. */
+import type { PackFileKind } from '../pack-model.js';
+import { checkActions } from './check-actions.js';
+import { checkCondition } from './check-condition.js';
+import { checkDag } from './check-dag.js';
+import { checkDefaults } from './check-defaults.js';
+import { checkEntryPoint } from './check-entry-point.js';
+import { checkExpressions } from './check-expressions.js';
+import { checkExtends } from './check-extends.js';
+import { checkHandlers } from './check-handlers.js';
+import { checkPack } from './check-pack.js';
+import { checkRetry } from './check-retry.js';
+import { checkTaskInput } from './check-task-input.js';
+import type { Rule } from './rule-context.js';
+
+const WORKFLOW_RULES: readonly Rule[] = [checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkCondition, checkExpressions];
+
+/** Rules by file kind. */
+export const RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
+  pack: [checkPack],
+  workflow: WORKFLOW_RULES,
+  template: [checkExtends, ...WORKFLOW_RULES],
+  action: [checkDefaults, checkEntryPoint],
+};

@@ -1,0 +1,203 @@
+/**
+ * The pipeline's entry point: load → parse → validate for packs dirs, single pack dirs,
+ * or single files inside a pack. The CLI, the registrar, the REST endpoints and the
+ * watcher all call it and get the same Diagnostics.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { loadPack, type LoadedPack } from './load-packs.js';
+import type { PackFileResult, PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
+import { makeDiagnostic } from './rules/make-diagnostic.js';
+import type { PackEntry } from './rules/rule-context.js';
+import { validateLoadedPacks } from './validate-packs.js';
+
+/** Options of validatePackDir(). */
+export interface ValidatePackDirOptions extends PipelineOptions {
+  /** How diagnostics name the pack directory, e.g. `packs/ci`. @default `dir` as given */
+  displayRoot?: string;
+}
+
+interface Target {
+  abs: string;
+  display: string;
+  /** Absolute paths of the files (or folders) to report; null for every file. */
+  only: Set<string> | null;
+  reported: boolean;
+}
+
+const PACK_FOLDERS = ['workflows', 'templates', 'actions'];
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const names = entries.filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isSymbolicLink())).map((e) => e.name);
+    const dirs: string[] = [];
+    for (const name of names.sort()) if (await isDir(path.join(dir, name))) dirs.push(name);
+    return dirs;
+  } catch {
+    return [];
+  }
+}
+
+async function isPackDir(dir: string): Promise<boolean> {
+  if (await exists(path.join(dir, 'pack.yaml'))) return true;
+  for (const folder of PACK_FOLDERS) if (await isDir(path.join(dir, folder))) return true;
+  return false;
+}
+
+async function findPackOf(fileAbs: string): Promise<string | null> {
+  let dir = path.dirname(fileAbs);
+  for (let depth = 0; depth < 3; depth++) {
+    if (await exists(path.join(dir, 'pack.yaml'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+function addTarget(targets: Map<string, Target>, next: Target): void {
+  const current = targets.get(next.abs);
+  if (!current) {
+    targets.set(next.abs, next);
+    return;
+  }
+  if (!next.reported) return;
+  if (!current.reported) {
+    targets.set(next.abs, next);
+    return;
+  }
+  if (current.only === null || next.only === null) current.only = null;
+  else next.only.forEach((f) => current.only?.add(f));
+}
+
+// Packs next to a named pack are loaded too (not reported), so cross-pack refs resolve.
+async function addSiblings(targets: Map<string, Target>, packAbs: string, packDisplay: string): Promise<void> {
+  const parentAbs = path.dirname(packAbs);
+  const parentDisplay = path.dirname(packDisplay);
+  for (const name of await subdirs(parentAbs)) {
+    const abs = path.join(parentAbs, name);
+    if (abs === packAbs || !(await exists(path.join(abs, 'pack.yaml')))) continue;
+    addTarget(targets, { abs, display: path.join(parentDisplay, name), only: null, reported: false });
+  }
+}
+
+async function resolveTargets(paths: readonly string[], problems: Diagnostic[]): Promise<Map<string, Target>> {
+  const targets = new Map<string, Target>();
+  for (const given of paths) {
+    const abs = path.resolve(given);
+    const display = path.normalize(given);
+    if (!(await exists(abs))) {
+      problems.push(makeDiagnostic(display, { code: 'PACK_PATH_NOT_FOUND', message: `path '${given}' does not exist` }));
+      continue;
+    }
+    const enclosing = path.dirname(abs);
+    if ((await isDir(abs)) && !(await isPackDir(abs)) && (await exists(path.join(enclosing, 'pack.yaml')))) {
+      // A folder inside a pack (`packs/ci/workflows`): load the pack, report that folder.
+      const packDisplay = path.normalize(path.join(display, '..'));
+      addTarget(targets, { abs: enclosing, display: packDisplay, only: new Set([abs]), reported: true });
+      await addSiblings(targets, enclosing, packDisplay);
+      continue;
+    }
+    if (await isDir(abs)) {
+      if (await isPackDir(abs)) {
+        addTarget(targets, { abs, display, only: null, reported: true });
+        await addSiblings(targets, abs, display);
+      } else {
+        for (const name of await subdirs(abs)) {
+          addTarget(targets, { abs: path.join(abs, name), display: path.join(display, name), only: null, reported: true });
+        }
+      }
+      continue;
+    }
+    const packAbs = await findPackOf(abs);
+    if (!packAbs) {
+      problems.push(
+        makeDiagnostic(display, {
+          code: 'PACK_PATH_NOT_FOUND',
+          message: `file '${given}' is not inside a pack (no pack.yaml in its folder or the two above)`,
+        }),
+      );
+      continue;
+    }
+    const packDisplay = path.normalize(path.join(path.dirname(display), path.relative(path.dirname(abs), packAbs)));
+    addTarget(targets, { abs: packAbs, display: packDisplay, only: new Set([abs]), reported: true });
+    await addSiblings(targets, packAbs, packDisplay);
+  }
+  return targets;
+}
+
+function toValidatedPack(entry: PackEntry, only: Set<string> | null): ValidatedPack {
+  const files: PackFileResult[] = entry.files
+    .filter((f) => only === null || [...only].some((p) => f.loaded.abs === p || f.loaded.abs.startsWith(p + path.sep)))
+    .map((f) => ({
+      kind: f.loaded.kind,
+      ref: f.ref,
+      file: f.loaded.file,
+      path: f.loaded.path,
+      text: f.loaded.text ?? '',
+      body: f.body,
+      diagnostics: sortDiagnostics(f.diagnostics),
+    }));
+  return { ref: entry.ref, dir: entry.dir, manifest: entry.manifest, files };
+}
+
+/**
+ * Validates packs: `paths` may name a packs dir, a pack dir, or files inside a pack
+ * (the whole pack is loaded so refs resolve; only the named files are reported).
+ * Diagnostic paths are relative to the working directory when the input was relative.
+ * @example const { diagnostics } = await runPipeline(['packs'], { known })
+ */
+export async function runPipeline(paths: readonly string[], options: PipelineOptions = {}): Promise<PipelineResult> {
+  const problems: Diagnostic[] = [];
+  const targets = [...(await resolveTargets(paths, problems)).values()];
+  const maxFileSize = options.max_file_size;
+  const loaded: LoadedPack[] = await Promise.all(
+    targets.map((t) => loadPack(t.abs, { displayDir: t.display, ...(maxFileSize !== undefined ? { maxFileSize } : {}) })),
+  );
+  const entries = await validateLoadedPacks(loaded, options.known);
+  const packs: ValidatedPack[] = [];
+  let fileCount = 0;
+  targets.forEach((target, i) => {
+    const entry = entries[i];
+    if (!target.reported || !entry) return;
+    const pack = toValidatedPack(entry, target.only);
+    packs.push(pack);
+    fileCount += pack.files.filter((f) => f.text !== '').length;
+  });
+  const diagnostics = sortDiagnostics([...problems, ...packs.flatMap((p) => p.files.flatMap((f) => f.diagnostics))]);
+  return { packs, diagnostics, file_count: fileCount };
+}
+
+/**
+ * Validates one pack directory on its own (the registrar's per-pack gate): cross-pack
+ * refs resolve only through `options.known`.
+ */
+export async function validatePackDir(dir: string, options: ValidatePackDirOptions = {}): Promise<ValidatedPack> {
+  const maxFileSize = options.max_file_size;
+  const loaded = await loadPack(dir, {
+    displayDir: options.displayRoot ?? dir,
+    ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+  });
+  const [entry] = await validateLoadedPacks([loaded], options.known);
+  if (!entry) throw new Error(`pack '${dir}' produced no result`);
+  return toValidatedPack(entry, null);
+}

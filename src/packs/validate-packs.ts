@@ -1,0 +1,209 @@
+/**
+ * Parses, schema-validates and normalises every file of the loaded packs, builds the
+ * index all packs of the run share, then runs the semantic rules file by file.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { TemplateDef } from '../core/model.js';
+import type { LocatePart, SourceSpan } from '../core/source.js';
+import type { LoadedFile, LoadedPack } from './load-packs.js';
+import { normaliseAction, normalisePack, normaliseTemplate } from './normalise-definitions.js';
+import { normaliseWorkflowBody, type NormalisedWorkflow, type TaskSite } from './normalise-workflow.js';
+import type { KnownRefs } from './pack-model.js';
+import { parseYamlFile } from './parse-yaml-file.js';
+import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
+import type { PackEntry, PackIndex, ParsedPackFile, Rule, RuleContext, TaskView, WorkflowView } from './rules/rule-context.js';
+import { RULES } from './rules/rule-sets.js';
+import { applyIgnores } from './validate-ignores.js';
+import { validateSchema, type SchemaKind } from './validate-schema.js';
+
+/** Known refs with every field present. */
+export function resolveKnown(known: Partial<KnownRefs> = {}): KnownRefs {
+  return {
+    packs: known.packs ?? new Set(),
+    actions: known.actions ?? new Set(),
+    workflows: known.workflows ?? new Set(),
+    templates: known.templates ?? new Set(),
+    components: known.components ?? new Map(),
+  };
+}
+
+function report(file: ParsedPackFile, input: DiagnosticInput, part: LocatePart = 'value'): void {
+  const span: SourceSpan | undefined = file.source?.locate(input.pointer ?? '', part);
+  file.diagnostics.push(makeDiagnostic(file.loaded.path, input, span ?? { line: 1, column: 1, end_line: 1, end_column: 1 }));
+}
+
+async function entryPointExists(pack: LoadedPack, entry: string): Promise<boolean> {
+  const actionsDir = path.join(pack.dir, 'actions');
+  const target = path.resolve(actionsDir, entry);
+  const rel = path.relative(actionsDir, target);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  try {
+    return (await stat(target)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+interface Prepared {
+  workflows: Map<ParsedPackFile, NormalisedWorkflow>;
+}
+
+async function prepareFile(pack: LoadedPack, entry: PackEntry, loaded: LoadedFile, prepared: Prepared): Promise<ParsedPackFile> {
+  const ref = loaded.kind === 'workflow' || loaded.kind === 'template' || loaded.kind === 'action' ? `${pack.ref}.${loaded.name}` : null;
+  const file: ParsedPackFile = { loaded, pack: entry, ref, raw: undefined, source: null, body: null, view: null, diagnostics: [...loaded.diagnostics] };
+  if (loaded.text === null || loaded.kind === 'script') return file;
+  const parsed = parseYamlFile(loaded.text, loaded.path);
+  file.source = parsed.source;
+  file.diagnostics.push(...parsed.diagnostics);
+  if (!parsed.ok) return file;
+  file.raw = parsed.value;
+  file.diagnostics.push(...(await validateSchema(parsed.value, loaded.kind as SchemaKind, parsed.source, loaded.path)));
+  switch (loaded.kind) {
+    case 'pack':
+      file.body = normalisePack(parsed.value, pack.ref);
+      entry.manifest = file.body;
+      break;
+    case 'workflow': {
+      const workflow = normaliseWorkflowBody(parsed.value, '');
+      file.body = workflow.body;
+      prepared.workflows.set(file, workflow);
+      workflow.problems.forEach((p) => report(file, p));
+      break;
+    }
+    case 'template': {
+      const template = normaliseTemplate(parsed.value);
+      file.body = template.body;
+      prepared.workflows.set(file, template.workflow);
+      template.workflow.problems.forEach((p) => report(file, p));
+      if (template.body.extends === undefined && typeof parsed.value === 'object' && parsed.value !== null && !('workflow' in parsed.value)) {
+        report(file, { code: 'SCHEMA_REQUIRED', pointer: '', message: "missing required key 'workflow' in template (only a template that extends another may leave it out)" });
+      }
+      break;
+    }
+    case 'action': {
+      const action = normaliseAction(parsed.value);
+      file.body = action;
+      if (action.entry_point !== undefined) file.entryPointExists = await entryPointExists(pack, action.entry_point);
+      break;
+    }
+    default:
+      break;
+  }
+  return file;
+}
+
+function toView(file: ParsedPackFile, sites: readonly TaskSite[], own: boolean): TaskView[] {
+  return sites.map((s) => ({ def: s.def, pointer: s.pointer, conditionPointer: s.conditionPointer, own, file }));
+}
+
+function buildView(file: ParsedPackFile, index: PackIndex, prepared: Prepared): WorkflowView | null {
+  const own = prepared.workflows.get(file);
+  if (!own) return null;
+  const tasks = new Map<string, TaskView>();
+  const inputs = { ...own.body.input };
+  const contextKeys = new Set(Object.keys(own.body.context));
+  let params: Map<string, TemplateDef['parameters'][string]> | null = null;
+  if (file.loaded.kind === 'template') {
+    params = new Map();
+    // Walk up the extends chain, then apply from the root ancestor down so children override.
+    const chain: ParsedPackFile[] = [];
+    const seen = new Set<ParsedPackFile>();
+    let current: ParsedPackFile | undefined = file;
+    while (current && !seen.has(current)) {
+      seen.add(current);
+      chain.unshift(current);
+      const parent: string | undefined = (current.body as TemplateDef | null)?.extends;
+      current = parent === undefined ? undefined : index.templates.get(parent);
+    }
+    for (const link of chain) {
+      const body = link.body as TemplateDef | null;
+      const workflow = prepared.workflows.get(link);
+      if (!body || !workflow) continue;
+      for (const [name, spec] of Object.entries(body.parameters)) params.set(name, spec);
+      for (const task of toView(link, workflow.tasks, link === file)) tasks.set(task.def.id, task);
+      if (link !== file) {
+        Object.assign(inputs, { ...workflow.body.input, ...own.body.input });
+        Object.keys(workflow.body.context).forEach((k) => contextKeys.add(k));
+      }
+    }
+  } else {
+    for (const task of toView(file, own.tasks, true)) tasks.set(task.def.id, task);
+  }
+  const list = [...tasks.values()];
+  return {
+    base: file.loaded.kind === 'template' ? '/workflow' : '',
+    tasks: list,
+    byId: tasks,
+    duplicates: own.duplicates.map((d) => ({ first: toView(file, [d.first], true)[0] as TaskView, second: toView(file, [d.second], true)[0] as TaskView })),
+    inputs,
+    contextKeys,
+    output: own.body.output,
+    errorHandlers: own.errorHandlers,
+    params,
+  };
+}
+
+function registerRef(map: Map<string, ParsedPackFile>, file: ParsedPackFile): void {
+  if (!file.ref) return;
+  const first = map.get(file.ref);
+  if (!first) {
+    map.set(file.ref, file);
+    return;
+  }
+  report(file, {
+    code: 'PACK_DUPLICATE_REF',
+    message: `'${file.loaded.file}' defines ref '${file.ref}' again; '${first.loaded.file}' already does`,
+    hint: 'keep one of the two files',
+  });
+}
+
+function contextFor(file: ParsedPackFile, index: PackIndex): RuleContext {
+  return {
+    file,
+    index,
+    report: (input, part) => report(file, input, part),
+    reportAt: (input, span) => file.diagnostics.push(makeDiagnostic(file.loaded.path, input, span)),
+    related: (other, pointer, message, part = 'value') => {
+      const span = other.source?.locate(pointer, part) ?? { line: 0, column: 0 };
+      return { file: other.loaded.path, line: span.line, column: span.column, message };
+    },
+  };
+}
+
+/** Validates loaded packs together (each sees the others and `known`). */
+export async function validateLoadedPacks(loaded: readonly LoadedPack[], known: Partial<KnownRefs> = {}): Promise<PackEntry[]> {
+  const prepared: Prepared = { workflows: new Map() };
+  const entries: PackEntry[] = [];
+  for (const pack of loaded) {
+    const entry: PackEntry = { ref: pack.ref, dir: pack.dir, manifest: null, files: [] };
+    for (const file of pack.files) entry.files.push(await prepareFile(pack, entry, file, prepared));
+    entries.push(entry);
+  }
+  const packs = new Map<string, PackEntry>();
+  const actions = new Map<string, ParsedPackFile>();
+  const workflows = new Map<string, ParsedPackFile>();
+  const templates = new Map<string, ParsedPackFile>();
+  for (const entry of entries) {
+    if (!packs.has(entry.ref)) packs.set(entry.ref, entry);
+    for (const file of entry.files) {
+      if (file.loaded.kind === 'action') registerRef(actions, file);
+      if (file.loaded.kind === 'workflow') registerRef(workflows, file);
+      if (file.loaded.kind === 'template') registerRef(templates, file);
+    }
+  }
+  const index: PackIndex = { packs, actions, workflows, templates, known: resolveKnown(known) };
+  for (const entry of entries) for (const file of entry.files) file.view = buildView(file, index, prepared);
+  for (const entry of entries) {
+    for (const file of entry.files) {
+      if (file.raw === undefined) continue;
+      const ctx = contextFor(file, index);
+      const rules: readonly Rule[] = RULES[file.loaded.kind] ?? [];
+      for (const rule of rules) rule(ctx);
+    }
+  }
+  for (const entry of entries) {
+    for (const file of entry.files) file.diagnostics = applyIgnores(file.loaded.text, file.diagnostics, file.loaded.path);
+  }
+  return entries;
+}
