@@ -1,0 +1,256 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { HarmoniaError, isHarmoniaError } from '../core/errors.js';
+import type { DefinitionKind, DefinitionRecord } from '../core/model.js';
+import type { Store, StoreSession } from '../store/store.js';
+import { REF_SEGMENT } from './load-packs.js';
+import type { KnownRefs, PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
+import { registerPack, type PackSyncOptions, type PackSyncResult } from './register-pack.js';
+import { runPipeline, validatePackDir } from './run-pipeline.js';
+
+export type { PackSyncOptions, PackSyncResult, PlanAction, PlanEntry, WorkflowRegistration } from './register-pack.js';
+
+/** The result of validating one pack without registering it. */
+export interface PackValidationResult {
+  pack_ref: string;
+  /** Definition files (workflows, templates, actions) validated. */
+  validated_count: number;
+  /** How many refs or files have at least one error. */
+  error_count: number;
+  /** Error diagnostics keyed by ref (or, for pack.yaml and scripts, by file inside the pack). */
+  errors: Record<string, Diagnostic[]>;
+}
+
+export interface PackDeleteResult {
+  pack_ref: string;
+  /** Refs marked deleted (their versions are kept). */
+  pruned: string[];
+}
+
+export interface SyncAllResult {
+  /** One result per pack directory, ordered by ref. */
+  packs: PackSyncResult[];
+  /** Registered packs whose directory is gone, deleted from the registry (listed only in a dry run). */
+  pruned_packs: string[];
+}
+
+export interface PackSyncServiceOptions {
+  store: Store;
+  /** The directory holding one folder per pack. */
+  packsDir: string;
+  /** Options applied under each call's own. */
+  defaults?: PackSyncOptions;
+}
+
+/** Syncs pack folders into the registry, validates them, deletes and counts them. */
+export interface PackSyncService {
+  syncPack(packRef: string, options?: PackSyncOptions): Promise<PackSyncResult>;
+  validatePack(packRef: string, options?: Pick<PackSyncOptions, 'max_file_size'>): Promise<PackValidationResult>;
+  deletePack(packRef: string): Promise<PackDeleteResult>;
+  syncAll(options?: PackSyncOptions): Promise<SyncAllResult>;
+  countPackWorkflows(packRef: string): Promise<number>;
+}
+
+const KINDS: readonly DefinitionKind[] = ['workflow', 'template', 'action'];
+const PAGE = 1000;
+
+function isDefinitionFile(kind: string): boolean {
+  return (KINDS as readonly string[]).includes(kind);
+}
+
+function errorsOf(list: readonly Diagnostic[]): Diagnostic[] {
+  return list.filter((d) => d.severity === 'error');
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function activeOfPack(session: StoreSession, kind: DefinitionKind, pack_ref?: string): Promise<DefinitionRecord[]> {
+  const items: DefinitionRecord[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await session.registry.listActive({ kind, pack_ref, limit: PAGE, offset });
+    items.push(...page.items);
+    if (page.items.length < PAGE) return items;
+  }
+}
+
+/** Registered refs outside `exclude`, so references to other packs resolve during validation. */
+async function knownRefs(store: Store, exclude: ReadonlySet<string>): Promise<Partial<KnownRefs>> {
+  const outside = (pack_ref: string) => !exclude.has(pack_ref);
+  const refsOf = async (kind: DefinitionKind) =>
+    new Set((await activeOfPack(store, kind)).filter((item) => outside(item.pack_ref)).map((item) => item.ref));
+  const components = await store.components.listComponents();
+  return {
+    packs: new Set((await store.registry.listPacks()).map((p) => p.ref).filter(outside)),
+    workflows: await refsOf('workflow'),
+    templates: await refsOf('template'),
+    actions: await refsOf('action'),
+    components: new Map(components.map((c) => [c.name, c.capabilities])),
+  };
+}
+
+/** The pipeline's pack for `ref`; a pack it could not read at all still yields its diagnostics. */
+function packOf(result: PipelineResult, ref: string, dir: string): ValidatedPack {
+  const found = result.packs.find((p) => p.ref === ref);
+  if (found) return found;
+  return {
+    ref,
+    dir,
+    manifest: null,
+    files: [
+      {
+        kind: 'pack',
+        ref: null,
+        file: 'pack.yaml',
+        path: dir,
+        text: '',
+        body: null,
+        diagnostics: result.diagnostics.filter((d) => d.file.startsWith(dir)),
+      },
+    ],
+  };
+}
+
+function refusal(error: HarmoniaError, pack: ValidatedPack): Diagnostic {
+  return {
+    code: error.code,
+    severity: 'error',
+    message: error.message,
+    file: pack.dir,
+    line: 0,
+    column: 0,
+    end_line: 0,
+    end_column: 0,
+    pointer: '',
+  };
+}
+
+/**
+ * Creates the pack sync service over a packs directory and a store.
+ *
+ * @example
+ * const packs = createPackSyncService({ store, packsDir: 'packs' });
+ * const result = await packs.syncPack('ci_cd', { dry_run: true });
+ */
+export function createPackSyncService(options: PackSyncServiceOptions): PackSyncService {
+  const { store, packsDir } = options;
+  const resolve = (overrides: PackSyncOptions = {}): PackSyncOptions => ({ ...options.defaults, ...overrides });
+
+  async function packDir(packRef: string): Promise<string> {
+    const dir = path.join(packsDir, packRef);
+    if (!REF_SEGMENT.test(packRef) || !(await isDirectory(dir))) {
+      throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; expected a folder of that name in '${packsDir}'`, {
+        details: { pack_ref: packRef },
+      });
+    }
+    return dir;
+  }
+
+  // One pack on its own: refs to other packs resolve only through what is registered.
+  async function validated(packRef: string, pipeline: PipelineOptions): Promise<ValidatedPack> {
+    return validatePackDir(await packDir(packRef), pipeline);
+  }
+
+  async function packDirs(): Promise<string[]> {
+    if (!(await isDirectory(packsDir))) {
+      throw new HarmoniaError('PACK_NOT_FOUND', `packs directory '${packsDir}' does not exist; create it or point to another`);
+    }
+    const names = (await readdir(packsDir)).filter((name) => !name.startsWith('.')).sort();
+    const dirs: string[] = [];
+    for (const name of names) if (await isDirectory(path.join(packsDir, name))) dirs.push(name);
+    return dirs;
+  }
+
+  return {
+    async syncPack(packRef, overrides) {
+      const opts = resolve(overrides);
+      const known = await knownRefs(store, new Set([packRef]));
+      const pack = await validated(packRef, { max_file_size: opts.max_file_size, known });
+      return registerPack(store, pack, opts);
+    },
+
+    async validatePack(packRef, overrides) {
+      const opts = resolve(overrides);
+      const known = await knownRefs(store, new Set([packRef]));
+      const pack = await validated(packRef, { max_file_size: opts.max_file_size, known });
+      const errors: Record<string, Diagnostic[]> = {};
+      for (const file of pack.files) {
+        const found = errorsOf(file.diagnostics);
+        if (found.length > 0) errors[file.ref ?? file.file] = [...(errors[file.ref ?? file.file] ?? []), ...found];
+      }
+      return {
+        pack_ref: packRef,
+        validated_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
+        error_count: Object.keys(errors).length,
+        errors,
+      };
+    },
+
+    async deletePack(packRef) {
+      return store.transaction(async (tx) => {
+        if (!(await tx.registry.getPack(packRef))) {
+          throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; it is not registered`, {
+            details: { pack_ref: packRef },
+          });
+        }
+        const pruned: string[] = [];
+        for (const kind of KINDS) pruned.push(...(await activeOfPack(tx, kind, packRef)).map((item) => item.ref));
+        await tx.registry.deletePack(packRef);
+        return { pack_ref: packRef, pruned };
+      });
+    },
+
+    async syncAll(overrides) {
+      const opts = resolve(overrides);
+      const dirs = await packDirs();
+      const registered = (await store.registry.listPacks()).map((p) => p.ref);
+      const vanished = opts.prune === false ? [] : registered.filter((ref) => !dirs.includes(ref));
+      if (vanished.length > 0 && vanished.length === registered.length && opts.allow_empty !== true) {
+        throw new HarmoniaError(
+          'PACK_SYNC_REFUSED',
+          `sync of '${packsDir}' would delete every registered pack (${vanished.join(', ')}); ` +
+            'check the checkout, or pass allow_empty to delete them',
+          { details: { pruned_packs: vanished } },
+        );
+      }
+      const known = await knownRefs(store, new Set([...dirs, ...vanished]));
+      // The whole tree in one run, so packs in it can refer to each other.
+      const pipeline = await runPipeline([packsDir], { max_file_size: opts.max_file_size, known });
+      const packs: PackSyncResult[] = [];
+      for (const ref of dirs) {
+        const pack = packOf(pipeline, ref, path.join(packsDir, ref));
+        try {
+          packs.push(await registerPack(store, pack, opts));
+        } catch (error) {
+          // One refused pack must not stop the others; it is reported in its own result.
+          if (!isHarmoniaError(error) || error.code !== 'PACK_SYNC_REFUSED') throw error;
+          packs.push({
+            pack_ref: ref,
+            loaded_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
+            registered_count: 0,
+            workflows: [],
+            errors: sortDiagnostics([...pack.files.flatMap((f) => errorsOf(f.diagnostics)), refusal(error, pack)]),
+            plan: [],
+            pruned: [],
+          });
+        }
+      }
+      if (vanished.length > 0 && opts.dry_run !== true) {
+        await store.transaction(async (tx) => {
+          for (const ref of vanished) await tx.registry.deletePack(ref);
+        });
+      }
+      return { packs, pruned_packs: vanished };
+    },
+
+    async countPackWorkflows(packRef) {
+      if (!(await store.registry.getPack(packRef))) await packDir(packRef);
+      return store.registry.countByPack('workflow', packRef);
+    },
+  };
+}

@@ -1,0 +1,352 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { HarmoniaError, type ErrorCode } from '../../core/errors.js';
+import type {
+  DefinitionBody,
+  DefinitionHead,
+  DefinitionKind,
+  DefinitionOrigin,
+  DefinitionRecord,
+  PackManifest,
+  PackRecord,
+} from '../../core/model.js';
+import type { DefinitionQuery, NewDefinitionVersion, RegistryRepo } from '../store.js';
+import type { SqliteExecutor } from './executor.js';
+import { prepared } from './statements.js';
+
+interface PackRow {
+  ref: string;
+  manifest: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface DefinitionRow {
+  id: string;
+  kind: DefinitionKind;
+  ref: string;
+  pack_ref: string;
+  version: number;
+  content_hash: string;
+  body: string;
+  source: string;
+  file: string;
+  origin: string;
+  created_at: string;
+}
+
+interface HeadRow {
+  kind: DefinitionKind;
+  ref: string;
+  pack_ref: string;
+  active_version: number;
+  latest_version: number;
+  pinned: number;
+  deleted_at: string | null;
+  updated_at: string;
+}
+
+/** @default 100 */
+const DEFAULT_PAGE_LIMIT = 100;
+const MAX_PAGE_LIMIT = 1000;
+
+const NOT_FOUND: Record<DefinitionKind, ErrorCode> = {
+  workflow: 'WORKFLOW_NOT_FOUND',
+  template: 'TEMPLATE_NOT_FOUND',
+  action: 'ACTION_NOT_FOUND',
+};
+
+const SELECT_HEAD = 'SELECT * FROM definition_heads WHERE kind = ? AND ref = ?';
+const SELECT_VERSION = 'SELECT * FROM definitions WHERE kind = ? AND ref = ? AND version = ?';
+const SELECT_ACTIVE = `
+  SELECT d.* FROM definition_heads h
+  JOIN definitions d ON d.kind = h.kind AND d.ref = h.ref AND d.version = h.active_version
+  WHERE h.kind = ? AND h.ref = ? AND h.deleted_at IS NULL`;
+// One filter for both the page and its total, so they can never disagree.
+const ACTIVE_FILTER = `
+  FROM definition_heads h
+  JOIN definitions d ON d.kind = h.kind AND d.ref = h.ref AND d.version = h.active_version
+  WHERE h.kind = @kind
+    AND (@pack_ref IS NULL OR h.pack_ref = @pack_ref)
+    AND (@include_deleted = 1 OR h.deleted_at IS NULL)
+    AND (@pattern IS NULL
+      OR d.ref LIKE @pattern ESCAPE '\\'
+      OR json_extract(d.body, '$.name') LIKE @pattern ESCAPE '\\'
+      OR json_extract(d.body, '$.description') LIKE @pattern ESCAPE '\\')`;
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function toPack(row: PackRow): PackRecord {
+  return {
+    ref: row.ref,
+    manifest: JSON.parse(row.manifest) as PackManifest,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+function toDefinition(row: DefinitionRow): DefinitionRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    ref: row.ref,
+    pack_ref: row.pack_ref,
+    version: row.version,
+    content_hash: row.content_hash,
+    body: JSON.parse(row.body) as DefinitionBody,
+    source: row.source,
+    file: row.file,
+    origin: JSON.parse(row.origin) as DefinitionOrigin,
+    created_at: row.created_at,
+  };
+}
+
+function toHead(row: HeadRow): DefinitionHead {
+  return {
+    kind: row.kind,
+    ref: row.ref,
+    pack_ref: row.pack_ref,
+    active_version: row.active_version,
+    latest_version: row.latest_version,
+    pinned: row.pinned === 1,
+    deleted_at: row.deleted_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/** Escapes LIKE wildcards so user text matches literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function pageOf(query: DefinitionQuery): { limit: number; offset: number } {
+  const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+  const offset = query.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+    throw new HarmoniaError('USAGE_INVALID', `invalid limit '${limit}'; expected an integer from 1 to ${MAX_PAGE_LIMIT}`);
+  }
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new HarmoniaError('USAGE_INVALID', `invalid offset '${offset}'; expected an integer of 0 or more`);
+  }
+  return { limit, offset };
+}
+
+/** Turns driver failures into store error codes; HarmoniaErrors pass through. */
+function storeError(error: unknown): unknown {
+  if (error instanceof HarmoniaError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return error;
+  if (code.startsWith('SQLITE_CONSTRAINT')) {
+    return new HarmoniaError('STORE_CONFLICT', `registry write conflicts with a stored row (${code.toLowerCase()})`, {
+      cause: error,
+    });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new HarmoniaError('STORE_UNAVAILABLE', 'the registry database is locked by another process; retry', {
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** The registry over SQLite: packs, immutable definition versions and one head per ref. */
+export class SqliteRegistryRepo implements RegistryRepo {
+  constructor(private readonly exec: SqliteExecutor) {}
+
+  private run<T>(fn: (db: Database) => T): Promise<T> {
+    return this.exec.run((db) => {
+      try {
+        return fn(db);
+      } catch (error) {
+        throw storeError(error);
+      }
+    });
+  }
+
+  upsertPack(manifest: PackManifest): Promise<PackRecord> {
+    return this.run((db) => {
+      const at = now();
+      const row = prepared<PackRow>(
+        db,
+        `INSERT INTO packs (ref, manifest, created_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (ref) DO UPDATE SET manifest = excluded.manifest, updated_at = excluded.updated_at
+         RETURNING *`,
+      ).get(manifest.ref, JSON.stringify(manifest), at, at);
+      if (!row) throw new HarmoniaError('INTERNAL', `upsert of pack '${manifest.ref}' returned no row`);
+      return toPack(row);
+    });
+  }
+
+  getPack(ref: string): Promise<PackRecord | null> {
+    return this.run((db) => {
+      const row = prepared<PackRow>(db, 'SELECT * FROM packs WHERE ref = ?').get(ref);
+      return row ? toPack(row) : null;
+    });
+  }
+
+  listPacks(): Promise<PackRecord[]> {
+    return this.run((db) => prepared<PackRow>(db, 'SELECT * FROM packs ORDER BY ref').all().map(toPack));
+  }
+
+  deletePack(ref: string): Promise<boolean> {
+    return this.run((db) =>
+      db.transaction(() => {
+        const at = now();
+        const removed = prepared(db, 'DELETE FROM packs WHERE ref = ?').run(ref).changes > 0;
+        prepared(
+          db,
+          'UPDATE definition_heads SET deleted_at = ?, updated_at = ? WHERE pack_ref = ? AND deleted_at IS NULL',
+        ).run(at, at, ref);
+        return removed;
+      })(),
+    );
+  }
+
+  addVersion(input: NewDefinitionVersion): Promise<DefinitionRecord> {
+    return this.run((db) =>
+      db.transaction(() => {
+        const at = now();
+        const head = prepared<HeadRow>(db, SELECT_HEAD).get(input.kind, input.ref);
+        const row: DefinitionRow = {
+          id: randomUUID(),
+          kind: input.kind,
+          ref: input.ref,
+          pack_ref: input.pack_ref,
+          version: (head?.latest_version ?? 0) + 1,
+          content_hash: input.content_hash,
+          body: JSON.stringify(input.body),
+          source: input.source,
+          file: input.file,
+          origin: JSON.stringify(input.origin),
+          created_at: at,
+        };
+        prepared(
+          db,
+          `INSERT INTO definitions (id, kind, ref, pack_ref, version, content_hash, body, source, file, origin, created_at)
+           VALUES (@id, @kind, @ref, @pack_ref, @version, @content_hash, @body, @source, @file, @origin, @created_at)`,
+        ).run(row);
+        prepared(
+          db,
+          `INSERT INTO definition_heads (kind, ref, pack_ref, active_version, latest_version, pinned, deleted_at, updated_at)
+           VALUES (@kind, @ref, @pack_ref, @version, @version, 0, NULL, @at)
+           ON CONFLICT (kind, ref) DO UPDATE SET
+             pack_ref = excluded.pack_ref,
+             active_version = CASE WHEN definition_heads.pinned = 1 THEN definition_heads.active_version
+                                   ELSE excluded.active_version END,
+             latest_version = excluded.latest_version,
+             deleted_at = NULL,
+             updated_at = excluded.updated_at`,
+        ).run({ kind: row.kind, ref: row.ref, pack_ref: row.pack_ref, version: row.version, at });
+        return toDefinition(row);
+      })(),
+    );
+  }
+
+  getHead(kind: DefinitionKind, ref: string): Promise<DefinitionHead | null> {
+    return this.run((db) => {
+      const row = prepared<HeadRow>(db, SELECT_HEAD).get(kind, ref);
+      return row ? toHead(row) : null;
+    });
+  }
+
+  getActive(kind: DefinitionKind, ref: string): Promise<DefinitionRecord | null> {
+    return this.run((db) => {
+      const row = prepared<DefinitionRow>(db, SELECT_ACTIVE).get(kind, ref);
+      return row ? toDefinition(row) : null;
+    });
+  }
+
+  getVersion(kind: DefinitionKind, ref: string, version: number): Promise<DefinitionRecord | null> {
+    return this.run((db) => {
+      const row = prepared<DefinitionRow>(db, SELECT_VERSION).get(kind, ref, version);
+      return row ? toDefinition(row) : null;
+    });
+  }
+
+  getById(id: string): Promise<DefinitionRecord | null> {
+    return this.run((db) => {
+      const row = prepared<DefinitionRow>(db, 'SELECT * FROM definitions WHERE id = ?').get(id);
+      return row ? toDefinition(row) : null;
+    });
+  }
+
+  listVersions(kind: DefinitionKind, ref: string): Promise<DefinitionRecord[]> {
+    return this.run((db) =>
+      prepared<DefinitionRow>(db, 'SELECT * FROM definitions WHERE kind = ? AND ref = ? ORDER BY version')
+        .all(kind, ref)
+        .map(toDefinition),
+    );
+  }
+
+  listActive(query: DefinitionQuery): Promise<{ items: DefinitionRecord[]; total: number }> {
+    const { limit, offset } = pageOf(query);
+    const params = {
+      kind: query.kind,
+      pack_ref: query.pack_ref ?? null,
+      include_deleted: query.include_deleted === true ? 1 : 0,
+      pattern: query.text ? likePattern(query.text) : null,
+    };
+    return this.run((db) => {
+      const items = prepared<DefinitionRow>(db, `SELECT d.* ${ACTIVE_FILTER} ORDER BY h.ref LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit, offset })
+        .map(toDefinition);
+      const counted = prepared<{ total: number }>(db, `SELECT COUNT(*) AS total ${ACTIVE_FILTER}`).get(params);
+      return { items, total: counted?.total ?? 0 };
+    });
+  }
+
+  countByPack(kind: DefinitionKind, pack_ref: string): Promise<number> {
+    return this.run((db) => {
+      const row = prepared<{ n: number }>(
+        db,
+        'SELECT COUNT(*) AS n FROM definition_heads WHERE kind = ? AND pack_ref = ? AND deleted_at IS NULL',
+      ).get(kind, pack_ref);
+      return row?.n ?? 0;
+    });
+  }
+
+  markDeleted(kind: DefinitionKind, ref: string): Promise<void> {
+    return this.run((db) => {
+      const at = now();
+      const changes = prepared(
+        db,
+        `UPDATE definition_heads SET deleted_at = COALESCE(deleted_at, ?), updated_at = ? WHERE kind = ? AND ref = ?`,
+      ).run(at, at, kind, ref).changes;
+      if (changes === 0) throw new HarmoniaError(NOT_FOUND[kind], `unknown ${kind} '${ref}'; nothing to mark deleted`);
+    });
+  }
+
+  setActive(kind: DefinitionKind, ref: string, version: number, pinned: boolean): Promise<void> {
+    return this.run((db) => {
+      if (!prepared(db, SELECT_VERSION).get(kind, ref, version)) {
+        throw new HarmoniaError('VERSION_NOT_FOUND', `${kind} '${ref}' has no version ${version}`, {
+          details: { kind, ref, version },
+        });
+      }
+      // Making a version active also brings a pruned ref back: that is how an unchanged
+      // file that reappears is restored without writing a new version.
+      prepared(
+        db,
+        `UPDATE definition_heads SET active_version = ?, pinned = ?, deleted_at = NULL, updated_at = ?
+         WHERE kind = ? AND ref = ?`,
+      ).run(version, pinned ? 1 : 0, now(), kind, ref);
+    });
+  }
+
+  purgeVersion(kind: DefinitionKind, ref: string, version: number): Promise<boolean> {
+    return this.run((db) =>
+      db.transaction(() => {
+        const head = prepared<HeadRow>(db, SELECT_HEAD).get(kind, ref);
+        if (head?.active_version === version) {
+          throw new HarmoniaError('STORE_CONFLICT', `version ${version} of ${kind} '${ref}' is active; activate another first`, {
+            details: { kind, ref, version },
+          });
+        }
+        return prepared(db, 'DELETE FROM definitions WHERE kind = ? AND ref = ? AND version = ?').run(kind, ref, version)
+          .changes > 0;
+      })(),
+    );
+  }
+}

@@ -1,0 +1,338 @@
+/**
+ * The RegistryRepo contract, written against the Store interface only, so every
+ * backend runs the same suite: `describeRegistryConformance('sqlite', makeStore)`.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DefinitionKind, PackManifest, WorkflowDef } from '../../../src/core/model.js';
+import type { DefinitionQuery, NewDefinitionVersion, Store } from '../../../src/store/store.js';
+
+function manifest(ref: string, version = '1.0.0'): PackManifest {
+  return { ref, version, dependencies: [] };
+}
+
+function workflowBody(name: string, description = ''): WorkflowDef {
+  return {
+    version: '1.0.0',
+    name,
+    description,
+    input: {},
+    context: {},
+    tasks: [{ id: 'a', action: 'core.noop', depends_on: [], input: {} }],
+    output: {},
+    error_handlers: [],
+  };
+}
+
+function version(ref: string, hash: string, extra: Partial<NewDefinitionVersion> = {}): NewDefinitionVersion {
+  const pack_ref = ref.split('.')[0] ?? ref;
+  return {
+    kind: 'workflow',
+    ref,
+    pack_ref,
+    content_hash: hash,
+    body: workflowBody(ref),
+    source: `name: ${ref}\n`,
+    file: `workflows/${ref.split('.')[1] ?? ref}.yaml`,
+    origin: { source: 'local' },
+    ...extra,
+  };
+}
+
+/** Registers the registry contract tests for one backend. */
+export function describeRegistryConformance(name: string, makeStore: () => Promise<Store>): void {
+  describe(`RegistryRepo conformance (${name})`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const refsOf = async (kind: DefinitionKind, query: Omit<DefinitionQuery, 'kind'> = {}) =>
+      (await store.registry.listActive({ kind, ...query })).items.map((item) => item.ref);
+
+    describe('packs', () => {
+      it('creates a pack and returns it by ref', async () => {
+        const created = await store.registry.upsertPack(manifest('alpha'));
+        expect(created.ref).toBe('alpha');
+        expect(await store.registry.getPack('alpha')).toEqual(created);
+      });
+
+      it('updates the manifest of an existing pack and keeps created_at', async () => {
+        const first = await store.registry.upsertPack(manifest('alpha'));
+        const second = await store.registry.upsertPack({ ...manifest('alpha', '2.0.0'), label: 'Alpha' });
+        expect(second.created_at).toBe(first.created_at);
+        expect(second.manifest).toEqual({ ...manifest('alpha', '2.0.0'), label: 'Alpha' });
+      });
+
+      it('returns null for an unknown pack', async () => {
+        expect(await store.registry.getPack('nope')).toBeNull();
+      });
+
+      it('lists packs ordered by ref', async () => {
+        await store.registry.upsertPack(manifest('beta'));
+        await store.registry.upsertPack(manifest('alpha'));
+        expect((await store.registry.listPacks()).map((p) => p.ref)).toEqual(['alpha', 'beta']);
+      });
+
+      it('deletes a pack and marks its definitions deleted but keeps their versions', async () => {
+        await store.registry.upsertPack(manifest('alpha'));
+        const v1 = await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        expect(await store.registry.deletePack('alpha')).toBe(true);
+        expect(await store.registry.getPack('alpha')).toBeNull();
+        expect(await store.registry.getActive('workflow', 'alpha.deploy')).toBeNull();
+        expect((await store.registry.getHead('workflow', 'alpha.deploy'))?.deleted_at).not.toBeNull();
+        expect(await store.registry.getById(v1.id)).toEqual(v1);
+      });
+
+      it('reports false when deleting an unknown pack', async () => {
+        expect(await store.registry.deletePack('nope')).toBe(false);
+      });
+    });
+
+    describe('versions', () => {
+      it('registers the first version of a ref as version 1 and makes it active', async () => {
+        const v1 = await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        expect(v1).toMatchObject({ kind: 'workflow', ref: 'alpha.deploy', pack_ref: 'alpha', version: 1 });
+        expect(await store.registry.getHead('workflow', 'alpha.deploy')).toMatchObject({
+          active_version: 1,
+          latest_version: 1,
+          pinned: false,
+          deleted_at: null,
+        });
+        expect(await store.registry.getActive('workflow', 'alpha.deploy')).toEqual(v1);
+      });
+
+      it('round-trips the body, source, file and origin exactly', async () => {
+        const origin = { source: 'git' as const, commit: 'abc123', author: 'Ann', date: '2026-01-01', message: 'x' };
+        const v1 = await store.registry.addVersion(version('alpha.deploy', 'h1', { origin, source: 'a: "é"\n' }));
+        const read = await store.registry.getVersion('workflow', 'alpha.deploy', 1);
+        expect(read).toEqual(v1);
+        expect(read?.body).toEqual(workflowBody('alpha.deploy'));
+        expect(read?.origin).toEqual(origin);
+        expect(read?.source).toBe('a: "é"\n');
+      });
+
+      it('adds version 2 as active and keeps version 1 retrievable', async () => {
+        const v1 = await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        const v2 = await store.registry.addVersion(version('alpha.deploy', 'h2'));
+        expect(v2.version).toBe(2);
+        expect(v2.id).not.toBe(v1.id);
+        expect((await store.registry.getActive('workflow', 'alpha.deploy'))?.id).toBe(v2.id);
+        expect(await store.registry.getVersion('workflow', 'alpha.deploy', 1)).toEqual(v1);
+        expect(await store.registry.getById(v1.id)).toEqual(v1);
+      });
+
+      it('lists every version of a ref oldest first', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await store.registry.addVersion(version('alpha.deploy', 'h2'));
+        await store.registry.addVersion(version('alpha.deploy', 'h3'));
+        const all = await store.registry.listVersions('workflow', 'alpha.deploy');
+        expect(all.map((v) => [v.version, v.content_hash])).toEqual([
+          [1, 'h1'],
+          [2, 'h2'],
+          [3, 'h3'],
+        ]);
+      });
+
+      it('returns null for unknown refs, versions and ids', async () => {
+        expect(await store.registry.getHead('workflow', 'alpha.nope')).toBeNull();
+        expect(await store.registry.getActive('workflow', 'alpha.nope')).toBeNull();
+        expect(await store.registry.getVersion('workflow', 'alpha.nope', 1)).toBeNull();
+        expect(await store.registry.getById('00000000-0000-0000-0000-000000000000')).toBeNull();
+        expect(await store.registry.listVersions('workflow', 'alpha.nope')).toEqual([]);
+      });
+
+      it('keeps the kinds apart when a workflow and an action share a ref', async () => {
+        await store.registry.addVersion(version('alpha.build', 'w1'));
+        const action = await store.registry.addVersion(
+          version('alpha.build', 'a1', { kind: 'action', body: { runner: 'shell', parameters: {} } }),
+        );
+        expect(action.version).toBe(1);
+        expect((await store.registry.getActive('workflow', 'alpha.build'))?.content_hash).toBe('w1');
+        expect((await store.registry.getActive('action', 'alpha.build'))?.content_hash).toBe('a1');
+      });
+    });
+
+    describe('pruning, pins and purges', () => {
+      it('hides a deleted ref from getActive but keeps its versions', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await store.registry.markDeleted('workflow', 'alpha.deploy');
+        expect(await store.registry.getActive('workflow', 'alpha.deploy')).toBeNull();
+        expect((await store.registry.getVersion('workflow', 'alpha.deploy', 1))?.content_hash).toBe('h1');
+      });
+
+      it('clears deleted_at when a new version is added', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await store.registry.markDeleted('workflow', 'alpha.deploy');
+        await store.registry.addVersion(version('alpha.deploy', 'h2'));
+        expect(await store.registry.getHead('workflow', 'alpha.deploy')).toMatchObject({
+          active_version: 2,
+          deleted_at: null,
+        });
+      });
+
+      it('throws a not-found error when marking an unknown ref deleted', async () => {
+        await expect(store.registry.markDeleted('workflow', 'alpha.nope')).rejects.toMatchObject({
+          code: 'WORKFLOW_NOT_FOUND',
+        });
+      });
+
+      it('keeps a pinned ref on its version when newer versions are added', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await store.registry.addVersion(version('alpha.deploy', 'h2'));
+        await store.registry.setActive('workflow', 'alpha.deploy', 1, true);
+        await store.registry.addVersion(version('alpha.deploy', 'h3'));
+        expect(await store.registry.getHead('workflow', 'alpha.deploy')).toMatchObject({
+          active_version: 1,
+          latest_version: 3,
+          pinned: true,
+        });
+        expect((await store.registry.getActive('workflow', 'alpha.deploy'))?.content_hash).toBe('h1');
+      });
+
+      it('unpins a ref by making a version active with pinned false', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await store.registry.setActive('workflow', 'alpha.deploy', 1, true);
+        await store.registry.addVersion(version('alpha.deploy', 'h2'));
+        await store.registry.setActive('workflow', 'alpha.deploy', 2, false);
+        await store.registry.addVersion(version('alpha.deploy', 'h3'));
+        expect(await store.registry.getHead('workflow', 'alpha.deploy')).toMatchObject({
+          active_version: 3,
+          pinned: false,
+        });
+      });
+
+      it('brings a deleted ref back when a version is made active', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await store.registry.markDeleted('workflow', 'alpha.deploy');
+        await store.registry.setActive('workflow', 'alpha.deploy', 1, false);
+        expect((await store.registry.getActive('workflow', 'alpha.deploy'))?.version).toBe(1);
+      });
+
+      it('refuses to make an unknown version active', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await expect(store.registry.setActive('workflow', 'alpha.deploy', 7, true)).rejects.toMatchObject({
+          code: 'VERSION_NOT_FOUND',
+        });
+      });
+
+      it('purges a version that is not active', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await store.registry.addVersion(version('alpha.deploy', 'h2'));
+        expect(await store.registry.purgeVersion('workflow', 'alpha.deploy', 1)).toBe(true);
+        expect(await store.registry.getVersion('workflow', 'alpha.deploy', 1)).toBeNull();
+        expect((await store.registry.listVersions('workflow', 'alpha.deploy')).map((v) => v.version)).toEqual([2]);
+      });
+
+      it('refuses to purge the active version', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await expect(store.registry.purgeVersion('workflow', 'alpha.deploy', 1)).rejects.toMatchObject({
+          code: 'STORE_CONFLICT',
+        });
+        expect(await store.registry.getVersion('workflow', 'alpha.deploy', 1)).not.toBeNull();
+      });
+
+      it('reports false when purging a version that does not exist', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        expect(await store.registry.purgeVersion('workflow', 'alpha.deploy', 9)).toBe(false);
+      });
+
+      it('never reuses the number of a purged latest version', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        await store.registry.setActive('workflow', 'alpha.deploy', 1, true);
+        await store.registry.addVersion(version('alpha.deploy', 'h2'));
+        await store.registry.purgeVersion('workflow', 'alpha.deploy', 2);
+        expect((await store.registry.addVersion(version('alpha.deploy', 'h3'))).version).toBe(3);
+      });
+    });
+
+    describe('listActive() and countByPack()', () => {
+      beforeEach(async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1', { body: workflowBody('Deploy', 'ship it') }));
+        await store.registry.addVersion(version('alpha.build', 'h2', { body: workflowBody('Build', 'compile 100%') }));
+        await store.registry.addVersion(version('beta.report', 'h3', { body: workflowBody('Report', 'daily_sales') }));
+        await store.registry.addVersion(version('beta.dailyxsales', 'h4', { body: workflowBody('Other', '') }));
+      });
+
+      it('lists active definitions ordered by ref with a total', async () => {
+        const page = await store.registry.listActive({ kind: 'workflow' });
+        expect(page.items.map((i) => i.ref)).toEqual(['alpha.build', 'alpha.deploy', 'beta.dailyxsales', 'beta.report']);
+        expect(page.total).toBe(4);
+      });
+
+      it('filters by pack', async () => {
+        expect(await refsOf('workflow', { pack_ref: 'alpha' })).toEqual(['alpha.build', 'alpha.deploy']);
+      });
+
+      it('matches text in the ref, name or description, ignoring case', async () => {
+        expect(await refsOf('workflow', { text: 'DEPLOY' })).toEqual(['alpha.deploy']);
+        expect(await refsOf('workflow', { text: 'build' })).toEqual(['alpha.build']);
+        expect(await refsOf('workflow', { text: 'ship' })).toEqual(['alpha.deploy']);
+      });
+
+      it('treats % and _ in the text literally', async () => {
+        expect(await refsOf('workflow', { text: '100%' })).toEqual(['alpha.build']);
+        expect(await refsOf('workflow', { text: 'daily_sales' })).toEqual(['beta.report']);
+      });
+
+      it('pages with limit and offset and reports the total of all pages', async () => {
+        const page = await store.registry.listActive({ kind: 'workflow', limit: 2, offset: 1 });
+        expect(page.items.map((i) => i.ref)).toEqual(['alpha.deploy', 'beta.dailyxsales']);
+        expect(page.total).toBe(4);
+      });
+
+      it('leaves out deleted refs unless include_deleted is set', async () => {
+        await store.registry.markDeleted('workflow', 'alpha.deploy');
+        expect(await refsOf('workflow', { pack_ref: 'alpha' })).toEqual(['alpha.build']);
+        expect(await refsOf('workflow', { pack_ref: 'alpha', include_deleted: true })).toEqual([
+          'alpha.build',
+          'alpha.deploy',
+        ]);
+      });
+
+      it('returns the active version, not the latest, of a pinned ref', async () => {
+        await store.registry.setActive('workflow', 'alpha.deploy', 1, true);
+        await store.registry.addVersion(version('alpha.deploy', 'h9'));
+        const page = await store.registry.listActive({ kind: 'workflow', text: 'alpha.deploy' });
+        expect(page.items.map((i) => i.version)).toEqual([1]);
+      });
+
+      it('lists only the kind asked for', async () => {
+        expect(await refsOf('action')).toEqual([]);
+      });
+
+      it('counts the active refs of one kind in a pack', async () => {
+        await store.registry.markDeleted('workflow', 'beta.report');
+        expect(await store.registry.countByPack('workflow', 'alpha')).toBe(2);
+        expect(await store.registry.countByPack('workflow', 'beta')).toBe(1);
+        expect(await store.registry.countByPack('action', 'alpha')).toBe(0);
+      });
+    });
+
+    describe('transaction()', () => {
+      it('commits every write of the callback together', async () => {
+        await store.transaction(async (tx) => {
+          await tx.registry.upsertPack(manifest('alpha'));
+          await tx.registry.addVersion(version('alpha.deploy', 'h1'));
+        });
+        expect(await store.registry.getPack('alpha')).not.toBeNull();
+        expect(await store.registry.getActive('workflow', 'alpha.deploy')).not.toBeNull();
+      });
+
+      it('writes nothing when the callback throws', async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.registry.upsertPack(manifest('alpha'));
+            await tx.registry.addVersion(version('alpha.deploy', 'h1'));
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.registry.getPack('alpha')).toBeNull();
+        expect(await store.registry.getHead('workflow', 'alpha.deploy')).toBeNull();
+        expect(await store.registry.listVersions('workflow', 'alpha.deploy')).toEqual([]);
+      });
+    });
+  });
+}
