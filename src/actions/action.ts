@@ -25,6 +25,8 @@ export interface ActionContext {
 }
 
 export interface ActionHandler {
+  /** The action's own default deadline (pack action `timeout_ms`); the task's `timeout_ms` wins. */
+  readonly timeout_ms?: number;
   /** Runs one attempt. Never throws for a task failure: returns `{status: 'error', ...}`. */
   run(input: Record<string, unknown>, ctx: ActionContext): Promise<TaskResult>;
 }

@@ -1,0 +1,154 @@
+import type { ActionDef, TaskDef } from '../core/model.js';
+import { HarmoniaError } from '../core/errors.js';
+import { suggest } from '../core/suggest.js';
+import type { ComponentRepo } from '../store/store.js';
+import type { ActionHandler } from './action.js';
+import type { HostLookup, HttpPolicy } from './address-guard.js';
+import { DEFAULT_ENV_ALLOWLIST } from './child-env.js';
+import { createEchoAction } from './core-echo.js';
+import { createFailAction } from './core-fail.js';
+import { createHttpAction } from './core-http.js';
+import { createNoopAction } from './core-noop.js';
+import { createShellAction } from './core-shell.js';
+import { createSleepAction } from './core-sleep.js';
+import { createHttpRunnerAction } from './http-runner.js';
+import { createPackScriptAction } from './pack-script.js';
+import { createRemoteComponentAction } from './remote-component.js';
+
+/** A pack's actions as the registry sees them: its directory and action definitions. */
+export interface PackActions {
+  /** Absolute path of the pack directory (cwd of its scripts). */
+  dir: string;
+  /** Keyed by full ref (`my_pack.build`) or by bare name (`build`). */
+  actions: ReadonlyMap<string, ActionDef>;
+}
+
+export interface ActionRegistryOptions {
+  /** Looks up a loaded pack by ref; null when unknown. */
+  packs: (packRef: string) => PackActions | null;
+  /** Registered remote components; tasks with `component:` need it. */
+  components?: ComponentRepo;
+  /** Parent environment variables children may see. @default PATH HOME LANG LC_ALL LC_CTYPE TZ TMPDIR */
+  env_allowlist?: readonly string[];
+  /** The server's environment (read by the composition root, never here). @default { PATH: '/usr/local/bin:/usr/bin:/bin' } */
+  parent_env?: Readonly<Record<string, string | undefined>>;
+  /** Which addresses core.http, http runners and components may reach. @default { allow_private: true } */
+  http?: HttpPolicy;
+  /** DNS resolution for the address check (tests). @default dns.lookup, all addresses */
+  lookup?: HostLookup;
+  /** Time between SIGTERM and SIGKILL when stopping a child. @default 2000 */
+  kill_grace_ms?: number;
+  /** Where core.shell makes a scratch cwd when a task has no pack. @default os.tmpdir() */
+  temp_dir?: string;
+  /** Interpreter for `runner: node`. @default process.execPath */
+  node_path?: string;
+}
+
+/** Finds the handler that runs a task. */
+export interface ActionRegistry {
+  /**
+   * The handler for a task's action: a built-in (`core.*`), a pack action, or a remote
+   * component capability (`component:` set). `packDir` is the workflow's own pack, the
+   * default cwd of core.shell.
+   * Thrown when the action is unknown: ACTION_NOT_FOUND (COMPONENT_NOT_FOUND when a
+   * component task is resolved without a component registry).
+   */
+  resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string): ActionHandler;
+}
+
+/** Built-in actions this registry runs (core.workflow is run by the engine). */
+export const BUILTIN_ACTIONS = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http'] as const;
+
+/**
+ * Creates the action registry the engine resolves tasks against.
+ * @example
+ * const actions = createActionRegistry({ packs: (ref) => loaded.get(ref) ?? null, components: store.components });
+ * const result = await actions.resolve(task).run(input, ctx);
+ */
+export function createActionRegistry(options: ActionRegistryOptions): ActionRegistry {
+  const env_allowlist = options.env_allowlist ?? DEFAULT_ENV_ALLOWLIST;
+  const policy: HttpPolicy = options.http ?? {};
+  const lookup = options.lookup ? { lookup: options.lookup } : {};
+  const grace = options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms };
+  const childOptions = { parent_env: options.parent_env, env_allowlist, ...grace };
+  const noop = createNoopAction();
+  const echo = createEchoAction();
+  const sleep = createSleepAction();
+  const fail = createFailAction();
+  const http = createHttpAction({ policy, ...lookup });
+
+  const builtin = (name: string, packDir: string | undefined): ActionHandler | null => {
+    switch (name) {
+      case 'core.noop':
+        return noop;
+      case 'core.echo':
+        return echo;
+      case 'core.sleep':
+        return sleep;
+      case 'core.fail':
+        return fail;
+      case 'core.http':
+        return http;
+      case 'core.shell':
+        return createShellAction(
+          { ...childOptions, ...(options.temp_dir === undefined ? {} : { temp_dir: options.temp_dir }) },
+          packDir,
+        );
+      default:
+        return null;
+    }
+  };
+
+  return {
+    resolve(task, packDir) {
+      const ref = task.action;
+      if (task.component !== undefined) {
+        if (!options.components) {
+          throw new HarmoniaError('COMPONENT_NOT_FOUND', `component '${task.component}' cannot be used: no component registry is configured`, {
+            details: { component: task.component, action: ref },
+          });
+        }
+        return createRemoteComponentAction(task.component, ref, { components: options.components, policy, ...lookup });
+      }
+      if (ref === 'core.workflow') {
+        throw new HarmoniaError('ACTION_NOT_FOUND', `action 'core.workflow' is run by the engine, not by an action handler`, {
+          details: { action: ref },
+        });
+      }
+      const found = builtin(ref, packDir);
+      if (found) return found;
+      const dot = ref.indexOf('.');
+      const packRef = dot > 0 ? ref.slice(0, dot) : '';
+      const name = ref.slice(dot + 1);
+      if (packRef === 'core') {
+        const close = suggest(ref, BUILTIN_ACTIONS);
+        throw new HarmoniaError(
+          'ACTION_NOT_FOUND',
+          `unknown action '${ref}'; ${close ? `did you mean '${close}'?` : `built-ins are ${BUILTIN_ACTIONS.join(', ')}`}`,
+          { details: { action: ref } },
+        );
+      }
+      const pack = packRef === '' ? null : options.packs(packRef);
+      if (pack === null) {
+        throw new HarmoniaError('ACTION_NOT_FOUND', `unknown action '${ref}'; pack '${packRef || ref}' is not loaded`, {
+          details: { action: ref },
+        });
+      }
+      const def = pack.actions.get(ref) ?? pack.actions.get(name);
+      if (def === undefined) {
+        const names = [...pack.actions.keys()].map((key) => (key.includes('.') ? key : `${packRef}.${key}`));
+        const close = suggest(ref, names);
+        throw new HarmoniaError(
+          'ACTION_NOT_FOUND',
+          `unknown action '${ref}'; ${close ? `did you mean '${close}'?` : `pack '${packRef}' has no action '${name}'`}`,
+          { details: { action: ref } },
+        );
+      }
+      if (def.runner === 'http') return createHttpRunnerAction(ref, def, { policy, ...lookup });
+      return createPackScriptAction(ref, def, pack.dir, {
+        ...childOptions,
+        ...(options.node_path === undefined ? {} : { node_path: options.node_path }),
+      });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { TaskResult } from '../core/model.js';
+import type { ActionContext, ActionHandler } from './action.js';
+import { abortedResult, errorResult, successResult } from './task-result.js';
+
+/** `core.sleep`: waits `ms` milliseconds → `{slept_ms}`; stops early when the task is aborted. */
+export function createSleepAction(): ActionHandler {
+  return {
+    run(input: Record<string, unknown>, ctx: ActionContext): Promise<TaskResult> {
+      const ms = input.ms ?? 0;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+        return Promise.resolve(errorResult('ACTION_INPUT_INVALID', `'ms' must be a number ≥ 0; got ${JSON.stringify(ms)}`, false));
+      }
+      if (ctx.signal.aborted) return Promise.resolve(abortedResult(ctx.signal, 'core.sleep'));
+      return new Promise((resolve) => {
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          resolve(abortedResult(ctx.signal, 'core.sleep'));
+        };
+        const timer = setTimeout(() => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          resolve(successResult({ slept_ms: ms }));
+        }, ms);
+        ctx.signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+  };
+}

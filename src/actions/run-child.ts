@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** How to start one child process for a task attempt. */
+export interface RunChildOptions {
+  /** Executable path; run directly, never through a shell unless it is one. */
+  command: string;
+  args: readonly string[];
+  cwd: string;
+  /** The child's whole environment (nothing is inherited). */
+  env: Record<string, string>;
+  /** Written to the child's stdin, which is then closed. */
+  stdin?: string;
+  /** Aborting it terminates the child's whole process group. */
+  signal: AbortSignal;
+  /** stdout and stderr together larger than this stop the child. */
+  max_output_bytes: number;
+  /**
+   * Time between SIGTERM and SIGKILL when stopping a child.
+   * @default 2000
+   */
+  kill_grace_ms?: number;
+}
+
+/** What happened to a child process. */
+export type ChildOutcome =
+  | { kind: 'exited'; exit_code: number | null; exit_signal: string | null; stdout: string; stderr: string }
+  | { kind: 'aborted'; stdout: string; stderr: string }
+  | { kind: 'too_large'; stdout: string; stderr: string }
+  | { kind: 'spawn_failed'; message: string };
+
+const DEFAULT_KILL_GRACE_MS = 2000;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    // A negative pid addresses the process group the detached child leads.
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/**
+ * Runs a child in its own process group and collects its output. On abort or oversized
+ * output the whole group gets SIGTERM, then SIGKILL after the grace period; processes a
+ * child leaves behind when it exits are killed too, so nothing outlives its task.
+ * Resolves once the child has exited and its output pipes are closed; never rejects.
+ */
+export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
+  const grace = options.kill_grace_ms ?? DEFAULT_KILL_GRACE_MS;
+  return new Promise((resolve) => {
+    if (options.signal.aborted) {
+      resolve({ kind: 'aborted', stdout: '', stderr: '' });
+      return;
+    }
+    let child: ChildProcess;
+    try {
+      child = spawn(options.command, [...options.args], {
+        cwd: options.cwd,
+        env: options.env,
+        detached: true,
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      resolve({ kind: 'spawn_failed', message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let total = 0;
+    let stopped: 'aborted' | 'too_large' | null = null;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+
+    const finish = (outcome: ChildOutcome): void => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      options.signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const stop = (why: 'aborted' | 'too_large'): void => {
+      if (stopped !== null) return;
+      stopped = why;
+      killGroup(child, 'SIGTERM');
+      timers.push(setTimeout(() => killGroup(child, 'SIGKILL'), grace));
+    };
+    const onAbort = (): void => stop('aborted');
+    options.signal.addEventListener('abort', onAbort, { once: true });
+
+    const collect =
+      (into: Buffer[]) =>
+      (chunk: Buffer): void => {
+        if (stopped === 'too_large') return;
+        total += chunk.length;
+        if (total > options.max_output_bytes) {
+          stop('too_large');
+          return;
+        }
+        into.push(chunk);
+      };
+    child.stdout?.on('data', collect(stdout));
+    child.stderr?.on('data', collect(stderr));
+    // A child that exits without reading stdin makes the write fail with EPIPE.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.stdin ?? '');
+
+    child.on('error', (error) => {
+      if (child.pid === undefined) finish({ kind: 'spawn_failed', message: error.message });
+    });
+    let exitCode: number | null = null;
+    let exitSignal: string | null = null;
+    child.on('exit', (code, signal) => {
+      exitCode = code;
+      exitSignal = signal;
+      killGroup(child, 'SIGKILL');
+      // A process that left the group can hold the pipes open forever; stop waiting for it.
+      timers.push(
+        setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+        }, grace),
+      );
+    });
+    child.on('close', () => {
+      const out = Buffer.concat(stdout).toString('utf8');
+      const err = Buffer.concat(stderr).toString('utf8');
+      if (stopped !== null) finish({ kind: stopped, stdout: out, stderr: err });
+      else finish({ kind: 'exited', exit_code: exitCode, exit_signal: exitSignal, stdout: out, stderr: err });
+    });
+  });
+}
