@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig, type ConfigOptions, type ResolvedConfig } from '../config.js';
+
+/** Where a command writes; process.stdout and process.stderr fit, and so do test buffers. */
+export interface OutputStream {
+  isTTY?: boolean;
+  write(chunk: string): unknown;
+}
+
+/** What every command gets: the process's edges, passed in so commands can run in tests. */
+export interface CliContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  /** The exit code the process ends with; commands set it. */
+  exitCode: number;
+  /** Resolves the settings once for this invocation, reading `.env.harmonia` in cwd if present. */
+  config(options?: ConfigOptions): ResolvedConfig;
+}
+
+export interface CliContextOptions {
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
+  stdout?: OutputStream;
+  stderr?: OutputStream;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+
+/** Builds the context for one invocation; defaults are the real process. */
+export function createCliContext(options: CliContextOptions = {}): CliContext {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  return {
+    env,
+    cwd,
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+    exitCode: EXIT.ok,
+    config(configOptions = {}) {
+      const file = join(cwd, '.env.harmonia');
+      const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+      return resolveConfig(configOptions, env, text);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { EXIT, type CliContext } from '../cli-context.js';
+import { formatTable } from '../output/table.js';
+import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+
+const HELP = `
+Remote components registered on a server (--url, HARMONIA_URL).
+
+Examples:
+  $ harmonia component list
+  $ harmonia component test deployer       exit 1 when its /health does not answer 2xx`;
+
+/** Registers `harmonia component list|test` (alias `components`). */
+export function registerRemoteComponentCommand(program: Command, ctx: CliContext): void {
+  const component = commandGroup(program, 'component', 'list and test remote components on a server').alias('components').addHelpText('after', HELP);
+
+  withRemoteOptions(component.command('list').description('list registered components')).action(async (flags: RemoteFlags) => {
+    await runRemote(ctx, flags, async (client) => {
+      const list = await client.listComponents();
+      if (flags.json) return printJson(ctx, list);
+      if (list.items.length === 0) return void ctx.stderr.write('no components registered\n');
+      ctx.stdout.write(
+        formatTable(
+          [{ header: 'name' }, { header: 'url' }, { header: 'capabilities' }, { header: 'last heartbeat' }],
+          list.items.map((c) => [c.name, c.base_url, c.capabilities.join(', ') || '-', c.last_heartbeat_at ?? '-']),
+        ),
+      );
+    });
+  });
+
+  withRemoteOptions(component.command('test').description("probe a component's health endpoint").argument('<id>', 'component id or name')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runRemote(ctx, flags, async (client) => {
+        const result = await client.testComponent(id);
+        if (flags.json) printJson(ctx, result);
+        else if (result.ok) ctx.stdout.write(`${result.name}: healthy (HTTP ${result.status ?? '?'} in ${result.latency_ms}ms from ${result.url})\n`);
+        else ctx.stdout.write(`${result.name}: ${result.reachable ? `unhealthy (HTTP ${result.status ?? '?'})` : `unreachable (${result.error ?? 'no answer'})`} at ${result.url}\n`);
+        return result.ok ? EXIT.ok : EXIT.problems;
+      });
+    },
+  );
+}

@@ -1,0 +1,180 @@
+import type { Command } from 'commander';
+import type { HarmoniaClient } from '../../client/client.js';
+import type { ExecutionStatus } from '../../core/model.js';
+import type { ExecutionDetail } from '../../core/wire.js';
+import { EXIT, type CliContext } from '../cli-context.js';
+import { createColors, shouldUseColor } from '../output/colors.js';
+import { formatTable } from '../output/table.js';
+import { parsePositiveInt } from './parse-flags.js';
+import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
+
+const HELP = `
+Inspects and controls executions on a running server (--url, HARMONIA_URL).
+
+Examples:
+  $ harmonia execution status 0b6f...            status and task table
+  $ harmonia execution watch 0b6f...             live progress until it finishes
+  $ harmonia execution events 0b6f... --follow   every event, then live ones
+  $ harmonia execution retry 0b6f... --json
+
+Exit codes: 0 success; 1 unknown execution, a verb not allowed in its status, or
+(watch) an execution that ended failed or canceled; 2 usage, auth or connection errors.`;
+
+const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
+const VERBS = [
+  { name: 'pause', call: 'pauseExecution', description: 'pause: running tasks finish, no new task starts' },
+  { name: 'resume', call: 'resumeExecution', description: 'resume a paused execution' },
+  { name: 'cancel', call: 'cancelExecution', description: 'cancel: abort running tasks, end as canceled' },
+  { name: 'terminate', call: 'terminateExecution', description: 'end at once, without error handlers' },
+  { name: 'retry', call: 'retryExecution', description: 'retry a failed or canceled execution from its failed tasks' },
+] as const;
+
+/** Registers `harmonia execution list|status|tasks|events|watch|pause|resume|cancel|terminate|retry`. */
+export function registerRemoteExecutionCommand(program: Command, ctx: CliContext): void {
+  const execution = commandGroup(program, 'execution', 'inspect and control executions on a server').addHelpText('after', HELP);
+
+  withRemoteOptions(execution.command('list').description('list executions, newest first'))
+    .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
+    .option('--workflow <ref>', 'only executions of this workflow')
+    .option('--limit <n>', 'how many', parsePositiveInt, 20)
+    .action(async (flags: RemoteFlags & { status?: ExecutionStatus; workflow?: string; limit: number }) => {
+      await runRemote(ctx, flags, async (client) => {
+        const page = await client.listExecutions({
+          limit: flags.limit,
+          ...(flags.status !== undefined ? { status: flags.status } : {}),
+          ...(flags.workflow !== undefined ? { workflow_ref: flags.workflow } : {}),
+        });
+        if (flags.json) return printJson(ctx, page);
+        if (page.items.length === 0) return void ctx.stderr.write('no executions\n');
+        ctx.stdout.write(
+          formatTable(
+            [{ header: 'execution' }, { header: 'workflow' }, { header: 'status' }, { header: 'created' }],
+            page.items.map((e) => [e.execution_id, `${e.workflow_ref}@${e.workflow_version}`, e.status, e.created_at]),
+          ),
+        );
+        if (page.total > page.items.length) ctx.stderr.write(`(${page.items.length} of ${page.total}; use --limit)\n`);
+      });
+    });
+
+  withRemoteOptions(execution.command('status').description("show an execution's status and its tasks").argument('<id>', 'execution id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runRemote(ctx, flags, async (client) => {
+        const detail = await client.getWorkflowStatus(id);
+        if (flags.json) return printJson(ctx, detail);
+        ctx.stdout.write(statusLines(detail).join('\n') + '\n\n' + taskTable(detail));
+      });
+    },
+  );
+
+  withRemoteOptions(execution.command('tasks').description("list an execution's tasks with status, attempts and duration").argument('<id>', 'execution id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runRemote(ctx, flags, async (client) => {
+        const detail = await client.getWorkflowStatus(id);
+        if (flags.json) return printJson(ctx, detail.task_statuses);
+        ctx.stdout.write(taskTable(detail));
+      });
+    },
+  );
+
+  withRemoteOptions(execution.command('events').description("print an execution's events").argument('<id>', 'execution id'))
+    .option('--after <seq>', 'only events after this seq', parseSeq, 0)
+    .option('--follow', 'keep streaming live events until the execution finishes (--json prints one event per line)')
+    .action(async (id: string, flags: RemoteFlags & { after: number; follow?: boolean }) => {
+      await runRemote(ctx, flags, async (client) => {
+        if (!flags.follow) {
+          const page = await client.listEvents(id, { afterSeq: flags.after });
+          if (flags.json) return printJson(ctx, page);
+          for (const event of page.events) ctx.stdout.write(describeEvent(event) + '\n');
+          return;
+        }
+        for await (const event of client.events(id, { afterSeq: flags.after })) {
+          ctx.stdout.write((flags.json ? JSON.stringify(event) : describeEvent(event)) + '\n');
+        }
+      });
+    });
+
+  withRemoteOptions(execution.command('watch').description('follow an execution live: a progress bar per task').argument('<id>', 'execution id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runRemote(ctx, flags, (client) => watchExecution(ctx, client, id, flags));
+    },
+  );
+
+  for (const verb of VERBS) {
+    withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id')).action(
+      async (id: string, flags: RemoteFlags) => {
+        await runRemote(ctx, flags, async (client) => {
+          const result = await client[verb.call](id);
+          if (flags.json) return printJson(ctx, result);
+          ctx.stdout.write(`execution ${result.execution_id}: ${result.status}\n`);
+        });
+      },
+    );
+  }
+}
+
+/**
+ * Follows an execution until it finishes. On a terminal the task bars are redrawn
+ * in place; elsewhere every event, from the first, is one line (NDJSON with --json). Resolves to the
+ * exit code: 0 when it completed, 1 when it failed or was canceled.
+ */
+export async function watchExecution(ctx: CliContext, client: HarmoniaClient, id: string, flags: RemoteFlags): Promise<number> {
+  const detail = await client.getWorkflowStatus(id);
+  const model = createWatchModel(detail);
+  const tty = ctx.stdout.isTTY === true && !flags.json;
+  const c = createColors(tty && shouldUseColor(true, ctx.env));
+  let drawn = 0;
+  const draw = (): void => {
+    const lines = renderWatch(model, c);
+    // move to the top of the previous drawing, then rewrite each line
+    const up = drawn > 0 ? `\u001b[${drawn}F` : '';
+    ctx.stdout.write(up + lines.map((line) => `\u001b[2K${line}\n`).join('') + (drawn > lines.length ? '\u001b[J' : ''));
+    drawn = lines.length;
+  };
+  if (tty) draw();
+  else if (!flags.json) ctx.stdout.write(`watching execution ${model.execution_id} of ${model.workflow_ref}\n`);
+  // the bars already show the history; a log gets every event from the first
+  for await (const event of client.events(id, { afterSeq: tty ? detail.last_seq : 0 })) {
+    applyEvent(model, event);
+    if (tty) draw();
+    else ctx.stdout.write((flags.json ? JSON.stringify(event) : describeEvent(event)) + '\n');
+  }
+  const final = await client.getWorkflowStatus(id);
+  if (!tty && !flags.json) ctx.stdout.write(`execution ${final.execution_id} ${final.status}${final.error ? `: ${final.error.type}: ${final.error.message}` : ''}\n`);
+  return final.status === 'completed' ? EXIT.ok : EXIT.problems;
+}
+
+/** The key facts of an execution, one per line. */
+export function statusLines(detail: ExecutionDetail): string[] {
+  const lines = [
+    `execution  ${detail.execution_id}`,
+    `workflow   ${detail.workflow_ref} (version ${detail.workflow_version})`,
+    `status     ${detail.status}`,
+    `created    ${detail.created_at}`,
+    `finished   ${detail.finished_at ?? '-'}`,
+    `last seq   ${detail.last_seq}`,
+  ];
+  if (detail.parent_execution_id) lines.push(`parent     ${detail.parent_execution_id} (task ${detail.parent_task_id ?? '?'})`);
+  if (detail.error) lines.push(`error      ${detail.error.type}: ${detail.error.message}`);
+  if (detail.output && Object.keys(detail.output).length > 0) lines.push(`output     ${truncate(JSON.stringify(detail.output), 200)}`);
+  return lines;
+}
+
+/** The table of an execution's tasks. */
+export function taskTable(detail: ExecutionDetail): string {
+  const rows = Object.entries(detail.task_statuses).map(([id, t]) => [
+    id,
+    t.status,
+    String(t.attempts),
+    t.started_at === null ? '-' : formatDuration(t.duration_ms),
+    t.error ? truncate(`${t.error.type}: ${t.error.message}`, 80) : '',
+  ]);
+  return formatTable(
+    [{ header: 'task' }, { header: 'status' }, { header: 'attempts', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'error' }],
+    rows,
+  );
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

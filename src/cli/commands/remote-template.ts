@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import type { ParameterSpec } from '../../core/model.js';
+import type { CliContext } from '../cli-context.js';
+import { formatTable } from '../output/table.js';
+import { parsePositiveInt } from './parse-flags.js';
+import { commandGroup, jsonObjectParser, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+
+const HELP = `
+Creates, lists and instantiates workflow templates on a server (--url, HARMONIA_URL).
+
+Examples:
+  $ harmonia template create --from-workflow api.process --name process_template \\
+      --parameters '{"data_source":{"type":"string","required":true}}'
+  $ harmonia template list
+  $ harmonia template instantiate api.process_template --params '{"data_source":"s3://bucket/data.csv"}'`;
+
+/** Registers `harmonia template create|list|instantiate`. */
+export function registerRemoteTemplateCommand(program: Command, ctx: CliContext): void {
+  const template = commandGroup(program, 'template', 'create and instantiate workflow templates on a server').addHelpText('after', HELP);
+
+  withRemoteOptions(template.command('create').description('create a template from a registered workflow'))
+    .requiredOption('--from-workflow <id>', 'the workflow (ref or version id) to make the template from')
+    .requiredOption('--name <name>', 'the template name')
+    .option('--description <text>', 'what the template is for')
+    .option('--parameters <json>', 'parameter specs as a JSON object, or @file.json', jsonObjectParser(ctx.cwd))
+    .action(async (flags: RemoteFlags & { fromWorkflow: string; name: string; description?: string; parameters?: Record<string, unknown> }) => {
+      await runRemote(ctx, flags, async (client) => {
+        const created = await client.createTemplate({
+          name: flags.name,
+          workflow_definition_id: flags.fromWorkflow,
+          ...(flags.description !== undefined ? { description: flags.description } : {}),
+          ...(flags.parameters !== undefined ? { parameters: flags.parameters as Record<string, ParameterSpec> } : {}),
+        });
+        if (flags.json) return printJson(ctx, created);
+        ctx.stdout.write(`created template ${created.ref} version ${created.version} (id ${created.template_id})\n`);
+      });
+    });
+
+  withRemoteOptions(template.command('list').description('list templates'))
+    .option('--pack <ref>', 'only templates of this pack')
+    .option('--limit <n>', 'how many', parsePositiveInt, 100)
+    .action(async (flags: RemoteFlags & { pack?: string; limit: number }) => {
+      await runRemote(ctx, flags, async (client) => {
+        const page = await client.listTemplates({ limit: flags.limit, ...(flags.pack !== undefined ? { pack: flags.pack } : {}) });
+        if (flags.json) return printJson(ctx, page);
+        if (page.items.length === 0) return void ctx.stderr.write('no templates\n');
+        ctx.stdout.write(
+          formatTable(
+            [{ header: 'ref' }, { header: 'version', align: 'right' }, { header: 'parameters' }, { header: 'description' }],
+            page.items.map((t) => [t.ref, String(t.version), Object.keys(t.parameters).join(', ') || '-', t.description ?? '']),
+          ),
+        );
+      });
+    });
+
+  withRemoteOptions(template.command('instantiate').description('register the workflow a template yields for some parameter values').argument('<id>', 'template ref or id'))
+    .option('--params <json>', 'parameter values as a JSON object, or @file.json', jsonObjectParser(ctx.cwd), {})
+    .option('--name <name>', 'name of the workflow to create')
+    .action(async (id: string, flags: RemoteFlags & { params: Record<string, unknown>; name?: string }) => {
+      await runRemote(ctx, flags, async (client) => {
+        const workflow = await client.instantiateTemplate(id, flags.params, flags.name !== undefined ? { name: flags.name } : {});
+        if (flags.json) return printJson(ctx, workflow);
+        ctx.stdout.write(`registered workflow ${workflow.ref} version ${workflow.version} (id ${workflow.workflow_id})\n`);
+        ctx.stdout.write(`run it: harmonia workflow run ${workflow.ref}\n`);
+      });
+    });
+}

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { ActionDef, ExecutionEvent } from '../../core/model.js';
+import { HarmoniaError } from '../../core/errors.js';
+import type { Store } from '../../store/store.js';
+import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
+import { withStore } from '../open-store.js';
+
+interface RunFlags {
+  input?: string;
+  inputFile?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const HELP = `
+Runs a registered workflow here, with the embedded store, and waits for it: one
+line per task as it starts, finishes, retries or is skipped (on stderr), then the
+execution's output as JSON (on stdout). Run \`harmonia sync\` first. Ctrl-C cancels
+the execution (its on_error handlers still run).
+
+Exit codes: 0 completed, 1 failed or canceled, 2 usage or internal error.
+
+Examples:
+  $ harmonia run demo.data_pipeline --input '{"source": "s3://bucket/data.csv"}'
+  $ harmonia run ci_cd.deploy_app --input-file input.json --json | jq .status`;
+
+function parseInput(flags: RunFlags, cwd: string): Record<string, unknown> {
+  const text = flags.inputFile !== undefined ? readFileSync(resolve(cwd, flags.inputFile), 'utf8') : flags.input;
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new HarmoniaError('USAGE_INVALID', `--input is not JSON: ${(cause as Error).message}; pass an object like '{"env": "staging"}'`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HarmoniaError('USAGE_INVALID', `--input must be a JSON object, got ${JSON.stringify(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** One progress line for an event, or null for events not worth a line. */
+export function progressLine(event: ExecutionEvent, label: string): string | null {
+  const task = `${label}${event.task_id ?? ''}`;
+  const data = event.data;
+  const item = typeof data.item_index === 'number' ? `[${data.item_index}]` : '';
+  const error = data.error as { type?: string; message?: string } | undefined;
+  switch (event.event_type) {
+    case 'task_started':
+      if (Array.isArray(data.items)) return `  ▸ ${task} fans out over ${data.items.length} items`;
+      return `  ▸ ${task}${item} started (attempt ${String(data.attempt)})`;
+    case 'task_completed':
+      return `  ✓ ${task}${item} completed`;
+    case 'task_failed':
+      return `  ✗ ${task}${item} ${data.canceled === true ? 'canceled' : 'failed'}: ${error?.type ?? ''} ${error?.message ?? ''}`.trimEnd();
+    case 'retry_attempted':
+      return `  ↻ ${task}${item} retries in ${String(data.delay_ms)} ms (attempt ${String(data.attempt)}): ${error?.type ?? ''} ${error?.message ?? ''}`.trimEnd();
+    case 'task_skipped':
+      return `  – ${task} skipped (${String(data.reason)})`;
+    case 'workflow_started':
+      return label === '' ? null : `  ▸ ${label.slice(0, -1)} sub-workflow ${String(data.workflow_ref)} started`;
+    case 'workflow_failed':
+      return label === '' ? `  ✗ failed: ${error?.type ?? ''} ${error?.message ?? ''}` : null;
+    case 'workflow_canceled':
+      return label === '' ? '  ✗ canceled' : null;
+    default:
+      return null;
+  }
+}
+
+async function packActions(store: Store, packsDir: string) {
+  const byPack = new Map<string, { dir: string; actions: Map<string, ActionDef> }>();
+  const { items } = await store.registry.listActive({ kind: 'action', limit: 1000 });
+  for (const record of items) {
+    const entry = byPack.get(record.pack_ref) ?? { dir: resolve(packsDir, record.pack_ref), actions: new Map<string, ActionDef>() };
+    entry.actions.set(record.ref, record.body as ActionDef);
+    byPack.set(record.pack_ref, entry);
+  }
+  return (ref: string) => byPack.get(ref) ?? null;
+}
+
+/** Runs one workflow to its end and prints progress and output; resolves to the exit code. */
+export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext, signals?: NodeJS.Process): Promise<number> {
+  const config = ctx.config();
+  const input = parseInput(flags, ctx.cwd);
+  const progress: OutputStream = ctx.stderr;
+  return withStore(config, ctx.cwd, async (store) => {
+    const { createActionRegistry } = await import('../../actions/action-registry.js');
+    const { createEngine } = await import('../../engine/engine.js');
+    const actions = createActionRegistry({ packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)), components: store.components, parent_env: ctx.env });
+    const engine = createEngine({
+      store,
+      actions,
+      env: ctx.env,
+      config: {
+        max_concurrent_tasks: config.max_concurrent_tasks,
+        default_timeout_ms: config.default_timeout_ms,
+        max_execution_time_ms: config.max_execution_time_ms,
+        retry_max_attempts: config.retry_max_attempts,
+        checkpoint_interval_s: config.checkpoint_interval_seconds,
+        env_allowlist: config.env_allowlist,
+        packs_dir: resolve(ctx.cwd, config.packs_dir),
+      },
+    });
+    const labels = new Map<string, string>();
+    let rootId: string | null = null;
+    const off = engine.bus.subscribe({}, (event) => {
+      if (event.event_type === 'workflow_started') {
+        const parentTask = event.data.parent_task_id;
+        labels.set(event.execution_id, typeof parentTask === 'string' ? `${labels.get(String(event.data.parent_execution_id)) ?? ''}${parentTask}/` : '');
+      }
+      if (flags.quiet) return;
+      const line = progressLine(event, labels.get(event.execution_id) ?? '');
+      if (line !== null) progress.write(`${line}\n`);
+    });
+    const onInterrupt = (): void => {
+      if (rootId !== null) void engine.cancel(rootId).catch(() => undefined);
+    };
+    signals?.once('SIGINT', onInterrupt);
+    try {
+      const started = await engine.startExecution({ workflow_ref: ref, input });
+      rootId = started.id;
+      if (!flags.quiet) progress.write(`execution ${started.id} of ${started.workflow_ref} v${started.workflow_version}\n`);
+      const done = await engine.waitForCompletion(started.id);
+      if (flags.json) ctx.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+      else if (done.status === 'completed') ctx.stdout.write(`${JSON.stringify(done.output ?? {}, null, 2)}\n`);
+      if (!flags.json && done.status !== 'completed') {
+        ctx.stderr.write(`harmonia: execution ${done.id} ${done.status}${done.error ? `: ${done.error.type} ${done.error.message}` : ''}\n`);
+      }
+      return done.status === 'completed' ? EXIT.ok : EXIT.problems;
+    } finally {
+      signals?.off('SIGINT', onInterrupt);
+      off();
+      await engine.stop();
+    }
+  });
+}
+
+/** Registers `harmonia run REF`. */
+export function registerRunCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('run a registered workflow locally and wait for its output')
+    .argument('<ref>', 'workflow ref, e.g. my_pack.deploy_app')
+    .option('-i, --input <json>', 'the execution input as a JSON object')
+    .option('--input-file <file>', 'read the input from a JSON file')
+    .option('--json', 'print the whole execution record as JSON')
+    .option('-q, --quiet', 'no progress lines')
+    .addHelpText('after', HELP)
+    .action(async (ref: string, flags: RunFlags) => {
+      ctx.exitCode = await runWorkflow(ref, flags, ctx, process);
+    });
+}

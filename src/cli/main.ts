@@ -1,0 +1,90 @@
+import { Command, CommanderError } from 'commander';
+import { isHarmoniaError } from '../core/errors.js';
+import { createCliContext, EXIT, type CliContext, type CliContextOptions } from './cli-context.js';
+import { registerConfigCommand } from './commands/config.js';
+import { registerPackCommand } from './commands/pack.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerSyncCommand } from './commands/sync.js';
+import { registerValidateCommand } from './commands/validate.js';
+import { registerWorkflowCommand } from './commands/workflow.js';
+import { readVersion } from './version.js';
+
+const EXAMPLES = `
+Examples:
+  $ harmonia validate                      check ./packs (or HARMONIA_PACKS_DIR)
+  $ harmonia validate packs/ci_cd --format github
+  $ harmonia sync --dry-run                show what a sync would change
+  $ harmonia workflow list --pack ci_cd
+  $ harmonia config --json
+
+Exit codes: 0 success, 1 problems found (invalid packs, unknown refs), 2 usage or internal error.
+Settings come from flags, then HARMONIA_* variables, then .env.harmonia, then defaults.`;
+
+// Failures about the user's packs or refs, as opposed to bad usage, bad settings or a broken store.
+const PROBLEM_CODES = new Set<string>(['PACK_SYNC_REFUSED', 'PACK_INVALID', 'PACK_EXISTS', 'WORKFLOW_INVALID', 'TEMPLATE_PARAM_INVALID']);
+
+/**
+ * Builds the `harmonia` program. Each command registers itself from its own file
+ * under commands/; those files are light, and import what their action needs
+ * (the store, the server) only when it runs, so `validate` starts fast.
+ */
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('harmonia')
+    .description('Validate, sync and run YAML workflow packs.')
+    .version(readVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    // Program options only before the command name, so `show --version 2` means the workflow's version.
+    .enablePositionalOptions()
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => void ctx.stdout.write(text),
+      writeErr: (text) => void ctx.stderr.write(text),
+    });
+  registerValidateCommand(program, ctx);
+  registerSyncCommand(program, ctx);
+  registerWorkflowCommand(program, ctx);
+  registerPackCommand(program, ctx);
+  registerConfigCommand(program, ctx);
+  registerStartCommand(program, ctx);
+  // Commander's default is to call process.exit; we map its outcomes to our exit codes instead.
+  const override = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
+  return program;
+}
+
+/**
+ * Runs the CLI with `args` (without `node` and the script) and resolves to the exit
+ * code: 0 success, 1 problems found, 2 usage or internal error.
+ */
+export async function main(args: readonly string[], options: CliContextOptions = {}): Promise<number> {
+  const ctx = createCliContext(options);
+  const program = createProgram(ctx);
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    return reportError(error, ctx);
+  }
+}
+
+function reportError(error: unknown, ctx: CliContext): number {
+  if (error instanceof CommanderError) {
+    // Help and --version end through here too; commander has already printed them.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return EXIT.usage;
+  }
+  if (isHarmoniaError(error)) {
+    ctx.stderr.write(`harmonia: ${error.message}\n`);
+    return PROBLEM_CODES.has(error.code) || error.code.endsWith('_NOT_FOUND') ? EXIT.problems : EXIT.usage;
+  }
+  const debug = ctx.env.HARMONIA_DEBUG === 'true' || ctx.env.HARMONIA_DEBUG === '1';
+  const detail = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
+  ctx.stderr.write(`harmonia: internal error: ${detail}\n`);
+  return EXIT.usage;
+}

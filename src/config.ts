@@ -1,0 +1,299 @@
+/**
+ * Harmonia's settings: command-line flags, then HARMONIA_* environment variables,
+ * then a `.env.harmonia` file, then defaults. `resolveConfig` is pure — the entry
+ * point reads the environment and the file and passes them in — and it validates
+ * every value, so a typo fails at start-up with the variable and the value named.
+ */
+import { join } from 'node:path';
+import { HarmoniaError } from './core/errors.js';
+import { suggest } from './core/suggest.js';
+import { parseEnvFile } from './config-env-file.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where a setting's value came from. */
+export type ConfigSource = 'flag' | 'env' | 'file' | 'default';
+
+/** Which store backend to open, and where. */
+export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** The settings, validated and defaulted. Every field has an environment variable (see CONFIG_KEYS). */
+export interface ResolvedConfig {
+  /** Interface the server binds. @default '127.0.0.1' */
+  host: string;
+  /** The one port for REST, WebSocket and SSE (0 picks a free one). @default 8002 */
+  port: number;
+  /** Where the embedded database and other state live. @default './.harmonia' */
+  data_dir: string;
+  /** The packs folder that `validate`, `sync` and `start` use. @default './packs' */
+  packs_dir: string;
+  /** `postgres://…` for PostgreSQL or `sqlite:PATH`; unset means SQLite under data_dir. @default null */
+  db_url: string | null;
+  /** The store backend, derived from db_url and data_dir. @default { kind: 'sqlite', file: '<data_dir>/harmonia.db' } */
+  store: StoreConfig;
+  /** @default 'info' ('debug' when debug is on) */
+  log_level: LogLevel;
+  /** Verbose logs and error stacks on stderr. @default false */
+  debug: boolean;
+  /** Tasks of one execution running at once. @default 10 */
+  max_concurrent_tasks: number;
+  /** Executions running at once on this node. @default 100 */
+  max_concurrent_workflows: number;
+  /** Task timeout when a task sets no timeout_ms. @default 300000 */
+  default_timeout_ms: number;
+  /** An execution still running after this long fails with TIMEOUT. @default 3600000 */
+  max_execution_time_ms: number;
+  /** Attempts (the first included) when a task sets no retry policy. @default 1 */
+  retry_max_attempts: number;
+  /** Seconds between automatic checkpoints of a running execution; 0 turns them off. @default 0 */
+  checkpoint_interval_seconds: number;
+  /** Largest workflow body accepted over the API, in bytes. @default 1048576 */
+  max_workflow_size: number;
+  /** Most tasks one workflow may have. @default 1000 */
+  max_task_count: number;
+  /** Pack files larger than this are refused unread, in bytes. @default 1048576 */
+  max_file_size: number;
+  /** Bearer tokens the server accepts; empty means no authentication. Secret. @default [] */
+  api_tokens: string[];
+  /** Environment variables that `${env.NAME}` may read. @default [] */
+  env_allowlist: string[];
+  /** The server the CLI talks to. @default 'http://<host>:<port>' (127.0.0.1 when host is 0.0.0.0) */
+  url: string;
+  /** Bearer token the CLI sends. Secret. @default null */
+  token: string | null;
+  /** A git remote to sync packs from. @default null */
+  git_url: string | null;
+  /** @default 'main' */
+  git_branch: string;
+  /** Folder inside the repository that holds the packs. @default 'packs' */
+  git_path: string;
+  /** Seconds between fetches of git_url; 0 means webhook only. @default 60 */
+  git_poll_interval_seconds: number;
+  /** HMAC secret that signs git webhooks. Secret. @default null */
+  git_webhook_secret: string | null;
+  /** Token for fetching a private git_url. Secret. @default null */
+  git_token: string | null;
+  /** Where each value came from. */
+  sources: Record<ConfigKey, ConfigSource>;
+}
+
+export type ConfigKey = Exclude<keyof ResolvedConfig, 'sources' | 'store'>;
+
+/** Explicit settings (usually command-line flags); they win over everything else. Strings are parsed like env values. */
+export type ConfigOptions = {
+  [K in ConfigKey]?: ResolvedConfig[K] extends number
+    ? number | string
+    : ResolvedConfig[K] extends boolean
+      ? boolean | string
+      : ResolvedConfig[K] extends string[]
+        ? readonly string[] | string
+        : NonNullable<ResolvedConfig[K]> | string;
+};
+
+interface KeyInfo {
+  env: string;
+  secret: boolean;
+}
+
+const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token']);
+const ENV_NAMES: Partial<Record<ConfigKey, string>> = {
+  default_timeout_ms: 'HARMONIA_DEFAULT_TIMEOUT',
+  max_execution_time_ms: 'HARMONIA_MAX_EXECUTION_TIME',
+  checkpoint_interval_seconds: 'HARMONIA_CHECKPOINT_INTERVAL',
+  git_poll_interval_seconds: 'HARMONIA_GIT_POLL_INTERVAL',
+};
+const KEY_ORDER: ConfigKey[] = [
+  'host', 'port', 'data_dir', 'packs_dir', 'db_url', 'log_level', 'debug',
+  'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
+  'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
+  'api_tokens', 'env_allowlist', 'url', 'token',
+  'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
+];
+
+/** Every setting with its environment variable, in documentation order. */
+export const CONFIG_KEYS: ReadonlyArray<{ key: ConfigKey } & KeyInfo> = KEY_ORDER.map((key) => ({
+  key,
+  env: ENV_NAMES[key] ?? `HARMONIA_${key.toUpperCase()}`,
+  secret: SECRET_KEYS.has(key),
+}));
+
+const ENV_BY_KEY = new Map(CONFIG_KEYS.map((k) => [k.key, k.env]));
+const KNOWN_ENV = new Set(CONFIG_KEYS.map((k) => k.env));
+
+type Raw = { value: unknown; source: ConfigSource; name: string };
+
+/**
+ * Resolves the settings from flags (`options`), the environment and the text of
+ * `.env.harmonia`, in that order of precedence.
+ * Thrown when a value is invalid: HarmoniaError CONFIG_INVALID naming the variable and the value.
+ * @example resolveConfig({ port: 9000 }, process.env, readFileIfExists('.env.harmonia'))
+ */
+export function resolveConfig(
+  options: ConfigOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  file?: string,
+): ResolvedConfig {
+  const fileValues = file === undefined ? new Map<string, string>() : parseEnvFile(file, '.env.harmonia');
+  for (const name of fileValues.keys()) {
+    if (!KNOWN_ENV.has(name)) {
+      const guess = suggest(name.toUpperCase(), KNOWN_ENV);
+      const hint = guess ? `did you mean '${guess}'?` : 'run `harmonia config` to list the settings';
+      throw new HarmoniaError('CONFIG_INVALID', `unknown setting '${name}' in .env.harmonia; ${hint}`, {
+        details: { variable: name },
+      });
+    }
+  }
+  const sources = {} as Record<ConfigKey, ConfigSource>;
+  const raw = (key: ConfigKey): Raw | undefined => {
+    const envName = ENV_BY_KEY.get(key) ?? key;
+    const flag = options[key];
+    let found: Raw | undefined;
+    if (flag !== undefined && flag !== null) found = { value: flag, source: 'flag', name: `--${key.replace(/_/g, '-')}` };
+    else if (env[envName] !== undefined && env[envName] !== '') found = { value: env[envName], source: 'env', name: envName };
+    else if (fileValues.has(envName)) found = { value: fileValues.get(envName), source: 'file', name: `${envName} in .env.harmonia` };
+    sources[key] = found?.source ?? 'default';
+    return found;
+  };
+  const home = env.HOME ?? env.USERPROFILE;
+  const str = (key: ConfigKey, fallback: string) => expandHome(asString(raw(key)) ?? fallback, home);
+  const opt = (key: ConfigKey) => asString(raw(key)) ?? null;
+  const int = (key: ConfigKey, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+    asInteger(raw(key), fallback, min, max, 'plain');
+  const ms = (key: ConfigKey, fallback: number, min: number) => asInteger(raw(key), fallback, min, Number.MAX_SAFE_INTEGER, 'duration');
+  const bytes = (key: ConfigKey, fallback: number) => asInteger(raw(key), fallback, 1, Number.MAX_SAFE_INTEGER, 'size');
+
+  const host = str('host', '127.0.0.1');
+  const port = int('port', 8002, 0, 65535);
+  const data_dir = str('data_dir', './.harmonia');
+  const debug = asBoolean(raw('debug'), false);
+  const levelRaw = raw('log_level');
+  const db_url = opt('db_url');
+  const url = asString(raw('url')) ?? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+  return {
+    host,
+    port,
+    data_dir,
+    packs_dir: str('packs_dir', './packs'),
+    db_url,
+    store: storeFor(db_url, data_dir, home),
+    log_level: levelRaw === undefined ? (debug ? 'debug' : 'info') : asLogLevel(levelRaw),
+    debug,
+    max_concurrent_tasks: int('max_concurrent_tasks', 10, 1),
+    max_concurrent_workflows: int('max_concurrent_workflows', 100, 1),
+    default_timeout_ms: ms('default_timeout_ms', 300_000, 1),
+    max_execution_time_ms: ms('max_execution_time_ms', 3_600_000, 1),
+    retry_max_attempts: int('retry_max_attempts', 1, 1),
+    checkpoint_interval_seconds: int('checkpoint_interval_seconds', 0, 0),
+    max_workflow_size: bytes('max_workflow_size', 1_048_576),
+    max_task_count: int('max_task_count', 1000, 1),
+    max_file_size: bytes('max_file_size', 1_048_576),
+    api_tokens: asList(raw('api_tokens')),
+    env_allowlist: asList(raw('env_allowlist')),
+    url,
+    token: opt('token'),
+    git_url: opt('git_url'),
+    git_branch: str('git_branch', 'main'),
+    git_path: str('git_path', 'packs'),
+    git_poll_interval_seconds: int('git_poll_interval_seconds', 60, 0),
+    git_webhook_secret: opt('git_webhook_secret'),
+    git_token: opt('git_token'),
+    sources,
+  };
+}
+
+/** A copy with every secret replaced by `********` and the password of db_url hidden, safe to print. */
+export function maskConfig(config: ResolvedConfig): ResolvedConfig {
+  const hide = (value: string | null) => (value === null ? null : '********');
+  const masked: ResolvedConfig = {
+    ...config,
+    api_tokens: config.api_tokens.map(() => '********'),
+    token: hide(config.token),
+    git_webhook_secret: hide(config.git_webhook_secret),
+    git_token: hide(config.git_token),
+    db_url: config.db_url === null ? null : maskUrlPassword(config.db_url),
+  };
+  if (masked.store.kind === 'postgres') masked.store = { kind: 'postgres', url: maskUrlPassword(masked.store.url) };
+  return masked;
+}
+
+function maskUrlPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1********@');
+}
+
+function invalid(raw: Raw, expected: string): never {
+  throw new HarmoniaError('CONFIG_INVALID', `${raw.name} must be ${expected}, got '${String(raw.value)}'`, {
+    details: { variable: raw.name, value: String(raw.value) },
+  });
+}
+
+function asString(raw: Raw | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw.value !== 'string') return invalid(raw, 'a string');
+  return raw.value.trim();
+}
+
+function expandHome(path: string, home: string | undefined): string {
+  if (home && (path === '~' || path.startsWith('~/'))) return join(home, path.slice(1));
+  return path;
+}
+
+const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1_048_576, mb: 1_048_576, mib: 1_048_576 };
+
+function asInteger(raw: Raw | undefined, fallback: number, min: number, max: number, kind: 'plain' | 'duration' | 'size'): number {
+  if (raw === undefined) return fallback;
+  const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+  const expected =
+    kind === 'duration'
+      ? `a duration in milliseconds (${range}; or with a unit: 30s, 5m, 1h)`
+      : kind === 'size'
+        ? `a size in bytes (${range}; or with a unit: 512KiB, 1MiB)`
+        : `an integer ${range}`;
+  let value: number;
+  if (typeof raw.value === 'number') value = raw.value;
+  else if (typeof raw.value === 'string') {
+    const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(raw.value);
+    const units = kind === 'duration' ? DURATION_UNITS : kind === 'size' ? SIZE_UNITS : { '': 1 };
+    const factor = m ? units[(m[2] ?? '').toLowerCase()] : undefined;
+    if (!m || factor === undefined) return invalid(raw, expected);
+    value = Number(m[1]) * factor;
+  } else return invalid(raw, expected);
+  if (!Number.isSafeInteger(value) || value < min || value > max) return invalid(raw, expected);
+  return value;
+}
+
+function asBoolean(raw: Raw | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (typeof raw.value === 'boolean') return raw.value;
+  const text = typeof raw.value === 'string' ? raw.value.trim().toLowerCase() : '';
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  return invalid(raw, 'true or false');
+}
+
+function asList(raw: Raw | undefined): string[] {
+  if (raw === undefined) return [];
+  const items = typeof raw.value === 'string' ? raw.value.split(',') : Array.isArray(raw.value) ? raw.value : undefined;
+  if (!items || !items.every((item): item is string => typeof item === 'string')) return invalid(raw, 'a comma-separated list');
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function asLogLevel(raw: Raw): LogLevel {
+  const text = typeof raw.value === 'string' ? raw.value.trim().toLowerCase() : '';
+  const level = text === 'warning' ? 'warn' : text;
+  const found = LOG_LEVELS.find((l) => l === level);
+  return found ?? invalid(raw, `one of ${LOG_LEVELS.join(', ')}`);
+}
+
+function storeFor(dbUrl: string | null, dataDir: string, home: string | undefined): StoreConfig {
+  if (dbUrl === null) return { kind: 'sqlite', file: join(dataDir, 'harmonia.db') };
+  if (/^postgres(ql)?:\/\//i.test(dbUrl)) return { kind: 'postgres', url: dbUrl };
+  const sqlite = /^sqlite:(\/\/)?(.+)$/i.exec(dbUrl);
+  if (sqlite?.[2]) return { kind: 'sqlite', file: expandHome(sqlite[2], home) };
+  return invalid(
+    { value: dbUrl, source: 'env', name: 'HARMONIA_DB_URL' },
+    'a postgres://user:pass@host/db URL or sqlite:PATH',
+  );
+}
+

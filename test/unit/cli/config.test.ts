@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { HarmoniaError } from '../../../src/core/errors.js';
+import { CONFIG_KEYS, maskConfig, resolveConfig } from '../../../src/config.js';
+
+function configError(fn: () => unknown): HarmoniaError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof HarmoniaError) return error;
+    throw error;
+  }
+  throw new Error('expected a HarmoniaError');
+}
+
+describe('resolveConfig()', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8002,
+      data_dir: './.harmonia',
+      packs_dir: './packs',
+      db_url: null,
+      store: { kind: 'sqlite', file: '.harmonia/harmonia.db' },
+      log_level: 'info',
+      debug: false,
+      max_concurrent_tasks: 10,
+      max_concurrent_workflows: 100,
+      default_timeout_ms: 300_000,
+      max_execution_time_ms: 3_600_000,
+      retry_max_attempts: 1,
+      checkpoint_interval_seconds: 0,
+      max_workflow_size: 1_048_576,
+      max_task_count: 1000,
+      max_file_size: 1_048_576,
+      api_tokens: [],
+      env_allowlist: [],
+      url: 'http://127.0.0.1:8002',
+      token: null,
+      git_url: null,
+      git_branch: 'main',
+      git_path: 'packs',
+      git_poll_interval_seconds: 60,
+    });
+    expect(Object.values(config.sources).every((s) => s === 'default')).toBe(true);
+  });
+
+  it('prefers flags over the environment over the file', () => {
+    const file = 'HARMONIA_PORT=1111\nHARMONIA_HOST=file-host\nHARMONIA_LOG_LEVEL=error\n';
+    const config = resolveConfig({ port: 3333 }, { HARMONIA_PORT: '2222', HARMONIA_HOST: 'env-host' }, file);
+    expect([config.port, config.host, config.log_level]).toEqual([3333, 'env-host', 'error']);
+    expect([config.sources.port, config.sources.host, config.sources.log_level]).toEqual(['flag', 'env', 'file']);
+  });
+
+  it('treats an empty environment variable as unset', () => {
+    expect(resolveConfig({}, { HARMONIA_PORT: '' }, 'HARMONIA_PORT=9000').port).toBe(9000);
+  });
+
+  it('rejects a non-numeric port naming the variable and the value', () => {
+    const error = configError(() => resolveConfig({}, { HARMONIA_PORT: 'eighty' }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toBe("HARMONIA_PORT must be an integer from 0 to 65535, got 'eighty'");
+  });
+
+  it('rejects a negative limit', () => {
+    expect(configError(() => resolveConfig({}, { HARMONIA_MAX_CONCURRENT_TASKS: '-1' })).message).toBe(
+      "HARMONIA_MAX_CONCURRENT_TASKS must be an integer 1 or more, got '-1'",
+    );
+  });
+
+  it('names the flag when a flag value is invalid', () => {
+    expect(configError(() => resolveConfig({ max_file_size: '0' }, {})).message).toMatch(/^--max-file-size must be/);
+  });
+
+  it('names the file when a value from .env.harmonia is invalid', () => {
+    expect(configError(() => resolveConfig({}, {}, 'HARMONIA_DEBUG=maybe')).message).toBe(
+      "HARMONIA_DEBUG in .env.harmonia must be true or false, got 'maybe'",
+    );
+  });
+
+  it('accepts durations with units and sizes with binary units', () => {
+    const config = resolveConfig({}, { HARMONIA_DEFAULT_TIMEOUT: '30s', HARMONIA_MAX_FILE_SIZE: '512KiB' });
+    expect([config.default_timeout_ms, config.max_file_size]).toEqual([30_000, 524_288]);
+  });
+
+  it('rejects an unknown unit', () => {
+    expect(configError(() => resolveConfig({}, { HARMONIA_DEFAULT_TIMEOUT: '3 days' })).code).toBe('CONFIG_INVALID');
+  });
+
+  it('splits comma lists and drops empty items', () => {
+    expect(resolveConfig({}, { HARMONIA_ENV_ALLOWLIST: 'HOME, CI,,USER ' }).env_allowlist).toEqual(['HOME', 'CI', 'USER']);
+  });
+
+  it('reads log levels case-insensitively and turns on debug logs with HARMONIA_DEBUG', () => {
+    expect(resolveConfig({}, { HARMONIA_LOG_LEVEL: 'WARNING' }).log_level).toBe('warn');
+    expect(resolveConfig({}, { HARMONIA_DEBUG: 'true' }).log_level).toBe('debug');
+  });
+
+  it('selects PostgreSQL for a postgres URL and SQLite for a sqlite: URL', () => {
+    expect(resolveConfig({}, { HARMONIA_DB_URL: 'postgres://u:p@db/h' }).store).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db/h',
+    });
+    expect(resolveConfig({}, { HARMONIA_DB_URL: 'sqlite:/var/lib/h.db' }).store).toEqual({
+      kind: 'sqlite',
+      file: '/var/lib/h.db',
+    });
+  });
+
+  it('rejects a database URL of another kind', () => {
+    expect(configError(() => resolveConfig({}, { HARMONIA_DB_URL: 'mysql://x' })).message).toMatch(
+      /^HARMONIA_DB_URL must be a postgres/,
+    );
+  });
+
+  it('expands ~ in paths from HOME', () => {
+    expect(resolveConfig({}, { HOME: '/home/me', HARMONIA_DATA_DIR: '~/.harmonia' }).store).toEqual({
+      kind: 'sqlite',
+      file: '/home/me/.harmonia/harmonia.db',
+    });
+  });
+
+  it('derives the client URL from a wildcard host as loopback', () => {
+    expect(resolveConfig({}, { HARMONIA_HOST: '0.0.0.0', HARMONIA_PORT: '9000' }).url).toBe('http://127.0.0.1:9000');
+  });
+
+  it('rejects an unknown key in .env.harmonia with a suggestion', () => {
+    expect(configError(() => resolveConfig({}, {}, 'HARMONIA_PROT=1')).message).toBe(
+      "unknown setting 'HARMONIA_PROT' in .env.harmonia; did you mean 'HARMONIA_PORT'?",
+    );
+  });
+
+  it('reads quoted values, export prefixes and comments in .env.harmonia', () => {
+    const file = "# settings\nexport HARMONIA_HOST='my host'\nHARMONIA_GIT_BRANCH=\"rel\\\"1\" \nHARMONIA_PACKS_DIR=p # trailing\n";
+    const config = resolveConfig({}, {}, file);
+    expect([config.host, config.git_branch, config.packs_dir]).toEqual(['my host', 'rel"1', 'p']);
+  });
+
+  it('rejects a line of .env.harmonia that is not KEY=VALUE', () => {
+    expect(configError(() => resolveConfig({}, {}, 'HARMONIA_PORT 8002')).message).toBe(
+      ".env.harmonia:1: expected KEY=VALUE, got 'HARMONIA_PORT 8002'",
+    );
+  });
+
+  it('ignores unrelated environment variables', () => {
+    expect(() => resolveConfig({}, { HARMONIA_INPUT: '{}', PATH: '/bin' })).not.toThrow();
+  });
+});
+
+describe('maskConfig()', () => {
+  it('hides secrets and the database password', () => {
+    const config = resolveConfig({}, {
+      HARMONIA_API_TOKENS: 'a,b',
+      HARMONIA_TOKEN: 't',
+      HARMONIA_GIT_TOKEN: 'g',
+      HARMONIA_GIT_WEBHOOK_SECRET: 's',
+      HARMONIA_DB_URL: 'postgres://user:hunter2@db:5432/h',
+    });
+    const masked = maskConfig(config);
+    expect(masked).toMatchObject({
+      api_tokens: ['********', '********'],
+      token: '********',
+      git_token: '********',
+      git_webhook_secret: '********',
+      db_url: 'postgres://user:********@db:5432/h',
+      store: { kind: 'postgres', url: 'postgres://user:********@db:5432/h' },
+    });
+    expect(JSON.stringify(masked)).not.toContain('hunter2');
+  });
+
+  it('leaves unset secrets as null', () => {
+    expect(maskConfig(resolveConfig({}, {})).token).toBeNull();
+  });
+});
+
+describe('CONFIG_KEYS', () => {
+  it('names an environment variable for every setting', () => {
+    expect(CONFIG_KEYS.map((k) => k.env)).toContain('HARMONIA_DEFAULT_TIMEOUT');
+    expect(CONFIG_KEYS.every((k) => k.env.startsWith('HARMONIA_'))).toBe(true);
+  });
+});
