@@ -86,12 +86,16 @@ function errorsOf(file: PackFileResult): Diagnostic[] {
   return file.diagnostics.filter((d) => d.severity === 'error');
 }
 
-/** Refs of a pack that are registered and not pruned, by kind. */
+/**
+ * Refs of a pack that came from its files and are not pruned, by kind. Definitions
+ * created through the API (template instances, POSTed workflows) have no file, so a
+ * sync of the pack's folder must not prune them.
+ */
 async function activeRefs(session: StoreSession, kind: DefinitionKind, pack_ref: string): Promise<string[]> {
   const refs: string[] = [];
   for (let offset = 0; ; offset += PAGE) {
     const page = await session.registry.listActive({ kind, pack_ref, limit: PAGE, offset });
-    refs.push(...page.items.map((item) => item.ref));
+    refs.push(...page.items.filter((item) => item.origin.source !== 'api').map((item) => item.ref));
     if (page.items.length < PAGE) return refs;
   }
 }

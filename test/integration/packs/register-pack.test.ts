@@ -111,6 +111,23 @@ describe('registerPack()', () => {
     expect(await store.registry.getVersion('workflow', 'ops.rollback', 1)).not.toBeNull();
   });
 
+  it('never prunes a workflow that was created through the API rather than from a file', async () => {
+    await registerPack(store, pack('ops', [deploy()]));
+    await store.registry.addVersion({
+      kind: 'workflow',
+      ref: 'ops.from_template',
+      pack_ref: 'ops',
+      content_hash: 'h',
+      body: workflowBody('instantiated'),
+      source: '',
+      file: '',
+      origin: { source: 'api' },
+    });
+    const result = await registerPack(store, pack('ops', [deploy('changed')]));
+    expect(result.pruned).toEqual([]);
+    expect(await active('ops.from_template')).toBe(1);
+  });
+
   it('keeps refs whose file left the pack when prune is false', async () => {
     await registerPack(store, pack('ops', [deploy(), rollback()]));
     const result = await registerPack(store, pack('ops', [deploy()]), { prune: false });
