@@ -116,11 +116,58 @@ export interface ComponentRepo {
   deleteComponent(id: string): Promise<boolean>;
 }
 
+/** An execution held by one node; only the holder of the current token may extend its history. */
+export interface ExecutionLease {
+  execution_id: string;
+  node_id: string;
+  /** Fencing token: drawn afresh on every claim, larger than every token before it. */
+  token: number;
+  /** ISO time, by the database's clock, after which another node may claim the execution. */
+  expires_at: string;
+}
+
+/**
+ * Execution leases for several nodes sharing one PostgreSQL database. The embedded
+ * SQLite store is one node and has none. Times are the database's clock, so node clock
+ * skew does not matter; the token, not the expiry, is what fences writes.
+ */
+export interface LeaseRepo {
+  /**
+   * Claims up to `limit` unfinished executions whose lease is free or expired, oldest
+   * first, each with a new token; rows another node is claiming or writing are skipped.
+   */
+  claimExecutions(nodeId: string, limit: number, leaseMs: number): Promise<ExecutionLease[]>;
+  /**
+   * Claims one execution when its lease is free or expired (null otherwise). In the
+   * transaction that creates an execution, it makes the creating node its owner.
+   */
+  claimExecution(nodeId: string, executionId: string, leaseMs: number): Promise<ExecutionLease | null>;
+  /**
+   * Extends every lease `nodeId` holds by `leaseMs` and returns them all. A lease missing
+   * from the answer was taken over; one being written at that instant keeps its old expiry
+   * until the next renewal.
+   */
+  renewLeases(nodeId: string, leaseMs: number): Promise<ExecutionLease[]>;
+  /** Gives one execution back (finished, or handed back); false when `token` no longer holds it. */
+  releaseLease(executionId: string, token: number): Promise<boolean>;
+  /** Gives back every lease of a node that is shutting down, so others claim them at once; returns how many. */
+  releaseNode(nodeId: string): Promise<number>;
+  getLease(executionId: string): Promise<ExecutionLease | null>;
+  /**
+   * Call inside the transaction that appends an execution's events: throws STORE_CONFLICT
+   * ('stale lease') unless `token` is the current one, and locks the lease so no takeover
+   * can commit before this transaction does.
+   */
+  assertLease(executionId: string, token: number): Promise<void>;
+}
+
 /** What a transaction sees: the same repositories, bound to one transaction. */
 export interface StoreSession {
   readonly registry: RegistryRepo;
   readonly executions: ExecutionRepo;
   readonly components: ComponentRepo;
+  /** Present on backends that share work between nodes (PostgreSQL). */
+  readonly leases?: LeaseRepo;
 }
 
 export interface Store extends StoreSession {

@@ -1,0 +1,237 @@
+import { HarmoniaError } from '../../core/errors.js';
+import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
+import type { ExecutionQuery, ExecutionRepo } from '../store.js';
+import type { PgExecutor } from './executor.js';
+import { pgCode } from './pg-errors.js';
+
+// JSON columns arrive parsed; BIGINT columns arrive as strings.
+interface ExecutionRow {
+  id: string;
+  workflow_id: string;
+  workflow_ref: string;
+  workflow_version: number;
+  status: ExecutionStatus;
+  input: Record<string, unknown>;
+  output: Record<string, unknown> | null;
+  error: TaskError | null;
+  parent_execution_id: string | null;
+  parent_task_id: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  last_seq: string;
+}
+
+interface CheckpointRow {
+  id: string;
+  execution_id: string;
+  seq: string;
+  snapshot: unknown;
+  created_at: string;
+}
+
+type ExecutionPatch = Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>;
+
+const COLUMNS = `id, workflow_id, workflow_ref, workflow_version, status, input, output, error, parent_execution_id,
+  parent_task_id, created_at, updated_at, finished_at, last_seq`;
+const UNFINISHED = `SELECT ${COLUMNS} FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, pos`;
+const FILTER = `FROM executions WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_ref = $2)`;
+const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
+// "Key (execution_id, seq)=(abc, 3) already exists."
+const DUPLICATE_KEY = /=\((.*), (\d+)\)/;
+
+function toRecord(row: ExecutionRow): ExecutionRecord {
+  return {
+    id: row.id,
+    workflow_id: row.workflow_id,
+    workflow_ref: row.workflow_ref,
+    workflow_version: row.workflow_version,
+    status: row.status,
+    input: row.input,
+    output: row.output,
+    error: row.error,
+    parent_execution_id: row.parent_execution_id,
+    parent_task_id: row.parent_task_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    finished_at: row.finished_at,
+    last_seq: Number(row.last_seq),
+  };
+}
+
+function toCheckpoint(row: CheckpointRow): CheckpointRecord {
+  return { id: row.id, execution_id: row.execution_id, seq: Number(row.seq), snapshot: row.snapshot, created_at: row.created_at };
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** The STORE_CONFLICT for a failed append: which event collided, or which execution is missing. */
+function appendConflict(error: unknown, events: readonly ExecutionEvent[]): HarmoniaError {
+  const code = pgCode(error);
+  if (code === '23503') {
+    const ids = [...new Set(events.map((event) => event.execution_id))].join("', '");
+    return new HarmoniaError('STORE_CONFLICT', `cannot append events to execution '${ids}'; it does not exist`, { cause: error });
+  }
+  const detail = (error as { detail?: unknown }).detail;
+  const match = typeof detail === 'string' ? DUPLICATE_KEY.exec(detail) : null;
+  const first = events[0] as ExecutionEvent;
+  const executionId = match?.[1] ?? first.execution_id;
+  const seq = match?.[2] === undefined ? first.seq : Number(match[2]);
+  return new HarmoniaError(
+    'STORE_CONFLICT',
+    `event ${seq} of execution '${executionId}' already exists; another writer extended this history`,
+    { cause: error, details: { execution_id: executionId, seq } },
+  );
+}
+
+/** Executions, their events, checkpoints and custom state in PostgreSQL. */
+export class PostgresExecutionRepo implements ExecutionRepo {
+  constructor(private readonly exec: PgExecutor) {}
+
+  createExecution(record: ExecutionRecord): Promise<void> {
+    return this.exec.write(async (query) => {
+      try {
+        await query(
+          `INSERT INTO executions (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+          [
+            record.id,
+            record.workflow_id,
+            record.workflow_ref,
+            record.workflow_version,
+            record.status,
+            JSON.stringify(record.input),
+            jsonOrNull(record.output),
+            jsonOrNull(record.error),
+            record.parent_execution_id,
+            record.parent_task_id,
+            record.created_at,
+            record.updated_at,
+            record.finished_at,
+            record.last_seq,
+          ],
+        );
+      } catch (error) {
+        if (pgCode(error) !== '23505') throw error;
+        throw new HarmoniaError('STORE_CONFLICT', `execution '${record.id}' already exists`, { cause: error });
+      }
+    });
+  }
+
+  getExecution(id: string): Promise<ExecutionRecord | null> {
+    return this.exec.read(async (query) => {
+      const [row] = await query<ExecutionRow>(`SELECT ${COLUMNS} FROM executions WHERE id = $1`, [id]);
+      return row ? toRecord(row) : null;
+    });
+  }
+
+  listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }> {
+    const params = [query.status ?? null, query.workflow_ref ?? null];
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    return this.exec.read(async (run) => {
+      const rows = await run<ExecutionRow & { total: string }>(
+        `SELECT ${COLUMNS}, COUNT(*) OVER () AS total ${FILTER} ORDER BY created_at DESC, pos DESC LIMIT $3 OFFSET $4`,
+        [...params, limit < 0 ? null : limit, offset],
+      );
+      const first = rows[0];
+      if (first) return { items: rows.map(toRecord), total: Number(first.total) };
+      const [counted] = await run<{ n: string }>(`SELECT COUNT(*) AS n ${FILTER}`, params);
+      return { items: [], total: Number(counted?.n ?? 0) };
+    });
+  }
+
+  listUnfinished(): Promise<ExecutionRecord[]> {
+    return this.exec.read(async (query) => (await query<ExecutionRow>(UNFINISHED)).map(toRecord));
+  }
+
+  updateExecution(id: string, patch: ExecutionPatch): Promise<void> {
+    const keys = PATCHABLE.filter((key) => patch[key] !== undefined);
+    if (keys.length === 0) return Promise.resolve();
+    const values = keys.map((key) => (key === 'output' || key === 'error' ? jsonOrNull(patch[key]) : patch[key]));
+    const sets = keys.map((key, index) => `${key} = $${index + 2}`).join(', ');
+    return this.exec.write(async (query) => {
+      const changed = await query(`UPDATE executions SET ${sets} WHERE id = $1 RETURNING id`, [id, ...values]);
+      if (changed.length === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
+    });
+  }
+
+  appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    // One statement for the whole batch, whatever its size: three array parameters.
+    const ids = events.map((event) => event.execution_id);
+    const seqs = events.map((event) => event.seq);
+    const bodies = events.map((event) => JSON.stringify(event));
+    return this.exec.write(async (query) => {
+      try {
+        await query(
+          `INSERT INTO execution_events (execution_id, seq, event)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::json[])`,
+          [ids, seqs, bodies],
+        );
+      } catch (error) {
+        const code = pgCode(error);
+        if (code !== '23505' && code !== '23503') throw error;
+        throw appendConflict(error, events);
+      }
+    });
+  }
+
+  readEvents(executionId: string, afterSeq = 0, limit = -1): Promise<ExecutionEvent[]> {
+    return this.exec.read(async (query) =>
+      (
+        await query<{ event: ExecutionEvent }>(
+          'SELECT event FROM execution_events WHERE execution_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+          [executionId, afterSeq, limit < 0 ? null : limit],
+        )
+      ).map((row) => row.event),
+    );
+  }
+
+  saveCheckpoint(record: CheckpointRecord): Promise<void> {
+    return this.exec.write(async (query) => {
+      await query('INSERT INTO checkpoints (id, execution_id, seq, snapshot, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        record.id,
+        record.execution_id,
+        record.seq,
+        JSON.stringify(record.snapshot),
+        record.created_at,
+      ]);
+    });
+  }
+
+  getCheckpoint(id: string): Promise<CheckpointRecord | null> {
+    return this.exec.read(async (query) => {
+      const [row] = await query<CheckpointRow>('SELECT * FROM checkpoints WHERE id = $1', [id]);
+      return row ? toCheckpoint(row) : null;
+    });
+  }
+
+  listCheckpoints(executionId: string): Promise<CheckpointRecord[]> {
+    return this.exec.read(async (query) =>
+      (await query<CheckpointRow>('SELECT * FROM checkpoints WHERE execution_id = $1 ORDER BY seq, created_at', [executionId])).map(
+        toCheckpoint,
+      ),
+    );
+  }
+
+  saveState(executionId: string, state: Record<string, unknown>): Promise<void> {
+    return this.exec.write(async (query) => {
+      await query(
+        `INSERT INTO execution_state (execution_id, state, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (execution_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+        [executionId, JSON.stringify(state), new Date().toISOString()],
+      );
+    });
+  }
+
+  loadState(executionId: string): Promise<Record<string, unknown>> {
+    return this.exec.read(async (query) => {
+      const [row] = await query<{ state: Record<string, unknown> }>('SELECT state FROM execution_state WHERE execution_id = $1', [
+        executionId,
+      ]);
+      return row ? row.state : {};
+    });
+  }
+}

@@ -1,0 +1,138 @@
+import { HarmoniaError } from '../../core/errors.js';
+import type { ExecutionLease, LeaseRepo } from '../store.js';
+import type { PgExecutor } from './executor.js';
+
+interface LeaseRow {
+  execution_id: string;
+  node_id: string;
+  token: string;
+  expires_at: string;
+}
+
+// ISO text like the rest of the store, from the database's clock.
+const ISO = `to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const expiry = (leaseParam: string): string => `now() + ${leaseParam}::float8 * interval '1 millisecond'`;
+const touchNode = (leaseParam: string): string => `
+  INSERT INTO node_leases (node_id, heartbeat_at, expires_at) VALUES ($1, now(), ${expiry(leaseParam)})
+  ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`;
+
+// Lock order everywhere: the executions row, then its lease row. Claimers skip locked
+// executions rows, so a claim never waits for a writer and never takes a row another
+// claimer is taking; renewals skip locked lease rows, so they never wait at all.
+const CLAIM = `
+  WITH node AS (${touchNode('$3')}),
+  candidates AS (
+    SELECT e.id FROM executions e
+    WHERE e.status IN ('pending', 'running', 'paused')
+      AND ($4::text IS NULL OR e.id = $4)
+      AND NOT EXISTS (SELECT 1 FROM execution_leases l WHERE l.execution_id = e.id AND l.expires_at > now())
+    ORDER BY e.created_at, e.pos
+    LIMIT $2
+    FOR NO KEY UPDATE OF e SKIP LOCKED
+  )
+  INSERT INTO execution_leases AS l (execution_id, node_id, token, claimed_at, expires_at)
+  SELECT id, $1, nextval('lease_tokens'), now(), ${expiry('$3')} FROM candidates ORDER BY id
+  ON CONFLICT (execution_id) DO UPDATE SET
+    node_id = excluded.node_id, token = excluded.token, claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
+    WHERE l.expires_at <= now()
+  RETURNING execution_id, node_id, token, ${ISO} AS expires_at`;
+
+const RENEW = `
+  WITH node AS (${touchNode('$2')}),
+  renewed AS (
+    UPDATE execution_leases SET expires_at = ${expiry('$2')}
+    WHERE execution_id IN (
+      SELECT execution_id FROM execution_leases WHERE node_id = $1 ORDER BY execution_id FOR NO KEY UPDATE SKIP LOCKED)
+    RETURNING execution_id, expires_at
+  )
+  SELECT execution_id, node_id, token, ${ISO} AS expires_at
+  FROM (SELECT l.execution_id, l.node_id, l.token, COALESCE(r.expires_at, l.expires_at) AS expires_at
+        FROM execution_leases l LEFT JOIN renewed r ON r.execution_id = l.execution_id) AS l
+  WHERE node_id = $1
+  ORDER BY execution_id`;
+
+function toLease(row: LeaseRow): ExecutionLease {
+  return { execution_id: row.execution_id, node_id: row.node_id, token: Number(row.token), expires_at: row.expires_at };
+}
+
+function checkArguments(nodeId: string, leaseMs: number, limit = 1): void {
+  if (nodeId.length === 0) throw new HarmoniaError('USAGE_INVALID', "invalid node id ''; expected a non-empty string");
+  if (!Number.isInteger(leaseMs) || leaseMs < 0) {
+    throw new HarmoniaError('USAGE_INVALID', `invalid lease duration '${leaseMs}'; expected whole milliseconds, 0 or more`);
+  }
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new HarmoniaError('USAGE_INVALID', `invalid claim limit '${limit}'; expected an integer of 1 or more`);
+  }
+}
+
+/**
+ * Execution leases with fencing tokens over PostgreSQL (see LeaseRepo). Bound to the
+ * pool, each call is its own transaction; bound to a transaction, its locks last until
+ * that transaction ends, which is what assertLease needs.
+ */
+export class PostgresLeaseRepo implements LeaseRepo {
+  constructor(private readonly exec: PgExecutor) {}
+
+  async claimExecutions(nodeId: string, limit: number, leaseMs: number): Promise<ExecutionLease[]> {
+    checkArguments(nodeId, leaseMs, limit);
+    return this.exec.write(async (query) => (await query<LeaseRow>(CLAIM, [nodeId, limit, leaseMs, null])).map(toLease));
+  }
+
+  async claimExecution(nodeId: string, executionId: string, leaseMs: number): Promise<ExecutionLease | null> {
+    checkArguments(nodeId, leaseMs);
+    return this.exec.write(async (query) => {
+      const [row] = await query<LeaseRow>(CLAIM, [nodeId, 1, leaseMs, executionId]);
+      return row ? toLease(row) : null;
+    });
+  }
+
+  async renewLeases(nodeId: string, leaseMs: number): Promise<ExecutionLease[]> {
+    checkArguments(nodeId, leaseMs);
+    return this.exec.write(async (query) => (await query<LeaseRow>(RENEW, [nodeId, leaseMs])).map(toLease));
+  }
+
+  releaseLease(executionId: string, token: number): Promise<boolean> {
+    return this.exec.write(
+      async (query) =>
+        (await query('DELETE FROM execution_leases WHERE execution_id = $1 AND token = $2 RETURNING token', [executionId, token]))
+          .length > 0,
+    );
+  }
+
+  releaseNode(nodeId: string): Promise<number> {
+    return this.exec.atomic(async (query) => {
+      const released = await query('DELETE FROM execution_leases WHERE node_id = $1 RETURNING execution_id', [nodeId]);
+      await query('DELETE FROM node_leases WHERE node_id = $1', [nodeId]);
+      return released.length;
+    });
+  }
+
+  getLease(executionId: string): Promise<ExecutionLease | null> {
+    return this.exec.read(async (query) => {
+      const [row] = await query<LeaseRow>(
+        `SELECT execution_id, node_id, token, ${ISO} AS expires_at FROM execution_leases WHERE execution_id = $1`,
+        [executionId],
+      );
+      return row ? toLease(row) : null;
+    });
+  }
+
+  assertLease(executionId: string, token: number): Promise<void> {
+    return this.exec.read(async (query) => {
+      // The executions row first (the lock order claimers use), then the lease: a takeover
+      // now waits for, or is skipped by, this transaction.
+      await query('SELECT 1 FROM executions WHERE id = $1 FOR NO KEY UPDATE', [executionId]);
+      const [row] = await query<{ token: string; node_id: string }>(
+        'SELECT token, node_id FROM execution_leases WHERE execution_id = $1 FOR SHARE',
+        [executionId],
+      );
+      if (row && Number(row.token) === token) return;
+      const holder = row ? `token ${row.token} of node '${row.node_id}'` : 'no lease';
+      throw new HarmoniaError(
+        'STORE_CONFLICT',
+        `stale lease: execution '${executionId}' is now held by ${holder}, not token ${token}; stop working on it`,
+        { details: { execution_id: executionId, token, current_token: row ? Number(row.token) : null } },
+      );
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { registryMigration } from './001-registry.js';
+import { executionsMigration } from './002-executions.js';
+import { componentsMigration } from './003-components.js';
+import { leasesMigration } from './004-leases.js';
+
+export interface PgMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Numbered, append-only: never edit a released migration, add the next one. */
+export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
+  registryMigration,
+  executionsMigration,
+  componentsMigration,
+  leasesMigration,
+];

@@ -1,0 +1,100 @@
+import pg from 'pg';
+import type { Pool } from 'pg';
+import { HarmoniaError } from '../../core/errors.js';
+import type { LeaseRepo, Store, StoreSession } from '../store.js';
+import { PostgresComponentRepo } from './component-repo.js';
+import { PostgresExecutionRepo } from './execution-repo.js';
+import { createPoolExecutor, createTransactionExecutor, inTransaction, type PgExecutor } from './executor.js';
+import { PostgresLeaseRepo } from './leases.js';
+import { SCHEMA_NAME, migratePostgres } from './migrate-postgres.js';
+import { PostgresRegistryRepo } from './registry-repo.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  url: string;
+  /** Schema holding Harmonia's tables, created when missing; every connection's search_path. @default the server's search_path */
+  schema?: string;
+  /** Most connections this node opens. @default 10 */
+  pool_size?: number;
+  /** Shown in pg_stat_activity. @default 'harmonia' */
+  application_name?: string;
+  /** Told about errors of idle connections (the pool replaces them). @default ignored */
+  on_error?: (error: Error) => void;
+}
+
+/** The PostgreSQL store, with what multi-node coordination needs beyond the Store interface. */
+export interface PostgresStore extends Store {
+  readonly backend: 'postgres';
+  readonly leases: LeaseRepo;
+  /** The connection pool, for createNotifier() and tryLeadership(). */
+  readonly pool: Pool;
+  /** The schema given at creation, or null for the server's search_path. */
+  readonly schema: string | null;
+}
+
+function sessionFor(exec: PgExecutor): Required<StoreSession> {
+  return {
+    registry: new PostgresRegistryRepo(exec),
+    executions: new PostgresExecutionRepo(exec),
+    components: new PostgresComponentRepo(exec),
+    leases: new PostgresLeaseRepo(exec),
+  };
+}
+
+function checkOptions(options: PostgresStoreOptions): void {
+  if (!/^postgres(ql)?:\/\//i.test(options.url)) {
+    throw new HarmoniaError('CONFIG_INVALID', "invalid postgres url; expected 'postgres://user:password@host:port/database'");
+  }
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+    throw new HarmoniaError('CONFIG_INVALID', `invalid postgres schema '${options.schema}'; expected a lower-case identifier such as 'harmonia'`);
+  }
+  const size = options.pool_size;
+  if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
+    throw new HarmoniaError('CONFIG_INVALID', `invalid pool size '${size}'; expected an integer of 1 or more`);
+  }
+}
+
+/**
+ * Connects to PostgreSQL, brings the schema up to date (once, however many nodes start
+ * together) and returns the store. Throws STORE_UNAVAILABLE when the server cannot be
+ * reached and STORE_MIGRATION_FAILED when a migration fails.
+ * @example
+ * const store = await createPostgresStore({ url: 'postgres://harmonia@db/harmonia', schema: 'harmonia' });
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  checkOptions(options);
+  const schema = options.schema ?? null;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.pool_size ?? 10,
+    application_name: options.application_name ?? 'harmonia',
+    // Set at connection start-up, so no statement ever runs against another schema.
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end the process.
+  pool.on('error', (error) => options.on_error?.(error));
+  try {
+    await migratePostgres(pool, schema);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const outside = sessionFor(createPoolExecutor(pool));
+  let closed: Promise<void> | null = null;
+  return {
+    backend: 'postgres',
+    ...outside,
+    pool,
+    schema,
+    transaction: (fn) =>
+      inTransaction(pool, async (client) => {
+        const exec = createTransactionExecutor(client);
+        try {
+          return await fn(sessionFor(exec));
+        } finally {
+          exec.end();
+        }
+      }),
+    close: () => (closed ??= pool.end()),
+  };
+}

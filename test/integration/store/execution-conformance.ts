@@ -1,0 +1,286 @@
+/**
+ * The ExecutionRepo contract, written against the Store interface only, so every
+ * backend runs the same suite: `describeExecutionConformance('sqlite', makeStore)`.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExecutionEvent, ExecutionRecord, ExecutionStatus } from '../../../src/core/model.js';
+import type { Store } from '../../../src/store/store.js';
+
+function execution(id: string, extra: Partial<ExecutionRecord> = {}): ExecutionRecord {
+  return {
+    id,
+    workflow_id: `def-${id}`,
+    workflow_ref: 'alpha.deploy',
+    workflow_version: 1,
+    status: 'running',
+    input: { target: 'prod', count: 3, nested: { list: [1, 'two', null] } },
+    output: null,
+    error: null,
+    parent_execution_id: null,
+    parent_task_id: null,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    finished_at: null,
+    last_seq: 0,
+    ...extra,
+  };
+}
+
+function event(executionId: string, seq: number, extra: Partial<ExecutionEvent> = {}): ExecutionEvent {
+  return {
+    event_type: seq === 1 ? 'workflow_started' : 'task_completed',
+    execution_id: executionId,
+    workflow_id: `def-${executionId}`,
+    timestamp: `2026-01-01T00:00:0${seq % 10}.000Z`,
+    seq,
+    data: { seq },
+    ...extra,
+  };
+}
+
+/** Registers the execution contract tests for one backend. */
+export function describeExecutionConformance(name: string, makeStore: () => Promise<Store>): void {
+  describe(`ExecutionRepo conformance (${name})`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const idsOf = (items: readonly ExecutionRecord[]) => items.map((item) => item.id);
+
+    describe('execution rows', () => {
+      it('creates an execution and reads it back exactly', async () => {
+        const record = execution('e1', { parent_execution_id: 'p1', parent_task_id: 't1' });
+        await store.executions.createExecution(record);
+        expect(await store.executions.getExecution('e1')).toEqual(record);
+      });
+
+      it('returns null for an unknown execution', async () => {
+        expect(await store.executions.getExecution('nope')).toBeNull();
+      });
+
+      it('refuses a second execution with the same id', async () => {
+        await store.executions.createExecution(execution('e1'));
+        await expect(store.executions.createExecution(execution('e1'))).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+      });
+
+      it('patches only the fields given', async () => {
+        await store.executions.createExecution(execution('e1'));
+        await store.executions.updateExecution('e1', {
+          status: 'completed',
+          output: { result: 'ok', items: [1, 2] },
+          finished_at: '2026-01-01T00:01:00.000Z',
+          last_seq: 7,
+        });
+        expect(await store.executions.getExecution('e1')).toEqual({
+          ...execution('e1'),
+          status: 'completed',
+          output: { result: 'ok', items: [1, 2] },
+          finished_at: '2026-01-01T00:01:00.000Z',
+          last_seq: 7,
+        });
+      });
+
+      it('stores an error and clears it again with null', async () => {
+        await store.executions.createExecution(execution('e1'));
+        const error = { type: 'TIMEOUT', message: "task 'a' timed out", retriable: true, attempt: 2 };
+        await store.executions.updateExecution('e1', { status: 'failed', error });
+        expect((await store.executions.getExecution('e1'))?.error).toEqual(error);
+        await store.executions.updateExecution('e1', { error: null });
+        expect((await store.executions.getExecution('e1'))?.error).toBeNull();
+      });
+
+      it('throws EXEC_NOT_FOUND when patching an unknown execution', async () => {
+        await expect(store.executions.updateExecution('nope', { status: 'failed' })).rejects.toMatchObject({
+          code: 'EXEC_NOT_FOUND',
+        });
+      });
+    });
+
+    describe('listExecutions() and listUnfinished()', () => {
+      const statuses: [string, ExecutionStatus, string][] = [
+        ['e1', 'completed', 'alpha.deploy'],
+        ['e2', 'running', 'alpha.build'],
+        ['e3', 'pending', 'alpha.deploy'],
+        ['e4', 'failed', 'alpha.deploy'],
+        ['e5', 'paused', 'alpha.build'],
+        ['e6', 'canceled', 'alpha.deploy'],
+      ];
+      beforeEach(async () => {
+        for (const [index, [id, status, ref]] of statuses.entries()) {
+          const at = `2026-01-01T00:00:0${index}.000Z`;
+          await store.executions.createExecution(execution(id, { status, workflow_ref: ref, created_at: at, updated_at: at }));
+        }
+      });
+
+      it('lists newest first with the total', async () => {
+        const page = await store.executions.listExecutions({});
+        expect(idsOf(page.items)).toEqual(['e6', 'e5', 'e4', 'e3', 'e2', 'e1']);
+        expect(page.total).toBe(6);
+      });
+
+      it('filters by status and by workflow ref', async () => {
+        expect(idsOf((await store.executions.listExecutions({ status: 'running' })).items)).toEqual(['e2']);
+        const deploys = await store.executions.listExecutions({ workflow_ref: 'alpha.deploy' });
+        expect(idsOf(deploys.items)).toEqual(['e6', 'e4', 'e3', 'e1']);
+        expect(deploys.total).toBe(4);
+      });
+
+      it('pages with limit and offset and reports the total of all pages', async () => {
+        const page = await store.executions.listExecutions({ limit: 2, offset: 1 });
+        expect(idsOf(page.items)).toEqual(['e5', 'e4']);
+        expect(page.total).toBe(6);
+      });
+
+      it('reports the total for a page past the end', async () => {
+        const page = await store.executions.listExecutions({ limit: 2, offset: 10 });
+        expect(page).toEqual({ items: [], total: 6 });
+      });
+
+      it('lists pending, running and paused executions oldest first', async () => {
+        expect(idsOf(await store.executions.listUnfinished())).toEqual(['e2', 'e3', 'e5']);
+      });
+
+      it('keeps creation order for executions created at the same instant', async () => {
+        const at = '2026-02-01T00:00:00.000Z';
+        for (const id of ['x3', 'x1', 'x2']) {
+          await store.executions.createExecution(execution(id, { created_at: at, workflow_ref: 'beta.same' }));
+        }
+        expect(idsOf(await store.executions.listUnfinished()).slice(-3)).toEqual(['x3', 'x1', 'x2']);
+        expect(idsOf((await store.executions.listExecutions({ workflow_ref: 'beta.same' })).items)).toEqual(['x2', 'x1', 'x3']);
+      });
+    });
+
+    describe('events', () => {
+      beforeEach(async () => {
+        await store.executions.createExecution(execution('e1'));
+      });
+
+      it('appends events and reads them back in seq order, exactly', async () => {
+        const events = [
+          event('e1', 1),
+          event('e1', 2, { task_id: 'build', data: { output: { text: 'héllo "quoted" \\ back' }, list: [1, { a: null }] } }),
+          event('e1', 3),
+        ];
+        await store.executions.appendEvents([events[2] as ExecutionEvent, events[0] as ExecutionEvent]);
+        await store.executions.appendEvents([events[1] as ExecutionEvent]);
+        expect(await store.executions.readEvents('e1')).toEqual(events);
+      });
+
+      it('reads the events after a seq, up to a limit', async () => {
+        await store.executions.appendEvents([1, 2, 3, 4, 5].map((seq) => event('e1', seq)));
+        expect((await store.executions.readEvents('e1', 2)).map((e) => e.seq)).toEqual([3, 4, 5]);
+        expect((await store.executions.readEvents('e1', 1, 2)).map((e) => e.seq)).toEqual([2, 3]);
+      });
+
+      it('returns no events for an unknown execution', async () => {
+        expect(await store.executions.readEvents('nope')).toEqual([]);
+      });
+
+      it('accepts an empty batch', async () => {
+        await store.executions.appendEvents([]);
+        expect(await store.executions.readEvents('e1')).toEqual([]);
+      });
+
+      it('refuses an event whose seq already exists', async () => {
+        await store.executions.appendEvents([event('e1', 1)]);
+        await expect(store.executions.appendEvents([event('e1', 1, { data: { other: true } })])).rejects.toMatchObject({
+          code: 'STORE_CONFLICT',
+          details: { execution_id: 'e1', seq: 1 },
+        });
+        expect(await store.executions.readEvents('e1')).toEqual([event('e1', 1)]);
+      });
+
+      it('refuses events of an unknown execution', async () => {
+        await expect(store.executions.appendEvents([event('nope', 1)])).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+      });
+
+      it('lets only one of two concurrent writers extend a history', async () => {
+        const results = await Promise.allSettled([
+          store.transaction((tx) => tx.executions.appendEvents([event('e1', 1, { data: { writer: 'a' } })])),
+          store.transaction((tx) => tx.executions.appendEvents([event('e1', 1, { data: { writer: 'b' } })])),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const rejected = results.find((r) => r.status === 'rejected');
+        expect(rejected?.reason).toMatchObject({ code: 'STORE_CONFLICT' });
+        expect(await store.executions.readEvents('e1')).toHaveLength(1);
+      });
+    });
+
+    describe('checkpoints and state', () => {
+      beforeEach(async () => {
+        await store.executions.createExecution(execution('e1'));
+      });
+
+      it('saves checkpoints and lists them by seq', async () => {
+        const late = { id: 'c2', execution_id: 'e1', seq: 9, snapshot: { tasks: { a: 'done' } }, created_at: '2026-01-01T00:00:09.000Z' };
+        const early = { id: 'c1', execution_id: 'e1', seq: 4, snapshot: [1, 'two'], created_at: '2026-01-01T00:00:10.000Z' };
+        await store.executions.saveCheckpoint(late);
+        await store.executions.saveCheckpoint(early);
+        expect(await store.executions.getCheckpoint('c2')).toEqual(late);
+        expect(await store.executions.listCheckpoints('e1')).toEqual([early, late]);
+      });
+
+      it('returns null for an unknown checkpoint', async () => {
+        expect(await store.executions.getCheckpoint('nope')).toBeNull();
+        expect(await store.executions.listCheckpoints('e1')).toEqual([]);
+      });
+
+      it('loads an empty state before any is saved', async () => {
+        expect(await store.executions.loadState('e1')).toEqual({});
+      });
+
+      it('replaces the saved state', async () => {
+        await store.executions.saveState('e1', { counter: 1 });
+        await store.executions.saveState('e1', { counter: 2, seen: ['a'] });
+        expect(await store.executions.loadState('e1')).toEqual({ counter: 2, seen: ['a'] });
+      });
+    });
+
+    describe('transaction()', () => {
+      it('commits events and the projection together', async () => {
+        await store.transaction(async (tx) => {
+          await tx.executions.createExecution(execution('e1'));
+          await tx.executions.appendEvents([event('e1', 1), event('e1', 2)]);
+          await tx.executions.updateExecution('e1', { last_seq: 2 });
+        });
+        expect((await store.executions.getExecution('e1'))?.last_seq).toBe(2);
+        expect(await store.executions.readEvents('e1')).toHaveLength(2);
+      });
+
+      it('writes nothing when the callback throws', async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.executions.createExecution(execution('e1'));
+            await tx.executions.appendEvents([event('e1', 1)]);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.executions.getExecution('e1')).toBeNull();
+        expect(await store.executions.readEvents('e1')).toEqual([]);
+      });
+
+      it('writes nothing of a batch that conflicts', async () => {
+        await store.executions.createExecution(execution('e1'));
+        await store.executions.appendEvents([event('e1', 2)]);
+        await expect(
+          store.transaction((tx) => tx.executions.appendEvents([event('e1', 1), event('e1', 2), event('e1', 3)])),
+        ).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+        expect((await store.executions.readEvents('e1')).map((e) => e.seq)).toEqual([2]);
+      });
+
+      it('stays usable after a conflict the callback catches', async () => {
+        await store.executions.createExecution(execution('e1'));
+        await store.executions.appendEvents([event('e1', 1)]);
+        await store.transaction(async (tx) => {
+          await expect(tx.executions.appendEvents([event('e1', 1)])).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+          await tx.executions.appendEvents([event('e1', 2)]);
+        });
+        expect((await store.executions.readEvents('e1')).map((e) => e.seq)).toEqual([1, 2]);
+      });
+    });
+  });
+}

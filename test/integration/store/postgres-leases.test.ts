@@ -1,0 +1,212 @@
+/**
+ * Leases between two "nodes": two stores, each with its own pool, on one schema.
+ * Expiry is driven by lease durations of 0 ms (expired as soon as written) and of an
+ * hour (never expires within a test), so no test waits on the clock.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ExecutionEvent, ExecutionRecord, ExecutionStatus } from '../../../src/core/model.js';
+import type { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from './pg-test-db.js';
+
+const HOUR = 3_600_000;
+
+function execution(id: string, status: ExecutionStatus, created_at: string): ExecutionRecord {
+  return {
+    id,
+    workflow_id: 'def-1',
+    workflow_ref: 'alpha.deploy',
+    workflow_version: 1,
+    status,
+    input: {},
+    output: null,
+    error: null,
+    parent_execution_id: null,
+    parent_task_id: null,
+    created_at,
+    updated_at: created_at,
+    finished_at: null,
+    last_seq: 0,
+  };
+}
+
+function event(executionId: string, seq: number): ExecutionEvent {
+  return {
+    event_type: 'task_completed',
+    execution_id: executionId,
+    workflow_id: 'def-1',
+    timestamp: '2026-01-01T00:00:00.000Z',
+    seq,
+    data: {},
+  };
+}
+
+describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leases'), () => {
+  const db = usePgSchema();
+  let nodeA: PostgresStore;
+  let nodeB: PostgresStore;
+
+  beforeEach(async () => {
+    nodeA = await db.makeStore();
+    nodeB = await db.openStore();
+    const rows: [string, ExecutionStatus][] = [
+      ['e1', 'running'],
+      ['e2', 'pending'],
+      ['e3', 'completed'],
+      ['e4', 'paused'],
+      ['e5', 'failed'],
+    ];
+    for (const [index, [id, status]] of rows.entries()) {
+      await nodeA.executions.createExecution(execution(id, status, `2026-01-01T00:00:0${index}.000Z`));
+    }
+  });
+
+  const idsOf = (leases: readonly { execution_id: string }[]) => leases.map((lease) => lease.execution_id).sort();
+
+  describe('claimExecutions()', () => {
+    it('claims unfinished executions, oldest first, up to the limit', async () => {
+      const claimed = await nodeA.leases.claimExecutions('node-a', 2, HOUR);
+      expect(idsOf(claimed)).toEqual(['e1', 'e2']);
+      expect(claimed.every((lease) => lease.node_id === 'node-a')).toBe(true);
+    });
+
+    it('never claims finished executions', async () => {
+      expect(idsOf(await nodeA.leases.claimExecutions('node-a', 10, HOUR))).toEqual(['e1', 'e2', 'e4']);
+    });
+
+    it('gives every claim a larger token than the one before', async () => {
+      const first = await nodeA.leases.claimExecutions('node-a', 1, HOUR);
+      const second = await nodeB.leases.claimExecutions('node-b', 1, HOUR);
+      expect(second[0]?.token).toBeGreaterThan(first[0]?.token ?? Infinity);
+    });
+
+    it('leaves executions whose lease is current to their holder', async () => {
+      await nodeA.leases.claimExecutions('node-a', 10, HOUR);
+      expect(await nodeB.leases.claimExecutions('node-b', 10, HOUR)).toEqual([]);
+    });
+
+    it('skips executions another node is claiming at that moment', async () => {
+      await nodeA.transaction(async (tx) => {
+        const mine = await tx.leases?.claimExecutions('node-a', 1, HOUR);
+        expect(idsOf(mine ?? [])).toEqual(['e1']);
+        // node-a's claim is not committed: node-b neither waits for it nor takes e1.
+        expect(idsOf(await nodeB.leases.claimExecutions('node-b', 10, HOUR))).toEqual(['e2', 'e4']);
+      });
+    });
+
+    it('takes over an expired lease with a larger token', async () => {
+      const [old] = await nodeA.leases.claimExecutions('node-a', 1, 0);
+      const taken = await nodeB.leases.claimExecutions('node-b', 1, HOUR);
+      expect(taken).toHaveLength(1);
+      expect(taken[0]).toMatchObject({ execution_id: 'e1', node_id: 'node-b' });
+      expect(taken[0]?.token).toBeGreaterThan(old?.token ?? Infinity);
+      expect(await nodeA.leases.getLease('e1')).toEqual(taken[0]);
+    });
+
+    it('skips an expired execution whose holder is writing to it', async () => {
+      const [held] = await nodeA.leases.claimExecutions('node-a', 1, 0);
+      await nodeA.transaction(async (tx) => {
+        await tx.leases?.assertLease('e1', held?.token ?? 0);
+        expect(idsOf(await nodeB.leases.claimExecutions('node-b', 10, HOUR))).toEqual(['e2', 'e4']);
+        await tx.executions.appendEvents([event('e1', 1)]);
+      });
+      expect((await nodeA.leases.getLease('e1'))?.token).toBe(held?.token);
+    });
+
+    it('rejects a limit below 1 and a negative duration', async () => {
+      await expect(nodeA.leases.claimExecutions('node-a', 0, HOUR)).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+      await expect(nodeA.leases.claimExecutions('node-a', 1, -5)).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+    });
+  });
+
+  describe('claimExecution()', () => {
+    it('claims the one execution asked for', async () => {
+      const lease = await nodeA.leases.claimExecution('node-a', 'e4', HOUR);
+      expect(lease).toMatchObject({ execution_id: 'e4', node_id: 'node-a' });
+      expect(await nodeB.leases.claimExecution('node-b', 'e4', HOUR)).toBeNull();
+    });
+
+    it('returns null for a finished execution', async () => {
+      expect(await nodeA.leases.claimExecution('node-a', 'e3', HOUR)).toBeNull();
+    });
+
+    it('makes the node creating an execution its owner in the same transaction', async () => {
+      await nodeA.transaction(async (tx) => {
+        await tx.executions.createExecution(execution('e9', 'pending', '2026-01-01T00:00:00.000Z'));
+        expect(await tx.leases?.claimExecution('node-a', 'e9', HOUR)).toMatchObject({ execution_id: 'e9' });
+      });
+      expect(idsOf(await nodeB.leases.claimExecutions('node-b', 10, HOUR))).toEqual(['e1', 'e2', 'e4']);
+    });
+  });
+
+  describe('assertLease()', () => {
+    it('lets the holder of the current token append', async () => {
+      const [lease] = await nodeA.leases.claimExecutions('node-a', 1, HOUR);
+      await nodeA.transaction(async (tx) => {
+        await tx.leases?.assertLease('e1', lease?.token ?? 0);
+        await tx.executions.appendEvents([event('e1', 1)]);
+      });
+      expect(await nodeA.executions.readEvents('e1')).toHaveLength(1);
+    });
+
+    it('refuses the append of a node whose lease was taken over, and writes nothing', async () => {
+      const [stale] = await nodeA.leases.claimExecutions('node-a', 1, 0);
+      const [current] = await nodeB.leases.claimExecutions('node-b', 1, HOUR);
+      await expect(
+        nodeA.transaction(async (tx) => {
+          await tx.leases?.assertLease('e1', stale?.token ?? 0);
+          await tx.executions.appendEvents([event('e1', 1)]);
+        }),
+      ).rejects.toMatchObject({
+        code: 'STORE_CONFLICT',
+        message: expect.stringContaining('stale lease') as unknown,
+        details: { execution_id: 'e1', token: stale?.token, current_token: current?.token },
+      });
+      expect(await nodeA.executions.readEvents('e1')).toEqual([]);
+    });
+
+    it('refuses a token when the execution has no lease', async () => {
+      await expect(nodeA.leases.assertLease('e1', 1)).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+    });
+  });
+
+  describe('renewLeases()', () => {
+    it('extends every lease of the node and returns them', async () => {
+      const claimed = await nodeA.leases.claimExecutions('node-a', 10, 0);
+      const renewed = await nodeA.leases.renewLeases('node-a', HOUR);
+      expect(idsOf(renewed)).toEqual(['e1', 'e2', 'e4']);
+      for (const lease of renewed) {
+        const before = claimed.find((c) => c.execution_id === lease.execution_id);
+        expect(lease.token).toBe(before?.token);
+        expect(Date.parse(lease.expires_at)).toBeGreaterThan(Date.parse(before?.expires_at ?? ''));
+      }
+      expect(await nodeB.leases.claimExecutions('node-b', 10, HOUR)).toEqual([]);
+    });
+
+    it('leaves out leases another node took over', async () => {
+      await nodeA.leases.claimExecutions('node-a', 1, 0);
+      await nodeB.leases.claimExecutions('node-b', 1, HOUR);
+      expect(await nodeA.leases.renewLeases('node-a', HOUR)).toEqual([]);
+    });
+  });
+
+  describe('releaseLease() and releaseNode()', () => {
+    it('frees a lease for another node at once', async () => {
+      const [lease] = await nodeA.leases.claimExecutions('node-a', 1, HOUR);
+      expect(await nodeA.leases.releaseLease('e1', lease?.token ?? 0)).toBe(true);
+      expect(idsOf(await nodeB.leases.claimExecutions('node-b', 1, HOUR))).toEqual(['e1']);
+    });
+
+    it('does not release a lease held under a newer token', async () => {
+      const [stale] = await nodeA.leases.claimExecutions('node-a', 1, 0);
+      await nodeB.leases.claimExecutions('node-b', 1, HOUR);
+      expect(await nodeA.leases.releaseLease('e1', stale?.token ?? 0)).toBe(false);
+      expect((await nodeA.leases.getLease('e1'))?.node_id).toBe('node-b');
+    });
+
+    it('hands back every lease of a node', async () => {
+      await nodeA.leases.claimExecutions('node-a', 10, HOUR);
+      expect(await nodeA.leases.releaseNode('node-a')).toBe(3);
+      expect(idsOf(await nodeB.leases.claimExecutions('node-b', 10, HOUR))).toEqual(['e1', 'e2', 'e4']);
+    });
+  });
+});
