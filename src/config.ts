@@ -238,7 +238,8 @@ function expandHome(path: string, home: string | undefined): string {
   return path;
 }
 
-const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+// A bare number is seconds, as in the source design (HARMONIA_DEFAULT_TIMEOUT=3600 is an hour).
+const DURATION_UNITS: Record<string, number> = { '': 1000, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1_048_576, mb: 1_048_576, mib: 1_048_576 };
 
 function asInteger(raw: Raw | undefined, fallback: number, min: number, max: number, kind: 'plain' | 'duration' | 'size'): number {
@@ -246,7 +247,7 @@ function asInteger(raw: Raw | undefined, fallback: number, min: number, max: num
   const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
   const expected =
     kind === 'duration'
-      ? `a duration in milliseconds (${range}; or with a unit: 30s, 5m, 1h)`
+      ? `a duration in seconds, or with a unit: 500ms, 30s, 5m, 1h (at least ${min} ms)`
       : kind === 'size'
         ? `a size in bytes (${range}; or with a unit: 512KiB, 1MiB)`
         : `an integer ${range}`;

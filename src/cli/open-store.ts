@@ -1,20 +1,16 @@
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from '../config.js';
-import { HarmoniaError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 
 /**
- * Opens the configured store. The driver is imported here, on demand, so commands
- * that need no store (validate, config) never load it.
+ * Opens the configured store (SQLite by default, PostgreSQL when HARMONIA_DB_URL names
+ * it). The store module is imported here, on demand, so commands that need no store
+ * (validate, config) never load a database driver.
  */
 export async function openStore(config: ResolvedConfig, cwd: string): Promise<Store> {
-  if (config.store.kind === 'postgres') {
-    throw new HarmoniaError('CONFIG_INVALID', 'HARMONIA_DB_URL names PostgreSQL, which this CLI cannot open yet; unset it to use SQLite', {
-      details: { variable: 'HARMONIA_DB_URL' },
-    });
-  }
-  const { createSqliteStore } = await import('../store/sqlite/sqlite-store.js');
-  return createSqliteStore({ file: resolve(cwd, config.store.file) });
+  const { createStore } = await import('../store/create-store.js');
+  if (config.store.kind === 'postgres') return createStore({ db_url: config.store.url, data_dir: resolve(cwd, config.data_dir) });
+  return createStore({ db_url: `sqlite:${resolve(cwd, config.store.file)}`, data_dir: resolve(cwd, config.data_dir), cwd });
 }
 
 /** Runs `fn` with an open store and closes it afterwards, whatever happens. */

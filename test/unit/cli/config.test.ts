@@ -83,6 +83,11 @@ describe('resolveConfig()', () => {
     expect([config.default_timeout_ms, config.max_file_size]).toEqual([30_000, 524_288]);
   });
 
+  it('reads a bare duration as seconds, as the source design writes HARMONIA_DEFAULT_TIMEOUT=3600', () => {
+    const config = resolveConfig({}, { HARMONIA_DEFAULT_TIMEOUT: '3600', HARMONIA_MAX_EXECUTION_TIME: '250ms' });
+    expect([config.default_timeout_ms, config.max_execution_time_ms]).toEqual([3_600_000, 250]);
+  });
+
   it('rejects an unknown unit', () => {
     expect(configError(() => resolveConfig({}, { HARMONIA_DEFAULT_TIMEOUT: '3 days' })).code).toBe('CONFIG_INVALID');
   });
