@@ -3,6 +3,7 @@ import { isHarmoniaError } from '../core/errors.js';
 import { createCliContext, EXIT, type CliContext, type CliContextOptions } from './cli-context.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerPackCommand } from './commands/pack.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -46,6 +47,7 @@ export function createProgram(ctx: CliContext): Command {
   registerSyncCommand(program, ctx);
   registerWorkflowCommand(program, ctx);
   registerPackCommand(program, ctx);
+  registerRunCommand(program, ctx);
   registerConfigCommand(program, ctx);
   registerStartCommand(program, ctx);
   // Commander's default is to call process.exit; we map its outcomes to our exit codes instead.

@@ -1,0 +1,123 @@
+/**
+ * What the scheduler decides. Each command but AbortUnit becomes exactly one event;
+ * the runner persists a step's events in one transaction, then acts on its commands.
+ */
+import type { EventType, TaskError } from '../core/model.js';
+
+export type Command =
+  | { kind: 'StartWorkflow'; data: Record<string, unknown> }
+  | {
+      kind: 'StartTask';
+      task_id: string;
+      attempt: number;
+      item_index?: number;
+      input: Record<string, unknown>;
+      timeout_ms: number;
+    }
+  | { kind: 'StartFanOut'; task_id: string; items: unknown[] }
+  | { kind: 'CompleteTask'; task_id: string; item_index?: number; attempt: number; output: unknown; extra?: Record<string, unknown> }
+  | {
+      kind: 'FailTask';
+      task_id: string;
+      item_index?: number;
+      attempt: number;
+      error: TaskError;
+      handled_by?: string;
+      canceled?: boolean;
+    }
+  | {
+      kind: 'ScheduleRetry';
+      task_id: string;
+      item_index?: number;
+      attempt: number;
+      at_ms: number;
+      delay_ms: number;
+      error: TaskError;
+      interrupted?: boolean;
+    }
+  | { kind: 'SkipTask'; task_id: string; reason: 'condition' | 'upstream' | 'manual' | 'not_triggered' | 'unreachable' }
+  | { kind: 'CompleteWorkflow'; output: Record<string, unknown> }
+  | { kind: 'FailWorkflow'; error: TaskError; task_id?: string }
+  | { kind: 'CancelWorkflow'; terminated: boolean }
+  | { kind: 'PauseWorkflow' }
+  | { kind: 'ResumeWorkflow'; mode: 'resume' | 'retry' | 'rerun'; reset?: string[]; from?: string }
+  | { kind: 'RequestCancel'; grace_ms: number }
+  | { kind: 'CreateCheckpoint'; checkpoint_id: string }
+  | { kind: 'AbortUnit'; task_id: string; item_index?: number; reason: string };
+
+export interface EventDraft {
+  event_type: EventType;
+  task_id?: string;
+  data: Record<string, unknown>;
+}
+
+function withItem(data: Record<string, unknown>, item: number | undefined): Record<string, unknown> {
+  if (item !== undefined) data.item_index = item;
+  return data;
+}
+
+/** The event a command records, or null for effect-only commands. */
+export function eventOf(command: Command, at: number): EventDraft | null {
+  switch (command.kind) {
+    case 'StartWorkflow':
+      return { event_type: 'workflow_started', data: command.data };
+    case 'StartTask':
+      return {
+        event_type: 'task_started',
+        task_id: command.task_id,
+        data: withItem({ attempt: command.attempt, input: command.input }, command.item_index),
+      };
+    case 'StartFanOut':
+      return { event_type: 'task_started', task_id: command.task_id, data: { attempt: 1, items: command.items } };
+    case 'CompleteTask':
+      return {
+        event_type: 'task_completed',
+        task_id: command.task_id,
+        data: withItem({ attempt: command.attempt, output: command.output, ...command.extra }, command.item_index),
+      };
+    case 'FailTask': {
+      const data: Record<string, unknown> = { attempt: command.attempt, error: command.error };
+      if (command.handled_by !== undefined) data.handled_by = command.handled_by;
+      if (command.canceled) data.canceled = true;
+      return { event_type: 'task_failed', task_id: command.task_id, data: withItem(data, command.item_index) };
+    }
+    case 'ScheduleRetry': {
+      const data: Record<string, unknown> = {
+        attempt: command.attempt,
+        delay_ms: command.delay_ms,
+        at_ms: command.at_ms,
+        error: command.error,
+      };
+      if (command.interrupted) data.interrupted = true;
+      return { event_type: 'retry_attempted', task_id: command.task_id, data: withItem(data, command.item_index) };
+    }
+    case 'SkipTask':
+      return { event_type: 'task_skipped', task_id: command.task_id, data: { reason: command.reason } };
+    case 'CompleteWorkflow':
+      return { event_type: 'workflow_completed', data: { output: command.output } };
+    case 'FailWorkflow': {
+      const data: Record<string, unknown> = { error: command.error };
+      if (command.task_id !== undefined) data.task_id = command.task_id;
+      return { event_type: 'workflow_failed', data };
+    }
+    case 'CancelWorkflow':
+      return { event_type: 'workflow_canceled', data: { terminated: command.terminated } };
+    case 'PauseWorkflow':
+      return { event_type: 'workflow_paused', data: {} };
+    case 'ResumeWorkflow': {
+      const data: Record<string, unknown> = { mode: command.mode };
+      if (command.reset) data.reset = command.reset;
+      if (command.from !== undefined) data.from = command.from;
+      return { event_type: 'workflow_resumed', data };
+    }
+    case 'RequestCancel':
+      return {
+        event_type: 'error_occurred',
+        data: { kind: 'cancel_requested', grace_ms: command.grace_ms, deadline_ms: at + command.grace_ms },
+      };
+    case 'CreateCheckpoint':
+      return { event_type: 'checkpoint_created', data: { checkpoint_id: command.checkpoint_id } };
+    case 'AbortUnit':
+      return null;
+  }
+}

@@ -1,0 +1,81 @@
+/** Engine configuration: every option with its default; resolveEngineConfig fills them in. */
+export interface EngineLimits {
+  /** Events one execution may write; beyond it the execution fails with EXEC_LIMIT. @default 100000 */
+  max_events_per_execution: number;
+  /** Bytes of JSON a task may return; larger fails the task with TASK_OUTPUT_TOO_LARGE. @default 1048576 */
+  max_task_output_bytes: number;
+  /** Items one fan-out (`with_items`) may expand to; more fails the task with EXEC_LIMIT. @default 1000 */
+  max_items: number;
+}
+
+export interface EngineConfig {
+  /** Tasks (and fan-out items) running at once in one execution. @default 10 */
+  max_concurrent_tasks?: number;
+  /** Top-level executions running at once; the rest wait, in order, as `pending`. @default 100 */
+  max_concurrent_workflows?: number;
+  /** A task attempt's deadline when the task sets no `timeout_ms`. @default 300000 */
+  default_timeout_ms?: number;
+  /** An execution's deadline from its start; 0 means none. @default 86400000 */
+  max_execution_time_ms?: number;
+  /** Attempts (counting the first) when a task sets no `retry.max_attempts`. @default 1 */
+  retry_max_attempts?: number;
+  /** @default 1000 */
+  retry_initial_delay_ms?: number;
+  /** @default 2 */
+  retry_backoff_factor?: number;
+  /** @default 30000 */
+  retry_max_delay_ms?: number;
+  /** Fraction of each retry delay randomised either way. @default 0.1 */
+  retry_jitter?: number;
+  /** How long canceled tasks get to stop before they are recorded as canceled. @default 5000 */
+  cancel_grace_ms?: number;
+  /** Seconds between automatic checkpoints of a running execution; 0 disables them. @default 0 */
+  checkpoint_interval_s?: number;
+  /** Environment variable names expressions may read as `${env.NAME}`. @default [] */
+  env_allowlist?: string[];
+  /** Folder holding the packs; a task's pack directory is `<packs_dir>/<pack_ref>`. */
+  packs_dir?: string;
+  limits?: Partial<EngineLimits>;
+}
+
+/** EngineConfig with every default applied. */
+export interface ResolvedEngineConfig {
+  max_concurrent_tasks: number;
+  max_concurrent_workflows: number;
+  default_timeout_ms: number;
+  max_execution_time_ms: number;
+  retry_max_attempts: number;
+  retry_initial_delay_ms: number;
+  retry_backoff_factor: number;
+  retry_max_delay_ms: number;
+  retry_jitter: number;
+  cancel_grace_ms: number;
+  checkpoint_interval_s: number;
+  env_allowlist: string[];
+  packs_dir: string | null;
+  limits: EngineLimits;
+}
+
+/** Applies the defaults documented on EngineConfig. */
+export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineConfig {
+  return {
+    max_concurrent_tasks: config.max_concurrent_tasks ?? 10,
+    max_concurrent_workflows: config.max_concurrent_workflows ?? 100,
+    default_timeout_ms: config.default_timeout_ms ?? 300_000,
+    max_execution_time_ms: config.max_execution_time_ms ?? 86_400_000,
+    retry_max_attempts: config.retry_max_attempts ?? 1,
+    retry_initial_delay_ms: config.retry_initial_delay_ms ?? 1000,
+    retry_backoff_factor: config.retry_backoff_factor ?? 2,
+    retry_max_delay_ms: config.retry_max_delay_ms ?? 30_000,
+    retry_jitter: config.retry_jitter ?? 0.1,
+    cancel_grace_ms: config.cancel_grace_ms ?? 5000,
+    checkpoint_interval_s: config.checkpoint_interval_s ?? 0,
+    env_allowlist: config.env_allowlist ?? [],
+    packs_dir: config.packs_dir ?? null,
+    limits: {
+      max_events_per_execution: config.limits?.max_events_per_execution ?? 100_000,
+      max_task_output_bytes: config.limits?.max_task_output_bytes ?? 1024 * 1024,
+      max_items: config.limits?.max_items ?? 1000,
+    },
+  };
+}

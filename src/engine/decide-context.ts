@@ -1,0 +1,108 @@
+import type { TaskDef, TaskError, TaskResult } from '../core/model.js';
+import { isHarmoniaError } from '../core/errors.js';
+import type { ResolvedEngineConfig } from './config.js';
+import type { Plan } from './plan.js';
+import type { ExecutionState, UnitState } from './state.js';
+
+/** Deep-evaluates `${...}` strings in a value against a scope (src/expr's renderValue). */
+export type RenderFn = (value: unknown, scope: Record<string, unknown>) => unknown;
+
+/** Everything decide needs besides the state: all of it plain, none of it I/O. */
+export interface DecideContext {
+  plan: Plan;
+  config: ResolvedEngineConfig;
+  render: RenderFn;
+  /** Allow-listed environment variables (`${env.NAME}`). */
+  env: Record<string, string>;
+  /** Saved custom state (`${state.*}`). */
+  custom_state: Record<string, unknown>;
+  /** In [0, 1): retry jitter. Its result is recorded in the event, so replays agree. */
+  random: () => number;
+}
+
+/** What happened, as decide is told it. `at` is the time it happened (ms). */
+export type DecideInput =
+  | { kind: 'start'; at: number; data: Record<string, unknown> }
+  | { kind: 'settle'; at: number }
+  | { kind: 'result'; at: number; task_id: string; item_index?: number; attempt: number; result: TaskResult }
+  | { kind: 'recover'; at: number }
+  | {
+      kind: 'pause' | 'resume' | 'cancel' | 'terminate' | 'cancel_grace_expired' | 'execution_timeout' | 'retry_execution';
+      at: number;
+    }
+  | { kind: 'skip' | 'rerun'; at: number; task_id: string }
+  | { kind: 'checkpoint'; at: number; checkpoint_id: string };
+
+export function scopeFor(state: ExecutionState, ctx: DecideContext, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    tasks: state.view,
+    input: state.input,
+    context: ctx.plan.workflow.context ?? {},
+    env: ctx.env,
+    state: ctx.custom_state,
+    ...extra,
+  };
+}
+
+export type Rendered = { ok: true; value: unknown } | { ok: false; error: TaskError };
+
+/** Renders a value; an expression error becomes a non-retriable task error. */
+export function renderSafe(ctx: DecideContext, value: unknown, scope: Record<string, unknown>, attempt: number): Rendered {
+  try {
+    return { ok: true, value: ctx.render(value, scope) };
+  } catch (error) {
+    const type = isHarmoniaError(error) ? error.code : 'EXPR_TYPE';
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: { type, message, retriable: false, attempt } };
+  }
+}
+
+/** The handler that takes a task's failure: its on_error, else a global handler by error type. */
+export function handlerFor(ctx: DecideContext, state: ExecutionState, taskId: string, errorType: string): string | undefined {
+  const def: TaskDef | undefined = ctx.plan.tasks[taskId];
+  const named =
+    def?.on_error ??
+    (ctx.plan.workflow.error_handlers ?? []).find((h) => h.error_type === errorType || h.error_type === '*')?.handler;
+  if (named === undefined || named === taskId) return undefined;
+  const handler = state.tasks[named];
+  if (!handler || handler.status === 'completed' || handler.status === 'failed' || handler.status === 'skipped') {
+    return undefined;
+  }
+  return named;
+}
+
+/** A unit by task id and item index. */
+export function unitOf(state: ExecutionState, taskId: string, item: number | undefined): UnitState | undefined {
+  const task = state.tasks[taskId];
+  if (!task) return undefined;
+  return item === undefined ? task : task.items?.[item];
+}
+
+/** Every unit running now, as [task id, item index]. */
+export function runningUnits(state: ExecutionState): Array<{ task_id: string; item_index?: number; unit: UnitState }> {
+  const found: Array<{ task_id: string; item_index?: number; unit: UnitState }> = [];
+  for (const [id, task] of Object.entries(state.tasks)) {
+    if (task.items) {
+      task.items.forEach((unit, index) => {
+        if (unit.status === 'running') found.push({ task_id: id, item_index: index, unit });
+      });
+    } else if (task.status === 'running') found.push({ task_id: id, unit: task });
+  }
+  return found;
+}
+
+/** UTF-8 length of a value's JSON. */
+export function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value ?? null) ?? 'null';
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}

@@ -1,0 +1,234 @@
+/**
+ * The pure core of the engine: `decide(state, input, ctx)` returns the commands that
+ * follow from one input; `step` applies them (each command's event folded in turn)
+ * and keeps deciding until the execution settles. No I/O, no clock: time is `input.at`.
+ */
+import type { ExecutionEvent, TaskError } from '../core/model.js';
+import { eventOf, type Command } from './commands.js';
+import { jsonBytes, runningUnits, unitOf, type DecideContext, type DecideInput } from './decide-context.js';
+import { downstreamClosure } from './plan.js';
+import { resolveRetryPolicy, retryDelay, shouldRetry } from './retry.js';
+import { canceledError, failTask, settle } from './settle.js';
+import { fold } from './fold.js';
+import { isTerminalExecution, snapshotOf, type ExecutionState } from './state.js';
+
+function onFailure(
+  ctx: DecideContext,
+  state: ExecutionState,
+  taskId: string,
+  item: number | undefined,
+  error: TaskError,
+  at: number,
+  interrupted: boolean,
+): Command[] {
+  const unit = unitOf(state, taskId, item);
+  const def = ctx.plan.tasks[taskId];
+  if (!unit || !def) return [];
+  const withItem = <C extends Command>(command: C): C => {
+    if (item !== undefined) (command as { item_index?: number }).item_index = item;
+    return command;
+  };
+  if (state.canceling) {
+    const canceled = canceledError(unit.attempt);
+    if (item !== undefined) return [withItem({ kind: 'FailTask', task_id: taskId, attempt: unit.attempt, error: canceled, canceled: true })];
+    return [failTask(ctx, state, taskId, unit.attempt, canceled, true)];
+  }
+  const policy = resolveRetryPolicy(def, ctx.config);
+  if (shouldRetry(policy, error, unit.attempt - unit.attempt_base, interrupted)) {
+    const delay = retryDelay(policy, unit.attempt - unit.attempt_base, ctx.random());
+    return [
+      withItem({
+        kind: 'ScheduleRetry',
+        task_id: taskId,
+        attempt: unit.attempt + 1,
+        at_ms: at + delay,
+        delay_ms: delay,
+        error,
+        ...(interrupted ? { interrupted: true } : {}),
+      }),
+    ];
+  }
+  if (item !== undefined) return [withItem({ kind: 'FailTask', task_id: taskId, attempt: unit.attempt, error })];
+  return [failTask(ctx, state, taskId, unit.attempt, error)];
+}
+
+function onResult(ctx: DecideContext, state: ExecutionState, input: Extract<DecideInput, { kind: 'result' }>): Command[] {
+  const unit = unitOf(state, input.task_id, input.item_index);
+  if (!unit || unit.status !== 'running' || unit.attempt !== input.attempt) return [];
+  const result = input.result;
+  if (result.status === 'success') {
+    const limit = ctx.config.limits.max_task_output_bytes;
+    const size = jsonBytes(result.data);
+    if (size > limit) {
+      const message = `task '${input.task_id}' returned ${size} bytes of output; the limit is ${limit}`;
+      const error: TaskError = { type: 'TASK_OUTPUT_TOO_LARGE', message, retriable: false, attempt: unit.attempt };
+      return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);
+    }
+    const command: Command = { kind: 'CompleteTask', task_id: input.task_id, attempt: unit.attempt, output: result.data ?? null };
+    if (input.item_index !== undefined) command.item_index = input.item_index;
+    return [command];
+  }
+  const error: TaskError = {
+    type: result.error_type,
+    message: result.error_message,
+    retriable: result.is_retriable,
+    attempt: unit.attempt,
+  };
+  return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);
+}
+
+function aborts(state: ExecutionState, reason: string): Command[] {
+  return runningUnits(state).map(({ task_id, item_index }) => {
+    const command: Command = { kind: 'AbortUnit', task_id, reason };
+    if (item_index !== undefined) command.item_index = item_index;
+    return command;
+  });
+}
+
+const active = (state: ExecutionState): boolean => state.status === 'running' || state.status === 'paused';
+
+/** The commands that follow from one input. Never mutates `state`. */
+export function decide(state: ExecutionState, input: DecideInput, ctx: DecideContext): Command[] {
+  switch (input.kind) {
+    case 'start':
+      return state.status === 'pending' ? [{ kind: 'StartWorkflow', data: input.data }] : [];
+    case 'settle':
+      return settle(ctx, state, input.at);
+    case 'result':
+      return active(state) ? onResult(ctx, state, input) : [];
+    case 'recover': {
+      if (!active(state)) return [];
+      const interrupted = runningUnits(state).flatMap(({ task_id, item_index, unit }) => {
+        const error: TaskError = {
+          type: 'INTERRUPTED',
+          message: 'the engine stopped while the task ran',
+          retriable: true,
+          attempt: unit.attempt,
+        };
+        return onFailure(ctx, state, task_id, item_index, error, input.at, true);
+      });
+      return interrupted.length > 0 ? interrupted : settle(ctx, state, input.at);
+    }
+    case 'pause':
+      return state.status === 'running' ? [{ kind: 'PauseWorkflow' }] : [];
+    case 'resume':
+      return state.status === 'paused' ? [{ kind: 'ResumeWorkflow', mode: 'resume' }] : [];
+    case 'cancel':
+      if (!active(state) || state.canceling) return [];
+      return [{ kind: 'RequestCancel', grace_ms: ctx.config.cancel_grace_ms }, ...aborts(state, 'canceled')];
+    case 'terminate':
+      if (isTerminalExecution(state.status)) return [];
+      return [...aborts(state, 'terminated'), { kind: 'CancelWorkflow', terminated: true }];
+    case 'cancel_grace_expired': {
+      if (!state.canceling || state.cancel_requested_ms === null) return [];
+      const deadline = state.cancel_requested_ms;
+      return runningUnits(state)
+        .filter(({ unit }) => (unit.started_ms ?? 0) <= deadline)
+        .map(({ task_id, item_index, unit }) => {
+          if (item_index !== undefined) {
+            const command: Command = { kind: 'FailTask', task_id, item_index, attempt: unit.attempt, error: canceledError(unit.attempt), canceled: true };
+            return command;
+          }
+          return failTask(ctx, state, task_id, unit.attempt, canceledError(unit.attempt), true);
+        });
+    }
+    case 'execution_timeout': {
+      if (!active(state)) return [];
+      const limit = ctx.config.max_execution_time_ms;
+      const error: TaskError = {
+        type: 'TIMEOUT',
+        message: `the execution ran longer than max_execution_time_ms (${limit})`,
+        retriable: false,
+        attempt: 0,
+      };
+      return [...aborts(state, 'timeout'), { kind: 'FailWorkflow', error }];
+    }
+    case 'skip': {
+      const task = state.tasks[input.task_id];
+      if (!active(state) || !task || task.status !== 'pending') return [];
+      return [{ kind: 'SkipTask', task_id: input.task_id, reason: 'manual' }];
+    }
+    case 'retry_execution': {
+      if (state.status !== 'failed') return [];
+      const reset = ctx.plan.order.filter((id) => state.tasks[id]?.status !== 'completed' || ctx.plan.handlers[id]);
+      return [{ kind: 'ResumeWorkflow', mode: 'retry', reset }];
+    }
+    case 'rerun': {
+      if (!isTerminalExecution(state.status) || !ctx.plan.tasks[input.task_id]) return [];
+      const closure = new Set(downstreamClosure(ctx.plan, input.task_id));
+      for (const id of ctx.plan.order) {
+        if (ctx.plan.handlers[id] || state.tasks[id]?.status === 'canceled') closure.add(id);
+      }
+      const reset = ctx.plan.order.filter((id) => closure.has(id));
+      return [{ kind: 'ResumeWorkflow', mode: 'rerun', reset, from: input.task_id }];
+    }
+    case 'checkpoint':
+      return state.status === 'pending' ? [] : [{ kind: 'CreateCheckpoint', checkpoint_id: input.checkpoint_id }];
+  }
+}
+
+/** A snapshot taken as a checkpoint_created event was folded. */
+export interface StepSnapshot {
+  checkpoint_id: string;
+  seq: number;
+  snapshot: unknown;
+}
+
+export interface StepResult {
+  commands: Command[];
+  events: ExecutionEvent[];
+  snapshots: StepSnapshot[];
+}
+
+/**
+ * Decides, folds the resulting events into `state`, and decides again until nothing
+ * more follows: one scheduling step, whose events the runner commits together.
+ */
+export function step(state: ExecutionState, input: DecideInput, ctx: DecideContext): StepResult {
+  const result: StepResult = { commands: [], events: [], snapshots: [] };
+  const timestamp = new Date(input.at).toISOString();
+  const limit = ctx.config.limits.max_events_per_execution;
+  let commands = decide(state, input, ctx);
+  while (commands.length > 0) {
+    let folded = 0;
+    for (const command of commands) {
+      let draft = eventOf(command, input.at);
+      if (draft === null) {
+        result.commands.push(command);
+        continue;
+      }
+      let chosen = command;
+      if (draft.event_type !== 'workflow_failed' && state.last_seq + 2 > limit) {
+        const error: TaskError = {
+          type: 'EXEC_LIMIT',
+          message: `the execution reached max_events_per_execution (${limit})`,
+          retriable: false,
+          attempt: 0,
+        };
+        chosen = { kind: 'FailWorkflow', error };
+        draft = eventOf(chosen, input.at);
+        if (draft === null) break;
+      }
+      const event: ExecutionEvent = {
+        event_type: draft.event_type,
+        execution_id: state.execution_id,
+        workflow_id: state.workflow_id,
+        timestamp,
+        seq: state.last_seq + 1,
+        data: draft.data,
+      };
+      if (draft.task_id !== undefined) event.task_id = draft.task_id;
+      fold(ctx.plan, state, event);
+      result.events.push(event);
+      result.commands.push(chosen);
+      folded += 1;
+      if (chosen.kind === 'CreateCheckpoint') {
+        result.snapshots.push({ checkpoint_id: chosen.checkpoint_id, seq: event.seq, snapshot: snapshotOf(state) });
+      }
+      if (chosen !== command) return result;
+    }
+    if (folded === 0 || isTerminalExecution(state.status)) break;
+    commands = settle(ctx, state, input.at);
+  }
+  return result;
+}

@@ -1,0 +1,65 @@
+import type { CheckpointRecord, ExecutionEvent, ExecutionRecord } from '../core/model.js';
+import type { Store } from '../store/store.js';
+import type { CheckpointValidation } from './checkpoints.js';
+import type { Clock } from './clock.js';
+import type { EngineConfig, ResolvedEngineConfig } from './config.js';
+import type { RenderFn } from './decide-context.js';
+import type { EventBus } from './event-bus.js';
+import type { ActionResolver, EngineLogger } from './runner.js';
+import type { ExecutionMetrics, ExecutionStatusReport, ExecutionSummary } from './summary.js';
+
+export interface EngineOptions {
+  store: Store;
+  /** Resolves task actions to handlers (src/actions' createActionRegistry). */
+  actions: ActionResolver;
+  /** @default the system clock */
+  clock?: Clock;
+  logger?: EngineLogger;
+  config?: EngineConfig;
+  /** The environment `${env.*}` may read, filtered by config.env_allowlist. @default {} */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Evaluates `${...}` templates. @default src/expr renderValue */
+  render?: RenderFn;
+  /** @default Math.random */
+  random?: () => number;
+}
+
+export interface StartExecutionOptions {
+  workflow_ref?: string;
+  /** A DefinitionRecord id: pins an exact workflow version. */
+  workflow_id?: string;
+  input?: Record<string, unknown>;
+  parent?: { execution_id: string; task_id: string };
+}
+
+/** What the engine offers its callers (server routes, CLI, tests). */
+export interface Engine {
+  readonly bus: EventBus;
+  readonly config: ResolvedEngineConfig;
+  /** Recovers every unfinished execution from its events and carries it on. */
+  start(): Promise<void>;
+  /** Stops driving executions (running tasks are aborted; the next start resumes them). */
+  stop(): Promise<void>;
+  /** Thrown when the workflow is unknown (WORKFLOW_NOT_FOUND) or the input invalid (EXEC_INPUT_INVALID). */
+  startExecution(options: StartExecutionOptions): Promise<ExecutionRecord>;
+  getExecution(id: string): Promise<ExecutionRecord>;
+  getStatus(id: string): Promise<ExecutionStatusReport>;
+  getSummary(id: string): Promise<ExecutionSummary>;
+  getMetrics(id: string): Promise<ExecutionMetrics>;
+  readEvents(id: string, afterSeq?: number): Promise<ExecutionEvent[]>;
+  pause(id: string): Promise<ExecutionRecord>;
+  resume(id: string): Promise<ExecutionRecord>;
+  cancel(id: string): Promise<ExecutionRecord>;
+  terminate(id: string): Promise<ExecutionRecord>;
+  retry(id: string): Promise<ExecutionRecord>;
+  rerunFrom(id: string, taskId: string): Promise<ExecutionRecord>;
+  skipTask(id: string, taskId: string): Promise<ExecutionRecord>;
+  createCheckpoint(id: string): Promise<CheckpointRecord>;
+  validateCheckpoint(checkpointId: string): Promise<CheckpointValidation>;
+  /** Starts a new execution that continues from the checkpoint's finished tasks. */
+  restoreCheckpoint(checkpointId: string): Promise<ExecutionRecord>;
+  saveState(id: string, state: Record<string, unknown>): Promise<void>;
+  loadState(id: string): Promise<Record<string, unknown>>;
+  waitForCompletion(id: string): Promise<ExecutionRecord>;
+}
+

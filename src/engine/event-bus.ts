@@ -1,0 +1,56 @@
+import type { ExecutionEvent } from '../core/model.js';
+
+/** Which events a subscriber wants; an empty filter means all. */
+export interface EventFilter {
+  execution_id?: string;
+}
+
+export type EventListener = (event: ExecutionEvent) => void;
+
+/** Events of executions, published after they are committed. */
+export interface EventBus {
+  /** Returns the function that unsubscribes. */
+  subscribe(filter: EventFilter, listener: EventListener): () => void;
+  publish(events: readonly ExecutionEvent[]): void;
+}
+
+/** An in-process bus; a throwing listener is dropped from that delivery, never the engine's problem. */
+export function createEventBus(onListenerError: (error: unknown) => void = () => undefined): EventBus {
+  const all = new Set<EventListener>();
+  const byExecution = new Map<string, Set<EventListener>>();
+  const deliver = (listener: EventListener, event: ExecutionEvent): void => {
+    try {
+      listener(event);
+    } catch (error) {
+      onListenerError(error);
+    }
+  };
+  return {
+    subscribe(filter, listener) {
+      const id = filter.execution_id;
+      if (id === undefined) {
+        all.add(listener);
+        return () => all.delete(listener);
+      }
+      let set = byExecution.get(id);
+      if (!set) {
+        set = new Set();
+        byExecution.set(id, set);
+      }
+      set.add(listener);
+      return () => {
+        const current = byExecution.get(id);
+        current?.delete(listener);
+        if (current?.size === 0) byExecution.delete(id);
+      };
+    },
+    publish(events) {
+      if (all.size === 0 && byExecution.size === 0) return;
+      for (const event of events) {
+        for (const listener of [...all]) deliver(listener, event);
+        const set = byExecution.get(event.execution_id);
+        if (set) for (const listener of [...set]) deliver(listener, event);
+      }
+    },
+  };
+}

@@ -1,0 +1,358 @@
+/**
+ * `fold(plan, state, event)`: applies one event to an execution's state, in place,
+ * and returns it. The caller owns the state (the runner keeps one per execution;
+ * tests build their own). No I/O, no clock: time is read from the event.
+ */
+import type { ExecutionEvent, TaskError } from '../core/model.js';
+import { triggerRuleOf, type Plan } from './plan.js';
+import {
+  initialState,
+  isTerminalTask,
+  newTask,
+  newUnit,
+  rebuildView,
+  type ExecutionState,
+  type TaskState,
+  type UnitState,
+  type WorkRef,
+} from './state.js';
+
+function sync(state: ExecutionState, id: string): void {
+  const task = state.tasks[id];
+  const view = state.view[id];
+  if (!task || !view) return;
+  view.status = task.status;
+  view.output = task.output;
+  view.error = task.error;
+}
+
+function removeRef(state: ExecutionState, taskId: string, item?: number): void {
+  const index = state.ready.findIndex((ref) => ref.task === taskId && ref.item === item);
+  if (index >= 0) state.ready.splice(index, 1);
+}
+
+function isSuccess(task: TaskState): boolean {
+  return task.status === 'completed' || (task.status === 'skipped' && task.skip_reason === 'manual');
+}
+
+function enqueue(state: ExecutionState, id: string): void {
+  const task = state.tasks[id];
+  if (!task || task.queued || task.status !== 'pending') return;
+  task.queued = true;
+  state.ready.push({ task: id });
+}
+
+function markSkip(state: ExecutionState, id: string): void {
+  const task = state.tasks[id];
+  if (!task || task.queued || task.status !== 'pending') return;
+  task.queued = true;
+  state.to_skip.push(id);
+}
+
+/** Applies a task's trigger rule to its upstream counters: ready, skip, or wait. */
+function classify(plan: Plan, state: ExecutionState, id: string): void {
+  const task = state.tasks[id];
+  if (!task || task.queued || task.status !== 'pending' || plan.handlers[id]) return;
+  switch (triggerRuleOf(plan.tasks[id])) {
+    case 'all_success':
+      if (task.up_failed + task.up_skipped > 0) markSkip(state, id);
+      else if (task.up_open === 0) enqueue(state, id);
+      return;
+    case 'none_failed':
+      if (task.up_failed > 0) markSkip(state, id);
+      else if (task.up_open === 0) enqueue(state, id);
+      return;
+    case 'one_success':
+      if (task.up_success > 0) enqueue(state, id);
+      else if (task.up_open === 0) markSkip(state, id);
+      return;
+    case 'all_done':
+      if (task.up_open === 0) enqueue(state, id);
+      return;
+  }
+}
+
+function countUpstream(target: TaskState, upstream: TaskState | undefined, delta: number): void {
+  if (!upstream || !isTerminalTask(upstream.status)) {
+    target.up_open += delta;
+    return;
+  }
+  if (isSuccess(upstream)) target.up_success += delta;
+  else if (upstream.status === 'skipped') target.up_skipped += delta;
+  else target.up_failed += delta;
+}
+
+function onTerminal(plan: Plan, state: ExecutionState, id: string): void {
+  const task = state.tasks[id];
+  if (!task) return;
+  for (const next of plan.dependants[id] ?? []) {
+    const dependant = state.tasks[next];
+    if (!dependant) continue;
+    dependant.up_open -= 1;
+    countUpstream(dependant, task, 1);
+    classify(plan, state, next);
+  }
+}
+
+/** Recomputes counters and queues from task statuses (start, restore, retry, rerun). */
+export function recomputeQueues(plan: Plan, state: ExecutionState): void {
+  state.ready = [];
+  state.to_skip = [];
+  state.finishing = [];
+  state.running = 0;
+  for (const id of plan.order) {
+    const task = state.tasks[id] as TaskState;
+    task.queued = false;
+    task.up_open = task.up_success = task.up_failed = task.up_skipped = 0;
+    for (const upstream of plan.tasks[id]?.depends_on ?? []) countUpstream(task, state.tasks[upstream], 1);
+  }
+  for (const id of plan.order) {
+    const task = state.tasks[id] as TaskState;
+    if (task.status !== 'pending') continue;
+    if (plan.handlers[id]) {
+      if (task.triggered) enqueue(state, id);
+    } else classify(plan, state, id);
+  }
+}
+
+function resetTask(task: TaskState): void {
+  const attempt = task.attempt;
+  Object.assign(task, newTask(), { attempt, attempt_base: attempt, duration_ms: task.duration_ms });
+  task.first_started_at = null;
+}
+
+function unitOf(state: ExecutionState, taskId: string | undefined, item: unknown): UnitState | undefined {
+  const task = taskId === undefined ? undefined : state.tasks[taskId];
+  if (!task) return undefined;
+  if (typeof item === 'number') return task.items?.[item];
+  return task;
+}
+
+function finishUnit(unit: UnitState, at: number, iso: string): void {
+  if (unit.status === 'running') {
+    if (unit.started_ms !== null) unit.duration_ms += Math.max(0, at - unit.started_ms);
+  }
+  unit.finished_at = iso;
+  unit.not_before = null;
+}
+
+function cancelOpenUnits(state: ExecutionState, at: number, iso: string): void {
+  for (const task of Object.values(state.tasks)) {
+    for (const item of task.items ?? []) {
+      if (!isTerminalTask(item.status)) {
+        finishUnit(item, at, iso);
+        item.status = 'canceled';
+      }
+    }
+    if (!isTerminalTask(task.status)) {
+      finishUnit(task, at, iso);
+      task.status = 'canceled';
+    }
+  }
+  state.ready = [];
+  state.to_skip = [];
+  state.finishing = [];
+  state.running = 0;
+  rebuildView(state);
+}
+
+/** Applies one event to the state (in place) and returns it. */
+export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent): ExecutionState {
+  const at = Date.parse(event.timestamp);
+  const iso = event.timestamp;
+  const data = event.data;
+  state.last_seq = event.seq;
+  const taskId = event.task_id;
+  const task = taskId === undefined ? undefined : state.tasks[taskId];
+  const item = typeof data.item_index === 'number' ? data.item_index : undefined;
+  switch (event.event_type) {
+    case 'workflow_started': {
+      state.status = 'running';
+      state.input = (data.input as Record<string, unknown>) ?? {};
+      state.started_at = iso;
+      state.started_ms = at;
+      applySnapshotTasks(state, data.snapshot);
+      recomputeQueues(plan, state);
+      rebuildView(state);
+      return state;
+    }
+    case 'task_started': {
+      if (!task || taskId === undefined) return state;
+      if (Array.isArray(data.items)) {
+        task.status = 'running';
+        task.attempt = Math.max(task.attempt, Number(data.attempt ?? 1));
+        task.first_started_at ??= iso;
+        task.started_ms = at;
+        task.item_values = data.items;
+        task.items = data.items.map(() => newUnit());
+        task.items_running = 0;
+        task.items_done = 0;
+        removeRef(state, taskId);
+        data.items.forEach((_value, index) => state.ready.push({ task: taskId, item: index }));
+        sync(state, taskId);
+        return state;
+      }
+      const unit = unitOf(state, taskId, item);
+      if (!unit) return state;
+      removeRef(state, taskId, item);
+      unit.status = 'running';
+      unit.attempt = Number(data.attempt ?? unit.attempt + 1);
+      unit.started_ms = at;
+      unit.first_started_at ??= iso;
+      unit.not_before = null;
+      state.running += 1;
+      if (item !== undefined) task.items_running += 1;
+      else sync(state, taskId);
+      return state;
+    }
+    case 'task_completed':
+    case 'task_failed': {
+      if (!task || taskId === undefined) return state;
+      const unit = unitOf(state, taskId, item);
+      if (!unit) return state;
+      const failed = event.event_type === 'task_failed';
+      // a fan-out task is not a unit of its own: only its items count as running
+      if (unit.status === 'running' && !(item === undefined && task.items)) {
+        state.running -= 1;
+        if (item !== undefined) task.items_running -= 1;
+      }
+      if (item === undefined && task.items) {
+        // the fan-out itself ends: items still running are abandoned
+        for (const other of task.items) {
+          if (other.status === 'running') {
+            state.running -= 1;
+            finishUnit(other, at, iso);
+            other.status = 'canceled';
+          } else if (!isTerminalTask(other.status)) other.status = 'canceled';
+        }
+        task.items_running = 0;
+        state.ready = state.ready.filter((ref) => ref.task !== taskId);
+        state.finishing = state.finishing.filter((id) => id !== taskId);
+      }
+      finishUnit(unit, at, iso);
+      unit.status = failed ? (data.canceled === true ? 'canceled' : 'failed') : 'completed';
+      unit.output = failed ? null : (data.output ?? null);
+      unit.error = failed ? ((data.error as TaskError | undefined) ?? null) : null;
+      if (failed) removeRef(state, taskId, item);
+      if (item !== undefined) {
+        task.items_done += 1;
+        const failFast = (plan.tasks[taskId]?.on_item_failure ?? 'fail_fast') === 'fail_fast';
+        const done = task.items_done === (task.items?.length ?? 0);
+        if ((done || (failed && failFast)) && !state.finishing.includes(taskId)) state.finishing.push(taskId);
+        return state;
+      }
+      if (failed) {
+        task.handled_by = typeof data.handled_by === 'string' ? data.handled_by : null;
+        state.failures.push(taskId);
+        const handler = task.handled_by === null ? undefined : state.tasks[task.handled_by];
+        if (handler && task.handled_by !== null) {
+          handler.triggered = true;
+          enqueue(state, task.handled_by);
+        }
+      }
+      sync(state, taskId);
+      onTerminal(plan, state, taskId);
+      return state;
+    }
+    case 'task_skipped': {
+      if (!task || taskId === undefined) return state;
+      removeRef(state, taskId);
+      state.to_skip = state.to_skip.filter((id) => id !== taskId);
+      if (isTerminalTask(task.status)) return state;
+      task.status = 'skipped';
+      task.skip_reason = typeof data.reason === 'string' ? data.reason : 'upstream';
+      task.finished_at = iso;
+      sync(state, taskId);
+      onTerminal(plan, state, taskId);
+      return state;
+    }
+    case 'retry_attempted': {
+      if (!task || taskId === undefined) return state;
+      const unit = unitOf(state, taskId, item);
+      if (!unit) return state;
+      if (unit.status === 'running') {
+        state.running -= 1;
+        if (item !== undefined) task.items_running -= 1;
+        if (unit.started_ms !== null) unit.duration_ms += Math.max(0, at - unit.started_ms);
+      }
+      unit.status = 'pending';
+      unit.error = (data.error as TaskError | undefined) ?? null;
+      unit.not_before = typeof data.at_ms === 'number' ? data.at_ms : at;
+      const ref: WorkRef = { task: taskId, not_before: unit.not_before };
+      if (item !== undefined) ref.item = item;
+      state.ready.push(ref);
+      if (item === undefined) sync(state, taskId);
+      return state;
+    }
+    case 'workflow_completed':
+      state.status = 'completed';
+      state.output = (data.output as Record<string, unknown>) ?? {};
+      state.finished_at = iso;
+      return state;
+    case 'workflow_failed':
+      state.status = 'failed';
+      state.error = (data.error as TaskError | undefined) ?? null;
+      state.finished_at = iso;
+      cancelOpenUnits(state, at, iso);
+      return state;
+    case 'workflow_canceled':
+      state.status = 'canceled';
+      state.finished_at = iso;
+      state.canceling = false;
+      cancelOpenUnits(state, at, iso);
+      return state;
+    case 'workflow_paused':
+      state.status = 'paused';
+      return state;
+    case 'workflow_resumed': {
+      state.status = 'running';
+      if (Array.isArray(data.reset)) {
+        for (const id of data.reset as string[]) {
+          const target = state.tasks[id];
+          if (target) resetTask(target);
+        }
+        state.failures = state.failures.filter((id) => state.tasks[id]?.status === 'failed');
+        state.output = null;
+        state.error = null;
+        state.finished_at = null;
+        state.canceling = false;
+        recomputeQueues(plan, state);
+        rebuildView(state);
+      }
+      return state;
+    }
+    case 'checkpoint_created':
+      state.last_checkpoint_seq = event.seq;
+      return state;
+    case 'error_occurred':
+      if (data.kind === 'cancel_requested') {
+        state.canceling = true;
+        state.cancel_requested_ms = at;
+      }
+      return state;
+  }
+}
+
+/** Tasks carried over from a checkpoint: finished work is kept, the rest runs again. */
+function applySnapshotTasks(state: ExecutionState, snapshot: unknown): void {
+  if (typeof snapshot !== 'object' || snapshot === null) return;
+  const tasks = (snapshot as { tasks?: Record<string, Partial<TaskState>> }).tasks ?? {};
+  for (const [id, saved] of Object.entries(tasks)) {
+    const task = state.tasks[id];
+    if (!task || (saved.status !== 'completed' && saved.status !== 'skipped')) continue;
+    task.status = saved.status;
+    task.output = saved.output ?? null;
+    task.attempt = saved.attempt ?? 0;
+    task.attempt_base = task.attempt;
+    task.skip_reason = saved.skip_reason ?? null;
+    task.duration_ms = saved.duration_ms ?? 0;
+  }
+}
+
+/** Folds a whole history from the initial state. */
+export function foldAll(plan: Plan, executionId: string, workflowId: string, events: readonly ExecutionEvent[]): ExecutionState {
+  const state = initialState(plan, executionId, workflowId);
+  for (const event of events) fold(plan, state, event);
+  return state;
+}
+

@@ -1,0 +1,18 @@
+export { createEngine } from './engine.js';
+export type { Engine, EngineOptions, StartExecutionOptions } from './engine-api.js';
+export { resolveEngineConfig } from './config.js';
+export type { EngineConfig, EngineLimits, ResolvedEngineConfig } from './config.js';
+export { createSystemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { createEventBus } from './event-bus.js';
+export type { EventBus, EventFilter, EventListener } from './event-bus.js';
+export type { ActionResolver, EngineLogger } from './runner.js';
+export type { ExecutionMetrics, ExecutionStatusReport, ExecutionSummary, TaskStatusReport } from './summary.js';
+export type { CheckpointValidation } from './checkpoints.js';
+export { decide, step } from './decide.js';
+export { fold, foldAll } from './fold.js';
+export { initialState, snapshotOf } from './state.js';
+export type { ExecutionState, TaskState } from './state.js';
+export { buildPlan } from './plan.js';
+export type { Command } from './commands.js';
+export type { DecideContext, DecideInput } from './decide-context.js';

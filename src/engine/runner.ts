@@ -1,0 +1,284 @@
+/**
+ * Runs one execution: feeds inputs to the pure core, commits the events of each
+ * step through the write queue, and only then acts — starts handlers, arms timers,
+ * aborts. State in memory is always the fold of what was (or is being) committed.
+ */
+import type { ActionContext, ActionHandler } from '../actions/action.js';
+import { isHarmoniaError } from '../core/errors.js';
+import type { DefinitionRecord, ExecutionRecord, TaskDef, TaskResult, WorkflowDef } from '../core/model.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { Command } from './commands.js';
+import type { ResolvedEngineConfig } from './config.js';
+import type { DecideContext, DecideInput } from './decide-context.js';
+import { step } from './decide.js';
+import type { EventBus } from './event-bus.js';
+import type { Plan } from './plan.js';
+import { isTerminalExecution, type ExecutionState } from './state.js';
+import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
+
+/** Finds the handler of a task's action (the action registry). */
+export interface ActionResolver {
+  resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string): ActionHandler;
+}
+
+export interface EngineLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RunnerDeps {
+  store: Store;
+  queue: WriteQueue;
+  bus: EventBus;
+  clock: Clock;
+  logger: EngineLogger;
+  config: ResolvedEngineConfig;
+  actions: ActionResolver;
+  /** The handler of `core.workflow` tasks, bound to this runner. */
+  subWorkflow: (runner: ExecutionRunner) => ActionHandler;
+  onTerminal: (runner: ExecutionRunner) => void;
+  onCheckpointTick: (runner: ExecutionRunner) => void;
+}
+
+function unitKey(taskId: string, item: number | undefined): string {
+  return item === undefined ? taskId : `${taskId}[${item}]`;
+}
+
+/** One execution being driven by this engine. */
+export class ExecutionRunner {
+  readonly id: string;
+  readonly children = new Set<string>();
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly timers = new Map<string, () => void>();
+  private stopped = false;
+  /** Set when a commit failed: the execution stops here until the engine restarts. */
+  failure: unknown = null;
+  private lastCommit: Promise<void> = Promise.resolve();
+  private doneWaiters: Array<(state: ExecutionState) => void> = [];
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    readonly record: ExecutionRecord,
+    readonly workflow: DefinitionRecord<WorkflowDef>,
+    readonly plan: Plan,
+    readonly state: ExecutionState,
+    readonly ctx: DecideContext,
+    private readonly packDir: string | undefined,
+  ) {
+    this.id = record.id;
+  }
+
+  /** Runs one step; resolves once its events are committed and acted on. */
+  process(input: DecideInput, before?: WriteBatch['before']): Promise<void> {
+    if (this.stopped) return this.lastCommit;
+    const wasTerminal = isTerminalExecution(this.state.status);
+    const result = step(this.state, input, this.ctx);
+    if (result.events.length === 0 && before === undefined) {
+      this.act(result.commands, wasTerminal);
+      return this.lastCommit;
+    }
+    const snapshots = result.snapshots;
+    const batch: WriteBatch = { events: result.events, projection: { id: this.id, patch: this.projection() } };
+    if (before) batch.before = before;
+    if (snapshots.length > 0) {
+      const createdAt = new Date(input.at).toISOString();
+      batch.after = async (tx) => {
+        for (const snap of snapshots) {
+          await tx.executions.saveCheckpoint({ id: snap.checkpoint_id, execution_id: this.id, seq: snap.seq, snapshot: snap.snapshot, created_at: createdAt });
+        }
+      };
+    }
+    const committed = this.deps.queue.write(batch).then(
+      () => {
+        this.deps.bus.publish(result.events);
+        this.act(result.commands, wasTerminal);
+      },
+      (error: unknown) => this.broken(error),
+    );
+    this.lastCommit = committed;
+    return committed;
+  }
+
+  /** Resolves when the execution reaches completed, failed or canceled. */
+  whenDone(): Promise<ExecutionState> {
+    if (isTerminalExecution(this.state.status)) return this.lastCommit.then(() => this.state);
+    return new Promise((resolve) => this.doneWaiters.push(resolve));
+  }
+
+  /** Leaves the execution as its events say (for the next start to recover); aborts running work. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    for (const controller of this.controllers.values()) controller.abort('shutdown');
+    this.controllers.clear();
+    return this.lastCommit;
+  }
+
+  /** Arms the timers a recovered or resumed execution needs (retries due later, deadlines). */
+  armTimers(): void {
+    const now = this.deps.clock.now();
+    for (const ref of this.state.ready) {
+      if (ref.not_before !== undefined && ref.not_before > now) this.timer(`retry:${unitKey(ref.task, ref.item)}`, ref.not_before - now, 'settle');
+    }
+    this.armDeadlines();
+    if (this.state.canceling && this.state.cancel_requested_ms !== null) {
+      const left = this.state.cancel_requested_ms + this.deps.config.cancel_grace_ms - now;
+      this.timer('cancel-grace', left, 'cancel_grace_expired');
+    }
+  }
+
+  /** `restarted`: a finished execution runs again (retry, rerun), so its deadline counts from now. */
+  private armDeadlines(restarted = false): void {
+    const limit = this.deps.config.max_execution_time_ms;
+    if (limit > 0 && this.state.started_ms !== null) {
+      const from = restarted ? this.deps.clock.now() : this.state.started_ms;
+      this.timer('deadline', from + limit - this.deps.clock.now(), 'execution_timeout');
+    }
+    const interval = this.deps.config.checkpoint_interval_s * 1000;
+    if (interval > 0) this.checkpointTick(interval);
+  }
+
+  private checkpointTick(interval: number): void {
+    this.timers.get('checkpoint')?.();
+    this.timers.set(
+      'checkpoint',
+      this.deps.clock.setTimer(interval, () => {
+        if (this.stopped || isTerminalExecution(this.state.status)) return;
+        this.deps.onCheckpointTick(this);
+        this.checkpointTick(interval);
+      }),
+    );
+  }
+
+  private timer(key: string, ms: number, kind: 'settle' | 'cancel_grace_expired' | 'execution_timeout'): void {
+    this.timers.get(key)?.();
+    this.timers.set(
+      key,
+      this.deps.clock.setTimer(Math.max(0, ms), () => {
+        this.timers.delete(key);
+        void this.process({ kind, at: this.deps.clock.now() });
+      }),
+    );
+  }
+
+  private projection(): ExecutionPatch {
+    const state = this.state;
+    return {
+      status: state.status,
+      output: state.output,
+      error: state.error,
+      updated_at: new Date(this.deps.clock.now()).toISOString(),
+      finished_at: state.finished_at,
+      last_seq: state.last_seq,
+    };
+  }
+
+  private act(commands: readonly Command[], wasTerminal: boolean): void {
+    if (this.stopped) return;
+    for (const command of commands) {
+      switch (command.kind) {
+        case 'StartWorkflow':
+          this.armDeadlines();
+          break;
+        case 'ResumeWorkflow':
+          if (wasTerminal) this.armDeadlines(true);
+          break;
+        case 'StartTask':
+          this.runUnit(command);
+          break;
+        case 'ScheduleRetry':
+          this.timer(`retry:${unitKey(command.task_id, command.item_index)}`, command.at_ms - this.deps.clock.now(), 'settle');
+          break;
+        case 'AbortUnit':
+          this.controllers.get(unitKey(command.task_id, command.item_index))?.abort(command.reason);
+          break;
+        case 'RequestCancel':
+          this.timer('cancel-grace', command.grace_ms, 'cancel_grace_expired');
+          break;
+        default:
+          break;
+      }
+    }
+    if (isTerminalExecution(this.state.status) && !wasTerminal) this.finish();
+  }
+
+  private finish(): void {
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    for (const controller of this.controllers.values()) controller.abort('finished');
+    this.controllers.clear();
+    const waiters = this.doneWaiters;
+    this.doneWaiters = [];
+    for (const resolve of waiters) resolve(this.state);
+    this.deps.onTerminal(this);
+  }
+
+  private broken(error: unknown): void {
+    this.failure = error;
+    this.deps.logger.error('could not persist execution events; the execution stops here until the engine restarts', {
+      execution_id: this.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    void this.stop();
+  }
+
+  private runUnit(command: Extract<Command, { kind: 'StartTask' }>): void {
+    const key = unitKey(command.task_id, command.item_index);
+    const def = this.plan.tasks[command.task_id];
+    const controller = new AbortController();
+    this.controllers.set(key, controller);
+    let settled = false;
+    const finish = (result: TaskResult): void => {
+      if (settled) return;
+      settled = true;
+      cancelTimeout();
+      if (this.controllers.get(key) === controller) this.controllers.delete(key);
+      const input: DecideInput = { kind: 'result', at: this.deps.clock.now(), task_id: command.task_id, attempt: command.attempt, result };
+      if (command.item_index !== undefined) input.item_index = command.item_index;
+      void this.process(input);
+    };
+    const cancelTimeout = this.deps.clock.setTimer(command.timeout_ms, () => {
+      controller.abort('timeout');
+      finish({
+        status: 'error',
+        error_type: 'TIMEOUT',
+        error_message: `task '${command.task_id}' ran longer than its timeout of ${command.timeout_ms} ms`,
+        is_retriable: true,
+      });
+    });
+    const ctx: ActionContext = {
+      execution_id: this.id,
+      task_id: command.task_id,
+      attempt: command.attempt,
+      idempotency_key: command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
+      signal: controller.signal,
+      timeout_ms: command.timeout_ms,
+      max_output_bytes: this.deps.config.limits.max_task_output_bytes,
+    };
+    if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
+    let handler: ActionHandler;
+    try {
+      if (!def) throw new Error(`unknown task '${command.task_id}'`);
+      handler = def.action === 'core.workflow' ? this.deps.subWorkflow(this) : this.deps.actions.resolve(def, this.packDir);
+    } catch (error) {
+      finish(errorResult(error, false));
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler.run(command.input, ctx))
+      .then(finish, (error: unknown) => finish(errorResult(error, true)));
+  }
+}
+
+/** A thrown error as a task result (handlers should return errors, but a throw must not be lost). */
+export function errorResult(error: unknown, retriable: boolean): TaskResult {
+  return {
+    status: 'error',
+    error_type: isHarmoniaError(error) ? error.code : 'ACTION_FAILED',
+    error_message: error instanceof Error ? error.message : String(error),
+    is_retriable: retriable,
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The scheduling rule: given the state after an event, what happens next —
+ * skips, fan-out endings, task starts up to the concurrency limits, and the
+ * execution's end once nothing is left to run.
+ */
+import type { TaskError } from '../core/model.js';
+import type { Command } from './commands.js';
+import { handlerFor, renderSafe, scopeFor, type DecideContext } from './decide-context.js';
+import { triggerRuleOf } from './plan.js';
+import type { ExecutionState, WorkRef } from './state.js';
+
+/** Failing a task: its handler (if any) is recorded so the fold triggers it. */
+export function failTask(
+  ctx: DecideContext,
+  state: ExecutionState,
+  taskId: string,
+  attempt: number,
+  error: TaskError,
+  canceled = false,
+): Command {
+  const command: Command = { kind: 'FailTask', task_id: taskId, attempt, error };
+  const handler = handlerFor(ctx, state, taskId, error.type);
+  if (handler !== undefined) command.handled_by = handler;
+  if (canceled) command.canceled = true;
+  return command;
+}
+
+function allowedWhileCanceling(ctx: DecideContext, state: ExecutionState, ref: WorkRef): boolean {
+  if (ctx.plan.handlers[ref.task]) return state.tasks[ref.task]?.triggered === true;
+  return triggerRuleOf(ctx.plan.tasks[ref.task]) === 'all_done';
+}
+
+function finishFanOut(ctx: DecideContext, state: ExecutionState, taskId: string): Command[] {
+  const task = state.tasks[taskId];
+  const items = task?.items;
+  if (!task || !items) return [];
+  const failFast = (ctx.plan.tasks[taskId]?.on_item_failure ?? 'fail_fast') === 'fail_fast';
+  const failedIndex = items.findIndex((unit) => unit.status === 'failed' || unit.status === 'canceled');
+  if (state.canceling && failedIndex >= 0) {
+    return [failTask(ctx, state, taskId, task.attempt, canceledError(task.attempt), true)];
+  }
+  if (failFast && failedIndex >= 0) {
+    const cause = items[failedIndex]?.error;
+    const error: TaskError = {
+      type: cause?.type ?? 'ACTION_FAILED',
+      message: `item ${failedIndex} failed: ${cause?.message ?? 'unknown error'}`,
+      retriable: false,
+      attempt: task.attempt,
+    };
+    const aborts: Command[] = [];
+    items.forEach((unit, index) => {
+      if (unit.status === 'running') aborts.push({ kind: 'AbortUnit', task_id: taskId, item_index: index, reason: 'fail_fast' });
+    });
+    return [...aborts, failTask(ctx, state, taskId, task.attempt, error)];
+  }
+  if (task.items_done < items.length) return [];
+  const failed = items.flatMap((unit, index) => (unit.status === 'completed' ? [] : [index]));
+  return [
+    {
+      kind: 'CompleteTask',
+      task_id: taskId,
+      attempt: task.attempt,
+      output: items.map((unit) => (unit.status === 'completed' ? unit.output : null)),
+      extra: failed.length > 0 ? { failed_items: failed } : {},
+    },
+  ];
+}
+
+export function canceledError(attempt: number): TaskError {
+  return { type: 'CANCELED', message: 'the execution was canceled', retriable: false, attempt };
+}
+
+function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string): { commands: Command[]; used: number } {
+  const def = ctx.plan.tasks[taskId];
+  const task = state.tasks[taskId];
+  if (!def || !task) return { commands: [], used: 0 };
+  const attempt = task.attempt + 1;
+  const scope = scopeFor(state, ctx);
+  const fresh = task.attempt === task.attempt_base;
+  if (fresh && def.condition !== undefined) {
+    const rendered = renderSafe(ctx, def.condition, scope, attempt);
+    if (!rendered.ok) return { commands: [failTask(ctx, state, taskId, attempt, rendered.error)], used: 0 };
+    if (!rendered.value) return { commands: [{ kind: 'SkipTask', task_id: taskId, reason: 'condition' }], used: 0 };
+  }
+  if (def.with_items !== undefined) {
+    const rendered = renderSafe(ctx, def.with_items, scope, attempt);
+    if (!rendered.ok) return { commands: [failTask(ctx, state, taskId, attempt, rendered.error)], used: 0 };
+    const items = rendered.value;
+    if (!Array.isArray(items)) {
+      const message = `with_items of task '${taskId}' gave a ${typeof items}; it must give an array`;
+      return { commands: [failTask(ctx, state, taskId, attempt, { type: 'EXPR_TYPE', message, retriable: false, attempt })], used: 0 };
+    }
+    if (items.length > ctx.config.limits.max_items) {
+      const message = `with_items of task '${taskId}' gave ${items.length} items; the limit is ${ctx.config.limits.max_items}`;
+      return { commands: [failTask(ctx, state, taskId, attempt, { type: 'EXEC_LIMIT', message, retriable: false, attempt })], used: 0 };
+    }
+    if (items.length === 0) return { commands: [{ kind: 'CompleteTask', task_id: taskId, attempt, output: [] }], used: 0 };
+    return { commands: [{ kind: 'StartFanOut', task_id: taskId, items }], used: 0 };
+  }
+  return startUnit(ctx, state, taskId, undefined);
+}
+
+function startUnit(
+  ctx: DecideContext,
+  state: ExecutionState,
+  taskId: string,
+  item: number | undefined,
+): { commands: Command[]; used: number } {
+  const def = ctx.plan.tasks[taskId];
+  const task = state.tasks[taskId];
+  const unit = item === undefined ? task : task?.items?.[item];
+  if (!def || !task || !unit) return { commands: [], used: 0 };
+  const attempt = unit.attempt + 1;
+  let input: Record<string, unknown> = def.input ?? {};
+  if (ctx.plan.needs_render[taskId]) {
+    const extra = item === undefined ? {} : { item: task.item_values?.[item] ?? null, item_index: item };
+    const rendered = renderSafe(ctx, input, scopeFor(state, ctx, extra), attempt);
+    if (!rendered.ok) {
+      if (item !== undefined) {
+        return { commands: [{ kind: 'FailTask', task_id: taskId, item_index: item, attempt, error: rendered.error }], used: 0 };
+      }
+      return { commands: [failTask(ctx, state, taskId, attempt, rendered.error)], used: 0 };
+    }
+    input = (rendered.value as Record<string, unknown>) ?? {};
+  }
+  const command: Command = {
+    kind: 'StartTask',
+    task_id: taskId,
+    attempt,
+    input,
+    timeout_ms: def.timeout_ms ?? ctx.config.default_timeout_ms,
+  };
+  if (item !== undefined) command.item_index = item;
+  return { commands: [command], used: 1 };
+}
+
+function startReady(ctx: DecideContext, state: ExecutionState, at: number): Command[] {
+  if (state.status !== 'running' && !(state.status === 'paused' && state.canceling)) return [];
+  let capacity = ctx.config.max_concurrent_tasks - state.running;
+  const itemStarts: Record<string, number> = {};
+  const commands: Command[] = [];
+  for (const ref of state.ready) {
+    if (capacity <= 0) break;
+    if (ref.not_before !== undefined && ref.not_before > at) continue;
+    if (state.canceling && !allowedWhileCanceling(ctx, state, ref)) continue;
+    const task = state.tasks[ref.task];
+    if (!task) continue;
+    let result: { commands: Command[]; used: number };
+    if (ref.item !== undefined) {
+      const limit = ctx.plan.tasks[ref.task]?.concurrency ?? Number.POSITIVE_INFINITY;
+      const started = itemStarts[ref.task] ?? 0;
+      if (task.items_running + started >= limit) continue;
+      result = startUnit(ctx, state, ref.task, ref.item);
+      itemStarts[ref.task] = started + result.used;
+    } else if (task.attempt > task.attempt_base) {
+      result = startUnit(ctx, state, ref.task, undefined);
+    } else {
+      result = startFirst(ctx, state, ref.task);
+    }
+    commands.push(...result.commands);
+    capacity -= result.used;
+  }
+  return commands;
+}
+
+function unhandled(state: ExecutionState, taskId: string): boolean {
+  const task = state.tasks[taskId];
+  if (!task || task.status !== 'failed') return false;
+  return task.handled_by === null || state.tasks[task.handled_by]?.status !== 'completed';
+}
+
+function finish(ctx: DecideContext, state: ExecutionState): Command[] {
+  const skips: Command[] = [];
+  for (const id of ctx.plan.order) {
+    const task = state.tasks[id];
+    if (!task || task.status !== 'pending' || task.queued) continue;
+    skips.push({ kind: 'SkipTask', task_id: id, reason: ctx.plan.handlers[id] ? 'not_triggered' : 'unreachable' });
+  }
+  if (skips.length > 0) return skips;
+  const failedId = state.failures.find((id) => unhandled(state, id));
+  if (failedId !== undefined) {
+    const error = state.tasks[failedId]?.error ?? { type: 'ACTION_FAILED', message: 'task failed', retriable: false, attempt: 0 };
+    return [{ kind: 'FailWorkflow', error, task_id: failedId }];
+  }
+  const rendered = renderSafe(ctx, ctx.plan.workflow.output ?? {}, scopeFor(state, ctx), 0);
+  if (!rendered.ok) return [{ kind: 'FailWorkflow', error: rendered.error }];
+  return [{ kind: 'CompleteWorkflow', output: (rendered.value as Record<string, unknown>) ?? {} }];
+}
+
+/** What to do next in a running (or paused, or canceling) execution. */
+export function settle(ctx: DecideContext, state: ExecutionState, at: number): Command[] {
+  if (state.status !== 'running' && state.status !== 'paused') return [];
+  const commands: Command[] = state.to_skip.map((id) => ({ kind: 'SkipTask', task_id: id, reason: 'upstream' }) as Command);
+  for (const id of state.finishing) commands.push(...finishFanOut(ctx, state, id));
+  if (commands.length > 0) return commands;
+  const starts = startReady(ctx, state, at);
+  if (starts.length > 0) return starts;
+  if (state.running > 0) return [];
+  if (state.canceling) {
+    const waiting = state.ready.some((ref) => allowedWhileCanceling(ctx, state, ref));
+    return waiting ? [] : [{ kind: 'CancelWorkflow', terminated: false }];
+  }
+  if (state.ready.length > 0) return [];
+  return finish(ctx, state);
+}

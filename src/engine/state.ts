@@ -1,0 +1,174 @@
+/**
+ * The state of one execution: what the fold of its events (fold.ts) builds and what
+ * decide reads. Plain JSON data, so a checkpoint is a copy of it.
+ */
+import type { ExecutionStatus, TaskError, TaskStatus } from '../core/model.js';
+import type { Plan } from './plan.js';
+
+/** One runnable unit: a task, or one item of a fan-out task. */
+export interface UnitState {
+  status: TaskStatus;
+  /** The latest attempt started (0 before the first). */
+  attempt: number;
+  /** Attempts made before the latest reset (execution retry or rerun); budgets count from here. */
+  attempt_base: number;
+  output: unknown;
+  error: TaskError | null;
+  /** Start of the current attempt, ms since the epoch. */
+  started_ms: number | null;
+  first_started_at: string | null;
+  finished_at: string | null;
+  /** Time spent in attempts, summed. */
+  duration_ms: number;
+  /** A scheduled retry may not start before this time (ms). */
+  not_before: number | null;
+}
+
+export interface TaskState extends UnitState {
+  /** Handlers: a failure named this task, so it may run. */
+  triggered: boolean;
+  /** In the ready queue or the skip list already (decided once per reset). */
+  queued: boolean;
+  handled_by: string | null;
+  skip_reason: string | null;
+  /** Upstream counters, kept so trigger rules are O(1) per event. */
+  up_open: number;
+  up_success: number;
+  up_failed: number;
+  up_skipped: number;
+  items: UnitState[] | null;
+  item_values: unknown[] | null;
+  items_running: number;
+  items_done: number;
+}
+
+/** A task (item undefined) or one item of a fan-out waiting to start. */
+export interface WorkRef {
+  task: string;
+  item?: number;
+  not_before?: number;
+}
+
+/** What expressions see as `tasks.<id>`. */
+export interface TaskView {
+  status: TaskStatus;
+  output: unknown;
+  error: TaskError | null;
+}
+
+export interface ExecutionState {
+  execution_id: string;
+  workflow_id: string;
+  status: ExecutionStatus;
+  input: Record<string, unknown>;
+  output: Record<string, unknown> | null;
+  error: TaskError | null;
+  started_at: string | null;
+  started_ms: number | null;
+  finished_at: string | null;
+  last_seq: number;
+  tasks: Record<string, TaskState>;
+  ready: WorkRef[];
+  to_skip: string[];
+  /** Fan-out tasks whose items are all done (or, fail_fast, one failed). */
+  finishing: string[];
+  /** Units running now. */
+  running: number;
+  /** Failed tasks in the order they failed. */
+  failures: string[];
+  canceling: boolean;
+  cancel_requested_ms: number | null;
+  last_checkpoint_seq: number;
+  /** Plain-data mirror of tasks for `${tasks.<id>}`; rebuilt, never snapshotted. */
+  view: Record<string, TaskView>;
+}
+
+const TERMINAL_TASK: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'canceled']);
+
+/** True when a task or execution status can no longer change without a retry or rerun. */
+export function isTerminalTask(status: TaskStatus): boolean {
+  return TERMINAL_TASK.has(status);
+}
+
+export function isTerminalExecution(status: ExecutionStatus): boolean {
+  return status === 'completed' || status === 'failed' || status === 'canceled';
+}
+
+/** A unit that has not run. */
+export function newUnit(): UnitState {
+  return {
+    status: 'pending',
+    attempt: 0,
+    attempt_base: 0,
+    output: null,
+    error: null,
+    started_ms: null,
+    first_started_at: null,
+    finished_at: null,
+    duration_ms: 0,
+    not_before: null,
+  };
+}
+
+/** A task that has not run. */
+export function newTask(): TaskState {
+  return {
+    ...newUnit(),
+    triggered: false,
+    queued: false,
+    handled_by: null,
+    skip_reason: null,
+    up_open: 0,
+    up_success: 0,
+    up_failed: 0,
+    up_skipped: 0,
+    items: null,
+    item_values: null,
+    items_running: 0,
+    items_done: 0,
+  };
+}
+
+/** The state before the first event: every task pending. */
+export function initialState(plan: Plan, executionId: string, workflowId: string): ExecutionState {
+  const tasks: Record<string, TaskState> = {};
+  for (const id of plan.order) tasks[id] = newTask();
+  const state: ExecutionState = {
+    execution_id: executionId,
+    workflow_id: workflowId,
+    status: 'pending',
+    input: {},
+    output: null,
+    error: null,
+    started_at: null,
+    started_ms: null,
+    finished_at: null,
+    last_seq: 0,
+    tasks,
+    ready: [],
+    to_skip: [],
+    finishing: [],
+    running: 0,
+    failures: [],
+    canceling: false,
+    cancel_requested_ms: null,
+    last_checkpoint_seq: 0,
+    view: {},
+  };
+  rebuildView(state);
+  return state;
+}
+
+/** Recreates the `${tasks.*}` view from task states (after a snapshot is loaded). */
+export function rebuildView(state: ExecutionState): void {
+  state.view = {};
+  for (const [id, task] of Object.entries(state.tasks)) {
+    state.view[id] = { status: task.status, output: task.output, error: task.error };
+  }
+}
+
+/** A JSON-safe copy of the state without the derived view (checkpoint snapshots). */
+export function snapshotOf(state: ExecutionState): Omit<ExecutionState, 'view'> {
+  const { view: _view, ...rest } = state;
+  return JSON.parse(JSON.stringify(rest)) as Omit<ExecutionState, 'view'>;
+}

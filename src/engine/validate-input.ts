@@ -1,0 +1,54 @@
+import { HarmoniaError } from '../core/errors.js';
+import type { ParameterSpec, ValueType } from '../core/model.js';
+
+function typeOf(value: unknown): ValueType | 'null' | 'other' {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  if (typeof value === 'string' || typeof value === 'boolean') return typeof value as ValueType;
+  if (typeof value === 'object') return 'object';
+  return 'other';
+}
+
+function fits(expected: ValueType, value: unknown): boolean {
+  const actual = typeOf(value);
+  return actual === expected || (expected === 'number' && actual === 'integer');
+}
+
+function invalid(field: string, message: string): HarmoniaError {
+  return new HarmoniaError('EXEC_INPUT_INVALID', `input '${field}' ${message}`, { details: { field } });
+}
+
+/**
+ * Checks an execution's input against the workflow's `input` declaration and
+ * applies defaults. Thrown when a field is missing, of the wrong type, not in its
+ * enum, or undeclared: EXEC_INPUT_INVALID naming the field.
+ */
+export function validateInput(spec: Record<string, ParameterSpec>, input: Record<string, unknown>): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new HarmoniaError('EXEC_INPUT_INVALID', `input must be an object, got ${typeOf(input)}`, { details: {} });
+  }
+  const declared = Object.keys(spec);
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (declared.length > 0 && !(name in spec)) {
+      throw invalid(name, `is not declared; the workflow accepts ${declared.map((d) => `'${d}'`).join(', ')}`);
+    }
+    out[name] = value;
+  }
+  for (const [name, param] of Object.entries(spec)) {
+    if (out[name] === undefined) {
+      if (param.default !== undefined) out[name] = structuredClone(param.default);
+      else if (param.required) throw invalid(name, 'is required');
+      else continue;
+    }
+    const value = out[name];
+    if (param.type && !fits(param.type, value)) {
+      throw invalid(name, `must be of type ${param.type}, got ${typeOf(value)} ${JSON.stringify(value)}`);
+    }
+    if (param.enum && !param.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
+      throw invalid(name, `is ${JSON.stringify(value)}; expected one of ${param.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,206 @@
+import type { Database } from 'better-sqlite3';
+import { HarmoniaError } from '../../core/errors.js';
+import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
+import type { ExecutionQuery, ExecutionRepo } from '../store.js';
+import type { SqliteExecutor } from './executor.js';
+import { prepared } from './statements.js';
+
+interface ExecutionRow {
+  id: string;
+  workflow_id: string;
+  workflow_ref: string;
+  workflow_version: number;
+  status: ExecutionStatus;
+  input: string;
+  output: string | null;
+  error: string | null;
+  parent_execution_id: string | null;
+  parent_task_id: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  last_seq: number;
+}
+
+interface CheckpointRow {
+  id: string;
+  execution_id: string;
+  seq: number;
+  snapshot: string;
+  created_at: string;
+}
+
+const INSERT_EXECUTION = `INSERT INTO executions (id, workflow_id, workflow_ref, workflow_version, status, input, output,
+  error, parent_execution_id, parent_task_id, created_at, updated_at, finished_at, last_seq)
+  VALUES (@id, @workflow_id, @workflow_ref, @workflow_version, @status, @input, @output, @error, @parent_execution_id,
+  @parent_task_id, @created_at, @updated_at, @finished_at, @last_seq)`;
+const INSERT_EVENT = 'INSERT INTO execution_events (execution_id, seq, event) VALUES (?, ?, ?)';
+const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, rowid`;
+const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND (@workflow_ref IS NULL OR workflow_ref = @workflow_ref)`;
+
+const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
+
+function toRecord(row: ExecutionRow): ExecutionRecord {
+  return {
+    id: row.id,
+    workflow_id: row.workflow_id,
+    workflow_ref: row.workflow_ref,
+    workflow_version: row.workflow_version,
+    status: row.status,
+    input: JSON.parse(row.input) as Record<string, unknown>,
+    output: row.output === null ? null : (JSON.parse(row.output) as Record<string, unknown>),
+    error: row.error === null ? null : (JSON.parse(row.error) as TaskError),
+    parent_execution_id: row.parent_execution_id,
+    parent_task_id: row.parent_task_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    finished_at: row.finished_at,
+    last_seq: row.last_seq,
+  };
+}
+
+function toCheckpoint(row: CheckpointRow): CheckpointRecord {
+  return { id: row.id, execution_id: row.execution_id, seq: row.seq, snapshot: JSON.parse(row.snapshot) as unknown, created_at: row.created_at };
+}
+
+function isConstraint(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
+}
+
+/** Executions, their events, checkpoints and custom state in SQLite. */
+export class SqliteExecutionRepo implements ExecutionRepo {
+  constructor(private readonly exec: SqliteExecutor) {}
+
+  createExecution(record: ExecutionRecord): Promise<void> {
+    return this.exec.run((db) => {
+      try {
+        prepared(db, INSERT_EXECUTION).run({
+          ...record,
+          input: JSON.stringify(record.input),
+          output: record.output === null ? null : JSON.stringify(record.output),
+          error: record.error === null ? null : JSON.stringify(record.error),
+        });
+      } catch (error) {
+        if (isConstraint(error)) {
+          throw new HarmoniaError('STORE_CONFLICT', `execution '${record.id}' already exists`, { cause: error });
+        }
+        throw error;
+      }
+    });
+  }
+
+  getExecution(id: string): Promise<ExecutionRecord | null> {
+    return this.exec.run((db) => {
+      const row = prepared<ExecutionRow>(db, 'SELECT * FROM executions WHERE id = ?').get(id);
+      return row ? toRecord(row) : null;
+    });
+  }
+
+  listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }> {
+    return this.exec.run((db) => {
+      const params = { status: query.status ?? null, workflow_ref: query.workflow_ref ?? null };
+      const limit = query.limit ?? 100;
+      const offset = query.offset ?? 0;
+      const rows = prepared<ExecutionRow>(db, `SELECT * ${FILTER} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`).all({
+        ...params,
+        limit,
+        offset,
+      });
+      const total = prepared<{ n: number }>(db, `SELECT COUNT(*) AS n ${FILTER}`).get(params)?.n ?? 0;
+      return { items: rows.map(toRecord), total };
+    });
+  }
+
+  listUnfinished(): Promise<ExecutionRecord[]> {
+    return this.exec.run((db) => prepared<ExecutionRow>(db, UNFINISHED).all().map(toRecord));
+  }
+
+  updateExecution(
+    id: string,
+    patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>,
+  ): Promise<void> {
+    return this.exec.run((db) => {
+      const keys = PATCHABLE.filter((key) => patch[key] !== undefined);
+      if (keys.length === 0) return;
+      const values: Record<string, unknown> = { id };
+      for (const key of keys) {
+        const value = patch[key];
+        values[key] = (key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value;
+      }
+      const sql = `UPDATE executions SET ${keys.map((key) => `${key} = @${key}`).join(', ')} WHERE id = @id`;
+      const info = prepared(db, sql).run(values);
+      if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
+    });
+  }
+
+  appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
+    return this.exec.run((db: Database) => {
+      const insert = prepared(db, INSERT_EVENT);
+      for (const event of events) {
+        try {
+          insert.run(event.execution_id, event.seq, JSON.stringify(event));
+        } catch (error) {
+          if (isConstraint(error)) {
+            throw new HarmoniaError(
+              'STORE_CONFLICT',
+              `event ${event.seq} of execution '${event.execution_id}' already exists; another writer extended this history`,
+              { cause: error, details: { execution_id: event.execution_id, seq: event.seq } },
+            );
+          }
+          throw error;
+        }
+      }
+    });
+  }
+
+  readEvents(executionId: string, afterSeq = 0, limit = -1): Promise<ExecutionEvent[]> {
+    return this.exec.run((db) =>
+      prepared<{ event: string }>(db, 'SELECT event FROM execution_events WHERE execution_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+        .all(executionId, afterSeq, limit)
+        .map((row) => JSON.parse(row.event) as ExecutionEvent),
+    );
+  }
+
+  saveCheckpoint(record: CheckpointRecord): Promise<void> {
+    return this.exec.run((db) => {
+      prepared(db, 'INSERT INTO checkpoints (id, execution_id, seq, snapshot, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        record.id,
+        record.execution_id,
+        record.seq,
+        JSON.stringify(record.snapshot),
+        record.created_at,
+      );
+    });
+  }
+
+  getCheckpoint(id: string): Promise<CheckpointRecord | null> {
+    return this.exec.run((db) => {
+      const row = prepared<CheckpointRow>(db, 'SELECT * FROM checkpoints WHERE id = ?').get(id);
+      return row ? toCheckpoint(row) : null;
+    });
+  }
+
+  listCheckpoints(executionId: string): Promise<CheckpointRecord[]> {
+    return this.exec.run((db) =>
+      prepared<CheckpointRow>(db, 'SELECT * FROM checkpoints WHERE execution_id = ? ORDER BY seq, created_at').all(executionId).map(toCheckpoint),
+    );
+  }
+
+  saveState(executionId: string, state: Record<string, unknown>): Promise<void> {
+    return this.exec.run((db) => {
+      prepared(
+        db,
+        `INSERT INTO execution_state (execution_id, state, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (execution_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      ).run(executionId, JSON.stringify(state), new Date().toISOString());
+    });
+  }
+
+  loadState(executionId: string): Promise<Record<string, unknown>> {
+    return this.exec.run((db) => {
+      const row = prepared<{ state: string }>(db, 'SELECT state FROM execution_state WHERE execution_id = ?').get(executionId);
+      return row ? (JSON.parse(row.state) as Record<string, unknown>) : {};
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { afterEach, describe, it, expect } from 'vitest';
+import { createEngine } from '../../../src/engine/index.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { FakeClock } from '../../unit/engine/fake-clock.js';
+import { actionsWith, gate, handler, nextEvent, openHarness, register, workflow, type Harness } from './helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('engine.start()', () => {
+  it('carries on an execution stopped mid-task, running the interrupted task again with the next attempt', async () => {
+    const entered = gate();
+    const runs: string[] = [];
+    h = await openHarness({
+      'test.record': handler((_input, attempt) => { runs.push(`first#${attempt}`); return {}; }),
+      'test.hang': handler(async (_input, attempt, signal) => {
+        runs.push(`second#${attempt}`);
+        entered.open();
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return {};
+      }),
+    });
+    await register(h.store, 'demo.resume', workflow([
+      { id: 'first', action: 'test.record' },
+      { id: 'second', action: 'test.hang', depends_on: ['first'], retry: { max_attempts: 3, initial_delay_ms: 0 } },
+    ]));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.resume' });
+    await entered.promise;
+    await h.engine.stop();
+
+    const store2 = createSqliteStore({ file: h.file });
+    const engine2 = createEngine({ store: store2, actions: actionsWith({
+      'test.record': handler(() => { runs.push('first-again'); return {}; }),
+      'test.hang': handler((_input, attempt) => { runs.push(`second#${attempt}`); return { ok: true }; }),
+    }) });
+    await engine2.start();
+    const done = await engine2.waitForCompletion(run.id);
+    await engine2.stop();
+    await store2.close();
+    expect(done.status).toBe('completed');
+    expect(runs).toEqual(['first#1', 'second#1', 'second#2']);
+    const events = await h.store.executions.readEvents(run.id);
+    expect(events.find((e) => e.event_type === 'retry_attempted')?.data).toMatchObject({ attempt: 2, interrupted: true });
+  });
+
+  it('starts a queued execution after a restart', async () => {
+    const release = gate();
+    h = await openHarness({ 'test.wait': handler(() => release.promise) }, { max_concurrent_workflows: 1 });
+    await register(h.store, 'demo.q', workflow([{ id: 'w', action: 'test.wait' }]));
+    await h.engine.startExecution({ workflow_ref: 'demo.q' });
+    const queued = await h.engine.startExecution({ workflow_ref: 'demo.q' });
+    await h.engine.stop();
+    const store2 = createSqliteStore({ file: h.file });
+    const engine2 = createEngine({ store: store2, actions: actionsWith({ 'test.wait': handler(() => ({})) }), config: { max_concurrent_workflows: 1, retry_max_attempts: 2, retry_initial_delay_ms: 0 } });
+    await engine2.start();
+    expect((await engine2.waitForCompletion(queued.id)).status).toBe('completed');
+    await engine2.stop();
+    await store2.close();
+  });
+});
+
+describe('engine.cancel()', () => {
+  it('cancels a queued execution before it starts', async () => {
+    const release = gate();
+    h = await openHarness({ 'test.wait': handler(() => release.promise) }, { max_concurrent_workflows: 1 });
+    await register(h.store, 'demo.q', workflow([{ id: 'w', action: 'test.wait' }]));
+    const first = await h.engine.startExecution({ workflow_ref: 'demo.q' });
+    const queued = await h.engine.startExecution({ workflow_ref: 'demo.q' });
+    expect((await h.engine.cancel(queued.id)).status).toBe('canceled');
+    expect((await h.engine.readEvents(queued.id)).map((e) => e.event_type)).toEqual(['workflow_canceled']);
+    release.open();
+    expect((await h.engine.waitForCompletion(first.id)).status).toBe('completed');
+  });
+});
+
+describe('automatic checkpoints', () => {
+  it('takes a checkpoint every checkpoint_interval_s while the execution runs', async () => {
+    const clock = new FakeClock();
+    const release = gate();
+    h = await openHarness({ 'test.wait': handler(() => release.promise) }, { checkpoint_interval_s: 60 }, clock);
+    await register(h.store, 'demo.cp', workflow([{ id: 'w', action: 'test.wait' }]));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.cp' });
+    const created = nextEvent(h.engine, (e) => e.event_type === 'checkpoint_created');
+    clock.advance(60_000);
+    const event = await created;
+    const [checkpoint] = await h.store.executions.listCheckpoints(run.id);
+    expect(checkpoint?.seq).toBe(event.seq);
+    expect((await h.engine.validateCheckpoint(checkpoint?.id ?? '')).valid).toBe(true);
+    release.open();
+    expect((await h.engine.waitForCompletion(run.id)).status).toBe('completed');
+  });
+});
