@@ -8,6 +8,13 @@ import { registerStartCommand } from './commands/start.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerWorkflowCommand } from './commands/workflow.js';
+import { registerRemoteCheckpointCommand } from './commands/remote-checkpoint.js';
+import { registerRemoteComponentCommand } from './commands/remote-component.js';
+import { registerRemoteExecutionCommand } from './commands/remote-execution.js';
+import { registerRemotePackCommand } from './commands/remote-pack.js';
+import { registerRemoteStateCommand } from './commands/remote-state.js';
+import { registerRemoteTemplateCommand } from './commands/remote-template.js';
+import { registerRemoteWorkflowCommand } from './commands/remote-workflow.js';
 import { readVersion } from './version.js';
 
 const EXAMPLES = `
@@ -50,6 +57,14 @@ export function createProgram(ctx: CliContext): Command {
   registerRunCommand(program, ctx);
   registerConfigCommand(program, ctx);
   registerStartCommand(program, ctx);
+  // after the local commands: they add `workflow run`, `pack sync|validate` to the local groups
+  registerRemoteWorkflowCommand(program, ctx);
+  registerRemoteExecutionCommand(program, ctx);
+  registerRemoteTemplateCommand(program, ctx);
+  registerRemoteCheckpointCommand(program, ctx);
+  registerRemoteComponentCommand(program, ctx);
+  registerRemotePackCommand(program, ctx);
+  registerRemoteStateCommand(program, ctx);
   // Commander's default is to call process.exit; we map its outcomes to our exit codes instead.
   const override = (cmd: Command) => {
     cmd.exitOverride();

@@ -3,6 +3,8 @@ import type { Store } from '../../store/store.js';
 import type { CliContext } from '../cli-context.js';
 import { withStore } from '../open-store.js';
 import { formatTable } from '../output/table.js';
+import { explicitRemoteTarget, withServerOptions } from './remote-client.js';
+import { runRemotePackList } from './remote-pack.js';
 
 const HELP = `
 Lists registered packs with how many workflows, templates and actions each has.
@@ -29,12 +31,12 @@ export function registerPackCommand(program: Command, ctx: CliContext): void {
     .command('pack')
     .description('inspect registered packs')
     .addHelpText('after', '\nExamples:\n  $ harmonia pack list\n  $ harmonia pack list --json');
-  pack
-    .command('list')
+  withServerOptions(pack.command('list'))
     .description('list registered packs')
     .option('--json', 'print JSON')
     .addHelpText('after', HELP)
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean; url?: string; token?: string }) => {
+      if (explicitRemoteTarget(ctx, flags)) return runRemotePackList(ctx, flags);
       await withStore(ctx.config(), ctx.cwd, async (store) => {
         const listings = await listPackListings(store);
         if (flags.json) {

@@ -28,12 +28,16 @@ export interface RemoteTarget {
   explicit: boolean;
 }
 
-/** Adds --url, --token and --json to a command. */
-export function withRemoteOptions(command: Command): Command {
+/** Adds --url and --token to a command (local commands that can also ask a server take these). */
+export function withServerOptions(command: Command): Command {
   return command
     .option('--url <url>', 'server URL (default: HARMONIA_URL, else http://HARMONIA_HOST:HARMONIA_PORT)')
-    .option('--token <token>', 'bearer token (default: HARMONIA_TOKEN)')
-    .option('--json', 'print JSON for scripts');
+    .option('--token <token>', 'bearer token (default: HARMONIA_TOKEN)');
+}
+
+/** Adds --url, --token and --json to a command. */
+export function withRemoteOptions(command: Command): Command {
+  return withServerOptions(command).option('--json', 'print JSON for scripts');
 }
 
 /** The existing command group `name` (a local command may have made it), or a new one. */

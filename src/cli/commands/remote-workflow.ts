@@ -5,14 +5,15 @@ import { watchExecution } from './remote-execution.js';
 import { commandGroup, jsonObjectParser, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const RUN_HELP = `
-Starts an execution on a running server (--url, HARMONIA_URL). REF is a workflow
-ref (pack.name) or a version id. With --wait the command follows the execution
-(progress bars on a terminal, one line per event otherwise) and exits 1 unless it
-completed; with --wait --json it prints the finished execution.
+Starts an execution on a running server (--url, HARMONIA_URL); \`harmonia run\`
+runs one in this process instead. REF is a workflow ref (pack.name) or a version
+id. With --wait the command follows the execution (progress bars on a terminal,
+one line per event otherwise) and exits 1 unless it completed; with --wait --json
+it prints the finished execution.
 
 Examples:
   $ harmonia workflow run ci_cd.deploy_app --input '{"env":"staging"}'
-  $ harmonia workflow run ci_cd.deploy_app --input @input.json --wait
+  $ harmonia workflow run ci_cd.deploy_app --input-file input.json --wait
   $ harmonia workflow run ci_cd.deploy_app --wait --json | jq .output`;
 
 const REF_PATTERN = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
@@ -21,12 +22,14 @@ const REF_PATTERN = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 export function registerRemoteWorkflowCommand(program: Command, ctx: CliContext): void {
   const workflow = commandGroup(program, 'workflow', 'list, inspect and run workflows');
   withRemoteOptions(workflow.command('run').description('start an execution of a workflow on a server').argument('<ref>', 'workflow ref or version id'))
-    .option('--input <json>', 'the execution input as a JSON object, or @file.json', jsonObjectParser(ctx.cwd), {})
+    .option('--input <json>', 'the execution input as a JSON object, or @file.json', jsonObjectParser(ctx.cwd))
+    .option('--input-file <path>', 'read the input from a JSON file (as `harmonia run` does)', (path: string) => jsonObjectParser(ctx.cwd)(`@${path}`))
     .option('--wait', 'follow the execution until it finishes')
     .addHelpText('after', RUN_HELP)
-    .action(async (ref: string, flags: RemoteFlags & { input: Record<string, unknown>; wait?: boolean }) => {
+    .action(async (ref: string, flags: RemoteFlags & { input?: Record<string, unknown>; inputFile?: Record<string, unknown>; wait?: boolean }) => {
       await runRemote(ctx, flags, async (client) => {
-        const execution = await client.executeWorkflow({ ...(REF_PATTERN.test(ref) ? { workflow_ref: ref } : { workflow_id: ref }), input: flags.input });
+        const input = flags.input ?? flags.inputFile ?? {};
+        const execution = await client.executeWorkflow({ ...(REF_PATTERN.test(ref) ? { workflow_ref: ref } : { workflow_id: ref }), input });
         if (!flags.wait) {
           if (flags.json) return printJson(ctx, execution);
           ctx.stdout.write(`started execution ${execution.execution_id} of ${execution.workflow_ref}@${execution.workflow_version} (${execution.status})\n`);

@@ -6,6 +6,8 @@ import type { CliContext } from '../cli-context.js';
 import { withStore } from '../open-store.js';
 import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
+import { explicitRemoteTarget, withServerOptions } from './remote-client.js';
+import { runRemoteWorkflowList, runRemoteWorkflowShow } from './remote-workflow.js';
 
 const LIST_HELP = `
 Lists the active version of every registered workflow (run \`harmonia sync\` first).
@@ -29,13 +31,13 @@ export function registerWorkflowCommand(program: Command, ctx: CliContext): void
     .command('workflow')
     .description('list and inspect registered workflows')
     .addHelpText('after', '\nExamples:\n  $ harmonia workflow list\n  $ harmonia workflow show ci_cd.deploy_app --version 2');
-  workflow
-    .command('list')
+  withServerOptions(workflow.command('list'))
     .description('list registered workflows')
     .option('--pack <ref>', 'only workflows of this pack')
     .option('--json', 'print JSON')
     .addHelpText('after', LIST_HELP)
-    .action(async (flags: { pack?: string; json?: boolean }) => {
+    .action(async (flags: { pack?: string; json?: boolean; url?: string; token?: string }) => {
+      if (explicitRemoteTarget(ctx, flags)) return runRemoteWorkflowList(ctx, flags);
       await withStore(ctx.config(), ctx.cwd, async (store) => {
         const registry = createRegistry(store);
         if (flags.pack !== undefined && !(await store.registry.getPack(flags.pack))) {
@@ -55,15 +57,15 @@ export function registerWorkflowCommand(program: Command, ctx: CliContext): void
         ctx.stdout.write(workflowTable(all));
       });
     });
-  workflow
-    .command('show')
+  withServerOptions(workflow.command('show'))
     .description('show one registered workflow')
     .argument('<ref>', 'workflow ref (pack.name) or version id')
     .option('--version <n>', 'a specific version instead of the active one', parsePositiveInt)
     .option('--source', 'also print the YAML it was registered from')
     .option('--json', 'print JSON')
     .addHelpText('after', SHOW_HELP)
-    .action(async (ref: string, flags: { version?: number; source?: boolean; json?: boolean }) => {
+    .action(async (ref: string, flags: { version?: number; source?: boolean; json?: boolean; url?: string; token?: string }) => {
+      if (explicitRemoteTarget(ctx, flags)) return runRemoteWorkflowShow(ctx, ref, flags);
       await withStore(ctx.config(), ctx.cwd, async (store) => {
         const registry = createRegistry(store);
         const record = await registry.getWorkflow(ref, flags.version);

@@ -1,0 +1,349 @@
+/**
+ * HarmoniaClient: the typed SDK for the REST API under /api/v1 and the SSE
+ * stream under /events. Every method returns the wire types of src/core/wire.ts
+ * and throws the typed errors of ./errors.ts.
+ */
+import type { ExecutionEvent } from '../core/model.js';
+import type {
+  CheckpointDetail,
+  CheckpointValidation,
+  CheckpointView,
+  ComponentTestView,
+  ComponentView,
+  CreateTemplateRequest,
+  DeletedView,
+  EventsPage,
+  ExecutionControlResult,
+  ExecutionDetail,
+  ExecutionMetricsView,
+  ExecutionStateView,
+  ExecutionSummaryView,
+  ExecutionView,
+  ItemList,
+  PackSyncView,
+  PackView,
+  Paginated,
+  ServerStatusView,
+  StartExecutionRequest,
+  TemplateDetail,
+  TemplateView,
+  WorkflowDetail,
+  WorkflowVersionsView,
+  WorkflowView,
+  WorkflowWriteResult,
+} from '../core/wire.js';
+import { TimeoutError } from './errors.js';
+import { FINISHED_STATUSES, streamExecutionEvents, type EventsOptions } from './execution-events.js';
+import type {
+  CallOptions,
+  HarmoniaClientOptions,
+  ListExecutionsQuery,
+  ListTemplatesQuery,
+  ListWorkflowsQuery,
+  SyncPackOptions,
+  WaitOptions,
+} from './client-options.js';
+import { createTransport, type Transport } from './transport.js';
+import type { WorkflowDocument } from './workflow-document.js';
+
+/**
+ * Creates a client for one server (the same as `new HarmoniaClient(options)`).
+ * @example
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:8002', token: process.env.HARMONIA_TOKEN });
+ * const execution = await client.executeWorkflow({ workflow_ref: 'ci_cd.deploy_app', input: { env: 'staging' } });
+ * const done = await client.waitForCompletion(execution.execution_id);
+ */
+export function createClient(options: HarmoniaClientOptions): HarmoniaClient {
+  return new HarmoniaClient(options);
+}
+
+const API = '/api/v1';
+const seg = encodeURIComponent;
+
+/**
+ * A client for one Harmonia server.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'harmonia';
+ *
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:8002', token: process.env.HARMONIA_TOKEN });
+ * const workflow = await client.createWorkflow({
+ *   name: 'hello',
+ *   tasks: { greet: { action: 'core.echo', input: { message: 'hi ${input.who}' } } },
+ * });
+ * const execution = await client.executeWorkflow({ workflow_id: workflow.workflow_id, input: { who: 'you' } });
+ * for await (const event of client.events(execution.execution_id)) console.log(event.seq, event.event_type);
+ * const done = await client.waitForCompletion(execution.execution_id, { timeoutMs: 60_000 });
+ * console.log(done.status, done.output);
+ * ```
+ */
+export class HarmoniaClient {
+  readonly baseUrl: string;
+  readonly #http: Transport;
+
+  constructor(options: HarmoniaClientOptions) {
+    this.#http = createTransport(options);
+    this.baseUrl = this.#http.baseUrl;
+  }
+
+  // ---- workflows ---------------------------------------------------------
+
+  /** Registers a workflow (a JSON object or YAML text) in the API pack; a changed body adds a version. */
+  createWorkflow(definition: WorkflowDocument | string, options: CallOptions & { name?: string } = {}): Promise<WorkflowWriteResult> {
+    return this.#http.request('POST', `${API}/workflows`, {
+      body: definition,
+      contentType: typeof definition === 'string' ? 'application/yaml' : 'application/json',
+      query: { name: options.name },
+      signal: options.signal,
+    });
+  }
+
+  /** Replaces a workflow created through the API (by id or ref). */
+  updateWorkflow(idOrRef: string, definition: WorkflowDocument | string, options: CallOptions = {}): Promise<WorkflowWriteResult> {
+    return this.#http.request('PUT', `${API}/workflows/${seg(idOrRef)}`, {
+      body: definition,
+      contentType: typeof definition === 'string' ? 'application/yaml' : 'application/json',
+      signal: options.signal,
+    });
+  }
+
+  /** One workflow by version id or ref: its active version, or `version`. */
+  getWorkflow(idOrRef: string, options: CallOptions & { version?: number } = {}): Promise<WorkflowDetail> {
+    return this.#get(`/workflows/${seg(idOrRef)}`, options, { version: options.version });
+  }
+
+  /** A page of active workflows. */
+  listWorkflows(query: ListWorkflowsQuery = {}): Promise<Paginated<WorkflowView>> {
+    return this.#get('/workflows', query, { pack: query.pack, text: query.text, limit: query.limit, offset: query.offset });
+  }
+
+  /** Every stored version of a workflow, oldest first. */
+  listWorkflowVersions(idOrRef: string, options: CallOptions = {}): Promise<WorkflowVersionsView> {
+    return this.#get(`/workflows/${seg(idOrRef)}/versions`, options);
+  }
+
+  /** Marks a workflow created through the API deleted (its versions stay). */
+  deleteWorkflow(idOrRef: string, options: CallOptions = {}): Promise<DeletedView> {
+    return this.#http.request('DELETE', `${API}/workflows/${seg(idOrRef)}`, { signal: options.signal });
+  }
+
+  // ---- executions --------------------------------------------------------
+
+  /** Starts an execution of a workflow named by `workflow_id` (a version id) or `workflow_ref`. */
+  executeWorkflow(request: StartExecutionRequest, options: CallOptions = {}): Promise<ExecutionView> {
+    return this.#post('/executions', { ...request, input: request.input ?? {} }, options);
+  }
+
+  /** A page of executions, newest first. */
+  listExecutions(query: ListExecutionsQuery = {}): Promise<Paginated<ExecutionView>> {
+    return this.#get('/executions', query, { status: query.status, workflow_ref: query.workflow_ref, limit: query.limit, offset: query.offset });
+  }
+
+  /** An execution with every task's status (`task_statuses`). */
+  getWorkflowStatus(executionId: string, options: CallOptions = {}): Promise<ExecutionDetail> {
+    return this.#get(`/executions/${seg(executionId)}`, options);
+  }
+
+  /** Task counts, duration, failed tasks and output. */
+  getWorkflowSummary(executionId: string, options: CallOptions = {}): Promise<ExecutionSummaryView> {
+    return this.#get(`/executions/${seg(executionId)}/summary`, options);
+  }
+
+  /** Durations, parallelism, attempts and retries. */
+  getWorkflowMetrics(executionId: string, options: CallOptions = {}): Promise<ExecutionMetricsView> {
+    return this.#get(`/executions/${seg(executionId)}/metrics`, options);
+  }
+
+  /** The stored events after `afterSeq` in one response (no streaming). */
+  listEvents(executionId: string, options: CallOptions & { afterSeq?: number } = {}): Promise<EventsPage> {
+    return this.#get(`/executions/${seg(executionId)}/events`, options, { after_seq: options.afterSeq });
+  }
+
+  /** Pauses: running tasks finish, no new task starts. ConflictError when the execution cannot pause. */
+  pauseExecution(executionId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
+    return this.#control(executionId, 'pause', options);
+  }
+
+  /** Resumes a paused execution. */
+  resumeExecution(executionId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
+    return this.#control(executionId, 'resume', options);
+  }
+
+  /** Cancels: running tasks are aborted; the execution ends canceled. */
+  cancelExecution(executionId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
+    return this.#control(executionId, 'cancel', options);
+  }
+
+  /** Ends the execution at once, without running error handlers. */
+  terminateExecution(executionId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
+    return this.#control(executionId, 'terminate', options);
+  }
+
+  /** Retries a failed or canceled execution from its failed tasks. */
+  retryExecution(executionId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
+    return this.#control(executionId, 'retry', options);
+  }
+
+  /** Replaces the execution's custom state (read in expressions as `${state.*}`). */
+  saveState(executionId: string, state: Record<string, unknown>, options: CallOptions = {}): Promise<ExecutionStateView> {
+    return this.#http.request('PUT', `${API}/executions/${seg(executionId)}/state`, { body: state, signal: options.signal });
+  }
+
+  /** The execution's custom state. */
+  async loadState(executionId: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
+    const view = await this.#get<ExecutionStateView>(`/executions/${seg(executionId)}/state`, options);
+    return view.state;
+  }
+
+  /**
+   * The execution's events in seq order: history after `afterSeq`, then live. A
+   * dropped connection is resumed with Last-Event-ID, with no gap and no repeat.
+   * By default the iteration ends after the execution finishes; `break` ends it early.
+   */
+  events(executionId: string, options: EventsOptions = {}): AsyncGenerator<ExecutionEvent, void, undefined> {
+    return streamExecutionEvents(this.#http, executionId, options);
+  }
+
+  /**
+   * Resolves with the execution once it is completed, failed or canceled (a paused
+   * execution is waited for). Built on the event stream, so it returns as soon as
+   * the finishing event arrives. Throws TimeoutError after `timeoutMs`.
+   */
+  async waitForCompletion(executionId: string, options: WaitOptions = {}): Promise<ExecutionDetail> {
+    const timer = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const signals = [options.signal, timer].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
+    try {
+      const current = await this.getWorkflowStatus(executionId, signal ? { signal } : {});
+      if (FINISHED_STATUSES.has(current.status)) return current;
+      for await (const event of this.events(executionId, { afterSeq: current.last_seq, ...(signal ? { signal } : {}) })) {
+        void event;
+      }
+      return await this.getWorkflowStatus(executionId, signal ? { signal } : {});
+    } catch (error) {
+      if (timer?.aborted && !options.signal?.aborted) {
+        throw new TimeoutError(`execution '${executionId}' did not finish within ${options.timeoutMs} ms`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  // ---- templates ---------------------------------------------------------
+
+  /** Creates a template from a registered workflow, with typed parameters. */
+  createTemplate(request: CreateTemplateRequest, options: CallOptions = {}): Promise<TemplateDetail> {
+    return this.#post('/templates', request, options);
+  }
+
+  /** A page of templates. */
+  listTemplates(query: ListTemplatesQuery = {}): Promise<Paginated<TemplateView>> {
+    return this.#get('/templates', query, { pack: query.pack, limit: query.limit, offset: query.offset });
+  }
+
+  /** One template by id or ref. */
+  getTemplate(idOrRef: string, options: CallOptions = {}): Promise<TemplateDetail> {
+    return this.#get(`/templates/${seg(idOrRef)}`, options);
+  }
+
+  /** Registers the workflow a template yields for `parameterValues`; execute it with its `workflow_id`. */
+  instantiateTemplate(
+    idOrRef: string,
+    parameterValues: Record<string, unknown> = {},
+    options: CallOptions & { name?: string } = {},
+  ): Promise<WorkflowDetail & { template_id: string }> {
+    const body = { parameter_values: parameterValues, ...(options.name !== undefined ? { name: options.name } : {}) };
+    return this.#post(`/templates/${seg(idOrRef)}/instantiate`, body, options);
+  }
+
+  // ---- checkpoints -------------------------------------------------------
+
+  /** Snapshots an execution's state as of its latest event. */
+  createCheckpoint(executionId: string, options: CallOptions = {}): Promise<CheckpointView> {
+    return this.#post('/checkpoints', { execution_id: executionId }, options);
+  }
+
+  /** The checkpoints of an execution. */
+  listCheckpoints(executionId: string, options: CallOptions = {}): Promise<ItemList<CheckpointView>> {
+    return this.#get('/checkpoints', options, { execution_id: executionId });
+  }
+
+  /** One checkpoint with its snapshot. */
+  getCheckpoint(checkpointId: string, options: CallOptions = {}): Promise<CheckpointDetail> {
+    return this.#get(`/checkpoints/${seg(checkpointId)}`, options);
+  }
+
+  /** Checks a checkpoint against its execution's events and workflow. */
+  validateCheckpoint(checkpointId: string, options: CallOptions = {}): Promise<CheckpointValidation> {
+    return this.#post(`/checkpoints/${seg(checkpointId)}/validate`, undefined, options);
+  }
+
+  /** Starts a new execution from a checkpoint's state. */
+  restoreFromCheckpoint(checkpointId: string, options: CallOptions = {}): Promise<ExecutionView> {
+    return this.#post(`/checkpoints/${seg(checkpointId)}/restore`, undefined, options);
+  }
+
+  // ---- packs, components, server -----------------------------------------
+
+  /** Registered packs. */
+  listPacks(options: CallOptions = {}): Promise<ItemList<PackView>> {
+    return this.#get('/packs', options);
+  }
+
+  /** One registered pack. */
+  getPack(ref: string, options: CallOptions = {}): Promise<PackView> {
+    return this.#get(`/packs/${seg(ref)}`, options);
+  }
+
+  /** Syncs a pack's definitions from its folder on the server. ValidationError (with diagnostics) when nothing could register. */
+  syncPack(ref: string, options: SyncPackOptions = {}): Promise<PackSyncView> {
+    return this.#post(`/packs/${seg(ref)}/workflows/sync`, syncBody(options), options);
+  }
+
+  /** Validates a pack's folder on the server without registering; `ok` is false when a file has errors. */
+  validatePack(ref: string, options: CallOptions = {}): Promise<PackSyncView> {
+    return this.#post(`/packs/${seg(ref)}/workflows/validate`, undefined, options);
+  }
+
+  /** Syncs every pack folder on the server. */
+  syncAllPacks(options: SyncPackOptions = {}): Promise<PackSyncView> {
+    return this.#post('/packs/sync', syncBody(options), options);
+  }
+
+  /** Registered remote components. */
+  listComponents(options: CallOptions = {}): Promise<ItemList<ComponentView>> {
+    return this.#get('/components', options);
+  }
+
+  /** Probes a component's health endpoint; an unreachable component is a result (`ok: false`), not an error. */
+  testComponent(idOrName: string, options: CallOptions = {}): Promise<ComponentTestView> {
+    return this.#post(`/components/${seg(idOrName)}/test`, undefined, options);
+  }
+
+  /** Version, uptime, store backend, counts and running executions. */
+  getServerStatus(options: CallOptions = {}): Promise<ServerStatusView> {
+    return this.#get('/status', options);
+  }
+
+  // ---- plumbing ----------------------------------------------------------
+
+  #get<T>(path: string, options: CallOptions, query: Record<string, string | number | undefined> = {}): Promise<T> {
+    return this.#http.request<T>('GET', API + path, { query, signal: options.signal });
+  }
+
+  #post<T>(path: string, body: unknown, options: CallOptions): Promise<T> {
+    return this.#http.request<T>('POST', API + path, { body, signal: options.signal });
+  }
+
+  #control(executionId: string, verb: string, options: CallOptions): Promise<ExecutionControlResult> {
+    return this.#post(`/executions/${seg(executionId)}/${verb}`, undefined, options);
+  }
+}
+
+function syncBody(options: SyncPackOptions): Record<string, boolean> | undefined {
+  const body: Record<string, boolean> = {};
+  if (options.dry_run !== undefined) body.dry_run = options.dry_run;
+  if (options.prune !== undefined) body.prune = options.prune;
+  if (options.force !== undefined) body.force = options.force;
+  return Object.keys(body).length === 0 ? undefined : body;
+}

@@ -1,0 +1,141 @@
+/**
+ * An execution's events as an async iterator over SSE that survives dropped
+ * connections: it remembers the last seq it yielded, reconnects with
+ * Last-Event-ID, and skips anything at or below that seq, so a consumer sees each
+ * event once and in order. A hole in the seqs is filled from the REST history.
+ */
+import type { ExecutionEvent, ExecutionStatus } from '../core/model.js';
+import type { EventsPage, ExecutionView } from '../core/wire.js';
+import { HarmoniaClientError, UnavailableError } from './errors.js';
+import { parseSse } from './sse.js';
+import type { Transport } from './transport.js';
+
+export interface EventsOptions {
+  /** Yield only events with a seq above this one. @default 0 (the whole history) */
+  afterSeq?: number;
+  /**
+   * End the iteration once the execution has finished (completed, failed or canceled)
+   * and every event up to its last one has been yielded. Set false to follow an
+   * execution across a retry until you break out. @default true
+   */
+  untilFinished?: boolean;
+  /** Aborting ends the iteration with the signal's reason. */
+  signal?: AbortSignal;
+  /** Consecutive failed reconnects before giving up with UnavailableError. @default 10 */
+  maxReconnects?: number;
+  /** Delay before the second and later reconnects; the server's `retry:` hint wins. @default 1000 */
+  reconnectDelayMs?: number;
+}
+
+/** Statuses an execution does not leave on its own. */
+export const FINISHED_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['completed', 'failed', 'canceled']);
+
+const FINISHING_EVENTS: ReadonlySet<string> = new Set(['workflow_completed', 'workflow_failed', 'workflow_canceled']);
+const MAX_DELAY_MS = 30_000;
+
+/** Yields `executionId`'s events in seq order, reconnecting as needed. */
+export async function* streamExecutionEvents(
+  transport: Transport,
+  executionId: string,
+  options: EventsOptions = {},
+): AsyncGenerator<ExecutionEvent, void, undefined> {
+  const id = encodeURIComponent(executionId);
+  const untilFinished = options.untilFinished ?? true;
+  const maxReconnects = options.maxReconnects ?? 10;
+  let lastSeq = options.afterSeq ?? 0;
+  let delayMs = options.reconnectDelayMs ?? 1000;
+  // consecutive connections that brought no new event; the first reconnect after progress is immediate
+  let failures = 0;
+
+  const isFinishedAt = async (seq: number): Promise<boolean> => {
+    const execution = await transport.request<ExecutionView>('GET', `/api/v1/executions/${id}`, { signal: options.signal });
+    return FINISHED_STATUSES.has(execution.status) && execution.last_seq <= seq;
+  };
+  const giveUp = (cause?: unknown): UnavailableError =>
+    new UnavailableError('CONNECTION_ERROR', `lost the event stream of execution '${executionId}' and ${maxReconnects} reconnects failed`, {
+      status: 0,
+      cause,
+    });
+
+  // An execution that finished before we subscribed may have nothing left to send.
+  if (untilFinished && lastSeq > 0 && (await isFinishedAt(lastSeq))) return;
+
+  for (;;) {
+    options.signal?.throwIfAborted();
+    if (failures > 0) await wait(Math.min(delayMs * 2 ** (failures - 1), MAX_DELAY_MS), options.signal);
+    let response: Response;
+    try {
+      response = await transport.open('GET', `/events/executions/${id}`, {
+        headers: { Accept: 'text/event-stream', ...(lastSeq > 0 ? { 'Last-Event-ID': String(lastSeq) } : {}) },
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (!isRetriable(error)) throw error;
+      failures += 1;
+      if (failures > maxReconnects) throw giveUp(error);
+      continue;
+    }
+    let progressed = false;
+    let dropped: unknown;
+    try {
+      if (response.body === null) throw new TypeError('the event stream answered without a body');
+      for await (const message of parseSse(response.body)) {
+        if (message.retry !== undefined) delayMs = message.retry;
+        if (message.event === 'close' || message.data === '') continue;
+        const event = JSON.parse(message.data) as ExecutionEvent;
+        if (event.seq <= lastSeq) continue;
+        if (event.seq > lastSeq + 1) {
+          for (const missed of await readHistory(transport, id, lastSeq, event.seq, options.signal)) {
+            lastSeq = missed.seq;
+            progressed = true;
+            yield missed;
+          }
+        }
+        lastSeq = event.seq;
+        progressed = true;
+        yield event;
+        if (untilFinished && FINISHING_EVENTS.has(event.event_type) && (await isFinishedAt(lastSeq))) return;
+      }
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      if (error instanceof SyntaxError || (error instanceof HarmoniaClientError && !isRetriable(error))) throw error;
+      dropped = error;
+    }
+    failures = progressed ? 0 : failures + 1;
+    if (failures > maxReconnects) throw giveUp(dropped);
+  }
+}
+
+async function readHistory(
+  transport: Transport,
+  id: string,
+  afterSeq: number,
+  beforeSeq: number,
+  signal: AbortSignal | undefined,
+): Promise<ExecutionEvent[]> {
+  const page = await transport.request<EventsPage>('GET', `/api/v1/executions/${id}/events`, { query: { after_seq: afterSeq }, signal });
+  return page.events.filter((e) => e.seq > afterSeq && e.seq < beforeSeq).sort((a, b) => a.seq - b.seq);
+}
+
+function isRetriable(error: unknown): boolean {
+  if (!(error instanceof HarmoniaClientError)) return true;
+  return error instanceof UnavailableError || error.status >= 500 || error.status === 0;
+}
+
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(handle);
+      reject(signal?.reason);
+    };
+    const handle = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
