@@ -79,6 +79,17 @@ async function activeOfPack(session: StoreSession, kind: DefinitionKind, pack_re
   }
 }
 
+/**
+ * Whether a registered pack came from a folder. A pack that holds only definitions
+ * created through the API (POSTed workflows, template instances) never had one, so a
+ * folder sync must not delete it for being absent.
+ */
+async function isFolderPack(session: StoreSession, pack_ref: string): Promise<boolean> {
+  const items: DefinitionRecord[] = [];
+  for (const kind of KINDS) items.push(...(await activeOfPack(session, kind, pack_ref)));
+  return items.length === 0 || items.some((item) => item.origin.source !== 'api');
+}
+
 /** Registered refs outside `exclude`, so references to other packs resolve during validation. */
 async function knownRefs(store: Store, exclude: ReadonlySet<string>): Promise<Partial<KnownRefs>> {
   const outside = (pack_ref: string) => !exclude.has(pack_ref);
@@ -208,7 +219,10 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
     async syncAll(overrides) {
       const opts = resolve(overrides);
       const dirs = await packDirs();
-      const registered = (await store.registry.listPacks()).map((p) => p.ref);
+      const registered: string[] = [];
+      for (const pack of await store.registry.listPacks()) {
+        if (await isFolderPack(store, pack.ref)) registered.push(pack.ref);
+      }
       const vanished = opts.prune === false ? [] : registered.filter((ref) => !dirs.includes(ref));
       if (vanished.length > 0 && vanished.length === registered.length && opts.allow_empty !== true) {
         throw new HarmoniaError(

@@ -192,6 +192,24 @@ describe('createPackSyncService()', () => {
       expect(await packs.countPackWorkflows('ci_cd')).toBe(3);
     });
 
+    it('keeps a pack that holds only definitions created through the API', async () => {
+      await packs.syncAll();
+      await store.registry.upsertPack({ ref: 'api', version: '1.0.0', dependencies: [] });
+      await store.registry.addVersion({
+        kind: 'workflow',
+        ref: 'api.keep_me',
+        pack_ref: 'api',
+        content_hash: 'h',
+        body: { version: '1.0.0', input: {}, context: {}, tasks: [], output: {}, error_handlers: [] },
+        source: '',
+        file: '',
+        origin: { source: 'api' },
+      });
+      const result = await packs.syncAll();
+      expect(result.pruned_packs).toEqual([]);
+      expect(await activeVersion('api.keep_me')).toBe(1);
+    });
+
     it('refuses to delete every registered pack unless allow_empty is set', async () => {
       await packs.syncAll();
       rmSync(packFile('ci_cd'), { recursive: true });

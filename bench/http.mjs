@@ -1,0 +1,233 @@
+// HTTP and WebSocket cost of the Harmonia server, against bare node:http serving the
+// same JSON in the same run, so the ratio shows what Koa, auth, validation, masking
+// and the store add.
+//   1. GET /api/executions/:id  and  POST /api/executions, 10 s each with autocannon,
+//      Harmonia (SQLite, synchronous=FULL, logs silenced) vs node:http.
+//   2. WebSocket fan-out: 1,000 subscribers on one execution (in a worker thread);
+//      time from an event's publication to its last delivery.
+// Run: npm run build && node bench/http.mjs [--seconds 10] [--connections 10] [--subscribers 1000]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import autocannon from 'autocannon';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 10);
+const CONNECTIONS = arg('connections', 10);
+const SUBSCRIBERS = arg('subscribers', 1000);
+
+/** Absolute milliseconds comparable across threads. */
+const now = () => performance.timeOrigin + performance.now();
+
+if (!isMainThread) {
+  await runSubscribers(workerData);
+} else {
+  await main();
+}
+
+async function main() {
+  const { createActionRegistry } = await import('../dist/actions/action-registry.js');
+  const { createEngine } = await import('../dist/engine/index.js');
+  const { createPackSyncService } = await import('../dist/packs/sync-packs.js');
+  const { startServer } = await import('../dist/server/start-server.js');
+  const { createSqliteStore } = await import('../dist/store/sqlite/sqlite-store.js');
+
+  const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-http-'));
+  const packsDir = join(dir, 'packs');
+  mkdirSync(join(packsDir, 'bench', 'workflows'), { recursive: true });
+  writeFileSync(join(packsDir, 'bench', 'pack.yaml'), 'ref: bench\nversion: 1.0.0\n');
+  writeFileSync(join(packsDir, 'bench', 'workflows', 'one.yaml'), 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n');
+
+  let openGate;
+  const gateOpened = new Promise((resolve) => (openGate = resolve));
+  const gate = { run: async () => (await gateOpened, { status: 'success', data: {} }) };
+
+  const store = createSqliteStore({ file: join(dir, 'harmonia.db') });
+  const registry = createActionRegistry({ packs: () => null });
+  const engine = createEngine({
+    store,
+    actions: { resolve: (task, packDir) => (task.action === 'bench.gate' ? gate : registry.resolve(task, packDir)) },
+    config: { packs_dir: packsDir },
+  });
+  const packs = createPackSyncService({ store, packsDir });
+  await packs.syncPack('bench');
+  const harmonia = await startServer({
+    store,
+    engine,
+    packs,
+    host: '127.0.0.1',
+    port: 0,
+    logger: pino({ level: 'silent' }),
+    options: { tokens: 'bench-token' },
+  });
+  const auth = { authorization: 'Bearer bench-token' };
+
+  const first = await (await fetch(`${harmonia.url}/api/executions`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ workflow_ref: 'bench.one', input: {} }),
+  })).json();
+  await engine.waitForCompletion(first.execution_id);
+  const getText = await (await fetch(`${harmonia.url}/api/executions/${first.execution_id}`, { headers: auth })).text();
+  const postText = JSON.stringify(first);
+
+  const bare = createServer((req, res) => {
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(getText);
+      return;
+    }
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(201, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(postText);
+    });
+  });
+  await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareUrl = `http://127.0.0.1:${bare.address().port}`;
+
+  const postBody = JSON.stringify({ workflow_ref: 'bench.one', input: { n: 1 } });
+  const cases = [
+    { name: `GET /api/executions/:id`, method: 'GET', path: `/api/executions/${first.execution_id}` },
+    { name: 'POST /api/executions', method: 'POST', path: '/api/executions', body: postBody },
+  ];
+  console.log(`HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, 127.0.0.1`);
+  const rows = [];
+  for (const c of cases) {
+    const h = await cannon(harmonia.url + c.path, c, auth);
+    const b = await cannon(bareUrl + c.path, c, auth);
+    rows.push({ ...c, h, b });
+    console.log(
+      `${c.name.padEnd(26)} harmonia ${fmt(h.rps)} req/s p99 ${h.p99} ms (${h.non2xx} non-2xx) | ` +
+        `node:http ${fmt(b.rps)} req/s p99 ${b.p99} ms | ratio ${(h.rps / b.rps).toFixed(3)}`,
+    );
+  }
+  await new Promise((resolve) => bare.close(resolve));
+
+  // Fan-out: one gated execution, SUBSCRIBERS clients in a worker thread.
+  await registerGated(store);
+  const gated = await (await fetch(`${harmonia.url}/api/executions`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ workflow_ref: 'benchws.gated', input: {} }),
+  })).json();
+  while (!(await engine.readEvents(gated.execution_id, 0)).some((e) => e.event_type === 'task_started' && e.task_id === 'hold')) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const lastSeq = (await engine.readEvents(gated.execution_id, 0)).at(-1).seq;
+  const target = lastSeq + 1;
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { url: `${harmonia.url.replace('http', 'ws')}/ws/executions/${gated.execution_id}?token=bench-token`, count: SUBSCRIBERS, ready_seq: lastSeq, target },
+  });
+  const report = new Promise((resolve, reject) => {
+    worker.on('message', (m) => {
+      if (m.kind === 'ready') {
+        // an all-executions listener runs before per-execution ones (the WebSocket sinks)
+        engine.bus.subscribe({}, (e) => {
+          if (e.execution_id === gated.execution_id && e.seq === target) published = now();
+        });
+        openGate();
+      }
+      if (m.kind === 'done') resolve(m);
+    });
+    worker.on('error', reject);
+  });
+  let published = 0;
+  const done = await report;
+  const spread = done.arrivals.map((t) => t - published).sort((a, b) => a - b);
+  console.log(
+    `WS fan-out: ${SUBSCRIBERS} subscribers on one execution (each first replayed events 1..${lastSeq}): ` +
+      `event ${target} reached the first in ${spread[0].toFixed(2)} ms, the median in ${spread[Math.floor(spread.length / 2)].toFixed(2)} ms, ` +
+      `the last in ${spread.at(-1).toFixed(2)} ms`,
+  );
+  await worker.terminate();
+  await harmonia.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function registerGated(store) {
+  await store.registry.upsertPack({ ref: 'benchws', version: '1.0.0', dependencies: [] });
+  await store.registry.addVersion({
+    kind: 'workflow',
+    ref: 'benchws.gated',
+    pack_ref: 'benchws',
+    content_hash: 'bench-gated',
+    body: {
+      version: '1.0.0',
+      input: {},
+      context: {},
+      output: {},
+      error_handlers: [],
+      tasks: [
+        { id: 'hold', action: 'bench.gate', depends_on: [], input: {} },
+        { id: 'after', action: 'core.noop', depends_on: ['hold'], input: {} },
+      ],
+    },
+    source: '',
+    file: 'workflows/gated.yaml',
+    origin: { source: 'local' },
+  });
+}
+
+function cannon(url, c, auth) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        method: c.method,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { ...auth, ...(c.body ? { 'content-type': 'application/json' } : {}) },
+        ...(c.body ? { body: c.body } : {}),
+      },
+      (error, result) => {
+        if (error) reject(error);
+        else resolve({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx });
+      },
+    );
+  });
+}
+
+function fmt(n) {
+  return Math.round(n).toString().padStart(6);
+}
+
+async function runSubscribers({ url, count, ready_seq, target }) {
+  const arrivals = [];
+  let ready = 0;
+  const sockets = [];
+  await new Promise((resolve, reject) => {
+    for (let i = 0; i < count; i += 1) {
+      const ws = new WebSocket(url);
+      sockets.push(ws);
+      let isReady = false;
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data));
+        if (!isReady && message.seq === ready_seq) {
+          isReady = true;
+          ready += 1;
+          if (ready === count) parentPort.postMessage({ kind: 'ready' });
+        }
+        if (message.seq === target) {
+          arrivals.push(now());
+          if (arrivals.length === count) resolve();
+        }
+      });
+      ws.on('error', reject);
+    }
+  });
+  parentPort.postMessage({ kind: 'done', arrivals });
+  for (const ws of sockets) ws.close();
+}

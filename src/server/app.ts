@@ -1,0 +1,83 @@
+/**
+ * createApp: the Koa application with every route, built from its dependencies.
+ * It never listens; startServer (or a test) does.
+ */
+import Koa from 'koa';
+import { createComponentService } from '../components/component-service.js';
+import { pino } from 'pino';
+import { createAuthenticator, type Authenticator } from './auth.js';
+import type { ServerDeps } from './deps.js';
+import { errorMiddleware } from './error-middleware.js';
+import { createHttpMetrics } from './metrics.js';
+import { buildRouter } from './mount-routes.js';
+import { requestLogMiddleware } from './request-log.js';
+import type { AppServices, RouteDef } from './route.js';
+import { allRoutes } from './routes/index.js';
+import { resolveServerOptions } from './server-options.js';
+import { createStreamHub, type StreamHub } from './stream-hub.js';
+import { createTokenFileReader } from './tokens.js';
+import { createRequestValidator } from './validate-request.js';
+import { WS_ROUTES } from './ws.js';
+
+/** What startServer needs besides the Koa app. */
+export interface AppInternals {
+  services: AppServices;
+  authenticator: Authenticator;
+  hub: StreamHub;
+}
+
+const INTERNALS = new WeakMap<Koa, AppInternals>();
+
+/** The services, authenticator and stream hub behind an app made by createApp. */
+export function appInternals(app: Koa): AppInternals {
+  const internals = INTERNALS.get(app);
+  if (!internals) throw new Error('not an app made by createApp()');
+  return internals;
+}
+
+/**
+ * Builds the Koa app: request ids and logs, JSON errors, REST under /api and
+ * /api/v1, SSE under /events, system routes at the root.
+ * @example
+ * const app = createApp({ store, engine, packs, options: { tokens: 'secret' } });
+ * http.createServer(app.callback());
+ */
+export function createApp(deps: ServerDeps): Koa {
+  const options = resolveServerOptions(deps.options);
+  const logger = deps.logger ?? pino({ name: 'harmonia' });
+  const now = deps.now ?? (() => new Date());
+  const metrics = createHttpMetrics();
+  const hub = createStreamHub();
+  const authenticator = createAuthenticator({
+    tokens: options.tokens,
+    ...(options.token_file !== null ? { readStoredTokens: createTokenFileReader(options.token_file) } : {}),
+    now,
+  });
+  const routes: RouteDef[] = allRoutes(hub);
+  const services: AppServices = {
+    store: deps.store,
+    engine: deps.engine,
+    packs: deps.packs,
+    components: deps.components ?? createComponentService({ repo: deps.store.components, now }),
+    options,
+    logger,
+    metrics,
+    now,
+    started_at: now(),
+    routes,
+    streams: WS_ROUTES,
+  };
+  const mount = { services, authenticator, validate: createRequestValidator() };
+  const apiRoutes = routes.filter((r) => r.base === 'api');
+  const rootRoutes = routes.filter((r) => r.base === 'root');
+
+  const app = new Koa();
+  app.silent = true;
+  app.use(requestLogMiddleware(logger, metrics));
+  app.use(errorMiddleware(logger));
+  // one route table, mounted at both prefixes: /api is what the integration guide uses, /api/v1 is stable
+  for (const prefix of ['/api', '/api/v1']) app.use(buildRouter(prefix, apiRoutes, mount).routes());
+  app.use(buildRouter('', rootRoutes, mount).routes());
+  INTERNALS.set(app, { services, authenticator, hub });
+  return app;
+}

@@ -1,0 +1,182 @@
+/**
+ * Workflows and templates sent to the API go through the same pipeline as pack
+ * files, so they get the same diagnostics as `harmonia validate`: the body is
+ * written as a file of a one-file pack in a temp folder, validated there, then
+ * registered (origin `api`) without touching the pack's other definitions.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { HarmoniaError } from '../core/errors.js';
+import type { DefinitionRecord, PackManifest, WorkflowDef } from '../core/model.js';
+import type { KnownRefs } from '../packs/pack-model.js';
+import { registerPack } from '../packs/register-pack.js';
+import { validatePackDir } from '../packs/run-pipeline.js';
+import type { Store } from '../store/store.js';
+
+export interface IntakeOptions {
+  store: Store;
+  kind: 'workflow' | 'template';
+  /** The file text as sent (JSON is YAML, so both go through the YAML parser). */
+  text: string;
+  pack_ref: string;
+  /** Ref name; when absent, taken from the body's `name`. */
+  name?: string;
+  max_file_size: number;
+  max_task_count: number;
+  /** The pack used for API definitions, created on first use. */
+  api_pack: string;
+}
+
+export interface IntakeResult {
+  record: DefinitionRecord;
+  changed: boolean;
+  created: boolean;
+  diagnostics: Diagnostic[];
+}
+
+const REF_PART = /^[a-z][a-z0-9_]*$/;
+const FOLDER = { workflow: 'workflows', template: 'templates' } as const;
+const INVALID = { workflow: 'WORKFLOW_INVALID', template: 'PACK_INVALID' } as const;
+
+/** A ref name from a display name: `Data Processing Pipeline` → `data_processing_pipeline`. */
+export function refNameOf(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '');
+  if (slug === '') return '';
+  return /^[a-z]/.test(slug) ? slug.slice(0, 100) : `w_${slug}`.slice(0, 100);
+}
+
+/** Validates and registers one workflow or template body. Thrown with details.diagnostics (422) when invalid. */
+export async function intakeDefinition(options: IntakeOptions): Promise<IntakeResult> {
+  const manifest = await manifestFor(options);
+  const provisional = options.name !== undefined ? refNameOf(options.name) : 'incoming';
+  if (provisional === '' || !REF_PART.test(provisional)) {
+    throw new HarmoniaError('REQUEST_INVALID', `name '${options.name ?? ''}' gives no valid ref; use letters, digits and '_'`);
+  }
+  const root = await mkdtemp(join(tmpdir(), 'harmonia-intake-'));
+  try {
+    const dir = join(root, options.pack_ref);
+    await mkdir(join(dir, FOLDER[options.kind]), { recursive: true });
+    await writeFile(join(dir, 'pack.yaml'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(join(dir, FOLDER[options.kind], `${provisional}.yaml`), options.text);
+    const pack = await validatePackDir(dir, {
+      displayRoot: options.pack_ref,
+      max_file_size: options.max_file_size,
+      known: await knownRefs(options.store),
+    });
+    const file = pack.files.find((f) => f.kind === options.kind);
+    const diagnostics = pack.files.flatMap((f) => f.diagnostics);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (!file || errors.length > 0 || file.body === null) {
+      throw new HarmoniaError(INVALID[options.kind], `${options.kind} is invalid: ${errors[0]?.message ?? 'it could not be read'}`, {
+        details: { diagnostics },
+      });
+    }
+    if (options.kind === 'workflow') checkTaskCount(file.body as WorkflowDef, options.max_task_count, provisional, options.pack_ref);
+
+    let name = provisional;
+    if (options.name === undefined) {
+      const bodyName = (file.body as { name?: unknown }).name;
+      name = typeof bodyName === 'string' ? refNameOf(bodyName) : '';
+      if (name === '') {
+        throw new HarmoniaError('REQUEST_INVALID', `the ${options.kind} has no 'name'; add one to the body or pass ?name=`);
+      }
+    }
+    const ref = `${options.pack_ref}.${name}`;
+    const existing = await options.store.registry.getActive(options.kind, ref);
+    if (existing !== null && existing.origin.source !== 'api') {
+      throw new HarmoniaError('STORE_CONFLICT', `${options.kind} '${ref}' comes from pack files; change it in its pack, or use another name`, {
+        details: { ref },
+      });
+    }
+    const renamed = { ...file, ref, file: `${FOLDER[options.kind]}/${name}.yaml` };
+    const result = await registerPack(options.store, { ...pack, files: [...pack.files.filter((f) => f.kind === 'pack'), renamed] }, {
+      prune: false,
+      origin: { source: 'api' },
+    });
+    const record = await options.store.registry.getActive(options.kind, ref);
+    if (record === null) throw new HarmoniaError('INTERNAL', `${options.kind} '${ref}' was not registered`);
+    return {
+      record,
+      changed: result.registered_count > 0,
+      created: existing === null,
+      diagnostics: diagnostics.filter((d) => d.severity !== 'error'),
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+function checkTaskCount(body: WorkflowDef, max: number, name: string, pack: string): void {
+  if (body.tasks.length <= max) return;
+  const diagnostic: Diagnostic = {
+    code: 'WORKFLOW_TOO_MANY_TASKS',
+    severity: 'error',
+    message: `workflow has ${body.tasks.length} tasks; at most ${max} are allowed (HARMONIA_MAX_TASK_COUNT)`,
+    file: `${pack}/workflows/${name}.yaml`,
+    line: 0,
+    column: 0,
+    end_line: 0,
+    end_column: 0,
+    pointer: '/tasks',
+  };
+  throw new HarmoniaError('WORKFLOW_INVALID', diagnostic.message, {
+    details: { diagnostics: [diagnostic], limit: 'HARMONIA_MAX_TASK_COUNT', max, actual: body.tasks.length },
+  });
+}
+
+/**
+ * The manifest the one-file pack is validated under: the registered one, or for
+ * the API pack a fresh one that may use every other registered pack.
+ */
+async function manifestFor(options: IntakeOptions): Promise<PackManifest> {
+  const stored = await options.store.registry.getPack(options.pack_ref);
+  if (options.pack_ref !== options.api_pack) {
+    if (stored === null) throw new HarmoniaError('PACK_NOT_FOUND', `pack '${options.pack_ref}' is not registered`);
+    return stored.manifest;
+  }
+  const others = (await options.store.registry.listPacks()).map((p) => p.ref).filter((ref) => ref !== options.api_pack);
+  return {
+    ref: options.api_pack,
+    label: stored?.manifest.label ?? 'API',
+    version: stored?.manifest.version ?? '1.0.0',
+    description: stored?.manifest.description ?? 'Definitions created through the REST API',
+    dependencies: others.sort(),
+  };
+}
+
+/** Registers the API pack when it is not yet (templates instantiate into it). */
+export async function ensureApiPack(store: Store, apiPack: string): Promise<void> {
+  if ((await store.registry.getPack(apiPack)) !== null) return;
+  await store.registry.upsertPack({
+    ref: apiPack,
+    label: 'API',
+    version: '1.0.0',
+    description: 'Definitions created through the REST API',
+    dependencies: [],
+  });
+}
+
+async function knownRefs(store: Store): Promise<Partial<KnownRefs>> {
+  const refs = async (kind: 'workflow' | 'template' | 'action'): Promise<Set<string>> => {
+    const out = new Set<string>();
+    for (let offset = 0; ; offset += 1000) {
+      const page = await store.registry.listActive({ kind, limit: 1000, offset });
+      for (const item of page.items) out.add(item.ref);
+      if (page.items.length < 1000) return out;
+    }
+  };
+  const components = await store.components.listComponents();
+  return {
+    packs: new Set((await store.registry.listPacks()).map((p) => p.ref)),
+    workflows: await refs('workflow'),
+    templates: await refs('template'),
+    actions: await refs('action'),
+    components: new Map(components.map((c) => [c.name, c.capabilities])),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * What the server is built from: the store, the engine, the pack sync service (and
+ * optionally the component service), plus the server's own options. The composition
+ * root (serveHarmonia, or a test) creates them and passes them in.
+ */
+import type { Logger } from 'pino';
+import type { Engine } from '../engine/index.js';
+import type { ComponentService } from '../components/component-service.js';
+import type { PackSyncService } from '../packs/sync-packs.js';
+import type { Store } from '../store/store.js';
+import type { ConfiguredToken } from './auth.js';
+
+export interface ServerOptions {
+  /** Reported by /api/status and the OpenAPI document. @default '0.0.0' */
+  version?: string;
+  /** Tokens in clear (HARMONIA_API_TOKENS): parsed, as entries (`token`, `token:read+write`), or the raw variable. */
+  tokens?: readonly (ConfiguredToken | string)[] | string;
+  /** `<data_dir>/tokens.json`; tokens the CLI created (hashes). */
+  token_file?: string;
+  /** Browser origins allowed on WebSocket and SSE handshakes besides the server's own. @default [] */
+  allowed_origins?: readonly string[];
+  /** Largest request body of any kind, in bytes. @default 1048576 */
+  max_body_bytes?: number;
+  /** Largest workflow or template body (HARMONIA_MAX_WORKFLOW_SIZE), in bytes. @default 1048576 */
+  max_workflow_size?: number;
+  /** Most tasks a workflow may have (HARMONIA_MAX_TASK_COUNT). @default 100 */
+  max_task_count?: number;
+  /** Bytes a stream client may fall behind before it is disconnected. @default 1048576 */
+  stream_buffer_bytes?: number;
+  /** Folder of the JSON Schemas the OpenAPI document references. @default the package's schemas/ */
+  schemas_dir?: string;
+  /** Pack a workflow created through the API belongs to. @default 'api' */
+  api_pack?: string;
+  /** Seconds between SSE keep-alive comments. @default 15 */
+  sse_keepalive_seconds?: number;
+}
+
+export interface ResolvedServerOptions {
+  version: string;
+  tokens: readonly ConfiguredToken[];
+  token_file: string | null;
+  allowed_origins: readonly string[];
+  max_body_bytes: number;
+  max_workflow_size: number;
+  max_task_count: number;
+  stream_buffer_bytes: number;
+  schemas_dir: string | null;
+  api_pack: string;
+  sse_keepalive_seconds: number;
+}
+
+/** Everything createApp needs. */
+export interface ServerDeps {
+  store: Store;
+  engine: Engine;
+  /** The pack sync service; routes under /packs use it. */
+  packs: PackSyncService;
+  /** @default createComponentService({ repo: store.components }) */
+  components?: ComponentService;
+  options?: ServerOptions;
+  /** @default a pino logger at info to stdout */
+  logger?: Logger;
+  /** @default () => new Date() */
+  now?: () => Date;
+}

@@ -1,0 +1,75 @@
+/**
+ * The one place a failure becomes an HTTP response: every error is JSON
+ * `{error: {code, message, details}}` with the status from ERROR_STATUS. An error
+ * that is not a HarmoniaError is logged with its stack and answered with a generic
+ * 500 naming the request id, never the stack.
+ */
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { HarmoniaError, isHarmoniaError, type ErrorCode } from '../core/errors.js';
+import type { ErrorResponse } from '../core/wire.js';
+import { ERROR_STATUS } from './error-status.js';
+import { maskSecrets } from './mask-secrets.js';
+
+/** The status and JSON body for any thrown value. */
+export function errorResponse(error: unknown, requestId: string): { status: number; body: ErrorResponse; internal: boolean } {
+  const known = isHarmoniaError(error) ? error : fromHttpError(error);
+  if (known) {
+    return {
+      status: ERROR_STATUS[known.code],
+      body: { error: { code: known.code, message: known.message, details: maskSecrets(known.details) } },
+      internal: false,
+    };
+  }
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: 'INTERNAL',
+        message: `internal error; quote request id '${requestId}' when reporting it`,
+        details: { request_id: requestId },
+      },
+    },
+    internal: true,
+  };
+}
+
+/** Catches everything below it; turns an unmatched route into NOT_FOUND. */
+export function errorMiddleware(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined && ctx.respond !== false) {
+        throw new HarmoniaError('NOT_FOUND', `no route for ${ctx.method} '${ctx.path}'; see /openapi.json`);
+      }
+    } catch (error) {
+      const requestId = String(ctx.state.request_id ?? '');
+      const { status, body, internal } = errorResponse(error, requestId);
+      if (internal) logger.error({ err: error, request_id: requestId }, 'unhandled error');
+      if (ctx.headerSent || !ctx.writable) return;
+      ctx.status = status;
+      ctx.body = body;
+      if (status === 413) ctx.set('Connection', 'close');
+      if (status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="harmonia"');
+    }
+  };
+}
+
+const HTTP_CODES: Record<number, ErrorCode> = {
+  400: 'REQUEST_INVALID',
+  401: 'AUTH_REQUIRED',
+  403: 'AUTH_FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'REQUEST_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** Koa and Node raise http-errors (`status`, `expose`) for malformed requests; keep their 4xx. */
+function fromHttpError(error: unknown): HarmoniaError | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status !== 'number' || expose !== true) return null;
+  const code = HTTP_CODES[status] ?? (status >= 400 && status < 500 ? 'REQUEST_INVALID' : null);
+  if (code === null) return null;
+  return new HarmoniaError(code, typeof message === 'string' ? message.toLowerCase() : 'bad request');
+}

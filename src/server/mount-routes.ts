@@ -1,0 +1,95 @@
+/**
+ * Turns the route table into @koa/router routers: authentication and scope,
+ * strict body reading, ajv validation, then the handler; JSON responses are
+ * masked for secrets on the way out.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { HarmoniaError } from '../core/errors.js';
+import { bearerFrom, isOriginAllowed, type Authenticator } from './auth.js';
+import { maskSecrets } from './mask-secrets.js';
+import { readBody } from './read-body.js';
+import type { AppServices, RouteDef } from './route.js';
+import type { RequestValidator } from './validate-request.js';
+
+export interface MountOptions {
+  services: AppServices;
+  authenticator: Authenticator;
+  validate: RequestValidator;
+}
+
+/** The label a route is logged and counted under: `/api/executions/:id`. */
+export function routeLabel(def: RouteDef): string {
+  return def.base === 'api' ? `/api${def.path}` : def.path;
+}
+
+/** A router holding `routes` under `prefix` ('' for root routes). */
+export function buildRouter(prefix: string, routes: readonly RouteDef[], options: MountOptions): Router {
+  const router = prefix === '' ? new Router() : new Router({ prefix });
+  for (const def of routes) {
+    router.register(def.path, [def.method], [async (ctx: Context) => handle(ctx, def, options)]);
+  }
+  return router;
+}
+
+async function handle(ctx: Context, def: RouteDef, { services, authenticator, validate }: MountOptions): Promise<void> {
+  ctx.state.route = routeLabel(def);
+  const queryToken = def.stream === 'sse' ? firstValue(ctx.query.token) : undefined;
+  const principal = authenticator.authorize(bearerFrom(ctx.get('Authorization') || undefined) ?? queryToken, def.scope);
+  ctx.state.principal_id = principal.id;
+  if (def.stream === 'sse' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
+    throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' is not allowed to open this stream; configure allowed_origins`);
+  }
+
+  const workflowLimit = def.body?.limit === 'workflow';
+  const body = await readBody(ctx.req, {
+    accepts: def.body?.types ?? ['json'],
+    max_bytes: workflowLimit ? services.options.max_workflow_size : services.options.max_body_bytes,
+    limit_name: workflowLimit ? 'HARMONIA_MAX_WORKFLOW_SIZE' : 'max_body_bytes',
+  });
+  if (def.body === undefined && body.value !== undefined && !isEmptyObject(body.value)) {
+    throw new HarmoniaError('REQUEST_INVALID', `${def.method} ${routeLabel(def)} takes no request body`);
+  }
+  if (def.body?.required && body.text === undefined) {
+    throw new HarmoniaError('REQUEST_INVALID', `${def.method} ${routeLabel(def)} needs a request body`);
+  }
+  if (def.body?.schema !== undefined && body.type === 'json') validate(def.body.schema, body.value ?? {});
+
+  const query: Record<string, string> = {};
+  for (const [key, value] of Object.entries(ctx.query)) {
+    const first = firstValue(value);
+    if (first !== undefined) query[key] = first;
+  }
+  const result = await def.handler(
+    {
+      params: { ...(ctx.params as Record<string, string>) },
+      query,
+      body: body.value,
+      body_text: body.text,
+      body_type: body.type,
+      principal,
+      request_id: String(ctx.state.request_id ?? ''),
+      koa: ctx,
+    },
+    services,
+  );
+  if (result.streamed) {
+    ctx.respond = false;
+    return;
+  }
+  ctx.status = result.status ?? 200;
+  if (result.content_type !== undefined) {
+    ctx.type = result.content_type;
+    ctx.body = result.body;
+  } else if (result.body !== undefined) {
+    ctx.body = maskSecrets(result.body);
+  }
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}

@@ -1,0 +1,125 @@
+/**
+ * The OpenAPI 3.1 document, built from the route table and the schemas: request
+ * and response schemas from src/server/schemas, file formats (workflow, template,
+ * pack, action) from the package's schemas/ folder, read as they are.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RouteDef, StreamRouteDef } from './route.js';
+import { REQUEST_SCHEMAS } from './schemas/request-schemas.js';
+import { RESPONSE_SCHEMAS } from './schemas/response-schemas.js';
+
+/** Components named after the JSON Schema files of schemas/. */
+export const FILE_SCHEMAS: Record<string, string> = {
+  Workflow: 'workflow.schema.json',
+  Template: 'template.schema.json',
+  Pack: 'pack.schema.json',
+  Action: 'action.schema.json',
+};
+
+export interface OpenApiOptions {
+  version: string;
+  schemas_dir: string | null;
+}
+
+const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
+
+/** Builds the document once; it depends only on the route table and schema files. */
+export function buildOpenApiDocument(routes: readonly RouteDef[], streams: readonly StreamRouteDef[], options: OpenApiOptions): object {
+  const paths: Record<string, Record<string, object>> = {};
+  for (const route of routes) {
+    const path = (route.base === 'api' ? `/api${route.path}` : route.path).replace(/:([A-Za-z_]+)/g, '{$1}');
+    const pathParams = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const queryParams = (route.query ?? []).map((q) => ({
+      name: q.name,
+      in: 'query',
+      required: false,
+      description: q.description,
+      schema: { type: q.type },
+    }));
+    const operation: Record<string, unknown> = {
+      operationId: operationId(route),
+      tags: [route.tag],
+      summary: route.summary,
+      'x-harmonia-scope': route.scope,
+      security: route.scope === 'public' ? [] : [{ bearer: [route.scope] }],
+      parameters: [...pathParams, ...queryParams],
+      responses: responsesOf(route),
+    };
+    if (route.body) {
+      const content: Record<string, object> = {};
+      for (const type of route.body.types) {
+        const schema = route.body.schema !== undefined ? ref(route.body.schema) : ref('Workflow');
+        if (type === 'json') content['application/json'] = { schema };
+        else content['application/yaml'] = { schema };
+      }
+      operation.requestBody = { required: route.body.required, content };
+    }
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Harmonia API',
+      version: options.version,
+      description:
+        'Workflow orchestration over one port. Every path under /api is also served under /api/v1. ' +
+        'Errors are `{error: {code, message, details}}`. WebSocket endpoints: ' +
+        streams.map((s) => `\`${s.path}\` (scope ${s.scope}): ${s.summary}`).join(' '),
+    },
+    servers: [{ url: '/' }],
+    'x-websockets': streams.map((s) => ({ path: s.path, scope: s.scope, summary: s.summary })),
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'HARMONIA_API_TOKENS or a token from `harmonia token create`.' },
+      },
+      schemas: { ...REQUEST_SCHEMAS, ...RESPONSE_SCHEMAS, ...loadFileSchemas(options.schemas_dir) },
+    },
+  };
+}
+
+function responsesOf(route: RouteDef): Record<string, object> {
+  const out: Record<string, object> = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    const contentType = response.content_type ?? 'application/json';
+    out[status] = {
+      description: response.description,
+      ...(response.schema !== undefined || contentType !== 'application/json'
+        ? { content: { [contentType]: response.schema !== undefined ? { schema: ref(response.schema) } : {} } }
+        : {}),
+    };
+  }
+  if (route.scope !== 'public') {
+    out['401'] ??= { description: 'Missing, invalid or expired token.', content: { 'application/json': { schema: ref('Error') } } };
+    out['403'] ??= { description: 'The token lacks the scope.', content: { 'application/json': { schema: ref('Error') } } };
+  }
+  return out;
+}
+
+function operationId(route: RouteDef): string {
+  const words = `${route.method.toLowerCase()} ${route.base === 'api' ? '' : 'root '}${route.path}`
+    .replace(/:([A-Za-z_]+)/g, 'by $1')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  return words.map((w, i) => (i === 0 ? w : w[0]?.toUpperCase() + w.slice(1))).join('');
+}
+
+function loadFileSchemas(dir: string | null): Record<string, object> {
+  const out: Record<string, object> = {};
+  for (const [name, file] of Object.entries(FILE_SCHEMAS)) {
+    const path = dir === null ? null : join(dir, file);
+    if (path !== null && existsSync(path)) {
+      out[name] = JSON.parse(readFileSync(path, 'utf8')) as object;
+    } else {
+      out[name] = { type: 'object', description: `schemas/${file} was not found when the server started` };
+    }
+  }
+  return out;
+}

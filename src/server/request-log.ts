@@ -1,0 +1,43 @@
+/**
+ * Gives every request an id (the caller's X-Request-Id when it is sane), echoes
+ * it, times the request, logs one structured line and feeds the HTTP metrics.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { maskUrl } from './mask-secrets.js';
+import type { HttpMetrics } from './metrics.js';
+
+const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Request id, access log and request metrics. Must run outside the error middleware. */
+export function requestLogMiddleware(logger: Logger, metrics: HttpMetrics): Middleware {
+  return async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    const given = ctx.get('X-Request-Id');
+    const requestId = SANE_ID.test(given) ? given : randomUUID();
+    ctx.state.request_id = requestId;
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = typeof ctx.state.route === 'string' ? ctx.state.route : 'unmatched';
+      // streamed responses (SSE) are counted when they start, with their 200
+      const status = ctx.respond === false ? 200 : ctx.status;
+      metrics.observeRequest(ctx.method, route, status, seconds);
+      logger.info(
+        {
+          request_id: requestId,
+          method: ctx.method,
+          url: maskUrl(ctx.originalUrl),
+          route,
+          status,
+          duration_ms: Math.round(seconds * 1e6) / 1e3,
+          principal: typeof ctx.state.principal_id === 'string' ? ctx.state.principal_id : undefined,
+        },
+        'request',
+      );
+    }
+  };
+}

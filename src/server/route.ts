@@ -1,0 +1,114 @@
+/**
+ * The route table's types. Every REST route, SSE stream and WebSocket endpoint is
+ * one RouteDef or StreamRouteDef with its scope, so the app, the OpenAPI document
+ * and the auth test all read the same list.
+ */
+import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import type { Principal, RouteScope } from './auth.js';
+import type { ComponentService } from '../components/component-service.js';
+import type { PackSyncService } from '../packs/sync-packs.js';
+import type { Engine } from '../engine/index.js';
+import type { ResolvedServerOptions } from './deps.js';
+import type { HttpMetrics } from './metrics.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A body media type a route accepts; anything else is a 415. */
+export type BodyType = 'json' | 'yaml';
+
+/** Where a route's path is mounted: under /api and /api/v1, or at the root. */
+export type RouteBase = 'api' | 'root';
+
+/** What every handler can reach. */
+export interface AppServices {
+  store: Store;
+  engine: Engine;
+  packs: PackSyncService;
+  components: ComponentService;
+  options: ResolvedServerOptions;
+  logger: Logger;
+  metrics: HttpMetrics;
+  now: () => Date;
+  started_at: Date;
+  /** The route table itself (for the OpenAPI document). */
+  routes: readonly RouteDef[];
+  streams: readonly StreamRouteDef[];
+}
+
+export interface RouteRequest {
+  params: Record<string, string>;
+  /** First value of each query parameter. */
+  query: Record<string, string>;
+  /** The parsed body (JSON or YAML per Content-Type); undefined when none was sent. */
+  body: unknown;
+  /** The body's text, for routes that keep the source (workflows). */
+  body_text: string | undefined;
+  body_type: BodyType | undefined;
+  principal: Principal;
+  request_id: string;
+  /** The raw Koa context, for streaming routes only. */
+  koa: Context;
+}
+
+export interface RouteResponse {
+  /** @default 200 */
+  status?: number;
+  body?: unknown;
+  /** Set when the route wrote the response itself (SSE). */
+  streamed?: true;
+  /** Text bodies (Prometheus, HTML) with their media type; JSON otherwise. */
+  content_type?: string;
+}
+
+export type RouteHandler = (request: RouteRequest, services: AppServices) => Promise<RouteResponse>;
+
+export interface QueryParamDef {
+  name: string;
+  type: 'string' | 'integer';
+  description: string;
+}
+
+export interface ResponseDef {
+  description: string;
+  /** Name of a schema in src/server/schemas (or one of schemas/ as `file:<name>`). */
+  schema?: string;
+  content_type?: string;
+}
+
+export interface RouteDef {
+  method: HttpMethod;
+  path: string;
+  base: RouteBase;
+  scope: RouteScope;
+  tag: string;
+  summary: string;
+  /** Absent = the route takes no body (an empty JSON object is tolerated). */
+  body?: {
+    types: readonly BodyType[];
+    /** Validated with ajv before the handler runs. */
+    schema?: string;
+    required: boolean;
+    /** Which size limit applies. @default 'body' */
+    limit?: 'body' | 'workflow';
+  };
+  query?: readonly QueryParamDef[];
+  /** SSE routes also take `?token=` (browsers cannot set headers on EventSource). */
+  stream?: 'sse';
+  responses: Record<number, ResponseDef>;
+  handler: RouteHandler;
+}
+
+/** A WebSocket endpoint or an SSE stream; declared here so its scope is in the table. */
+export interface StreamRouteDef {
+  kind: 'ws' | 'sse';
+  path: string;
+  scope: RouteScope;
+  summary: string;
+}
+
+/** Identity helper that keeps route literals type-checked. */
+export function defineRoutes(routes: RouteDef[]): RouteDef[] {
+  return routes;
+}

@@ -1,0 +1,227 @@
+/** /api/executions: start, list, inspect, control, read events and custom state. */
+import { HarmoniaError } from '../../core/errors.js';
+import type { ExecutionRecord, ExecutionStatus, WorkflowDef } from '../../core/model.js';
+import type {
+  ExecutionDetail,
+  ExecutionMetricsView,
+  ExecutionSummaryView,
+  StartExecutionRequest,
+  TaskStatusView,
+} from '../../core/wire.js';
+import type { Engine } from '../../engine/index.js';
+import { defineRoutes, type RouteDef } from '../route.js';
+import { executionView } from '../views.js';
+import { intParam, pageOf } from './paging.js';
+
+const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
+const notFound = { description: 'No such execution.', schema: 'Error' };
+
+type ControlVerb = 'pause' | 'resume' | 'cancel' | 'terminate' | 'retry';
+
+const CONTROLS: Array<{ path: string; verb: ControlVerb; summary: string }> = [
+  { path: 'pause', verb: 'pause', summary: 'Pause: running tasks finish, no new task starts.' },
+  { path: 'suspend', verb: 'pause', summary: 'The same as pause (the guide calls it suspend).' },
+  { path: 'resume', verb: 'resume', summary: 'Resume a paused execution.' },
+  { path: 'cancel', verb: 'cancel', summary: 'Cancel: running tasks are aborted and the execution ends canceled.' },
+  { path: 'terminate', verb: 'terminate', summary: 'Terminate at once, without running error handlers.' },
+  { path: 'retry', verb: 'retry', summary: 'Retry a failed execution from its failed tasks.' },
+];
+
+function controlRoute(control: (typeof CONTROLS)[number]): RouteDef {
+  return {
+    method: 'POST',
+    path: `/executions/:id/${control.path}`,
+    base: 'api',
+    scope: 'write',
+    tag: 'executions',
+    summary: control.summary,
+    responses: {
+      200: { description: 'The status after the request.', schema: 'ExecutionControlResult' },
+      404: notFound,
+      409: { description: 'Not allowed in the current status (EXEC_INVALID_STATE).', schema: 'Error' },
+    },
+    handler: async (request, services) => {
+      const engine: Engine = services.engine;
+      const record: ExecutionRecord = await engine[control.verb](request.params.id ?? '');
+      return { body: { execution_id: record.id, status: record.status, execution: executionView(record) } };
+    },
+  };
+}
+
+/** The execution routes. */
+export function executionRoutes() {
+  return defineRoutes([
+    {
+      method: 'POST',
+      path: '/executions',
+      base: 'api',
+      scope: 'write',
+      tag: 'executions',
+      summary: 'Start an execution of a workflow (by version id or ref) with an input.',
+      body: { types: ['json'], schema: 'StartExecutionRequest', required: true },
+      responses: {
+        201: { description: 'Started.', schema: 'ExecutionView' },
+        404: { description: 'Unknown workflow.', schema: 'Error' },
+        422: { description: 'The input does not match the workflow\'s input spec.', schema: 'Error' },
+      },
+      handler: async (request, services) => {
+        const body = request.body as StartExecutionRequest;
+        const record = await services.engine.startExecution({
+          ...(body.workflow_id !== undefined ? { workflow_id: body.workflow_id } : {}),
+          ...(body.workflow_ref !== undefined ? { workflow_ref: body.workflow_ref } : {}),
+          input: body.input ?? {},
+        });
+        return { status: 201, body: executionView(record) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/executions',
+      base: 'api',
+      scope: 'read',
+      tag: 'executions',
+      summary: 'List executions, newest first, filtered by status or workflow, a page at a time.',
+      query: [
+        { name: 'status', type: 'string', description: STATUSES.join(' | ') },
+        { name: 'workflow_ref', type: 'string', description: 'Only executions of this workflow.' },
+        { name: 'limit', type: 'integer', description: 'Page size, 1..1000 (default 50).' },
+        { name: 'offset', type: 'integer', description: 'Items to skip.' },
+      ],
+      responses: { 200: { description: 'A page of executions.', schema: 'ExecutionList' } },
+      handler: async (request, services) => {
+        const page = pageOf(request.query);
+        const status = request.query.status;
+        if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+          throw new HarmoniaError('REQUEST_INVALID', `status '${status}' is not one of ${STATUSES.join(', ')}`);
+        }
+        const found = await services.store.executions.listExecutions({
+          ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
+          ...(request.query.workflow_ref !== undefined ? { workflow_ref: request.query.workflow_ref } : {}),
+          ...page,
+        });
+        return { body: { items: found.items.map(executionView), total: found.total, ...page } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/executions/:id',
+      base: 'api',
+      scope: 'read',
+      tag: 'executions',
+      summary: 'An execution with the status of every task (`task_statuses`).',
+      responses: { 200: { description: 'The execution.', schema: 'ExecutionDetail' }, 404: notFound },
+      handler: async (request, services) => {
+        const id = request.params.id ?? '';
+        const record = await services.engine.getExecution(id);
+        const status = await services.engine.getStatus(id);
+        const taskStatuses: Record<string, TaskStatusView> = {};
+        for (const [taskId, task] of Object.entries(status.task_statuses)) {
+          taskStatuses[taskId] = { ...task, duration: task.duration_ms };
+        }
+        const body: ExecutionDetail = {
+          ...executionView(record),
+          status: status.status,
+          last_seq: Math.max(record.last_seq, status.last_seq),
+          canceling: status.canceling,
+          started_at: status.started_at,
+          task_statuses: taskStatuses,
+        };
+        return { body };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/executions/:id/summary',
+      base: 'api',
+      scope: 'read',
+      tag: 'executions',
+      summary: 'Task counts, duration, attempts, failed tasks and output of an execution.',
+      responses: { 200: { description: 'The summary.', schema: 'ExecutionSummary' }, 404: notFound },
+      handler: async (request, services) => {
+        const id = request.params.id ?? '';
+        const summary = await services.engine.getSummary(id);
+        const record = await services.engine.getExecution(id);
+        const workflow = await services.store.registry.getById(record.workflow_id);
+        const body: ExecutionSummaryView = {
+          ...summary,
+          workflow_name: (workflow?.body as WorkflowDef | undefined)?.name ?? summary.workflow_ref,
+          task_count: summary.tasks.total,
+          completed_tasks: summary.tasks.completed,
+        };
+        return { body };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/executions/:id/metrics',
+      base: 'api',
+      scope: 'read',
+      tag: 'executions',
+      summary: 'Durations, parallelism, attempts and retries of an execution.',
+      responses: { 200: { description: 'The metrics.', schema: 'ExecutionMetrics' }, 404: notFound },
+      handler: async (request, services) => {
+        const id = request.params.id ?? '';
+        const metrics = await services.engine.getMetrics(id);
+        const status = await services.engine.getStatus(id);
+        const finished = Object.values(status.task_statuses).filter((t) => t.finished_at !== null);
+        const body: ExecutionMetricsView = {
+          ...metrics,
+          events_by_type: { ...metrics.events_by_type },
+          total_duration: metrics.duration_ms,
+          average_task_duration:
+            finished.length === 0 ? null : Math.round(finished.reduce((sum, t) => sum + t.duration_ms, 0) / finished.length),
+          total_retries: metrics.retries,
+        };
+        return { body };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/executions/:id/events',
+      base: 'api',
+      scope: 'read',
+      tag: 'executions',
+      summary: 'The execution\'s events after `after_seq`, in seq order.',
+      query: [{ name: 'after_seq', type: 'integer', description: 'Only events with a higher seq (default 0).' }],
+      responses: { 200: { description: 'The events.', schema: 'EventsPage' }, 404: notFound },
+      handler: async (request, services) => {
+        const id = request.params.id ?? '';
+        const afterSeq = intParam(request.query, 'after_seq', 0, 0, Number.MAX_SAFE_INTEGER);
+        await services.engine.getExecution(id);
+        const events = await services.engine.readEvents(id, afterSeq);
+        return { body: { execution_id: id, events, last_seq: events.at(-1)?.seq ?? afterSeq } };
+      },
+    },
+    ...CONTROLS.map(controlRoute),
+    {
+      method: 'GET',
+      path: '/executions/:id/state',
+      base: 'api',
+      scope: 'read',
+      tag: 'executions',
+      summary: 'The custom state saved for an execution (`${state.*}` in expressions).',
+      responses: { 200: { description: 'The state.', schema: 'State' }, 404: notFound },
+      handler: async (request, services) => {
+        const id = request.params.id ?? '';
+        await services.engine.getExecution(id);
+        return { body: { execution_id: id, state: await services.engine.loadState(id) } };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/executions/:id/state',
+      base: 'api',
+      scope: 'write',
+      tag: 'executions',
+      summary: 'Replace the custom state of an execution.',
+      body: { types: ['json'], schema: 'SaveStateRequest', required: true },
+      responses: { 200: { description: 'The saved state.', schema: 'State' }, 404: notFound },
+      handler: async (request, services) => {
+        const id = request.params.id ?? '';
+        await services.engine.getExecution(id);
+        await services.engine.saveState(id, request.body as Record<string, unknown>);
+        return { body: { execution_id: id, state: await services.engine.loadState(id) } };
+      },
+    },
+  ]);
+}

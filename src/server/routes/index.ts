@@ -1,0 +1,24 @@
+import type { RouteDef } from '../route.js';
+import type { StreamHub } from '../stream-hub.js';
+import { checkpointRoutes } from './checkpoints.js';
+import { componentRoutes } from './components.js';
+import { eventRoutes } from './events.js';
+import { executionRoutes } from './executions.js';
+import { packRoutes } from './packs.js';
+import { systemRoutes } from './system.js';
+import { templateRoutes } from './templates.js';
+import { workflowRoutes } from './workflows.js';
+
+/** The whole REST and SSE route table, in the order the OpenAPI document lists it. */
+export function allRoutes(hub: StreamHub): RouteDef[] {
+  return [
+    ...workflowRoutes(),
+    ...executionRoutes(),
+    ...templateRoutes(),
+    ...checkpointRoutes(),
+    ...packRoutes(),
+    ...componentRoutes(),
+    ...eventRoutes(hub),
+    ...systemRoutes(),
+  ];
+}

@@ -1,0 +1,176 @@
+/** /api/packs: create, re-sync, list, read, delete, validate and sync packs from the packs folder. */
+import { hasErrors } from '../../core/diagnostic.js';
+import { HarmoniaError } from '../../core/errors.js';
+import type { PackManifest } from '../../core/model.js';
+import type { CreatePackRequest } from '../../core/wire.js';
+import type { PackSyncOptions, PackSyncResult } from '../../packs/sync-packs.js';
+import { errorResponse } from '../error-middleware.js';
+import { defineRoutes, type AppServices, type RouteRequest } from '../route.js';
+import { packView } from '../views.js';
+
+const SYNC_BODY = { types: ['json'] as const, schema: 'SyncRequest', required: false };
+
+function syncOptions(request: RouteRequest): PackSyncOptions {
+  const body = (request.body ?? {}) as { dry_run?: boolean; prune?: boolean; force?: boolean };
+  return {
+    origin: { source: 'api' },
+    ...(body.dry_run !== undefined ? { dry_run: body.dry_run } : {}),
+    ...(body.prune !== undefined ? { prune: body.prune } : {}),
+    ...(body.force !== undefined ? { allow_empty: body.force, skip_validation_errors: body.force } : {}),
+  };
+}
+
+/** A single-pack sync whose files had errors registered nothing from them: a 422 carrying the result. */
+function syncOutcome(result: PackSyncResult) {
+  const ok = !hasErrors(result.errors);
+  if (!ok && result.registered_count === 0) {
+    throw new HarmoniaError('PACK_INVALID', `pack '${result.pack_ref}' has ${result.errors.length} error(s): ${result.errors[0]?.message ?? ''}`, {
+      details: { diagnostics: result.errors, result },
+    });
+  }
+  return { ...result, ok, diagnostics: result.errors };
+}
+
+async function viewOf(services: AppServices, ref: string) {
+  const record = await services.store.registry.getPack(ref);
+  if (record === null) throw new HarmoniaError('PACK_NOT_FOUND', `pack '${ref}' is not registered`, { details: { pack_ref: ref } });
+  return packView(record, await services.store.registry.countByPack('workflow', ref));
+}
+
+/** The pack routes. */
+export function packRoutes() {
+  const notFound = { description: 'No such pack.', schema: 'Error' };
+  const syncResponses = {
+    200: { description: 'What the sync registered, left unchanged and pruned.', schema: 'PackSyncResult' },
+    404: notFound,
+    409: { description: 'The sync would prune every workflow; pass force.', schema: 'Error' },
+    422: { description: 'The pack has errors; `details.diagnostics`.', schema: 'Error' },
+  };
+  return defineRoutes([
+    {
+      method: 'POST',
+      path: '/packs',
+      base: 'api',
+      scope: 'write',
+      tag: 'packs',
+      summary: "Register a pack and sync its folder; a failed sync is reported in `sync` and does not fail the create.",
+      body: { types: ['json'], schema: 'CreatePackRequest', required: true },
+      responses: {
+        201: { description: 'Created; `sync` says what the automatic sync did.', schema: 'CreatePackResult' },
+        409: { description: 'A pack with that ref exists.', schema: 'Error' },
+      },
+      handler: async (request, services) => {
+        const body = request.body as CreatePackRequest;
+        if ((await services.store.registry.getPack(body.ref)) !== null) {
+          throw new HarmoniaError('PACK_EXISTS', `pack '${body.ref}' already exists; use PUT /api/packs/${body.ref} to re-sync it`, {
+            details: { pack_ref: body.ref },
+          });
+        }
+        const manifest: PackManifest = {
+          ref: body.ref,
+          version: body.version,
+          dependencies: [],
+          ...(body.label !== undefined ? { label: body.label } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+        };
+        await services.store.registry.upsertPack(manifest);
+        let sync: unknown;
+        try {
+          sync = syncOutcome(await services.packs.syncPack(body.ref, { origin: { source: 'api' } }));
+        } catch (error) {
+          sync = { ok: false, error: errorResponse(error, request.request_id).body.error };
+        }
+        return { status: 201, body: { pack: await viewOf(services, body.ref), sync } };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/packs/:ref',
+      base: 'api',
+      scope: 'write',
+      tag: 'packs',
+      summary: "Re-sync a pack from its folder.",
+      body: SYNC_BODY,
+      responses: syncResponses,
+      handler: async (request, services) => ({ body: syncOutcome(await services.packs.syncPack(request.params.ref ?? '', syncOptions(request))) }),
+    },
+    {
+      method: 'GET',
+      path: '/packs',
+      base: 'api',
+      scope: 'read',
+      tag: 'packs',
+      summary: 'List registered packs with their workflow counts.',
+      responses: { 200: { description: 'The packs.', schema: 'PackList' } },
+      handler: async (_request, services) => {
+        const items = [];
+        for (const record of await services.store.registry.listPacks()) {
+          items.push(packView(record, await services.store.registry.countByPack('workflow', record.ref)));
+        }
+        return { body: { items, total: items.length } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/packs/:ref',
+      base: 'api',
+      scope: 'read',
+      tag: 'packs',
+      summary: 'One registered pack.',
+      responses: { 200: { description: 'The pack.', schema: 'PackView' }, 404: notFound },
+      handler: async (request, services) => ({ body: await viewOf(services, request.params.ref ?? '') }),
+    },
+    {
+      method: 'DELETE',
+      path: '/packs/:ref',
+      base: 'api',
+      scope: 'admin',
+      tag: 'packs',
+      summary: 'Unregister a pack; its definitions are marked deleted and their versions kept.',
+      responses: { 200: { description: 'What was pruned.', schema: 'Deleted' }, 404: notFound },
+      handler: async (request, services) => ({ body: { deleted: true, ...(await services.packs.deletePack(request.params.ref ?? '')) } }),
+    },
+    {
+      method: 'POST',
+      path: '/packs/:ref/workflows/sync',
+      base: 'api',
+      scope: 'write',
+      tag: 'packs',
+      summary: "Sync a pack's workflows (and its other definitions) from its folder.",
+      body: SYNC_BODY,
+      responses: syncResponses,
+      handler: async (request, services) => ({ body: syncOutcome(await services.packs.syncPack(request.params.ref ?? '', syncOptions(request))) }),
+    },
+    {
+      method: 'POST',
+      path: '/packs/:ref/workflows/validate',
+      base: 'api',
+      scope: 'read',
+      tag: 'packs',
+      summary: "Validate a pack's folder without registering anything: the same diagnostics as `harmonia validate`.",
+      responses: { 200: { description: 'The report; `ok` is false when any file has errors.', schema: 'PackSyncResult' }, 404: notFound },
+      handler: async (request, services) => {
+        const report = await services.packs.validatePack(request.params.ref ?? '');
+        return { body: { ...report, ok: report.error_count === 0, diagnostics: Object.values(report.errors).flat() } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/packs/sync',
+      base: 'api',
+      scope: 'admin',
+      tag: 'packs',
+      summary: 'Sync every pack folder; registered packs whose folder is gone are deleted unless `prune` is false.',
+      body: SYNC_BODY,
+      responses: {
+        200: { description: 'One result per pack; `ok` is false when any pack had errors.', schema: 'PackSyncResult' },
+        409: { description: 'The sync would delete every registered pack; pass force.', schema: 'Error' },
+      },
+      handler: async (request, services) => {
+        const result = await services.packs.syncAll(syncOptions(request));
+        const diagnostics = result.packs.flatMap((p) => p.errors);
+        return { body: { ...result, ok: !hasErrors(diagnostics), diagnostics } };
+      },
+    },
+  ]);
+}

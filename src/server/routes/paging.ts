@@ -1,0 +1,17 @@
+import { HarmoniaError } from '../../core/errors.js';
+
+/** `limit` (default 50, at most 1000) and `offset` (default 0) from a query. */
+export function pageOf(query: Record<string, string>): { limit: number; offset: number } {
+  return { limit: intParam(query, 'limit', 50, 1, 1000), offset: intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER) };
+}
+
+/** An integer query parameter within bounds; REQUEST_INVALID otherwise. */
+export function intParam(query: Record<string, string>, name: string, fallback: number, min: number, max: number): number {
+  const raw = query[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new HarmoniaError('REQUEST_INVALID', `query parameter ${name}='${raw}' must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}

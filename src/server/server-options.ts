@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseApiTokens } from './auth.js';
+import type { ResolvedConfig } from '../config.js';
+import type { ResolvedServerOptions, ServerOptions } from './deps.js';
+import { tokenFilePath } from './tokens.js';
+
+const MIB = 1024 * 1024;
+
+/** Fills in defaults and parses the token list. Throws CONFIG_INVALID on a bad token entry. */
+export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
+  const tokens =
+    typeof options.tokens === 'string'
+      ? parseApiTokens(options.tokens)
+      : (options.tokens ?? []).flatMap((t) => (typeof t === 'string' ? parseApiTokens(t) : [t]));
+  return {
+    version: options.version ?? '0.0.0',
+    tokens,
+    token_file: options.token_file ?? null,
+    allowed_origins: [...(options.allowed_origins ?? [])],
+    max_body_bytes: options.max_body_bytes ?? MIB,
+    max_workflow_size: options.max_workflow_size ?? MIB,
+    max_task_count: options.max_task_count ?? 100,
+    stream_buffer_bytes: options.stream_buffer_bytes ?? MIB,
+    schemas_dir: options.schemas_dir ?? findSchemasDir(),
+    api_pack: options.api_pack ?? 'api',
+    sse_keepalive_seconds: options.sse_keepalive_seconds ?? 15,
+  };
+}
+
+/**
+ * The package's schemas/ folder: the nearest ancestor of this module that has a
+ * package.json beside a schemas/ folder (works from src/ under vitest and from dist/).
+ */
+function findSchemasDir(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i += 1) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas'))) return join(dir, 'schemas');
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+/**
+ * The server options that follow from the resolved configuration (HARMONIA_* variables):
+ * tokens, the token file under the data dir, and the size limits.
+ */
+export function serverOptionsFromConfig(config: ResolvedConfig, extra: ServerOptions = {}): ServerOptions {
+  return {
+    tokens: config.api_tokens,
+    token_file: tokenFilePath(config.data_dir),
+    max_workflow_size: config.max_workflow_size,
+    max_task_count: config.max_task_count,
+    ...extra,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * startServer: one port for REST, WebSocket and SSE. Starts the engine, listens,
+ * and returns a handle whose close() shuts down gracefully: stop accepting, close
+ * streams, let in-flight requests finish (up to a grace period), stop the engine.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import { appInternals, createApp } from './app.js';
+import { assertSafeBind } from './auth.js';
+import type { ServerDeps } from './deps.js';
+import { attachWebSockets } from './ws.js';
+
+export interface StartServerOptions extends ServerDeps {
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** 0 picks a free port. @default 8002 */
+  port?: number;
+  /** Milliseconds in-flight requests get on close before their connections are cut. @default 10000 */
+  grace_ms?: number;
+}
+
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  host: string;
+  port: number;
+  server: Server;
+  app: Koa;
+  /** Graceful shutdown; the store stays open (its owner closes it). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the engine and serves the app on one port.
+ * Thrown (CONFIG_INVALID) when no token is configured and `host` is not loopback.
+ * @example
+ * const running = await startServer({ store, engine, packs, host: '127.0.0.1', port: 8002 });
+ * process.on('SIGTERM', () => void running.close());
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const app = createApp(options);
+  const { services, authenticator, hub } = appInternals(app);
+  assertSafeBind(host, authenticator);
+
+  const server = createServer(app.callback());
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 0; // SSE responses are long-lived
+  const closeWebSockets = attachWebSockets(server, { services, authenticator, hub });
+  const unsubscribeMetrics = options.engine.bus.subscribe({}, (event) => services.metrics.observeEvent(event));
+
+  await options.engine.start();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8002, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    unsubscribeMetrics();
+    await options.engine.stop();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  services.logger.info({ host: address.address, port: address.port }, 'harmonia listening');
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      hub.closeAll('server shutting down');
+      closeWebSockets();
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), options.grace_ms ?? 10_000);
+      grace.unref();
+      await closed;
+      clearTimeout(grace);
+      unsubscribeMetrics();
+      await options.engine.stop();
+      services.logger.info('harmonia stopped');
+    })();
+    return closing;
+  };
+
+  return { url: `http://${urlHost}:${address.port}`, host: address.address, port: address.port, server, app, close };
+}

@@ -1,0 +1,122 @@
+/**
+ * Feeds one subscriber an execution's events in seq order with no gap and no
+ * duplicate: it subscribes to the bus first, reads history from the store while
+ * buffering live events, then drains the buffer and goes live. A live event that
+ * skips a seq sends it back to reading history. Used by WebSocket and SSE alike.
+ */
+import type { ExecutionEvent } from '../core/model.js';
+import type { EventBus } from '../engine/index.js';
+
+/** Where events go. `send` returns false when the client is too far behind: the stream then ends. */
+export interface EventSink {
+  send(event: ExecutionEvent): boolean;
+  /** Ends the client's connection; `reason` is logged and, where the protocol allows, sent. */
+  close(reason: string): void;
+}
+
+export interface ExecutionStreamOptions {
+  bus: Pick<EventBus, 'subscribe'>;
+  readEvents: (executionId: string, afterSeq: number) => Promise<ExecutionEvent[]>;
+  execution_id: string;
+  /** Events with seq above this are sent; 0 sends the whole history. */
+  after_seq: number;
+  sink: EventSink;
+  /** Live events held while history is read; a client that needs more is disconnected. @default 10000 */
+  max_pending?: number;
+}
+
+/** Starts streaming; returns the function that stops it (unsubscribes). */
+export function streamExecutionEvents(options: ExecutionStreamOptions): () => void {
+  const { bus, sink, execution_id: executionId } = options;
+  const maxPending = options.max_pending ?? 10_000;
+  let lastSeq = options.after_seq;
+  let pending: ExecutionEvent[] | null = [];
+  let stopped = false;
+
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    unsubscribe();
+  };
+
+  const deliver = (event: ExecutionEvent): void => {
+    if (stopped || event.seq <= lastSeq) return;
+    lastSeq = event.seq;
+    if (!sink.send(event)) {
+      stop();
+      sink.close('client too slow: event buffer full');
+    }
+  };
+
+  const catchUp = async (): Promise<void> => {
+    try {
+      for (;;) {
+        const page = await options.readEvents(executionId, lastSeq);
+        if (stopped) return;
+        for (const event of page) deliver(event);
+        const buffered = (pending ?? []).filter((e) => e.seq > lastSeq).sort((a, b) => a.seq - b.seq);
+        let i = 0;
+        while (i < buffered.length && buffered[i]?.seq === lastSeq + 1) {
+          deliver(buffered[i] as ExecutionEvent);
+          i += 1;
+        }
+        const rest = buffered.slice(i).filter((e) => e.seq > lastSeq);
+        if (rest.length === 0 || page.length === 0) {
+          // The bus publishes after commit, so a hole is always readable; an empty
+          // read with a hole left cannot happen, and must not spin if it does.
+          for (const event of rest) deliver(event);
+          pending = null;
+          return;
+        }
+        pending = rest;
+      }
+    } catch (error) {
+      stop();
+      sink.close(`cannot read history: ${(error as Error).message}`);
+    }
+  };
+
+  const unsubscribe = bus.subscribe({ execution_id: executionId }, (event) => {
+    if (stopped) return;
+    if (pending !== null) {
+      pending.push(event);
+      if (pending.length > maxPending) {
+        stop();
+        sink.close('client too slow: event buffer full');
+      }
+      return;
+    }
+    if (event.seq > lastSeq + 1) {
+      // a hole: fetch the missing events from history before this one
+      pending = [event];
+      void catchUp();
+      return;
+    }
+    deliver(event);
+  });
+
+  void catchUp();
+  return stop;
+}
+
+export interface GlobalStreamOptions {
+  bus: Pick<EventBus, 'subscribe'>;
+  sink: EventSink;
+}
+
+/** Every execution's events as they happen (no history: seqs are per execution). */
+export function streamAllEvents(options: GlobalStreamOptions): () => void {
+  let stopped = false;
+  const unsubscribe = options.bus.subscribe({}, (event) => {
+    if (stopped) return;
+    if (!options.sink.send(event)) {
+      stopped = true;
+      unsubscribe();
+      options.sink.close('client too slow: event buffer full');
+    }
+  });
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
+}

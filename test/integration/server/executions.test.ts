@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  ErrorResponse,
+  EventsPage,
+  ExecutionControlResult,
+  ExecutionDetail,
+  ExecutionMetricsView,
+  ExecutionSummaryView,
+  ExecutionView,
+  Paginated,
+} from '../../../src/core/wire.js';
+import { openServer, type ServerHarness } from './server-harness.js';
+import { waitForEvent } from './wait-for-event.js';
+
+let h: ServerHarness;
+let done: ExecutionView;
+beforeAll(async () => {
+  h = await openServer();
+  const res = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: 'demo.hello', input: { who: 'ada' } } });
+  done = res.body;
+  await h.engine.waitForCompletion(done.execution_id);
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function startSlow(): Promise<string> {
+  const res = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: 'demo.slow' } });
+  expect(res.status).toBe(201);
+  await waitForEvent(h.engine, res.body.execution_id, (e) => e.event_type === 'task_started');
+  return res.body.execution_id;
+}
+
+describe('POST /api/executions', () => {
+  it('starts an execution by workflow ref', async () => {
+    expect(done).toMatchObject({ workflow_ref: 'demo.hello', workflow_version: 1, input: { who: 'ada' } });
+  });
+
+  it('answers an unknown workflow with 404', async () => {
+    const res = await h.call<ErrorResponse>('POST', '/api/executions', { json: { workflow_ref: 'demo.nope' } });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('WORKFLOW_NOT_FOUND');
+  });
+
+  it('answers input of the wrong type with 422', async () => {
+    const res = await h.call<ErrorResponse>('POST', '/api/executions', { json: { workflow_ref: 'demo.hello', input: { who: 42 } } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('EXEC_INPUT_INVALID');
+  });
+
+  it('answers a body naming no workflow with 400 from the request schema', async () => {
+    const res = await h.call<ErrorResponse>('POST', '/api/executions', { json: { input: {} } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('REQUEST_INVALID');
+  });
+});
+
+describe('GET /api/executions/:id', () => {
+  it('returns the execution with every task status and its output', async () => {
+    const res = await h.call<ExecutionDetail>('GET', `/api/executions/${done.execution_id}`);
+    expect(res.body).toMatchObject({ status: 'completed', output: { message: 'hello ada' } });
+    expect(res.body.task_statuses.greet).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(res.body.task_statuses.done?.status).toBe('completed');
+  });
+
+  it('answers an unknown execution with 404', async () => {
+    const res = await h.call<ErrorResponse>('GET', '/api/executions/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('EXEC_NOT_FOUND');
+  });
+
+  it('masks secret-named values in what it returns', async () => {
+    const res = await h.call<EventsPage>('GET', `/api/executions/${done.execution_id}/events`);
+    const completed = res.body.events.find((e) => e.event_type === 'task_completed' && e.task_id === 'greet');
+    expect(JSON.stringify(completed)).toContain('**REDACTED**');
+    expect(res.text).not.toContain('k-123');
+  });
+});
+
+describe('GET /api/executions', () => {
+  it('filters by status and pages', async () => {
+    const res = await h.call<Paginated<ExecutionView>>('GET', '/api/executions?status=completed&limit=10');
+    expect(res.body.items.map((e) => e.execution_id)).toContain(done.execution_id);
+    expect(res.body.items.every((e) => e.status === 'completed')).toBe(true);
+    expect(res.body).toMatchObject({ limit: 10, offset: 0 });
+  });
+
+  it('rejects an unknown status with 400', async () => {
+    expect((await h.call('GET', '/api/executions?status=sleeping')).status).toBe(400);
+  });
+});
+
+describe('summary, metrics and events', () => {
+  it('summarises an execution with the guide\'s field names', async () => {
+    const res = await h.call<ExecutionSummaryView>('GET', `/api/executions/${done.execution_id}/summary`);
+    expect(res.body).toMatchObject({ workflow_name: 'Hello', status: 'completed', task_count: 2, completed_tasks: 2 });
+  });
+
+  it('reports metrics with the guide\'s field names', async () => {
+    const res = await h.call<ExecutionMetricsView>('GET', `/api/executions/${done.execution_id}/metrics`);
+    expect(res.body).toMatchObject({ execution_id: done.execution_id, total_retries: 0 });
+    expect(typeof res.body.total_duration).toBe('number');
+    expect(typeof res.body.average_task_duration).toBe('number');
+  });
+
+  it('returns the events after a seq in order', async () => {
+    const all = await h.call<EventsPage>('GET', `/api/executions/${done.execution_id}/events`);
+    const seqs = all.body.events.map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const after = await h.call<EventsPage>('GET', `/api/executions/${done.execution_id}/events?after_seq=2`);
+    expect(after.body.events[0]?.seq).toBe(3);
+    expect(after.body.last_seq).toBe(seqs.at(-1));
+  });
+});
+
+describe('control verbs', () => {
+  it('pauses, resumes, suspends and cancels a running execution', async () => {
+    const id = await startSlow();
+    const paused = await h.call<ExecutionControlResult>('POST', `/api/executions/${id}/pause`);
+    expect(paused.body).toMatchObject({ execution_id: id, status: 'paused' });
+    const resumed = await h.call<ExecutionControlResult>('POST', `/api/executions/${id}/resume`);
+    expect(resumed.body.status).toBe('running');
+    const suspended = await h.call<ExecutionControlResult>('POST', `/api/executions/${id}/suspend`);
+    expect(suspended.body.status).toBe('paused');
+    await h.call('POST', `/api/executions/${id}/resume`);
+    const canceled = await h.call<ExecutionControlResult>('POST', `/api/executions/${id}/cancel`);
+    expect(canceled.status).toBe(200);
+    expect((await h.engine.waitForCompletion(id)).status).toBe('canceled');
+  });
+
+  it('answers a verb the status does not allow with 409', async () => {
+    const res = await h.call<ErrorResponse>('POST', `/api/executions/${done.execution_id}/pause`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('EXEC_INVALID_STATE');
+  });
+
+  it('retries a failed execution', async () => {
+    const started = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: 'demo.broken' } });
+    const id = started.body.execution_id;
+    expect((await h.engine.waitForCompletion(id)).status).toBe('failed');
+    const retried = await h.call<ExecutionControlResult>('POST', `/api/executions/${id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(['running', 'pending']).toContain(retried.body.status);
+    const events = await waitForEvent(h.engine, id, (e) => e.event_type === 'workflow_failed' && e.seq > 4);
+    expect(events.event_type).toBe('workflow_failed');
+  });
+
+  it('terminates a running execution', async () => {
+    const id = await startSlow();
+    const terminated = await h.call<ExecutionControlResult>('POST', `/api/executions/${id}/terminate`);
+    expect(terminated.status).toBe(200);
+    expect(['canceled', 'failed']).toContain((await h.engine.waitForCompletion(id)).status);
+  });
+
+  it('refuses a body on a control verb unless it is empty', async () => {
+    const res = await h.call('POST', `/api/executions/${done.execution_id}/pause`, { json: { force: true } });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('custom state', () => {
+  it('saves and loads an execution\'s state, masking secret keys', async () => {
+    const put = await h.call('PUT', `/api/executions/${done.execution_id}/state`, {
+      json: { progress: 0.75, processed_items: 150, password: 'hunter2' },
+    });
+    expect(put.status).toBe(200);
+    const got = await h.call<{ state: Record<string, unknown> }>('GET', `/api/executions/${done.execution_id}/state`);
+    expect(got.body.state).toEqual({ progress: 0.75, processed_items: 150, password: '**REDACTED**' });
+  });
+});
