@@ -1,0 +1,272 @@
+/**
+ * Keeps the registry in step with a git branch: polls on an interval, syncs at once
+ * on a verified webhook, serialises runs (a request during a run queues one more
+ * run, however many arrive), reports status, and can pin the deployment to a tag or
+ * commit. Koa-free: the server maps these calls to routes.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { DefinitionHead } from '../core/model.js';
+import type { CommitInfo, GitSource } from '../packs/git-source.js';
+import { createPackSyncService, type PackSyncService } from '../packs/sync-packs.js';
+import type { Store } from '../store/store.js';
+import { runGitSync, type GitSyncReport } from './git-sync-run.js';
+import { createPackEvents, type PackEvents } from './pack-events.js';
+import { isPushToBranch, readPushSummary } from './push-payload.js';
+import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
+import { computeWorkflowStatuses, type PackSyncState, type WorkflowStatus } from './sync-status.js';
+import { headerValue, verifyWebhook, type WebhookHeaders } from './webhook.js';
+
+export interface GitSyncControllerOptions {
+  source: GitSource;
+  store: Store;
+  /** @default createPackSyncService({ store, packsDir: source.packsDir }) */
+  syncService?: PackSyncService;
+  /** Where pack_synced, pack_validation_failed, pack_deleted and git_sync_failed go. @default a new emitter */
+  events?: PackEvents;
+  /** Secret shared with the git host; null refuses every webhook. @default null */
+  webhookSecret?: string | null;
+  /** Seconds between polls; 0 turns polling off (webhooks only). @default 60 */
+  pollIntervalSeconds?: number;
+  /** @default createReplayGuard({ capacity: 1000 }) */
+  replayGuard?: ReplayGuard;
+  /** Let a commit delete every synced pack. @default false */
+  allowEmpty?: boolean;
+  /** Remembers a pinned deployment (`syncAt`) across restarts. @default `<clone dir>.state.json`; null: memory only */
+  stateFile?: string | null;
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** Unexpected errors during a run (a bug, the store failing); reports only say 'INTERNAL'. */
+  onError?: (error: unknown) => void;
+}
+
+export interface WebhookRequest {
+  headers: WebhookHeaders;
+  rawBody: Buffer | string;
+}
+
+/** What the server answers a webhook with; `sync` settles when the triggered run ends. */
+export interface WebhookResponse {
+  /** 202 a sync was queued; 200 accepted but nothing to do (ping, other branch, replay); 401 refused. */
+  status: 200 | 202 | 401;
+  body: Record<string, unknown>;
+  sync: Promise<GitSyncReport> | null;
+}
+
+export interface GitSyncStatus {
+  url: string;
+  branch: string;
+  path: string;
+  /** Tag or sha the deployment is pinned to (`harmonia sync --ref`); null follows the branch. */
+  pinned_ref: string | null;
+  poll_interval_seconds: number;
+  webhook_enabled: boolean;
+  syncing: boolean;
+  /** The commit checked out now. */
+  head: CommitInfo | null;
+  /** The commit the last complete run processed. */
+  synced_commit: string | null;
+  last_sync: GitSyncReport | null;
+  packs: PackSyncState[];
+  workflows: WorkflowStatus[];
+}
+
+export interface GitSyncController {
+  readonly events: PackEvents;
+  /** Runs the first sync, then polls. Resolves with the first run's report. */
+  start(): Promise<GitSyncReport>;
+  /** Stops polling and waits for a run in progress. */
+  stop(): Promise<void>;
+  /** Fetches and syncs now (coalesced with a run already queued). Never rejects: failures are in the report. */
+  syncNow(options?: { force?: boolean }): Promise<GitSyncReport>;
+  /** Pins the deployment to a tag or sha and syncs it; null (or the branch's name) follows the branch again. */
+  syncAt(ref: string | null): Promise<GitSyncReport>;
+  status(): Promise<GitSyncStatus>;
+  /** Verifies and acts on a webhook delivery; nothing is fetched unless it verifies. */
+  handleWebhook(request: WebhookRequest): WebhookResponse;
+}
+
+/**
+ * Creates the controller for one git source.
+ *
+ * @example
+ * const git = createGitSyncController({ source, store, webhookSecret, pollIntervalSeconds: 60 });
+ * await git.start();
+ * router.post('/api/v1/git/webhook', (ctx) => { const r = git.handleWebhook({ headers: ctx.headers, rawBody }); ... });
+ */
+export function createGitSyncController(options: GitSyncControllerOptions): GitSyncController {
+  const { source, store } = options;
+  const now = options.now ?? (() => new Date());
+  const events = options.events ?? createPackEvents();
+  const syncService = options.syncService ?? createPackSyncService({ store, packsDir: source.packsDir });
+  const guard = options.replayGuard ?? createReplayGuard();
+  const pollSeconds = options.pollIntervalSeconds ?? 60;
+  const stateFile = options.stateFile === undefined ? `${source.dir}.state.json` : options.stateFile;
+
+  let packs = new Map<string, PackSyncState>();
+  let syncedCommit: string | null = null;
+  let processedCommit: string | null = null;
+  let head: CommitInfo | null = null;
+  let lastReport: GitSyncReport | null = null;
+  let pinnedRef: string | null = null;
+  let running: Promise<GitSyncReport> | null = null;
+  let queued: { promise: Promise<GitSyncReport>; force: boolean } | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  async function execute(force: boolean): Promise<GitSyncReport> {
+    // Re-read on every run: `harmonia sync --ref` in another process pins the server too.
+    await loadPinnedRef();
+    const result = await runGitSync({
+      source,
+      store,
+      syncService,
+      events,
+      previous: packs,
+      processedCommit,
+      onError: options.onError,
+      ref: pinnedRef ?? undefined,
+      force,
+      allowEmpty: options.allowEmpty ?? false,
+      now,
+    });
+    packs = result.packs;
+    if (result.checkout) head = result.checkout.commit;
+    if (result.processed && result.checkout) {
+      processedCommit = result.checkout.commit.sha;
+      if (result.report.outcome !== 'refused') syncedCommit = processedCommit;
+    }
+    lastReport = result.report;
+    return result.report;
+  }
+
+  function schedule(force: boolean): Promise<GitSyncReport> {
+    if (!running) {
+      running = execute(force).finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    if (queued) {
+      queued.force ||= force;
+      return queued.promise;
+    }
+    const next: { promise: Promise<GitSyncReport>; force: boolean } = {
+      force,
+      promise: running.then((): Promise<GitSyncReport> => {
+        const wanted: boolean = next.force;
+        queued = null;
+        return schedule(wanted);
+      }),
+    };
+    queued = next;
+    return next.promise;
+  }
+
+  function planPoll(): void {
+    if (stopped || pollSeconds <= 0) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void schedule(false).finally(planPoll);
+    }, pollSeconds * 1000);
+    // Polling alone must not keep a process alive (the server's socket does that).
+    timer.unref();
+  }
+
+  async function loadPinnedRef(): Promise<void> {
+    if (stateFile === null) return;
+    try {
+      const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { pinned_ref?: unknown };
+      pinnedRef = typeof saved.pinned_ref === 'string' ? saved.pinned_ref : null;
+    } catch {
+      // No state file yet (or an unreadable one): keep what this process knows.
+    }
+  }
+
+  async function savePinnedRef(): Promise<void> {
+    if (stateFile !== null) await writeFile(stateFile, JSON.stringify({ pinned_ref: pinnedRef }) + '\n');
+  }
+
+  async function heads(): Promise<DefinitionHead[]> {
+    const found: DefinitionHead[] = [];
+    for (const pack of packs.keys()) {
+      for (let offset = 0; ; offset += 500) {
+        const page = await store.registry.listActive({ kind: 'workflow', pack_ref: pack, limit: 500, offset });
+        for (const item of page.items) {
+          const h = await store.registry.getHead('workflow', item.ref);
+          if (h && h.deleted_at === null) found.push(h);
+        }
+        if (page.items.length < 500) break;
+      }
+    }
+    return found;
+  }
+
+  return {
+    events,
+    async start() {
+      stopped = false;
+      const report = await schedule(true);
+      planPoll();
+      return report;
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await (queued?.promise ?? running ?? Promise.resolve());
+    },
+    syncNow: (syncOptions = {}) => schedule(syncOptions.force ?? false),
+    async syncAt(ref) {
+      const wanted = ref?.trim() ?? '';
+      // Naming the followed branch means "follow it", not "pin its current commit".
+      pinnedRef = wanted === '' || wanted === source.branch ? null : wanted;
+      await savePinnedRef();
+      return schedule(true);
+    },
+    async status() {
+      const packList = [...packs.values()].sort((a, b) => a.pack_ref.localeCompare(b.pack_ref));
+      return {
+        url: source.url,
+        branch: source.branch,
+        path: source.path,
+        pinned_ref: pinnedRef,
+        poll_interval_seconds: pollSeconds,
+        webhook_enabled: Boolean(options.webhookSecret),
+        syncing: running !== null,
+        head,
+        synced_commit: syncedCommit,
+        last_sync: lastReport,
+        packs: packList,
+        workflows: computeWorkflowStatuses({
+          packs: packList,
+          heads: await heads(),
+          checkout_commit: head?.sha ?? null,
+          synced_commit: syncedCommit,
+        }),
+      };
+    },
+    handleWebhook(request) {
+      const check = verifyWebhook({ ...request, secret: options.webhookSecret ?? '' });
+      if (!check.ok) {
+        return { status: 401, body: { error: { code: 'AUTH_REQUIRED', message: check.reason } }, sync: null };
+      }
+      const { provider, delivery_id } = check;
+      if (guard.isReplay(delivery_id)) {
+        return { status: 200, body: { accepted: false, duplicate: true, delivery_id, provider }, sync: null };
+      }
+      const event = headerValue(request.headers, 'x-github-event') ?? headerValue(request.headers, 'x-gitlab-event');
+      const push = readPushSummary(request.rawBody, event);
+      if (event === 'ping') {
+        return { status: 200, body: { accepted: false, reason: 'ping', delivery_id, provider }, sync: null };
+      }
+      if (pinnedRef === null && push.ref?.startsWith('refs/heads/') && !isPushToBranch(push.ref, source.branch)) {
+        return {
+          status: 200,
+          body: { accepted: false, reason: `push to '${push.ref}' ignored; following '${source.branch}'`, delivery_id, provider },
+          sync: null,
+        };
+      }
+      return { status: 202, body: { accepted: true, delivery_id, provider }, sync: schedule(false) };
+    },
+  };
+}

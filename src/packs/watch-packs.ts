@@ -1,0 +1,135 @@
+/**
+ * Dev mode's file watcher, and the only module that imports chokidar. It turns file
+ * events under a packs folder into one call per pack per burst of saves: editor temp
+ * files are ignored, events are debounced per pack, and a pack is never handed to
+ * `onChange` again while its previous call is still running (changes made meanwhile
+ * are delivered right after, together).
+ */
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+
+export interface WatchPacksOptions {
+  /** The folder holding one folder per pack. */
+  packsDir: string;
+  /**
+   * Called once a pack has been quiet for `debounceMs`, with the files (relative to
+   * the pack, forward slashes) that were added, changed or removed. The pack's own
+   * folder, when it was added or removed, is listed as `.`.
+   */
+  onChange: (packRef: string, files: string[]) => void | Promise<void>;
+  /** Quiet time after a pack's last event before `onChange`. @default 50 */
+  debounceMs?: number;
+  /** A watcher error, or an error thrown by `onChange`. @default ignored */
+  onError?: (error: unknown) => void;
+}
+
+export interface PackWatcher {
+  /** Resolves once the initial directory scan is done and events are being watched. */
+  readonly ready: Promise<void>;
+  /** Stops watching, drops pending changes and waits for running `onChange` calls. */
+  close(): Promise<void>;
+}
+
+const TEMP_PATTERNS: readonly RegExp[] = [
+  /~$/, // emacs and vim backups
+  /^\.?#/, // emacs lock and auto-save files: .#file, #file#
+  /\.sw[a-px]$/i, // vim swap files: .file.yaml.swp, .swo, ... and its .swx probe
+  /\.(tmp|temp|bak|orig|crswap)$/i,
+  /\.tmp[.-]?[\w-]*$/i, // file.yaml.tmp.1234, file.tmp-abc (write-then-rename savers)
+  /___jb_(tmp|old|bak)___$/, // JetBrains safe write
+  /^4913$/, // vim probes whether it may create files with this name
+  /^\.DS_Store$/,
+];
+
+/** True for the scratch files editors write next to the real one while saving. */
+export function isEditorTempFile(name: string): boolean {
+  return TEMP_PATTERNS.some((pattern) => pattern.test(name));
+}
+
+interface PackQueue {
+  files: Set<string>;
+  timer: NodeJS.Timeout | null;
+  running: Promise<void> | null;
+}
+
+/**
+ * Watches a packs folder and reports changes per pack.
+ *
+ * @example
+ * const watcher = watchPacks({ packsDir: 'packs', onChange: (pack, files) => sync(pack) });
+ * await watcher.ready;
+ */
+export function watchPacks(options: WatchPacksOptions): PackWatcher {
+  const root = path.resolve(options.packsDir);
+  const debounceMs = options.debounceMs ?? 50;
+  const queues = new Map<string, PackQueue>();
+  let closed = false;
+
+  const relative = (file: string) => path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
+  const ignored = (file: string): boolean => {
+    const rel = relative(file);
+    if (rel === '' || rel.startsWith('..')) return false;
+    // Hidden folders and files (.git, .idea, .file.yaml.swp) are never pack content.
+    return rel.split('/').some((segment) => segment.startsWith('.') || isEditorTempFile(segment));
+  };
+
+  const watcher: FSWatcher = watch(root, { ignoreInitial: true, ignored, persistent: true });
+
+  function deliver(packRef: string, queue: PackQueue): void {
+    queue.timer = null;
+    if (closed || queue.files.size === 0) return;
+    if (queue.running) return; // picked up when the running call ends
+    const files = [...queue.files].sort();
+    queue.files.clear();
+    queue.running = (async () => {
+      try {
+        await options.onChange(packRef, files);
+      } catch (error) {
+        options.onError?.(error);
+      }
+    })().finally(() => {
+      queue.running = null;
+      if (queue.files.size > 0 && !queue.timer) deliver(packRef, queue);
+    });
+  }
+
+  function record(event: string, file: string): void {
+    if (closed) return;
+    const rel = relative(file);
+    const [packRef, ...rest] = rel.split('/');
+    if (!packRef || rel.startsWith('..')) return;
+    // Files directly in the packs folder (a README) belong to no pack.
+    if (rest.length === 0 && event !== 'addDir' && event !== 'unlinkDir') return;
+    // A new sub-folder matters only through the files added to it, which come as their own events.
+    if (rest.length > 0 && event === 'addDir') return;
+    let queue = queues.get(packRef);
+    if (!queue) {
+      queue = { files: new Set(), timer: null, running: null };
+      queues.set(packRef, queue);
+    }
+    queue.files.add(rest.length === 0 ? '.' : rest.join('/'));
+    if (queue.timer) clearTimeout(queue.timer);
+    const target = queue;
+    queue.timer = setTimeout(() => deliver(packRef, target), debounceMs);
+  }
+
+  watcher.on('all', (event, file) => record(event, file));
+  watcher.on('error', (error) => options.onError?.(error));
+  const ready = new Promise<void>((resolve) => {
+    watcher.once('ready', () => resolve());
+  });
+
+  return {
+    ready,
+    async close() {
+      closed = true;
+      for (const queue of queues.values()) {
+        if (queue.timer) clearTimeout(queue.timer);
+        queue.timer = null;
+        queue.files.clear();
+      }
+      await watcher.close();
+      await Promise.all([...queues.values()].map((queue) => queue.running ?? Promise.resolve()));
+    },
+  };
+}
