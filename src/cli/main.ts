@@ -4,7 +4,14 @@ import { createCliContext, EXIT, type CliContext, type CliContextOptions } from 
 import { registerConfigCommand } from './commands/config.js';
 import { registerPackCommand } from './commands/pack.js';
 import { registerRunCommand } from './commands/run.js';
-import { registerStartCommand } from './commands/start.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerTokenCommand } from './commands/token.js';
+import { registerDevCommand } from './commands/gitops-dev.js';
+import { registerWorkflowDiffCommand } from './commands/gitops-diff.js';
+import { registerWorkflowHistoryCommand } from './commands/gitops-history.js';
+import { registerRevisionCommands } from './commands/gitops-revisions.js';
+import { registerRollbackCommand } from './commands/gitops-rollback.js';
+import { registerUnpinCommand } from './commands/gitops-unpin.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerWorkflowCommand } from './commands/workflow.js';
@@ -23,6 +30,9 @@ Examples:
   $ harmonia validate packs/ci_cd --format github
   $ harmonia sync --dry-run                show what a sync would change
   $ harmonia workflow list --pack ci_cd
+  $ harmonia run data_pipeline.daily_sales --input '{"day": "2026-11-01"}'
+  $ harmonia serve                         REST, WebSocket and SSE on 127.0.0.1:8002
+  $ harmonia execution watch <id> --url http://127.0.0.1:8002
   $ harmonia config --json
 
 Exit codes: 0 success, 1 problems found (invalid packs, unknown refs), 2 usage or internal error.
@@ -53,10 +63,17 @@ export function createProgram(ctx: CliContext): Command {
   registerValidateCommand(program, ctx);
   registerSyncCommand(program, ctx);
   registerWorkflowCommand(program, ctx);
+  registerWorkflowHistoryCommand(program, ctx);
+  registerWorkflowDiffCommand(program, ctx);
+  registerRevisionCommands(program, ctx);
+  registerRollbackCommand(program, ctx);
+  registerUnpinCommand(program, ctx);
   registerPackCommand(program, ctx);
   registerRunCommand(program, ctx);
+  registerServeCommand(program, ctx);
+  registerDevCommand(program, ctx);
+  registerTokenCommand(program, ctx);
   registerConfigCommand(program, ctx);
-  registerStartCommand(program, ctx);
   // after the local commands: they add `workflow run`, `pack sync|validate` to the local groups
   registerRemoteWorkflowCommand(program, ctx);
   registerRemoteExecutionCommand(program, ctx);

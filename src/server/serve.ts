@@ -9,7 +9,7 @@ import { createActionRegistry, type PackActions } from '../actions/action-regist
 import type { ResolvedConfig } from '../config.js';
 import type { ActionDef } from '../core/model.js';
 import { createEngine, type EngineLogger } from '../engine/index.js';
-import { createPackSyncService, type PackSyncService } from '../packs/sync-packs.js';
+import { createPackSyncService, type PackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
 import { maskSecrets } from './mask-secrets.js';
 import { serverOptionsFromConfig } from './server-options.js';
@@ -28,6 +28,13 @@ export interface ServeOptions {
   logger?: Logger;
   /** Browser origins allowed to open streams besides the server's own. @default [] */
   allowed_origins?: string[];
+  /**
+   * Sync the packs folder before the engine starts, so recovered executions and new
+   * requests see the current registry. Problems are logged, never fatal. @default true
+   */
+  sync_on_start?: boolean;
+  /** Told the result of the start-up sync (the CLI prints it). */
+  on_synced?: (result: SyncAllResult) => void;
 }
 
 /**
@@ -60,6 +67,17 @@ export async function serveHarmonia(options: ServeOptions): Promise<RunningServe
     },
   });
   const packs = refreshingAfterSync(createPackSyncService({ store, packsDir, defaults: { max_file_size: config.max_file_size } }), lookup.refresh);
+  if (options.sync_on_start !== false) {
+    try {
+      const result = await packs.syncAll();
+      const errors = result.packs.reduce((n, p) => n + p.errors.length, 0);
+      logger.info({ packs: result.packs.length, errors, pruned_packs: result.pruned_packs }, 'packs synced');
+      options.on_synced?.(result);
+    } catch (error) {
+      // A refused or failing start-up sync leaves the registry as it was; the server still serves it.
+      logger.warn({ err: maskSecrets({ message: (error as Error).message }) }, 'start-up pack sync failed');
+    }
+  }
   return startServer({
     store,
     engine,

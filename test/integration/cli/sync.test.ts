@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   assertBuilt,
+  BIN,
   CYCLIC_WORKFLOW,
   makeTree,
   PACK_YAML,
@@ -176,10 +178,30 @@ describe('harmonia pack list', () => {
 });
 
 describe('harmonia start', () => {
-  it('syncs the packs folder and prints the registry', async () => {
-    const run = await cli('start');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^demo\s+1\.0\.0\s+2\s+0\s+0\s+Demo pack$/m);
-    expect(run.stdout).toMatch(/^demo\.hello\s+1\s+2\s+Hello$/m);
+  it('syncs the packs folder, serves it over HTTP and exits cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'start', '--port', '0'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', HARMONIA_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        const match = /listening on (http:\/\/\S+)/.exec(stderr);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+    });
+    try {
+      expect(stderr).toMatch(/demo\.hello/);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      const list = (await (await fetch(`${url}/api/v1/workflows`)).json()) as { items: { ref: string }[] };
+      expect(list.items.map((w) => w.ref)).toEqual(['demo.bye', 'demo.hello']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });
