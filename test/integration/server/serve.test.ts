@@ -30,7 +30,7 @@ beforeAll(async () => {
     { HARMONIA_DATA_DIR: join(dir, 'data'), HARMONIA_PACKS_DIR: join(dir, 'packs'), HARMONIA_API_TOKENS: 'tok' },
   );
   store = createSqliteStore({ file: join(dir, 'data', 'harmonia.db') });
-  running = await serveHarmonia({ config, store, env: { PATH: process.env.PATH }, version: '1.2.3', logger: pino({ level: 'silent' }) });
+  running = await serveHarmonia({ config, store, env: { PATH: process.env.PATH }, version: '1.2.3', logger: pino({ level: 'silent' }), sync_on_start: false });
 });
 afterAll(async () => {
   await running.close();
@@ -43,6 +43,11 @@ describe('serveHarmonia()', () => {
     expect((await fetch(`${running.url}/api/status`)).status).toBe(401);
     const status = (await (await fetch(`${running.url}/api/status`, { headers: auth })).json()) as { version: string };
     expect(status.version).toBe('1.2.3');
+  });
+
+  it('does not sync at start when told not to', async () => {
+    const listed = (await (await fetch(`${running.url}/api/workflows`, { headers: auth })).json()) as { items: unknown[] };
+    expect(listed.items).toEqual([]);
   });
 
   it('runs a pack script action synced after the server started', async () => {
