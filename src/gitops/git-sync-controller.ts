@@ -218,10 +218,19 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
     syncNow: (syncOptions = {}) => schedule(syncOptions.force ?? false),
     async syncAt(ref) {
       const wanted = ref?.trim() ?? '';
+      await loadPinnedRef();
+      const previous = pinnedRef;
       // Naming the followed branch means "follow it", not "pin its current commit".
       pinnedRef = wanted === '' || wanted === source.branch ? null : wanted;
       await savePinnedRef();
-      return schedule(true);
+      const report = await schedule(true);
+      // A ref that names nothing (a typo) must not stay pinned, or every later poll fails.
+      const code = report.error?.code;
+      if (report.outcome === 'failed' && (code === 'VERSION_NOT_FOUND' || code === 'USAGE_INVALID')) {
+        pinnedRef = previous;
+        await savePinnedRef();
+      }
+      return report;
     },
     async status() {
       const packList = [...packs.values()].sort((a, b) => a.pack_ref.localeCompare(b.pack_ref));

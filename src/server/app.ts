@@ -4,6 +4,7 @@
  */
 import Koa from 'koa';
 import { createComponentService } from '../components/component-service.js';
+import { createPackEvents } from '../gitops/pack-events.js';
 import { pino } from 'pino';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import type { ServerDeps } from './deps.js';
@@ -59,6 +60,11 @@ export function createApp(deps: ServerDeps): Koa {
     engine: deps.engine,
     packs: deps.packs,
     components: deps.components ?? createComponentService({ repo: deps.store.components, now }),
+    git: deps.git ?? null,
+    pack_events:
+      deps.pack_events ??
+      deps.git?.events ??
+      createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') }),
     options,
     logger,
     metrics,

@@ -8,8 +8,12 @@ import { isIP } from 'node:net';
 import { HarmoniaError } from '../core/errors.js';
 import { checkStoredToken, hasActiveTokens, SCOPES, type Scope, type StoredToken } from './tokens.js';
 
-/** What a route requires; `public` routes (health, the API description) need no token. */
-export type RouteScope = Scope | 'public';
+/**
+ * What a route requires; `public` routes (health, the API description) need no token,
+ * and `webhook` routes are authenticated by the sender's signature instead of a bearer
+ * token (no bearer token ever satisfies them).
+ */
+export type RouteScope = Scope | 'public' | 'webhook';
 
 /** A token given in configuration (HARMONIA_API_TOKENS), in clear. */
 export interface ConfiguredToken {
@@ -59,6 +63,7 @@ export function parseApiTokens(text: string): ConfiguredToken[] {
 /** True when a principal's scopes satisfy what a route requires. */
 export function hasScope(principal: Principal, required: RouteScope): boolean {
   if (required === 'public') return true;
+  if (required === 'webhook') return false;
   return principal.scopes.some((s) => RANK[s] >= RANK[required]);
 }
 
@@ -117,6 +122,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     authenticate,
     authorize(token, required) {
       if (required === 'public') return ANONYMOUS;
+      if (required === 'webhook') {
+        throw new HarmoniaError('AUTH_REQUIRED', 'this route is authenticated by a webhook signature, not a bearer token');
+      }
       const principal = authenticate(token);
       if (!hasScope(principal, required)) {
         throw new HarmoniaError(

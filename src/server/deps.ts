@@ -5,6 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Engine } from '../engine/index.js';
+import type { GitSyncController } from '../gitops/git-sync-controller.js';
+import type { PackEvents } from '../gitops/pack-events.js';
 import type { ComponentService } from '../components/component-service.js';
 import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
@@ -57,6 +59,10 @@ export interface ServerDeps {
   packs: PackSyncService;
   /** @default createComponentService({ repo: store.components }) */
   components?: ComponentService;
+  /** The git sync behind /api/v1/git/*; absent or null answers those routes with 404. @default null */
+  git?: GitSyncController | null;
+  /** Pack events forwarded to /ws/events and /events (git sync, dev mode). @default git.events, else a new emitter */
+  pack_events?: PackEvents;
   options?: ServerOptions;
   /** @default a pino logger at info to stdout */
   logger?: Logger;

@@ -6,9 +6,9 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
-import { bearerFrom, isOriginAllowed, type Authenticator } from './auth.js';
+import { bearerFrom, isOriginAllowed, type Authenticator, type Principal } from './auth.js';
 import { maskSecrets } from './mask-secrets.js';
-import { readBody } from './read-body.js';
+import { readBody, readRawBody, type ReadBody } from './read-body.js';
 import type { AppServices, RouteDef } from './route.js';
 import type { RequestValidator } from './validate-request.js';
 
@@ -17,6 +17,9 @@ export interface MountOptions {
   authenticator: Authenticator;
   validate: RequestValidator;
 }
+
+const WEBHOOK_PRINCIPAL: Principal = { id: 'webhook', scopes: [] };
+const NO_BODY: ReadBody = { type: undefined, text: undefined, value: undefined };
 
 /** The label a route is logged and counted under: `/api/executions/:id`. */
 export function routeLabel(def: RouteDef): string {
@@ -35,18 +38,23 @@ export function buildRouter(prefix: string, routes: readonly RouteDef[], options
 async function handle(ctx: Context, def: RouteDef, { services, authenticator, validate }: MountOptions): Promise<void> {
   ctx.state.route = routeLabel(def);
   const queryToken = def.stream === 'sse' ? firstValue(ctx.query.token) : undefined;
-  const principal = authenticator.authorize(bearerFrom(ctx.get('Authorization') || undefined) ?? queryToken, def.scope);
+  // Webhook routes check the sender's signature over the raw body in the handler instead.
+  const principal =
+    def.scope === 'webhook'
+      ? WEBHOOK_PRINCIPAL
+      : authenticator.authorize(bearerFrom(ctx.get('Authorization') || undefined) ?? queryToken, def.scope);
   ctx.state.principal_id = principal.id;
   if (def.stream === 'sse' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' is not allowed to open this stream; configure allowed_origins`);
   }
 
   const workflowLimit = def.body?.limit === 'workflow';
-  const body = await readBody(ctx.req, {
-    accepts: def.body?.types ?? ['json'],
+  const limits = {
     max_bytes: workflowLimit ? services.options.max_workflow_size : services.options.max_body_bytes,
     limit_name: workflowLimit ? 'HARMONIA_MAX_WORKFLOW_SIZE' : 'max_body_bytes',
-  });
+  };
+  const raw = def.body?.raw === true ? await readRawBody(ctx.req, limits) : undefined;
+  const body: ReadBody = raw === undefined ? await readBody(ctx.req, { accepts: def.body?.types ?? ['json'], ...limits }) : NO_BODY;
   if (def.body === undefined && body.value !== undefined && !isEmptyObject(body.value)) {
     throw new HarmoniaError('REQUEST_INVALID', `${def.method} ${routeLabel(def)} takes no request body`);
   }
@@ -67,6 +75,7 @@ async function handle(ctx: Context, def: RouteDef, { services, authenticator, va
       body: body.value,
       body_text: body.text,
       body_type: body.type,
+      body_raw: raw,
       principal,
       request_id: String(ctx.state.request_id ?? ''),
       koa: ctx,

@@ -47,7 +47,7 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], streams: reado
       tags: [route.tag],
       summary: route.summary,
       'x-harmonia-scope': route.scope,
-      security: route.scope === 'public' ? [] : [{ bearer: [route.scope] }],
+      security: securityOf(route),
       parameters: [...pathParams, ...queryParams],
       responses: responsesOf(route),
     };
@@ -79,6 +79,14 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], streams: reado
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'HARMONIA_API_TOKENS or a token from `harmonia token create`.' },
+        webhookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Hub-Signature-256',
+          description:
+            'Webhook routes take no bearer token: GitHub signs the raw body with HMAC-SHA256 of HARMONIA_GIT_WEBHOOK_SECRET ' +
+            '(`X-Hub-Signature-256: sha256=<hex>`); GitLab sends the secret in `X-Gitlab-Token`, other senders in `X-Harmonia-Token`.',
+        },
       },
       schemas: { ...REQUEST_SCHEMAS, ...RESPONSE_SCHEMAS, ...loadFileSchemas(options.schemas_dir) },
     },
@@ -96,11 +104,19 @@ function responsesOf(route: RouteDef): Record<string, object> {
         : {}),
     };
   }
-  if (route.scope !== 'public') {
+  if (route.scope === 'webhook') {
+    out['401'] ??= { description: 'Missing or wrong webhook signature.', content: { 'application/json': { schema: ref('Error') } } };
+  } else if (route.scope !== 'public') {
     out['401'] ??= { description: 'Missing, invalid or expired token.', content: { 'application/json': { schema: ref('Error') } } };
     out['403'] ??= { description: 'The token lacks the scope.', content: { 'application/json': { schema: ref('Error') } } };
   }
   return out;
+}
+
+function securityOf(route: RouteDef): object[] {
+  if (route.scope === 'public') return [];
+  if (route.scope === 'webhook') return [{ webhookSignature: [] }];
+  return [{ bearer: [route.scope] }];
 }
 
 function operationId(route: RouteDef): string {

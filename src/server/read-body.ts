@@ -70,6 +70,25 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
 }
 
 /**
+ * Reads a body's bytes as sent, whatever its media type, size-checked like readBody;
+ * undefined when there is none. For webhooks, whose signature covers the exact bytes.
+ */
+export async function readRawBody(req: IncomingMessage, options: Omit<ReadBodyOptions, 'accepts'>): Promise<Buffer | undefined> {
+  if (!hasBody(req)) return undefined;
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > options.max_bytes) throw tooLarge(options, declared);
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    received += buffer.length;
+    if (received > options.max_bytes) throw tooLarge(options, received);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
  * JSON is parsed here; YAML is left as text for the pack pipeline, which owns the
  * YAML parser and reports syntax errors as diagnostics with positions.
  */
@@ -82,7 +101,7 @@ function parseText(text: string, type: BodyType): unknown {
   }
 }
 
-function tooLarge(options: ReadBodyOptions, size: number): HarmoniaError {
+function tooLarge(options: Pick<ReadBodyOptions, 'max_bytes' | 'limit_name'>, size: number): HarmoniaError {
   return new HarmoniaError(
     'REQUEST_TOO_LARGE',
     `request body of ${size} bytes exceeds ${options.limit_name} (${options.max_bytes} bytes)`,

@@ -10,6 +10,8 @@ import type { Principal, RouteScope } from './auth.js';
 import type { ComponentService } from '../components/component-service.js';
 import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Engine } from '../engine/index.js';
+import type { GitSyncController } from '../gitops/git-sync-controller.js';
+import type { PackEvents } from '../gitops/pack-events.js';
 import type { ResolvedServerOptions } from './deps.js';
 import type { HttpMetrics } from './metrics.js';
 
@@ -27,6 +29,10 @@ export interface AppServices {
   engine: Engine;
   packs: PackSyncService;
   components: ComponentService;
+  /** The git sync of HARMONIA_GIT_URL; null when packs do not come from git (the /git routes answer 404). */
+  git: GitSyncController | null;
+  /** Pack events (git sync, dev mode) the global event streams forward. */
+  pack_events: PackEvents;
   options: ResolvedServerOptions;
   logger: Logger;
   metrics: HttpMetrics;
@@ -46,6 +52,8 @@ export interface RouteRequest {
   /** The body's text, for routes that keep the source (workflows). */
   body_text: string | undefined;
   body_type: BodyType | undefined;
+  /** The body's bytes as received, for `raw` routes only (webhooks: the signature covers these). */
+  body_raw: Buffer | undefined;
   principal: Principal;
   request_id: string;
   /** The raw Koa context, for streaming routes only. */
@@ -92,6 +100,11 @@ export interface RouteDef {
     required: boolean;
     /** Which size limit applies. @default 'body' */
     limit?: 'body' | 'workflow';
+    /**
+     * Keep the bytes as received (any media type): nothing is parsed or validated before
+     * the handler, which must authenticate them (a webhook signature). @default false
+     */
+    raw?: boolean;
   };
   query?: readonly QueryParamDef[];
   /** SSE routes also take `?token=` (browsers cannot set headers on EventSource). */

@@ -10,8 +10,14 @@ import type { ResolvedConfig } from '../config.js';
 import type { ActionDef } from '../core/model.js';
 import { createEngine, type EngineLogger } from '../engine/index.js';
 import { createPackSyncService, type PackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
+import { HarmoniaError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
+import type { DevMode } from '../gitops/dev-mode.js';
+import type { GitSyncController } from '../gitops/git-sync-controller.js';
+import type { GitSyncReport } from '../gitops/git-sync-run.js';
+import { createPackEvents, type PackEvents } from '../gitops/pack-events.js';
 import { maskSecrets } from './mask-secrets.js';
+import { createServerGitSync, gitPacksDir, logGitReport, startServerDevMode, type ServeDevOptions } from './pack-sources.js';
 import { serverOptionsFromConfig } from './server-options.js';
 import { startServer, type RunningServer } from './start-server.js';
 
@@ -35,6 +41,24 @@ export interface ServeOptions {
   sync_on_start?: boolean;
   /** Told the result of the start-up sync (the CLI prints it). */
   on_synced?: (result: SyncAllResult) => void;
+  /**
+   * Follow config.git_url (GitOps mode): clone it under the data dir, sync, poll every
+   * config.git_poll_interval_seconds and accept webhooks at /api/v1/git/webhook; the
+   * packs folder is then the clone's. @default true when config.git_url is set
+   */
+  git?: boolean;
+  /** Told the result of the first git sync; later runs report through `pack_events`. */
+  on_git_synced?: (report: GitSyncReport) => void;
+  /** Dev mode: watch the packs folder and re-sync a pack on save (not with git). @default off */
+  dev?: ServeDevOptions;
+}
+
+/** A running server with its pack sources; close() stops them after the server. */
+export interface ServedHarmonia extends RunningServer {
+  /** The git sync, when following config.git_url. */
+  git: GitSyncController | null;
+  /** Every pack event (git sync, dev mode), as /ws/events and /events forward them. */
+  pack_events: PackEvents;
 }
 
 /**
@@ -43,10 +67,17 @@ export interface ServeOptions {
  * const running = await serveHarmonia({ config, store, env: process.env, version });
  * process.once('SIGTERM', () => void running.close().then(() => store.close()));
  */
-export async function serveHarmonia(options: ServeOptions): Promise<RunningServer> {
+export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmonia> {
   const { config, store, env } = options;
-  const packsDir = resolve(options.cwd ?? process.cwd(), config.packs_dir);
+  const cwd = options.cwd ?? process.cwd();
+  const useGit = options.git ?? (config.git_url !== null && config.git_url !== '');
+  if (useGit && options.dev) {
+    throw new HarmoniaError('USAGE_INVALID', 'dev mode watches the local packs folder and cannot follow a git url; drop --dev or --git');
+  }
+  const dataDir = resolve(cwd, config.data_dir);
+  const packsDir = useGit ? gitPacksDir(config, dataDir) : resolve(cwd, config.packs_dir);
   const logger = options.logger ?? pino({ name: 'harmonia', level: config.log_level });
+  const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
   const lookup = createPackActionsLookup(store, packsDir);
   await lookup.refresh();
   const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env });
@@ -66,8 +97,11 @@ export async function serveHarmonia(options: ServeOptions): Promise<RunningServe
       packs_dir: packsDir,
     },
   });
-  const packs = refreshingAfterSync(createPackSyncService({ store, packsDir, defaults: { max_file_size: config.max_file_size } }), lookup.refresh);
-  if (options.sync_on_start !== false) {
+  const syncServiceFor = (dir: string) =>
+    refreshingAfterSync(createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size } }), lookup.refresh);
+  const packs = syncServiceFor(packsDir);
+  // Git and dev mode sync at start themselves (and print it their way).
+  if (options.sync_on_start !== false && !useGit && !options.dev) {
     try {
       const result = await packs.syncAll();
       const errors = result.packs.reduce((n, p) => n + p.errors.length, 0);
@@ -78,15 +112,50 @@ export async function serveHarmonia(options: ServeOptions): Promise<RunningServe
       logger.warn({ err: maskSecrets({ message: (error as Error).message }) }, 'start-up pack sync failed');
     }
   }
-  return startServer({
-    store,
-    engine,
-    packs,
-    host: config.host,
-    port: config.port,
-    logger,
-    options: serverOptionsFromConfig(config, { version: options.version, allowed_origins: options.allowed_origins ?? [] }),
-  });
+  let git: GitSyncController | null = null;
+  let dev: DevMode | null = null;
+  if (useGit) {
+    git = createServerGitSync({ config, dataDir, store, env, events: packEvents, syncService: packs, logger });
+    // Polling starts here too; its timer is unref'd, so only the server's socket keeps the process alive.
+    const report = await git.start();
+    logGitReport(logger, report);
+    options.on_git_synced?.(report);
+  } else if (options.dev) {
+    dev = await startServerDevMode({ packsDir, store, events: packEvents, syncServiceFor, dev: options.dev });
+  }
+  const stopSources = async (): Promise<void> => {
+    await git?.stop();
+    await dev?.close();
+  };
+  let running: RunningServer;
+  try {
+    running = await startServer({
+      store,
+      engine,
+      packs,
+      git,
+      pack_events: packEvents,
+      host: config.host,
+      port: config.port,
+      logger,
+      options: serverOptionsFromConfig(config, { version: options.version, allowed_origins: options.allowed_origins ?? [] }),
+    });
+  } catch (error) {
+    await stopSources();
+    throw error;
+  }
+  const server = running;
+  let closing: Promise<void> | null = null;
+  return {
+    ...server,
+    git,
+    pack_events: packEvents,
+    close: () => {
+      // The server first, so no webhook queues a sync behind the controller's stop.
+      closing ??= server.close().then(stopSources);
+      return closing;
+    },
+  };
 }
 
 /** Engine log lines through pino, with secret-named fields masked. */

@@ -31,8 +31,14 @@ export function resumeSeq(ctx: Context): number {
   return seq;
 }
 
+/** An SSE stream's sink: execution events, plus named messages without an id (pack events). */
+export interface SseSink extends EventSink {
+  /** Writes `event: <name>` with `data: <json>` and no `id:`, so a reconnect's Last-Event-ID is unchanged. */
+  sendNamed(name: string, json: string): boolean;
+}
+
 /** Writes the SSE response head and returns a sink for events plus the function that ends the stream. */
-export function openSse(ctx: Context, options: SseOptions, onClose: () => void): EventSink {
+export function openSse(ctx: Context, options: SseOptions, onClose: () => void): SseSink {
   const res: ServerResponse = ctx.res;
   ctx.req.socket.setNoDelay(true);
   ctx.req.socket.setTimeout(0);
@@ -68,6 +74,12 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
       if (closed) return false;
       if (res.writableLength > options.buffer_bytes) return false;
       res.write(`id: ${options.event_id(event)}\nevent: ${event.event_type}\ndata: ${eventJson(event)}\n\n`);
+      return true;
+    },
+    sendNamed(name, json) {
+      if (closed) return false;
+      if (res.writableLength > options.buffer_bytes) return false;
+      res.write(`event: ${name}\ndata: ${json}\n\n`);
       return true;
     },
     close(reason) {

@@ -16,6 +16,7 @@ import { maskUrl } from './mask-secrets.js';
 import type { AppServices, StreamRouteDef } from './route.js';
 import { streamAllEvents, streamExecutionEvents, type EventSink } from './stream-events.js';
 import type { StreamHub } from './stream-hub.js';
+import { packEventJson, streamPackEvents } from './stream-pack-events.js';
 
 /** The WebSocket endpoints, with their scopes, for the route table. */
 export const WS_ROUTES: StreamRouteDef[] = [
@@ -25,7 +26,12 @@ export const WS_ROUTES: StreamRouteDef[] = [
     scope: 'read',
     summary: "One execution's events: history first (or after `?after_seq=`), then live, in seq order.",
   },
-  { kind: 'ws', path: '/ws/events', scope: 'read', summary: "Every execution's events, live." },
+  {
+    kind: 'ws',
+    path: '/ws/events',
+    scope: 'read',
+    summary: "Every execution's events, live, and pack events (pack_synced, pack_validation_failed, pack_deleted, git_sync_failed).",
+  },
 ];
 
 const EXECUTION_PATH = /^\/ws\/executions\/([^/]+)\/?$/;
@@ -129,7 +135,21 @@ function serve(ws: WebSocket, executionId: string | null, req: IncomingMessage, 
   };
   let stop: () => void;
   if (executionId === null) {
-    stop = streamAllEvents({ bus: services.engine.bus, sink });
+    const stopExecutions = streamAllEvents({ bus: services.engine.bus, sink });
+    const stopPacks = streamPackEvents({
+      events: services.pack_events,
+      send: (event) => {
+        if (ws.readyState !== WebSocket.OPEN) return false;
+        if (ws.bufferedAmount > services.options.stream_buffer_bytes) return false;
+        ws.send(packEventJson(event));
+        return true;
+      },
+      close: (reason) => sink.close(reason),
+    });
+    stop = () => {
+      stopExecutions();
+      stopPacks();
+    };
   } else {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const afterSeq = Number(url.searchParams.get('after_seq') ?? '0');

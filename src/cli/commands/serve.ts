@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import type { ConfigOptions } from '../../config.js';
+import { HarmoniaError } from '../../core/errors.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { openStore } from '../open-store.js';
 import { formatSyncReport } from '../output/sync-report.js';
 import { shouldUseColor } from '../output/colors.js';
 import { readVersion } from '../version.js';
+import { parsePositiveInt } from './parse-flags.js';
 
 interface ServeFlags {
   host?: string;
@@ -12,6 +14,11 @@ interface ServeFlags {
   packs?: string;
   dataDir?: string;
   sync?: boolean;
+  git?: string;
+  branch?: string;
+  gitPath?: string;
+  dev?: boolean;
+  debounce?: number;
 }
 
 const HELP = `
@@ -24,9 +31,20 @@ Settings come from flags, then HARMONIA_* variables, then .env.harmonia, then
 defaults; \`harmonia config\` shows them. Without HARMONIA_API_TOKENS (or a token
 from \`harmonia token create\`) the server only listens on a loopback address.
 
+GitOps mode (--git URL, or HARMONIA_GIT_URL): the branch is cloned under the data
+folder and synced at start, then every HARMONIA_GIT_POLL_INTERVAL seconds and on
+every webhook POSTed to /api/v1/git/webhook (signed with HARMONIA_GIT_WEBHOOK_SECRET).
+Each run is printed on stderr, a pack with errors with its diagnostics.
+
+Dev mode (--dev): the packs folder is watched; saving a file re-syncs its pack (and
+the packs that depend on it) and prints diagnostics on stderr at once, like a
+compiler in watch mode. Pack events go to /ws/events and /events in both modes.
+
 Examples:
   $ harmonia serve
   $ harmonia serve --port 9000 --packs ./my-packs
+  $ harmonia serve --dev
+  $ harmonia serve --git https://github.com/acme/workflows.git --branch main --git-path packs
   $ HARMONIA_DB_URL=postgres://harmonia@db/harmonia harmonia serve --host 0.0.0.0`;
 
 /** Registers `harmonia serve` and its alias `harmonia start` (what `npm start` runs). */
@@ -40,6 +58,11 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--packs <dir>', 'packs folder (HARMONIA_PACKS_DIR)')
     .option('--data-dir <dir>', 'data folder for the embedded store (HARMONIA_DATA_DIR)')
     .option('--no-sync', 'do not sync the packs folder at start')
+    .option('--git <url>', 'follow a git repository: clone, sync, poll, accept webhooks (HARMONIA_GIT_URL)')
+    .option('--branch <name>', 'the branch --git follows (HARMONIA_GIT_BRANCH, default main)')
+    .option('--git-path <path>', 'the folder of the repository holding the packs (HARMONIA_GIT_PATH, default packs)')
+    .option('--dev', 'watch the packs folder and re-sync a pack when its files are saved')
+    .option('--debounce <ms>', 'with --dev: quiet time after a save before syncing (default 50)', parsePositiveInt)
     .addHelpText('after', HELP)
     .action(async (flags: ServeFlags) => {
       const options: ConfigOptions = {};
@@ -47,9 +70,26 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       if (flags.port !== undefined) options.port = flags.port;
       if (flags.packs !== undefined) options.packs_dir = flags.packs;
       if (flags.dataDir !== undefined) options.data_dir = flags.dataDir;
+      if (flags.git !== undefined) options.git_url = flags.git;
+      if (flags.branch !== undefined) options.git_branch = flags.branch;
+      if (flags.gitPath !== undefined) options.git_path = flags.gitPath;
       const config = ctx.config(options);
+      const gitUrl = config.git_url ?? '';
+      if ((flags.branch !== undefined || flags.gitPath !== undefined) && gitUrl === '') {
+        throw new HarmoniaError('USAGE_INVALID', '--branch and --git-path need a git url; add --git URL or set HARMONIA_GIT_URL');
+      }
+      if (flags.dev === true && flags.git !== undefined) {
+        throw new HarmoniaError('USAGE_INVALID', '--dev watches the local packs folder and cannot be combined with --git');
+      }
+      if (flags.debounce !== undefined && flags.dev !== true) {
+        throw new HarmoniaError('USAGE_INVALID', '--debounce only applies with --dev');
+      }
+      // --dev means the local folder even when HARMONIA_GIT_URL is set in the environment.
+      const useGit = flags.dev !== true && gitUrl !== '';
       const store = await openStore(config, ctx.cwd);
       const { serveHarmonia } = await import('../../server/serve.js');
+      // Loaded here, not at the top: it pulls in dev mode (and the file watcher) that other commands never need.
+      const { formatGitSyncReport, formatPackEvent } = await import('../output/git-sync-report.js');
       const color = shouldUseColor(ctx.stderr.isTTY ?? false, ctx.env);
       let running;
       try {
@@ -60,15 +100,28 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           version: readVersion(),
           cwd: ctx.cwd,
           sync_on_start: flags.sync !== false,
+          git: useGit,
           on_synced: (result) => ctx.stderr.write(formatSyncReport(result, { dryRun: false, color }) + '\n'),
+          on_git_synced: (report) => ctx.stderr.write(formatGitSyncReport(report, { color })),
+          ...(flags.dev === true
+            ? { dev: { log: (line: string) => void ctx.stderr.write(line + '\n'), ...(flags.debounce !== undefined ? { debounce_ms: flags.debounce } : {}) } }
+            : {}),
         });
       } catch (error) {
         await store.close();
         throw error;
       }
+      // Dev mode prints its own lines; in git mode every later run is told through its pack events.
+      if (running.git) running.pack_events.on('*', (event) => void ctx.stderr.write(formatPackEvent(event, { color })));
+      const mode = running.git
+        ? `  git ${gitUrl.replace(/\/\/[^/@]+@/, '//***@')} (branch ${config.git_branch}, path ${config.git_path})   webhook ${running.url}/api/v1/git/webhook\n`
+        : flags.dev === true
+          ? `  dev: watching ${config.packs_dir}; save a file to sync its pack\n`
+          : '';
       ctx.stderr.write(
         `harmonia ${readVersion()} listening on ${running.url} (store: ${config.store.kind})\n` +
-          `  REST ${running.url}/api/v1   docs ${running.url}/docs   events ${running.url}/events\n`,
+          `  REST ${running.url}/api/v1   docs ${running.url}/docs   events ${running.url}/events\n` +
+          mode,
       );
       const server = running;
       await new Promise<void>((resolve) => {

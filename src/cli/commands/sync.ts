@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { HarmoniaError } from '../../core/errors.js';
 import type { PackSyncOptions, SyncAllResult } from '../../packs/sync-packs.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { formatText } from '../format/text.js';
@@ -16,6 +17,7 @@ interface SyncFlags {
   skipValidationErrors?: boolean;
   maxFileSize?: string;
   json?: boolean;
+  ref?: string;
 }
 
 const HELP = `
@@ -28,11 +30,17 @@ A pack with errors is not registered (unless --skip-validation-errors, which
 registers its valid files). Exit codes: 0 synced, 1 a pack had errors or was
 refused, 2 usage or internal error.
 
+With a git source (HARMONIA_GIT_URL), --ref TAG|SHA|BRANCH fetches the repository,
+syncs that commit and pins the deployment to it: a server on the same data folder
+re-syncs the pinned ref at its next poll or webhook instead of the branch head, until
+\`harmonia sync --ref <the branch>\` follows the branch again.
+
 Examples:
   $ harmonia sync
   $ harmonia sync --dry-run
   $ harmonia sync packs/ci_cd --no-prune
-  $ harmonia sync --json | jq '.packs[].plan'`;
+  $ harmonia sync --json | jq '.packs[].plan'
+  $ HARMONIA_GIT_URL=https://github.com/acme/workflows.git harmonia sync --ref v1.4.0`;
 
 /** Registers `harmonia sync [PATH]`. */
 export function registerSyncCommand(program: Command, ctx: CliContext): void {
@@ -46,10 +54,33 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     .option('--skip-validation-errors', 'register the valid files of packs that have errors')
     .option('--max-file-size <bytes>', 'refuse larger files unread (e.g. 1MiB)')
     .option('--json', 'print JSON')
+    .option('--ref <ref>', 'with HARMONIA_GIT_URL: sync this tag, sha or branch of the repository and pin the deployment to it')
     .addHelpText('after', HELP)
     .action(async (path: string | undefined, flags: SyncFlags) => {
+      if (flags.ref !== undefined) {
+        const clash = refClash(path, flags);
+        if (clash !== undefined) {
+          throw new HarmoniaError('USAGE_INVALID', `--ref syncs the configured git source and cannot be combined with ${clash}`);
+        }
+        const { runSyncRef } = await import('./sync-ref.js');
+        ctx.exitCode = await runSyncRef(flags.ref, { json: flags.json === true }, ctx);
+        return;
+      }
       ctx.exitCode = await runSync(path, flags, ctx);
     });
+}
+
+/** The first option that makes no sense with --ref, which syncs the git source as it is. */
+function refClash(path: string | undefined, flags: SyncFlags): string | undefined {
+  const given: Array<[boolean, string]> = [
+    [path !== undefined, 'a PATH'],
+    [flags.dryRun === true, '--dry-run'],
+    [!flags.prune, '--no-prune'],
+    [flags.allowEmpty === true, '--allow-empty'],
+    [flags.skipValidationErrors === true, '--skip-validation-errors'],
+    [flags.maxFileSize !== undefined, '--max-file-size'],
+  ];
+  return given.find(([set]) => set)?.[1];
 }
 
 /** Syncs a packs folder (or one pack) and prints the report; resolves to the exit code. */

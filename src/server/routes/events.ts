@@ -4,6 +4,7 @@ import { defineRoutes, type AppServices, type RouteRequest, type RouteResponse }
 import { openSse, resumeSeq } from '../sse.js';
 import { streamAllEvents, streamExecutionEvents } from '../stream-events.js';
 import type { StreamHub } from '../stream-hub.js';
+import { packEventJson, streamPackEvents } from '../stream-pack-events.js';
 
 /** The SSE routes; `hub` tracks open streams for shutdown. */
 export function eventRoutes(hub: StreamHub) {
@@ -42,7 +43,16 @@ export function eventRoutes(hub: StreamHub) {
     }
     let stop = (): void => undefined;
     const sink = openSse(request.koa, sseOptions(services, true), () => stop());
-    stop = streamAllEvents({ bus: services.engine.bus, sink });
+    const stopExecutions = streamAllEvents({ bus: services.engine.bus, sink });
+    const stopPacks = streamPackEvents({
+      events: services.pack_events,
+      send: (event) => sink.sendNamed(event.event_type, packEventJson(event)),
+      close: (reason) => sink.close(reason),
+    });
+    stop = () => {
+      stopExecutions();
+      stopPacks();
+    };
     return { streamed: true };
   };
 
@@ -72,7 +82,9 @@ export function eventRoutes(hub: StreamHub) {
       scope: 'read',
       stream: 'sse',
       tag: 'streams',
-      summary: 'Stream every execution\'s events live as Server-Sent Events (`id:` is `<execution_id>:<seq>`).',
+      summary:
+        'Stream every execution\'s events live as Server-Sent Events (`id:` is `<execution_id>:<seq>`), and pack events ' +
+        '(`pack_synced`, `pack_validation_failed`, `pack_deleted`, `git_sync_failed`) as named events without an id.',
       query: [{ name: 'token', type: 'string', description: 'Bearer token, for browsers.' }],
       responses: { 200: { description: 'An event stream.', content_type: 'text/event-stream' } },
       handler: allStream,

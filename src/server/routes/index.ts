@@ -4,19 +4,23 @@ import { checkpointRoutes } from './checkpoints.js';
 import { componentRoutes } from './components.js';
 import { eventRoutes } from './events.js';
 import { executionRoutes } from './executions.js';
+import { gitRoutes } from './git.js';
 import { packRoutes } from './packs.js';
 import { systemRoutes } from './system.js';
 import { templateRoutes } from './templates.js';
+import { workflowHistoryRoutes } from './workflow-history.js';
 import { workflowRoutes } from './workflows.js';
 
 /** The whole REST and SSE route table, in the order the OpenAPI document lists it. */
 export function allRoutes(hub: StreamHub): RouteDef[] {
   return [
     ...workflowRoutes(),
+    ...workflowHistoryRoutes(),
     ...executionRoutes(),
     ...templateRoutes(),
     ...checkpointRoutes(),
     ...packRoutes(),
+    ...gitRoutes(),
     ...componentRoutes(),
     ...eventRoutes(hub),
     ...systemRoutes(),

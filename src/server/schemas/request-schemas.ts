@@ -3,6 +3,8 @@
  * them with ajv and the OpenAPI document publishes them, so the two cannot differ.
  */
 
+import { GIT_REQUEST_SCHEMAS } from './git-schemas.js';
+
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 
 const parameterSpec = {
@@ -110,4 +112,5 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
     description: 'Control verbs take no body; an empty object is accepted.',
     maxProperties: 0,
   },
+  ...GIT_REQUEST_SCHEMAS,
 };

@@ -3,6 +3,8 @@
  * the wire types of src/core/wire.ts.
  */
 
+import { GIT_RESPONSE_SCHEMAS } from './git-schemas.js';
+
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
@@ -218,4 +220,5 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   },
   Health: { type: 'object', properties: { status: str } },
   Deleted: { type: 'object', properties: { deleted: { type: 'boolean' } } },
+  ...GIT_RESPONSE_SCHEMAS,
 };

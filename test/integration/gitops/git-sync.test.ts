@@ -224,6 +224,20 @@ describe('createGitSyncController()', () => {
     expect((await active('ops.deploy'))?.origin.commit).toBe(second);
   });
 
+  it('keeps the previous pin when asked to pin a ref that names nothing', async () => {
+    fx.commit('first');
+    fx.git('tag', 'release-1');
+    fx.git('push', '--quiet', 'origin', 'release-1');
+    await controller.start();
+    await controller.syncAt('release-1');
+
+    const report = await controller.syncAt('relaese-2');
+    expect(report.outcome).toBe('failed');
+    expect(report.error?.code).toBe('VERSION_NOT_FOUND');
+    expect((await controller.status()).pinned_ref).toBe('release-1');
+    expect((await controller.syncNow({ force: true })).outcome).not.toBe('failed');
+  });
+
   it('follows a pin set by another process on the same data dir at its next poll', async () => {
     fx.commit('first');
     fx.git('tag', 'release-1');

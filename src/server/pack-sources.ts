@@ -1,0 +1,116 @@
+/**
+ * Where a served registry's packs come from besides the packs folder synced at start:
+ * a git branch (GitOps mode: clone, sync, poll, webhooks) or the packs folder watched
+ * while developing (dev mode). Both report through the same pack events the server
+ * forwards to /ws/events and /events.
+ */
+import { join, relative } from 'node:path';
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from '../config.js';
+import { HarmoniaError } from '../core/errors.js';
+import { createDevMode, type DevMode } from '../gitops/dev-mode.js';
+import { createGitSyncController, type GitSyncController } from '../gitops/git-sync-controller.js';
+import type { GitSyncReport } from '../gitops/git-sync-run.js';
+import type { PackEvents } from '../gitops/pack-events.js';
+import { cloneDirFor, createGitSource } from '../packs/git-source.js';
+import type { PackSyncService } from '../packs/sync-packs.js';
+import type { Store } from '../store/store.js';
+
+/** Dev mode while serving: watch the packs folder and re-sync a pack on save. */
+export interface ServeDevOptions {
+  /** Receives each line dev mode prints (a summary per sync, then its diagnostics). */
+  log: (line: string) => void;
+  /** Quiet time after a save before syncing. @default 50 */
+  debounce_ms?: number;
+}
+
+/** Absolute packs folder inside the clone of config.git_url (what the engine runs pack actions from). */
+export function gitPacksDir(config: Pick<ResolvedConfig, 'git_url' | 'git_path'>, dataDir: string): string {
+  return join(cloneDirFor(dataDir, config.git_url ?? ''), config.git_path.replace(/\\/g, '/').replace(/^\/+|\/+$/g, ''));
+}
+
+export interface GitSourceInput {
+  config: ResolvedConfig;
+  /** config.data_dir resolved against the working directory. */
+  dataDir: string;
+  store: Store;
+  env: Readonly<Record<string, string | undefined>>;
+  events: PackEvents;
+  /** A sync service over the clone's packs folder (the server's refreshes its action lookup). */
+  syncService: PackSyncService;
+  logger: Logger;
+}
+
+/**
+ * The git controller of config.git_url — the same settings createGitSyncFromSettings
+ * reads, with the server's sync service so pack actions synced from git are found at once.
+ */
+export function createServerGitSync(input: GitSourceInput): GitSyncController {
+  const { config } = input;
+  if (config.git_url === null || config.git_url === '') {
+    throw new HarmoniaError('CONFIG_INVALID', 'no git url configured; set HARMONIA_GIT_URL');
+  }
+  const source = createGitSource({
+    url: config.git_url,
+    branch: config.git_branch,
+    path: config.git_path,
+    dataDir: input.dataDir,
+    token: config.git_token ?? undefined,
+    env: input.env,
+  });
+  return createGitSyncController({
+    source,
+    store: input.store,
+    events: input.events,
+    syncService: input.syncService,
+    webhookSecret: config.git_webhook_secret,
+    pollIntervalSeconds: config.git_poll_interval_seconds,
+    onError: (error) => input.logger.error({ err: error }, 'git sync failed unexpectedly'),
+  });
+}
+
+/** Logs a git sync report's outcome (never credentials: reports hold none). */
+export function logGitReport(logger: Logger, report: GitSyncReport): void {
+  const fields = {
+    outcome: report.outcome,
+    ref: report.ref,
+    commit: report.commit?.sha ?? null,
+    packs: report.packs.length,
+    invalid: report.packs.filter((p) => p.state === 'invalid').map((p) => p.pack_ref),
+    pruned_packs: report.pruned_packs,
+    ...(report.error ? { error: report.error } : {}),
+  };
+  if (report.outcome === 'failed' || report.outcome === 'refused') logger.warn(fields, 'git sync failed');
+  else logger.info(fields, 'git synced');
+}
+
+export interface DevSourceInput {
+  /** Absolute packs folder. */
+  packsDir: string;
+  store: Store;
+  events: PackEvents;
+  /** Builds the sync service over the folder dev mode names (relative, for readable diagnostics). */
+  syncServiceFor: (packsDir: string) => PackSyncService;
+  dev: ServeDevOptions;
+}
+
+/** Starts dev mode over the packs folder; resolves once the first sync is done and saves are watched. */
+export async function startServerDevMode(input: DevSourceInput): Promise<DevMode> {
+  // Diagnostics read best relative to where the user stands, as in `harmonia dev`.
+  const shown = relative(process.cwd(), input.packsDir) || '.';
+  const dev = createDevMode({
+    packsDir: shown,
+    store: input.store,
+    syncService: input.syncServiceFor(shown),
+    log: input.dev.log,
+    events: input.events,
+    debounceMs: input.dev.debounce_ms,
+  });
+  try {
+    await dev.ready;
+  } catch (error) {
+    await dev.close();
+    throw error;
+  }
+  return dev;
+}

@@ -1,0 +1,139 @@
+/**
+ * /api/git: the git source behind GitOps mode — webhook deliveries (authenticated by
+ * the git host's signature over the raw body, not by a bearer token), status, and a
+ * sync now (optionally pinned to a tag or commit).
+ */
+import { HarmoniaError, isHarmoniaError, type ErrorCode } from '../../core/errors.js';
+import type { GitSyncController } from '../../gitops/git-sync-controller.js';
+import type { GitSyncReport } from '../../gitops/git-sync-run.js';
+import { headerValue } from '../../gitops/webhook.js';
+import { hasScope } from '../auth.js';
+import { ERROR_STATUS } from '../error-status.js';
+import { defineRoutes, type AppServices, type RouteRequest, type RouteResponse } from '../route.js';
+
+const SIGNATURE_HEADERS = ['x-hub-signature-256', 'x-gitlab-token', 'x-harmonia-token'] as const;
+
+function gitOf(services: AppServices): GitSyncController {
+  if (services.git === null) {
+    throw new HarmoniaError('NOT_FOUND', 'no git source configured; set HARMONIA_GIT_URL (or `harmonia serve --git URL`)');
+  }
+  return services.git;
+}
+
+/** The answer to a finished sync run: the report, or an error carrying it. */
+export function syncResponse(report: GitSyncReport): RouteResponse {
+  if (report.outcome !== 'failed' && report.outcome !== 'refused') return { body: report };
+  const code = (report.error?.code ?? 'INTERNAL') as ErrorCode;
+  // A failed fetch is the remote's fault (502); an unknown ref is the caller's (404).
+  const status = ERROR_STATUS[code] ?? 500;
+  return {
+    status: status === 500 && report.commit === null ? 502 : status,
+    body: { error: { code, message: report.error?.message ?? `git sync ${report.outcome}`, details: { report } } },
+  };
+}
+
+async function webhook(request: RouteRequest, services: AppServices): Promise<RouteResponse> {
+  const headers = request.koa.req.headers;
+  const signed = SIGNATURE_HEADERS.some((name) => headerValue(headers, name) !== undefined);
+  // Authentication comes first, as on every other route: an unsigned request learns nothing.
+  if (!signed) {
+    throw new HarmoniaError(
+      'AUTH_REQUIRED',
+      "missing webhook signature; expected 'x-hub-signature-256', 'x-gitlab-token' or 'x-harmonia-token'",
+    );
+  }
+  const git = gitOf(services);
+  const answer = git.handleWebhook({ headers, rawBody: request.body_raw ?? Buffer.alloc(0) });
+  if (answer.status === 401) {
+    const reason = (answer.body.error as { message?: string } | undefined)?.message ?? 'webhook signature refused';
+    throw new HarmoniaError('AUTH_REQUIRED', reason);
+  }
+  if (answer.sync) {
+    // The host only wants to know the delivery was accepted; the run reports through events and status.
+    answer.sync.then(
+      (report) => {
+        if (report.outcome === 'failed') services.logger.warn({ report: { outcome: report.outcome, error: report.error } }, 'git sync failed');
+      },
+      (error: unknown) => services.logger.error({ err: error }, 'git sync crashed'),
+    );
+  }
+  const body = answer.body.duplicate === true ? { ...answer.body, reason: 'delivery already seen; ignored' } : answer.body;
+  return { status: answer.status, body };
+}
+
+async function sync(request: RouteRequest, services: AppServices): Promise<RouteResponse> {
+  const body = (request.body ?? {}) as { ref?: string };
+  if (body.ref !== undefined && !hasScope(request.principal, 'admin')) {
+    throw new HarmoniaError(
+      'AUTH_FORBIDDEN',
+      `token '${request.principal.id}' has scopes [${request.principal.scopes.join(', ')}]; pinning a deployment with 'ref' needs 'admin'`,
+      { details: { required_scope: 'admin' } },
+    );
+  }
+  const git = gitOf(services);
+  try {
+    const report = body.ref !== undefined ? await git.syncAt(body.ref) : await git.syncNow({ force: true });
+    return syncResponse(report);
+  } catch (error) {
+    // syncAt writes the pin file first; a failure there is the server's, not the remote's.
+    if (isHarmoniaError(error)) throw error;
+    throw new HarmoniaError('INTERNAL', 'git sync failed unexpectedly', { cause: error });
+  }
+}
+
+/** The git routes. */
+export function gitRoutes() {
+  return defineRoutes([
+    {
+      method: 'POST',
+      path: '/git/webhook',
+      base: 'api',
+      scope: 'webhook',
+      tag: 'git',
+      summary:
+        'A push webhook from GitHub (X-Hub-Signature-256), GitLab (X-Gitlab-Token) or any sender (X-Harmonia-Token): ' +
+        'verified against HARMONIA_GIT_WEBHOOK_SECRET before anything is fetched; a sync is queued and not awaited.',
+      body: { types: ['json'], schema: 'GitWebhookPayload', required: false, raw: true },
+      responses: {
+        202: { description: 'Verified; a sync was queued.', schema: 'GitWebhookResult' },
+        200: { description: 'Verified, nothing to do: a replayed delivery id (`duplicate: true`), a ping, a push to another branch.', schema: 'GitWebhookResult' },
+        401: { description: 'Missing or wrong signature; nothing was fetched.', schema: 'Error' },
+        404: { description: 'No git source is configured.', schema: 'Error' },
+        413: { description: 'The body exceeds max_body_bytes.', schema: 'Error' },
+      },
+      handler: webhook,
+    },
+    {
+      method: 'GET',
+      path: '/git/status',
+      base: 'api',
+      scope: 'read',
+      tag: 'git',
+      summary: 'What is checked out, what the last sync did, and a status per pack and workflow (Synced, OutOfSync, Invalid, Pinned).',
+      responses: {
+        200: { description: 'The git sync status.', schema: 'GitStatus' },
+        404: { description: 'No git source is configured.', schema: 'Error' },
+      },
+      handler: async (_request, services) => ({ body: await gitOf(services).status() }),
+    },
+    {
+      method: 'POST',
+      path: '/git/sync',
+      base: 'api',
+      scope: 'write',
+      tag: 'git',
+      summary:
+        'Fetch and sync now; the answer is the run\'s report. `{"ref"}` (admin) pins the deployment to a tag or sha ' +
+        '(polls and webhooks then re-sync it) until the branch\'s name is given.',
+      body: { types: ['json'], schema: 'GitSyncRequest', required: false },
+      responses: {
+        200: { description: 'Synced (fully, partly or unchanged).', schema: 'GitSyncReport' },
+        403: { description: 'The token lacks the scope (`ref` needs admin).', schema: 'Error' },
+        404: { description: 'No git source is configured, or `ref` is unknown (`details.report`).', schema: 'Error' },
+        409: { description: 'The run was refused (it would delete every synced pack); `details.report`.', schema: 'Error' },
+        502: { description: 'The remote could not be fetched; `details.report`.', schema: 'Error' },
+      },
+      handler: sync,
+    },
+  ]);
+}

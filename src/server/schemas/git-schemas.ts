@@ -1,0 +1,164 @@
+/**
+ * JSON Schemas of the GitOps routes (/git/*, workflow history, diff, rollback), merged
+ * into the request and response schema tables.
+ */
+
+const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
+const str = { type: 'string' } as const;
+const nullableStr = { type: ['string', 'null'] } as const;
+const int = { type: 'integer' } as const;
+const nullableInt = { type: ['integer', 'null'] } as const;
+const bool = { type: 'boolean' } as const;
+
+export const GIT_REQUEST_SCHEMAS: Record<string, object> = {
+  GitSyncRequest: {
+    type: 'object',
+    description:
+      'Sync the git source now. With `ref` (a tag, branch or commit sha; admin scope) the deployment is pinned to it; ' +
+      'the followed branch\'s name (or an empty string) follows the branch again.',
+    properties: { ref: { type: 'string', maxLength: 255 } },
+    additionalProperties: false,
+  },
+  GitWebhookPayload: {
+    type: 'object',
+    description:
+      'A push event as GitHub or GitLab sends it; only `ref` and `after` are read. The body is authenticated as the ' +
+      'bytes received (X-Hub-Signature-256, X-Gitlab-Token or X-Harmonia-Token), never re-serialised.',
+    properties: { ref: str, after: str },
+  },
+  RollbackRequest: {
+    type: 'object',
+    description: 'The version to make active and pin: a version number or a commit sha (4+ hex digits).',
+    properties: { to: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', minLength: 1, maxLength: 64 }] } },
+    required: ['to'],
+    additionalProperties: false,
+  },
+};
+
+const commit = {
+  type: ['object', 'null'],
+  properties: { sha: str, author: str, date: str, message: str },
+} as const;
+
+export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
+  GitCommit: commit,
+  GitSyncReport: {
+    type: 'object',
+    description: 'What one sync run did; never holds credentials.',
+    properties: {
+      outcome: { enum: ['synced', 'partial', 'unchanged', 'refused', 'failed'] },
+      ref: str,
+      commit: ref('GitCommit'),
+      packs: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            pack_ref: str,
+            state: { enum: ['synced', 'invalid'] },
+            commit: nullableStr,
+            registered: { type: 'array', items: { type: 'object', properties: { kind: str, ref: str, version: nullableInt } } },
+            pruned: { type: 'array', items: str },
+            errors: { type: 'array', items: ref('Diagnostic') },
+          },
+        },
+      },
+      pruned_packs: { type: 'array', items: str },
+      error: { type: 'object', properties: { code: str, message: str } },
+      started_at: str,
+      finished_at: str,
+    },
+    required: ['outcome', 'ref', 'commit', 'packs', 'pruned_packs'],
+  },
+  GitStatus: {
+    type: 'object',
+    properties: {
+      url: str,
+      branch: str,
+      path: str,
+      pinned_ref: nullableStr,
+      poll_interval_seconds: int,
+      webhook_enabled: bool,
+      syncing: bool,
+      head: ref('GitCommit'),
+      synced_commit: nullableStr,
+      last_sync: { anyOf: [ref('GitSyncReport'), { type: 'null' }] },
+      packs: { type: 'array', items: { type: 'object' } },
+      workflows: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            ref: str,
+            pack_ref: str,
+            status: { enum: ['Synced', 'OutOfSync', 'Invalid', 'Pinned'] },
+            active_version: nullableInt,
+            latest_version: nullableInt,
+            expected_version: nullableInt,
+            failing_commit: str,
+            diagnostics: { type: 'array', items: ref('Diagnostic') },
+            reason: str,
+          },
+        },
+      },
+    },
+    required: ['url', 'branch', 'path', 'pinned_ref', 'head', 'synced_commit', 'packs', 'workflows'],
+  },
+  GitWebhookResult: {
+    type: 'object',
+    properties: {
+      accepted: bool,
+      duplicate: bool,
+      reason: str,
+      delivery_id: str,
+      provider: { enum: ['github', 'gitlab', 'harmonia'] },
+    },
+    required: ['accepted'],
+  },
+  DefinitionHistory: {
+    type: 'object',
+    properties: {
+      kind: str,
+      ref: str,
+      active_version: int,
+      latest_version: int,
+      pinned: bool,
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            version: int,
+            id: str,
+            active: bool,
+            source: str,
+            commit: nullableStr,
+            author: nullableStr,
+            date: str,
+            message: nullableStr,
+            created_at: str,
+            content_hash: str,
+            file: str,
+          },
+        },
+      },
+    },
+    required: ['ref', 'items'],
+  },
+  VersionDiff: {
+    type: 'object',
+    properties: {
+      ref: str,
+      from: { type: 'object', properties: { version: int, commit: nullableStr } },
+      to: { type: 'object', properties: { version: int, commit: nullableStr } },
+      identical: bool,
+      diff: { type: 'string', description: 'A unified diff of the two versions\' YAML source; empty when identical.' },
+    },
+    required: ['ref', 'from', 'to', 'identical', 'diff'],
+  },
+  PinChange: {
+    type: 'object',
+    properties: { kind: str, ref: str, from_version: int, to_version: int, commit: nullableStr, pinned: bool },
+    required: ['ref', 'from_version', 'to_version', 'pinned'],
+  },
+};
