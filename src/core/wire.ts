@@ -8,6 +8,7 @@ import type { ErrorCode } from './errors.js';
 import type {
   DefinitionOrigin,
   ExecutionEvent,
+  ExecutionRecord,
   ExecutionStatus,
   PackManifest,
   ParameterSpec,
@@ -119,22 +120,9 @@ export interface StartExecutionRequest {
   input?: Record<string, unknown>;
 }
 
-export interface ExecutionView {
-  id: string;
+/** An execution as the API returns it: the stored row plus `execution_id` (the guide's name for its id). */
+export interface ExecutionView extends ExecutionRecord {
   execution_id: string;
-  workflow_id: string;
-  workflow_ref: string;
-  workflow_version: number;
-  status: ExecutionStatus;
-  input: Record<string, unknown>;
-  output: Record<string, unknown> | null;
-  error: TaskError | null;
-  parent_execution_id: string | null;
-  parent_task_id: string | null;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-  last_seq: number;
 }
 
 export interface TaskStatusView {

@@ -5,20 +5,7 @@ import type { PgExecutor } from './executor.js';
 import { pgCode } from './pg-errors.js';
 
 // JSON columns arrive parsed; BIGINT columns arrive as strings.
-interface ExecutionRow {
-  id: string;
-  workflow_id: string;
-  workflow_ref: string;
-  workflow_version: number;
-  status: ExecutionStatus;
-  input: Record<string, unknown>;
-  output: Record<string, unknown> | null;
-  error: TaskError | null;
-  parent_execution_id: string | null;
-  parent_task_id: string | null;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
+interface ExecutionRow extends Omit<ExecutionRecord, 'last_seq'> {
   last_seq: string;
 }
 
