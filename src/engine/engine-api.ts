@@ -6,6 +6,8 @@ import type { EngineConfig, ResolvedEngineConfig } from './config.js';
 import type { RenderFn } from './decide-context.js';
 import type { EventBus } from './event-bus.js';
 import type { ActionResolver, EngineLogger } from './runner.js';
+import type { ControlKind } from './control-rules.js';
+import type { WriteFence } from './write-queue.js';
 import type { ExecutionMetrics, ExecutionStatusReport, ExecutionSummary } from './summary.js';
 
 export interface EngineOptions {
@@ -22,6 +24,26 @@ export interface EngineOptions {
   render?: RenderFn;
   /** @default Math.random */
   random?: () => number;
+  /** The bus events are published on; a cluster node passes one that also carries other nodes' events. @default a new in-process bus */
+  bus?: EventBus;
+  /**
+   * Set by a cluster node (src/cluster): the engine then drives only the executions the
+   * node holds leases on, and every write is fenced by the lease. Without it the engine
+   * is the only one on its store and recovers every unfinished execution on start.
+   */
+  ownership?: EngineOwnership;
+}
+
+/** A cluster node's side of the engine: the lease fence on writes, and news of executions the engine stops driving. */
+export interface EngineOwnership extends WriteFence {
+  /** The engine no longer drives an execution: it finished (`finished`), or a write failed and it was given up. */
+  released(executionId: string, finished: boolean): void;
+  /**
+   * A control for an unfinished execution this engine does not drive: the node applies it
+   * where the execution runs (or takes the execution over when nobody holds it). Without
+   * it such controls are refused with EXEC_INVALID_STATE.
+   */
+  forward?(executionId: string, kind: ControlKind, taskId?: string): Promise<void>;
 }
 
 export interface StartExecutionOptions {
@@ -61,5 +83,17 @@ export interface Engine {
   saveState(id: string, state: Record<string, unknown>): Promise<void>;
   loadState(id: string): Promise<Record<string, unknown>>;
   waitForCompletion(id: string): Promise<ExecutionRecord>;
+  /**
+   * Cluster nodes: carries on an execution whose lease the node has just claimed, from its
+   * events (or starts it when it is still pending). False when it has finished meanwhile or
+   * is already driven here.
+   */
+  adopt(id: string): Promise<boolean>;
+  /** Cluster nodes: stops driving an execution without writing anything (its lease is lost); running tasks are aborted. */
+  relinquish(id: string): Promise<void>;
+  /** Ids of the executions this engine is driving now. */
+  driving(): string[];
+  /** How many more top-level executions this engine would run now (max_concurrent_workflows less those running). */
+  capacity(): number;
 }
 

@@ -24,6 +24,15 @@ import { createWriteQueue } from './write-queue.js';
 import { checkControl, invalidState, type ControlKind } from './control-rules.js';
 import type { Engine, EngineOptions, StartExecutionOptions } from './engine-api.js';
 
+const TERMINAL_EVENTS = new Set(['workflow_completed', 'workflow_failed', 'workflow_canceled']);
+
+/** A cluster node was asked to act on an execution another node runs. */
+function otherNode(id: string, status: string, action: string): HarmoniaError {
+  return new HarmoniaError('EXEC_INVALID_STATE', `execution '${id}' is being run by another node; send the ${action} to the node running it`, {
+    details: { execution_id: id, status },
+  });
+}
+
 const silent: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -46,8 +55,9 @@ export function createEngine(options: EngineOptions): Engine {
     const value = options.env?.[name];
     if (value !== undefined) env[name] = value;
   }
-  const bus = createEventBus((error) => logger.warn('an event listener threw', { error: String(error) }));
-  const queue = createWriteQueue(store);
+  const bus = options.bus ?? createEventBus((error) => logger.warn('an event listener threw', { error: String(error) }));
+  const ownership = options.ownership;
+  const queue = createWriteQueue(store, undefined, ownership);
   const runners = new Map<string, ExecutionRunner>();
   const limited = new Set<string>();
   const waiting: string[] = [];
@@ -55,6 +65,22 @@ export function createEngine(options: EngineOptions): Engine {
   const workflows = new Map<string, { record: DefinitionRecord<WorkflowDef>; plan: Plan }>();
   let stopping = false;
   let pumping = false;
+  // Cluster nodes: executions finished by other nodes wake local waiters through the bus.
+  let watchers = 0;
+  let unwatch: (() => void) | null = null;
+  const watchRemote = (): (() => void) => {
+    watchers += 1;
+    unwatch ??= bus.subscribe({}, (event) => {
+      if (TERMINAL_EVENTS.has(event.event_type) && !runners.has(event.execution_id)) wake(event.execution_id);
+    });
+    return () => {
+      watchers -= 1;
+      if (watchers === 0 && unwatch) {
+        unwatch();
+        unwatch = null;
+      }
+    };
+  };
 
   const wake = (id: string): void => {
     const list = wakeups.get(id);
@@ -126,7 +152,17 @@ export function createEngine(options: EngineOptions): Engine {
         onTerminal: (done) => {
           runners.delete(done.id);
           if (limited.delete(done.id)) void pump();
+          ownership?.released(done.id, true);
           wake(done.id);
+        },
+        onBroken: (broken) => {
+          // On one node the execution waits for a restart; in a cluster the lease goes back
+          // so a node (this one, once healthy) carries it on from its events.
+          if (!ownership || runners.get(broken.id) !== broken) return;
+          runners.delete(broken.id);
+          limited.delete(broken.id);
+          void broken.detach();
+          ownership.released(broken.id, false);
         },
         onCheckpointTick: (owner) => {
           void engine.createCheckpoint(owner.id).catch((error: unknown) => logger.warn('automatic checkpoint failed', { execution_id: owner.id, error: String(error) }));
@@ -174,7 +210,7 @@ export function createEngine(options: EngineOptions): Engine {
       await tx.executions.createExecution(record);
       if (Object.keys(custom).length > 0) await tx.executions.saveState(record.id, custom);
     };
-    await runner.process({ kind: 'start', at: clock.now(), data }, create ? before : undefined);
+    await runner.process({ kind: 'start', at: clock.now(), data }, create ? before : undefined, ownership && create ? 'first' : undefined);
     if (runner.failure !== null) {
       runners.delete(record.id);
       throw runner.failure;
@@ -248,7 +284,8 @@ export function createEngine(options: EngineOptions): Engine {
         if (Object.keys(custom).length > 0) await tx.executions.saveState(id, custom);
       },
     });
-    waiting.push(id);
+    // In a cluster the first node with room claims it; here it waits for a free slot.
+    if (!ownership) waiting.push(id);
     return record;
   }
 
@@ -262,12 +299,22 @@ export function createEngine(options: EngineOptions): Engine {
         if (index >= 0) waiting.splice(index, 1);
         const at = new Date(clock.now()).toISOString();
         const event: ExecutionEvent = { event_type: 'workflow_canceled', execution_id: id, workflow_id: record.workflow_id, timestamp: at, seq: record.last_seq + 1, data: { terminated: kind === 'terminate' } };
-        await queue.write({ events: [event], projection: { id, patch: { status: 'canceled', finished_at: at, updated_at: at, last_seq: event.seq } } });
+        await queue.write({
+          events: [event],
+          projection: { id, patch: { status: 'canceled', finished_at: at, updated_at: at, last_seq: event.seq } },
+          ...(ownership ? { claim: 'first' as const } : {}),
+        });
+        ownership?.released(id, true);
         bus.publish([event]);
         wake(id);
         return getRecord(id);
       }
       if (record.status === 'canceled' && (kind === 'cancel' || kind === 'terminate')) return record;
+      if (ownership && !isTerminalExecution(record.status)) {
+        if (!ownership.forward) throw otherNode(id, record.status, kind);
+        await ownership.forward(id, kind, taskId);
+        return getRecord(id);
+      }
       if (kind !== 'retry_execution' && kind !== 'rerun') {
         throw invalidState(id, record.status, kind === 'skip' ? 'skip a task of' : kind, 'it has finished');
       }
@@ -279,7 +326,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (runner.record.parent_execution_id === null) limited.add(id);
     }
     const input = (taskId === undefined ? { kind, at: clock.now() } : { kind, at: clock.now(), task_id: taskId }) as DecideInput;
-    await runner.process(input);
+    await runner.process(input, undefined, ownership && isTerminalExecution(runner.state.status) ? 'last' : undefined);
     if (kind === 'pause' || kind === 'resume') {
       for (const child of runner.children) {
         if (runners.has(child)) await control(child, kind).catch(() => undefined);
@@ -300,16 +347,55 @@ export function createEngine(options: EngineOptions): Engine {
       const runner = runners.get(id);
       if (runner) {
         await runner.whenDone();
-        if (!runners.has(id) || isTerminalExecution(runner.state.status)) return recordOf(runner);
+        if (isTerminalExecution(runner.state.status)) return recordOf(runner);
+        // Given up (a cluster node lost the lease): the execution finishes elsewhere.
         continue;
       }
-      const record = await getRecord(id);
-      if (isTerminalExecution(record.status)) return record;
-      await new Promise<void>((resolve) => {
-        const list = wakeups.get(id) ?? [];
-        list.push(resolve);
-        wakeups.set(id, list);
-      });
+      // Wait (and, in a cluster, watch other nodes) before reading, so a finish between the
+      // read and the wait is not missed.
+      const done = ownership ? watchRemote() : null;
+      let resolveWoken!: () => void;
+      const woken = new Promise<void>((resolve) => (resolveWoken = resolve));
+      const list = wakeups.get(id) ?? [];
+      list.push(resolveWoken);
+      wakeups.set(id, list);
+      try {
+        const record = await getRecord(id);
+        if (isTerminalExecution(record.status)) return record;
+        if (runners.has(id)) continue;
+        await woken;
+      } finally {
+        done?.();
+        const left = wakeups.get(id)?.filter((fn) => fn !== resolveWoken);
+        if (left && left.length > 0) wakeups.set(id, left);
+        else if (left) wakeups.delete(id);
+      }
+    }
+  }
+
+  async function adopt(id: string): Promise<boolean> {
+    if (stopping || runners.has(id)) return false;
+    const record = await store.executions.getExecution(id);
+    if (!record || isTerminalExecution(record.status)) return false;
+    const top = record.parent_execution_id === null;
+    if (top) limited.add(id);
+    try {
+      if (record.last_seq === 0) {
+        await activate(record, await workflowById(record.workflow_id), false);
+        return true;
+      }
+      const runner = await loadRunner(record);
+      if (stopping || runners.has(id)) {
+        if (top && !runners.has(id)) limited.delete(id);
+        return false;
+      }
+      runners.set(id, runner);
+      await runner.process({ kind: 'recover', at: clock.now() });
+      runner.armTimers();
+      return true;
+    } catch (error) {
+      if (!runners.has(id)) limited.delete(id);
+      throw error;
     }
   }
 
@@ -318,6 +404,8 @@ export function createEngine(options: EngineOptions): Engine {
     config,
     async start() {
       stopping = false;
+      // A cluster node's claim loop hands executions over one by one (adopt).
+      if (ownership) return;
       const unfinished = await store.executions.listUnfinished();
       for (const record of unfinished) {
         if (runners.has(record.id)) continue;
@@ -373,8 +461,10 @@ export function createEngine(options: EngineOptions): Engine {
     async createCheckpoint(id) {
       const { runner, record } = await stateFor(id);
       if (record.status === 'pending') throw invalidState(id, 'pending', 'checkpoint', 'it has not started yet');
+      const remote = ownership !== undefined && !runners.has(id);
+      if (remote && !isTerminalExecution(record.status)) throw otherNode(id, record.status, 'checkpoint');
       const checkpointId = randomUUID();
-      await runner.process({ kind: 'checkpoint', at: clock.now(), checkpoint_id: checkpointId });
+      await runner.process({ kind: 'checkpoint', at: clock.now(), checkpoint_id: checkpointId }, undefined, remote ? 'none' : undefined);
       const saved = await store.executions.getCheckpoint(checkpointId);
       if (!saved) throw new HarmoniaError('CHECKPOINT_INVALID', `checkpoint of execution '${id}' was not written`);
       return saved;
@@ -415,6 +505,16 @@ export function createEngine(options: EngineOptions): Engine {
       return store.executions.loadState(id);
     },
     waitForCompletion,
+    adopt,
+    async relinquish(id) {
+      const runner = runners.get(id);
+      if (!runner) return;
+      runners.delete(id);
+      limited.delete(id);
+      await runner.detach();
+    },
+    driving: () => [...runners.keys()],
+    capacity: () => Math.max(0, config.max_concurrent_workflows - limited.size),
   };
   return engine;
 }

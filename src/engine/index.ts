@@ -1,5 +1,7 @@
 export { createEngine } from './engine.js';
-export type { Engine, EngineOptions, StartExecutionOptions } from './engine-api.js';
+export type { Engine, EngineOptions, EngineOwnership, StartExecutionOptions } from './engine-api.js';
+export type { ControlKind } from './control-rules.js';
+export type { WriteFence } from './write-queue.js';
 export { resolveEngineConfig } from './config.js';
 export type { EngineConfig, EngineLimits, ResolvedEngineConfig } from './config.js';
 export { createSystemClock } from './clock.js';

@@ -40,6 +40,8 @@ export interface RunnerDeps {
   subWorkflow: (runner: ExecutionRunner) => ActionHandler;
   onTerminal: (runner: ExecutionRunner) => void;
   onCheckpointTick: (runner: ExecutionRunner) => void;
+  /** A commit failed and the runner stopped (a cluster node gives the execution up). */
+  onBroken?: (runner: ExecutionRunner) => void;
 }
 
 function unitKey(taskId: string, item: number | undefined): string {
@@ -70,8 +72,11 @@ export class ExecutionRunner {
     this.id = record.id;
   }
 
-  /** Runs one step; resolves once its events are committed and acted on. */
-  process(input: DecideInput, before?: WriteBatch['before']): Promise<void> {
+  /**
+   * Runs one step; resolves once its events are committed and acted on. `claim` makes the
+   * write take the execution's lease (see WriteBatch.claim).
+   */
+  process(input: DecideInput, before?: WriteBatch['before'], claim?: WriteBatch['claim']): Promise<void> {
     if (this.stopped) return this.lastCommit;
     const wasTerminal = isTerminalExecution(this.state.status);
     const result = step(this.state, input, this.ctx);
@@ -82,6 +87,7 @@ export class ExecutionRunner {
     const snapshots = result.snapshots;
     const batch: WriteBatch = { events: result.events, projection: { id: this.id, patch: this.projection() } };
     if (before) batch.before = before;
+    if (claim) batch.claim = claim;
     if (snapshots.length > 0) {
       const createdAt = new Date(input.at).toISOString();
       batch.after = async (tx) => {
@@ -115,6 +121,15 @@ export class ExecutionRunner {
     for (const controller of this.controllers.values()) controller.abort('shutdown');
     this.controllers.clear();
     return this.lastCommit;
+  }
+
+  /** Stopped and given up (a cluster node lost the lease): waiters stop waiting on this runner. */
+  detach(): Promise<void> {
+    const stopped = this.stop();
+    const waiters = this.doneWaiters;
+    this.doneWaiters = [];
+    for (const resolve of waiters) resolve(this.state);
+    return stopped;
   }
 
   /** Arms the timers a recovered or resumed execution needs (retries due later, deadlines). */
@@ -223,6 +238,7 @@ export class ExecutionRunner {
       error: error instanceof Error ? error.message : String(error),
     });
     void this.stop();
+    this.deps.onBroken?.(this);
   }
 
   private runUnit(command: Extract<Command, { kind: 'StartTask' }>): void {

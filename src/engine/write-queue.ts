@@ -16,7 +16,30 @@ export interface WriteBatch {
   before?: (tx: StoreSession) => Promise<void>;
   /** Writes that go with the events (checkpoint snapshots). */
   after?: (tx: StoreSession) => Promise<void>;
+  /**
+   * With a fence: this batch makes the node the execution's owner, so it claims the lease
+   * instead of checking it: `first` after `before` (an execution created or still pending),
+   * `last` after the projection (a finished execution revived: claimable only once unfinished);
+   * `none` for a finished execution nobody drives (a checkpoint of it): no lease to check,
+   * and the (execution, seq) key still refuses a concurrent writer.
+   */
+  claim?: 'first' | 'last' | 'none';
 }
+
+/**
+ * Who may write an execution's events, checked inside the transaction that writes them
+ * (a cluster node's leases; the single-node engine has none).
+ */
+export interface WriteFence {
+  /** Throws (STORE_CONFLICT) unless this node still holds every execution named. */
+  check(tx: StoreSession, executionIds: readonly string[]): Promise<void>;
+  /** Takes the lease of an execution written in this transaction; throws when another node holds it. */
+  claim(tx: StoreSession, executionId: string): Promise<void>;
+  /** Gives the lease up in the transaction that finishes the execution (completed, failed or canceled). */
+  finish(tx: StoreSession, executionId: string): Promise<void>;
+}
+
+const FINISHED = new Set(['completed', 'failed', 'canceled']);
 
 export interface WriteQueue {
   /** Resolves once the batch is committed. */
@@ -31,8 +54,25 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-async function apply(tx: StoreSession, items: readonly Pending[]): Promise<void> {
+/** The executions a fence must check: those with events or a projection, less those being claimed. */
+function fencedIds(items: readonly Pending[]): string[] {
+  const ids = new Set<string>();
+  const claimed = new Set<string>();
+  for (const { batch } of items) {
+    if (batch.claim !== undefined && batch.projection) claimed.add(batch.projection.id);
+    for (const event of batch.events) ids.add(event.execution_id);
+    if (batch.projection) ids.add(batch.projection.id);
+  }
+  return [...ids].filter((id) => !claimed.has(id)).sort();
+}
+
+async function apply(tx: StoreSession, items: readonly Pending[], fence: WriteFence | undefined): Promise<void> {
   for (const item of items) if (item.batch.before) await item.batch.before(tx);
+  if (fence) {
+    for (const { batch } of items) if (batch.claim === 'first' && batch.projection) await fence.claim(tx, batch.projection.id);
+    const ids = fencedIds(items);
+    if (ids.length > 0) await fence.check(tx, ids);
+  }
   const events = items.length === 1 ? (items[0] as Pending).batch.events : items.flatMap((item) => item.batch.events);
   if (events.length > 0) await tx.executions.appendEvents(events);
   const projections = new Map<string, ExecutionPatch>();
@@ -41,11 +81,19 @@ async function apply(tx: StoreSession, items: readonly Pending[]): Promise<void>
     if (projection) projections.set(projection.id, { ...projections.get(projection.id), ...projection.patch });
   }
   for (const [id, patch] of projections) await tx.executions.updateExecution(id, patch);
+  if (fence) {
+    // After the projection: a revived execution is claimable only once it is unfinished again.
+    for (const { batch } of items) if (batch.claim === 'last' && batch.projection) await fence.claim(tx, batch.projection.id);
+    for (const [id, patch] of projections) if (patch.status !== undefined && FINISHED.has(patch.status)) await fence.finish(tx, id);
+  }
   for (const item of items) if (item.batch.after) await item.batch.after(tx);
 }
 
-/** Creates the queue; `schedule` decides when a flush runs (setImmediate: after pending I/O callbacks). */
-export function createWriteQueue(store: Store, schedule: (fn: () => void) => void = setImmediate): WriteQueue {
+/**
+ * Creates the queue; `schedule` decides when a flush runs (setImmediate: after pending I/O
+ * callbacks); `fence`, when given, guards every transaction.
+ */
+export function createWriteQueue(store: Store, schedule: (fn: () => void) => void = setImmediate, fence?: WriteFence): WriteQueue {
   let pending: Pending[] = [];
   let scheduled = false;
   let flushing: Promise<void> | null = null;
@@ -55,7 +103,7 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
     const items = pending;
     pending = [];
     try {
-      await store.transaction((tx) => apply(tx, items));
+      await store.transaction((tx) => apply(tx, items, fence));
       for (const item of items) item.resolve();
     } catch (error) {
       if (items.length === 1) (items[0] as Pending).reject(error);
@@ -63,7 +111,7 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
         // one bad batch must not sink the others: retry each alone
         for (const item of items) {
           try {
-            await store.transaction((tx) => apply(tx, [item]));
+            await store.transaction((tx) => apply(tx, [item], fence));
             item.resolve();
           } catch (single) {
             item.reject(single);

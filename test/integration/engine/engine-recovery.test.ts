@@ -1,6 +1,5 @@
 import { afterEach, describe, it, expect } from 'vitest';
 import { createEngine } from '../../../src/engine/index.js';
-import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { FakeClock } from '../../unit/engine/fake-clock.js';
 import { actionsWith, gate, handler, nextEvent, openHarness, register, workflow, type Harness } from './helpers.js';
 
@@ -31,7 +30,7 @@ describe('engine.start()', () => {
     await entered.promise;
     await h.engine.stop();
 
-    const store2 = createSqliteStore({ file: h.file });
+    const store2 = await h.reopen();
     const engine2 = createEngine({ store: store2, actions: actionsWith({
       'test.record': handler(() => { runs.push('first-again'); return {}; }),
       'test.hang': handler((_input, attempt) => { runs.push(`second#${attempt}`); return { ok: true }; }),
@@ -39,7 +38,6 @@ describe('engine.start()', () => {
     await engine2.start();
     const done = await engine2.waitForCompletion(run.id);
     await engine2.stop();
-    await store2.close();
     expect(done.status).toBe('completed');
     expect(runs).toEqual(['first#1', 'second#1', 'second#2']);
     const events = await h.store.executions.readEvents(run.id);
@@ -53,12 +51,11 @@ describe('engine.start()', () => {
     await h.engine.startExecution({ workflow_ref: 'demo.q' });
     const queued = await h.engine.startExecution({ workflow_ref: 'demo.q' });
     await h.engine.stop();
-    const store2 = createSqliteStore({ file: h.file });
+    const store2 = await h.reopen();
     const engine2 = createEngine({ store: store2, actions: actionsWith({ 'test.wait': handler(() => ({})) }), config: { max_concurrent_workflows: 1, retry_max_attempts: 2, retry_initial_delay_ms: 0 } });
     await engine2.start();
     expect((await engine2.waitForCompletion(queued.id)).status).toBe('completed');
     await engine2.stop();
-    await store2.close();
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createActionRegistry } from '../../../src/actions/action-registry.js';
 import type { ActionHandler } from '../../../src/actions/action.js';
 import type { TaskDef, WorkflowDef } from '../../../src/core/model.js';
-import { createEngine, type Engine, type EngineConfig } from '../../../src/engine/index.js';
+import { createEngine, type Engine, type EngineConfig, type EngineOptions } from '../../../src/engine/index.js';
 import type { Clock } from '../../../src/engine/clock.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
@@ -14,7 +14,30 @@ export interface Harness {
   file: string;
   store: Store;
   engine: Engine;
+  /** A second store on the same data, as a restarted process would open it (closed with the harness). */
+  reopen(): Promise<Store>;
   close(): Promise<void>;
+}
+
+/** Where openHarness keeps its data: SQLite in a temp dir unless a suite picks another backend. */
+export interface HarnessBackend {
+  /** A store on empty data. `dir` is the harness's temp dir. */
+  open(dir: string): Promise<Store>;
+  /** Another store on the data `open` gave. */
+  reopen(dir: string): Promise<Store>;
+  /** Builds the engine on a store. @default createEngine */
+  engine?(options: EngineOptions): Promise<{ engine: Engine; close(): Promise<void> }>;
+}
+
+const sqliteBackend: HarnessBackend = {
+  open: async (dir) => createSqliteStore({ file: join(dir, 'harmonia.db') }),
+  reopen: async (dir) => createSqliteStore({ file: join(dir, 'harmonia.db') }),
+};
+let backend: HarnessBackend = sqliteBackend;
+
+/** Runs the engine suites imported after this call against another backend (the PostgreSQL conformance run). */
+export function useHarnessBackend(next: HarnessBackend): void {
+  backend = next;
 }
 
 /** A workflow body with the parser's defaults filled in. */
@@ -61,17 +84,25 @@ export async function openHarness(
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'harmonia-engine-'));
   const file = join(dir, 'harmonia.db');
-  const store = createSqliteStore({ file });
-  const engine = createEngine({ store, actions: actionsWith(custom), config, ...(clock ? { clock } : {}) });
-  await engine.start();
+  const store = await backend.open(dir);
+  const options: EngineOptions = { store, actions: actionsWith(custom), config, ...(clock ? { clock } : {}) };
+  const built = backend.engine ? await backend.engine(options) : null;
+  const engine = built?.engine ?? createEngine(options);
+  if (!built) await engine.start();
+  const reopened: Store[] = [];
   return {
     dir,
     file,
     store,
     engine,
+    async reopen() {
+      const next = await backend.reopen(dir);
+      reopened.push(next);
+      return next;
+    },
     async close() {
-      await engine.stop();
-      await store.close();
+      await (built ? built.close() : engine.stop());
+      await Promise.all([store, ...reopened].map((s) => s.close()));
       rmSync(dir, { recursive: true, force: true });
     },
   };

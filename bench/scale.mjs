@@ -1,0 +1,174 @@
+// Multi-node throughput: no-op DAG tasks on single-node SQLite, then on PostgreSQL with
+// 1, 2 and 3 node processes sharing one database, then graphile-worker draining the same
+// number of plain no-op jobs on the same database — all in one run.
+// Each execution is a fan-out/fan-in: root → <width> parallel tasks → join.
+// graphile-worker runs twice: with its defaults, and with its batched settings (a local
+// queue of 500 jobs fetched at once, completions batched).
+// Run: npm run build && node bench/scale.mjs [--tasks 10000] [--width 48] [--nodes 1,2,3] [--gw-concurrency 10]
+// Database: HARMONIA_BENCH_DATABASE_URL, else HARMONIA_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
+// Every run works in fresh schemas (bench_<random>) and drops them afterwards.
+import { fork } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createNode } from '../dist/cluster/index.js';
+import { createEngine } from '../dist/engine/index.js';
+import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
+import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : fallback;
+};
+const URL = process.env.HARMONIA_BENCH_DATABASE_URL || process.env.HARMONIA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const WIDTH = Number(arg('width', 48));
+const PER_EXECUTION = WIDTH + 2;
+const EXECUTIONS = Math.max(1, Math.round(Number(arg('tasks', 10_000)) / PER_EXECUTION));
+const TASKS = EXECUTIONS * PER_EXECUTION;
+const NODE_COUNTS = String(arg('nodes', '1,2,3')).split(',').map(Number);
+const GW_CONCURRENCY = Number(arg('gw-concurrency', 10));
+const noop = { run: async () => ({ status: 'success', data: {} }) };
+const actions = { resolve: () => noop };
+const engineConfig = { limits: { max_events_per_execution: 10 * PER_EXECUTION + 100 } };
+
+function workflowBody() {
+  const task = (id, depends_on) => ({ id, action: 'bench.noop', depends_on, input: {} });
+  const middle = Array.from({ length: WIDTH }, (_, i) => task(`m${i}`, ['root']));
+  return { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: [task('root', []), ...middle, task('join', middle.map((t) => t.id))] };
+}
+
+async function register(store) {
+  return store.registry.addVersion({
+    kind: 'workflow', ref: 'bench.fan', pack_ref: 'bench', content_hash: 'bench', body: workflowBody(), source: '', file: 'workflows/fan.yaml', origin: { source: 'local' },
+  });
+}
+
+const rate = (n, ms) => Math.round((n / ms) * 1000);
+const schemaName = () => `bench_${randomBytes(5).toString('hex')}`;
+
+// ---- a node process: `node bench/scale.mjs --node <schema> <node id>` ----
+async function nodeProcess(schema, nodeId) {
+  const store = await createPostgresStore({ url: URL, schema, pool_size: 8, application_name: nodeId });
+  const node = createNode({ store, actions, node_id: nodeId, claim_interval_ms: 50, config: engineConfig });
+  await node.start();
+  process.on('message', async (message) => {
+    if (message.type !== 'stop') return;
+    await node.close({ grace_ms: 0 });
+    await store.close();
+    process.send({ type: 'stopped' });
+    process.disconnect();
+  });
+  process.send({ type: 'ready' });
+}
+
+function nextMessage(child, type) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`a node process exited (${code}) before '${type}'`)));
+  });
+}
+
+async function sqliteRun() {
+  const dir = mkdtempSync(join(tmpdir(), 'harmonia-scale-'));
+  const store = createSqliteStore({ file: join(dir, 'bench.db'), synchronous: 'FULL' });
+  const engine = createEngine({ store, actions, config: engineConfig });
+  await engine.start();
+  await register(store);
+  const started = performance.now();
+  const runs = await Promise.all(Array.from({ length: EXECUTIONS }, () => engine.startExecution({ workflow_ref: 'bench.fan' })));
+  const done = await Promise.all(runs.map((run) => engine.waitForCompletion(run.id)));
+  const ms = performance.now() - started;
+  if (done.some((run) => run.status !== 'completed')) throw new Error('an execution did not complete');
+  await engine.stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
+
+async function postgresRun(admin, nodes) {
+  const schema = schemaName();
+  const store = await createPostgresStore({ url: URL, schema, pool_size: 2 });
+  const workflow = await register(store);
+  const self = fileURLToPath(import.meta.url);
+  const children = Array.from({ length: nodes }, (_, i) => fork(self, ['--node', schema, `bench-node-${i + 1}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  await Promise.all(children.map((child) => nextMessage(child, 'ready')));
+  const at = new Date().toISOString();
+  const started = performance.now();
+  // Pending and unclaimed: whichever node has room claims each execution.
+  await store.transaction(async (tx) => {
+    for (let i = 0; i < EXECUTIONS; i += 1) {
+      await tx.executions.createExecution({
+        id: randomUUID(), workflow_id: workflow.id, workflow_ref: 'bench.fan', workflow_version: workflow.version, status: 'pending', input: {},
+        output: null, error: null, parent_execution_id: null, parent_task_id: null, created_at: at, updated_at: at, finished_at: null, last_seq: 0,
+      });
+    }
+  });
+  for (;;) {
+    const { rows } = await admin.query(`SELECT count(*) FILTER (WHERE status = 'completed') AS done, count(*) FILTER (WHERE status = 'failed') AS failed FROM ${schema}.executions`);
+    if (Number(rows[0].failed) > 0) throw new Error('an execution failed');
+    if (Number(rows[0].done) === EXECUTIONS) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const ms = performance.now() - started;
+  await Promise.all(children.map((child) => { child.send({ type: 'stop' }); return nextMessage(child, 'stopped'); }));
+  await store.close();
+  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+  return ms;
+}
+
+async function graphileRun(admin, batched) {
+  const { makeWorkerUtils, run } = await import('graphile-worker');
+  const schema = schemaName();
+  const utils = await makeWorkerUtils({ connectionString: URL, schema });
+  await utils.migrate();
+  for (let i = 0; i < TASKS; i += 1000) {
+    await utils.addJobs(Array.from({ length: Math.min(1000, TASKS - i) }, () => ({ identifier: 'noop', payload: {} })));
+  }
+  let done = 0;
+  let finished;
+  const allDone = new Promise((resolve) => (finished = resolve));
+  const started = performance.now();
+  const runner = await run({
+    connectionString: URL, schema, concurrency: GW_CONCURRENCY, noHandleSignals: true, pollInterval: 100,
+    // Its fast settings: fetch jobs in batches into a local queue, complete them in batches.
+    ...(batched ? { preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } } } : {}),
+    logger: new (await import('graphile-worker')).Logger(() => () => undefined),
+    taskList: { noop: async () => { done += 1; if (done === TASKS) finished(); } },
+  });
+  await allDone;
+  const ms = performance.now() - started;
+  await runner.stop();
+  await utils.release();
+  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+  return ms;
+}
+
+async function main() {
+  console.log(`scale bench: ${TASKS} no-op tasks as ${EXECUTIONS} executions of root → ${WIDTH} → join; PostgreSQL at ${URL.replace(/\/\/[^@]*@/, '//')}`);
+  const results = [];
+  const sqliteMs = await sqliteRun();
+  results.push({ what: 'harmonia, SQLite, 1 node', ms: sqliteMs });
+  const admin = new pg.Pool({ connectionString: URL, max: 2 });
+  for (const nodes of NODE_COUNTS) {
+    results.push({ what: `harmonia, PostgreSQL, ${nodes} node${nodes === 1 ? '' : 's'}`, ms: await postgresRun(admin, nodes) });
+  }
+  for (const batched of [false, true]) {
+    results.push({ what: `graphile-worker, PostgreSQL, concurrency ${GW_CONCURRENCY}${batched ? ', batched' : ''}`, ms: await graphileRun(admin, batched) });
+  }
+  await admin.end();
+  const width = Math.max(...results.map((r) => r.what.length));
+  for (const { what, ms } of results) console.log(`${what.padEnd(width)}  ${String(Math.round(ms)).padStart(7)} ms  ${String(rate(TASKS, ms)).padStart(6)} tasks/s`);
+}
+
+if (args[0] === '--node') await nodeProcess(args[1], args[2]);
+else await main();

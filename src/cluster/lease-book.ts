@@ -1,0 +1,99 @@
+import { HarmoniaError } from '../core/errors.js';
+import type { WriteFence } from '../engine/write-queue.js';
+import type { ExecutionLease, LeaseRepo, StoreSession } from '../store/store.js';
+
+interface Held {
+  token: number;
+  /** Renewals in a row that did not return this lease. */
+  missed: number;
+}
+
+/** What a renewal found out. */
+export interface RenewalOutcome {
+  /** Leases this node no longer holds: stop driving those executions. */
+  lost: string[];
+  /** Leases the database says this node holds but nothing here drives (after a lost connection): carry them on. */
+  orphaned: ExecutionLease[];
+}
+
+/**
+ * The leases one node holds, with their fencing tokens: the fence on the engine's writes,
+ * and the bookkeeping of claims, renewals and releases.
+ */
+export interface LeaseBook extends WriteFence {
+  readonly node_id: string;
+  token(executionId: string): number | undefined;
+  /** Records leases just claimed outside a write (the claim loop). */
+  add(leases: readonly ExecutionLease[]): void;
+  /** Forgets a lease; returns its token when it was held. */
+  remove(executionId: string): number | undefined;
+  size(): number;
+  ids(): string[];
+  /**
+   * Compares a renewal's answer with the book. A lease missing twice in a row is lost
+   * (once may be a claim whose transaction had not committed when the renewal read).
+   */
+  reconcile(renewed: readonly ExecutionLease[]): RenewalOutcome;
+}
+
+function unsafe(nodeId: string, executionId: string): HarmoniaError {
+  return new HarmoniaError(
+    'STORE_CONFLICT',
+    `stale lease: node '${nodeId}' holds no lease on execution '${executionId}'; stop working on it`,
+    { details: { execution_id: executionId, node_id: nodeId } },
+  );
+}
+
+/** Creates the book of node `nodeId`, claiming for `leaseMs` at a time. */
+export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
+  const held = new Map<string, Held>();
+  const leasesOf = (tx: StoreSession): LeaseRepo => {
+    if (!tx.leases) throw new HarmoniaError('INTERNAL', 'a cluster node needs a store with leases (PostgreSQL)');
+    return tx.leases;
+  };
+  return {
+    node_id: nodeId,
+    async check(tx, executionIds) {
+      const leases = leasesOf(tx);
+      for (const id of executionIds) {
+        const entry = held.get(id);
+        if (!entry) throw unsafe(nodeId, id);
+        await leases.assertLease(id, entry.token);
+      }
+    },
+    async claim(tx, executionId) {
+      const lease = await leasesOf(tx).claimExecution(nodeId, executionId, leaseMs);
+      if (!lease) {
+        throw new HarmoniaError('STORE_CONFLICT', `execution '${executionId}' is held by another node`, { details: { execution_id: executionId } });
+      }
+      held.set(executionId, { token: lease.token, missed: 0 });
+    },
+    async finish(tx, executionId) {
+      const entry = held.get(executionId);
+      if (entry) await leasesOf(tx).releaseLease(executionId, entry.token);
+    },
+    token: (id) => held.get(id)?.token,
+    add(leases) {
+      for (const lease of leases) held.set(lease.execution_id, { token: lease.token, missed: 0 });
+    },
+    remove(id) {
+      const entry = held.get(id);
+      held.delete(id);
+      return entry?.token;
+    },
+    size: () => held.size,
+    ids: () => [...held.keys()],
+    reconcile(renewed) {
+      const current = new Map(renewed.map((lease) => [lease.execution_id, lease]));
+      const lost: string[] = [];
+      for (const [id, entry] of held) {
+        const lease = current.get(id);
+        if (lease && lease.token === entry.token) entry.missed = 0;
+        else if (lease || (entry.missed += 1) >= 2) lost.push(id);
+      }
+      for (const id of lost) held.delete(id);
+      const orphaned = renewed.filter((lease) => !held.has(lease.execution_id) && !lost.includes(lease.execution_id));
+      return { lost, orphaned };
+    },
+  };
+}

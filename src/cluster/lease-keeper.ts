@@ -1,0 +1,227 @@
+import { performance } from 'node:perf_hooks';
+import type { Engine } from '../engine/engine-api.js';
+import type { EngineLogger } from '../engine/runner.js';
+import type { ExecutionLease, LeaseRepo, Store } from '../store/store.js';
+import type { LeaseBook } from './lease-book.js';
+import type { ResolvedNodeOptions } from './node-options.js';
+
+const BACKOFF_FIRST_MS = 200;
+
+export interface LeaseKeeperOptions {
+  store: Store & { readonly leases: LeaseRepo };
+  engine: Engine;
+  book: LeaseBook;
+  options: ResolvedNodeOptions;
+  logger: EngineLogger;
+}
+
+/** The loops of a cluster node: lease renewal (heartbeat) and claiming. */
+export interface LeaseKeeper {
+  /** Renews once (registering the node), then runs both loops. */
+  start(): Promise<void>;
+  /** One claim round: claims up to the engine's free capacity and hands the executions to it. */
+  claimRound(): Promise<number>;
+  /** Claims one execution if nobody holds it and carries it on here; false when another node holds it. */
+  takeOver(executionId: string): Promise<boolean>;
+  /** The engine stopped driving an execution: its lease goes back. */
+  released(executionId: string, finished: boolean): void;
+  healthy(): boolean;
+  stopClaiming(): void;
+  /** Stops renewing and hands every lease of the node back. */
+  stop(): Promise<void>;
+}
+
+/** Creates the keeper (see LeaseKeeper). */
+export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
+  const { store, engine, book, options, logger } = deps;
+  const nodeId = options.node_id;
+  const leases = store.leases;
+  let healthy = true;
+  let claiming = false;
+  let stopped = false;
+  let failures = 0;
+  let adopting = 0;
+  let renewTimer: NodeJS.Timeout | null = null;
+  let expiryTimer: NodeJS.Timeout | null = null;
+  let claimTimer: NodeJS.Timeout | null = null;
+  let round: Promise<number> | null = null;
+  let again = false;
+
+  const timer = (ms: number, fn: () => void): NodeJS.Timeout => {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return handle;
+  };
+
+  const giveBack = (id: string, token: number): void => {
+    void leases.releaseLease(id, token).catch((error: unknown) => logger.warn('could not release a lease', { execution_id: id, error: String(error) }));
+  };
+
+  const adoptClaimed = (lease: ExecutionLease): Promise<boolean> => {
+    adopting += 1;
+    return engine
+      .adopt(lease.execution_id)
+      .then(
+        (adopted) => {
+          if (adopted || book.token(lease.execution_id) !== lease.token || engine.driving().includes(lease.execution_id)) return adopted;
+          book.remove(lease.execution_id);
+          giveBack(lease.execution_id, lease.token);
+          return false;
+        },
+        (error: unknown) => {
+          logger.error('could not carry on a claimed execution', { execution_id: lease.execution_id, error: String(error) });
+          if (book.token(lease.execution_id) === lease.token && !engine.driving().includes(lease.execution_id)) {
+            book.remove(lease.execution_id);
+            giveBack(lease.execution_id, lease.token);
+          }
+          return false;
+        },
+      )
+      .finally(() => {
+        adopting -= 1;
+      });
+  };
+
+  /** The lease ran out without a renewal: another node may run these executions now. */
+  const abandonAll = (): void => {
+    const ids = book.ids();
+    if (ids.length === 0) return;
+    logger.error('leases expired without renewal; aborting this node\'s tasks', { node_id: nodeId, executions: ids.length });
+    for (const id of ids) {
+      book.remove(id);
+      void engine.relinquish(id);
+    }
+  };
+
+  async function renew(): Promise<void> {
+    renewTimer = null;
+    if (stopped) return;
+    const started = performance.now();
+    try {
+      const renewed = await leases.renewLeases(nodeId, options.lease_ms);
+      if (stopped) return;
+      failures = 0;
+      // Every lease ends lease_ms after the renewal ran; the start is the safe side of that.
+      if (expiryTimer) clearTimeout(expiryTimer);
+      expiryTimer = timer(Math.max(0, options.lease_ms - (performance.now() - started)), abandonAll);
+      if (!healthy) {
+        healthy = true;
+        logger.info('database reachable again; claiming resumes', { node_id: nodeId });
+        kick();
+      }
+      const { lost, orphaned } = book.reconcile(renewed);
+      for (const id of lost) {
+        logger.warn('lease taken over by another node; stopping the execution here', { execution_id: id });
+        void engine.relinquish(id);
+      }
+      // Still ours after a lost connection (or a failed write): carry them on from their events.
+      book.add(orphaned);
+      for (const lease of orphaned) void adoptClaimed(lease);
+    } catch (error) {
+      failures += 1;
+      if (healthy) {
+        healthy = false;
+        logger.warn('cannot renew leases; claiming stops until the database answers', { node_id: nodeId, error: String(error) });
+      }
+    }
+    if (!stopped) {
+      const wait = healthy ? options.heartbeat_ms : Math.min(options.heartbeat_ms, BACKOFF_FIRST_MS * 2 ** (failures - 1));
+      renewTimer = timer(wait, () => void renew());
+    }
+  }
+
+  /** Claims up to the free capacity; `full` when it got all it asked for (more may be waiting). */
+  async function claimOnce(): Promise<{ claimed: number; full: boolean }> {
+    if (stopped || !claiming || !healthy) return { claimed: 0, full: false };
+    const room = Math.min(engine.capacity() - adopting, options.claim_batch);
+    if (room <= 0) return { claimed: 0, full: false };
+    const claimed = await leases.claimExecutions(nodeId, room, options.lease_ms);
+    book.add(claimed);
+    for (const lease of claimed) void adoptClaimed(lease);
+    return { claimed: claimed.length, full: claimed.length === room };
+  }
+
+  /** Claim rounds run one at a time; a kick during a round runs another right after it. */
+  function claimRound(): Promise<number> {
+    if (round) {
+      again = true;
+      return round;
+    }
+    round = (async () => {
+      let total = 0;
+      try {
+        for (;;) {
+          again = false;
+          const { claimed, full } = await claimOnce();
+          total += claimed;
+          if (!full && !again) break;
+        }
+      } catch (error) {
+        logger.warn('claiming failed', { node_id: nodeId, error: String(error) });
+      } finally {
+        round = null;
+      }
+      return total;
+    })();
+    return round;
+  }
+
+  const loop = (): void => {
+    if (stopped || !claiming) return;
+    void claimRound().finally(() => {
+      if (claimTimer) clearTimeout(claimTimer);
+      if (!stopped && claiming) claimTimer = timer(options.claim_interval_ms, loop);
+    });
+  };
+
+  let kicked = false;
+  const kick = (): void => {
+    if (kicked || !claiming) return;
+    kicked = true;
+    setImmediate(() => {
+      kicked = false;
+      void claimRound();
+    });
+  };
+
+  return {
+    async start() {
+      await renew();
+      claiming = true;
+      loop();
+    },
+    claimRound,
+    async takeOver(id) {
+      if (stopped || !healthy) return false;
+      const lease = await leases.claimExecution(nodeId, id, options.lease_ms);
+      if (!lease) return false;
+      book.add([lease]);
+      return adoptClaimed(lease);
+    },
+    released(id, finished) {
+      const token = book.remove(id);
+      // A finished execution's lease went in the transaction that finished it.
+      if (!finished) {
+        logger.warn('execution given up after a failed write; its lease goes back', { execution_id: id });
+        if (token !== undefined) giveBack(id, token);
+      }
+      kick();
+    },
+    healthy: () => healthy,
+    stopClaiming() {
+      claiming = false;
+      if (claimTimer) clearTimeout(claimTimer);
+    },
+    async stop() {
+      claiming = false;
+      stopped = true;
+      for (const handle of [renewTimer, expiryTimer, claimTimer]) if (handle) clearTimeout(handle);
+      await round;
+      const released = await leases.releaseNode(nodeId).catch((error: unknown) => {
+        logger.warn('could not hand leases back; they expire instead', { node_id: nodeId, error: String(error) });
+        return 0;
+      });
+      logger.info('leases handed back', { node_id: nodeId, released });
+    },
+  };
+}
