@@ -5,7 +5,8 @@ import { HarmoniaError, isHarmoniaError } from '../core/errors.js';
 import type { DefinitionKind, DefinitionRecord } from '../core/model.js';
 import type { Store, StoreSession } from '../store/store.js';
 import { REF_SEGMENT } from './load-packs.js';
-import type { KnownRefs, PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
+import type { PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
+import { knownRefs } from '../registry/known-refs.js';
 import { registerPack, type PackSyncOptions, type PackSyncResult } from './register-pack.js';
 import { runPipeline, validatePackDir } from './run-pipeline.js';
 
@@ -88,21 +89,6 @@ async function isFolderPack(session: StoreSession, pack_ref: string): Promise<bo
   const items: DefinitionRecord[] = [];
   for (const kind of KINDS) items.push(...(await activeOfPack(session, kind, pack_ref)));
   return items.length === 0 || items.some((item) => item.origin.source !== 'api');
-}
-
-/** Registered refs outside `exclude`, so references to other packs resolve during validation. */
-async function knownRefs(store: Store, exclude: ReadonlySet<string>): Promise<Partial<KnownRefs>> {
-  const outside = (pack_ref: string) => !exclude.has(pack_ref);
-  const refsOf = async (kind: DefinitionKind) =>
-    new Set((await activeOfPack(store, kind)).filter((item) => outside(item.pack_ref)).map((item) => item.ref));
-  const components = await store.components.listComponents();
-  return {
-    packs: new Set((await store.registry.listPacks()).map((p) => p.ref).filter(outside)),
-    workflows: await refsOf('workflow'),
-    templates: await refsOf('template'),
-    actions: await refsOf('action'),
-    components: new Map(components.map((c) => [c.name, c.capabilities])),
-  };
 }
 
 /** The pipeline's pack for `ref`; a pack it could not read at all still yields its diagnostics. */

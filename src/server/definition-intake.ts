@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { DefinitionRecord, PackManifest, WorkflowDef } from '../core/model.js';
-import type { KnownRefs } from '../packs/pack-model.js';
 import { registerPack } from '../packs/register-pack.js';
 import { validatePackDir } from '../packs/run-pipeline.js';
+import { knownRefs } from '../registry/known-refs.js';
 import type { Store } from '../store/store.js';
 
 export interface IntakeOptions {
@@ -162,21 +162,3 @@ export async function ensureApiPack(store: Store, apiPack: string): Promise<void
   });
 }
 
-async function knownRefs(store: Store): Promise<Partial<KnownRefs>> {
-  const refs = async (kind: 'workflow' | 'template' | 'action'): Promise<Set<string>> => {
-    const out = new Set<string>();
-    for (let offset = 0; ; offset += 1000) {
-      const page = await store.registry.listActive({ kind, limit: 1000, offset });
-      for (const item of page.items) out.add(item.ref);
-      if (page.items.length < 1000) return out;
-    }
-  };
-  const components = await store.components.listComponents();
-  return {
-    packs: new Set((await store.registry.listPacks()).map((p) => p.ref)),
-    workflows: await refs('workflow'),
-    templates: await refs('template'),
-    actions: await refs('action'),
-    components: new Map(components.map((c) => [c.name, c.capabilities])),
-  };
-}

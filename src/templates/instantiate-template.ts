@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { checkParameters } from './check-parameters.js';
 import { resolveTemplate } from './resolve-template.js';
 import { substituteParams } from './substitute-params.js';
+import { validateInstance } from './validate-instance.js';
 
 export interface InstantiateTemplateOptions {
   store: Store;
@@ -40,7 +41,8 @@ function substituteTask(task: TaskDef, values: Record<string, unknown>, template
  * returns the existing version.
  * Thrown when the template is unknown (TEMPLATE_NOT_FOUND), a value is missing, of the
  * wrong type or not in its enum (TEMPLATE_PARAM_INVALID, details.parameter), the name is
- * not a valid ref part (REQUEST_INVALID), the pack is unknown (PACK_NOT_FOUND), or the
+ * not a valid ref part (REQUEST_INVALID), the values give an invalid workflow
+ * (WORKFLOW_INVALID, details.diagnostics), the pack is unknown (PACK_NOT_FOUND), or the
  * ref belongs to a workflow from pack files (STORE_CONFLICT).
  * @example
  * const wf = await instantiateTemplate({ store, templateRef: 'ci_cd.service_pipeline',
@@ -53,28 +55,34 @@ export async function instantiateTemplate(options: InstantiateTemplateOptions): 
       details: { field: 'name' },
     });
   }
+  const { record, template } = await resolveTemplate(store.registry, templateRef);
+  const checked = checkParameters(template.parameters ?? {}, options.parameterValues);
+  if (!checked.ok) {
+    throw paramInvalid(templateRef, checked.problem.parameter, `template '${templateRef}': ${checked.problem.message}`);
+  }
+  const values = checked.values;
+  const wf = template.workflow;
+  const { tasks: _tasks, ...rest } = wf;
+  const substituted = substituteParams(rest, values, templateRef) as Partial<WorkflowDef>;
+  const body: WorkflowDef = {
+    version: substituted.version ?? template.version,
+    ...(substituted.name === undefined ? {} : { name: substituted.name }),
+    ...((substituted.description ?? template.description) === undefined
+      ? {}
+      : { description: substituted.description ?? template.description }),
+    input: substituted.input ?? {},
+    context: substituted.context ?? {},
+    tasks: wf.tasks.map((task) => substituteTask(task, values, templateRef)),
+    output: substituted.output ?? {},
+    error_handlers: substituted.error_handlers ?? [],
+  };
+  const errors = (await validateInstance(store, templateRef, body)).filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    throw new HarmoniaError('WORKFLOW_INVALID', `template '${templateRef}' with these values gives an invalid workflow: ${errors[0]?.message}`, {
+      details: { template: templateRef, diagnostics: errors },
+    });
+  }
   return store.transaction(async (tx) => {
-    const { record, template } = await resolveTemplate(tx.registry, templateRef);
-    const checked = checkParameters(template.parameters ?? {}, options.parameterValues);
-    if (!checked.ok) {
-      throw paramInvalid(templateRef, checked.problem.parameter, `template '${templateRef}': ${checked.problem.message}`);
-    }
-    const values = checked.values;
-    const wf = template.workflow;
-    const { tasks: _tasks, ...rest } = wf;
-    const substituted = substituteParams(rest, values, templateRef) as Partial<WorkflowDef>;
-    const body: WorkflowDef = {
-      version: substituted.version ?? template.version,
-      ...(substituted.name === undefined ? {} : { name: substituted.name }),
-      ...((substituted.description ?? template.description) === undefined
-        ? {}
-        : { description: substituted.description ?? template.description }),
-      input: substituted.input ?? {},
-      context: substituted.context ?? {},
-      tasks: wf.tasks.map((task) => substituteTask(task, values, templateRef)),
-      output: substituted.output ?? {},
-      error_handlers: substituted.error_handlers ?? [],
-    };
     const content_hash = contentHash(body);
     const packRef = options.packRef ?? record.pack_ref;
     if ((await tx.registry.getPack(packRef)) === null) {

@@ -78,6 +78,20 @@ describe('instantiateTemplate()', () => {
         origin: { source: 'local' },
       });
     }
+    // The pack actions the templates use, so the instances validate.
+    for (const name of ['build', 'deploy', 'canary']) {
+      const body = { runner: 'shell' as const, entry_point: `${name}.sh`, parameters: {} };
+      await store.registry.addVersion({
+        kind: 'action',
+        ref: `ci_cd.${name}`,
+        pack_ref: 'ci_cd',
+        content_hash: contentHash(body),
+        body,
+        source: '',
+        file: `actions/${name}.yaml`,
+        origin: { source: 'local' },
+      });
+    }
   });
   afterEach(async () => {
     await store.close();
@@ -177,6 +191,35 @@ describe('instantiateTemplate()', () => {
     ]);
     expect(body.tasks[1]?.input).toEqual({ image: '${tasks.build.output.image}', percent: 10 });
     expect(body.tasks[2]?.input).toEqual({ message: 'web is on production at ${tasks.deploy.output.url}' });
+  });
+
+  it('refuses values that make an invalid workflow, with the diagnostics, and registers nothing', async () => {
+    const broken: TemplateDef = {
+      version: '1.0.0',
+      parameters: { step: { type: 'string', required: true } },
+      workflow: { tasks: [task('run', '${param.step}', {})] },
+    };
+    await store.registry.addVersion({
+      kind: 'template',
+      ref: 'ci_cd.any_step',
+      pack_ref: 'ci_cd',
+      content_hash: contentHash(broken),
+      body: broken,
+      source: '',
+      file: 'templates/any_step.yaml',
+      origin: { source: 'local' },
+    });
+    const error = await instantiateTemplate({
+      store,
+      templateRef: 'ci_cd.any_step',
+      parameterValues: { step: 'ci_cd.biuld' },
+      name: 'typo',
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'WORKFLOW_INVALID' });
+    const diagnostics = (error as { details: { diagnostics: { code: string; message: string }[] } }).details.diagnostics;
+    expect(diagnostics.map((d) => d.code)).toContain('ACTION_UNKNOWN');
+    expect(diagnostics[0]?.message).toMatch(/ci_cd\.biuld/);
+    expect(await store.registry.getActive('workflow', 'ci_cd.typo')).toBeNull();
   });
 
   it('refuses to replace a workflow that came from pack files', async () => {
