@@ -1,28 +1,37 @@
 #!/usr/bin/env node
 // Benchmarks `harmonia validate` against a raw YAML parse of the same files.
 //
-//   npm run build && node bench/validate.mjs [--files 1000] [--tasks 30] [--runs 3] [--keep]
+//   npm run build && node bench/validate.mjs [--files 1000] [--tasks 30] [--runs 5] [--keep]
+//                                            [--compare OTHER/dist/cli.js]
 //
 // 1. Generates a pack of --files workflows of about --tasks tasks each (depends_on
 //    fan-in/fan-out, ${...} expressions, retries, conditions) in a temp folder.
-// 2. Times `node dist/cli.js validate <pack> --format json` as a whole process, and
-//    yaml's parseDocument over every file (read included) in this process; prints
-//    files/s for both and their ratio (target ≤ 1.5x).
+// 2. Times, as whole processes and interleaved run by run (the machine's load hits all
+//    alike), `node dist/cli.js validate <pack> --format json` and two baselines that
+//    read every file from disk in a fresh node process: yaml's parseDocument with a
+//    LineCounter (what any validator that reports line:column must do at least; the
+//    ratio is against this one, target ≤ 1.5x: the median of run-by-run ratios) and
+//    yaml's plain parse() (a value, no positions). Also prints the baseline's
+//    in-process time (without node's start-up).
 // 3. Times `harmonia validate` of one small file: wall clock, median of 10 runs
-//    (target < 300 ms).
+//    (target < 300 ms), in a tree of its own and in a pack next to the big one.
+// --compare times another build of the CLI (say, a copy of an older commit) in the same
+// interleaved runs, for before/after figures on a noisy machine.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'dist', 'cli.js');
+// The same yaml build the CLI loads (package "node" export).
+const YAML_URL = pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('yaml')).href;
 
 function parseArgs(argv) {
-  const opts = { files: 1000, tasks: 30, runs: 3, keep: false };
+  const opts = { files: 1000, tasks: 30, runs: 5, keep: false, compare: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const num = () => {
@@ -34,6 +43,7 @@ function parseArgs(argv) {
     else if (arg === '--tasks') opts.tasks = num();
     else if (arg === '--runs') opts.runs = num();
     else if (arg === '--keep') opts.keep = true;
+    else if (arg === '--compare') opts.compare = argv[++i] ?? usage('--compare needs the path of another dist/cli.js');
     else if (arg === '-h' || arg === '--help') usage();
     else usage(`unknown argument ${arg}`);
   }
@@ -42,7 +52,7 @@ function parseArgs(argv) {
 
 function usage(message) {
   if (message) process.stderr.write(`validate.mjs: ${message}\n`);
-  process.stderr.write('usage: node bench/validate.mjs [--files N] [--tasks N] [--runs N] [--keep]\n');
+  process.stderr.write('usage: node bench/validate.mjs [--files N] [--tasks N] [--runs N] [--keep] [--compare CLI]\n');
   process.exit(message ? 2 : 0);
 }
 
@@ -129,9 +139,9 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function runCli(args, cwd) {
+function runCli(args, cwd, bin = BIN) {
   const start = performance.now();
-  const res = spawnSync(process.execPath, [BIN, ...args], {
+  const res = spawnSync(process.execPath, [bin, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -142,19 +152,38 @@ function runCli(args, cwd) {
   return { ms, code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-function timeYamlParse(pack) {
-  const start = performance.now();
-  let count = 0;
-  for (const sub of ['', 'workflows']) {
-    const dir = join(pack, sub);
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (!entry.isFile() || !/\.ya?ml$/.test(entry.name)) continue;
-      const doc = parseDocument(readFileSync(join(dir, entry.name), 'utf8'));
-      if (doc.errors.length) throw new Error(`${entry.name}: ${doc.errors[0].message}`);
-      count++;
+// The baseline runs in a process of its own, like the CLI: node start-up, the yaml
+// import and reading the files count for both. It reports its in-process time too.
+const BASELINE = `
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+const { LineCounter, parse, parseDocument } = await import(process.argv[1]);
+const [pack, mode] = process.argv.slice(2);
+const start = performance.now();
+let count = 0;
+for (const sub of ['', 'workflows']) {
+  const dir = join(pack, sub);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isFile() || !/\\.ya?ml$/.test(entry.name)) continue;
+    const text = readFileSync(join(dir, entry.name), 'utf8');
+    if (mode === 'parse') {
+      parse(text);
+    } else {
+      const doc = parseDocument(text, { lineCounter: new LineCounter() });
+      if (doc.errors.length) throw new Error(entry.name + ': ' + doc.errors[0].message);
     }
+    count++;
   }
-  return { ms: performance.now() - start, count };
+}
+process.stdout.write(JSON.stringify({ ms: performance.now() - start, count }));
+`;
+
+function timeYaml(pack, mode) {
+  const start = performance.now();
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', BASELINE, YAML_URL, pack, mode], { encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (res.status !== 0) throw new Error(`yaml baseline failed: ${res.stderr}`);
+  return { ms, inProcessMs: JSON.parse(res.stdout).ms };
 }
 
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -190,32 +219,67 @@ function main() {
     }
 
     const cliTimes = [];
-    const yamlTimes = [];
+    const docTimes = [];
+    const docInProcess = [];
+    const parseTimes = [];
+    const otherTimes = [];
     for (let i = 0; i < opts.runs; i++) {
+      if (opts.compare) otherTimes.push(runCli(['validate', pack, '--format', 'json'], dir, opts.compare).ms);
+      const doc = timeYaml(pack, 'document');
+      docTimes.push(doc.ms);
+      docInProcess.push(doc.inProcessMs);
       cliTimes.push(runCli(['validate', pack, '--format', 'json'], dir).ms);
-      yamlTimes.push(timeYamlParse(pack).ms);
+      parseTimes.push(timeYaml(pack, 'parse').ms);
     }
     const cliMs = median(cliTimes);
-    const yamlMs = median(yamlTimes);
-    const ratio = cliMs / yamlMs;
+    const yamlMs = median(docTimes);
+    const parseMs = median(parseTimes);
+    // The median of run-by-run ratios: each pair ran back to back, under the same load.
+    const ratio = median(cliTimes.map((ms, i) => ms / docTimes[i]));
+    const otherRatio = median(otherTimes.map((ms, i) => ms / docTimes[i]));
 
-    // The one-file case lives in a tree of its own: the validator also loads the
-    // packs next to a file's pack (for cross-pack refs), and the big one would be one.
-    const smallPack = join(dir, 'small-tree', 'packs', 'small');
-    mkdirSync(join(smallPack, 'workflows'), { recursive: true });
-    writeFileSync(join(smallPack, 'pack.yaml'), 'ref: small\nversion: 1.0.0\n');
-    const small = join(smallPack, 'workflows', 'hello.yaml');
-    writeFileSync(small, workflowYaml(0, 3, createRandom(7)));
-    const singleTimes = Array.from({ length: 10 }, () => runCli(['validate', small], dir).ms);
-    const singleMs = median(singleTimes);
+    // One small file, first in a tree of its own, then in a pack next to the big one:
+    // validating a file loads its pack and the packs that pack depends on, not every
+    // pack of the folder, so the second should cost the same as the first.
+    const smallFile = (packsDir) => {
+      const smallPack = join(packsDir, 'small');
+      mkdirSync(join(smallPack, 'workflows'), { recursive: true });
+      writeFileSync(join(smallPack, 'pack.yaml'), 'ref: small\nversion: 1.0.0\n');
+      const file = join(smallPack, 'workflows', 'hello.yaml');
+      writeFileSync(file, workflowYaml(0, 3, createRandom(7)));
+      return file;
+    };
+    const rate = (ms) => fmt((fileCount / ms) * 1000);
+    // Round-robin, so a burst of load on the machine hits every configuration alike.
+    const alone = smallFile(join(dir, 'small-tree', 'packs'));
+    const beside = smallFile(join(pack, '..'));
+    const configs = [
+      [alone, BIN],
+      [beside, BIN],
+      ...(opts.compare ? [[alone, opts.compare], [beside, opts.compare]] : []),
+    ];
+    const oneFileTimes = configs.map(() => []);
+    for (let i = 0; i < 10; i++) configs.forEach(([file, bin], c) => oneFileTimes[c].push(runCli(['validate', file], dir, bin).ms));
+    const [singleMs, besideMs, otherSingleMs, otherBesideMs] = oneFileTimes.map(median);
+    const compared = opts.compare
+      ? [
+          [`--compare validate --format json`, fmt(fileCount), fmt(median(otherTimes)), rate(median(otherTimes)), `${fmt(otherRatio, 2)}x baseline`, ''],
+          ['--compare <one file>', '1', fmt(otherSingleMs), '', 'wall clock', ''],
+          ['  same, next to the big one', '1', fmt(otherBesideMs), '', 'wall clock', ''],
+        ]
+      : [];
 
     printTable([
-      ['yaml parseDocument (in process)', fmt(fileCount), fmt(yamlMs), fmt((fileCount / yamlMs) * 1000), 'baseline', ''],
-      ['harmonia validate --format json', fmt(fileCount), fmt(cliMs), fmt((fileCount / cliMs) * 1000), `${fmt(ratio, 2)}x yaml`, '≤ 1.50x'],
+      ['yaml parseDocument + LineCounter', fmt(fileCount), fmt(yamlMs), rate(yamlMs), 'baseline', ''],
+      ['  same, in-process time only', fmt(fileCount), fmt(median(docInProcess)), rate(median(docInProcess)), '(no start-up)', ''],
+      ['yaml parse() (no positions)', fmt(fileCount), fmt(parseMs), rate(parseMs), `${fmt(parseMs / yamlMs, 2)}x baseline`, ''],
+      ['harmonia validate --format json', fmt(fileCount), fmt(cliMs), rate(cliMs), `${fmt(ratio, 2)}x baseline`, '≤ 1.50x'],
       ['harmonia validate <one file>', '1', fmt(singleMs), '', 'wall clock', '< 300 ms'],
+      ['  same, its pack next to the big one', '1', fmt(besideMs), '', 'wall clock', '< 300 ms'],
+      ...compared,
     ]);
-    console.log(`\nvalidate/yaml ratio ${fmt(ratio, 2)}x (${ratio <= 1.5 ? 'meets' : 'misses'} the 1.5x target); one file ${fmt(singleMs)} ms (${singleMs < 300 ? 'meets' : 'misses'} the 300 ms target)`);
-    console.log(`runs: ${opts.runs} (large), 10 (one file); node ${process.version}`);
+    console.log(`\nvalidate/parseDocument ratio ${fmt(ratio, 2)}x (${ratio <= 1.5 ? 'meets' : 'misses'} the 1.5x target), ${fmt(cliMs / parseMs, 2)}x parse(); one file ${fmt(singleMs)} ms, ${fmt(besideMs)} ms next to the big pack (${Math.max(singleMs, besideMs) < 300 ? 'meets' : 'misses'} the 300 ms target)`);
+    console.log(`whole processes, median of ${opts.runs} interleaved runs (large), 10 interleaved (one file); node ${process.version}`);
   } finally {
     if (opts.keep) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

@@ -73,7 +73,8 @@ export function parseTemplate(text: string, limits?: Partial<ExprLimits>): Parse
 export function hasExpression(text: string): boolean {
   let i = text.indexOf('${');
   while (i >= 0) {
-    if (text[i - 1] !== '$') return true;
+    // charCodeAt, not text[i - 1]: reading index -1 of a string takes a slow lookup path.
+    if (i === 0 || text.charCodeAt(i - 1) !== 36 /* $ */) return true;
     i = text.indexOf('${', i + 2);
   }
   return false;

@@ -76,10 +76,10 @@ function isInside(parent: string, child: string): boolean {
 
 type Checked = { ok: true; size: number } | { ok: false; diagnostic: DiagnosticInput };
 
-async function checkEntry(abs: string, packReal: string, maxFileSize: number, file: string): Promise<Checked> {
-  const link = await lstat(abs);
+async function checkEntry(abs: string, packReal: string, maxFileSize: number, file: string, maybeLink: boolean): Promise<Checked> {
   let target = abs;
-  if (link.isSymbolicLink()) {
+  // The folder listing already says whether an entry is a plain file; lstat only the rest.
+  if (maybeLink && (await lstat(abs)).isSymbolicLink()) {
     let real: string;
     try {
       real = await realpath(abs);
@@ -130,6 +130,7 @@ async function readPackFile(
   file: string,
   kind: PackFileKind,
   maxFileSize: number,
+  maybeLink = true,
 ): Promise<LoadedFile> {
   const abs = path.join(pack.dir, file);
   const display = path.join(pack.displayDir, file);
@@ -141,7 +142,7 @@ async function readPackFile(
     return loaded;
   };
   try {
-    const checked = await checkEntry(abs, pack.real, maxFileSize, file);
+    const checked = await checkEntry(abs, pack.real, maxFileSize, file, maybeLink);
     if (!checked.ok) return refuse(checked.diagnostic);
     if (kind === 'script') return loaded;
     const decoded = decode(await readFile(abs), file);
@@ -162,15 +163,41 @@ async function readPackFile(
   return loaded;
 }
 
-async function listFolder(dir: string): Promise<string[]> {
+interface Listed {
+  name: string;
+  /** False when the listing says it is a plain file (no lstat needed). */
+  maybeLink: boolean;
+}
+
+async function listFolder(dir: string): Promise<Listed[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     return entries
       .filter((e) => e.isFile() || e.isSymbolicLink())
-      .map((e) => e.name)
-      .sort();
+      .map((e) => ({ name: e.name, maybeLink: !e.isFile() }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return [];
+  }
+}
+
+/** Files read at once (over every pack being loaded): keeps the disk busy without running out of descriptors. */
+const READ_CONCURRENCY = 16;
+
+let reading = 0;
+const waiting: Array<() => void> = [];
+
+// Runs `fn` when fewer than READ_CONCURRENCY reads are in flight in this process.
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  // A finished read hands its slot straight to the next waiter, so `reading` never overshoots.
+  if (reading >= READ_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  else reading += 1;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else reading -= 1;
   }
 }
 
@@ -189,9 +216,9 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
   const pack = { dir: absDir, real, displayDir };
   const files: LoadedFile[] = [];
   const manifestPath = path.join(displayDir, 'pack.yaml');
-  const hasManifest = (await listFolder(absDir)).includes('pack.yaml');
-  if (hasManifest) {
-    files.push(await readPackFile(pack, 'pack.yaml', 'pack', maxFileSize));
+  const manifestEntry = (await listFolder(absDir)).find((e) => e.name === 'pack.yaml');
+  if (manifestEntry) {
+    files.push(await readPackFile(pack, 'pack.yaml', 'pack', maxFileSize, manifestEntry.maybeLink));
   } else {
     files.push({
       kind: 'pack',
@@ -219,12 +246,14 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
       }),
     );
   }
+  // Files in listing order; the reads run a few at a time.
+  const reads: Array<LoadedFile | { file: string; kind: PackFileKind; maybeLink: boolean }> = [];
   for (const { folder, kind } of FOLDERS) {
     const folderAbs = path.join(absDir, folder);
     try {
       const folderReal = await realpath(folderAbs);
       if (!isInside(real, folderReal)) {
-        files.push({
+        reads.push({
           kind,
           name: folder,
           file: folder,
@@ -243,11 +272,13 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
     } catch {
       continue;
     }
-    for (const name of await listFolder(folderAbs)) {
+    for (const { name, maybeLink } of await listFolder(folderAbs)) {
       const yaml = YAML_EXT.test(name);
       if (!yaml && kind !== 'action') continue;
-      files.push(await readPackFile(pack, `${folder}/${name}`, yaml ? kind : 'script', maxFileSize));
+      reads.push({ file: `${folder}/${name}`, kind: yaml ? kind : 'script', maybeLink });
     }
   }
+  const read = await Promise.all(reads.map((r) => ('path' in r ? r : limited(() => readPackFile(pack, r.file, r.kind, maxFileSize, r.maybeLink)))));
+  for (const file of read) files.push(file);
   return { ref, dir: absDir, displayDir, files };
 }

@@ -6,7 +6,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
-import { loadPack, type LoadedPack } from './load-packs.js';
+import { DEFAULT_MAX_FILE_SIZE, loadPack, REF_SEGMENT } from './load-packs.js';
+import { emptyNeighbourRefs, listPackRefs, readDeclaredDependencies, withNeighbours, type NeighbourRefs } from './pack-neighbours.js';
 import type { PackFileResult, PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 import type { PackEntry } from './rules/rule-context.js';
@@ -49,9 +50,8 @@ async function subdirs(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     const names = entries.filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isSymbolicLink())).map((e) => e.name);
-    const dirs: string[] = [];
-    for (const name of names.sort()) if (await isDir(path.join(dir, name))) dirs.push(name);
-    return dirs;
+    const isDirs = await Promise.all(names.map((name) => isDir(path.join(dir, name))));
+    return names.filter((_, i) => isDirs[i]).sort();
   } catch {
     return [];
   }
@@ -89,18 +89,54 @@ function addTarget(targets: Map<string, Target>, next: Target): void {
   else next.only.forEach((f) => current.only?.add(f));
 }
 
-// Packs next to a named pack are loaded too (not reported), so cross-pack refs resolve.
-async function addSiblings(targets: Map<string, Target>, packAbs: string, packDisplay: string): Promise<void> {
+// A named pack's dependencies are loaded too (not reported), transitively, so refs into
+// them resolve and are checked against their definitions. The other packs next to it
+// are not loaded: `neighbours` records the folders whose pack names and file-name refs
+// are listed later, so a use of an undeclared pack still says so.
+async function addDependencies(
+  targets: Map<string, Target>,
+  packAbs: string,
+  packDisplay: string,
+  resolve: Resolve,
+): Promise<void> {
   const parentAbs = path.dirname(packAbs);
   const parentDisplay = path.dirname(packDisplay);
-  for (const name of await subdirs(parentAbs)) {
-    const abs = path.join(parentAbs, name);
-    if (abs === packAbs || !(await exists(path.join(abs, 'pack.yaml')))) continue;
-    addTarget(targets, { abs, display: path.join(parentDisplay, name), only: null, reported: false });
+  resolve.neighbours.add(parentAbs);
+  const queue = [packAbs];
+  const seen = new Set<string>(queue);
+  while (queue.length > 0) {
+    const current = queue.shift() as string;
+    for (const dep of await readDeclaredDependencies(current, resolve.maxFileSize)) {
+      // Only plain names: a dependency is a folder next to the pack, never a path.
+      if (!REF_SEGMENT.test(dep)) continue;
+      const abs = path.join(parentAbs, dep);
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      if (!(await exists(path.join(abs, 'pack.yaml')))) continue;
+      addTarget(targets, { abs, display: path.join(parentDisplay, dep), only: null, reported: false });
+      queue.push(abs);
+    }
   }
 }
 
-async function resolveTargets(paths: readonly string[], problems: Diagnostic[]): Promise<Map<string, Target>> {
+interface Resolve {
+  maxFileSize: number;
+  /** Folders whose packs that are not loaded are listed by name. */
+  neighbours: Set<string>;
+}
+
+// The packs in `neighbours` folders that the run does not load, by name only.
+async function listNeighbours(resolve: Resolve, targets: ReadonlyMap<string, Target>): Promise<NeighbourRefs> {
+  const refs = emptyNeighbourRefs();
+  for (const parentAbs of resolve.neighbours) {
+    const others = (await subdirs(parentAbs)).map((name) => path.join(parentAbs, name)).filter((abs) => !targets.has(abs));
+    const packs = await Promise.all(others.map(async (abs) => ((await exists(path.join(abs, 'pack.yaml'))) ? abs : null)));
+    await Promise.all(packs.map((abs) => (abs === null ? undefined : listPackRefs(abs, refs))));
+  }
+  return refs;
+}
+
+async function resolveTargets(paths: readonly string[], problems: Diagnostic[], resolve: Resolve): Promise<Map<string, Target>> {
   const targets = new Map<string, Target>();
   for (const given of paths) {
     const abs = path.resolve(given);
@@ -114,13 +150,13 @@ async function resolveTargets(paths: readonly string[], problems: Diagnostic[]):
       // A folder inside a pack (`packs/ci/workflows`): load the pack, report that folder.
       const packDisplay = path.normalize(path.join(display, '..'));
       addTarget(targets, { abs: enclosing, display: packDisplay, only: new Set([abs]), reported: true });
-      await addSiblings(targets, enclosing, packDisplay);
+      await addDependencies(targets, enclosing, packDisplay, resolve);
       continue;
     }
     if (await isDir(abs)) {
       if (await isPackDir(abs)) {
         addTarget(targets, { abs, display, only: null, reported: true });
-        await addSiblings(targets, abs, display);
+        await addDependencies(targets, abs, display, resolve);
       } else {
         for (const name of await subdirs(abs)) {
           addTarget(targets, { abs: path.join(abs, name), display: path.join(display, name), only: null, reported: true });
@@ -140,7 +176,7 @@ async function resolveTargets(paths: readonly string[], problems: Diagnostic[]):
     }
     const packDisplay = path.normalize(path.join(path.dirname(display), path.relative(path.dirname(abs), packAbs)));
     addTarget(targets, { abs: packAbs, display: packDisplay, only: new Set([abs]), reported: true });
-    await addSiblings(targets, packAbs, packDisplay);
+    await addDependencies(targets, packAbs, packDisplay, resolve);
   }
   return targets;
 }
@@ -162,18 +198,23 @@ function toValidatedPack(entry: PackEntry, only: Set<string> | null): ValidatedP
 
 /**
  * Validates packs: `paths` may name a packs dir, a pack dir, or files inside a pack
- * (the whole pack is loaded so refs resolve; only the named files are reported).
+ * (the whole pack and, transitively, the packs its pack.yaml depends on are loaded so
+ * refs resolve; other packs next to it count by name only; only the named files are reported).
  * Diagnostic paths are relative to the working directory when the input was relative.
  * @example const { diagnostics } = await runPipeline(['packs'], { known })
  */
 export async function runPipeline(paths: readonly string[], options: PipelineOptions = {}): Promise<PipelineResult> {
   const problems: Diagnostic[] = [];
-  const targets = [...(await resolveTargets(paths, problems)).values()];
   const maxFileSize = options.max_file_size;
-  const loaded: LoadedPack[] = await Promise.all(
-    targets.map((t) => loadPack(t.abs, { displayDir: t.display, ...(maxFileSize !== undefined ? { maxFileSize } : {}) })),
-  );
-  const entries = await validateLoadedPacks(loaded, options.known);
+  const resolve: Resolve = { maxFileSize: maxFileSize ?? DEFAULT_MAX_FILE_SIZE, neighbours: new Set() };
+  const targetMap = await resolveTargets(paths, problems, resolve);
+  const targets = [...targetMap.values()];
+  const [loaded, neighbours] = await Promise.all([
+    Promise.all(targets.map((t) => loadPack(t.abs, { displayDir: t.display, ...(maxFileSize !== undefined ? { maxFileSize } : {}) }))),
+    listNeighbours(resolve, targetMap),
+  ]);
+  const known = resolve.neighbours.size > 0 ? withNeighbours(options.known, neighbours) : options.known;
+  const entries = await validateLoadedPacks(loaded, known);
   const packs: ValidatedPack[] = [];
   let fileCount = 0;
   targets.forEach((target, i) => {

@@ -10,7 +10,7 @@ import type { LoadedFile, LoadedPack } from './load-packs.js';
 import { normaliseAction, normalisePack, normaliseTemplate } from './normalise-definitions.js';
 import { normaliseWorkflowBody, type NormalisedWorkflow, type TaskSite } from './normalise-workflow.js';
 import type { KnownRefs } from './pack-model.js';
-import { parseYamlFile } from './parse-yaml-file.js';
+import { parseYamlFile, type ParsedYaml } from './parse-yaml-file.js';
 import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
 import type { PackEntry, PackIndex, ParsedPackFile, Rule, RuleContext, TaskView, WorkflowView } from './rules/rule-context.js';
 import { RULES } from './rules/rule-sets.js';
@@ -49,14 +49,25 @@ interface Prepared {
   workflows: Map<ParsedPackFile, NormalisedWorkflow>;
 }
 
-async function prepareFile(pack: LoadedPack, entry: PackEntry, loaded: LoadedFile, prepared: Prepared): Promise<ParsedPackFile> {
+function newFile(pack: LoadedPack, entry: PackEntry, loaded: LoadedFile): ParsedPackFile {
   const ref = loaded.kind === 'workflow' || loaded.kind === 'template' || loaded.kind === 'action' ? `${pack.ref}.${loaded.name}` : null;
-  const file: ParsedPackFile = { loaded, pack: entry, ref, raw: undefined, source: null, body: null, view: null, diagnostics: [...loaded.diagnostics] };
-  if (loaded.text === null || loaded.kind === 'script') return file;
+  return { loaded, pack: entry, ref, raw: undefined, source: null, body: null, view: null, diagnostics: [...loaded.diagnostics] };
+}
+
+// Parses, schema-checks and normalises one file; the caller releases the parse.
+async function prepareFile(pack: LoadedPack, entry: PackEntry, file: ParsedPackFile, prepared: Prepared): Promise<ParsedYaml | null> {
+  const { loaded } = file;
+  if (loaded.text === null || loaded.kind === 'script') return null;
   const parsed = parseYamlFile(loaded.text, loaded.path);
+  await checkParsed(pack, entry, file, parsed, prepared);
+  return parsed;
+}
+
+async function checkParsed(pack: LoadedPack, entry: PackEntry, file: ParsedPackFile, parsed: ParsedYaml, prepared: Prepared): Promise<void> {
+  const { loaded } = file;
   file.source = parsed.source;
   file.diagnostics.push(...parsed.diagnostics);
-  if (!parsed.ok) return file;
+  if (!parsed.ok) return;
   file.raw = parsed.value;
   file.diagnostics.push(...(await validateSchema(parsed.value, loaded.kind as SchemaKind, parsed.source, loaded.path)));
   switch (loaded.kind) {
@@ -90,7 +101,6 @@ async function prepareFile(pack: LoadedPack, entry: PackEntry, loaded: LoadedFil
     default:
       break;
   }
-  return file;
 }
 
 function toView(file: ParsedPackFile, sites: readonly TaskSite[], own: boolean): TaskView[] {
@@ -171,15 +181,34 @@ function contextFor(file: ParsedPackFile, index: PackIndex): RuleContext {
   };
 }
 
+function runRules(file: ParsedPackFile, index: PackIndex): void {
+  if (file.raw === undefined) return;
+  const ctx = contextFor(file, index);
+  const rules: readonly Rule[] = RULES[file.loaded.kind] ?? [];
+  for (const rule of rules) rule(ctx);
+}
+
+interface Slot {
+  pack: LoadedPack;
+  entry: PackEntry;
+  file: ParsedPackFile;
+}
+
 /** Validates loaded packs together (each sees the others and `known`). */
 export async function validateLoadedPacks(loaded: readonly LoadedPack[], known: Partial<KnownRefs> = {}): Promise<PackEntry[]> {
   const prepared: Prepared = { workflows: new Map() };
   const entries: PackEntry[] = [];
+  const slots: Slot[] = [];
   for (const pack of loaded) {
     const entry: PackEntry = { ref: pack.ref, dir: pack.dir, manifest: null, files: [] };
-    for (const file of pack.files) entry.files.push(await prepareFile(pack, entry, file, prepared));
+    for (const loadedFile of pack.files) {
+      const file = newFile(pack, entry, loadedFile);
+      entry.files.push(file);
+      slots.push({ pack, entry, file });
+    }
     entries.push(entry);
   }
+  // Refs come from file names, so the index exists before any file is parsed.
   const packs = new Map<string, PackEntry>();
   const actions = new Map<string, ParsedPackFile>();
   const workflows = new Map<string, ParsedPackFile>();
@@ -193,14 +222,23 @@ export async function validateLoadedPacks(loaded: readonly LoadedPack[], known: 
     }
   }
   const index: PackIndex = { packs, actions, workflows, templates, known: resolveKnown(known) };
-  for (const entry of entries) for (const file of entry.files) file.view = buildView(file, index, prepared);
-  for (const entry of entries) {
-    for (const file of entry.files) {
-      if (file.raw === undefined) continue;
-      const ctx = contextFor(file, index);
-      const rules: readonly Rule[] = RULES[file.loaded.kind] ?? [];
-      for (const rule of rules) rule(ctx);
-    }
+  // Manifests, actions and templates first: other files' rules read their content.
+  const shared = slots.filter((s) => s.file.loaded.kind !== 'workflow');
+  const parses: Array<ParsedYaml | null> = [];
+  for (const { pack, entry, file } of shared) parses.push(await prepareFile(pack, entry, file, prepared));
+  for (const { file } of shared) file.view = buildView(file, index, prepared);
+  for (const { file } of shared) runRules(file, index);
+  parses.forEach((parsed) => parsed?.release());
+  // Then the workflows, one at a time: no rule reads another workflow's content, so each
+  // is checked while its parse is at hand (rule diagnostics find their positions without
+  // parsing again) and only its normalised body is kept.
+  for (const { pack, entry, file } of slots) {
+    if (file.loaded.kind !== 'workflow') continue;
+    const parsed = await prepareFile(pack, entry, file, prepared);
+    file.view = buildView(file, index, prepared);
+    runRules(file, index);
+    parsed?.release();
+    prepared.workflows.delete(file);
   }
   for (const entry of entries) {
     for (const file of entry.files) file.diagnostics = applyIgnores(file.loaded.text, file.diagnostics, file.loaded.path);

@@ -3,6 +3,7 @@
  * ajv's errors into readable Diagnostics at the offending node. The one file that
  * talks to ajv: it is loaded lazily and the schemas are compiled once per process.
  */
+import { fileURLToPath } from 'node:url';
 import type { Ajv as AjvInstance, ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { joinPointer, splitPointer, type SourceMap } from '../core/source.js';
@@ -26,10 +27,13 @@ export function schemaDirectory(): URL {
 // it is used only when it was generated from the schemas as they are now.
 async function loadPrecompiled(generator: Generator): Promise<Validators | null> {
   try {
-    const module = (await import(new URL('validators.cjs', schemaDirectory()).href)) as { default: Record<string, unknown> };
+    // require, not import(): importing CommonJS from ESM first scans its 90 KB for export
+    // names, which costs more start-up time than loading it.
+    const { createRequire } = await import('node:module');
+    const exported = createRequire(import.meta.url)(fileURLToPath(new URL('validators.cjs', schemaDirectory()))) as Record<string, unknown>;
     const hash = generator.hashSchemas(await generator.readSchemaTexts());
-    if (module.default['schemaHash'] !== hash) return null;
-    const get = (kind: SchemaKind) => module.default[kind] as ValidateFunction;
+    if (exported['schemaHash'] !== hash) return null;
+    const get = (kind: SchemaKind) => exported[kind] as ValidateFunction;
     return { workflow: get('workflow'), template: get('template'), action: get('action'), pack: get('pack') };
   } catch {
     return null;
@@ -148,7 +152,7 @@ function mapError(error: ErrorObject, kind: SchemaKind): Mapped | null {
         code: 'SCHEMA_UNKNOWN_KEY',
         pointer: joinPointer(where, key),
         part: 'key',
-        message: `unknown key '${key}' in ${describePointer(where, kind)}${near ? `; ${near}` : ''}`,
+        message: `unknown key '${key}' in ${describePointer(where, kind)}`,
         hint: near ?? (allowed.length > 0 ? `allowed keys: ${allowed.join(', ')}` : undefined),
       } as Mapped;
     }

@@ -82,7 +82,7 @@ export const checkActions: Rule = (ctx) => {
         pointer: actionPointer,
         message: isTemplate
           ? `'${action}' is a template, not an action; instantiate the template into a workflow first`
-          : `unknown action '${action}' in task '${task.def.id}'${hint ? `; ${hint}` : ''}`,
+          : `unknown action '${action}' in task '${task.def.id}'`,
         ...(hint ? { hint } : !isTemplate ? { hint: `built-in actions: ${BUILTIN_ACTIONS.join(', ')}` } : {}),
       });
       continue;
@@ -105,7 +105,7 @@ function checkChildWorkflow(ctx: RuleContext, input: Record<string, unknown>, in
     ctx.report({
       code: 'ACTION_UNKNOWN_WORKFLOW',
       pointer,
-      message: `core.workflow names unknown workflow '${target}'${hint ? `; ${hint}` : ''}`,
+      message: `core.workflow names unknown workflow '${target}'`,
       ...(hint ? { hint } : {}),
     });
     return;

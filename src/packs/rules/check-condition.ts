@@ -1,5 +1,6 @@
 /** CONDITION_NOT_EXPRESSION: a condition must be exactly one `${...}`. */
-import { hasExpression, parseTemplate } from '../../expr/parse-template.js';
+import { hasExpression } from '../../expr/parse-template.js';
+import { parseTemplateCached } from './parse-template-cached.js';
 import type { Rule } from './rule-context.js';
 
 /** A bare string or text around the expression would make the condition always true. */
@@ -21,7 +22,7 @@ export const checkCondition: Rule = (ctx) => {
     }
     let whole: boolean;
     try {
-      whole = parseTemplate(condition.trim()).whole;
+      whole = parseTemplateCached(condition.trim()).whole;
     } catch {
       continue; // the expression rule reports the syntax error
     }

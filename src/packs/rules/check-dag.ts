@@ -36,7 +36,7 @@ export const checkDag: Rule = (ctx) => {
         ctx.report({
           code: 'DAG_UNKNOWN_DEPENDENCY',
           pointer: dependsPointer(task, i),
-          message: `unknown task '${dep}' in depends_on of task '${task.def.id}'${hint ? `; ${hint}` : ''}`,
+          message: `unknown task '${dep}' in depends_on of task '${task.def.id}'`,
           ...(hint ? { hint } : {}),
         });
       }

@@ -5,12 +5,13 @@
  */
 import { EXPR_NAMESPACES } from '../../expr/namespaces.js';
 import { EXPR_FUNCTIONS } from '../../expr/functions.js';
-import { hasExpression, parseTemplate, type ParsedTemplate } from '../../expr/parse-template.js';
+import { hasExpression, type ParsedTemplate } from '../../expr/parse-template.js';
 import { isExprError } from '../../expr/expr-error.js';
 import { joinPointer } from '../../core/source.js';
 import { didYouMean } from '../../core/suggest.js';
 import type { DiagnosticCode } from '../diagnostic-codes.js';
-import { collectRefs, collectStrings, type ExprRef } from './expr-refs.js';
+import { collectStrings, type ExprRef } from './expr-refs.js';
+import { parseTemplateCached, refsOfCached } from './parse-template-cached.js';
 import type { RuleContext, Rule, TaskView, WorkflowView } from './rule-context.js';
 import { readableBy } from './task-graph.js';
 
@@ -21,7 +22,7 @@ const TASK_FIELDS = ['output', 'status', 'error'];
 /** Parses a string's expressions, reporting syntax problems; null when it does not parse. */
 export function parseReported(ctx: RuleContext, text: string, pointer: string): ParsedTemplate | null {
   try {
-    return parseTemplate(text);
+    return parseTemplateCached(text);
   } catch (error) {
     if (!isExprError(error)) throw error;
     const code: DiagnosticCode =
@@ -31,7 +32,6 @@ export function parseReported(ctx: RuleContext, text: string, pointer: string): 
     if (code === 'EXPR_UNKNOWN_FUNCTION') {
       const name = text.slice(error.start, error.end);
       hint = didYouMean(name, EXPR_FUNCTIONS);
-      if (hint) message = message.replace(/;/, `; ${hint}`);
     } else if (code === 'EXPR_SYNTAX' && !message.startsWith('unclosed')) {
       message = `invalid expression syntax: ${message}`;
     }
@@ -68,21 +68,21 @@ function checkRef(ctx: RuleContext, view: WorkflowView, scope: Scope, ref: ExprR
       if (name !== undefined && !view.params.has(name)) {
         const hint = didYouMean(name, view.params.keys());
         const declared = [...view.params.keys()];
-        at('EXPR_UNKNOWN_PARAM', `unknown template parameter 'param.${name}'${hint ? `; ${hint}` : ''}`, hint ?? (declared.length ? `declared parameters: ${declared.join(', ')}` : 'declare it under parameters'));
+        at('EXPR_UNKNOWN_PARAM', `unknown template parameter 'param.${name}'`, hint ?? (declared.length ? `declared parameters: ${declared.join(', ')}` : 'declare it under parameters'));
       }
       return;
     }
     case 'input': {
       if (name !== undefined && !(name in view.inputs)) {
         const hint = didYouMean(name, Object.keys(view.inputs));
-        at('EXPR_UNKNOWN_INPUT', `unknown input 'input.${name}': the workflow does not declare it${hint ? `; ${hint}` : ''}`, hint ?? `declare '${name}' under input`);
+        at('EXPR_UNKNOWN_INPUT', `unknown input 'input.${name}': the workflow does not declare it`, hint ?? `declare '${name}' under input`);
       }
       return;
     }
     case 'context': {
       if (name !== undefined && !view.contextKeys.has(name)) {
         const hint = didYouMean(name, view.contextKeys);
-        at('EXPR_UNKNOWN_CONTEXT', `unknown context key 'context.${name}'${hint ? `; ${hint}` : ''}`, hint ?? `add '${name}' under context`);
+        at('EXPR_UNKNOWN_CONTEXT', `unknown context key 'context.${name}'`, hint ?? `add '${name}' under context`);
       }
       return;
     }
@@ -91,13 +91,13 @@ function checkRef(ctx: RuleContext, view: WorkflowView, scope: Scope, ref: ExprR
       const target = view.byId.get(name);
       if (!target) {
         const hint = didYouMean(name, view.byId.keys());
-        at('EXPR_UNKNOWN_TASK', `unknown task 'tasks.${name}' in ${describeScope(scope)}${hint ? `; ${hint}` : ''}`, hint);
+        at('EXPR_UNKNOWN_TASK', `unknown task 'tasks.${name}' in ${describeScope(scope)}`, hint);
         return;
       }
       const field = ref.path[1];
       if (typeof field === 'string' && !TASK_FIELDS.includes(field)) {
         const hint = didYouMean(field, TASK_FIELDS);
-        at('EXPR_UNKNOWN_TASK_FIELD', `'tasks.${name}.${field}' reads no task field: use output, status or error${hint ? `; ${hint}` : ''}`, hint);
+        at('EXPR_UNKNOWN_TASK_FIELD', `'tasks.${name}.${field}' reads no task field: use output, status or error`, hint);
       }
       if (scope.kind !== 'task') return;
       const self = scope.task.def.id;
@@ -117,7 +117,7 @@ function checkRef(ctx: RuleContext, view: WorkflowView, scope: Scope, ref: ExprR
     }
     default: {
       const hint = didYouMean(ref.root, EXPR_NAMESPACES);
-      at('EXPR_UNKNOWN_NAMESPACE', `unknown name '${ref.root}': an expression starts with one of ${EXPR_NAMESPACES.join(', ')}${hint ? `; ${hint}` : ''}`, hint);
+      at('EXPR_UNKNOWN_NAMESPACE', `unknown name '${ref.root}': an expression starts with one of ${EXPR_NAMESPACES.join(', ')}`, hint);
     }
   }
 }
@@ -128,7 +128,7 @@ function checkString(ctx: RuleContext, view: WorkflowView, scope: Scope, text: s
   if (!parsed) return;
   for (const part of parsed.parts) {
     if (part.kind !== 'expr') continue;
-    for (const ref of collectRefs(part.ast)) {
+    for (const ref of refsOfCached(part.ast)) {
       checkRef(ctx, view, scope, ref, (code, message, hint, severity) => {
         const offset = part.start + 2;
         const span = ctx.file.source?.locateInString(pointer, offset + ref.start, offset + ref.end);

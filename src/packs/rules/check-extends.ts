@@ -32,7 +32,7 @@ export const checkExtends: Rule = (ctx) => {
     ctx.report({
       code: 'TEMPLATE_UNKNOWN_PARENT',
       pointer: '/extends',
-      message: `extends names unknown template '${parent}'${hint ? `; ${hint}` : ''}`,
+      message: `extends names unknown template '${parent}'`,
       ...(hint ? { hint } : {}),
     });
     return;

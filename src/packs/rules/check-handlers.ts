@@ -13,7 +13,7 @@ export const checkHandlers: Rule = (ctx) => {
     ctx.report({
       code: 'HANDLER_UNKNOWN_TASK',
       pointer,
-      message: `${where} names unknown task '${name}'${hint ? `; ${hint}` : ''}`,
+      message: `${where} names unknown task '${name}'`,
       hint: hint ?? 'a handler is a task of this workflow; add it under tasks',
     });
   };

@@ -27,7 +27,7 @@ export const checkPack: Rule = (ctx) => {
     ctx.report({
       code: 'PACK_UNKNOWN_DEPENDENCY',
       pointer: `/dependencies/${i}`,
-      message: `dependency '${dep}' is not a pack in this tree nor a registered one${hint ? `; ${hint}` : ''}`,
+      message: `dependency '${dep}' is not a pack in this tree nor a registered one`,
       hint: hint ?? 'add the pack to the tree, register it first, or remove the dependency',
     });
   });

@@ -65,7 +65,7 @@ function checkPackAction(ctx: RuleContext, task: TaskView, parameters: Record<st
         code: 'TASK_INPUT_UNKNOWN_PARAMETER',
         severity: 'warning',
         pointer: joinPointer(task.pointer, 'input', key),
-        message: `action '${task.def.action}' has no parameter '${key}'${hint ? `; ${hint}` : ''}`,
+        message: `action '${task.def.action}' has no parameter '${key}'`,
         hint: hint ?? `its parameters: ${declared.join(', ')}`,
       },
       'key',

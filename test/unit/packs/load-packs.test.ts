@@ -17,6 +17,20 @@ describe('loadPack()', () => {
     expect(big?.diagnostics).toMatchObject([{ code: 'PACK_FILE_TOO_LARGE', line: 0, message: expect.stringContaining('more than the maximum of 1024') }]);
   });
 
+  it('returns files in listing order though it reads them several at a time', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+    const root = await writeTree({ 'demo/pack.yaml': PACK_YAML, ...Object.fromEntries(names.map((n) => [`demo/workflows/${n}.yaml`, `# ${n}\n${FLOW}`])) });
+    try {
+      const packs = await Promise.all([loadPack(path.join(root, 'packs/demo')), loadPack(path.join(root, 'packs/demo'))]);
+      for (const pack of packs) {
+        expect(pack.files.map((f) => f.name)).toEqual(['pack', ...names]);
+        expect(pack.files.every((f) => f.text?.startsWith(f.kind === 'pack' ? 'ref' : `# ${f.name}\n`))).toBe(true);
+      }
+    } finally {
+      await removeTree(root);
+    }
+  });
+
   it('reads the same file under the default limit', async () => {
     const result = await runPipeline([path.join(fixtures, 'oversize')]);
     expect(result.diagnostics).toEqual([]);

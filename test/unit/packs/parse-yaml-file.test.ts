@@ -40,7 +40,26 @@ describe('parseYamlFile()', () => {
   });
 });
 
+describe('parseYamlFile() release()', () => {
+  it('still locates pointers after the document is released', () => {
+    const text = 'tasks:\n  build:\n    action: x\n    input: { msg: "hi ${input.env}" }\n';
+    const parsed = parseYamlFile(text, 'f.yaml');
+    const before = [parsed.source.locate('/tasks/build/action', 'key'), parsed.source.locateInString('/tasks/build/input/msg', 3, 17)];
+    parsed.release();
+    expect([parsed.source.locate('/tasks/build/action', 'key'), parsed.source.locateInString('/tasks/build/input/msg', 3, 17)]).toEqual(before);
+    expect(before[1]).toMatchObject({ line: 4, column: 23 });
+  });
+});
+
 describe('parseYamlFile() aliases', () => {
+  it('parses a mapping that holds itself through an alias', () => {
+    const parsed = parseYamlFile('a: &x\n  b: "a string long enough to be a rope"\n  c: *x\n', 'f.yaml');
+    const value = parsed.value as { a: { c: unknown } };
+    expect(parsed.ok).toBe(true);
+    expect(value.a.c).toBe(value.a);
+  });
+
+
   it('reports an alias to an anchor that does not exist as a syntax error, not a bomb', () => {
     expect(parseYamlFile('a: *nope\n', 'f.yaml').diagnostics).toMatchObject([{ code: 'YAML_SYNTAX', message: expect.stringContaining('nope') }]);
   });

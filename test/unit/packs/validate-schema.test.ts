@@ -4,7 +4,7 @@ import { codesAt, validateWorkflow } from './pack-tree.js';
 describe('validateSchema()', () => {
   it('reports an unknown key at the key with a did-you-mean and no cascade', async () => {
     const diags = await validateWorkflow('version: 1.0.0\ntaks:\n  a: { action: core.noop }\n');
-    expect(diags).toMatchObject([{ code: 'SCHEMA_UNKNOWN_KEY', line: 2, column: 1, message: "unknown key 'taks' in workflow; did you mean 'tasks'?" }]);
+    expect(diags).toMatchObject([{ code: 'SCHEMA_UNKNOWN_KEY', line: 2, column: 1, message: "unknown key 'taks' in workflow", hint: "did you mean 'tasks'?" }]);
   });
 
   it('reports a missing key at the start of the mapping that lacks it', async () => {

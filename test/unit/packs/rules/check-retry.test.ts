@@ -22,6 +22,6 @@ describe('checkRetry()', () => {
 
   it('reports an unknown retry key as a typo', async () => {
     const diags = await validateWorkflow(withRetry('{ max_attempt: 2 }'));
-    expect(diags).toMatchObject([{ code: 'SCHEMA_UNKNOWN_KEY', message: "unknown key 'max_attempt' in retry policy of task 'a'; did you mean 'max_attempts'?" }]);
+    expect(diags).toMatchObject([{ code: 'SCHEMA_UNKNOWN_KEY', message: "unknown key 'max_attempt' in retry policy of task 'a'", hint: "did you mean 'max_attempts'?" }]);
   });
 });
