@@ -1,4 +1,6 @@
+import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { HarmoniaError } from '../../core/errors.js';
 import { hasErrors, type Diagnostic } from '../../core/diagnostic.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { formatDiagnostics, OUTPUT_FORMATS, type OutputFormat } from '../format/format-diagnostics.js';
@@ -10,6 +12,7 @@ interface ValidateFlags {
   strict?: boolean;
   quiet?: boolean;
   maxFileSize?: string;
+  changedSince?: string;
   color: boolean;
 }
 
@@ -27,7 +30,8 @@ Examples:
   $ harmonia validate --format github             # annotations in GitHub Actions
   $ harmonia validate --format sarif > harmonia.sarif
   $ harmonia validate --format junit > harmonia-junit.xml
-  $ harmonia validate --strict --quiet`;
+  $ harmonia validate --strict --quiet
+  $ harmonia validate --changed-since origin/main   # packs touched since the merge base, and their dependants`;
 
 /** Registers `harmonia validate [PATH...]`. */
 export function registerValidateCommand(program: Command, ctx: CliContext): void {
@@ -39,6 +43,7 @@ export function registerValidateCommand(program: Command, ctx: CliContext): void
     .option('--strict', 'treat warnings as errors')
     .option('-q, --quiet', 'report errors only')
     .option('--max-file-size <bytes>', 'refuse larger files unread (e.g. 1048576, 512KiB, 1MiB)')
+    .option('--changed-since <ref>', 'only packs changed since this git ref (and the packs that depend on them)')
     .option('--no-color', 'never colour text output')
     .addHelpText('after', HELP)
     .action(async (paths: string[], flags: ValidateFlags) => {
@@ -60,7 +65,15 @@ export function selectDiagnostics(
 
 async function runValidate(paths: readonly string[], flags: ValidateFlags, ctx: CliContext): Promise<number> {
   const config = ctx.config(flags.maxFileSize === undefined ? {} : { max_file_size: flags.maxFileSize });
-  const targets = paths.length > 0 ? paths : [config.packs_dir];
+  let targets = paths.length > 0 ? paths : [config.packs_dir];
+  if (flags.changedSince !== undefined) {
+    targets = await changedTargets(targets, flags.changedSince, ctx);
+    ctx.stderr.write(
+      targets.length === 0
+        ? `no pack changed since '${flags.changedSince}'\n`
+        : `checking ${targets.length} pack(s) changed since '${flags.changedSince}' or depending on one: ${targets.join(', ')}\n`,
+    );
+  }
   const { runPipeline } = await import('../../packs/run-pipeline.js');
   const result = await runPipeline(targets, { max_file_size: config.max_file_size });
   const diagnostics = selectDiagnostics(result.diagnostics, flags);
@@ -75,4 +88,26 @@ async function runValidate(paths: readonly string[], flags: ValidateFlags, ctx: 
   });
   ctx.stdout.write(output);
   return hasErrors(diagnostics) ? EXIT.problems : EXIT.ok;
+}
+
+/**
+ * The pack folders to check for --changed-since: packs with a file changed since the
+ * merge base with `ref` (committed, staged, or in the working tree), plus every pack
+ * that depends on one of them. Packs that were deleted are left out.
+ */
+async function changedTargets(paths: readonly string[], ref: string, ctx: CliContext): Promise<string[]> {
+  if (paths.length !== 1) {
+    throw new HarmoniaError('USAGE_INVALID', '--changed-since takes one packs folder (or none, for HARMONIA_PACKS_DIR)');
+  }
+  const packsDir = resolve(ctx.cwd, paths[0] ?? '.');
+  const [{ changedPacks }, { withDependants }, { readDependencyGraph }] = await Promise.all([
+    import('../../packs/git-source.js'),
+    import('../../gitops/pack-dependants.js'),
+    import('../../gitops/read-dependency-graph.js'),
+  ]);
+  const changed = await changedPacks(ctx.cwd, ref, relative(ctx.cwd, packsDir) || '.');
+  const graph = await readDependencyGraph(packsDir);
+  return withDependants(changed, graph)
+    .filter((pack) => graph.has(pack))
+    .map((pack) => join(paths[0] ?? '.', pack));
 }
