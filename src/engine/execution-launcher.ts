@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { HarmoniaError } from '../core/errors.js';
+import type { ExecutionRecord } from '../core/model.js';
+import type { StoreSession } from '../store/store.js';
+import type { StartExecutionOptions } from './engine-api.js';
+import type { EngineContext } from './engine-context.js';
+import { currentRecord } from './execution-record.js';
+import type { RunnerFactory } from './runner-factory.js';
+import type { ExecutionRunner } from './runner.js';
+import { validateInput } from './validate-input.js';
+import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
+
+/** How a new execution starts beyond its options: restores pass these. */
+export interface LaunchExtras {
+  /** @default a new UUID */
+  id?: string;
+  /** Added to the workflow_started event's data. @default {} */
+  startData?: Record<string, unknown>;
+  /** Input already validated (a restore reuses its source's). @default validated from options.input */
+  validatedInput?: Record<string, unknown>;
+  /** Custom state the execution starts with. @default {} */
+  custom?: Record<string, unknown>;
+}
+
+/** Starts executions: creates their records and runs their first step, or queues them. */
+export interface ExecutionLauncher {
+  /**
+   * Registers a runner for the record and commits its start. `create` writes the record in
+   * the same batch (a new execution); otherwise the record is already stored (a queued one).
+   */
+  activate(record: ExecutionRecord, wf: LoadedWorkflow, create: boolean, startData?: Record<string, unknown>, initialCustom?: Record<string, unknown>): Promise<ExecutionRunner>;
+  /** Thrown when the engine is stopping, the workflow is unknown or the input invalid. */
+  launch(options: StartExecutionOptions, extras?: LaunchExtras): Promise<ExecutionRecord>;
+}
+
+/** Creates the launcher of new executions. */
+export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowCache, runnerFactory: RunnerFactory, wake: (id: string) => void): ExecutionLauncher {
+  const { store, clock, config, ownership, runners, limited, waiting, queue } = ctx;
+
+  async function activate(
+    record: ExecutionRecord,
+    wf: LoadedWorkflow,
+    create: boolean,
+    startData: Record<string, unknown> = {},
+    initialCustom: Record<string, unknown> = {},
+  ): Promise<ExecutionRunner> {
+    const custom = create ? initialCustom : await store.executions.loadState(record.id);
+    const runner = runnerFactory.make(record, wf, custom);
+    runners.set(record.id, runner);
+    const data: Record<string, unknown> = {
+      workflow_ref: record.workflow_ref,
+      workflow_version: record.workflow_version,
+      input: record.input,
+      parent_execution_id: record.parent_execution_id,
+      parent_task_id: record.parent_task_id,
+      ...startData,
+    };
+    const before = async (tx: StoreSession): Promise<void> => {
+      await tx.executions.createExecution(record);
+      if (Object.keys(custom).length > 0) await tx.executions.saveState(record.id, custom);
+    };
+    await runner.process({ kind: 'start', at: clock.now(), data }, create ? before : undefined, ownership && create ? 'first' : undefined);
+    if (runner.failure !== null) {
+      runners.delete(record.id);
+      throw runner.failure;
+    }
+    wake(record.id);
+    return runner;
+  }
+
+  async function launch(opts: StartExecutionOptions, extras: LaunchExtras = {}): Promise<ExecutionRecord> {
+    const { id = randomUUID(), startData = {}, validatedInput, custom = {} } = extras;
+    if (ctx.stopping) throw new HarmoniaError('EXEC_INVALID_STATE', 'the engine is stopping; no execution can start');
+    const wf = await workflows.resolve(opts);
+    const input = validatedInput ?? validateInput(wf.record.body.input ?? {}, opts.input ?? {});
+    const iso = new Date(clock.now()).toISOString();
+    const record: ExecutionRecord = {
+      id,
+      workflow_id: wf.record.id,
+      workflow_ref: wf.record.ref,
+      workflow_version: wf.record.version,
+      status: 'pending',
+      input,
+      output: null,
+      error: null,
+      parent_execution_id: opts.parent?.execution_id ?? null,
+      parent_task_id: opts.parent?.task_id ?? null,
+      created_at: iso,
+      updated_at: iso,
+      finished_at: null,
+      last_seq: 0,
+    };
+    const child = opts.parent !== undefined;
+    if (child || (limited.size < config.max_concurrent_workflows && waiting.length === 0)) {
+      if (!child) limited.add(id);
+      try {
+        return currentRecord(await activate(record, wf, true, startData, custom), clock.now());
+      } catch (error) {
+        limited.delete(id);
+        throw error;
+      }
+    }
+    await queue.write({
+      events: [],
+      before: async (tx) => {
+        await tx.executions.createExecution(record);
+        if (Object.keys(custom).length > 0) await tx.executions.saveState(id, custom);
+      },
+    });
+    // In a cluster the first node with room claims it; here it waits for a free slot.
+    if (!ownership) waiting.push(id);
+    return record;
+  }
+
+  return { activate, launch };
+}

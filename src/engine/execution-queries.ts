@@ -1,0 +1,42 @@
+import type { Engine } from './engine-api.js';
+import type { EngineContext } from './engine-context.js';
+import { getExecutionRecord } from './execution-record.js';
+import type { RunnerFactory } from './runner-factory.js';
+import { metricsOf, statusReport, summaryOf } from './summary.js';
+
+/** The read side of executions and their custom state (the Engine methods of the same names). */
+export type ExecutionQueries = Pick<Engine, 'getExecution' | 'getStatus' | 'getSummary' | 'getMetrics' | 'readEvents' | 'saveState' | 'loadState'>;
+
+/** Creates the engine's queries of executions and their custom state. */
+export function createExecutionQueries(ctx: EngineContext, runnerFactory: RunnerFactory): ExecutionQueries {
+  const { store, clock, runners } = ctx;
+  return {
+    getExecution: (id) => getExecutionRecord(ctx, id),
+    async getStatus(id) {
+      const { runner, record } = await runnerFactory.view(id);
+      return statusReport(runner.plan, runner.state, record);
+    },
+    async getSummary(id) {
+      const { runner, record } = await runnerFactory.view(id);
+      return summaryOf(runner.plan, runner.state, record, clock.now());
+    },
+    async getMetrics(id) {
+      const { runner } = await runnerFactory.view(id);
+      return metricsOf(runner.state, await store.executions.readEvents(id), clock.now());
+    },
+    async readEvents(id, afterSeq = 0) {
+      await getExecutionRecord(ctx, id);
+      return store.executions.readEvents(id, afterSeq);
+    },
+    async saveState(id, value) {
+      await getExecutionRecord(ctx, id);
+      await store.executions.saveState(id, value);
+      const runner = runners.get(id);
+      if (runner) runner.ctx.custom_state = value;
+    },
+    async loadState(id) {
+      await getExecutionRecord(ctx, id);
+      return store.executions.loadState(id);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { EngineContext } from './engine-context.js';
+import type { ExecutionLauncher } from './execution-launcher.js';
+import type { RunnerFactory } from './runner-factory.js';
+import { isTerminalExecution } from './state.js';
+import type { WorkflowCache } from './workflow-cache.js';
+
+/** Carries unfinished executions on from their events: all of them on one node, one by one in a cluster. */
+export interface ExecutionRecovery {
+  /** Single node: recovers every unfinished execution and queues the ones never started. */
+  recoverUnfinished(): Promise<void>;
+  /** Cluster: carries on one execution whose lease was just claimed; false when there is nothing to do. */
+  adopt(id: string): Promise<boolean>;
+  /** Cluster: stops driving an execution without writing anything. */
+  relinquish(id: string): Promise<void>;
+}
+
+/** Creates the engine's recovery of unfinished executions. */
+export function createExecutionRecovery(
+  ctx: EngineContext,
+  workflows: WorkflowCache,
+  runnerFactory: RunnerFactory,
+  launcher: Pick<ExecutionLauncher, 'activate'>,
+): ExecutionRecovery {
+  const { store, clock, logger, runners, limited, waiting } = ctx;
+  return {
+    async recoverUnfinished() {
+      const unfinished = await store.executions.listUnfinished();
+      for (const record of unfinished) {
+        if (runners.has(record.id)) continue;
+        if (record.last_seq === 0) {
+          if (!waiting.includes(record.id)) waiting.push(record.id);
+          continue;
+        }
+        try {
+          const runner = await runnerFactory.load(record);
+          runners.set(record.id, runner);
+          if (record.parent_execution_id === null) limited.add(record.id);
+          await runner.process({ kind: 'recover', at: clock.now() });
+          runner.armTimers();
+        } catch (error) {
+          logger.error('could not recover an execution', { execution_id: record.id, error: String(error) });
+        }
+      }
+    },
+    async adopt(id) {
+      if (ctx.stopping || runners.has(id)) return false;
+      const record = await store.executions.getExecution(id);
+      if (!record || isTerminalExecution(record.status)) return false;
+      const top = record.parent_execution_id === null;
+      if (top) limited.add(id);
+      try {
+        if (record.last_seq === 0) {
+          await launcher.activate(record, await workflows.byId(record.workflow_id), false);
+          return true;
+        }
+        const runner = await runnerFactory.load(record);
+        if (ctx.stopping || runners.has(id)) {
+          if (top && !runners.has(id)) limited.delete(id);
+          return false;
+        }
+        runners.set(id, runner);
+        await runner.process({ kind: 'recover', at: clock.now() });
+        runner.armTimers();
+        return true;
+      } catch (error) {
+        if (!runners.has(id)) limited.delete(id);
+        throw error;
+      }
+    },
+    async relinquish(id) {
+      const runner = runners.get(id);
+      if (!runner) return;
+      runners.delete(id);
+      limited.delete(id);
+      await runner.detach();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import type { ExecutionRecord } from '../core/model.js';
+import type { ControlKind } from './control-rules.js';
+import type { DecideContext } from './decide-context.js';
+import type { EngineContext } from './engine-context.js';
+import { currentRecord, getExecutionRecord } from './execution-record.js';
+import { foldAll } from './fold.js';
+import { ExecutionRunner } from './runner.js';
+import { initialState } from './state.js';
+import { createSubWorkflowAction, type SubWorkflowHost } from './sub-workflow.js';
+import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
+
+/** What a runner calls back into the rest of the engine for. */
+export interface RunnerHooks {
+  startChild: SubWorkflowHost['startChild'];
+  waitForCompletion(id: string): Promise<ExecutionRecord>;
+  control(id: string, kind: ControlKind): Promise<ExecutionRecord>;
+  createCheckpoint(id: string): Promise<unknown>;
+  wake(id: string): void;
+  /** A top-level execution finished and freed a slot. */
+  slotFreed(): void;
+}
+
+/** Builds the runners of executions, new or folded from their stored events. */
+export interface RunnerFactory {
+  /** A runner at the workflow's initial state (not registered). */
+  make(record: ExecutionRecord, wf: LoadedWorkflow, custom: Record<string, unknown>): ExecutionRunner;
+  /** A runner holding the fold of a stored execution's history (not registered). */
+  load(record: ExecutionRecord): Promise<ExecutionRunner>;
+  /** The runner driving the execution here, or one loaded from its history, with its record. */
+  view(id: string): Promise<{ runner: ExecutionRunner; record: ExecutionRecord }>;
+}
+
+/** Creates the runner factory; hooks are called only once runners run, so they may be bound late. */
+export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache, hooks: RunnerHooks): RunnerFactory {
+  const { store, config, clock, logger, ownership, runners, limited } = ctx;
+
+  function make(record: ExecutionRecord, wf: LoadedWorkflow, custom: Record<string, unknown>): ExecutionRunner {
+    const state = initialState(wf.plan, record.id, wf.record.id);
+    const decideCtx: DecideContext = { plan: wf.plan, config, render: ctx.render, env: ctx.env, custom_state: custom, random: ctx.random };
+    const packDir = config.packs_dir === null ? undefined : join(config.packs_dir, wf.record.pack_ref);
+    return new ExecutionRunner(
+      {
+        store,
+        queue: ctx.queue,
+        bus: ctx.bus,
+        clock,
+        logger,
+        config,
+        actions: ctx.actions,
+        subWorkflow: (owner) =>
+          createSubWorkflowAction({
+            getRecord: (id) => store.executions.getExecution(id),
+            startChild: hooks.startChild,
+            waitForCompletion: (id) => hooks.waitForCompletion(id),
+            cancel: (id) => hooks.control(id, 'cancel'),
+            terminate: (id) => hooks.control(id, 'terminate'),
+            adopt: (id) => owner.children.add(id),
+          }),
+        onTerminal: (done) => {
+          runners.delete(done.id);
+          if (limited.delete(done.id)) hooks.slotFreed();
+          ownership?.released(done.id, true);
+          hooks.wake(done.id);
+        },
+        onBroken: (broken) => {
+          // On one node the execution waits for a restart; in a cluster the lease goes back
+          // so a node (this one, once healthy) carries it on from its events.
+          if (!ownership || runners.get(broken.id) !== broken) return;
+          runners.delete(broken.id);
+          limited.delete(broken.id);
+          void broken.detach();
+          ownership.released(broken.id, false);
+        },
+        onCheckpointTick: (owner) => {
+          void hooks.createCheckpoint(owner.id).catch((error: unknown) => logger.warn('automatic checkpoint failed', { execution_id: owner.id, error: String(error) }));
+        },
+      },
+      record,
+      wf.record,
+      wf.plan,
+      state,
+      decideCtx,
+      packDir,
+    );
+  }
+
+  async function load(record: ExecutionRecord): Promise<ExecutionRunner> {
+    const wf = await workflows.byId(record.workflow_id);
+    const runner = make(record, wf, await store.executions.loadState(record.id));
+    const events = await store.executions.readEvents(record.id);
+    const folded = foldAll(wf.plan, record.id, wf.record.id, events);
+    Object.assign(runner.state, folded);
+    return runner;
+  }
+
+  return {
+    make,
+    load,
+    async view(id) {
+      const active = runners.get(id);
+      if (active) return { runner: active, record: currentRecord(active, clock.now()) };
+      const record = await getExecutionRecord(ctx, id);
+      return { runner: await load(record), record };
+    },
+  };
+}

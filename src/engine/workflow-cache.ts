@@ -1,0 +1,43 @@
+import { HarmoniaError } from '../core/errors.js';
+import type { DefinitionRecord, WorkflowDef } from '../core/model.js';
+import type { Store } from '../store/store.js';
+import type { StartExecutionOptions } from './engine-api.js';
+import { buildPlan, type Plan } from './plan.js';
+
+/** A workflow version with its plan built once. */
+export interface LoadedWorkflow {
+  record: DefinitionRecord<WorkflowDef>;
+  plan: Plan;
+}
+
+/** Workflow versions by id; versions are immutable, so entries never go stale. */
+export interface WorkflowCache {
+  /** Thrown when the version does not exist or is not a workflow (WORKFLOW_NOT_FOUND). */
+  byId(id: string): Promise<LoadedWorkflow>;
+  /** The pinned version (`workflow_id`) or the active one of `workflow_ref`. */
+  resolve(options: StartExecutionOptions): Promise<LoadedWorkflow>;
+}
+
+/** Creates the cache of workflow versions the engine runs. */
+export function createWorkflowCache(store: Store): WorkflowCache {
+  const workflows = new Map<string, LoadedWorkflow>();
+  async function byId(id: string): Promise<LoadedWorkflow> {
+    const cached = workflows.get(id);
+    if (cached) return cached;
+    const record = await store.registry.getById(id);
+    if (!record || record.kind !== 'workflow') throw new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow version '${id}' does not exist`);
+    const entry = { record: record as DefinitionRecord<WorkflowDef>, plan: buildPlan(record.body as WorkflowDef) };
+    workflows.set(id, entry);
+    return entry;
+  }
+  return {
+    byId,
+    async resolve(opts) {
+      if (opts.workflow_id !== undefined) return byId(opts.workflow_id);
+      if (opts.workflow_ref === undefined) throw new HarmoniaError('USAGE_INVALID', 'startExecution needs workflow_ref or workflow_id');
+      const active = await store.registry.getActive('workflow', opts.workflow_ref);
+      if (!active) throw new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow '${opts.workflow_ref}' is not registered`, { details: { ref: opts.workflow_ref } });
+      return byId(active.id);
+    },
+  };
+}
