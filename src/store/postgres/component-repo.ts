@@ -1,18 +1,12 @@
 import { HarmoniaError } from '../../core/errors.js';
 import type { ComponentRecord } from '../../core/model.js';
+import * as rows from '../rows.js';
 import type { ComponentRepo } from '../store.js';
 import type { PgExecutor } from './executor.js';
+import { pgColumns } from './pg-columns.js';
 import { pgCode } from './pg-errors.js';
 
-interface ComponentRow {
-  id: string;
-  name: string;
-  base_url: string;
-  capabilities: string[];
-  metadata: Record<string, unknown>;
-  registered_at: string;
-  last_heartbeat_at: string | null;
-}
+type ComponentRow = rows.ComponentRow<unknown>;
 
 const UPSERT = `
   INSERT INTO components (id, name, base_url, capabilities, metadata, registered_at, last_heartbeat_at)
@@ -28,15 +22,7 @@ const UPSERT = `
 const SELECT_ONE = 'SELECT * FROM components WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1';
 
 function toRecord(row: ComponentRow): ComponentRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    base_url: row.base_url,
-    capabilities: row.capabilities,
-    metadata: row.metadata,
-    registered_at: row.registered_at,
-    last_heartbeat_at: row.last_heartbeat_at,
-  };
+  return rows.componentFromRow(row, pgColumns);
 }
 
 /** Remote components in the `components` table. */

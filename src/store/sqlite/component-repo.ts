@@ -1,18 +1,12 @@
 import { HarmoniaError } from '../../core/errors.js';
 import type { ComponentRecord } from '../../core/model.js';
+import * as rows from '../rows.js';
 import type { ComponentRepo } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
+import { sqliteColumns } from './sqlite-columns.js';
 import { prepared } from './statements.js';
 
-interface ComponentRow {
-  id: string;
-  name: string;
-  base_url: string;
-  capabilities: string;
-  metadata: string;
-  registered_at: string;
-  last_heartbeat_at: string | null;
-}
+type ComponentRow = rows.ComponentRow<string>;
 
 const UPSERT = `
   INSERT INTO components (id, name, base_url, capabilities, metadata, registered_at, last_heartbeat_at)
@@ -28,15 +22,7 @@ const UPSERT = `
 const SELECT_ONE = 'SELECT * FROM components WHERE id = @key OR name = @key ORDER BY (id = @key) DESC LIMIT 1';
 
 function toRecord(row: ComponentRow): ComponentRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    base_url: row.base_url,
-    capabilities: JSON.parse(row.capabilities) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    registered_at: row.registered_at,
-    last_heartbeat_at: row.last_heartbeat_at,
-  };
+  return rows.componentFromRow(row, sqliteColumns);
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,60 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { HarmoniaError, type ErrorCode } from '../../core/errors.js';
-import type {
-  DefinitionBody,
-  DefinitionHead,
-  DefinitionKind,
-  DefinitionOrigin,
-  DefinitionRecord,
-  PackManifest,
-  PackRecord,
-} from '../../core/model.js';
+import { HarmoniaError } from '../../core/errors.js';
+import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
+import { NOT_FOUND, likePattern, pageOf } from '../definition-query.js';
+import * as rows from '../rows.js';
 import type { DefinitionQuery, NewDefinitionVersion, RegistryRepo } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
+import { sqliteColumns } from './sqlite-columns.js';
 import { prepared } from './statements.js';
 
-interface PackRow {
-  ref: string;
-  manifest: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface DefinitionRow {
-  id: string;
-  kind: DefinitionKind;
-  ref: string;
-  pack_ref: string;
-  version: number;
-  content_hash: string;
-  body: string;
-  source: string;
-  file: string;
-  origin: string;
-  created_at: string;
-}
-
-interface HeadRow {
-  kind: DefinitionKind;
-  ref: string;
-  pack_ref: string;
-  active_version: number;
-  latest_version: number;
-  pinned: number;
-  deleted_at: string | null;
-  updated_at: string;
-}
-
-/** @default 100 */
-const DEFAULT_PAGE_LIMIT = 100;
-const MAX_PAGE_LIMIT = 1000;
-
-const NOT_FOUND: Record<DefinitionKind, ErrorCode> = {
-  workflow: 'WORKFLOW_NOT_FOUND',
-  template: 'TEMPLATE_NOT_FOUND',
-  action: 'ACTION_NOT_FOUND',
-};
+type PackRow = rows.PackRow<string>;
+type DefinitionRow = rows.DefinitionRow<string>;
+type HeadRow = rows.HeadRow<number>;
 
 const SELECT_HEAD = 'SELECT * FROM definition_heads WHERE kind = ? AND ref = ?';
 const SELECT_VERSION = 'SELECT * FROM definitions WHERE kind = ? AND ref = ? AND version = ?';
@@ -79,58 +36,15 @@ function now(): string {
 }
 
 function toPack(row: PackRow): PackRecord {
-  return {
-    ref: row.ref,
-    manifest: JSON.parse(row.manifest) as PackManifest,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
+  return rows.packFromRow(row, sqliteColumns);
 }
 
 function toDefinition(row: DefinitionRow): DefinitionRecord {
-  return {
-    id: row.id,
-    kind: row.kind,
-    ref: row.ref,
-    pack_ref: row.pack_ref,
-    version: row.version,
-    content_hash: row.content_hash,
-    body: JSON.parse(row.body) as DefinitionBody,
-    source: row.source,
-    file: row.file,
-    origin: JSON.parse(row.origin) as DefinitionOrigin,
-    created_at: row.created_at,
-  };
+  return rows.definitionFromRow(row, sqliteColumns);
 }
 
 function toHead(row: HeadRow): DefinitionHead {
-  return {
-    kind: row.kind,
-    ref: row.ref,
-    pack_ref: row.pack_ref,
-    active_version: row.active_version,
-    latest_version: row.latest_version,
-    pinned: row.pinned === 1,
-    deleted_at: row.deleted_at,
-    updated_at: row.updated_at,
-  };
-}
-
-/** Escapes LIKE wildcards so user text matches literally. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function pageOf(query: DefinitionQuery): { limit: number; offset: number } {
-  const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-  const offset = query.offset ?? 0;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-    throw new HarmoniaError('USAGE_INVALID', `invalid limit '${limit}'; expected an integer from 1 to ${MAX_PAGE_LIMIT}`);
-  }
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw new HarmoniaError('USAGE_INVALID', `invalid offset '${offset}'; expected an integer of 0 or more`);
-  }
-  return { limit, offset };
+  return rows.headFromRow(row, sqliteColumns);
 }
 
 /** Turns driver failures into store error codes; HarmoniaErrors pass through. */
