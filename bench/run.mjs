@@ -1,7 +1,7 @@
 // Runs every benchmark in turn (npm run bench builds first). Each script prints its
 // own figures and ratios against a baseline measured in the same run.
 //   node bench/run.mjs [validate engine http watch scale]
-// scale needs PostgreSQL: set HARMONIA_TEST_DATABASE_URL (or it is skipped, said plainly).
+// scale needs PostgreSQL: HARMONIA_BENCH_DATABASE_URL, else HARMONIA_TEST_DATABASE_URL, else the local server.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,10 +13,6 @@ for (const name of wanted) {
   if (!ALL.includes(name)) {
     console.error(`unknown benchmark '${name}'; choose from ${ALL.join(', ')}`);
     process.exit(2);
-  }
-  if (name === 'scale' && !process.env.HARMONIA_TEST_DATABASE_URL) {
-    console.log(`\n== ${name}: skipped (set HARMONIA_TEST_DATABASE_URL=postgres://... to run it)`);
-    continue;
   }
   console.log(`\n== ${name}`);
   const run = spawnSync(process.execPath, [`${dir}${name}.mjs`], { stdio: 'inherit' });
