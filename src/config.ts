@@ -74,6 +74,12 @@ export interface ResolvedConfig {
   git_webhook_secret: string | null;
   /** Token for fetching a private git_url. Secret. @default null */
   git_token: string | null;
+  /** This node's name among the nodes sharing one PostgreSQL database. @default null: `<hostname>-<pid>-<random>` */
+  node_id: string | null;
+  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
+  lease_ms: number;
+  /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
+  shutdown_grace_ms: number;
   /** Where each value came from. */
   sources: Record<ConfigKey, ConfigSource>;
 }
@@ -102,6 +108,7 @@ const ENV_NAMES: Partial<Record<ConfigKey, string>> = {
   max_execution_time_ms: 'HARMONIA_MAX_EXECUTION_TIME',
   checkpoint_interval_seconds: 'HARMONIA_CHECKPOINT_INTERVAL',
   git_poll_interval_seconds: 'HARMONIA_GIT_POLL_INTERVAL',
+  shutdown_grace_ms: 'HARMONIA_SHUTDOWN_GRACE',
 };
 const KEY_ORDER: ConfigKey[] = [
   'host', 'port', 'data_dir', 'packs_dir', 'db_url', 'log_level', 'debug',
@@ -109,6 +116,7 @@ const KEY_ORDER: ConfigKey[] = [
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
   'api_tokens', 'env_allowlist', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
+  'node_id', 'lease_ms', 'shutdown_grace_ms',
 ];
 
 /** Every setting with its environment variable, in documentation order. */
@@ -161,6 +169,8 @@ export function resolveConfig(
   const int = (key: ConfigKey, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
     asInteger(raw(key), fallback, min, max, 'plain');
   const ms = (key: ConfigKey, fallback: number, min: number) => asInteger(raw(key), fallback, min, Number.MAX_SAFE_INTEGER, 'duration');
+  // Settings whose variable ends in _MS: a bare number is milliseconds.
+  const millis = (key: ConfigKey, fallback: number, min: number) => asInteger(raw(key), fallback, min, Number.MAX_SAFE_INTEGER, 'millis');
   const bytes = (key: ConfigKey, fallback: number) => asInteger(raw(key), fallback, 1, Number.MAX_SAFE_INTEGER, 'size');
 
   const host = str('host', '127.0.0.1');
@@ -198,6 +208,9 @@ export function resolveConfig(
     git_poll_interval_seconds: int('git_poll_interval_seconds', 60, 0),
     git_webhook_secret: opt('git_webhook_secret'),
     git_token: opt('git_token'),
+    node_id: opt('node_id'),
+    lease_ms: millis('lease_ms', 15_000, 100),
+    shutdown_grace_ms: ms('shutdown_grace_ms', 10_000, 0),
     sources,
   };
 }
@@ -240,14 +253,17 @@ function expandHome(path: string, home: string | undefined): string {
 
 // A bare number is seconds, as in the source design (HARMONIA_DEFAULT_TIMEOUT=3600 is an hour).
 const DURATION_UNITS: Record<string, number> = { '': 1000, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const MILLIS_UNITS: Record<string, number> = { ...DURATION_UNITS, '': 1 };
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1_048_576, mb: 1_048_576, mib: 1_048_576 };
 
-function asInteger(raw: Raw | undefined, fallback: number, min: number, max: number, kind: 'plain' | 'duration' | 'size'): number {
+function asInteger(raw: Raw | undefined, fallback: number, min: number, max: number, kind: 'plain' | 'duration' | 'millis' | 'size'): number {
   if (raw === undefined) return fallback;
   const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
   const expected =
     kind === 'duration'
       ? `a duration in seconds, or with a unit: 500ms, 30s, 5m, 1h (at least ${min} ms)`
+      : kind === 'millis'
+        ? `a duration in milliseconds, or with a unit: 500ms, 30s, 5m (at least ${min} ms)`
       : kind === 'size'
         ? `a size in bytes (${range}; or with a unit: 512KiB, 1MiB)`
         : `an integer ${range}`;
@@ -255,7 +271,7 @@ function asInteger(raw: Raw | undefined, fallback: number, min: number, max: num
   if (typeof raw.value === 'number') value = raw.value;
   else if (typeof raw.value === 'string') {
     const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(raw.value);
-    const units = kind === 'duration' ? DURATION_UNITS : kind === 'size' ? SIZE_UNITS : { '': 1 };
+    const units = kind === 'duration' ? DURATION_UNITS : kind === 'millis' ? MILLIS_UNITS : kind === 'size' ? SIZE_UNITS : { '': 1 };
     const factor = m ? units[(m[2] ?? '').toLowerCase()] : undefined;
     if (!m || factor === undefined) return invalid(raw, expected);
     value = Number(m[1]) * factor;

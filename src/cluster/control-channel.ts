@@ -156,6 +156,8 @@ export async function openControlChannel(
           reject: (error) => (clearTimeout(timer), reject(error)),
         });
       });
+      // The answer may come back before pg_notify's own reply: handled now, awaited below.
+      answered.catch(() => undefined);
       try {
         await notify({ schema, to, from: nodeId, request_id: requestId, request });
       } catch (error) {

@@ -11,7 +11,8 @@ import type { EngineLogger } from '../engine/runner.js';
 import { isPostgresStore } from '../store/create-store.js';
 import { createNotifier, type EventNotifier } from '../store/postgres/create-notifier.js';
 import type { PostgresStore } from '../store/postgres/postgres-store.js';
-import { leadAlone, leadOnPostgres, type LeaderTask, type LeaderWork } from './lead.js';
+import { leadAlone, leadOnPostgres, type LeaderTask, type LeaderWork, type LeadOptions } from './lead.js';
+import { nudgeLeader, withLeaderLock } from '../store/postgres/try-leadership.js';
 import { createLeaseBook } from './lease-book.js';
 import { resolveNodeOptions, type NodeOptions, type ResolvedNodeOptions } from './node-options.js';
 import { createSharedBus, type SharedBus } from './shared-bus.js';
@@ -42,8 +43,17 @@ export interface ClusterNode {
   healthy(): boolean;
   /** Looks for claimable executions now (as the claim loop does every claim_interval_ms); resolves with how many were claimed. */
   claimNow(): Promise<number>;
-  /** Runs `work` on whichever one node leads `key` (git polling, pack sync); on SQLite, here. */
-  lead(key: string, work: LeaderWork): LeaderTask;
+  /**
+   * Runs `work` on whichever one node leads `key` (git polling); on SQLite, here.
+   * `on_nudge` is called on the leader when any node calls nudge(key).
+   */
+  lead(key: string, work: LeaderWork, options?: LeadOptions): LeaderTask;
+  /** Asks the node leading `key` to act now (a webhook that reached this node); nothing happens while nobody leads. */
+  nudge(key: string): Promise<void>;
+  /** Runs `fn` while no other node runs work under `key` (waits its turn): the start-up pack sync. */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Only the events this node's engine commits (bus carries every node's): for per-node metrics. */
+  readonly local_bus: EventBus;
 }
 
 /**
@@ -65,10 +75,12 @@ export function createNode(options: NodeOptions): ClusterNode {
 function singleNode(options: NodeOptions, resolved: ResolvedNodeOptions, logger: EngineLogger): ClusterNode {
   const engine = createEngine(options);
   let closed: Promise<void> | null = null;
+  const nudged = new Map<string, Set<() => void>>();
   return {
     node_id: resolved.node_id,
     engine,
     bus: engine.bus,
+    local_bus: engine.bus,
     clustered: false,
     options: resolved,
     start: () => engine.start(),
@@ -79,7 +91,18 @@ function singleNode(options: NodeOptions, resolved: ResolvedNodeOptions, logger:
       })()),
     healthy: () => true,
     claimNow: async () => 0,
-    lead: (key, work) => leadAlone(key, work, logger),
+    lead(key, work, leadOptions = {}) {
+      const onNudge = leadOptions.on_nudge;
+      if (!onNudge) return leadAlone(key, work, logger);
+      const listeners = nudged.get(key) ?? new Set<() => void>();
+      nudged.set(key, listeners.add(onNudge));
+      const task = leadAlone(key, work, logger);
+      return { ...task, isLeader: task.isLeader, stop: () => (listeners.delete(onNudge), task.stop()) };
+    },
+    nudge: async (key) => {
+      for (const listener of nudged.get(key) ?? []) listener();
+    },
+    exclusive: (_key, fn) => fn(),
   };
 }
 
@@ -161,7 +184,7 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
     ownership: {
       check: (tx, ids) => book.check(tx, ids),
       claim: (tx, id) => book.claim(tx, id),
-      finish: (tx, id) => book.finish(tx, id),
+      finish: (tx, ids) => book.finish(tx, ids),
       released: (id, finished) => keeper?.released(id, finished),
       forward,
     },
@@ -175,6 +198,7 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
     node_id: nodeId,
     engine,
     bus,
+    local_bus: bus.local,
     clustered: true,
     options: resolved,
     async start() {
@@ -205,8 +229,10 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
       })()),
     healthy: () => keeper?.healthy() ?? false,
     claimNow: () => keeper?.claimRound() ?? Promise.resolve(0),
-    lead(key, work) {
-      const task = leadOnPostgres(store.pool, key, work, resolved.heartbeat_ms, logger);
+    nudge: (key) => nudgeLeader(store.pool, key),
+    exclusive: (key, fn) => withLeaderLock(store.pool, key, fn),
+    lead(key, work, leadOptions = {}) {
+      const task = leadOnPostgres(store.pool, key, work, resolved.heartbeat_ms, logger, leadOptions);
       leaders.add(task);
       return task;
     },

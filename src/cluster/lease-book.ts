@@ -55,11 +55,14 @@ export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
     node_id: nodeId,
     async check(tx, executionIds) {
       const leases = leasesOf(tx);
-      for (const id of executionIds) {
+      const wanted = executionIds.map((id) => {
         const entry = held.get(id);
         if (!entry) throw unsafe(nodeId, id);
-        await leases.assertLease(id, entry.token);
-      }
+        return { execution_id: id, token: entry.token };
+      });
+      // One statement for the whole batch where the store offers it.
+      if (leases.assertLeases) return leases.assertLeases(wanted);
+      for (const { execution_id, token } of wanted) await leases.assertLease(execution_id, token);
     },
     async claim(tx, executionId) {
       const lease = await leasesOf(tx).claimExecution(nodeId, executionId, leaseMs);
@@ -68,9 +71,17 @@ export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
       }
       held.set(executionId, { token: lease.token, missed: 0 });
     },
-    async finish(tx, executionId) {
-      const entry = held.get(executionId);
-      if (entry) await leasesOf(tx).releaseLease(executionId, entry.token);
+    async finish(tx, executionIds) {
+      const leases = leasesOf(tx);
+      const mine = executionIds.flatMap((id) => {
+        const entry = held.get(id);
+        return entry ? [{ execution_id: id, token: entry.token }] : [];
+      });
+      if (mine.length > 1 && leases.releaseLeases) {
+        await leases.releaseLeases(mine);
+        return;
+      }
+      for (const { execution_id, token } of mine) await leases.releaseLease(execution_id, token);
     },
     token: (id) => held.get(id)?.token,
     add(leases) {

@@ -30,6 +30,8 @@ export interface SharedBus extends EventBus {
   resync(): void;
   /** Resolves when every ingest and resync so far has been delivered. */
   settled(): Promise<void>;
+  /** Only the events published here (this node's commits); subscribing to it does not start listening to other nodes. */
+  readonly local: EventBus;
 }
 
 interface Mark {
@@ -41,6 +43,7 @@ interface Mark {
 export function createSharedBus(options: SharedBusOptions): SharedBus {
   const onError = options.onError ?? (() => undefined);
   const inner = createEventBus(onError);
+  const local = createEventBus(onError);
   const marks = new Map<string, Mark>();
   let subscribers = 0;
   let chain: Promise<void> = Promise.resolve();
@@ -104,9 +107,11 @@ export function createSharedBus(options: SharedBusOptions): SharedBus {
         if (subscribers === 0) options.onActive?.(false);
       };
     },
+    local,
     publish(events) {
       const first = events[0];
       if (first === undefined) return;
+      local.publish(events);
       const mark = marks.get(first.execution_id);
       // At once, unless a gap (this node took the execution over) must be read first.
       if (!queued.has(first.execution_id) && (mark === undefined || first.seq <= mark.seq + 1)) deliver(events);

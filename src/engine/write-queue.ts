@@ -35,11 +35,12 @@ export interface WriteFence {
   check(tx: StoreSession, executionIds: readonly string[]): Promise<void>;
   /** Takes the lease of an execution written in this transaction; throws when another node holds it. */
   claim(tx: StoreSession, executionId: string): Promise<void>;
-  /** Gives the lease up in the transaction that finishes the execution (completed, failed or canceled). */
-  finish(tx: StoreSession, executionId: string): Promise<void>;
+  /** Gives the leases up in the transaction that finishes the executions (completed, failed or canceled). */
+  finish(tx: StoreSession, executionIds: readonly string[]): Promise<void>;
 }
 
 const FINISHED = new Set(['completed', 'failed', 'canceled']);
+const ALL_OR_NOTHING = { all_or_nothing: true } as const;
 
 export interface WriteQueue {
   /** Resolves once the batch is committed. */
@@ -80,11 +81,16 @@ async function apply(tx: StoreSession, items: readonly Pending[], fence: WriteFe
     const projection = item.batch.projection;
     if (projection) projections.set(projection.id, { ...projections.get(projection.id), ...projection.patch });
   }
-  for (const [id, patch] of projections) await tx.executions.updateExecution(id, patch);
+  if (projections.size > 1 && tx.executions.updateExecutions) {
+    await tx.executions.updateExecutions([...projections].map(([id, patch]) => ({ id, patch })));
+  } else {
+    for (const [id, patch] of projections) await tx.executions.updateExecution(id, patch);
+  }
   if (fence) {
     // After the projection: a revived execution is claimable only once it is unfinished again.
     for (const { batch } of items) if (batch.claim === 'last' && batch.projection) await fence.claim(tx, batch.projection.id);
-    for (const [id, patch] of projections) if (patch.status !== undefined && FINISHED.has(patch.status)) await fence.finish(tx, id);
+    const finished = [...projections].filter(([, patch]) => patch.status !== undefined && FINISHED.has(patch.status)).map(([id]) => id);
+    if (finished.length > 0) await fence.finish(tx, finished);
   }
   for (const item of items) if (item.batch.after) await item.batch.after(tx);
 }
@@ -103,7 +109,8 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
     const items = pending;
     pending = [];
     try {
-      await store.transaction((tx) => apply(tx, items, fence));
+      // Any failed write sinks the whole transaction (and is retried alone below), so no savepoints.
+      await store.transaction((tx) => apply(tx, items, fence), ALL_OR_NOTHING);
       for (const item of items) item.resolve();
     } catch (error) {
       if (items.length === 1) (items[0] as Pending).reject(error);
@@ -111,7 +118,7 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
         // one bad batch must not sink the others: retry each alone
         for (const item of items) {
           try {
-            await store.transaction((tx) => apply(tx, [item], fence));
+            await store.transaction((tx) => apply(tx, [item], fence), ALL_OR_NOTHING);
             item.resolve();
           } catch (single) {
             item.reject(single);

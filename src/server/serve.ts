@@ -1,14 +1,17 @@
 /**
  * serveHarmonia: the whole server from the resolved configuration — pack sync
- * service, action registry, engine and HTTP server — for `harmonia start` and
- * embedders. The caller opens (and later closes) the store.
+ * service, action registry, cluster node (the engine; on PostgreSQL one of several
+ * nodes sharing the database) and HTTP server — for `harmonia start` and embedders.
+ * The caller opens (and later closes) the store.
  */
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createActionRegistry, type PackActions } from '../actions/action-registry.js';
 import type { ResolvedConfig } from '../config.js';
 import type { ActionDef } from '../core/model.js';
-import { createEngine, type EngineLogger } from '../engine/index.js';
+import type { EngineLogger } from '../engine/index.js';
+import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
+import { verifyWebhook } from '../gitops/webhook.js';
 import { createPackSyncService, type PackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
@@ -53,8 +56,15 @@ export interface ServeOptions {
   dev?: ServeDevOptions;
 }
 
+/** Leader key of git polling and syncing: one node of a cluster at a time. */
+export const GIT_LEADER_KEY = 'git-poll';
+/** Lock key of the start-up sync of the packs folder: nodes take turns. */
+export const PACK_SYNC_KEY = 'pack-sync';
+
 /** A running server with its pack sources; close() stops them after the server. */
 export interface ServedHarmonia extends RunningServer {
+  /** The cluster node running executions (on SQLite the single-node engine). */
+  node: ClusterNode;
   /** The git sync, when following config.git_url. */
   git: GitSyncController | null;
   /** Every pack event (git sync, dev mode), as /ws/events and /events forward them. */
@@ -81,11 +91,14 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const lookup = createPackActionsLookup(store, packsDir);
   await lookup.refresh();
   const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env });
-  const engine = createEngine({
+  const node = createNode({
     store,
     actions,
     env,
     logger: engineLogger(logger),
+    ...(config.node_id === null ? {} : { node_id: config.node_id }),
+    lease_ms: config.lease_ms,
+    shutdown_grace_ms: config.shutdown_grace_ms,
     config: {
       max_concurrent_tasks: config.max_concurrent_tasks,
       max_concurrent_workflows: config.max_concurrent_workflows,
@@ -103,7 +116,8 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   // Git and dev mode sync at start themselves (and print it their way).
   if (options.sync_on_start !== false && !useGit && !options.dev) {
     try {
-      const result = await packs.syncAll();
+      // Nodes sharing a database take turns, so two never write the same pack's versions at once.
+      const result = await node.exclusive(PACK_SYNC_KEY, () => packs.syncAll());
       const errors = result.packs.reduce((n, p) => n + p.errors.length, 0);
       logger.info({ packs: result.packs.length, errors, pruned_packs: result.pruned_packs }, 'packs synced');
       options.on_synced?.(result);
@@ -113,17 +127,32 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     }
   }
   let git: GitSyncController | null = null;
+  let gitLead: LeaderTask | null = null;
   let dev: DevMode | null = null;
   if (useGit) {
-    git = createServerGitSync({ config, dataDir, store, env, events: packEvents, syncService: packs, logger });
-    // Polling starts here too; its timer is unref'd, so only the server's socket keeps the process alive.
-    const report = await git.start();
-    logGitReport(logger, report);
-    options.on_git_synced?.(report);
+    const controller = createServerGitSync({ config, dataDir, store, env, events: packEvents, syncService: packs, logger });
+    let firstRun = true;
+    // One node polls and syncs at a time; when it leaves, another takes over (and syncs at once).
+    gitLead = node.lead(
+      GIT_LEADER_KEY,
+      async (signal) => {
+        // Polling starts here too; its timer is unref'd, so only the server's socket keeps the process alive.
+        const report = await controller.start();
+        logGitReport(logger, report);
+        if (firstRun) options.on_git_synced?.(report);
+        firstRun = false;
+        signal.addEventListener('abort', () => void controller.stop(), { once: true });
+      },
+      { on_nudge: () => void controller.syncNow() },
+    );
+    git = leaderOnlyWebhooks(controller, gitLead, config.git_webhook_secret, () => node.nudge(GIT_LEADER_KEY), logger);
+    // The leader syncs before it serves, as a single node does; the others serve what it synced.
+    if (!(await gitLead.first)) logger.info({ key: GIT_LEADER_KEY }, 'another node leads git polling; webhooks here are passed to it');
   } else if (options.dev) {
     dev = await startServerDevMode({ packsDir, store, events: packEvents, syncServiceFor, dev: options.dev });
   }
   const stopSources = async (): Promise<void> => {
+    await gitLead?.stop();
     await git?.stop();
     await dev?.close();
   };
@@ -131,7 +160,9 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   try {
     running = await startServer({
       store,
-      engine,
+      engine: node.engine,
+      node: { start: () => node.start(), stop: () => node.close({ grace_ms: config.shutdown_grace_ms }) },
+      metrics_bus: node.local_bus,
       packs,
       git,
       pack_events: packEvents,
@@ -148,12 +179,42 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   let closing: Promise<void> | null = null;
   return {
     ...server,
+    node,
     git,
     pack_events: packEvents,
     close: () => {
       // The server first, so no webhook queues a sync behind the controller's stop.
       closing ??= server.close().then(stopSources);
       return closing;
+    },
+  };
+}
+
+/**
+ * The git controller as the routes see it on a node that may not lead git polling: a
+ * verified webhook reaching a node that does not lead is answered 202 here and passed
+ * on as a nudge, so the leader fetches and syncs at once (if no node leads at that
+ * moment, the next leader syncs when it takes over). Status and manual syncs act here.
+ */
+function leaderOnlyWebhooks(
+  controller: GitSyncController,
+  lead: LeaderTask,
+  secret: string | null,
+  nudge: () => Promise<void>,
+  logger: Logger,
+): GitSyncController {
+  return {
+    ...controller,
+    handleWebhook(request) {
+      if (lead.isLeader()) return controller.handleWebhook(request);
+      const check = verifyWebhook({ ...request, secret: secret ?? '' });
+      if (!check.ok) return { status: 401, body: { error: { code: 'AUTH_REQUIRED', message: check.reason } }, sync: null };
+      nudge().catch((error: unknown) => logger.warn({ err: error }, 'could not pass a webhook on to the git leader'));
+      return {
+        status: 202,
+        body: { accepted: true, reason: 'passed to the node leading git polling', delivery_id: check.delivery_id, provider: check.provider },
+        sync: null,
+      };
     },
   };
 }

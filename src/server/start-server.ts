@@ -1,7 +1,9 @@
 /**
- * startServer: one port for REST, WebSocket and SSE. Starts the engine, listens,
- * and returns a handle whose close() shuts down gracefully: stop accepting, close
- * streams, let in-flight requests finish (up to a grace period), stop the engine.
+ * startServer: one port for REST, WebSocket and SSE. Starts the engine (or the cluster
+ * node around it), listens, and returns a handle whose close() shuts down gracefully:
+ * stop accepting, close streams, let in-flight requests finish (up to a grace period),
+ * stop the engine. With a node, the node closes right after the server stops accepting,
+ * while streams still carry the events of the executions finishing in its grace period.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,7 @@ import type Koa from 'koa';
 import { appInternals, createApp } from './app.js';
 import { assertSafeBind } from './auth.js';
 import type { ServerDeps } from './deps.js';
+import type { EventBus } from '../engine/event-bus.js';
 import { attachWebSockets } from './ws.js';
 
 export interface StartServerOptions extends ServerDeps {
@@ -18,6 +21,14 @@ export interface StartServerOptions extends ServerDeps {
   port?: number;
   /** Milliseconds in-flight requests get on close before their connections are cut. @default 10000 */
   grace_ms?: number;
+  /**
+   * What drives the engine when it is not the engine alone: a cluster node's start() and
+   * close(). Its stop() runs once the server stops accepting, before streams are closed.
+   * @default the engine's start() and stop(), stop() after the connections are closed
+   */
+  node?: { start(): Promise<void>; stop(): Promise<void> };
+  /** The events /metrics counts. @default engine.bus (a cluster node passes its local events) */
+  metrics_bus?: EventBus;
 }
 
 export interface RunningServer {
@@ -48,9 +59,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   server.headersTimeout = 30_000;
   server.requestTimeout = 0; // SSE responses are long-lived
   const closeWebSockets = attachWebSockets(server, { services, authenticator, hub });
-  const unsubscribeMetrics = options.engine.bus.subscribe({}, (event) => services.metrics.observeEvent(event));
+  const unsubscribeMetrics = (options.metrics_bus ?? options.engine.bus).subscribe({}, (event) => services.metrics.observeEvent(event));
+  const node = options.node;
 
-  await options.engine.start();
+  if (node) await node.start();
+  else await options.engine.start();
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -61,7 +74,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
   } catch (error) {
     unsubscribeMetrics();
-    await options.engine.stop();
+    if (node) await node.stop();
+    else await options.engine.stop();
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -72,6 +86,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (node) {
+        // No new connections from here; open streams see the executions that finish in the node's grace.
+        server.closeIdleConnections();
+        await node.stop();
+      }
       hub.closeAll('server shutting down');
       closeWebSockets();
       server.closeIdleConnections();
@@ -80,7 +99,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await closed;
       clearTimeout(grace);
       unsubscribeMetrics();
-      await options.engine.stop();
+      if (!node) await options.engine.stop();
       services.logger.info('harmonia stopped');
     })();
     return closing;

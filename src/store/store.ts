@@ -92,6 +92,14 @@ export interface ExecutionRepo {
     patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>,
   ): Promise<void>;
   /**
+   * Several updateExecution calls in one statement (backends with costly round trips);
+   * throws EXEC_NOT_FOUND naming an id that does not exist. Optional: callers fall back
+   * to updateExecution.
+   */
+  updateExecutions?(
+    updates: ReadonlyArray<{ id: string; patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>> }>,
+  ): Promise<void>;
+  /**
    * Appends events. Throws STORE_CONFLICT when a (execution_id, seq) already exists,
    * so two writers can never both extend one history.
    */
@@ -150,6 +158,8 @@ export interface LeaseRepo {
   renewLeases(nodeId: string, leaseMs: number): Promise<ExecutionLease[]>;
   /** Gives one execution back (finished, or handed back); false when `token` no longer holds it. */
   releaseLease(executionId: string, token: number): Promise<boolean>;
+  /** releaseLease for many executions in one statement; returns how many were still held by their token. */
+  releaseLeases?(leases: ReadonlyArray<{ execution_id: string; token: number }>): Promise<number>;
   /** Gives back every lease of a node that is shutting down, so others claim them at once; returns how many. */
   releaseNode(nodeId: string): Promise<number>;
   getLease(executionId: string): Promise<ExecutionLease | null>;
@@ -159,6 +169,17 @@ export interface LeaseRepo {
    * can commit before this transaction does.
    */
   assertLease(executionId: string, token: number): Promise<void>;
+  /** assertLease for many executions in one statement; throws for the first stale one. */
+  assertLeases?(leases: ReadonlyArray<{ execution_id: string; token: number }>): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The caller never goes on after a failed write inside the transaction, so a backend
+   * may skip the per-write savepoint that would keep it usable (PostgreSQL: fewer round
+   * trips). @default false
+   */
+  all_or_nothing?: boolean;
 }
 
 /** What a transaction sees: the same repositories, bound to one transaction. */
@@ -173,6 +194,6 @@ export interface StoreSession {
 export interface Store extends StoreSession {
   readonly backend: 'sqlite' | 'postgres';
   /** Runs `fn` in one transaction: all its writes land together or not at all. */
-  transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }

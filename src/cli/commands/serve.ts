@@ -25,7 +25,14 @@ const HELP = `
 Starts the server on one port: REST under /api and /api/v1, WebSocket under /ws,
 SSE under /events, OpenAPI at /openapi.json and /docs. It syncs the packs folder,
 carries on every unfinished execution in the store, and shuts down gracefully on
-SIGTERM or Ctrl-C (running tasks finish or are handed back; nothing is lost).
+SIGTERM or Ctrl-C: it stops accepting connections, gives running executions
+HARMONIA_SHUTDOWN_GRACE (default 10s) to finish, then hands the rest back (another
+node, or the next start, carries them on; nothing is lost).
+
+Several nodes: start \`harmonia serve\` on several machines with the same
+HARMONIA_DB_URL (PostgreSQL; add ?schema=NAME to use a schema). They share the
+executions under leases (HARMONIA_LEASE_MS, default 15000), any node answers any
+request, and one node at a time polls git. Name nodes with HARMONIA_NODE_ID.
 
 Settings come from flags, then HARMONIA_* variables, then .env.harmonia, then
 defaults; \`harmonia config\` shows them. Without HARMONIA_API_TOKENS (or a token
@@ -119,7 +126,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           ? `  dev: watching ${config.packs_dir}; save a file to sync its pack\n`
           : '';
       ctx.stderr.write(
-        `harmonia ${readVersion()} listening on ${running.url} (store: ${config.store.kind})\n` +
+        `harmonia ${readVersion()} listening on ${running.url} (store: ${config.store.kind}${running.node.clustered ? `, node ${running.node.node_id}` : ''})\n` +
           `  REST ${running.url}/api/v1   docs ${running.url}/docs   events ${running.url}/events\n` +
           mode,
       );

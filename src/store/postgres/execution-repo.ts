@@ -24,7 +24,21 @@ const COLUMNS = `id, workflow_id, workflow_ref, workflow_version, status, input,
 const UNFINISHED = `SELECT ${COLUMNS} FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, pos`;
 const FILTER = `FROM executions WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_ref = $2)`;
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
-// "Key (execution_id, seq)=(abc, 3) already exists."
+// Many projections in one statement. status, updated_at and last_seq are never set to
+// null, so null means "leave it"; the nullable columns carry a flag saying whether to set them.
+const UPDATE_MANY = `
+  UPDATE executions e SET
+    status = COALESCE(u.status, e.status),
+    output = CASE WHEN u.set_output THEN u.output::json ELSE e.output END,
+    error = CASE WHEN u.set_error THEN u.error::json ELSE e.error END,
+    updated_at = COALESCE(u.updated_at, e.updated_at),
+    finished_at = CASE WHEN u.set_finished THEN u.finished_at ELSE e.finished_at END,
+    last_seq = COALESCE(u.last_seq, e.last_seq)
+  FROM unnest($1::text[], $2::text[], $3::bool[], $4::text[], $5::bool[], $6::text[], $7::text[], $8::bool[], $9::text[], $10::bigint[])
+    AS u(id, status, set_output, output, set_error, error, updated_at, set_finished, finished_at, last_seq)
+  WHERE e.id = u.id
+  RETURNING e.id`;
+// "Key (execution_id, seq)=(abc, 3) already exists.
 const DUPLICATE_KEY = /=\((.*), (\d+)\)/;
 
 function toRecord(row: ExecutionRow): ExecutionRecord {
@@ -141,6 +155,31 @@ export class PostgresExecutionRepo implements ExecutionRepo {
     return this.exec.write(async (query) => {
       const changed = await query(`UPDATE executions SET ${sets} WHERE id = $1 RETURNING id`, [id, ...values]);
       if (changed.length === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
+    });
+  }
+
+  updateExecutions(updates: ReadonlyArray<{ id: string; patch: ExecutionPatch }>): Promise<void> {
+    const wanted = updates.filter(({ patch }) => PATCHABLE.some((key) => patch[key] !== undefined));
+    if (wanted.length === 0) return Promise.resolve();
+    const column = <T>(fn: (patch: ExecutionPatch) => T) => wanted.map(({ patch }) => fn(patch));
+    const params = [
+      wanted.map(({ id }) => id),
+      column((p) => p.status ?? null),
+      column((p) => p.output !== undefined),
+      column((p) => jsonOrNull(p.output)),
+      column((p) => p.error !== undefined),
+      column((p) => jsonOrNull(p.error)),
+      column((p) => p.updated_at ?? null),
+      column((p) => p.finished_at !== undefined),
+      column((p) => p.finished_at ?? null),
+      column((p) => p.last_seq ?? null),
+    ];
+    return this.exec.write(async (query) => {
+      const changed = await query<{ id: string }>(UPDATE_MANY, params);
+      if (changed.length === wanted.length) return;
+      const found = new Set(changed.map((row) => row.id));
+      const missing = wanted.find(({ id }) => !found.has(id))?.id ?? '';
+      throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${missing}' does not exist`);
     });
   }
 

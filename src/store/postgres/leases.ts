@@ -51,6 +51,31 @@ const RENEW = `
   WHERE node_id = $1
   ORDER BY execution_id`;
 
+// assertLease for a whole write batch in one round trip. The lock order stays the same:
+// the scalar subquery (an init plan) locks every executions row, in id order, before
+// the lease rows are read and share-locked. Only mismatches come back.
+const ASSERT_MANY = `
+  WITH locked AS (SELECT id FROM executions WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE),
+  held AS (
+    SELECT execution_id, token, node_id FROM execution_leases
+    WHERE execution_id = ANY($1::text[]) AND (SELECT count(*) FROM locked) >= 0
+    ORDER BY execution_id FOR SHARE)
+  SELECT w.execution_id, w.token AS wanted, h.token, h.node_id
+  FROM unnest($1::text[], $2::bigint[]) AS w(execution_id, token)
+  LEFT JOIN held h ON h.execution_id = w.execution_id
+  WHERE h.token IS DISTINCT FROM w.token
+  ORDER BY w.execution_id`;
+
+function staleLease(executionId: string, token: number, row: { token: string | null; node_id: string | null } | undefined): HarmoniaError {
+  const current = row && row.token !== null ? row : undefined;
+  const holder = current ? `token ${current.token} of node '${current.node_id}'` : 'no lease';
+  return new HarmoniaError(
+    'STORE_CONFLICT',
+    `stale lease: execution '${executionId}' is now held by ${holder}, not token ${token}; stop working on it`,
+    { details: { execution_id: executionId, token, current_token: current ? Number(current.token) : null } },
+  );
+}
+
 function toLease(row: LeaseRow): ExecutionLease {
   return { execution_id: row.execution_id, node_id: row.node_id, token: Number(row.token), expires_at: row.expires_at };
 }
@@ -99,6 +124,20 @@ export class PostgresLeaseRepo implements LeaseRepo {
     );
   }
 
+  releaseLeases(leases: ReadonlyArray<{ execution_id: string; token: number }>): Promise<number> {
+    if (leases.length === 0) return Promise.resolve(0);
+    return this.exec.write(
+      async (query) =>
+        (
+          await query(
+            `DELETE FROM execution_leases l USING unnest($1::text[], $2::bigint[]) AS r(execution_id, token)
+             WHERE l.execution_id = r.execution_id AND l.token = r.token RETURNING l.token`,
+            [leases.map((lease) => lease.execution_id), leases.map((lease) => lease.token)],
+          )
+        ).length,
+    );
+  }
+
   releaseNode(nodeId: string): Promise<number> {
     return this.exec.atomic(async (query) => {
       const released = await query('DELETE FROM execution_leases WHERE node_id = $1 RETURNING execution_id', [nodeId]);
@@ -127,12 +166,18 @@ export class PostgresLeaseRepo implements LeaseRepo {
         [executionId],
       );
       if (row && Number(row.token) === token) return;
-      const holder = row ? `token ${row.token} of node '${row.node_id}'` : 'no lease';
-      throw new HarmoniaError(
-        'STORE_CONFLICT',
-        `stale lease: execution '${executionId}' is now held by ${holder}, not token ${token}; stop working on it`,
-        { details: { execution_id: executionId, token, current_token: row ? Number(row.token) : null } },
-      );
+      throw staleLease(executionId, token, row);
+    });
+  }
+
+  assertLeases(leases: ReadonlyArray<{ execution_id: string; token: number }>): Promise<void> {
+    if (leases.length === 0) return Promise.resolve();
+    return this.exec.read(async (query) => {
+      const [stale] = await query<{ execution_id: string; wanted: string; token: string | null; node_id: string | null }>(ASSERT_MANY, [
+        leases.map((lease) => lease.execution_id),
+        leases.map((lease) => lease.token),
+      ]);
+      if (stale) throw staleLease(stale.execution_id, Number(stale.wanted), stale);
     });
   }
 }

@@ -55,13 +55,34 @@ function checkOptions(options: PostgresStoreOptions): void {
 }
 
 /**
+ * Takes a `?schema=NAME` parameter off the URL (the driver would pass it to the server)
+ * as the schema, so one setting (HARMONIA_DB_URL) can name it.
+ */
+function withUrlSchema(options: PostgresStoreOptions): PostgresStoreOptions {
+  if (!/[?&]schema=/.test(options.url)) return options;
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new HarmoniaError('CONFIG_INVALID', "invalid postgres url; expected 'postgres://user:password@host:port/database?schema=name'");
+  }
+  const fromUrl = url.searchParams.get('schema') ?? '';
+  url.searchParams.delete('schema');
+  if (options.schema !== undefined && options.schema !== fromUrl) {
+    throw new HarmoniaError('CONFIG_INVALID', `postgres schema '${options.schema}' differs from '${fromUrl}' in the url; give it once`);
+  }
+  return { ...options, url: url.toString(), schema: fromUrl };
+}
+
+/**
  * Connects to PostgreSQL, brings the schema up to date (once, however many nodes start
  * together) and returns the store. Throws STORE_UNAVAILABLE when the server cannot be
  * reached and STORE_MIGRATION_FAILED when a migration fails.
  * @example
  * const store = await createPostgresStore({ url: 'postgres://harmonia@db/harmonia', schema: 'harmonia' });
  */
-export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+export async function createPostgresStore(given: PostgresStoreOptions): Promise<PostgresStore> {
+  const options = withUrlSchema(given);
   checkOptions(options);
   const schema = options.schema ?? null;
   const pool = new pg.Pool({
@@ -86,9 +107,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...outside,
     pool,
     schema,
-    transaction: (fn) =>
+    transaction: (fn, txOptions) =>
       inTransaction(pool, async (client) => {
-        const exec = createTransactionExecutor(client);
+        const exec = createTransactionExecutor(client, { savepoints: txOptions?.all_or_nothing !== true });
         try {
           return await fn(sessionFor(exec));
         } finally {

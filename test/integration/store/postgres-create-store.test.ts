@@ -42,4 +42,15 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('createStore()'), () => {
     expect(store.leases).toBeDefined();
     await store.close();
   });
+
+  it('takes the schema from a ?schema= parameter of the db_url', async () => {
+    await db.openStore();
+    const store = await createStore({ db_url: `${db.url}${db.url.includes('?') ? '&' : '?'}schema=${db.schema}`, data_dir: root, pool_size: 2 });
+    expect(isPostgresStore(store) && store.schema).toBe(db.schema);
+    if (isPostgresStore(store)) {
+      const { rows } = await store.pool.query<{ schema: string }>('SELECT current_schema() AS schema');
+      expect(rows[0]?.schema).toBe(db.schema);
+    }
+    await store.close();
+  });
 });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
-import { tryLeadership } from '../../../src/store/postgres/try-leadership.js';
+import { nudgeLeader, tryLeadership, withLeaderLock } from '../../../src/store/postgres/try-leadership.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from './pg-test-db.js';
 
 describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('tryLeadership()'), () => {
@@ -47,5 +47,40 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('tryLeadership()'), () => {
     const next = await tryLeadership(nodeB.pool, 'git-poll');
     expect(next).not.toBeNull();
     await next?.release();
+  });
+
+  it('tells the leader when another node nudges its key', async () => {
+    let nudged!: () => void;
+    const heard = new Promise<void>((resolve) => (nudged = resolve));
+    const leader = await tryLeadership(nodeA.pool, 'git-poll', { on_nudge: () => nudged() });
+    await nudgeLeader(nodeB.pool, 'git-poll');
+    await heard;
+    await leader?.release();
+  });
+
+  it('runs exclusive work only once the node holding the key lets go', async () => {
+    const waiterName = `harmonia-waiter-${db.schema}`;
+    const waiter = await db.openStore({ application_name: waiterName });
+    const leader = await tryLeadership(nodeA.pool, 'pack-sync');
+    let released = false;
+    const waiting = withLeaderLock(waiter.pool, 'pack-sync', async () => released);
+    // Until the waiter's request for the lock shows as waiting on the server, A keeps it.
+    const waitingLocks = async () =>
+      Number(
+        (
+          await db.admin.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND NOT l.granted AND a.application_name = $1`,
+            [waiterName],
+          )
+        ).rows[0]?.n,
+      );
+    while ((await waitingLocks()) === 0);
+    released = true;
+    await leader?.release();
+    expect(await waiting).toBe(true);
+    const again = await tryLeadership(nodeA.pool, 'pack-sync');
+    expect(again).not.toBeNull();
+    await again?.release();
   });
 });

@@ -169,6 +169,50 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leases'), () => {
     });
   });
 
+  describe('assertLeases()', () => {
+    it('lets the holder of every current token write, in one statement', async () => {
+      const leases = await nodeA.leases.claimExecutions('node-a', 10, HOUR);
+      await nodeA.transaction(async (tx) => {
+        await tx.leases?.assertLeases?.(leases.map((lease) => ({ execution_id: lease.execution_id, token: lease.token })));
+        await tx.executions.appendEvents([event('e1', 1), event('e2', 1)]);
+      }, { all_or_nothing: true });
+      expect(await nodeA.executions.readEvents('e2')).toHaveLength(1);
+    });
+
+    it('names the execution whose lease was taken over, and writes nothing', async () => {
+      const mine = await nodeA.leases.claimExecutions('node-a', 10, 0);
+      const [current] = await nodeB.leases.claimExecutions('node-b', 1, HOUR);
+      const stale = mine.find((lease) => lease.execution_id === current?.execution_id);
+      await expect(
+        nodeA.transaction(async (tx) => {
+          await tx.leases?.assertLeases?.(mine.map((lease) => ({ execution_id: lease.execution_id, token: lease.token })));
+          await tx.executions.appendEvents([event('e1', 1)]);
+        }),
+      ).rejects.toMatchObject({
+        code: 'STORE_CONFLICT',
+        message: expect.stringContaining('stale lease') as unknown,
+        details: { execution_id: current?.execution_id, token: stale?.token, current_token: current?.token },
+      });
+      expect(await nodeA.executions.readEvents('e1')).toEqual([]);
+    });
+
+    it('refuses a token when the execution has no lease', async () => {
+      await expect(nodeA.leases.assertLeases?.([{ execution_id: 'e1', token: 1 }])).rejects.toMatchObject({
+        code: 'STORE_CONFLICT',
+        details: { execution_id: 'e1', token: 1, current_token: null },
+      });
+    });
+  });
+
+  describe('releaseLeases()', () => {
+    it('frees the leases still held by their tokens and counts them', async () => {
+      const leases = await nodeA.leases.claimExecutions('node-a', 10, HOUR);
+      const pairs = leases.map((lease) => ({ execution_id: lease.execution_id, token: lease.token }));
+      expect(await nodeA.leases.releaseLeases?.([...pairs, { execution_id: 'e3', token: 1 }])).toBe(3);
+      expect(idsOf(await nodeB.leases.claimExecutions('node-b', 10, HOUR))).toEqual(['e1', 'e2', 'e4']);
+    });
+  });
+
   describe('renewLeases()', () => {
     it('extends every lease of the node and returns them', async () => {
       const claimed = await nodeA.leases.claimExecutions('node-a', 10, 0);
