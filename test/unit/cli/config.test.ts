@@ -88,6 +88,13 @@ describe('resolveConfig()', () => {
     expect([config.default_timeout_ms, config.max_execution_time_ms]).toEqual([3_600_000, 250]);
   });
 
+  it('reads the cluster settings: node id, lease in milliseconds, shutdown grace in seconds', () => {
+    const config = resolveConfig({}, { HARMONIA_NODE_ID: 'node-a', HARMONIA_LEASE_MS: '20000', HARMONIA_SHUTDOWN_GRACE: '30' });
+    expect([config.node_id, config.lease_ms, config.shutdown_grace_ms]).toEqual(['node-a', 20_000, 30_000]);
+    expect(resolveConfig({}, {}).lease_ms).toBe(15_000);
+    expect(configError(() => resolveConfig({}, { HARMONIA_LEASE_MS: '5' })).code).toBe('CONFIG_INVALID');
+  });
+
   it('rejects an unknown unit', () => {
     expect(configError(() => resolveConfig({}, { HARMONIA_DEFAULT_TIMEOUT: '3 days' })).code).toBe('CONFIG_INVALID');
   });
