@@ -1,4 +1,5 @@
 import type { TaskResult } from '../core/model.js';
+import { redactUrls } from '../core/secret-text.js';
 import type { ActionContext, ActionHandler } from './action.js';
 import type { HostLookup, HttpPolicy } from './address-guard.js';
 import { guardedFetch } from './guarded-fetch.js';
@@ -67,7 +68,7 @@ export function createHttpAction(options: HttpActionOptions): ActionHandler {
         max_bytes: ctx.max_output_bytes,
         policy: options.policy,
         ...(options.lookup ? { lookup: options.lookup } : {}),
-        what: `${request.method} '${request.url}'`,
+        what: `${request.method} '${redactUrls(request.url)}'`,
       });
       if (!response.ok) return response.result;
       let body: unknown = response.text;
@@ -82,7 +83,7 @@ export function createHttpAction(options: HttpActionOptions): ActionHandler {
         const snippet = response.text.slice(0, 500);
         return errorResult(
           'HTTP_ERROR',
-          `${request.method} '${request.url}' answered ${response.status}${snippet ? `: ${snippet}` : ''}`,
+          `${request.method} '${redactUrls(request.url)}' answered ${response.status}${snippet ? `: ${snippet}` : ''}`,
           true,
         );
       }

@@ -1,4 +1,5 @@
 import type { TaskResult } from '../core/model.js';
+import { redactUrls } from '../core/secret-text.js';
 import { refusedUrl, type HostLookup, type HttpPolicy } from './address-guard.js';
 import { abortedResult, errorResult } from './task-result.js';
 
@@ -68,6 +69,13 @@ async function readCapped(response: Response, max: number, stop: AbortController
  * server that answers differently within that window is not caught.
  */
 export async function guardedFetch(request: GuardedRequest): Promise<GuardedResponse> {
+  const response = await fetchGuarded(request);
+  if (response.ok || response.result.status !== 'error') return response;
+  // Messages quote the URL (and fetch's own errors quote it too): never with its password.
+  return { ok: false, result: { ...response.result, error_message: redactUrls(response.result.error_message) } };
+}
+
+async function fetchGuarded(request: GuardedRequest): Promise<GuardedResponse> {
   const what = request.what ?? `request to '${request.url}'`;
   const stop = new AbortController();
   const timeout = request.timeout_ms === undefined ? null : AbortSignal.timeout(request.timeout_ms);
@@ -83,6 +91,12 @@ export async function guardedFetch(request: GuardedRequest): Promise<GuardedResp
       const parsed = new URL(url);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
         return { ok: false, result: errorResult('ACTION_FORBIDDEN', `${what}: scheme '${parsed.protocol}' is not allowed; use http or https`, false) };
+      }
+      if (parsed.username !== '' || parsed.password !== '') {
+        return {
+          ok: false,
+          result: errorResult('ACTION_INPUT_INVALID', `${what}: the URL embeds credentials; send them in an 'authorization' header instead`, false),
+        };
       }
       const refused = await refusedUrl(parsed, request.policy, request.lookup);
       if (refused !== null) {

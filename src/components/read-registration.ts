@@ -46,6 +46,11 @@ export function readRegistration(body: unknown): CheckedRegistration {
   if (typeof base_url !== 'string' || !URL.canParse(base_url) || !/^https?:$/.test(new URL(base_url).protocol)) {
     throw invalid('base_url', `base_url ${JSON.stringify(base_url)} must be an absolute http(s) URL such as 'http://127.0.0.1:8080'`);
   }
+  const parsed = new URL(base_url);
+  if (parsed.username !== '' || parsed.password !== '') {
+    // fetch refuses such URLs, and a registration is shown to every reader: never store one
+    throw invalid('base_url', `base_url must not embed credentials ('user:password@'); a component authenticates its callers itself`);
+  }
   if (!Array.isArray(capabilities)) throw invalid('capabilities', `'capabilities' must be a list of names`);
   const names: string[] = [];
   const details: Record<string, unknown>[] = [];

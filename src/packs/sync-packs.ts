@@ -155,7 +155,13 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
 
   async function packDirs(): Promise<string[]> {
     if (!(await isDirectory(packsDir))) {
-      throw new HarmoniaError('PACK_NOT_FOUND', `packs directory '${packsDir}' does not exist; create it or point to another`);
+      const exists = await stat(packsDir).then(() => true, () => false);
+      throw new HarmoniaError(
+        'PACK_NOT_FOUND',
+        exists
+          ? `packs directory '${packsDir}' is a file, not a directory; point to the folder that holds the packs`
+          : `packs directory '${packsDir}' does not exist; create it or point to another`,
+      );
     }
     const names = (await readdir(packsDir)).filter((name) => !name.startsWith('.')).sort();
     const dirs: string[] = [];

@@ -1,27 +1,32 @@
-/** Keys whose values are never shown: logs, events and API responses. */
-export const SECRET_KEY_PATTERN = /password|passwd|token|api[_-]?key|secret|credential/i;
+import { MASK, SECRET_KEY_PATTERN, redactUrls } from '../core/secret-text.js';
 
-/** What a masked value is replaced with. */
-export const MASK = '**REDACTED**';
+/** Keys whose values are never shown: logs, events and API responses. */
+export { SECRET_KEY_PATTERN, MASK };
 
 const EXPRESSION_ONLY = /^\s*\$\{[^}]*\}\s*$/;
+// Deeper than any real payload. Past it nothing is copied or shown: returning the
+// value as it is would show whatever secrets it holds further down.
+const MAX_DEPTH = 64;
 
 /**
  * Returns a deep copy of `value` in which the value of every key matching
- * SECRET_KEY_PATTERN is replaced by MASK. A value that is only an expression
- * (`${env.API_TOKEN}`) is kept: it names where a secret comes from, not the secret.
+ * SECRET_KEY_PATTERN is replaced by MASK, and every string has the passwords of
+ * `scheme://user:password@` URLs and secret query parameters masked. A value that
+ * is only an expression (`${env.API_TOKEN}`) is kept: it names where a secret comes
+ * from, not the secret.
  */
 export function maskSecrets<T>(value: T): T {
   return maskValue(value, 0) as T;
 }
 
 function maskValue(value: unknown, depth: number): unknown {
-  // Deeper than any real payload: stop copying rather than risk a stack overflow.
-  if (depth > 64) return value;
-  if (Array.isArray(value)) return value.map((item) => maskValue(item, depth + 1));
+  if (typeof value === 'string') return redactUrls(value);
   if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return MASK;
+  if (Array.isArray(value)) return value.map((item) => maskValue(item, depth + 1));
   if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
+  // A null prototype, so a key named `__proto__` stays an ordinary key of the copy.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [key, inner] of Object.entries(value)) {
     if (SECRET_KEY_PATTERN.test(key) && inner !== null && inner !== undefined && !isExpression(inner)) {
       out[key] = MASK;
@@ -41,7 +46,7 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Masks `token=` query parameters in a URL so browser stream URLs never reach a log. */
+/** Masks `token=` (and other secret) query parameters and URL passwords so stream URLs never reach a log. */
 export function maskUrl(url: string): string {
-  return url.replace(/([?&](?:access_)?token=)[^&#]*/gi, `$1${MASK}`);
+  return redactUrls(url.replace(/([?&](?:access_)?token=)[^&#]*/gi, `$1${MASK}`));
 }

@@ -47,6 +47,12 @@ async function handle(ctx: Context, def: RouteDef, { services, authenticator, va
   if (def.stream === 'sse' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' is not allowed to open this stream; configure allowed_origins`);
   }
+  // A page on another site can make a browser send a body-less POST (cancel, retry, sync) without
+  // a CORS preflight; with no tokens configured it would act as admin. Browsers name the page's
+  // Origin on every such request; other clients send none.
+  if (def.method !== 'GET' && def.scope !== 'webhook' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
+    throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' may not change anything here; configure allowed_origins to let its pages call this API`);
+  }
 
   const workflowLimit = def.body?.limit === 'workflow';
   const limits = {

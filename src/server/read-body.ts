@@ -94,11 +94,38 @@ export async function readRawBody(req: IncomingMessage, options: Omit<ReadBodyOp
  */
 function parseText(text: string, type: BodyType): unknown {
   if (type === 'yaml') return undefined;
+  const depth = nestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    // JSON.parse copes, but every recursive walk after it (validation, masking, the engine) would not
+    throw new HarmoniaError('REQUEST_INVALID', `request body nests ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new HarmoniaError('REQUEST_INVALID', `request body is not valid JSON: ${(error as Error).message.toLowerCase()}`);
   }
+}
+
+const MAX_JSON_DEPTH = 256;
+
+/** The deepest nesting of arrays and objects in JSON text (strings skipped); stops counting past the limit. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > MAX_JSON_DEPTH) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 function tooLarge(options: Pick<ReadBodyOptions, 'max_bytes' | 'limit_name'>, size: number): HarmoniaError {

@@ -101,9 +101,22 @@ async function accept(
   }
   const token = bearerFrom(req.headers.authorization) ?? url.searchParams.get('token') ?? undefined;
   const principal = authenticator.authorize(token, route?.scope ?? 'read');
-  const executionId = execMatch ? decodeURIComponent(execMatch[1] ?? '') : null;
+  const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
   if (executionId !== null) await services.engine.getExecution(executionId);
+  const afterSeq = url.searchParams.get('after_seq');
+  if (afterSeq !== null && !/^\d{1,16}$/.test(afterSeq)) {
+    throw new HarmoniaError('REQUEST_INVALID', `after_seq '${afterSeq}' must be a non-negative integer seq`);
+  }
   return { execution_id: executionId, principal_id: principal.id };
+}
+
+/** A percent-decoded path segment; a malformed escape (`%ff`, `%`) is the caller's mistake, not a crash. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HarmoniaError('REQUEST_INVALID', `the path segment '${segment}' is not valid percent-encoded UTF-8`);
+  }
 }
 
 function reject(socket: Duplex, error: unknown, services: AppServices): void {

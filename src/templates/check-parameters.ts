@@ -1,5 +1,6 @@
 import type { ParameterSpec, ValueType } from '../core/model.js';
 import { suggest } from '../core/suggest.js';
+import { quotableValue } from '../core/secret-text.js';
 import { canonicalJson } from '../packs/content-hash.js';
 
 /** The first problem with a set of parameter values. */
@@ -61,7 +62,7 @@ export function checkParameters(
     if (spec.type !== undefined && !matchesType(value, spec.type)) {
       return {
         ok: false,
-        problem: { parameter: name, message: `parameter '${name}' must be of type ${spec.type}; got ${valueTypeOf(value)} ${quote(value)}` },
+        problem: { parameter: name, message: `parameter '${name}' must be of type ${spec.type}; got ${valueTypeOf(value)} ${quotableValue(name, quote(value))}` },
       };
     }
     if (spec.enum !== undefined && !spec.enum.some((allowed) => canonicalJson(allowed) === canonicalJson(value))) {
@@ -69,7 +70,7 @@ export function checkParameters(
         ok: false,
         problem: {
           parameter: name,
-          message: `parameter '${name}' must be one of ${spec.enum.map(quote).join(', ')}; got ${quote(value)}`,
+          message: `parameter '${name}' must be one of ${spec.enum.map(quote).join(', ')}; got ${quotableValue(name, quote(value))}`,
         },
       };
     }

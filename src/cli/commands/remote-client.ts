@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type HarmoniaClient } from '../../client/client.js';
+import { HarmoniaError } from '../../core/errors.js';
 import { HarmoniaClientError, NotFoundError, ConflictError, ValidationError } from '../../client/errors.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { formatText } from '../format/text.js';
@@ -66,6 +67,9 @@ export function explicitRemoteTarget(ctx: CliContext, flags: RemoteFlags): Remot
 
 /** A client for the resolved target. */
 export function clientFor(target: RemoteTarget): HarmoniaClient {
+  if (!/^https?:\/\//i.test(target.url) || !URL.canParse(target.url)) {
+    throw new HarmoniaError('USAGE_INVALID', `server URL '${target.url}' is not valid; expected one like 'http://127.0.0.1:8002' (--url or HARMONIA_URL)`);
+  }
   return createClient({ baseUrl: target.url, ...(target.token !== null ? { token: target.token } : {}) });
 }
 

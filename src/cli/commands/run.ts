@@ -26,8 +26,17 @@ Examples:
   $ harmonia run demo.data_pipeline --input '{"source": "s3://bucket/data.csv"}'
   $ harmonia run ci_cd.deploy_app --input-file input.json --json | jq .status`;
 
+function readInputFile(path: string, given: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    throw new HarmoniaError('USAGE_INVALID', `cannot read --input-file '${given}' (${reason}); pass a readable JSON file`);
+  }
+}
+
 function parseInput(flags: RunFlags, cwd: string): Record<string, unknown> {
-  const text = flags.inputFile !== undefined ? readFileSync(resolve(cwd, flags.inputFile), 'utf8') : flags.input;
+  const text = flags.inputFile !== undefined ? readInputFile(resolve(cwd, flags.inputFile), flags.inputFile) : flags.input;
   if (text === undefined) return {};
   let value: unknown;
   try {

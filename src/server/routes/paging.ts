@@ -9,8 +9,9 @@ export function pageOf(query: Record<string, string>): { limit: number; offset: 
 export function intParam(query: Record<string, string>, name: string, fallback: number, min: number, max: number): number {
   const raw = query[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  // digits only: Number() would also take '1e3', '0x10', ' 5 ' and '5.0'
+  const value = /^-?\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new HarmoniaError('REQUEST_INVALID', `query parameter ${name}='${raw}' must be an integer from ${min} to ${max}`);
   }
   return value;

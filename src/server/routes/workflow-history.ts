@@ -68,7 +68,7 @@ export function workflowHistoryRoutes() {
       handler: async (request, services) => {
         const from = requiredQuery(request, 'from');
         const to = requiredQuery(request, 'to');
-        const context = request.query.context === undefined ? 3 : Number(request.query.context);
+        const context = request.query.context === undefined ? 3 : /^\d{1,4}$/.test(request.query.context) ? Number(request.query.context) : Number.NaN;
         if (!Number.isInteger(context) || context < 0 || context > 1000) {
           throw new HarmoniaError('REQUEST_INVALID', `query parameter 'context' is '${request.query.context ?? ''}'; expected an integer 0..1000`);
         }

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createActionRegistry } from '../../../src/actions/action-registry.js';
 import type { ActionHandler } from '../../../src/actions/action.js';
 import type { TaskDef, WorkflowDef } from '../../../src/core/model.js';
@@ -51,6 +51,8 @@ export interface HarnessOptions {
   files?: Record<string, string>;
   /** Actions written inline by a test (e.g. a gate the test opens). */
   actions?: Record<string, ActionHandler>;
+  /** The server's logger. @default a silent one */
+  logger?: Logger;
 }
 
 /** The demo pack every server test can use. */
@@ -176,7 +178,7 @@ export async function openServer(options: HarnessOptions = {}): Promise<ServerHa
     host: '127.0.0.1',
     port: 0,
     grace_ms: 2000,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     options: { version: '9.9.9-test', ...options.server },
   });
 

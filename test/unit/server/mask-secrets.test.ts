@@ -20,11 +20,32 @@ describe('maskSecrets()', () => {
   it('keeps null values and non-secret keys as they are', () => {
     expect(maskSecrets({ token: null, count: 3, list: [1, 'a'] })).toEqual({ token: null, count: 3, list: [1, 'a'] });
   });
+
+  it('masks the password of a URL held under any key', () => {
+    const masked = maskSecrets({ base_url: 'http://bob:hunter2@127.0.0.1:1/x', note: ['see https://a:b@h?token=t&q=1'] });
+    expect(JSON.stringify(masked)).not.toContain('hunter2');
+    expect(masked).toEqual({ base_url: `http://bob:${MASK}@127.0.0.1:1/x`, note: [`see https://a:${MASK}@h?token=${MASK}&q=1`] });
+  });
+
+  it('masks a secret nested deeper than it copies instead of showing it', () => {
+    let deep: Record<string, unknown> = { password: 'hunter2' };
+    for (let i = 0; i < 100; i++) deep = { next: deep };
+    expect(JSON.stringify(maskSecrets(deep))).not.toContain('hunter2');
+  });
+
+  it('keeps a key named __proto__ as data and masks the secrets under it', () => {
+    const masked = maskSecrets(JSON.parse('{"__proto__": {"password": "hunter2", "user": "ada"}}') as unknown);
+    expect(JSON.parse(JSON.stringify(masked))).toEqual(JSON.parse(`{"__proto__": {"password": "${MASK}", "user": "ada"}}`));
+  });
 });
 
 describe('maskUrl()', () => {
   it('masks a token query parameter', () => {
     expect(maskUrl('/ws/events?token=abc&x=1')).toBe(`/ws/events?token=${MASK}&x=1`);
     expect(maskUrl('/events?a=1&token=abc')).toBe(`/events?a=1&token=${MASK}`);
+  });
+
+  it('masks other secret query parameters', () => {
+    expect(maskUrl('/api/status?api_key=abc&password=p')).toBe(`/api/status?api_key=${MASK}&password=${MASK}`);
   });
 });

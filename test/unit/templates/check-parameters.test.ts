@@ -45,4 +45,12 @@ describe('checkParameters()', () => {
       problem: { parameter: 'servise', message: "unknown parameter 'servise'; did you mean 'service'?" },
     });
   });
+
+  it('does not quote the value of a secret-named parameter in its problem', () => {
+    const result = checkParameters({ db_password: { type: 'integer' } }, { db_password: 'hunter2' });
+    expect(result).toEqual({
+      ok: false,
+      problem: { parameter: 'db_password', message: "parameter 'db_password' must be of type integer; got string **REDACTED**" },
+    });
+  });
 });
