@@ -115,7 +115,7 @@ function reportError(error: unknown, ctx: CliContext): number {
   }
   if (isHarmoniaError(error)) {
     ctx.stderr.write(`harmonia: ${error.message}\n`);
-    return PROBLEM_CODES.has(error.code) || error.code.endsWith('_NOT_FOUND') ? EXIT.problems : EXIT.usage;
+    return PROBLEM_CODES.has(error.code) || error.code === 'NOT_FOUND' || error.code.endsWith('_NOT_FOUND') ? EXIT.problems : EXIT.usage;
   }
   const debug = ctx.env.HARMONIA_DEBUG === 'true' || ctx.env.HARMONIA_DEBUG === '1';
   const detail = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);

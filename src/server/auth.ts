@@ -155,6 +155,18 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
+ * Whether a request's Host header names this machine by a loopback name. Without
+ * tokens the API answers only such requests: a page on another site can point its own
+ * DNS name at 127.0.0.1 (DNS rebinding) and read the API through the browser, but its
+ * requests then carry that foreign name in Host.
+ */
+export function isLoopbackHostHeader(hostHeader: string | undefined): boolean {
+  if (hostHeader === undefined || hostHeader === '') return false;
+  const host = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.replace(/:\d+$/, '');
+  return isLoopbackHost(host);
+}
+
+/**
  * Refuses to expose an unauthenticated API beyond this machine.
  * Thrown (CONFIG_INVALID) when no token is configured and `host` is not loopback.
  */

@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
-import { bearerFrom, isOriginAllowed, type Authenticator, type Principal } from './auth.js';
+import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator, type Principal } from './auth.js';
 import { maskSecrets } from './mask-secrets.js';
 import { readBody, readRawBody, type ReadBody } from './read-body.js';
 import type { AppServices, RouteDef } from './route.js';
@@ -37,6 +37,9 @@ export function buildRouter(prefix: string, routes: readonly RouteDef[], options
 
 async function handle(ctx: Context, def: RouteDef, { services, authenticator, validate }: MountOptions): Promise<void> {
   ctx.state.route = routeLabel(def);
+  if (!authenticator.isEnabled() && !isLoopbackHostHeader(ctx.get('Host') || undefined)) {
+    throw new HarmoniaError('AUTH_FORBIDDEN', `host '${ctx.get('Host')}' is not a loopback name; without API tokens this server answers requests to localhost or 127.0.0.1 only`);
+  }
   const queryToken = def.stream === 'sse' ? firstValue(ctx.query.token) : undefined;
   // Webhook routes check the sender's signature over the raw body in the handler instead.
   const principal =

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { HarmoniaError } from '../core/errors.js';
 import type { WsServerMessage } from '../core/wire.js';
-import { bearerFrom, isOriginAllowed, type Authenticator } from './auth.js';
+import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator } from './auth.js';
 import { errorResponse } from './error-middleware.js';
 import { eventJson } from './event-json.js';
 import { maskUrl } from './mask-secrets.js';
@@ -96,6 +96,9 @@ async function accept(
     throw new HarmoniaError('NOT_FOUND', `no WebSocket endpoint at '${url.pathname}'; use /ws/executions/:id or /ws/events`);
   }
   const route = execMatch ? WS_ROUTES[0] : WS_ROUTES[1];
+  if (!authenticator.isEnabled() && !isLoopbackHostHeader(req.headers.host)) {
+    throw new HarmoniaError('AUTH_FORBIDDEN', `host '${req.headers.host ?? ''}' is not a loopback name; without API tokens this server answers localhost or 127.0.0.1 only`);
+  }
   if (!isOriginAllowed(req.headers.origin, req.headers.host, services.options.allowed_origins)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${req.headers.origin ?? ''}' is not allowed to open this stream; configure allowed_origins`);
   }

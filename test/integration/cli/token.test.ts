@@ -53,4 +53,10 @@ describe('harmonia token create', () => {
     const after = JSON.parse((await runCli(['token', 'list', '--json'], { cwd: dir, env: env() })).stdout) as Array<{ revoked_at: string | null }>;
     expect(after[0]?.revoked_at).not.toBeNull();
   });
+
+  it('exits 1 naming the known ids when asked to revoke an unknown one', async () => {
+    const run = await runCli(['token', 'revoke', 'tok_00000000'], { cwd: dir, env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no token with id 'tok_00000000'; known ids: tok_/);
+  });
 });
