@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { EngineLogger } from '../engine/runner.js';
-import { tryLeadership, type Leadership, type LeadershipOptions } from '../store/postgres/try-leadership.js';
+import { announceToFollowers, listenForAnnouncements, type AnnouncementListener } from '../store/postgres/leader-announcements.js';
+import { nudgeLeader, tryLeadership, type Leadership, type LeadershipOptions } from '../store/postgres/try-leadership.js';
 
 /** Work that runs on one node at a time, started by `ClusterNode.lead`. */
 export interface LeaderTask {
@@ -14,10 +16,23 @@ export interface LeaderTask {
    * of the work (the first git sync) before it serves.
    */
   readonly first: Promise<boolean>;
+  /**
+   * On the leader: tells every node that follows this key (their `on_announce` runs), and
+   * repeats it to a follower that asks later (one that starts or reconnects). Elsewhere,
+   * and on a single node, it does nothing.
+   */
+  announce(message: string): Promise<void>;
 }
 
 /** Options of ClusterNode.lead. */
-export type LeadOptions = LeadershipOptions;
+export interface LeadOptions extends Pick<LeadershipOptions, 'on_nudge'> {
+  /**
+   * Called on this node, while another node leads the key, with each announcement of the
+   * leader. Given it, the node listens for announcements (one connection of the pool) and
+   * asks the leader for its last one whenever it starts listening or stops leading.
+   */
+  on_announce?: (message: string) => void;
+}
 
 /** What the leader's work gets: aborted when leadership is lost or the task stopped. */
 export type LeaderWork = (signal: AbortSignal) => void | Promise<void>;
@@ -43,6 +58,34 @@ export function leadOnPostgres(
   };
   let held: Leadership | null = null;
   let timer: NodeJS.Timeout | null = null;
+  const self = randomUUID();
+  let lastAnnounced: string | null = null;
+  const tell = (message: string): Promise<void> => announceToFollowers(pool, key, message, self);
+  const ask = (): void => {
+    if (stopped || held !== null) return;
+    nudgeLeader(pool, key, 'ask').catch((error: unknown) => logger.warn('could not ask the leader for news', { key, error: String(error) }));
+  };
+  const onAnnounce = options.on_announce;
+  const leadership: LeadershipOptions = {
+    ...(options.on_nudge ? { on_nudge: options.on_nudge } : {}),
+    ...(onAnnounce
+      ? {
+          on_ask: () => {
+            if (held === null || lastAnnounced === null) return;
+            tell(lastAnnounced).catch((error: unknown) => logger.warn('could not repeat an announcement', { key, error: String(error) }));
+          },
+        }
+      : {}),
+  };
+  const listener: AnnouncementListener | null = onAnnounce
+    ? listenForAnnouncements(pool, key, {
+        on_message: (message, from) => {
+          if (from !== self && held === null && !stopped) onAnnounce(message);
+        },
+        on_listening: ask,
+        on_error: (error) => logger.warn('announcements interrupted', { key, error: error.message }),
+      })
+    : null;
 
   const later = (): void => {
     if (stopped) return;
@@ -55,7 +98,7 @@ export function leadOnPostgres(
     if (stopped) return settle(false);
     let won: Leadership | null;
     try {
-      won = await tryLeadership(pool, key, options);
+      won = await tryLeadership(pool, key, leadership);
     } catch (error) {
       logger.warn('could not try for leadership', { key, error: String(error) });
       settle(false);
@@ -71,6 +114,7 @@ export function leadOnPostgres(
       return won.release();
     }
     held = won;
+    lastAnnounced = null;
     logger.info('leading', { key });
     won.signal.addEventListener(
       'abort',
@@ -78,6 +122,8 @@ export function leadOnPostgres(
         if (held === won) held = null;
         if (!stopped) {
           logger.warn('leadership lost', { key });
+          // Following again: whoever leads now has news this node missed while it led.
+          ask();
           later();
         }
       },
@@ -95,13 +141,18 @@ export function leadOnPostgres(
   return {
     first,
     isLeader: () => held !== null,
+    async announce(message) {
+      if (held === null) return;
+      lastAnnounced = message;
+      await tell(message);
+    },
     async stop() {
       stopped = true;
       settle(false);
       if (timer) clearTimeout(timer);
       const current = held;
       held = null;
-      await current?.release();
+      await Promise.all([current?.release(), listener?.close()]);
     },
   };
 }
@@ -116,6 +167,8 @@ export function leadAlone(key: string, work: LeaderWork, logger: EngineLogger): 
   return {
     first,
     isLeader: () => !controller.signal.aborted,
+    // Nobody follows a node alone.
+    announce: async () => undefined,
     stop: async () => controller.abort(new Error(`leadership of '${key}' released`)),
   };
 }

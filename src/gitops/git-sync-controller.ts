@@ -37,6 +37,45 @@ export interface GitSyncControllerOptions {
   now?: () => Date;
   /** Unexpected errors during a run (a bug, the store failing); reports only say 'INTERNAL'. */
   onError?: (error: unknown) => void;
+  /**
+   * Told after every run (polls, webhooks and manual syncs alike) with the commit the
+   * registry is now synced from: what a cluster's leader announces to its followers.
+   */
+  onRun?: (report: GitSyncReport, state: GitRunState) => void;
+}
+
+/** Where the registry stands after a run. */
+export interface GitRunState {
+  /** The commit the registry was last synced from (null until a run got that far). */
+  synced_commit: string | null;
+  /** The tag or sha the deployment is pinned to; null follows the branch. */
+  pinned_ref: string | null;
+}
+
+/** This node's part in a cluster's git sync (PostgreSQL); absent on a single node. */
+export interface GitNodeStatus {
+  node_id: string;
+  /** The leader fetches and syncs the registry; a follower only checks out what the leader synced. */
+  role: 'leader' | 'follower';
+  /** The node leading git polling, when known (a follower learns it from its announcements). */
+  leader: string | null;
+  /** The commit the registry was synced from, as the leader announced it (on the leader: its own). */
+  leader_synced_commit: string | null;
+  /** The commit this node's own clone has checked out: the files its pack actions run from. */
+  checkout_commit: string | null;
+  /** `current`: the checkout is the synced commit; `waiting`: no announcement yet; `checking_out`; `failed` (see `error`). */
+  files: 'current' | 'waiting' | 'checking_out' | 'failed';
+  /** Why the last checkout failed (credentials scrubbed). */
+  error: { code: string; message: string } | null;
+  /** Whether pack actions run here find the synced files (what /ready reports). */
+  ready: boolean;
+}
+
+/** Whether a node can run pack actions from the synced commit. */
+export interface GitReadiness {
+  ready: boolean;
+  /** Why not, when not. */
+  reason?: string;
 }
 
 export interface WebhookRequest {
@@ -68,6 +107,8 @@ export interface GitSyncStatus {
   last_sync: GitSyncReport | null;
   packs: PackSyncState[];
   workflows: WorkflowStatus[];
+  /** On a cluster (PostgreSQL): this node's role and checkout. */
+  node?: GitNodeStatus;
 }
 
 export interface GitSyncController {
@@ -83,6 +124,12 @@ export interface GitSyncController {
   status(): Promise<GitSyncStatus>;
   /** Verifies and acts on a webhook delivery; nothing is fetched unless it verifies. */
   handleWebhook(request: WebhookRequest): WebhookResponse;
+  /** On a cluster: whether this node leads git polling now (a follower does not sync). @default 'leader' */
+  role?(): 'leader' | 'follower';
+  /** On a follower: asks the leader to fetch and sync now (its followers then check out what it synced). */
+  passToLeader?(): Promise<void>;
+  /** Whether pack actions can run here from the synced files (/ready). @default ready */
+  readiness?(): GitReadiness;
 }
 
 /**
@@ -136,6 +183,11 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
       if (result.report.outcome !== 'refused') syncedCommit = processedCommit;
     }
     lastReport = result.report;
+    try {
+      options.onRun?.(result.report, { synced_commit: syncedCommit, pinned_ref: pinnedRef });
+    } catch (error) {
+      options.onError?.(error);
+    }
     return result.report;
   }
 

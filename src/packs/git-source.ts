@@ -77,6 +77,8 @@ export interface GitSource {
   update(ref?: string): Promise<Checkout>;
   /** The newest commit at or before HEAD touching `pathInRepo`; null when none does. */
   lastCommit(pathInRepo: string): Promise<CommitInfo | null>;
+  /** The commit checked out now, without fetching; null when there is no clone (or no commit) yet. */
+  current(): Promise<CommitInfo | null>;
 }
 
 const SEPARATOR = '\u001f';
@@ -257,6 +259,11 @@ export function createGitSource(options: GitSourceOptions): GitSource {
     },
     lastCommit(pathInRepo) {
       return readCommit(['HEAD', '--', pathInRepo]);
+    },
+    async current() {
+      if (!existsSync(path.join(dir, '.git'))) return null;
+      // A clone whose first fetch failed has no HEAD commit yet: that is "nothing checked out".
+      return readCommit(['HEAD']).catch(() => null);
     },
   };
 }

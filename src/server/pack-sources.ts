@@ -1,6 +1,7 @@
 /**
  * Where a served registry's packs come from besides the packs folder synced at start:
- * a git branch (GitOps mode: clone, sync, poll, webhooks) or the packs folder watched
+ * a git branch (GitOps mode: clone, sync, poll, webhooks; on a node of a cluster that does
+ * not lead, a clone that follows the commit the leader synced) or the packs folder watched
  * while developing (dev mode). Both report through the same pack events the server
  * forwards to /ws/events and /events.
  */
@@ -9,10 +10,11 @@ import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../config.js';
 import { HarmoniaError } from '../core/errors.js';
 import { createDevMode, type DevMode } from '../gitops/dev-mode.js';
-import { createGitSyncController, type GitSyncController } from '../gitops/git-sync-controller.js';
+import { createGitFollower, type GitFollower } from '../gitops/git-follower.js';
+import { createGitSyncController, type GitRunState, type GitSyncController } from '../gitops/git-sync-controller.js';
 import type { GitSyncReport } from '../gitops/git-sync-run.js';
 import type { PackEvents } from '../gitops/pack-events.js';
-import { cloneDirFor, createGitSource } from '../packs/git-source.js';
+import { cloneDirFor, createGitSource, type GitSource } from '../packs/git-source.js';
 import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
 
@@ -39,6 +41,29 @@ export interface GitSourceInput {
   /** A sync service over the clone's packs folder (the server's refreshes its action lookup). */
   syncService: PackSyncService;
   logger: Logger;
+  /** The clone to sync from. @default createServerGitSource(config, dataDir, env) */
+  source?: GitSource;
+  /** Told after every run where the registry stands (a cluster's leader announces it). */
+  onRun?: (report: GitSyncReport, state: GitRunState) => void;
+}
+
+/** The git source (the local clone) of config.git_url under the data dir. */
+export function createServerGitSource(
+  config: ResolvedConfig,
+  dataDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): GitSource {
+  if (config.git_url === null || config.git_url === '') {
+    throw new HarmoniaError('CONFIG_INVALID', 'no git url configured; set HARMONIA_GIT_URL');
+  }
+  return createGitSource({
+    url: config.git_url,
+    branch: config.git_branch,
+    path: config.git_path,
+    dataDir,
+    token: config.git_token ?? undefined,
+    env,
+  });
 }
 
 /**
@@ -47,17 +72,7 @@ export interface GitSourceInput {
  */
 export function createServerGitSync(input: GitSourceInput): GitSyncController {
   const { config } = input;
-  if (config.git_url === null || config.git_url === '') {
-    throw new HarmoniaError('CONFIG_INVALID', 'no git url configured; set HARMONIA_GIT_URL');
-  }
-  const source = createGitSource({
-    url: config.git_url,
-    branch: config.git_branch,
-    path: config.git_path,
-    dataDir: input.dataDir,
-    token: config.git_token ?? undefined,
-    env: input.env,
-  });
+  const source = input.source ?? createServerGitSource(config, input.dataDir, input.env);
   return createGitSyncController({
     source,
     store: input.store,
@@ -66,7 +81,34 @@ export function createServerGitSync(input: GitSourceInput): GitSyncController {
     webhookSecret: config.git_webhook_secret,
     pollIntervalSeconds: config.git_poll_interval_seconds,
     onError: (error) => input.logger.error({ err: error }, 'git sync failed unexpectedly'),
+    ...(input.onRun ? { onRun: input.onRun } : {}),
   });
+}
+
+/** A node's git follower: logs each commit it checks out and refreshes the pack action lookup. */
+export function createServerGitFollower(source: GitSource, isLeader: () => boolean, refresh: () => Promise<void>, logger: Logger): GitFollower {
+  let logged: string | null = null;
+  return createGitFollower({
+    source,
+    isLeader,
+    onCurrent: async (commit) => {
+      // Actions the leader registered since are found here from now on.
+      await refresh();
+      if (commit.sha !== logged) logger.info({ commit: commit.sha }, 'checked out the commit the git leader synced');
+      logged = commit.sha;
+    },
+    onFailed: (error) => logger.warn({ error }, 'cannot check out the commit the git leader synced; pack actions here lack their files'),
+    onError: (error) => logger.error({ err: error }, 'git checkout failed unexpectedly'),
+  });
+}
+
+/** Waits (bounded) until a follower has acted on the leader's first announcement. */
+export async function waitForFirstCheckout(follower: GitFollower, waitMs: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), waitMs)));
+  const late = await Promise.race([follower.first.then(() => false), timedOut]);
+  clearTimeout(timer);
+  if (late) logger.warn({ wait_ms: waitMs }, 'no synced commit announced by the git leader yet; serving without pack files until one is');
 }
 
 /** Logs a git sync report's outcome (never credentials: reports hold none). */

@@ -11,7 +11,8 @@ import type { ResolvedConfig } from '../config.js';
 import type { ActionDef } from '../core/model.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
-import { verifyWebhook } from '../gitops/webhook.js';
+import { createClusterGitSync } from '../gitops/cluster-git-sync.js';
+import { encodeGitAnnouncement, parseGitAnnouncement } from '../gitops/git-follower.js';
 import { createPackSyncService, type PackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
@@ -20,7 +21,16 @@ import type { GitSyncController } from '../gitops/git-sync-controller.js';
 import type { GitSyncReport } from '../gitops/git-sync-run.js';
 import { createPackEvents, type PackEvents } from '../gitops/pack-events.js';
 import { maskSecrets } from './mask-secrets.js';
-import { createServerGitSync, gitPacksDir, logGitReport, startServerDevMode, type ServeDevOptions } from './pack-sources.js';
+import {
+  createServerGitFollower,
+  createServerGitSource,
+  createServerGitSync,
+  gitPacksDir,
+  logGitReport,
+  startServerDevMode,
+  waitForFirstCheckout,
+  type ServeDevOptions,
+} from './pack-sources.js';
 import { serverOptionsFromConfig } from './server-options.js';
 import { startServer, type RunningServer } from './start-server.js';
 
@@ -54,6 +64,12 @@ export interface ServeOptions {
   on_git_synced?: (report: GitSyncReport) => void;
   /** Dev mode: watch the packs folder and re-sync a pack on save (not with git). @default off */
   dev?: ServeDevOptions;
+  /**
+   * Git mode on PostgreSQL, on a node that does not lead git polling: how long it waits at
+   * start for the leader's synced commit to be checked out before it claims work and
+   * listens anyway (not ready for pack actions until it has the files). @default 30000
+   */
+  git_follow_wait_ms?: number;
 }
 
 /** Leader key of git polling and syncing: one node of a cluster at a time. */
@@ -130,12 +146,31 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   let gitLead: LeaderTask | null = null;
   let dev: DevMode | null = null;
   if (useGit) {
-    const controller = createServerGitSync({ config, dataDir, store, env, events: packEvents, syncService: packs, logger });
+    const source = createServerGitSource(config, dataDir, env);
     let firstRun = true;
+    const controller = createServerGitSync({
+      config,
+      dataDir,
+      store,
+      env,
+      events: packEvents,
+      syncService: packs,
+      logger,
+      source,
+      // The leader tells the other nodes which commit the registry now holds, after every run.
+      onRun: (_report, state) => {
+        if (!node.clustered || state.synced_commit === null || !gitLead?.isLeader()) return;
+        const message = encodeGitAnnouncement({ commit: state.synced_commit, pinned_ref: state.pinned_ref, node_id: node.node_id });
+        gitLead.announce(message).catch((error: unknown) => logger.warn({ err: error }, 'could not announce the synced commit to the other nodes'));
+      },
+    });
+    const following = node.clustered ? createServerGitFollower(source, () => gitLead?.isLeader() ?? false, lookup.refresh, logger) : null;
     // One node polls and syncs at a time; when it leaves, another takes over (and syncs at once).
     gitLead = node.lead(
       GIT_LEADER_KEY,
       async (signal) => {
+        // A follower that now leads lets its last checkout finish: the clone is the controller's from here.
+        await following?.idle();
         // Polling starts here too; its timer is unref'd, so only the server's socket keeps the process alive.
         const report = await controller.start();
         logGitReport(logger, report);
@@ -143,11 +178,35 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
         firstRun = false;
         signal.addEventListener('abort', () => void controller.stop(), { once: true });
       },
-      { on_nudge: () => void controller.syncNow() },
+      {
+        on_nudge: () => void controller.syncNow(),
+        ...(following
+          ? {
+              on_announce: (text: string) => {
+                const announcement = parseGitAnnouncement(text);
+                if (announcement) void following.follow(announcement);
+              },
+            }
+          : {}),
+      },
     );
-    git = leaderOnlyWebhooks(controller, gitLead, config.git_webhook_secret, () => node.nudge(GIT_LEADER_KEY), logger);
-    // The leader syncs before it serves, as a single node does; the others serve what it synced.
-    if (!(await gitLead.first)) logger.info({ key: GIT_LEADER_KEY }, 'another node leads git polling; webhooks here are passed to it');
+    const lead = gitLead;
+    git = following
+      ? createClusterGitSync({
+          controller,
+          follower: following,
+          node_id: node.node_id,
+          isLeader: () => lead.isLeader(),
+          nudge: () => node.nudge(GIT_LEADER_KEY),
+          webhookSecret: config.git_webhook_secret,
+          onNudgeError: (error) => logger.warn({ err: error }, 'could not pass a git sync on to the git leader'),
+        })
+      : controller;
+    // The leader syncs before it serves, as a single node does; the others check out what it synced first.
+    if (!(await gitLead.first) && following) {
+      logger.info({ key: GIT_LEADER_KEY }, 'another node leads git polling; webhooks here are passed to it');
+      await waitForFirstCheckout(following, options.git_follow_wait_ms ?? 30_000, logger);
+    }
   } else if (options.dev) {
     dev = await startServerDevMode({ packsDir, store, events: packEvents, syncServiceFor, dev: options.dev });
   }
@@ -186,35 +245,6 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       // The server first, so no webhook queues a sync behind the controller's stop.
       closing ??= server.close().then(stopSources);
       return closing;
-    },
-  };
-}
-
-/**
- * The git controller as the routes see it on a node that may not lead git polling: a
- * verified webhook reaching a node that does not lead is answered 202 here and passed
- * on as a nudge, so the leader fetches and syncs at once (if no node leads at that
- * moment, the next leader syncs when it takes over). Status and manual syncs act here.
- */
-function leaderOnlyWebhooks(
-  controller: GitSyncController,
-  lead: LeaderTask,
-  secret: string | null,
-  nudge: () => Promise<void>,
-  logger: Logger,
-): GitSyncController {
-  return {
-    ...controller,
-    handleWebhook(request) {
-      if (lead.isLeader()) return controller.handleWebhook(request);
-      const check = verifyWebhook({ ...request, secret: secret ?? '' });
-      if (!check.ok) return { status: 401, body: { error: { code: 'AUTH_REQUIRED', message: check.reason } }, sync: null };
-      nudge().catch((error: unknown) => logger.warn({ err: error }, 'could not pass a webhook on to the git leader'));
-      return {
-        status: 202,
-        body: { accepted: true, reason: 'passed to the node leading git polling', delivery_id: check.delivery_id, provider: check.provider },
-        sync: null,
-      };
     },
   };
 }

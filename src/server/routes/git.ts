@@ -71,6 +71,7 @@ async function sync(request: RouteRequest, services: AppServices): Promise<Route
     );
   }
   const git = gitOf(services);
+  if (git.role?.() === 'follower') return passToLeader(git, body.ref);
   try {
     const report = body.ref !== undefined ? await git.syncAt(body.ref) : await git.syncNow({ force: true });
     return syncResponse(report);
@@ -79,6 +80,29 @@ async function sync(request: RouteRequest, services: AppServices): Promise<Route
     if (isHarmoniaError(error)) throw error;
     throw new HarmoniaError('INTERNAL', 'git sync failed unexpectedly', { cause: error });
   }
+}
+
+/**
+ * POST /git/sync on a node that does not lead git polling: only the leader writes the
+ * registry. A plain sync is passed on (202); a pin is refused, since this node cannot
+ * tell whether the ref exists or report the run.
+ */
+async function passToLeader(git: GitSyncController, ref: string | undefined): Promise<RouteResponse> {
+  const status = await git.status();
+  const leader = status.node?.leader ?? null;
+  const named = leader === null ? 'the node leading git polling' : `node '${leader}', which leads git polling`;
+  if (ref !== undefined) {
+    throw new HarmoniaError(
+      'PACK_SYNC_REFUSED',
+      `this node ('${status.node?.node_id ?? ''}') does not lead git polling; send the pin to '${ref}' to ${named} (its log says 'leading')`,
+      { details: { role: 'follower', leader } },
+    );
+  }
+  await git.passToLeader?.();
+  return {
+    status: 202,
+    body: { accepted: true, reason: `passed to ${named}; watch GET /api/v1/git/status for the synced commit`, leader, node: status.node },
+  };
 }
 
 /** The git routes. */
@@ -128,9 +152,16 @@ export function gitRoutes() {
       body: { types: ['json'], schema: 'GitSyncRequest', required: false },
       responses: {
         200: { description: 'Synced (fully, partly or unchanged).', schema: 'GitSyncReport' },
+        202: {
+          description: 'Sent to a node that does not lead git polling (several nodes): passed to the leader, which syncs; nothing is awaited.',
+          schema: 'GitWebhookResult',
+        },
         403: { description: 'The token lacks the scope (`ref` needs admin).', schema: 'Error' },
         404: { description: 'No git source is configured, or `ref` is unknown (`details.report`).', schema: 'Error' },
-        409: { description: 'The run was refused (it would delete every synced pack); `details.report`.', schema: 'Error' },
+        409: {
+          description: 'The run was refused (it would delete every synced pack; `details.report`), or `ref` was sent to a node that does not lead git polling.',
+          schema: 'Error',
+        },
         502: { description: 'The remote could not be fetched; `details.report`.', schema: 'Error' },
       },
       handler: sync,

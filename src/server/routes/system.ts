@@ -41,14 +41,19 @@ export function systemRoutes() {
       base: 'root',
       scope: 'public',
       tag: 'system',
-      summary: 'Readiness: the store answers a query.',
-      responses: { 200: { description: 'Ready.', schema: 'Health' }, 503: { description: 'The store is unavailable.', schema: 'Error' } },
+      summary: 'Readiness: the store answers a query (and, in git mode on several nodes, this node has the synced pack files).',
+      responses: {
+        200: { description: 'Ready.', schema: 'Health' },
+        503: { description: 'The store is unavailable (an Error), or `{status: "not_ready", reason}`: the synced commit is not checked out here.' },
+      },
       handler: async (_request, services) => {
         try {
           await services.store.registry.listPacks();
         } catch (cause) {
           throw new HarmoniaError('STORE_UNAVAILABLE', `the ${services.store.backend} store does not answer`, { cause });
         }
+        const git = services.git?.readiness?.();
+        if (git && !git.ready) return { status: 503, body: { status: 'not_ready', reason: git.reason } };
         return { body: { status: 'ready' } };
       },
     },

@@ -19,16 +19,25 @@ export const LEADERS_CHANNEL = 'harmonia_leaders';
 export interface LeadershipOptions {
   /** Called on the leader when any node calls nudgeLeader(pool, key) (asks it to do its work now). */
   on_nudge?: () => void;
+  /** Called on the leader when a node calls nudgeLeader(pool, key, 'ask') (asks it to repeat what it last told its followers). */
+  on_ask?: () => void;
 }
+
+/** What a nudge asks of the leader: do its work now ('act'), or repeat its last announcement ('ask'). */
+export type NudgeKind = 'act' | 'ask';
 
 /**
  * Asks whichever node leads `key` to do its work now (a webhook that reached another
  * node): a notification only the current leader listens for. Nothing happens when no
- * node leads; the next leader does its work when it takes over anyway.
+ * node leads; the next leader does its work when it takes over anyway. With kind 'ask'
+ * the leader's `on_ask` runs instead (a follower that just started wants its news).
  */
-export async function nudgeLeader(pool: Pool, key: string): Promise<void> {
+export async function nudgeLeader(pool: Pool, key: string, kind: NudgeKind = 'act'): Promise<void> {
   try {
-    await pool.query(`SELECT pg_notify('${LEADERS_CHANNEL}', json_build_object('schema', COALESCE(current_schema(), ''), 'key', $1::text)::text)`, [key]);
+    await pool.query(
+      `SELECT pg_notify('${LEADERS_CHANNEL}', json_build_object('schema', COALESCE(current_schema(), ''), 'key', $1::text, 'kind', $2::text)::text)`,
+      [key, kind],
+    );
   } catch (error) {
     throw toStoreError(error);
   }
@@ -92,6 +101,7 @@ export async function tryLeadership(pool: Pool, key: string, options: Leadership
   client.on('error', ignore);
   let won: boolean;
   let schema = '';
+  const listens = options.on_nudge !== undefined || options.on_ask !== undefined;
   try {
     const { rows } = await client.query<{ won: boolean; schema: string }>(
       `SELECT pg_try_advisory_lock(${LOCK_KEY}) AS won, COALESCE(current_schema(), '') AS schema`,
@@ -99,7 +109,7 @@ export async function tryLeadership(pool: Pool, key: string, options: Leadership
     );
     won = rows[0]?.won === true;
     schema = rows[0]?.schema ?? '';
-    if (won && options.on_nudge) await client.query(`LISTEN ${LEADERS_CHANNEL}`);
+    if (won && listens) await client.query(`LISTEN ${LEADERS_CHANNEL}`);
   } catch (error) {
     client.removeListener('error', ignore);
     client.release(error instanceof Error ? error : true);
@@ -115,13 +125,16 @@ export async function tryLeadership(pool: Pool, key: string, options: Leadership
   const onNotification = (message: Notification): void => {
     if (message.channel !== LEADERS_CHANNEL || controller.signal.aborted) return;
     try {
-      const nudge = JSON.parse(message.payload ?? '') as { schema?: unknown; key?: unknown };
-      if (nudge.schema === schema && nudge.key === key) options.on_nudge?.();
+      const nudge = JSON.parse(message.payload ?? '') as { schema?: unknown; key?: unknown; kind?: unknown };
+      if (nudge.schema !== schema || nudge.key !== key) return;
+      // A nudge without a kind comes from a node of an older release: it means 'act'.
+      if (nudge.kind === 'ask') options.on_ask?.();
+      else options.on_nudge?.();
     } catch {
       // Not ours: another program's payload on the same channel name.
     }
   };
-  if (options.on_nudge) held.on('notification', onNotification);
+  if (listens) held.on('notification', onNotification);
   const off = (): void => {
     held.removeListener('error', onLost);
     held.removeListener('end', onEnd);
@@ -149,7 +162,7 @@ export async function tryLeadership(pool: Pool, key: string, options: Leadership
         held.on('error', ignore);
         controller.abort(new Error(`leadership of '${key}' released`));
         try {
-          if (options.on_nudge) await held.query(`UNLISTEN ${LEADERS_CHANNEL}`);
+          if (listens) await held.query(`UNLISTEN ${LEADERS_CHANNEL}`);
           await held.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`, [key]);
           held.removeListener('error', ignore);
           held.release();

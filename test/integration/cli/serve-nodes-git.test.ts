@@ -1,6 +1,6 @@
 /**
  * `harmonia serve --git` on two nodes sharing one PostgreSQL schema: one node polls and
- * syncs; a webhook reaching the other is passed to it.
+ * syncs; the other checks out what it synced; a webhook reaching the other is passed to it.
  */
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,6 +19,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('harmonia serve --git on several
   let repo: GitFixture;
   let leader: ServeProcess;
   let other: ServeProcess;
+  let firstSha = '';
   const serve = (name: string) =>
     startServeProcess(['--git', repo.url, '--branch', 'main', '--git-path', 'packs', '--port', '0'], {
       cwd: repo.root,
@@ -36,7 +37,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('harmonia serve --git on several
     repo = createGitFixture();
     repo.write('packs/ops/pack.yaml', packYaml('ops'));
     repo.write('packs/ops/workflows/deploy.yaml', workflowYaml('first'));
-    repo.commit('ops: first deploy');
+    firstSha = repo.commit('ops: first deploy');
     leader = await serve('node-a');
     other = await serve('node-b');
   });
@@ -56,6 +57,15 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('harmonia serve --git on several
     expect(other.stderr()).not.toContain('ops.deploy v1');
     const detail = (await (await fetch(`${other.url}/api/v1/workflows/ops.deploy`)).json()) as { version: number };
     expect(detail.version).toBe(1);
+  });
+
+  it('has the synced commit checked out on the second node before it serves, and says it follows', async () => {
+    const status = (await (await fetch(`${other.url}/api/v1/git/status`)).json()) as { synced_commit: string; node: Record<string, unknown> };
+    expect(status.synced_commit).toBe(firstSha);
+    expect(status.node).toMatchObject({ node_id: 'node-b', role: 'follower', leader: 'node-a', checkout_commit: firstSha, files: 'current' });
+    const leaderStatus = (await (await fetch(`${leader.url}/api/v1/git/status`)).json()) as { node: Record<string, unknown> };
+    expect(leaderStatus.node).toMatchObject({ node_id: 'node-a', role: 'leader', leader_synced_commit: firstSha });
+    expect((await fetch(`${other.url}/ready`)).status).toBe(200);
   });
 
   it('passes a webhook that reached the other node to the leader, which syncs', async () => {
