@@ -102,6 +102,22 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
         },
       },
     },
+      node: {
+        type: 'object',
+        description: 'Several nodes on PostgreSQL only: this node\'s role and whether its own checkout is the synced commit.',
+        properties: {
+          node_id: str,
+          role: { enum: ['leader', 'follower'] },
+          leader: nullableStr,
+          leader_synced_commit: nullableStr,
+          checkout_commit: nullableStr,
+          files: { enum: ['current', 'waiting', 'checking_out', 'failed'] },
+          error: { anyOf: [{ type: 'object', properties: { code: str, message: str } }, { type: 'null' }] },
+          ready: bool,
+        },
+        required: ['node_id', 'role', 'files', 'ready'],
+      },
+    },
     required: ['url', 'branch', 'path', 'pinned_ref', 'head', 'synced_commit', 'packs', 'workflows'],
   },
   GitWebhookResult: {
