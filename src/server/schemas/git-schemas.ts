@@ -101,7 +101,6 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
           },
         },
       },
-    },
       node: {
         type: 'object',
         description: 'Several nodes on PostgreSQL only: this node\'s role and whether its own checkout is the synced commit.',
