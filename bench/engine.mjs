@@ -1,6 +1,6 @@
 // Engine throughput: durable (SQLite, WAL, synchronous=FULL, group commit) against an
 // in-memory DAG loop with no persistence, in the same process.
-// Run: npm run build && node bench/engine.mjs [--tasks 10000] [--layers 100]
+// Run: npm run build && node bench/engine.mjs [--tasks 10000] [--layers 100] [--shape chain]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ const arg = (name, fallback) => {
 };
 const N = arg('tasks', 10_000);
 const LAYERS = arg('layers', 100);
+const shapeIndex = args.indexOf('--shape');
+const ONLY = shapeIndex >= 0 ? args[shapeIndex + 1] : undefined;
 const CONCURRENCY = 10;
 
 const noop = { run: async () => ({ status: 'success', data: {} }) };
@@ -108,6 +110,7 @@ async function durable(name, tasks) {
 
 console.log(`engine bench: ${N} no-op tasks per shape, concurrency ${CONCURRENCY}, SQLite WAL synchronous=FULL`);
 for (const [name, build] of Object.entries(shapes)) {
+  if (ONLY !== undefined && name !== ONLY) continue;
   const tasks = build();
   const t0 = performance.now();
   await inMemory(tasks);

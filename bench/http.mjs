@@ -6,6 +6,7 @@
 //   2. WebSocket fan-out: 1,000 subscribers on one execution (in a worker thread);
 //      time from an event's publication to its last delivery.
 // Run: npm run build && node bench/http.mjs [--seconds 10] [--connections 10] [--subscribers 1000]
+//      [--only GET|POST] (one HTTP case, no fan-out: for profiling)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ const arg = (name, fallback) => {
 const SECONDS = arg('seconds', 10);
 const CONNECTIONS = arg('connections', 10);
 const SUBSCRIBERS = arg('subscribers', 1000);
+const onlyIndex = args.indexOf('--only');
+const ONLY = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 
 /** Absolute milliseconds comparable across threads. */
 const now = () => performance.timeOrigin + performance.now();
@@ -52,6 +55,13 @@ async function main() {
   const gate = { run: async () => (await gateOpened, { status: 'success', data: {} }) };
 
   const store = createSqliteStore({ file: join(dir, 'harmonia.db') });
+  // Counted so the POST line can say how many requests each commit (fsync) carried.
+  let commits = 0;
+  const transaction = store.transaction.bind(store);
+  store.transaction = (fn, options) => {
+    commits += 1;
+    return transaction(fn, options);
+  };
   const registry = createActionRegistry({ packs: () => null });
   const engine = createEngine({
     store,
@@ -105,15 +115,24 @@ async function main() {
   console.log(`HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, 127.0.0.1`);
   const rows = [];
   for (const c of cases) {
+    if (ONLY !== undefined && c.method !== ONLY) continue;
+    const before = commits;
     const h = await cannon(harmonia.url + c.path, c, auth);
+    const perCommit = commits > before ? `, ${((h.rps * SECONDS) / (commits - before)).toFixed(1)} req/commit` : '';
     const b = await cannon(bareUrl + c.path, c, auth);
     rows.push({ ...c, h, b });
     console.log(
-      `${c.name.padEnd(26)} harmonia ${fmt(h.rps)} req/s p99 ${h.p99} ms (${h.non2xx} non-2xx) | ` +
+      `${c.name.padEnd(26)} harmonia ${fmt(h.rps)} req/s p99 ${h.p99} ms (${h.non2xx} non-2xx${perCommit}) | ` +
         `node:http ${fmt(b.rps)} req/s p99 ${b.p99} ms | ratio ${(h.rps / b.rps).toFixed(3)}`,
     );
   }
   await new Promise((resolve) => bare.close(resolve));
+  if (ONLY !== undefined) {
+    await harmonia.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
 
   // Fan-out: one gated execution, SUBSCRIBERS clients in a worker thread.
   await registerGated(store);

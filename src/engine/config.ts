@@ -6,6 +6,11 @@ export interface EngineLimits {
   max_task_output_bytes: number;
   /** Items one fan-out (`with_items`) may expand to; more fails the task with EXEC_LIMIT. @default 1000 */
   max_items: number;
+  /**
+   * Levels of `core.workflow` nesting below a top-level execution; a deeper child fails its
+   * parent task with EXEC_LIMIT (so a workflow that calls itself stops). @default 16
+   */
+  max_workflow_depth: number;
 }
 
 export interface EngineConfig {
@@ -76,6 +81,7 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
       max_events_per_execution: config.limits?.max_events_per_execution ?? 100_000,
       max_task_output_bytes: config.limits?.max_task_output_bytes ?? 1024 * 1024,
       max_items: config.limits?.max_items ?? 1000,
+      max_workflow_depth: config.limits?.max_workflow_depth ?? 16,
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { ExecutionEvent, TaskError } from '../core/model.js';
 import { eventOf, type Command } from './commands.js';
 import { jsonBytes, runningUnits, unitOf, type DecideContext, type DecideInput } from './decide-context.js';
+import { outputShapeProblem } from './output-shape.js';
 import { downstreamClosure } from './plan.js';
 import { resolveRetryPolicy, retryDelay, shouldRetry } from './retry.js';
 import { canceledError, failTask, settle } from './settle.js';
@@ -57,6 +58,11 @@ function onResult(ctx: DecideContext, state: ExecutionState, input: Extract<Deci
   if (!unit || unit.status !== 'running' || unit.attempt !== input.attempt) return [];
   const result = input.result;
   if (result.status === 'success') {
+    const shape = outputShapeProblem(result.data);
+    if (shape !== null) {
+      const error: TaskError = { type: 'TASK_OUTPUT_INVALID', message: `task '${input.task_id}' returned output that ${shape}`, retriable: false, attempt: unit.attempt };
+      return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);
+    }
     const limit = ctx.config.limits.max_task_output_bytes;
     const size = jsonBytes(result.data);
     if (size > limit) {
@@ -186,7 +192,10 @@ export interface StepResult {
  */
 export function step(state: ExecutionState, input: DecideInput, ctx: DecideContext): StepResult {
   const result: StepResult = { commands: [], events: [], snapshots: [] };
-  const timestamp = new Date(input.at).toISOString();
+  const date = new Date(input.at);
+  const timestamp = date.toISOString();
+  // The time fold would parse back from the timestamp (a Date holds whole ms).
+  const atMs = date.getTime();
   const limit = ctx.config.limits.max_events_per_execution;
   let commands = decide(state, input, ctx);
   while (commands.length > 0) {
@@ -218,7 +227,7 @@ export function step(state: ExecutionState, input: DecideInput, ctx: DecideConte
         data: draft.data,
       };
       if (draft.task_id !== undefined) event.task_id = draft.task_id;
-      fold(ctx.plan, state, event);
+      fold(ctx.plan, state, event, atMs);
       result.events.push(event);
       result.commands.push(chosen);
       folded += 1;

@@ -66,6 +66,8 @@ export interface Engine {
   startExecution(options: StartExecutionOptions): Promise<ExecutionRecord>;
   getExecution(id: string): Promise<ExecutionRecord>;
   getStatus(id: string): Promise<ExecutionStatusReport>;
+  /** getExecution and getStatus from one read of the execution's row. */
+  getDetail(id: string): Promise<{ record: ExecutionRecord; status: ExecutionStatusReport }>;
   getSummary(id: string): Promise<ExecutionSummary>;
   getMetrics(id: string): Promise<ExecutionMetrics>;
   readEvents(id: string, afterSeq?: number): Promise<ExecutionEvent[]>;

@@ -36,18 +36,34 @@ export function createExecutionCheckpoints(
     return checkCheckpoint(wf.plan, checkpoint, events, wf.record.id);
   }
 
+  async function createCheckpoint(id: string): Promise<CheckpointRecord> {
+    const { runner, record } = await runnerFactory.view(id);
+    if (record.status === 'pending') throw invalidState(id, 'pending', 'checkpoint', 'it has not started yet');
+    const remote = ownership !== undefined && !runners.has(id);
+    if (remote && !isTerminalExecution(record.status)) throw otherNodeError(id, record.status, 'checkpoint');
+    const checkpointId = randomUUID();
+    await runner.process({ kind: 'checkpoint', at: clock.now(), checkpoint_id: checkpointId }, undefined, remote ? 'none' : undefined);
+    const saved = await store.executions.getCheckpoint(checkpointId);
+    if (!saved) throw new HarmoniaError('CHECKPOINT_INVALID', `checkpoint of execution '${id}' was not written`);
+    return saved;
+  }
+
+  // A finished execution has no runner: each call loads its own from the events, and two at
+  // once would both append at the same seq (one failing with STORE_CONFLICT). One at a time per id.
+  const inFlight = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = inFlight.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    inFlight.set(id, tail);
+    void tail.then(() => {
+      if (inFlight.get(id) === tail) inFlight.delete(id);
+    });
+    return next;
+  }
+
   return {
-    async createCheckpoint(id) {
-      const { runner, record } = await runnerFactory.view(id);
-      if (record.status === 'pending') throw invalidState(id, 'pending', 'checkpoint', 'it has not started yet');
-      const remote = ownership !== undefined && !runners.has(id);
-      if (remote && !isTerminalExecution(record.status)) throw otherNodeError(id, record.status, 'checkpoint');
-      const checkpointId = randomUUID();
-      await runner.process({ kind: 'checkpoint', at: clock.now(), checkpoint_id: checkpointId }, undefined, remote ? 'none' : undefined);
-      const saved = await store.executions.getCheckpoint(checkpointId);
-      if (!saved) throw new HarmoniaError('CHECKPOINT_INVALID', `checkpoint of execution '${id}' was not written`);
-      return saved;
-    },
+    createCheckpoint: (id) => oneAtATime(id, () => createCheckpoint(id)),
     validateCheckpoint,
     async restoreCheckpoint(checkpointId) {
       const validation = await validateCheckpoint(checkpointId);

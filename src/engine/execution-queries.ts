@@ -5,7 +5,7 @@ import type { RunnerFactory } from './runner-factory.js';
 import { metricsOf, statusReport, summaryOf } from './summary.js';
 
 /** The read side of executions and their custom state (the Engine methods of the same names). */
-export type ExecutionQueries = Pick<Engine, 'getExecution' | 'getStatus' | 'getSummary' | 'getMetrics' | 'readEvents' | 'saveState' | 'loadState'>;
+export type ExecutionQueries = Pick<Engine, 'getExecution' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'saveState' | 'loadState'>;
 
 /** Creates the engine's queries of executions and their custom state. */
 export function createExecutionQueries(ctx: EngineContext, runnerFactory: RunnerFactory): ExecutionQueries {
@@ -13,16 +13,20 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
   return {
     getExecution: (id) => getExecutionRecord(ctx, id),
     async getStatus(id) {
-      const { runner, record } = await runnerFactory.view(id);
-      return statusReport(runner.plan, runner.state, record);
+      const { plan, state, record } = await runnerFactory.read(id);
+      return statusReport(plan, state, record);
+    },
+    async getDetail(id) {
+      const { plan, state, record } = await runnerFactory.read(id);
+      return { record, status: statusReport(plan, state, record) };
     },
     async getSummary(id) {
-      const { runner, record } = await runnerFactory.view(id);
-      return summaryOf(runner.plan, runner.state, record, clock.now());
+      const { plan, state, record } = await runnerFactory.read(id);
+      return summaryOf(plan, state, record, clock.now());
     },
     async getMetrics(id) {
-      const { runner } = await runnerFactory.view(id);
-      return metricsOf(runner.state, await store.executions.readEvents(id), clock.now());
+      const { state } = await runnerFactory.read(id);
+      return metricsOf(state, await store.executions.readEvents(id), clock.now());
     },
     async readEvents(id, afterSeq = 0) {
       await getExecutionRecord(ctx, id);

@@ -44,6 +44,11 @@ export function createExecutionRecovery(
     },
     async adopt(id) {
       if (ctx.stopping || runners.has(id)) return false;
+      // The history and custom state are read alongside the row rather than after it: one
+      // round trip, not three. The node has just claimed the lease, so nobody writes meanwhile.
+      const reads = { events: store.executions.readEvents(id), custom: store.executions.loadState(id) };
+      reads.events.catch(() => undefined);
+      reads.custom.catch(() => undefined);
       const record = await store.executions.getExecution(id);
       if (!record || isTerminalExecution(record.status)) return false;
       const top = record.parent_execution_id === null;
@@ -53,7 +58,7 @@ export function createExecutionRecovery(
           await launcher.activate(record, await workflows.byId(record.workflow_id), false);
           return true;
         }
-        const runner = await runnerFactory.load(record);
+        const runner = await runnerFactory.load(record, reads);
         if (ctx.stopping || runners.has(id)) {
           if (top && !runners.has(id)) limited.delete(id);
           return false;

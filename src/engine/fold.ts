@@ -156,9 +156,11 @@ function cancelOpenUnits(state: ExecutionState, at: number, iso: string): void {
   rebuildView(state);
 }
 
-/** Applies one event to the state (in place) and returns it. */
-export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent): ExecutionState {
-  const at = Date.parse(event.timestamp);
+/**
+ * Applies one event to the state (in place) and returns it. `at` is the event's timestamp
+ * in ms when the caller already has it (the runner's step), saving a Date.parse per event.
+ */
+export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, at: number = Date.parse(event.timestamp)): ExecutionState {
   const iso = event.timestamp;
   const data = event.data;
   state.last_seq = event.seq;

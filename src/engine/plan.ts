@@ -16,11 +16,13 @@ export interface Plan {
 
 /** Builds the plan of a normalised workflow body. */
 export function buildPlan(workflow: WorkflowDef): Plan {
-  const tasks: Record<string, TaskDef> = {};
+  // Null prototypes: a task named `toString` or `constructor` must not find Object.prototype's
+  // members (a truthy `handlers.toString` made such a task a never-triggered handler).
+  const tasks = Object.create(null) as Record<string, TaskDef>;
   const order: string[] = [];
-  const dependants: Record<string, string[]> = {};
-  const handlers: Record<string, true> = {};
-  const needsRender: Record<string, true> = {};
+  const dependants = Object.create(null) as Record<string, string[]>;
+  const handlers = Object.create(null) as Record<string, true>;
+  const needsRender = Object.create(null) as Record<string, true>;
   for (const task of workflow.tasks) {
     tasks[task.id] = task;
     order.push(task.id);

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import type { ExecutionRecord } from '../core/model.js';
+import type { ExecutionEvent, ExecutionRecord } from '../core/model.js';
 import type { ControlKind } from './control-rules.js';
 import type { DecideContext } from './decide-context.js';
 import type { EngineContext } from './engine-context.js';
 import { currentRecord, getExecutionRecord } from './execution-record.js';
+import { createFoldCache, type FoldedExecution } from './fold-cache.js';
 import { foldAll } from './fold.js';
 import { ExecutionRunner } from './runner.js';
 import { initialState } from './state.js';
@@ -21,19 +22,34 @@ export interface RunnerHooks {
   slotFreed(): void;
 }
 
+/** Reads of an execution a caller started early, so they overlap its other reads. */
+export interface PendingReads {
+  events: Promise<ExecutionEvent[]>;
+  custom: Promise<Record<string, unknown>>;
+}
+
 /** Builds the runners of executions, new or folded from their stored events. */
 export interface RunnerFactory {
   /** A runner at the workflow's initial state (not registered). */
   make(record: ExecutionRecord, wf: LoadedWorkflow, custom: Record<string, unknown>): ExecutionRunner;
-  /** A runner holding the fold of a stored execution's history (not registered). */
-  load(record: ExecutionRecord): Promise<ExecutionRunner>;
+  /**
+   * A runner holding the fold of a stored execution's history (not registered). `reads`:
+   * its whole history and custom state when the caller has already asked for them.
+   */
+  load(record: ExecutionRecord, reads?: PendingReads): Promise<ExecutionRunner>;
   /** The runner driving the execution here, or one loaded from its history, with its record. */
   view(id: string): Promise<{ runner: ExecutionRunner; record: ExecutionRecord }>;
+  /**
+   * For reading only: the state of the runner driving the execution here, or else a cached
+   * fold of its history brought up to the stored row's last_seq, with its record.
+   */
+  read(id: string): Promise<FoldedExecution & { record: ExecutionRecord }>;
 }
 
 /** Creates the runner factory; hooks are called only once runners run, so they may be bound late. */
 export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache, hooks: RunnerHooks): RunnerFactory {
   const { store, config, clock, logger, ownership, runners, limited } = ctx;
+  const folds = createFoldCache(store, workflows);
 
   function make(record: ExecutionRecord, wf: LoadedWorkflow, custom: Record<string, unknown>): ExecutionRunner {
     const state = initialState(wf.plan, record.id, wf.record.id);
@@ -50,6 +66,7 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
         actions: ctx.actions,
         subWorkflow: (owner) =>
           createSubWorkflowAction({
+            max_depth: config.limits.max_workflow_depth,
             getRecord: (id) => store.executions.getExecution(id),
             startChild: hooks.startChild,
             waitForCompletion: (id) => hooks.waitForCompletion(id),
@@ -58,6 +75,8 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
             adopt: (id) => owner.children.add(id),
           }),
         onTerminal: (done) => {
+          // Its final state stays readable without a refold (it changes only if revived).
+          if (runners.get(done.id) === done) folds.put(done.id, { plan: done.plan, state: done.state });
           runners.delete(done.id);
           if (limited.delete(done.id)) hooks.slotFreed();
           ownership?.released(done.id, true);
@@ -85,10 +104,14 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
     );
   }
 
-  async function load(record: ExecutionRecord): Promise<ExecutionRunner> {
-    const wf = await workflows.byId(record.workflow_id);
-    const runner = make(record, wf, await store.executions.loadState(record.id));
-    const events = await store.executions.readEvents(record.id);
+  async function load(record: ExecutionRecord, reads?: PendingReads): Promise<ExecutionRunner> {
+    // Independent reads: on PostgreSQL they go out on the pool together, one round trip.
+    const [wf, custom, events] = await Promise.all([
+      workflows.byId(record.workflow_id),
+      reads?.custom ?? store.executions.loadState(record.id),
+      reads?.events ?? store.executions.readEvents(record.id),
+    ]);
+    const runner = make(record, wf, custom);
     const folded = foldAll(wf.plan, record.id, wf.record.id, events);
     Object.assign(runner.state, folded);
     return runner;
@@ -102,6 +125,15 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
       if (active) return { runner: active, record: currentRecord(active, clock.now()) };
       const record = await getExecutionRecord(ctx, id);
       return { runner: await load(record), record };
+    },
+    async read(id) {
+      const active = runners.get(id);
+      if (active) return { plan: active.plan, state: active.state, record: currentRecord(active, clock.now()) };
+      const record = await getExecutionRecord(ctx, id);
+      // A runner may have started it (a queued execution) while the row was being read.
+      const now = runners.get(id);
+      if (now) return { plan: now.plan, state: now.state, record: currentRecord(now, clock.now()) };
+      return { ...(await folds.get(record)), record };
     },
   };
 }

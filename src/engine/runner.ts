@@ -59,6 +59,8 @@ export class ExecutionRunner {
   failure: unknown = null;
   private lastCommit: Promise<void> = Promise.resolve();
   private doneWaiters: Array<(state: ExecutionState) => void> = [];
+  /** The projection columns as last written, so a step rewrites only those that changed. */
+  private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -70,6 +72,7 @@ export class ExecutionRunner {
     private readonly packDir: string | undefined,
   ) {
     this.id = record.id;
+    this.written = { status: record.status, output: record.output, error: record.error, finished_at: record.finished_at };
   }
 
   /**
@@ -179,16 +182,19 @@ export class ExecutionRunner {
     );
   }
 
+  /**
+   * The execution row's new columns. Unchanged ones are left out: rewriting `status` would
+   * also rewrite its index entry, one more page in every commit of a long-running execution.
+   */
   private projection(): ExecutionPatch {
     const state = this.state;
-    return {
-      status: state.status,
-      output: state.output,
-      error: state.error,
-      updated_at: new Date(this.deps.clock.now()).toISOString(),
-      finished_at: state.finished_at,
-      last_seq: state.last_seq,
-    };
+    const written = this.written;
+    const patch: ExecutionPatch = { updated_at: new Date(this.deps.clock.now()).toISOString(), last_seq: state.last_seq };
+    if (state.status !== written.status) patch.status = written.status = state.status;
+    if (state.output !== written.output) patch.output = written.output = state.output;
+    if (state.error !== written.error) patch.error = written.error = state.error;
+    if (state.finished_at !== written.finished_at) patch.finished_at = written.finished_at = state.finished_at;
+    return patch;
   }
 
   private act(commands: readonly Command[], wasTerminal: boolean): void {

@@ -112,8 +112,18 @@ export function newUnit(): UnitState {
 
 /** A task that has not run. */
 export function newTask(): TaskState {
+  // Spelled out rather than spread from newUnit(): it is built once per task per execution.
   return {
-    ...newUnit(),
+    status: 'pending',
+    attempt: 0,
+    attempt_base: 0,
+    output: null,
+    error: null,
+    started_ms: null,
+    first_started_at: null,
+    finished_at: null,
+    duration_ms: 0,
+    not_before: null,
     triggered: false,
     queued: false,
     handled_by: null,
@@ -131,7 +141,8 @@ export function newTask(): TaskState {
 
 /** The state before the first event: every task pending. */
 export function initialState(plan: Plan, executionId: string, workflowId: string): ExecutionState {
-  const tasks: Record<string, TaskState> = {};
+  // A null prototype, as in the plan: task ids are data, whatever they are called.
+  const tasks = Object.create(null) as Record<string, TaskState>;
   for (const id of plan.order) tasks[id] = newTask();
   const state: ExecutionState = {
     execution_id: executionId,

@@ -4,6 +4,8 @@ import { errorResult } from './runner.js';
 
 /** What the core.workflow handler needs from the engine. */
 export interface SubWorkflowHost {
+  /** Levels of nesting a new child may reach (a top-level execution is level 0). */
+  max_depth: number;
   getRecord(id: string): Promise<ExecutionRecord | null>;
   startChild(options: {
     id: string;
@@ -48,6 +50,14 @@ export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
         if (childId === null) {
           const id = childExecutionId(ctx);
           const existing = await host.getRecord(id);
+          if (existing === null && (await depthOf(host, ctx.execution_id)) >= host.max_depth) {
+            return {
+              status: 'error',
+              error_type: 'EXEC_LIMIT',
+              error_message: `sub-workflow '${ref}' would nest deeper than ${host.max_depth} levels (limits.max_workflow_depth); does a workflow call itself?`,
+              is_retriable: false,
+            };
+          }
           childId = existing
             ? existing.id
             : (await host.startChild({ id, workflow_ref: ref, input: childInput, parent: { execution_id: ctx.execution_id, task_id: ctx.task_id } })).id;
@@ -77,4 +87,15 @@ export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
       }
     },
   };
+}
+
+/** How many parents an execution has (0 for a top-level one), counted up to just past the limit. */
+async function depthOf(host: SubWorkflowHost, executionId: string): Promise<number> {
+  let depth = 0;
+  let current = await host.getRecord(executionId);
+  while (current?.parent_execution_id && depth <= host.max_depth) {
+    depth += 1;
+    current = await host.getRecord(current.parent_execution_id);
+  }
+  return depth;
 }

@@ -61,7 +61,8 @@ function durationOf(state: ExecutionState, now: number): number | null {
 
 /** Task statuses as getStatus reports them. */
 export function statusReport(plan: Plan, state: ExecutionState, record: ExecutionRecord): ExecutionStatusReport {
-  const task_statuses: Record<string, TaskStatusReport> = {};
+  // a null prototype: a task may be called `__proto__`
+  const task_statuses = Object.create(null) as Record<string, TaskStatusReport>;
   for (const id of plan.order) {
     const task = state.tasks[id];
     if (!task) continue;

@@ -1,5 +1,6 @@
 import { HarmoniaError } from '../core/errors.js';
 import type { ParameterSpec, ValueType } from '../core/model.js';
+import { quotableValue } from '../core/secret-text.js';
 
 function typeOf(value: unknown): ValueType | 'null' | 'other' {
   if (value === null) return 'null';
@@ -29,25 +30,26 @@ export function validateInput(spec: Record<string, ParameterSpec>, input: Record
     throw new HarmoniaError('EXEC_INPUT_INVALID', `input must be an object, got ${typeOf(input)}`, { details: {} });
   }
   const declared = Object.keys(spec);
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(input)) {
-    if (declared.length > 0 && !(name in spec)) {
+  for (const name of Object.keys(input)) {
+    // own keys only: `constructor` or `__proto__` are not declared just because every object inherits them
+    if (declared.length > 0 && !Object.hasOwn(spec, name)) {
       throw invalid(name, `is not declared; the workflow accepts ${declared.map((d) => `'${d}'`).join(', ')}`);
     }
-    out[name] = value;
   }
+  // fromEntries defines own properties: a `__proto__` key stays data instead of becoming the prototype
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(input));
   for (const [name, param] of Object.entries(spec)) {
-    if (out[name] === undefined) {
+    if (!Object.hasOwn(out, name) || out[name] === undefined) {
       if (param.default !== undefined) out[name] = structuredClone(param.default);
       else if (param.required) throw invalid(name, 'is required');
       else continue;
     }
     const value = out[name];
     if (param.type && !fits(param.type, value)) {
-      throw invalid(name, `must be of type ${param.type}, got ${typeOf(value)} ${JSON.stringify(value)}`);
+      throw invalid(name, `must be of type ${param.type}, got ${typeOf(value)} ${quotableValue(name, JSON.stringify(value))}`);
     }
     if (param.enum && !param.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
-      throw invalid(name, `is ${JSON.stringify(value)}; expected one of ${param.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+      throw invalid(name, `is ${quotableValue(name, JSON.stringify(value))}; expected one of ${param.enum.map((e) => JSON.stringify(e)).join(', ')}`);
     }
   }
   return out;

@@ -21,23 +21,36 @@ export interface WorkflowCache {
 /** Creates the cache of workflow versions the engine runs. */
 export function createWorkflowCache(store: Store): WorkflowCache {
   const workflows = new Map<string, LoadedWorkflow>();
+  // The same entries by `<ref> <version>`: resolving a ref then reads only its small head row,
+  // not the whole definition (body and source) on every start.
+  const byVersion = new Map<string, LoadedWorkflow>();
+  const remember = (record: DefinitionRecord): LoadedWorkflow => {
+    const entry = { record: record as DefinitionRecord<WorkflowDef>, plan: buildPlan(record.body as WorkflowDef) };
+    workflows.set(record.id, entry);
+    byVersion.set(`${record.ref} ${record.version}`, entry);
+    return entry;
+  };
   async function byId(id: string): Promise<LoadedWorkflow> {
     const cached = workflows.get(id);
     if (cached) return cached;
     const record = await store.registry.getById(id);
     if (!record || record.kind !== 'workflow') throw new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow version '${id}' does not exist`);
-    const entry = { record: record as DefinitionRecord<WorkflowDef>, plan: buildPlan(record.body as WorkflowDef) };
-    workflows.set(id, entry);
-    return entry;
+    return remember(record);
   }
   return {
     byId,
     async resolve(opts) {
       if (opts.workflow_id !== undefined) return byId(opts.workflow_id);
-      if (opts.workflow_ref === undefined) throw new HarmoniaError('USAGE_INVALID', 'startExecution needs workflow_ref or workflow_id');
-      const active = await store.registry.getActive('workflow', opts.workflow_ref);
-      if (!active) throw new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow '${opts.workflow_ref}' is not registered`, { details: { ref: opts.workflow_ref } });
-      return byId(active.id);
+      const ref = opts.workflow_ref;
+      if (ref === undefined) throw new HarmoniaError('USAGE_INVALID', 'startExecution needs workflow_ref or workflow_id');
+      const notFound = (): HarmoniaError => new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow '${ref}' is not registered`, { details: { ref } });
+      const head = await store.registry.getHead('workflow', ref);
+      if (!head || head.deleted_at !== null) throw notFound();
+      const cached = byVersion.get(`${ref} ${head.active_version}`);
+      if (cached) return cached;
+      const record = await store.registry.getVersion('workflow', ref, head.active_version);
+      if (!record) throw notFound();
+      return workflows.get(record.id) ?? remember(record);
     },
   };
 }

@@ -112,9 +112,9 @@ export function executionRoutes() {
       responses: { 200: { description: 'The execution.', schema: 'ExecutionDetail' }, 404: notFound },
       handler: async (request, services) => {
         const id = request.params.id ?? '';
-        const record = await services.engine.getExecution(id);
-        const status = await services.engine.getStatus(id);
-        const taskStatuses: Record<string, TaskStatusView> = {};
+        const { record, status } = await services.engine.getDetail(id);
+        // a null prototype: a task may be called `__proto__`
+        const taskStatuses = Object.create(null) as Record<string, TaskStatusView>;
         for (const [taskId, task] of Object.entries(status.task_statuses)) {
           taskStatuses[taskId] = { ...task, duration: task.duration_ms };
         }

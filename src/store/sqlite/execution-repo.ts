@@ -39,6 +39,20 @@ const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'runnin
 const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND (@workflow_ref IS NULL OR workflow_ref = @workflow_ref)`;
 
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
+type Patch = Partial<Pick<ExecutionRecord, (typeof PATCHABLE)[number]>>;
+
+// The UPDATE for each set of patched columns (a bit mask over PATCHABLE), built once: the
+// engine patches an execution's row on every step, mostly with the same few columns.
+const updateSql: string[] = [];
+function updateSqlFor(mask: number): string {
+  let sql = updateSql[mask];
+  if (sql === undefined) {
+    const keys = PATCHABLE.filter((_key, index) => (mask & (1 << index)) !== 0);
+    sql = `UPDATE executions SET ${keys.map((key) => `${key} = @${key}`).join(', ')} WHERE id = @id`;
+    updateSql[mask] = sql;
+  }
+  return sql;
+}
 
 function toRecord(row: ExecutionRow): ExecutionRecord {
   return {
@@ -116,20 +130,18 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     return this.exec.run((db) => prepared<ExecutionRow>(db, UNFINISHED).all().map(toRecord));
   }
 
-  updateExecution(
-    id: string,
-    patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>,
-  ): Promise<void> {
+  updateExecution(id: string, patch: Patch): Promise<void> {
     return this.exec.run((db) => {
-      const keys = PATCHABLE.filter((key) => patch[key] !== undefined);
-      if (keys.length === 0) return;
+      let mask = 0;
       const values: Record<string, unknown> = { id };
-      for (const key of keys) {
+      PATCHABLE.forEach((key, index) => {
         const value = patch[key];
+        if (value === undefined) return;
+        mask |= 1 << index;
         values[key] = (key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value;
-      }
-      const sql = `UPDATE executions SET ${keys.map((key) => `${key} = @${key}`).join(', ')} WHERE id = @id`;
-      const info = prepared(db, sql).run(values);
+      });
+      if (mask === 0) return;
+      const info = prepared(db, updateSqlFor(mask)).run(values);
       if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
     });
   }

@@ -35,4 +35,18 @@ describe('validateInput()', () => {
   it('accepts anything when the workflow declares no input', () => {
     expect(validateInput({}, { free: true })).toEqual({ free: true });
   });
+
+  it('does not quote the value of a secret-named field in its error', () => {
+    expect(() => validateInput({ api_key: { type: 'integer' } }, { api_key: 'sk-live-hunter2' })).toThrow(/api_key.*\*\*REDACTED\*\*/);
+    expect(() => validateInput({ api_key: { type: 'integer' } }, { api_key: 'sk-live-hunter2' })).not.toThrow(/hunter2/);
+  });
+
+  it('refuses inherited names such as constructor as undeclared fields', () => {
+    expect(() => validateInput(spec, { env: 'prod', constructor: 1 })).toThrow(/input 'constructor' is not declared/);
+  });
+
+  it('refuses a __proto__ key rather than letting it supply required fields', () => {
+    const input = JSON.parse('{"__proto__": {"env": "prod"}}') as Record<string, unknown>;
+    expect(() => validateInput(spec, input)).toThrow(/input '__proto__' is not declared/);
+  });
 });
