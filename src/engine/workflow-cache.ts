@@ -10,7 +10,11 @@ export interface LoadedWorkflow {
   plan: Plan;
 }
 
-/** Workflow versions by id; versions are immutable, so entries never go stale. */
+/**
+ * Workflow versions by id; versions are immutable, so entries never go stale. The
+ * least recently used are dropped beyond a bound, so a server that runs many
+ * API-created versions does not grow without limit.
+ */
 export interface WorkflowCache {
   /** Thrown when the version does not exist or is not a workflow (WORKFLOW_NOT_FOUND). */
   byId(id: string): Promise<LoadedWorkflow>;
@@ -19,20 +23,32 @@ export interface WorkflowCache {
 }
 
 /** Creates the cache of workflow versions the engine runs. */
-export function createWorkflowCache(store: Store): WorkflowCache {
+export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCache {
+  // Map iteration order is insertion order: re-inserting on use keeps the oldest first.
   const workflows = new Map<string, LoadedWorkflow>();
   // The same entries by `<ref> <version>`: resolving a ref then reads only its small head row,
   // not the whole definition (body and source) on every start.
   const byVersion = new Map<string, LoadedWorkflow>();
+  const versionKey = (record: DefinitionRecord): string => `${record.ref} ${record.version}`;
+  const touch = (entry: LoadedWorkflow): LoadedWorkflow => {
+    workflows.delete(entry.record.id);
+    workflows.set(entry.record.id, entry);
+    return entry;
+  };
   const remember = (record: DefinitionRecord): LoadedWorkflow => {
     const entry = { record: record as DefinitionRecord<WorkflowDef>, plan: buildPlan(record.body as WorkflowDef) };
     workflows.set(record.id, entry);
-    byVersion.set(`${record.ref} ${record.version}`, entry);
+    byVersion.set(versionKey(record), entry);
+    for (const [id, oldest] of workflows) {
+      if (workflows.size <= maxEntries) break;
+      workflows.delete(id);
+      byVersion.delete(versionKey(oldest.record));
+    }
     return entry;
   };
   async function byId(id: string): Promise<LoadedWorkflow> {
     const cached = workflows.get(id);
-    if (cached) return cached;
+    if (cached) return touch(cached);
     const record = await store.registry.getById(id);
     if (!record || record.kind !== 'workflow') throw new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow version '${id}' does not exist`);
     return remember(record);
@@ -47,10 +63,11 @@ export function createWorkflowCache(store: Store): WorkflowCache {
       const head = await store.registry.getHead('workflow', ref);
       if (!head || head.deleted_at !== null) throw notFound();
       const cached = byVersion.get(`${ref} ${head.active_version}`);
-      if (cached) return cached;
+      if (cached) return touch(cached);
       const record = await store.registry.getVersion('workflow', ref, head.active_version);
       if (!record) throw notFound();
-      return workflows.get(record.id) ?? remember(record);
+      const known = workflows.get(record.id);
+      return known ? touch(known) : remember(record);
     },
   };
 }

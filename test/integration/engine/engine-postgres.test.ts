@@ -11,6 +11,7 @@ async function importSuites(): Promise<void> {
   await import('./engine-run.test.js');
   await import('./engine-controls.test.js');
   await import('./engine-recovery.test.js');
+  await import('./engine-reads.test.js');
 }
 
 describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('engine behaviour, engine alone'), async () => {
