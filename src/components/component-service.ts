@@ -7,22 +7,9 @@ import type { ComponentRecord } from '../core/model.js';
 import type { ComponentRepo } from '../store/store.js';
 import { readRegistration } from './read-registration.js';
 
-/** What `test()` found when it called a component's health endpoint. */
-export interface ComponentTestResult {
-  id: string;
-  name: string;
-  /** The URL probed: `{base_url}/health`. */
-  url: string;
-  /** An HTTP response arrived (any status). */
-  reachable: boolean;
-  /** The response was 2xx. */
-  healthy: boolean;
-  status: number | null;
-  latency_ms: number;
-  /** Why it was unreachable (connection refused, timeout, address refused). */
-  error: string | null;
-  checked_at: string;
-}
+import type { ComponentTestResult } from '../core/wire.js';
+
+export type { ComponentTestResult };
 
 export interface ComponentServiceOptions {
   repo: ComponentRepo;

@@ -322,16 +322,25 @@ export interface ExecutionStateView {
 }
 
 /** POST /components/:id/test: what probing `{base_url}/health` found (unreachable is a result, not an error). */
-export interface ComponentTestView {
-  component_id: string;
-  ok: boolean;
+/** What probing a component's health endpoint found. */
+export interface ComponentTestResult {
   id: string;
   name: string;
+  /** The URL probed: `{base_url}/health`. */
   url: string;
+  /** An HTTP response arrived (any status). */
   reachable: boolean;
+  /** The response was 2xx. */
   healthy: boolean;
   status: number | null;
   latency_ms: number;
+  /** Why it was unreachable (connection refused, timeout, address refused). */
   error: string | null;
   checked_at: string;
+}
+
+/** POST /components/:id/test: the probe's result, named for the API. */
+export interface ComponentTestView extends ComponentTestResult {
+  component_id: string;
+  ok: boolean;
 }
