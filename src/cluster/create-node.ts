@@ -106,6 +106,10 @@ function singleNode(options: NodeOptions, resolved: ResolvedNodeOptions, logger:
   };
 }
 
+function isFinished(status: string | undefined): boolean {
+  return status === undefined || status === 'completed' || status === 'failed' || status === 'canceled';
+}
+
 /** Waits up to `graceMs` for the executions running now to finish. */
 async function finishWithin(engine: Engine, graceMs: number): Promise<void> {
   const ids = engine.driving();
@@ -172,6 +176,12 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
       return;
     }
     const lease = await store.leases.getLease(id);
+    if (!lease && options.canClaim?.() === false && !isFinished((await store.executions.getExecution(id))?.status)) {
+      // Nobody holds it, and this node may not take it: a silent no-op would drop the control.
+      throw new HarmoniaError('EXEC_INVALID_STATE', `no node runs execution '${id}' and node '${nodeId}' is not ready to take it over (see /ready); send the ${kind} to a ready node`, {
+        details: { execution_id: id },
+      });
+    }
     if (!lease) return; // finished meanwhile: the caller reads the record as it is
     if (lease.node_id === nodeId || !controls) {
       throw new HarmoniaError('EXEC_INVALID_STATE', `execution '${id}' is changing hands; send the ${kind} again`, { details: { execution_id: id } });
@@ -189,7 +199,7 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
       forward,
     },
   });
-  keeper = createLeaseKeeper({ store, engine, book, options: resolved, logger });
+  keeper = createLeaseKeeper({ store, engine, book, options: resolved, logger, ...(options.canClaim ? { canClaim: options.canClaim } : {}) });
   const leaders = new Set<LeaderTask>();
   let started = false;
   let closed: Promise<void> | null = null;

@@ -13,6 +13,8 @@ export interface LeaseKeeperOptions {
   book: LeaseBook;
   options: ResolvedNodeOptions;
   logger: EngineLogger;
+  /** See NodeOptions.canClaim. @default () => true */
+  canClaim?: () => boolean;
 }
 
 /** The loops of a cluster node: lease renewal (heartbeat) and claiming. */
@@ -36,6 +38,8 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
   const { store, engine, book, options, logger } = deps;
   const nodeId = options.node_id;
   const leases = store.leases;
+  const canClaim = deps.canClaim ?? (() => true);
+  let held = false;
   let healthy = true;
   let claiming = false;
   let stopped = false;
@@ -130,9 +134,25 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     }
   }
 
+  /** Asks canClaim, logging when the answer changes (a throwing predicate counts as false). */
+  const mayClaim = (): boolean => {
+    let allowed: boolean;
+    try {
+      allowed = canClaim();
+    } catch (error) {
+      logger.warn('the claim predicate threw; claiming nothing this round', { node_id: nodeId, error: String(error) });
+      allowed = false;
+    }
+    if (allowed === held) {
+      held = !allowed;
+      logger.info(allowed ? 'node may claim again; claiming resumes' : 'node is not ready; it claims no executions until it is', { node_id: nodeId });
+    }
+    return allowed;
+  };
+
   /** Claims up to the free capacity; `full` when it got all it asked for (more may be waiting). */
   async function claimOnce(): Promise<{ claimed: number; full: boolean }> {
-    if (stopped || !claiming || !healthy) return { claimed: 0, full: false };
+    if (stopped || !claiming || !healthy || !mayClaim()) return { claimed: 0, full: false };
     const room = Math.min(engine.capacity() - adopting, options.claim_batch);
     if (room <= 0) return { claimed: 0, full: false };
     const claimed = await leases.claimExecutions(nodeId, room, options.lease_ms);
@@ -192,7 +212,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     },
     claimRound,
     async takeOver(id) {
-      if (stopped || !healthy) return false;
+      if (stopped || !healthy || !mayClaim()) return false;
       const lease = await leases.claimExecution(nodeId, id, options.lease_ms);
       if (!lease) return false;
       book.add([lease]);

@@ -18,6 +18,13 @@ export interface NodeOptions extends Omit<EngineOptions, 'bus' | 'ownership'> {
   shutdown_grace_ms?: number;
   /** How long a control sent to the node running an execution waits for its answer. @default 5000 */
   control_timeout_ms?: number;
+  /**
+   * Asked before every claim (of free or expired executions, and takeovers for a control):
+   * while it answers false the node claims nothing, though it still serves reads, streams and
+   * executions it already holds. The server answers with git readiness, so a node whose
+   * checkout is behind does not carry on a dead node's work. @default () => true
+   */
+  canClaim?: () => boolean;
 }
 
 export interface ResolvedNodeOptions {

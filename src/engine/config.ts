@@ -11,6 +11,12 @@ export interface EngineLimits {
    * parent task with EXEC_LIMIT (so a workflow that calls itself stops). @default 16
    */
   max_workflow_depth: number;
+  /**
+   * Executions one top-level execution may have below it, all levels together (stops a
+   * `with_items` fan-out of `core.workflow` growing exponentially within the depth limit);
+   * the task that would start one more fails with EXEC_LIMIT. @default 1000
+   */
+  max_descendants: number;
 }
 
 export interface EngineConfig {
@@ -82,6 +88,7 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
       max_task_output_bytes: config.limits?.max_task_output_bytes ?? 1024 * 1024,
       max_items: config.limits?.max_items ?? 1000,
       max_workflow_depth: config.limits?.max_workflow_depth ?? 16,
+      max_descendants: config.limits?.max_descendants ?? 1000,
     },
   };
 }

@@ -8,7 +8,7 @@ import { createFoldCache, type FoldedExecution } from './fold-cache.js';
 import { foldAll } from './fold.js';
 import { ExecutionRunner } from './runner.js';
 import { initialState } from './state.js';
-import { createSubWorkflowAction, type SubWorkflowHost } from './sub-workflow.js';
+import { createKeyedLock, createSubWorkflowAction, type SubWorkflowHost } from './sub-workflow.js';
 import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
 /** What a runner calls back into the rest of the engine for. */
@@ -50,6 +50,7 @@ export interface RunnerFactory {
 export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache, hooks: RunnerHooks): RunnerFactory {
   const { store, config, clock, logger, ownership, runners, limited } = ctx;
   const folds = createFoldCache(store, workflows);
+  const descendantLock = createKeyedLock();
 
   function make(record: ExecutionRecord, wf: LoadedWorkflow, custom: Record<string, unknown>): ExecutionRunner {
     const state = initialState(wf.plan, record.id, wf.record.id);
@@ -67,6 +68,9 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
         subWorkflow: (owner) =>
           createSubWorkflowAction({
             max_depth: config.limits.max_workflow_depth,
+            max_descendants: config.limits.max_descendants,
+            countDescendants: (rootId) => store.executions.countDescendants(rootId),
+            exclusive: descendantLock,
             getRecord: (id) => store.executions.getExecution(id),
             startChild: hooks.startChild,
             waitForCompletion: (id) => hooks.waitForCompletion(id),

@@ -6,6 +6,15 @@ import { errorResult } from './runner.js';
 export interface SubWorkflowHost {
   /** Levels of nesting a new child may reach (a top-level execution is level 0). */
   max_depth: number;
+  /** Executions one top-level execution may have below it, at every level together. */
+  max_descendants: number;
+  /** Stored executions below `rootId` (see ExecutionRepo.countDescendants). */
+  countDescendants(rootId: string): Promise<number>;
+  /**
+   * Runs `fn` alone among the calls for the same key (the root execution id), so parallel
+   * items cannot all pass the descendant count before any of them has stored its child.
+   */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
   getRecord(id: string): Promise<ExecutionRecord | null>;
   startChild(options: {
     id: string;
@@ -50,17 +59,24 @@ export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
         if (childId === null) {
           const id = childExecutionId(ctx);
           const existing = await host.getRecord(id);
-          if (existing === null && (await depthOf(host, ctx.execution_id)) >= host.max_depth) {
-            return {
-              status: 'error',
-              error_type: 'EXEC_LIMIT',
-              error_message: `sub-workflow '${ref}' would nest deeper than ${host.max_depth} levels (limits.max_workflow_depth); does a workflow call itself?`,
-              is_retriable: false,
-            };
+          if (existing !== null) childId = existing.id;
+          else {
+            const { depth, root } = await ancestryOf(host, ctx.execution_id);
+            if (depth >= host.max_depth) {
+              return limitError(`sub-workflow '${ref}' would nest deeper than ${host.max_depth} levels (limits.max_workflow_depth); does a workflow call itself?`);
+            }
+            const started = await host.exclusive(root, async () => {
+              const count = await host.countDescendants(root);
+              if (count >= host.max_descendants) return null;
+              return host.startChild({ id, workflow_ref: ref, input: childInput, parent: { execution_id: ctx.execution_id, task_id: ctx.task_id } });
+            });
+            if (started === null) {
+              return limitError(
+                `sub-workflow '${ref}' would be execution ${host.max_descendants + 1} below top-level execution '${root}', over limits.max_descendants (${host.max_descendants}); does a fan-out call its own workflow?`,
+              );
+            }
+            childId = started.id;
           }
-          childId = existing
-            ? existing.id
-            : (await host.startChild({ id, workflow_ref: ref, input: childInput, parent: { execution_id: ctx.execution_id, task_id: ctx.task_id } })).id;
         }
         host.adopt(childId);
         const id = childId;
@@ -89,13 +105,37 @@ export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
   };
 }
 
-/** How many parents an execution has (0 for a top-level one), counted up to just past the limit. */
-async function depthOf(host: SubWorkflowHost, executionId: string): Promise<number> {
+function limitError(message: string): TaskResult {
+  return { status: 'error', error_type: 'EXEC_LIMIT', error_message: message, is_retriable: false };
+}
+
+/**
+ * How many parents an execution has (0 for a top-level one), counted up to just past the
+ * depth limit, and its top-level execution (exact whenever depth is within the limit).
+ */
+async function ancestryOf(host: SubWorkflowHost, executionId: string): Promise<{ depth: number; root: string }> {
   let depth = 0;
+  let root = executionId;
   let current = await host.getRecord(executionId);
   while (current?.parent_execution_id && depth <= host.max_depth) {
     depth += 1;
+    root = current.parent_execution_id;
     current = await host.getRecord(current.parent_execution_id);
   }
-  return depth;
+  return { depth, root };
+}
+
+/** A per-key queue for SubWorkflowHost.exclusive: one engine shares it across its runners. */
+export function createKeyedLock(): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
 }

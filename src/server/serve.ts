@@ -115,6 +115,8 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     ...(config.node_id === null ? {} : { node_id: config.node_id }),
     lease_ms: config.lease_ms,
     shutdown_grace_ms: config.shutdown_grace_ms,
+    // A node whose git checkout is behind (not ready) leaves dead nodes' executions to ready ones.
+    canClaim: () => git?.readiness?.().ready ?? true,
     config: {
       max_concurrent_tasks: config.max_concurrent_tasks,
       max_concurrent_workflows: config.max_concurrent_workflows,

@@ -87,6 +87,8 @@ export interface ExecutionRepo {
   listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }>;
   /** Executions not yet completed, failed or canceled, oldest first (crash recovery). */
   listUnfinished(): Promise<ExecutionRecord[]>;
+  /** How many executions descend from `rootId` through parent_execution_id (children, their children, ...). */
+  countDescendants(rootId: string): Promise<number>;
   updateExecution(
     id: string,
     patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>,

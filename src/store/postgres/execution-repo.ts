@@ -22,6 +22,10 @@ type ExecutionPatch = Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error
 const COLUMNS = `id, workflow_id, workflow_ref, workflow_version, status, input, output, error, parent_execution_id,
   parent_task_id, created_at, updated_at, finished_at, last_seq`;
 const UNFINISHED = `SELECT ${COLUMNS} FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, pos`;
+const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
+  SELECT id FROM executions WHERE parent_execution_id = $1
+  UNION ALL SELECT e.id FROM executions e JOIN tree t ON e.parent_execution_id = t.id)
+  SELECT COUNT(*) AS n FROM tree`;
 const FILTER = `FROM executions WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_ref = $2)`;
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
 // Many projections in one statement. status, updated_at and last_seq are never set to
@@ -145,6 +149,13 @@ export class PostgresExecutionRepo implements ExecutionRepo {
 
   listUnfinished(): Promise<ExecutionRecord[]> {
     return this.exec.read(async (query) => (await query<ExecutionRow>(UNFINISHED)).map(toRecord));
+  }
+
+  countDescendants(rootId: string): Promise<number> {
+    return this.exec.read(async (query) => {
+      const [row] = await query<{ n: string }>(DESCENDANTS, [rootId]);
+      return Number(row?.n ?? 0);
+    });
   }
 
   updateExecution(id: string, patch: ExecutionPatch): Promise<void> {

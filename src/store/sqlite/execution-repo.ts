@@ -36,6 +36,10 @@ const INSERT_EXECUTION = `INSERT INTO executions (id, workflow_id, workflow_ref,
   @parent_task_id, @created_at, @updated_at, @finished_at, @last_seq)`;
 const INSERT_EVENT = 'INSERT INTO execution_events (execution_id, seq, event) VALUES (?, ?, ?)';
 const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, rowid`;
+const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
+  SELECT id FROM executions WHERE parent_execution_id = ?
+  UNION ALL SELECT e.id FROM executions e JOIN tree t ON e.parent_execution_id = t.id)
+  SELECT COUNT(*) AS n FROM tree`;
 const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND (@workflow_ref IS NULL OR workflow_ref = @workflow_ref)`;
 
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
@@ -128,6 +132,10 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   listUnfinished(): Promise<ExecutionRecord[]> {
     return this.exec.run((db) => prepared<ExecutionRow>(db, UNFINISHED).all().map(toRecord));
+  }
+
+  countDescendants(rootId: string): Promise<number> {
+    return this.exec.run((db) => prepared<{ n: number }>(db, DESCENDANTS).get(rootId)?.n ?? 0);
   }
 
   updateExecution(id: string, patch: Patch): Promise<void> {

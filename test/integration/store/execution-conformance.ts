@@ -154,6 +154,28 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
       });
     });
 
+    describe('countDescendants()', () => {
+      it('counts children, grandchildren and deeper levels, whatever their status', async () => {
+        const tree: [string, string | null, ExecutionStatus][] = [
+          ['root', null, 'running'],
+          ['c1', 'root', 'completed'],
+          ['c2', 'root', 'failed'],
+          ['g1', 'c1', 'running'],
+          ['g2', 'c2', 'canceled'],
+          ['gg1', 'g1', 'pending'],
+          ['other', null, 'running'],
+          ['o1', 'other', 'running'],
+        ];
+        for (const [id, parent, status] of tree) {
+          await store.executions.createExecution(execution(id, { parent_execution_id: parent, parent_task_id: parent === null ? null : 'call', status }));
+        }
+        expect(await store.executions.countDescendants('root')).toBe(5);
+        expect(await store.executions.countDescendants('c1')).toBe(2);
+        expect(await store.executions.countDescendants('gg1')).toBe(0);
+        expect(await store.executions.countDescendants('missing')).toBe(0);
+      });
+    });
+
     describe('events', () => {
       beforeEach(async () => {
         await store.executions.createExecution(execution('e1'));
