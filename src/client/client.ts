@@ -155,9 +155,23 @@ export class HarmoniaClient {
     return this.#get(`/executions/${seg(executionId)}/metrics`, options);
   }
 
-  /** The stored events after `afterSeq` in one response (no streaming). */
-  listEvents(executionId: string, options: CallOptions & { afterSeq?: number } = {}): Promise<EventsPage> {
-    return this.#get(`/executions/${seg(executionId)}/events`, options, { after_seq: options.afterSeq });
+  /**
+   * The stored events after `afterSeq` (no streaming). With `limit`, one page of at most
+   * that many (`has_more` says whether to read on from `last_seq`); without it, every
+   * page in turn, joined into one.
+   */
+  async listEvents(executionId: string, options: CallOptions & { afterSeq?: number; limit?: number } = {}): Promise<EventsPage> {
+    const path = `/executions/${seg(executionId)}/events`;
+    if (options.limit !== undefined) return this.#get(path, options, { after_seq: options.afterSeq, limit: options.limit });
+    const first = await this.#get<EventsPage>(path, options, { after_seq: options.afterSeq });
+    const events = [...first.events];
+    let page = first;
+    // a page that moved last_seq no further would loop for ever; stop on it
+    while (page.has_more === true && page.events.length > 0) {
+      page = await this.#get<EventsPage>(path, options, { after_seq: page.last_seq });
+      events.push(...page.events);
+    }
+    return { execution_id: first.execution_id, events, last_seq: page.last_seq, has_more: false };
   }
 
   /** Pauses: running tasks finish, no new task starts. ConflictError when the execution cannot pause. */

@@ -113,8 +113,16 @@ async function readHistory(
   beforeSeq: number,
   signal: AbortSignal | undefined,
 ): Promise<ExecutionEvent[]> {
-  const page = await transport.request<EventsPage>('GET', `/api/v1/executions/${id}/events`, { query: { after_seq: afterSeq }, signal });
-  return page.events.filter((e) => e.seq > afterSeq && e.seq < beforeSeq).sort((a, b) => a.seq - b.seq);
+  const events: ExecutionEvent[] = [];
+  let after = afterSeq;
+  // the server sends a page at a time; read on while it has more and the gap is not filled
+  for (;;) {
+    const page = await transport.request<EventsPage>('GET', `/api/v1/executions/${id}/events`, { query: { after_seq: after }, signal });
+    events.push(...page.events);
+    if (page.has_more !== true || page.events.length === 0 || page.last_seq <= after || page.last_seq >= beforeSeq - 1) break;
+    after = page.last_seq;
+  }
+  return events.filter((e) => e.seq > afterSeq && e.seq < beforeSeq).sort((a, b) => a.seq - b.seq);
 }
 
 function isRetriable(error: unknown): boolean {

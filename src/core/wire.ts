@@ -193,6 +193,8 @@ export interface EventsPage {
   events: ExecutionEvent[];
   /** Pass as `after_seq` to read on. */
   last_seq: number;
+  /** More events follow `last_seq` than this page holds (absent from servers that sent every event at once). */
+  has_more?: boolean;
 }
 
 export interface CheckpointView {

@@ -16,6 +16,7 @@ export const DIAGNOSTIC_CODES = {
   // YAML
   YAML_SYNTAX: 'the file is not valid YAML',
   YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
+  YAML_TOO_DEEP: 'the document nests deeper than the parser allows; it was not parsed',
   YAML_ALIAS_LIMIT: 'the file uses too many aliases (a YAML bomb); it was not expanded',
   YAML_MULTI_DOCUMENT: 'the file holds more than one YAML document',
   YAML_EMPTY: 'the file holds no YAML document',
@@ -63,6 +64,7 @@ export const DIAGNOSTIC_CODES = {
   HANDLER_UNKNOWN_TASK: 'on_error or error_handlers names a task that does not exist',
   RETRY_INVALID: 'a retry policy cannot work as written',
   INPUT_DEFAULT_INVALID: 'a default does not match its type or enum',
+  PARAMETER_NAME_INVALID: 'an input or parameter is named __proto__, constructor or prototype',
   TEMPLATE_UNKNOWN_PARENT: 'extends names a template that does not exist',
   TEMPLATE_EXTENDS_CYCLE: 'templates extend each other in a cycle',
   // suppression

@@ -9,16 +9,17 @@ import { checkExpressions } from './check-expressions.js';
 import { checkExtends } from './check-extends.js';
 import { checkHandlers } from './check-handlers.js';
 import { checkPack } from './check-pack.js';
+import { checkParameterNames } from './check-parameter-names.js';
 import { checkRetry } from './check-retry.js';
 import { checkTaskInput } from './check-task-input.js';
 import type { Rule } from './rule-context.js';
 
-const WORKFLOW_RULES: readonly Rule[] = [checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkCondition, checkExpressions];
+const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkCondition, checkExpressions];
 
 /** Rules by file kind. */
 export const RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
   pack: [checkPack],
   workflow: WORKFLOW_RULES,
   template: [checkExtends, ...WORKFLOW_RULES],
-  action: [checkDefaults, checkEntryPoint],
+  action: [checkParameterNames, checkDefaults, checkEntryPoint],
 };

@@ -11,7 +11,7 @@ import type {
 import type { Engine } from '../../engine/index.js';
 import { defineRoutes, type RouteDef } from '../route.js';
 import { executionView } from '../views.js';
-import { intParam, pageOf } from './paging.js';
+import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intParam, pageOf } from './paging.js';
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
 const notFound = { description: 'No such execution.', schema: 'Error' };
@@ -181,15 +181,20 @@ export function executionRoutes() {
       base: 'api',
       scope: 'read',
       tag: 'executions',
-      summary: 'The execution\'s events after `after_seq`, in seq order.',
-      query: [{ name: 'after_seq', type: 'integer', description: 'Only events with a higher seq (default 0).' }],
-      responses: { 200: { description: 'The events.', schema: 'EventsPage' }, 404: notFound },
+      summary: 'The execution\'s events after `after_seq`, in seq order, at most `limit` of them; while `has_more`, read on with `after_seq=last_seq`.',
+      query: [
+        { name: 'after_seq', type: 'integer', description: 'Only events with a higher seq (default 0).' },
+        { name: 'limit', type: 'integer', description: `At most this many events (default ${EVENTS_PAGE_DEFAULT}, at most ${EVENTS_PAGE_MAX}).` },
+      ],
+      responses: { 200: { description: 'One page of events.', schema: 'EventsPage' }, 404: notFound },
       handler: async (request, services) => {
         const id = request.params.id ?? '';
         const afterSeq = intParam(request.query, 'after_seq', 0, 0, Number.MAX_SAFE_INTEGER);
+        const limit = intParam(request.query, 'limit', EVENTS_PAGE_DEFAULT, 1, EVENTS_PAGE_MAX);
         await services.engine.getExecution(id);
-        const events = await services.engine.readEvents(id, afterSeq);
-        return { body: { execution_id: id, events, last_seq: events.at(-1)?.seq ?? afterSeq } };
+        const all = await services.engine.readEvents(id, afterSeq);
+        const events = all.length > limit ? all.slice(0, limit) : all;
+        return { body: { execution_id: id, events, last_seq: events.at(-1)?.seq ?? afterSeq, has_more: all.length > limit } };
       },
     },
     ...CONTROLS.map(controlRoute),

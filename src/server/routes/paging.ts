@@ -1,5 +1,9 @@
 import { HarmoniaError } from '../../core/errors.js';
 
+/** Events per page of GET /executions/:id/events when `limit` is not given, and the most a page holds. */
+export const EVENTS_PAGE_DEFAULT = 1000;
+export const EVENTS_PAGE_MAX = 10_000;
+
 /** `limit` (default 50, at most 1000) and `offset` (default 0) from a query. */
 export function pageOf(query: Record<string, string>): { limit: number; offset: number } {
   return { limit: intParam(query, 'limit', 50, 1, 1000), offset: intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER) };

@@ -161,7 +161,7 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   },
   EventsPage: {
     type: 'object',
-    properties: { execution_id: str, events: { type: 'array', items: ref('ExecutionEvent') }, last_seq: int },
+    properties: { execution_id: str, events: { type: 'array', items: ref('ExecutionEvent') }, last_seq: int, has_more: { type: 'boolean' } },
   },
   State: { type: 'object', properties: { execution_id: str, state: obj } },
   CheckpointView: {
