@@ -70,7 +70,8 @@ export interface Engine {
   getDetail(id: string): Promise<{ record: ExecutionRecord; status: ExecutionStatusReport }>;
   getSummary(id: string): Promise<ExecutionSummary>;
   getMetrics(id: string): Promise<ExecutionMetrics>;
-  readEvents(id: string, afterSeq?: number): Promise<ExecutionEvent[]>;
+  /** Events with seq > afterSeq, oldest first; at most `limit` when given. */
+  readEvents(id: string, afterSeq?: number, limit?: number): Promise<ExecutionEvent[]>;
   pause(id: string): Promise<ExecutionRecord>;
   resume(id: string): Promise<ExecutionRecord>;
   cancel(id: string): Promise<ExecutionRecord>;

@@ -28,9 +28,9 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
       const { state } = await runnerFactory.read(id);
       return metricsOf(state, await store.executions.readEvents(id), clock.now());
     },
-    async readEvents(id, afterSeq = 0) {
+    async readEvents(id, afterSeq = 0, limit) {
       await getExecutionRecord(ctx, id);
-      return store.executions.readEvents(id, afterSeq);
+      return store.executions.readEvents(id, afterSeq, limit);
     },
     async saveState(id, value) {
       await getExecutionRecord(ctx, id);

@@ -192,7 +192,8 @@ export function executionRoutes() {
         const afterSeq = intParam(request.query, 'after_seq', 0, 0, Number.MAX_SAFE_INTEGER);
         const limit = intParam(request.query, 'limit', EVENTS_PAGE_DEFAULT, 1, EVENTS_PAGE_MAX);
         await services.engine.getExecution(id);
-        const all = await services.engine.readEvents(id, afterSeq);
+        // One more than the page tells whether another page follows, without reading the whole history.
+        const all = await services.engine.readEvents(id, afterSeq, limit + 1);
         const events = all.length > limit ? all.slice(0, limit) : all;
         return { body: { execution_id: id, events, last_seq: events.at(-1)?.seq ?? afterSeq, has_more: all.length > limit } };
       },
