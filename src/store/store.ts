@@ -47,6 +47,8 @@ export interface NewDefinitionVersion {
 /** Packs and the versioned definitions in them. */
 export interface RegistryRepo {
   upsertPack(manifest: PackManifest): Promise<PackRecord>;
+  /** Registers a new pack; null when one with that ref exists (atomic: of two racing inserts one wins). */
+  insertPack(manifest: PackManifest): Promise<PackRecord | null>;
   getPack(ref: string): Promise<PackRecord | null>;
   listPacks(): Promise<PackRecord[]>;
   /** Removes the pack row and marks all its definitions deleted (versions are kept). */

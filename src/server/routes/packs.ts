@@ -37,31 +37,15 @@ async function viewOf(services: AppServices, ref: string) {
   return packView(record, await services.store.registry.countByPack('workflow', ref));
 }
 
-/** Refs whose create is under way in this process, so a second create of the same ref waits for the first. */
-const creating = new Map<string, Promise<unknown>>();
-
 /**
- * Registers a new pack, or throws PACK_EXISTS. The check and the insert share one
- * transaction (on SQLite, BEGIN IMMEDIATE serialises them across processes), and creates
- * of one ref in this process queue behind each other, so of two racing creates one wins.
+ * Registers a new pack, or throws PACK_EXISTS. The store's insert is atomic on both
+ * backends, so of two racing creates (on one node or several) exactly one wins.
  */
 async function createPackOnce(services: AppServices, manifest: PackManifest): Promise<void> {
-  const before = creating.get(manifest.ref) ?? Promise.resolve();
-  const mine = before.catch(() => undefined).then(() =>
-    services.store.transaction(async (tx) => {
-      if ((await tx.registry.getPack(manifest.ref)) !== null) {
-        throw new HarmoniaError('PACK_EXISTS', `pack '${manifest.ref}' already exists; use PUT /api/packs/${manifest.ref} to re-sync it`, {
-          details: { pack_ref: manifest.ref },
-        });
-      }
-      await tx.registry.upsertPack(manifest);
-    }),
-  );
-  creating.set(manifest.ref, mine);
-  try {
-    await mine;
-  } finally {
-    if (creating.get(manifest.ref) === mine) creating.delete(manifest.ref);
+  if ((await services.store.registry.insertPack(manifest)) === null) {
+    throw new HarmoniaError('PACK_EXISTS', `pack '${manifest.ref}' already exists; use PUT /api/packs/${manifest.ref} to re-sync it`, {
+      details: { pack_ref: manifest.ref },
+    });
   }
 }
 

@@ -56,6 +56,17 @@ export class PostgresRegistryRepo implements RegistryRepo {
     });
   }
 
+  insertPack(manifest: PackManifest): Promise<PackRecord | null> {
+    return this.exec.write(async (query) => {
+      const at = now();
+      const [row] = await query<PackRow>(
+        'INSERT INTO packs (ref, manifest, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT (ref) DO NOTHING RETURNING *',
+        [manifest.ref, JSON.stringify(manifest), at],
+      );
+      return row ? toPack(row) : null;
+    });
+  }
+
   getPack(ref: string): Promise<PackRecord | null> {
     return this.exec.read(async (query) => {
       const [row] = await query<PackRow>('SELECT * FROM packs WHERE ref = $1', [ref]);

@@ -93,6 +93,17 @@ export class SqliteRegistryRepo implements RegistryRepo {
     });
   }
 
+  insertPack(manifest: PackManifest): Promise<PackRecord | null> {
+    return this.run((db) => {
+      const at = now();
+      const row = prepared<PackRow>(
+        db,
+        'INSERT INTO packs (ref, manifest, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (ref) DO NOTHING RETURNING *',
+      ).get(manifest.ref, JSON.stringify(manifest), at, at);
+      return row ? toPack(row) : null;
+    });
+  }
+
   getPack(ref: string): Promise<PackRecord | null> {
     return this.run((db) => {
       const row = prepared<PackRow>(db, 'SELECT * FROM packs WHERE ref = ?').get(ref);

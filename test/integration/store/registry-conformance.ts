@@ -66,6 +66,17 @@ export function describeRegistryConformance(name: string, makeStore: () => Promi
         expect(second.manifest).toEqual({ ...manifest('alpha', '2.0.0'), label: 'Alpha' });
       });
 
+      it('inserts a new pack once: of two racing inserts exactly one wins and the manifest is the winner\'s', async () => {
+        const results = await Promise.all([
+          store.registry.insertPack(manifest('gamma')),
+          store.registry.insertPack({ ...manifest('gamma', '9.9.9'), label: 'Second' }),
+        ]);
+        const winners = results.filter((r) => r !== null);
+        expect(winners).toHaveLength(1);
+        expect((await store.registry.getPack('gamma'))?.manifest).toEqual(winners[0]?.manifest);
+        expect(await store.registry.insertPack(manifest('gamma'))).toBeNull();
+      });
+
       it('returns null for an unknown pack', async () => {
         expect(await store.registry.getPack('nope')).toBeNull();
       });
