@@ -1,8 +1,8 @@
 // Generates schemas/validators.cjs: the four JSON Schemas compiled ahead of time with
 // ajv's standalone code, so `harmonia validate` does not pay for ajv compilation at
-// start-up. Run after editing a schema:   node schemas/generate-validators.mjs
-// The generated file records a hash of the schemas; a stale file is ignored at run time
-// (the validator compiles the schemas instead), and a unit test fails until regenerated.
+// start-up. `npm run build` runs it; the output is build output, not committed.
+// The generated file records a hash of the schemas; a stale or missing file is ignored at
+// run time (the validator compiles the schemas instead).
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
