@@ -16,7 +16,8 @@ export interface EventSink {
 
 export interface ExecutionStreamOptions {
   bus: Pick<EventBus, 'subscribe'>;
-  readEvents: (executionId: string, afterSeq: number) => Promise<ExecutionEvent[]>;
+  /** At most `limit` events with seq > afterSeq, oldest first. */
+  readEvents: (executionId: string, afterSeq: number, limit: number) => Promise<ExecutionEvent[]>;
   execution_id: string;
   /** Events with seq above this are sent; 0 sends the whole history. */
   after_seq: number;
@@ -24,6 +25,9 @@ export interface ExecutionStreamOptions {
   /** Live events held while history is read; a client that needs more is disconnected. @default 10000 */
   max_pending?: number;
 }
+
+/** History is read in pages of this many events, so a late subscriber to a long run never loads it all at once. */
+export const CATCH_UP_PAGE = 1000;
 
 /** Starts streaming; returns the function that stops it (unsubscribes). */
 export function streamExecutionEvents(options: ExecutionStreamOptions): () => void {
@@ -51,7 +55,7 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
   const catchUp = async (): Promise<void> => {
     try {
       for (;;) {
-        const page = await options.readEvents(executionId, lastSeq);
+        const page = await options.readEvents(executionId, lastSeq, CATCH_UP_PAGE);
         if (stopped) return;
         for (const event of page) deliver(event);
         const buffered = (pending ?? []).filter((e) => e.seq > lastSeq).sort((a, b) => a.seq - b.seq);
@@ -61,7 +65,8 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
           i += 1;
         }
         const rest = buffered.slice(i).filter((e) => e.seq > lastSeq);
-        if (rest.length === 0 || page.length === 0) {
+        const morePages = page.length === CATCH_UP_PAGE;
+        if (!morePages && (rest.length === 0 || page.length === 0)) {
           // The bus publishes after commit, so a hole is always readable; an empty
           // read with a hole left cannot happen, and must not spin if it does.
           for (const event of rest) deliver(event);

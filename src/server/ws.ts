@@ -171,7 +171,7 @@ function serve(ws: WebSocket, executionId: string | null, req: IncomingMessage, 
     const afterSeq = Number(url.searchParams.get('after_seq') ?? '0');
     stop = streamExecutionEvents({
       bus: services.engine.bus,
-      readEvents: (id, after) => services.engine.readEvents(id, after),
+      readEvents: (id, after, limit) => services.engine.readEvents(id, after, limit),
       execution_id: executionId,
       after_seq: Number.isInteger(afterSeq) && afterSeq > 0 ? afterSeq : 0,
       sink,

@@ -25,7 +25,7 @@ export function eventRoutes(hub: StreamHub) {
     const sink = openSse(request.koa, sseOptions(services, false), () => stop());
     stop = streamExecutionEvents({
       bus: services.engine.bus,
-      readEvents: (execId, after) => services.engine.readEvents(execId, after),
+      readEvents: (execId, after, limit) => services.engine.readEvents(execId, after, limit),
       execution_id: id,
       after_seq: afterSeq,
       sink,

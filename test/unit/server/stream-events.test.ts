@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 import { createEventBus } from '../../../src/engine/event-bus.js';
-import { streamExecutionEvents, type EventSink } from '../../../src/server/stream-events.js';
+import { CATCH_UP_PAGE, streamExecutionEvents, type EventSink } from '../../../src/server/stream-events.js';
 
 function event(seq: number): ExecutionEvent {
   return { event_type: 'task_started', execution_id: 'e1', workflow_id: 'w', timestamp: '', seq, data: {} };
@@ -47,6 +47,33 @@ describe('streamExecutionEvents()', () => {
     await new Promise((resolve) => setImmediate(resolve));
     bus.publish([event(5)]);
     expect(sink.seqs).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('reads a long history page by page and sends all of it, in order, before live events', async () => {
+    const bus = createEventBus();
+    const total = CATCH_UP_PAGE * 2 + 5;
+    const stored = Array.from({ length: total }, (_, i) => event(i + 1));
+    const reads: number[] = [];
+    const sink = recordingSink();
+    let caughtUp!: () => void;
+    const done = new Promise<void>((resolve) => (caughtUp = resolve));
+    streamExecutionEvents({
+      bus,
+      execution_id: 'e1',
+      after_seq: 0,
+      sink,
+      readEvents: async (_id, after, limit) => {
+        const page = stored.filter((e) => e.seq > after).slice(0, limit);
+        reads.push(page.length);
+        if (page.length < limit) caughtUp();
+        return page;
+      },
+    });
+    await done;
+    await new Promise((resolve) => setImmediate(resolve));
+    bus.publish([event(total + 1)]);
+    expect(reads).toEqual([CATCH_UP_PAGE, CATCH_UP_PAGE, 5]);
+    expect(sink.seqs).toEqual(Array.from({ length: total + 1 }, (_, i) => i + 1));
   });
 
   it('reads a hole in the live events back from history', async () => {
