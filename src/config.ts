@@ -4,6 +4,7 @@
  * point reads the environment and the file and passes them in — and it validates
  * every value, so a typo fails at start-up with the variable and the value named.
  */
+import type { EngineConfig } from './engine/config.js';
 import { join } from 'node:path';
 import { HarmoniaError } from './core/errors.js';
 import { suggest } from './core/suggest.js';
@@ -54,6 +55,16 @@ export interface ResolvedConfig {
   max_task_count: number;
   /** Pack files larger than this are refused unread, in bytes. @default 1048576 */
   max_file_size: number;
+  /** Events one execution may write; beyond it the execution fails with EXEC_LIMIT. @default 100000 */
+  max_events_per_execution: number;
+  /** Bytes of JSON a task may return; larger fails the task with TASK_OUTPUT_TOO_LARGE. @default 1048576 */
+  max_task_output_size: number;
+  /** Items one `with_items` fan-out may expand to. @default 1000 */
+  max_items: number;
+  /** Levels of `core.workflow` nesting below a top-level execution. @default 16 */
+  max_workflow_depth: number;
+  /** Executions one top-level execution may have below it, all levels together. @default 1000 */
+  max_descendants: number;
   /** Bearer tokens the server accepts; empty means no authentication. Secret. @default [] */
   api_tokens: string[];
   /** Environment variables that `${env.NAME}` may read. @default [] */
@@ -114,6 +125,7 @@ const KEY_ORDER: ConfigKey[] = [
   'host', 'port', 'data_dir', 'packs_dir', 'db_url', 'log_level', 'debug',
   'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
+  'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
   'api_tokens', 'env_allowlist', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
@@ -198,6 +210,11 @@ export function resolveConfig(
     max_workflow_size: bytes('max_workflow_size', 1_048_576),
     max_task_count: int('max_task_count', 1000, 1),
     max_file_size: bytes('max_file_size', 1_048_576),
+    max_events_per_execution: int('max_events_per_execution', 100_000, 1),
+    max_task_output_size: bytes('max_task_output_size', 1_048_576),
+    max_items: int('max_items', 1000, 1),
+    max_workflow_depth: int('max_workflow_depth', 16, 1),
+    max_descendants: int('max_descendants', 1000, 1),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),
     url,
@@ -314,3 +331,23 @@ function storeFor(dbUrl: string | null, dataDir: string, home: string | undefine
   );
 }
 
+/** The engine's settings from the resolved configuration (shared by `serve` and `run`). */
+export function engineConfigOf(config: ResolvedConfig, packsDir: string): EngineConfig {
+  return {
+    max_concurrent_tasks: config.max_concurrent_tasks,
+    max_concurrent_workflows: config.max_concurrent_workflows,
+    default_timeout_ms: config.default_timeout_ms,
+    max_execution_time_ms: config.max_execution_time_ms,
+    retry_max_attempts: config.retry_max_attempts,
+    checkpoint_interval_s: config.checkpoint_interval_seconds,
+    env_allowlist: config.env_allowlist,
+    packs_dir: packsDir,
+    limits: {
+      max_events_per_execution: config.max_events_per_execution,
+      max_task_output_bytes: config.max_task_output_size,
+      max_items: config.max_items,
+      max_workflow_depth: config.max_workflow_depth,
+      max_descendants: config.max_descendants,
+    },
+  };
+}

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createActionRegistry, type PackActions } from '../actions/action-registry.js';
-import type { ResolvedConfig } from '../config.js';
+import { engineConfigOf, type ResolvedConfig } from '../config.js';
 import type { ActionDef } from '../core/model.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
@@ -117,16 +117,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     shutdown_grace_ms: config.shutdown_grace_ms,
     // A node whose git checkout is behind (not ready) leaves dead nodes' executions to ready ones.
     canClaim: () => git?.readiness?.().ready ?? true,
-    config: {
-      max_concurrent_tasks: config.max_concurrent_tasks,
-      max_concurrent_workflows: config.max_concurrent_workflows,
-      default_timeout_ms: config.default_timeout_ms,
-      max_execution_time_ms: config.max_execution_time_ms,
-      retry_max_attempts: config.retry_max_attempts,
-      checkpoint_interval_s: config.checkpoint_interval_seconds,
-      env_allowlist: config.env_allowlist,
-      packs_dir: packsDir,
-    },
+    config: engineConfigOf(config, packsDir),
   });
   const syncServiceFor = (dir: string) =>
     refreshingAfterSync(createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size } }), lookup.refresh);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ActionDef, ExecutionEvent } from '../../core/model.js';
 import { HarmoniaError } from '../../core/errors.js';
+import { engineConfigOf } from '../../config.js';
 import type { Store } from '../../store/store.js';
 import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
 import { withStore } from '../open-store.js';
@@ -103,15 +104,7 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
       store,
       actions,
       env: ctx.env,
-      config: {
-        max_concurrent_tasks: config.max_concurrent_tasks,
-        default_timeout_ms: config.default_timeout_ms,
-        max_execution_time_ms: config.max_execution_time_ms,
-        retry_max_attempts: config.retry_max_attempts,
-        checkpoint_interval_s: config.checkpoint_interval_seconds,
-        env_allowlist: config.env_allowlist,
-        packs_dir: resolve(ctx.cwd, config.packs_dir),
-      },
+      config: engineConfigOf(config, resolve(ctx.cwd, config.packs_dir)),
     });
     const labels = new Map<string, string>();
     let rootId: string | null = null;

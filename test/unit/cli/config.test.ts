@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HarmoniaError } from '../../../src/core/errors.js';
-import { CONFIG_KEYS, maskConfig, resolveConfig } from '../../../src/config.js';
+import { CONFIG_KEYS, engineConfigOf, maskConfig, resolveConfig } from '../../../src/config.js';
 
 function configError(fn: () => unknown): HarmoniaError {
   try {
@@ -93,6 +93,24 @@ describe('resolveConfig()', () => {
     expect([config.node_id, config.lease_ms, config.shutdown_grace_ms]).toEqual(['node-a', 20_000, 30_000]);
     expect(resolveConfig({}, {}).lease_ms).toBe(15_000);
     expect(configError(() => resolveConfig({}, { HARMONIA_LEASE_MS: '5' })).code).toBe('CONFIG_INVALID');
+  });
+
+  it('reads the engine limits and hands them to the engine', () => {
+    const config = resolveConfig({}, {
+      HARMONIA_MAX_EVENTS_PER_EXECUTION: '5000',
+      HARMONIA_MAX_TASK_OUTPUT_SIZE: '64KiB',
+      HARMONIA_MAX_ITEMS: '50',
+      HARMONIA_MAX_WORKFLOW_DEPTH: '4',
+      HARMONIA_MAX_DESCENDANTS: '200',
+    });
+    expect(engineConfigOf(config, '/packs').limits).toEqual({
+      max_events_per_execution: 5000,
+      max_task_output_bytes: 65_536,
+      max_items: 50,
+      max_workflow_depth: 4,
+      max_descendants: 200,
+    });
+    expect(resolveConfig({}, {}).max_descendants).toBe(1000);
   });
 
   it('rejects an unknown unit', () => {
