@@ -54,18 +54,7 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
       { details: { accepted } },
     );
   }
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (declared > options.max_bytes) throw tooLarge(options, declared);
-
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    received += buffer.length;
-    if (received > options.max_bytes) throw tooLarge(options, received);
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = ((await readRawBody(req, options)) ?? Buffer.alloc(0)).toString('utf8');
   return { type, text, value: parseText(text, type) };
 }
 
