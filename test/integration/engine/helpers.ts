@@ -41,17 +41,7 @@ export function useHarnessBackend(next: HarnessBackend): void {
 }
 
 /** A workflow body with the parser's defaults filled in. */
-export function workflow(tasks: Array<Partial<TaskDef> & { id: string }>, extra: Partial<WorkflowDef> = {}): WorkflowDef {
-  return {
-    version: '1.0.0',
-    input: {},
-    context: {},
-    output: {},
-    error_handlers: [],
-    ...extra,
-    tasks: tasks.map((task) => ({ action: 'core.noop', depends_on: [], input: {}, ...task })),
-  };
-}
+export { workflowBody as workflow } from '../../fixtures/workflow-body.js';
 
 export async function register(store: Store, ref: string, body: WorkflowDef): Promise<string> {
   const record = await store.registry.addVersion({

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createActionRegistry } from '../../../src/actions/action-registry.js';
 import type { ActionHandler } from '../../../src/actions/action.js';
-import type { TaskDef, WorkflowDef } from '../../../src/core/model.js';
+import type { WorkflowDef } from '../../../src/core/model.js';
 import { createEngine, type Engine, type EngineConfig } from '../../../src/engine/index.js';
 import { createPackSyncService } from '../../../src/packs/sync-packs.js';
 import type { ServerOptions } from '../../../src/server/deps.js';
@@ -106,17 +106,7 @@ export const DEMO_PACK: Record<string, string> = {
   ].join('\n'),
 };
 
-/** A workflow body with the parser's defaults filled in (for registering gate workflows directly). */
-export function workflowBody(tasks: Array<Partial<TaskDef> & { id: string }>): WorkflowDef {
-  return {
-    version: '1.0.0',
-    input: {},
-    context: {},
-    output: {},
-    error_handlers: [],
-    tasks: tasks.map((task) => ({ action: 'core.noop', depends_on: [], input: {}, ...task })),
-  };
-}
+export { workflowBody } from '../../fixtures/workflow-body.js';
 
 /** Registers a workflow body straight into the store (for actions the pack validator cannot know). */
 export async function registerDirect(store: Store, ref: string, body: WorkflowDef): Promise<string> {

@@ -1,4 +1,4 @@
-import type { TaskDef, TaskResult, WorkflowDef } from '../../../src/core/model.js';
+import type { TaskResult, WorkflowDef } from '../../../src/core/model.js';
 import { renderValue } from '../../../src/expr/index.js';
 import type { Command } from '../../../src/engine/commands.js';
 import { resolveEngineConfig, type EngineConfig } from '../../../src/engine/config.js';
@@ -8,17 +8,7 @@ import { buildPlan } from '../../../src/engine/plan.js';
 import { initialState, type ExecutionState } from '../../../src/engine/state.js';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 
-export function body(tasks: Array<Partial<TaskDef> & { id: string }>, extra: Partial<WorkflowDef> = {}): WorkflowDef {
-  return {
-    version: '1.0.0',
-    input: {},
-    context: {},
-    output: {},
-    error_handlers: [],
-    ...extra,
-    tasks: tasks.map((task) => ({ action: 'core.noop', depends_on: [], input: {}, ...task })),
-  };
-}
+export { workflowBody as body } from '../../fixtures/workflow-body.js';
 
 /** A DecideInput whose time the driver fills in. */
 export type Sendable = DecideInput extends infer T ? (T extends { at: number } ? Omit<T, 'at'> & { at?: number } : never) : never;
