@@ -282,6 +282,7 @@ export class ExecutionRunner {
     const controller = new AbortController();
     this.controllers.set(key, controller);
     let settled = false;
+    let cancelTimeout: () => void = () => undefined;
     const finish = (result: TaskResult): void => {
       if (settled) return;
       settled = true;
@@ -291,12 +292,22 @@ export class ExecutionRunner {
       if (command.item_index !== undefined) input.item_index = command.item_index;
       void this.process(input);
     };
-    const cancelTimeout = this.deps.clock.setTimer(command.timeout_ms, () => {
+    let handler: ActionHandler;
+    try {
+      if (!def) throw new Error(`unknown task '${command.task_id}'`);
+      handler = def.action === 'core.workflow' ? this.deps.subWorkflow(this) : this.deps.actions.resolve(def, this.packDir);
+    } catch (error) {
+      finish(errorResult(error, false));
+      return;
+    }
+    // The task's own deadline wins, then the action's (a pack action's timeout_ms), then the engine's.
+    const timeoutMs = command.timeout_ms ?? handler.timeout_ms ?? this.deps.config.default_timeout_ms;
+    cancelTimeout = this.deps.clock.setTimer(timeoutMs, () => {
       controller.abort('timeout');
       finish({
         status: 'error',
         error_type: 'TIMEOUT',
-        error_message: `task '${command.task_id}' ran longer than its timeout of ${command.timeout_ms} ms`,
+        error_message: `task '${command.task_id}' ran longer than its timeout of ${timeoutMs} ms`,
         is_retriable: true,
       });
     });
@@ -306,18 +317,10 @@ export class ExecutionRunner {
       attempt: command.attempt,
       idempotency_key: command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
       signal: controller.signal,
-      timeout_ms: command.timeout_ms,
+      timeout_ms: timeoutMs,
       max_output_bytes: this.deps.config.limits.max_task_output_bytes,
     };
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
-    let handler: ActionHandler;
-    try {
-      if (!def) throw new Error(`unknown task '${command.task_id}'`);
-      handler = def.action === 'core.workflow' ? this.deps.subWorkflow(this) : this.deps.actions.resolve(def, this.packDir);
-    } catch (error) {
-      finish(errorResult(error, false));
-      return;
-    }
     Promise.resolve()
       .then(() => handler.run(command.input, ctx))
       .then(finish, (error: unknown) => finish(errorResult(error, true)));
