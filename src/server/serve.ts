@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createActionRegistry, type PackActions } from '../actions/action-registry.js';
+import { resolveContainment } from '../actions/containment.js';
 import { engineConfigOf, type ResolvedConfig } from '../config.js';
 import type { ActionDef } from '../core/model.js';
 import type { EngineLogger } from '../engine/index.js';
@@ -106,7 +107,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
   const lookup = createPackActionsLookup(store, packsDir);
   await lookup.refresh();
-  const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env });
+  const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env, containment: resolveContainment(config.task_containment) });
   const node = createNode({
     store,
     actions,

@@ -98,8 +98,14 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
   const progress: OutputStream = ctx.stderr;
   return withStore(config, ctx.cwd, async (store) => {
     const { createActionRegistry } = await import('../../actions/action-registry.js');
+    const { resolveContainment } = await import('../../actions/containment.js');
     const { createEngine } = await import('../../engine/engine.js');
-    const actions = createActionRegistry({ packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)), components: store.components, parent_env: ctx.env });
+    const actions = createActionRegistry({
+      packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)),
+      components: store.components,
+      parent_env: ctx.env,
+      containment: resolveContainment(config.task_containment),
+    });
     const engine = createEngine({
       store,
       actions,
