@@ -143,6 +143,9 @@ export class ExecutionRunner {
 
   /** Arms the timers a recovered or resumed execution needs (retries due later, deadlines). */
   armTimers(): void {
+    // A recovered execution can end in its recovery step (an interrupted task out of
+    // budget): a timer armed for it then would keep the process alive after stop().
+    if (this.stopped || isTerminalExecution(this.state.status)) return;
     const now = this.deps.clock.now();
     this.armWakeUp();
     this.armDeadlines();
@@ -164,6 +167,7 @@ export class ExecutionRunner {
   }
 
   private checkpointTick(interval: number): void {
+    if (this.stopped || isTerminalExecution(this.state.status)) return;
     this.timers.get('checkpoint')?.();
     this.timers.set(
       'checkpoint',
@@ -176,6 +180,7 @@ export class ExecutionRunner {
   }
 
   private timer(key: string, ms: number, kind: 'settle' | 'cancel_grace_expired' | 'execution_timeout'): void {
+    if (this.stopped || isTerminalExecution(this.state.status)) return;
     this.timers.get(key)?.();
     this.timers.set(
       key,

@@ -97,6 +97,7 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
   const input = parseInput(flags, ctx.cwd);
   const progress: OutputStream = ctx.stderr;
   return withStore(config, ctx.cwd, async (store) => {
+    store.claimEngine?.({ pid: process.pid, command: `harmonia run ${ref}` });
     const { createActionRegistry } = await import('../../actions/action-registry.js');
     const { resolveContainment } = await import('../../actions/containment.js');
     const { createEngine } = await import('../../engine/engine.js');
