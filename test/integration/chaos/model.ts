@@ -32,6 +32,8 @@ export interface TaskSpec {
   /** Fans out over the execution's input list of this length (0 included). */
   fan_out: boolean;
   handler: { id: string; mode: Mode } | null;
+  /** Runs a child workflow (core.workflow) that completes or fails, instead of a script. */
+  sub: 'ok' | 'fail' | null;
 }
 
 export interface WorkflowSpec {
@@ -61,6 +63,7 @@ export function generateWorkflow(random: () => number, ref: string): WorkflowSpe
   for (let i = 0; i < count; i += 1) {
     const depends_on = tasks.filter(() => random() < 0.45).map((task) => task.id);
     const withHandler = random() < 0.2;
+    const sub = random() < 0.15 ? (random() < 0.7 ? 'ok' : 'fail') : null;
     tasks.push({
       id: `t${i}`,
       depends_on,
@@ -68,7 +71,8 @@ export function generateWorkflow(random: () => number, ref: string): WorkflowSpe
       mode: mode(random),
       max_attempts: 1 + Math.floor(random() * 3),
       conditional: random() < 0.2,
-      fan_out: random() < 0.25,
+      fan_out: sub === null && random() < 0.25,
+      sub,
       handler: withHandler ? { id: `h${i}`, mode: random() < 0.8 ? 'ok' : 'fail' } : null,
     });
   }
@@ -98,8 +102,9 @@ function stepTask(id: string, taskMode: Mode, paths: { log: string; locks: strin
 export function workflowDef(spec: WorkflowSpec, paths: { log: string; locks: string }): WorkflowDef {
   const tasks: Array<Partial<TaskDef> & { id: string }> = [];
   for (const task of spec.tasks) {
+    const base = task.sub === null ? stepTask(task.id, task.mode, paths) : { id: task.id, action: 'core.workflow', input: { workflow: `chaos.child_${task.sub}` } };
     const def: Partial<TaskDef> & { id: string } = {
-      ...stepTask(task.id, task.mode, paths),
+      ...base,
       depends_on: task.depends_on,
       retry: { max_attempts: task.max_attempts, initial_delay_ms: 1 + (task.id.length % 4), backoff_factor: 1.5, jitter: 0.5 },
     };
@@ -135,6 +140,7 @@ export function predict(spec: ExecutionSpec): Prediction {
     let outcome: Outcome;
     if (!runs || (task.conditional && spec.flags[task.id] === false)) outcome = 'skipped';
     else if (task.fan_out && (spec.items[task.id]?.length ?? 0) === 0) outcome = 'completed';
+    else if (task.sub !== null) outcome = task.sub === 'ok' ? 'completed' : 'failed';
     else outcome = task.mode === 'ok' ? 'completed' : 'failed';
     tasks[task.id] = outcome;
     if (task.handler) {
@@ -145,6 +151,14 @@ export function predict(spec: ExecutionSpec): Prediction {
     } else if (outcome === 'failed') failed = true;
   }
   return { status: failed ? 'failed' : 'completed', tasks };
+}
+
+/** The child workflows `sub` tasks run: one step that completes, or one that fails after a retry. */
+export function childWorkflows(paths: { log: string; locks: string }): Array<{ ref: string; body: WorkflowDef }> {
+  return (['ok', 'fail'] as const).map((outcome) => ({
+    ref: `chaos.child_${outcome}`,
+    body: workflowBody([{ ...stepTask('step', outcome, paths), retry: { max_attempts: 2, initial_delay_ms: 2, jitter: 0.5 } }]),
+  }));
 }
 
 /** The step action's script: logs each run with its host pid and flags overlapping runs of one unit. */

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { ActionDef, ExecutionEvent } from '../../../src/core/model.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { createRandom, generateExecution, generateWorkflow, predict, STEP_SCRIPT, workflowDef, type ExecutionSpec } from './model.js';
+import { childWorkflows, createRandom, generateExecution, generateWorkflow, predict, STEP_SCRIPT, workflowDef, type ExecutionSpec } from './model.js';
 
 const ENGINE = fileURLToPath(new URL('./engine-process.mjs', import.meta.url));
 const MAX_WORKFLOWS = 3;
@@ -102,7 +102,7 @@ function checkHistory(id: string, spec: ExecutionSpec, events: ExecutionEvent[],
   }
   // An always-failing plain task spends exactly its retry budget, however often the engine died.
   for (const task of spec.workflow.tasks) {
-    if (task.fan_out || task.mode === 'ok' || !lastAttempt.has(task.id)) continue;
+    if (task.fan_out || task.sub !== null || task.mode === 'ok' || !lastAttempt.has(task.id)) continue;
     if ((charged.get(task.id) ?? 0) !== task.max_attempts - 1) {
       problems.push(`${id}: ${task.id} was retried ${charged.get(task.id) ?? 0} times on its budget; max_attempts is ${task.max_attempts}`);
     }
@@ -132,7 +132,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       JSON.stringify({
         action: ACTION,
         config: { max_concurrent_workflows: MAX_WORKFLOWS, max_concurrent_tasks: 3, cancel_grace_ms: 200 },
-        workflows: workflows.map((spec) => ({ ref: spec.ref, body: workflowDef(spec, paths) })),
+        workflows: [...childWorkflows(paths), ...workflows.map((spec) => ({ ref: spec.ref, body: workflowDef(spec, paths) }))],
         executions: runs.map((run) => ({ ref: run.workflow.ref, input: { flags: run.flags, items: run.items } })),
       }),
     );
