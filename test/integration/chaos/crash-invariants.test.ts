@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { assertBuilt } from '../cli/cli-harness.js';
+import { pgSuiteName, TEST_DATABASE_URL, usePgSchema } from '../store/pg-test-db.js';
 import { runChaos } from './run-chaos.js';
 
 // Fixed seeds keep CI deterministic in what they generate; `npm run soak` (HARMONIA_SOAK_SECONDS)
@@ -29,6 +30,22 @@ describe('crash invariants (random workflows, engine killed at random points)', 
       assertBuilt();
       const report = await runChaos({ seed, executions: 8, kills: 5 });
       expect(report.problems, `seed ${seed}: ${report.problems.join('\n')}`).toEqual([]);
+      expect(report.kills).toBeGreaterThan(0);
     }, 120_000);
   }
 });
+
+const PG_SEEDS = process.env.HARMONIA_CHAOS_SEED ? [Number(process.env.HARMONIA_CHAOS_SEED)] : [99, 2026];
+
+for (const seed of SOAK_SECONDS > 0 ? [] : PG_SEEDS) {
+  describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName(`crash invariants on several nodes, seed ${seed}`), () => {
+    const db = usePgSchema();
+    it(`keeps every promise while nodes are killed (seed ${seed})`, async () => {
+      assertBuilt();
+      await (await db.openStore()).close();
+      const report = await runChaos({ seed, executions: 8, kills: 3, postgres: { url: db.url, schema: db.schema, nodes: seed % 2 === 0 ? 3 : 2 } });
+      expect(report.problems, `seed ${seed}: ${report.problems.join('\n')}`).toEqual([]);
+      expect(report.kills).toBeGreaterThan(0);
+    }, 180_000);
+  });
+}

@@ -4,13 +4,14 @@
  * the invariants and the reference model are checked. Used by the test (fixed seeds) and by
  * the soak script (fresh seeds).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActionDef, ExecutionEvent } from '../../../src/core/model.js';
 import { createEngine } from '../../../src/engine/index.js';
+import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { childWorkflows, createRandom, generateExecution, generateWorkflow, predict, STEP_SCRIPT, workflowDef, type ExecutionSpec } from './model.js';
 
@@ -21,6 +22,8 @@ export interface ChaosOptions {
   seed: number;
   executions: number;
   kills: number;
+  /** Where the engines keep their data. @default SQLite, one engine */
+  postgres?: { url: string; schema: string; nodes: number };
 }
 
 export interface ChaosReport {
@@ -35,43 +38,61 @@ const ACTION: ActionDef = {
   parameters: { mode: { type: 'string', required: true }, log: { type: 'string', required: true }, locks: { type: 'string', required: true } },
 };
 
-/** Runs the engine once; resolves with how it ended. `killAfter` events after STARTED, it is killed. */
-function runEngine(args: string[], killAfter: number | null, signal: NodeJS.Signals): Promise<{ done: boolean; free: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ENGINE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** One engine process: counts the events it prints and can be killed after a number of them. */
+class EngineProcess {
+  readonly finished: Promise<{ done: boolean; free: number | null; output: string }>;
+  readonly started: Promise<void>;
+  private readonly child: ChildProcess;
+  private seen = 0;
+  private killAt: { count: number; signal: NodeJS.Signals } | null = null;
+  private killed = false;
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [ENGINE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let buffered = '';
-    let started = false;
-    let seen = 0;
-    let killed = false;
     let free: number | null = null;
-    const kill = (): void => {
-      if (killed) return;
-      killed = true;
-      child.kill(signal);
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
+    let markStarted!: () => void;
+    this.started = new Promise((resolve) => (markStarted = resolve));
+    let isStarted = false;
+    this.child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
         if (line === 'STARTED') {
-          started = true;
-          if (killAfter === 0) kill();
-        } else if (line.startsWith('EV ') && started && killAfter !== null) {
-          seen += 1;
-          if (seen >= killAfter) kill();
+          isStarted = true;
+          markStarted();
+          this.check();
+        } else if (line.startsWith('EV ') && isStarted) {
+          this.seen += 1;
+          this.check();
         } else if (line.startsWith('ALLDONE ')) free = Number(line.slice(8));
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (free !== null) resolve({ done: true, free, output });
-      else if (killed) resolve({ done: false, free: null, output });
-      else reject(new Error(`engine process exited with ${String(code)} before finishing:\n${output}`));
+    this.child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    this.finished = new Promise((resolve, reject) => {
+      this.child.on('error', reject);
+      this.child.on('close', (code) => {
+        markStarted();
+        if (free !== null) resolve({ done: true, free, output });
+        else if (this.killed) resolve({ done: false, free: null, output });
+        else reject(new Error(`engine process exited with ${String(code)} before finishing:\n${output}`));
+      });
     });
-  });
+  }
+
+  /** Kills the process once it has printed `count` more events after STARTED. */
+  killAfter(count: number, signal: NodeJS.Signals): void {
+    this.killAt = { count: this.seen + count, signal };
+    this.check();
+  }
+
+  private check(): void {
+    if (this.killAt === null || this.killed || this.seen < this.killAt.count) return;
+    this.killed = true;
+    this.child.kill(this.killAt.signal);
+  }
 }
 
 function unitKey(event: ExecutionEvent): string {
@@ -139,21 +160,43 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const problems: string[] = [];
     let kills = 0;
-    for (;;) {
-      const killAfter = kills < options.kills ? Math.floor(random() * 16) : null;
-      const signal: NodeJS.Signals = random() < 0.25 ? 'SIGTERM' : 'SIGKILL';
-      const result = await runEngine([data, packs, planFile], killAfter, signal);
+    let nodes = 0;
+    const argsFor = (): string[] => {
+      nodes += 1;
+      const pgArgs = options.postgres ? ['postgres', options.postgres.url, options.postgres.schema, `node-${nodes}`] : ['sqlite'];
+      return [planFile, data, packs, ...pgArgs];
+    };
+    const first = new EngineProcess(argsFor());
+    await first.started;
+    const alive = [first];
+    for (let n = 1; n < (options.postgres?.nodes ?? 1); n += 1) alive.push(new EngineProcess(argsFor()));
+    const finished: Array<{ done: boolean; free: number | null }> = [];
+    while (kills < options.kills) {
+      const victim = alive[Math.floor(random() * alive.length)]!;
+      await victim.started;
+      victim.killAfter(Math.floor(random() * 16), random() < 0.25 ? 'SIGTERM' : 'SIGKILL');
+      const result = await victim.finished;
+      alive.splice(alive.indexOf(victim), 1);
       if (result.done) {
-        if (result.free !== MAX_WORKFLOWS) problems.push(`${MAX_WORKFLOWS - (result.free ?? 0)} concurrency slots still held after every execution ended`);
-        break;
+        finished.push(result);
+        if (alive.length === 0) break;
+        continue;
       }
       kills += 1;
+      alive.push(new EngineProcess(argsFor()));
+    }
+    finished.push(...(await Promise.all(alive.map((engine) => engine.finished))));
+    for (const result of finished) {
+      if (!result.done) continue;
+      if (result.free !== MAX_WORKFLOWS) problems.push(`${MAX_WORKFLOWS - (result.free ?? 0)} concurrency slots still held after every execution ended`);
     }
 
     const log = existsSync(paths.log) ? readFileSync(paths.log, 'utf8') : '';
     for (const line of log.split('\n').filter((l) => l.startsWith('OVERLAP'))) problems.push(`two attempts overlapped: ${line}`);
 
-    const store = createSqliteStore({ file: join(data, 'harmonia.db') });
+    const store = options.postgres
+      ? await createPostgresStore({ url: options.postgres.url, schema: options.postgres.schema, pool_size: 2 })
+      : createSqliteStore({ file: join(data, 'harmonia.db') });
     try {
       const engine = createEngine({ store, actions: { resolve: () => { throw new Error('nothing runs here'); } } });
       const ids = JSON.parse(readFileSync(join(data, 'ids.json'), 'utf8')) as string[];
