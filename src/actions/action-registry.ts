@@ -1,6 +1,7 @@
 import type { ActionDef, TaskDef } from '../core/model.js';
 import { HarmoniaError } from '../core/errors.js';
 import { suggest } from '../core/suggest.js';
+import type { ChatClient } from '../llm/chat-client.js';
 import type { ComponentRepo } from '../store/store.js';
 import type { ActionHandler } from './action.js';
 import type { HostLookup, HttpPolicy } from './address-guard.js';
@@ -8,6 +9,7 @@ import { DEFAULT_ENV_ALLOWLIST } from './child-env.js';
 import { createEchoAction } from './core-echo.js';
 import { createFailAction } from './core-fail.js';
 import { createHttpAction } from './core-http.js';
+import { createLlmAction } from './core-llm.js';
 import { createNoopAction } from './core-noop.js';
 import { createShellAction } from './core-shell.js';
 import { createSleepAction } from './core-sleep.js';
@@ -42,6 +44,8 @@ export interface ActionRegistryOptions {
   temp_dir?: string;
   /** Interpreter for `runner: node`. @default process.execPath */
   node_path?: string;
+  /** The model server core.llm talks to (HARMONIA_LLM_*). @default null: core.llm tasks fail with LLM_NOT_CONFIGURED */
+  llm?: ChatClient | null;
 }
 
 /** Finds the handler that runs a task. */
@@ -57,7 +61,7 @@ export interface ActionRegistry {
 }
 
 /** Built-in actions this registry runs (core.workflow is run by the engine). */
-export const BUILTIN_ACTIONS = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http'] as const;
+export const BUILTIN_ACTIONS = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http', 'core.llm'] as const;
 
 /**
  * Creates the action registry the engine resolves tasks against.
@@ -76,6 +80,7 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   const sleep = createSleepAction();
   const fail = createFailAction();
   const http = createHttpAction({ policy, ...lookup });
+  const llm = createLlmAction(options.llm ?? null);
 
   const builtin = (name: string, packDir: string | undefined): ActionHandler | null => {
     switch (name) {
@@ -89,6 +94,8 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
         return fail;
       case 'core.http':
         return http;
+      case 'core.llm':
+        return llm;
       case 'core.shell':
         return createShellAction(
           { ...childOptions, ...(options.temp_dir === undefined ? {} : { temp_dir: options.temp_dir }) },
