@@ -180,6 +180,8 @@ export interface ExecutionMetricsView {
   total_duration: number | null;
   average_task_duration: number | null;
   total_retries: number;
+  /** Tokens and requests of the execution's core.llm tasks (completed attempts). */
+  llm: { tasks: number; requests: number; prompt_tokens: number; completion_tokens: number; total_tokens: number; models: string[] };
 }
 
 /** Response of a control verb (pause, resume, cancel, terminate, retry). */
