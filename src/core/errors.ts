@@ -48,7 +48,6 @@ export type ErrorCode =
   // language models (core.llm, the assistant)
   | 'LLM_NOT_CONFIGURED'
   | 'LLM_FAILED'
-  | 'LLM_DRAFT_INVALID'
   // storage
   | 'STORE_CONFLICT'
   | 'STORE_UNAVAILABLE'

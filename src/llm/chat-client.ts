@@ -176,3 +176,11 @@ function readReply(text: string, model: string, where: string, hide: (text: stri
 export function transcriptOf(messages: readonly ChatMessage[]): string {
   return messages.map((m) => `${m.role}: ${m.content}`).join('\n');
 }
+
+/** The client for the resolved HARMONIA_LLM_* settings; null when no endpoint is set (core.llm and the assistant are then off). */
+export function chatClientFromSettings(
+  settings: { base_url: string; model: string | null; api_key: string | null; timeout_ms: number; max_retries: number } | null,
+): ChatClient | null {
+  if (settings === null) return null;
+  return createChatClient(settings);
+}

@@ -39,7 +39,6 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // no model configured is the operator's to fix; a failing model server is a bad gateway
   LLM_NOT_CONFIGURED: 503,
   LLM_FAILED: 502,
-  LLM_DRAFT_INVALID: 422,
   STORE_CONFLICT: 409,
   STORE_UNAVAILABLE: 503,
   STORE_MIGRATION_FAILED: 500,

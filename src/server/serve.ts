@@ -7,7 +7,9 @@
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createActionRegistry, type PackActions } from '../actions/action-registry.js';
-import { engineConfigOf, type ResolvedConfig } from '../config.js';
+import { readFileSync } from 'node:fs';
+import { engineConfigOf, llmConfigOf, type ResolvedConfig } from '../config.js';
+import { chatClientFromSettings } from '../llm/chat-client.js';
 import type { ActionDef } from '../core/model.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
@@ -106,7 +108,9 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
   const lookup = createPackActionsLookup(store, packsDir);
   await lookup.refresh();
-  const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env });
+  // The key file is read here, once; the key then lives only inside the chat client.
+  const llm = chatClientFromSettings(llmConfigOf(config, (file) => readFileSync(resolve(cwd, file), 'utf8')));
+  const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env, llm });
   const node = createNode({
     store,
     actions,
@@ -218,6 +222,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       packs,
       git,
       pack_events: packEvents,
+      assistant: { llm, packs_dir: packsDir },
       host: config.host,
       port: config.port,
       logger,
