@@ -23,6 +23,8 @@ export interface DraftOptions {
   /** @default the client's default model */
   model?: string;
   signal?: AbortSignal;
+  /** Told after each draft is checked (the CLI prints progress). */
+  on_attempt?: (attempt: DraftAttempt) => void;
 }
 
 /** One round of the loop. */
@@ -110,6 +112,7 @@ export async function draftWorkflow(options: DraftOptions): Promise<DraftResult>
       warnings: diagnostics.filter((d) => d.severity === 'warning').length,
       codes: [...new Set(diagnostics.map((d) => d.code))],
     });
+    options.on_attempt?.(attempts[attempts.length - 1] as DraftAttempt);
     if (valid) break;
     messages.push({ role: 'assistant', content: reply.text }, feedbackMessage(diagnostics));
   }

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HarmoniaError } from '../../core/errors.js';
+import type { DraftView, ExplanationView } from '../../core/wire.js';
 import type { ChatClient } from '../../llm/chat-client.js';
 import { draftWorkflow } from '../../llm/draft-workflow.js';
 import { explainExecution, gatherExecutionFacts } from '../../llm/explain-execution.js';
@@ -85,7 +86,8 @@ export function assistantRoutes() {
           ...(body.max_attempts === undefined ? {} : { max_attempts: body.max_attempts }),
           ...(body.model === undefined ? {} : { model: body.model }),
         });
-        return { body: result };
+        const view: DraftView = result;
+        return { body: view };
       },
     },
     {
@@ -107,7 +109,8 @@ export function assistantRoutes() {
         const facts = await gatherExecutionFacts(services.engine, request.params.id ?? '');
         const model = (request.body as { model?: string } | undefined)?.model;
         const result = await explainExecution(client, facts, { signal: callerSignal(request), ...(model === undefined ? {} : { model }) });
-        return { body: result };
+        const view: ExplanationView = { ...result, facts: { ...result.facts } };
+        return { body: view };
       },
     },
   ]);
