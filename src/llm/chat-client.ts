@@ -62,11 +62,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const maxBytes = options.max_reply_bytes ?? 8 * 1024 * 1024;
   const wait = options.wait ?? defaultWait;
   const now = options.now ?? Date.now;
-  const hide = (text: string): string => redactUrls(key !== null && key !== '' ? text.split(key).join(MASK) : text);
+  // A key of a few characters is a placeholder (Ollama accepts any); hiding it would mangle every reply.
+  const hide = (text: string): string => redactUrls(key !== null && key.length >= 4 ? text.split(key).join(MASK) : text);
   const where = `model server '${redactUrls(options.base_url)}'`;
 
-  async function once(body: string, signal: AbortSignal | undefined): Promise<Response> {
-    const deadline = AbortSignal.timeout(timeout);
+  async function once(body: string, signal: AbortSignal | undefined, deadline: AbortSignal): Promise<Response> {
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (key !== null && key !== '') headers.authorization = `Bearer ${key}`;
@@ -81,7 +81,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
   }
 
-  async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
+  async function readText(response: Response, signal: AbortSignal | undefined, deadline: AbortSignal): Promise<string> {
     try {
       const length = Number(response.headers.get('content-length') ?? '0');
       if (length > maxBytes) throw new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
@@ -91,6 +91,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     } catch (error) {
       if (error instanceof LlmError) throw error;
       if (signal?.aborted) throw new LlmError('CANCELED', `the request to ${where} was canceled`, { retriable: false });
+      if (deadline.aborted) throw new LlmError('TIMEOUT', `the reply of ${where} took longer than ${timeout} ms`, { retriable: true });
       throw new LlmError('CONNECTION_ERROR', `the reply of ${where} was cut off`, { retriable: true });
     }
   }
@@ -111,8 +112,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         stream: false,
       });
       for (let requests = 1; ; requests++) {
-        const response = await once(body, signal);
-        const text = await readText(response, signal);
+        const deadline = AbortSignal.timeout(timeout);
+        const response = await once(body, signal, deadline);
+        const text = await readText(response, signal, deadline);
         if (response.ok) return { ...readReply(text, model, where, hide), requests };
         const status = response.status;
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());

@@ -105,7 +105,7 @@ export function registerDraftCommand(program: Command, ctx: CliContext): void {
       }
       const { loadPackContext } = await import('../../llm/pack-catalogue.js');
       const { draftWorkflow } = await import('../../llm/draft-workflow.js');
-      const pack = await loadPackContext(packDir, { displayDir: relative(ctx.cwd, packDir) || packDir });
+      const pack = await loadPackContext(packDir, { displayDir: relative(ctx.cwd, packDir) || packDir, max_file_size: config.max_file_size });
       const result = await draftWorkflow({ client: llm, ...request, pack, on_attempt: progress });
       ctx.exitCode = finish(ctx, flags, result, packDir);
     });

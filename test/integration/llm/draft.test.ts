@@ -93,6 +93,15 @@ describe('harmonia draft', () => {
     expect(chat.requests).toHaveLength(1);
   });
 
+  it('picks a new name rather than overwrite an existing workflow file, even a broken one', async () => {
+    writeTree(dir, { 'packs/shop/workflows/nightly_export.yaml': 'tasks: [unclosed\n' });
+    chat.script({ content: fence(valid) });
+    const run = await runHarmonia(['draft', 'export', '--pack', 'shop'], dir, env());
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(dir, 'packs/shop/workflows/nightly_export.yaml'), 'utf8')).toBe('tasks: [unclosed\n');
+    expect(readFileSync(join(dir, 'packs/shop/workflows/nightly_export_2.yaml'), 'utf8')).toBe(valid);
+  });
+
   it('says how to configure a model when none is', async () => {
     const run = await runHarmonia(['draft', 'export', '--pack', 'shop'], dir, {});
     expect(run.code).toBe(2);
