@@ -105,8 +105,9 @@ export function assistantRoutes() {
         503: notConfigured,
       },
       handler: async (request, services) => {
-        const client = clientOf(services);
+        // An unknown execution is a 404 whether or not a model is configured.
         const facts = await gatherExecutionFacts(services.engine, request.params.id ?? '');
+        const client = clientOf(services);
         const model = (request.body as { model?: string } | undefined)?.model;
         const result = await explainExecution(client, facts, { signal: callerSignal(request), ...(model === undefined ? {} : { model }) });
         const view: ExplanationView = { ...result, facts: { ...result.facts } };

@@ -108,7 +108,10 @@ describe('the assistant over REST', () => {
     const draft = await off.call('POST', '/api/v1/assistant/draft', { description: 'x', pack: 'shop' });
     expect(draft.status).toBe(503);
     expect(draft.body).toMatchObject({ error: { code: 'LLM_NOT_CONFIGURED' } });
-    expect((await off.call('POST', '/api/v1/executions/x/explain')).status).toBe(503);
+    expect((await off.call('POST', '/api/v1/executions/x/explain')).status).toBe(404);
+    const started = await off.engine.startExecution({ workflow_ref: 'shop.broken', input: {} });
+    await off.engine.waitForCompletion(started.id);
+    expect((await off.call('POST', `/api/v1/executions/${started.id}/explain`)).body).toMatchObject({ error: { code: 'LLM_NOT_CONFIGURED' } });
   });
 
   it('answers 502 LLM_FAILED when the model server fails, naming the error type', async () => {
