@@ -7,7 +7,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { MASK, redactUrls } from '../core/secret-text.js';
-import type { ChatMessage, ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
+import type { ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
 import { LlmError } from './llm-error.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -172,11 +172,6 @@ function readReply(text: string, model: string, where: string, hide: (text: stri
     usage: counted,
     finish_reason: isRecord(choice) && typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
   };
-}
-
-/** A conversation's messages as plain text, for logs and prompts. */
-export function transcriptOf(messages: readonly ChatMessage[]): string {
-  return messages.map((m) => `${m.role}: ${m.content}`).join('\n');
 }
 
 /** The client for the resolved HARMONIA_LLM_* settings; null when no endpoint is set (core.llm and the assistant are then off). */

@@ -112,7 +112,10 @@ describe('core.llm', () => {
 
   it('counts every item of a fan-out in the execution metrics', async () => {
     chat.script({ content: 'one', usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }, { content: 'two', usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
-    const { done, harness, id } = await run([{ id: 'ask', action: 'core.llm', with_items: ['a', 'b'], concurrency: 1, input: { prompt: 'say ${item}' } }]);
+    const { done, harness, id } = await run([
+      { id: 'list', action: 'core.echo', input: { items: ['a', 'b'] } },
+      { id: 'ask', action: 'core.llm', depends_on: ['list'], with_items: '${tasks.list.output.items}', concurrency: 1, input: { prompt: 'say ${item}' } },
+    ]);
     expect(done.status).toBe('completed');
     expect(chat.requests.map((r) => r.body.messages[0]?.content)).toEqual(['say a', 'say b']);
     expect((await harness.engine.getMetrics(id)).llm).toEqual({ tasks: 2, requests: 2, prompt_tokens: 8, completion_tokens: 3, total_tokens: 11, models: ['test-model'] });
