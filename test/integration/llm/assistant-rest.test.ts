@@ -1,5 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeTree } from '../cli/cli-harness.js';
+import { runHarmonia } from './cli-output.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../../src/client/client.js';
 import { openAssistantServer, type AssistantServer } from './assistant-server.js';
@@ -136,5 +139,27 @@ describe('the assistant over REST', () => {
     chat.script({ content: 'declined' });
     expect(await client.explainExecution(started.id, { model: 'other' })).toMatchObject({ explanation: 'declined', model: 'other' });
     expect(chat.requests.at(-1)?.body.model).toBe('other');
+  });
+
+  it('lets harmonia draft and explain run on the server with --url, writing the draft into the local pack folder', async () => {
+    const local = mkdtempSync(join(tmpdir(), 'harmonia-remote-draft-'));
+    try {
+      writeTree(local, { 'packs/shop/pack.yaml': 'ref: shop\nversion: 1.0.0\n' });
+      chat.script({ content: invalid }, { content: valid });
+      const drafted = await runHarmonia(['draft', 'wait', '--pack', 'shop', '--name', 'pause_remote', '--url', h.url], local, {});
+      expect(drafted.code).toBe(0);
+      expect(drafted.stderr).toBe('draft 1: 1 error(s) (TASK_INPUT_MISSING_PARAMETER)\ndraft 2: valid\n');
+      expect(readFileSync(join(local, 'packs/shop/workflows/pause_remote.yaml'), 'utf8')).toBe('version: 1.0.0\nname: Wait a bit\ntasks:\n  a:\n    action: core.sleep\n    input: { ms: 10 }\n');
+      const started = await h.engine.startExecution({ workflow_ref: 'shop.broken', input: {} });
+      await h.engine.waitForCompletion(started.id);
+      chat.script({ content: 'the card was declined' });
+      const explained = await runHarmonia(['explain', started.id, '--url', h.url], local, {});
+      expect(explained.code).toBe(0);
+      expect(explained.stdout).toBe(`execution ${started.id} (failed)\n\nthe card was declined\n`);
+      const missing = await runHarmonia(['explain', 'nope', '--url', off.url], local, {});
+      expect(missing.code).toBe(1);
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
   });
 });
