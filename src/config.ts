@@ -101,6 +101,18 @@ export interface ResolvedConfig {
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
   shutdown_grace_ms: number;
+  /** OpenAI-compatible endpoint that `/chat/completions` is appended to; unset turns core.llm and the assistant off. @default null */
+  llm_base_url: string | null;
+  /** Model used when a task names none (and by the assistant). @default null */
+  llm_model: string | null;
+  /** Bearer key sent to llm_base_url. Secret. @default null */
+  llm_api_key: string | null;
+  /** A file holding the key instead (read once at start-up; not with llm_api_key). @default null */
+  llm_api_key_file: string | null;
+  /** Deadline of one request to the model server, in ms. @default 120000 */
+  llm_timeout_ms: number;
+  /** Re-sends of one request after a 429 or 5xx (waiting out Retry-After). @default 2 */
+  llm_max_retries: number;
   /** Where each value came from. */
   sources: Record<ConfigKey, ConfigSource>;
 }
@@ -123,7 +135,7 @@ interface KeyInfo {
   secret: boolean;
 }
 
-const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token']);
+const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'llm_api_key']);
 const ENV_NAMES: Partial<Record<ConfigKey, string>> = {
   default_timeout_ms: 'HARMONIA_DEFAULT_TIMEOUT',
   max_execution_time_ms: 'HARMONIA_MAX_EXECUTION_TIME',
@@ -139,6 +151,7 @@ const KEY_ORDER: ConfigKey[] = [
   'max_task_interruptions', 'task_containment', 'api_tokens', 'env_allowlist', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
+  'llm_base_url', 'llm_model', 'llm_api_key', 'llm_api_key_file', 'llm_timeout_ms', 'llm_max_retries',
 ];
 
 /** Every setting with its environment variable, in documentation order. */
@@ -240,6 +253,7 @@ export function resolveConfig(
     node_id: opt('node_id'),
     lease_ms: millis('lease_ms', 15_000, 100),
     shutdown_grace_ms: ms('shutdown_grace_ms', 10_000, 0),
+    ...llmSettings(raw, opt, millis, int),
     sources,
   };
 }
@@ -253,6 +267,7 @@ export function maskConfig(config: ResolvedConfig): ResolvedConfig {
     token: hide(config.token),
     git_webhook_secret: hide(config.git_webhook_secret),
     git_token: hide(config.git_token),
+    llm_api_key: hide(config.llm_api_key),
     db_url: config.db_url === null ? null : maskUrlPassword(config.db_url),
   };
   if (masked.store.kind === 'postgres') masked.store = { kind: 'postgres', url: maskUrlPassword(masked.store.url) };
@@ -261,6 +276,36 @@ export function maskConfig(config: ResolvedConfig): ResolvedConfig {
 
 function maskUrlPassword(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1********@');
+}
+
+type LlmKeys = 'llm_base_url' | 'llm_model' | 'llm_api_key' | 'llm_api_key_file' | 'llm_timeout_ms' | 'llm_max_retries';
+
+function llmSettings(
+  raw: (key: ConfigKey) => Raw | undefined,
+  opt: (key: ConfigKey) => string | null,
+  millis: (key: ConfigKey, fallback: number, min: number) => number,
+  int: (key: ConfigKey, fallback: number, min: number, max?: number) => number,
+): Pick<ResolvedConfig, LlmKeys> {
+  const baseRaw = raw('llm_base_url');
+  const base = opt('llm_base_url');
+  if (baseRaw && base !== null && !/^https?:\/\/[^\s]+$/i.test(base)) {
+    invalid(baseRaw, "an http(s) URL that /chat/completions is appended to, such as 'http://127.0.0.1:11434/v1'");
+  }
+  const key = opt('llm_api_key');
+  const keyFile = opt('llm_api_key_file');
+  if (key !== null && keyFile !== null) {
+    throw new HarmoniaError('CONFIG_INVALID', 'set HARMONIA_LLM_API_KEY or HARMONIA_LLM_API_KEY_FILE, not both', {
+      details: { variable: 'HARMONIA_LLM_API_KEY_FILE' },
+    });
+  }
+  return {
+    llm_base_url: base === null ? null : base.replace(/\/+$/, ''),
+    llm_model: opt('llm_model'),
+    llm_api_key: key,
+    llm_api_key_file: keyFile,
+    llm_timeout_ms: millis('llm_timeout_ms', 120_000, 1),
+    llm_max_retries: int('llm_max_retries', 2, 0, 10),
+  };
 }
 
 function invalid(raw: Raw, expected: string): never {
@@ -347,6 +392,40 @@ function storeFor(dbUrl: string | null, dataDir: string, home: string | undefine
     { value: dbUrl, source: 'env', name: 'HARMONIA_DB_URL' },
     'a postgres://user:pass@host/db URL or sqlite:PATH',
   );
+}
+
+/** What core.llm and the assistant need: the endpoint, the default model and the key (read from its file here). */
+export interface LlmConfig {
+  base_url: string;
+  model: string | null;
+  /** Secret: only ever sent in the Authorization header. */
+  api_key: string | null;
+  timeout_ms: number;
+  max_retries: number;
+}
+
+/**
+ * The language-model settings, or null when HARMONIA_LLM_BASE_URL is unset. The key file
+ * is read through `readText` (the composition root passes fs), once.
+ * Thrown when the key file cannot be read or is empty: CONFIG_INVALID (naming the file, never its content).
+ */
+export function llmConfigOf(config: ResolvedConfig, readText: (path: string) => string): LlmConfig | null {
+  if (config.llm_base_url === null) return null;
+  let api_key = config.llm_api_key;
+  if (config.llm_api_key_file !== null) {
+    const file = config.llm_api_key_file;
+    try {
+      api_key = readText(file).trim();
+    } catch (error) {
+      throw new HarmoniaError('CONFIG_INVALID', `HARMONIA_LLM_API_KEY_FILE '${file}' cannot be read: ${(error as { code?: string }).code ?? 'error'}`, {
+        details: { variable: 'HARMONIA_LLM_API_KEY_FILE', value: file },
+      });
+    }
+    if (api_key === '') {
+      throw new HarmoniaError('CONFIG_INVALID', `HARMONIA_LLM_API_KEY_FILE '${file}' is empty`, { details: { variable: 'HARMONIA_LLM_API_KEY_FILE', value: file } });
+    }
+  }
+  return { base_url: config.llm_base_url, model: config.llm_model, api_key, timeout_ms: config.llm_timeout_ms, max_retries: config.llm_max_retries };
 }
 
 /** The engine's settings from the resolved configuration (shared by `serve` and `run`). */

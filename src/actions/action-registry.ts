@@ -1,6 +1,7 @@
 import type { ActionDef, TaskDef } from '../core/model.js';
 import { HarmoniaError } from '../core/errors.js';
 import { suggest } from '../core/suggest.js';
+import type { ChatClient } from '../llm/chat-client.js';
 import type { ComponentRepo } from '../store/store.js';
 import type { ActionHandler } from './action.js';
 import type { HostLookup, HttpPolicy } from './address-guard.js';
@@ -9,6 +10,7 @@ import type { Containment } from './containment.js';
 import { createEchoAction } from './core-echo.js';
 import { createFailAction } from './core-fail.js';
 import { createHttpAction } from './core-http.js';
+import { createLlmAction } from './core-llm.js';
 import { createNoopAction } from './core-noop.js';
 import { createShellAction } from './core-shell.js';
 import { createSleepAction } from './core-sleep.js';
@@ -45,6 +47,8 @@ export interface ActionRegistryOptions {
   node_path?: string;
   /** How task processes are kept from outliving the engine. @default autoContainment() */
   containment?: Containment;
+  /** The model server core.llm talks to (HARMONIA_LLM_*). @default null: core.llm tasks fail with LLM_NOT_CONFIGURED */
+  llm?: ChatClient | null;
 }
 
 /** Finds the handler that runs a task. */
@@ -60,7 +64,7 @@ export interface ActionRegistry {
 }
 
 /** Built-in actions this registry runs (core.workflow is run by the engine). */
-export const BUILTIN_ACTIONS = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http'] as const;
+export const BUILTIN_ACTIONS = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http', 'core.llm'] as const;
 
 /**
  * Creates the action registry the engine resolves tasks against.
@@ -79,6 +83,7 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   const sleep = createSleepAction();
   const fail = createFailAction();
   const http = createHttpAction({ policy, ...lookup });
+  const llm = createLlmAction(options.llm ?? null);
 
   const builtin = (name: string, packDir: string | undefined): ActionHandler | null => {
     switch (name) {
@@ -92,6 +97,8 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
         return fail;
       case 'core.http':
         return http;
+      case 'core.llm':
+        return llm;
       case 'core.shell':
         return createShellAction(
           { ...childOptions, ...(options.temp_dir === undefined ? {} : { temp_dir: options.temp_dir }) },

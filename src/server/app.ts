@@ -70,6 +70,7 @@ export function createApp(deps: ServerDeps): Koa {
     metrics,
     now,
     started_at: now(),
+    assistant: deps.assistant ?? { llm: null, packs_dir: null },
     routes,
     streams: WS_ROUTES,
   };

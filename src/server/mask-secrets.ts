@@ -28,13 +28,18 @@ function maskValue(value: unknown, depth: number): unknown {
   // A null prototype, so a key named `__proto__` stays an ordinary key of the copy.
   const out = Object.create(null) as Record<string, unknown>;
   for (const [key, inner] of Object.entries(value)) {
-    if (SECRET_KEY_PATTERN.test(key) && inner !== null && inner !== undefined && !isExpression(inner)) {
+    if (SECRET_KEY_PATTERN.test(key) && inner !== null && inner !== undefined && !isExpression(inner) && !isTokenCount(key, inner)) {
       out[key] = MASK;
     } else {
       out[key] = maskValue(inner, depth + 1);
     }
   }
   return out;
+}
+
+// `prompt_tokens: 12`, `max_tokens: 256` (language-model usage and limits) count tokens; they hold none.
+function isTokenCount(key: string, value: unknown): boolean {
+  return typeof value === 'number' && /_tokens$/i.test(key);
 }
 
 function isExpression(value: unknown): boolean {

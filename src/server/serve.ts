@@ -8,7 +8,9 @@ import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createActionRegistry, type PackActions } from '../actions/action-registry.js';
 import { resolveContainment } from '../actions/containment.js';
-import { engineConfigOf, type ResolvedConfig } from '../config.js';
+import { readFileSync } from 'node:fs';
+import { engineConfigOf, llmConfigOf, type ResolvedConfig } from '../config.js';
+import { chatClientFromSettings } from '../llm/chat-client.js';
 import type { ActionDef } from '../core/model.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
@@ -107,7 +109,15 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
   const lookup = createPackActionsLookup(store, packsDir);
   await lookup.refresh();
-  const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env, containment: resolveContainment(config.task_containment) });
+  // The key file is read here, once; the key then lives only inside the chat client.
+  const llm = chatClientFromSettings(llmConfigOf(config, (file) => readFileSync(resolve(cwd, file), 'utf8')));
+  const actions = createActionRegistry({
+    packs: lookup.get,
+    components: store.components,
+    parent_env: env,
+    llm,
+    containment: resolveContainment(config.task_containment),
+  });
   const node = createNode({
     store,
     actions,
@@ -219,6 +229,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       packs,
       git,
       pack_events: packEvents,
+      assistant: { llm, packs_dir: packsDir },
       host: config.host,
       port: config.port,
       logger,

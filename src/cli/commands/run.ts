@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ActionDef, ExecutionEvent } from '../../core/model.js';
 import { HarmoniaError } from '../../core/errors.js';
-import { engineConfigOf } from '../../config.js';
+import { engineConfigOf, llmConfigOf } from '../../config.js';
 import type { Store } from '../../store/store.js';
 import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
 import { withStore } from '../open-store.js';
@@ -101,11 +101,14 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
     const { createActionRegistry } = await import('../../actions/action-registry.js');
     const { resolveContainment } = await import('../../actions/containment.js');
     const { createEngine } = await import('../../engine/engine.js');
+    const { chatClientFromSettings } = await import('../../llm/chat-client.js');
+    const llm = chatClientFromSettings(llmConfigOf(config, (file) => readFileSync(resolve(ctx.cwd, file), 'utf8')));
     const actions = createActionRegistry({
       packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)),
       components: store.components,
       parent_env: ctx.env,
       containment: resolveContainment(config.task_containment),
+      llm,
     });
     const engine = createEngine({
       store,
