@@ -14,6 +14,7 @@ import { createSleepAction } from './core-sleep.js';
 import { createHttpRunnerAction } from './http-runner.js';
 import { createPackScriptAction } from './pack-script.js';
 import { createRemoteComponentAction } from './remote-component.js';
+import type { RunAs } from './run-child.js';
 
 /** A pack's actions as the registry sees them: its directory and action definitions. */
 export interface PackActions {
@@ -42,6 +43,8 @@ export interface ActionRegistryOptions {
   temp_dir?: string;
   /** Interpreter for `runner: node`. @default process.execPath */
   node_path?: string;
+  /** The user and group task processes (core.shell, pack scripts) run as. @default the server's own */
+  run_as?: RunAs;
 }
 
 /** Finds the handler that runs a task. */
@@ -70,7 +73,7 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   const policy: HttpPolicy = options.http ?? {};
   const lookup = options.lookup ? { lookup: options.lookup } : {};
   const grace = options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms };
-  const childOptions = { parent_env: options.parent_env, env_allowlist, ...grace };
+  const childOptions = { parent_env: options.parent_env, env_allowlist, ...grace, ...(options.run_as ? { run_as: options.run_as } : {}) };
   const noop = createNoopAction();
   const echo = createEchoAction();
   const sleep = createSleepAction();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskResult } from '../core/model.js';
@@ -6,7 +6,7 @@ import type { ActionContext, ActionHandler } from './action.js';
 import { buildChildEnv, readTaskEnv } from './child-env.js';
 import { childResult } from './child-result.js';
 import { resolveInside } from './resolve-inside.js';
-import { runChild } from './run-child.js';
+import { runChild, type RunAs } from './run-child.js';
 import { errorResult } from './task-result.js';
 
 /** What core.shell needs from the composition root. */
@@ -18,6 +18,8 @@ export interface ShellActionOptions {
   temp_dir?: string;
   /** @default 2000 */
   kill_grace_ms?: number;
+  /** The user and group task processes run as. @default the server's own */
+  run_as?: RunAs;
 }
 
 type Invocation = { command: string; args: string[]; label: string } | string;
@@ -63,6 +65,8 @@ export function createShellAction(options: ShellActionOptions, packDir?: string)
 
       const base = ctx.pack_dir ?? packDir;
       const temp = base === undefined ? await mkdtemp(join(options.temp_dir ?? tmpdir(), 'harmonia-shell-')) : null;
+      // mkdtemp makes it 0700 for the server's user: hand it to the task's user.
+      if (temp !== null && options.run_as) await chown(temp, options.run_as.uid, options.run_as.gid);
       try {
         const cwd = await resolveInside(base ?? temp ?? '.', cwdInput, 'directory');
         if (!cwd.ok) {
@@ -78,6 +82,8 @@ export function createShellAction(options: ShellActionOptions, packDir?: string)
           signal: ctx.signal,
           max_output_bytes: ctx.max_output_bytes,
           ...(options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms }),
+        ...(options.run_as ? { run_as: options.run_as } : {}),
+          ...(options.run_as ? { run_as: options.run_as } : {}),
         });
         return childResult(outcome, ctx.signal, invocation.label, ctx.max_output_bytes);
       } finally {

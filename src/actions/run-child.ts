@@ -19,6 +19,14 @@ export interface RunChildOptions {
    * @default 2000
    */
   kill_grace_ms?: number;
+  /** The user and group the child runs as (the server must be root to switch). @default the server's own */
+  run_as?: RunAs;
+}
+
+/** An unprivileged user for task processes: they then cannot read the server's /proc/<pid>/environ or data dir. */
+export interface RunAs {
+  uid: number;
+  gid: number;
 }
 
 /** What happened to a child process. */
@@ -58,6 +66,7 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
       child = spawn(options.command, [...options.args], {
         cwd: options.cwd,
         env: options.env,
+        ...(options.run_as ? { uid: options.run_as.uid, gid: options.run_as.gid } : {}),
         detached: true,
         shell: false,
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import type { EngineContext } from './engine-context.js';
 import { currentRecord } from './execution-record.js';
 import type { RunnerFactory } from './runner-factory.js';
 import type { ExecutionRunner } from './runner.js';
-import { validateInput } from './validate-input.js';
+import { secretInputValues, validateInput } from './validate-input.js';
 import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
 /** How a new execution starts beyond its options: restores pass these. */
@@ -36,6 +36,9 @@ export interface ExecutionLauncher {
 /** Creates the launcher of new executions. */
 export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowCache, runnerFactory: RunnerFactory, wake: (id: string) => void): ExecutionLauncher {
   const { store, clock, config, ownership, runners, limited, waiting, queue } = ctx;
+  // The stored row of a queued execution holds its secret inputs masked: the real input
+  // waits here until the execution starts on this node.
+  const queuedInputs = new Map<string, Record<string, unknown>>();
 
   async function activate(
     record: ExecutionRecord,
@@ -47,10 +50,12 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const custom = create ? initialCustom : await store.executions.loadState(record.id);
     const runner = runnerFactory.make(record, wf, custom);
     runners.set(record.id, runner);
+    const queuedInput = queuedInputs.get(record.id);
+    queuedInputs.delete(record.id);
     const data: Record<string, unknown> = {
       workflow_ref: record.workflow_ref,
       workflow_version: record.workflow_version,
-      input: record.input,
+      input: queuedInput ?? record.input,
       parent_execution_id: record.parent_execution_id,
       parent_task_id: record.parent_task_id,
       ...startData,
@@ -73,6 +78,8 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     if (ctx.stopping) throw new HarmoniaError('EXEC_INVALID_STATE', 'the engine is stopping; no execution can start');
     const wf = await workflows.resolve(opts);
     const input = validatedInput ?? validateInput(wf.record.body.input ?? {}, opts.input ?? {});
+    const secretValues = secretInputValues(wf.record.body.input ?? {}, input);
+    ctx.secrets.add(secretValues);
     const iso = new Date(clock.now()).toISOString();
     const record: ExecutionRecord = {
       id,
@@ -108,7 +115,10 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
       },
     });
     // In a cluster the first node with room claims it; here it waits for a free slot.
-    if (!ownership) waiting.push(id);
+    if (!ownership) {
+      waiting.push(id);
+      if (secretValues.length > 0) queuedInputs.set(id, input);
+    }
     return record;
   }
 

@@ -100,7 +100,7 @@ async function handle(ctx: Context, def: RouteDef, { services, authenticator, va
     ctx.type = result.content_type;
     ctx.body = result.body;
   } else if (result.body !== undefined) {
-    ctx.body = maskSecrets(result.body);
+    ctx.body = maskSecrets(result.body, services.engine.secrets);
   }
 }
 

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createActionRegistry, type PackActions } from '../actions/action-registry.js';
-import { engineConfigOf, type ResolvedConfig } from '../config.js';
+import { actionOptionsOf, configSecretValues, engineConfigOf, type ResolvedConfig } from '../config.js';
 import type { ActionDef } from '../core/model.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
@@ -20,6 +20,7 @@ import type { DevMode } from '../gitops/dev-mode.js';
 import type { GitSyncController } from '../gitops/git-sync-controller.js';
 import type { GitSyncReport } from '../gitops/git-sync-run.js';
 import { createPackEvents, type PackEvents } from '../gitops/pack-events.js';
+import { createSecretMasker, type SecretMasker } from '../core/secret-masker.js';
 import { maskSecrets } from './mask-secrets.js';
 import {
   createServerGitFollower,
@@ -106,12 +107,14 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
   const lookup = createPackActionsLookup(store, packsDir);
   await lookup.refresh();
-  const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env });
+  const secrets = createSecretMasker(configSecretValues(config));
+  const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env, ...actionOptionsOf(config) });
   const node = createNode({
     store,
     actions,
     env,
-    logger: engineLogger(logger),
+    secrets,
+    logger: engineLogger(logger, secrets),
     ...(config.node_id === null ? {} : { node_id: config.node_id }),
     lease_ms: config.lease_ms,
     shutdown_grace_ms: config.shutdown_grace_ms,
@@ -242,13 +245,13 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   };
 }
 
-/** Engine log lines through pino, with secret-named fields masked. */
-function engineLogger(logger: Logger): EngineLogger {
+/** Engine log lines through pino, with secret-named fields and every known secret masked. */
+function engineLogger(logger: Logger, secrets: SecretMasker): EngineLogger {
   const child = logger.child({ component: 'engine' });
   return {
-    info: (message, fields) => child.info(maskSecrets(fields ?? {}), message),
-    warn: (message, fields) => child.warn(maskSecrets(fields ?? {}), message),
-    error: (message, fields) => child.error(maskSecrets(fields ?? {}), message),
+    info: (message, fields) => child.info(maskSecrets(fields ?? {}, secrets), secrets.maskText(message)),
+    warn: (message, fields) => child.warn(maskSecrets(fields ?? {}, secrets), secrets.maskText(message)),
+    error: (message, fields) => child.error(maskSecrets(fields ?? {}, secrets), secrets.maskText(message)),
   };
 }
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ActionDef, ExecutionEvent } from '../../core/model.js';
 import { HarmoniaError } from '../../core/errors.js';
-import { engineConfigOf } from '../../config.js';
+import { actionOptionsOf, configSecretValues, engineConfigOf } from '../../config.js';
 import type { Store } from '../../store/store.js';
 import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
 import { withStore } from '../open-store.js';
@@ -99,11 +99,18 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
   return withStore(config, ctx.cwd, async (store) => {
     const { createActionRegistry } = await import('../../actions/action-registry.js');
     const { createEngine } = await import('../../engine/engine.js');
-    const actions = createActionRegistry({ packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)), components: store.components, parent_env: ctx.env });
+    const { createSecretMasker } = await import('../../core/secret-masker.js');
+    const actions = createActionRegistry({
+      packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)),
+      components: store.components,
+      parent_env: ctx.env,
+      ...actionOptionsOf(config),
+    });
     const engine = createEngine({
       store,
       actions,
       env: ctx.env,
+      secrets: createSecretMasker(configSecretValues(config)),
       config: engineConfigOf(config, resolve(ctx.cwd, config.packs_dir)),
     });
     const labels = new Map<string, string>();
@@ -125,7 +132,8 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
       const started = await engine.startExecution({ workflow_ref: ref, input });
       rootId = started.id;
       if (!flags.quiet) progress.write(`execution ${started.id} of ${started.workflow_ref} v${started.workflow_version}\n`);
-      const done = await engine.waitForCompletion(started.id);
+      // Output and errors are shown as stored: with every known secret masked.
+      const done = engine.secrets.maskValue(await engine.waitForCompletion(started.id));
       if (flags.json) ctx.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
       else if (done.status === 'completed') ctx.stdout.write(`${JSON.stringify(done.output ?? {}, null, 2)}\n`);
       if (!flags.json && done.status !== 'completed') {
