@@ -8,7 +8,7 @@
  * - URL passwords and secret query parameters.
  * Every pass is linear in the size of what it masks.
  */
-import { MASK, isExpressionOnly, isSecretKey, redactUrls, type ScanMeter } from './secret-text.js';
+import { MASK, isExpressionOnly, isSecretKey, redactUrls, urlPasswords, type ScanMeter } from './secret-text.js';
 import { createValueAutomaton, type ValueAutomaton } from './value-automaton.js';
 
 /**
@@ -28,7 +28,7 @@ const AUTH_SCHEME = /^(?:bearer|basic|token|digest|negotiate|apikey)\s+/i;
 export interface SecretMasker {
   /** Adds secret values (too short or repeated ones are ignored). */
   add(values: Iterable<string>): void;
-  /** Adds the values under secret-named keys anywhere in `value`, so they are masked wherever else they occur. */
+  /** Adds the values under secret-named keys and the URL passwords anywhere in `value`, so they are masked wherever else they occur. */
   learn(value: unknown): void;
   /** The text with every known secret, URL password and secret query parameter replaced by MASK. */
   maskText(text: string, meter?: ScanMeter): string;
@@ -85,6 +85,10 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
   const maskText = (text: string, meter?: ScanMeter): string => redactUrls(maskKnown(text, meter), meter);
 
   const learnFrom = (value: unknown, depth: number, found: string[]): void => {
+    if (typeof value === 'string') {
+      if (value.includes('://')) found.push(...urlPasswords(value));
+      return;
+    }
     if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
       for (const item of value) learnFrom(item, depth + 1, found);

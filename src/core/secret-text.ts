@@ -82,6 +82,36 @@ function redactUserinfo(text: string, meter?: ScanMeter): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
+/** The passwords of `scheme://user:password@` URLs in a text, so they can be masked wherever else they occur. Linear. */
+export function urlPasswords(text: string): string[] {
+  const found: string[] = [];
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf('://', from);
+    if (at < 0) return found;
+    from = at + 3;
+    if (at === 0 || !isSchemeChar(text.charCodeAt(at - 1))) continue;
+    let colon = -1;
+    let i = from;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x40 || isSpace(c)) break;
+      if (c === 0x3a && colon < 0) colon = i;
+    }
+    if (colon >= 0 && i < text.length && text.charCodeAt(i) === 0x40 && i > colon + 1) {
+      const password = text.slice(colon + 1, i);
+      found.push(password);
+      try {
+        const decoded = decodeURIComponent(password);
+        if (decoded !== password) found.push(decoded);
+      } catch {
+        // Not percent-encoded after all: the raw form is enough.
+      }
+    }
+    from = Math.max(from, i - 2);
+  }
+}
+
 /**
  * `?token=…` / `&api_key=…` → the value masked. A parameter name ends at the next
  * delimiter, which starts the next name, so the scans never overlap.

@@ -93,3 +93,11 @@ describe('masking cost', () => {
     }
   });
 });
+
+describe('learning URL passwords', () => {
+  it('masks the password of a URL seen once wherever it appears alone', () => {
+    const masker = createSecretMasker();
+    masker.learn({ dsn: 'postgres://app:pa%24%24word@db/app' });
+    expect(masker.maskText('login failed for pa$$word and pa%24%24word')).toBe(`login failed for ${MASK} and ${MASK}`);
+  });
+});
