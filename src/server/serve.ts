@@ -108,6 +108,10 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const lookup = createPackActionsLookup(store, packsDir);
   await lookup.refresh();
   const secrets = createSecretMasker(configSecretValues(config));
+  if (config.task_uid === null && typeof process.getuid === 'function' && process.getuid() === 0) {
+    // Tasks as root can read this process's environment and the whole data directory.
+    logger.warn('the server runs as root and so do its tasks; set HARMONIA_TASK_UID and HARMONIA_TASK_GID to run them as an unprivileged user');
+  }
   const actions = createActionRegistry({ packs: lookup.get, components: store.components, parent_env: env, ...actionOptionsOf(config) });
   const node = createNode({
     store,
