@@ -13,6 +13,7 @@ import type { RenderFn } from './decide-context.js';
 import type { EngineOptions, EngineOwnership } from './engine-api.js';
 import { createEventBus, type EventBus } from './event-bus.js';
 import { createMaskedStore } from './masked-store.js';
+import { createSecretInputs, type SecretInputs } from './secret-inputs.js';
 import type { ActionResolver, EngineLogger, ExecutionRunner } from './runner.js';
 import { createWriteQueue, type WriteQueue } from './write-queue.js';
 
@@ -22,6 +23,8 @@ export interface EngineContext {
   readonly store: Store;
   /** The secrets known to this engine: masked in everything it stores or publishes. */
   readonly secrets: SecretMasker;
+  /** The real values of recent executions' secret inputs (stored masked). */
+  readonly secretInputs: SecretInputs;
   readonly config: ResolvedEngineConfig;
   readonly clock: Clock;
   readonly logger: EngineLogger;
@@ -64,6 +67,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
   return {
     store,
     secrets,
+    secretInputs: createSecretInputs(),
     config,
     clock,
     logger,

@@ -36,9 +36,6 @@ export interface ExecutionLauncher {
 /** Creates the launcher of new executions. */
 export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowCache, runnerFactory: RunnerFactory, wake: (id: string) => void): ExecutionLauncher {
   const { store, clock, config, ownership, runners, limited, waiting, queue } = ctx;
-  // The stored row of a queued execution holds its secret inputs masked: the real input
-  // waits here until the execution starts on this node.
-  const queuedInputs = new Map<string, Record<string, unknown>>();
 
   async function activate(
     record: ExecutionRecord,
@@ -50,12 +47,11 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const custom = create ? initialCustom : await store.executions.loadState(record.id);
     const runner = runnerFactory.make(record, wf, custom);
     runners.set(record.id, runner);
-    const queuedInput = queuedInputs.get(record.id);
-    queuedInputs.delete(record.id);
     const data: Record<string, unknown> = {
       workflow_ref: record.workflow_ref,
       workflow_version: record.workflow_version,
-      input: queuedInput ?? record.input,
+      // A queued execution's stored row holds its secret inputs masked.
+      input: create ? record.input : ctx.secretInputs.restore(record.id, record.input),
       parent_execution_id: record.parent_execution_id,
       parent_task_id: record.parent_task_id,
       ...startData,
@@ -78,8 +74,8 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     if (ctx.stopping) throw new HarmoniaError('EXEC_INVALID_STATE', 'the engine is stopping; no execution can start');
     const wf = await workflows.resolve(opts);
     const input = validatedInput ?? validateInput(wf.record.body.input ?? {}, opts.input ?? {});
-    const secretValues = secretInputValues(wf.record.body.input ?? {}, input);
-    ctx.secrets.add(secretValues);
+    ctx.secrets.add(secretInputValues(wf.record.body.input ?? {}, input));
+    ctx.secretInputs.remember(id, wf.record.body.input ?? {}, input);
     const iso = new Date(clock.now()).toISOString();
     const record: ExecutionRecord = {
       id,
@@ -115,10 +111,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
       },
     });
     // In a cluster the first node with room claims it; here it waits for a free slot.
-    if (!ownership) {
-      waiting.push(id);
-      if (secretValues.length > 0) queuedInputs.set(id, input);
-    }
+    if (!ownership) waiting.push(id);
     return record;
   }
 

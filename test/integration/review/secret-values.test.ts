@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
+import type { ActionHandler } from '../../../src/actions/action.js';
 import { startServer, type TestServer } from '../actions/http-server.js';
-import { openServer, type ServerHarness } from '../server/server-harness.js';
+import { workflowBody } from '../../fixtures/workflow-body.js';
+import { openServer, registerDirect, type ServerHarness } from '../server/server-harness.js';
 import { readSse } from '../server/sse-client.js';
 
 const INPUT_SECRET = 'in-put-s3cr3t-7731';
@@ -159,5 +161,34 @@ describe('a secret in a live execution', () => {
     expectClean((await h.call('GET', `/api/executions/${started.body.id}`)).text, 'the live view');
     await h.engine.waitForCompletion(started.body.id);
     expectClean((await h.call('GET', `/api/executions/${started.body.id}`)).text, 'the finished view');
+  });
+});
+
+describe('a secret input after the execution is folded from its stored events', () => {
+  it('reaches the task again when a failed execution is retried', async () => {
+    const seen: unknown[] = [];
+    const flaky: ActionHandler = {
+      run: async (input) => {
+        seen.push(input.value);
+        return seen.length === 1
+          ? { status: 'error', error_type: 'ACTION_FAILED', error_message: 'first attempt fails', is_retriable: false }
+          : { status: 'success', data: {} };
+      },
+    };
+    const server = await openServer({ actions: { 'test.flaky': flaky } });
+    try {
+      await registerDirect(
+        server.store,
+        'test.retried',
+        workflowBody([{ id: 't', action: 'test.flaky', input: { value: '${input.db}' } }], { input: { db: { type: 'string', secret: true } } }),
+      );
+      const started = await server.call<{ id: string }>('POST', '/api/executions', { json: { workflow_ref: 'test.retried', input: { db: INPUT_SECRET } } });
+      expect((await server.engine.waitForCompletion(started.body.id)).status).toBe('failed');
+      expect((await server.call('POST', `/api/executions/${started.body.id}/retry`)).status).toBe(200);
+      expect((await server.engine.waitForCompletion(started.body.id)).status).toBe('completed');
+      expect(seen).toEqual([INPUT_SECRET, INPUT_SECRET]);
+    } finally {
+      await server.close();
+    }
   });
 });
