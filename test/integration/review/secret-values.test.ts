@@ -5,10 +5,14 @@
  * task itself receives the real values.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import type { ActionHandler } from '../../../src/actions/action.js';
+import { createToken } from '../../../src/server/tokens.js';
 import { startServer, type TestServer } from '../actions/http-server.js';
 import { workflowBody } from '../../fixtures/workflow-body.js';
 import { openServer, registerDirect, type ServerHarness } from '../server/server-harness.js';
@@ -189,6 +193,31 @@ describe('a secret input after the execution is folded from its stored events', 
       expect(seen).toEqual([INPUT_SECRET, INPUT_SECRET]);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('a token from the token file', () => {
+  it('is masked once it has been used, though the file holds only its hash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harmonia-tokens-'));
+    const file = join(dir, 'tokens.json');
+    const { token } = createToken(file, { scopes: ['admin'] });
+    const server = await openServer({ server: { tokens: 'other-admin-tok', token_file: file } });
+    try {
+      const auth = { authorization: `Bearer ${token}` };
+      const started = await server.call<{ id: string }>('POST', '/api/executions', {
+        headers: auth,
+        json: { workflow_ref: 'demo.hello', input: { who: `pasted ${token} by mistake` } },
+      });
+      expect(started.status).toBe(201);
+      await server.engine.waitForCompletion(started.body.id);
+      const view = await server.call('GET', `/api/executions/${started.body.id}`, { headers: auth });
+      expect(view.status).toBe(200);
+      expect(view.text).not.toContain(token);
+      expect(JSON.stringify(await server.store.executions.readEvents(started.body.id))).not.toContain(token);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
