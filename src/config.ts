@@ -79,6 +79,19 @@ export interface ResolvedConfig {
   api_tokens: string[];
   /** Environment variables that `${env.NAME}` may read. @default [] */
   env_allowlist: string[];
+  /** Allow-listed variables whose values are secrets, masked wherever they appear (names with TOKEN, PASSWORD, SECRET, API_KEY, ... are secret anyway). @default [] */
+  secret_env: string[];
+  /**
+   * Whether core.http, http runners and components may reach loopback and private addresses
+   * (127/8, 10/8, 172.16/12, 192.168/16, 100.64/10, ::1, fc00::/7) — the server's own API
+   * included. Cloud metadata and link-local addresses are refused either way.
+   * @default false
+   */
+  http_allow_private: boolean;
+  /** When set, task processes (core.shell, pack scripts) run as this user id; needed when the server runs as root. @default null */
+  task_uid: number | null;
+  /** The group id task processes run with; set together with task_uid. @default null */
+  task_gid: number | null;
   /** The server the CLI talks to. @default 'http://<host>:<port>' (127.0.0.1 when host is 0.0.0.0) */
   url: string;
   /** Bearer token the CLI sends. Secret. @default null */
@@ -133,9 +146,14 @@ export type ConfigOptions = {
 interface KeyInfo {
   env: string;
   secret: boolean;
+  /** `<env>_FILE` names a file holding the value. */
+  file_variant: boolean;
 }
 
 const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'llm_api_key']);
+/** Settings that may be read from a file named by `<VARIABLE>_FILE` (mounted secrets, not the process environment). */
+// HARMONIA_LLM_API_KEY_FILE is a setting of its own (llm_api_key_file), read where the chat client is made.
+const FILE_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'db_url']);
 const ENV_NAMES: Partial<Record<ConfigKey, string>> = {
   default_timeout_ms: 'HARMONIA_DEFAULT_TIMEOUT',
   max_execution_time_ms: 'HARMONIA_MAX_EXECUTION_TIME',
@@ -148,7 +166,7 @@ const KEY_ORDER: ConfigKey[] = [
   'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
   'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
-  'max_task_interruptions', 'task_containment', 'api_tokens', 'env_allowlist', 'url', 'token',
+  'max_task_interruptions', 'task_containment', 'api_tokens', 'env_allowlist', 'secret_env', 'http_allow_private', 'task_uid', 'task_gid', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
   'llm_base_url', 'llm_model', 'llm_api_key', 'llm_api_key_file', 'llm_timeout_ms', 'llm_max_retries',
@@ -159,10 +177,14 @@ export const CONFIG_KEYS: ReadonlyArray<{ key: ConfigKey } & KeyInfo> = KEY_ORDE
   key,
   env: ENV_NAMES[key] ?? `HARMONIA_${key.toUpperCase()}`,
   secret: SECRET_KEYS.has(key),
+  file_variant: FILE_KEYS.has(key),
 }));
 
 const ENV_BY_KEY = new Map(CONFIG_KEYS.map((k) => [k.key, k.env]));
-const KNOWN_ENV = new Set(CONFIG_KEYS.map((k) => k.env));
+const KNOWN_ENV = new Set([...CONFIG_KEYS.map((k) => k.env), ...CONFIG_KEYS.filter((k) => k.file_variant).map((k) => `${k.env}_FILE`)]);
+
+/** Reads a secret file named by a `*_FILE` setting (the entry point passes fs.readFileSync). */
+export type ReadSecretFile = (path: string) => string;
 
 type Raw = { value: unknown; source: ConfigSource; name: string };
 
@@ -176,6 +198,7 @@ export function resolveConfig(
   options: ConfigOptions,
   env: Readonly<Record<string, string | undefined>>,
   file?: string,
+  readSecretFile?: ReadSecretFile,
 ): ResolvedConfig {
   const fileValues = file === undefined ? new Map<string, string>() : parseEnvFile(file, '.env.harmonia');
   for (const name of fileValues.keys()) {
@@ -195,8 +218,36 @@ export function resolveConfig(
     if (flag !== undefined && flag !== null) found = { value: flag, source: 'flag', name: `--${key.replace(/_/g, '-')}` };
     else if (env[envName] !== undefined && env[envName] !== '') found = { value: env[envName], source: 'env', name: envName };
     else if (fileValues.has(envName)) found = { value: fileValues.get(envName), source: 'file', name: `${envName} in .env.harmonia` };
+    if (FILE_KEYS.has(key)) found = fromSecretFile(key, envName, found) ?? found;
     sources[key] = found?.source ?? 'default';
     return found;
+  };
+  // `HARMONIA_X_FILE=/run/secrets/x`: the value is read from the file, so it is not in the
+  // server's environment, which every child process of the same user can read.
+  const fromSecretFile = (key: ConfigKey, envName: string, direct: Raw | undefined): Raw | undefined => {
+    const fileVar = `${envName}_FILE`;
+    const path = env[fileVar] !== undefined && env[fileVar] !== '' ? env[fileVar] : fileValues.get(fileVar);
+    if (path === undefined || path === '') return undefined;
+    if (direct !== undefined && direct.source !== 'flag') {
+      throw new HarmoniaError('CONFIG_INVALID', `both ${envName} and ${fileVar} are set; keep one (${fileVar} is recommended)`, {
+        details: { variable: fileVar },
+      });
+    }
+    if (direct !== undefined) return direct;
+    if (!readSecretFile) {
+      throw new HarmoniaError('CONFIG_INVALID', `${fileVar} is set but files cannot be read here; set ${envName} instead`, { details: { variable: fileVar } });
+    }
+    let text: string;
+    try {
+      text = readSecretFile(path);
+    } catch (error) {
+      const reason = (error as { code?: unknown }).code ?? (error as Error).message;
+      throw new HarmoniaError('CONFIG_INVALID', `${fileVar} names '${path}', which cannot be read (${String(reason)})`, {
+        details: { variable: fileVar, path },
+      });
+    }
+    // Secret files usually end with a newline that is not part of the secret.
+    return { value: text.replace(/\r?\n$/, ''), source: 'file', name: `${fileVar} ('${path}')` };
   };
   const home = env.HOME ?? env.USERPROFILE;
   const str = (key: ConfigKey, fallback: string) => expandHome(asString(raw(key)) ?? fallback, home);
@@ -214,6 +265,13 @@ export function resolveConfig(
   const debug = asBoolean(raw('debug'), false);
   const levelRaw = raw('log_level');
   const db_url = opt('db_url');
+  const task_uid = optionalId(raw('task_uid'));
+  const task_gid = optionalId(raw('task_gid'));
+  if ((task_uid === null) !== (task_gid === null)) {
+    throw new HarmoniaError('CONFIG_INVALID', 'HARMONIA_TASK_UID and HARMONIA_TASK_GID must be set together; a task left in the root group keeps root\'s group rights', {
+      details: { variable: task_uid === null ? 'HARMONIA_TASK_UID' : 'HARMONIA_TASK_GID' },
+    });
+  }
   const url = asString(raw('url')) ?? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
   return {
     host,
@@ -242,6 +300,10 @@ export function resolveConfig(
     task_containment: asChoice(raw('task_containment'), TASK_CONTAINMENTS, 'auto'),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),
+    secret_env: asList(raw('secret_env')),
+    http_allow_private: asBoolean(raw('http_allow_private'), false),
+    task_uid,
+    task_gid,
     url,
     token: opt('token'),
     git_url: opt('git_url'),
@@ -272,6 +334,25 @@ export function maskConfig(config: ResolvedConfig): ResolvedConfig {
   };
   if (masked.store.kind === 'postgres') masked.store = { kind: 'postgres', url: maskUrlPassword(masked.store.url) };
   return masked;
+}
+
+/** The secret values among the settings (tokens, the webhook secret, the database password), for the masker. */
+export function configSecretValues(config: ResolvedConfig): string[] {
+  const values = [...config.api_tokens.map((entry) => entry.split(':')[0] ?? entry), ...config.api_tokens];
+  for (const value of [config.token, config.git_webhook_secret, config.git_token]) if (value !== null) values.push(value);
+  if (config.db_url !== null && URL.canParse(config.db_url)) {
+    const password = new URL(config.db_url).password;
+    if (password !== '') values.push(password, safeDecode(password));
+  }
+  return values;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function maskUrlPassword(url: string): string {
@@ -376,6 +457,10 @@ function asChoice<T extends string>(raw: Raw | undefined, choices: readonly T[],
   return choices.find((choice) => choice === text) ?? invalid(raw, `one of ${choices.join(', ')}`);
 }
 
+function optionalId(raw: Raw | undefined): number | null {
+  return raw === undefined ? null : asInteger(raw, 0, 0, 4_294_967_294, 'plain');
+}
+
 function asLogLevel(raw: Raw): LogLevel {
   const text = typeof raw.value === 'string' ? raw.value.trim().toLowerCase() : '';
   const level = text === 'warning' ? 'warn' : text;
@@ -428,6 +513,13 @@ export function llmConfigOf(config: ResolvedConfig, readText: (path: string) => 
   return { base_url: config.llm_base_url, model: config.llm_model, api_key, timeout_ms: config.llm_timeout_ms, max_retries: config.llm_max_retries };
 }
 
+/** The action registry's settings from the resolved configuration (shared by `serve` and `run`): the address policy and the tasks' user. */
+export function actionOptionsOf(config: ResolvedConfig): { http: { allow_private: boolean }; run_as?: { uid: number; gid: number } } {
+  const http = { allow_private: config.http_allow_private };
+  if (config.task_uid === null || config.task_gid === null) return { http };
+  return { http, run_as: { uid: config.task_uid, gid: config.task_gid } };
+}
+
 /** The engine's settings from the resolved configuration (shared by `serve` and `run`). */
 export function engineConfigOf(config: ResolvedConfig, packsDir: string): EngineConfig {
   return {
@@ -438,6 +530,7 @@ export function engineConfigOf(config: ResolvedConfig, packsDir: string): Engine
     retry_max_attempts: config.retry_max_attempts,
     checkpoint_interval_s: config.checkpoint_interval_seconds,
     env_allowlist: config.env_allowlist,
+    secret_env: config.secret_env,
     packs_dir: packsDir,
     limits: {
       max_events_per_execution: config.max_events_per_execution,

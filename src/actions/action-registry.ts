@@ -17,6 +17,7 @@ import { createSleepAction } from './core-sleep.js';
 import { createHttpRunnerAction } from './http-runner.js';
 import { createPackScriptAction } from './pack-script.js';
 import { createRemoteComponentAction } from './remote-component.js';
+import type { RunAs } from './run-child.js';
 
 /** A pack's actions as the registry sees them: its directory and action definitions. */
 export interface PackActions {
@@ -49,6 +50,8 @@ export interface ActionRegistryOptions {
   containment?: Containment;
   /** The model server core.llm talks to (HARMONIA_LLM_*). @default null: core.llm tasks fail with LLM_NOT_CONFIGURED */
   llm?: ChatClient | null;
+  /** The user and group task processes (core.shell, pack scripts) run as. @default the server's own */
+  run_as?: RunAs;
 }
 
 /** Finds the handler that runs a task. */
@@ -77,7 +80,13 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   const policy: HttpPolicy = options.http ?? {};
   const lookup = options.lookup ? { lookup: options.lookup } : {};
   const grace = options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms };
-  const childOptions = { parent_env: options.parent_env, env_allowlist, ...grace, ...(options.containment ? { containment: options.containment } : {}) };
+  const childOptions = {
+    parent_env: options.parent_env,
+    env_allowlist,
+    ...grace,
+    ...(options.containment ? { containment: options.containment } : {}),
+    ...(options.run_as ? { run_as: options.run_as } : {}),
+  };
   const noop = createNoopAction();
   const echo = createEchoAction();
   const sleep = createSleepAction();

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ActionDef, ExecutionEvent } from '../../core/model.js';
 import { HarmoniaError } from '../../core/errors.js';
-import { engineConfigOf, llmConfigOf } from '../../config.js';
+import { actionOptionsOf, configSecretValues, engineConfigOf, llmConfigOf } from '../../config.js';
 import type { Store } from '../../store/store.js';
 import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
 import { withStore } from '../open-store.js';
@@ -19,7 +19,8 @@ const HELP = `
 Runs a registered workflow here, with the embedded store, and waits for it: one
 line per task as it starts, finishes, retries or is skipped (on stderr), then the
 execution's output as JSON (on stdout). Run \`harmonia sync\` first. Ctrl-C cancels
-the execution (its on_error handlers still run).
+the execution (its on_error handlers still run). core.http reaches loopback and
+private addresses only with HARMONIA_HTTP_ALLOW_PRIVATE=true.
 
 Exit codes: 0 completed, 1 failed or canceled, 2 usage or internal error.
 
@@ -103,17 +104,20 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
     const { createEngine } = await import('../../engine/engine.js');
     const { chatClientFromSettings } = await import('../../llm/chat-client.js');
     const llm = chatClientFromSettings(llmConfigOf(config, (file) => readFileSync(resolve(ctx.cwd, file), 'utf8')));
+    const { createSecretMasker } = await import('../../core/secret-masker.js');
     const actions = createActionRegistry({
       packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)),
       components: store.components,
       parent_env: ctx.env,
       containment: resolveContainment(config.task_containment),
       llm,
+      ...actionOptionsOf(config),
     });
     const engine = createEngine({
       store,
       actions,
       env: ctx.env,
+      secrets: createSecretMasker(configSecretValues(config)),
       config: engineConfigOf(config, resolve(ctx.cwd, config.packs_dir)),
     });
     const labels = new Map<string, string>();
@@ -135,7 +139,8 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
       const started = await engine.startExecution({ workflow_ref: ref, input });
       rootId = started.id;
       if (!flags.quiet) progress.write(`execution ${started.id} of ${started.workflow_ref} v${started.workflow_version}\n`);
-      const done = await engine.waitForCompletion(started.id);
+      // Output and errors are shown as stored: with every known secret masked.
+      const done = engine.secrets.maskValue(await engine.waitForCompletion(started.id));
       if (flags.json) ctx.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
       else if (done.status === 'completed') ctx.stdout.write(`${JSON.stringify(done.output ?? {}, null, 2)}\n`);
       if (!flags.json && done.status !== 'completed') {
