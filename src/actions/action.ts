@@ -22,7 +22,16 @@ export interface ActionContext {
   pack_dir?: string;
   /** Captured output larger than this fails the task with TASK_OUTPUT_TOO_LARGE. */
   max_output_bytes: number;
+  /**
+   * Writes a line to this attempt's task log (stored, masked, streamed live). Child
+   * processes' stdout and stderr go here line by line; `system` is for what the action
+   * itself reports (an HTTP exchange, a kill).
+   */
+  log?: (stream: TaskLogStream, line: string) => void;
 }
+
+/** Where a task log line came from. */
+export type TaskLogStream = 'stdout' | 'stderr' | 'system';
 
 export interface ActionHandler {
   /** The action's own default deadline (pack action `timeout_ms`); the task's `timeout_ms` wins. */

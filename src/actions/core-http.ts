@@ -62,6 +62,9 @@ export function createHttpAction(options: HttpActionOptions): ActionHandler {
     async run(input: Record<string, unknown>, ctx: ActionContext): Promise<TaskResult> {
       const request = readRequest(input);
       if (typeof request === 'string') return errorResult('ACTION_INPUT_INVALID', request, false);
+      const what = `${request.method} ${redactUrls(request.url)}`;
+      const started = Date.now();
+      ctx.log?.('system', `${what}`);
       const response = await guardedFetch({
         ...request,
         signal: ctx.signal,
@@ -70,7 +73,14 @@ export function createHttpAction(options: HttpActionOptions): ActionHandler {
         ...(options.lookup ? { lookup: options.lookup } : {}),
         what: `${request.method} '${redactUrls(request.url)}'`,
       });
-      if (!response.ok) return response.result;
+      if (!response.ok) {
+        ctx.log?.('system', `${what} failed after ${Date.now() - started} ms: ${response.result.status === 'error' ? response.result.error_message : 'no answer'}`);
+        return response.result;
+      }
+      ctx.log?.('system', `${what} answered ${response.status} in ${Date.now() - started} ms, ${Buffer.byteLength(response.text)} bytes`);
+      if (input.log_body === true) {
+        for (const line of response.text.split('\n')) ctx.log?.('stdout', line);
+      }
       let body: unknown = response.text;
       if (isJsonType(response.headers['content-type']) && response.text !== '') {
         try {

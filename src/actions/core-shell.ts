@@ -87,6 +87,7 @@ export function createShellAction(options: ShellActionOptions, packDir?: string)
           ...(options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms }),
         ...(options.containment === undefined ? {} : { containment: options.containment }),
         ...(options.run_as ? { run_as: options.run_as } : {}),
+        ...(ctx.log ? { on_line: ctx.log } : {}),
         });
         return childResult(outcome, ctx.signal, invocation.label, ctx.max_output_bytes);
       } finally {

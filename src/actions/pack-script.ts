@@ -70,6 +70,7 @@ export function createPackScriptAction(ref: string, def: ActionDef, packDir: str
         ...(options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms }),
         ...(options.containment === undefined ? {} : { containment: options.containment }),
         ...(options.run_as ? { run_as: options.run_as } : {}),
+        ...(ctx.log ? { on_line: ctx.log } : {}),
       });
       return childResult(outcome, ctx.signal, what, ctx.max_output_bytes);
     },

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { autoContainment, type Containment } from './containment.js';
+import { createLineSplitter } from './line-splitter.js';
 
 /** How to start one child process for a task attempt. */
 export interface RunChildOptions {
@@ -22,6 +23,8 @@ export interface RunChildOptions {
   kill_grace_ms?: number;
   /** How the child is kept from outliving the engine. @default autoContainment() */
   containment?: Containment;
+  /** Told each line the child prints, as it prints it (the task log). */
+  on_line?: (stream: 'stdout' | 'stderr' | 'system', line: string) => void;
   /** The user and group the child runs as (the server must be root to switch). @default the server's own */
   run_as?: RunAs;
 }
@@ -94,19 +97,29 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
       options.signal.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
+    const onLine = options.on_line;
+    const lines = onLine
+      ? { stdout: createLineSplitter((line) => onLine('stdout', line)), stderr: createLineSplitter((line) => onLine('stderr', line)) }
+      : null;
     const stop = (why: 'aborted' | 'too_large'): void => {
       if (stopped !== null) return;
       stopped = why;
       killGroup(child, 'SIGTERM');
-      timers.push(setTimeout(() => killGroup(child, 'SIGKILL'), grace));
+      timers.push(
+        setTimeout(() => {
+          if (child.exitCode === null && child.signalCode === null) onLine?.('system', `still running ${grace} ms after SIGTERM: killed`);
+          killGroup(child, 'SIGKILL');
+        }, grace),
+      );
     };
     const onAbort = (): void => stop('aborted');
     options.signal.addEventListener('abort', onAbort, { once: true });
 
     const collect =
-      (into: Buffer[]) =>
+      (into: Buffer[], splitter: ReturnType<typeof createLineSplitter> | undefined) =>
       (chunk: Buffer): void => {
         if (stopped === 'too_large') return;
+        splitter?.push(chunk);
         total += chunk.length;
         if (total > options.max_output_bytes) {
           stop('too_large');
@@ -114,8 +127,8 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
         }
         into.push(chunk);
       };
-    child.stdout?.on('data', collect(stdout));
-    child.stderr?.on('data', collect(stderr));
+    child.stdout?.on('data', collect(stdout, lines?.stdout));
+    child.stderr?.on('data', collect(stderr, lines?.stderr));
     // A child that exits without reading stdin makes the write fail with EPIPE.
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.stdin ?? '');
@@ -138,6 +151,8 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
       );
     });
     child.on('close', () => {
+      lines?.stdout.end();
+      lines?.stderr.end();
       const out = Buffer.concat(stdout).toString('utf8');
       const err = Buffer.concat(stderr).toString('utf8');
       if (stopped !== null) finish({ kind: stopped, stdout: out, stderr: err });

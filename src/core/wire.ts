@@ -400,3 +400,24 @@ export interface ExplanationView {
   model: string;
   usage: LlmUsageView;
 }
+
+/** One line of a task's log, as the API and the SDK give it. */
+export interface TaskLogLineView {
+  /** The cursor: increasing in the order lines were stored; resume after it. */
+  seq: number;
+  task_id: string;
+  /** Set for an item of a fan-out. */
+  item_index?: number;
+  attempt: number;
+  stream: 'stdout' | 'stderr' | 'system';
+  /** ISO time the line was printed. */
+  at: string;
+  line: string;
+}
+
+/** A page of task log lines; `next` is the cursor to read on from, null when nothing more is stored now. */
+export interface TaskLogPage {
+  execution_id: string;
+  items: TaskLogLineView[];
+  next: number | null;
+}

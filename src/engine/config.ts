@@ -23,6 +23,8 @@ export interface EngineLimits {
    * attempt fails with error type INTERRUPTED, which a retry policy may retry. @default 5
    */
   max_task_interruptions: number;
+  /** Bytes of task log one attempt may write; past it a truncation note ends its log. @default 1048576 */
+  max_log_bytes_per_attempt: number;
 }
 
 export interface EngineConfig {
@@ -104,6 +106,7 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
       max_workflow_depth: config.limits?.max_workflow_depth ?? 16,
       max_descendants: config.limits?.max_descendants ?? 1000,
       max_task_interruptions: config.limits?.max_task_interruptions ?? 5,
+      max_log_bytes_per_attempt: config.limits?.max_log_bytes_per_attempt ?? 1024 * 1024,
     },
   };
 }

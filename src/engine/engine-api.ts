@@ -1,6 +1,6 @@
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord } from '../core/model.js';
 import type { SecretMasker } from '../core/secret-masker.js';
-import type { Store } from '../store/store.js';
+import type { StoredTaskLogLine, TaskLogQuery, Store } from '../store/store.js';
 import type { CheckpointValidation } from './checkpoints.js';
 import type { Clock } from './clock.js';
 import type { EngineConfig, ResolvedEngineConfig } from './config.js';
@@ -82,6 +82,10 @@ export interface Engine {
   getMetrics(id: string): Promise<ExecutionMetrics>;
   /** Events with seq > afterSeq, oldest first; at most `limit` when given. */
   readEvents(id: string, afterSeq?: number, limit?: number): Promise<ExecutionEvent[]>;
+  /** Task log lines of an execution after `query.after`, in seq order. Thrown when unknown: EXEC_NOT_FOUND. */
+  readLogs(id: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]>;
+  /** Every task log line this engine stores from now on, once stored; returns the unsubscribe. */
+  followLogs(listener: (lines: readonly StoredTaskLogLine[]) => void): () => void;
   pause(id: string): Promise<ExecutionRecord>;
   resume(id: string): Promise<ExecutionRecord>;
   cancel(id: string): Promise<ExecutionRecord>;

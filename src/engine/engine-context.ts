@@ -15,6 +15,7 @@ import { createEventBus, type EventBus } from './event-bus.js';
 import { createMaskedStore } from './masked-store.js';
 import { createSecretInputs, type SecretInputs } from './secret-inputs.js';
 import type { ActionResolver, EngineLogger, ExecutionRunner } from './runner.js';
+import { createTaskLogWriter, type TaskLogWriter } from './task-log.js';
 import { createWriteQueue, type WriteQueue } from './write-queue.js';
 
 /** The engine's resolved dependencies and the mutable state of the executions it drives. */
@@ -45,6 +46,8 @@ export interface EngineContext {
   readonly waiting: string[];
   /** Set by stop(): nothing new starts or is adopted. */
   stopping: boolean;
+  /** Where task log lines go (batched to the store, then to live followers). */
+  readonly logs: TaskLogWriter;
 }
 
 const silent: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -64,7 +67,14 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     if (secretEnv.has(name) || isSecretKey(name)) secrets.add([value]);
   }
   const store = createMaskedStore(options.store, secrets);
+  const logs = createTaskLogWriter({
+    store,
+    clock,
+    max_bytes_per_attempt: config.limits.max_log_bytes_per_attempt,
+    onError: (error) => logger.warn('could not store task log lines', { error: String(error) }),
+  });
   return {
+    logs,
     store,
     secrets,
     secretInputs: createSecretInputs(),

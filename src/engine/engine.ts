@@ -58,6 +58,7 @@ export function createEngine(options: EngineOptions): Engine {
       ctx.stopping = true;
       await Promise.all([...runners.values()].map((runner) => runner.stop()));
       await ctx.queue.drain();
+      await ctx.logs.flush();
       runners.clear();
       limited.clear();
       ctx.waiting.length = 0;

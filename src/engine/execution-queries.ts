@@ -5,7 +5,10 @@ import type { RunnerFactory } from './runner-factory.js';
 import { metricsOf, statusReport, summaryOf } from './summary.js';
 
 /** The read side of executions and their custom state (the Engine methods of the same names). */
-export type ExecutionQueries = Pick<Engine, 'getExecution' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'saveState' | 'loadState'>;
+export type ExecutionQueries = Pick<
+  Engine,
+  'getExecution' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'readLogs' | 'followLogs' | 'saveState' | 'loadState'
+>;
 
 /** Creates the engine's queries of executions and their custom state. */
 export function createExecutionQueries(ctx: EngineContext, runnerFactory: RunnerFactory): ExecutionQueries {
@@ -32,6 +35,11 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
       await getExecutionRecord(ctx, id);
       return store.executions.readEvents(id, afterSeq, limit);
     },
+    async readLogs(id, query) {
+      await getExecutionRecord(ctx, id);
+      return store.executions.readLogs(id, query);
+    },
+    followLogs: (listener) => ctx.logs.subscribe(listener),
     async saveState(id, value) {
       await getExecutionRecord(ctx, id);
       await store.executions.saveState(id, value);

@@ -42,6 +42,7 @@ function maskedExecutions(repo: ExecutionRepo, masker: SecretMasker): ExecutionR
   };
   wrapped.saveCheckpoint = (record) => repo.saveCheckpoint({ ...record, snapshot: masker.maskValue(record.snapshot) });
   wrapped.saveState = (id, state) => repo.saveState(id, masker.maskValue(state));
+  wrapped.appendLogs = (lines) => repo.appendLogs(lines.map((line) => ({ ...line, line: masker.maskText(line.line) })));
   return wrapped;
 }
 

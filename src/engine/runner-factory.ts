@@ -65,6 +65,7 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
         logger,
         config,
         actions: ctx.actions,
+        logs: ctx.logs,
         subWorkflow: (owner) =>
           createSubWorkflowAction({
             max_depth: config.limits.max_workflow_depth,

@@ -15,6 +15,7 @@ import { step } from './decide.js';
 import type { EventBus } from './event-bus.js';
 import type { Plan } from './plan.js';
 import { isTerminalExecution, type ExecutionState } from './state.js';
+import type { TaskLogWriter } from './task-log.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
 /** Finds the handler of a task's action (the action registry). */
@@ -42,6 +43,8 @@ export interface RunnerDeps {
   onCheckpointTick: (runner: ExecutionRunner) => void;
   /** A commit failed and the runner stopped (a cluster node gives the execution up). */
   onBroken?: (runner: ExecutionRunner) => void;
+  /** The task log. */
+  logs: TaskLogWriter;
 }
 
 function unitKey(taskId: string, item: number | undefined): string {
@@ -219,6 +222,9 @@ export class ExecutionRunner {
         case 'StartTask':
           this.runUnit(command);
           break;
+        case 'ScheduleRetry':
+          this.noteRetry(command);
+          break;
         case 'AbortUnit':
           this.controllers.get(unitKey(command.task_id, command.item_index))?.abort(command.reason);
           break;
@@ -231,6 +237,16 @@ export class ExecutionRunner {
     }
     if (isTerminalExecution(this.state.status) && !wasTerminal) this.finish();
     else this.armWakeUp();
+  }
+
+  /** The engine's note in the task log of the attempt that will run again, and why. */
+  private noteRetry(command: Extract<Command, { kind: 'ScheduleRetry' }>): void {
+    const unit: { execution_id: string; task_id: string; item_index?: number; attempt: number } = { execution_id: this.id, task_id: command.task_id, attempt: command.attempt - 1 };
+    if (command.item_index !== undefined) unit.item_index = command.item_index;
+    const note = command.interrupted
+      ? `interrupted: the engine stopped while this attempt ran; attempt ${command.attempt} starts now (not counted against the retry budget)`
+      : `failed with ${command.error.type}: ${command.error.message}; attempt ${command.attempt} in ${command.delay_ms} ms`;
+    this.deps.logs.forAttempt(unit)('system', note);
   }
 
   /**
@@ -307,7 +323,11 @@ export class ExecutionRunner {
     }
     // The task's own deadline wins, then the action's (a pack action's timeout_ms), then the engine's.
     const timeoutMs = command.timeout_ms ?? handler.timeout_ms ?? this.deps.config.default_timeout_ms;
+    const unit: { execution_id: string; task_id: string; item_index?: number; attempt: number } = { execution_id: this.id, task_id: command.task_id, attempt: command.attempt };
+    if (command.item_index !== undefined) unit.item_index = command.item_index;
+    const log = this.deps.logs.forAttempt(unit);
     cancelTimeout = this.deps.clock.setTimer(timeoutMs, () => {
+      log('system', `timed out after ${timeoutMs} ms: stopping the task`);
       controller.abort('timeout');
       finish({
         status: 'error',
@@ -324,6 +344,7 @@ export class ExecutionRunner {
       signal: controller.signal,
       timeout_ms: timeoutMs,
       max_output_bytes: this.deps.config.limits.max_task_output_bytes,
+      log,
     };
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
     Promise.resolve()

@@ -14,11 +14,20 @@ import type {
   ComponentView,
   ExecutionView,
   PackView,
+  TaskLogLineView,
   TemplateDetail,
   TemplateView,
   WorkflowDetail,
   WorkflowView,
 } from '../core/wire.js';
+import type { StoredTaskLogLine } from '../store/store.js';
+
+/** A stored task log line as the API shows it (the execution id is the request's). */
+export function logLineView(line: StoredTaskLogLine): TaskLogLineView {
+  const view: TaskLogLineView = { seq: line.seq, task_id: line.task_id, attempt: line.attempt, stream: line.stream, at: line.at, line: line.line };
+  if (line.item_index !== undefined) view.item_index = line.item_index;
+  return view;
+}
 
 /** A workflow version as listed. */
 export function workflowView(record: DefinitionRecord, head: DefinitionHead | null): WorkflowView {

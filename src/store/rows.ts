@@ -5,6 +5,7 @@
  * types and each mapper takes the backend's ColumnDecoder.
  */
 import type { ComponentRecord, DefinitionBody, DefinitionHead, DefinitionKind, DefinitionOrigin, DefinitionRecord, PackManifest, PackRecord } from '../core/model.js';
+import type { StoredTaskLogLine } from './store.js';
 
 /** How a backend's driver hands over JSON columns (`Json`) and boolean columns (`Flag`). */
 export interface ColumnDecoder<Json, Flag> {
@@ -105,4 +106,30 @@ export function componentFromRow<Json, Flag>(row: ComponentRow<Json>, columns: C
     registered_at: row.registered_at,
     last_heartbeat_at: row.last_heartbeat_at,
   };
+}
+
+/** A task_logs row as either driver returns it. */
+export interface LogRow {
+  seq: number | string;
+  execution_id: string;
+  task_id: string;
+  item_index: number | null;
+  attempt: number;
+  stream: string;
+  at: string;
+  line: string;
+}
+
+export function toLogLine(row: LogRow): StoredTaskLogLine {
+  const line: StoredTaskLogLine = {
+    seq: Number(row.seq),
+    execution_id: row.execution_id,
+    task_id: row.task_id,
+    attempt: Number(row.attempt),
+    stream: row.stream as StoredTaskLogLine['stream'],
+    at: row.at,
+    line: row.line,
+  };
+  if (row.item_index !== null) line.item_index = Number(row.item_index);
+  return line;
 }

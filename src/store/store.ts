@@ -117,6 +117,41 @@ export interface ExecutionRepo {
 
   saveState(executionId: string, state: Record<string, unknown>): Promise<void>;
   loadState(executionId: string): Promise<Record<string, unknown>>;
+
+  /**
+   * Appends task log lines (apart from the event history) and returns them with their
+   * `seq`: increasing in append order, the cursor readers resume from. Deleted with their
+   * execution.
+   */
+  appendLogs(lines: readonly TaskLogLine[]): Promise<StoredTaskLogLine[]>;
+  /** An execution's log lines with seq > `after`, in seq order, filtered by task, attempt and stream. */
+  readLogs(executionId: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]>;
+}
+
+/** One line a task printed (or the engine noted about it). */
+export interface TaskLogLine {
+  execution_id: string;
+  task_id: string;
+  /** Set for an item of a fan-out. */
+  item_index?: number;
+  attempt: number;
+  stream: 'stdout' | 'stderr' | 'system';
+  /** ISO time the line was printed. */
+  at: string;
+  line: string;
+}
+
+export interface StoredTaskLogLine extends TaskLogLine {
+  seq: number;
+}
+
+export interface TaskLogQuery {
+  task_id?: string;
+  attempt?: number;
+  stream?: TaskLogLine['stream'];
+  /** Only lines with a larger seq. @default 0 */
+  after?: number;
+  limit: number;
 }
 
 /** Remote components that serve actions over HTTP. */

@@ -6,6 +6,7 @@ import { componentRoutes } from './components.js';
 import { eventRoutes } from './events.js';
 import { executionRoutes } from './executions.js';
 import { gitRoutes } from './git.js';
+import { logRoutes } from './logs.js';
 import { packRoutes } from './packs.js';
 import { systemRoutes } from './system.js';
 import { templateRoutes } from './templates.js';
@@ -18,6 +19,7 @@ export function allRoutes(hub: StreamHub): RouteDef[] {
     ...workflowRoutes(),
     ...workflowHistoryRoutes(),
     ...executionRoutes(),
+    ...logRoutes(hub),
     ...templateRoutes(),
     ...checkpointRoutes(),
     ...packRoutes(),

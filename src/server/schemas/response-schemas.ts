@@ -176,6 +176,24 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
     properties: { execution_id: str, events: { type: 'array', items: ref('ExecutionEvent') }, last_seq: int, has_more: { type: 'boolean' } },
   },
   State: { type: 'object', properties: { execution_id: str, state: obj } },
+  TaskLogLine: {
+    type: 'object',
+    properties: {
+      seq: int,
+      task_id: str,
+      item_index: int,
+      attempt: int,
+      stream: { type: 'string', enum: ['stdout', 'stderr', 'system'] },
+      at: str,
+      line: str,
+    },
+    required: ['seq', 'task_id', 'attempt', 'stream', 'at', 'line'],
+  },
+  TaskLogPage: {
+    type: 'object',
+    properties: { execution_id: str, items: { type: 'array', items: ref('TaskLogLine') }, next: { type: ['integer', 'null'] } },
+    required: ['execution_id', 'items', 'next'],
+  },
   CheckpointView: {
     type: 'object',
     properties: { id: str, checkpoint_id: str, execution_id: str, seq: int, created_at: str },

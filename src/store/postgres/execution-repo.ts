@@ -1,8 +1,9 @@
 import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
-import type { ExecutionQuery, ExecutionRepo } from '../store.js';
+import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { pgCode } from './pg-errors.js';
+import { toLogLine, type LogRow } from '../rows.js';
 
 // JSON columns arrive parsed; BIGINT columns arrive as strings.
 interface ExecutionRow extends Omit<ExecutionRecord, 'last_seq'> {
@@ -270,5 +271,41 @@ export class PostgresExecutionRepo implements ExecutionRepo {
       ]);
       return row ? row.state : {};
     });
+  }
+
+  appendLogs(lines: readonly TaskLogLine[]): Promise<StoredTaskLogLine[]> {
+    if (lines.length === 0) return Promise.resolve([]);
+    return this.exec.write(async (query) => {
+      // One statement for the batch: arrays unnested into rows, seqs handed back in order.
+      const rows = await query<{ seq: string }>(
+        `INSERT INTO task_logs (execution_id, task_id, item_index, attempt, stream, at, line)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[])
+         RETURNING seq`,
+        [
+          lines.map((l) => l.execution_id),
+          lines.map((l) => l.task_id),
+          lines.map((l) => l.item_index ?? null),
+          lines.map((l) => l.attempt),
+          lines.map((l) => l.stream),
+          lines.map((l) => l.at),
+          lines.map((l) => l.line),
+        ],
+      );
+      const seqs = rows.map((row) => Number(row.seq)).sort((a, b) => a - b);
+      return lines.map((line, index) => ({ ...line, seq: seqs[index] ?? 0 }));
+    });
+  }
+
+  readLogs(executionId: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]> {
+    return this.exec.read(async (run) =>
+      (
+        await run<LogRow>(
+          `SELECT * FROM task_logs WHERE execution_id = $1 AND seq > $2
+             AND ($3::text IS NULL OR task_id = $3) AND ($4::int IS NULL OR attempt = $4) AND ($5::text IS NULL OR stream = $5)
+           ORDER BY seq LIMIT $6`,
+          [executionId, query.after ?? 0, query.task_id ?? null, query.attempt ?? null, query.stream ?? null, query.limit],
+        )
+      ).map(toLogLine),
+    );
   }
 }

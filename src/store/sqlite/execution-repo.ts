@@ -1,9 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
-import type { ExecutionQuery, ExecutionRepo } from '../store.js';
+import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
+import { toLogLine, type LogRow } from '../rows.js';
 
 interface ExecutionRow {
   id: string;
@@ -222,5 +223,31 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       const row = prepared<{ state: string }>(db, 'SELECT state FROM execution_state WHERE execution_id = ?').get(executionId);
       return row ? (JSON.parse(row.state) as Record<string, unknown>) : {};
     });
+  }
+
+  appendLogs(lines: readonly TaskLogLine[]): Promise<StoredTaskLogLine[]> {
+    return this.exec.run((db) => {
+      const insert = prepared(db, 'INSERT INTO task_logs (execution_id, task_id, item_index, attempt, stream, at, line) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const all = (): StoredTaskLogLine[] =>
+        lines.map((line) => {
+          const seq = Number(insert.run(line.execution_id, line.task_id, line.item_index ?? null, line.attempt, line.stream, line.at, line.line).lastInsertRowid);
+          return { ...line, seq };
+        });
+      // One commit (one fsync) for the batch; inside a caller's transaction, part of it.
+      return db.inTransaction ? all() : db.transaction(all)();
+    });
+  }
+
+  readLogs(executionId: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]> {
+    return this.exec.run((db) =>
+      prepared<LogRow>(
+        db,
+        `SELECT * FROM task_logs WHERE execution_id = ? AND seq > ?
+           AND (? IS NULL OR task_id = ?) AND (? IS NULL OR attempt = ?) AND (? IS NULL OR stream = ?)
+         ORDER BY seq LIMIT ?`,
+      )
+        .all(executionId, query.after ?? 0, query.task_id ?? null, query.task_id ?? null, query.attempt ?? null, query.attempt ?? null, query.stream ?? null, query.stream ?? null, query.limit)
+        .map(toLogLine),
+    );
   }
 }

@@ -1,0 +1,76 @@
+import { afterEach, describe, it, expect } from 'vitest';
+import type { StoredTaskLogLine } from '../../../src/store/store.js';
+import { createEngine } from '../../../src/engine/index.js';
+import { actionsWith, openHarness, register, workflow, type Harness } from './helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function runShell(command: string, extra: Record<string, unknown> = {}, config = {}): Promise<{ id: string; status: string; lines: StoredTaskLogLine[] }> {
+  h = await openHarness({}, config);
+  await register(h.store, 'demo.logs', workflow([{ id: 'job', action: 'core.shell', input: { command, shell: true }, ...extra }]));
+  const run = await h.engine.startExecution({ workflow_ref: 'demo.logs' });
+  const done = await h.engine.waitForCompletion(run.id);
+  await h.engine.stop();
+  return { id: run.id, status: done.status, lines: await h.engine.readLogs(run.id, { limit: 100_000 }) };
+}
+
+const of = (lines: StoredTaskLogLine[], stream: string) => lines.filter((l) => l.stream === stream).map((l) => l.line);
+
+describe('task logs', () => {
+  it('keeps every line a script prints, per stream in order, with its attempt, and still parses the JSON result', async () => {
+    const { status, lines, id } = await runShell(
+      `echo one; echo warn >&2; printf 'no newline at the end'; echo; printf '\\377\\376 bytes\\n'; echo '{"rows": 3}'; printf 'tail'`,
+    );
+    expect(status).toBe('completed');
+    expect(of(lines, 'stdout')).toEqual(['one', 'no newline at the end', '\uFFFD\uFFFD bytes', '{"rows": 3}', 'tail']);
+    expect(of(lines, 'stderr')).toEqual(['warn']);
+    expect(lines.every((l) => l.task_id === 'job' && l.attempt === 1 && l.execution_id === id)).toBe(true);
+    const seqs = lines.map((l) => l.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('cuts a very long line into pieces and keeps a flood of lines in order', async () => {
+    const { lines } = await runShell(`head -c 40000 /dev/zero | tr '\\0' x; echo; seq 1 20000`);
+    const out = of(lines, 'stdout');
+    expect(out.slice(0, 3).map((l) => l.length)).toEqual([16384, 16384, 40000 - 2 * 16384]);
+    expect(out.slice(3)).toEqual(Array.from({ length: 20000 }, (_, i) => String(i + 1)));
+  });
+
+  it("stops an attempt's log at the limit with one truncation note", async () => {
+    const { lines } = await runShell('seq 1 100', {}, { limits: { max_log_bytes_per_attempt: 50 } });
+    expect(of(lines, 'stdout')).toEqual(Array.from({ length: 21 }, (_, i) => String(i + 1)).slice(0, of(lines, 'stdout').length));
+    expect(of(lines, 'system')).toEqual([expect.stringContaining('log truncated')]);
+    expect(lines.at(-1)?.stream).toBe('system');
+  });
+
+  it('keeps each attempt apart and notes the retry between them', async () => {
+    const { lines, status } = await runShell('echo "try $HARMONIA_ATTEMPT"; [ "$HARMONIA_ATTEMPT" -ge 2 ]', { retry: { max_attempts: 2, initial_delay_ms: 1 } });
+    expect(status).toBe('completed');
+    expect(lines.map((l) => [l.attempt, l.stream, l.line.slice(0, 16)])).toEqual([
+      [1, 'stdout', 'try 1'],
+      [1, 'system', 'failed with ACTI'],
+      [2, 'stdout', 'try 2'],
+    ]);
+  });
+
+  it('notes a timeout in the log', async () => {
+    const { lines } = await runShell('echo started; sleep 30', { timeout_ms: 200 });
+    expect(of(lines, 'stdout')).toEqual(['started']);
+    expect(of(lines, 'system')).toEqual(['timed out after 200 ms: stopping the task']);
+  });
+
+  it('masks secret values before a line is stored', async () => {
+    h = await openHarness();
+    const engine = createEngine({ store: h.store, actions: actionsWith({}), env: { DEPLOY_TOKEN: 'tok-4f9a8b7c6d' }, config: { env_allowlist: ['DEPLOY_TOKEN'] } });
+    await register(h.store, 'demo.secret', workflow([{ id: 'leak', action: 'core.shell', input: { command: 'echo "token is $T"', shell: true, env: { T: '${env.DEPLOY_TOKEN}' } } }]));
+    const run = await engine.startExecution({ workflow_ref: 'demo.secret' });
+    await engine.waitForCompletion(run.id);
+    await engine.stop();
+    const lines = await engine.readLogs(run.id, { limit: 10 });
+    expect(lines.map((l) => l.line)).toEqual(['token is **REDACTED**']);
+  });
+});
