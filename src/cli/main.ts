@@ -9,6 +9,7 @@ import { registerTokenCommand } from './commands/token.js';
 import { registerDevCommand } from './commands/gitops-dev.js';
 import { registerDraftCommand } from './commands/draft.js';
 import { registerExplainCommand } from './commands/explain.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerWorkflowDiffCommand } from './commands/gitops-diff.js';
 import { registerWorkflowHistoryCommand } from './commands/gitops-history.js';
 import { registerRevisionCommands } from './commands/gitops-revisions.js';
@@ -79,6 +80,7 @@ export function createProgram(ctx: CliContext): Command {
   registerConfigCommand(program, ctx);
   registerDraftCommand(program, ctx);
   registerExplainCommand(program, ctx);
+  registerLogsCommand(program, ctx);
   // after the local commands: they add `workflow run`, `pack sync|validate` to the local groups
   registerRemoteWorkflowCommand(program, ctx);
   registerRemoteExecutionCommand(program, ctx);

@@ -3,6 +3,7 @@
  * stream under /events. Every method returns the wire types of src/core/wire.ts
  * and throws the typed errors of ./errors.ts.
  */
+import { streamTaskLogs, type LogsOptions } from './task-logs.js';
 import type { ExecutionEvent } from '../core/model.js';
 import type {
   AssistantStatusView,
@@ -29,6 +30,7 @@ import type {
   Paginated,
   ServerStatusView,
   StartExecutionRequest,
+  TaskLogLineView,
   TemplateDetail,
   TemplateView,
   WorkflowDetail,
@@ -221,6 +223,16 @@ export class HarmoniaClient {
    */
   events(executionId: string, options: EventsOptions = {}): AsyncGenerator<ExecutionEvent, void, undefined> {
     return streamExecutionEvents(this.#http, executionId, options);
+  }
+
+  /**
+   * The execution's task log, line by line in seq order: the stored lines, or with
+   * `follow: true` live until the execution has finished, resuming after a dropped
+   * connection without a gap or a repeat.
+   * @example for await (const line of client.logs(id, { task: 'build', follow: true })) console.log(line.stream, line.line);
+   */
+  logs(executionId: string, options: LogsOptions = {}): AsyncGenerator<TaskLogLineView, void, undefined> {
+    return streamTaskLogs(this.#http, executionId, options);
   }
 
   /**

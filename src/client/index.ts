@@ -23,5 +23,6 @@ export {
 } from './errors.js';
 export type { EventsOptions } from './execution-events.js';
 export { parseSse, type SseMessage } from './sse.js';
+export type { LogsOptions } from './task-logs.js';
 export type { FetchLike } from './transport.js';
 export type { TaskDocument, WorkflowDocument } from './workflow-document.js';

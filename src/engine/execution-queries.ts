@@ -37,6 +37,8 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
     },
     async readLogs(id, query) {
       await getExecutionRecord(ctx, id);
+      // Lines this engine holds in its batch are read too, so a reader never misses its own writes.
+      await ctx.logs.flush();
       return store.executions.readLogs(id, query);
     },
     followLogs: (listener) => ctx.logs.subscribe(listener),

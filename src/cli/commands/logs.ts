@@ -1,0 +1,115 @@
+/**
+ * `harmonia logs EXECUTION_ID [TASK_ID]`: an execution's task log, from the local store or
+ * (with --url) a server; --follow keeps printing new lines until the execution finishes.
+ */
+import type { Command } from 'commander';
+import type { TaskLogLineView } from '../../core/wire.js';
+import type { Store, TaskLogQuery } from '../../store/store.js';
+import { EXIT, type CliContext } from '../cli-context.js';
+import { withStore } from '../open-store.js';
+import { parsePositiveInt } from './parse-flags.js';
+import { explicitRemoteTarget, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+
+interface LogsFlags extends RemoteFlags {
+  attempt?: number;
+  stream?: 'stdout' | 'stderr' | 'system';
+  follow?: boolean;
+}
+
+const HELP = `
+Each line shows its task, attempt and stream (err: stderr, sys: notes of the engine or the
+action). --json prints one JSON object per line. Without --url the local store is read; a
+server or \`harmonia run\` may be writing it at the same time.
+
+Examples:
+  $ harmonia logs 0b6f5c1e-...                    every task's log
+  $ harmonia logs 0b6f5c1e-... build --attempt 2  one attempt of one task
+  $ harmonia logs 0b6f5c1e-... --follow --url http://127.0.0.1:8002`;
+
+// Following the local store: another process writes it, so look again this often.
+const LOCAL_POLL_MS = 300;
+
+/** How a line is printed for people: `task#attempt stream | text`. */
+export function formatLogLine(line: Pick<TaskLogLineView, 'task_id' | 'item_index' | 'attempt' | 'stream' | 'line'>): string {
+  const item = line.item_index === undefined ? '' : `[${line.item_index}]`;
+  const stream = line.stream === 'stdout' ? 'out' : line.stream === 'stderr' ? 'err' : 'sys';
+  return `${line.task_id}${item}#${line.attempt} ${stream} | ${line.line}`;
+}
+
+function view(line: TaskLogLineView): TaskLogLineView {
+  const out: TaskLogLineView = { seq: line.seq, task_id: line.task_id, attempt: line.attempt, stream: line.stream, at: line.at, line: line.line };
+  if (line.item_index !== undefined) out.item_index = line.item_index;
+  return out;
+}
+
+async function* localLines(store: Store, id: string, query: Omit<TaskLogQuery, 'limit'>, follow: boolean): AsyncGenerator<TaskLogLineView> {
+  let after = query.after ?? 0;
+  let finishedSeen = false;
+  for (;;) {
+    const lines = await store.executions.readLogs(id, { ...query, after, limit: 1000 });
+    for (const line of lines) {
+      after = line.seq;
+      yield view(line);
+    }
+    if (lines.length === 1000) continue;
+    if (!follow || (finishedSeen && lines.length === 0)) return;
+    const record = await store.executions.getExecution(id);
+    finishedSeen = record !== null && ['completed', 'failed', 'canceled'].includes(record.status);
+    await new Promise((resolve) => setTimeout(resolve, LOCAL_POLL_MS));
+  }
+}
+
+/** Registers `harmonia logs`. */
+export function registerLogsCommand(program: Command, ctx: CliContext): void {
+  withRemoteOptions(
+    program
+      .command('logs')
+      .description("print an execution's task log")
+      .argument('<execution-id>', 'execution id')
+      .argument('[task-id]', 'only this task')
+      .option('--attempt <n>', 'only this attempt', parsePositiveInt)
+      .option('--stream <stream>', 'only stdout, stderr or system')
+      .option('-f, --follow', 'keep printing new lines until the execution finishes'),
+  )
+    .addHelpText('after', HELP)
+    .action(async (id: string, task: string | undefined, flags: LogsFlags) => {
+      const print = (line: TaskLogLineView): void => void ctx.stdout.write(`${flags.json ? JSON.stringify(line) : formatLogLine(line)}\n`);
+      if (flags.stream !== undefined && !['stdout', 'stderr', 'system'].includes(flags.stream)) {
+        const { HarmoniaError } = await import('../../core/errors.js');
+        throw new HarmoniaError('USAGE_INVALID', `--stream '${String(flags.stream)}' must be stdout, stderr or system`);
+      }
+      const query: Omit<TaskLogQuery, 'limit'> = {};
+      if (task !== undefined) query.task_id = task;
+      if (flags.attempt !== undefined) query.attempt = flags.attempt;
+      if (flags.stream !== undefined) query.stream = flags.stream;
+      if (explicitRemoteTarget(ctx, flags)) {
+        await runRemote(ctx, flags, async (client) => {
+          const options = { ...(task !== undefined ? { task } : {}), ...(flags.attempt !== undefined ? { attempt: flags.attempt } : {}), ...(flags.stream !== undefined ? { stream: flags.stream } : {}), follow: flags.follow === true };
+          for await (const line of client.logs(id, options)) print(line);
+        });
+        return;
+      }
+      await withStore(ctx.config(), ctx.cwd, async (store) => {
+        const { HarmoniaError } = await import('../../core/errors.js');
+        if ((await store.executions.getExecution(id)) === null) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' not found`);
+        for await (const line of localLines(store, id, query, flags.follow === true)) print(line);
+      });
+      ctx.exitCode = EXIT.ok;
+    });
+}
+
+/** The last `count` lines of each failed task's latest attempt, for printing under a failure. */
+export async function failedTaskTails(
+  engine: { getStatus(id: string): Promise<{ task_statuses: Record<string, { status: string; attempts: number }> }>; readLogs(id: string, query: TaskLogQuery): Promise<TaskLogLineView[]> },
+  id: string,
+  count = 20,
+): Promise<Array<{ task_id: string; lines: string[] }>> {
+  const status = await engine.getStatus(id);
+  const tails: Array<{ task_id: string; lines: string[] }> = [];
+  for (const [taskId, task] of Object.entries(status.task_statuses)) {
+    if (task.status !== 'failed') continue;
+    const lines = await engine.readLogs(id, { task_id: taskId, attempt: task.attempts, limit: 100_000 });
+    if (lines.length > 0) tails.push({ task_id: taskId, lines: lines.slice(-count).map(formatLogLine) });
+  }
+  return tails;
+}
