@@ -304,5 +304,45 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         expect((await store.executions.readEvents('e1')).map((e) => e.seq)).toEqual([1, 2]);
       });
     });
+
+    describe('task logs', () => {
+      beforeEach(async () => {
+        await store.executions.createExecution(execution('e1'));
+        await store.executions.createExecution(execution('e2'));
+      });
+
+      const line = (execution_id: string, task_id: string, attempt: number, stream: 'stdout' | 'stderr' | 'system', text: string, item_index?: number) => ({
+        execution_id,
+        task_id,
+        attempt,
+        stream,
+        at: '2026-12-04T10:00:00.000Z',
+        line: text,
+        ...(item_index === undefined ? {} : { item_index }),
+      });
+
+      it('appends lines with increasing seqs and reads them back exactly, per execution', async () => {
+        const first = await store.executions.appendLogs([line('e1', 'build', 1, 'stdout', 'héllo "quoted" \\ back'), line('e2', 'x', 1, 'stderr', 'other')]);
+        const second = await store.executions.appendLogs([line('e1', 'fan', 2, 'system', 'item', 3)]);
+        const seqs = [...first, ...second].map((l) => l.seq);
+        expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+        expect(await store.executions.readLogs('e1', { limit: 10 })).toEqual([first[0], second[0]]);
+        expect(second[0]).toMatchObject({ item_index: 3, stream: 'system', attempt: 2 });
+      });
+
+      it('filters by task, attempt and stream, and reads after a cursor up to a limit', async () => {
+        const stored = await store.executions.appendLogs([
+          line('e1', 'a', 1, 'stdout', '1'),
+          line('e1', 'a', 1, 'stderr', '2'),
+          line('e1', 'a', 2, 'stdout', '3'),
+          line('e1', 'b', 1, 'stdout', '4'),
+        ]);
+        const texts = async (query: Parameters<Store['executions']['readLogs']>[1]) => (await store.executions.readLogs('e1', query)).map((l) => l.line);
+        expect(await texts({ task_id: 'a', limit: 10 })).toEqual(['1', '2', '3']);
+        expect(await texts({ task_id: 'a', attempt: 1, limit: 10 })).toEqual(['1', '2']);
+        expect(await texts({ stream: 'stdout', limit: 10 })).toEqual(['1', '3', '4']);
+        expect(await texts({ after: stored[1]?.seq ?? 0, limit: 1 })).toEqual(['3']);
+      });
+    });
   });
 }
