@@ -6,6 +6,7 @@ import { eventRoutes } from './events.js';
 import { executionRoutes } from './executions.js';
 import { gitRoutes } from './git.js';
 import { packRoutes } from './packs.js';
+import { sessionRoutes } from './session.js';
 import { systemRoutes } from './system.js';
 import { templateRoutes } from './templates.js';
 import { workflowHistoryRoutes } from './workflow-history.js';
@@ -24,5 +25,6 @@ export function allRoutes(hub: StreamHub): RouteDef[] {
     ...componentRoutes(),
     ...eventRoutes(hub),
     ...systemRoutes(),
+    ...sessionRoutes(),
   ];
 }
