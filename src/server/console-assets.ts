@@ -46,7 +46,8 @@ export function findConsoleDir(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i += 1) {
     for (const candidate of [join(dir, 'console'), join(dir, 'dist', 'console')]) {
-      if (existsSync(join(candidate, 'index.html'))) return candidate;
+      // the source folder console/ has an index.html too; only a build has assets/
+      if (existsSync(join(candidate, 'index.html')) && existsSync(join(candidate, 'assets'))) return candidate;
     }
     const parent = dirname(dir);
     if (parent === dir) break;
