@@ -7,11 +7,11 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SessionView } from '../../src/core/wire.js';
 import { createConsoleClient, storedToken, storeToken, UnauthorizedError, type HarmoniaClient } from './client.js';
 import { ErrorState, Loading } from './components/states.js';
+import { ExecutionPage } from './pages/execution-page.js';
 import { ExecutionsPage } from './pages/executions-page.js';
 import { SignIn } from './pages/sign-in.js';
 import { SessionProvider, useSession as useSessionLite, type ConsoleSession } from './session.js';
 
-const ExecutionPage = lazy(() => import('./pages/execution-page.js').then((m) => m.ExecutionPage));
 const WorkflowsPage = lazy(() => import('./pages/workflows-page.js').then((m) => m.WorkflowsPage));
 const WorkflowPage = lazy(() => import('./pages/workflow-page.js').then((m) => m.WorkflowPage));
 const TemplatesPage = lazy(() => import('./pages/templates-page.js').then((m) => m.TemplatesPage));

@@ -45,7 +45,9 @@ describe('the console (git, tokens)', () => {
     await page.getByRole('link', { name: 'ops.deploy' }).waitFor();
     await page.reload();
     await page.getByRole('link', { name: 'ops.deploy' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('harmonia.token'))).toBe(TOKEN);
+    // evaluated in the page, where sessionStorage exists (this file is typed for node)
+    const stored = await page.evaluate("sessionStorage.getItem('harmonia.token')");
+    expect(stored).toBe(TOKEN);
   });
 
   it('rolls a workflow back to an earlier version and shows it pinned', async () => {

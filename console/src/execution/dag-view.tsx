@@ -1,10 +1,12 @@
 /**
  * The DAG as SVG: one focusable node per task, coloured and labelled by status.
  * Loaded lazily (it pulls in the layout engine). Arrow keys are not needed to reach a
- * node: each is in the tab order and Enter or Space selects it.
+ * node: each is in the tab order and Enter or Space selects it. A graph of more than
+ * WINDOW_ABOVE tasks draws only the nodes and edges near the scrolled viewport, so a
+ * thousand-task execution costs what a hundred-task one does.
  */
 import { memo } from 'preact/compat';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { layoutDag, NODE_HEIGHT, NODE_WIDTH, type DagNode, type DagTask } from './dag-layout.js';
 
 export interface DagViewProps {
@@ -16,15 +18,69 @@ export interface DagViewProps {
   label: string;
 }
 
+/** Graphs with more tasks than this are drawn windowed. */
+export const WINDOW_ABOVE = 300;
+/** Pixels drawn beyond each edge of the viewport, so a short scroll shows no gap. */
+const OVERSCAN = 400;
+
+interface View {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
 export default function DagView(props: DagViewProps) {
   const layout = useMemo(() => layoutDag(props.tasks), [props.tasks]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const windowed = layout.nodes.length > WINDOW_ABOVE;
+  const [view, setView] = useState<View | null>(null);
+  useEffect(() => {
+    const element = scroller.current;
+    if (!windowed || element === null) return undefined;
+    let frame = 0;
+    const measure = () => {
+      frame = 0;
+      setView({ left: element.scrollLeft, top: element.scrollTop, width: element.clientWidth, height: element.clientHeight });
+    };
+    const schedule = () => {
+      if (frame === 0) frame = requestAnimationFrame(measure);
+    };
+    measure();
+    element.addEventListener('scroll', schedule, { passive: true });
+    const resize = new ResizeObserver(schedule);
+    resize.observe(element);
+    return () => {
+      element.removeEventListener('scroll', schedule);
+      resize.disconnect();
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [windowed]);
+  const { nodes, edges } = useMemo(() => {
+    if (!windowed || view === null) return windowed ? { nodes: [], edges: [] } : layout;
+    const x0 = view.left - OVERSCAN;
+    const x1 = view.left + view.width + OVERSCAN;
+    const y0 = view.top - OVERSCAN;
+    const y1 = view.top + view.height + OVERSCAN;
+    const near = (x: number, y: number) => x + NODE_WIDTH >= x0 && x <= x1 && y + NODE_HEIGHT >= y0 && y <= y1;
+    const shown = layout.nodes.filter((n) => near(n.x, n.y));
+    const at = new Map(layout.nodes.map((n) => [n.id, n]));
+    const visibleEdges = layout.edges.filter((e) => {
+      const a = at.get(e.from);
+      const b = at.get(e.to);
+      if (!a || !b) return false;
+      return Math.max(a.x, b.x) + NODE_WIDTH >= x0 && Math.min(a.x, b.x) <= x1 && Math.max(a.y, b.y) + NODE_HEIGHT >= y0 && Math.min(a.y, b.y) <= y1;
+    });
+    return { nodes: shown, edges: visibleEdges };
+  }, [layout, view, windowed]);
   if (props.tasks.length === 0) return <p class="state empty">This workflow has no tasks.</p>;
   return (
-    <div class="dag-scroll">
+    <div class="dag-scroll" ref={scroller} tabIndex={windowed ? 0 : undefined} aria-label={windowed ? `${props.label}: scroll to see more` : undefined}>
       <svg
         class="dag"
         role="group"
         aria-label={props.label}
+        data-tasks={layout.nodes.length}
         width={layout.width}
         height={layout.height}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
@@ -35,11 +91,11 @@ export default function DagView(props: DagViewProps) {
           </marker>
         </defs>
         <g class="dag-edges" aria-hidden="true">
-          {layout.edges.map((e) => (
+          {edges.map((e) => (
             <path key={`${e.from}>${e.to}`} d={e.path} class="dag-edge" marker-end="url(#arrow)" />
           ))}
         </g>
-        {layout.nodes.map((node) => (
+        {nodes.map((node) => (
           <Node
             key={node.id}
             node={node}

@@ -5,7 +5,7 @@
  */
 import { lazy, useLocation, useRoute } from 'preact-iso';
 import { Suspense } from 'preact/compat';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import type { TaskDef } from '../../../src/core/model.js';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { ErrorState, Loading } from '../components/states.js';
@@ -18,13 +18,16 @@ import { Timeline } from '../execution/timeline.js';
 import { useLiveExecution } from '../execution/use-live-execution.js';
 import { useSession } from '../session.js';
 
-const DagView = lazy(() => import('../execution/dag-view.js'));
+const loadDagView = () => import('../execution/dag-view.js');
+const DagView = lazy(loadDagView);
 
 export function ExecutionPage() {
   const { params } = useRoute();
   const { query, route, path } = useLocation();
   const { client, canWrite } = useSession();
   const id = params.id ?? '';
+  // the graph code is fetched while the execution's data loads, not after
+  useEffect(() => void loadDagView().catch(() => undefined), []);
   const live = useLiveExecution(client, id);
   const selected = query.task ?? null;
   const attempt = query.attempt !== undefined && /^\d+$/.test(query.attempt) ? Number(query.attempt) : null;
@@ -90,7 +93,7 @@ export function ExecutionPage() {
         <dt>Duration</dt>
         <dd>{formatDuration(ended - new Date(startedAt).getTime())}</dd>
         <dt>Tasks</dt>
-        <dd>
+        <dd data-completed={counts.get('completed') ?? 0}>
           {[...counts.entries()].map(([s, n]) => (
             <span key={s} class="count">
               <StatusBadge status={s} /> {n}
