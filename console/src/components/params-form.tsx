@@ -61,7 +61,11 @@ export function ParamsForm(props: ParamsFormProps) {
           required: spec.required === true,
         };
         const value = raw[name];
-        const set = (v: string | boolean) => setRaw({ ...raw, [name]: v });
+        const set = (v: string | boolean) => {
+          setRaw({ ...raw, [name]: v });
+          // an edited field's old complaint goes; it is checked again on submit
+          if (error !== undefined) setErrors(({ [name]: _gone, ...rest }) => rest);
+        };
         let field;
         if (spec.type === 'boolean') {
           field = <input type="checkbox" {...common} checked={value === true} onChange={(e) => set(e.currentTarget.checked)} />;

@@ -11,7 +11,8 @@ export function Timeline(props: { tasks: readonly TaskView[]; startedAt: string;
   const span = end - start;
   const pct = (ms: number) => `${((Math.max(0, ms - start) / span) * 100).toFixed(2)}%`;
   return (
-    <div class="timeline" role="table" aria-label={`Timeline, ${formatDuration(span)} in all`}>
+    // past a few hundred rows the browser skips laying out the ones scrolled out of view
+    <div class={rows.length > 300 ? 'timeline many' : 'timeline'} role="table" aria-label={`Timeline, ${formatDuration(span)} in all`}>
       {rows.map((task) => (
         <div class="timeline-row" role="row" key={task.id}>
           <span role="rowheader" class="timeline-label mono" title={task.id}>

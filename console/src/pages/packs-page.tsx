@@ -62,7 +62,8 @@ export function PacksPage() {
                     <td>{pack.version}</td>
                     <td>{pack.workflow_count}</td>
                     <td>{formatTime(pack.updated_at)}</td>
-                    <td class="actions">
+                    <td>
+                      <div class="actions">
                       <button type="button" disabled={busy !== null} onClick={() => void run('Validate', pack.ref, () => client.validatePack(pack.ref))}>
                         Validate
                       </button>
@@ -71,6 +72,7 @@ export function PacksPage() {
                           Sync
                         </button>
                       )}
+                    </div>
                     </td>
                   </tr>
                 ))}

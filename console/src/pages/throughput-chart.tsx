@@ -24,6 +24,7 @@ export function ThroughputChart(props: { executions: readonly ExecutionView[]; n
   const max = Math.max(1, ...buckets.map((b) => b.done + b.failed));
   const total = buckets.reduce((n, b) => n + b.done + b.failed, 0);
   const failed = buckets.reduce((n, b) => n + b.failed, 0);
+  if (total === 0) return <p class="muted">No execution finished in the last hour.</p>;
   const w = 24;
   const h = 120;
   return (

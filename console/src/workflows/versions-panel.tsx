@@ -81,7 +81,8 @@ export function VersionsPanel(props: { workflowRef: string; onChanged(): void })
                   </td>
                   <td>{formatTime(entry.date)}</td>
                   <td>{entry.message ?? ''}</td>
-                  <td class="actions">
+                  <td>
+                      <div class="actions">
                     {!entry.active && (
                       <button
                         type="button"
@@ -108,7 +109,8 @@ export function VersionsPanel(props: { workflowRef: string; onChanged(): void })
                         Roll back to v{entry.version}
                       </button>
                     )}
-                  </td>
+                  </div>
+                    </td>
                 </tr>
               ))}
             </tbody>
