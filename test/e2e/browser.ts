@@ -21,7 +21,8 @@ export async function launchBrowser(): Promise<Browser> {
 export async function openPage(browser: Browser, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // generous: the suite shares two cores with everything else npm test runs
+  page.setDefaultTimeout(20_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   (page as Page & { problems: string[] }).problems = problems;

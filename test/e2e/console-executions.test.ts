@@ -14,9 +14,10 @@ let browser: Browser;
 let page: Page;
 let client: HarmoniaClient;
 const gate = createGate();
+const second = createGate();
 
 beforeAll(async () => {
-  h = await openServer({ actions: { 'test.gate': gate.action } });
+  h = await openServer({ actions: { 'test.gate': gate.action, 'test.second': second.action } });
   client = createClient({ baseUrl: h.url });
   await registerDirect(
     h.store,
@@ -30,19 +31,30 @@ beforeAll(async () => {
       { input: { region: { type: 'string', enum: ['eu', 'us'], required: true }, replicas: { type: 'integer', default: 2 } } },
     ),
   );
+  await registerDirect(
+    h.store,
+    'gated.resume',
+    workflowBody([
+      { id: 'hold', action: 'test.second' },
+      { id: 'after', action: 'core.noop', depends_on: ['hold'] },
+    ]),
+  );
   browser = await launchBrowser();
   page = await openPage(browser);
 });
 
 afterAll(async () => {
   gate.open();
+  second.open();
   await browser?.close();
   await h?.close();
 });
 
 const nodeStatus = (taskId: string) => page.locator(`.dag-node[data-task="${taskId}"]`);
+/** Waits (up to the page's timeout) until the DAG shows the task in that status. */
+const taskShows = (taskId: string, status: string) => page.locator(`.dag-node[data-task="${taskId}"][data-status="${status}"]`).waitFor();
 
-describe('the console (executions)', () => {
+describe('the console (executions)', { timeout: 60_000 }, () => {
   it('serves the app at /ui/ and redirects / there, with deep links answered by index.html', async () => {
     const root = await fetch(`${h.url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
@@ -61,7 +73,7 @@ describe('the console (executions)', () => {
 
   it('shows the empty executions list, then runs a workflow from its form and watches the DAG turn green live', async () => {
     await page.goto(`${h.url}/`);
-    await expect.poll(() => page.getByRole('heading', { name: 'Executions' }).isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'Executions' }).waitFor();
     await page.getByText('No executions yet').waitFor();
     await screenshot(page, 'executions-empty');
 
@@ -80,40 +92,69 @@ describe('the console (executions)', () => {
     await page.getByRole('button', { name: 'Start execution' }).click();
 
     await page.waitForURL(/\/ui\/executions\/[^/?]+$/);
-    await expect.poll(() => nodeStatus('hold').getAttribute('data-status')).toBe('running');
-    expect(await nodeStatus('prepare').getAttribute('data-status')).toBe('completed');
-    expect(await nodeStatus('publish').getAttribute('data-status')).toBe('pending');
+    await taskShows('hold', 'running');
+    await taskShows('prepare', 'completed');
+    await taskShows('publish', 'pending');
     await page.getByText('Live', { exact: true }).waitFor();
     await screenshot(page, 'execution-running');
 
     gate.open();
     // no reload: the SSE stream turns the rest green
-    await expect.poll(() => nodeStatus('publish').getAttribute('data-status')).toBe('completed');
-    expect(await nodeStatus('hold').getAttribute('data-status')).toBe('completed');
+    await taskShows('publish', 'completed');
+    await taskShows('hold', 'completed');
     await page.locator('h1 .badge', { hasText: 'completed' }).waitFor();
     const id = page.url().split('/').pop() ?? '';
     expect((await client.getWorkflowStatus(id)).input).toEqual({ region: 'eu', replicas: 3 });
     await screenshot(page, 'execution-completed');
   });
 
+  it('resumes after a dropped connection without losing or repeating an event', async () => {
+    const run = await client.executeWorkflow({ workflow_ref: 'gated.resume' });
+    await page.goto(`${h.url}/ui/executions/${run.id}`);
+    await taskShows('hold', 'running');
+    const finished = new Promise<void>((resolve) => {
+      const off = h.engine.bus.subscribe({ execution_id: run.id }, (event) => {
+        if (event.event_type === 'workflow_completed') {
+          off();
+          resolve();
+        }
+      });
+    });
+    // cut the page's event stream and keep it cut while the execution finishes
+    await page.context().setOffline(true);
+    try {
+      h.server.server.closeAllConnections();
+      second.open();
+      await finished;
+    } finally {
+      await page.context().setOffline(false);
+    }
+    const done = await client.getWorkflowStatus(run.id);
+    expect(done.status).toBe('completed');
+    await taskShows('after', 'completed');
+    const seqs = await page.locator('tr[data-seq]').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-seq'))));
+    expect(seqs).toEqual(Array.from({ length: done.last_seq }, (_, i) => i + 1));
+  });
+
   it("opens a failed task's error from the DAG, deep-linked by task", async () => {
     const run = await client.executeWorkflow({ workflow_ref: 'demo.broken' });
     await client.waitForCompletion(run.id, { timeoutMs: 10_000 });
     await page.goto(`${h.url}/ui/executions/${run.id}`);
-    await expect.poll(() => nodeStatus('boom').getAttribute('data-status')).toBe('failed');
+    await taskShows('boom', 'failed');
     await nodeStatus('boom').focus();
     await page.keyboard.press('Enter');
     const panel = page.locator('aside.task-panel');
     await panel.getByText('it broke').first().waitFor();
     expect(page.url()).toContain('?task=boom');
-    await expect.poll(() => panel.getByRole('alert').textContent()).toContain('ACTION_FAILED');
+    expect(await panel.getByRole('alert').textContent()).toContain('ACTION_FAILED');
     await screenshot(page, 'execution-failed-task');
   });
 
   it('retries the failed execution and shows the new attempt live', async () => {
     await page.getByRole('button', { name: 'Retry' }).click();
     // the task runs (and fails) again: a second attempt on the timeline, a workflow_resumed event
-    await expect.poll(() => page.locator('.timeline-bar').count()).toBe(2);
+    await page.locator('.timeline-bar').nth(1).waitFor();
+    expect(await page.locator('.timeline-bar').count()).toBe(2);
     await page.locator('td', { hasText: 'workflow_resumed' }).waitFor();
     await page.locator('h1 .badge', { hasText: 'failed' }).waitFor();
     await page.getByRole('link', { name: '#2' }).click();
@@ -124,10 +165,10 @@ describe('the console (executions)', () => {
   it('cancels a running execution', async () => {
     const run = await client.executeWorkflow({ workflow_ref: 'demo.slow' });
     await page.goto(`${h.url}/ui/executions/${run.id}`);
-    await expect.poll(() => nodeStatus('wait').getAttribute('data-status')).toBe('running');
+    await taskShows('wait', 'running');
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.locator('h1 .badge', { hasText: 'canceled' }).waitFor();
-    await expect.poll(() => nodeStatus('after').getAttribute('data-status')).toBe('skipped');
+    await taskShows('after', 'skipped');
     expect((await client.getWorkflowStatus(run.id)).status).toBe('canceled');
     // a finished execution offers no controls it cannot take
     expect(await page.getByRole('button', { name: 'Cancel', exact: true }).count()).toBe(0);
@@ -144,7 +185,7 @@ describe('the console (executions)', () => {
     await page.getByRole('link', { name: 'Run it' }).click();
     await page.getByRole('button', { name: 'Start execution' }).click();
     await page.waitForURL(/\/ui\/executions\/[^/?]+$/);
-    await expect.poll(() => nodeStatus('say').getAttribute('data-status')).toBe('completed');
+    await taskShows('say', 'completed');
   });
 
   it('lists executions with a status filter, and shows workflows, source, packs and the monitor', async () => {

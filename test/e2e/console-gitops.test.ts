@@ -32,7 +32,7 @@ async function signIn(target: Page, token: string): Promise<void> {
   await target.getByRole('button', { name: 'Sign in' }).click();
 }
 
-describe('the console (git, tokens)', () => {
+describe('the console (git, tokens)', { timeout: 60_000 }, () => {
   it('asks for a token, refuses a wrong one, and keeps the right one for the tab', async () => {
     await page.goto(`${g.url}/ui/workflows`);
     await page.getByRole('heading', { name: 'Sign in to Harmonia' }).waitFor();
