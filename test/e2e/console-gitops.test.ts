@@ -52,7 +52,7 @@ describe('the console (git, tokens)', { timeout: 60_000 }, () => {
 
   it('rolls a workflow back to an earlier version and shows it pinned', async () => {
     await page.getByRole('link', { name: 'ops.deploy' }).click();
-    await page.getByRole('tab', { name: 'Versions' }).click();
+    await page.getByRole('navigation', { name: 'Workflow views' }).getByRole('link', { name: 'Versions' }).click();
     await page.getByRole('button', { name: 'Diff with active' }).click();
     await page.locator('pre.diff .add', { hasText: 'second' }).first().waitFor();
     await screenshot(page, 'workflow-versions');

@@ -54,21 +54,15 @@ export function WorkflowPage() {
               </button>
             )}
           </header>
-          <div role="tablist" aria-label="Workflow views" class="tabs">
+          {/* links, not ARIA tabs: each view has its own URL and the browser's history */}
+          <nav aria-label="Workflow views" class="tabs">
             {tabs.map((t) => (
-              <a
-                key={t}
-                role="tab"
-                id={`tab-${t}`}
-                aria-selected={tab === t}
-                aria-controls="tab-panel"
-                href={`${path}?tab=${t}`}
-              >
+              <a key={t} href={`${path}?tab=${t}`} aria-current={tab === t ? 'page' : undefined}>
                 {LABELS[t]}
               </a>
             ))}
-          </div>
-          <section role="tabpanel" id="tab-panel" aria-labelledby={`tab-${tab}`}>
+          </nav>
+          <section aria-label={LABELS[tab]}>
             {tab === 'graph' && (
               <Suspense fallback={<Loading what="the graph" />}>
                 <DagView tasks={workflow.definition.tasks} label={`Tasks of ${workflow.ref}`} />
