@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 import { formatJson, formatTime } from '../components/format.js';
 
-const TAIL = 200;
+const TAIL = 100;
 
 export function EventHistory(props: { events: readonly ExecutionEvent[] }) {
   const [all, setAll] = useState(false);
