@@ -12,7 +12,8 @@ export interface ConsoleSession {
   signOut(): void;
 }
 
-const SessionContext = createContext<ConsoleSession | null>(null);
+/** Null outside a signed-in session (the sign-in page, a failed start). */
+export const SessionContext = createContext<ConsoleSession | null>(null);
 
 export function SessionProvider(props: { value: ConsoleSession; children: ComponentChildren }) {
   return <SessionContext.Provider value={props.value}>{props.children}</SessionContext.Provider>;

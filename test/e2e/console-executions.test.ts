@@ -186,6 +186,11 @@ describe('the console (executions)', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Start execution' }).click();
     await page.waitForURL(/\/ui\/executions\/[^/?]+$/);
     await taskShows('say', 'completed');
+    // and once more with the same input, from the execution's page
+    const first = page.url();
+    await page.getByRole('button', { name: 'Run again' }).click();
+    await page.waitForURL((url) => url.toString() !== first && /\/ui\/executions\/[^/?]+$/.test(url.pathname));
+    await taskShows('say', 'completed');
   });
 
   it('lists executions with a status filter, and shows workflows, source, packs and the monitor', async () => {

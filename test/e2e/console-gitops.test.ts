@@ -94,6 +94,9 @@ describe('the console (git, tokens)', { timeout: 60_000 }, () => {
     expect(await reader.getByRole('button', { name: 'Run' }).count()).toBe(0);
     expect(await reader.getByRole('button', { name: /Roll back/ }).count()).toBe(0);
     expect(await reader.getByRole('button', { name: 'Unpin' }).count()).toBe(0);
+    await reader.getByRole('button', { name: 'Sign out' }).click();
+    await reader.getByRole('heading', { name: 'Sign in to Harmonia' }).waitFor();
+    expect(await reader.evaluate("sessionStorage.getItem('harmonia.token')")).toBeNull();
     expect(pageErrors(reader)).toEqual([]);
   });
 });

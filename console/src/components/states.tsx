@@ -1,6 +1,8 @@
 /** Loading, error and empty states every page shows the same way. */
 import type { ComponentChildren } from 'preact';
-import { HarmoniaClientError } from '../client.js';
+import { useContext } from 'preact/hooks';
+import { HarmoniaClientError, UnauthorizedError } from '../client.js';
+import { SessionContext } from '../session.js';
 import type { AsyncState } from './use-async.js';
 
 export function Loading(props: { what: string }) {
@@ -13,12 +15,20 @@ export function Loading(props: { what: string }) {
 
 export function ErrorState(props: { error: Error; onRetry?: () => void }) {
   const code = props.error instanceof HarmoniaClientError ? props.error.code : undefined;
+  // a token revoked or expired mid-session: the way on is a new sign-in, not a retry
+  const session = useContext(SessionContext);
+  const signedOut = props.error instanceof UnauthorizedError && session !== null;
   return (
     <div class="state error" role="alert">
       <p>
         {code !== undefined && <code class="code">{code}</code>} {props.error.message}
       </p>
-      {props.onRetry && (
+      {signedOut && (
+        <button type="button" class="primary" onClick={session.signOut}>
+          Sign in again
+        </button>
+      )}
+      {props.onRetry && !signedOut && (
         <button type="button" onClick={props.onRetry}>
           Try again
         </button>

@@ -72,3 +72,33 @@ export function ExecutionControls(props: { client: HarmoniaClient; id: string; s
     </div>
   );
 }
+
+/** Starts a new execution of the same workflow version with the same input. */
+export function RunAgain(props: { client: HarmoniaClient; workflowId: string; input: Record<string, unknown>; onStarted(id: string): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await props.client.executeWorkflow({ workflow_id: props.workflowId, input: props.input });
+      props.onStarted(next.id);
+    } catch (caught) {
+      setError(caught instanceof HarmoniaClientError ? `${caught.code}: ${caught.message}` : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" disabled={busy} title="A new execution of this workflow version with the same input" onClick={() => void start()}>
+        {busy ? 'Starting…' : 'Run again'}
+      </button>
+      {error !== null && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}

@@ -11,7 +11,7 @@ import { formatDuration, formatJson, formatTime } from '../components/format.js'
 import { ErrorState, Loading } from '../components/states.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { CheckpointsPanel, CustomState } from '../execution/checkpoints-panel.js';
-import { ExecutionControls } from '../execution/controls.js';
+import { ExecutionControls, RunAgain } from '../execution/controls.js';
 import { EventHistory } from '../execution/event-history.js';
 import { TaskPanel } from '../execution/task-panel.js';
 import { Timeline } from '../execution/timeline.js';
@@ -83,6 +83,14 @@ export function ExecutionPage() {
           </p>
           {canWrite && (
             <ExecutionControls client={client} id={record.id} status={status} canceling={record.canceling} onDone={live.refresh} />
+          )}
+          {canWrite && (
+            <RunAgain
+              client={client}
+              workflowId={record.workflow_id}
+              input={record.input}
+              onStarted={(next) => route(`/ui/executions/${encodeURIComponent(next)}`)}
+            />
           )}
         </div>
       </header>
