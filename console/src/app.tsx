@@ -3,7 +3,7 @@
  * the routes. Every page has a deep link under /ui/.
  */
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionView } from '../../src/core/wire.js';
 import { createConsoleClient, storedToken, storeToken, UnauthorizedError, type HarmoniaClient } from './client.js';
 import { ErrorState, Loading } from './components/states.js';
@@ -79,6 +79,7 @@ function Shell(props: { client: HarmoniaClient; session: SessionView; onSignOut(
           Skip to content
         </a>
         <Header />
+        <FocusOnNavigate />
         <main id="main" tabIndex={-1}>
           <ErrorBoundary>
             <Router>
@@ -107,6 +108,20 @@ const NAV: Array<[string, string]> = [
   ['/ui/monitor', 'Monitor'],
   ['/ui/packs', 'Packs'],
 ];
+
+/** After a move to another page, focus goes to the content, as a full page load would put it. */
+function FocusOnNavigate() {
+  const { path } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
+  return null;
+}
 
 function Header() {
   const { path } = useLocation();
