@@ -3,9 +3,11 @@
  * the routes. Every page has a deep link under /ui/.
  */
 import { ErrorBoundary, LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SessionView } from '../../src/core/wire.js';
 import { createConsoleClient, storedToken, storeToken, UnauthorizedError, type HarmoniaClient } from './client.js';
+import { RenderBoundary } from './components/render-boundary.js';
 import { ErrorState, Loading } from './components/states.js';
 import { ExecutionPage } from './pages/execution-page.js';
 import { ExecutionsPage } from './pages/executions-page.js';
@@ -82,18 +84,20 @@ function Shell(props: { client: HarmoniaClient; session: SessionView; onSignOut(
         <FocusOnNavigate />
         <main id="main" tabIndex={-1}>
           <ErrorBoundary>
-            <Router>
-              <Route path="/ui/" component={ExecutionsPage} />
-              <Route path="/ui/executions" component={ExecutionsPage} />
-              <Route path="/ui/executions/:id" component={ExecutionPage} />
-              <Route path="/ui/workflows" component={WorkflowsPage} />
-              <Route path="/ui/workflows/:workflow" component={WorkflowPage} />
-              <Route path="/ui/templates" component={TemplatesPage} />
-              <Route path="/ui/templates/:template" component={TemplatePage} />
-              <Route path="/ui/monitor" component={MonitorPage} />
-              <Route path="/ui/packs" component={PacksPage} />
-              <Route default component={NotFound} />
-            </Router>
+            <PageBoundary>
+              <Router>
+                <Route path="/ui/" component={ExecutionsPage} />
+                <Route path="/ui/executions" component={ExecutionsPage} />
+                <Route path="/ui/executions/:id" component={ExecutionPage} />
+                <Route path="/ui/workflows" component={WorkflowsPage} />
+                <Route path="/ui/workflows/:workflow" component={WorkflowPage} />
+                <Route path="/ui/templates" component={TemplatesPage} />
+                <Route path="/ui/templates/:template" component={TemplatePage} />
+                <Route path="/ui/monitor" component={MonitorPage} />
+                <Route path="/ui/packs" component={PacksPage} />
+                <Route default component={NotFound} />
+              </Router>
+            </PageBoundary>
           </ErrorBoundary>
         </main>
       </LocationProvider>
@@ -108,6 +112,11 @@ const NAV: Array<[string, string]> = [
   ['/ui/monitor', 'Monitor'],
   ['/ui/packs', 'Packs'],
 ];
+
+function PageBoundary(props: { children: ComponentChildren }) {
+  const { path } = useLocation();
+  return <RenderBoundary resetKey={path}>{props.children}</RenderBoundary>;
+}
 
 /** After a move to another page, focus goes to the content, as a full page load would put it. */
 function FocusOnNavigate() {
