@@ -92,10 +92,13 @@ export function consoleMiddleware(dir: string | null): (ctx: Context, next: Next
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (ctx.path === '/' || ctx.path === '/ui') {
+      ctx.state.route = ctx.path;
       ctx.redirect(CONSOLE_PREFIX);
       return;
     }
     if (!ctx.path.startsWith(CONSOLE_PREFIX)) return next();
+    // one label for every console path, so the request metrics keep few series
+    ctx.state.route = '/ui/*';
     if (index === undefined) {
       ctx.status = 404;
       ctx.type = 'text/plain';

@@ -61,8 +61,11 @@ describe('the console at /ui/', () => {
     expect(await response.text()).toContain('<!doctype html>');
   });
 
-  it('leaves the API alone', async () => {
+  it('leaves the API alone, and counts every console path under one metrics label', async () => {
     expect((await h.call('GET', '/api/v1/status')).status).toBe(200);
+    const metrics = await h.call('GET', '/metrics');
+    expect(metrics.text).toMatch(/harmonia_http_requests_total\{method="GET",route="\/ui\/\*",status="200"\} \d+/);
+    expect(metrics.text).not.toContain('/ui/executions/abc');
   });
 
   it('says how to build the console when none was built', async () => {
