@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowYaml } from '../integration/gitops/git-fixture.js';
+import { invalidWorkflowYaml, workflowYaml } from '../integration/gitops/git-fixture.js';
 import { openGitServer, READER, TOKEN, type GitServer } from '../integration/server/git-harness.js';
 import { launchBrowser, openPage, pageErrors, screenshot } from './browser.js';
 
@@ -63,6 +63,23 @@ describe('the console (git, tokens)', { timeout: 60_000 }, () => {
     const history = await g.call<{ active_version: number; pinned: boolean }>('GET', '/api/v1/workflows/ops.deploy/history');
     expect(history.body).toMatchObject({ active_version: 1, pinned: true });
     await screenshot(page, 'workflow-rolled-back');
+  });
+
+  it("lists a failing commit's diagnostics with the workflow's source", async () => {
+    // a pinned workflow reports its pin, not the sync's problems: unpin first
+    expect((await g.call('POST', '/api/v1/workflows/ops.deploy/unpin')).status).toBe(200);
+    g.repo.write('packs/ops/workflows/deploy.yaml', invalidWorkflowYaml());
+    const bad = g.repo.commit('ops: depend on a task that does not exist');
+    const sync = await g.call<{ outcome: string }>('POST', '/api/v1/git/sync');
+    expect(sync.status).toBe(200);
+    await page.goto(`${g.url}/ui/workflows/ops.deploy?tab=source`);
+    const problems = page.getByRole('alert', { name: 'Sync problems' });
+    await problems.waitFor();
+    const text = (await problems.textContent()) ?? '';
+    expect(text).toContain(bad.slice(0, 12));
+    expect(text).toContain('missing_task');
+    expect(text).toMatch(/deploy\.yaml:\d+:\d+/);
+    await screenshot(page, 'workflow-source-diagnostics');
   });
 
   it('shows a refused commit in the Monitor', async () => {

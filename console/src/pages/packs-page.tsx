@@ -1,12 +1,12 @@
 /** Packs: validate or sync each, with the diagnostics shown at their file, line and column. */
 import { useState } from 'preact/hooks';
-import type { Diagnostic } from '../../../src/core/diagnostic.js';
 import type { PackSyncView } from '../../../src/core/wire.js';
 import { formatTime } from '../components/format.js';
 import { Empty, ErrorState, Loaded } from '../components/states.js';
 import { useAsync } from '../components/use-async.js';
 import { useSession } from '../session.js';
 import { ValidationError } from '../client.js';
+import { DiagnosticList } from '../workflows/source-view.js';
 
 export function PacksPage() {
   const { client, canWrite } = useSession();
@@ -87,25 +87,9 @@ export function PacksPage() {
           <h2 id="result-title">
             {result.title}: {result.view.ok ? 'ok' : 'problems found'}
           </h2>
-          <Diagnostics items={result.view.diagnostics} />
+          <DiagnosticList items={result.view.diagnostics} />
         </section>
       )}
     </section>
-  );
-}
-
-function Diagnostics(props: { items: readonly Diagnostic[] }) {
-  if (props.items.length === 0) return <p>No diagnostics.</p>;
-  return (
-    <ul class="diagnostics">
-      {props.items.map((d, i) => (
-        <li key={i} class={`severity-${d.severity}`}>
-          <span class="mono">
-            {d.file}:{d.line}:{d.column}
-          </span>{' '}
-          <span class={`badge severity-${d.severity}`}>{d.severity}</span> <code class="code">{d.code}</code> {d.message}
-        </li>
-      ))}
-    </ul>
   );
 }

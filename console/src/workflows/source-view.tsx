@@ -1,43 +1,25 @@
-/** A definition's YAML with line numbers; diagnostics are shown under the line they point at. */
-import { Fragment } from 'preact';
 import type { Diagnostic } from '../../../src/core/diagnostic.js';
-
-export function SourceView(props: { source: string; diagnostics?: readonly Diagnostic[]; label: string }) {
+/**
+ * A definition's YAML with line numbers; each line is an anchor (#L12). Diagnostics are
+ * listed apart (DiagnosticList): the server reports them for the file of a commit that
+ * failed to sync, whose text it does not serve, not for the version shown here.
+ */
+export function SourceView(props: { source: string; label: string }) {
   const lines = props.source.replace(/\n$/, '').split('\n');
-  const byLine = new Map<number, Diagnostic[]>();
-  for (const d of props.diagnostics ?? []) {
-    const line = Math.min(Math.max(1, d.line), lines.length);
-    byLine.set(line, [...(byLine.get(line) ?? []), d]);
-  }
   return (
     <div class="source" role="region" aria-label={props.label} tabIndex={0}>
       <table>
         <tbody>
-          {lines.map((text, index) => {
-            const number = index + 1;
-            const found = byLine.get(number);
-            return (
-              <Fragment key={number}>
-                <tr id={`L${number}`} class={found ? 'has-diagnostic' : undefined}>
-                  <td class="line-number" aria-hidden="true">
-                    {number}
-                  </td>
-                  <td class="line">
-                    <code>{text || ' '}</code>
-                  </td>
-                </tr>
-                {found?.map((d, i) => (
-                  <tr key={`${number}-d${i}`} class={`diagnostic severity-${d.severity}`}>
-                    <td />
-                    <td role="note">
-                      <span class="sr-only">line {number}: </span>
-                      {' '.repeat(Math.max(0, d.column - 1))}^ <code class="code">{d.code}</code> {d.message}
-                    </td>
-                  </tr>
-                ))}
-              </Fragment>
-            );
-          })}
+          {lines.map((text, index) => (
+            <tr key={index} id={`L${index + 1}`}>
+              <td class="line-number" aria-hidden="true">
+                {index + 1}
+              </td>
+              <td class="line">
+                <code>{text || ' '}</code>
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>
@@ -55,5 +37,22 @@ export function DiffView(props: { diff: string }) {
         </span>
       ))}
     </pre>
+  );
+}
+
+/** Diagnostics as a list, each with its file, line and column, for when their file is not the one shown. */
+export function DiagnosticList(props: { items: readonly Diagnostic[] }) {
+  if (props.items.length === 0) return <p>No diagnostics.</p>;
+  return (
+    <ul class="diagnostics">
+      {props.items.map((d, i) => (
+        <li key={i} class={`severity-${d.severity}`}>
+          <span class="mono">
+            {d.file}:{d.line}:{d.column}
+          </span>{' '}
+          <span class={`badge severity-${d.severity}`}>{d.severity}</span> <code class="code">{d.code}</code> {d.message}
+        </li>
+      ))}
+    </ul>
   );
 }
