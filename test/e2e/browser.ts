@@ -3,7 +3,7 @@
  * by .ci/run) driven by playwright-core. One browser per test file; screenshots go to
  * test-artifacts/console/ (gitignored) for people to look at.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -11,6 +11,9 @@ export const CHROMIUM = process.env.HARMONIA_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'console');
 
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no browser at '${CHROMIUM}': install Debian's chromium (apt-get install -y chromium, as .ci/run does) or set HARMONIA_CHROMIUM`);
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
