@@ -24,16 +24,21 @@ import type {
   ExecutionStateView,
   ExecutionSummaryView,
   ExecutionView,
+  GitStatusView,
   ItemList,
   PackSyncView,
   PackView,
   Paginated,
+  PinChangeView,
   ServerStatusView,
+  SessionView,
   StartExecutionRequest,
   TaskLogLineView,
   TemplateDetail,
   TemplateView,
+  VersionDiffView,
   WorkflowDetail,
+  WorkflowHistoryView,
   WorkflowVersionsView,
   WorkflowView,
   WorkflowWriteResult,
@@ -372,6 +377,38 @@ export class HarmoniaClient {
   /** Asks the server's model why an execution failed, from its statuses, errors and history. */
   explainExecution(executionId: string, options: CallOptions & { model?: string } = {}): Promise<ExplanationView> {
     return this.#post(`/executions/${seg(executionId)}/explain`, options.model === undefined ? {} : { model: options.model }, options);
+  }
+
+  // ---- session, workflow history, git (the web console reads these) ------
+
+  /** Who the client's token is and its scopes (`auth_enabled` false when the server has no tokens). */
+  getSession(options: CallOptions = {}): Promise<SessionView> {
+    return this.#get('/session', options);
+  }
+
+  /** Every stored version of a workflow with the commit it came from, oldest first. */
+  getWorkflowHistory(idOrRef: string, options: CallOptions = {}): Promise<WorkflowHistoryView> {
+    return this.#get(`/workflows/${seg(idOrRef)}/history`, options);
+  }
+
+  /** A unified diff between two versions (numbers or commit shas). */
+  diffWorkflowVersions(idOrRef: string, from: string | number, to: string | number, options: CallOptions = {}): Promise<VersionDiffView> {
+    return this.#get(`/workflows/${seg(idOrRef)}/diff`, options, { from: String(from), to: String(to) });
+  }
+
+  /** Makes an older version active again (by number or commit sha) and pins it. */
+  rollbackWorkflow(idOrRef: string, to: string | number, options: CallOptions = {}): Promise<PinChangeView> {
+    return this.#post(`/workflows/${seg(idOrRef)}/rollback`, { to }, options);
+  }
+
+  /** Clears a rollback pin: the newest version becomes active. */
+  unpinWorkflow(idOrRef: string, options: CallOptions = {}): Promise<PinChangeView> {
+    return this.#post(`/workflows/${seg(idOrRef)}/unpin`, undefined, options);
+  }
+
+  /** The git sync's status; NotFoundError when the server does not follow a git repository. */
+  getGitStatus(options: CallOptions = {}): Promise<GitStatusView> {
+    return this.#get('/git/status', options);
   }
 
   // ---- plumbing ----------------------------------------------------------

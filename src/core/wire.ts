@@ -421,3 +421,101 @@ export interface TaskLogPage {
   items: TaskLogLineView[];
   next: number | null;
 }
+
+// ---------------------------------------------------------------------------
+// Session, workflow history and git status (read by the web console through the client).
+
+/** GET /session: the caller's principal and scopes. */
+export interface SessionView {
+  principal_id: string;
+  scopes: Array<'read' | 'write' | 'admin'>;
+  /** False when the server has no tokens: every loopback caller is the anonymous admin. */
+  auth_enabled: boolean;
+}
+
+/** One stored version in GET /workflows/:id/history. */
+export interface WorkflowHistoryEntry {
+  version: number;
+  id: string;
+  active: boolean;
+  source: DefinitionOrigin['source'];
+  commit: string | null;
+  author: string | null;
+  date: string;
+  message: string | null;
+  created_at: string;
+  content_hash: string;
+  file: string;
+}
+
+/** GET /workflows/:id/history: every version, oldest first. */
+export interface WorkflowHistoryView {
+  kind: string;
+  ref: string;
+  active_version: number;
+  latest_version: number;
+  pinned: boolean;
+  items: WorkflowHistoryEntry[];
+}
+
+/** GET /workflows/:id/diff. */
+export interface VersionDiffView {
+  ref: string;
+  from: { version: number; commit: string | null };
+  to: { version: number; commit: string | null };
+  identical: boolean;
+  /** A unified diff of the two versions' source. */
+  diff: string;
+}
+
+/** POST /workflows/:id/rollback and /unpin. */
+export interface PinChangeView {
+  kind: string;
+  ref: string;
+  from_version: number;
+  to_version: number;
+  commit: string | null;
+  pinned: boolean;
+}
+
+export interface GitCommitView {
+  sha: string;
+  author?: string;
+  date?: string;
+  message?: string;
+  [key: string]: unknown;
+}
+
+/** GET /git/status: the checkout, the last sync and a status per workflow. */
+export interface GitStatusView {
+  url: string;
+  branch: string;
+  path: string;
+  pinned_ref: string | null;
+  poll_interval_seconds: number;
+  webhook_enabled: boolean;
+  syncing: boolean;
+  head: GitCommitView | null;
+  synced_commit: string | null;
+  last_sync: {
+    outcome: 'synced' | 'partial' | 'unchanged' | 'refused' | 'failed';
+    ref: string;
+    commit: GitCommitView | null;
+    packs: Array<{ pack_ref: string; state: 'synced' | 'invalid'; commit: string | null; errors: Diagnostic[] }>;
+    error?: { code: string; message: string };
+    started_at: string;
+    finished_at: string;
+  } | null;
+  workflows: Array<{
+    ref: string;
+    pack_ref: string;
+    status: 'Synced' | 'OutOfSync' | 'Invalid' | 'Pinned';
+    active_version: number | null;
+    latest_version: number | null;
+    expected_version: number | null;
+    failing_commit?: string;
+    diagnostics?: Diagnostic[];
+    reason?: string;
+  }>;
+  [key: string]: unknown;
+}

@@ -7,6 +7,7 @@ import { createComponentService } from '../components/component-service.js';
 import { createPackEvents } from '../gitops/pack-events.js';
 import { pino } from 'pino';
 import { createAuthenticator, type Authenticator } from './auth.js';
+import { consoleMiddleware } from './console-assets.js';
 import type { ServerDeps } from './deps.js';
 import { errorMiddleware } from './error-middleware.js';
 import { createHttpMetrics } from './metrics.js';
@@ -82,6 +83,7 @@ export function createApp(deps: ServerDeps): Koa {
   app.silent = true;
   app.use(requestLogMiddleware(logger, metrics));
   app.use(errorMiddleware(logger, deps.engine.secrets));
+  app.use(consoleMiddleware(options.console_dir));
   // one route table, mounted at both prefixes: /api is what the integration guide uses, /api/v1 is stable
   for (const prefix of ['/api', '/api/v1']) app.use(buildRouter(prefix, apiRoutes, mount).routes());
   app.use(buildRouter('', rootRoutes, mount).routes());

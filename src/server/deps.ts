@@ -36,6 +36,8 @@ export interface ServerOptions {
   api_pack?: string;
   /** Seconds between SSE keep-alive comments. @default 15 */
   sse_keepalive_seconds?: number;
+  /** Folder of the built web console served at /ui/; null serves none. @default the package's dist/console */
+  console_dir?: string | null;
 }
 
 export interface ResolvedServerOptions {
@@ -50,6 +52,7 @@ export interface ResolvedServerOptions {
   schemas_dir: string | null;
   api_pack: string;
   sse_keepalive_seconds: number;
+  console_dir: string | null;
 }
 
 /** Everything createApp needs. */

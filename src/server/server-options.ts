@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseApiTokens } from './auth.js';
+import { findConsoleDir } from './console-assets.js';
 import type { ResolvedConfig } from '../config.js';
 import type { ResolvedServerOptions, ServerOptions } from './deps.js';
 import { tokenFilePath } from './tokens.js';
@@ -26,6 +27,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     schemas_dir: options.schemas_dir ?? findSchemasDir(),
     api_pack: options.api_pack ?? 'api',
     sse_keepalive_seconds: options.sse_keepalive_seconds ?? 15,
+    console_dir: options.console_dir === undefined ? findConsoleDir() : options.console_dir,
   };
 }
 

@@ -8,6 +8,7 @@ import { executionRoutes } from './executions.js';
 import { gitRoutes } from './git.js';
 import { logRoutes } from './logs.js';
 import { packRoutes } from './packs.js';
+import { sessionRoutes } from './session.js';
 import { systemRoutes } from './system.js';
 import { templateRoutes } from './templates.js';
 import { workflowHistoryRoutes } from './workflow-history.js';
@@ -28,5 +29,6 @@ export function allRoutes(hub: StreamHub): RouteDef[] {
     ...assistantRoutes(),
     ...eventRoutes(hub),
     ...systemRoutes(),
+    ...sessionRoutes(),
   ];
 }

@@ -250,6 +250,11 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   },
   Health: { type: 'object', properties: { status: str } },
   Deleted: { type: 'object', properties: { deleted: { type: 'boolean' } } },
+  Session: {
+    type: 'object',
+    properties: { principal_id: str, scopes: { type: 'array', items: str }, auth_enabled: { type: 'boolean' } },
+    required: ['principal_id', 'scopes', 'auth_enabled'],
+  },
   ...GIT_RESPONSE_SCHEMAS,
   ...ASSISTANT_RESPONSE_SCHEMAS,
 };

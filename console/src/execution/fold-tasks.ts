@@ -1,0 +1,141 @@
+/**
+ * Folds an execution's events into what the console shows per task: status, every
+ * attempt with its times (for the timeline), input, output and error. Pure, so a live
+ * stream and a history page fold the same way, and it is unit-tested without a browser.
+ */
+import type { ExecutionEvent, ExecutionStatus, TaskError, TaskStatus } from '../../../src/core/model.js';
+
+export interface AttemptView {
+  attempt: number;
+  started_at: string;
+  finished_at: string | null;
+  /** How the attempt ended; 'running' while it runs, 'retrying' when a retry was scheduled. */
+  outcome: 'running' | 'completed' | 'failed' | 'canceled' | 'retrying';
+  error: TaskError | null;
+}
+
+export interface TaskView {
+  id: string;
+  status: TaskStatus;
+  attempts: AttemptView[];
+  input: unknown;
+  output: unknown;
+  error: TaskError | null;
+  skip_reason: string | null;
+  /** A fan-out task's items. */
+  items: { total: number; completed: number; failed: number } | null;
+}
+
+export interface ExecutionFold {
+  status: ExecutionStatus | null;
+  tasks: Map<string, TaskView>;
+  last_seq: number;
+}
+
+export function emptyFold(): ExecutionFold {
+  return { status: null, tasks: new Map(), last_seq: 0 };
+}
+
+function taskOf(fold: ExecutionFold, id: string): TaskView {
+  let task = fold.tasks.get(id);
+  if (!task) {
+    task = { id, status: 'pending', attempts: [], input: undefined, output: undefined, error: null, skip_reason: null, items: null };
+    fold.tasks.set(id, task);
+  }
+  return task;
+}
+
+function closeAttempt(task: TaskView, at: string, outcome: AttemptView['outcome'], error: TaskError | null): void {
+  const open = task.attempts.at(-1);
+  if (open && open.finished_at === null) {
+    open.finished_at = at;
+    open.outcome = outcome;
+    open.error = error;
+  }
+}
+
+const WORKFLOW_STATUS: Partial<Record<ExecutionEvent['event_type'], ExecutionStatus>> = {
+  workflow_started: 'running',
+  workflow_resumed: 'running',
+  workflow_paused: 'paused',
+  workflow_completed: 'completed',
+  workflow_failed: 'failed',
+  workflow_canceled: 'canceled',
+};
+
+/**
+ * Applies events in seq order to `fold` (mutated and returned); an event at or below
+ * `last_seq` is ignored, so a replayed event after a reconnect changes nothing.
+ */
+export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[]): ExecutionFold {
+  for (const event of events) {
+    if (event.seq <= fold.last_seq) continue;
+    fold.last_seq = event.seq;
+    const next = WORKFLOW_STATUS[event.event_type];
+    if (next !== undefined) fold.status = next;
+    if (next === 'failed' || next === 'canceled' || next === 'completed') {
+      // attempts the end of the execution abandoned stop at its end on the timeline
+      for (const task of fold.tasks.values()) closeAttempt(task, event.timestamp, 'canceled', null);
+    }
+    if (event.event_type === 'workflow_resumed' && Array.isArray(event.data.reset)) {
+      // a retry or rerun sends the listed tasks back to pending; their attempts stay on the timeline
+      for (const id of event.data.reset) {
+        const task = typeof id === 'string' ? fold.tasks.get(id) : undefined;
+        if (task) {
+          task.status = 'pending';
+          task.error = null;
+        }
+      }
+    }
+    if (event.task_id === undefined) continue;
+    const task = taskOf(fold, event.task_id);
+    const data = event.data;
+    const itemIndex = typeof data.item_index === 'number' ? data.item_index : undefined;
+    if (itemIndex !== undefined && task.items) {
+      if (event.event_type === 'task_completed') task.items.completed += 1;
+      if (event.event_type === 'task_failed') task.items.failed += 1;
+      continue;
+    }
+    if (itemIndex !== undefined) continue;
+    const error = (data.error as TaskError | undefined) ?? null;
+    switch (event.event_type) {
+      case 'task_started':
+        task.status = 'running';
+        task.error = null;
+        if (Array.isArray(data.items)) task.items = { total: data.items.length, completed: 0, failed: 0 };
+        closeAttempt(task, event.timestamp, 'canceled', null);
+        task.attempts.push({
+          attempt: typeof data.attempt === 'number' ? data.attempt : task.attempts.length + 1,
+          started_at: event.timestamp,
+          finished_at: null,
+          outcome: 'running',
+          error: null,
+        });
+        if ('input' in data) task.input = data.input;
+        break;
+      case 'task_completed':
+        task.status = 'completed';
+        task.output = data.output;
+        task.error = null;
+        closeAttempt(task, event.timestamp, 'completed', null);
+        break;
+      case 'task_failed':
+        task.status = data.canceled === true ? 'canceled' : 'failed';
+        task.error = error;
+        closeAttempt(task, event.timestamp, data.canceled === true ? 'canceled' : 'failed', error);
+        break;
+      case 'retry_attempted':
+        task.status = 'pending';
+        task.error = error;
+        closeAttempt(task, event.timestamp, 'retrying', error);
+        break;
+      case 'task_skipped':
+        task.status = 'skipped';
+        task.skip_reason = typeof data.reason === 'string' ? data.reason : 'upstream';
+        break;
+      default:
+        break;
+    }
+  }
+  return fold;
+}

@@ -1,0 +1,95 @@
+/** Packs: validate or sync each, with the diagnostics shown at their file, line and column. */
+import { useState } from 'preact/hooks';
+import type { PackSyncView } from '../../../src/core/wire.js';
+import { formatTime } from '../components/format.js';
+import { Empty, ErrorState, Loaded } from '../components/states.js';
+import { useAsync } from '../components/use-async.js';
+import { useSession } from '../session.js';
+import { ValidationError } from '../client.js';
+import { DiagnosticList } from '../workflows/source-view.js';
+
+export function PacksPage() {
+  const { client, canWrite } = useSession();
+  const state = useAsync((signal) => client.listPacks({ signal }), []);
+  const [result, setResult] = useState<{ title: string; view: PackSyncView } | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const run = async (label: string, ref: string, work: () => Promise<PackSyncView>) => {
+    setBusy(`${label}:${ref}`);
+    setError(null);
+    setResult(null);
+    try {
+      setResult({ title: `${label} ${ref}`, view: await work() });
+      state.reload();
+    } catch (caught) {
+      // a sync that registered nothing answers 422 with the diagnostics: show them like a result
+      const details = caught instanceof ValidationError ? caught.diagnostics : undefined;
+      if (details !== undefined && details.length > 0) setResult({ title: `${label} ${ref}`, view: { pack_ref: ref, ok: false, diagnostics: details } });
+      else setError(caught instanceof Error ? caught : new Error(String(caught)));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section aria-labelledby="packs-title">
+      <h1 id="packs-title">Packs</h1>
+      <Loaded state={state} what="packs">
+        {(list) =>
+          list.items.length === 0 ? (
+            <Empty>
+              <p>No packs are registered. Add a folder with a pack.yaml under the packs folder.</p>
+            </Empty>
+          ) : (
+            <table class="list">
+              <thead>
+                <tr>
+                  <th scope="col">Pack</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Workflows</th>
+                  <th scope="col">Updated</th>
+                  <th scope="col">
+                    <span class="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.items.map((pack) => (
+                  <tr key={pack.ref}>
+                    <td>
+                      <a href={`/ui/workflows?q=${encodeURIComponent(`${pack.ref}.`)}`}>{pack.ref}</a>
+                      {pack.label && <span class="muted"> {pack.label}</span>}
+                    </td>
+                    <td>{pack.version}</td>
+                    <td>{pack.workflow_count}</td>
+                    <td>{formatTime(pack.updated_at)}</td>
+                    <td>
+                      <div class="actions">
+                      <button type="button" disabled={busy !== null} onClick={() => void run('Validate', pack.ref, () => client.validatePack(pack.ref))}>
+                        Validate
+                      </button>
+                      {canWrite && (
+                        <button type="button" class="primary" disabled={busy !== null} onClick={() => void run('Sync', pack.ref, () => client.syncPack(pack.ref))}>
+                          Sync
+                        </button>
+                      )}
+                    </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Loaded>
+      {error && <ErrorState error={error} />}
+      {result && (
+        <section aria-labelledby="result-title" class="result" role="status">
+          <h2 id="result-title">
+            {result.title}: {result.view.ok ? 'ok' : 'problems found'}
+          </h2>
+          <DiagnosticList items={result.view.diagnostics} />
+        </section>
+      )}
+    </section>
+  );
+}

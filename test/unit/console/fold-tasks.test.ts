@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { emptyFold, foldEvents } from '../../../console/src/execution/fold-tasks.js';
+import type { ExecutionEvent } from '../../../src/core/model.js';
+
+let seq = 0;
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+function ev(event_type: ExecutionEvent['event_type'], task_id: string | undefined, data: Record<string, unknown> = {}, second = seq): ExecutionEvent {
+  seq += 1;
+  return { event_type, execution_id: 'e1', workflow_id: 'w1', ...(task_id ? { task_id } : {}), timestamp: at(second), seq, data };
+}
+
+describe('foldEvents()', () => {
+  it('tracks each attempt of a retried task with its times and errors', () => {
+    seq = 0;
+    const error = { type: 'ACTION_FAILED', message: 'boom', retriable: true, attempt: 1 };
+    const events = [
+      ev('workflow_started', undefined),
+      ev('task_started', 'build', { attempt: 1, input: { n: 1 } }),
+      ev('retry_attempted', 'build', { attempt: 1, error }),
+      ev('task_started', 'build', { attempt: 2, input: { n: 1 } }),
+      ev('task_completed', 'build', { attempt: 2, output: { ok: true } }),
+      ev('workflow_completed', undefined),
+    ];
+    const fold = foldEvents(emptyFold(), events);
+    const build = fold.tasks.get('build');
+    expect(fold.status).toBe('completed');
+    expect(build).toMatchObject({ status: 'completed', output: { ok: true }, input: { n: 1 }, error: null });
+    expect(build?.attempts.map((a) => [a.attempt, a.outcome, a.error?.message ?? null])).toEqual([
+      [1, 'retrying', 'boom'],
+      [2, 'completed', null],
+    ]);
+    expect(build?.attempts.every((a) => a.finished_at !== null)).toBe(true);
+  });
+
+  it('ignores events it has already applied, so a replay after a reconnect changes nothing', () => {
+    seq = 0;
+    const events = [ev('workflow_started', undefined), ev('task_started', 'a', { attempt: 1 }), ev('task_completed', 'a', { attempt: 1 })];
+    const fold = foldEvents(emptyFold(), events);
+    foldEvents(fold, events.slice(1));
+    expect(fold.tasks.get('a')?.attempts).toHaveLength(1);
+    expect(fold.last_seq).toBe(3);
+  });
+
+  it('sends the tasks a retry resets back to pending and keeps their earlier attempts', () => {
+    seq = 0;
+    const error = { type: 'ACTION_FAILED', message: 'no', retriable: false, attempt: 1 };
+    const fold = foldEvents(emptyFold(), [
+      ev('workflow_started', undefined),
+      ev('task_started', 'a', { attempt: 1 }),
+      ev('task_failed', 'a', { attempt: 1, error }),
+      ev('workflow_failed', undefined, { error }),
+      ev('workflow_resumed', undefined, { mode: 'retry', reset: ['a'] }),
+    ]);
+    expect(fold.status).toBe('running');
+    expect(fold.tasks.get('a')).toMatchObject({ status: 'pending', error: null });
+    expect(fold.tasks.get('a')?.attempts).toHaveLength(1);
+  });
+
+  it('counts the items of a fan-out task without treating them as attempts', () => {
+    seq = 0;
+    const fold = foldEvents(emptyFold(), [
+      ev('task_started', 'each', { attempt: 1, items: [1, 2, 3] }),
+      ev('task_started', 'each', { attempt: 1, item_index: 0 }),
+      ev('task_completed', 'each', { attempt: 1, item_index: 0, output: 1 }),
+      ev('task_failed', 'each', { attempt: 1, item_index: 1, error: { type: 'X', message: 'x', retriable: false, attempt: 1 } }),
+    ]);
+    expect(fold.tasks.get('each')).toMatchObject({ status: 'running', items: { total: 3, completed: 1, failed: 1 } });
+    expect(fold.tasks.get('each')?.attempts).toHaveLength(1);
+  });
+
+  it('closes attempts a cancel abandoned at the end of the execution', () => {
+    seq = 0;
+    const fold = foldEvents(emptyFold(), [ev('task_started', 'slow', { attempt: 1 }, 1), ev('workflow_canceled', undefined, {}, 5)]);
+    expect(fold.tasks.get('slow')?.attempts[0]).toMatchObject({ outcome: 'canceled', finished_at: at(5) });
+  });
+});
