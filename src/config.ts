@@ -69,6 +69,8 @@ export interface ResolvedConfig {
   max_descendants: number;
   /** Times one task attempt may be interrupted by the engine's own death and run again without spending its retry budget. @default 5 */
   max_task_interruptions: number;
+  /** Bytes of task log one attempt may write; past it a truncation note ends its log. @default 1048576 */
+  max_log_size: number;
   /**
    * How task processes are kept from outliving the engine: `namespace` (Linux PID namespace:
    * everything a task started dies with the engine), `parent-death` (its own process does),
@@ -166,7 +168,7 @@ const KEY_ORDER: ConfigKey[] = [
   'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
   'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
-  'max_task_interruptions', 'task_containment', 'api_tokens', 'env_allowlist', 'secret_env', 'http_allow_private', 'task_uid', 'task_gid', 'url', 'token',
+  'max_task_interruptions', 'max_log_size', 'task_containment', 'api_tokens', 'env_allowlist', 'secret_env', 'http_allow_private', 'task_uid', 'task_gid', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
   'llm_base_url', 'llm_model', 'llm_api_key', 'llm_api_key_file', 'llm_timeout_ms', 'llm_max_retries',
@@ -297,6 +299,7 @@ export function resolveConfig(
     max_workflow_depth: int('max_workflow_depth', 16, 1),
     max_descendants: int('max_descendants', 1000, 1),
     max_task_interruptions: int('max_task_interruptions', 5, 0),
+    max_log_size: bytes('max_log_size', 1_048_576),
     task_containment: asChoice(raw('task_containment'), TASK_CONTAINMENTS, 'auto'),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),
@@ -539,6 +542,7 @@ export function engineConfigOf(config: ResolvedConfig, packsDir: string): Engine
       max_workflow_depth: config.max_workflow_depth,
       max_descendants: config.max_descendants,
       max_task_interruptions: config.max_task_interruptions,
+      max_log_bytes_per_attempt: config.max_log_size,
     },
   };
 }

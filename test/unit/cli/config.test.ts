@@ -111,6 +111,7 @@ describe('resolveConfig()', () => {
       max_workflow_depth: 4,
       max_descendants: 200,
       max_task_interruptions: 2,
+      max_log_bytes_per_attempt: 1_048_576,
     });
     expect(resolveConfig({}, {}).max_descendants).toBe(1000);
     expect(resolveConfig({}, {}).max_task_interruptions).toBe(5);
