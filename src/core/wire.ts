@@ -182,7 +182,12 @@ export interface ExecutionMetricsView {
   total_retries: number;
 }
 
-/** Response of a control verb (pause, resume, cancel, terminate, retry). */
+/** Body of the task controls: `POST /executions/{id}/rerun` and `/skip`. */
+export interface ExecutionTaskRequest {
+  task_id: string;
+}
+
+/** Response of a control verb (pause, resume, cancel, terminate, retry, rerun, skip). */
 export interface ExecutionControlResult {
   execution_id: string;
   status: ExecutionStatus;

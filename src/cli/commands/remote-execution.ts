@@ -16,7 +16,9 @@ Examples:
   $ harmonia execution status 0b6f...            status and task table
   $ harmonia execution watch 0b6f...             live progress until it finishes
   $ harmonia execution events 0b6f... --follow   every event, then live ones
-  $ harmonia execution retry 0b6f... --json
+  $ harmonia execution retry 0b6f... --json     a failed or canceled execution
+  $ harmonia execution rerun 0b6f... deploy     rerun a finished execution from a task
+  $ harmonia execution skip 0b6f... notify      skip a pending task (when its upstream is done)
 
 Exit codes: 0 success; 1 unknown execution, a verb not allowed in its status, or
 (watch) an execution that ended failed or canceled; 2 usage, auth or connection errors.`;
@@ -27,10 +29,14 @@ const VERBS = [
   { name: 'resume', call: 'resumeExecution', description: 'resume a paused execution' },
   { name: 'cancel', call: 'cancelExecution', description: 'cancel: abort running tasks, end as canceled' },
   { name: 'terminate', call: 'terminateExecution', description: 'end at once, without error handlers' },
-  { name: 'retry', call: 'retryExecution', description: 'retry a failed or canceled execution from its failed tasks' },
+  { name: 'retry', call: 'retryExecution', description: 'retry a failed or canceled execution: every task that did not complete runs again' },
+] as const;
+const TASK_VERBS = [
+  { name: 'rerun', call: 'rerunExecution', description: 'rerun a finished execution from a task: it and everything downstream run again' },
+  { name: 'skip', call: 'skipTask', description: 'skip a pending task; its dependants treat it as completed (a task not ready yet is skipped once its upstream is done)' },
 ] as const;
 
-/** Registers `harmonia execution list|status|tasks|events|watch|pause|resume|cancel|terminate|retry`. */
+/** Registers `harmonia execution list|status|tasks|events|watch|pause|resume|cancel|terminate|retry|rerun|skip`. */
 export function registerRemoteExecutionCommand(program: Command, ctx: CliContext): void {
   const execution = commandGroup(program, 'execution', 'inspect and control executions on a server').addHelpText('after', HELP);
 
@@ -107,6 +113,18 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
           const result = await client[verb.call](id);
           if (flags.json) return printJson(ctx, result);
           ctx.stdout.write(`execution ${result.execution_id}: ${result.status}\n`);
+        });
+      },
+    );
+  }
+
+  for (const verb of TASK_VERBS) {
+    withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id').argument('<task>', 'task id')).action(
+      async (id: string, task: string, flags: RemoteFlags) => {
+        await runRemote(ctx, flags, async (client) => {
+          const result = await client[verb.call](id, task);
+          if (flags.json) return printJson(ctx, result);
+          ctx.stdout.write(`execution ${result.execution_id}: ${result.status} (${verb.name} ${task})\n`);
         });
       },
     );
