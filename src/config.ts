@@ -65,6 +65,8 @@ export interface ResolvedConfig {
   max_workflow_depth: number;
   /** Executions one top-level execution may have below it, all levels together. @default 1000 */
   max_descendants: number;
+  /** Times one task attempt may be interrupted by the engine's own death and run again without spending its retry budget. @default 5 */
+  max_task_interruptions: number;
   /** Bearer tokens the server accepts; empty means no authentication. Secret. @default [] */
   api_tokens: string[];
   /** Environment variables that `${env.NAME}` may read. @default [] */
@@ -126,7 +128,7 @@ const KEY_ORDER: ConfigKey[] = [
   'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
   'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
-  'api_tokens', 'env_allowlist', 'url', 'token',
+  'max_task_interruptions', 'api_tokens', 'env_allowlist', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
 ];
@@ -215,6 +217,7 @@ export function resolveConfig(
     max_items: int('max_items', 1000, 1),
     max_workflow_depth: int('max_workflow_depth', 16, 1),
     max_descendants: int('max_descendants', 1000, 1),
+    max_task_interruptions: int('max_task_interruptions', 5, 0),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),
     url,
@@ -348,6 +351,7 @@ export function engineConfigOf(config: ResolvedConfig, packsDir: string): Engine
       max_items: config.max_items,
       max_workflow_depth: config.max_workflow_depth,
       max_descendants: config.max_descendants,
+      max_task_interruptions: config.max_task_interruptions,
     },
   };
 }

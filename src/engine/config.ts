@@ -17,6 +17,12 @@ export interface EngineLimits {
    * the task that would start one more fails with EXEC_LIMIT. @default 1000
    */
   max_descendants: number;
+  /**
+   * Times one task attempt may be interrupted by the engine's own death (crash, stop past
+   * its grace, a lost node) and re-dispatched without spending its retry budget; past it the
+   * attempt fails with error type INTERRUPTED, which a retry policy may retry. @default 5
+   */
+  max_task_interruptions: number;
 }
 
 export interface EngineConfig {
@@ -89,6 +95,7 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
       max_items: config.limits?.max_items ?? 1000,
       max_workflow_depth: config.limits?.max_workflow_depth ?? 16,
       max_descendants: config.limits?.max_descendants ?? 1000,
+      max_task_interruptions: config.limits?.max_task_interruptions ?? 5,
     },
   };
 }

@@ -34,20 +34,17 @@ function onFailure(
     if (item !== undefined) return [withItem({ kind: 'FailTask', task_id: taskId, attempt: unit.attempt, error: canceled, canceled: true })];
     return [failTask(ctx, state, taskId, unit.attempt, canceled, true)];
   }
+  const interruptions = unit.interruptions ?? 0;
+  // The engine's own death is not the task's failure: re-dispatch at once without spending
+  // the retry budget, up to a limit so a task that kills its engine cannot loop for ever.
+  if (interrupted && interruptions < ctx.config.limits.max_task_interruptions) {
+    return [withItem({ kind: 'ScheduleRetry', task_id: taskId, attempt: unit.attempt + 1, at_ms: at, delay_ms: 0, error, interrupted: true })];
+  }
   const policy = resolveRetryPolicy(def, ctx.config);
-  if (shouldRetry(policy, error, unit.attempt - unit.attempt_base, interrupted)) {
-    const delay = retryDelay(policy, unit.attempt - unit.attempt_base, ctx.random());
-    return [
-      withItem({
-        kind: 'ScheduleRetry',
-        task_id: taskId,
-        attempt: unit.attempt + 1,
-        at_ms: at + delay,
-        delay_ms: delay,
-        error,
-        ...(interrupted ? { interrupted: true } : {}),
-      }),
-    ];
+  const tries = unit.attempt - unit.attempt_base - interruptions;
+  if (shouldRetry(policy, error, tries)) {
+    const delay = retryDelay(policy, tries, ctx.random());
+    return [withItem({ kind: 'ScheduleRetry', task_id: taskId, attempt: unit.attempt + 1, at_ms: at + delay, delay_ms: delay, error })];
   }
   if (item !== undefined) return [withItem({ kind: 'FailTask', task_id: taskId, attempt: unit.attempt, error })];
   return [failTask(ctx, state, taskId, unit.attempt, error)];
@@ -107,7 +104,7 @@ export function decide(state: ExecutionState, input: DecideInput, ctx: DecideCon
       const interrupted = runningUnits(state).flatMap(({ task_id, item_index, unit }) => {
         const error: TaskError = {
           type: 'INTERRUPTED',
-          message: 'the engine stopped while the task ran',
+          message: `the engine stopped while the task ran (interruption ${(unit.interruptions ?? 0) + 1}; the limit is ${ctx.config.limits.max_task_interruptions})`,
           retriable: true,
           attempt: unit.attempt,
         };

@@ -236,10 +236,13 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
         state.finishing = state.finishing.filter((id) => id !== taskId);
       }
       finishUnit(unit, at, iso);
+      if (typeof data.attempt === 'number' && data.attempt > unit.attempt) unit.attempt = data.attempt;
       unit.status = failed ? (data.canceled === true ? 'canceled' : 'failed') : 'completed';
       unit.output = failed ? null : (data.output ?? null);
       unit.error = failed ? ((data.error as TaskError | undefined) ?? null) : null;
-      if (failed) removeRef(state, taskId, item);
+      // A task can end without having started (an empty fan-out, a failed condition): it
+      // leaves the ready queue either way, or settle would pick it again.
+      removeRef(state, taskId, item);
       if (item !== undefined) {
         task.items_done += 1;
         const failFast = (plan.tasks[taskId]?.on_item_failure ?? 'fail_fast') === 'fail_fast';
@@ -282,6 +285,7 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
         if (unit.started_ms !== null) unit.duration_ms += Math.max(0, at - unit.started_ms);
       }
       unit.status = 'pending';
+      if (data.interrupted === true) unit.interruptions = (unit.interruptions ?? 0) + 1;
       unit.error = (data.error as TaskError | undefined) ?? null;
       unit.not_before = typeof data.at_ms === 'number' ? data.at_ms : at;
       const ref: WorkRef = { task: taskId, not_before: unit.not_before };

@@ -29,13 +29,11 @@ export function retryDelay(policy: RetryPolicy, failedAttempt: number, random: n
 }
 
 /**
- * Whether a failed attempt may run again. `tries` counts attempts made since the
- * last reset (execution retry or rerun). Interruptions by a crash ignore the
- * `retriable_errors` filter: the task did not fail, the process did.
+ * Whether a failed attempt may run again. `tries` counts attempts made since the last
+ * reset (execution retry or rerun), less those interrupted by the engine's own death.
  */
-export function shouldRetry(policy: RetryPolicy, error: TaskError, tries: number, interrupted = false): boolean {
+export function shouldRetry(policy: RetryPolicy, error: TaskError, tries: number): boolean {
   if (tries >= policy.max_attempts) return false;
-  if (interrupted) return true;
   if (!error.retriable) return false;
   if (policy.retriable_errors && !policy.retriable_errors.includes(error.type)) return false;
   return true;

@@ -58,6 +58,10 @@ export class ExecutionRunner {
   /** Set when a commit failed: the execution stops here until the engine restarts. */
   failure: unknown = null;
   private lastCommit: Promise<void> = Promise.resolve();
+  /** Time of the latest input decided: units with a later not_before are not yet due. */
+  private decidedAt = 0;
+  /** Target of the armed wake-up timer, if any. */
+  private wakeAt: number | null = null;
   private doneWaiters: Array<(state: ExecutionState) => void> = [];
   /** The projection columns as last written, so a step rewrites only those that changed. */
   private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
@@ -81,6 +85,7 @@ export class ExecutionRunner {
    */
   process(input: DecideInput, before?: WriteBatch['before'], claim?: WriteBatch['claim']): Promise<void> {
     if (this.stopped) return this.lastCommit;
+    if (input.at > this.decidedAt) this.decidedAt = input.at;
     const wasTerminal = isTerminalExecution(this.state.status);
     const result = step(this.state, input, this.ctx);
     if (result.events.length === 0 && before === undefined) {
@@ -121,6 +126,7 @@ export class ExecutionRunner {
     this.stopped = true;
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.wakeAt = null;
     for (const controller of this.controllers.values()) controller.abort('shutdown');
     this.controllers.clear();
     return this.lastCommit;
@@ -138,9 +144,7 @@ export class ExecutionRunner {
   /** Arms the timers a recovered or resumed execution needs (retries due later, deadlines). */
   armTimers(): void {
     const now = this.deps.clock.now();
-    for (const ref of this.state.ready) {
-      if (ref.not_before !== undefined && ref.not_before > now) this.timer(`retry:${unitKey(ref.task, ref.item)}`, ref.not_before - now, 'settle');
-    }
+    this.armWakeUp();
     this.armDeadlines();
     if (this.state.canceling && this.state.cancel_requested_ms !== null) {
       const left = this.state.cancel_requested_ms + this.deps.config.cancel_grace_ms - now;
@@ -210,9 +214,6 @@ export class ExecutionRunner {
         case 'StartTask':
           this.runUnit(command);
           break;
-        case 'ScheduleRetry':
-          this.timer(`retry:${unitKey(command.task_id, command.item_index)}`, command.at_ms - this.deps.clock.now(), 'settle');
-          break;
         case 'AbortUnit':
           this.controllers.get(unitKey(command.task_id, command.item_index))?.abort(command.reason);
           break;
@@ -224,11 +225,39 @@ export class ExecutionRunner {
       }
     }
     if (isTerminalExecution(this.state.status) && !wasTerminal) this.finish();
+    else this.armWakeUp();
+  }
+
+  /**
+   * Keeps one timer armed for the earliest unit not yet due (a retry's not_before), after
+   * every step: whatever consumed or moved the previous wake-up, no waiting unit is left
+   * without one. Its input is decided at its target time even when the timer fires a
+   * little early, so what it woke for is due.
+   */
+  private armWakeUp(): void {
+    if (this.stopped || isTerminalExecution(this.state.status)) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const ref of this.state.ready) {
+      if (ref.not_before !== undefined && ref.not_before > this.decidedAt && ref.not_before < next) next = ref.not_before;
+    }
+    if (next === Number.POSITIVE_INFINITY || (this.wakeAt !== null && this.wakeAt <= next)) return;
+    this.timers.get('wake')?.();
+    this.wakeAt = next;
+    const target = next;
+    this.timers.set(
+      'wake',
+      this.deps.clock.setTimer(Math.max(0, target - this.deps.clock.now()), () => {
+        this.timers.delete('wake');
+        this.wakeAt = null;
+        void this.process({ kind: 'settle', at: Math.max(this.deps.clock.now(), target) });
+      }),
+    );
   }
 
   private finish(): void {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.wakeAt = null;
     for (const controller of this.controllers.values()) controller.abort('finished');
     this.controllers.clear();
     const waiters = this.doneWaiters;

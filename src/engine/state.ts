@@ -22,6 +22,11 @@ export interface UnitState {
   duration_ms: number;
   /** A scheduled retry may not start before this time (ms). */
   not_before: number | null;
+  /**
+   * Attempts since the latest reset that the engine's own death interrupted; they do not
+   * count against the retry budget. Absent in checkpoints taken before it existed.
+   */
+  interruptions?: number;
 }
 
 export interface TaskState extends UnitState {
