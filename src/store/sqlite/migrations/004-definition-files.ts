@@ -1,0 +1,24 @@
+import type { Migration } from './index.js';
+
+/**
+ * Files of definition versions (pack action scripts), so an execution runs the code of the
+ * version it pinned, whatever happens to the pack folder. Contents are content-addressed
+ * (one row per sha256, shared by every version that has the same bytes).
+ */
+export const definitionFilesMigration: Migration = {
+  version: 4,
+  name: 'definition-files',
+  sql: `
+    CREATE TABLE file_contents (
+      sha256 TEXT PRIMARY KEY,
+      size INTEGER NOT NULL,
+      content BLOB NOT NULL
+    );
+    CREATE TABLE definition_files (
+      definition_id TEXT NOT NULL REFERENCES definitions (id) ON DELETE CASCADE,
+      path TEXT NOT NULL,
+      sha256 TEXT NOT NULL REFERENCES file_contents (sha256),
+      PRIMARY KEY (definition_id, path)
+    );
+  `,
+};
