@@ -20,6 +20,11 @@ import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 /** Finds the handler of a task's action (the action registry). */
 export interface ActionResolver {
   resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string): ActionHandler;
+  /**
+   * The versions of the workflow's pack actions an execution starting now pins (ref →
+   * version id), recorded in its workflow_started event as `action_versions`. @default none
+   */
+  pin?(workflow: WorkflowDef): Promise<Record<string, string>>;
 }
 
 export interface EngineLogger {

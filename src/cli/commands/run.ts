@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ActionDef, ExecutionEvent } from '../../core/model.js';
+import type { ExecutionEvent } from '../../core/model.js';
 import { HarmoniaError } from '../../core/errors.js';
 import { engineConfigOf } from '../../config.js';
-import type { Store } from '../../store/store.js';
 import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
 import { withStore } from '../open-store.js';
 
@@ -80,17 +79,6 @@ export function progressLine(event: ExecutionEvent, label: string): string | nul
   }
 }
 
-async function packActions(store: Store, packsDir: string) {
-  const byPack = new Map<string, { dir: string; actions: Map<string, ActionDef> }>();
-  const { items } = await store.registry.listActive({ kind: 'action', limit: 1000 });
-  for (const record of items) {
-    const entry = byPack.get(record.pack_ref) ?? { dir: resolve(packsDir, record.pack_ref), actions: new Map<string, ActionDef>() };
-    entry.actions.set(record.ref, record.body as ActionDef);
-    byPack.set(record.pack_ref, entry);
-  }
-  return (ref: string) => byPack.get(ref) ?? null;
-}
-
 /** Runs one workflow to its end and prints progress and output; resolves to the exit code. */
 export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext, signals?: NodeJS.Process): Promise<number> {
   const config = ctx.config();
@@ -99,7 +87,12 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
   return withStore(config, ctx.cwd, async (store) => {
     const { createActionRegistry } = await import('../../actions/action-registry.js');
     const { createEngine } = await import('../../engine/engine.js');
-    const actions = createActionRegistry({ packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)), components: store.components, parent_env: ctx.env });
+    const { ACTION_CACHE_DIR } = await import('../../actions/action-file-cache.js');
+    const actions = createActionRegistry({
+      pinned: { store, packs_dir: resolve(ctx.cwd, config.packs_dir), cache_dir: resolve(ctx.cwd, config.data_dir, ACTION_CACHE_DIR) },
+      components: store.components,
+      parent_env: ctx.env,
+    });
     const engine = createEngine({
       store,
       actions,
