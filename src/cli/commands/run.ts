@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ExecutionEvent } from '../../core/model.js';
 import { HarmoniaError } from '../../core/errors.js';
-import { engineConfigOf } from '../../config.js';
 import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
 import { withStore } from '../open-store.js';
+import { createLocalEngine } from './local-engine.js';
 
 interface RunFlags {
   input?: string;
@@ -85,20 +85,7 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
   const input = parseInput(flags, ctx.cwd);
   const progress: OutputStream = ctx.stderr;
   return withStore(config, ctx.cwd, async (store) => {
-    const { createActionRegistry } = await import('../../actions/action-registry.js');
-    const { createEngine } = await import('../../engine/engine.js');
-    const { ACTION_CACHE_DIR } = await import('../../actions/action-file-cache.js');
-    const actions = createActionRegistry({
-      pinned: { store, packs_dir: resolve(ctx.cwd, config.packs_dir), cache_dir: resolve(ctx.cwd, config.data_dir, ACTION_CACHE_DIR) },
-      components: store.components,
-      parent_env: ctx.env,
-    });
-    const engine = createEngine({
-      store,
-      actions,
-      env: ctx.env,
-      config: engineConfigOf(config, resolve(ctx.cwd, config.packs_dir)),
-    });
+    const engine = await createLocalEngine(ctx, config, store);
     const labels = new Map<string, string>();
     let rootId: string | null = null;
     const off = engine.bus.subscribe({}, (event) => {
