@@ -11,6 +11,8 @@ import { suggest } from './core/suggest.js';
 import { parseEnvFile } from './config-env-file.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export const TASK_CONTAINMENTS = ['auto', 'namespace', 'parent-death', 'process-group'] as const;
+export type TaskContainmentSetting = (typeof TASK_CONTAINMENTS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Where a setting's value came from. */
@@ -67,6 +69,12 @@ export interface ResolvedConfig {
   max_descendants: number;
   /** Times one task attempt may be interrupted by the engine's own death and run again without spending its retry budget. @default 5 */
   max_task_interruptions: number;
+  /**
+   * How task processes are kept from outliving the engine: `namespace` (Linux PID namespace:
+   * everything a task started dies with the engine), `parent-death` (its own process does),
+   * `process-group` (killed on abort only), or `auto`, the strongest available. @default 'auto'
+   */
+  task_containment: TaskContainmentSetting;
   /** Bearer tokens the server accepts; empty means no authentication. Secret. @default [] */
   api_tokens: string[];
   /** Environment variables that `${env.NAME}` may read. @default [] */
@@ -128,7 +136,7 @@ const KEY_ORDER: ConfigKey[] = [
   'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
   'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
-  'max_task_interruptions', 'api_tokens', 'env_allowlist', 'url', 'token',
+  'max_task_interruptions', 'task_containment', 'api_tokens', 'env_allowlist', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
 ];
@@ -218,6 +226,7 @@ export function resolveConfig(
     max_workflow_depth: int('max_workflow_depth', 16, 1),
     max_descendants: int('max_descendants', 1000, 1),
     max_task_interruptions: int('max_task_interruptions', 5, 0),
+    task_containment: asChoice(raw('task_containment'), TASK_CONTAINMENTS, 'auto'),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),
     url,
@@ -314,6 +323,12 @@ function asList(raw: Raw | undefined): string[] {
   const items = typeof raw.value === 'string' ? raw.value.split(',') : Array.isArray(raw.value) ? raw.value : undefined;
   if (!items || !items.every((item): item is string => typeof item === 'string')) return invalid(raw, 'a comma-separated list');
   return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function asChoice<T extends string>(raw: Raw | undefined, choices: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  const text = typeof raw.value === 'string' ? raw.value.trim().toLowerCase() : '';
+  return choices.find((choice) => choice === text) ?? invalid(raw, `one of ${choices.join(', ')}`);
 }
 
 function asLogLevel(raw: Raw): LogLevel {

@@ -6,6 +6,7 @@ import { createActionFileCache } from './action-file-cache.js';
 import type { ActionHandler } from './action.js';
 import type { HostLookup, HttpPolicy } from './address-guard.js';
 import { DEFAULT_ENV_ALLOWLIST } from './child-env.js';
+import type { Containment } from './containment.js';
 import { createEchoAction } from './core-echo.js';
 import { createFailAction } from './core-fail.js';
 import { createHttpAction } from './core-http.js';
@@ -50,6 +51,8 @@ export interface ActionRegistryOptions {
   temp_dir?: string;
   /** Interpreter for `runner: node`. @default process.execPath */
   node_path?: string;
+  /** How task processes are kept from outliving the engine. @default autoContainment() */
+  containment?: Containment;
 }
 
 /** Finds the handler that runs a task. */
@@ -80,7 +83,7 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   const policy: HttpPolicy = options.http ?? {};
   const lookup = options.lookup ? { lookup: options.lookup } : {};
   const grace = options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms };
-  const childOptions = { parent_env: options.parent_env, env_allowlist, ...grace };
+  const childOptions = { parent_env: options.parent_env, env_allowlist, ...grace, ...(options.containment ? { containment: options.containment } : {}) };
   const noop = createNoopAction();
   const echo = createEchoAction();
   const sleep = createSleepAction();

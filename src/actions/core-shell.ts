@@ -6,6 +6,7 @@ import type { ActionContext, ActionHandler } from './action.js';
 import { buildChildEnv, readTaskEnv } from './child-env.js';
 import { childResult } from './child-result.js';
 import { resolveInside } from './resolve-inside.js';
+import type { Containment } from './containment.js';
 import { runChild } from './run-child.js';
 import { errorResult } from './task-result.js';
 
@@ -18,6 +19,8 @@ export interface ShellActionOptions {
   temp_dir?: string;
   /** @default 2000 */
   kill_grace_ms?: number;
+  /** @default autoContainment() */
+  containment?: Containment;
 }
 
 type Invocation = { command: string; args: string[]; label: string } | string;
@@ -78,6 +81,7 @@ export function createShellAction(options: ShellActionOptions, packDir?: string)
           signal: ctx.signal,
           max_output_bytes: ctx.max_output_bytes,
           ...(options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms }),
+        ...(options.containment === undefined ? {} : { containment: options.containment }),
         });
         return childResult(outcome, ctx.signal, invocation.label, ctx.max_output_bytes);
       } finally {

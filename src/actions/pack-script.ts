@@ -5,6 +5,7 @@ import type { ActionContext, ActionHandler } from './action.js';
 import { buildChildEnv } from './child-env.js';
 import { childResult } from './child-result.js';
 import { resolveInside } from './resolve-inside.js';
+import type { Containment } from './containment.js';
 import { runChild } from './run-child.js';
 import { errorResult } from './task-result.js';
 
@@ -23,6 +24,8 @@ export interface PackScriptOptions {
    * when it exists, else the script's own directory is. @default the pack's file
    */
   entry_path?: string;
+  /** @default autoContainment() */
+  containment?: Containment;
 }
 
 /** Inputs larger than this travel on stdin only: the kernel caps one env string near 128 KiB. */
@@ -79,6 +82,7 @@ export function createPackScriptAction(ref: string, def: ActionDef, packDir: str
         signal: ctx.signal,
         max_output_bytes: ctx.max_output_bytes,
         ...(options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms }),
+        ...(options.containment === undefined ? {} : { containment: options.containment }),
       });
       return childResult(outcome, ctx.signal, what, ctx.max_output_bytes);
     },

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { autoContainment, type Containment } from './containment.js';
 
 /** How to start one child process for a task attempt. */
 export interface RunChildOptions {
@@ -19,6 +20,8 @@ export interface RunChildOptions {
    * @default 2000
    */
   kill_grace_ms?: number;
+  /** How the child is kept from outliving the engine. @default autoContainment() */
+  containment?: Containment;
 }
 
 /** What happened to a child process. */
@@ -55,7 +58,8 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     }
     let child: ChildProcess;
     try {
-      child = spawn(options.command, [...options.args], {
+      const contained = (options.containment ?? autoContainment()).wrap(options.command, options.args);
+      child = spawn(contained.command, contained.args, {
         cwd: options.cwd,
         env: options.env,
         detached: true,

@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'STORE_CONFLICT'
   | 'STORE_UNAVAILABLE'
   | 'STORE_MIGRATION_FAILED'
+  | 'STORE_LOCKED'
   // server
   | 'AUTH_REQUIRED'
   | 'AUTH_FORBIDDEN'

@@ -12,7 +12,8 @@ export type Command =
       attempt: number;
       item_index?: number;
       input: Record<string, unknown>;
-      timeout_ms: number;
+      /** The task's own `timeout_ms`; absent, the action's own, then the engine default, apply. */
+      timeout_ms?: number;
     }
   | { kind: 'StartFanOut'; task_id: string; items: unknown[] }
   | { kind: 'CompleteTask'; task_id: string; item_index?: number; attempt: number; output: unknown; extra?: Record<string, unknown> }

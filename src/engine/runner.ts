@@ -148,6 +148,9 @@ export class ExecutionRunner {
 
   /** Arms the timers a recovered or resumed execution needs (retries due later, deadlines). */
   armTimers(): void {
+    // A recovered execution can end in its recovery step (an interrupted task out of
+    // budget): a timer armed for it then would keep the process alive after stop().
+    if (this.stopped || isTerminalExecution(this.state.status)) return;
     const now = this.deps.clock.now();
     this.armWakeUp();
     this.armDeadlines();
@@ -169,6 +172,7 @@ export class ExecutionRunner {
   }
 
   private checkpointTick(interval: number): void {
+    if (this.stopped || isTerminalExecution(this.state.status)) return;
     this.timers.get('checkpoint')?.();
     this.timers.set(
       'checkpoint',
@@ -181,6 +185,7 @@ export class ExecutionRunner {
   }
 
   private timer(key: string, ms: number, kind: 'settle' | 'cancel_grace_expired' | 'execution_timeout'): void {
+    if (this.stopped || isTerminalExecution(this.state.status)) return;
     this.timers.get(key)?.();
     this.timers.set(
       key,
@@ -287,6 +292,7 @@ export class ExecutionRunner {
     const controller = new AbortController();
     this.controllers.set(key, controller);
     let settled = false;
+    let cancelTimeout: () => void = () => undefined;
     const finish = (result: TaskResult): void => {
       if (settled) return;
       settled = true;
@@ -296,12 +302,22 @@ export class ExecutionRunner {
       if (command.item_index !== undefined) input.item_index = command.item_index;
       void this.process(input);
     };
-    const cancelTimeout = this.deps.clock.setTimer(command.timeout_ms, () => {
+    let handler: ActionHandler;
+    try {
+      if (!def) throw new Error(`unknown task '${command.task_id}'`);
+      handler = def.action === 'core.workflow' ? this.deps.subWorkflow(this) : this.deps.actions.resolve(def, this.packDir);
+    } catch (error) {
+      finish(errorResult(error, false));
+      return;
+    }
+    // The task's own deadline wins, then the action's (a pack action's timeout_ms), then the engine's.
+    const timeoutMs = command.timeout_ms ?? handler.timeout_ms ?? this.deps.config.default_timeout_ms;
+    cancelTimeout = this.deps.clock.setTimer(timeoutMs, () => {
       controller.abort('timeout');
       finish({
         status: 'error',
         error_type: 'TIMEOUT',
-        error_message: `task '${command.task_id}' ran longer than its timeout of ${command.timeout_ms} ms`,
+        error_message: `task '${command.task_id}' ran longer than its timeout of ${timeoutMs} ms`,
         is_retriable: true,
       });
     });
@@ -311,18 +327,10 @@ export class ExecutionRunner {
       attempt: command.attempt,
       idempotency_key: command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
       signal: controller.signal,
-      timeout_ms: command.timeout_ms,
+      timeout_ms: timeoutMs,
       max_output_bytes: this.deps.config.limits.max_task_output_bytes,
     };
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
-    let handler: ActionHandler;
-    try {
-      if (!def) throw new Error(`unknown task '${command.task_id}'`);
-      handler = def.action === 'core.workflow' ? this.deps.subWorkflow(this) : this.deps.actions.resolve(def, this.packDir);
-    } catch (error) {
-      finish(errorResult(error, false));
-      return;
-    }
     Promise.resolve()
       .then(() => handler.run(command.input, ctx))
       .then(finish, (error: unknown) => finish(errorResult(error, true)));

@@ -128,8 +128,8 @@ function startUnit(
     task_id: taskId,
     attempt,
     input,
-    timeout_ms: def.timeout_ms ?? ctx.config.default_timeout_ms,
   };
+  if (def.timeout_ms !== undefined) command.timeout_ms = def.timeout_ms;
   if (item !== undefined) command.item_index = item;
   return { commands: [command], used: 1 };
 }

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { ACTION_CACHE_DIR } from '../actions/action-file-cache.js';
 import { createActionRegistry } from '../actions/action-registry.js';
+import { resolveContainment } from '../actions/containment.js';
 import { engineConfigOf, type ResolvedConfig } from '../config.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
@@ -109,6 +110,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     pinned: { store, packs_dir: packsDir, cache_dir: join(dataDir, ACTION_CACHE_DIR) },
     components: store.components,
     parent_env: env,
+    containment: resolveContainment(config.task_containment),
   });
   const node = createNode({
     store,

@@ -225,5 +225,11 @@ export interface Store extends StoreSession {
   readonly backend: 'sqlite' | 'postgres';
   /** Runs `fn` in one transaction: all its writes land together or not at all. */
   transaction<T>(fn: (tx: StoreSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Claims the data for one engine (SQLite: the only engine on this database until close;
+   * PostgreSQL shares it between nodes by leases, so this is a no-op there).
+   * Thrown when another live engine holds it: STORE_LOCKED naming that process.
+   */
+  claimEngine?(holder: { pid: number; command: string }): void;
   close(): Promise<void>;
 }

@@ -13,12 +13,14 @@ import type { CliContext } from '../cli-context.js';
 export async function createLocalEngine(ctx: CliContext, config: ResolvedConfig, store: Store): Promise<Engine> {
   const { createActionRegistry } = await import('../../actions/action-registry.js');
   const { ACTION_CACHE_DIR } = await import('../../actions/action-file-cache.js');
+  const { resolveContainment } = await import('../../actions/containment.js');
   const { createEngine } = await import('../../engine/engine.js');
   const packsDir = resolve(ctx.cwd, config.packs_dir);
   const actions = createActionRegistry({
     pinned: { store, packs_dir: packsDir, cache_dir: resolve(ctx.cwd, config.data_dir, ACTION_CACHE_DIR) },
     components: store.components,
     parent_env: ctx.env,
+    containment: resolveContainment(config.task_containment),
   });
   return createEngine({ store, actions, env: ctx.env, config: engineConfigOf(config, packsDir) });
 }

@@ -55,6 +55,8 @@ export async function controlExecutionLocally(
     return await withStore(config, ctx.cwd, async (store) => {
       const record = await store.executions.getExecution(id);
       if (!record) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist in the local store; is it on a server (--url)?`);
+      // One engine per embedded database: refused (STORE_LOCKED, naming it) while a server or a run drives it.
+      store.claimEngine?.({ pid: process.pid, command: `harmonia execution ${verb} --local` });
       const engine = await createLocalEngine(ctx, config, store);
       const off = engine.bus.subscribe({}, (event) => {
         if (flags.json || event.execution_id !== id) return;

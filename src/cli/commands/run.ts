@@ -85,6 +85,7 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
   const input = parseInput(flags, ctx.cwd);
   const progress: OutputStream = ctx.stderr;
   return withStore(config, ctx.cwd, async (store) => {
+    store.claimEngine?.({ pid: process.pid, command: `harmonia run ${ref}` });
     const engine = await createLocalEngine(ctx, config, store);
     const labels = new Map<string, string>();
     let rootId: string | null = null;

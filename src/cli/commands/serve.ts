@@ -94,6 +94,12 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       // --dev means the local folder even when HARMONIA_GIT_URL is set in the environment.
       const useGit = flags.dev !== true && gitUrl !== '';
       const store = await openStore(config, ctx.cwd);
+      try {
+        store.claimEngine?.({ pid: process.pid, command: 'harmonia serve' });
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
       const { serveHarmonia } = await import('../../server/serve.js');
       // Loaded here, not at the top: it pulls in dev mode (and the file watcher) that other commands never need.
       const { formatGitSyncReport, formatPackEvent } = await import('../output/git-sync-report.js');

@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
 import type { Store, StoreSession } from '../store.js';
 import { SqliteComponentRepo } from './component-repo.js';
+import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { SqliteExecutionRepo } from './execution-repo.js';
 import { SqliteGate, type SqliteExecutor } from './executor.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
@@ -57,12 +58,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   migrateSqlite(db);
   const gate = new SqliteGate(db);
   const outside = sessionFor(gate.outside);
+  let lock: EngineLock | null = null;
   return {
     backend: 'sqlite',
     ...outside,
     transaction: (fn) => gate.transaction((inside) => fn(sessionFor(inside))),
+    claimEngine(holder) {
+      if (options.file === ':memory:' || lock !== null) return;
+      lock = acquireEngineLock(options.file, holder);
+    },
     close: async () => {
       db.close();
+      lock?.release();
+      lock = null;
     },
   };
 }

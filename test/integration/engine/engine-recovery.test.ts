@@ -44,6 +44,53 @@ describe('engine.start()', () => {
     expect(events.find((e) => e.event_type === 'retry_attempted')?.data).toMatchObject({ attempt: 2, interrupted: true });
   });
 
+  it('runs an interrupted task with no retry policy again: the crash was not its failure', async () => {
+    const entered = gate();
+    h = await openHarness({ 'test.hang': handler(async (_input, _attempt, signal) => {
+      entered.open();
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      return {};
+    }) });
+    await register(h.store, 'demo.once', workflow([{ id: 'only', action: 'test.hang' }]));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.once' });
+    await entered.promise;
+    await h.engine.stop();
+    const engine2 = createEngine({ store: await h.reopen(), actions: actionsWith({ 'test.hang': handler((_input, attempt) => ({ attempt })) }) });
+    await engine2.start();
+    const done = await engine2.waitForCompletion(run.id);
+    await engine2.stop();
+    expect(done.status).toBe('completed');
+    expect(done.output).toEqual({});
+    const events = await h.store.executions.readEvents(run.id);
+    expect(events.filter((e) => e.task_id === 'only').map((e) => [e.event_type, e.data.attempt])).toEqual([
+      ['task_started', 1],
+      ['retry_attempted', 2],
+      ['task_started', 2],
+      ['task_completed', 2],
+    ]);
+  });
+
+  it('arms no timer for an execution that ends in its recovery step, so stop() leaves nothing running', async () => {
+    const entered = gate();
+    h = await openHarness({ 'test.hang': handler(async (_input, _attempt, signal) => {
+      entered.open();
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      return {};
+    }) }, { checkpoint_interval_s: 60 });
+    await register(h.store, 'demo.out', workflow([{ id: 'only', action: 'test.hang' }]));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.out' });
+    await entered.promise;
+    await h.engine.stop();
+    const clock = new FakeClock();
+    const engine2 = createEngine({ store: await h.reopen(), clock, actions: actionsWith({}), config: { checkpoint_interval_s: 60, limits: { max_task_interruptions: 0 } } });
+    await engine2.start();
+    const done = await engine2.waitForCompletion(run.id);
+    expect(done.status).toBe('failed');
+    expect(done.error?.type).toBe('INTERRUPTED');
+    expect(clock.pending()).toBe(0);
+    await engine2.stop();
+  });
+
   it('starts a queued execution after a restart', async () => {
     const release = gate();
     h = await openHarness({ 'test.wait': handler(() => release.promise) }, { max_concurrent_workflows: 1 });

@@ -102,6 +102,7 @@ describe('resolveConfig()', () => {
       HARMONIA_MAX_ITEMS: '50',
       HARMONIA_MAX_WORKFLOW_DEPTH: '4',
       HARMONIA_MAX_DESCENDANTS: '200',
+      HARMONIA_MAX_TASK_INTERRUPTIONS: '2',
     });
     expect(engineConfigOf(config, '/packs').limits).toEqual({
       max_events_per_execution: 5000,
@@ -109,8 +110,18 @@ describe('resolveConfig()', () => {
       max_items: 50,
       max_workflow_depth: 4,
       max_descendants: 200,
+      max_task_interruptions: 2,
     });
     expect(resolveConfig({}, {}).max_descendants).toBe(1000);
+    expect(resolveConfig({}, {}).max_task_interruptions).toBe(5);
+  });
+
+  it('reads how task processes are contained, and refuses an unknown level', () => {
+    expect(resolveConfig({}, {}).task_containment).toBe('auto');
+    expect(resolveConfig({}, { HARMONIA_TASK_CONTAINMENT: 'Namespace' }).task_containment).toBe('namespace');
+    const error = configError(() => resolveConfig({}, { HARMONIA_TASK_CONTAINMENT: 'jail' }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain('HARMONIA_TASK_CONTAINMENT');
   });
 
   it('rejects an unknown unit', () => {
