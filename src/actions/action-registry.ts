@@ -57,8 +57,10 @@ export interface ActionRegistryOptions {
 
 /** Finds the handler that runs a task. */
 export interface ActionRegistry {
-  /** The version id of each pack action a workflow names, to pin at an execution's start ({} without `pinned`). */
-  pin(workflow: WorkflowDef): Promise<Record<string, string>>;
+  /** The version id of each pack action a workflow names, pinned by the execution starting now ({} without `pinned`). */
+  pin(workflow: WorkflowDef, executionId: string): Promise<Record<string, string>>;
+  /** Loads the versions an execution pinned (its workflow_started `action_versions`) before it is carried on. */
+  warm(executionId: string, pins: unknown): Promise<void>;
   /**
    * The handler for a task's action: a built-in (`core.*`), a pack action, or a remote
    * component capability (`component:` set). `packDir` is the workflow's own pack, the
@@ -66,7 +68,7 @@ export interface ActionRegistry {
    * Thrown when the action is unknown: ACTION_NOT_FOUND (COMPONENT_NOT_FOUND when a
    * component task is resolved without a component registry).
    */
-  resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string): ActionHandler;
+  resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string, executionId?: string): ActionHandler;
 }
 
 /** Built-in actions this registry runs (core.workflow is run by the engine). */
@@ -129,8 +131,9 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   };
 
   return {
-    pin: (workflow) => (pinned ? pinned.pin(workflow) : Promise.resolve({})),
-    resolve(task, packDir) {
+    pin: (workflow, executionId) => (pinned ? pinned.pin(workflow, executionId) : Promise.resolve({})),
+    warm: (executionId, pins) => (pinned ? pinned.warm(executionId, pins) : Promise.resolve()),
+    resolve(task, packDir, executionId) {
       const ref = task.action;
       if (task.component !== undefined) {
         if (!options.components) {
@@ -158,7 +161,7 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
           { details: { action: ref } },
         );
       }
-      if (pinned && packRef !== '') return pinned.handlerFor(ref);
+      if (pinned && packRef !== '') return pinned.handlerFor(ref, executionId);
       const pack = packRef === '' ? null : (options.packs?.(packRef) ?? null);
       if (pack === null) {
         throw new HarmoniaError('ACTION_NOT_FOUND', `unknown action '${ref}'; pack '${packRef || ref}' is not loaded`, {

@@ -32,10 +32,16 @@ export interface PackActionVersionsOptions {
 
 /** Pack actions by version, pinned per execution. */
 export interface PackActionVersions {
-  /** The active version id of every pack action the workflow names (what a new execution pins). */
-  pin(workflow: WorkflowDef): Promise<Record<string, string>>;
-  /** A handler that runs the execution's pinned version of `ref` (the active one when it pinned none). */
-  handlerFor(ref: string): ActionHandler;
+  /** The active version id of every pack action the workflow names: what the execution starting now pins. */
+  pin(workflow: WorkflowDef, executionId: string): Promise<Record<string, string>>;
+  /** Loads an execution's pins (its workflow_started `action_versions`) and their versions, before it is carried on. */
+  warm(executionId: string, pins: unknown): Promise<void>;
+  /**
+   * A handler that runs the execution's pinned version of `ref` (the active one when it
+   * pinned none). Its `timeout_ms` is that version's when the execution's pins are loaded
+   * (pin or warm), else the latest version this process has seen.
+   */
+  handlerFor(ref: string, executionId?: string): ActionHandler;
 }
 
 /** A bounded map whose least recently used entries go first. */
@@ -84,15 +90,25 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
     return record as DefinitionRecord<ActionDef>;
   }
 
+  function pinsFrom(recorded: unknown): Record<string, string> {
+    if (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded)) return {};
+    return Object.fromEntries(Object.entries(recorded).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  }
+
   async function pinsOf(executionId: string): Promise<Readonly<Record<string, string>>> {
     const cached = pins.get(executionId);
     if (cached) return cached;
     const [first] = await store.executions.readEvents(executionId, 0, 1);
-    const recorded = first?.event_type === 'workflow_started' ? first.data[ACTION_VERSIONS_KEY] : undefined;
-    const found = typeof recorded === 'object' && recorded !== null ? (recorded as Record<string, string>) : {};
+    const found = pinsFrom(first?.event_type === 'workflow_started' ? first.data[ACTION_VERSIONS_KEY] : undefined);
     // Only a started execution's pins are final; one not started yet is asked again.
     if (first) pins.set(executionId, found);
     return found;
+  }
+
+  /** The cached definition an execution runs for `ref`, when known without a read. */
+  function knownDef(ref: string, executionId: string | undefined): ActionDef | undefined {
+    const id = executionId === undefined ? undefined : pins.get(executionId)?.[ref];
+    return (id === undefined ? undefined : versions.get(id)?.body) ?? latest.get(ref);
   }
 
   async function versionFor(executionId: string, ref: string): Promise<DefinitionRecord<ActionDef> | null> {
@@ -113,21 +129,28 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
   }
 
   return {
-    async pin(workflow) {
+    async pin(workflow, executionId) {
       const refs = new Set(workflow.tasks.filter((t) => t.component === undefined && isPackAction(t.action)).map((t) => t.action));
       const pinned: Record<string, string> = {};
       for (const ref of [...refs].sort()) {
         const active = await store.registry.getActive('action', ref);
         if (!active) continue;
         pinned[ref] = active.id;
+        versions.set(active.id, active as DefinitionRecord<ActionDef>);
         latest.set(ref, active.body as ActionDef);
       }
+      pins.set(executionId, pinned);
       return pinned;
     },
-    handlerFor(ref) {
+    async warm(executionId, recorded) {
+      const found = pinsFrom(recorded);
+      pins.set(executionId, found);
+      for (const id of Object.values(found)) await byId(id);
+    },
+    handlerFor(ref, executionId) {
       return {
         get timeout_ms() {
-          return latest.get(ref)?.timeout_ms;
+          return knownDef(ref, executionId)?.timeout_ms;
         },
         async run(input: Record<string, unknown>, ctx: ActionContext): Promise<TaskResult> {
           let record: DefinitionRecord<ActionDef> | null;

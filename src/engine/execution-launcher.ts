@@ -46,7 +46,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
   ): Promise<ExecutionRunner> {
     const custom = create ? initialCustom : await store.executions.loadState(record.id);
     // Pinned before the runner is registered: a failed read leaves no half-started execution.
-    const pins = (await ctx.actions.pin?.(wf.record.body)) ?? {};
+    const pins = (await ctx.actions.pin?.(wf.record.body, record.id)) ?? {};
     const runner = runnerFactory.make(record, wf, custom);
     runners.set(record.id, runner);
     const data: Record<string, unknown> = {
