@@ -2,7 +2,7 @@ import { registryMigration } from './001-registry.js';
 import { executionsMigration } from './002-executions.js';
 import { componentsMigration } from './003-components.js';
 import { leasesMigration } from './004-leases.js';
-import { definitionFilesMigration } from './005-definition-files.js';
+import { definitionFilesMigration } from './006-definition-files.js';
 
 export interface PgMigration {
   version: number;

@@ -1,7 +1,7 @@
 import { registryMigration } from './001-registry.js';
 import { executionsMigration } from './002-executions.js';
 import { componentsMigration } from './003-components.js';
-import { definitionFilesMigration } from './004-definition-files.js';
+import { definitionFilesMigration } from './005-definition-files.js';
 
 export interface Migration {
   version: number;
