@@ -79,6 +79,19 @@ export interface ResolvedConfig {
   api_tokens: string[];
   /** Environment variables that `${env.NAME}` may read. @default [] */
   env_allowlist: string[];
+  /** Allow-listed variables whose values are secrets, masked wherever they appear (names with TOKEN, PASSWORD, SECRET, API_KEY, ... are secret anyway). @default [] */
+  secret_env: string[];
+  /**
+   * Whether core.http, http runners and components may reach loopback and private addresses
+   * (127/8, 10/8, 172.16/12, 192.168/16, 100.64/10, ::1, fc00::/7) — the server's own API
+   * included. Cloud metadata and link-local addresses are refused either way.
+   * @default false
+   */
+  http_allow_private: boolean;
+  /** When set, task processes (core.shell, pack scripts) run as this user id; needed when the server runs as root. @default null */
+  task_uid: number | null;
+  /** The group id task processes run with; set together with task_uid. @default null */
+  task_gid: number | null;
   /** The server the CLI talks to. @default 'http://<host>:<port>' (127.0.0.1 when host is 0.0.0.0) */
   url: string;
   /** Bearer token the CLI sends. Secret. @default null */
@@ -101,6 +114,18 @@ export interface ResolvedConfig {
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
   shutdown_grace_ms: number;
+  /** OpenAI-compatible endpoint that `/chat/completions` is appended to; unset turns core.llm and the assistant off. @default null */
+  llm_base_url: string | null;
+  /** Model used when a task names none (and by the assistant). @default null */
+  llm_model: string | null;
+  /** Bearer key sent to llm_base_url. Secret. @default null */
+  llm_api_key: string | null;
+  /** A file holding the key instead (read once at start-up; not with llm_api_key). @default null */
+  llm_api_key_file: string | null;
+  /** Deadline of one request to the model server, in ms. @default 120000 */
+  llm_timeout_ms: number;
+  /** Re-sends of one request after a 429 or 5xx (waiting out Retry-After). @default 2 */
+  llm_max_retries: number;
   /** Where each value came from. */
   sources: Record<ConfigKey, ConfigSource>;
 }
@@ -121,9 +146,14 @@ export type ConfigOptions = {
 interface KeyInfo {
   env: string;
   secret: boolean;
+  /** `<env>_FILE` names a file holding the value. */
+  file_variant: boolean;
 }
 
-const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token']);
+const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'llm_api_key']);
+/** Settings that may be read from a file named by `<VARIABLE>_FILE` (mounted secrets, not the process environment). */
+// HARMONIA_LLM_API_KEY_FILE is a setting of its own (llm_api_key_file), read where the chat client is made.
+const FILE_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'db_url']);
 const ENV_NAMES: Partial<Record<ConfigKey, string>> = {
   default_timeout_ms: 'HARMONIA_DEFAULT_TIMEOUT',
   max_execution_time_ms: 'HARMONIA_MAX_EXECUTION_TIME',
@@ -136,9 +166,10 @@ const KEY_ORDER: ConfigKey[] = [
   'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
   'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
-  'max_task_interruptions', 'task_containment', 'api_tokens', 'env_allowlist', 'url', 'token',
+  'max_task_interruptions', 'task_containment', 'api_tokens', 'env_allowlist', 'secret_env', 'http_allow_private', 'task_uid', 'task_gid', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
+  'llm_base_url', 'llm_model', 'llm_api_key', 'llm_api_key_file', 'llm_timeout_ms', 'llm_max_retries',
 ];
 
 /** Every setting with its environment variable, in documentation order. */
@@ -146,10 +177,14 @@ export const CONFIG_KEYS: ReadonlyArray<{ key: ConfigKey } & KeyInfo> = KEY_ORDE
   key,
   env: ENV_NAMES[key] ?? `HARMONIA_${key.toUpperCase()}`,
   secret: SECRET_KEYS.has(key),
+  file_variant: FILE_KEYS.has(key),
 }));
 
 const ENV_BY_KEY = new Map(CONFIG_KEYS.map((k) => [k.key, k.env]));
-const KNOWN_ENV = new Set(CONFIG_KEYS.map((k) => k.env));
+const KNOWN_ENV = new Set([...CONFIG_KEYS.map((k) => k.env), ...CONFIG_KEYS.filter((k) => k.file_variant).map((k) => `${k.env}_FILE`)]);
+
+/** Reads a secret file named by a `*_FILE` setting (the entry point passes fs.readFileSync). */
+export type ReadSecretFile = (path: string) => string;
 
 type Raw = { value: unknown; source: ConfigSource; name: string };
 
@@ -163,6 +198,7 @@ export function resolveConfig(
   options: ConfigOptions,
   env: Readonly<Record<string, string | undefined>>,
   file?: string,
+  readSecretFile?: ReadSecretFile,
 ): ResolvedConfig {
   const fileValues = file === undefined ? new Map<string, string>() : parseEnvFile(file, '.env.harmonia');
   for (const name of fileValues.keys()) {
@@ -182,8 +218,36 @@ export function resolveConfig(
     if (flag !== undefined && flag !== null) found = { value: flag, source: 'flag', name: `--${key.replace(/_/g, '-')}` };
     else if (env[envName] !== undefined && env[envName] !== '') found = { value: env[envName], source: 'env', name: envName };
     else if (fileValues.has(envName)) found = { value: fileValues.get(envName), source: 'file', name: `${envName} in .env.harmonia` };
+    if (FILE_KEYS.has(key)) found = fromSecretFile(key, envName, found) ?? found;
     sources[key] = found?.source ?? 'default';
     return found;
+  };
+  // `HARMONIA_X_FILE=/run/secrets/x`: the value is read from the file, so it is not in the
+  // server's environment, which every child process of the same user can read.
+  const fromSecretFile = (key: ConfigKey, envName: string, direct: Raw | undefined): Raw | undefined => {
+    const fileVar = `${envName}_FILE`;
+    const path = env[fileVar] !== undefined && env[fileVar] !== '' ? env[fileVar] : fileValues.get(fileVar);
+    if (path === undefined || path === '') return undefined;
+    if (direct !== undefined && direct.source !== 'flag') {
+      throw new HarmoniaError('CONFIG_INVALID', `both ${envName} and ${fileVar} are set; keep one (${fileVar} is recommended)`, {
+        details: { variable: fileVar },
+      });
+    }
+    if (direct !== undefined) return direct;
+    if (!readSecretFile) {
+      throw new HarmoniaError('CONFIG_INVALID', `${fileVar} is set but files cannot be read here; set ${envName} instead`, { details: { variable: fileVar } });
+    }
+    let text: string;
+    try {
+      text = readSecretFile(path);
+    } catch (error) {
+      const reason = (error as { code?: unknown }).code ?? (error as Error).message;
+      throw new HarmoniaError('CONFIG_INVALID', `${fileVar} names '${path}', which cannot be read (${String(reason)})`, {
+        details: { variable: fileVar, path },
+      });
+    }
+    // Secret files usually end with a newline that is not part of the secret.
+    return { value: text.replace(/\r?\n$/, ''), source: 'file', name: `${fileVar} ('${path}')` };
   };
   const home = env.HOME ?? env.USERPROFILE;
   const str = (key: ConfigKey, fallback: string) => expandHome(asString(raw(key)) ?? fallback, home);
@@ -201,6 +265,13 @@ export function resolveConfig(
   const debug = asBoolean(raw('debug'), false);
   const levelRaw = raw('log_level');
   const db_url = opt('db_url');
+  const task_uid = optionalId(raw('task_uid'));
+  const task_gid = optionalId(raw('task_gid'));
+  if ((task_uid === null) !== (task_gid === null)) {
+    throw new HarmoniaError('CONFIG_INVALID', 'HARMONIA_TASK_UID and HARMONIA_TASK_GID must be set together; a task left in the root group keeps root\'s group rights', {
+      details: { variable: task_uid === null ? 'HARMONIA_TASK_UID' : 'HARMONIA_TASK_GID' },
+    });
+  }
   const url = asString(raw('url')) ?? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
   return {
     host,
@@ -229,6 +300,10 @@ export function resolveConfig(
     task_containment: asChoice(raw('task_containment'), TASK_CONTAINMENTS, 'auto'),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),
+    secret_env: asList(raw('secret_env')),
+    http_allow_private: asBoolean(raw('http_allow_private'), false),
+    task_uid,
+    task_gid,
     url,
     token: opt('token'),
     git_url: opt('git_url'),
@@ -240,6 +315,7 @@ export function resolveConfig(
     node_id: opt('node_id'),
     lease_ms: millis('lease_ms', 15_000, 100),
     shutdown_grace_ms: ms('shutdown_grace_ms', 10_000, 0),
+    ...llmSettings(raw, opt, millis, int),
     sources,
   };
 }
@@ -253,14 +329,64 @@ export function maskConfig(config: ResolvedConfig): ResolvedConfig {
     token: hide(config.token),
     git_webhook_secret: hide(config.git_webhook_secret),
     git_token: hide(config.git_token),
+    llm_api_key: hide(config.llm_api_key),
     db_url: config.db_url === null ? null : maskUrlPassword(config.db_url),
   };
   if (masked.store.kind === 'postgres') masked.store = { kind: 'postgres', url: maskUrlPassword(masked.store.url) };
   return masked;
 }
 
+/** The secret values among the settings (tokens, the webhook secret, the database password), for the masker. */
+export function configSecretValues(config: ResolvedConfig): string[] {
+  const values = [...config.api_tokens.map((entry) => entry.split(':')[0] ?? entry), ...config.api_tokens];
+  for (const value of [config.token, config.git_webhook_secret, config.git_token]) if (value !== null) values.push(value);
+  if (config.db_url !== null && URL.canParse(config.db_url)) {
+    const password = new URL(config.db_url).password;
+    if (password !== '') values.push(password, safeDecode(password));
+  }
+  return values;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function maskUrlPassword(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1********@');
+}
+
+type LlmKeys = 'llm_base_url' | 'llm_model' | 'llm_api_key' | 'llm_api_key_file' | 'llm_timeout_ms' | 'llm_max_retries';
+
+function llmSettings(
+  raw: (key: ConfigKey) => Raw | undefined,
+  opt: (key: ConfigKey) => string | null,
+  millis: (key: ConfigKey, fallback: number, min: number) => number,
+  int: (key: ConfigKey, fallback: number, min: number, max?: number) => number,
+): Pick<ResolvedConfig, LlmKeys> {
+  const baseRaw = raw('llm_base_url');
+  const base = opt('llm_base_url');
+  if (baseRaw && base !== null && !/^https?:\/\/[^\s]+$/i.test(base)) {
+    invalid(baseRaw, "an http(s) URL that /chat/completions is appended to, such as 'http://127.0.0.1:11434/v1'");
+  }
+  const key = opt('llm_api_key');
+  const keyFile = opt('llm_api_key_file');
+  if (key !== null && keyFile !== null) {
+    throw new HarmoniaError('CONFIG_INVALID', 'set HARMONIA_LLM_API_KEY or HARMONIA_LLM_API_KEY_FILE, not both', {
+      details: { variable: 'HARMONIA_LLM_API_KEY_FILE' },
+    });
+  }
+  return {
+    llm_base_url: base === null ? null : base.replace(/\/+$/, ''),
+    llm_model: opt('llm_model'),
+    llm_api_key: key,
+    llm_api_key_file: keyFile,
+    llm_timeout_ms: millis('llm_timeout_ms', 120_000, 1),
+    llm_max_retries: int('llm_max_retries', 2, 0, 10),
+  };
 }
 
 function invalid(raw: Raw, expected: string): never {
@@ -331,6 +457,10 @@ function asChoice<T extends string>(raw: Raw | undefined, choices: readonly T[],
   return choices.find((choice) => choice === text) ?? invalid(raw, `one of ${choices.join(', ')}`);
 }
 
+function optionalId(raw: Raw | undefined): number | null {
+  return raw === undefined ? null : asInteger(raw, 0, 0, 4_294_967_294, 'plain');
+}
+
 function asLogLevel(raw: Raw): LogLevel {
   const text = typeof raw.value === 'string' ? raw.value.trim().toLowerCase() : '';
   const level = text === 'warning' ? 'warn' : text;
@@ -349,6 +479,47 @@ function storeFor(dbUrl: string | null, dataDir: string, home: string | undefine
   );
 }
 
+/** What core.llm and the assistant need: the endpoint, the default model and the key (read from its file here). */
+export interface LlmConfig {
+  base_url: string;
+  model: string | null;
+  /** Secret: only ever sent in the Authorization header. */
+  api_key: string | null;
+  timeout_ms: number;
+  max_retries: number;
+}
+
+/**
+ * The language-model settings, or null when HARMONIA_LLM_BASE_URL is unset. The key file
+ * is read through `readText` (the composition root passes fs), once.
+ * Thrown when the key file cannot be read or is empty: CONFIG_INVALID (naming the file, never its content).
+ */
+export function llmConfigOf(config: ResolvedConfig, readText: (path: string) => string): LlmConfig | null {
+  if (config.llm_base_url === null) return null;
+  let api_key = config.llm_api_key;
+  if (config.llm_api_key_file !== null) {
+    const file = config.llm_api_key_file;
+    try {
+      api_key = readText(file).trim();
+    } catch (error) {
+      throw new HarmoniaError('CONFIG_INVALID', `HARMONIA_LLM_API_KEY_FILE '${file}' cannot be read: ${(error as { code?: string }).code ?? 'error'}`, {
+        details: { variable: 'HARMONIA_LLM_API_KEY_FILE', value: file },
+      });
+    }
+    if (api_key === '') {
+      throw new HarmoniaError('CONFIG_INVALID', `HARMONIA_LLM_API_KEY_FILE '${file}' is empty`, { details: { variable: 'HARMONIA_LLM_API_KEY_FILE', value: file } });
+    }
+  }
+  return { base_url: config.llm_base_url, model: config.llm_model, api_key, timeout_ms: config.llm_timeout_ms, max_retries: config.llm_max_retries };
+}
+
+/** The action registry's settings from the resolved configuration (shared by `serve` and `run`): the address policy and the tasks' user. */
+export function actionOptionsOf(config: ResolvedConfig): { http: { allow_private: boolean }; run_as?: { uid: number; gid: number } } {
+  const http = { allow_private: config.http_allow_private };
+  if (config.task_uid === null || config.task_gid === null) return { http };
+  return { http, run_as: { uid: config.task_uid, gid: config.task_gid } };
+}
+
 /** The engine's settings from the resolved configuration (shared by `serve` and `run`). */
 export function engineConfigOf(config: ResolvedConfig, packsDir: string): EngineConfig {
   return {
@@ -359,6 +530,7 @@ export function engineConfigOf(config: ResolvedConfig, packsDir: string): Engine
     retry_max_attempts: config.retry_max_attempts,
     checkpoint_interval_s: config.checkpoint_interval_seconds,
     env_allowlist: config.env_allowlist,
+    secret_env: config.secret_env,
     packs_dir: packsDir,
     limits: {
       max_events_per_execution: config.max_events_per_execution,

@@ -1,6 +1,7 @@
 import type { ActionDef, TaskDef, WorkflowDef } from '../core/model.js';
 import { HarmoniaError } from '../core/errors.js';
 import { suggest } from '../core/suggest.js';
+import type { ChatClient } from '../llm/chat-client.js';
 import type { ComponentRepo, Store } from '../store/store.js';
 import { createActionFileCache } from './action-file-cache.js';
 import type { ActionHandler } from './action.js';
@@ -10,6 +11,7 @@ import type { Containment } from './containment.js';
 import { createEchoAction } from './core-echo.js';
 import { createFailAction } from './core-fail.js';
 import { createHttpAction } from './core-http.js';
+import { createLlmAction } from './core-llm.js';
 import { createNoopAction } from './core-noop.js';
 import { createShellAction } from './core-shell.js';
 import { createSleepAction } from './core-sleep.js';
@@ -17,6 +19,7 @@ import { createHttpRunnerAction } from './http-runner.js';
 import { createPackActionVersions } from './pack-action-versions.js';
 import { createPackScriptAction } from './pack-script.js';
 import { createRemoteComponentAction } from './remote-component.js';
+import type { RunAs } from './run-child.js';
 
 /** A pack's actions as the registry sees them: its directory and action definitions. */
 export interface PackActions {
@@ -53,6 +56,10 @@ export interface ActionRegistryOptions {
   node_path?: string;
   /** How task processes are kept from outliving the engine. @default autoContainment() */
   containment?: Containment;
+  /** The model server core.llm talks to (HARMONIA_LLM_*). @default null: core.llm tasks fail with LLM_NOT_CONFIGURED */
+  llm?: ChatClient | null;
+  /** The user and group task processes (core.shell, pack scripts) run as. @default the server's own */
+  run_as?: RunAs;
 }
 
 /** Finds the handler that runs a task. */
@@ -72,7 +79,7 @@ export interface ActionRegistry {
 }
 
 /** Built-in actions this registry runs (core.workflow is run by the engine). */
-export const BUILTIN_ACTIONS = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http'] as const;
+export const BUILTIN_ACTIONS = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http', 'core.llm'] as const;
 
 /**
  * Creates the action registry the engine resolves tasks against.
@@ -85,12 +92,19 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   const policy: HttpPolicy = options.http ?? {};
   const lookup = options.lookup ? { lookup: options.lookup } : {};
   const grace = options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms };
-  const childOptions = { parent_env: options.parent_env, env_allowlist, ...grace, ...(options.containment ? { containment: options.containment } : {}) };
+  const childOptions = {
+    parent_env: options.parent_env,
+    env_allowlist,
+    ...grace,
+    ...(options.containment ? { containment: options.containment } : {}),
+    ...(options.run_as ? { run_as: options.run_as } : {}),
+  };
   const noop = createNoopAction();
   const echo = createEchoAction();
   const sleep = createSleepAction();
   const fail = createFailAction();
   const http = createHttpAction({ policy, ...lookup });
+  const llm = createLlmAction(options.llm ?? null);
   const buildPackAction = (ref: string, def: ActionDef, packDir: string, entryPath?: string): ActionHandler =>
     def.runner === 'http'
       ? createHttpRunnerAction(ref, def, { policy, ...lookup })
@@ -120,6 +134,8 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
         return fail;
       case 'core.http':
         return http;
+      case 'core.llm':
+        return llm;
       case 'core.shell':
         return createShellAction(
           { ...childOptions, ...(options.temp_dir === undefined ? {} : { temp_dir: options.temp_dir }) },

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskResult } from '../core/model.js';
@@ -7,7 +7,7 @@ import { buildChildEnv, readTaskEnv } from './child-env.js';
 import { childResult } from './child-result.js';
 import { resolveInside } from './resolve-inside.js';
 import type { Containment } from './containment.js';
-import { runChild } from './run-child.js';
+import { runChild, type RunAs } from './run-child.js';
 import { errorResult } from './task-result.js';
 
 /** What core.shell needs from the composition root. */
@@ -21,6 +21,8 @@ export interface ShellActionOptions {
   kill_grace_ms?: number;
   /** @default autoContainment() */
   containment?: Containment;
+  /** The user and group task processes run as. @default the server's own */
+  run_as?: RunAs;
 }
 
 type Invocation = { command: string; args: string[]; label: string } | string;
@@ -66,6 +68,8 @@ export function createShellAction(options: ShellActionOptions, packDir?: string)
 
       const base = ctx.pack_dir ?? packDir;
       const temp = base === undefined ? await mkdtemp(join(options.temp_dir ?? tmpdir(), 'harmonia-shell-')) : null;
+      // mkdtemp makes it 0700 for the server's user: hand it to the task's user.
+      if (temp !== null && options.run_as) await chown(temp, options.run_as.uid, options.run_as.gid);
       try {
         const cwd = await resolveInside(base ?? temp ?? '.', cwdInput, 'directory');
         if (!cwd.ok) {
@@ -82,6 +86,7 @@ export function createShellAction(options: ShellActionOptions, packDir?: string)
           max_output_bytes: ctx.max_output_bytes,
           ...(options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms }),
         ...(options.containment === undefined ? {} : { containment: options.containment }),
+        ...(options.run_as ? { run_as: options.run_as } : {}),
         });
         return childResult(outcome, ctx.signal, invocation.label, ctx.max_output_bytes);
       } finally {

@@ -1,5 +1,5 @@
 import type { TaskResult } from '../core/model.js';
-import { redactUrls } from '../core/secret-text.js';
+import { isSecretKey, redactUrls } from '../core/secret-text.js';
 import { refusedUrl, type HostLookup, type HttpPolicy } from './address-guard.js';
 import { abortedResult, errorResult } from './task-result.js';
 
@@ -28,6 +28,15 @@ export type GuardedResponse =
   | { ok: false; result: TaskResult };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+// Headers that describe a body: dropped with it when a redirect turns the request into a GET.
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+
+/** The headers without credentials: `authorization`, `cookie`, and every secret-named one (`x-api-key`, `x-auth-token`, ...). */
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (!isSecretKey(name)) kept[name] = value;
+  return kept;
+}
 
 function errorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
@@ -61,7 +70,8 @@ async function readCapped(response: Response, max: number, stop: AbortController
 
 /**
  * `fetch` with the address policy applied to every hop (redirects are followed by hand
- * so a redirect cannot reach a refused address), a capped body, and failures turned
+ * so a redirect cannot reach a refused address; credentials are dropped, and a body
+ * refused, when a redirect leaves the origin), a capped body, and failures turned
  * into task results: refused → ACTION_FORBIDDEN, refused or reset connection →
  * CONNECTION_ERROR, deadline → TIMEOUT, cancel → CANCELED.
  *
@@ -83,6 +93,7 @@ async function fetchGuarded(request: GuardedRequest): Promise<GuardedResponse> {
   let method = request.method;
   let body = request.body;
   let url = request.url;
+  let headers = request.headers;
   if (!URL.canParse(url)) {
     return { ok: false, result: errorResult('ACTION_INPUT_INVALID', `${what}: '${url}' is not a valid URL`, false) };
   }
@@ -105,7 +116,7 @@ async function fetchGuarded(request: GuardedRequest): Promise<GuardedResponse> {
       signal.throwIfAborted();
       const response = await fetch(parsed, {
         method,
-        headers: request.headers,
+        headers,
         ...(body === undefined ? {} : { body }),
         redirect: 'manual',
         signal,
@@ -116,17 +127,37 @@ async function fetchGuarded(request: GuardedRequest): Promise<GuardedResponse> {
         if (hop >= (request.max_redirects ?? 5)) {
           return { ok: false, result: errorResult('HTTP_ERROR', `${what} redirected too many times`, false) };
         }
-        url = new URL(location, parsed).toString();
-        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        if (!URL.canParse(location, parsed.href)) {
+          return { ok: false, result: errorResult('HTTP_ERROR', `${what} redirected to an invalid location`, false) };
+        }
+        const next = new URL(location, parsed);
+        // As the fetch standard does: 303, and 301/302 after a POST, become a GET without a body.
+        if ((response.status === 303 && method !== 'HEAD') || ((response.status === 301 || response.status === 302) && method === 'POST')) {
           method = 'GET';
           body = undefined;
+          headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !BODY_HEADERS.includes(name)));
         }
+        if (next.origin !== parsed.origin) {
+          // A body (307/308) is not sent to a server the workflow did not name: it may carry the same secrets.
+          if (body !== undefined) {
+            return {
+              ok: false,
+              result: errorResult(
+                'HTTP_ERROR',
+                `${what} was redirected (${response.status}) to another origin '${redactUrls(next.origin)}'; its body is not re-sent across origins: call that URL directly`,
+                false,
+              ),
+            };
+          }
+          headers = withoutCredentials(headers);
+        }
+        url = next.toString();
         continue;
       }
       const text = await readCapped(response, request.max_bytes, stop);
-      const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => (headers[name] = value));
-      return { ok: true, status: response.status, url, headers, text };
+      const received: Record<string, string> = {};
+      response.headers.forEach((value, name) => (received[name] = value));
+      return { ok: true, status: response.status, url, headers: received, text };
     }
   } catch (error) {
     if (error instanceof TooLarge) {

@@ -6,7 +6,7 @@ import { buildChildEnv } from './child-env.js';
 import { childResult } from './child-result.js';
 import { resolveInside } from './resolve-inside.js';
 import type { Containment } from './containment.js';
-import { runChild } from './run-child.js';
+import { runChild, type RunAs } from './run-child.js';
 import { errorResult } from './task-result.js';
 
 /** What pack-script actions need from the composition root. */
@@ -26,6 +26,8 @@ export interface PackScriptOptions {
   entry_path?: string;
   /** @default autoContainment() */
   containment?: Containment;
+  /** The user and group task processes run as. @default the server's own */
+  run_as?: RunAs;
 }
 
 /** Inputs larger than this travel on stdin only: the kernel caps one env string near 128 KiB. */
@@ -83,6 +85,7 @@ export function createPackScriptAction(ref: string, def: ActionDef, packDir: str
         max_output_bytes: ctx.max_output_bytes,
         ...(options.kill_grace_ms === undefined ? {} : { kill_grace_ms: options.kill_grace_ms }),
         ...(options.containment === undefined ? {} : { containment: options.containment }),
+        ...(options.run_as ? { run_as: options.run_as } : {}),
       });
       return childResult(outcome, ctx.signal, what, ctx.max_output_bytes);
     },

@@ -22,6 +22,14 @@ export interface RunChildOptions {
   kill_grace_ms?: number;
   /** How the child is kept from outliving the engine. @default autoContainment() */
   containment?: Containment;
+  /** The user and group the child runs as (the server must be root to switch). @default the server's own */
+  run_as?: RunAs;
+}
+
+/** An unprivileged user for task processes: they then cannot read the server's /proc/<pid>/environ or data dir. */
+export interface RunAs {
+  uid: number;
+  gid: number;
 }
 
 /** What happened to a child process. */
@@ -62,6 +70,7 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
       child = spawn(contained.command, contained.args, {
         cwd: options.cwd,
         env: options.env,
+        ...(options.run_as ? { uid: options.run_as.uid, gid: options.run_as.gid } : {}),
         detached: true,
         shell: false,
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -43,7 +43,7 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
     config(configOptions = {}) {
       const file = join(cwd, '.env.harmonia');
       const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-      return resolveConfig(configOptions, env, text);
+      return resolveConfig(configOptions, env, text, (path) => readFileSync(path, 'utf8'));
     },
   };
 }

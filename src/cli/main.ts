@@ -7,6 +7,8 @@ import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommand } from './commands/token.js';
 import { registerDevCommand } from './commands/gitops-dev.js';
+import { registerDraftCommand } from './commands/draft.js';
+import { registerExplainCommand } from './commands/explain.js';
 import { registerWorkflowDiffCommand } from './commands/gitops-diff.js';
 import { registerWorkflowHistoryCommand } from './commands/gitops-history.js';
 import { registerRevisionCommands } from './commands/gitops-revisions.js';
@@ -34,6 +36,7 @@ Examples:
   $ harmonia serve                         REST, WebSocket and SSE on 127.0.0.1:8002
   $ harmonia execution watch <id> --url http://127.0.0.1:8002
   $ harmonia config --json
+  $ harmonia draft "nightly sales report" --pack data_pipeline   (needs HARMONIA_LLM_*)
 
 Exit codes: 0 success, 1 problems found (invalid packs, unknown refs), 2 usage or internal error.
 Settings come from flags, then HARMONIA_* variables, then .env.harmonia, then defaults.`;
@@ -74,6 +77,8 @@ export function createProgram(ctx: CliContext): Command {
   registerDevCommand(program, ctx);
   registerTokenCommand(program, ctx);
   registerConfigCommand(program, ctx);
+  registerDraftCommand(program, ctx);
+  registerExplainCommand(program, ctx);
   // after the local commands: they add `workflow run`, `pack sync|validate` to the local groups
   registerRemoteWorkflowCommand(program, ctx);
   registerRemoteExecutionCommand(program, ctx);

@@ -5,6 +5,10 @@
  */
 import type { ExecutionEvent } from '../core/model.js';
 import type {
+  AssistantStatusView,
+  DraftRequest,
+  DraftView,
+  ExplanationView,
   CheckpointDetail,
   CheckpointValidation,
   CheckpointView,
@@ -358,6 +362,25 @@ export class HarmoniaClient {
   /** Version, uptime, store backend, counts and running executions. */
   getServerStatus(options: CallOptions = {}): Promise<ServerStatusView> {
     return this.#get('/status', options);
+  }
+
+  /** Whether the server has a model configured, and its default model. */
+  getAssistantStatus(options: CallOptions = {}): Promise<AssistantStatusView> {
+    return this.#get('/assistant', options);
+  }
+
+  /**
+   * Asks the server's model for a workflow of a pack, validated and corrected up to
+   * `max_attempts` times. Nothing is written: save `yaml` as `file` in the pack when `valid`.
+   * Drafting takes several model calls: give the client a `timeoutMs` to match (0 = none).
+   */
+  draftWorkflow(request: DraftRequest, options: CallOptions = {}): Promise<DraftView> {
+    return this.#post('/assistant/draft', request, options);
+  }
+
+  /** Asks the server's model why an execution failed, from its statuses, errors and history. */
+  explainExecution(executionId: string, options: CallOptions & { model?: string } = {}): Promise<ExplanationView> {
+    return this.#post(`/executions/${seg(executionId)}/explain`, options.model === undefined ? {} : { model: options.model }, options);
   }
 
   // ---- plumbing ----------------------------------------------------------

@@ -45,6 +45,9 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'CONNECTION_ERROR'
   | 'ACTION_FORBIDDEN'
+  // language models (core.llm, the assistant)
+  | 'LLM_NOT_CONFIGURED'
+  | 'LLM_FAILED'
   // storage
   | 'STORE_CONFLICT'
   | 'STORE_UNAVAILABLE'

@@ -33,6 +33,8 @@ export interface ParameterSpec {
   default?: unknown;
   enum?: unknown[];
   description?: string;
+  /** The value is a secret: masked in every view, event, stream, checkpoint and message. */
+  secret?: boolean;
 }
 
 export interface RetryPolicy {

@@ -180,6 +180,8 @@ export interface ExecutionMetricsView {
   total_duration: number | null;
   average_task_duration: number | null;
   total_retries: number;
+  /** Tokens and requests of the execution's core.llm tasks (completed attempts). */
+  llm: { tasks: number; requests: number; prompt_tokens: number; completion_tokens: number; total_tokens: number; models: string[] };
 }
 
 /** Body of the task controls: `POST /executions/{id}/rerun` and `/skip`. */
@@ -350,4 +352,56 @@ export interface ComponentTestResult {
 export interface ComponentTestView extends ComponentTestResult {
   component_id: string;
   ok: boolean;
+}
+
+/** Tokens a model server counted. */
+export interface LlmUsageView {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/** GET /assistant: whether a model server is configured (the console shows its chat panel then). */
+export interface AssistantStatusView {
+  configured: boolean;
+  model: string | null;
+}
+
+/** Body of POST /assistant/draft. */
+export interface DraftRequest {
+  /** What the workflow should do. */
+  description: string;
+  /** The pack it belongs to (its folder on the server). */
+  pack: string;
+  /** File name without extension. @default one made from the draft */
+  name?: string;
+  /** Drafts asked for before giving up. @default 3 */
+  max_attempts?: number;
+  model?: string;
+}
+
+/** Response of POST /assistant/draft: the last draft, valid or not, with its diagnostics. */
+export interface DraftView {
+  valid: boolean;
+  pack: string;
+  name: string;
+  ref: string;
+  /** Path inside the pack: `workflows/<name>.yaml`. */
+  file: string;
+  yaml: string;
+  diagnostics: Diagnostic[];
+  attempts: Array<{ attempt: number; valid: boolean; errors: number; warnings: number; codes: string[] }>;
+  model: string;
+  usage: LlmUsageView;
+}
+
+/** Response of POST /executions/{id}/explain. */
+export interface ExplanationView {
+  execution_id: string;
+  status: string;
+  explanation: string;
+  /** What the model was told (statuses, errors, retries, recent events; never inputs or outputs). */
+  facts: Record<string, unknown>;
+  model: string;
+  usage: LlmUsageView;
 }

@@ -50,6 +50,12 @@ export interface EngineConfig {
   checkpoint_interval_s?: number;
   /** Environment variable names expressions may read as `${env.NAME}`. @default [] */
   env_allowlist?: string[];
+  /**
+   * Allow-listed variables whose values are secrets, masked wherever they appear. Names that
+   * look secret (`*TOKEN*`, `*PASSWORD*`, `*SECRET*`, `*API_KEY*`, ...) are secret without being listed.
+   * @default []
+   */
+  secret_env?: string[];
   /** Folder holding the packs; a task's pack directory is `<packs_dir>/<pack_ref>`. */
   packs_dir?: string;
   limits?: Partial<EngineLimits>;
@@ -69,6 +75,7 @@ export interface ResolvedEngineConfig {
   cancel_grace_ms: number;
   checkpoint_interval_s: number;
   env_allowlist: string[];
+  secret_env: string[];
   packs_dir: string | null;
   limits: EngineLimits;
 }
@@ -88,6 +95,7 @@ export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineCo
     cancel_grace_ms: config.cancel_grace_ms ?? 5000,
     checkpoint_interval_s: config.checkpoint_interval_s ?? 0,
     env_allowlist: config.env_allowlist ?? [],
+    secret_env: config.secret_env ?? [],
     packs_dir: config.packs_dir ?? null,
     limits: {
       max_events_per_execution: config.limits?.max_events_per_execution ?? 100_000,

@@ -1,4 +1,5 @@
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord } from '../core/model.js';
+import type { SecretMasker } from '../core/secret-masker.js';
 import type { Store } from '../store/store.js';
 import type { CheckpointValidation } from './checkpoints.js';
 import type { Clock } from './clock.js';
@@ -32,6 +33,13 @@ export interface EngineOptions {
    * is the only one on its store and recovers every unfinished execution on start.
    */
   ownership?: EngineOwnership;
+  /**
+   * The secrets to mask in everything the engine stores or publishes; the engine adds the
+   * values of secret inputs, secret environment variables and credentials tasks send.
+   * Share it with the server so its responses, streams and logs are masked alike.
+   * @default a new masker knowing no values yet
+   */
+  secrets?: SecretMasker;
 }
 
 /** A cluster node's side of the engine: the lease fence on writes, and news of executions the engine stops driving. */
@@ -57,6 +65,8 @@ export interface StartExecutionOptions {
 /** What the engine offers its callers (server routes, CLI, tests). */
 export interface Engine {
   readonly bus: EventBus;
+  /** The secrets known to the engine (see EngineOptions.secrets). */
+  readonly secrets: SecretMasker;
   readonly config: ResolvedEngineConfig;
   /** Recovers every unfinished execution from its events and carries it on. */
   start(): Promise<void>;

@@ -3,6 +3,8 @@
  * the executions it drives. The parts (launcher, scheduler, controls, recovery, ...) take
  * this one object instead of closing over createEngine's locals.
  */
+import { createSecretMasker, type SecretMasker } from '../core/secret-masker.js';
+import { isSecretKey } from '../core/secret-text.js';
 import { renderValue } from '../expr/index.js';
 import type { Store } from '../store/store.js';
 import { createSystemClock, type Clock } from './clock.js';
@@ -10,12 +12,19 @@ import { resolveEngineConfig, type ResolvedEngineConfig } from './config.js';
 import type { RenderFn } from './decide-context.js';
 import type { EngineOptions, EngineOwnership } from './engine-api.js';
 import { createEventBus, type EventBus } from './event-bus.js';
+import { createMaskedStore } from './masked-store.js';
+import { createSecretInputs, type SecretInputs } from './secret-inputs.js';
 import type { ActionResolver, EngineLogger, ExecutionRunner } from './runner.js';
 import { createWriteQueue, type WriteQueue } from './write-queue.js';
 
 /** The engine's resolved dependencies and the mutable state of the executions it drives. */
 export interface EngineContext {
+  /** The store, with every execution write masked by `secrets`. */
   readonly store: Store;
+  /** The secrets known to this engine: masked in everything it stores or publishes. */
+  readonly secrets: SecretMasker;
+  /** The real values of recent executions' secret inputs (stored masked). */
+  readonly secretInputs: SecretInputs;
   readonly config: ResolvedEngineConfig;
   readonly clock: Clock;
   readonly logger: EngineLogger;
@@ -46,12 +55,19 @@ export function createEngineContext(options: EngineOptions): EngineContext {
   const clock = options.clock ?? createSystemClock();
   const logger = options.logger ?? silent;
   const env: Record<string, string> = {};
+  const secrets = options.secrets ?? createSecretMasker();
+  const secretEnv = new Set(config.secret_env);
   for (const name of config.env_allowlist) {
     const value = options.env?.[name];
-    if (value !== undefined) env[name] = value;
+    if (value === undefined) continue;
+    env[name] = value;
+    if (secretEnv.has(name) || isSecretKey(name)) secrets.add([value]);
   }
+  const store = createMaskedStore(options.store, secrets);
   return {
-    store: options.store,
+    store,
+    secrets,
+    secretInputs: createSecretInputs(),
     config,
     clock,
     logger,
@@ -61,7 +77,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     bus: options.bus ?? createEventBus((error) => logger.warn('an event listener threw', { error: String(error) })),
     actions: options.actions,
     ownership: options.ownership,
-    queue: createWriteQueue(options.store, undefined, options.ownership),
+    queue: createWriteQueue(store, undefined, options.ownership),
     runners: new Map(),
     limited: new Set(),
     waiting: [],

@@ -45,6 +45,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     bus: ctx.bus,
+    secrets: ctx.secrets,
     config,
     async start() {
       ctx.stopping = false;

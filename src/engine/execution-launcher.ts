@@ -7,7 +7,7 @@ import type { EngineContext } from './engine-context.js';
 import { currentRecord } from './execution-record.js';
 import type { RunnerFactory } from './runner-factory.js';
 import type { ExecutionRunner } from './runner.js';
-import { validateInput } from './validate-input.js';
+import { secretInputValues, validateInput } from './validate-input.js';
 import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
 /** How a new execution starts beyond its options: restores pass these. */
@@ -52,7 +52,8 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const data: Record<string, unknown> = {
       workflow_ref: record.workflow_ref,
       workflow_version: record.workflow_version,
-      input: record.input,
+      // A queued execution's stored row holds its secret inputs masked.
+      input: create ? record.input : ctx.secretInputs.restore(record.id, record.input),
       parent_execution_id: record.parent_execution_id,
       parent_task_id: record.parent_task_id,
       ...(Object.keys(pins).length > 0 ? { action_versions: pins } : {}),
@@ -76,6 +77,8 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     if (ctx.stopping) throw new HarmoniaError('EXEC_INVALID_STATE', 'the engine is stopping; no execution can start');
     const wf = await workflows.resolve(opts);
     const input = validatedInput ?? validateInput(wf.record.body.input ?? {}, opts.input ?? {});
+    ctx.secrets.add(secretInputValues(wf.record.body.input ?? {}, input));
+    ctx.secretInputs.remember(id, wf.record.body.input ?? {}, input);
     const iso = new Date(clock.now()).toISOString();
     const record: ExecutionRecord = {
       id,

@@ -25,8 +25,8 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
       return summaryOf(plan, state, record, clock.now());
     },
     async getMetrics(id) {
-      const { state } = await runnerFactory.read(id);
-      return metricsOf(state, await store.executions.readEvents(id), clock.now());
+      const { plan, state } = await runnerFactory.read(id);
+      return metricsOf(state, await store.executions.readEvents(id), clock.now(), plan);
     },
     async readEvents(id, afterSeq = 0, limit) {
       await getExecutionRecord(ctx, id);

@@ -121,6 +121,8 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
     const runner = make(record, wf, custom);
     const folded = foldAll(wf.plan, record.id, wf.record.id, events);
     Object.assign(runner.state, folded);
+    // Stored events hold secret inputs masked; tasks get the real ones while this process knows them.
+    runner.state.input = ctx.secretInputs.restore(record.id, runner.state.input);
     return runner;
   }
 

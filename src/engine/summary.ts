@@ -1,4 +1,5 @@
 import type { EventType, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError, TaskStatus } from '../core/model.js';
+import { llmUsageOf, type LlmUsageMetrics } from '../llm/llm-usage.js';
 import type { Plan } from './plan.js';
 import type { ExecutionState } from './state.js';
 
@@ -51,6 +52,8 @@ export interface ExecutionMetrics {
   attempts: number;
   retries: number;
   slowest_task: { task_id: string; duration_ms: number } | null;
+  /** Tokens and requests of the core.llm tasks (zeros when there are none, or the plan was not given). */
+  llm: LlmUsageMetrics;
 }
 
 function durationOf(state: ExecutionState, now: number): number | null {
@@ -124,7 +127,7 @@ export function summaryOf(plan: Plan, state: ExecutionState, record: ExecutionRe
 }
 
 /** Figures from the history: event counts, task time, retries, the slowest task. */
-export function metricsOf(state: ExecutionState, events: readonly ExecutionEvent[], now: number): ExecutionMetrics {
+export function metricsOf(state: ExecutionState, events: readonly ExecutionEvent[], now: number, plan?: Plan): ExecutionMetrics {
   const events_by_type: Partial<Record<EventType, number>> = {};
   for (const event of events) events_by_type[event.event_type] = (events_by_type[event.event_type] ?? 0) + 1;
   let taskTime = 0;
@@ -146,5 +149,6 @@ export function metricsOf(state: ExecutionState, events: readonly ExecutionEvent
     attempts: starts,
     retries: events_by_type.retry_attempted ?? 0,
     slowest_task: slowest,
+    llm: llmUsageOf(events, (id) => plan?.tasks[id]?.action),
   };
 }

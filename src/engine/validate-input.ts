@@ -46,11 +46,31 @@ export function validateInput(spec: Record<string, ParameterSpec>, input: Record
     }
     const value = out[name];
     if (param.type && !fits(param.type, value)) {
-      throw invalid(name, `must be of type ${param.type}, got ${typeOf(value)} ${quotableValue(name, JSON.stringify(value))}`);
+      throw invalid(name, `must be of type ${param.type}, got ${typeOf(value)} ${quotableValue(name, JSON.stringify(value), param.secret === true)}`);
     }
     if (param.enum && !param.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
-      throw invalid(name, `is ${quotableValue(name, JSON.stringify(value))}; expected one of ${param.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+      const allowed = param.enum.map((e) => JSON.stringify(e)).join(', ');
+      throw invalid(name, `is ${quotableValue(name, JSON.stringify(value), param.secret === true)}; expected one of ${allowed}`);
     }
   }
   return out;
+}
+
+/** The values of the inputs declared `secret: true` (every string inside a structured one too), to mask by value. */
+export function secretInputValues(spec: Record<string, ParameterSpec>, input: Record<string, unknown>): string[] {
+  const values: string[] = [];
+  const collect = (value: unknown, depth: number): void => {
+    if (typeof value === 'string') values.push(value);
+    else if (typeof value === 'number' || typeof value === 'boolean') values.push(String(value));
+    else if (value !== null && typeof value === 'object' && depth < 64) {
+      for (const inner of Object.values(value)) collect(inner, depth + 1);
+    }
+  };
+  for (const [name, param] of Object.entries(spec)) {
+    if (param.secret !== true || !Object.hasOwn(input, name)) continue;
+    const value = input[name];
+    collect(value, 0);
+    if (value !== null && typeof value === 'object') values.push(JSON.stringify(value));
+  }
+  return values;
 }

@@ -5,6 +5,7 @@ import type { EvalState } from './interpret.js';
 import { resolveExprLimits } from './limits.js';
 import type { ExprLimits } from './limits.js';
 import { parseTemplate } from './parse-template.js';
+import { chargeResult, type ResultBudget } from './result-size.js';
 import type { ParsedTemplate } from './parse-template.js';
 import { dataEntries, isPlainObject, toPlainData, toText } from './safe-data.js';
 import type { Fail } from './safe-data.js';
@@ -28,9 +29,15 @@ function createState(scope: Scope, options: EvalOptions): EvalState {
   return { scope, limits: resolveExprLimits(options.limits), now: options.now ?? (() => new Date()), steps: 0 };
 }
 
+// The allowance of the rendering under way; each evaluation outside one gets its own.
+let activeBudget: ResultBudget | null = null;
+
 function run(ast: Expr, state: EvalState): unknown {
   try {
-    return toPlainData(interpret(ast, state), failAt(ast));
+    const result = interpret(ast, state);
+    // Charged before the copy: copying a value referenced a thousand times is the cost to avoid.
+    chargeResult(result, activeBudget ?? { used: 0, limit: state.limits.maxResultSize }, failAt(ast));
+    return toPlainData(result, failAt(ast));
   } catch (error) {
     if (error instanceof RangeError) {
       throw new ExprError('EXPR_LIMIT', 'expression nests too deeply to evaluate', ast.start, ast.end, error);
@@ -74,7 +81,14 @@ export function evaluateTemplate(template: ParsedTemplate, scope: Scope, options
  * @example renderValue({ image: '${tasks.build.output.image}' }, scope)
  */
 export function renderValue(value: unknown, scope: Scope, options: EvalOptions = {}): unknown {
-  return render(value, scope, options, 0);
+  // Rendering is synchronous, so one module-level slot holds the budget of the one under way.
+  const outer = activeBudget;
+  activeBudget ??= { used: 0, limit: resolveExprLimits(options.limits).maxResultSize };
+  try {
+    return render(value, scope, options, 0);
+  } finally {
+    activeBudget = outer;
+  }
 }
 
 function render(value: unknown, scope: Scope, options: EvalOptions, depth: number): unknown {

@@ -10,6 +10,11 @@ export interface ExprLimits {
   maxStringLength: number;
   /** Longest array a function (range, split, flatten, ...) may produce. @default 10000 */
   maxArrayLength: number;
+  /**
+   * Largest total size of the results of one evaluation or rendering (a task's whole input),
+   * in characters of data; a value counts every time it is referenced. @default 2097152 (2 MiB)
+   */
+  maxResultSize: number;
 }
 
 /** The limits used when a caller gives none. */
@@ -19,6 +24,7 @@ export const DEFAULT_EXPR_LIMITS: ExprLimits = Object.freeze({
   maxSteps: 10_000,
   maxStringLength: 1024 * 1024,
   maxArrayLength: 10_000,
+  maxResultSize: 2 * 1024 * 1024,
 });
 
 /** Fills in defaults for the limits a caller left out. */
@@ -29,5 +35,6 @@ export function resolveExprLimits(overrides: Partial<ExprLimits> = {}): ExprLimi
     maxSteps: overrides.maxSteps ?? DEFAULT_EXPR_LIMITS.maxSteps,
     maxStringLength: overrides.maxStringLength ?? DEFAULT_EXPR_LIMITS.maxStringLength,
     maxArrayLength: overrides.maxArrayLength ?? DEFAULT_EXPR_LIMITS.maxArrayLength,
+    maxResultSize: overrides.maxResultSize ?? DEFAULT_EXPR_LIMITS.maxResultSize,
   };
 }

@@ -41,6 +41,7 @@ export function parameterSpecs(value: unknown): Record<string, ParameterSpec> {
     if (Array.isArray(r['enum'])) spec.enum = r['enum'];
     const description = str(r['description']);
     if (description !== undefined) spec.description = description;
+    if (r['secret'] === true) spec.secret = true;
     out[name] = spec;
   }
   return out;

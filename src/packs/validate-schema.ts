@@ -249,3 +249,50 @@ export async function validateSchema(value: unknown, kind: SchemaKind, source: S
   }
   return diagnostics;
 }
+
+/** A user's JSON Schema compiled: `check` lists every way a value fails it (empty when it passes). */
+export type JsonSchemaCheck = { ok: true; check: (value: unknown) => string[] } | { ok: false; message: string };
+
+let userAjv: Promise<AjvInstance> | undefined;
+const userSchemas = new Map<string, JsonSchemaCheck>();
+// Schemas come from workflow files, a bounded set; the cap only stops a leak from generated ones.
+const MAX_CACHED_SCHEMAS = 500;
+
+/**
+ * Compiles a JSON Schema a workflow supplies (core.llm's `response_schema`), once per
+ * distinct schema. Not strict: users' schemas may carry keywords ajv does not know.
+ */
+export async function compileJsonSchema(schema: unknown): Promise<JsonSchemaCheck> {
+  const key = JSON.stringify(schema) ?? 'undefined';
+  const cached = userSchemas.get(key);
+  if (cached) return cached;
+  userAjv ??= (async () => {
+    type AjvClass = new (options: Options) => AjvInstance;
+    const module = (await import('ajv')) as unknown as { default: AjvClass & { default?: AjvClass } };
+    const Ajv = module.default.default ?? module.default;
+    return new Ajv({ allErrors: true, strict: false, validateSchema: true });
+  })();
+  const ajv = await userAjv;
+  let result: JsonSchemaCheck;
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    result = { ok: false, message: 'a JSON Schema must be a mapping, such as { type: object, properties: {...} }' };
+  } else {
+    try {
+      const validate = ajv.compile(schema);
+      result = {
+        ok: true,
+        check: (value) =>
+          validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath === '' ? 'the value' : e.instancePath} ${e.message ?? 'is invalid'}`),
+      };
+    } catch (error) {
+      result = { ok: false, message: `not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+  if (userSchemas.size >= MAX_CACHED_SCHEMAS) {
+    // ajv keeps every schema it compiled too: start both afresh.
+    userSchemas.clear();
+    userAjv = undefined;
+  }
+  userSchemas.set(key, result);
+  return result;
+}

@@ -70,6 +70,7 @@ export function createApp(deps: ServerDeps): Koa {
     metrics,
     now,
     started_at: now(),
+    assistant: deps.assistant ?? { llm: null, packs_dir: null },
     routes,
     streams: WS_ROUTES,
   };
@@ -80,7 +81,7 @@ export function createApp(deps: ServerDeps): Koa {
   const app = new Koa();
   app.silent = true;
   app.use(requestLogMiddleware(logger, metrics));
-  app.use(errorMiddleware(logger));
+  app.use(errorMiddleware(logger, deps.engine.secrets));
   // one route table, mounted at both prefixes: /api is what the integration guide uses, /api/v1 is stable
   for (const prefix of ['/api', '/api/v1']) app.use(buildRouter(prefix, apiRoutes, mount).routes());
   app.use(buildRouter('', rootRoutes, mount).routes());

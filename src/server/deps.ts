@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Engine } from '../engine/index.js';
+import type { ChatClient } from '../llm/chat-client.js';
 import type { GitSyncController } from '../gitops/git-sync-controller.js';
 import type { PackEvents } from '../gitops/pack-events.js';
 import type { ComponentService } from '../components/component-service.js';
@@ -68,4 +69,13 @@ export interface ServerDeps {
   logger?: Logger;
   /** @default () => new Date() */
   now?: () => Date;
+  /** The model server and packs folder of the assistant routes. @default none: they answer 503 LLM_NOT_CONFIGURED */
+  assistant?: AssistantDeps;
+}
+
+/** What the assistant routes need: the chat client (HARMONIA_LLM_*) and where pack folders are. */
+export interface AssistantDeps {
+  llm: ChatClient | null;
+  /** The folder holding one folder per pack; drafts read the pack's actions and templates there. */
+  packs_dir: string | null;
 }

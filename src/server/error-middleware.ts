@@ -9,15 +9,22 @@ import type { Logger } from 'pino';
 import { HarmoniaError, isHarmoniaError, type ErrorCode } from '../core/errors.js';
 import type { ErrorResponse } from '../core/wire.js';
 import { ERROR_STATUS } from './error-status.js';
+import type { SecretMasker } from '../core/secret-masker.js';
 import { maskSecrets } from './mask-secrets.js';
 
-/** The status and JSON body for any thrown value. */
-export function errorResponse(error: unknown, requestId: string): { status: number; body: ErrorResponse; internal: boolean } {
+/** The status and JSON body for any thrown value; `masker` hides the secrets it knows in the message and details. */
+export function errorResponse(error: unknown, requestId: string, masker?: SecretMasker): { status: number; body: ErrorResponse; internal: boolean } {
   const known = isHarmoniaError(error) ? error : fromHttpError(error);
   if (known) {
     return {
       status: ERROR_STATUS[known.code],
-      body: { error: { code: known.code, message: known.message, details: maskSecrets(known.details) } },
+      body: {
+        error: {
+          code: known.code,
+          message: masker ? masker.maskText(known.message) : known.message,
+          details: maskSecrets(known.details, masker),
+        },
+      },
       internal: false,
     };
   }
@@ -35,7 +42,7 @@ export function errorResponse(error: unknown, requestId: string): { status: numb
 }
 
 /** Catches everything below it; turns an unmatched route into NOT_FOUND. */
-export function errorMiddleware(logger: Logger): Middleware {
+export function errorMiddleware(logger: Logger, masker?: SecretMasker): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -44,8 +51,8 @@ export function errorMiddleware(logger: Logger): Middleware {
       }
     } catch (error) {
       const requestId = String(ctx.state.request_id ?? '');
-      const { status, body, internal } = errorResponse(error, requestId);
-      if (internal) logger.error({ err: error, request_id: requestId }, 'unhandled error');
+      const { status, body, internal } = errorResponse(error, requestId, masker);
+      if (internal) logger.error(maskSecrets({ err: errorFields(error), request_id: requestId }, masker), 'unhandled error');
       if (ctx.headerSent || !ctx.writable) return;
       ctx.status = status;
       ctx.body = body;
@@ -53,6 +60,12 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="harmonia"');
     }
   };
+}
+
+/** An error as a log may show it once masked: its message and stack as plain strings. */
+function errorFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  return { type: error.name, message: error.message, stack: error.stack ?? '' };
 }
 
 const HTTP_CODES: Record<number, ErrorCode> = {

@@ -36,6 +36,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   TIMEOUT: 504,
   CONNECTION_ERROR: 502,
   ACTION_FORBIDDEN: 403,
+  // no model configured is the operator's to fix; a failing model server is a bad gateway
+  LLM_NOT_CONFIGURED: 503,
+  LLM_FAILED: 502,
   STORE_CONFLICT: 409,
   STORE_UNAVAILABLE: 503,
   STORE_MIGRATION_FAILED: 500,

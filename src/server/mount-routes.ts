@@ -42,11 +42,11 @@ async function handle(ctx: Context, def: RouteDef, { services, authenticator, va
   }
   const queryToken = def.stream === 'sse' ? firstValue(ctx.query.token) : undefined;
   // Webhook routes check the sender's signature over the raw body in the handler instead.
-  const principal =
-    def.scope === 'webhook'
-      ? WEBHOOK_PRINCIPAL
-      : authenticator.authorize(bearerFrom(ctx.get('Authorization') || undefined) ?? queryToken, def.scope);
+  const bearer = bearerFrom(ctx.get('Authorization') || undefined) ?? queryToken;
+  const principal = def.scope === 'webhook' ? WEBHOOK_PRINCIPAL : authenticator.authorize(bearer, def.scope);
   ctx.state.principal_id = principal.id;
+  // Token files hold only hashes: a token is known once it is used, and masked from then on.
+  if (bearer !== undefined && def.scope !== 'webhook' && authenticator.isEnabled()) services.engine.secrets.add([bearer]);
   if (def.stream === 'sse' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' is not allowed to open this stream; configure allowed_origins`);
   }
@@ -100,7 +100,7 @@ async function handle(ctx: Context, def: RouteDef, { services, authenticator, va
     ctx.type = result.content_type;
     ctx.body = result.body;
   } else if (result.body !== undefined) {
-    ctx.body = maskSecrets(result.body);
+    ctx.body = maskSecrets(result.body, services.engine.secrets);
   }
 }
 

@@ -12,7 +12,7 @@ import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Engine } from '../engine/index.js';
 import type { GitSyncController } from '../gitops/git-sync-controller.js';
 import type { PackEvents } from '../gitops/pack-events.js';
-import type { ResolvedServerOptions } from './deps.js';
+import type { AssistantDeps, ResolvedServerOptions } from './deps.js';
 import type { HttpMetrics } from './metrics.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -38,6 +38,8 @@ export interface AppServices {
   metrics: HttpMetrics;
   now: () => Date;
   started_at: Date;
+  /** The assistant's model server and packs folder. */
+  assistant: AssistantDeps;
   /** The route table itself (for the OpenAPI document). */
   routes: readonly RouteDef[];
   streams: readonly StreamRouteDef[];

@@ -9,7 +9,9 @@ import { pino, type Logger } from 'pino';
 import { ACTION_CACHE_DIR } from '../actions/action-file-cache.js';
 import { createActionRegistry } from '../actions/action-registry.js';
 import { resolveContainment } from '../actions/containment.js';
-import { engineConfigOf, type ResolvedConfig } from '../config.js';
+import { readFileSync } from 'node:fs';
+import { actionOptionsOf, configSecretValues, engineConfigOf, llmConfigOf, type ResolvedConfig } from '../config.js';
+import { chatClientFromSettings } from '../llm/chat-client.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
 import { createClusterGitSync } from '../gitops/cluster-git-sync.js';
@@ -21,6 +23,7 @@ import type { DevMode } from '../gitops/dev-mode.js';
 import type { GitSyncController } from '../gitops/git-sync-controller.js';
 import type { GitSyncReport } from '../gitops/git-sync-run.js';
 import { createPackEvents, type PackEvents } from '../gitops/pack-events.js';
+import { createSecretMasker, type SecretMasker } from '../core/secret-masker.js';
 import { maskSecrets } from './mask-secrets.js';
 import {
   createServerGitFollower,
@@ -105,18 +108,28 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const packsDir = useGit ? gitPacksDir(config, dataDir) : resolve(cwd, config.packs_dir);
   const logger = options.logger ?? pino({ name: 'harmonia', level: config.log_level });
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
+  const secrets = createSecretMasker(configSecretValues(config));
+  if (config.task_uid === null && typeof process.getuid === 'function' && process.getuid() === 0) {
+    // Tasks as root can read this process's environment and the whole data directory.
+    logger.warn('the server runs as root and so do its tasks; set HARMONIA_TASK_UID and HARMONIA_TASK_GID to run them as an unprivileged user');
+  }
+  // The key file is read here, once; the key then lives only inside the chat client.
+  const llm = chatClientFromSettings(llmConfigOf(config, (file) => readFileSync(resolve(cwd, file), 'utf8')));
   const actions = createActionRegistry({
     // Read through the store and pinned per execution: actions synced by another process are seen at once.
     pinned: { store, packs_dir: packsDir, cache_dir: join(dataDir, ACTION_CACHE_DIR) },
     components: store.components,
     parent_env: env,
+    llm,
     containment: resolveContainment(config.task_containment),
+    ...actionOptionsOf(config),
   });
   const node = createNode({
     store,
     actions,
     env,
-    logger: engineLogger(logger),
+    secrets,
+    logger: engineLogger(logger, secrets),
     ...(config.node_id === null ? {} : { node_id: config.node_id }),
     lease_ms: config.lease_ms,
     shutdown_grace_ms: config.shutdown_grace_ms,
@@ -223,6 +236,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       packs,
       git,
       pack_events: packEvents,
+      assistant: { llm, packs_dir: packsDir },
       host: config.host,
       port: config.port,
       logger,
@@ -247,13 +261,13 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   };
 }
 
-/** Engine log lines through pino, with secret-named fields masked. */
-function engineLogger(logger: Logger): EngineLogger {
+/** Engine log lines through pino, with secret-named fields and every known secret masked. */
+function engineLogger(logger: Logger, secrets: SecretMasker): EngineLogger {
   const child = logger.child({ component: 'engine' });
   return {
-    info: (message, fields) => child.info(maskSecrets(fields ?? {}), message),
-    warn: (message, fields) => child.warn(maskSecrets(fields ?? {}), message),
-    error: (message, fields) => child.error(maskSecrets(fields ?? {}), message),
+    info: (message, fields) => child.info(maskSecrets(fields ?? {}, secrets), secrets.maskText(message)),
+    warn: (message, fields) => child.warn(maskSecrets(fields ?? {}, secrets), secrets.maskText(message)),
+    error: (message, fields) => child.error(maskSecrets(fields ?? {}, secrets), secrets.maskText(message)),
   };
 }
 

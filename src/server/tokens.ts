@@ -83,7 +83,7 @@ export function readTokenFile(file: string): TokenFile {
 }
 
 function writeTokenFile(file: string, content: TokenFile): void {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   renameSync(temp, file);

@@ -62,7 +62,7 @@ export function checkParameters(
     if (spec.type !== undefined && !matchesType(value, spec.type)) {
       return {
         ok: false,
-        problem: { parameter: name, message: `parameter '${name}' must be of type ${spec.type}; got ${valueTypeOf(value)} ${quotableValue(name, quote(value))}` },
+        problem: { parameter: name, message: `parameter '${name}' must be of type ${spec.type}; got ${valueTypeOf(value)} ${quotableValue(name, quote(value), spec.secret === true)}` },
       };
     }
     if (spec.enum !== undefined && !spec.enum.some((allowed) => canonicalJson(allowed) === canonicalJson(value))) {
@@ -70,7 +70,7 @@ export function checkParameters(
         ok: false,
         problem: {
           parameter: name,
-          message: `parameter '${name}' must be one of ${spec.enum.map(quote).join(', ')}; got ${quotableValue(name, quote(value))}`,
+          message: `parameter '${name}' must be one of ${spec.enum.map(quote).join(', ')}; got ${quotableValue(name, quote(value), spec.secret === true)}`,
         },
       };
     }

@@ -18,7 +18,8 @@ const HELP = `
 Runs a registered workflow here, with the embedded store, and waits for it: one
 line per task as it starts, finishes, retries or is skipped (on stderr), then the
 execution's output as JSON (on stdout). Run \`harmonia sync\` first. Ctrl-C cancels
-the execution (its on_error handlers still run).
+the execution (its on_error handlers still run). core.http reaches loopback and
+private addresses only with HARMONIA_HTTP_ALLOW_PRIVATE=true.
 
 Exit codes: 0 completed, 1 failed or canceled, 2 usage or internal error.
 
@@ -106,7 +107,8 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
       const started = await engine.startExecution({ workflow_ref: ref, input });
       rootId = started.id;
       if (!flags.quiet) progress.write(`execution ${started.id} of ${started.workflow_ref} v${started.workflow_version}\n`);
-      const done = await engine.waitForCompletion(started.id);
+      // Output and errors are shown as stored: with every known secret masked.
+      const done = engine.secrets.maskValue(await engine.waitForCompletion(started.id));
       if (flags.json) ctx.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
       else if (done.status === 'completed') ctx.stdout.write(`${JSON.stringify(done.output ?? {}, null, 2)}\n`);
       if (!flags.json && done.status !== 'completed') {

@@ -37,6 +37,9 @@ request, and one node at a time polls git. Name nodes with HARMONIA_NODE_ID.
 Settings come from flags, then HARMONIA_* variables, then .env.harmonia, then
 defaults; \`harmonia config\` shows them. Without HARMONIA_API_TOKENS (or a token
 from \`harmonia token create\`) the server only listens on a loopback address.
+Workflows cannot reach loopback or private addresses over HTTP unless
+HARMONIA_HTTP_ALLOW_PRIVATE=true; secrets are best given as *_FILE settings
+(HARMONIA_API_TOKENS_FILE, HARMONIA_DB_URL_FILE, ...). See docs/security.md.
 
 GitOps mode (--git URL, or HARMONIA_GIT_URL): the branch is cloned under the data
 folder and synced at start, then every HARMONIA_GIT_POLL_INTERVAL seconds and on

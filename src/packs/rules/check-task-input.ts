@@ -5,6 +5,7 @@
  */
 import type { ActionDef, ParameterSpec } from '../../core/model.js';
 import { joinPointer } from '../../core/source.js';
+import { CORE_LLM_PARAMETERS, readMessages } from '../../llm/llm-parameters.js';
 import { didYouMean } from '../../core/suggest.js';
 import { matchesType } from './check-defaults.js';
 import type { Rule, RuleContext, TaskView } from './rule-context.js';
@@ -14,6 +15,7 @@ const BUILTIN_REQUIRED: Readonly<Record<string, ReadonlyArray<readonly string[]>
   'core.sleep': [['ms']],
   'core.http': [['url']],
   'core.shell': [['argv', 'command']],
+  'core.llm': [['prompt', 'messages']],
 };
 
 function isLiteral(value: unknown): boolean {
@@ -82,6 +84,20 @@ function checkPackAction(ctx: RuleContext, task: TaskView, parameters: Record<st
   }
 }
 
+// core.llm's keys are checked like a pack action's parameters, and a literal message list by shape.
+function checkLlmInput(ctx: RuleContext, task: TaskView): void {
+  checkPackAction(ctx, task, { ...CORE_LLM_PARAMETERS });
+  const messages = task.def.input['messages'];
+  if (messages === undefined || !isLiteral(messages)) return;
+  const problem = readMessages(messages, 'messages');
+  if (typeof problem !== 'string') return;
+  ctx.report({
+    code: 'TASK_INPUT_INVALID_VALUE',
+    pointer: joinPointer(task.pointer, 'input', 'messages'),
+    message: `task '${task.def.id}' passes an invalid 'messages' to core.llm: ${problem}`,
+  });
+}
+
 /** A task passes what its action needs, and only what it declares. */
 export const checkTaskInput: Rule = (ctx) => {
   const view = ctx.file.view;
@@ -98,6 +114,7 @@ export const checkTaskInput: Rule = (ctx) => {
           message: `task '${task.def.id}' does not pass ${alternatives.map((k) => `'${k}'`).join(' or ')}, which ${task.def.action} needs`,
         });
       }
+      if (task.def.action === 'core.llm') checkLlmInput(ctx, task);
       continue;
     }
     const body = ctx.index.actions.get(task.def.action)?.body;

@@ -1,5 +1,6 @@
 import type { RouteDef } from '../route.js';
 import type { StreamHub } from '../stream-hub.js';
+import { assistantRoutes } from './assistant.js';
 import { checkpointRoutes } from './checkpoints.js';
 import { componentRoutes } from './components.js';
 import { eventRoutes } from './events.js';
@@ -22,6 +23,7 @@ export function allRoutes(hub: StreamHub): RouteDef[] {
     ...packRoutes(),
     ...gitRoutes(),
     ...componentRoutes(),
+    ...assistantRoutes(),
     ...eventRoutes(hub),
     ...systemRoutes(),
   ];

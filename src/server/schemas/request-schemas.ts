@@ -3,6 +3,7 @@
  * them with ajv and the OpenAPI document publishes them, so the two cannot differ.
  */
 
+import { ASSISTANT_REQUEST_SCHEMAS } from './assistant-schemas.js';
 import { GIT_REQUEST_SCHEMAS } from './git-schemas.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
@@ -120,4 +121,5 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
     maxProperties: 0,
   },
   ...GIT_REQUEST_SCHEMAS,
+  ...ASSISTANT_REQUEST_SCHEMAS,
 };

@@ -3,6 +3,7 @@
  * the wire types of src/core/wire.ts.
  */
 
+import { ASSISTANT_RESPONSE_SCHEMAS } from './assistant-schemas.js';
 import { GIT_RESPONSE_SCHEMAS } from './git-schemas.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
@@ -144,7 +145,18 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   },
   ExecutionList: page('ExecutionView'),
   ExecutionSummary: { type: 'object', properties: { execution_id: str, status: executionStatus, task_count: int, completed_tasks: int } },
-  ExecutionMetrics: { type: 'object', properties: { execution_id: str, total_duration: { type: ['number', 'null'] } } },
+  ExecutionMetrics: {
+    type: 'object',
+    properties: {
+      execution_id: str,
+      total_duration: { type: ['number', 'null'] },
+      llm: {
+        type: 'object',
+        description: 'Tokens and requests of the core.llm tasks (completed attempts).',
+        properties: { tasks: int, requests: int, prompt_tokens: int, completion_tokens: int, total_tokens: int, models: { type: 'array', items: str } },
+      },
+    },
+  },
   ExecutionControlResult: { type: 'object', properties: { execution_id: str, status: executionStatus }, required: ['execution_id', 'status'] },
   ExecutionEvent: {
     type: 'object',
@@ -221,4 +233,5 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   Health: { type: 'object', properties: { status: str } },
   Deleted: { type: 'object', properties: { deleted: { type: 'boolean' } } },
   ...GIT_RESPONSE_SCHEMAS,
+  ...ASSISTANT_RESPONSE_SCHEMAS,
 };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
@@ -47,9 +47,25 @@ export function migrateSqlite(db: Database): void {
   }
 }
 
+/**
+ * The database holds every execution's history: its folder is created 0700 and the file
+ * 0600 (SQLite gives its -wal and -shm files the database file's mode). A file of ours left
+ * readable by others from an older version is tightened.
+ */
+function prepareFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(path)) continue;
+    const stat = statSync(path);
+    const mine = typeof process.getuid !== 'function' || stat.uid === process.getuid();
+    if (mine && (stat.mode & 0o077) !== 0) chmodSync(path, 0o600);
+  }
+}
+
 /** Opens (creating if needed) the embedded SQLite store and brings its schema up to date. */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  if (options.file !== ':memory:') prepareFile(options.file);
   const db = new DatabaseConstructor(options.file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);

@@ -43,7 +43,8 @@ describe('engine controls', () => {
   it('cancels cooperatively: the child process of a running task is killed', async () => {
     h = await openHarness({}, { cancel_grace_ms: 10_000 });
     const pidFile = join(h.dir, 'pid');
-    await register(h.store, 'demo.cancel', workflow([{ id: 'long', action: 'core.shell', input: { argv: ['sh', '-c', `echo $$ > '${pidFile}'; exec sleep 30`] } }]));
+    // Its pid as this process sees it (a task in its own PID namespace knows only its namespace pid).
+    await register(h.store, 'demo.cancel', workflow([{ id: 'long', action: 'core.shell', input: { argv: ['sh', '-c', `read -r pid rest < /proc/self/stat; echo "$pid" > '${pidFile}'; exec sleep 30`] } }]));
     const run = await h.engine.startExecution({ workflow_ref: 'demo.cancel' });
     await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 'the pid file');
     const pid = Number(readFileSync(pidFile, 'utf8').trim());

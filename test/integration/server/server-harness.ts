@@ -53,6 +53,8 @@ export interface HarnessOptions {
   actions?: Record<string, ActionHandler>;
   /** The server's logger. @default a silent one */
   logger?: Logger;
+  /** The environment `${env.*}` may read (filtered by engine.env_allowlist). @default {} */
+  env?: Record<string, string>;
 }
 
 /** The demo pack every server test can use. */
@@ -158,6 +160,7 @@ export async function openServer(options: HarnessOptions = {}): Promise<ServerHa
     store,
     actions: { resolve: (task, packDir) => custom[task.action] ?? registry.resolve(task, packDir) },
     config: { packs_dir: packsDir, cancel_grace_ms: 500, ...options.engine },
+    ...(options.env ? { env: options.env } : {}),
   });
   const packs = createPackSyncService({ store, packsDir });
   await packs.syncPack('demo');

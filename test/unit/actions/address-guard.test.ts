@@ -36,6 +36,51 @@ describe('refusedAddress()', () => {
   });
 });
 
+describe('cloud metadata in every spelling', () => {
+  const noLookup = async (): Promise<string[]> => {
+    throw new Error('no lookup expected');
+  };
+  it.each([
+    'http://169.254.169.254/',
+    'http://2852039166/',
+    'http://0251.0376.0251.0376/',
+    'http://0xa9.0xfe.0xa9.0xfe/',
+    'http://0xa9fea9fe/',
+    'http://169.254.43518/',
+    'http://[::ffff:169.254.169.254]/',
+    'http://[::ffff:a9fe:a9fe]/',
+    'http://[::a9fe:a9fe]/',
+    'http://[::169.254.169.254]/',
+    'http://[64:ff9b::a9fe:a9fe]/',
+    'http://[64:ff9b::169.254.169.254]/',
+    'http://[64:ff9b:1::a9fe:a9fe]/',
+    'http://[2002:a9fe:a9fe::]/',
+    'http://[2002:a9fe:a9fe:1234::1]/',
+    'http://[::ffff:0:a9fe:a9fe]/',
+    'http://[2001:0:a9fe:a9fe::1]/',
+    'http://[fd00:ec2::254]/',
+    'http://metadata/',
+    'http://METADATA.google.internal./',
+  ])('refuses %s even when private addresses are allowed', async (url) => {
+    expect(await refusedUrl(new URL(url), { allow_private: true }, noLookup)).toMatch(/metadata/);
+  });
+
+  it('refuses loopback behind NAT64 and 6to4 spellings when private addresses are refused', async () => {
+    for (const url of ['http://[::7f00:1]/', 'http://[64:ff9b::7f00:1]/', 'http://[2002:7f00:1::]/', 'http://2130706433/', 'http://0x7f.1/']) {
+      expect(await refusedUrl(new URL(url), { allow_private: false }, noLookup), url).toContain('private');
+    }
+  });
+
+  it('still allows a public address behind NAT64', async () => {
+    expect(await refusedUrl(new URL('http://[64:ff9b::5db8:d822]/'), { allow_private: false }, noLookup)).toBeNull();
+  });
+
+  it('places non-canonical spellings handed to refusedAddress', () => {
+    expect(refusedAddress('2852039166', {})).toContain('metadata');
+    expect(refusedAddress('not-an-ip', {})).toContain('not an IP address');
+  });
+});
+
 describe('refusedUrl()', () => {
   it('refuses a host name that resolves to a link-local address', async () => {
     const lookup = async (): Promise<string[]> => ['10.0.0.5', '169.254.1.1'];

@@ -21,6 +21,15 @@ describe('maskSecrets()', () => {
     expect(maskSecrets({ token: null, count: 3, list: [1, 'a'] })).toEqual({ token: null, count: 3, list: [1, 'a'] });
   });
 
+  it('shows token counts (prompt_tokens, max_tokens) but masks anything else under a *_tokens key', () => {
+    expect(maskSecrets({ usage: { prompt_tokens: 12, total_tokens: 20 }, max_tokens: 256, api_tokens: ['a', 'b'], refresh_tokens: 'r' })).toEqual({
+      usage: { prompt_tokens: 12, total_tokens: 20 },
+      max_tokens: 256,
+      api_tokens: MASK,
+      refresh_tokens: MASK,
+    });
+  });
+
   it('masks the password of a URL held under any key', () => {
     const masked = maskSecrets({ base_url: 'http://bob:hunter2@127.0.0.1:1/x', note: ['see https://a:b@h?token=t&q=1'] });
     expect(JSON.stringify(masked)).not.toContain('hunter2');

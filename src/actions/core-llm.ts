@@ -1,0 +1,86 @@
+/**
+ * `core.llm`: one conversation with the configured OpenAI-compatible model server.
+ * `${...}` in the prompt is evaluated by the engine like any task input, before this runs.
+ * With a `response_schema` the reply is parsed and validated, and a reply that does not
+ * match is answered with the validation errors and asked again, up to max_schema_attempts.
+ *
+ * Streaming: replies are read whole. When tasks get a log, pass `stream: true` to the
+ * chat client and forward the deltas there (the seam is ChatClient.complete).
+ */
+import type { TaskResult } from '../core/model.js';
+import type { ChatClient } from '../llm/chat-client.js';
+import { addUsage, NO_USAGE, type ChatMessage } from '../llm/chat-types.js';
+import { parseJsonReply } from '../llm/json-reply.js';
+import { isLlmError } from '../llm/llm-error.js';
+import { compileJsonSchema } from '../packs/validate-schema.js';
+import type { ActionContext, ActionHandler } from './action.js';
+import { readLlmInput } from './core-llm-input.js';
+import { errorResult, successResult } from './task-result.js';
+
+function schemaInstruction(schema: Record<string, unknown>): string {
+  return `Reply with only a JSON value, no prose and no code fence, that matches this JSON Schema:\n${JSON.stringify(schema)}`;
+}
+
+function withSystem(messages: ChatMessage[], text: string): ChatMessage[] {
+  const [first, ...rest] = messages;
+  if (first?.role === 'system') return [{ role: 'system', content: `${first.content}\n\n${text}` }, ...rest];
+  return [{ role: 'system', content: text }, ...messages];
+}
+
+/** Creates core.llm over a chat client; null when no model server is configured (the task then fails, not retriable). */
+export function createLlmAction(client: ChatClient | null): ActionHandler {
+  return {
+    async run(input: Record<string, unknown>, ctx: ActionContext): Promise<TaskResult> {
+      const read = readLlmInput(input);
+      if (typeof read === 'string') return errorResult('ACTION_INPUT_INVALID', read, false);
+      if (client === null) {
+        return errorResult('LLM_NOT_CONFIGURED', 'core.llm needs a model server: set HARMONIA_LLM_BASE_URL (and HARMONIA_LLM_MODEL)', false);
+      }
+      const schema = read.response_schema;
+      const compiled = schema === undefined ? null : await compileJsonSchema(schema);
+      if (compiled !== null && !compiled.ok) return errorResult('ACTION_INPUT_INVALID', `'response_schema' is ${compiled.message}`, false);
+      let messages = schema === undefined ? read.messages : withSystem(read.messages, schemaInstruction(schema));
+      let usage = NO_USAGE;
+      let requests = 0;
+      let problems: string[] = [];
+      const attempts = compiled === null ? 1 : read.max_schema_attempts;
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        let reply;
+        try {
+          reply = await client.complete(
+            {
+              messages,
+              ...(read.model === undefined ? {} : { model: read.model }),
+              ...(read.temperature === undefined ? {} : { temperature: read.temperature }),
+              ...(read.max_tokens === undefined ? {} : { max_tokens: read.max_tokens }),
+            },
+            ctx.signal,
+          );
+        } catch (error) {
+          if (isLlmError(error)) return errorResult(error.error_type, error.message, error.retriable);
+          throw error;
+        }
+        usage = addUsage(usage, reply.usage);
+        requests += reply.requests;
+        const base = { text: reply.text, model: reply.model, usage, finish_reason: reply.finish_reason, requests, schema_attempts: attempt };
+        if (compiled === null) return successResult(base);
+        const parsed = parseJsonReply(reply.text);
+        problems = parsed.ok ? compiled.check(parsed.value) : [parsed.message];
+        if (parsed.ok && problems.length === 0) return successResult({ ...base, data: parsed.value });
+        messages = [
+          ...messages,
+          { role: 'assistant', content: reply.text },
+          {
+            role: 'user',
+            content: `That reply does not match the JSON Schema: ${problems.join('; ')}. Reply again with only the corrected JSON.`,
+          },
+        ];
+      }
+      return errorResult(
+        'LLM_SCHEMA_MISMATCH',
+        `the model's reply did not match 'response_schema' after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${problems.join('; ')}`,
+        true,
+      );
+    },
+  };
+}

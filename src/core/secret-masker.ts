@@ -1,0 +1,147 @@
+/**
+ * The one masker: what Harmonia shows or stores passes through it first. It hides
+ * - every known secret value wherever it occurs inside any string (secret inputs, secret
+ *   environment values, the server's own tokens, credentials a task sent), as CI systems
+ *   mask their logs;
+ * - the value under any secret-named key or credential header (`password`, `authorization`,
+ *   `cookie`, ...);
+ * - URL passwords and secret query parameters.
+ * Every pass is linear in the size of what it masks.
+ */
+import { MASK, isExpressionOnly, isSecretKey, redactUrls, urlPasswords, type ScanMeter } from './secret-text.js';
+import { createValueAutomaton, type ValueAutomaton } from './value-automaton.js';
+
+/**
+ * Values shorter than this are not masked by value: masking every `1` or `yes` would hide
+ * ordinary output and tell an onlooker the secret's value anyway.
+ */
+export const MIN_SECRET_LENGTH = 4;
+/** The most distinct values one masker holds; the oldest are dropped past it (they are stored masked already). */
+export const MAX_SECRET_VALUES = 10_000;
+// Deeper than any real payload. Past it nothing is copied or shown: returning the
+// value as it is would show whatever secrets it holds further down.
+const MAX_DEPTH = 64;
+// Credentials sent as `Bearer <token>`: the token alone is a secret too.
+const AUTH_SCHEME = /^(?:bearer|basic|token|digest|negotiate|apikey)\s+/i;
+
+/** Hides secrets in text and data. */
+export interface SecretMasker {
+  /** Adds secret values (too short or repeated ones are ignored). */
+  add(values: Iterable<string>): void;
+  /** Adds the values under secret-named keys and the URL passwords anywhere in `value`, so they are masked wherever else they occur. */
+  learn(value: unknown): void;
+  /** The text with every known secret, URL password and secret query parameter replaced by MASK. */
+  maskText(text: string, meter?: ScanMeter): string;
+  /** A deep copy of plain data with secret-keyed values and every string masked; the input is left as it is. */
+  maskValue<T>(value: T): T;
+  /** How many values are known. */
+  readonly size: number;
+}
+
+/**
+ * Creates a masker knowing `values`.
+ * @example createSecretMasker(['hunter2-s3cr3t']).maskText('pw=hunter2-s3cr3t') // 'pw=**REDACTED**'
+ */
+export function createSecretMasker(values: Iterable<string> = []): SecretMasker {
+  const known = new Set<string>();
+  let automaton: ValueAutomaton | null = null;
+
+  const addOne = (value: string): void => {
+    if (value.length < MIN_SECRET_LENGTH || value === MASK || known.has(value)) return;
+    if (known.size >= MAX_SECRET_VALUES) {
+      const oldest = known.values().next();
+      if (oldest.done !== true) known.delete(oldest.value);
+    }
+    known.add(value);
+    // Rebuilt on the next use, once for a whole burst of additions.
+    automaton = null;
+  };
+
+  const add = (items: Iterable<string>): void => {
+    for (const value of items) {
+      if (typeof value !== 'string') continue;
+      addOne(value);
+      const trimmed = value.trim();
+      if (trimmed !== value) addOne(trimmed);
+      const scheme = AUTH_SCHEME.exec(trimmed);
+      if (scheme) addOne(trimmed.slice(scheme[0].length));
+    }
+  };
+
+  const maskKnown = (text: string, meter?: ScanMeter): string => {
+    if (known.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    automaton ??= createValueAutomaton(known);
+    const spans = automaton.spans(text, meter);
+    if (spans.length === 0) return text;
+    let out = '';
+    let copied = 0;
+    for (const [start, end] of spans) {
+      out += text.slice(copied, start) + MASK;
+      copied = end;
+    }
+    return out + text.slice(copied);
+  };
+
+  const maskText = (text: string, meter?: ScanMeter): string => redactUrls(maskKnown(text, meter), meter);
+
+  const learnFrom = (value: unknown, depth: number, found: string[]): void => {
+    if (typeof value === 'string') {
+      if (value.includes('://')) found.push(...urlPasswords(value));
+      return;
+    }
+    if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      for (const item of value) learnFrom(item, depth + 1, found);
+      return;
+    }
+    if (!isPlainObject(value)) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (typeof inner === 'string' && isSecretKey(key) && !isExpressionOnly(inner)) found.push(inner);
+      else learnFrom(inner, depth + 1, found);
+    }
+  };
+
+  const maskDeep = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return maskText(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_DEPTH) return MASK;
+    if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
+    if (!isPlainObject(value)) return value;
+    // A null prototype, so a key named `__proto__` stays an ordinary key of the copy.
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [key, inner] of Object.entries(value)) {
+      const shownKey = maskText(key);
+      if (isSecretKey(key) && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !isTokenCount(key, inner)) {
+        out[shownKey] = MASK;
+      } else {
+        out[shownKey] = maskDeep(inner, depth + 1);
+      }
+    }
+    return out;
+  };
+
+  add(values);
+  return {
+    add,
+    learn(value) {
+      const found: string[] = [];
+      learnFrom(value, 0, found);
+      if (found.length > 0) add(found);
+    },
+    maskText,
+    maskValue: <T>(value: T): T => maskDeep(value, 0) as T,
+    get size() {
+      return known.size;
+    },
+  };
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+// `prompt_tokens: 12`, `max_tokens: 256` (language-model usage and limits) count tokens; they hold none.
+function isTokenCount(key: string, value: unknown): boolean {
+  return typeof value === 'number' && /_tokens$/i.test(key);
+}

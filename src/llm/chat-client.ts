@@ -1,0 +1,183 @@
+/**
+ * The one client of OpenAI-compatible `/chat/completions` endpoints, over Node's fetch
+ * (no SDK: the protocol is one POST, and every local server speaks it). It waits out
+ * 429 and 5xx answers (honouring Retry-After) a bounded number of times, aborts on the
+ * caller's signal or its own deadline, and never lets the API key into a message or
+ * a reply.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { MASK, redactUrls } from '../core/secret-text.js';
+import type { ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
+import { LlmError } from './llm-error.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export interface ChatClientOptions {
+  /** The URL `/chat/completions` is appended to, e.g. `http://127.0.0.1:11434/v1`. */
+  base_url: string;
+  /** Used when a request names no model. @default null (the request must name one) */
+  model?: string | null;
+  /** Sent as `Authorization: Bearer <key>`; a secret. @default null */
+  api_key?: string | null;
+  /** Deadline of one HTTP request. @default 120000 */
+  timeout_ms?: number;
+  /** Re-sends after a 429 or 5xx. @default 2 */
+  max_retries?: number;
+  /** A Retry-After longer than this is not waited out: the call fails (retriable) instead. @default 60000 */
+  max_retry_wait_ms?: number;
+  /** Largest reply body read, in bytes. @default 8388608 */
+  max_reply_bytes?: number;
+  /** Waits between re-sends (tests record the waits). @default timers/promises setTimeout */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/** Sends conversations to one model server. */
+export interface ChatClient {
+  /** The model a request without one gets; null when none is configured. */
+  readonly default_model: string | null;
+  /**
+   * Sends one conversation and returns the first choice.
+   * Thrown when the call fails: LlmError (typed for retry policies).
+   */
+  complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatReply>;
+  /** Replaces the key (and URL passwords) in text that came from the server or quotes it. */
+  hide(text: string): string;
+}
+
+const defaultWait = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+
+/**
+ * Creates a chat client for one endpoint.
+ * @example
+ * const client = createChatClient({ base_url: 'http://127.0.0.1:11434/v1', model: 'llama3.2' });
+ * const reply = await client.complete({ messages: [{ role: 'user', content: 'Say hi' }] });
+ */
+export function createChatClient(options: ChatClientOptions): ChatClient {
+  const url = `${options.base_url.replace(/\/+$/, '')}/chat/completions`;
+  const key = options.api_key ?? null;
+  const timeout = options.timeout_ms ?? 120_000;
+  const maxRetries = options.max_retries ?? 2;
+  const maxWait = options.max_retry_wait_ms ?? 60_000;
+  const maxBytes = options.max_reply_bytes ?? 8 * 1024 * 1024;
+  const wait = options.wait ?? defaultWait;
+  const now = options.now ?? Date.now;
+  // A key of a few characters is a placeholder (Ollama accepts any); hiding it would mangle every reply.
+  const hide = (text: string): string => redactUrls(key !== null && key.length >= 4 ? text.split(key).join(MASK) : text);
+  const where = `model server '${redactUrls(options.base_url)}'`;
+
+  async function once(body: string, signal: AbortSignal | undefined, deadline: AbortSignal): Promise<Response> {
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (key !== null && key !== '') headers.authorization = `Bearer ${key}`;
+    try {
+      return await fetch(url, { method: 'POST', headers, body, signal: combined });
+    } catch (error) {
+      if (signal?.aborted) throw new LlmError('CANCELED', `the request to ${where} was canceled`, { retriable: false, cause: signal.reason });
+      if (deadline.aborted) throw new LlmError('TIMEOUT', `the request to ${where} timed out after ${timeout} ms`, { retriable: true });
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      const detail = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+      throw new LlmError('CONNECTION_ERROR', hide(`the request to ${where} failed: ${detail}`), { retriable: true });
+    }
+  }
+
+  async function readText(response: Response, signal: AbortSignal | undefined, deadline: AbortSignal): Promise<string> {
+    try {
+      const length = Number(response.headers.get('content-length') ?? '0');
+      if (length > maxBytes) throw new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
+      const text = await response.text();
+      if (Buffer.byteLength(text) > maxBytes) throw new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
+      return text;
+    } catch (error) {
+      if (error instanceof LlmError) throw error;
+      if (signal?.aborted) throw new LlmError('CANCELED', `the request to ${where} was canceled`, { retriable: false });
+      if (deadline.aborted) throw new LlmError('TIMEOUT', `the reply of ${where} took longer than ${timeout} ms`, { retriable: true });
+      throw new LlmError('CONNECTION_ERROR', `the reply of ${where} was cut off`, { retriable: true });
+    }
+  }
+
+  return {
+    default_model: options.model ?? null,
+    hide,
+    async complete(request, signal) {
+      const model = request.model ?? options.model ?? null;
+      if (model === null || model === '') {
+        throw new LlmError('LLM_REQUEST_REJECTED', `no model named: pass 'model' or set HARMONIA_LLM_MODEL`, { retriable: false });
+      }
+      const body = JSON.stringify({
+        model,
+        messages: request.messages,
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        ...(request.max_tokens === undefined ? {} : { max_tokens: request.max_tokens }),
+        stream: false,
+      });
+      for (let requests = 1; ; requests++) {
+        const deadline = AbortSignal.timeout(timeout);
+        const response = await once(body, signal, deadline);
+        const text = await readText(response, signal, deadline);
+        if (response.ok) return { ...readReply(text, model, where, hide), requests };
+        const status = response.status;
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+        const snippet = hide(text.slice(0, 300)).trim();
+        const said = `${where} answered ${status}${snippet ? `: ${snippet}` : ''}`;
+        if (status !== 429 && status < 500) {
+          throw new LlmError('LLM_REQUEST_REJECTED', said, { retriable: false, status });
+        }
+        const type = status === 429 ? 'LLM_RATE_LIMITED' : 'LLM_SERVER_ERROR';
+        const pause = retryAfter ?? Math.min(1000 * 2 ** (requests - 1), maxWait);
+        if (requests > maxRetries || pause > maxWait) {
+          const after = retryAfter === null ? '' : ` (retry after ${Math.ceil(retryAfter / 1000)} s)`;
+          throw new LlmError(type, `${said}${after}`, { retriable: true, status, retry_after_ms: retryAfter });
+        }
+        try {
+          await wait(pause, signal ?? new AbortController().signal);
+        } catch {
+          throw new LlmError('CANCELED', `the request to ${where} was canceled while waiting to retry`, { retriable: false });
+        }
+      }
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+function readReply(text: string, model: string, where: string, hide: (text: string) => string): Omit<ChatReply, 'requests'> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new LlmError('LLM_BAD_REPLY', `${where} did not answer with JSON: '${hide(text.slice(0, 100))}'`, { retriable: true });
+  }
+  const choice = isRecord(body) && Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
+  const message = isRecord(choice) ? choice.message : undefined;
+  const content = isRecord(message) ? message.content : undefined;
+  if (typeof content !== 'string') {
+    throw new LlmError('LLM_BAD_REPLY', `${where} answered without choices[0].message.content`, { retriable: true });
+  }
+  const usage = isRecord(body) && isRecord(body.usage) ? body.usage : {};
+  const counted: ChatUsage = {
+    prompt_tokens: count(usage.prompt_tokens),
+    completion_tokens: count(usage.completion_tokens),
+    total_tokens: count(usage.total_tokens) || count(usage.prompt_tokens) + count(usage.completion_tokens),
+  };
+  return {
+    text: hide(content),
+    model: isRecord(body) && typeof body.model === 'string' ? body.model : model,
+    usage: counted,
+    finish_reason: isRecord(choice) && typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+  };
+}
+
+/** The client for the resolved HARMONIA_LLM_* settings; null when no endpoint is set (core.llm and the assistant are then off). */
+export function chatClientFromSettings(
+  settings: { base_url: string; model: string | null; api_key: string | null; timeout_ms: number; max_retries: number } | null,
+): ChatClient | null {
+  if (settings === null) return null;
+  return createChatClient(settings);
+}

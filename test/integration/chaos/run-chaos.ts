@@ -1,0 +1,221 @@
+/**
+ * One crash-test run: random workflows run by a real engine process that is SIGKILLed (or
+ * stopped past its grace) at random moments and restarted until every execution ends; then
+ * the invariants and the reference model are checked. Used by the test (fixed seeds) and by
+ * the soak script (fresh seeds).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ActionDef, ExecutionEvent } from '../../../src/core/model.js';
+import { createEngine } from '../../../src/engine/index.js';
+import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { childWorkflows, createRandom, generateExecution, generateWorkflow, predict, STEP_SCRIPT, workflowDef, type ExecutionSpec } from './model.js';
+
+const ENGINE = fileURLToPath(new URL('./engine-process.mjs', import.meta.url));
+const MAX_WORKFLOWS = 3;
+
+export interface ChaosOptions {
+  seed: number;
+  executions: number;
+  kills: number;
+  /** Where the engines keep their data. @default SQLite, one engine */
+  postgres?: { url: string; schema: string; nodes: number };
+}
+
+export interface ChaosReport {
+  seed: number;
+  kills: number;
+  problems: string[];
+}
+
+const ACTION: ActionDef = {
+  runner: 'shell',
+  entry_point: 'step.sh',
+  parameters: { mode: { type: 'string', required: true }, log: { type: 'string', required: true }, locks: { type: 'string', required: true } },
+};
+
+/** One engine process: counts the events it prints and can be killed after a number of them. */
+class EngineProcess {
+  readonly finished: Promise<{ done: boolean; free: number | null; output: string }>;
+  readonly started: Promise<void>;
+  private readonly child: ChildProcess;
+  private seen = 0;
+  private killAt: { count: number; signal: NodeJS.Signals } | null = null;
+  private killed = false;
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [ENGINE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let buffered = '';
+    let free: number | null = null;
+    let markStarted!: () => void;
+    this.started = new Promise((resolve) => (markStarted = resolve));
+    let isStarted = false;
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === 'STARTED') {
+          isStarted = true;
+          markStarted();
+          this.check();
+        } else if (line.startsWith('EV ') && isStarted) {
+          this.seen += 1;
+          this.check();
+        } else if (line.startsWith('ALLDONE ')) free = Number(line.slice(8));
+      }
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    this.finished = new Promise((resolve, reject) => {
+      this.child.on('error', reject);
+      this.child.on('close', (code) => {
+        markStarted();
+        if (free !== null) resolve({ done: true, free, output });
+        else if (this.killed) resolve({ done: false, free: null, output });
+        else reject(new Error(`engine process exited with ${String(code)} before finishing:\n${output}`));
+      });
+    });
+  }
+
+  /** Kills the process once it has printed `count` more events after STARTED. */
+  killAfter(count: number, signal: NodeJS.Signals): void {
+    this.killAt = { count: this.seen + count, signal };
+    this.check();
+  }
+
+  private check(): void {
+    if (this.killAt === null || this.killed || this.seen < this.killAt.count) return;
+    this.killed = true;
+    this.child.kill(this.killAt.signal);
+  }
+}
+
+function unitKey(event: ExecutionEvent): string {
+  const item = event.data.item_index;
+  return typeof item === 'number' ? `${event.task_id}[${item}]` : String(event.task_id);
+}
+
+function checkHistory(id: string, spec: ExecutionSpec, events: ExecutionEvent[], problems: string[]): void {
+  events.forEach((event, index) => {
+    if (event.seq !== index + 1) problems.push(`${id}: event ${index} has seq ${event.seq} (gap or duplicate)`);
+  });
+  const terminal = events.filter((e) => ['workflow_completed', 'workflow_failed', 'workflow_canceled'].includes(e.event_type));
+  if (terminal.length !== 1) problems.push(`${id}: ${terminal.length} terminal events`);
+  const lastAttempt = new Map<string, number>();
+  const completed = new Set<string>();
+  const charged = new Map<string, number>();
+  for (const event of events) {
+    if (!event.task_id) continue;
+    const key = unitKey(event);
+    const attempt = Number(event.data.attempt ?? 0);
+    if (event.event_type === 'task_started' && !Array.isArray(event.data.items)) {
+      if (completed.has(key)) problems.push(`${id}: ${key} started again after it completed`);
+      if (attempt <= (lastAttempt.get(key) ?? 0)) problems.push(`${id}: ${key} attempt ${attempt} after ${lastAttempt.get(key)}`);
+      lastAttempt.set(key, attempt);
+    }
+    if (event.event_type === 'task_completed') completed.add(key);
+    if (event.event_type === 'retry_attempted' && event.data.interrupted !== true) charged.set(key, (charged.get(key) ?? 0) + 1);
+  }
+  // An always-failing plain task spends exactly its retry budget, however often the engine died.
+  for (const task of spec.workflow.tasks) {
+    if (task.fan_out || task.sub !== null || task.mode === 'ok' || !lastAttempt.has(task.id)) continue;
+    if ((charged.get(task.id) ?? 0) !== task.max_attempts - 1) {
+      problems.push(`${id}: ${task.id} was retried ${charged.get(task.id) ?? 0} times on its budget; max_attempts is ${task.max_attempts}`);
+    }
+  }
+}
+
+/** Runs one seeded crash test and lists every broken invariant. */
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const random = createRandom(options.seed);
+  const dir = mkdtempSync(join(tmpdir(), 'harmonia-chaos-'));
+  try {
+    const packs = join(dir, 'packs');
+    const data = join(dir, 'data');
+    const paths = { log: join(dir, 'runs.log'), locks: join(dir, 'locks') };
+    mkdirSync(join(packs, 'chaos', 'actions'), { recursive: true });
+    mkdirSync(data, { recursive: true });
+    mkdirSync(paths.locks, { recursive: true });
+    writeFileSync(join(packs, 'chaos', 'pack.yaml'), 'ref: chaos\nversion: 1.0.0\n');
+    writeFileSync(join(packs, 'chaos', 'actions', 'step.sh'), STEP_SCRIPT);
+    chmodSync(join(packs, 'chaos', 'actions', 'step.sh'), 0o755);
+
+    const workflows = Array.from({ length: Math.max(3, Math.ceil(options.executions / 2)) }, (_, n) => generateWorkflow(random, `chaos.flow${n}`));
+    const runs = Array.from({ length: options.executions }, () => generateExecution(random, workflows[Math.floor(random() * workflows.length)] ?? workflows[0]!));
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(
+      planFile,
+      JSON.stringify({
+        action: ACTION,
+        config: { max_concurrent_workflows: MAX_WORKFLOWS, max_concurrent_tasks: 3, cancel_grace_ms: 200 },
+        workflows: [...childWorkflows(paths), ...workflows.map((spec) => ({ ref: spec.ref, body: workflowDef(spec, paths) }))],
+        executions: runs.map((run) => ({ ref: run.workflow.ref, input: { flags: run.flags, items: run.items } })),
+      }),
+    );
+
+    const problems: string[] = [];
+    let kills = 0;
+    let nodes = 0;
+    const argsFor = (): string[] => {
+      nodes += 1;
+      const pgArgs = options.postgres ? ['postgres', options.postgres.url, options.postgres.schema, `node-${nodes}`] : ['sqlite'];
+      return [planFile, data, packs, ...pgArgs];
+    };
+    const first = new EngineProcess(argsFor());
+    await first.started;
+    const alive = [first];
+    for (let n = 1; n < (options.postgres?.nodes ?? 1); n += 1) alive.push(new EngineProcess(argsFor()));
+    const finished: Array<{ done: boolean; free: number | null }> = [];
+    while (kills < options.kills) {
+      const victim = alive[Math.floor(random() * alive.length)]!;
+      await victim.started;
+      victim.killAfter(Math.floor(random() * 16), random() < 0.25 ? 'SIGTERM' : 'SIGKILL');
+      const result = await victim.finished;
+      alive.splice(alive.indexOf(victim), 1);
+      if (result.done) {
+        finished.push(result);
+        if (alive.length === 0) break;
+        continue;
+      }
+      kills += 1;
+      alive.push(new EngineProcess(argsFor()));
+    }
+    finished.push(...(await Promise.all(alive.map((engine) => engine.finished))));
+    for (const result of finished) {
+      if (!result.done) continue;
+      if (result.free !== MAX_WORKFLOWS) problems.push(`${MAX_WORKFLOWS - (result.free ?? 0)} concurrency slots still held after every execution ended`);
+    }
+
+    const log = existsSync(paths.log) ? readFileSync(paths.log, 'utf8') : '';
+    for (const line of log.split('\n').filter((l) => l.startsWith('OVERLAP'))) problems.push(`two attempts overlapped: ${line}`);
+
+    const store = options.postgres
+      ? await createPostgresStore({ url: options.postgres.url, schema: options.postgres.schema, pool_size: 2 })
+      : createSqliteStore({ file: join(data, 'harmonia.db') });
+    try {
+      const engine = createEngine({ store, actions: { resolve: () => { throw new Error('nothing runs here'); } } });
+      const ids = JSON.parse(readFileSync(join(data, 'ids.json'), 'utf8')) as string[];
+      for (const [index, id] of ids.entries()) {
+        const spec = runs[index]!;
+        const expected = predict(spec);
+        const status = await engine.getStatus(id);
+        if (status.status !== expected.status) problems.push(`${id} (${spec.workflow.ref}): ${status.status}, expected ${expected.status}`);
+        for (const [task, outcome] of Object.entries(expected.tasks)) {
+          const actual = status.task_statuses[task]?.status;
+          if (actual !== outcome) problems.push(`${id} (${spec.workflow.ref}): task ${task} ${String(actual)}, expected ${outcome}`);
+        }
+        checkHistory(id, spec, await store.executions.readEvents(id), problems);
+      }
+    } finally {
+      await store.close();
+    }
+    return { seed: options.seed, kills, problems };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

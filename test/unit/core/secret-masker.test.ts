@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { createSecretMasker } from '../../../src/core/secret-masker.js';
+import { MASK, redactUrls, type ScanMeter } from '../../../src/core/secret-text.js';
+
+const MIB = 1024 * 1024;
+
+describe('createSecretMasker()', () => {
+  it('replaces every known value wherever it occurs in a string', () => {
+    const masker = createSecretMasker(['hunter2-s3cr3t', 'tok_abcdef']);
+    expect(masker.maskText('a hunter2-s3cr3t b tok_abcdef c hunter2-s3cr3t')).toBe(`a ${MASK} b ${MASK} c ${MASK}`);
+  });
+
+  it('masks overlapping and nested values as one span', () => {
+    const masker = createSecretMasker(['abcdef', 'defghi', 'cde']);
+    expect(masker.maskText('xxabcdefghixx')).toBe(`xx${MASK}xx`);
+  });
+
+  it('ignores values shorter than four characters', () => {
+    expect(createSecretMasker(['abc']).maskText('abc abc')).toBe('abc abc');
+  });
+
+  it('masks the token of a Bearer credential on its own too', () => {
+    const masker = createSecretMasker(['Bearer zz-token-value']);
+    expect(masker.maskText('echo zz-token-value')).toBe(`echo ${MASK}`);
+  });
+
+  it('masks values under credential headers and secret-named keys in a deep copy', () => {
+    const masker = createSecretMasker();
+    const input = { headers: { Authorization: 'Bearer t0k3n-value', cookie: 'sid=1', 'X-Api-Key': 'k', 'set-cookie': ['a=b'] }, user: 'ada' };
+    expect(masker.maskValue(input)).toEqual({ headers: { Authorization: MASK, cookie: MASK, 'X-Api-Key': MASK, 'set-cookie': MASK }, user: 'ada' });
+    expect(input.headers.Authorization).toBe('Bearer t0k3n-value');
+  });
+
+  it('learns the values under credential keys and then masks them anywhere', () => {
+    const masker = createSecretMasker();
+    masker.learn({ headers: { authorization: 'Bearer t0k3n-value' } });
+    expect(masker.maskValue({ body: { echoed: 'got t0k3n-value' } })).toEqual({ body: { echoed: `got ${MASK}` } });
+  });
+
+  it('masks secrets in object keys as well as values', () => {
+    const masker = createSecretMasker(['hunter2-s3cr3t']);
+    expect(JSON.stringify(masker.maskValue({ 'hunter2-s3cr3t': 1 }))).not.toContain('hunter2');
+  });
+});
+
+describe('redactUrls()', () => {
+  it('masks URL passwords and secret query parameters', () => {
+    expect(redactUrls('GET http://bob:hunter2@h/x?token=t&q=1 and ftp://a:b@c')).toBe(`GET http://bob:${MASK}@h/x?token=${MASK}&q=1 and ftp://a:${MASK}@c`);
+  });
+
+  it('leaves a URL without userinfo and plain query parameters alone', () => {
+    expect(redactUrls('https://h:8080/x?a=1&b=2')).toBe('https://h:8080/x?a=1&b=2');
+  });
+});
+
+/** Adversarial inputs for the old backtracking patterns, each 1 MiB. */
+function adversarial(): Record<string, string> {
+  return {
+    'repeated ?': '?'.repeat(MIB),
+    'repeated ?token': '?token'.repeat(MIB / 6),
+    'scheme without @': `a://${'b:'.repeat(MIB / 2)}`,
+    'many schemes': 'a://b:'.repeat(MIB / 6),
+    'names without =': '&x'.repeat(MIB / 2),
+    'almost-secret prefixes': 'hunter2-s3cr3'.repeat(MIB / 13),
+  };
+}
+
+describe('masking cost', () => {
+  it('inspects each character of a 1 MiB adversarial string a bounded number of times', () => {
+    const masker = createSecretMasker(['hunter2-s3cr3t', 'aaaaaaaab', 'hunter2-s3cr3']);
+    const plain: ScanMeter = { steps: 0 };
+    masker.maskText('x'.repeat(MIB) + '://=', plain);
+    for (const [name, text] of Object.entries(adversarial())) {
+      const meter: ScanMeter = { steps: 0 };
+      masker.maskText(text, meter);
+      // Linear: a fixed number of looks per character, whatever the text holds.
+      expect(meter.steps / text.length, name).toBeLessThanOrEqual(6);
+      expect(meter.steps, name).toBeLessThanOrEqual(6 * plain.steps);
+    }
+  });
+
+  it('masks 1 MiB adversarial strings in a small multiple of a plain 1 MiB string', () => {
+    const masker = createSecretMasker(['hunter2-s3cr3t']);
+    const time = (text: string): number => {
+      const start = process.hrtime.bigint();
+      masker.maskValue({ text });
+      return Number(process.hrtime.bigint() - start);
+    };
+    const plain = Math.max(time('x'.repeat(MIB) + '://='), time('y'.repeat(MIB) + '?='));
+    for (const [name, text] of Object.entries(adversarial())) {
+      // Generous: the quadratic patterns this replaced took thousands of times longer.
+      expect(time(text) / plain, name).toBeLessThan(100);
+    }
+  });
+});
+
+describe('learning URL passwords', () => {
+  it('masks the password of a URL seen once wherever it appears alone', () => {
+    const masker = createSecretMasker();
+    masker.learn({ dsn: 'postgres://app:pa%24%24word@db/app' });
+    expect(masker.maskText('login failed for pa$$word and pa%24%24word')).toBe(`login failed for ${MASK} and ${MASK}`);
+  });
+});

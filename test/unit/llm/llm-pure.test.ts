@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { llmConfigOf, maskConfig, resolveConfig } from '../../../src/config.js';
+import { nameFrom } from '../../../src/llm/draft-workflow.js';
+import { yamlOfReply } from '../../../src/llm/draft-prompt.js';
+import { parseJsonReply } from '../../../src/llm/json-reply.js';
+import { parseRetryAfter } from '../../../src/llm/retry-after.js';
+
+describe('parseRetryAfter()', () => {
+  it('reads delta-seconds and HTTP dates, and nothing else', () => {
+    const now = Date.parse('2026-12-04T10:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7000);
+    expect(parseRetryAfter('1.5', now)).toBe(1500);
+    expect(parseRetryAfter('Fri, 04 Dec 2026 10:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Fri, 04 Dec 2026 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+});
+
+describe('parseJsonReply()', () => {
+  it('reads bare JSON, a fenced block and JSON wrapped in prose', () => {
+    expect(parseJsonReply('{"a":1}')).toEqual({ ok: true, value: { a: 1 } });
+    expect(parseJsonReply('Sure:\n```json\n[1, 2]\n```')).toEqual({ ok: true, value: [1, 2] });
+    expect(parseJsonReply('The answer is {"a": {"b": 2}} as asked.')).toEqual({ ok: true, value: { a: { b: 2 } } });
+  });
+
+  it('says why a reply is not JSON', () => {
+    const read = parseJsonReply('no json here');
+    expect(read.ok).toBe(false);
+    expect(read.ok ? '' : read.message).toMatch(/^the reply is not JSON \(/);
+  });
+});
+
+describe('drafting helpers', () => {
+  it('makes a valid workflow file name from free text', () => {
+    expect(nameFrom('Nightly Export')).toBe('nightly_export');
+    expect(nameFrom('2 fetches, then a Report!')).toBe('fetches_then_a_report');
+    expect(nameFrom('!!!')).toBe('drafted_workflow');
+    expect(nameFrom('a '.repeat(40)).length).toBeLessThanOrEqual(40);
+  });
+
+  it('takes the YAML out of a fenced reply, or the whole reply', () => {
+    expect(yamlOfReply('text\n```yaml\nversion: 1\n```\nmore')).toBe('version: 1\n');
+    expect(yamlOfReply('version: 1')).toBe('version: 1\n');
+  });
+});
+
+describe('the HARMONIA_LLM_* settings', () => {
+  it('default to off, with a 120 s request deadline and 2 re-sends', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({ llm_base_url: null, llm_model: null, llm_api_key: null, llm_api_key_file: null, llm_timeout_ms: 120_000, llm_max_retries: 2 });
+    expect(llmConfigOf(config, () => '')).toBeNull();
+  });
+
+  it('resolve the endpoint without a trailing slash and read the key file once', () => {
+    const reads: string[] = [];
+    const config = resolveConfig({}, { HARMONIA_LLM_BASE_URL: 'http://127.0.0.1:11434/v1/', HARMONIA_LLM_MODEL: 'llama3.2', HARMONIA_LLM_API_KEY_FILE: '/run/key' });
+    const llm = llmConfigOf(config, (path) => {
+      reads.push(path);
+      return 'sk-file\n';
+    });
+    expect(llm).toEqual({ base_url: 'http://127.0.0.1:11434/v1', model: 'llama3.2', api_key: 'sk-file', timeout_ms: 120_000, max_retries: 2 });
+    expect(reads).toEqual(['/run/key']);
+  });
+
+  it('refuse a base URL that is not http(s), naming the variable', () => {
+    expect(() => resolveConfig({}, { HARMONIA_LLM_BASE_URL: 'localhost:11434' })).toThrow(
+      "HARMONIA_LLM_BASE_URL must be an http(s) URL that /chat/completions is appended to, such as 'http://127.0.0.1:11434/v1', got 'localhost:11434'",
+    );
+  });
+
+  it('hide the key in the printable config', () => {
+    expect(maskConfig(resolveConfig({}, { HARMONIA_LLM_API_KEY: 'sk-x' })).llm_api_key).toBe('********');
+  });
+});
