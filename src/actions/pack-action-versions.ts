@@ -8,6 +8,7 @@
  * CLI, another node) are seen at once.
  */
 import { resolve } from 'node:path';
+import { isHarmoniaError } from '../core/errors.js';
 import type { ActionDef, DefinitionRecord, TaskResult, WorkflowDef } from '../core/model.js';
 import type { Store } from '../store/store.js';
 import type { ActionContext, ActionHandler } from './action.js';
@@ -111,12 +112,16 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
     return (id === undefined ? undefined : versions.get(id)?.body) ?? latest.get(ref);
   }
 
-  async function versionFor(executionId: string, ref: string): Promise<DefinitionRecord<ActionDef> | null> {
+  /** The version an execution runs, or why there is none. */
+  async function versionFor(executionId: string, ref: string): Promise<DefinitionRecord<ActionDef> | string> {
     const pinned = (await pinsOf(executionId))[ref];
-    if (pinned !== undefined) return byId(pinned);
+    if (pinned !== undefined) {
+      return (await byId(pinned)) ?? `the version of action '${ref}' this execution pinned (${pinned}) was purged from the registry`;
+    }
     const active = await store.registry.getActive('action', ref);
-    if (active) versions.set(active.id, active as DefinitionRecord<ActionDef>);
-    return active as DefinitionRecord<ActionDef> | null;
+    if (!active) return `unknown action '${ref}'; it is not registered (run harmonia sync)`;
+    versions.set(active.id, active as DefinitionRecord<ActionDef>);
+    return active as DefinitionRecord<ActionDef>;
   }
 
   async function entryPath(record: DefinitionRecord<ActionDef>): Promise<string | undefined> {
@@ -145,7 +150,8 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
     async warm(executionId, recorded) {
       const found = pinsFrom(recorded);
       pins.set(executionId, found);
-      for (const id of Object.values(found)) await byId(id);
+      // Only a warm-up: a version that cannot be read now is read again when its task runs.
+      for (const id of Object.values(found)) await byId(id).catch(() => null);
     },
     handlerFor(ref, executionId) {
       return {
@@ -153,15 +159,16 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
           return knownDef(ref, executionId)?.timeout_ms;
         },
         async run(input: Record<string, unknown>, ctx: ActionContext): Promise<TaskResult> {
-          let record: DefinitionRecord<ActionDef> | null;
+          let record: DefinitionRecord<ActionDef>;
           let path: string | undefined;
           try {
-            record = await versionFor(ctx.execution_id, ref);
-            if (!record) return errorResult('ACTION_NOT_FOUND', `unknown action '${ref}'; it is not registered (run harmonia sync)`, false);
+            const found = await versionFor(ctx.execution_id, ref);
+            if (typeof found === 'string') return errorResult('ACTION_NOT_FOUND', found, false);
+            record = found;
             path = await entryPath(record);
           } catch (error) {
-            // A store that cannot be read now may answer on the next attempt.
-            return errorResult('ACTION_FAILED', `action '${ref}': ${(error as Error).message}`, true);
+            // A store that cannot be read now may answer on the next attempt; a registered file that is missing or corrupt will not.
+            return errorResult('ACTION_FAILED', `action '${ref}': ${(error as Error).message}`, !isHarmoniaError(error));
           }
           const handler = options.build(ref, record.body, resolve(options.packs_dir, record.pack_ref), path);
           return handler.run(input, ctx);
