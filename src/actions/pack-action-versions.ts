@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { isHarmoniaError } from '../core/errors.js';
 import type { ActionDef, DefinitionRecord, TaskResult, WorkflowDef } from '../core/model.js';
-import type { Store } from '../store/store.js';
+import type { DefinitionFile, Store } from '../store/store.js';
 import type { ActionContext, ActionHandler } from './action.js';
 import type { ActionFileCache } from './action-file-cache.js';
 import { errorResult } from './task-result.js';
@@ -79,6 +79,8 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
   const max = options.max_entries ?? 1000;
   const versions = lruMap<DefinitionRecord<ActionDef>>(max);
   const pins = lruMap<Readonly<Record<string, string>>>(max);
+  // A version's file list never changes: read once per version, not once per task.
+  const fileLists = lruMap<DefinitionFile[]>(max);
   // The latest definition seen per ref: only for the handler's synchronous timeout_ms.
   const latest = new Map<string, ActionDef>();
 
@@ -127,7 +129,11 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
   async function entryPath(record: DefinitionRecord<ActionDef>): Promise<string | undefined> {
     const entry = record.body.entry_point;
     if (entry === undefined) return undefined;
-    const files = await store.registry.listFiles(record.id);
+    let files = fileLists.get(record.id);
+    if (!files) {
+      files = await store.registry.listFiles(record.id);
+      fileLists.set(record.id, files);
+    }
     const file = files.find((f) => f.path === `actions/${entry}`.replace(/\\/g, '/'));
     // Versions registered before files were pinned run the pack folder's script, as they always did.
     return file ? cache.pathOf(file, (sha) => store.registry.readFile(sha)) : undefined;
