@@ -1,8 +1,9 @@
-import type { ActionDef, TaskDef } from '../core/model.js';
+import type { ActionDef, TaskDef, WorkflowDef } from '../core/model.js';
 import { HarmoniaError } from '../core/errors.js';
 import { suggest } from '../core/suggest.js';
 import type { ChatClient } from '../llm/chat-client.js';
-import type { ComponentRepo } from '../store/store.js';
+import type { ComponentRepo, Store } from '../store/store.js';
+import { createActionFileCache } from './action-file-cache.js';
 import type { ActionHandler } from './action.js';
 import type { HostLookup, HttpPolicy } from './address-guard.js';
 import { DEFAULT_ENV_ALLOWLIST } from './child-env.js';
@@ -15,6 +16,7 @@ import { createNoopAction } from './core-noop.js';
 import { createShellAction } from './core-shell.js';
 import { createSleepAction } from './core-sleep.js';
 import { createHttpRunnerAction } from './http-runner.js';
+import { createPackActionVersions } from './pack-action-versions.js';
 import { createPackScriptAction } from './pack-script.js';
 import { createRemoteComponentAction } from './remote-component.js';
 import type { RunAs } from './run-child.js';
@@ -28,8 +30,14 @@ export interface PackActions {
 }
 
 export interface ActionRegistryOptions {
-  /** Looks up a loaded pack by ref; null when unknown. */
-  packs: (packRef: string) => PackActions | null;
+  /** Looks up a loaded pack by ref; null when unknown. Not used when `pinned` is set. @default none: no pack actions */
+  packs?: (packRef: string) => PackActions | null;
+  /**
+   * Pack actions read through the store, pinned per execution, run from their registered
+   * files materialised in `cache_dir` (see pack-action-versions.ts). What servers and
+   * `harmonia run` use. @default off: pack actions come from `packs`
+   */
+  pinned?: { store: Pick<Store, 'registry' | 'executions'>; packs_dir: string; cache_dir: string };
   /** Registered remote components; tasks with `component:` need it. */
   components?: ComponentRepo;
   /** Parent environment variables children may see. @default PATH HOME LANG LC_ALL LC_CTYPE TZ TMPDIR */
@@ -56,6 +64,10 @@ export interface ActionRegistryOptions {
 
 /** Finds the handler that runs a task. */
 export interface ActionRegistry {
+  /** The version id of each pack action a workflow names, pinned by the execution starting now ({} without `pinned`). */
+  pin(workflow: WorkflowDef, executionId: string): Promise<Record<string, string>>;
+  /** Loads the versions an execution pinned (its workflow_started `action_versions`) before it is carried on. */
+  warm(executionId: string, pins: unknown): Promise<void>;
   /**
    * The handler for a task's action: a built-in (`core.*`), a pack action, or a remote
    * component capability (`component:` set). `packDir` is the workflow's own pack, the
@@ -63,7 +75,7 @@ export interface ActionRegistry {
    * Thrown when the action is unknown: ACTION_NOT_FOUND (COMPONENT_NOT_FOUND when a
    * component task is resolved without a component registry).
    */
-  resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string): ActionHandler;
+  resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string, executionId?: string): ActionHandler;
 }
 
 /** Built-in actions this registry runs (core.workflow is run by the engine). */
@@ -93,6 +105,22 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   const fail = createFailAction();
   const http = createHttpAction({ policy, ...lookup });
   const llm = createLlmAction(options.llm ?? null);
+  const buildPackAction = (ref: string, def: ActionDef, packDir: string, entryPath?: string): ActionHandler =>
+    def.runner === 'http'
+      ? createHttpRunnerAction(ref, def, { policy, ...lookup })
+      : createPackScriptAction(ref, def, packDir, {
+          ...childOptions,
+          ...(options.node_path === undefined ? {} : { node_path: options.node_path }),
+          ...(entryPath === undefined ? {} : { entry_path: entryPath }),
+        });
+  const pinned = options.pinned
+    ? createPackActionVersions({
+        store: options.pinned.store,
+        packs_dir: options.pinned.packs_dir,
+        cache: createActionFileCache(options.pinned.cache_dir),
+        build: buildPackAction,
+      })
+    : null;
 
   const builtin = (name: string, packDir: string | undefined): ActionHandler | null => {
     switch (name) {
@@ -119,7 +147,9 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
   };
 
   return {
-    resolve(task, packDir) {
+    pin: (workflow, executionId) => (pinned ? pinned.pin(workflow, executionId) : Promise.resolve({})),
+    warm: (executionId, pins) => (pinned ? pinned.warm(executionId, pins) : Promise.resolve()),
+    resolve(task, packDir, executionId) {
       const ref = task.action;
       if (task.component !== undefined) {
         if (!options.components) {
@@ -147,7 +177,8 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
           { details: { action: ref } },
         );
       }
-      const pack = packRef === '' ? null : options.packs(packRef);
+      if (pinned && packRef !== '') return pinned.handlerFor(ref, executionId);
+      const pack = packRef === '' ? null : (options.packs?.(packRef) ?? null);
       if (pack === null) {
         throw new HarmoniaError('ACTION_NOT_FOUND', `unknown action '${ref}'; pack '${packRef || ref}' is not loaded`, {
           details: { action: ref },
@@ -163,11 +194,7 @@ export function createActionRegistry(options: ActionRegistryOptions): ActionRegi
           { details: { action: ref } },
         );
       }
-      if (def.runner === 'http') return createHttpRunnerAction(ref, def, { policy, ...lookup });
-      return createPackScriptAction(ref, def, pack.dir, {
-        ...childOptions,
-        ...(options.node_path === undefined ? {} : { node_path: options.node_path }),
-      });
+      return buildPackAction(ref, def, pack.dir);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ActionDef, TaskResult } from '../core/model.js';
 import { checkParameters } from '../templates/check-parameters.js';
 import type { ActionContext, ActionHandler } from './action.js';
@@ -18,6 +18,12 @@ export interface PackScriptOptions {
   node_path?: string;
   /** @default 2000 */
   kill_grace_ms?: number;
+  /**
+   * The script to run instead of `actions/<entry_point>` in the pack: the version's
+   * registered file, materialised in the action cache. The pack directory stays the cwd
+   * when it exists, else the script's own directory is. @default the pack's file
+   */
+  entry_path?: string;
   /** @default autoContainment() */
   containment?: Containment;
   /** The user and group task processes run as. @default the server's own */
@@ -45,19 +51,29 @@ export function createPackScriptAction(ref: string, def: ActionDef, packDir: str
       }
       const checked = checkParameters(def.parameters, input, { allow_unknown: true });
       if (!checked.ok) return errorResult('ACTION_INPUT_INVALID', `${what}: ${checked.problem.message}`, false);
-      const entry = await resolveInside(packDir, resolve(packDir, 'actions', def.entry_point), 'file');
-      if (!entry.ok) {
-        return entry.reason === 'outside'
-          ? errorResult('ACTION_FORBIDDEN', `${what}: entry_point '${def.entry_point}' leaves the pack directory`, false)
-          : errorResult('ACTION_FAILED', `${what}: entry_point '${def.entry_point}' is not a file under actions/`, false);
+      let entryPath: string;
+      let cwdPath: string;
+      if (options.entry_path !== undefined) {
+        entryPath = options.entry_path;
+        const packCwd = await resolveInside(packDir, '.', 'directory');
+        cwdPath = packCwd.ok ? packCwd.path : dirname(entryPath);
+      } else {
+        const entry = await resolveInside(packDir, resolve(packDir, 'actions', def.entry_point), 'file');
+        if (!entry.ok) {
+          return entry.reason === 'outside'
+            ? errorResult('ACTION_FORBIDDEN', `${what}: entry_point '${def.entry_point}' leaves the pack directory`, false)
+            : errorResult('ACTION_FAILED', `${what}: entry_point '${def.entry_point}' is not a file under actions/`, false);
+        }
+        const cwd = await resolveInside(packDir, '.', 'directory');
+        if (!cwd.ok) return errorResult('ACTION_FAILED', `${what}: pack directory '${packDir}' is missing`, false);
+        entryPath = entry.path;
+        cwdPath = cwd.path;
       }
-      const cwd = await resolveInside(packDir, '.', 'directory');
-      if (!cwd.ok) return errorResult('ACTION_FAILED', `${what}: pack directory '${packDir}' is missing`, false);
       const inputJson = JSON.stringify(checked.values);
       const outcome = await runChild({
         command: def.runner === 'node' ? (options.node_path ?? process.execPath) : '/bin/sh',
-        args: [entry.path],
-        cwd: cwd.path,
+        args: [entryPath],
+        cwd: cwdPath,
         env: buildChildEnv({
           parent_env: options.parent_env,
           allowlist: options.env_allowlist,

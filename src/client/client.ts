@@ -205,9 +205,30 @@ export class HarmoniaClient {
     return this.#control(executionId, 'terminate', options);
   }
 
-  /** Retries a failed or canceled execution from its failed tasks. */
+  /**
+   * Retries a failed or canceled execution: every task that did not complete runs again,
+   * completed tasks keep their outputs. ConflictError for any other status.
+   */
   retryExecution(executionId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
     return this.#control(executionId, 'retry', options);
+  }
+
+  /**
+   * Reruns a finished execution from a task: it and everything downstream of it run again.
+   * ConflictError while the execution runs; ValidationError (400) for a task it does not have.
+   * @example
+   * await client.rerunExecution(id, 'deploy');
+   */
+  rerunExecution(executionId: string, taskId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
+    return this.#post(`/executions/${seg(executionId)}/rerun`, { task_id: taskId }, options);
+  }
+
+  /**
+   * Skips a pending task of a running or paused execution; its dependants treat it as
+   * completed. A task whose upstream is still running is skipped once that upstream is done.
+   */
+  skipTask(executionId: string, taskId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
+    return this.#post(`/executions/${seg(executionId)}/skip`, { task_id: taskId }, options);
   }
 
   /** Replaces the execution's custom state (read in expressions as `${state.*}`). */

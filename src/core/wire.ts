@@ -184,7 +184,12 @@ export interface ExecutionMetricsView {
   llm: { tasks: number; requests: number; prompt_tokens: number; completion_tokens: number; total_tokens: number; models: string[] };
 }
 
-/** Response of a control verb (pause, resume, cancel, terminate, retry). */
+/** Body of the task controls: `POST /executions/{id}/rerun` and `/skip`. */
+export interface ExecutionTaskRequest {
+  task_id: string;
+}
+
+/** Response of a control verb (pause, resume, cancel, terminate, retry, rerun, skip). */
 export interface ExecutionControlResult {
   execution_id: string;
   status: ExecutionStatus;

@@ -43,6 +43,8 @@ export type Command =
   | { kind: 'PauseWorkflow' }
   | { kind: 'ResumeWorkflow'; mode: 'resume' | 'retry' | 'rerun'; reset?: string[]; from?: string }
   | { kind: 'RequestCancel'; grace_ms: number }
+  /** An operator's skip of a task not yet ready: recorded now, applied when its upstream is done. */
+  | { kind: 'RequestSkip'; task_id: string }
   | { kind: 'CreateCheckpoint'; checkpoint_id: string }
   | { kind: 'AbortUnit'; task_id: string; item_index?: number; reason: string };
 
@@ -116,6 +118,8 @@ export function eventOf(command: Command, at: number): EventDraft | null {
         event_type: 'error_occurred',
         data: { kind: 'cancel_requested', grace_ms: command.grace_ms, deadline_ms: at + command.grace_ms },
       };
+    case 'RequestSkip':
+      return { event_type: 'error_occurred', task_id: command.task_id, data: { kind: 'skip_requested' } };
     case 'CreateCheckpoint':
       return { event_type: 'checkpoint_created', data: { checkpoint_id: command.checkpoint_id } };
     case 'AbortUnit':

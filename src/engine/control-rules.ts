@@ -34,7 +34,9 @@ export function checkControl(id: string, plan: Plan, state: ExecutionState, kind
       if (!active) throw invalidState(id, status, kind, 'it has finished');
       break;
     case 'retry_execution':
-      if (status !== 'failed') throw invalidState(id, status, 'retry', 'only a failed execution can be retried');
+      if (status !== 'failed' && status !== 'canceled') throw invalidState(id, status, 'retry', 'only a failed or canceled execution can be retried');
+      // Canceled while queued: it has no start (no input in its history) to carry on from.
+      if (state.started_at === null) throw invalidState(id, 'canceled before it started', 'retry', 'start a new execution instead');
       break;
     case 'rerun':
     case 'skip': {
@@ -44,7 +46,7 @@ export function checkControl(id: string, plan: Plan, state: ExecutionState, kind
       if (kind === 'rerun' && !isTerminalExecution(status)) throw invalidState(id, status, 'rerun', 'wait for it to finish, or cancel it');
       if (kind === 'skip') {
         const task = state.tasks[taskId];
-        if (task?.status === 'skipped') return 'noop';
+        if (task?.status === 'skipped' || (task?.status === 'pending' && task.skip_requested)) return 'noop';
         if (!active || task?.status !== 'pending') {
           throw invalidState(id, status, `skip task '${taskId}' (${task?.status ?? 'unknown'}) of`, 'only a pending task of a running or paused execution can be skipped');
         }

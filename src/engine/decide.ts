@@ -148,11 +148,13 @@ export function decide(state: ExecutionState, input: DecideInput, ctx: DecideCon
     }
     case 'skip': {
       const task = state.tasks[input.task_id];
-      if (!active(state) || !task || task.status !== 'pending') return [];
-      return [{ kind: 'SkipTask', task_id: input.task_id, reason: 'manual' }];
+      if (!active(state) || !task || task.status !== 'pending' || task.skip_requested) return [];
+      // Not ready yet: skipping now would let its dependants start before its own upstream ends.
+      const ready = ctx.plan.handlers[input.task_id] !== undefined || state.ready.some((ref) => ref.task === input.task_id);
+      return [ready ? { kind: 'SkipTask', task_id: input.task_id, reason: 'manual' } : { kind: 'RequestSkip', task_id: input.task_id }];
     }
     case 'retry_execution': {
-      if (state.status !== 'failed') return [];
+      if (state.status !== 'failed' && state.status !== 'canceled') return [];
       const reset = ctx.plan.order.filter((id) => state.tasks[id]?.status !== 'completed' || ctx.plan.handlers[id]);
       return [{ kind: 'ResumeWorkflow', mode: 'retry', reset }];
     }

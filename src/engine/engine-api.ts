@@ -90,8 +90,17 @@ export interface Engine {
   resume(id: string): Promise<ExecutionRecord>;
   cancel(id: string): Promise<ExecutionRecord>;
   terminate(id: string): Promise<ExecutionRecord>;
+  /**
+   * Runs a failed or canceled execution again: every task that did not complete runs again.
+   * Thrown for any other status, or one canceled before it started (EXEC_INVALID_STATE).
+   */
   retry(id: string): Promise<ExecutionRecord>;
+  /** Runs a finished execution again from a task and everything downstream of it. Thrown for an unknown task (USAGE_INVALID). */
   rerunFrom(id: string, taskId: string): Promise<ExecutionRecord>;
+  /**
+   * Skips a pending task; its dependants treat it as completed. A task whose upstream has
+   * not finished is skipped when it has (the request is recorded at once).
+   */
   skipTask(id: string, taskId: string): Promise<ExecutionRecord>;
   createCheckpoint(id: string): Promise<CheckpointRecord>;
   validateCheckpoint(checkpointId: string): Promise<CheckpointValidation>;

@@ -45,6 +45,8 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     initialCustom: Record<string, unknown> = {},
   ): Promise<ExecutionRunner> {
     const custom = create ? initialCustom : await store.executions.loadState(record.id);
+    // Pinned before the runner is registered: a failed read leaves no half-started execution.
+    const pins = (await ctx.actions.pin?.(wf.record.body, record.id)) ?? {};
     const runner = runnerFactory.make(record, wf, custom);
     runners.set(record.id, runner);
     const data: Record<string, unknown> = {
@@ -54,6 +56,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
       input: create ? record.input : ctx.secretInputs.restore(record.id, record.input),
       parent_execution_id: record.parent_execution_id,
       parent_task_id: record.parent_task_id,
+      ...(Object.keys(pins).length > 0 ? { action_versions: pins } : {}),
       ...startData,
     };
     const before = async (tx: StoreSession): Promise<void> => {

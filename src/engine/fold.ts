@@ -39,13 +39,17 @@ function enqueue(state: ExecutionState, id: string): void {
   const task = state.tasks[id];
   if (!task || task.queued || task.status !== 'pending') return;
   task.queued = true;
-  state.ready.push({ task: id });
+  // An operator's skip of a task that was not ready takes effect now that it would run.
+  if (task.skip_requested) state.to_skip.push(id);
+  else state.ready.push({ task: id });
 }
 
 function markSkip(state: ExecutionState, id: string): void {
   const task = state.tasks[id];
   if (!task || task.queued || task.status !== 'pending') return;
   task.queued = true;
+  // Skipped because of its upstream: that reason wins over an operator's pending skip.
+  task.skip_requested = false;
   state.to_skip.push(id);
 }
 
@@ -335,6 +339,7 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
         state.canceling = true;
         state.cancel_requested_ms = at;
       }
+      if (data.kind === 'skip_requested' && task && task.status === 'pending') task.skip_requested = true;
       return state;
   }
 }

@@ -116,6 +116,9 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
       reads?.custom ?? store.executions.loadState(record.id),
       reads?.events ?? store.executions.readEvents(record.id),
     ]);
+    // The action versions it pinned at its start, loaded before any of its tasks is dispatched.
+    const [first] = events;
+    if (first?.event_type === 'workflow_started') await ctx.actions.warm?.(record.id, first.data.action_versions);
     const runner = make(record, wf, custom);
     const folded = foldAll(wf.plan, record.id, wf.record.id, events);
     Object.assign(runner.state, folded);

@@ -20,7 +20,15 @@ import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
 /** Finds the handler of a task's action (the action registry). */
 export interface ActionResolver {
-  resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string): ActionHandler;
+  /** `executionId` lets a resolver answer with the action versions that execution pinned. */
+  resolve(task: Pick<TaskDef, 'action' | 'component'>, packDir?: string, executionId?: string): ActionHandler;
+  /**
+   * The versions of the workflow's pack actions an execution starting now pins (ref →
+   * version id), recorded in its workflow_started event as `action_versions`. @default none
+   */
+  pin?(workflow: WorkflowDef, executionId: string): Promise<Record<string, string>>;
+  /** Loads what an execution pinned (its workflow_started `action_versions`) before it is carried on. @default none */
+  warm?(executionId: string, pins: unknown): Promise<void>;
 }
 
 export interface EngineLogger {
@@ -316,7 +324,7 @@ export class ExecutionRunner {
     let handler: ActionHandler;
     try {
       if (!def) throw new Error(`unknown task '${command.task_id}'`);
-      handler = def.action === 'core.workflow' ? this.deps.subWorkflow(this) : this.deps.actions.resolve(def, this.packDir);
+      handler = def.action === 'core.workflow' ? this.deps.subWorkflow(this) : this.deps.actions.resolve(def, this.packDir, this.id);
     } catch (error) {
       finish(errorResult(error, false));
       return;

@@ -190,7 +190,9 @@ function finish(ctx: DecideContext, state: ExecutionState): Command[] {
 /** What to do next in a running (or paused, or canceling) execution. */
 export function settle(ctx: DecideContext, state: ExecutionState, at: number): Command[] {
   if (state.status !== 'running' && state.status !== 'paused') return [];
-  const commands: Command[] = state.to_skip.map((id) => ({ kind: 'SkipTask', task_id: id, reason: 'upstream' }) as Command);
+  const commands: Command[] = state.to_skip.map(
+    (id) => ({ kind: 'SkipTask', task_id: id, reason: state.tasks[id]?.skip_requested ? 'manual' : 'upstream' }) as Command,
+  );
   for (const id of state.finishing) commands.push(...finishFanOut(ctx, state, id));
   if (commands.length > 0) return commands;
   const starts = startReady(ctx, state, at);

@@ -36,6 +36,11 @@ export interface TaskState extends UnitState {
   queued: boolean;
   handled_by: string | null;
   skip_reason: string | null;
+  /**
+   * An operator asked to skip this task before it was ready: the skip takes effect (reason
+   * `manual`) once its upstream is done and it would otherwise run.
+   */
+  skip_requested: boolean;
   /** Upstream counters, kept so trigger rules are O(1) per event. */
   up_open: number;
   up_success: number;
@@ -133,6 +138,7 @@ export function newTask(): TaskState {
     queued: false,
     handled_by: null,
     skip_reason: null,
+    skip_requested: false,
     up_open: 0,
     up_success: 0,
     up_failed: 0,

@@ -1,10 +1,11 @@
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { HarmoniaError } from '../core/errors.js';
-import type { DefinitionBody, DefinitionHead, DefinitionKind, DefinitionOrigin, DefinitionRecord } from '../core/model.js';
-import type { Store, StoreSession } from '../store/store.js';
+import type { ActionDef, DefinitionBody, DefinitionHead, DefinitionKind, DefinitionOrigin, DefinitionRecord } from '../core/model.js';
+import type { NewDefinitionFile, Store, StoreSession } from '../store/store.js';
 import { canonicalJson, contentHash } from './content-hash.js';
 import { REF_SEGMENT } from './load-packs.js';
 import type { PackFileResult, ValidatedPack } from './pack-model.js';
+import { readActionFiles } from './read-action-files.js';
 
 /** How a pack is synced into the registry. */
 export interface PackSyncOptions {
@@ -70,6 +71,8 @@ interface Candidate {
   file: PackFileResult;
   body: DefinitionBody;
   hash: string;
+  /** A pack action's scripts, registered with its version (so a changed script is a new version). */
+  files: NewDefinitionFile[];
 }
 
 type Step =
@@ -126,7 +129,9 @@ async function planSteps(session: StoreSession, pack: ValidatedPack, options: Pa
       continue;
     }
     const body = file.body as DefinitionBody;
-    const candidate: Candidate = { kind, ref, file, body, hash: contentHash(body) };
+    const files = kind === 'action' ? await readActionFiles(pack.dir, body as ActionDef, options.max_file_size) : [];
+    const hash = files.length === 0 ? contentHash(body) : contentHash({ body, files: files.map((f) => [f.path, f.sha256]) });
+    const candidate: Candidate = { kind, ref, file, body, hash, files };
     if (!head) steps.push({ action: 'create', candidate });
     else if (options.update_existing === false) steps.push({ action: 'unchanged', kind, ref, candidate, latest });
     else if (latest?.content_hash !== candidate.hash) {
@@ -207,19 +212,18 @@ async function applySteps(
       await tx.registry.setActive(step.head.kind, step.head.ref, step.head.active_version, step.head.pinned);
     } else if (step.action === 'create' || step.action === 'update') {
       const { candidate } = step;
-      written.set(
-        step,
-        await tx.registry.addVersion({
-          kind: candidate.kind,
-          ref: candidate.ref,
-          pack_ref: pack.ref,
-          content_hash: candidate.hash,
-          body: candidate.body,
-          source: candidate.file.text,
-          file: candidate.file.file,
-          origin,
-        }),
-      );
+      const record = await tx.registry.addVersion({
+        kind: candidate.kind,
+        ref: candidate.ref,
+        pack_ref: pack.ref,
+        content_hash: candidate.hash,
+        body: candidate.body,
+        source: candidate.file.text,
+        file: candidate.file.file,
+        origin,
+      });
+      if (candidate.files.length > 0) await tx.registry.addFiles(record.id, candidate.files);
+      written.set(step, record);
     }
   }
   return written;

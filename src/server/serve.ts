@@ -4,19 +4,19 @@
  * nodes sharing the database) and HTTP server — for `harmonia start` and embedders.
  * The caller opens (and later closes) the store.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { createActionRegistry, type PackActions } from '../actions/action-registry.js';
+import { ACTION_CACHE_DIR } from '../actions/action-file-cache.js';
+import { createActionRegistry } from '../actions/action-registry.js';
 import { resolveContainment } from '../actions/containment.js';
 import { readFileSync } from 'node:fs';
 import { actionOptionsOf, configSecretValues, engineConfigOf, llmConfigOf, type ResolvedConfig } from '../config.js';
 import { chatClientFromSettings } from '../llm/chat-client.js';
-import type { ActionDef } from '../core/model.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
 import { createClusterGitSync } from '../gitops/cluster-git-sync.js';
 import { encodeGitAnnouncement, parseGitAnnouncement } from '../gitops/git-follower.js';
-import { createPackSyncService, type PackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
+import { createPackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import type { DevMode } from '../gitops/dev-mode.js';
@@ -108,8 +108,6 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const packsDir = useGit ? gitPacksDir(config, dataDir) : resolve(cwd, config.packs_dir);
   const logger = options.logger ?? pino({ name: 'harmonia', level: config.log_level });
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
-  const lookup = createPackActionsLookup(store, packsDir);
-  await lookup.refresh();
   const secrets = createSecretMasker(configSecretValues(config));
   if (config.task_uid === null && typeof process.getuid === 'function' && process.getuid() === 0) {
     // Tasks as root can read this process's environment and the whole data directory.
@@ -118,7 +116,8 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   // The key file is read here, once; the key then lives only inside the chat client.
   const llm = chatClientFromSettings(llmConfigOf(config, (file) => readFileSync(resolve(cwd, file), 'utf8')));
   const actions = createActionRegistry({
-    packs: lookup.get,
+    // Read through the store and pinned per execution: actions synced by another process are seen at once.
+    pinned: { store, packs_dir: packsDir, cache_dir: join(dataDir, ACTION_CACHE_DIR) },
     components: store.components,
     parent_env: env,
     llm,
@@ -139,7 +138,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     config: engineConfigOf(config, packsDir),
   });
   const syncServiceFor = (dir: string) =>
-    refreshingAfterSync(createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size } }), lookup.refresh);
+    createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size } });
   const packs = syncServiceFor(packsDir);
   // Git and dev mode sync at start themselves (and print it their way).
   if (options.sync_on_start !== false && !useGit && !options.dev) {
@@ -176,7 +175,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
         gitLead.announce(message).catch((error: unknown) => logger.warn({ err: error }, 'could not announce the synced commit to the other nodes'));
       },
     });
-    const following = node.clustered ? createServerGitFollower(source, () => gitLead?.isLeader() ?? false, lookup.refresh, logger) : null;
+    const following = node.clustered ? createServerGitFollower(source, () => gitLead?.isLeader() ?? false, async () => undefined, logger) : null;
     // One node polls and syncs at a time; when it leaves, another takes over (and syncs at once).
     gitLead = node.lead(
       GIT_LEADER_KEY,
@@ -272,41 +271,3 @@ function engineLogger(logger: Logger, secrets: SecretMasker): EngineLogger {
   };
 }
 
-/**
- * The action registry looks pack actions up synchronously; this keeps a snapshot of
- * the registered actions and refreshes it after every sync, so actions synced while
- * the server runs are found.
- */
-function createPackActionsLookup(store: Store, packsDir: string) {
-  let byPack = new Map<string, PackActions>();
-  return {
-    get: (packRef: string): PackActions | null => byPack.get(packRef) ?? null,
-    async refresh(): Promise<void> {
-      const next = new Map<string, { dir: string; actions: Map<string, ActionDef> }>();
-      for (let offset = 0; ; offset += 1000) {
-        const page = await store.registry.listActive({ kind: 'action', limit: 1000, offset });
-        for (const record of page.items) {
-          const entry = next.get(record.pack_ref) ?? { dir: resolve(packsDir, record.pack_ref), actions: new Map<string, ActionDef>() };
-          entry.actions.set(record.ref, record.body as ActionDef);
-          next.set(record.pack_ref, entry);
-        }
-        if (page.items.length < 1000) break;
-      }
-      byPack = next;
-    },
-  };
-}
-
-function refreshingAfterSync(service: PackSyncService, refresh: () => Promise<void>): PackSyncService {
-  const after = async <T>(result: Promise<T>): Promise<T> => {
-    const value = await result;
-    await refresh();
-    return value;
-  };
-  return {
-    ...service,
-    syncPack: (ref, opts) => after(service.syncPack(ref, opts)),
-    syncAll: (opts) => after(service.syncAll(opts)),
-    deletePack: (ref) => after(service.deletePack(ref)),
-  };
-}

@@ -44,6 +44,22 @@ export interface NewDefinitionVersion {
   origin: DefinitionOrigin;
 }
 
+/** One file of a definition version (a pack action's script), addressed by its content. */
+export interface DefinitionFile {
+  /** Path inside the pack, e.g. `actions/build.sh`. */
+  path: string;
+  /** sha256 of the content, lower-case hex. */
+  sha256: string;
+  size: number;
+}
+
+/** A file to register with a version: its path, content and the sha256 of the content. */
+export interface NewDefinitionFile {
+  path: string;
+  sha256: string;
+  content: Uint8Array;
+}
+
 /** Packs and the versioned definitions in them. */
 export interface RegistryRepo {
   upsertPack(manifest: PackManifest): Promise<PackRecord>;
@@ -75,6 +91,16 @@ export interface RegistryRepo {
   setActive(kind: DefinitionKind, ref: string, version: number, pinned: boolean): Promise<void>;
   /** Deletes one version's row (purge); refuses the active one. */
   purgeVersion(kind: DefinitionKind, ref: string, version: number): Promise<boolean>;
+
+  /**
+   * Registers the files of a version (a pack action's scripts). Contents are stored once
+   * per sha256, however many versions share them; a version's file list is written once.
+   */
+  addFiles(definitionId: string, files: readonly NewDefinitionFile[]): Promise<void>;
+  /** The files registered with a version, by path; empty when it has none. */
+  listFiles(definitionId: string): Promise<DefinitionFile[]>;
+  /** A stored file's content by its sha256; null when no version registered it. */
+  readFile(sha256: string): Promise<Uint8Array | null>;
 }
 
 export interface ExecutionQuery extends Page {

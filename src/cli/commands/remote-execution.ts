@@ -3,6 +3,7 @@ import type { HarmoniaClient } from '../../client/client.js';
 import type { ExecutionStatus } from '../../core/model.js';
 import type { ExecutionDetail } from '../../core/wire.js';
 import { EXIT, type CliContext } from '../cli-context.js';
+import type { ControlVerb } from './local-execution-control.js';
 import { createColors, shouldUseColor } from '../output/colors.js';
 import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
@@ -16,10 +17,17 @@ Examples:
   $ harmonia execution status 0b6f...            status and task table
   $ harmonia execution watch 0b6f...             live progress until it finishes
   $ harmonia execution events 0b6f... --follow   every event, then live ones
-  $ harmonia execution retry 0b6f... --json
+  $ harmonia execution retry 0b6f... --json     a failed or canceled execution
+  $ harmonia execution rerun 0b6f... deploy     rerun a finished execution from a task
+  $ harmonia execution skip 0b6f... notify      skip a pending task (when its upstream is done)
+  $ harmonia execution rerun 0b6f... build --local   on the embedded store, e.g. after harmonia run
+
+The control verbs take --local instead of --url: the control runs in this process on
+the embedded SQLite store (not while a server drives it), which then carries the
+execution on to its end, with progress on stderr, as \`harmonia run\` does.
 
 Exit codes: 0 success; 1 unknown execution, a verb not allowed in its status, or
-(watch) an execution that ended failed or canceled; 2 usage, auth or connection errors.`;
+(watch, --local) an execution that ended failed or canceled; 2 usage, auth or connection errors.`;
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
 const VERBS = [
@@ -27,10 +35,14 @@ const VERBS = [
   { name: 'resume', call: 'resumeExecution', description: 'resume a paused execution' },
   { name: 'cancel', call: 'cancelExecution', description: 'cancel: abort running tasks, end as canceled' },
   { name: 'terminate', call: 'terminateExecution', description: 'end at once, without error handlers' },
-  { name: 'retry', call: 'retryExecution', description: 'retry a failed or canceled execution from its failed tasks' },
+  { name: 'retry', call: 'retryExecution', description: 'retry a failed or canceled execution: every task that did not complete runs again' },
+] as const;
+const TASK_VERBS = [
+  { name: 'rerun', call: 'rerunExecution', description: 'rerun a finished execution from a task: it and everything downstream run again' },
+  { name: 'skip', call: 'skipTask', description: 'skip a pending task; its dependants treat it as completed (a task not ready yet is skipped once its upstream is done)' },
 ] as const;
 
-/** Registers `harmonia execution list|status|tasks|events|watch|pause|resume|cancel|terminate|retry`. */
+/** Registers `harmonia execution list|status|tasks|events|watch|pause|resume|cancel|terminate|retry|rerun|skip`. */
 export function registerRemoteExecutionCommand(program: Command, ctx: CliContext): void {
   const execution = commandGroup(program, 'execution', 'inspect and control executions on a server').addHelpText('after', HELP);
 
@@ -101,8 +113,9 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
   );
 
   for (const verb of VERBS) {
-    withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id')).action(
-      async (id: string, flags: RemoteFlags) => {
+    withLocalOption(withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id'))).action(
+      async (id: string, flags: RemoteFlags & LocalFlag) => {
+        if (await ranLocally(ctx, flags, verb.name, id, undefined)) return;
         await runRemote(ctx, flags, async (client) => {
           const result = await client[verb.call](id);
           if (flags.json) return printJson(ctx, result);
@@ -111,6 +124,42 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
       },
     );
   }
+
+  for (const verb of TASK_VERBS) {
+    withLocalOption(
+      withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id').argument('<task>', 'task id')),
+    ).action(
+      async (id: string, task: string, flags: RemoteFlags & LocalFlag) => {
+        if (await ranLocally(ctx, flags, verb.name, id, task)) return;
+        await runRemote(ctx, flags, async (client) => {
+          const result = await client[verb.call](id, task);
+          if (flags.json) return printJson(ctx, result);
+          ctx.stdout.write(`execution ${result.execution_id}: ${result.status} (${verb.name} ${task})\n`);
+        });
+      },
+    );
+  }
+}
+
+interface LocalFlag {
+  local?: boolean;
+}
+
+function withLocalOption(command: Command): Command {
+  return command.option('--local', 'apply it in this process to the embedded store (an execution of `harmonia run`), carrying it on to its end');
+}
+
+/** Runs a control with --local in this process; false when the command goes to a server. */
+async function ranLocally(ctx: CliContext, flags: RemoteFlags & LocalFlag, verb: ControlVerb, id: string, task: string | undefined): Promise<boolean> {
+  if (!flags.local) return false;
+  if (flags.url !== undefined) {
+    ctx.stderr.write('harmonia: --local and --url exclude each other; pick where the control runs (USAGE_INVALID)\n');
+    ctx.exitCode = EXIT.usage;
+    return true;
+  }
+  const { controlExecutionLocally } = await import('./local-execution-control.js');
+  ctx.exitCode = await controlExecutionLocally(ctx, verb, id, task, flags);
+  return true;
 }
 
 /**

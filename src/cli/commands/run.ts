@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ActionDef, ExecutionEvent } from '../../core/model.js';
+import type { ExecutionEvent } from '../../core/model.js';
 import { HarmoniaError } from '../../core/errors.js';
-import { actionOptionsOf, configSecretValues, engineConfigOf, llmConfigOf } from '../../config.js';
-import type { Store } from '../../store/store.js';
 import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
 import { withStore } from '../open-store.js';
+import { createLocalEngine } from './local-engine.js';
 
 interface RunFlags {
   input?: string;
@@ -81,17 +80,6 @@ export function progressLine(event: ExecutionEvent, label: string): string | nul
   }
 }
 
-async function packActions(store: Store, packsDir: string) {
-  const byPack = new Map<string, { dir: string; actions: Map<string, ActionDef> }>();
-  const { items } = await store.registry.listActive({ kind: 'action', limit: 1000 });
-  for (const record of items) {
-    const entry = byPack.get(record.pack_ref) ?? { dir: resolve(packsDir, record.pack_ref), actions: new Map<string, ActionDef>() };
-    entry.actions.set(record.ref, record.body as ActionDef);
-    byPack.set(record.pack_ref, entry);
-  }
-  return (ref: string) => byPack.get(ref) ?? null;
-}
-
 /** Runs one workflow to its end and prints progress and output; resolves to the exit code. */
 export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext, signals?: NodeJS.Process): Promise<number> {
   const config = ctx.config();
@@ -99,27 +87,7 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
   const progress: OutputStream = ctx.stderr;
   return withStore(config, ctx.cwd, async (store) => {
     store.claimEngine?.({ pid: process.pid, command: `harmonia run ${ref}` });
-    const { createActionRegistry } = await import('../../actions/action-registry.js');
-    const { resolveContainment } = await import('../../actions/containment.js');
-    const { createEngine } = await import('../../engine/engine.js');
-    const { chatClientFromSettings } = await import('../../llm/chat-client.js');
-    const llm = chatClientFromSettings(llmConfigOf(config, (file) => readFileSync(resolve(ctx.cwd, file), 'utf8')));
-    const { createSecretMasker } = await import('../../core/secret-masker.js');
-    const actions = createActionRegistry({
-      packs: await packActions(store, resolve(ctx.cwd, config.packs_dir)),
-      components: store.components,
-      parent_env: ctx.env,
-      containment: resolveContainment(config.task_containment),
-      llm,
-      ...actionOptionsOf(config),
-    });
-    const engine = createEngine({
-      store,
-      actions,
-      env: ctx.env,
-      secrets: createSecretMasker(configSecretValues(config)),
-      config: engineConfigOf(config, resolve(ctx.cwd, config.packs_dir)),
-    });
+    const engine = await createLocalEngine(ctx, config, store);
     const labels = new Map<string, string>();
     let rootId: string | null = null;
     const off = engine.bus.subscribe({}, (event) => {

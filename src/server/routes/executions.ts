@@ -5,6 +5,7 @@ import type {
   ExecutionDetail,
   ExecutionMetricsView,
   ExecutionSummaryView,
+  ExecutionTaskRequest,
   StartExecutionRequest,
   TaskStatusView,
 } from '../../core/wire.js';
@@ -24,8 +25,44 @@ const CONTROLS: Array<{ path: string; verb: ControlVerb; summary: string }> = [
   { path: 'resume', verb: 'resume', summary: 'Resume a paused execution.' },
   { path: 'cancel', verb: 'cancel', summary: 'Cancel: running tasks are aborted and the execution ends canceled.' },
   { path: 'terminate', verb: 'terminate', summary: 'Terminate at once, without running error handlers.' },
-  { path: 'retry', verb: 'retry', summary: 'Retry a failed execution from its failed tasks.' },
+  { path: 'retry', verb: 'retry', summary: 'Retry a failed or canceled execution: every task that did not complete runs again.' },
 ];
+
+const TASK_CONTROLS: Array<{ path: string; summary: string; apply: (engine: Engine, id: string, taskId: string) => Promise<ExecutionRecord> }> = [
+  {
+    path: 'rerun',
+    summary: 'Rerun a finished (completed, failed or canceled) execution from a task: it and everything downstream of it run again.',
+    apply: (engine, id, taskId) => engine.rerunFrom(id, taskId),
+  },
+  {
+    path: 'skip',
+    summary: 'Skip a pending task of a running or paused execution; its dependants treat it as completed. A task not ready yet is skipped when its upstream is done.',
+    apply: (engine, id, taskId) => engine.skipTask(id, taskId),
+  },
+];
+
+function taskControlRoute(control: (typeof TASK_CONTROLS)[number]): RouteDef {
+  return {
+    method: 'POST',
+    path: `/executions/:id/${control.path}`,
+    base: 'api',
+    scope: 'write',
+    tag: 'executions',
+    summary: control.summary,
+    body: { types: ['json'], schema: 'ExecutionTaskRequest', required: true },
+    responses: {
+      200: { description: 'The status after the request.', schema: 'ExecutionControlResult' },
+      400: { description: 'The execution has no such task (USAGE_INVALID), or the body is invalid.', schema: 'Error' },
+      404: notFound,
+      409: { description: 'Not allowed in the current status (EXEC_INVALID_STATE).', schema: 'Error' },
+    },
+    handler: async (request, services) => {
+      const { task_id } = request.body as ExecutionTaskRequest;
+      const record = await control.apply(services.engine, request.params.id ?? '', task_id);
+      return { body: { execution_id: record.id, status: record.status, execution: executionView(record) } };
+    },
+  };
+}
 
 function controlRoute(control: (typeof CONTROLS)[number]): RouteDef {
   return {
@@ -199,6 +236,7 @@ export function executionRoutes() {
       },
     },
     ...CONTROLS.map(controlRoute),
+    ...TASK_CONTROLS.map(taskControlRoute),
     {
       method: 'GET',
       path: '/executions/:id/state',

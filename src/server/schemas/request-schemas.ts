@@ -35,6 +35,13 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
     anyOf: [{ required: ['workflow_id'] }, { required: ['workflow_ref'] }],
     additionalProperties: false,
   },
+  ExecutionTaskRequest: {
+    type: 'object',
+    description: 'The task a control acts on (rerun from it, or skip it).',
+    properties: { task_id: { type: 'string', minLength: 1, maxLength: 200 } },
+    required: ['task_id'],
+    additionalProperties: false,
+  },
   SaveStateRequest: {
     type: 'object',
     description: 'Custom state of an execution, replaced whole; read back by GET and as ${state.*}.',

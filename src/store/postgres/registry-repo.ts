@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HarmoniaError } from '../../core/errors.js';
 import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
-import type { DefinitionQuery, NewDefinitionVersion, RegistryRepo } from '../store.js';
+import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionVersion, RegistryRepo } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import {
   type DefinitionRow,
@@ -249,6 +249,41 @@ export class PostgresRegistryRepo implements RegistryRepo {
         version,
       ]);
       return removed.length > 0;
+    });
+  }
+
+  addFiles(definitionId: string, files: readonly NewDefinitionFile[]): Promise<void> {
+    return this.exec.atomic(async (query) => {
+      for (const file of files) {
+        await query('INSERT INTO file_contents (sha256, size, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [
+          file.sha256,
+          file.content.byteLength,
+          Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength),
+        ]);
+        await query('INSERT INTO definition_files (definition_id, path, sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+          definitionId,
+          file.path,
+          file.sha256,
+        ]);
+      }
+    });
+  }
+
+  listFiles(definitionId: string): Promise<DefinitionFile[]> {
+    return this.exec.read(async (query) => {
+      const rows = await query<{ path: string; sha256: string; size: number | string }>(
+        `SELECT f.path, f.sha256, c.size FROM definition_files f JOIN file_contents c ON c.sha256 = f.sha256
+         WHERE f.definition_id = $1 ORDER BY f.path`,
+        [definitionId],
+      );
+      return rows.map((row) => ({ path: row.path, sha256: row.sha256, size: Number(row.size) }));
+    });
+  }
+
+  readFile(sha256: string): Promise<Uint8Array | null> {
+    return this.exec.read(async (query) => {
+      const [row] = await query<{ content: Buffer }>('SELECT content FROM file_contents WHERE sha256 = $1', [sha256]);
+      return row ? new Uint8Array(row.content) : null;
     });
   }
 }

@@ -4,7 +4,7 @@ import { HarmoniaError } from '../../core/errors.js';
 import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
 import { NOT_FOUND, likePattern, pageOf } from '../definition-query.js';
 import * as rows from '../rows.js';
-import type { DefinitionQuery, NewDefinitionVersion, RegistryRepo } from '../store.js';
+import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionVersion, RegistryRepo } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
 import { sqliteColumns } from './sqlite-columns.js';
 import { prepared } from './statements.js';
@@ -273,5 +273,41 @@ export class SqliteRegistryRepo implements RegistryRepo {
           .changes > 0;
       })(),
     );
+  }
+
+  addFiles(definitionId: string, files: readonly NewDefinitionFile[]): Promise<void> {
+    return this.run((db) =>
+      db.transaction(() => {
+        for (const file of files) {
+          prepared(db, 'INSERT INTO file_contents (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING').run(
+            file.sha256,
+            file.content.byteLength,
+            Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength),
+          );
+          prepared(db, 'INSERT INTO definition_files (definition_id, path, sha256) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+            definitionId,
+            file.path,
+            file.sha256,
+          );
+        }
+      })(),
+    );
+  }
+
+  listFiles(definitionId: string): Promise<DefinitionFile[]> {
+    return this.run((db) =>
+      prepared<DefinitionFile>(
+        db,
+        `SELECT f.path, f.sha256, c.size FROM definition_files f JOIN file_contents c ON c.sha256 = f.sha256
+         WHERE f.definition_id = ? ORDER BY f.path`,
+      ).all(definitionId),
+    );
+  }
+
+  readFile(sha256: string): Promise<Uint8Array | null> {
+    return this.run((db) => {
+      const row = prepared<{ content: Buffer }>(db, 'SELECT content FROM file_contents WHERE sha256 = ?').get(sha256);
+      return row ? new Uint8Array(row.content) : null;
+    });
   }
 }

@@ -12,6 +12,7 @@ async function importSuites(): Promise<void> {
   await import('./engine-controls.test.js');
   await import('./engine-recovery.test.js');
   await import('./engine-reads.test.js');
+  await import('./skip-and-retry-controls.test.js');
 }
 
 describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('engine behaviour, engine alone'), async () => {

@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerPack } from '../../../src/packs/register-pack.js';
 import type { Store } from '../../../src/store/store.js';
@@ -60,6 +62,29 @@ describe('registerPack()', () => {
     expect((await store.registry.getActive('template', 'ops.base'))?.version).toBe(1);
     expect((await store.registry.getActive('action', 'ops.build'))?.version).toBe(1);
     expect((await store.registry.getPack('ops'))?.manifest).toEqual(manifestOf('ops'));
+  });
+
+  it('registers an action\'s script with its version; an edited script is a new version, an unchanged one is not', async () => {
+    const first = pack('ops', [action()]);
+    await registerPack(store, first);
+    const v1 = await store.registry.getActive('action', 'ops.build');
+    const files = await store.registry.listFiles(v1?.id ?? '');
+    expect(files.map((f) => f.path)).toEqual(['actions/run.sh']);
+    expect(new TextDecoder().decode((await store.registry.readFile(files[0]?.sha256 ?? '')) ?? undefined)).toContain('"ran"');
+    expect((await registerPack(store, pack('ops', [action()]))).plan).toEqual([{ kind: 'action', ref: 'ops.build', action: 'unchanged' }]);
+    const edited = pack('ops', [action()]);
+    writeFileSync(join(edited.dir, 'actions', 'run.sh'), "#!/bin/sh\necho '{\"ran\": \"v2\"}'\n");
+    expect((await registerPack(store, edited)).plan).toEqual([{ kind: 'action', ref: 'ops.build', action: 'update' }]);
+    const v2 = await store.registry.getActive('action', 'ops.build');
+    expect(v2?.version).toBe(2);
+    expect((await store.registry.listFiles(v2?.id ?? ''))[0]?.sha256).not.toBe(files[0]?.sha256);
+    expect(await store.registry.listFiles(v1?.id ?? '')).toEqual(files);
+  });
+
+  it('refuses to register an action whose script cannot be read (PACK_INVALID)', async () => {
+    const broken = pack('ops', [action()]);
+    rmSync(join(broken.dir, 'actions', 'run.sh'));
+    await expect(registerPack(store, broken)).rejects.toMatchObject({ code: 'PACK_INVALID', message: expect.stringContaining("entry_point 'run.sh'") });
   });
 
   it('stores the content hash, source, file and origin of each version', async () => {

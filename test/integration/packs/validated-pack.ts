@@ -1,7 +1,8 @@
 /** Hand-built pipeline results, so the registrar is tested without the parser. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Diagnostic } from '../../../src/core/diagnostic.js';
 import type { ActionDef, DefinitionKind, PackManifest, TemplateDef, WorkflowDef } from '../../../src/core/model.js';
 import type { PackFileResult, ValidatedPack } from '../../../src/packs/pack-model.js';
@@ -80,8 +81,27 @@ export function pack(ref: string, files: PackFileResult[], manifest: PackManifes
     body: manifest,
     diagnostics: manifest ? [] : [diagnostic(`packs/${ref}/pack.yaml`, 'error', 'PACK_MANIFEST_MISSING')],
   };
-  return { ref, dir: `/packs/${ref}`, manifest, files: [manifestFile, ...files] };
+  // A real folder holding each action's script: the registrar registers the scripts with the versions.
+  const dir = join(packsRoot(), ref);
+  for (const entry of files) {
+    const entryPoint = entry.kind === 'action' ? (entry.body as ActionDef | null)?.entry_point : undefined;
+    if (entryPoint === undefined) continue;
+    mkdirSync(join(dir, 'actions'), { recursive: true });
+    writeFileSync(join(dir, 'actions', entryPoint), `#!/bin/sh\necho '{"ran": "${entryPoint}"}'\n`);
+  }
+  return { ref, dir, manifest, files: [manifestFile, ...files] };
 }
+
+let root: string | null = null;
+/** One temp folder of packs per test file, removed after it. */
+function packsRoot(): string {
+  root ??= mkdtempSync(join(tmpdir(), 'harmonia-packs-dir-'));
+  return root;
+}
+afterAll(() => {
+  if (root !== null) rmSync(root, { recursive: true, force: true });
+  root = null;
+});
 
 /** A SQLite store in its own temp dir; `cleanup` closes it and removes the dir. */
 export function tempStore(): { store: Store; file: string; cleanup: () => Promise<void> } {

@@ -2,6 +2,7 @@
  * The RegistryRepo contract, written against the Store interface only, so every
  * backend runs the same suite: `describeRegistryConformance('sqlite', makeStore)`.
  */
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DefinitionKind, PackManifest, WorkflowDef } from '../../../src/core/model.js';
 import type { DefinitionQuery, NewDefinitionVersion, Store } from '../../../src/store/store.js';
@@ -319,6 +320,56 @@ export function describeRegistryConformance(name: string, makeStore: () => Promi
         expect(await store.registry.countByPack('workflow', 'alpha')).toBe(2);
         expect(await store.registry.countByPack('workflow', 'beta')).toBe(1);
         expect(await store.registry.countByPack('action', 'alpha')).toBe(0);
+      });
+    });
+
+    describe('definition files', () => {
+      const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+      const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+      const file = (path: string, text: string) => ({ path, sha256: sha(text), content: bytes(text) });
+
+      it('keeps each version\'s files, and a content once however many versions share it', async () => {
+        const v1 = await store.registry.addVersion(version('alpha.build', 'h1', { kind: 'action' }));
+        const v2 = await store.registry.addVersion(version('alpha.build', 'h2', { kind: 'action' }));
+        await store.registry.addFiles(v1.id, [file('actions/build.sh', 'echo one\n')]);
+        await store.registry.addFiles(v2.id, [file('actions/build.sh', 'echo two\n'), file('actions/lib.sh', 'echo one\n')]);
+        expect(await store.registry.listFiles(v1.id)).toEqual([{ path: 'actions/build.sh', sha256: sha('echo one\n'), size: 9 }]);
+        expect((await store.registry.listFiles(v2.id)).map((f) => f.path)).toEqual(['actions/build.sh', 'actions/lib.sh']);
+        expect(new TextDecoder().decode((await store.registry.readFile(sha('echo one\n'))) ?? new Uint8Array())).toBe('echo one\n');
+        expect(new TextDecoder().decode((await store.registry.readFile(sha('echo two\n'))) ?? new Uint8Array())).toBe('echo two\n');
+      });
+
+      it('stores binary content byte for byte', async () => {
+        const v1 = await store.registry.addVersion(version('alpha.bin', 'h1', { kind: 'action' }));
+        const content = Uint8Array.from([0, 255, 10, 13, 0, 128]);
+        const sha256 = createHash('sha256').update(content).digest('hex');
+        await store.registry.addFiles(v1.id, [{ path: 'actions/tool', sha256, content }]);
+        expect(await store.registry.readFile(sha256)).toEqual(content);
+      });
+
+      it('answers an empty list and null for what was never registered', async () => {
+        const v1 = await store.registry.addVersion(version('alpha.none', 'h1', { kind: 'action' }));
+        expect(await store.registry.listFiles(v1.id)).toEqual([]);
+        expect(await store.registry.readFile(sha('nothing'))).toBeNull();
+      });
+
+      it('registers a version\'s files in the transaction that adds it', async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            const v1 = await tx.registry.addVersion(version('alpha.tx', 'h1', { kind: 'action' }));
+            await tx.registry.addFiles(v1.id, [file('actions/tx.sh', 'echo tx\n')]);
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
+        expect(await store.registry.readFile(sha('echo tx\n'))).toBeNull();
+      });
+
+      it('drops a purged version\'s file list with it', async () => {
+        const v1 = await store.registry.addVersion(version('alpha.purge', 'h1', { kind: 'action' }));
+        await store.registry.addVersion(version('alpha.purge', 'h2', { kind: 'action' }));
+        await store.registry.addFiles(v1.id, [file('actions/p.sh', 'echo p\n')]);
+        expect(await store.registry.purgeVersion('action', 'alpha.purge', 1)).toBe(true);
+        expect(await store.registry.listFiles(v1.id)).toEqual([]);
       });
     });
 

@@ -131,13 +131,23 @@ describe('step() controls', () => {
     expect(d.status('a')).toBe('completed');
   });
 
-  it('skips a pending task by hand and lets its dependants run', () => {
+  it('skips a pending task by hand once its upstream is done, and lets its dependants run', () => {
     const d = new Driver(chain);
     d.start();
     d.send({ kind: 'skip', task_id: 'b' });
-    expect(d.state.tasks.b?.skip_reason).toBe('manual');
+    expect(d.state.tasks.b?.status).toBe('pending');
     d.complete('a');
+    expect(d.state.tasks.b?.skip_reason).toBe('manual');
     expect(d.state.status).toBe('completed');
+  });
+
+  it('records a skip of a task that is not ready as a request the fold keeps', () => {
+    const d = new Driver(chain);
+    d.start();
+    d.send({ kind: 'skip', task_id: 'b' });
+    const rebuilt = foldAll(d.ctx.plan, 'exec-1', 'wf-1', d.events);
+    expect(rebuilt.tasks.b?.skip_requested).toBe(true);
+    expect(d.events.at(-1)).toMatchObject({ event_type: 'error_occurred', task_id: 'b', data: { kind: 'skip_requested' } });
   });
 });
 

@@ -2,7 +2,8 @@ import { registryMigration } from './001-registry.js';
 import { executionsMigration } from './002-executions.js';
 import { componentsMigration } from './003-components.js';
 import { leasesMigration } from './004-leases.js';
-import { taskLogsMigration } from './005-task-logs.js';
+import { definitionFilesMigration } from './006-definition-files.js';
+import { taskLogsMigration } from './007-task-logs.js';
 
 export interface PgMigration {
   version: number;
@@ -16,5 +17,6 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   executionsMigration,
   componentsMigration,
   leasesMigration,
+  definitionFilesMigration,
   taskLogsMigration,
 ];

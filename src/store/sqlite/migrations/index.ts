@@ -1,7 +1,8 @@
 import { registryMigration } from './001-registry.js';
 import { executionsMigration } from './002-executions.js';
 import { componentsMigration } from './003-components.js';
-import { taskLogsMigration } from './004-task-logs.js';
+import { definitionFilesMigration } from './005-definition-files.js';
+import { taskLogsMigration } from './006-task-logs.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only: never edit a released migration, add the next one. */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [registryMigration, executionsMigration, componentsMigration, taskLogsMigration];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [registryMigration, executionsMigration, componentsMigration, definitionFilesMigration, taskLogsMigration];

@@ -1,13 +1,13 @@
-import type { PgMigration } from './index.js';
+import type { Migration } from './index.js';
 
 /** Task log lines, apart from the event history; `seq` is the readers' cursor. */
-export const taskLogsMigration: PgMigration = {
-  version: 5,
+export const taskLogsMigration: Migration = {
+  version: 6,
   name: 'task-logs',
   sql: `
     CREATE TABLE task_logs (
-      seq BIGSERIAL PRIMARY KEY,
-      execution_id TEXT COLLATE "C" NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
       task_id TEXT NOT NULL,
       item_index INTEGER,
       attempt INTEGER NOT NULL,
