@@ -20,8 +20,12 @@ export type ContainmentMode = 'auto' | ContainmentLevel;
 
 export interface Containment {
   readonly level: ContainmentLevel;
-  /** The command line that runs `command args` at this level. */
-  wrap(command: string, args: readonly string[]): { command: string; args: string[] };
+  /**
+   * The command line that runs `command args` at this level. With `runAs`, the task itself
+   * runs as that user; the result says whether the switch is done inside the wrapper (the
+   * namespace must be made as root first) or left to the spawn.
+   */
+  wrap(command: string, args: readonly string[], runAs?: { uid: number; gid: number }): { command: string; args: string[]; switched?: boolean };
 }
 
 // The init keeps the task off PID 1 (which ignores signals it has no handler for), hands it
@@ -47,7 +51,11 @@ function namespaceContainment(setpriv: string, unshare: string): Containment | n
     if (!works(setpriv, prefix)) continue;
     return {
       level: 'namespace',
-      wrap: (command, args) => ({ command: setpriv, args: [...prefix, '/bin/sh', '-c', INIT_SCRIPT, 'harmonia-init', command, ...args] }),
+      wrap: (command, args, runAs) => {
+        // Dropping to the task's user happens inside: making the namespace needs the server's privileges.
+        const drop = runAs ? [setpriv, `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--'] : [];
+        return { command: setpriv, args: [...prefix, ...drop, '/bin/sh', '-c', INIT_SCRIPT, 'harmonia-init', command, ...args], switched: runAs !== undefined };
+      },
     };
   }
   return null;

@@ -69,11 +69,11 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     }
     let child: ChildProcess;
     try {
-      const contained = (options.containment ?? autoContainment()).wrap(options.command, options.args);
+      const contained = (options.containment ?? autoContainment()).wrap(options.command, options.args, options.run_as);
       child = spawn(contained.command, contained.args, {
         cwd: options.cwd,
         env: options.env,
-        ...(options.run_as ? { uid: options.run_as.uid, gid: options.run_as.gid } : {}),
+        ...(options.run_as && contained.switched !== true ? { uid: options.run_as.uid, gid: options.run_as.gid } : {}),
         detached: true,
         shell: false,
         stdio: ['pipe', 'pipe', 'pipe'],
