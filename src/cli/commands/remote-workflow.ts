@@ -41,7 +41,23 @@ export function registerRemoteWorkflowCommand(program: Command, ctx: CliContext)
           return final.status === 'completed' ? EXIT.ok : EXIT.problems;
         }
         ctx.stderr.write(`started execution ${execution.execution_id}\n`);
-        return watchExecution(ctx, client, execution.execution_id, flags);
+        const code = await watchExecution(ctx, client, execution.execution_id, flags);
+        if (code !== EXIT.ok) {
+          // Under the failure, what the failed tasks printed last: usually the reason.
+          const { failedTaskTails } = await import('./logs.js');
+          const reader = {
+            getStatus: async (id: string) => ({ task_statuses: (await client.getWorkflowStatus(id)).task_statuses }),
+            readLogs: async (id: string, query: { task_id?: string; attempt?: number }) => {
+              const lines = [];
+              for await (const line of client.logs(id, { ...(query.task_id !== undefined ? { task: query.task_id } : {}), ...(query.attempt !== undefined ? { attempt: query.attempt } : {}) })) lines.push(line);
+              return lines;
+            },
+          };
+          for (const tail of await failedTaskTails(reader, execution.execution_id)) {
+            ctx.stderr.write(`  last lines of ${tail.task_id}'s log (harmonia logs ${execution.execution_id} ${tail.task_id} --url ...):\n${tail.lines.map((line) => `    ${line}\n`).join('')}`);
+          }
+        }
+        return code;
       });
     });
 }

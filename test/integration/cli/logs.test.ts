@@ -54,6 +54,10 @@ describe('harmonia logs', () => {
     expect(remote.stdout.trim().split('\n').sort()).toEqual(local.stdout.trim().split('\n').sort());
     const followed = await runCli(['logs', id, '--follow', '--url', served.url], { cwd: dir, env: env() });
     expect(followed.stdout.trim().split('\n').sort()).toEqual(local.stdout.trim().split('\n').sort());
+    const waited = await runCli(['workflow', 'run', 'demo.broken', '--wait', '--url', served.url], { cwd: dir, env: env() });
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain("last lines of build's log");
+    expect(waited.stderr).toContain('build#1 err | error: missing semicolon');
     expect((await runCli(['logs', 'no-such-execution'], { cwd: dir, env: { ...env(), HARMONIA_URL: '' } })).code).toBe(1);
   });
 });
