@@ -11,6 +11,7 @@ async function importSuites(): Promise<void> {
   await import('./engine-run.test.js');
   await import('./engine-controls.test.js');
   await import('./engine-recovery.test.js');
+  await import('./task-logs.test.js');
   await import('./engine-reads.test.js');
   await import('./skip-and-retry-controls.test.js');
 }
