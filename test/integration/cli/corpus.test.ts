@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, ROOT } from './cli-harness.js';
 
-// The shared validation corpus sits next to the repository (see its README).
-const CHECKER = join(ROOT, '..', 'shared', 'corpus', 'check.mjs');
+// The repository's copy of the shared validation corpus (see its README); .ci/run also runs
+// the shared original's checker as an extra gate.
+const CHECKER = join(ROOT, 'test', 'fixtures', 'corpus', 'check.mjs');
 
 function runChecker(): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
