@@ -46,6 +46,8 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
       const attempts = compiled === null ? 1 : read.max_schema_attempts;
       for (let attempt = 1; attempt <= attempts; attempt++) {
         let reply;
+        const asked = Date.now();
+        ctx.log?.('system', `asking ${read.model ?? client.default_model ?? 'the default model'}${attempts > 1 ? ` (schema try ${attempt} of ${attempts})` : ''}`);
         try {
           reply = await client.complete(
             {
@@ -57,9 +59,15 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
             ctx.signal,
           );
         } catch (error) {
-          if (isLlmError(error)) return errorResult(error.error_type, error.message, error.retriable);
+          if (isLlmError(error)) {
+            ctx.log?.('system', `${error.error_type}: ${error.message}`);
+            return errorResult(error.error_type, error.message, error.retriable);
+          }
           throw error;
         }
+        // The reply, line by line, then what it cost: the task log shows the conversation.
+        for (const line of reply.text.split('\n')) ctx.log?.('stdout', line);
+        ctx.log?.('system', `${reply.model} answered in ${Date.now() - asked} ms: ${reply.usage.prompt_tokens} prompt + ${reply.usage.completion_tokens} completion tokens, finish ${reply.finish_reason ?? 'unknown'}`);
         usage = addUsage(usage, reply.usage);
         requests += reply.requests;
         const base = { text: reply.text, model: reply.model, usage, finish_reason: reply.finish_reason, requests, schema_attempts: attempt };
@@ -67,6 +75,7 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
         const parsed = parseJsonReply(reply.text);
         problems = parsed.ok ? compiled.check(parsed.value) : [parsed.message];
         if (parsed.ok && problems.length === 0) return successResult({ ...base, data: parsed.value });
+        ctx.log?.('system', `the reply does not match response_schema: ${problems.join('; ')}`);
         messages = [
           ...messages,
           { role: 'assistant', content: reply.text },

@@ -108,6 +108,12 @@ describe('core.llm', () => {
     expect(output.schema_attempts).toBe(2);
     const metrics = await harness.engine.getMetrics(id);
     expect(metrics.llm).toEqual({ tasks: 1, requests: 2, prompt_tokens: 20, completion_tokens: 10, total_tokens: 30, models: ['test-model'] });
+    // The task log shows the conversation: each reply, what it cost, and why it was asked again.
+    const log = (await harness.engine.readLogs(id, { task_id: 'ask', limit: 100 })).map((l) => `${l.stream}: ${l.line}`);
+    expect(log).toContain('stdout: {"title": 7}');
+    expect(log).toContain("system: the reply does not match response_schema: the value must have required property 'tags'; /title must be string");
+    expect(log.filter((l) => l.startsWith('system: test-model answered'))).toHaveLength(2);
+    expect(log).toContain('stdout: {"title": "Moon", "tags": ["sky"]}');
   });
 
   it('counts every item of a fan-out in the execution metrics', async () => {
