@@ -41,6 +41,18 @@ export function readTaskResponse(value: unknown, what: string): TaskResult | nul
 }
 
 /**
+ * A component's own log, if its result carries one: `logs` as strings, or as
+ * `{stream, line}` objects (stream `stdout` or `stderr`), each becoming a task log line.
+ */
+function logReturnedLines(value: unknown, ctx: PostTaskOptions['ctx']): void {
+  if (!isPlainObject(value) || !Array.isArray(value.logs) || !ctx.log) return;
+  for (const entry of value.logs) {
+    if (typeof entry === 'string') ctx.log('stdout', entry);
+    else if (isPlainObject(entry) && typeof entry.line === 'string') ctx.log(entry.stream === 'stderr' ? 'stderr' : 'stdout', entry.line);
+  }
+}
+
+/**
  * POSTs one task attempt and reads the result shape of the component integration
  * guide. The idempotency key also travels as the `Idempotency-Key` header.
  */
@@ -54,6 +66,7 @@ export async function postTask(options: PostTaskOptions): Promise<TaskResult> {
     attempt: ctx.attempt,
     idempotency_key: ctx.idempotency_key,
   };
+  const started = Date.now();
   const response = await guardedFetch({
     method: 'POST',
     url: options.url,
@@ -73,7 +86,11 @@ export async function postTask(options: PostTaskOptions): Promise<TaskResult> {
     parsed = undefined;
   }
   const result = readTaskResponse(parsed, options.what);
-  if (result !== null) return result;
+  ctx.log?.('system', `${options.what} answered ${response.status} in ${Date.now() - started} ms, ${Buffer.byteLength(response.text)} bytes`);
+  if (result !== null) {
+    logReturnedLines(parsed, ctx);
+    return result;
+  }
   const snippet = response.text.slice(0, 500);
   const transient = response.status >= 500 || response.status === 429 || response.status === 408;
   if (response.status >= 400) {

@@ -20,13 +20,16 @@ describe('remote component actions', () => {
     server = await startServer((req, res) => {
       const body = JSON.parse(req.body) as { action: string; input: Record<string, unknown> };
       if (body.action === 'rollout') return sendJson(res, 200, { status: 'success', data: { rolled: body.input.image } });
+      if (body.action === 'chatty') {
+        return sendJson(res, 200, { status: 'success', data: {}, logs: ['pulling image', { stream: 'stderr', line: 'slow registry' }, 42] });
+      }
       if (body.action === 'validate') {
         return sendJson(res, 200, { status: 'error', error_type: 'validation_error', error_message: 'no image', is_retriable: false });
       }
       sendJson(res, 500, { detail: 'crashed' });
     });
     const components = createComponentService({ repo: store.components });
-    await components.register({ name: 'deployer', base_url: server.url, capabilities: ['rollout', 'validate', 'crash'] });
+    await components.register({ name: 'deployer', base_url: server.url, capabilities: ['rollout', 'validate', 'crash', 'chatty'] });
     await components.register({ name: 'gone', base_url: `http://127.0.0.1:${await closedPort()}`, capabilities: ['ping'] });
     actions = createActionRegistry({ packs: () => null, components: store.components });
   });
@@ -51,6 +54,17 @@ describe('remote component actions', () => {
       attempt: 2,
       idempotency_key: 'e-9:deploy',
     });
+  });
+
+  it("writes the component's returned logs and the exchange to the task log", async () => {
+    const lines: Array<[string, string]> = [];
+    const ctx = { ...makeContext(), log: (stream: string, line: string) => void lines.push([stream, line]) };
+    await actions.resolve({ component: 'deployer', action: 'chatty' }).run({}, ctx);
+    expect(lines.filter(([stream]) => stream !== 'system')).toEqual([
+      ['stdout', 'pulling image'],
+      ['stderr', 'slow registry'],
+    ]);
+    expect(lines.find(([stream]) => stream === 'system')?.[1]).toMatch(/^component 'deployer' answered 200 in \d+ ms, \d+ bytes$/);
   });
 
   it('passes on the error a component reports', async () => {
@@ -83,7 +97,7 @@ describe('remote component actions', () => {
     expect(result).toEqual({
       status: 'error',
       error_type: 'COMPONENT_NOT_FOUND',
-      error_message: "component 'deployer' has no capability 'scale'; it offers 'rollout', 'validate', 'crash'",
+      error_message: "component 'deployer' has no capability 'scale'; it offers 'rollout', 'validate', 'crash', 'chatty'",
       is_retriable: false,
     });
   });
