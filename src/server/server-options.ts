@@ -23,6 +23,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     max_workflow_size: options.max_workflow_size ?? MIB,
     max_task_count: options.max_task_count ?? 100,
     stream_buffer_bytes: options.stream_buffer_bytes ?? MIB,
+    stream_queue_events: options.stream_queue_events ?? 10_000,
+    ws_messages_per_second: options.ws_messages_per_second ?? 20,
     schemas_dir: options.schemas_dir ?? findSchemasDir(),
     api_pack: options.api_pack ?? 'api',
     sse_keepalive_seconds: options.sse_keepalive_seconds ?? 15,
