@@ -224,7 +224,9 @@ function serve(ws: WebSocket, executionId: string | null, req: IncomingMessage, 
     (reason) => {
       closed = true;
       outbox.close();
-      ws.close(1001, reason === 'server shutting down' ? reason : 'closing');
+      // a socket not being read would hold its close handshake (and the shutdown) until the timeout
+      if (inbound.stats().reading_paused) ws.terminate();
+      else ws.close(1001, reason === 'server shutting down' ? reason : 'closing');
     },
     () => ({ kind: 'ws', queued: outbox.size(), buffered_bytes: ws.bufferedAmount, ...inbound.stats() }),
   );
