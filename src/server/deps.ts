@@ -31,6 +31,12 @@ export interface ServerOptions {
   stream_buffer_bytes?: number;
   /** Events queued for one stream client (WebSocket or SSE) before it counts as fallen behind and is dropped with its resume cursor. @default 10000 */
   stream_queue_events?: number;
+  /**
+   * Milliseconds between two reads of new events for the all-events streams: events in
+   * between go to every subscriber as one batch (one write per subscriber), so many
+   * subscribers cost the engine little; it is also the most those streams lag. @default 25
+   */
+  stream_batch_ms?: number;
   /** Messages per second a WebSocket client may send (twice as many in a burst); past it the server stops reading from it for a while. @default 20 */
   ws_messages_per_second?: number;
   /** Folder of the JSON Schemas the OpenAPI document references. @default the package's schemas/ */
@@ -51,6 +57,7 @@ export interface ResolvedServerOptions {
   max_task_count: number;
   stream_buffer_bytes: number;
   stream_queue_events: number;
+  stream_batch_ms: number;
   ws_messages_per_second: number;
   schemas_dir: string | null;
   api_pack: string;

@@ -1,11 +1,12 @@
 /**
  * The all-events streams' source. Their cursor is the store's global event position,
  * so the feed reads the store, never trusts the order events reach the bus: a bus event
- * only tells it to read on after the highest position it has (one read for any number of
- * events and subscribers, after the engine's commit, never in it). Each subscriber gets
- * the new events pushed to its own bounded outbox; one that resumes from an older
- * position first catches up from the store a page at a time, then joins the live feed
- * without a gap or a repeat.
+ * only tells it to read on after the highest position it has — one read for any number
+ * of events and subscribers, after the engine's commit, never in it, and at most one
+ * read per `batch_ms`, so a burst becomes one batch. Every live subscriber gets the same
+ * batch object (serialised once for all of them) in its own bounded outbox; one that
+ * resumes from an older position first catches up from the store a page at a time, then
+ * joins the live feed without a gap or a repeat.
  */
 import type { ExecutionEvent } from '../core/model.js';
 import type { EventBus } from '../engine/index.js';
@@ -13,9 +14,14 @@ import type { EventBus } from '../engine/index.js';
 /** Why a client that fell behind is dropped; it resumes from the last event id it received. */
 export const SLOW_CLIENT = 'client too slow: its queue is full; resume from the last event id it received';
 
+/** Consecutive events, oldest first, each with its `position`; shared by every subscriber it goes to. */
+export interface FeedBatch {
+  readonly events: readonly ExecutionEvent[];
+}
+
 /** Where a subscriber's events go; `push` false means it fell behind (the feed then drops it). */
 export interface FeedSink {
-  push(event: ExecutionEvent): boolean;
+  push(batch: FeedBatch): boolean;
   /** Resolves when a catch-up may push more (the sink's queue has room). */
   whenRoomy(): Promise<void>;
   /** Ends the subscription; `reason` is logged and, where the protocol allows, sent. */
@@ -26,6 +32,8 @@ export interface GlobalEventFeedOptions {
   bus: Pick<EventBus, 'subscribe'>;
   readAfter(position: number, limit: number): Promise<ExecutionEvent[]>;
   lastPosition(): Promise<number>;
+  /** Milliseconds between two reads of the store; events in between go out as one batch. */
+  batch_ms: number;
   onError(error: unknown): void;
 }
 
@@ -35,7 +43,7 @@ export interface GlobalEventFeed {
    * from now on); returns the function that unsubscribes.
    */
   subscribe(afterPosition: number | null, sink: FeedSink): () => void;
-  /** Subscribers now (for tests and the status page). */
+  /** Subscribers now. */
   size(): number;
   /** Unsubscribes from the bus and drops nobody (the hub closes the connections). */
   stop(): void;
@@ -52,6 +60,17 @@ interface Subscriber {
   floor: number;
 }
 
+const positionOf = (event: ExecutionEvent): number => event.position ?? 0;
+
+/** The part of `batch` above `floor` (the batch itself when all of it is). */
+function above(batch: FeedBatch, floor: number): FeedBatch | null {
+  const first = batch.events[0];
+  if (first === undefined) return null;
+  if (positionOf(first) > floor) return batch;
+  const events = batch.events.filter((e) => positionOf(e) > floor);
+  return events.length === 0 ? null : { events };
+}
+
 /** Creates the feed; it listens to the bus only while it has subscribers. */
 export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEventFeed {
   const subscribers = new Set<Subscriber>();
@@ -59,20 +78,9 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
   let ready: Promise<void> | null = null;
   let unsubscribeBus: (() => void) | null = null;
   let pulling = false;
-  let again = false;
-
-  const deliver = (events: readonly ExecutionEvent[]): void => {
-    for (const sub of subscribers) {
-      if (!sub.live || sub.stopped) continue;
-      for (const event of events) {
-        if ((event.position ?? 0) <= sub.floor) continue;
-        if (!sub.sink.push(event)) {
-          drop(sub, SLOW_CLIENT);
-          break;
-        }
-      }
-    }
-  };
+  let requested = false;
+  let timer: NodeJS.Timeout | null = null;
+  let lastReadAt = 0;
 
   const drop = (sub: Subscriber, reason: string): void => {
     if (sub.stopped) return;
@@ -82,40 +90,50 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
     if (subscribers.size === 0) idle();
   };
 
-  /** Reads on from `high` until nothing is left; one at a time (`pulling` is set by whoever schedules it). */
+  const deliver = (batch: FeedBatch): void => {
+    for (const sub of subscribers) {
+      if (!sub.live || sub.stopped) continue;
+      const mine = above(batch, sub.floor);
+      if (mine !== null && !sub.sink.push(mine)) drop(sub, SLOW_CLIENT);
+    }
+  };
+
+  /** Reads on from `high` until nothing is left. */
   const pull = async (): Promise<void> => {
+    timer = null;
     pulling = true;
+    requested = false;
+    lastReadAt = Date.now();
     try {
-      do {
-        again = false;
-        for (;;) {
-          const page = await options.readAfter(high, FEED_PAGE);
-          if (unsubscribeBus === null) return; // went idle meanwhile: the next start reads the tail afresh
-          const last = page.at(-1);
-          if (last?.position === undefined) break;
-          high = last.position;
-          deliver(page);
-          if (page.length < FEED_PAGE) break;
-        }
-      } while (again && subscribers.size > 0);
+      for (;;) {
+        const page = await options.readAfter(high, FEED_PAGE);
+        if (unsubscribeBus === null) return; // went idle meanwhile: the next start reads the tail afresh
+        const last = page.at(-1);
+        if (last?.position === undefined) break;
+        high = last.position;
+        deliver({ events: page });
+        if (page.length < FEED_PAGE) break;
+      }
     } catch (error) {
       options.onError(error);
     } finally {
       pulling = false;
+      if (requested && unsubscribeBus !== null) schedule();
     }
+  };
+
+  const schedule = (): void => {
+    requested = true;
+    if (pulling || timer !== null || high < 0) return;
+    timer = setTimeout(() => void pull(), Math.max(0, lastReadAt + options.batch_ms - Date.now()));
   };
 
   const start = (): Promise<void> => {
     ready ??= (async () => {
       // subscribe first: an event committed while the tail is read still triggers a read
-      unsubscribeBus = options.bus.subscribe({}, () => {
-        if (!pulling && high >= 0) {
-          pulling = true;
-          setImmediate(() => void pull());
-        } else again = true;
-      });
+      unsubscribeBus = options.bus.subscribe({}, schedule);
       high = await options.lastPosition();
-      if (again) void pull();
+      if (requested) schedule();
     })();
     return ready;
   };
@@ -123,8 +141,11 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
   const idle = (): void => {
     unsubscribeBus?.();
     unsubscribeBus = null;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
     ready = null;
     high = -1;
+    requested = false;
   };
 
   const catchUp = async (sub: Subscriber, from: number): Promise<void> => {
@@ -139,16 +160,19 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
       }
       const page = await options.readAfter(position, Math.min(FEED_PAGE, Math.max(1, high - position)));
       if (sub.stopped) return;
-      const upTo = page.filter((event) => (event.position ?? 0) <= high);
-      for (const event of upTo) {
-        if (!sub.sink.push(event)) {
-          await sub.sink.whenRoomy();
-          if (sub.stopped || !sub.sink.push(event)) return drop(sub, SLOW_CLIENT);
-        }
-        position = event.position ?? position;
-      }
+      const upTo = page.filter((event) => positionOf(event) <= high && positionOf(event) > sub.floor);
       // a gap up to `high` (positions of rolled-back appends): nothing more to read below it
-      if (upTo.length === 0) position = high;
+      if (upTo.length === 0) {
+        position = Math.max(position, high);
+        continue;
+      }
+      const batch: FeedBatch = { events: upTo };
+      if (!sub.sink.push(batch)) {
+        await sub.sink.whenRoomy();
+        if (sub.stopped) return;
+        if (!sub.sink.push(batch)) return drop(sub, SLOW_CLIENT);
+      }
+      position = positionOf(upTo.at(-1) as ExecutionEvent);
     }
   };
 

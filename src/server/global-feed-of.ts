@@ -8,6 +8,7 @@ export function globalFeedOf(hub: StreamHub, services: AppServices): GlobalEvent
     bus: services.engine.bus,
     readAfter: (position, limit) => services.store.executions.readEventsAfterPosition(position, limit),
     lastPosition: () => services.store.executions.lastEventPosition(),
+    batch_ms: services.options.stream_batch_ms,
     onError: (error) => services.logger.error({ err: error }, 'all-events feed failed to read the store'),
   });
 }

@@ -24,6 +24,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     max_task_count: options.max_task_count ?? 100,
     stream_buffer_bytes: options.stream_buffer_bytes ?? MIB,
     stream_queue_events: options.stream_queue_events ?? 10_000,
+    stream_batch_ms: options.stream_batch_ms ?? 25,
     ws_messages_per_second: options.ws_messages_per_second ?? 20,
     schemas_dir: options.schemas_dir ?? findSchemasDir(),
     api_pack: options.api_pack ?? 'api',

@@ -42,8 +42,8 @@ export function resumeSeq(ctx: Context): number {
 
 /** An open SSE stream. */
 export interface SseStream {
-  /** Queues a message (`cursor` '' for one without an id); false when the client fell behind. */
-  push(text: string, cursor: string): boolean;
+  /** Queues a message worth `events` events (`cursor` '' for one without an id); false when the client fell behind. */
+  push(text: string, cursor: string, events?: number): boolean;
   readonly outbox: Outbox;
   /** Ends the stream with `event: close` carrying `reason` and the cursor to resume after. */
   drop(reason: string): void;
@@ -105,7 +105,7 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
   res.on('close', finish);
 
   return {
-    push: (text, cursor) => !closed && outbox.push(text, cursor),
+    push: (text, cursor, events) => !closed && outbox.push(text, cursor, events),
     outbox,
     drop: end,
   };

@@ -8,7 +8,7 @@
  */
 import type { ExecutionEvent } from '../core/model.js';
 import type { EventBus } from '../engine/index.js';
-import { SLOW_CLIENT, type GlobalEventFeed } from './global-event-feed.js';
+import { SLOW_CLIENT, type FeedBatch, type GlobalEventFeed } from './global-event-feed.js';
 
 /** Where events go. `send` queues and returns false when the client is too far behind: the stream then ends. */
 export interface EventSink {
@@ -115,19 +115,27 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
   return stop;
 }
 
+/** Where the all-events stream's batches go (see FeedSink). */
+export interface BatchSink {
+  /** Queues a batch; false when the client is too far behind (it is then dropped). */
+  pushBatch(batch: FeedBatch): boolean;
+  whenRoomy(): Promise<void>;
+  close(reason: string): void;
+}
+
 export interface GlobalStreamOptions {
   feed: GlobalEventFeed;
   /** Resume after this global position; null streams only events committed from now on. */
   after_position: number | null;
-  sink: EventSink;
+  sink: BatchSink;
 }
 
 /** Every execution's events, in global position order: history after `after_position`, then live. */
 export function streamAllEvents(options: GlobalStreamOptions): () => void {
   const { sink } = options;
   return options.feed.subscribe(options.after_position, {
-    push: (event) => sink.send(event),
-    whenRoomy: () => sink.whenRoomy?.() ?? Promise.resolve(),
+    push: (batch) => sink.pushBatch(batch),
+    whenRoomy: () => sink.whenRoomy(),
     drop: (reason) => sink.close(reason),
   });
 }

@@ -6,10 +6,13 @@
  * drops it, telling it the cursor to resume from (the last message written).
  */
 
-/** What the outbox writes to: an SSE response or a WebSocket. */
+/** A queued message: SSE text, or ready-made WebSocket frames. */
+export type OutboxData = string | Buffer;
+
+/** What the outbox writes to: an SSE response or a WebSocket's socket. */
 export interface StreamTransport {
-  /** Writes messages, oldest first (one chunk for SSE, one frame each for WebSocket). */
-  write(messages: readonly string[]): void;
+  /** Writes messages, oldest first, as one write. */
+  write(messages: readonly OutboxData[]): void;
   /** Bytes written but still held in this process (not yet taken by the kernel). */
   buffered(): number;
   /** Calls `fn` once, when the buffer has drained (or at once when there is nothing to wait for). */
@@ -25,11 +28,15 @@ export interface OutboxOptions {
 }
 
 export interface Outbox {
-  /** Queues a message and its resume cursor ('' when it has none); false when the queue is full. */
-  push(text: string, cursor: string): boolean;
+  /**
+   * Queues a message worth `events` events (a batch of the global feed is one message) and
+   * its resume cursor ('' when it has none); false when the queue is full. An empty queue
+   * takes any batch, so a burst larger than the queue does not drop a client that keeps up.
+   */
+  push(data: OutboxData, cursor: string, events?: number): boolean;
   /** The cursor of the last message written that had one; '' before any. */
   lastCursor(): string;
-  /** Messages queued and not yet written. */
+  /** Events queued and not yet written. */
   size(): number;
   /** Resolves when the queue has room for half its capacity again (catch-ups wait on it instead of overflowing). */
   whenRoomy(): Promise<void>;
@@ -43,15 +50,16 @@ const BATCH_MESSAGES = 256;
 /** Creates an outbox over `transport`. */
 export function createOutbox(options: OutboxOptions): Outbox {
   const { transport } = options;
-  let queue: Array<{ text: string; cursor: string }> = [];
+  let queue: Array<{ data: OutboxData; cursor: string; events: number }> = [];
   let head = 0;
+  let queued = 0; // events in queue[head..]
   let scheduled = false;
   let waitingDrain = false;
   let closed = false;
   let last = '';
   let roomy: Array<() => void> = [];
 
-  const size = (): number => queue.length - head;
+  const size = (): number => queued;
 
   const flush = (): void => {
     scheduled = false;
@@ -66,16 +74,20 @@ export function createOutbox(options: OutboxOptions): Outbox {
         break;
       }
       const end = Math.min(queue.length, head + BATCH_MESSAGES);
-      const batch: string[] = [];
+      const batch: OutboxData[] = [];
       for (let i = head; i < end; i += 1) {
-        const item = queue[i] as { text: string; cursor: string };
-        batch.push(item.text);
+        const item = queue[i] as { data: OutboxData; cursor: string; events: number };
+        batch.push(item.data);
+        queued -= item.events;
         if (item.cursor !== '') last = item.cursor;
       }
       head = end;
       transport.write(batch);
     }
-    if (head > 1024 && head * 2 > queue.length) {
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    } else if (head > 1024 && head * 2 > queue.length) {
       queue = queue.slice(head);
       head = 0;
     }
@@ -87,10 +99,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   return {
-    push(text, cursor) {
+    push(data, cursor, events = 1) {
       if (closed) return false;
-      if (size() >= options.max_messages) return false;
-      queue.push({ text, cursor });
+      if (queued > 0 && queued + events > options.max_messages) return false;
+      queue.push({ data, cursor, events });
+      queued += events;
       if (!scheduled && !waitingDrain) {
         scheduled = true;
         setImmediate(flush);
@@ -107,6 +120,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       closed = true;
       queue = [];
       head = 0;
+      queued = 0;
       const waiters = roomy;
       roomy = [];
       for (const fn of waiters) fn();

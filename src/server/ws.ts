@@ -13,11 +13,11 @@ import { HarmoniaError } from '../core/errors.js';
 import type { WsServerMessage } from '../core/wire.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator } from './auth.js';
 import { errorResponse } from './error-middleware.js';
-import { eventJson } from './event-json.js';
+import { batchWsFrames, eventWsFrame, wsTextFrame } from './event-json.js';
 import { maskUrl } from './mask-secrets.js';
 import type { AppServices, StreamRouteDef } from './route.js';
 import { globalFeedOf } from './global-feed-of.js';
-import { streamAllEvents, streamExecutionEvents, type EventSink } from './stream-events.js';
+import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink } from './stream-events.js';
 import { createOutbox } from './stream-outbox.js';
 import { createInboundLimiter } from './ws-inbound.js';
 import type { StreamHub } from './stream-hub.js';
@@ -62,7 +62,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): () 
         wss.handleUpgrade(req, socket, head, (ws) => {
           wss.emit('connection', ws, req);
           services.logger.info({ url: maskUrl(req.url ?? ''), principal: target.principal_id }, 'websocket opened');
-          serve(ws, target.execution_id, req, options);
+          serve(ws, socket, target.execution_id, req, options);
         });
       })
       .catch((error: unknown) => reject(socket, error, services));
@@ -141,7 +141,7 @@ function reject(socket: Duplex, error: unknown, services: AppServices): void {
   );
 }
 
-function serve(ws: WebSocket, executionId: string | null, req: IncomingMessage, { services, hub }: WebSocketOptions): void {
+function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: IncomingMessage, { services, hub }: WebSocketOptions): void {
   const limit = services.options.stream_buffer_bytes;
   const url = new URL(req.url ?? '/', 'http://localhost');
   // Waiters for the socket's buffer to fall under the limit; each send's callback checks.
@@ -153,16 +153,20 @@ function serve(ws: WebSocket, executionId: string | null, req: IncomingMessage, 
     for (const fn of waiters) fn();
   };
   const onceDrained = (fn: () => void): void => {
-    if (ws.bufferedAmount <= limit || ws.readyState !== WebSocket.OPEN) setImmediate(fn);
+    if (socket.writableNeedDrain) socket.once('drain', fn);
+    else if (ws.bufferedAmount <= limit || ws.readyState !== WebSocket.OPEN) setImmediate(fn);
     else drained.push(fn);
   };
+  // Events go to the socket as ready-made frames (built once per event or batch for every
+  // client, see eventWsFrame); replies and the close go through ws. Both write whole
+  // frames synchronously, so they never interleave.
   const outbox = createOutbox({
     max_messages: services.options.stream_queue_events,
     buffer_bytes: limit,
     transport: {
       write(messages) {
         if (ws.readyState !== WebSocket.OPEN) return;
-        for (const text of messages) ws.send(text, onSent);
+        socket.write(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages as Buffer[]), onSent);
       },
       buffered: () => ws.bufferedAmount,
       onceDrained,
@@ -182,8 +186,12 @@ function serve(ws: WebSocket, executionId: string | null, req: IncomingMessage, 
     ws.close(1013, 'fell behind; reconnect and resume');
   };
   const sink: EventSink = {
-    send: (event) =>
-      !closed && outbox.push(eventJson(event), String(executionId === null ? (event.position ?? '') : event.seq)),
+    send: (event) => !closed && outbox.push(eventWsFrame(event), String(event.seq)),
+    whenRoomy: () => outbox.whenRoomy(),
+    close: drop,
+  };
+  const batchSink: BatchSink = {
+    pushBatch: (batch) => !closed && outbox.push(batchWsFrames(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
     whenRoomy: () => outbox.whenRoomy(),
     close: drop,
   };
@@ -193,11 +201,11 @@ function serve(ws: WebSocket, executionId: string | null, req: IncomingMessage, 
     const stopExecutions = streamAllEvents({
       feed: globalFeedOf(hub, services),
       after_position: after === null ? null : Number(after),
-      sink,
+      sink: batchSink,
     });
     const stopPacks = streamPackEvents({
       events: services.pack_events,
-      send: (event) => !closed && outbox.push(packEventJson(event), ''),
+      send: (event) => !closed && outbox.push(wsTextFrame(packEventJson(event)), ''),
       close: drop,
     });
     stop = () => {

@@ -1,8 +1,8 @@
 /** SSE streams: one execution's events (history, then live) and every execution's events (resumable by global position). */
 import { defineRoutes, type AppServices, type RouteRequest, type RouteResponse } from '../route.js';
 import { openSse, resumeCursor, resumeSeq, type SseStream } from '../sse.js';
-import { eventSse } from '../event-json.js';
-import { streamAllEvents, streamExecutionEvents, type EventSink } from '../stream-events.js';
+import { batchSse, eventSse } from '../event-json.js';
+import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink } from '../stream-events.js';
 import type { StreamHub } from '../stream-hub.js';
 import { packEventJson, streamPackEvents } from '../stream-pack-events.js';
 import { globalFeedOf } from '../global-feed-of.js';
@@ -15,8 +15,13 @@ export function eventRoutes(hub: StreamHub) {
     keepalive_seconds: services.options.sse_keepalive_seconds,
     hub,
   });
-  const sinkOf = (stream: SseStream, id: 'seq' | 'position'): EventSink => ({
-    send: (event) => stream.push(eventSse(event, id), String(id === 'seq' ? event.seq : (event.position ?? ''))),
+  const sinkOf = (stream: SseStream): EventSink => ({
+    send: (event) => stream.push(eventSse(event, 'seq'), String(event.seq)),
+    whenRoomy: () => stream.outbox.whenRoomy(),
+    close: (reason) => stream.drop(reason),
+  });
+  const batchSinkOf = (stream: SseStream): BatchSink => ({
+    pushBatch: (batch) => stream.push(batchSse(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
     whenRoomy: () => stream.outbox.whenRoomy(),
     close: (reason) => stream.drop(reason),
   });
@@ -32,7 +37,7 @@ export function eventRoutes(hub: StreamHub) {
       readEvents: (execId, after, limit) => services.engine.readEvents(execId, after, limit),
       execution_id: id,
       after_seq: afterSeq,
-      sink: sinkOf(stream, 'seq'),
+      sink: sinkOf(stream),
     });
     return { streamed: true };
   };
@@ -41,7 +46,7 @@ export function eventRoutes(hub: StreamHub) {
     const afterPosition = resumeCursor(request.koa, 'after_position', null);
     let stop = (): void => undefined;
     const stream = openSse(request.koa, sseOptions(services), () => stop());
-    const stopExecutions = streamAllEvents({ feed: globalFeedOf(hub, services), after_position: afterPosition, sink: sinkOf(stream, 'position') });
+    const stopExecutions = streamAllEvents({ feed: globalFeedOf(hub, services), after_position: afterPosition, sink: batchSinkOf(stream) });
     const stopPacks = streamPackEvents({
       events: services.pack_events,
       // no id: a reconnect's Last-Event-ID stays the last execution event's position

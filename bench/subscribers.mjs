@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Engine throughput with many idle stream subscribers, and server memory under a WebSocket
+// flood. The server runs in a child process (bench/subscribers-server.mjs); the clients here.
+//
+//   npm run build && node bench/subscribers.mjs [--subscribers 1000] [--executions 100] [--flood-seconds 3]
+//
+// 1. Runs --executions small executions (3 tasks) with no subscriber: the baseline (best of 2).
+// 2. Opens --subscribers all-events subscribers, half WebSocket (/ws/events), half SSE
+//    (/events); they read everything and send nothing. Runs the same executions again (best of 2).
+//    Prints both times and the throughput ratio against the >= 2/3 target.
+// 3. Opens one WebSocket that sends pings as fast as it can and never reads, for
+//    --flood-seconds; prints the server's RSS before, at its peak and after, and the
+//    flooding connection's buffered bytes as the server saw them.
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const SUBSCRIBERS = arg('subscribers', 1000);
+const EXECUTIONS = arg('executions', 100);
+const FLOOD_SECONDS = arg('flood-seconds', 3);
+const TARGET = 2 / 3;
+
+const child = fork(join(ROOT, 'bench', 'subscribers-server.mjs'), [join(ROOT, 'dist')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const replies = [];
+let waiting = null;
+child.on('message', (message) => {
+  if (waiting) {
+    const resolve = waiting;
+    waiting = null;
+    resolve(message);
+  } else replies.push(message);
+});
+const ask = (message) =>
+  new Promise((resolve) => {
+    const ready = replies.shift();
+    if (ready && !message) return resolve(ready);
+    waiting = resolve;
+    if (message) child.send(message);
+  });
+
+const { url } = await ask(null);
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+async function timeRuns() {
+  await ask({ cmd: 'run', n: 10 }); // warm-up
+  let best = Infinity;
+  for (let i = 0; i < 2; i += 1) best = Math.min(best, (await ask({ cmd: 'run', n: EXECUTIONS })).ms);
+  return best;
+}
+
+const alone = await timeRuns();
+console.log(`${EXECUTIONS} executions, no subscribers:            ${alone.toFixed(0)} ms (${((EXECUTIONS * 1000) / alone).toFixed(0)} executions/s)`);
+
+// Idle subscribers: they read what they are sent and send nothing.
+const sockets = [];
+const sse = [];
+let received = 0;
+for (let i = 0; i < SUBSCRIBERS; i += 1) {
+  if (i % 2 === 0) {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/events`);
+    ws.on('message', () => (received += 1));
+    sockets.push(new Promise((resolve, reject) => (ws.once('open', () => resolve(ws)), ws.once('error', reject))));
+  } else {
+    const controller = new AbortController();
+    sse.push(controller);
+    sockets.push(
+      fetch(`${url}/events`, { headers: { accept: 'text/event-stream' }, signal: controller.signal }).then(async (res) => {
+        const reader = res.body.getReader();
+        void (async () => {
+          try {
+            for (;;) if ((await reader.read()).done) return;
+          } catch {
+            // aborted at the end
+          }
+        })();
+      }),
+    );
+  }
+}
+const opened = await Promise.all(sockets);
+const before = await ask({ cmd: 'stats' });
+console.log(`subscribers open on the server: ${before.streams} (${SUBSCRIBERS / 2} WebSocket, ${SUBSCRIBERS / 2} SSE); server RSS ${mib(before.rss)}`);
+const withSubs = await timeRuns();
+const after = await ask({ cmd: 'stats' });
+const ratio = alone / withSubs;
+console.log(`${EXECUTIONS} executions, ${SUBSCRIBERS} subscribers:          ${withSubs.toFixed(0)} ms (${((EXECUTIONS * 1000) / withSubs).toFixed(0)} executions/s)`);
+console.log(`throughput with subscribers / without: ${ratio.toFixed(2)} (target >= ${TARGET.toFixed(2)}: ${ratio >= TARGET ? 'met' : 'NOT met'}); server RSS ${mib(after.rss)}; subscribers still open ${after.streams}; WebSocket messages received ${received}`);
+for (const ws of opened) ws?.terminate?.();
+for (const controller of sse) controller.abort();
+
+// The flood: one client sends pings without reading a single reply.
+const flood = new WebSocket(`${url.replace('http', 'ws')}/ws/events`);
+await new Promise((resolve) => flood.once('open', resolve));
+flood.pause();
+const quiet = await ask({ cmd: 'stats' });
+let peak = quiet.rss;
+let peakBuffered = 0;
+let sent = 0;
+const ping = JSON.stringify({ type: 'ping' });
+const ends = performance.now() + FLOOD_SECONDS * 1000;
+while (performance.now() < ends) {
+  while (flood.bufferedAmount < 4 * 1024 * 1024) {
+    flood.send(ping);
+    sent += 1;
+  }
+  const stats = await ask({ cmd: 'stats' });
+  peak = Math.max(peak, stats.rss);
+  peakBuffered = Math.max(peakBuffered, ...stats.stats.map((s) => s.buffered_bytes));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+const flooded = await ask({ cmd: 'stats' });
+console.log(
+  `flood: ${sent} pings sent in ${FLOOD_SECONDS} s without reading; server RSS ${mib(quiet.rss)} before, ${mib(peak)} at peak ` +
+    `(+${mib(peak - quiet.rss)}); the connection's buffer peaked at ${(peakBuffered / 1024).toFixed(0)} KiB; ` +
+    `replies ${flooded.stats[0]?.replies ?? 0} to ${flooded.stats[0]?.received ?? 0} frames read; reading paused: ${flooded.stats[0]?.reading_paused ?? false}`,
+);
+flood.terminate();
+await new Promise((resolve) => {
+  child.once('exit', resolve);
+  child.send({ cmd: 'stop' });
+});
+process.exit(0);
