@@ -1,6 +1,7 @@
 // The server half of bench/subscribers.mjs, in its own process so its RSS and CPU are its
 // own: a real server (SQLite, the engine, one port) driven over IPC by the parent.
-//   {cmd:'run', n}    start n executions of a 3-task workflow, answer when all finished: {ms}
+//   {cmd:'run', n}    start n executions of a 3-task workflow, answer when all finished: {ms, cpu_ms}
+//                     (cpu_ms runs on until every subscriber has been handed every event)
 //   {cmd:'stats'}     {streams, rss, heap}
 //   {cmd:'stop'}
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,10 +44,22 @@ const { hub } = appInternals(running.app);
 process.on('message', async (message) => {
   if (message.cmd === 'run') {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const ids = [];
     for (let i = 0; i < message.n; i += 1) ids.push((await engine.startExecution({ workflow_id: record.id, input: {} })).id);
     await Promise.all(ids.map((id) => engine.waitForCompletion(id)));
-    process.send({ ms: performance.now() - started });
+    const ms = performance.now() - started;
+    // Fan-out is deferred and batched: the CPU it spends after the last execution finished
+    // belongs to this run too, so wait until every subscriber was handed every event.
+    const last = await store.executions.lastEventPosition();
+    for (;;) {
+      const feed = hub.currentFeed();
+      const caughtUp = feed === null || feed.size() === 0 || feed.position() >= last;
+      if (caughtUp && hub.stats().every((s) => s.queued === 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const used = process.cpuUsage(cpu);
+    process.send({ ms, cpu_ms: (used.user + used.system) / 1000, events: last });
   } else if (message.cmd === 'stats') {
     const memory = process.memoryUsage();
     process.send({ streams: hub.size(), rss: memory.rss, heap: memory.heapUsed, stats: hub.stats().filter((s) => s.kind === 'ws' && (s.received ?? 0) > 0) });

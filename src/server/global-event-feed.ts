@@ -8,6 +8,7 @@
  * resumes from an older position first catches up from the store a page at a time, then
  * joins the live feed without a gap or a repeat.
  */
+import { performance } from 'node:perf_hooks';
 import type { ExecutionEvent } from '../core/model.js';
 import type { EventBus } from '../engine/index.js';
 
@@ -21,6 +22,7 @@ export interface FeedBatch {
 
 /** Where a subscriber's events go; `push` false means it fell behind (the feed then drops it). */
 export interface FeedSink {
+  /** Queues the batch and writes what the socket takes at once (the feed times its fan-out). */
   push(batch: FeedBatch): boolean;
   /** Resolves when a catch-up may push more (the sink's queue has room). */
   whenRoomy(): Promise<void>;
@@ -32,7 +34,12 @@ export interface GlobalEventFeedOptions {
   bus: Pick<EventBus, 'subscribe'>;
   readAfter(position: number, limit: number): Promise<ExecutionEvent[]>;
   lastPosition(): Promise<number>;
-  /** Milliseconds between two reads of the store; events in between go out as one batch. */
+  /**
+   * Least milliseconds between two reads of the store; events in between go out as one
+   * batch. The wait also grows to twenty times what writing the last batch to every
+   * subscriber took, so fan-out never takes more than about 5 % of the process,
+   * however many subscribers there are (their latency grows instead).
+   */
   batch_ms: number;
   onError(error: unknown): void;
 }
@@ -45,9 +52,14 @@ export interface GlobalEventFeed {
   subscribe(afterPosition: number | null, sink: FeedSink): () => void;
   /** Subscribers now. */
   size(): number;
+  /** The highest position read and handed to subscribers; -1 while idle. */
+  position(): number;
   /** Unsubscribes from the bus and drops nobody (the hub closes the connections). */
   stop(): void;
 }
+
+/** The wait after a batch, as a multiple of what writing it took: fan-out gets at most about 1/(1+20) of the process. */
+const FANOUT_WAIT_FACTOR = 20;
 
 /** Events read from the store per query, for the live feed and for catch-ups alike. */
 export const FEED_PAGE = 1000;
@@ -81,6 +93,7 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
   let requested = false;
   let timer: NodeJS.Timeout | null = null;
   let lastReadAt = 0;
+  let lastCost = 0;
 
   const drop = (sub: Subscriber, reason: string): void => {
     if (sub.stopped) return;
@@ -111,7 +124,9 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
         const last = page.at(-1);
         if (last?.position === undefined) break;
         high = last.position;
+        const started = performance.now();
         deliver({ events: page });
+        lastCost = performance.now() - started;
         if (page.length < FEED_PAGE) break;
       }
     } catch (error) {
@@ -125,7 +140,8 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
   const schedule = (): void => {
     requested = true;
     if (pulling || timer !== null || high < 0) return;
-    timer = setTimeout(() => void pull(), Math.max(0, lastReadAt + options.batch_ms - Date.now()));
+    const gap = Math.max(options.batch_ms, lastCost * FANOUT_WAIT_FACTOR);
+    timer = setTimeout(() => void pull(), Math.max(0, lastReadAt + gap - Date.now()));
   };
 
   const start = (): Promise<void> => {
@@ -198,6 +214,7 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
       };
     },
     size: () => subscribers.size,
+    position: () => high,
     stop() {
       subscribers.clear();
       idle();

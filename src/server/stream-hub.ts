@@ -24,6 +24,8 @@ export interface StreamHub {
   stats(): StreamStats[];
   size(): number;
   closeAll(reason: string): void;
+  /** The all-events feed when one was created (null before the first all-events subscriber). */
+  currentFeed(): GlobalEventFeed | null;
   /** The shared all-events feed; `options` are used the first time only. */
   feed(options: GlobalEventFeedOptions): GlobalEventFeed;
 }
@@ -49,6 +51,7 @@ export function createStreamHub(): StreamHub {
       stats.clear();
       feed?.stop();
     },
+    currentFeed: () => feed,
     feed(options) {
       feed ??= createGlobalEventFeed(options);
       return feed;

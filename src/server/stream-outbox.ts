@@ -34,6 +34,8 @@ export interface Outbox {
    * takes any batch, so a burst larger than the queue does not drop a client that keeps up.
    */
   push(data: OutboxData, cursor: string, events?: number): boolean;
+  /** push, then write at once (when the transport has room) instead of on the next turn of the event loop. */
+  pushNow(data: OutboxData, cursor: string, events?: number): boolean;
   /** The cursor of the last message written that had one; '' before any. */
   lastCursor(): string;
   /** Events queued and not yet written. */
@@ -108,6 +110,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
         scheduled = true;
         setImmediate(flush);
       }
+      return true;
+    },
+    pushNow(data, cursor, events = 1) {
+      if (!this.push(data, cursor, events)) return false;
+      if (!waitingDrain) flush();
       return true;
     },
     lastCursor: () => last,

@@ -191,7 +191,7 @@ function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: I
     close: drop,
   };
   const batchSink: BatchSink = {
-    pushBatch: (batch) => !closed && outbox.push(batchWsFrames(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    pushBatch: (batch) => !closed && outbox.pushNow(batchWsFrames(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
     whenRoomy: () => outbox.whenRoomy(),
     close: drop,
   };

@@ -21,7 +21,7 @@ export function eventRoutes(hub: StreamHub) {
     close: (reason) => stream.drop(reason),
   });
   const batchSinkOf = (stream: SseStream): BatchSink => ({
-    pushBatch: (batch) => stream.push(batchSse(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    pushBatch: (batch) => stream.pushNow(batchSse(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
     whenRoomy: () => stream.outbox.whenRoomy(),
     close: (reason) => stream.drop(reason),
   });
