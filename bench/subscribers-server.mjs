@@ -55,8 +55,9 @@ process.on('message', async (message) => {
     for (;;) {
       const feed = hub.currentFeed();
       const caughtUp = feed === null || feed.size() === 0 || feed.position() >= last;
+      // (the stats of every stream are only gathered once the feed has caught up: they cost CPU too)
       if (caughtUp && hub.stats().every((s) => s.queued === 0)) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const used = process.cpuUsage(cpu);
     process.send({ ms, cpu_ms: (used.user + used.system) / 1000, events: last });
@@ -70,4 +71,7 @@ process.on('message', async (message) => {
     process.exit(0);
   }
 });
-process.send({ url: running.url });
+// A finished execution the per-execution subscribers (--scope execution) watch: nothing more happens to it, so they stay idle.
+const idle = await engine.startExecution({ workflow_id: record.id, input: {} });
+await engine.waitForCompletion(idle.id);
+process.send({ url: running.url, idle_execution: idle.id });

@@ -2,16 +2,20 @@
 // Engine throughput with many idle stream subscribers, and server memory under a WebSocket
 // flood. The server runs in a child process (bench/subscribers-server.mjs); the clients here.
 //
-//   npm run build && node bench/subscribers.mjs [--subscribers 1000] [--executions 100] [--flood-seconds 3]
+//   npm run build && node bench/subscribers.mjs [--subscribers 1000] [--executions 100] [--flood-seconds 3] [--scope all|execution]
 //
 // 1. Runs --executions small executions (3 tasks) with no subscriber: the baseline (best of 2).
-// 2. Opens --subscribers all-events subscribers, half WebSocket (/ws/events), half SSE
-//    (/events); they read everything and send nothing. Runs the same executions again (best of 2).
+// 2. Opens --subscribers subscribers, half WebSocket, half SSE: with --scope all (the
+//    default, the worst case) on the all-events streams (/ws/events, /events), so each
+//    receives every event; with --scope execution each watches one other, finished
+//    execution. They read (and discard) everything and send nothing. Runs the same executions again (best of 2).
 //    Prints both times and the throughput ratio against the >= 2/3 target.
 // 3. Opens one WebSocket that sends pings as fast as it can and never reads, for
 //    --flood-seconds; prints the server's RSS before, at its peak and after, and the
 //    flooding connection's buffered bytes as the server saw them.
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +30,10 @@ const arg = (name, fallback) => {
 const SUBSCRIBERS = arg('subscribers', 1000);
 const EXECUTIONS = arg('executions', 100);
 const FLOOD_SECONDS = arg('flood-seconds', 3);
+const scopeIndex = args.indexOf('--scope');
+// all: every subscriber follows every execution (/ws/events, /events), the worst case;
+// execution: each follows one other, finished execution (/ws/executions/:id, /events/executions/:id)
+const SCOPE = scopeIndex >= 0 ? args[scopeIndex + 1] : 'all';
 const TARGET = 2 / 3;
 
 const child = fork(join(ROOT, 'bench', 'subscribers-server.mjs'), [join(ROOT, 'dist')], {
@@ -49,7 +57,7 @@ const ask = (message) =>
     if (message) child.send(message);
   });
 
-const { url } = await ask(null);
+const { url, idle_execution: idleExecution } = await ask(null);
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 /** Best of 3 runs, by wall time and by the server's CPU time (the box may be shared: CPU time is what the server itself spent). */
@@ -70,35 +78,36 @@ await ask({ cmd: 'run', n: EXECUTIONS * 3 });
 const alone = await timeRuns();
 console.log(`${EXECUTIONS} executions, no subscribers:    ${alone.wall.toFixed(0)} ms wall (${rate(alone.wall)}/s), ${alone.cpu.toFixed(0)} ms server CPU (${rate(alone.cpu)}/CPU-s)`);
 
-// Idle subscribers: they read what they are sent and send nothing.
+// Idle subscribers: raw sockets that complete the WebSocket or SSE handshake, then read
+// and discard what they are sent and send nothing. No parsing on the client side: the
+// box is shared, and the figure is the server's.
 const sockets = [];
-const sse = [];
 let received = 0;
+const { port } = new URL(url);
 for (let i = 0; i < SUBSCRIBERS; i += 1) {
-  if (i % 2 === 0) {
-    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/events`);
-    ws.on('message', () => (received += 1));
-    sockets.push(new Promise((resolve, reject) => (ws.once('open', () => resolve(ws)), ws.once('error', reject))));
-  } else {
-    const controller = new AbortController();
-    sse.push(controller);
-    sockets.push(
-      fetch(`${url}/events`, { headers: { accept: 'text/event-stream' }, signal: controller.signal }).then(async (res) => {
-        const reader = res.body.getReader();
-        void (async () => {
-          try {
-            for (;;) if ((await reader.read()).done) return;
-          } catch {
-            // aborted at the end
-          }
-        })();
-      }),
-    );
-  }
+  const ws = i % 2 === 0;
+  sockets.push(
+    new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          ws
+            ? `GET ${SCOPE === 'all' ? '/ws/events' : `/ws/executions/${idleExecution}`} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+                `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`
+            : `GET ${SCOPE === 'all' ? '/events' : `/events/executions/${idleExecution}`} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`,
+        );
+      });
+      socket.once('data', (head) => {
+        if (!/^HTTP\/1\.1 (101|200)/.test(head.toString('latin1'))) reject(new Error(`subscriber refused: ${head.toString('latin1').split('\r\n')[0]}`));
+        resolve(socket);
+        socket.on('data', (chunk) => (received += chunk.length));
+      });
+      socket.on('error', reject);
+    }),
+  );
 }
 const opened = await Promise.all(sockets);
 const before = await ask({ cmd: 'stats' });
-console.log(`subscribers open on the server: ${before.streams} (${SUBSCRIBERS / 2} WebSocket, ${SUBSCRIBERS / 2} SSE); server RSS ${mib(before.rss)}`);
+console.log(`subscribers open on the server: ${before.streams} (${SUBSCRIBERS / 2} WebSocket, ${SUBSCRIBERS / 2} SSE, scope ${SCOPE}); server RSS ${mib(before.rss)}`);
 const withSubs = await timeRuns();
 const after = await ask({ cmd: 'stats' });
 console.log(`${EXECUTIONS} executions, ${SUBSCRIBERS} subscribers: ${withSubs.wall.toFixed(0)} ms wall (${rate(withSubs.wall)}/s), ${withSubs.cpu.toFixed(0)} ms server CPU (${rate(withSubs.cpu)}/CPU-s)`);
@@ -107,10 +116,9 @@ const cpuRatio = alone.cpu / withSubs.cpu;
 console.log(
   `throughput with subscribers / without: ${wallRatio.toFixed(2)} by wall time, ${cpuRatio.toFixed(2)} by server CPU time ` +
     `(target >= ${TARGET.toFixed(2)}: ${Math.max(wallRatio, cpuRatio) >= TARGET ? 'met' : 'NOT met'}); server RSS ${mib(after.rss)}; ` +
-    `subscribers still open ${after.streams}; WebSocket messages received ${received}`,
+    `subscribers still open ${after.streams}; bytes the subscribers received ${mib(received)}`,
 );
-for (const ws of opened) ws?.terminate?.();
-for (const controller of sse) controller.abort();
+for (const socket of opened) socket.destroy();
 
 // The flood: one client sends pings without reading a single reply.
 const flood = new WebSocket(`${url.replace('http', 'ws')}/ws/events`);

@@ -36,9 +36,10 @@ export interface GlobalEventFeedOptions {
   lastPosition(): Promise<number>;
   /**
    * Least milliseconds between two reads of the store; events in between go out as one
-   * batch. The wait also grows to twenty times what writing the last batch to every
-   * subscriber took, so fan-out never takes more than about 5 % of the process,
-   * however many subscribers there are (their latency grows instead).
+   * batch. The wait also grows to four times what writing the last batch to every
+   * subscriber took, so fan-out never takes more than about a fifth of the process,
+   * however many subscribers there are (their latency grows instead, and a subscriber
+   * that falls more than its queue behind is dropped with its cursor).
    */
   batch_ms: number;
   onError(error: unknown): void;
@@ -58,8 +59,10 @@ export interface GlobalEventFeed {
   stop(): void;
 }
 
-/** The wait after a batch, as a multiple of what writing it took: fan-out gets at most about 1/(1+20) of the process. */
-const FANOUT_WAIT_FACTOR = 20;
+/** The wait after a batch, as a multiple of what writing it took: fan-out gets at most about 1/(1+4) of the process. */
+const FANOUT_WAIT_FACTOR = 4;
+/** Subscribers written to between two turns of the event loop. */
+const FANOUT_SLICE = 64;
 
 /** Events read from the store per query, for the live feed and for catch-ups alike. */
 export const FEED_PAGE = 1000;
@@ -103,12 +106,25 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
     if (subscribers.size === 0) idle();
   };
 
-  const deliver = (batch: FeedBatch): void => {
-    for (const sub of subscribers) {
-      if (!sub.live || sub.stopped) continue;
-      const mine = above(batch, sub.floor);
-      if (mine !== null && !sub.sink.push(mine)) drop(sub, SLOW_CLIENT);
+  /**
+   * Hands a batch to every live subscriber, a slice at a time with the event loop free in
+   * between (a large batch to many sockets must not stall the engine); returns the time
+   * spent writing. Subscribers that go live meanwhile read this batch from the store.
+   */
+  const deliver = async (batch: FeedBatch): Promise<number> => {
+    const targets = [...subscribers].filter((sub) => sub.live && !sub.stopped);
+    let cost = 0;
+    for (let i = 0; i < targets.length; i += FANOUT_SLICE) {
+      const started = performance.now();
+      for (const sub of targets.slice(i, i + FANOUT_SLICE)) {
+        if (sub.stopped) continue;
+        const mine = above(batch, sub.floor);
+        if (mine !== null && !sub.sink.push(mine)) drop(sub, SLOW_CLIENT);
+      }
+      cost += performance.now() - started;
+      if (i + FANOUT_SLICE < targets.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    return cost;
   };
 
   /** Reads on from `high` until nothing is left. */
@@ -124,9 +140,7 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
         const last = page.at(-1);
         if (last?.position === undefined) break;
         high = last.position;
-        const started = performance.now();
-        deliver({ events: page });
-        lastCost = performance.now() - started;
+        lastCost = await deliver({ events: page });
         if (page.length < FEED_PAGE) break;
       }
     } catch (error) {
@@ -141,7 +155,8 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
     requested = true;
     if (pulling || timer !== null || high < 0) return;
     const gap = Math.max(options.batch_ms, lastCost * FANOUT_WAIT_FACTOR);
-    timer = setTimeout(() => void pull(), Math.max(0, lastReadAt + gap - Date.now()));
+    // at least batch_ms from the first new event too, so a burst after a quiet spell is one batch
+    timer = setTimeout(() => void pull(), Math.max(options.batch_ms, lastReadAt + gap - Date.now()));
   };
 
   const start = (): Promise<void> => {
