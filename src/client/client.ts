@@ -43,6 +43,7 @@ import type {
   WorkflowView,
   WorkflowWriteResult,
 } from '../core/wire.js';
+import { streamAllEvents, type AllEventsOptions } from './all-events.js';
 import { TimeoutError } from './errors.js';
 import { FINISHED_STATUSES, streamExecutionEvents, type EventsOptions } from './execution-events.js';
 import type {
@@ -259,6 +260,17 @@ export class HarmoniaClient {
    */
   logs(executionId: string, options: LogsOptions = {}): AsyncGenerator<TaskLogLineView, void, undefined> {
     return streamTaskLogs(this.#http, executionId, options);
+  }
+
+  /**
+   * Every execution's events, in the order the server stored them, each with its global
+   * `position`: from `afterPosition` (0 for all history) or, by default, from now on.
+   * Reconnects by itself after a dropped connection, a restart or a drop for reading too
+   * slowly, resuming after the last position it yielded: no gap, no repeat. Runs until
+   * aborted or broken out of.
+   */
+  allEvents(options: AllEventsOptions = {}): AsyncGenerator<ExecutionEvent, void, undefined> {
+    return streamAllEvents(this.#http, options);
   }
 
   /**

@@ -15,7 +15,9 @@ export interface EventsOptions {
   afterSeq?: number;
   /**
    * End the iteration once the execution has finished (completed, failed or canceled)
-   * and every event up to its last one has been yielded. Set false to follow an
+   * and its terminal event has been yielded; events appended after it (a checkpoint of
+   * the finished run) are not waited for. Each reconnect asks for the execution's status
+   * first, so a run that finished while the connection was down ends the iteration too. Set false to follow an
    * execution across a retry until you break out. @default true
    */
   untilFinished?: boolean;
@@ -46,30 +48,37 @@ export async function* streamExecutionEvents(
   let delayMs = options.reconnectDelayMs ?? 1000;
   // consecutive connections that brought no new event; the first reconnect after progress is immediate
   let failures = 0;
+  let connects = 0;
 
-  const isFinishedAt = async (seq: number): Promise<boolean> => {
-    const execution = await transport.request<ExecutionView>('GET', `/api/v1/executions/${id}`, { signal: options.signal });
-    return FINISHED_STATUSES.has(execution.status) && execution.last_seq <= seq;
-  };
   const giveUp = (cause?: unknown): UnavailableError =>
     new UnavailableError('CONNECTION_ERROR', `lost the event stream of execution '${executionId}' and ${maxReconnects} reconnects failed`, {
       status: 0,
       cause,
     });
-
-  // An execution that finished before we subscribed may have nothing left to send.
-  if (untilFinished && lastSeq > 0 && (await isFinishedAt(lastSeq))) return;
+  const isFinished = async (): Promise<boolean> => {
+    const execution = await transport.request<ExecutionView>('GET', `/api/v1/executions/${id}`, { signal: options.signal });
+    return FINISHED_STATUSES.has(execution.status);
+  };
 
   for (;;) {
     options.signal?.throwIfAborted();
     if (failures > 0) await wait(Math.min(delayMs * 2 ** (failures - 1), MAX_DELAY_MS), options.signal);
     let response: Response;
     try {
+      // Every (re)connect asks the execution itself: a run that finished while we were away
+      // (or before we came) ends the wait however many events follow its terminal one.
+      // (Not before a first connect from the start: that replays the terminal event anyway.)
+      if (untilFinished && (connects > 0 || lastSeq > 0) && (await isFinished())) {
+        for (const event of await readToLastFinish(transport, id, lastSeq, options.signal)) yield event;
+        return;
+      }
+      connects += 1;
       response = await transport.open('GET', `/events/executions/${id}`, {
         headers: { Accept: 'text/event-stream', ...(lastSeq > 0 ? { 'Last-Event-ID': String(lastSeq) } : {}) },
         signal: options.signal,
       });
     } catch (error) {
+      options.signal?.throwIfAborted();
       if (!isRetriable(error)) throw error;
       failures += 1;
       if (failures > maxReconnects) throw giveUp(error);
@@ -94,7 +103,9 @@ export async function* streamExecutionEvents(
         lastSeq = event.seq;
         progressed = true;
         yield event;
-        if (untilFinished && FINISHING_EVENTS.has(event.event_type) && (await isFinishedAt(lastSeq))) return;
+        // A terminal event ends the wait when the execution is still finished now (a retry
+        // may have reopened it); events after it (a checkpoint, a rebuild) do not matter.
+        if (untilFinished && FINISHING_EVENTS.has(event.event_type) && (await isFinished())) return;
       }
     } catch (error) {
       options.signal?.throwIfAborted();
@@ -104,6 +115,27 @@ export async function* streamExecutionEvents(
     failures = progressed ? 0 : failures + 1;
     if (failures > maxReconnects) throw giveUp(dropped);
   }
+}
+
+/**
+ * The stored events after `afterSeq` up to and including the last terminal event, for an
+ * execution that has finished: what a waiter still has to see. Empty when the terminal
+ * event is at or below `afterSeq` already.
+ */
+async function readToLastFinish(transport: Transport, id: string, afterSeq: number, signal: AbortSignal | undefined): Promise<ExecutionEvent[]> {
+  const events: ExecutionEvent[] = [];
+  let after = afterSeq;
+  for (;;) {
+    const page = await transport.request<EventsPage>('GET', `/api/v1/executions/${id}/events`, { query: { after_seq: after }, signal });
+    events.push(...page.events.filter((e) => e.seq > after));
+    if (page.has_more !== true || page.events.length === 0 || page.last_seq <= after) break;
+    after = page.last_seq;
+  }
+  let end = -1;
+  events.forEach((event, index) => {
+    if (FINISHING_EVENTS.has(event.event_type)) end = index;
+  });
+  return events.slice(0, end + 1);
 }
 
 async function readHistory(

@@ -21,6 +21,7 @@ export {
   type ClientErrorCode,
   type HarmoniaClientErrorOptions,
 } from './errors.js';
+export type { AllEventsOptions } from './all-events.js';
 export type { EventsOptions } from './execution-events.js';
 export { parseSse, type SseMessage } from './sse.js';
 export type { LogsOptions } from './task-logs.js';

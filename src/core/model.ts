@@ -193,6 +193,12 @@ export interface ExecutionEvent {
   /** 1, 2, ... per execution; only grows, never reused. */
   seq: number;
   data: Record<string, unknown>;
+  /**
+   * The store's global position of the event, across executions: grows in commit order,
+   * never reused (gaps possible). Set on events of the all-events streams, whose resume
+   * cursor it is; absent elsewhere.
+   */
+  position?: number;
 }
 
 /** The error of a failed task or execution, as expressions see it (`${tasks.x.error}`). */

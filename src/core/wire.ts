@@ -298,7 +298,9 @@ export interface ServerStatusView {
 export type WsServerMessage =
   | ExecutionEvent
   | { type: 'pong' }
-  | { type: 'error'; error: ErrorResponse['error'] };
+  | { type: 'error'; error: ErrorResponse['error'] }
+  /** The client fell behind (or the server is stopping): reconnect with `after_seq`/`after_position` = `resume_after`. */
+  | { type: 'close'; reason: string; resume_after?: string };
 
 export type WsClientMessage = { type: 'ping' };
 

@@ -28,8 +28,18 @@ export interface ServerOptions {
   max_workflow_size?: number;
   /** Most tasks a workflow may have (HARMONIA_MAX_TASK_COUNT). @default 100 */
   max_task_count?: number;
-  /** Bytes a stream client may fall behind before it is disconnected. @default 1048576 */
+  /** Bytes a stream's socket may hold unsent before writing to it pauses until it drains. @default 1048576 */
   stream_buffer_bytes?: number;
+  /** Events queued for one stream client (WebSocket or SSE) before it counts as fallen behind and is dropped with its resume cursor. @default 10000 */
+  stream_queue_events?: number;
+  /**
+   * Milliseconds between two reads of new events for the all-events streams: events in
+   * between go to every subscriber as one batch (one write per subscriber), so many
+   * subscribers cost the engine little; it is also the most those streams lag. @default 25
+   */
+  stream_batch_ms?: number;
+  /** Messages per second a WebSocket client may send (twice as many in a burst); past it the server stops reading from it for a while. @default 20 */
+  ws_messages_per_second?: number;
   /** Folder of the JSON Schemas the OpenAPI document references. @default the package's schemas/ */
   schemas_dir?: string;
   /** Pack a workflow created through the API belongs to. @default 'api' */
@@ -49,6 +59,9 @@ export interface ResolvedServerOptions {
   max_workflow_size: number;
   max_task_count: number;
   stream_buffer_bytes: number;
+  stream_queue_events: number;
+  stream_batch_ms: number;
+  ws_messages_per_second: number;
   schemas_dir: string | null;
   api_pack: string;
   sse_keepalive_seconds: number;

@@ -1,44 +1,61 @@
 /**
- * Server-Sent Events: `event:` is the event type, `id:` its seq, `data:` the
- * masked event JSON. A reconnecting EventSource sends Last-Event-ID and resumes
- * right after it. A client whose socket buffer passes the limit is disconnected
- * rather than allowed to hold the engine back.
+ * Server-Sent Events: `event:` is the event type, `id:` its cursor (the seq on an
+ * execution's stream, the global position on the all-events stream), `data:` the masked
+ * event JSON. A reconnecting EventSource sends Last-Event-ID and resumes right after it.
+ * Messages go through a bounded outbox written only while the socket keeps up; a client
+ * that falls behind gets `event: close` with the cursor to resume from, and the stream ends.
  */
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
-import type { ExecutionEvent } from '../core/model.js';
 import { HarmoniaError } from '../core/errors.js';
-import { eventJson } from './event-json.js';
-import type { EventSink } from './stream-events.js';
+import { createOutbox, type Outbox } from './stream-outbox.js';
 import type { StreamHub } from './stream-hub.js';
 
 export interface SseOptions {
-  /** Bytes the socket may hold unsent before the client is dropped. */
+  /** Bytes the socket may hold unsent before writing pauses until it drains. */
   buffer_bytes: number;
+  /** Messages queued for the client before it counts as fallen behind and is dropped. */
+  queue_messages: number;
   keepalive_seconds: number;
   hub: StreamHub;
-  /** Id sent with each event; the execution stream uses the seq. */
-  event_id: (event: ExecutionEvent) => string;
 }
 
-/** The seq to resume after: Last-Event-ID header, else `?after_seq=`, else 0. */
-export function resumeSeq(ctx: Context): number {
-  const raw = ctx.get('Last-Event-ID') || (typeof ctx.query.after_seq === 'string' ? ctx.query.after_seq : '') || '0';
-  const seq = Number(raw);
-  if (!Number.isInteger(seq) || seq < 0) {
-    throw new HarmoniaError('REQUEST_INVALID', `resume position '${raw}' must be a non-negative integer seq`);
+/**
+ * The cursor to resume after: Last-Event-ID header, else the query parameter `name`, else
+ * `fallback`. Thrown (REQUEST_INVALID) when it is not a non-negative integer.
+ */
+export function resumeCursor(ctx: Context, name: string, fallback: number | null): number | null {
+  const header = ctx.get('Last-Event-ID');
+  const query = ctx.query[name];
+  const raw = header !== '' ? header : typeof query === 'string' ? query : null;
+  if (raw === null) return fallback;
+  if (!/^\d{1,16}$/.test(raw)) {
+    throw new HarmoniaError('REQUEST_INVALID', `resume position '${raw.slice(0, 40)}' must be a non-negative integer (the id of the last event received)`);
   }
-  return seq;
+  return Number(raw);
 }
 
-/** An SSE stream's sink: execution events, plus named messages without an id (pack events). */
-export interface SseSink extends EventSink {
-  /** Writes `event: <name>` with `data: <json>` and no `id:`, so a reconnect's Last-Event-ID is unchanged. */
-  sendNamed(name: string, json: string): boolean;
+/** The seq to resume an execution's stream after: Last-Event-ID header, else `?after_seq=`, else 0. */
+export function resumeSeq(ctx: Context): number {
+  return resumeCursor(ctx, 'after_seq', 0) ?? 0;
 }
 
-/** Writes the SSE response head and returns a sink for events plus the function that ends the stream. */
-export function openSse(ctx: Context, options: SseOptions, onClose: () => void): SseSink {
+/** An open SSE stream. */
+export interface SseStream {
+  /** Queues a message worth `events` events (`cursor` '' for one without an id); false when the client fell behind. */
+  push(text: string, cursor: string, events?: number): boolean;
+  /** push, writing at once when the socket has room. */
+  pushNow(text: string, cursor: string, events?: number): boolean;
+  readonly outbox: Outbox;
+  /** Ends the stream with `event: close` carrying `reason` and the cursor to resume after. */
+  drop(reason: string): void;
+}
+
+// A dropped client whose socket stays full this long after the close message is cut.
+const DROP_GRACE_MS = 30_000;
+
+/** Writes the SSE response head and returns the stream; `onClose` runs once when it ends. */
+export function openSse(ctx: Context, options: SseOptions, onClose: () => void): SseStream {
   const res: ServerResponse = ctx.res;
   ctx.req.socket.setNoDelay(true);
   ctx.req.socket.setTimeout(0);
@@ -51,8 +68,21 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
   });
   res.write('retry: 2000\n\n');
   let closed = false;
+  const outbox = createOutbox({
+    max_messages: options.queue_messages,
+    buffer_bytes: options.buffer_bytes,
+    transport: {
+      write: (messages) => void res.write(messages.length === 1 ? (messages[0] as string) : messages.join('')),
+      buffered: () => res.writableLength,
+      onceDrained: (fn) => {
+        if (res.writableNeedDrain) res.once('drain', fn);
+        else setImmediate(fn);
+      },
+    },
+  });
   const keepalive = setInterval(() => {
-    if (!closed) res.write(': keep-alive\n\n');
+    // a keep-alive is only worth sending on an idle stream
+    if (!closed && outbox.size() === 0 && res.writableLength === 0) res.write(': keep-alive\n\n');
   }, options.keepalive_seconds * 1000);
   keepalive.unref();
 
@@ -60,33 +90,26 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
     if (closed) return;
     closed = true;
     clearInterval(keepalive);
+    outbox.close();
     unregister();
     onClose();
   };
-  const unregister = options.hub.add((reason) => {
-    if (!closed) res.end(`event: close\ndata: ${JSON.stringify({ reason })}\n\n`);
+  const end = (reason: string): void => {
+    if (closed) return;
+    const resumeAfter = outbox.lastCursor();
+    res.end(`event: close\ndata: ${JSON.stringify({ reason, ...(resumeAfter !== '' ? { resume_after: resumeAfter } : {}) })}\n\n`);
+    const cut = setTimeout(() => res.destroy(), DROP_GRACE_MS);
+    cut.unref();
+    res.once('close', () => clearTimeout(cut));
     finish();
-  });
+  };
+  const unregister = options.hub.add(end, () => ({ kind: 'sse', queued: outbox.size(), buffered_bytes: res.writableLength }));
   res.on('close', finish);
 
   return {
-    send(event) {
-      if (closed) return false;
-      if (res.writableLength > options.buffer_bytes) return false;
-      res.write(`id: ${options.event_id(event)}\nevent: ${event.event_type}\ndata: ${eventJson(event)}\n\n`);
-      return true;
-    },
-    sendNamed(name, json) {
-      if (closed) return false;
-      if (res.writableLength > options.buffer_bytes) return false;
-      res.write(`event: ${name}\ndata: ${json}\n\n`);
-      return true;
-    },
-    close(reason) {
-      if (closed) return;
-      // a dropped client reconnects with Last-Event-ID; destroying stops anything more being queued
-      res.destroy();
-      finish();
-    },
+    push: (text, cursor, events) => !closed && outbox.push(text, cursor, events),
+    pushNow: (text, cursor, events) => !closed && outbox.pushNow(text, cursor, events),
+    outbox,
+    drop: end,
   };
 }

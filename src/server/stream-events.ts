@@ -2,14 +2,19 @@
  * Feeds one subscriber an execution's events in seq order with no gap and no
  * duplicate: it subscribes to the bus first, reads history from the store while
  * buffering live events, then drains the buffer and goes live. A live event that
- * skips a seq sends it back to reading history. Used by WebSocket and SSE alike.
+ * skips a seq sends it back to reading history. Used by WebSocket and SSE alike. The
+ * all-events stream goes through the global feed instead, whose cursor is the store's
+ * global event position.
  */
 import type { ExecutionEvent } from '../core/model.js';
 import type { EventBus } from '../engine/index.js';
+import { SLOW_CLIENT, type FeedBatch, type GlobalEventFeed } from './global-event-feed.js';
 
-/** Where events go. `send` returns false when the client is too far behind: the stream then ends. */
+/** Where events go. `send` queues and returns false when the client is too far behind: the stream then ends. */
 export interface EventSink {
   send(event: ExecutionEvent): boolean;
+  /** Resolves when the queue has room again (history catch-ups wait instead of overflowing). */
+  whenRoomy?(): Promise<void>;
   /** Ends the client's connection; `reason` is logged and, where the protocol allows, sent. */
   close(reason: string): void;
 }
@@ -25,6 +30,7 @@ export interface ExecutionStreamOptions {
   /** Live events held while history is read; a client that needs more is disconnected. @default 10000 */
   max_pending?: number;
 }
+
 
 /** History is read in pages of this many events, so a late subscriber to a long run never loads it all at once. */
 export const CATCH_UP_PAGE = 1000;
@@ -48,7 +54,7 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
     lastSeq = event.seq;
     if (!sink.send(event)) {
       stop();
-      sink.close('client too slow: event buffer full');
+      sink.close(SLOW_CLIENT);
     }
   };
 
@@ -57,7 +63,12 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
       for (;;) {
         const page = await options.readEvents(executionId, lastSeq, CATCH_UP_PAGE);
         if (stopped) return;
-        for (const event of page) deliver(event);
+        for (const event of page) {
+          // a long history waits for the client to read rather than overflowing its queue
+          if (sink.whenRoomy) await sink.whenRoomy();
+          if (stopped) return;
+          deliver(event);
+        }
         const buffered = (pending ?? []).filter((e) => e.seq > lastSeq).sort((a, b) => a.seq - b.seq);
         let i = 0;
         while (i < buffered.length && buffered[i]?.seq === lastSeq + 1) {
@@ -87,7 +98,7 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
       pending.push(event);
       if (pending.length > maxPending) {
         stop();
-        sink.close('client too slow: event buffer full');
+        sink.close(SLOW_CLIENT);
       }
       return;
     }
@@ -104,24 +115,27 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
   return stop;
 }
 
-export interface GlobalStreamOptions {
-  bus: Pick<EventBus, 'subscribe'>;
-  sink: EventSink;
+/** Where the all-events stream's batches go (see FeedSink). */
+export interface BatchSink {
+  /** Queues a batch; false when the client is too far behind (it is then dropped). */
+  pushBatch(batch: FeedBatch): boolean;
+  whenRoomy(): Promise<void>;
+  close(reason: string): void;
 }
 
-/** Every execution's events as they happen (no history: seqs are per execution). */
+export interface GlobalStreamOptions {
+  feed: GlobalEventFeed;
+  /** Resume after this global position; null streams only events committed from now on. */
+  after_position: number | null;
+  sink: BatchSink;
+}
+
+/** Every execution's events, in global position order: history after `after_position`, then live. */
 export function streamAllEvents(options: GlobalStreamOptions): () => void {
-  let stopped = false;
-  const unsubscribe = options.bus.subscribe({}, (event) => {
-    if (stopped) return;
-    if (!options.sink.send(event)) {
-      stopped = true;
-      unsubscribe();
-      options.sink.close('client too slow: event buffer full');
-    }
+  const { sink } = options;
+  return options.feed.subscribe(options.after_position, {
+    push: (batch) => sink.pushBatch(batch),
+    whenRoomy: () => sink.whenRoomy(),
+    drop: (reason) => sink.close(reason),
   });
-  return () => {
-    stopped = true;
-    unsubscribe();
-  };
 }

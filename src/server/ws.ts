@@ -1,8 +1,10 @@
 /**
  * WebSocket endpoints on the HTTP server's port (`ws`, noServer): the handshake
  * is authenticated (Authorization header or `?token=`) and its Origin checked
- * before the upgrade; each event is sent as its masked JSON, and `{type:"ping"}`
- * is answered with `{type:"pong"}`.
+ * before the upgrade; each event is sent as its masked JSON through a bounded outbox
+ * (a client that falls behind gets `{type:"close", resume_after}` and is closed), and
+ * `{type:"ping"}` is answered with `{type:"pong"}` — at most `ws_messages_per_second`
+ * of them, and only while the socket keeps up: past either, reading from the client stops.
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,10 +13,13 @@ import { HarmoniaError } from '../core/errors.js';
 import type { WsServerMessage } from '../core/wire.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator } from './auth.js';
 import { errorResponse } from './error-middleware.js';
-import { eventJson } from './event-json.js';
+import { batchWsFrames, eventWsFrame, wsTextFrame } from './event-json.js';
 import { maskUrl } from './mask-secrets.js';
 import type { AppServices, StreamRouteDef } from './route.js';
-import { streamAllEvents, streamExecutionEvents, type EventSink } from './stream-events.js';
+import { globalFeedOf } from './global-feed-of.js';
+import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink } from './stream-events.js';
+import { createOutbox } from './stream-outbox.js';
+import { createInboundLimiter } from './ws-inbound.js';
 import type { StreamHub } from './stream-hub.js';
 import { packEventJson, streamPackEvents } from './stream-pack-events.js';
 
@@ -30,7 +35,9 @@ export const WS_ROUTES: StreamRouteDef[] = [
     kind: 'ws',
     path: '/ws/events',
     scope: 'read',
-    summary: "Every execution's events, live, and pack events (pack_synced, pack_validation_failed, pack_deleted, git_sync_failed).",
+    summary:
+      "Every execution's events in stored order, each with its global `position`; `?after_position=` resumes after one with no gap " +
+      'and no repeat (without it: events from now on). Also pack events (pack_synced, pack_validation_failed, pack_deleted, git_sync_failed).',
   },
 ];
 
@@ -55,7 +62,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): () 
         wss.handleUpgrade(req, socket, head, (ws) => {
           wss.emit('connection', ws, req);
           services.logger.info({ url: maskUrl(req.url ?? ''), principal: target.principal_id }, 'websocket opened');
-          serve(ws, target.execution_id, req, options);
+          serve(ws, socket, target.execution_id, req, options);
         });
       })
       .catch((error: unknown) => reject(socket, error, services));
@@ -106,9 +113,11 @@ async function accept(
   const principal = authenticator.authorize(token, route?.scope ?? 'read');
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
   if (executionId !== null) await services.engine.getExecution(executionId);
-  const afterSeq = url.searchParams.get('after_seq');
-  if (afterSeq !== null && !/^\d{1,16}$/.test(afterSeq)) {
-    throw new HarmoniaError('REQUEST_INVALID', `after_seq '${afterSeq}' must be a non-negative integer seq`);
+  for (const name of ['after_seq', 'after_position']) {
+    const value = url.searchParams.get(name);
+    if (value !== null && !/^\d{1,16}$/.test(value)) {
+      throw new HarmoniaError('REQUEST_INVALID', `${name} '${value.slice(0, 40)}' must be a non-negative integer`);
+    }
   }
   return { execution_id: executionId, principal_id: principal.id };
 }
@@ -132,71 +141,123 @@ function reject(socket: Duplex, error: unknown, services: AppServices): void {
   );
 }
 
-function serve(ws: WebSocket, executionId: string | null, req: IncomingMessage, { services, hub }: WebSocketOptions): void {
-  const send = (message: WsServerMessage): void => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: IncomingMessage, { services, hub }: WebSocketOptions): void {
+  const limit = services.options.stream_buffer_bytes;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Waiters for the socket's buffer to fall under the limit; each send's callback checks.
+  let drained: Array<() => void> = [];
+  const onSent = (): void => {
+    if (drained.length === 0 || ws.bufferedAmount > limit) return;
+    const waiters = drained;
+    drained = [];
+    for (const fn of waiters) fn();
+  };
+  const onceDrained = (fn: () => void): void => {
+    if (socket.writableNeedDrain) socket.once('drain', fn);
+    else if (ws.bufferedAmount <= limit || ws.readyState !== WebSocket.OPEN) setImmediate(fn);
+    else drained.push(fn);
+  };
+  // Events go to the socket as ready-made frames (built once per event or batch for every
+  // client, see eventWsFrame); replies and the close go through ws. Both write whole
+  // frames synchronously, so they never interleave.
+  const outbox = createOutbox({
+    max_messages: services.options.stream_queue_events,
+    buffer_bytes: limit,
+    transport: {
+      write(messages) {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        socket.write(messages.length === 1 ? (messages[0] as Buffer) : Buffer.concat(messages as Buffer[]), onSent);
+      },
+      buffered: () => ws.bufferedAmount,
+      onceDrained,
+    },
+  });
+  let closed = false;
+  const drop = (reason: string): void => {
+    if (closed) return;
+    closed = true;
+    const resumeAfter = outbox.lastCursor();
+    services.logger.warn({ url: maskUrl(req.url ?? ''), reason }, 'websocket dropped');
+    outbox.close();
+    if (ws.readyState !== WebSocket.OPEN) return;
+    // behind whatever the socket still holds: the client reads it, then the cursor to resume after
+    const message: WsServerMessage = { type: 'close', reason, ...(resumeAfter !== '' ? { resume_after: resumeAfter } : {}) };
+    ws.send(JSON.stringify(message));
+    ws.close(1013, 'fell behind; reconnect and resume');
   };
   const sink: EventSink = {
-    send(event) {
-      if (ws.readyState !== WebSocket.OPEN) return false;
-      if (ws.bufferedAmount > services.options.stream_buffer_bytes) return false;
-      ws.send(eventJson(event));
-      return true;
-    },
-    close(reason) {
-      services.logger.warn({ url: maskUrl(req.url ?? ''), reason }, 'websocket dropped');
-      // the close frame would queue behind the backlog: cut the connection instead
-      ws.terminate();
-    },
+    send: (event) => !closed && outbox.push(eventWsFrame(event), String(event.seq)),
+    whenRoomy: () => outbox.whenRoomy(),
+    close: drop,
+  };
+  const batchSink: BatchSink = {
+    pushBatch: (batch) => !closed && outbox.pushNow(batchWsFrames(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    whenRoomy: () => outbox.whenRoomy(),
+    close: drop,
   };
   let stop: () => void;
   if (executionId === null) {
-    const stopExecutions = streamAllEvents({ bus: services.engine.bus, sink });
+    const after = url.searchParams.get('after_position');
+    const stopExecutions = streamAllEvents({
+      feed: globalFeedOf(hub, services),
+      after_position: after === null ? null : Number(after),
+      sink: batchSink,
+    });
     const stopPacks = streamPackEvents({
       events: services.pack_events,
-      send: (event) => {
-        if (ws.readyState !== WebSocket.OPEN) return false;
-        if (ws.bufferedAmount > services.options.stream_buffer_bytes) return false;
-        ws.send(packEventJson(event));
-        return true;
-      },
-      close: (reason) => sink.close(reason),
+      send: (event) => !closed && outbox.push(wsTextFrame(packEventJson(event)), ''),
+      close: drop,
     });
     stop = () => {
       stopExecutions();
       stopPacks();
     };
   } else {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const afterSeq = Number(url.searchParams.get('after_seq') ?? '0');
     stop = streamExecutionEvents({
       bus: services.engine.bus,
-      readEvents: (id, after, limit) => services.engine.readEvents(id, after, limit),
+      readEvents: (id, after, limitCount) => services.engine.readEvents(id, after, limitCount),
       execution_id: executionId,
       after_seq: Number.isInteger(afterSeq) && afterSeq > 0 ? afterSeq : 0,
       sink,
     });
   }
-  const unregister = hub.add(() => ws.close(1001, 'server shutting down'));
+  const inbound = createInboundLimiter(ws, {
+    per_second: services.options.ws_messages_per_second,
+    send: (text) => ws.send(text, onSent),
+    onceDrained,
+    buffer_bytes: limit,
+  });
+  const unregister = hub.add(
+    (reason) => {
+      closed = true;
+      outbox.close();
+      // a socket not being read would hold its close handshake (and the shutdown) until the timeout
+      if (inbound.stats().reading_paused) ws.terminate();
+      else ws.close(1001, reason === 'server shutting down' ? reason : 'closing');
+    },
+    () => ({ kind: 'ws', queued: outbox.size(), buffered_bytes: ws.bufferedAmount, ...inbound.stats() }),
+  );
   ws.on('message', (data) => {
+    if (!inbound.admit()) return;
     let message: unknown;
     try {
       message = JSON.parse(String(data));
     } catch {
       message = null;
     }
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ping') {
-      send({ type: 'pong' });
-      return;
-    }
-    send({
-      type: 'error',
-      error: { code: 'REQUEST_INVALID', message: 'unknown message; the only message accepted is {"type":"ping"}', details: {} },
-    });
+    const reply: WsServerMessage =
+      typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ping'
+        ? { type: 'pong' }
+        : { type: 'error', error: { code: 'REQUEST_INVALID', message: 'unknown message; the only message accepted is {"type":"ping"}', details: {} } };
+    inbound.reply(JSON.stringify(reply));
   });
   ws.on('error', () => ws.terminate());
   ws.on('close', () => {
+    closed = true;
+    outbox.close();
     stop();
     unregister();
+    drained = [];
   });
 }

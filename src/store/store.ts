@@ -136,6 +136,14 @@ export interface ExecutionRepo {
   appendEvents(events: readonly ExecutionEvent[]): Promise<void>;
   /** Events with seq > afterSeq, in seq order. */
   readEvents(executionId: string, afterSeq?: number, limit?: number): Promise<ExecutionEvent[]>;
+  /**
+   * Every execution's events with a global position above `afterPosition`, in position
+   * order, each with its `position` set: the cursor of the all-events streams. Positions
+   * are committed in increasing order, so nothing new ever appears below one already read.
+   */
+  readEventsAfterPosition(afterPosition: number, limit: number): Promise<ExecutionEvent[]>;
+  /** The position of the latest stored event; 0 when there is none. */
+  lastEventPosition(): Promise<number>;
 
   saveCheckpoint(record: CheckpointRecord): Promise<void>;
   getCheckpoint(id: string): Promise<CheckpointRecord | null>;

@@ -1,20 +1,29 @@
-/** SSE streams: one execution's events (history, then live) and every execution's live events. */
-import { HarmoniaError } from '../../core/errors.js';
+/** SSE streams: one execution's events (history, then live) and every execution's events (resumable by global position). */
 import { defineRoutes, type AppServices, type RouteRequest, type RouteResponse } from '../route.js';
-import { openSse, resumeSeq } from '../sse.js';
-import { streamAllEvents, streamExecutionEvents } from '../stream-events.js';
+import { openSse, resumeCursor, resumeSeq, type SseStream } from '../sse.js';
+import { batchSse, eventSse } from '../event-json.js';
+import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink } from '../stream-events.js';
 import type { StreamHub } from '../stream-hub.js';
 import { packEventJson, streamPackEvents } from '../stream-pack-events.js';
+import { globalFeedOf } from '../global-feed-of.js';
 
 /** The SSE routes; `hub` tracks open streams for shutdown. */
 export function eventRoutes(hub: StreamHub) {
-  const sseOptions = (services: AppServices, globalIds: boolean) => ({
+  const sseOptions = (services: AppServices) => ({
     buffer_bytes: services.options.stream_buffer_bytes,
+    queue_messages: services.options.stream_queue_events,
     keepalive_seconds: services.options.sse_keepalive_seconds,
     hub,
-    event_id: globalIds
-      ? (e: { execution_id: string; seq: number }) => `${e.execution_id}:${e.seq}`
-      : (e: { seq: number }) => String(e.seq),
+  });
+  const sinkOf = (stream: SseStream): EventSink => ({
+    send: (event) => stream.push(eventSse(event, 'seq'), String(event.seq)),
+    whenRoomy: () => stream.outbox.whenRoomy(),
+    close: (reason) => stream.drop(reason),
+  });
+  const batchSinkOf = (stream: SseStream): BatchSink => ({
+    pushBatch: (batch) => stream.pushNow(batchSse(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    whenRoomy: () => stream.outbox.whenRoomy(),
+    close: (reason) => stream.drop(reason),
   });
 
   const executionStream = async (request: RouteRequest, services: AppServices): Promise<RouteResponse> => {
@@ -22,32 +31,27 @@ export function eventRoutes(hub: StreamHub) {
     const afterSeq = resumeSeq(request.koa);
     await services.engine.getExecution(id);
     let stop = (): void => undefined;
-    const sink = openSse(request.koa, sseOptions(services, false), () => stop());
+    const stream = openSse(request.koa, sseOptions(services), () => stop());
     stop = streamExecutionEvents({
       bus: services.engine.bus,
       readEvents: (execId, after, limit) => services.engine.readEvents(execId, after, limit),
       execution_id: id,
       after_seq: afterSeq,
-      sink,
+      sink: sinkOf(stream),
     });
     return { streamed: true };
   };
 
   const allStream = async (request: RouteRequest, services: AppServices): Promise<RouteResponse> => {
-    if (request.koa.get('Last-Event-ID') !== '') {
-      // ids on this stream are `<execution>:<seq>`; there is no global order to resume from
-      throw new HarmoniaError(
-        'REQUEST_INVALID',
-        'the all-events stream cannot resume; use /events/executions/:id with Last-Event-ID for one execution',
-      );
-    }
+    const afterPosition = resumeCursor(request.koa, 'after_position', null);
     let stop = (): void => undefined;
-    const sink = openSse(request.koa, sseOptions(services, true), () => stop());
-    const stopExecutions = streamAllEvents({ bus: services.engine.bus, sink });
+    const stream = openSse(request.koa, sseOptions(services), () => stop());
+    const stopExecutions = streamAllEvents({ feed: globalFeedOf(hub, services), after_position: afterPosition, sink: batchSinkOf(stream) });
     const stopPacks = streamPackEvents({
       events: services.pack_events,
-      send: (event) => sink.sendNamed(event.event_type, packEventJson(event)),
-      close: (reason) => sink.close(reason),
+      // no id: a reconnect's Last-Event-ID stays the last execution event's position
+      send: (event) => stream.push(`event: ${event.event_type}\ndata: ${packEventJson(event)}\n\n`, ''),
+      close: (reason) => stream.drop(reason),
     });
     stop = () => {
       stopExecutions();
@@ -83,9 +87,14 @@ export function eventRoutes(hub: StreamHub) {
       stream: 'sse',
       tag: 'streams',
       summary:
-        'Stream every execution\'s events live as Server-Sent Events (`id:` is `<execution_id>:<seq>`), and pack events ' +
-        '(`pack_synced`, `pack_validation_failed`, `pack_deleted`, `git_sync_failed`) as named events without an id.',
-      query: [{ name: 'token', type: 'string', description: 'Bearer token, for browsers.' }],
+        'Stream every execution\'s events as Server-Sent Events, in the order they were stored; `id:` is the event\'s global ' +
+        '`position`, so a reconnect with Last-Event-ID (or `?after_position=`) resumes with no gap and no repeat. Without ' +
+        'either, only events from now on. Pack events (`pack_synced`, `pack_validation_failed`, `pack_deleted`, ' +
+        '`git_sync_failed`) come as named events without an id.',
+      query: [
+        { name: 'after_position', type: 'integer', description: 'Start after this global position (Last-Event-ID takes precedence).' },
+        { name: 'token', type: 'string', description: 'Bearer token, for browsers.' },
+      ],
       responses: { 200: { description: 'An event stream.', content_type: 'text/event-stream' } },
       handler: allStream,
     },

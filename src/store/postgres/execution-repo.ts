@@ -200,12 +200,15 @@ export class PostgresExecutionRepo implements ExecutionRepo {
     // One statement for the whole batch, whatever its size: three array parameters.
     const ids = events.map((event) => event.execution_id);
     const seqs = events.map((event) => event.seq);
-    const bodies = events.map((event) => JSON.stringify(event));
+    const bodies = events.map((event) => JSON.stringify(withoutPosition(event)));
     return this.exec.write(async (query) => {
       try {
+        // The advisory lock (held to commit) orders appends of every node, so positions are
+        // committed in increasing order and the all-events cursor never skips a late commit.
         await query(
-          `INSERT INTO execution_events (execution_id, seq, event)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::json[])`,
+          `WITH appending AS (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.execution_events')))
+           INSERT INTO execution_events (execution_id, seq, event)
+           SELECT e.execution_id, e.seq, e.event FROM appending, unnest($1::text[], $2::bigint[], $3::json[]) WITH ORDINALITY AS e(execution_id, seq, event, n) ORDER BY e.n`,
           [ids, seqs, bodies],
         );
       } catch (error) {
@@ -225,6 +228,22 @@ export class PostgresExecutionRepo implements ExecutionRepo {
         )
       ).map((row) => row.event),
     );
+  }
+
+  readEventsAfterPosition(afterPosition: number, limit: number): Promise<ExecutionEvent[]> {
+    return this.exec.read(async (query) =>
+      (
+        await query<{ event: ExecutionEvent; pos: string }>('SELECT event, pos FROM execution_events WHERE pos > $1 ORDER BY pos LIMIT $2', [
+          afterPosition,
+          limit,
+        ])
+      ).map((row) => ({ ...row.event, position: Number(row.pos) })),
+    );
+  }
+
+  async lastEventPosition(): Promise<number> {
+    const [row] = await this.exec.read((query) => query<{ pos: string | null }>('SELECT MAX(pos) AS pos FROM execution_events'));
+    return Number(row?.pos ?? 0);
   }
 
   saveCheckpoint(record: CheckpointRecord): Promise<void> {
@@ -308,4 +327,11 @@ export class PostgresExecutionRepo implements ExecutionRepo {
       ).map(toLogLine),
     );
   }
+}
+
+/** The event as stored: its position lives in its own column. */
+function withoutPosition(event: ExecutionEvent): ExecutionEvent {
+  if (event.position === undefined) return event;
+  const { position: _position, ...rest } = event;
+  return rest;
 }

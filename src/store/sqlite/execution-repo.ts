@@ -35,7 +35,9 @@ const INSERT_EXECUTION = `INSERT INTO executions (id, workflow_id, workflow_ref,
   error, parent_execution_id, parent_task_id, created_at, updated_at, finished_at, last_seq)
   VALUES (@id, @workflow_id, @workflow_ref, @workflow_version, @status, @input, @output, @error, @parent_execution_id,
   @parent_task_id, @created_at, @updated_at, @finished_at, @last_seq)`;
-const INSERT_EVENT = 'INSERT INTO execution_events (execution_id, seq, event) VALUES (?, ?, ?)';
+// One writer at a time: MAX(pos) + 1 inside the write numbers events in commit order.
+const INSERT_EVENT =
+  'INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, (SELECT COALESCE(MAX(pos), 0) + 1 FROM execution_events))';
 const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, rowid`;
 const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
   SELECT id FROM executions WHERE parent_execution_id = ?
@@ -160,7 +162,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       const insert = prepared(db, INSERT_EVENT);
       for (const event of events) {
         try {
-          insert.run(event.execution_id, event.seq, JSON.stringify(event));
+          insert.run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)));
         } catch (error) {
           if (isConstraint(error)) {
             throw new HarmoniaError(
@@ -181,6 +183,18 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         .all(executionId, afterSeq, limit)
         .map((row) => JSON.parse(row.event) as ExecutionEvent),
     );
+  }
+
+  readEventsAfterPosition(afterPosition: number, limit: number): Promise<ExecutionEvent[]> {
+    return this.exec.run((db) =>
+      prepared<{ event: string; pos: number }>(db, 'SELECT event, pos FROM execution_events WHERE pos > ? ORDER BY pos LIMIT ?')
+        .all(afterPosition, limit)
+        .map((row) => ({ ...(JSON.parse(row.event) as ExecutionEvent), position: row.pos })),
+    );
+  }
+
+  lastEventPosition(): Promise<number> {
+    return this.exec.run((db) => prepared<{ pos: number | null }>(db, 'SELECT MAX(pos) AS pos FROM execution_events').get()?.pos ?? 0);
   }
 
   saveCheckpoint(record: CheckpointRecord): Promise<void> {
@@ -250,4 +264,11 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         .map(toLogLine),
     );
   }
+}
+
+/** The event as stored: its position lives in its own column. */
+function withoutPosition(event: ExecutionEvent): ExecutionEvent {
+  if (event.position === undefined) return event;
+  const { position: _position, ...rest } = event;
+  return rest;
 }

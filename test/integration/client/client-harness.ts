@@ -33,7 +33,7 @@ export interface ClientHarness {
   store: Store;
   engine: Engine;
   server: RunningServer;
-  /** Every request to /events/..., oldest first. */
+  /** Every request to /events and /events/..., oldest first. */
   streams: StreamRequest[];
   /** Destroys the sockets of every open SSE response: the client sees a dropped connection. */
   dropStreams(): void;
@@ -62,7 +62,7 @@ export async function openHarness(server: ServerOptions = {}): Promise<ClientHar
   });
   const streams: StreamRequest[] = [];
   running.server.on('request', (req: IncomingMessage) => {
-    if (req.url?.startsWith('/events/')) {
+    if (req.url?.startsWith('/events')) {
       const header = req.headers['last-event-id'];
       streams.push({ url: req.url, lastEventId: Array.isArray(header) ? header[0] : header, socket: req.socket });
     }

@@ -55,11 +55,14 @@ describe('HarmoniaClient.events()', () => {
 
   it('reconnects after every cut, resuming after the last event it yielded', async () => {
     const resumedFrom: Array<string | undefined> = [];
+    let served = 0;
     const url = await serve((req, res) => {
-      if (req.url === '/api/v1/executions/e1') return void res.end(JSON.stringify(FINISHED));
+      // the client asks for the status on every reconnect: running until the last event went out
+      if (req.url === '/api/v1/executions/e1') return void res.end(JSON.stringify(served < 5 ? { ...FINISHED, status: 'running', last_seq: served } : FINISHED));
       const header = req.headers['last-event-id'];
       const after = Number(header ?? 0);
       resumedFrom.push(typeof header === 'string' ? header : undefined);
+      served = after + 1;
       // one event per connection; once it is flushed, the connection is cut
       sse(res, [event(after + 1, after + 1 === 5 ? 'workflow_completed' : 'task_completed')]);
       res.write(': cut\n\n', () => res.socket?.destroy());
@@ -71,7 +74,8 @@ describe('HarmoniaClient.events()', () => {
   });
 
   it('gives up with UnavailableError when reconnects keep failing', async () => {
-    const url = await serve((_req, res) => {
+    const url = await serve((req, res) => {
+      if (req.url === '/api/v1/executions/e1') return void res.end(JSON.stringify({ ...FINISHED, status: 'running', last_seq: 1 }));
       sse(res, [event(1)]);
       res.end();
       // the server goes away after the first stream

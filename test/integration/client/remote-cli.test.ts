@@ -144,6 +144,17 @@ describe('harmonia execution', () => {
     expect(result.stdout).toMatch(/fetch_orders\s+\[#{20}\] 100%\s+completed/);
   });
 
+  it('ends watch and events --follow of a finished run whose last event follows its terminal one (a checkpoint)', async () => {
+    const id = await finishedExecution();
+    await harness.engine.createCheckpoint(id);
+    const watched = await run(['execution', 'watch', id, '--url', harness.url]);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain('workflow completed');
+    const followed = await run(['execution', 'events', id, '--follow', '--url', harness.url]);
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toContain('workflow completed');
+  });
+
   it('exits 1 for an unknown execution', async () => {
     const result = await run(['execution', 'status', 'no-such-execution', '--url', harness.url]);
     expect(result.code).toBe(1);

@@ -59,10 +59,11 @@ async function subscribeSse(url: string): Promise<{ seen: Map<string, number[]>;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        const id = /^id: (.+):(\d+)$/.exec(line);
-        if (!id) continue;
-        const execution = id[1] ?? '';
-        seen.set(execution, [...(seen.get(execution) ?? []), Number(id[2])]);
+        // the all-events stream's id is the global position; the event names its execution and seq
+        if (!line.startsWith('data: {"event_type"')) continue;
+        const event = JSON.parse(line.slice(6)) as { execution_id?: string; seq?: number };
+        if (event.execution_id === undefined || event.seq === undefined) continue;
+        seen.set(event.execution_id, [...(seen.get(event.execution_id) ?? []), event.seq]);
       }
     }
   })();

@@ -159,7 +159,7 @@ describe('SSE /events/executions/:id', () => {
 });
 
 describe('SSE /events', () => {
-  it('streams live events of every execution with ids of the form <execution>:<seq>', async () => {
+  it('streams live events of every execution with their global position as the id', async () => {
     let executionId = '';
     const result = await readSse(`${h.url}/events`, {
       until: (m) => m.event === 'workflow_completed' && (JSON.parse(m.data) as ExecutionEvent).execution_id === executionId,
@@ -170,8 +170,11 @@ describe('SSE /events', () => {
         });
       },
     });
-    const mine = result.messages.filter((m) => m.id?.startsWith(`${executionId}:`));
+    const mine = result.messages.filter((m) => (JSON.parse(m.data) as ExecutionEvent).execution_id === executionId);
     expect(mine.map((m) => m.event)).toContain('task_completed');
+    for (const m of mine) expect(m.id).toBe(String((JSON.parse(m.data) as ExecutionEvent).position));
+    const ids = result.messages.map((m) => Number(m.id));
+    expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] as number))).toBe(true);
   });
 });
 

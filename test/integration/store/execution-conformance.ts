@@ -344,5 +344,36 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         expect(await texts({ after: stored[1]?.seq ?? 0, limit: 1 })).toEqual(['3']);
       });
     });
+
+    describe('global event positions', () => {
+      it('numbers every appended event across executions in commit order', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.createExecution(execution('b'));
+        expect(await store.executions.lastEventPosition()).toBe(0);
+        await store.executions.appendEvents([event('a', 1), event('b', 1)]);
+        await store.executions.appendEvents([event('b', 2)]);
+        await store.executions.appendEvents([event('a', 2), event('a', 3)]);
+        const all = await store.executions.readEventsAfterPosition(0, 100);
+        expect(all.map((e) => `${e.execution_id}${e.seq}`)).toEqual(['a1', 'b1', 'b2', 'a2', 'a3']);
+        const positions = all.map((e) => e.position as number);
+        expect(positions.every((p, i) => i === 0 || p > (positions[i - 1] as number))).toBe(true);
+        expect(await store.executions.lastEventPosition()).toBe(positions.at(-1));
+        // reading on from any position gives exactly what follows it, a page at a time
+        const after = await store.executions.readEventsAfterPosition(positions[1] as number, 2);
+        expect(after.map((e) => `${e.execution_id}${e.seq}`)).toEqual(['b2', 'a2']);
+        // per-execution reads are unchanged: no position, the event as appended
+        expect(await store.executions.readEvents('a', 0)).toEqual([event('a', 1), event('a', 2), event('a', 3)]);
+      });
+
+      it('keeps a failed append from taking a position a later event is read after', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.appendEvents([event('a', 1)]);
+        await expect(store.executions.appendEvents([event('a', 1)])).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+        await store.executions.appendEvents([event('a', 2)]);
+        const all = await store.executions.readEventsAfterPosition(0, 10);
+        expect(all.map((e) => e.seq)).toEqual([1, 2]);
+        expect(await store.executions.readEventsAfterPosition(all[0]?.position as number, 10)).toEqual([{ ...event('a', 2), position: all[1]?.position }]);
+      });
+    });
   });
 }

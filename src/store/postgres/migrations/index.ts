@@ -2,6 +2,7 @@ import { registryMigration } from './001-registry.js';
 import { executionsMigration } from './002-executions.js';
 import { componentsMigration } from './003-components.js';
 import { leasesMigration } from './004-leases.js';
+import { eventPositionsMigration } from './005-event-positions.js';
 import { definitionFilesMigration } from './006-definition-files.js';
 import { taskLogsMigration } from './007-task-logs.js';
 
@@ -17,6 +18,7 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   executionsMigration,
   componentsMigration,
   leasesMigration,
+  eventPositionsMigration,
   definitionFilesMigration,
   taskLogsMigration,
 ];

@@ -1,6 +1,7 @@
 import { registryMigration } from './001-registry.js';
 import { executionsMigration } from './002-executions.js';
 import { componentsMigration } from './003-components.js';
+import { eventPositionsMigration } from './004-event-positions.js';
 import { definitionFilesMigration } from './005-definition-files.js';
 import { taskLogsMigration } from './006-task-logs.js';
 
@@ -11,4 +12,11 @@ export interface Migration {
 }
 
 /** Numbered, append-only: never edit a released migration, add the next one. */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [registryMigration, executionsMigration, componentsMigration, definitionFilesMigration, taskLogsMigration];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  registryMigration,
+  executionsMigration,
+  componentsMigration,
+  eventPositionsMigration,
+  definitionFilesMigration,
+  taskLogsMigration,
+];

@@ -1,0 +1,136 @@
+/**
+ * One stream client's bounded queue of outgoing messages. Producers (the bus, the global
+ * feed, a history catch-up) only push and return: the socket is written later, in batches,
+ * and only while its own buffer is under the limit, so neither a slow reader nor many
+ * readers hold the engine back. A full queue means the client fell behind: the caller
+ * drops it, telling it the cursor to resume from (the last message written).
+ */
+
+/** A queued message: SSE text, or ready-made WebSocket frames. */
+export type OutboxData = string | Buffer;
+
+/** What the outbox writes to: an SSE response or a WebSocket's socket. */
+export interface StreamTransport {
+  /** Writes messages, oldest first, as one write. */
+  write(messages: readonly OutboxData[]): void;
+  /** Bytes written but still held in this process (not yet taken by the kernel). */
+  buffered(): number;
+  /** Calls `fn` once, when the buffer has drained (or at once when there is nothing to wait for). */
+  onceDrained(fn: () => void): void;
+}
+
+export interface OutboxOptions {
+  transport: StreamTransport;
+  /** Messages the queue holds; one more and push() answers false. */
+  max_messages: number;
+  /** Bytes the transport may hold before writing pauses until it drains. */
+  buffer_bytes: number;
+}
+
+export interface Outbox {
+  /**
+   * Queues a message worth `events` events (a batch of the global feed is one message) and
+   * its resume cursor ('' when it has none); false when the queue is full. An empty queue
+   * takes any batch, so a burst larger than the queue does not drop a client that keeps up.
+   */
+  push(data: OutboxData, cursor: string, events?: number): boolean;
+  /** push, then write at once (when the transport has room) instead of on the next turn of the event loop. */
+  pushNow(data: OutboxData, cursor: string, events?: number): boolean;
+  /** The cursor of the last message written that had one; '' before any. */
+  lastCursor(): string;
+  /** Events queued and not yet written. */
+  size(): number;
+  /** Resolves when the queue has room for half its capacity again (catch-ups wait on it instead of overflowing). */
+  whenRoomy(): Promise<void>;
+  /** Stops writing; queued messages are discarded. */
+  close(): void;
+}
+
+// Messages joined into one write: large enough to make a write cheap, small enough to stay under the buffer limit.
+const BATCH_MESSAGES = 256;
+
+/** Creates an outbox over `transport`. */
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { transport } = options;
+  let queue: Array<{ data: OutboxData; cursor: string; events: number }> = [];
+  let head = 0;
+  let queued = 0; // events in queue[head..]
+  let scheduled = false;
+  let waitingDrain = false;
+  let closed = false;
+  let last = '';
+  let roomy: Array<() => void> = [];
+
+  const size = (): number => queued;
+
+  const flush = (): void => {
+    scheduled = false;
+    if (closed || waitingDrain) return;
+    while (size() > 0) {
+      if (transport.buffered() > options.buffer_bytes) {
+        waitingDrain = true;
+        transport.onceDrained(() => {
+          waitingDrain = false;
+          flush();
+        });
+        break;
+      }
+      const end = Math.min(queue.length, head + BATCH_MESSAGES);
+      const batch: OutboxData[] = [];
+      for (let i = head; i < end; i += 1) {
+        const item = queue[i] as { data: OutboxData; cursor: string; events: number };
+        batch.push(item.data);
+        queued -= item.events;
+        if (item.cursor !== '') last = item.cursor;
+      }
+      head = end;
+      transport.write(batch);
+    }
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    } else if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    if (size() * 2 <= options.max_messages && roomy.length > 0) {
+      const waiters = roomy;
+      roomy = [];
+      for (const fn of waiters) fn();
+    }
+  };
+
+  return {
+    push(data, cursor, events = 1) {
+      if (closed) return false;
+      if (queued > 0 && queued + events > options.max_messages) return false;
+      queue.push({ data, cursor, events });
+      queued += events;
+      if (!scheduled && !waitingDrain) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+      return true;
+    },
+    pushNow(data, cursor, events = 1) {
+      if (!this.push(data, cursor, events)) return false;
+      if (!waitingDrain) flush();
+      return true;
+    },
+    lastCursor: () => last,
+    size,
+    whenRoomy() {
+      if (closed || size() * 2 <= options.max_messages) return Promise.resolve();
+      return new Promise((resolve) => roomy.push(resolve));
+    },
+    close() {
+      closed = true;
+      queue = [];
+      head = 0;
+      queued = 0;
+      const waiters = roomy;
+      roomy = [];
+      for (const fn of waiters) fn();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionEvent } from '../../../src/core/model.js';
+import { createEventBus } from '../../../src/engine/event-bus.js';
+import { createGlobalEventFeed, type FeedBatch, type FeedSink } from '../../../src/server/global-event-feed.js';
+
+/** A store of positioned events and a bus that signals each append, as the engine does after a commit. */
+function world() {
+  const stored: ExecutionEvent[] = [];
+  const bus = createEventBus();
+  const append = (count: number): void => {
+    const base = stored.length;
+    const events = Array.from({ length: count }, (_, i): ExecutionEvent => {
+      const position = base + i + 1;
+      return { event_type: 'task_completed', execution_id: `e${position % 3}`, workflow_id: 'w', timestamp: '', seq: position, data: {}, position };
+    });
+    stored.push(...events);
+    bus.publish(events);
+  };
+  const feed = createGlobalEventFeed({
+    bus,
+    batch_ms: 0,
+    onError: (error) => {
+      throw error;
+    },
+    lastPosition: async () => stored.length,
+    // reads take a turn of the event loop, as a real store read does
+    readAfter: (position, limit) =>
+      new Promise((resolve) => setImmediate(() => resolve(stored.filter((e) => (e.position as number) > position).slice(0, limit)))),
+  });
+  return { stored, append, feed };
+}
+
+function collector(limit = Infinity): FeedSink & { positions: number[]; batches: FeedBatch[]; dropped: string | null } {
+  const sink = {
+    positions: [] as number[],
+    batches: [] as FeedBatch[],
+    dropped: null as string | null,
+    push(batch: FeedBatch) {
+      if (sink.positions.length + batch.events.length > limit) return false;
+      sink.batches.push(batch);
+      sink.positions.push(...batch.events.map((e) => e.position as number));
+      return true;
+    },
+    whenRoomy: () => Promise.resolve(),
+    drop(reason: string) {
+      sink.dropped = reason;
+    },
+  };
+  return sink;
+}
+
+const turns = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i += 1) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('createGlobalEventFeed()', () => {
+  it('gives a live subscriber every event from now on and a resuming one everything after its position, no gap, no repeat', async () => {
+    const { append, feed } = world();
+    append(5);
+    const live = collector();
+    const resumed = collector();
+    feed.subscribe(null, live);
+    await turns(3);
+    for (let round = 0; round < 20; round += 1) {
+      append(round % 4);
+      if (round === 7) feed.subscribe(2, resumed);
+      await turns(round % 3);
+    }
+    await turns(30);
+    expect(live.positions).toEqual(range(6, 5 + 30));
+    expect(resumed.positions).toEqual(range(3, 5 + 30));
+  });
+
+  it('hands every live subscriber the same batch object', async () => {
+    const { append, feed } = world();
+    const a = collector();
+    const b = collector();
+    feed.subscribe(null, a);
+    feed.subscribe(null, b);
+    await turns(3);
+    append(3);
+    await turns(5);
+    expect(a.batches).toHaveLength(1);
+    expect(a.batches[0]).toBe(b.batches[0]);
+  });
+
+  it('drops a subscriber whose queue is full and keeps feeding the others', async () => {
+    const { append, feed } = world();
+    const slow = collector(2);
+    const fast = collector();
+    feed.subscribe(null, slow);
+    feed.subscribe(null, fast);
+    await turns(3);
+    append(1);
+    await turns(5);
+    append(3);
+    await turns(5);
+    expect(slow.dropped).toMatch(/client too slow/);
+    expect(slow.positions).toEqual([1]);
+    expect(fast.positions).toEqual([1, 2, 3, 4]);
+  });
+});
