@@ -67,6 +67,8 @@ export const DIAGNOSTIC_CODES = {
   PARAMETER_NAME_INVALID: 'an input or parameter is named __proto__, constructor or prototype',
   TEMPLATE_UNKNOWN_PARENT: 'extends names a template that does not exist',
   TEMPLATE_EXTENDS_CYCLE: 'templates extend each other in a cycle',
+  // limits
+  WORKFLOW_TOO_MANY_TASKS: 'a workflow or template has more tasks than max_task_count allows',
   // suppression
   HARMONIA_IGNORE_UNKNOWN_CODE: 'a harmonia-ignore comment names a code that does not exist',
 } as const;

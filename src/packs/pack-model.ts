@@ -46,6 +46,8 @@ export interface KnownRefs {
 export interface PipelineOptions {
   /** Files larger than this are refused unread. @default 1048576 */
   max_file_size?: number;
+  /** Workflows and templates with more tasks are refused (WORKFLOW_TOO_MANY_TASKS). @default 1000 */
+  max_task_count?: number;
   /** Refs registered elsewhere, so cross-pack references to them resolve. */
   known?: Partial<KnownRefs>;
 }

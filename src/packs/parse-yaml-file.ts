@@ -4,6 +4,8 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import type { Document, DocumentOptions, ParseOptions, SchemaOptions, YAMLError } from 'yaml';
+import { aliasExpansionOf } from './alias-expansion.js';
+import { findDuplicateKeys } from './find-duplicate-keys.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { createSourceMap, type SourceMap } from '../core/source.js';
 import type { DiagnosticCode } from './diagnostic-codes.js';
@@ -11,6 +13,12 @@ import { makeDiagnostic } from './rules/make-diagnostic.js';
 
 /** Aliases allowed per anchor before a file counts as a YAML bomb. */
 export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Bytes (counted as JSON text) that aliases may add to a document once expanded. The
+ * count per anchor alone lets a 1 MB string aliased 90 times become a 90 MB definition.
+ */
+export const MAX_ALIAS_EXPANSION = 1024 * 1024;
 
 /** Levels a document may nest (mappings, sequences, flow brackets) before it is refused unparsed. */
 export const MAX_NESTING_DEPTH = 100;
@@ -36,7 +44,15 @@ const CODES: Record<string, DiagnosticCode> = {
   MULTIPLE_DOCS: 'YAML_MULTI_DOCUMENT',
 };
 
-const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false };
+// Duplicate keys are found by findDuplicateKeys() (yaml's own check is quadratic in the
+// keys of a map). Merge keys (`<<: *base`) are the YAML 1.1 idiom most editors and CI
+// files use, so they merge rather than being read as a key named '<<'.
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  prettyErrors: false,
+  uniqueKeys: false,
+  merge: true,
+  keepSourceTokens: false,
+};
 
 // Holding every file's Document until the rules have run costs more (memory, GC) than
 // parsing again the few files that get a diagnostic after release(): positions are then
@@ -221,7 +237,36 @@ export function parseYamlFile(text: string, file: string): ParsedYaml {
       makeDiagnostic(file, { code: 'YAML_WARNING', severity: 'warning', message: lowerFirst(warning.message) }, position(warning.pos[0])),
     );
   }
-  if (doc.errors.length > 0) return { value: undefined, source, diagnostics, ok: false, release };
+  for (const duplicate of findDuplicateKeys(doc)) {
+    const line = lineCounter.linePos(duplicate.offset).line;
+    if (lines.has(line)) continue;
+    lines.add(line);
+    diagnostics.push(
+      makeDiagnostic(
+        file,
+        { code: 'YAML_DUPLICATE_KEY', message: `duplicate key '${duplicate.key}': map keys must be unique`, hint: 'remove one of the two entries' },
+        position(duplicate.offset),
+      ),
+    );
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { value: undefined, source, diagnostics, ok: false, release };
+  if (text.includes('*')) {
+    const added = aliasExpansionOf(doc, MAX_ALIAS_EXPANSION);
+    if (added > MAX_ALIAS_EXPANSION) {
+      diagnostics.push(
+        makeDiagnostic(
+          file,
+          {
+            code: 'YAML_ALIAS_LIMIT',
+            message: `aliases expand the file by more than ${MAX_ALIAS_EXPANSION} bytes; refused as a possible YAML bomb`,
+            hint: 'write the repeated value once and refer to it, or use fewer aliases of large values',
+          },
+          { line: 1, column: 1, end_line: 1, end_column: 1 },
+        ),
+      );
+      return { value: undefined, source, diagnostics, ok: false, release };
+    }
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -14,6 +14,8 @@ export interface PackSyncOptions {
   update_existing?: boolean;
   /** Files larger than this (bytes) are refused unread by the pipeline. @default 1048576 */
   max_file_size?: number;
+  /** Workflows and templates with more tasks are invalid (WORKFLOW_TOO_MANY_TASKS). @default 1000 */
+  max_task_count?: number;
   /** Mark refs whose file left the pack as deleted. @default true */
   prune?: boolean;
   /** Compute the plan and write nothing. @default false */

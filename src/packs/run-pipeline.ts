@@ -11,7 +11,7 @@ import { emptyNeighbourRefs, listPackRefs, readDeclaredDependencies, withNeighbo
 import type { PackFileResult, PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 import type { PackEntry } from './rules/rule-context.js';
-import { validateLoadedPacks } from './validate-packs.js';
+import { validateLoadedPacks, type ValidationLimits } from './validate-packs.js';
 
 /** Options of validatePackDir(). */
 export interface ValidatePackDirOptions extends PipelineOptions {
@@ -181,6 +181,10 @@ async function resolveTargets(paths: readonly string[], problems: Diagnostic[], 
   return targets;
 }
 
+function limitsOf(options: PipelineOptions): ValidationLimits {
+  return options.max_task_count === undefined ? {} : { max_task_count: options.max_task_count };
+}
+
 function toValidatedPack(entry: PackEntry, only: Set<string> | null): ValidatedPack {
   const files: PackFileResult[] = entry.files
     .filter((f) => only === null || [...only].some((p) => f.loaded.abs === p || f.loaded.abs.startsWith(p + path.sep)))
@@ -214,7 +218,7 @@ export async function runPipeline(paths: readonly string[], options: PipelineOpt
     listNeighbours(resolve, targetMap),
   ]);
   const known = resolve.neighbours.size > 0 ? withNeighbours(options.known, neighbours) : options.known;
-  const entries = await validateLoadedPacks(loaded, known);
+  const entries = await validateLoadedPacks(loaded, known, limitsOf(options));
   const packs: ValidatedPack[] = [];
   let fileCount = 0;
   targets.forEach((target, i) => {
@@ -238,7 +242,7 @@ export async function validatePackDir(dir: string, options: ValidatePackDirOptio
     displayDir: options.displayRoot ?? dir,
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
   });
-  const [entry] = await validateLoadedPacks([loaded], options.known);
+  const [entry] = await validateLoadedPacks([loaded], options.known, limitsOf(options));
   if (!entry) throw new Error(`pack '${dir}' produced no result`);
   return toValidatedPack(entry, null);
 }

@@ -47,7 +47,7 @@ export interface PackSyncServiceOptions {
 /** Syncs pack folders into the registry, validates them, deletes and counts them. */
 export interface PackSyncService {
   syncPack(packRef: string, options?: PackSyncOptions): Promise<PackSyncResult>;
-  validatePack(packRef: string, options?: Pick<PackSyncOptions, 'max_file_size'>): Promise<PackValidationResult>;
+  validatePack(packRef: string, options?: Pick<PackSyncOptions, 'max_file_size' | 'max_task_count'>): Promise<PackValidationResult>;
   deletePack(packRef: string): Promise<PackDeleteResult>;
   syncAll(options?: PackSyncOptions): Promise<SyncAllResult>;
   countPackWorkflows(packRef: string): Promise<number>;
@@ -113,6 +113,14 @@ function packOf(result: PipelineResult, ref: string, dir: string): ValidatedPack
   };
 }
 
+/** The pipeline limits among a sync's options. */
+function limitsOf(options: PackSyncOptions): PipelineOptions {
+  return {
+    ...(options.max_file_size !== undefined ? { max_file_size: options.max_file_size } : {}),
+    ...(options.max_task_count !== undefined ? { max_task_count: options.max_task_count } : {}),
+  };
+}
+
 function refusal(error: HarmoniaError, pack: ValidatedPack): Diagnostic {
   return {
     code: error.code,
@@ -173,14 +181,14 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
     async syncPack(packRef, overrides) {
       const opts = resolve(overrides);
       const known = await knownRefs(store, new Set([packRef]));
-      const pack = await validated(packRef, { max_file_size: opts.max_file_size, known });
+      const pack = await validated(packRef, { ...limitsOf(opts), known });
       return registerPack(store, pack, opts);
     },
 
     async validatePack(packRef, overrides) {
       const opts = resolve(overrides);
       const known = await knownRefs(store, new Set([packRef]));
-      const pack = await validated(packRef, { max_file_size: opts.max_file_size, known });
+      const pack = await validated(packRef, { ...limitsOf(opts), known });
       const errors: Record<string, Diagnostic[]> = {};
       for (const file of pack.files) {
         const found = errorsOf(file.diagnostics);
@@ -226,7 +234,7 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
       }
       const known = await knownRefs(store, new Set([...dirs, ...vanished]));
       // The whole tree in one run, so packs in it can refer to each other.
-      const pipeline = await runPipeline([packsDir], { max_file_size: opts.max_file_size, known });
+      const pipeline = await runPipeline([packsDir], { ...limitsOf(opts), known });
       const packs: PackSyncResult[] = [];
       for (const ref of dirs) {
         const pack = packOf(pipeline, ref, path.join(packsDir, ref));

@@ -45,8 +45,30 @@ async function entryPointExists(pack: LoadedPack, entry: string): Promise<boolea
   }
 }
 
+/** The default of max_task_count: the engine's own default limit (HARMONIA_MAX_TASK_COUNT). */
+export const DEFAULT_MAX_TASK_COUNT = 1000;
+
+/** Limits the pipeline applies to every file, whichever gate it came through. */
+export interface ValidationLimits {
+  /** Most tasks a workflow or template may have. @default 1000 */
+  max_task_count?: number;
+}
+
 interface Prepared {
   workflows: Map<ParsedPackFile, NormalisedWorkflow>;
+  maxTaskCount: number;
+}
+
+// The same limit the server applies to a workflow POSTed to it, so a pack file cannot
+// register what the API would refuse.
+function checkTaskCount(file: ParsedPackFile, workflow: NormalisedWorkflow, base: string, max: number): void {
+  if (workflow.tasks.length <= max) return;
+  report(file, {
+    code: 'WORKFLOW_TOO_MANY_TASKS',
+    pointer: `${base}/tasks`,
+    message: `the workflow has ${workflow.tasks.length} tasks; at most ${max} are allowed (HARMONIA_MAX_TASK_COUNT)`,
+    hint: 'split it into workflows that call each other with core.workflow, or raise max_task_count',
+  }, 'key');
 }
 
 function newFile(pack: LoadedPack, entry: PackEntry, loaded: LoadedFile): ParsedPackFile {
@@ -80,6 +102,7 @@ async function checkParsed(pack: LoadedPack, entry: PackEntry, file: ParsedPackF
       file.body = workflow.body;
       prepared.workflows.set(file, workflow);
       workflow.problems.forEach((p) => report(file, p));
+      checkTaskCount(file, workflow, '', prepared.maxTaskCount);
       break;
     }
     case 'template': {
@@ -87,6 +110,7 @@ async function checkParsed(pack: LoadedPack, entry: PackEntry, file: ParsedPackF
       file.body = template.body;
       prepared.workflows.set(file, template.workflow);
       template.workflow.problems.forEach((p) => report(file, p));
+      checkTaskCount(file, template.workflow, '/workflow', prepared.maxTaskCount);
       if (template.body.extends === undefined && typeof parsed.value === 'object' && parsed.value !== null && !('workflow' in parsed.value)) {
         report(file, { code: 'SCHEMA_REQUIRED', pointer: '', message: "missing required key 'workflow' in template (only a template that extends another may leave it out)" });
       }
@@ -195,8 +219,12 @@ interface Slot {
 }
 
 /** Validates loaded packs together (each sees the others and `known`). */
-export async function validateLoadedPacks(loaded: readonly LoadedPack[], known: Partial<KnownRefs> = {}): Promise<PackEntry[]> {
-  const prepared: Prepared = { workflows: new Map() };
+export async function validateLoadedPacks(
+  loaded: readonly LoadedPack[],
+  known: Partial<KnownRefs> = {},
+  limits: ValidationLimits = {},
+): Promise<PackEntry[]> {
+  const prepared: Prepared = { workflows: new Map(), maxTaskCount: limits.max_task_count ?? DEFAULT_MAX_TASK_COUNT };
   const entries: PackEntry[] = [];
   const slots: Slot[] = [];
   for (const pack of loaded) {

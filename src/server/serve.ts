@@ -120,7 +120,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     config: engineConfigOf(config, packsDir),
   });
   const syncServiceFor = (dir: string) =>
-    refreshingAfterSync(createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size } }), lookup.refresh);
+    refreshingAfterSync(createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count } }), lookup.refresh);
   const packs = syncServiceFor(packsDir);
   // Git and dev mode sync at start themselves (and print it their way).
   if (options.sync_on_start !== false && !useGit && !options.dev) {

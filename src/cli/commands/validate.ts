@@ -75,7 +75,7 @@ async function runValidate(paths: readonly string[], flags: ValidateFlags, ctx: 
     );
   }
   const { runPipeline } = await import('../../packs/run-pipeline.js');
-  const result = await runPipeline(targets, { max_file_size: config.max_file_size });
+  const result = await runPipeline(targets, { max_file_size: config.max_file_size, max_task_count: config.max_task_count });
   const diagnostics = selectDiagnostics(result.diagnostics, flags);
   const files = result.packs.flatMap((pack) => pack.files.map((file) => file.path));
   const sources = new Map(result.packs.flatMap((pack) => pack.files.map((file) => [file.path, file.text] as const)));
