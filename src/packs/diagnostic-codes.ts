@@ -56,6 +56,7 @@ export const DIAGNOSTIC_CODES = {
   TASK_INPUT_UNKNOWN_PARAMETER: 'a task passes an input key the action does not declare',
   TASK_INPUT_MISSING_PARAMETER: 'a task does not pass a required action parameter',
   TASK_INPUT_INVALID_VALUE: 'a task passes a literal value outside the enum (error) or of another type (warning) than the parameter declares',
+  SHELL_COMMAND_INTERPOLATION: 'a core.shell command run with shell: true splices in a ${...} value (shell injection)',
   // packs
   PACK_REF_MISMATCH: "pack.yaml's ref differs from the directory name",
   PACK_UNDECLARED_DEPENDENCY: "a file uses another pack that is not in pack.yaml's dependencies",

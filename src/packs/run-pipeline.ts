@@ -9,6 +9,7 @@ import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE, loadPack, REF_SEGMENT } from './load-packs.js';
 import { emptyNeighbourRefs, listPackRefs, readDeclaredDependencies, withNeighbours, type NeighbourRefs } from './pack-neighbours.js';
 import type { PackFileResult, PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
+import { packFolderLinkProblem } from './pack-folder-link.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 import type { PackEntry } from './rules/rule-context.js';
 import { validateLoadedPacks, type ValidationLimits } from './validate-packs.js';
@@ -159,6 +160,11 @@ async function resolveTargets(paths: readonly string[], problems: Diagnostic[], 
         await addDependencies(targets, abs, display, resolve);
       } else {
         for (const name of await subdirs(abs)) {
+          const link = await packFolderLinkProblem(abs, name);
+          if (link) {
+            problems.push(makeDiagnostic(path.join(display, name), link));
+            continue;
+          }
           addTarget(targets, { abs: path.join(abs, name), display: path.join(display, name), only: null, reported: true });
         }
       }

@@ -9,6 +9,8 @@ import type { PipelineOptions, PipelineResult, ValidatedPack } from './pack-mode
 import { knownRefs } from '../registry/known-refs.js';
 import { registerPack, type PackSyncOptions, type PackSyncResult } from './register-pack.js';
 import { runPipeline, validatePackDir } from './run-pipeline.js';
+import { packFolderLinkProblem } from './pack-folder-link.js';
+import { makeDiagnostic } from './rules/make-diagnostic.js';
 
 export type { PackSyncOptions, PackSyncResult, PlanAction, PlanEntry, WorkflowRegistration } from './register-pack.js';
 
@@ -151,6 +153,12 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
     if (!REF_SEGMENT.test(packRef) || !(await isDirectory(dir))) {
       throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; expected a folder of that name in '${packsDir}'`, {
         details: { pack_ref: packRef },
+      });
+    }
+    const link = await packFolderLinkProblem(packsDir, packRef);
+    if (link) {
+      throw new HarmoniaError('PACK_INVALID', link.message, {
+        details: { pack_ref: packRef, diagnostics: [makeDiagnostic(dir, link)] },
       });
     }
     return dir;

@@ -11,10 +11,11 @@ import { checkHandlers } from './check-handlers.js';
 import { checkPack } from './check-pack.js';
 import { checkParameterNames } from './check-parameter-names.js';
 import { checkRetry } from './check-retry.js';
+import { checkShellCommand } from './check-shell-command.js';
 import { checkTaskInput } from './check-task-input.js';
 import type { Rule } from './rule-context.js';
 
-const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkCondition, checkExpressions];
+const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkShellCommand, checkCondition, checkExpressions];
 
 /** Rules by file kind. */
 export const RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
