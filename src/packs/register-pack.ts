@@ -5,6 +5,7 @@ import type { Store, StoreSession } from '../store/store.js';
 import { canonicalJson, contentHash } from './content-hash.js';
 import { REF_SEGMENT } from './load-packs.js';
 import type { PackFileResult, ValidatedPack } from './pack-model.js';
+import { describeDependants, findDependants } from '../registry/find-dependants.js';
 
 /** How a pack is synced into the registry. */
 export interface PackSyncOptions {
@@ -162,7 +163,25 @@ async function planSteps(session: StoreSession, pack: ValidatedPack, options: Pa
       { details: { pack_ref: pack.ref, prune: prunes.map((step) => (step as { ref: string }).ref) } },
     );
   }
+  await refuseDanglingUses(session, pack.ref, steps, prunes);
   return [...steps, ...prunes];
+}
+
+// A pruned ref that another active definition still uses would fail only at run time:
+// refuse the sync instead, naming who uses it. Definitions this sync replaces were
+// validated against the new tree, so only the ones that keep their body are asked.
+async function refuseDanglingUses(session: StoreSession, packRef: string, steps: readonly Step[], prunes: readonly Step[]): Promise<void> {
+  if (prunes.length === 0) return;
+  const gone = new Set(prunes.map((step) => keyOf(step).ref));
+  const replaced = new Set(steps.filter((step) => step.action === 'create' || step.action === 'update').map((step) => keyOf(step).ref));
+  const dependants = await findDependants(session, gone, (record) => record.pack_ref === packRef && replaced.has(record.ref));
+  if (dependants.length === 0) return;
+  throw new HarmoniaError(
+    'PACK_SYNC_REFUSED',
+    `sync of pack '${packRef}' would remove definitions that active definitions still use: ${describeDependants(dependants)}; ` +
+      'change or remove those uses first (or in the same sync)',
+    { details: { pack_ref: packRef, dependants } },
+  );
 }
 
 /** A pack that cannot be registered at all: no manifest, or a directory name that is not a ref. */

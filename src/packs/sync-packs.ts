@@ -11,6 +11,7 @@ import { registerPack, type PackSyncOptions, type PackSyncResult } from './regis
 import { runPipeline, validatePackDir } from './run-pipeline.js';
 import { packFolderLinkProblem } from './pack-folder-link.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
+import { describeDependants, findDependants } from '../registry/find-dependants.js';
 
 export type { PackSyncOptions, PackSyncResult, PlanAction, PlanEntry, WorkflowRegistration } from './register-pack.js';
 
@@ -50,7 +51,12 @@ export interface PackSyncServiceOptions {
 export interface PackSyncService {
   syncPack(packRef: string, options?: PackSyncOptions): Promise<PackSyncResult>;
   validatePack(packRef: string, options?: Pick<PackSyncOptions, 'max_file_size' | 'max_task_count'>): Promise<PackValidationResult>;
-  deletePack(packRef: string): Promise<PackDeleteResult>;
+  /**
+   * Thrown (PACK_SYNC_REFUSED) when an active definition of another pack uses one of the
+   * pack's definitions, or another pack declares it a dependency; `alongWith` names packs
+   * deleted at the same time, whose uses do not count.
+   */
+  deletePack(packRef: string, options?: { alongWith?: ReadonlySet<string> }): Promise<PackDeleteResult>;
   syncAll(options?: PackSyncOptions): Promise<SyncAllResult>;
   countPackWorkflows(packRef: string): Promise<number>;
 }
@@ -91,6 +97,33 @@ async function isFolderPack(session: StoreSession, pack_ref: string): Promise<bo
   const items: DefinitionRecord[] = [];
   for (const kind of KINDS) items.push(...(await activeOfPack(session, kind, pack_ref)));
   return items.length === 0 || items.some((item) => item.origin.source !== 'api');
+}
+
+async function activeRefsOf(session: StoreSession, packRef: string): Promise<string[]> {
+  const refs: string[] = [];
+  for (const kind of KINDS) refs.push(...(await activeOfPack(session, kind, packRef)).map((item) => item.ref));
+  return refs;
+}
+
+// Deleting a pack that others use would leave them pointing at nothing: refuse, naming them.
+async function refuseDeletingUsedPack(
+  session: StoreSession,
+  packRef: string,
+  refs: ReadonlySet<string>,
+  alongWith: ReadonlySet<string>,
+): Promise<void> {
+  const others = (record: { pack_ref: string }) => record.pack_ref === packRef || alongWith.has(record.pack_ref);
+  const dependants = await findDependants(session, refs, others);
+  const declaring = (await session.registry.listPacks())
+    .filter((p) => p.ref !== packRef && !alongWith.has(p.ref) && p.manifest.dependencies.includes(packRef))
+    .map((p) => p.ref);
+  if (dependants.length === 0 && declaring.length === 0) return;
+  const uses = dependants.length > 0 ? describeDependants(dependants) : `pack.yaml of ${declaring.map((r) => `'${r}'`).join(', ')} lists it in dependencies`;
+  throw new HarmoniaError(
+    'PACK_SYNC_REFUSED',
+    `pack '${packRef}' is not deleted: other packs still use it (${uses}); remove those uses first, or delete those packs with it`,
+    { details: { pack_ref: packRef, dependants, declared_by: declaring } },
+  );
 }
 
 /** The pipeline's pack for `ref`; a pack it could not read at all still yields its diagnostics. */
@@ -210,7 +243,7 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
       };
     },
 
-    async deletePack(packRef) {
+    async deletePack(packRef, deleteOptions = {}) {
       return store.transaction(async (tx) => {
         if (!(await tx.registry.getPack(packRef))) {
           throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; it is not registered`, {
@@ -219,6 +252,7 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
         }
         const pruned: string[] = [];
         for (const kind of KINDS) pruned.push(...(await activeOfPack(tx, kind, packRef)).map((item) => item.ref));
+        await refuseDeletingUsedPack(tx, packRef, new Set(pruned), deleteOptions.alongWith ?? new Set());
         await tx.registry.deletePack(packRef);
         return { pack_ref: packRef, pruned };
       });
@@ -243,31 +277,72 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
       const known = await knownRefs(store, new Set([...dirs, ...vanished]));
       // The whole tree in one run, so packs in it can refer to each other.
       const pipeline = await runPipeline([packsDir], { ...limitsOf(opts), known });
-      const packs: PackSyncResult[] = [];
-      for (const ref of dirs) {
-        const pack = packOf(pipeline, ref, path.join(packsDir, ref));
-        try {
-          packs.push(await registerPack(store, pack, opts));
-        } catch (error) {
-          // One refused pack must not stop the others; it is reported in its own result.
-          if (!isHarmoniaError(error) || error.code !== 'PACK_SYNC_REFUSED') throw error;
-          packs.push({
-            pack_ref: ref,
-            loaded_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
-            registered_count: 0,
-            workflows: [],
-            errors: sortDiagnostics([...pack.files.flatMap((f) => errorsOf(f.diagnostics)), refusal(error, pack)]),
-            plan: [],
-            pruned: [],
-          });
+      const results = new Map<string, PackSyncResult>();
+      // A pack whose prune is refused because another pack still uses what it removes is
+      // tried again once the others are registered: that pack may stop using it in this sync.
+      let pending = dirs;
+      for (let round = 0; pending.length > 0 && round <= dirs.length; round += 1) {
+        const retry: string[] = [];
+        let progressed = false;
+        for (const ref of pending) {
+          const pack = packOf(pipeline, ref, path.join(packsDir, ref));
+          try {
+            const result = await registerPack(store, pack, opts);
+            results.set(ref, result);
+            if (result.registered_count > 0 || result.pruned.length > 0) progressed = true;
+          } catch (error) {
+            // One refused pack must not stop the others; it is reported in its own result.
+            if (!isHarmoniaError(error) || error.code !== 'PACK_SYNC_REFUSED') throw error;
+            retry.push(ref);
+            results.set(ref, {
+              pack_ref: ref,
+              loaded_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
+              registered_count: 0,
+              workflows: [],
+              errors: sortDiagnostics([...pack.files.flatMap((f) => errorsOf(f.diagnostics)), refusal(error, pack)]),
+              plan: [],
+              pruned: [],
+            });
+          }
+        }
+        pending = progressed && opts.dry_run !== true ? retry : [];
+      }
+      const packs = dirs.map((ref) => results.get(ref)).filter((r): r is PackSyncResult => r !== undefined);
+      // A vanished pack that a remaining pack still uses stays registered, reported as
+      // refused; packs deleted together may use each other, so refuse until none changes.
+      const deleting = new Set(vanished);
+      const refused = new Map<string, HarmoniaError>();
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const ref of deleting) {
+          try {
+            await refuseDeletingUsedPack(store, ref, new Set(await activeRefsOf(store, ref)), deleting);
+          } catch (error) {
+            if (!isHarmoniaError(error) || error.code !== 'PACK_SYNC_REFUSED') throw error;
+            refused.set(ref, error);
+            deleting.delete(ref);
+            changed = true;
+          }
         }
       }
-      if (vanished.length > 0 && opts.dry_run !== true) {
+      if (deleting.size > 0 && opts.dry_run !== true) {
         await store.transaction(async (tx) => {
-          for (const ref of vanished) await tx.registry.deletePack(ref);
+          for (const ref of deleting) await tx.registry.deletePack(ref);
         });
       }
-      return { packs, pruned_packs: vanished };
+      for (const [ref, error] of refused) {
+        packs.push({
+          pack_ref: ref,
+          loaded_count: 0,
+          registered_count: 0,
+          workflows: [],
+          errors: [refusal(error, { ref, dir: path.join(packsDir, ref), manifest: null, files: [] })],
+          plan: [],
+          pruned: [],
+        });
+      }
+      const deleted = vanished.filter((ref) => deleting.has(ref));
+      return { packs, pruned_packs: deleted };
     },
 
     async countPackWorkflows(packRef) {

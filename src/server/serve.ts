@@ -287,6 +287,6 @@ function refreshingAfterSync(service: PackSyncService, refresh: () => Promise<vo
     ...service,
     syncPack: (ref, opts) => after(service.syncPack(ref, opts)),
     syncAll: (opts) => after(service.syncAll(opts)),
-    deletePack: (ref) => after(service.deletePack(ref)),
+    deletePack: (ref, opts) => after(service.deletePack(ref, opts)),
   };
 }
