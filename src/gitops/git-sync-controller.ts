@@ -105,6 +105,8 @@ export interface GitSyncStatus {
   /** The commit the last complete run processed. */
   synced_commit: string | null;
   last_sync: GitSyncReport | null;
+  /** The commit checked out and refused (it would have pruned every pack), until a good one lands. */
+  refused: { commit: string; error: { code: string; message: string } } | null;
   packs: PackSyncState[];
   workflows: WorkflowStatus[];
   /** On a cluster (PostgreSQL): this node's role and checkout. */
@@ -154,6 +156,9 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
   let processedCommit: string | null = null;
   let head: CommitInfo | null = null;
   let lastReport: GitSyncReport | null = null;
+  // The report that reached a verdict on processedCommit: a later poll of the same commit
+  // ('unchanged') must not hide a refusal or a partial sync behind it.
+  let verdict: GitSyncReport | null = null;
   let pinnedRef: string | null = null;
   let running: Promise<GitSyncReport> | null = null;
   let queued: { promise: Promise<GitSyncReport>; force: boolean } | null = null;
@@ -178,11 +183,13 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
     });
     packs = result.packs;
     if (result.checkout) head = result.checkout.commit;
-    if (result.processed && result.checkout) {
+    const repeat = result.report.outcome === 'unchanged' && verdict !== null && verdict.commit?.sha === result.checkout?.commit.sha;
+    if (result.processed && result.checkout && !repeat) {
       processedCommit = result.checkout.commit.sha;
       if (result.report.outcome !== 'refused') syncedCommit = processedCommit;
+      verdict = result.report;
     }
-    lastReport = result.report;
+    lastReport = repeat && verdict !== null && verdict.outcome !== 'synced' ? verdict : result.report;
     try {
       options.onRun?.(result.report, { synced_commit: syncedCommit, pinned_ref: pinnedRef });
     } catch (error) {
@@ -297,12 +304,14 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
         head,
         synced_commit: syncedCommit,
         last_sync: lastReport,
+        refused: refusedOf(verdict),
         packs: packList,
         workflows: computeWorkflowStatuses({
           packs: packList,
           heads: await heads(),
           checkout_commit: head?.sha ?? null,
           synced_commit: syncedCommit,
+          refused_commit: refusedOf(verdict)?.commit ?? null,
         }),
       };
     },
@@ -330,4 +339,9 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
       return { status: 202, body: { accepted: true, delivery_id, provider }, sync: schedule(false) };
     },
   };
+}
+
+function refusedOf(verdict: GitSyncReport | null): GitSyncStatus['refused'] {
+  if (verdict?.outcome !== 'refused' || !verdict.commit) return null;
+  return { commit: verdict.commit.sha, error: verdict.error ?? { code: 'PACK_SYNC_REFUSED', message: 'the commit was refused' } };
 }

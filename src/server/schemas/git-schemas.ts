@@ -83,6 +83,10 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
       head: ref('GitCommit'),
       synced_commit: nullableStr,
       last_sync: { anyOf: [ref('GitSyncReport'), { type: 'null' }] },
+      refused: {
+        anyOf: [{ type: 'object', properties: { commit: str, error: { type: 'object', properties: { code: str, message: str } } } }, { type: 'null' }],
+        description: 'The checked-out commit the last verdict refused, until a good one lands.',
+      },
       packs: { type: 'array', items: { type: 'object' } },
       workflows: {
         type: 'array',
