@@ -137,7 +137,7 @@ export function createDevMode(options: DevModeOptions): DevMode {
       if (!(await isDirectory(path.join(options.packsDir, packRef)))) {
         if (!(await store.registry.getPack(packRef))) return;
         const deleted = await syncService.deletePack(packRef);
-        const result = { pack_ref: packRef, loaded_count: 0, registered_count: 0, workflows: [], errors: [], plan: [], pruned: deleted.pruned };
+        const result = { pack_ref: packRef, loaded_count: 0, registered_count: 0, workflows: [], errors: [], diagnostics: [], plan: [], pruned: deleted.pruned };
         done({ outcome: 'deleted', result, errors: [] });
         return;
       }

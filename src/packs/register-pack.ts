@@ -5,7 +5,7 @@ import type { Store, StoreSession } from '../store/store.js';
 import { canonicalJson, contentHash } from './content-hash.js';
 import { REF_SEGMENT } from './load-packs.js';
 import type { PackFileResult, ValidatedPack } from './pack-model.js';
-import { describeDependants, findDependants } from '../registry/find-dependants.js';
+import { describeDependants, findDependants, usesOf } from '../registry/find-dependants.js';
 
 /** How a pack is synced into the registry. */
 export interface PackSyncOptions {
@@ -59,6 +59,8 @@ export interface PackSyncResult {
   workflows: WorkflowRegistration[];
   /** Error diagnostics of every file of the pack. */
   errors: Diagnostic[];
+  /** Every diagnostic of the pack's files, warnings too, sorted: what `harmonia validate` prints. */
+  diagnostics: Diagnostic[];
   plan: PlanEntry[];
   /** Refs marked deleted because their file left the pack. */
   pruned: string[];
@@ -164,7 +166,37 @@ async function planSteps(session: StoreSession, pack: ValidatedPack, options: Pa
     );
   }
   await refuseDanglingUses(session, pack.ref, steps, prunes);
+  await refuseMissingUses(session, pack.ref, steps, prunes);
   return [...steps, ...prunes];
+}
+
+// What a new version uses must be registered when the sync commits (or come with it): a
+// pack validated against its neighbours in the folder may use one that failed to sync.
+async function refuseMissingUses(session: StoreSession, packRef: string, steps: readonly Step[], prunes: readonly Step[]): Promise<void> {
+  const coming = new Set<string>();
+  for (const step of steps) {
+    if (step.action === 'create' || step.action === 'update' || (step.action === 'unchanged' && step.candidate)) {
+      coming.add(`${keyOf(step).kind}:${keyOf(step).ref}`);
+    }
+  }
+  const going = new Set(prunes.map((step) => `${keyOf(step).kind}:${keyOf(step).ref}`));
+  const missing: string[] = [];
+  for (const step of steps) {
+    if (step.action !== 'create' && step.action !== 'update') continue;
+    for (const use of usesOf(step.candidate.body)) {
+      const key = `${use.kind}:${use.ref}`;
+      if (coming.has(key)) continue;
+      if (!going.has(key) && (await session.registry.getActive(use.kind, use.ref)) !== null) continue;
+      missing.push(`'${step.candidate.ref}' uses ${use.kind} '${use.ref}'`);
+    }
+  }
+  if (missing.length === 0) return;
+  throw new HarmoniaError(
+    'PACK_SYNC_REFUSED',
+    `pack '${packRef}' is not registered: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}, ` +
+      'which is not registered; sync the pack that defines it first (or fix its errors)',
+    { details: { pack_ref: packRef, missing } },
+  );
 }
 
 // A pruned ref that another active definition still uses would fail only at run time:
@@ -288,11 +320,15 @@ export async function registerPack(
     registered_count: 0,
     workflows: [],
     errors,
+    diagnostics: sortDiagnostics(pack.files.flatMap((file) => file.diagnostics)),
     plan: [],
     pruned: [],
   };
   const fatal = unregistrable(pack);
-  if (fatal && errors.length === 0) errors.push(fatal);
+  if (fatal && errors.length === 0) {
+    errors.push(fatal);
+    result.diagnostics.push(fatal);
+  }
   if (fatal || (errors.length > 0 && options.skip_validation_errors !== true)) return result;
 
   const origin = options.origin ?? { source: 'local' };

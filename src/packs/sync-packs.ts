@@ -24,6 +24,8 @@ export interface PackValidationResult {
   error_count: number;
   /** Error diagnostics keyed by ref (or, for pack.yaml and scripts, by file inside the pack). */
   errors: Record<string, Diagnostic[]>;
+  /** Every diagnostic of the pack's files, errors and warnings, sorted: what `harmonia validate` prints. */
+  diagnostics: Diagnostic[];
 }
 
 export interface PackDeleteResult {
@@ -45,6 +47,11 @@ export interface PackSyncServiceOptions {
   packsDir: string;
   /** Options applied under each call's own. */
   defaults?: PackSyncOptions;
+  /**
+   * How diagnostics name the packs folder (`packs` gives `packs/ci/workflows/x.yaml`, as
+   * `harmonia validate packs` prints from the repository root). @default packsDir as given
+   */
+  displayDir?: string;
 }
 
 /** Syncs pack folders into the registry, validates them, deletes and counts them. */
@@ -148,6 +155,26 @@ function packOf(result: PipelineResult, ref: string, dir: string): ValidatedPack
   };
 }
 
+/** Renames the packs folder in a path. */
+function renamer(packsDir: string, displayDir: string | undefined): (file: string) => string {
+  if (displayDir === undefined) return (file) => file;
+  const from = path.normalize(packsDir);
+  return (file) => (file === from || file.startsWith(from + path.sep) ? path.join(displayDir, path.relative(from, file)) : file);
+}
+
+/** Renames the packs folder in a pack's paths (files, diagnostics, related locations). */
+function relabeller(rename: (file: string) => string): (pack: ValidatedPack) => ValidatedPack {
+  const diagnostic = (d: Diagnostic): Diagnostic => ({
+    ...d,
+    file: rename(d.file),
+    ...(d.related ? { related: d.related.map((r) => ({ ...r, file: rename(r.file) })) } : {}),
+  });
+  return (pack) => ({
+    ...pack,
+    files: pack.files.map((f) => ({ ...f, path: rename(f.path), diagnostics: f.diagnostics.map(diagnostic) })),
+  });
+}
+
 /** The pipeline limits among a sync's options. */
 function limitsOf(options: PackSyncOptions): PipelineOptions {
   return {
@@ -156,12 +183,12 @@ function limitsOf(options: PackSyncOptions): PipelineOptions {
   };
 }
 
-function refusal(error: HarmoniaError, pack: ValidatedPack): Diagnostic {
+function refusal(error: HarmoniaError, file: string): Diagnostic {
   return {
     code: error.code,
     severity: 'error',
     message: error.message,
-    file: pack.dir,
+    file,
     line: 0,
     column: 0,
     end_line: 0,
@@ -191,15 +218,21 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
     const link = await packFolderLinkProblem(packsDir, packRef);
     if (link) {
       throw new HarmoniaError('PACK_INVALID', link.message, {
-        details: { pack_ref: packRef, diagnostics: [makeDiagnostic(dir, link)] },
+        details: { pack_ref: packRef, diagnostics: [makeDiagnostic(rename(dir), link)] },
       });
     }
     return dir;
   }
 
-  // One pack on its own: refs to other packs resolve only through what is registered.
+  const rename = renamer(packsDir, options.displayDir);
+  const display = relabeller(rename);
+
+  // The pack with the packs it depends on loaded from the same folder, as `harmonia
+  // validate <pack>` does; refs to other packs resolve through what is registered.
   async function validated(packRef: string, pipeline: PipelineOptions): Promise<ValidatedPack> {
-    return validatePackDir(await packDir(packRef), pipeline);
+    const dir = await packDir(packRef);
+    const result = await runPipeline([dir], pipeline);
+    return display(packOf(result, packRef, dir));
   }
 
   async function packDirs(): Promise<string[]> {
@@ -240,6 +273,7 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
         validated_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
         error_count: Object.keys(errors).length,
         errors,
+        diagnostics: sortDiagnostics(pack.files.flatMap((f) => f.diagnostics)),
       };
     },
 
@@ -276,7 +310,8 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
       }
       const known = await knownRefs(store, new Set([...dirs, ...vanished]));
       // The whole tree in one run, so packs in it can refer to each other.
-      const pipeline = await runPipeline([packsDir], { ...limitsOf(opts), known });
+      const tree = await runPipeline([packsDir], { ...limitsOf(opts), known });
+      const pipeline = { ...tree, packs: tree.packs.map(display) };
       const results = new Map<string, PackSyncResult>();
       // A pack whose prune is refused because another pack still uses what it removes is
       // tried again once the others are registered: that pack may stop using it in this sync.
@@ -299,7 +334,8 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
               loaded_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
               registered_count: 0,
               workflows: [],
-              errors: sortDiagnostics([...pack.files.flatMap((f) => errorsOf(f.diagnostics)), refusal(error, pack)]),
+              errors: sortDiagnostics([...pack.files.flatMap((f) => errorsOf(f.diagnostics)), refusal(error, rename(pack.dir))]),
+              diagnostics: sortDiagnostics([...pack.files.flatMap((f) => f.diagnostics), refusal(error, rename(pack.dir))]),
               plan: [],
               pruned: [],
             });
@@ -336,7 +372,8 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
           loaded_count: 0,
           registered_count: 0,
           workflows: [],
-          errors: [refusal(error, { ref, dir: path.join(packsDir, ref), manifest: null, files: [] })],
+          errors: [refusal(error, rename(path.join(packsDir, ref)))],
+          diagnostics: [refusal(error, rename(path.join(packsDir, ref)))],
           plan: [],
           pruned: [],
         });

@@ -24,16 +24,29 @@ function tasksOf(body: DefinitionBody): readonly TaskDef[] {
   return [];
 }
 
-/** The refs a definition body names: task actions, core.workflow children, a template's parent. */
-export function refsUsedBy(body: DefinitionBody): Set<string> {
-  const used = new Set<string>();
+/** A ref a definition uses, with the kind it must have. */
+export interface Use {
+  kind: DefinitionKind;
+  ref: string;
+}
+
+/** What a definition body names: task actions (built-ins left out), core.workflow children, a template's parent. */
+export function usesOf(body: DefinitionBody): Use[] {
+  const uses = new Map<string, Use>();
+  const add = (kind: DefinitionKind, ref: string) => uses.set(`${kind}:${ref}`, { kind, ref });
   for (const task of tasksOf(body)) {
-    if (task.component === undefined && typeof task.action === 'string') used.add(task.action);
+    if (task.component === undefined && typeof task.action === 'string' && !task.action.startsWith('core.')) add('action', task.action);
     const child = (task.input as Record<string, unknown> | undefined)?.['workflow'];
-    if (task.action === 'core.workflow' && typeof child === 'string') used.add(child);
+    // A child named by an expression is resolved at run time; only a literal ref is known here.
+    if (task.action === 'core.workflow' && typeof child === 'string' && !child.includes('${')) add('workflow', child);
   }
-  if ('extends' in body && typeof body.extends === 'string') used.add(body.extends);
-  return used;
+  if ('extends' in body && typeof body.extends === 'string') add('template', body.extends);
+  return [...uses.values()];
+}
+
+/** The refs a definition body names, whatever their kind. */
+export function refsUsedBy(body: DefinitionBody): Set<string> {
+  return new Set(usesOf(body).map((use) => use.ref));
 }
 
 async function activeOf(session: StoreSession, kind: DefinitionKind): Promise<DefinitionRecord[]> {

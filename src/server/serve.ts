@@ -4,7 +4,7 @@
  * nodes sharing the database) and HTTP server — for `harmonia start` and embedders.
  * The caller opens (and later closes) the store.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createActionRegistry, type PackActions } from '../actions/action-registry.js';
 import { engineConfigOf, type ResolvedConfig } from '../config.js';
@@ -119,9 +119,13 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     canClaim: () => git?.readiness?.().ready ?? true,
     config: engineConfigOf(config, packsDir),
   });
-  const syncServiceFor = (dir: string) =>
-    refreshingAfterSync(createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count } }), lookup.refresh);
-  const packs = syncServiceFor(packsDir);
+  const syncServiceFor = (dir: string, displayDir?: string) =>
+    refreshingAfterSync(
+      createPackSyncService({ store, packsDir: dir, ...(displayDir !== undefined ? { displayDir } : {}), defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count } }),
+      lookup.refresh,
+    );
+  // Diagnostics over REST name files as the repository does (`packs/ci/workflows/x.yaml`), never by server path.
+  const packs = syncServiceFor(packsDir, useGit ? config.git_path.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '') || '.' : basename(packsDir));
   // Git and dev mode sync at start themselves (and print it their way).
   if (options.sync_on_start !== false && !useGit && !options.dev) {
     try {
