@@ -13,6 +13,8 @@ export const DIAGNOSTIC_CODES = {
   PACK_FILE_UNREADABLE: 'a file or directory could not be read',
   PACK_DUPLICATE_REF: 'two files (x.yaml and x.yml) define the same ref',
   PACK_PATH_NOT_FOUND: 'a path given to validate does not exist or is not inside a pack',
+  PACK_NOTHING_TO_VALIDATE: 'a folder given to validate holds no pack, so nothing would be checked',
+  PACK_FILE_IGNORED: 'a file or folder in a pack that the loader does not read (wrong folder, sub-folder or extension)',
   // YAML
   YAML_SYNTAX: 'the file is not valid YAML',
   YAML_DUPLICATE_KEY: 'a mapping has the same key twice',

@@ -6,6 +6,7 @@
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { findIgnoredFiles } from './find-ignored-files.js';
 import type { PackFileKind } from './pack-model.js';
 import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
 
@@ -278,7 +279,12 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
       reads.push({ file: `${folder}/${name}`, kind: yaml ? kind : 'script', maybeLink });
     }
   }
-  const read = await Promise.all(reads.map((r) => ('path' in r ? r : limited(() => readPackFile(pack, r.file, r.kind, maxFileSize, r.maybeLink)))));
+  const [read, ignored] = await Promise.all([
+    Promise.all(reads.map((r) => ('path' in r ? r : limited(() => readPackFile(pack, r.file, r.kind, maxFileSize, r.maybeLink))))),
+    findIgnoredFiles(absDir, displayDir),
+  ]);
   for (const file of read) files.push(file);
+  // Files are what diagnostics hang on; what the loader skipped is the pack's, so its manifest's.
+  manifest?.diagnostics.push(...ignored);
   return { ref, dir: absDir, displayDir, files };
 }

@@ -120,6 +120,16 @@ async function addDependencies(
   }
 }
 
+// Validating nothing must never pass: a wrong path, a wrong packs folder or a command run
+// from the wrong folder would otherwise print "0 files valid" and exit 0.
+function nothingIn(display: string, given: string): Diagnostic {
+  return makeDiagnostic(display, {
+    code: 'PACK_NOTHING_TO_VALIDATE',
+    message: `folder '${given}' holds no pack: no sub-folder with a pack.yaml, and no pack.yaml, workflows/, templates/ or actions/ of its own`,
+    hint: 'pass the packs folder (the one holding one folder per pack), a pack, or files inside a pack',
+  });
+}
+
 interface Resolve {
   maxFileSize: number;
   /** Folders whose packs that are not loaded are listed by name. */
@@ -159,7 +169,9 @@ async function resolveTargets(paths: readonly string[], problems: Diagnostic[], 
         addTarget(targets, { abs, display, only: null, reported: true });
         await addDependencies(targets, abs, display, resolve);
       } else {
-        for (const name of await subdirs(abs)) {
+        const names = await subdirs(abs);
+        if (names.length === 0) problems.push(nothingIn(display, given));
+        for (const name of names) {
           const link = await packFolderLinkProblem(abs, name);
           if (link) {
             problems.push(makeDiagnostic(path.join(display, name), link));
@@ -234,6 +246,7 @@ export async function runPipeline(paths: readonly string[], options: PipelineOpt
     packs.push(pack);
     fileCount += pack.files.filter((f) => f.text !== '').length;
   });
+  if (paths.length === 0) problems.push(nothingIn('.', '.'));
   const diagnostics = sortDiagnostics([...problems, ...packs.flatMap((p) => p.files.flatMap((f) => f.diagnostics))]);
   return { packs, diagnostics, file_count: fileCount };
 }
