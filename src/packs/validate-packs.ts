@@ -13,7 +13,7 @@ import type { KnownRefs } from './pack-model.js';
 import { parseYamlFile, type ParsedYaml } from './parse-yaml-file.js';
 import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
 import type { PackEntry, PackIndex, ParsedPackFile, Rule, RuleContext, TaskView, WorkflowView } from './rules/rule-context.js';
-import { RULES } from './rules/rule-sets.js';
+import { LATE_RULES, RULES } from './rules/rule-sets.js';
 import { applyIgnores } from './validate-ignores.js';
 import { validateSchema, type SchemaKind } from './validate-schema.js';
 
@@ -267,6 +267,12 @@ export async function validateLoadedPacks(
     runRules(file, index);
     parsed?.release();
     prepared.workflows.delete(file);
+  }
+  for (const { file } of slots) {
+    const late = LATE_RULES[file.loaded.kind];
+    if (!late || file.raw === undefined || !file.view) continue;
+    const ctx = contextFor(file, index);
+    for (const rule of late) rule(ctx);
   }
   for (const entry of entries) {
     for (const file of entry.files) file.diagnostics = applyIgnores(file.loaded.text, file.diagnostics, file.loaded.path);
