@@ -55,14 +55,15 @@ export const DIAGNOSTIC_CODES = {
   ACTION_UNKNOWN_COMPONENT: 'a task names a remote component that is not registered',
   ACTION_UNKNOWN_WORKFLOW: 'core.workflow names a workflow that does not exist',
   ACTION_ENTRY_POINT_MISSING: "an action's entry_point file does not exist in actions/",
-  TASK_INPUT_UNKNOWN_PARAMETER: 'a task passes an input key the action does not declare',
+  TASK_INPUT_UNKNOWN_PARAMETER: 'a task passes an input key the action does not declare (warning), or one a core.workflow child does not declare (error)',
   TASK_INPUT_MISSING_PARAMETER: 'a task does not pass a required action parameter',
-  TASK_INPUT_INVALID_VALUE: 'a task passes a literal value outside the enum (error) or of another type (warning) than the parameter declares',
+  TASK_INPUT_INVALID_VALUE: 'a task passes a literal value outside the enum, or of another type, than the parameter or input declares',
   SHELL_COMMAND_INTERPOLATION: 'a core.shell command run with shell: true splices in a ${...} value (shell injection)',
   // packs
   PACK_REF_MISMATCH: "pack.yaml's ref differs from the directory name",
   PACK_UNDECLARED_DEPENDENCY: "a file uses another pack that is not in pack.yaml's dependencies",
   PACK_UNKNOWN_DEPENDENCY: 'a dependency names a pack that does not exist',
+  PACK_DEPENDENCY_CYCLE: 'packs list each other in their dependencies, in a cycle',
   // handlers, retries, inputs, templates
   HANDLER_UNKNOWN_TASK: 'on_error or error_handlers names a task that does not exist',
   RETRY_INVALID: 'a retry policy cannot work as written',
