@@ -135,3 +135,11 @@ describe('a pack folder that is a symlink', () => {
     }
   });
 });
+
+describe('with_items as a literal list', () => {
+  it('accepts ${item} in the input of a task whose with_items is a list, as the docs allow', async () => {
+    const text =
+      'version: 1.0.0\ninput:\n  extra: { type: string, default: ap }\ntasks:\n  deploy:\n    action: core.echo\n    with_items: [eu, "us\'s", { region: "x}" }, "${input.extra}"]\n    input: { region: "${item}", n: "${item_index}" }\n';
+    expect(await validateWorkflow(text)).toEqual([]);
+  });
+});
