@@ -11,10 +11,10 @@ import { createPackSyncService, type PackSyncService } from '../packs/sync-packs
 import type { Store } from '../store/store.js';
 import { runGitSync, type GitSyncReport } from './git-sync-run.js';
 import { createPackEvents, type PackEvents } from './pack-events.js';
-import { isPushToBranch, readPushSummary } from './push-payload.js';
+import { ignoredBecause, readPushSummary } from './push-payload.js';
 import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { computeWorkflowStatuses, type PackSyncState, type WorkflowStatus } from './sync-status.js';
-import { headerValue, verifyWebhook, type WebhookHeaders } from './webhook.js';
+import { verifyWebhook, type WebhookHeaders } from './webhook.js';
 
 export interface GitSyncControllerOptions {
   source: GitSource;
@@ -321,20 +321,14 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
         return { status: 401, body: { error: { code: 'AUTH_REQUIRED', message: check.reason } }, sync: null };
       }
       const { provider, delivery_id } = check;
-      if (guard.isReplay(delivery_id)) {
+      // Only the sender's delivery id marks a replay; a delivery without one always counts.
+      if (delivery_id !== null && guard.isReplay(delivery_id)) {
         return { status: 200, body: { accepted: false, duplicate: true, delivery_id, provider }, sync: null };
       }
-      const event = headerValue(request.headers, 'x-github-event') ?? headerValue(request.headers, 'x-gitlab-event');
-      const push = readPushSummary(request.rawBody, event);
-      if (event === 'ping') {
-        return { status: 200, body: { accepted: false, reason: 'ping', delivery_id, provider }, sync: null };
-      }
-      if (pinnedRef === null && push.ref?.startsWith('refs/heads/') && !isPushToBranch(push.ref, source.branch)) {
-        return {
-          status: 200,
-          body: { accepted: false, reason: `push to '${push.ref}' ignored; following '${source.branch}'`, delivery_id, provider },
-          sync: null,
-        };
+      const push = readPushSummary(request.rawBody, request.headers, provider);
+      const ignored = push.event === 'ping' ? 'ping' : ignoredBecause(push, provider, source.branch, pinnedRef !== null);
+      if (ignored !== null) {
+        return { status: 200, body: { accepted: false, reason: ignored, delivery_id, provider }, sync: null };
       }
       return { status: 202, body: { accepted: true, delivery_id, provider }, sync: schedule(false) };
     },
