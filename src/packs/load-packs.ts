@@ -49,6 +49,8 @@ export interface LoadPackOptions {
   displayDir?: string;
   /** @default 1048576 */
   maxFileSize?: number;
+  /** Texts to use instead of the files' content on disk, by absolute path (an editor's unsaved buffers). */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 const FOLDERS: ReadonlyArray<{ folder: string; kind: PackFileKind }> = [
@@ -127,7 +129,7 @@ function decode(bytes: Uint8Array, file: string): { text: string } | { diagnosti
 }
 
 async function readPackFile(
-  pack: { dir: string; real: string; displayDir: string },
+  pack: { dir: string; real: string; displayDir: string; overlay?: ReadonlyMap<string, string> | undefined },
   file: string,
   kind: PackFileKind,
   maxFileSize: number,
@@ -146,7 +148,8 @@ async function readPackFile(
     const checked = await checkEntry(abs, pack.real, maxFileSize, file, maybeLink);
     if (!checked.ok) return refuse(checked.diagnostic);
     if (kind === 'script') return loaded;
-    const decoded = decode(await readFile(abs), file);
+    const unsaved = pack.overlay?.get(abs);
+    const decoded = unsaved !== undefined ? { text: unsaved } : decode(await readFile(abs), file);
     if ('diagnostic' in decoded) return refuse(decoded.diagnostic);
     loaded.text = decoded.text;
   } catch (error) {
@@ -214,7 +217,7 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
   } catch {
     // reported below as a missing pack.yaml
   }
-  const pack = { dir: absDir, real, displayDir };
+  const pack = { dir: absDir, real, displayDir, overlay: options.overlay };
   const files: LoadedFile[] = [];
   const manifestPath = path.join(displayDir, 'pack.yaml');
   const manifestEntry = (await listFolder(absDir)).find((e) => e.name === 'pack.yaml');

@@ -50,6 +50,8 @@ export interface PipelineOptions {
   max_task_count?: number;
   /** Refs registered elsewhere, so cross-pack references to them resolve. */
   known?: Partial<KnownRefs>;
+  /** Texts to validate instead of the files on disk, by absolute path (an editor's unsaved buffers). */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 export interface PipelineResult {

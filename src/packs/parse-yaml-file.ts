@@ -2,10 +2,8 @@
  * The one place that parses YAML. Refuses alias bombs, turns every parser error into a
  * Diagnostic, and can locate any JSON pointer later (see lazySourceMap()).
  */
-import { LineCounter, parseDocument } from 'yaml';
-import type { Document, DocumentOptions, ParseOptions, SchemaOptions, YAMLError } from 'yaml';
-import { aliasExpansionOf } from './alias-expansion.js';
-import { findDuplicateKeys } from './find-duplicate-keys.js';
+import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, DocumentOptions, Node, ParseOptions, SchemaOptions, YAMLError } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { createSourceMap, type SourceMap } from '../core/source.js';
 import type { DiagnosticCode } from './diagnostic-codes.js';
@@ -165,6 +163,79 @@ function tooDeepAt(text: string, max: number): { line: number; column: number } 
     if (quote === null && flow === 0 && BLOCK_SCALAR_HEADER.test(line)) scalarIndent = i;
   }
   return null;
+}
+
+// Duplicate keys in one pass. yaml's own `uniqueKeys` check compares each key with every
+// earlier key of its map, which is quadratic: a workflow of 25k tasks spent seconds there.
+// One set per map instead, with the same notion of equal keys (the same node, or scalars
+// with the same value).
+/** Where a repeated key starts (offset into the text) and its text. */
+interface DuplicateKey {
+  offset: number;
+  key: string;
+}
+
+function keyOf(node: unknown): unknown {
+  if (isScalar(node)) return typeof node.value === 'string' ? `s:${node.value}` : node.value;
+  return node;
+}
+
+/** Every key that repeats an earlier key of the same mapping, in document order. */
+function findDuplicateKeys(doc: Document): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map) || map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = keyOf(pair.key);
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const node = pair.key as { range?: [number, number, number] } | null;
+        found.push({ offset: node?.range?.[0] ?? 0, key: isScalar(pair.key) ? String(pair.key.value) : '' });
+      }
+    },
+  });
+  return found;
+}
+
+// What aliases add to a document once expanded, in linear time: each node's expanded
+// size is computed once and an alias costs the size of the node it names.
+/**
+ * Bytes (as JSON text, approximately) that expanding every alias adds to the document.
+ * Stops counting once past `stopAt`, so a bomb costs no more than the limit.
+ */
+function aliasExpansionOf(doc: Document, stopAt: number): number {
+  const sizes = new Map<unknown, number>();
+  let added = 0;
+  const sizeOf = (node: unknown): number => {
+    if (node === null || node === undefined) return 4;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    // An alias inside the node it names (a cycle) counts once.
+    sizes.set(node, 1);
+    let size = 1;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      size = target === undefined ? 1 : sizeOf(target);
+      added += size;
+      // The alias node is memoised too, but each occurrence is a separate node.
+    } else if (isScalar(node)) {
+      size = String(node.value).length + 2;
+    } else if (isCollection(node)) {
+      size = 2;
+      for (const item of node.items) {
+        if (added > stopAt) break;
+        size += isPair(item) ? sizeOf(item.key) + sizeOf(item.value) + 2 : sizeOf(item) + 1;
+      }
+    }
+    sizes.set(node, size);
+    return size;
+  };
+  sizeOf(doc.contents as Node | null);
+  return added;
 }
 
 function lowerFirst(text: string): string {

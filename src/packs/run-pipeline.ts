@@ -232,7 +232,15 @@ export async function runPipeline(paths: readonly string[], options: PipelineOpt
   const targetMap = await resolveTargets(paths, problems, resolve);
   const targets = [...targetMap.values()];
   const [loaded, neighbours] = await Promise.all([
-    Promise.all(targets.map((t) => loadPack(t.abs, { displayDir: t.display, ...(maxFileSize !== undefined ? { maxFileSize } : {}) }))),
+    Promise.all(
+      targets.map((t) =>
+        loadPack(t.abs, {
+          displayDir: t.display,
+          ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+          ...(options.overlay ? { overlay: options.overlay } : {}),
+        }),
+      ),
+    ),
     listNeighbours(resolve, targetMap),
   ]);
   const known = resolve.neighbours.size > 0 ? withNeighbours(options.known, neighbours) : options.known;
