@@ -11,6 +11,7 @@ import { createPackSyncService, type PackSyncService } from '../packs/sync-packs
 import type { Store } from '../store/store.js';
 import { runGitSync, type GitSyncReport } from './git-sync-run.js';
 import { createPackEvents, type PackEvents } from './pack-events.js';
+import { computeDrift, type DefinitionDrift } from './definition-drift.js';
 import { ignoredBecause, readPushSummary } from './push-payload.js';
 import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { computeWorkflowStatuses, type PackSyncState, type WorkflowStatus } from './sync-status.js';
@@ -109,6 +110,8 @@ export interface GitSyncStatus {
   refused: { commit: string; error: { code: string; message: string } } | null;
   packs: PackSyncState[];
   workflows: WorkflowStatus[];
+  /** Every workflow, template and action of the git-managed packs: live registry against the checked-out files. */
+  drift: DefinitionDrift[];
   /** On a cluster (PostgreSQL): this node's role and checkout. */
   node?: GitNodeStatus;
 }
@@ -313,6 +316,7 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
           synced_commit: syncedCommit,
           refused_commit: refusedOf(verdict)?.commit ?? null,
         }),
+        drift: await computeDrift(store, source.packsDir, packs.keys()),
       };
     },
     handleWebhook(request) {

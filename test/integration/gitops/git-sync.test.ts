@@ -166,6 +166,27 @@ describe('createGitSyncController()', () => {
     expect((await controller.status()).workflows[0]?.status).toBe('Synced');
   });
 
+  it('shows drift per definition, actions and templates included: live registry against the checked-out files', async () => {
+    fx.write('packs/ops/actions/notify.yaml', 'runner: shell\nentry_point: notify.sh\n');
+    fx.write('packs/ops/actions/notify.sh', '#!/bin/sh\n');
+    fx.write('packs/ops/templates/greet.yaml', 'version: 1.0.0\nworkflow:\n  tasks:\n    a: { action: core.noop }\n');
+    const first = fx.commit('first');
+    await controller.start();
+    expect((await controller.status()).drift.map((d) => `${d.kind} ${d.ref} ${d.state}`)).toEqual([
+      'workflow ops.deploy Synced',
+      'template ops.greet Synced',
+      'action ops.notify Synced',
+    ]);
+
+    fx.write('packs/ops/workflows/deploy.yaml', workflowYaml('second'));
+    fx.commit('second');
+    await controller.syncNow();
+    await rollbackDefinition(fx.store, { ref: 'ops.deploy', to: first.slice(0, 7) });
+    const drift = (await controller.status()).drift;
+    expect(drift.find((d) => d.ref === 'ops.deploy')).toMatchObject({ state: 'OutOfSync', active_version: 1, file: 'workflows/deploy.yaml' });
+    expect(drift.filter((d) => d.state === 'Synced').map((d) => d.ref)).toEqual(['ops.greet', 'ops.notify']);
+  });
+
   it('refuses a commit that would delete every pack and keeps what is registered', async () => {
     fx.commit('add ops');
     await controller.start();
