@@ -113,7 +113,7 @@ async function latestOf(session: StoreSession, head: DefinitionHead): Promise<De
   return all.at(-1) ?? null;
 }
 
-async function planSteps(session: StoreSession, pack: ValidatedPack, options: PackSyncOptions): Promise<Step[]> {
+async function planSteps(session: StoreSession, pack: ValidatedPack, options: PackSyncOptions, alongside: ReadonlySet<string>): Promise<Step[]> {
   const steps: Step[] = [];
   const present = new Set<string>();
   for (const file of pack.files) {
@@ -166,14 +166,20 @@ async function planSteps(session: StoreSession, pack: ValidatedPack, options: Pa
     );
   }
   await refuseDanglingUses(session, pack.ref, steps, prunes);
-  await refuseMissingUses(session, pack.ref, steps, prunes);
+  await refuseMissingUses(session, pack.ref, steps, prunes, alongside);
   return [...steps, ...prunes];
 }
 
 // What a new version uses must be registered when the sync commits (or come with it): a
 // pack validated against its neighbours in the folder may use one that failed to sync.
-async function refuseMissingUses(session: StoreSession, packRef: string, steps: readonly Step[], prunes: readonly Step[]): Promise<void> {
-  const coming = new Set<string>();
+async function refuseMissingUses(
+  session: StoreSession,
+  packRef: string,
+  steps: readonly Step[],
+  prunes: readonly Step[],
+  alongside: ReadonlySet<string>,
+): Promise<void> {
+  const coming = new Set<string>(alongside);
   for (const step of steps) {
     if (step.action === 'create' || step.action === 'update' || (step.action === 'unchanged' && step.candidate)) {
       coming.add(`${keyOf(step).kind}:${keyOf(step).ref}`);
@@ -312,6 +318,11 @@ export async function registerPack(
   store: Store,
   pack: ValidatedPack,
   options: PackSyncOptions = {},
+  /**
+   * `kind:ref` keys other packs of the same dry run would register: a dry run writes
+   * nothing, so what a pack uses from them would otherwise look missing.
+   */
+  alongside: ReadonlySet<string> = new Set(),
 ): Promise<PackSyncResult> {
   const errors = sortDiagnostics(pack.files.flatMap(errorsOf));
   const result: PackSyncResult = {
@@ -333,7 +344,7 @@ export async function registerPack(
 
   const origin = options.origin ?? { source: 'local' };
   const compute = async (session: StoreSession, write: boolean): Promise<void> => {
-    const steps = await planSteps(session, pack, options);
+    const steps = await planSteps(session, pack, options, alongside);
     const written = write ? await applySteps(session, pack, steps, origin) : new Map<Step, DefinitionRecord>();
     for (const step of steps) {
       result.plan.push({ ...keyOf(step), action: step.action });

@@ -155,6 +155,16 @@ function packOf(result: PipelineResult, ref: string, dir: string): ValidatedPack
   };
 }
 
+/** `kind:ref` of every definition in the packs that have no error (the ones a sync registers). */
+function registrable(packs: readonly ValidatedPack[]): Set<string> {
+  const keys = new Set<string>();
+  for (const pack of packs) {
+    if (pack.files.some((f) => errorsOf(f.diagnostics).length > 0)) continue;
+    for (const file of pack.files) if (isDefinitionFile(file.kind) && file.ref !== null) keys.add(`${file.kind}:${file.ref}`);
+  }
+  return keys;
+}
+
 /** Renames the packs folder in a path. */
 function renamer(packsDir: string, displayDir: string | undefined): (file: string) => string {
   if (displayDir === undefined) return (file) => file;
@@ -313,6 +323,7 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
       const tree = await runPipeline([packsDir], { ...limitsOf(opts), known });
       const pipeline = { ...tree, packs: tree.packs.map(display) };
       const results = new Map<string, PackSyncResult>();
+      const alongside = opts.dry_run === true ? registrable(pipeline.packs) : new Set<string>();
       // A pack whose prune is refused because another pack still uses what it removes is
       // tried again once the others are registered: that pack may stop using it in this sync.
       let pending = dirs;
@@ -322,7 +333,7 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
         for (const ref of pending) {
           const pack = packOf(pipeline, ref, path.join(packsDir, ref));
           try {
-            const result = await registerPack(store, pack, opts);
+            const result = await registerPack(store, pack, opts, alongside);
             results.set(ref, result);
             if (result.registered_count > 0 || result.pruned.length > 0) progressed = true;
           } catch (error) {

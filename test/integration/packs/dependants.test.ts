@@ -91,3 +91,23 @@ describe('a sync never leaves an active definition using something gone', () => 
     expect(await store.registry.getActive('action', 'lib.build')).toBeNull();
   });
 });
+
+describe('a dry run of a tree whose packs use each other', () => {
+  it('plans the dependant as created, though nothing it uses is registered yet', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'harmonia-dry-'));
+    const packsDir = join(root, 'packs');
+    for (const [rel, text] of Object.entries({ ...LIB, ...APP })) {
+      mkdirSync(dirname(join(packsDir, rel)), { recursive: true });
+      writeFileSync(join(packsDir, rel), text);
+    }
+    const store = createSqliteStore({ file: join(root, 'harmonia.db'), synchronous: 'NORMAL' });
+    try {
+      const result = await createPackSyncService({ store, packsDir }).syncAll({ dry_run: true });
+      expect(result.packs.flatMap((p) => p.errors)).toEqual([]);
+      expect(result.packs.find((p) => p.pack_ref === 'app')?.plan).toEqual([{ kind: 'workflow', ref: 'app.deploy', action: 'create' }]);
+    } finally {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
