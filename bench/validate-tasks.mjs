@@ -38,7 +38,7 @@ try {
     parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: false }).toJS();
     const yamlMs = performance.now() - start;
     start = performance.now();
-    const result = await runPipeline([join(dir, 'packs')], { max_file_size: 64 * 1024 * 1024, max_task_count: n });
+    const result = await runPipeline([join(dir, 'packs')], { max_file_size: 64 * 1024 * 1024, max_workflow_size: 64 * 1024 * 1024, max_task_count: n });
     const validateMs = performance.now() - start;
     if (result.diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${result.diagnostics[0].message}`);
     console.log(

@@ -73,6 +73,7 @@ export const DIAGNOSTIC_CODES = {
   TEMPLATE_EXTENDS_CYCLE: 'templates extend each other in a cycle',
   // limits
   WORKFLOW_TOO_MANY_TASKS: 'a workflow or template has more tasks than max_task_count allows',
+  WORKFLOW_TOO_LARGE: 'a workflow or template file is larger than max_workflow_size (what the API accepts)',
   // suppression
   HARMONIA_IGNORE_UNKNOWN_CODE: 'a harmonia-ignore comment names a code that does not exist',
 } as const;

@@ -17,6 +17,8 @@ export interface PackSyncOptions {
   max_file_size?: number;
   /** Workflows and templates with more tasks are invalid (WORKFLOW_TOO_MANY_TASKS). @default 1000 */
   max_task_count?: number;
+  /** Workflow and template files larger than this (bytes) are invalid (WORKFLOW_TOO_LARGE). @default 1048576 */
+  max_workflow_size?: number;
   /** Mark refs whose file left the pack as deleted. @default true */
   prune?: boolean;
   /** Compute the plan and write nothing. @default false */

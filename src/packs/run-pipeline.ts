@@ -200,7 +200,10 @@ async function resolveTargets(paths: readonly string[], problems: Diagnostic[], 
 }
 
 function limitsOf(options: PipelineOptions): ValidationLimits {
-  return options.max_task_count === undefined ? {} : { max_task_count: options.max_task_count };
+  return {
+    ...(options.max_task_count !== undefined ? { max_task_count: options.max_task_count } : {}),
+    ...(options.max_workflow_size !== undefined ? { max_workflow_size: options.max_workflow_size } : {}),
+  };
 }
 
 function toValidatedPack(entry: PackEntry, only: Set<string> | null): ValidatedPack {

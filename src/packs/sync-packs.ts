@@ -57,7 +57,7 @@ export interface PackSyncServiceOptions {
 /** Syncs pack folders into the registry, validates them, deletes and counts them. */
 export interface PackSyncService {
   syncPack(packRef: string, options?: PackSyncOptions): Promise<PackSyncResult>;
-  validatePack(packRef: string, options?: Pick<PackSyncOptions, 'max_file_size' | 'max_task_count'>): Promise<PackValidationResult>;
+  validatePack(packRef: string, options?: Pick<PackSyncOptions, 'max_file_size' | 'max_task_count' | 'max_workflow_size'>): Promise<PackValidationResult>;
   /**
    * Thrown (PACK_SYNC_REFUSED) when an active definition of another pack uses one of the
    * pack's definitions, or another pack declares it a dependency; `alongWith` names packs
@@ -190,6 +190,7 @@ function limitsOf(options: PackSyncOptions): PipelineOptions {
   return {
     ...(options.max_file_size !== undefined ? { max_file_size: options.max_file_size } : {}),
     ...(options.max_task_count !== undefined ? { max_task_count: options.max_task_count } : {}),
+    ...(options.max_workflow_size !== undefined ? { max_workflow_size: options.max_workflow_size } : {}),
   };
 }
 

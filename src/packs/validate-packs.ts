@@ -52,11 +52,27 @@ export const DEFAULT_MAX_TASK_COUNT = 1000;
 export interface ValidationLimits {
   /** Most tasks a workflow or template may have. @default 1000 */
   max_task_count?: number;
+  /** Largest workflow or template file, bytes (HARMONIA_MAX_WORKFLOW_SIZE, what the API accepts). @default 1048576 */
+  max_workflow_size?: number;
 }
 
 interface Prepared {
   workflows: Map<ParsedPackFile, NormalisedWorkflow>;
   maxTaskCount: number;
+  maxWorkflowSize: number;
+}
+
+// The limit the API applies to a POSTed workflow body, so a pack file (whose own limit is
+// max_file_size) cannot register a workflow the API would refuse.
+function checkWorkflowSize(file: ParsedPackFile, max: number): void {
+  const bytes = Buffer.byteLength(file.loaded.text ?? '');
+  if (bytes <= max) return;
+  report(file, {
+    code: 'WORKFLOW_TOO_LARGE',
+    pointer: '',
+    message: `the file is ${bytes} bytes; a workflow or template may have at most ${max} (HARMONIA_MAX_WORKFLOW_SIZE)`,
+    hint: 'split it into workflows that call each other with core.workflow, or raise max_workflow_size',
+  });
 }
 
 // The same limit the server applies to a workflow POSTed to it, so a pack file cannot
@@ -103,6 +119,7 @@ async function checkParsed(pack: LoadedPack, entry: PackEntry, file: ParsedPackF
       prepared.workflows.set(file, workflow);
       workflow.problems.forEach((p) => report(file, p));
       checkTaskCount(file, workflow, '', prepared.maxTaskCount);
+      checkWorkflowSize(file, prepared.maxWorkflowSize);
       break;
     }
     case 'template': {
@@ -111,6 +128,7 @@ async function checkParsed(pack: LoadedPack, entry: PackEntry, file: ParsedPackF
       prepared.workflows.set(file, template.workflow);
       template.workflow.problems.forEach((p) => report(file, p));
       checkTaskCount(file, template.workflow, '/workflow', prepared.maxTaskCount);
+      checkWorkflowSize(file, prepared.maxWorkflowSize);
       if (template.body.extends === undefined && typeof parsed.value === 'object' && parsed.value !== null && !('workflow' in parsed.value)) {
         report(file, { code: 'SCHEMA_REQUIRED', pointer: '', message: "missing required key 'workflow' in template (only a template that extends another may leave it out)" });
       }
@@ -224,7 +242,11 @@ export async function validateLoadedPacks(
   known: Partial<KnownRefs> = {},
   limits: ValidationLimits = {},
 ): Promise<PackEntry[]> {
-  const prepared: Prepared = { workflows: new Map(), maxTaskCount: limits.max_task_count ?? DEFAULT_MAX_TASK_COUNT };
+  const prepared: Prepared = {
+    workflows: new Map(),
+    maxTaskCount: limits.max_task_count ?? DEFAULT_MAX_TASK_COUNT,
+    maxWorkflowSize: limits.max_workflow_size ?? 1024 * 1024,
+  };
   const entries: PackEntry[] = [];
   const slots: Slot[] = [];
   for (const pack of loaded) {

@@ -121,7 +121,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   });
   const syncServiceFor = (dir: string, displayDir?: string) =>
     refreshingAfterSync(
-      createPackSyncService({ store, packsDir: dir, ...(displayDir !== undefined ? { displayDir } : {}), defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count } }),
+      createPackSyncService({ store, packsDir: dir, ...(displayDir !== undefined ? { displayDir } : {}), defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size } }),
       lookup.refresh,
     );
   // Diagnostics over REST name files as the repository does (`packs/ci/workflows/x.yaml`), never by server path.

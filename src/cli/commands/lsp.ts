@@ -20,6 +20,6 @@ export function registerLspCommand(program: Command, ctx: CliContext): void {
     .action(async () => {
       const config = ctx.config();
       const { startLspServer } = await import('../lsp/lsp-server.js');
-      await startLspServer({ max_file_size: config.max_file_size, max_task_count: config.max_task_count });
+      await startLspServer({ max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size });
     });
 }

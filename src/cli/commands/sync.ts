@@ -94,6 +94,7 @@ export async function runSync(path: string | undefined, flags: SyncFlags, ctx: C
     skip_validation_errors: flags.skipValidationErrors === true,
     max_file_size: config.max_file_size,
     max_task_count: config.max_task_count,
+    max_workflow_size: config.max_workflow_size,
   };
   const progress = createProgress(ctx.stderr);
   progress.update(`${options.dry_run ? 'planning' : 'syncing'} ${target}…`);

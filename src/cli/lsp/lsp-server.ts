@@ -17,6 +17,7 @@ export interface LspServerOptions {
   /** Files larger than this are refused unread, as by `harmonia validate`. */
   max_file_size: number;
   max_task_count: number;
+  max_workflow_size: number;
   /** Quiet time after a keystroke before validating. @default 200 */
   debounce_ms?: number;
   /** The streams to speak on. @default process.stdin / process.stdout */
@@ -85,7 +86,7 @@ export function startLspServer(options: LspServerOptions): Promise<void> {
       const file = filePathOf(doc.uri);
       if (file !== null && file.startsWith(packDir + path.sep)) overlay.set(file, doc.getText());
     }
-    const result = await runPipeline([packDir], { max_file_size: options.max_file_size, max_task_count: options.max_task_count, overlay });
+    const result = await runPipeline([packDir], { max_file_size: options.max_file_size, max_task_count: options.max_task_count, max_workflow_size: options.max_workflow_size, overlay });
     const byUri = new Map<string, LspDiagnostic[]>();
     for (const d of result.diagnostics) {
       const uri = pathToFileURL(path.resolve(d.file)).href;

@@ -39,8 +39,13 @@ describe('published limits in pack files', () => {
   });
 
   it('validates a chain of 15,000 tasks each reading the first without a stack overflow or a false error', async () => {
-    const diags = await validateTree({ 'demo/pack.yaml': PACK_YAML, 'demo/workflows/flow.yaml': chain(15_000) }, { max_task_count: 20_000, max_file_size: 8 * 1024 * 1024 });
+    const diags = await validateTree({ 'demo/pack.yaml': PACK_YAML, 'demo/workflows/flow.yaml': chain(15_000) }, { max_task_count: 20_000, max_file_size: 8 * 1024 * 1024, max_workflow_size: 8 * 1024 * 1024 });
     expect(diags).toEqual([]);
+  });
+
+  it('refuses a workflow file larger than max_workflow_size, as the API refuses such a body', async () => {
+    const diags = await validateTree({ 'demo/pack.yaml': PACK_YAML, 'demo/workflows/flow.yaml': chain(40) }, { max_workflow_size: 1000 });
+    expect(diags).toMatchObject([{ code: 'WORKFLOW_TOO_LARGE', severity: 'error', message: expect.stringMatching(/^the file is \d+ bytes; a workflow or template may have at most 1000 \(HARMONIA_MAX_WORKFLOW_SIZE\)$/) }]);
   });
 
   it('still reports a task that reads one it does not depend on in a long chain', async () => {
