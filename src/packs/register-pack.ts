@@ -5,7 +5,7 @@ import type { Store, StoreSession } from '../store/store.js';
 import { canonicalJson, contentHash } from './content-hash.js';
 import { REF_SEGMENT } from './load-packs.js';
 import type { PackFileResult, ValidatedPack } from './pack-model.js';
-import { describeDependants, findDependants, usesOf } from '../registry/find-dependants.js';
+import { checkUses, type UsePlan } from './check-uses.js';
 
 /** How a pack is synced into the registry. */
 export interface PackSyncOptions {
@@ -167,61 +167,18 @@ async function planSteps(session: StoreSession, pack: ValidatedPack, options: Pa
       { details: { pack_ref: pack.ref, prune: prunes.map((step) => (step as { ref: string }).ref) } },
     );
   }
-  await refuseDanglingUses(session, pack.ref, steps, prunes);
-  await refuseMissingUses(session, pack.ref, steps, prunes, alongside);
+  await checkUses(session, pack.ref, usePlanOf(steps, prunes), alongside);
   return [...steps, ...prunes];
 }
 
-// What a new version uses must be registered when the sync commits (or come with it): a
-// pack validated against its neighbours in the folder may use one that failed to sync.
-async function refuseMissingUses(
-  session: StoreSession,
-  packRef: string,
-  steps: readonly Step[],
-  prunes: readonly Step[],
-  alongside: ReadonlySet<string>,
-): Promise<void> {
-  const coming = new Set<string>(alongside);
-  for (const step of steps) {
-    if (step.action === 'create' || step.action === 'update' || (step.action === 'unchanged' && step.candidate)) {
-      coming.add(`${keyOf(step).kind}:${keyOf(step).ref}`);
-    }
-  }
-  const going = new Set(prunes.map((step) => `${keyOf(step).kind}:${keyOf(step).ref}`));
-  const missing: string[] = [];
-  for (const step of steps) {
-    if (step.action !== 'create' && step.action !== 'update') continue;
-    for (const use of usesOf(step.candidate.body)) {
-      const key = `${use.kind}:${use.ref}`;
-      if (coming.has(key)) continue;
-      if (!going.has(key) && (await session.registry.getActive(use.kind, use.ref)) !== null) continue;
-      missing.push(`'${step.candidate.ref}' uses ${use.kind} '${use.ref}'`);
-    }
-  }
-  if (missing.length === 0) return;
-  throw new HarmoniaError(
-    'PACK_SYNC_REFUSED',
-    `pack '${packRef}' is not registered: ${missing.slice(0, 5).join('; ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}, ` +
-      'which is not registered; sync the pack that defines it first (or fix its errors)',
-    { details: { pack_ref: packRef, missing } },
-  );
-}
-
-// A pruned ref that another active definition still uses would fail only at run time:
-// refuse the sync instead, naming who uses it. Definitions this sync replaces were
-// validated against the new tree, so only the ones that keep their body are asked.
-async function refuseDanglingUses(session: StoreSession, packRef: string, steps: readonly Step[], prunes: readonly Step[]): Promise<void> {
-  if (prunes.length === 0) return;
-  const gone = new Set(prunes.map((step) => keyOf(step).ref));
-  const replaced = new Set(steps.filter((step) => step.action === 'create' || step.action === 'update').map((step) => keyOf(step).ref));
-  const dependants = await findDependants(session, gone, (record) => record.pack_ref === packRef && replaced.has(record.ref));
-  if (dependants.length === 0) return;
-  throw new HarmoniaError(
-    'PACK_SYNC_REFUSED',
-    `sync of pack '${packRef}' would remove definitions that active definitions still use: ${describeDependants(dependants)}; ` +
-      'change or remove those uses first (or in the same sync)',
-    { details: { pack_ref: packRef, dependants } },
-  );
+// What checkUses() needs of the plan: what this sync writes, keeps and removes.
+function usePlanOf(steps: readonly Step[], prunes: readonly Step[]): UsePlan {
+  const key = (step: Step) => `${keyOf(step).kind}:${keyOf(step).ref}`;
+  return {
+    written: steps.flatMap((step) => (step.action === 'create' || step.action === 'update' ? [{ ref: step.candidate.ref, body: step.candidate.body }] : [])),
+    kept: new Set(steps.filter((step) => step.action !== 'prune' && (step.action !== 'unchanged' || step.candidate)).map(key)),
+    removed: new Set(prunes.map(key)),
+  };
 }
 
 /** A pack that cannot be registered at all: no manifest, or a directory name that is not a ref. */

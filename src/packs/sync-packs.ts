@@ -8,10 +8,11 @@ import { REF_SEGMENT } from './load-packs.js';
 import type { PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
 import { knownRefs } from '../registry/known-refs.js';
 import { registerPack, type PackSyncOptions, type PackSyncResult } from './register-pack.js';
-import { runPipeline, validatePackDir } from './run-pipeline.js';
+import { runPipeline } from './run-pipeline.js';
 import { packFolderLinkProblem } from './pack-folder-link.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
-import { describeDependants, findDependants } from '../registry/find-dependants.js';
+import { refuseDeletingUsedPack } from './check-uses.js';
+import { relabeller, renamer } from './relabel-pack.js';
 
 export type { PackSyncOptions, PackSyncResult, PlanAction, PlanEntry, WorkflowRegistration } from './register-pack.js';
 
@@ -112,27 +113,6 @@ async function activeRefsOf(session: StoreSession, packRef: string): Promise<str
   return refs;
 }
 
-// Deleting a pack that others use would leave them pointing at nothing: refuse, naming them.
-async function refuseDeletingUsedPack(
-  session: StoreSession,
-  packRef: string,
-  refs: ReadonlySet<string>,
-  alongWith: ReadonlySet<string>,
-): Promise<void> {
-  const others = (record: { pack_ref: string }) => record.pack_ref === packRef || alongWith.has(record.pack_ref);
-  const dependants = await findDependants(session, refs, others);
-  const declaring = (await session.registry.listPacks())
-    .filter((p) => p.ref !== packRef && !alongWith.has(p.ref) && p.manifest.dependencies.includes(packRef))
-    .map((p) => p.ref);
-  if (dependants.length === 0 && declaring.length === 0) return;
-  const uses = dependants.length > 0 ? describeDependants(dependants) : `pack.yaml of ${declaring.map((r) => `'${r}'`).join(', ')} lists it in dependencies`;
-  throw new HarmoniaError(
-    'PACK_SYNC_REFUSED',
-    `pack '${packRef}' is not deleted: other packs still use it (${uses}); remove those uses first, or delete those packs with it`,
-    { details: { pack_ref: packRef, dependants, declared_by: declaring } },
-  );
-}
-
 /** The pipeline's pack for `ref`; a pack it could not read at all still yields its diagnostics. */
 function packOf(result: PipelineResult, ref: string, dir: string): ValidatedPack {
   const found = result.packs.find((p) => p.ref === ref);
@@ -163,26 +143,6 @@ function registrable(packs: readonly ValidatedPack[]): Set<string> {
     for (const file of pack.files) if (isDefinitionFile(file.kind) && file.ref !== null) keys.add(`${file.kind}:${file.ref}`);
   }
   return keys;
-}
-
-/** Renames the packs folder in a path. */
-function renamer(packsDir: string, displayDir: string | undefined): (file: string) => string {
-  if (displayDir === undefined) return (file) => file;
-  const from = path.normalize(packsDir);
-  return (file) => (file === from || file.startsWith(from + path.sep) ? path.join(displayDir, path.relative(from, file)) : file);
-}
-
-/** Renames the packs folder in a pack's paths (files, diagnostics, related locations). */
-function relabeller(rename: (file: string) => string): (pack: ValidatedPack) => ValidatedPack {
-  const diagnostic = (d: Diagnostic): Diagnostic => ({
-    ...d,
-    file: rename(d.file),
-    ...(d.related ? { related: d.related.map((r) => ({ ...r, file: rename(r.file) })) } : {}),
-  });
-  return (pack) => ({
-    ...pack,
-    files: pack.files.map((f) => ({ ...f, path: rename(f.path), diagnostics: f.diagnostics.map(diagnostic) })),
-  });
 }
 
 /** The pipeline limits among a sync's options. */
