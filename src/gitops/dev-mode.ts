@@ -113,7 +113,8 @@ export function createDevMode(options: DevModeOptions): DevMode {
   function report(result: DevSyncResult): void {
     log(`[${stamp()}] ${summaryLine(result)}`);
     for (const d of result.errors) log(formatCompactDiagnostic(d));
-    for (const w of result.result?.workflows ?? []) for (const d of w.warnings) log(formatCompactDiagnostic(d));
+    // Every warning of the pack, as `harmonia validate` prints them (ignored files, templates, actions too).
+    for (const d of result.result?.diagnostics ?? []) if (d.severity === 'warning') log(formatCompactDiagnostic(d));
     const base = { pack_ref: result.pack_ref, commit: null, timestamp: now().toISOString() };
     if (result.outcome === 'invalid') {
       options.events?.emit({ ...base, event_type: 'pack_validation_failed', data: { diagnostics: result.errors } });
