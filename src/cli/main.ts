@@ -17,6 +17,7 @@ import { registerRollbackCommand } from './commands/gitops-rollback.js';
 import { registerUnpinCommand } from './commands/gitops-unpin.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerLspCommand } from './commands/lsp.js';
 import { registerWorkflowCommand } from './commands/workflow.js';
 import { registerRemoteCheckpointCommand } from './commands/remote-checkpoint.js';
 import { registerRemoteComponentCommand } from './commands/remote-component.js';
@@ -65,6 +66,7 @@ export function createProgram(ctx: CliContext): Command {
       writeErr: (text) => void ctx.stderr.write(text),
     });
   registerValidateCommand(program, ctx);
+  registerLspCommand(program, ctx);
   registerSyncCommand(program, ctx);
   registerWorkflowCommand(program, ctx);
   registerWorkflowHistoryCommand(program, ctx);

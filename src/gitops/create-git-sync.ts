@@ -10,6 +10,8 @@ export type GitSyncSettings = Pick<
   ResolvedConfig,
   | 'data_dir'
   | 'max_file_size'
+  | 'max_task_count'
+  | 'max_workflow_size'
   | 'git_url'
   | 'git_branch'
   | 'git_path'
@@ -50,7 +52,7 @@ export function createGitSyncFromSettings(settings: GitSyncSettings, deps: GitSy
     syncService: createPackSyncService({
       store: deps.store,
       packsDir: source.packsDir,
-      defaults: { max_file_size: settings.max_file_size },
+      defaults: { max_file_size: settings.max_file_size, max_task_count: settings.max_task_count, max_workflow_size: settings.max_workflow_size },
     }),
     webhookSecret: settings.git_webhook_secret,
     pollIntervalSeconds: settings.git_poll_interval_seconds,

@@ -113,7 +113,8 @@ export function createDevMode(options: DevModeOptions): DevMode {
   function report(result: DevSyncResult): void {
     log(`[${stamp()}] ${summaryLine(result)}`);
     for (const d of result.errors) log(formatCompactDiagnostic(d));
-    for (const w of result.result?.workflows ?? []) for (const d of w.warnings) log(formatCompactDiagnostic(d));
+    // Every warning of the pack, as `harmonia validate` prints them (ignored files, templates, actions too).
+    for (const d of result.result?.diagnostics ?? []) if (d.severity === 'warning') log(formatCompactDiagnostic(d));
     const base = { pack_ref: result.pack_ref, commit: null, timestamp: now().toISOString() };
     if (result.outcome === 'invalid') {
       options.events?.emit({ ...base, event_type: 'pack_validation_failed', data: { diagnostics: result.errors } });
@@ -137,7 +138,7 @@ export function createDevMode(options: DevModeOptions): DevMode {
       if (!(await isDirectory(path.join(options.packsDir, packRef)))) {
         if (!(await store.registry.getPack(packRef))) return;
         const deleted = await syncService.deletePack(packRef);
-        const result = { pack_ref: packRef, loaded_count: 0, registered_count: 0, workflows: [], errors: [], plan: [], pruned: deleted.pruned };
+        const result = { pack_ref: packRef, loaded_count: 0, registered_count: 0, workflows: [], errors: [], diagnostics: [], plan: [], pruned: deleted.pruned };
         done({ outcome: 'deleted', result, errors: [] });
         return;
       }

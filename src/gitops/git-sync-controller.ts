@@ -11,10 +11,11 @@ import { createPackSyncService, type PackSyncService } from '../packs/sync-packs
 import type { Store } from '../store/store.js';
 import { runGitSync, type GitSyncReport } from './git-sync-run.js';
 import { createPackEvents, type PackEvents } from './pack-events.js';
-import { isPushToBranch, readPushSummary } from './push-payload.js';
+import { computeDrift, type DefinitionDrift } from './definition-drift.js';
+import { ignoredBecause, readPushSummary } from './push-payload.js';
 import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { computeWorkflowStatuses, type PackSyncState, type WorkflowStatus } from './sync-status.js';
-import { headerValue, verifyWebhook, type WebhookHeaders } from './webhook.js';
+import { verifyWebhook, type WebhookHeaders } from './webhook.js';
 
 export interface GitSyncControllerOptions {
   source: GitSource;
@@ -105,8 +106,12 @@ export interface GitSyncStatus {
   /** The commit the last complete run processed. */
   synced_commit: string | null;
   last_sync: GitSyncReport | null;
+  /** The commit checked out and refused (it would have pruned every pack), until a good one lands. */
+  refused: { commit: string; error: { code: string; message: string } } | null;
   packs: PackSyncState[];
   workflows: WorkflowStatus[];
+  /** Every workflow, template and action of the git-managed packs: live registry against the checked-out files. */
+  drift: DefinitionDrift[];
   /** On a cluster (PostgreSQL): this node's role and checkout. */
   node?: GitNodeStatus;
 }
@@ -154,6 +159,9 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
   let processedCommit: string | null = null;
   let head: CommitInfo | null = null;
   let lastReport: GitSyncReport | null = null;
+  // The report that reached a verdict on processedCommit: a later poll of the same commit
+  // ('unchanged') must not hide a refusal or a partial sync behind it.
+  let verdict: GitSyncReport | null = null;
   let pinnedRef: string | null = null;
   let running: Promise<GitSyncReport> | null = null;
   let queued: { promise: Promise<GitSyncReport>; force: boolean } | null = null;
@@ -178,11 +186,13 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
     });
     packs = result.packs;
     if (result.checkout) head = result.checkout.commit;
-    if (result.processed && result.checkout) {
+    const repeat = result.report.outcome === 'unchanged' && verdict !== null && verdict.commit?.sha === result.checkout?.commit.sha;
+    if (result.processed && result.checkout && !repeat) {
       processedCommit = result.checkout.commit.sha;
       if (result.report.outcome !== 'refused') syncedCommit = processedCommit;
+      verdict = result.report;
     }
-    lastReport = result.report;
+    lastReport = repeat && verdict !== null && verdict.outcome !== 'synced' ? verdict : result.report;
     try {
       options.onRun?.(result.report, { synced_commit: syncedCommit, pinned_ref: pinnedRef });
     } catch (error) {
@@ -297,13 +307,16 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
         head,
         synced_commit: syncedCommit,
         last_sync: lastReport,
+        refused: refusedOf(verdict),
         packs: packList,
         workflows: computeWorkflowStatuses({
           packs: packList,
           heads: await heads(),
           checkout_commit: head?.sha ?? null,
           synced_commit: syncedCommit,
+          refused_commit: refusedOf(verdict)?.commit ?? null,
         }),
+        drift: await computeDrift(store, source.packsDir, packs.keys()),
       };
     },
     handleWebhook(request) {
@@ -312,22 +325,21 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
         return { status: 401, body: { error: { code: 'AUTH_REQUIRED', message: check.reason } }, sync: null };
       }
       const { provider, delivery_id } = check;
-      if (guard.isReplay(delivery_id)) {
+      // Only the sender's delivery id marks a replay; a delivery without one always counts.
+      if (delivery_id !== null && guard.isReplay(delivery_id)) {
         return { status: 200, body: { accepted: false, duplicate: true, delivery_id, provider }, sync: null };
       }
-      const event = headerValue(request.headers, 'x-github-event') ?? headerValue(request.headers, 'x-gitlab-event');
-      const push = readPushSummary(request.rawBody, event);
-      if (event === 'ping') {
-        return { status: 200, body: { accepted: false, reason: 'ping', delivery_id, provider }, sync: null };
-      }
-      if (pinnedRef === null && push.ref?.startsWith('refs/heads/') && !isPushToBranch(push.ref, source.branch)) {
-        return {
-          status: 200,
-          body: { accepted: false, reason: `push to '${push.ref}' ignored; following '${source.branch}'`, delivery_id, provider },
-          sync: null,
-        };
+      const push = readPushSummary(request.rawBody, request.headers, provider);
+      const ignored = push.event === 'ping' ? 'ping' : ignoredBecause(push, provider, source.branch, pinnedRef !== null);
+      if (ignored !== null) {
+        return { status: 200, body: { accepted: false, reason: ignored, delivery_id, provider }, sync: null };
       }
       return { status: 202, body: { accepted: true, delivery_id, provider }, sync: schedule(false) };
     },
   };
+}
+
+function refusedOf(verdict: GitSyncReport | null): GitSyncStatus['refused'] {
+  if (verdict?.outcome !== 'refused' || !verdict.commit) return null;
+  return { commit: verdict.commit.sha, error: verdict.error ?? { code: 'PACK_SYNC_REFUSED', message: 'the commit was refused' } };
 }

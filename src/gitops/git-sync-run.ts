@@ -174,8 +174,22 @@ export async function runGitSync(input: SyncRunInput): Promise<SyncRunResult> {
     }
     for (const summary of summaries.values()) emitPackEvent(input, summary);
 
+    const deletedPacks: string[] = [];
+    const deleting = new Set(vanished);
     for (const ref of vanished) {
-      const deleted = await syncService.deletePack(ref);
+      let deleted: { pruned: string[] };
+      try {
+        deleted = await syncService.deletePack(ref, { alongWith: deleting });
+      } catch (error) {
+        // Other packs still use it: it stays registered, and the run says so.
+        if (!isHarmoniaError(error) || error.code !== 'PACK_SYNC_REFUSED') throw error;
+        deleting.delete(ref);
+        const summary = refusedDeletion(input, ref, head, error, packs);
+        summaries.set(ref, summary);
+        emitPackEvent(input, summary);
+        continue;
+      }
+      deletedPacks.push(ref);
       packs.delete(ref);
       events.emit({
         event_type: 'pack_deleted',
@@ -191,7 +205,7 @@ export async function runGitSync(input: SyncRunInput): Promise<SyncRunResult> {
         outcome: list.some((summary) => summary.state === 'invalid') ? 'partial' : 'synced',
         commit: head,
         packs: list,
-        pruned_packs: vanished,
+        pruned_packs: deletedPacks,
       }),
       packs,
       checkout,
@@ -202,6 +216,30 @@ export async function runGitSync(input: SyncRunInput): Promise<SyncRunResult> {
     // A refusal is a verdict on this commit: re-polling it would only repeat it.
     return { report: failed(error, head), packs, checkout, processed: refused };
   }
+}
+
+function refusedDeletion(
+  input: SyncRunInput,
+  ref: string,
+  head: CommitInfo,
+  error: HarmoniaError,
+  packs: Map<string, PackSyncState>,
+): PackSyncSummary {
+  const packPath = input.source.path === '' ? ref : `${input.source.path}/${ref}`;
+  const errors = [errorDiagnostic(error, packPath)];
+  const previous = packs.get(ref);
+  packs.set(ref, {
+    pack_ref: ref,
+    state: 'invalid',
+    commit: head.sha,
+    last_good_commit: previous?.last_good_commit ?? null,
+    failing_commit: head.sha,
+    diagnostics: errors,
+    workflows: previous?.workflows ?? {},
+    invalid_workflows: {},
+    synced_at: input.now().toISOString(),
+  });
+  return { pack_ref: ref, state: 'invalid', commit: head.sha, registered: [], pruned: [], errors };
 }
 
 async function syncOnePack(

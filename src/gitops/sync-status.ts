@@ -57,6 +57,8 @@ export interface StatusInput {
   checkout_commit: string | null;
   /** The commit the last complete sync run processed. */
   synced_commit: string | null;
+  /** The checked-out commit when it was refused whole (the registry keeps the synced one). */
+  refused_commit?: string | null;
 }
 
 function statusOf(
@@ -96,6 +98,13 @@ function statusOf(
       ...base,
       status: 'OutOfSync',
       reason: `version ${head.active_version} is active but git holds version ${base.expected_version}`,
+    };
+  }
+  if (input.refused_commit && input.refused_commit === input.checkout_commit) {
+    return {
+      ...base,
+      status: 'OutOfSync',
+      reason: `commit ${input.refused_commit.slice(0, 7)} was refused; the registry keeps the versions of ${input.synced_commit?.slice(0, 7) ?? 'no commit'}`,
     };
   }
   if (input.synced_commit !== input.checkout_commit) {

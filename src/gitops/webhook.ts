@@ -1,7 +1,10 @@
 /**
  * Verifies that a webhook delivery comes from the git host that shares our secret,
- * before anything is fetched. Three schemes, chosen by the header present:
- * - GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`;
+ * before anything is fetched. Five schemes, chosen by the header present:
+ * - GitHub (and Gitea, Forgejo, Bitbucket Data Center, which send it too):
+ *   `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`;
+ * - Bitbucket Cloud: `X-Hub-Signature: sha256=<hex HMAC-SHA256>`;
+ * - Gitea and Forgejo: `X-Gitea-Signature: <hex HMAC-SHA256>` (also `X-Gogs-Signature`);
  * - GitLab: `X-Gitlab-Token: <secret>`;
  * - any other sender (a CI job, curl): `X-Harmonia-Token: <secret>`.
  * Every comparison runs in constant time, so a wrong guess says nothing about how
@@ -12,7 +15,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 /** Request headers as Node gives them (lower-case names). */
 export type WebhookHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-export type WebhookProvider = 'github' | 'gitlab' | 'harmonia';
+export type WebhookProvider = 'github' | 'gitlab' | 'gitea' | 'bitbucket' | 'harmonia';
 
 export interface VerifyWebhookInput {
   headers: WebhookHeaders;
@@ -23,7 +26,8 @@ export interface VerifyWebhookInput {
 }
 
 export type WebhookVerification =
-  | { ok: true; provider: WebhookProvider; delivery_id: string }
+  /** delivery_id is null when the sender names none: such deliveries are never deduplicated. */
+  | { ok: true; provider: WebhookProvider; delivery_id: string | null }
   | { ok: false; reason: string };
 
 /** Reads one header by lower-case name; a repeated header counts as absent (ambiguous). */
@@ -46,14 +50,38 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(left, right);
 }
 
-function deliveryId(headers: WebhookHeaders, rawBody: Buffer | string, names: readonly string[]): string {
+// Only the sender's own delivery id identifies a delivery. The same body posted twice by
+// a CI job is two deliveries (it may mean "the same commit, sync again"), so a body is
+// never taken as an id.
+function deliveryId(headers: WebhookHeaders, names: readonly string[]): string | null {
   for (const name of names) {
     const value = headerValue(headers, name)?.trim();
     if (value) return value;
   }
-  // Without a delivery header the body itself identifies the delivery: a push payload
-  // names its commits, so the same bytes mean the same push.
-  return `body-${createHash('sha256').update(rawBody).digest('hex')}`;
+  return null;
+}
+
+// Which host sent a signed delivery, by the event header it sets.
+function hmacProvider(headers: WebhookHeaders): WebhookProvider {
+  if (headerValue(headers, 'x-gitea-event') !== undefined || headerValue(headers, 'x-gogs-event') !== undefined) return 'gitea';
+  if (headerValue(headers, 'x-event-key') !== undefined) return 'bitbucket';
+  return 'github';
+}
+
+const DELIVERY_HEADERS: Readonly<Record<WebhookProvider, readonly string[]>> = {
+  github: ['x-github-delivery'],
+  gitea: ['x-gitea-delivery', 'x-gogs-delivery', 'x-github-delivery'],
+  bitbucket: ['x-request-uuid', 'x-hook-uuid'],
+  gitlab: ['x-gitlab-event-uuid', 'x-gitlab-webhook-uuid', 'idempotency-key'],
+  harmonia: ['x-harmonia-delivery'],
+};
+
+// `sha256=<hex>` (GitHub, Bitbucket) or bare hex (Gitea): true when it is the HMAC of the body.
+function hmacMatches(value: string, secret: string, rawBody: Buffer | string, prefixed: boolean): boolean | 'malformed' {
+  const match = (prefixed ? /^sha256=([0-9a-f]{64})$/i : /^(?:sha256=)?([0-9a-f]{64})$/i).exec(value.trim());
+  if (!match?.[1]) return 'malformed';
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  return timingSafeEqual(expected, Buffer.from(match[1], 'hex'));
 }
 
 /**
@@ -67,14 +95,22 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
   const { headers, rawBody, secret } = input;
   if (secret === '') return { ok: false, reason: 'no webhook secret is configured; webhooks are refused' };
 
-  const signature = headerValue(headers, 'x-hub-signature-256');
-  if (signature !== undefined) {
-    const match = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
-    if (!match?.[1]) return { ok: false, reason: "malformed 'x-hub-signature-256' header; expected 'sha256=<64 hex>'" };
-    const expected = createHmac('sha256', secret).update(rawBody).digest();
-    const given = Buffer.from(match[1], 'hex');
-    if (!timingSafeEqual(expected, given)) return { ok: false, reason: 'signature does not match the payload' };
-    return { ok: true, provider: 'github', delivery_id: deliveryId(headers, rawBody, ['x-github-delivery']) };
+  const signed: ReadonlyArray<{ header: string; prefixed: boolean }> = [
+    { header: 'x-hub-signature-256', prefixed: true },
+    { header: 'x-gitea-signature', prefixed: false },
+    { header: 'x-gogs-signature', prefixed: false },
+    { header: 'x-hub-signature', prefixed: true },
+  ];
+  for (const { header, prefixed } of signed) {
+    const value = headerValue(headers, header);
+    if (value === undefined) continue;
+    const matches = hmacMatches(value, secret, rawBody, prefixed);
+    if (matches === 'malformed') {
+      return { ok: false, reason: `malformed '${header}' header; expected ${prefixed ? "'sha256=<64 hex>'" : "'<64 hex>'"}` };
+    }
+    if (!matches) return { ok: false, reason: 'signature does not match the payload' };
+    const provider = hmacProvider(headers);
+    return { ok: true, provider, delivery_id: deliveryId(headers, DELIVERY_HEADERS[provider]) };
   }
 
   const gitlab = headerValue(headers, 'x-gitlab-token');
@@ -83,18 +119,18 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
     return {
       ok: true,
       provider: 'gitlab',
-      delivery_id: deliveryId(headers, rawBody, ['x-gitlab-event-uuid', 'x-gitlab-webhook-uuid', 'idempotency-key']),
+      delivery_id: deliveryId(headers, DELIVERY_HEADERS.gitlab),
     };
   }
 
   const token = headerValue(headers, 'x-harmonia-token');
   if (token !== undefined) {
     if (!safeEqual(token, secret)) return { ok: false, reason: "'x-harmonia-token' does not match the webhook secret" };
-    return { ok: true, provider: 'harmonia', delivery_id: deliveryId(headers, rawBody, ['x-harmonia-delivery']) };
+    return { ok: true, provider: 'harmonia', delivery_id: deliveryId(headers, DELIVERY_HEADERS.harmonia) };
   }
 
   return {
     ok: false,
-    reason: "missing signature; expected 'x-hub-signature-256', 'x-gitlab-token' or 'x-harmonia-token'",
+    reason: "missing signature; expected 'x-hub-signature-256', 'x-hub-signature', 'x-gitea-signature', 'x-gitlab-token' or 'x-harmonia-token'",
   };
 }

@@ -13,6 +13,8 @@ export const DIAGNOSTIC_CODES = {
   PACK_FILE_UNREADABLE: 'a file or directory could not be read',
   PACK_DUPLICATE_REF: 'two files (x.yaml and x.yml) define the same ref',
   PACK_PATH_NOT_FOUND: 'a path given to validate does not exist or is not inside a pack',
+  PACK_NOTHING_TO_VALIDATE: 'a folder given to validate holds no pack, so nothing would be checked',
+  PACK_FILE_IGNORED: 'a file or folder in a pack that the loader does not read (wrong folder, sub-folder or extension)',
   // YAML
   YAML_SYNTAX: 'the file is not valid YAML',
   YAML_DUPLICATE_KEY: 'a mapping has the same key twice',
@@ -53,13 +55,15 @@ export const DIAGNOSTIC_CODES = {
   ACTION_UNKNOWN_COMPONENT: 'a task names a remote component that is not registered',
   ACTION_UNKNOWN_WORKFLOW: 'core.workflow names a workflow that does not exist',
   ACTION_ENTRY_POINT_MISSING: "an action's entry_point file does not exist in actions/",
-  TASK_INPUT_UNKNOWN_PARAMETER: 'a task passes an input key the action does not declare',
+  TASK_INPUT_UNKNOWN_PARAMETER: 'a task passes an input key the action does not declare (warning), or one a core.workflow child does not declare (error)',
   TASK_INPUT_MISSING_PARAMETER: 'a task does not pass a required action parameter',
-  TASK_INPUT_INVALID_VALUE: 'a task passes a literal value outside the enum (error) or of another type (warning) than the parameter declares',
+  TASK_INPUT_INVALID_VALUE: 'a task passes a literal value outside the enum, or of another type, than the parameter or input declares',
+  SHELL_COMMAND_INTERPOLATION: 'a core.shell command run with shell: true splices in a ${...} value (shell injection)',
   // packs
   PACK_REF_MISMATCH: "pack.yaml's ref differs from the directory name",
   PACK_UNDECLARED_DEPENDENCY: "a file uses another pack that is not in pack.yaml's dependencies",
   PACK_UNKNOWN_DEPENDENCY: 'a dependency names a pack that does not exist',
+  PACK_DEPENDENCY_CYCLE: 'packs list each other in their dependencies, in a cycle',
   // handlers, retries, inputs, templates
   HANDLER_UNKNOWN_TASK: 'on_error or error_handlers names a task that does not exist',
   RETRY_INVALID: 'a retry policy cannot work as written',
@@ -67,6 +71,9 @@ export const DIAGNOSTIC_CODES = {
   PARAMETER_NAME_INVALID: 'an input or parameter is named __proto__, constructor or prototype',
   TEMPLATE_UNKNOWN_PARENT: 'extends names a template that does not exist',
   TEMPLATE_EXTENDS_CYCLE: 'templates extend each other in a cycle',
+  // limits
+  WORKFLOW_TOO_MANY_TASKS: 'a workflow or template has more tasks than max_task_count allows',
+  WORKFLOW_TOO_LARGE: 'a workflow or template file is larger than max_workflow_size (what the API accepts)',
   // suppression
   HARMONIA_IGNORE_UNKNOWN_CODE: 'a harmonia-ignore comment names a code that does not exist',
 } as const;

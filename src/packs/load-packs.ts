@@ -6,6 +6,7 @@
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { findIgnoredFiles } from './find-ignored-files.js';
 import type { PackFileKind } from './pack-model.js';
 import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
 
@@ -48,6 +49,8 @@ export interface LoadPackOptions {
   displayDir?: string;
   /** @default 1048576 */
   maxFileSize?: number;
+  /** Texts to use instead of the files' content on disk, by absolute path (an editor's unsaved buffers). */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 const FOLDERS: ReadonlyArray<{ folder: string; kind: PackFileKind }> = [
@@ -126,7 +129,7 @@ function decode(bytes: Uint8Array, file: string): { text: string } | { diagnosti
 }
 
 async function readPackFile(
-  pack: { dir: string; real: string; displayDir: string },
+  pack: { dir: string; real: string; displayDir: string; overlay?: ReadonlyMap<string, string> | undefined },
   file: string,
   kind: PackFileKind,
   maxFileSize: number,
@@ -145,7 +148,8 @@ async function readPackFile(
     const checked = await checkEntry(abs, pack.real, maxFileSize, file, maybeLink);
     if (!checked.ok) return refuse(checked.diagnostic);
     if (kind === 'script') return loaded;
-    const decoded = decode(await readFile(abs), file);
+    const unsaved = pack.overlay?.get(abs);
+    const decoded = unsaved !== undefined ? { text: unsaved } : decode(await readFile(abs), file);
     if ('diagnostic' in decoded) return refuse(decoded.diagnostic);
     loaded.text = decoded.text;
   } catch (error) {
@@ -213,7 +217,7 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
   } catch {
     // reported below as a missing pack.yaml
   }
-  const pack = { dir: absDir, real, displayDir };
+  const pack = { dir: absDir, real, displayDir, overlay: options.overlay };
   const files: LoadedFile[] = [];
   const manifestPath = path.join(displayDir, 'pack.yaml');
   const manifestEntry = (await listFolder(absDir)).find((e) => e.name === 'pack.yaml');
@@ -278,7 +282,12 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
       reads.push({ file: `${folder}/${name}`, kind: yaml ? kind : 'script', maybeLink });
     }
   }
-  const read = await Promise.all(reads.map((r) => ('path' in r ? r : limited(() => readPackFile(pack, r.file, r.kind, maxFileSize, r.maybeLink)))));
+  const [read, ignored] = await Promise.all([
+    Promise.all(reads.map((r) => ('path' in r ? r : limited(() => readPackFile(pack, r.file, r.kind, maxFileSize, r.maybeLink))))),
+    findIgnoredFiles(absDir, displayDir),
+  ]);
   for (const file of read) files.push(file);
+  // Files are what diagnostics hang on; what the loader skipped is the pack's, so its manifest's.
+  manifest?.diagnostics.push(...ignored);
   return { ref, dir: absDir, displayDir, files };
 }

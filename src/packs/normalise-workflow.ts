@@ -7,6 +7,7 @@
 import type { ErrorHandlerDef, RetryPolicy, TaskDef, TriggerRule, ItemFailurePolicy, WorkflowDef } from '../core/model.js';
 import { joinPointer } from '../core/source.js';
 import { isRecord, num, parameterSpecs, record, str, strings } from './normalise-values.js';
+import { normaliseWithItems } from './normalise-with-items.js';
 import type { DiagnosticInput } from './rules/make-diagnostic.js';
 
 /** A task and where it was written. */
@@ -65,7 +66,7 @@ function taskOf(id: string, raw: Record<string, unknown>, pointer: string, displ
   if (onError !== undefined) def.on_error = onError;
   const trigger = str(raw['trigger_rule']);
   if (trigger !== undefined && TRIGGER_RULES.has(trigger)) def.trigger_rule = trigger as TriggerRule;
-  const withItems = str(raw['with_items']);
+  const withItems = normaliseWithItems(raw['with_items']);
   if (withItems !== undefined) def.with_items = withItems;
   const concurrency = num(raw['concurrency']);
   if (concurrency !== undefined) def.concurrency = concurrency;

@@ -46,8 +46,14 @@ export interface KnownRefs {
 export interface PipelineOptions {
   /** Files larger than this are refused unread. @default 1048576 */
   max_file_size?: number;
+  /** Workflows and templates with more tasks are refused (WORKFLOW_TOO_MANY_TASKS). @default 1000 */
+  max_task_count?: number;
+  /** Workflow and template files larger than this (bytes) are refused (WORKFLOW_TOO_LARGE). @default 1048576 */
+  max_workflow_size?: number;
   /** Refs registered elsewhere, so cross-pack references to them resolve. */
   known?: Partial<KnownRefs>;
+  /** Texts to validate instead of the files on disk, by absolute path (an editor's unsaved buffers). */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 export interface PipelineResult {

@@ -2,8 +2,8 @@
  * The one place that parses YAML. Refuses alias bombs, turns every parser error into a
  * Diagnostic, and can locate any JSON pointer later (see lazySourceMap()).
  */
-import { LineCounter, parseDocument } from 'yaml';
-import type { Document, DocumentOptions, ParseOptions, SchemaOptions, YAMLError } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, DocumentOptions, Node, ParseOptions, SchemaOptions, YAMLError } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { createSourceMap, type SourceMap } from '../core/source.js';
 import type { DiagnosticCode } from './diagnostic-codes.js';
@@ -11,6 +11,12 @@ import { makeDiagnostic } from './rules/make-diagnostic.js';
 
 /** Aliases allowed per anchor before a file counts as a YAML bomb. */
 export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Bytes (counted as JSON text) that aliases may add to a document once expanded. The
+ * count per anchor alone lets a 1 MB string aliased 90 times become a 90 MB definition.
+ */
+export const MAX_ALIAS_EXPANSION = 1024 * 1024;
 
 /** Levels a document may nest (mappings, sequences, flow brackets) before it is refused unparsed. */
 export const MAX_NESTING_DEPTH = 100;
@@ -36,7 +42,15 @@ const CODES: Record<string, DiagnosticCode> = {
   MULTIPLE_DOCS: 'YAML_MULTI_DOCUMENT',
 };
 
-const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false };
+// Duplicate keys are found by findDuplicateKeys() (yaml's own check is quadratic in the
+// keys of a map). Merge keys (`<<: *base`) are the YAML 1.1 idiom most editors and CI
+// files use, so they merge rather than being read as a key named '<<'.
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  prettyErrors: false,
+  uniqueKeys: false,
+  merge: true,
+  keepSourceTokens: false,
+};
 
 // Holding every file's Document until the rules have run costs more (memory, GC) than
 // parsing again the few files that get a diagnostic after release(): positions are then
@@ -151,6 +165,79 @@ function tooDeepAt(text: string, max: number): { line: number; column: number } 
   return null;
 }
 
+// Duplicate keys in one pass. yaml's own `uniqueKeys` check compares each key with every
+// earlier key of its map, which is quadratic: a workflow of 25k tasks spent seconds there.
+// One set per map instead, with the same notion of equal keys (the same node, or scalars
+// with the same value).
+/** Where a repeated key starts (offset into the text) and its text. */
+interface DuplicateKey {
+  offset: number;
+  key: string;
+}
+
+function keyOf(node: unknown): unknown {
+  if (isScalar(node)) return typeof node.value === 'string' ? `s:${node.value}` : node.value;
+  return node;
+}
+
+/** Every key that repeats an earlier key of the same mapping, in document order. */
+function findDuplicateKeys(doc: Document): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map) || map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = keyOf(pair.key);
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const node = pair.key as { range?: [number, number, number] } | null;
+        found.push({ offset: node?.range?.[0] ?? 0, key: isScalar(pair.key) ? String(pair.key.value) : '' });
+      }
+    },
+  });
+  return found;
+}
+
+// What aliases add to a document once expanded, in linear time: each node's expanded
+// size is computed once and an alias costs the size of the node it names.
+/**
+ * Bytes (as JSON text, approximately) that expanding every alias adds to the document.
+ * Stops counting once past `stopAt`, so a bomb costs no more than the limit.
+ */
+function aliasExpansionOf(doc: Document, stopAt: number): number {
+  const sizes = new Map<unknown, number>();
+  let added = 0;
+  const sizeOf = (node: unknown): number => {
+    if (node === null || node === undefined) return 4;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    // An alias inside the node it names (a cycle) counts once.
+    sizes.set(node, 1);
+    let size = 1;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      size = target === undefined ? 1 : sizeOf(target);
+      added += size;
+      // The alias node is memoised too, but each occurrence is a separate node.
+    } else if (isScalar(node)) {
+      size = String(node.value).length + 2;
+    } else if (isCollection(node)) {
+      size = 2;
+      for (const item of node.items) {
+        if (added > stopAt) break;
+        size += isPair(item) ? sizeOf(item.key) + sizeOf(item.value) + 2 : sizeOf(item) + 1;
+      }
+    }
+    sizes.set(node, size);
+    return size;
+  };
+  sizeOf(doc.contents as Node | null);
+  return added;
+}
+
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
@@ -221,7 +308,36 @@ export function parseYamlFile(text: string, file: string): ParsedYaml {
       makeDiagnostic(file, { code: 'YAML_WARNING', severity: 'warning', message: lowerFirst(warning.message) }, position(warning.pos[0])),
     );
   }
-  if (doc.errors.length > 0) return { value: undefined, source, diagnostics, ok: false, release };
+  for (const duplicate of findDuplicateKeys(doc)) {
+    const line = lineCounter.linePos(duplicate.offset).line;
+    if (lines.has(line)) continue;
+    lines.add(line);
+    diagnostics.push(
+      makeDiagnostic(
+        file,
+        { code: 'YAML_DUPLICATE_KEY', message: `duplicate key '${duplicate.key}': map keys must be unique`, hint: 'remove one of the two entries' },
+        position(duplicate.offset),
+      ),
+    );
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { value: undefined, source, diagnostics, ok: false, release };
+  if (text.includes('*')) {
+    const added = aliasExpansionOf(doc, MAX_ALIAS_EXPANSION);
+    if (added > MAX_ALIAS_EXPANSION) {
+      diagnostics.push(
+        makeDiagnostic(
+          file,
+          {
+            code: 'YAML_ALIAS_LIMIT',
+            message: `aliases expand the file by more than ${MAX_ALIAS_EXPANSION} bytes; refused as a possible YAML bomb`,
+            hint: 'write the repeated value once and refer to it, or use fewer aliases of large values',
+          },
+          { line: 1, column: 1, end_line: 1, end_column: 1 },
+        ),
+      );
+      return { value: undefined, source, diagnostics, ok: false, release };
+    }
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -6,6 +6,7 @@ import { canonicalJson, contentHash } from './content-hash.js';
 import { REF_SEGMENT } from './load-packs.js';
 import type { PackFileResult, ValidatedPack } from './pack-model.js';
 import { readActionFiles } from './read-action-files.js';
+import { checkUses, type UsePlan } from './check-uses.js';
 
 /** How a pack is synced into the registry. */
 export interface PackSyncOptions {
@@ -15,6 +16,10 @@ export interface PackSyncOptions {
   update_existing?: boolean;
   /** Files larger than this (bytes) are refused unread by the pipeline. @default 1048576 */
   max_file_size?: number;
+  /** Workflows and templates with more tasks are invalid (WORKFLOW_TOO_MANY_TASKS). @default 1000 */
+  max_task_count?: number;
+  /** Workflow and template files larger than this (bytes) are invalid (WORKFLOW_TOO_LARGE). @default 1048576 */
+  max_workflow_size?: number;
   /** Mark refs whose file left the pack as deleted. @default true */
   prune?: boolean;
   /** Compute the plan and write nothing. @default false */
@@ -57,6 +62,8 @@ export interface PackSyncResult {
   workflows: WorkflowRegistration[];
   /** Error diagnostics of every file of the pack. */
   errors: Diagnostic[];
+  /** Every diagnostic of the pack's files, warnings too, sorted: what `harmonia validate` prints. */
+  diagnostics: Diagnostic[];
   plan: PlanEntry[];
   /** Refs marked deleted because their file left the pack. */
   pruned: string[];
@@ -111,7 +118,7 @@ async function latestOf(session: StoreSession, head: DefinitionHead): Promise<De
   return all.at(-1) ?? null;
 }
 
-async function planSteps(session: StoreSession, pack: ValidatedPack, options: PackSyncOptions): Promise<Step[]> {
+async function planSteps(session: StoreSession, pack: ValidatedPack, options: PackSyncOptions, alongside: ReadonlySet<string>): Promise<Step[]> {
   const steps: Step[] = [];
   const present = new Set<string>();
   for (const file of pack.files) {
@@ -165,7 +172,18 @@ async function planSteps(session: StoreSession, pack: ValidatedPack, options: Pa
       { details: { pack_ref: pack.ref, prune: prunes.map((step) => (step as { ref: string }).ref) } },
     );
   }
+  await checkUses(session, pack.ref, usePlanOf(steps, prunes), alongside);
   return [...steps, ...prunes];
+}
+
+// What checkUses() needs of the plan: what this sync writes, keeps and removes.
+function usePlanOf(steps: readonly Step[], prunes: readonly Step[]): UsePlan {
+  const key = (step: Step) => `${keyOf(step).kind}:${keyOf(step).ref}`;
+  return {
+    written: steps.flatMap((step) => (step.action === 'create' || step.action === 'update' ? [{ ref: step.candidate.ref, body: step.candidate.body }] : [])),
+    kept: new Set(steps.filter((step) => step.action !== 'prune' && (step.action !== 'unchanged' || step.candidate)).map(key)),
+    removed: new Set(prunes.map(key)),
+  };
 }
 
 /** A pack that cannot be registered at all: no manifest, or a directory name that is not a ref. */
@@ -263,6 +281,11 @@ export async function registerPack(
   store: Store,
   pack: ValidatedPack,
   options: PackSyncOptions = {},
+  /**
+   * `kind:ref` keys other packs of the same dry run would register: a dry run writes
+   * nothing, so what a pack uses from them would otherwise look missing.
+   */
+  alongside: ReadonlySet<string> = new Set(),
 ): Promise<PackSyncResult> {
   const errors = sortDiagnostics(pack.files.flatMap(errorsOf));
   const result: PackSyncResult = {
@@ -271,16 +294,20 @@ export async function registerPack(
     registered_count: 0,
     workflows: [],
     errors,
+    diagnostics: sortDiagnostics(pack.files.flatMap((file) => file.diagnostics)),
     plan: [],
     pruned: [],
   };
   const fatal = unregistrable(pack);
-  if (fatal && errors.length === 0) errors.push(fatal);
+  if (fatal && errors.length === 0) {
+    errors.push(fatal);
+    result.diagnostics.push(fatal);
+  }
   if (fatal || (errors.length > 0 && options.skip_validation_errors !== true)) return result;
 
   const origin = options.origin ?? { source: 'local' };
   const compute = async (session: StoreSession, write: boolean): Promise<void> => {
-    const steps = await planSteps(session, pack, options);
+    const steps = await planSteps(session, pack, options, alongside);
     const written = write ? await applySteps(session, pack, steps, origin) : new Map<Step, DefinitionRecord>();
     for (const step of steps) {
       result.plan.push({ ...keyOf(step), action: step.action });

@@ -9,9 +9,10 @@ import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { DEFAULT_MAX_FILE_SIZE, loadPack, REF_SEGMENT } from './load-packs.js';
 import { emptyNeighbourRefs, listPackRefs, readDeclaredDependencies, withNeighbours, type NeighbourRefs } from './pack-neighbours.js';
 import type { PackFileResult, PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
+import { packFolderLinkProblem } from './pack-folder-link.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 import type { PackEntry } from './rules/rule-context.js';
-import { validateLoadedPacks } from './validate-packs.js';
+import { validateLoadedPacks, type ValidationLimits } from './validate-packs.js';
 
 /** Options of validatePackDir(). */
 export interface ValidatePackDirOptions extends PipelineOptions {
@@ -119,6 +120,16 @@ async function addDependencies(
   }
 }
 
+// Validating nothing must never pass: a wrong path, a wrong packs folder or a command run
+// from the wrong folder would otherwise print "0 files valid" and exit 0.
+function nothingIn(display: string, given: string): Diagnostic {
+  return makeDiagnostic(display, {
+    code: 'PACK_NOTHING_TO_VALIDATE',
+    message: `folder '${given}' holds no pack: no sub-folder with a pack.yaml, and no pack.yaml, workflows/, templates/ or actions/ of its own`,
+    hint: 'pass the packs folder (the one holding one folder per pack), a pack, or files inside a pack',
+  });
+}
+
 interface Resolve {
   maxFileSize: number;
   /** Folders whose packs that are not loaded are listed by name. */
@@ -158,7 +169,14 @@ async function resolveTargets(paths: readonly string[], problems: Diagnostic[], 
         addTarget(targets, { abs, display, only: null, reported: true });
         await addDependencies(targets, abs, display, resolve);
       } else {
-        for (const name of await subdirs(abs)) {
+        const names = await subdirs(abs);
+        if (names.length === 0) problems.push(nothingIn(display, given));
+        for (const name of names) {
+          const link = await packFolderLinkProblem(abs, name);
+          if (link) {
+            problems.push(makeDiagnostic(path.join(display, name), link));
+            continue;
+          }
           addTarget(targets, { abs: path.join(abs, name), display: path.join(display, name), only: null, reported: true });
         }
       }
@@ -179,6 +197,13 @@ async function resolveTargets(paths: readonly string[], problems: Diagnostic[], 
     await addDependencies(targets, packAbs, packDisplay, resolve);
   }
   return targets;
+}
+
+function limitsOf(options: PipelineOptions): ValidationLimits {
+  return {
+    ...(options.max_task_count !== undefined ? { max_task_count: options.max_task_count } : {}),
+    ...(options.max_workflow_size !== undefined ? { max_workflow_size: options.max_workflow_size } : {}),
+  };
 }
 
 function toValidatedPack(entry: PackEntry, only: Set<string> | null): ValidatedPack {
@@ -210,11 +235,19 @@ export async function runPipeline(paths: readonly string[], options: PipelineOpt
   const targetMap = await resolveTargets(paths, problems, resolve);
   const targets = [...targetMap.values()];
   const [loaded, neighbours] = await Promise.all([
-    Promise.all(targets.map((t) => loadPack(t.abs, { displayDir: t.display, ...(maxFileSize !== undefined ? { maxFileSize } : {}) }))),
+    Promise.all(
+      targets.map((t) =>
+        loadPack(t.abs, {
+          displayDir: t.display,
+          ...(maxFileSize !== undefined ? { maxFileSize } : {}),
+          ...(options.overlay ? { overlay: options.overlay } : {}),
+        }),
+      ),
+    ),
     listNeighbours(resolve, targetMap),
   ]);
   const known = resolve.neighbours.size > 0 ? withNeighbours(options.known, neighbours) : options.known;
-  const entries = await validateLoadedPacks(loaded, known);
+  const entries = await validateLoadedPacks(loaded, known, limitsOf(options));
   const packs: ValidatedPack[] = [];
   let fileCount = 0;
   targets.forEach((target, i) => {
@@ -224,6 +257,7 @@ export async function runPipeline(paths: readonly string[], options: PipelineOpt
     packs.push(pack);
     fileCount += pack.files.filter((f) => f.text !== '').length;
   });
+  if (paths.length === 0) problems.push(nothingIn('.', '.'));
   const diagnostics = sortDiagnostics([...problems, ...packs.flatMap((p) => p.files.flatMap((f) => f.diagnostics))]);
   return { packs, diagnostics, file_count: fileCount };
 }
@@ -238,7 +272,7 @@ export async function validatePackDir(dir: string, options: ValidatePackDirOptio
     displayDir: options.displayRoot ?? dir,
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
   });
-  const [entry] = await validateLoadedPacks([loaded], options.known);
+  const [entry] = await validateLoadedPacks([loaded], options.known, limitsOf(options));
   if (!entry) throw new Error(`pack '${dir}' produced no result`);
   return toValidatedPack(entry, null);
 }

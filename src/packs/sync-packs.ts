@@ -8,7 +8,11 @@ import { REF_SEGMENT } from './load-packs.js';
 import type { PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
 import { knownRefs } from '../registry/known-refs.js';
 import { registerPack, type PackSyncOptions, type PackSyncResult } from './register-pack.js';
-import { runPipeline, validatePackDir } from './run-pipeline.js';
+import { runPipeline } from './run-pipeline.js';
+import { packFolderLinkProblem } from './pack-folder-link.js';
+import { makeDiagnostic } from './rules/make-diagnostic.js';
+import { refuseDeletingUsedPack } from './check-uses.js';
+import { relabeller, renamer } from './relabel-pack.js';
 
 export type { PackSyncOptions, PackSyncResult, PlanAction, PlanEntry, WorkflowRegistration } from './register-pack.js';
 
@@ -21,6 +25,8 @@ export interface PackValidationResult {
   error_count: number;
   /** Error diagnostics keyed by ref (or, for pack.yaml and scripts, by file inside the pack). */
   errors: Record<string, Diagnostic[]>;
+  /** Every diagnostic of the pack's files, errors and warnings, sorted: what `harmonia validate` prints. */
+  diagnostics: Diagnostic[];
 }
 
 export interface PackDeleteResult {
@@ -42,13 +48,23 @@ export interface PackSyncServiceOptions {
   packsDir: string;
   /** Options applied under each call's own. */
   defaults?: PackSyncOptions;
+  /**
+   * How diagnostics name the packs folder (`packs` gives `packs/ci/workflows/x.yaml`, as
+   * `harmonia validate packs` prints from the repository root). @default packsDir as given
+   */
+  displayDir?: string;
 }
 
 /** Syncs pack folders into the registry, validates them, deletes and counts them. */
 export interface PackSyncService {
   syncPack(packRef: string, options?: PackSyncOptions): Promise<PackSyncResult>;
-  validatePack(packRef: string, options?: Pick<PackSyncOptions, 'max_file_size'>): Promise<PackValidationResult>;
-  deletePack(packRef: string): Promise<PackDeleteResult>;
+  validatePack(packRef: string, options?: Pick<PackSyncOptions, 'max_file_size' | 'max_task_count' | 'max_workflow_size'>): Promise<PackValidationResult>;
+  /**
+   * Thrown (PACK_SYNC_REFUSED) when an active definition of another pack uses one of the
+   * pack's definitions, or another pack declares it a dependency; `alongWith` names packs
+   * deleted at the same time, whose uses do not count.
+   */
+  deletePack(packRef: string, options?: { alongWith?: ReadonlySet<string> }): Promise<PackDeleteResult>;
   syncAll(options?: PackSyncOptions): Promise<SyncAllResult>;
   countPackWorkflows(packRef: string): Promise<number>;
 }
@@ -91,6 +107,12 @@ async function isFolderPack(session: StoreSession, pack_ref: string): Promise<bo
   return items.length === 0 || items.some((item) => item.origin.source !== 'api');
 }
 
+async function activeRefsOf(session: StoreSession, packRef: string): Promise<string[]> {
+  const refs: string[] = [];
+  for (const kind of KINDS) refs.push(...(await activeOfPack(session, kind, packRef)).map((item) => item.ref));
+  return refs;
+}
+
 /** The pipeline's pack for `ref`; a pack it could not read at all still yields its diagnostics. */
 function packOf(result: PipelineResult, ref: string, dir: string): ValidatedPack {
   const found = result.packs.find((p) => p.ref === ref);
@@ -113,12 +135,31 @@ function packOf(result: PipelineResult, ref: string, dir: string): ValidatedPack
   };
 }
 
-function refusal(error: HarmoniaError, pack: ValidatedPack): Diagnostic {
+/** `kind:ref` of every definition in the packs that have no error (the ones a sync registers). */
+function registrable(packs: readonly ValidatedPack[]): Set<string> {
+  const keys = new Set<string>();
+  for (const pack of packs) {
+    if (pack.files.some((f) => errorsOf(f.diagnostics).length > 0)) continue;
+    for (const file of pack.files) if (isDefinitionFile(file.kind) && file.ref !== null) keys.add(`${file.kind}:${file.ref}`);
+  }
+  return keys;
+}
+
+/** The pipeline limits among a sync's options. */
+function limitsOf(options: PackSyncOptions): PipelineOptions {
+  return {
+    ...(options.max_file_size !== undefined ? { max_file_size: options.max_file_size } : {}),
+    ...(options.max_task_count !== undefined ? { max_task_count: options.max_task_count } : {}),
+    ...(options.max_workflow_size !== undefined ? { max_workflow_size: options.max_workflow_size } : {}),
+  };
+}
+
+function refusal(error: HarmoniaError, file: string): Diagnostic {
   return {
     code: error.code,
     severity: 'error',
     message: error.message,
-    file: pack.dir,
+    file,
     line: 0,
     column: 0,
     end_line: 0,
@@ -145,12 +186,24 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
         details: { pack_ref: packRef },
       });
     }
+    const link = await packFolderLinkProblem(packsDir, packRef);
+    if (link) {
+      throw new HarmoniaError('PACK_INVALID', link.message, {
+        details: { pack_ref: packRef, diagnostics: [makeDiagnostic(rename(dir), link)] },
+      });
+    }
     return dir;
   }
 
-  // One pack on its own: refs to other packs resolve only through what is registered.
+  const rename = renamer(packsDir, options.displayDir);
+  const display = relabeller(rename);
+
+  // The pack with the packs it depends on loaded from the same folder, as `harmonia
+  // validate <pack>` does; refs to other packs resolve through what is registered.
   async function validated(packRef: string, pipeline: PipelineOptions): Promise<ValidatedPack> {
-    return validatePackDir(await packDir(packRef), pipeline);
+    const dir = await packDir(packRef);
+    const result = await runPipeline([dir], pipeline);
+    return display(packOf(result, packRef, dir));
   }
 
   async function packDirs(): Promise<string[]> {
@@ -173,14 +226,14 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
     async syncPack(packRef, overrides) {
       const opts = resolve(overrides);
       const known = await knownRefs(store, new Set([packRef]));
-      const pack = await validated(packRef, { max_file_size: opts.max_file_size, known });
+      const pack = await validated(packRef, { ...limitsOf(opts), known });
       return registerPack(store, pack, opts);
     },
 
     async validatePack(packRef, overrides) {
       const opts = resolve(overrides);
       const known = await knownRefs(store, new Set([packRef]));
-      const pack = await validated(packRef, { max_file_size: opts.max_file_size, known });
+      const pack = await validated(packRef, { ...limitsOf(opts), known });
       const errors: Record<string, Diagnostic[]> = {};
       for (const file of pack.files) {
         const found = errorsOf(file.diagnostics);
@@ -191,10 +244,11 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
         validated_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
         error_count: Object.keys(errors).length,
         errors,
+        diagnostics: sortDiagnostics(pack.files.flatMap((f) => f.diagnostics)),
       };
     },
 
-    async deletePack(packRef) {
+    async deletePack(packRef, deleteOptions = {}) {
       return store.transaction(async (tx) => {
         if (!(await tx.registry.getPack(packRef))) {
           throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; it is not registered`, {
@@ -203,6 +257,7 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
         }
         const pruned: string[] = [];
         for (const kind of KINDS) pruned.push(...(await activeOfPack(tx, kind, packRef)).map((item) => item.ref));
+        await refuseDeletingUsedPack(tx, packRef, new Set(pruned), deleteOptions.alongWith ?? new Set());
         await tx.registry.deletePack(packRef);
         return { pack_ref: packRef, pruned };
       });
@@ -226,32 +281,77 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
       }
       const known = await knownRefs(store, new Set([...dirs, ...vanished]));
       // The whole tree in one run, so packs in it can refer to each other.
-      const pipeline = await runPipeline([packsDir], { max_file_size: opts.max_file_size, known });
-      const packs: PackSyncResult[] = [];
-      for (const ref of dirs) {
-        const pack = packOf(pipeline, ref, path.join(packsDir, ref));
-        try {
-          packs.push(await registerPack(store, pack, opts));
-        } catch (error) {
-          // One refused pack must not stop the others; it is reported in its own result.
-          if (!isHarmoniaError(error) || error.code !== 'PACK_SYNC_REFUSED') throw error;
-          packs.push({
-            pack_ref: ref,
-            loaded_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
-            registered_count: 0,
-            workflows: [],
-            errors: sortDiagnostics([...pack.files.flatMap((f) => errorsOf(f.diagnostics)), refusal(error, pack)]),
-            plan: [],
-            pruned: [],
-          });
+      const tree = await runPipeline([packsDir], { ...limitsOf(opts), known });
+      const pipeline = { ...tree, packs: tree.packs.map(display) };
+      const results = new Map<string, PackSyncResult>();
+      const alongside = opts.dry_run === true ? registrable(pipeline.packs) : new Set<string>();
+      // A pack whose prune is refused because another pack still uses what it removes is
+      // tried again once the others are registered: that pack may stop using it in this sync.
+      let pending = dirs;
+      for (let round = 0; pending.length > 0 && round <= dirs.length; round += 1) {
+        const retry: string[] = [];
+        let progressed = false;
+        for (const ref of pending) {
+          const pack = packOf(pipeline, ref, path.join(packsDir, ref));
+          try {
+            const result = await registerPack(store, pack, opts, alongside);
+            results.set(ref, result);
+            if (result.registered_count > 0 || result.pruned.length > 0) progressed = true;
+          } catch (error) {
+            // One refused pack must not stop the others; it is reported in its own result.
+            if (!isHarmoniaError(error) || error.code !== 'PACK_SYNC_REFUSED') throw error;
+            retry.push(ref);
+            results.set(ref, {
+              pack_ref: ref,
+              loaded_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
+              registered_count: 0,
+              workflows: [],
+              errors: sortDiagnostics([...pack.files.flatMap((f) => errorsOf(f.diagnostics)), refusal(error, rename(pack.dir))]),
+              diagnostics: sortDiagnostics([...pack.files.flatMap((f) => f.diagnostics), refusal(error, rename(pack.dir))]),
+              plan: [],
+              pruned: [],
+            });
+          }
+        }
+        pending = progressed && opts.dry_run !== true ? retry : [];
+      }
+      const packs = dirs.map((ref) => results.get(ref)).filter((r): r is PackSyncResult => r !== undefined);
+      // A vanished pack that a remaining pack still uses stays registered, reported as
+      // refused; packs deleted together may use each other, so refuse until none changes.
+      const deleting = new Set(vanished);
+      const refused = new Map<string, HarmoniaError>();
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const ref of deleting) {
+          try {
+            await refuseDeletingUsedPack(store, ref, new Set(await activeRefsOf(store, ref)), deleting);
+          } catch (error) {
+            if (!isHarmoniaError(error) || error.code !== 'PACK_SYNC_REFUSED') throw error;
+            refused.set(ref, error);
+            deleting.delete(ref);
+            changed = true;
+          }
         }
       }
-      if (vanished.length > 0 && opts.dry_run !== true) {
+      if (deleting.size > 0 && opts.dry_run !== true) {
         await store.transaction(async (tx) => {
-          for (const ref of vanished) await tx.registry.deletePack(ref);
+          for (const ref of deleting) await tx.registry.deletePack(ref);
         });
       }
-      return { packs, pruned_packs: vanished };
+      for (const [ref, error] of refused) {
+        packs.push({
+          pack_ref: ref,
+          loaded_count: 0,
+          registered_count: 0,
+          workflows: [],
+          errors: [refusal(error, rename(path.join(packsDir, ref)))],
+          diagnostics: [refusal(error, rename(path.join(packsDir, ref)))],
+          plan: [],
+          pruned: [],
+        });
+      }
+      const deleted = vanished.filter((ref) => deleting.has(ref));
+      return { packs, pruned_packs: deleted };
     },
 
     async countPackWorkflows(packRef) {

@@ -13,7 +13,7 @@ import type { KnownRefs } from './pack-model.js';
 import { parseYamlFile, type ParsedYaml } from './parse-yaml-file.js';
 import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
 import type { PackEntry, PackIndex, ParsedPackFile, Rule, RuleContext, TaskView, WorkflowView } from './rules/rule-context.js';
-import { RULES } from './rules/rule-sets.js';
+import { LATE_RULES, RULES } from './rules/rule-sets.js';
 import { applyIgnores } from './validate-ignores.js';
 import { validateSchema, type SchemaKind } from './validate-schema.js';
 
@@ -45,8 +45,46 @@ async function entryPointExists(pack: LoadedPack, entry: string): Promise<boolea
   }
 }
 
+/** The default of max_task_count: the engine's own default limit (HARMONIA_MAX_TASK_COUNT). */
+export const DEFAULT_MAX_TASK_COUNT = 1000;
+
+/** Limits the pipeline applies to every file, whichever gate it came through. */
+export interface ValidationLimits {
+  /** Most tasks a workflow or template may have. @default 1000 */
+  max_task_count?: number;
+  /** Largest workflow or template file, bytes (HARMONIA_MAX_WORKFLOW_SIZE, what the API accepts). @default 1048576 */
+  max_workflow_size?: number;
+}
+
 interface Prepared {
   workflows: Map<ParsedPackFile, NormalisedWorkflow>;
+  maxTaskCount: number;
+  maxWorkflowSize: number;
+}
+
+// The limit the API applies to a POSTed workflow body, so a pack file (whose own limit is
+// max_file_size) cannot register a workflow the API would refuse.
+function checkWorkflowSize(file: ParsedPackFile, max: number): void {
+  const bytes = Buffer.byteLength(file.loaded.text ?? '');
+  if (bytes <= max) return;
+  report(file, {
+    code: 'WORKFLOW_TOO_LARGE',
+    pointer: '',
+    message: `the file is ${bytes} bytes; a workflow or template may have at most ${max} (HARMONIA_MAX_WORKFLOW_SIZE)`,
+    hint: 'split it into workflows that call each other with core.workflow, or raise max_workflow_size',
+  });
+}
+
+// The same limit the server applies to a workflow POSTed to it, so a pack file cannot
+// register what the API would refuse.
+function checkTaskCount(file: ParsedPackFile, workflow: NormalisedWorkflow, base: string, max: number): void {
+  if (workflow.tasks.length <= max) return;
+  report(file, {
+    code: 'WORKFLOW_TOO_MANY_TASKS',
+    pointer: `${base}/tasks`,
+    message: `the workflow has ${workflow.tasks.length} tasks; at most ${max} are allowed (HARMONIA_MAX_TASK_COUNT)`,
+    hint: 'split it into workflows that call each other with core.workflow, or raise max_task_count',
+  }, 'key');
 }
 
 function newFile(pack: LoadedPack, entry: PackEntry, loaded: LoadedFile): ParsedPackFile {
@@ -80,6 +118,8 @@ async function checkParsed(pack: LoadedPack, entry: PackEntry, file: ParsedPackF
       file.body = workflow.body;
       prepared.workflows.set(file, workflow);
       workflow.problems.forEach((p) => report(file, p));
+      checkTaskCount(file, workflow, '', prepared.maxTaskCount);
+      checkWorkflowSize(file, prepared.maxWorkflowSize);
       break;
     }
     case 'template': {
@@ -87,6 +127,8 @@ async function checkParsed(pack: LoadedPack, entry: PackEntry, file: ParsedPackF
       file.body = template.body;
       prepared.workflows.set(file, template.workflow);
       template.workflow.problems.forEach((p) => report(file, p));
+      checkTaskCount(file, template.workflow, '/workflow', prepared.maxTaskCount);
+      checkWorkflowSize(file, prepared.maxWorkflowSize);
       if (template.body.extends === undefined && typeof parsed.value === 'object' && parsed.value !== null && !('workflow' in parsed.value)) {
         report(file, { code: 'SCHEMA_REQUIRED', pointer: '', message: "missing required key 'workflow' in template (only a template that extends another may leave it out)" });
       }
@@ -195,8 +237,16 @@ interface Slot {
 }
 
 /** Validates loaded packs together (each sees the others and `known`). */
-export async function validateLoadedPacks(loaded: readonly LoadedPack[], known: Partial<KnownRefs> = {}): Promise<PackEntry[]> {
-  const prepared: Prepared = { workflows: new Map() };
+export async function validateLoadedPacks(
+  loaded: readonly LoadedPack[],
+  known: Partial<KnownRefs> = {},
+  limits: ValidationLimits = {},
+): Promise<PackEntry[]> {
+  const prepared: Prepared = {
+    workflows: new Map(),
+    maxTaskCount: limits.max_task_count ?? DEFAULT_MAX_TASK_COUNT,
+    maxWorkflowSize: limits.max_workflow_size ?? 1024 * 1024,
+  };
   const entries: PackEntry[] = [];
   const slots: Slot[] = [];
   for (const pack of loaded) {
@@ -239,6 +289,12 @@ export async function validateLoadedPacks(loaded: readonly LoadedPack[], known: 
     runRules(file, index);
     parsed?.release();
     prepared.workflows.delete(file);
+  }
+  for (const { file } of slots) {
+    const late = LATE_RULES[file.loaded.kind];
+    if (!late || file.raw === undefined || !file.view) continue;
+    const ctx = contextFor(file, index);
+    for (const rule of late) rule(ctx);
   }
   for (const entry of entries) {
     for (const file of entry.files) file.diagnostics = applyIgnores(file.loaded.text, file.diagnostics, file.loaded.path);

@@ -5,8 +5,10 @@
  * `onChange` again while its previous call is still running (changes made meanwhile
  * are delivered right after, together).
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { isEditorTempFile } from './editor-temp-files.js';
 
 export interface WatchPacksOptions {
   /** The folder holding one folder per pack. */
@@ -30,21 +32,7 @@ export interface PackWatcher {
   close(): Promise<void>;
 }
 
-const TEMP_PATTERNS: readonly RegExp[] = [
-  /~$/, // emacs and vim backups
-  /^\.?#/, // emacs lock and auto-save files: .#file, #file#
-  /\.sw[a-px]$/i, // vim swap files: .file.yaml.swp, .swo, ... and its .swx probe
-  /\.(tmp|temp|bak|orig|crswap)$/i,
-  /\.tmp[.-]?[\w-]*$/i, // file.yaml.tmp.1234, file.tmp-abc (write-then-rename savers)
-  /___jb_(tmp|old|bak)___$/, // JetBrains safe write
-  /^4913$/, // vim probes whether it may create files with this name
-  /^\.DS_Store$/,
-];
-
-/** True for the scratch files editors write next to the real one while saving. */
-export function isEditorTempFile(name: string): boolean {
-  return TEMP_PATTERNS.some((pattern) => pattern.test(name));
-}
+export { isEditorTempFile } from './editor-temp-files.js';
 
 interface PackQueue {
   files: Set<string>;
@@ -75,10 +63,47 @@ export function watchPacks(options: WatchPacksOptions): PackWatcher {
 
   const watcher: FSWatcher = watch(root, { ignoreInitial: true, ignored, persistent: true });
 
+  // How long until every queued file has been quiet for debounceMs, by the files' own
+  // mtimes. Timers alone measure quiet from when an event was *handled*: while a sync keeps
+  // the event loop busy, a timer fires before the saves that came meanwhile are seen, and
+  // a burst of saves became one sync (and one version) per save or two.
+  async function waitLeft(packRef: string, files: ReadonlySet<string>): Promise<number> {
+    let newest = 0;
+    await Promise.all(
+      [...files].map(async (file) => {
+        try {
+          newest = Math.max(newest, (await stat(path.join(root, packRef, file))).mtimeMs);
+        } catch {
+          // removed: its event is what counts
+        }
+      }),
+    );
+    return newest + debounceMs - Date.now();
+  }
+
   function deliver(packRef: string, queue: PackQueue): void {
     queue.timer = null;
     if (closed || queue.files.size === 0) return;
     if (queue.running) return; // picked up when the running call ends
+    queue.running = waitLeft(packRef, queue.files).then(
+      (left) => {
+        queue.running = null;
+        if (closed || queue.timer) return; // a newer event rescheduled it
+        if (left > 0) {
+          queue.timer = setTimeout(() => deliver(packRef, queue), Math.ceil(left));
+          return;
+        }
+        run(packRef, queue);
+      },
+      (error: unknown) => {
+        queue.running = null;
+        options.onError?.(error);
+      },
+    );
+  }
+
+  function run(packRef: string, queue: PackQueue): void {
+    if (queue.files.size === 0) return;
     const files = [...queue.files].sort();
     queue.files.clear();
     queue.running = (async () => {

@@ -67,6 +67,9 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
     const pack = await validatePackDir(dir, {
       displayRoot: options.pack_ref,
       max_file_size: options.max_file_size,
+      // The server's own task limit is applied below, with the counts in the error's details.
+      max_task_count: Number.MAX_SAFE_INTEGER,
+      max_workflow_size: options.max_file_size,
       known: await knownRefs(options.store),
     });
     const file = pack.files.find((f) => f.kind === options.kind);

@@ -4,7 +4,7 @@
  * nodes sharing the database) and HTTP server — for `harmonia start` and embedders.
  * The caller opens (and later closes) the store.
  */
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { ACTION_CACHE_DIR } from '../actions/action-file-cache.js';
 import { createActionRegistry } from '../actions/action-registry.js';
@@ -137,9 +137,10 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     canClaim: () => git?.readiness?.().ready ?? true,
     config: engineConfigOf(config, packsDir),
   });
-  const syncServiceFor = (dir: string) =>
-    createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size } });
-  const packs = syncServiceFor(packsDir);
+  const syncServiceFor = (dir: string, displayDir?: string) =>
+    createPackSyncService({ store, packsDir: dir, ...(displayDir !== undefined ? { displayDir } : {}), defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size } });
+  // Diagnostics over REST name files as the repository does (`packs/ci/workflows/x.yaml`), never by server path.
+  const packs = syncServiceFor(packsDir, useGit ? config.git_path.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '') || '.' : basename(packsDir));
   // Git and dev mode sync at start themselves (and print it their way).
   if (options.sync_on_start !== false && !useGit && !options.dev) {
     try {

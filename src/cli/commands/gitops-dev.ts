@@ -38,7 +38,7 @@ export async function runDev(ctx: CliContext, options: RunDevOptions): Promise<n
     const dev = createDevMode({
       packsDir,
       store,
-      syncService: createPackSyncService({ store, packsDir, defaults: { max_file_size: config.max_file_size } }),
+      syncService: createPackSyncService({ store, packsDir, defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size } }),
       debounceMs: options.debounceMs,
       log: (line) => void ctx.stdout.write(line + '\n'),
     });

@@ -104,6 +104,10 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
     };
     signals?.once('SIGINT', onInterrupt);
     try {
+      // A pack with a bad file registered none of its changes: say which version runs.
+      const { staleDefinitionNote } = await import('../../packs/stale-definition.js');
+      const note = await staleDefinitionNote(store, resolve(ctx.cwd, config.packs_dir), ref).catch(() => null);
+      if (note !== null) ctx.stderr.write(`warning: ${note}\n`);
       const started = await engine.startExecution({ workflow_ref: ref, input });
       rootId = started.id;
       if (!flags.quiet) progress.write(`execution ${started.id} of ${started.workflow_ref} v${started.workflow_version}\n`);

@@ -93,6 +93,8 @@ export async function runSync(path: string | undefined, flags: SyncFlags, ctx: C
     allow_empty: flags.allowEmpty === true,
     skip_validation_errors: flags.skipValidationErrors === true,
     max_file_size: config.max_file_size,
+    max_task_count: config.max_task_count,
+    max_workflow_size: config.max_workflow_size,
   };
   const progress = createProgress(ctx.stderr);
   progress.update(`${options.dry_run ? 'planning' : 'syncing'} ${target}…`);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { HarmoniaError } from '../../core/errors.js';
@@ -75,7 +76,11 @@ async function runValidate(paths: readonly string[], flags: ValidateFlags, ctx: 
     );
   }
   const { runPipeline } = await import('../../packs/run-pipeline.js');
-  const result = await runPipeline(targets, { max_file_size: config.max_file_size });
+  // Nothing changed in a packs folder that does hold packs: a pass, said so above.
+  const result =
+    flags.changedSince !== undefined && targets.length === 0
+      ? { packs: [], diagnostics: [], file_count: 0 }
+      : await runPipeline(targets, { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size });
   const diagnostics = selectDiagnostics(result.diagnostics, flags);
   const files = result.packs.flatMap((pack) => pack.files.map((file) => file.path));
   const sources = new Map(result.packs.flatMap((pack) => pack.files.map((file) => [file.path, file.text] as const)));
@@ -105,8 +110,15 @@ async function changedTargets(paths: readonly string[], ref: string, ctx: CliCon
     import('../../gitops/pack-dependants.js'),
     import('../../gitops/read-dependency-graph.js'),
   ]);
-  const changed = await changedPacks(ctx.cwd, ref, relative(ctx.cwd, packsDir) || '.');
   const graph = await readDependencyGraph(packsDir);
+  if (![...graph.keys()].some((pack) => existsSync(join(packsDir, pack, 'pack.yaml')))) {
+    // A wrong path, or a run from a sub-folder: "no pack changed" would pass a broken branch.
+    throw new HarmoniaError(
+      'USAGE_INVALID',
+      `'${paths[0] ?? '.'}' holds no pack (no folder with a pack.yaml) in ${ctx.cwd}; pass the packs folder, or run from the repository root`,
+    );
+  }
+  const changed = await changedPacks(ctx.cwd, ref, relative(ctx.cwd, packsDir) || '.');
   return withDependants(changed, graph)
     .filter((pack) => graph.has(pack))
     .map((pack) => join(paths[0] ?? '.', pack));

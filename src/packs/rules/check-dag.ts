@@ -45,8 +45,9 @@ export const checkDag: Rule = (ctx) => {
   reportCycles(ctx, view.tasks);
 };
 
-// Tarjan's strongly connected components; each component with more than one task holds
-// at least one cycle, reported once with its path.
+// Tarjan's strongly connected components, iteratively (a chain of thousands of tasks
+// would overflow the stack of the recursive form); each component with more than one task
+// holds at least one cycle, reported once with its path.
 function reportCycles(ctx: Parameters<Rule>[0], tasks: readonly TaskView[]): void {
   const byId = new Map(tasks.map((t) => [t.def.id, t]));
   const edges = (t: TaskView) => t.def.depends_on.filter((d) => d !== t.def.id && byId.has(d));
@@ -56,31 +57,42 @@ function reportCycles(ctx: Parameters<Rule>[0], tasks: readonly TaskView[]): voi
   const onStack = new Set<string>();
   const stack: string[] = [];
   const components: string[][] = [];
-  const connect = (id: string): void => {
-    index.set(id, counter);
-    low.set(id, counter);
-    counter += 1;
-    stack.push(id);
-    onStack.add(id);
-    const task = byId.get(id);
-    for (const dep of task ? edges(task) : []) {
-      if (!index.has(dep)) {
-        connect(dep);
-        low.set(id, Math.min(low.get(id) ?? 0, low.get(dep) ?? 0));
-      } else if (onStack.has(dep)) {
-        low.set(id, Math.min(low.get(id) ?? 0, index.get(dep) ?? 0));
+  const connect = (root: string): void => {
+    const frames: Array<{ id: string; deps: string[]; next: number }> = [];
+    const enter = (id: string) => {
+      index.set(id, counter);
+      low.set(id, counter);
+      counter += 1;
+      stack.push(id);
+      onStack.add(id);
+      const task = byId.get(id);
+      frames.push({ id, deps: task ? edges(task) : [], next: 0 });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1] as (typeof frames)[number];
+      const { id } = frame;
+      if (frame.next < frame.deps.length) {
+        const dep = frame.deps[frame.next] as string;
+        frame.next += 1;
+        if (!index.has(dep)) enter(dep);
+        else if (onStack.has(dep)) low.set(id, Math.min(low.get(id) ?? 0, index.get(dep) ?? 0));
+        continue;
       }
-    }
-    if (low.get(id) === index.get(id)) {
-      const component: string[] = [];
-      let member: string | undefined;
-      do {
-        member = stack.pop();
-        if (member === undefined) break;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== id);
-      if (component.length > 1) components.push(component);
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id) ?? 0, low.get(id) ?? 0));
+      if (low.get(id) === index.get(id)) {
+        const component: string[] = [];
+        let member: string | undefined;
+        do {
+          member = stack.pop();
+          if (member === undefined) break;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== id);
+        if (component.length > 1) components.push(component);
+      }
     }
   };
   for (const task of tasks) if (!index.has(task.def.id)) connect(task.def.id);

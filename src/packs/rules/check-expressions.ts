@@ -13,7 +13,7 @@ import type { DiagnosticCode } from '../diagnostic-codes.js';
 import { collectStrings, type ExprRef } from './expr-refs.js';
 import { parseTemplateCached, refsOfCached } from './parse-template-cached.js';
 import type { RuleContext, Rule, TaskView, WorkflowView } from './rule-context.js';
-import { readableBy } from './task-graph.js';
+import { canRead } from './task-graph.js';
 
 type Scope = { kind: 'task'; task: TaskView; part: 'input' | 'condition' | 'with_items' } | { kind: 'output' };
 
@@ -105,8 +105,7 @@ function checkRef(ctx: RuleContext, view: WorkflowView, scope: Scope, ref: ExprR
         at('EXPR_NOT_UPSTREAM', `task '${self}' reads its own result 'tasks.${name}', which does not exist while it runs`);
         return;
       }
-      const readable = readableBy(view, self);
-      if (readable !== 'any' && !readable.has(name)) {
+      if (!canRead(view, self, name)) {
         at(
           'EXPR_NOT_UPSTREAM',
           `task '${self}' reads 'tasks.${name}' but does not depend on '${name}' (directly or through its upstream); it may run before '${name}' finishes`,

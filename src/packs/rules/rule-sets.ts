@@ -11,10 +11,17 @@ import { checkHandlers } from './check-handlers.js';
 import { checkPack } from './check-pack.js';
 import { checkParameterNames } from './check-parameter-names.js';
 import { checkRetry } from './check-retry.js';
-import { checkTaskInput } from './check-task-input.js';
+import { checkShellCommand } from './check-shell-command.js';
+import { checkChildWorkflowInput, checkTaskInput } from './check-task-input.js';
 import type { Rule } from './rule-context.js';
 
-const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkCondition, checkExpressions];
+const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkShellCommand, checkCondition, checkExpressions];
+
+/** Rules that read other workflows' content: run once every file has been read. */
+export const LATE_RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
+  workflow: [checkChildWorkflowInput],
+  template: [checkChildWorkflowInput],
+};
 
 /** Rules by file kind. */
 export const RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {

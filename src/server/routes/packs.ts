@@ -10,25 +10,28 @@ import { packView } from '../views.js';
 
 const SYNC_BODY = { types: ['json'] as const, schema: 'SyncRequest', required: false };
 
+// A folder synced through the API is still a folder: its definitions come from files and
+// are pruned when the files go, as after `harmonia sync` (origin 'api' is for definitions
+// POSTed without a file). `force` only allows a sync that empties a pack or the tree; it
+// never registers part of a pack with errors.
 function syncOptions(request: RouteRequest): PackSyncOptions {
   const body = (request.body ?? {}) as { dry_run?: boolean; prune?: boolean; force?: boolean };
   return {
-    origin: { source: 'api' },
+    origin: { source: 'local' },
     ...(body.dry_run !== undefined ? { dry_run: body.dry_run } : {}),
     ...(body.prune !== undefined ? { prune: body.prune } : {}),
-    ...(body.force !== undefined ? { allow_empty: body.force, skip_validation_errors: body.force } : {}),
+    ...(body.force !== undefined ? { allow_empty: body.force } : {}),
   };
 }
 
-/** A single-pack sync whose files had errors registered nothing from them: a 422 carrying the result. */
+/** A single-pack sync whose files had errors registered nothing: a 422 carrying the result and every diagnostic. */
 function syncOutcome(result: PackSyncResult) {
-  const ok = !hasErrors(result.errors);
-  if (!ok && result.registered_count === 0) {
+  if (hasErrors(result.errors)) {
     throw new HarmoniaError('PACK_INVALID', `pack '${result.pack_ref}' has ${result.errors.length} error(s): ${result.errors[0]?.message ?? ''}`, {
-      details: { diagnostics: result.errors, result },
+      details: { diagnostics: result.diagnostics, result },
     });
   }
-  return { ...result, ok, diagnostics: result.errors };
+  return { ...result, ok: true };
 }
 
 async function viewOf(services: AppServices, ref: string) {
@@ -83,7 +86,7 @@ export function packRoutes() {
         await createPackOnce(services, manifest);
         let sync: unknown;
         try {
-          sync = syncOutcome(await services.packs.syncPack(body.ref, { origin: { source: 'api' } }));
+          sync = syncOutcome(await services.packs.syncPack(body.ref, { origin: { source: 'local' } }));
         } catch (error) {
           sync = { ok: false, error: errorResponse(error, request.request_id).body.error };
         }
@@ -158,7 +161,7 @@ export function packRoutes() {
       responses: { 200: { description: 'The report; `ok` is false when any file has errors.', schema: 'PackSyncResult' }, 404: notFound },
       handler: async (request, services) => {
         const report = await services.packs.validatePack(request.params.ref ?? '');
-        return { body: { ...report, ok: report.error_count === 0, diagnostics: Object.values(report.errors).flat() } };
+        return { body: { ...report, ok: report.error_count === 0 } };
       },
     },
     {
@@ -175,8 +178,9 @@ export function packRoutes() {
       },
       handler: async (request, services) => {
         const result = await services.packs.syncAll(syncOptions(request));
-        const diagnostics = result.packs.flatMap((p) => p.errors);
-        return { body: { ...result, ok: !hasErrors(diagnostics), diagnostics } };
+        const packs = result.packs.map((p) => ({ ...p, ok: !hasErrors(p.errors) }));
+        const diagnostics = result.packs.flatMap((p) => p.diagnostics);
+        return { body: { ...result, packs, ok: packs.every((p) => p.ok), diagnostics } };
       },
     },
   ]);

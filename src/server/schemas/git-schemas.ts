@@ -83,6 +83,26 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
       head: ref('GitCommit'),
       synced_commit: nullableStr,
       last_sync: { anyOf: [ref('GitSyncReport'), { type: 'null' }] },
+      drift: {
+        type: 'array',
+        description: 'Every workflow, template and action of the git-managed packs: Synced, OutOfSync (the active version differs from the file), Missing (a file not registered) or Extra (registered, no file).',
+        items: {
+          type: 'object',
+          properties: {
+            kind: { enum: ['workflow', 'template', 'action'] },
+            ref: str,
+            pack_ref: str,
+            state: { enum: ['Synced', 'OutOfSync', 'Missing', 'Extra'] },
+            active_version: nullableInt,
+            file: nullableStr,
+            reason: str,
+          },
+        },
+      },
+      refused: {
+        anyOf: [{ type: 'object', properties: { commit: str, error: { type: 'object', properties: { code: str, message: str } } } }, { type: 'null' }],
+        description: 'The checked-out commit the last verdict refused, until a good one lands.',
+      },
       packs: { type: 'array', items: { type: 'object' } },
       workflows: {
         type: 'array',
@@ -125,8 +145,8 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
       accepted: bool,
       duplicate: bool,
       reason: str,
-      delivery_id: str,
-      provider: { enum: ['github', 'gitlab', 'harmonia'] },
+      delivery_id: { type: ['string', 'null'], description: "The sender's delivery id; null when it sends none (such deliveries are never deduplicated)." },
+      provider: { enum: ['github', 'gitlab', 'gitea', 'bitbucket', 'harmonia'] },
     },
     required: ['accepted'],
   },

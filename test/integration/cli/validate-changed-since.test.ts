@@ -67,4 +67,21 @@ describe('harmonia validate --changed-since', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no-such-ref/);
   });
+
+  it('fails, instead of passing, when the packs folder is wrong or the command runs from a sub-folder', async () => {
+    writeTree(dir, { 'packs/other/workflows/e.yaml': broken });
+    const wrong = await runCli(['validate', 'pakcs', '--changed-since', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/'pakcs' holds no pack/);
+    const inside = await runCli(['validate', '--changed-since', 'HEAD', '--format', 'json'], { cwd: `${dir}/packs/other` });
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toMatch(/holds no pack/);
+  });
+
+  it('fails when validating an empty folder', async () => {
+    writeTree(dir, { 'empty/README.md': 'nothing here\n' });
+    const run = await runCli(['validate', 'empty', '--format', 'json'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).diagnostics).toMatchObject([{ code: 'PACK_NOTHING_TO_VALIDATE', file: 'empty' }]);
+  });
 });

@@ -115,6 +115,19 @@ describe('createDevMode()', () => {
     expect(await store.registry.getPack('web')).toBeNull();
   });
 
+  it('keeps a pack whose folder is removed while another pack uses it, and prints who does', async () => {
+    write('web/pack.yaml', packYaml('web', ['ops']));
+    write('web/workflows/publish.yaml', 'version: 1.0.0\ntasks:\n  run:\n    action: core.workflow\n    input: { workflow: ops.deploy }\n');
+    await start();
+    const refused = next((r) => r.pack_ref === 'ops' && r.trigger === 'change');
+    rmSync(join(packsDir, 'ops'), { recursive: true });
+    const result = await refused;
+    expect(result.outcome).toBe('failed');
+    expect(result.errors).toMatchObject([{ code: 'PACK_SYNC_REFUSED' }]);
+    expect(lines.join('\n')).toContain("'web.publish' (workflow) uses 'ops.deploy'");
+    expect(await store.registry.getActive('workflow', 'ops.deploy')).not.toBeNull();
+  });
+
   it('re-syncs a pack that depends on the changed one', async () => {
     write('app/pack.yaml', packYaml('app', ['lib']));
     write(

@@ -166,6 +166,27 @@ describe('createGitSyncController()', () => {
     expect((await controller.status()).workflows[0]?.status).toBe('Synced');
   });
 
+  it('shows drift per definition, actions and templates included: live registry against the checked-out files', async () => {
+    fx.write('packs/ops/actions/notify.yaml', 'runner: shell\nentry_point: notify.sh\n');
+    fx.write('packs/ops/actions/notify.sh', '#!/bin/sh\n');
+    fx.write('packs/ops/templates/greet.yaml', 'version: 1.0.0\nworkflow:\n  tasks:\n    a: { action: core.noop }\n');
+    const first = fx.commit('first');
+    await controller.start();
+    expect((await controller.status()).drift.map((d) => `${d.kind} ${d.ref} ${d.state}`)).toEqual([
+      'workflow ops.deploy Synced',
+      'template ops.greet Synced',
+      'action ops.notify Synced',
+    ]);
+
+    fx.write('packs/ops/workflows/deploy.yaml', workflowYaml('second'));
+    fx.commit('second');
+    await controller.syncNow();
+    await rollbackDefinition(fx.store, { ref: 'ops.deploy', to: first.slice(0, 7) });
+    const drift = (await controller.status()).drift;
+    expect(drift.find((d) => d.ref === 'ops.deploy')).toMatchObject({ state: 'OutOfSync', active_version: 1, file: 'workflows/deploy.yaml' });
+    expect(drift.filter((d) => d.state === 'Synced').map((d) => d.ref)).toEqual(['ops.greet', 'ops.notify']);
+  });
+
   it('refuses a commit that would delete every pack and keeps what is registered', async () => {
     fx.commit('add ops');
     await controller.start();
@@ -189,6 +210,51 @@ describe('createGitSyncController()', () => {
 
     expect((await controller.syncNow()).outcome).toBe('unchanged');
     expect(seen.filter((e) => e.event_type === 'git_sync_failed')).toHaveLength(1);
+  });
+
+  it('keeps reporting a refused commit through later polls until a good one lands', async () => {
+    const good = fx.commit('add ops');
+    await controller.start();
+    fx.remove('packs');
+    const empty = fx.commit('oops, empty tree');
+    await controller.syncNow();
+    await controller.syncNow();
+
+    const status = await controller.status();
+    expect(status.synced_commit).toBe(good);
+    expect(status.last_sync).toMatchObject({ outcome: 'refused', commit: { sha: empty } });
+    expect(status.refused).toMatchObject({ commit: empty, error: { code: 'PACK_SYNC_REFUSED' } });
+    expect(status.workflows.map((w) => [w.status, w.reason])).toEqual([['OutOfSync', expect.stringContaining(`${empty.slice(0, 7)} was refused`)]]);
+
+    fx.write('packs/ops/pack.yaml', packYaml('ops'));
+    fx.write('packs/ops/workflows/deploy.yaml', workflowYaml('back'));
+    const back = fx.commit('packs are back');
+    await controller.syncNow();
+    const after = await controller.status();
+    expect(after.synced_commit).toBe(back);
+    expect(after.refused).toBeNull();
+    expect(after.workflows.map((w) => w.status)).toEqual(['Synced']);
+  });
+
+  it('refuses to delete a pack that a remaining pack uses, and says so in the report and the status', async () => {
+    fx.write('packs/web/pack.yaml', 'ref: web\nversion: 1.0.0\ndependencies: [ops]\n');
+    fx.write('packs/web/workflows/publish.yaml', 'version: 1.0.0\ntasks:\n  run:\n    action: core.workflow\n    input: { workflow: ops.deploy }\n');
+    fx.commit('web uses ops');
+    await controller.start();
+    fx.remove('packs/ops');
+    const drop = fx.commit('drop ops');
+
+    const report = await controller.syncNow();
+
+    expect(report.outcome).toBe('partial');
+    expect(report.pruned_packs).toEqual([]);
+    const ops = report.packs.find((p) => p.pack_ref === 'ops');
+    expect(ops).toMatchObject({ state: 'invalid', errors: [{ code: 'PACK_SYNC_REFUSED' }] });
+    expect(ops?.errors[0]?.message).toContain("'web.publish' (workflow) uses 'ops.deploy'");
+    expect((await active('ops.deploy'))?.version).toBe(1);
+    const status = await controller.status();
+    expect(status.packs.find((p) => p.pack_ref === 'ops')).toMatchObject({ state: 'invalid', failing_commit: drop });
+    expect(status.workflows.find((w) => w.ref === 'ops.deploy')?.status).toBe('OutOfSync');
   });
 
   it('prunes a pack removed from the tree while other packs remain', async () => {

@@ -110,7 +110,13 @@ describe('createPackSyncService()', () => {
       mkdirSync(packFile('consumer', 'workflows'), { recursive: true });
       writeFileSync(packFile('consumer', 'pack.yaml'), CONSUMER_PACK);
       writeFileSync(packFile('consumer', 'workflows', 'ship.yaml'), CONSUMER_WORKFLOW);
-      expect((await packs.syncPack('consumer')).errors.length).toBeGreaterThan(0);
+      // Validated with ci_cd loaded from the folder, as `harmonia validate` does, but never
+      // registered while what it uses is not.
+      expect((await packs.validatePack('consumer')).diagnostics).toEqual([]);
+      await expect(packs.syncPack('consumer')).rejects.toMatchObject({
+        code: 'PACK_SYNC_REFUSED',
+        message: expect.stringContaining("'consumer.ship' uses action 'ci_cd.build'"),
+      });
       await packs.syncPack('ci_cd');
       const result = await packs.syncPack('consumer');
       expect(result.errors).toEqual([]);
@@ -133,6 +139,7 @@ describe('createPackSyncService()', () => {
         validated_count: 8,
         error_count: 0,
         errors: {},
+        diagnostics: [],
       });
     });
 

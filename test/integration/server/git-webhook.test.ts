@@ -84,6 +84,21 @@ describe('POST /api/v1/git/webhook', () => {
     expect(String(replay.body.reason)).toContain('already seen');
   });
 
+  it('syncs each time a sender without delivery ids posts the same body', async () => {
+    const body = pushBody(h.repo.git('rev-parse', 'HEAD'));
+    const headers = { 'x-harmonia-token': SECRET };
+    expect((await h.webhook(body, headers)).status).toBe(202);
+    expect((await h.webhook(body, headers)).status).toBe(202);
+  });
+
+  it('ignores a tag push and a GitLab merge-request hook without fetching', async () => {
+    const tag = await h.webhook(JSON.stringify({ ref: 'refs/tags/v1', after: '0'.repeat(40) }), { 'x-gitlab-token': SECRET, 'x-gitlab-event': 'Tag Push Hook' });
+    expect(tag.status).toBe(200);
+    expect(tag.body).toMatchObject({ accepted: false, reason: "'Tag Push Hook' event ignored; only 'Push Hook' trigger a sync" });
+    const mr = await h.webhook(JSON.stringify({ object_kind: 'merge_request' }), { 'x-gitlab-token': SECRET, 'x-gitlab-event': 'Merge Request Hook' });
+    expect(mr.body).toMatchObject({ accepted: false });
+  });
+
   it('delivers the pack events of a webhook-triggered sync on /ws/events too', async () => {
     h.repo.write('packs/ops/workflows/deploy.yaml', workflowYaml('third'));
     const sha = h.repo.commit('ops: third deploy');

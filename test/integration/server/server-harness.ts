@@ -162,7 +162,8 @@ export async function openServer(options: HarnessOptions = {}): Promise<ServerHa
     config: { packs_dir: packsDir, cancel_grace_ms: 500, ...options.engine },
     ...(options.env ? { env: options.env } : {}),
   });
-  const packs = createPackSyncService({ store, packsDir });
+  // Diagnostics name files as `harmonia serve` does: from the packs folder's name down.
+  const packs = createPackSyncService({ store, packsDir, displayDir: 'packs' });
   await packs.syncPack('demo');
   const server = await startServer({
     store,

@@ -64,17 +64,28 @@ describe('verifyWebhook()', () => {
     expect(result).toEqual({ ok: true, provider: 'harmonia', delivery_id: 'ci-42' });
   });
 
-  it('derives the delivery id from the body when no delivery header is sent', () => {
+  it('gives no delivery id when none is sent, so the same body posted twice is two deliveries', () => {
     const first = verifyWebhook({ headers: { 'x-harmonia-token': SECRET }, rawBody: body, secret: SECRET });
-    const second = verifyWebhook({ headers: { 'x-harmonia-token': SECRET }, rawBody: body, secret: SECRET });
-    expect(first.ok && first.delivery_id).toMatch(/^body-[0-9a-f]{64}$/);
-    expect(second).toEqual(first);
+    expect(first).toEqual({ ok: true, provider: 'harmonia', delivery_id: null });
+  });
+
+  it("accepts Gitea's own signature header (bare hex) with its delivery id", () => {
+    const hex = sign(body).slice('sha256='.length);
+    const result = verifyWebhook({ headers: { 'x-gitea-signature': hex, 'x-gitea-delivery': 'g-1', 'x-gitea-event': 'push' }, rawBody: body, secret: SECRET });
+    expect(result).toEqual({ ok: true, provider: 'gitea', delivery_id: 'g-1' });
+    const forged = verifyWebhook({ headers: { 'x-gitea-signature': sign(body, 'other').slice(7) }, rawBody: body, secret: SECRET });
+    expect(forged).toEqual({ ok: false, reason: 'signature does not match the payload' });
+  });
+
+  it("accepts Bitbucket's X-Hub-Signature with its request uuid", () => {
+    const result = verifyWebhook({ headers: { 'x-hub-signature': sign(body), 'x-request-uuid': 'b-9', 'x-event-key': 'repo:push' }, rawBody: body, secret: SECRET });
+    expect(result).toEqual({ ok: true, provider: 'bitbucket', delivery_id: 'b-9' });
   });
 
   it('rejects a request without any signature', () => {
     expect(verifyWebhook({ headers: {}, rawBody: body, secret: SECRET })).toEqual({
       ok: false,
-      reason: "missing signature; expected 'x-hub-signature-256', 'x-gitlab-token' or 'x-harmonia-token'",
+      reason: "missing signature; expected 'x-hub-signature-256', 'x-hub-signature', 'x-gitea-signature', 'x-gitlab-token' or 'x-harmonia-token'",
     });
   });
 

@@ -23,4 +23,18 @@ describe('checkPack()', () => {
       'other/pack.yaml:2 SCHEMA_PATTERN',
     ]);
   });
+
+  it('reports a cycle between pack dependencies on every pack of it', async () => {
+    const diags = await validateTree({
+      'a/pack.yaml': 'ref: a\nversion: 1.0.0\ndependencies: [b]\n',
+      'b/pack.yaml': 'ref: b\nversion: 1.0.0\ndependencies: [c]\n',
+      'c/pack.yaml': 'ref: c\nversion: 1.0.0\ndependencies: [a]\n',
+      'd/pack.yaml': 'ref: d\nversion: 1.0.0\ndependencies: [a]\n',
+    });
+    expect(diags.map((d) => `${d.file} ${d.code} ${d.pointer} ${d.message}`)).toEqual([
+      'a/pack.yaml PACK_DEPENDENCY_CYCLE /dependencies/0 packs depend on each other in a cycle: a → b → c → a',
+      'b/pack.yaml PACK_DEPENDENCY_CYCLE /dependencies/0 packs depend on each other in a cycle: b → c → a → b',
+      'c/pack.yaml PACK_DEPENDENCY_CYCLE /dependencies/0 packs depend on each other in a cycle: c → a → b → c',
+    ]);
+  });
 });

@@ -25,7 +25,7 @@ describe('checkTaskInput()', () => {
 });
 
 describe('checkTaskInput() values', () => {
-  it('reports a literal outside the enum as an error and a literal of another type as a warning', async () => {
+  it('reports a literal outside the enum and a literal of another type as errors', async () => {
     const diags = await validateTree({
       'demo/pack.yaml': PACK_YAML,
       'demo/actions/deploy.yaml': 'runner: shell\nentry_point: d.sh\nparameters:\n  env: { type: string, enum: [staging, production] }\n  replicas: { type: integer }\n',
@@ -34,7 +34,7 @@ describe('checkTaskInput() values', () => {
     });
     expect(diags.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
       'error TASK_INPUT_INVALID_VALUE /tasks/a/input/env',
-      'warning TASK_INPUT_INVALID_VALUE /tasks/a/input/replicas',
+      'error TASK_INPUT_INVALID_VALUE /tasks/a/input/replicas',
     ]);
   });
 
@@ -45,4 +45,39 @@ describe('checkTaskInput() values', () => {
     });
     expect(diags).toMatchObject([{ code: 'TASK_INPUT_MISSING_PARAMETER', message: "task 'a' does not pass 'url', which core.http needs" }]);
   });
+
+  it('type-checks the literal inputs of built-ins and warns about keys they do not read', async () => {
+    const diags = await validateTree({
+      'demo/pack.yaml': PACK_YAML,
+      'demo/workflows/flow.yaml':
+        'version: 1.0.0\ntasks:\n  a: { action: core.sleep, input: { ms: "5s" } }\n  b: { action: core.http, input: { url: "https://x.test", timout_ms: 5 } }\n  c: { action: core.shell, input: { argv: ls } }\n',
+    });
+    expect(diags.map((d) => `${d.severity} ${d.code} ${d.pointer} ${d.hint ?? ''}`)).toEqual([
+      "error TASK_INPUT_INVALID_VALUE /tasks/a/input/ms write a value of type number, or compute it with ${...}",
+      "warning TASK_INPUT_UNKNOWN_PARAMETER /tasks/b/input/timout_ms did you mean 'timeout_ms'?",
+      'error TASK_INPUT_INVALID_VALUE /tasks/c/input/argv write a value of type array, or compute it with ${...}',
+    ]);
+  });
 });
+
+describe('checkChildWorkflowInput()', () => {
+  const child = 'version: 1.0.0\ninput:\n  region: { type: string, required: true }\n  replicas: { type: integer, default: 1 }\ntasks:\n  a: { action: core.noop }\n';
+  const parent = (input: string) => `version: 1.0.0\ntasks:\n  call:\n    action: core.workflow\n    input: { workflow: demo.zchild, input: ${input} }\n`;
+
+  it('checks the input given to a child against the inputs it declares, whichever file comes first', async () => {
+    const diags = await validateTree({ 'demo/pack.yaml': PACK_YAML, 'demo/workflows/achild_caller.yaml': parent('{ replicas: two, regoin: eu }'), 'demo/workflows/zchild.yaml': child });
+    expect(diags.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
+      'error TASK_INPUT_MISSING_PARAMETER /tasks/call/input/input',
+      'error TASK_INPUT_INVALID_VALUE /tasks/call/input/input/replicas',
+      'error TASK_INPUT_UNKNOWN_PARAMETER /tasks/call/input/input/regoin',
+    ]);
+    expect(diags[0]?.message).toBe("task 'call' does not pass 'region', a required input of workflow 'demo.zchild'");
+    expect(diags[2]?.hint).toBe("did you mean 'region'?");
+  });
+
+  it('accepts a call that gives what the child needs, literally or by expression', async () => {
+    const diags = await validateTree({ 'demo/pack.yaml': PACK_YAML, 'demo/workflows/caller.yaml': parent('{ region: "${env.REGION}", replicas: 3 }'), 'demo/workflows/zchild.yaml': child });
+    expect(diags).toEqual([]);
+  });
+});
+

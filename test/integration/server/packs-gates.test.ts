@@ -1,0 +1,75 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../../src/core/diagnostic.js';
+import { openServer, type ServerHarness } from './server-harness.js';
+
+let h: ServerHarness;
+
+beforeAll(async () => {
+  h = await openServer({
+    files: {
+      'lib/pack.yaml': 'ref: lib\nversion: 1.0.0\n',
+      'lib/actions/build.yaml': 'runner: shell\nentry_point: build.sh\nparameters:\n  tag: { type: string }\n',
+      'lib/actions/build.sh': '#!/bin/sh\n',
+      'app/pack.yaml': 'ref: app\nversion: 1.0.0\ndependencies: [lib]\n',
+      'app/workflows/deploy.yaml': 'version: 1.0.0\ntasks:\n  build: { action: lib.build, input: { tga: v1 } }\n',
+      'extra/pack.yaml': 'ref: extra\nversion: 1.0.0\n',
+      'extra/workflows/one.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.noop }\n',
+      'extra/workflows/two.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.noop }\n',
+      'half/pack.yaml': 'ref: half\nversion: 1.0.0\n',
+      'half/workflows/good.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.noop }\n',
+      'half/workflows/bad.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.nope }\n',
+    },
+  });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+type Body = { ok: boolean; diagnostics: Diagnostic[]; registered_count?: number };
+type Failure = { error: { code: string; details: { diagnostics: Diagnostic[]; result: { registered_count: number } } } };
+
+describe('pack routes give the verdict the CLI gives', () => {
+  it('validates a pack against its dependency in the packs folder, keeping warnings, with relative paths', async () => {
+    const res = await h.call<Body>('POST', '/api/packs/app/workflows/validate');
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(true);
+    expect(res.body.diagnostics).toMatchObject([
+      { code: 'TASK_INPUT_UNKNOWN_PARAMETER', severity: 'warning', file: 'packs/app/workflows/deploy.yaml', line: 3 },
+    ]);
+  });
+
+  it('prunes a workflow whose file left a pack synced over REST, as a CLI sync does', async () => {
+    expect((await h.call<Body>('PUT', '/api/packs/extra')).status).toBe(200);
+    rmSync(join(h.packsDir, 'extra/workflows/two.yaml'));
+    const res = await h.call<Body & { pruned: string[] }>('POST', '/api/packs/extra/workflows/sync');
+    expect(res.status).toBe(200);
+    expect(res.body.pruned).toEqual(['extra.two']);
+    expect(await h.store.registry.getActive('workflow', 'extra.two')).toBeNull();
+    expect(await h.store.registry.getActive('workflow', 'extra.one')).not.toBeNull();
+  });
+
+  it('never registers part of a pack with errors, even with force, and answers 422', async () => {
+    const res = await h.call<Failure>('POST', '/api/packs/half/workflows/sync', { json: { force: true } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('PACK_INVALID');
+    expect(res.body.error.details.result.registered_count).toBe(0);
+    expect(res.body.error.details.diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual(['ACTION_UNKNOWN packs/half/workflows/bad.yaml']);
+    expect(await h.store.registry.getActive('workflow', 'half.good')).toBeNull();
+  });
+
+  it('refuses a sync whose pack uses one that is not registered, naming what is missing', async () => {
+    const res = await h.call<{ error: { code: string; message: string } }>('POST', '/api/packs/app/workflows/sync');
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'PACK_SYNC_REFUSED', message: expect.stringContaining("'app.deploy' uses action 'lib.build'") });
+    expect((await h.call('PUT', '/api/packs/lib')).status).toBe(200);
+    expect((await h.call('POST', '/api/packs/app/workflows/sync')).status).toBe(200);
+  });
+
+  it('refuses to delete a pack another pack uses', async () => {
+    const res = await h.call<{ error: { code: string; message: string } }>('DELETE', '/api/packs/lib');
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain("'app.deploy' (workflow) uses 'lib.build'");
+  });
+});
