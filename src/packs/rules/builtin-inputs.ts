@@ -5,6 +5,7 @@
  * `core.echo` and `core.noop` take any input and are not listed.
  */
 import type { ParameterSpec } from '../../core/model.js';
+import { CORE_LLM_PARAMETERS } from '../../llm/llm-parameters.js';
 
 export const BUILTIN_INPUTS: Readonly<Record<string, Readonly<Record<string, ParameterSpec>>>> = {
   'core.sleep': { ms: { type: 'number', required: true } },
@@ -15,12 +16,15 @@ export const BUILTIN_INPUTS: Readonly<Record<string, Readonly<Record<string, Par
     headers: { type: 'object' },
     body: {},
     timeout_ms: { type: 'number' },
+    log_body: { type: 'boolean' },
   },
   'core.shell': { argv: { type: 'array' }, command: { type: 'string' }, shell: { type: 'boolean' }, env: { type: 'object' }, cwd: { type: 'string' } },
   'core.workflow': { workflow: { type: 'string' }, input: { type: 'object' } },
+  'core.llm': CORE_LLM_PARAMETERS,
 };
 
 /** Keys of which a built-in needs one (its other required keys are in BUILTIN_INPUTS). */
 export const BUILTIN_ONE_OF: Readonly<Record<string, readonly string[]>> = {
   'core.shell': ['argv', 'command'],
+  'core.llm': ['prompt', 'messages'],
 };

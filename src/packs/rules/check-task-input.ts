@@ -5,7 +5,7 @@
  */
 import type { ActionDef, ParameterSpec, WorkflowDef } from '../../core/model.js';
 import { joinPointer } from '../../core/source.js';
-import { CORE_LLM_PARAMETERS, readMessages } from '../../llm/llm-parameters.js';
+import { readMessages } from '../../llm/llm-parameters.js';
 import { didYouMean } from '../../core/suggest.js';
 import { BUILTIN_INPUTS, BUILTIN_ONE_OF } from './builtin-inputs.js';
 import { matchesType } from './check-defaults.js';
@@ -90,9 +90,8 @@ function checkCall(ctx: RuleContext, task: TaskView, callee: Callee, input: Reco
   }
 }
 
-// core.llm's keys are checked like a pack action's parameters, and a literal message list by shape.
+// core.llm's keys are checked as a built-in's (BUILTIN_INPUTS); a literal message list also by shape.
 function checkLlmInput(ctx: RuleContext, task: TaskView): void {
-  checkPackAction(ctx, task, { ...CORE_LLM_PARAMETERS });
   const messages = task.def.input['messages'];
   if (messages === undefined || !isLiteral(messages)) return;
   const problem = readMessages(messages, 'messages');

@@ -21,11 +21,11 @@ describe('the validator on core.llm tasks', () => {
     ]);
   });
 
-  it('warns about an unknown input key with the nearest one as a hint, and about a literal of the wrong type', async () => {
+  it('warns about an unknown input key with the nearest one as a hint, and refuses a literal of the wrong type', async () => {
     const diags = await validateTree(flow('  ask: { action: core.llm, input: { prompt: hi, temprature: 0.5, max_tokens: lots } }\n'));
     expect(diags.map((d) => `${d.severity} ${d.code} ${d.pointer} ${d.hint ?? ''}`)).toEqual([
       "warning TASK_INPUT_UNKNOWN_PARAMETER /tasks/ask/input/temprature did you mean 'temperature'?",
-      'warning TASK_INPUT_INVALID_VALUE /tasks/ask/input/max_tokens ',
+      'error TASK_INPUT_INVALID_VALUE /tasks/ask/input/max_tokens write a value of type integer, or compute it with ${...}',
     ]);
   });
 
