@@ -302,6 +302,9 @@ export type WsServerMessage =
   /** The client fell behind (or the server is stopping): reconnect with `after_seq`/`after_position` = `resume_after`. */
   | { type: 'close'; reason: string; resume_after?: string };
 
+/** What /ws/executions/:id/logs sends: each log line, then `end` once the execution has finished. */
+export type WsLogMessage = ({ type: 'log' } & TaskLogLineView) | { type: 'end'; execution_id: string; last_seq: number };
+
 export type WsClientMessage = { type: 'ping' };
 
 // ---------------------------------------------------------------------------

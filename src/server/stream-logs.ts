@@ -75,35 +75,64 @@ export function streamLogs(ctx: Context, options: LogStreamOptions): void {
     }
   };
 
-  void (async () => {
-    let after = options.query.after ?? 0;
-    let finishedSeen = false;
-    while (!closed) {
-      const lines = await options.engine.readLogs(options.execution_id, { ...options.query, after, limit: PAGE });
-      for (const line of lines) {
-        if (closed) return;
-        await send(line);
-        after = line.seq;
-      }
-      if (lines.length === PAGE) continue;
-      if (finishedSeen && lines.length === 0) {
-        res.end(`event: end\ndata: ${JSON.stringify({ execution_id: options.execution_id, last_seq: after })}\n\n`);
-        finish();
-        return;
-      }
-      // One more read after the end is seen: the engine stores its last lines just after.
-      finishedSeen = isFinished((await options.engine.getExecution(options.execution_id)).status);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => resolve(), finishedSeen ? 100 : POLL_MS);
-        wake = () => {
-          clearTimeout(timer);
-          wake = null;
-          resolve();
-        };
-      });
-    }
-  })().catch(() => {
+  void followLogLines({
+    engine: options.engine,
+    execution_id: options.execution_id,
+    query: options.query,
+    isClosed: () => closed,
+    send,
+    onWait: (fn) => (wake = fn),
+    end: (lastSeq) => {
+      res.end(`event: end\ndata: ${JSON.stringify({ execution_id: options.execution_id, last_seq: lastSeq })}\n\n`);
+      finish();
+    },
+  }).catch(() => {
     if (!closed) res.destroy();
     finish();
   });
+}
+
+export interface FollowLogOptions {
+  engine: Engine;
+  execution_id: string;
+  query: Omit<TaskLogQuery, 'limit'>;
+  isClosed(): boolean;
+  /** Resolves once the line is handed on (after the transport drained, if it had to). */
+  send(line: StoredTaskLogLine): Promise<void>;
+  /** Registers the wake-up of the current wait (a local line for this execution). */
+  onWait(wake: () => void): void;
+  /** The execution has finished and every line was sent. */
+  end(lastSeq: number): void;
+}
+
+/**
+ * Sends an execution's stored log lines after the cursor, then new ones, woken by this
+ * engine's writes and looking again every POLL_MS for other nodes'; ends once the execution
+ * has finished and a read after that found nothing more. Shared by the SSE and WebSocket streams.
+ */
+export async function followLogLines(options: FollowLogOptions): Promise<void> {
+  let after = options.query.after ?? 0;
+  let finishedSeen = false;
+  while (!options.isClosed()) {
+    const lines = await options.engine.readLogs(options.execution_id, { ...options.query, after, limit: PAGE });
+    for (const line of lines) {
+      if (options.isClosed()) return;
+      await options.send(line);
+      after = line.seq;
+    }
+    if (lines.length === PAGE) continue;
+    if (finishedSeen && lines.length === 0) {
+      options.end(after);
+      return;
+    }
+    // One more read after the end is seen: the engine stores its last lines just after.
+    finishedSeen = isFinished((await options.engine.getExecution(options.execution_id)).status);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => resolve(), finishedSeen ? 100 : POLL_MS);
+      options.onWait(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
 }

@@ -10,7 +10,10 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { HarmoniaError } from '../core/errors.js';
-import type { WsServerMessage } from '../core/wire.js';
+import type { WsLogMessage, WsServerMessage } from '../core/wire.js';
+import type { TaskLogQuery } from '../store/store.js';
+import { followLogLines } from './stream-logs.js';
+import { logLineView } from './views.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator } from './auth.js';
 import { errorResponse } from './error-middleware.js';
 import { batchWsFrames, eventWsFrame, wsTextFrame } from './event-json.js';
@@ -33,6 +36,14 @@ export const WS_ROUTES: StreamRouteDef[] = [
   },
   {
     kind: 'ws',
+    path: '/ws/executions/:id/logs',
+    scope: 'read',
+    summary:
+      "One execution's task log: `{type:\"log\", seq, task_id, attempt, stream, at, line}` for each line stored after `?after=` (filters `task`, `attempt`, " +
+      '`stream`), then live; `{type:"end", last_seq}` and a normal close once the execution has finished. Reconnect with `after` = the last seq seen.',
+  },
+  {
+    kind: 'ws',
     path: '/ws/events',
     scope: 'read',
     summary:
@@ -42,6 +53,7 @@ export const WS_ROUTES: StreamRouteDef[] = [
 ];
 
 const EXECUTION_PATH = /^\/ws\/executions\/([^/]+)\/?$/;
+const LOGS_PATH = /^\/ws\/executions\/([^/]+)\/logs\/?$/;
 const ALL_PATH = /^\/ws\/events\/?$/;
 
 export interface WebSocketOptions {
@@ -62,7 +74,8 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): () 
         wss.handleUpgrade(req, socket, head, (ws) => {
           wss.emit('connection', ws, req);
           services.logger.info({ url: maskUrl(req.url ?? ''), principal: target.principal_id }, 'websocket opened');
-          serve(ws, socket, target.execution_id, req, options);
+          if (target.logs && target.execution_id !== null) serveLogs(ws, target.execution_id, req, options);
+          else serve(ws, socket, target.execution_id, req, options);
         });
       })
       .catch((error: unknown) => reject(socket, error, services));
@@ -96,13 +109,14 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): () 
 async function accept(
   req: IncomingMessage,
   { services, authenticator }: WebSocketOptions,
-): Promise<{ execution_id: string | null; principal_id: string }> {
+): Promise<{ execution_id: string | null; principal_id: string; logs: boolean }> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const execMatch = EXECUTION_PATH.exec(url.pathname);
+  const logsMatch = LOGS_PATH.exec(url.pathname);
+  const execMatch = logsMatch ?? EXECUTION_PATH.exec(url.pathname);
   if (!execMatch && !ALL_PATH.test(url.pathname)) {
-    throw new HarmoniaError('NOT_FOUND', `no WebSocket endpoint at '${url.pathname}'; use /ws/executions/:id or /ws/events`);
+    throw new HarmoniaError('NOT_FOUND', `no WebSocket endpoint at '${url.pathname}'; use /ws/executions/:id, /ws/executions/:id/logs or /ws/events`);
   }
-  const route = execMatch ? WS_ROUTES[0] : WS_ROUTES[1];
+  const route = WS_ROUTES[logsMatch ? 1 : execMatch ? 0 : 2];
   if (!authenticator.isEnabled() && !isLoopbackHostHeader(req.headers.host)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `host '${req.headers.host ?? ''}' is not a loopback name; without API tokens this server answers localhost or 127.0.0.1 only`);
   }
@@ -113,13 +127,79 @@ async function accept(
   const principal = authenticator.authorize(token, route?.scope ?? 'read');
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
   if (executionId !== null) await services.engine.getExecution(executionId);
-  for (const name of ['after_seq', 'after_position']) {
+  if (logsMatch) logQueryOf(url);
+  for (const name of ['after_seq', 'after_position', 'after', 'attempt']) {
     const value = url.searchParams.get(name);
     if (value !== null && !/^\d{1,16}$/.test(value)) {
       throw new HarmoniaError('REQUEST_INVALID', `${name} '${value.slice(0, 40)}' must be a non-negative integer`);
     }
   }
-  return { execution_id: executionId, principal_id: principal.id };
+  return { execution_id: executionId, principal_id: principal.id, logs: logsMatch !== null };
+}
+
+/** The log filters of a /ws/executions/:id/logs URL. Thrown when one is invalid: REQUEST_INVALID. */
+function logQueryOf(url: URL): Omit<TaskLogQuery, 'limit'> {
+  const query: Omit<TaskLogQuery, 'limit'> = {};
+  const task = url.searchParams.get('task');
+  const attempt = url.searchParams.get('attempt');
+  const stream = url.searchParams.get('stream');
+  const after = url.searchParams.get('after');
+  if (task !== null && task !== '') query.task_id = task;
+  if (attempt !== null && /^\d{1,16}$/.test(attempt)) query.attempt = Number(attempt);
+  if (after !== null && /^\d{1,16}$/.test(after)) query.after = Number(after);
+  if (stream !== null) {
+    if (stream !== 'stdout' && stream !== 'stderr' && stream !== 'system') {
+      throw new HarmoniaError('REQUEST_INVALID', `stream '${stream.slice(0, 40)}' must be stdout, stderr or system`);
+    }
+    query.stream = stream;
+  }
+  return query;
+}
+
+/** Follows one execution's task log over a WebSocket; sending waits for the socket to drain. */
+function serveLogs(ws: WebSocket, executionId: string, req: IncomingMessage, { services, hub }: WebSocketOptions): void {
+  const limit = services.options.stream_buffer_bytes;
+  let closed = false;
+  let wake: (() => void) | null = null;
+  const unfollow = services.engine.followLogs((lines) => {
+    if (lines.some((line) => line.execution_id === executionId)) wake?.();
+  });
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    unfollow();
+    unregister();
+    wake?.();
+  };
+  const unregister = hub.add((reason) => {
+    if (!closed) ws.close(1001, reason === 'server shutting down' ? reason : 'closing');
+    finish();
+  });
+  ws.on('close', finish);
+  ws.on('error', () => ws.terminate());
+  // The stream only sends; anything a client sends is ignored (and read at most as fast as the limiter allows).
+  ws.on('message', () => undefined);
+  const send = (message: WsLogMessage): Promise<void> =>
+    new Promise((resolve) => {
+      if (ws.readyState !== WebSocket.OPEN) return resolve();
+      ws.send(JSON.stringify(message), () => resolve());
+      if (ws.bufferedAmount <= limit) resolve();
+    });
+  void followLogLines({
+    engine: services.engine,
+    execution_id: executionId,
+    query: logQueryOf(new URL(req.url ?? '/', 'http://localhost')),
+    isClosed: () => closed,
+    send: (line) => send({ type: 'log', ...logLineView(line) }),
+    onWait: (fn) => (wake = fn),
+    end: (lastSeq) => {
+      void send({ type: 'end', execution_id: executionId, last_seq: lastSeq }).then(() => ws.close(1000, 'execution finished'));
+      finish();
+    },
+  }).catch(() => {
+    ws.terminate();
+    finish();
+  });
 }
 
 /** A percent-decoded path segment; a malformed escape (`%ff`, `%`) is the caller's mistake, not a crash. */

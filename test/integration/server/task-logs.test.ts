@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it, expect } from 'vitest';
+import { WebSocket } from 'ws';
 import { createClient } from '../../../src/client/index.js';
 import type { TaskLogPage } from '../../../src/core/wire.js';
 import { readSse } from './sse-client.js';
@@ -78,6 +79,35 @@ describe('task logs over the API', () => {
     for await (const line of client.logs(id, { follow: true, task: 'talk', attempt: 1 })) followed.push(line.line);
     // stdout and stderr are separate pipes: their lines interleave as they arrive.
     expect(followed.filter((l) => !l.startsWith('failed with')).sort()).toEqual(['fifth', 'fourth', 'hello 1', 'third', 'to stderr']);
+  });
+
+  it('follows the log over WebSocket, resuming after the last seq seen, and ends when the execution does', async () => {
+    h = await openServer({ files: CHATTY });
+    const gate = join(h.dir, 'go');
+    const started = await h.call<{ execution_id: string }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.chatty', input: { gate } } });
+    const id = started.body.execution_id;
+    const wsUrl = `${h.url.replace('http', 'ws')}/ws/executions/${id}/logs`;
+    const read = (url: string, stopWhen: (m: { type: string; line?: string }) => boolean) =>
+      new Promise<Array<{ type: string; seq?: number; line?: string; attempt?: number }>>((resolve, reject) => {
+        const socket = new WebSocket(url);
+        const got: Array<{ type: string; seq?: number; line?: string }> = [];
+        socket.on('message', (data) => {
+          const message = JSON.parse(String(data)) as { type: string; line?: string };
+          got.push(message);
+          if (stopWhen(message)) {
+            socket.close();
+            resolve(got);
+          }
+        });
+        socket.on('close', () => resolve(got));
+        socket.on('error', reject);
+      });
+    const first = await read(`${wsUrl}?stream=stdout`, (m) => m.line === 'third');
+    expect(first.map((m) => m.line)).toEqual(['hello 1', 'third']);
+    writeFileSync(gate, '');
+    const rest = await read(`${wsUrl}?stream=stdout&after=${first.at(-1)?.seq ?? 0}`, (m) => m.type === 'end');
+    expect(rest.filter((m) => m.type === 'log').map((m) => `${m.attempt}:${m.line}`)).toEqual(['1:fourth', '1:fifth', '2:hello 2', '2:third', '2:fourth', '2:fifth']);
+    expect(rest.at(-1)).toMatchObject({ type: 'end', execution_id: id });
   });
 
   it('answers a bad filter with 400 and an unknown execution with 404', async () => {
