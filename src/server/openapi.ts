@@ -129,10 +129,28 @@ function operationId(route: RouteDef): string {
 
 function loadFileSchemas(dir: string | null): Record<string, object> {
   const out: Record<string, object> = {};
+  const nameOfFile = new Map(Object.entries(FILE_SCHEMAS).map(([name, file]) => [file, name]));
   for (const [name, file] of Object.entries(FILE_SCHEMAS)) {
     const path = dir === null ? null : join(dir, file);
     if (path !== null && existsSync(path)) {
-      out[name] = JSON.parse(readFileSync(path, 'utf8')) as object;
+      // Each file's $defs become components of their own and every $ref (within the file or to
+      // a sibling file) points at them, so the document resolves with no outside reference.
+      const { $id: _id, $schema: _schema, $defs, ...schema } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { $defs?: Record<string, unknown> };
+      const rewrite = (value: unknown): unknown => {
+        if (Array.isArray(value)) return value.map(rewrite);
+        if (value === null || typeof value !== 'object') return value;
+        const copy: Record<string, unknown> = {};
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === '$ref' && typeof inner === 'string') {
+            const match = /^([^#]*)#\/\$defs\/(.+)$/.exec(inner);
+            const owner = match ? (match[1] === '' ? name : nameOfFile.get(match[1] ?? '')) : undefined;
+            copy[key] = match && owner ? `#/components/schemas/${owner}_${match[2] ?? ''}` : inner;
+          } else copy[key] = rewrite(inner);
+        }
+        return copy;
+      };
+      out[name] = rewrite(schema) as object;
+      for (const [def, body] of Object.entries($defs ?? {})) out[`${name}_${def}`] = rewrite(body) as object;
     } else {
       out[name] = { type: 'object', description: `schemas/${file} was not found when the server started` };
     }
