@@ -60,7 +60,8 @@ export function LogLine(props: { line: TaskLogLineView }) {
       </time>
       {line.stream !== 'stdout' && <span class="log-stream">{line.stream === 'stderr' ? 'err' : 'sys'}</span>}
       {line.item_index !== undefined && <span class="log-item">item {line.item_index}</span>}
-      <span class="log-text">{line.line}</span>
+      {/* rows are one fixed height: a note carrying line breaks (an error's stderr tail) shows them as ⏎ */}
+      <span class="log-text">{line.line.includes('\n') ? line.line.replace(/\r?\n/g, ' ⏎ ') : line.line}</span>
     </div>
   );
 }

@@ -21,13 +21,13 @@ export function TaskLogSection(props: {
 }) {
   const { log, shown } = props;
   return (
-    <section aria-labelledby="log-title" class="task-log">
+    <section aria-labelledby="log-title" class="task-log" data-following={String(log.following)}>
       <div class="log-head">
         <h3 id="log-title">Log</h3>
         {props.attempts.length > 1 && shown !== null && (
           <label>
             Attempt{' '}
-            <select value={String(shown)} onChange={(e) => props.onAttempt(Number(e.currentTarget.value))}>
+            <select value={String(shown)} aria-label="Attempt" onChange={(e) => props.onAttempt(Number(e.currentTarget.value))}>
               {props.attempts.map((n) => (
                 <option key={n} value={String(n)}>
                   #{n}

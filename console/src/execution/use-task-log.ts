@@ -67,6 +67,8 @@ export function useTaskLog(client: HarmoniaClient, executionId: string, taskId: 
     };
     const after = () => pending.at(-1)?.seq ?? state.lines.at(-1)?.seq ?? 0;
 
+    // a stream the previous run had open was closed by its cleanup
+    state.following = false;
     const run = async () => {
       // also on a rerun: the stream it replaces may have been cut before its last lines
       for await (const line of client.logs(executionId, { task: taskId, attempt, after: after(), signal })) take(line);
