@@ -34,10 +34,12 @@ export function useTaskLog(client: HarmoniaClient, executionId: string, taskId: 
   const [restart, setRestart] = useState(0);
   const key = `${executionId}\n${taskId}\n${attempt ?? ''}`;
   const live = useRef<State>(initial(key, attempt));
+  // another task or attempt: start over at once, so its first render shows none of the last one's lines
+  if (live.current.key !== key) live.current = initial(key, attempt);
 
   useEffect(() => {
-    // a new task or attempt starts over; a reconnect or a retried execution reads on
-    const state = live.current.key === key && live.current.kind !== 'error' ? live.current : (live.current = initial(key, attempt));
+    // a reconnect or a retried execution reads on from the lines it has; after an error, it starts over
+    const state = live.current.kind !== 'error' ? live.current : (live.current = initial(key, attempt));
     if (attempt === null) return undefined;
     const controller = new AbortController();
     const { signal } = controller;
