@@ -29,7 +29,7 @@ const FILES = {
     '        exit 3',
     '',
   ].join('\n'),
-  // prints, waits for a file, prints again, waits for another, then passes
+  // prints 41 lines, waits for a file, prints again, waits for another, then passes
   'demo/workflows/tailing.yaml': [
     'version: 1.0.0',
     'input:',
@@ -41,6 +41,7 @@ const FILES = {
     '      shell: true',
     '      env: { DIR: "${input.dir}" }',
     '      command: |',
+    '        seq 1 40 | sed "s/^/line /"',
     '        echo "waiting for the first file"',
     '        while [ ! -f "$DIR/one" ]; do sleep 0.02; done',
     '        echo "got the first file"',
@@ -139,21 +140,35 @@ describe('task logs in the console', { timeout: 60_000 }, () => {
     expect(text).not.toContain('compiling attempt 2');
   });
 
-  it("follows a running task's log live, then stops following when the execution has finished", async () => {
+  it("follows a running task's log live, keeping the newest line in view unless the reader scrolled up", async () => {
     const run = await client.executeWorkflow({ workflow_ref: 'demo.tailing', input: { dir: h.dir } });
     await page.goto(`${h.url}/ui/executions/${run.id}?task=watch`);
-    await panel().locator('.log-lines').getByText('waiting for the first file').waitFor();
+    const lines = panel().locator('.log-lines');
+    const atBottom = () => lines.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 1);
+    await lines.getByText('waiting for the first file').waitFor();
     await panel().getByRole('status').filter({ hasText: 'Following live' }).waitFor();
 
     writeFileSync(join(h.dir, 'one'), '');
-    await panel().locator('.log-lines').getByText('got the first file').waitFor();
+    await lines.getByText('got the first file').waitFor();
+    expect(await atBottom()).toBe(true);
     await screenshot(page, 'execution-log-live');
 
+    // scrolled up, a new line arrives and the view stays where the reader is
+    await lines.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await lines.getByText('line 1', { exact: true }).waitFor();
     writeFileSync(join(h.dir, 'two'), '');
-    await panel().locator('.log-lines').getByText('done').waitFor();
+    await panel().locator('.log-lines[data-lines="43"]').waitFor();
+    expect(await lines.evaluate((el) => el.scrollTop)).toBe(0);
+    expect(await atBottom()).toBe(false);
+
     await page.locator('h1 .badge', { hasText: 'completed' }).waitFor();
     await panel().locator('.task-log[data-following="false"]').waitFor();
-    expect((await logText()).split('\n')).toEqual(['waiting for the first file', 'got the first file', 'done']);
+    await lines.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await lines.getByText('done', { exact: true }).waitFor();
     expect(pageErrors(page)).toEqual([]);
   });
 
