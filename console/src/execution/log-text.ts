@@ -1,4 +1,4 @@
-/** A task log as plain text, one line per log line, for the download link. */
+/** A task log as plain text for the download link: each line after its time, stream and fan-out item, its text as stored. */
 import type { TaskLogLineView } from '../../../src/core/wire.js';
 
 export function formatLogText(lines: Iterable<TaskLogLineView>): string {
