@@ -5,6 +5,8 @@
 //      completed, the DAG's visible part is drawn), against a 10-task execution (ratio).
 //   3. Responsiveness while a live 1,000-task execution streams its events: events/s
 //      received and the longest main-thread block (long tasks) meanwhile.
+//   4. A task log of 100,000 lines opened in the task panel: navigation to its last line
+//      drawn and the longest main-thread block, against a 100-line log.
 // Run: npm run build && node bench/console.mjs
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +32,8 @@ mkdirSync(join(packsDir, 'bench'), { recursive: true });
 writeFileSync(join(packsDir, 'bench', 'pack.yaml'), 'ref: bench\nversion: 1.0.0\n');
 const store = createSqliteStore({ file: join(dir, 'harmonia.db') });
 const registry = createActionRegistry({ packs: () => null });
-const engine = createEngine({ store, actions: registry, config: { packs_dir: packsDir } });
+// room for the 100,000-line log of part 4 (the default keeps 1 MiB per attempt)
+const engine = createEngine({ store, actions: registry, config: { packs_dir: packsDir, limits: { max_log_bytes_per_attempt: 16 * 1024 * 1024 } } });
 const packs = createPackSyncService({ store, packsDir });
 const server = await startServer({ store, engine, packs, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
 const client = createClient({ baseUrl: server.url });
@@ -47,6 +50,14 @@ async function register(ref, chains, depth) {
   await store.registry.upsertPack({ ref: 'bench', version: '1.0.0', dependencies: [] });
   await store.registry.addVersion({ kind: 'workflow', ref, pack_ref: 'bench', content_hash: ref, body, source: JSON.stringify(body), file: `workflows/${ref}.yaml`, origin: { source: 'local' } });
   return tasks.length;
+}
+
+/** One core.shell task printing `lines` lines, the last one the number itself. */
+async function registerLog(ref, lines) {
+  const tasks = [{ id: 'flood', action: 'core.shell', depends_on: [], input: { shell: true, command: `seq 1 ${lines}` } }];
+  const body = { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks };
+  await store.registry.upsertPack({ ref: 'bench', version: '1.0.0', dependencies: [] });
+  await store.registry.addVersion({ kind: 'workflow', ref, pack_ref: 'bench', content_hash: ref, body, source: JSON.stringify(body), file: `workflows/${ref}.yaml`, origin: { source: 'local' } });
 }
 
 const browser = await chromium.launch({
@@ -119,6 +130,38 @@ try {
   const longest = await live.evaluate(() => window.__longest);
   console.log(`live ${big}-task execution: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s)`);
   console.log(`  longest main-thread block: ${Math.round(firstDraw)} ms while first drawing the page, ${Math.round(longest)} ms afterwards while the events streamed in`);
+
+  // 4. a long task log in the task panel, 100,000 lines vs 100
+  const LOG_LINES = 100_000;
+  await registerLog('bench.log_big', LOG_LINES);
+  await registerLog('bench.log_small', 100);
+  const openLog = async (ref, lines) => {
+    const run = await client.executeWorkflow({ workflow_ref: ref });
+    await client.waitForCompletion(run.id, { timeoutMs: 120_000 });
+    const fresh = await context.newPage();
+    await fresh.addInitScript(() => {
+      window.__longest = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    const started = Date.now();
+    await fresh.goto(`${server.url}/ui/executions/${run.id}?task=flood`);
+    await fresh.waitForFunction(
+      (n) => document.querySelector(`.log-lines[data-lines="${n}"]`) !== null && [...document.querySelectorAll('.log-lines .log-text')].some((el) => el.textContent === String(n)),
+      lines,
+      { timeout: 120_000, polling: 'raf' },
+    );
+    const ms = Date.now() - started;
+    const rows = await fresh.evaluate(() => document.querySelectorAll('.log-lines .log-line').length);
+    const longest = await fresh.evaluate(() => window.__longest);
+    await fresh.close();
+    return { ms, rows, longest };
+  };
+  await openLog('bench.log_small', 100); // warm-up
+  const logSmall = await openLog('bench.log_small', 100);
+  const logBig = await openLog('bench.log_big', LOG_LINES);
+  console.log(`task log of ${LOG_LINES.toLocaleString('en')} lines, navigation to its last line drawn: ${logBig.ms} ms (${logBig.rows} rows in the DOM, longest main-thread block ${Math.round(logBig.longest)} ms); 100-line baseline: ${logSmall.ms} ms (longest block ${Math.round(logSmall.longest)} ms); ratio ${(logBig.ms / logSmall.ms).toFixed(1)}x`);
 } finally {
   await browser.close();
   await server.close();

@@ -1,16 +1,43 @@
 /**
- * One task: status, attempts (each linkable), input, output and error. Task logs are not
- * served by the API yet; the Logs section says so rather than showing nothing.
+ * One task: status, attempts (each linkable), input, output, error and the log of the
+ * chosen attempt (the latest when none is chosen). A failed task's error carries the
+ * last lines of its failed attempt's log, so the cause is read in one place.
  */
 import type { TaskDef } from '../../../src/core/model.js';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { useSession } from '../session.js';
 import type { TaskView } from './fold-tasks.js';
+import { LogLine } from './log-lines.js';
+import { TaskLogSection } from './task-log.js';
+import { useTaskLog } from './use-task-log.js';
 
-export function TaskPanel(props: { executionId: string; taskId: string; task: TaskView | undefined; def: TaskDef | undefined; attempt: number | null; onClose(): void }) {
+/** Lines of the failed attempt's log shown under its error. */
+const TAIL_LINES = 20;
+
+export function TaskPanel(props: {
+  executionId: string;
+  taskId: string;
+  task: TaskView | undefined;
+  def: TaskDef | undefined;
+  attempt: number | null;
+  /** Whether the execution may still print (not finished): the log is followed live. */
+  live: boolean;
+  onAttempt(attempt: number): void;
+  onClose(): void;
+}) {
   const { task, def } = props;
+  const { client } = useSession();
   const base = `/ui/executions/${encodeURIComponent(props.executionId)}?task=${encodeURIComponent(props.taskId)}`;
   const focused = props.attempt === null ? undefined : task?.attempts.find((a) => a.attempt === props.attempt);
+  // a fan-out's items each have attempts of the same numbers: the picker lists each number once
+  const numbers = [...new Set(task?.attempts.map((a) => a.attempt) ?? [])].sort((a, b) => a - b);
+  const shown = props.attempt ?? numbers.at(-1) ?? null;
+  const log = useTaskLog(client, props.executionId, props.taskId, shown, props.live);
+  const errorAttempt = task?.error?.attempt ?? null;
+  // the failed attempt's tail comes from the log shown when it is that attempt's, else from its own read
+  const errorLog = useTaskLog(client, props.executionId, props.taskId, errorAttempt !== shown ? errorAttempt : null, false);
+  const tail = (errorAttempt === shown ? log : errorLog).lines.slice(-TAIL_LINES);
   return (
     <aside class="task-panel" aria-labelledby="task-title">
       <header>
@@ -57,6 +84,14 @@ export function TaskPanel(props: { executionId: string; taskId: string; task: Ta
           <p class="muted">
             attempt {task.error.attempt}, {task.error.retriable ? 'retriable' : 'not retriable'}
           </p>
+          {tail.length > 0 && (
+            <div class="log-tail" role="group" aria-label={`Last lines of attempt ${task.error.attempt}'s log`}>
+              <p class="muted">Last lines of its log:</p>
+              {tail.map((line) => (
+                <LogLine key={line.seq} line={line} />
+              ))}
+            </div>
+          )}
         </section>
       )}
       <section aria-label="Attempts">
@@ -82,6 +117,15 @@ export function TaskPanel(props: { executionId: string; taskId: string; task: Ta
           </ol>
         )}
       </section>
+      <TaskLogSection
+        client={client}
+        executionId={props.executionId}
+        taskId={props.taskId}
+        attempts={numbers}
+        shown={shown}
+        log={log}
+        onAttempt={props.onAttempt}
+      />
       {task?.input !== undefined && (
         <section aria-label="Input">
           <h3>Input</h3>
@@ -94,10 +138,6 @@ export function TaskPanel(props: { executionId: string; taskId: string; task: Ta
           <pre class="json">{formatJson(task.output)}</pre>
         </section>
       )}
-      <section aria-label="Logs">
-        <h3>Logs</h3>
-        <p class="muted">This server does not record task logs yet; a task's output and error are above.</p>
-      </section>
     </aside>
   );
 }

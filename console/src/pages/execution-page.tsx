@@ -18,6 +18,7 @@ import { Timeline } from '../execution/timeline.js';
 import { useLiveExecution } from '../execution/use-live-execution.js';
 import { useSession } from '../session.js';
 
+const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed', 'canceled']);
 const loadDagView = () => import('../execution/dag-view.js');
 const DagView = lazy(loadDagView);
 
@@ -144,6 +145,8 @@ export function ExecutionPage() {
             task={live.fold.tasks.get(selected)}
             def={tasks.find((t) => t.id === selected)}
             attempt={attempt}
+            live={!FINISHED.has(status)}
+            onAttempt={(n) => select(selected, n)}
             onClose={() => select(null)}
           />
         )}
