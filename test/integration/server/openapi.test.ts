@@ -1,3 +1,6 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appInternals } from '../../../src/server/app.js';
 import { openServer, type ServerHarness } from './server-harness.js';
@@ -30,6 +33,13 @@ function refsIn(value: unknown, out: string[] = []): string[] {
 }
 
 describe('GET /openapi.json', () => {
+  it('passes three independent validators: the OpenAPI 3.1 schema, swagger-parser and Redocly lint', async () => {
+    expect(await new Validator().validate(structuredClone(doc))).toEqual({ valid: true });
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTruthy();
+    const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: 'openapi.json', config: await createConfig({ extends: ['minimal'] }) });
+    expect(problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+  });
+
   it('is an OpenAPI 3.1 document listing every route with its scope', () => {
     expect(doc.openapi).toBe('3.1.0');
     for (const route of appInternals(h.server.app).services.routes) {
