@@ -45,7 +45,7 @@ export interface ResolvedConfig {
   max_concurrent_workflows: number;
   /** Task timeout when a task sets no timeout_ms. @default 300000 */
   default_timeout_ms: number;
-  /** An execution still running after this long fails with TIMEOUT. @default 3600000 */
+  /** An execution still running after this long fails with TIMEOUT (the engine's own default too). @default 86400000 */
   max_execution_time_ms: number;
   /** Attempts (the first included) when a task sets no retry policy. @default 1 */
   retry_max_attempts: number;
@@ -287,7 +287,7 @@ export function resolveConfig(
     max_concurrent_tasks: int('max_concurrent_tasks', 10, 1),
     max_concurrent_workflows: int('max_concurrent_workflows', 100, 1),
     default_timeout_ms: ms('default_timeout_ms', 300_000, 1),
-    max_execution_time_ms: ms('max_execution_time_ms', 3_600_000, 1),
+    max_execution_time_ms: ms('max_execution_time_ms', 86_400_000, 1),
     retry_max_attempts: int('retry_max_attempts', 1, 1),
     checkpoint_interval_seconds: int('checkpoint_interval_seconds', 0, 0),
     max_workflow_size: bytes('max_workflow_size', 1_048_576),

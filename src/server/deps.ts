@@ -26,7 +26,7 @@ export interface ServerOptions {
   max_body_bytes?: number;
   /** Largest workflow or template body (HARMONIA_MAX_WORKFLOW_SIZE), in bytes. @default 1048576 */
   max_workflow_size?: number;
-  /** Most tasks a workflow may have (HARMONIA_MAX_TASK_COUNT). @default 100 */
+  /** Most tasks a workflow may have (HARMONIA_MAX_TASK_COUNT). @default 1000 */
   max_task_count?: number;
   /** Bytes a stream's socket may hold unsent before writing to it pauses until it drains. @default 1048576 */
   stream_buffer_bytes?: number;

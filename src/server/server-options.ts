@@ -22,7 +22,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     allowed_origins: [...(options.allowed_origins ?? [])],
     max_body_bytes: options.max_body_bytes ?? MIB,
     max_workflow_size: options.max_workflow_size ?? MIB,
-    max_task_count: options.max_task_count ?? 100,
+    max_task_count: options.max_task_count ?? 1000,
     stream_buffer_bytes: options.stream_buffer_bytes ?? MIB,
     stream_queue_events: options.stream_queue_events ?? 10_000,
     stream_batch_ms: options.stream_batch_ms ?? 25,

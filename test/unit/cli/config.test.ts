@@ -27,7 +27,7 @@ describe('resolveConfig()', () => {
       max_concurrent_tasks: 10,
       max_concurrent_workflows: 100,
       default_timeout_ms: 300_000,
-      max_execution_time_ms: 3_600_000,
+      max_execution_time_ms: 86_400_000,
       retry_max_attempts: 1,
       checkpoint_interval_seconds: 0,
       max_workflow_size: 1_048_576,
