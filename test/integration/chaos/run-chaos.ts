@@ -13,7 +13,7 @@ import type { ActionDef, ExecutionEvent } from '../../../src/core/model.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { childWorkflows, createRandom, generateExecution, generateWorkflow, predict, STEP_SCRIPT, workflowDef, type ExecutionSpec } from './model.js';
+import { childWorkflows, createRandom, generateExecution, generateWorkflow, predict, STEP_SCRIPT, workflowDef, type ExecutionSpec, type WorkflowSpec } from './model.js';
 
 const ENGINE = fileURLToPath(new URL('./engine-process.mjs', import.meta.url));
 const MAX_WORKFLOWS = 3;
@@ -24,6 +24,12 @@ export interface ChaosOptions {
   kills: number;
   /** Where the engines keep their data. @default SQLite, one engine */
   postgres?: { url: string; schema: string; nodes: number };
+  /** Run these workflows instead of random ones. */
+  workflows?: WorkflowSpec[];
+  /** Only SIGKILL (no graceful stops). @default false */
+  sigkill_only?: boolean;
+  /** A kill comes after 0 to this many events of the victim. @default 16 */
+  max_kill_after?: number;
 }
 
 export interface ChaosReport {
@@ -145,7 +151,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     writeFileSync(join(packs, 'chaos', 'actions', 'step.sh'), STEP_SCRIPT);
     chmodSync(join(packs, 'chaos', 'actions', 'step.sh'), 0o755);
 
-    const workflows = Array.from({ length: Math.max(3, Math.ceil(options.executions / 2)) }, (_, n) => generateWorkflow(random, `chaos.flow${n}`));
+    const workflows = options.workflows ?? Array.from({ length: Math.max(3, Math.ceil(options.executions / 2)) }, (_, n) => generateWorkflow(random, `chaos.flow${n}`));
     const runs = Array.from({ length: options.executions }, () => generateExecution(random, workflows[Math.floor(random() * workflows.length)] ?? workflows[0]!));
     const planFile = join(dir, 'plan.json');
     writeFileSync(
@@ -174,7 +180,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     while (kills < options.kills) {
       const victim = alive[Math.floor(random() * alive.length)]!;
       await victim.started;
-      victim.killAfter(Math.floor(random() * 16), random() < 0.25 ? 'SIGTERM' : 'SIGKILL');
+      victim.killAfter(Math.floor(random() * (options.max_kill_after ?? 16)), options.sigkill_only !== true && random() < 0.25 ? 'SIGTERM' : 'SIGKILL');
       const result = await victim.finished;
       alive.splice(alive.indexOf(victim), 1);
       if (result.done) {
