@@ -67,6 +67,11 @@ export const DIAGNOSTIC_CODES = {
   PARAMETER_NAME_INVALID: 'an input or parameter is named __proto__, constructor or prototype',
   TEMPLATE_UNKNOWN_PARENT: 'extends names a template that does not exist',
   TEMPLATE_EXTENDS_CYCLE: 'templates extend each other in a cycle',
+  // triggers
+  TRIGGER_CRON_INVALID: 'a schedule has a cron expression that cannot be parsed',
+  TRIGGER_TIMEZONE_UNKNOWN: 'a schedule names a time zone that is not an IANA zone',
+  TRIGGER_DURATION_INVALID: 'every, catchup_window or jitter is not a duration',
+  TRIGGER_SCHEDULE_INVALID: "a schedule has both or neither of cron and every, or start_at/end_at are not times in order",
   // suppression
   HARMONIA_IGNORE_UNKNOWN_CODE: 'a harmonia-ignore comment names a code that does not exist',
 } as const;

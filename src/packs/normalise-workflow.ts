@@ -7,6 +7,7 @@
 import type { ErrorHandlerDef, RetryPolicy, TaskDef, TriggerRule, ItemFailurePolicy, WorkflowDef } from '../core/model.js';
 import { joinPointer } from '../core/source.js';
 import { isRecord, num, parameterSpecs, record, str, strings } from './normalise-values.js';
+import { normaliseTriggers } from './normalise-triggers.js';
 import type { DiagnosticInput } from './rules/make-diagnostic.js';
 
 /** A task and where it was written. */
@@ -133,5 +134,7 @@ export function normaliseWorkflowBody(raw: unknown, base: string): NormalisedWor
   if (name !== undefined) body.name = name;
   const description = str(r['description']);
   if (description !== undefined) body.description = description;
+  const triggers = base === '' ? normaliseTriggers(r['triggers']) : undefined;
+  if (triggers !== undefined) body.triggers = triggers;
   return { body, tasks, duplicates, errorHandlers, problems };
 }

@@ -12,6 +12,7 @@ import { checkPack } from './check-pack.js';
 import { checkParameterNames } from './check-parameter-names.js';
 import { checkRetry } from './check-retry.js';
 import { checkTaskInput } from './check-task-input.js';
+import { checkTriggers } from './check-triggers.js';
 import type { Rule } from './rule-context.js';
 
 const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkCondition, checkExpressions];
@@ -19,7 +20,7 @@ const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, che
 /** Rules by file kind. */
 export const RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
   pack: [checkPack],
-  workflow: WORKFLOW_RULES,
+  workflow: [...WORKFLOW_RULES, checkTriggers],
   template: [checkExtends, ...WORKFLOW_RULES],
   action: [checkParameterNames, checkDefaults, checkEntryPoint],
 };

@@ -1,0 +1,97 @@
+/**
+ * TRIGGER_*: what the schema cannot see in `triggers:` — a cron expression croner
+ * refuses, a time zone Intl does not know, a duration that does not parse, a schedule
+ * with both or neither of cron and every, start_at/end_at that are not times or are in
+ * the wrong order.
+ */
+import { joinPointer } from '../../core/source.js';
+import { suggest } from '../../core/suggest.js';
+import { cronProblem } from '../../triggers/cron.js';
+import { parseDuration } from '../../triggers/duration.js';
+import { isKnownTimeZone, knownTimeZones } from '../../triggers/time-zone.js';
+import { isRecord } from '../normalise-values.js';
+import type { Rule, RuleContext } from './rule-context.js';
+
+const DURATION_HINT = 'write seconds as a number, or a duration with units: 500ms, 30s, 5m, 1h30m, 2d';
+
+function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, key: string, positive: boolean): void {
+  const value = raw[key];
+  if (value === undefined || (typeof value !== 'string' && typeof value !== 'number')) return;
+  const ms = parseDuration(value);
+  if (ms === null || (positive && ms === 0)) {
+    ctx.report({
+      code: 'TRIGGER_DURATION_INVALID',
+      pointer: joinPointer(pointer, key),
+      message: `${key} '${String(value)}' is not a ${positive ? 'positive ' : ''}duration`,
+      hint: DURATION_HINT,
+    });
+  }
+}
+
+function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, name: string): void {
+  const cron = raw['cron'];
+  const hasEvery = raw['every'] !== undefined;
+  if ((cron === undefined) === !hasEvery) {
+    ctx.report({
+      code: 'TRIGGER_SCHEDULE_INVALID',
+      pointer,
+      message: `schedule of trigger '${name}' must have exactly one of 'cron' and 'every'`,
+      hint: "write cron: '*/5 * * * *' or every: 5m",
+    });
+  }
+  if (typeof cron === 'string') {
+    const problem = cronProblem(cron.trim());
+    if (problem !== null) {
+      ctx.report({
+        code: 'TRIGGER_CRON_INVALID',
+        pointer: joinPointer(pointer, 'cron'),
+        message: `cron '${cron}' of trigger '${name}' is not valid: ${problem}`,
+        hint: 'five fields (minute hour day-of-month month day-of-week), or six with seconds first',
+      });
+    }
+  }
+  const zone = raw['timezone'];
+  if (typeof zone === 'string' && !isKnownTimeZone(zone)) {
+    const near = suggest(zone, knownTimeZones());
+    ctx.report({
+      code: 'TRIGGER_TIMEZONE_UNKNOWN',
+      pointer: joinPointer(pointer, 'timezone'),
+      message: `unknown time zone '${zone}' in trigger '${name}'`,
+      hint: near !== undefined ? `did you mean '${near}'?` : "use an IANA zone name such as 'Europe/Paris' or 'UTC'",
+    });
+  }
+  checkDuration(ctx, raw, pointer, 'every', true);
+  checkDuration(ctx, raw, pointer, 'catchup_window', false);
+  checkDuration(ctx, raw, pointer, 'jitter', false);
+  const times: Partial<Record<'start_at' | 'end_at', number>> = {};
+  for (const key of ['start_at', 'end_at'] as const) {
+    const value = raw[key];
+    if (typeof value !== 'string') continue;
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) {
+      ctx.report({
+        code: 'TRIGGER_SCHEDULE_INVALID',
+        pointer: joinPointer(pointer, key),
+        message: `${key} '${value}' of trigger '${name}' is not a time`,
+        hint: "write an ISO 8601 time such as '2027-01-01T00:00:00Z'",
+      });
+    } else times[key] = at;
+  }
+  if (times.start_at !== undefined && times.end_at !== undefined && times.end_at <= times.start_at) {
+    ctx.report({
+      code: 'TRIGGER_SCHEDULE_INVALID',
+      pointer: joinPointer(pointer, 'end_at'),
+      message: `end_at of trigger '${name}' must be after its start_at`,
+    });
+  }
+}
+
+/** Checks every schedule of a workflow file's `triggers:`. */
+export const checkTriggers: Rule = (ctx) => {
+  const raw = ctx.file.raw;
+  if (ctx.file.loaded.kind !== 'workflow' || !isRecord(raw) || !isRecord(raw['triggers'])) return;
+  for (const [name, trigger] of Object.entries(raw['triggers'])) {
+    if (!isRecord(trigger) || !isRecord(trigger['schedule'])) continue;
+    checkSchedule(ctx, trigger['schedule'], joinPointer('/triggers', name, 'schedule'), name);
+  }
+};

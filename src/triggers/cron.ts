@@ -1,0 +1,32 @@
+/**
+ * The one owner of the `croner` library: cron expressions are parsed and stepped by it
+ * (five fields, or six with seconds first), never by a parser of our own.
+ */
+import { Cron } from 'croner';
+
+/** Why `expression` is not a cron expression we accept, or null when it is. */
+export function cronProblem(expression: string): string | null {
+  try {
+    new Cron(expression, { mode: '5-or-6-parts', paused: true });
+    return null;
+  } catch (error) {
+    // croner prefixes its messages with its class name; the user needs only the reason.
+    return (error as Error).message.replace(/^Cron\w*:\s*/, '');
+  }
+}
+
+/** Up to `count` fire times of `expression` in `timezone` strictly after `after`, before `until` when given. */
+export function cronTimesAfter(expression: string, timezone: string, after: number, count: number, until?: number): number[] {
+  const cron = new Cron(expression, { mode: '5-or-6-parts', paused: true, timezone });
+  const out: number[] = [];
+  let previous = new Date(after);
+  while (out.length < count) {
+    const next = cron.nextRun(previous);
+    if (!next) break;
+    const at = next.getTime();
+    if (until !== undefined && at > until) break;
+    out.push(at);
+    previous = next;
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import { describe, it, expect } from 'vitest';
+import { validateWorkflow } from '../pack-tree.js';
+
+const withSchedule = (...lines: string[]) =>
+  ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  nightly:', '    schedule:', ...lines.map((l) => `      ${l}`), ''].join('\n');
+
+describe('checkTriggers()', () => {
+  it('accepts five- and six-field cron, every, a zone and every option', async () => {
+    expect(await validateWorkflow(withSchedule("cron: '0 2 * * *'", 'timezone: Europe/Paris', 'overlap: buffer_one', 'catchup_window: 1h', 'jitter: 30s'))).toEqual([]);
+    expect(await validateWorkflow(withSchedule("cron: '*/10 * * * * *'", "start_at: '2027-01-01T00:00:00Z'", "end_at: '2028-01-01T00:00:00Z'", 'enabled: false'))).toEqual([]);
+    expect(await validateWorkflow(withSchedule('every: 90', 'input: { day: monday }'))).toEqual([]);
+  });
+
+  it('reports a bad cron expression at its line and column with the reason', async () => {
+    const diags = await validateWorkflow(withSchedule("cron: '61 * * * *'"));
+    expect(diags).toMatchObject([
+      { code: 'TRIGGER_CRON_INVALID', line: 7, column: 13, pointer: '/triggers/nightly/schedule/cron', message: "cron '61 * * * *' of trigger 'nightly' is not valid: Invalid value for minute: 61" },
+    ]);
+  });
+
+  it('reports a cron expression with the wrong number of fields', async () => {
+    const diags = await validateWorkflow(withSchedule("cron: '* * *'"));
+    expect(diags).toMatchObject([{ code: 'TRIGGER_CRON_INVALID', line: 7, hint: expect.stringContaining('five fields') }]);
+  });
+
+  it('reports an unknown time zone with the nearest IANA name', async () => {
+    const diags = await validateWorkflow(withSchedule('every: 5m', 'timezone: Europe/Pariss'));
+    expect(diags).toMatchObject([{ code: 'TRIGGER_TIMEZONE_UNKNOWN', line: 8, column: 17, message: "unknown time zone 'Europe/Pariss' in trigger 'nightly'", hint: "did you mean 'Europe/Paris'?" }]);
+  });
+
+  it('reports both or neither of cron and every', async () => {
+    expect(await validateWorkflow(withSchedule("cron: '* * * * *'", 'every: 5m'))).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule' }]);
+    expect(await validateWorkflow(withSchedule('timezone: UTC'))).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', message: "schedule of trigger 'nightly' must have exactly one of 'cron' and 'every'" }]);
+  });
+
+  it('reports durations that do not parse, and a zero interval', async () => {
+    const diags = await validateWorkflow(withSchedule('every: 0s', 'jitter: soon', 'catchup_window: 5 minutes'));
+    expect(diags.map((d) => `${d.code} ${d.pointer}`)).toEqual([
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/every',
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/jitter',
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/catchup_window',
+    ]);
+  });
+
+  it('reports start_at that is not a time and end_at before start_at', async () => {
+    expect(await validateWorkflow(withSchedule('every: 1m', 'start_at: tomorrow'))).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/start_at' }]);
+    const reversed = await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-01-02T00:00:00Z'", "end_at: '2027-01-01T00:00:00Z'"));
+    expect(reversed).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/end_at' }]);
+  });
+
+  it('reports an unknown overlap policy and an unknown key through the schema', async () => {
+    const diags = await validateWorkflow(withSchedule('every: 1m', 'overlap: queue', 'timzone: UTC'));
+    expect(diags.map((d) => d.code).sort()).toEqual(['SCHEMA_ENUM', 'SCHEMA_UNKNOWN_KEY']);
+  });
+});
