@@ -2,6 +2,7 @@ import { registryMigration } from './001-registry.js';
 import { executionsMigration } from './002-executions.js';
 import { componentsMigration } from './003-components.js';
 import { leasesMigration } from './004-leases.js';
+import { triggersMigration } from './005-triggers.js';
 
 export interface PgMigration {
   version: number;
@@ -15,4 +16,5 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   executionsMigration,
   componentsMigration,
   leasesMigration,
+  triggersMigration,
 ];

@@ -1,6 +1,7 @@
 import { registryMigration } from './001-registry.js';
 import { executionsMigration } from './002-executions.js';
 import { componentsMigration } from './003-components.js';
+import { triggersMigration } from './004-triggers.js';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Numbered, append-only: never edit a released migration, add the next one. */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [registryMigration, executionsMigration, componentsMigration];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [registryMigration, executionsMigration, componentsMigration, triggersMigration];

@@ -1,0 +1,35 @@
+import type { Migration } from './index.js';
+
+/**
+ * Trigger fires and state (src/triggers). The primary key on (trigger_id, scheduled_at)
+ * is what makes each scheduled time fire once. Named for what it holds so branches that
+ * add migrations meanwhile can be renumbered at merge.
+ */
+export const triggersMigration: Migration = {
+  version: 4,
+  name: 'triggers',
+  sql: `
+    CREATE TABLE trigger_fires (
+      trigger_id TEXT NOT NULL,
+      scheduled_at TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      status TEXT NOT NULL,
+      execution_id TEXT,
+      node_id TEXT NOT NULL,
+      detail TEXT,
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (trigger_id, scheduled_at)
+    );
+    CREATE INDEX trigger_fires_status ON trigger_fires (status, scheduled_at);
+    CREATE INDEX trigger_fires_execution ON trigger_fires (execution_id);
+
+    CREATE TABLE trigger_states (
+      trigger_id TEXT PRIMARY KEY,
+      paused INTEGER NOT NULL DEFAULT 0,
+      note TEXT,
+      since TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    );
+  `,
+};
