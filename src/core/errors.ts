@@ -39,6 +39,9 @@ export type ErrorCode =
   | 'CHECKPOINT_NOT_FOUND'
   | 'CHECKPOINT_INVALID'
   | 'COMPONENT_NOT_FOUND'
+  // schedules
+  | 'SCHEDULE_NOT_FOUND'
+  | 'SCHEDULE_RANGE_INVALID'
   // actions (task failures carry these as error_type)
   | 'ACTION_FAILED'
   | 'TASK_OUTPUT_TOO_LARGE'

@@ -14,6 +14,7 @@ import { chatClientFromSettings } from '../llm/chat-client.js';
 import type { ActionDef } from '../core/model.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
+import { createScheduler, type Scheduler } from '../triggers/scheduler.js';
 import { createClusterGitSync } from '../gitops/cluster-git-sync.js';
 import { encodeGitAnnouncement, parseGitAnnouncement } from '../gitops/git-follower.js';
 import { createPackSyncService, type PackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
@@ -130,8 +131,14 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     canClaim: () => git?.readiness?.().ready ?? true,
     config: engineConfigOf(config, packsDir),
   });
+  const scheduler = createServerScheduler(store, node, logger, config.lease_ms);
+  // A synced change to a workflow's triggers takes effect at once, not at the next reload.
+  const afterSync = async () => {
+    await lookup.refresh();
+    void scheduler.poke();
+  };
   const syncServiceFor = (dir: string) =>
-    refreshingAfterSync(createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size } }), lookup.refresh);
+    refreshingAfterSync(createPackSyncService({ store, packsDir: dir, defaults: { max_file_size: config.max_file_size } }), afterSync);
   const packs = syncServiceFor(packsDir);
   // Git and dev mode sync at start themselves (and print it their way).
   if (options.sync_on_start !== false && !useGit && !options.dev) {
@@ -240,6 +247,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     throw error;
   }
   const server = running;
+  await scheduler.start();
   let closing: Promise<void> | null = null;
   return {
     ...server,
@@ -248,10 +256,27 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     pack_events: packEvents,
     close: () => {
       // The server first, so no webhook queues a sync behind the controller's stop.
-      closing ??= server.close().then(stopSources);
+      closing ??= scheduler.stop().then(() => server.close()).then(stopSources);
       return closing;
     },
   };
+}
+
+/**
+ * The node's scheduler. Every node runs one: the store's unique key on (trigger, scheduled
+ * time) lets one node fire each time; a fire a node left half done is taken over after
+ * lease_ms on PostgreSQL (as a dead node's executions are), at once on SQLite (one process holds the database).
+ */
+function createServerScheduler(store: Store, node: ClusterNode, logger: Logger, leaseMs: number): Scheduler {
+  const child = logger.child({ component: 'scheduler' });
+  return createScheduler({
+    store,
+    engine: node.engine,
+    node_id: node.node_id,
+    orphan_after_ms: store.backend === 'sqlite' ? 0 : leaseMs,
+    on_fire: (fire) => child.info({ trigger: fire.trigger_id, scheduled_at: fire.scheduled_at, status: fire.status, execution_id: fire.execution_id, reason: fire.reason }, 'schedule fired'),
+    on_error: (error) => child.warn({ err: maskSecrets({ message: (error as Error).message }) }, 'scheduler pass failed'),
+  });
 }
 
 /** Engine log lines through pino, with secret-named fields masked. */

@@ -34,7 +34,7 @@ export interface Scheduler {
   start(): Promise<void>;
   /** Stops arming timers and waits for the pass under way. */
   stop(): Promise<void>;
-  /** Re-reads the registry and fires what is due now (after a sync, or in tests); resolves when the pass is done. */
+  /** Re-reads the registry and fires what is due now (after a sync, or in tests); resolves when the pass is done. Does nothing before start(). */
   poke(): Promise<void>;
 }
 
@@ -151,6 +151,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await pass;
     },
     async poke() {
+      if (stopped) return;
       await runLoop(true);
       // A poke during a pass is served by the extra pass that follows it.
       await pass;

@@ -7,6 +7,7 @@ import { eventRoutes } from './events.js';
 import { executionRoutes } from './executions.js';
 import { gitRoutes } from './git.js';
 import { packRoutes } from './packs.js';
+import { scheduleRoutes } from './schedules.js';
 import { systemRoutes } from './system.js';
 import { templateRoutes } from './templates.js';
 import { workflowHistoryRoutes } from './workflow-history.js';
@@ -23,6 +24,7 @@ export function allRoutes(hub: StreamHub): RouteDef[] {
     ...packRoutes(),
     ...gitRoutes(),
     ...componentRoutes(),
+    ...scheduleRoutes(),
     ...assistantRoutes(),
     ...eventRoutes(hub),
     ...systemRoutes(),
