@@ -2,6 +2,7 @@
  * Carries out fires: records each (once — the store's unique key decides between nodes),
  * applies the overlap policy, starts the execution and records what came of it.
  */
+import { createHash } from 'node:crypto';
 import type { ExecutionRecord } from '../core/model.js';
 import type { FireReason, TriggerFireRecord } from '../core/trigger-model.js';
 import type { Clock } from '../engine/clock.js';
@@ -41,6 +42,16 @@ export interface FireRunner {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * The id of the execution a fire starts, derived from the fire (UUID-shaped): a node that
+ * takes over a dead node's fire finds the execution that node may have started instead
+ * of starting a second one.
+ */
+export function executionIdOf(triggerId: string, scheduledAt: string): string {
+  const hex = createHash('sha256').update(`${triggerId}@${scheduledAt}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Creates the fire runner of one node. */
 export function createFireRunner(options: FireRunnerOptions): FireRunner {
   const { store, engine, clock, node_id } = options;
@@ -75,10 +86,18 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
   };
 
   const start = async (entry: ScheduleEntry, fire: TriggerFireRecord): Promise<TriggerFireRecord> => {
+    const id = executionIdOf(fire.trigger_id, fire.scheduled_at);
     try {
-      const execution = await engine.startExecution({ workflow_ref: entry.workflow_ref, input: entry.schedule.input });
+      const execution = await engine.startExecution({
+        workflow_ref: entry.workflow_ref,
+        input: entry.schedule.input,
+        id,
+        trigger: { id: fire.trigger_id, scheduled_at: fire.scheduled_at, reason: fire.reason },
+      });
       return await settle(fire, { status: 'started', execution_id: execution.id, detail: null });
     } catch (error) {
+      // Started already (by a node that died before recording it): the fire is that execution.
+      if (await store.executions.getExecution(id)) return settle(fire, { status: 'started', execution_id: id, detail: null });
       return settle(fire, { status: 'failed', detail: (error as Error).message });
     }
   };
@@ -145,7 +164,11 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
           { status: 'starting', node_id, updated_at },
           { status: 'starting', node_id: fire.node_id, updated_at: fire.updated_at },
         );
-        if (taken) await carryOut(entry, { ...fire, node_id, updated_at });
+        if (!taken) continue;
+        const adopted = { ...fire, node_id, updated_at };
+        // The dead node may have started the execution before it could record it.
+        if (await store.executions.getExecution(executionIdOf(fire.trigger_id, fire.scheduled_at))) await start(entry, adopted);
+        else await carryOut(entry, adopted);
       }
     },
   };

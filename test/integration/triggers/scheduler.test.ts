@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { executionIdOf } from '../../../src/triggers/fire-runner.js';
 import { gate, handler } from '../engine/helpers.js';
 import { openSchedulerHarness, secondsOf, type SchedulerHarness } from './scheduler-harness.js';
 
@@ -175,5 +176,32 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     h.clock.advance(30_000);
     await scheduler.poke();
     expect(h.fires.find((f) => f.scheduled_at === at)).toMatchObject({ status: 'started', node_id: 'node-a' });
+  });
+
+  it('finds the execution a dead node started but never recorded, and starts no second one', async () => {
+    h = await openSchedulerHarness();
+    await h.register('demo.tick', { often: { every_ms: 10_000, overlap: 'allow_all' } });
+    const at = '2026-01-01T00:00:10.000Z';
+    await h.store.triggers.insertFire({ trigger_id: 'demo.tick/often', scheduled_at: at, reason: 'schedule', status: 'starting', execution_id: null, node_id: 'dead', detail: null, created_at: at, updated_at: at });
+    const id = executionIdOf('demo.tick/often', at);
+    await h.engine.startExecution({ workflow_ref: 'demo.tick', id, trigger: { id: 'demo.tick/often', scheduled_at: at, reason: 'schedule' } });
+    h.clock.advance(45_000);
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    expect(h.fires.find((f) => f.scheduled_at === at)).toMatchObject({ status: 'started', execution_id: id });
+    const runs = await h.store.executions.listExecutions({ workflow_ref: 'demo.tick' });
+    expect(runs.items.filter((r) => r.id === id)).toHaveLength(1);
+    expect(runs.total).toBe(h.fires.filter((f) => f.status === 'started').length);
+  });
+
+  it('records the trigger and scheduled time in the workflow_started event', async () => {
+    h = await openSchedulerHarness();
+    await h.register('demo.tick', { often: { every_ms: 10_000 } });
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(10_000);
+    await scheduler.poke();
+    const [started] = await h.engine.readEvents(h.fires[0]!.execution_id!, 0, 1);
+    expect(started).toMatchObject({ event_type: 'workflow_started', data: { trigger: { id: 'demo.tick/often', scheduled_at: '2026-01-01T00:00:10.000Z', reason: 'schedule' } } });
   });
 });
