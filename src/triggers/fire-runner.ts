@@ -7,6 +7,7 @@ import type { ExecutionRecord } from '../core/model.js';
 import type { FireReason, TriggerFireRecord } from '../core/trigger-model.js';
 import type { Clock } from '../engine/clock.js';
 import type { StartExecutionOptions } from '../engine/engine-api.js';
+import { renderValue } from '../expr/index.js';
 import type { Store } from '../store/store.js';
 import { decideOverlap } from './overlap.js';
 import type { ScheduleEntry } from './trigger-catalogue.js';
@@ -88,9 +89,10 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
   const start = async (entry: ScheduleEntry, fire: TriggerFireRecord): Promise<TriggerFireRecord> => {
     const id = executionIdOf(fire.trigger_id, fire.scheduled_at);
     try {
+      const trigger = { id: entry.id, name: entry.name, workflow_ref: entry.workflow_ref, scheduled_time: fire.scheduled_at, reason: fire.reason };
       const execution = await engine.startExecution({
         workflow_ref: entry.workflow_ref,
-        input: entry.schedule.input,
+        input: renderValue(entry.schedule.input, { trigger }, { now: () => new Date(clock.now()) }) as Record<string, unknown>,
         id,
         trigger: { id: fire.trigger_id, scheduled_at: fire.scheduled_at, reason: fire.reason },
       });

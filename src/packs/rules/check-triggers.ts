@@ -9,8 +9,42 @@ import { suggest } from '../../core/suggest.js';
 import { cronProblem } from '../../triggers/cron.js';
 import { parseDuration } from '../../triggers/duration.js';
 import { isKnownTimeZone, knownTimeZones } from '../../triggers/time-zone.js';
+import { hasExpression } from '../../expr/parse-template.js';
 import { isRecord } from '../normalise-values.js';
+import { parseReported } from './check-expressions.js';
+import { collectStrings } from './expr-refs.js';
+import { refsOfCached } from './parse-template-cached.js';
 import type { Rule, RuleContext } from './rule-context.js';
+
+/** What `${trigger.*}` offers in a schedule's input. */
+export const TRIGGER_FIELDS = ['id', 'name', 'workflow_ref', 'scheduled_time', 'reason'];
+
+/** A schedule's input may read `trigger.*` only: nothing else exists when it fires. */
+function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, pointer: string): void {
+  if (!isRecord(raw['input'])) return;
+  for (const { text, pointer: at } of collectStrings(raw['input'], joinPointer(pointer, 'input'))) {
+    if (!hasExpression(text)) continue;
+    const parsed = parseReported(ctx, text, at);
+    if (!parsed) continue;
+    for (const part of parsed.parts) {
+      if (part.kind !== 'expr') continue;
+      for (const ref of refsOfCached(part.ast)) {
+        const field = ref.path[0];
+        const span = ctx.file.source?.locateInString(at, part.start + 2 + ref.start, part.start + 2 + ref.end);
+        const report = (message: string, hint?: string) => {
+          const input = { code: 'EXPR_UNKNOWN_NAMESPACE' as const, pointer: at, message, ...(hint ? { hint } : {}) };
+          if (span) ctx.reportAt(input, span);
+          else ctx.report(input);
+        };
+        if (ref.root !== 'trigger') report(`a schedule's input can read only trigger.*, not '${ref.root}'`, `use one of ${TRIGGER_FIELDS.map((f) => `trigger.${f}`).join(', ')}`);
+        else if (typeof field === 'string' && !TRIGGER_FIELDS.includes(field)) {
+          const near = suggest(field, TRIGGER_FIELDS);
+          report(`'trigger.${field}' is not a field of the fire`, near !== undefined ? `did you mean 'trigger.${near}'?` : `use one of ${TRIGGER_FIELDS.join(', ')}`);
+        }
+      }
+    }
+  }
+}
 
 const DURATION_HINT = 'write seconds as a number, or a duration with units: 500ms, 30s, 5m, 1h30m, 2d';
 
@@ -60,6 +94,7 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
       hint: near !== undefined ? `did you mean '${near}'?` : "use an IANA zone name such as 'Europe/Paris' or 'UTC'",
     });
   }
+  checkInputExpressions(ctx, raw, pointer);
   checkDuration(ctx, raw, pointer, 'every', true);
   checkDuration(ctx, raw, pointer, 'catchup_window', false);
   checkDuration(ctx, raw, pointer, 'jitter', false);

@@ -204,4 +204,15 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     const [started] = await h.engine.readEvents(h.fires[0]!.execution_id!, 0, 1);
     expect(started).toMatchObject({ event_type: 'workflow_started', data: { trigger: { id: 'demo.tick/often', scheduled_at: '2026-01-01T00:00:10.000Z', reason: 'schedule' } } });
   });
+
+  it('renders trigger.* expressions of the input for each fire', async () => {
+    h = await openSchedulerHarness();
+    await h.register('demo.tick', { often: { every_ms: 10_000, input: { day: '${trigger.scheduled_time}', label: '${trigger.name} (${trigger.reason})' } } });
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(10_000);
+    await scheduler.poke();
+    const execution = await h.engine.waitForCompletion(h.fires[0]!.execution_id!);
+    expect(execution.input).toEqual({ day: '2026-01-01T00:00:10.000Z', label: 'often (schedule)' });
+  });
 });

@@ -52,4 +52,22 @@ describe('checkTriggers()', () => {
     const diags = await validateWorkflow(withSchedule('every: 1m', 'overlap: queue', 'timzone: UTC'));
     expect(diags.map((d) => d.code).sort()).toEqual(['SCHEMA_ENUM', 'SCHEMA_UNKNOWN_KEY']);
   });
+
+  it('accepts trigger.* expressions in a schedule input and reports other names at their column', async () => {
+    expect(await validateWorkflow(withSchedule('every: 1m', 'input: { day: "${trigger.scheduled_time}", who: "${upper(trigger.name)}" }'))).toEqual([]);
+    const diags = await validateWorkflow(withSchedule('every: 1m', 'input: { day: "${input.day}", at: "${trigger.scheduled_at}" }'));
+    expect(diags).toMatchObject([
+      { code: 'EXPR_UNKNOWN_NAMESPACE', line: 8, column: 24, pointer: '/triggers/nightly/schedule/input/day', message: "a schedule's input can read only trigger.*, not 'input'" },
+      { code: 'EXPR_UNKNOWN_NAMESPACE', pointer: '/triggers/nightly/schedule/input/at', message: "'trigger.scheduled_at' is not a field of the fire", hint: "did you mean 'trigger.scheduled_time'?" },
+    ]);
+  });
+
+  it('reports a syntax error in a schedule input', async () => {
+    expect(await validateWorkflow(withSchedule('every: 1m', 'input: { day: "${trigger.}" }'))).toMatchObject([{ code: 'EXPR_SYNTAX', pointer: '/triggers/nightly/schedule/input/day' }]);
+  });
+
+  it('reports trigger.* read by a task: it exists only in a schedule input', async () => {
+    const diags = await validateWorkflow(['version: 1.0.0', 'tasks:', '  a: { action: core.echo, input: { message: "${trigger.name}" } }', ''].join('\n'));
+    expect(diags).toMatchObject([{ code: 'EXPR_UNKNOWN_NAMESPACE', message: expect.stringContaining('only defined in the input of a schedule') }]);
+  });
 });
