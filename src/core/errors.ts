@@ -42,6 +42,7 @@ export type ErrorCode =
   // schedules
   | 'SCHEDULE_NOT_FOUND'
   | 'SCHEDULE_RANGE_INVALID'
+  | 'TRIGGER_NOT_FOUND'
   // actions (task failures carry these as error_type)
   | 'ACTION_FAILED'
   | 'TASK_OUTPUT_TOO_LARGE'

@@ -110,9 +110,18 @@ export interface ScheduleDef {
   enabled: boolean;
 }
 
-/** One entry of a workflow's `triggers:` map. */
+/** A `webhook:` trigger: `POST /api/v1/hooks/{pack}/{workflow}/{trigger}`, HMAC-signed. */
+export interface WebhookDef {
+  /** The environment variable holding the shared secret (read by the server, never stored). */
+  secret_env: string;
+  /** The execution's input; values may read `${trigger.body...}`. @default {} */
+  input: Record<string, unknown>;
+}
+
+/** One entry of a workflow's `triggers:` map: exactly one of schedule and webhook. */
 export interface TriggerDef {
-  schedule: ScheduleDef;
+  schedule?: ScheduleDef;
+  webhook?: WebhookDef;
 }
 
 export interface TemplateDef {

@@ -6,7 +6,7 @@
  */
 
 /** Why a fire happened. */
-export type FireReason = 'schedule' | 'catchup' | 'manual' | 'backfill';
+export type FireReason = 'schedule' | 'catchup' | 'manual' | 'backfill' | 'webhook';
 
 /**
  * What came of a fire: `starting` (recorded, the execution not yet started — a node that

@@ -2,7 +2,7 @@
  * Normalises a workflow's `triggers:` map. Lenient like the other normalisers: a value the
  * schema or check-triggers rejects is dropped here, and the file is invalid anyway.
  */
-import type { OverlapPolicy, ScheduleDef, TriggerDef } from '../core/model.js';
+import type { OverlapPolicy, ScheduleDef, TriggerDef, WebhookDef } from '../core/model.js';
 import { parseDuration } from '../triggers/duration.js';
 import { isRecord, record, str } from './normalise-values.js';
 
@@ -37,13 +37,19 @@ function scheduleOf(raw: Record<string, unknown>): ScheduleDef {
   return schedule;
 }
 
+function webhookOf(raw: Record<string, unknown>): WebhookDef {
+  return { secret_env: str(raw['secret_env']) ?? '', input: record(raw['input']) };
+}
+
 /** The triggers of a workflow file; undefined when it declares none (so its content hash is unchanged). */
 export function normaliseTriggers(value: unknown): Record<string, TriggerDef> | undefined {
   if (!isRecord(value)) return undefined;
   const out: Record<string, TriggerDef> = {};
   for (const [name, raw] of Object.entries(value)) {
     const schedule = record(raw)['schedule'];
+    const webhook = record(raw)['webhook'];
     if (isRecord(schedule)) out[name] = { schedule: scheduleOf(schedule) };
+    else if (isRecord(webhook)) out[name] = { webhook: webhookOf(webhook) };
   }
   return out;
 }

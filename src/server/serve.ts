@@ -237,6 +237,8 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       git,
       pack_events: packEvents,
       assistant: { llm, packs_dir: packsDir },
+      // Only the variable a webhook trigger names is read, at delivery time.
+      trigger_secret: (name) => env[name],
       host: config.host,
       port: config.port,
       logger,

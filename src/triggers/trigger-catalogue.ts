@@ -29,6 +29,7 @@ export async function loadSchedules(registry: RegistryRepo): Promise<ScheduleEnt
       const triggers = (record.body as WorkflowDef).triggers;
       if (!triggers) continue;
       for (const [name, trigger] of Object.entries(triggers)) {
+        if (!trigger.schedule) continue;
         out.push({ id: triggerIdOf(record.ref, name), workflow_ref: record.ref, name, workflow_version: record.version, schedule: trigger.schedule });
       }
     }

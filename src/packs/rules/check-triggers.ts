@@ -18,9 +18,11 @@ import type { Rule, RuleContext } from './rule-context.js';
 
 /** What `${trigger.*}` offers in a schedule's input. */
 export const TRIGGER_FIELDS = ['id', 'name', 'workflow_ref', 'scheduled_time', 'reason'];
+/** What `${trigger.*}` offers in a webhook's input. */
+export const WEBHOOK_FIELDS = ['id', 'name', 'workflow_ref', 'received_at', 'body'];
 
-/** A schedule's input may read `trigger.*` only: nothing else exists when it fires. */
-function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, pointer: string): void {
+/** A trigger's input may read `trigger.*` only: nothing else exists when it fires. */
+function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, fields: readonly string[] = TRIGGER_FIELDS): void {
   if (!isRecord(raw['input'])) return;
   for (const { text, pointer: at } of collectStrings(raw['input'], joinPointer(pointer, 'input'))) {
     if (!hasExpression(text)) continue;
@@ -36,10 +38,10 @@ function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, p
           if (span) ctx.reportAt(input, span);
           else ctx.report(input);
         };
-        if (ref.root !== 'trigger') report(`a schedule's input can read only trigger.*, not '${ref.root}'`, `use one of ${TRIGGER_FIELDS.map((f) => `trigger.${f}`).join(', ')}`);
-        else if (typeof field === 'string' && !TRIGGER_FIELDS.includes(field)) {
-          const near = suggest(field, TRIGGER_FIELDS);
-          report(`'trigger.${field}' is not a field of the fire`, near !== undefined ? `did you mean 'trigger.${near}'?` : `use one of ${TRIGGER_FIELDS.join(', ')}`);
+        if (ref.root !== 'trigger') report(`a trigger's input can read only trigger.*, not '${ref.root}'`, `use one of ${fields.map((f) => `trigger.${f}`).join(', ')}`);
+        else if (typeof field === 'string' && !fields.includes(field)) {
+          const near = suggest(field, fields);
+          report(`'trigger.${field}' is not a field of the fire`, near !== undefined ? `did you mean 'trigger.${near}'?` : `use one of ${fields.join(', ')}`);
         }
       }
     }
@@ -126,7 +128,18 @@ export const checkTriggers: Rule = (ctx) => {
   const raw = ctx.file.raw;
   if (ctx.file.loaded.kind !== 'workflow' || !isRecord(raw) || !isRecord(raw['triggers'])) return;
   for (const [name, trigger] of Object.entries(raw['triggers'])) {
-    if (!isRecord(trigger) || !isRecord(trigger['schedule'])) continue;
-    checkSchedule(ctx, trigger['schedule'], joinPointer('/triggers', name, 'schedule'), name);
+    if (!isRecord(trigger)) continue;
+    const kinds = ['schedule', 'webhook'].filter((kind) => trigger[kind] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.report({
+        code: 'TRIGGER_INVALID',
+        pointer: joinPointer('/triggers', name),
+        message: `trigger '${name}' must have exactly one of 'schedule' and 'webhook'`,
+        hint: kinds.length === 0 ? "add schedule: { cron: '0 2 * * *' } or webhook: { secret_env: MY_HOOK_SECRET }" : 'split it into two named triggers',
+      }, 'key');
+      continue;
+    }
+    if (isRecord(trigger['schedule'])) checkSchedule(ctx, trigger['schedule'], joinPointer('/triggers', name, 'schedule'), name);
+    if (isRecord(trigger['webhook'])) checkInputExpressions(ctx, trigger['webhook'], joinPointer('/triggers', name, 'webhook'), WEBHOOK_FIELDS);
   }
 };

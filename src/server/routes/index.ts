@@ -7,6 +7,7 @@ import { eventRoutes } from './events.js';
 import { executionRoutes } from './executions.js';
 import { gitRoutes } from './git.js';
 import { packRoutes } from './packs.js';
+import { hookRoutes } from './hooks.js';
 import { scheduleRoutes } from './schedules.js';
 import { systemRoutes } from './system.js';
 import { templateRoutes } from './templates.js';
@@ -25,6 +26,7 @@ export function allRoutes(hub: StreamHub): RouteDef[] {
     ...gitRoutes(),
     ...componentRoutes(),
     ...scheduleRoutes(),
+    ...hookRoutes(),
     ...assistantRoutes(),
     ...eventRoutes(hub),
     ...systemRoutes(),

@@ -33,7 +33,7 @@ const fire = {
   properties: {
     trigger_id: str,
     scheduled_at: str,
-    reason: { enum: ['schedule', 'catchup', 'manual', 'backfill'] },
+    reason: { enum: ['schedule', 'catchup', 'manual', 'backfill', 'webhook'] },
     status: { enum: ['starting', 'started', 'skipped', 'buffered', 'failed'] },
     execution_id: nullableStr,
     node_id: str,

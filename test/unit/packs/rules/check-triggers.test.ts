@@ -57,7 +57,7 @@ describe('checkTriggers()', () => {
     expect(await validateWorkflow(withSchedule('every: 1m', 'input: { day: "${trigger.scheduled_time}", who: "${upper(trigger.name)}" }'))).toEqual([]);
     const diags = await validateWorkflow(withSchedule('every: 1m', 'input: { day: "${input.day}", at: "${trigger.scheduled_at}" }'));
     expect(diags).toMatchObject([
-      { code: 'EXPR_UNKNOWN_NAMESPACE', line: 8, column: 24, pointer: '/triggers/nightly/schedule/input/day', message: "a schedule's input can read only trigger.*, not 'input'" },
+      { code: 'EXPR_UNKNOWN_NAMESPACE', line: 8, column: 24, pointer: '/triggers/nightly/schedule/input/day', message: "a trigger's input can read only trigger.*, not 'input'" },
       { code: 'EXPR_UNKNOWN_NAMESPACE', pointer: '/triggers/nightly/schedule/input/at', message: "'trigger.scheduled_at' is not a field of the fire", hint: "did you mean 'trigger.scheduled_time'?" },
     ]);
   });
@@ -69,5 +69,16 @@ describe('checkTriggers()', () => {
   it('reports trigger.* read by a task: it exists only in a schedule input', async () => {
     const diags = await validateWorkflow(['version: 1.0.0', 'tasks:', '  a: { action: core.echo, input: { message: "${trigger.name}" } }', ''].join('\n'));
     expect(diags).toMatchObject([{ code: 'EXPR_UNKNOWN_NAMESPACE', message: expect.stringContaining('only defined in the input of a schedule') }]);
+  });
+
+  it('accepts a webhook with trigger.body in its input and reports a trigger with both or neither kind', async () => {
+    const hook = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  push:', '    webhook: { secret_env: HOOK_SECRET, input: { ref: "${trigger.body.ref}" } }', ''].join('\n');
+    expect(await validateWorkflow(hook)).toEqual([]);
+    const wrong = hook.replace('trigger.body.ref', 'trigger.scheduled_time');
+    expect(await validateWorkflow(wrong)).toMatchObject([{ code: 'EXPR_UNKNOWN_NAMESPACE', pointer: '/triggers/push/webhook/input/ref' }]);
+    const both = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  push:', '    webhook: { secret_env: HOOK_SECRET }', '    schedule: { every: 1m }', ''].join('\n');
+    expect(await validateWorkflow(both)).toMatchObject([{ code: 'TRIGGER_INVALID', line: 5, message: "trigger 'push' must have exactly one of 'schedule' and 'webhook'" }]);
+    const lower = hook.replace('HOOK_SECRET', 'hook-secret');
+    expect((await validateWorkflow(lower)).map((d) => d.code)).toEqual(['SCHEMA_PATTERN']);
   });
 });
