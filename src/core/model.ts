@@ -118,10 +118,21 @@ export interface WebhookDef {
   input: Record<string, unknown>;
 }
 
-/** One entry of a workflow's `triggers:` map: exactly one of schedule and webhook. */
+/** An `after:` trigger: starts when an execution of another workflow ends with one of `status`. */
+export interface AfterDef {
+  /** The other workflow's ref. */
+  workflow: string;
+  /** @default ['completed'] */
+  status: Array<'completed' | 'failed' | 'canceled'>;
+  /** The execution's input; values may read `${trigger.output...}`. @default {} */
+  input: Record<string, unknown>;
+}
+
+/** One entry of a workflow's `triggers:` map: exactly one of schedule, webhook and after. */
 export interface TriggerDef {
   schedule?: ScheduleDef;
   webhook?: WebhookDef;
+  after?: AfterDef;
 }
 
 export interface TemplateDef {

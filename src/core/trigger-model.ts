@@ -2,11 +2,13 @@
  * Terminology of triggers:
  * - trigger id: `<workflow ref>/<trigger name>`, e.g. `ops.backup/nightly`; a schedule's id.
  * - fire: one scheduled time of one trigger, recorded once (the store's unique key on
- *   trigger id and scheduled time), with what came of it.
+ *   trigger id and scheduled time), with what came of it. A webhook fire's time is when the
+ *   delivery came; an after-trigger's is when its source execution finished (unique, too,
+ *   per source execution).
  */
 
 /** Why a fire happened. */
-export type FireReason = 'schedule' | 'catchup' | 'manual' | 'backfill' | 'webhook';
+export type FireReason = 'schedule' | 'catchup' | 'manual' | 'backfill' | 'webhook' | 'after';
 
 /**
  * What came of a fire: `starting` (recorded, the execution not yet started — a node that
@@ -22,6 +24,8 @@ export interface TriggerFireRecord {
   reason: FireReason;
   status: FireStatus;
   execution_id: string | null;
+  /** For an `after:` trigger: the execution whose end started it (unique per trigger). */
+  source_execution_id: string | null;
   /** The node that recorded (or took over) the fire. */
   node_id: string;
   /** Why it failed or was skipped. */

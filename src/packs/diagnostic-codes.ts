@@ -68,7 +68,7 @@ export const DIAGNOSTIC_CODES = {
   TEMPLATE_UNKNOWN_PARENT: 'extends names a template that does not exist',
   TEMPLATE_EXTENDS_CYCLE: 'templates extend each other in a cycle',
   // triggers
-  TRIGGER_INVALID: 'a trigger has both or neither of schedule and webhook',
+  TRIGGER_INVALID: 'a trigger has none or more than one of schedule, webhook and after',
   TRIGGER_CRON_INVALID: 'a schedule has a cron expression that cannot be parsed',
   TRIGGER_TIMEZONE_UNKNOWN: 'a schedule names a time zone that is not an IANA zone',
   TRIGGER_DURATION_INVALID: 'every, catchup_window or jitter is not a duration',

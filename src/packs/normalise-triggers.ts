@@ -2,7 +2,7 @@
  * Normalises a workflow's `triggers:` map. Lenient like the other normalisers: a value the
  * schema or check-triggers rejects is dropped here, and the file is invalid anyway.
  */
-import type { OverlapPolicy, ScheduleDef, TriggerDef, WebhookDef } from '../core/model.js';
+import type { AfterDef, OverlapPolicy, ScheduleDef, TriggerDef, WebhookDef } from '../core/model.js';
 import { parseDuration } from '../triggers/duration.js';
 import { isRecord, record, str } from './normalise-values.js';
 
@@ -41,6 +41,14 @@ function webhookOf(raw: Record<string, unknown>): WebhookDef {
   return { secret_env: str(raw['secret_env']) ?? '', input: record(raw['input']) };
 }
 
+const END_STATUSES = new Set(['completed', 'failed', 'canceled']);
+
+function afterOf(raw: Record<string, unknown>): AfterDef {
+  const given = Array.isArray(raw['status']) ? raw['status'] : raw['status'] === undefined ? ['completed'] : [raw['status']];
+  const status = given.filter((s): s is AfterDef['status'][number] => typeof s === 'string' && END_STATUSES.has(s));
+  return { workflow: str(raw['workflow']) ?? '', status: [...new Set(status)], input: record(raw['input']) };
+}
+
 /** The triggers of a workflow file; undefined when it declares none (so its content hash is unchanged). */
 export function normaliseTriggers(value: unknown): Record<string, TriggerDef> | undefined {
   if (!isRecord(value)) return undefined;
@@ -50,6 +58,7 @@ export function normaliseTriggers(value: unknown): Record<string, TriggerDef> | 
     const webhook = record(raw)['webhook'];
     if (isRecord(schedule)) out[name] = { schedule: scheduleOf(schedule) };
     else if (isRecord(webhook)) out[name] = { webhook: webhookOf(webhook) };
+    else if (isRecord(record(raw)['after'])) out[name] = { after: afterOf(record(record(raw)['after'])) };
   }
   return out;
 }

@@ -12,8 +12,9 @@ export interface FirePatch {
 
 export interface TriggerRepo {
   /**
-   * Records a fire; false when the trigger already has one at that scheduled time (another
-   * node or an earlier run took it). The unique key is what makes a fire happen once.
+   * Records a fire; false when the trigger already has one at that scheduled time (or, for
+   * an after-trigger, for that source execution): another node or an earlier run took it.
+   * The unique keys are what make a fire happen once.
    */
   insertFire(fire: TriggerFireRecord): Promise<boolean>;
   /** Applies `patch` when the fire still has `expect.status` (and `expect.node_id`, `expect.updated_at` when given); false otherwise. */
@@ -30,6 +31,8 @@ export interface TriggerRepo {
   listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]>;
   /** Fires of any trigger with `status`, oldest scheduled time first; `updatedBefore` filters by updated_at. */
   listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]>;
+  /** An after-trigger's fire for one source execution, or null. */
+  fireOfSource(triggerId: string, sourceExecutionId: string): Promise<TriggerFireRecord | null>;
   /** The fire that started an execution, or null when no trigger did. */
   fireOfExecution(executionId: string): Promise<TriggerFireRecord | null>;
   /** The trigger's state, created with `since` when it has none (of two racing creators one wins, both read it). */

@@ -136,6 +136,7 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
         reason,
         status: 'starting',
         execution_id: null,
+        source_execution_id: null,
         node_id,
         detail: null,
         created_at: now,

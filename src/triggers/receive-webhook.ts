@@ -67,7 +67,7 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
   // Two deliveries in one millisecond share a key; the later one takes the next millisecond.
   for (;;) {
     const iso = new Date(at).toISOString();
-    fire = { trigger_id: triggerId, scheduled_at: iso, reason: 'webhook', status: 'starting', execution_id: null, node_id: options.node_id ?? 'api', detail: `delivery ${check.delivery_id}`, created_at: iso, updated_at: iso };
+    fire = { trigger_id: triggerId, scheduled_at: iso, reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: `delivery ${check.delivery_id}`, created_at: iso, updated_at: iso };
     if (await store.triggers.insertFire(fire)) break;
     at += 1;
   }

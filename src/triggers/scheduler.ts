@@ -7,6 +7,7 @@
 import type { TriggerFireRecord } from '../core/trigger-model.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { Store } from '../store/store.js';
+import { createAfterWatcher, loadAfterTriggers, type AfterEntry } from './after-triggers.js';
 import { createFireRunner, type TriggerEngine } from './fire-runner.js';
 import { jitterOf, scheduleTimes } from './schedule-times.js';
 import { loadSchedules, type ScheduleEntry } from './trigger-catalogue.js';
@@ -53,8 +54,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     node_id: options.node_id,
     ...(options.on_fire ? { on_fire: options.on_fire } : {}),
   });
+  const after = createAfterWatcher({ store: options.store, engine: options.engine, clock, node_id: options.node_id, ...(options.on_fire ? { on_fire: options.on_fire } : {}) });
   const repo = options.store.triggers;
   let entries: ScheduleEntry[] = [];
+  let afterEntries: AfterEntry[] = [];
   let loadedAt = Number.NEGATIVE_INFINITY;
   /** When the previous pass of this process looked; null before the first (then the catch-up window rules). */
   let lastPassAt: number | null = null;
@@ -94,6 +97,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const now = clock.now();
     if (force || now - loadedAt >= reloadMs) {
       entries = await loadSchedules(options.store.registry);
+      afterEntries = await loadAfterTriggers(options.store.registry);
       loadedAt = now;
     }
     for (const entry of entries) {
@@ -103,6 +107,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       } catch (error) {
         options.on_error?.(error);
       }
+    }
+    try {
+      await after.pass(afterEntries);
+    } catch (error) {
+      options.on_error?.(error);
     }
     await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), new Date(now - orphanAfterMs).toISOString());
     lastPassAt = now;

@@ -20,6 +20,8 @@ import type { Rule, RuleContext } from './rule-context.js';
 export const TRIGGER_FIELDS = ['id', 'name', 'workflow_ref', 'scheduled_time', 'reason'];
 /** What `${trigger.*}` offers in a webhook's input. */
 export const WEBHOOK_FIELDS = ['id', 'name', 'workflow_ref', 'received_at', 'body'];
+/** What `${trigger.*}` offers in an after-trigger's input: the execution that ended. */
+export const AFTER_FIELDS = ['id', 'name', 'workflow_ref', 'execution_id', 'source_workflow_ref', 'status', 'output', 'error', 'finished_at'];
 
 /** A trigger's input may read `trigger.*` only: nothing else exists when it fires. */
 function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, fields: readonly string[] = TRIGGER_FIELDS): void {
@@ -129,17 +131,18 @@ export const checkTriggers: Rule = (ctx) => {
   if (ctx.file.loaded.kind !== 'workflow' || !isRecord(raw) || !isRecord(raw['triggers'])) return;
   for (const [name, trigger] of Object.entries(raw['triggers'])) {
     if (!isRecord(trigger)) continue;
-    const kinds = ['schedule', 'webhook'].filter((kind) => trigger[kind] !== undefined);
+    const kinds = ['schedule', 'webhook', 'after'].filter((kind) => trigger[kind] !== undefined);
     if (kinds.length !== 1) {
       ctx.report({
         code: 'TRIGGER_INVALID',
         pointer: joinPointer('/triggers', name),
-        message: `trigger '${name}' must have exactly one of 'schedule' and 'webhook'`,
+        message: `trigger '${name}' must have exactly one of 'schedule', 'webhook' and 'after'`,
         hint: kinds.length === 0 ? "add schedule: { cron: '0 2 * * *' } or webhook: { secret_env: MY_HOOK_SECRET }" : 'split it into two named triggers',
       }, 'key');
       continue;
     }
     if (isRecord(trigger['schedule'])) checkSchedule(ctx, trigger['schedule'], joinPointer('/triggers', name, 'schedule'), name);
     if (isRecord(trigger['webhook'])) checkInputExpressions(ctx, trigger['webhook'], joinPointer('/triggers', name, 'webhook'), WEBHOOK_FIELDS);
+    if (isRecord(trigger['after'])) checkInputExpressions(ctx, trigger['after'], joinPointer('/triggers', name, 'after'), AFTER_FIELDS);
   }
 };

@@ -33,7 +33,8 @@ const fire = {
   properties: {
     trigger_id: str,
     scheduled_at: str,
-    reason: { enum: ['schedule', 'catchup', 'manual', 'backfill', 'webhook'] },
+    reason: { enum: ['schedule', 'catchup', 'manual', 'backfill', 'webhook', 'after'] },
+    source_execution_id: nullableStr,
     status: { enum: ['starting', 'started', 'skipped', 'buffered', 'failed'] },
     execution_id: nullableStr,
     node_id: str,

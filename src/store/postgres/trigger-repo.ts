@@ -12,7 +12,7 @@ interface StateRow {
 
 type FireRow = TriggerFireRecord & Record<string, unknown>;
 
-const FIRE_COLUMNS = 'trigger_id, scheduled_at, reason, status, execution_id, node_id, detail, created_at, updated_at';
+const FIRE_COLUMNS = 'trigger_id, scheduled_at, reason, status, execution_id, source_execution_id, node_id, detail, created_at, updated_at';
 
 function toState(row: StateRow): TriggerStateRecord {
   return { trigger_id: row.trigger_id, paused: row.paused, note: row.note, since: row.since, updated_at: row.updated_at };
@@ -26,9 +26,9 @@ export class PostgresTriggerRepo implements TriggerRepo {
     return this.exec.write(async (query) => {
       // ON CONFLICT DO NOTHING: the loser of a race between nodes sees no row, not an error.
       const rows = await query(
-        `INSERT INTO trigger_fires (${FIRE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (trigger_id, scheduled_at) DO NOTHING RETURNING trigger_id`,
-        [fire.trigger_id, fire.scheduled_at, fire.reason, fire.status, fire.execution_id, fire.node_id, fire.detail, fire.created_at, fire.updated_at],
+        `INSERT INTO trigger_fires (${FIRE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT DO NOTHING RETURNING trigger_id`,
+        [fire.trigger_id, fire.scheduled_at, fire.reason, fire.status, fire.execution_id, fire.source_execution_id, fire.node_id, fire.detail, fire.created_at, fire.updated_at],
       );
       return rows.length > 0;
     });
@@ -84,6 +84,10 @@ export class PostgresTriggerRepo implements TriggerRepo {
     return this.exec.read((query) =>
       query<FireRow>(`SELECT ${FIRE_COLUMNS} FROM trigger_fires WHERE status = $1 AND ($2::text IS NULL OR updated_at < $2) ORDER BY scheduled_at`, [status, updatedBefore ?? null]),
     );
+  }
+
+  fireOfSource(triggerId: string, sourceExecutionId: string): Promise<TriggerFireRecord | null> {
+    return this.exec.read(async (query) => (await query<FireRow>(`SELECT ${FIRE_COLUMNS} FROM trigger_fires WHERE trigger_id = $1 AND source_execution_id = $2`, [triggerId, sourceExecutionId]))[0] ?? null);
   }
 
   fireOfExecution(executionId: string): Promise<TriggerFireRecord | null> {

@@ -12,9 +12,9 @@ interface StateRow {
 }
 
 const INSERT_FIRE = `
-  INSERT INTO trigger_fires (trigger_id, scheduled_at, reason, status, execution_id, node_id, detail, created_at, updated_at)
-  VALUES (@trigger_id, @scheduled_at, @reason, @status, @execution_id, @node_id, @detail, @created_at, @updated_at)
-  ON CONFLICT (trigger_id, scheduled_at) DO NOTHING`;
+  INSERT INTO trigger_fires (trigger_id, scheduled_at, reason, status, execution_id, source_execution_id, node_id, detail, created_at, updated_at)
+  VALUES (@trigger_id, @scheduled_at, @reason, @status, @execution_id, @source_execution_id, @node_id, @detail, @created_at, @updated_at)
+  ON CONFLICT DO NOTHING`;
 const UPDATE_FIRE = `
   UPDATE trigger_fires SET
     status = @status,
@@ -78,6 +78,12 @@ export class SqliteTriggerRepo implements TriggerRepo {
   listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]> {
     return this.exec.run((db) =>
       prepared<TriggerFireRecord>(db, 'SELECT * FROM trigger_fires WHERE status = ? AND (? IS NULL OR updated_at < ?) ORDER BY scheduled_at').all(status, updatedBefore ?? null, updatedBefore ?? null),
+    );
+  }
+
+  fireOfSource(triggerId: string, sourceExecutionId: string): Promise<TriggerFireRecord | null> {
+    return this.exec.run(
+      (db) => prepared<TriggerFireRecord>(db, 'SELECT * FROM trigger_fires WHERE trigger_id = ? AND source_execution_id = ?').get(triggerId, sourceExecutionId) ?? null,
     );
   }
 

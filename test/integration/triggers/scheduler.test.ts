@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { executionIdOf } from '../../../src/triggers/fire-runner.js';
+import { workflowBody } from '../../fixtures/workflow-body.js';
 import { gate, handler } from '../engine/helpers.js';
 import { openSchedulerHarness, secondsOf, type SchedulerHarness } from './scheduler-harness.js';
 
@@ -168,7 +169,7 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     h = await openSchedulerHarness();
     await h.register('demo.tick', { often: { every_ms: 10_000, overlap: 'allow_all' } });
     const at = '2026-01-01T00:00:10.000Z';
-    await h.store.triggers.insertFire({ trigger_id: 'demo.tick/often', scheduled_at: at, reason: 'schedule', status: 'starting', execution_id: null, node_id: 'dead', detail: null, created_at: at, updated_at: at });
+    await h.store.triggers.insertFire({ trigger_id: 'demo.tick/often', scheduled_at: at, reason: 'schedule', status: 'starting', execution_id: null, source_execution_id: null, node_id: 'dead', detail: null, created_at: at, updated_at: at });
     h.clock.advance(15_000);
     const scheduler = h.scheduler();
     await scheduler.start();
@@ -182,7 +183,7 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     h = await openSchedulerHarness();
     await h.register('demo.tick', { often: { every_ms: 10_000, overlap: 'allow_all' } });
     const at = '2026-01-01T00:00:10.000Z';
-    await h.store.triggers.insertFire({ trigger_id: 'demo.tick/often', scheduled_at: at, reason: 'schedule', status: 'starting', execution_id: null, node_id: 'dead', detail: null, created_at: at, updated_at: at });
+    await h.store.triggers.insertFire({ trigger_id: 'demo.tick/often', scheduled_at: at, reason: 'schedule', status: 'starting', execution_id: null, source_execution_id: null, node_id: 'dead', detail: null, created_at: at, updated_at: at });
     const id = executionIdOf('demo.tick/often', at);
     await h.engine.startExecution({ workflow_ref: 'demo.tick', id, trigger: { id: 'demo.tick/often', scheduled_at: at, reason: 'schedule' } });
     h.clock.advance(45_000);
@@ -214,5 +215,33 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     await scheduler.poke();
     const execution = await h.engine.waitForCompletion(h.fires[0]!.execution_id!);
     expect(execution.input).toEqual({ day: '2026-01-01T00:00:10.000Z', label: 'often (schedule)' });
+  });
+
+  it('starts an after-trigger once per source execution that ends with a listed status, with its output mapped', async () => {
+    h = await openSchedulerHarness({ 'test.fail': handler(() => Promise.reject(Object.assign(new Error('no'), { retriable: false }))) });
+    const add = (ref: string, body: ReturnType<typeof workflowBody>) =>
+      h!.store.registry.addVersion({ kind: 'workflow', ref, pack_ref: 'demo', content_hash: ref, body, source: '', file: 'w.yaml', origin: { source: 'local' } });
+    await add('demo.src', workflowBody([{ id: 'a' }], { output: { version: 42 }, input: { fail: { type: 'boolean', default: false } } }));
+    await add('demo.bad', workflowBody([{ id: 'a', action: 'test.fail' }]));
+    await add('demo.next', workflowBody([{ id: 'a' }], {
+      triggers: {
+        on_src: { after: { workflow: 'demo.src', status: ['completed'], input: { v: '${trigger.output.version}', from: '${trigger.execution_id}' } } },
+        on_bad: { after: { workflow: 'demo.bad', status: ['failed'], input: {} } },
+      },
+    }));
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    const src = await h.engine.startExecution({ workflow_ref: 'demo.src' });
+    await h.engine.waitForCompletion(src.id);
+    const bad = await h.engine.startExecution({ workflow_ref: 'demo.bad' });
+    expect((await h.engine.waitForCompletion(bad.id)).status).toBe('failed');
+    await scheduler.poke();
+    await scheduler.poke();
+    expect(h.fires.map((f) => [f.trigger_id, f.reason, f.status, f.source_execution_id])).toEqual([
+      ['demo.next/on_src', 'after', 'started', src.id],
+      ['demo.next/on_bad', 'after', 'started', bad.id],
+    ]);
+    const next = await h.engine.waitForCompletion(h.fires[0]!.execution_id!);
+    expect(next.input).toEqual({ v: 42, from: src.id });
   });
 });

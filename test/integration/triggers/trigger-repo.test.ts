@@ -15,6 +15,7 @@ const fire = (over: Partial<TriggerFireRecord> = {}): TriggerFireRecord => ({
   reason: 'schedule',
   status: 'starting',
   execution_id: null,
+  source_execution_id: null,
   node_id: 'a',
   detail: null,
   created_at: AT,

@@ -15,6 +15,7 @@ export const triggersMigration: Migration = {
       reason TEXT NOT NULL,
       status TEXT NOT NULL,
       execution_id TEXT,
+      source_execution_id TEXT,
       node_id TEXT NOT NULL,
       detail TEXT,
       created_at TEXT NOT NULL,
@@ -23,6 +24,8 @@ export const triggersMigration: Migration = {
     );
     CREATE INDEX trigger_fires_status ON trigger_fires (status, scheduled_at);
     CREATE INDEX trigger_fires_execution ON trigger_fires (execution_id);
+    -- An after-trigger fires once per source execution (NULLs, every other fire, never collide).
+    CREATE UNIQUE INDEX trigger_fires_source ON trigger_fires (trigger_id, source_execution_id);
 
     CREATE TABLE trigger_states (
       trigger_id TEXT PRIMARY KEY,

@@ -77,7 +77,7 @@ describe('checkTriggers()', () => {
     const wrong = hook.replace('trigger.body.ref', 'trigger.scheduled_time');
     expect(await validateWorkflow(wrong)).toMatchObject([{ code: 'EXPR_UNKNOWN_NAMESPACE', pointer: '/triggers/push/webhook/input/ref' }]);
     const both = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  push:', '    webhook: { secret_env: HOOK_SECRET }', '    schedule: { every: 1m }', ''].join('\n');
-    expect(await validateWorkflow(both)).toMatchObject([{ code: 'TRIGGER_INVALID', line: 5, message: "trigger 'push' must have exactly one of 'schedule' and 'webhook'" }]);
+    expect(await validateWorkflow(both)).toMatchObject([{ code: 'TRIGGER_INVALID', line: 5, message: "trigger 'push' must have exactly one of 'schedule', 'webhook' and 'after'" }]);
     const lower = hook.replace('HOOK_SECRET', 'hook-secret');
     expect((await validateWorkflow(lower)).map((d) => d.code)).toEqual(['SCHEMA_PATTERN']);
   });
