@@ -49,8 +49,14 @@ export interface AfterWatcherOptions {
 }
 
 /** Fires the after-triggers whose source executions ended since the trigger was first seen. */
-export function createAfterWatcher(options: AfterWatcherOptions): { pass(entries: readonly AfterEntry[]): Promise<void> } {
+export function createAfterWatcher(options: AfterWatcherOptions): {
+  pass(entries: readonly AfterEntry[]): Promise<void>;
+  /** Takes over after-trigger fires another node recorded but did not settle before `before` (it died). */
+  adoptOrphans(entries: readonly AfterEntry[], before: string): Promise<void>;
+} {
   const { store, engine, clock, node_id } = options;
+  // Fires this node is starting now: never adopted as orphans by itself.
+  const inFlight = new Set<string>();
 
   const fire = async (entry: AfterEntry, source: ExecutionRecord): Promise<void> => {
     if (source.finished_at === null || (await store.triggers.fireOfSource(entry.id, source.id))) return;
@@ -66,6 +72,16 @@ export function createAfterWatcher(options: AfterWatcherOptions): { pass(entries
       if (await store.triggers.fireOfSource(entry.id, source.id)) return;
       at += 1;
     }
+    const key = `${record.trigger_id}@${record.scheduled_at}`;
+    inFlight.add(key);
+    try {
+      await start(entry, source, record);
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+
+  const start = async (entry: AfterEntry, source: ExecutionRecord, record: TriggerFireRecord): Promise<void> => {
     const settle = async (patch: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>) => {
       const updated_at = new Date(clock.now()).toISOString();
       if (await store.triggers.updateFire(entry.id, record.scheduled_at, { ...patch, updated_at }, { status: 'starting', node_id })) options.on_fire?.({ ...record, ...patch, updated_at });
@@ -93,9 +109,28 @@ export function createAfterWatcher(options: AfterWatcherOptions): { pass(entries
   };
 
   return {
+    async adoptOrphans(entries, before) {
+      const byId = new Map(entries.map((e) => [e.id, e]));
+      for (const orphan of await store.triggers.listFiresByStatus('starting', before)) {
+        const entry = byId.get(orphan.trigger_id);
+        if (!entry || orphan.source_execution_id === null || inFlight.has(`${orphan.trigger_id}@${orphan.scheduled_at}`)) continue;
+        const source = await store.executions.getExecution(orphan.source_execution_id);
+        if (!source) continue;
+        const updated_at = new Date(clock.now()).toISOString();
+        const taken = await store.triggers.updateFire(
+          orphan.trigger_id,
+          orphan.scheduled_at,
+          { status: 'starting', node_id, updated_at },
+          { status: 'starting', node_id: orphan.node_id, updated_at: orphan.updated_at },
+        );
+        // The execution id comes from the source, so a start the dead node made is found, not repeated.
+        if (taken) await start(entry, source, { ...orphan, node_id, updated_at });
+      }
+    },
+
     async pass(entries) {
       for (const entry of entries) {
-        const state = await store.triggers.ensureState(entry.id, new Date(clock.now()).toISOString());
+        const state = (await store.triggers.getState(entry.id)) ?? (await store.triggers.ensureState(entry.id, new Date(clock.now()).toISOString()));
         if (state.paused) continue;
         for (const status of entry.after.status) {
           const page = await store.executions.listExecutions({ workflow_ref: entry.after.workflow, status, limit: SCAN });

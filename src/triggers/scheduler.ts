@@ -66,10 +66,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let pass: Promise<void> | null = null;
   let again = false;
 
+  // Schedules whose state row this process has made sure of: later passes only read it.
+  const ensured = new Set<string>();
+  const stateOf = async (id: string, now: number) => {
+    const known = ensured.has(id) ? await repo.getState(id) : null;
+    if (known) return known;
+    const state = await repo.ensureState(id, new Date(now).toISOString());
+    ensured.add(id);
+    return state;
+  };
+
   const fireDue = async (entry: ScheduleEntry, now: number): Promise<void> => {
     const { schedule } = entry;
     if (!schedule.enabled) return;
-    const state = await repo.ensureState(entry.id, new Date(now).toISOString());
+    const state = await stateOf(entry.id, now);
     if (state.paused) return;
     const last = await repo.lastScheduledAt(entry.id);
     // Regular passes never miss a time (lastPassAt); after a restart only the window is caught up.
@@ -113,7 +123,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     } catch (error) {
       options.on_error?.(error);
     }
-    await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), new Date(now - orphanAfterMs).toISOString());
+    const before = new Date(now - orphanAfterMs).toISOString();
+    await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), before);
+    await after.adoptOrphans(afterEntries, before);
     lastPassAt = now;
   };
 

@@ -244,4 +244,24 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     const next = await h.engine.waitForCompletion(h.fires[0]!.execution_id!);
     expect(next.input).toEqual({ v: 42, from: src.id });
   });
+
+  it('takes over an after-trigger fire a dead node left starting, finding the execution it had started', async () => {
+    h = await openSchedulerHarness();
+    const add = (ref: string, body: ReturnType<typeof workflowBody>) =>
+      h!.store.registry.addVersion({ kind: 'workflow', ref, pack_ref: 'demo', content_hash: ref, body, source: '', file: 'w.yaml', origin: { source: 'local' } });
+    await add('demo.src', workflowBody([{ id: 'a' }]));
+    await add('demo.next', workflowBody([{ id: 'a' }], { triggers: { on_src: { after: { workflow: 'demo.src', status: ['completed'], input: {} } } } }));
+    const src = await h.engine.startExecution({ workflow_ref: 'demo.src' });
+    const ended = await h.engine.waitForCompletion(src.id);
+    const at = ended.finished_at!;
+    await h.store.triggers.ensureState('demo.next/on_src', at);
+    await h.store.triggers.insertFire({ trigger_id: 'demo.next/on_src', scheduled_at: at, reason: 'after', status: 'starting', execution_id: null, source_execution_id: src.id, node_id: 'dead', detail: null, created_at: at, updated_at: at });
+    const id = executionIdOf('demo.next/on_src', `after:${src.id}`);
+    await h.engine.startExecution({ workflow_ref: 'demo.next', id });
+    h.clock.advance(60_000);
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    expect(h.fires).toMatchObject([{ trigger_id: 'demo.next/on_src', status: 'started', execution_id: id, node_id: 'node-a' }]);
+    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.next' })).total).toBe(1);
+  });
 });
