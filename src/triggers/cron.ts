@@ -15,9 +15,25 @@ export function cronProblem(expression: string): string | null {
   }
 }
 
+// Parsing is most of the cost of a next-time question; the scheduler asks for every
+// schedule on every pass. Bounded so a long-lived server does not grow without end.
+const MAX_CACHED = 10_000;
+const parsed = new Map<string, Cron>();
+
+function cronOf(expression: string, timezone: string): Cron {
+  const key = `${timezone} ${expression}`;
+  let cron = parsed.get(key);
+  if (!cron) {
+    cron = new Cron(expression, { mode: '5-or-6-parts', paused: true, timezone });
+    if (parsed.size >= MAX_CACHED) parsed.clear();
+    parsed.set(key, cron);
+  }
+  return cron;
+}
+
 /** Up to `count` fire times of `expression` in `timezone` strictly after `after`, before `until` when given. */
 export function cronTimesAfter(expression: string, timezone: string, after: number, count: number, until?: number): number[] {
-  const cron = new Cron(expression, { mode: '5-or-6-parts', paused: true, timezone });
+  const cron = cronOf(expression, timezone);
   const out: number[] = [];
   let previous = new Date(after);
   while (out.length < count) {

@@ -66,6 +66,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let pass: Promise<void> | null = null;
   let again = false;
 
+  /** The latest scheduled time this process knows was fired, per schedule (saves a read per idle pass). */
+  const seen = new Map<string, number>();
   // Schedules whose state row this process has made sure of: later passes only read it.
   const ensured = new Set<string>();
   const stateOf = async (id: string, now: number) => {
@@ -81,15 +83,21 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (!schedule.enabled) return;
     const state = await stateOf(entry.id, now);
     if (state.paused) return;
-    const last = await repo.lastScheduledAt(entry.id);
     // Regular passes never miss a time (lastPassAt); after a restart only the window is caught up.
     const windowStart = Math.min(lastPassAt ?? Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
-    const after = Math.max(last === null ? Number.NEGATIVE_INFINITY : Date.parse(last), Date.parse(state.since), windowStart);
+    const floor = Math.max(Date.parse(state.since), windowStart, seen.get(entry.id) ?? Number.NEGATIVE_INFINITY);
+    // Most passes find nothing due: answer that without reading the store.
+    const [first] = scheduleTimes(schedule, floor, 1, now);
+    if (first === undefined || first + jitterOf(entry.id, first, schedule.jitter_ms) > now) return;
+    const last = await repo.lastScheduledAt(entry.id);
+    const after = Math.max(last === null ? Number.NEGATIVE_INFINITY : Date.parse(last), floor);
     for (const at of scheduleTimes(schedule, after, MAX_PER_PASS, now)) {
       const fireAt = at + jitterOf(entry.id, at, schedule.jitter_ms);
       // Times are in order; a later one never fires before an earlier one still in its jitter.
       if (fireAt > now) break;
       await runner.fire(entry, at, fireAt >= now - reloadMs ? 'schedule' : 'catchup');
+      // Fired here or by another node: either way this time is done.
+      seen.set(entry.id, at);
     }
   };
 
