@@ -9,6 +9,8 @@ export type { ErrorCode, HarmoniaErrorOptions } from './core/errors.js';
 export type { Diagnostic, RelatedLocation, Severity } from './core/diagnostic.js';
 export type * from './core/model.js';
 export { EVENT_TYPES } from './core/model.js';
+export type * from './core/trigger-model.js';
+export type * from './core/schedule-wire.js';
 
 export { resolveConfig, maskConfig } from './config.js';
 export type { ConfigOptions, ResolvedConfig } from './config.js';
@@ -28,6 +30,10 @@ export { createEngine, createEventBus } from './engine/index.js';
 export type { Engine, EngineOptions, EngineConfig, StartExecutionOptions } from './engine/index.js';
 export { createActionRegistry } from './actions/action-registry.js';
 export type { ActionContext, ActionHandler } from './actions/action.js';
+export { createScheduler } from './triggers/scheduler.js';
+export type { Scheduler, SchedulerOptions } from './triggers/scheduler.js';
+export { createScheduleService } from './triggers/schedule-service.js';
+export type { ScheduleService, ScheduleServiceOptions, BackfillOptions } from './triggers/schedule-service.js';
 export { instantiateTemplate } from './templates/instantiate-template.js';
 
 export { createApp } from './server/app.js';

@@ -4,7 +4,9 @@
  * and throws the typed errors of ./errors.ts.
  */
 import { streamTaskLogs, type LogsOptions } from './task-logs.js';
-import type { ExecutionEvent } from '../core/model.js';
+import type { ExecutionEvent, OverlapPolicy } from '../core/model.js';
+import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
+import type { TriggerFireRecord } from '../core/trigger-model.js';
 import type {
   AssistantStatusView,
   DraftRequest,
@@ -388,6 +390,38 @@ export class HarmoniaClient {
     return this.#post(`/components/${seg(idOrName)}/test`, undefined, options);
   }
 
+  // ---- schedules ----------------------------------------------------------
+
+  /** Every schedule of every active workflow, with its next fire time and last fire. */
+  listSchedules(options: CallOptions = {}): Promise<ItemList<ScheduleView>> {
+    return this.#get('/schedules', options);
+  }
+
+  /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
+  getSchedule(scheduleId: string, options: CallOptions = {}): Promise<ScheduleDetail> {
+    return this.#get(schedulePath(scheduleId), options);
+  }
+
+  /** Pauses a schedule; `note` says why. */
+  pauseSchedule(scheduleId: string, options: CallOptions & { note?: string } = {}): Promise<ScheduleView> {
+    return this.#post(`${schedulePath(scheduleId)}/pause`, options.note === undefined ? undefined : { note: options.note }, options);
+  }
+
+  /** Resumes a schedule; times missed while paused are not caught up. */
+  resumeSchedule(scheduleId: string, options: CallOptions = {}): Promise<ScheduleView> {
+    return this.#post(`${schedulePath(scheduleId)}/resume`, undefined, options);
+  }
+
+  /** Fires a schedule now, under its overlap policy or `overlap`. */
+  triggerSchedule(scheduleId: string, options: CallOptions & { overlap?: OverlapPolicy } = {}): Promise<TriggerFireRecord> {
+    return this.#post(`${schedulePath(scheduleId)}/trigger`, options.overlap === undefined ? undefined : { overlap: options.overlap }, options);
+  }
+
+  /** Fires every scheduled time in [from, to] (ISO 8601) not fired before. */
+  backfillSchedule(scheduleId: string, range: { from: string; to: string; overlap?: OverlapPolicy }, options: CallOptions = {}): Promise<BackfillResult> {
+    return this.#post(`${schedulePath(scheduleId)}/backfill`, range, options);
+  }
+
   /** Version, uptime, store backend, counts and running executions. */
   getServerStatus(options: CallOptions = {}): Promise<ServerStatusView> {
     return this.#get('/status', options);
@@ -457,6 +491,14 @@ export class HarmoniaClient {
   #control(executionId: string, verb: string, options: CallOptions): Promise<ExecutionControlResult> {
     return this.#post(`/executions/${seg(executionId)}/${verb}`, undefined, options);
   }
+}
+
+/** `/schedules/<workflow>/<name>` for a schedule id `<workflow ref>/<trigger name>`. */
+function schedulePath(scheduleId: string): string {
+  const slash = scheduleId.indexOf('/');
+  const workflow = slash === -1 ? scheduleId : scheduleId.slice(0, slash);
+  const name = slash === -1 ? '' : scheduleId.slice(slash + 1);
+  return `/schedules/${seg(workflow)}/${seg(name)}`;
 }
 
 function syncBody(options: SyncPackOptions): Record<string, boolean> | undefined {

@@ -39,6 +39,10 @@ export type ErrorCode =
   | 'CHECKPOINT_NOT_FOUND'
   | 'CHECKPOINT_INVALID'
   | 'COMPONENT_NOT_FOUND'
+  // schedules
+  | 'SCHEDULE_NOT_FOUND'
+  | 'SCHEDULE_RANGE_INVALID'
+  | 'TRIGGER_NOT_FOUND'
   // actions (task failures carry these as error_type)
   | 'ACTION_FAILED'
   | 'TASK_OUTPUT_TOO_LARGE'

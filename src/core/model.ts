@@ -86,6 +86,55 @@ export interface WorkflowDef {
   tasks: TaskDef[];
   output: Record<string, unknown>;
   error_handlers: ErrorHandlerDef[];
+  /** Set only when the file declares `triggers:`, so other workflows keep their content hash. */
+  triggers?: Record<string, TriggerDef>;
+}
+
+/** What happens when a schedule fires while an execution it started is still running (Temporal's overlap policies). */
+export type OverlapPolicy = 'skip' | 'buffer_one' | 'buffer_all' | 'cancel_other' | 'allow_all';
+
+/** A `schedule:` trigger, normalised: durations in milliseconds, times as ISO strings. */
+export interface ScheduleDef {
+  /** Five fields, or six with seconds first; exactly one of cron and every_ms is set. */
+  cron?: string;
+  every_ms?: number;
+  /** IANA zone the cron fields are read in. @default 'UTC' */
+  timezone: string;
+  /** The execution's input (literal values). @default {} */
+  input: Record<string, unknown>;
+  overlap: OverlapPolicy;
+  /** Fires missed by at most this much (a stopped server) are still taken, once. @default 60000 */
+  catchup_window_ms: number;
+  /** Each fire is delayed by a stable pseudo-random amount below this. @default 0 */
+  jitter_ms: number;
+  start_at?: string;
+  end_at?: string;
+  enabled: boolean;
+}
+
+/** A `webhook:` trigger: `POST /api/v1/hooks/{pack}/{workflow}/{trigger}`, HMAC-signed. */
+export interface WebhookDef {
+  /** The environment variable holding the shared secret (read by the server, never stored). */
+  secret_env: string;
+  /** The execution's input; values may read `${trigger.body...}`. @default {} */
+  input: Record<string, unknown>;
+}
+
+/** An `after:` trigger: starts when an execution of another workflow ends with one of `status`. */
+export interface AfterDef {
+  /** The other workflow's ref. */
+  workflow: string;
+  /** @default ['completed'] */
+  status: Array<'completed' | 'failed' | 'canceled'>;
+  /** The execution's input; values may read `${trigger.output...}`. @default {} */
+  input: Record<string, unknown>;
+}
+
+/** One entry of a workflow's `triggers:` map: exactly one of schedule, webhook and after. */
+export interface TriggerDef {
+  schedule?: ScheduleDef;
+  webhook?: WebhookDef;
+  after?: AfterDef;
 }
 
 export interface TemplateDef {

@@ -60,6 +60,14 @@ export interface StartExecutionOptions {
   workflow_id?: string;
   input?: Record<string, unknown>;
   parent?: { execution_id: string; task_id: string };
+  /**
+   * A caller-chosen execution id (a trigger derives it from the fire, so a fire taken over
+   * after a node's death finds the execution instead of starting a second one).
+   * Thrown when it exists: STORE_CONFLICT. @default a new UUID
+   */
+  id?: string;
+  /** What started it (a trigger), recorded in the workflow_started event's data as `trigger`. */
+  trigger?: { id: string; scheduled_at: string; reason: string };
 }
 
 /** What the engine offers its callers (server routes, CLI, tests). */

@@ -63,7 +63,7 @@ export function createEngine(options: EngineOptions): Engine {
       limited.clear();
       ctx.waiting.length = 0;
     },
-    startExecution: (opts) => launcher.launch(opts),
+    startExecution: (opts) => launcher.launch(opts, { ...(opts.id !== undefined ? { id: opts.id } : {}), ...(opts.trigger ? { startData: { trigger: opts.trigger } } : {}) }),
     ...createExecutionQueries(ctx, runnerFactory),
     pause: (id) => control(id, 'pause'),
     resume: (id) => control(id, 'resume'),

@@ -11,4 +11,6 @@ export const EXPR_NAMESPACES: readonly string[] = Object.freeze([
   'state',
   'item',
   'item_index',
+  // A schedule's input only (the fire: id, name, workflow_ref, scheduled_time, reason).
+  'trigger',
 ]);

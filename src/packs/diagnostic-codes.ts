@@ -74,6 +74,12 @@ export const DIAGNOSTIC_CODES = {
   // limits
   WORKFLOW_TOO_MANY_TASKS: 'a workflow or template has more tasks than max_task_count allows',
   WORKFLOW_TOO_LARGE: 'a workflow or template file is larger than max_workflow_size (what the API accepts)',
+  // triggers
+  TRIGGER_INVALID: 'a trigger has none or more than one of schedule, webhook and after',
+  TRIGGER_CRON_INVALID: 'a schedule has a cron expression that cannot be parsed',
+  TRIGGER_TIMEZONE_UNKNOWN: 'a schedule names a time zone that is not an IANA zone',
+  TRIGGER_DURATION_INVALID: 'every, catchup_window or jitter is not a duration',
+  TRIGGER_SCHEDULE_INVALID: "a schedule has both or neither of cron and every, or start_at/end_at are not times in order",
   // suppression
   HARMONIA_IGNORE_UNKNOWN_CODE: 'a harmonia-ignore comment names a code that does not exist',
 } as const;

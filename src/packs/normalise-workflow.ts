@@ -8,6 +8,7 @@ import type { ErrorHandlerDef, RetryPolicy, TaskDef, TriggerRule, ItemFailurePol
 import { joinPointer } from '../core/source.js';
 import { isRecord, num, parameterSpecs, record, str, strings } from './normalise-values.js';
 import { normaliseWithItems } from './normalise-with-items.js';
+import { normaliseTriggers } from './normalise-triggers.js';
 import type { DiagnosticInput } from './rules/make-diagnostic.js';
 
 /** A task and where it was written. */
@@ -134,5 +135,7 @@ export function normaliseWorkflowBody(raw: unknown, base: string): NormalisedWor
   if (name !== undefined) body.name = name;
   const description = str(r['description']);
   if (description !== undefined) body.description = description;
+  const triggers = base === '' ? normaliseTriggers(r['triggers']) : undefined;
+  if (triggers !== undefined) body.triggers = triggers;
   return { body, tasks, duplicates, errorHandlers, problems };
 }

@@ -72,6 +72,7 @@ export function createApp(deps: ServerDeps): Koa {
     now,
     started_at: now(),
     assistant: deps.assistant ?? { llm: null, packs_dir: null },
+    trigger_secret: deps.trigger_secret ?? (() => undefined),
     routes,
     streams: WS_ROUTES,
   };

@@ -87,6 +87,11 @@ export interface ServerDeps {
   now?: () => Date;
   /** The model server and packs folder of the assistant routes. @default none: they answer 503 LLM_NOT_CONFIGURED */
   assistant?: AssistantDeps;
+  /**
+   * Reads the environment variable a webhook trigger names (`secret_env`) as its secret.
+   * @default none: every webhook trigger delivery is refused with AUTH_FORBIDDEN
+   */
+  trigger_secret?: (name: string) => string | undefined;
 }
 
 /** What the assistant routes need: the chat client (HARMONIA_LLM_*) and where pack folders are. */

@@ -30,6 +30,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   CHECKPOINT_NOT_FOUND: 404,
   CHECKPOINT_INVALID: 422,
   COMPONENT_NOT_FOUND: 404,
+  SCHEDULE_NOT_FOUND: 404,
+  SCHEDULE_RANGE_INVALID: 400,
+  TRIGGER_NOT_FOUND: 404,
   // task failures surface over HTTP only when the server itself called out (component test)
   ACTION_FAILED: 502,
   TASK_OUTPUT_TOO_LARGE: 502,

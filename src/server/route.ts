@@ -40,6 +40,8 @@ export interface AppServices {
   started_at: Date;
   /** The assistant's model server and packs folder. */
   assistant: AssistantDeps;
+  /** Reads the environment variable a webhook trigger names as its secret (undefined when unset). */
+  trigger_secret: (name: string) => string | undefined;
   /** The route table itself (for the OpenAPI document). */
   routes: readonly RouteDef[];
   streams: readonly StreamRouteDef[];

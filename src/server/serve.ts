@@ -14,9 +14,10 @@ import { actionOptionsOf, configSecretValues, engineConfigOf, llmConfigOf, type 
 import { chatClientFromSettings } from '../llm/chat-client.js';
 import type { EngineLogger } from '../engine/index.js';
 import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
+import { createScheduler, type Scheduler } from '../triggers/scheduler.js';
 import { createClusterGitSync } from '../gitops/cluster-git-sync.js';
 import { encodeGitAnnouncement, parseGitAnnouncement } from '../gitops/git-follower.js';
-import { createPackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
+import { createPackSyncService, type PackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import type { DevMode } from '../gitops/dev-mode.js';
@@ -137,8 +138,10 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     canClaim: () => git?.readiness?.().ready ?? true,
     config: engineConfigOf(config, packsDir),
   });
+  const scheduler = createServerScheduler(store, node, logger, config.lease_ms);
+  // A synced change to a workflow's triggers takes effect at once, not at the next reload.
   const syncServiceFor = (dir: string, displayDir?: string) =>
-    createPackSyncService({ store, packsDir: dir, ...(displayDir !== undefined ? { displayDir } : {}), defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size } });
+    pokingAfterSync(createPackSyncService({ store, packsDir: dir, ...(displayDir !== undefined ? { displayDir } : {}), defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size } }), () => void scheduler.poke());
   // Diagnostics over REST name files as the repository does (`packs/ci/workflows/x.yaml`), never by server path.
   const packs = syncServiceFor(packsDir, useGit ? config.git_path.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '') || '.' : basename(packsDir));
   // Git and dev mode sync at start themselves (and print it their way).
@@ -238,6 +241,8 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       git,
       pack_events: packEvents,
       assistant: { llm, packs_dir: packsDir },
+      // Only the variable a webhook trigger names is read, at delivery time.
+      trigger_secret: (name) => env[name],
       host: config.host,
       port: config.port,
       logger,
@@ -248,6 +253,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     throw error;
   }
   const server = running;
+  await scheduler.start();
   let closing: Promise<void> | null = null;
   return {
     ...server,
@@ -256,10 +262,27 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     pack_events: packEvents,
     close: () => {
       // The server first, so no webhook queues a sync behind the controller's stop.
-      closing ??= server.close().then(stopSources);
+      closing ??= scheduler.stop().then(() => server.close()).then(stopSources);
       return closing;
     },
   };
+}
+
+/**
+ * The node's scheduler. Every node runs one: the store's unique key on (trigger, scheduled
+ * time) lets one node fire each time; a fire a node left half done is taken over after
+ * lease_ms on PostgreSQL (as a dead node's executions are), at once on SQLite (one process holds the database).
+ */
+function createServerScheduler(store: Store, node: ClusterNode, logger: Logger, leaseMs: number): Scheduler {
+  const child = logger.child({ component: 'scheduler' });
+  return createScheduler({
+    store,
+    engine: node.engine,
+    node_id: node.node_id,
+    orphan_after_ms: store.backend === 'sqlite' ? 0 : leaseMs,
+    on_fire: (fire) => child.info({ trigger: fire.trigger_id, scheduled_at: fire.scheduled_at, status: fire.status, execution_id: fire.execution_id, reason: fire.reason }, 'schedule fired'),
+    on_error: (error) => child.warn({ err: maskSecrets({ message: (error as Error).message }) }, 'scheduler pass failed'),
+  });
 }
 
 /** Engine log lines through pino, with secret-named fields and every known secret masked. */
@@ -272,3 +295,18 @@ function engineLogger(logger: Logger, secrets: SecretMasker): EngineLogger {
   };
 }
 
+
+/** A sync service that calls `after` once each sync or delete has finished (the scheduler re-reads triggers). */
+function pokingAfterSync(service: PackSyncService, after: () => void): PackSyncService {
+  const then = async <T>(result: Promise<T>): Promise<T> => {
+    const value = await result;
+    after();
+    return value;
+  };
+  return {
+    ...service,
+    syncPack: (ref, opts) => then(service.syncPack(ref, opts)),
+    syncAll: (opts) => then(service.syncAll(opts)),
+    deletePack: (ref, opts) => then(service.deletePack(ref, opts)),
+  };
+}

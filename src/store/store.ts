@@ -18,6 +18,7 @@ import type {
   PackManifest,
   PackRecord,
 } from '../core/model.js';
+import type { TriggerRepo } from './trigger-repo.js';
 
 export interface Page {
   limit?: number;
@@ -260,6 +261,8 @@ export interface StoreSession {
   readonly registry: RegistryRepo;
   readonly executions: ExecutionRepo;
   readonly components: ComponentRepo;
+  /** Schedule fires and trigger state (src/triggers). */
+  readonly triggers: TriggerRepo;
   /** Present on backends that share work between nodes (PostgreSQL). */
   readonly leases?: LeaseRepo;
 }

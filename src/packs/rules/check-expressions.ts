@@ -60,6 +60,9 @@ function checkRef(ctx: RuleContext, view: WorkflowView, scope: Scope, ref: ExprR
       if (!inItems) at('EXPR_UNKNOWN_NAMESPACE', `'${ref.root}' is only defined inside a task with with_items (in its input and condition)`);
       return;
     }
+    case 'trigger':
+      at('EXPR_UNKNOWN_NAMESPACE', "'trigger' is only defined in the input of a schedule (triggers.<name>.schedule.input)");
+      return;
     case 'param': {
       if (!view.params) {
         at('EXPR_UNKNOWN_PARAM', `'param.${name ?? ''}' can only be used in a template; a workflow reads its values through input.*`, 'declare an input and use ${input.<name>}');

@@ -13,6 +13,7 @@ import { checkParameterNames } from './check-parameter-names.js';
 import { checkRetry } from './check-retry.js';
 import { checkShellCommand } from './check-shell-command.js';
 import { checkChildWorkflowInput, checkTaskInput } from './check-task-input.js';
+import { checkTriggers } from './check-triggers.js';
 import type { Rule } from './rule-context.js';
 
 const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkShellCommand, checkCondition, checkExpressions];
@@ -26,7 +27,7 @@ export const LATE_RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
 /** Rules by file kind. */
 export const RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
   pack: [checkPack],
-  workflow: WORKFLOW_RULES,
+  workflow: [...WORKFLOW_RULES, checkTriggers],
   template: [checkExtends, ...WORKFLOW_RULES],
   action: [checkParameterNames, checkDefaults, checkEntryPoint],
 };

@@ -9,6 +9,8 @@ import { gitRoutes } from './git.js';
 import { logRoutes } from './logs.js';
 import { packRoutes } from './packs.js';
 import { sessionRoutes } from './session.js';
+import { hookRoutes } from './hooks.js';
+import { scheduleRoutes } from './schedules.js';
 import { systemRoutes } from './system.js';
 import { templateRoutes } from './templates.js';
 import { workflowHistoryRoutes } from './workflow-history.js';
@@ -26,6 +28,8 @@ export function allRoutes(hub: StreamHub): RouteDef[] {
     ...packRoutes(),
     ...gitRoutes(),
     ...componentRoutes(),
+    ...scheduleRoutes(),
+    ...hookRoutes(),
     ...assistantRoutes(),
     ...eventRoutes(hub),
     ...systemRoutes(),

@@ -5,6 +5,7 @@
 
 import { ASSISTANT_REQUEST_SCHEMAS } from './assistant-schemas.js';
 import { GIT_REQUEST_SCHEMAS } from './git-schemas.js';
+import { SCHEDULE_REQUEST_SCHEMAS } from './schedule-schemas.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 
@@ -121,5 +122,6 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
     maxProperties: 0,
   },
   ...GIT_REQUEST_SCHEMAS,
+  ...SCHEDULE_REQUEST_SCHEMAS,
   ...ASSISTANT_REQUEST_SCHEMAS,
 };

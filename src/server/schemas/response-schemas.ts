@@ -5,6 +5,7 @@
 
 import { ASSISTANT_RESPONSE_SCHEMAS } from './assistant-schemas.js';
 import { GIT_RESPONSE_SCHEMAS } from './git-schemas.js';
+import { SCHEDULE_RESPONSE_SCHEMAS } from './schedule-schemas.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const str = { type: 'string' } as const;
@@ -256,5 +257,6 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
     required: ['principal_id', 'scopes', 'auth_enabled'],
   },
   ...GIT_RESPONSE_SCHEMAS,
+  ...SCHEDULE_RESPONSE_SCHEMAS,
   ...ASSISTANT_RESPONSE_SCHEMAS,
 };

@@ -6,6 +6,7 @@ import { PostgresComponentRepo } from './component-repo.js';
 import { PostgresExecutionRepo } from './execution-repo.js';
 import { createPoolExecutor, createTransactionExecutor, inTransaction, type PgExecutor } from './executor.js';
 import { PostgresLeaseRepo } from './leases.js';
+import { PostgresTriggerRepo } from './trigger-repo.js';
 import { SCHEMA_NAME, migratePostgres } from './migrate-postgres.js';
 import { PostgresRegistryRepo } from './registry-repo.js';
 
@@ -37,6 +38,7 @@ function sessionFor(exec: PgExecutor): Required<StoreSession> {
     registry: new PostgresRegistryRepo(exec),
     executions: new PostgresExecutionRepo(exec),
     components: new PostgresComponentRepo(exec),
+    triggers: new PostgresTriggerRepo(exec),
     leases: new PostgresLeaseRepo(exec),
   };
 }

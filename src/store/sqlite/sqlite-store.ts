@@ -8,6 +8,7 @@ import { SqliteComponentRepo } from './component-repo.js';
 import { acquireEngineLock, type EngineLock } from './engine-lock.js';
 import { SqliteExecutionRepo } from './execution-repo.js';
 import { SqliteGate, type SqliteExecutor } from './executor.js';
+import { SqliteTriggerRepo } from './trigger-repo.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
 import { SqliteRegistryRepo } from './registry-repo.js';
 
@@ -26,6 +27,7 @@ function sessionFor(exec: SqliteExecutor): StoreSession {
     registry: new SqliteRegistryRepo(exec),
     executions: new SqliteExecutionRepo(exec),
     components: new SqliteComponentRepo(exec),
+    triggers: new SqliteTriggerRepo(exec),
   };
 }
 

@@ -55,6 +55,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** The environment `${env.*}` may read (filtered by engine.env_allowlist). @default {} */
   env?: Record<string, string>;
+  /** The secrets webhook triggers name (their environment). @default none */
+  trigger_secret?: (name: string) => string | undefined;
 }
 
 /** The demo pack every server test can use. */
@@ -174,6 +176,7 @@ export async function openServer(options: HarnessOptions = {}): Promise<ServerHa
     grace_ms: 2000,
     logger: options.logger ?? pino({ level: 'silent' }),
     options: { version: '9.9.9-test', ...options.server },
+    ...(options.trigger_secret ? { trigger_secret: options.trigger_secret } : {}),
   });
 
   const call = async <T,>(method: string, path: string, opts: CallOptions = {}): Promise<CallResult<T>> => {

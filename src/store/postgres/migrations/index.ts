@@ -5,6 +5,7 @@ import { leasesMigration } from './004-leases.js';
 import { eventPositionsMigration } from './005-event-positions.js';
 import { definitionFilesMigration } from './006-definition-files.js';
 import { taskLogsMigration } from './007-task-logs.js';
+import { triggersMigration } from './008-triggers.js';
 
 export interface PgMigration {
   version: number;
@@ -21,4 +22,5 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   eventPositionsMigration,
   definitionFilesMigration,
   taskLogsMigration,
+  triggersMigration,
 ];

@@ -4,6 +4,7 @@ import { componentsMigration } from './003-components.js';
 import { eventPositionsMigration } from './004-event-positions.js';
 import { definitionFilesMigration } from './005-definition-files.js';
 import { taskLogsMigration } from './006-task-logs.js';
+import { triggersMigration } from './007-triggers.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   eventPositionsMigration,
   definitionFilesMigration,
   taskLogsMigration,
+  triggersMigration,
 ];

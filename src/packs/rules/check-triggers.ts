@@ -1,0 +1,148 @@
+/**
+ * TRIGGER_*: what the schema cannot see in `triggers:` — a cron expression croner
+ * refuses, a time zone Intl does not know, a duration that does not parse, a schedule
+ * with both or neither of cron and every, start_at/end_at that are not times or are in
+ * the wrong order.
+ */
+import { joinPointer } from '../../core/source.js';
+import { suggest } from '../../core/suggest.js';
+import { cronProblem } from '../../triggers/cron.js';
+import { parseDuration } from '../../triggers/duration.js';
+import { isKnownTimeZone, knownTimeZones } from '../../triggers/time-zone.js';
+import { hasExpression } from '../../expr/parse-template.js';
+import { isRecord } from '../normalise-values.js';
+import { parseReported } from './check-expressions.js';
+import { collectStrings } from './expr-refs.js';
+import { refsOfCached } from './parse-template-cached.js';
+import type { Rule, RuleContext } from './rule-context.js';
+
+/** What `${trigger.*}` offers in a schedule's input. */
+export const TRIGGER_FIELDS = ['id', 'name', 'workflow_ref', 'scheduled_time', 'reason'];
+/** What `${trigger.*}` offers in a webhook's input. */
+export const WEBHOOK_FIELDS = ['id', 'name', 'workflow_ref', 'received_at', 'body'];
+/** What `${trigger.*}` offers in an after-trigger's input: the execution that ended. */
+export const AFTER_FIELDS = ['id', 'name', 'workflow_ref', 'execution_id', 'source_workflow_ref', 'status', 'output', 'error', 'finished_at'];
+
+/** A trigger's input may read `trigger.*` only: nothing else exists when it fires. */
+function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, fields: readonly string[] = TRIGGER_FIELDS): void {
+  if (!isRecord(raw['input'])) return;
+  for (const { text, pointer: at } of collectStrings(raw['input'], joinPointer(pointer, 'input'))) {
+    if (!hasExpression(text)) continue;
+    const parsed = parseReported(ctx, text, at);
+    if (!parsed) continue;
+    for (const part of parsed.parts) {
+      if (part.kind !== 'expr') continue;
+      for (const ref of refsOfCached(part.ast)) {
+        const field = ref.path[0];
+        const span = ctx.file.source?.locateInString(at, part.start + 2 + ref.start, part.start + 2 + ref.end);
+        const report = (message: string, hint?: string) => {
+          const input = { code: 'EXPR_UNKNOWN_NAMESPACE' as const, pointer: at, message, ...(hint ? { hint } : {}) };
+          if (span) ctx.reportAt(input, span);
+          else ctx.report(input);
+        };
+        if (ref.root !== 'trigger') report(`a trigger's input can read only trigger.*, not '${ref.root}'`, `use one of ${fields.map((f) => `trigger.${f}`).join(', ')}`);
+        else if (typeof field === 'string' && !fields.includes(field)) {
+          const near = suggest(field, fields);
+          report(`'trigger.${field}' is not a field of the fire`, near !== undefined ? `did you mean 'trigger.${near}'?` : `use one of ${fields.join(', ')}`);
+        }
+      }
+    }
+  }
+}
+
+const DURATION_HINT = 'write seconds as a number, or a duration with units: 500ms, 30s, 5m, 1h30m, 2d';
+
+function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, key: string, positive: boolean): void {
+  const value = raw[key];
+  if (value === undefined || (typeof value !== 'string' && typeof value !== 'number')) return;
+  const ms = parseDuration(value);
+  if (ms === null || (positive && ms === 0)) {
+    ctx.report({
+      code: 'TRIGGER_DURATION_INVALID',
+      pointer: joinPointer(pointer, key),
+      message: `${key} '${String(value)}' is not a ${positive ? 'positive ' : ''}duration`,
+      hint: DURATION_HINT,
+    });
+  }
+}
+
+function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, name: string): void {
+  const cron = raw['cron'];
+  const hasEvery = raw['every'] !== undefined;
+  if ((cron === undefined) === !hasEvery) {
+    ctx.report({
+      code: 'TRIGGER_SCHEDULE_INVALID',
+      pointer,
+      message: `schedule of trigger '${name}' must have exactly one of 'cron' and 'every'`,
+      hint: "write cron: '*/5 * * * *' or every: 5m",
+    });
+  }
+  if (typeof cron === 'string') {
+    const problem = cronProblem(cron.trim());
+    if (problem !== null) {
+      ctx.report({
+        code: 'TRIGGER_CRON_INVALID',
+        pointer: joinPointer(pointer, 'cron'),
+        message: `cron '${cron}' of trigger '${name}' is not valid: ${problem}`,
+        hint: 'five fields (minute hour day-of-month month day-of-week), or six with seconds first',
+      });
+    }
+  }
+  const zone = raw['timezone'];
+  if (typeof zone === 'string' && !isKnownTimeZone(zone)) {
+    const near = suggest(zone, knownTimeZones());
+    ctx.report({
+      code: 'TRIGGER_TIMEZONE_UNKNOWN',
+      pointer: joinPointer(pointer, 'timezone'),
+      message: `unknown time zone '${zone}' in trigger '${name}'`,
+      hint: near !== undefined ? `did you mean '${near}'?` : "use an IANA zone name such as 'Europe/Paris' or 'UTC'",
+    });
+  }
+  checkInputExpressions(ctx, raw, pointer);
+  checkDuration(ctx, raw, pointer, 'every', true);
+  checkDuration(ctx, raw, pointer, 'catchup_window', false);
+  checkDuration(ctx, raw, pointer, 'jitter', false);
+  const times: Partial<Record<'start_at' | 'end_at', number>> = {};
+  for (const key of ['start_at', 'end_at'] as const) {
+    const value = raw[key];
+    if (typeof value !== 'string') continue;
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) {
+      ctx.report({
+        code: 'TRIGGER_SCHEDULE_INVALID',
+        pointer: joinPointer(pointer, key),
+        message: `${key} '${value}' of trigger '${name}' is not a time`,
+        hint: "write an ISO 8601 time such as '2027-01-01T00:00:00Z'",
+      });
+    } else times[key] = at;
+  }
+  if (times.start_at !== undefined && times.end_at !== undefined && times.end_at <= times.start_at) {
+    ctx.report({
+      code: 'TRIGGER_SCHEDULE_INVALID',
+      pointer: joinPointer(pointer, 'end_at'),
+      message: `end_at of trigger '${name}' must be after its start_at`,
+    });
+  }
+}
+
+/** Checks every schedule of a workflow file's `triggers:`. */
+export const checkTriggers: Rule = (ctx) => {
+  const raw = ctx.file.raw;
+  if (ctx.file.loaded.kind !== 'workflow' || !isRecord(raw) || !isRecord(raw['triggers'])) return;
+  for (const [name, trigger] of Object.entries(raw['triggers'])) {
+    if (!isRecord(trigger)) continue;
+    const kinds = ['schedule', 'webhook', 'after'].filter((kind) => trigger[kind] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.report({
+        code: 'TRIGGER_INVALID',
+        pointer: joinPointer('/triggers', name),
+        message: `trigger '${name}' must have exactly one of 'schedule', 'webhook' and 'after'`,
+        hint: kinds.length === 0 ? "add schedule: { cron: '0 2 * * *' } or webhook: { secret_env: MY_HOOK_SECRET }" : 'split it into two named triggers',
+      }, 'key');
+      continue;
+    }
+    if (isRecord(trigger['schedule'])) checkSchedule(ctx, trigger['schedule'], joinPointer('/triggers', name, 'schedule'), name);
+    if (isRecord(trigger['webhook'])) checkInputExpressions(ctx, trigger['webhook'], joinPointer('/triggers', name, 'webhook'), WEBHOOK_FIELDS);
+    if (isRecord(trigger['after'])) checkInputExpressions(ctx, trigger['after'], joinPointer('/triggers', name, 'after'), AFTER_FIELDS);
+  }
+};

@@ -1,0 +1,42 @@
+/** /api/v1/hooks: deliveries to the `webhook:` triggers workflows declare. */
+import { createSystemClock } from '../../engine/clock.js';
+import { receiveWebhook } from '../../triggers/receive-webhook.js';
+import { defineRoutes } from '../route.js';
+
+/** The webhook trigger route. */
+export function hookRoutes() {
+  return defineRoutes([
+    {
+      method: 'POST',
+      path: '/hooks/:pack/:workflow/:trigger',
+      base: 'api',
+      scope: 'webhook',
+      tag: 'schedules',
+      summary:
+        "Start an execution of workflow {pack}.{workflow} through its webhook trigger {trigger}: the body (JSON) is mapped to the input by the trigger's expressions. " +
+        'Signed with X-Hub-Signature-256 (HMAC-SHA256 of the body) or carrying X-Harmonia-Token, with the secret the server holds in the variable the trigger names.',
+      body: { types: ['json'], required: false, raw: true },
+      responses: {
+        201: { description: 'The fire and the execution it started.', schema: 'ScheduleFire' },
+        400: { description: 'The body is not JSON.', schema: 'Error' },
+        401: { description: 'Missing or wrong signature.', schema: 'Error' },
+        403: { description: 'The server has no secret for this trigger.', schema: 'Error' },
+        404: { description: 'No such webhook trigger.', schema: 'Error' },
+        422: { description: 'The workflow refused the mapped input.', schema: 'Error' },
+      },
+      handler: async (request, services) => {
+        const fire = await receiveWebhook({
+          store: services.store,
+          engine: services.engine,
+          clock: createSystemClock(),
+          secret: services.trigger_secret,
+          workflow_ref: `${request.params.pack ?? ''}.${request.params.workflow ?? ''}`,
+          name: request.params.trigger ?? '',
+          headers: request.koa.req.headers,
+          rawBody: request.body_raw ?? Buffer.alloc(0),
+        });
+        return { status: 201, body: fire };
+      },
+    },
+  ]);
+}

@@ -1,0 +1,91 @@
+/** /api/v1/schedules: the schedules workflows declare under `triggers:`, as objects. */
+import type { OverlapPolicy } from '../../core/model.js';
+import { createScheduleService, type ScheduleService } from '../../triggers/schedule-service.js';
+import { defineRoutes, type AppServices } from '../route.js';
+
+const serviceOf = (services: AppServices): ScheduleService => createScheduleService({ store: services.store, engine: services.engine });
+
+function bodyOf(body: unknown): { note?: string; overlap?: OverlapPolicy; from?: string; to?: string } {
+  return typeof body === 'object' && body !== null ? (body as { note?: string; overlap?: OverlapPolicy; from?: string; to?: string }) : {};
+}
+
+/** The schedule routes. */
+export function scheduleRoutes() {
+  const notFound = { description: 'No such schedule.', schema: 'Error' };
+  const path = '/schedules/:workflow/:name';
+  const at = (params: Record<string, string>) => [params.workflow ?? '', params.name ?? ''] as const;
+  return defineRoutes([
+    {
+      method: 'GET',
+      path: '/schedules',
+      base: 'api',
+      scope: 'read',
+      tag: 'schedules',
+      summary: 'List every schedule of every active workflow, with its next fire time and last fire.',
+      responses: { 200: { description: 'The schedules, ordered by id.', schema: 'ScheduleList' } },
+      handler: async (_request, services) => {
+        const items = await serviceOf(services).list();
+        return { body: { items, total: items.length } };
+      },
+    },
+    {
+      method: 'GET',
+      path,
+      base: 'api',
+      scope: 'read',
+      tag: 'schedules',
+      summary: 'One schedule with its next five fire times and its ten most recent fires.',
+      responses: { 200: { description: 'The schedule.', schema: 'ScheduleDetail' }, 404: notFound },
+      handler: async (request, services) => ({ body: await serviceOf(services).get(...at(request.params)) }),
+    },
+    {
+      method: 'POST',
+      path: `${path}/pause`,
+      base: 'api',
+      scope: 'write',
+      tag: 'schedules',
+      summary: 'Pause a schedule (it fires nothing until resumed).',
+      body: { types: ['json'], schema: 'PauseScheduleRequest', required: false },
+      responses: { 200: { description: 'The paused schedule.', schema: 'ScheduleView' }, 404: notFound },
+      handler: async (request, services) => {
+        const { note } = bodyOf(request.body);
+        return { body: await serviceOf(services).pause(...at(request.params), note) };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${path}/resume`,
+      base: 'api',
+      scope: 'write',
+      tag: 'schedules',
+      summary: 'Resume a paused schedule; times missed while paused are not caught up.',
+      responses: { 200: { description: 'The resumed schedule.', schema: 'ScheduleView' }, 404: notFound },
+      handler: async (request, services) => ({ body: await serviceOf(services).resume(...at(request.params)) }),
+    },
+    {
+      method: 'POST',
+      path: `${path}/trigger`,
+      base: 'api',
+      scope: 'write',
+      tag: 'schedules',
+      summary: "Fire a schedule now, under its overlap policy or the one given.",
+      body: { types: ['json'], schema: 'TriggerScheduleRequest', required: false },
+      responses: { 201: { description: 'The fire and what came of it.', schema: 'ScheduleFire' }, 404: notFound },
+      handler: async (request, services) => ({ status: 201, body: await serviceOf(services).trigger(...at(request.params), bodyOf(request.body).overlap) }),
+    },
+    {
+      method: 'POST',
+      path: `${path}/backfill`,
+      base: 'api',
+      scope: 'write',
+      tag: 'schedules',
+      summary: 'Fire every scheduled time of a range not fired before, oldest first.',
+      body: { types: ['json'], schema: 'BackfillScheduleRequest', required: true },
+      responses: { 200: { description: 'What each time of the range became.', schema: 'BackfillResult' }, 400: { description: 'Bad range.', schema: 'Error' }, 404: notFound },
+      handler: async (request, services) => {
+        const { from = '', to = '', overlap } = bodyOf(request.body);
+        return { body: await serviceOf(services).backfill(...at(request.params), { from, to, ...(overlap ? { overlap } : {}) }) };
+      },
+    },
+  ]);
+}

@@ -1,0 +1,83 @@
+/** JSON Schemas of the schedule routes (/schedules/*), merged into the request and response schema tables. */
+
+const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
+const str = { type: 'string' } as const;
+const nullableStr = { type: ['string', 'null'] } as const;
+const int = { type: 'integer' } as const;
+const overlap = { enum: ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'allow_all'] } as const;
+
+export const SCHEDULE_REQUEST_SCHEMAS: Record<string, object> = {
+  PauseScheduleRequest: {
+    type: 'object',
+    description: 'Pause a schedule; `note` says why (shown by list and show).',
+    properties: { note: { type: 'string', maxLength: 500 } },
+    additionalProperties: false,
+  },
+  TriggerScheduleRequest: {
+    type: 'object',
+    description: "Fire the schedule now; `overlap` replaces the schedule's policy for this fire.",
+    properties: { overlap },
+    additionalProperties: false,
+  },
+  BackfillScheduleRequest: {
+    type: 'object',
+    description: "Fire every scheduled time in [from, to] (ISO 8601) not fired before, under `overlap` (default: the schedule's). At most 1000 times.",
+    properties: { from: { type: 'string', minLength: 1, maxLength: 64 }, to: { type: 'string', minLength: 1, maxLength: 64 }, overlap },
+    required: ['from', 'to'],
+    additionalProperties: false,
+  },
+};
+
+const fire = {
+  type: 'object',
+  properties: {
+    trigger_id: str,
+    scheduled_at: str,
+    reason: { enum: ['schedule', 'catchup', 'manual', 'backfill', 'webhook', 'after'] },
+    source_execution_id: nullableStr,
+    status: { enum: ['starting', 'started', 'skipped', 'buffered', 'failed'] },
+    execution_id: nullableStr,
+    node_id: str,
+    detail: nullableStr,
+    created_at: str,
+    updated_at: str,
+  },
+  required: ['trigger_id', 'scheduled_at', 'reason', 'status', 'execution_id'],
+};
+
+const scheduleProperties = {
+  id: str,
+  workflow_ref: str,
+  name: str,
+  workflow_version: int,
+  cron: nullableStr,
+  every_ms: { type: ['integer', 'null'] },
+  timezone: str,
+  overlap,
+  catchup_window_ms: int,
+  jitter_ms: int,
+  start_at: nullableStr,
+  end_at: nullableStr,
+  enabled: { type: 'boolean' },
+  input: { type: 'object' },
+  paused: { type: 'boolean' },
+  note: nullableStr,
+  next_fire_times: { type: 'array', items: str },
+  last_fire: { anyOf: [ref('ScheduleFire'), { type: 'null' }] },
+};
+
+export const SCHEDULE_RESPONSE_SCHEMAS: Record<string, object> = {
+  ScheduleFire: fire,
+  ScheduleView: { type: 'object', properties: scheduleProperties, required: ['id', 'workflow_ref', 'name', 'paused', 'next_fire_times'] },
+  ScheduleDetail: {
+    type: 'object',
+    properties: { ...scheduleProperties, recent_fires: { type: 'array', items: ref('ScheduleFire') } },
+    required: ['id', 'workflow_ref', 'name', 'paused', 'next_fire_times', 'recent_fires'],
+  },
+  ScheduleList: { type: 'object', properties: { items: { type: 'array', items: ref('ScheduleView') }, total: int }, required: ['items', 'total'] },
+  BackfillResult: {
+    type: 'object',
+    properties: { schedule_id: str, fires: { type: 'array', items: ref('ScheduleFire') }, already_fired: { type: 'array', items: str } },
+    required: ['schedule_id', 'fires', 'already_fired'],
+  },
+};

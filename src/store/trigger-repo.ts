@@ -1,0 +1,43 @@
+/** The trigger part of the Store interface: fires (unique per trigger and scheduled time) and per-trigger state. */
+import type { FireStatus, TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
+
+/** A change to a fire, applied only while it is still as `expect` says (compare-and-set). */
+export interface FirePatch {
+  status: FireStatus;
+  execution_id?: string | null;
+  node_id?: string;
+  detail?: string | null;
+  updated_at: string;
+}
+
+export interface TriggerRepo {
+  /**
+   * Records a fire; false when the trigger already has one at that scheduled time (or, for
+   * an after-trigger, for that source execution): another node or an earlier run took it.
+   * The unique keys are what make a fire happen once.
+   */
+  insertFire(fire: TriggerFireRecord): Promise<boolean>;
+  /** Applies `patch` when the fire still has `expect.status` (and `expect.node_id`, `expect.updated_at` when given); false otherwise. */
+  updateFire(
+    triggerId: string,
+    scheduledAt: string,
+    patch: FirePatch,
+    expect: { status: FireStatus; node_id?: string; updated_at?: string },
+  ): Promise<boolean>;
+  getFire(triggerId: string, scheduledAt: string): Promise<TriggerFireRecord | null>;
+  /** The latest scheduled time fired by the schedule itself (reason schedule or catchup), or null. */
+  lastScheduledAt(triggerId: string): Promise<string | null>;
+  /** The trigger's fires, newest scheduled time first. */
+  listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]>;
+  /** Fires of any trigger with `status`, oldest scheduled time first; `updatedBefore` filters by updated_at. */
+  listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]>;
+  /** An after-trigger's fire for one source execution, or null. */
+  fireOfSource(triggerId: string, sourceExecutionId: string): Promise<TriggerFireRecord | null>;
+  /** The fire that started an execution, or null when no trigger did. */
+  fireOfExecution(executionId: string): Promise<TriggerFireRecord | null>;
+  /** The trigger's state, created with `since` when it has none (of two racing creators one wins, both read it). */
+  ensureState(triggerId: string, since: string): Promise<TriggerStateRecord>;
+  getState(triggerId: string): Promise<TriggerStateRecord | null>;
+  /** Pauses or resumes; resuming moves `since` to `at`, so fires missed while paused are not caught up. */
+  setPaused(triggerId: string, paused: boolean, note: string | null, at: string): Promise<TriggerStateRecord>;
+}

@@ -1,0 +1,48 @@
+/**
+ * The one owner of the `croner` library: cron expressions are parsed and stepped by it
+ * (five fields, or six with seconds first), never by a parser of our own.
+ */
+import { Cron } from 'croner';
+
+/** Why `expression` is not a cron expression we accept, or null when it is. */
+export function cronProblem(expression: string): string | null {
+  try {
+    new Cron(expression, { mode: '5-or-6-parts', paused: true });
+    return null;
+  } catch (error) {
+    // croner prefixes its messages with its class name; the user needs only the reason.
+    return (error as Error).message.replace(/^Cron\w*:\s*/, '');
+  }
+}
+
+// Parsing is most of the cost of a next-time question; the scheduler asks for every
+// schedule on every pass. Bounded so a long-lived server does not grow without end.
+const MAX_CACHED = 10_000;
+const parsed = new Map<string, Cron>();
+
+function cronOf(expression: string, timezone: string): Cron {
+  const key = `${timezone} ${expression}`;
+  let cron = parsed.get(key);
+  if (!cron) {
+    cron = new Cron(expression, { mode: '5-or-6-parts', paused: true, timezone });
+    if (parsed.size >= MAX_CACHED) parsed.clear();
+    parsed.set(key, cron);
+  }
+  return cron;
+}
+
+/** Up to `count` fire times of `expression` in `timezone` strictly after `after`, before `until` when given. */
+export function cronTimesAfter(expression: string, timezone: string, after: number, count: number, until?: number): number[] {
+  const cron = cronOf(expression, timezone);
+  const out: number[] = [];
+  let previous = new Date(after);
+  while (out.length < count) {
+    const next = cron.nextRun(previous);
+    if (!next) break;
+    const at = next.getTime();
+    if (until !== undefined && at > until) break;
+    out.push(at);
+    previous = next;
+  }
+  return out;
+}

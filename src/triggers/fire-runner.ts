@@ -1,0 +1,178 @@
+/**
+ * Carries out fires: records each (once — the store's unique key decides between nodes),
+ * applies the overlap policy, starts the execution and records what came of it.
+ */
+import { createHash } from 'node:crypto';
+import type { ExecutionRecord } from '../core/model.js';
+import type { FireReason, TriggerFireRecord } from '../core/trigger-model.js';
+import type { Clock } from '../engine/clock.js';
+import type { StartExecutionOptions } from '../engine/engine-api.js';
+import { renderValue } from '../expr/index.js';
+import type { Store } from '../store/store.js';
+import { decideOverlap } from './overlap.js';
+import type { ScheduleEntry } from './trigger-catalogue.js';
+
+const TERMINAL = new Set(['completed', 'failed', 'canceled']);
+/** How many recent fires are looked at to find executions still running. */
+const RECENT = 20;
+
+/** What the scheduler needs of the engine. */
+export interface TriggerEngine {
+  startExecution(options: StartExecutionOptions): Promise<ExecutionRecord>;
+  cancel(id: string): Promise<ExecutionRecord>;
+}
+
+export interface FireRunnerOptions {
+  store: Store;
+  engine: TriggerEngine;
+  clock: Clock;
+  node_id: string;
+  /** Told every fire once it is settled (started, skipped, buffered or failed). */
+  on_fire?: (fire: TriggerFireRecord) => void;
+}
+
+/** The fire runner: see createFireRunner(). */
+export interface FireRunner {
+  /** Records and carries out one scheduled time; null when it was already fired (here or by another node). */
+  fire(entry: ScheduleEntry, scheduledAt: number, reason: FireReason): Promise<TriggerFireRecord | null>;
+  /** Starts the oldest buffered fire of a schedule once nothing it started is running. */
+  drainBuffered(entry: ScheduleEntry): Promise<void>;
+  /** Takes over fires another node recorded but did not settle before `before` (it died). */
+  adoptOrphans(entries: ReadonlyMap<string, ScheduleEntry>, before: string): Promise<void>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The id of the execution a fire starts, derived from the fire (UUID-shaped): a node that
+ * takes over a dead node's fire finds the execution that node may have started instead
+ * of starting a second one.
+ */
+export function executionIdOf(triggerId: string, scheduledAt: string): string {
+  const hex = createHash('sha256').update(`${triggerId}@${scheduledAt}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Creates the fire runner of one node. */
+export function createFireRunner(options: FireRunnerOptions): FireRunner {
+  const { store, engine, clock, node_id } = options;
+  const repo = store.triggers;
+  // Fires this node is carrying out now: never adopted as orphans by itself.
+  const inFlight = new Set<string>();
+
+  const running = async (triggerId: string): Promise<string[]> => {
+    const ids: string[] = [];
+    for (const fire of await repo.listFires(triggerId, RECENT)) {
+      if (fire.status !== 'started' || fire.execution_id === null) continue;
+      const record = await store.executions.getExecution(fire.execution_id);
+      if (record && !TERMINAL.has(record.status)) ids.push(record.id);
+    }
+    return ids;
+  };
+
+  const buffered = async (triggerId: string): Promise<TriggerFireRecord[]> =>
+    (await repo.listFiresByStatus('buffered')).filter((fire) => fire.trigger_id === triggerId);
+
+  const settle = async (fire: TriggerFireRecord, patch: Partial<TriggerFireRecord> & Pick<TriggerFireRecord, 'status'>): Promise<TriggerFireRecord> => {
+    const updated_at = iso(clock.now());
+    const next = { ...fire, ...patch, updated_at };
+    const done = await repo.updateFire(
+      fire.trigger_id,
+      fire.scheduled_at,
+      { status: next.status, execution_id: next.execution_id, detail: next.detail, updated_at },
+      { status: 'starting', node_id },
+    );
+    if (done) options.on_fire?.(next);
+    return next;
+  };
+
+  const start = async (entry: ScheduleEntry, fire: TriggerFireRecord): Promise<TriggerFireRecord> => {
+    const id = executionIdOf(fire.trigger_id, fire.scheduled_at);
+    try {
+      const trigger = { id: entry.id, name: entry.name, workflow_ref: entry.workflow_ref, scheduled_time: fire.scheduled_at, reason: fire.reason };
+      const execution = await engine.startExecution({
+        workflow_ref: entry.workflow_ref,
+        input: renderValue(entry.schedule.input, { trigger }, { now: () => new Date(clock.now()) }) as Record<string, unknown>,
+        id,
+        trigger: { id: fire.trigger_id, scheduled_at: fire.scheduled_at, reason: fire.reason },
+      });
+      return await settle(fire, { status: 'started', execution_id: execution.id, detail: null });
+    } catch (error) {
+      // Started already (by a node that died before recording it): the fire is that execution.
+      if (await store.executions.getExecution(id)) return settle(fire, { status: 'started', execution_id: id, detail: null });
+      return settle(fire, { status: 'failed', detail: (error as Error).message });
+    }
+  };
+
+  /** Applies the overlap policy to a fire this node holds in `starting`. */
+  const carryOut = async (entry: ScheduleEntry, fire: TriggerFireRecord): Promise<TriggerFireRecord> => {
+    const key = `${fire.trigger_id}@${fire.scheduled_at}`;
+    inFlight.add(key);
+    try {
+      const active = await running(entry.id);
+      const waiting = (await buffered(entry.id)).length;
+      switch (decideOverlap(entry.schedule.overlap, active.length, waiting)) {
+        case 'skip':
+          return await settle(fire, { status: 'skipped', detail: `execution ${active.join(', ')} of this schedule is still running` });
+        case 'buffer':
+          return await settle(fire, { status: 'buffered', detail: null });
+        case 'cancel_then_start':
+          for (const id of active) await engine.cancel(id).catch(() => undefined);
+          return await start(entry, fire);
+        case 'start':
+          return await start(entry, fire);
+      }
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+
+  return {
+    async fire(entry, scheduledAt, reason) {
+      const now = iso(clock.now());
+      const fire: TriggerFireRecord = {
+        trigger_id: entry.id,
+        scheduled_at: iso(scheduledAt),
+        reason,
+        status: 'starting',
+        execution_id: null,
+        source_execution_id: null,
+        node_id,
+        detail: null,
+        created_at: now,
+        updated_at: now,
+      };
+      if (!(await repo.insertFire(fire))) return null;
+      return carryOut(entry, fire);
+    },
+
+    async drainBuffered(entry) {
+      const queue = await buffered(entry.id);
+      const oldest = queue[0];
+      if (!oldest || (await running(entry.id)).length > 0) return;
+      const updated_at = iso(clock.now());
+      // Compare-and-set: of two nodes draining at once, one moves it to starting.
+      if (!(await repo.updateFire(oldest.trigger_id, oldest.scheduled_at, { status: 'starting', node_id, updated_at }, { status: 'buffered' }))) return;
+      await start(entry, { ...oldest, status: 'starting', node_id, updated_at });
+    },
+
+    async adoptOrphans(entries, before) {
+      for (const fire of await repo.listFiresByStatus('starting', before)) {
+        const entry = entries.get(fire.trigger_id);
+        if (!entry || inFlight.has(`${fire.trigger_id}@${fire.scheduled_at}`)) continue;
+        const updated_at = iso(clock.now());
+        const taken = await repo.updateFire(
+          fire.trigger_id,
+          fire.scheduled_at,
+          { status: 'starting', node_id, updated_at },
+          { status: 'starting', node_id: fire.node_id, updated_at: fire.updated_at },
+        );
+        if (!taken) continue;
+        const adopted = { ...fire, node_id, updated_at };
+        // The dead node may have started the execution before it could record it.
+        if (await store.executions.getExecution(executionIdOf(fire.trigger_id, fire.scheduled_at))) await start(entry, adopted);
+        else await carryOut(entry, adopted);
+      }
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * A `webhook:` trigger's delivery: checks its signature against the secret the server
+ * holds in the named environment variable, maps the body to the input and starts one
+ * execution, recorded as a fire (reason webhook) like a schedule's.
+ */
+import { HarmoniaError } from '../core/errors.js';
+import type { WebhookDef, WorkflowDef } from '../core/model.js';
+import type { TriggerFireRecord } from '../core/trigger-model.js';
+import type { Clock } from '../engine/clock.js';
+import { renderValue } from '../expr/index.js';
+import { headerValue, verifyWebhook, type WebhookHeaders } from '../gitops/webhook.js';
+import type { Store } from '../store/store.js';
+import { executionIdOf, type TriggerEngine } from './fire-runner.js';
+import { triggerIdOf } from './trigger-catalogue.js';
+
+export interface ReceiveWebhookOptions {
+  store: Store;
+  engine: TriggerEngine;
+  clock: Clock;
+  /** The value of an environment variable on the server (the secret), undefined when unset. */
+  secret: (name: string) => string | undefined;
+  workflow_ref: string;
+  name: string;
+  headers: WebhookHeaders;
+  rawBody: Buffer;
+  /** Names this node in the fire. @default 'api' */
+  node_id?: string;
+}
+
+async function webhookOf(store: Store, workflowRef: string, name: string): Promise<WebhookDef> {
+  const record = await store.registry.getActive('workflow', workflowRef);
+  const webhook = record ? (record.body as WorkflowDef).triggers?.[name]?.webhook : undefined;
+  if (!webhook) throw new HarmoniaError('TRIGGER_NOT_FOUND', `no webhook trigger '${name}' on workflow '${workflowRef}'`, { details: { trigger_id: triggerIdOf(workflowRef, name) } });
+  return webhook;
+}
+
+function bodyOf(raw: Buffer): unknown {
+  if (raw.length === 0) return {};
+  const text = raw.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HarmoniaError('REQUEST_INVALID', `the webhook body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Thrown when the trigger does not exist (TRIGGER_NOT_FOUND), the signature is missing or
+ * wrong (AUTH_REQUIRED), the server has no secret (AUTH_FORBIDDEN), the body is not JSON
+ * (REQUEST_INVALID) or the workflow refuses the mapped input (its code, e.g. EXEC_INPUT_INVALID).
+ */
+export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<TriggerFireRecord> {
+  const { store, clock } = options;
+  // Authentication comes first, as on every other route: an unsigned request learns nothing, not even whether the trigger exists.
+  if (!['x-hub-signature-256', 'x-harmonia-token'].some((name) => headerValue(options.headers, name) !== undefined)) {
+    throw new HarmoniaError('AUTH_REQUIRED', "missing webhook signature; expected 'x-hub-signature-256' (HMAC-SHA256 of the body) or 'x-harmonia-token'");
+  }
+  const webhook = await webhookOf(store, options.workflow_ref, options.name);
+  const secret = options.secret(webhook.secret_env) ?? '';
+  if (secret === '') throw new HarmoniaError('AUTH_FORBIDDEN', `this server has no secret for webhook '${options.name}' (set ${webhook.secret_env}); its deliveries are refused`);
+  const check = verifyWebhook({ headers: options.headers, rawBody: options.rawBody, secret });
+  if (!check.ok) throw new HarmoniaError('AUTH_REQUIRED', check.reason);
+  const body = bodyOf(options.rawBody);
+  const triggerId = triggerIdOf(options.workflow_ref, options.name);
+  let at = clock.now();
+  let fire: TriggerFireRecord;
+  // Two deliveries in one millisecond share a key; the later one takes the next millisecond.
+  for (;;) {
+    const iso = new Date(at).toISOString();
+    fire = { trigger_id: triggerId, scheduled_at: iso, reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: `delivery ${check.delivery_id}`, created_at: iso, updated_at: iso };
+    if (await store.triggers.insertFire(fire)) break;
+    at += 1;
+  }
+  const settle = async (patch: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>): Promise<TriggerFireRecord> => {
+    const updated_at = new Date(clock.now()).toISOString();
+    await store.triggers.updateFire(triggerId, fire.scheduled_at, { ...patch, updated_at }, { status: 'starting' });
+    return { ...fire, ...patch, updated_at };
+  };
+  try {
+    const trigger = { id: triggerId, name: options.name, workflow_ref: options.workflow_ref, received_at: fire.scheduled_at, body };
+    const input = renderValue(webhook.input, { trigger }, { now: () => new Date(clock.now()) }) as Record<string, unknown>;
+    const execution = await options.engine.startExecution({
+      workflow_ref: options.workflow_ref,
+      input,
+      id: executionIdOf(triggerId, fire.scheduled_at),
+      trigger: { id: triggerId, scheduled_at: fire.scheduled_at, reason: 'webhook' },
+    });
+    return await settle({ status: 'started', execution_id: execution.id, detail: fire.detail });
+  } catch (error) {
+    await settle({ status: 'failed', execution_id: null, detail: (error as Error).message });
+    throw error;
+  }
+}

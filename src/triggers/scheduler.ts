@@ -1,0 +1,189 @@
+/**
+ * The scheduler of one node: re-reads the registry's schedules, fires every scheduled
+ * time that is due (missed ones within the catch-up window once, after a restart), drains
+ * buffered fires and takes over fires a dead node left half done. Every node may run one:
+ * the store's unique key on (trigger, scheduled time) lets exactly one of them fire it.
+ */
+import type { TriggerFireRecord } from '../core/trigger-model.js';
+import { createSystemClock, type Clock } from '../engine/clock.js';
+import type { Store } from '../store/store.js';
+import { createAfterWatcher, loadAfterTriggers, type AfterEntry } from './after-triggers.js';
+import { createFireRunner, type TriggerEngine } from './fire-runner.js';
+import { jitterOf, scheduleTimes } from './schedule-times.js';
+import { loadSchedules, type ScheduleEntry } from './trigger-catalogue.js';
+
+export interface SchedulerOptions {
+  store: Store;
+  engine: TriggerEngine;
+  /** Names this node in the fires it records. */
+  node_id: string;
+  /** @default the system clock */
+  clock?: Clock;
+  /** How often the registry is re-read, so a synced change takes effect. @default 1000 */
+  reload_ms?: number;
+  /** A fire another node recorded but left unsettled this long is taken over (that node died). @default 30000 */
+  orphan_after_ms?: number;
+  /** Told every settled fire (started, skipped, buffered, failed). */
+  on_fire?: (fire: TriggerFireRecord) => void;
+  /** Told a pass that failed (the store was unreachable, ...); the next pass tries again. */
+  on_error?: (error: unknown) => void;
+}
+
+/** The scheduler: see createScheduler(). */
+export interface Scheduler {
+  /** Runs a first pass (taking missed fires) and keeps firing until stop(). */
+  start(): Promise<void>;
+  /** Stops arming timers and waits for the pass under way. */
+  stop(): Promise<void>;
+  /** Re-reads the registry and fires what is due now (after a sync, or in tests); resolves when the pass is done. Does nothing before start(). */
+  poke(): Promise<void>;
+}
+
+/** At most this many scheduled times of one schedule are fired in one pass (a long catch-up window). */
+const MAX_PER_PASS = 100;
+
+/** Creates a node's scheduler. */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const clock = options.clock ?? createSystemClock();
+  const reloadMs = options.reload_ms ?? 1000;
+  const orphanAfterMs = options.orphan_after_ms ?? 30_000;
+  const runner = createFireRunner({
+    store: options.store,
+    engine: options.engine,
+    clock,
+    node_id: options.node_id,
+    ...(options.on_fire ? { on_fire: options.on_fire } : {}),
+  });
+  const after = createAfterWatcher({ store: options.store, engine: options.engine, clock, node_id: options.node_id, ...(options.on_fire ? { on_fire: options.on_fire } : {}) });
+  const repo = options.store.triggers;
+  let entries: ScheduleEntry[] = [];
+  let afterEntries: AfterEntry[] = [];
+  let loadedAt = Number.NEGATIVE_INFINITY;
+  /** When the previous pass of this process looked; null before the first (then the catch-up window rules). */
+  let lastPassAt: number | null = null;
+  let cancelTimer: (() => void) | null = null;
+  let stopped = true;
+  let pass: Promise<void> | null = null;
+  let again = false;
+
+  /** The latest scheduled time this process knows was fired, per schedule (saves a read per idle pass). */
+  const seen = new Map<string, number>();
+  // Schedules whose state row this process has made sure of: later passes only read it.
+  const ensured = new Set<string>();
+  const stateOf = async (id: string, now: number) => {
+    const known = ensured.has(id) ? await repo.getState(id) : null;
+    if (known) return known;
+    const state = await repo.ensureState(id, new Date(now).toISOString());
+    ensured.add(id);
+    return state;
+  };
+
+  const fireDue = async (entry: ScheduleEntry, now: number): Promise<void> => {
+    const { schedule } = entry;
+    if (!schedule.enabled) return;
+    const state = await stateOf(entry.id, now);
+    if (state.paused) return;
+    // Regular passes never miss a time (lastPassAt); after a restart only the window is caught up.
+    const windowStart = Math.min(lastPassAt ?? Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
+    const floor = Math.max(Date.parse(state.since), windowStart, seen.get(entry.id) ?? Number.NEGATIVE_INFINITY);
+    // Most passes find nothing due: answer that without reading the store.
+    const [first] = scheduleTimes(schedule, floor, 1, now);
+    if (first === undefined || first + jitterOf(entry.id, first, schedule.jitter_ms) > now) return;
+    const last = await repo.lastScheduledAt(entry.id);
+    const after = Math.max(last === null ? Number.NEGATIVE_INFINITY : Date.parse(last), floor);
+    for (const at of scheduleTimes(schedule, after, MAX_PER_PASS, now)) {
+      const fireAt = at + jitterOf(entry.id, at, schedule.jitter_ms);
+      // Times are in order; a later one never fires before an earlier one still in its jitter.
+      if (fireAt > now) break;
+      await runner.fire(entry, at, fireAt >= now - reloadMs ? 'schedule' : 'catchup');
+      // Fired here or by another node: either way this time is done.
+      seen.set(entry.id, at);
+    }
+  };
+
+  const nextWake = (now: number): number => {
+    let wake = now + reloadMs;
+    for (const entry of entries) {
+      if (!entry.schedule.enabled) continue;
+      const [next] = scheduleTimes(entry.schedule, now, 1);
+      if (next !== undefined) wake = Math.min(wake, next + jitterOf(entry.id, next, entry.schedule.jitter_ms));
+    }
+    return wake;
+  };
+
+  const runPass = async (force: boolean): Promise<void> => {
+    const now = clock.now();
+    if (force || now - loadedAt >= reloadMs) {
+      entries = await loadSchedules(options.store.registry);
+      afterEntries = await loadAfterTriggers(options.store.registry);
+      loadedAt = now;
+    }
+    for (const entry of entries) {
+      try {
+        await fireDue(entry, now);
+        await runner.drainBuffered(entry);
+      } catch (error) {
+        options.on_error?.(error);
+      }
+    }
+    try {
+      await after.pass(afterEntries);
+    } catch (error) {
+      options.on_error?.(error);
+    }
+    const before = new Date(now - orphanAfterMs).toISOString();
+    await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), before);
+    await after.adoptOrphans(afterEntries, before);
+    lastPassAt = now;
+  };
+
+  const arm = () => {
+    cancelTimer?.();
+    cancelTimer = null;
+    if (stopped) return;
+    const now = clock.now();
+    cancelTimer = clock.setTimer(Math.max(0, nextWake(now) - now), () => void runLoop(false));
+  };
+
+  /** One pass at a time; a request during a pass runs one more pass after it. */
+  const runLoop = (force: boolean): Promise<void> => {
+    if (pass) {
+      again = again || force;
+      return pass;
+    }
+    pass = (async () => {
+      try {
+        await runPass(force);
+        while (again && !stopped) {
+          again = false;
+          await runPass(true);
+        }
+      } catch (error) {
+        options.on_error?.(error);
+      } finally {
+        pass = null;
+        arm();
+      }
+    })();
+    return pass;
+  };
+
+  return {
+    async start() {
+      stopped = false;
+      await runLoop(true);
+    },
+    async stop() {
+      stopped = true;
+      cancelTimer?.();
+      cancelTimer = null;
+      await pass;
+    },
+    async poke() {
+      if (stopped) return;
+      await runLoop(true);
+      // A poke during a pass is served by the extra pass that follows it.
+      await pass;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
+import { openServer, type ServerHarness } from './server-harness.js';
+
+const DEPLOY = [
+  'version: 1.0.0',
+  'input:',
+  '  ref: { type: string, required: true }',
+  'tasks:',
+  '  a: { action: core.noop }',
+  'triggers:',
+  '  push:',
+  '    webhook: { secret_env: DEPLOY_HOOK_SECRET, input: { ref: "${trigger.body.ref}" } }',
+  '  unset:',
+  '    webhook: { secret_env: NOT_SET_ANYWHERE }',
+  '',
+].join('\n');
+const SECRET = 's3cret-hook';
+const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+type ErrorBody = { error: { code: string; message: string } };
+
+describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
+  let h: ServerHarness;
+  beforeAll(async () => {
+    h = await openServer({
+      files: { 'demo/workflows/deploy.yaml': DEPLOY },
+      server: { tokens: 'admin-token' },
+      trigger_secret: (name) => (name === 'DEPLOY_HOOK_SECRET' ? SECRET : undefined),
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('starts an execution with the body mapped to the input when the signature is good', async () => {
+    const body = JSON.stringify({ ref: 'refs/heads/main' });
+    const { status, body: fire } = await h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-hub-signature-256': sign(body), 'x-github-delivery': 'd-1' } });
+    expect(status).toBe(201);
+    expect(fire).toMatchObject({ trigger_id: 'demo.deploy/push', reason: 'webhook', status: 'started', detail: 'delivery d-1' });
+    const execution = await h.engine.waitForCompletion(fire.execution_id!);
+    expect(execution).toMatchObject({ workflow_ref: 'demo.deploy', status: 'completed', input: { ref: 'refs/heads/main' } });
+    const [started] = await h.engine.readEvents(execution.id, 0, 1);
+    expect(started?.data).toMatchObject({ trigger: { id: 'demo.deploy/push', reason: 'webhook' } });
+  });
+
+  it('refuses a bad signature and a missing one with 401, starting nothing', async () => {
+    const body = JSON.stringify({ ref: 'x' });
+    const bad = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-hub-signature-256': sign(body, 'wrong') } });
+    expect(bad.status).toBe(401);
+    expect(bad.body.error).toMatchObject({ code: 'AUTH_REQUIRED', message: 'signature does not match the payload' });
+    const none = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json' });
+    expect(none.status).toBe(401);
+    const runs = await h.store.executions.listExecutions({ workflow_ref: 'demo.deploy' });
+    expect(runs.total).toBe(1);
+  });
+
+  it('accepts the secret as X-Harmonia-Token', async () => {
+    const { status } = await h.call('POST', '/api/v1/hooks/demo/deploy/push', { text: '{"ref":"v2"}', contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
+    expect(status).toBe(201);
+  });
+
+  it('answers 404 for an unknown trigger, 403 when the server has no secret, 422 for an input the workflow refuses, 400 for a body that is not JSON', async () => {
+    const unknown = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/pull', { text: '{}', contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'TRIGGER_NOT_FOUND']);
+    const unset = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/unset', { text: '{}', contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
+    expect([unset.status, unset.body.error.code]).toEqual([403, 'AUTH_FORBIDDEN']);
+    expect(unset.body.error.message).toContain('NOT_SET_ANYWHERE');
+    const refused = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: '{"other":1}', contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
+    expect(refused.status).toBe(422);
+    const notJson = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: 'ref=main', contentType: 'application/x-www-form-urlencoded', headers: { 'x-harmonia-token': SECRET } });
+    expect([notJson.status, notJson.body.error.code]).toEqual([400, 'REQUEST_INVALID']);
+  });
+
+  it('never echoes the secret in an answer', async () => {
+    const answer = await h.call('POST', '/api/v1/hooks/demo/deploy/push', { text: '{}', contentType: 'application/json', headers: { 'x-harmonia-token': 'guess' } });
+    expect(answer.text).not.toContain(SECRET);
+  });
+});

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackfillResult, ScheduleDetail, ScheduleView } from '../../../src/core/schedule-wire.js';
+import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
+import { openServer, type ServerHarness } from './server-harness.js';
+
+const HOURLY = [
+  'version: 1.0.0',
+  'input:',
+  '  mode: { type: string, required: true }',
+  'tasks:',
+  '  a: { action: core.noop }',
+  'triggers:',
+  '  hourly:',
+  '    schedule: { cron: "0 * * * *", timezone: Europe/Paris, input: { mode: full }, overlap: allow_all }',
+  '',
+].join('\n');
+
+describe('/api/v1/schedules', () => {
+  let h: ServerHarness;
+  beforeAll(async () => {
+    h = await openServer({ files: { 'demo/workflows/hourly.yaml': HOURLY } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('lists the schedules workflows declare, with the next fire time', async () => {
+    const { status, body } = await h.call<{ items: ScheduleView[]; total: number }>('GET', '/api/v1/schedules');
+    expect(status).toBe(200);
+    expect(body.items).toMatchObject([{ id: 'demo.hourly/hourly', cron: '0 * * * *', timezone: 'Europe/Paris', overlap: 'allow_all', paused: false, input: { mode: 'full' } }]);
+    expect(body.items[0]!.next_fire_times).toHaveLength(1);
+  });
+
+  it('shows one schedule with its next five fire times on the hour', async () => {
+    const { status, body } = await h.call<ScheduleDetail>('GET', '/api/v1/schedules/demo.hourly/hourly');
+    expect(status).toBe(200);
+    expect(body.next_fire_times).toHaveLength(5);
+    for (const time of body.next_fire_times) expect(time).toMatch(/T\d\d:00:00\.000Z$/);
+    expect(body.recent_fires).toEqual([]);
+  });
+
+  it('answers an unknown schedule with 404 SCHEDULE_NOT_FOUND', async () => {
+    const { status, body } = await h.call<{ error: { code: string; message: string } }>('GET', '/api/v1/schedules/demo.hourly/nightly');
+    expect(status).toBe(404);
+    expect(body.error).toMatchObject({ code: 'SCHEDULE_NOT_FOUND', message: "no schedule 'nightly' on workflow 'demo.hourly'" });
+  });
+
+  it('pauses with a note and resumes', async () => {
+    const paused = await h.call<ScheduleView>('POST', '/api/v1/schedules/demo.hourly/hourly/pause', { json: { note: 'maintenance' } });
+    expect(paused.body).toMatchObject({ paused: true, note: 'maintenance', next_fire_times: [] });
+    const resumed = await h.call<ScheduleView>('POST', '/api/v1/schedules/demo.hourly/hourly/resume');
+    expect(resumed.body).toMatchObject({ paused: false, note: null });
+    expect(resumed.body.next_fire_times).toHaveLength(1);
+  });
+
+  it('triggers now: the execution runs with the schedule input and records its fire', async () => {
+    const { status, body } = await h.call<TriggerFireRecord>('POST', '/api/v1/schedules/demo.hourly/hourly/trigger');
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ trigger_id: 'demo.hourly/hourly', reason: 'manual', status: 'started' });
+    const execution = await h.engine.waitForCompletion(body.execution_id!);
+    expect(execution).toMatchObject({ workflow_ref: 'demo.hourly', status: 'completed', input: { mode: 'full' } });
+    const shown = await h.call<ScheduleDetail>('GET', '/api/v1/schedules/demo.hourly/hourly');
+    expect(shown.body.last_fire).toMatchObject({ execution_id: body.execution_id });
+  });
+
+  it('backfills each scheduled time of a range once', async () => {
+    const range = { from: '2026-03-01T00:00:00Z', to: '2026-03-01T02:30:00Z' };
+    const first = await h.call<BackfillResult>('POST', '/api/v1/schedules/demo.hourly/hourly/backfill', { json: range });
+    expect(first.status).toBe(200);
+    expect(first.body.fires.map((f) => [f.scheduled_at, f.reason, f.status])).toEqual([
+      ['2026-03-01T00:00:00.000Z', 'backfill', 'started'],
+      ['2026-03-01T01:00:00.000Z', 'backfill', 'started'],
+      ['2026-03-01T02:00:00.000Z', 'backfill', 'started'],
+    ]);
+    const again = await h.call<BackfillResult>('POST', '/api/v1/schedules/demo.hourly/hourly/backfill', { json: { ...range, overlap: 'skip' } });
+    expect(again.body).toMatchObject({ fires: [], already_fired: ['2026-03-01T00:00:00.000Z', '2026-03-01T01:00:00.000Z', '2026-03-01T02:00:00.000Z'] });
+  });
+
+  it('refuses a reversed or oversized range and a bad policy with a 400', async () => {
+    const reversed = await h.call<{ error: { code: string } }>('POST', '/api/v1/schedules/demo.hourly/hourly/backfill', { json: { from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' } });
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.error.code).toBe('SCHEDULE_RANGE_INVALID');
+    const huge = await h.call<{ error: { code: string; message: string } }>('POST', '/api/v1/schedules/demo.hourly/hourly/backfill', { json: { from: '2000-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.message).toContain('more than 1000');
+    const policy = await h.call<{ error: { code: string } }>('POST', '/api/v1/schedules/demo.hourly/hourly/trigger', { json: { overlap: 'queue' } });
+    expect(policy.status).toBe(400);
+    const notTime = await h.call<{ error: { code: string } }>('POST', '/api/v1/schedules/demo.hourly/hourly/backfill', { json: { from: 'yesterday', to: 'today' } });
+    expect(notTime.body.error.code).toBe('SCHEDULE_RANGE_INVALID');
+  });
+});

@@ -1,0 +1,86 @@
+/** The trigger repository on both backends: one fire per (trigger, scheduled time), compare-and-set updates, pause state. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
+import { pgSuiteName, TEST_DATABASE_URL, usePgSchema } from '../store/pg-test-db.js';
+
+const AT = '2027-01-01T00:00:00.000Z';
+const fire = (over: Partial<TriggerFireRecord> = {}): TriggerFireRecord => ({
+  trigger_id: 'demo.flow/nightly',
+  scheduled_at: AT,
+  reason: 'schedule',
+  status: 'starting',
+  execution_id: null,
+  source_execution_id: null,
+  node_id: 'a',
+  detail: null,
+  created_at: AT,
+  updated_at: AT,
+  ...over,
+});
+
+function conformance(open: () => Promise<[Store, Store]>) {
+  it('records a scheduled time once: of two racing nodes exactly one inserts', async () => {
+    const [one, two] = await open();
+    const results = await Promise.all([one.triggers.insertFire(fire({ node_id: 'a' })), two.triggers.insertFire(fire({ node_id: 'b' }))]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await one.triggers.insertFire(fire())).toBe(false);
+    expect(await one.triggers.insertFire(fire({ scheduled_at: '2027-01-01T00:00:01.000Z' }))).toBe(true);
+  });
+
+  it('updates a fire only while it is as expected (compare-and-set)', async () => {
+    const [store] = await open();
+    await store.triggers.insertFire(fire());
+    expect(await store.triggers.updateFire('demo.flow/nightly', AT, { status: 'started', execution_id: 'e1', updated_at: AT }, { status: 'starting', node_id: 'b' })).toBe(false);
+    expect(await store.triggers.updateFire('demo.flow/nightly', AT, { status: 'started', execution_id: 'e1', updated_at: AT }, { status: 'starting', node_id: 'a' })).toBe(true);
+    expect(await store.triggers.updateFire('demo.flow/nightly', AT, { status: 'failed', updated_at: AT }, { status: 'starting' })).toBe(false);
+    expect(await store.triggers.getFire('demo.flow/nightly', AT)).toMatchObject({ status: 'started', execution_id: 'e1' });
+    expect(await store.triggers.fireOfExecution('e1')).toMatchObject({ scheduled_at: AT });
+  });
+
+  it('answers the last scheduled time from schedule and catch-up fires only', async () => {
+    const [store] = await open();
+    await store.triggers.insertFire(fire({ scheduled_at: '2027-01-01T00:00:05.000Z', reason: 'catchup' }));
+    await store.triggers.insertFire(fire({ scheduled_at: '2027-06-01T00:00:00.000Z', reason: 'backfill' }));
+    expect(await store.triggers.lastScheduledAt('demo.flow/nightly')).toBe('2027-01-01T00:00:05.000Z');
+    expect(await store.triggers.lastScheduledAt('demo.other/x')).toBeNull();
+  });
+
+  it('keeps the first state, pauses, and moves since on resume', async () => {
+    const [store] = await open();
+    expect(await store.triggers.ensureState('demo.flow/nightly', AT)).toMatchObject({ paused: false, since: AT });
+    expect(await store.triggers.ensureState('demo.flow/nightly', '2028-01-01T00:00:00.000Z')).toMatchObject({ since: AT });
+    expect(await store.triggers.setPaused('demo.flow/nightly', true, 'why', '2027-02-01T00:00:00.000Z')).toMatchObject({ paused: true, note: 'why', since: AT });
+    expect(await store.triggers.setPaused('demo.flow/nightly', false, null, '2027-03-01T00:00:00.000Z')).toMatchObject({ paused: false, note: null, since: '2027-03-01T00:00:00.000Z' });
+  });
+}
+
+describe('trigger repository: sqlite', () => {
+  const dirs: string[] = [];
+  const stores: Store[] = [];
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  conformance(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harmonia-trigger-repo-'));
+    dirs.push(dir);
+    const one = createSqliteStore({ file: join(dir, 'h.db') });
+    const two = createSqliteStore({ file: join(dir, 'h.db') });
+    stores.push(one, two);
+    return [one, two];
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('trigger repository'), () => {
+  const pg = usePgSchema();
+  conformance(async () => {
+    const one = await pg.makeStore();
+    const two = await pg.openStore();
+    return [one, two];
+  });
+});

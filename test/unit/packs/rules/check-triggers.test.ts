@@ -1,0 +1,84 @@
+import { describe, it, expect } from 'vitest';
+import { validateWorkflow } from '../pack-tree.js';
+
+const withSchedule = (...lines: string[]) =>
+  ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  nightly:', '    schedule:', ...lines.map((l) => `      ${l}`), ''].join('\n');
+
+describe('checkTriggers()', () => {
+  it('accepts five- and six-field cron, every, a zone and every option', async () => {
+    expect(await validateWorkflow(withSchedule("cron: '0 2 * * *'", 'timezone: Europe/Paris', 'overlap: buffer_one', 'catchup_window: 1h', 'jitter: 30s'))).toEqual([]);
+    expect(await validateWorkflow(withSchedule("cron: '*/10 * * * * *'", "start_at: '2027-01-01T00:00:00Z'", "end_at: '2028-01-01T00:00:00Z'", 'enabled: false'))).toEqual([]);
+    expect(await validateWorkflow(withSchedule('every: 90', 'input: { day: monday }'))).toEqual([]);
+  });
+
+  it('reports a bad cron expression at its line and column with the reason', async () => {
+    const diags = await validateWorkflow(withSchedule("cron: '61 * * * *'"));
+    expect(diags).toMatchObject([
+      { code: 'TRIGGER_CRON_INVALID', line: 7, column: 13, pointer: '/triggers/nightly/schedule/cron', message: "cron '61 * * * *' of trigger 'nightly' is not valid: Invalid value for minute: 61" },
+    ]);
+  });
+
+  it('reports a cron expression with the wrong number of fields', async () => {
+    const diags = await validateWorkflow(withSchedule("cron: '* * *'"));
+    expect(diags).toMatchObject([{ code: 'TRIGGER_CRON_INVALID', line: 7, hint: expect.stringContaining('five fields') }]);
+  });
+
+  it('reports an unknown time zone with the nearest IANA name', async () => {
+    const diags = await validateWorkflow(withSchedule('every: 5m', 'timezone: Europe/Pariss'));
+    expect(diags).toMatchObject([{ code: 'TRIGGER_TIMEZONE_UNKNOWN', line: 8, column: 17, message: "unknown time zone 'Europe/Pariss' in trigger 'nightly'", hint: "did you mean 'Europe/Paris'?" }]);
+  });
+
+  it('reports both or neither of cron and every', async () => {
+    expect(await validateWorkflow(withSchedule("cron: '* * * * *'", 'every: 5m'))).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule' }]);
+    expect(await validateWorkflow(withSchedule('timezone: UTC'))).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', message: "schedule of trigger 'nightly' must have exactly one of 'cron' and 'every'" }]);
+  });
+
+  it('reports durations that do not parse, and a zero interval', async () => {
+    const diags = await validateWorkflow(withSchedule('every: 0s', 'jitter: soon', 'catchup_window: 5 minutes'));
+    expect(diags.map((d) => `${d.code} ${d.pointer}`)).toEqual([
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/every',
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/jitter',
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/catchup_window',
+    ]);
+  });
+
+  it('reports start_at that is not a time and end_at before start_at', async () => {
+    expect(await validateWorkflow(withSchedule('every: 1m', 'start_at: tomorrow'))).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/start_at' }]);
+    const reversed = await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-01-02T00:00:00Z'", "end_at: '2027-01-01T00:00:00Z'"));
+    expect(reversed).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/end_at' }]);
+  });
+
+  it('reports an unknown overlap policy and an unknown key through the schema', async () => {
+    const diags = await validateWorkflow(withSchedule('every: 1m', 'overlap: queue', 'timzone: UTC'));
+    expect(diags.map((d) => d.code).sort()).toEqual(['SCHEMA_ENUM', 'SCHEMA_UNKNOWN_KEY']);
+  });
+
+  it('accepts trigger.* expressions in a schedule input and reports other names at their column', async () => {
+    expect(await validateWorkflow(withSchedule('every: 1m', 'input: { day: "${trigger.scheduled_time}", who: "${upper(trigger.name)}" }'))).toEqual([]);
+    const diags = await validateWorkflow(withSchedule('every: 1m', 'input: { day: "${input.day}", at: "${trigger.scheduled_at}" }'));
+    expect(diags).toMatchObject([
+      { code: 'EXPR_UNKNOWN_NAMESPACE', line: 8, column: 24, pointer: '/triggers/nightly/schedule/input/day', message: "a trigger's input can read only trigger.*, not 'input'" },
+      { code: 'EXPR_UNKNOWN_NAMESPACE', pointer: '/triggers/nightly/schedule/input/at', message: "'trigger.scheduled_at' is not a field of the fire", hint: "did you mean 'trigger.scheduled_time'?" },
+    ]);
+  });
+
+  it('reports a syntax error in a schedule input', async () => {
+    expect(await validateWorkflow(withSchedule('every: 1m', 'input: { day: "${trigger.}" }'))).toMatchObject([{ code: 'EXPR_SYNTAX', pointer: '/triggers/nightly/schedule/input/day' }]);
+  });
+
+  it('reports trigger.* read by a task: it exists only in a schedule input', async () => {
+    const diags = await validateWorkflow(['version: 1.0.0', 'tasks:', '  a: { action: core.echo, input: { message: "${trigger.name}" } }', ''].join('\n'));
+    expect(diags).toMatchObject([{ code: 'EXPR_UNKNOWN_NAMESPACE', message: expect.stringContaining('only defined in the input of a schedule') }]);
+  });
+
+  it('accepts a webhook with trigger.body in its input and reports a trigger with both or neither kind', async () => {
+    const hook = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  push:', '    webhook: { secret_env: HOOK_SECRET, input: { ref: "${trigger.body.ref}" } }', ''].join('\n');
+    expect(await validateWorkflow(hook)).toEqual([]);
+    const wrong = hook.replace('trigger.body.ref', 'trigger.scheduled_time');
+    expect(await validateWorkflow(wrong)).toMatchObject([{ code: 'EXPR_UNKNOWN_NAMESPACE', pointer: '/triggers/push/webhook/input/ref' }]);
+    const both = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  push:', '    webhook: { secret_env: HOOK_SECRET }', '    schedule: { every: 1m }', ''].join('\n');
+    expect(await validateWorkflow(both)).toMatchObject([{ code: 'TRIGGER_INVALID', line: 5, message: "trigger 'push' must have exactly one of 'schedule', 'webhook' and 'after'" }]);
+    const lower = hook.replace('HOOK_SECRET', 'hook-secret');
+    expect((await validateWorkflow(lower)).map((d) => d.code)).toEqual(['SCHEMA_PATTERN']);
+  });
+});
