@@ -72,7 +72,7 @@ describe('the route table', () => {
 
   it('declares a scope for every WebSocket endpoint and refuses them without a token', async () => {
     const { streams } = appInternals(h.server.app).services;
-    expect(streams.map((s) => `${s.path} ${s.scope}`)).toEqual(['/ws/executions/:id read', '/ws/events read']);
+    expect(streams.map((s) => `${s.path} ${s.scope}`)).toEqual(['/ws/executions/:id read', '/ws/executions/:id/logs read', '/ws/events read']);
     for (const stream of streams) {
       const status = await handshake(stream.path.replace(':id', 'x'));
       expect(status).toBe(401);
