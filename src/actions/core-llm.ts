@@ -48,9 +48,17 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
         let reply;
         const asked = Date.now();
         ctx.log?.('system', `asking ${read.model ?? client.default_model ?? 'the default model'}${attempts > 1 ? ` (schema try ${attempt} of ${attempts})` : ''}`);
+        // The reply goes to the task log line by line as it streams in.
+        let partial = '';
+        const onText = (piece: string): void => {
+          const lines = (partial + piece).split('\n');
+          partial = lines.pop() ?? '';
+          for (const line of lines) ctx.log?.('stdout', client.hide(line));
+        };
         try {
           reply = await client.complete(
             {
+              ...(ctx.log ? { on_text: onText } : {}),
               messages,
               ...(read.model === undefined ? {} : { model: read.model }),
               ...(read.temperature === undefined ? {} : { temperature: read.temperature }),
@@ -65,8 +73,7 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
           }
           throw error;
         }
-        // The reply, line by line, then what it cost: the task log shows the conversation.
-        for (const line of reply.text.split('\n')) ctx.log?.('stdout', line);
+        if (partial !== '') ctx.log?.('stdout', client.hide(partial));
         ctx.log?.('system', `${reply.model} answered in ${Date.now() - asked} ms: ${reply.usage.prompt_tokens} prompt + ${reply.usage.completion_tokens} completion tokens, finish ${reply.finish_reason ?? 'unknown'}`);
         usage = addUsage(usage, reply.usage);
         requests += reply.requests;

@@ -96,6 +96,69 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
   }
 
+  /** A streamed reply (server-sent `chat.completion.chunk`s): pieces of text told as they come, usage from the last chunk. */
+  async function readStream(
+    response: Response,
+    model: string,
+    onText: (text: string) => void,
+    signal: AbortSignal | undefined,
+    deadline: AbortSignal,
+  ): Promise<Omit<ChatReply, 'requests'>> {
+    let text = '';
+    let answeredBy = model;
+    let usage: ChatUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    let finish: string | null = null;
+    let pending = '';
+    let bytes = 0;
+    const take = (line: string): void => {
+      if (!line.startsWith('data:')) return;
+      const data = line.slice(5).trim();
+      if (data === '' || data === '[DONE]') return;
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(data);
+      } catch {
+        throw new LlmError('LLM_BAD_REPLY', `${where} streamed a chunk that is not JSON: '${hide(data.slice(0, 100))}'`, { retriable: true });
+      }
+      if (!isRecord(chunk)) return;
+      if (typeof chunk.model === 'string') answeredBy = chunk.model;
+      if (isRecord(chunk.usage)) {
+        usage = {
+          prompt_tokens: count(chunk.usage.prompt_tokens),
+          completion_tokens: count(chunk.usage.completion_tokens),
+          total_tokens: count(chunk.usage.total_tokens) || count(chunk.usage.prompt_tokens) + count(chunk.usage.completion_tokens),
+        };
+      }
+      const choice = Array.isArray(chunk.choices) ? (chunk.choices[0] as unknown) : undefined;
+      if (!isRecord(choice)) return;
+      if (typeof choice.finish_reason === 'string') finish = choice.finish_reason;
+      const piece = isRecord(choice.delta) ? choice.delta.content : undefined;
+      if (typeof piece === 'string' && piece !== '') {
+        text += piece;
+        onText(piece);
+      }
+    };
+    try {
+      if (response.body === null) throw new LlmError('LLM_BAD_REPLY', `${where} streamed no body`, { retriable: true });
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body) {
+        bytes += chunk.byteLength;
+        if (bytes > maxBytes) throw new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
+        pending += decoder.decode(chunk, { stream: true });
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) take(line.replace(/\r$/, ''));
+      }
+      take(pending);
+    } catch (error) {
+      if (error instanceof LlmError) throw error;
+      if (signal?.aborted) throw new LlmError('CANCELED', `the request to ${where} was canceled`, { retriable: false });
+      if (deadline.aborted) throw new LlmError('TIMEOUT', `the reply of ${where} took longer than ${timeout} ms`, { retriable: true });
+      throw new LlmError('CONNECTION_ERROR', `the reply of ${where} was cut off`, { retriable: true });
+    }
+    return { text: hide(text), model: answeredBy, usage, finish_reason: finish };
+  }
+
   return {
     default_model: options.model ?? null,
     hide,
@@ -109,13 +172,20 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         messages: request.messages,
         ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         ...(request.max_tokens === undefined ? {} : { max_tokens: request.max_tokens }),
-        stream: false,
+        ...(request.on_text ? { stream: true, stream_options: { include_usage: true } } : { stream: false }),
       });
       for (let requests = 1; ; requests++) {
         const deadline = AbortSignal.timeout(timeout);
         const response = await once(body, signal, deadline);
+        if (response.ok && request.on_text && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+          return { ...(await readStream(response, model, request.on_text, signal, deadline)), requests };
+        }
         const text = await readText(response, signal, deadline);
-        if (response.ok) return { ...readReply(text, model, where, hide), requests };
+        if (response.ok) {
+          const reply = readReply(text, model, where, hide);
+          request.on_text?.(reply.text);
+          return { ...reply, requests };
+        }
         const status = response.status;
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
         const snippet = hide(text.slice(0, 300)).trim();

@@ -19,6 +19,11 @@ export interface ChatRequest {
   model?: string;
   temperature?: number;
   max_tokens?: number;
+  /**
+   * Asks the server to stream the reply and is told each piece of text as it arrives
+   * (a server that answers whole anyway is read whole, then told once).
+   */
+  on_text?: (text: string) => void;
 }
 
 /** Tokens the server counted (zeros when it did not say). */

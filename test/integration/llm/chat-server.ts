@@ -17,12 +17,14 @@ export interface ScriptedReply {
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   /** Never answer (timeouts, cancel). */
   hang?: boolean;
+  /** Stream the reply as these pieces of text (server-sent chunks), when the request asks to stream. */
+  chunks?: string[];
 }
 
 export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
-  body: { model?: string; messages: Array<{ role: string; content: string }>; temperature?: number; max_tokens?: number };
+  body: { model?: string; messages: Array<{ role: string; content: string }>; temperature?: number; max_tokens?: number; stream?: boolean };
 }
 
 export interface ChatServer {
@@ -61,6 +63,16 @@ export async function startChatServer(replies: ScriptedReply[] = []): Promise<Ch
       if (next.hang) {
         hanging.add(response);
         response.on('close', () => abandon());
+        return;
+      }
+      if (next.chunks !== undefined && body.stream === true) {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        const chunk = (extra: Record<string, unknown>) =>
+          `data: ${JSON.stringify({ id: `chatcmpl-${requests.length}`, object: 'chat.completion.chunk', model: body.model ?? 'unknown', ...extra })}\n\n`;
+        for (const piece of next.chunks) response.write(chunk({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }));
+        response.write(chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
+        response.write(chunk({ choices: [], usage: next.usage ?? { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } }));
+        response.end('data: [DONE]\n\n');
         return;
       }
       response.writeHead(next.status ?? 200, { 'content-type': 'application/json', ...next.headers });

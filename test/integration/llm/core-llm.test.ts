@@ -73,7 +73,9 @@ describe('core.llm', () => {
       ],
       temperature: 0.2,
       max_tokens: 50,
-      stream: false,
+      // core.llm asks to stream, so the reply reaches the task log as it comes; this server answers whole.
+      stream: true,
+      stream_options: { include_usage: true },
     });
     expect(chat.requests[0]?.headers.authorization).toBe('Bearer sk-test-secret-123');
     expect(await outputOf(harness, id, 'ask')).toEqual({
@@ -114,6 +116,18 @@ describe('core.llm', () => {
     expect(log).toContain("system: the reply does not match response_schema: the value must have required property 'tags'; /title must be string");
     expect(log.filter((l) => l.startsWith('system: test-model answered'))).toHaveLength(2);
     expect(log).toContain('stdout: {"title": "Moon", "tags": ["sky"]}');
+  });
+
+  it('streams the reply into the task log line by line as it arrives, then returns the whole text and usage', async () => {
+    chat.script({ chunks: ['Hel', 'lo\nwor', 'ld\n', 'bye'], usage: { prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 } });
+    const { done, harness, id } = await run([{ id: 'ask', action: 'core.llm', input: { prompt: 'Say hi.' } }]);
+    expect(done.status).toBe('completed');
+    expect(chat.requests[0]?.body.stream).toBe(true);
+    const output = (await outputOf(harness, id, 'ask')) ?? {};
+    expect(output.text).toBe('Hello\nworld\nbye');
+    expect(output.usage).toEqual({ prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 });
+    const log = await harness.engine.readLogs(id, { task_id: 'ask', stream: 'stdout', limit: 100 });
+    expect(log.map((l) => l.line)).toEqual(['Hello', 'world', 'bye']);
   });
 
   it('counts every item of a fan-out in the execution metrics', async () => {
