@@ -28,7 +28,7 @@ const quiet = `${chatty} > /dev/null`;
 async function measure(command) {
   const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-logs-'));
   const store = createSqliteStore({ file: join(dir, 'harmonia.db') });
-  const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { max_concurrent_workflows: 200, default_timeout_ms: 600_000 } });
+  const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { max_concurrent_workflows: 200, default_timeout_ms: 600_000, limits: { max_log_bytes_per_attempt: 64 * 1024 * 1024 } } });
   const add = (ref, tasks) =>
     store.registry.addVersion({ kind: 'workflow', ref, pack_ref: 'bench', content_hash: ref, source: '', file: `workflows/${ref}.yaml`, origin: { source: 'local' }, body: body(tasks) });
   await add('bench.talk', [{ id: 'talk', action: 'core.shell', depends_on: [], input: { command, shell: true } }]);

@@ -51,6 +51,14 @@ export function childResult(
       break;
   }
   const printed = lastJsonObjectLine(outcome.stdout);
+  if (outcome.exit_code === 0 && printed === null && outcome.truncated === true) {
+    // Without a result line the output would be the whole print-out, which is over the limit.
+    return errorResult(
+      'TASK_OUTPUT_TOO_LARGE',
+      `${what} printed more than ${max_output_bytes} bytes and no JSON result line; its lines are in the task log`,
+      false,
+    );
+  }
   if (outcome.exit_code === 0) {
     return successResult(printed ?? { stdout: outcome.stdout, stderr: outcome.stderr, exit_code: 0 });
   }

@@ -37,7 +37,15 @@ export interface RunAs {
 
 /** What happened to a child process. */
 export type ChildOutcome =
-  | { kind: 'exited'; exit_code: number | null; exit_signal: string | null; stdout: string; stderr: string }
+  | {
+      kind: 'exited';
+      exit_code: number | null;
+      exit_signal: string | null;
+      stdout: string;
+      stderr: string;
+      /** Set when the child printed more than max_output_bytes: stdout and stderr are their last bytes. */
+      truncated?: boolean;
+    }
   | { kind: 'aborted'; stdout: string; stderr: string }
   | { kind: 'too_large'; stdout: string; stderr: string }
   | { kind: 'spawn_failed'; message: string };
@@ -115,20 +123,34 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     const onAbort = (): void => stop('aborted');
     options.signal.addEventListener('abort', onAbort, { once: true });
 
+    // With a task log, every line is kept there: the child may print as much as it likes, and
+    // only the last max_output_bytes of each stream are held here, for its result line.
+    const keepTail = lines !== null;
+    let truncated = false;
+    const held = { stdout: 0, stderr: 0 };
     const collect =
-      (into: Buffer[], splitter: ReturnType<typeof createLineSplitter> | undefined) =>
+      (into: Buffer[], splitter: ReturnType<typeof createLineSplitter> | undefined, which: 'stdout' | 'stderr') =>
       (chunk: Buffer): void => {
         if (stopped === 'too_large') return;
         splitter?.push(chunk);
         total += chunk.length;
+        if (keepTail) {
+          into.push(chunk);
+          held[which] += chunk.length;
+          while (held[which] > options.max_output_bytes && into.length > 1) {
+            held[which] -= (into.shift() as Buffer).length;
+            truncated = true;
+          }
+          return;
+        }
         if (total > options.max_output_bytes) {
           stop('too_large');
           return;
         }
         into.push(chunk);
       };
-    child.stdout?.on('data', collect(stdout, lines?.stdout));
-    child.stderr?.on('data', collect(stderr, lines?.stderr));
+    child.stdout?.on('data', collect(stdout, lines?.stdout, 'stdout'));
+    child.stderr?.on('data', collect(stderr, lines?.stderr, 'stderr'));
     // A child that exits without reading stdin makes the write fail with EPIPE.
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.stdin ?? '');
@@ -156,7 +178,7 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
       const out = Buffer.concat(stdout).toString('utf8');
       const err = Buffer.concat(stderr).toString('utf8');
       if (stopped !== null) finish({ kind: stopped, stdout: out, stderr: err });
-      else finish({ kind: 'exited', exit_code: exitCode, exit_signal: exitSignal, stdout: out, stderr: err });
+      else finish({ kind: 'exited', exit_code: exitCode, exit_signal: exitSignal, stdout: out, stderr: err, ...(truncated ? { truncated } : {}) });
     });
   });
 }

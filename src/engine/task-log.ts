@@ -26,7 +26,7 @@ export interface TaskLogOptions {
   max_bytes_per_attempt: number;
   /** Lines buffered before a write is started at once. @default 500 */
   batch_lines?: number;
-  /** Longest a line waits in the buffer. @default 50 */
+  /** Longest a line waits in the buffer. @default 100 */
   flush_ms?: number;
   onError(error: unknown): void;
 }
@@ -34,7 +34,7 @@ export interface TaskLogOptions {
 /** Creates the engine's task log writer. */
 export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
   const batchLines = options.batch_lines ?? 500;
-  const flushMs = options.flush_ms ?? 50;
+  const flushMs = options.flush_ms ?? 100;
   const listeners = new Set<TaskLogListener>();
   let buffer: TaskLogLine[] = [];
   // Batching is I/O, not scheduling: real time even when the engine runs on a test clock.
@@ -59,6 +59,18 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
     return writing;
   };
 
+  // Lines come in bursts: one ISO string per millisecond, not one per line.
+  let stampedAt = Number.NaN;
+  let stamped = '';
+  const stamp = (): string => {
+    const now = options.clock.now();
+    if (now !== stampedAt) {
+      stampedAt = now;
+      stamped = new Date(now).toISOString();
+    }
+    return stamped;
+  };
+
   const push = (line: TaskLogLine): void => {
     buffer.push(line);
     if (buffer.length >= batchLines) void write();
@@ -72,7 +84,7 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
       return (stream, text) => {
         if (truncated) return;
         const size = Buffer.byteLength(text) + 1;
-        const line: TaskLogLine = { ...unit, stream, at: new Date(options.clock.now()).toISOString(), line: text };
+        const line: TaskLogLine = { ...unit, stream, at: stamp(), line: text };
         if (bytes + size > options.max_bytes_per_attempt) {
           truncated = true;
           push({ ...line, stream: 'system', line: `[log truncated: this attempt printed more than ${options.max_bytes_per_attempt} bytes (limits.max_log_bytes_per_attempt)]` });

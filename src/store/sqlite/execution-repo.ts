@@ -247,8 +247,18 @@ export class SqliteExecutionRepo implements ExecutionRepo {
           const seq = Number(insert.run(line.execution_id, line.task_id, line.item_index ?? null, line.attempt, line.stream, line.at, line.line).lastInsertRowid);
           return { ...line, seq };
         });
-      // One commit (one fsync) for the batch; inside a caller's transaction, part of it.
-      return db.inTransaction ? all() : db.transaction(all)();
+      if (db.inTransaction) return all();
+      // One commit for the batch, without an fsync of its own: in WAL mode the next commit of
+      // events (synchronous=FULL) syncs these frames too. Logs never stall the event loop on
+      // the disk, and a crash of the process loses none of them (power loss may lose the newest).
+      const level = db.pragma('synchronous', { simple: true }) as number;
+      if (level <= 1) return db.transaction(all)();
+      db.pragma('synchronous = NORMAL');
+      try {
+        return db.transaction(all)();
+      } finally {
+        db.pragma(`synchronous = ${level}`);
+      }
     });
   }
 

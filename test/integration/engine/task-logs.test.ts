@@ -40,6 +40,19 @@ describe('task logs', () => {
     expect(out.slice(3)).toEqual(Array.from({ length: 20000 }, (_, i) => String(i + 1)));
   });
 
+  it('lets a script print far more than the output limit when it ends with a JSON result line: every line is in the log', async () => {
+    const { status, lines, id } = await runShell(`seq 1 2000; echo '{"done": true}'`, {}, { limits: { max_task_output_bytes: 1000 } });
+    expect(status).toBe('completed');
+    expect(of(lines, 'stdout')).toHaveLength(2001);
+    expect((await h?.engine.getStatus(id))?.task_statuses.job).toMatchObject({ status: 'completed' });
+  });
+
+  it('fails a script that prints past the output limit without a result line, keeping its lines in the log', async () => {
+    const { status, lines } = await runShell('seq 1 2000', {}, { limits: { max_task_output_bytes: 1000 } });
+    expect(status).toBe('failed');
+    expect(of(lines, 'stdout')).toHaveLength(2000);
+  });
+
   it("stops an attempt's log at the limit with one truncation note", async () => {
     const { lines } = await runShell('seq 1 100', {}, { limits: { max_log_bytes_per_attempt: 50 } });
     expect(of(lines, 'stdout')).toEqual(Array.from({ length: 21 }, (_, i) => String(i + 1)).slice(0, of(lines, 'stdout').length));
