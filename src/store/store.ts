@@ -106,6 +106,12 @@ export interface RegistryRepo {
 export interface ExecutionQuery extends Page {
   status?: ExecutionStatus;
   workflow_ref?: string;
+  /** Only executions created at or after this ISO time (as `Date.toISOString()` writes it). */
+  created_since?: string;
+  /** Only executions created before this ISO time (as `Date.toISOString()` writes it). */
+  created_until?: string;
+  /** Only executions whose id starts with this text or whose workflow ref contains it (ASCII case folded). */
+  text?: string;
 }
 
 /** Executions: a listing row each, their append-only events, checkpoints and custom state. */
