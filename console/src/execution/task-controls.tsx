@@ -19,13 +19,23 @@ export function TaskControls(props: {
   executionStatus: ExecutionStatus;
   /** The task's own status; a task that has not started is 'pending'. */
   taskStatus: string;
+  /** A skip was requested already and waits for the task's upstream. */
+  skipRequested: boolean;
   onDone(): void;
 }) {
   const [busy, setBusy] = useState<'rerun' | 'skip' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const canRerun = FINISHED.includes(props.executionStatus);
-  const canSkip = SKIPPABLE.includes(props.executionStatus) && props.taskStatus === 'pending';
+  const pending = SKIPPABLE.includes(props.executionStatus) && props.taskStatus === 'pending';
+  const canSkip = pending && !props.skipRequested;
+  if (pending && props.skipRequested) {
+    return (
+      <p class="notice task-controls" role="status">
+        Skip requested: this task is skipped when its upstream is done.
+      </p>
+    );
+  }
   if (!canRerun && !canSkip) return null;
   const hintId = `task-controls-hint-${props.taskId}`;
 

@@ -86,6 +86,7 @@ export function TaskPanel(props: {
           taskId={props.taskId}
           executionStatus={props.executionStatus}
           taskStatus={task?.status ?? 'pending'}
+          skipRequested={task?.skip_requested ?? false}
           onDone={props.onControl}
         />
       )}
