@@ -81,6 +81,8 @@ describe('the console (task controls and list filters)', { timeout: 60_000 }, ()
     expect(status.task_statuses.check?.status).toBe('completed');
     expect(status.task_statuses.ship?.attempts).toBe(2);
     expect(status.task_statuses.build?.attempts).toBe(1);
+    await panel().locator('dd', { hasText: 'completed' }).waitFor();
+    expect(await panel().getByText('(manual)').count()).toBe(0);
     await screenshot(page, 'execution-rerun-from-task');
   });
 

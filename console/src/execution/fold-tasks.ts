@@ -87,6 +87,7 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
           task.status = 'pending';
           task.error = null;
           task.skip_requested = false;
+          task.skip_reason = null;
         }
       }
     }

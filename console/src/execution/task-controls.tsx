@@ -4,7 +4,7 @@
  * that may write, and only when the execution's and the task's status allow them, so
  * the server's 409 stays a race rather than the usual answer.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { ExecutionStatus } from '../../../src/core/model.js';
 import type { HarmoniaClient } from '../client.js';
 import { HarmoniaClientError } from '../client.js';
@@ -26,6 +26,8 @@ export function TaskControls(props: {
   const [busy, setBusy] = useState<'rerun' | 'skip' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // what was requested is old news once the statuses move; the DAG shows the rest
+  useEffect(() => setDone(null), [props.executionStatus, props.taskStatus]);
   const canRerun = FINISHED.includes(props.executionStatus);
   const pending = SKIPPABLE.includes(props.executionStatus) && props.taskStatus === 'pending';
   const canSkip = pending && !props.skipRequested;

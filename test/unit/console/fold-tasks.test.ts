@@ -66,6 +66,9 @@ describe('foldEvents()', () => {
     expect(fold.tasks.get('b')).toMatchObject({ status: 'pending', skip_requested: true });
     foldEvents(fold, [ev('task_completed', 'a', { output: {} }), ev('task_skipped', 'b', { reason: 'manual' })]);
     expect(fold.tasks.get('b')).toMatchObject({ status: 'skipped', skip_requested: false, skip_reason: 'manual' });
+    // a rerun from it forgets why it was skipped
+    foldEvents(fold, [ev('workflow_completed', undefined), ev('workflow_resumed', undefined, { mode: 'rerun', reset: ['b'] })]);
+    expect(fold.tasks.get('b')).toMatchObject({ status: 'pending', skip_reason: null });
   });
 
   it('counts the items of a fan-out task without treating them as attempts', () => {
