@@ -24,7 +24,8 @@ interface Filters {
   until: string;
 }
 
-const validTime = (value: string | undefined) => (value && !Number.isNaN(Date.parse(value)) ? value : '');
+// a hand-edited link may hold any time the browser reads; the server takes only ISO with an offset
+const validTime = (value: string | undefined) => (value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : '');
 
 export function ExecutionsPage() {
   const { client } = useSession();
