@@ -35,6 +35,12 @@ export interface ListWorkflowsQuery extends PageQuery {
 export interface ListExecutionsQuery extends PageQuery {
   status?: ExecutionStatus;
   workflow_ref?: string;
+  /** Only executions created at or after this time (an ISO 8601 time with its offset, or a date). */
+  created_since?: string | Date;
+  /** Only executions created before this time (an ISO 8601 time with its offset, or a date). */
+  created_until?: string | Date;
+  /** Only executions whose id starts with this text or whose workflow ref contains it (ASCII case ignored). */
+  text?: string;
 }
 
 export interface ListTemplatesQuery extends PageQuery {

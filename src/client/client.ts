@@ -151,7 +151,15 @@ export class HarmoniaClient {
 
   /** A page of executions, newest first. */
   listExecutions(query: ListExecutionsQuery = {}): Promise<Paginated<ExecutionView>> {
-    return this.#get('/executions', query, { status: query.status, workflow_ref: query.workflow_ref, limit: query.limit, offset: query.offset });
+    return this.#get('/executions', query, {
+      status: query.status,
+      workflow_ref: query.workflow_ref,
+      created_since: isoTime(query.created_since),
+      created_until: isoTime(query.created_until),
+      text: query.text,
+      limit: query.limit,
+      offset: query.offset,
+    });
   }
 
   /** An execution with every task's status (`task_statuses`). */
@@ -507,4 +515,9 @@ function syncBody(options: SyncPackOptions): Record<string, boolean> | undefined
   if (options.prune !== undefined) body.prune = options.prune;
   if (options.force !== undefined) body.force = options.force;
   return Object.keys(body).length === 0 ? undefined : body;
+}
+
+/** A Date as the server's ISO form; a string is sent as given, for the server to check. */
+function isoTime(value: string | Date | undefined): string | undefined {
+  return value instanceof Date ? value.toISOString() : value;
 }

@@ -292,6 +292,21 @@ export interface ServerStatusView {
     executions: Record<ExecutionStatus, number>;
   };
   running_executions: string[];
+  /**
+   * The cluster's nodes, on PostgreSQL only (SQLite is one node): each with its last
+   * heartbeat and the executions it holds; a node not `alive` stopped heartbeating.
+   */
+  nodes?: ClusterNodeView[];
+}
+
+/** One node of a cluster sharing a PostgreSQL database, as GET /api/v1/status lists it. */
+export interface ClusterNodeView {
+  node_id: string;
+  started_at: string;
+  heartbeat_at: string;
+  expires_at: string;
+  alive: boolean;
+  executions: number;
 }
 
 /** Messages on /ws/*: every event is sent as-is (it has `event_type`); control messages have `type`. */

@@ -16,7 +16,16 @@ export const NOT_FOUND: Record<DefinitionKind, ErrorCode> = {
 
 /** Escapes LIKE wildcards so user text matches literally (use with `ESCAPE '\'`). */
 export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(text)}%`;
+}
+
+/** A LIKE pattern matching values that start with `text` literally (use with `ESCAPE '\'`). */
+export function likePrefix(text: string): string {
+  return `${escapeLike(text)}%`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** The page a query asks for. Thrown when limit or offset is out of range (USAGE_INVALID). */

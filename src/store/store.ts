@@ -107,6 +107,12 @@ export interface RegistryRepo {
 export interface ExecutionQuery extends Page {
   status?: ExecutionStatus;
   workflow_ref?: string;
+  /** Only executions created at or after this ISO time (as `Date.toISOString()` writes it). */
+  created_since?: string;
+  /** Only executions created before this ISO time (as `Date.toISOString()` writes it). */
+  created_until?: string;
+  /** Only executions whose id starts with this text or whose workflow ref contains it (ASCII case folded). */
+  text?: string;
 }
 
 /** Executions: a listing row each, their append-only events, checkpoints and custom state. */
@@ -208,6 +214,19 @@ export interface ExecutionLease {
   expires_at: string;
 }
 
+/** A node of a cluster as its heartbeats left it, for operators. Times are ISO, by the database's clock. */
+export interface NodeLease {
+  node_id: string;
+  started_at: string;
+  heartbeat_at: string;
+  /** After this the node counts as gone and others take its executions over. */
+  expires_at: string;
+  /** Whether expires_at is still ahead (by the database's clock). */
+  alive: boolean;
+  /** Executions whose lease it holds now. */
+  executions: number;
+}
+
 /**
  * Execution leases for several nodes sharing one PostgreSQL database. The embedded
  * SQLite store is one node and has none. Times are the database's clock, so node clock
@@ -243,6 +262,11 @@ export interface LeaseRepo {
    * can commit before this transaction does.
    */
   assertLease(executionId: string, token: number): Promise<void>;
+  /**
+   * Every node that has claimed or renewed and not shut down cleanly, alive ones first,
+   * then by node id. A node that died stays listed, not alive, until it next starts.
+   */
+  listNodes(): Promise<NodeLease[]>;
   /** assertLease for many executions in one statement; throws for the first stale one. */
   assertLeases?(leases: ReadonlyArray<{ execution_id: string; token: number }>): Promise<void>;
 }

@@ -106,6 +106,11 @@ describe('the console (git, tokens)', { timeout: 60_000 }, () => {
     expect(await reader.getByRole('toolbar', { name: 'Execution controls' }).count()).toBe(0);
     expect(await reader.getByRole('button', { name: 'Create checkpoint' }).count()).toBe(0);
     await screenshot(reader, 'execution-read-only-dark');
+    // a finished execution's task offers a writer Rerun from here; a reader sees the task without it
+    await reader.locator('.dag-node[data-task="hello"]').click();
+    await reader.locator('aside.task-panel').getByRole('heading', { name: 'Attempts' }).waitFor();
+    expect(await reader.getByRole('button', { name: 'Rerun from here' }).count()).toBe(0);
+    expect(await reader.getByRole('toolbar', { name: /Controls of task/ }).count()).toBe(0);
     await reader.goto(`${g.url}/ui/workflows/ops.deploy?tab=versions`);
     await reader.getByRole('button', { name: 'Diff with active' }).waitFor();
     expect(await reader.getByRole('button', { name: 'Run' }).count()).toBe(0);

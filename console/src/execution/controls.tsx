@@ -1,8 +1,7 @@
 /**
  * The operator's verbs for an execution, shown only to tokens that may write and only
- * when the status allows them. Rerun-from-a-task and skip-a-task are not on this list:
- * the REST API has no routes for them yet; when the client gains those methods they
- * belong in VERBS with the statuses they apply to.
+ * when the status allows them. Rerun-from-a-task and skip-a-task name a task, so they
+ * live in the task panel (task-controls.tsx).
  */
 import { useState } from 'preact/hooks';
 import type { ExecutionStatus } from '../../../src/core/model.js';
@@ -22,7 +21,7 @@ interface Verb {
 const VERBS: Verb[] = [
   { label: 'Pause', when: ['running', 'pending'], run: (c, id) => c.pauseExecution(id) },
   { label: 'Resume', when: ['paused'], run: (c, id) => c.resumeExecution(id) },
-  { label: 'Retry', when: ['failed'], run: (c, id) => c.retryExecution(id) },
+  { label: 'Retry', when: ['failed', 'canceled'], run: (c, id) => c.retryExecution(id) },
   { label: 'Cancel', when: ['running', 'pending', 'paused'], run: (c, id) => c.cancelExecution(id), danger: true },
   {
     label: 'Terminate',

@@ -22,6 +22,8 @@ export interface TaskView {
   output: unknown;
   error: TaskError | null;
   skip_reason: string | null;
+  /** An operator asked to skip this pending task; it is skipped when its upstream is done. */
+  skip_requested: boolean;
   /** A fan-out task's items. */
   items: { total: number; completed: number; failed: number } | null;
 }
@@ -39,7 +41,7 @@ export function emptyFold(): ExecutionFold {
 function taskOf(fold: ExecutionFold, id: string): TaskView {
   let task = fold.tasks.get(id);
   if (!task) {
-    task = { id, status: 'pending', attempts: [], input: undefined, output: undefined, error: null, skip_reason: null, items: null };
+    task = { id, status: 'pending', attempts: [], input: undefined, output: undefined, error: null, skip_reason: null, skip_requested: false, items: null };
     fold.tasks.set(id, task);
   }
   return task;
@@ -84,6 +86,8 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
         if (task) {
           task.status = 'pending';
           task.error = null;
+          task.skip_requested = false;
+          task.skip_reason = null;
         }
       }
     }
@@ -102,6 +106,7 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
       case 'task_started':
         task.status = 'running';
         task.error = null;
+        task.skip_requested = false;
         if (Array.isArray(data.items)) task.items = { total: data.items.length, completed: 0, failed: 0 };
         closeAttempt(task, event.timestamp, 'canceled', null);
         task.attempts.push({
@@ -129,8 +134,12 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
         task.error = error;
         closeAttempt(task, event.timestamp, 'retrying', error);
         break;
+      case 'error_occurred':
+        if (data.kind === 'skip_requested' && task.status === 'pending') task.skip_requested = true;
+        break;
       case 'task_skipped':
         task.status = 'skipped';
+        task.skip_requested = false;
         task.skip_reason = typeof data.reason === 'string' ? data.reason : 'upstream';
         break;
       default:

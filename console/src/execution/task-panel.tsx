@@ -3,12 +3,13 @@
  * chosen attempt (the latest when none is chosen). A failed task's error carries the
  * last lines of its failed attempt's log, so the cause is read in one place.
  */
-import type { TaskDef } from '../../../src/core/model.js';
+import type { ExecutionStatus, TaskDef } from '../../../src/core/model.js';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useSession } from '../session.js';
 import type { TaskView } from './fold-tasks.js';
 import { LogLine } from './log-lines.js';
+import { TaskControls } from './task-controls.js';
 import { TaskLogSection } from './task-log.js';
 import { useTaskLog } from './use-task-log.js';
 
@@ -23,11 +24,14 @@ export function TaskPanel(props: {
   attempt: number | null;
   /** Whether the execution may still print (not finished): the log is followed live. */
   live: boolean;
+  executionStatus: ExecutionStatus;
+  /** A task control was applied: read the execution afresh. */
+  onControl(): void;
   onAttempt(attempt: number): void;
   onClose(): void;
 }) {
   const { task, def } = props;
-  const { client } = useSession();
+  const { client, canWrite } = useSession();
   const base = `/ui/executions/${encodeURIComponent(props.executionId)}?task=${encodeURIComponent(props.taskId)}`;
   const focused = props.attempt === null ? undefined : task?.attempts.find((a) => a.attempt === props.attempt);
   // a fan-out's items each have attempts of the same numbers: the picker lists each number once
@@ -75,6 +79,17 @@ export function TaskPanel(props: {
           </>
         )}
       </dl>
+      {canWrite && (
+        <TaskControls
+          client={client}
+          executionId={props.executionId}
+          taskId={props.taskId}
+          executionStatus={props.executionStatus}
+          taskStatus={task?.status ?? 'pending'}
+          skipRequested={task?.skip_requested ?? false}
+          onDone={props.onControl}
+        />
+      )}
       {task?.error && (
         <section class="task-error" aria-label="Error">
           <h3>Error</h3>

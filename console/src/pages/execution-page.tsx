@@ -146,6 +146,8 @@ export function ExecutionPage() {
             def={tasks.find((t) => t.id === selected)}
             attempt={attempt}
             live={!FINISHED.has(status)}
+            executionStatus={status}
+            onControl={live.refresh}
             onAttempt={(n) => select(selected, n)}
             onClose={() => select(null)}
           />

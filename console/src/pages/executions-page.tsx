@@ -1,7 +1,13 @@
-/** Executions: a server-side paged list, filtered by status and workflow, refreshed while open. */
+/**
+ * Executions: a server-side paged list, filtered by status, workflow, creation time and
+ * text (an id prefix or part of a workflow ref), refreshed while open. Filters live in
+ * the URL, times as ISO UTC, so a link shows the same list wherever it is opened.
+ */
 import { useLocation } from 'preact-iso';
+import { useState } from 'preact/hooks';
 import type { ExecutionStatus } from '../../../src/core/model.js';
 import { formatDuration, formatTime, shortId } from '../components/format.js';
+import { fromLocalInput, toLocalInput } from '../components/local-time.js';
 import { Empty, Loaded } from '../components/states.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useAsync, useInterval } from '../components/use-async.js';
@@ -10,28 +16,75 @@ import { useSession } from '../session.js';
 const STATUSES: ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
 const PAGE = 25;
 
+interface Filters {
+  status: string;
+  workflow: string;
+  text: string;
+  since: string;
+  until: string;
+}
+
+// a hand-edited link may hold any time the browser reads; the server takes only ISO with an offset
+const validTime = (value: string | undefined) => (value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : '');
+
 export function ExecutionsPage() {
   const { client } = useSession();
   const { query, route } = useLocation();
   const status = STATUSES.find((s) => s === query.status);
   const workflow = query.workflow ?? '';
+  const text = query.q ?? '';
+  const since = validTime(query.since);
+  const until = validTime(query.until);
   const offset = Math.max(0, Number(query.offset ?? 0) || 0);
+  const [rangeError, setRangeError] = useState<string | null>(null);
   const state = useAsync(
-    (signal) => client.listExecutions({ signal, limit: PAGE, offset, ...(status ? { status } : {}), ...(workflow ? { workflow_ref: workflow } : {}) }),
-    [status, workflow, offset],
+    (signal) =>
+      client.listExecutions({
+        signal,
+        limit: PAGE,
+        offset,
+        ...(status ? { status } : {}),
+        ...(workflow ? { workflow_ref: workflow } : {}),
+        ...(text ? { text } : {}),
+        ...(since ? { created_since: since } : {}),
+        ...(until ? { created_until: until } : {}),
+      }),
+    [status, workflow, text, since, until, offset],
   );
   useInterval(state.reload, 4000);
+  const filtered = Boolean(status || workflow || text || since || until);
 
-  const go = (next: { status?: string; workflow?: string; offset?: number }) => {
+  const go = (next: Partial<Filters> & { offset?: number }) => {
     const params = new URLSearchParams();
-    const s = next.status ?? status ?? '';
-    const w = next.workflow ?? workflow;
+    const wanted: Filters = {
+      status: next.status ?? status ?? '',
+      workflow: next.workflow ?? workflow,
+      text: next.text ?? text,
+      since: next.since ?? since,
+      until: next.until ?? until,
+    };
+    if (wanted.status) params.set('status', wanted.status);
+    if (wanted.workflow) params.set('workflow', wanted.workflow);
+    if (wanted.text) params.set('q', wanted.text);
+    if (wanted.since) params.set('since', wanted.since);
+    if (wanted.until) params.set('until', wanted.until);
     const o = next.offset ?? 0;
-    if (s) params.set('status', s);
-    if (w) params.set('workflow', w);
     if (o > 0) params.set('offset', String(o));
-    const text = params.toString();
-    route(`/ui/executions${text ? `?${text}` : ''}`);
+    const search = params.toString();
+    route(`/ui/executions${search ? `?${search}` : ''}`);
+  };
+
+  const submit = (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const field = (name: string) => String(data.get(name) ?? '').trim();
+    const from = fromLocalInput(field('since')) ?? '';
+    const to = fromLocalInput(field('until')) ?? '';
+    if (from && to && from > to) {
+      setRangeError('“Created until” must not be before “Created since”.');
+      return;
+    }
+    setRangeError(null);
+    go({ status: field('status'), workflow: field('workflow'), text: field('q'), since: from, until: to });
   };
 
   return (
@@ -40,10 +93,12 @@ export function ExecutionsPage() {
       <form
         class="filters"
         role="search"
+        aria-label="Filter executions"
+        // keyed by the URL's filters: a link or Clear resets the uncontrolled fields
+        key={`${workflow}|${text}|${since}|${until}`}
         onSubmit={(e) => {
           e.preventDefault();
-          const data = new FormData(e.currentTarget);
-          go({ status: String(data.get('status') ?? ''), workflow: String(data.get('workflow') ?? '').trim() });
+          submit(e.currentTarget);
         }}
       >
         <label>
@@ -61,15 +116,61 @@ export function ExecutionsPage() {
           Workflow
           <input name="workflow" type="search" placeholder="pack.workflow" defaultValue={workflow} />
         </label>
+        <label>
+          Search
+          <input name="q" type="search" placeholder="id prefix or workflow" defaultValue={text} maxLength={200} aria-describedby="search-hint" />
+        </label>
+        <label>
+          Created since
+          <input
+            name="since"
+            type="datetime-local"
+            defaultValue={toLocalInput(since)}
+            aria-describedby="time-hint"
+            aria-invalid={rangeError !== null ? 'true' : undefined}
+          />
+        </label>
+        <label>
+          Created until
+          <input
+            name="until"
+            type="datetime-local"
+            defaultValue={toLocalInput(until)}
+            aria-describedby={rangeError !== null ? 'time-hint range-error' : 'time-hint'}
+            aria-invalid={rangeError !== null ? 'true' : undefined}
+          />
+        </label>
         <button type="submit">Filter</button>
+        {filtered && (
+          <button type="button" class="link" onClick={() => route('/ui/executions')}>
+            Clear filters
+          </button>
+        )}
+        <p class="muted filter-hints">
+          <span id="search-hint">Search matches the start of an execution id or any part of a workflow ref.</span>{' '}
+          <span id="time-hint">Times are your local time; until is exclusive.</span>
+        </p>
+        {rangeError !== null && (
+          <p id="range-error" class="field-error" role="alert">
+            {rangeError}
+          </p>
+        )}
       </form>
       <Loaded state={state} what="executions">
         {(page) =>
           page.items.length === 0 ? (
             <Empty>
-              <p>No executions{status || workflow ? ' match these filters' : ' yet'}.</p>
+              <p>No executions{filtered ? ' match these filters' : ' yet'}.</p>
               <p>
-                Start one from a <a href="/ui/workflows">workflow</a>.
+                {filtered ? (
+                  <>
+                    Widen the time range, or <a href="/ui/executions">clear the filters</a>.
+                  </>
+                ) : (
+                  <>
+                    Start one from a <a href="/ui/workflows">workflow</a>.
+                  </>
+                )}
               </p>
             </Empty>
           ) : (

@@ -1,8 +1,8 @@
 /**
  * Monitor: counts by status, running executions, throughput and failures over time,
- * queue depth, remote components' heartbeats and the git sync (with refused commits).
- * Refreshed every few seconds while visible. Cluster nodes need an API the server does
- * not have yet (there is no route listing nodes), so that panel is not drawn.
+ * queue depth, remote components' heartbeats, the cluster's nodes (PostgreSQL; the
+ * status response has no `nodes` on SQLite, so the panel is not drawn there) and the
+ * git sync (with refused commits). Refreshed every few seconds while visible.
  */
 import type { ExecutionStatus } from '../../../src/core/model.js';
 import type { ComponentView, ExecutionView, GitStatusView, ServerStatusView } from '../../../src/core/wire.js';
@@ -12,6 +12,7 @@ import { StatusBadge } from '../components/status-badge.js';
 import { useAsync, useInterval } from '../components/use-async.js';
 import { useSession } from '../session.js';
 import { readGitStatus } from '../workflows/git-status.js';
+import { NodesPanel } from './nodes-panel.js';
 import { ThroughputChart } from './throughput-chart.js';
 
 const ORDER: ExecutionStatus[] = ['running', 'pending', 'paused', 'completed', 'failed', 'canceled'];
@@ -98,6 +99,7 @@ function MonitorBody({ snap }: { snap: Snapshot }) {
           )}
         </section>
       </div>
+      {status.nodes !== undefined && <NodesPanel nodes={status.nodes} now={now} />}
       <div class="columns">
         <section aria-labelledby="components-title">
           <h2 id="components-title">Remote components</h2>

@@ -13,8 +13,11 @@ import type { Engine } from '../../engine/index.js';
 import { defineRoutes, type RouteDef } from '../route.js';
 import { executionView } from '../views.js';
 import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intParam, pageOf } from './paging.js';
+import { timeParam } from './time-param.js';
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
+/** The longest search text: longer would match no id or ref. */
+const TEXT_MAX = 200;
 const notFound = { description: 'No such execution.', schema: 'Error' };
 
 type ControlVerb = 'pause' | 'resume' | 'cancel' | 'terminate' | 'retry';
@@ -117,10 +120,13 @@ export function executionRoutes() {
       base: 'api',
       scope: 'read',
       tag: 'executions',
-      summary: 'List executions, newest first, filtered by status or workflow, a page at a time.',
+      summary: 'List executions, newest first, filtered by status, workflow, creation time or text, a page at a time.',
       query: [
         { name: 'status', type: 'string', description: STATUSES.join(' | ') },
         { name: 'workflow_ref', type: 'string', description: 'Only executions of this workflow.' },
+        { name: 'created_since', type: 'string', description: 'Only executions created at or after this ISO 8601 time (with its offset) or date.' },
+        { name: 'created_until', type: 'string', description: 'Only executions created before this ISO 8601 time (with its offset) or date.' },
+        { name: 'text', type: 'string', description: `Only executions whose id starts with this text or whose workflow ref contains it, ignoring ASCII case (at most ${TEXT_MAX} characters).` },
         { name: 'limit', type: 'integer', description: 'Page size, 1..1000 (default 50).' },
         { name: 'offset', type: 'integer', description: 'Items to skip.' },
       ],
@@ -131,9 +137,21 @@ export function executionRoutes() {
         if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
           throw new HarmoniaError('REQUEST_INVALID', `status '${status}' is not one of ${STATUSES.join(', ')}`);
         }
+        const since = timeParam(request.query, 'created_since');
+        const until = timeParam(request.query, 'created_until');
+        if (since !== undefined && until !== undefined && since > until) {
+          throw new HarmoniaError('REQUEST_INVALID', `created_since '${since}' is after created_until '${until}'; expected a range that moves forward`);
+        }
+        const text = request.query.text;
+        if (text !== undefined && text.length > TEXT_MAX) {
+          throw new HarmoniaError('REQUEST_INVALID', `query parameter text is ${text.length} characters long; expected at most ${TEXT_MAX}`);
+        }
         const found = await services.store.executions.listExecutions({
           ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
           ...(request.query.workflow_ref !== undefined ? { workflow_ref: request.query.workflow_ref } : {}),
+          ...(since !== undefined ? { created_since: since } : {}),
+          ...(until !== undefined ? { created_until: until } : {}),
+          ...(text ? { text } : {}),
           ...page,
         });
         return { body: { items: found.items.map(executionView), total: found.total, ...page } };

@@ -63,7 +63,7 @@ export function systemRoutes() {
       base: 'api',
       scope: 'read',
       tag: 'system',
-      summary: 'Version, uptime, store backend, counts and running executions.',
+      summary: 'Version, uptime, store backend, counts, running executions and (PostgreSQL) the cluster nodes.',
       responses: { 200: { description: 'The server status.', schema: 'ServerStatus' } },
       handler: async (_request, services) => {
         const running = await services.store.executions.listExecutions({ status: 'running', limit: 1000, offset: 0 });
@@ -80,6 +80,7 @@ export function systemRoutes() {
             executions: await executionCounts(services),
           },
           running_executions: running.items.map((e) => e.id),
+          ...(services.store.leases ? { nodes: await services.store.leases.listNodes() } : {}),
         };
         return { body };
       },

@@ -247,6 +247,22 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
       store: obj,
       counts: obj,
       running_executions: { type: 'array', items: str },
+      nodes: {
+        type: 'array',
+        description: 'PostgreSQL only: the nodes sharing the database, alive ones first.',
+        items: {
+          type: 'object',
+          properties: {
+            node_id: str,
+            started_at: str,
+            heartbeat_at: str,
+            expires_at: str,
+            alive: { type: 'boolean' },
+            executions: { type: 'integer' },
+          },
+          required: ['node_id', 'started_at', 'heartbeat_at', 'expires_at', 'alive', 'executions'],
+        },
+      },
     },
   },
   Health: { type: 'object', properties: { status: str } },

@@ -3,6 +3,7 @@ import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus
 import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { pgCode } from './pg-errors.js';
+import { likePattern, likePrefix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 
 // JSON columns arrive parsed; BIGINT columns arrive as strings.
@@ -27,7 +28,11 @@ const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
   SELECT id FROM executions WHERE parent_execution_id = $1
   UNION ALL SELECT e.id FROM executions e JOIN tree t ON e.parent_execution_id = t.id)
   SELECT COUNT(*) AS n FROM tree`;
-const FILTER = `FROM executions WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_ref = $2)`;
+// created_at is ISO text in one format (collation "C"), so text order is time order.
+// ILIKE in the "C" collation folds ASCII only, as SQLite's LIKE does.
+const FILTER = `FROM executions WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_ref = $2)
+  AND ($3::text IS NULL OR created_at >= $3) AND ($4::text IS NULL OR created_at < $4)
+  AND ($5::text IS NULL OR id ILIKE $5 ESCAPE '\\' OR workflow_ref ILIKE $6 ESCAPE '\\')`;
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
 // Many projections in one statement. status, updated_at and last_seq are never set to
 // null, so null means "leave it"; the nullable columns carry a flag saying whether to set them.
@@ -133,12 +138,19 @@ export class PostgresExecutionRepo implements ExecutionRepo {
   }
 
   listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }> {
-    const params = [query.status ?? null, query.workflow_ref ?? null];
+    const params = [
+      query.status ?? null,
+      query.workflow_ref ?? null,
+      query.created_since ?? null,
+      query.created_until ?? null,
+      query.text ? likePrefix(query.text) : null,
+      query.text ? likePattern(query.text) : null,
+    ];
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     return this.exec.read(async (run) => {
       const rows = await run<ExecutionRow & { total: string }>(
-        `SELECT ${COLUMNS}, COUNT(*) OVER () AS total ${FILTER} ORDER BY created_at DESC, pos DESC LIMIT $3 OFFSET $4`,
+        `SELECT ${COLUMNS}, COUNT(*) OVER () AS total ${FILTER} ORDER BY created_at DESC, pos DESC LIMIT $7 OFFSET $8`,
         [...params, limit < 0 ? null : limit, offset],
       );
       const first = rows[0];

@@ -1,5 +1,5 @@
 import { HarmoniaError } from '../../core/errors.js';
-import type { ExecutionLease, LeaseRepo } from '../store.js';
+import type { ExecutionLease, LeaseRepo, NodeLease } from '../store.js';
 import type { PgExecutor } from './executor.js';
 
 interface LeaseRow {
@@ -15,6 +15,14 @@ const expiry = (leaseParam: string): string => `now() + ${leaseParam}::float8 * 
 const touchNode = (leaseParam: string): string => `
   INSERT INTO node_leases (node_id, heartbeat_at, expires_at) VALUES ($1, now(), ${expiry(leaseParam)})
   ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`;
+
+const isoOf = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const NODES = `
+  SELECT n.node_id, ${isoOf('n.started_at')} AS started_at, ${isoOf('n.heartbeat_at')} AS heartbeat_at,
+    ${isoOf('n.expires_at')} AS expires_at, n.expires_at > now() AS alive,
+    (SELECT count(*) FROM execution_leases l WHERE l.node_id = n.node_id AND l.expires_at > now()) AS executions
+  FROM node_leases n
+  ORDER BY alive DESC, n.node_id`;
 
 // Lock order everywhere: the executions row, then its lease row. Claimers skip locked
 // executions rows, so a claim never waits for a writer and never takes a row another
@@ -144,6 +152,12 @@ export class PostgresLeaseRepo implements LeaseRepo {
       await query('DELETE FROM node_leases WHERE node_id = $1', [nodeId]);
       return released.length;
     });
+  }
+
+  listNodes(): Promise<NodeLease[]> {
+    return this.exec.read(async (query) =>
+      (await query<Omit<NodeLease, 'executions'> & { executions: string }>(NODES)).map((row) => ({ ...row, executions: Number(row.executions) })),
+    );
   }
 
   getLease(executionId: string): Promise<ExecutionLease | null> {

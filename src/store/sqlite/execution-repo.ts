@@ -4,6 +4,7 @@ import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus
 import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
+import { likePattern, likePrefix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 
 interface ExecutionRow {
@@ -43,7 +44,10 @@ const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
   SELECT id FROM executions WHERE parent_execution_id = ?
   UNION ALL SELECT e.id FROM executions e JOIN tree t ON e.parent_execution_id = t.id)
   SELECT COUNT(*) AS n FROM tree`;
-const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND (@workflow_ref IS NULL OR workflow_ref = @workflow_ref)`;
+// created_at is ISO text in one format, so text order is time order.
+const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND (@workflow_ref IS NULL OR workflow_ref = @workflow_ref)
+  AND (@since IS NULL OR created_at >= @since) AND (@until IS NULL OR created_at < @until)
+  AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')`;
 
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
 type Patch = Partial<Pick<ExecutionRecord, (typeof PATCHABLE)[number]>>;
@@ -120,7 +124,14 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }> {
     return this.exec.run((db) => {
-      const params = { status: query.status ?? null, workflow_ref: query.workflow_ref ?? null };
+      const params = {
+        status: query.status ?? null,
+        workflow_ref: query.workflow_ref ?? null,
+        since: query.created_since ?? null,
+        until: query.created_until ?? null,
+        prefix: query.text ? likePrefix(query.text) : null,
+        contains: query.text ? likePattern(query.text) : null,
+      };
       const limit = query.limit ?? 100;
       const offset = query.offset ?? 0;
       const rows = prepared<ExecutionRow>(db, `SELECT * ${FILTER} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`).all({

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../cli/cli-harness.js';
 import { startServeProcess, type ServeProcess } from '../cli/serve-process.js';
+import type { ServerStatusView } from '../../../src/core/wire.js';
 import { parseBlock, type SseMessage } from '../server/sse-client.js';
 import { pgSuiteName, randomSchemaName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
 
@@ -59,6 +60,9 @@ async function openStream(url: string): Promise<Stream> {
     close: () => controller.abort(),
   };
 }
+
+const nodesOf = async (url: string) =>
+  ((await (await fetch(`${url}/api/v1/status`)).json()) as ServerStatusView).nodes?.map((n) => [n.node_id, n.alive, n.executions]);
 
 const body = (message: SseMessage): { event_type?: string; task_id?: string; attempt?: number; data?: { attempt?: number } } =>
   JSON.parse(message.data) as { event_type?: string; task_id?: string };
@@ -137,10 +141,17 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('harmonia serve on several nodes
     const stream = await openStream(`${b.url}/events/executions/${id}`);
     try {
       await stream.waitFor((m) => body(m).event_type === 'task_started' && body(m).task_id === 'wait');
+      // either node lists both, A holding the execution it created
+      expect(await nodesOf(b.url)).toEqual([
+        ['node-a', true, 1],
+        ['node-b', true, 0],
+      ]);
 
       // Node A leaves while its task waits: the task is handed back and B runs its next attempt.
       expect(await a.stop()).toBe(0);
       expect(a.stderr()).toContain('received SIGTERM');
+      // a node that shut down cleanly is no longer listed
+      expect((await nodesOf(b.url))?.map(([id]) => id)).toEqual(['node-b']);
       const startsOfWait = () => stream.messages.filter((m) => body(m).event_type === 'task_started' && body(m).task_id === 'wait');
       await stream.waitFor((m) => body(m).event_type === 'task_started' && body(m).task_id === 'wait' && m !== startsOfWait()[0]);
       writeFileSync(gate, '');

@@ -88,6 +88,45 @@ describe('GET /api/executions', () => {
   it('rejects an unknown status with 400', async () => {
     expect((await h.call('GET', '/api/executions?status=sleeping')).status).toBe(400);
   });
+
+  it('filters by creation time, taking times with any offset and plain dates', async () => {
+    const created = done.created_at;
+    const ids = async (query: string) =>
+      (await h.call<Paginated<ExecutionView>>('GET', `/api/executions?${query}`)).body.items.map((e) => e.execution_id);
+    expect(await ids(`created_since=${encodeURIComponent(created)}&created_until=${encodeURIComponent(new Date(Date.parse(created) + 1).toISOString())}`)).toEqual([
+      done.execution_id,
+    ]);
+    expect(await ids(`created_until=${encodeURIComponent(created)}`)).not.toContain(done.execution_id);
+    // the same instant written in another zone
+    const shifted = new Date(Date.parse(created) + 2 * 3600_000 + 1).toISOString().replace('Z', '+02:00');
+    expect(await ids(`created_until=${encodeURIComponent(shifted)}`)).toContain(done.execution_id);
+    expect(await ids(`created_since=${created.slice(0, 10)}`)).toContain(done.execution_id);
+    expect(await ids('created_since=2999-01-01')).toEqual([]);
+  });
+
+  it('searches by execution id prefix and by part of the workflow ref', async () => {
+    const prefix = done.execution_id.slice(0, 8).toUpperCase();
+    const byId = await h.call<Paginated<ExecutionView>>('GET', `/api/executions?text=${prefix}`);
+    expect(byId.body.items.map((e) => e.execution_id)).toEqual([done.execution_id]);
+    const byRef = await h.call<Paginated<ExecutionView>>('GET', '/api/executions?text=HELL');
+    expect(byRef.body.items.map((e) => e.execution_id)).toContain(done.execution_id);
+    expect(byRef.body.items.every((e) => e.workflow_ref.includes('hell') || e.execution_id.toLowerCase().startsWith('hell'))).toBe(true);
+  });
+
+  it('answers a time that is not ISO 8601 with its offset, or a backwards range, with 400 naming the parameter', async () => {
+    for (const [query, needle] of [
+      ['created_since=yesterday', "created_since='yesterday'"],
+      ['created_until=2026-01-31T09:30', "created_until='2026-01-31T09:30'"],
+      ['created_since=2026-02-30', "created_since='2026-02-30'"],
+      ['created_since=2026-02-01&created_until=2026-01-01', 'is after created_until'],
+      [`text=${'x'.repeat(201)}`, 'at most 200'],
+    ] as const) {
+      const res = await h.call<ErrorResponse>('GET', `/api/executions?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.code).toBe('REQUEST_INVALID');
+      expect(res.body.error.message).toContain(needle);
+    }
+  });
 });
 
 describe('summary, metrics and events', () => {

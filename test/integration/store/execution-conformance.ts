@@ -135,6 +135,35 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         expect(page.total).toBe(6);
       });
 
+      it('filters by creation time: since is inclusive, until exclusive', async () => {
+        const window = await store.executions.listExecutions({ created_since: '2026-01-01T00:00:01.000Z', created_until: '2026-01-01T00:00:04.000Z' });
+        expect(idsOf(window.items)).toEqual(['e4', 'e3', 'e2']);
+        expect(window.total).toBe(3);
+        expect(idsOf((await store.executions.listExecutions({ created_since: '2026-01-01T00:00:05.000Z' })).items)).toEqual(['e6']);
+        expect(idsOf((await store.executions.listExecutions({ created_until: '2026-01-01T00:00:01.000Z' })).items)).toEqual(['e1']);
+      });
+
+      it('combines the time range with the status and workflow filters', async () => {
+        const page = await store.executions.listExecutions({ workflow_ref: 'alpha.deploy', created_since: '2026-01-01T00:00:02.000Z', status: 'failed' });
+        expect(idsOf(page.items)).toEqual(['e4']);
+      });
+
+      it('searches by execution id prefix or by a part of the workflow ref, ignoring ASCII case', async () => {
+        await store.executions.createExecution(execution('7f3a-search', { workflow_ref: 'beta.publish_site' }));
+        expect(idsOf((await store.executions.listExecutions({ text: '7F3' })).items)).toEqual(['7f3a-search']);
+        expect(idsOf((await store.executions.listExecutions({ text: 'build' })).items)).toEqual(['e5', 'e2']);
+        expect(idsOf((await store.executions.listExecutions({ text: 'PUBLISH' })).items)).toEqual(['7f3a-search']);
+        // an id matches by its start only: 'search' is inside the id above but starts no id
+        expect((await store.executions.listExecutions({ text: 'search' })).total).toBe(0);
+      });
+
+      it('matches LIKE wildcards in the search text literally', async () => {
+        await store.executions.createExecution(execution('w1', { workflow_ref: 'beta.publish_site' }));
+        expect((await store.executions.listExecutions({ text: '%' })).total).toBe(0);
+        expect((await store.executions.listExecutions({ text: 'e_' })).total).toBe(0);
+        expect(idsOf((await store.executions.listExecutions({ text: 'h_s' })).items)).toEqual(['w1']);
+      });
+
       it('reports the total for a page past the end', async () => {
         const page = await store.executions.listExecutions({ limit: 2, offset: 10 });
         expect(page).toEqual({ items: [], total: 6 });

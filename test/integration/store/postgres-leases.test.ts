@@ -253,4 +253,25 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leases'), () => {
       expect(idsOf(await nodeB.leases.claimExecutions('node-b', 10, HOUR))).toEqual(['e1', 'e2', 'e4']);
     });
   });
+
+  describe('listNodes()', () => {
+    it('lists each node with its heartbeat and the executions it holds, alive ones first', async () => {
+      await nodeA.leases.claimExecutions('node-a', 2, HOUR);
+      await nodeB.leases.claimExecutions('node-b', 10, 0);
+      const nodes = await nodeB.leases.listNodes();
+      expect(nodes.map((n) => [n.node_id, n.alive, n.executions])).toEqual([
+        ['node-a', true, 2],
+        ['node-b', false, 0],
+      ]);
+      const [a] = nodes;
+      expect(a?.heartbeat_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(Date.parse(a?.expires_at ?? '')).toBeGreaterThan(Date.parse(a?.heartbeat_at ?? ''));
+    });
+
+    it('forgets a node that shut down cleanly', async () => {
+      await nodeA.leases.claimExecutions('node-a', 1, HOUR);
+      await nodeA.leases.releaseNode('node-a');
+      expect(await nodeA.leases.listNodes()).toEqual([]);
+    });
+  });
 });

@@ -56,6 +56,21 @@ describe('foldEvents()', () => {
     expect(fold.tasks.get('a')?.attempts).toHaveLength(1);
   });
 
+  it('marks a pending task whose skip was requested until it is skipped', () => {
+    seq = 0;
+    const fold = foldEvents(emptyFold(), [
+      ev('workflow_started', undefined),
+      ev('task_started', 'a', { attempt: 1 }),
+      ev('error_occurred', 'b', { kind: 'skip_requested' }),
+    ]);
+    expect(fold.tasks.get('b')).toMatchObject({ status: 'pending', skip_requested: true });
+    foldEvents(fold, [ev('task_completed', 'a', { output: {} }), ev('task_skipped', 'b', { reason: 'manual' })]);
+    expect(fold.tasks.get('b')).toMatchObject({ status: 'skipped', skip_requested: false, skip_reason: 'manual' });
+    // a rerun from it forgets why it was skipped
+    foldEvents(fold, [ev('workflow_completed', undefined), ev('workflow_resumed', undefined, { mode: 'rerun', reset: ['b'] })]);
+    expect(fold.tasks.get('b')).toMatchObject({ status: 'pending', skip_reason: null });
+  });
+
   it('counts the items of a fan-out task without treating them as attempts', () => {
     seq = 0;
     const fold = foldEvents(emptyFold(), [
