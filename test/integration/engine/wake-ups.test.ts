@@ -1,42 +1,6 @@
 import { afterEach, describe, it, expect } from 'vitest';
-import type { Clock } from '../../../src/engine/clock.js';
+import { FakeClock } from '../../unit/engine/fake-clock.js';
 import { handler, nextEvent, openHarness, register, typedError, workflow, type Harness } from './helpers.js';
-
-/**
- * A clock whose timers fire while `now()` is still 1 ms short of their target, as Node's
- * timers do for a few per cent of short timeouts; time then reaches the target.
- */
-class EarlyClock implements Clock {
-  private current = Date.parse('2026-01-01T00:00:00Z');
-  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  private nextId = 1;
-
-  now(): number {
-    return this.current;
-  }
-
-  setTimer(ms: number, fn: () => void): () => void {
-    const id = this.nextId++;
-    this.timers.push({ at: this.current + Math.max(0, ms), fn, id });
-    return () => {
-      this.timers = this.timers.filter((timer) => timer.id !== id);
-    };
-  }
-
-  advance(ms: number): void {
-    const target = this.current + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const due = this.timers[0];
-      if (!due || due.at > target) break;
-      this.timers.shift();
-      this.current = Math.max(this.current, due.at - 1);
-      due.fn();
-      this.current = Math.max(this.current, due.at);
-    }
-    this.current = target;
-  }
-}
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -46,7 +10,7 @@ afterEach(async () => {
 
 describe('engine wake-ups', () => {
   it('starts a retry whose timer fires a millisecond early', async () => {
-    const clock = new EarlyClock();
+    const clock = new FakeClock({ fire_early_ms: 1 });
     const attempts: number[] = [];
     h = await openHarness(
       {
@@ -74,7 +38,7 @@ describe('engine wake-ups', () => {
   });
 
   it('keeps a wake-up armed for every retry not yet due, when many fall due at once', async () => {
-    const clock = new EarlyClock();
+    const clock = new FakeClock({ fire_early_ms: 1 });
     h = await openHarness(
       { 'test.flaky': handler((_input, attempt) => { if (attempt < 2) throw typedError('CONNECTION_ERROR', 'refused'); return { attempt }; }) },
       {},

@@ -1,8 +1,12 @@
 import type { Clock } from '../../../src/engine/clock.js';
 
-/** A clock that moves only when a test calls advance(). */
+/**
+ * A clock that moves only when a test calls advance(). With `fire_early_ms`, each timer
+ * fires while now() is still that much short of its target, as Node's timers sometimes do.
+ */
 export class FakeClock implements Clock {
   private current = Date.parse('2026-01-01T00:00:00Z');
+  constructor(private readonly options: { fire_early_ms?: number } = {}) {}
   private timers: Array<{ at: number; fn: () => void; id: number }> = [];
   private nextId = 1;
 
@@ -31,8 +35,9 @@ export class FakeClock implements Clock {
       const due = this.timers[0];
       if (!due || due.at > target) break;
       this.timers.shift();
-      this.current = due.at;
+      this.current = Math.max(this.current, due.at - (this.options.fire_early_ms ?? 0));
       due.fn();
+      this.current = Math.max(this.current, due.at);
     }
     this.current = target;
   }
