@@ -144,9 +144,15 @@ export class HarmoniaClient {
 
   // ---- executions --------------------------------------------------------
 
-  /** Starts an execution of a workflow named by `workflow_id` (a version id) or `workflow_ref`. */
-  executeWorkflow(request: StartExecutionRequest, options: CallOptions = {}): Promise<ExecutionView> {
-    return this.#post('/executions', { ...request, input: request.input ?? {} }, options);
+  /**
+   * Starts an execution of a workflow named by `workflow_id` (a version id) or `workflow_ref`.
+   * With `idempotencyKey`, a retried call (after a timeout, say) answers with the execution
+   * the first call started instead of starting another.
+   */
+  executeWorkflow(request: StartExecutionRequest, options: CallOptions & { idempotencyKey?: string } = {}): Promise<ExecutionView> {
+    const body = { ...request, input: request.input ?? {} };
+    if (options.idempotencyKey === undefined) return this.#post('/executions', body, options);
+    return this.#http.request<ExecutionView>('POST', `${API}/executions`, { body, signal: options.signal, headers: { 'Idempotency-Key': options.idempotencyKey } });
   }
 
   /** A page of executions, newest first. */

@@ -48,7 +48,11 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], streams: reado
       summary: route.summary,
       'x-harmonia-scope': route.scope,
       security: securityOf(route),
-      parameters: [...pathParams, ...queryParams],
+      parameters: [
+        ...pathParams,
+        ...queryParams,
+        ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } })),
+      ],
       responses: responsesOf(route),
     };
     if (route.body) {

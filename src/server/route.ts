@@ -111,6 +111,8 @@ export interface RouteDef {
     raw?: boolean;
   };
   query?: readonly QueryParamDef[];
+  /** Request headers the route reads, for the API description. */
+  headers?: ReadonlyArray<{ name: string; description: string }>;
   /** SSE routes also take `?token=` (browsers cannot set headers on EventSource). */
   stream?: 'sse';
   responses: Record<number, ResponseDef>;

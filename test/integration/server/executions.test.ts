@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../../src/client/index.js';
 import type {
   ErrorResponse,
   EventsPage,
@@ -205,5 +206,32 @@ describe('custom state', () => {
     expect(put.status).toBe(200);
     const got = await h.call<{ state: Record<string, unknown> }>('GET', `/api/executions/${done.execution_id}/state`);
     expect(got.body.state).toEqual({ progress: 0.75, processed_items: 150, password: '**REDACTED**' });
+  });
+});
+
+describe('POST /api/v1/executions with an Idempotency-Key', () => {
+  it('starts one execution for a retried request and answers the retry with it', async () => {
+    const headers = { 'Idempotency-Key': 'deploy-2026-12-05-001' };
+    const first = await h.call<{ execution_id: string }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello' }, headers });
+    expect(first.status).toBe(201);
+    const retries = await Promise.all([1, 2, 3].map(() => h.call<{ execution_id: string }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello' }, headers })));
+    expect(retries.map((r) => [r.status, r.body.execution_id])).toEqual([1, 2, 3].map(() => [200, first.body.execution_id]));
+    const list = await h.call<{ items: Array<{ execution_id: string }> }>('GET', '/api/v1/executions?limit=100');
+    expect(list.body.items.filter((e) => e.execution_id === first.body.execution_id)).toHaveLength(1);
+    // The SDK sends the key too.
+    const viaSdk = await createClient({ baseUrl: h.url }).executeWorkflow({ workflow_ref: 'demo.hello' }, { idempotencyKey: 'deploy-2026-12-05-001' });
+    expect(viaSdk.execution_id).toBe(first.body.execution_id);
+    const other = await h.call<{ execution_id: string }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello' }, headers: { 'Idempotency-Key': 'another-key' } });
+    expect(other.status).toBe(201);
+    expect(other.body.execution_id).not.toBe(first.body.execution_id);
+  });
+
+  it('refuses a key reused for another workflow with 409, and a malformed key with 400', async () => {
+    const headers = { 'Idempotency-Key': 'k-reused' };
+    expect((await h.call('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello' }, headers })).status).toBe(201);
+    const clash = await h.call<{ error: { code: string } }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.slow' }, headers });
+    expect([clash.status, clash.body.error.code]).toEqual([409, 'STORE_CONFLICT']);
+    const bad = await h.call<{ error: { code: string } }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello' }, headers: { 'Idempotency-Key': 'has space' } });
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'REQUEST_INVALID']);
   });
 });
