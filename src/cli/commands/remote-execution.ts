@@ -49,13 +49,19 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
   withRemoteOptions(execution.command('list').description('list executions, newest first'))
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
     .option('--workflow <ref>', 'only executions of this workflow')
+    .option('--since <time>', 'only executions created at or after this ISO time or date')
+    .option('--until <time>', 'only executions created before this ISO time or date')
+    .option('--text <text>', 'only executions whose id starts with, or whose workflow ref contains, this text')
     .option('--limit <n>', 'how many', parsePositiveInt, 20)
-    .action(async (flags: RemoteFlags & { status?: ExecutionStatus; workflow?: string; limit: number }) => {
+    .action(async (flags: RemoteFlags & { status?: ExecutionStatus; workflow?: string; since?: string; until?: string; text?: string; limit: number }) => {
       await runRemote(ctx, flags, async (client) => {
         const page = await client.listExecutions({
           limit: flags.limit,
           ...(flags.status !== undefined ? { status: flags.status } : {}),
           ...(flags.workflow !== undefined ? { workflow_ref: flags.workflow } : {}),
+          ...(flags.since !== undefined ? { created_since: flags.since } : {}),
+          ...(flags.until !== undefined ? { created_until: flags.until } : {}),
+          ...(flags.text !== undefined ? { text: flags.text } : {}),
         });
         if (flags.json) return printJson(ctx, page);
         if (page.items.length === 0) return void ctx.stderr.write('no executions\n');

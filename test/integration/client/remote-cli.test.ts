@@ -130,6 +130,14 @@ describe('harmonia execution', () => {
     expect(result.stdout).toMatch(/report\s+completed\s+1/);
   });
 
+  it('lists executions filtered by text and creation time', async () => {
+    const id = await finishedExecution();
+    const found = await run(['execution', 'list', '--text', id.slice(0, 8), '--since', '2000-01-01', '--json', '--url', harness.url]);
+    expect((JSON.parse(found.stdout) as { items: Array<{ execution_id: string }> }).items.map((e) => e.execution_id)).toContain(id);
+    const none = await run(['execution', 'list', '--text', id.slice(0, 8), '--until', '2000-01-01', '--json', '--url', harness.url]);
+    expect((JSON.parse(none.stdout) as { items: unknown[] }).items).toEqual([]);
+  });
+
   it('prints the stored events', async () => {
     const id = await finishedExecution();
     const result = await run(['execution', 'events', id, '--url', harness.url]);
