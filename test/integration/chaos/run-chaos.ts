@@ -158,7 +158,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       planFile,
       JSON.stringify({
         action: ACTION,
-        config: { max_concurrent_workflows: MAX_WORKFLOWS, max_concurrent_tasks: 3, cancel_grace_ms: 200 },
+        // The interruption guard (a task that keeps killing its engine) is tested on its own;
+        // here kills are the test's, so no task may be charged for them.
+        config: { max_concurrent_workflows: MAX_WORKFLOWS, max_concurrent_tasks: 3, cancel_grace_ms: 200, limits: { max_task_interruptions: 1000 } },
         workflows: [...childWorkflows(paths), ...workflows.map((spec) => ({ ref: spec.ref, body: workflowDef(spec, paths) }))],
         executions: runs.map((run) => ({ ref: run.workflow.ref, input: { flags: run.flags, items: run.items } })),
       }),
@@ -213,7 +215,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (status.status !== expected.status) problems.push(`${id} (${spec.workflow.ref}): ${status.status}, expected ${expected.status}`);
         for (const [task, outcome] of Object.entries(expected.tasks)) {
           const actual = status.task_statuses[task]?.status;
-          if (actual !== outcome) problems.push(`${id} (${spec.workflow.ref}): task ${task} ${String(actual)}, expected ${outcome}`);
+          if (actual !== outcome) {
+            const error = status.task_statuses[task]?.error;
+            const why = error ? ` (${error.type}: ${error.message})` : '';
+            problems.push(`${id} (${spec.workflow.ref}): task ${task} ${String(actual)}${why}, expected ${outcome}`);
+          }
         }
         checkHistory(id, spec, await store.executions.readEvents(id), problems);
       }
