@@ -323,6 +323,23 @@ export function resolveConfig(
   };
 }
 
+/** HARMONIA_* variables of the project's own tooling (tests, benches), not settings. */
+const TOOLING_ENV = new Set(['HARMONIA_TEST_DATABASE_URL', 'HARMONIA_REQUIRE_POSTGRES', 'HARMONIA_TEST_REPORT', 'HARMONIA_SOAK_SECONDS', 'HARMONIA_CHAOS_SEED', 'HARMONIA_BENCH_DATABASE_URL']);
+
+/**
+ * Warnings for `HARMONIA_*` variables that are no setting (a typo is otherwise silently
+ * ignored), each with the nearest setting's name when there is one.
+ */
+export function unknownSettingWarnings(env: Readonly<Record<string, string | undefined>>): string[] {
+  const warnings: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith('HARMONIA_') || KNOWN_ENV.has(name) || TOOLING_ENV.has(name)) continue;
+    const guess = suggest(name, KNOWN_ENV);
+    warnings.push(`unknown setting ${name} is ignored${guess ? `; did you mean ${guess}?` : '; run `harmonia config` to list the settings'}`);
+  }
+  return warnings;
+}
+
 /** A copy with every secret replaced by `********` and the password of db_url hidden, safe to print. */
 export function maskConfig(config: ResolvedConfig): ResolvedConfig {
   const hide = (value: string | null) => (value === null ? null : '********');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveConfig, type ConfigOptions, type ResolvedConfig } from '../config.js';
+import { resolveConfig, unknownSettingWarnings, type ConfigOptions, type ResolvedConfig } from '../config.js';
 
 /** Where a command writes; process.stdout and process.stderr fit, and so do test buffers. */
 export interface OutputStream {
@@ -34,6 +34,7 @@ export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 export function createCliContext(options: CliContextOptions = {}): CliContext {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
+  let warned = false;
   return {
     env,
     cwd,
@@ -43,7 +44,12 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
     config(configOptions = {}) {
       const file = join(cwd, '.env.harmonia');
       const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-      return resolveConfig(configOptions, env, text, (path) => readFileSync(path, 'utf8'));
+      const resolved = resolveConfig(configOptions, env, text, (path) => readFileSync(path, 'utf8'));
+      if (!warned) {
+        warned = true;
+        for (const warning of unknownSettingWarnings(env)) this.stderr.write(`harmonia: warning: ${warning}\n`);
+      }
+      return resolved;
     },
   };
 }

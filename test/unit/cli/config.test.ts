@@ -221,3 +221,13 @@ describe('CONFIG_KEYS', () => {
     expect(CONFIG_KEYS.every((k) => k.env.startsWith('HARMONIA_'))).toBe(true);
   });
 });
+
+describe('unknownSettingWarnings()', () => {
+  it('warns about a HARMONIA_* variable that is no setting, with the nearest one', async () => {
+    const { unknownSettingWarnings } = await import('../../../src/config.js');
+    expect(unknownSettingWarnings({ HARMONIA_PROT: '9000', HARMONIA_PORT: '9000', HARMONIA_TEST_DATABASE_URL: 'x', PATH: '/bin' })).toEqual([
+      'unknown setting HARMONIA_PROT is ignored; did you mean HARMONIA_PORT?',
+    ]);
+    expect(unknownSettingWarnings({ HARMONIA_API_TOKENS_FILE: '/run/secrets/t', HARMONIA_TASK_CONTAINMENT: 'auto' })).toEqual([]);
+  });
+});
