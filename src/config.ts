@@ -77,6 +77,8 @@ export interface ResolvedConfig {
    * `process-group` (killed on abort only), or `auto`, the strongest available. @default 'auto'
    */
   task_containment: TaskContainmentSetting;
+  /** Browser origins (`https://app.example`) allowed to call the API and open streams (CORS); `*` for any. @default [] */
+  allowed_origins: string[];
   /** Bearer tokens the server accepts; empty means no authentication. Secret. @default [] */
   api_tokens: string[];
   /** Environment variables that `${env.NAME}` may read. @default [] */
@@ -168,7 +170,7 @@ const KEY_ORDER: ConfigKey[] = [
   'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
   'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
-  'max_task_interruptions', 'max_log_size', 'task_containment', 'api_tokens', 'env_allowlist', 'secret_env', 'http_allow_private', 'task_uid', 'task_gid', 'url', 'token',
+  'max_task_interruptions', 'max_log_size', 'task_containment', 'allowed_origins', 'api_tokens', 'env_allowlist', 'secret_env', 'http_allow_private', 'task_uid', 'task_gid', 'url', 'token',
   'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
   'llm_base_url', 'llm_model', 'llm_api_key', 'llm_api_key_file', 'llm_timeout_ms', 'llm_max_retries',
@@ -301,6 +303,7 @@ export function resolveConfig(
     max_task_interruptions: int('max_task_interruptions', 5, 0),
     max_log_size: bytes('max_log_size', 1_048_576),
     task_containment: asChoice(raw('task_containment'), TASK_CONTAINMENTS, 'auto'),
+    allowed_origins: asList(raw('allowed_origins')),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),
     secret_env: asList(raw('secret_env')),

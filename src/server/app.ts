@@ -2,6 +2,7 @@
  * createApp: the Koa application with every route, built from its dependencies.
  * It never listens; startServer (or a test) does.
  */
+import { corsMiddleware } from './cors.js';
 import Koa from 'koa';
 import { createComponentService } from '../components/component-service.js';
 import { createPackEvents } from '../gitops/pack-events.js';
@@ -84,6 +85,7 @@ export function createApp(deps: ServerDeps): Koa {
   app.silent = true;
   app.use(requestLogMiddleware(logger, metrics));
   app.use(errorMiddleware(logger, deps.engine.secrets));
+  app.use(corsMiddleware(options.allowed_origins));
   app.use(consoleMiddleware(options.console_dir));
   // one route table, mounted at both prefixes: /api is what the integration guide uses, /api/v1 is stable
   for (const prefix of ['/api', '/api/v1']) app.use(buildRouter(prefix, apiRoutes, mount).routes());

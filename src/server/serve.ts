@@ -246,7 +246,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       host: config.host,
       port: config.port,
       logger,
-      options: serverOptionsFromConfig(config, { version: options.version, allowed_origins: options.allowed_origins ?? [] }),
+      options: serverOptionsFromConfig(config, { version: options.version, allowed_origins: options.allowed_origins ?? config.allowed_origins }),
     });
   } catch (error) {
     await stopSources();
