@@ -46,6 +46,12 @@ export function WorkflowPage() {
               <p class="muted">
                 {workflow.pack_ref} · {workflow.file} · {workflow.task_count} tasks ·{' '}
                 <a href={`/ui/executions?workflow=${encodeURIComponent(workflow.ref)}`}>executions</a>
+                {workflow.definition.triggers !== undefined && (
+                  <>
+                    {' '}
+                    · <a href={`/ui/schedules?workflow=${encodeURIComponent(workflow.ref)}`}>schedules</a>
+                  </>
+                )}
               </p>
             </div>
             {canWrite && (
