@@ -10,6 +10,7 @@ import type { TaskDef } from '../../../src/core/model.js';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { ExplainFailure } from '../assistant/explain-failure.js';
 import { CheckpointsPanel, CustomState } from '../execution/checkpoints-panel.js';
 import { ExecutionControls, RunAgain } from '../execution/controls.js';
 import { EventHistory } from '../execution/event-history.js';
@@ -148,6 +149,7 @@ export function ExecutionPage() {
           </p>
         </div>
       )}
+      {status === 'failed' && <ExplainFailure key={record.id} client={client} executionId={record.id} />}
 
       <div class={`graph-and-panel${selected !== null ? ' with-panel' : ''}`}>
         <section aria-labelledby="graph-title">

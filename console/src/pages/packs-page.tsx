@@ -6,6 +6,8 @@ import { Empty, ErrorState, Loaded } from '../components/states.js';
 import { useAsync } from '../components/use-async.js';
 import { useSession } from '../session.js';
 import { ValidationError } from '../client.js';
+import { DraftWorkflow } from '../assistant/draft-workflow.js';
+import { useAssistant } from '../assistant/use-assistant.js';
 import { DiagnosticList } from '../workflows/source-view.js';
 
 export function PacksPage() {
@@ -14,6 +16,8 @@ export function PacksPage() {
   const [result, setResult] = useState<{ title: string; view: PackSyncView } | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const assistant = useAssistant(client);
+  const [drafting, setDrafting] = useState<string | null>(null);
   const run = async (label: string, ref: string, work: () => Promise<PackSyncView>) => {
     setBusy(`${label}:${ref}`);
     setError(null);
@@ -72,6 +76,11 @@ export function PacksPage() {
                           Sync
                         </button>
                       )}
+                      {canWrite && assistant.configured && (
+                        <button type="button" aria-pressed={drafting === pack.ref} onClick={() => setDrafting(drafting === pack.ref ? null : pack.ref)}>
+                          Draft a workflow
+                        </button>
+                      )}
                     </div>
                     </td>
                   </tr>
@@ -81,6 +90,7 @@ export function PacksPage() {
           )
         }
       </Loaded>
+      {drafting !== null && canWrite && <DraftWorkflow key={drafting} client={client} pack={drafting} onClose={() => setDrafting(null)} />}
       {error && <ErrorState error={error} />}
       {result && (
         <section aria-labelledby="result-title" class="result" role="status">
