@@ -76,19 +76,31 @@ export function DiffView(props: { diff: string }) {
   );
 }
 
-/** Diagnostics as a list, each with its file, line and column, for when their file is not the one shown. */
-export function DiagnosticList(props: { items: readonly Diagnostic[] }) {
+/**
+ * Diagnostics as a list, each with its file, line and column, for when their file is not
+ * the one shown; `linkFor` may give a diagnostic a link to where it can be seen at its line.
+ */
+export function DiagnosticList(props: { items: readonly Diagnostic[]; linkFor?: (d: Diagnostic) => string | undefined }) {
   if (props.items.length === 0) return <p>No diagnostics.</p>;
   return (
     <ul class="diagnostics">
-      {props.items.map((d, i) => (
-        <li key={i} class={`severity-${d.severity}`}>
-          <span class="mono">
-            {d.file}:{d.line}:{d.column}
-          </span>{' '}
-          <span class={`badge severity-${d.severity}`}>{d.severity}</span> <code class="code">{d.code}</code> {d.message}
-        </li>
-      ))}
+      {props.items.map((d, i) => {
+        const href = props.linkFor?.(d);
+        return (
+          <li key={i} class={`severity-${d.severity}`}>
+            <span class="mono">
+              {d.file}:{d.line}:{d.column}
+            </span>{' '}
+            <span class={`badge severity-${d.severity}`}>{d.severity}</span> <code class="code">{d.code}</code> {d.message}
+            {href && (
+              <>
+                {' '}
+                <a href={href}>show at its line</a>
+              </>
+            )}
+          </li>
+        );
+      })}
     </ul>
   );
 }
