@@ -1,12 +1,19 @@
 /**
- * The assistant in the console, in a real browser against a real server whose model is a
- * scripted chat-completions server (test/integration/llm/chat-server.ts): "Explain this
+ * The assistant in the console, in a real browser against real `harmonia serve` processes
+ * (dist/cli.js; `npm run build` first), one with HARMONIA_LLM_BASE_URL pointing at a
+ * scripted chat-completions server (test/integration/llm/chat-server.ts), one without a
+ * model: "Explain this
  * failure" on a failed execution, "Draft a workflow" on a pack (YAML, its diagnostics at
  * their lines, attempts, download), and nothing of it when no model is configured.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAssistantServer, type AssistantServer } from '../integration/llm/assistant-server.js';
+import { createClient } from '../../src/client/index.js';
+import { writeTree } from '../integration/cli/cli-harness.js';
+import { startServeProcess, type ServeProcess } from '../integration/cli/serve-process.js';
 import { startChatServer, type ChatServer } from '../integration/llm/chat-server.js';
 import { launchBrowser, openPage, pageErrors, screenshot } from './browser.js';
 
@@ -25,28 +32,48 @@ const invalid = '```yaml\nversion: 1.0.0\nname: Wait a bit\ntasks:\n  a:\n    ac
 const valid = '```yaml\nversion: 1.0.0\nname: Wait a bit\ntasks:\n  a:\n    action: core.sleep\n    input: { ms: 10 }\n```';
 
 let chat: ChatServer;
-let h: AssistantServer;
-let off: AssistantServer;
+let h: ServeProcess;
+let off: ServeProcess;
+const dirs: string[] = [];
 let browser: Browser;
 let page: Page;
 let failedId = '';
 
+/** `harmonia serve` over a fresh project dir holding the shop pack; `model` adds the HARMONIA_LLM_* settings. */
+async function serve(model: boolean): Promise<{ served: ServeProcess; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'harmonia-console-assistant-'));
+  dirs.push(dir);
+  writeTree(join(dir, 'packs'), FILES);
+  const env: Record<string, string> = { HARMONIA_DATA_DIR: join(dir, 'data'), HARMONIA_PACKS_DIR: join(dir, 'packs'), HARMONIA_SHUTDOWN_GRACE: '0' };
+  if (model) Object.assign(env, { HARMONIA_LLM_BASE_URL: chat.base_url, HARMONIA_LLM_MODEL: 'helper', HARMONIA_LLM_API_KEY: 'sk-console-key' });
+  return { served: await startServeProcess(['--port', '0'], { cwd: dir, env }), dir };
+}
+
+async function failedExecution(url: string): Promise<string> {
+  const client = createClient({ baseUrl: url });
+  const { id } = await client.executeWorkflow({ workflow_ref: 'shop.broken' });
+  await client.waitForCompletion(id, { timeoutMs: 20_000 });
+  return id;
+}
+
+let packsDir = '';
 beforeAll(async () => {
   chat = await startChatServer();
-  h = await openAssistantServer(FILES, { base_url: chat.base_url, model: 'helper', api_key: 'sk-console-key' });
-  off = await openAssistantServer(FILES, null);
+  const on = await serve(true);
+  h = on.served;
+  packsDir = join(on.dir, 'packs');
+  off = (await serve(false)).served;
   browser = await launchBrowser();
   page = await openPage(browser);
-  const started = await h.engine.startExecution({ workflow_ref: 'shop.broken', input: {} });
-  await h.engine.waitForCompletion(started.id);
-  failedId = started.id;
+  failedId = await failedExecution(h.url);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await h?.close();
-  await off?.close();
+  await h?.stop();
+  await off?.stop();
   await chat?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const panel = () => page.getByRole('complementary', { name: /Assistant|Draft a workflow/ });
@@ -61,6 +88,7 @@ describe('the console (assistant)', { timeout: 60_000 }, () => {
     // the request went to the model server, and the key never reached the page
     expect(chat.requests.at(-1)?.body.messages.map((m) => m.content).join('\n')).toContain('CARD_DECLINED');
     expect(await page.content()).not.toContain('sk-console-key');
+    expect(h.stderr()).not.toContain('sk-console-key');
     await screenshot(page, 'assistant-explain');
   });
 
@@ -77,9 +105,8 @@ describe('the console (assistant)', { timeout: 60_000 }, () => {
     const [download] = await Promise.all([page.waitForEvent('download'), panel().getByRole('link', { name: 'Download wait_a_bit.yaml' }).click()]);
     expect(download.suggestedFilename()).toBe('wait_a_bit.yaml');
     const path = await download.path();
-    const { readFileSync, existsSync } = await import('node:fs');
     expect(readFileSync(path, 'utf8')).toBe('version: 1.0.0\nname: Wait a bit\ntasks:\n  a:\n    action: core.sleep\n    input: { ms: 10 }\n');
-    expect(existsSync(`${h.dir}/packs/shop/workflows/wait_a_bit.yaml`)).toBe(false);
+    expect(existsSync(join(packsDir, 'shop/workflows/wait_a_bit.yaml'))).toBe(false);
   });
 
   it('shows an invalid draft with each diagnostic under its line', async () => {
@@ -100,10 +127,9 @@ describe('the console (assistant)', { timeout: 60_000 }, () => {
   });
 
   it('shows no assistant when the server has no model', async () => {
-    const started = await off.engine.startExecution({ workflow_ref: 'shop.broken', input: {} });
-    await off.engine.waitForCompletion(started.id);
+    const offFailed = await failedExecution(off.url);
     const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/assistant'));
-    await page.goto(`${off.url}/ui/executions/${started.id}`);
+    await page.goto(`${off.url}/ui/executions/${offFailed}`);
     expect(await (await asked).json()).toEqual({ configured: false, model: null });
     await page.locator('h1 .badge', { hasText: 'failed' }).waitFor();
     expect(await page.getByRole('button', { name: 'Explain this failure' }).count()).toBe(0);
