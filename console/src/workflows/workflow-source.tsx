@@ -9,7 +9,7 @@ import type { WorkflowDetail } from '../../../src/core/wire.js';
 import { Loaded } from '../components/states.js';
 import { useAsync } from '../components/use-async.js';
 import { useSession } from '../session.js';
-import { placeDiagnostics, type Placement } from './place-diagnostics.js';
+import type { Placement } from './place-diagnostics.js';
 import { DiagnosticList, SourceView } from './source-view.js';
 
 export interface SyncProblems {
@@ -20,12 +20,22 @@ export interface SyncProblems {
 export function WorkflowSource(props: { workflow: WorkflowDetail; sync: SyncProblems | null; validate: boolean }) {
   const { workflow, sync } = props;
   const { client } = useSession();
-  const validation = useAsync(async (signal) => (props.validate ? client.validatePack(workflow.pack_ref, { signal }) : null), [workflow.pack_ref, props.validate]);
-  const place = (list: readonly Diagnostic[]) => placeDiagnostics(workflow.source, workflow.pack_ref, workflow.file, list);
-  const fromSync = sync?.diagnostics !== undefined && sync.diagnostics.length > 0 ? place(sync.diagnostics) : null;
+  const syncDiagnostics = sync?.diagnostics ?? [];
+  const loaded = useAsync(
+    async (signal) => {
+      const report = props.validate ? await client.validatePack(workflow.pack_ref, { signal }) : null;
+      // the YAML parser the check needs is fetched only when there is something to place
+      if (syncDiagnostics.length === 0 && (report === null || report.diagnostics.length === 0)) return { report, placer: null };
+      return { report, placer: (await import('./place-diagnostics.js')).placeDiagnostics };
+    },
+    [workflow.pack_ref, workflow.version, props.validate, syncDiagnostics.length],
+  );
   return (
-    <Loaded state={validation} what="the pack's validation">
-      {(report) => {
+    <Loaded state={loaded} what="the diagnostics">
+      {({ report, placer }) => {
+        const place = (list: readonly Diagnostic[]): Placement =>
+          placer === null ? { inline: [], mismatched: [], elsewhere: [] } : placer(workflow.source, workflow.pack_ref, workflow.file, list);
+        const fromSync = syncDiagnostics.length > 0 ? place(syncDiagnostics) : null;
         const fromValidate = report === null ? null : place(report.diagnostics);
         const inline = [...(fromSync?.inline ?? []), ...(fromValidate?.inline ?? [])];
         return (
