@@ -126,6 +126,17 @@ describe('the console (assistant)', { timeout: 60_000 }, () => {
     expect(pageErrors(page)).toEqual([]);
   });
 
+  it("shows the model server's failure in the panel with its code", async () => {
+    chat.script({ status: 400, body: '{"error":"model not found"}' });
+    await panel().getByLabel('What should a new workflow in shop do?').fill('anything');
+    await panel().getByRole('button', { name: 'Draft', exact: true }).click();
+    const alert = panel().getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.locator('code').textContent()).toBe('LLM_FAILED');
+    // the panel is usable again after the failure
+    expect(await panel().getByRole('button', { name: 'Draft', exact: true }).isEnabled()).toBe(true);
+  });
+
   it('shows no assistant when the server has no model', async () => {
     const offFailed = await failedExecution(off.url);
     const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/assistant'));
