@@ -119,6 +119,24 @@ describe('the console (schedules)', { timeout: 60_000 }, () => {
     await page.getByText(/Backfill: 0 fired, 3 already fired before/).waitFor();
   });
 
+  it('shows a read-only token the schedule without its controls', async () => {
+    const guarded = await openServer({ files: { 'demo/workflows/hourly.yaml': HOURLY }, server: { tokens: 'admin-tok,reader-tok:read' } });
+    const reader = await openPage(browser);
+    try {
+      await reader.goto(`${guarded.url}/ui/schedules/demo.hourly/hourly`);
+      await reader.getByLabel('API token').fill('reader-tok');
+      await reader.getByRole('button', { name: 'Sign in' }).click();
+      await reader.locator('ol.next-fires time').nth(4).waitFor();
+      await reader.getByText('(read-only)').waitFor();
+      expect(await reader.getByRole('toolbar', { name: 'Schedule controls' }).count()).toBe(0);
+      expect(await reader.getByRole('button', { name: /Pause|Resume|Trigger now|Backfill/ }).count()).toBe(0);
+      expect(pageErrors(reader)).toEqual([]);
+    } finally {
+      await reader.context().close();
+      await guarded.close();
+    }
+  });
+
   it('shows the server refusing a reversed range with its code', async () => {
     await page.getByLabel('From').fill(localInput('2026-03-02T00:00:00.000Z'));
     await page.getByLabel('To').fill(localInput('2026-03-01T00:00:00.000Z'));
