@@ -19,6 +19,8 @@ const WorkflowPage = lazy(() => import('./pages/workflow-page.js').then((m) => m
 const TemplatesPage = lazy(() => import('./pages/templates-page.js').then((m) => m.TemplatesPage));
 const TemplatePage = lazy(() => import('./pages/template-page.js').then((m) => m.TemplatePage));
 const MonitorPage = lazy(() => import('./pages/monitor-page.js').then((m) => m.MonitorPage));
+const SchedulesPage = lazy(() => import('./pages/schedules-page.js').then((m) => m.SchedulesPage));
+const SchedulePage = lazy(() => import('./pages/schedule-page.js').then((m) => m.SchedulePage));
 const PacksPage = lazy(() => import('./pages/packs-page.js').then((m) => m.PacksPage));
 
 type Boot =
@@ -93,6 +95,8 @@ function Shell(props: { client: HarmoniaClient; session: SessionView; onSignOut(
                 <Route path="/ui/workflows/:workflow" component={WorkflowPage} />
                 <Route path="/ui/templates" component={TemplatesPage} />
                 <Route path="/ui/templates/:template" component={TemplatePage} />
+                <Route path="/ui/schedules" component={SchedulesPage} />
+                <Route path="/ui/schedules/:workflow/:name" component={SchedulePage} />
                 <Route path="/ui/monitor" component={MonitorPage} />
                 <Route path="/ui/packs" component={PacksPage} />
                 <Route default component={NotFound} />
@@ -109,6 +113,7 @@ const NAV: Array<[string, string]> = [
   ['/ui/executions', 'Executions'],
   ['/ui/workflows', 'Workflows'],
   ['/ui/templates', 'Templates'],
+  ['/ui/schedules', 'Schedules'],
   ['/ui/monitor', 'Monitor'],
   ['/ui/packs', 'Packs'],
 ];

@@ -79,6 +79,9 @@ describe('the console (git, tokens)', { timeout: 60_000 }, () => {
     expect(text).toContain(bad.slice(0, 12));
     expect(text).toContain('missing_task');
     expect(text).toMatch(/deploy\.yaml:\d+:\d+/);
+    // the commit's file is not the text shown: listed, not drawn on the active version's lines
+    expect(text).toContain('differs from v');
+    expect(await page.locator('tr.line-diagnostics').count()).toBe(0);
     await screenshot(page, 'workflow-source-diagnostics');
   });
 

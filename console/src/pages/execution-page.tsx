@@ -10,11 +10,13 @@ import type { TaskDef } from '../../../src/core/model.js';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { ExplainFailure } from '../assistant/explain-failure.js';
 import { CheckpointsPanel, CustomState } from '../execution/checkpoints-panel.js';
 import { ExecutionControls, RunAgain } from '../execution/controls.js';
 import { EventHistory } from '../execution/event-history.js';
 import { TaskPanel } from '../execution/task-panel.js';
 import { Timeline } from '../execution/timeline.js';
+import { startedBy, triggerHref } from '../execution/started-by.js';
 import { useLiveExecution } from '../execution/use-live-execution.js';
 import { useSession } from '../session.js';
 
@@ -55,6 +57,7 @@ export function ExecutionPage() {
   };
   const startedAt = record.started_at ?? record.created_at;
   const ended = record.finished_at ? new Date(record.finished_at).getTime() : Date.now();
+  const trigger = startedBy(live.events);
   const counts = new Map<string, number>();
   for (const s of statuses.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
 
@@ -109,6 +112,26 @@ export function ExecutionPage() {
             </span>
           ))}
         </dd>
+        {trigger && (
+          <>
+            <dt>Started by</dt>
+            <dd data-trigger={trigger.id}>
+              {/* webhook and after: triggers have no schedule page; the id still says which */}
+              {trigger.reason === 'webhook' || trigger.reason === 'after' ? (
+                <span class="mono">{trigger.id}</span>
+              ) : (
+                <a href={triggerHref(trigger.id)}>{trigger.id}</a>
+              )}
+              {trigger.reason && <> ({trigger.reason})</>}
+              {trigger.scheduled_at && (
+                <>
+                  {' '}
+                  for <time dateTime={trigger.scheduled_at}>{formatTime(trigger.scheduled_at)}</time>
+                </>
+              )}
+            </dd>
+          </>
+        )}
         {record.parent_execution_id && (
           <>
             <dt>Parent</dt>
@@ -126,6 +149,7 @@ export function ExecutionPage() {
           </p>
         </div>
       )}
+      {status === 'failed' && <ExplainFailure key={record.id} client={client} executionId={record.id} />}
 
       <div class={`graph-and-panel${selected !== null ? ' with-panel' : ''}`}>
         <section aria-labelledby="graph-title">

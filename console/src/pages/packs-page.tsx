@@ -1,25 +1,32 @@
 /** Packs: validate or sync each, with the diagnostics shown at their file, line and column. */
 import { useState } from 'preact/hooks';
-import type { PackSyncView } from '../../../src/core/wire.js';
+import type { PackSyncView, WorkflowView } from '../../../src/core/wire.js';
 import { formatTime } from '../components/format.js';
 import { Empty, ErrorState, Loaded } from '../components/states.js';
 import { useAsync } from '../components/use-async.js';
 import { useSession } from '../session.js';
 import { ValidationError } from '../client.js';
+import { DraftWorkflow } from '../assistant/draft-workflow.js';
+import { useAssistant } from '../assistant/use-assistant.js';
+import { isFileOf } from '../workflows/diagnostic-file.js';
 import { DiagnosticList } from '../workflows/source-view.js';
 
 export function PacksPage() {
   const { client, canWrite } = useSession();
   const state = useAsync((signal) => client.listPacks({ signal }), []);
-  const [result, setResult] = useState<{ title: string; view: PackSyncView } | null>(null);
+  const [result, setResult] = useState<{ title: string; view: PackSyncView; workflows?: readonly WorkflowView[] } | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const run = async (label: string, ref: string, work: () => Promise<PackSyncView>) => {
+  const assistant = useAssistant(client);
+  const [drafting, setDrafting] = useState<string | null>(null);
+  const run = async (label: string, ref: string, work: () => Promise<PackSyncView>, withWorkflows = false) => {
     setBusy(`${label}:${ref}`);
     setError(null);
     setResult(null);
     try {
-      setResult({ title: `${label} ${ref}`, view: await work() });
+      // a validation's diagnostics link to the registered workflow of their file, to be seen at their lines there
+      const [view, workflows] = await Promise.all([work(), withWorkflows ? client.listWorkflows({ pack: ref, limit: 1000 }).then((p) => p.items) : undefined]);
+      setResult({ title: `${label} ${ref}`, view, ...(workflows ? { workflows } : {}) });
       state.reload();
     } catch (caught) {
       // a sync that registered nothing answers 422 with the diagnostics: show them like a result
@@ -64,12 +71,17 @@ export function PacksPage() {
                     <td>{formatTime(pack.updated_at)}</td>
                     <td>
                       <div class="actions">
-                      <button type="button" disabled={busy !== null} onClick={() => void run('Validate', pack.ref, () => client.validatePack(pack.ref))}>
+                      <button type="button" disabled={busy !== null} onClick={() => void run('Validate', pack.ref, () => client.validatePack(pack.ref), true)}>
                         Validate
                       </button>
                       {canWrite && (
                         <button type="button" class="primary" disabled={busy !== null} onClick={() => void run('Sync', pack.ref, () => client.syncPack(pack.ref))}>
                           Sync
+                        </button>
+                      )}
+                      {canWrite && assistant.configured && (
+                        <button type="button" aria-pressed={drafting === pack.ref} onClick={() => setDrafting(drafting === pack.ref ? null : pack.ref)}>
+                          Draft a workflow
                         </button>
                       )}
                     </div>
@@ -81,13 +93,20 @@ export function PacksPage() {
           )
         }
       </Loaded>
+      {drafting !== null && canWrite && <DraftWorkflow key={drafting} client={client} pack={drafting} onClose={() => setDrafting(null)} />}
       {error && <ErrorState error={error} />}
       {result && (
         <section aria-labelledby="result-title" class="result" role="status">
           <h2 id="result-title">
             {result.title}: {result.view.ok ? 'ok' : 'problems found'}
           </h2>
-          <DiagnosticList items={result.view.diagnostics} />
+          <DiagnosticList
+            items={result.view.diagnostics}
+            linkFor={(d) => {
+              const workflow = result.workflows?.find((w) => isFileOf(d, w.pack_ref, w.file));
+              return workflow && `/ui/workflows/${encodeURIComponent(workflow.ref)}?tab=source&validate=1`;
+            }}
+          />
         </section>
       )}
     </section>

@@ -6,7 +6,7 @@ import { ParamsForm } from '../components/params-form.js';
 import { useAsync } from '../components/use-async.js';
 import { useSession } from '../session.js';
 import { readGitStatus } from '../workflows/git-status.js';
-import { DiagnosticList, SourceView } from '../workflows/source-view.js';
+import { WorkflowSource } from '../workflows/workflow-source.js';
 import { VersionsPanel } from '../workflows/versions-panel.js';
 
 const DagView = lazy(() => import('../execution/dag-view.js'));
@@ -46,6 +46,12 @@ export function WorkflowPage() {
               <p class="muted">
                 {workflow.pack_ref} · {workflow.file} · {workflow.task_count} tasks ·{' '}
                 <a href={`/ui/executions?workflow=${encodeURIComponent(workflow.ref)}`}>executions</a>
+                {workflow.definition.triggers !== undefined && (
+                  <>
+                    {' '}
+                    · <a href={`/ui/schedules?workflow=${encodeURIComponent(workflow.ref)}`}>schedules</a>
+                  </>
+                )}
               </p>
             </div>
             {canWrite && (
@@ -68,27 +74,7 @@ export function WorkflowPage() {
                 <DagView tasks={workflow.definition.tasks} label={`Tasks of ${workflow.ref}`} />
               </Suspense>
             )}
-            {tab === 'source' && (
-              <>
-                {sync?.diagnostics !== undefined && sync.diagnostics.length > 0 && (
-                  // the diagnostics are about the commit that failed to sync, not the version shown below
-                  <div class="state error" role="alert" aria-label="Sync problems">
-                    <p>
-                      {sync.failing_commit !== undefined ? (
-                        <>
-                          Commit <span class="mono">{sync.failing_commit.slice(0, 12)}</span> did not sync this workflow
-                        </>
-                      ) : (
-                        'The last sync found problems'
-                      )}
-                      ; the active version v{workflow.version} is shown below.
-                    </p>
-                    <DiagnosticList items={sync.diagnostics} />
-                  </div>
-                )}
-                <SourceView source={workflow.source} label={`Source of ${workflow.file}`} />
-              </>
-            )}
+            {tab === 'source' && <WorkflowSource workflow={workflow} sync={sync} validate={query.validate === '1'} />}
             {tab === 'versions' && <VersionsPanel workflowRef={workflow.ref} onChanged={state.reload} />}
             {tab === 'run' && canWrite && (
               <ParamsForm
