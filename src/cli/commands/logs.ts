@@ -73,7 +73,15 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
   )
     .addHelpText('after', HELP)
     .action(async (id: string, task: string | undefined, flags: LogsFlags) => {
-      const print = (line: TaskLogLineView): void => void ctx.stdout.write(`${flags.json ? JSON.stringify(line) : formatLogLine(line)}\n`);
+      let printed = 0;
+      const print = (line: TaskLogLineView): void => {
+        printed += 1;
+        ctx.stdout.write(`${flags.json ? JSON.stringify(line) : formatLogLine(line)}\n`);
+      };
+      // Said on stderr, so a script reading stdout still sees an empty log as empty.
+      const sayIfEmpty = (): void => {
+        if (printed === 0 && !flags.json) ctx.stderr.write(`no log lines${task !== undefined ? ` for task '${task}'` : ''}: its tasks printed nothing${flags.follow === true ? '' : ' (yet)'}\n`);
+      };
       if (flags.stream !== undefined && !['stdout', 'stderr', 'system'].includes(flags.stream)) {
         const { HarmoniaError } = await import('../../core/errors.js');
         throw new HarmoniaError('USAGE_INVALID', `--stream '${String(flags.stream)}' must be stdout, stderr or system`);
@@ -86,6 +94,7 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
         await runRemote(ctx, flags, async (client) => {
           const options = { ...(task !== undefined ? { task } : {}), ...(flags.attempt !== undefined ? { attempt: flags.attempt } : {}), ...(flags.stream !== undefined ? { stream: flags.stream } : {}), follow: flags.follow === true };
           for await (const line of client.logs(id, options)) print(line);
+          sayIfEmpty();
         });
         return;
       }
@@ -93,6 +102,7 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
         const { HarmoniaError } = await import('../../core/errors.js');
         if ((await store.executions.getExecution(id)) === null) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' not found`);
         for await (const line of localLines(store, id, query, flags.follow === true)) print(line);
+        sayIfEmpty();
       });
       ctx.exitCode = EXIT.ok;
     });
