@@ -6,6 +6,7 @@
  */
 import type { ExecutionEvent } from '../core/model.js';
 import { HarmoniaClientError, UnavailableError } from './errors.js';
+import { isRetriable, wait } from './reconnect.js';
 import { parseSse } from './sse.js';
 import type { Transport } from './transport.js';
 
@@ -60,26 +61,4 @@ export async function* streamAllEvents(transport: Transport, options: AllEventsO
       throw new UnavailableError('CONNECTION_ERROR', `lost the all-events stream and ${maxReconnects} reconnects failed`, { status: 0, cause });
     }
   }
-}
-
-function isRetriable(error: HarmoniaClientError): boolean {
-  return error instanceof UnavailableError || error.status >= 500 || error.status === 0;
-}
-
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(handle);
-      reject(signal?.reason);
-    };
-    const handle = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -7,6 +7,7 @@
 import type { ExecutionEvent, ExecutionStatus } from '../core/model.js';
 import type { EventsPage, ExecutionView } from '../core/wire.js';
 import { HarmoniaClientError, UnavailableError } from './errors.js';
+import { isRetriable, wait } from './reconnect.js';
 import { parseSse } from './sse.js';
 import type { Transport } from './transport.js';
 
@@ -155,27 +156,4 @@ async function readHistory(
     after = page.last_seq;
   }
   return events.filter((e) => e.seq > afterSeq && e.seq < beforeSeq).sort((a, b) => a.seq - b.seq);
-}
-
-function isRetriable(error: unknown): boolean {
-  if (!(error instanceof HarmoniaClientError)) return true;
-  return error instanceof UnavailableError || error.status >= 500 || error.status === 0;
-}
-
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(handle);
-      reject(signal?.reason);
-    };
-    const handle = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

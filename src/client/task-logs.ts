@@ -4,7 +4,8 @@
  * last seq it yielded (no gap, no repeat) until the execution has finished.
  */
 import type { TaskLogLineView, TaskLogPage } from '../core/wire.js';
-import { HarmoniaClientError, UnavailableError } from './errors.js';
+import { UnavailableError } from './errors.js';
+import { isRetriable, wait } from './reconnect.js';
 import { parseSse } from './sse.js';
 import type { Transport } from './transport.js';
 
@@ -49,7 +50,7 @@ export async function* streamTaskLogs(transport: Transport, executionId: string,
   let failures = 0;
   for (;;) {
     options.signal?.throwIfAborted();
-    if (failures > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** (failures - 1), 30_000)));
+    if (failures > 0) await wait(Math.min(1000 * 2 ** (failures - 1), 30_000), options.signal);
     let progressed = false;
     try {
       const response = await transport.open('GET', `/events/executions/${id}/logs`, {
@@ -69,7 +70,7 @@ export async function* streamTaskLogs(transport: Transport, executionId: string,
       }
     } catch (error) {
       options.signal?.throwIfAborted();
-      if (error instanceof SyntaxError || (error instanceof HarmoniaClientError && error.status > 0 && error.status < 500 && error.status !== 429)) throw error;
+      if (error instanceof SyntaxError || !isRetriable(error)) throw error;
     }
     failures = progressed ? 0 : failures + 1;
     if (failures > maxReconnects) {
