@@ -19,7 +19,10 @@ Runs a registered workflow here, with the embedded store, and waits for it: one
 line per task as it starts, finishes, retries or is skipped (on stderr), then the
 execution's output as JSON (on stdout). Run \`harmonia sync\` first. Ctrl-C cancels
 the execution (its on_error handlers still run). core.http reaches loopback and
-private addresses only with HARMONIA_HTTP_ALLOW_PRIVATE=true.
+private addresses only with HARMONIA_HTTP_ALLOW_PRIVATE=true. It is an engine of its
+own: while \`harmonia serve\` holds the same data directory it stops with STORE_LOCKED
+(run the workflow there with \`harmonia workflow run REF --wait --url ...\`). A failed
+task's last log lines are printed under the error; \`harmonia logs ID\` shows the rest.
 
 Exit codes: 0 completed, 1 failed or canceled, 2 usage or internal error.
 
