@@ -1,3 +1,4 @@
+import { toStoreError } from './sqlite-errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
@@ -47,24 +48,6 @@ function toHead(row: HeadRow): DefinitionHead {
   return rows.headFromRow(row, sqliteColumns);
 }
 
-/** Turns driver failures into store error codes; HarmoniaErrors pass through. */
-function storeError(error: unknown): unknown {
-  if (error instanceof HarmoniaError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return error;
-  if (code.startsWith('SQLITE_CONSTRAINT')) {
-    return new HarmoniaError('STORE_CONFLICT', `registry write conflicts with a stored row (${code.toLowerCase()})`, {
-      cause: error,
-    });
-  }
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new HarmoniaError('STORE_UNAVAILABLE', 'the registry database is locked by another process; retry', {
-      cause: error,
-    });
-  }
-  return error;
-}
-
 /** The registry over SQLite: packs, immutable definition versions and one head per ref. */
 export class SqliteRegistryRepo implements RegistryRepo {
   constructor(private readonly exec: SqliteExecutor) {}
@@ -74,7 +57,7 @@ export class SqliteRegistryRepo implements RegistryRepo {
       try {
         return fn(db);
       } catch (error) {
-        throw storeError(error);
+        throw toStoreError(error);
       }
     });
   }
