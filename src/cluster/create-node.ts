@@ -20,6 +20,7 @@ import { createLeaseKeeper, type LeaseKeeper } from './lease-keeper.js';
 import { openControlChannel, type ControlChannel, type ControlRequest } from './control-channel.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { ControlKind } from '../engine/control-rules.js';
+import type { Approver } from '../core/wait-wire.js';
 
 const silent: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -129,7 +130,11 @@ async function applyHere(engine: Engine, nodeId: string, request: ControlRequest
     });
   }
   const task = request.task_id ?? '';
-  const run: Record<ControlKind, () => Promise<unknown>> = {
+  const data = request.data ?? {};
+  const run: Record<ControlKind | 'signal' | 'approval', () => Promise<unknown>> = {
+    signal: () => engine.signal(id, String(data.name), (data.payload ?? {}) as Record<string, unknown>, typeof data.sent_by === 'string' ? data.sent_by : null),
+    approval: () =>
+      engine.decideApproval(id, task, data.decision === 'approve' ? 'approve' : 'reject', data.approver as Approver, typeof data.comment === 'string' ? data.comment : null),
     pause: () => engine.pause(id),
     resume: () => engine.resume(id),
     cancel: () => engine.cancel(id),
@@ -138,7 +143,7 @@ async function applyHere(engine: Engine, nodeId: string, request: ControlRequest
     rerun: () => engine.rerunFrom(id, task),
     skip: () => engine.skipTask(id, task),
   };
-  const control = run[request.kind as ControlKind] as (() => Promise<unknown>) | undefined;
+  const control = run[request.kind as ControlKind | 'signal' | 'approval'] as (() => Promise<unknown>) | undefined;
   if (!control) throw new HarmoniaError('USAGE_INVALID', `unknown control '${request.kind}'`);
   await control();
 }
@@ -167,8 +172,9 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
   });
   let keeper: LeaseKeeper | null = null;
   let controls: ControlChannel | null = null;
-  const forward = async (id: string, kind: ControlKind, taskId?: string): Promise<void> => {
+  const forward = async (id: string, kind: ControlKind | 'signal' | 'approval', taskId?: string, data?: Record<string, unknown>): Promise<void> => {
     const request: ControlRequest = taskId === undefined ? { execution_id: id, kind } : { execution_id: id, kind, task_id: taskId };
+    if (data !== undefined) request.data = data;
     // Nobody holds it (its node died and the lease ran out): carry it on here and apply the control.
     if (await keeper?.takeOver(id)) {
       // Recovering it may have finished it (an interrupted task out of attempts).

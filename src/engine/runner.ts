@@ -53,6 +53,11 @@ export interface RunnerDeps {
   onBroken?: (runner: ExecutionRunner) => void;
   /** The task log. */
   logs: TaskLogWriter;
+  /**
+   * The execution became dormant (only durable waits left: no unit running or ready) or woke
+   * up again; a dormant execution gives its max_concurrent_workflows slot back.
+   */
+  onDormant?: (runner: ExecutionRunner, dormant: boolean) => void;
 }
 
 function unitKey(taskId: string, item: number | undefined): string {
@@ -74,6 +79,8 @@ export class ExecutionRunner {
   /** Target of the armed wake-up timer, if any. */
   private wakeAt: number | null = null;
   private doneWaiters: Array<(state: ExecutionState) => void> = [];
+  /** Only durable waits are left (see RunnerDeps.onDormant). */
+  dormant = false;
   /** The projection columns as last written, so a step rewrites only those that changed. */
   private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
 
@@ -244,7 +251,19 @@ export class ExecutionRunner {
       }
     }
     if (isTerminalExecution(this.state.status) && !wasTerminal) this.finish();
-    else this.armWakeUp();
+    else {
+      this.armWakeUp();
+      this.noteDormancy();
+    }
+  }
+
+  private noteDormancy(): void {
+    const state = this.state;
+    const dormant =
+      !isTerminalExecution(state.status) && state.running === 0 && state.ready.length === 0 && state.to_skip.length === 0 && state.waiting.length > 0;
+    if (dormant === this.dormant) return;
+    this.dormant = dormant;
+    this.deps.onDormant?.(this, dormant);
   }
 
   /** The engine's note in the task log of the attempt that will run again, and why. */
@@ -268,6 +287,12 @@ export class ExecutionRunner {
     let next = Number.POSITIVE_INFINITY;
     for (const ref of this.state.ready) {
       if (ref.not_before !== undefined && ref.not_before > this.decidedAt && ref.not_before < next) next = ref.not_before;
+    }
+    // Durable waits end at their deadline: the same one wake-up covers them, so a recovered
+    // execution re-arms every wait from its history alone.
+    for (const id of this.state.waiting) {
+      const deadline = this.state.tasks[id]?.wait?.deadline_ms ?? null;
+      if (deadline !== null && deadline > this.decidedAt && deadline < next) next = deadline;
     }
     if (next === Number.POSITIVE_INFINITY || (this.wakeAt !== null && this.wakeAt <= next)) return;
     this.timers.get('wake')?.();

@@ -4,6 +4,7 @@
  */
 import type { ExecutionStatus, TaskError, TaskStatus } from '../core/model.js';
 import type { Plan } from './plan.js';
+import type { WaitSpec } from './wait-spec.js';
 
 /** One runnable unit: a task, or one item of a fan-out task. */
 export interface UnitState {
@@ -50,6 +51,17 @@ export interface TaskState extends UnitState {
   item_values: unknown[] | null;
   items_running: number;
   items_done: number;
+  /** What the task waits for while `waiting` (from its task_waiting event); absent otherwise. */
+  wait?: WaitSpec;
+}
+
+/** A signal recorded in the history that no core.signal task has taken yet. */
+export interface BufferedSignal {
+  seq: number;
+  name: string;
+  payload: Record<string, unknown>;
+  received_at: string;
+  sent_by: string | null;
 }
 
 /** A task (item undefined) or one item of a fan-out waiting to start. */
@@ -84,6 +96,10 @@ export interface ExecutionState {
   finishing: string[];
   /** Units running now. */
   running: number;
+  /** Tasks in a durable wait, in the order they started waiting (they count in no slot). */
+  waiting: string[];
+  /** Signals received and not yet taken by a wait, oldest first. */
+  signals: BufferedSignal[];
   /** Failed tasks in the order they failed. */
   failures: string[];
   canceling: boolean;
@@ -171,6 +187,8 @@ export function initialState(plan: Plan, executionId: string, workflowId: string
     to_skip: [],
     finishing: [],
     running: 0,
+    waiting: [],
+    signals: [],
     failures: [],
     canceling: false,
     cancel_requested_ms: null,
