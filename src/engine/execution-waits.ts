@@ -3,7 +3,7 @@
  * cluster, forwarded to the node that does), recorded as events, and the waits read back.
  */
 import { HarmoniaError } from '../core/errors.js';
-import type { ApprovalResult, Approver, ExecutionWaits, SignalResult, WaitView } from '../core/wait-wire.js';
+import type { ApprovalResult, Approver, ExecutionWaits, PendingApproval, PendingApprovalList, SignalResult, WaitView } from '../core/wait-wire.js';
 import { invalidState } from './control-rules.js';
 import type { EngineContext } from './engine-context.js';
 import { getExecutionRecord } from './execution-record.js';
@@ -28,6 +28,8 @@ export interface ExecutionWaitsApi {
   decideApproval(id: string, taskId: string, decision: 'approve' | 'reject', approver: Approver, comment: string | null): Promise<ApprovalResult>;
   /** What the execution's tasks wait for now. Thrown when unknown (EXEC_NOT_FOUND). */
   getWaits(id: string): Promise<ExecutionWaits>;
+  /** Tasks waiting in core.approval across unfinished executions, oldest wait first, a page of them. */
+  listPendingApprovals(page: { limit: number; offset: number }): Promise<PendingApprovalList>;
 }
 
 /** The waits of a state, as the API shows them. */
@@ -129,6 +131,22 @@ export function createExecutionWaits(ctx: EngineContext, runnerFactory: RunnerFa
         waits: waitViews(id, state),
         buffered_signals: state.signals.map((s) => ({ name: s.name, received_at: s.received_at, sent_by: s.sent_by })),
       };
+    },
+    async listPendingApprovals({ limit, offset }) {
+      // Every unfinished execution's state, folded once and cached: no index of waits is kept,
+      // so the cost grows with the executions in flight, not with history.
+      const unfinished = await ctx.store.executions.listUnfinished();
+      const items: PendingApproval[] = [];
+      for (const record of unfinished) {
+        if (record.status !== 'running' && record.status !== 'paused') continue;
+        const { state } = await runnerFactory.read(record.id).catch(() => ({ state: null }));
+        if (!state) continue;
+        for (const view of waitViews(record.id, state)) {
+          if (view.kind === 'approval') items.push({ ...view, kind: 'approval', workflow_ref: record.workflow_ref });
+        }
+      }
+      items.sort((a, b) => (a.waiting_since ?? '').localeCompare(b.waiting_since ?? '') || a.execution_id.localeCompare(b.execution_id));
+      return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
     },
   };
 }
