@@ -111,13 +111,13 @@ function isFinished(status: string | undefined): boolean {
   return status === undefined || status === 'completed' || status === 'failed' || status === 'canceled';
 }
 
-/** Waits up to `graceMs` for the executions running now to finish. */
+/** Waits up to `graceMs` for the executions running now to finish or reach a durable wait. */
 async function finishWithin(engine: Engine, graceMs: number): Promise<void> {
   const ids = engine.driving();
   if (ids.length === 0 || graceMs <= 0) return;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-  await Promise.race([Promise.all(ids.map((id) => engine.waitForCompletion(id).catch(() => undefined))), deadline]);
+  await Promise.race([Promise.all(ids.map((id) => engine.whenIdle(id).catch(() => undefined))), deadline]);
   clearTimeout(timer);
 }
 

@@ -128,6 +128,11 @@ export interface Engine extends ExecutionWaitsApi {
   relinquish(id: string): Promise<void>;
   /** Ids of the executions this engine is driving now. */
   driving(): string[];
+  /**
+   * Resolves once nothing of the execution runs here: it finished, is driven elsewhere, or
+   * only durable waits are left (a graceful shutdown waits for this, not for the waits).
+   */
+  whenIdle(id: string): Promise<void>;
   /** How many more top-level executions this engine would run now (max_concurrent_workflows less those running). */
   capacity(): number;
 }

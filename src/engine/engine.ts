@@ -79,6 +79,7 @@ export function createEngine(options: EngineOptions): Engine {
     adopt: recovery.adopt,
     relinquish: recovery.relinquish,
     driving: () => [...runners.keys()],
+    whenIdle: (id) => runners.get(id)?.whenIdle() ?? Promise.resolve(),
     capacity: () => Math.max(0, config.max_concurrent_workflows - limited.size),
   };
 }

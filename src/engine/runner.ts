@@ -81,6 +81,7 @@ export class ExecutionRunner {
   private doneWaiters: Array<(state: ExecutionState) => void> = [];
   /** Only durable waits are left (see RunnerDeps.onDormant). */
   dormant = false;
+  private idleWaiters: Array<() => void> = [];
   /** The projection columns as last written, so a step rewrites only those that changed. */
   private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
 
@@ -142,6 +143,7 @@ export class ExecutionRunner {
   /** Leaves the execution as its events say (for the next start to recover); aborts running work. */
   stop(): Promise<void> {
     this.stopped = true;
+    this.releaseIdle();
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.wakeAt = null;
@@ -263,7 +265,23 @@ export class ExecutionRunner {
       !isTerminalExecution(state.status) && state.running === 0 && state.ready.length === 0 && state.to_skip.length === 0 && state.waiting.length > 0;
     if (dormant === this.dormant) return;
     this.dormant = dormant;
+    if (dormant) this.releaseIdle();
     this.deps.onDormant?.(this, dormant);
+  }
+
+  /**
+   * Resolves once nothing runs here: the execution finished, or only durable waits are left
+   * (a shutdown need not wait for those: they carry on from the history after a restart).
+   */
+  whenIdle(): Promise<void> {
+    if (this.dormant || this.stopped || isTerminalExecution(this.state.status)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private releaseIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** The engine's note in the task log of the attempt that will run again, and why. */
@@ -317,6 +335,7 @@ export class ExecutionRunner {
     const waiters = this.doneWaiters;
     this.doneWaiters = [];
     for (const resolve of waiters) resolve(this.state);
+    this.releaseIdle();
     this.deps.onTerminal(this);
   }
 
