@@ -12,7 +12,7 @@ export const BUILTIN_INPUTS: Readonly<Record<string, Readonly<Record<string, Par
   'core.signal': { name: { type: 'string', required: true }, timeout: {} },
   'core.approval': {
     message: { type: 'string' },
-    approvers: { type: 'array' },
+    approvers: {},
     scope: { type: 'string', enum: ['approve', 'write', 'admin'] },
     expires_in: {},
     expiration_hours: { type: 'number' },
