@@ -118,6 +118,20 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
         });
         if ('input' in data) task.input = data.input;
         break;
+      case 'task_waiting':
+        // a durable wait (signal, approval, sleep until): an attempt with no process
+        task.status = 'waiting';
+        task.error = null;
+        closeAttempt(task, event.timestamp, 'canceled', null);
+        task.attempts.push({
+          attempt: typeof data.attempt === 'number' ? data.attempt : task.attempts.length + 1,
+          started_at: event.timestamp,
+          finished_at: null,
+          outcome: 'running',
+          error: null,
+        });
+        if ('input' in data) task.input = data.input;
+        break;
       case 'task_completed':
         task.status = 'completed';
         task.output = data.output;
