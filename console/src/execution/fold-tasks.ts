@@ -9,8 +9,8 @@ export interface AttemptView {
   attempt: number;
   started_at: string;
   finished_at: string | null;
-  /** How the attempt ended; 'running' while it runs, 'retrying' when a retry was scheduled. */
-  outcome: 'running' | 'completed' | 'failed' | 'canceled' | 'retrying';
+  /** How the attempt ended; 'running' while it runs ('waiting' in a durable wait), 'retrying' when a retry was scheduled. */
+  outcome: 'running' | 'waiting' | 'completed' | 'failed' | 'canceled' | 'retrying';
   error: TaskError | null;
 }
 
@@ -127,7 +127,7 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
           attempt: typeof data.attempt === 'number' ? data.attempt : task.attempts.length + 1,
           started_at: event.timestamp,
           finished_at: null,
-          outcome: 'running',
+          outcome: 'waiting',
           error: null,
         });
         if ('input' in data) task.input = data.input;
