@@ -7,6 +7,7 @@ import type { ExecutionEvent, TaskError } from '../core/model.js';
 import { triggerRuleOf, type Plan } from './plan.js';
 import {
   initialState,
+  isDormant,
   isTerminalTask,
   newTask,
   newUnit,
@@ -168,6 +169,18 @@ function cancelOpenUnits(state: ExecutionState, at: number, iso: string): void {
  * in ms when the caller already has it (the runner's step), saving a Date.parse per event.
  */
 export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, at: number = Date.parse(event.timestamp)): ExecutionState {
+  applyEvent(plan, state, event, at);
+  // Dormancy is read off the history, so every replay (a restart, another node) agrees on it.
+  const dormant = isDormant(state);
+  if (dormant && state.dormant_since === null) state.dormant_since = at;
+  else if (!dormant && state.dormant_since !== null) {
+    state.dormant_ms += Math.max(0, at - state.dormant_since);
+    state.dormant_since = null;
+  }
+  return state;
+}
+
+function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at: number): ExecutionState {
   const iso = event.timestamp;
   const data = event.data;
   state.last_seq = event.seq;
@@ -352,6 +365,9 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
     case 'workflow_resumed': {
       state.status = 'running';
       if (Array.isArray(data.reset)) {
+        // A retried or rerun execution's deadline counts from its restart (runner.armDeadlines).
+        state.dormant_ms = 0;
+        state.dormant_since = null;
         for (const id of data.reset as string[]) {
           const target = state.tasks[id];
           if (target) resetTask(target);

@@ -14,7 +14,7 @@ import type { DecideContext, DecideInput } from './decide-context.js';
 import { step } from './decide.js';
 import type { EventBus } from './event-bus.js';
 import type { Plan } from './plan.js';
-import { isTerminalExecution, type ExecutionState } from './state.js';
+import { isDormant, isTerminalExecution, type ExecutionState } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
@@ -81,6 +81,8 @@ export class ExecutionRunner {
   private doneWaiters: Array<(state: ExecutionState) => void> = [];
   /** Only durable waits are left (see RunnerDeps.onDormant). */
   dormant = false;
+  /** What max_execution_time_ms counts from: the start, or the restart of a retry or rerun. */
+  private deadlineFrom: number | null = null;
   private idleWaiters: Array<() => void> = [];
   /** The projection columns as last written, so a step rewrites only those that changed. */
   private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
@@ -177,13 +179,34 @@ export class ExecutionRunner {
 
   /** `restarted`: a finished execution runs again (retry, rerun), so its deadline counts from now. */
   private armDeadlines(restarted = false): void {
-    const limit = this.deps.config.max_execution_time_ms;
-    if (limit > 0 && this.state.started_ms !== null) {
-      const from = restarted ? this.deps.clock.now() : this.state.started_ms;
-      this.timer('deadline', from + limit - this.deps.clock.now(), 'execution_timeout');
+    if (this.state.started_ms !== null) {
+      this.deadlineFrom = restarted ? this.deps.clock.now() : this.state.started_ms;
+      this.armDeadline();
     }
     const interval = this.deps.config.checkpoint_interval_s * 1000;
     if (interval > 0) this.checkpointTick(interval);
+  }
+
+  /**
+   * max_execution_time_ms bounds the time an execution runs, not the time it sits in durable
+   * waits: the deadline moves by the dormant time, and nothing fires while it is dormant (it
+   * is re-armed when the execution wakes).
+   */
+  private armDeadline(): void {
+    const limit = this.deps.config.max_execution_time_ms;
+    const from = this.deadlineFrom;
+    if (limit <= 0 || from === null || this.stopped || isTerminalExecution(this.state.status)) return;
+    this.timers.get('deadline')?.();
+    const target = from + limit + this.state.dormant_ms;
+    this.timers.set(
+      'deadline',
+      this.deps.clock.setTimer(Math.max(0, target - this.deps.clock.now()), () => {
+        this.timers.delete('deadline');
+        if (this.stopped || this.state.dormant_since !== null) return;
+        if (this.deps.clock.now() < from + limit + this.state.dormant_ms) return this.armDeadline();
+        void this.process({ kind: 'execution_timeout', at: this.deps.clock.now() });
+      }),
+    );
   }
 
   private checkpointTick(interval: number): void {
@@ -199,7 +222,7 @@ export class ExecutionRunner {
     );
   }
 
-  private timer(key: string, ms: number, kind: 'settle' | 'cancel_grace_expired' | 'execution_timeout'): void {
+  private timer(key: string, ms: number, kind: 'settle' | 'cancel_grace_expired'): void {
     if (this.stopped || isTerminalExecution(this.state.status)) return;
     this.timers.get(key)?.();
     this.timers.set(
@@ -260,12 +283,12 @@ export class ExecutionRunner {
   }
 
   private noteDormancy(): void {
-    const state = this.state;
-    const dormant =
-      !isTerminalExecution(state.status) && state.running === 0 && state.ready.length === 0 && state.to_skip.length === 0 && state.waiting.length > 0;
+    const dormant = isDormant(this.state);
     if (dormant === this.dormant) return;
     this.dormant = dormant;
     if (dormant) this.releaseIdle();
+    // Awake again: the deadline has moved by the time spent waiting.
+    else this.armDeadline();
     this.deps.onDormant?.(this, dormant);
   }
 

@@ -100,6 +100,12 @@ export interface ExecutionState {
   waiting: string[];
   /** Signals received and not yet taken by a wait, oldest first. */
   signals: BufferedSignal[];
+  /**
+   * Since when only durable waits are open (ms), null while anything runs or is ready; and
+   * the time spent so before. max_execution_time_ms counts neither: it bounds running.
+   */
+  dormant_since: number | null;
+  dormant_ms: number;
   /** Failed tasks in the order they failed. */
   failures: string[];
   canceling: boolean;
@@ -110,6 +116,18 @@ export interface ExecutionState {
 }
 
 const TERMINAL_TASK: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'canceled']);
+
+/** Only durable waits are open: nothing runs, is ready, or is to be skipped or finished. */
+export function isDormant(state: ExecutionState): boolean {
+  return (
+    (state.status === 'running' || state.status === 'paused') &&
+    state.running === 0 &&
+    state.ready.length === 0 &&
+    state.to_skip.length === 0 &&
+    state.finishing.length === 0 &&
+    state.waiting.length > 0
+  );
+}
 
 /** True when a task or execution status can no longer change without a retry or rerun. */
 export function isTerminalTask(status: TaskStatus): boolean {
@@ -189,6 +207,8 @@ export function initialState(plan: Plan, executionId: string, workflowId: string
     running: 0,
     waiting: [],
     signals: [],
+    dormant_since: null,
+    dormant_ms: 0,
     failures: [],
     canceling: false,
     cancel_requested_ms: null,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/index.js';
 import { FakeClock } from '../../unit/engine/fake-clock.js';
-import { actionsWith, nextEvent, openHarness, register, workflow, type Harness } from './helpers.js';
+import { actionsWith, handler, nextEvent, openHarness, register, workflow, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -64,7 +64,8 @@ describe('durable waits', () => {
 
   it('sleeps until a time and for days without a process, then completes', async () => {
     const clock = new FakeClock();
-    h = await openHarness({}, { max_execution_time_ms: 0 }, clock);
+    // The default max_execution_time_ms (one day) does not count time spent waiting.
+    h = await openHarness({}, {}, clock);
     const until = new Date(clock.now() + 3_600_000).toISOString();
     await register(h.store, 'demo.sleep', workflow([
       { id: 'nap', action: 'core.sleep', input: { until } },
@@ -79,6 +80,32 @@ describe('durable waits', () => {
     expect(done.status).toBe('completed');
     const status = await h.engine.getStatus(run.id);
     expect(status.task_statuses.long?.status).toBe('completed');
+  });
+
+  it('counts running time, not waiting time, against max_execution_time_ms', async () => {
+    const clock = new FakeClock();
+    let began!: () => void;
+    const started = new Promise<void>((resolve) => (began = resolve));
+    const hang = handler(async (_input, _attempt, signal) => {
+      began();
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      throw new Error('stopped');
+    });
+    h = await openHarness({ 'test.hang': hang }, { max_execution_time_ms: 10_000, default_timeout_ms: 1_000_000 }, clock);
+    await register(h.store, 'demo.limit', workflow([
+      { id: 'nap', action: 'core.sleep', input: { duration: '1h' } },
+      { id: 'work', action: 'test.hang', depends_on: ['nap'] },
+    ]));
+    const seen = nextEvent(h.engine, waiting('nap'));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.limit' });
+    await seen;
+    clock.advance(3_600_000);
+    await started;
+    clock.advance(9_999);
+    expect((await h.engine.getExecution(run.id)).status).toBe('running');
+    clock.advance(1);
+    const done = await h.engine.waitForCompletion(run.id);
+    expect(done.error).toMatchObject({ type: 'TIMEOUT', message: expect.stringContaining('max_execution_time_ms') });
   });
 
   it('approves and rejects: output holds the decision, who and when; a reject fails with REJECTED', async () => {
