@@ -227,8 +227,17 @@ export function rebuildView(state: ExecutionState): void {
   }
 }
 
-/** A JSON-safe copy of the state without the derived view (checkpoint snapshots). */
-export function snapshotOf(state: ExecutionState): Omit<ExecutionState, 'view'> {
-  const { view: _view, ...rest } = state;
-  return JSON.parse(JSON.stringify(rest)) as Omit<ExecutionState, 'view'>;
+/**
+ * A JSON-safe copy of the state without the derived view (checkpoint snapshots). The
+ * durable-wait fields are left out while they hold nothing, so a checkpoint taken before
+ * they existed still equals the fold of its history (validateCheckpoint).
+ */
+export function snapshotOf(state: ExecutionState): Partial<Omit<ExecutionState, 'view'>> {
+  const { view: _view, waiting, signals, dormant_since, dormant_ms, ...rest } = state;
+  const waits: Partial<ExecutionState> = {};
+  if (waiting.length > 0) waits.waiting = waiting;
+  if (signals.length > 0) waits.signals = signals;
+  if (dormant_since !== null) waits.dormant_since = dormant_since;
+  if (dormant_ms !== 0) waits.dormant_ms = dormant_ms;
+  return JSON.parse(JSON.stringify({ ...rest, ...waits })) as Partial<Omit<ExecutionState, 'view'>>;
 }
