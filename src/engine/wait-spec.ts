@@ -12,7 +12,7 @@ import { parseDuration } from '../triggers/duration.js';
 export const APPROVAL_SCOPES = ['approve', 'write', 'admin'] as const;
 export type ApprovalScope = (typeof APPROVAL_SCOPES)[number];
 
-/** A signal or approval name / token name: short, printable, URL-safe. */
+/** A signal name: short, printable and safe in a URL path. */
 export const SIGNAL_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export type WaitSpec =
