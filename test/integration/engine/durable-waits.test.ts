@@ -186,6 +186,24 @@ describe('durable waits', () => {
     expect(done.map((r) => r?.status)).toEqual(runs.map(() => 'completed'));
   });
 
+  it('holds no task slot while waiting: with max_concurrent_tasks 1, three waits do not stop a task from running', async () => {
+    h = await openHarness({}, { max_concurrent_tasks: 1 });
+    await register(h.store, 'demo.task-slots', workflow([
+      { id: 'w1', action: 'core.signal', input: { name: 'a' } },
+      { id: 'w2', action: 'core.signal', input: { name: 'b' } },
+      { id: 'w3', action: 'core.approval' },
+      { id: 'work', action: 'core.echo', input: { ran: true } },
+    ]));
+    const worked = nextEvent(h.engine, (e) => e.event_type === 'task_completed' && e.task_id === 'work');
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.task-slots' });
+    await worked;
+    const status = await h.engine.getStatus(run.id);
+    expect(['w1', 'w2', 'w3', 'work'].map((id) => status.task_statuses[id]?.status)).toEqual(['waiting', 'waiting', 'waiting', 'completed']);
+    await h.engine.cancel(run.id);
+    expect((await h.engine.waitForCompletion(run.id)).status).toBe('canceled');
+    expect((await h.engine.getStatus(run.id)).task_statuses.w3?.status).toBe('canceled');
+  });
+
   it('carries a wait across an engine restart: the signal after the restart ends it, the deadline is re-armed', async () => {
     const clock = new FakeClock();
     h = await openHarness({}, {}, clock);
