@@ -11,6 +11,7 @@ export type * from './core/model.js';
 export { EVENT_TYPES } from './core/model.js';
 export type * from './core/trigger-model.js';
 export type * from './core/schedule-wire.js';
+export type * from './core/wait-wire.js';
 
 export { resolveConfig, maskConfig } from './config.js';
 export type { ConfigOptions, ResolvedConfig } from './config.js';

@@ -22,6 +22,7 @@ const MonitorPage = lazy(() => import('./pages/monitor-page.js').then((m) => m.M
 const SchedulesPage = lazy(() => import('./pages/schedules-page.js').then((m) => m.SchedulesPage));
 const SchedulePage = lazy(() => import('./pages/schedule-page.js').then((m) => m.SchedulePage));
 const PacksPage = lazy(() => import('./pages/packs-page.js').then((m) => m.PacksPage));
+const ApprovalsPage = lazy(() => import('./pages/approvals-page.js').then((m) => m.ApprovalsPage));
 
 type Boot =
   | { kind: 'checking' }
@@ -97,6 +98,7 @@ function Shell(props: { client: HarmoniaClient; session: SessionView; onSignOut(
                 <Route path="/ui/templates/:template" component={TemplatePage} />
                 <Route path="/ui/schedules" component={SchedulesPage} />
                 <Route path="/ui/schedules/:workflow/:name" component={SchedulePage} />
+                <Route path="/ui/approvals" component={ApprovalsPage} />
                 <Route path="/ui/monitor" component={MonitorPage} />
                 <Route path="/ui/packs" component={PacksPage} />
                 <Route default component={NotFound} />
@@ -114,6 +116,7 @@ const NAV: Array<[string, string]> = [
   ['/ui/workflows', 'Workflows'],
   ['/ui/templates', 'Templates'],
   ['/ui/schedules', 'Schedules'],
+  ['/ui/approvals', 'Approvals'],
   ['/ui/monitor', 'Monitor'],
   ['/ui/packs', 'Packs'],
 ];

@@ -7,6 +7,7 @@ import { streamTaskLogs, type LogsOptions } from './task-logs.js';
 import type { ExecutionEvent, OverlapPolicy } from '../core/model.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
 import type { TriggerFireRecord } from '../core/trigger-model.js';
+import type { ApprovalResult, ExecutionWaits, PendingApprovalList, SignalResult } from '../core/wait-wire.js';
 import type {
   AssistantStatusView,
   DraftRequest,
@@ -246,6 +247,44 @@ export class HarmoniaClient {
    */
   skipTask(executionId: string, taskId: string, options: CallOptions = {}): Promise<ExecutionControlResult> {
     return this.#post(`/executions/${seg(executionId)}/skip`, { task_id: taskId }, options);
+  }
+
+  // ---- signals and approvals ----------------------------------------------
+
+  /**
+   * Sends a signal to an execution: recorded in its history at once; the oldest core.signal
+   * task waiting for `name` takes it, its output being `payload` (now, or when one starts waiting).
+   * @example
+   * await client.signal(executionId, 'payment_received', { amount: 42 });
+   */
+  signal(executionId: string, name: string, payload: Record<string, unknown> = {}, options: CallOptions = {}): Promise<SignalResult> {
+    return this.#post(`/executions/${seg(executionId)}/signals/${seg(name)}`, payload, options);
+  }
+
+  /** Approves a task waiting in core.approval (the token needs the task's scope, `approve` by default). */
+  approve(executionId: string, taskId: string, options: CallOptions & { comment?: string } = {}): Promise<ApprovalResult> {
+    return this.decideApproval(executionId, taskId, 'approve', options);
+  }
+
+  /** Rejects a task waiting in core.approval: it fails with REJECTED (or completes with decision 'reject' under on_reject: complete). */
+  reject(executionId: string, taskId: string, options: CallOptions & { comment?: string } = {}): Promise<ApprovalResult> {
+    return this.decideApproval(executionId, taskId, 'reject', options);
+  }
+
+  /** Approves or rejects a task waiting in core.approval. */
+  decideApproval(executionId: string, taskId: string, decision: 'approve' | 'reject', options: CallOptions & { comment?: string } = {}): Promise<ApprovalResult> {
+    const body = options.comment === undefined ? { decision } : { decision, comment: options.comment };
+    return this.#post(`/executions/${seg(executionId)}/approvals/${seg(taskId)}`, body, options);
+  }
+
+  /** Pending approvals across running and paused executions, oldest first. */
+  listApprovals(query: CallOptions & { limit?: number; offset?: number } = {}): Promise<PendingApprovalList> {
+    return this.#get('/approvals', query, { limit: query.limit, offset: query.offset });
+  }
+
+  /** What an execution's tasks wait for now, and signals not yet taken. */
+  getWaits(executionId: string, options: CallOptions = {}): Promise<ExecutionWaits> {
+    return this.#get(`/executions/${seg(executionId)}/waits`, options);
   }
 
   /** Replaces the execution's custom state (read in expressions as `${state.*}`). */

@@ -16,6 +16,8 @@ export interface ControlRequest {
   execution_id: string;
   kind: string;
   task_id?: string;
+  /** What a signal or an approval decision carries. */
+  data?: Record<string, unknown>;
 }
 
 interface Envelope {

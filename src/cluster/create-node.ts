@@ -19,6 +19,7 @@ import { createLeaseKeeper, type LeaseKeeper } from './lease-keeper.js';
 import { openControlChannel, type ControlChannel, type ControlRequest } from './control-channel.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { ControlKind } from '../engine/control-rules.js';
+import type { Approver } from '../core/wait-wire.js';
 
 const silent: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -109,13 +110,13 @@ function isFinished(status: string | undefined): boolean {
   return status === undefined || status === 'completed' || status === 'failed' || status === 'canceled';
 }
 
-/** Waits up to `graceMs` for the executions running now to finish. */
+/** Waits up to `graceMs` for the executions running now to finish or reach a durable wait. */
 async function finishWithin(engine: Engine, graceMs: number): Promise<void> {
   const ids = engine.driving();
   if (ids.length === 0 || graceMs <= 0) return;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-  await Promise.race([Promise.all(ids.map((id) => engine.waitForCompletion(id).catch(() => undefined))), deadline]);
+  await Promise.race([Promise.all(ids.map((id) => engine.whenIdle(id).catch(() => undefined))), deadline]);
   clearTimeout(timer);
 }
 
@@ -128,7 +129,11 @@ async function applyHere(engine: Engine, nodeId: string, request: ControlRequest
     });
   }
   const task = request.task_id ?? '';
-  const run: Record<ControlKind, () => Promise<unknown>> = {
+  const data = request.data ?? {};
+  const run: Record<ControlKind | 'signal' | 'approval', () => Promise<unknown>> = {
+    signal: () => engine.signal(id, String(data.name), (data.payload ?? {}) as Record<string, unknown>, typeof data.sent_by === 'string' ? data.sent_by : null),
+    approval: () =>
+      engine.decideApproval(id, task, data.decision === 'approve' ? 'approve' : 'reject', data.approver as Approver, typeof data.comment === 'string' ? data.comment : null),
     pause: () => engine.pause(id),
     resume: () => engine.resume(id),
     cancel: () => engine.cancel(id),
@@ -137,7 +142,7 @@ async function applyHere(engine: Engine, nodeId: string, request: ControlRequest
     rerun: () => engine.rerunFrom(id, task),
     skip: () => engine.skipTask(id, task),
   };
-  const control = run[request.kind as ControlKind] as (() => Promise<unknown>) | undefined;
+  const control = run[request.kind as ControlKind | 'signal' | 'approval'] as (() => Promise<unknown>) | undefined;
   if (!control) throw new HarmoniaError('USAGE_INVALID', `unknown control '${request.kind}'`);
   await control();
 }
@@ -166,8 +171,9 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
   });
   let keeper: LeaseKeeper | null = null;
   let controls: ControlChannel | null = null;
-  const forward = async (id: string, kind: ControlKind, taskId?: string): Promise<void> => {
+  const forward = async (id: string, kind: ControlKind | 'signal' | 'approval', taskId?: string, data?: Record<string, unknown>): Promise<void> => {
     const request: ControlRequest = taskId === undefined ? { execution_id: id, kind } : { execution_id: id, kind, task_id: taskId };
+    if (data !== undefined) request.data = data;
     // Nobody holds it (its node died and the lease ran out): carry it on here and apply the control.
     if (await keeper?.takeOver(id)) {
       // Recovering it may have finished it (an interrupted task out of attempts).

@@ -212,7 +212,8 @@ export interface PackRecord {
 // Executions
 
 export type ExecutionStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'canceled';
-export type TaskStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'canceled';
+/** `waiting`: a durable wait (core.sleep until, core.signal, core.approval) holding no process and no slot. */
+export type TaskStatus = 'pending' | 'running' | 'waiting' | 'completed' | 'failed' | 'skipped' | 'canceled';
 
 export const EVENT_TYPES = [
   'workflow_started',
@@ -228,6 +229,9 @@ export const EVENT_TYPES = [
   'checkpoint_created',
   'retry_attempted',
   'error_occurred',
+  'task_waiting',
+  'signal_received',
+  'approval_decided',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -6,12 +6,19 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): () => void;
 }
 
-/** The real clock: Date.now and setTimeout. */
+/** The longest delay setTimeout takes; a longer one would fire at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** The real clock: Date.now and setTimeout, chained for delays past setTimeout's ~24.8 days (a sleep of weeks). */
 export function createSystemClock(): Clock {
   return {
     now: () => Date.now(),
     setTimer(ms, fn) {
-      const handle = setTimeout(fn, Math.max(0, ms));
+      let handle: NodeJS.Timeout;
+      const arm = (left: number): void => {
+        handle = left > MAX_TIMEOUT_MS ? setTimeout(() => arm(left - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS) : setTimeout(fn, Math.max(0, left));
+      };
+      arm(ms);
       return () => clearTimeout(handle);
     },
   };

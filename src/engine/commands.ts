@@ -3,6 +3,7 @@
  * the runner persists a step's events in one transaction, then acts on its commands.
  */
 import type { EventType, TaskError } from '../core/model.js';
+import type { WaitSpec } from './wait-spec.js';
 
 export type Command =
   | { kind: 'StartWorkflow'; data: Record<string, unknown> }
@@ -15,6 +16,10 @@ export type Command =
       /** The task's own `timeout_ms`; absent, the action's own, then the engine default, apply. */
       timeout_ms?: number;
     }
+  /** A durable wait begins (core.sleep until/duration, core.signal, core.approval): no handler runs. */
+  | { kind: 'StartWait'; task_id: string; attempt: number; input: Record<string, unknown>; wait: WaitSpec }
+  | { kind: 'RecordSignal'; name: string; payload: Record<string, unknown>; sent_by: string | null }
+  | { kind: 'RecordDecision'; task_id: string; attempt: number; decision: 'approve' | 'reject'; by: string; comment: string | null }
   | { kind: 'StartFanOut'; task_id: string; items: unknown[] }
   | { kind: 'CompleteTask'; task_id: string; item_index?: number; attempt: number; output: unknown; extra?: Record<string, unknown> }
   | {
@@ -69,6 +74,16 @@ export function eventOf(command: Command, at: number): EventDraft | null {
         event_type: 'task_started',
         task_id: command.task_id,
         data: withItem({ attempt: command.attempt, input: command.input }, command.item_index),
+      };
+    case 'StartWait':
+      return { event_type: 'task_waiting', task_id: command.task_id, data: { attempt: command.attempt, input: command.input, wait: command.wait } };
+    case 'RecordSignal':
+      return { event_type: 'signal_received', data: { name: command.name, payload: command.payload, sent_by: command.sent_by } };
+    case 'RecordDecision':
+      return {
+        event_type: 'approval_decided',
+        task_id: command.task_id,
+        data: { attempt: command.attempt, decision: command.decision, by: command.by, comment: command.comment, decided_at: new Date(at).toISOString() },
       };
     case 'StartFanOut':
       return { event_type: 'task_started', task_id: command.task_id, data: { attempt: 1, items: command.items } };

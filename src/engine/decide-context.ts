@@ -31,7 +31,9 @@ export type DecideInput =
       at: number;
     }
   | { kind: 'skip' | 'rerun'; at: number; task_id: string }
-  | { kind: 'checkpoint'; at: number; checkpoint_id: string };
+  | { kind: 'checkpoint'; at: number; checkpoint_id: string }
+  | { kind: 'signal'; at: number; name: string; payload: Record<string, unknown>; sent_by: string | null }
+  | { kind: 'approval'; at: number; task_id: string; decision: 'approve' | 'reject'; by: string; comment: string | null };
 
 export function scopeFor(state: ExecutionState, ctx: DecideContext, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -169,7 +169,27 @@ export function decide(state: ExecutionState, input: DecideInput, ctx: DecideCon
     }
     case 'checkpoint':
       return state.status === 'pending' ? [] : [{ kind: 'CreateCheckpoint', checkpoint_id: input.checkpoint_id }];
+    case 'signal':
+      // Recorded whether or not a task waits for it yet: settle hands it to the oldest wait.
+      return active(state) ? [{ kind: 'RecordSignal', name: input.name, payload: input.payload, sent_by: input.sent_by }] : [];
+    case 'approval':
+      return active(state) ? onDecision(ctx, state, input) : [];
   }
+}
+
+function onDecision(ctx: DecideContext, state: ExecutionState, input: Extract<DecideInput, { kind: 'approval' }>): Command[] {
+  const task = state.tasks[input.task_id];
+  const wait = task?.wait;
+  if (!task || task.status !== 'waiting' || wait?.kind !== 'approval') return [];
+  const decidedAt = new Date(input.at).toISOString();
+  const output = { decision: input.decision, by: input.by, comment: input.comment, decided_at: decidedAt };
+  const record: Command = { kind: 'RecordDecision', task_id: input.task_id, attempt: task.attempt, decision: input.decision, by: input.by, comment: input.comment };
+  if (input.decision === 'approve' || wait.on_reject === 'complete') {
+    return [record, { kind: 'CompleteTask', task_id: input.task_id, attempt: task.attempt, output }];
+  }
+  const reason = input.comment === null ? '' : `: ${input.comment}`;
+  const error: TaskError = { type: 'REJECTED', message: `task '${input.task_id}' was rejected by '${input.by}'${reason}`, retriable: false, attempt: task.attempt };
+  return [record, failTask(ctx, state, input.task_id, task.attempt, error)];
 }
 
 /** A snapshot taken as a checkpoint_created event was folded. */

@@ -9,6 +9,7 @@ import type { EventBus } from './event-bus.js';
 import type { ActionResolver, EngineLogger } from './runner.js';
 import type { ControlKind } from './control-rules.js';
 import type { WriteFence } from './write-queue.js';
+import type { ExecutionWaitsApi } from './execution-waits.js';
 import type { ExecutionMetrics, ExecutionStatusReport, ExecutionSummary } from './summary.js';
 
 export interface EngineOptions {
@@ -51,7 +52,7 @@ export interface EngineOwnership extends WriteFence {
    * where the execution runs (or takes the execution over when nobody holds it). Without
    * it such controls are refused with EXEC_INVALID_STATE.
    */
-  forward?(executionId: string, kind: ControlKind, taskId?: string): Promise<void>;
+  forward?(executionId: string, kind: ControlKind | 'signal' | 'approval', taskId?: string, data?: Record<string, unknown>): Promise<void>;
 }
 
 export interface StartExecutionOptions {
@@ -71,7 +72,7 @@ export interface StartExecutionOptions {
 }
 
 /** What the engine offers its callers (server routes, CLI, tests). */
-export interface Engine {
+export interface Engine extends ExecutionWaitsApi {
   readonly bus: EventBus;
   /** The secrets known to the engine (see EngineOptions.secrets). */
   readonly secrets: SecretMasker;
@@ -127,6 +128,11 @@ export interface Engine {
   relinquish(id: string): Promise<void>;
   /** Ids of the executions this engine is driving now. */
   driving(): string[];
+  /**
+   * Resolves once nothing of the execution runs here: it finished, is driven elsewhere, or
+   * only durable waits are left (a graceful shutdown waits for this, not for the waits).
+   */
+  whenIdle(id: string): Promise<void>;
   /** How many more top-level executions this engine would run now (max_concurrent_workflows less those running). */
   capacity(): number;
 }

@@ -12,6 +12,7 @@ import { createExecutionLauncher } from './execution-launcher.js';
 import { createExecutionQueries } from './execution-queries.js';
 import { createExecutionRecovery } from './execution-recovery.js';
 import { createExecutionScheduler } from './execution-scheduler.js';
+import { createExecutionWaits } from './execution-waits.js';
 import { createRunnerFactory } from './runner-factory.js';
 import { createWorkflowCache } from './workflow-cache.js';
 
@@ -73,10 +74,12 @@ export function createEngine(options: EngineOptions): Engine {
     rerunFrom: (id, taskId) => control(id, 'rerun', taskId),
     skipTask: (id, taskId) => control(id, 'skip', taskId),
     ...checkpoints,
+    ...createExecutionWaits(ctx, runnerFactory),
     waitForCompletion: waiters.waitForCompletion,
     adopt: recovery.adopt,
     relinquish: recovery.relinquish,
     driving: () => [...runners.keys()],
+    whenIdle: (id) => runners.get(id)?.whenIdle() ?? Promise.resolve(),
     capacity: () => Math.max(0, config.max_concurrent_workflows - limited.size),
   };
 }

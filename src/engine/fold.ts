@@ -7,6 +7,7 @@ import type { ExecutionEvent, TaskError } from '../core/model.js';
 import { triggerRuleOf, type Plan } from './plan.js';
 import {
   initialState,
+  isDormant,
   isTerminalTask,
   newTask,
   newUnit,
@@ -104,6 +105,7 @@ export function recomputeQueues(plan: Plan, state: ExecutionState): void {
   state.to_skip = [];
   state.finishing = [];
   state.running = 0;
+  state.waiting = plan.order.filter((id) => state.tasks[id]?.status === 'waiting');
   for (const id of plan.order) {
     const task = state.tasks[id] as TaskState;
     task.queued = false;
@@ -123,6 +125,7 @@ function resetTask(task: TaskState): void {
   const attempt = task.attempt;
   Object.assign(task, newTask(), { attempt, attempt_base: attempt, duration_ms: task.duration_ms });
   task.first_started_at = null;
+  delete task.wait;
 }
 
 function unitOf(state: ExecutionState, taskId: string | undefined, item: unknown): UnitState | undefined {
@@ -133,7 +136,7 @@ function unitOf(state: ExecutionState, taskId: string | undefined, item: unknown
 }
 
 function finishUnit(unit: UnitState, at: number, iso: string): void {
-  if (unit.status === 'running') {
+  if (unit.status === 'running' || unit.status === 'waiting') {
     if (unit.started_ms !== null) unit.duration_ms += Math.max(0, at - unit.started_ms);
   }
   unit.finished_at = iso;
@@ -157,6 +160,7 @@ function cancelOpenUnits(state: ExecutionState, at: number, iso: string): void {
   state.to_skip = [];
   state.finishing = [];
   state.running = 0;
+  state.waiting = [];
   rebuildView(state);
 }
 
@@ -165,6 +169,18 @@ function cancelOpenUnits(state: ExecutionState, at: number, iso: string): void {
  * in ms when the caller already has it (the runner's step), saving a Date.parse per event.
  */
 export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, at: number = Date.parse(event.timestamp)): ExecutionState {
+  applyEvent(plan, state, event, at);
+  // Dormancy is read off the history, so every replay (a restart, another node) agrees on it.
+  const dormant = isDormant(state);
+  if (dormant && state.dormant_since === null) state.dormant_since = at;
+  else if (!dormant && state.dormant_since !== null) {
+    state.dormant_ms += Math.max(0, at - state.dormant_since);
+    state.dormant_since = null;
+  }
+  return state;
+}
+
+function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at: number): ExecutionState {
   const iso = event.timestamp;
   const data = event.data;
   state.last_seq = event.seq;
@@ -211,12 +227,44 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
       else sync(state, taskId);
       return state;
     }
+    case 'task_waiting': {
+      if (!task || taskId === undefined) return state;
+      removeRef(state, taskId);
+      task.status = 'waiting';
+      task.attempt = Number(data.attempt ?? task.attempt + 1);
+      task.started_ms = at;
+      task.first_started_at ??= iso;
+      task.not_before = null;
+      task.wait = data.wait as TaskState['wait'];
+      if (!state.waiting.includes(taskId)) state.waiting.push(taskId);
+      sync(state, taskId);
+      return state;
+    }
+    case 'signal_received':
+      state.signals.push({
+        seq: event.seq,
+        name: String(data.name),
+        payload: (data.payload as Record<string, unknown> | undefined) ?? {},
+        received_at: iso,
+        sent_by: typeof data.sent_by === 'string' ? data.sent_by : null,
+      });
+      return state;
+    case 'approval_decided':
+      return state;
     case 'task_completed':
     case 'task_failed': {
       if (!task || taskId === undefined) return state;
       const unit = unitOf(state, taskId, item);
       if (!unit) return state;
       const failed = event.event_type === 'task_failed';
+      if (unit.status === 'waiting' && item === undefined) {
+        state.waiting = state.waiting.filter((id) => id !== taskId);
+        delete task.wait;
+      }
+      if (typeof data.signal_seq === 'number') {
+        const taken = data.signal_seq;
+        state.signals = state.signals.filter((signal) => signal.seq !== taken);
+      }
       // a fan-out task is not a unit of its own: only its items count as running
       if (unit.status === 'running' && !(item === undefined && task.items)) {
         state.running -= 1;
@@ -317,6 +365,9 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
     case 'workflow_resumed': {
       state.status = 'running';
       if (Array.isArray(data.reset)) {
+        // A retried or rerun execution's deadline counts from its restart (runner.armDeadlines).
+        state.dormant_ms = 0;
+        state.dormant_since = null;
         for (const id of data.reset as string[]) {
           const target = state.tasks[id];
           if (target) resetTask(target);

@@ -87,6 +87,14 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
           ownership?.released(done.id, true);
           hooks.wake(done.id);
         },
+        onDormant: (owner, dormant) => {
+          // Waiting for a signal, an approval or a time holds no slot. A woken execution was
+          // admitted already: it takes its slot back at once, even past the limit, rather
+          // than queue behind executions that never started.
+          if (owner.record.parent_execution_id !== null || runners.get(owner.id) !== owner) return;
+          if (!dormant) limited.add(owner.id);
+          else if (limited.delete(owner.id)) hooks.slotFreed();
+        },
         onBroken: (broken) => {
           // On one node the execution waits for a restart; in a cluster the lease goes back
           // so a node (this one, once healthy) carries it on from its events.

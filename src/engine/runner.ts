@@ -14,7 +14,7 @@ import type { DecideContext, DecideInput } from './decide-context.js';
 import { step } from './decide.js';
 import type { EventBus } from './event-bus.js';
 import type { Plan } from './plan.js';
-import { isTerminalExecution, type ExecutionState } from './state.js';
+import { isDormant, isTerminalExecution, type ExecutionState } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
@@ -53,6 +53,11 @@ export interface RunnerDeps {
   onBroken?: (runner: ExecutionRunner) => void;
   /** The task log. */
   logs: TaskLogWriter;
+  /**
+   * The execution became dormant (only durable waits left: no unit running or ready) or woke
+   * up again; a dormant execution gives its max_concurrent_workflows slot back.
+   */
+  onDormant?: (runner: ExecutionRunner, dormant: boolean) => void;
 }
 
 function unitKey(taskId: string, item: number | undefined): string {
@@ -74,6 +79,11 @@ export class ExecutionRunner {
   /** Target of the armed wake-up timer, if any. */
   private wakeAt: number | null = null;
   private doneWaiters: Array<(state: ExecutionState) => void> = [];
+  /** Only durable waits are left (see RunnerDeps.onDormant). */
+  dormant = false;
+  /** What max_execution_time_ms counts from: the start, or the restart of a retry or rerun. */
+  private deadlineFrom: number | null = null;
+  private idleWaiters: Array<() => void> = [];
   /** The projection columns as last written, so a step rewrites only those that changed. */
   private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
 
@@ -135,6 +145,7 @@ export class ExecutionRunner {
   /** Leaves the execution as its events say (for the next start to recover); aborts running work. */
   stop(): Promise<void> {
     this.stopped = true;
+    this.releaseIdle();
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.wakeAt = null;
@@ -168,13 +179,34 @@ export class ExecutionRunner {
 
   /** `restarted`: a finished execution runs again (retry, rerun), so its deadline counts from now. */
   private armDeadlines(restarted = false): void {
-    const limit = this.deps.config.max_execution_time_ms;
-    if (limit > 0 && this.state.started_ms !== null) {
-      const from = restarted ? this.deps.clock.now() : this.state.started_ms;
-      this.timer('deadline', from + limit - this.deps.clock.now(), 'execution_timeout');
+    if (this.state.started_ms !== null) {
+      this.deadlineFrom = restarted ? this.deps.clock.now() : this.state.started_ms;
+      this.armDeadline();
     }
     const interval = this.deps.config.checkpoint_interval_s * 1000;
     if (interval > 0) this.checkpointTick(interval);
+  }
+
+  /**
+   * max_execution_time_ms bounds the time an execution runs, not the time it sits in durable
+   * waits: the deadline moves by the dormant time, and nothing fires while it is dormant (it
+   * is re-armed when the execution wakes).
+   */
+  private armDeadline(): void {
+    const limit = this.deps.config.max_execution_time_ms;
+    const from = this.deadlineFrom;
+    if (limit <= 0 || from === null || this.stopped || isTerminalExecution(this.state.status)) return;
+    this.timers.get('deadline')?.();
+    const target = from + limit + this.state.dormant_ms;
+    this.timers.set(
+      'deadline',
+      this.deps.clock.setTimer(Math.max(0, target - this.deps.clock.now()), () => {
+        this.timers.delete('deadline');
+        if (this.stopped || this.state.dormant_since !== null) return;
+        if (this.deps.clock.now() < from + limit + this.state.dormant_ms) return this.armDeadline();
+        void this.process({ kind: 'execution_timeout', at: this.deps.clock.now() });
+      }),
+    );
   }
 
   private checkpointTick(interval: number): void {
@@ -190,7 +222,7 @@ export class ExecutionRunner {
     );
   }
 
-  private timer(key: string, ms: number, kind: 'settle' | 'cancel_grace_expired' | 'execution_timeout'): void {
+  private timer(key: string, ms: number, kind: 'settle' | 'cancel_grace_expired'): void {
     if (this.stopped || isTerminalExecution(this.state.status)) return;
     this.timers.get(key)?.();
     this.timers.set(
@@ -244,7 +276,35 @@ export class ExecutionRunner {
       }
     }
     if (isTerminalExecution(this.state.status) && !wasTerminal) this.finish();
-    else this.armWakeUp();
+    else {
+      this.armWakeUp();
+      this.noteDormancy();
+    }
+  }
+
+  private noteDormancy(): void {
+    const dormant = isDormant(this.state);
+    if (dormant === this.dormant) return;
+    this.dormant = dormant;
+    if (dormant) this.releaseIdle();
+    // Awake again: the deadline has moved by the time spent waiting.
+    else this.armDeadline();
+    this.deps.onDormant?.(this, dormant);
+  }
+
+  /**
+   * Resolves once nothing runs here: the execution finished, or only durable waits are left
+   * (a shutdown need not wait for those: they carry on from the history after a restart).
+   */
+  whenIdle(): Promise<void> {
+    if (this.dormant || this.stopped || isTerminalExecution(this.state.status)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private releaseIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** The engine's note in the task log of the attempt that will run again, and why. */
@@ -269,6 +329,12 @@ export class ExecutionRunner {
     for (const ref of this.state.ready) {
       if (ref.not_before !== undefined && ref.not_before > this.decidedAt && ref.not_before < next) next = ref.not_before;
     }
+    // Durable waits end at their deadline: the same one wake-up covers them, so a recovered
+    // execution re-arms every wait from its history alone.
+    for (const id of this.state.waiting) {
+      const deadline = this.state.tasks[id]?.wait?.deadline_ms ?? null;
+      if (deadline !== null && deadline > this.decidedAt && deadline < next) next = deadline;
+    }
     if (next === Number.POSITIVE_INFINITY || (this.wakeAt !== null && this.wakeAt <= next)) return;
     this.timers.get('wake')?.();
     this.wakeAt = next;
@@ -292,6 +358,7 @@ export class ExecutionRunner {
     const waiters = this.doneWaiters;
     this.doneWaiters = [];
     for (const resolve of waiters) resolve(this.state);
+    this.releaseIdle();
     this.deps.onTerminal(this);
   }
 

@@ -3,27 +3,15 @@
  * skips, fan-out endings, task starts up to the concurrency limits, and the
  * execution's end once nothing is left to run.
  */
+export { failTask } from './fail-task.js';
 import type { TaskError } from '../core/model.js';
 import type { Command } from './commands.js';
-import { handlerFor, renderSafe, scopeFor, type DecideContext } from './decide-context.js';
+import { renderSafe, scopeFor, type DecideContext } from './decide-context.js';
+import { failTask } from './fail-task.js';
 import { triggerRuleOf } from './plan.js';
 import type { ExecutionState, WorkRef } from './state.js';
-
-/** Failing a task: its handler (if any) is recorded so the fold triggers it. */
-export function failTask(
-  ctx: DecideContext,
-  state: ExecutionState,
-  taskId: string,
-  attempt: number,
-  error: TaskError,
-  canceled = false,
-): Command {
-  const command: Command = { kind: 'FailTask', task_id: taskId, attempt, error };
-  const handler = handlerFor(ctx, state, taskId, error.type);
-  if (handler !== undefined) command.handled_by = handler;
-  if (canceled) command.canceled = true;
-  return command;
-}
+import { resolveWaits } from './resolve-waits.js';
+import { isWaitTask, waitSpecOf } from './wait-spec.js';
 
 function allowedWhileCanceling(ctx: DecideContext, state: ExecutionState, ref: WorkRef): boolean {
   if (ctx.plan.handlers[ref.task]) return state.tasks[ref.task]?.triggered === true;
@@ -70,7 +58,7 @@ export function canceledError(attempt: number): TaskError {
   return { type: 'CANCELED', message: 'the execution was canceled', retriable: false, attempt };
 }
 
-function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string): { commands: Command[]; used: number } {
+function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string, at: number): { commands: Command[]; used: number } {
   const def = ctx.plan.tasks[taskId];
   const task = state.tasks[taskId];
   if (!def || !task) return { commands: [], used: 0 };
@@ -97,7 +85,7 @@ function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string): 
     if (items.length === 0) return { commands: [{ kind: 'CompleteTask', task_id: taskId, attempt, output: [] }], used: 0 };
     return { commands: [{ kind: 'StartFanOut', task_id: taskId, items }], used: 0 };
   }
-  return startUnit(ctx, state, taskId, undefined);
+  return startUnit(ctx, state, taskId, undefined, at);
 }
 
 function startUnit(
@@ -105,6 +93,7 @@ function startUnit(
   state: ExecutionState,
   taskId: string,
   item: number | undefined,
+  at: number,
 ): { commands: Command[]; used: number } {
   const def = ctx.plan.tasks[taskId];
   const task = state.tasks[taskId];
@@ -122,6 +111,15 @@ function startUnit(
       return { commands: [failTask(ctx, state, taskId, attempt, rendered.error)], used: 0 };
     }
     input = (rendered.value as Record<string, unknown>) ?? {};
+  }
+  if (item === undefined && isWaitTask(def.action, input)) {
+    // A durable wait: recorded, never dispatched to a handler, and counted in no slot.
+    const wait = waitSpecOf(def.action, input, at, def.timeout_ms);
+    if (!wait.ok) {
+      const error: TaskError = { type: 'ACTION_INPUT_INVALID', message: `task '${taskId}' (${def.action}): ${wait.message}`, retriable: false, attempt };
+      return { commands: [failTask(ctx, state, taskId, attempt, error)], used: 0 };
+    }
+    return { commands: [{ kind: 'StartWait', task_id: taskId, attempt, input, wait: wait.spec }], used: 0 };
   }
   const command: Command = {
     kind: 'StartTask',
@@ -150,12 +148,12 @@ function startReady(ctx: DecideContext, state: ExecutionState, at: number): Comm
       const limit = ctx.plan.tasks[ref.task]?.concurrency ?? Number.POSITIVE_INFINITY;
       const started = itemStarts[ref.task] ?? 0;
       if (task.items_running + started >= limit) continue;
-      result = startUnit(ctx, state, ref.task, ref.item);
+      result = startUnit(ctx, state, ref.task, ref.item, at);
       itemStarts[ref.task] = started + result.used;
     } else if (task.attempt > task.attempt_base) {
-      result = startUnit(ctx, state, ref.task, undefined);
+      result = startUnit(ctx, state, ref.task, undefined, at);
     } else {
-      result = startFirst(ctx, state, ref.task);
+      result = startFirst(ctx, state, ref.task, at);
     }
     commands.push(...result.commands);
     capacity -= result.used;
@@ -194,6 +192,7 @@ export function settle(ctx: DecideContext, state: ExecutionState, at: number): C
     (id) => ({ kind: 'SkipTask', task_id: id, reason: state.tasks[id]?.skip_requested ? 'manual' : 'upstream' }) as Command,
   );
   for (const id of state.finishing) commands.push(...finishFanOut(ctx, state, id));
+  if (!state.canceling && state.waiting.length > 0) commands.push(...resolveWaits(ctx, state, at));
   if (commands.length > 0) return commands;
   const starts = startReady(ctx, state, at);
   if (starts.length > 0) return starts;
@@ -202,6 +201,6 @@ export function settle(ctx: DecideContext, state: ExecutionState, at: number): C
     const waiting = state.ready.some((ref) => allowedWhileCanceling(ctx, state, ref));
     return waiting ? [] : [{ kind: 'CancelWorkflow', terminated: false }];
   }
-  if (state.ready.length > 0) return [];
+  if (state.ready.length > 0 || state.waiting.length > 0) return [];
   return finish(ctx, state);
 }

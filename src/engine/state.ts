@@ -4,6 +4,7 @@
  */
 import type { ExecutionStatus, TaskError, TaskStatus } from '../core/model.js';
 import type { Plan } from './plan.js';
+import type { WaitSpec } from './wait-spec.js';
 
 /** One runnable unit: a task, or one item of a fan-out task. */
 export interface UnitState {
@@ -50,6 +51,17 @@ export interface TaskState extends UnitState {
   item_values: unknown[] | null;
   items_running: number;
   items_done: number;
+  /** What the task waits for while `waiting` (from its task_waiting event); absent otherwise. */
+  wait?: WaitSpec;
+}
+
+/** A signal recorded in the history that no core.signal task has taken yet. */
+export interface BufferedSignal {
+  seq: number;
+  name: string;
+  payload: Record<string, unknown>;
+  received_at: string;
+  sent_by: string | null;
 }
 
 /** A task (item undefined) or one item of a fan-out waiting to start. */
@@ -84,6 +96,16 @@ export interface ExecutionState {
   finishing: string[];
   /** Units running now. */
   running: number;
+  /** Tasks in a durable wait, in the order they started waiting (they count in no slot). */
+  waiting: string[];
+  /** Signals received and not yet taken by a wait, oldest first. */
+  signals: BufferedSignal[];
+  /**
+   * Since when only durable waits are open (ms), null while anything runs or is ready; and
+   * the time spent so before. max_execution_time_ms counts neither: it bounds running.
+   */
+  dormant_since: number | null;
+  dormant_ms: number;
   /** Failed tasks in the order they failed. */
   failures: string[];
   canceling: boolean;
@@ -94,6 +116,18 @@ export interface ExecutionState {
 }
 
 const TERMINAL_TASK: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'canceled']);
+
+/** Only durable waits are open: nothing runs, is ready, or is to be skipped or finished. */
+export function isDormant(state: ExecutionState): boolean {
+  return (
+    (state.status === 'running' || state.status === 'paused') &&
+    state.running === 0 &&
+    state.ready.length === 0 &&
+    state.to_skip.length === 0 &&
+    state.finishing.length === 0 &&
+    state.waiting.length > 0
+  );
+}
 
 /** True when a task or execution status can no longer change without a retry or rerun. */
 export function isTerminalTask(status: TaskStatus): boolean {
@@ -171,6 +205,10 @@ export function initialState(plan: Plan, executionId: string, workflowId: string
     to_skip: [],
     finishing: [],
     running: 0,
+    waiting: [],
+    signals: [],
+    dormant_since: null,
+    dormant_ms: 0,
     failures: [],
     canceling: false,
     cancel_requested_ms: null,
@@ -189,8 +227,17 @@ export function rebuildView(state: ExecutionState): void {
   }
 }
 
-/** A JSON-safe copy of the state without the derived view (checkpoint snapshots). */
-export function snapshotOf(state: ExecutionState): Omit<ExecutionState, 'view'> {
-  const { view: _view, ...rest } = state;
-  return JSON.parse(JSON.stringify(rest)) as Omit<ExecutionState, 'view'>;
+/**
+ * A JSON-safe copy of the state without the derived view (checkpoint snapshots). The
+ * durable-wait fields are left out while they hold nothing, so a checkpoint taken before
+ * they existed still equals the fold of its history (validateCheckpoint).
+ */
+export function snapshotOf(state: ExecutionState): Partial<Omit<ExecutionState, 'view'>> {
+  const { view: _view, waiting, signals, dormant_since, dormant_ms, ...rest } = state;
+  const waits: Partial<ExecutionState> = {};
+  if (waiting.length > 0) waits.waiting = waiting;
+  if (signals.length > 0) waits.signals = signals;
+  if (dormant_since !== null) waits.dormant_since = dormant_since;
+  if (dormant_ms !== 0) waits.dormant_ms = dormant_ms;
+  return JSON.parse(JSON.stringify({ ...rest, ...waits })) as Partial<Omit<ExecutionState, 'view'>>;
 }

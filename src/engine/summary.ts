@@ -103,7 +103,7 @@ export function statusReport(plan: Plan, state: ExecutionState, record: Executio
 
 /** Counts and outcome of an execution. */
 export function summaryOf(plan: Plan, state: ExecutionState, record: ExecutionRecord, now: number): ExecutionSummary {
-  const tasks = { total: 0, pending: 0, running: 0, completed: 0, failed: 0, skipped: 0, canceled: 0 };
+  const tasks = { total: 0, pending: 0, running: 0, waiting: 0, completed: 0, failed: 0, skipped: 0, canceled: 0 };
   let attempts = 0;
   for (const id of plan.order) {
     const task = state.tasks[id];

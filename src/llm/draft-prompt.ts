@@ -36,7 +36,9 @@ Only use actions listed below; only pass the parameters they declare.`;
 const BUILTINS: ReadonlyArray<readonly [string, string]> = [
   ['core.noop', 'does nothing; input ignored'],
   ['core.echo', 'returns its input as output (any keys)'],
-  ['core.sleep', 'input: ms (integer, required)'],
+  ['core.sleep', 'input: ms (integer) for a short sleep, or duration (2h, 3d) or until (ISO time) for a durable wait'],
+  ['core.signal', 'input: name (required), timeout (duration); waits for a signal; output: the signal payload; fails TIMEOUT'],
+  ['core.approval', 'input: message, approvers (token names), scope, expires_in or expiration_hours, on_reject (fail|complete); output: { decision, by, comment, decided_at }; fails REJECTED or EXPIRED'],
   ['core.fail', 'input: error_type, error_message, is_retriable'],
   ['core.shell', "input: argv (list of strings) or command (string); output: { exit_code, stdout, stderr }"],
   ['core.http', 'input: url (required), method, headers, body, timeout_ms; output: { status, headers, body }'],

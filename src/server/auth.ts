@@ -26,9 +26,12 @@ export interface Principal {
   /** `env:<n>` for configured tokens, the stored id for file tokens, `anonymous` when auth is off. */
   id: string;
   scopes: Scope[];
+  /** The token file's label, another name core.approval's `approvers` may list. */
+  label?: string;
 }
 
-const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
+/** `approve` ranks below read: it satisfies only the approval routes (which write and admin pass too). */
+const RANK: Record<Scope, number> = { approve: 0, read: 1, write: 2, admin: 3 };
 
 /**
  * Parses HARMONIA_API_TOKENS: comma-separated entries, each `token` (admin) or
@@ -51,7 +54,7 @@ export function parseApiTokens(text: string): ConfiguredToken[] {
       if (!(SCOPES as readonly string[]).includes(scope)) {
         throw new HarmoniaError(
           'CONFIG_INVALID',
-          `HARMONIA_API_TOKENS entry has unknown scope '${scope}'; use read, write or admin joined by '+'`,
+          `HARMONIA_API_TOKENS entry has unknown scope '${scope}'; use read, write, admin or approve joined by '+'`,
         );
       }
     }
@@ -64,6 +67,8 @@ export function parseApiTokens(text: string): ConfiguredToken[] {
 export function hasScope(principal: Principal, required: RouteScope): boolean {
   if (required === 'public') return true;
   if (required === 'webhook') return false;
+  // The approval routes' gate: any scope a core.approval may require (the engine checks the task's own).
+  if (required === 'approve') return principal.scopes.some((s) => s === 'approve' || s === 'write' || s === 'admin');
   return principal.scopes.some((s) => RANK[s] >= RANK[required]);
 }
 
@@ -107,7 +112,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     const check = checkStoredToken(stored(), token, now());
     switch (check.kind) {
       case 'valid':
-        return { id: check.record.id, scopes: check.record.scopes };
+        return check.record.label === null ? { id: check.record.id, scopes: check.record.scopes } : { id: check.record.id, scopes: check.record.scopes, label: check.record.label };
       case 'expired':
         throw new HarmoniaError('AUTH_REQUIRED', `token '${check.record.id}' expired at ${check.record.expires_at ?? ''}`);
       case 'revoked':

@@ -8,8 +8,12 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { HarmoniaError } from '../core/errors.js';
 
-export type Scope = 'read' | 'write' | 'admin';
-export const SCOPES: readonly Scope[] = ['read', 'write', 'admin'];
+/**
+ * read < write < admin nest; `approve` stands apart: it lets a token decide core.approval
+ * tasks (those that require it) and nothing else, so approvers need not be able to write.
+ */
+export type Scope = 'read' | 'write' | 'admin' | 'approve';
+export const SCOPES: readonly Scope[] = ['read', 'write', 'admin', 'approve'];
 
 /** Every token created by the CLI starts with this, so leaked ones are easy to find. */
 export const TOKEN_PREFIX = 'hmn_';

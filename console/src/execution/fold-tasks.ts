@@ -9,8 +9,8 @@ export interface AttemptView {
   attempt: number;
   started_at: string;
   finished_at: string | null;
-  /** How the attempt ended; 'running' while it runs, 'retrying' when a retry was scheduled. */
-  outcome: 'running' | 'completed' | 'failed' | 'canceled' | 'retrying';
+  /** How the attempt ended; 'running' while it runs ('waiting' in a durable wait), 'retrying' when a retry was scheduled. */
+  outcome: 'running' | 'waiting' | 'completed' | 'failed' | 'canceled' | 'retrying';
   error: TaskError | null;
 }
 
@@ -114,6 +114,20 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
           started_at: event.timestamp,
           finished_at: null,
           outcome: 'running',
+          error: null,
+        });
+        if ('input' in data) task.input = data.input;
+        break;
+      case 'task_waiting':
+        // a durable wait (signal, approval, sleep until): an attempt with no process
+        task.status = 'waiting';
+        task.error = null;
+        closeAttempt(task, event.timestamp, 'canceled', null);
+        task.attempts.push({
+          attempt: typeof data.attempt === 'number' ? data.attempt : task.attempts.length + 1,
+          started_at: event.timestamp,
+          finished_at: null,
+          outcome: 'waiting',
           error: null,
         });
         if ('input' in data) task.input = data.input;

@@ -18,6 +18,7 @@ import { TaskPanel } from '../execution/task-panel.js';
 import { Timeline } from '../execution/timeline.js';
 import { startedBy, triggerHref } from '../execution/started-by.js';
 import { useLiveExecution } from '../execution/use-live-execution.js';
+import { WaitsPanel } from '../execution/waits-panel.js';
 import { useSession } from '../session.js';
 
 const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed', 'canceled']);
@@ -27,7 +28,7 @@ const DagView = lazy(loadDagView);
 export function ExecutionPage() {
   const { params } = useRoute();
   const { query, route, path } = useLocation();
-  const { client, canWrite } = useSession();
+  const { client, canWrite, session } = useSession();
   const id = params.id ?? '';
   // the graph code is fetched while the execution's data loads, not after
   useEffect(() => void loadDagView().catch(() => undefined), []);
@@ -150,6 +151,7 @@ export function ExecutionPage() {
         </div>
       )}
       {status === 'failed' && <ExplainFailure key={record.id} client={client} executionId={record.id} />}
+      {!FINISHED.has(status) && <WaitsPanel client={client} executionId={record.id} scopes={session.scopes} version={live.version} status={status} />}
 
       <div class={`graph-and-panel${selected !== null ? ' with-panel' : ''}`}>
         <section aria-labelledby="graph-title">

@@ -9,6 +9,7 @@ import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
+import { registerSignalCommand } from './remote-approval.js';
 
 const HELP = `
 Inspects and controls executions on a running server (--url, HARMONIA_URL).
@@ -20,6 +21,7 @@ Examples:
   $ harmonia execution retry 0b6f... --json     a failed or canceled execution
   $ harmonia execution rerun 0b6f... deploy     rerun a finished execution from a task
   $ harmonia execution skip 0b6f... notify      skip a pending task (when its upstream is done)
+  $ harmonia execution signal 0b6f... payment_received --data '{"amount":42}'
   $ harmonia execution rerun 0b6f... build --local   on the embedded store, e.g. after harmonia run
 
 The control verbs take --local instead of --url: the control runs in this process on
@@ -45,6 +47,7 @@ const TASK_VERBS = [
 /** Registers `harmonia execution list|status|tasks|events|watch|pause|resume|cancel|terminate|retry|rerun|skip`. */
 export function registerRemoteExecutionCommand(program: Command, ctx: CliContext): void {
   const execution = commandGroup(program, 'execution', 'inspect and control executions on a server').addHelpText('after', HELP);
+  registerSignalCommand(execution, ctx);
 
   withRemoteOptions(execution.command('list').description('list executions, newest first'))
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)

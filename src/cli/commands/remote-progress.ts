@@ -82,6 +82,11 @@ export function applyEvent(model: WatchModel, event: ExecutionEvent): void {
       if (Array.isArray(data.items)) task.items = { total: data.items.length, completed: 0, failed: 0 };
       if (!item && task.started_at === null) task.started_at = event.timestamp;
       break;
+    case 'task_waiting':
+      task.status = 'waiting';
+      if (typeof data.attempt === 'number') task.attempt = data.attempt;
+      if (task.started_at === null) task.started_at = event.timestamp;
+      break;
     case 'task_completed':
       if (item && task.items) task.items.completed += 1;
       else finish(task, 'completed', event.timestamp);

@@ -8,7 +8,16 @@ import type { ParameterSpec } from '../../core/model.js';
 import { CORE_LLM_PARAMETERS } from '../../llm/llm-parameters.js';
 
 export const BUILTIN_INPUTS: Readonly<Record<string, Readonly<Record<string, ParameterSpec>>>> = {
-  'core.sleep': { ms: { type: 'number', required: true } },
+  'core.sleep': { ms: { type: 'number' }, duration: {}, until: { type: 'string' } },
+  'core.signal': { name: { type: 'string', required: true }, timeout: {} },
+  'core.approval': {
+    message: { type: 'string' },
+    approvers: {},
+    scope: { type: 'string', enum: ['approve', 'write', 'admin'] },
+    expires_in: {},
+    expiration_hours: { type: 'number' },
+    on_reject: { type: 'string', enum: ['fail', 'complete'] },
+  },
   'core.fail': { error_type: { type: 'string' }, error_message: { type: 'string' }, is_retriable: { type: 'boolean' } },
   'core.http': {
     url: { type: 'string', required: true },
@@ -26,5 +35,6 @@ export const BUILTIN_INPUTS: Readonly<Record<string, Readonly<Record<string, Par
 /** Keys of which a built-in needs one (its other required keys are in BUILTIN_INPUTS). */
 export const BUILTIN_ONE_OF: Readonly<Record<string, readonly string[]>> = {
   'core.shell': ['argv', 'command'],
+  'core.sleep': ['ms', 'duration', 'until'],
   'core.llm': ['prompt', 'messages'],
 };

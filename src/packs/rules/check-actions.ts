@@ -7,7 +7,7 @@ import { didYouMean } from '../../core/suggest.js';
 import type { PackIndex, Rule, RuleContext } from './rule-context.js';
 
 /** The built-in actions every task may use without a dependency. */
-export const BUILTIN_ACTIONS: readonly string[] = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http', 'core.llm', 'core.workflow'];
+export const BUILTIN_ACTIONS: readonly string[] = ['core.noop', 'core.echo', 'core.sleep', 'core.fail', 'core.shell', 'core.http', 'core.llm', 'core.workflow', 'core.signal', 'core.approval'];
 
 /** Whether `ref` is an action of the run or registered elsewhere. */
 export function actionExists(index: PackIndex, ref: string): boolean {

@@ -14,9 +14,10 @@ import { checkRetry } from './check-retry.js';
 import { checkShellCommand } from './check-shell-command.js';
 import { checkChildWorkflowInput, checkTaskInput } from './check-task-input.js';
 import { checkTriggers } from './check-triggers.js';
+import { checkWaits } from './check-waits.js';
 import type { Rule } from './rule-context.js';
 
-const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkShellCommand, checkCondition, checkExpressions];
+const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkWaits, checkShellCommand, checkCondition, checkExpressions];
 
 /** Rules that read other workflows' content: run once every file has been read. */
 export const LATE_RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {

@@ -13,6 +13,7 @@ import { hookRoutes } from './hooks.js';
 import { scheduleRoutes } from './schedules.js';
 import { systemRoutes } from './system.js';
 import { templateRoutes } from './templates.js';
+import { waitRoutes } from './waits.js';
 import { workflowHistoryRoutes } from './workflow-history.js';
 import { workflowRoutes } from './workflows.js';
 
@@ -22,6 +23,7 @@ export function allRoutes(hub: StreamHub): RouteDef[] {
     ...workflowRoutes(),
     ...workflowHistoryRoutes(),
     ...executionRoutes(),
+    ...waitRoutes(),
     ...logRoutes(hub),
     ...templateRoutes(),
     ...checkpointRoutes(),

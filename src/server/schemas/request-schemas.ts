@@ -6,6 +6,7 @@
 import { ASSISTANT_REQUEST_SCHEMAS } from './assistant-schemas.js';
 import { GIT_REQUEST_SCHEMAS } from './git-schemas.js';
 import { SCHEDULE_REQUEST_SCHEMAS } from './schedule-schemas.js';
+import { WAIT_REQUEST_SCHEMAS } from './wait-schemas.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 
@@ -123,5 +124,6 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
   },
   ...GIT_REQUEST_SCHEMAS,
   ...SCHEDULE_REQUEST_SCHEMAS,
+  ...WAIT_REQUEST_SCHEMAS,
   ...ASSISTANT_REQUEST_SCHEMAS,
 };

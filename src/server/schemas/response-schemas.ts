@@ -6,6 +6,7 @@
 import { ASSISTANT_RESPONSE_SCHEMAS } from './assistant-schemas.js';
 import { GIT_RESPONSE_SCHEMAS } from './git-schemas.js';
 import { SCHEDULE_RESPONSE_SCHEMAS } from './schedule-schemas.js';
+import { WAIT_RESPONSE_SCHEMAS } from './wait-schemas.js';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const str = { type: 'string' } as const;
@@ -135,7 +136,7 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   TaskStatus: {
     type: 'object',
     properties: {
-      status: { enum: ['pending', 'running', 'completed', 'failed', 'skipped', 'canceled'] },
+      status: { enum: ['pending', 'running', 'waiting', 'completed', 'failed', 'skipped', 'canceled'] },
       attempts: int,
       started_at: nullableStr,
       finished_at: nullableStr,
@@ -274,5 +275,6 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   },
   ...GIT_RESPONSE_SCHEMAS,
   ...SCHEDULE_RESPONSE_SCHEMAS,
+  ...WAIT_RESPONSE_SCHEMAS,
   ...ASSISTANT_RESPONSE_SCHEMAS,
 };

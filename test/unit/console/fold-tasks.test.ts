@@ -89,3 +89,22 @@ describe('foldEvents()', () => {
     expect(fold.tasks.get('slow')?.attempts[0]).toMatchObject({ outcome: 'canceled', finished_at: at(5) });
   });
 });
+
+describe('foldEvents() durable waits', () => {
+  it('shows a task waiting for an approval as waiting, then as the decision ended it', () => {
+    seq = 0;
+    const waiting = foldEvents(emptyFold(), [
+      ev('workflow_started', undefined),
+      ev('task_waiting', 'review', { attempt: 1, input: { message: 'ok?' }, wait: { kind: 'approval' } }),
+    ]);
+    expect(waiting.tasks.get('review')).toMatchObject({ status: 'waiting', input: { message: 'ok?' } });
+    expect(waiting.tasks.get('review')?.attempts.map((a) => [a.attempt, a.outcome])).toEqual([[1, 'waiting']]);
+    const error = { type: 'REJECTED', message: "task 'review' was rejected by 'alice'", retriable: false, attempt: 1 };
+    const decided = foldEvents(waiting, [
+      ev('approval_decided', 'review', { attempt: 1, decision: 'reject', by: 'alice' }),
+      ev('task_failed', 'review', { attempt: 1, error }),
+    ]);
+    expect(decided.tasks.get('review')).toMatchObject({ status: 'failed', error });
+    expect(decided.tasks.get('review')?.attempts.map((a) => a.outcome)).toEqual(['failed']);
+  });
+});

@@ -10,7 +10,7 @@ describe('runPipeline()', () => {
   it('validates the example packs of the repository without errors', async () => {
     const result = await runPipeline([path.join(repo, 'packs')]);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(result.packs.map((p) => p.ref)).toEqual(['ci_cd', 'data_pipeline']);
+    expect(result.packs.map((p) => p.ref)).toEqual(['approvals', 'ci_cd', 'data_pipeline']);
     expect(result.file_count).toBeGreaterThan(5);
   });
 
