@@ -1,0 +1,133 @@
+import { readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/config.js';
+import type { PackEvent } from '../../../src/gitops/pack-events.js';
+import { serveHarmonia, type ServedHarmonia } from '../../../src/server/serve.js';
+import { createGitFixture, packYaml, workflowYaml, type GitFixture } from '../gitops/git-fixture.js';
+import { githubSignature } from './git-harness.js';
+
+const TOKEN = 'admin-tok';
+
+describe('a server following several git sources', () => {
+  let platform: GitFixture;
+  let data: GitFixture;
+  let server: ServedHarmonia;
+  let platformFirst: string;
+  let dataFirst: string;
+
+  const call = async <T = Record<string, unknown>>(method: string, path: string) => {
+    const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+  const webhook = async (path: string, body: string, secret: string) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': githubSignature(body, secret) },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const nextSynced = (pack: string) =>
+    new Promise<PackEvent>((resolve) => {
+      const off = server.pack_events.on('pack_synced', (event) => {
+        if (event.pack_ref !== pack) return;
+        off();
+        resolve(event);
+      });
+    });
+
+  beforeAll(async () => {
+    platform = createGitFixture();
+    data = createGitFixture();
+    platform.write('packs/ops/pack.yaml', packYaml('ops'));
+    platform.write('packs/ops/workflows/deploy.yaml', workflowYaml('ops deploy'));
+    platformFirst = platform.commit('ops');
+    data.write('warehouse/etl/pack.yaml', packYaml('etl'));
+    data.write('warehouse/etl/workflows/load.yaml', workflowYaml('etl load'));
+    dataFirst = data.commit('etl');
+    const sources = [
+      { name: 'platform', url: platform.url, poll_interval: 0, webhook_secret_env: 'PLATFORM_HOOK_SECRET' },
+      { name: 'data', url: data.url, path: 'warehouse', poll_interval: '0s', webhook_secret: 'data-hook-secret' },
+    ];
+    const config = resolveConfig(
+      { port: 0, host: '127.0.0.1' },
+      {
+        HARMONIA_DATA_DIR: platform.dataDir,
+        HARMONIA_PACKS_DIR: join(platform.root, 'unused-packs'),
+        HARMONIA_API_TOKENS: TOKEN,
+        HARMONIA_GIT_SOURCES: JSON.stringify(sources),
+      },
+    );
+    server = await serveHarmonia({
+      config,
+      store: platform.store,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PLATFORM_HOOK_SECRET: 'platform-hook-secret' },
+      version: '9.9.9-test',
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await data.cleanup();
+    await platform.cleanup();
+  });
+
+  it('lists every source with where it stands', async () => {
+    const { status, body } = await call<{ items: Array<Record<string, unknown>> }>('GET', '/api/v1/git/sources');
+    expect(status).toBe(200);
+    expect(body.items.map((s) => [s.name, s.path, s.packs, s.sync_status, s.conflicts, s.webhook_enabled])).toEqual([
+      ['platform', 'packs', 1, 'Synced', [], true],
+      ['data', 'warehouse', 1, 'Synced', [], true],
+    ]);
+    expect(body.items.map((s) => s.synced_commit)).toEqual([platformFirst, dataFirst]);
+  });
+
+  it('details one source with drift per definition, and names the sources for an unknown one', async () => {
+    const { status, body } = await call<{ source: string; drift: Array<{ ref: string; state: string }> }>('GET', '/api/v1/git/sources/data');
+    expect(status).toBe(200);
+    expect(body.source).toBe('data');
+    expect(body.drift.map((d) => [d.ref, d.state])).toEqual([['etl.load', 'Synced']]);
+    const unknown = await call<{ error: { code: string; message: string } }>('GET', '/api/v1/git/sources/nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe("unknown git source 'nope'; the server follows 'platform', 'data'");
+  });
+
+  it('answers the single-source status route with the sources to name', async () => {
+    const { status, body } = await call<{ error: { code: string; details: { sources: string[] } } }>('GET', '/api/v1/git/status');
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('USAGE_INVALID');
+    expect(body.error.details.sources).toEqual(['platform', 'data']);
+  });
+
+  it('runs pack tasks from a folder linking each pack to its source\'s clone', () => {
+    const links = join(platform.dataDir, 'git', 'packs');
+    expect(readlinkSync(join(links, 'ops'))).toMatch(/platform-[0-9a-f]{16}[/\\]packs[/\\]ops$/);
+    expect(readlinkSync(join(links, 'etl'))).toMatch(/data-[0-9a-f]{16}[/\\]warehouse[/\\]etl$/);
+  });
+
+  it('syncs the source a per-source webhook names, checked against that source\'s secret', async () => {
+    data.write('warehouse/etl/workflows/load.yaml', workflowYaml('etl load, second'));
+    const sha = data.commit('etl: second');
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: sha });
+
+    expect((await webhook('/api/v1/git/sources/data/webhook', body, 'platform-hook-secret')).status).toBe(401);
+    const synced = nextSynced('etl');
+    const answer = await webhook('/api/v1/git/sources/data/webhook', body, 'data-hook-secret');
+    expect(answer.status).toBe(202);
+    expect((await synced).commit).toBe(sha);
+    expect((await platform.store.registry.getActive('workflow', 'etl.load'))?.origin).toMatchObject({ git_source: 'data', commit: sha });
+  });
+
+  it('gives a delivery to the shared webhook URL to the source whose secret signed it', async () => {
+    platform.write('packs/ops/workflows/deploy.yaml', workflowYaml('ops deploy, second'));
+    const sha = platform.commit('ops: second');
+    const synced = nextSynced('ops');
+    const answer = await webhook('/api/v1/git/webhook', JSON.stringify({ ref: 'refs/heads/main', after: sha }), 'platform-hook-secret');
+    expect([answer.status, answer.body.source]).toEqual([202, 'platform']);
+    expect((await synced).commit).toBe(sha);
+    const listed = await call<{ items: Array<{ name: string; synced_commit: string }> }>('GET', '/api/v1/git/sources');
+    expect(listed.body.items.find((s) => s.name === 'platform')?.synced_commit).toBe(sha);
+  });
+});
