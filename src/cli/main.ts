@@ -22,6 +22,7 @@ import { registerWorkflowCommand } from './commands/workflow.js';
 import { registerRemoteCheckpointCommand } from './commands/remote-checkpoint.js';
 import { registerRemoteComponentCommand } from './commands/remote-component.js';
 import { registerRemoteScheduleCommand } from './commands/remote-schedule.js';
+import { registerRemoteGitCommand } from './commands/remote-git.js';
 import { registerRemoteExecutionCommand } from './commands/remote-execution.js';
 import { registerRemotePackCommand } from './commands/remote-pack.js';
 import { registerRemoteStateCommand } from './commands/remote-state.js';
@@ -91,6 +92,7 @@ export function createProgram(ctx: CliContext): Command {
   registerRemoteCheckpointCommand(program, ctx);
   registerRemoteComponentCommand(program, ctx);
   registerRemoteScheduleCommand(program, ctx);
+  registerRemoteGitCommand(program, ctx);
   registerRemotePackCommand(program, ctx);
   registerRemoteStateCommand(program, ctx);
   // Commander's default is to call process.exit; we map its outcomes to our exit codes instead.
