@@ -1,7 +1,11 @@
 import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCliContext, type OutputStream } from '../../../src/cli/cli-context.js';
+import { createProgram } from '../../../src/cli/main.js';
+import { createClient } from '../../../src/client/index.js';
 import { resolveConfig } from '../../../src/config.js';
 import type { PackEvent } from '../../../src/gitops/pack-events.js';
 import { serveHarmonia, type ServedHarmonia } from '../../../src/server/serve.js';
@@ -9,6 +13,15 @@ import { createGitFixture, packYaml, workflowYaml, type GitFixture } from '../gi
 import { githubSignature } from './git-harness.js';
 
 const TOKEN = 'admin-tok';
+
+class Output implements OutputStream {
+  text = '';
+  readonly isTTY = false;
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
 
 describe('a server following several git sources', () => {
   let platform: GitFixture;
@@ -28,6 +41,24 @@ describe('a server following several git sources', () => {
       body,
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const cli = async (args: readonly string[]) => {
+    const stdout = new Output();
+    const stderr = new Output();
+    const ctx = createCliContext({ env: { NO_COLOR: '1', HARMONIA_TOKEN: TOKEN }, cwd: platform.root, stdout, stderr });
+    const program = createProgram(ctx);
+    const override = (cmd: Command): void => {
+      cmd.exitOverride();
+      cmd.commands.forEach(override);
+    };
+    override(program);
+    try {
+      await program.parseAsync([...args, '--url', server.url], { from: 'user' });
+      return { code: ctx.exitCode, stdout: stdout.text, stderr: stderr.text };
+    } catch (error) {
+      if (error instanceof CommanderError) return { code: error.exitCode === 0 ? 0 : 2, stdout: stdout.text, stderr: stderr.text };
+      throw error;
+    }
   };
   const nextSynced = (pack: string) =>
     new Promise<PackEvent>((resolve) => {
@@ -92,6 +123,28 @@ describe('a server following several git sources', () => {
     const unknown = await call<{ error: { code: string; message: string } }>('GET', '/api/v1/git/sources/nope');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toBe("unknown git source 'nope'; the server follows 'platform', 'data'");
+  });
+
+  it('prints every source as a table with `harmonia git status`, and one with its drift', async () => {
+    const all = await cli(['git', 'status']);
+    expect(all.code).toBe(0);
+    expect(all.stdout.split('\n')[0]).toMatch(/^SOURCE\s+BRANCH\s+PATH\s+COMMIT\s+STATUS\s+LAST RUN\s+PACKS\s+DRIFT$/);
+    expect(all.stdout).toMatch(/^platform\s+main\s+packs\s+[0-9a-f]{7}\s+Synced\s+\S+\s+1\s+1 synced$/m);
+    const one = await cli(['git', 'status', 'data']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^workflow\s+etl\.load\s+Synced\s+v\d+$/m);
+    const json = JSON.parse((await cli(['git', 'status', 'data', '--json'])).stdout) as { source: string };
+    expect(json.source).toBe('data');
+    const unknown = await cli(['git', 'status', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("unknown git source 'nope'");
+  });
+
+  it('reads the sources through the SDK', async () => {
+    const client = createClient({ baseUrl: server.url, token: TOKEN });
+    expect((await client.listGitSources()).items.map((s) => s.name)).toEqual(['platform', 'data']);
+    expect((await client.getGitSource('platform')).packs?.map((p) => p.pack_ref)).toEqual(['ops']);
+    expect((await client.syncGitSource('platform')).outcome).toMatch(/^(synced|unchanged)$/);
   });
 
   it('answers the single-source status route with the sources to name', async () => {
