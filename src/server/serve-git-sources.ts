@@ -1,14 +1,15 @@
 /**
- * GitOps mode of a served registry: one controller per configured git source, each led by
- * one node of a cluster at a time (its own leader key, so different nodes may lead
- * different sources), its followers checking out what the leader synced. With several
- * sources the engine runs pack tasks from a folder of links to each pack's owning clone.
+ * GitOps mode of a served registry: one controller per configured git source, all led by
+ * one node of a cluster at a time, the other nodes checking out what the leader synced,
+ * per source. With several sources the engine runs pack tasks from a folder of links to
+ * each pack's owning clone.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ClusterNode, LeaderTask } from '../cluster/index.js';
 import { createClusterGitSync } from '../gitops/cluster-git-sync.js';
-import { encodeGitAnnouncement, parseGitAnnouncement, type GitFollower } from '../gitops/git-follower.js';
+import { encodeGitAnnouncements, parseGitAnnouncements, type SourceAnnouncement } from '../gitops/git-announcements.js';
+import type { GitFollower } from '../gitops/git-follower.js';
 import { createGitSourceSet, type GitSourceSet } from '../gitops/git-source-set.js';
 import { DEFAULT_SOURCE_NAME, type GitSourceSpec } from '../gitops/git-sources-config.js';
 import type { GitSyncController } from '../gitops/git-sync-controller.js';
@@ -20,13 +21,8 @@ import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
 import { createServerGitFollower, createServerGitSource, createServerGitSync, gitPacksDir, logGitReport, waitForFirstCheckout } from './pack-sources.js';
 
-/** Leader key of git polling and syncing of the HARMONIA_GIT_URL shorthand source (and one named `default`). */
+/** Leader key of git polling and syncing (every source): one node of a cluster at a time. */
 export const GIT_LEADER_KEY = 'git-poll';
-
-/** The leader key of a source: one node of a cluster polls it at a time. */
-export function gitLeaderKey(name: string): string {
-  return name === DEFAULT_SOURCE_NAME ? GIT_LEADER_KEY : `${GIT_LEADER_KEY}:${name}`;
-}
 
 /** The folder of per-pack links the engine runs pack tasks from when several sources are configured. */
 export function gitPackLinksDir(dataDir: string): string {
@@ -62,7 +58,12 @@ export interface StartedGitSources {
   stop(): Promise<void>;
 }
 
-/** Starts every source: the leader of each syncs before this resolves; a follower waits (bounded) for its first checkout. */
+/**
+ * Starts every source. One node of a cluster leads the polling of all of them (one
+ * leader key and one announcement channel, however many sources: each would otherwise
+ * hold database connections of its own); it syncs them before this resolves. Another
+ * node waits (bounded) for its first checkout of each.
+ */
 export async function startGitSources(input: GitSourcesInput): Promise<StartedGitSources> {
   const { specs, node, logger } = input;
   const several = specs.length > 1;
@@ -71,17 +72,23 @@ export async function startGitSources(input: GitSourcesInput): Promise<StartedGi
   const refreshLinks = async (): Promise<void> => {
     await relink?.().catch((error: unknown) => logger.warn({ err: error }, 'could not link the pack folders of the git sources'));
   };
+  const synced = new Map<string, SourceAnnouncement>();
+  let lead: LeaderTask | null = null;
+  // The leader tells the other nodes which commit the registry now holds, after every run of any source.
+  const announce = (): void => {
+    if (!node.clustered || !lead?.isLeader() || synced.size === 0) return;
+    const ordered = new Map(specs.flatMap((spec) => (synced.has(spec.name) ? [[spec.name, synced.get(spec.name) as SourceAnnouncement] as const] : [])));
+    lead.announce(encodeGitAnnouncements(node.node_id, ordered, several)).catch((error: unknown) => logger.warn({ err: error }, 'could not announce the synced commits to the other nodes'));
+  };
   const controllers: GitSyncController[] = [];
-  const leads: LeaderTask[] = [];
+  const local: GitSyncController[] = [];
+  const followers = new Map<string, GitFollower>();
   const services = new Map<string, { packsDir: string; service: PackSyncService }>();
   for (const spec of specs) {
     const log = several ? logger.child({ source: spec.name }) : logger;
     const source = createServerGitSource(spec, input.dataDir, input.env);
     const service = input.syncServiceFor(source.packsDir, spec.path || '.');
     services.set(spec.name, { packsDir: source.packsDir, service });
-    const key = gitLeaderKey(spec.name);
-    let lead: LeaderTask | null = null;
-    let firstRun = true;
     const controller = createServerGitSync({
       spec,
       dataDir: input.dataDir,
@@ -92,73 +99,77 @@ export async function startGitSources(input: GitSourcesInput): Promise<StartedGi
       logger: log,
       source,
       ...(several ? { claimedElsewhere: () => claimsOfOthers(claiming, spec.name) } : {}),
-      // The leader tells the other nodes which commit the registry now holds, after every run.
       onRun: (_report, state) => {
         void refreshLinks();
-        if (!node.clustered || state.synced_commit === null || !lead?.isLeader()) return;
-        const message = encodeGitAnnouncement({ commit: state.synced_commit, pinned_ref: state.pinned_ref, node_id: node.node_id });
-        lead.announce(message).catch((error: unknown) => log.warn({ err: error }, 'could not announce the synced commit to the other nodes'));
+        if (state.synced_commit === null) return;
+        synced.set(spec.name, { commit: state.synced_commit, pinned_ref: state.pinned_ref });
+        announce();
       },
     });
-    const following: GitFollower | null = node.clustered ? createServerGitFollower(source, () => lead?.isLeader() ?? false, refreshLinks, log) : null;
-    // One node polls and syncs a source at a time; when it leaves, another takes over (and syncs at once).
-    lead = node.lead(
-      key,
-      async (signal) => {
-        // A follower that now leads lets its last checkout finish: the clone is the controller's from here.
-        await following?.idle();
-        // Polling starts here too; its timer is unref'd, so only the server's socket keeps the process alive.
-        const report = await controller.start();
-        logGitReport(log, report, several ? spec.name : undefined);
-        if (firstRun) input.onFirstRun?.(report, spec.name);
-        firstRun = false;
-        signal.addEventListener('abort', () => void controller.stop(), { once: true });
-      },
-      {
-        on_nudge: () => void controller.syncNow(),
-        ...(following
-          ? {
-              on_announce: (text: string) => {
-                const announcement = parseGitAnnouncement(text);
-                if (announcement) void following.follow(announcement);
-              },
-            }
-          : {}),
-      },
-    );
-    leads.push(lead);
-    const led = lead;
+    local.push(controller);
+    const following = node.clustered ? createServerGitFollower(source, () => lead?.isLeader() ?? false, refreshLinks, log) : null;
+    if (following) followers.set(spec.name, following);
     controllers.push(
       following
         ? createClusterGitSync({
             controller,
             follower: following,
             node_id: node.node_id,
-            isLeader: () => led.isLeader(),
-            nudge: () => node.nudge(key),
+            isLeader: () => lead?.isLeader() ?? false,
+            nudge: () => node.nudge(GIT_LEADER_KEY),
             webhookSecret: spec.webhook_secret,
             onNudgeError: (error) => log.warn({ err: error }, 'could not pass a git sync on to the git leader'),
           })
         : controller,
     );
-    // The leader syncs before it serves, as a single node does; the others check out what it synced first.
-    if (!(await led.first) && following) {
-      log.info({ key }, 'another node leads git polling of this source; its webhooks here are passed to it');
-      await waitForFirstCheckout(following, input.followWaitMs, log);
-    }
   }
-  if (several) {
-    // A source started before another's clone existed could not see its claims: look again now they all exist.
-    // (The last one started saw every other clone.)
-    for (const [index, controller] of controllers.slice(0, -1).entries()) if (leads[index]?.isLeader()) await controller.syncNow();
-    await refreshLinks();
+  let firstRun = true;
+  const onlySource = specs[0]?.name ?? DEFAULT_SOURCE_NAME;
+  // One node polls and syncs at a time; when it leaves, another takes over (and syncs at once).
+  lead = node.lead(
+    GIT_LEADER_KEY,
+    async (signal) => {
+      // A follower that now leads lets its last checkouts finish: the clones are the controllers' from here.
+      await Promise.all([...followers.values()].map((f) => f.idle()));
+      // Polling starts here too; its timers are unref'd, so only the server's socket keeps the process alive.
+      for (const [index, controller] of local.entries()) {
+        const report = await controller.start();
+        logGitReport(logger, report, several ? specs[index]?.name : undefined);
+        if (firstRun) input.onFirstRun?.(report, controller.name);
+      }
+      // A source started before another's clone existed could not see its claims: look again now they all exist
+      // (the last one started saw every other clone).
+      if (several) for (const controller of local.slice(0, -1)) await controller.syncNow();
+      firstRun = false;
+      signal.addEventListener('abort', () => void Promise.all(local.map((c) => c.stop())), { once: true });
+    },
+    {
+      // A nudge does not say which source it is for: every source fetches, and those that did not move sync nothing.
+      on_nudge: () => {
+        for (const controller of local) void controller.syncNow();
+      },
+      ...(followers.size > 0
+        ? {
+            on_announce: (text: string) => {
+              for (const [name, announcement] of parseGitAnnouncements(text, onlySource)) void followers.get(name)?.follow(announcement);
+            },
+          }
+        : {}),
+    },
+  );
+  // The leader syncs before it serves, as a single node does; the others check out what it synced first.
+  if (!(await lead.first) && followers.size > 0) {
+    logger.info({ key: GIT_LEADER_KEY }, 'another node leads git polling; webhooks here are passed to it');
+    for (const following of followers.values()) await waitForFirstCheckout(following, input.followWaitMs, logger);
   }
+  await refreshLinks();
   const set = createGitSourceSet(controllers, input.events);
+  const led = lead;
   return {
     set,
     services,
     stop: async () => {
-      for (const lead of leads) await lead.stop();
+      await led.stop();
       await set.stop();
     },
   };
