@@ -16,7 +16,7 @@ function signed(secret: string, body: object) {
   return { headers: { 'x-hub-signature-256': signature, 'x-github-delivery': randomUUID(), 'x-github-event': 'push' }, rawBody };
 }
 
-describe('several git sources', () => {
+describe('several git sources', { timeout: 120_000 }, () => {
   let platform: GitFixture;
   let data: GitFixture;
   let claiming: ClaimingSource[];

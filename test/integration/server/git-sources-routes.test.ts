@@ -23,7 +23,7 @@ class Output implements OutputStream {
   }
 }
 
-describe('a server following several git sources', () => {
+describe('a server following several git sources', { timeout: 120_000 }, () => {
   let platform: GitFixture;
   let data: GitFixture;
   let server: ServedHarmonia;
@@ -98,12 +98,12 @@ describe('a server following several git sources', () => {
       version: '9.9.9-test',
       logger: pino({ level: 'silent' }),
     });
-  });
+  }, 120_000);
   afterAll(async () => {
     await server.close();
     await data.cleanup();
     await platform.cleanup();
-  });
+  }, 60_000);
 
   it('lists every source with where it stands', async () => {
     const { status, body } = await call<{ items: Array<Record<string, unknown>> }>('GET', '/api/v1/git/sources');
