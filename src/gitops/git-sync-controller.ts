@@ -169,6 +169,9 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
   const { source, store } = options;
   const now = options.now ?? (() => new Date());
   const events = options.events ?? createPackEvents();
+  // Several sources share one emitter: each event says which source it came from.
+  const runEvents: PackEvents =
+    options.name === undefined ? events : { on: (type, listener) => events.on(type, listener), emit: (event) => events.emit({ ...event, source: options.name }) };
   const syncService = options.syncService ?? createPackSyncService({ store, packsDir: source.packsDir });
   const guard = options.replayGuard ?? createReplayGuard();
   const pollSeconds = options.pollIntervalSeconds ?? 60;
@@ -202,7 +205,7 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
       source,
       store,
       syncService,
-      events,
+      events: runEvents,
       previous: packs,
       processedCommit,
       onError: options.onError,
