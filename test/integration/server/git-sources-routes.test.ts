@@ -169,7 +169,7 @@ describe('a server following several git sources', { timeout: 120_000 }, () => {
     const synced = nextSynced('etl');
     const answer = await webhook('/api/v1/git/sources/data/webhook', body, 'data-hook-secret');
     expect(answer.status).toBe(202);
-    expect((await synced).commit).toBe(sha);
+    expect(await synced).toMatchObject({ commit: sha, source: 'data' });
     expect((await platform.store.registry.getActive('workflow', 'etl.load'))?.origin).toMatchObject({ git_source: 'data', commit: sha });
   });
 
