@@ -155,6 +155,36 @@ describe('several git sources', { timeout: 120_000 }, () => {
     expect((await set.summaries()).map((s) => s.conflicts)).toEqual([[], []]);
   });
 
+  it('moves a pack with unchanged files to another source, which owns it from then on, across a restart', async () => {
+    platform.commit('ops');
+    data.commit('etl and reports');
+    await a.start();
+    await b.start();
+    data.write('packs/ops/pack.yaml', packYaml('ops'));
+    data.write('packs/ops/workflows/deploy.yaml', workflowYaml('ops deploy'));
+    data.commit('data holds ops too, same files');
+    platform.remove('packs/ops');
+    platform.write('packs/infra/pack.yaml', packYaml('infra'));
+    platform.write('packs/infra/workflows/plan.yaml', workflowYaml('infra plan'));
+    platform.commit('ops leaves platform');
+    await b.syncNow();
+    expect((await a.syncNow()).pruned_packs).toEqual([]);
+    await b.syncNow();
+    const moved = await active('ops.deploy');
+    expect([moved?.version, moved?.origin.git_source]).toEqual([2, 'data']);
+
+    // A new controller knows nothing of earlier runs: ownership comes from the registry.
+    await b.stop();
+    const restarted = controllerFor('data', data, 'data-secret');
+    claiming.splice(1, 1);
+    data.remove('packs/ops');
+    data.commit('drop ops');
+    const report = await restarted.start();
+    expect(report.pruned_packs).toEqual(['ops']);
+    expect(await active('ops.deploy')).toBeNull();
+    await restarted.stop();
+  });
+
   it('gives a webhook to the source whose secret signed it, or the one the payload names', async () => {
     platform.commit('ops');
     data.commit('etl and reports');
