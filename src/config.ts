@@ -112,6 +112,12 @@ export interface ResolvedConfig {
   git_webhook_secret: string | null;
   /** Token for fetching a private git_url. Secret. @default null */
   git_token: string | null;
+  /**
+   * Several git sources at once: a YAML or JSON list of `{name, url, branch, path,
+   * poll_interval, webhook_secret(_env), token(_env)}` (or the file named by
+   * HARMONIA_GIT_SOURCES_FILE); not with git_url. Secret (it may hold secrets). @default null
+   */
+  git_sources: string | null;
   /** This node's name among the nodes sharing one PostgreSQL database. @default null: `<hostname>-<pid>-<random>` */
   node_id: string | null;
   /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
@@ -154,10 +160,10 @@ interface KeyInfo {
   file_variant: boolean;
 }
 
-const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'llm_api_key']);
+const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'git_sources', 'llm_api_key']);
 /** Settings that may be read from a file named by `<VARIABLE>_FILE` (mounted secrets, not the process environment). */
 // HARMONIA_LLM_API_KEY_FILE is a setting of its own (llm_api_key_file), read where the chat client is made.
-const FILE_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'db_url']);
+const FILE_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'git_sources', 'db_url']);
 const ENV_NAMES: Partial<Record<ConfigKey, string>> = {
   default_timeout_ms: 'HARMONIA_DEFAULT_TIMEOUT',
   max_execution_time_ms: 'HARMONIA_MAX_EXECUTION_TIME',
@@ -171,7 +177,7 @@ const KEY_ORDER: ConfigKey[] = [
   'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
   'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
   'max_task_interruptions', 'max_log_size', 'task_containment', 'allowed_origins', 'api_tokens', 'env_allowlist', 'secret_env', 'http_allow_private', 'task_uid', 'task_gid', 'url', 'token',
-  'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token',
+  'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token', 'git_sources',
   'node_id', 'lease_ms', 'shutdown_grace_ms',
   'llm_base_url', 'llm_model', 'llm_api_key', 'llm_api_key_file', 'llm_timeout_ms', 'llm_max_retries',
 ];
@@ -318,6 +324,7 @@ export function resolveConfig(
     git_poll_interval_seconds: int('git_poll_interval_seconds', 60, 0),
     git_webhook_secret: opt('git_webhook_secret'),
     git_token: opt('git_token'),
+    git_sources: opt('git_sources'),
     node_id: opt('node_id'),
     lease_ms: millis('lease_ms', 15_000, 100),
     shutdown_grace_ms: ms('shutdown_grace_ms', 10_000, 0),
@@ -352,6 +359,7 @@ export function maskConfig(config: ResolvedConfig): ResolvedConfig {
     token: hide(config.token),
     git_webhook_secret: hide(config.git_webhook_secret),
     git_token: hide(config.git_token),
+    git_sources: hide(config.git_sources),
     llm_api_key: hide(config.llm_api_key),
     db_url: config.db_url === null ? null : maskUrlPassword(config.db_url),
   };

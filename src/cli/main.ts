@@ -23,6 +23,7 @@ import { registerRemoteCheckpointCommand } from './commands/remote-checkpoint.js
 import { registerRemoteComponentCommand } from './commands/remote-component.js';
 import { registerRemoteScheduleCommand } from './commands/remote-schedule.js';
 import { registerRemoteApprovalCommand } from './commands/remote-approval.js';
+import { registerRemoteGitCommand } from './commands/remote-git.js';
 import { registerRemoteExecutionCommand } from './commands/remote-execution.js';
 import { registerRemotePackCommand } from './commands/remote-pack.js';
 import { registerRemoteStateCommand } from './commands/remote-state.js';
@@ -93,6 +94,7 @@ export function createProgram(ctx: CliContext): Command {
   registerRemoteComponentCommand(program, ctx);
   registerRemoteScheduleCommand(program, ctx);
   registerRemoteApprovalCommand(program, ctx);
+  registerRemoteGitCommand(program, ctx);
   registerRemotePackCommand(program, ctx);
   registerRemoteStateCommand(program, ctx);
   // Commander's default is to call process.exit; we map its outcomes to our exit codes instead.

@@ -28,6 +28,8 @@ import type {
   ExecutionSummaryView,
   ExecutionView,
   GitStatusView,
+  GitSourceListView,
+  GitSyncReportView,
   ItemList,
   PackSyncView,
   PackView,
@@ -529,6 +531,21 @@ export class HarmoniaClient {
   /** The git sync's status; NotFoundError when the server does not follow a git repository. */
   getGitStatus(options: CallOptions = {}): Promise<GitStatusView> {
     return this.#get('/git/status', options);
+  }
+
+  /** Every git source the server follows, with where each stands; NotFoundError when it follows none. */
+  listGitSources(options: CallOptions = {}): Promise<GitSourceListView> {
+    return this.#get('/git/sources', options);
+  }
+
+  /** One git source's status: checkout, last run, refused commit, packs (conflicts included) and drift per definition. */
+  getGitSource(name: string, options: CallOptions = {}): Promise<GitStatusView> {
+    return this.#get(`/git/sources/${seg(name)}`, options);
+  }
+
+  /** Fetches and syncs one git source now; `ref` (admin) pins it to a tag or sha. Resolves with the run's report. */
+  syncGitSource(name: string, options: CallOptions & { ref?: string } = {}): Promise<GitSyncReportView> {
+    return this.#post(`/git/sources/${seg(name)}/sync`, options.ref === undefined ? {} : { ref: options.ref }, options);
   }
 
   // ---- plumbing ----------------------------------------------------------

@@ -161,6 +161,8 @@ export type DefinitionBody = WorkflowDef | TemplateDef | ActionDef;
 /** Where a registered version came from (a git commit, an API call, a local sync). */
 export interface DefinitionOrigin {
   source: 'local' | 'api' | 'git';
+  /** The git source it came from when several are configured (HARMONIA_GIT_SOURCES); unset: the one `default` source. */
+  git_source?: string;
   commit?: string;
   author?: string;
   date?: string;

@@ -511,8 +511,21 @@ export interface GitCommitView {
   [key: string]: unknown;
 }
 
-/** GET /git/status: the checkout, the last sync and a status per workflow. */
+/** One definition of a git source's packs, live registry against the checked-out commit. */
+export interface GitDriftView {
+  kind: 'workflow' | 'template' | 'action';
+  ref: string;
+  pack_ref: string;
+  state: 'Synced' | 'OutOfSync' | 'Missing' | 'Extra';
+  active_version: number | null;
+  file: string | null;
+  reason?: string;
+}
+
+/** GET /git/status, GET /git/sources/{source}: the checkout, the last sync and a status per pack, workflow and definition. */
 export interface GitStatusView {
+  /** The source's name (`default` for HARMONIA_GIT_URL); absent from servers before several sources. */
+  source?: string;
   url: string;
   branch: string;
   path: string;
@@ -542,5 +555,48 @@ export interface GitStatusView {
     diagnostics?: Diagnostic[];
     reason?: string;
   }>;
+  refused?: { commit: string; error: { code: string; message: string } } | null;
+  packs?: Array<{
+    pack_ref: string;
+    state: 'synced' | 'invalid';
+    commit: string | null;
+    last_good_commit: string | null;
+    failing_commit: string | null;
+    diagnostics: Diagnostic[];
+    /** Every source whose checkout holds the pack, when more than this one does. */
+    claimed_by?: string[];
+  }>;
+  drift?: GitDriftView[];
   [key: string]: unknown;
 }
+
+/** One source of GET /git/sources. */
+export interface GitSourceSummaryView {
+  name: string;
+  url: string;
+  branch: string;
+  path: string;
+  pinned_ref: string | null;
+  poll_interval_seconds: number;
+  webhook_enabled: boolean;
+  syncing: boolean;
+  head: GitCommitView | null;
+  synced_commit: string | null;
+  last_outcome: 'synced' | 'partial' | 'unchanged' | 'refused' | 'failed' | null;
+  last_sync_at: string | null;
+  refused: { commit: string; error: { code: string; message: string } } | null;
+  packs: number;
+  invalid_packs: string[];
+  conflicts: Array<{ pack_ref: string; sources: string[] }>;
+  drift: Record<GitDriftView['state'], number>;
+  sync_status: 'Synced' | 'OutOfSync';
+  [key: string]: unknown;
+}
+
+/** GET /git/sources. */
+export interface GitSourceListView {
+  items: GitSourceSummaryView[];
+}
+
+/** What one sync run did (POST /git/sync, POST /git/sources/{source}/sync). */
+export type GitSyncReportView = NonNullable<GitStatusView['last_sync']> & { pruned_packs: string[] };

@@ -86,6 +86,9 @@ export function createClusterGitSync(options: ClusterGitSyncOptions): GitSyncCon
 
   return {
     events: controller.events,
+    name: controller.name,
+    url: controller.url,
+    branch: controller.branch,
     start: () => controller.start(),
     stop: async () => {
       await Promise.all([controller.stop(), follower.stop()]);
@@ -118,6 +121,7 @@ export function createClusterGitSync(options: ClusterGitSyncOptions): GitSyncCon
         node: nodeStatus(null),
       };
     },
+    verifiesSignature: (request) => controller.verifiesSignature(request),
     handleWebhook(request) {
       if (options.isLeader()) return controller.handleWebhook(request);
       const check = verifyWebhook({ ...request, secret: options.webhookSecret ?? '' });

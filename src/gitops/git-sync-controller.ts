@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { runGitSync, type GitSyncReport } from './git-sync-run.js';
 import { createPackEvents, type PackEvents } from './pack-events.js';
 import { computeDrift, type DefinitionDrift } from './definition-drift.js';
+import { DEFAULT_SOURCE_NAME } from './git-sources-config.js';
 import { ignoredBecause, readPushSummary } from './push-payload.js';
 import { createReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { computeWorkflowStatuses, type PackSyncState, type WorkflowStatus } from './sync-status.js';
@@ -20,6 +21,16 @@ import { verifyWebhook, type WebhookHeaders } from './webhook.js';
 export interface GitSyncControllerOptions {
   source: GitSource;
   store: Store;
+  /**
+   * The source's name when several are configured: written on its versions' origins and
+   * what tells its packs from the others'. Unset: the one-source shorthand (`default`).
+   */
+  name?: string;
+  /**
+   * Packs the other sources' checkouts hold, by pack, with the sources' names: never synced
+   * or pruned here. A change in it re-runs the commit even when it did not move. @default none
+   */
+  claimedElsewhere?: () => Promise<ReadonlyMap<string, readonly string[]>>;
   /** @default createPackSyncService({ store, packsDir: source.packsDir }) */
   syncService?: PackSyncService;
   /** Where pack_synced, pack_validation_failed, pack_deleted and git_sync_failed go. @default a new emitter */
@@ -93,6 +104,8 @@ export interface WebhookResponse {
 }
 
 export interface GitSyncStatus {
+  /** The source's name (`default` for the HARMONIA_GIT_URL shorthand). */
+  source: string;
   url: string;
   branch: string;
   path: string;
@@ -118,6 +131,11 @@ export interface GitSyncStatus {
 
 export interface GitSyncController {
   readonly events: PackEvents;
+  /** The source's name (`default` for the HARMONIA_GIT_URL shorthand). */
+  readonly name: string;
+  /** The repository URL (credentials masked) and branch: what webhooks are matched against. */
+  readonly url: string;
+  readonly branch: string;
   /** Runs the first sync, then polls. Resolves with the first run's report. */
   start(): Promise<GitSyncReport>;
   /** Stops polling and waits for a run in progress. */
@@ -129,6 +147,8 @@ export interface GitSyncController {
   status(): Promise<GitSyncStatus>;
   /** Verifies and acts on a webhook delivery; nothing is fetched unless it verifies. */
   handleWebhook(request: WebhookRequest): WebhookResponse;
+  /** Whether a delivery is signed with this source's secret (nothing else is done). */
+  verifiesSignature(request: WebhookRequest): boolean;
   /** On a cluster: whether this node leads git polling now (a follower does not sync). @default 'leader' */
   role?(): 'leader' | 'follower';
   /** On a follower: asks the leader to fetch and sync now (its followers then check out what it synced). */
@@ -149,6 +169,9 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
   const { source, store } = options;
   const now = options.now ?? (() => new Date());
   const events = options.events ?? createPackEvents();
+  // Several sources share one emitter: each event says which source it came from.
+  const runEvents: PackEvents =
+    options.name === undefined ? events : { on: (type, listener) => events.on(type, listener), emit: (event) => events.emit({ ...event, source: options.name }) };
   const syncService = options.syncService ?? createPackSyncService({ store, packsDir: source.packsDir });
   const guard = options.replayGuard ?? createReplayGuard();
   const pollSeconds = options.pollIntervalSeconds ?? 60;
@@ -167,15 +190,22 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
   let queued: { promise: Promise<GitSyncReport>; force: boolean } | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let claimsSeen: string | null = null;
 
-  async function execute(force: boolean): Promise<GitSyncReport> {
+  async function execute(requested: boolean): Promise<GitSyncReport> {
     // Re-read on every run: `harmonia sync --ref` in another process pins the server too.
     await loadPinnedRef();
+    const claimedElsewhere = (await options.claimedElsewhere?.()) ?? new Map<string, readonly string[]>();
+    const claims = JSON.stringify([...claimedElsewhere].sort(([a], [b]) => a.localeCompare(b)));
+    // Another source taking or letting go of a pack changes this commit's verdict, moved or not.
+    const force = requested || (claimsSeen !== null && claims !== claimsSeen);
     const result = await runGitSync({
+      ...(options.name !== undefined ? { sourceName: options.name } : {}),
+      claimedElsewhere,
       source,
       store,
       syncService,
-      events,
+      events: runEvents,
       previous: packs,
       processedCommit,
       onError: options.onError,
@@ -187,6 +217,7 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
     packs = result.packs;
     if (result.checkout) head = result.checkout.commit;
     const repeat = result.report.outcome === 'unchanged' && verdict !== null && verdict.commit?.sha === result.checkout?.commit.sha;
+    if (result.processed) claimsSeen = claims;
     if (result.processed && result.checkout && !repeat) {
       processedCommit = result.checkout.commit.sha;
       if (result.report.outcome !== 'refused') syncedCommit = processedCommit;
@@ -265,6 +296,9 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
 
   return {
     events,
+    name: options.name ?? DEFAULT_SOURCE_NAME,
+    url: source.url,
+    branch: source.branch,
     async start() {
       stopped = false;
       const report = await schedule(true);
@@ -297,6 +331,7 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
     async status() {
       const packList = [...packs.values()].sort((a, b) => a.pack_ref.localeCompare(b.pack_ref));
       return {
+        source: options.name ?? DEFAULT_SOURCE_NAME,
         url: source.url,
         branch: source.branch,
         path: source.path,
@@ -319,6 +354,7 @@ export function createGitSyncController(options: GitSyncControllerOptions): GitS
         drift: await computeDrift(store, source.packsDir, packs.keys()),
       };
     },
+    verifiesSignature: (request) => Boolean(options.webhookSecret) && verifyWebhook({ ...request, secret: options.webhookSecret ?? '' }).ok,
     handleWebhook(request) {
       const check = verifyWebhook({ ...request, secret: options.webhookSecret ?? '' });
       if (!check.ok) {

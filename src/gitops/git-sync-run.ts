@@ -12,6 +12,7 @@ import type { Checkout, CommitInfo, GitSource } from '../packs/git-source.js';
 import type { PackSyncResult, PackSyncService } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
 import type { PackEvents } from './pack-events.js';
+import { DEFAULT_SOURCE_NAME } from './git-sources-config.js';
 import { errorDiagnostic, invalidWorkflows, relativise } from './repo-diagnostics.js';
 import type { PackSyncState } from './sync-status.js';
 
@@ -59,6 +60,14 @@ export interface SyncRunInput {
   /** Allow a tree that prunes every git-managed pack. */
   allowEmpty: boolean;
   now: () => Date;
+  /**
+   * The source's name when several are configured: recorded on the versions it writes
+   * (`origin.git_source`), and what tells its packs from other sources'. Unset: the
+   * single-source shorthand, whose versions carry no name.
+   */
+  sourceName?: string;
+  /** Packs the other sources' checkouts hold, each with their names: neither synced nor pruned here. */
+  claimedElsewhere?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface SyncRunResult {
@@ -83,14 +92,19 @@ async function packDirs(packsDir: string): Promise<string[]> {
   }
 }
 
-/** Registered packs whose definitions came from git: the ones a vanished folder prunes. */
-async function gitManagedPacks(store: Store, known: Iterable<string>): Promise<string[]> {
+/** Whether a definition came from this source; versions without a source name are the shorthand source's (`default`). */
+export function isFromSource(origin: DefinitionOrigin, sourceName: string | undefined): boolean {
+  return origin.source === 'git' && (origin.git_source ?? DEFAULT_SOURCE_NAME) === (sourceName ?? DEFAULT_SOURCE_NAME);
+}
+
+/** Registered packs whose definitions came from this git source: the ones a vanished folder prunes. */
+async function gitManagedPacks(store: Store, known: Iterable<string>, sourceName: string | undefined): Promise<string[]> {
   const managed = new Set(known);
   const registered = await store.registry.listPacks();
   for (const pack of registered) {
     for (const kind of ['workflow', 'template', 'action'] as const) {
       const page = await store.registry.listActive({ kind, pack_ref: pack.ref, limit: 100 });
-      if (page.items.some((item) => item.origin.source === 'git')) {
+      if (page.items.some((item) => isFromSource(item.origin, sourceName))) {
         managed.add(pack.ref);
         break;
       }
@@ -100,8 +114,9 @@ async function gitManagedPacks(store: Store, known: Iterable<string>): Promise<s
   return [...managed].filter((ref) => present.has(ref)).sort();
 }
 
-function originOf(commit: CommitInfo): DefinitionOrigin {
-  return { source: 'git', commit: commit.sha, author: commit.author, date: commit.date, message: commit.message };
+function originOf(commit: CommitInfo, sourceName: string | undefined): DefinitionOrigin {
+  const origin: DefinitionOrigin = { source: 'git', commit: commit.sha, author: commit.author, date: commit.date, message: commit.message };
+  return sourceName === undefined ? origin : { ...origin, git_source: sourceName };
 }
 
 /** Runs one sync; failures are reported in the result, never thrown. */
@@ -145,10 +160,16 @@ export async function runGitSync(input: SyncRunInput): Promise<SyncRunResult> {
   }
 
   try {
-    const dirs = await packDirs(checkout.packsDir);
-    const managed = await gitManagedPacks(store, packs.keys());
-    const vanished = managed.filter((ref) => !dirs.includes(ref));
-    if (vanished.length > 0 && vanished.length === managed.length && !input.allowEmpty) {
+    const claimed = input.claimedElsewhere ?? new Map<string, readonly string[]>();
+    const all = await packDirs(checkout.packsDir);
+    // A pack in two sources is refused by both until one lets it go: whichever ran last must not win.
+    const dirs = all.filter((ref) => !claimed.has(ref));
+    const managed = await gitManagedPacks(store, packs.keys(), input.sourceName);
+    // A pack gone from here but held by another source has moved there: that source syncs it.
+    for (const ref of managed) if (!all.includes(ref) && claimed.has(ref)) packs.delete(ref);
+    const owned = managed.filter((ref) => all.includes(ref) || !claimed.has(ref));
+    const vanished = owned.filter((ref) => !all.includes(ref));
+    if (vanished.length > 0 && vanished.length === owned.length && !input.allowEmpty) {
       throw new HarmoniaError(
         'PACK_SYNC_REFUSED',
         `commit ${head.sha.slice(0, 7)} would delete every synced pack (${vanished.join(', ')}): ` +
@@ -159,6 +180,9 @@ export async function runGitSync(input: SyncRunInput): Promise<SyncRunResult> {
     }
 
     const summaries = new Map<string, PackSyncSummary>();
+    for (const ref of all.filter((name) => claimed.has(name))) {
+      summaries.set(ref, claimedTwice(input, ref, head, claimed.get(ref) ?? [], packs));
+    }
     let pending = dirs;
     // A pack can depend on one added in the same commit: retry failures while others succeed.
     for (let round = 0; pending.length > 0 && round <= dirs.length; round += 1) {
@@ -218,6 +242,28 @@ export async function runGitSync(input: SyncRunInput): Promise<SyncRunResult> {
   }
 }
 
+function claimedTwice(
+  input: SyncRunInput,
+  ref: string,
+  head: CommitInfo,
+  others: readonly string[],
+  packs: Map<string, PackSyncState>,
+): PackSyncSummary {
+  const packPath = input.source.path === '' ? ref : `${input.source.path}/${ref}`;
+  const self = input.sourceName ?? DEFAULT_SOURCE_NAME;
+  const names = others.map((name) => `'${name}'`).join(', ');
+  const error = new HarmoniaError(
+    'PACK_SYNC_REFUSED',
+    `pack '${ref}' is in git source '${self}' and in ${names}; a pack belongs to one source, so none of them syncs or prunes it ` +
+      'until it is removed from all but one (the registry keeps its versions)',
+    { details: { pack_ref: ref, sources: [self, ...others] } },
+  );
+  const summary = refusedDeletion(input, ref, head, error, packs);
+  const state = packs.get(ref);
+  if (state) packs.set(ref, { ...state, claimed_by: [self, ...others] });
+  return summary;
+}
+
 function refusedDeletion(
   input: SyncRunInput,
   ref: string,
@@ -255,7 +301,7 @@ async function syncOnePack(
   let result: PackSyncResult | null = null;
   let errors: Diagnostic[];
   try {
-    result = await syncService.syncPack(ref, { origin: originOf(commit), prune: true });
+    result = await syncService.syncPack(ref, { origin: originOf(commit, input.sourceName), prune: true });
     errors = relativise(result.errors, source.dir);
   } catch (error) {
     if (!isHarmoniaError(error) || !['PACK_SYNC_REFUSED', 'PACK_NOT_FOUND', 'PACK_INVALID'].includes(error.code)) {

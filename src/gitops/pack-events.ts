@@ -11,6 +11,8 @@ export interface PackEvent {
   pack_ref: string | null;
   /** The git commit the event is about; null outside git sync (dev mode, API). */
   commit: string | null;
+  /** The git source it came from, when several are configured (HARMONIA_GIT_SOURCES). */
+  source?: string;
   timestamp: string;
   data: PackEventData;
 }

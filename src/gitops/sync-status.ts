@@ -32,6 +32,8 @@ export interface PackSyncState {
   /** Workflow refs whose own file has errors at `failing_commit`. */
   invalid_workflows: Record<string, Diagnostic[]>;
   synced_at: string;
+  /** Set when other git sources' checkouts hold the pack too: every source claiming it, this one first. */
+  claimed_by?: string[];
 }
 
 export interface WorkflowStatus {

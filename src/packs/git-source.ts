@@ -35,6 +35,8 @@ export interface GitSourceOptions {
   path?: string;
   /** The clone lives in `<dataDir>/git/<hash of url>`. */
   dataDir: string;
+  /** Where the clone lives instead (several sources may follow one repository). @default cloneDirFor(dataDir, url) */
+  cloneDir?: string;
   /** An https access token (GitHub, GitLab); sent as basic auth by git, never logged. */
   token?: string;
   /** User name paired with the token. @default 'x-access-token' (GitHub; GitLab accepts any) */
@@ -158,7 +160,7 @@ export function createGitSource(options: GitSourceOptions): GitSource {
     throw new HarmoniaError('CONFIG_INVALID', `git branch '${branch}' is not a valid branch name; expected e.g. 'main'`);
   }
   const packsPath = (options.path ?? 'packs').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
-  const dir = cloneDirFor(options.dataDir, options.url);
+  const dir = options.cloneDir ?? cloneDirFor(options.dataDir, options.url);
   const packsDir = path.join(dir, packsPath);
   const { env, allow, secrets } = gitEnv(options);
   const scrub = (text: string) => scrubSecrets(text, [...secrets, options.url.match(/\/\/([^/@]+)@/)?.[1] ?? '']);

@@ -110,6 +110,16 @@ async function activeRefs(session: StoreSession, kind: DefinitionKind, pack_ref:
   }
 }
 
+/**
+ * Whether a file now comes from another git source than its latest version did: a new
+ * version records the move, so the registry says which source owns the pack (and which
+ * may prune it) even when the text did not change.
+ */
+function movedBetweenGitSources(stored: DefinitionOrigin, incoming: DefinitionOrigin | undefined): boolean {
+  if (stored.source !== 'git' || incoming?.source !== 'git') return false;
+  return (stored.git_source ?? 'default') !== (incoming.git_source ?? 'default');
+}
+
 /** The stored version a file is compared with: the latest one still stored. */
 async function latestOf(session: StoreSession, head: DefinitionHead): Promise<DefinitionRecord | null> {
   const latest = await session.registry.getVersion(head.kind, head.ref, head.latest_version);
@@ -141,7 +151,7 @@ async function planSteps(session: StoreSession, pack: ValidatedPack, options: Pa
     const candidate: Candidate = { kind, ref, file, body, hash, files };
     if (!head) steps.push({ action: 'create', candidate });
     else if (options.update_existing === false) steps.push({ action: 'unchanged', kind, ref, candidate, latest });
-    else if (latest?.content_hash !== candidate.hash) {
+    else if (latest?.content_hash !== candidate.hash || movedBetweenGitSources(latest.origin, options.origin)) {
       steps.push({ action: 'update', candidate, head, latest, revive: false });
     } else if (head.deleted_at !== null) steps.push({ action: 'update', candidate, head, latest, revive: true });
     else steps.push({ action: 'unchanged', kind, ref, candidate, latest });

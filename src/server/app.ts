@@ -5,6 +5,7 @@
 import { corsMiddleware } from './cors.js';
 import Koa from 'koa';
 import { createComponentService } from '../components/component-service.js';
+import { createGitSourceSet } from '../gitops/git-source-set.js';
 import { createPackEvents } from '../gitops/pack-events.js';
 import { pino } from 'pino';
 import { createAuthenticator, type Authenticator } from './auth.js';
@@ -63,9 +64,11 @@ export function createApp(deps: ServerDeps): Koa {
     packs: deps.packs,
     components: deps.components ?? createComponentService({ repo: deps.store.components, now }),
     git: deps.git ?? null,
+    git_sources: deps.git_sources ?? (deps.git ? createGitSourceSet([deps.git], deps.git.events) : null),
     pack_events:
       deps.pack_events ??
       deps.git?.events ??
+      deps.git_sources?.events ??
       createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') }),
     options,
     logger,

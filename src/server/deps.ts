@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Engine } from '../engine/index.js';
 import type { ChatClient } from '../llm/chat-client.js';
+import type { GitSourceSet } from '../gitops/git-source-set.js';
 import type { GitSyncController } from '../gitops/git-sync-controller.js';
 import type { PackEvents } from '../gitops/pack-events.js';
 import type { ComponentService } from '../components/component-service.js';
@@ -78,6 +79,8 @@ export interface ServerDeps {
   components?: ComponentService;
   /** The git sync behind /api/v1/git/*; absent or null answers those routes with 404. @default null */
   git?: GitSyncController | null;
+  /** Every git source (several: HARMONIA_GIT_SOURCES), behind /api/v1/git/sources. @default the set of `git` alone */
+  git_sources?: GitSourceSet | null;
   /** Pack events forwarded to /ws/events and /events (git sync, dev mode). @default git.events, else a new emitter */
   pack_events?: PackEvents;
   options?: ServerOptions;

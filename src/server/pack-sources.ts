@@ -5,14 +5,14 @@
  * while developing (dev mode). Both report through the same pack events the server
  * forwards to /ws/events and /events.
  */
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Logger } from 'pino';
-import type { ResolvedConfig } from '../config.js';
 import { HarmoniaError } from '../core/errors.js';
 import { createDevMode, type DevMode } from '../gitops/dev-mode.js';
 import { createGitFollower, type GitFollower } from '../gitops/git-follower.js';
 import { createGitSyncController, type GitRunState, type GitSyncController } from '../gitops/git-sync-controller.js';
 import type { GitSyncReport } from '../gitops/git-sync-run.js';
+import type { GitSourceSpec } from '../gitops/git-sources-config.js';
 import type { PackEvents } from '../gitops/pack-events.js';
 import { cloneDirFor, createGitSource, type GitSource } from '../packs/git-source.js';
 import type { PackSyncService } from '../packs/sync-packs.js';
@@ -26,13 +26,18 @@ export interface ServeDevOptions {
   debounce_ms?: number;
 }
 
-/** Absolute packs folder inside the clone of config.git_url (what the engine runs pack actions from). */
-export function gitPacksDir(config: Pick<ResolvedConfig, 'git_url' | 'git_path'>, dataDir: string): string {
-  return join(cloneDirFor(dataDir, config.git_url ?? ''), config.git_path.replace(/\\/g, '/').replace(/^\/+|\/+$/g, ''));
+/** The clone directory of a source: the URL's, as ever, for the HARMONIA_GIT_URL shorthand; the name's and the URL's otherwise. */
+export function cloneDirOf(spec: GitSourceSpec, dataDir: string): string {
+  return spec.shorthand ? cloneDirFor(dataDir, spec.url) : join(dirname(cloneDirFor(dataDir, spec.url)), `${spec.name}-${basename(cloneDirFor(dataDir, spec.url))}`);
+}
+
+/** Absolute packs folder inside the clone of a source (what the engine runs pack actions from). */
+export function gitPacksDir(spec: GitSourceSpec, dataDir: string): string {
+  return join(cloneDirOf(spec, dataDir), spec.path);
 }
 
 export interface GitSourceInput {
-  config: ResolvedConfig;
+  spec: GitSourceSpec;
   /** config.data_dir resolved against the working directory. */
   dataDir: string;
   store: Store;
@@ -41,47 +46,46 @@ export interface GitSourceInput {
   /** A sync service over the clone's packs folder (the server's refreshes its action lookup). */
   syncService: PackSyncService;
   logger: Logger;
-  /** The clone to sync from. @default createServerGitSource(config, dataDir, env) */
+  /** The clone to sync from. @default createServerGitSource(spec, dataDir, env) */
   source?: GitSource;
   /** Told after every run where the registry stands (a cluster's leader announces it). */
   onRun?: (report: GitSyncReport, state: GitRunState) => void;
+  /** Packs the other sources hold (several sources). */
+  claimedElsewhere?: () => Promise<ReadonlyMap<string, readonly string[]>>;
 }
 
-/** The git source (the local clone) of config.git_url under the data dir. */
-export function createServerGitSource(
-  config: ResolvedConfig,
-  dataDir: string,
-  env: Readonly<Record<string, string | undefined>>,
-): GitSource {
-  if (config.git_url === null || config.git_url === '') {
-    throw new HarmoniaError('CONFIG_INVALID', 'no git url configured; set HARMONIA_GIT_URL');
-  }
+/** The git source (the local clone) of one configured source under the data dir. */
+export function createServerGitSource(spec: GitSourceSpec, dataDir: string, env: Readonly<Record<string, string | undefined>>): GitSource {
+  if (spec.url === '') throw new HarmoniaError('CONFIG_INVALID', `git source '${spec.name}' has no url`);
   return createGitSource({
-    url: config.git_url,
-    branch: config.git_branch,
-    path: config.git_path,
+    url: spec.url,
+    branch: spec.branch,
+    path: spec.path,
     dataDir,
-    token: config.git_token ?? undefined,
+    cloneDir: cloneDirOf(spec, dataDir),
+    token: spec.token ?? undefined,
     env,
   });
 }
 
 /**
- * The git controller of config.git_url — the same settings createGitSyncFromSettings
- * reads, with the server's sync service so pack actions synced from git are found at once.
+ * The git controller of one source, with the server's sync service so pack actions synced
+ * from git are found at once. The shorthand source writes no source name on its versions.
  */
 export function createServerGitSync(input: GitSourceInput): GitSyncController {
-  const { config } = input;
-  const source = input.source ?? createServerGitSource(config, input.dataDir, input.env);
+  const { spec } = input;
+  const source = input.source ?? createServerGitSource(spec, input.dataDir, input.env);
   return createGitSyncController({
+    ...(spec.shorthand ? {} : { name: spec.name }),
     source,
     store: input.store,
     events: input.events,
     syncService: input.syncService,
-    webhookSecret: config.git_webhook_secret,
-    pollIntervalSeconds: config.git_poll_interval_seconds,
-    onError: (error) => input.logger.error({ err: error }, 'git sync failed unexpectedly'),
+    webhookSecret: spec.webhook_secret,
+    pollIntervalSeconds: spec.poll_interval_seconds,
+    onError: (error) => input.logger.error({ err: error, source: spec.name }, 'git sync failed unexpectedly'),
     ...(input.onRun ? { onRun: input.onRun } : {}),
+    ...(input.claimedElsewhere ? { claimedElsewhere: input.claimedElsewhere } : {}),
   });
 }
 
@@ -112,8 +116,9 @@ export async function waitForFirstCheckout(follower: GitFollower, waitMs: number
 }
 
 /** Logs a git sync report's outcome (never credentials: reports hold none). */
-export function logGitReport(logger: Logger, report: GitSyncReport): void {
+export function logGitReport(logger: Logger, report: GitSyncReport, source?: string): void {
   const fields = {
+    ...(source !== undefined ? { source } : {}),
     outcome: report.outcome,
     ref: report.ref,
     commit: report.commit?.sha ?? null,

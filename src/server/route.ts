@@ -10,6 +10,7 @@ import type { Principal, RouteScope } from './auth.js';
 import type { ComponentService } from '../components/component-service.js';
 import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Engine } from '../engine/index.js';
+import type { GitSourceSet } from '../gitops/git-source-set.js';
 import type { GitSyncController } from '../gitops/git-sync-controller.js';
 import type { PackEvents } from '../gitops/pack-events.js';
 import type { AssistantDeps, ResolvedServerOptions } from './deps.js';
@@ -31,6 +32,8 @@ export interface AppServices {
   components: ComponentService;
   /** The git sync of HARMONIA_GIT_URL; null when packs do not come from git (the /git routes answer 404). */
   git: GitSyncController | null;
+  /** Every git source followed, by name; null when packs do not come from git. */
+  git_sources: GitSourceSet | null;
   /** Pack events (git sync, dev mode) the global event streams forward. */
   pack_events: PackEvents;
   options: ResolvedServerOptions;

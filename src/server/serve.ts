@@ -13,10 +13,10 @@ import { readFileSync } from 'node:fs';
 import { actionOptionsOf, configSecretValues, engineConfigOf, llmConfigOf, type ResolvedConfig } from '../config.js';
 import { chatClientFromSettings } from '../llm/chat-client.js';
 import type { EngineLogger } from '../engine/index.js';
-import { createNode, type ClusterNode, type LeaderTask } from '../cluster/index.js';
+import { createNode, type ClusterNode } from '../cluster/index.js';
 import { createScheduler, type Scheduler } from '../triggers/scheduler.js';
-import { createClusterGitSync } from '../gitops/cluster-git-sync.js';
-import { encodeGitAnnouncement, parseGitAnnouncement } from '../gitops/git-follower.js';
+import type { GitSourceSet } from '../gitops/git-source-set.js';
+import { gitSourceSecrets, resolveGitSources } from '../gitops/git-sources-config.js';
 import { createPackSyncService, type PackSyncService, type SyncAllResult } from '../packs/sync-packs.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { Store } from '../store/store.js';
@@ -26,16 +26,9 @@ import type { GitSyncReport } from '../gitops/git-sync-run.js';
 import { createPackEvents, type PackEvents } from '../gitops/pack-events.js';
 import { createSecretMasker, type SecretMasker } from '../core/secret-masker.js';
 import { maskSecrets } from './mask-secrets.js';
-import {
-  createServerGitFollower,
-  createServerGitSource,
-  createServerGitSync,
-  gitPacksDir,
-  logGitReport,
-  startServerDevMode,
-  waitForFirstCheckout,
-  type ServeDevOptions,
-} from './pack-sources.js';
+import { startServerDevMode, type ServeDevOptions } from './pack-sources.js';
+import { routedPackSyncService } from './routed-pack-sync.js';
+import { gitEnginePacksDir, startGitSources, type StartedGitSources } from './serve-git-sources.js';
 import { serverOptionsFromConfig } from './server-options.js';
 import { startServer, type RunningServer } from './start-server.js';
 
@@ -65,8 +58,8 @@ export interface ServeOptions {
    * packs folder is then the clone's. @default true when config.git_url is set
    */
   git?: boolean;
-  /** Told the result of the first git sync; later runs report through `pack_events`. */
-  on_git_synced?: (report: GitSyncReport) => void;
+  /** Told the result of the first git sync of each source; later runs report through `pack_events`. */
+  on_git_synced?: (report: GitSyncReport, source: string) => void;
   /** Dev mode: watch the packs folder and re-sync a pack on save (not with git). @default off */
   dev?: ServeDevOptions;
   /**
@@ -77,8 +70,7 @@ export interface ServeOptions {
   git_follow_wait_ms?: number;
 }
 
-/** Leader key of git polling and syncing: one node of a cluster at a time. */
-export const GIT_LEADER_KEY = 'git-poll';
+export { GIT_LEADER_KEY } from './serve-git-sources.js';
 /** Lock key of the start-up sync of the packs folder: nodes take turns. */
 export const PACK_SYNC_KEY = 'pack-sync';
 
@@ -86,8 +78,10 @@ export const PACK_SYNC_KEY = 'pack-sync';
 export interface ServedHarmonia extends RunningServer {
   /** The cluster node running executions (on SQLite the single-node engine). */
   node: ClusterNode;
-  /** The git sync, when following config.git_url. */
+  /** The git sync, when following exactly one git source (HARMONIA_GIT_URL, or one in HARMONIA_GIT_SOURCES). */
   git: GitSyncController | null;
+  /** Every git source followed (null when GitOps is off). */
+  git_sources: GitSourceSet | null;
   /** Every pack event (git sync, dev mode), as /ws/events and /events forward them. */
   pack_events: PackEvents;
 }
@@ -101,15 +95,17 @@ export interface ServedHarmonia extends RunningServer {
 export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmonia> {
   const { config, store, env } = options;
   const cwd = options.cwd ?? process.cwd();
-  const useGit = options.git ?? (config.git_url !== null && config.git_url !== '');
+  const gitSpecs = resolveGitSources(config, env);
+  const useGit = options.git ?? gitSpecs.length > 0;
+  if (useGit && gitSpecs.length === 0) throw new HarmoniaError('USAGE_INVALID', 'git mode needs a git source; set HARMONIA_GIT_URL or HARMONIA_GIT_SOURCES');
   if (useGit && options.dev) {
     throw new HarmoniaError('USAGE_INVALID', 'dev mode watches the local packs folder and cannot follow a git url; drop --dev or --git');
   }
   const dataDir = resolve(cwd, config.data_dir);
-  const packsDir = useGit ? gitPacksDir(config, dataDir) : resolve(cwd, config.packs_dir);
+  const packsDir = useGit ? gitEnginePacksDir(gitSpecs, dataDir) : resolve(cwd, config.packs_dir);
   const logger = options.logger ?? pino({ name: 'harmonia', level: config.log_level });
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
-  const secrets = createSecretMasker(configSecretValues(config));
+  const secrets = createSecretMasker([...configSecretValues(config), ...gitSourceSecrets(gitSpecs)]);
   if (config.task_uid === null && typeof process.getuid === 'function' && process.getuid() === 0) {
     // Tasks as root can read this process's environment and the whole data directory.
     logger.warn('the server runs as root and so do its tasks; set HARMONIA_TASK_UID and HARMONIA_TASK_GID to run them as an unprivileged user');
@@ -135,7 +131,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     lease_ms: config.lease_ms,
     shutdown_grace_ms: config.shutdown_grace_ms,
     // A node whose git checkout is behind (not ready) leaves dead nodes' executions to ready ones.
-    canClaim: () => git?.readiness?.().ready ?? true,
+    canClaim: () => gitSources?.set.readiness().ready ?? true,
     config: engineConfigOf(config, packsDir),
   });
   const scheduler = createServerScheduler(store, node, logger, config.lease_ms);
@@ -143,7 +139,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   const syncServiceFor = (dir: string, displayDir?: string) =>
     pokingAfterSync(createPackSyncService({ store, packsDir: dir, ...(displayDir !== undefined ? { displayDir } : {}), defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size } }), () => void scheduler.poke());
   // Diagnostics over REST name files as the repository does (`packs/ci/workflows/x.yaml`), never by server path.
-  const packs = syncServiceFor(packsDir, useGit ? config.git_path.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '') || '.' : basename(packsDir));
+  const packs = syncServiceFor(packsDir, useGit ? gitSpecs[0]?.path || '.' : basename(packsDir));
   // Git and dev mode sync at start themselves (and print it their way).
   if (options.sync_on_start !== false && !useGit && !options.dev) {
     try {
@@ -157,79 +153,29 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       logger.warn({ err: maskSecrets({ message: (error as Error).message }) }, 'start-up pack sync failed');
     }
   }
-  let git: GitSyncController | null = null;
-  let gitLead: LeaderTask | null = null;
+  let gitSources: StartedGitSources | null = null;
   let dev: DevMode | null = null;
   if (useGit) {
-    const source = createServerGitSource(config, dataDir, env);
-    let firstRun = true;
-    const controller = createServerGitSync({
-      config,
+    gitSources = await startGitSources({
+      specs: gitSpecs,
       dataDir,
       store,
       env,
+      node,
       events: packEvents,
-      syncService: packs,
       logger,
-      source,
-      // The leader tells the other nodes which commit the registry now holds, after every run.
-      onRun: (_report, state) => {
-        if (!node.clustered || state.synced_commit === null || !gitLead?.isLeader()) return;
-        const message = encodeGitAnnouncement({ commit: state.synced_commit, pinned_ref: state.pinned_ref, node_id: node.node_id });
-        gitLead.announce(message).catch((error: unknown) => logger.warn({ err: error }, 'could not announce the synced commit to the other nodes'));
-      },
+      syncServiceFor,
+      followWaitMs: options.git_follow_wait_ms ?? 30_000,
+      ...(options.on_git_synced ? { onFirstRun: options.on_git_synced } : {}),
     });
-    const following = node.clustered ? createServerGitFollower(source, () => gitLead?.isLeader() ?? false, async () => undefined, logger) : null;
-    // One node polls and syncs at a time; when it leaves, another takes over (and syncs at once).
-    gitLead = node.lead(
-      GIT_LEADER_KEY,
-      async (signal) => {
-        // A follower that now leads lets its last checkout finish: the clone is the controller's from here.
-        await following?.idle();
-        // Polling starts here too; its timer is unref'd, so only the server's socket keeps the process alive.
-        const report = await controller.start();
-        logGitReport(logger, report);
-        if (firstRun) options.on_git_synced?.(report);
-        firstRun = false;
-        signal.addEventListener('abort', () => void controller.stop(), { once: true });
-      },
-      {
-        on_nudge: () => void controller.syncNow(),
-        ...(following
-          ? {
-              on_announce: (text: string) => {
-                const announcement = parseGitAnnouncement(text);
-                if (announcement) void following.follow(announcement);
-              },
-            }
-          : {}),
-      },
-    );
-    const lead = gitLead;
-    git = following
-      ? createClusterGitSync({
-          controller,
-          follower: following,
-          node_id: node.node_id,
-          isLeader: () => lead.isLeader(),
-          nudge: () => node.nudge(GIT_LEADER_KEY),
-          webhookSecret: config.git_webhook_secret,
-          onNudgeError: (error) => logger.warn({ err: error }, 'could not pass a git sync on to the git leader'),
-        })
-      : controller;
-    // The leader syncs before it serves, as a single node does; the others check out what it synced first.
-    if (!(await gitLead.first) && following) {
-      logger.info({ key: GIT_LEADER_KEY }, 'another node leads git polling; webhooks here are passed to it');
-      await waitForFirstCheckout(following, options.git_follow_wait_ms ?? 30_000, logger);
-    }
   } else if (options.dev) {
     dev = await startServerDevMode({ packsDir, store, events: packEvents, syncServiceFor, dev: options.dev });
   }
   const stopSources = async (): Promise<void> => {
-    await gitLead?.stop();
-    await git?.stop();
+    await gitSources?.stop();
     await dev?.close();
   };
+  const git = gitSources?.set.list().length === 1 ? (gitSources.set.list()[0] ?? null) : null;
   let running: RunningServer;
   try {
     running = await startServer({
@@ -237,8 +183,9 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       engine: node.engine,
       node: { start: () => node.start(), stop: () => node.close({ grace_ms: config.shutdown_grace_ms }) },
       metrics_bus: node.local_bus,
-      packs,
+      packs: gitSources && !git ? routedPackSyncService([...gitSources.services.values()]) : git ? (gitSources?.services.get(git.name)?.service ?? packs) : packs,
       git,
+      git_sources: gitSources?.set ?? null,
       pack_events: packEvents,
       assistant: { llm, packs_dir: packsDir },
       // Only the variable a webhook trigger names is read, at delivery time.
@@ -259,6 +206,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     ...server,
     node,
     git,
+    git_sources: gitSources?.set ?? null,
     pack_events: packEvents,
     close: () => {
       // The server first, so no webhook queues a sync behind the controller's stop.

@@ -11,7 +11,7 @@ import { Empty, Loaded } from '../components/states.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useAsync, useInterval } from '../components/use-async.js';
 import { useSession } from '../session.js';
-import { readGitStatus } from '../workflows/git-status.js';
+import { readGitSources } from '../workflows/git-status.js';
 import { NodesPanel } from './nodes-panel.js';
 import { ThroughputChart } from './throughput-chart.js';
 
@@ -23,7 +23,8 @@ interface Snapshot {
   status: ServerStatusView;
   recent: ExecutionView[];
   components: ComponentView[];
-  git: GitStatusView | null;
+  /** Every git source's status; null when the server follows none. */
+  git: GitStatusView[] | null;
 }
 
 export function MonitorPage() {
@@ -33,7 +34,7 @@ export function MonitorPage() {
       client.getServerStatus({ signal }),
       client.listExecutions({ signal, limit: 500 }),
       client.listComponents({ signal }),
-      readGitStatus(client, signal),
+      readGitSources(client, signal),
     ]);
     return { status, recent: recent.items, components: components.items, git };
   }, []);
@@ -122,19 +123,36 @@ function MonitorBody({ snap }: { snap: Snapshot }) {
         </section>
         <section aria-labelledby="git-title">
           <h2 id="git-title">Git sync</h2>
-          <GitPanel git={git} />
+          {git === null ? (
+            <Empty>
+              <p>This server does not follow a git repository (neither HARMONIA_GIT_URL nor HARMONIA_GIT_SOURCES is set).</p>
+            </Empty>
+          ) : (
+            git.map((source) => <GitPanel key={source.source ?? 'default'} git={source} several={git.length > 1} />)
+          )}
         </section>
       </div>
     </>
   );
 }
 
-function GitPanel({ git }: { git: GitStatusView | null }) {
-  if (git === null) return <Empty><p>This server does not follow a git repository (HARMONIA_GIT_URL is not set).</p></Empty>;
+function GitPanel({ git, several }: { git: GitStatusView; several: boolean }) {
   const last = git.last_sync;
   const refused = last !== null && (last.outcome === 'refused' || last.outcome === 'failed' || last.outcome === 'partial');
+  const drift = git.drift ?? [];
+  const drifted = drift.filter((d) => d.state !== 'Synced');
+  const conflicts = (git.packs ?? []).filter((p) => p.claimed_by !== undefined);
+  const name = git.source ?? 'default';
   return (
-    <>
+    <section aria-label={`Git source ${name}`} class="git-source">
+      {several && (
+        <h3>
+          {name}{' '}
+          <span class={`badge sync-${drifted.length === 0 && !refused && conflicts.length === 0 ? 'Synced' : 'OutOfSync'}`}>
+            {drifted.length === 0 && !refused && conflicts.length === 0 ? 'Synced' : 'OutOfSync'}
+          </span>
+        </h3>
+      )}
       <dl class="facts">
         <dt>Repository</dt>
         <dd class="mono">
@@ -145,6 +163,12 @@ function GitPanel({ git }: { git: GitStatusView | null }) {
         <dt>Head</dt>
         <dd class="mono">
           {git.head?.sha.slice(0, 12) ?? '—'} {git.head?.message && <span class="muted">{git.head.message.split('\n')[0]}</span>}
+        </dd>
+        <dt>Path</dt>
+        <dd class="mono">{git.path}</dd>
+        <dt>Drift</dt>
+        <dd>
+          {drift.length - drifted.length} of {drift.length} definitions synced
         </dd>
         <dt>Last sync</dt>
         <dd>
@@ -183,6 +207,27 @@ function GitPanel({ git }: { git: GitStatusView | null }) {
           </ul>
         </div>
       )}
+      {conflicts.length > 0 && (
+        <div class="state error" role="alert" aria-label="Packs in several sources">
+          <ul class="plain">
+            {conflicts.map((p) => (
+              <li key={p.pack_ref}>
+                Pack <span class="mono">{p.pack_ref}</span> is in {(p.claimed_by ?? []).map((n) => `'${n}'`).join(' and ')}: none of them syncs it until it is removed from all but one.
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {drifted.length > 0 && (
+        <ul class="plain" aria-label="Drift">
+          {drifted.map((d) => (
+            <li key={`${d.kind}:${d.ref}`}>
+              <span class={`badge sync-${d.state === 'Missing' || d.state === 'Extra' ? 'OutOfSync' : d.state}`}>{d.state}</span> {d.kind}{' '}
+              <span class="mono">{d.ref}</span> {d.reason && <span class="muted">{d.reason}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
       {git.workflows.some((w) => w.status !== 'Synced') && (
         <ul class="plain">
           {git.workflows
@@ -195,6 +240,6 @@ function GitPanel({ git }: { git: GitStatusView | null }) {
             ))}
         </ul>
       )}
-    </>
+    </section>
   );
 }

@@ -1,12 +1,26 @@
-/** The git sync status when the server follows a repository; null when it does not (404). */
+/**
+ * The git sync status when the server follows git; null when it does not (404). A server
+ * may follow several sources: the monitor shows each, the workflow pages need only the
+ * workflows of all of them.
+ */
 import type { GitStatusView } from '../../../src/core/wire.js';
 import { NotFoundError, type HarmoniaClient } from '../client.js';
 
-export async function readGitStatus(client: HarmoniaClient, signal: AbortSignal): Promise<GitStatusView | null> {
+/** Every source's full status, in configuration order; null when the server follows no git source. */
+export async function readGitSources(client: HarmoniaClient, signal: AbortSignal): Promise<GitStatusView[] | null> {
   try {
-    return await client.getGitStatus({ signal });
+    const list = await client.listGitSources({ signal });
+    return await Promise.all(list.items.map((source) => client.getGitSource(source.name, { signal })));
   } catch (error) {
     if (error instanceof NotFoundError) return null;
     throw error;
   }
+}
+
+/** One status for the workflow pages: the only source's, or the first with every source's workflows. */
+export async function readGitStatus(client: HarmoniaClient, signal: AbortSignal): Promise<GitStatusView | null> {
+  const sources = await readGitSources(client, signal);
+  const [first] = sources ?? [];
+  if (!sources || !first) return null;
+  return sources.length === 1 ? first : { ...first, workflows: sources.flatMap((source) => source.workflows) };
 }

@@ -95,7 +95,8 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         throw new HarmoniaError('USAGE_INVALID', '--debounce only applies with --dev');
       }
       // --dev means the local folder even when HARMONIA_GIT_URL is set in the environment.
-      const useGit = flags.dev !== true && gitUrl !== '';
+      const hasSources = (config.git_sources ?? '').trim() !== '';
+      const useGit = flags.dev !== true && (gitUrl !== '' || hasSources);
       const store = await openStore(config, ctx.cwd);
       try {
         store.claimEngine?.({ pid: process.pid, command: 'harmonia serve' });
@@ -118,7 +119,8 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           sync_on_start: flags.sync !== false,
           git: useGit,
           on_synced: (result) => ctx.stderr.write(formatSyncReport(result, { dryRun: false, color }) + '\n'),
-          on_git_synced: (report) => ctx.stderr.write(formatGitSyncReport(report, { color })),
+          on_git_synced: (report, source) =>
+            ctx.stderr.write((hasSources ? `git source '${source}':\n` : '') + formatGitSyncReport(report, { color })),
           ...(flags.dev === true
             ? { dev: { log: (line: string) => void ctx.stderr.write(line + '\n'), ...(flags.debounce !== undefined ? { debounce_ms: flags.debounce } : {}) } }
             : {}),
@@ -128,8 +130,16 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         throw error;
       }
       // Dev mode prints its own lines; in git mode every later run is told through its pack events.
-      if (running.git) running.pack_events.on('*', (event) => void ctx.stderr.write(formatPackEvent(event, { color })));
-      const mode = running.git
+      if (running.git_sources) running.pack_events.on('*', (event) => void ctx.stderr.write(formatPackEvent(event, { color })));
+      const several = running.git_sources && hasSources
+        ? running.git_sources
+            .list()
+            .map((source) => `  git source '${source.name}' ${source.url} (branch ${source.branch})   webhook ${running.url}/api/v1/git/sources/${source.name}/webhook\n`)
+            .join('')
+        : null;
+      const mode = several !== null
+        ? several
+        : running.git
         ? `  git ${gitUrl.replace(/\/\/[^/@]+@/, '//***@')} (branch ${config.git_branch}, path ${config.git_path})   webhook ${running.url}/api/v1/git/webhook\n`
         : flags.dev === true
           ? `  dev: watching ${config.packs_dir}; save a file to sync its pack\n`

@@ -17,6 +17,12 @@ export interface SyncRefFlags {
  */
 export async function runSyncRef(ref: string, flags: SyncRefFlags, ctx: CliContext): Promise<number> {
   const config = ctx.config();
+  if ((config.git_sources ?? '').trim() !== '') {
+    throw new HarmoniaError(
+      'USAGE_INVALID',
+      `--ref '${ref}' pins the one git source of HARMONIA_GIT_URL; with HARMONIA_GIT_SOURCES pin one source through the server: harmonia git sync SOURCE --ref ${ref}`,
+    );
+  }
   if (config.git_url === null || config.git_url === '') {
     throw new HarmoniaError(
       'USAGE_INVALID',

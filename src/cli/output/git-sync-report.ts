@@ -30,7 +30,7 @@ export function formatGitSyncReport(report: GitSyncReport, options: { color: boo
 export function formatPackEvent(event: PackEvent, options: { color: boolean }): string {
   const c = createColors(options.color);
   const time = event.timestamp.slice(11, 19);
-  const commit = event.commit ? ` at ${short(event.commit)}` : '';
+  const commit = (event.commit ? ` at ${short(event.commit)}` : '') + (event.source ? ` (git source ${event.source})` : '');
   switch (event.event_type) {
     case 'pack_synced': {
       const registered = (event.data.registered ?? []).map((r) => (r.version === null ? r.ref : `${r.ref} v${r.version}`));

@@ -4,6 +4,7 @@
  * sync now (optionally pinned to a tag or commit).
  */
 import { HarmoniaError, isHarmoniaError, type ErrorCode } from '../../core/errors.js';
+import type { GitSourceSet } from '../../gitops/git-source-set.js';
 import type { GitSyncController } from '../../gitops/git-sync-controller.js';
 import type { GitSyncReport } from '../../gitops/git-sync-run.js';
 import { headerValue } from '../../gitops/webhook.js';
@@ -13,11 +14,17 @@ import { defineRoutes, type AppServices, type RouteRequest, type RouteResponse }
 
 const SIGNATURE_HEADERS = ['x-hub-signature-256', 'x-gitlab-token', 'x-harmonia-token'] as const;
 
-function gitOf(services: AppServices): GitSyncController {
-  if (services.git === null) {
-    throw new HarmoniaError('NOT_FOUND', 'no git source configured; set HARMONIA_GIT_URL (or `harmonia serve --git URL`)');
+function sourcesOf(services: AppServices): GitSourceSet {
+  if (services.git_sources === null) {
+    throw new HarmoniaError('NOT_FOUND', 'no git source configured; set HARMONIA_GIT_URL or HARMONIA_GIT_SOURCES (or `harmonia serve --git URL`)');
   }
-  return services.git;
+  return services.git_sources;
+}
+
+/** The source a route names (`:source`), or the only one for the routes that name none. */
+function gitOf(services: AppServices, request?: RouteRequest): GitSyncController {
+  const name = request?.params.source;
+  return name === undefined ? sourcesOf(services).only() : sourcesOf(services).get(name);
 }
 
 /** The answer to a finished sync run: the report, or an error carrying it. */
@@ -42,8 +49,14 @@ async function webhook(request: RouteRequest, services: AppServices): Promise<Ro
       "missing webhook signature; expected 'x-hub-signature-256', 'x-gitlab-token' or 'x-harmonia-token'",
     );
   }
-  const git = gitOf(services);
-  const answer = git.handleWebhook({ headers, rawBody: request.body_raw ?? Buffer.alloc(0) });
+  const delivery = { headers, rawBody: request.body_raw ?? Buffer.alloc(0) };
+  const set = sourcesOf(services);
+  // A sender that is not yet authenticated must not learn the sources' names.
+  if (request.params.source !== undefined && !set.list().some((c) => c.name === request.params.source)) {
+    throw new HarmoniaError('NOT_FOUND', 'unknown git source');
+  }
+  // The shared URL with several sources: the secret that signed it, then the repository the payload names, pick the source.
+  const answer = request.params.source === undefined && set.list().length > 1 ? set.routeWebhook(delivery) : gitOf(services, request).handleWebhook(delivery);
   if (answer.status === 401) {
     const reason = (answer.body.error as { message?: string } | undefined)?.message ?? 'webhook signature refused';
     throw new HarmoniaError('AUTH_REQUIRED', reason);
@@ -70,7 +83,7 @@ async function sync(request: RouteRequest, services: AppServices): Promise<Route
       { details: { required_scope: 'admin' } },
     );
   }
-  const git = gitOf(services);
+  const git = gitOf(services, request);
   if (git.role?.() === 'follower') return passToLeader(git, body.ref);
   try {
     const report = body.ref !== undefined ? await git.syncAt(body.ref) : await git.syncNow({ force: true });
@@ -116,7 +129,8 @@ export function gitRoutes() {
       tag: 'git',
       summary:
         'A push webhook from GitHub (X-Hub-Signature-256), GitLab (X-Gitlab-Token) or any sender (X-Harmonia-Token): ' +
-        'verified against HARMONIA_GIT_WEBHOOK_SECRET before anything is fetched; a sync is queued and not awaited.',
+        'verified against HARMONIA_GIT_WEBHOOK_SECRET before anything is fetched; a sync is queued and not awaited. With several ' +
+        'sources, the one whose secret signed it (and, among those sharing a secret, the repository the payload names) is synced.',
       body: { types: ['json'], schema: 'GitWebhookPayload', required: false, raw: true },
       responses: {
         202: { description: 'Verified; a sync was queued.', schema: 'GitWebhookResult' },
@@ -136,9 +150,73 @@ export function gitRoutes() {
       summary: 'What is checked out, what the last sync did, and a status per pack and workflow (Synced, OutOfSync, Invalid, Pinned).',
       responses: {
         200: { description: 'The git sync status.', schema: 'GitStatus' },
+        400: { description: 'Several git sources are configured (USAGE_INVALID, `details.sources`): read /git/sources/{source}.', schema: 'Error' },
         404: { description: 'No git source is configured.', schema: 'Error' },
       },
       handler: async (_request, services) => ({ body: await gitOf(services).status() }),
+    },
+    {
+      method: 'GET',
+      path: '/git/sources',
+      base: 'api',
+      scope: 'read',
+      tag: 'git',
+      summary:
+        'Every git source the server follows (HARMONIA_GIT_SOURCES, or the one of HARMONIA_GIT_URL, named `default`): ' +
+        'where each stands, its packs, conflicts and drift counts.',
+      responses: {
+        200: { description: 'The sources, in configuration order.', schema: 'GitSourceList' },
+        404: { description: 'No git source is configured.', schema: 'Error' },
+      },
+      handler: async (_request, services) => ({ body: { items: await sourcesOf(services).summaries() } }),
+    },
+    {
+      method: 'GET',
+      path: '/git/sources/:source',
+      base: 'api',
+      scope: 'read',
+      tag: 'git',
+      summary: 'One source\'s status: checkout, last run, refused commit, packs (with conflicts), workflows, and drift per definition.',
+      responses: {
+        200: { description: 'The source\'s status.', schema: 'GitStatus' },
+        404: { description: 'No source of that name (the message lists the configured ones).', schema: 'Error' },
+      },
+      handler: async (request, services) => ({ body: await gitOf(services, request).status() }),
+    },
+    {
+      method: 'POST',
+      path: '/git/sources/:source/sync',
+      base: 'api',
+      scope: 'write',
+      tag: 'git',
+      summary: 'Fetch and sync one source now; `{"ref"}` (admin) pins it to a tag or sha, as POST /git/sync does for a single source.',
+      body: { types: ['json'], schema: 'GitSyncRequest', required: false },
+      responses: {
+        200: { description: 'Synced (fully, partly or unchanged).', schema: 'GitSyncReport' },
+        202: { description: 'Passed to the node leading this source\'s polling.', schema: 'GitWebhookResult' },
+        403: { description: 'The token lacks the scope (`ref` needs admin).', schema: 'Error' },
+        404: { description: 'No source of that name, or `ref` is unknown (`details.report`).', schema: 'Error' },
+        409: { description: 'The run was refused (`details.report`).', schema: 'Error' },
+        502: { description: 'The remote could not be fetched; `details.report`.', schema: 'Error' },
+      },
+      handler: sync,
+    },
+    {
+      method: 'POST',
+      path: '/git/sources/:source/webhook',
+      base: 'api',
+      scope: 'webhook',
+      tag: 'git',
+      summary: 'A push webhook for one source, verified against that source\'s secret; otherwise as POST /git/webhook.',
+      body: { types: ['json'], schema: 'GitWebhookPayload', required: false, raw: true },
+      responses: {
+        202: { description: 'Verified; a sync of the source was queued.', schema: 'GitWebhookResult' },
+        200: { description: 'Verified, nothing to do (a replay, a ping, a push to another branch).', schema: 'GitWebhookResult' },
+        401: { description: 'Missing or wrong signature; nothing was fetched.', schema: 'Error' },
+        404: { description: 'No source of that name.', schema: 'Error' },
+        413: { description: 'The body exceeds max_body_bytes.', schema: 'Error' },
+      },
+      handler: webhook,
     },
     {
       method: 'POST',

@@ -52,7 +52,7 @@ export function systemRoutes() {
         } catch (cause) {
           throw new HarmoniaError('STORE_UNAVAILABLE', `the ${services.store.backend} store does not answer`, { cause });
         }
-        const git = services.git?.readiness?.();
+        const git = services.git_sources?.readiness();
         if (git && !git.ready) return { status: 503, body: { status: 'not_ready', reason: git.reason } };
         return { body: { status: 'ready' } };
       },

@@ -73,6 +73,7 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
   GitStatus: {
     type: 'object',
     properties: {
+      source: { type: 'string', description: 'The source\'s name (`default` for HARMONIA_GIT_URL).' },
       url: str,
       branch: str,
       path: str,
@@ -103,7 +104,25 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
         anyOf: [{ type: 'object', properties: { commit: str, error: { type: 'object', properties: { code: str, message: str } } } }, { type: 'null' }],
         description: 'The checked-out commit the last verdict refused, until a good one lands.',
       },
-      packs: { type: 'array', items: { type: 'object' } },
+      packs: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            pack_ref: str,
+            state: { enum: ['synced', 'invalid'] },
+            commit: nullableStr,
+            last_good_commit: nullableStr,
+            failing_commit: nullableStr,
+            diagnostics: { type: 'array', items: ref('Diagnostic') },
+            claimed_by: {
+              type: 'array',
+              items: str,
+              description: 'Set when other sources\' checkouts hold the pack too: every source claiming it, this one first. None of them syncs or prunes it.',
+            },
+          },
+        },
+      },
       workflows: {
         type: 'array',
         items: {
@@ -147,8 +166,47 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
       reason: str,
       delivery_id: { type: ['string', 'null'], description: "The sender's delivery id; null when it sends none (such deliveries are never deduplicated)." },
       provider: { enum: ['github', 'gitlab', 'gitea', 'bitbucket', 'harmonia'] },
+      source: { type: 'string', description: 'The git source the delivery was given to.' },
+      sources: {
+        type: 'array',
+        description: 'Several sources share the secret and the repository: each one\'s answer.',
+        items: { type: 'object', properties: { source: str, status: int, accepted: bool, reason: str } },
+      },
     },
     required: ['accepted'],
+  },
+  GitSourceSummary: {
+    type: 'object',
+    properties: {
+      name: str,
+      url: str,
+      branch: str,
+      path: str,
+      pinned_ref: nullableStr,
+      poll_interval_seconds: int,
+      webhook_enabled: bool,
+      syncing: bool,
+      head: ref('GitCommit'),
+      synced_commit: nullableStr,
+      last_outcome: { type: ['string', 'null'], enum: ['synced', 'partial', 'unchanged', 'refused', 'failed', null] },
+      last_sync_at: nullableStr,
+      refused: { anyOf: [{ type: 'object', properties: { commit: str, error: { type: 'object', properties: { code: str, message: str } } } }, { type: 'null' }] },
+      packs: int,
+      invalid_packs: { type: 'array', items: str },
+      conflicts: { type: 'array', items: { type: 'object', properties: { pack_ref: str, sources: { type: 'array', items: str } } } },
+      drift: {
+        type: 'object',
+        properties: { Synced: int, OutOfSync: int, Missing: int, Extra: int },
+        description: 'Definitions per drift state; GET /git/sources/{source} lists them.',
+      },
+      sync_status: { enum: ['Synced', 'OutOfSync'] },
+    },
+    required: ['name', 'url', 'branch', 'path', 'packs', 'conflicts', 'drift', 'sync_status'],
+  },
+  GitSourceList: {
+    type: 'object',
+    properties: { items: { type: 'array', items: ref('GitSourceSummary') } },
+    required: ['items'],
   },
   DefinitionHistory: {
     type: 'object',
