@@ -9,6 +9,9 @@ export type { ErrorCode, HarmoniaErrorOptions } from './core/errors.js';
 export type { Diagnostic, RelatedLocation, Severity } from './core/diagnostic.js';
 export type * from './core/model.js';
 export { EVENT_TYPES } from './core/model.js';
+export type * from './core/events.js';
+export { attemptOfEvent, errorOfEvent, isEventOf, itemIndexOf, operatorRequestOf } from './core/events.js';
+export { TASK_ERROR_TYPES, type KnownTaskErrorType } from './core/task-errors.js';
 export type * from './core/trigger-model.js';
 export type * from './core/schedule-wire.js';
 

@@ -2,10 +2,13 @@
  * What the scheduler decides. Each command but AbortUnit becomes exactly one event;
  * the runner persists a step's events in one transaction, then acts on its commands.
  */
-import type { EventType, TaskError } from '../core/model.js';
+import type { EventDraft, RetryAttemptedData, SkipReason, TaskCompletedData, TaskFailedData, TaskStartedData, WorkflowFailedData, WorkflowResumedData, WorkflowStartedData } from '../core/events.js';
+import type { TaskError } from '../core/model.js';
+
+export type { EventDraft } from '../core/events.js';
 
 export type Command =
-  | { kind: 'StartWorkflow'; data: Record<string, unknown> }
+  | { kind: 'StartWorkflow'; data: WorkflowStartedData }
   | {
       kind: 'StartTask';
       task_id: string;
@@ -16,7 +19,7 @@ export type Command =
       timeout_ms?: number;
     }
   | { kind: 'StartFanOut'; task_id: string; items: unknown[] }
-  | { kind: 'CompleteTask'; task_id: string; item_index?: number; attempt: number; output: unknown; extra?: Record<string, unknown> }
+  | { kind: 'CompleteTask'; task_id: string; item_index?: number; attempt: number; output: unknown; failed_items?: number[] }
   | {
       kind: 'FailTask';
       task_id: string;
@@ -36,7 +39,7 @@ export type Command =
       error: TaskError;
       interrupted?: boolean;
     }
-  | { kind: 'SkipTask'; task_id: string; reason: 'condition' | 'upstream' | 'manual' | 'not_triggered' | 'unreachable' }
+  | { kind: 'SkipTask'; task_id: string; reason: SkipReason }
   | { kind: 'CompleteWorkflow'; output: Record<string, unknown> }
   | { kind: 'FailWorkflow'; error: TaskError; task_id?: string }
   | { kind: 'CancelWorkflow'; terminated: boolean }
@@ -48,13 +51,7 @@ export type Command =
   | { kind: 'CreateCheckpoint'; checkpoint_id: string }
   | { kind: 'AbortUnit'; task_id: string; item_index?: number; reason: string };
 
-export interface EventDraft {
-  event_type: EventType;
-  task_id?: string;
-  data: Record<string, unknown>;
-}
-
-function withItem(data: Record<string, unknown>, item: number | undefined): Record<string, unknown> {
+function withItem<T extends { item_index?: number }>(data: T, item: number | undefined): T {
   if (item !== undefined) data.item_index = item;
   return data;
 }
@@ -68,7 +65,7 @@ export function eventOf(command: Command, at: number): EventDraft | null {
       return {
         event_type: 'task_started',
         task_id: command.task_id,
-        data: withItem({ attempt: command.attempt, input: command.input }, command.item_index),
+        data: withItem<TaskStartedData>({ attempt: command.attempt, input: command.input }, command.item_index),
       };
     case 'StartFanOut':
       return { event_type: 'task_started', task_id: command.task_id, data: { attempt: 1, items: command.items } };
@@ -76,16 +73,19 @@ export function eventOf(command: Command, at: number): EventDraft | null {
       return {
         event_type: 'task_completed',
         task_id: command.task_id,
-        data: withItem({ attempt: command.attempt, output: command.output, ...command.extra }, command.item_index),
+        data: withItem<TaskCompletedData>(
+          { attempt: command.attempt, output: command.output, ...(command.failed_items ? { failed_items: command.failed_items } : {}) },
+          command.item_index,
+        ),
       };
     case 'FailTask': {
-      const data: Record<string, unknown> = { attempt: command.attempt, error: command.error };
+      const data: TaskFailedData = { attempt: command.attempt, error: command.error };
       if (command.handled_by !== undefined) data.handled_by = command.handled_by;
       if (command.canceled) data.canceled = true;
       return { event_type: 'task_failed', task_id: command.task_id, data: withItem(data, command.item_index) };
     }
     case 'ScheduleRetry': {
-      const data: Record<string, unknown> = {
+      const data: RetryAttemptedData = {
         attempt: command.attempt,
         delay_ms: command.delay_ms,
         at_ms: command.at_ms,
@@ -99,7 +99,7 @@ export function eventOf(command: Command, at: number): EventDraft | null {
     case 'CompleteWorkflow':
       return { event_type: 'workflow_completed', data: { output: command.output } };
     case 'FailWorkflow': {
-      const data: Record<string, unknown> = { error: command.error };
+      const data: WorkflowFailedData = { error: command.error };
       if (command.task_id !== undefined) data.task_id = command.task_id;
       return { event_type: 'workflow_failed', data };
     }
@@ -108,18 +108,15 @@ export function eventOf(command: Command, at: number): EventDraft | null {
     case 'PauseWorkflow':
       return { event_type: 'workflow_paused', data: {} };
     case 'ResumeWorkflow': {
-      const data: Record<string, unknown> = { mode: command.mode };
+      const data: WorkflowResumedData = { mode: command.mode };
       if (command.reset) data.reset = command.reset;
       if (command.from !== undefined) data.from = command.from;
       return { event_type: 'workflow_resumed', data };
     }
     case 'RequestCancel':
-      return {
-        event_type: 'error_occurred',
-        data: { kind: 'cancel_requested', grace_ms: command.grace_ms, deadline_ms: at + command.grace_ms },
-      };
+      return { event_type: 'cancel_requested', data: { grace_ms: command.grace_ms, deadline_ms: at + command.grace_ms } };
     case 'RequestSkip':
-      return { event_type: 'error_occurred', task_id: command.task_id, data: { kind: 'skip_requested' } };
+      return { event_type: 'skip_requested', task_id: command.task_id, data: {} };
     case 'CreateCheckpoint':
       return { event_type: 'checkpoint_created', data: { checkpoint_id: command.checkpoint_id } };
     case 'AbortUnit':

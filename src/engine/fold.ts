@@ -3,7 +3,7 @@
  * and returns it. The caller owns the state (the runner keeps one per execution;
  * tests build their own). No I/O, no clock: time is read from the event.
  */
-import type { ExecutionEvent, TaskError } from '../core/model.js';
+import type { ExecutionEvent, RestoredTask } from '../core/events.js';
 import { triggerRuleOf, type Plan } from './plan.js';
 import {
   initialState,
@@ -166,24 +166,23 @@ function cancelOpenUnits(state: ExecutionState, at: number, iso: string): void {
  */
 export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, at: number = Date.parse(event.timestamp)): ExecutionState {
   const iso = event.timestamp;
-  const data = event.data;
   state.last_seq = event.seq;
   const taskId = event.task_id;
   const task = taskId === undefined ? undefined : state.tasks[taskId];
-  const item = typeof data.item_index === 'number' ? data.item_index : undefined;
   switch (event.event_type) {
     case 'workflow_started': {
       state.status = 'running';
-      state.input = (data.input as Record<string, unknown>) ?? {};
+      state.input = event.data.input ?? {};
       state.started_at = iso;
       state.started_ms = at;
-      applySnapshotTasks(state, data.snapshot);
+      applySnapshotTasks(state, event.data.snapshot);
       recomputeQueues(plan, state);
       rebuildView(state);
       return state;
     }
     case 'task_started': {
       if (!task || taskId === undefined) return state;
+      const data = event.data;
       if (Array.isArray(data.items)) {
         task.status = 'running';
         task.attempt = Math.max(task.attempt, Number(data.attempt ?? 1));
@@ -198,6 +197,7 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
         sync(state, taskId);
         return state;
       }
+      const item = data.item_index;
       const unit = unitOf(state, taskId, item);
       if (!unit) return state;
       removeRef(state, taskId, item);
@@ -214,6 +214,7 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
     case 'task_completed':
     case 'task_failed': {
       if (!task || taskId === undefined) return state;
+      const item = event.data.item_index;
       const unit = unitOf(state, taskId, item);
       if (!unit) return state;
       const failed = event.event_type === 'task_failed';
@@ -236,10 +237,10 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
         state.finishing = state.finishing.filter((id) => id !== taskId);
       }
       finishUnit(unit, at, iso);
-      if (typeof data.attempt === 'number' && data.attempt > unit.attempt) unit.attempt = data.attempt;
-      unit.status = failed ? (data.canceled === true ? 'canceled' : 'failed') : 'completed';
-      unit.output = failed ? null : (data.output ?? null);
-      unit.error = failed ? ((data.error as TaskError | undefined) ?? null) : null;
+      if (typeof event.data.attempt === 'number' && event.data.attempt > unit.attempt) unit.attempt = event.data.attempt;
+      unit.status = failed ? (event.data.canceled === true ? 'canceled' : 'failed') : 'completed';
+      unit.output = failed ? null : (event.data.output ?? null);
+      unit.error = failed ? (event.data.error ?? null) : null;
       // A task can end without having started (an empty fan-out, a failed condition): it
       // leaves the ready queue either way, or settle would pick it again.
       removeRef(state, taskId, item);
@@ -251,7 +252,7 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
         return state;
       }
       if (failed) {
-        task.handled_by = typeof data.handled_by === 'string' ? data.handled_by : null;
+        task.handled_by = typeof event.data.handled_by === 'string' ? event.data.handled_by : null;
         state.failures.push(taskId);
         const handler = task.handled_by === null ? undefined : state.tasks[task.handled_by];
         if (handler && task.handled_by !== null) {
@@ -269,7 +270,7 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
       state.to_skip = state.to_skip.filter((id) => id !== taskId);
       if (isTerminalTask(task.status)) return state;
       task.status = 'skipped';
-      task.skip_reason = typeof data.reason === 'string' ? data.reason : 'upstream';
+      task.skip_reason = typeof event.data.reason === 'string' ? event.data.reason : 'upstream';
       task.finished_at = iso;
       sync(state, taskId);
       onTerminal(plan, state, taskId);
@@ -277,6 +278,8 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
     }
     case 'retry_attempted': {
       if (!task || taskId === undefined) return state;
+      const data = event.data;
+      const item = data.item_index;
       const unit = unitOf(state, taskId, item);
       if (!unit) return state;
       if (unit.status === 'running') {
@@ -286,7 +289,7 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
       }
       unit.status = 'pending';
       if (data.interrupted === true) unit.interruptions = (unit.interruptions ?? 0) + 1;
-      unit.error = (data.error as TaskError | undefined) ?? null;
+      unit.error = data.error ?? null;
       unit.not_before = typeof data.at_ms === 'number' ? data.at_ms : at;
       const ref: WorkRef = { task: taskId, not_before: unit.not_before };
       if (item !== undefined) ref.item = item;
@@ -296,12 +299,12 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
     }
     case 'workflow_completed':
       state.status = 'completed';
-      state.output = (data.output as Record<string, unknown>) ?? {};
+      state.output = event.data.output ?? {};
       state.finished_at = iso;
       return state;
     case 'workflow_failed':
       state.status = 'failed';
-      state.error = (data.error as TaskError | undefined) ?? null;
+      state.error = event.data.error ?? null;
       state.finished_at = iso;
       cancelOpenUnits(state, at, iso);
       return state;
@@ -316,8 +319,8 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
       return state;
     case 'workflow_resumed': {
       state.status = 'running';
-      if (Array.isArray(data.reset)) {
-        for (const id of data.reset as string[]) {
+      if (Array.isArray(event.data.reset)) {
+        for (const id of event.data.reset) {
           const target = state.tasks[id];
           if (target) resetTask(target);
         }
@@ -334,20 +337,28 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
     case 'checkpoint_created':
       state.last_checkpoint_seq = event.seq;
       return state;
+    case 'cancel_requested':
+      state.canceling = true;
+      state.cancel_requested_ms = at;
+      return state;
+    case 'skip_requested':
+      if (task && task.status === 'pending') task.skip_requested = true;
+      return state;
+    // Histories written before cancel_requested and skip_requested had types of their own.
     case 'error_occurred':
-      if (data.kind === 'cancel_requested') {
+      if (event.data.kind === 'cancel_requested') {
         state.canceling = true;
         state.cancel_requested_ms = at;
       }
-      if (data.kind === 'skip_requested' && task && task.status === 'pending') task.skip_requested = true;
+      if (event.data.kind === 'skip_requested' && task && task.status === 'pending') task.skip_requested = true;
       return state;
   }
 }
 
 /** Tasks carried over from a checkpoint: finished work is kept, the rest runs again. */
-function applySnapshotTasks(state: ExecutionState, snapshot: unknown): void {
+function applySnapshotTasks(state: ExecutionState, snapshot: { tasks: Record<string, RestoredTask> } | undefined): void {
   if (typeof snapshot !== 'object' || snapshot === null) return;
-  const tasks = (snapshot as { tasks?: Record<string, Partial<TaskState>> }).tasks ?? {};
+  const tasks = snapshot.tasks ?? {};
   for (const [id, saved] of Object.entries(tasks)) {
     const task = state.tasks[id];
     if (!task || (saved.status !== 'completed' && saved.status !== 'skipped')) continue;

@@ -1,10 +1,12 @@
 import { HarmoniaError } from '../core/errors.js';
+import type { KnownTaskErrorType } from '../core/task-errors.js';
 
 /**
  * Task error types of a failed model call, matched by `retry.retriable_errors` and
  * `error_handlers`: part of the workflow format.
  */
-export type LlmErrorType =
+export type LlmErrorType = Extract<
+  KnownTaskErrorType,
   | 'LLM_RATE_LIMITED'
   | 'LLM_SERVER_ERROR'
   | 'LLM_REQUEST_REJECTED'
@@ -12,7 +14,8 @@ export type LlmErrorType =
   | 'LLM_SCHEMA_MISMATCH'
   | 'TIMEOUT'
   | 'CANCELED'
-  | 'CONNECTION_ERROR';
+  | 'CONNECTION_ERROR'
+>;
 
 /**
  * Thrown when a request to the model server fails: rate limited (429) and server errors

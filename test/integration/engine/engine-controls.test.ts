@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it, expect } from 'vitest';
 import { EVENT_TYPES } from '../../../src/core/model.js';
+import { eventContractProblems } from '../../fixtures/event-contract.js';
 import { gate, handler, nextEvent, openHarness, register, typedError, until, workflow, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
@@ -97,7 +98,7 @@ describe('engine controls', () => {
     expect(events.some((e) => e.event_type === 'task_started' && e.task_id === 'first')).toBe(false);
   });
 
-  it('records all 13 event types with seq growing by one', async () => {
+  it('records every event type but the operator skip (and the legacy error_occurred), seq growing by one, each payload matching the published schema', async () => {
     const entered = gate();
     const release = gate();
     let cRuns = 0;
@@ -137,7 +138,8 @@ describe('engine controls', () => {
     await engine.cancel(run.id);
     expect((await engine.waitForCompletion(run.id)).status).toBe('canceled');
     const events = await engine.readEvents(run.id);
-    expect(new Set(events.map((e) => e.event_type))).toEqual(new Set(EVENT_TYPES));
+    expect(new Set(events.map((e) => e.event_type))).toEqual(new Set(EVENT_TYPES.filter((type) => type !== 'skip_requested' && type !== 'error_occurred')));
+    expect(eventContractProblems(events)).toEqual([]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
     expect(events.filter((e) => e.event_type === 'task_started' && e.task_id === 'a')).toHaveLength(2);
   });
@@ -155,6 +157,10 @@ describe('engine controls', () => {
     await h.engine.waitForCompletion(run.id);
     const status = await h.engine.getStatus(run.id);
     expect([status.task_statuses.b?.status, status.task_statuses.c?.status]).toEqual(['skipped', 'completed']);
+    const events = await h.engine.readEvents(run.id);
+    expect(events.filter((e) => e.event_type === 'skip_requested').map((e) => e.task_id)).toEqual(['b']);
+    expect(events.some((e) => e.event_type === 'error_occurred')).toBe(false);
+    expect(eventContractProblems(events)).toEqual([]);
   });
 
   it('cascades pause and cancel to a running sub-workflow', async () => {
