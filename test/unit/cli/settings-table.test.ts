@@ -24,7 +24,7 @@ describe('the defaults table', () => {
       config.max_items,
       config.max_log_size,
     ]);
-    const server = resolveServerOptions({ console_dir: null, schemas_dir: null });
+    const server = resolveServerOptions({ console_dir: null });
     expect([server.max_task_count, server.max_workflow_size]).toEqual([config.max_task_count, config.max_workflow_size]);
   });
 
