@@ -5,8 +5,7 @@ import type { KnownTaskErrorType } from '../core/task-errors.js';
  * Task error types of a failed model call, matched by `retry.retriable_errors` and
  * `error_handlers`: part of the workflow format.
  */
-export type LlmErrorType = Extract<
-  KnownTaskErrorType,
+export type LlmErrorType =
   | 'LLM_RATE_LIMITED'
   | 'LLM_SERVER_ERROR'
   | 'LLM_REQUEST_REJECTED'
@@ -14,8 +13,11 @@ export type LlmErrorType = Extract<
   | 'LLM_SCHEMA_MISMATCH'
   | 'TIMEOUT'
   | 'CANCELED'
-  | 'CONNECTION_ERROR'
->;
+  | 'CONNECTION_ERROR';
+
+// Does not compile until every type above is in the catalogue (src/core/task-errors.ts).
+const LLM_TYPES_CATALOGUED: LlmErrorType extends KnownTaskErrorType ? true : false = true;
+void LLM_TYPES_CATALOGUED;
 
 /**
  * Thrown when a request to the model server fails: rate limited (429) and server errors
