@@ -7,11 +7,15 @@
 import type { EngineConfig } from './engine/config.js';
 import { join } from 'node:path';
 import { HarmoniaError } from './core/errors.js';
-import { suggest } from './core/suggest.js';
 import { parseEnvFile } from './config-env-file.js';
+import { unknownSettingHint } from './config-unknown-names.js';
+import { LOG_LEVEL_CHOICES, MAX_POSIX_ID, SETTINGS, TASK_CONTAINMENT_CHOICES, type SettingKey, type SettingSpec } from './core/settings.js';
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-export const TASK_CONTAINMENTS = ['auto', 'namespace', 'parent-death', 'process-group'] as const;
+/** The settings in documentation order: the defaults table's order. */
+const CONFIG_KEY_ORDER = Object.keys(SETTINGS) as SettingKey[];
+
+export const LOG_LEVELS = LOG_LEVEL_CHOICES;
+export const TASK_CONTAINMENTS = TASK_CONTAINMENT_CHOICES;
 export type TaskContainmentSetting = (typeof TASK_CONTAINMENTS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -45,7 +49,7 @@ export interface ResolvedConfig {
   max_concurrent_workflows: number;
   /** Task timeout when a task sets no timeout_ms. @default 300000 */
   default_timeout_ms: number;
-  /** An execution still running after this long fails with TIMEOUT (the engine's own default too). @default 86400000 */
+  /** An execution still running after this long fails with TIMEOUT; 0 means no deadline. @default 86400000 */
   max_execution_time_ms: number;
   /** Attempts (the first included) when a task sets no retry policy. @default 1 */
   retry_max_attempts: number;
@@ -153,41 +157,19 @@ export type ConfigOptions = {
         : NonNullable<ResolvedConfig[K]> | string;
 };
 
-interface KeyInfo {
-  env: string;
-  secret: boolean;
-  /** `<env>_FILE` names a file holding the value. */
-  file_variant: boolean;
-}
+// Type-level check that the defaults table and ResolvedConfig name the same settings.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const SETTINGS_MATCH_CONFIG: SameKeys<ConfigKey, SettingKey> = true;
+void SETTINGS_MATCH_CONFIG;
 
-const SECRET_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'git_sources', 'llm_api_key']);
-/** Settings that may be read from a file named by `<VARIABLE>_FILE` (mounted secrets, not the process environment). */
-// HARMONIA_LLM_API_KEY_FILE is a setting of its own (llm_api_key_file), read where the chat client is made.
-const FILE_KEYS = new Set<ConfigKey>(['api_tokens', 'token', 'git_webhook_secret', 'git_token', 'git_sources', 'db_url']);
-const ENV_NAMES: Partial<Record<ConfigKey, string>> = {
-  default_timeout_ms: 'HARMONIA_DEFAULT_TIMEOUT',
-  max_execution_time_ms: 'HARMONIA_MAX_EXECUTION_TIME',
-  checkpoint_interval_seconds: 'HARMONIA_CHECKPOINT_INTERVAL',
-  git_poll_interval_seconds: 'HARMONIA_GIT_POLL_INTERVAL',
-  shutdown_grace_ms: 'HARMONIA_SHUTDOWN_GRACE',
-};
-const KEY_ORDER: ConfigKey[] = [
-  'host', 'port', 'data_dir', 'packs_dir', 'db_url', 'log_level', 'debug',
-  'max_concurrent_tasks', 'max_concurrent_workflows', 'default_timeout_ms', 'max_execution_time_ms',
-  'retry_max_attempts', 'checkpoint_interval_seconds', 'max_workflow_size', 'max_task_count', 'max_file_size',
-  'max_events_per_execution', 'max_task_output_size', 'max_items', 'max_workflow_depth', 'max_descendants',
-  'max_task_interruptions', 'max_log_size', 'task_containment', 'allowed_origins', 'api_tokens', 'env_allowlist', 'secret_env', 'http_allow_private', 'task_uid', 'task_gid', 'url', 'token',
-  'git_url', 'git_branch', 'git_path', 'git_poll_interval_seconds', 'git_webhook_secret', 'git_token', 'git_sources',
-  'node_id', 'lease_ms', 'shutdown_grace_ms',
-  'llm_base_url', 'llm_model', 'llm_api_key', 'llm_api_key_file', 'llm_timeout_ms', 'llm_max_retries',
-];
+const FILE_KEYS = new Set<ConfigKey>(CONFIG_KEY_ORDER.filter((key) => SETTINGS[key].file_variant));
 
-/** Every setting with its environment variable, in documentation order. */
-export const CONFIG_KEYS: ReadonlyArray<{ key: ConfigKey } & KeyInfo> = KEY_ORDER.map((key) => ({
+/** Every setting with its environment variable, in documentation order (from the defaults table, src/core/settings.ts). */
+export const CONFIG_KEYS: ReadonlyArray<{ key: ConfigKey; env: string; secret: boolean; file_variant: boolean }> = CONFIG_KEY_ORDER.map((key) => ({
   key,
-  env: ENV_NAMES[key] ?? `HARMONIA_${key.toUpperCase()}`,
-  secret: SECRET_KEYS.has(key),
-  file_variant: FILE_KEYS.has(key),
+  env: SETTINGS[key].env,
+  secret: SETTINGS[key].secret,
+  file_variant: SETTINGS[key].file_variant,
 }));
 
 const ENV_BY_KEY = new Map(CONFIG_KEYS.map((k) => [k.key, k.env]));
@@ -211,21 +193,29 @@ export function resolveConfig(
   readSecretFile?: ReadSecretFile,
 ): ResolvedConfig {
   const fileValues = file === undefined ? new Map<string, string>() : parseEnvFile(file, '.env.harmonia');
-  for (const name of fileValues.keys()) {
-    if (!KNOWN_ENV.has(name)) {
-      const guess = suggest(name.toUpperCase(), KNOWN_ENV);
-      const hint = guess ? `did you mean '${guess}'?` : 'run `harmonia config` to list the settings';
-      throw new HarmoniaError('CONFIG_INVALID', `unknown setting '${name}' in .env.harmonia; ${hint}`, {
-        details: { variable: name },
-      });
-    }
+  // Every unknown name at once, each with what to write instead, so a file in another
+  // form (the source documents' unprefixed names) is fixed in one pass.
+  const unknown = [...fileValues.keys()].filter((name) => !KNOWN_ENV.has(name));
+  if (unknown.length === 1 && unknown[0] !== undefined) {
+    const name = unknown[0];
+    throw new HarmoniaError('CONFIG_INVALID', `unknown setting '${name}' in .env.harmonia; ${unknownSettingHint(name, KNOWN_ENV)}`, {
+      details: { variable: name },
+    });
+  }
+  if (unknown.length > 1) {
+    const lines = unknown.map((name) => `  ${name}: ${unknownSettingHint(name, KNOWN_ENV)}`);
+    throw new HarmoniaError(
+      'CONFIG_INVALID',
+      `.env.harmonia holds ${unknown.length} names that are no setting; Harmonia reads only HARMONIA_* settings from it:\n${lines.join('\n')}`,
+      { details: { variables: unknown } },
+    );
   }
   const sources = {} as Record<ConfigKey, ConfigSource>;
   const raw = (key: ConfigKey): Raw | undefined => {
     const envName = ENV_BY_KEY.get(key) ?? key;
     const flag = options[key];
     let found: Raw | undefined;
-    if (flag !== undefined && flag !== null) found = { value: flag, source: 'flag', name: `--${key.replace(/_/g, '-')}` };
+    if (flag !== undefined && flag !== null) found = { value: flag, source: 'flag', name: SETTINGS[key].flag?.name ?? `--${key.replace(/_/g, '-')}` };
     else if (env[envName] !== undefined && env[envName] !== '') found = { value: env[envName], source: 'env', name: envName };
     else if (fileValues.has(envName)) found = { value: fileValues.get(envName), source: 'file', name: `${envName} in .env.harmonia` };
     if (FILE_KEYS.has(key)) found = fromSecretFile(key, envName, found) ?? found;
@@ -260,19 +250,24 @@ export function resolveConfig(
     return { value: text.replace(/\r?\n$/, ''), source: 'file', name: `${fileVar} ('${path}')` };
   };
   const home = env.HOME ?? env.USERPROFILE;
-  const str = (key: ConfigKey, fallback: string) => expandHome(asString(raw(key)) ?? fallback, home);
+  // Defaults and bounds come from the defaults table (src/core/settings.ts).
+  const bounds = (key: ConfigKey): [number, number] => {
+    const spec: SettingSpec = SETTINGS[key];
+    return [spec.min ?? 0, spec.max ?? Number.MAX_SAFE_INTEGER];
+  };
+  const str = (key: ConfigKey) => expandHome(asString(raw(key)) ?? textDefault(key), home);
   const opt = (key: ConfigKey) => asString(raw(key)) ?? null;
-  const int = (key: ConfigKey, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
-    asInteger(raw(key), fallback, min, max, 'plain');
-  const ms = (key: ConfigKey, fallback: number, min: number) => asInteger(raw(key), fallback, min, Number.MAX_SAFE_INTEGER, 'duration');
+  const number = (key: ConfigKey, kind: 'plain' | 'duration' | 'millis' | 'size') => asInteger(raw(key), numberDefault(key), ...bounds(key), kind);
+  const int = (key: ConfigKey) => number(key, 'plain');
+  const ms = (key: ConfigKey) => number(key, 'duration');
   // Settings whose variable ends in _MS: a bare number is milliseconds.
-  const millis = (key: ConfigKey, fallback: number, min: number) => asInteger(raw(key), fallback, min, Number.MAX_SAFE_INTEGER, 'millis');
-  const bytes = (key: ConfigKey, fallback: number) => asInteger(raw(key), fallback, 1, Number.MAX_SAFE_INTEGER, 'size');
+  const millis = (key: ConfigKey) => number(key, 'millis');
+  const bytes = (key: ConfigKey) => number(key, 'size');
 
-  const host = str('host', '127.0.0.1');
-  const port = int('port', 8002, 0, 65535);
-  const data_dir = str('data_dir', './.harmonia');
-  const debug = asBoolean(raw('debug'), false);
+  const host = str('host');
+  const port = int('port');
+  const data_dir = str('data_dir');
+  const debug = asBoolean(raw('debug'), SETTINGS.debug.default);
   const levelRaw = raw('log_level');
   const db_url = opt('db_url');
   const task_uid = optionalId(raw('task_uid'));
@@ -287,47 +282,47 @@ export function resolveConfig(
     host,
     port,
     data_dir,
-    packs_dir: str('packs_dir', './packs'),
+    packs_dir: str('packs_dir'),
     db_url,
     store: storeFor(db_url, data_dir, home),
-    log_level: levelRaw === undefined ? (debug ? 'debug' : 'info') : asLogLevel(levelRaw),
+    log_level: levelRaw === undefined ? (debug ? 'debug' : SETTINGS.log_level.default) : asLogLevel(levelRaw),
     debug,
-    max_concurrent_tasks: int('max_concurrent_tasks', 10, 1),
-    max_concurrent_workflows: int('max_concurrent_workflows', 100, 1),
-    default_timeout_ms: ms('default_timeout_ms', 300_000, 1),
-    max_execution_time_ms: ms('max_execution_time_ms', 86_400_000, 1),
-    retry_max_attempts: int('retry_max_attempts', 1, 1),
-    checkpoint_interval_seconds: int('checkpoint_interval_seconds', 0, 0),
-    max_workflow_size: bytes('max_workflow_size', 1_048_576),
-    max_task_count: int('max_task_count', 1000, 1),
-    max_file_size: bytes('max_file_size', 1_048_576),
-    max_events_per_execution: int('max_events_per_execution', 100_000, 1),
-    max_task_output_size: bytes('max_task_output_size', 1_048_576),
-    max_items: int('max_items', 1000, 1),
-    max_workflow_depth: int('max_workflow_depth', 16, 1),
-    max_descendants: int('max_descendants', 1000, 1),
-    max_task_interruptions: int('max_task_interruptions', 5, 0),
-    max_log_size: bytes('max_log_size', 1_048_576),
-    task_containment: asChoice(raw('task_containment'), TASK_CONTAINMENTS, 'auto'),
+    max_concurrent_tasks: int('max_concurrent_tasks'),
+    max_concurrent_workflows: int('max_concurrent_workflows'),
+    default_timeout_ms: ms('default_timeout_ms'),
+    max_execution_time_ms: ms('max_execution_time_ms'),
+    retry_max_attempts: int('retry_max_attempts'),
+    checkpoint_interval_seconds: int('checkpoint_interval_seconds'),
+    max_workflow_size: bytes('max_workflow_size'),
+    max_task_count: int('max_task_count'),
+    max_file_size: bytes('max_file_size'),
+    max_events_per_execution: int('max_events_per_execution'),
+    max_task_output_size: bytes('max_task_output_size'),
+    max_items: int('max_items'),
+    max_workflow_depth: int('max_workflow_depth'),
+    max_descendants: int('max_descendants'),
+    max_task_interruptions: int('max_task_interruptions'),
+    max_log_size: bytes('max_log_size'),
+    task_containment: asChoice(raw('task_containment'), TASK_CONTAINMENTS, SETTINGS.task_containment.default),
     allowed_origins: asList(raw('allowed_origins')),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),
     secret_env: asList(raw('secret_env')),
-    http_allow_private: asBoolean(raw('http_allow_private'), false),
+    http_allow_private: asBoolean(raw('http_allow_private'), SETTINGS.http_allow_private.default),
     task_uid,
     task_gid,
     url,
     token: opt('token'),
     git_url: opt('git_url'),
-    git_branch: str('git_branch', 'main'),
-    git_path: str('git_path', 'packs'),
-    git_poll_interval_seconds: int('git_poll_interval_seconds', 60, 0),
+    git_branch: str('git_branch'),
+    git_path: str('git_path'),
+    git_poll_interval_seconds: int('git_poll_interval_seconds'),
     git_webhook_secret: opt('git_webhook_secret'),
     git_token: opt('git_token'),
     git_sources: opt('git_sources'),
     node_id: opt('node_id'),
-    lease_ms: millis('lease_ms', 15_000, 100),
-    shutdown_grace_ms: ms('shutdown_grace_ms', 10_000, 0),
+    lease_ms: millis('lease_ms'),
+    shutdown_grace_ms: ms('shutdown_grace_ms'),
     ...llmSettings(raw, opt, millis, int),
     sources,
   };
@@ -344,8 +339,8 @@ export function unknownSettingWarnings(env: Readonly<Record<string, string | und
   const warnings: string[] = [];
   for (const name of Object.keys(env).sort()) {
     if (!name.startsWith('HARMONIA_') || KNOWN_ENV.has(name) || TOOLING_ENV.has(name)) continue;
-    const guess = suggest(name, KNOWN_ENV);
-    warnings.push(`unknown setting ${name} is ignored${guess ? `; did you mean ${guess}?` : '; run `harmonia config` to list the settings'}`);
+    const hint = unknownSettingHint(name, KNOWN_ENV);
+    warnings.push(`unknown setting ${name} is ignored; ${hint.replace(/'(HARMONIA_[A-Z_]+)'/g, '$1')}`);
   }
   return warnings;
 }
@@ -395,8 +390,8 @@ type LlmKeys = 'llm_base_url' | 'llm_model' | 'llm_api_key' | 'llm_api_key_file'
 function llmSettings(
   raw: (key: ConfigKey) => Raw | undefined,
   opt: (key: ConfigKey) => string | null,
-  millis: (key: ConfigKey, fallback: number, min: number) => number,
-  int: (key: ConfigKey, fallback: number, min: number, max?: number) => number,
+  millis: (key: ConfigKey) => number,
+  int: (key: ConfigKey) => number,
 ): Pick<ResolvedConfig, LlmKeys> {
   const baseRaw = raw('llm_base_url');
   const base = opt('llm_base_url');
@@ -415,8 +410,8 @@ function llmSettings(
     llm_model: opt('llm_model'),
     llm_api_key: key,
     llm_api_key_file: keyFile,
-    llm_timeout_ms: millis('llm_timeout_ms', 120_000, 1),
-    llm_max_retries: int('llm_max_retries', 2, 0, 10),
+    llm_timeout_ms: millis('llm_timeout_ms'),
+    llm_max_retries: int('llm_max_retries'),
   };
 }
 
@@ -489,7 +484,21 @@ function asChoice<T extends string>(raw: Raw | undefined, choices: readonly T[],
 }
 
 function optionalId(raw: Raw | undefined): number | null {
-  return raw === undefined ? null : asInteger(raw, 0, 0, 4_294_967_294, 'plain');
+  return raw === undefined ? null : asInteger(raw, 0, 0, MAX_POSIX_ID, 'plain');
+}
+
+/** The table's default of a numeric setting. */
+function numberDefault(key: ConfigKey): number {
+  const value = SETTINGS[key].default;
+  if (typeof value !== 'number') throw new TypeError(`setting ${key} has no numeric default`);
+  return value;
+}
+
+/** The table's default of a text setting. */
+function textDefault(key: ConfigKey): string {
+  const value = SETTINGS[key].default;
+  if (typeof value !== 'string') throw new TypeError(`setting ${key} has no text default`);
+  return value;
 }
 
 function asLogLevel(raw: Raw): LogLevel {

@@ -1,19 +1,8 @@
+import type { KnownTaskErrorType } from '../core/task-errors.js';
 import type { TaskResult } from '../core/model.js';
 
-/**
- * Error types that built-in handlers put in `error_type`. Workflows match them in
- * `retry.retriable_errors` and `error_handlers`, so they are part of the format.
- */
-export type TaskErrorType =
-  | 'ACTION_FAILED'
-  | 'ACTION_INPUT_INVALID'
-  | 'ACTION_FORBIDDEN'
-  | 'TASK_OUTPUT_TOO_LARGE'
-  | 'TIMEOUT'
-  | 'CANCELED'
-  | 'CONNECTION_ERROR'
-  | 'HTTP_ERROR'
-  | 'COMPONENT_NOT_FOUND';
+/** Error types built-in handlers put in `error_type`: the catalogue in src/core/task-errors.ts. */
+export type TaskErrorType = KnownTaskErrorType;
 
 /** A successful task result. */
 export function successResult(data: unknown): TaskResult {
@@ -21,7 +10,7 @@ export function successResult(data: unknown): TaskResult {
 }
 
 /** A failed task result. */
-export function errorResult(error_type: TaskErrorType | string, error_message: string, is_retriable: boolean): TaskResult {
+export function errorResult(error_type: TaskErrorType | (string & {}), error_message: string, is_retriable: boolean): TaskResult {
   return { status: 'error', error_type, error_message, is_retriable };
 }
 

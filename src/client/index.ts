@@ -27,3 +27,8 @@ export { parseSse, type SseMessage } from './sse.js';
 export type { LogsOptions } from './task-logs.js';
 export type { FetchLike } from './transport.js';
 export type { TaskDocument, WorkflowDocument } from './workflow-document.js';
+// The event log's vocabulary: one payload type per event_type, and helpers that narrow.
+export type * from '../core/events.js';
+export type { KnownTaskErrorType, TaskError } from '../core/task-errors.js';
+export { EVENT_TYPES, attemptOfEvent, errorOfEvent, isEventOf, itemIndexOf, operatorRequestOf } from '../core/events.js';
+export { TASK_ERROR_TYPES } from '../core/task-errors.js';

@@ -11,6 +11,8 @@
  * - **handler**: a task named by `on_error` or `error_handlers`; it runs only on failure.
  */
 
+import type { TaskError } from './task-errors.js';
+
 export type DefinitionKind = 'workflow' | 'template' | 'action';
 
 export interface PackManifest {
@@ -217,53 +219,9 @@ export type ExecutionStatus = 'pending' | 'running' | 'paused' | 'completed' | '
 /** `waiting`: a durable wait (core.sleep until, core.signal, core.approval) holding no process and no slot. */
 export type TaskStatus = 'pending' | 'running' | 'waiting' | 'completed' | 'failed' | 'skipped' | 'canceled';
 
-export const EVENT_TYPES = [
-  'workflow_started',
-  'workflow_completed',
-  'workflow_failed',
-  'workflow_canceled',
-  'workflow_paused',
-  'workflow_resumed',
-  'task_started',
-  'task_completed',
-  'task_failed',
-  'task_skipped',
-  'checkpoint_created',
-  'retry_attempted',
-  'error_occurred',
-  'task_waiting',
-  'signal_received',
-  'approval_decided',
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** One entry of an execution's append-only history. */
-export interface ExecutionEvent {
-  event_type: EventType;
-  execution_id: string;
-  workflow_id: string;
-  task_id?: string;
-  timestamp: string;
-  /** 1, 2, ... per execution; only grows, never reused. */
-  seq: number;
-  data: Record<string, unknown>;
-  /**
-   * The store's global position of the event, across executions: grows in commit order,
-   * never reused (gaps possible). Set on events of the all-events streams, whose resume
-   * cursor it is; absent elsewhere.
-   */
-  position?: number;
-}
-
-/** The error of a failed task or execution, as expressions see it (`${tasks.x.error}`). */
-export interface TaskError {
-  type: string;
-  message: string;
-  retriable: boolean;
-  attempt: number;
-}
-
+export { EVENT_TYPES } from './events.js';
+export type { EventType, ExecutionEvent } from './events.js';
+export type { TaskError } from './task-errors.js';
 /** The listing row of an execution; the truth is its events. */
 export interface ExecutionRecord {
   id: string;

@@ -4,6 +4,25 @@
  */
 import type { ExecutionStatus } from './model.js';
 
+/** The scopes an approval may require; `approve` is the dedicated one (admin passes every check). */
+export type ApprovalScope = 'approve' | 'write' | 'admin';
+
+/** What a waiting task waits for, as its `task_waiting` event records it. */
+export type WaitSpec =
+  | { kind: 'sleep'; deadline_ms: number }
+  | { kind: 'signal'; name: string; deadline_ms: number | null }
+  | {
+      kind: 'approval';
+      /** The scope the approver's token must have. */
+      scope: ApprovalScope;
+      /** Token names (ids or labels) allowed to decide; null = any token with the scope. */
+      approvers: string[] | null;
+      message: string | null;
+      /** A reject completes the task (output.decision = 'reject') instead of failing it with REJECTED. */
+      on_reject: 'fail' | 'complete';
+      deadline_ms: number | null;
+    };
+
 /** One task of an execution in a durable wait. */
 export interface WaitView {
   execution_id: string;

@@ -1,3 +1,4 @@
+import type { RestoredTask } from '../core/events.js';
 import type { CheckpointRecord, ExecutionEvent } from '../core/model.js';
 import type { Plan } from './plan.js';
 import { foldAll } from './fold.js';
@@ -35,11 +36,15 @@ export function checkCheckpoint(plan: Plan, checkpoint: CheckpointRecord, events
 }
 
 /** The part of a snapshot a restored execution starts from: finished tasks and their outputs. */
-export function restorableTasks(snapshot: unknown): Record<string, unknown> {
+export function restorableTasks(snapshot: unknown): Record<string, RestoredTask> {
   const tasks = (snapshot as { tasks?: Record<string, { status?: string }> } | null)?.tasks ?? {};
-  const kept: Record<string, unknown> = {};
+  const kept: Record<string, RestoredTask> = {};
   for (const [id, task] of Object.entries(tasks)) {
-    if (task.status === 'completed' || task.status === 'skipped') kept[id] = task;
+    if (isRestorable(task)) kept[id] = task;
   }
   return kept;
+}
+
+function isRestorable(task: { status?: string }): task is RestoredTask {
+  return task.status === 'completed' || task.status === 'skipped';
 }

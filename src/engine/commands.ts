@@ -2,11 +2,14 @@
  * What the scheduler decides. Each command but AbortUnit becomes exactly one event;
  * the runner persists a step's events in one transaction, then acts on its commands.
  */
-import type { EventType, TaskError } from '../core/model.js';
-import type { WaitSpec } from './wait-spec.js';
+import type { EventDraft, RetryAttemptedData, SkipReason, TaskCompletedData, TaskFailedData, TaskStartedData, WorkflowFailedData, WorkflowResumedData, WorkflowStartedData } from '../core/events.js';
+import type { TaskError } from '../core/model.js';
+import type { WaitSpec } from '../core/wait-wire.js';
+
+export type { EventDraft } from '../core/events.js';
 
 export type Command =
-  | { kind: 'StartWorkflow'; data: Record<string, unknown> }
+  | { kind: 'StartWorkflow'; data: WorkflowStartedData }
   | {
       kind: 'StartTask';
       task_id: string;
@@ -21,7 +24,7 @@ export type Command =
   | { kind: 'RecordSignal'; name: string; payload: Record<string, unknown>; sent_by: string | null }
   | { kind: 'RecordDecision'; task_id: string; attempt: number; decision: 'approve' | 'reject'; by: string; comment: string | null }
   | { kind: 'StartFanOut'; task_id: string; items: unknown[] }
-  | { kind: 'CompleteTask'; task_id: string; item_index?: number; attempt: number; output: unknown; extra?: Record<string, unknown> }
+  | { kind: 'CompleteTask'; task_id: string; item_index?: number; attempt: number; output: unknown; failed_items?: number[]; signal?: { seq: number; name: string } }
   | {
       kind: 'FailTask';
       task_id: string;
@@ -41,7 +44,7 @@ export type Command =
       error: TaskError;
       interrupted?: boolean;
     }
-  | { kind: 'SkipTask'; task_id: string; reason: 'condition' | 'upstream' | 'manual' | 'not_triggered' | 'unreachable' }
+  | { kind: 'SkipTask'; task_id: string; reason: SkipReason }
   | { kind: 'CompleteWorkflow'; output: Record<string, unknown> }
   | { kind: 'FailWorkflow'; error: TaskError; task_id?: string }
   | { kind: 'CancelWorkflow'; terminated: boolean }
@@ -53,13 +56,7 @@ export type Command =
   | { kind: 'CreateCheckpoint'; checkpoint_id: string }
   | { kind: 'AbortUnit'; task_id: string; item_index?: number; reason: string };
 
-export interface EventDraft {
-  event_type: EventType;
-  task_id?: string;
-  data: Record<string, unknown>;
-}
-
-function withItem(data: Record<string, unknown>, item: number | undefined): Record<string, unknown> {
+function withItem<T extends { item_index?: number }>(data: T, item: number | undefined): T {
   if (item !== undefined) data.item_index = item;
   return data;
 }
@@ -73,7 +70,7 @@ export function eventOf(command: Command, at: number): EventDraft | null {
       return {
         event_type: 'task_started',
         task_id: command.task_id,
-        data: withItem({ attempt: command.attempt, input: command.input }, command.item_index),
+        data: withItem<TaskStartedData>({ attempt: command.attempt, input: command.input }, command.item_index),
       };
     case 'StartWait':
       return { event_type: 'task_waiting', task_id: command.task_id, data: { attempt: command.attempt, input: command.input, wait: command.wait } };
@@ -91,16 +88,24 @@ export function eventOf(command: Command, at: number): EventDraft | null {
       return {
         event_type: 'task_completed',
         task_id: command.task_id,
-        data: withItem({ attempt: command.attempt, output: command.output, ...command.extra }, command.item_index),
+        data: withItem<TaskCompletedData>(
+          {
+            attempt: command.attempt,
+            output: command.output,
+            ...(command.failed_items ? { failed_items: command.failed_items } : {}),
+            ...(command.signal ? { signal_seq: command.signal.seq, signal: command.signal.name } : {}),
+          },
+          command.item_index,
+        ),
       };
     case 'FailTask': {
-      const data: Record<string, unknown> = { attempt: command.attempt, error: command.error };
+      const data: TaskFailedData = { attempt: command.attempt, error: command.error };
       if (command.handled_by !== undefined) data.handled_by = command.handled_by;
       if (command.canceled) data.canceled = true;
       return { event_type: 'task_failed', task_id: command.task_id, data: withItem(data, command.item_index) };
     }
     case 'ScheduleRetry': {
-      const data: Record<string, unknown> = {
+      const data: RetryAttemptedData = {
         attempt: command.attempt,
         delay_ms: command.delay_ms,
         at_ms: command.at_ms,
@@ -114,7 +119,7 @@ export function eventOf(command: Command, at: number): EventDraft | null {
     case 'CompleteWorkflow':
       return { event_type: 'workflow_completed', data: { output: command.output } };
     case 'FailWorkflow': {
-      const data: Record<string, unknown> = { error: command.error };
+      const data: WorkflowFailedData = { error: command.error };
       if (command.task_id !== undefined) data.task_id = command.task_id;
       return { event_type: 'workflow_failed', data };
     }
@@ -123,18 +128,15 @@ export function eventOf(command: Command, at: number): EventDraft | null {
     case 'PauseWorkflow':
       return { event_type: 'workflow_paused', data: {} };
     case 'ResumeWorkflow': {
-      const data: Record<string, unknown> = { mode: command.mode };
+      const data: WorkflowResumedData = { mode: command.mode };
       if (command.reset) data.reset = command.reset;
       if (command.from !== undefined) data.from = command.from;
       return { event_type: 'workflow_resumed', data };
     }
     case 'RequestCancel':
-      return {
-        event_type: 'error_occurred',
-        data: { kind: 'cancel_requested', grace_ms: command.grace_ms, deadline_ms: at + command.grace_ms },
-      };
+      return { event_type: 'cancel_requested', data: { grace_ms: command.grace_ms, deadline_ms: at + command.grace_ms } };
     case 'RequestSkip':
-      return { event_type: 'error_occurred', task_id: command.task_id, data: { kind: 'skip_requested' } };
+      return { event_type: 'skip_requested', task_id: command.task_id, data: {} };
     case 'CreateCheckpoint':
       return { event_type: 'checkpoint_created', data: { checkpoint_id: command.checkpoint_id } };
     case 'AbortUnit':

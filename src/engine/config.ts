@@ -1,4 +1,11 @@
-/** Engine configuration: every option with its default; resolveEngineConfig fills them in. */
+/**
+ * Engine configuration: every option with its default; resolveEngineConfig fills them in.
+ * Defaults of options that are settings come from the one defaults table
+ * (src/core/settings.ts); the retry backoff and cancel grace are workflow-format defaults,
+ * not settings, and live here.
+ */
+import { SETTINGS } from '../core/settings.js';
+
 export interface EngineLimits {
   /** Events one execution may write; beyond it the execution fails with EXEC_LIMIT. @default 100000 */
   max_events_per_execution: number;
@@ -85,28 +92,28 @@ export interface ResolvedEngineConfig {
 /** Applies the defaults documented on EngineConfig. */
 export function resolveEngineConfig(config: EngineConfig = {}): ResolvedEngineConfig {
   return {
-    max_concurrent_tasks: config.max_concurrent_tasks ?? 10,
-    max_concurrent_workflows: config.max_concurrent_workflows ?? 100,
-    default_timeout_ms: config.default_timeout_ms ?? 300_000,
-    max_execution_time_ms: config.max_execution_time_ms ?? 86_400_000,
-    retry_max_attempts: config.retry_max_attempts ?? 1,
+    max_concurrent_tasks: config.max_concurrent_tasks ?? SETTINGS.max_concurrent_tasks.default,
+    max_concurrent_workflows: config.max_concurrent_workflows ?? SETTINGS.max_concurrent_workflows.default,
+    default_timeout_ms: config.default_timeout_ms ?? SETTINGS.default_timeout_ms.default,
+    max_execution_time_ms: config.max_execution_time_ms ?? SETTINGS.max_execution_time_ms.default,
+    retry_max_attempts: config.retry_max_attempts ?? SETTINGS.retry_max_attempts.default,
     retry_initial_delay_ms: config.retry_initial_delay_ms ?? 1000,
     retry_backoff_factor: config.retry_backoff_factor ?? 2,
     retry_max_delay_ms: config.retry_max_delay_ms ?? 30_000,
     retry_jitter: config.retry_jitter ?? 0.1,
     cancel_grace_ms: config.cancel_grace_ms ?? 5000,
-    checkpoint_interval_s: config.checkpoint_interval_s ?? 0,
+    checkpoint_interval_s: config.checkpoint_interval_s ?? SETTINGS.checkpoint_interval_seconds.default,
     env_allowlist: config.env_allowlist ?? [],
     secret_env: config.secret_env ?? [],
     packs_dir: config.packs_dir ?? null,
     limits: {
-      max_events_per_execution: config.limits?.max_events_per_execution ?? 100_000,
-      max_task_output_bytes: config.limits?.max_task_output_bytes ?? 1024 * 1024,
-      max_items: config.limits?.max_items ?? 1000,
-      max_workflow_depth: config.limits?.max_workflow_depth ?? 16,
-      max_descendants: config.limits?.max_descendants ?? 1000,
-      max_task_interruptions: config.limits?.max_task_interruptions ?? 5,
-      max_log_bytes_per_attempt: config.limits?.max_log_bytes_per_attempt ?? 1024 * 1024,
+      max_events_per_execution: config.limits?.max_events_per_execution ?? SETTINGS.max_events_per_execution.default,
+      max_task_output_bytes: config.limits?.max_task_output_bytes ?? SETTINGS.max_task_output_size.default,
+      max_items: config.limits?.max_items ?? SETTINGS.max_items.default,
+      max_workflow_depth: config.limits?.max_workflow_depth ?? SETTINGS.max_workflow_depth.default,
+      max_descendants: config.limits?.max_descendants ?? SETTINGS.max_descendants.default,
+      max_task_interruptions: config.limits?.max_task_interruptions ?? SETTINGS.max_task_interruptions.default,
+      max_log_bytes_per_attempt: config.limits?.max_log_bytes_per_attempt ?? SETTINGS.max_log_size.default,
     },
   };
 }

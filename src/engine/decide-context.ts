@@ -1,3 +1,4 @@
+import type { WorkflowStartedData } from '../core/events.js';
 import type { TaskDef, TaskError, TaskResult } from '../core/model.js';
 import { isHarmoniaError } from '../core/errors.js';
 import type { ResolvedEngineConfig } from './config.js';
@@ -22,7 +23,7 @@ export interface DecideContext {
 
 /** What happened, as decide is told it. `at` is the time it happened (ms). */
 export type DecideInput =
-  | { kind: 'start'; at: number; data: Record<string, unknown> }
+  | { kind: 'start'; at: number; data: WorkflowStartedData }
   | { kind: 'settle'; at: number }
   | { kind: 'result'; at: number; task_id: string; item_index?: number; attempt: number; result: TaskResult }
   | { kind: 'recover'; at: number }

@@ -238,14 +238,12 @@ export function step(state: ExecutionState, input: DecideInput, ctx: DecideConte
         if (draft === null) break;
       }
       const event: ExecutionEvent = {
-        event_type: draft.event_type,
+        ...draft,
         execution_id: state.execution_id,
         workflow_id: state.workflow_id,
         timestamp,
         seq: state.last_seq + 1,
-        data: draft.data,
       };
-      if (draft.task_id !== undefined) event.task_id = draft.task_id;
       fold(ctx.plan, state, event, atMs);
       result.events.push(event);
       result.commands.push(chosen);

@@ -1,3 +1,4 @@
+import type { WorkflowStartedData } from '../core/events.js';
 import { randomUUID } from 'node:crypto';
 import { HarmoniaError } from '../core/errors.js';
 import type { ExecutionRecord } from '../core/model.js';
@@ -11,11 +12,14 @@ import { secretInputValues, validateInput } from './validate-input.js';
 import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
 /** How a new execution starts beyond its options: restores pass these. */
+/** What a launcher caller adds to the workflow_started event (a trigger, a restore's origin). */
+export type StartExtras = Pick<WorkflowStartedData, 'trigger' | 'restored_from' | 'snapshot'>;
+
 export interface LaunchExtras {
   /** @default a new UUID */
   id?: string;
   /** Added to the workflow_started event's data. @default {} */
-  startData?: Record<string, unknown>;
+  startData?: StartExtras;
   /** Input already validated (a restore reuses its source's). @default validated from options.input */
   validatedInput?: Record<string, unknown>;
   /** Custom state the execution starts with. @default {} */
@@ -28,7 +32,7 @@ export interface ExecutionLauncher {
    * Registers a runner for the record and commits its start. `create` writes the record in
    * the same batch (a new execution); otherwise the record is already stored (a queued one).
    */
-  activate(record: ExecutionRecord, wf: LoadedWorkflow, create: boolean, startData?: Record<string, unknown>, initialCustom?: Record<string, unknown>): Promise<ExecutionRunner>;
+  activate(record: ExecutionRecord, wf: LoadedWorkflow, create: boolean, startData?: StartExtras, initialCustom?: Record<string, unknown>): Promise<ExecutionRunner>;
   /** Thrown when the engine is stopping, the workflow is unknown or the input invalid. */
   launch(options: StartExecutionOptions, extras?: LaunchExtras): Promise<ExecutionRecord>;
 }
@@ -41,7 +45,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     record: ExecutionRecord,
     wf: LoadedWorkflow,
     create: boolean,
-    startData: Record<string, unknown> = {},
+    startData: StartExtras = {},
     initialCustom: Record<string, unknown> = {},
   ): Promise<ExecutionRunner> {
     const custom = create ? initialCustom : await store.executions.loadState(record.id);
@@ -49,7 +53,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const pins = (await ctx.actions.pin?.(wf.record.body, record.id)) ?? {};
     const runner = runnerFactory.make(record, wf, custom);
     runners.set(record.id, runner);
-    const data: Record<string, unknown> = {
+    const data: WorkflowStartedData = {
       workflow_ref: record.workflow_ref,
       workflow_version: record.workflow_version,
       // A queued execution's stored row holds its secret inputs masked.

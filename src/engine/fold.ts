@@ -3,7 +3,7 @@
  * and returns it. The caller owns the state (the runner keeps one per execution;
  * tests build their own). No I/O, no clock: time is read from the event.
  */
-import type { ExecutionEvent, TaskError } from '../core/model.js';
+import type { ExecutionEvent, RestoredTask } from '../core/events.js';
 import { triggerRuleOf, type Plan } from './plan.js';
 import {
   initialState,
@@ -182,24 +182,23 @@ export function fold(plan: Plan, state: ExecutionState, event: ExecutionEvent, a
 
 function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at: number): ExecutionState {
   const iso = event.timestamp;
-  const data = event.data;
   state.last_seq = event.seq;
   const taskId = event.task_id;
   const task = taskId === undefined ? undefined : state.tasks[taskId];
-  const item = typeof data.item_index === 'number' ? data.item_index : undefined;
   switch (event.event_type) {
     case 'workflow_started': {
       state.status = 'running';
-      state.input = (data.input as Record<string, unknown>) ?? {};
+      state.input = event.data.input ?? {};
       state.started_at = iso;
       state.started_ms = at;
-      applySnapshotTasks(state, data.snapshot);
+      applySnapshotTasks(state, event.data.snapshot);
       recomputeQueues(plan, state);
       rebuildView(state);
       return state;
     }
     case 'task_started': {
       if (!task || taskId === undefined) return state;
+      const data = event.data;
       if (Array.isArray(data.items)) {
         task.status = 'running';
         task.attempt = Math.max(task.attempt, Number(data.attempt ?? 1));
@@ -214,6 +213,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         sync(state, taskId);
         return state;
       }
+      const item = data.item_index;
       const unit = unitOf(state, taskId, item);
       if (!unit) return state;
       removeRef(state, taskId, item);
@@ -231,11 +231,11 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       if (!task || taskId === undefined) return state;
       removeRef(state, taskId);
       task.status = 'waiting';
-      task.attempt = Number(data.attempt ?? task.attempt + 1);
+      task.attempt = event.data.attempt;
       task.started_ms = at;
       task.first_started_at ??= iso;
       task.not_before = null;
-      task.wait = data.wait as TaskState['wait'];
+      task.wait = event.data.wait;
       if (!state.waiting.includes(taskId)) state.waiting.push(taskId);
       sync(state, taskId);
       return state;
@@ -243,10 +243,10 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
     case 'signal_received':
       state.signals.push({
         seq: event.seq,
-        name: String(data.name),
-        payload: (data.payload as Record<string, unknown> | undefined) ?? {},
+        name: event.data.name,
+        payload: event.data.payload,
         received_at: iso,
-        sent_by: typeof data.sent_by === 'string' ? data.sent_by : null,
+        sent_by: event.data.sent_by,
       });
       return state;
     case 'approval_decided':
@@ -254,6 +254,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
     case 'task_completed':
     case 'task_failed': {
       if (!task || taskId === undefined) return state;
+      const item = event.data.item_index;
       const unit = unitOf(state, taskId, item);
       if (!unit) return state;
       const failed = event.event_type === 'task_failed';
@@ -261,8 +262,8 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         state.waiting = state.waiting.filter((id) => id !== taskId);
         delete task.wait;
       }
-      if (typeof data.signal_seq === 'number') {
-        const taken = data.signal_seq;
+      const taken = event.event_type === 'task_completed' ? event.data.signal_seq : undefined;
+      if (taken !== undefined) {
         state.signals = state.signals.filter((signal) => signal.seq !== taken);
       }
       // a fan-out task is not a unit of its own: only its items count as running
@@ -284,10 +285,10 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         state.finishing = state.finishing.filter((id) => id !== taskId);
       }
       finishUnit(unit, at, iso);
-      if (typeof data.attempt === 'number' && data.attempt > unit.attempt) unit.attempt = data.attempt;
-      unit.status = failed ? (data.canceled === true ? 'canceled' : 'failed') : 'completed';
-      unit.output = failed ? null : (data.output ?? null);
-      unit.error = failed ? ((data.error as TaskError | undefined) ?? null) : null;
+      if (typeof event.data.attempt === 'number' && event.data.attempt > unit.attempt) unit.attempt = event.data.attempt;
+      unit.status = failed ? (event.data.canceled === true ? 'canceled' : 'failed') : 'completed';
+      unit.output = failed ? null : (event.data.output ?? null);
+      unit.error = failed ? (event.data.error ?? null) : null;
       // A task can end without having started (an empty fan-out, a failed condition): it
       // leaves the ready queue either way, or settle would pick it again.
       removeRef(state, taskId, item);
@@ -299,7 +300,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         return state;
       }
       if (failed) {
-        task.handled_by = typeof data.handled_by === 'string' ? data.handled_by : null;
+        task.handled_by = typeof event.data.handled_by === 'string' ? event.data.handled_by : null;
         state.failures.push(taskId);
         const handler = task.handled_by === null ? undefined : state.tasks[task.handled_by];
         if (handler && task.handled_by !== null) {
@@ -317,7 +318,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       state.to_skip = state.to_skip.filter((id) => id !== taskId);
       if (isTerminalTask(task.status)) return state;
       task.status = 'skipped';
-      task.skip_reason = typeof data.reason === 'string' ? data.reason : 'upstream';
+      task.skip_reason = typeof event.data.reason === 'string' ? event.data.reason : 'upstream';
       task.finished_at = iso;
       sync(state, taskId);
       onTerminal(plan, state, taskId);
@@ -325,6 +326,8 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
     }
     case 'retry_attempted': {
       if (!task || taskId === undefined) return state;
+      const data = event.data;
+      const item = data.item_index;
       const unit = unitOf(state, taskId, item);
       if (!unit) return state;
       if (unit.status === 'running') {
@@ -334,7 +337,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       }
       unit.status = 'pending';
       if (data.interrupted === true) unit.interruptions = (unit.interruptions ?? 0) + 1;
-      unit.error = (data.error as TaskError | undefined) ?? null;
+      unit.error = data.error ?? null;
       unit.not_before = typeof data.at_ms === 'number' ? data.at_ms : at;
       const ref: WorkRef = { task: taskId, not_before: unit.not_before };
       if (item !== undefined) ref.item = item;
@@ -344,12 +347,12 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
     }
     case 'workflow_completed':
       state.status = 'completed';
-      state.output = (data.output as Record<string, unknown>) ?? {};
+      state.output = event.data.output ?? {};
       state.finished_at = iso;
       return state;
     case 'workflow_failed':
       state.status = 'failed';
-      state.error = (data.error as TaskError | undefined) ?? null;
+      state.error = event.data.error ?? null;
       state.finished_at = iso;
       cancelOpenUnits(state, at, iso);
       return state;
@@ -364,11 +367,11 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       return state;
     case 'workflow_resumed': {
       state.status = 'running';
-      if (Array.isArray(data.reset)) {
+      if (Array.isArray(event.data.reset)) {
         // A retried or rerun execution's deadline counts from its restart (runner.armDeadlines).
         state.dormant_ms = 0;
         state.dormant_since = null;
-        for (const id of data.reset as string[]) {
+        for (const id of event.data.reset) {
           const target = state.tasks[id];
           if (target) resetTask(target);
         }
@@ -385,20 +388,28 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
     case 'checkpoint_created':
       state.last_checkpoint_seq = event.seq;
       return state;
+    case 'cancel_requested':
+      state.canceling = true;
+      state.cancel_requested_ms = at;
+      return state;
+    case 'skip_requested':
+      if (task && task.status === 'pending') task.skip_requested = true;
+      return state;
+    // Histories written before cancel_requested and skip_requested had types of their own.
     case 'error_occurred':
-      if (data.kind === 'cancel_requested') {
+      if (event.data.kind === 'cancel_requested') {
         state.canceling = true;
         state.cancel_requested_ms = at;
       }
-      if (data.kind === 'skip_requested' && task && task.status === 'pending') task.skip_requested = true;
+      if (event.data.kind === 'skip_requested' && task && task.status === 'pending') task.skip_requested = true;
       return state;
   }
 }
 
 /** Tasks carried over from a checkpoint: finished work is kept, the rest runs again. */
-function applySnapshotTasks(state: ExecutionState, snapshot: unknown): void {
+function applySnapshotTasks(state: ExecutionState, snapshot: { tasks: Record<string, RestoredTask> } | undefined): void {
   if (typeof snapshot !== 'object' || snapshot === null) return;
-  const tasks = (snapshot as { tasks?: Record<string, Partial<TaskState>> }).tasks ?? {};
+  const tasks = snapshot.tasks ?? {};
   for (const [id, saved] of Object.entries(tasks)) {
     const task = state.tasks[id];
     if (!task || (saved.status !== 'completed' && saved.status !== 'skipped')) continue;

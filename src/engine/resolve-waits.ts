@@ -20,7 +20,7 @@ export function resolveWaits(ctx: DecideContext, state: ExecutionState, at: numb
       const signal = state.signals.find((s) => s.name === wait.name && !taken.has(s.seq));
       if (signal) {
         taken.add(signal.seq);
-        commands.push({ kind: 'CompleteTask', task_id: id, attempt: task.attempt, output: signal.payload, extra: { signal_seq: signal.seq, signal: signal.name } });
+        commands.push({ kind: 'CompleteTask', task_id: id, attempt: task.attempt, output: signal.payload, signal: { seq: signal.seq, name: signal.name } });
         continue;
       }
     }

@@ -49,7 +49,7 @@ function finishFanOut(ctx: DecideContext, state: ExecutionState, taskId: string)
       task_id: taskId,
       attempt: task.attempt,
       output: items.map((unit) => (unit.status === 'completed' ? unit.output : null)),
-      extra: failed.length > 0 ? { failed_items: failed } : {},
+      ...(failed.length > 0 ? { failed_items: failed } : {}),
     },
   ];
 }

@@ -4,7 +4,7 @@
  */
 import type { ExecutionStatus, TaskError, TaskStatus } from '../core/model.js';
 import type { Plan } from './plan.js';
-import type { WaitSpec } from './wait-spec.js';
+import type { WaitSpec } from '../core/wait-wire.js';
 
 /** One runnable unit: a task, or one item of a fan-out task. */
 export interface UnitState {

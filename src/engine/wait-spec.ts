@@ -6,29 +6,15 @@
  * Terminology: a *wait* is a task in status `waiting`; its *deadline* is when it ends on
  * its own (a sleep completes, a signal wait fails TIMEOUT, an approval fails EXPIRED).
  */
+import type { ApprovalScope, WaitSpec } from '../core/wait-wire.js';
 import { parseDuration } from '../triggers/duration.js';
 
 /** The scopes an approval may require; `approve` is the dedicated one (admin passes every check). */
-export const APPROVAL_SCOPES = ['approve', 'write', 'admin'] as const;
-export type ApprovalScope = (typeof APPROVAL_SCOPES)[number];
+export const APPROVAL_SCOPES: readonly ApprovalScope[] = ['approve', 'write', 'admin'];
+export type { ApprovalScope, WaitSpec };
 
 /** A signal name: short, printable and safe in a URL path. */
 export const SIGNAL_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
-
-export type WaitSpec =
-  | { kind: 'sleep'; deadline_ms: number }
-  | { kind: 'signal'; name: string; deadline_ms: number | null }
-  | {
-      kind: 'approval';
-      /** The scope the approver's token must have. */
-      scope: ApprovalScope;
-      /** Token names (ids or labels) allowed to decide; null = any token with the scope. */
-      approvers: string[] | null;
-      message: string | null;
-      /** A reject completes the task (output.decision = 'reject') instead of failing it with REJECTED. */
-      on_reject: 'fail' | 'complete';
-      deadline_ms: number | null;
-    };
 
 export type WaitSpecResult = { ok: true; spec: WaitSpec } | { ok: false; message: string };
 

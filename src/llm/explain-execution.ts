@@ -7,6 +7,7 @@
  * data the operator did not mean to send to a model server. Logs join the facts when
  * tasks have logs (the `logs` field of ExecutionFacts is the seam).
  */
+import { errorOfEvent } from '../core/events.js';
 import type { ExecutionEvent, ExecutionRecord, TaskError } from '../core/model.js';
 import { redactUrls } from '../core/secret-text.js';
 import type { ExecutionStatusReport } from '../engine/summary.js';
@@ -65,16 +66,13 @@ function clip(text: string): string {
   return safe.length > MAX_MESSAGE ? `${safe.slice(0, MAX_MESSAGE)}…` : safe;
 }
 
-function errorOf(value: unknown): TaskError | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const error = value as Partial<TaskError>;
-  if (typeof error.type !== 'string') return null;
-  return { type: error.type, message: clip(String(error.message ?? '')), retriable: error.retriable === true, attempt: Number(error.attempt ?? 0) };
+function clipped(error: TaskError | null): TaskError | null {
+  return error === null ? null : { type: error.type, message: clip(String(error.message)), retriable: error.retriable === true, attempt: Number(error.attempt) };
 }
 
 function eventLine(event: ExecutionEvent): string {
-  const error = errorOf(event.data.error);
-  return `#${event.seq} ${event.event_type}${event.task_id ? ` ${event.task_id}` : ''}${error ? `: ${error.type}: ${error.message}` : ''}`;
+  const error = errorOfEvent(event);
+  return `#${event.seq} ${event.event_type}${event.task_id ? ` ${event.task_id}` : ''}${error ? `: ${error.type}: ${clip(String(error.message))}` : ''}`;
 }
 
 /** Reads the facts of one execution. Thrown when it does not exist: EXEC_NOT_FOUND. */
@@ -101,7 +99,7 @@ export async function gatherExecutionFacts(reader: ExecutionReader, id: string):
     task_id,
     status: task.status,
     attempts: task.attempts,
-    error: task.error ? errorOf(task.error) : null,
+    error: clipped(task.error ?? null),
     ...(task.skip_reason === undefined ? {} : { skip_reason: task.skip_reason }),
     ...(task.handled_by === undefined ? {} : { handled_by: task.handled_by }),
   }));
@@ -109,7 +107,7 @@ export async function gatherExecutionFacts(reader: ExecutionReader, id: string):
     execution_id: record.id,
     workflow_ref: record.workflow_ref,
     status: record.status,
-    error: errorOf(record.error),
+    error: clipped(record.error),
     started_at: status.started_at,
     finished_at: status.finished_at,
     tasks,

@@ -1,4 +1,5 @@
 import { HarmoniaError } from '../core/errors.js';
+import type { KnownTaskErrorType } from '../core/task-errors.js';
 
 /**
  * Task error types of a failed model call, matched by `retry.retriable_errors` and
@@ -13,6 +14,10 @@ export type LlmErrorType =
   | 'TIMEOUT'
   | 'CANCELED'
   | 'CONNECTION_ERROR';
+
+// Does not compile until every type above is in the catalogue (src/core/task-errors.ts).
+const LLM_TYPES_CATALOGUED: LlmErrorType extends KnownTaskErrorType ? true : false = true;
+void LLM_TYPES_CATALOGUED;
 
 /**
  * Thrown when a request to the model server fails: rate limited (429) and server errors

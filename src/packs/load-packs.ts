@@ -9,12 +9,13 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { findIgnoredFiles } from './find-ignored-files.js';
 import type { PackFileKind } from './pack-model.js';
 import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
+import { SETTINGS } from '../core/settings.js';
 
 /** Names of packs, workflows, templates and actions (the two halves of a ref). */
 export const REF_SEGMENT = /^[a-z][a-z0-9_]*$/;
 
 /** @default 1 MiB */
-export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+export const DEFAULT_MAX_FILE_SIZE = SETTINGS.max_file_size.default;
 
 /** One file of a pack as read from disk. */
 export interface LoadedFile {

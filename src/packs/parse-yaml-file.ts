@@ -6,7 +6,7 @@ import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocum
 import type { Document, DocumentOptions, Node, ParseOptions, SchemaOptions, YAMLError } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { createSourceMap, type SourceMap } from '../core/source.js';
-import type { DiagnosticCode } from './diagnostic-codes.js';
+import type { DiagnosticCode } from '../core/diagnostic-codes.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 
 /** Aliases allowed per anchor before a file counts as a YAML bomb. */

@@ -3,7 +3,7 @@
  * those codes there. A directive naming an unknown code is itself a warning.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
-import { isDiagnosticCode } from './diagnostic-codes.js';
+import { isDiagnosticCode } from '../core/diagnostic-codes.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 
 const DIRECTIVE = /#\s*harmonia-ignore\b([^#\n]*)/;

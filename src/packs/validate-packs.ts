@@ -16,6 +16,7 @@ import type { PackEntry, PackIndex, ParsedPackFile, Rule, RuleContext, TaskView,
 import { LATE_RULES, RULES } from './rules/rule-sets.js';
 import { applyIgnores } from './validate-ignores.js';
 import { validateSchema, type SchemaKind } from './validate-schema.js';
+import { SETTINGS } from '../core/settings.js';
 
 /** Known refs with every field present. */
 export function resolveKnown(known: Partial<KnownRefs> = {}): KnownRefs {
@@ -46,7 +47,7 @@ async function entryPointExists(pack: LoadedPack, entry: string): Promise<boolea
 }
 
 /** The default of max_task_count: the engine's own default limit (HARMONIA_MAX_TASK_COUNT). */
-export const DEFAULT_MAX_TASK_COUNT = 1000;
+export const DEFAULT_MAX_TASK_COUNT = SETTINGS.max_task_count.default;
 
 /** Limits the pipeline applies to every file, whichever gate it came through. */
 export interface ValidationLimits {
@@ -245,7 +246,7 @@ export async function validateLoadedPacks(
   const prepared: Prepared = {
     workflows: new Map(),
     maxTaskCount: limits.max_task_count ?? DEFAULT_MAX_TASK_COUNT,
-    maxWorkflowSize: limits.max_workflow_size ?? 1024 * 1024,
+    maxWorkflowSize: limits.max_workflow_size ?? SETTINGS.max_workflow_size.default,
   };
   const entries: PackEntry[] = [];
   const slots: Slot[] = [];

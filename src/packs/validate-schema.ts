@@ -8,7 +8,7 @@ import type { Ajv as AjvInstance, ErrorObject, Options, ValidateFunction } from 
 import type { Diagnostic } from '../core/diagnostic.js';
 import { joinPointer, splitPointer, type SourceMap } from '../core/source.js';
 import { didYouMean, suggest } from '../core/suggest.js';
-import type { DiagnosticCode } from './diagnostic-codes.js';
+import type { DiagnosticCode } from '../core/diagnostic-codes.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 
 /** The kinds of file with a schema. */

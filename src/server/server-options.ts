@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseApiTokens } from './auth.js';
 import { findConsoleDir } from './console-assets.js';
 import type { ResolvedConfig } from '../config.js';
+import { SETTINGS } from '../core/settings.js';
 import type { ResolvedServerOptions, ServerOptions } from './deps.js';
 import { tokenFilePath } from './tokens.js';
 
@@ -21,8 +22,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     token_file: options.token_file ?? null,
     allowed_origins: [...(options.allowed_origins ?? [])],
     max_body_bytes: options.max_body_bytes ?? MIB,
-    max_workflow_size: options.max_workflow_size ?? MIB,
-    max_task_count: options.max_task_count ?? 1000,
+    max_workflow_size: options.max_workflow_size ?? SETTINGS.max_workflow_size.default,
+    max_task_count: options.max_task_count ?? SETTINGS.max_task_count.default,
     stream_buffer_bytes: options.stream_buffer_bytes ?? MIB,
     stream_queue_events: options.stream_queue_events ?? 10_000,
     stream_batch_ms: options.stream_batch_ms ?? 25,

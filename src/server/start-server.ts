@@ -13,6 +13,7 @@ import { assertSafeBind } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import type { EventBus } from '../engine/event-bus.js';
 import { attachWebSockets } from './ws.js';
+import { SETTINGS } from '../core/settings.js';
 
 export interface StartServerOptions extends ServerDeps {
   /** @default '127.0.0.1' */
@@ -50,7 +51,7 @@ export interface RunningServer {
  * process.on('SIGTERM', () => void running.close());
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? SETTINGS.host.default;
   const app = createApp(options);
   const { services, authenticator, hub } = appInternals(app);
   assertSafeBind(host, authenticator);
@@ -67,7 +68,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 8002, host, () => {
+      server.listen(options.port ?? SETTINGS.port.default, host, () => {
         server.off('error', reject);
         resolve();
       });

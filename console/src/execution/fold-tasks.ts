@@ -3,6 +3,7 @@
  * attempt with its times (for the timeline), input, output and error. Pure, so a live
  * stream and a history page fold the same way, and it is unit-tested without a browser.
  */
+import { errorOfEvent, itemIndexOf, operatorRequestOf } from '../../../src/core/events.js';
 import type { ExecutionEvent, ExecutionStatus, TaskError, TaskStatus } from '../../../src/core/model.js';
 
 export interface AttemptView {
@@ -93,30 +94,29 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
     }
     if (event.task_id === undefined) continue;
     const task = taskOf(fold, event.task_id);
-    const data = event.data;
-    const itemIndex = typeof data.item_index === 'number' ? data.item_index : undefined;
+    const itemIndex = itemIndexOf(event);
     if (itemIndex !== undefined && task.items) {
       if (event.event_type === 'task_completed') task.items.completed += 1;
       if (event.event_type === 'task_failed') task.items.failed += 1;
       continue;
     }
     if (itemIndex !== undefined) continue;
-    const error = (data.error as TaskError | undefined) ?? null;
+    const error = errorOfEvent(event);
     switch (event.event_type) {
       case 'task_started':
         task.status = 'running';
         task.error = null;
         task.skip_requested = false;
-        if (Array.isArray(data.items)) task.items = { total: data.items.length, completed: 0, failed: 0 };
+        if (Array.isArray(event.data.items)) task.items = { total: event.data.items.length, completed: 0, failed: 0 };
         closeAttempt(task, event.timestamp, 'canceled', null);
         task.attempts.push({
-          attempt: typeof data.attempt === 'number' ? data.attempt : task.attempts.length + 1,
+          attempt: typeof event.data.attempt === 'number' ? event.data.attempt : task.attempts.length + 1,
           started_at: event.timestamp,
           finished_at: null,
           outcome: 'running',
           error: null,
         });
-        if ('input' in data) task.input = data.input;
+        if ('input' in event.data) task.input = event.data.input;
         break;
       case 'task_waiting':
         // a durable wait (signal, approval, sleep until): an attempt with no process
@@ -124,37 +124,38 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
         task.error = null;
         closeAttempt(task, event.timestamp, 'canceled', null);
         task.attempts.push({
-          attempt: typeof data.attempt === 'number' ? data.attempt : task.attempts.length + 1,
+          attempt: event.data.attempt,
           started_at: event.timestamp,
           finished_at: null,
           outcome: 'waiting',
           error: null,
         });
-        if ('input' in data) task.input = data.input;
+        task.input = event.data.input;
         break;
       case 'task_completed':
         task.status = 'completed';
-        task.output = data.output;
+        task.output = event.data.output;
         task.error = null;
         closeAttempt(task, event.timestamp, 'completed', null);
         break;
       case 'task_failed':
-        task.status = data.canceled === true ? 'canceled' : 'failed';
+        task.status = event.data.canceled === true ? 'canceled' : 'failed';
         task.error = error;
-        closeAttempt(task, event.timestamp, data.canceled === true ? 'canceled' : 'failed', error);
+        closeAttempt(task, event.timestamp, event.data.canceled === true ? 'canceled' : 'failed', error);
         break;
       case 'retry_attempted':
         task.status = 'pending';
         task.error = error;
         closeAttempt(task, event.timestamp, 'retrying', error);
         break;
+      case 'skip_requested':
       case 'error_occurred':
-        if (data.kind === 'skip_requested' && task.status === 'pending') task.skip_requested = true;
+        if (operatorRequestOf(event) === 'skip_requested' && task.status === 'pending') task.skip_requested = true;
         break;
       case 'task_skipped':
         task.status = 'skipped';
         task.skip_requested = false;
-        task.skip_reason = typeof data.reason === 'string' ? data.reason : 'upstream';
+        task.skip_reason = typeof event.data.reason === 'string' ? event.data.reason : 'upstream';
         break;
       default:
         break;

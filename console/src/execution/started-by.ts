@@ -1,6 +1,6 @@
 /**
  * Which trigger started an execution: the `workflow_started` event's `data.trigger`
- * (`{id, scheduled_at, reason}`), read defensively since event data is untyped JSON.
+ * (`{id, scheduled_at, reason}`).
  */
 import type { ExecutionEvent } from '../../../src/core/model.js';
 
@@ -14,9 +14,8 @@ export interface StartedBy {
 export function startedBy(events: readonly ExecutionEvent[]): StartedBy | null {
   const started = events.find((e) => e.event_type === 'workflow_started');
   const trigger = started?.data.trigger;
-  if (trigger === null || typeof trigger !== 'object') return null;
-  const { id, scheduled_at, reason } = trigger as Record<string, unknown>;
-  if (typeof id !== 'string') return null;
+  if (trigger === undefined || typeof trigger.id !== 'string') return null;
+  const { id, scheduled_at, reason } = trigger;
   return { id, scheduled_at: typeof scheduled_at === 'string' ? scheduled_at : null, reason: typeof reason === 'string' ? reason : null };
 }
 

@@ -3,6 +3,8 @@
  * execution's events, rendered as one progress bar per task (redrawn in place on a
  * terminal) or described one line per event (logs, CI). Pure: no I/O, no clock.
  */
+import { attemptOfEvent, errorOfEvent, itemIndexOf } from '../../core/events.js';
+import type { TaskError } from '../../core/task-errors.js';
 import type { ExecutionEvent, ExecutionStatus, TaskStatus } from '../../core/model.js';
 import type { ExecutionDetail, TaskStatusView } from '../../core/wire.js';
 import type { Colors } from '../output/colors.js';
@@ -72,19 +74,18 @@ export function applyEvent(model: WatchModel, event: ExecutionEvent): void {
   if (workflowStatus) model.status = workflowStatus;
   if (event.task_id === undefined) return;
   const task = taskOf(model, event.task_id);
-  const data = event.data;
-  const item = typeof data.item_index === 'number';
+  const item = itemIndexOf(event) !== undefined;
   switch (event.event_type) {
     case 'task_started':
       task.status = 'running';
       task.retrying = false;
-      if (typeof data.attempt === 'number') task.attempt = data.attempt;
-      if (Array.isArray(data.items)) task.items = { total: data.items.length, completed: 0, failed: 0 };
+      task.attempt = event.data.attempt;
+      if (event.data.items) task.items = { total: event.data.items.length, completed: 0, failed: 0 };
       if (!item && task.started_at === null) task.started_at = event.timestamp;
       break;
     case 'task_waiting':
       task.status = 'waiting';
-      if (typeof data.attempt === 'number') task.attempt = data.attempt;
+      task.attempt = event.data.attempt;
       if (task.started_at === null) task.started_at = event.timestamp;
       break;
     case 'task_completed':
@@ -94,8 +95,8 @@ export function applyEvent(model: WatchModel, event: ExecutionEvent): void {
     case 'task_failed':
       if (item && task.items) task.items.failed += 1;
       else {
-        finish(task, data.canceled === true ? 'canceled' : 'failed', event.timestamp);
-        task.error = errorMessage(data.error);
+        finish(task, event.data.canceled === true ? 'canceled' : 'failed', event.timestamp);
+        task.error = errorMessage(event.data.error);
       }
       break;
     case 'task_skipped':
@@ -103,7 +104,7 @@ export function applyEvent(model: WatchModel, event: ExecutionEvent): void {
       break;
     case 'retry_attempted':
       task.retrying = true;
-      task.error = errorMessage(data.error);
+      task.error = errorMessage(event.data.error);
       break;
     default:
       break;
@@ -125,10 +126,9 @@ function finish(task: TaskProgress, status: TaskStatus, at: string): void {
   if (task.started_at !== null) task.duration_ms = Math.max(0, Date.parse(at) - Date.parse(task.started_at));
 }
 
-function errorMessage(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const { type, message } = value as { type?: unknown; message?: unknown };
-  return [type, message].filter((part) => typeof part === 'string').join(': ') || null;
+function errorMessage(error: TaskError | null): string | null {
+  if (error === null) return null;
+  return [error.type, error.message].filter((part) => typeof part === 'string').join(': ') || null;
 }
 
 const DONE: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'canceled']);
@@ -170,17 +170,18 @@ function renderTask(task: TaskProgress, nameWidth: number, c: Colors): string {
 /** One plain line per event, for logs and pipes. */
 export function describeEvent(event: ExecutionEvent): string {
   const time = event.timestamp.slice(11, 23) || event.timestamp;
-  const data = event.data;
-  const attempt = typeof data.attempt === 'number' ? ` (attempt ${data.attempt})` : '';
-  const item = typeof data.item_index === 'number' ? ` item ${data.item_index}` : '';
+  const attemptNo = attemptOfEvent(event);
+  const itemNo = itemIndexOf(event);
+  const attempt = attemptNo !== undefined ? ` (attempt ${attemptNo})` : '';
+  const item = itemNo !== undefined ? ` item ${itemNo}` : '';
   const subject = event.task_id !== undefined ? `task ${event.task_id}${item}` : 'workflow';
   const verb = event.event_type.replace(/^(task|workflow)_/, '').replace(/_/g, ' ');
-  const error = errorMessage(data.error);
+  const error = errorMessage(errorOfEvent(event));
   const detail =
-    event.event_type === 'task_skipped' && typeof data.reason === 'string'
-      ? ` (${data.reason})`
-      : event.event_type === 'retry_attempted' && typeof data.delay_ms === 'number'
-        ? ` in ${formatDuration(data.delay_ms)}${error ? `: ${error}` : ''}`
+    event.event_type === 'task_skipped'
+      ? ` (${event.data.reason})`
+      : event.event_type === 'retry_attempted'
+        ? ` in ${formatDuration(event.data.delay_ms)}${error ? `: ${error}` : ''}`
         : error
           ? `: ${error}`
           : '';

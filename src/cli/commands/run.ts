@@ -1,3 +1,4 @@
+import { errorOfEvent, itemIndexOf } from '../../core/events.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -57,25 +58,26 @@ function parseInput(flags: RunFlags, cwd: string): Record<string, unknown> {
 /** One progress line for an event, or null for events not worth a line. */
 export function progressLine(event: ExecutionEvent, label: string): string | null {
   const task = `${label}${event.task_id ?? ''}`;
-  const data = event.data;
-  const item = typeof data.item_index === 'number' ? `[${data.item_index}]` : '';
-  const error = data.error as { type?: string; message?: string } | undefined;
+  const itemNo = itemIndexOf(event);
+  const item = itemNo !== undefined ? `[${itemNo}]` : '';
+  const error = errorOfEvent(event);
+  const why = `${error?.type ?? ''} ${error?.message ?? ''}`;
   switch (event.event_type) {
     case 'task_started':
-      if (Array.isArray(data.items)) return `  ▸ ${task} fans out over ${data.items.length} items`;
-      return `  ▸ ${task}${item} started (attempt ${String(data.attempt)})`;
+      if (event.data.items) return `  ▸ ${task} fans out over ${event.data.items.length} items`;
+      return `  ▸ ${task}${item} started (attempt ${event.data.attempt})`;
     case 'task_completed':
       return `  ✓ ${task}${item} completed`;
     case 'task_failed':
-      return `  ✗ ${task}${item} ${data.canceled === true ? 'canceled' : 'failed'}: ${error?.type ?? ''} ${error?.message ?? ''}`.trimEnd();
+      return `  ✗ ${task}${item} ${event.data.canceled === true ? 'canceled' : 'failed'}: ${why}`.trimEnd();
     case 'retry_attempted':
-      return `  ↻ ${task}${item} retries in ${String(data.delay_ms)} ms (attempt ${String(data.attempt)}): ${error?.type ?? ''} ${error?.message ?? ''}`.trimEnd();
+      return `  ↻ ${task}${item} retries in ${event.data.delay_ms} ms (attempt ${event.data.attempt}): ${why}`.trimEnd();
     case 'task_skipped':
-      return `  – ${task} skipped (${String(data.reason)})`;
+      return `  – ${task} skipped (${event.data.reason})`;
     case 'workflow_started':
-      return label === '' ? null : `  ▸ ${label.slice(0, -1)} sub-workflow ${String(data.workflow_ref)} started`;
+      return label === '' ? null : `  ▸ ${label.slice(0, -1)} sub-workflow ${event.data.workflow_ref} started`;
     case 'workflow_failed':
-      return label === '' ? `  ✗ failed: ${error?.type ?? ''} ${error?.message ?? ''}` : null;
+      return label === '' ? `  ✗ failed: ${why}` : null;
     case 'workflow_canceled':
       return label === '' ? '  ✗ canceled' : null;
     default:
@@ -95,8 +97,8 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
     let rootId: string | null = null;
     const off = engine.bus.subscribe({}, (event) => {
       if (event.event_type === 'workflow_started') {
-        const parentTask = event.data.parent_task_id;
-        labels.set(event.execution_id, typeof parentTask === 'string' ? `${labels.get(String(event.data.parent_execution_id)) ?? ''}${parentTask}/` : '');
+        const { parent_task_id: parentTask, parent_execution_id: parent } = event.data;
+        labels.set(event.execution_id, typeof parentTask === 'string' && typeof parent === 'string' ? `${labels.get(parent) ?? ''}${parentTask}/` : '');
       }
       if (flags.quiet) return;
       const line = progressLine(event, labels.get(event.execution_id) ?? '');

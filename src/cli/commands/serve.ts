@@ -7,6 +7,7 @@ import { formatSyncReport } from '../output/sync-report.js';
 import { shouldUseColor } from '../output/colors.js';
 import { readVersion } from '../version.js';
 import { parsePositiveInt } from './parse-flags.js';
+import { settingFlagHelp } from '../setting-flag.js';
 
 interface ServeFlags {
   host?: string;
@@ -63,14 +64,14 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .command('serve')
     .alias('start')
     .description('run the server: sync packs, run executions, serve REST/WS/SSE on one port')
-    .option('--host <host>', 'address to listen on (HARMONIA_HOST)')
-    .option('--port <port>', 'port to listen on, 0 for any free one (HARMONIA_PORT)')
-    .option('--packs <dir>', 'packs folder (HARMONIA_PACKS_DIR)')
-    .option('--data-dir <dir>', 'data folder for the embedded store (HARMONIA_DATA_DIR)')
+    .option('--host <host>', settingFlagHelp('host', 'address to listen on'))
+    .option('--port <port>', settingFlagHelp('port', 'port to listen on, 0 for any free one'))
+    .option('--packs <dir>', settingFlagHelp('packs_dir', 'packs folder'))
+    .option('--data-dir <dir>', settingFlagHelp('data_dir', 'data folder for the embedded store'))
     .option('--no-sync', 'do not sync the packs folder at start')
-    .option('--git <url>', 'follow a git repository: clone, sync, poll, accept webhooks (HARMONIA_GIT_URL)')
-    .option('--branch <name>', 'the branch --git follows (HARMONIA_GIT_BRANCH, default main)')
-    .option('--git-path <path>', 'the folder of the repository holding the packs (HARMONIA_GIT_PATH, default packs)')
+    .option('--git <url>', settingFlagHelp('git_url', 'follow a git repository: clone, sync, poll, accept webhooks'))
+    .option('--branch <name>', settingFlagHelp('git_branch', 'the branch --git follows'))
+    .option('--git-path <path>', settingFlagHelp('git_path', 'the folder of the repository holding the packs'))
     .option('--dev', 'watch the packs folder and re-sync a pack when its files are saved')
     .option('--debounce <ms>', 'with --dev: quiet time after a save before syncing (default 50)', parsePositiveInt)
     .addHelpText('after', HELP)

@@ -9,6 +9,7 @@ import { shouldUseColor } from '../output/colors.js';
 import { withStore } from '../open-store.js';
 import { createProgress } from '../output/progress.js';
 import { formatSyncReport } from '../output/sync-report.js';
+import { settingFlagHelp } from '../setting-flag.js';
 
 interface SyncFlags {
   dryRun?: boolean;
@@ -52,7 +53,7 @@ export function registerSyncCommand(program: Command, ctx: CliContext): void {
     .option('--no-prune', 'keep refs whose file was deleted')
     .option('--allow-empty', 'allow a sync that removes every workflow of a pack (or every pack)')
     .option('--skip-validation-errors', 'register the valid files of packs that have errors')
-    .option('--max-file-size <bytes>', 'refuse larger files unread (e.g. 1MiB)')
+    .option('--max-file-size <bytes>', settingFlagHelp('max_file_size', 'refuse larger files unread (e.g. 1MiB)'))
     .option('--json', 'print JSON')
     .option('--ref <ref>', 'with HARMONIA_GIT_URL: sync this tag, sha or branch of the repository and pin the deployment to it')
     .addHelpText('after', HELP)

@@ -7,6 +7,7 @@ import { EXIT, type CliContext } from '../cli-context.js';
 import { formatDiagnostics, OUTPUT_FORMATS, type OutputFormat } from '../format/format-diagnostics.js';
 import { shouldUseColor } from '../output/colors.js';
 import { readVersion } from '../version.js';
+import { settingFlagHelp } from '../setting-flag.js';
 
 interface ValidateFlags {
   format: OutputFormat;
@@ -43,7 +44,7 @@ export function registerValidateCommand(program: Command, ctx: CliContext): void
     .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--strict', 'treat warnings as errors')
     .option('-q, --quiet', 'report errors only')
-    .option('--max-file-size <bytes>', 'refuse larger files unread (e.g. 1048576, 512KiB, 1MiB)')
+    .option('--max-file-size <bytes>', settingFlagHelp('max_file_size', 'refuse larger files unread (e.g. 1048576, 512KiB, 1MiB)'))
     .option('--changed-since <ref>', 'only packs changed since this git ref (and the packs that depend on them)')
     .option('--no-color', 'never colour text output')
     .addHelpText('after', HELP)

@@ -1,7 +1,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../../core/diagnostic.js';
-import { DIAGNOSTIC_CODES, isDiagnosticCode } from '../../packs/diagnostic-codes.js';
+import { DIAGNOSTIC_CODES, isDiagnosticCode } from '../../core/diagnostic-codes.js';
 import type { FormatOptions } from './format-options.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

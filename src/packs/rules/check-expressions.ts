@@ -9,7 +9,7 @@ import { hasExpression, type ParsedTemplate } from '../../expr/parse-template.js
 import { isExprError } from '../../expr/expr-error.js';
 import { joinPointer } from '../../core/source.js';
 import { didYouMean } from '../../core/suggest.js';
-import type { DiagnosticCode } from '../diagnostic-codes.js';
+import type { DiagnosticCode } from '../../core/diagnostic-codes.js';
 import { collectStrings, type ExprRef } from './expr-refs.js';
 import { parseTemplateCached, refsOfCached } from './parse-template-cached.js';
 import type { RuleContext, Rule, TaskView, WorkflowView } from './rule-context.js';

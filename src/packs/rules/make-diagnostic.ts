@@ -1,6 +1,6 @@
 import type { Diagnostic, RelatedLocation, Severity } from '../../core/diagnostic.js';
 import type { SourceSpan } from '../../core/source.js';
-import type { DiagnosticCode } from '../diagnostic-codes.js';
+import type { DiagnosticCode } from '../../core/diagnostic-codes.js';
 
 /** What a check knows about a problem; the position comes from the file's source map. */
 export interface DiagnosticInput {

@@ -5,6 +5,7 @@ import { checkCondition } from './check-condition.js';
 import { checkDag } from './check-dag.js';
 import { checkDefaults } from './check-defaults.js';
 import { checkEntryPoint } from './check-entry-point.js';
+import { checkErrorTypes } from './check-error-types.js';
 import { checkExpressions } from './check-expressions.js';
 import { checkExtends } from './check-extends.js';
 import { checkHandlers } from './check-handlers.js';
@@ -17,7 +18,7 @@ import { checkTriggers } from './check-triggers.js';
 import { checkWaits } from './check-waits.js';
 import type { Rule } from './rule-context.js';
 
-const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkRetry, checkActions, checkTaskInput, checkWaits, checkShellCommand, checkCondition, checkExpressions];
+const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, checkDag, checkHandlers, checkErrorTypes, checkRetry, checkActions, checkTaskInput, checkWaits, checkShellCommand, checkCondition, checkExpressions];
 
 /** Rules that read other workflows' content: run once every file has been read. */
 export const LATE_RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {

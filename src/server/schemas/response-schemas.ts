@@ -4,6 +4,7 @@
  */
 
 import { ASSISTANT_RESPONSE_SCHEMAS } from './assistant-schemas.js';
+import { EVENT_SCHEMAS } from './event-schemas.js';
 import { GIT_RESPONSE_SCHEMAS } from './git-schemas.js';
 import { SCHEDULE_RESPONSE_SCHEMAS } from './schedule-schemas.js';
 import { WAIT_RESPONSE_SCHEMAS } from './wait-schemas.js';
@@ -160,19 +161,7 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
     },
   },
   ExecutionControlResult: { type: 'object', properties: { execution_id: str, status: executionStatus }, required: ['execution_id', 'status'] },
-  ExecutionEvent: {
-    type: 'object',
-    properties: {
-      event_type: str,
-      execution_id: str,
-      workflow_id: str,
-      task_id: str,
-      timestamp: str,
-      seq: int,
-      data: obj,
-    },
-    required: ['event_type', 'execution_id', 'seq', 'timestamp', 'data'],
-  },
+  ...EVENT_SCHEMAS,
   EventsPage: {
     type: 'object',
     properties: { execution_id: str, events: { type: 'array', items: ref('ExecutionEvent') }, last_seq: int, has_more: { type: 'boolean' } },

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActionDef, ExecutionEvent } from '../../../src/core/model.js';
+import { attemptOfEvent, itemIndexOf } from '../../../src/core/events.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
@@ -102,7 +103,7 @@ class EngineProcess {
 }
 
 function unitKey(event: ExecutionEvent): string {
-  const item = event.data.item_index;
+  const item = itemIndexOf(event);
   return typeof item === 'number' ? `${event.task_id}[${item}]` : String(event.task_id);
 }
 
@@ -118,7 +119,7 @@ function checkHistory(id: string, spec: ExecutionSpec, events: ExecutionEvent[],
   for (const event of events) {
     if (!event.task_id) continue;
     const key = unitKey(event);
-    const attempt = Number(event.data.attempt ?? 0);
+    const attempt = attemptOfEvent(event) ?? 0;
     if (event.event_type === 'task_started' && !Array.isArray(event.data.items)) {
       if (completed.has(key)) problems.push(`${id}: ${key} started again after it completed`);
       if (attempt <= (lastAttempt.get(key) ?? 0)) problems.push(`${id}: ${key} attempt ${attempt} after ${lastAttempt.get(key)}`);

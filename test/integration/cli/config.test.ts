@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, makeTree, removeTree, ROOT, runCli } from './cli-harness.js';
@@ -47,6 +47,33 @@ describe('harmonia config', () => {
     removeTree(typo);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("did you mean 'HARMONIA_DATA_DIR'?");
+  });
+
+  it(".env.harmonia in the source documents' form: serve exits 2 before opening anything, naming every line and what to write instead", async () => {
+    const seed = makeTree({ '.env.harmonia': '# Execution policies\nENABLE_AUTO_RETRY=true\nENABLE_CHECKPOINTS=true\n\n# Resource limits\nMAX_WORKFLOW_DEPTH=10\nMAX_TASK_DURATION=7200\n' });
+    const run = await runCli(['serve', '--port', '0'], { cwd: seed });
+    const dataDirMade = existsSync(join(seed, '.harmonia'));
+    removeTree(seed);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      [
+        'harmonia: .env.harmonia holds 4 names that are no setting; Harmonia reads only HARMONIA_* settings from it:',
+        "  ENABLE_AUTO_RETRY: there is no switch: a task retries per its retry policy; 'HARMONIA_RETRY_MAX_ATTEMPTS' is the default attempt count",
+        "  ENABLE_CHECKPOINTS: use 'HARMONIA_CHECKPOINT_INTERVAL' (seconds; 0 turns automatic checkpoints off)",
+        "  MAX_WORKFLOW_DEPTH: did you mean 'HARMONIA_MAX_WORKFLOW_DEPTH'? (every setting starts with HARMONIA_)",
+        "  MAX_TASK_DURATION: use 'HARMONIA_DEFAULT_TIMEOUT' (seconds, or with a unit) or a task's timeout_ms",
+        '',
+      ].join('\n'),
+    );
+    expect(dataDirMade).toBe(false);
+  });
+
+  it('reads .env.harmonia once its names carry the HARMONIA_ prefix', async () => {
+    const fixed = makeTree({ '.env.harmonia': 'HARMONIA_MAX_WORKFLOW_DEPTH=10\nHARMONIA_DEFAULT_TIMEOUT=7200\n' });
+    const run = await runCli(['config', '--json'], { cwd: fixed });
+    removeTree(fixed);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ max_workflow_depth: 10, default_timeout_ms: 7_200_000, sources: { max_workflow_depth: 'file' } });
   });
 });
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it, expect } from 'vitest';
 import { EVENT_TYPES } from '../../../src/core/model.js';
+import { eventContractProblems } from '../../fixtures/event-contract.js';
 import { gate, handler, nextEvent, openHarness, register, typedError, until, workflow, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
@@ -97,7 +98,7 @@ describe('engine controls', () => {
     expect(events.some((e) => e.event_type === 'task_started' && e.task_id === 'first')).toBe(false);
   });
 
-  it('records all 13 event types but the durable waits\' (durable-waits.test.ts) with seq growing by one', async () => {
+  it('records every event type but the operator skip, the legacy error_occurred and the durable waits\' (durable-waits.test.ts), seq growing by one, each payload matching the published schema', async () => {
     const entered = gate();
     const release = gate();
     let cRuns = 0;
@@ -137,8 +138,9 @@ describe('engine controls', () => {
     await engine.cancel(run.id);
     expect((await engine.waitForCompletion(run.id)).status).toBe('canceled');
     const events = await engine.readEvents(run.id);
-    const waitEvents = new Set(['task_waiting', 'signal_received', 'approval_decided']);
-    expect(new Set(events.map((e) => e.event_type))).toEqual(new Set(EVENT_TYPES.filter((type) => !waitEvents.has(type))));
+    const notHere = new Set(['skip_requested', 'error_occurred', 'task_waiting', 'signal_received', 'approval_decided']);
+    expect(new Set(events.map((e) => e.event_type))).toEqual(new Set(EVENT_TYPES.filter((type) => !notHere.has(type))));
+    expect(eventContractProblems(events)).toEqual([]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
     expect(events.filter((e) => e.event_type === 'task_started' && e.task_id === 'a')).toHaveLength(2);
   });
@@ -156,6 +158,10 @@ describe('engine controls', () => {
     await h.engine.waitForCompletion(run.id);
     const status = await h.engine.getStatus(run.id);
     expect([status.task_statuses.b?.status, status.task_statuses.c?.status]).toEqual(['skipped', 'completed']);
+    const events = await h.engine.readEvents(run.id);
+    expect(events.filter((e) => e.event_type === 'skip_requested').map((e) => e.task_id)).toEqual(['b']);
+    expect(events.some((e) => e.event_type === 'error_occurred')).toBe(false);
+    expect(eventContractProblems(events)).toEqual([]);
   });
 
   it('cascades pause and cancel to a running sub-workflow', async () => {

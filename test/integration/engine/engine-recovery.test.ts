@@ -1,4 +1,5 @@
 import { afterEach, describe, it, expect } from 'vitest';
+import { attemptOfEvent } from '../../../src/core/events.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { FakeClock } from '../../unit/engine/fake-clock.js';
 import { actionsWith, gate, handler, nextEvent, openHarness, register, workflow, type Harness } from './helpers.js';
@@ -62,7 +63,7 @@ describe('engine.start()', () => {
     expect(done.status).toBe('completed');
     expect(done.output).toEqual({});
     const events = await h.store.executions.readEvents(run.id);
-    expect(events.filter((e) => e.task_id === 'only').map((e) => [e.event_type, e.data.attempt])).toEqual([
+    expect(events.filter((e) => e.task_id === 'only').map((e) => [e.event_type, attemptOfEvent(e)])).toEqual([
       ['task_started', 1],
       ['retry_attempted', 2],
       ['task_started', 2],

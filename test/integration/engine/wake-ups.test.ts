@@ -31,7 +31,7 @@ describe('engine wake-ups', () => {
     for (let n = 0; n < 3; n += 1) {
       const event = await retry;
       retry = nextEvent(engine, (e) => e.event_type === 'retry_attempted');
-      clock.advance(Number(event.data.delay_ms));
+      clock.advance(event.event_type === 'retry_attempted' ? event.data.delay_ms : 0);
     }
     expect((await done).status).toBe('completed');
     expect(attempts).toEqual([1, 2, 3, 4]);

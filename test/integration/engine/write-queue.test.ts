@@ -12,7 +12,7 @@ function record(id: string): ExecutionRecord {
 }
 
 function event(id: string, seq: number): ExecutionEvent {
-  return { event_type: 'task_started', execution_id: id, workflow_id: 'wf', task_id: 't', timestamp: new Date(0).toISOString(), seq, data: {} };
+  return { event_type: 'task_started', execution_id: id, workflow_id: 'wf', task_id: 't', timestamp: new Date(0).toISOString(), seq, data: { attempt: 1 } };
 }
 
 describe('createWriteQueue()', () => {

@@ -39,7 +39,8 @@ async function run(tasks: Parameters<typeof workflow>[0], input: Record<string, 
 
 async function outputOf(harness: Harness, id: string, taskId: string): Promise<Record<string, unknown> | undefined> {
   const events = await harness.store.executions.readEvents(id);
-  return events.find((e) => e.event_type === 'task_completed' && e.task_id === taskId)?.data.output as Record<string, unknown> | undefined;
+  const done = events.find((e) => e.event_type === 'task_completed' && e.task_id === taskId);
+  return done?.event_type === 'task_completed' ? (done.data.output as Record<string, unknown>) : undefined;
 }
 
 const schema = {

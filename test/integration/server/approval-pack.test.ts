@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type HarmoniaClient } from '../../../src/client/index.js';
-import type { ExecutionEvent } from '../../../src/core/model.js';
+import type { EventOf, ExecutionEvent } from '../../../src/core/events.js';
 import { openServer, type ServerHarness } from './server-harness.js';
 
 const PACK = join(import.meta.dirname, '../../../packs/approvals');
@@ -53,11 +53,11 @@ function waitingFor(id: string): Promise<ExecutionEvent> {
   });
 }
 
-async function start(workflowId: string): Promise<{ id: string; waiting: Promise<ExecutionEvent> }> {
+async function start(workflowId: string): Promise<{ id: string; waiting: Promise<EventOf<'task_waiting'>> }> {
   let resolveId!: (id: string) => void;
   const idKnown = new Promise<string>((resolve) => (resolveId = resolve));
   // Subscribed before the start: the wait may begin before the start's answer arrives.
-  const waiting = new Promise<ExecutionEvent>((resolve) => {
+  const waiting = new Promise<EventOf<'task_waiting'>>((resolve) => {
     const off = h.engine.bus.subscribe({}, (event) => {
       if (event.event_type !== 'task_waiting') return;
       void idKnown.then((id) => {

@@ -153,7 +153,7 @@ describe('pinned pack action code', () => {
     const [started] = (await client.listEvents(run.execution_id)).events;
     const step = await store.registry.getActive('action', 'tools.step');
     const hold = await store.registry.getActive('action', 'tools.hold');
-    expect(started?.data.action_versions).toEqual({ 'tools.hold': hold?.id, 'tools.step': step?.id });
+    expect(started?.event_type === 'workflow_started' ? started.data.action_versions : undefined).toEqual({ 'tools.hold': hold?.id, 'tools.step': step?.id });
   });
 
   it('materialises each script once under the data dir, read-only and executable', () => {

@@ -26,7 +26,8 @@ function execution(id: string, extra: Partial<ExecutionRecord> = {}): ExecutionR
   };
 }
 
-function event(executionId: string, seq: number, extra: Partial<ExecutionEvent> = {}): ExecutionEvent {
+// The store keeps payloads as they are given: these carry arbitrary JSON on purpose.
+function event(executionId: string, seq: number, extra: Partial<Omit<ExecutionEvent, 'data'>> & { data?: Record<string, unknown> } = {}): ExecutionEvent {
   return {
     event_type: seq === 1 ? 'workflow_started' : 'task_completed',
     execution_id: executionId,
@@ -35,7 +36,7 @@ function event(executionId: string, seq: number, extra: Partial<ExecutionEvent> 
     seq,
     data: { seq },
     ...extra,
-  };
+  } as ExecutionEvent;
 }
 
 /** Registers the execution contract tests for one backend. */

@@ -13,7 +13,7 @@ const record = (id: string): ExecutionRecord => ({
   finished_at: null, last_seq: 0,
 });
 const event = (id: string, seq: number): ExecutionEvent => ({
-  event_type: 'task_completed', execution_id: id, workflow_id: 'w', timestamp: '2026-01-01T00:00:00.000Z', seq, data: {},
+  event_type: 'task_completed', execution_id: id, workflow_id: 'w', timestamp: '2026-01-01T00:00:00.000Z', seq, data: { attempt: 1, output: null },
 });
 
 describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('event positions across nodes'), () => {

@@ -36,7 +36,7 @@ function event(executionId: string, seq: number): ExecutionEvent {
     workflow_id: 'def-1',
     timestamp: '2026-01-01T00:00:00.000Z',
     seq,
-    data: {},
+    data: { attempt: 1, output: null },
   };
 }
 

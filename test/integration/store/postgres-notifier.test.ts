@@ -32,7 +32,7 @@ function event(executionId: string, seq: number): ExecutionEvent {
     task_id: `t${seq}`,
     timestamp: '2026-01-01T00:00:00.000Z',
     seq,
-    data: { seq },
+    data: { attempt: 1, output: { seq } },
   };
 }
 

@@ -140,7 +140,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('createPostgresStore()'), () => 
       store.transaction(async (tx) => {
         await tx.registry.setActive('workflow', 'alpha.deploy', 1, true);
         await tx.executions.appendEvents([
-          { event_type: 'workflow_started', execution_id: 'missing', workflow_id: 'w', timestamp: '', seq: 1, data: {} },
+          { event_type: 'workflow_started', execution_id: 'missing', workflow_id: 'w', timestamp: '', seq: 1, data: { workflow_ref: 'demo.w', workflow_version: 1, input: {}, parent_execution_id: null, parent_task_id: null } },
         ]);
       }),
     ).rejects.toMatchObject({ code: 'STORE_CONFLICT' });

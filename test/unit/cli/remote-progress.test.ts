@@ -40,7 +40,7 @@ function event(event_type: EventType, task_id: string | undefined, data: Record<
     timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString(),
     seq,
     data,
-  };
+  } as ExecutionEvent;
 }
 
 describe('applyEvent()', () => {

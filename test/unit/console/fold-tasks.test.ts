@@ -6,7 +6,7 @@ let seq = 0;
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 function ev(event_type: ExecutionEvent['event_type'], task_id: string | undefined, data: Record<string, unknown> = {}, second = seq): ExecutionEvent {
   seq += 1;
-  return { event_type, execution_id: 'e1', workflow_id: 'w1', ...(task_id ? { task_id } : {}), timestamp: at(second), seq, data };
+  return { event_type, execution_id: 'e1', workflow_id: 'w1', ...(task_id ? { task_id } : {}), timestamp: at(second), seq, data } as ExecutionEvent;
 }
 
 describe('foldEvents()', () => {

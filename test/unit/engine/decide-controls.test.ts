@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { foldAll } from '../../../src/engine/fold.js';
 import { snapshotOf } from '../../../src/engine/state.js';
-import { body, Driver } from './driver.js';
+import type { ExecutionEvent } from '../../../src/core/events.js';
+import { eventContractProblems } from '../../fixtures/event-contract.js';
+import { body, Driver, START } from './driver.js';
 
 describe('step() fan-out', () => {
   const fan = (extra = {}) =>
@@ -147,7 +149,32 @@ describe('step() controls', () => {
     d.send({ kind: 'skip', task_id: 'b' });
     const rebuilt = foldAll(d.ctx.plan, 'exec-1', 'wf-1', d.events);
     expect(rebuilt.tasks.b?.skip_requested).toBe(true);
-    expect(d.events.at(-1)).toMatchObject({ event_type: 'error_occurred', task_id: 'b', data: { kind: 'skip_requested' } });
+    expect(d.events.at(-1)).toMatchObject({ event_type: 'skip_requested', task_id: 'b', data: {} });
+  });
+
+  it('records a cancel request as cancel_requested with its deadline', () => {
+    const d = new Driver(chain, { cancel_grace_ms: 5000 });
+    d.start();
+    d.send({ kind: 'cancel' });
+    expect(d.events.find((e) => e.event_type === 'cancel_requested')).toMatchObject({ data: { grace_ms: 5000, deadline_ms: d.now + 5000 } });
+    expect(d.state.canceling).toBe(true);
+  });
+});
+
+describe('fold() of histories written before cancel_requested and skip_requested', () => {
+  it('reads the old error_occurred form of a skip request and of a cancel request', () => {
+    const d = new Driver(body([{ id: 'a' }, { id: 'b', depends_on: ['a'] }]));
+    d.start();
+    const base = { execution_id: 'exec-1', workflow_id: 'wf-1', timestamp: new Date(d.now).toISOString() };
+    const old: ExecutionEvent[] = [
+      ...d.events,
+      { ...base, event_type: 'error_occurred', task_id: 'b', seq: d.events.length + 1, data: { kind: 'skip_requested' } },
+      { ...base, event_type: 'error_occurred', seq: d.events.length + 2, data: { kind: 'cancel_requested', grace_ms: 5000, deadline_ms: d.now + 5000 } },
+    ];
+    const rebuilt = foldAll(d.ctx.plan, 'exec-1', 'wf-1', old);
+    expect(rebuilt.tasks.b?.skip_requested).toBe(true);
+    expect([rebuilt.canceling, rebuilt.cancel_requested_ms]).toEqual([true, d.now]);
+    expect(eventContractProblems(old)).toEqual([]);
   });
 });
 
@@ -164,7 +191,7 @@ describe('foldAll()', () => {
 
   it('applies a snapshot so finished tasks are not run again', () => {
     const d = new Driver(body([{ id: 'a' }, { id: 'b', depends_on: ['a'] }]));
-    d.send({ kind: 'start', data: { input: {}, snapshot: { tasks: { a: { status: 'completed', output: { n: 1 }, attempt: 1 } } } } });
+    d.send({ kind: 'start', data: { ...START, snapshot: { tasks: { a: { status: 'completed', output: { n: 1 }, attempt: 1 } } } } });
     expect(d.started()).toEqual(['b']);
   });
 });

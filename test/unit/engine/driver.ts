@@ -8,6 +8,9 @@ import { buildPlan } from '../../../src/engine/plan.js';
 import { initialState, type ExecutionState } from '../../../src/engine/state.js';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 
+/** The workflow_started payload fields a test does not care about. */
+export const START = { workflow_ref: 'demo.test', workflow_version: 1, input: {}, parent_execution_id: null, parent_task_id: null };
+
 export { workflowBody as body } from '../../fixtures/workflow-body.js';
 
 /** A DecideInput whose time the driver fills in. */
@@ -42,7 +45,7 @@ export class Driver {
   }
 
   start(input: Record<string, unknown> = {}): Command[] {
-    return this.send({ kind: 'start', data: { input } });
+    return this.send({ kind: 'start', data: { ...START, input } });
   }
 
   /** Task ids (with [item]) started by the last step. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, it, expect } from 'vitest';
-import { DIAGNOSTIC_CODES, isDiagnosticCode } from '../../../src/packs/diagnostic-codes.js';
+import { DIAGNOSTIC_CODES, isDiagnosticCode } from '../../../src/core/diagnostic-codes.js';
 
 describe('DIAGNOSTIC_CODES', () => {
   it('is documented in docs/format.md, code by code', async () => {

@@ -11,7 +11,7 @@ function world() {
     const base = stored.length;
     const events = Array.from({ length: count }, (_, i): ExecutionEvent => {
       const position = base + i + 1;
-      return { event_type: 'task_completed', execution_id: `e${position % 3}`, workflow_id: 'w', timestamp: '', seq: position, data: {}, position };
+      return { event_type: 'task_completed', execution_id: `e${position % 3}`, workflow_id: 'w', timestamp: '', seq: position, data: { attempt: 1, output: null }, position };
     });
     stored.push(...events);
     bus.publish(events);

@@ -4,7 +4,7 @@ import { createEventBus } from '../../../src/engine/event-bus.js';
 import { CATCH_UP_PAGE, streamExecutionEvents, type EventSink } from '../../../src/server/stream-events.js';
 
 function event(seq: number): ExecutionEvent {
-  return { event_type: 'task_started', execution_id: 'e1', workflow_id: 'w', timestamp: '', seq, data: {} };
+  return { event_type: 'task_started', execution_id: 'e1', workflow_id: 'w', timestamp: '', seq, data: { attempt: 1 } };
 }
 
 function recordingSink(limit = Infinity): EventSink & { seqs: number[]; closed: string | null } {

@@ -67,6 +67,7 @@ export const DIAGNOSTIC_CODES = {
   // handlers, retries, inputs, templates
   HANDLER_UNKNOWN_TASK: 'on_error or error_handlers names a task that does not exist',
   RETRY_INVALID: 'a retry policy cannot work as written',
+  ERROR_TYPE_UNKNOWN: 'retriable_errors or error_handlers names an error type no built-in failure has (often a typo; a warning)',
   INPUT_DEFAULT_INVALID: 'a default does not match its type or enum',
   PARAMETER_NAME_INVALID: 'an input or parameter is named __proto__, constructor or prototype',
   TEMPLATE_UNKNOWN_PARENT: 'extends names a template that does not exist',
