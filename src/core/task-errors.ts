@@ -17,6 +17,8 @@ export const TASK_ERROR_TYPES = {
   HTTP_ERROR: 'an HTTP request answered 5xx or 429, or redirected too often',
   TIMEOUT: "the attempt ran past its timeout_ms, or the execution past max_execution_time_ms",
   CANCELED: 'the task or its execution was canceled',
+  REJECTED: 'a core.approval task was rejected by its approver (unless it sets on_reject: complete)',
+  EXPIRED: 'a core.approval task got no decision before its expiry',
   INTERRUPTED: "the engine's own death interrupted the attempt more than max_task_interruptions times",
   TASK_OUTPUT_TOO_LARGE: 'the task returned more JSON than max_task_output_size',
   TASK_OUTPUT_INVALID: "the task's output does not match the action's declared output",
