@@ -234,7 +234,10 @@ export interface PackView {
   version: string;
   description: string | null;
   manifest: PackManifest;
+  /** Live (not pruned) workflows, templates and actions of the pack. */
   workflow_count: number;
+  template_count: number;
+  action_count: number;
   created_at: string;
   updated_at: string;
 }

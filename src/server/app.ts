@@ -4,6 +4,7 @@
  */
 import { corsMiddleware } from './cors.js';
 import Koa from 'koa';
+import { createHarmonia } from '../app/create-harmonia.js';
 import { createComponentService } from '../components/component-service.js';
 import { createPackEvents } from '../gitops/pack-events.js';
 import { pino } from 'pino';
@@ -57,11 +58,13 @@ export function createApp(deps: ServerDeps): Koa {
     now,
   });
   const routes: RouteDef[] = allRoutes(hub);
+  const components = deps.components ?? createComponentService({ repo: deps.store.components, now });
   const services: AppServices = {
+    app: createHarmonia({ store: deps.store, engine: deps.engine, components }),
     store: deps.store,
     engine: deps.engine,
     packs: deps.packs,
-    components: deps.components ?? createComponentService({ repo: deps.store.components, now }),
+    components,
     git: deps.git ?? null,
     pack_events:
       deps.pack_events ??

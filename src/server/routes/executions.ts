@@ -3,18 +3,15 @@ import { createHash } from 'node:crypto';
 import { HarmoniaError, isHarmoniaError } from '../../core/errors.js';
 import type { ExecutionRecord, ExecutionStatus, WorkflowDef } from '../../core/model.js';
 import type {
-  ExecutionDetail,
   ExecutionMetricsView,
   ExecutionSummaryView,
   ExecutionTaskRequest,
   StartExecutionRequest,
-  TaskStatusView,
 } from '../../core/wire.js';
 import type { Engine } from '../../engine/index.js';
 import { defineRoutes, type RouteDef } from '../route.js';
 import { executionView } from '../views.js';
-import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intParam, pageOf } from './paging.js';
-import { timeParam } from './time-param.js';
+import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intOption } from './paging.js';
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
 /** The longest search text: longer would match no id or ref. */
@@ -174,29 +171,18 @@ export function executionRoutes() {
       ],
       responses: { 200: { description: 'A page of executions.', schema: 'ExecutionList' } },
       handler: async (request, services) => {
-        const page = pageOf(request.query);
-        const status = request.query.status;
-        if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
-          throw new HarmoniaError('REQUEST_INVALID', `status '${status}' is not one of ${STATUSES.join(', ')}`);
-        }
-        const since = timeParam(request.query, 'created_since');
-        const until = timeParam(request.query, 'created_until');
-        if (since !== undefined && until !== undefined && since > until) {
-          throw new HarmoniaError('REQUEST_INVALID', `created_since '${since}' is after created_until '${until}'; expected a range that moves forward`);
-        }
-        const text = request.query.text;
-        if (text !== undefined && text.length > TEXT_MAX) {
-          throw new HarmoniaError('REQUEST_INVALID', `query parameter text is ${text.length} characters long; expected at most ${TEXT_MAX}`);
-        }
-        const found = await services.store.executions.listExecutions({
+        const { status, workflow_ref: workflowRef, created_since: createdSince, created_until: createdUntil, text } = request.query;
+        const [limit, offset] = [intOption(request.query, 'limit'), intOption(request.query, 'offset')];
+        const options = {
           ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
-          ...(request.query.workflow_ref !== undefined ? { workflow_ref: request.query.workflow_ref } : {}),
-          ...(since !== undefined ? { created_since: since } : {}),
-          ...(until !== undefined ? { created_until: until } : {}),
-          ...(text ? { text } : {}),
-          ...page,
-        });
-        return { body: { items: found.items.map(executionView), total: found.total, ...page } };
+          ...(workflowRef !== undefined ? { workflowRef } : {}),
+          ...(createdSince !== undefined ? { createdSince } : {}),
+          ...(createdUntil !== undefined ? { createdUntil } : {}),
+          ...(text !== undefined ? { text } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(offset !== undefined ? { offset } : {}),
+        };
+        return { body: await services.app.listExecutions(options) };
       },
     },
     {
@@ -207,24 +193,7 @@ export function executionRoutes() {
       tag: 'executions',
       summary: 'An execution with the status of every task (`task_statuses`).',
       responses: { 200: { description: 'The execution.', schema: 'ExecutionDetail' }, 404: notFound },
-      handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        const { record, status } = await services.engine.getDetail(id);
-        // a null prototype: a task may be called `__proto__`
-        const taskStatuses = Object.create(null) as Record<string, TaskStatusView>;
-        for (const [taskId, task] of Object.entries(status.task_statuses)) {
-          taskStatuses[taskId] = { ...task, duration: task.duration_ms };
-        }
-        const body: ExecutionDetail = {
-          ...executionView(record),
-          status: status.status,
-          last_seq: Math.max(record.last_seq, status.last_seq),
-          canceling: status.canceling,
-          started_at: status.started_at,
-          task_statuses: taskStatuses,
-        };
-        return { body };
-      },
+      handler: async (request, services) => ({ body: await services.app.getWorkflowStatus(request.params.id ?? '') }),
     },
     {
       method: 'GET',
@@ -285,14 +254,10 @@ export function executionRoutes() {
       ],
       responses: { 200: { description: 'One page of events.', schema: 'EventsPage' }, 404: notFound },
       handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        const afterSeq = intParam(request.query, 'after_seq', 0, 0, Number.MAX_SAFE_INTEGER);
-        const limit = intParam(request.query, 'limit', EVENTS_PAGE_DEFAULT, 1, EVENTS_PAGE_MAX);
-        await services.engine.getExecution(id);
-        // One more than the page tells whether another page follows, without reading the whole history.
-        const all = await services.engine.readEvents(id, afterSeq, limit + 1);
-        const events = all.length > limit ? all.slice(0, limit) : all;
-        return { body: { execution_id: id, events, last_seq: events.at(-1)?.seq ?? afterSeq, has_more: all.length > limit } };
+        const afterSeq = intOption(request.query, 'after_seq');
+        // Over HTTP a request is one page: the default page size when no limit is given.
+        const limit = intOption(request.query, 'limit') ?? EVENTS_PAGE_DEFAULT;
+        return { body: await services.app.listEvents(request.params.id ?? '', { ...(afterSeq !== undefined ? { afterSeq } : {}), limit }) };
       },
     },
     ...CONTROLS.map(controlRoute),
@@ -305,11 +270,7 @@ export function executionRoutes() {
       tag: 'executions',
       summary: 'The custom state saved for an execution (`${state.*}` in expressions).',
       responses: { 200: { description: 'The state.', schema: 'State' }, 404: notFound },
-      handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        await services.engine.getExecution(id);
-        return { body: { execution_id: id, state: await services.engine.loadState(id) } };
-      },
+      handler: async (request, services) => ({ body: await services.app.getExecutionState(request.params.id ?? '') }),
     },
     {
       method: 'PUT',
