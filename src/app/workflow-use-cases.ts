@@ -29,6 +29,11 @@ export function createWorkflowUseCases(store: Store): WorkflowUseCases {
   return {
     async listWorkflows(options: WorkflowListOptions = {}) {
       const page = pageOf(options);
+      if (options.pack !== undefined && (await store.registry.getPack(options.pack)) === null) {
+        throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${options.pack}'; run \`harmonia pack list\` to see the registered ones`, {
+          details: { pack_ref: options.pack },
+        });
+      }
       const found = await store.registry.listActive({
         kind: 'workflow',
         ...(options.pack !== undefined ? { pack_ref: options.pack } : {}),

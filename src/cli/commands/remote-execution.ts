@@ -7,11 +7,14 @@ import type { ControlVerb } from './local-execution-control.js';
 import { createColors, shouldUseColor } from '../output/colors.js';
 import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
 
 const HELP = `
-Inspects and controls executions on a running server (--url, HARMONIA_URL).
+Inspects and controls executions on a running server (--url, HARMONIA_URL). list, status,
+tasks and events (without --follow) read the local store when no server is named, with the
+same output.
 
 Examples:
   $ harmonia execution status 0b6f...            status and task table
@@ -54,13 +57,13 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     .option('--text <text>', 'only executions whose id starts with, or whose workflow ref contains, this text')
     .option('--limit <n>', 'how many', parsePositiveInt, 20)
     .action(async (flags: RemoteFlags & { status?: ExecutionStatus; workflow?: string; since?: string; until?: string; text?: string; limit: number }) => {
-      await runRemote(ctx, flags, async (client) => {
-        const page = await client.listExecutions({
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const page = await api.listExecutions({
           limit: flags.limit,
           ...(flags.status !== undefined ? { status: flags.status } : {}),
-          ...(flags.workflow !== undefined ? { workflow_ref: flags.workflow } : {}),
-          ...(flags.since !== undefined ? { created_since: flags.since } : {}),
-          ...(flags.until !== undefined ? { created_until: flags.until } : {}),
+          ...(flags.workflow !== undefined ? { workflowRef: flags.workflow } : {}),
+          ...(flags.since !== undefined ? { createdSince: flags.since } : {}),
+          ...(flags.until !== undefined ? { createdUntil: flags.until } : {}),
           ...(flags.text !== undefined ? { text: flags.text } : {}),
         });
         if (flags.json) return printJson(ctx, page);
@@ -77,8 +80,8 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
 
   withRemoteOptions(execution.command('status').description("show an execution's status and its tasks").argument('<id>', 'execution id')).action(
     async (id: string, flags: RemoteFlags) => {
-      await runRemote(ctx, flags, async (client) => {
-        const detail = await client.getWorkflowStatus(id);
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const detail = await api.getWorkflowStatus(id);
         if (flags.json) return printJson(ctx, detail);
         ctx.stdout.write(statusLines(detail).join('\n') + '\n\n' + taskTable(detail));
       });
@@ -87,8 +90,8 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
 
   withRemoteOptions(execution.command('tasks').description("list an execution's tasks with status, attempts and duration").argument('<id>', 'execution id')).action(
     async (id: string, flags: RemoteFlags) => {
-      await runRemote(ctx, flags, async (client) => {
-        const detail = await client.getWorkflowStatus(id);
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const detail = await api.getWorkflowStatus(id);
         if (flags.json) return printJson(ctx, detail.task_statuses);
         ctx.stdout.write(taskTable(detail));
       });
@@ -99,13 +102,15 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     .option('--after <seq>', 'only events after this seq', parseSeq, 0)
     .option('--follow', 'keep streaming live events until the execution finishes (--json prints one event per line)')
     .action(async (id: string, flags: RemoteFlags & { after: number; follow?: boolean }) => {
-      await runRemote(ctx, flags, async (client) => {
-        if (!flags.follow) {
-          const page = await client.listEvents(id, { afterSeq: flags.after });
+      if (!flags.follow) {
+        await runWithHarmonia(ctx, flags, async (api) => {
+          const page = await api.listEvents(id, { afterSeq: flags.after });
           if (flags.json) return printJson(ctx, page);
           for (const event of page.events) ctx.stdout.write(describeEvent(event) + '\n');
-          return;
-        }
+        });
+        return;
+      }
+      await runRemote(ctx, flags, async (client) => {
         for await (const event of client.events(id, { afterSeq: flags.after })) {
           ctx.stdout.write((flags.json ? JSON.stringify(event) : describeEvent(event)) + '\n');
         }
