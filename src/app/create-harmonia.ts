@@ -6,11 +6,11 @@
  */
 import type { HarmoniaApi } from '../core/harmonia-api.js';
 import { createComponentService, type ComponentService } from '../components/component-service.js';
-import type { Engine } from '../engine/engine-api.js';
+import type { TriggerEngine } from '../triggers/fire-runner.js';
 import type { Store } from '../store/store.js';
 import { createScheduleService, type ScheduleService } from '../triggers/schedule-service.js';
 import { createComponentUseCases } from './component-use-cases.js';
-import { createExecutionUseCases } from './execution-use-cases.js';
+import { createExecutionUseCases, type ExecutionReader } from './execution-use-cases.js';
 import { createPackUseCases } from './pack-use-cases.js';
 import { createScheduleUseCases } from './schedule-use-cases.js';
 import { createTemplateUseCases } from './template-use-cases.js';
@@ -20,10 +20,11 @@ import { createWorkflowUseCases } from './workflow-use-cases.js';
 export interface HarmoniaDeps {
   store: Store;
   /**
-   * The engine: its read side folds task statuses and sees its own unflushed writes. A
-   * process that only reads (the CLI) passes one it never starts.
+   * The engine: its read side folds task statuses and sees its own unflushed writes, and
+   * schedules start executions through it. A process that only reads (the CLI) passes
+   * one it never starts.
    */
-  engine: Engine;
+  engine: ExecutionReader & TriggerEngine;
   /** @default createComponentService({ repo: store.components }) */
   components?: ComponentService;
   /** @default createScheduleService({ store, engine }) */

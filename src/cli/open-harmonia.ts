@@ -7,6 +7,9 @@
 import { resolve } from 'node:path';
 import type { HarmoniaApi } from '../core/harmonia-api.js';
 import type { SecretMasker } from '../core/secret-masker.js';
+import type { ExecutionReader } from '../app/execution-use-cases.js';
+import type { Engine } from '../engine/engine-api.js';
+import type { TriggerEngine } from '../triggers/fire-runner.js';
 import type { CliContext } from './cli-context.js';
 import { clientFor, explicitRemoteTarget, type RemoteFlags } from './commands/remote-client.js';
 import { openStore } from './open-store.js';
@@ -46,26 +49,39 @@ export async function openHarmonia(ctx: CliContext, flags: RemoteFlags): Promise
   const config = ctx.config();
   const store = await openStore(config, ctx.cwd);
   try {
-    const [{ createHarmonia }, { createEngine }, { createSecretMasker }, { configSecretValues, engineConfigOf }] = await Promise.all([
+    const [{ createHarmonia }, { createSecretMasker }, { configSecretValues, engineConfigOf }] = await Promise.all([
       import('../app/create-harmonia.js'),
-      import('../engine/engine.js'),
       import('../core/secret-masker.js'),
       import('../config.js'),
     ]);
     const secrets = createSecretMasker(configSecretValues(config));
-    const engine = createEngine({
-      store,
-      // Never started, it runs no task: a read folds stored events, it resolves no action.
-      actions: {
-        resolve: () => {
-          throw new Error('a read-only engine runs no actions');
-        },
-      },
-      secrets,
-      config: engineConfigOf(config, resolve(ctx.cwd, config.packs_dir)),
-    });
+    // The engine is loaded only by the reads that fold an execution's events (status);
+    // never started, it runs no task and takes no engine lock.
+    let loaded: Promise<Engine> | undefined;
+    const engine = (): Promise<Engine> =>
+      (loaded ??= import('../engine/engine.js').then(({ createEngine }) =>
+        createEngine({
+          store,
+          actions: {
+            resolve: () => {
+              throw new Error('a read-only engine runs no actions');
+            },
+          },
+          secrets,
+          config: engineConfigOf(config, resolve(ctx.cwd, config.packs_dir)),
+        }),
+      ));
+    const reader: ExecutionReader & TriggerEngine = {
+      getDetail: async (id) => (await engine()).getDetail(id),
+      getExecution: async (id) => (await engine()).getExecution(id),
+      readEvents: async (id, afterSeq, limit) => (await engine()).readEvents(id, afterSeq, limit),
+      readLogs: async (id, query) => (await engine()).readLogs(id, query),
+      loadState: async (id) => (await engine()).loadState(id),
+      startExecution: async (options) => (await engine()).startExecution(options),
+      cancel: async (id) => (await engine()).cancel(id),
+    };
     return {
-      api: maskedApi(createHarmonia({ store, engine }), secrets),
+      api: maskedApi(createHarmonia({ store, engine: reader }), secrets),
       where: 'local',
       mask: (value) => secrets.maskValue(value),
       close: () => store.close(),
