@@ -2,13 +2,16 @@
  * `--url` changes where a command runs, never what it prints: every read command runs
  * here, in this process against the data directory, and with --url against a real
  * `harmonia serve` child process holding that same data directory (and its engine lock).
- * Both must print byte-identical --json and exit alike, errors included.
+ * Both must print byte-identical --json and exit alike, errors included. On SQLite, and on
+ * PostgreSQL when HARMONIA_TEST_DATABASE_URL is set.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import type { OutputStream } from '../../../src/cli/cli-context.js';
 import { assertBuilt, makeTree, removeTree, runCli } from './cli-harness.js';
 import { startServeProcess, type ServeProcess } from './serve-process.js';
+import { pgSuiteName, randomSchemaName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
 
 const PACK: Record<string, string> = {
   'packs/demo/pack.yaml': 'ref: demo\nversion: 1.0.0\nlabel: Demo\ndescription: Parity pack\n',
@@ -68,25 +71,27 @@ interface Outcome {
   stderr: string;
 }
 
+/** The suite for one backend: `dbUrl` null is SQLite under the tree's data dir. */
+function parity(backend: string, dbUrl: string | null, drop: () => Promise<void>): void {
+describe(`local and remote read commands (${backend})`, () => {
 let dir: string;
 let served: ServeProcess;
 let hello: string;
 let noisy: string;
 let checkpoint: string;
+const env: Record<string, string> = { HARMONIA_HTTP_ALLOW_PRIVATE: 'true', ...(dbUrl !== null ? { HARMONIA_DB_URL: dbUrl } : {}) };
 
 /** Runs the CLI in this process, with a clean HARMONIA_* environment, in the tree. */
 async function cli(args: readonly string[]): Promise<Outcome> {
   const stdout = new Captured();
   const stderr = new Captured();
-  const env: Record<string, string> = { NO_COLOR: '1', HARMONIA_HTTP_ALLOW_PRIVATE: 'true' };
-  const code = await main(args, { env, cwd: dir, stdout, stderr });
+  const code = await main(args, { env: { NO_COLOR: '1', ...env }, cwd: dir, stdout, stderr });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
 beforeAll(async () => {
   assertBuilt();
   dir = makeTree(PACK);
-  const env = { HARMONIA_HTTP_ALLOW_PRIVATE: 'true' };
   expect((await runCli(['sync'], { cwd: dir, env })).code).toBe(0);
   // Executions come from `harmonia run` before the server takes the engine lock.
   const ran = await runCli(['run', 'demo.hello', '--input', '{"who":"you"}'], { cwd: dir, env });
@@ -108,6 +113,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await served?.stop();
   if (dir) removeTree(dir);
+  await drop();
 });
 
 /** Every read command with its arguments and exit code: 0 found, 1 unknown, 2 bad input. */
@@ -163,7 +169,6 @@ function readCommands(): Array<{ args: string[]; exit: 0 | 1 | 2 }> {
   ];
 }
 
-describe('local and remote read commands', () => {
   it('print byte-identical --json and exit alike, errors included', async () => {
     const differences: string[] = [];
     for (const { args, exit } of readCommands()) {
@@ -203,5 +208,18 @@ describe('local and remote read commands', () => {
         details: { kind: 'workflow', ref: 'demo.nope' },
       },
     });
+  });
+});
+}
+
+parity('SQLite', null, async () => undefined);
+
+const schema = randomSchemaName();
+describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('local and remote read commands'), () => {
+  const url = TEST_DATABASE_URL ?? '';
+  parity('PostgreSQL', `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`, async () => {
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
   });
 });
