@@ -10,6 +10,8 @@ import type { TriggerEngine } from '../triggers/fire-runner.js';
 import type { Store } from '../store/store.js';
 import { createScheduleService, type ScheduleService } from '../triggers/schedule-service.js';
 import { createComponentUseCases } from './component-use-cases.js';
+import { createExecutionControlUseCases, type ExecutionController } from './execution-control-use-cases.js';
+import { createExecutionReportUseCases, type ExecutionReporter } from './execution-report-use-cases.js';
 import { createExecutionUseCases, type ExecutionReader } from './execution-use-cases.js';
 import { createPackUseCases } from './pack-use-cases.js';
 import { createScheduleUseCases } from './schedule-use-cases.js';
@@ -24,7 +26,7 @@ export interface HarmoniaDeps {
    * schedules start executions through it. A process that only reads (the CLI) passes
    * one it never starts.
    */
-  engine: ExecutionReader & TriggerEngine;
+  engine: ExecutionReader & ExecutionReporter & ExecutionController & TriggerEngine;
   /** @default createComponentService({ repo: store.components }) */
   components?: ComponentService;
   /** @default createScheduleService({ store, engine }) */
@@ -47,6 +49,8 @@ export function createHarmonia(deps: HarmoniaDeps): Harmonia {
     ...createPackUseCases(store),
     ...createTemplateUseCases(store),
     ...createExecutionUseCases(store, engine),
+    ...createExecutionReportUseCases(store, engine),
+    ...createExecutionControlUseCases(engine),
     ...createComponentUseCases(deps.components ?? createComponentService({ repo: store.components })),
     ...createScheduleUseCases(deps.schedules ?? createScheduleService({ store, engine })),
   };

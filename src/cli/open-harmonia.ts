@@ -7,9 +7,9 @@
 import { resolve } from 'node:path';
 import type { HarmoniaApi } from '../core/harmonia-api.js';
 import type { SecretMasker } from '../core/secret-masker.js';
-import type { ExecutionReader } from '../app/execution-use-cases.js';
+import type { HarmoniaDeps } from '../app/create-harmonia.js';
+import { HarmoniaError } from '../core/errors.js';
 import type { Engine } from '../engine/engine-api.js';
-import type { TriggerEngine } from '../triggers/fire-runner.js';
 import type { CliContext } from './cli-context.js';
 import { clientFor, explicitRemoteTarget, type RemoteFlags } from './commands/remote-client.js';
 import { openStore } from './open-store.js';
@@ -71,14 +71,29 @@ export async function openHarmonia(ctx: CliContext, flags: RemoteFlags): Promise
           config: engineConfigOf(config, resolve(ctx.cwd, config.packs_dir)),
         }),
       ));
-    const reader: ExecutionReader & TriggerEngine = {
+    // Controls and starts change executions: only the engine that drives them may apply them
+    // (a server with --url, or `--local`, which takes the engine lock and carries them on).
+    const refuse = async (): Promise<never> => {
+      throw new HarmoniaError('USAGE_INVALID', 'this command changes executions, which only the engine that runs them may do: name the server with --url (or use --local where the command has it)');
+    };
+    const reader: HarmoniaDeps['engine'] = {
+      getStatus: async (id) => (await engine()).getStatus(id),
+      getSummary: async (id) => (await engine()).getSummary(id),
+      getMetrics: async (id) => (await engine()).getMetrics(id),
+      pause: refuse,
+      resume: refuse,
+      cancel: refuse,
+      terminate: refuse,
+      retry: refuse,
+      rerunFrom: refuse,
+      skipTask: refuse,
       getDetail: async (id) => (await engine()).getDetail(id),
       getExecution: async (id) => (await engine()).getExecution(id),
       readEvents: async (id, afterSeq, limit) => (await engine()).readEvents(id, afterSeq, limit),
       readLogs: async (id, query) => (await engine()).readLogs(id, query),
       loadState: async (id) => (await engine()).loadState(id),
-      startExecution: async (options) => (await engine()).startExecution(options),
-      cancel: async (id) => (await engine()).cancel(id),
+      // Started here, an execution would wait for an engine that never runs it.
+      startExecution: refuse,
     };
     return {
       api: maskedApi(createHarmonia({ store, engine: reader }), secrets),

@@ -14,7 +14,10 @@ import type {
   CheckpointView,
   ComponentView,
   EventsPage,
+  ExecutionControlResult,
   ExecutionDetail,
+  ExecutionMetricsView,
+  ExecutionSummaryView,
   ExecutionStateView,
   ExecutionView,
   ItemList,
@@ -113,6 +116,10 @@ export interface HarmoniaApi {
   listExecutions(options?: ExecutionListOptions): Promise<Paginated<ExecutionView>>;
   /** An execution with every task's status (`task_statuses`). */
   getWorkflowStatus(executionId: string): Promise<ExecutionDetail>;
+  /** Task counts, duration, failed tasks and output. */
+  getWorkflowSummary(executionId: string): Promise<ExecutionSummaryView>;
+  /** Durations, parallelism, attempts and retries. */
+  getWorkflowMetrics(executionId: string): Promise<ExecutionMetricsView>;
   /** The stored events after `afterSeq`. */
   listEvents(executionId: string, options?: EventListOptions): Promise<EventsPage>;
   /** The execution's custom state. */
@@ -127,6 +134,20 @@ export interface HarmoniaApi {
   listComponents(): Promise<ItemList<ComponentView>>;
   /** One component by id or name. */
   getComponent(idOrName: string): Promise<ComponentView>;
+  /** Pauses: running tasks finish, no new task starts. EXEC_INVALID_STATE when it cannot pause. */
+  pauseExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Resumes a paused execution. */
+  resumeExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Cancels: running tasks are aborted; the execution ends canceled. */
+  cancelExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Ends the execution at once, without running error handlers. */
+  terminateExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Retries a failed or canceled execution: every task that did not complete runs again. */
+  retryExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Reruns a finished execution from a task: it and everything downstream of it run again. */
+  rerunExecution(executionId: string, taskId: string): Promise<ExecutionControlResult>;
+  /** Skips a pending task; its dependants treat it as completed. */
+  skipTask(executionId: string, taskId: string): Promise<ExecutionControlResult>;
   /** Every schedule of every active workflow, with its next fire time and last fire. */
   listSchedules(): Promise<ItemList<ScheduleView>>;
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */

@@ -193,6 +193,8 @@ export interface ExecutionTaskRequest {
 export interface ExecutionControlResult {
   execution_id: string;
   status: ExecutionStatus;
+  /** The execution after the request (servers before the application layer may leave it out). */
+  execution?: ExecutionView;
 }
 
 export interface EventsPage {
