@@ -98,6 +98,43 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     },
   );
 
+  withRemoteOptions(execution.command('summary').description("an execution's task counts, duration, attempts, failed tasks and output").argument('<id>', 'execution id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const summary = await api.getWorkflowSummary(id);
+        if (flags.json) return printJson(ctx, summary);
+        const counts = Object.entries(summary.tasks)
+          .filter(([status, n]) => status !== 'total' && n > 0)
+          .map(([status, n]) => `${n} ${status}`);
+        const lines = [
+          `execution  ${summary.execution_id} of ${summary.workflow_name} (${summary.workflow_ref} v${summary.workflow_version})`,
+          `status     ${summary.status}, ${formatDuration(summary.duration_ms)}`,
+          `tasks      ${summary.tasks.total}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}; ${summary.attempts} attempts`,
+          ...(summary.failed_tasks.length > 0 ? [`failed     ${summary.failed_tasks.join(', ')}`] : []),
+          ...(summary.error ? [`error      ${summary.error.type}: ${summary.error.message}`] : []),
+        ];
+        ctx.stdout.write(lines.join('\n') + '\n');
+      });
+    },
+  );
+
+  withRemoteOptions(execution.command('metrics').description("an execution's durations, parallelism, attempts and retries").argument('<id>', 'execution id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const metrics = await api.getWorkflowMetrics(id);
+        if (flags.json) return printJson(ctx, metrics);
+        const lines = [
+          `execution    ${metrics.execution_id}`,
+          `duration     ${formatDuration(metrics.duration_ms)} (task time ${formatDuration(metrics.task_time_ms)}, parallelism ${metrics.parallelism ?? '-'})`,
+          `events       ${metrics.event_count}`,
+          `attempts     ${metrics.attempts}, retries ${metrics.retries}`,
+          ...(metrics.slowest_task ? [`slowest task ${metrics.slowest_task.task_id} (${formatDuration(metrics.slowest_task.duration_ms)})`] : []),
+        ];
+        ctx.stdout.write(lines.join('\n') + '\n');
+      });
+    },
+  );
+
   withRemoteOptions(execution.command('events').description("print an execution's events").argument('<id>', 'execution id'))
     .option('--after <seq>', 'only events after this seq', parseSeq, 0)
     .option('--follow', 'keep streaming live events until the execution finishes (--json prints one event per line)')
