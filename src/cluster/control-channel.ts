@@ -5,14 +5,11 @@
  * for its answer: done, or the error the holder's engine threw.
  */
 import { randomUUID } from 'node:crypto';
-import type { Notification, Pool, PoolClient } from 'pg';
 import { HarmoniaError, type ErrorCode } from '../core/errors.js';
 import type { EngineLogger } from '../engine/runner.js';
-import { toStoreError } from '../store/postgres/pg-errors.js';
+import type { Coordination } from '../store/postgres/coordination.js';
 
 export const CONTROLS_CHANNEL = 'harmonia_controls';
-const RECONNECT_FIRST_MS = 100;
-const RECONNECT_MAX_MS = 5000;
 
 /** What one node asks of another. */
 export interface ControlRequest {
@@ -38,30 +35,20 @@ export interface ControlChannel {
 
 /**
  * Listens for controls addressed to `nodeId` and runs them with `apply`. Holds one
- * connection of `pool`; re-listens with backoff when it drops (requests sent meanwhile
- * time out at their sender).
+ * listening connection; listens again when it drops (requests sent meanwhile time out
+ * at their sender).
  */
 export async function openControlChannel(
-  pool: Pool,
+  coordination: Coordination,
   nodeId: string,
   apply: (request: ControlRequest) => Promise<void>,
   logger: EngineLogger,
 ): Promise<ControlChannel> {
-  const [found] = (await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema').catch((error: unknown) => {
-    throw toStoreError(error);
-  })).rows;
-  const schema = found?.schema ?? 'public';
   const waiting = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
-  let client: PoolClient | null = null;
-  let detach: (() => void) | null = null;
-  let closing = false;
-  let retry: NodeJS.Timeout | null = null;
+  // Nodes of other schemas in the same database share the channel: envelopes carry theirs.
+  const schema = await coordination.schema();
 
-  const notify = async (envelope: Envelope): Promise<void> => {
-    await pool.query('SELECT pg_notify($1, $2)', [CONTROLS_CHANNEL, JSON.stringify(envelope)]).catch((error: unknown) => {
-      throw toStoreError(error);
-    });
-  };
+  const notify = (envelope: Envelope): Promise<void> => coordination.notify(CONTROLS_CHANNEL, JSON.stringify(envelope));
 
   const answer = (envelope: Envelope, request: ControlRequest): void => {
     void apply(request)
@@ -76,68 +63,25 @@ export async function openControlChannel(
       .catch((error: unknown) => logger.warn('could not answer a control', { execution_id: request.execution_id, error: String(error) }));
   };
 
-  const onNotification = (message: Notification): void => {
-    if (message.channel !== CONTROLS_CHANNEL) return;
-    let envelope: Envelope;
-    try {
-      envelope = JSON.parse(message.payload ?? '') as Envelope;
-    } catch {
-      return;
-    }
-    if (envelope.schema !== schema || envelope.to !== nodeId) return;
-    if (envelope.request) return answer(envelope, envelope.request);
-    const waiter = waiting.get(envelope.request_id);
-    if (!waiter || !envelope.reply) return;
-    waiting.delete(envelope.request_id);
-    if (envelope.reply.ok) waiter.resolve();
-    else waiter.reject(new HarmoniaError(envelope.reply.code as ErrorCode, envelope.reply.message));
-  };
-
-  const listen = async (): Promise<void> => {
-    const next = await pool.connect();
-    const off = (): void => {
-      next.removeListener('notification', onNotification);
-      next.removeListener('error', lost);
-      next.removeListener('end', ended);
-    };
-    const lost = (error?: Error): void => {
-      off();
-      if (client === next) client = null;
-      next.release(error ?? new Error('control channel connection ended'));
-      if (!closing) reconnect(0);
-    };
-    const ended = (): void => lost();
-    next.on('notification', onNotification);
-    next.on('error', lost);
-    next.on('end', ended);
-    try {
-      await next.query(`LISTEN ${CONTROLS_CHANNEL}`);
-    } catch (error) {
-      off();
-      next.release(error instanceof Error ? error : true);
-      throw error;
-    }
-    client = next;
-    detach = off;
-  };
-
-  const reconnect = (attempt: number): void => {
-    retry = setTimeout(() => {
-      retry = null;
-      if (closing) return;
-      listen().catch((error: unknown) => {
-        logger.warn('control channel down; retrying', { error: String(error) });
-        if (!closing) reconnect(attempt + 1);
-      });
-    }, Math.min(RECONNECT_FIRST_MS * 2 ** attempt, RECONNECT_MAX_MS));
-    retry.unref();
-  };
-
-  try {
-    await listen();
-  } catch (error) {
-    throw toStoreError(error);
-  }
+  const listener = coordination.listen(CONTROLS_CHANNEL, {
+    on_payload: (payload, own) => {
+      let envelope: Envelope;
+      try {
+        envelope = JSON.parse(payload) as Envelope;
+      } catch {
+        return;
+      }
+      if (envelope.schema !== own || envelope.to !== nodeId) return;
+      if (envelope.request) return answer(envelope, envelope.request);
+      const waiter = waiting.get(envelope.request_id);
+      if (!waiter || !envelope.reply) return;
+      waiting.delete(envelope.request_id);
+      if (envelope.reply.ok) waiter.resolve();
+      else waiter.reject(new HarmoniaError(envelope.reply.code as ErrorCode, envelope.reply.message));
+    },
+    on_error: (error) => logger.warn('control channel down; retrying', { error: error.message }),
+  });
+  await listener.ready;
 
   return {
     async send(to, request, timeoutMs) {
@@ -168,22 +112,9 @@ export async function openControlChannel(
       return answered;
     },
     async close() {
-      closing = true;
-      if (retry) clearTimeout(retry);
       for (const waiter of waiting.values()) waiter.reject(new HarmoniaError('EXEC_INVALID_STATE', 'the node is shutting down'));
       waiting.clear();
-      const held = client;
-      client = null;
-      if (!held) return;
-      detach?.();
-      const ignore = (): void => undefined;
-      held.on('error', ignore);
-      const failed = await held.query(`UNLISTEN ${CONTROLS_CHANNEL}`).then(
-        () => undefined,
-        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-      );
-      held.removeListener('error', ignore);
-      held.release(failed);
+      await listener.close();
     },
   };
 }

@@ -9,10 +9,9 @@ import type { Engine } from '../engine/engine-api.js';
 import type { EventBus } from '../engine/event-bus.js';
 import type { EngineLogger } from '../engine/runner.js';
 import { isPostgresStore } from '../store/create-store.js';
-import { createNotifier, type EventNotifier } from '../store/postgres/create-notifier.js';
+import type { EventNotifier } from '../store/postgres/create-notifier.js';
 import type { PostgresStore } from '../store/postgres/postgres-store.js';
 import { leadAlone, leadOnPostgres, type LeaderTask, type LeaderWork, type LeadOptions } from './lead.js';
-import { nudgeLeader, withLeaderLock } from '../store/postgres/try-leadership.js';
 import { createLeaseBook } from './lease-book.js';
 import { resolveNodeOptions, type NodeOptions, type ResolvedNodeOptions } from './node-options.js';
 import { createSharedBus, type SharedBus } from './shared-bus.js';
@@ -214,12 +213,12 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
     async start() {
       if (started) return;
       started = true;
-      notifier = await createNotifier(store.pool, {
+      notifier = await store.coordination.events({
         on_error: (error) => logger.warn('event notifications interrupted', { error: error.message }),
         on_reconnect: () => bus.resync(),
       });
       follow();
-      controls = await openControlChannel(store.pool, nodeId, (request) => applyHere(engine, nodeId, request), logger);
+      controls = await openControlChannel(store.coordination, nodeId, (request) => applyHere(engine, nodeId, request), logger);
       await engine.start();
       await keeper?.start();
       logger.info('node joined', { node_id: nodeId, lease_ms: resolved.lease_ms });
@@ -239,10 +238,10 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
       })()),
     healthy: () => keeper?.healthy() ?? false,
     claimNow: () => keeper?.claimRound() ?? Promise.resolve(0),
-    nudge: (key) => nudgeLeader(store.pool, key),
-    exclusive: (key, fn) => withLeaderLock(store.pool, key, fn),
+    nudge: (key) => store.coordination.nudgeLeader(key),
+    exclusive: (key, fn) => store.coordination.withLeaderLock(key, fn),
     lead(key, work, leadOptions = {}) {
-      const task = leadOnPostgres(store.pool, key, work, resolved.heartbeat_ms, logger, leadOptions);
+      const task = leadOnPostgres(store.coordination, key, work, resolved.heartbeat_ms, logger, leadOptions);
       leaders.add(task);
       return task;
     },

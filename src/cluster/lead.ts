@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
 import type { EngineLogger } from '../engine/runner.js';
-import { announceToFollowers, listenForAnnouncements, type AnnouncementListener } from '../store/postgres/leader-announcements.js';
-import { nudgeLeader, tryLeadership, type Leadership, type LeadershipOptions } from '../store/postgres/try-leadership.js';
+import type { Coordination } from '../store/postgres/coordination.js';
+import type { AnnouncementListener } from '../store/postgres/leader-announcements.js';
+import type { Leadership, LeadershipOptions } from '../store/postgres/try-leadership.js';
 
 /** Work that runs on one node at a time, started by `ClusterNode.lead`. */
 export interface LeaderTask {
@@ -42,7 +42,7 @@ export type LeaderWork = (signal: AbortSignal) => void | Promise<void>;
  * `retry_ms` while another node holds it, and after losing it (a dropped connection).
  */
 export function leadOnPostgres(
-  pool: Pool,
+  coordination: Coordination,
   key: string,
   work: LeaderWork,
   retryMs: number,
@@ -60,10 +60,10 @@ export function leadOnPostgres(
   let timer: NodeJS.Timeout | null = null;
   const self = randomUUID();
   let lastAnnounced: string | null = null;
-  const tell = (message: string): Promise<void> => announceToFollowers(pool, key, message, self);
+  const tell = (message: string): Promise<void> => coordination.announce(key, message, self);
   const ask = (): void => {
     if (stopped || held !== null) return;
-    nudgeLeader(pool, key, 'ask').catch((error: unknown) => logger.warn('could not ask the leader for news', { key, error: String(error) }));
+    coordination.nudgeLeader(key, 'ask').catch((error: unknown) => logger.warn('could not ask the leader for news', { key, error: String(error) }));
   };
   const onAnnounce = options.on_announce;
   const leadership: LeadershipOptions = {
@@ -78,7 +78,7 @@ export function leadOnPostgres(
       : {}),
   };
   const listener: AnnouncementListener | null = onAnnounce
-    ? listenForAnnouncements(pool, key, {
+    ? coordination.followAnnouncements(key, {
         on_message: (message, from) => {
           if (from !== self && held === null && !stopped) onAnnounce(message);
         },
@@ -98,7 +98,7 @@ export function leadOnPostgres(
     if (stopped) return settle(false);
     let won: Leadership | null;
     try {
-      won = await tryLeadership(pool, key, leadership);
+      won = await coordination.tryLeadership(key, leadership);
     } catch (error) {
       logger.warn('could not try for leadership', { key, error: String(error) });
       settle(false);

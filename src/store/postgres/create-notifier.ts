@@ -1,12 +1,10 @@
-import type { Notification, Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { ExecutionEvent } from '../../core/model.js';
+import { listenChannel } from './listen-channel.js';
 import { toStoreError } from './pg-errors.js';
 
 /** The channel the execution_events trigger notifies on (migration 002). */
 export const EVENTS_CHANNEL = 'harmonia_events';
-
-const RECONNECT_FIRST_MS = 100;
-const RECONNECT_MAX_MS = 5_000;
 
 export interface NotifierOptions {
   /** Told about a lost connection, a failed fetch or a listener that threw. @default ignored */
@@ -62,13 +60,6 @@ function parseAnnouncement(payload: string | undefined): Announcement | null {
  */
 export async function createNotifier(pool: Pool, options: NotifierOptions = {}): Promise<EventNotifier> {
   const subscribers = new Set<Subscriber>();
-  const [found] = (await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema').catch((error: unknown) => {
-    throw toStoreError(error);
-  })).rows;
-  const schema = found?.schema ?? 'public';
-  let client: PoolClient | null = null;
-  let closing = false;
-  let retry: NodeJS.Timeout | null = null;
   // Fetches run one after another so listeners see appends in commit order.
   let deliveries: Promise<void> = Promise.resolve();
 
@@ -93,67 +84,18 @@ export async function createNotifier(pool: Pool, options: NotifierOptions = {}):
     }
   };
 
-  const onNotification = (message: Notification): void => {
-    if (message.channel !== EVENTS_CHANNEL) return;
-    const announced = parseAnnouncement(message.payload);
-    if (announced === null || announced.schema !== schema) return;
-    deliveries = deliveries.then(() => deliver(announced)).catch(report);
-  };
-
-  let detach: (() => void) | null = null;
-
-  const listen = async (): Promise<void> => {
-    const next = await pool.connect();
-    const onLost = (error?: Error): void => {
-      off();
-      if (client === next) client = null;
-      const why = error ?? new Error('listening connection ended');
-      next.release(why);
-      if (closing) return;
-      report(why);
-      reconnect(0);
-    };
-    const onEnd = (): void => onLost();
-    const off = (): void => {
-      next.removeListener('notification', onNotification);
-      next.removeListener('error', onLost);
-      next.removeListener('end', onEnd);
-      if (detach === off) detach = null;
-    };
-    next.on('notification', onNotification);
-    next.on('error', onLost);
-    next.on('end', onEnd);
-    try {
-      await next.query(`LISTEN ${EVENTS_CHANNEL}`);
-    } catch (error) {
-      off();
-      next.release(asError(error));
-      throw error;
-    }
-    client = next;
-    detach = off;
-  };
-
-  const reconnect = (attempt: number): void => {
-    const wait = Math.min(RECONNECT_FIRST_MS * 2 ** attempt, RECONNECT_MAX_MS);
-    retry = setTimeout(() => {
-      retry = null;
-      if (closing) return;
-      listen().then(
-        () => options.on_reconnect?.(),
-        (error: unknown) => {
-          report(error);
-          if (!closing) reconnect(attempt + 1);
-        },
-      );
-    }, wait);
-  };
-
-  try {
-    await listen();
-  } catch (error) {
-    throw toStoreError(error);
-  }
+  const listener = listenChannel(pool, EVENTS_CHANNEL, {
+    on_payload: (payload, schema) => {
+      const announced = parseAnnouncement(payload);
+      if (announced === null || announced.schema !== schema) return;
+      deliveries = deliveries.then(() => deliver(announced)).catch(report);
+    },
+    on_listening: (again) => {
+      if (again) options.on_reconnect?.();
+    },
+    on_error: report,
+  });
+  await listener.ready;
 
   return {
     subscribe(listener, filter = {}) {
@@ -164,23 +106,8 @@ export async function createNotifier(pool: Pool, options: NotifierOptions = {}):
       };
     },
     async close() {
-      if (closing) return;
-      closing = true;
-      if (retry) clearTimeout(retry);
       subscribers.clear();
-      const held = client;
-      client = null;
-      if (held) {
-        detach?.();
-        const ignore = (): void => undefined;
-        held.on('error', ignore);
-        const failed = await held.query(`UNLISTEN ${EVENTS_CHANNEL}`).then(
-          () => undefined,
-          (error: unknown) => asError(error),
-        );
-        held.removeListener('error', ignore);
-        held.release(failed);
-      }
+      await listener.close();
       await deliveries;
     },
   };

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createCoordination, type Coordination } from './coordination.js';
 import type { Pool } from 'pg';
 import { HarmoniaError } from '../../core/errors.js';
 import type { LeaseRepo, Store, StoreSession } from '../store.js';
@@ -27,7 +28,9 @@ export interface PostgresStoreOptions {
 export interface PostgresStore extends Store {
   readonly backend: 'postgres';
   readonly leases: LeaseRepo;
-  /** The connection pool, for createNotifier() and tryLeadership(). */
+  /** Channels, event notifications and leadership, for the cluster (coordination.ts). */
+  readonly coordination: Coordination;
+  /** The connection pool; only the store's own modules and tests use it. */
   readonly pool: Pool;
   /** The schema given at creation, or null for the server's search_path. */
   readonly schema: string | null;
@@ -108,6 +111,7 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     backend: 'postgres',
     ...outside,
     pool,
+    coordination: createCoordination(pool),
     schema,
     transaction: (fn, txOptions) =>
       inTransaction(pool, async (client) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { assertPurgeable, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
 import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionVersion, RegistryRepo } from '../store.js';
@@ -7,7 +8,6 @@ import {
   type DefinitionRow,
   type HeadRow,
   type PackRow,
-  NOT_FOUND,
   countsByPack,
   likePattern,
   pageOf,
@@ -102,7 +102,7 @@ export class PostgresRegistryRepo implements RegistryRepo {
         kind: input.kind,
         ref: input.ref,
         pack_ref: input.pack_ref,
-        version: (head?.latest_version ?? 0) + 1,
+        version: nextVersion(head),
         content_hash: input.content_hash,
         body: input.body,
         source: input.source,
@@ -229,7 +229,7 @@ export class PostgresRegistryRepo implements RegistryRepo {
          RETURNING ref`,
         [at, kind, ref],
       );
-      if (changed.length === 0) throw new HarmoniaError(NOT_FOUND[kind], `unknown ${kind} '${ref}'; nothing to mark deleted`);
+      if (changed.length === 0) throw refNotFound(kind, ref);
     });
   }
 
@@ -245,9 +245,7 @@ export class PostgresRegistryRepo implements RegistryRepo {
         [kind, ref, version, pinned, now()],
       );
       if (changed.length === 0) {
-        throw new HarmoniaError('VERSION_NOT_FOUND', `${kind} '${ref}' has no version ${version}`, {
-          details: { kind, ref, version },
-        });
+        throw versionNotFound(kind, ref, version);
       }
     });
   }
@@ -255,11 +253,7 @@ export class PostgresRegistryRepo implements RegistryRepo {
   purgeVersion(kind: DefinitionKind, ref: string, version: number): Promise<boolean> {
     return this.exec.atomic(async (query) => {
       const [head] = await query<HeadRow>(`${SELECT_HEAD} FOR UPDATE`, [kind, ref]);
-      if (head?.active_version === version) {
-        throw new HarmoniaError('STORE_CONFLICT', `version ${version} of ${kind} '${ref}' is active; activate another first`, {
-          details: { kind, ref, version },
-        });
-      }
+      assertPurgeable(head, kind, ref, version);
       const removed = await query('DELETE FROM definitions WHERE kind = $1 AND ref = $2 AND version = $3 RETURNING id', [
         kind,
         ref,

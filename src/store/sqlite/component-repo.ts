@@ -1,3 +1,4 @@
+import { isConstraintError } from './sqlite-errors.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { ComponentRecord } from '../../core/model.js';
 import * as rows from '../rows.js';
@@ -25,10 +26,6 @@ function toRecord(row: ComponentRow): ComponentRecord {
   return rows.componentFromRow(row, sqliteColumns);
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /** Remote components in the `components` table. */
 export class SqliteComponentRepo implements ComponentRepo {
   constructor(private readonly exec: SqliteExecutor) {}
@@ -43,7 +40,7 @@ export class SqliteComponentRepo implements ComponentRepo {
           metadata: JSON.stringify(record.metadata),
         });
       } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
+        if (!isConstraintError(error)) throw error;
         throw new HarmoniaError('STORE_CONFLICT', `a component named '${record.name}' already exists with another id`, {
           details: { name: record.name },
           cause: error,

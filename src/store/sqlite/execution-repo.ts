@@ -1,3 +1,4 @@
+import { isConstraintError } from './sqlite-errors.js';
 import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
@@ -88,11 +89,6 @@ function toCheckpoint(row: CheckpointRow): CheckpointRecord {
   return { id: row.id, execution_id: row.execution_id, seq: row.seq, snapshot: JSON.parse(row.snapshot) as unknown, created_at: row.created_at };
 }
 
-function isConstraint(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
-}
-
 /** Executions, their events, checkpoints and custom state in SQLite. */
 export class SqliteExecutionRepo implements ExecutionRepo {
   constructor(private readonly exec: SqliteExecutor) {}
@@ -107,7 +103,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
           error: record.error === null ? null : JSON.stringify(record.error),
         });
       } catch (error) {
-        if (isConstraint(error)) {
+        if (isConstraintError(error)) {
           throw new HarmoniaError('STORE_CONFLICT', `execution '${record.id}' already exists`, { cause: error });
         }
         throw error;
@@ -175,7 +171,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         try {
           insert.run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)));
         } catch (error) {
-          if (isConstraint(error)) {
+          if (isConstraintError(error)) {
             throw new HarmoniaError(
               'STORE_CONFLICT',
               `event ${event.seq} of execution '${event.execution_id}' already exists; another writer extended this history`,

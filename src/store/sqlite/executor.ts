@@ -1,10 +1,20 @@
 import type { Database } from 'better-sqlite3';
+import { toStoreError } from './sqlite-errors.js';
+
+function mapped<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
 
 /**
  * Runs statements against the one SQLite connection. better-sqlite3 is synchronous,
  * so a statement runs to completion once started; what needs care is an async
  * transaction: while one is open, statements from other callers must wait for it,
- * or they would silently join (and roll back with) it.
+ * or they would silently join (and roll back with) it. Errors leave as store errors
+ * (see toStoreError), as they do from the PostgreSQL executor.
  */
 export interface SqliteExecutor {
   run<T>(fn: (db: Database) => T): Promise<T>;
@@ -19,7 +29,7 @@ export class SqliteGate {
   readonly outside: SqliteExecutor = {
     run: async <T>(fn: (db: Database) => T): Promise<T> => {
       while (this.active) await this.active;
-      return fn(this.db);
+      return mapped(() => fn(this.db));
     },
   };
 
@@ -28,7 +38,7 @@ export class SqliteGate {
     while (this.active) await this.active;
     let release!: () => void;
     this.active = new Promise<void>((resolve) => (release = resolve));
-    const inside: SqliteExecutor = { run: async (f) => f(this.db) };
+    const inside: SqliteExecutor = { run: async (f) => mapped(() => f(this.db)) };
     try {
       this.db.exec('BEGIN IMMEDIATE');
       try {
@@ -37,7 +47,7 @@ export class SqliteGate {
         return result;
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
+        throw toStoreError(error);
       }
     } finally {
       this.active = null;

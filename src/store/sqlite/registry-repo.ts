@@ -1,8 +1,10 @@
+import { toStoreError } from './sqlite-errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { assertPurgeable, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
-import { NOT_FOUND, countsByPack, likePattern, pageOf } from '../definition-query.js';
+import { countsByPack, likePattern, pageOf } from '../definition-query.js';
 import * as rows from '../rows.js';
 import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionVersion, RegistryRepo } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
@@ -47,24 +49,6 @@ function toHead(row: HeadRow): DefinitionHead {
   return rows.headFromRow(row, sqliteColumns);
 }
 
-/** Turns driver failures into store error codes; HarmoniaErrors pass through. */
-function storeError(error: unknown): unknown {
-  if (error instanceof HarmoniaError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return error;
-  if (code.startsWith('SQLITE_CONSTRAINT')) {
-    return new HarmoniaError('STORE_CONFLICT', `registry write conflicts with a stored row (${code.toLowerCase()})`, {
-      cause: error,
-    });
-  }
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new HarmoniaError('STORE_UNAVAILABLE', 'the registry database is locked by another process; retry', {
-      cause: error,
-    });
-  }
-  return error;
-}
-
 /** The registry over SQLite: packs, immutable definition versions and one head per ref. */
 export class SqliteRegistryRepo implements RegistryRepo {
   constructor(private readonly exec: SqliteExecutor) {}
@@ -74,7 +58,7 @@ export class SqliteRegistryRepo implements RegistryRepo {
       try {
         return fn(db);
       } catch (error) {
-        throw storeError(error);
+        throw toStoreError(error);
       }
     });
   }
@@ -139,7 +123,7 @@ export class SqliteRegistryRepo implements RegistryRepo {
           kind: input.kind,
           ref: input.ref,
           pack_ref: input.pack_ref,
-          version: (head?.latest_version ?? 0) + 1,
+          version: nextVersion(head),
           content_hash: input.content_hash,
           body: JSON.stringify(input.body),
           source: input.source,
@@ -260,16 +244,14 @@ export class SqliteRegistryRepo implements RegistryRepo {
         db,
         `UPDATE definition_heads SET deleted_at = COALESCE(deleted_at, ?), updated_at = ? WHERE kind = ? AND ref = ?`,
       ).run(at, at, kind, ref).changes;
-      if (changes === 0) throw new HarmoniaError(NOT_FOUND[kind], `unknown ${kind} '${ref}'; nothing to mark deleted`);
+      if (changes === 0) throw refNotFound(kind, ref);
     });
   }
 
   setActive(kind: DefinitionKind, ref: string, version: number, pinned: boolean): Promise<void> {
     return this.run((db) => {
       if (!prepared(db, SELECT_VERSION).get(kind, ref, version)) {
-        throw new HarmoniaError('VERSION_NOT_FOUND', `${kind} '${ref}' has no version ${version}`, {
-          details: { kind, ref, version },
-        });
+        throw versionNotFound(kind, ref, version);
       }
       // Making a version active also brings a pruned ref back: that is how an unchanged
       // file that reappears is restored without writing a new version.
@@ -285,11 +267,7 @@ export class SqliteRegistryRepo implements RegistryRepo {
     return this.run((db) =>
       db.transaction(() => {
         const head = prepared<HeadRow>(db, SELECT_HEAD).get(kind, ref);
-        if (head?.active_version === version) {
-          throw new HarmoniaError('STORE_CONFLICT', `version ${version} of ${kind} '${ref}' is active; activate another first`, {
-            details: { kind, ref, version },
-          });
-        }
+        assertPurgeable(head, kind, ref, version);
         return prepared(db, 'DELETE FROM definitions WHERE kind = ? AND ref = ? AND version = ?').run(kind, ref, version)
           .changes > 0;
       })(),

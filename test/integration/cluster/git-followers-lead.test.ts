@@ -48,9 +48,9 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leadOnPostgres() announcements'
     const [a, b] = [await db.openStore(), await db.openStore()];
     const toA = inbox();
     const toB = inbox();
-    const leader = lead(a.pool, (m) => toA.push(m));
+    const leader = lead(a.coordination, (m) => toA.push(m));
     expect(await leader.first).toBe(true);
-    const follower = lead(b.pool, (m) => toB.push(m));
+    const follower = lead(b.coordination, (m) => toB.push(m));
     expect(await follower.first).toBe(false);
     // The follower asks when it starts listening; the leader has nothing to repeat yet.
     await leader.announce('commit-1');
@@ -60,24 +60,24 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leadOnPostgres() announcements'
 
   it('repeats the last announcement to a follower that starts later', async () => {
     const [a, b] = [await db.openStore(), await db.openStore()];
-    const leader = lead(a.pool, () => undefined);
+    const leader = lead(a.coordination, () => undefined);
     expect(await leader.first).toBe(true);
     await leader.announce('commit-2');
     const toB = inbox();
-    lead(b.pool, (m) => toB.push(m));
+    lead(b.coordination, (m) => toB.push(m));
     expect(await toB.next()).toBe('commit-2');
   });
 
   it('hears the new leader once the old one stops', async () => {
     const [a, b, c] = [await db.openStore(), await db.openStore(), await db.openStore()];
-    const leader = lead(a.pool, () => undefined);
+    const leader = lead(a.coordination, () => undefined);
     expect(await leader.first).toBe(true);
     let tookOver!: () => void;
     const led = new Promise<void>((resolve) => (tookOver = resolve));
-    const next = lead(b.pool, () => undefined, () => tookOver());
+    const next = lead(b.coordination, () => undefined, () => tookOver());
     expect(await next.first).toBe(false);
     const toC = inbox();
-    const third = lead(c.pool, (m) => toC.push(m));
+    const third = lead(c.coordination, (m) => toC.push(m));
     await third.first;
     await leader.stop();
     await led;
@@ -87,12 +87,12 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leadOnPostgres() announcements'
 
   it('sends nothing when a node that does not lead announces', async () => {
     const [a, b, c] = [await db.openStore(), await db.openStore(), await db.openStore()];
-    const leader = lead(a.pool, () => undefined);
+    const leader = lead(a.coordination, () => undefined);
     expect(await leader.first).toBe(true);
-    const follower = lead(b.pool, () => undefined);
+    const follower = lead(b.coordination, () => undefined);
     expect(await follower.first).toBe(false);
     const toC = inbox();
-    lead(c.pool, (m) => toC.push(m));
+    lead(c.coordination, (m) => toC.push(m));
     await follower.announce('not-mine');
     await leader.announce('mine');
     expect(await toC.next()).toBe('mine');

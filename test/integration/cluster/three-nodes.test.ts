@@ -143,20 +143,21 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('three nodes on one database'), 
     await Promise.all(nodes.map((node) => node.next('started')));
 
     // Mid-way through the victim's own share of the work (each task sleeps 0.2 s, so there is time).
+    // The bounds below are for liveness only: generous, as a loaded machine runs this slowly.
     const victimLog = join(dir, 'runs-node-2.log');
-    await expect.poll(() => readRuns(victimLog).length, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(250);
+    await expect.poll(() => readRuns(victimLog).length, { timeout: 240_000, interval: 20 }).toBeGreaterThanOrEqual(250);
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
     await victim.exited;
 
     const completed = async (): Promise<number> =>
       Number((await db.admin.query<{ n: string }>(`SELECT count(*) AS n FROM executions WHERE status = 'completed'`)).rows[0]?.n);
-    await expect.poll(completed, { timeout: 90_000, interval: 250 }).toBe(EXECUTIONS);
+    await expect.poll(completed, { timeout: 300_000, interval: 250 }).toBe(EXECUTIONS);
 
     watcher.child.send({ type: 'report' });
     const onBus = (await watcher.next('report')).seen ?? {};
     // The last events reach the SSE client a moment after the database says completed.
-    await expect.poll(() => [...sse.seen.values()].reduce((n, seqs) => n + seqs.length, 0), { timeout: 10_000 })
+    await expect.poll(() => [...sse.seen.values()].reduce((n, seqs) => n + seqs.length, 0), { timeout: 30_000 })
       .toBe(Object.values(onBus).reduce((n, seqs) => n + seqs.length, 0));
     sse.close();
     for (const node of [watcher, other]) node.child.kill('SIGTERM');
@@ -200,5 +201,5 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('three nodes on one database'), 
     expect(takenOver.length).toBeGreaterThan(0);
     const failover = Math.min(...takenOver.map((r) => r.at)) - killedAt;
     console.log(`three nodes: ${EXECUTIONS} executions, ${runs.length} task runs, ${interrupted} re-run after the kill; failover ${failover} ms`);
-  }, 180_000);
+  }, 600_000);
 });
