@@ -30,6 +30,9 @@ export { createSqliteStore } from './store/sqlite/sqlite-store.js';
 export type { Store, StoreSession } from './store/store.js';
 export { createRegistry } from './registry/create-registry.js';
 
+export { createHarmonia } from './app/create-harmonia.js';
+export type { Harmonia, HarmoniaDeps } from './app/create-harmonia.js';
+
 export { createEngine, createEventBus } from './engine/index.js';
 export type { Engine, EngineOptions, EngineConfig, StartExecutionOptions } from './engine/index.js';
 export { createActionRegistry } from './actions/action-registry.js';

@@ -27,8 +27,10 @@ export interface CliContextOptions {
   stderr?: OutputStream;
 }
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
+/** Exit codes shared by every command (the table is src/cli/exit-codes.ts). */
+import { EXIT } from './exit-codes.js';
+
+export { EXIT };
 
 /** Builds the context for one invocation; defaults are the real process. */
 export function createCliContext(options: CliContextOptions = {}): CliContext {

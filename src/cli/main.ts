@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isHarmoniaError } from '../core/errors.js';
 import { createCliContext, EXIT, type CliContext, type CliContextOptions } from './cli-context.js';
+import { exitCodeFor } from './exit-codes.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerPackCommand } from './commands/pack.js';
 import { registerRunCommand } from './commands/run.js';
@@ -43,11 +44,10 @@ Examples:
   $ harmonia config --json
   $ harmonia draft "nightly sales report" --pack data_pipeline   (needs HARMONIA_LLM_*)
 
-Exit codes: 0 success, 1 problems found (invalid packs, unknown refs), 2 usage or internal error.
+Exit codes (the same with --url): 0 success; 1 problems with what was asked (invalid packs,
+unknown refs or ids, a wrong state, a failed execution); 2 usage, settings, auth, an
+unreachable server or store, internal errors. See docs/cli.md#exit-codes.
 Settings come from flags, then HARMONIA_* variables, then .env.harmonia, then defaults.`;
-
-// Failures about the user's packs or refs, as opposed to bad usage, bad settings or a broken store.
-const PROBLEM_CODES = new Set<string>(['PACK_SYNC_REFUSED', 'PACK_INVALID', 'PACK_EXISTS', 'WORKFLOW_INVALID', 'TEMPLATE_PARAM_INVALID']);
 
 /**
  * Builds the `harmonia` program. Each command registers itself from its own file
@@ -130,7 +130,7 @@ function reportError(error: unknown, ctx: CliContext): number {
   }
   if (isHarmoniaError(error)) {
     ctx.stderr.write(`harmonia: ${error.message}\n`);
-    return PROBLEM_CODES.has(error.code) || error.code === 'NOT_FOUND' || error.code.endsWith('_NOT_FOUND') ? EXIT.problems : EXIT.usage;
+    return exitCodeFor(error.code);
   }
   const debug = ctx.env.HARMONIA_DEBUG === 'true' || ctx.env.HARMONIA_DEBUG === '1';
   const detail = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);

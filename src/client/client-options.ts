@@ -1,5 +1,9 @@
-/** The options of the client and of its calls. */
-import type { ExecutionStatus } from '../core/model.js';
+/**
+ * The options of the client and of its calls: the use-cases' options (src/core/harmonia-api.ts)
+ * plus what only a remote call has (an abort signal). camelCase throughout; the client
+ * turns them into the wire's snake_case query parameters.
+ */
+import type { ExecutionListOptions, PageOptions, TemplateListOptions, WorkflowListOptions } from '../core/harmonia-api.js';
 import type { FetchLike } from './transport.js';
 
 export interface HarmoniaClientOptions {
@@ -19,37 +23,17 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface PageQuery extends CallOptions {
-  /** 1..1000. @default 50 */
-  limit?: number;
-  /** @default 0 */
-  offset?: number;
-}
+export interface PageQuery extends PageOptions, CallOptions {}
 
-export interface ListWorkflowsQuery extends PageQuery {
-  pack?: string;
-  /** Substring of the ref, name or description. */
-  text?: string;
-}
+export interface ListWorkflowsQuery extends WorkflowListOptions, CallOptions {}
 
-export interface ListExecutionsQuery extends PageQuery {
-  status?: ExecutionStatus;
-  workflow_ref?: string;
-  /** Only executions created at or after this time (an ISO 8601 time with its offset, or a date). */
-  created_since?: string | Date;
-  /** Only executions created before this time (an ISO 8601 time with its offset, or a date). */
-  created_until?: string | Date;
-  /** Only executions whose id starts with this text or whose workflow ref contains it (ASCII case ignored). */
-  text?: string;
-}
+export interface ListExecutionsQuery extends ExecutionListOptions, CallOptions {}
 
-export interface ListTemplatesQuery extends PageQuery {
-  pack?: string;
-}
+export interface ListTemplatesQuery extends TemplateListOptions, CallOptions {}
 
 export interface SyncPackOptions extends CallOptions {
   /** Report what would change without registering. */
-  dry_run?: boolean;
+  dryRun?: boolean;
   /** Mark definitions whose files are gone deleted. */
   prune?: boolean;
   /** Sync even when it would prune everything or files have errors. */

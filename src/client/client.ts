@@ -4,6 +4,7 @@
  * and throws the typed errors of ./errors.ts.
  */
 import { streamTaskLogs, type LogsOptions } from './task-logs.js';
+import type { DiffOptions, HarmoniaApi, LogPageOptions } from '../core/harmonia-api.js';
 import type { ExecutionEvent, OverlapPolicy } from '../core/model.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
 import type { TriggerFireRecord } from '../core/trigger-model.js';
@@ -25,6 +26,7 @@ import type {
   ExecutionDetail,
   ExecutionMetricsView,
   ExecutionStateView,
+  TaskLogPage,
   ExecutionSummaryView,
   ExecutionView,
   GitStatusView,
@@ -95,7 +97,7 @@ const seg = encodeURIComponent;
  * console.log(done.status, done.output);
  * ```
  */
-export class HarmoniaClient {
+export class HarmoniaClient implements HarmoniaApi {
   readonly baseUrl: string;
   readonly #http: Transport;
 
@@ -162,9 +164,9 @@ export class HarmoniaClient {
   listExecutions(query: ListExecutionsQuery = {}): Promise<Paginated<ExecutionView>> {
     return this.#get('/executions', query, {
       status: query.status,
-      workflow_ref: query.workflow_ref,
-      created_since: isoTime(query.created_since),
-      created_until: isoTime(query.created_until),
+      workflow_ref: query.workflowRef,
+      created_since: isoTime(query.createdSince),
+      created_until: isoTime(query.createdUntil),
       text: query.text,
       limit: query.limit,
       offset: query.offset,
@@ -294,6 +296,17 @@ export class HarmoniaClient {
     return this.#http.request('PUT', `${API}/executions/${seg(executionId)}/state`, { body: state, signal: options.signal });
   }
 
+  /** The execution's custom state with its execution id. */
+  getExecutionState(executionId: string, options: CallOptions = {}): Promise<ExecutionStateView> {
+    return this.#get(`/executions/${seg(executionId)}/state`, options);
+  }
+
+  /** One page of the execution's task log; `next` is the cursor to read on from (null: nothing more stored now). */
+  readLogs(executionId: string, options: LogPageOptions & CallOptions = {}): Promise<TaskLogPage> {
+    const { task, attempt, stream, after, limit } = options;
+    return this.#get(`/executions/${seg(executionId)}/logs`, options, { task, attempt, stream, after, limit });
+  }
+
   /** The execution's custom state. */
   async loadState(executionId: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
     const view = await this.#get<ExecutionStateView>(`/executions/${seg(executionId)}/state`, options);
@@ -363,7 +376,7 @@ export class HarmoniaClient {
 
   /** A page of templates. */
   listTemplates(query: ListTemplatesQuery = {}): Promise<Paginated<TemplateView>> {
-    return this.#get('/templates', query, { pack: query.pack, limit: query.limit, offset: query.offset });
+    return this.#get('/templates', query, { pack: query.pack, text: query.text, limit: query.limit, offset: query.offset });
   }
 
   /** One template by id or ref. */
@@ -440,6 +453,11 @@ export class HarmoniaClient {
     return this.#get('/components', options);
   }
 
+  /** One registered component by id or name. */
+  getComponent(idOrName: string, options: CallOptions = {}): Promise<ComponentView> {
+    return this.#get(`/components/${seg(idOrName)}`, options);
+  }
+
   /** Probes a component's health endpoint; an unreachable component is a result (`ok: false`), not an error. */
   testComponent(idOrName: string, options: CallOptions = {}): Promise<ComponentTestView> {
     return this.#post(`/components/${seg(idOrName)}/test`, undefined, options);
@@ -514,8 +532,8 @@ export class HarmoniaClient {
   }
 
   /** A unified diff between two versions (numbers or commit shas). */
-  diffWorkflowVersions(idOrRef: string, from: string | number, to: string | number, options: CallOptions = {}): Promise<VersionDiffView> {
-    return this.#get(`/workflows/${seg(idOrRef)}/diff`, options, { from: String(from), to: String(to) });
+  diffWorkflowVersions(idOrRef: string, from: string | number, to: string | number, options: DiffOptions & CallOptions = {}): Promise<VersionDiffView> {
+    return this.#get(`/workflows/${seg(idOrRef)}/diff`, options, { from: String(from), to: String(to), context: options.context });
   }
 
   /** Makes an older version active again (by number or commit sha) and pins it. */
@@ -573,7 +591,7 @@ function schedulePath(scheduleId: string): string {
 
 function syncBody(options: SyncPackOptions): Record<string, boolean> | undefined {
   const body: Record<string, boolean> = {};
-  if (options.dry_run !== undefined) body.dry_run = options.dry_run;
+  if (options.dryRun !== undefined) body.dry_run = options.dryRun;
   if (options.prune !== undefined) body.prune = options.prune;
   if (options.force !== undefined) body.force = options.force;
   return Object.keys(body).length === 0 ? undefined : body;

@@ -1,5 +1,15 @@
 export { createClient, HarmoniaClient } from './client.js';
 export type {
+  DiffOptions,
+  EventListOptions,
+  ExecutionListOptions,
+  HarmoniaApi,
+  LogPageOptions,
+  PageOptions,
+  TemplateListOptions,
+  WorkflowListOptions,
+} from '../core/harmonia-api.js';
+export type {
   CallOptions,
   HarmoniaClientOptions,
   ListExecutionsQuery,

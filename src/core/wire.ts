@@ -193,6 +193,8 @@ export interface ExecutionTaskRequest {
 export interface ExecutionControlResult {
   execution_id: string;
   status: ExecutionStatus;
+  /** The execution after the request (servers before the application layer may leave it out). */
+  execution?: ExecutionView;
 }
 
 export interface EventsPage {
@@ -234,7 +236,10 @@ export interface PackView {
   version: string;
   description: string | null;
   manifest: PackManifest;
+  /** Live (not pruned) workflows, templates and actions of the pack. */
   workflow_count: number;
+  template_count: number;
+  action_count: number;
   created_at: string;
   updated_at: string;
 }

@@ -4,6 +4,7 @@
  */
 import { corsMiddleware } from './cors.js';
 import Koa from 'koa';
+import { createHarmonia } from '../app/create-harmonia.js';
 import { createComponentService } from '../components/component-service.js';
 import { createGitSourceSet } from '../gitops/git-source-set.js';
 import { createPackEvents } from '../gitops/pack-events.js';
@@ -58,11 +59,13 @@ export function createApp(deps: ServerDeps): Koa {
     now,
   });
   const routes: RouteDef[] = allRoutes(hub);
+  const components = deps.components ?? createComponentService({ repo: deps.store.components, now });
   const services: AppServices = {
+    app: createHarmonia({ store: deps.store, engine: deps.engine, components }),
     store: deps.store,
     engine: deps.engine,
     packs: deps.packs,
-    components: deps.components ?? createComponentService({ repo: deps.store.components, now }),
+    components,
     git: deps.git ?? null,
     git_sources: deps.git_sources ?? (deps.git ? createGitSourceSet([deps.git], deps.git.events) : null),
     pack_events:

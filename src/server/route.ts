@@ -5,6 +5,7 @@
  */
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
+import type { Harmonia } from '../app/create-harmonia.js';
 import type { Store } from '../store/store.js';
 import type { Principal, RouteScope } from './auth.js';
 import type { ComponentService } from '../components/component-service.js';
@@ -26,6 +27,8 @@ export type RouteBase = 'api' | 'root';
 
 /** What every handler can reach. */
 export interface AppServices {
+  /** The application layer: read routes answer with what its use-cases return. */
+  app: Harmonia;
   store: Store;
   engine: Engine;
   packs: PackSyncService;

@@ -40,3 +40,14 @@ export function pageOf(query: DefinitionQuery): { limit: number; offset: number 
   }
   return { limit, offset };
 }
+
+/** Grouped counts rows → pack ref → kind → count (every kind present, 0 when none). */
+export function countsByPack(found: ReadonlyArray<{ pack_ref: string; kind: DefinitionKind; n: number }>): Map<string, Record<DefinitionKind, number>> {
+  const counts = new Map<string, Record<DefinitionKind, number>>();
+  for (const row of found) {
+    const entry = counts.get(row.pack_ref) ?? { workflow: 0, template: 0, action: 0 };
+    entry[row.kind] = row.n;
+    counts.set(row.pack_ref, entry);
+  }
+  return counts;
+}

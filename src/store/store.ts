@@ -86,6 +86,10 @@ export interface RegistryRepo {
   /** Active versions, ordered by ref. */
   listActive(query: DefinitionQuery): Promise<{ items: DefinitionRecord[]; total: number }>;
   countByPack(kind: DefinitionKind, pack_ref: string): Promise<number>;
+  /** The heads of several refs of one kind in one read (a listing's page), by ref; unknown refs are absent. */
+  getHeads(kind: DefinitionKind, refs: readonly string[]): Promise<Map<string, DefinitionHead>>;
+  /** Live (not pruned) definitions of every pack by kind, in one read: pack ref → kind → count. */
+  countDefinitionsByPack(): Promise<Map<string, Record<DefinitionKind, number>>>;
   /** Marks a ref pruned (file deleted from its pack). Versions stay for running executions. */
   markDeleted(kind: DefinitionKind, ref: string): Promise<void>;
   /** Makes `version` active and sets the pin flag (rollback) or clears it (unpin). */

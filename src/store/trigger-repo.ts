@@ -38,6 +38,10 @@ export interface TriggerRepo {
   /** The trigger's state, created with `since` when it has none (of two racing creators one wins, both read it). */
   ensureState(triggerId: string, since: string): Promise<TriggerStateRecord>;
   getState(triggerId: string): Promise<TriggerStateRecord | null>;
+  /** The states of several triggers in one read (a listing), by trigger id; triggers without one are absent. */
+  getStates(triggerIds: readonly string[]): Promise<Map<string, TriggerStateRecord>>;
+  /** Each trigger's fire with the latest scheduled time, in one read, by trigger id; triggers never fired are absent. */
+  lastFires(triggerIds: readonly string[]): Promise<Map<string, TriggerFireRecord>>;
   /** Pauses or resumes; resuming moves `since` to `at`, so fires missed while paused are not caught up. */
   setPaused(triggerId: string, paused: boolean, note: string | null, at: string): Promise<TriggerStateRecord>;
 }

@@ -5,7 +5,7 @@
 import { HarmoniaError } from '../core/errors.js';
 import type { OverlapPolicy } from '../core/model.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
-import type { TriggerFireRecord } from '../core/trigger-model.js';
+import type { TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { Store } from '../store/store.js';
 import { createFireRunner, type TriggerEngine } from './fire-runner.js';
@@ -60,9 +60,13 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
   };
 
   const view = async (entry: ScheduleEntry, upcoming: number): Promise<ScheduleView> => {
-    const { schedule } = entry;
     const state = await store.triggers.getState(entry.id);
     const [last] = await store.triggers.listFires(entry.id, 1);
+    return viewOf(entry, upcoming, state, last);
+  };
+
+  const viewOf = (entry: ScheduleEntry, upcoming: number, state: TriggerStateRecord | null, last: TriggerFireRecord | undefined): ScheduleView => {
+    const { schedule } = entry;
     const paused = state?.paused ?? false;
     const next = schedule.enabled && !paused ? scheduleTimes(schedule, clock.now(), upcoming) : [];
     return {
@@ -99,7 +103,10 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
   return {
     async list() {
       const entries = await loadSchedules(store.registry);
-      return Promise.all(entries.map((entry) => view(entry, 1)));
+      // Two reads for every schedule at once, not two per schedule.
+      const ids = entries.map((entry) => entry.id);
+      const [states, fires] = await Promise.all([store.triggers.getStates(ids), store.triggers.lastFires(ids)]);
+      return entries.map((entry) => viewOf(entry, 1, states.get(entry.id) ?? null, fires.get(entry.id)));
     },
     async get(workflowRef, name) {
       const entry = await find(workflowRef, name);

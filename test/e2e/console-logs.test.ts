@@ -126,7 +126,7 @@ describe('task logs in the console', { timeout: 60_000 }, () => {
   });
 
   it('opens a task and attempt from a deep link and downloads the whole log as text', async () => {
-    const [first] = (await client.listExecutions({ workflow_ref: 'demo.noisy' })).items;
+    const [first] = (await client.listExecutions({ workflowRef: 'demo.noisy' })).items;
     expect(first).toBeDefined();
     await page.goto(`${h.url}/ui/executions/${first?.id ?? ''}?task=compile&attempt=1`);
     await panel().locator('.log-lines').getByText('compiling attempt 1').waitFor();

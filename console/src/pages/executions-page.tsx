@@ -44,10 +44,10 @@ export function ExecutionsPage() {
         limit: PAGE,
         offset,
         ...(status ? { status } : {}),
-        ...(workflow ? { workflow_ref: workflow } : {}),
+        ...(workflow ? { workflowRef: workflow } : {}),
         ...(text ? { text } : {}),
-        ...(since ? { created_since: since } : {}),
-        ...(until ? { created_until: until } : {}),
+        ...(since ? { createdSince: since } : {}),
+        ...(until ? { createdUntil: until } : {}),
       }),
     [status, workflow, text, since, until, offset],
   );

@@ -31,7 +31,7 @@ export function WorkflowsPage() {
         page.items.map(async (workflow) => ({
           workflow,
           sync: syncStatus(workflow, git),
-          last: (await client.listExecutions({ signal, workflow_ref: workflow.ref, limit: 1 })).items[0],
+          last: (await client.listExecutions({ signal, workflowRef: workflow.ref, limit: 1 })).items[0],
         })),
       );
       return { rows, total: page.total, git: git !== null };

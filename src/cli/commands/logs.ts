@@ -8,6 +8,7 @@ import type { Store, TaskLogQuery } from '../../store/store.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { withStore } from '../open-store.js';
 import { parsePositiveInt } from './parse-flags.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { explicitRemoteTarget, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 interface LogsFlags extends RemoteFlags {
@@ -85,6 +86,19 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
       if (flags.stream !== undefined && !['stdout', 'stderr', 'system'].includes(flags.stream)) {
         const { HarmoniaError } = await import('../../core/errors.js');
         throw new HarmoniaError('USAGE_INVALID', `--stream '${String(flags.stream)}' must be stdout, stderr or system`);
+      }
+      if (flags.follow !== true) {
+        // One implementation wherever it runs: pages of the same use-case, printed alike.
+        await runWithHarmonia(ctx, flags, async (api) => {
+          for (let after = 0; ; ) {
+            const page = await api.readLogs(id, { ...(task !== undefined ? { task } : {}), ...(flags.attempt !== undefined ? { attempt: flags.attempt } : {}), ...(flags.stream !== undefined ? { stream: flags.stream } : {}), after });
+            for (const line of page.items) print(line);
+            if (page.next === null) break;
+            after = page.next;
+          }
+          sayIfEmpty();
+        });
+        return;
       }
       const query: Omit<TaskLogQuery, 'limit'> = {};
       if (task !== undefined) query.task_id = task;

@@ -1,31 +1,20 @@
 import type { Command } from 'commander';
-import type { Store } from '../../store/store.js';
+import type { PackView } from '../../core/wire.js';
 import type { CliContext } from '../cli-context.js';
-import { withStore } from '../open-store.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { formatTable } from '../output/table.js';
-import { explicitRemoteTarget, withServerOptions } from './remote-client.js';
-import { runRemotePackList } from './remote-pack.js';
+import { printJson, withServerOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
 Lists registered packs with how many workflows, templates and actions each has.
+Reads the local store, or the server named by --url or HARMONIA_URL: the output is the same.
 
 Examples:
   $ harmonia pack list
-  $ harmonia pack list --json | jq '.[].ref'`;
+  $ harmonia pack list --json | jq '.[].ref'
+  $ harmonia pack show ci_cd`;
 
-/** One row of `harmonia pack list`. */
-export interface PackListing {
-  ref: string;
-  version: string;
-  label: string | null;
-  description: string | null;
-  workflows: number;
-  templates: number;
-  actions: number;
-  updated_at: string;
-}
-
-/** Registers `harmonia pack list`. */
+/** Registers `harmonia pack list` and `harmonia pack show`. */
 export function registerPackCommand(program: Command, ctx: CliContext): void {
   const pack = program
     .command('pack')
@@ -35,43 +24,37 @@ export function registerPackCommand(program: Command, ctx: CliContext): void {
     .description('list registered packs')
     .option('--json', 'print JSON')
     .addHelpText('after', HELP)
-    .action(async (flags: { json?: boolean; url?: string; token?: string }) => {
-      if (explicitRemoteTarget(ctx, flags)) return runRemotePackList(ctx, flags);
-      await withStore(ctx.config(), ctx.cwd, async (store) => {
-        const listings = await listPackListings(store);
-        if (flags.json) {
-          ctx.stdout.write(JSON.stringify(listings, null, 2) + '\n');
-          return;
-        }
-        if (listings.length === 0) {
-          ctx.stderr.write('no packs registered; run `harmonia sync`\n');
-          return;
-        }
-        ctx.stdout.write(packTable(listings));
+    .action(async (flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const { items } = await api.listPacks();
+        if (flags.json) return printJson(ctx, items);
+        if (items.length === 0) return void ctx.stderr.write('no packs registered; run `harmonia sync`\n');
+        ctx.stdout.write(packTable(items));
+      });
+    });
+  withServerOptions(pack.command('show'))
+    .description('show one registered pack')
+    .argument('<ref>', 'pack ref')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const view = await api.getPack(ref);
+        if (flags.json) return printJson(ctx, view);
+        const lines = [
+          `pack ${view.ref}  version ${view.version}`,
+          ...(view.label ? [`label:       ${view.label}`] : []),
+          ...(view.description ? [`description: ${view.description}`] : []),
+          `defines:     ${view.workflow_count} workflows, ${view.template_count} templates, ${view.action_count} actions`,
+          `registered:  ${view.created_at}`,
+          `updated:     ${view.updated_at}`,
+        ];
+        ctx.stdout.write(lines.join('\n') + '\n');
       });
     });
 }
 
-/** Every registered pack with its definition counts, ordered by ref. */
-export async function listPackListings(store: Store): Promise<PackListing[]> {
-  const listings: PackListing[] = [];
-  for (const record of await store.registry.listPacks()) {
-    listings.push({
-      ref: record.ref,
-      version: record.manifest.version,
-      label: record.manifest.label ?? null,
-      description: record.manifest.description ?? null,
-      workflows: await store.registry.countByPack('workflow', record.ref),
-      templates: await store.registry.countByPack('template', record.ref),
-      actions: await store.registry.countByPack('action', record.ref),
-      updated_at: record.updated_at,
-    });
-  }
-  return listings.sort((a, b) => a.ref.localeCompare(b.ref));
-}
-
 /** The human table of packs (also printed by `harmonia start`). */
-export function packTable(listings: readonly PackListing[]): string {
+export function packTable(views: readonly PackView[]): string {
   return formatTable(
     [
       { header: 'pack' },
@@ -81,13 +64,6 @@ export function packTable(listings: readonly PackListing[]): string {
       { header: 'actions', align: 'right' },
       { header: 'description' },
     ],
-    listings.map((p) => [
-      p.ref,
-      p.version,
-      String(p.workflows),
-      String(p.templates),
-      String(p.actions),
-      p.description ?? p.label ?? '',
-    ]),
+    views.map((p) => [p.ref, p.version, String(p.workflow_count), String(p.template_count), String(p.action_count), p.description ?? p.label ?? '']),
   );
 }

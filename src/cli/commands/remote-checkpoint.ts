@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
@@ -35,8 +36,8 @@ export function registerRemoteCheckpointCommand(program: Command, ctx: CliContex
         ctx.exitCode = EXIT.usage;
         return;
       }
-      await runRemote(ctx, flags, async (client) => {
-        const list = await client.listCheckpoints(executionId);
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const list = await api.listCheckpoints(executionId);
         if (flags.json) return printJson(ctx, list);
         if (list.items.length === 0) return void ctx.stderr.write(`no checkpoints of execution ${executionId}\n`);
         ctx.stdout.write(
@@ -47,6 +48,17 @@ export function registerRemoteCheckpointCommand(program: Command, ctx: CliContex
         );
       });
     });
+
+  withRemoteOptions(checkpoint.command('show').description('show one checkpoint with its snapshot').argument('<id>', 'checkpoint id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const detail = await api.getCheckpoint(id);
+        if (flags.json) return printJson(ctx, detail);
+        ctx.stdout.write(`checkpoint ${detail.checkpoint_id} of execution ${detail.execution_id} at seq ${detail.seq} (${detail.created_at})\n`);
+        ctx.stdout.write(`${JSON.stringify(detail.snapshot, null, 2)}\n`);
+      });
+    },
+  );
 
   withRemoteOptions(checkpoint.command('validate').description('check a checkpoint against its execution').argument('<id>', 'checkpoint id')).action(
     async (id: string, flags: RemoteFlags) => {

@@ -9,10 +9,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type HarmoniaClient } from '../../client/client.js';
 import { HarmoniaError } from '../../core/errors.js';
-import { HarmoniaClientError, NotFoundError, ConflictError, ValidationError } from '../../client/errors.js';
+import { HarmoniaClientError } from '../../client/errors.js';
 import { EXIT, type CliContext } from '../cli-context.js';
-import { formatText } from '../format/text.js';
-import { shouldUseColor } from '../output/colors.js';
+import { reportFailure } from '../output/report-failure.js';
 
 /** The flags every remote command takes. */
 export interface RemoteFlags {
@@ -94,15 +93,7 @@ export async function runRemote(
 }
 
 function reportClientError(ctx: CliContext, flags: RemoteFlags, error: HarmoniaClientError): number {
-  if (flags.json) {
-    printJson(ctx, { error: { code: error.code, message: error.message, status: error.status, details: error.details } });
-  }
-  ctx.stderr.write(`harmonia: ${error.message}${error.status > 0 ? ` (${error.code}, HTTP ${error.status})` : ''}\n`);
-  if (error instanceof ValidationError && error.diagnostics.length > 0 && !flags.json) {
-    ctx.stderr.write(formatText(error.diagnostics, { color: shouldUseColor(ctx.stderr.isTTY ?? false, ctx.env), summary: true }));
-  }
-  const problem = error instanceof NotFoundError || error instanceof ConflictError || (error instanceof ValidationError && error.status === 422);
-  return problem ? EXIT.problems : EXIT.usage;
+  return reportFailure(ctx, { code: error.code, message: error.message, status: error.status, details: error.details }, flags.json === true);
 }
 
 /** Writes a value as indented JSON with a final newline. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
@@ -15,8 +16,8 @@ export function registerRemoteComponentCommand(program: Command, ctx: CliContext
   const component = commandGroup(program, 'component', 'list and test remote components on a server').alias('components').addHelpText('after', HELP);
 
   withRemoteOptions(component.command('list').description('list registered components')).action(async (flags: RemoteFlags) => {
-    await runRemote(ctx, flags, async (client) => {
-      const list = await client.listComponents();
+    await runWithHarmonia(ctx, flags, async (api) => {
+      const list = await api.listComponents();
       if (flags.json) return printJson(ctx, list);
       if (list.items.length === 0) return void ctx.stderr.write('no components registered\n');
       ctx.stdout.write(
@@ -27,6 +28,23 @@ export function registerRemoteComponentCommand(program: Command, ctx: CliContext
       );
     });
   });
+
+  withRemoteOptions(component.command('show').description('show one registered component').argument('<id>', 'component id or name')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const view = await api.getComponent(id);
+        if (flags.json) return printJson(ctx, view);
+        const lines = [
+          `component ${view.name}  (id ${view.id})`,
+          `url:            ${view.base_url}`,
+          `capabilities:   ${view.capabilities.join(', ') || '-'}`,
+          `registered:     ${view.registered_at}`,
+          `last heartbeat: ${view.last_heartbeat_at ?? '-'}`,
+        ];
+        ctx.stdout.write(lines.join('\n') + '\n');
+      });
+    },
+  );
 
   withRemoteOptions(component.command('test').description("probe a component's health endpoint").argument('<id>', 'component id or name')).action(
     async (id: string, flags: RemoteFlags) => {

@@ -7,12 +7,15 @@ import type { ControlVerb } from './local-execution-control.js';
 import { createColors, shouldUseColor } from '../output/colors.js';
 import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
 import { registerSignalCommand } from './remote-approval.js';
 
 const HELP = `
-Inspects and controls executions on a running server (--url, HARMONIA_URL).
+Inspects and controls executions on a running server (--url, HARMONIA_URL). list, status,
+tasks and events (without --follow) read the local store when no server is named, with the
+same output.
 
 Examples:
   $ harmonia execution status 0b6f...            status and task table
@@ -57,13 +60,13 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     .option('--text <text>', 'only executions whose id starts with, or whose workflow ref contains, this text')
     .option('--limit <n>', 'how many', parsePositiveInt, 20)
     .action(async (flags: RemoteFlags & { status?: ExecutionStatus; workflow?: string; since?: string; until?: string; text?: string; limit: number }) => {
-      await runRemote(ctx, flags, async (client) => {
-        const page = await client.listExecutions({
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const page = await api.listExecutions({
           limit: flags.limit,
           ...(flags.status !== undefined ? { status: flags.status } : {}),
-          ...(flags.workflow !== undefined ? { workflow_ref: flags.workflow } : {}),
-          ...(flags.since !== undefined ? { created_since: flags.since } : {}),
-          ...(flags.until !== undefined ? { created_until: flags.until } : {}),
+          ...(flags.workflow !== undefined ? { workflowRef: flags.workflow } : {}),
+          ...(flags.since !== undefined ? { createdSince: flags.since } : {}),
+          ...(flags.until !== undefined ? { createdUntil: flags.until } : {}),
           ...(flags.text !== undefined ? { text: flags.text } : {}),
         });
         if (flags.json) return printJson(ctx, page);
@@ -80,8 +83,8 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
 
   withRemoteOptions(execution.command('status').description("show an execution's status and its tasks").argument('<id>', 'execution id')).action(
     async (id: string, flags: RemoteFlags) => {
-      await runRemote(ctx, flags, async (client) => {
-        const detail = await client.getWorkflowStatus(id);
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const detail = await api.getWorkflowStatus(id);
         if (flags.json) return printJson(ctx, detail);
         ctx.stdout.write(statusLines(detail).join('\n') + '\n\n' + taskTable(detail));
       });
@@ -90,10 +93,47 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
 
   withRemoteOptions(execution.command('tasks').description("list an execution's tasks with status, attempts and duration").argument('<id>', 'execution id')).action(
     async (id: string, flags: RemoteFlags) => {
-      await runRemote(ctx, flags, async (client) => {
-        const detail = await client.getWorkflowStatus(id);
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const detail = await api.getWorkflowStatus(id);
         if (flags.json) return printJson(ctx, detail.task_statuses);
         ctx.stdout.write(taskTable(detail));
+      });
+    },
+  );
+
+  withRemoteOptions(execution.command('summary').description("an execution's task counts, duration, attempts, failed tasks and output").argument('<id>', 'execution id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const summary = await api.getWorkflowSummary(id);
+        if (flags.json) return printJson(ctx, summary);
+        const counts = Object.entries(summary.tasks)
+          .filter(([status, n]) => status !== 'total' && n > 0)
+          .map(([status, n]) => `${n} ${status}`);
+        const lines = [
+          `execution  ${summary.execution_id} of ${summary.workflow_name} (${summary.workflow_ref} v${summary.workflow_version})`,
+          `status     ${summary.status}, ${formatDuration(summary.duration_ms)}`,
+          `tasks      ${summary.tasks.total}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}; ${summary.attempts} attempts`,
+          ...(summary.failed_tasks.length > 0 ? [`failed     ${summary.failed_tasks.join(', ')}`] : []),
+          ...(summary.error ? [`error      ${summary.error.type}: ${summary.error.message}`] : []),
+        ];
+        ctx.stdout.write(lines.join('\n') + '\n');
+      });
+    },
+  );
+
+  withRemoteOptions(execution.command('metrics').description("an execution's durations, parallelism, attempts and retries").argument('<id>', 'execution id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const metrics = await api.getWorkflowMetrics(id);
+        if (flags.json) return printJson(ctx, metrics);
+        const lines = [
+          `execution    ${metrics.execution_id}`,
+          `duration     ${formatDuration(metrics.duration_ms)} (task time ${formatDuration(metrics.task_time_ms)}, parallelism ${metrics.parallelism ?? '-'})`,
+          `events       ${metrics.event_count}`,
+          `attempts     ${metrics.attempts}, retries ${metrics.retries}`,
+          ...(metrics.slowest_task ? [`slowest task ${metrics.slowest_task.task_id} (${formatDuration(metrics.slowest_task.duration_ms)})`] : []),
+        ];
+        ctx.stdout.write(lines.join('\n') + '\n');
       });
     },
   );
@@ -102,13 +142,15 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     .option('--after <seq>', 'only events after this seq', parseSeq, 0)
     .option('--follow', 'keep streaming live events until the execution finishes (--json prints one event per line)')
     .action(async (id: string, flags: RemoteFlags & { after: number; follow?: boolean }) => {
-      await runRemote(ctx, flags, async (client) => {
-        if (!flags.follow) {
-          const page = await client.listEvents(id, { afterSeq: flags.after });
+      if (!flags.follow) {
+        await runWithHarmonia(ctx, flags, async (api) => {
+          const page = await api.listEvents(id, { afterSeq: flags.after });
           if (flags.json) return printJson(ctx, page);
           for (const event of page.events) ctx.stdout.write(describeEvent(event) + '\n');
-          return;
-        }
+        });
+        return;
+      }
+      await runRemote(ctx, flags, async (client) => {
         for await (const event of client.events(id, { afterSeq: flags.after })) {
           ctx.stdout.write((flags.json ? JSON.stringify(event) : describeEvent(event)) + '\n');
         }

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { formatText } from '../format/text.js';
 import { shouldUseColor } from '../output/colors.js';
-import { formatTable } from '../output/table.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
@@ -25,7 +24,7 @@ export function registerRemotePackCommand(program: Command, ctx: CliContext): vo
     .action(async (ref: string, flags: RemoteFlags & { dryRun?: boolean; prune?: boolean; force?: boolean }) => {
       await runRemote(ctx, flags, async (client) => {
         const result = await client.syncPack(ref, {
-          ...(flags.dryRun !== undefined ? { dry_run: flags.dryRun } : {}),
+          ...(flags.dryRun !== undefined ? { dryRun: flags.dryRun } : {}),
           ...(flags.prune !== undefined ? { prune: flags.prune } : {}),
           ...(flags.force !== undefined ? { force: flags.force } : {}),
         });
@@ -56,24 +55,6 @@ export function registerRemotePackCommand(program: Command, ctx: CliContext): vo
       });
     },
   );
-}
-
-/**
- * `pack list` against a server. The local command calls this when
- * explicitRemoteTarget() finds --url or HARMONIA_URL.
- */
-export async function runRemotePackList(ctx: CliContext, flags: RemoteFlags): Promise<void> {
-  await runRemote(ctx, flags, async (client) => {
-    const list = await client.listPacks();
-    if (flags.json) return printJson(ctx, list.items);
-    if (list.items.length === 0) return void ctx.stderr.write('no packs registered on the server\n');
-    ctx.stdout.write(
-      formatTable(
-        [{ header: 'pack' }, { header: 'version' }, { header: 'workflows', align: 'right' }, { header: 'description' }],
-        list.items.map((p) => [p.ref, p.version, String(p.workflow_count), p.description ?? p.label ?? '']),
-      ),
-    );
-  });
 }
 
 function printDiagnostics(ctx: CliContext, diagnostics: Parameters<typeof formatText>[0]): void {

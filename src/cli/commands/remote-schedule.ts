@@ -4,6 +4,7 @@ import type { ScheduleView } from '../../core/schedule-wire.js';
 import type { TriggerFireRecord } from '../../core/trigger-model.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
@@ -51,8 +52,8 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
   const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules on a server').alias('schedules').addHelpText('after', HELP);
 
   withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time')).action(async (flags: RemoteFlags) => {
-    await runRemote(ctx, flags, async (client) => {
-      const list = await client.listSchedules();
+    await runWithHarmonia(ctx, flags, async (api) => {
+      const list = await api.listSchedules();
       if (flags.json) return printJson(ctx, list);
       if (list.items.length === 0) return void ctx.stderr.write('no schedules: no active workflow declares triggers\n');
       ctx.stdout.write(
@@ -66,8 +67,8 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
 
   withRemoteOptions(schedule.command('show').description('show a schedule, its next five fire times and recent fires').argument('<id>', '<workflow ref>/<trigger name>')).action(
     async (id: string, flags: RemoteFlags) => {
-      await runRemote(ctx, flags, async (client) => {
-        const detail = await client.getSchedule(id);
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const detail = await api.getSchedule(id);
         if (flags.json) return printJson(ctx, detail);
         const lines = [
           `schedule  ${detail.id} (workflow ${detail.workflow_ref} v${detail.workflow_version})`,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../cli-context.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
@@ -33,9 +34,9 @@ export function registerRemoteStateCommand(program: Command, ctx: CliContext): v
 
   withRemoteOptions(state.command('show').description("print an execution's saved custom state").argument('<id>', 'execution id')).action(
     async (id: string, flags: RemoteFlags) => {
-      await runRemote(ctx, flags, async (client) => {
-        const saved = await client.loadState(id);
-        printJson(ctx, flags.json ? { execution_id: id, state: saved } : saved);
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const view = await api.getExecutionState(id);
+        printJson(ctx, flags.json ? view : view.state);
       });
     },
   );

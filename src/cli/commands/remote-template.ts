@@ -3,10 +3,12 @@ import type { ParameterSpec } from '../../core/model.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
+import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, jsonObjectParser, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
-Creates, lists and instantiates workflow templates on a server (--url, HARMONIA_URL).
+Creates and instantiates workflow templates on a server (--url, HARMONIA_URL); \`list\` and
+\`show\` read the local store unless a server is named, with the same output.
 
 Examples:
   $ harmonia template create --from-workflow api.process --name process_template \\
@@ -40,8 +42,8 @@ export function registerRemoteTemplateCommand(program: Command, ctx: CliContext)
     .option('--pack <ref>', 'only templates of this pack')
     .option('--limit <n>', 'how many', parsePositiveInt, 100)
     .action(async (flags: RemoteFlags & { pack?: string; limit: number }) => {
-      await runRemote(ctx, flags, async (client) => {
-        const page = await client.listTemplates({ limit: flags.limit, ...(flags.pack !== undefined ? { pack: flags.pack } : {}) });
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const page = await api.listTemplates({ limit: flags.limit, ...(flags.pack !== undefined ? { pack: flags.pack } : {}) });
         if (flags.json) return printJson(ctx, page);
         if (page.items.length === 0) return void ctx.stderr.write('no templates\n');
         ctx.stdout.write(
@@ -52,6 +54,27 @@ export function registerRemoteTemplateCommand(program: Command, ctx: CliContext)
         );
       });
     });
+
+  withRemoteOptions(template.command('show').description('show one template: its parameters and the workflow it yields').argument('<id>', 'template ref or id')).action(
+    async (id: string, flags: RemoteFlags) => {
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const detail = await api.getTemplate(id);
+        if (flags.json) return printJson(ctx, detail);
+        const lines = [
+          `${detail.ref}  version ${detail.version}`,
+          ...(detail.description ? [`description: ${detail.description}`] : []),
+          `pack:        ${detail.pack_ref}`,
+          `registered:  ${detail.created_at}`,
+          `id:          ${detail.id}`,
+          '',
+          '',
+        ];
+        ctx.stdout.write(lines.join('\n'));
+        const rows = Object.entries(detail.parameters).map(([name, spec]) => [name, spec.type ?? '-', spec.required === true ? 'yes' : 'no', spec.description ?? '']);
+        ctx.stdout.write(formatTable([{ header: 'parameter' }, { header: 'type' }, { header: 'required' }, { header: 'description' }], rows));
+      });
+    },
+  );
 
   withRemoteOptions(template.command('instantiate').description('register the workflow a template yields for some parameter values').argument('<id>', 'template ref or id'))
     .option('--params <json>', 'parameter values as a JSON object, or @file.json', jsonObjectParser(ctx.cwd), {})

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../cli-context.js';
-import { formatTable } from '../output/table.js';
 import { watchExecution } from './remote-execution.js';
 import { commandGroup, jsonObjectParser, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
@@ -60,56 +59,4 @@ export function registerRemoteWorkflowCommand(program: Command, ctx: CliContext)
         return code;
       });
     });
-}
-
-/**
- * `workflow list` against a server. The local command calls this when
- * explicitRemoteTarget() finds --url or HARMONIA_URL.
- */
-export async function runRemoteWorkflowList(ctx: CliContext, flags: RemoteFlags & { pack?: string }): Promise<void> {
-  await runRemote(ctx, flags, async (client) => {
-    const items = [];
-    for (let offset = 0; ; ) {
-      const page = await client.listWorkflows({ limit: 500, offset, ...(flags.pack !== undefined ? { pack: flags.pack } : {}) });
-      items.push(...page.items);
-      offset += page.items.length;
-      if (page.items.length === 0 || offset >= page.total) break;
-    }
-    if (flags.json) return printJson(ctx, items);
-    if (items.length === 0) return void ctx.stderr.write('no workflows registered on the server\n');
-    ctx.stdout.write(
-      formatTable(
-        [{ header: 'ref' }, { header: 'version', align: 'right' }, { header: 'tasks', align: 'right' }, { header: 'name' }],
-        items.map((w) => [w.ref, String(w.version), String(w.task_count), w.name ?? w.description ?? '']),
-      ),
-    );
-  });
-}
-
-/** `workflow show` against a server (see runRemoteWorkflowList). */
-export async function runRemoteWorkflowShow(
-  ctx: CliContext,
-  ref: string,
-  flags: RemoteFlags & { version?: number; source?: boolean },
-): Promise<void> {
-  await runRemote(ctx, flags, async (client) => {
-    const detail = await client.getWorkflow(ref, flags.version !== undefined ? { version: flags.version } : {});
-    if (flags.json) return printJson(ctx, detail);
-    const lines = [
-      `${detail.ref}  version ${detail.version} (active ${detail.active_version}, latest ${detail.latest_version}${detail.pinned ? ', pinned' : ''})`,
-      ...(detail.name ? [`name:        ${detail.name}`] : []),
-      ...(detail.description ? [`description: ${detail.description}`] : []),
-      `pack:        ${detail.pack_ref}`,
-      `file:        ${detail.file}`,
-      `hash:        ${detail.content_hash}`,
-      `registered:  ${detail.created_at} (${detail.origin.source}${detail.origin.commit ? ` ${detail.origin.commit}` : ''})`,
-      `id:          ${detail.id}`,
-      '',
-      '',
-    ];
-    ctx.stdout.write(lines.join('\n'));
-    const tasks = detail.definition.tasks.map((t) => [t.id, t.component ? `${t.component}/${t.action}` : t.action, t.depends_on.join(', ') || '-']);
-    ctx.stdout.write(formatTable([{ header: 'task' }, { header: 'action' }, { header: 'depends on' }], tasks));
-    if (flags.source) ctx.stdout.write(`\n${detail.source}${detail.source.endsWith('\n') ? '' : '\n'}`);
-  });
 }

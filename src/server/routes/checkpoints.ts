@@ -38,15 +38,7 @@ export function checkpointRoutes() {
       summary: "An execution's checkpoints, oldest first.",
       query: [{ name: 'execution_id', type: 'string', description: 'The execution (required).' }],
       responses: { 200: { description: 'The checkpoints.', schema: 'CheckpointList' }, 404: { description: 'No such execution.', schema: 'Error' } },
-      handler: async (request, services) => {
-        const executionId = request.query.execution_id;
-        if (executionId === undefined || executionId === '') {
-          throw new HarmoniaError('REQUEST_INVALID', 'query parameter execution_id is required: checkpoints are listed per execution');
-        }
-        await services.engine.getExecution(executionId);
-        const items = (await services.store.executions.listCheckpoints(executionId)).map(checkpointView);
-        return { body: { items, total: items.length } };
-      },
+      handler: async (request, services) => ({ body: await services.app.listCheckpoints(request.query.execution_id ?? '') }),
     },
     {
       method: 'GET',
@@ -56,10 +48,7 @@ export function checkpointRoutes() {
       tag: 'checkpoints',
       summary: 'One checkpoint with its snapshot.',
       responses: { 200: { description: 'The checkpoint.', schema: 'CheckpointView' }, 404: notFound },
-      handler: async (request, services) => {
-        const record = await checkpointOf(services, request.params.id ?? '');
-        return { body: { ...checkpointView(record), snapshot: record.snapshot } };
-      },
+      handler: async (request, services) => ({ body: await services.app.getCheckpoint(request.params.id ?? '') }),
     },
     {
       method: 'POST',

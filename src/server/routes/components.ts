@@ -25,10 +25,7 @@ export function componentRoutes() {
       tag: 'components',
       summary: 'List registered components.',
       responses: { 200: { description: 'The components.', schema: 'ComponentList' } },
-      handler: async (_request, services) => {
-        const items = (await services.components.list()).map(componentView);
-        return { body: { items, total: items.length } };
-      },
+      handler: async (_request, services) => ({ body: await services.app.listComponents() }),
     },
     {
       method: 'GET',
@@ -38,7 +35,7 @@ export function componentRoutes() {
       tag: 'components',
       summary: 'One component by id or name.',
       responses: { 200: { description: 'The component.', schema: 'ComponentView' }, 404: notFound },
-      handler: async (request, services) => ({ body: componentView(await services.components.get(request.params.id ?? '')) }),
+      handler: async (request, services) => ({ body: await services.app.getComponent(request.params.id ?? '') }),
     },
     {
       method: 'POST',

@@ -1,47 +1,39 @@
 /** /api/executions: start, list, inspect, control, read events and custom state. */
 import { createHash } from 'node:crypto';
 import { HarmoniaError, isHarmoniaError } from '../../core/errors.js';
-import type { ExecutionRecord, ExecutionStatus, WorkflowDef } from '../../core/model.js';
-import type {
-  ExecutionDetail,
-  ExecutionMetricsView,
-  ExecutionSummaryView,
-  ExecutionTaskRequest,
-  StartExecutionRequest,
-  TaskStatusView,
-} from '../../core/wire.js';
-import type { Engine } from '../../engine/index.js';
+import type { HarmoniaApi } from '../../core/harmonia-api.js';
+import type { ExecutionRecord, ExecutionStatus } from '../../core/model.js';
+import type { ExecutionControlResult, ExecutionTaskRequest, StartExecutionRequest } from '../../core/wire.js';
 import { defineRoutes, type RouteDef } from '../route.js';
 import { executionView } from '../views.js';
-import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intParam, pageOf } from './paging.js';
-import { timeParam } from './time-param.js';
+import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intOption } from './paging.js';
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
 /** The longest search text: longer would match no id or ref. */
 const TEXT_MAX = 200;
 const notFound = { description: 'No such execution.', schema: 'Error' };
 
-type ControlVerb = 'pause' | 'resume' | 'cancel' | 'terminate' | 'retry';
+type ControlCall = 'pauseExecution' | 'resumeExecution' | 'cancelExecution' | 'terminateExecution' | 'retryExecution';
 
-const CONTROLS: Array<{ path: string; verb: ControlVerb; summary: string }> = [
-  { path: 'pause', verb: 'pause', summary: 'Pause: running tasks finish, no new task starts.' },
-  { path: 'suspend', verb: 'pause', summary: 'The same as pause (the guide calls it suspend).' },
-  { path: 'resume', verb: 'resume', summary: 'Resume a paused execution.' },
-  { path: 'cancel', verb: 'cancel', summary: 'Cancel: running tasks are aborted and the execution ends canceled.' },
-  { path: 'terminate', verb: 'terminate', summary: 'Terminate at once, without running error handlers.' },
-  { path: 'retry', verb: 'retry', summary: 'Retry a failed or canceled execution: every task that did not complete runs again.' },
+const CONTROLS: Array<{ path: string; call: ControlCall; summary: string }> = [
+  { path: 'pause', call: 'pauseExecution', summary: 'Pause: running tasks finish, no new task starts.' },
+  { path: 'suspend', call: 'pauseExecution', summary: 'The same as pause (the guide calls it suspend).' },
+  { path: 'resume', call: 'resumeExecution', summary: 'Resume a paused execution.' },
+  { path: 'cancel', call: 'cancelExecution', summary: 'Cancel: running tasks are aborted and the execution ends canceled.' },
+  { path: 'terminate', call: 'terminateExecution', summary: 'Terminate at once, without running error handlers.' },
+  { path: 'retry', call: 'retryExecution', summary: 'Retry a failed or canceled execution: every task that did not complete runs again.' },
 ];
 
-const TASK_CONTROLS: Array<{ path: string; summary: string; apply: (engine: Engine, id: string, taskId: string) => Promise<ExecutionRecord> }> = [
+const TASK_CONTROLS: Array<{ path: string; summary: string; apply: (app: HarmoniaApi, id: string, taskId: string) => Promise<ExecutionControlResult> }> = [
   {
     path: 'rerun',
     summary: 'Rerun a finished (completed, failed or canceled) execution from a task: it and everything downstream of it run again.',
-    apply: (engine, id, taskId) => engine.rerunFrom(id, taskId),
+    apply: (app, id, taskId) => app.rerunExecution(id, taskId),
   },
   {
     path: 'skip',
     summary: 'Skip a pending task of a running or paused execution; its dependants treat it as completed. A task not ready yet is skipped when its upstream is done.',
-    apply: (engine, id, taskId) => engine.skipTask(id, taskId),
+    apply: (app, id, taskId) => app.skipTask(id, taskId),
   },
 ];
 
@@ -62,8 +54,7 @@ function taskControlRoute(control: (typeof TASK_CONTROLS)[number]): RouteDef {
     },
     handler: async (request, services) => {
       const { task_id } = request.body as ExecutionTaskRequest;
-      const record = await control.apply(services.engine, request.params.id ?? '', task_id);
-      return { body: { execution_id: record.id, status: record.status, execution: executionView(record) } };
+      return { body: await control.apply(services.app, request.params.id ?? '', task_id) };
     },
   };
 }
@@ -81,11 +72,7 @@ function controlRoute(control: (typeof CONTROLS)[number]): RouteDef {
       404: notFound,
       409: { description: 'Not allowed in the current status (EXEC_INVALID_STATE).', schema: 'Error' },
     },
-    handler: async (request, services) => {
-      const engine: Engine = services.engine;
-      const record: ExecutionRecord = await engine[control.verb](request.params.id ?? '');
-      return { body: { execution_id: record.id, status: record.status, execution: executionView(record) } };
-    },
+    handler: async (request, services) => ({ body: await services.app[control.call](request.params.id ?? '') }),
   };
 }
 
@@ -174,29 +161,18 @@ export function executionRoutes() {
       ],
       responses: { 200: { description: 'A page of executions.', schema: 'ExecutionList' } },
       handler: async (request, services) => {
-        const page = pageOf(request.query);
-        const status = request.query.status;
-        if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
-          throw new HarmoniaError('REQUEST_INVALID', `status '${status}' is not one of ${STATUSES.join(', ')}`);
-        }
-        const since = timeParam(request.query, 'created_since');
-        const until = timeParam(request.query, 'created_until');
-        if (since !== undefined && until !== undefined && since > until) {
-          throw new HarmoniaError('REQUEST_INVALID', `created_since '${since}' is after created_until '${until}'; expected a range that moves forward`);
-        }
-        const text = request.query.text;
-        if (text !== undefined && text.length > TEXT_MAX) {
-          throw new HarmoniaError('REQUEST_INVALID', `query parameter text is ${text.length} characters long; expected at most ${TEXT_MAX}`);
-        }
-        const found = await services.store.executions.listExecutions({
+        const { status, workflow_ref: workflowRef, created_since: createdSince, created_until: createdUntil, text } = request.query;
+        const [limit, offset] = [intOption(request.query, 'limit'), intOption(request.query, 'offset')];
+        const options = {
           ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
-          ...(request.query.workflow_ref !== undefined ? { workflow_ref: request.query.workflow_ref } : {}),
-          ...(since !== undefined ? { created_since: since } : {}),
-          ...(until !== undefined ? { created_until: until } : {}),
-          ...(text ? { text } : {}),
-          ...page,
-        });
-        return { body: { items: found.items.map(executionView), total: found.total, ...page } };
+          ...(workflowRef !== undefined ? { workflowRef } : {}),
+          ...(createdSince !== undefined ? { createdSince } : {}),
+          ...(createdUntil !== undefined ? { createdUntil } : {}),
+          ...(text !== undefined ? { text } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(offset !== undefined ? { offset } : {}),
+        };
+        return { body: await services.app.listExecutions(options) };
       },
     },
     {
@@ -207,24 +183,7 @@ export function executionRoutes() {
       tag: 'executions',
       summary: 'An execution with the status of every task (`task_statuses`).',
       responses: { 200: { description: 'The execution.', schema: 'ExecutionDetail' }, 404: notFound },
-      handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        const { record, status } = await services.engine.getDetail(id);
-        // a null prototype: a task may be called `__proto__`
-        const taskStatuses = Object.create(null) as Record<string, TaskStatusView>;
-        for (const [taskId, task] of Object.entries(status.task_statuses)) {
-          taskStatuses[taskId] = { ...task, duration: task.duration_ms };
-        }
-        const body: ExecutionDetail = {
-          ...executionView(record),
-          status: status.status,
-          last_seq: Math.max(record.last_seq, status.last_seq),
-          canceling: status.canceling,
-          started_at: status.started_at,
-          task_statuses: taskStatuses,
-        };
-        return { body };
-      },
+      handler: async (request, services) => ({ body: await services.app.getWorkflowStatus(request.params.id ?? '') }),
     },
     {
       method: 'GET',
@@ -234,19 +193,7 @@ export function executionRoutes() {
       tag: 'executions',
       summary: 'Task counts, duration, attempts, failed tasks and output of an execution.',
       responses: { 200: { description: 'The summary.', schema: 'ExecutionSummary' }, 404: notFound },
-      handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        const summary = await services.engine.getSummary(id);
-        const record = await services.engine.getExecution(id);
-        const workflow = await services.store.registry.getById(record.workflow_id);
-        const body: ExecutionSummaryView = {
-          ...summary,
-          workflow_name: (workflow?.body as WorkflowDef | undefined)?.name ?? summary.workflow_ref,
-          task_count: summary.tasks.total,
-          completed_tasks: summary.tasks.completed,
-        };
-        return { body };
-      },
+      handler: async (request, services) => ({ body: await services.app.getWorkflowSummary(request.params.id ?? '') }),
     },
     {
       method: 'GET',
@@ -256,21 +203,7 @@ export function executionRoutes() {
       tag: 'executions',
       summary: 'Durations, parallelism, attempts and retries of an execution.',
       responses: { 200: { description: 'The metrics.', schema: 'ExecutionMetrics' }, 404: notFound },
-      handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        const metrics = await services.engine.getMetrics(id);
-        const status = await services.engine.getStatus(id);
-        const finished = Object.values(status.task_statuses).filter((t) => t.finished_at !== null);
-        const body: ExecutionMetricsView = {
-          ...metrics,
-          events_by_type: { ...metrics.events_by_type },
-          total_duration: metrics.duration_ms,
-          average_task_duration:
-            finished.length === 0 ? null : Math.round(finished.reduce((sum, t) => sum + t.duration_ms, 0) / finished.length),
-          total_retries: metrics.retries,
-        };
-        return { body };
-      },
+      handler: async (request, services) => ({ body: await services.app.getWorkflowMetrics(request.params.id ?? '') }),
     },
     {
       method: 'GET',
@@ -285,14 +218,10 @@ export function executionRoutes() {
       ],
       responses: { 200: { description: 'One page of events.', schema: 'EventsPage' }, 404: notFound },
       handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        const afterSeq = intParam(request.query, 'after_seq', 0, 0, Number.MAX_SAFE_INTEGER);
-        const limit = intParam(request.query, 'limit', EVENTS_PAGE_DEFAULT, 1, EVENTS_PAGE_MAX);
-        await services.engine.getExecution(id);
-        // One more than the page tells whether another page follows, without reading the whole history.
-        const all = await services.engine.readEvents(id, afterSeq, limit + 1);
-        const events = all.length > limit ? all.slice(0, limit) : all;
-        return { body: { execution_id: id, events, last_seq: events.at(-1)?.seq ?? afterSeq, has_more: all.length > limit } };
+        const afterSeq = intOption(request.query, 'after_seq');
+        // Over HTTP a request is one page: the default page size when no limit is given.
+        const limit = intOption(request.query, 'limit') ?? EVENTS_PAGE_DEFAULT;
+        return { body: await services.app.listEvents(request.params.id ?? '', { ...(afterSeq !== undefined ? { afterSeq } : {}), limit }) };
       },
     },
     ...CONTROLS.map(controlRoute),
@@ -305,11 +234,7 @@ export function executionRoutes() {
       tag: 'executions',
       summary: 'The custom state saved for an execution (`${state.*}` in expressions).',
       responses: { 200: { description: 'The state.', schema: 'State' }, 404: notFound },
-      handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        await services.engine.getExecution(id);
-        return { body: { execution_id: id, state: await services.engine.loadState(id) } };
-      },
+      handler: async (request, services) => ({ body: await services.app.getExecutionState(request.params.id ?? '') }),
     },
     {
       method: 'PUT',

@@ -5,8 +5,7 @@ import { defineRoutes, type RouteRequest } from '../route.js';
 import { resumeSeq } from '../sse.js';
 import type { StreamHub } from '../stream-hub.js';
 import { streamLogs } from '../stream-logs.js';
-import { logLineView } from '../views.js';
-import { intParam } from './paging.js';
+import { intOption, intParam } from './paging.js';
 
 export const LOGS_PAGE_DEFAULT = 1000;
 export const LOGS_PAGE_MAX = 10_000;
@@ -48,11 +47,16 @@ export function logRoutes(hub: StreamHub) {
       ],
       responses: { 200: { description: 'One page of log lines.', schema: 'TaskLogPage' }, 404: { description: 'No such execution.', schema: 'Error' } },
       handler: async (request, services) => {
-        const id = request.params.id ?? '';
-        const after = intParam(request.query, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
-        const limit = intParam(request.query, 'limit', LOGS_PAGE_DEFAULT, 1, LOGS_PAGE_MAX);
-        const lines = await services.engine.readLogs(id, { ...filtersOf(request), after, limit });
-        return { body: { execution_id: id, items: lines.map(logLineView), next: lines.length === limit ? (lines.at(-1)?.seq ?? null) : null } };
+        const { task, stream } = request.query;
+        const [attempt, after, limit] = [intOption(request.query, 'attempt'), intOption(request.query, 'after'), intOption(request.query, 'limit')];
+        const options = {
+          ...(task !== undefined && task !== '' ? { task } : {}),
+          ...(stream !== undefined && stream !== '' ? { stream: stream as 'stdout' } : {}),
+          ...(attempt !== undefined ? { attempt } : {}),
+          ...(after !== undefined ? { after } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+        };
+        return { body: await services.app.readLogs(request.params.id ?? '', options) };
       },
     },
     {

@@ -6,7 +6,6 @@ import type { CreatePackRequest } from '../../core/wire.js';
 import type { PackSyncOptions, PackSyncResult } from '../../packs/sync-packs.js';
 import { errorResponse } from '../error-middleware.js';
 import { defineRoutes, type AppServices, type RouteRequest } from '../route.js';
-import { packView } from '../views.js';
 
 const SYNC_BODY = { types: ['json'] as const, schema: 'SyncRequest', required: false };
 
@@ -32,12 +31,6 @@ function syncOutcome(result: PackSyncResult) {
     });
   }
   return { ...result, ok: true };
-}
-
-async function viewOf(services: AppServices, ref: string) {
-  const record = await services.store.registry.getPack(ref);
-  if (record === null) throw new HarmoniaError('PACK_NOT_FOUND', `pack '${ref}' is not registered`, { details: { pack_ref: ref } });
-  return packView(record, await services.store.registry.countByPack('workflow', ref));
 }
 
 /**
@@ -90,7 +83,7 @@ export function packRoutes() {
         } catch (error) {
           sync = { ok: false, error: errorResponse(error, request.request_id).body.error };
         }
-        return { status: 201, body: { pack: await viewOf(services, body.ref), sync } };
+        return { status: 201, body: { pack: await services.app.getPack(body.ref), sync } };
       },
     },
     {
@@ -112,13 +105,7 @@ export function packRoutes() {
       tag: 'packs',
       summary: 'List registered packs with their workflow counts.',
       responses: { 200: { description: 'The packs.', schema: 'PackList' } },
-      handler: async (_request, services) => {
-        const items = [];
-        for (const record of await services.store.registry.listPacks()) {
-          items.push(packView(record, await services.store.registry.countByPack('workflow', record.ref)));
-        }
-        return { body: { items, total: items.length } };
-      },
+      handler: async (_request, services) => ({ body: await services.app.listPacks() }),
     },
     {
       method: 'GET',
@@ -128,7 +115,7 @@ export function packRoutes() {
       tag: 'packs',
       summary: 'One registered pack.',
       responses: { 200: { description: 'The pack.', schema: 'PackView' }, 404: notFound },
-      handler: async (request, services) => ({ body: await viewOf(services, request.params.ref ?? '') }),
+      handler: async (request, services) => ({ body: await services.app.getPack(request.params.ref ?? '') }),
     },
     {
       method: 'DELETE',

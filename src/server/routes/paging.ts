@@ -20,3 +20,17 @@ export function intParam(query: Record<string, string>, name: string, fallback: 
   }
   return value;
 }
+
+/**
+ * A whole-number query parameter as a number, or undefined when absent; its range is the
+ * use-case's to check (src/app), so every edge refuses the same values the same way.
+ * Thrown when it is not digits: REQUEST_INVALID.
+ */
+export function intOption(query: Record<string, string>, name: string): number | undefined {
+  const raw = query[name];
+  if (raw === undefined || raw === '') return undefined;
+  // digits only: Number() would also take '1e3', '0x10', ' 5 ' and '5.0'
+  const value = /^-?\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value)) throw new HarmoniaError('REQUEST_INVALID', `query parameter ${name}='${raw}' must be a whole number`);
+  return value;
+}

@@ -23,10 +23,7 @@ export function scheduleRoutes() {
       tag: 'schedules',
       summary: 'List every schedule of every active workflow, with its next fire time and last fire.',
       responses: { 200: { description: 'The schedules, ordered by id.', schema: 'ScheduleList' } },
-      handler: async (_request, services) => {
-        const items = await serviceOf(services).list();
-        return { body: { items, total: items.length } };
-      },
+      handler: async (_request, services) => ({ body: await services.app.listSchedules() }),
     },
     {
       method: 'GET',
@@ -36,7 +33,7 @@ export function scheduleRoutes() {
       tag: 'schedules',
       summary: 'One schedule with its next five fire times and its ten most recent fires.',
       responses: { 200: { description: 'The schedule.', schema: 'ScheduleDetail' }, 404: notFound },
-      handler: async (request, services) => ({ body: await serviceOf(services).get(...at(request.params)) }),
+      handler: async (request, services) => ({ body: await services.app.getSchedule(at(request.params).join('/')) }),
     },
     {
       method: 'POST',

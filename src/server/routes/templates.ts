@@ -5,8 +5,8 @@ import { createRegistry } from '../../registry/create-registry.js';
 import { instantiateTemplate } from '../../templates/instantiate-template.js';
 import { ensureApiPack, intakeDefinition } from '../definition-intake.js';
 import { defineRoutes } from '../route.js';
-import { templateDetail, templateView, workflowDetail } from '../views.js';
-import { pageOf } from './paging.js';
+import { templateDetail, workflowDetail } from '../views.js';
+import { listQuery } from './workflows.js';
 
 /** The template routes. */
 export function templateRoutes() {
@@ -67,16 +67,7 @@ export function templateRoutes() {
         { name: 'offset', type: 'integer', description: 'Items to skip.' },
       ],
       responses: { 200: { description: 'A page of templates.', schema: 'TemplateList' } },
-      handler: async (request, services) => {
-        const page = pageOf(request.query);
-        const found = await services.store.registry.listActive({
-          kind: 'template',
-          ...(request.query.pack !== undefined ? { pack_ref: request.query.pack } : {}),
-          ...(request.query.text !== undefined ? { text: request.query.text } : {}),
-          ...page,
-        });
-        return { body: { items: found.items.map(templateView), total: found.total, ...page } };
-      },
+      handler: async (request, services) => ({ body: await services.app.listTemplates(listQuery(request)) }),
     },
     {
       method: 'GET',
@@ -86,9 +77,7 @@ export function templateRoutes() {
       tag: 'templates',
       summary: 'One template by version id or ref, with its definition.',
       responses: { 200: { description: 'The template.', schema: 'TemplateDetail' }, 404: notFound },
-      handler: async (request, services) => ({
-        body: templateDetail(await createRegistry(services.store).getTemplate(request.params.id ?? '')),
-      }),
+      handler: async (request, services) => ({ body: await services.app.getTemplate(request.params.id ?? '') }),
     },
     {
       method: 'POST',

@@ -4,8 +4,8 @@ import type { WorkflowWriteResult } from '../../core/wire.js';
 import { createRegistry } from '../../registry/create-registry.js';
 import { intakeDefinition } from '../definition-intake.js';
 import { defineRoutes, type AppServices, type RouteRequest } from '../route.js';
-import { workflowDetail, workflowView } from '../views.js';
-import { intParam, pageOf } from './paging.js';
+import { workflowDetail } from '../views.js';
+import { intOption } from './paging.js';
 
 const WRITE_BODY = { types: ['json', 'yaml'] as const, required: true, limit: 'workflow' as const };
 
@@ -43,6 +43,19 @@ async function write(request: RouteRequest, services: AppServices, pack: string,
   const head = await services.store.registry.getHead('workflow', result.record.ref);
   const body: WorkflowWriteResult = { ...workflowDetail(result.record, head), changed: result.changed, diagnostics: result.diagnostics };
   return { result, body };
+}
+
+/** The listing options of a query string: `pack`, `text`, `limit`, `offset`. */
+export function listQuery(request: RouteRequest): { pack?: string; text?: string; limit?: number; offset?: number } {
+  const { pack, text } = request.query;
+  const limit = intOption(request.query, 'limit');
+  const offset = intOption(request.query, 'offset');
+  return {
+    ...(pack !== undefined ? { pack } : {}),
+    ...(text !== undefined ? { text } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(offset !== undefined ? { offset } : {}),
+  };
 }
 
 /** The workflow routes. */
@@ -83,18 +96,7 @@ export function workflowRoutes() {
         { name: 'offset', type: 'integer', description: 'Items to skip (default 0).' },
       ],
       responses: { 200: { description: 'A page of workflows.', schema: 'WorkflowList' } },
-      handler: async (request, services) => {
-        const page = pageOf(request.query);
-        const found = await services.store.registry.listActive({
-          kind: 'workflow',
-          ...(request.query.pack !== undefined ? { pack_ref: request.query.pack } : {}),
-          ...(request.query.text !== undefined ? { text: request.query.text } : {}),
-          ...page,
-        });
-        const items = [];
-        for (const record of found.items) items.push(workflowView(record, await services.store.registry.getHead('workflow', record.ref)));
-        return { body: { items, total: found.total, ...page } };
-      },
+      handler: async (request, services) => ({ body: await services.app.listWorkflows(listQuery(request)) }),
     },
     {
       method: 'GET',
@@ -106,9 +108,8 @@ export function workflowRoutes() {
       query: [{ name: 'version', type: 'integer', description: 'A specific version of the ref.' }],
       responses: { 200: { description: 'The workflow.', schema: 'WorkflowDetail' }, 404: { description: 'Unknown.', schema: 'Error' } },
       handler: async (request, services) => {
-        const version = request.query.version === undefined ? undefined : intParam(request.query, 'version', 1, 1, Number.MAX_SAFE_INTEGER);
-        const record = await createRegistry(services.store).getWorkflow(request.params.id ?? '', version);
-        return { body: workflowDetail(record, await services.store.registry.getHead('workflow', record.ref)) };
+        const version = intOption(request.query, 'version');
+        return { body: await services.app.getWorkflow(request.params.id ?? '', version === undefined ? {} : { version }) };
       },
     },
     {
@@ -163,12 +164,7 @@ export function workflowRoutes() {
       tag: 'workflows',
       summary: 'Every stored version of a workflow, oldest first.',
       responses: { 200: { description: 'The versions.', schema: 'WorkflowVersions' }, 404: { description: 'Unknown.', schema: 'Error' } },
-      handler: async (request, services) => {
-        const current = await createRegistry(services.store).getWorkflow(request.params.id ?? '');
-        const head = await services.store.registry.getHead('workflow', current.ref);
-        const versions = await services.store.registry.listVersions('workflow', current.ref);
-        return { body: { ref: current.ref, items: versions.map((v) => workflowView(v, head)) } };
-      },
+      handler: async (request, services) => ({ body: await services.app.listWorkflowVersions(request.params.id ?? '') }),
     },
   ]);
 }

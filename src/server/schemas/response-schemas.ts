@@ -201,6 +201,8 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
       description: nullableStr,
       manifest: ref('Pack'),
       workflow_count: int,
+      template_count: int,
+      action_count: int,
       created_at: str,
       updated_at: str,
     },

@@ -8,6 +8,7 @@ import {
   type DefinitionRow,
   type HeadRow,
   type PackRow,
+  countsByPack,
   likePattern,
   pageOf,
   toDefinition,
@@ -191,6 +192,22 @@ export class PostgresRegistryRepo implements RegistryRepo {
       if (first) return { items: rows.map(toDefinition), total: Number(first.total) };
       const [counted] = await run<{ total: string }>(`SELECT COUNT(*) AS total ${ACTIVE_FILTER}`, params);
       return { items: [], total: Number(counted?.total ?? 0) };
+    });
+  }
+
+  getHeads(kind: DefinitionKind, refs: readonly string[]): Promise<Map<string, DefinitionHead>> {
+    return this.exec.read(async (query) => {
+      const found = await query<HeadRow>('SELECT * FROM definition_heads WHERE kind = $1 AND ref = ANY($2::text[])', [kind, [...refs]]);
+      return new Map(found.map((row) => [row.ref, toHead(row)]));
+    });
+  }
+
+  countDefinitionsByPack(): Promise<Map<string, Record<DefinitionKind, number>>> {
+    return this.exec.read(async (query) => {
+      const found = await query<{ pack_ref: string; kind: DefinitionKind; n: string }>(
+        'SELECT pack_ref, kind, COUNT(*) AS n FROM definition_heads WHERE deleted_at IS NULL GROUP BY pack_ref, kind',
+      );
+      return countsByPack(found.map((row) => ({ ...row, n: Number(row.n) })));
     });
   }
 

@@ -6,7 +6,7 @@ import type { DefinitionHead, DefinitionRecord, PackRecord } from '../../core/mo
 import * as rows from '../rows.js';
 import { pgColumns } from './pg-columns.js';
 
-export { NOT_FOUND, likePattern, pageOf } from '../definition-query.js';
+export { NOT_FOUND, countsByPack, likePattern, pageOf } from '../definition-query.js';
 
 export type PackRow = rows.PackRow<unknown>;
 export type DefinitionRow = rows.DefinitionRow<unknown>;

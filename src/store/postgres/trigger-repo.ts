@@ -102,6 +102,23 @@ export class PostgresTriggerRepo implements TriggerRepo {
     });
   }
 
+  getStates(triggerIds: readonly string[]): Promise<Map<string, TriggerStateRecord>> {
+    return this.exec.read(async (query) => {
+      const found = await query<StateRow>('SELECT * FROM trigger_states WHERE trigger_id = ANY($1::text[])', [[...triggerIds]]);
+      return new Map(found.map((row) => [row.trigger_id, toState(row)]));
+    });
+  }
+
+  lastFires(triggerIds: readonly string[]): Promise<Map<string, TriggerFireRecord>> {
+    return this.exec.read(async (query) => {
+      const found = await query<FireRow>(
+        `SELECT DISTINCT ON (trigger_id) ${FIRE_COLUMNS} FROM trigger_fires WHERE trigger_id = ANY($1::text[]) ORDER BY trigger_id, scheduled_at DESC`,
+        [[...triggerIds]],
+      );
+      return new Map(found.map((fire) => [fire.trigger_id, fire]));
+    });
+  }
+
   getState(triggerId: string): Promise<TriggerStateRecord | null> {
     return this.exec.read(async (query) => {
       const row = (await query<StateRow>('SELECT * FROM trigger_states WHERE trigger_id = $1', [triggerId]))[0];

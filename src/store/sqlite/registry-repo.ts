@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { assertPurgeable, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
-import { likePattern, pageOf } from '../definition-query.js';
+import { countsByPack, likePattern, pageOf } from '../definition-query.js';
 import * as rows from '../rows.js';
 import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionVersion, RegistryRepo } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
@@ -214,6 +214,27 @@ export class SqliteRegistryRepo implements RegistryRepo {
       ).get(kind, pack_ref);
       return row?.n ?? 0;
     });
+  }
+
+  getHeads(kind: DefinitionKind, refs: readonly string[]): Promise<Map<string, DefinitionHead>> {
+    return this.run((db) => {
+      const found = prepared<HeadRow>(db, 'SELECT * FROM definition_heads WHERE kind = ? AND ref IN (SELECT value FROM json_each(?))').all(
+        kind,
+        JSON.stringify(refs),
+      );
+      return new Map(found.map((row) => [row.ref, toHead(row)]));
+    });
+  }
+
+  countDefinitionsByPack(): Promise<Map<string, Record<DefinitionKind, number>>> {
+    return this.run((db) =>
+      countsByPack(
+        prepared<{ pack_ref: string; kind: DefinitionKind; n: number }>(
+          db,
+          'SELECT pack_ref, kind, COUNT(*) AS n FROM definition_heads WHERE deleted_at IS NULL GROUP BY pack_ref, kind',
+        ).all(),
+      ),
+    );
   }
 
   markDeleted(kind: DefinitionKind, ref: string): Promise<void> {

@@ -98,6 +98,28 @@ export class SqliteTriggerRepo implements TriggerRepo {
     });
   }
 
+  getStates(triggerIds: readonly string[]): Promise<Map<string, TriggerStateRecord>> {
+    return this.exec.run((db) => {
+      const found = prepared<StateRow>(db, 'SELECT * FROM trigger_states WHERE trigger_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(triggerIds));
+      return new Map(found.map((row) => [row.trigger_id, toState(row)]));
+    });
+  }
+
+  lastFires(triggerIds: readonly string[]): Promise<Map<string, TriggerFireRecord>> {
+    return this.exec.run((db) => {
+      const found = prepared<TriggerFireRecord>(
+        db,
+        `SELECT f.* FROM trigger_fires f
+         JOIN (SELECT trigger_id, MAX(scheduled_at) AS latest FROM trigger_fires
+               WHERE trigger_id IN (SELECT value FROM json_each(?)) GROUP BY trigger_id) x
+           ON f.trigger_id = x.trigger_id AND f.scheduled_at = x.latest`,
+      ).all(JSON.stringify(triggerIds));
+      const fires = new Map<string, TriggerFireRecord>();
+      for (const fire of found) if (!fires.has(fire.trigger_id)) fires.set(fire.trigger_id, fire);
+      return fires;
+    });
+  }
+
   getState(triggerId: string): Promise<TriggerStateRecord | null> {
     return this.exec.run((db) => {
       const row = prepared<StateRow>(db, 'SELECT * FROM trigger_states WHERE trigger_id = ?').get(triggerId);

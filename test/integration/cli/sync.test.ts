@@ -152,12 +152,12 @@ describe('harmonia workflow', () => {
 
   it('shows a chosen version as JSON', async () => {
     const run = await cli('workflow', 'show', 'demo.hello', '--version', '1', '--json');
-    expect(JSON.parse(run.stdout)).toMatchObject({ ref: 'demo.hello', version: 1, head: { active_version: 1 } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ref: 'demo.hello', version: 1, active_version: 1 });
   });
 
   it('exits 1 for an unknown workflow or version', async () => {
     const unknown = await cli('workflow', 'show', 'demo.nope');
-    expect([unknown.code, unknown.stderr]).toEqual([1, "harmonia: unknown workflow 'demo.nope'; expected a registered ref or version id\n"]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, "harmonia: unknown workflow 'demo.nope'; expected a registered ref or version id (WORKFLOW_NOT_FOUND, HTTP 404)\n"]);
     expect((await cli('workflow', 'show', 'demo.hello', '--version', '9')).code).toBe(1);
   });
 
@@ -173,7 +173,7 @@ describe('harmonia pack list', () => {
     await cli('sync');
     const run = await cli('pack', 'list');
     expect(run.stdout).toMatch(/^demo\s+1\.0\.0\s+2\s+0\s+0\s+Demo pack$/m);
-    expect(JSON.parse((await cli('pack', 'list', '--json')).stdout)).toMatchObject([{ ref: 'demo', workflows: 2 }]);
+    expect(JSON.parse((await cli('pack', 'list', '--json')).stdout)).toMatchObject([{ ref: 'demo', workflow_count: 2, template_count: 0, action_count: 0 }]);
   });
 });
 

@@ -83,13 +83,13 @@ describe('HarmoniaClient executions', () => {
   it('lists executions by creation time (Dates or ISO text) and by id prefix or workflow ref text', async () => {
     const execution = await client.executeWorkflow({ workflow_ref: 'data_pipeline.daily_sales', input: DAILY_SALES_INPUT });
     const created = new Date(execution.created_at);
-    const window = await client.listExecutions({ created_since: created, created_until: new Date(created.getTime() + 1) });
+    const window = await client.listExecutions({ createdSince: created, createdUntil: new Date(created.getTime() + 1) });
     expect(window.items.map((e) => e.execution_id)).toEqual([execution.execution_id]);
     const byId = await client.listExecutions({ text: execution.execution_id.slice(0, 6) });
     expect(byId.items.map((e) => e.execution_id)).toContain(execution.execution_id);
-    const byRef = await client.listExecutions({ text: 'daily_sal', created_since: execution.created_at });
+    const byRef = await client.listExecutions({ text: 'daily_sal', createdSince: execution.created_at });
     expect(byRef.items.map((e) => e.execution_id)).toEqual([execution.execution_id]);
-    await expect(client.listExecutions({ created_since: 'last tuesday' })).rejects.toMatchObject({ code: 'REQUEST_INVALID', status: 400 });
+    await expect(client.listExecutions({ createdSince: 'last tuesday' })).rejects.toMatchObject({ code: 'REQUEST_INVALID', status: 400 });
   });
 
   it('streams every event once, in seq order, and ends after the execution finishes', async () => {

@@ -117,8 +117,8 @@ describe('gitops commands', () => {
   it('prints the history as JSON', async () => {
     await seed();
     await run('workflow', 'history', 'ops.deploy', '--json');
-    const history = JSON.parse(stdout.text()) as { entries: Array<{ version: number; commit: string }> };
-    expect(history.entries.map((e) => [e.version, e.commit])).toEqual(SHA.map((sha, i) => [i + 1, sha]));
+    const history = JSON.parse(stdout.text()) as { items: Array<{ version: number; commit: string }> };
+    expect(history.items.map((e) => [e.version, e.commit])).toEqual(SHA.map((sha, i) => [i + 1, sha]));
   });
 
   it('diffs two versions named by number or sha and exits 1 when they differ', async () => {

@@ -321,6 +321,26 @@ export function describeRegistryConformance(name: string, makeStore: () => Promi
         expect(await store.registry.countByPack('workflow', 'beta')).toBe(1);
         expect(await store.registry.countByPack('action', 'alpha')).toBe(0);
       });
+
+      it('counts every pack\'s live definitions by kind in one read', async () => {
+        await store.registry.markDeleted('workflow', 'beta.report');
+        await store.registry.addVersion(version('alpha.build', 'h5', { kind: 'action' }));
+        const counts = await store.registry.countDefinitionsByPack();
+        expect(Object.fromEntries(counts)).toEqual({
+          alpha: { workflow: 2, template: 0, action: 1 },
+          beta: { workflow: 1, template: 0, action: 0 },
+        });
+      });
+
+      it('reads the heads of a page of refs at once, leaving out unknown refs', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h9', { body: workflowBody('Deploy', 'v2') }));
+        await store.registry.setActive('workflow', 'alpha.deploy', 1, true);
+        const heads = await store.registry.getHeads('workflow', ['alpha.deploy', 'beta.report', 'gamma.nope']);
+        expect([...heads.keys()].sort()).toEqual(['alpha.deploy', 'beta.report']);
+        expect(heads.get('alpha.deploy')).toMatchObject({ active_version: 1, latest_version: 2, pinned: true });
+        expect(heads.get('beta.report')).toMatchObject({ active_version: 1, latest_version: 1, pinned: false });
+        expect((await store.registry.getHeads('workflow', [])).size).toBe(0);
+      });
     });
 
     describe('definition files', () => {

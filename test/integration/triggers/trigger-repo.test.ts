@@ -57,6 +57,24 @@ function conformance(open: () => Promise<[Store, Store]>) {
     expect(await store.triggers.setPaused('demo.flow/nightly', true, 'why', '2027-02-01T00:00:00.000Z')).toMatchObject({ paused: true, note: 'why', since: AT });
     expect(await store.triggers.setPaused('demo.flow/nightly', false, null, '2027-03-01T00:00:00.000Z')).toMatchObject({ paused: false, note: null, since: '2027-03-01T00:00:00.000Z' });
   });
+
+  it('reads the states and latest fires of several triggers in one call each (schedule listings)', async () => {
+    const [store] = await open();
+    await store.triggers.setPaused('demo.flow/nightly', true, 'maintenance', AT);
+    await store.triggers.insertFire(fire({ scheduled_at: '2027-01-01T00:00:05.000Z' }));
+    await store.triggers.insertFire(fire({ scheduled_at: '2027-06-01T00:00:00.000Z', reason: 'backfill' }));
+    await store.triggers.insertFire(fire({ trigger_id: 'demo.other/hourly', scheduled_at: '2027-02-01T00:00:00.000Z' }));
+    const ids = ['demo.flow/nightly', 'demo.other/hourly', 'demo.never/fired'];
+    const states = await store.triggers.getStates(ids);
+    expect([...states.keys()]).toEqual(['demo.flow/nightly']);
+    expect(states.get('demo.flow/nightly')).toMatchObject({ paused: true, note: 'maintenance' });
+    const fires = await store.triggers.lastFires(ids);
+    expect(Object.fromEntries([...fires].map(([id, f]) => [id, f.scheduled_at]))).toEqual({
+      'demo.flow/nightly': '2027-06-01T00:00:00.000Z',
+      'demo.other/hourly': '2027-02-01T00:00:00.000Z',
+    });
+    expect((await store.triggers.lastFires([])).size).toBe(0);
+  });
 }
 
 describe('trigger repository: sqlite', () => {

@@ -74,6 +74,16 @@ describe('source dependencies', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keep the application layer below the edges: app imports no server, CLI or client', () => {
+    const offenders = FILES.filter((f) => area(f) === 'app').flatMap((file) =>
+      importsOf(file)
+        .map((i) => target(file, i.specifier))
+        .filter((t): t is string => t !== null && ['server', 'cli', 'client'].includes(area(t)))
+        .map((t) => `${file} → ${t}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('let the client share wire types through core, never import the server', () => {
     const offenders = FILES.filter((f) => area(f) === 'client').flatMap((file) =>
       importsOf(file)

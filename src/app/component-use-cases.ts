@@ -1,0 +1,19 @@
+/** Reading remote components. */
+import type { HarmoniaApi } from '../core/harmonia-api.js';
+import type { ComponentService } from '../components/component-service.js';
+import { componentView } from './views.js';
+
+export type ComponentUseCases = Pick<HarmoniaApi, 'listComponents' | 'getComponent'>;
+
+/** Creates the component reads over the component service. */
+export function createComponentUseCases(components: Pick<ComponentService, 'list' | 'get'>): ComponentUseCases {
+  return {
+    async listComponents() {
+      const items = (await components.list()).map(componentView);
+      return { items, total: items.length };
+    },
+    async getComponent(idOrName) {
+      return componentView(await components.get(idOrName));
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * The application's use-cases as one TypeScript interface. Two implementations exist:
+ * `createHarmonia()` (src/app) runs them in this process over a store, and the typed
+ * client (src/client) runs them on a server over HTTP. The server's routes call the first,
+ * so a CLI command that takes either gets the same answer wherever it runs.
+ *
+ * Naming: option fields are camelCase (TypeScript's names); the wire's snake_case names
+ * appear only in the response shapes of ./wire.ts and in HTTP query strings.
+ */
+import type { ExecutionStatus } from './model.js';
+import type { ScheduleDetail, ScheduleView } from './schedule-wire.js';
+import type {
+  CheckpointDetail,
+  CheckpointView,
+  ComponentView,
+  EventsPage,
+  ExecutionControlResult,
+  ExecutionDetail,
+  ExecutionMetricsView,
+  ExecutionSummaryView,
+  ExecutionStateView,
+  ExecutionView,
+  ItemList,
+  Paginated,
+  PackView,
+  TaskLogPage,
+  TemplateDetail,
+  TemplateView,
+  VersionDiffView,
+  WorkflowDetail,
+  WorkflowHistoryView,
+  WorkflowVersionsView,
+  WorkflowView,
+} from './wire.js';
+
+/** A page of a listing. */
+export interface PageOptions {
+  /** 1..1000. @default 50 */
+  limit?: number;
+  /** @default 0 */
+  offset?: number;
+}
+
+export interface WorkflowListOptions extends PageOptions {
+  pack?: string;
+  /** Substring of the ref, name or description. */
+  text?: string;
+}
+
+export interface TemplateListOptions extends PageOptions {
+  pack?: string;
+  /** Substring of the ref, name or description. */
+  text?: string;
+}
+
+export interface ExecutionListOptions extends PageOptions {
+  status?: ExecutionStatus;
+  workflowRef?: string;
+  /** Only executions created at or after this time (an ISO 8601 time with its offset, or a date). */
+  createdSince?: string | Date;
+  /** Only executions created before this time (an ISO 8601 time with its offset, or a date). */
+  createdUntil?: string | Date;
+  /** Only executions whose id starts with this text or whose workflow ref contains it (ASCII case ignored). */
+  text?: string;
+}
+
+export interface EventListOptions {
+  /** Only events with a higher seq. @default 0 */
+  afterSeq?: number;
+  /** One page of at most this many (`has_more` tells whether more follow); without it, every page joined into one. */
+  limit?: number;
+}
+
+export interface LogPageOptions {
+  /** Only this task's lines. */
+  task?: string;
+  /** Only this attempt's lines. */
+  attempt?: number;
+  stream?: 'stdout' | 'stderr' | 'system';
+  /** Only lines with a larger seq. @default 0 */
+  after?: number;
+  /** 1..10000. @default 1000 */
+  limit?: number;
+}
+
+export interface DiffOptions {
+  /** Unchanged lines around each change, 0..1000. @default 3 */
+  context?: number;
+}
+
+/**
+ * What Harmonia answers, wherever it runs. Every method returns the REST API's response
+ * shape (./wire.ts) and fails with the error codes of ./errors.ts: HarmoniaError in
+ * process, the client's typed errors (carrying the same `code`) over HTTP.
+ */
+export interface HarmoniaApi {
+  /** A page of active workflows, ordered by ref. */
+  listWorkflows(options?: WorkflowListOptions): Promise<Paginated<WorkflowView>>;
+  /** One workflow by version id or ref: its active version, or `version`. */
+  getWorkflow(idOrRef: string, options?: { version?: number }): Promise<WorkflowDetail>;
+  /** Every stored version of a workflow, oldest first. */
+  listWorkflowVersions(idOrRef: string): Promise<WorkflowVersionsView>;
+  /** Every stored version of a workflow with the commit it came from, oldest first. */
+  getWorkflowHistory(idOrRef: string): Promise<WorkflowHistoryView>;
+  /** A unified diff between two versions (numbers or commit shas). */
+  diffWorkflowVersions(idOrRef: string, from: string | number, to: string | number, options?: DiffOptions): Promise<VersionDiffView>;
+  /** Registered packs, ordered by ref, with their definition counts. */
+  listPacks(): Promise<ItemList<PackView>>;
+  /** One registered pack. */
+  getPack(ref: string): Promise<PackView>;
+  /** A page of active templates, ordered by ref. */
+  listTemplates(options?: TemplateListOptions): Promise<Paginated<TemplateView>>;
+  /** One template by version id or ref. */
+  getTemplate(idOrRef: string): Promise<TemplateDetail>;
+  /** A page of executions, newest first. */
+  listExecutions(options?: ExecutionListOptions): Promise<Paginated<ExecutionView>>;
+  /** An execution with every task's status (`task_statuses`). */
+  getWorkflowStatus(executionId: string): Promise<ExecutionDetail>;
+  /** Task counts, duration, failed tasks and output. */
+  getWorkflowSummary(executionId: string): Promise<ExecutionSummaryView>;
+  /** Durations, parallelism, attempts and retries. */
+  getWorkflowMetrics(executionId: string): Promise<ExecutionMetricsView>;
+  /** The stored events after `afterSeq`. */
+  listEvents(executionId: string, options?: EventListOptions): Promise<EventsPage>;
+  /** The execution's custom state. */
+  getExecutionState(executionId: string): Promise<ExecutionStateView>;
+  /** One page of an execution's task log. */
+  readLogs(executionId: string, options?: LogPageOptions): Promise<TaskLogPage>;
+  /** The checkpoints of an execution, oldest first. */
+  listCheckpoints(executionId: string): Promise<ItemList<CheckpointView>>;
+  /** One checkpoint with its snapshot. */
+  getCheckpoint(checkpointId: string): Promise<CheckpointDetail>;
+  /** Registered remote components. */
+  listComponents(): Promise<ItemList<ComponentView>>;
+  /** One component by id or name. */
+  getComponent(idOrName: string): Promise<ComponentView>;
+  /** Pauses: running tasks finish, no new task starts. EXEC_INVALID_STATE when it cannot pause. */
+  pauseExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Resumes a paused execution. */
+  resumeExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Cancels: running tasks are aborted; the execution ends canceled. */
+  cancelExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Ends the execution at once, without running error handlers. */
+  terminateExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Retries a failed or canceled execution: every task that did not complete runs again. */
+  retryExecution(executionId: string): Promise<ExecutionControlResult>;
+  /** Reruns a finished execution from a task: it and everything downstream of it run again. */
+  rerunExecution(executionId: string, taskId: string): Promise<ExecutionControlResult>;
+  /** Skips a pending task; its dependants treat it as completed. */
+  skipTask(executionId: string, taskId: string): Promise<ExecutionControlResult>;
+  /** Every schedule of every active workflow, with its next fire time and last fire. */
+  listSchedules(): Promise<ItemList<ScheduleView>>;
+  /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
+  getSchedule(scheduleId: string): Promise<ScheduleDetail>;
+}
