@@ -1,4 +1,4 @@
-import { createCliContext } from './cli-context.js';
+import { createCliContext, type CliContextOptions } from './cli-context.js';
 import type { RegisterCommand } from './program.js';
 
 // Top-level commands that one file defines whole (no group that other files add to).
@@ -24,11 +24,14 @@ const STANDALONE: Readonly<Record<string, () => Promise<RegisterCommand>>> = {
  * Runs the CLI for the bin entry and resolves to the exit code; the same verdicts and
  * output as main() in main.ts, which it falls back to.
  */
-export async function startCli(args: readonly string[]): Promise<number> {
+export async function startCli(args: readonly string[], options: CliContextOptions = {}): Promise<number> {
   const name = args[0];
   const load = name !== undefined && Object.hasOwn(STANDALONE, name) ? STANDALONE[name] : undefined;
-  if (load === undefined) return (await import('./main.js')).main(args);
+  if (load === undefined) return (await import('./main.js')).main(args, options);
   const [register, { buildProgram, runProgram }] = await Promise.all([load(), import('./program.js')]);
-  const ctx = createCliContext();
+  const ctx = createCliContext(options);
   return runProgram(buildProgram(ctx, [register]), args, ctx);
 }
+
+/** The commands startCli() builds alone; the rest need the full program. */
+export const STANDALONE_COMMANDS: readonly string[] = Object.keys(STANDALONE);
