@@ -8,8 +8,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-import('./cli/main.js')
-  .then(({ main }) => main(process.argv.slice(2)))
+import('./cli/start-cli.js')
+  .then(({ startCli }) => startCli(process.argv.slice(2)))
   .then(
     (code) => {
       process.exitCode = code;

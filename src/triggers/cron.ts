@@ -2,12 +2,23 @@
  * The one owner of the `croner` library: cron expressions are parsed and stepped by it
  * (five fields, or six with seconds first), never by a parser of our own.
  */
-import { Cron } from 'croner';
+import { createRequire } from 'node:module';
+import type { Cron } from 'croner';
+
+type CronClass = typeof Cron;
+let cronClass: CronClass | undefined;
+
+// Loaded on first use, so `harmonia validate` of packs without schedules never reads
+// croner (start-up time). require(), not import(): the checks here are synchronous.
+function loadCron(): CronClass {
+  cronClass ??= (createRequire(import.meta.url)('croner') as { Cron: CronClass }).Cron;
+  return cronClass;
+}
 
 /** Why `expression` is not a cron expression we accept, or null when it is. */
 export function cronProblem(expression: string): string | null {
   try {
-    new Cron(expression, { mode: '5-or-6-parts', paused: true });
+    new (loadCron())(expression, { mode: '5-or-6-parts', paused: true });
     return null;
   } catch (error) {
     // croner prefixes its messages with its class name; the user needs only the reason.
@@ -24,7 +35,7 @@ function cronOf(expression: string, timezone: string): Cron {
   const key = `${timezone} ${expression}`;
   let cron = parsed.get(key);
   if (!cron) {
-    cron = new Cron(expression, { mode: '5-or-6-parts', paused: true, timezone });
+    cron = new (loadCron())(expression, { mode: '5-or-6-parts', paused: true, timezone });
     if (parsed.size >= MAX_CACHED) parsed.clear();
     parsed.set(key, cron);
   }
