@@ -114,7 +114,7 @@ export interface ResolvedConfig {
   git_token: string | null;
   /** This node's name among the nodes sharing one PostgreSQL database. @default null: `<hostname>-<pid>-<random>` */
   node_id: string | null;
-  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
+  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 4000 */
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
   shutdown_grace_ms: number;
@@ -319,7 +319,7 @@ export function resolveConfig(
     git_webhook_secret: opt('git_webhook_secret'),
     git_token: opt('git_token'),
     node_id: opt('node_id'),
-    lease_ms: millis('lease_ms', 15_000, 100),
+    lease_ms: millis('lease_ms', 4000, 100),
     shutdown_grace_ms: ms('shutdown_grace_ms', 10_000, 0),
     ...llmSettings(raw, opt, millis, int),
     sources,

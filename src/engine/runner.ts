@@ -16,6 +16,7 @@ import type { EventBus } from './event-bus.js';
 import type { Plan } from './plan.js';
 import { isTerminalExecution, type ExecutionState } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
+import { UnitAbort } from './unit-abort.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
 /** Finds the handler of a task's action (the action registry). */
@@ -63,7 +64,7 @@ function unitKey(taskId: string, item: number | undefined): string {
 export class ExecutionRunner {
   readonly id: string;
   readonly children = new Set<string>();
-  private readonly controllers = new Map<string, AbortController>();
+  private readonly controllers = new Map<string, UnitAbort>();
   private readonly timers = new Map<string, () => void>();
   private stopped = false;
   /** Set when a commit failed: the execution stops here until the engine restarts. */
@@ -73,6 +74,12 @@ export class ExecutionRunner {
   private decidedAt = 0;
   /** Target of the armed wake-up timer, if any. */
   private wakeAt: number | null = null;
+  /**
+   * False once a look at the ready queue found no unit waiting for a later time: only a
+   * retry (folded from retry_attempted) adds one, so the wake-up need not walk the queue,
+   * which holds every ready task of a wide DAG, after each step.
+   */
+  private mayHaveDelayed = true;
   private doneWaiters: Array<(state: ExecutionState) => void> = [];
   /** The projection columns as last written, so a step rewrites only those that changed. */
   private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
@@ -102,6 +109,9 @@ export class ExecutionRunner {
     if (result.events.length === 0 && before === undefined) {
       this.act(result.commands, wasTerminal);
       return this.lastCommit;
+    }
+    if (!this.mayHaveDelayed) {
+      for (const event of result.events) if (event.event_type === 'retry_attempted') this.mayHaveDelayed = true;
     }
     const snapshots = result.snapshots;
     const batch: WriteBatch = { events: result.events, projection: { id: this.id, patch: this.projection() } };
@@ -264,11 +274,13 @@ export class ExecutionRunner {
    * little early, so what it woke for is due.
    */
   private armWakeUp(): void {
-    if (this.stopped || isTerminalExecution(this.state.status)) return;
+    if (this.stopped || !this.mayHaveDelayed || isTerminalExecution(this.state.status)) return;
     let next = Number.POSITIVE_INFINITY;
     for (const ref of this.state.ready) {
       if (ref.not_before !== undefined && ref.not_before > this.decidedAt && ref.not_before < next) next = ref.not_before;
     }
+    // decidedAt only grows: a unit due now stays due, so until the next retry there is nothing to wake for.
+    if (next === Number.POSITIVE_INFINITY) this.mayHaveDelayed = false;
     if (next === Number.POSITIVE_INFINITY || (this.wakeAt !== null && this.wakeAt <= next)) return;
     this.timers.get('wake')?.();
     this.wakeAt = next;
@@ -308,7 +320,7 @@ export class ExecutionRunner {
   private runUnit(command: Extract<Command, { kind: 'StartTask' }>): void {
     const key = unitKey(command.task_id, command.item_index);
     const def = this.plan.tasks[command.task_id];
-    const controller = new AbortController();
+    const controller = new UnitAbort();
     this.controllers.set(key, controller);
     let settled = false;
     let cancelTimeout: () => void = () => undefined;
@@ -349,7 +361,9 @@ export class ExecutionRunner {
       task_id: command.task_id,
       attempt: command.attempt,
       idempotency_key: command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
-      signal: controller.signal,
+      get signal() {
+        return controller.signal;
+      },
       timeout_ms: timeoutMs,
       max_output_bytes: this.deps.config.limits.max_task_output_bytes,
       log,
