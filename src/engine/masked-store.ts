@@ -36,6 +36,13 @@ function maskedExecutions(repo: ExecutionRepo, masker: SecretMasker): ExecutionR
     const many = repo.updateExecutions.bind(repo);
     wrapped.updateExecutions = (updates) => many(updates.map(({ id, patch }) => ({ id, patch: maskPatch(masker, patch) })));
   }
+  if (repo.commitSteps) {
+    const commit = repo.commitSteps.bind(repo);
+    wrapped.commitSteps = (steps) => {
+      maskEvents(masker, steps.events);
+      return commit({ ...steps, updates: steps.updates.map(({ id, patch }) => ({ id, patch: maskPatch(masker, patch) })) });
+    };
+  }
   wrapped.appendEvents = (events) => {
     maskEvents(masker, events);
     return repo.appendEvents(events);
