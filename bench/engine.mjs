@@ -4,7 +4,7 @@
 // better-sqlite3 loop inserting the very same event rows in batched transactions.
 // Run: npm run build && node bench/engine.mjs [--tasks 10000] [--layers 100] [--shape chain|many]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -28,6 +28,14 @@ const RAW_BATCH = arg('raw-batch', 1000);
 const RAW = !args.includes('--no-raw');
 
 const noop = { run: async () => ({ status: 'success', data: {} }) };
+/** CPU time of this process in ms (user + system): steadier than wall time on a loaded machine. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+/** One machine-readable line per row of issue 16's table (bench-protocol.md). */
+const bench = (fields) => console.log(`BENCH ${JSON.stringify(fields)}`);
+const round = (n, digits = 3) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
 
 function task(id, depends_on = []) {
   return { id, action: 'bench.noop', depends_on, input: {} };
@@ -106,14 +114,16 @@ async function durable(name, tasks) {
     }
   };
   const started = performance.now();
+  const cpu0 = cpuMs();
   const run = await engine.startExecution({ workflow_ref: `bench.${name}`, input: {} });
   const done = await engine.waitForCompletion(run.id);
   const ms = performance.now() - started;
+  const cpu = cpuMs() - cpu0;
   if (done.status !== 'completed') throw new Error(`${name}: ${done.status} ${JSON.stringify(done.error)}`);
   await engine.stop();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  return { ms, commits, commitMs, events: done.last_seq };
+  return { ms, cpu, commits, commitMs, events: done.last_seq };
 }
 
 /** Counts the store's transactions and the time spent inside them. */
@@ -149,14 +159,16 @@ async function many(dir) {
   });
   const counts = countCommits(store);
   const started = performance.now();
+  const cpu0 = cpuMs();
   const runs = await Promise.all(Array.from({ length: EXECUTIONS }, () => engine.startExecution({ workflow_ref: 'bench.many', input: {} })));
   const done = await Promise.all(runs.map((run) => engine.waitForCompletion(run.id)));
   const ms = performance.now() - started;
+  const cpu = cpuMs() - cpu0;
   for (const d of done) if (d.status !== 'completed') throw new Error(`many: ${d.status} ${JSON.stringify(d.error)}`);
   await engine.stop();
   await store.close();
   const events = done.reduce((sum, d) => sum + d.last_seq, 0);
-  return { ms, events, file, ...counts };
+  return { ms, cpu, events, file, ...counts };
 }
 
 /** The baseline: the same event rows, by the store's own INSERT, in transactions of RAW_BATCH rows. */
@@ -179,10 +191,12 @@ function rawLoop(dir, sourceFile) {
   );
   const batch = db.transaction((slice) => { for (const [id, seq, event] of slice) insert.run(id, seq, event); });
   const started = performance.now();
+  const cpu0 = cpuMs();
   for (let i = 0; i < rows.length; i += RAW_BATCH) batch(rows.slice(i, i + RAW_BATCH));
   const ms = performance.now() - started;
+  const cpu = cpuMs() - cpu0;
   db.close();
-  return { ms, rows: rows.length };
+  return { ms, cpu, rows: rows.length };
 }
 
 console.log(`engine bench: ${N} no-op tasks per shape, concurrency ${CONCURRENCY}, SQLite WAL synchronous=FULL`);
@@ -192,20 +206,26 @@ for (const [name, build] of Object.entries(shapes)) {
   const t0 = performance.now();
   await inMemory(tasks);
   const memMs = performance.now() - t0;
-  const { ms, commits, commitMs, events } = await durable(name, tasks);
+  const { ms, cpu, commits, commitMs, events } = await durable(name, tasks);
   const rate = Math.round((tasks.length / ms) * 1000);
   const memRate = Math.round((tasks.length / memMs) * 1000);
   console.log(
     `${name.padEnd(8)} durable ${String(rate).padStart(7)} tasks/s (${ms.toFixed(0)} ms, ${events} events, ${commits} commits, ` +
-      `${(events / commits).toFixed(1)} events/commit, ${((commitMs / ms) * 100).toFixed(0)}% in commits) | ` +
-      `in-memory ${memRate} tasks/s | ratio ${(memRate / rate).toFixed(1)}x`,
+      `${(events / commits).toFixed(1)} events/commit, ${((commitMs / ms) * 100).toFixed(0)}% in commits; ` +
+      `${((cpu * 1000) / tasks.length).toFixed(1)} µs CPU per task) | in-memory ${memRate} tasks/s | ratio ${(memRate / rate).toFixed(1)}x`,
   );
+  bench({
+    row: `engine.${name}`, value: rate, unit: 'tasks/s', baseline: memRate, baselineUnit: 'tasks/s (in-memory loop)', ratio: round(rate / memRate, 4),
+    // the issue sets no target for a chain: it is bound by one fsync per task
+    ...(name === 'chain' ? {} : { target: 'value >= 20000' }), cpu_us_per_task: round((cpu * 1000) / tasks.length, 1),
+    note: `${commits} commits, ${Math.round((commitMs / ms) * 100)}% of the time in them; load ${os.loadavg()[0].toFixed(1)}`,
+  });
 }
 
 if (ONLY === undefined || ONLY === 'many') {
   const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-'));
   const run = await many(dir);
-  const raw = RAW ? rawLoop(dir, run.file) : { ms: Number.NaN, rows: 0 };
+  const raw = RAW ? rawLoop(dir, run.file) : { ms: Number.NaN, cpu: Number.NaN, rows: 0 };
   rmSync(dir, { recursive: true, force: true });
   const tasks = EXECUTIONS * PER;
   const engineRows = (run.events / run.ms) * 1000;
@@ -215,4 +235,17 @@ if (ONLY === undefined || ONLY === 'many') {
       `(${run.ms.toFixed(0)} ms, ${run.commits} commits, ${(run.events / run.commits).toFixed(1)} events/commit, ${((run.commitMs / run.ms) * 100).toFixed(0)}% in commits) | ` +
       `raw SQLite loop ${Math.round(rawRows)} rows/s (batches of ${RAW_BATCH}) | ratio ${(engineRows / rawRows).toFixed(2)} of raw`,
   );
+  // By CPU time as well: on a loaded machine the two wall times see different loads.
+  const engineCpuRows = (run.events / run.cpu) * 1000;
+  const rawCpuRows = (raw.rows / raw.cpu) * 1000;
+  console.log(
+    `         by CPU time: engine ${Math.round(engineCpuRows)} events per CPU-second (${((run.cpu * 1000) / tasks).toFixed(1)} µs per task), ` +
+      `raw loop ${Math.round(rawCpuRows)} rows per CPU-second | ratio ${(engineCpuRows / rawCpuRows).toFixed(2)} of raw`,
+  );
+  bench({
+    row: 'engine.many-executions', value: Math.round(engineRows), unit: 'events/s', baseline: RAW ? Math.round(rawRows) : null,
+    baselineUnit: `rows/s (raw better-sqlite3 loop, same rows, batches of ${RAW_BATCH})`, ratio: round(engineRows / rawRows),
+    target: 'ratio >= 0.4', tasks_per_s: Math.round((tasks / run.ms) * 1000), cpu_ratio: round(engineCpuRows / rawCpuRows),
+    note: `${EXECUTIONS} executions x ${PER} wide no-op tasks; load ${os.loadavg()[0].toFixed(1)}`,
+  });
 }

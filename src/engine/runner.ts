@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import type { Command } from './commands.js';
 import type { ResolvedEngineConfig } from './config.js';
 import type { DecideContext, DecideInput } from './decide-context.js';
-import { step } from './decide.js';
+import { isoTime, step } from './decide.js';
 import type { EventBus } from './event-bus.js';
 import type { Plan } from './plan.js';
 import { isTerminalExecution, type ExecutionState } from './state.js';
@@ -219,7 +219,7 @@ export class ExecutionRunner {
   private projection(): ExecutionPatch {
     const state = this.state;
     const written = this.written;
-    const patch: ExecutionPatch = { updated_at: new Date(this.deps.clock.now()).toISOString(), last_seq: state.last_seq };
+    const patch: ExecutionPatch = { updated_at: isoTime(this.deps.clock.now()), last_seq: state.last_seq };
     if (state.status !== written.status) patch.status = written.status = state.status;
     if (state.output !== written.output) patch.output = written.output = state.output;
     if (state.error !== written.error) patch.error = written.error = state.error;
