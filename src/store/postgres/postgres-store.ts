@@ -27,6 +27,11 @@ export interface PostgresStoreOptions {
 export interface PostgresStore extends Store {
   readonly backend: 'postgres';
   readonly leases: LeaseRepo;
+  /**
+   * The same leases on a connection of their own, for renewals: a renewal must never wait
+   * for a pooled connection behind the engine's statements, or a busy node's leases lapse.
+   */
+  readonly renewals: LeaseRepo;
   /** The connection pool, for createNotifier() and tryLeadership(). */
   readonly pool: Pool;
   /** The schema given at creation, or null for the server's search_path. */
@@ -103,10 +108,19 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     throw error;
   }
   const outside = sessionFor(createPoolExecutor(pool));
+  // Connects on first use: only a cluster node renews.
+  const renewalPool = new pg.Pool({
+    connectionString: options.url,
+    max: 1,
+    application_name: options.application_name ?? 'harmonia',
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  });
+  renewalPool.on('error', (error) => options.on_error?.(error));
   let closed: Promise<void> | null = null;
   return {
     backend: 'postgres',
     ...outside,
+    renewals: new PostgresLeaseRepo(createPoolExecutor(renewalPool)),
     pool,
     schema,
     transaction: (fn, txOptions) =>
@@ -118,6 +132,6 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
           exec.end();
         }
       }),
-    close: () => (closed ??= pool.end()),
+    close: () => (closed ??= Promise.all([pool.end(), renewalPool.end()]).then(() => undefined)),
   };
 }
