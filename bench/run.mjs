@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [name ...] [--json FILE]
 //
-// scale needs PostgreSQL: HARMONIA_BENCH_DATABASE_URL, else HARMONIA_TEST_DATABASE_URL, else the local server.
+// scale and failover need PostgreSQL: HARMONIA_BENCH_DATABASE_URL, else HARMONIA_TEST_DATABASE_URL, else the local server.
 //
 // The protocol (also in docs/performance.md): a bench script prints its own figures as
 // it likes, and for each row of the table one line on stdout, at column 0:
@@ -23,7 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['validate', 'validate-tasks', 'engine', 'http', 'watch', 'scale', 'logs', 'console', 'subscribers', 'triggers', 'waits'];
+const ALL = ['validate', 'validate-tasks', 'engine', 'http', 'watch', 'scale', 'failover', 'logs', 'console', 'subscribers', 'triggers', 'waits'];
 
 /** Issue 16's table, in its order: what `npm run bench` must show even when unmeasured. */
 const ROWS = [

@@ -60,7 +60,7 @@ export interface ClusterNode {
  * Creates a node. On a PostgreSQL store it joins the cluster of nodes sharing that
  * database; on SQLite it is the single-node engine.
  * @example
- * const node = createNode({ store, actions, lease_ms: 15_000 });
+ * const node = createNode({ store, actions, lease_ms: 4000 });
  * await node.start();
  * process.on('SIGTERM', () => void node.close({ grace_ms: 10_000 }));
  */

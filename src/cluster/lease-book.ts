@@ -83,6 +83,15 @@ export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
       }
       for (const { execution_id, token } of mine) await leases.releaseLease(execution_id, token);
     },
+    tokens(executionIds, require) {
+      const found: Array<{ execution_id: string; token: number }> = [];
+      for (const id of executionIds) {
+        const entry = held.get(id);
+        if (entry) found.push({ execution_id: id, token: entry.token });
+        else if (require) throw unsafe(nodeId, id);
+      }
+      return found;
+    },
     token: (id) => held.get(id)?.token,
     add(leases) {
       for (const lease of leases) held.set(lease.execution_id, { token: lease.token, missed: 0 });

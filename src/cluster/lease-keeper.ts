@@ -8,7 +8,8 @@ import type { ResolvedNodeOptions } from './node-options.js';
 const BACKOFF_FIRST_MS = 200;
 
 export interface LeaseKeeperOptions {
-  store: Store & { readonly leases: LeaseRepo };
+  /** `renewals`, when the store has it, is where renewals run (see PostgresStore.renewals). */
+  store: Store & { readonly leases: LeaseRepo; readonly renewals?: LeaseRepo };
   engine: Engine;
   book: LeaseBook;
   options: ResolvedNodeOptions;
@@ -38,6 +39,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
   const { store, engine, book, options, logger } = deps;
   const nodeId = options.node_id;
   const leases = store.leases;
+  const renewals = store.renewals ?? leases;
   const canClaim = deps.canClaim ?? (() => true);
   let held = false;
   let healthy = true;
@@ -102,7 +104,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     if (stopped) return;
     const started = performance.now();
     try {
-      const renewed = await leases.renewLeases(nodeId, options.lease_ms);
+      const renewed = await renewals.renewLeases(nodeId, options.lease_ms);
       if (stopped) return;
       failures = 0;
       // Every lease ends lease_ms after the renewal ran; the start is the safe side of that.

@@ -96,16 +96,7 @@ export function runningUnits(state: ExecutionState): Array<{ task_id: string; it
 
 /** UTF-8 length of a value's JSON. */
 export function jsonBytes(value: unknown): number {
-  const text = JSON.stringify(value ?? null) ?? 'null';
-  let bytes = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4;
-      i += 1;
-    } else bytes += 3;
-  }
-  return bytes;
+  // JSON.stringify escapes lone surrogates, so the text is well-formed UTF-16 and
+  // Buffer.byteLength counts exactly what would be written.
+  return Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null', 'utf8');
 }

@@ -205,16 +205,28 @@ export interface StepResult {
   snapshots: StepSnapshot[];
 }
 
+// Steps that finish in the same millisecond (most of a busy engine's) share one string.
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** `new Date(ms).toISOString()`, remembered for the latest millisecond. */
+export function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 /**
  * Decides, folds the resulting events into `state`, and decides again until nothing
  * more follows: one scheduling step, whose events the runner commits together.
  */
 export function step(state: ExecutionState, input: DecideInput, ctx: DecideContext): StepResult {
   const result: StepResult = { commands: [], events: [], snapshots: [] };
-  const date = new Date(input.at);
-  const timestamp = date.toISOString();
+  const timestamp = isoTime(input.at);
   // The time fold would parse back from the timestamp (a Date holds whole ms).
-  const atMs = date.getTime();
+  const atMs = Math.trunc(input.at);
   const limit = ctx.config.limits.max_events_per_execution;
   let commands = decide(state, input, ctx);
   while (commands.length > 0) {

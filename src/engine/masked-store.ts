@@ -36,6 +36,13 @@ function maskedExecutions(repo: ExecutionRepo, masker: SecretMasker): ExecutionR
     const many = repo.updateExecutions.bind(repo);
     wrapped.updateExecutions = (updates) => many(updates.map(({ id, patch }) => ({ id, patch: maskPatch(masker, patch) })));
   }
+  if (repo.commitSteps) {
+    const commit = repo.commitSteps.bind(repo);
+    wrapped.commitSteps = (steps) => {
+      maskEvents(masker, steps.events);
+      return commit({ ...steps, updates: steps.updates.map(({ id, patch }) => ({ id, patch: maskPatch(masker, patch) })) });
+    };
+  }
   wrapped.appendEvents = (events) => {
     maskEvents(masker, events);
     return repo.appendEvents(events);
@@ -46,9 +53,20 @@ function maskedExecutions(repo: ExecutionRepo, masker: SecretMasker): ExecutionR
   return wrapped;
 }
 
+// A store that hands the same session to every transaction (SQLite) gets one wrapper, built once.
+const sessions = new WeakMap<SecretMasker, WeakMap<StoreSession, StoreSession>>();
+
 function maskedSession<T extends StoreSession>(session: T, masker: SecretMasker): T {
+  let cache = sessions.get(masker);
+  if (!cache) {
+    cache = new WeakMap();
+    sessions.set(masker, cache);
+  }
+  const known = cache.get(session);
+  if (known) return known as T;
   const wrapped = Object.create(session) as T & { executions: ExecutionRepo };
   Object.defineProperty(wrapped, 'executions', { value: maskedExecutions(session.executions, masker), enumerable: true });
+  cache.set(session, wrapped);
   return wrapped;
 }
 

@@ -8,6 +8,9 @@ export const MAX_OUTPUT_DEPTH = 200;
  * the stack on such a value (a remote service decides how deep its JSON is).
  */
 export function outputShapeProblem(value: unknown, maxDepth: number = MAX_OUTPUT_DEPTH): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  // Most outputs are one flat object or array: no cycle and no depth to track.
+  if (maxDepth >= 1 && isFlat(value)) return null;
   const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
   const open = new Set<object>();
   const exits: Array<{ at: number; object: object }> = [];
@@ -27,4 +30,17 @@ export function outputShapeProblem(value: unknown, maxDepth: number = MAX_OUTPUT
     for (const child of children) stack.push({ value: child, depth: top.depth + 1 });
   }
   return null;
+}
+
+function isFlat(value: object): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === 'object') return false;
+    return true;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const inner: unknown = (value as Record<string, unknown>)[key];
+    if (inner !== null && typeof inner === 'object') return false;
+  }
+  return true;
 }

@@ -11,11 +11,12 @@ import type { Clock } from './clock.js';
 import type { Command } from './commands.js';
 import type { ResolvedEngineConfig } from './config.js';
 import type { DecideContext, DecideInput } from './decide-context.js';
-import { step } from './decide.js';
+import { isoTime, step } from './decide.js';
 import type { EventBus } from './event-bus.js';
 import type { Plan } from './plan.js';
 import { isDormant, isTerminalExecution, type ExecutionState } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
+import { UnitAbort } from './unit-abort.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
 /** Finds the handler of a task's action (the action registry). */
@@ -68,7 +69,7 @@ function unitKey(taskId: string, item: number | undefined): string {
 export class ExecutionRunner {
   readonly id: string;
   readonly children = new Set<string>();
-  private readonly controllers = new Map<string, AbortController>();
+  private readonly controllers = new Map<string, UnitAbort>();
   private readonly timers = new Map<string, () => void>();
   private stopped = false;
   /** Set when a commit failed: the execution stops here until the engine restarts. */
@@ -78,6 +79,12 @@ export class ExecutionRunner {
   private decidedAt = 0;
   /** Target of the armed wake-up timer, if any. */
   private wakeAt: number | null = null;
+  /**
+   * False once a look at the ready queue found no unit waiting for a later time: only a
+   * retry (folded from retry_attempted) adds one, so the wake-up need not walk the queue,
+   * which holds every ready task of a wide DAG, after each step.
+   */
+  private mayHaveDelayed = true;
   private doneWaiters: Array<(state: ExecutionState) => void> = [];
   /** Only durable waits are left (see RunnerDeps.onDormant). */
   dormant = false;
@@ -112,6 +119,9 @@ export class ExecutionRunner {
     if (result.events.length === 0 && before === undefined) {
       this.act(result.commands, wasTerminal);
       return this.lastCommit;
+    }
+    if (!this.mayHaveDelayed) {
+      for (const event of result.events) if (event.event_type === 'retry_attempted') this.mayHaveDelayed = true;
     }
     const snapshots = result.snapshots;
     const batch: WriteBatch = { events: result.events, projection: { id: this.id, patch: this.projection() } };
@@ -241,7 +251,7 @@ export class ExecutionRunner {
   private projection(): ExecutionPatch {
     const state = this.state;
     const written = this.written;
-    const patch: ExecutionPatch = { updated_at: new Date(this.deps.clock.now()).toISOString(), last_seq: state.last_seq };
+    const patch: ExecutionPatch = { updated_at: isoTime(this.deps.clock.now()), last_seq: state.last_seq };
     if (state.status !== written.status) patch.status = written.status = state.status;
     if (state.output !== written.output) patch.output = written.output = state.output;
     if (state.error !== written.error) patch.error = written.error = state.error;
@@ -326,11 +336,15 @@ export class ExecutionRunner {
   private armWakeUp(): void {
     if (this.stopped || isTerminalExecution(this.state.status)) return;
     let next = Number.POSITIVE_INFINITY;
-    for (const ref of this.state.ready) {
-      if (ref.not_before !== undefined && ref.not_before > this.decidedAt && ref.not_before < next) next = ref.not_before;
+    if (this.mayHaveDelayed) {
+      for (const ref of this.state.ready) {
+        if (ref.not_before !== undefined && ref.not_before > this.decidedAt && ref.not_before < next) next = ref.not_before;
+      }
+      // decidedAt only grows: a unit due now stays due, so until the next retry there is nothing to wake for.
+      if (next === Number.POSITIVE_INFINITY) this.mayHaveDelayed = false;
     }
     // Durable waits end at their deadline: the same one wake-up covers them, so a recovered
-    // execution re-arms every wait from its history alone.
+    // execution re-arms every wait from its history alone. Few tasks wait at once: always looked at.
     for (const id of this.state.waiting) {
       const deadline = this.state.tasks[id]?.wait?.deadline_ms ?? null;
       if (deadline !== null && deadline > this.decidedAt && deadline < next) next = deadline;
@@ -375,7 +389,7 @@ export class ExecutionRunner {
   private runUnit(command: Extract<Command, { kind: 'StartTask' }>): void {
     const key = unitKey(command.task_id, command.item_index);
     const def = this.plan.tasks[command.task_id];
-    const controller = new AbortController();
+    const controller = new UnitAbort();
     this.controllers.set(key, controller);
     let settled = false;
     let cancelTimeout: () => void = () => undefined;
@@ -416,7 +430,9 @@ export class ExecutionRunner {
       task_id: command.task_id,
       attempt: command.attempt,
       idempotency_key: command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
-      signal: controller.signal,
+      get signal() {
+        return controller.signal;
+      },
       timeout_ms: timeoutMs,
       max_output_bytes: this.deps.config.limits.max_task_output_bytes,
       log,

@@ -63,7 +63,8 @@ function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string, a
   const task = state.tasks[taskId];
   if (!def || !task) return { commands: [], used: 0 };
   const attempt = task.attempt + 1;
-  const scope = scopeFor(state, ctx);
+  // Built only for a task with an expression to evaluate here: most tasks have none.
+  const scope = def.condition !== undefined || def.with_items !== undefined ? scopeFor(state, ctx) : {};
   const fresh = task.attempt === task.attempt_base;
   if (fresh && def.condition !== undefined) {
     const rendered = renderSafe(ctx, def.condition, scope, attempt);

@@ -4,7 +4,7 @@
  * so one fsync pays for all of them.
  */
 import type { ExecutionEvent, ExecutionRecord } from '../core/model.js';
-import type { Store, StoreSession } from '../store/store.js';
+import type { CommitSteps, Store, StoreSession } from '../store/store.js';
 
 export type ExecutionPatch = Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>;
 
@@ -37,6 +37,12 @@ export interface WriteFence {
   claim(tx: StoreSession, executionId: string): Promise<void>;
   /** Gives the leases up in the transaction that finishes the executions (completed, failed or canceled). */
   finish(tx: StoreSession, executionIds: readonly string[]): Promise<void>;
+  /**
+   * The tokens a one-statement commit (ExecutionRepo.commitSteps) checks: with `require`,
+   * throws as check does for an execution not held; without, leaves such executions out
+   * (the leases finish gives up). Optional: without it every commit is a transaction.
+   */
+  tokens?(executionIds: readonly string[], require: boolean): Array<{ execution_id: string; token: number }>;
 }
 
 const FINISHED = new Set(['completed', 'failed', 'canceled']);
@@ -76,11 +82,7 @@ async function apply(tx: StoreSession, items: readonly Pending[], fence: WriteFe
   }
   const events = items.length === 1 ? (items[0] as Pending).batch.events : items.flatMap((item) => item.batch.events);
   if (events.length > 0) await tx.executions.appendEvents(events);
-  const projections = new Map<string, ExecutionPatch>();
-  for (const item of items) {
-    const projection = item.batch.projection;
-    if (projection) projections.set(projection.id, { ...projections.get(projection.id), ...projection.patch });
-  }
+  const projections = mergedProjections(items);
   if (projections.size > 1 && tx.executions.updateExecutions) {
     await tx.executions.updateExecutions([...projections].map(([id, patch]) => ({ id, patch })));
   } else {
@@ -93,6 +95,42 @@ async function apply(tx: StoreSession, items: readonly Pending[], fence: WriteFe
     if (finished.length > 0) await fence.finish(tx, finished);
   }
   for (const item of items) if (item.batch.after) await item.batch.after(tx);
+}
+
+/** Projections merged per execution, in the order first written. */
+function mergedProjections(items: readonly Pending[]): Map<string, ExecutionPatch> {
+  const projections = new Map<string, ExecutionPatch>();
+  for (const item of items) {
+    const projection = item.batch.projection;
+    if (projection) projections.set(projection.id, { ...projections.get(projection.id), ...projection.patch });
+  }
+  return projections;
+}
+
+/**
+ * The batches as one statement's worth (ExecutionRepo.commitSteps), or null when they need
+ * a transaction: hooks that write other rows, or a lease being claimed.
+ */
+function oneStatement(store: Store, items: readonly Pending[], fence: WriteFence | undefined): CommitSteps | null {
+  if (!store.executions.commitSteps || (fence && !fence.tokens)) return null;
+  for (const { batch } of items) if (batch.before || batch.after || batch.claim !== undefined) return null;
+  const events = items.length === 1 ? (items[0] as Pending).batch.events : items.flatMap((item) => item.batch.events);
+  const projections = mergedProjections(items);
+  const finished = [...projections].filter(([, patch]) => patch.status !== undefined && FINISHED.has(patch.status)).map(([id]) => id);
+  return {
+    events,
+    updates: [...projections].map(([id, patch]) => ({ id, patch })),
+    fenced: fence?.tokens ? fence.tokens(fencedIds(items), true) : [],
+    released: fence?.tokens && finished.length > 0 ? fence.tokens(finished, false) : [],
+  };
+}
+
+/** Commits the batches: in one statement where the store offers it, else in one transaction. */
+async function commit(store: Store, items: readonly Pending[], fence: WriteFence | undefined): Promise<void> {
+  const steps = oneStatement(store, items, fence);
+  if (steps && store.executions.commitSteps) await store.executions.commitSteps(steps);
+  // Any failed write sinks the whole transaction (and is retried alone by the caller), so no savepoints.
+  else await store.transaction((tx) => apply(tx, items, fence), ALL_OR_NOTHING);
 }
 
 /**
@@ -109,8 +147,7 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
     const items = pending;
     pending = [];
     try {
-      // Any failed write sinks the whole transaction (and is retried alone below), so no savepoints.
-      await store.transaction((tx) => apply(tx, items, fence), ALL_OR_NOTHING);
+      await commit(store, items, fence);
       for (const item of items) item.resolve();
     } catch (error) {
       if (items.length === 1) (items[0] as Pending).reject(error);
@@ -118,7 +155,7 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
         // one bad batch must not sink the others: retry each alone
         for (const item of items) {
           try {
-            await store.transaction((tx) => apply(tx, [item], fence), ALL_OR_NOTHING);
+            await commit(store, [item], fence);
             item.resolve();
           } catch (single) {
             item.reject(single);

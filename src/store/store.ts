@@ -120,6 +120,16 @@ export interface ExecutionQuery extends Page {
 }
 
 /** Executions: a listing row each, their append-only events, checkpoints and custom state. */
+/** What ExecutionRepo.commitSteps writes. */
+export interface CommitSteps {
+  events: readonly ExecutionEvent[];
+  updates: ReadonlyArray<{ id: string; patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>> }>;
+  /** Leases that must still hold these tokens. */
+  fenced: ReadonlyArray<{ execution_id: string; token: number }>;
+  /** Leases given up by this commit (the executions it finishes). */
+  released: ReadonlyArray<{ execution_id: string; token: number }>;
+}
+
 export interface ExecutionRepo {
   createExecution(record: ExecutionRecord): Promise<void>;
   getExecution(id: string): Promise<ExecutionRecord | null>;
@@ -140,6 +150,15 @@ export interface ExecutionRepo {
   updateExecutions?(
     updates: ReadonlyArray<{ id: string; patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>> }>,
   ): Promise<void>;
+  /**
+   * One group commit of the engine as one atomic statement, no transaction of its own
+   * (backends where each round trip is costly): checks that every `fenced` lease still
+   * has its token, under the same locks as LeaseRepo.assertLeases, and only then appends
+   * the events, applies the updates and deletes the `released` leases. Throws
+   * STORE_CONFLICT (a stale lease, an event that exists) or EXEC_NOT_FOUND with nothing
+   * written. Optional: callers fall back to a transaction.
+   */
+  commitSteps?(steps: CommitSteps): Promise<void>;
   /**
    * Appends events. Throws STORE_CONFLICT when a (execution_id, seq) already exists,
    * so two writers can never both extend one history.

@@ -1,8 +1,9 @@
 import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
-import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
+import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { PgExecutor } from './executor.js';
-import { pgCode } from './pg-errors.js';
+import { appendConflict, pgCode } from './pg-errors.js';
+import { commitSteps } from './commit-steps.js';
 import { likePattern, likePrefix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 
@@ -48,8 +49,6 @@ const UPDATE_MANY = `
     AS u(id, status, set_output, output, set_error, error, updated_at, set_finished, finished_at, last_seq)
   WHERE e.id = u.id
   RETURNING e.id`;
-// "Key (execution_id, seq)=(abc, 3) already exists.
-const DUPLICATE_KEY = /=\((.*), (\d+)\)/;
 
 function toRecord(row: ExecutionRow): ExecutionRecord {
   return {
@@ -78,24 +77,6 @@ function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
-/** The STORE_CONFLICT for a failed append: which event collided, or which execution is missing. */
-function appendConflict(error: unknown, events: readonly ExecutionEvent[]): HarmoniaError {
-  const code = pgCode(error);
-  if (code === '23503') {
-    const ids = [...new Set(events.map((event) => event.execution_id))].join("', '");
-    return new HarmoniaError('STORE_CONFLICT', `cannot append events to execution '${ids}'; it does not exist`, { cause: error });
-  }
-  const detail = (error as { detail?: unknown }).detail;
-  const match = typeof detail === 'string' ? DUPLICATE_KEY.exec(detail) : null;
-  const first = events[0] as ExecutionEvent;
-  const executionId = match?.[1] ?? first.execution_id;
-  const seq = match?.[2] === undefined ? first.seq : Number(match[2]);
-  return new HarmoniaError(
-    'STORE_CONFLICT',
-    `event ${seq} of execution '${executionId}' already exists; another writer extended this history`,
-    { cause: error, details: { execution_id: executionId, seq } },
-  );
-}
 
 /** Executions, their events, checkpoints and custom state in PostgreSQL. */
 export class PostgresExecutionRepo implements ExecutionRepo {
@@ -205,6 +186,10 @@ export class PostgresExecutionRepo implements ExecutionRepo {
       const missing = wanted.find(({ id }) => !found.has(id))?.id ?? '';
       throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${missing}' does not exist`);
     });
+  }
+
+  commitSteps(steps: CommitSteps): Promise<void> {
+    return commitSteps(this.exec, steps);
   }
 
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {

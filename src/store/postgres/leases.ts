@@ -74,7 +74,7 @@ const ASSERT_MANY = `
   WHERE h.token IS DISTINCT FROM w.token
   ORDER BY w.execution_id`;
 
-function staleLease(executionId: string, token: number, row: { token: string | null; node_id: string | null } | undefined): HarmoniaError {
+export function staleLease(executionId: string, token: number, row: { token: string | null; node_id: string | null } | undefined): HarmoniaError {
   const current = row && row.token !== null ? row : undefined;
   const holder = current ? `token ${current.token} of node '${current.node_id}'` : 'no lease';
   return new HarmoniaError(

@@ -1,4 +1,5 @@
 import { HarmoniaError } from '../../core/errors.js';
+import type { ExecutionEvent } from '../../core/model.js';
 
 /** The SQLSTATE of a driver error, or its Node.js code (ECONNREFUSED, ...). */
 export function pgCode(error: unknown): string | undefined {
@@ -57,4 +58,26 @@ export function toStoreError(error: unknown): unknown {
     });
   }
   return error;
+}
+
+// "Key (execution_id, seq)=(abc, 3) already exists.
+const DUPLICATE_KEY = /=\((.*), (\d+)\)/;
+
+/** The STORE_CONFLICT for a failed append: which event collided, or which execution is missing. */
+export function appendConflict(error: unknown, events: readonly ExecutionEvent[]): HarmoniaError {
+  const code = pgCode(error);
+  if (code === '23503') {
+    const ids = [...new Set(events.map((event) => event.execution_id))].join("', '");
+    return new HarmoniaError('STORE_CONFLICT', `cannot append events to execution '${ids}'; it does not exist`, { cause: error });
+  }
+  const detail = (error as { detail?: unknown }).detail;
+  const match = typeof detail === 'string' ? DUPLICATE_KEY.exec(detail) : null;
+  const first = events[0] as ExecutionEvent;
+  const executionId = match?.[1] ?? first.execution_id;
+  const seq = match?.[2] === undefined ? first.seq : Number(match[2]);
+  return new HarmoniaError(
+    'STORE_CONFLICT',
+    `event ${seq} of execution '${executionId}' already exists; another writer extended this history`,
+    { cause: error, details: { execution_id: executionId, seq } },
+  );
 }

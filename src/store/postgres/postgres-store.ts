@@ -31,6 +31,11 @@ export interface PostgresStore extends Store {
   /** Channels, event notifications and leadership, for the cluster (coordination.ts). */
   readonly coordination: Coordination;
   /** The connection pool; only the store's own modules and tests use it. */
+  /**
+   * The same leases on a connection of their own, for renewals: a renewal must never wait
+   * for a pooled connection behind the engine's statements, or a busy node's leases lapse.
+   */
+  readonly renewals: LeaseRepo;
   readonly pool: Pool;
   /** The schema given at creation, or null for the server's search_path. */
   readonly schema: string | null;
@@ -106,10 +111,19 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     throw error;
   }
   const outside = sessionFor(createPoolExecutor(pool));
+  // Connects on first use: only a cluster node renews.
+  const renewalPool = new pg.Pool({
+    connectionString: options.url,
+    max: 1,
+    application_name: options.application_name ?? 'harmonia',
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  });
+  renewalPool.on('error', (error) => options.on_error?.(error));
   let closed: Promise<void> | null = null;
   return {
     backend: 'postgres',
     ...outside,
+    renewals: new PostgresLeaseRepo(createPoolExecutor(renewalPool)),
     pool,
     coordination: createCoordination(pool),
     schema,
@@ -122,6 +136,6 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
           exec.end();
         }
       }),
-    close: () => (closed ??= pool.end()),
+    close: () => (closed ??= Promise.all([pool.end(), renewalPool.end()]).then(() => undefined)),
   };
 }

@@ -37,9 +37,14 @@ const INSERT_EXECUTION = `INSERT INTO executions (id, workflow_id, workflow_ref,
   error, parent_execution_id, parent_task_id, created_at, updated_at, finished_at, last_seq)
   VALUES (@id, @workflow_id, @workflow_ref, @workflow_version, @status, @input, @output, @error, @parent_execution_id,
   @parent_task_id, @created_at, @updated_at, @finished_at, @last_seq)`;
-// One writer at a time: MAX(pos) + 1 inside the write numbers events in commit order.
-const INSERT_EVENT =
-  'INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, (SELECT COALESCE(MAX(pos), 0) + 1 FROM execution_events))';
+// One writer at a time (BEGIN IMMEDIATE): MAX(pos) read inside the write numbers events in commit order.
+const MAX_POSITION = 'SELECT COALESCE(MAX(pos), 0) FROM execution_events';
+/** Rows per multi-row INSERT: one statement step instead of 64 (SQLite allows 32,766 parameters). */
+const EVENT_CHUNK = 64;
+const insertEventsSql = (rows: number): string =>
+  `INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
+const INSERT_EVENT = insertEventsSql(1);
+const INSERT_EVENT_CHUNK = insertEventsSql(EVENT_CHUNK);
 const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, rowid`;
 const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
   SELECT id FROM executions WHERE parent_execution_id = ?
@@ -166,21 +171,11 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
     return this.exec.run((db: Database) => {
-      const insert = prepared(db, INSERT_EVENT);
-      for (const event of events) {
-        try {
-          insert.run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)));
-        } catch (error) {
-          if (isConstraintError(error)) {
-            throw new HarmoniaError(
-              'STORE_CONFLICT',
-              `event ${event.seq} of execution '${event.execution_id}' already exists; another writer extended this history`,
-              { cause: error, details: { execution_id: event.execution_id, seq: event.seq } },
-            );
-          }
-          throw error;
-        }
-      }
+      if (events.length === 0) return;
+      const write = (): void => insertEvents(db, events);
+      // Outside a transaction the position read and the inserts must still be one write.
+      if (db.inTransaction) write();
+      else db.transaction(write).immediate();
     });
   }
 
@@ -288,4 +283,50 @@ function withoutPosition(event: ExecutionEvent): ExecutionEvent {
   if (event.position === undefined) return event;
   const { position: _position, ...rest } = event;
   return rest;
+}
+
+function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {
+  return new HarmoniaError(
+    'STORE_CONFLICT',
+    `event ${event.seq} of execution '${event.execution_id}' already exists; another writer extended this history`,
+    { cause, details: { execution_id: event.execution_id, seq: event.seq } },
+  );
+}
+
+/** Inserts events numbered after the highest position, EVENT_CHUNK rows per statement. */
+function insertEvents(db: Database, events: readonly ExecutionEvent[]): void {
+  let position = prepared(db, MAX_POSITION).pluck().get() as number;
+  const one = prepared(db, INSERT_EVENT);
+  const insertOne = (event: ExecutionEvent): void => {
+    position += 1;
+    try {
+      one.run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position);
+    } catch (error) {
+      throw isConstraintError(error) ? conflict(event, error) : error;
+    }
+  };
+  let index = 0;
+  if (events.length >= EVENT_CHUNK) {
+    const chunk = prepared(db, INSERT_EVENT_CHUNK);
+    const values: unknown[] = new Array<unknown>(EVENT_CHUNK * 4);
+    for (; index + EVENT_CHUNK <= events.length; index += EVENT_CHUNK) {
+      for (let j = 0; j < EVENT_CHUNK; j += 1) {
+        const event = events[index + j] as ExecutionEvent;
+        values[j * 4] = event.execution_id;
+        values[j * 4 + 1] = event.seq;
+        values[j * 4 + 2] = JSON.stringify(withoutPosition(event));
+        values[j * 4 + 3] = position + j + 1;
+      }
+      try {
+        chunk.run(values);
+      } catch (error) {
+        if (!isConstraintError(error)) throw error;
+        // A failed statement leaves no row behind: insert the chunk row by row to name the event.
+        for (let j = 0; j < EVENT_CHUNK; j += 1) insertOne(events[index + j] as ExecutionEvent);
+        continue;
+      }
+      position += EVENT_CHUNK;
+    }
+  }
+  for (; index < events.length; index += 1) insertOne(events[index] as ExecutionEvent);
 }

@@ -33,12 +33,15 @@ export class SqliteGate {
     },
   };
 
+  /** The executor inside the open transaction: one object, so sessions built on it can be reused. */
+  readonly inside: SqliteExecutor = { run: async (f) => mapped(() => f(this.db)) };
+
   /** Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, holding the gate until it settles. */
   async transaction<T>(fn: (inside: SqliteExecutor) => Promise<T>): Promise<T> {
     while (this.active) await this.active;
     let release!: () => void;
     this.active = new Promise<void>((resolve) => (release = resolve));
-    const inside: SqliteExecutor = { run: async (f) => mapped(() => f(this.db)) };
+    const inside = this.inside;
     try {
       this.db.exec('BEGIN IMMEDIATE');
       try {

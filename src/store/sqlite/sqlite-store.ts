@@ -76,11 +76,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   migrateSqlite(db);
   const gate = new SqliteGate(db);
   const outside = sessionFor(gate.outside);
+  // Repositories hold no state of their own: one set serves every transaction.
+  const inside = sessionFor(gate.inside);
   let lock: EngineLock | null = null;
   return {
     backend: 'sqlite',
     ...outside,
-    transaction: (fn) => gate.transaction((inside) => fn(sessionFor(inside))),
+    transaction: (fn) => gate.transaction(() => fn(inside)),
     claimEngine(holder) {
       if (options.file === ':memory:' || lock !== null) return;
       lock = acquireEngineLock(options.file, holder);

@@ -204,6 +204,60 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leases'), () => {
     });
   });
 
+  describe('executions.commitSteps()', () => {
+    const at = '2026-01-02T00:00:00.000Z';
+
+    it('writes the events and rows of holders of current tokens, and gives up the leases of finished executions, in one statement', async () => {
+      const leases = await nodeA.leases.claimExecutions('node-a', 10, HOUR);
+      const tokens = leases.map((lease) => ({ execution_id: lease.execution_id, token: lease.token }));
+      const e1 = tokens.find((lease) => lease.execution_id === 'e1');
+      await nodeA.executions.commitSteps?.({
+        events: [event('e1', 1), event('e2', 1), event('e2', 2)],
+        updates: [
+          { id: 'e1', patch: { status: 'completed', output: { ok: true }, finished_at: at, updated_at: at, last_seq: 1 } },
+          { id: 'e2', patch: { updated_at: at, last_seq: 2 } },
+        ],
+        fenced: tokens.filter((lease) => lease.execution_id === 'e1' || lease.execution_id === 'e2'),
+        released: e1 ? [e1] : [],
+      });
+      expect((await nodeA.executions.readEvents('e2')).map((e) => e.seq)).toEqual([1, 2]);
+      expect(await nodeA.executions.getExecution('e1')).toMatchObject({ status: 'completed', output: { ok: true }, finished_at: at, last_seq: 1 });
+      expect(await nodeA.executions.getExecution('e2')).toMatchObject({ status: 'pending', last_seq: 2 });
+      // e1's lease went with the commit that finished it: nobody holds it now
+      expect(await nodeB.leases.claimExecution('node-b', 'e2', HOUR)).toBeNull();
+      expect((await nodeA.leases.renewLeases('node-a', HOUR)).map((lease) => lease.execution_id)).not.toContain('e1');
+    });
+
+    it('writes nothing when one lease was taken over, naming it', async () => {
+      const mine = await nodeA.leases.claimExecutions('node-a', 10, 0);
+      const [current] = await nodeB.leases.claimExecutions('node-b', 1, HOUR);
+      const stale = mine.find((lease) => lease.execution_id === current?.execution_id);
+      await expect(
+        nodeA.executions.commitSteps?.({
+          events: mine.map((lease) => event(lease.execution_id, 1)),
+          updates: mine.map((lease) => ({ id: lease.execution_id, patch: { status: 'failed' as const, last_seq: 1, updated_at: at } })),
+          fenced: mine.map((lease) => ({ execution_id: lease.execution_id, token: lease.token })),
+          released: [],
+        }),
+      ).rejects.toMatchObject({
+        code: 'STORE_CONFLICT',
+        message: expect.stringContaining('stale lease') as unknown,
+        details: { execution_id: current?.execution_id, token: stale?.token, current_token: current?.token },
+      });
+      for (const lease of mine) expect(await nodeA.executions.readEvents(lease.execution_id)).toEqual([]);
+      expect(await nodeA.executions.getExecution('e1')).toMatchObject({ status: 'running', last_seq: 0 });
+    });
+
+    it('refuses an event that exists with STORE_CONFLICT and writes none of the others', async () => {
+      await nodeA.executions.appendEvents([event('e1', 1)]);
+      await expect(
+        nodeA.executions.commitSteps?.({ events: [event('e2', 1), event('e1', 1)], updates: [{ id: 'e2', patch: { last_seq: 1 } }], fenced: [], released: [] }),
+      ).rejects.toMatchObject({ code: 'STORE_CONFLICT', details: { execution_id: 'e1', seq: 1 } });
+      expect(await nodeA.executions.readEvents('e2')).toEqual([]);
+      expect(await nodeA.executions.getExecution('e2')).toMatchObject({ last_seq: 0 });
+    });
+  });
+
   describe('releaseLeases()', () => {
     it('frees the leases still held by their tokens and counts them', async () => {
       const leases = await nodeA.leases.claimExecutions('node-a', 10, HOUR);

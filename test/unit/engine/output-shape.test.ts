@@ -21,6 +21,12 @@ describe('outputShapeProblem()', () => {
     expect(outputShapeProblem(JSON.parse(`${'['.repeat(4)}${']'.repeat(4)}`) as unknown, 3)).toBe('nests deeper than 3 levels');
   });
 
+  it('accepts a flat object at a limit of one level and refuses one nested inside it', () => {
+    expect(outputShapeProblem({ a: 1, b: 'x', c: null }, 1)).toBeNull();
+    expect(outputShapeProblem({ a: {} }, 1)).toBe('nests deeper than 1 levels');
+    expect(outputShapeProblem([], 0)).toBe('nests deeper than 0 levels');
+  });
+
   it('refuses a cycle', () => {
     const looped: Record<string, unknown> = { a: 1 };
     looped.self = { back: looped };

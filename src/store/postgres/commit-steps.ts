@@ -1,0 +1,111 @@
+/**
+ * The engine's group commit on PostgreSQL as one statement: the fence check, the events,
+ * the execution rows and the released leases in one round trip, atomic as a statement
+ * is, instead of BEGIN, three or four statements and COMMIT. Data-modifying CTEs run on
+ * one snapshot; every write is gated on `go`, so a stale lease writes nothing.
+ */
+import { HarmoniaError } from '../../core/errors.js';
+import type { CommitSteps } from '../store.js';
+import type { PgExecutor } from './executor.js';
+import { staleLease } from './leases.js';
+import { appendConflict, pgCode } from './pg-errors.js';
+
+// Lock order as in assertLeases then appendEvents: the executions rows (in id order), the
+// lease rows, then the advisory lock that orders event positions, held to commit.
+const COMMIT_STEPS = `
+  WITH locked AS (SELECT id FROM executions WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE),
+  held AS (
+    SELECT execution_id, token, node_id FROM execution_leases
+    WHERE execution_id = ANY($1::text[]) AND (SELECT count(*) FROM locked) >= 0
+    ORDER BY execution_id FOR SHARE),
+  stale AS (
+    SELECT w.execution_id, w.token AS wanted, h.token, h.node_id
+    FROM unnest($1::text[], $2::bigint[]) AS w(execution_id, token)
+    LEFT JOIN held h ON h.execution_id = w.execution_id
+    WHERE h.token IS DISTINCT FROM w.token),
+  go AS (SELECT NOT EXISTS (SELECT 1 FROM stale) AS ok),
+  appending AS (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.execution_events')) FROM go WHERE go.ok),
+  inserted AS (
+    INSERT INTO execution_events (execution_id, seq, event)
+    SELECT e.execution_id, e.seq, e.event
+    FROM appending, unnest($3::text[], $4::bigint[], $5::json[]) WITH ORDINALITY AS e(execution_id, seq, event, n)
+    ORDER BY e.n
+    RETURNING 1),
+  updated AS (
+    UPDATE executions e SET
+      status = COALESCE(u.status, e.status),
+      output = CASE WHEN u.set_output THEN u.output::json ELSE e.output END,
+      error = CASE WHEN u.set_error THEN u.error::json ELSE e.error END,
+      updated_at = COALESCE(u.updated_at, e.updated_at),
+      finished_at = CASE WHEN u.set_finished THEN u.finished_at ELSE e.finished_at END,
+      last_seq = COALESCE(u.last_seq, e.last_seq)
+    FROM go, unnest($6::text[], $7::text[], $8::bool[], $9::text[], $10::bool[], $11::text[], $12::text[], $13::bool[], $14::text[], $15::bigint[])
+      AS u(id, status, set_output, output, set_error, error, updated_at, set_finished, finished_at, last_seq)
+    WHERE go.ok AND e.id = u.id
+    RETURNING e.id),
+  released AS (
+    DELETE FROM execution_leases l USING go, unnest($16::text[], $17::bigint[]) AS r(execution_id, token)
+    WHERE go.ok AND l.execution_id = r.execution_id AND l.token = r.token
+    RETURNING 1)
+  SELECT execution_id, wanted, token, node_id, NULL::text AS updated_id FROM stale
+  UNION ALL SELECT NULL, NULL, NULL, NULL, id FROM updated`;
+
+interface Row {
+  execution_id: string | null;
+  wanted: string | null;
+  token: string | null;
+  node_id: string | null;
+  updated_id: string | null;
+}
+
+/** Runs CommitSteps (see ExecutionRepo.commitSteps) through `exec`. */
+export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void> {
+  const { events, updates, fenced, released } = steps;
+  const column = <T>(fn: (patch: CommitSteps['updates'][number]['patch']) => T) => updates.map(({ patch }) => fn(patch));
+  const params = [
+    fenced.map((lease) => lease.execution_id),
+    fenced.map((lease) => lease.token),
+    events.map((event) => event.execution_id),
+    events.map((event) => event.seq),
+    events.map((event) => JSON.stringify(withoutPosition(event))),
+    updates.map(({ id }) => id),
+    column((p) => p.status ?? null),
+    column((p) => p.output !== undefined),
+    column((p) => jsonOrNull(p.output)),
+    column((p) => p.error !== undefined),
+    column((p) => jsonOrNull(p.error)),
+    column((p) => p.updated_at ?? null),
+    column((p) => p.finished_at !== undefined),
+    column((p) => p.finished_at ?? null),
+    column((p) => p.last_seq ?? null),
+    released.map((lease) => lease.execution_id),
+    released.map((lease) => lease.token),
+  ];
+  return exec.write(async (query) => {
+    let rows: Row[];
+    try {
+      rows = await query<Row>(COMMIT_STEPS, params);
+    } catch (error) {
+      const code = pgCode(error);
+      if (code !== '23505' && code !== '23503') throw error;
+      throw appendConflict(error, events);
+    }
+    const stale = rows.find((row) => row.execution_id !== null);
+    if (stale) throw staleLease(stale.execution_id as string, Number(stale.wanted), stale);
+    if (rows.length === updates.length) return;
+    const found = new Set(rows.map((row) => row.updated_id));
+    const missing = updates.find(({ id }) => !found.has(id))?.id ?? '';
+    // Unreachable from the engine (every projection comes with events, whose foreign key fails first).
+    throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${missing}' does not exist`);
+  });
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function withoutPosition<E extends { position?: number }>(event: E): Omit<E, 'position'> {
+  if (event.position === undefined) return event;
+  const { position: _position, ...rest } = event;
+  return rest;
+}
