@@ -12,6 +12,8 @@ import type {
 } from '../../core/wire.js';
 import type { Engine } from '../../engine/index.js';
 import { defineRoutes, type RouteDef } from '../route.js';
+import { detailCacheFor } from '../detail-cache.js';
+import { maskSecrets } from '../mask-secrets.js';
 import { executionView } from '../views.js';
 import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intParam, pageOf } from './paging.js';
 import { timeParam } from './time-param.js';
@@ -19,6 +21,7 @@ import { timeParam } from './time-param.js';
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
 /** The longest search text: longer would match no id or ref. */
 const TEXT_MAX = 200;
+const JSON_TYPE = 'application/json; charset=utf-8';
 const notFound = { description: 'No such execution.', schema: 'Error' };
 
 type ControlVerb = 'pause' | 'resume' | 'cancel' | 'terminate' | 'retry';
@@ -209,6 +212,11 @@ export function executionRoutes() {
       responses: { 200: { description: 'The execution.', schema: 'ExecutionDetail' }, 404: notFound },
       handler: async (request, services) => {
         const id = request.params.id ?? '';
+        const masker = services.engine.secrets;
+        const cache = detailCacheFor(masker);
+        // The row (or the runner's record) decides whether a kept answer is still this execution's.
+        const hit = cache.get(await services.engine.getExecution(id));
+        if (hit !== undefined) return { body: hit, content_type: JSON_TYPE };
         const { record, status } = await services.engine.getDetail(id);
         // a null prototype: a task may be called `__proto__`
         const taskStatuses = Object.create(null) as Record<string, TaskStatusView>;
@@ -223,7 +231,7 @@ export function executionRoutes() {
           started_at: status.started_at,
           task_statuses: taskStatuses,
         };
-        return { body };
+        return { body: cache.put(record, status.status, JSON.stringify(maskSecrets(body, masker))), content_type: JSON_TYPE };
       },
     },
     {
