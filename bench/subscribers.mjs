@@ -16,6 +16,7 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +79,7 @@ await ask({ cmd: 'run', n: EXECUTIONS * 3 });
 const alone = await timeRuns();
 console.log(`${EXECUTIONS} executions, no subscribers:    ${alone.wall.toFixed(0)} ms wall (${rate(alone.wall)}/s), ${alone.cpu.toFixed(0)} ms server CPU (${rate(alone.cpu)}/CPU-s)`);
 
+const idleServer = await ask({ cmd: 'stats' });
 // Idle subscribers: raw sockets that complete the WebSocket or SSE handshake, then read
 // and discard what they are sent and send nothing. No parsing on the client side: the
 // box is shared, and the figure is the server's.
@@ -117,6 +119,13 @@ console.log(
   `throughput with subscribers / without: ${wallRatio.toFixed(2)} by wall time, ${cpuRatio.toFixed(2)} by server CPU time ` +
     `(target >= ${TARGET.toFixed(2)}: ${Math.max(wallRatio, cpuRatio) >= TARGET ? 'met' : 'NOT met'}); server RSS ${mib(after.rss)}; ` +
     `subscribers still open ${after.streams}; bytes the subscribers received ${mib(received)}`,
+);
+const load = `load average ${loadavg()[0].toFixed(1)}`;
+console.log(
+  `BENCH ${JSON.stringify({ row: 'rss.subscribers', value: Math.round(before.rss / 2 ** 20), unit: 'MB', baseline: Math.round(idleServer.rss / 2 ** 20), baselineUnit: 'MB (the same server before they connected)', ratio: Number((before.rss / idleServer.rss).toFixed(2)), target: 'value <= 400', note: `${SUBSCRIBERS} idle subscribers (scope ${SCOPE}); ${load}` })}`,
+);
+console.log(
+  `BENCH ${JSON.stringify({ row: `subscribers.throughput-${SCOPE}`, value: Number(rate(withSubs.wall)), unit: 'executions/s', baseline: Number(rate(alone.wall)), baselineUnit: 'executions/s with no subscriber', ratio: Number(wallRatio.toFixed(2)), target: 'ratio >= 0.67', cpu_ratio: Number(cpuRatio.toFixed(2)), note: `${SUBSCRIBERS} subscribers; ${load}` })}`,
 );
 for (const socket of opened) socket.destroy();
 
