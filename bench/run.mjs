@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['validate', 'engine', 'http', 'watch', 'scale', 'logs', 'console', 'subscribers', 'triggers'];
+const ALL = ['validate', 'engine', 'http', 'watch', 'scale', 'logs', 'console', 'subscribers', 'triggers', 'rss'];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const dir = fileURLToPath(new URL('.', import.meta.url));
 let failed = 0;
