@@ -60,7 +60,7 @@ process.on('message', async (message) => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const used = process.cpuUsage(cpu);
-    process.send({ ms, cpu_ms: (used.user + used.system) / 1000, events: last });
+    process.send({ ms, cpu_ms: (used.user + used.system) / 1000, user_ms: used.user / 1000, system_ms: used.system / 1000, events: last });
   } else if (message.cmd === 'stats') {
     if (message.gc && typeof globalThis.gc === 'function') globalThis.gc();
     const memory = process.memoryUsage();

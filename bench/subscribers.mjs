@@ -65,19 +65,21 @@ const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 async function timeRuns() {
   let wall = Infinity;
   let cpu = Infinity;
+  let split = '';
   for (let i = 0; i < 3; i += 1) {
     const run = await ask({ cmd: 'run', n: EXECUTIONS });
     wall = Math.min(wall, run.ms);
+    if (run.cpu_ms < cpu) split = `${run.user_ms.toFixed(0)} ms user + ${run.system_ms.toFixed(0)} ms system`;
     cpu = Math.min(cpu, run.cpu_ms);
   }
-  return { wall, cpu };
+  return { wall, cpu, split };
 }
 const rate = (ms) => ((EXECUTIONS * 1000) / ms).toFixed(0);
 
 // warm the JIT and the store before any figure is taken, so the baseline is not the cold run
 await ask({ cmd: 'run', n: EXECUTIONS * 3 });
 const alone = await timeRuns();
-console.log(`${EXECUTIONS} executions, no subscribers:    ${alone.wall.toFixed(0)} ms wall (${rate(alone.wall)}/s), ${alone.cpu.toFixed(0)} ms server CPU (${rate(alone.cpu)}/CPU-s)`);
+console.log(`${EXECUTIONS} executions, no subscribers:    ${alone.wall.toFixed(0)} ms wall (${rate(alone.wall)}/s), ${alone.cpu.toFixed(0)} ms server CPU (${alone.split}; ${rate(alone.cpu)}/CPU-s)`);
 
 const idleServer = await ask({ cmd: 'stats' });
 // Idle subscribers: raw sockets that complete the WebSocket or SSE handshake, then read
@@ -112,7 +114,7 @@ const before = await ask({ cmd: 'stats' });
 console.log(`subscribers open on the server: ${before.streams} (${SUBSCRIBERS / 2} WebSocket, ${SUBSCRIBERS / 2} SSE, scope ${SCOPE}); server RSS ${mib(before.rss)}`);
 const withSubs = await timeRuns();
 const after = await ask({ cmd: 'stats' });
-console.log(`${EXECUTIONS} executions, ${SUBSCRIBERS} subscribers: ${withSubs.wall.toFixed(0)} ms wall (${rate(withSubs.wall)}/s), ${withSubs.cpu.toFixed(0)} ms server CPU (${rate(withSubs.cpu)}/CPU-s)`);
+console.log(`${EXECUTIONS} executions, ${SUBSCRIBERS} subscribers: ${withSubs.wall.toFixed(0)} ms wall (${rate(withSubs.wall)}/s), ${withSubs.cpu.toFixed(0)} ms server CPU (${withSubs.split}; ${rate(withSubs.cpu)}/CPU-s)`);
 const wallRatio = alone.wall / withSubs.wall;
 const cpuRatio = alone.cpu / withSubs.cpu;
 console.log(
