@@ -1,19 +1,23 @@
 // HTTP and WebSocket cost of the Harmonia server, against bare node:http serving the
 // same JSON in the same run, so the ratio shows what Koa, auth, validation, masking
 // and the store add.
-//   1. GET /api/executions/:id  and  POST /api/executions, 10 s each with autocannon,
-//      Harmonia (SQLite, synchronous=FULL, logs silenced) vs node:http.
+//   1. GET /api/executions/:id (a finished execution) and POST /api/executions, 10 s each
+//      with autocannon in its own process (so the load generator does not share the
+//      server's event loop), Harmonia (SQLite, synchronous=FULL, logs silenced) vs
+//      node:http; each case also prints the server process's CPU time per request.
 //   2. WebSocket fan-out: 1,000 subscribers on one execution (in a worker thread);
 //      time from an event's publication to its last delivery.
-// Run: npm run build && node bench/http.mjs [--seconds 10] [--connections 10] [--subscribers 1000]
+// Run: npm run build && node bench/http.mjs [--seconds 10] [--warmup 2] [--connections 50] [--subscribers 1000]
 //      [--only GET|POST] (one HTTP case, no fan-out: for profiling)
+// Prints BENCH lines (bench/run.mjs --json) for http.get-status and http.post-executions.
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import autocannon from 'autocannon';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 
@@ -23,8 +27,10 @@ const arg = (name, fallback) => {
   return index >= 0 ? Number(args[index + 1]) : fallback;
 };
 const SECONDS = arg('seconds', 10);
-const CONNECTIONS = arg('connections', 10);
+const CONNECTIONS = arg('connections', 50);
 const SUBSCRIBERS = arg('subscribers', 1000);
+const WARMUP = arg('warmup', 2);
+const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
 const onlyIndex = args.indexOf('--only');
 const ONLY = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
 
@@ -112,19 +118,28 @@ async function main() {
     { name: `GET /api/executions/:id`, method: 'GET', path: `/api/executions/${first.execution_id}` },
     { name: 'POST /api/executions', method: 'POST', path: '/api/executions', body: postBody },
   ];
-  console.log(`HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, 127.0.0.1`);
+  console.log(`HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, 127.0.0.1, load average ${loadavg()[0].toFixed(1)}`);
   const rows = [];
   for (const c of cases) {
     if (ONLY !== undefined && c.method !== ONLY) continue;
+    // warm-up of both servers (the JIT, the store's caches), not measured
+    await cannon(harmonia.url + c.path, c, auth, WARMUP);
+    await cannon(bareUrl + c.path, c, auth, WARMUP);
     const before = commits;
     const h = await cannon(harmonia.url + c.path, c, auth);
-    const perCommit = commits > before ? `, ${((h.rps * SECONDS) / (commits - before)).toFixed(1)} req/commit` : '';
+    const perCommit = commits > before ? `, ${(h.total / (commits - before)).toFixed(1)} req/commit` : '';
     const b = await cannon(bareUrl + c.path, c, auth);
     rows.push({ ...c, h, b });
     console.log(
-      `${c.name.padEnd(26)} harmonia ${fmt(h.rps)} req/s p99 ${h.p99} ms (${h.non2xx} non-2xx${perCommit}) | ` +
-        `node:http ${fmt(b.rps)} req/s p99 ${b.p99} ms | ratio ${(h.rps / b.rps).toFixed(3)}`,
+      `${c.name.padEnd(26)} harmonia ${fmt(h.rps)} req/s p99 ${h.p99} ms, ${h.cpu_us.toFixed(0)} µs CPU/req (${h.non2xx} non-2xx${perCommit}) | ` +
+        `node:http ${fmt(b.rps)} req/s p99 ${b.p99} ms, ${b.cpu_us.toFixed(0)} µs CPU/req | ratio ${(h.rps / b.rps).toFixed(3)} (by CPU ${(b.cpu_us / h.cpu_us).toFixed(3)})`,
     );
+    const note = `baseline: bare node:http serving the same JSON, same run; by server CPU per request ${(b.cpu_us / h.cpu_us).toFixed(3)}; load average ${loadavg()[0].toFixed(1)}`;
+    const bench =
+      c.method === 'GET'
+        ? { row: 'http.get-status', value: Math.round(h.rps), unit: 'req/s', baseline: Math.round(b.rps), baselineUnit: 'req/s (bare node:http)', ratio: round3(h.rps / b.rps), target: 'ratio >= 0.5', p99: h.p99, note }
+        : { row: 'http.post-executions', value: Math.round(h.rps), unit: 'req/s', baseline: Math.round(b.rps), baselineUnit: 'req/s (bare node:http)', ratio: round3(h.rps / b.rps), target: 'value >= 5000 and p99 <= 20', p99: h.p99, note };
+    console.log(`BENCH ${JSON.stringify(bench)}`);
   }
   await new Promise((resolve) => bare.close(resolve));
   if (ONLY !== undefined) {
@@ -200,23 +215,26 @@ async function registerGated(store) {
   });
 }
 
-function cannon(url, c, auth) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url,
-        method: c.method,
-        connections: CONNECTIONS,
-        duration: SECONDS,
-        headers: { ...auth, ...(c.body ? { 'content-type': 'application/json' } : {}) },
-        ...(c.body ? { body: c.body } : {}),
-      },
-      (error, result) => {
-        if (error) reject(error);
-        else resolve({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx });
-      },
-    );
-  });
+/** Runs autocannon in its own process against `url`; the figures and this process's CPU time per request. */
+async function cannon(url, c, auth, seconds = SECONDS) {
+  const args = [AUTOCANNON, '-j', '-c', String(CONNECTIONS), '-d', String(seconds), '-m', c.method];
+  for (const [name, value] of Object.entries({ ...auth, ...(c.body ? { 'content-type': 'application/json' } : {}) })) args.push('-H', `${name}=${value}`);
+  if (c.body) args.push('-b', c.body);
+  args.push(url);
+  const cpu = process.cpuUsage();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  const used = process.cpuUsage(cpu);
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`);
+  const result = JSON.parse(out);
+  const total = result.requests.total;
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, total, cpu_us: (used.user + used.system) / Math.max(1, total) };
+}
+
+function round3(n) {
+  return Number(n.toFixed(3));
 }
 
 function fmt(n) {

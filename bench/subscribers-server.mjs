@@ -2,7 +2,7 @@
 // own: a real server (SQLite, the engine, one port) driven over IPC by the parent.
 //   {cmd:'run', n}    start n executions of a 3-task workflow, answer when all finished: {ms, cpu_ms}
 //                     (cpu_ms runs on until every subscriber has been handed every event)
-//   {cmd:'stats'}     {streams, rss, heap}
+//   {cmd:'stats'}     {streams, rss, heap}  ({gc: true} collects garbage first, when run with --expose-gc)
 //   {cmd:'stop'}
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,8 +60,9 @@ process.on('message', async (message) => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const used = process.cpuUsage(cpu);
-    process.send({ ms, cpu_ms: (used.user + used.system) / 1000, events: last });
+    process.send({ ms, cpu_ms: (used.user + used.system) / 1000, user_ms: used.user / 1000, system_ms: used.system / 1000, events: last });
   } else if (message.cmd === 'stats') {
+    if (message.gc && typeof globalThis.gc === 'function') globalThis.gc();
     const memory = process.memoryUsage();
     process.send({ streams: hub.size(), rss: memory.rss, heap: memory.heapUsed, stats: hub.stats().filter((s) => s.kind === 'ws' && (s.received ?? 0) > 0) });
   } else if (message.cmd === 'stop') {

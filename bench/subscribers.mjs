@@ -16,6 +16,7 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -64,20 +65,23 @@ const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 async function timeRuns() {
   let wall = Infinity;
   let cpu = Infinity;
+  let split = '';
   for (let i = 0; i < 3; i += 1) {
     const run = await ask({ cmd: 'run', n: EXECUTIONS });
     wall = Math.min(wall, run.ms);
+    if (run.cpu_ms < cpu) split = `${run.user_ms.toFixed(0)} ms user + ${run.system_ms.toFixed(0)} ms system`;
     cpu = Math.min(cpu, run.cpu_ms);
   }
-  return { wall, cpu };
+  return { wall, cpu, split };
 }
 const rate = (ms) => ((EXECUTIONS * 1000) / ms).toFixed(0);
 
 // warm the JIT and the store before any figure is taken, so the baseline is not the cold run
 await ask({ cmd: 'run', n: EXECUTIONS * 3 });
 const alone = await timeRuns();
-console.log(`${EXECUTIONS} executions, no subscribers:    ${alone.wall.toFixed(0)} ms wall (${rate(alone.wall)}/s), ${alone.cpu.toFixed(0)} ms server CPU (${rate(alone.cpu)}/CPU-s)`);
+console.log(`${EXECUTIONS} executions, no subscribers:    ${alone.wall.toFixed(0)} ms wall (${rate(alone.wall)}/s), ${alone.cpu.toFixed(0)} ms server CPU (${alone.split}; ${rate(alone.cpu)}/CPU-s)`);
 
+const idleServer = await ask({ cmd: 'stats' });
 // Idle subscribers: raw sockets that complete the WebSocket or SSE handshake, then read
 // and discard what they are sent and send nothing. No parsing on the client side: the
 // box is shared, and the figure is the server's.
@@ -110,13 +114,20 @@ const before = await ask({ cmd: 'stats' });
 console.log(`subscribers open on the server: ${before.streams} (${SUBSCRIBERS / 2} WebSocket, ${SUBSCRIBERS / 2} SSE, scope ${SCOPE}); server RSS ${mib(before.rss)}`);
 const withSubs = await timeRuns();
 const after = await ask({ cmd: 'stats' });
-console.log(`${EXECUTIONS} executions, ${SUBSCRIBERS} subscribers: ${withSubs.wall.toFixed(0)} ms wall (${rate(withSubs.wall)}/s), ${withSubs.cpu.toFixed(0)} ms server CPU (${rate(withSubs.cpu)}/CPU-s)`);
+console.log(`${EXECUTIONS} executions, ${SUBSCRIBERS} subscribers: ${withSubs.wall.toFixed(0)} ms wall (${rate(withSubs.wall)}/s), ${withSubs.cpu.toFixed(0)} ms server CPU (${withSubs.split}; ${rate(withSubs.cpu)}/CPU-s)`);
 const wallRatio = alone.wall / withSubs.wall;
 const cpuRatio = alone.cpu / withSubs.cpu;
 console.log(
   `throughput with subscribers / without: ${wallRatio.toFixed(2)} by wall time, ${cpuRatio.toFixed(2)} by server CPU time ` +
     `(target >= ${TARGET.toFixed(2)}: ${Math.max(wallRatio, cpuRatio) >= TARGET ? 'met' : 'NOT met'}); server RSS ${mib(after.rss)}; ` +
     `subscribers still open ${after.streams}; bytes the subscribers received ${mib(received)}`,
+);
+const load = `load average ${loadavg()[0].toFixed(1)}`;
+console.log(
+  `BENCH ${JSON.stringify({ row: 'rss.subscribers', value: Math.round(before.rss / 2 ** 20), unit: 'MB', baseline: Math.round(idleServer.rss / 2 ** 20), baselineUnit: 'MB (the same server before they connected)', ratio: Number((before.rss / idleServer.rss).toFixed(2)), target: 'value <= 400', note: `${SUBSCRIBERS} idle subscribers (scope ${SCOPE}); ${load}` })}`,
+);
+console.log(
+  `BENCH ${JSON.stringify({ row: `subscribers.throughput-${SCOPE}`, value: Number(rate(withSubs.wall)), unit: 'executions/s', baseline: Number(rate(alone.wall)), baselineUnit: 'executions/s with no subscriber', ratio: Number(wallRatio.toFixed(2)), target: 'ratio >= 0.67', cpu_ratio: Number(cpuRatio.toFixed(2)), note: `${SUBSCRIBERS} subscribers; ${load}` })}`,
 );
 for (const socket of opened) socket.destroy();
 

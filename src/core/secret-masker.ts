@@ -36,6 +36,8 @@ export interface SecretMasker {
   maskValue<T>(value: T): T;
   /** How many values are known. */
   readonly size: number;
+  /** Grows whenever the known values change, so a copy masked earlier can tell it is stale. */
+  readonly generation: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export interface SecretMasker {
 export function createSecretMasker(values: Iterable<string> = []): SecretMasker {
   const known = new Set<string>();
   let automaton: ValueAutomaton | null = null;
+  let generation = 0;
 
   const addOne = (value: string): void => {
     if (value.length < MIN_SECRET_LENGTH || value === MASK || known.has(value)) return;
@@ -53,6 +56,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
       if (oldest.done !== true) known.delete(oldest.value);
     }
     known.add(value);
+    generation += 1;
     // Rebuilt on the next use, once for a whole burst of additions.
     automaton = null;
   };
@@ -132,6 +136,9 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     maskValue: <T>(value: T): T => maskDeep(value, 0) as T,
     get size() {
       return known.size;
+    },
+    get generation() {
+      return generation;
     },
   };
 }

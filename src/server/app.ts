@@ -14,7 +14,7 @@ import { consoleMiddleware } from './console-assets.js';
 import type { ServerDeps } from './deps.js';
 import { errorMiddleware } from './error-middleware.js';
 import { createHttpMetrics } from './metrics.js';
-import { buildRouter } from './mount-routes.js';
+import { mountRoutes } from './mount-routes.js';
 import { requestLogMiddleware } from './request-log.js';
 import type { AppServices, RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
@@ -84,8 +84,6 @@ export function createApp(deps: ServerDeps): Koa {
     streams: WS_ROUTES,
   };
   const mount = { services, authenticator, validate: createRequestValidator() };
-  const apiRoutes = routes.filter((r) => r.base === 'api');
-  const rootRoutes = routes.filter((r) => r.base === 'root');
 
   const app = new Koa();
   app.silent = true;
@@ -93,9 +91,7 @@ export function createApp(deps: ServerDeps): Koa {
   app.use(errorMiddleware(logger, deps.engine.secrets));
   app.use(corsMiddleware(options.allowed_origins));
   app.use(consoleMiddleware(options.console_dir));
-  // one route table, mounted at both prefixes: /api is what the integration guide uses, /api/v1 is stable
-  for (const prefix of ['/api', '/api/v1']) app.use(buildRouter(prefix, apiRoutes, mount).routes());
-  app.use(buildRouter('', rootRoutes, mount).routes());
+  app.use(mountRoutes(routes, mount));
   INTERNALS.set(app, { services, authenticator, hub });
   return app;
 }

@@ -66,17 +66,21 @@ export function wsTextFrame(text: string): Buffer {
   return frame;
 }
 
-const batchSseCache = new WeakMap<object, string>();
+const batchSseCache = new WeakMap<object, Buffer>();
 const batchWsCache = new WeakMap<object, Buffer>();
 
-/** The SSE messages of a batch of the all-events feed (ids are positions), joined once for every subscriber it goes to. */
-export function batchSse(batch: { readonly events: readonly ExecutionEvent[] }): string {
-  let text = batchSseCache.get(batch);
-  if (text === undefined) {
-    text = batch.events.map((event) => eventSse(event, 'position')).join('');
-    batchSseCache.set(batch, text);
+/**
+ * The SSE messages of a batch of the all-events feed (ids are positions), joined and
+ * encoded once for every subscriber it goes to: a string would be encoded to UTF-8 again
+ * by every response it is written to.
+ */
+export function batchSse(batch: { readonly events: readonly ExecutionEvent[] }): Buffer {
+  let bytes = batchSseCache.get(batch);
+  if (bytes === undefined) {
+    bytes = Buffer.from(batch.events.map((event) => eventSse(event, 'position')).join(''), 'utf8');
+    batchSseCache.set(batch, bytes);
   }
-  return text;
+  return bytes;
 }
 
 /** The WebSocket frames of a batch, one per event, concatenated once for every subscriber it goes to. */

@@ -26,16 +26,33 @@ export function createHttpMetrics(): HttpMetrics {
   const durations = new Map<string, HistogramCell>();
   const tasks = new Map<string, number>();
   const events = new Map<string, number>();
+  const eventKeys = new Map<string, string>();
+  const seriesById = new Map<string, { key: string; by_status: Map<number, string> }>();
+  const seriesOf = (method: string, route: string): { key: string; by_status: Map<number, string> } => {
+    const id = `${method} ${route}`;
+    let found = seriesById.get(id);
+    if (found === undefined) {
+      found = { key: labels({ method, route }), by_status: new Map() };
+      seriesById.set(id, found);
+    }
+    return found;
+  };
 
   return {
     observeRequest(method, route, status, seconds) {
-      const key = labels({ method, route, status: String(status) });
+      // Label strings are built once per method, route and status (a bounded set): they were
+      // a good part of a status read's own CPU time.
+      const series = seriesOf(method, route);
+      let key = series.by_status.get(status);
+      if (key === undefined) {
+        key = labels({ method, route, status: String(status) });
+        series.by_status.set(status, key);
+      }
       requests.set(key, (requests.get(key) ?? 0) + 1);
-      const dkey = labels({ method, route });
-      let cell = durations.get(dkey);
+      let cell = durations.get(series.key);
       if (!cell) {
         cell = { buckets: BUCKETS_SECONDS.map(() => 0), sum: 0, count: 0 };
-        durations.set(dkey, cell);
+        durations.set(series.key, cell);
       }
       BUCKETS_SECONDS.forEach((le, i) => {
         if (seconds <= le) cell.buckets[i] = (cell.buckets[i] ?? 0) + 1;
@@ -44,7 +61,11 @@ export function createHttpMetrics(): HttpMetrics {
       cell.count += 1;
     },
     observeEvent(event) {
-      const ekey = labels({ event_type: event.event_type });
+      let ekey = eventKeys.get(event.event_type);
+      if (ekey === undefined) {
+        ekey = labels({ event_type: event.event_type });
+        eventKeys.set(event.event_type, ekey);
+      }
       events.set(ekey, (events.get(ekey) ?? 0) + 1);
       const outcome = TASK_OUTCOME[event.event_type];
       if (outcome !== undefined) {

@@ -1,15 +1,15 @@
 /**
- * Turns the route table into @koa/router routers: authentication and scope,
- * strict body reading, ajv validation, then the handler; JSON responses are
- * masked for secrets on the way out.
+ * Dispatches requests to the route table: authentication and scope, strict body
+ * reading, ajv validation, then the handler; JSON responses are masked for secrets
+ * on the way out.
  */
-import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator, type Principal } from './auth.js';
 import { maskSecrets } from './mask-secrets.js';
 import { readBody, readRawBody, type ReadBody } from './read-body.js';
 import type { AppServices, RouteDef } from './route.js';
+import { createRouteTable } from './route-table.js';
 import type { RequestValidator } from './validate-request.js';
 
 export interface MountOptions {
@@ -19,6 +19,7 @@ export interface MountOptions {
 }
 
 const WEBHOOK_PRINCIPAL: Principal = { id: 'webhook', scopes: [] };
+const JSON_TYPE = 'application/json; charset=utf-8';
 const NO_BODY: ReadBody = { type: undefined, text: undefined, value: undefined };
 
 /** The label a route is logged and counted under: `/api/executions/:id`. */
@@ -26,16 +27,28 @@ export function routeLabel(def: RouteDef): string {
   return def.base === 'api' ? `/api${def.path}` : def.path;
 }
 
-/** A router holding `routes` under `prefix` ('' for root routes). */
-export function buildRouter(prefix: string, routes: readonly RouteDef[], options: MountOptions): Router {
-  const router = prefix === '' ? new Router() : new Router({ prefix });
-  for (const def of routes) {
-    router.register(def.path, [def.method], [async (ctx: Context) => handle(ctx, def, options)]);
-  }
-  return router;
+/** Where a route is served: API routes under both prefixes, root routes at the root. */
+export const API_PREFIXES = ['/api', '/api/v1'] as const;
+
+/**
+ * The middleware serving `routes`: API routes under /api and /api/v1 (/api is what the
+ * integration guide uses, /api/v1 is stable), root routes at the root. A request no route
+ * matches passes on (the error middleware answers it 404).
+ */
+export function mountRoutes(routes: readonly RouteDef[], options: MountOptions): Middleware {
+  const entries = [
+    ...API_PREFIXES.flatMap((prefix) => routes.filter((r) => r.base === 'api').map((def) => ({ method: def.method, path: prefix + def.path, value: def }))),
+    ...routes.filter((r) => r.base === 'root').map((def) => ({ method: def.method, path: def.path, value: def })),
+  ];
+  const table = createRouteTable(entries);
+  return async (ctx, next) => {
+    const found = table.match(ctx.method, ctx.path);
+    if (found === null) return next();
+    await handle(ctx, found.value, found.params, options);
+  };
 }
 
-async function handle(ctx: Context, def: RouteDef, { services, authenticator, validate }: MountOptions): Promise<void> {
+async function handle(ctx: Context, def: RouteDef, params: Record<string, string>, { services, authenticator, validate }: MountOptions): Promise<void> {
   ctx.state.route = routeLabel(def);
   if (!authenticator.isEnabled() && !isLoopbackHostHeader(ctx.get('Host') || undefined)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `host '${ctx.get('Host')}' is not a loopback name; without API tokens this server answers requests to localhost or 127.0.0.1 only`);
@@ -79,7 +92,7 @@ async function handle(ctx: Context, def: RouteDef, { services, authenticator, va
   }
   const result = await def.handler(
     {
-      params: { ...(ctx.params as Record<string, string>) },
+      params,
       query,
       body: body.value,
       body_text: body.text,
@@ -100,7 +113,9 @@ async function handle(ctx: Context, def: RouteDef, { services, authenticator, va
     ctx.type = result.content_type;
     ctx.body = result.body;
   } else if (result.body !== undefined) {
-    ctx.body = maskSecrets(result.body, services.engine.secrets);
+    // Serialised here with its type set, so Koa neither looks the type up nor stringifies.
+    ctx.set('Content-Type', JSON_TYPE);
+    ctx.body = JSON.stringify(maskSecrets(result.body, services.engine.secrets));
   }
 }
 

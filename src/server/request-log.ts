@@ -26,7 +26,8 @@ export function requestLogMiddleware(logger: Logger, metrics: HttpMetrics): Midd
       // streamed responses (SSE) are counted when they start, with their 200
       const status = ctx.respond === false ? 200 : ctx.status;
       metrics.observeRequest(ctx.method, route, status, seconds);
-      logger.info(
+      // The line (and the masking of its URL) is built only when it will be written.
+      if (logger.isLevelEnabled('info')) logger.info(
         {
           request_id: requestId,
           method: ctx.method,

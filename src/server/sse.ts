@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
-import { createOutbox, type Outbox } from './stream-outbox.js';
+import { createOutbox, type Outbox, type OutboxData } from './stream-outbox.js';
 import type { StreamHub } from './stream-hub.js';
 
 export interface SseOptions {
@@ -43,9 +43,9 @@ export function resumeSeq(ctx: Context): number {
 /** An open SSE stream. */
 export interface SseStream {
   /** Queues a message worth `events` events (`cursor` '' for one without an id); false when the client fell behind. */
-  push(text: string, cursor: string, events?: number): boolean;
+  push(text: OutboxData, cursor: string, events?: number): boolean;
   /** push, writing at once when the socket has room. */
-  pushNow(text: string, cursor: string, events?: number): boolean;
+  pushNow(text: OutboxData, cursor: string, events?: number): boolean;
   readonly outbox: Outbox;
   /** Ends the stream with `event: close` carrying `reason` and the cursor to resume after. */
   drop(reason: string): void;
@@ -72,7 +72,7 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
     max_messages: options.queue_messages,
     buffer_bytes: options.buffer_bytes,
     transport: {
-      write: (messages) => void res.write(messages.length === 1 ? (messages[0] as string) : messages.join('')),
+      write: (messages) => void res.write(messages.length === 1 ? (messages[0] as OutboxData) : joined(messages)),
       buffered: () => res.writableLength,
       onceDrained: (fn) => {
         if (res.writableNeedDrain) res.once('drain', fn);
@@ -112,4 +112,10 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
     outbox,
     drop: end,
   };
+}
+
+/** Messages as one write: text joined as text, anything with bytes as bytes. */
+function joined(messages: readonly OutboxData[]): OutboxData {
+  if (messages.every((m) => typeof m === 'string')) return messages.join('');
+  return Buffer.concat(messages.map((m) => (typeof m === 'string' ? Buffer.from(m, 'utf8') : m)));
 }

@@ -5,12 +5,15 @@ import type { HarmoniaApi } from '../../core/harmonia-api.js';
 import type { ExecutionRecord, ExecutionStatus } from '../../core/model.js';
 import type { ExecutionControlResult, ExecutionTaskRequest, StartExecutionRequest } from '../../core/wire.js';
 import { defineRoutes, type RouteDef } from '../route.js';
+import { detailCacheFor } from '../detail-cache.js';
+import { maskSecrets } from '../mask-secrets.js';
 import { executionView } from '../views.js';
 import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intOption } from './paging.js';
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
 /** The longest search text: longer would match no id or ref. */
 const TEXT_MAX = 200;
+const JSON_TYPE = 'application/json; charset=utf-8';
 const notFound = { description: 'No such execution.', schema: 'Error' };
 
 type ControlCall = 'pauseExecution' | 'resumeExecution' | 'cancelExecution' | 'terminateExecution' | 'retryExecution';
@@ -183,7 +186,17 @@ export function executionRoutes() {
       tag: 'executions',
       summary: 'An execution with the status of every task (`task_statuses`).',
       responses: { 200: { description: 'The execution.', schema: 'ExecutionDetail' }, 404: notFound },
-      handler: async (request, services) => ({ body: await services.app.getWorkflowStatus(request.params.id ?? '') }),
+      handler: async (request, services) => {
+        const id = request.params.id ?? '';
+        const masker = services.engine.secrets;
+        const cache = detailCacheFor(masker);
+        // The row (or the runner's record) decides whether a kept answer is still this execution's.
+        const record = await services.engine.getExecution(id);
+        const hit = cache.get(record);
+        if (hit !== undefined) return { body: hit, content_type: JSON_TYPE };
+        const body = await services.app.getWorkflowStatus(id);
+        return { body: cache.put(record, body.status, JSON.stringify(maskSecrets(body, masker))), content_type: JSON_TYPE };
+      },
     },
     {
       method: 'GET',

@@ -57,6 +57,31 @@ describe('POST /api/executions', () => {
 });
 
 describe('GET /api/executions/:id', () => {
+  it('answers a finished execution anew once a retry moved it on', async () => {
+    const started = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: 'demo.broken' } });
+    const id = started.body.execution_id;
+    await h.engine.waitForCompletion(id);
+    const first = await h.call<ExecutionDetail>('GET', `/api/executions/${id}`);
+    expect(first.body.status).toBe('failed');
+    expect((await h.call<ExecutionDetail>('GET', `/api/executions/${id}`)).body).toEqual(first.body);
+    await h.call('POST', `/api/executions/${id}/retry`);
+    await waitForEvent(h.engine, id, (e) => e.event_type === 'workflow_failed' && e.seq > first.body.last_seq);
+    const again = await h.call<ExecutionDetail>('GET', `/api/executions/${id}`);
+    expect(again.body.status).toBe('failed');
+    expect(again.body.last_seq).toBeGreaterThan(first.body.last_seq);
+  });
+
+  it('masks a value learnt to be secret after the execution finished', async () => {
+    const started = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: 'demo.hello', input: { who: 'grace-hopper-1906' } } });
+    await h.engine.waitForCompletion(started.body.execution_id);
+    const before = await h.call<ExecutionDetail>('GET', `/api/executions/${started.body.execution_id}`);
+    expect(JSON.stringify(before.body)).toContain('grace-hopper-1906');
+    h.engine.secrets.add(['grace-hopper-1906']);
+    const after = await h.call<ExecutionDetail>('GET', `/api/executions/${started.body.execution_id}`);
+    expect(JSON.stringify(after.body)).not.toContain('grace-hopper-1906');
+    expect(after.body.input).toEqual({ who: '**REDACTED**' });
+  });
+
   it('returns the execution with every task status and its output', async () => {
     const res = await h.call<ExecutionDetail>('GET', `/api/executions/${done.execution_id}`);
     expect(res.body).toMatchObject({ status: 'completed', output: { message: 'hello ada' } });

@@ -1,0 +1,80 @@
+// What Harmonia's own code costs per status read, without the kernel or a client sharing
+// the box: GET /api/executions/:id (a finished execution, API tokens on, logs silenced)
+// pushed through real IncomingMessage / ServerResponse objects on a socket that discards
+// what is written, against a bare handler writing the same JSON; interleaved rounds, the
+// best of 5 of each, CPU and wall time per request.
+//   npm run build && node bench/http-js.mjs [N requests per round, default 3000]
+import { Duplex } from 'node:stream';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+const W = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+const { pino } = await import('pino');
+const { createActionRegistry } = await import(W + '/dist/actions/action-registry.js');
+const { createEngine } = await import(W + '/dist/engine/index.js');
+const { createPackSyncService } = await import(W + '/dist/packs/sync-packs.js');
+const { startServer } = await import(W + '/dist/server/start-server.js');
+const { createSqliteStore } = await import(W + '/dist/store/sqlite/sqlite-store.js');
+const dir = mkdtempSync(join(tmpdir(), 'ph-'));
+const packsDir = join(dir, 'packs');
+mkdirSync(join(packsDir, 'bench', 'workflows'), { recursive: true });
+writeFileSync(join(packsDir, 'bench', 'pack.yaml'), 'ref: bench\nversion: 1.0.0\n');
+writeFileSync(join(packsDir, 'bench', 'workflows', 'one.yaml'), 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n');
+const store = createSqliteStore({ file: join(dir, 'h.db') });
+const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { packs_dir: packsDir } });
+const packs = createPackSyncService({ store, packsDir });
+await packs.syncPack('bench');
+const h = await startServer({ store, engine, packs, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }), options: { tokens: 'bench-token' } });
+const auth = { authorization: 'Bearer bench-token' };
+const first = await (await fetch(`${h.url}/api/executions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ workflow_ref: 'bench.one', input: {} }) })).json();
+await engine.waitForCompletion(first.execution_id);
+const path = `/api/executions/${first.execution_id}`;
+const text = await (await fetch(h.url + path, { headers: auth })).text();
+const harmonia = h.app.callback();
+const bare = (req, res) => { res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }); res.end(text); };
+class Sink extends Duplex {
+  _read() {}
+  _write(chunk, encoding, callback) {
+    callback();
+  }
+  _writev(chunks, callback) {
+    callback();
+  }
+}
+function one(handler) {
+  return new Promise((resolve) => {
+    const socket = new Sink();
+    const req = new IncomingMessage(socket);
+    req.method = 'GET'; req.url = path; req.headers = { host: '127.0.0.1', authorization: 'Bearer bench-token' };
+    req.rawHeaders = ['host', '127.0.0.1', 'authorization', 'Bearer bench-token'];
+    req.push(null);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    res.on('finish', resolve);
+    handler(req, res);
+  });
+}
+const N = Number(process.argv[2] ?? 3000);
+async function round(handler) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < N; i += 1) await one(handler);
+  const used = process.cpuUsage(cpu);
+  return { wall: ((performance.now() - started) * 1000) / N, cpu: (used.user + used.system) / N };
+}
+await round(harmonia); await round(bare);
+let hb = Infinity, bb = Infinity, hc = Infinity, bc = Infinity;
+for (let r = 0; r < 5; r += 1) {
+  const a = await round(harmonia);
+  const b = await round(bare);
+  hb = Math.min(hb, a.wall);
+  bb = Math.min(bb, b.wall);
+  hc = Math.min(hc, a.cpu);
+  bc = Math.min(bc, b.cpu);
+}
+console.log(`in-process GET /api/executions/:id (load average ${loadavg()[0].toFixed(1)}): harmonia ${hb.toFixed(1)} µs wall ${hc.toFixed(1)} µs CPU per request; bare ${bb.toFixed(1)} µs wall ${bc.toFixed(1)} µs CPU; ratio ${(bb / hb).toFixed(3)} (CPU ${(bc / hc).toFixed(3)})`);
+await h.close();
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
