@@ -1,6 +1,6 @@
 /**
  * The CLI's one exit-code table. Every command ends through it, local or remote: a failure
- * is mapped from its error code's HTTP status (src/server/error-status.ts, the one table of
+ * is mapped from its error code's HTTP status (src/core/error-status.ts, the one table of
  * statuses), so a command run with --url exits as it does in this process.
  *
  * | exit | meaning |
@@ -10,7 +10,7 @@
  * | 2 | usage, settings, authentication, an unreachable or failing server or store, internal errors |
  */
 import type { ErrorCode } from '../core/errors.js';
-import { ERROR_STATUS } from '../server/error-status.js';
+import { ERROR_STATUS } from '../core/error-status.js';
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;

@@ -1,7 +1,7 @@
 /**
  * What each ErrorCode means, in one line: the API's and the CLI's error vocabulary as
  * docs/codes.md publishes it. Typed as a full Record, so a code appended to ErrorCode does
- * not compile until it is described here (as src/server/error-status.ts maps its status).
+ * not compile until it is described here (as src/core/error-status.ts maps its status).
  */
 import type { ErrorCode } from './errors.js';
 

@@ -23,6 +23,16 @@ export type WaitSpec =
       deadline_ms: number | null;
     };
 
+/** A signal name: short, printable and safe in a URL path. */
+export const SIGNAL_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Milliseconds since the epoch of an ISO-8601 time with a zone (`2026-12-05T10:00:00Z`), or null. */
+export function parseInstant(value: unknown): number | null {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /** One task of an execution in a durable wait. */
 export interface WaitView {
   execution_id: string;

@@ -7,7 +7,7 @@ import { DIAGNOSTIC_CODES } from '../core/diagnostic-codes.js';
 import { ERROR_CODE_MEANINGS } from '../core/error-codes.js';
 import type { ErrorCode } from '../core/errors.js';
 import { TASK_ERROR_TYPES } from '../core/task-errors.js';
-import { ERROR_STATUS } from '../server/error-status.js';
+import { ERROR_STATUS } from '../core/error-status.js';
 import { generatedNote, markdownTable } from './markdown-table.js';
 
 /** The text of docs/codes.md. */
@@ -21,7 +21,7 @@ export function renderCodesPage(): string {
   ]);
   const diagnosticRows = Object.entries(DIAGNOSTIC_CODES).map(([name, meaning]) => [code(name), meaning]);
   return [
-    generatedNote('src/core/task-errors.ts, src/core/error-codes.ts, src/server/error-status.ts and src/core/diagnostic-codes.ts'),
+    generatedNote('src/core/task-errors.ts, src/core/error-codes.ts, src/core/error-status.ts and src/core/diagnostic-codes.ts'),
     '',
     '# Codes',
     '',

@@ -6,15 +6,14 @@
  * Terminology: a *wait* is a task in status `waiting`; its *deadline* is when it ends on
  * its own (a sleep completes, a signal wait fails TIMEOUT, an approval fails EXPIRED).
  */
-import type { ApprovalScope, WaitSpec } from '../core/wait-wire.js';
+import { parseInstant, SIGNAL_NAME, type ApprovalScope, type WaitSpec } from '../core/wait-wire.js';
 import { parseDuration } from '../triggers/duration.js';
 
 /** The scopes an approval may require; `approve` is the dedicated one (admin passes every check). */
 export const APPROVAL_SCOPES: readonly ApprovalScope[] = ['approve', 'write', 'admin'];
 export type { ApprovalScope, WaitSpec };
+export { parseInstant, SIGNAL_NAME };
 
-/** A signal name: short, printable and safe in a URL path. */
-export const SIGNAL_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export type WaitSpecResult = { ok: true; spec: WaitSpec } | { ok: false; message: string };
 
@@ -39,13 +38,6 @@ function earliest(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.min(a, b);
-}
-
-/** Milliseconds since the epoch of an ISO-8601 time with a zone (`2026-12-05T10:00:00Z`), or null. */
-export function parseInstant(value: unknown): number | null {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
 }
 
 function sleepSpec(input: Record<string, unknown>, at: number): WaitSpecResult {

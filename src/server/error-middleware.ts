@@ -8,7 +8,7 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { HarmoniaError, isHarmoniaError, type ErrorCode } from '../core/errors.js';
 import type { ErrorResponse } from '../core/wire.js';
-import { ERROR_STATUS } from './error-status.js';
+import { ERROR_STATUS } from '../core/error-status.js';
 import type { SecretMasker } from '../core/secret-masker.js';
 import { maskSecrets } from './mask-secrets.js';
 

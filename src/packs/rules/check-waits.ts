@@ -4,7 +4,7 @@
  * starts waiting, and a fan-out (with_items) of a wait, which the engine does not run.
  */
 import { joinPointer } from '../../core/source.js';
-import { parseInstant, SIGNAL_NAME } from '../../engine/wait-spec.js';
+import { parseInstant, SIGNAL_NAME } from '../../core/wait-wire.js';
 import { parseDuration } from '../../triggers/duration.js';
 import type { Rule, RuleContext, TaskView } from './rule-context.js';
 

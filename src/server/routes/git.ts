@@ -9,7 +9,7 @@ import type { GitSyncController } from '../../gitops/git-sync-controller.js';
 import type { GitSyncReport } from '../../gitops/git-sync-run.js';
 import { headerValue } from '../../gitops/webhook.js';
 import { hasScope } from '../auth.js';
-import { ERROR_STATUS } from '../error-status.js';
+import { ERROR_STATUS } from '../../core/error-status.js';
 import { defineRoutes, type AppServices, type RouteRequest, type RouteResponse } from '../route.js';
 
 const SIGNATURE_HEADERS = ['x-hub-signature-256', 'x-gitlab-token', 'x-harmonia-token'] as const;

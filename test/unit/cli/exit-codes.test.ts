@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_STATUS } from '../../../src/server/error-status.js';
+import { ERROR_STATUS } from '../../../src/core/error-status.js';
 import { EXIT, exitCodeFor } from '../../../src/cli/exit-codes.js';
 
 describe('exitCodeFor()', () => {

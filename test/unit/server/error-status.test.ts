@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HarmoniaError } from '../../../src/core/errors.js';
 import { errorResponse } from '../../../src/server/error-middleware.js';
-import { ERROR_STATUS } from '../../../src/server/error-status.js';
+import { ERROR_STATUS } from '../../../src/core/error-status.js';
 
 describe('ERROR_STATUS', () => {
   it('maps every code to a client or server error status', () => {

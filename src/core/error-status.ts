@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from './errors.js';
 
 /**
  * The HTTP status of every error code, in one table. Typed as a full Record so a
