@@ -114,10 +114,16 @@ export interface ScheduleDef {
   enabled: boolean;
 }
 
-/** A `webhook:` trigger: `POST /api/v1/hooks/{pack}/{workflow}/{trigger}`, HMAC-signed. */
+/** How a webhook delivery proves itself: a signature with the shared secret, an API token with the `trigger` scope, or either. */
+export type WebhookAuth = 'signature' | 'token' | 'any';
+export const WEBHOOK_AUTHS: readonly WebhookAuth[] = ['signature', 'token', 'any'];
+
+/** A `webhook:` trigger: `POST /api/v1/hooks/{pack}/{workflow}/{trigger}`, signed or carrying a token. */
 export interface WebhookDef {
-  /** The environment variable holding the shared secret (read by the server, never stored). */
+  /** The environment variable holding the shared secret (read by the server, never stored); '' with `auth: token`. */
   secret_env: string;
+  /** @default 'signature' */
+  auth: WebhookAuth;
   /** The execution's input; values may read `${trigger.body...}`. @default {} */
   input: Record<string, unknown>;
 }

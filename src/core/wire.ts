@@ -458,7 +458,7 @@ export interface TaskLogPage {
 /** GET /session: the caller's principal and scopes. */
 export interface SessionView {
   principal_id: string;
-  scopes: Array<'read' | 'write' | 'admin' | 'approve'>;
+  scopes: Array<'read' | 'write' | 'admin' | 'approve' | 'trigger'>;
   /** False when the server has no tokens: every loopback caller is the anonymous admin. */
   auth_enabled: boolean;
 }

@@ -38,7 +38,8 @@ function scheduleOf(raw: Record<string, unknown>): ScheduleDef {
 }
 
 function webhookOf(raw: Record<string, unknown>): WebhookDef {
-  return { secret_env: str(raw['secret_env']) ?? '', input: record(raw['input']) };
+  const auth = str(raw['auth']);
+  return { secret_env: str(raw['secret_env']) ?? '', auth: auth === 'token' || auth === 'any' ? auth : 'signature', input: record(raw['input']) };
 }
 
 const END_STATUSES = new Set(['completed', 'failed', 'canceled']);

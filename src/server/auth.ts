@@ -31,7 +31,7 @@ export interface Principal {
 }
 
 /** `approve` ranks below read: it satisfies only the approval routes (which write and admin pass too). */
-const RANK: Record<Scope, number> = { approve: 0, read: 1, write: 2, admin: 3 };
+const RANK: Record<Scope, number> = { approve: 0, trigger: 0, read: 1, write: 2, admin: 3 };
 
 /**
  * Parses HARMONIA_API_TOKENS: comma-separated entries, each `token` (admin) or
@@ -54,7 +54,7 @@ export function parseApiTokens(text: string): ConfiguredToken[] {
       if (!(SCOPES as readonly string[]).includes(scope)) {
         throw new HarmoniaError(
           'CONFIG_INVALID',
-          `HARMONIA_API_TOKENS entry has unknown scope '${scope}'; use read, write, admin or approve joined by '+'`,
+          `HARMONIA_API_TOKENS entry has unknown scope '${scope}'; use read, write, admin, approve or trigger joined by '+'`,
         );
       }
     }
@@ -68,7 +68,7 @@ export function hasScope(principal: Principal, required: RouteScope): boolean {
   if (required === 'public') return true;
   if (required === 'webhook') return false;
   // The approval routes' gate: any scope a core.approval may require (the engine checks the task's own).
-  if (required === 'approve') return principal.scopes.some((s) => s === 'approve' || s === 'write' || s === 'admin');
+  if (required === 'approve' || required === 'trigger') return principal.scopes.some((s) => s === required || s === 'write' || s === 'admin');
   return principal.scopes.some((s) => RANK[s] >= RANK[required]);
 }
 

@@ -48,6 +48,20 @@ export function mountRoutes(routes: readonly RouteDef[], options: MountOptions):
   };
 }
 
+/**
+ * A webhook delivery is signed (checked by its handler, over the raw body) or carries an
+ * API token with the `trigger` scope, checked here before anything is looked up.
+ */
+function webhookPrincipal(ctx: Context, bearer: string | undefined, authenticator: Authenticator): Principal {
+  const signed = ctx.get('X-Hub-Signature-256') !== '' || ctx.get('X-Harmonia-Token') !== '';
+  return bearer !== undefined && !signed ? authenticator.authorize(bearer, 'trigger') : WEBHOOK_PRINCIPAL;
+}
+
+/** True when a webhook route's request came with an API token rather than a signature. */
+export function isTokenDelivery(principal: Principal): boolean {
+  return principal !== WEBHOOK_PRINCIPAL;
+}
+
 async function handle(ctx: Context, def: RouteDef, params: Record<string, string>, { services, authenticator, validate }: MountOptions): Promise<void> {
   ctx.state.route = routeLabel(def);
   if (!authenticator.isEnabled() && !isLoopbackHostHeader(ctx.get('Host') || undefined)) {
@@ -56,10 +70,10 @@ async function handle(ctx: Context, def: RouteDef, params: Record<string, string
   const queryToken = def.stream === 'sse' ? firstValue(ctx.query.token) : undefined;
   // Webhook routes check the sender's signature over the raw body in the handler instead.
   const bearer = bearerFrom(ctx.get('Authorization') || undefined) ?? queryToken;
-  const principal = def.scope === 'webhook' ? WEBHOOK_PRINCIPAL : authenticator.authorize(bearer, def.scope);
+  const principal = def.scope === 'webhook' ? webhookPrincipal(ctx, bearer, authenticator) : authenticator.authorize(bearer, def.scope);
   ctx.state.principal_id = principal.id;
   // Token files hold only hashes: a token is known once it is used, and masked from then on.
-  if (bearer !== undefined && def.scope !== 'webhook' && authenticator.isEnabled()) services.engine.secrets.add([bearer]);
+  if (bearer !== undefined && principal !== WEBHOOK_PRINCIPAL && authenticator.isEnabled()) services.engine.secrets.add([bearer]);
   if (def.stream === 'sse' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' is not allowed to open this stream; configure allowed_origins`);
   }

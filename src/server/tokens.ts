@@ -10,10 +10,11 @@ import { HarmoniaError } from '../core/errors.js';
 
 /**
  * read < write < admin nest; `approve` stands apart: it lets a token decide core.approval
- * tasks (those that require it) and nothing else, so approvers need not be able to write.
+ * tasks (those that require it) and nothing else, so approvers need not be able to write;
+ * `trigger` likewise lets a sender deliver to webhook triggers that accept tokens and nothing else.
  */
-export type Scope = 'read' | 'write' | 'admin' | 'approve';
-export const SCOPES: readonly Scope[] = ['read', 'write', 'admin', 'approve'];
+export type Scope = 'read' | 'write' | 'admin' | 'approve' | 'trigger';
+export const SCOPES: readonly Scope[] = ['read', 'write', 'admin', 'approve', 'trigger'];
 
 /** Every token created by the CLI starts with this, so leaked ones are easy to find. */
 export const TOKEN_PREFIX = 'hmn_';

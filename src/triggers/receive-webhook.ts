@@ -25,6 +25,11 @@ export interface ReceiveWebhookOptions {
   rawBody: Buffer;
   /** Names this node in the fire. @default 'api' */
   node_id?: string;
+  /**
+   * The API token (its id) the delivery carried instead of a signature, already checked
+   * for the `trigger` scope by the server. @default null: the delivery must be signed
+   */
+  token_id?: string | null;
 }
 
 async function webhookOf(store: Store, workflowRef: string, name: string): Promise<WebhookDef> {
@@ -52,14 +57,30 @@ function bodyOf(raw: Buffer): unknown {
 export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<TriggerFireRecord> {
   const { store, clock } = options;
   // Authentication comes first, as on every other route: an unsigned request learns nothing, not even whether the trigger exists.
-  if (!['x-hub-signature-256', 'x-harmonia-token'].some((name) => headerValue(options.headers, name) !== undefined)) {
-    throw new HarmoniaError('AUTH_REQUIRED', "missing webhook signature; expected 'x-hub-signature-256' (HMAC-SHA256 of the body) or 'x-harmonia-token'");
+  const tokenId = options.token_id ?? null;
+  if (tokenId === null && !['x-hub-signature-256', 'x-harmonia-token'].some((name) => headerValue(options.headers, name) !== undefined)) {
+    throw new HarmoniaError(
+      'AUTH_REQUIRED',
+      "missing webhook signature; expected 'x-hub-signature-256' (HMAC-SHA256 of the body) or 'x-harmonia-token', or, for a trigger with auth: token, an API token with the trigger scope",
+    );
   }
   const webhook = await webhookOf(store, options.workflow_ref, options.name);
-  const secret = options.secret(webhook.secret_env) ?? '';
-  if (secret === '') throw new HarmoniaError('AUTH_FORBIDDEN', `this server has no secret for webhook '${options.name}' (set ${webhook.secret_env}); its deliveries are refused`);
-  const check = verifyWebhook({ headers: options.headers, rawBody: options.rawBody, secret });
-  if (!check.ok) throw new HarmoniaError('AUTH_REQUIRED', check.reason);
+  let delivery: string;
+  if (tokenId !== null) {
+    if (webhook.auth === 'signature') {
+      throw new HarmoniaError('AUTH_FORBIDDEN', `webhook '${options.name}' accepts only signed deliveries; give it auth: token (or any) to accept API tokens with the trigger scope`);
+    }
+    delivery = `by token '${tokenId}'`;
+  } else {
+    if (webhook.auth === 'token') {
+      throw new HarmoniaError('AUTH_FORBIDDEN', `webhook '${options.name}' accepts only API tokens with the trigger scope (auth: token); send Authorization: Bearer <token>`);
+    }
+    const secret = options.secret(webhook.secret_env) ?? '';
+    if (secret === '') throw new HarmoniaError('AUTH_FORBIDDEN', `this server has no secret for webhook '${options.name}' (set ${webhook.secret_env}); its deliveries are refused`);
+    const check = verifyWebhook({ headers: options.headers, rawBody: options.rawBody, secret });
+    if (!check.ok) throw new HarmoniaError('AUTH_REQUIRED', check.reason);
+    delivery = check.delivery_id ?? 'unnamed';
+  }
   const body = bodyOf(options.rawBody);
   const triggerId = triggerIdOf(options.workflow_ref, options.name);
   let at = clock.now();
@@ -67,7 +88,7 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
   // Two deliveries in one millisecond share a key; the later one takes the next millisecond.
   for (;;) {
     const iso = new Date(at).toISOString();
-    fire = { trigger_id: triggerId, scheduled_at: iso, reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: `delivery ${check.delivery_id}`, created_at: iso, updated_at: iso };
+    fire = { trigger_id: triggerId, scheduled_at: iso, reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: `delivery ${delivery}`, created_at: iso, updated_at: iso };
     if (await store.triggers.insertFire(fire)) break;
     at += 1;
   }

@@ -28,7 +28,7 @@ export function registerTokenCommand(program: Command, ctx: CliContext): void {
   token
     .command('create')
     .description('create a token and print it once')
-    .option('--scope <scope...>', 'read, write, admin or approve (repeatable)', ['read', 'write'])
+    .option('--scope <scope...>', 'read, write, admin, approve or trigger (repeatable)', ['read', 'write'])
     .option('--label <label>', 'what the token is for')
     .option('--expires-in <seconds>', 'lifetime in seconds (default: never expires)')
     .option('--json', 'print JSON')
@@ -36,7 +36,7 @@ export function registerTokenCommand(program: Command, ctx: CliContext): void {
       const { createToken, SCOPES } = await import('../../server/tokens.js');
       const scopes = flags.scope.flatMap((s) => s.split(/[+,]/)).filter(Boolean);
       const unknown = scopes.find((s) => !(SCOPES as readonly string[]).includes(s));
-      if (unknown !== undefined) throw new HarmoniaError('USAGE_INVALID', `unknown scope '${unknown}'; use read, write, admin or approve`);
+      if (unknown !== undefined) throw new HarmoniaError('USAGE_INVALID', `unknown scope '${unknown}'; use read, write, admin, approve or trigger`);
       const expires = flags.expiresIn === undefined ? undefined : Number(flags.expiresIn);
       const created = createToken(await fileOf(), {
         scopes: scopes as (typeof SCOPES)[number][],

@@ -1,6 +1,7 @@
 /** /api/v1/hooks: deliveries to the `webhook:` triggers workflows declare. */
 import { createSystemClock } from '../../engine/clock.js';
 import { receiveWebhook } from '../../triggers/receive-webhook.js';
+import { isTokenDelivery } from '../mount-routes.js';
 import { defineRoutes } from '../route.js';
 
 /** The webhook trigger route. */
@@ -14,13 +15,14 @@ export function hookRoutes() {
       tag: 'schedules',
       summary:
         "Start an execution of workflow {pack}.{workflow} through its webhook trigger {trigger}: the body (JSON) is mapped to the input by the trigger's expressions. " +
-        'Signed with X-Hub-Signature-256 (HMAC-SHA256 of the body) or carrying X-Harmonia-Token, with the secret the server holds in the variable the trigger names.',
+        'Signed with X-Hub-Signature-256 (HMAC-SHA256 of the body) or carrying X-Harmonia-Token, with the secret the server holds in the variable the trigger names; ' +
+        'or, for a trigger with auth: token or any, carrying an API token with the trigger scope (or write, admin) in Authorization: Bearer.',
       body: { types: ['json'], required: false, raw: true },
       responses: {
         201: { description: 'The fire and the execution it started.', schema: 'ScheduleFire' },
         400: { description: 'The body is not JSON.', schema: 'Error' },
         401: { description: 'Missing or wrong signature.', schema: 'Error' },
-        403: { description: 'The server has no secret for this trigger.', schema: 'Error' },
+        403: { description: 'The server has no secret for this trigger, the token lacks the trigger scope, or the trigger does not accept this kind of proof.', schema: 'Error' },
         404: { description: 'No such webhook trigger.', schema: 'Error' },
         422: { description: 'The workflow refused the mapped input.', schema: 'Error' },
       },
@@ -34,6 +36,7 @@ export function hookRoutes() {
           name: request.params.trigger ?? '',
           headers: request.koa.req.headers,
           rawBody: request.body_raw ?? Buffer.alloc(0),
+          token_id: isTokenDelivery(request.principal) ? request.principal.id : null,
         });
         return { status: 201, body: fire };
       },

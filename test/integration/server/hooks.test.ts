@@ -77,3 +77,66 @@ describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
     expect(answer.text).not.toContain(SECRET);
   });
 });
+
+describe('webhook triggers that take API tokens with the trigger scope', () => {
+  const HOOKS = [
+    'version: 1.0.0',
+    'input:',
+    '  ref: { type: string, default: none }',
+    'tasks:',
+    '  a: { action: core.noop }',
+    'triggers:',
+    '  ci:',
+    '    webhook: { auth: token, input: { ref: "${trigger.body.ref}" } }',
+    '  either:',
+    '    webhook: { auth: any, secret_env: DEPLOY_HOOK_SECRET }',
+    '  signed:',
+    '    webhook: { secret_env: DEPLOY_HOOK_SECRET }',
+    '',
+  ].join('\n');
+  let h: ServerHarness;
+  const post = (trigger: string, headers: Record<string, string>, body = '{"ref":"v9"}') =>
+    h.call<TriggerFireRecord & ErrorBody>('POST', `/api/v1/hooks/demo/hooks/${trigger}`, { text: body, contentType: 'application/json', headers });
+  beforeAll(async () => {
+    h = await openServer({
+      files: { 'demo/workflows/hooks.yaml': HOOKS },
+      server: { tokens: 'admin-token,hook-token:trigger,reader-token:read' },
+      trigger_secret: (name) => (name === 'DEPLOY_HOOK_SECRET' ? SECRET : undefined),
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('starts an execution for a token with the trigger scope, naming the token in the fire', async () => {
+    const { status, body: fire } = await post('ci', { authorization: 'Bearer hook-token' });
+    expect(status).toBe(201);
+    expect(fire).toMatchObject({ trigger_id: 'demo.hooks/ci', reason: 'webhook', status: 'started', detail: "delivery by token 'env:2'" });
+    expect(await h.engine.waitForCompletion(fire.execution_id!)).toMatchObject({ status: 'completed', input: { ref: 'v9' } });
+  });
+
+  it('refuses a token without the scope before looking the trigger up, and an unknown token with 401', async () => {
+    const reader = await post('ci', { authorization: 'Bearer reader-token' });
+    expect(reader.status).toBe(403);
+    expect(reader.body.error.code).toBe('AUTH_FORBIDDEN');
+    const nowhere = await post('no-such-trigger', { authorization: 'Bearer reader-token' });
+    expect(nowhere.status).toBe(403);
+    expect((await post('ci', { authorization: 'Bearer made-up' })).status).toBe(401);
+  });
+
+  it('keeps each trigger to the proof it accepts: a token on a signed-only trigger, a signature on a token-only one', async () => {
+    const tokenOnSigned = await post('signed', { authorization: 'Bearer hook-token' });
+    expect(tokenOnSigned.status).toBe(403);
+    expect(tokenOnSigned.body.error.message).toContain('accepts only signed deliveries');
+    const body = '{"ref":"v3"}';
+    const signedOnToken = await post('ci', { 'x-hub-signature-256': sign(body) }, body);
+    expect(signedOnToken.status).toBe(403);
+    expect(signedOnToken.body.error.message).toContain('accepts only API tokens');
+    expect((await post('either', { authorization: 'Bearer hook-token' })).status).toBe(201);
+    expect((await post('either', { 'x-hub-signature-256': sign(body) }, body)).status).toBe(201);
+  });
+
+  it('gives a trigger-scoped token nothing else', async () => {
+    expect((await h.call('GET', '/api/v1/executions', { headers: { authorization: 'Bearer hook-token' } })).status).toBe(403);
+  });
+});

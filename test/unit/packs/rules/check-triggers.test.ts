@@ -81,4 +81,13 @@ describe('checkTriggers()', () => {
     const lower = hook.replace('HOOK_SECRET', 'hook-secret');
     expect((await validateWorkflow(lower)).map((d) => d.code)).toEqual(['SCHEMA_PATTERN']);
   });
+
+  it('needs secret_env on a webhook unless it takes API tokens only (auth: token), and knows the auth kinds', async () => {
+    const hook = (fields: string) => ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  push:', `    webhook: { ${fields} }`, ''].join('\n');
+    expect(await validateWorkflow(hook('auth: token'))).toEqual([]);
+    expect(await validateWorkflow(hook('auth: any, secret_env: HOOK_SECRET'))).toEqual([]);
+    expect((await validateWorkflow(hook('auth: any'))).map((d) => d.code)).toEqual(['SCHEMA_REQUIRED']);
+    expect((await validateWorkflow(hook('input: {}'))).map((d) => d.code)).toEqual(['SCHEMA_REQUIRED']);
+    expect((await validateWorkflow(hook('auth: bearer'))).map((d) => d.code)).toContain('SCHEMA_ENUM');
+  });
 });
