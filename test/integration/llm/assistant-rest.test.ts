@@ -66,7 +66,7 @@ describe('the assistant over REST', () => {
       { attempt: 1, valid: false, errors: 1, warnings: 0, codes: ['TASK_INPUT_MISSING_PARAMETER'] },
       { attempt: 2, valid: true, errors: 0, warnings: 0, codes: [] },
     ]);
-    expect(chat.requests[before + 1]?.body.messages.at(-1)?.content).toContain("task 'a' does not pass 'ms', which core.sleep needs");
+    expect(chat.requests[before + 1]?.body.messages.at(-1)?.content).toContain("task 'a' does not pass 'ms' or 'duration' or 'until', which core.sleep needs");
     expect(existsSync(join(h.dir, 'packs/shop/workflows/wait_a_bit.yaml'))).toBe(false);
   });
 
