@@ -154,11 +154,22 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('three nodes on one database'), 
       Number((await db.admin.query<{ n: string }>(`SELECT count(*) AS n FROM executions WHERE status = 'completed'`)).rows[0]?.n);
     await expect.poll(completed, { timeout: 300_000, interval: 250 }).toBe(EXECUTIONS);
 
-    watcher.child.send({ type: 'report' });
-    const onBus = (await watcher.next('report')).seen ?? {};
-    // The last events reach the SSE client a moment after the database says completed.
-    await expect.poll(() => [...sse.seen.values()].reduce((n, seqs) => n + seqs.length, 0), { timeout: 30_000 })
-      .toBe(Object.values(onBus).reduce((n, seqs) => n + seqs.length, 0));
+    // The survivor's bus and its SSE client get the last events a moment after the database
+    // says completed: wait until each holds every stored event (the checks below say which).
+    const stored = Number((await db.admin.query<{ n: string }>('SELECT count(*) AS n FROM execution_events')).rows[0]?.n);
+    const total = (seen: Iterable<number[]>): number => [...seen].reduce((n, seqs) => n + seqs.length, 0);
+    let onBus: Record<string, number[]> = {};
+    await expect
+      .poll(
+        async () => {
+          watcher.child.send({ type: 'report' });
+          onBus = (await watcher.next('report')).seen ?? {};
+          return total(Object.values(onBus));
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe(stored);
+    await expect.poll(() => total(sse.seen.values()), { timeout: 60_000 }).toBe(stored);
     sse.close();
     for (const node of [watcher, other]) node.child.kill('SIGTERM');
     for (const node of [watcher, other]) {
