@@ -2,6 +2,8 @@
  * createApp: the Koa application with every route, built from its dependencies.
  * It never listens; startServer (or a test) does.
  */
+import { compressMiddleware } from './compress.js';
+import { conditionalGetMiddleware } from './conditional-get.js';
 import { corsMiddleware } from './cors.js';
 import Koa from 'koa';
 import { createHarmonia } from '../app/create-harmonia.js';
@@ -90,6 +92,8 @@ export function createApp(deps: ServerDeps): Koa {
   app.use(requestLogMiddleware(logger, metrics));
   app.use(errorMiddleware(logger, deps.engine.secrets));
   app.use(corsMiddleware(options.allowed_origins));
+  app.use(compressMiddleware());
+  app.use(conditionalGetMiddleware());
   app.use(consoleMiddleware(options.console_dir));
   app.use(mountRoutes(routes, mount));
   INTERNALS.set(app, { services, authenticator, hub });
