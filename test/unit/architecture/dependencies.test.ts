@@ -101,7 +101,6 @@ describe('source dependencies', () => {
       chokidar: (f) => f === 'packs/watch-packs.ts',
       'simple-git': (f) => f === 'packs/git-source.ts',
       koa: (f) => area(f) === 'server',
-      '@koa/router': (f) => area(f) === 'server',
       ws: (f) => area(f) === 'server',
       pino: (f) => area(f) === 'server',
       'better-sqlite3': (f) => f.startsWith('store/sqlite/'),
