@@ -20,7 +20,7 @@ const logger = {
   error: (message, fields) => process.stderr.write(`${nodeId} error ${message} ${JSON.stringify(fields ?? {})}\n`),
 };
 
-const store = await createPostgresStore({ url, schema, pool_size: 6, application_name: nodeId });
+const store = await createPostgresStore({ url, schema, pool_size: 12, application_name: nodeId });
 const record = { runner: 'shell', entry_point: 'record.sh', parameters: {} };
 const actions = createActionRegistry({
   packs: (ref) => (ref === 'cluster' ? { dir: `${packsDir}/cluster`, actions: new Map([['record', record]]) } : null),
