@@ -11,43 +11,16 @@
 //    each tenth, so growth without bound shows as a slope rather than a plateau.
 // 3. --subscribers idle subscribers (half WebSocket, half SSE, on the all-events streams,
 //    which send nothing while nothing runs); RSS with them open.
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { numberArg, startServerChild } from './server-child.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const EXECUTIONS = arg('executions', 10_000);
-const BATCH = arg('batch', 500);
-const SUBSCRIBERS = arg('subscribers', 1000);
+const EXECUTIONS = numberArg('executions', 10_000);
+const BATCH = numberArg('batch', 500);
+const SUBSCRIBERS = numberArg('subscribers', 1000);
 
-const child = fork(join(ROOT, 'bench', 'subscribers-server.mjs'), [join(ROOT, 'dist')], {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  execArgv: ['--expose-gc'],
-});
-const replies = [];
-let waiting = null;
-child.on('message', (message) => {
-  if (waiting) {
-    const resolve = waiting;
-    waiting = null;
-    resolve(message);
-  } else replies.push(message);
-});
-const ask = (message) =>
-  new Promise((resolve) => {
-    const ready = replies.shift();
-    if (ready && !message) return resolve(ready);
-    waiting = resolve;
-    if (message) child.send(message);
-  });
+const { child, ask } = startServerChild(['--expose-gc']);
 const mb = (bytes) => Math.round(bytes / 1024 / 1024);
 
 const { url } = await ask(null);

@@ -13,50 +13,24 @@
 // 3. Opens one WebSocket that sends pings as fast as it can and never reads, for
 //    --flood-seconds; prints the server's RSS before, at its peak and after, and the
 //    flooding connection's buffered bytes as the server saw them.
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { numberArg, startServerChild } from './server-child.mjs';
 import { WebSocket } from 'ws';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const SUBSCRIBERS = arg('subscribers', 1000);
-const EXECUTIONS = arg('executions', 100);
-const FLOOD_SECONDS = arg('flood-seconds', 3);
+const SUBSCRIBERS = numberArg('subscribers', 1000);
+const EXECUTIONS = numberArg('executions', 100);
+const FLOOD_SECONDS = numberArg('flood-seconds', 3);
 const scopeIndex = args.indexOf('--scope');
 // all: every subscriber follows every execution (/ws/events, /events), the worst case;
 // execution: each follows one other, finished execution (/ws/executions/:id, /events/executions/:id)
 const SCOPE = scopeIndex >= 0 ? args[scopeIndex + 1] : 'all';
 const TARGET = 2 / 3;
 
-const child = fork(join(ROOT, 'bench', 'subscribers-server.mjs'), [join(ROOT, 'dist')], {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  execArgv: process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : [],
-});
-const replies = [];
-let waiting = null;
-child.on('message', (message) => {
-  if (waiting) {
-    const resolve = waiting;
-    waiting = null;
-    resolve(message);
-  } else replies.push(message);
-});
-const ask = (message) =>
-  new Promise((resolve) => {
-    const ready = replies.shift();
-    if (ready && !message) return resolve(ready);
-    waiting = resolve;
-    if (message) child.send(message);
-  });
+const { child, ask } = startServerChild(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : []);
 
 const { url, idle_execution: idleExecution } = await ask(null);
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
