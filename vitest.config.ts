@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // HARMONIA_TEST_REPORT=FILE also writes vitest's JSON report there (.ci/run prints its totals).
 const report = process.env['HARMONIA_TEST_REPORT'];
+// Vitest runs one file at a time on a 2-core machine (cores - 1), but most integration files
+// wait on child processes, leases and sockets rather than the CPU, so three run at once.
+// HARMONIA_TEST_WORKERS overrides it.
+const workers = Number(process.env['HARMONIA_TEST_WORKERS'] ?? 3);
 
 export default defineConfig({
   test: {
@@ -9,6 +13,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    maxWorkers: workers,
     ...(report ? { reporters: ['default', ['json', { outputFile: report }]] } : {}),
   },
 });
