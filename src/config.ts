@@ -124,6 +124,8 @@ export interface ResolvedConfig {
   git_sources: string | null;
   /** This node's name among the nodes sharing one PostgreSQL database. @default null: `<hostname>-<pid>-<random>` */
   node_id: string | null;
+  /** Dev mode: quiet time after a pack's last save (by the files' mtimes) before it syncs. @default 20 */
+  dev_debounce_ms: number;
   /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
@@ -321,6 +323,7 @@ export function resolveConfig(
     git_token: opt('git_token'),
     git_sources: opt('git_sources'),
     node_id: opt('node_id'),
+    dev_debounce_ms: millis('dev_debounce_ms'),
     lease_ms: millis('lease_ms'),
     shutdown_grace_ms: ms('shutdown_grace_ms'),
     ...llmSettings(raw, opt, millis, int),
