@@ -19,6 +19,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = join(ROOT, 'dist/cli/validate-main.js');
 const OUT_DIR = join(ROOT, 'dist/bundle');
+const PRECOMPILED_MODULE = join(ROOT, 'dist/packs/precompiled-validators.js');
+const VALIDATORS_FILE = join(ROOT, 'schemas/validators.cjs');
 
 // Packages copied into the bundle: they are on every run's path and are many files each
 // (yaml is 74). The others stay require()d from node_modules when a run needs them
@@ -42,6 +44,16 @@ async function bundle() {
     input: ENTRY,
     platform: 'node',
     logLevel: 'warn',
+    // schemas/validators.cjs (126 KB of generated code) goes into the bundle and its cache.
+    plugins: [
+      {
+        name: 'inline-precompiled-validators',
+        load(id) {
+          if (id !== PRECOMPILED_MODULE) return null;
+          return `import validators from ${JSON.stringify(VALIDATORS_FILE)};\nexport function requirePrecompiledValidators() { return validators; }\n`;
+        },
+      },
+    ],
     external: (id) => id.startsWith('node:') || (!id.startsWith('.') && !id.startsWith('/') && !INLINED_PACKAGES.test(id)),
     output: {
       file: join(OUT_DIR, 'validate.cjs'),
@@ -53,6 +65,7 @@ async function bundle() {
   });
   const chunk = output.output.find((item) => item.type === 'chunk');
   const forbidden = chunk.moduleIds.filter((id) => FORBIDDEN.test(id));
+  if (!chunk.moduleIds.includes(VALIDATORS_FILE)) throw new Error('the validate bundle does not hold schemas/validators.cjs');
   if (forbidden.length > 0) throw new Error(`the validate bundle would hold ${forbidden.join(', ')}`);
   if (/\bimport\(\s*["'`]/.test(chunk.code.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, ''))) {
     throw new Error('the validate bundle still calls import(), which a vm script cannot run on Node 20');

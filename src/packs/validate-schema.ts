@@ -11,6 +11,7 @@ import { joinPointer, splitPointer, type SourceMap } from '../core/source.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import type { DiagnosticCode } from '../core/diagnostic-codes.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
+import { requirePrecompiledValidators } from './precompiled-validators.js';
 
 /** The kinds of file with a schema. */
 export type SchemaKind = 'pack' | 'workflow' | 'template' | 'action';
@@ -34,7 +35,7 @@ function requireSchemaFile(name: string): unknown {
 // it is used only when it was generated from the schemas as they are now.
 async function loadPrecompiled(schemaSet: SchemaSet): Promise<Validators | null> {
   try {
-    const exported = requireSchemaFile('validators.cjs') as Record<string, unknown>;
+    const exported = requirePrecompiledValidators();
     const hash = schemaSet.hashSchemas(await schemaSet.readSchemaTexts());
     if (exported['schemaHash'] !== hash) return null;
     const get = (kind: SchemaKind) => exported[kind] as ValidateFunction;
