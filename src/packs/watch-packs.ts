@@ -119,7 +119,7 @@ export function watchPacks(options: WatchPacksOptions): PackWatcher {
     });
   }
 
-  function record(event: string, file: string): void {
+  function record(event: string, file: string, modifiedMs?: number): void {
     if (closed) return;
     const rel = relative(file);
     const [packRef, ...rest] = rel.split('/');
@@ -136,10 +136,12 @@ export function watchPacks(options: WatchPacksOptions): PackWatcher {
     queue.files.add(rest.length === 0 ? '.' : rest.join('/'));
     if (queue.timer) clearTimeout(queue.timer);
     const target = queue;
-    queue.timer = setTimeout(() => deliver(packRef, target), debounceMs);
+    // Quiet counts from the save, not from when its event got here (deliver() checks again).
+    const wait = modifiedMs === undefined ? debounceMs : Math.min(debounceMs, Math.max(0, modifiedMs + debounceMs - Date.now()));
+    queue.timer = setTimeout(() => deliver(packRef, target), wait);
   }
 
-  watcher.on('all', (event, file) => record(event, file));
+  watcher.on('all', (event, file, stats) => record(event, file, stats?.mtimeMs));
   // chokidar reports a file's 'change' at most once per 50 ms and drops the rest, so a save
   // made within 50 ms of the previous one, after that one was synced, was never synced (a
   // formatter saving again, or a short debounce). Its raw events are not thrown away: those
