@@ -443,11 +443,12 @@ const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib
 function asInteger(raw: Raw | undefined, fallback: number, min: number, max: number, kind: 'plain' | 'duration' | 'millis' | 'size'): number {
   if (raw === undefined) return fallback;
   const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+  const span = max === Number.MAX_SAFE_INTEGER ? `at least ${min} ms` : `from ${min} to ${max} ms`;
   const expected =
     kind === 'duration'
-      ? `a duration in seconds, or with a unit: 500ms, 30s, 5m, 1h (at least ${min} ms)`
+      ? `a duration in seconds, or with a unit: 500ms, 30s, 5m, 1h (${span})`
       : kind === 'millis'
-        ? `a duration in milliseconds, or with a unit: 500ms, 30s, 5m (at least ${min} ms)`
+        ? `a duration in milliseconds, or with a unit: 500ms, 30s, 5m (${span})`
       : kind === 'size'
         ? `a size in bytes (${range}; or with a unit: 512KiB, 1MiB)`
         : `an integer ${range}`;
