@@ -3,27 +3,12 @@
 // start-up. `npm run build` runs it; the output is build output, not committed.
 // The generated file records a hash of the schemas; a stale or missing file is ignored at
 // run time (the validator compiles the schemas instead).
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import schemaSet from './schema-set.cjs';
 
-export const SCHEMA_KINDS = ['workflow', 'template', 'action', 'pack'];
-export const SCHEMA_BASE_ID = 'https://harmonia.dev/schemas/';
-export const AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true, strict: true };
-
+const { SCHEMA_KINDS, SCHEMA_BASE_ID, AJV_OPTIONS, readSchemaTexts, hashSchemas } = schemaSet;
 const dir = new URL('./', import.meta.url);
-
-/** The schema texts in SCHEMA_KINDS order. */
-export async function readSchemaTexts() {
-  return Promise.all(SCHEMA_KINDS.map((kind) => readFile(new URL(`${kind}.schema.json`, dir), 'utf8')));
-}
-
-/** sha256 over the schema texts: what the generated file was made from. */
-export function hashSchemas(texts) {
-  const hash = createHash('sha256');
-  for (const text of texts) hash.update(text).update('\0');
-  return hash.digest('hex');
-}
 
 /** The source of validators.cjs for the current schemas. */
 export async function generateValidators() {

@@ -124,6 +124,8 @@ export interface ResolvedConfig {
   git_sources: string | null;
   /** This node's name among the nodes sharing one PostgreSQL database. @default null: `<hostname>-<pid>-<random>` */
   node_id: string | null;
+  /** Dev mode: quiet time after a pack's last save (by the files' mtimes) before it syncs. @default 20 */
+  dev_debounce_ms: number;
   /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
@@ -321,6 +323,7 @@ export function resolveConfig(
     git_token: opt('git_token'),
     git_sources: opt('git_sources'),
     node_id: opt('node_id'),
+    dev_debounce_ms: millis('dev_debounce_ms'),
     lease_ms: millis('lease_ms'),
     shutdown_grace_ms: ms('shutdown_grace_ms'),
     ...llmSettings(raw, opt, millis, int),
@@ -440,11 +443,12 @@ const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib
 function asInteger(raw: Raw | undefined, fallback: number, min: number, max: number, kind: 'plain' | 'duration' | 'millis' | 'size'): number {
   if (raw === undefined) return fallback;
   const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+  const span = max === Number.MAX_SAFE_INTEGER ? `at least ${min} ms` : `from ${min} to ${max} ms`;
   const expected =
     kind === 'duration'
-      ? `a duration in seconds, or with a unit: 500ms, 30s, 5m, 1h (at least ${min} ms)`
+      ? `a duration in seconds, or with a unit: 500ms, 30s, 5m, 1h (${span})`
       : kind === 'millis'
-        ? `a duration in milliseconds, or with a unit: 500ms, 30s, 5m (at least ${min} ms)`
+        ? `a duration in milliseconds, or with a unit: 500ms, 30s, 5m (${span})`
       : kind === 'size'
         ? `a size in bytes (${range}; or with a unit: 512KiB, 1MiB)`
         : `an integer ${range}`;

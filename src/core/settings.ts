@@ -151,6 +151,13 @@ export const SETTINGS = {
     file_variant: true,
     flag: { name: '--token', commands: 'remote commands' },
   }),
+  dev_debounce_ms: setting(
+    'HARMONIA_DEV_DEBOUNCE_MS',
+    'millis',
+    20,
+    "Dev mode: how long a pack's changed files must be quiet, by their modification times, before the pack syncs; an editor's atomic save (a few events within milliseconds) syncs once.",
+    { min: 0, max: 60_000, flag: { name: '--debounce', commands: 'dev, serve --dev' } },
+  ),
   git_url: setting('HARMONIA_GIT_URL', 'optional-string', null, 'A git remote to sync packs from.', { flag: { name: '--git', commands: 'serve' } }),
   git_branch: setting('HARMONIA_GIT_BRANCH', 'string', 'main', 'The branch of git_url that is followed.', { flag: { name: '--branch', commands: 'serve' } }),
   git_path: setting('HARMONIA_GIT_PATH', 'string', 'packs', 'The folder of the repository that holds the packs.', { flag: { name: '--git-path', commands: 'serve' } }),

@@ -38,7 +38,7 @@ export interface DevModeOptions {
   log: (line: string) => void;
   /** pack_synced, pack_validation_failed and pack_deleted go here (commit: null). */
   events?: PackEvents;
-  /** Quiet time after a save before syncing. @default 50 */
+  /** Quiet time after a save before syncing. @default 20 (setting dev_debounce_ms) */
   debounceMs?: number;
   /** Called after each pack is handled. */
   onResult?: (result: DevSyncResult) => void;

@@ -11,9 +11,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit, simpleGit as SimpleGitFactory } from 'simple-git';
 import { HarmoniaError } from '../core/errors.js';
+
+let factory: typeof SimpleGitFactory | undefined;
+
+// Required on first use: `harmonia validate` bundles this module for --changed-since
+// (dist/bundle/validate.cjs), and a static import would load simple-git on every run.
+function simpleGit(...args: Parameters<typeof SimpleGitFactory>): SimpleGit {
+  factory ??= (createRequire(import.meta.url)('simple-git') as { simpleGit: typeof SimpleGitFactory }).simpleGit;
+  return factory(...args);
+}
 
 /** A commit as recorded on the versions it produced. */
 export interface CommitInfo {

@@ -3,6 +3,7 @@
  * ajv's errors into readable Diagnostics at the offending node. The one file that
  * talks to ajv: it is loaded lazily and the schemas are compiled once per process.
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv as AjvInstance, ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -10,12 +11,13 @@ import { joinPointer, splitPointer, type SourceMap } from '../core/source.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import type { DiagnosticCode } from '../core/diagnostic-codes.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
+import { requirePrecompiledValidators } from './precompiled-validators.js';
 
 /** The kinds of file with a schema. */
 export type SchemaKind = 'pack' | 'workflow' | 'template' | 'action';
 
 type Validators = Record<SchemaKind, ValidateFunction>;
-type Generator = typeof import('../../schemas/generate-validators.mjs');
+type SchemaSet = typeof import('../../schemas/schema-set.cjs');
 let compiled: Promise<Validators> | undefined;
 
 /** The folder holding the JSON Schemas (shipped next to src/ and dist/). */
@@ -23,15 +25,18 @@ export function schemaDirectory(): URL {
   return new URL('../../schemas/', import.meta.url);
 }
 
+// require, not import(): importing CommonJS from ESM first scans the file for export
+// names, and the validate bundle runs as a script, where Node 20 has no import().
+function requireSchemaFile(name: string): unknown {
+  return createRequire(import.meta.url)(fileURLToPath(new URL(name, schemaDirectory())));
+}
+
 // schemas/validators.cjs holds the schemas compiled ahead of time (ajv standalone code);
 // it is used only when it was generated from the schemas as they are now.
-async function loadPrecompiled(generator: Generator): Promise<Validators | null> {
+async function loadPrecompiled(schemaSet: SchemaSet): Promise<Validators | null> {
   try {
-    // require, not import(): importing CommonJS from ESM first scans its 90 KB for export
-    // names, which costs more start-up time than loading it.
-    const { createRequire } = await import('node:module');
-    const exported = createRequire(import.meta.url)(fileURLToPath(new URL('validators.cjs', schemaDirectory()))) as Record<string, unknown>;
-    const hash = generator.hashSchemas(await generator.readSchemaTexts());
+    const exported = requirePrecompiledValidators();
+    const hash = schemaSet.hashSchemas(await schemaSet.readSchemaTexts());
     if (exported['schemaHash'] !== hash) return null;
     const get = (kind: SchemaKind) => exported[kind] as ValidateFunction;
     return { workflow: get('workflow'), template: get('template'), action: get('action'), pack: get('pack') };
@@ -41,17 +46,17 @@ async function loadPrecompiled(generator: Generator): Promise<Validators | null>
 }
 
 async function compile(): Promise<Validators> {
-  const generator = (await import(new URL('generate-validators.mjs', schemaDirectory()).href)) as Generator;
-  const precompiled = await loadPrecompiled(generator);
+  const schemaSet = requireSchemaFile('schema-set.cjs') as SchemaSet;
+  const precompiled = await loadPrecompiled(schemaSet);
   if (precompiled) return precompiled;
   // ajv is CommonJS: the class is the module itself or its `default`, depending on the loader.
   type AjvClass = new (options: Options) => AjvInstance;
   const module = (await import('ajv')) as unknown as { default: AjvClass & { default?: AjvClass } };
   const Ajv = module.default.default ?? module.default;
-  const ajv = new Ajv({ ...generator.AJV_OPTIONS });
-  for (const text of await generator.readSchemaTexts()) ajv.addSchema(JSON.parse(text) as object);
+  const ajv = new Ajv({ ...schemaSet.AJV_OPTIONS });
+  for (const text of await schemaSet.readSchemaTexts()) ajv.addSchema(JSON.parse(text) as object);
   const get = (kind: SchemaKind): ValidateFunction => {
-    const fn = ajv.getSchema(`${generator.SCHEMA_BASE_ID}${kind}.schema.json`);
+    const fn = ajv.getSchema(`${schemaSet.SCHEMA_BASE_ID}${kind}.schema.json`);
     if (!fn) throw new Error(`schema ${kind}.schema.json did not compile`);
     return fn;
   };

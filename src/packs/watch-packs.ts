@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { SETTINGS } from '../core/settings.js';
 import { isEditorTempFile } from './editor-temp-files.js';
 
 export interface WatchPacksOptions {
@@ -19,7 +20,7 @@ export interface WatchPacksOptions {
    * folder, when it was added or removed, is listed as `.`.
    */
   onChange: (packRef: string, files: string[]) => void | Promise<void>;
-  /** Quiet time after a pack's last event before `onChange`. @default 50 */
+  /** Quiet time after a pack's last change (by the files' mtimes) before `onChange`. @default 20 (setting dev_debounce_ms) */
   debounceMs?: number;
   /** A watcher error, or an error thrown by `onChange`. @default ignored */
   onError?: (error: unknown) => void;
@@ -49,7 +50,7 @@ interface PackQueue {
  */
 export function watchPacks(options: WatchPacksOptions): PackWatcher {
   const root = path.resolve(options.packsDir);
-  const debounceMs = options.debounceMs ?? 50;
+  const debounceMs = options.debounceMs ?? SETTINGS.dev_debounce_ms.default;
   const queues = new Map<string, PackQueue>();
   let closed = false;
 
@@ -118,7 +119,7 @@ export function watchPacks(options: WatchPacksOptions): PackWatcher {
     });
   }
 
-  function record(event: string, file: string): void {
+  function record(event: string, file: string, modifiedMs?: number): void {
     if (closed) return;
     const rel = relative(file);
     const [packRef, ...rest] = rel.split('/');
@@ -135,10 +136,20 @@ export function watchPacks(options: WatchPacksOptions): PackWatcher {
     queue.files.add(rest.length === 0 ? '.' : rest.join('/'));
     if (queue.timer) clearTimeout(queue.timer);
     const target = queue;
-    queue.timer = setTimeout(() => deliver(packRef, target), debounceMs);
+    // Quiet counts from the save, not from when its event got here (deliver() checks again).
+    const wait = modifiedMs === undefined ? debounceMs : Math.min(debounceMs, Math.max(0, modifiedMs + debounceMs - Date.now()));
+    queue.timer = setTimeout(() => deliver(packRef, target), wait);
   }
 
-  watcher.on('all', (event, file) => record(event, file));
+  watcher.on('all', (event, file, stats) => record(event, file, stats?.mtimeMs));
+  // chokidar reports a file's 'change' at most once per 50 ms and drops the rest, so a save
+  // made within 50 ms of the previous one, after that one was synced, was never synced (a
+  // formatter saving again, or a short debounce). Its raw events are not thrown away: those
+  // of a file's own watch (the event names the watched file) count as a change of it.
+  watcher.on('raw', (_event, name, details) => {
+    const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    if (typeof watched === 'string' && path.basename(watched) === name && !ignored(watched)) record('change', watched);
+  });
   watcher.on('error', (error) => options.onError?.(error));
   const ready = new Promise<void>((resolve) => {
     watcher.once('ready', () => resolve());

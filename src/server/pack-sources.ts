@@ -22,7 +22,7 @@ import type { Store } from '../store/store.js';
 export interface ServeDevOptions {
   /** Receives each line dev mode prints (a summary per sync, then its diagnostics). */
   log: (line: string) => void;
-  /** Quiet time after a save before syncing. @default 50 */
+  /** Quiet time after a save before syncing. @default 20 (setting dev_debounce_ms) */
   debounce_ms?: number;
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { openStore } from '../open-store.js';
-import { parsePositiveInt } from './parse-flags.js';
+import { settingFlagHelp } from '../setting-flag.js';
 
 const HELP = `
 Syncs every pack in the packs folder (default ./packs or HARMONIA_PACKS_DIR) into
@@ -17,8 +17,8 @@ Examples:
 export interface RunDevOptions {
   /** The packs folder; @default the configured packs_dir */
   packsDir?: string;
-  /** @default 50 */
-  debounceMs?: number;
+  /** Overrides the dev_debounce_ms setting (a number, or the --debounce text to validate). */
+  debounceMs?: number | string;
   /** Dev mode runs until this aborts. */
   signal: AbortSignal;
   /** Called once the initial sync is done and files are watched. */
@@ -27,7 +27,7 @@ export interface RunDevOptions {
 
 /** Runs dev mode until `signal` aborts; resolves to the exit code. */
 export async function runDev(ctx: CliContext, options: RunDevOptions): Promise<number> {
-  const config = ctx.config();
+  const config = ctx.config(options.debounceMs === undefined ? {} : { dev_debounce_ms: options.debounceMs });
   const absolute = path.resolve(ctx.cwd, options.packsDir ?? config.packs_dir);
   // Diagnostics read best relative to where the user stands.
   const packsDir = path.relative(process.cwd(), absolute) || '.';
@@ -39,7 +39,7 @@ export async function runDev(ctx: CliContext, options: RunDevOptions): Promise<n
       packsDir,
       store,
       syncService: createPackSyncService({ store, packsDir, defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size } }),
-      debounceMs: options.debounceMs,
+      debounceMs: config.dev_debounce_ms,
       log: (line) => void ctx.stdout.write(line + '\n'),
     });
     const stopped = new Promise<void>((resolve) => {
@@ -62,9 +62,9 @@ export function registerDevCommand(program: Command, ctx: CliContext): void {
     .command('dev')
     .description('sync packs, then re-sync each pack as its files are saved')
     .argument('[path]', 'the packs folder')
-    .option('--debounce <ms>', 'quiet time after a save before syncing (default 50)', parsePositiveInt)
+    .option('--debounce <ms>', settingFlagHelp('dev_debounce_ms', 'quiet time after a save before syncing, in ms'))
     .addHelpText('after', HELP)
-    .action(async (packsDir: string | undefined, flags: { debounce?: number }) => {
+    .action(async (packsDir: string | undefined, flags: { debounce?: string }) => {
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

@@ -6,7 +6,6 @@ import { openStore } from '../open-store.js';
 import { formatSyncReport } from '../output/sync-report.js';
 import { shouldUseColor } from '../output/colors.js';
 import { readVersion } from '../version.js';
-import { parsePositiveInt } from './parse-flags.js';
 import { settingFlagHelp } from '../setting-flag.js';
 
 interface ServeFlags {
@@ -19,7 +18,7 @@ interface ServeFlags {
   branch?: string;
   gitPath?: string;
   dev?: boolean;
-  debounce?: number;
+  debounce?: string;
 }
 
 const HELP = `
@@ -73,7 +72,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--branch <name>', settingFlagHelp('git_branch', 'the branch --git follows'))
     .option('--git-path <path>', settingFlagHelp('git_path', 'the folder of the repository holding the packs'))
     .option('--dev', 'watch the packs folder and re-sync a pack when its files are saved')
-    .option('--debounce <ms>', 'with --dev: quiet time after a save before syncing (default 50)', parsePositiveInt)
+    .option('--debounce <ms>', settingFlagHelp('dev_debounce_ms', 'with --dev: quiet time after a save before syncing, in ms'))
     .addHelpText('after', HELP)
     .action(async (flags: ServeFlags) => {
       const options: ConfigOptions = {};
@@ -84,6 +83,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       if (flags.git !== undefined) options.git_url = flags.git;
       if (flags.branch !== undefined) options.git_branch = flags.branch;
       if (flags.gitPath !== undefined) options.git_path = flags.gitPath;
+      if (flags.debounce !== undefined) options.dev_debounce_ms = flags.debounce;
       const config = ctx.config(options);
       const gitUrl = config.git_url ?? '';
       if ((flags.branch !== undefined || flags.gitPath !== undefined) && gitUrl === '') {
@@ -123,7 +123,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           on_git_synced: (report, source) =>
             ctx.stderr.write((hasSources ? `git source '${source}':\n` : '') + formatGitSyncReport(report, { color })),
           ...(flags.dev === true
-            ? { dev: { log: (line: string) => void ctx.stderr.write(line + '\n'), ...(flags.debounce !== undefined ? { debounce_ms: flags.debounce } : {}) } }
+            ? { dev: { log: (line: string) => void ctx.stderr.write(line + '\n'), debounce_ms: config.dev_debounce_ms } }
             : {}),
         });
       } catch (error) {

@@ -3,7 +3,7 @@
  * real bin, so build first: `npm run build` (npm test does it for you).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,14 @@ export function assertBuilt(): void {
     const built = join(ROOT, 'dist', source.replace(/\.ts$/, '.js'));
     if (!existsSync(built) || statSync(built).mtimeMs + 1000 < statSync(join(ROOT, 'src', source)).mtimeMs) {
       throw new Error(`${fromRoot(built)} is missing or older than its source: run \`npm run build\` before these tests`);
+    }
+  }
+  // `validate` runs from dist/bundle/validate.cjs, made from dist/ by the build's bundle step.
+  const bundle = join(ROOT, 'dist', 'bundle', 'validate.cjs');
+  const modules = JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle', 'validate.modules.json'), 'utf8')) as string[];
+  for (const module of modules) {
+    if (statSync(join(ROOT, module)).mtimeMs > statSync(bundle).mtimeMs) {
+      throw new Error(`${fromRoot(bundle)} is older than ${module}: run \`npm run build\` before these tests`);
     }
   }
 }

@@ -121,6 +121,20 @@ describe('watchPacks()', () => {
     ]);
   });
 
+  // chokidar drops a file's change events for 50 ms after it reported one; a save made in
+  // that window, after the pack was handed over, must still come through.
+  it('reports a save made right after the previous save was delivered', async () => {
+    await start(0);
+    write('ops/workflows/deploy.yaml', 'version: 1.0.1\n');
+    await recorder.next((c) => c.pack === 'ops');
+    write('ops/workflows/deploy.yaml', 'version: 1.0.2\n');
+    await recorder.next((c) => c.pack === 'ops' && recorder.calls.indexOf(c) === 1);
+    expect(recorder.calls).toEqual([
+      { pack: 'ops', files: ['workflows/deploy.yaml'] },
+      { pack: 'ops', files: ['workflows/deploy.yaml'] },
+    ]);
+  });
+
   it('reports a renamed pack folder as the old pack and the new one', async () => {
     await start();
     renameSync(join(dir, 'web'), join(dir, 'site'));

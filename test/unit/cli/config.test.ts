@@ -88,6 +88,14 @@ describe('resolveConfig()', () => {
     expect([config.default_timeout_ms, config.max_execution_time_ms]).toEqual([3_600_000, 250]);
   });
 
+  it("reads dev mode's debounce in milliseconds and states its bounds when refusing one", () => {
+    expect(resolveConfig({}, {}).dev_debounce_ms).toBe(20);
+    expect(resolveConfig({ dev_debounce_ms: '0' }, { HARMONIA_DEV_DEBOUNCE_MS: '100' }).dev_debounce_ms).toBe(0);
+    expect(configError(() => resolveConfig({ dev_debounce_ms: '70000' }, {})).message).toBe(
+      "--debounce must be a duration in milliseconds, or with a unit: 500ms, 30s, 5m (from 0 to 60000 ms), got '70000'",
+    );
+  });
+
   it('reads the cluster settings: node id, lease in milliseconds, shutdown grace in seconds', () => {
     const config = resolveConfig({}, { HARMONIA_NODE_ID: 'node-a', HARMONIA_LEASE_MS: '20000', HARMONIA_SHUTDOWN_GRACE: '30' });
     expect([config.node_id, config.lease_ms, config.shutdown_grace_ms]).toEqual(['node-a', 20_000, 30_000]);
