@@ -88,6 +88,18 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       });
   };
 
+  /**
+   * The lease may have run out without a renewal. Timers fire late after the event loop
+   * stalled (a long collection, a starved CPU), and the renewal's answer may then be
+   * waiting right behind this timer: hear it first, and give up only if it does not renew.
+   */
+  const expired = (): void => {
+    expiryTimer = null;
+    setImmediate(() => {
+      if (expiryTimer === null && !stopped) abandonAll();
+    });
+  };
+
   /** The lease ran out without a renewal: another node may run these executions now. */
   const abandonAll = (): void => {
     const ids = book.ids();
@@ -103,13 +115,15 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     renewTimer = null;
     if (stopped) return;
     const started = performance.now();
+    let left = options.lease_ms;
     try {
       const renewed = await renewals.renewLeases(nodeId, options.lease_ms);
       if (stopped) return;
       failures = 0;
       // Every lease ends lease_ms after the renewal ran; the start is the safe side of that.
+      left = Math.max(0, options.lease_ms - (performance.now() - started));
       if (expiryTimer) clearTimeout(expiryTimer);
-      expiryTimer = timer(Math.max(0, options.lease_ms - (performance.now() - started)), abandonAll);
+      expiryTimer = timer(left, expired);
       if (!healthy) {
         healthy = true;
         logger.info('database reachable again; claiming resumes', { node_id: nodeId });
@@ -131,7 +145,9 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       }
     }
     if (!stopped) {
-      const wait = healthy ? options.heartbeat_ms : Math.min(options.heartbeat_ms, BACKOFF_FIRST_MS * 2 ** (failures - 1));
+      // A slow answer (a stall, a busy database) leaves less of the lease than a heartbeat:
+      // the next renewal then goes out while half of what is left remains.
+      const wait = healthy ? Math.min(options.heartbeat_ms, left / 2) : Math.min(options.heartbeat_ms, BACKOFF_FIRST_MS * 2 ** (failures - 1));
       renewTimer = timer(wait, () => void renew());
     }
   }
