@@ -20,7 +20,8 @@ import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db
 const here = dirname(fileURLToPath(import.meta.url));
 const nodeMain = join(here, 'node-main.mjs');
 const dist = join(here, '../../../dist/cluster/index.js');
-const EXECUTIONS = 60;
+/** Started up front, a third per node; HARMONIA_TEST_EXECUTIONS=300 loads the nodes as the test once did. */
+const EXECUTIONS = Number(process.env['HARMONIA_TEST_EXECUTIONS'] ?? 60);
 /** Executions each survivor keeps running of its own while it takes the killed node's over. */
 const STREAM = 10;
 const LEASE_MS = process.env['HARMONIA_LEASE_MS'] ?? '';
