@@ -63,20 +63,26 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     void leases.releaseLease(id, token).catch((error: unknown) => logger.warn('could not release a lease', { execution_id: id, error: String(error) }));
   };
 
+  /** The latest request to carry each execution on: only its outcome may give the lease back. */
+  const requests = new Map<string, number>();
+  let requested = 0;
   const adoptClaimed = (lease: ExecutionLease): Promise<boolean> => {
     adopting += 1;
+    const request = (requested += 1);
+    requests.set(lease.execution_id, request);
+    const superseded = (): boolean => requests.get(lease.execution_id) !== request;
     return engine
       .adopt(lease.execution_id)
       .then(
         (adopted) => {
-          if (adopted || book.token(lease.execution_id) !== lease.token || engine.driving().includes(lease.execution_id)) return adopted;
+          if (adopted || superseded() || book.token(lease.execution_id) !== lease.token || engine.driving().includes(lease.execution_id)) return adopted;
           book.remove(lease.execution_id);
           giveBack(lease.execution_id, lease.token);
           return false;
         },
         (error: unknown) => {
           logger.error('could not carry on a claimed execution', { execution_id: lease.execution_id, error: String(error) });
-          if (book.token(lease.execution_id) === lease.token && !engine.driving().includes(lease.execution_id)) {
+          if (!superseded() && book.token(lease.execution_id) === lease.token && !engine.driving().includes(lease.execution_id)) {
             book.remove(lease.execution_id);
             giveBack(lease.execution_id, lease.token);
           }
@@ -85,6 +91,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       )
       .finally(() => {
         adopting -= 1;
+        if (!superseded()) requests.delete(lease.execution_id);
       });
   };
 

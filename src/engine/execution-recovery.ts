@@ -46,11 +46,18 @@ export function createExecutionRecovery(
     },
     adopt(id) {
       // One adoption per execution at a time: a claim and a renewal can both hand over the
-      // same lease, and two runners would each start (or recover) it.
-      const running = adopting.get(id);
-      if (running) return running;
-      const adoption = adoptOnce(id).finally(() => adopting.delete(id));
+      // same lease, and two runners would each start (or recover) it. A request made while
+      // one runs is answered once that one settles: by the runner it left driving, or, if
+      // none is (its first write failed), by another adoption.
+      const before = adopting.get(id);
+      const adoption: Promise<boolean> = before
+        ? before.then(() => runners.has(id), () => false).then((driving) => driving || adoptOnce(id))
+        : adoptOnce(id);
       adopting.set(id, adoption);
+      const settled = (): void => {
+        if (adopting.get(id) === adoption) adopting.delete(id);
+      };
+      adoption.then(settled, settled);
       return adoption;
     },
     async relinquish(id) {
@@ -77,8 +84,8 @@ export function createExecutionRecovery(
     if (top) limited.add(id);
     try {
       if (record.last_seq === 0) {
-        await launcher.activate(record, await workflows.byId(record.workflow_id), false);
-        return true;
+        const started = await launcher.activate(record, await workflows.byId(record.workflow_id), false);
+        return runners.get(id) === started;
       }
       const runner = await runnerFactory.load(record, reads);
       if (ctx.stopping || runners.has(id)) {
@@ -88,7 +95,8 @@ export function createExecutionRecovery(
       runners.set(id, runner);
       await runner.process({ kind: 'recover', at: clock.now() });
       runner.armTimers();
-      return true;
+      // False when it ended in its recovery step, or its first write failed and it gave up.
+      return runners.get(id) === runner;
     } catch (error) {
       if (!runners.has(id)) limited.delete(id);
       throw error;

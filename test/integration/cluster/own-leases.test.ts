@@ -2,8 +2,10 @@
  * A live node keeps the executions it holds, however busy it is and whatever happens to
  * its peers: its leases stay renewed while their writes queue, a lease reported twice (by
  * a claim and by a renewal) is carried on once, and a renewal answered during an
- * event-loop stall is heard before the node gives anything up. Every test checks the
+ * event-loop stall is heard before the node gives anything up. Those tests check the
  * outcome that matters: the node's own tasks run once, none is recorded as interrupted.
+ * The last one stalls the process past the lease again and again: the nodes give their
+ * executions up each time and must still carry every one of them on to its end.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type ClusterNode, type NodeOptions } from '../../../src/cluster/index.js';
@@ -228,4 +230,47 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node keeps its own executions
     expect(attempts).toEqual([1]);
     expect(logged.filter((l) => l.level === 'error')).toEqual([]);
   });
+  it('carries every execution on to its end through stalls that outlast its lease, again and again', async () => {
+    const store = await db.makeStore();
+    const other = await db.openStore({ pool_size: 4 });
+    const step = handler(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return {};
+    });
+    const LEASE = 400;
+    let stalls = 8;
+    // After a renewal answers, the process stalls past the lease (both nodes live in it): each
+    // node then gives its executions up, and carries on those the database still says are its own.
+    const stalling = wrapped(store, {
+      renewals: {
+        renewLeases: async (nodeId, leaseMs): Promise<ExecutionLease[]> => {
+          const renewed = await store.renewals.renewLeases(nodeId, leaseMs);
+          if (stalls > 0 && renewed.length > 0) {
+            stalls -= 1;
+            setImmediate(() => {
+              const until = performance.now() + LEASE * 1.5;
+              while (performance.now() < until) {
+                // stalled on purpose
+              }
+            });
+          }
+          return renewed;
+        },
+      },
+    });
+    const a = node(stalling, { 'test.step': step }, { node_id: 'node-a', lease_ms: LEASE, heartbeat_ms: 100, claim_interval_ms: 50, config: { max_concurrent_workflows: 9 } });
+    const b = node(other, { 'test.step': step }, { node_id: 'node-b', lease_ms: LEASE * 2, heartbeat_ms: 200, claim_interval_ms: 50, config: { max_concurrent_workflows: 7 } });
+    await a.start();
+    await b.start();
+    const tasks = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, action: 'test.step', retry, ...(i > 0 ? { depends_on: [`t${i - 1}`] } : {}) }));
+    await register(store, 'demo.chain', workflow(tasks));
+    const runs = await Promise.all(Array.from({ length: 40 }, () => a.engine.startExecution({ workflow_ref: 'demo.chain' })));
+    const done = await Promise.all(runs.map((run) => a.engine.waitForCompletion(run.id)));
+    expect(done.map((d) => d.status)).toEqual(runs.map(() => 'completed'));
+    expect(stalls).toBe(0);
+    for (const run of runs) {
+      const events = await history(store, run.id);
+      expect(events.filter((e) => e.event_type === 'task_completed')).toHaveLength(tasks.length);
+    }
+  }, 60_000);
 });
