@@ -124,7 +124,7 @@ export interface ResolvedConfig {
   git_sources: string | null;
   /** This node's name among the nodes sharing one PostgreSQL database. @default null: `<hostname>-<pid>-<random>` */
   node_id: string | null;
-  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 4000 */
+  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
   shutdown_grace_ms: number;

@@ -3,7 +3,7 @@
  * whose shell action logs every run; one node is killed with SIGKILL mid-way. The
  * survivors, busy with executions of their own that they keep starting, carry its
  * executions on once its leases expire (default lease settings, so this test takes about
- * 25 s; HARMONIA_LEASE_MS sets the nodes' lease to try another). Only the killed node's
+ * 30 s; HARMONIA_LEASE_MS sets the nodes' lease to try another). Only the killed node's
  * tasks run again: the survivors never re-run their own. The failover time is printed,
  * not asserted.
  */
