@@ -102,7 +102,7 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
           if (!ownership || runners.get(broken.id) !== broken) return;
           runners.delete(broken.id);
           limited.delete(broken.id);
-          leave(ctx, broken);
+          void leave(ctx, broken);
           ownership.released(broken.id, false);
         },
         onCheckpointTick: (owner) => {
