@@ -2,6 +2,7 @@
 // node 1 is SIGKILLed while it runs executions, and the bench measures how long until node 2
 // holds every one of them, and until all of them complete.
 // Run: npm run build && node bench/failover.mjs [--executions 20] [--runs 2]
+// HARMONIA_LEASE_MS=4000 gives both nodes that lease instead of the default (as `harmonia serve` reads it).
 // Database: HARMONIA_BENCH_DATABASE_URL, else HARMONIA_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -21,6 +22,7 @@ const URL = process.env.HARMONIA_BENCH_DATABASE_URL || process.env.HARMONIA_TEST
 const EXECUTIONS = Number(arg('executions', 20));
 const RUNS = Number(arg('runs', 2));
 const STEP_MS = 50;
+const LEASE_MS = process.env.HARMONIA_LEASE_MS ? Number(process.env.HARMONIA_LEASE_MS) : undefined;
 const CHAIN = 100; // 100 tasks of 50 ms: each execution runs ~5 s, so node 1 dies with work in hand
 
 // A task that waits STEP_MS, or until it is aborted.
@@ -37,8 +39,8 @@ const sleep = {
 
 async function nodeProcess(schema, nodeId) {
   const store = await createPostgresStore({ url: URL, schema, pool_size: 4, application_name: nodeId });
-  // Default lease, heartbeat and claim interval: the figure is what a user gets.
-  const node = createNode({ store, actions: { resolve: () => sleep }, node_id: nodeId });
+  // Default lease, heartbeat and claim interval unless HARMONIA_LEASE_MS says: the figure is what a user gets.
+  const node = createNode({ store, actions: { resolve: () => sleep }, node_id: nodeId, ...(LEASE_MS === undefined ? {} : { lease_ms: LEASE_MS }) });
   await node.start();
   process.send({ type: 'ready' });
 }
@@ -106,7 +108,7 @@ async function once(admin) {
 }
 
 async function main() {
-  console.log(`failover bench: ${EXECUTIONS} executions of ${CHAIN} × ${STEP_MS} ms tasks on node 1, SIGKILLed; node 2 takes over (default lease settings)`);
+  console.log(`failover bench: ${EXECUTIONS} executions of ${CHAIN} × ${STEP_MS} ms tasks on node 1, SIGKILLed; node 2 takes over (${LEASE_MS === undefined ? 'default lease settings' : `lease ${LEASE_MS} ms`})`);
   const admin = new pg.Pool({ connectionString: URL, max: 2 });
   const results = [];
   for (let i = 0; i < RUNS; i += 1) {

@@ -63,20 +63,26 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     void leases.releaseLease(id, token).catch((error: unknown) => logger.warn('could not release a lease', { execution_id: id, error: String(error) }));
   };
 
+  /** The latest request to carry each execution on: only its outcome may give the lease back. */
+  const requests = new Map<string, number>();
+  let requested = 0;
   const adoptClaimed = (lease: ExecutionLease): Promise<boolean> => {
     adopting += 1;
+    const request = (requested += 1);
+    requests.set(lease.execution_id, request);
+    const superseded = (): boolean => requests.get(lease.execution_id) !== request;
     return engine
       .adopt(lease.execution_id)
       .then(
         (adopted) => {
-          if (adopted || book.token(lease.execution_id) !== lease.token || engine.driving().includes(lease.execution_id)) return adopted;
+          if (adopted || superseded() || book.token(lease.execution_id) !== lease.token || engine.driving().includes(lease.execution_id)) return adopted;
           book.remove(lease.execution_id);
           giveBack(lease.execution_id, lease.token);
           return false;
         },
         (error: unknown) => {
           logger.error('could not carry on a claimed execution', { execution_id: lease.execution_id, error: String(error) });
-          if (book.token(lease.execution_id) === lease.token && !engine.driving().includes(lease.execution_id)) {
+          if (!superseded() && book.token(lease.execution_id) === lease.token && !engine.driving().includes(lease.execution_id)) {
             book.remove(lease.execution_id);
             giveBack(lease.execution_id, lease.token);
           }
@@ -85,7 +91,20 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       )
       .finally(() => {
         adopting -= 1;
+        if (!superseded()) requests.delete(lease.execution_id);
       });
+  };
+
+  /**
+   * The lease may have run out without a renewal. Timers fire late after the event loop
+   * stalled (a long collection, a starved CPU), and the renewal's answer may then be
+   * waiting right behind this timer: hear it first, and give up only if it does not renew.
+   */
+  const expired = (): void => {
+    expiryTimer = null;
+    setImmediate(() => {
+      if (expiryTimer === null && !stopped) abandonAll();
+    });
   };
 
   /** The lease ran out without a renewal: another node may run these executions now. */
@@ -103,13 +122,15 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     renewTimer = null;
     if (stopped) return;
     const started = performance.now();
+    let left = options.lease_ms;
     try {
       const renewed = await renewals.renewLeases(nodeId, options.lease_ms);
       if (stopped) return;
       failures = 0;
       // Every lease ends lease_ms after the renewal ran; the start is the safe side of that.
+      left = Math.max(0, options.lease_ms - (performance.now() - started));
       if (expiryTimer) clearTimeout(expiryTimer);
-      expiryTimer = timer(Math.max(0, options.lease_ms - (performance.now() - started)), abandonAll);
+      expiryTimer = timer(left, expired);
       if (!healthy) {
         healthy = true;
         logger.info('database reachable again; claiming resumes', { node_id: nodeId });
@@ -131,7 +152,9 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       }
     }
     if (!stopped) {
-      const wait = healthy ? options.heartbeat_ms : Math.min(options.heartbeat_ms, BACKOFF_FIRST_MS * 2 ** (failures - 1));
+      // A slow answer (a stall, a busy database) leaves less of the lease than a heartbeat:
+      // the next renewal then goes out while half of what is left remains.
+      const wait = healthy ? Math.min(options.heartbeat_ms, left / 2) : Math.min(options.heartbeat_ms, BACKOFF_FIRST_MS * 2 ** (failures - 1));
       renewTimer = timer(wait, () => void renew());
     }
   }

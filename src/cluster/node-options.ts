@@ -51,9 +51,9 @@ function positive(name: string, value: number, min: number): number {
 
 /** Applies the defaults documented on NodeOptions; throws CONFIG_INVALID on a bad value. */
 export function resolveNodeOptions(options: NodeOptions): ResolvedNodeOptions {
-  // Failover after a crash takes at most lease + claim interval. Shorter leases (4 s) met
-  // the 5 s failover target but moved live executions between nodes under load: see
-  // performance.md, Failover.
+  // Failover after a crash takes at most lease + claim interval. A 4 s lease meets the 5 s
+  // failover target, but a node keeps its leases only through pauses shorter than
+  // lease - heartbeat (2.7 s), and CPU-starved nodes stall longer: see performance.md, Leases.
   const lease = positive('lease_ms', options.lease_ms ?? 15_000, 100);
   const heartbeat = positive('heartbeat_ms', options.heartbeat_ms ?? Math.floor(lease / 3), 10);
   if (heartbeat >= lease) {

@@ -44,6 +44,11 @@ export interface EngineContext {
   readonly limited: Set<string>;
   /** Pending executions waiting for a free slot, oldest first (single node only). */
   readonly waiting: string[];
+  /**
+   * Cluster: runners given up (lease lost, write failed) whose last writes may still be in
+   * the queue, by execution: the execution is not carried on here again until they settle.
+   */
+  readonly leaving: Map<string, Promise<void>>;
   /** Set by stop(): nothing new starts or is adopted. */
   stopping: boolean;
   /** Where task log lines go (batched to the store, then to live followers). */
@@ -91,6 +96,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     runners: new Map(),
     limited: new Set(),
     waiting: [],
+    leaving: new Map(),
     stopping: false,
   };
 }

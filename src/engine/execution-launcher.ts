@@ -69,7 +69,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     };
     await runner.process({ kind: 'start', at: clock.now(), data }, create ? before : undefined, ownership && create ? 'first' : undefined);
     if (runner.failure !== null) {
-      runners.delete(record.id);
+      if (runners.get(record.id) === runner) runners.delete(record.id);
       throw runner.failure;
     }
     wake(record.id);

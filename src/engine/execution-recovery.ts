@@ -2,6 +2,7 @@ import type { EngineContext } from './engine-context.js';
 import type { ExecutionLauncher } from './execution-launcher.js';
 import type { RunnerFactory } from './runner-factory.js';
 import { isTerminalExecution } from './state.js';
+import { leave } from './leave-runner.js';
 import type { WorkflowCache } from './workflow-cache.js';
 
 /** Carries unfinished executions on from their events: all of them on one node, one by one in a cluster. */
@@ -22,6 +23,7 @@ export function createExecutionRecovery(
   launcher: Pick<ExecutionLauncher, 'activate'>,
 ): ExecutionRecovery {
   const { store, clock, logger, runners, limited, waiting } = ctx;
+  const adopting = new Map<string, Promise<boolean>>();
   return {
     async recoverUnfinished() {
       const unfinished = await store.executions.listUnfinished();
@@ -42,42 +44,62 @@ export function createExecutionRecovery(
         }
       }
     },
-    async adopt(id) {
-      if (ctx.stopping || runners.has(id)) return false;
-      // The history and custom state are read alongside the row rather than after it: one
-      // round trip, not three. The node has just claimed the lease, so nobody writes meanwhile.
-      const reads = { events: store.executions.readEvents(id), custom: store.executions.loadState(id) };
-      reads.events.catch(() => undefined);
-      reads.custom.catch(() => undefined);
-      const record = await store.executions.getExecution(id);
-      if (!record || isTerminalExecution(record.status)) return false;
-      const top = record.parent_execution_id === null;
-      if (top) limited.add(id);
-      try {
-        if (record.last_seq === 0) {
-          await launcher.activate(record, await workflows.byId(record.workflow_id), false);
-          return true;
-        }
-        const runner = await runnerFactory.load(record, reads);
-        if (ctx.stopping || runners.has(id)) {
-          if (top && !runners.has(id)) limited.delete(id);
-          return false;
-        }
-        runners.set(id, runner);
-        await runner.process({ kind: 'recover', at: clock.now() });
-        runner.armTimers();
-        return true;
-      } catch (error) {
-        if (!runners.has(id)) limited.delete(id);
-        throw error;
-      }
+    adopt(id) {
+      // One adoption per execution at a time: a claim and a renewal can both hand over the
+      // same lease, and two runners would each start (or recover) it. A request made while
+      // one runs is answered once that one settles: by the runner it left driving, or, if
+      // none is (its first write failed), by another adoption.
+      const before = adopting.get(id);
+      const adoption: Promise<boolean> = before
+        ? before.then(() => runners.has(id), () => false).then((driving) => driving || adoptOnce(id))
+        : adoptOnce(id);
+      adopting.set(id, adoption);
+      const settled = (): void => {
+        if (adopting.get(id) === adoption) adopting.delete(id);
+      };
+      adoption.then(settled, settled);
+      return adoption;
     },
     async relinquish(id) {
       const runner = runners.get(id);
       if (!runner) return;
       runners.delete(id);
       limited.delete(id);
-      await runner.detach();
+      await leave(ctx, runner);
     },
   };
+
+  async function adoptOnce(id: string): Promise<boolean> {
+    const leaving = ctx.leaving.get(id);
+    if (leaving) await leaving;
+    if (ctx.stopping || runners.has(id)) return false;
+    // The history and custom state are read alongside the row rather than after it: one
+    // round trip, not three. The node has just claimed the lease, so nobody writes meanwhile.
+    const reads = { events: store.executions.readEvents(id), custom: store.executions.loadState(id) };
+    reads.events.catch(() => undefined);
+    reads.custom.catch(() => undefined);
+    const record = await store.executions.getExecution(id);
+    if (!record || isTerminalExecution(record.status)) return false;
+    const top = record.parent_execution_id === null;
+    if (top) limited.add(id);
+    try {
+      if (record.last_seq === 0) {
+        const started = await launcher.activate(record, await workflows.byId(record.workflow_id), false);
+        return runners.get(id) === started;
+      }
+      const runner = await runnerFactory.load(record, reads);
+      if (ctx.stopping || runners.has(id)) {
+        if (top && !runners.has(id)) limited.delete(id);
+        return false;
+      }
+      runners.set(id, runner);
+      await runner.process({ kind: 'recover', at: clock.now() });
+      runner.armTimers();
+      // False when it ended in its recovery step, or its first write failed and it gave up.
+      return runners.get(id) === runner;
+    } catch (error) {
+      if (!runners.has(id)) limited.delete(id);
+      throw error;
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { foldAll } from './fold.js';
 import { ExecutionRunner } from './runner.js';
 import { initialState } from './state.js';
 import { createKeyedLock, createSubWorkflowAction, type SubWorkflowHost } from './sub-workflow.js';
+import { leave } from './leave-runner.js';
 import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
 /** What a runner calls back into the rest of the engine for. */
@@ -101,7 +102,7 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
           if (!ownership || runners.get(broken.id) !== broken) return;
           runners.delete(broken.id);
           limited.delete(broken.id);
-          void broken.detach();
+          void leave(ctx, broken);
           ownership.released(broken.id, false);
         },
         onCheckpointTick: (owner) => {

@@ -11,13 +11,14 @@ import { staleLease } from './leases.js';
 import { appendConflict, pgCode } from './pg-errors.js';
 
 // Lock order as in assertLeases then appendEvents: the executions rows (in id order), the
-// lease rows, then the advisory lock that orders event positions, held to commit.
+// lease rows (FOR KEY SHARE, so renewals still extend them: see leases.ts), then the
+// advisory lock that orders event positions, held to commit.
 const COMMIT_STEPS = `
   WITH locked AS (SELECT id FROM executions WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE),
   held AS (
     SELECT execution_id, token, node_id FROM execution_leases
     WHERE execution_id = ANY($1::text[]) AND (SELECT count(*) FROM locked) >= 0
-    ORDER BY execution_id FOR SHARE),
+    ORDER BY execution_id FOR KEY SHARE),
   stale AS (
     SELECT w.execution_id, w.token AS wanted, h.token, h.node_id
     FROM unnest($1::text[], $2::bigint[]) AS w(execution_id, token)

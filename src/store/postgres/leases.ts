@@ -26,7 +26,12 @@ const NODES = `
 
 // Lock order everywhere: the executions row, then its lease row. Claimers skip locked
 // executions rows, so a claim never waits for a writer and never takes a row another
-// claimer is taking; renewals skip locked lease rows, so they never wait at all.
+// claimer is taking; renewals skip locked lease rows, so they never wait at all. Writers
+// hold the executions row, which is what keeps a claimer out, and read the lease row FOR
+// KEY SHARE (which still yields its newest version): that lock does not conflict with a
+// renewal's update, so a lease is renewed even while its execution's write waits for the
+// event-position lock. FOR SHARE did conflict: a busy execution's lease went unrenewed,
+// round after round, until it ran out under a live node and another node took it over.
 const CLAIM = `
   WITH node AS (${touchNode('$3')}),
   candidates AS (
@@ -61,13 +66,13 @@ const RENEW = `
 
 // assertLease for a whole write batch in one round trip. The lock order stays the same:
 // the scalar subquery (an init plan) locks every executions row, in id order, before
-// the lease rows are read and share-locked. Only mismatches come back.
+// the lease rows are read and key-share-locked. Only mismatches come back.
 const ASSERT_MANY = `
   WITH locked AS (SELECT id FROM executions WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE),
   held AS (
     SELECT execution_id, token, node_id FROM execution_leases
     WHERE execution_id = ANY($1::text[]) AND (SELECT count(*) FROM locked) >= 0
-    ORDER BY execution_id FOR SHARE)
+    ORDER BY execution_id FOR KEY SHARE)
   SELECT w.execution_id, w.token AS wanted, h.token, h.node_id
   FROM unnest($1::text[], $2::bigint[]) AS w(execution_id, token)
   LEFT JOIN held h ON h.execution_id = w.execution_id
@@ -176,7 +181,7 @@ export class PostgresLeaseRepo implements LeaseRepo {
       // now waits for, or is skipped by, this transaction.
       await query('SELECT 1 FROM executions WHERE id = $1 FOR NO KEY UPDATE', [executionId]);
       const [row] = await query<{ token: string; node_id: string }>(
-        'SELECT token, node_id FROM execution_leases WHERE execution_id = $1 FOR SHARE',
+        'SELECT token, node_id FROM execution_leases WHERE execution_id = $1 FOR KEY SHARE',
         [executionId],
       );
       if (row && Number(row.token) === token) return;

@@ -3,6 +3,7 @@
 // before vitest runs) with the test pack's shell action, serves the HTTP API (SSE
 // streams included) on a free port, and answers the test over IPC:
 //   { type: 'start', count }  starts `count` executions of cluster.fan here
+//   { type: 'stream', count } keeps `count` executions of its own running until { type: 'stop' }
 //   { type: 'report' }        sends back every event seen on this node's bus, by execution
 // SIGTERM closes the node gracefully (hand back, release leases) and exits 0.
 import { createActionRegistry } from '../../../dist/actions/action-registry.js';
@@ -12,12 +13,13 @@ import { createPackSyncService } from '../../../dist/packs/sync-packs.js';
 import { startServer } from '../../../dist/server/start-server.js';
 import { createPostgresStore } from '../../../dist/store/postgres/postgres-store.js';
 
-const [url, schema, nodeId, packsDir, runLog] = process.argv.slice(2);
+// leaseMs: optional, the node's lease_ms (default when empty).
+const [url, schema, nodeId, packsDir, runLog, leaseMs] = process.argv.slice(2);
 
 const logger = {
   info: () => undefined,
-  warn: (message, fields) => process.stderr.write(`${nodeId} warn ${message} ${JSON.stringify(fields ?? {})}\n`),
-  error: (message, fields) => process.stderr.write(`${nodeId} error ${message} ${JSON.stringify(fields ?? {})}\n`),
+  warn: (message, fields) => process.stderr.write(`${Date.now()} ${nodeId} warn ${message} ${JSON.stringify(fields ?? {})}\n`),
+  error: (message, fields) => process.stderr.write(`${Date.now()} ${nodeId} error ${message} ${JSON.stringify(fields ?? {})}\n`),
 };
 
 const store = await createPostgresStore({ url, schema, pool_size: 12, application_name: nodeId });
@@ -27,7 +29,7 @@ const actions = createActionRegistry({
   parent_env: { PATH: process.env.PATH, RUN_LOG: runLog, NODE_ID: nodeId },
   env_allowlist: ['PATH', 'RUN_LOG', 'NODE_ID'],
 });
-const node = createNode({ store, actions, node_id: nodeId, logger, config: { packs_dir: packsDir } });
+const node = createNode({ store, actions, node_id: nodeId, logger, config: { packs_dir: packsDir }, ...(leaseMs ? { lease_ms: Number(leaseMs) } : {}) });
 
 // Every event this node's bus delivers, local or from other nodes, in delivery order.
 const seen = new Map();
@@ -53,10 +55,26 @@ process.on('message', (message) => {
       const started = Array.from({ length: message.count }, () => node.engine.startExecution({ workflow_ref: 'cluster.fan' }));
       process.send({ type: 'started', ids: (await Promise.all(started)).map((run) => run.id) });
     })();
+  } else if (message.type === 'stream') {
+    streaming = true;
+    for (let i = 0; i < message.count; i += 1) void keepStarting();
+  } else if (message.type === 'stop') {
+    streaming = false;
+    process.send({ type: 'stopped' });
   } else if (message.type === 'report') {
     process.send({ type: 'report', seen: Object.fromEntries(seen) });
   }
 });
+
+// { type: 'stream', count } keeps `count` executions of this node's own running, each
+// started as the last one ends, until { type: 'stop' }: work in hand while it takes over a dead node's.
+let streaming = false;
+async function keepStarting() {
+  while (streaming) {
+    const run = await node.engine.startExecution({ workflow_ref: 'cluster.fan' });
+    await node.engine.waitForCompletion(run.id);
+  }
+}
 
 process.on('SIGTERM', () => {
   void (async () => {

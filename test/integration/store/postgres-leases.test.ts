@@ -280,6 +280,44 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leases'), () => {
       expect(await nodeB.leases.claimExecutions('node-b', 10, HOUR)).toEqual([]);
     });
 
+    it('extends the leases of executions the node is writing at that moment', async () => {
+      const claimed = await nodeA.leases.claimExecutions('node-a', 10, 0);
+      const tokens = claimed.map((lease) => ({ execution_id: lease.execution_id, token: lease.token }));
+      // Writes check their fence and then may queue for the event-position lock; a renewal
+      // meanwhile must still extend their leases, or a busy execution's lease runs out under its node.
+      await nodeA.transaction(async (tx) => {
+        await tx.leases?.assertLeases?.(tokens.filter((lease) => lease.execution_id === 'e1'));
+        await tx.leases?.assertLease('e2', tokens.find((lease) => lease.execution_id === 'e2')?.token ?? 0);
+        await nodeA.renewals.renewLeases('node-a', HOUR);
+      });
+      expect(await nodeB.leases.claimExecutions('node-b', 10, HOUR)).toEqual([]);
+    });
+
+    it('extends the lease of an execution whose one-statement commit waits for the event-position lock', async () => {
+      const [lease] = await nodeA.leases.claimExecutions('node-a', 1, 0);
+      const blocker = await db.admin.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.execution_events'))`);
+        const committing = nodeA.executions.commitSteps?.({
+          events: [event('e1', 1)],
+          updates: [{ id: 'e1', patch: { last_seq: 1 } }],
+          fenced: [{ execution_id: 'e1', token: lease?.token ?? 0 }],
+          released: [],
+        });
+        // The commit holds its fence (row locks) while it queues behind the blocker.
+        const waiting = `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+          AND objid::text::bigint = hashtext(current_schema() || '.execution_events')::bigint & 4294967295`;
+        await expect.poll(async () => (await db.admin.query(waiting)).rowCount).toBe(1);
+        await nodeA.renewals.renewLeases('node-a', HOUR);
+        await blocker.query('COMMIT');
+        await committing;
+      } finally {
+        blocker.release();
+      }
+      expect(idsOf(await nodeB.leases.claimExecutions('node-b', 10, HOUR))).toEqual(['e2', 'e4']);
+    });
+
     it('leaves out leases another node took over', async () => {
       await nodeA.leases.claimExecutions('node-a', 1, 0);
       await nodeB.leases.claimExecutions('node-b', 1, HOUR);
