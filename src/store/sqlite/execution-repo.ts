@@ -5,6 +5,7 @@ import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus
 import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
+import { writeMarksOf } from './write-marks.js';
 import { likePattern, likePrefix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 
@@ -100,6 +101,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   createExecution(record: ExecutionRecord): Promise<void> {
     return this.exec.run((db) => {
+      writeMarksOf(db).touch(record.id);
       try {
         prepared(db, INSERT_EXECUTION).run({
           ...record,
@@ -121,6 +123,10 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       const row = prepared<ExecutionRow>(db, 'SELECT * FROM executions WHERE id = ?').get(id);
       return row ? toRecord(row) : null;
     });
+  }
+
+  changeMark(id: string): Promise<number> {
+    return this.exec.run((db) => writeMarksOf(db).markOf(id));
   }
 
   listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }> {
@@ -164,6 +170,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         values[key] = (key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value;
       });
       if (mask === 0) return;
+      writeMarksOf(db).touch(id);
       const info = prepared(db, updateSqlFor(mask)).run(values);
       if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
     });
@@ -172,6 +179,8 @@ export class SqliteExecutionRepo implements ExecutionRepo {
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
     return this.exec.run((db: Database) => {
       if (events.length === 0) return;
+      const marks = writeMarksOf(db);
+      for (const event of events) marks.touch(event.execution_id);
       const write = (): void => insertEvents(db, events);
       // Outside a transaction the position read and the inserts must still be one write.
       if (db.inTransaction) write();
