@@ -11,6 +11,7 @@ import { SqliteGate, type SqliteExecutor } from './executor.js';
 import { SqliteTriggerRepo } from './trigger-repo.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
 import { SqliteRegistryRepo } from './registry-repo.js';
+import { createWalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` for throwaway stores. */
@@ -74,7 +75,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrateSqlite(db);
-  const gate = new SqliteGate(db);
+  // FULL durability with the log's fsync off the event loop (wal-sync.ts); the connection
+  // itself only writes frames.
+  const walSync = options.file !== ':memory:' && (options.synchronous ?? 'FULL') === 'FULL' ? createWalSync(options.file) : null;
+  db.pragma('synchronous = NORMAL');
+  const gate = new SqliteGate(db, walSync);
   const outside = sessionFor(gate.outside);
   // Repositories hold no state of their own: one set serves every transaction.
   const inside = sessionFor(gate.inside);
@@ -89,6 +94,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     close: async () => {
       db.close();
+      walSync?.close();
       lock?.release();
       lock = null;
     },
