@@ -14,8 +14,8 @@ export function conditionalGetMiddleware() {
     await next();
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || ctx.respond === false) return;
     // The console's files and kept answers (a finished execution's detail) carry theirs, computed once.
-    let etag = ctx.response.get('ETag');
-    if (etag === '') {
+    let etag = ctx.response.get('ETag') as string | undefined;
+    if (etag === undefined || etag === '') {
       const text = bodyText(ctx.body);
       if (text === null) return;
       if (typeof ctx.body !== 'string' && !Buffer.isBuffer(ctx.body)) ctx.body = text; // serialised once, here
