@@ -109,6 +109,8 @@ export function createCheckpointer(db: Database, file: string): Checkpointer {
       failed = true;
       if (stopping === null) return;
       const exited = new Promise<void>((resolve) => stopping.once('exit', () => resolve()));
+      // Unreferenced, it would not keep the process alive until it has closed its connection.
+      stopping.ref();
       stopping.postMessage('close');
       await exited;
       idle();

@@ -1,12 +1,17 @@
 /** Checkpoints on a worker thread: the log is copied into the database off the event loop. */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComponentRecord } from '../../../src/core/model.js';
 import { createCheckpointer } from '../../../src/store/sqlite/checkpointer.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 let dir: string;
 beforeEach(() => {
@@ -61,5 +66,17 @@ describe('createCheckpointer()', () => {
     const again = createSqliteStore({ file });
     expect((await again.components.getComponent('c39'))?.metadata).toEqual({ n: 39 });
     await again.close();
+  });
+
+  it('lets a process whose store ran a worker end on its own once the store is closed', async () => {
+    const store = join(ROOT, 'dist/store/sqlite/sqlite-store.js');
+    expect(existsSync(store), 'run `npm run build` first: the child imports dist/').toBe(true);
+    const script = `import { createSqliteStore } from ${JSON.stringify(store)};
+      const store = createSqliteStore({ file: ${JSON.stringify(join(dir, 'child.db'))} });
+      for (let i = 0; i < 40; i += 1) await store.components.upsertComponent(${JSON.stringify(component(0))});
+      await store.close();
+      console.log('closed');`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    expect(stdout.trim()).toBe('closed');
   });
 });
