@@ -8,7 +8,7 @@
  * (and any other statement on the connection) goes on: the same durability, while the
  * event loop serves requests, decides steps and queues the next group of writes.
  */
-import { closeSync, fstatSync, fsync, openSync, statSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
 
 export interface WalSync {
   /** Resolves once every frame written to the log so far is on disk. */
@@ -43,7 +43,8 @@ export function createWalSync(file: string): WalSync {
     flush() {
       const descriptor = current();
       if (descriptor === null) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => fsync(descriptor, (error) => (error ? reject(error) : resolve())));
+      // fdatasync, as SQLite syncs its log on Linux: the data and the size needed to read it back.
+      return new Promise<void>((resolve, reject) => fdatasync(descriptor, (error) => (error ? reject(error) : resolve())));
     },
     close() {
       if (fd !== null) closeSync(fd);
