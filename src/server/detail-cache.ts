@@ -27,9 +27,9 @@ interface Entry {
   answer: KeptAnswer;
 }
 
-/** A kept answer: the masked JSON and its weak ETag. */
+/** A kept answer: the masked JSON, encoded once (a string would be encoded on every send), and its weak ETag. */
 export interface KeptAnswer {
-  json: string;
+  body: Buffer;
   etag: string;
 }
 
@@ -60,7 +60,7 @@ export function detailCacheFor(masker: SecretMasker): DetailCache {
   return cache;
 }
 
-/** Creates a cache holding up to `maxBytes` of answers (counted as string lengths). */
+/** Creates a cache holding up to `maxBytes` of answers. */
 export function createDetailCache(masker: SecretMasker, maxBytes = DETAIL_CACHE_MAX_BYTES): DetailCache {
   // A Map iterates in insertion order: re-inserting on each read makes it an LRU.
   const entries = new Map<string, Entry>();
@@ -68,7 +68,7 @@ export function createDetailCache(masker: SecretMasker, maxBytes = DETAIL_CACHE_
 
   const drop = (id: string, entry: Entry): void => {
     entries.delete(id);
-    bytes -= entry.answer.json.length;
+    bytes -= entry.answer.body.length;
   };
   const touch = (id: string, entry: Entry): KeptAnswer => {
     entries.delete(id);
@@ -94,13 +94,14 @@ export function createDetailCache(masker: SecretMasker, maxBytes = DETAIL_CACHE_
       return touch(id, entry);
     },
     put(record, status, json, mark) {
-      const answer: KeptAnswer = { json, etag: weakEtag(json) };
+      const body = Buffer.from(json);
+      const answer: KeptAnswer = { body, etag: weakEtag(body) };
       // Only a finished execution whose row and fold agree: a running one changes under us.
-      if (!FINISHED.has(record.status) || status !== record.status || json.length > maxBytes / 4) return answer;
+      if (!FINISHED.has(record.status) || status !== record.status || body.length > maxBytes / 4) return answer;
       const previous = entries.get(record.id);
       if (previous) drop(record.id, previous);
       entries.set(record.id, { last_seq: record.last_seq, updated_at: record.updated_at, status: record.status, generation: masker.generation, mark, answer });
-      bytes += json.length;
+      bytes += body.length;
       for (const [id, old] of entries) {
         if (bytes <= maxBytes) break;
         drop(id, old);

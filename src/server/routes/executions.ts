@@ -193,14 +193,14 @@ export function executionRoutes() {
         // Taken before the row is read: a write after it moves the mark, so nothing newer is kept under an older mark.
         const mark = await services.engine.changeMark(id);
         const unmoved = mark === null ? undefined : cache.getByMark(id, mark);
-        if (unmoved !== undefined) return { body: unmoved.json, content_type: JSON_TYPE, etag: unmoved.etag };
+        if (unmoved !== undefined) return { body: unmoved.body, content_type: JSON_TYPE, etag: unmoved.etag };
         // The row (or the runner's record) decides whether a kept answer is still this execution's.
         const record = await services.engine.getExecution(id);
         const hit = cache.get(record, mark);
-        if (hit !== undefined) return { body: hit.json, content_type: JSON_TYPE, etag: hit.etag };
+        if (hit !== undefined) return { body: hit.body, content_type: JSON_TYPE, etag: hit.etag };
         const body = await services.app.getWorkflowStatus(id);
         const kept = cache.put(record, body.status, JSON.stringify(maskSecrets(body, masker)), mark);
-        return { body: kept.json, content_type: JSON_TYPE, etag: kept.etag };
+        return { body: kept.body, content_type: JSON_TYPE, etag: kept.etag };
       },
     },
     {

@@ -28,20 +28,20 @@ describe('createDetailCache()', () => {
   it('answers a finished execution again while its row is unchanged', () => {
     const cache = createDetailCache(createSecretMasker());
     cache.put(record(), 'completed', '{"a":1}', null);
-    expect(cache.get(record(), null)?.json).toBe('{"a":1}');
+    expect(cache.get(record(), null)?.body.toString()).toBe('{"a":1}');
   });
 
   it('keeps nothing for an execution that is still running', () => {
     const cache = createDetailCache(createSecretMasker());
     cache.put(record({ status: 'running', finished_at: null }), 'running', '{}', null);
-    expect(cache.get(record({ status: 'running', finished_at: null }), null)?.json).toBeUndefined();
+    expect(cache.get(record({ status: 'running', finished_at: null }), null)?.body.toString()).toBeUndefined();
   });
 
   it('drops the answer once the execution moves on (a retry appends events)', () => {
     const cache = createDetailCache(createSecretMasker());
     cache.put(record(), 'completed', '{}', null);
-    expect(cache.get(record({ last_seq: 9, status: 'running' }), null)?.json).toBeUndefined();
-    expect(cache.get(record(), null)?.json).toBeUndefined();
+    expect(cache.get(record({ last_seq: 9, status: 'running' }), null)?.body.toString()).toBeUndefined();
+    expect(cache.get(record(), null)?.body.toString()).toBeUndefined();
   });
 
   it('drops the answer when the masker learns a secret it may hold', () => {
@@ -49,7 +49,7 @@ describe('createDetailCache()', () => {
     const cache = createDetailCache(masker);
     cache.put(record(), 'completed', '{"out":"hunter2-secret"}', null);
     masker.add(['hunter2-secret']);
-    expect(cache.get(record(), null)?.json).toBeUndefined();
+    expect(cache.get(record(), null)?.body.toString()).toBeUndefined();
   });
 
   it('finds a kept answer by the change mark it was kept under, and by no other', () => {
@@ -63,8 +63,8 @@ describe('createDetailCache()', () => {
   it('moves a kept answer to the newer mark when its row shows it unchanged', () => {
     const cache = createDetailCache(createSecretMasker());
     cache.put(record(), 'completed', '{"a":1}', 7);
-    expect(cache.get(record(), 9)?.json).toBe('{"a":1}');
-    expect(cache.getByMark('e1', 9)?.json).toBe('{"a":1}');
+    expect(cache.get(record(), 9)?.body.toString()).toBe('{"a":1}');
+    expect(cache.getByMark('e1', 9)?.body.toString()).toBe('{"a":1}');
     expect(cache.getByMark('e1', 7)).toBeUndefined();
   });
 
@@ -80,16 +80,17 @@ describe('createDetailCache()', () => {
     const cache = createDetailCache(createSecretMasker());
     const kept = cache.put(record(), 'completed', '{"a":1}', null);
     expect(kept.etag).toBe(weakEtag('{"a":1}'));
+    expect(kept.body.toString()).toBe('{"a":1}');
   });
 
   it('holds no more than its byte budget, least recently read out first', () => {
     const cache = createDetailCache(createSecretMasker(), 400);
     const big = 'x'.repeat(90);
     for (const id of ['a', 'b', 'c', 'd']) cache.put(record({ id }), 'completed', big, null);
-    expect(cache.get(record({ id: 'a' }), null)?.json).toBe(big);
+    expect(cache.get(record({ id: 'a' }), null)?.body.toString()).toBe(big);
     cache.put(record({ id: 'e' }), 'completed', big, null);
-    expect(cache.get(record({ id: 'b' }), null)?.json).toBeUndefined();
-    expect(cache.get(record({ id: 'a' }), null)?.json).toBe(big);
-    expect(cache.get(record({ id: 'e' }), null)?.json).toBe(big);
+    expect(cache.get(record({ id: 'b' }), null)?.body.toString()).toBeUndefined();
+    expect(cache.get(record({ id: 'a' }), null)?.body.toString()).toBe(big);
+    expect(cache.get(record({ id: 'e' }), null)?.body.toString()).toBe(big);
   });
 });
