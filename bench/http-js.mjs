@@ -3,7 +3,8 @@
 // pushed through real IncomingMessage / ServerResponse objects on a socket that discards
 // what is written, against a bare handler writing the same JSON; interleaved rounds, the
 // best of 5 of each, CPU and wall time per request.
-//   npm run build && node bench/http-js.mjs [N requests per round, default 3000]
+//   npm run build && node bench/http-js.mjs [N requests per round, default 3000] [--token-file]
+// --token-file: the token comes from a token file (`harmonia token create`) instead of HARMONIA_API_TOKENS.
 import { Duplex } from 'node:stream';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ const { createEngine } = await import(W + '/dist/engine/index.js');
 const { createPackSyncService } = await import(W + '/dist/packs/sync-packs.js');
 const { startServer } = await import(W + '/dist/server/start-server.js');
 const { createSqliteStore } = await import(W + '/dist/store/sqlite/sqlite-store.js');
+const { createToken } = await import(W + '/dist/server/tokens.js');
+const TOKEN_FILE = process.argv.includes('--token-file');
 const dir = mkdtempSync(join(tmpdir(), 'ph-'));
 const packsDir = join(dir, 'packs');
 mkdirSync(join(packsDir, 'bench', 'workflows'), { recursive: true });
@@ -25,8 +28,10 @@ const store = createSqliteStore({ file: join(dir, 'h.db') });
 const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { packs_dir: packsDir } });
 const packs = createPackSyncService({ store, packsDir });
 await packs.syncPack('bench');
-const h = await startServer({ store, engine, packs, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }), options: { tokens: 'bench-token' } });
-const auth = { authorization: 'Bearer bench-token' };
+const tokenFile = join(dir, 'tokens.json');
+const token = TOKEN_FILE ? createToken(tokenFile, { scopes: ['admin'] }).token : 'bench-token';
+const h = await startServer({ store, engine, packs, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }), options: TOKEN_FILE ? { token_file: tokenFile } : { tokens: token } });
+const auth = { authorization: `Bearer ${token}` };
 const first = await (await fetch(`${h.url}/api/executions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ workflow_ref: 'bench.one', input: {} }) })).json();
 await engine.waitForCompletion(first.execution_id);
 const path = `/api/executions/${first.execution_id}`;
@@ -46,8 +51,8 @@ function one(handler) {
   return new Promise((resolve) => {
     const socket = new Sink();
     const req = new IncomingMessage(socket);
-    req.method = 'GET'; req.url = path; req.headers = { host: '127.0.0.1', authorization: 'Bearer bench-token' };
-    req.rawHeaders = ['host', '127.0.0.1', 'authorization', 'Bearer bench-token'];
+    req.method = 'GET'; req.url = path; req.headers = { host: '127.0.0.1', authorization: auth.authorization };
+    req.rawHeaders = ['host', '127.0.0.1', 'authorization', auth.authorization];
     req.push(null);
     const res = new ServerResponse(req);
     res.assignSocket(socket);
@@ -55,7 +60,7 @@ function one(handler) {
     handler(req, res);
   });
 }
-const N = Number(process.argv[2] ?? 3000);
+const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 3000);
 async function round(handler) {
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -73,7 +78,7 @@ for (let r = 0; r < 5; r += 1) {
   hc = Math.min(hc, a.cpu);
   bc = Math.min(bc, b.cpu);
 }
-console.log(`in-process GET /api/executions/:id (load average ${loadavg()[0].toFixed(1)}): harmonia ${hb.toFixed(1)} µs wall ${hc.toFixed(1)} µs CPU per request; bare ${bb.toFixed(1)} µs wall ${bc.toFixed(1)} µs CPU; ratio ${(bb / hb).toFixed(3)} (CPU ${(bc / hc).toFixed(3)})`);
+console.log(`in-process GET /api/executions/:id${TOKEN_FILE ? ' (token file)' : ''} (load average ${loadavg()[0].toFixed(1)}): harmonia ${hb.toFixed(1)} µs wall ${hc.toFixed(1)} µs CPU per request; bare ${bb.toFixed(1)} µs wall ${bc.toFixed(1)} µs CPU; ratio ${(bb / hb).toFixed(3)} (CPU ${(bc / hc).toFixed(3)})`);
 await h.close();
 await store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -84,6 +84,12 @@ export interface Engine extends ExecutionWaitsApi {
   /** Thrown when the workflow is unknown (WORKFLOW_NOT_FOUND) or the input invalid (EXEC_INPUT_INVALID). */
   startExecution(options: StartExecutionOptions): Promise<ExecutionRecord>;
   getExecution(id: string): Promise<ExecutionRecord>;
+  /**
+   * A number that moves whenever what getDetail answers for `id` may have changed, read
+   * without reading the execution; null when it cannot be told so cheaply (this engine is
+   * driving the execution, or the store keeps no marks), and the caller must read.
+   */
+  changeMark(id: string): Promise<number | null>;
   getStatus(id: string): Promise<ExecutionStatusReport>;
   /** getExecution and getStatus from one read of the execution's row. */
   getDetail(id: string): Promise<{ record: ExecutionRecord; status: ExecutionStatusReport }>;

@@ -7,7 +7,7 @@ import { metricsOf, statusReport, summaryOf } from './summary.js';
 /** The read side of executions and their custom state (the Engine methods of the same names). */
 export type ExecutionQueries = Pick<
   Engine,
-  'getExecution' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'readLogs' | 'followLogs' | 'saveState' | 'loadState'
+  'getExecution' | 'changeMark' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'readLogs' | 'followLogs' | 'saveState' | 'loadState'
 >;
 
 /** Creates the engine's queries of executions and their custom state. */
@@ -15,6 +15,12 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
   const { store, clock, runners } = ctx;
   return {
     getExecution: (id) => getExecutionRecord(ctx, id),
+    async changeMark(id) {
+      // A driven execution's state in memory runs ahead of its rows.
+      if (runners.has(id) || store.executions.changeMark === undefined) return null;
+      const mark = await store.executions.changeMark(id);
+      return runners.has(id) ? null : mark;
+    },
     async getStatus(id) {
       const { plan, state, record } = await runnerFactory.read(id);
       return statusReport(plan, state, record);

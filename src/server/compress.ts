@@ -20,11 +20,13 @@ export function compressMiddleware() {
     await next();
     if (ctx.respond === false || ctx.method === 'HEAD' || ctx.response.get('Content-Encoding')) return;
     const body: unknown = ctx.body;
-    const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : null;
-    if (bytes === null || bytes.length < COMPRESS_MIN_BYTES || !COMPRESSIBLE.test(ctx.response.type)) return;
+    // Measured without copying: most answers go out as they are.
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : 0;
+    if (length < COMPRESS_MIN_BYTES || !COMPRESSIBLE.test(ctx.response.type)) return;
     ctx.vary('Accept-Encoding');
-    if (ctx.acceptsEncodings('gzip', 'identity') !== 'gzip') return;
-    const compressed = await gzipAsync(bytes);
+    // Without Accept-Encoding, negotiation would choose identity: skip it.
+    if (ctx.get('Accept-Encoding') === '' || ctx.acceptsEncodings('gzip', 'identity') !== 'gzip') return;
+    const compressed = await gzipAsync(typeof body === 'string' ? Buffer.from(body) : (body as Buffer));
     ctx.body = compressed;
     ctx.set('Content-Encoding', 'gzip');
   };

@@ -5,20 +5,23 @@
  * moves no body until they do. `Cache-Control: no-cache` keeps every read revalidated: an
  * answer is never reused without asking, so nothing stale is shown.
  */
-import { createHash } from 'node:crypto';
 import type { Context, Next } from 'koa';
+import { weakEtag } from './etag.js';
 
 /** The middleware; runs inside the routers, after the handler has set the body. */
 export function conditionalGetMiddleware() {
   return async (ctx: Context, next: Next): Promise<void> => {
     await next();
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || ctx.respond === false) return;
-    if (ctx.response.get('ETag')) return; // the console's files carry their own
-    const text = bodyText(ctx.body);
-    if (text === null) return;
-    if (typeof ctx.body !== 'string' && !Buffer.isBuffer(ctx.body)) ctx.body = text; // serialised once, here
-    const etag = `W/"${createHash('sha256').update(text).digest('base64url').slice(0, 32)}"`;
-    ctx.set('ETag', etag);
+    // The console's files and kept answers (a finished execution's detail) carry theirs, computed once.
+    let etag = ctx.response.get('ETag') as string | undefined;
+    if (etag === undefined || etag === '') {
+      const text = bodyText(ctx.body);
+      if (text === null) return;
+      if (typeof ctx.body !== 'string' && !Buffer.isBuffer(ctx.body)) ctx.body = text; // serialised once, here
+      etag = weakEtag(text);
+      ctx.set('ETag', etag);
+    }
     if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-cache');
     if (matches(ctx.get('If-None-Match'), etag)) ctx.status = 304;
   };

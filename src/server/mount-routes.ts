@@ -123,6 +123,7 @@ async function handle(ctx: Context, def: RouteDef, params: Record<string, string
     return;
   }
   ctx.status = result.status ?? 200;
+  if (result.etag !== undefined) ctx.set('ETag', result.etag);
   if (result.content_type !== undefined) {
     ctx.type = result.content_type;
     ctx.body = result.body;

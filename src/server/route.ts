@@ -78,6 +78,8 @@ export interface RouteResponse {
   streamed?: true;
   /** Text bodies (Prometheus, HTML) with their media type; JSON otherwise. */
   content_type?: string;
+  /** The body's weak ETag when the route keeps it (else conditional GET hashes the body). */
+  etag?: string;
 }
 
 export type RouteHandler = (request: RouteRequest, services: AppServices) => Promise<RouteResponse>;

@@ -156,15 +156,29 @@ export type TokenCheck =
 
 /** Looks a token text up among stored hashes in constant time per entry. */
 export function checkStoredToken(tokens: readonly StoredToken[], token: string, now: Date): TokenCheck {
-  const digest = Buffer.from(hashToken(token), 'hex');
-  for (const record of tokens) {
-    const stored = Buffer.from(record.sha256, 'hex');
+  const digest = createHash('sha256').update(token, 'utf8').digest();
+  const storedDigests = digestsOf(tokens);
+  for (let i = 0; i < tokens.length; i += 1) {
+    const record = tokens[i] as StoredToken;
+    const stored = storedDigests[i] as Buffer;
     if (stored.length !== digest.length || !timingSafeEqual(stored, digest)) continue;
     if (record.revoked_at !== null) return { kind: 'revoked', record };
     if (record.expires_at !== null && Date.parse(record.expires_at) <= now.getTime()) return { kind: 'expired', record };
     return { kind: 'valid', record };
   }
   return { kind: 'unknown' };
+}
+
+// The stored hashes decoded once per list read from the file, not once per request.
+const decoded = new WeakMap<readonly StoredToken[], Buffer[]>();
+
+function digestsOf(tokens: readonly StoredToken[]): Buffer[] {
+  let digests = decoded.get(tokens);
+  if (digests === undefined) {
+    digests = tokens.map((record) => Buffer.from(record.sha256, 'hex'));
+    decoded.set(tokens, digests);
+  }
+  return digests;
 }
 
 /** True when the file holds at least one token that is neither revoked nor expired. */
@@ -176,25 +190,35 @@ export function hasActiveTokens(tokens: readonly StoredToken[], now: Date): bool
 
 /**
  * Reads the token file again only when its modification time changed, so a
- * revocation by the CLI takes effect on the next request without a restart.
+ * revocation by the CLI takes effect on the next request without a restart. The file is
+ * looked at once per turn of the event loop at most: a request asks several times (is
+ * auth on, whose token, is it still valid), and requests read in the same turn share one
+ * look.
  */
 export function createTokenFileReader(file: string): () => StoredToken[] {
   let cachedKey = '';
   let cached: StoredToken[] = [];
+  let looked = false;
+  const forget = (): void => {
+    looked = false;
+  };
   return () => {
+    if (looked) return cached;
     let key: string;
     try {
       const stat = statSync(file);
       // writes go through rename, so the inode changes even within one mtime tick
       key = `${stat.mtimeMs}:${stat.ino}:${stat.size}`;
     } catch (error) {
-      if (isNotFound(error)) return [];
-      throw error;
+      if (!isNotFound(error)) throw error;
+      key = 'absent';
     }
     if (key !== cachedKey) {
-      cached = readTokenFile(file).tokens;
+      cached = key === 'absent' ? [] : readTokenFile(file).tokens;
       cachedKey = key;
     }
+    looked = true;
+    setImmediate(forget);
     return cached;
   };
 }

@@ -134,6 +134,12 @@ export interface ExecutionRepo {
   createExecution(record: ExecutionRecord): Promise<void>;
   getExecution(id: string): Promise<ExecutionRecord | null>;
   listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }>;
+  /**
+   * A number that moves whenever execution `id`'s row or events may have changed, read
+   * without reading them (the same number = nothing moved since). Optional: a backend
+   * that cannot tell without reading (PostgreSQL, where other nodes write) has none.
+   */
+  changeMark?(id: string): Promise<number>;
   /** Executions not yet completed, failed or canceled, oldest first (crash recovery). */
   listUnfinished(): Promise<ExecutionRecord[]>;
   /** How many executions descend from `rootId` through parent_execution_id (children, their children, ...). */

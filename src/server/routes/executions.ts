@@ -190,12 +190,17 @@ export function executionRoutes() {
         const id = request.params.id ?? '';
         const masker = services.engine.secrets;
         const cache = detailCacheFor(masker);
+        // Taken before the row is read: a write after it moves the mark, so nothing newer is kept under an older mark.
+        const mark = await services.engine.changeMark(id);
+        const unmoved = mark === null ? undefined : cache.getByMark(id, mark);
+        if (unmoved !== undefined) return { body: unmoved.body, content_type: JSON_TYPE, etag: unmoved.etag };
         // The row (or the runner's record) decides whether a kept answer is still this execution's.
         const record = await services.engine.getExecution(id);
-        const hit = cache.get(record);
-        if (hit !== undefined) return { body: hit, content_type: JSON_TYPE };
+        const hit = cache.get(record, mark);
+        if (hit !== undefined) return { body: hit.body, content_type: JSON_TYPE, etag: hit.etag };
         const body = await services.app.getWorkflowStatus(id);
-        return { body: cache.put(record, body.status, JSON.stringify(maskSecrets(body, masker))), content_type: JSON_TYPE };
+        const kept = cache.put(record, body.status, JSON.stringify(maskSecrets(body, masker)), mark);
+        return { body: kept.body, content_type: JSON_TYPE, etag: kept.etag };
       },
     },
     {

@@ -3,8 +3,9 @@ import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
 import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
-import type { SqliteExecutor } from './executor.js';
+import type { RunOptions, SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
+import { writeMarksOf } from './write-marks.js';
 import { likePattern, likePrefix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 
@@ -55,6 +56,13 @@ const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND 
   AND (@since IS NULL OR created_at >= @since) AND (@until IS NULL OR created_at < @until)
   AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')`;
 
+/**
+ * Task logs are committed without a sync of their own: the next durable commit (of events)
+ * syncs their frames too. Logs never wait for the disk, and a crash of the process loses
+ * none of them (power loss may lose the newest).
+ */
+const NOT_DURABLE: RunOptions = { durable: false };
+
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
 type Patch = Partial<Pick<ExecutionRecord, (typeof PATCHABLE)[number]>>;
 
@@ -100,6 +108,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   createExecution(record: ExecutionRecord): Promise<void> {
     return this.exec.run((db) => {
+      writeMarksOf(db).touch(record.id);
       try {
         prepared(db, INSERT_EXECUTION).run({
           ...record,
@@ -121,6 +130,10 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       const row = prepared<ExecutionRow>(db, 'SELECT * FROM executions WHERE id = ?').get(id);
       return row ? toRecord(row) : null;
     });
+  }
+
+  changeMark(id: string): Promise<number> {
+    return this.exec.run((db) => writeMarksOf(db).markOf(id));
   }
 
   listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }> {
@@ -164,6 +177,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         values[key] = (key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value;
       });
       if (mask === 0) return;
+      writeMarksOf(db).touch(id);
       const info = prepared(db, updateSqlFor(mask)).run(values);
       if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
     });
@@ -172,6 +186,8 @@ export class SqliteExecutionRepo implements ExecutionRepo {
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
     return this.exec.run((db: Database) => {
       if (events.length === 0) return;
+      const marks = writeMarksOf(db);
+      for (const event of events) marks.touch(event.execution_id);
       const write = (): void => insertEvents(db, events);
       // Outside a transaction the position read and the inserts must still be one write.
       if (db.inTransaction) write();
@@ -250,18 +266,8 @@ export class SqliteExecutionRepo implements ExecutionRepo {
           return { ...line, seq };
         });
       if (db.inTransaction) return all();
-      // One commit for the batch, without an fsync of its own: in WAL mode the next commit of
-      // events (synchronous=FULL) syncs these frames too. Logs never stall the event loop on
-      // the disk, and a crash of the process loses none of them (power loss may lose the newest).
-      const level = db.pragma('synchronous', { simple: true }) as number;
-      if (level <= 1) return db.transaction(all)();
-      db.pragma('synchronous = NORMAL');
-      try {
-        return db.transaction(all)();
-      } finally {
-        db.pragma(`synchronous = ${level}`);
-      }
-    });
+      return db.transaction(all)();
+    }, NOT_DURABLE);
   }
 
   readLogs(executionId: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]> {

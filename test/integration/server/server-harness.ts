@@ -55,6 +55,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** The environment `${env.*}` may read (filtered by engine.env_allowlist). @default {} */
   env?: Record<string, string>;
+  /** The store's durability. @default 'NORMAL' (tests need not survive power loss) */
+  synchronous?: 'FULL' | 'NORMAL';
   /** The secrets webhook triggers name (their environment). @default none */
   trigger_secret?: (name: string) => string | undefined;
 }
@@ -155,7 +157,7 @@ export async function openServer(options: HarnessOptions = {}): Promise<ServerHa
     mkdirSync(dirname(join(packsDir, path)), { recursive: true });
     writeFileSync(join(packsDir, path), content);
   }
-  const store = createSqliteStore({ file: join(dir, 'data', 'harmonia.db'), synchronous: 'NORMAL' });
+  const store = createSqliteStore({ file: join(dir, 'data', 'harmonia.db'), synchronous: options.synchronous ?? 'NORMAL' });
   const registry = createActionRegistry({ packs: () => null, components: store.components, kill_grace_ms: 200 });
   const custom = options.actions ?? {};
   const engine = createEngine({

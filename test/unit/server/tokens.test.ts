@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkStoredToken, createToken, hashToken, listTokens, readTokenFile, revokeToken } from '../../../src/server/tokens.js';
+import { checkStoredToken, createToken, createTokenFileReader, hashToken, listTokens, readTokenFile, revokeToken } from '../../../src/server/tokens.js';
 
 let dir: string;
 let file: string;
@@ -63,5 +63,28 @@ describe('readTokenFile()', () => {
     expect(readTokenFile(file)).toEqual({ version: 1, tokens: [] });
     writeFileSync(file, '{"tokens": 3}');
     expect(() => readTokenFile(file)).toThrow('does not have the shape');
+  });
+});
+
+describe('createTokenFileReader()', () => {
+  const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it('sees a token created or revoked by the CLI from the next turn of the event loop on', async () => {
+    const read = createTokenFileReader(file);
+    expect(read()).toEqual([]);
+    await nextTurn();
+    const { record } = createToken(file, { scopes: ['read'] });
+    expect(read()).toEqual([record]); // the first look in this turn
+    await nextTurn();
+    revokeToken(file, record.id);
+    await nextTurn();
+    expect(read()[0]?.revoked_at).not.toBeNull();
+  });
+
+  it('checks a token against the hashes it read, the same as before', () => {
+    const { token, record } = createToken(file, { scopes: ['read'] });
+    const read = createTokenFileReader(file);
+    expect(checkStoredToken(read(), token, new Date())).toEqual({ kind: 'valid', record });
+    expect(checkStoredToken(read(), `${token}x`, new Date())).toEqual({ kind: 'unknown' });
   });
 });
