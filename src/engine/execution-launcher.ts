@@ -13,7 +13,7 @@ import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
 /** How a new execution starts beyond its options: restores pass these. */
 /** What a launcher caller adds to the workflow_started event (a trigger, a restore's origin). */
-export type StartExtras = Pick<WorkflowStartedData, 'trigger' | 'restored_from' | 'snapshot'>;
+export type StartExtras = Pick<WorkflowStartedData, 'trigger' | 'restored_from' | 'snapshot' | 'request_fingerprint'>;
 
 export interface LaunchExtras {
   /** @default a new UUID */
@@ -80,6 +80,14 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const { id = randomUUID(), startData = {}, validatedInput, custom = {} } = extras;
     if (ctx.stopping) throw new HarmoniaError('EXEC_INVALID_STATE', 'the engine is stopping; no execution can start');
     const wf = await workflows.resolve(opts);
+    if (wf.templateParams.length > 0) {
+      const names = wf.templateParams.join(', ');
+      throw new HarmoniaError(
+        'WORKFLOW_TEMPLATE_PARAMS',
+        `workflow '${wf.record.ref}' reads template parameters (${names}) and cannot run as it is; create a template from it (POST /api/v1/templates, \`harmonia template create\`) and run an instance`,
+        { details: { ref: wf.record.ref, parameters: [...wf.templateParams] } },
+      );
+    }
     const input = validatedInput ?? validateInput(wf.record.body.input ?? {}, opts.input ?? {});
     ctx.secrets.add(secretInputValues(wf.record.body.input ?? {}, input));
     ctx.secretInputs.remember(id, wf.record.body.input ?? {}, input);

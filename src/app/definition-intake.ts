@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { HarmoniaError } from '../core/errors.js';
 import type { DefinitionRecord, PackManifest, WorkflowDef } from '../core/model.js';
+import { contentHash } from '../packs/content-hash.js';
 import { registerPack } from '../packs/register-pack.js';
 import { validatePackDir } from '../packs/run-pipeline.js';
 import { knownRefs } from '../registry/known-refs.js';
@@ -27,6 +28,12 @@ export interface IntakeOptions {
   max_task_count: number;
   /** The pack used for API definitions, created on first use. */
   api_pack: string;
+  /**
+   * `create` refuses a ref that exists with another body (WORKFLOW_EXISTS / TEMPLATE_EXISTS:
+   * two display names can map to one ref) and answers an identical body unchanged, so a
+   * retried create is safe; `update` adds a version to a ref created through the API.
+   */
+  mode: 'create' | 'update';
 }
 
 export interface IntakeResult {
@@ -38,7 +45,8 @@ export interface IntakeResult {
 
 const REF_PART = /^[a-z][a-z0-9_]*$/;
 const FOLDER = { workflow: 'workflows', template: 'templates' } as const;
-const INVALID = { workflow: 'WORKFLOW_INVALID', template: 'PACK_INVALID' } as const;
+const INVALID = { workflow: 'WORKFLOW_INVALID', template: 'TEMPLATE_INVALID' } as const;
+const EXISTS = { workflow: 'WORKFLOW_EXISTS', template: 'TEMPLATE_EXISTS' } as const;
 
 /** A ref name from a display name: `Data Processing Pipeline` → `data_processing_pipeline`. */
 export function refNameOf(name: string): string {
@@ -92,6 +100,12 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
     }
     const ref = `${options.pack_ref}.${name}`;
     const existing = await options.store.registry.getActive(options.kind, ref);
+    if (options.mode === 'create' && existing !== null && existing.content_hash !== contentHash(file.body)) {
+      const how = options.kind === 'workflow' ? `update it with PUT /api/v1/workflows/${ref}, or choose another name` : 'choose another name';
+      throw new HarmoniaError(EXISTS[options.kind], `${options.kind} '${ref}' already exists${options.name !== undefined ? ` (the name '${options.name}' maps to it)` : ''}; ${how}`, {
+        details: { ref, existing_id: existing.id, existing_version: existing.version, ...(options.name !== undefined ? { name: options.name } : {}) },
+      });
+    }
     if (existing !== null && existing.origin.source !== 'api') {
       throw new HarmoniaError('STORE_CONFLICT', `${options.kind} '${ref}' comes from pack files; change it in its pack, or use another name`, {
         details: { ref },
