@@ -184,7 +184,8 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
   async function packDir(packRef: string): Promise<string> {
     const dir = path.join(packsDir, packRef);
     if (!REF_SEGMENT.test(packRef) || !(await isDirectory(dir))) {
-      throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; expected a folder of that name in '${packsDir}'`, {
+      // Named as diagnostics name it: a server never tells its clients where its files are.
+      throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; expected a folder of that name in '${options.displayDir ?? packsDir}'`, {
         details: { pack_ref: packRef },
       });
     }
