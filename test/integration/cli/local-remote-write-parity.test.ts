@@ -4,15 +4,16 @@
  * `harmonia serve` child process holding another fresh one built from the same files.
  * Both must print the same --json (ids and times aside: two stores mint their own) and
  * exit alike, errors included. Starts run in this process on SQLite only: on PostgreSQL the
- * server nodes drive executions, and the local CLI refuses to (USAGE_INVALID).
+ * server nodes drive executions, and the local CLI refuses to (USAGE_INVALID, exit 2),
+ * which the PostgreSQL run checks instead.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import type { OutputStream } from '../../../src/cli/cli-context.js';
 import { assertBuilt, makeTree, removeTree } from './cli-harness.js';
 import { startServeProcess, type ServeProcess } from './serve-process.js';
+import { pgSuiteName, randomSchemaName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
 
 const PACK: Record<string, string> = {
   'packs/demo/pack.yaml': 'ref: demo\nversion: 1.0.0\nlabel: Demo\n',
@@ -69,17 +70,23 @@ function normalised(text: string): string {
     .replace(/"(\w*duration\w*|\w*_ms)": \d+(\.\d+)?/g, '"$1": <n>');
 }
 
-const env: Record<string, string> = { HARMONIA_HTTP_ALLOW_PRIVATE: 'true' };
+/** Commands that start executions: run here on SQLite, refused here on PostgreSQL. */
+const STARTS = (args: readonly string[]): boolean => (args[0] === 'workflow' && args[1] === 'run') || (args[0] === 'schedule' && (args[1] === 'trigger' || args[1] === 'backfill'));
 
-describe('local and remote write commands (SQLite)', () => {
+/** The suite for one backend: `dbUrls` null is SQLite under each tree's data dir, else one PostgreSQL URL per side. */
+function parity(backend: string, dbUrls: { local: string; remote: string } | null, drop: () => Promise<void>): void {
+describe(`local and remote write commands (${backend})`, () => {
   let localDir: string;
   let remoteDir: string;
   let served: ServeProcess;
+  const base: Record<string, string> = { HARMONIA_HTTP_ALLOW_PRIVATE: 'true' };
+  const localEnv = { ...base, ...(dbUrls ? { HARMONIA_DB_URL: dbUrls.local } : {}) };
+  const remoteEnv = { ...base, ...(dbUrls ? { HARMONIA_DB_URL: dbUrls.remote } : {}) };
 
   async function cli(cwd: string, args: readonly string[]): Promise<Outcome> {
     const stdout = new Captured();
     const stderr = new Captured();
-    const code = await main(args, { env: { NO_COLOR: '1', ...env }, cwd, stdout, stderr });
+    const code = await main(args, { env: { NO_COLOR: '1', ...(cwd === localDir ? localEnv : remoteEnv) }, cwd, stdout, stderr });
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
 
@@ -88,13 +95,14 @@ describe('local and remote write commands (SQLite)', () => {
     localDir = makeTree(PACK);
     remoteDir = makeTree(PACK);
     // Both registries start empty: the writes below fill them.
-    served = await startServeProcess(['--port', '0', '--no-sync'], { cwd: remoteDir, env });
+    served = await startServeProcess(['--port', '0', '--no-sync'], { cwd: remoteDir, env: remoteEnv });
   }, 120_000);
 
   afterAll(async () => {
     await served?.stop();
     if (localDir) removeTree(localDir);
     if (remoteDir) removeTree(remoteDir);
+    await drop();
   });
 
   /** Each write in order, with its exit code: 0 done, 1 refused (what was asked), 2 usage. */
@@ -145,6 +153,11 @@ describe('local and remote write commands (SQLite)', () => {
     const differences: string[] = [];
     for (const { args, exit } of writes) {
       const local = await cli(localDir, [...args, '--json']);
+      if (dbUrls !== null && STARTS(args)) {
+        const refused = local.code === 2 && (JSON.parse(local.stdout) as { error?: { code?: string } }).error?.code === 'USAGE_INVALID';
+        if (!refused) differences.push(`harmonia ${args.join(' ')} --json: started here on PostgreSQL (exit ${local.code}); the nodes run executions`);
+        continue;
+      }
       const remote = await cli(remoteDir, [...args, '--json', '--url', served.url]);
       const label = `harmonia ${args.join(' ')} --json`;
       if (local.code !== exit) differences.push(`${label}: exited ${local.code} locally, expected ${exit} (stderr ${local.stderr.trim()})`);
@@ -167,11 +180,26 @@ describe('local and remote write commands (SQLite)', () => {
     ]);
   });
 
-  it('answer a workflow file read from standard input or a missing one alike', async () => {
-    writeFileSync(join(localDir, 'empty.yaml'), '');
+
+  it('answer a missing workflow file alike: a usage error, before anything is sent', async () => {
     const local = await cli(localDir, ['workflow', 'create', 'missing.yaml', '--json']);
     const remote = await cli(remoteDir, ['workflow', 'create', 'missing.yaml', '--json', '--url', served.url]);
     expect([local.code, remote.code]).toEqual([2, 2]);
     expect(local.stdout).toBe(remote.stdout);
+  });
+});
+}
+
+parity('SQLite', null, async () => undefined);
+
+const schemas = { local: randomSchemaName(), remote: randomSchemaName() };
+describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('local and remote write commands'), () => {
+  const url = TEST_DATABASE_URL ?? '';
+  const withSchema = (schema: string): string => `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`;
+  parity('PostgreSQL', { local: withSchema(schemas.local), remote: withSchema(schemas.remote) }, async () => {
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schemas.local} CASCADE`);
+    await admin.query(`DROP SCHEMA IF EXISTS ${schemas.remote} CASCADE`);
+    await admin.end();
   });
 });
