@@ -110,7 +110,12 @@ export class HarmoniaClient implements HarmoniaApi {
 
   // ---- workflows ---------------------------------------------------------
 
-  /** Registers a workflow (a JSON object or YAML text) in the API pack; a changed body adds a version. */
+  /**
+   * Registers a workflow (a JSON object or YAML text) in the API pack. A create never
+   * replaces: ConflictError (WORKFLOW_EXISTS) when the ref its name maps to exists with
+   * another body (change that one with updateWorkflow); the same body again answers the
+   * existing version with `changed` false.
+   */
   createWorkflow(definition: WorkflowDocument | string, options: CallOptions & { name?: string } = {}): Promise<WorkflowWriteResult> {
     return this.#http.request('POST', `${API}/workflows`, {
       body: definition,
@@ -120,7 +125,7 @@ export class HarmoniaClient implements HarmoniaApi {
     });
   }
 
-  /** Replaces a workflow created through the API (by id or ref). */
+  /** Updates a workflow created through the API (by id or ref): a changed body adds a version. */
   updateWorkflow(idOrRef: string, definition: WorkflowDocument | string, options: CallOptions = {}): Promise<WorkflowWriteResult> {
     return this.#http.request('PUT', `${API}/workflows/${seg(idOrRef)}`, {
       body: definition,

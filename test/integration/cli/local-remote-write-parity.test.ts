@@ -45,6 +45,11 @@ const PACK: Record<string, string> = {
   ].join('\n'),
   'api-workflow.yaml': ['version: 1.0.0', 'name: Data Processing Pipeline', 'tasks:', '  one:', '    action: core.echo', '    input: { n: 1 }', ''].join('\n'),
   'api-workflow-2.yaml': ['version: 1.0.0', 'name: data_processing_pipeline', 'tasks:', '  two:', '    action: core.echo', '    input: { n: 2 }', ''].join('\n'),
+  // The integration guide's template flow: JSON as its client sends it, no version.
+  'guide-workflow.json': JSON.stringify({
+    name: 'Parametrized Process',
+    tasks: [{ id: 'configurable_task', action: 'core.echo', input: { source: '${param.data_source}', options: '${param.processing_options}' } }],
+  }),
   'api-invalid.yaml': ['version: 1.0.0', 'name: broken', 'tasks:', '  a:', '    action: core.echo', '    depends_on: [nope]', ''].join('\n'),
 };
 
@@ -133,6 +138,23 @@ describe(`local and remote write commands (${backend})`, () => {
     { args: ['template', 'instantiate', 'api.shaped_template', '--params', '{"source":"s3://bucket/data.csv"}', '--name', 'shaped_csv'], exit: 0 },
     { args: ['template', 'instantiate', 'api.shaped_template', '--params', '{}'], exit: 1 },
     { args: ['template', 'instantiate', 'api.nope'], exit: 1 },
+    { args: ['workflow', 'create', 'guide-workflow.json'], exit: 0 },
+    { args: ['workflow', 'run', 'api.parametrized_process'], exit: 1 },
+    {
+      args: [
+        'template',
+        'create',
+        '--from-workflow',
+        'api.parametrized_process',
+        '--name',
+        'Data Processing Template',
+        '--parameters',
+        '{"data_source":{"type":"string","required":true},"processing_options":{"type":"object","default":{"normalize":true}}}',
+      ],
+      exit: 0,
+    },
+    { args: ['template', 'instantiate', 'api.data_processing_template', '--params', '{"data_source":"s3://mybucket/data.csv"}', '--name', 'guide_instance'], exit: 0 },
+    { args: ['workflow', 'run', 'api.guide_instance', '--wait'], exit: 0 },
     { args: ['workflow', 'run', 'demo.hello', '--input', '{"who":"you"}', '--wait'], exit: 0 },
     { args: ['workflow', 'run', 'api.shaped_csv', '--wait'], exit: 0 },
     { args: ['workflow', 'run', 'demo.hello', '--idempotency-key', 'k-1'], exit: 0 },
@@ -156,6 +178,9 @@ describe(`local and remote write commands (${backend})`, () => {
       if (dbUrls !== null && STARTS(args)) {
         const refused = local.code === 2 && (JSON.parse(local.stdout) as { error?: { code?: string } }).error?.code === 'USAGE_INVALID';
         if (!refused) differences.push(`harmonia ${args.join(' ')} --json: started here on PostgreSQL (exit ${local.code}); the nodes run executions`);
+        // The server side still runs it, so what follows finds the same executions there.
+        const remote = await cli(remoteDir, [...args, '--json', '--url', served.url]);
+        if (remote.code !== exit) differences.push(`harmonia ${args.join(' ')} --json: exit ${remote.code} with --url, expected ${exit} (stderr ${remote.stderr.trim()})`);
         continue;
       }
       const remote = await cli(remoteDir, [...args, '--json', '--url', served.url]);
@@ -174,12 +199,23 @@ describe(`local and remote write commands (${backend})`, () => {
     const remote = await cli(remoteDir, ['workflow', 'list', '--json', '--url', served.url]);
     expect(normalised(local.stdout)).toBe(normalised(remote.stdout));
     expect(JSON.parse(local.stdout).map((w: { ref: string; version: number }) => `${w.ref}@${w.version}`)).toEqual([
+      'api.guide_instance@1',
+      'api.parametrized_process@1',
       'api.shaped_csv@1',
       'demo.hello@1',
       'demo.shaped@1',
     ]);
   });
 
+
+  it('ran the guide template instance with its values substituted, defaults included', async () => {
+    const listed = await cli(remoteDir, ['execution', 'list', '--workflow', 'api.guide_instance', '--json', '--url', served.url]);
+    const [execution] = (JSON.parse(listed.stdout) as { items: Array<{ execution_id: string; status: string }> }).items;
+    expect(execution?.status).toBe('completed');
+    const events = await cli(remoteDir, ['execution', 'events', execution?.execution_id ?? '', '--json', '--url', served.url]);
+    const completed = (JSON.parse(events.stdout) as { events: Array<{ event_type: string; data: { output?: unknown } }> }).events.find((e) => e.event_type === 'task_completed');
+    expect(completed?.data.output).toEqual({ source: 's3://mybucket/data.csv', options: { normalize: true } });
+  });
 
   it('answer a missing workflow file alike: a usage error, before anything is sent', async () => {
     const local = await cli(localDir, ['workflow', 'create', 'missing.yaml', '--json']);
