@@ -13,7 +13,7 @@ import type { WriteSettings } from '../app/write-settings.js';
 import type { ResolvedConfig } from '../config.js';
 import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
-import { HarmoniaError } from '../core/errors.js';
+import { HarmoniaError, isHarmoniaError } from '../core/errors.js';
 import type { Engine } from '../engine/engine-api.js';
 import type { CliContext } from './cli-context.js';
 import type { HarmoniaClient } from '../client/client.js';
@@ -157,7 +157,13 @@ async function openRunning(
   store: Store,
   parts: { packs: PackSyncService; settings: WriteSettings; createHarmonia: typeof CreateHarmonia },
 ): Promise<OpenedHarmonia> {
-  store.claimEngine?.({ pid: process.pid, command: 'harmonia (local engine)' });
+  try {
+    store.claimEngine?.({ pid: process.pid, command: 'harmonia (local engine)' });
+  } catch (error) {
+    // Most often a server holds the data directory: the command can run there instead.
+    if (!isHarmoniaError(error) || error.code !== 'STORE_LOCKED') throw error;
+    throw new HarmoniaError('STORE_LOCKED', `${error.message}; to run this command on that server, name it with --url (or HARMONIA_URL)`, { details: error.details, cause: error });
+  }
   const { createLocalEngine } = await import('./commands/local-engine.js');
   const engine = await createLocalEngine(ctx, config, store);
   const started: string[] = [];
