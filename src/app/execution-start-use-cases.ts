@@ -52,14 +52,19 @@ function fingerprintOf(request: StartExecutionRequest): string {
   return createHash('sha256').update(canonicalJson({ ...named, input: request.input ?? {} })).digest('hex');
 }
 
+function sameWorkflow(earlier: ExecutionRecord, request: StartExecutionRequest): boolean {
+  return request.workflow_id !== undefined ? earlier.workflow_id === request.workflow_id : earlier.workflow_ref === request.workflow_ref;
+}
+
 /** Creates the start use-case over the engine that runs executions. */
 export function createExecutionStartUseCases(store: Store, engine: ExecutionStarter): ExecutionStartUseCases {
   /** The earlier execution of a key, when it was started by the same request. Thrown otherwise: IDEMPOTENCY_KEY_REUSED. */
-  async function sameRequest(earlier: ExecutionRecord, fingerprint: string, key: string): Promise<ExecutionStarted> {
+  async function sameRequest(earlier: ExecutionRecord, request: StartExecutionRequest, fingerprint: string, key: string): Promise<ExecutionStarted> {
     const [started] = await engine.readEvents(earlier.id, 0, 1);
     const recorded = started?.event_type === 'workflow_started' ? started.data.request_fingerprint : undefined;
-    // Executions started before fingerprints were recorded compare by workflow only.
-    if (recorded === fingerprint || recorded === undefined) return { execution: executionView(earlier), replayed: true };
+    // No fingerprint yet (still queued, or started before they were recorded): the workflow as named decides.
+    const same = recorded !== undefined ? recorded === fingerprint : sameWorkflow(earlier, request);
+    if (same) return { execution: executionView(earlier), replayed: true };
     throw new HarmoniaError(
       'IDEMPOTENCY_KEY_REUSED',
       `Idempotency-Key '${key}' already started execution '${earlier.id}' of workflow '${earlier.workflow_ref}' with another request; use a new key for a new request`,
@@ -72,7 +77,7 @@ export function createExecutionStartUseCases(store: Store, engine: ExecutionStar
     const fingerprint = fingerprintOf(request);
     if (id !== undefined && key !== undefined) {
       const earlier = await store.executions.getExecution(id);
-      if (earlier) return sameRequest(earlier, fingerprint, key);
+      if (earlier) return sameRequest(earlier, request, fingerprint, key);
     }
     try {
       const record = await engine.startExecution({
@@ -86,7 +91,7 @@ export function createExecutionStartUseCases(store: Store, engine: ExecutionStar
       // Two requests with one key at once (on one node or two): the loser finds the winner's execution.
       const earlier = id !== undefined && key !== undefined && isHarmoniaError(error) && error.code === 'STORE_CONFLICT' ? await store.executions.getExecution(id) : null;
       if (!earlier || key === undefined) throw error;
-      return sameRequest(earlier, fingerprint, key);
+      return sameRequest(earlier, request, fingerprint, key);
     }
   };
   return {

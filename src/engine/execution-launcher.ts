@@ -40,6 +40,9 @@ export interface ExecutionLauncher {
 /** Creates the launcher of new executions. */
 export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowCache, runnerFactory: RunnerFactory, wake: (id: string) => void): ExecutionLauncher {
   const { store, clock, config, ownership, runners, limited, waiting, queue } = ctx;
+  // What a queued execution's workflow_started event will carry (its trigger, its request's
+  // fingerprint), kept until this engine starts it. Another node that claims it starts it without.
+  const queuedStarts = new Map<string, StartExtras>();
 
   async function activate(
     record: ExecutionRecord,
@@ -53,6 +56,8 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const pins = (await ctx.actions.pin?.(wf.record.body, record.id)) ?? {};
     const runner = runnerFactory.make(record, wf, custom);
     runners.set(record.id, runner);
+    const kept = create ? undefined : queuedStarts.get(record.id);
+    queuedStarts.delete(record.id);
     const data: WorkflowStartedData = {
       workflow_ref: record.workflow_ref,
       workflow_version: record.workflow_version,
@@ -61,6 +66,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
       parent_execution_id: record.parent_execution_id,
       parent_task_id: record.parent_task_id,
       ...(Object.keys(pins).length > 0 ? { action_versions: pins } : {}),
+      ...kept,
       ...startData,
     };
     const before = async (tx: StoreSession): Promise<void> => {
@@ -125,6 +131,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
         if (Object.keys(custom).length > 0) await tx.executions.saveState(id, custom);
       },
     });
+    if (Object.keys(startData).length > 0) queuedStarts.set(id, startData);
     // In a cluster the first node with room claims it; here it waits for a free slot.
     if (!ownership) waiting.push(id);
     return record;
