@@ -34,7 +34,7 @@ export function workflowRoutes() {
       tag: 'workflows',
       summary: 'Create a workflow in the API pack from a JSON or YAML body; invalid bodies get the same diagnostics as `harmonia validate`. A ref that exists is changed with PUT, never by a create.',
       body: WRITE_BODY,
-      query: [{ name: 'name', type: 'string', description: 'Ref name, when the body has no `name`.' }],
+      query: [{ name: 'name', type: 'string', description: "The ref's name, instead of the body's `name`." }],
       responses: {
         201: { description: 'Created.', schema: 'WorkflowWriteResult' },
         200: { description: 'The ref exists with this very body: nothing changed (a retried create is safe).', schema: 'WorkflowWriteResult' },
