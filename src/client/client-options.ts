@@ -3,7 +3,7 @@
  * plus what only a remote call has (an abort signal). camelCase throughout; the client
  * turns them into the wire's snake_case query parameters.
  */
-import type { ExecutionListOptions, PageOptions, TemplateListOptions, WorkflowListOptions } from '../core/harmonia-api.js';
+import type { ExecutionListOptions, PageOptions, SyncPackOptions as ApiSyncPackOptions, TemplateListOptions, WorkflowListOptions } from '../core/harmonia-api.js';
 import type { FetchLike } from './transport.js';
 
 export interface HarmoniaClientOptions {
@@ -31,14 +31,7 @@ export interface ListExecutionsQuery extends ExecutionListOptions, CallOptions {
 
 export interface ListTemplatesQuery extends TemplateListOptions, CallOptions {}
 
-export interface SyncPackOptions extends CallOptions {
-  /** Report what would change without registering. */
-  dryRun?: boolean;
-  /** Mark definitions whose files are gone deleted. */
-  prune?: boolean;
-  /** Sync even when it would prune everything or files have errors. */
-  force?: boolean;
-}
+export interface SyncPackOptions extends CallOptions, ApiSyncPackOptions {}
 
 export interface WaitOptions extends CallOptions {
   /** Give up with TimeoutError after this many milliseconds. @default no limit */

@@ -4,7 +4,7 @@
  * and throws the typed errors of ./errors.ts.
  */
 import { streamTaskLogs, type LogsOptions } from './task-logs.js';
-import type { DiffOptions, HarmoniaApi, LogPageOptions } from '../core/harmonia-api.js';
+import type { DiffOptions, HarmoniaApi, LogPageOptions, PackCheckOptions, PackFailOn } from '../core/harmonia-api.js';
 import type { ExecutionEvent, OverlapPolicy } from '../core/model.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
 import type { TriggerFireRecord } from '../core/trigger-model.js';
@@ -33,6 +33,7 @@ import type {
   GitSourceListView,
   GitSyncReportView,
   ItemList,
+  PackSetView,
   PackSyncView,
   PackView,
   Paginated,
@@ -43,6 +44,7 @@ import type {
   TaskLogLineView,
   TemplateDetail,
   TemplateView,
+  TemplateWriteResult,
   VersionDiffView,
   WorkflowDetail,
   WorkflowHistoryView,
@@ -108,7 +110,12 @@ export class HarmoniaClient implements HarmoniaApi {
 
   // ---- workflows ---------------------------------------------------------
 
-  /** Registers a workflow (a JSON object or YAML text) in the API pack; a changed body adds a version. */
+  /**
+   * Registers a workflow (a JSON object or YAML text) in the API pack. A create never
+   * replaces: ConflictError (WORKFLOW_EXISTS) when the ref its name maps to exists with
+   * another body (change that one with updateWorkflow); the same body again answers the
+   * existing version with `changed` false.
+   */
   createWorkflow(definition: WorkflowDocument | string, options: CallOptions & { name?: string } = {}): Promise<WorkflowWriteResult> {
     return this.#http.request('POST', `${API}/workflows`, {
       body: definition,
@@ -118,7 +125,7 @@ export class HarmoniaClient implements HarmoniaApi {
     });
   }
 
-  /** Replaces a workflow created through the API (by id or ref). */
+  /** Updates a workflow created through the API (by id or ref): a changed body adds a version. */
   updateWorkflow(idOrRef: string, definition: WorkflowDocument | string, options: CallOptions = {}): Promise<WorkflowWriteResult> {
     return this.#http.request('PUT', `${API}/workflows/${seg(idOrRef)}`, {
       body: definition,
@@ -369,8 +376,12 @@ export class HarmoniaClient implements HarmoniaApi {
 
   // ---- templates ---------------------------------------------------------
 
-  /** Creates a template from a registered workflow, with typed parameters. */
-  createTemplate(request: CreateTemplateRequest, options: CallOptions = {}): Promise<TemplateDetail> {
+  /**
+   * Creates a template from a registered workflow, with typed parameters. ValidationError
+   * (TEMPLATE_INVALID) when the workflow reads a `${param.*}` the parameters do not declare;
+   * ConflictError (TEMPLATE_EXISTS) when another template has the ref the name maps to.
+   */
+  createTemplate(request: CreateTemplateRequest, options: CallOptions = {}): Promise<TemplateWriteResult> {
     return this.#post('/templates', request, options);
   }
 
@@ -433,19 +444,28 @@ export class HarmoniaClient implements HarmoniaApi {
     return this.#get(`/packs/${seg(ref)}`, options);
   }
 
-  /** Syncs a pack's definitions from its folder on the server. ValidationError (with diagnostics) when nothing could register. */
+  /**
+   * Syncs a pack's definitions from its folder on the server. ValidationError (PACK_INVALID,
+   * with diagnostics) when a file has errors, or under `failOn: 'warning'` a warning;
+   * `failOn: 'none'` answers the result with `ok` false instead.
+   */
   syncPack(ref: string, options: SyncPackOptions = {}): Promise<PackSyncView> {
-    return this.#post(`/packs/${seg(ref)}/workflows/sync`, syncBody(options), options);
+    return this.#http.request('POST', `${API}/packs/${seg(ref)}/workflows/sync`, { body: syncBody(options), query: failOnQuery(options.failOn), signal: options.signal });
   }
 
-  /** Validates a pack's folder on the server without registering; `ok` is false when a file has errors. */
-  validatePack(ref: string, options: CallOptions = {}): Promise<PackSyncView> {
-    return this.#post(`/packs/${seg(ref)}/workflows/validate`, undefined, options);
+  /** Validates a pack's folder on the server without registering; `ok` is false when a file has errors (or, with `failOn`, ValidationError). */
+  validatePack(ref: string, options: PackCheckOptions & CallOptions = {}): Promise<PackSyncView> {
+    return this.#http.request('POST', `${API}/packs/${seg(ref)}/workflows/validate`, { query: failOnQuery(options.failOn), signal: options.signal });
   }
 
   /** Syncs every pack folder on the server. */
-  syncAllPacks(options: SyncPackOptions = {}): Promise<PackSyncView> {
-    return this.#post('/packs/sync', syncBody(options), options);
+  syncAllPacks(options: SyncPackOptions = {}): Promise<PackSetView> {
+    return this.#http.request('POST', `${API}/packs/sync`, { body: syncBody(options), query: failOnQuery(options.failOn), signal: options.signal });
+  }
+
+  /** Validates every pack folder on the server without registering. */
+  validateAllPacks(options: PackCheckOptions & CallOptions = {}): Promise<PackSetView> {
+    return this.#http.request('POST', `${API}/packs/validate`, { query: failOnQuery(options.failOn), signal: options.signal });
   }
 
   /** Registered remote components. */
@@ -595,6 +615,10 @@ function syncBody(options: SyncPackOptions): Record<string, boolean> | undefined
   if (options.prune !== undefined) body.prune = options.prune;
   if (options.force !== undefined) body.force = options.force;
   return Object.keys(body).length === 0 ? undefined : body;
+}
+
+function failOnQuery(failOn: PackFailOn | undefined): Record<string, string | undefined> {
+  return { fail_on: failOn };
 }
 
 /** A Date as the server's ISO form; a string is sent as given, for the server to check. */

@@ -1,10 +1,14 @@
 export { createClient, HarmoniaClient } from './client.js';
 export type {
+  BackfillRange,
   DiffOptions,
   EventListOptions,
+  ExecuteOptions,
   ExecutionListOptions,
   HarmoniaApi,
   LogPageOptions,
+  PackCheckOptions,
+  PackFailOn,
   PageOptions,
   TemplateListOptions,
   WorkflowListOptions,

@@ -72,6 +72,7 @@ export const DIAGNOSTIC_CODES = {
   PARAMETER_NAME_INVALID: 'an input or parameter is named __proto__, constructor or prototype',
   TEMPLATE_UNKNOWN_PARENT: 'extends names a template that does not exist',
   TEMPLATE_EXTENDS_CYCLE: 'templates extend each other in a cycle',
+  WORKFLOW_TEMPLATE_PARAMS: 'a workflow reads ${param.*}: it is registered as the body of a template to be, and runs only once instantiated (a warning)',
   // limits
   WORKFLOW_TOO_MANY_TASKS: 'a workflow or template has more tasks than max_task_count allows',
   WORKFLOW_TOO_LARGE: 'a workflow or template file is larger than max_workflow_size (what the API accepts)',

@@ -69,6 +69,8 @@ export interface WorkflowStartedData {
   /** Pinned pack action versions: action ref → version id. */
   action_versions?: Record<string, string>;
   trigger?: TriggerOrigin;
+  /** The sha256 of the request an Idempotency-Key started it with: a retry with another request is refused. */
+  request_fingerprint?: string;
   /** Set when the execution was restored from a checkpoint. */
   restored_from?: { execution_id: string; checkpoint_id: string; seq: number };
   /** The finished tasks a restored execution starts from. */

@@ -7,12 +7,16 @@
  * Naming: option fields are camelCase (TypeScript's names); the wire's snake_case names
  * appear only in the response shapes of ./wire.ts and in HTTP query strings.
  */
-import type { ExecutionStatus } from './model.js';
-import type { ScheduleDetail, ScheduleView } from './schedule-wire.js';
+import type { ExecutionStatus, OverlapPolicy } from './model.js';
+import type { BackfillResult, ScheduleDetail, ScheduleView } from './schedule-wire.js';
+import type { TriggerFireRecord } from './trigger-model.js';
+import type { WorkflowDocument } from './workflow-document.js';
 import type {
   CheckpointDetail,
   CheckpointView,
   ComponentView,
+  CreateTemplateRequest,
+  DeletedView,
   EventsPage,
   ExecutionControlResult,
   ExecutionDetail,
@@ -22,15 +26,20 @@ import type {
   ExecutionView,
   ItemList,
   Paginated,
+  PackSetView,
+  PackSyncView,
   PackView,
+  StartExecutionRequest,
   TaskLogPage,
   TemplateDetail,
   TemplateView,
+  TemplateWriteResult,
   VersionDiffView,
   WorkflowDetail,
   WorkflowHistoryView,
   WorkflowVersionsView,
   WorkflowView,
+  WorkflowWriteResult,
 } from './wire.js';
 
 /** A page of a listing. */
@@ -86,6 +95,44 @@ export interface LogPageOptions {
 export interface DiffOptions {
   /** Unchanged lines around each change, 0..1000. @default 3 */
   context?: number;
+}
+
+/**
+ * When a pack check fails the call rather than answering its report: `none` never (read
+ * `ok`), `error` on any error, `warning` on any error or warning. A failure is PACK_INVALID
+ * (HTTP 422, CLI exit 1) with the report in `details.result`.
+ */
+export type PackFailOn = 'none' | 'error' | 'warning';
+
+export interface PackCheckOptions {
+  /** @default 'none' for validation and for syncing every pack, 'error' for syncing one */
+  failOn?: PackFailOn;
+}
+
+export interface SyncPackOptions extends PackCheckOptions {
+  /** Report what would change without registering. */
+  dryRun?: boolean;
+  /** Mark definitions whose files are gone deleted. */
+  prune?: boolean;
+  /** Allow a sync that would prune every definition of the pack (or every pack). */
+  force?: boolean;
+}
+
+export interface ExecuteOptions {
+  /**
+   * Names the request: a retry with the same key (per caller) answers the execution the
+   * first one started, on any node and after restarts; another request with the key fails
+   * with IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters.
+   */
+  idempotencyKey?: string;
+}
+
+export interface BackfillRange {
+  /** ISO 8601 times; scheduled times in [from, to] not fired before are fired. */
+  from: string;
+  to: string;
+  /** @default the schedule's own policy */
+  overlap?: OverlapPolicy;
 }
 
 /**
@@ -152,4 +199,45 @@ export interface HarmoniaApi {
   listSchedules(): Promise<ItemList<ScheduleView>>;
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
   getSchedule(scheduleId: string): Promise<ScheduleDetail>;
+  /** Pauses a schedule (it fires nothing until resumed); `note` says why. */
+  pauseSchedule(scheduleId: string, options?: { note?: string }): Promise<ScheduleView>;
+  /** Resumes a schedule; times missed while paused are not caught up. */
+  resumeSchedule(scheduleId: string): Promise<ScheduleView>;
+  /** Fires a schedule now, under its overlap policy or `overlap`. */
+  triggerSchedule(scheduleId: string, options?: { overlap?: OverlapPolicy }): Promise<TriggerFireRecord>;
+  /** Fires every scheduled time of a range not fired before, oldest first. SCHEDULE_RANGE_INVALID for a bad range. */
+  backfillSchedule(scheduleId: string, range: BackfillRange): Promise<BackfillResult>;
+
+  // ---- writes ------------------------------------------------------------
+
+  /**
+   * Registers a workflow (a JSON object, or YAML or JSON text) in the API pack, validated as
+   * pack files are (WORKFLOW_INVALID with `details.diagnostics`). Its ref is `<api pack>.<name>`
+   * (`options.name`, else the body's `name`, made a ref: `Data Processing` → `data_processing`).
+   * A ref that exists with another body is refused (WORKFLOW_EXISTS): change it with
+   * updateWorkflow. The same body again answers the existing version (`changed` false).
+   */
+  createWorkflow(definition: WorkflowDocument | string, options?: { name?: string }): Promise<WorkflowWriteResult>;
+  /** Adds a version to a workflow created through the API when the body changed (STORE_CONFLICT for one from pack files). */
+  updateWorkflow(idOrRef: string, definition: WorkflowDocument | string): Promise<WorkflowWriteResult>;
+  /** Marks a workflow created through the API deleted; its versions stay for executions that use them. */
+  deleteWorkflow(idOrRef: string): Promise<DeletedView>;
+  /**
+   * Makes a template of a registered workflow with typed parameters: every `${param.*}` the
+   * workflow reads must be declared (TEMPLATE_INVALID). A ref that exists with another body
+   * is refused (TEMPLATE_EXISTS).
+   */
+  createTemplate(request: CreateTemplateRequest): Promise<TemplateWriteResult>;
+  /** Registers the workflow a template yields for `parameterValues`, `${param.*}` replaced; run it by its `workflow_id`. */
+  instantiateTemplate(idOrRef: string, parameterValues?: Record<string, unknown>, options?: { name?: string }): Promise<WorkflowDetail & { template_id: string }>;
+  /** Starts an execution of a workflow named by `workflow_id` (a version id) or `workflow_ref`. */
+  executeWorkflow(request: StartExecutionRequest, options?: ExecuteOptions): Promise<ExecutionView>;
+  /** Syncs one pack from its folder; with errors nothing registers and, by default, it fails with PACK_INVALID. */
+  syncPack(ref: string, options?: SyncPackOptions): Promise<PackSyncView>;
+  /** Validates one pack's folder without registering: the diagnostics `harmonia validate` prints. */
+  validatePack(ref: string, options?: PackCheckOptions): Promise<PackSyncView>;
+  /** Syncs every pack folder; registered packs whose folder is gone are deleted unless `prune` is false. */
+  syncAllPacks(options?: SyncPackOptions): Promise<PackSetView>;
+  /** Validates every pack folder without registering. */
+  validateAllPacks(options?: PackCheckOptions): Promise<PackSetView>;
 }

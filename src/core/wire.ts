@@ -95,6 +95,13 @@ export interface TemplateDetail extends TemplateView {
   source: string;
 }
 
+/** What creating a template answers: the template, whether a version was added, and warnings. */
+export interface TemplateWriteResult extends TemplateDetail {
+  /** False when the body was identical to the active version (no new version). */
+  changed: boolean;
+  diagnostics: Diagnostic[];
+}
+
 export interface CreateTemplateRequest {
   name: string;
   description?: string;
@@ -250,6 +257,17 @@ export interface PackSyncView {
   ok: boolean;
   diagnostics: Diagnostic[];
   [key: string]: unknown;
+}
+
+/** POST /packs/sync and POST /packs/validate: one result per pack folder. */
+export interface PackSetView {
+  /** False when any pack has an error (or, under `fail_on=warning`, a warning). */
+  ok: boolean;
+  packs: PackSyncView[];
+  /** Every pack's diagnostics, in pack order. */
+  diagnostics: Diagnostic[];
+  /** Registered packs whose folder is gone (sync only). */
+  pruned_packs?: string[];
 }
 
 export interface CreatePackRequest {

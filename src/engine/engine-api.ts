@@ -69,6 +69,8 @@ export interface StartExecutionOptions {
   id?: string;
   /** What started it (a trigger), recorded in the workflow_started event's data as `trigger`. */
   trigger?: { id: string; scheduled_at: string; reason: string };
+  /** A fingerprint of the request that asked for it (an Idempotency-Key's), recorded in workflow_started. */
+  request_fingerprint?: string;
 }
 
 /** What the engine offers its callers (server routes, CLI, tests). */

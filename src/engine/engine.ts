@@ -64,7 +64,14 @@ export function createEngine(options: EngineOptions): Engine {
       limited.clear();
       ctx.waiting.length = 0;
     },
-    startExecution: (opts) => launcher.launch(opts, { ...(opts.id !== undefined ? { id: opts.id } : {}), ...(opts.trigger ? { startData: { trigger: opts.trigger } } : {}) }),
+    startExecution: (opts) =>
+      launcher.launch(opts, {
+        ...(opts.id !== undefined ? { id: opts.id } : {}),
+        startData: {
+          ...(opts.trigger ? { trigger: opts.trigger } : {}),
+          ...(opts.request_fingerprint !== undefined ? { request_fingerprint: opts.request_fingerprint } : {}),
+        },
+      }),
     ...createExecutionQueries(ctx, runnerFactory),
     pause: (id) => control(id, 'pause'),
     resume: (id) => control(id, 'resume'),

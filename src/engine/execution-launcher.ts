@@ -13,7 +13,7 @@ import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
 /** How a new execution starts beyond its options: restores pass these. */
 /** What a launcher caller adds to the workflow_started event (a trigger, a restore's origin). */
-export type StartExtras = Pick<WorkflowStartedData, 'trigger' | 'restored_from' | 'snapshot'>;
+export type StartExtras = Pick<WorkflowStartedData, 'trigger' | 'restored_from' | 'snapshot' | 'request_fingerprint'>;
 
 export interface LaunchExtras {
   /** @default a new UUID */
@@ -40,6 +40,9 @@ export interface ExecutionLauncher {
 /** Creates the launcher of new executions. */
 export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowCache, runnerFactory: RunnerFactory, wake: (id: string) => void): ExecutionLauncher {
   const { store, clock, config, ownership, runners, limited, waiting, queue } = ctx;
+  // What a queued execution's workflow_started event will carry (its trigger, its request's
+  // fingerprint), kept until this engine starts it. Another node that claims it starts it without.
+  const queuedStarts = new Map<string, StartExtras>();
 
   async function activate(
     record: ExecutionRecord,
@@ -53,6 +56,8 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const pins = (await ctx.actions.pin?.(wf.record.body, record.id)) ?? {};
     const runner = runnerFactory.make(record, wf, custom);
     runners.set(record.id, runner);
+    const kept = create ? undefined : queuedStarts.get(record.id);
+    queuedStarts.delete(record.id);
     const data: WorkflowStartedData = {
       workflow_ref: record.workflow_ref,
       workflow_version: record.workflow_version,
@@ -61,6 +66,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
       parent_execution_id: record.parent_execution_id,
       parent_task_id: record.parent_task_id,
       ...(Object.keys(pins).length > 0 ? { action_versions: pins } : {}),
+      ...kept,
       ...startData,
     };
     const before = async (tx: StoreSession): Promise<void> => {
@@ -80,6 +86,14 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const { id = randomUUID(), startData = {}, validatedInput, custom = {} } = extras;
     if (ctx.stopping) throw new HarmoniaError('EXEC_INVALID_STATE', 'the engine is stopping; no execution can start');
     const wf = await workflows.resolve(opts);
+    if (wf.templateParams.length > 0) {
+      const names = wf.templateParams.join(', ');
+      throw new HarmoniaError(
+        'WORKFLOW_TEMPLATE_PARAMS',
+        `workflow '${wf.record.ref}' reads template parameters (${names}) and cannot run as it is; create a template from it (POST /api/v1/templates, \`harmonia template create\`) and run an instance`,
+        { details: { ref: wf.record.ref, parameters: [...wf.templateParams] } },
+      );
+    }
     const input = validatedInput ?? validateInput(wf.record.body.input ?? {}, opts.input ?? {});
     ctx.secrets.add(secretInputValues(wf.record.body.input ?? {}, input));
     ctx.secretInputs.remember(id, wf.record.body.input ?? {}, input);
@@ -117,6 +131,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
         if (Object.keys(custom).length > 0) await tx.executions.saveState(id, custom);
       },
     });
+    if (Object.keys(startData).length > 0) queuedStarts.set(id, startData);
     // In a cluster the first node with room claims it; here it waits for a free slot.
     if (!ownership) waiting.push(id);
     return record;

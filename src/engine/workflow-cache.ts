@@ -2,12 +2,15 @@ import { HarmoniaError } from '../core/errors.js';
 import type { DefinitionRecord, WorkflowDef } from '../core/model.js';
 import type { Store } from '../store/store.js';
 import type { StartExecutionOptions } from './engine-api.js';
+import { paramsReadBy } from '../templates/params-read-by.js';
 import { buildPlan, type Plan } from './plan.js';
 
 /** A workflow version with its plan built once. */
 export interface LoadedWorkflow {
   record: DefinitionRecord<WorkflowDef>;
   plan: Plan;
+  /** The `${param.*}` names it reads: non-empty for a template body, which does not start. */
+  templateParams: readonly string[];
 }
 
 /**
@@ -36,7 +39,7 @@ export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCa
     return entry;
   };
   const remember = (record: DefinitionRecord): LoadedWorkflow => {
-    const entry = { record: record as DefinitionRecord<WorkflowDef>, plan: buildPlan(record.body as WorkflowDef) };
+    const entry = { record: record as DefinitionRecord<WorkflowDef>, plan: buildPlan(record.body as WorkflowDef), templateParams: paramsReadBy(record.body) };
     workflows.set(record.id, entry);
     byVersion.set(versionKey(record), entry);
     for (const [id, oldest] of workflows) {

@@ -248,6 +248,7 @@ async function applySteps(
         body: candidate.body,
         source: candidate.file.text,
         file: candidate.file.file,
+        first: step.action === 'create',
         origin,
       });
       if (candidate.files.length > 0) await tx.registry.addFiles(record.id, candidate.files);

@@ -66,6 +66,8 @@ export interface PackSyncService {
    */
   deletePack(packRef: string, options?: { alongWith?: ReadonlySet<string> }): Promise<PackDeleteResult>;
   syncAll(options?: PackSyncOptions): Promise<SyncAllResult>;
+  /** Validates every pack folder without registering anything, one report per pack, ordered by ref. */
+  validateAll(options?: Pick<PackSyncOptions, 'max_file_size' | 'max_task_count' | 'max_workflow_size'>): Promise<PackValidationResult[]>;
   countPackWorkflows(packRef: string): Promise<number>;
 }
 
@@ -182,7 +184,8 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
   async function packDir(packRef: string): Promise<string> {
     const dir = path.join(packsDir, packRef);
     if (!REF_SEGMENT.test(packRef) || !(await isDirectory(dir))) {
-      throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; expected a folder of that name in '${packsDir}'`, {
+      // Named as diagnostics name it: a server never tells its clients where its files are.
+      throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; expected a folder of that name in '${options.displayDir ?? packsDir}'`, {
         details: { pack_ref: packRef },
       });
     }
@@ -222,6 +225,24 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
     return dirs;
   }
 
+  const validatePack: PackSyncService['validatePack'] = async (packRef, overrides) => {
+    const opts = resolve(overrides);
+    const known = await knownRefs(store, new Set([packRef]));
+    const pack = await validated(packRef, { ...limitsOf(opts), known });
+    const errors: Record<string, Diagnostic[]> = {};
+    for (const file of pack.files) {
+      const found = errorsOf(file.diagnostics);
+      if (found.length > 0) errors[file.ref ?? file.file] = [...(errors[file.ref ?? file.file] ?? []), ...found];
+    }
+    return {
+      pack_ref: packRef,
+      validated_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
+      error_count: Object.keys(errors).length,
+      errors,
+      diagnostics: sortDiagnostics(pack.files.flatMap((f) => f.diagnostics)),
+    };
+  };
+
   return {
     async syncPack(packRef, overrides) {
       const opts = resolve(overrides);
@@ -230,23 +251,7 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
       return registerPack(store, pack, opts);
     },
 
-    async validatePack(packRef, overrides) {
-      const opts = resolve(overrides);
-      const known = await knownRefs(store, new Set([packRef]));
-      const pack = await validated(packRef, { ...limitsOf(opts), known });
-      const errors: Record<string, Diagnostic[]> = {};
-      for (const file of pack.files) {
-        const found = errorsOf(file.diagnostics);
-        if (found.length > 0) errors[file.ref ?? file.file] = [...(errors[file.ref ?? file.file] ?? []), ...found];
-      }
-      return {
-        pack_ref: packRef,
-        validated_count: pack.files.filter((f) => isDefinitionFile(f.kind)).length,
-        error_count: Object.keys(errors).length,
-        errors,
-        diagnostics: sortDiagnostics(pack.files.flatMap((f) => f.diagnostics)),
-      };
-    },
+    validatePack,
 
     async deletePack(packRef, deleteOptions = {}) {
       return store.transaction(async (tx) => {
@@ -263,6 +268,11 @@ export function createPackSyncService(options: PackSyncServiceOptions): PackSync
       });
     },
 
+    async validateAll(overrides) {
+      const reports: PackValidationResult[] = [];
+      for (const dir of await packDirs()) reports.push(await validatePack(dir, overrides));
+      return reports;
+    },
     async syncAll(overrides) {
       const opts = resolve(overrides);
       const dirs = await packDirs();

@@ -63,7 +63,13 @@ export function createApp(deps: ServerDeps): Koa {
   const routes: RouteDef[] = allRoutes(hub);
   const components = deps.components ?? createComponentService({ repo: deps.store.components, now });
   const services: AppServices = {
-    app: createHarmonia({ store: deps.store, engine: deps.engine, components }),
+    app: createHarmonia({
+      store: deps.store,
+      engine: deps.engine,
+      packs: deps.packs,
+      components,
+      settings: { api_pack: options.api_pack, max_workflow_size: options.max_workflow_size, max_task_count: options.max_task_count },
+    }),
     store: deps.store,
     engine: deps.engine,
     packs: deps.packs,

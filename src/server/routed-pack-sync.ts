@@ -34,6 +34,12 @@ export function routedPackSyncService(sources: readonly SourceSyncService[]): Pa
     validatePack: async (packRef, options) => (await holder(packRef)).validatePack(packRef, options),
     deletePack: (packRef, options) => first.service.deletePack(packRef, options),
     countPackWorkflows: (packRef) => first.service.countPackWorkflows(packRef),
+    // Validation registers nothing, so every source's packs can be checked in one call.
+    validateAll: async (options) => {
+      const reports = [];
+      for (const source of sources) reports.push(...(await source.service.validateAll(options)));
+      return reports.sort((a, b) => (a.pack_ref < b.pack_ref ? -1 : a.pack_ref > b.pack_ref ? 1 : 0));
+    },
     syncAll: async () => {
       throw new HarmoniaError(
         'USAGE_INVALID',

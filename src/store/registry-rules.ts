@@ -34,3 +34,8 @@ export function versionNotFound(kind: DefinitionKind, ref: string, version: numb
 export function refNotFound(kind: DefinitionKind, ref: string): HarmoniaError {
   return new HarmoniaError(NOT_FOUND[kind], `unknown ${kind} '${ref}'; nothing to mark deleted`);
 }
+
+/** The error of a first version whose ref has one by now (see NewDefinitionVersion.first). */
+export function firstTaken(input: { kind: DefinitionKind; ref: string }): HarmoniaError {
+  return new HarmoniaError('STORE_CONFLICT', `${input.kind} '${input.ref}' was created by another writer meanwhile`, { details: { kind: input.kind, ref: input.ref } });
+}

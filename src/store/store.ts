@@ -43,6 +43,12 @@ export interface NewDefinitionVersion {
   source: string;
   file: string;
   origin: DefinitionOrigin;
+  /**
+   * The writer planned the ref's first version: thrown STORE_CONFLICT when the ref has one
+   * by now (another writer, on this node or another, created it meanwhile), rather than
+   * making this a later version of what the other wrote. @default false
+   */
+  first?: boolean;
 }
 
 /** One file of a definition version (a pack action's script), addressed by its content. */

@@ -5,10 +5,12 @@ import type { TriggerFireRecord } from '../../core/trigger-model.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
 import { runWithHarmonia } from '../open-harmonia.js';
-import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { commandGroup, printJson, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
-Schedules that workflows declare under triggers: (--url, HARMONIA_URL). A schedule's id
+Schedules that workflows declare under triggers: on the server named by --url,
+HARMONIA_URL or .env.harmonia, else in the local store (trigger and backfill then run
+the executions they start in this process, as \`harmonia run\` does). A schedule's id
 is <workflow ref>/<trigger name>.
 
 Examples:
@@ -49,7 +51,7 @@ function fireRows(fires: readonly TriggerFireRecord[]): string {
 
 /** Registers `harmonia schedule list|show|pause|resume|trigger|backfill` (alias `schedules`). */
 export function registerRemoteScheduleCommand(program: Command, ctx: CliContext): void {
-  const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules on a server').alias('schedules').addHelpText('after', HELP);
+  const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules').alias('schedules').addHelpText('after', HELP);
 
   withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time')).action(async (flags: RemoteFlags) => {
     await runWithHarmonia(ctx, flags, async (api) => {
@@ -85,8 +87,8 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
 
   withRemoteOptions(schedule.command('pause').description('pause a schedule').argument('<id>', '<workflow ref>/<trigger name>').option('--note <text>', 'why it is paused')).action(
     async (id: string, flags: RemoteFlags & { note?: string }) => {
-      await runRemote(ctx, flags, async (client) => {
-        const view = await client.pauseSchedule(id, flags.note === undefined ? {} : { note: flags.note });
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const view = await api.pauseSchedule(id, flags.note === undefined ? {} : { note: flags.note });
         if (flags.json) return printJson(ctx, view);
         ctx.stdout.write(`${view.id}: ${stateOf(view)}\n`);
       });
@@ -95,8 +97,8 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
 
   withRemoteOptions(schedule.command('resume').description('resume a paused schedule (missed times are not caught up)').argument('<id>', '<workflow ref>/<trigger name>')).action(
     async (id: string, flags: RemoteFlags) => {
-      await runRemote(ctx, flags, async (client) => {
-        const view = await client.resumeSchedule(id);
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const view = await api.resumeSchedule(id);
         if (flags.json) return printJson(ctx, view);
         ctx.stdout.write(`${view.id}: ${stateOf(view)}, next ${view.next_fire_times[0] ?? '-'}\n`);
       });
@@ -106,11 +108,16 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
   withRemoteOptions(
     schedule.command('trigger').description('fire a schedule now').argument('<id>', '<workflow ref>/<trigger name>').option('--overlap <policy>', `overlap policy for this fire (${OVERLAPS.join(', ')})`, parseOverlap),
   ).action(async (id: string, flags: RemoteFlags & { overlap?: OverlapPolicy }) => {
-    await runRemote(ctx, flags, async (client) => {
-      const fire = await client.triggerSchedule(id, flags.overlap === undefined ? {} : { overlap: flags.overlap });
-      if (flags.json) return printJson(ctx, fire);
-      ctx.stdout.write(fireLine(fire) + '\n');
-    });
+    await runWithHarmonia(
+      ctx,
+      flags,
+      async (api) => {
+        const fire = await api.triggerSchedule(id, flags.overlap === undefined ? {} : { overlap: flags.overlap });
+        if (flags.json) return printJson(ctx, fire);
+        ctx.stdout.write(fireLine(fire) + '\n');
+      },
+      'run',
+    );
   });
 
   withRemoteOptions(
@@ -122,11 +129,16 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
       .requiredOption('--to <time>', 'end of the range (ISO 8601, inclusive)')
       .option('--overlap <policy>', `overlap policy for these fires (default: the schedule's)`, parseOverlap),
   ).action(async (id: string, flags: RemoteFlags & { from: string; to: string; overlap?: OverlapPolicy }) => {
-    await runRemote(ctx, flags, async (client) => {
-      const result = await client.backfillSchedule(id, { from: flags.from, to: flags.to, ...(flags.overlap ? { overlap: flags.overlap } : {}) });
-      if (flags.json) return printJson(ctx, result);
-      if (result.fires.length > 0) ctx.stdout.write(fireRows(result.fires));
-      ctx.stderr.write(`${result.fires.length} fired, ${result.already_fired.length} already fired before\n`);
-    });
+    await runWithHarmonia(
+      ctx,
+      flags,
+      async (api) => {
+        const result = await api.backfillSchedule(id, { from: flags.from, to: flags.to, ...(flags.overlap ? { overlap: flags.overlap } : {}) });
+        if (flags.json) return printJson(ctx, result);
+        if (result.fires.length > 0) ctx.stdout.write(fireRows(result.fires));
+        ctx.stderr.write(`${result.fires.length} fired, ${result.already_fired.length} already fired before\n`);
+      },
+      'run',
+    );
   });
 }

@@ -4,11 +4,12 @@ import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
-import { commandGroup, jsonObjectParser, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { commandGroup, jsonObjectParser, printJson, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
 const HELP = `
-Creates and instantiates workflow templates on a server (--url, HARMONIA_URL); \`list\` and
-\`show\` read the local store unless a server is named, with the same output.
+Creates, lists, shows and instantiates workflow templates: on the server named by --url,
+HARMONIA_URL or .env.harmonia, else in the local store, with the same output. A template
+made from a workflow must declare every \${param.*} the workflow reads.
 
 Examples:
   $ harmonia template create --from-workflow api.process --name process_template \\
@@ -18,7 +19,7 @@ Examples:
 
 /** Registers `harmonia template create|list|instantiate`. */
 export function registerRemoteTemplateCommand(program: Command, ctx: CliContext): void {
-  const template = commandGroup(program, 'template', 'create and instantiate workflow templates on a server').addHelpText('after', HELP);
+  const template = commandGroup(program, 'template', 'create, list and instantiate workflow templates').addHelpText('after', HELP);
 
   withRemoteOptions(template.command('create').description('create a template from a registered workflow'))
     .requiredOption('--from-workflow <id>', 'the workflow (ref or version id) to make the template from')
@@ -26,8 +27,8 @@ export function registerRemoteTemplateCommand(program: Command, ctx: CliContext)
     .option('--description <text>', 'what the template is for')
     .option('--parameters <json>', 'parameter specs as a JSON object, or @file.json', jsonObjectParser(ctx.cwd))
     .action(async (flags: RemoteFlags & { fromWorkflow: string; name: string; description?: string; parameters?: Record<string, unknown> }) => {
-      await runRemote(ctx, flags, async (client) => {
-        const created = await client.createTemplate({
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const created = await api.createTemplate({
           name: flags.name,
           workflow_definition_id: flags.fromWorkflow,
           ...(flags.description !== undefined ? { description: flags.description } : {}),
@@ -80,8 +81,8 @@ export function registerRemoteTemplateCommand(program: Command, ctx: CliContext)
     .option('--params <json>', 'parameter values as a JSON object, or @file.json', jsonObjectParser(ctx.cwd), {})
     .option('--name <name>', 'name of the workflow to create')
     .action(async (id: string, flags: RemoteFlags & { params: Record<string, unknown>; name?: string }) => {
-      await runRemote(ctx, flags, async (client) => {
-        const workflow = await client.instantiateTemplate(id, flags.params, flags.name !== undefined ? { name: flags.name } : {});
+      await runWithHarmonia(ctx, flags, async (api) => {
+        const workflow = await api.instantiateTemplate(id, flags.params, flags.name !== undefined ? { name: flags.name } : {});
         if (flags.json) return printJson(ctx, workflow);
         ctx.stdout.write(`registered workflow ${workflow.ref} version ${workflow.version} (id ${workflow.workflow_id})\n`);
         ctx.stdout.write(`run it: harmonia workflow run ${workflow.ref}\n`);

@@ -113,7 +113,9 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
       const { staleDefinitionNote } = await import('../../packs/stale-definition.js');
       const note = await staleDefinitionNote(store, resolve(ctx.cwd, config.packs_dir), ref).catch(() => null);
       if (note !== null) ctx.stderr.write(`warning: ${note}\n`);
-      const started = await engine.startExecution({ workflow_ref: ref, input });
+      // The start use-case every edge shares: the same refusals (unknown ref, bad input, a template body).
+      const { createExecutionStartUseCases } = await import('../../app/execution-start-use-cases.js');
+      const started = await createExecutionStartUseCases(store, engine).executeWorkflow({ workflow_ref: ref, input });
       rootId = started.id;
       if (!flags.quiet) progress.write(`execution ${started.id} of ${started.workflow_ref} v${started.workflow_version}\n`);
       // Output and errors are shown as stored: with every known secret masked.

@@ -6,6 +6,7 @@ import { runWithHarmonia } from '../open-harmonia.js';
 import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { printJson, withServerOptions, type RemoteFlags } from './remote-client.js';
+import { registerWorkflowWriteCommands } from './workflow-write.js';
 
 const LIST_HELP = `
 Lists the active version of every registered workflow (run \`harmonia sync\` first).
@@ -24,11 +25,11 @@ Examples:
   $ harmonia workflow show ci_cd.deploy_app --version 2 --source
   $ harmonia workflow show ci_cd.deploy_app --json | jq '.definition.tasks[].id'`;
 
-/** Registers `harmonia workflow list`, `workflow show` and `workflow versions`. */
+/** Registers `harmonia workflow list`, `workflow show`, `workflow create|update|delete` and `workflow versions`. */
 export function registerWorkflowCommand(program: Command, ctx: CliContext): void {
   const workflow = program
     .command('workflow')
-    .description('list and inspect registered workflows')
+    .description('list, inspect and write workflows')
     .addHelpText('after', '\nExamples:\n  $ harmonia workflow list\n  $ harmonia workflow show ci_cd.deploy_app --version 2');
   withServerOptions(workflow.command('list'))
     .description('list registered workflows')
@@ -58,6 +59,7 @@ export function registerWorkflowCommand(program: Command, ctx: CliContext): void
         if (flags.source) ctx.stdout.write(`\n${detail.source}${detail.source.endsWith('\n') ? '' : '\n'}`);
       });
     });
+  registerWorkflowWriteCommands(workflow, ctx);
   withServerOptions(workflow.command('versions'))
     .description('list every stored version of a workflow')
     .argument('<ref>', 'workflow ref (pack.name) or version id')

@@ -65,7 +65,14 @@ function checkRef(ctx: RuleContext, view: WorkflowView, scope: Scope, ref: ExprR
       return;
     case 'param': {
       if (!view.params) {
-        at('EXPR_UNKNOWN_PARAM', `'param.${name ?? ''}' can only be used in a template; a workflow reads its values through input.*`, 'declare an input and use ${input.<name>}');
+        // The integration guide makes templates from workflows that read ${param.*}: such a
+        // workflow registers (to become a template's body) but will not start until instantiated.
+        at(
+          'WORKFLOW_TEMPLATE_PARAMS',
+          `'param.${name ?? ''}' is a template parameter: this workflow runs only once a template made from it is instantiated`,
+          'to run it as it is, declare an input and use ${input.<name>}',
+          'warning',
+        );
         return;
       }
       if (name !== undefined && !view.params.has(name)) {

@@ -1,13 +1,10 @@
 /** /api/executions: start, list, inspect, control, read events and custom state. */
-import { createHash } from 'node:crypto';
-import { HarmoniaError, isHarmoniaError } from '../../core/errors.js';
 import type { HarmoniaApi } from '../../core/harmonia-api.js';
-import type { ExecutionRecord, ExecutionStatus } from '../../core/model.js';
+import type { ExecutionStatus } from '../../core/model.js';
 import type { ExecutionControlResult, ExecutionTaskRequest, StartExecutionRequest } from '../../core/wire.js';
 import { defineRoutes, type RouteDef } from '../route.js';
 import { detailCacheFor } from '../detail-cache.js';
 import { maskSecrets } from '../mask-secrets.js';
-import { executionView } from '../views.js';
 import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intOption } from './paging.js';
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
@@ -79,28 +76,6 @@ function controlRoute(control: (typeof CONTROLS)[number]): RouteDef {
   };
 }
 
-/**
- * The execution id an Idempotency-Key stands for: a hash of the caller and the key, so the
- * same retried request finds its execution and two callers never share one.
- * Thrown when the key is not 1–255 printable ASCII characters: REQUEST_INVALID.
- */
-function idempotentExecutionId(principal: string, key: string): string {
-  if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new HarmoniaError('REQUEST_INVALID', 'Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
-  }
-  const hex = createHash('sha256').update(`${principal}\0${key}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** The earlier execution of a key, if it was started for the same workflow. Thrown otherwise: STORE_CONFLICT. */
-function sameRequest(earlier: ExecutionRecord, body: StartExecutionRequest, key: string): ExecutionRecord {
-  const same = body.workflow_id !== undefined ? earlier.workflow_id === body.workflow_id : earlier.workflow_ref === body.workflow_ref;
-  if (same) return earlier;
-  throw new HarmoniaError('STORE_CONFLICT', `Idempotency-Key '${key}' was already used to start workflow '${earlier.workflow_ref}'; use a new key for another request`, {
-    details: { execution_id: earlier.id },
-  });
-}
-
 /** The execution routes. */
 export function executionRoutes() {
   return defineRoutes([
@@ -117,33 +92,19 @@ export function executionRoutes() {
         200: { description: 'An earlier request with the same Idempotency-Key started this execution.', schema: 'ExecutionView' },
         201: { description: 'Started.', schema: 'ExecutionView' },
         400: { description: 'An Idempotency-Key longer than 255 characters or with characters outside printable ASCII.', schema: 'Error' },
-        409: { description: 'The Idempotency-Key was used for another workflow.', schema: 'Error' },
         404: { description: 'Unknown workflow.', schema: 'Error' },
-        422: { description: 'The input does not match the workflow\'s input spec.', schema: 'Error' },
+        422: {
+          description: "The input does not match the workflow's input spec (EXEC_INPUT_INVALID), the workflow reads `${param.*}` and runs only once instantiated from a template (WORKFLOW_TEMPLATE_PARAMS), or the Idempotency-Key was used for another request (IDEMPOTENCY_KEY_REUSED).",
+          schema: 'Error',
+        },
       },
       handler: async (request, services) => {
-        const body = request.body as StartExecutionRequest;
         const key = request.koa.get('Idempotency-Key');
-        const id = key === '' ? undefined : idempotentExecutionId(request.principal.id, key);
-        if (id !== undefined) {
-          const earlier = await services.store.executions.getExecution(id);
-          if (earlier) return { status: 200, body: executionView(sameRequest(earlier, body, key)) };
-        }
-        const start = () =>
-          services.engine.startExecution({
-            ...(body.workflow_id !== undefined ? { workflow_id: body.workflow_id } : {}),
-            ...(body.workflow_ref !== undefined ? { workflow_ref: body.workflow_ref } : {}),
-            input: body.input ?? {},
-            ...(id !== undefined ? { id } : {}),
-          });
-        try {
-          return { status: 201, body: executionView(await start()) };
-        } catch (error) {
-          // Two requests with one key at once: the second finds the first's execution.
-          const earlier = id !== undefined && isHarmoniaError(error) && error.code === 'STORE_CONFLICT' ? await services.store.executions.getExecution(id) : null;
-          if (!earlier) throw error;
-          return { status: 200, body: executionView(sameRequest(earlier, body, key)) };
-        }
+        const { execution, replayed } = await services.app.startExecution(request.body as StartExecutionRequest, {
+          ...(key !== '' ? { idempotencyKey: key } : {}),
+          caller: request.principal.id,
+        });
+        return { status: replayed ? 200 : 201, body: execution };
       },
     },
     {

@@ -1,36 +1,45 @@
 /** /api/packs: create, re-sync, list, read, delete, validate and sync packs from the packs folder. */
-import { hasErrors } from '../../core/diagnostic.js';
 import { HarmoniaError } from '../../core/errors.js';
+import type { PackFailOn, SyncPackOptions } from '../../core/harmonia-api.js';
 import type { PackManifest } from '../../core/model.js';
 import type { CreatePackRequest } from '../../core/wire.js';
-import type { PackSyncOptions, PackSyncResult } from '../../packs/sync-packs.js';
 import { errorResponse } from '../error-middleware.js';
-import { defineRoutes, type AppServices, type RouteRequest } from '../route.js';
+import { defineRoutes, type AppServices, type QueryParamDef, type RouteRequest } from '../route.js';
 
 const SYNC_BODY = { types: ['json'] as const, schema: 'SyncRequest', required: false };
 
-// A folder synced through the API is still a folder: its definitions come from files and
-// are pruned when the files go, as after `harmonia sync` (origin 'api' is for definitions
-// POSTed without a file). `force` only allows a sync that empties a pack or the tree; it
-// never registers part of a pack with errors.
-function syncOptions(request: RouteRequest): PackSyncOptions {
-  const body = (request.body ?? {}) as { dry_run?: boolean; prune?: boolean; force?: boolean };
-  return {
-    origin: { source: 'local' },
-    ...(body.dry_run !== undefined ? { dry_run: body.dry_run } : {}),
-    ...(body.prune !== undefined ? { prune: body.prune } : {}),
-    ...(body.force !== undefined ? { allow_empty: body.force } : {}),
-  };
+const FAIL_ON_QUERY: QueryParamDef[] = [
+  {
+    name: 'fail_on',
+    type: 'string',
+    description: 'none | error | warning: answer 422 (PACK_INVALID, the report in `details.result`) when any pack has an error, or an error or a warning. Default: error for one pack\'s sync, none otherwise.',
+  },
+  { name: 'strict', type: 'string', description: 'true | false; true is fail_on=warning: any error or warning fails the request (for CI).' },
+];
+
+/** The `fail_on` a request asks for: `strict=true` is `warning`. */
+function failOnOf(request: RouteRequest): { failOn?: PackFailOn } {
+  const { fail_on: failOn, strict } = request.query;
+  if (strict !== undefined && strict !== 'true' && strict !== 'false') {
+    throw new HarmoniaError('REQUEST_INVALID', `query parameter 'strict' must be true or false; got '${strict}'`, { details: { field: 'strict' } });
+  }
+  if (strict === 'true') {
+    if (failOn !== undefined && failOn !== 'warning') {
+      throw new HarmoniaError('REQUEST_INVALID', `strict=true is fail_on=warning; it cannot go with fail_on=${failOn}`, { details: { field: 'fail_on' } });
+    }
+    return { failOn: 'warning' };
+  }
+  return failOn !== undefined ? { failOn: failOn as PackFailOn } : {};
 }
 
-/** A single-pack sync whose files had errors registered nothing: a 422 carrying the result and every diagnostic. */
-function syncOutcome(result: PackSyncResult) {
-  if (hasErrors(result.errors)) {
-    throw new HarmoniaError('PACK_INVALID', `pack '${result.pack_ref}' has ${result.errors.length} error(s): ${result.errors[0]?.message ?? ''}`, {
-      details: { diagnostics: result.diagnostics, result },
-    });
-  }
-  return { ...result, ok: true };
+function syncOptions(request: RouteRequest): SyncPackOptions {
+  const body = (request.body ?? {}) as { dry_run?: boolean; prune?: boolean; force?: boolean };
+  return {
+    ...(body.dry_run !== undefined ? { dryRun: body.dry_run } : {}),
+    ...(body.prune !== undefined ? { prune: body.prune } : {}),
+    ...(body.force !== undefined ? { force: body.force } : {}),
+    ...failOnOf(request),
+  };
 }
 
 /**
@@ -52,7 +61,7 @@ export function packRoutes() {
     200: { description: 'What the sync registered, left unchanged and pruned.', schema: 'PackSyncResult' },
     404: notFound,
     409: { description: 'The sync would prune every workflow; pass force.', schema: 'Error' },
-    422: { description: 'The pack has errors; `details.diagnostics`.', schema: 'Error' },
+    422: { description: 'The pack has errors (or, under fail_on=warning or strict, warnings): PACK_INVALID with `details.diagnostics` and `details.result`. fail_on=none answers 200 with `ok` false instead.', schema: 'Error' },
   };
   return defineRoutes([
     {
@@ -79,7 +88,7 @@ export function packRoutes() {
         await createPackOnce(services, manifest);
         let sync: unknown;
         try {
-          sync = syncOutcome(await services.packs.syncPack(body.ref, { origin: { source: 'local' } }));
+          sync = await services.app.syncPack(body.ref);
         } catch (error) {
           sync = { ok: false, error: errorResponse(error, request.request_id).body.error };
         }
@@ -94,8 +103,9 @@ export function packRoutes() {
       tag: 'packs',
       summary: "Re-sync a pack from its folder.",
       body: SYNC_BODY,
+      query: FAIL_ON_QUERY,
       responses: syncResponses,
-      handler: async (request, services) => ({ body: syncOutcome(await services.packs.syncPack(request.params.ref ?? '', syncOptions(request))) }),
+      handler: async (request, services) => ({ body: await services.app.syncPack(request.params.ref ?? '', syncOptions(request)) }),
     },
     {
       method: 'GET',
@@ -135,8 +145,9 @@ export function packRoutes() {
       tag: 'packs',
       summary: "Sync a pack's workflows (and its other definitions) from its folder.",
       body: SYNC_BODY,
+      query: FAIL_ON_QUERY,
       responses: syncResponses,
-      handler: async (request, services) => ({ body: syncOutcome(await services.packs.syncPack(request.params.ref ?? '', syncOptions(request))) }),
+      handler: async (request, services) => ({ body: await services.app.syncPack(request.params.ref ?? '', syncOptions(request)) }),
     },
     {
       method: 'POST',
@@ -145,11 +156,27 @@ export function packRoutes() {
       scope: 'read',
       tag: 'packs',
       summary: "Validate a pack's folder without registering anything: the same diagnostics as `harmonia validate`.",
-      responses: { 200: { description: 'The report; `ok` is false when any file has errors.', schema: 'PackSyncResult' }, 404: notFound },
-      handler: async (request, services) => {
-        const report = await services.packs.validatePack(request.params.ref ?? '');
-        return { body: { ...report, ok: report.error_count === 0 } };
+      query: FAIL_ON_QUERY,
+      responses: {
+        200: { description: 'The report; `ok` is false when any file has errors.', schema: 'PackSyncResult' },
+        404: notFound,
+        422: { description: 'Under fail_on (or strict), the pack has errors (or warnings): PACK_INVALID, the report in `details.result`.', schema: 'Error' },
       },
+      handler: async (request, services) => ({ body: await services.app.validatePack(request.params.ref ?? '', failOnOf(request)) }),
+    },
+    {
+      method: 'POST',
+      path: '/packs/validate',
+      base: 'api',
+      scope: 'read',
+      tag: 'packs',
+      summary: 'Validate every pack folder without registering anything; with `strict=true` (or `fail_on`) a CI gate that answers 422 on problems.',
+      query: FAIL_ON_QUERY,
+      responses: {
+        200: { description: 'One report per pack; `ok` is false when any pack has errors.', schema: 'PackSyncResult' },
+        422: { description: 'Under fail_on (or strict), a pack has errors (or warnings): PACK_INVALID, the reports in `details.result`.', schema: 'Error' },
+      },
+      handler: async (request, services) => ({ body: await services.app.validateAllPacks(failOnOf(request)) }),
     },
     {
       method: 'POST',
@@ -159,16 +186,13 @@ export function packRoutes() {
       tag: 'packs',
       summary: 'Sync every pack folder; registered packs whose folder is gone are deleted unless `prune` is false.',
       body: SYNC_BODY,
+      query: FAIL_ON_QUERY,
       responses: {
         200: { description: 'One result per pack; `ok` is false when any pack had errors.', schema: 'PackSyncResult' },
         409: { description: 'The sync would delete every registered pack; pass force.', schema: 'Error' },
+        422: { description: 'Under fail_on (or strict), a pack has errors (or warnings): PACK_INVALID, the results in `details.result`.', schema: 'Error' },
       },
-      handler: async (request, services) => {
-        const result = await services.packs.syncAll(syncOptions(request));
-        const packs = result.packs.map((p) => ({ ...p, ok: !hasErrors(p.errors) }));
-        const diagnostics = result.packs.flatMap((p) => p.diagnostics);
-        return { body: { ...result, packs, ok: packs.every((p) => p.ok), diagnostics } };
-      },
+      handler: async (request, services) => ({ body: await services.app.syncAllPacks(syncOptions(request)) }),
     },
   ]);
 }

@@ -1,9 +1,6 @@
 /** /api/v1/schedules: the schedules workflows declare under `triggers:`, as objects. */
 import type { OverlapPolicy } from '../../core/model.js';
-import { createScheduleService, type ScheduleService } from '../../triggers/schedule-service.js';
-import { defineRoutes, type AppServices } from '../route.js';
-
-const serviceOf = (services: AppServices): ScheduleService => createScheduleService({ store: services.store, engine: services.engine });
+import { defineRoutes } from '../route.js';
 
 function bodyOf(body: unknown): { note?: string; overlap?: OverlapPolicy; from?: string; to?: string } {
   return typeof body === 'object' && body !== null ? (body as { note?: string; overlap?: OverlapPolicy; from?: string; to?: string }) : {};
@@ -46,7 +43,7 @@ export function scheduleRoutes() {
       responses: { 200: { description: 'The paused schedule.', schema: 'ScheduleView' }, 404: notFound },
       handler: async (request, services) => {
         const { note } = bodyOf(request.body);
-        return { body: await serviceOf(services).pause(...at(request.params), note) };
+        return { body: await services.app.pauseSchedule(at(request.params).join('/'), note !== undefined ? { note } : {}) };
       },
     },
     {
@@ -57,7 +54,7 @@ export function scheduleRoutes() {
       tag: 'schedules',
       summary: 'Resume a paused schedule; times missed while paused are not caught up.',
       responses: { 200: { description: 'The resumed schedule.', schema: 'ScheduleView' }, 404: notFound },
-      handler: async (request, services) => ({ body: await serviceOf(services).resume(...at(request.params)) }),
+      handler: async (request, services) => ({ body: await services.app.resumeSchedule(at(request.params).join('/')) }),
     },
     {
       method: 'POST',
@@ -68,7 +65,10 @@ export function scheduleRoutes() {
       summary: "Fire a schedule now, under its overlap policy or the one given.",
       body: { types: ['json'], schema: 'TriggerScheduleRequest', required: false },
       responses: { 201: { description: 'The fire and what came of it.', schema: 'ScheduleFire' }, 404: notFound },
-      handler: async (request, services) => ({ status: 201, body: await serviceOf(services).trigger(...at(request.params), bodyOf(request.body).overlap) }),
+      handler: async (request, services) => {
+        const { overlap } = bodyOf(request.body);
+        return { status: 201, body: await services.app.triggerSchedule(at(request.params).join('/'), overlap !== undefined ? { overlap } : {}) };
+      },
     },
     {
       method: 'POST',
@@ -81,7 +81,7 @@ export function scheduleRoutes() {
       responses: { 200: { description: 'What each time of the range became.', schema: 'BackfillResult' }, 400: { description: 'Bad range.', schema: 'Error' }, 404: notFound },
       handler: async (request, services) => {
         const { from = '', to = '', overlap } = bodyOf(request.body);
-        return { body: await serviceOf(services).backfill(...at(request.params), { from, to, ...(overlap ? { overlap } : {}) }) };
+        return { body: await services.app.backfillSchedule(at(request.params).join('/'), { from, to, ...(overlap ? { overlap } : {}) }) };
       },
     },
   ]);

@@ -1,11 +1,6 @@
 /** /api/templates: create from a workflow, list, read, instantiate into a workflow. */
-import type { WorkflowDef } from '../../core/model.js';
 import type { CreateTemplateRequest, InstantiateTemplateRequest } from '../../core/wire.js';
-import { createRegistry } from '../../registry/create-registry.js';
-import { instantiateTemplate } from '../../templates/instantiate-template.js';
-import { ensureApiPack, intakeDefinition } from '../definition-intake.js';
 import { defineRoutes } from '../route.js';
-import { templateDetail, workflowDetail } from '../views.js';
 import { listQuery } from './workflows.js';
 
 /** The template routes. */
@@ -22,35 +17,14 @@ export function templateRoutes() {
       body: { types: ['json'], schema: 'CreateTemplateRequest', required: true },
       responses: {
         201: { description: 'Created.', schema: 'TemplateDetail' },
-        200: { description: 'An existing template got a new version, or was unchanged.', schema: 'TemplateDetail' },
+        200: { description: 'The ref exists with this very body: nothing changed.', schema: 'TemplateDetail' },
         404: { description: 'Unknown workflow.', schema: 'Error' },
-        422: { description: 'Invalid; `details.diagnostics`.', schema: 'Error' },
+        409: { description: 'The ref exists with another body (TEMPLATE_EXISTS: two names can map to one ref).', schema: 'Error' },
+        422: { description: 'Invalid, or the workflow reads a `${param.*}` the parameters do not declare (TEMPLATE_INVALID); `details.diagnostics`.', schema: 'Error' },
       },
       handler: async (request, services) => {
-        const body = request.body as CreateTemplateRequest;
-        const workflow = await createRegistry(services.store).getWorkflow(body.workflow_definition_id);
-        const { version: _version, name: _name, ...workflowBody } = workflow.body as WorkflowDef;
-        const template = {
-          version: '1.0.0',
-          name: body.name,
-          ...(body.description !== undefined ? { description: body.description } : {}),
-          parameters: body.parameters ?? {},
-          workflow: workflowBody,
-        };
-        const result = await intakeDefinition({
-          store: services.store,
-          kind: 'template',
-          text: `${JSON.stringify(template, null, 2)}\n`,
-          pack_ref: services.options.api_pack,
-          name: body.name,
-          max_file_size: services.options.max_workflow_size,
-          max_task_count: services.options.max_task_count,
-          api_pack: services.options.api_pack,
-        });
-        return {
-          status: result.created ? 201 : 200,
-          body: { ...templateDetail(result.record), changed: result.changed, diagnostics: result.diagnostics },
-        };
+        const { result, created } = await services.app.registerTemplate(request.body as CreateTemplateRequest);
+        return { status: created ? 201 : 200, body: result };
       },
     },
     {
@@ -94,17 +68,8 @@ export function templateRoutes() {
       },
       handler: async (request, services) => {
         const body = (request.body ?? {}) as InstantiateTemplateRequest;
-        const template = await createRegistry(services.store).getTemplate(request.params.id ?? '');
-        await ensureApiPack(services.store, services.options.api_pack);
-        const record = await instantiateTemplate({
-          store: services.store,
-          templateRef: template.ref,
-          parameterValues: body.parameter_values ?? {},
-          packRef: services.options.api_pack,
-          ...(body.name !== undefined ? { name: body.name } : {}),
-        });
-        const head = await services.store.registry.getHead('workflow', record.ref);
-        return { status: 201, body: { ...workflowDetail(record, head), template_id: template.id } };
+        const made = await services.app.instantiateTemplate(request.params.id ?? '', body.parameter_values ?? {}, body.name !== undefined ? { name: body.name } : {});
+        return { status: 201, body: made };
       },
     },
   ]);

@@ -1,48 +1,13 @@
 /** /api/workflows: create (JSON or YAML, validated like pack files), list, read, update, delete, versions. */
-import { HarmoniaError } from '../../core/errors.js';
-import type { WorkflowWriteResult } from '../../core/wire.js';
-import { createRegistry } from '../../registry/create-registry.js';
-import { intakeDefinition } from '../definition-intake.js';
-import { defineRoutes, type AppServices, type RouteRequest } from '../route.js';
-import { workflowDetail } from '../views.js';
+import type { WorkflowDocument } from '../../core/workflow-document.js';
+import { defineRoutes, type RouteRequest } from '../route.js';
 import { intOption } from './paging.js';
 
 const WRITE_BODY = { types: ['json', 'yaml'] as const, required: true, limit: 'workflow' as const };
 
-/**
- * The integration guide's JSON examples carry no `version`; the API fills in 1.0.0
- * by inserting it after the opening brace, so line numbers in diagnostics still
- * point into the text as sent.
- */
-function withDefaultVersion(request: RouteRequest): string {
-  const text = request.body_text ?? '';
-  const value = request.body;
-  if (request.body_type !== 'json' || typeof value !== 'object' || value === null || Array.isArray(value)) return text;
-  if ('version' in value) return text;
-  const empty = Object.keys(value).length === 0;
-  return text.replace('{', `{"version": "1.0.0"${empty ? '' : ','}`);
-}
-
-function jsonName(request: RouteRequest): string | undefined {
-  const value = request.body as { name?: unknown } | undefined;
-  if (request.query.name !== undefined) return request.query.name;
-  return request.body_type === 'json' && typeof value?.name === 'string' ? value.name : undefined;
-}
-
-async function write(request: RouteRequest, services: AppServices, pack: string, name: string | undefined) {
-  const result = await intakeDefinition({
-    store: services.store,
-    kind: 'workflow',
-    text: withDefaultVersion(request),
-    pack_ref: pack,
-    ...(name !== undefined ? { name } : {}),
-    max_file_size: services.options.max_workflow_size,
-    max_task_count: services.options.max_task_count,
-    api_pack: services.options.api_pack,
-  });
-  const head = await services.store.registry.getHead('workflow', result.record.ref);
-  const body: WorkflowWriteResult = { ...workflowDetail(result.record, head), changed: result.changed, diagnostics: result.diagnostics };
-  return { result, body };
+/** The body as the use-case takes it: the text as sent, so diagnostics point into it. */
+function definitionOf(request: RouteRequest): WorkflowDocument | string {
+  return request.body_text ?? (request.body as WorkflowDocument);
 }
 
 /** The listing options of a query string: `pack`, `text`, `limit`, `offset`. */
@@ -67,19 +32,21 @@ export function workflowRoutes() {
       base: 'api',
       scope: 'write',
       tag: 'workflows',
-      summary: 'Create a workflow (or a new version of one) in the API pack from a JSON or YAML body; invalid bodies get the same diagnostics as `harmonia validate`.',
+      summary: 'Create a workflow in the API pack from a JSON or YAML body; invalid bodies get the same diagnostics as `harmonia validate`. A ref that exists is changed with PUT, never by a create.',
       body: WRITE_BODY,
-      query: [{ name: 'name', type: 'string', description: 'Ref name, when the body has no `name`.' }],
+      query: [{ name: 'name', type: 'string', description: "The ref's name, instead of the body's `name`." }],
       responses: {
         201: { description: 'Created.', schema: 'WorkflowWriteResult' },
-        200: { description: 'An existing ref got a new version, or the body was unchanged.', schema: 'WorkflowWriteResult' },
+        200: { description: 'The ref exists with this very body: nothing changed (a retried create is safe).', schema: 'WorkflowWriteResult' },
+        409: { description: 'The ref exists with another body (WORKFLOW_EXISTS: two names can map to one ref); update it with PUT.', schema: 'Error' },
         413: { description: 'The body exceeds HARMONIA_MAX_WORKFLOW_SIZE.', schema: 'Error' },
         415: { description: 'Not JSON or YAML.', schema: 'Error' },
         422: { description: 'Invalid; `details.diagnostics` lists every problem.', schema: 'Error' },
       },
       handler: async (request, services) => {
-        const { result, body } = await write(request, services, services.options.api_pack, jsonName(request));
-        return { status: result.created ? 201 : 200, body };
+        const name = request.query.name;
+        const { result, created } = await services.app.registerWorkflow(definitionOf(request), name !== undefined ? { name } : {});
+        return { status: created ? 201 : 200, body: result };
       },
     },
     {
@@ -126,12 +93,7 @@ export function workflowRoutes() {
         409: { description: 'The workflow comes from pack files.', schema: 'Error' },
         422: { description: 'Invalid; `details.diagnostics`.', schema: 'Error' },
       },
-      handler: async (request, services) => {
-        const current = await createRegistry(services.store).getWorkflow(request.params.id ?? '');
-        const name = current.ref.slice(current.ref.indexOf('.') + 1);
-        const { body } = await write(request, services, current.pack_ref, name);
-        return { body };
-      },
+      handler: async (request, services) => ({ body: await services.app.updateWorkflow(request.params.id ?? '', definitionOf(request)) }),
     },
     {
       method: 'DELETE',
@@ -145,16 +107,7 @@ export function workflowRoutes() {
         404: { description: 'Unknown.', schema: 'Error' },
         409: { description: 'The workflow comes from pack files.', schema: 'Error' },
       },
-      handler: async (request, services) => {
-        const current = await createRegistry(services.store).getWorkflow(request.params.id ?? '');
-        if (current.origin.source !== 'api') {
-          throw new HarmoniaError('STORE_CONFLICT', `workflow '${current.ref}' comes from pack files; delete its file from the pack instead`, {
-            details: { ref: current.ref },
-          });
-        }
-        await services.store.registry.markDeleted('workflow', current.ref);
-        return { body: { deleted: true, ref: current.ref } };
-      },
+      handler: async (request, services) => ({ body: await services.app.deleteWorkflow(request.params.id ?? '') }),
     },
     {
       method: 'GET',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assertPurgeable, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
+import { assertPurgeable, firstTaken, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
 import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionVersion, RegistryRepo } from '../store.js';
@@ -97,6 +97,7 @@ export class PostgresRegistryRepo implements RegistryRepo {
       // The row lock orders concurrent writers of one ref; two first versions racing
       // meet on UNIQUE (kind, ref, version) instead and one gets STORE_CONFLICT.
       const [head] = await query<HeadRow>(`${SELECT_HEAD} FOR UPDATE`, [input.kind, input.ref]);
+      if (input.first === true && head) throw firstTaken(input);
       const row: DefinitionRow = {
         id: randomUUID(),
         kind: input.kind,

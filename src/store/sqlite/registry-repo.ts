@@ -1,7 +1,7 @@
 import { toStoreError } from './sqlite-errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { assertPurgeable, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
+import { assertPurgeable, firstTaken, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
 import { countsByPack, likePattern, pageOf } from '../definition-query.js';
@@ -118,6 +118,7 @@ export class SqliteRegistryRepo implements RegistryRepo {
       db.transaction(() => {
         const at = now();
         const head = prepared<HeadRow>(db, SELECT_HEAD).get(input.kind, input.ref);
+        if (input.first === true && head) throw firstTaken(input);
         const row: DefinitionRow = {
           id: randomUUID(),
           kind: input.kind,

@@ -80,4 +80,17 @@ describe('one engine per data directory', () => {
     expect(logLines().filter((line) => line.startsWith('end '))).toEqual(['end 3']);
     expect((await client.getWorkflowStatus(id)).task_statuses.hold).toMatchObject({ status: 'completed', attempts: 3 });
   });
+
+  it('points `workflow run` without --url at the server that holds the data directory, and writes that start nothing go on beside it', async () => {
+    assertBuilt();
+    dir = makeTree(PACK);
+    served = await startServeProcess(['--port', '0'], { cwd: dir, env: env() });
+    const run = await runCli(['workflow', 'run', 'demo.wait', '--json'], { cwd: dir, env: env() });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'STORE_LOCKED' } });
+    expect(run.stderr).toContain('name it with --url (or HARMONIA_URL)');
+    const synced = await runCli(['pack', 'sync', 'demo', '--json'], { cwd: dir, env: env() });
+    expect(synced.code).toBe(0);
+    expect(JSON.parse(synced.stdout)).toMatchObject({ pack_ref: 'demo', ok: true });
+  });
 });

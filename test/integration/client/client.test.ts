@@ -65,7 +65,7 @@ describe('HarmoniaClient workflows', () => {
 
   it('lists the versions of a workflow', async () => {
     await client.createWorkflow({ name: 'versioned', tasks: { a: { action: 'core.noop' } } });
-    await client.createWorkflow({ name: 'versioned', tasks: { a: { action: 'core.noop' }, b: { action: 'core.noop', depends_on: ['a'] } } });
+    await client.updateWorkflow('api.versioned', { name: 'versioned', tasks: { a: { action: 'core.noop' }, b: { action: 'core.noop', depends_on: ['a'] } } });
     const versions = await client.listWorkflowVersions('api.versioned');
     expect(versions.items.map((v) => v.version)).toEqual([1, 2]);
   });

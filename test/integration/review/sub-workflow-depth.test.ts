@@ -8,7 +8,7 @@ beforeAll(async () => {
   const first = await h.call('POST', '/api/workflows', { text: 'name: rec\nversion: 1.0.0\ntasks:\n  a: { action: core.noop }\n', contentType: 'application/yaml' });
   expect(first.status).toBe(201);
   const recursive = 'name: rec\nversion: 1.0.0\ntasks:\n  again:\n    action: core.workflow\n    input: { workflow: api.rec }\n';
-  const second = await h.call('POST', '/api/workflows', { text: recursive, contentType: 'application/yaml' });
+  const second = await h.call('PUT', '/api/workflows/api.rec', { text: recursive, contentType: 'application/yaml' });
   expect(second.status).toBe(200);
 });
 afterAll(async () => {

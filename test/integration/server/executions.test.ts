@@ -251,11 +251,15 @@ describe('POST /api/v1/executions with an Idempotency-Key', () => {
     expect(other.body.execution_id).not.toBe(first.body.execution_id);
   });
 
-  it('refuses a key reused for another workflow with 409, and a malformed key with 400', async () => {
+  it('refuses a key reused for another workflow or input with 422, and a malformed key with 400', async () => {
     const headers = { 'Idempotency-Key': 'k-reused' };
-    expect((await h.call('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello' }, headers })).status).toBe(201);
+    expect((await h.call('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello', input: { who: 'a' } }, headers })).status).toBe(201);
     const clash = await h.call<{ error: { code: string } }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.slow' }, headers });
-    expect([clash.status, clash.body.error.code]).toEqual([409, 'STORE_CONFLICT']);
+    expect([clash.status, clash.body.error.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const otherInput = await h.call<{ error: { code: string } }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello', input: { who: 'b' } }, headers });
+    expect([otherInput.status, otherInput.body.error.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const same = await h.call('POST', '/api/v1/executions', { json: { input: { who: 'a' }, workflow_ref: 'demo.hello' }, headers });
+    expect(same.status).toBe(200);
     const bad = await h.call<{ error: { code: string } }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello' }, headers: { 'Idempotency-Key': 'has space' } });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'REQUEST_INVALID']);
   });

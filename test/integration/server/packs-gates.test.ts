@@ -73,3 +73,51 @@ describe('pack routes give the verdict the CLI gives', () => {
     expect(res.body.error.message).toContain("'app.deploy' (workflow) uses 'lib.build'");
   });
 });
+
+type Report = { ok: boolean; diagnostics: Diagnostic[]; packs?: Array<{ pack_ref: string; ok: boolean }> };
+type Refusal = { error: { code: string; details: { fail_on?: string; diagnostics: Diagnostic[]; result: Report } } };
+
+describe('pack routes as a CI gate: fail_on and strict', () => {
+  it('answers a report by default, and 422 with the report under fail_on=error when a pack has errors', async () => {
+    const report = await h.call<Report>('POST', '/api/v1/packs/half/workflows/validate');
+    expect([report.status, report.body.ok]).toEqual([200, false]);
+    const gated = await h.call<Refusal>('POST', '/api/v1/packs/half/workflows/validate?fail_on=error');
+    expect([gated.status, gated.body.error.code, gated.body.error.details.fail_on]).toEqual([422, 'PACK_INVALID', 'error']);
+    expect(gated.body.error.details.result.ok).toBe(false);
+    expect(gated.body.error.details.diagnostics.map((d) => d.code)).toContain('ACTION_UNKNOWN');
+  });
+
+  it('fails on a warning only with strict=true (fail_on=warning)', async () => {
+    expect((await h.call('POST', '/api/v1/packs/app/workflows/validate?fail_on=error')).status).toBe(200);
+    const strict = await h.call<Refusal>('POST', '/api/v1/packs/app/workflows/validate?strict=true');
+    expect([strict.status, strict.body.error.code, strict.body.error.details.fail_on]).toEqual([422, 'PACK_INVALID', 'warning']);
+    expect(strict.body.error.details.diagnostics.map((d) => d.severity)).toEqual(['warning']);
+    expect((await h.call('POST', '/api/v1/packs/app/workflows/validate?fail_on=warning')).status).toBe(422);
+  });
+
+  it('validates every pack folder in one request, with one report per pack', async () => {
+    const all = await h.call<Report>('POST', '/api/v1/packs/validate');
+    expect(all.status).toBe(200);
+    expect(all.body.ok).toBe(false);
+    expect(all.body.packs?.map((p) => [p.pack_ref, p.ok])).toEqual([
+      ['app', true],
+      ['demo', true],
+      ['extra', true],
+      ['half', false],
+      ['lib', true],
+    ]);
+    expect((await h.call<Refusal>('POST', '/api/v1/packs/validate?strict=true')).status).toBe(422);
+  });
+
+  it('lets one pack sync answer its result with ok false under fail_on=none, registering nothing', async () => {
+    const res = await h.call<Report & { registered_count: number }>('POST', '/api/v1/packs/half/workflows/sync?fail_on=none');
+    expect([res.status, res.body.ok, res.body.registered_count]).toEqual([200, false, 0]);
+  });
+
+  it('refuses an unknown fail_on, a strict that is not a boolean, and strict with another fail_on', async () => {
+    const bad = await h.call<Refusal>('POST', '/api/v1/packs/validate?fail_on=sometimes');
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'REQUEST_INVALID']);
+    expect((await h.call('POST', '/api/v1/packs/validate?strict=yes')).status).toBe(400);
+    expect((await h.call('POST', '/api/v1/packs/validate?strict=true&fail_on=error')).status).toBe(400);
+  });
+});

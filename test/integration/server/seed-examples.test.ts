@@ -82,10 +82,34 @@ describe('integration guide curl examples', () => {
 });
 
 describe('README curl examples', () => {
-  it('creates the README workflow (tasks as a map) as a new version of the same ref', async () => {
+  it('refuses to create the README workflow over the guide one of the same ref, and takes it as an update with PUT', async () => {
+    const created = await h.call<{ error: { code: string; details: Record<string, unknown> } }>('POST', '/api/workflows', { text: README_WORKFLOW, contentType: 'application/json' });
+    expect([created.status, created.body.error.code]).toEqual([409, 'WORKFLOW_EXISTS']);
+    expect(created.body.error.details).toMatchObject({ ref: 'api.example_workflow', existing_version: 1 });
+    const updated = await h.call<WorkflowWriteResult>('PUT', '/api/workflows/api.example_workflow', { text: README_WORKFLOW, contentType: 'application/json' });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ ref: 'api.example_workflow', version: 2, task_count: 2, changed: true });
+  });
+
+  it('answers a create repeated with the very same body with the version it made, unchanged', async () => {
+    const again = await h.call<WorkflowWriteResult>('PUT', '/api/workflows/api.example_workflow', { text: README_WORKFLOW, contentType: 'application/json' });
+    expect(again.body).toMatchObject({ version: 2, changed: false });
     const created = await h.call<WorkflowWriteResult>('POST', '/api/workflows', { text: README_WORKFLOW, contentType: 'application/json' });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ ref: 'api.example_workflow', version: 2, task_count: 2, changed: true });
+    expect(created.body).toMatchObject({ ref: 'api.example_workflow', version: 2, changed: false });
+  });
+
+  it("refuses 'Data Processing Pipeline' after 'data_processing_pipeline': one ref, two bodies", async () => {
+    const first = await h.call<WorkflowWriteResult>('POST', '/api/workflows', { json: { name: 'data_processing_pipeline', tasks: { a: { action: 'core.noop' } } } });
+    expect(first.status).toBe(201);
+    const second = await h.call<{ error: { code: string; message: string } }>('POST', '/api/workflows', { json: { name: 'Data Processing Pipeline', tasks: { b: { action: 'core.noop' } } } });
+    expect(second.status).toBe(409);
+    expect(second.body.error).toMatchObject({ code: 'WORKFLOW_EXISTS' });
+    expect(second.body.error.message).toBe(
+      "workflow 'api.data_processing_pipeline' already exists (the name 'Data Processing Pipeline' maps to it); update it with PUT /api/v1/workflows/api.data_processing_pipeline, or choose another name",
+    );
+    const kept = await h.call<WorkflowWriteResult>('GET', '/api/workflows/api.data_processing_pipeline');
+    expect(kept.body).toMatchObject({ version: 1, task_count: 1 });
   });
 
   it('executes the workflow and gets its status', async () => {

@@ -136,6 +136,15 @@ export function describeRegistryConformance(name: string, makeStore: () => Promi
         expect(await store.registry.getById(v1.id)).toEqual(v1);
       });
 
+      it('refuses a first version of a ref that has one (STORE_CONFLICT), and of racing firsts lets exactly one win', async () => {
+        await store.registry.addVersion(version('alpha.deploy', 'h1', { first: true }));
+        await expect(store.registry.addVersion(version('alpha.deploy', 'h2', { first: true }))).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+        const racing = await Promise.allSettled([1, 2, 3].map((n) => store.registry.addVersion(version('beta.deploy', `r${n}`, { first: true }))));
+        expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(racing.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['STORE_CONFLICT', 'STORE_CONFLICT']);
+        expect(await store.registry.getHead('workflow', 'beta.deploy')).toMatchObject({ latest_version: 1 });
+      });
+
       it('lists every version of a ref oldest first', async () => {
         await store.registry.addVersion(version('alpha.deploy', 'h1'));
         await store.registry.addVersion(version('alpha.deploy', 'h2'));

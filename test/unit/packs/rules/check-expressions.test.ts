@@ -88,9 +88,12 @@ describe('checkExpressions()', () => {
     ]);
   });
 
-  it('reports param.* in a workflow and unknown namespaces, never env.*', async () => {
+  it('warns of param.* in a workflow (a template body) and reports unknown namespaces, never env.*', async () => {
     const diags = await validateWorkflow(wf('tasks:', '  a: { action: core.echo, input: { x: "${param.p}", y: "${inputs.z}", z: "${env.ANY}" } }'));
-    expect(diags.map((d) => d.code)).toEqual(['EXPR_UNKNOWN_PARAM', 'EXPR_UNKNOWN_NAMESPACE']);
+    expect(diags.map((d) => [d.code, d.severity])).toEqual([
+      ['WORKFLOW_TEMPLATE_PARAMS', 'warning'],
+      ['EXPR_UNKNOWN_NAMESPACE', 'error'],
+    ]);
   });
 
   it('allows item only inside a task with with_items', async () => {

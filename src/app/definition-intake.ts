@@ -8,8 +8,9 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { HarmoniaError } from '../core/errors.js';
+import { HarmoniaError, isHarmoniaError } from '../core/errors.js';
 import type { DefinitionRecord, PackManifest, WorkflowDef } from '../core/model.js';
+import { contentHash } from '../packs/content-hash.js';
 import { registerPack } from '../packs/register-pack.js';
 import { validatePackDir } from '../packs/run-pipeline.js';
 import { knownRefs } from '../registry/known-refs.js';
@@ -27,6 +28,12 @@ export interface IntakeOptions {
   max_task_count: number;
   /** The pack used for API definitions, created on first use. */
   api_pack: string;
+  /**
+   * `create` refuses a ref that exists with another body (WORKFLOW_EXISTS / TEMPLATE_EXISTS:
+   * two display names can map to one ref) and answers an identical body unchanged, so a
+   * retried create is safe; `update` adds a version to a ref created through the API.
+   */
+  mode: 'create' | 'update';
 }
 
 export interface IntakeResult {
@@ -38,7 +45,8 @@ export interface IntakeResult {
 
 const REF_PART = /^[a-z][a-z0-9_]*$/;
 const FOLDER = { workflow: 'workflows', template: 'templates' } as const;
-const INVALID = { workflow: 'WORKFLOW_INVALID', template: 'PACK_INVALID' } as const;
+const INVALID = { workflow: 'WORKFLOW_INVALID', template: 'TEMPLATE_INVALID' } as const;
+const EXISTS = { workflow: 'WORKFLOW_EXISTS', template: 'TEMPLATE_EXISTS' } as const;
 
 /** A ref name from a display name: `Data Processing Pipeline` → `data_processing_pipeline`. */
 export function refNameOf(name: string): string {
@@ -91,23 +99,45 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
       }
     }
     const ref = `${options.pack_ref}.${name}`;
-    const existing = await options.store.registry.getActive(options.kind, ref);
+    const hash = contentHash(file.body);
+    const existsError = (found: DefinitionRecord): HarmoniaError => {
+      const how = options.kind === 'workflow' ? `update it with PUT /api/v1/workflows/${ref}, or choose another name` : 'choose another name';
+      return new HarmoniaError(EXISTS[options.kind], `${options.kind} '${ref}' already exists${options.name !== undefined ? ` (the name '${options.name}' maps to it)` : ''}; ${how}`, {
+        details: { ref, existing_id: found.id, existing_version: found.version, ...(options.name !== undefined ? { name: options.name } : {}) },
+      });
+    };
+    // The head first: a create that finds none is written as the ref's first version, which
+    // fails rather than becoming a later version of one another create made meanwhile (two
+    // creates racing, on one node or two). One that finds a head compares with its active version.
+    const head = await options.store.registry.getHead(options.kind, ref);
+    const fresh = options.mode === 'create' && head === null;
+    const existing = head === null ? null : await options.store.registry.getActive(options.kind, ref);
+    if (options.mode === 'create' && existing !== null && existing.content_hash !== hash) throw existsError(existing);
     if (existing !== null && existing.origin.source !== 'api') {
       throw new HarmoniaError('STORE_CONFLICT', `${options.kind} '${ref}' comes from pack files; change it in its pack, or use another name`, {
         details: { ref },
       });
     }
     const renamed = { ...file, ref, file: `${FOLDER[options.kind]}/${name}.yaml` };
-    const result = await registerPack(options.store, { ...pack, files: [...pack.files.filter((f) => f.kind === 'pack'), renamed] }, {
-      prune: false,
-      origin: { source: 'api' },
-    });
+    let registered = 0;
+    try {
+      const result = await registerPack(options.store, { ...pack, files: [...pack.files.filter((f) => f.kind === 'pack'), renamed] }, {
+        prune: false,
+        origin: { source: 'api' },
+        ...(fresh ? { update_existing: false } : {}),
+      });
+      registered = result.registered_count;
+    } catch (error) {
+      // On PostgreSQL two creates can both insert version 1: the store's key lets one win.
+      if (!(fresh && isHarmoniaError(error) && error.code === 'STORE_CONFLICT')) throw error;
+    }
     const record = await options.store.registry.getActive(options.kind, ref);
     if (record === null) throw new HarmoniaError('INTERNAL', `${options.kind} '${ref}' was not registered`);
+    if (fresh && record.content_hash !== hash) throw existsError(record);
     return {
       record,
-      changed: result.registered_count > 0,
-      created: existing === null,
+      changed: registered > 0,
+      created: existing === null && registered > 0,
       diagnostics: diagnostics.filter((d) => d.severity !== 'error'),
     };
   } finally {

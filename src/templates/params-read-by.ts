@@ -1,0 +1,28 @@
+/** The template parameters a workflow body reads as `${param.<name>}`. */
+import { findParamRefs, splitExpressions } from './scan-expressions.js';
+
+function collect(value: unknown, into: Set<string>): void {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return;
+    for (const part of splitExpressions(value)) {
+      if (part.kind === 'expr') for (const ref of findParamRefs(part.body)) into.add(ref.name);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) collect(item, into);
+    return;
+  }
+  if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) collect(item, into);
+}
+
+/**
+ * The names of the `${param.*}` a workflow body reads, sorted. A workflow that reads any is
+ * the body of a template to be: it registers, but runs only once instantiated, when every
+ * `${param.*}` has been replaced by a value.
+ */
+export function paramsReadBy(body: unknown): string[] {
+  const names = new Set<string>();
+  collect(body, names);
+  return [...names].sort();
+}
