@@ -5,7 +5,7 @@ import type { ExecutionStatus } from '../core/model.js';
 import type { EventsPage, ExecutionDetail, TaskStatusView } from '../core/wire.js';
 import type { Engine } from '../engine/engine-api.js';
 import type { Store, TaskLogQuery } from '../store/store.js';
-import { boundedInt, pageOf } from './page.js';
+import { boundedInt, pageItems, pageOf } from './page.js';
 import { timeFilter } from './time-filter.js';
 import { checkpointView, executionView, logLineView } from './views.js';
 
@@ -107,11 +107,11 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
       const lines = await engine.readLogs(id, query);
       return { execution_id: id, items: lines.map(logLineView), next: lines.length === limit ? (lines.at(-1)?.seq ?? null) : null };
     },
-    async listCheckpoints(executionId) {
+    async listCheckpoints(executionId, options = {}) {
       if (executionId === '') throw new HarmoniaError('REQUEST_INVALID', 'query parameter execution_id is required: checkpoints are listed per execution');
+      pageOf(options);
       await engine.getExecution(executionId);
-      const items = (await store.executions.listCheckpoints(executionId)).map(checkpointView);
-      return { items, total: items.length };
+      return pageItems((await store.executions.listCheckpoints(executionId)).map(checkpointView), options);
     },
     async getCheckpoint(checkpointId) {
       const record = await store.executions.getCheckpoint(checkpointId);

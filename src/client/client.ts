@@ -59,6 +59,7 @@ import type {
   ListExecutionsQuery,
   ListTemplatesQuery,
   ListWorkflowsQuery,
+  PageQuery,
   SyncPackOptions,
   WaitOptions,
 } from './client-options.js';
@@ -137,9 +138,9 @@ export class HarmoniaClient implements HarmoniaApi {
     return this.#get('/workflows', query, { pack: query.pack, text: query.text, limit: query.limit, offset: query.offset });
   }
 
-  /** Every stored version of a workflow, oldest first. */
-  listWorkflowVersions(idOrRef: string, options: CallOptions = {}): Promise<WorkflowVersionsView> {
-    return this.#get(`/workflows/${seg(idOrRef)}/versions`, options);
+  /** A page of the stored versions of a workflow, oldest first. */
+  listWorkflowVersions(idOrRef: string, query: PageQuery = {}): Promise<WorkflowVersionsView> {
+    return this.#get(`/workflows/${seg(idOrRef)}/versions`, query, pageParams(query));
   }
 
   /** Marks a workflow created through the API deleted (its versions stay). */
@@ -402,8 +403,8 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   /** The checkpoints of an execution. */
-  listCheckpoints(executionId: string, options: CallOptions = {}): Promise<ItemList<CheckpointView>> {
-    return this.#get('/checkpoints', options, { execution_id: executionId });
+  listCheckpoints(executionId: string, query: PageQuery = {}): Promise<Paginated<CheckpointView>> {
+    return this.#get('/checkpoints', query, { execution_id: executionId, ...pageParams(query) });
   }
 
   /** One checkpoint with its snapshot. */
@@ -424,8 +425,8 @@ export class HarmoniaClient implements HarmoniaApi {
   // ---- packs, components, server -----------------------------------------
 
   /** Registered packs. */
-  listPacks(options: CallOptions = {}): Promise<ItemList<PackView>> {
-    return this.#get('/packs', options);
+  listPacks(query: PageQuery = {}): Promise<Paginated<PackView>> {
+    return this.#get('/packs', query, pageParams(query));
   }
 
   /** One registered pack. */
@@ -449,8 +450,8 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   /** Registered remote components. */
-  listComponents(options: CallOptions = {}): Promise<ItemList<ComponentView>> {
-    return this.#get('/components', options);
+  listComponents(query: PageQuery = {}): Promise<Paginated<ComponentView>> {
+    return this.#get('/components', query, pageParams(query));
   }
 
   /** One registered component by id or name. */
@@ -466,8 +467,8 @@ export class HarmoniaClient implements HarmoniaApi {
   // ---- schedules ----------------------------------------------------------
 
   /** Every schedule of every active workflow, with its next fire time and last fire. */
-  listSchedules(options: CallOptions = {}): Promise<ItemList<ScheduleView>> {
-    return this.#get('/schedules', options);
+  listSchedules(query: PageQuery = {}): Promise<Paginated<ScheduleView>> {
+    return this.#get('/schedules', query, pageParams(query));
   }
 
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
@@ -582,6 +583,11 @@ export class HarmoniaClient implements HarmoniaApi {
 }
 
 /** `/schedules/<workflow>/<name>` for a schedule id `<workflow ref>/<trigger name>`. */
+/** The `limit` and `offset` query parameters of a listing (absent ones are not sent). */
+function pageParams(query: PageQuery): { limit: number | undefined; offset: number | undefined } {
+  return { limit: query.limit, offset: query.offset };
+}
+
 function schedulePath(scheduleId: string): string {
   const slash = scheduleId.indexOf('/');
   const workflow = slash === -1 ? scheduleId : scheduleId.slice(0, slash);

@@ -98,14 +98,14 @@ export interface HarmoniaApi {
   listWorkflows(options?: WorkflowListOptions): Promise<Paginated<WorkflowView>>;
   /** One workflow by version id or ref: its active version, or `version`. */
   getWorkflow(idOrRef: string, options?: { version?: number }): Promise<WorkflowDetail>;
-  /** Every stored version of a workflow, oldest first. */
-  listWorkflowVersions(idOrRef: string): Promise<WorkflowVersionsView>;
+  /** A page of the stored versions of a workflow, oldest first. */
+  listWorkflowVersions(idOrRef: string, options?: PageOptions): Promise<WorkflowVersionsView>;
   /** Every stored version of a workflow with the commit it came from, oldest first. */
   getWorkflowHistory(idOrRef: string): Promise<WorkflowHistoryView>;
   /** A unified diff between two versions (numbers or commit shas). */
   diffWorkflowVersions(idOrRef: string, from: string | number, to: string | number, options?: DiffOptions): Promise<VersionDiffView>;
-  /** Registered packs, ordered by ref, with their definition counts. */
-  listPacks(): Promise<ItemList<PackView>>;
+  /** A page of the registered packs, ordered by ref, with their definition counts. */
+  listPacks(options?: PageOptions): Promise<Paginated<PackView>>;
   /** One registered pack. */
   getPack(ref: string): Promise<PackView>;
   /** A page of active templates, ordered by ref. */
@@ -126,12 +126,12 @@ export interface HarmoniaApi {
   getExecutionState(executionId: string): Promise<ExecutionStateView>;
   /** One page of an execution's task log. */
   readLogs(executionId: string, options?: LogPageOptions): Promise<TaskLogPage>;
-  /** The checkpoints of an execution, oldest first. */
-  listCheckpoints(executionId: string): Promise<ItemList<CheckpointView>>;
+  /** A page of the checkpoints of an execution, oldest first. */
+  listCheckpoints(executionId: string, options?: PageOptions): Promise<Paginated<CheckpointView>>;
   /** One checkpoint with its snapshot. */
   getCheckpoint(checkpointId: string): Promise<CheckpointDetail>;
-  /** Registered remote components. */
-  listComponents(): Promise<ItemList<ComponentView>>;
+  /** A page of the registered remote components. */
+  listComponents(options?: PageOptions): Promise<Paginated<ComponentView>>;
   /** One component by id or name. */
   getComponent(idOrName: string): Promise<ComponentView>;
   /** Pauses: running tasks finish, no new task starts. EXEC_INVALID_STATE when it cannot pause. */
@@ -148,8 +148,8 @@ export interface HarmoniaApi {
   rerunExecution(executionId: string, taskId: string): Promise<ExecutionControlResult>;
   /** Skips a pending task; its dependants treat it as completed. */
   skipTask(executionId: string, taskId: string): Promise<ExecutionControlResult>;
-  /** Every schedule of every active workflow, with its next fire time and last fire. */
-  listSchedules(): Promise<ItemList<ScheduleView>>;
+  /** A page of the schedules of every active workflow, with their next fire time and last fire. */
+  listSchedules(options?: PageOptions): Promise<Paginated<ScheduleView>>;
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
   getSchedule(scheduleId: string): Promise<ScheduleDetail>;
 }

@@ -337,10 +337,9 @@ export interface ItemList<T> {
   total?: number;
 }
 
-/** GET /workflows/:id/versions: every stored version of a ref, oldest first. */
-export interface WorkflowVersionsView {
+/** GET /workflows/:id/versions: a page of the stored versions of a ref, oldest first. */
+export interface WorkflowVersionsView extends Paginated<WorkflowView> {
   ref: string;
-  items: WorkflowView[];
 }
 
 /** DELETE responses. */

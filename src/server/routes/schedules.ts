@@ -2,6 +2,7 @@
 import type { OverlapPolicy } from '../../core/model.js';
 import { createScheduleService, type ScheduleService } from '../../triggers/schedule-service.js';
 import { defineRoutes, type AppServices } from '../route.js';
+import { PAGE_QUERY, pageQuery } from './paging.js';
 
 const serviceOf = (services: AppServices): ScheduleService => createScheduleService({ store: services.store, engine: services.engine });
 
@@ -22,8 +23,9 @@ export function scheduleRoutes() {
       scope: 'read',
       tag: 'schedules',
       summary: 'List every schedule of every active workflow, with its next fire time and last fire.',
-      responses: { 200: { description: 'The schedules, ordered by id.', schema: 'ScheduleList' } },
-      handler: async (_request, services) => ({ body: await services.app.listSchedules() }),
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of the schedules, ordered by id.', schema: 'ScheduleList' } },
+      handler: async (request, services) => ({ body: await services.app.listSchedules(pageQuery(request.query)) }),
     },
     {
       method: 'GET',

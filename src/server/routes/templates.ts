@@ -21,8 +21,8 @@ export function templateRoutes() {
       summary: 'Create a template in the API pack from a registered workflow and parameter specs.',
       body: { types: ['json'], schema: 'CreateTemplateRequest', required: true },
       responses: {
-        201: { description: 'Created.', schema: 'TemplateDetail' },
-        200: { description: 'An existing template got a new version, or was unchanged.', schema: 'TemplateDetail' },
+        201: { description: 'Created.', schema: 'TemplateWriteResult' },
+        200: { description: 'An existing template got a new version, or was unchanged.', schema: 'TemplateWriteResult' },
         404: { description: 'Unknown workflow.', schema: 'Error' },
         422: { description: 'Invalid; `details.diagnostics`.', schema: 'Error' },
       },
@@ -88,7 +88,7 @@ export function templateRoutes() {
       summary: 'Resolve `${param.*}` with parameter values and register the result as a workflow in the API pack.',
       body: { types: ['json'], schema: 'InstantiateTemplateRequest', required: false },
       responses: {
-        201: { description: 'The workflow (`workflow_id` starts it).', schema: 'WorkflowDetail' },
+        201: { description: 'The workflow (`workflow_id` starts it).', schema: 'TemplateInstance' },
         404: notFound,
         422: { description: 'A parameter value is missing or wrong; `details.parameter` names it.', schema: 'Error' },
       },

@@ -5,7 +5,7 @@ import { createRegistry } from '../../registry/create-registry.js';
 import { intakeDefinition } from '../definition-intake.js';
 import { defineRoutes, type AppServices, type RouteRequest } from '../route.js';
 import { workflowDetail } from '../views.js';
-import { intOption } from './paging.js';
+import { intOption, PAGE_QUERY, pageQuery } from './paging.js';
 
 const WRITE_BODY = { types: ['json', 'yaml'] as const, required: true, limit: 'workflow' as const };
 
@@ -162,9 +162,10 @@ export function workflowRoutes() {
       base: 'api',
       scope: 'read',
       tag: 'workflows',
-      summary: 'Every stored version of a workflow, oldest first.',
-      responses: { 200: { description: 'The versions.', schema: 'WorkflowVersions' }, 404: { description: 'Unknown.', schema: 'Error' } },
-      handler: async (request, services) => ({ body: await services.app.listWorkflowVersions(request.params.id ?? '') }),
+      summary: 'The stored versions of a workflow, oldest first, a page at a time.',
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of the versions.', schema: 'WorkflowVersions' }, 404: { description: 'Unknown.', schema: 'Error' } },
+      handler: async (request, services) => ({ body: await services.app.listWorkflowVersions(request.params.id ?? '', pageQuery(request.query)) }),
     },
   ]);
 }
