@@ -168,7 +168,10 @@ export class HarmoniaClient implements HarmoniaApi {
       workflow_ref: query.workflowRef,
       created_since: isoTime(query.createdSince),
       created_until: isoTime(query.createdUntil),
+      finished_since: isoTime(query.finishedSince),
+      finished_until: isoTime(query.finishedUntil),
       text: query.text,
+      sort: query.sort,
       limit: query.limit,
       offset: query.offset,
     });

@@ -7,7 +7,7 @@
  * Naming: option fields are camelCase (TypeScript's names); the wire's snake_case names
  * appear only in the response shapes of ./wire.ts and in HTTP query strings.
  */
-import type { ExecutionStatus } from './model.js';
+import type { ExecutionSort, ExecutionStatus } from './model.js';
 import type { ScheduleDetail, ScheduleView } from './schedule-wire.js';
 import type {
   CheckpointDetail,
@@ -62,6 +62,12 @@ export interface ExecutionListOptions extends PageOptions {
   createdUntil?: string | Date;
   /** Only executions whose id starts with this text or whose workflow ref contains it (ASCII case ignored). */
   text?: string;
+  /** Only executions finished at or after this time (unfinished ones never match). */
+  finishedSince?: string | Date;
+  /** Only executions finished before this time. */
+  finishedUntil?: string | Date;
+  /** `created_at`, `updated_at`, `finished_at`, `status` or `workflow_ref`, ascending; `-key` descending. @default '-created_at' */
+  sort?: ExecutionSort;
 }
 
 export interface EventListOptions {
@@ -112,7 +118,7 @@ export interface HarmoniaApi {
   listTemplates(options?: TemplateListOptions): Promise<Paginated<TemplateView>>;
   /** One template by version id or ref. */
   getTemplate(idOrRef: string): Promise<TemplateDetail>;
-  /** A page of executions, newest first. */
+  /** A page of executions, newest first unless `sort` says otherwise. */
   listExecutions(options?: ExecutionListOptions): Promise<Paginated<ExecutionView>>;
   /** An execution with every task's status (`task_statuses`). */
   getWorkflowStatus(executionId: string): Promise<ExecutionDetail>;

@@ -41,7 +41,7 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], streams: reado
       in: 'query',
       required: false,
       description: q.description,
-      schema: { type: q.type },
+      schema: { type: q.type, ...(q.enum !== undefined ? { enum: [...q.enum] } : {}) },
     }));
     const operation: Record<string, unknown> = {
       operationId: operationId(route),

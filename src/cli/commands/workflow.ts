@@ -6,6 +6,7 @@ import { runWithHarmonia } from '../open-harmonia.js';
 import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { printJson, withServerOptions, type RemoteFlags } from './remote-client.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
 const LIST_HELP = `
 Lists the active version of every registered workflow (run \`harmonia sync\` first).
@@ -58,13 +59,13 @@ export function registerWorkflowCommand(program: Command, ctx: CliContext): void
         if (flags.source) ctx.stdout.write(`\n${detail.source}${detail.source.endsWith('\n') ? '' : '\n'}`);
       });
     });
-  withServerOptions(workflow.command('versions'))
-    .description('list every stored version of a workflow')
+  withPageFlags(withServerOptions(workflow.command('versions')))
+    .description('list the stored versions of a workflow, oldest first')
     .argument('<ref>', 'workflow ref (pack.name) or version id')
     .option('--json', 'print JSON')
-    .action(async (ref: string, flags: RemoteFlags) => {
+    .action(async (ref: string, flags: RemoteFlags & PageFlags) => {
       await runWithHarmonia(ctx, flags, async (api) => {
-        const versions = await api.listWorkflowVersions(ref);
+        const versions = await api.listWorkflowVersions(ref, pageOptions(flags));
         if (flags.json) return printJson(ctx, versions);
         ctx.stdout.write(
           formatTable(
@@ -72,6 +73,8 @@ export function registerWorkflowCommand(program: Command, ctx: CliContext): void
             versions.items.map((v) => [String(v.version), v.version === v.active_version ? (v.pinned ? 'active, pinned' : 'active') : '', String(v.task_count), v.created_at, v.id]),
           ),
         );
+        const note = partialPageNote(versions);
+        if (note !== null) ctx.stderr.write(note);
       });
     });
 }

@@ -7,6 +7,7 @@ import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
 import { likePattern, likePrefix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
+import { executionOrderBy } from '../execution-order.js';
 
 interface ExecutionRow {
   id: string;
@@ -53,7 +54,8 @@ const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
 // created_at is ISO text in one format, so text order is time order.
 const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND (@workflow_ref IS NULL OR workflow_ref = @workflow_ref)
   AND (@since IS NULL OR created_at >= @since) AND (@until IS NULL OR created_at < @until)
-  AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')`;
+  AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')
+  AND (@finished_since IS NULL OR finished_at >= @finished_since) AND (@finished_until IS NULL OR finished_at < @finished_until)`;
 
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
 type Patch = Partial<Pick<ExecutionRecord, (typeof PATCHABLE)[number]>>;
@@ -132,10 +134,12 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         until: query.created_until ?? null,
         prefix: query.text ? likePrefix(query.text) : null,
         contains: query.text ? likePattern(query.text) : null,
+        finished_since: query.finished_since ?? null,
+        finished_until: query.finished_until ?? null,
       };
       const limit = query.limit ?? 100;
       const offset = query.offset ?? 0;
-      const rows = prepared<ExecutionRow>(db, `SELECT * ${FILTER} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`).all({
+      const rows = prepared<ExecutionRow>(db, `SELECT * ${FILTER} ${executionOrderBy(query.sort, 'rowid')} LIMIT @limit OFFSET @offset`).all({
         ...params,
         limit,
         offset,
