@@ -127,6 +127,8 @@ async function handle(
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' may not change anything here; configure allowed_origins to let its pages call this API`);
   }
 
+  checkQuery(def, ctx.query, acceptedNames);
+
   const workflowLimit = def.body?.limit === 'workflow';
   const limits = {
     max_bytes: workflowLimit ? services.options.max_workflow_size : services.options.max_body_bytes,
@@ -142,7 +144,6 @@ async function handle(
   }
   if (def.body?.schema !== undefined && body.type === 'json') validate(def.body.schema, body.value ?? {});
 
-  checkQuery(def, ctx.query, acceptedNames);
   const query: Record<string, string> = {};
   for (const [key, value] of Object.entries(ctx.query)) {
     const first = firstValue(value);
