@@ -23,6 +23,7 @@ export function templateRoutes() {
       responses: {
         201: { description: 'Created.', schema: 'TemplateWriteResult' },
         200: { description: 'An existing template got a new version, or was unchanged.', schema: 'TemplateWriteResult' },
+        409: { description: 'The ref comes from pack files (STORE_CONFLICT).', schema: 'Error' },
         404: { description: 'Unknown workflow.', schema: 'Error' },
         422: { description: 'Invalid; `details.diagnostics`.', schema: 'Error' },
       },
@@ -89,6 +90,7 @@ export function templateRoutes() {
       body: { types: ['json'], schema: 'InstantiateTemplateRequest', required: false },
       responses: {
         201: { description: 'The workflow (`workflow_id` starts it).', schema: 'TemplateInstance' },
+        409: { description: 'The instance name is a workflow that comes from pack files (STORE_CONFLICT).', schema: 'Error' },
         404: notFound,
         422: { description: 'A parameter value is missing or wrong; `details.parameter` names it.', schema: 'Error' },
       },

@@ -73,6 +73,7 @@ export function workflowRoutes() {
       responses: {
         201: { description: 'Created.', schema: 'WorkflowWriteResult' },
         200: { description: 'An existing ref got a new version, or the body was unchanged.', schema: 'WorkflowWriteResult' },
+        409: { description: 'The ref comes from pack files (STORE_CONFLICT).', schema: 'Error' },
         413: { description: 'The body exceeds HARMONIA_MAX_WORKFLOW_SIZE.', schema: 'Error' },
         415: { description: 'Not JSON or YAML.', schema: 'Error' },
         422: { description: 'Invalid; `details.diagnostics` lists every problem.', schema: 'Error' },
