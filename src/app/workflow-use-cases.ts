@@ -56,7 +56,8 @@ export function createWorkflowUseCases(store: Store): WorkflowUseCases {
       const versions = await store.registry.listVersions('workflow', current.ref);
       return { ref: current.ref, ...pageItems(versions.map((v) => workflowView(v, head)), options) };
     },
-    async getWorkflowHistory(idOrRef): Promise<WorkflowHistoryView> {
+    async getWorkflowHistory(idOrRef, options = {}): Promise<WorkflowHistoryView> {
+      pageOf(options);
       const history = await getDefinitionHistory(store, 'workflow', await workflowRefOf(store, idOrRef));
       return {
         kind: history.kind,
@@ -64,7 +65,7 @@ export function createWorkflowUseCases(store: Store): WorkflowUseCases {
         active_version: history.head.active_version,
         latest_version: history.head.latest_version,
         pinned: history.head.pinned,
-        items: history.entries,
+        ...pageItems(history.entries, options),
       };
     },
     async diffWorkflowVersions(idOrRef, from, to, options: DiffOptions = {}): Promise<VersionDiffView> {

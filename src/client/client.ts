@@ -531,8 +531,8 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   /** Every stored version of a workflow with the commit it came from, oldest first. */
-  getWorkflowHistory(idOrRef: string, options: CallOptions = {}): Promise<WorkflowHistoryView> {
-    return this.#get(`/workflows/${seg(idOrRef)}/history`, options);
+  getWorkflowHistory(idOrRef: string, query: PageQuery = {}): Promise<WorkflowHistoryView> {
+    return this.#get(`/workflows/${seg(idOrRef)}/history`, query, pageParams(query));
   }
 
   /** A unified diff between two versions (numbers or commit shas). */

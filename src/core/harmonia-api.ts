@@ -106,8 +106,8 @@ export interface HarmoniaApi {
   getWorkflow(idOrRef: string, options?: { version?: number }): Promise<WorkflowDetail>;
   /** A page of the stored versions of a workflow, oldest first. */
   listWorkflowVersions(idOrRef: string, options?: PageOptions): Promise<WorkflowVersionsView>;
-  /** Every stored version of a workflow with the commit it came from, oldest first. */
-  getWorkflowHistory(idOrRef: string): Promise<WorkflowHistoryView>;
+  /** A page of the stored versions of a workflow with the commit each came from, oldest first. */
+  getWorkflowHistory(idOrRef: string, options?: PageOptions): Promise<WorkflowHistoryView>;
   /** A unified diff between two versions (numbers or commit shas). */
   diffWorkflowVersions(idOrRef: string, from: string | number, to: string | number, options?: DiffOptions): Promise<VersionDiffView>;
   /** A page of the registered packs, ordered by ref, with their definition counts. */

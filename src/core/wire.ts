@@ -477,14 +477,13 @@ export interface WorkflowHistoryEntry {
   file: string;
 }
 
-/** GET /workflows/:id/history: every version, oldest first. */
-export interface WorkflowHistoryView {
+/** GET /workflows/:id/history: the versions, oldest first, a page at a time. */
+export interface WorkflowHistoryView extends Paginated<WorkflowHistoryEntry> {
   kind: string;
   ref: string;
   active_version: number;
   latest_version: number;
   pinned: boolean;
-  items: WorkflowHistoryEntry[];
 }
 
 /** GET /workflows/:id/diff. */

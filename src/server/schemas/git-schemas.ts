@@ -235,8 +235,11 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
           },
         },
       },
+      total: int,
+      limit: int,
+      offset: int,
     },
-    required: ['ref', 'items'],
+    required: ['kind', 'ref', 'active_version', 'latest_version', 'pinned', 'items', 'total', 'limit', 'offset'],
   },
   VersionDiff: {
     type: 'object',

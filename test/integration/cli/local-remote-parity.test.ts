@@ -131,6 +131,7 @@ function readCommands(): Array<{ args: string[]; exit: 0 | 1 | 2 }> {
     { args: ['workflow', 'versions', 'demo.hello', '--limit', '1001'], exit: 2 },
     { args: ['workflow', 'history', 'demo.hello'], exit: 0 },
     { args: ['workflow', 'history', 'demo.nope'], exit: 1 },
+    { args: ['workflow', 'history', 'demo.hello', '--offset', '1', '--limit', '2'], exit: 0 },
     { args: ['workflow', 'diff', 'demo.hello', '1', '1'], exit: 0 },
     { args: ['workflow', 'diff', 'demo.hello', '1', '7'], exit: 1 },
     { args: ['pack', 'list'], exit: 0 },
