@@ -556,8 +556,8 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   /** Every git source the server follows, with where each stands; NotFoundError when it follows none. */
-  listGitSources(options: CallOptions = {}): Promise<GitSourceListView> {
-    return this.#get('/git/sources', options);
+  listGitSources(query: PageQuery = {}): Promise<GitSourceListView> {
+    return this.#get('/git/sources', query, pageParams(query));
   }
 
   /** One git source's status: checkout, last run, refused commit, packs (conflicts included) and drift per definition. */

@@ -596,10 +596,8 @@ export interface GitSourceSummaryView {
   [key: string]: unknown;
 }
 
-/** GET /git/sources. */
-export interface GitSourceListView {
-  items: GitSourceSummaryView[];
-}
+/** GET /git/sources: a page of the sources, in configuration order. */
+export type GitSourceListView = Paginated<GitSourceSummaryView>;
 
 /** What one sync run did (POST /git/sync, POST /git/sources/{source}/sync). */
 export type GitSyncReportView = NonNullable<GitStatusView['last_sync']> & { pruned_packs: string[] };
