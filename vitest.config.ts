@@ -14,6 +14,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: workers,
+    // Every server a test starts, in process or as a child `serve`, checks its answers
+    // against /openapi.json (docs/api.md, The response contract).
+    env: { HARMONIA_VALIDATE_RESPONSES: 'true' },
     ...(report ? { reporters: ['default', ['json', { outputFile: report }]] } : {}),
   },
 });

@@ -81,6 +81,8 @@ export interface ResolvedConfig {
    * `process-group` (killed on abort only), or `auto`, the strongest available. @default 'auto'
    */
   task_containment: TaskContainmentSetting;
+  /** Check every API response against the OpenAPI document; a mismatch answers 500 RESPONSE_CONTRACT_VIOLATION. @default false */
+  validate_responses: boolean;
   /** Browser origins (`https://app.example`) allowed to call the API and open streams (CORS); `*` for any. @default [] */
   allowed_origins: string[];
   /** Bearer tokens the server accepts; empty means no authentication. Secret. @default [] */
@@ -306,6 +308,7 @@ export function resolveConfig(
     max_task_interruptions: int('max_task_interruptions'),
     max_log_size: bytes('max_log_size'),
     task_containment: asChoice(raw('task_containment'), TASK_CONTAINMENTS, SETTINGS.task_containment.default),
+    validate_responses: asBoolean(raw('validate_responses'), SETTINGS.validate_responses.default),
     allowed_origins: asList(raw('allowed_origins')),
     api_tokens: asList(raw('api_tokens')),
     env_allowlist: asList(raw('env_allowlist')),

@@ -1,11 +1,11 @@
 /** Reading executions: listings, one with its task statuses, events, custom state, task logs, checkpoints. */
 import { HarmoniaError } from '../core/errors.js';
 import type { EventListOptions, ExecutionListOptions, HarmoniaApi, LogPageOptions } from '../core/harmonia-api.js';
-import type { ExecutionStatus } from '../core/model.js';
+import { EXECUTION_SORT_KEYS, type ExecutionSort, type ExecutionStatus } from '../core/model.js';
 import type { EventsPage, ExecutionDetail, TaskStatusView } from '../core/wire.js';
 import type { Engine } from '../engine/engine-api.js';
 import type { Store, TaskLogQuery } from '../store/store.js';
-import { boundedInt, pageOf } from './page.js';
+import { boundedInt, pageItems, pageOf } from './page.js';
 import { timeFilter } from './time-filter.js';
 import { checkpointView, executionView, logLineView } from './views.js';
 
@@ -25,6 +25,17 @@ export const LOGS_PAGE_DEFAULT = 1000;
 export const LOGS_PAGE_MAX = 10_000;
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
+const SORTS: readonly ExecutionSort[] = EXECUTION_SORT_KEYS.flatMap((key) => [key, `-${key}` as const]);
+
+/** `<name>_since` and `<name>_until` normalised; REQUEST_INVALID when either is no time or they run backwards. */
+function timeRange(name: string, since: string | Date | undefined, until: string | Date | undefined): { from?: string; to?: string } {
+  const from = timeFilter(`${name}_since`, since);
+  const to = timeFilter(`${name}_until`, until);
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new HarmoniaError('REQUEST_INVALID', `${name}_since '${from}' is after ${name}_until '${to}'; expected a range that moves forward`);
+  }
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
 const STREAMS = ['stdout', 'stderr', 'system'] as const;
 /** The longest search text: longer would match no id or ref. */
 export const TEXT_MAX = 200;
@@ -45,10 +56,13 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
       if (status !== undefined && !STATUSES.includes(status)) {
         throw new HarmoniaError('REQUEST_INVALID', `status '${String(status)}' is not one of ${STATUSES.join(', ')}`);
       }
-      const since = timeFilter('created_since', options.createdSince);
-      const until = timeFilter('created_until', options.createdUntil);
-      if (since !== undefined && until !== undefined && since > until) {
-        throw new HarmoniaError('REQUEST_INVALID', `created_since '${since}' is after created_until '${until}'; expected a range that moves forward`);
+      const since = timeRange('created', options.createdSince, options.createdUntil);
+      const finished = timeRange('finished', options.finishedSince, options.finishedUntil);
+      const sort = options.sort;
+      if (sort !== undefined && !SORTS.includes(sort)) {
+        throw new HarmoniaError('REQUEST_INVALID', `query parameter sort='${String(sort).slice(0, 100)}' must be one of ${SORTS.join(', ')}`, {
+          details: { parameter: 'sort', accepted: SORTS },
+        });
       }
       if (text !== undefined && text.length > TEXT_MAX) {
         throw new HarmoniaError('REQUEST_INVALID', `query parameter text is ${text.length} characters long; expected at most ${TEXT_MAX}`);
@@ -56,8 +70,11 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
       const found = await store.executions.listExecutions({
         ...(status !== undefined ? { status } : {}),
         ...(options.workflowRef !== undefined ? { workflow_ref: options.workflowRef } : {}),
-        ...(since !== undefined ? { created_since: since } : {}),
-        ...(until !== undefined ? { created_until: until } : {}),
+        ...(since.from !== undefined ? { created_since: since.from } : {}),
+        ...(since.to !== undefined ? { created_until: since.to } : {}),
+        ...(finished.from !== undefined ? { finished_since: finished.from } : {}),
+        ...(finished.to !== undefined ? { finished_until: finished.to } : {}),
+        ...(sort !== undefined ? { sort } : {}),
         ...(text ? { text } : {}),
         ...page,
       });
@@ -107,11 +124,11 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
       const lines = await engine.readLogs(id, query);
       return { execution_id: id, items: lines.map(logLineView), next: lines.length === limit ? (lines.at(-1)?.seq ?? null) : null };
     },
-    async listCheckpoints(executionId) {
+    async listCheckpoints(executionId, options = {}) {
       if (executionId === '') throw new HarmoniaError('REQUEST_INVALID', 'query parameter execution_id is required: checkpoints are listed per execution');
+      pageOf(options);
       await engine.getExecution(executionId);
-      const items = (await store.executions.listCheckpoints(executionId)).map(checkpointView);
-      return { items, total: items.length };
+      return pageItems((await store.executions.listCheckpoints(executionId)).map(checkpointView), options);
     },
     async getCheckpoint(checkpointId) {
       const record = await store.executions.getCheckpoint(checkpointId);

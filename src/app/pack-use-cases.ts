@@ -2,6 +2,7 @@
 import { HarmoniaError } from '../core/errors.js';
 import type { HarmoniaApi } from '../core/harmonia-api.js';
 import type { Store } from '../store/store.js';
+import { pageItems, pageOf } from './page.js';
 import { packView } from './views.js';
 
 export type PackUseCases = Pick<HarmoniaApi, 'listPacks' | 'getPack'>;
@@ -9,11 +10,11 @@ export type PackUseCases = Pick<HarmoniaApi, 'listPacks' | 'getPack'>;
 /** Creates the pack reads over a store. */
 export function createPackUseCases(store: Store): PackUseCases {
   return {
-    async listPacks() {
+    async listPacks(options = {}) {
+      pageOf(options);
       // Two reads whatever the number of packs: the rows, then every count grouped.
       const [records, counts] = await Promise.all([store.registry.listPacks(), store.registry.countDefinitionsByPack()]);
-      const items = records.map((record) => packView(record, counts.get(record.ref)));
-      return { items, total: items.length };
+      return pageItems(records.map((record) => packView(record, counts.get(record.ref))), options);
     },
     async getPack(ref) {
       const record = await store.registry.getPack(ref);

@@ -1,5 +1,6 @@
 import { HarmoniaError } from '../core/errors.js';
 import type { PageOptions } from '../core/harmonia-api.js';
+import type { Paginated } from '../core/wire.js';
 
 /** Items of a page when `limit` is not given, and the most a page holds. */
 export const PAGE_DEFAULT = 50;
@@ -16,6 +17,15 @@ export function boundedInt(name: string, value: number | undefined, fallback: nu
     throw new HarmoniaError('REQUEST_INVALID', `query parameter ${name}='${String(value)}' must be an integer from ${min} to ${max}`);
   }
   return value;
+}
+
+/**
+ * One page of a listing read whole (packs, components, checkpoints, versions, schedules:
+ * lists bounded by what is registered), in the envelope every listing answers.
+ */
+export function pageItems<T>(all: readonly T[], options: PageOptions): Paginated<T> {
+  const page = pageOf(options);
+  return { items: all.slice(page.offset, page.offset + page.limit), total: all.length, ...page };
 }
 
 /** `limit` (default 50, at most 1000) and `offset` (default 0) of a listing. */

@@ -1,6 +1,7 @@
 /** Schedules: the ones active workflows declare, with their next fire times; pausing, resuming, firing and backfilling them. */
 import type { HarmoniaApi } from '../core/harmonia-api.js';
 import type { ScheduleService } from '../triggers/schedule-service.js';
+import { pageItems, pageOf } from './page.js';
 
 export type ScheduleUseCases = Pick<HarmoniaApi, 'listSchedules' | 'getSchedule' | 'pauseSchedule' | 'resumeSchedule' | 'triggerSchedule' | 'backfillSchedule'>;
 
@@ -13,9 +14,9 @@ export function scheduleKey(scheduleId: string): readonly [string, string] {
 /** Creates the schedule use-cases over the schedule service. */
 export function createScheduleUseCases(schedules: ScheduleService): ScheduleUseCases {
   return {
-    async listSchedules() {
-      const items = await schedules.list();
-      return { items, total: items.length };
+    async listSchedules(options = {}) {
+      pageOf(options);
+      return pageItems(await schedules.list(), options);
     },
     getSchedule: (scheduleId) => schedules.get(...scheduleKey(scheduleId)),
     pauseSchedule: (scheduleId, options = {}) => schedules.pause(...scheduleKey(scheduleId), options.note),

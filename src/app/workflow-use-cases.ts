@@ -6,7 +6,7 @@ import { getDefinitionHistory } from '../gitops/definition-history.js';
 import { diffDefinitionVersions } from '../gitops/diff-versions.js';
 import { createRegistry } from '../registry/create-registry.js';
 import type { Store } from '../store/store.js';
-import { boundedInt, pageOf } from './page.js';
+import { boundedInt, pageItems, pageOf } from './page.js';
 import { workflowDetail, workflowView } from './views.js';
 
 export type WorkflowUseCases = Pick<HarmoniaApi, 'listWorkflows' | 'getWorkflow' | 'listWorkflowVersions' | 'getWorkflowHistory' | 'diffWorkflowVersions'>;
@@ -49,13 +49,15 @@ export function createWorkflowUseCases(store: Store): WorkflowUseCases {
       const record = await registry.getWorkflow(idOrRef, version);
       return workflowDetail(record, await store.registry.getHead('workflow', record.ref));
     },
-    async listWorkflowVersions(idOrRef) {
+    async listWorkflowVersions(idOrRef, options = {}) {
+      pageOf(options);
       const current = await registry.getWorkflow(idOrRef);
       const head = await store.registry.getHead('workflow', current.ref);
       const versions = await store.registry.listVersions('workflow', current.ref);
-      return { ref: current.ref, items: versions.map((v) => workflowView(v, head)) };
+      return { ref: current.ref, ...pageItems(versions.map((v) => workflowView(v, head)), options) };
     },
-    async getWorkflowHistory(idOrRef): Promise<WorkflowHistoryView> {
+    async getWorkflowHistory(idOrRef, options = {}): Promise<WorkflowHistoryView> {
+      pageOf(options);
       const history = await getDefinitionHistory(store, 'workflow', await workflowRefOf(store, idOrRef));
       return {
         kind: history.kind,
@@ -63,7 +65,7 @@ export function createWorkflowUseCases(store: Store): WorkflowUseCases {
         active_version: history.head.active_version,
         latest_version: history.head.latest_version,
         pinned: history.head.pinned,
-        items: history.entries,
+        ...pageItems(history.entries, options),
       };
     },
     async diffWorkflowVersions(idOrRef, from, to, options: DiffOptions = {}): Promise<VersionDiffView> {

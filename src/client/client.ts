@@ -32,7 +32,6 @@ import type {
   GitStatusView,
   GitSourceListView,
   GitSyncReportView,
-  ItemList,
   PackSetView,
   PackSyncView,
   PackView,
@@ -61,6 +60,7 @@ import type {
   ListExecutionsQuery,
   ListTemplatesQuery,
   ListWorkflowsQuery,
+  PageQuery,
   SyncPackOptions,
   WaitOptions,
 } from './client-options.js';
@@ -144,9 +144,9 @@ export class HarmoniaClient implements HarmoniaApi {
     return this.#get('/workflows', query, { pack: query.pack, text: query.text, limit: query.limit, offset: query.offset });
   }
 
-  /** Every stored version of a workflow, oldest first. */
-  listWorkflowVersions(idOrRef: string, options: CallOptions = {}): Promise<WorkflowVersionsView> {
-    return this.#get(`/workflows/${seg(idOrRef)}/versions`, options);
+  /** A page of the stored versions of a workflow, oldest first. */
+  listWorkflowVersions(idOrRef: string, query: PageQuery = {}): Promise<WorkflowVersionsView> {
+    return this.#get(`/workflows/${seg(idOrRef)}/versions`, query, pageParams(query));
   }
 
   /** Marks a workflow created through the API deleted (its versions stay). */
@@ -174,7 +174,10 @@ export class HarmoniaClient implements HarmoniaApi {
       workflow_ref: query.workflowRef,
       created_since: isoTime(query.createdSince),
       created_until: isoTime(query.createdUntil),
+      finished_since: isoTime(query.finishedSince),
+      finished_until: isoTime(query.finishedUntil),
       text: query.text,
+      sort: query.sort,
       limit: query.limit,
       offset: query.offset,
     });
@@ -413,8 +416,8 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   /** The checkpoints of an execution. */
-  listCheckpoints(executionId: string, options: CallOptions = {}): Promise<ItemList<CheckpointView>> {
-    return this.#get('/checkpoints', options, { execution_id: executionId });
+  listCheckpoints(executionId: string, query: PageQuery = {}): Promise<Paginated<CheckpointView>> {
+    return this.#get('/checkpoints', query, { execution_id: executionId, ...pageParams(query) });
   }
 
   /** One checkpoint with its snapshot. */
@@ -435,8 +438,8 @@ export class HarmoniaClient implements HarmoniaApi {
   // ---- packs, components, server -----------------------------------------
 
   /** Registered packs. */
-  listPacks(options: CallOptions = {}): Promise<ItemList<PackView>> {
-    return this.#get('/packs', options);
+  listPacks(query: PageQuery = {}): Promise<Paginated<PackView>> {
+    return this.#get('/packs', query, pageParams(query));
   }
 
   /** One registered pack. */
@@ -469,8 +472,8 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   /** Registered remote components. */
-  listComponents(options: CallOptions = {}): Promise<ItemList<ComponentView>> {
-    return this.#get('/components', options);
+  listComponents(query: PageQuery = {}): Promise<Paginated<ComponentView>> {
+    return this.#get('/components', query, pageParams(query));
   }
 
   /** One registered component by id or name. */
@@ -486,8 +489,8 @@ export class HarmoniaClient implements HarmoniaApi {
   // ---- schedules ----------------------------------------------------------
 
   /** Every schedule of every active workflow, with its next fire time and last fire. */
-  listSchedules(options: CallOptions = {}): Promise<ItemList<ScheduleView>> {
-    return this.#get('/schedules', options);
+  listSchedules(query: PageQuery = {}): Promise<Paginated<ScheduleView>> {
+    return this.#get('/schedules', query, pageParams(query));
   }
 
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
@@ -547,8 +550,8 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   /** Every stored version of a workflow with the commit it came from, oldest first. */
-  getWorkflowHistory(idOrRef: string, options: CallOptions = {}): Promise<WorkflowHistoryView> {
-    return this.#get(`/workflows/${seg(idOrRef)}/history`, options);
+  getWorkflowHistory(idOrRef: string, query: PageQuery = {}): Promise<WorkflowHistoryView> {
+    return this.#get(`/workflows/${seg(idOrRef)}/history`, query, pageParams(query));
   }
 
   /** A unified diff between two versions (numbers or commit shas). */
@@ -572,8 +575,8 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   /** Every git source the server follows, with where each stands; NotFoundError when it follows none. */
-  listGitSources(options: CallOptions = {}): Promise<GitSourceListView> {
-    return this.#get('/git/sources', options);
+  listGitSources(query: PageQuery = {}): Promise<GitSourceListView> {
+    return this.#get('/git/sources', query, pageParams(query));
   }
 
   /** One git source's status: checkout, last run, refused commit, packs (conflicts included) and drift per definition. */
@@ -602,6 +605,11 @@ export class HarmoniaClient implements HarmoniaApi {
 }
 
 /** `/schedules/<workflow>/<name>` for a schedule id `<workflow ref>/<trigger name>`. */
+/** The `limit` and `offset` query parameters of a listing (absent ones are not sent). */
+function pageParams(query: PageQuery): { limit: number | undefined; offset: number | undefined } {
+  return { limit: query.limit, offset: query.offset };
+}
+
 function schedulePath(scheduleId: string): string {
   const slash = scheduleId.indexOf('/');
   const workflow = slash === -1 ? scheduleId : scheduleId.slice(0, slash);

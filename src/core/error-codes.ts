@@ -56,5 +56,7 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   REQUEST_TOO_LARGE: 'the request body is larger than the server accepts',
   UNSUPPORTED_MEDIA_TYPE: 'the request body has a content type the route does not accept (JSON, or YAML where accepted)',
   NOT_FOUND: 'no route has that path',
+  RESPONSE_CONTRACT_VIOLATION:
+    'the server was about to answer something /openapi.json does not declare (a status, a content type or a body field); only with validate_responses on, the details name the path',
   INTERNAL: 'an unexpected failure; the message is generic and the request id finds it in the log',
 };

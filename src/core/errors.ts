@@ -69,6 +69,7 @@ export type ErrorCode =
   | 'REQUEST_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'NOT_FOUND'
+  | 'RESPONSE_CONTRACT_VIOLATION'
   | 'INTERNAL';
 
 export interface HarmoniaErrorOptions {

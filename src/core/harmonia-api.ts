@@ -7,7 +7,7 @@
  * Naming: option fields are camelCase (TypeScript's names); the wire's snake_case names
  * appear only in the response shapes of ./wire.ts and in HTTP query strings.
  */
-import type { ExecutionStatus, OverlapPolicy } from './model.js';
+import type { ExecutionSort, ExecutionStatus, OverlapPolicy } from './model.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from './schedule-wire.js';
 import type { TriggerFireRecord } from './trigger-model.js';
 import type { WorkflowDocument } from './workflow-document.js';
@@ -24,7 +24,6 @@ import type {
   ExecutionSummaryView,
   ExecutionStateView,
   ExecutionView,
-  ItemList,
   Paginated,
   PackSetView,
   PackSyncView,
@@ -71,6 +70,12 @@ export interface ExecutionListOptions extends PageOptions {
   createdUntil?: string | Date;
   /** Only executions whose id starts with this text or whose workflow ref contains it (ASCII case ignored). */
   text?: string;
+  /** Only executions finished at or after this time (unfinished ones never match). */
+  finishedSince?: string | Date;
+  /** Only executions finished before this time. */
+  finishedUntil?: string | Date;
+  /** `created_at`, `updated_at`, `finished_at`, `status` or `workflow_ref`, ascending; `-key` descending. @default '-created_at' */
+  sort?: ExecutionSort;
 }
 
 export interface EventListOptions {
@@ -145,21 +150,21 @@ export interface HarmoniaApi {
   listWorkflows(options?: WorkflowListOptions): Promise<Paginated<WorkflowView>>;
   /** One workflow by version id or ref: its active version, or `version`. */
   getWorkflow(idOrRef: string, options?: { version?: number }): Promise<WorkflowDetail>;
-  /** Every stored version of a workflow, oldest first. */
-  listWorkflowVersions(idOrRef: string): Promise<WorkflowVersionsView>;
-  /** Every stored version of a workflow with the commit it came from, oldest first. */
-  getWorkflowHistory(idOrRef: string): Promise<WorkflowHistoryView>;
+  /** A page of the stored versions of a workflow, oldest first. */
+  listWorkflowVersions(idOrRef: string, options?: PageOptions): Promise<WorkflowVersionsView>;
+  /** A page of the stored versions of a workflow with the commit each came from, oldest first. */
+  getWorkflowHistory(idOrRef: string, options?: PageOptions): Promise<WorkflowHistoryView>;
   /** A unified diff between two versions (numbers or commit shas). */
   diffWorkflowVersions(idOrRef: string, from: string | number, to: string | number, options?: DiffOptions): Promise<VersionDiffView>;
-  /** Registered packs, ordered by ref, with their definition counts. */
-  listPacks(): Promise<ItemList<PackView>>;
+  /** A page of the registered packs, ordered by ref, with their definition counts. */
+  listPacks(options?: PageOptions): Promise<Paginated<PackView>>;
   /** One registered pack. */
   getPack(ref: string): Promise<PackView>;
   /** A page of active templates, ordered by ref. */
   listTemplates(options?: TemplateListOptions): Promise<Paginated<TemplateView>>;
   /** One template by version id or ref. */
   getTemplate(idOrRef: string): Promise<TemplateDetail>;
-  /** A page of executions, newest first. */
+  /** A page of executions, newest first unless `sort` says otherwise. */
   listExecutions(options?: ExecutionListOptions): Promise<Paginated<ExecutionView>>;
   /** An execution with every task's status (`task_statuses`). */
   getWorkflowStatus(executionId: string): Promise<ExecutionDetail>;
@@ -173,12 +178,12 @@ export interface HarmoniaApi {
   getExecutionState(executionId: string): Promise<ExecutionStateView>;
   /** One page of an execution's task log. */
   readLogs(executionId: string, options?: LogPageOptions): Promise<TaskLogPage>;
-  /** The checkpoints of an execution, oldest first. */
-  listCheckpoints(executionId: string): Promise<ItemList<CheckpointView>>;
+  /** A page of the checkpoints of an execution, oldest first. */
+  listCheckpoints(executionId: string, options?: PageOptions): Promise<Paginated<CheckpointView>>;
   /** One checkpoint with its snapshot. */
   getCheckpoint(checkpointId: string): Promise<CheckpointDetail>;
-  /** Registered remote components. */
-  listComponents(): Promise<ItemList<ComponentView>>;
+  /** A page of the registered remote components. */
+  listComponents(options?: PageOptions): Promise<Paginated<ComponentView>>;
   /** One component by id or name. */
   getComponent(idOrName: string): Promise<ComponentView>;
   /** Pauses: running tasks finish, no new task starts. EXEC_INVALID_STATE when it cannot pause. */
@@ -195,8 +200,8 @@ export interface HarmoniaApi {
   rerunExecution(executionId: string, taskId: string): Promise<ExecutionControlResult>;
   /** Skips a pending task; its dependants treat it as completed. */
   skipTask(executionId: string, taskId: string): Promise<ExecutionControlResult>;
-  /** Every schedule of every active workflow, with its next fire time and last fire. */
-  listSchedules(): Promise<ItemList<ScheduleView>>;
+  /** A page of the schedules of every active workflow, with their next fire time and last fire. */
+  listSchedules(options?: PageOptions): Promise<Paginated<ScheduleView>>;
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
   getSchedule(scheduleId: string): Promise<ScheduleDetail>;
   /** Pauses a schedule (it fires nothing until resumed); `note` says why. */

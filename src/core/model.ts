@@ -222,6 +222,15 @@ export interface PackRecord {
 // Executions
 
 export type ExecutionStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'canceled';
+
+/** The columns an execution listing sorts by. */
+export const EXECUTION_SORT_KEYS = ['created_at', 'updated_at', 'finished_at', 'status', 'workflow_ref'] as const;
+/**
+ * The order of an execution listing: a key ascending, or `-key` descending. Executions that
+ * have not finished come last when sorting by `finished_at`, either way; ties go by creation,
+ * in the same direction.
+ */
+export type ExecutionSort = (typeof EXECUTION_SORT_KEYS)[number] | `-${(typeof EXECUTION_SORT_KEYS)[number]}`;
 /** `waiting`: a durable wait (core.sleep until, core.signal, core.approval) holding no process and no slot. */
 export type TaskStatus = 'pending' | 'running' | 'waiting' | 'completed' | 'failed' | 'skipped' | 'canceled';
 

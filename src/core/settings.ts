@@ -122,6 +122,12 @@ export const SETTINGS = {
     'How task processes are kept from outliving the engine: namespace (Linux PID namespace), parent-death, process-group, or auto (the strongest available).',
     { choices: TASK_CONTAINMENT_CHOICES },
   ),
+  validate_responses: setting(
+    'HARMONIA_VALIDATE_RESPONSES',
+    'boolean',
+    false,
+    "Check every API response against /openapi.json (status declared, content type, JSON body by its schema) and answer a mismatch with 500 RESPONSE_CONTRACT_VIOLATION; for tests and staging, it costs a schema check per response.",
+  ),
   allowed_origins: setting('HARMONIA_ALLOWED_ORIGINS', 'list', [], 'Browser origins (https://app.example, or *) allowed to call the API and open its streams (CORS, no credentials).'),
   api_tokens: setting('HARMONIA_API_TOKENS', 'list', [], 'Bearer tokens the server accepts (token or token:scope); empty means no authentication.', {
     secret: true,

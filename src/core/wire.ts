@@ -355,10 +355,9 @@ export interface ItemList<T> {
   total?: number;
 }
 
-/** GET /workflows/:id/versions: every stored version of a ref, oldest first. */
-export interface WorkflowVersionsView {
+/** GET /workflows/:id/versions: a page of the stored versions of a ref, oldest first. */
+export interface WorkflowVersionsView extends Paginated<WorkflowView> {
   ref: string;
-  items: WorkflowView[];
 }
 
 /** DELETE responses. */
@@ -496,14 +495,13 @@ export interface WorkflowHistoryEntry {
   file: string;
 }
 
-/** GET /workflows/:id/history: every version, oldest first. */
-export interface WorkflowHistoryView {
+/** GET /workflows/:id/history: the versions, oldest first, a page at a time. */
+export interface WorkflowHistoryView extends Paginated<WorkflowHistoryEntry> {
   kind: string;
   ref: string;
   active_version: number;
   latest_version: number;
   pinned: boolean;
-  items: WorkflowHistoryEntry[];
 }
 
 /** GET /workflows/:id/diff. */
@@ -616,10 +614,8 @@ export interface GitSourceSummaryView {
   [key: string]: unknown;
 }
 
-/** GET /git/sources. */
-export interface GitSourceListView {
-  items: GitSourceSummaryView[];
-}
+/** GET /git/sources: a page of the sources, in configuration order. */
+export type GitSourceListView = Paginated<GitSourceSummaryView>;
 
 /** What one sync run did (POST /git/sync, POST /git/sources/{source}/sync). */
 export type GitSyncReportView = NonNullable<GitStatusView['last_sync']> & { pruned_packs: string[] };

@@ -24,6 +24,7 @@ import { resolveServerOptions } from './server-options.js';
 import { createStreamHub, type StreamHub } from './stream-hub.js';
 import { createTokenFileReader } from './tokens.js';
 import { createRequestValidator } from './validate-request.js';
+import { createResponseContract } from './validate-response.js';
 import { WS_ROUTES } from './ws.js';
 
 /** What startServer needs besides the Koa app. */
@@ -91,7 +92,12 @@ export function createApp(deps: ServerDeps): Koa {
     routes,
     streams: WS_ROUTES,
   };
-  const mount = { services, authenticator, validate: createRequestValidator() };
+  const mount = {
+    services,
+    authenticator,
+    validate: createRequestValidator(),
+    contract: options.validate_responses ? createResponseContract({ schemas_dir: options.schemas_dir, logger }) : null,
+  };
 
   const app = new Koa();
   app.silent = true;

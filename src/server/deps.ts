@@ -49,6 +49,13 @@ export interface ServerOptions {
   sse_keepalive_seconds?: number;
   /** Folder of the built web console served at /ui/; null serves none. @default the package's dist/console */
   console_dir?: string | null;
+  /**
+   * Check every response against the OpenAPI document (HARMONIA_VALIDATE_RESPONSES): the
+   * status must be declared for the operation, the content type must match and a JSON body
+   * must match its schema; a mismatch is logged and answered 500 RESPONSE_CONTRACT_VIOLATION.
+   * @default false
+   */
+  validate_responses?: boolean;
 }
 
 export interface ResolvedServerOptions {
@@ -67,6 +74,7 @@ export interface ResolvedServerOptions {
   api_pack: string;
   sse_keepalive_seconds: number;
   console_dir: string | null;
+  validate_responses: boolean;
 }
 
 /** Everything createApp needs. */

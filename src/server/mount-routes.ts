@@ -11,11 +11,14 @@ import { readBody, readRawBody, type ReadBody } from './read-body.js';
 import type { AppServices, RouteDef } from './route.js';
 import { createRouteTable } from './route-table.js';
 import type { RequestValidator } from './validate-request.js';
+import type { ResponseContract } from './validate-response.js';
 
 export interface MountOptions {
   services: AppServices;
   authenticator: Authenticator;
   validate: RequestValidator;
+  /** The response contract check (validate_responses); null when it is off. */
+  contract: ResponseContract | null;
 }
 
 const WEBHOOK_PRINCIPAL: Principal = { id: 'webhook', scopes: [] };
@@ -41,11 +44,45 @@ export function mountRoutes(routes: readonly RouteDef[], options: MountOptions):
     ...routes.filter((r) => r.base === 'root').map((def) => ({ method: def.method, path: def.path, value: def })),
   ];
   const table = createRouteTable(entries);
+  const accepted = new Map(routes.map((def) => [def, acceptedQuery(def)]));
+  const { contract } = options;
   return async (ctx, next) => {
     const found = table.match(ctx.method, ctx.path);
     if (found === null) return next();
-    await handle(ctx, found.value, found.params, options);
+    const def = found.value;
+    if (contract === null) return handle(ctx, def, found.params, accepted.get(def) as ReadonlySet<string>, options);
+    try {
+      await handle(ctx, def, found.params, accepted.get(def) as ReadonlySet<string>, options);
+    } catch (error) {
+      throw contract.checkError(def, error);
+    }
   };
+}
+
+/**
+ * The query parameters a route takes: the ones it declares (its OpenAPI parameters), and
+ * `token` on SSE streams, since EventSource cannot send an Authorization header.
+ */
+function acceptedQuery(def: RouteDef): ReadonlySet<string> {
+  const names = new Set((def.query ?? []).map((q) => q.name));
+  if (def.stream === 'sse') names.add('token');
+  return names;
+}
+
+/**
+ * Refuses a query parameter the route does not declare: a misspelt `limt=5` would
+ * otherwise be ignored and the caller never learn why the page is 50 long.
+ */
+function checkQuery(def: RouteDef, query: Context['query'], accepted: ReadonlySet<string>): void {
+  for (const name of Object.keys(query)) {
+    if (accepted.has(name)) continue;
+    const known = [...accepted].sort();
+    throw new HarmoniaError(
+      'REQUEST_INVALID',
+      `unknown query parameter '${name}' for ${def.method} ${routeLabel(def)}; ${known.length > 0 ? `it takes ${known.join(', ')}` : 'it takes none'}`,
+      { details: { parameter: name, accepted: known } },
+    );
+  }
 }
 
 /**
@@ -62,7 +99,13 @@ export function isTokenDelivery(principal: Principal): boolean {
   return principal !== WEBHOOK_PRINCIPAL;
 }
 
-async function handle(ctx: Context, def: RouteDef, params: Record<string, string>, { services, authenticator, validate }: MountOptions): Promise<void> {
+async function handle(
+  ctx: Context,
+  def: RouteDef,
+  params: Record<string, string>,
+  acceptedNames: ReadonlySet<string>,
+  { services, authenticator, validate, contract }: MountOptions,
+): Promise<void> {
   ctx.state.route = routeLabel(def);
   if (!authenticator.isEnabled() && !isLoopbackHostHeader(ctx.get('Host') || undefined)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `host '${ctx.get('Host')}' is not a loopback name; without API tokens this server answers requests to localhost or 127.0.0.1 only`);
@@ -83,6 +126,8 @@ async function handle(ctx: Context, def: RouteDef, params: Record<string, string
   if (def.method !== 'GET' && def.scope !== 'webhook' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' may not change anything here; configure allowed_origins to let its pages call this API`);
   }
+
+  checkQuery(def, ctx.query, acceptedNames);
 
   const workflowLimit = def.body?.limit === 'workflow';
   const limits = {
@@ -120,6 +165,8 @@ async function handle(ctx: Context, def: RouteDef, params: Record<string, string
   );
   if (result.streamed) {
     ctx.respond = false;
+    const sent = ctx.res.getHeader('Content-Type');
+    contract?.checkAnswer(def, { status: ctx.res.statusCode, content_type: typeof sent === 'string' ? sent : undefined });
     return;
   }
   ctx.status = result.status ?? 200;
@@ -127,10 +174,15 @@ async function handle(ctx: Context, def: RouteDef, params: Record<string, string
   if (result.content_type !== undefined) {
     ctx.type = result.content_type;
     ctx.body = result.body;
+    contract?.checkAnswer(def, { status: ctx.status, content_type: result.content_type });
   } else if (result.body !== undefined) {
     // Serialised here with its type set, so Koa neither looks the type up nor stringifies.
+    const text = JSON.stringify(maskSecrets(result.body, services.engine.secrets));
     ctx.set('Content-Type', JSON_TYPE);
-    ctx.body = JSON.stringify(maskSecrets(result.body, services.engine.secrets));
+    ctx.body = text;
+    contract?.checkAnswer(def, { status: ctx.status, content_type: JSON_TYPE, json_text: text });
+  } else {
+    contract?.checkAnswer(def, { status: ctx.status, content_type: undefined });
   }
 }
 

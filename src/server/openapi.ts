@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RouteDef, StreamRouteDef } from './route.js';
+import { routeResponses } from './route-responses.js';
 import { REQUEST_SCHEMAS } from './schemas/request-schemas.js';
 import { RESPONSE_SCHEMAS } from './schemas/response-schemas.js';
 
@@ -40,7 +41,7 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], streams: reado
       in: 'query',
       required: false,
       description: q.description,
-      schema: { type: q.type },
+      schema: { type: q.type, ...(q.enum !== undefined ? { enum: [...q.enum] } : {}) },
     }));
     const operation: Record<string, unknown> = {
       operationId: operationId(route),
@@ -99,7 +100,7 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], streams: reado
 
 function responsesOf(route: RouteDef): Record<string, object> {
   const out: Record<string, object> = {};
-  for (const [status, response] of Object.entries(route.responses)) {
+  for (const [status, response] of Object.entries(routeResponses(route))) {
     const contentType = response.content_type ?? 'application/json';
     out[status] = {
       description: response.description,
@@ -107,12 +108,6 @@ function responsesOf(route: RouteDef): Record<string, object> {
         ? { content: { [contentType]: response.schema !== undefined ? { schema: ref(response.schema) } : {} } }
         : {}),
     };
-  }
-  if (route.scope === 'webhook') {
-    out['401'] ??= { description: 'Missing or wrong webhook signature.', content: { 'application/json': { schema: ref('Error') } } };
-  } else if (route.scope !== 'public') {
-    out['401'] ??= { description: 'Missing, invalid or expired token.', content: { 'application/json': { schema: ref('Error') } } };
-    out['403'] ??= { description: 'The token lacks the scope.', content: { 'application/json': { schema: ref('Error') } } };
   }
   return out;
 }
@@ -131,7 +126,8 @@ function operationId(route: RouteDef): string {
   return words.map((w, i) => (i === 0 ? w : w[0]?.toUpperCase() + w.slice(1))).join('');
 }
 
-function loadFileSchemas(dir: string | null): Record<string, object> {
+/** The schemas of schemas/ as components, their $defs as components of their own. */
+export function loadFileSchemas(dir: string | null): Record<string, object> {
   const out: Record<string, object> = {};
   const nameOfFile = new Map(Object.entries(FILE_SCHEMAS).map(([name, file]) => [file, name]));
   for (const [name, file] of Object.entries(FILE_SCHEMAS)) {

@@ -88,6 +88,8 @@ export interface QueryParamDef {
   name: string;
   type: 'string' | 'integer';
   description: string;
+  /** The values a string parameter takes, published in the OpenAPI document. */
+  enum?: readonly string[];
 }
 
 export interface ResponseDef {

@@ -32,7 +32,18 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     api_pack: options.api_pack ?? 'api',
     sse_keepalive_seconds: options.sse_keepalive_seconds ?? 15,
     console_dir: options.console_dir === undefined ? findConsoleDir() : options.console_dir,
+    validate_responses: options.validate_responses ?? validateResponsesFromEnv(),
   };
+}
+
+/**
+ * An app built without the option (an embedder's createApp, a test's server) follows
+ * HARMONIA_VALIDATE_RESPONSES, so a test run turns the contract check on for every server
+ * it starts, in process or not; `harmonia start` passes the resolved setting instead.
+ */
+function validateResponsesFromEnv(): boolean {
+  const text = (process.env[SETTINGS.validate_responses.env] ?? '').trim().toLowerCase();
+  return text === '' ? SETTINGS.validate_responses.default : ['1', 'true', 'yes', 'on'].includes(text);
 }
 
 /**
@@ -60,6 +71,7 @@ export function serverOptionsFromConfig(config: ResolvedConfig, extra: ServerOpt
     token_file: tokenFilePath(config.data_dir),
     max_workflow_size: config.max_workflow_size,
     max_task_count: config.max_task_count,
+    validate_responses: config.validate_responses,
     ...extra,
   };
 }

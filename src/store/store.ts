@@ -14,6 +14,7 @@ import type {
   DefinitionRecord,
   ExecutionEvent,
   ExecutionRecord,
+  ExecutionSort,
   ExecutionStatus,
   PackManifest,
   PackRecord,
@@ -123,6 +124,12 @@ export interface ExecutionQuery extends Page {
   created_until?: string;
   /** Only executions whose id starts with this text or whose workflow ref contains it (ASCII case folded). */
   text?: string;
+  /** Only executions finished at or after this ISO time (unfinished ones never match). */
+  finished_since?: string;
+  /** Only executions finished before this ISO time (unfinished ones never match). */
+  finished_until?: string;
+  /** @default '-created_at' (newest first) */
+  sort?: ExecutionSort;
 }
 
 /** Executions: a listing row each, their append-only events, checkpoints and custom state. */

@@ -9,7 +9,7 @@ import { useSession } from '../session.js';
 export function CheckpointsPanel(props: { executionId: string }) {
   const { client, canWrite } = useSession();
   const { route } = useLocation();
-  const state = useAsync((signal) => client.listCheckpoints(props.executionId, { signal }), [props.executionId]);
+  const state = useAsync((signal) => client.listCheckpoints(props.executionId, { signal, limit: 1000 }), [props.executionId]);
   const [error, setError] = useState<Error | null>(null);
   const act = async (work: () => Promise<void>) => {
     setError(null);

@@ -33,7 +33,7 @@ export function MonitorPage() {
     const [status, recent, components, git] = await Promise.all([
       client.getServerStatus({ signal }),
       client.listExecutions({ signal, limit: 500 }),
-      client.listComponents({ signal }),
+      client.listComponents({ signal, limit: 1000 }), // the API's largest page: the monitor shows them all
       readGitSources(client, signal),
     ]);
     return { status, recent: recent.items, components: components.items, git };

@@ -13,7 +13,7 @@ import { DiagnosticList } from '../workflows/source-view.js';
 
 export function PacksPage() {
   const { client, canWrite } = useSession();
-  const state = useAsync((signal) => client.listPacks({ signal }), []);
+  const state = useAsync((signal) => client.listPacks({ signal, limit: 1000 }), []);
   const [result, setResult] = useState<{ title: string; view: PackSyncView; workflows?: readonly WorkflowView[] } | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState<string | null>(null);

@@ -11,7 +11,7 @@ export function SchedulesPage() {
   const { query } = useLocation();
   // ?workflow=REF narrows the list to one workflow (the workflow page links here so)
   const workflow = query.workflow ?? '';
-  const state = useAsync((signal) => client.listSchedules({ signal }), []);
+  const state = useAsync((signal) => client.listSchedules({ signal, limit: 1000 }), []);
   return (
     <section aria-labelledby="schedules-title">
       <h1 id="schedules-title">Schedules{workflow && <span class="muted"> of {workflow}</span>}</h1>

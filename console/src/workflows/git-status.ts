@@ -9,7 +9,7 @@ import { NotFoundError, type HarmoniaClient } from '../client.js';
 /** Every source's full status, in configuration order; null when the server follows no git source. */
 export async function readGitSources(client: HarmoniaClient, signal: AbortSignal): Promise<GitStatusView[] | null> {
   try {
-    const list = await client.listGitSources({ signal });
+    const list = await client.listGitSources({ signal, limit: 1000 });
     return await Promise.all(list.items.map((source) => client.getGitSource(source.name, { signal })));
   } catch (error) {
     if (error instanceof NotFoundError) return null;

@@ -9,7 +9,7 @@ import { DiffView } from './source-view.js';
 
 export function VersionsPanel(props: { workflowRef: string; onChanged(): void }) {
   const { client, canWrite } = useSession();
-  const state = useAsync((signal) => client.getWorkflowHistory(props.workflowRef, { signal }), [props.workflowRef]);
+  const state = useAsync((signal) => client.getWorkflowHistory(props.workflowRef, { signal, limit: 1000 }), [props.workflowRef]);
   const [diff, setDiff] = useState<VersionDiffView | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [notice, setNotice] = useState<string | null>(null);

@@ -7,6 +7,8 @@ import { withStore } from '../open-store.js';
 import { formatTable } from '../output/table.js';
 import { firstLine, parseKind, workflowGroup } from './gitops-shared.js';
 import { withServerOptions, type RemoteFlags } from './remote-client.js';
+import { pageItems } from '../../app/page.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
 const HELP = `
 Lists every stored version of a workflow with the git commit it came from (sha,
@@ -16,7 +18,7 @@ are read from the local store or the server named by --url, with the same output
 
 Examples:
   $ harmonia workflow history ci_cd.deploy_app
-  $ harmonia workflow history ci_cd.deploy_app --json | jq '.entries[].commit'
+  $ harmonia workflow history ci_cd.deploy_app --json | jq '.items[].commit'
   $ harmonia workflow history ci_cd.build --kind action`;
 
 /** The history as an aligned table (pure). */
@@ -40,19 +42,23 @@ export function formatHistory(history: WorkflowHistoryView): string {
 
 /** Registers `harmonia workflow history REF`. */
 export function registerWorkflowHistoryCommand(program: Command, ctx: CliContext): void {
-  withServerOptions(workflowGroup(program).command('history'))
+  withPageFlags(withServerOptions(workflowGroup(program).command('history')))
     .description('list the versions of a workflow with their commits')
     .argument('<ref>', 'workflow ref (pack.name)')
     .option('--kind <kind>', 'workflow, template or action', parseKind, 'workflow')
     .option('--json', 'print JSON')
     .addHelpText('after', HELP)
-    .action(async (ref: string, flags: RemoteFlags & { kind: DefinitionKind }) => {
-      const print = (history: WorkflowHistoryView) => ctx.stdout.write(flags.json ? JSON.stringify(history, null, 2) + '\n' : formatHistory(history));
-      if (flags.kind === 'workflow') return runWithHarmonia(ctx, flags, async (api) => void print(await api.getWorkflowHistory(ref)));
+    .action(async (ref: string, flags: RemoteFlags & PageFlags & { kind: DefinitionKind }) => {
+      const print = (history: WorkflowHistoryView): void => {
+        ctx.stdout.write(flags.json ? JSON.stringify(history, null, 2) + '\n' : formatHistory(history));
+        const note = flags.json ? null : partialPageNote(history);
+        if (note !== null) ctx.stderr.write(note);
+      };
+      if (flags.kind === 'workflow') return runWithHarmonia(ctx, flags, async (api) => void print(await api.getWorkflowHistory(ref, pageOptions(flags))));
       await withStore(ctx.config(), ctx.cwd, async (store) => {
         const { getDefinitionHistory } = await import('../../gitops/definition-history.js');
         const { kind, head, entries } = await getDefinitionHistory(store, flags.kind, ref);
-        print({ kind, ref, active_version: head.active_version, latest_version: head.latest_version, pinned: head.pinned, items: entries });
+        print({ kind, ref, active_version: head.active_version, latest_version: head.latest_version, pinned: head.pinned, ...pageItems(entries, pageOptions(flags)) });
       });
     });
 }

@@ -4,6 +4,7 @@ import type { CliContext } from '../cli-context.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { formatTable } from '../output/table.js';
 import { printJson, withServerOptions, type RemoteFlags } from './remote-client.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
 const HELP = `
 Lists registered packs with how many workflows, templates and actions each has.
@@ -20,16 +21,18 @@ export function registerPackCommand(program: Command, ctx: CliContext): void {
     .command('pack')
     .description('inspect registered packs')
     .addHelpText('after', '\nExamples:\n  $ harmonia pack list\n  $ harmonia pack list --json');
-  withServerOptions(pack.command('list'))
+  withPageFlags(withServerOptions(pack.command('list')))
     .description('list registered packs')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (the page\'s packs)')
     .addHelpText('after', HELP)
-    .action(async (flags: RemoteFlags) => {
+    .action(async (flags: RemoteFlags & PageFlags) => {
       await runWithHarmonia(ctx, flags, async (api) => {
-        const { items } = await api.listPacks();
-        if (flags.json) return printJson(ctx, items);
-        if (items.length === 0) return void ctx.stderr.write('no packs registered; run `harmonia sync`\n');
-        ctx.stdout.write(packTable(items));
+        const page = await api.listPacks(pageOptions(flags));
+        if (flags.json) return printJson(ctx, page.items);
+        if (page.items.length === 0 && page.total === 0) return void ctx.stderr.write('no packs registered; run `harmonia sync`\n');
+        ctx.stdout.write(packTable(page.items));
+        const note = partialPageNote(page);
+        if (note !== null) ctx.stderr.write(note);
       });
     });
   withServerOptions(pack.command('show'))

@@ -3,6 +3,7 @@ import { EXIT, type CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
 const HELP = `
 Snapshots of an execution's state, on a server (--url, HARMONIA_URL).
@@ -27,9 +28,9 @@ export function registerRemoteCheckpointCommand(program: Command, ctx: CliContex
     },
   );
 
-  withRemoteOptions(checkpoint.command('list').description("list an execution's checkpoints").argument('[execution]', 'execution id'))
+  withPageFlags(withRemoteOptions(checkpoint.command('list').description("list an execution's checkpoints, oldest first").argument('[execution]', 'execution id')))
     .option('--execution <id>', 'execution id (instead of the argument)')
-    .action(async (positional: string | undefined, flags: RemoteFlags & { execution?: string }) => {
+    .action(async (positional: string | undefined, flags: RemoteFlags & PageFlags & { execution?: string }) => {
       const executionId = positional ?? flags.execution;
       if (executionId === undefined) {
         ctx.stderr.write('harmonia: name the execution: `harmonia checkpoint list <execution>`\n');
@@ -37,15 +38,17 @@ export function registerRemoteCheckpointCommand(program: Command, ctx: CliContex
         return;
       }
       await runWithHarmonia(ctx, flags, async (api) => {
-        const list = await api.listCheckpoints(executionId);
+        const list = await api.listCheckpoints(executionId, pageOptions(flags));
         if (flags.json) return printJson(ctx, list);
-        if (list.items.length === 0) return void ctx.stderr.write(`no checkpoints of execution ${executionId}\n`);
+        if (list.items.length === 0 && list.total === 0) return void ctx.stderr.write(`no checkpoints of execution ${executionId}\n`);
         ctx.stdout.write(
           formatTable(
             [{ header: 'checkpoint' }, { header: 'seq', align: 'right' }, { header: 'created' }],
             list.items.map((c) => [c.checkpoint_id, String(c.seq), c.created_at]),
           ),
         );
+        const note = partialPageNote(list);
+        if (note !== null) ctx.stderr.write(note);
       });
     });
 

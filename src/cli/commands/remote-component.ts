@@ -3,6 +3,7 @@ import { EXIT, type CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
 const HELP = `
 Remote components registered on a server (--url, HARMONIA_URL).
@@ -15,17 +16,19 @@ Examples:
 export function registerRemoteComponentCommand(program: Command, ctx: CliContext): void {
   const component = commandGroup(program, 'component', 'list and test remote components on a server').alias('components').addHelpText('after', HELP);
 
-  withRemoteOptions(component.command('list').description('list registered components')).action(async (flags: RemoteFlags) => {
+  withPageFlags(withRemoteOptions(component.command('list').description('list registered components'))).action(async (flags: RemoteFlags & PageFlags) => {
     await runWithHarmonia(ctx, flags, async (api) => {
-      const list = await api.listComponents();
+      const list = await api.listComponents(pageOptions(flags));
       if (flags.json) return printJson(ctx, list);
-      if (list.items.length === 0) return void ctx.stderr.write('no components registered\n');
+      if (list.items.length === 0 && list.total === 0) return void ctx.stderr.write('no components registered\n');
       ctx.stdout.write(
         formatTable(
           [{ header: 'name' }, { header: 'url' }, { header: 'capabilities' }, { header: 'last heartbeat' }],
           list.items.map((c) => [c.name, c.base_url, c.capabilities.join(', ') || '-', c.last_heartbeat_at ?? '-']),
         ),
       );
+      const note = partialPageNote(list);
+      if (note !== null) ctx.stderr.write(note);
     });
   });
 

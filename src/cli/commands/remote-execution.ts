@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { HarmoniaClient } from '../../client/client.js';
-import type { ExecutionStatus } from '../../core/model.js';
+import { EXECUTION_SORT_KEYS, type ExecutionSort, type ExecutionStatus } from '../../core/model.js';
 import type { ExecutionDetail } from '../../core/wire.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import type { ControlVerb } from './local-execution-control.js';
 import { createColors, shouldUseColor } from '../output/colors.js';
 import { formatTable } from '../output/table.js';
-import { parsePositiveInt } from './parse-flags.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
@@ -52,22 +52,32 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
   const execution = commandGroup(program, 'execution', 'inspect and control executions on a server').addHelpText('after', HELP);
   registerSignalCommand(execution, ctx);
 
-  withRemoteOptions(execution.command('list').description('list executions, newest first'))
+  const list = withRemoteOptions(execution.command('list').description('list executions, newest first unless --sort says otherwise'))
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
     .option('--workflow <ref>', 'only executions of this workflow')
     .option('--since <time>', 'only executions created at or after this ISO time or date')
     .option('--until <time>', 'only executions created before this ISO time or date')
+    .option('--finished-since <time>', 'only executions finished at or after this ISO time or date')
+    .option('--finished-until <time>', 'only executions finished before this ISO time or date')
     .option('--text <text>', 'only executions whose id starts with, or whose workflow ref contains, this text')
-    .option('--limit <n>', 'how many', parsePositiveInt, 20)
-    .action(async (flags: RemoteFlags & { status?: ExecutionStatus; workflow?: string; since?: string; until?: string; text?: string; limit: number }) => {
+    .option('--sort <key>', `order: ${EXECUTION_SORT_KEYS.join(', ')}, ascending; -key descending (default -created_at)`);
+  withPageFlags(list, 20).action(
+    async (
+      flags: RemoteFlags &
+        PageFlags & { status?: ExecutionStatus; workflow?: string; since?: string; until?: string; finishedSince?: string; finishedUntil?: string; text?: string; sort?: string },
+    ) => {
       await runWithHarmonia(ctx, flags, async (api) => {
         const page = await api.listExecutions({
-          limit: flags.limit,
+          ...pageOptions(flags),
           ...(flags.status !== undefined ? { status: flags.status } : {}),
           ...(flags.workflow !== undefined ? { workflowRef: flags.workflow } : {}),
           ...(flags.since !== undefined ? { createdSince: flags.since } : {}),
           ...(flags.until !== undefined ? { createdUntil: flags.until } : {}),
+          ...(flags.finishedSince !== undefined ? { finishedSince: flags.finishedSince } : {}),
+          ...(flags.finishedUntil !== undefined ? { finishedUntil: flags.finishedUntil } : {}),
           ...(flags.text !== undefined ? { text: flags.text } : {}),
+          // passed as typed: the use-case names the keys it takes, locally and remotely alike
+          ...(flags.sort !== undefined ? { sort: flags.sort as ExecutionSort } : {}),
         });
         if (flags.json) return printJson(ctx, page);
         if (page.items.length === 0) return void ctx.stderr.write('no executions\n');
@@ -77,9 +87,11 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
             page.items.map((e) => [e.execution_id, `${e.workflow_ref}@${e.workflow_version}`, e.status, e.created_at]),
           ),
         );
-        if (page.total > page.items.length) ctx.stderr.write(`(${page.items.length} of ${page.total}; use --limit)\n`);
+        const note = partialPageNote(page);
+        if (note !== null) ctx.stderr.write(note);
       });
-    });
+    },
+  );
 
   withRemoteOptions(execution.command('status').description("show an execution's status and its tasks").argument('<id>', 'execution id')).action(
     async (id: string, flags: RemoteFlags) => {

@@ -78,7 +78,8 @@ export function registerRemoteGitCommand(program: Command, ctx: CliContext): voi
           else ctx.stdout.write(detailText(status));
           return isSynced(status) ? EXIT.ok : EXIT.problems;
         }
-        const list = await client.listGitSources();
+        // the largest page: the exit status speaks for every source
+        const list = await client.listGitSources({ limit: 1000 });
         if (flags.json) printJson(ctx, list);
         else ctx.stdout.write(listText(list.items));
         return list.items.every((s) => s.sync_status === 'Synced') ? EXIT.ok : EXIT.problems;

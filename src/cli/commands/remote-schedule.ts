@@ -6,6 +6,7 @@ import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
 const HELP = `
 Schedules that workflows declare under triggers: on the server named by --url,
@@ -53,17 +54,19 @@ function fireRows(fires: readonly TriggerFireRecord[]): string {
 export function registerRemoteScheduleCommand(program: Command, ctx: CliContext): void {
   const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules').alias('schedules').addHelpText('after', HELP);
 
-  withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time')).action(async (flags: RemoteFlags) => {
+  withPageFlags(withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time'))).action(async (flags: RemoteFlags & PageFlags) => {
     await runWithHarmonia(ctx, flags, async (api) => {
-      const list = await api.listSchedules();
+      const list = await api.listSchedules(pageOptions(flags));
       if (flags.json) return printJson(ctx, list);
-      if (list.items.length === 0) return void ctx.stderr.write('no schedules: no active workflow declares triggers\n');
+      if (list.items.length === 0 && list.total === 0) return void ctx.stderr.write('no schedules: no active workflow declares triggers\n');
       ctx.stdout.write(
         formatTable(
           [{ header: 'schedule' }, { header: 'when' }, { header: 'overlap' }, { header: 'state' }, { header: 'next' }, { header: 'last' }],
           list.items.map((s) => [s.id, every(s), s.overlap, stateOf(s), s.next_fire_times[0] ?? '-', s.last_fire ? `${s.last_fire.scheduled_at} ${s.last_fire.status}` : '-']),
         ),
       );
+      const note = partialPageNote(list);
+      if (note !== null) ctx.stderr.write(note);
     });
   });
 

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { ParameterSpec } from '../../core/model.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
-import { parsePositiveInt } from './parse-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, jsonObjectParser, printJson, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
 const HELP = `
 Creates, lists, shows and instantiates workflow templates: on the server named by --url,
@@ -39,12 +39,10 @@ export function registerRemoteTemplateCommand(program: Command, ctx: CliContext)
       });
     });
 
-  withRemoteOptions(template.command('list').description('list templates'))
-    .option('--pack <ref>', 'only templates of this pack')
-    .option('--limit <n>', 'how many', parsePositiveInt, 100)
-    .action(async (flags: RemoteFlags & { pack?: string; limit: number }) => {
+  withPageFlags(withRemoteOptions(template.command('list').description('list templates')).option('--pack <ref>', 'only templates of this pack'), 100)
+    .action(async (flags: RemoteFlags & PageFlags & { pack?: string }) => {
       await runWithHarmonia(ctx, flags, async (api) => {
-        const page = await api.listTemplates({ limit: flags.limit, ...(flags.pack !== undefined ? { pack: flags.pack } : {}) });
+        const page = await api.listTemplates({ ...pageOptions(flags), ...(flags.pack !== undefined ? { pack: flags.pack } : {}) });
         if (flags.json) return printJson(ctx, page);
         if (page.items.length === 0) return void ctx.stderr.write('no templates\n');
         ctx.stdout.write(
@@ -53,6 +51,8 @@ export function registerRemoteTemplateCommand(program: Command, ctx: CliContext)
             page.items.map((t) => [t.ref, String(t.version), Object.keys(t.parameters).join(', ') || '-', t.description ?? '']),
           ),
         );
+        const note = partialPageNote(page);
+        if (note !== null) ctx.stderr.write(note);
       });
     });
 

@@ -7,6 +7,7 @@ import { formatTable } from '../output/table.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { printJson, withServerOptions, type RemoteFlags } from './remote-client.js';
 import { registerWorkflowWriteCommands } from './workflow-write.js';
+import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
 const LIST_HELP = `
 Lists the active version of every registered workflow (run \`harmonia sync\` first).
@@ -60,13 +61,13 @@ export function registerWorkflowCommand(program: Command, ctx: CliContext): void
       });
     });
   registerWorkflowWriteCommands(workflow, ctx);
-  withServerOptions(workflow.command('versions'))
-    .description('list every stored version of a workflow')
+  withPageFlags(withServerOptions(workflow.command('versions')))
+    .description('list the stored versions of a workflow, oldest first')
     .argument('<ref>', 'workflow ref (pack.name) or version id')
     .option('--json', 'print JSON')
-    .action(async (ref: string, flags: RemoteFlags) => {
+    .action(async (ref: string, flags: RemoteFlags & PageFlags) => {
       await runWithHarmonia(ctx, flags, async (api) => {
-        const versions = await api.listWorkflowVersions(ref);
+        const versions = await api.listWorkflowVersions(ref, pageOptions(flags));
         if (flags.json) return printJson(ctx, versions);
         ctx.stdout.write(
           formatTable(
@@ -74,6 +75,8 @@ export function registerWorkflowCommand(program: Command, ctx: CliContext): void
             versions.items.map((v) => [String(v.version), v.version === v.active_version ? (v.pinned ? 'active, pinned' : 'active') : '', String(v.task_count), v.created_at, v.id]),
           ),
         );
+        const note = partialPageNote(versions);
+        if (note !== null) ctx.stderr.write(note);
       });
     });
 }

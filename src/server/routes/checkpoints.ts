@@ -2,6 +2,7 @@
 import { HarmoniaError } from '../../core/errors.js';
 import { defineRoutes, type AppServices } from '../route.js';
 import { checkpointView, executionView } from '../views.js';
+import { PAGE_QUERY, pageQuery } from './paging.js';
 
 async function checkpointOf(services: AppServices, id: string) {
   const record = await services.store.executions.getCheckpoint(id);
@@ -36,9 +37,9 @@ export function checkpointRoutes() {
       scope: 'read',
       tag: 'checkpoints',
       summary: "An execution's checkpoints, oldest first.",
-      query: [{ name: 'execution_id', type: 'string', description: 'The execution (required).' }],
-      responses: { 200: { description: 'The checkpoints.', schema: 'CheckpointList' }, 404: { description: 'No such execution.', schema: 'Error' } },
-      handler: async (request, services) => ({ body: await services.app.listCheckpoints(request.query.execution_id ?? '') }),
+      query: [{ name: 'execution_id', type: 'string', description: 'The execution (required).' }, ...PAGE_QUERY],
+      responses: { 200: { description: 'A page of the checkpoints.', schema: 'CheckpointList' }, 404: { description: 'No such execution.', schema: 'Error' } },
+      handler: async (request, services) => ({ body: await services.app.listCheckpoints(request.query.execution_id ?? '', pageQuery(request.query)) }),
     },
     {
       method: 'GET',
@@ -47,7 +48,7 @@ export function checkpointRoutes() {
       scope: 'read',
       tag: 'checkpoints',
       summary: 'One checkpoint with its snapshot.',
-      responses: { 200: { description: 'The checkpoint.', schema: 'CheckpointView' }, 404: notFound },
+      responses: { 200: { description: 'The checkpoint.', schema: 'CheckpointDetail' }, 404: notFound },
       handler: async (request, services) => ({ body: await services.app.getCheckpoint(request.params.id ?? '') }),
     },
     {
@@ -71,7 +72,7 @@ export function checkpointRoutes() {
       tag: 'checkpoints',
       summary: "Start a new execution that continues from the checkpoint's finished tasks.",
       responses: {
-        201: { description: 'The new execution.', schema: 'ExecutionView' },
+        201: { description: 'The new execution.', schema: 'RestoredExecution' },
         404: notFound,
         422: { description: 'The checkpoint is not valid.', schema: 'Error' },
       },

@@ -1,6 +1,7 @@
 /** /api/components: remote components that serve actions over HTTP. */
 import { defineRoutes } from '../route.js';
 import { componentView } from '../views.js';
+import { PAGE_QUERY, pageQuery } from './paging.js';
 
 /** The component routes. */
 export function componentRoutes() {
@@ -24,8 +25,9 @@ export function componentRoutes() {
       scope: 'read',
       tag: 'components',
       summary: 'List registered components.',
-      responses: { 200: { description: 'The components.', schema: 'ComponentList' } },
-      handler: async (_request, services) => ({ body: await services.app.listComponents() }),
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of the components.', schema: 'ComponentList' } },
+      handler: async (request, services) => ({ body: await services.app.listComponents(pageQuery(request.query)) }),
     },
     {
       method: 'GET',

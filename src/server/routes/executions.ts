@@ -1,11 +1,11 @@
 /** /api/executions: start, list, inspect, control, read events and custom state. */
-import type { HarmoniaApi } from '../../core/harmonia-api.js';
-import type { ExecutionStatus } from '../../core/model.js';
+import type { ExecutionListOptions, HarmoniaApi } from '../../core/harmonia-api.js';
+import { EXECUTION_SORT_KEYS, type ExecutionSort, type ExecutionStatus } from '../../core/model.js';
 import type { ExecutionControlResult, ExecutionTaskRequest, StartExecutionRequest } from '../../core/wire.js';
 import { defineRoutes, type RouteDef } from '../route.js';
 import { detailCacheFor } from '../detail-cache.js';
 import { maskSecrets } from '../mask-secrets.js';
-import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intOption } from './paging.js';
+import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intOption, PAGE_QUERY, pageQuery } from './paging.js';
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
 /** The longest search text: longer would match no id or ref. */
@@ -113,28 +113,37 @@ export function executionRoutes() {
       base: 'api',
       scope: 'read',
       tag: 'executions',
-      summary: 'List executions, newest first, filtered by status, workflow, creation time or text, a page at a time.',
+      summary: 'List executions, newest first or in another order, filtered by status, workflow, creation or finish time or text, a page at a time.',
       query: [
         { name: 'status', type: 'string', description: STATUSES.join(' | ') },
         { name: 'workflow_ref', type: 'string', description: 'Only executions of this workflow.' },
         { name: 'created_since', type: 'string', description: 'Only executions created at or after this ISO 8601 time (with its offset) or date.' },
         { name: 'created_until', type: 'string', description: 'Only executions created before this ISO 8601 time (with its offset) or date.' },
+        { name: 'finished_since', type: 'string', description: 'Only executions finished at or after this ISO 8601 time (with its offset) or date.' },
+        { name: 'finished_until', type: 'string', description: 'Only executions finished before this ISO 8601 time (with its offset) or date.' },
         { name: 'text', type: 'string', description: `Only executions whose id starts with this text or whose workflow ref contains it, ignoring ASCII case (at most ${TEXT_MAX} characters).` },
-        { name: 'limit', type: 'integer', description: 'Page size, 1..1000 (default 50).' },
-        { name: 'offset', type: 'integer', description: 'Items to skip.' },
+        {
+          name: 'sort',
+          type: 'string',
+          description: 'The order: a key ascending, `-key` descending (default `-created_at`, newest first). By finished_at, unfinished executions come last.',
+          enum: EXECUTION_SORT_KEYS.flatMap((key) => [key, `-${key}`]),
+        },
+        ...PAGE_QUERY,
       ],
       responses: { 200: { description: 'A page of executions.', schema: 'ExecutionList' } },
       handler: async (request, services) => {
-        const { status, workflow_ref: workflowRef, created_since: createdSince, created_until: createdUntil, text } = request.query;
-        const [limit, offset] = [intOption(request.query, 'limit'), intOption(request.query, 'offset')];
-        const options = {
-          ...(status !== undefined ? { status: status as ExecutionStatus } : {}),
-          ...(workflowRef !== undefined ? { workflowRef } : {}),
-          ...(createdSince !== undefined ? { createdSince } : {}),
-          ...(createdUntil !== undefined ? { createdUntil } : {}),
-          ...(text !== undefined ? { text } : {}),
-          ...(limit !== undefined ? { limit } : {}),
-          ...(offset !== undefined ? { offset } : {}),
+        const q = request.query;
+        // Values pass through as sent; the use-case refuses a status or sort it does not know.
+        const options: ExecutionListOptions = {
+          ...(q.status !== undefined ? { status: q.status as ExecutionStatus } : {}),
+          ...(q.workflow_ref !== undefined ? { workflowRef: q.workflow_ref } : {}),
+          ...(q.created_since !== undefined ? { createdSince: q.created_since } : {}),
+          ...(q.created_until !== undefined ? { createdUntil: q.created_until } : {}),
+          ...(q.finished_since !== undefined ? { finishedSince: q.finished_since } : {}),
+          ...(q.finished_until !== undefined ? { finishedUntil: q.finished_until } : {}),
+          ...(q.text !== undefined ? { text: q.text } : {}),
+          ...(q.sort !== undefined ? { sort: q.sort as ExecutionSort } : {}),
+          ...pageQuery(q),
         };
         return { body: await services.app.listExecutions(options) };
       },

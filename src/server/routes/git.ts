@@ -11,6 +11,8 @@ import { headerValue } from '../../gitops/webhook.js';
 import { hasScope } from '../auth.js';
 import { ERROR_STATUS } from '../../core/error-status.js';
 import { defineRoutes, type AppServices, type RouteRequest, type RouteResponse } from '../route.js';
+import { pageItems, pageOf } from '../../app/page.js';
+import { PAGE_QUERY, pageQuery } from './paging.js';
 
 const SIGNATURE_HEADERS = ['x-hub-signature-256', 'x-gitlab-token', 'x-harmonia-token'] as const;
 
@@ -164,11 +166,16 @@ export function gitRoutes() {
       summary:
         'Every git source the server follows (HARMONIA_GIT_SOURCES, or the one of HARMONIA_GIT_URL, named `default`): ' +
         'where each stands, its packs, conflicts and drift counts.',
+      query: PAGE_QUERY,
       responses: {
-        200: { description: 'The sources, in configuration order.', schema: 'GitSourceList' },
+        200: { description: 'A page of the sources, in configuration order.', schema: 'GitSourceList' },
         404: { description: 'No git source is configured.', schema: 'Error' },
       },
-      handler: async (_request, services) => ({ body: { items: await sourcesOf(services).summaries() } }),
+      handler: async (request, services) => {
+        const page = pageQuery(request.query);
+        pageOf(page);
+        return { body: pageItems(await sourcesOf(services).summaries(), page) };
+      },
     },
     {
       method: 'GET',

@@ -5,6 +5,7 @@ import type { PackManifest } from '../../core/model.js';
 import type { CreatePackRequest } from '../../core/wire.js';
 import { errorResponse } from '../error-middleware.js';
 import { defineRoutes, type AppServices, type QueryParamDef, type RouteRequest } from '../route.js';
+import { PAGE_QUERY, pageQuery } from './paging.js';
 
 const SYNC_BODY = { types: ['json'] as const, schema: 'SyncRequest', required: false };
 
@@ -114,8 +115,9 @@ export function packRoutes() {
       scope: 'read',
       tag: 'packs',
       summary: 'List registered packs with their workflow counts.',
-      responses: { 200: { description: 'The packs.', schema: 'PackList' } },
-      handler: async (_request, services) => ({ body: await services.app.listPacks() }),
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of the packs, ordered by ref.', schema: 'PackList' } },
+      handler: async (request, services) => ({ body: await services.app.listPacks(pageQuery(request.query)) }),
     },
     {
       method: 'GET',
@@ -134,7 +136,7 @@ export function packRoutes() {
       scope: 'admin',
       tag: 'packs',
       summary: 'Unregister a pack; its definitions are marked deleted and their versions kept.',
-      responses: { 200: { description: 'What was pruned.', schema: 'Deleted' }, 404: notFound },
+      responses: { 200: { description: 'What was pruned.', schema: 'Deleted' }, 404: notFound, 409: { description: 'Another pack uses one of its definitions.', schema: 'Error' } },
       handler: async (request, services) => ({ body: { deleted: true, ...(await services.packs.deletePack(request.params.ref ?? '')) } }),
     },
     {

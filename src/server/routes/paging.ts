@@ -1,4 +1,19 @@
 import { HarmoniaError } from '../../core/errors.js';
+import type { PageOptions } from '../../core/harmonia-api.js';
+import type { QueryParamDef } from '../route.js';
+
+/** The query parameters of every listing: one page of `limit` items after `offset`. */
+export const PAGE_QUERY: readonly QueryParamDef[] = [
+  { name: 'limit', type: 'integer', description: 'Page size, 1..1000 (default 50).' },
+  { name: 'offset', type: 'integer', description: 'Items to skip (default 0).' },
+];
+
+/** `limit` and `offset` of a query as the use-case takes them (it checks their ranges). */
+export function pageQuery(query: Record<string, string>): PageOptions {
+  const limit = intOption(query, 'limit');
+  const offset = intOption(query, 'offset');
+  return { ...(limit !== undefined ? { limit } : {}), ...(offset !== undefined ? { offset } : {}) };
+}
 
 /** Events per page of GET /executions/:id/events when `limit` is not given, and the most a page holds. */
 export const EVENTS_PAGE_DEFAULT = 1000;

@@ -1,6 +1,8 @@
 /** /api/v1/schedules: the schedules workflows declare under `triggers:`, as objects. */
 import type { OverlapPolicy } from '../../core/model.js';
 import { defineRoutes } from '../route.js';
+import { PAGE_QUERY, pageQuery } from './paging.js';
+
 
 function bodyOf(body: unknown): { note?: string; overlap?: OverlapPolicy; from?: string; to?: string } {
   return typeof body === 'object' && body !== null ? (body as { note?: string; overlap?: OverlapPolicy; from?: string; to?: string }) : {};
@@ -19,8 +21,9 @@ export function scheduleRoutes() {
       scope: 'read',
       tag: 'schedules',
       summary: 'List every schedule of every active workflow, with its next fire time and last fire.',
-      responses: { 200: { description: 'The schedules, ordered by id.', schema: 'ScheduleList' } },
-      handler: async (_request, services) => ({ body: await services.app.listSchedules() }),
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of the schedules, ordered by id.', schema: 'ScheduleList' } },
+      handler: async (request, services) => ({ body: await services.app.listSchedules(pageQuery(request.query)) }),
     },
     {
       method: 'GET',

@@ -16,8 +16,8 @@ export function templateRoutes() {
       summary: 'Create a template in the API pack from a registered workflow and parameter specs.',
       body: { types: ['json'], schema: 'CreateTemplateRequest', required: true },
       responses: {
-        201: { description: 'Created.', schema: 'TemplateDetail' },
-        200: { description: 'The ref exists with this very body: nothing changed.', schema: 'TemplateDetail' },
+        201: { description: 'Created.', schema: 'TemplateWriteResult' },
+        200: { description: 'The ref exists with this very body: nothing changed.', schema: 'TemplateWriteResult' },
         404: { description: 'Unknown workflow.', schema: 'Error' },
         409: { description: 'The ref exists with another body (TEMPLATE_EXISTS: two names can map to one ref).', schema: 'Error' },
         422: { description: 'Invalid, or the workflow reads a `${param.*}` the parameters do not declare (TEMPLATE_INVALID); `details.diagnostics`.', schema: 'Error' },
@@ -62,7 +62,8 @@ export function templateRoutes() {
       summary: 'Resolve `${param.*}` with parameter values and register the result as a workflow in the API pack.',
       body: { types: ['json'], schema: 'InstantiateTemplateRequest', required: false },
       responses: {
-        201: { description: 'The workflow (`workflow_id` starts it).', schema: 'WorkflowDetail' },
+        201: { description: 'The workflow (`workflow_id` starts it).', schema: 'TemplateInstance' },
+        409: { description: 'The instance name is a workflow that comes from pack files (STORE_CONFLICT).', schema: 'Error' },
         404: notFound,
         422: { description: 'A parameter value is missing or wrong; `details.parameter` names it.', schema: 'Error' },
       },

@@ -2,7 +2,7 @@
 import { rollbackDefinition, unpinDefinition } from '../../gitops/rollback.js';
 import { createRegistry } from '../../registry/create-registry.js';
 import { defineRoutes, type AppServices, type RouteRequest } from '../route.js';
-import { intOption } from './paging.js';
+import { intOption, PAGE_QUERY, pageQuery } from './paging.js';
 
 /** The ref a path names: a ref (pruned ones included, for their history) or a version id. */
 async function refOf(request: RouteRequest, services: AppServices): Promise<string> {
@@ -22,9 +22,10 @@ export function workflowHistoryRoutes() {
       base: 'api',
       scope: 'read',
       tag: 'workflows',
-      summary: 'Every stored version of a workflow with the commit (sha, author, date, message) it came from, oldest first.',
-      responses: { 200: { description: 'The history.', schema: 'DefinitionHistory' }, 404: NOT_FOUND },
-      handler: async (request, services) => ({ body: await services.app.getWorkflowHistory(request.params.id ?? '') }),
+      summary: 'The stored versions of a workflow with the commit (sha, author, date, message) each came from, oldest first, a page at a time.',
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of the history.', schema: 'DefinitionHistory' }, 404: NOT_FOUND },
+      handler: async (request, services) => ({ body: await services.app.getWorkflowHistory(request.params.id ?? '', pageQuery(request.query)) }),
     },
     {
       method: 'GET',

@@ -1,7 +1,7 @@
 /** /api/workflows: create (JSON or YAML, validated like pack files), list, read, update, delete, versions. */
 import type { WorkflowDocument } from '../../core/workflow-document.js';
 import { defineRoutes, type RouteRequest } from '../route.js';
-import { intOption } from './paging.js';
+import { intOption, PAGE_QUERY, pageQuery } from './paging.js';
 
 const WRITE_BODY = { types: ['json', 'yaml'] as const, required: true, limit: 'workflow' as const };
 
@@ -115,9 +115,10 @@ export function workflowRoutes() {
       base: 'api',
       scope: 'read',
       tag: 'workflows',
-      summary: 'Every stored version of a workflow, oldest first.',
-      responses: { 200: { description: 'The versions.', schema: 'WorkflowVersions' }, 404: { description: 'Unknown.', schema: 'Error' } },
-      handler: async (request, services) => ({ body: await services.app.listWorkflowVersions(request.params.id ?? '') }),
+      summary: 'The stored versions of a workflow, oldest first, a page at a time.',
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of the versions.', schema: 'WorkflowVersions' }, 404: { description: 'Unknown.', schema: 'Error' } },
+      handler: async (request, services) => ({ body: await services.app.listWorkflowVersions(request.params.id ?? '', pageQuery(request.query)) }),
     },
   ]);
 }

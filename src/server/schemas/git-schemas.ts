@@ -205,8 +205,8 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
   },
   GitSourceList: {
     type: 'object',
-    properties: { items: { type: 'array', items: ref('GitSourceSummary') } },
-    required: ['items'],
+    properties: { items: { type: 'array', items: ref('GitSourceSummary') }, total: int, limit: int, offset: int },
+    required: ['items', 'total', 'limit', 'offset'],
   },
   DefinitionHistory: {
     type: 'object',
@@ -235,8 +235,11 @@ export const GIT_RESPONSE_SCHEMAS: Record<string, object> = {
           },
         },
       },
+      total: int,
+      limit: int,
+      offset: int,
     },
-    required: ['ref', 'items'],
+    required: ['kind', 'ref', 'active_version', 'latest_version', 'pinned', 'items', 'total', 'limit', 'offset'],
   },
   VersionDiff: {
     type: 'object',

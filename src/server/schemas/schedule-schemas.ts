@@ -74,7 +74,11 @@ export const SCHEDULE_RESPONSE_SCHEMAS: Record<string, object> = {
     properties: { ...scheduleProperties, recent_fires: { type: 'array', items: ref('ScheduleFire') } },
     required: ['id', 'workflow_ref', 'name', 'paused', 'next_fire_times', 'recent_fires'],
   },
-  ScheduleList: { type: 'object', properties: { items: { type: 'array', items: ref('ScheduleView') }, total: int }, required: ['items', 'total'] },
+  ScheduleList: {
+    type: 'object',
+    properties: { items: { type: 'array', items: ref('ScheduleView') }, total: int, limit: int, offset: int },
+    required: ['items', 'total', 'limit', 'offset'],
+  },
   BackfillResult: {
     type: 'object',
     properties: { schedule_id: str, fires: { type: 'array', items: ref('ScheduleFire') }, already_fired: { type: 'array', items: str } },

@@ -8,6 +8,7 @@ import { prepared } from './statements.js';
 import { writeMarksOf } from './write-marks.js';
 import { likePattern, likePrefix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
+import { executionOrderBy } from '../execution-order.js';
 
 interface ExecutionRow {
   id: string;
@@ -54,7 +55,8 @@ const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
 // created_at is ISO text in one format, so text order is time order.
 const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND (@workflow_ref IS NULL OR workflow_ref = @workflow_ref)
   AND (@since IS NULL OR created_at >= @since) AND (@until IS NULL OR created_at < @until)
-  AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')`;
+  AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')
+  AND (@finished_since IS NULL OR finished_at >= @finished_since) AND (@finished_until IS NULL OR finished_at < @finished_until)`;
 
 /**
  * Task logs are committed without a sync of their own: the next durable commit (of events)
@@ -145,10 +147,12 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         until: query.created_until ?? null,
         prefix: query.text ? likePrefix(query.text) : null,
         contains: query.text ? likePattern(query.text) : null,
+        finished_since: query.finished_since ?? null,
+        finished_until: query.finished_until ?? null,
       };
       const limit = query.limit ?? 100;
       const offset = query.offset ?? 0;
-      const rows = prepared<ExecutionRow>(db, `SELECT * ${FILTER} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`).all({
+      const rows = prepared<ExecutionRow>(db, `SELECT * ${FILTER} ${executionOrderBy(query.sort, 'rowid')} LIMIT @limit OFFSET @offset`).all({
         ...params,
         limit,
         offset,

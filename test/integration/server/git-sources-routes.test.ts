@@ -115,6 +115,12 @@ describe('a server following several git sources', { timeout: 120_000 }, () => {
     expect(body.items.map((s) => s.synced_commit)).toEqual([platformFirst, dataFirst]);
   });
 
+  it('pages the sources like every listing', async () => {
+    const { body } = await call<{ items: Array<{ name: string }>; total: number; limit: number; offset: number }>('GET', '/api/v1/git/sources?limit=1&offset=1');
+    expect(body).toMatchObject({ total: 2, limit: 1, offset: 1 });
+    expect(body.items.map((s) => s.name)).toEqual(['data']);
+  });
+
   it('details one source with drift per definition, and names the sources for an unknown one', async () => {
     const { status, body } = await call<{ source: string; drift: Array<{ ref: string; state: string }> }>('GET', '/api/v1/git/sources/data');
     expect(status).toBe(200);

@@ -3,7 +3,7 @@
  * backend runs the same suite: `describeExecutionConformance('sqlite', makeStore)`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExecutionEvent, ExecutionRecord, ExecutionStatus } from '../../../src/core/model.js';
+import type { ExecutionEvent, ExecutionRecord, ExecutionSort, ExecutionStatus } from '../../../src/core/model.js';
 import type { Store } from '../../../src/store/store.js';
 
 function execution(id: string, extra: Partial<ExecutionRecord> = {}): ExecutionRecord {
@@ -172,6 +172,42 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
 
       it('lists pending, running and paused executions oldest first', async () => {
         expect(idsOf(await store.executions.listUnfinished())).toEqual(['e2', 'e3', 'e5']);
+      });
+
+      it('sorts by each key both ways, ties by creation in the same direction', async () => {
+        const ids = async (sort: ExecutionSort) => idsOf((await store.executions.listExecutions({ sort })).items);
+        expect(await ids('created_at')).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+        expect(await ids('-created_at')).toEqual(['e6', 'e5', 'e4', 'e3', 'e2', 'e1']);
+        expect(await ids('status')).toEqual(['e6', 'e1', 'e4', 'e5', 'e3', 'e2']);
+        expect(await ids('-status')).toEqual(['e2', 'e3', 'e5', 'e4', 'e1', 'e6']);
+        expect(await ids('workflow_ref')).toEqual(['e2', 'e5', 'e1', 'e3', 'e4', 'e6']);
+        expect(await ids('-workflow_ref')).toEqual(['e6', 'e4', 'e3', 'e1', 'e5', 'e2']);
+        await store.executions.updateExecution('e1', { updated_at: '2026-01-01T00:00:09.000Z' });
+        expect(await ids('-updated_at')).toEqual(['e1', 'e6', 'e5', 'e4', 'e3', 'e2']);
+      });
+
+      it('sorts by finish time with unfinished executions last, either way', async () => {
+        await store.executions.updateExecution('e4', { finished_at: '2026-01-01T00:01:00.000Z' });
+        await store.executions.updateExecution('e1', { finished_at: '2026-01-01T00:02:00.000Z' });
+        await store.executions.updateExecution('e6', { finished_at: '2026-01-01T00:03:00.000Z' });
+        const ids = async (sort: ExecutionSort) => idsOf((await store.executions.listExecutions({ sort })).items);
+        expect(await ids('finished_at')).toEqual(['e4', 'e1', 'e6', 'e2', 'e3', 'e5']);
+        expect(await ids('-finished_at')).toEqual(['e6', 'e1', 'e4', 'e5', 'e3', 'e2']);
+        const page = await store.executions.listExecutions({ sort: 'finished_at', limit: 2, offset: 2 });
+        expect(idsOf(page.items)).toEqual(['e6', 'e2']);
+        expect(page.total).toBe(6);
+      });
+
+      it('filters by finish time: since inclusive, until exclusive, unfinished never', async () => {
+        await store.executions.updateExecution('e4', { finished_at: '2026-01-01T00:01:00.000Z' });
+        await store.executions.updateExecution('e1', { finished_at: '2026-01-01T00:02:00.000Z' });
+        await store.executions.updateExecution('e6', { finished_at: '2026-01-01T00:03:00.000Z' });
+        const window = await store.executions.listExecutions({ finished_since: '2026-01-01T00:01:00.000Z', finished_until: '2026-01-01T00:03:00.000Z' });
+        expect(idsOf(window.items)).toEqual(['e4', 'e1']);
+        expect(window.total).toBe(2);
+        expect(idsOf((await store.executions.listExecutions({ finished_until: '2026-01-01T00:02:00.000Z' })).items)).toEqual(['e4']);
+        const combined = await store.executions.listExecutions({ finished_since: '2026-01-01T00:00:00.000Z', created_since: '2026-01-01T00:00:03.000Z', sort: 'finished_at' });
+        expect(idsOf(combined.items)).toEqual(['e4', 'e6']);
       });
 
       it('keeps creation order for executions created at the same instant', async () => {
