@@ -115,7 +115,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     const out = Object.create(null) as Record<string, unknown>;
     for (const [key, inner] of Object.entries(value)) {
       const shownKey = maskText(key);
-      if (isSecretKey(key) && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !isTokenCount(key, inner)) {
+      if (isSecretKey(key) && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner)) {
         out[shownKey] = MASK;
       } else {
         out[shownKey] = maskDeep(inner, depth + 1);
@@ -148,7 +148,8 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-// `prompt_tokens: 12`, `max_tokens: 256` (language-model usage and limits) count tokens; they hold none.
-function isTokenCount(key: string, value: unknown): boolean {
-  return typeof value === 'number' && /_tokens$/i.test(key);
+// `prompt_tokens: 12`, `max_tokens: 256` (language-model usage and limits) count tokens, and
+// `secret: true` (an input's declaration) is a flag: neither holds a secret.
+function holdsNoSecret(key: string, value: unknown): boolean {
+  return typeof value === 'boolean' || (typeof value === 'number' && /_tokens$/i.test(key));
 }

@@ -155,5 +155,20 @@ export function loadFileSchemas(dir: string | null): Record<string, object> {
       out[name] = { type: 'object', description: `schemas/${file} was not found when the server started` };
     }
   }
+  out['WorkflowDefinition'] = registeredDefinition(out['Workflow']);
   return out;
+}
+
+/**
+ * A registered workflow's `definition`: the file's fields, except that triggers are kept
+ * normalised (durations in ms, defaults filled in), as the scheduler reads them.
+ */
+function registeredDefinition(file: object | undefined): object {
+  const workflow = (file ?? {}) as { properties?: Record<string, unknown> };
+  if (workflow.properties === undefined) return { type: 'object' };
+  return {
+    ...workflow,
+    description: 'The workflow as registered: the fields of a workflow file, with `triggers` normalised (RegisteredTriggers).',
+    properties: { ...workflow.properties, triggers: ref('RegisteredTriggers') },
+  };
 }

@@ -136,7 +136,7 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
     required: Object.keys(workflowViewProperties),
   },
   WorkflowDetail: {
-    allOf: [ref('WorkflowView'), { type: 'object', properties: { definition: ref('Workflow'), source: str }, required: ['definition', 'source'] }],
+    allOf: [ref('WorkflowView'), { type: 'object', properties: { definition: ref('WorkflowDefinition'), source: str }, required: ['definition', 'source'] }],
   },
   WorkflowWriteResult: {
     allOf: [

@@ -66,7 +66,47 @@ const scheduleProperties = {
   last_fire: { anyOf: [ref('ScheduleFire'), { type: 'null' }] },
 };
 
+const objectOf = { type: 'object' } as const;
+
+/** `triggers:` of a registered workflow, as normalise-triggers.ts keeps them (core/model.ts TriggerDef). */
+const registeredTriggers = {
+  type: 'object',
+  description: 'A workflow\'s triggers as registered: durations in ms and every default filled in.',
+  additionalProperties: {
+    type: 'object',
+    properties: {
+      schedule: {
+        type: 'object',
+        properties: {
+          cron: str,
+          every_ms: int,
+          timezone: str,
+          input: objectOf,
+          overlap,
+          catchup_window_ms: int,
+          jitter_ms: int,
+          start_at: str,
+          end_at: str,
+          enabled: { type: 'boolean' },
+        },
+        required: ['timezone', 'input', 'overlap', 'catchup_window_ms', 'jitter_ms', 'enabled'],
+      },
+      webhook: {
+        type: 'object',
+        properties: { secret_env: str, auth: { enum: ['signature', 'token', 'any'] }, input: objectOf },
+        required: ['secret_env', 'auth', 'input'],
+      },
+      after: {
+        type: 'object',
+        properties: { workflow: str, status: { type: 'array', items: { enum: ['completed', 'failed', 'canceled'] } }, input: objectOf },
+        required: ['workflow', 'status', 'input'],
+      },
+    },
+  },
+};
+
 export const SCHEDULE_RESPONSE_SCHEMAS: Record<string, object> = {
+  RegisteredTriggers: registeredTriggers,
   ScheduleFire: fire,
   ScheduleView: { type: 'object', properties: scheduleProperties, required: ['id', 'workflow_ref', 'name', 'paused', 'next_fire_times'] },
   ScheduleDetail: {

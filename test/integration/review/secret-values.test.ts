@@ -71,7 +71,7 @@ beforeAll(async () => {
     env: { DEPLOY_KEY: ENV_SECRET },
   });
   const created = await h.call('POST', '/api/workflows', { text: workflow(echo.url), contentType: 'application/yaml' });
-  expect(created.status).toBe(201);
+  expect(created.status, created.text).toBe(201);
   const started = await h.call<{ id: string; input: Record<string, unknown> }>('POST', '/api/executions', {
     json: { workflow_ref: 'api.secretive', input: { db: INPUT_SECRET } },
   });

@@ -100,4 +100,12 @@ describe('learning URL passwords', () => {
     masker.learn({ dsn: 'postgres://app:pa%24%24word@db/app' });
     expect(masker.maskText('login failed for pa$$word and pa%24%24word')).toBe(`login failed for ${MASK} and ${MASK}`);
   });
+
+  it('keeps a flag under a credential-like name: `secret: true` says a value is secret, it holds none', () => {
+    const masker = createSecretMasker();
+    expect(masker.maskValue({ input: { db: { type: 'string', secret: true }, port: { secret: false } }, password: 'hunter2-s3cr3t' })).toEqual({
+      input: { db: { type: 'string', secret: true }, port: { secret: false } },
+      password: MASK,
+    });
+  });
 });
