@@ -7,6 +7,7 @@ import type { Document, DocumentOptions, Node, ParseOptions, SchemaOptions, YAML
 import type { Diagnostic } from '../core/diagnostic.js';
 import { createSourceMap, type SourceMap } from '../core/source.js';
 import type { DiagnosticCode } from '../core/diagnostic-codes.js';
+import { parseYamlSubset } from './parse-yaml-subset.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 
 /** Aliases allowed per anchor before a file counts as a YAML bomb. */
@@ -55,8 +56,9 @@ const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 // Holding every file's Document until the rules have run costs more (memory, GC) than
 // parsing again the few files that get a diagnostic after release(): positions are then
 // rebuilt on first use, from the same text with the same options, so they are the same.
-function lazySourceMap(text: string, doc: Document, lineCounter: LineCounter): { source: SourceMap; release(): void } {
-  let map: SourceMap | null = createSourceMap(doc, lineCounter, text);
+// A file read by parseYamlSubset() has no Document until a position is first asked for.
+function lazySourceMap(text: string, doc: Document | null, lineCounter: LineCounter | null): { source: SourceMap; release(): void } {
+  let map: SourceMap | null = doc === null || lineCounter === null ? null : createSourceMap(doc, lineCounter, text);
   const get = (): SourceMap => {
     if (map === null) {
       const counter = new LineCounter();
@@ -278,10 +280,30 @@ function refuseTooDeep(file: string, at: { line: number; column: number }): Pars
   return { value: undefined, source, diagnostics: [diagnostic], ok: false, release };
 }
 
-/** Parses one file's text; never throws. */
+/**
+ * Parses one file's text; never throws. Most pack files are read by parseYamlSubset(),
+ * which builds the same value in a tenth of the time; the rest go through yaml's Document
+ * (parseYamlFileWithYaml()), as does any position asked for later.
+ */
 export function parseYamlFile(text: string, file: string): ParsedYaml {
   const deep = tooDeepAt(text, MAX_NESTING_DEPTH);
   if (deep !== null) return refuseTooDeep(file, deep);
+  const plain = parseYamlSubset(text);
+  if (plain === undefined) return parseWithYaml(text, file);
+  const { source, release } = lazySourceMap(text, null, null);
+  return { value: plain, source, diagnostics: [], ok: true, release };
+}
+
+/**
+ * parseYamlFile() through yaml's Document alone: what it does for text outside
+ * parseYamlSubset()'s subset. Exported for the test that holds the two paths to one verdict.
+ */
+export function parseYamlFileWithYaml(text: string, file: string): ParsedYaml {
+  const deep = tooDeepAt(text, MAX_NESTING_DEPTH);
+  return deep === null ? parseWithYaml(text, file) : refuseTooDeep(file, deep);
+}
+
+function parseWithYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
   const { source, release } = lazySourceMap(text, doc, lineCounter);
