@@ -32,9 +32,9 @@ const CLOSE_MAP = 125;
 const MAX_KEY_LENGTH = 1000;
 
 // Characters outside the subset anywhere in the text: tabs (indentation and separation
-// rules), CR (line breaks), control and C1 characters, Unicode line separators, a BOM;
-// and, at a line's start, document markers and directives.
-const OUTSIDE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|^(?:---|\.\.\.)(?![^ \n])|^%/m;
+// rules), CR (line breaks), control and C1 characters, Unicode line separators, a BOM.
+// (Document markers and directives are refused where a line starts: nextContent().)
+const OUTSIDE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
 // Whether a plain scalar may not start with this character: the indicators that start
 // something else (quotes, flow collections, anchors, aliases, tags, block scalars,
@@ -157,6 +157,8 @@ class SubsetParser {
         i = end + 1;
         continue;
       }
+      // `---` and `...` (a document's start or end) and `%` (a directive) in column 0.
+      if (i === start && (c === 37 || ((c === DASH || c === 46) && text.startsWith(c === DASH ? '---' : '...', i) && this.isEmptyAt(i + 3)))) decline();
       this.pos = i;
       this.next = i - start;
       return;

@@ -74,7 +74,7 @@ describe('parseYamlSubset()', () => {
   });
 
   it('declines what it does not read, so yaml reports it', () => {
-    for (const text of ['', '# only a comment\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  text\n', 'a: 1\na: 2\n', '<<: {a: 1}\n', 'a: 1\n---\nb: 2\n', 'a:\tb\n', 'a: 1\r\n', 'scalar\n', '[a, b]\n', 'a: "two\n  lines"\n', 'a: b\n  c\n']) {
+    for (const text of ['', '# only a comment\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  text\n', 'a: 1\na: 2\n', '<<: {a: 1}\n', 'a: 1\n---\nb: 2\n', 'a:\tb\n', 'a: 1\r\n', 'scalar\n', '[a, b]\n', 'a: "two\n  lines"\n', 'a: b\n  c\n', 'a: 1\n...\n', '%YAML 1.2\n---\na: 1\n', 'a:\n--- # x\n', 'a: 1\n---']) {
       expect(parseYamlSubset(text)).toBeUndefined();
       expectSameVerdict(text);
     }
