@@ -37,7 +37,7 @@ afterEach(() => {
 // Positions are looked up only for what is reported: a clean file in the subset
 // parseYamlSubset() reads never costs a yaml Document.
 describe('runPipeline() and yaml Documents', () => {
-  it('builds no yaml Document for clean files that use every kind of task input check', async () => {
+  it('builds no yaml Document for clean files that use every check that can point into a file', async () => {
     const root = await writeTree({
       'demo/pack.yaml': 'ref: demo\nversion: 1.0.0\n',
       'demo/actions/build.yaml': 'runner: shell\nentry_point: build.sh\nparameters:\n  service: { type: string, required: true }\n  ref: { type: string, default: main }\n',
@@ -68,6 +68,11 @@ describe('runPipeline() and yaml Documents', () => {
         '    input: { url: "https://example.test/${input.env}", method: GET }',
         'output:',
         '  result: "${tasks.get.output}"',
+        'triggers:',
+        '  nightly:',
+        '    schedule: { every: 1h, input: { env: staging, day: "${trigger.scheduled_time}" } }',
+        '  push:',
+        '    webhook: { secret_env: HOOK_SECRET, input: { env: "${trigger.body.env}" } }',
         '',
       ].join('\n').replace('    action: shell\n', ''),
     });
