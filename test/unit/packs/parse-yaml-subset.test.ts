@@ -73,6 +73,31 @@ describe('parseYamlSubset()', () => {
     }
   });
 
+  it('gives the verdict yaml gives on hand-picked edge cases of spacing, indentation, flow and keys', () => {
+    const cases = [
+  'k: {"a" :1}\n', "k: {'a':b}\n", 'k: {"a":[1]}\n', 'k: {"a":"b"}\n', 'k: {a :1}\n', 'k: {a: 1 }\n', 'k: { a : b , c : d }\n',
+  'k: [a , b]\n', 'k: [ "a" , \'b\' ]\n', 'k: [a]  # c\n', 'k: "a" # c\n', "k: 'a''' \n", 'k: a\'\'b\n', 'k: [\'\']\n',
+  '"k" : v\n', "'k':  v\n", '"k":v\n', 'k:\n  - a\n  -  b\n', 'k:\n- a\n-\n  b: 1\n', '- - a\n  - b\n- c\n', '-   a: 1\n    b: 2\n',
+  'k: [a,\n  b]\n', 'k: [a,\n b]\n', 'k: [a,\nb]\n', 'k:\n  x: [a,\n  b]\n', 'k:\n  x: [a,\n   b]\n', 'k:\n  x: [a,\n    b]\n', 'k: {a: 1,\n  b: 2}\n',
+  'k: [\n  a\n  ]\n', 'k: [\n  a\n]\n', 'k: [a\n  ,b]\n', 'k: [a, [b, {c: d}], {}]\n', 'k: v\n\n\n', 'k: v', '\n\nk: v\n', '  k: v\n  j: w\n',
+  'k: a b  c \n', 'k: a\u00a0b\n', 'k: "\\u00e9\\x41\\U0001F600"\n', 'k: "a\\ b"\n', 'k: "\\/"\n', 'k: -.5\n', 'k: +.5\n', 'k: 0o\n', 'k: 0x\n',
+  'k: 1e+3\n', 'k: 1.e3\n', 'k: .1e3\n', 'k: -1e-3\n', 'k: 1E3\n', 'k: 00\n', 'k: -00.0\n', 'k: +0x1\n', 'k: -0o7\n', 'k: 0O7\n',
+  'a: 1\nb:\nc: 3\n', 'a:\n  # c\n  b: 1\n', 'a:\n# c\n  b: 1\n', 'a: b\n   # c\n', 'a: b\n # c\nd: e\n', 'a:\n\n  b: 1\n',
+  'k: [a]b\n', 'k: [a] b\n', 'k: {a: b}c\n', 'k: "a"b\n', 'k: "a" b\n', 'k: ]\n', 'k: }\n', 'k: a]\n', 'k: a}\n', 'k: a, b\n',
+  'k: [a: b]\n', 'k: [a, b: c]\n', 'k: {a, b}\n', 'k: {a: }\n', 'k: {: a}\n', 'k: [,]\n', 'k: [a,,b]\n',
+  'k: !a\n', 'k: a!\n', 'k: a&b\n', 'k: a*b\n', 'k: a|b\n', 'k: a>b\n', 'k: a%b\n', 'k: a@b\n', 'k: a`b\n', 'k: a?\n', 'k: a-\n', 'k: a: \n',
+  '- a\n-b\n', '-a: 1\n', '- a\n - b\n', 'a:\n - b\n - c\n', 'a:\n  - b\n - c\n', 'a: 1\n b: 2\n', 'a:\n    b: 1\n  c: 2\n',
+  'x' .repeat(1030) + ': 1\n', 'x'.repeat(990) + ': 1\n', '"' + 'x'.repeat(1030) + '": 1\n', 'k: {' + 'x'.repeat(1030) + ': 1}\n',
+  'k: [' + 'x'.repeat(1030) + ']\n', 'k: ' + 'x'.repeat(5000) + '\n', 'k: "\\\n"\n', 'k: "\n"\n', "k: 'a\n  b'\n",
+  '? a\n: b\n', 'a: &x b\n', 'a: *x\n', 'k: v\n...\n', 'k: [a]\n--- \n', 'k:\n  - [a,\n     b]\n  - c\n', 'k:\n- [a,\n b]\n',
+  '- [a,\n  b]\n', '- [a,\n b]\n', '- {a: 1,\n   b: 2}\n', 'k: [a, b]   \n', 'k: "a"   \n', 'k:   \n  v\n', 'k:\n  v\n  w\n',
+  'k:\n  "v"\n', 'k:\n  "v"\n  j: 1\n', 'k:\n  [a]\n', 'k:\n  [a]\nj: 1\n', 'k:\n  {a: 1}\n', 'k:\n  v\nj: w\n',
+  '__proto__: 1\n', 'constructor: 1\n', 'toString: 1\n', 'k: {__proto__: 1}\n', 'k: {toString: 1}\n', '1: a\n"1": b\n', 'null: a\n"": b\n',
+  'a: 1 #c\n#d\n', 'a: 1#c\n', 'a:#c\n', 'a: #c\n  b: 1\n', '#!shebang\na: 1\n', 'a: "#"\n', "a: '#'\n", 'a: b#c\n', 'a: [b#c]\n', 'a: [b #c]\n',
+];
+    for (const text of cases) expectSameVerdict(text);
+  });
+
   it('declines what it does not read, so yaml reports it', () => {
     for (const text of ['', '# only a comment\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  text\n', 'a: 1\na: 2\n', '<<: {a: 1}\n', 'a: 1\n---\nb: 2\n', 'a:\tb\n', 'a: 1\r\n', 'scalar\n', '[a, b]\n', 'a: "two\n  lines"\n', 'a: b\n  c\n', 'a: 1\n...\n', '%YAML 1.2\n---\na: 1\n', 'a:\n--- # x\n', 'a: 1\n---']) {
       expect(parseYamlSubset(text)).toBeUndefined();
