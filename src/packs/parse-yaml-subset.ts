@@ -498,21 +498,23 @@ class SubsetParser {
     const quote = text.charCodeAt(this.pos);
     const start = this.pos + 1;
     if (quote === SINGLE) {
+      // One line only: found once, so a line of many '' stays linear.
+      let lineEnd = text.indexOf('\n', start);
+      if (lineEnd < 0) lineEnd = this.length;
+      const parts: string[] = [];
       let i = start;
-      let value = '';
-      let from = start;
       for (;;) {
         const end = text.indexOf("'", i);
-        const line = text.indexOf('\n', i);
-        if (end < 0 || (line >= 0 && line < end)) decline();
+        if (end < 0 || end > lineEnd) decline();
         if (text.charCodeAt(end + 1) === SINGLE) {
-          value += text.slice(from, end + 1);
+          parts.push(text.slice(i, end + 1));
           i = end + 2;
-          from = i;
           continue;
         }
         this.pos = end + 1;
-        return from === start ? text.slice(start, end) : value + text.slice(from, end);
+        if (parts.length === 0) return text.slice(start, end);
+        parts.push(text.slice(i, end));
+        return parts.join('');
       }
     }
     let i = start;
