@@ -1,12 +1,13 @@
 /**
  * A parser for the plain subset of YAML that pack files are mostly written in: block
- * mappings and sequences, flow collections, plain and quoted one-line scalars, comments.
+ * mappings and sequences, flow collections, plain and quoted one-line scalars, plain
+ * literal and folded block scalars, comments.
  * It builds the value yaml's `parseDocument(text).toJS()` builds under the core schema,
  * without yaml's token stream, CST and Document, which cost ~10x the time on a
  * 25,000-task workflow (docs/performance.md).
  *
  * It declines (returns `undefined`) on anything outside the subset — anchors, aliases,
- * tags, block scalars, scalars over several lines, directives and document markers,
+ * tags, block scalars but the plainest (see blockScalar()), other scalars over several lines, directives and document markers,
  * complex keys, duplicate and merge keys, tabs, CR, control characters, a scalar at the
  * root — and on every input yaml would report an error or a warning for. The caller then
  * parses with yaml as before, so every diagnostic, every position and every value outside
@@ -27,6 +28,8 @@ const OPEN_SEQ = 91;
 const CLOSE_SEQ = 93;
 const OPEN_MAP = 123;
 const CLOSE_MAP = 125;
+const BAR = 124;
+const GREATER = 62;
 
 // yaml refuses an implicit key whose ':' is more than 1024 characters after its start.
 const MAX_KEY_LENGTH = 1000;
@@ -314,6 +317,7 @@ class SubsetParser {
       return null;
     }
     this.pos = i;
+    if (c === BAR || c === GREATER) return this.blockScalar(indent);
     if (c === OPEN_SEQ || c === OPEN_MAP) {
       const value = this.flowCollection(indent);
       this.endLine();
@@ -347,13 +351,79 @@ class SubsetParser {
       } else {
         const column = indent + (i - this.pos);
         this.pos = i;
-        seq.push(this.blockNode(indent, column));
+        seq.push(c === BAR || c === GREATER ? this.blockScalar(indent) : this.blockNode(indent, column));
       }
       if (this.next !== indent || text.charCodeAt(this.pos) !== DASH || !this.isEmptyAt(this.pos + 1)) {
         if (this.next > indent) decline();
         return seq;
       }
     }
+  }
+
+  // A literal (`|`) or folded (`>`) block scalar whose header ends the line of its key or
+  // `- `, inside a collection indented `parent`. Read: clip and strip chomping (`-`), no
+  // indentation indicator, no blank lines before the text, blank lines no more indented
+  // than the text, and in folded scalars no more-indented lines. `pos` ends at the start
+  // of the line after it, `next` at that line's indent.
+  private blockScalar(parent: number): string {
+    const { text, length } = this;
+    const folded = text.charCodeAt(this.pos) === GREATER;
+    let i = this.pos + 1;
+    const strip = text.charCodeAt(i) === DASH;
+    if (strip) i += 1;
+    const headerEnd = i;
+    while (i < length && text.charCodeAt(i) === SPACE) i += 1;
+    if (i < length && text.charCodeAt(i) === HASH) {
+      if (i === headerEnd) decline();
+      i = text.indexOf('\n', i);
+      if (i < 0) decline();
+    } else if (i >= length || text.charCodeAt(i) !== NEWLINE) {
+      decline();
+    }
+    const lines: string[] = [];
+    let textIndent = -1;
+    let blank = 0;
+    let start = i + 1;
+    while (start < length) {
+      let k = start;
+      while (k < length && text.charCodeAt(k) === SPACE) k += 1;
+      let end = text.indexOf('\n', k);
+      if (end < 0) end = length;
+      const indent = k - start;
+      if (k === end) {
+        if (textIndent < 0 || indent > textIndent) decline();
+        blank += 1;
+        start = end + 1;
+        continue;
+      }
+      if (indent <= parent) break;
+      if (textIndent < 0) textIndent = indent;
+      else if (indent < textIndent || (folded && indent > textIndent)) decline();
+      for (; blank > 0; blank -= 1) lines.push('');
+      lines.push(text.slice(start + textIndent, end));
+      start = end + 1;
+    }
+    if (lines.length === 0) decline();
+    this.pos = Math.min(start, length);
+    this.nextContent();
+    let value: string;
+    if (folded) {
+      // yaml's folding (compose/resolve-block-scalar.js) without more-indented lines.
+      value = '';
+      let sep = '';
+      for (const line of lines) {
+        if (line === '') {
+          if (sep === '\n') value += '\n';
+          else sep = '\n';
+        } else {
+          value += sep + line;
+          sep = ' ';
+        }
+      }
+    } else {
+      value = lines.join('\n');
+    }
+    return strip ? value : value + '\n';
   }
 
   // Skips spaces and line breaks inside a flow collection; a new line must be indented

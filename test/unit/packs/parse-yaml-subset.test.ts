@@ -98,8 +98,23 @@ describe('parseYamlSubset()', () => {
     for (const text of cases) expectSameVerdict(text);
   });
 
+  it('reads block scalars as yaml does, headers, chomping, blank lines and indents crossed', () => {
+    const heads = ['|', '>', '|-', '>-', '|+', '>+', '|2', '| # c', '|#c', '>  ', '|-  # c'];
+    const bodies = ['  x\n', '  x\n  y\n', '  x\n\n  y\n', '  x\n\n\n  y\n\n', '  x\n    y\n  z\n', '  x\n   \n  y\n', '  x\n     \n', '\n  x\n', '   x\n  y\n', '  # x\n  y\n', '  x\n# c\n', '  x', '  x\n  y', ' x\n', '  a: b\n  - c\n', '  x\n\n', '    x\n  y\n', ''];
+    let accepted = 0;
+    for (const head of heads) {
+      for (const body of bodies) {
+        const deeper = body.replace(/^  /gm, '    ');
+        for (const text of [`a: ${head}\n${body}b: 1\n`, `a: ${head}\n${body}`, `- ${head}\n${body}- 1\n`, `k:\n- a: ${head}\n${deeper}  b: 2\n`, `k:\n  a: ${head}\n${deeper}  b: 2\nc: 3\n`, `k:\n  a: ${head}\n${body}`]) {
+          if (expectSameVerdict(text)) accepted += 1;
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(300);
+  });
+
   it('declines what it does not read, so yaml reports it', () => {
-    for (const text of ['', '# only a comment\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  text\n', 'a: 1\na: 2\n', '<<: {a: 1}\n', 'a: 1\n---\nb: 2\n', 'a:\tb\n', 'a: 1\r\n', 'scalar\n', '[a, b]\n', 'a: "two\n  lines"\n', 'a: b\n  c\n', 'a: 1\n...\n', '%YAML 1.2\n---\na: 1\n', 'a:\n--- # x\n', 'a: 1\n---']) {
+    for (const text of ['', '# only a comment\n', 'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |+\n  text\n', 'a: >\n  text\n    more\n', 'a: |2\n  text\n', 'a: |\n\n  text\n', 'a: 1\na: 2\n', '<<: {a: 1}\n', 'a: 1\n---\nb: 2\n', 'a:\tb\n', 'a: 1\r\n', 'scalar\n', '[a, b]\n', 'a: "two\n  lines"\n', 'a: b\n  c\n', 'a: 1\n...\n', '%YAML 1.2\n---\na: 1\n', 'a:\n--- # x\n', 'a: 1\n---']) {
       expect(parseYamlSubset(text)).toBeUndefined();
       expectSameVerdict(text);
     }

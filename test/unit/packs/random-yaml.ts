@@ -100,9 +100,15 @@ export function createYamlGenerator(random: () => number): () => string {
     return `{${gap()}${pairs.join(`,${gap()}`)}${trailing}${gap()}}`;
   }
 
+  // A block scalar's header and text lines; tame ones keep to one indent and start with text.
   function blockScalar(indent: number): string {
-    const header = pick(['|', '>', '|-', '>+', '|2', '>-']);
-    const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, () => `${' '.repeat(indent + 2 + (chance(0.2) ? 1 : 0))}${pick(['line', 'more text', '# not a comment', 'key: value', ''])}`);
+    const header = pick(wild ? ['|', '>', '|-', '>+', '|2', '>-', '|+', '>2-'] : ['|', '>', '|-', '>-']);
+    const text = ['line', 'more text', '# not a comment', 'key: value', '- item', "'quoted'", '  deeper'];
+    const lines = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, i) => {
+      const line = i === 0 && !wild ? pick(text.slice(0, -1)) : chance(0.25) ? '' : pick(wild || header.startsWith('|') ? text : text.slice(0, -1));
+      const extra = wild && chance(0.2) ? 1 : 0;
+      return line === '' && !wild ? '' : `${' '.repeat(indent + 2 + extra)}${line}`;
+    });
     return `${header}${comment()}\n${lines.join('\n')}`;
   }
 
@@ -110,13 +116,13 @@ export function createYamlGenerator(random: () => number): () => string {
   function block(node: Tree, indent: number): string[] {
     const pad = ' '.repeat(indent);
     const step = () => pick([1, 2, 2, 2, 3, 4]);
-    const scalarBlock = () => odd(0.05);
+    const scalarBlock = () => chance(0.06);
     if (node.kind === 'scalar') return [`${pad}${node.text}${comment()}`];
     if (chance(0.15)) return [`${pad}${flow(node, indent)}${comment()}`];
     const lines: string[] = [];
     if (node.kind === 'seq') {
       for (const item of node.items) {
-        if (item.kind === 'scalar') lines.push(`${pad}-${scalarBlock() ? blockScalar(indent) : ` ${item.text}`}${comment()}`);
+        if (item.kind === 'scalar') lines.push(scalarBlock() ? `${pad}- ${blockScalar(indent)}` : `${pad}- ${item.text}${comment()}`);
         else if (item.kind === 'map' && chance(0.6)) {
           const inner = block(item, indent + 2);
           lines.push(`${pad}- ${(inner[0] ?? '').trimStart()}`, ...inner.slice(1));
