@@ -15,6 +15,8 @@
  * against each other on every YAML file of the repository and on seeded random documents.
  */
 
+import { DOUBLE_QUOTED_ESCAPES, propertyName, resolvePlainScalar } from './yaml-core-scalars.js';
+
 const SPACE = 32;
 const NEWLINE = 10;
 const HASH = 35;
@@ -45,26 +47,6 @@ const OUTSIDE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 const NOT_PLAIN_START = new Uint8Array(128);
 for (const c of ',[]{}#&*!|>\'"%@`') NOT_PLAIN_START[c.charCodeAt(0)] = 1;
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  e: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-  ' ': ' ',
-  '"': '"',
-  '/': '/',
-  '\\': '\\',
-};
-
 const HEX = /^[0-9a-fA-F]+$/;
 
 // Thrown (never escapes this module) when the text leaves the subset.
@@ -73,38 +55,6 @@ const DECLINED = new Declined();
 
 function decline(): never {
   throw DECLINED;
-}
-
-// The core schema's tags in yaml's order of testing (yaml/dist/schema/core/schema.js).
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT_OCT = /^0o[0-7]+$/;
-const INT = /^[-+]?[0-9]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-
-/** A plain scalar's value under the core schema. */
-function resolvePlain(source: string): unknown {
-  const c = source.charCodeAt(0);
-  // Only these first characters can start anything but a string: digits + - . ~ n N t T f F.
-  const maybe =
-    (c >= 48 && c <= 57) || c === 43 || c === DASH || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70;
-  if (!maybe) return source;
-  if (NULL.test(source)) return null;
-  if (BOOL.test(source)) return c === 116 || c === 84;
-  if (INT_OCT.test(source)) return parseInt(source.substring(2), 8);
-  if (INT.test(source)) return parseInt(source, 10);
-  if (INT_HEX.test(source)) return parseInt(source.substring(2), 16);
-  if (FLOAT_NAN.test(source)) return source.slice(-3).toLowerCase() === 'nan' ? NaN : c === DASH ? -Infinity : Infinity;
-  if (FLOAT_EXP.test(source) || FLOAT.test(source)) return parseFloat(source);
-  return source;
-}
-
-// yaml's toJS turns a scalar key into a property name with String(), null into ''.
-function keyOf(value: unknown): string {
-  return value === null ? '' : String(value);
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -211,10 +161,10 @@ class SubsetParser {
     }
     const end = this.plainBlock();
     const source = text.slice(this.startOfPlain, end);
-    if (this.stop === COLON) return this.blockMap(column, keyOf(this.plainKey(source)));
+    if (this.stop === COLON) return this.blockMap(column, propertyName(this.plainKey(source)));
     this.pos = end;
     this.endLine();
-    return resolvePlain(source);
+    return resolvePlainScalar(source);
   }
 
   // After a quoted scalar: whether a ':' makes it a mapping key (pos then after the ':').
@@ -274,12 +224,12 @@ class SubsetParser {
 
   private plainKey(source: string): unknown {
     if (this.pos - this.startOfPlain > MAX_KEY_LENGTH) decline();
-    return resolvePlain(source);
+    return resolvePlainScalar(source);
   }
 
   private blockMap(indent: number, firstKey: unknown): Record<string, unknown> {
     const map: Record<string, unknown> = {};
-    let key = keyOf(firstKey);
+    let key = propertyName(firstKey);
     for (;;) {
       setKey(map, key, this.mapValue(indent));
       if (this.next !== indent) {
@@ -301,7 +251,7 @@ class SubsetParser {
     }
     const end = this.plainBlock();
     if (this.stop !== COLON) decline();
-    return keyOf(this.plainKey(this.text.slice(start, end)));
+    return propertyName(this.plainKey(this.text.slice(start, end)));
   }
 
   // The value after a block key's ':' (pos right after the ':').
@@ -333,7 +283,7 @@ class SubsetParser {
     const source = text.slice(this.startOfPlain, end);
     this.pos = end;
     this.endLine();
-    return resolvePlain(source);
+    return resolvePlainScalar(source);
   }
 
   private blockSeq(indent: number): unknown[] {
@@ -470,7 +420,7 @@ class SubsetParser {
       else {
         const source = this.plainFlow();
         if (this.stop === COLON) decline();
-        seq.push(resolvePlain(source));
+        seq.push(resolvePlainScalar(source));
       }
       this.flowSpace(indent);
       const after = text.charCodeAt(this.pos);
@@ -503,7 +453,7 @@ class SubsetParser {
       } else {
         const source = this.plainFlow();
         if (this.stop !== COLON || !this.isEmptyAt(this.pos)) decline();
-        key = keyOf(resolvePlain(source));
+        key = propertyName(resolvePlainScalar(source));
       }
       if (this.pos - start > MAX_KEY_LENGTH) decline();
       this.flowSpace(indent);
@@ -514,7 +464,7 @@ class SubsetParser {
       else {
         const source = this.plainFlow();
         if (this.stop === COLON) decline();
-        value = resolvePlain(source);
+        value = resolvePlainScalar(source);
       }
       setKey(map, key, value);
       this.flowSpace(indent);
@@ -610,7 +560,7 @@ class SubsetParser {
       if (c === NEWLINE) decline();
       if (c === BACKSLASH) {
         const next = text[i + 1] ?? '';
-        const simple = ESCAPES[next];
+        const simple = DOUBLE_QUOTED_ESCAPES[next];
         if (simple !== undefined) {
           parts.push(simple);
           i += 2;
