@@ -1,5 +1,6 @@
 /**
- * The one place that parses YAML. Refuses alias bombs, turns every parser error into a
+ * The one place that parses YAML: with parseYamlSubset() when the text is in its subset,
+ * else with yaml's Document. Refuses alias bombs, turns every parser error into a
  * Diagnostic, and can locate any JSON pointer later (see lazySourceMap()).
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
