@@ -32,12 +32,17 @@ export interface SourceMap {
 
 /** Escapes one segment for use in a JSON pointer (`~` → `~0`, `/` → `~1`). */
 export function escapePointerSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+  const text = String(segment);
+  // Every task, input and string of a file gets a pointer: most segments need no escape.
+  if (text.indexOf('~') < 0 && text.indexOf('/') < 0) return text;
+  return text.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Appends segments to a JSON pointer. */
 export function joinPointer(base: string, ...segments: Array<string | number>): string {
-  return base + segments.map((s) => '/' + escapePointerSegment(s)).join('');
+  let pointer = base;
+  for (const segment of segments) pointer += '/' + escapePointerSegment(segment);
+  return pointer;
 }
 
 /** Splits a JSON pointer into unescaped segments. */

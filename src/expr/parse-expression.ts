@@ -47,7 +47,9 @@ export function parseExpression(source: string, limits?: Partial<ExprLimits>): E
 class Parser {
   private pos = 0;
   private nesting = 0;
-  private readonly depths = new WeakMap<Expr, number>();
+  // A Map, not a WeakMap: it dies with the parser, and a WeakMap's entries are work for
+  // the garbage collector (validating 25k tasks parsed 50k expressions).
+  private readonly depths = new Map<Expr, number>();
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -92,7 +94,9 @@ class Parser {
 
   /** Records a node's tree depth, refusing trees deeper than the limit. */
   private make<T extends Expr>(node: T, ...children: Expr[]): T {
-    const depth = 1 + Math.max(0, ...children.map((c) => this.depths.get(c) ?? 1));
+    let deepest = 0;
+    for (const child of children) deepest = Math.max(deepest, this.depths.get(child) ?? 1);
+    const depth = 1 + deepest;
     if (depth > this.maxDepth) this.tooDeep(node.start, node.end);
     this.depths.set(node, depth);
     return node;

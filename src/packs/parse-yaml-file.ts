@@ -1,5 +1,6 @@
 /**
- * The one place that parses YAML. Refuses alias bombs, turns every parser error into a
+ * The one place that parses YAML: with parseYamlSubset() when the text is in its subset,
+ * else with yaml's Document. Refuses alias bombs, turns every parser error into a
  * Diagnostic, and can locate any JSON pointer later (see lazySourceMap()).
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
@@ -7,6 +8,8 @@ import type { Document, DocumentOptions, Node, ParseOptions, SchemaOptions, YAML
 import type { Diagnostic } from '../core/diagnostic.js';
 import { createSourceMap, type SourceMap } from '../core/source.js';
 import type { DiagnosticCode } from '../core/diagnostic-codes.js';
+import { parseYamlSubset } from './parse-yaml-subset.js';
+import { tooDeepAt } from './yaml-nesting-depth.js';
 import { makeDiagnostic } from './rules/make-diagnostic.js';
 
 /** Aliases allowed per anchor before a file counts as a YAML bomb. */
@@ -55,8 +58,9 @@ const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 // Holding every file's Document until the rules have run costs more (memory, GC) than
 // parsing again the few files that get a diagnostic after release(): positions are then
 // rebuilt on first use, from the same text with the same options, so they are the same.
-function lazySourceMap(text: string, doc: Document, lineCounter: LineCounter): { source: SourceMap; release(): void } {
-  let map: SourceMap | null = createSourceMap(doc, lineCounter, text);
+// A file read by parseYamlSubset() has no Document until a position is first asked for.
+function lazySourceMap(text: string, doc: Document | null, lineCounter: LineCounter | null): { source: SourceMap; release(): void } {
+  let map: SourceMap | null = doc === null || lineCounter === null ? null : createSourceMap(doc, lineCounter, text);
   const get = (): SourceMap => {
     if (map === null) {
       const counter = new LineCounter();
@@ -97,72 +101,6 @@ function flattenStrings(value: unknown, seen: Set<object> | null): void {
   } else {
     for (const key in value) flattenStrings((value as Record<string, unknown>)[key], seen);
   }
-}
-
-// Token starts: where a quote or a flow bracket opens something rather than sitting in a plain scalar.
-const TOKEN_START = new Set([' ', '\t', '[', '{', ',', ':', '-', '?']);
-const BLOCK_SCALAR_HEADER = /(?:^|[\s:-])[|>][0-9+-]*\s*(?:#.*)?$/;
-
-// The yaml parser (and every pass after it) recurses once per level, so a document nested
-// thousands deep overflows the stack. This scan runs first and over-estimates the depth:
-// block levels by indentation and `- `/`? ` markers, flow levels by brackets outside
-// quotes and comments, block scalar text skipped. It returns where the depth passes `max`.
-function tooDeepAt(text: string, max: number): { line: number; column: number } | null {
-  const indents: number[] = [];
-  let flow = 0;
-  let quote: string | null = null;
-  let scalarIndent = -1;
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n += 1) {
-    const line = lines[n] ?? '';
-    let i = 0;
-    while (line[i] === ' ') i += 1;
-    if (scalarIndent >= 0) {
-      if (i >= line.trimEnd().length || i > scalarIndent) continue;
-      scalarIndent = -1;
-    }
-    let k = i;
-    let plain = false;
-    if (quote === null && flow === 0) {
-      if (i >= line.trimEnd().length || line[i] === '#') continue;
-      while (indents.length > 0 && (indents.at(-1) ?? 0) >= i) indents.pop();
-      indents.push(i);
-      while ((line[k] === '-' || line[k] === '?') && (line[k + 1] === ' ' || line[k + 1] === undefined)) {
-        k += 1;
-        while (line[k] === ' ') k += 1;
-        indents.push(k);
-        if (indents.length > max) return { line: n + 1, column: k + 1 };
-      }
-      if (indents.length > max) return { line: n + 1, column: i + 1 };
-    }
-    for (; k < line.length; k += 1) {
-      const c = line[k] ?? '';
-      if (quote !== null) {
-        if (c === '\\' && quote === '"') k += 1;
-        else if (c === quote && quote === "'" && line[k + 1] === "'") k += 1;
-        else if (c === quote) quote = null;
-        continue;
-      }
-      const before = k === 0 ? ' ' : (line[k - 1] ?? ' ');
-      if (c === '#' && (before === ' ' || before === '\t')) break;
-      if (c === ' ' || c === '\t') continue;
-      const opens = flow === 0 ? !plain : TOKEN_START.has(before);
-      if ((c === '"' || c === "'") && opens) {
-        quote = c;
-      } else if ((c === '[' || c === '{') && opens) {
-        flow += 1;
-        if (indents.length + flow > max) return { line: n + 1, column: k + 1 };
-      } else if ((c === ']' || c === '}') && flow > 0) {
-        flow -= 1;
-        plain = flow === 0;
-      } else if (flow === 0) {
-        // a plain scalar runs to the end of the line, unless this ':' ends a key
-        plain = !(c === ':' && (line[k + 1] === ' ' || line[k + 1] === undefined));
-      }
-    }
-    if (quote === null && flow === 0 && BLOCK_SCALAR_HEADER.test(line)) scalarIndent = i;
-  }
-  return null;
 }
 
 // Duplicate keys in one pass. yaml's own `uniqueKeys` check compares each key with every
@@ -278,10 +216,30 @@ function refuseTooDeep(file: string, at: { line: number; column: number }): Pars
   return { value: undefined, source, diagnostics: [diagnostic], ok: false, release };
 }
 
-/** Parses one file's text; never throws. */
+/**
+ * Parses one file's text; never throws. Most pack files are read by parseYamlSubset(),
+ * which builds the same value in a tenth of the time; the rest go through yaml's Document
+ * (parseYamlFileWithYaml()), as does any position asked for later.
+ */
 export function parseYamlFile(text: string, file: string): ParsedYaml {
   const deep = tooDeepAt(text, MAX_NESTING_DEPTH);
   if (deep !== null) return refuseTooDeep(file, deep);
+  const plain = parseYamlSubset(text);
+  if (plain === undefined) return parseWithYaml(text, file);
+  const { source, release } = lazySourceMap(text, null, null);
+  return { value: plain, source, diagnostics: [], ok: true, release };
+}
+
+/**
+ * parseYamlFile() through yaml's Document alone: what it does for text outside
+ * parseYamlSubset()'s subset. Exported for the test that holds the two paths to one verdict.
+ */
+export function parseYamlFileWithYaml(text: string, file: string): ParsedYaml {
+  const deep = tooDeepAt(text, MAX_NESTING_DEPTH);
+  return deep === null ? parseWithYaml(text, file) : refuseTooDeep(file, deep);
+}
+
+function parseWithYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
   const { source, release } = lazySourceMap(text, doc, lineCounter);

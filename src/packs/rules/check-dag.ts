@@ -2,6 +2,7 @@
 import { joinPointer } from '../../core/source.js';
 import { didYouMean } from '../../core/suggest.js';
 import type { Rule, TaskView } from './rule-context.js';
+import { hasCycle } from './task-graph.js';
 
 function dependsPointer(task: TaskView, index: number): string {
   return joinPointer(task.pointer, 'depends_on', index);
@@ -42,7 +43,8 @@ export const checkDag: Rule = (ctx) => {
       }
     });
   }
-  reportCycles(ctx, view.tasks);
+  // Kahn's order over the same edges (task-graph.ts) already tells whether there is a cycle to report.
+  if (hasCycle(view)) reportCycles(ctx, view.tasks);
 };
 
 // Tarjan's strongly connected components, iteratively (a chain of thousands of tasks

@@ -19,6 +19,8 @@ function show(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
 }
 
+// Asks the source map whether the task has an `input:` key, which costs a parse of the
+// file when it was read without yaml's Document: only once there is something to report.
 function missingAt(ctx: RuleContext, task: TaskView): string {
   const inputPointer = joinPointer(task.pointer, 'input');
   return ctx.file.source?.node(inputPointer) ? inputPointer : joinPointer(task.pointer, 'action');
@@ -57,7 +59,7 @@ function checkValue(ctx: RuleContext, task: TaskView, callee: Callee, key: strin
   }
 }
 
-function checkCall(ctx: RuleContext, task: TaskView, callee: Callee, input: Record<string, unknown>, specs: Readonly<Record<string, ParameterSpec>>, missingPointer: string): void {
+function checkCall(ctx: RuleContext, task: TaskView, callee: Callee, input: Record<string, unknown>, specs: Readonly<Record<string, ParameterSpec>>, missingPointer: () => string): void {
   const declared = Object.keys(specs);
   for (const [key, value] of Object.entries(input)) {
     const spec = specs[key];
@@ -81,7 +83,7 @@ function checkCall(ctx: RuleContext, task: TaskView, callee: Callee, input: Reco
     if (spec.required !== true || 'default' in spec || name in input) continue;
     ctx.report({
       code: 'TASK_INPUT_MISSING_PARAMETER',
-      pointer: missingPointer,
+      pointer: missingPointer(),
       message: callee.label.startsWith('core.')
         ? `task '${task.def.id}' does not pass '${name}', which ${callee.label} needs`
         : `task '${task.def.id}' does not pass '${name}', a required ${callee.noun} of ${callee.label}`,
@@ -106,7 +108,7 @@ function checkLlmInput(ctx: RuleContext, task: TaskView): void {
 function checkPackAction(ctx: RuleContext, task: TaskView, parameters: Record<string, ParameterSpec>): void {
   if (Object.keys(parameters).length === 0) return;
   const callee: Callee = { label: `action '${task.def.action}'`, noun: 'parameter', base: joinPointer(task.pointer, 'input'), unknownSeverity: 'warning' };
-  checkCall(ctx, task, callee, task.def.input, parameters, missingAt(ctx, task));
+  checkCall(ctx, task, callee, task.def.input, parameters, () => missingAt(ctx, task));
 }
 
 // The child's inputs are known when the child is in the tree being validated; a child that
@@ -120,7 +122,7 @@ function checkChildInput(ctx: RuleContext, task: TaskView): void {
   const base = joinPointer(task.pointer, 'input', 'input');
   const callee: Callee = { label: `workflow '${workflow}'`, noun: 'input', base, unknownSeverity: 'error' };
   const given = (input ?? {}) as Record<string, unknown>;
-  checkCall(ctx, task, callee, given, child.input ?? {}, input === undefined ? missingAt(ctx, task) : base);
+  checkCall(ctx, task, callee, given, child.input ?? {}, () => (input === undefined ? missingAt(ctx, task) : base));
 }
 
 /**
@@ -153,7 +155,7 @@ export const checkTaskInput: Rule = (ctx) => {
       }
       if (task.def.action === 'core.llm') checkLlmInput(ctx, task);
       const callee: Callee = { label: task.def.action, noun: 'input', base: joinPointer(task.pointer, 'input'), unknownSeverity: 'warning' };
-      checkCall(ctx, task, callee, task.def.input, builtin, missingAt(ctx, task));
+      checkCall(ctx, task, callee, task.def.input, builtin, () => missingAt(ctx, task));
       continue;
     }
     const body = ctx.index.actions.get(task.def.action)?.body;

@@ -34,8 +34,9 @@ function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, p
       if (part.kind !== 'expr') continue;
       for (const ref of refsOfCached(part.ast)) {
         const field = ref.path[0];
-        const span = ctx.file.source?.locateInString(at, part.start + 2 + ref.start, part.start + 2 + ref.end);
         const report = (message: string, hint?: string) => {
+          // Located only when reported: a position can cost a parse of the file (parse-yaml-file.ts).
+          const span = ctx.file.source?.locateInString(at, part.start + 2 + ref.start, part.start + 2 + ref.end);
           const input = { code: 'EXPR_UNKNOWN_NAMESPACE' as const, pointer: at, message, ...(hint ? { hint } : {}) };
           if (span) ctx.reportAt(input, span);
           else ctx.report(input);

@@ -1,5 +1,6 @@
 /** Finds the data references (`tasks.build.output.x`, `input.env`) in an expression tree. */
 import type { Expr } from '../../expr/ast.js';
+import { escapePointerSegment } from '../../core/source.js';
 
 /** One reference: its root name and the path after it (null for a computed segment). */
 export interface ExprRef {
@@ -76,7 +77,7 @@ export function collectStrings(value: unknown, pointer: string, out: Array<{ tex
   if (typeof value === 'string') out.push({ text: value, pointer });
   else if (Array.isArray(value)) value.forEach((v, i) => collectStrings(v, `${pointer}/${i}`, out));
   else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) collectStrings(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
+    for (const k of Object.keys(value)) collectStrings((value as Record<string, unknown>)[k], `${pointer}/${escapePointerSegment(k)}`, out);
   }
   return out;
 }

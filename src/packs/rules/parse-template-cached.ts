@@ -11,7 +11,10 @@ type Cached = { ok: true; parsed: ParsedTemplate } | { ok: false; error: unknown
 // Bounded so a long-lived process (the watcher, the server) does not grow without end.
 const MAX_ENTRIES = 10_000;
 const templates = new Map<string, Cached>();
-const refs = new WeakMap<Expr, readonly ExprRef[]>();
+// A Map, not a WeakMap: a workflow of 25k tasks made 50k trees, and a WeakMap's entries
+// cost the garbage collector more than the trees. Cleared with `templates`, whose trees
+// are nearly all of its keys.
+const refs = new Map<Expr, readonly ExprRef[]>();
 
 /**
  * parseTemplate() with default limits, remembered by text. Throws what parseTemplate
@@ -25,7 +28,10 @@ export function parseTemplateCached(text: string): ParsedTemplate {
     } catch (error) {
       hit = { ok: false, error };
     }
-    if (templates.size >= MAX_ENTRIES) templates.clear();
+    if (templates.size >= MAX_ENTRIES) {
+      templates.clear();
+      refs.clear();
+    }
     templates.set(text, hit);
   }
   if (!hit.ok) throw hit.error;
@@ -37,6 +43,7 @@ export function refsOfCached(ast: Expr): readonly ExprRef[] {
   let hit = refs.get(ast);
   if (hit === undefined) {
     hit = collectRefs(ast);
+    if (refs.size >= 4 * MAX_ENTRIES) refs.clear();
     refs.set(ast, hit);
   }
   return hit;

@@ -78,6 +78,15 @@ export function dependsOn(view: WorkflowView, id: string, target: string): boole
     memo = new Map();
     graph.memo.set(to, memo);
   }
+  // Most questions name a direct dependency, or one whose answer is remembered: answered
+  // without a search (and with what the search would have remembered).
+  const direct = graph.deps[from] ?? [];
+  for (const d of direct) {
+    if (d === to || memo.get(d) === 1) {
+      if (graph.acyclic) memo.set(from, 1);
+      return true;
+    }
+  }
   // A task at or below the target's level cannot lead to it (only in the acyclic part).
   const hopeless = (n: number): boolean => n !== to && toLevel !== Infinity && (graph.level[n] ?? Infinity) <= toLevel;
   const seen = new Set<number>();
@@ -100,6 +109,14 @@ export function dependsOn(view: WorkflowView, id: string, target: string): boole
     memo.set(from, found ? 1 : 2);
   }
   return found;
+}
+
+/**
+ * True when depends_on (among the workflow's tasks, self-dependencies included) has a
+ * cycle; false proves there is none, so the cycle search can be skipped.
+ */
+export function hasCycle(view: WorkflowView): boolean {
+  return !graphOf(view).acyclic;
 }
 
 type Handlers = Map<string, { triggers: Set<string>; global: boolean }>;
