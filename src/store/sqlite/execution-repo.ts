@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
 import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
-import type { RunOptions, SqliteExecutor } from './executor.js';
+import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
 import { writeMarksOf } from './write-marks.js';
 import { likePattern, likePrefix } from '../definition-query.js';
@@ -57,13 +57,6 @@ const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND 
   AND (@since IS NULL OR created_at >= @since) AND (@until IS NULL OR created_at < @until)
   AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')
   AND (@finished_since IS NULL OR finished_at >= @finished_since) AND (@finished_until IS NULL OR finished_at < @finished_until)`;
-
-/**
- * Task logs are committed without a sync of their own: the next durable commit (of events)
- * syncs their frames too. Logs never wait for the disk, and a crash of the process loses
- * none of them (power loss may lose the newest).
- */
-const NOT_DURABLE: RunOptions = { durable: false };
 
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
 type Patch = Partial<Pick<ExecutionRecord, (typeof PATCHABLE)[number]>>;
@@ -270,8 +263,18 @@ export class SqliteExecutionRepo implements ExecutionRepo {
           return { ...line, seq };
         });
       if (db.inTransaction) return all();
-      return db.transaction(all)();
-    }, NOT_DURABLE);
+      // One commit for the batch, without an fsync of its own: in WAL mode the next commit of
+      // events (synchronous=FULL) syncs these frames too. Logs never stall the event loop on
+      // the disk, and a crash of the process loses none of them (power loss may lose the newest).
+      const level = db.pragma('synchronous', { simple: true }) as number;
+      if (level <= 1) return db.transaction(all)();
+      db.pragma('synchronous = NORMAL');
+      try {
+        return db.transaction(all)();
+      } finally {
+        db.pragma(`synchronous = ${level}`);
+      }
+    });
   }
 
   readLogs(executionId: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]> {

@@ -11,8 +11,6 @@ import { SqliteGate, type SqliteExecutor } from './executor.js';
 import { SqliteTriggerRepo } from './trigger-repo.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
 import { SqliteRegistryRepo } from './registry-repo.js';
-import { createCheckpointer } from './checkpointer.js';
-import { createWalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` for throwaway stores. */
@@ -76,24 +74,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrateSqlite(db);
-  // FULL durability with the log's fsync off the event loop (wal-sync.ts); the connection
-  // itself only writes frames.
-  const walSync = options.file !== ':memory:' && (options.synchronous ?? 'FULL') === 'FULL' ? createWalSync(options.file) : null;
-  // Checkpoints leave the event loop too, on a worker started once the log has grown.
-  const checkpointer = walSync === null ? null : createCheckpointer(db, options.file);
-  db.pragma('synchronous = NORMAL');
-  const gate = new SqliteGate(
-    db,
-    walSync === null
-      ? null
-      : {
-          flush: async () => {
-            await walSync.flush();
-            checkpointer?.committed();
-          },
-          close: () => walSync.close(),
-        },
-  );
+  const gate = new SqliteGate(db);
   const outside = sessionFor(gate.outside);
   // Repositories hold no state of their own: one set serves every transaction.
   const inside = sessionFor(gate.inside);
@@ -107,9 +88,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       lock = acquireEngineLock(options.file, holder);
     },
     close: async () => {
-      await checkpointer?.close();
       db.close();
-      walSync?.close();
       lock?.release();
       lock = null;
     },

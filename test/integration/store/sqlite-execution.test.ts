@@ -16,9 +16,3 @@ describeExecutionConformance('sqlite', async () => {
   count += 1;
   return createSqliteStore({ file: join(root, `store-${count}.db`), synchronous: 'NORMAL' });
 });
-
-// The default: the write-ahead log synced after each commit, off the event loop (wal-sync.ts).
-describeExecutionConformance('sqlite (synchronous FULL)', async () => {
-  count += 1;
-  return createSqliteStore({ file: join(root, `store-${count}.db`) });
-});
