@@ -141,7 +141,9 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
         if (last?.position === undefined) break;
         high = last.position;
         lastCost = await deliver({ events: page });
-        if (page.length < FEED_PAGE) break;
+        // A backlog is read a page per pull: the wait after each page keeps fan-out to its share.
+        if (page.length === FEED_PAGE) requested = true;
+        break;
       }
     } catch (error) {
       options.onError(error);
