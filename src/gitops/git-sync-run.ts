@@ -249,7 +249,6 @@ function claimedTwice(
   others: readonly string[],
   packs: Map<string, PackSyncState>,
 ): PackSyncSummary {
-  const packPath = input.source.path === '' ? ref : `${input.source.path}/${ref}`;
   const self = input.sourceName ?? DEFAULT_SOURCE_NAME;
   const names = others.map((name) => `'${name}'`).join(', ');
   const error = new HarmoniaError(

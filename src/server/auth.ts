@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { HarmoniaError } from '../core/errors.js';
-import { checkStoredToken, hasActiveTokens, SCOPES, type Scope, type StoredToken } from './tokens.js';
+import { checkStoredToken, SCOPES, type Scope, type StoredToken } from './tokens.js';
 
 /**
  * What a route requires; `public` routes (health, the API description) need no token,

@@ -1,5 +1,5 @@
 import { HarmoniaError } from '../../core/errors.js';
-import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
+import type { CheckpointRecord, ExecutionEvent, ExecutionRecord } from '../../core/model.js';
 import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { appendConflict, pgCode } from './pg-errors.js';
