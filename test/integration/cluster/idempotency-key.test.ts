@@ -8,12 +8,12 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorResponse, ExecutionView } from '../../../src/core/wire.js';
 import { assertBuilt } from '../cli/cli-harness.js';
 import { startServeProcess, type ServeProcess } from '../cli/serve-process.js';
-import { pgSuiteName, randomSchemaName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
+import { pgSuiteName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
+import { usePgServeNodes } from './pg-serve-nodes.js';
 
 const WORKFLOW = ['version: 1.0.0', 'input:', '  who: { type: string, default: world }', 'tasks:', '  greet:', '    action: core.echo', '    input: { message: "hi ${input.who}" }', ''].join('\n');
 
@@ -70,32 +70,7 @@ describe('Idempotency-Key across a restart (SQLite)', () => {
 });
 
 describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('Idempotency-Key on two nodes'), () => {
-  const schema = randomSchemaName();
-  const dbUrl = `${TEST_DATABASE_URL ?? ''}${(TEST_DATABASE_URL ?? '').includes('?') ? '&' : '?'}schema=${schema}`;
-  let root = '';
-  const nodes: ServeProcess[] = [];
-  const serve = async (name: string): Promise<ServeProcess> => {
-    const node = await startServeProcess(['--port', '0'], {
-      cwd: root,
-      env: { HARMONIA_DB_URL: dbUrl, HARMONIA_DATA_DIR: join(root, `data-${name}`), HARMONIA_NODE_ID: name, HARMONIA_LOG_LEVEL: 'warn', HARMONIA_SHUTDOWN_GRACE: '500ms' },
-    });
-    nodes.push(node);
-    return node;
-  };
-
-  beforeAll(() => {
-    assertBuilt();
-    root = makeRoot();
-  });
-  afterAll(async () => {
-    await Promise.all(nodes.map((node) => node.stop()));
-    if (TEST_DATABASE_URL) {
-      const admin = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
-    }
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  const { serve } = usePgServeNodes(makeRoot);
 
   it('starts one execution for a key sent to both nodes at once, and both nodes answer it after', async () => {
     const a = await serve('node-a');

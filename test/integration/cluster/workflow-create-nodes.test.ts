@@ -3,43 +3,19 @@
  * once: one wins (201), the others are refused (409 WORKFLOW_EXISTS), and the ref keeps
  * one version — a create never becomes a new version of what another create made.
  */
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowDetail } from '../../../src/core/wire.js';
-import { assertBuilt } from '../cli/cli-harness.js';
-import { startServeProcess, type ServeProcess } from '../cli/serve-process.js';
-import { pgSuiteName, randomSchemaName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
+import { pgSuiteName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
+import { usePgServeNodes } from './pg-serve-nodes.js';
 
 describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('workflow creates on two nodes'), () => {
-  const schema = randomSchemaName();
-  const dbUrl = `${TEST_DATABASE_URL ?? ''}${(TEST_DATABASE_URL ?? '').includes('?') ? '&' : '?'}schema=${schema}`;
-  let root = '';
-  const nodes: ServeProcess[] = [];
-  const serve = async (name: string): Promise<ServeProcess> => {
-    const node = await startServeProcess(['--port', '0'], {
-      cwd: root,
-      env: { HARMONIA_DB_URL: dbUrl, HARMONIA_DATA_DIR: join(root, `data-${name}`), HARMONIA_NODE_ID: name, HARMONIA_LOG_LEVEL: 'warn', HARMONIA_SHUTDOWN_GRACE: '500ms' },
-    });
-    nodes.push(node);
-    return node;
-  };
-
-  beforeAll(() => {
-    assertBuilt();
-    root = mkdtempSync(join(tmpdir(), 'harmonia-create-nodes-'));
+  const { serve } = usePgServeNodes(() => {
+    const root = mkdtempSync(join(tmpdir(), 'harmonia-create-nodes-'));
     mkdirSync(join(root, 'packs'));
-  });
-  afterAll(async () => {
-    await Promise.all(nodes.map((node) => node.stop()));
-    if (TEST_DATABASE_URL) {
-      const admin = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.end();
-    }
-    if (root) rmSync(root, { recursive: true, force: true });
+    return root;
   });
 
   it('lets one create of a ref win across nodes and refuses the others with 409', async () => {
