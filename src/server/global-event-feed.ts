@@ -22,8 +22,14 @@ export interface FeedBatch {
 
 /** Where a subscriber's events go; `push` false means it fell behind (the feed then drops it). */
 export interface FeedSink {
-  /** Queues the batch and writes what the socket takes at once (the feed times its fan-out). */
+  /** Queues the batch (a reference: one batch is shared by every subscriber) and writes nothing. */
   push(batch: FeedBatch): boolean;
+  /**
+   * Writes what is queued, as one write, but only if the socket holds nothing unsent, so
+   * the kernel takes it at once and the feed's timing of the call is what the write cost;
+   * true when something stays queued for a later round.
+   */
+  flush(): boolean;
   /** Resolves when a catch-up may push more (the sink's queue has room). */
   whenRoomy(): Promise<void>;
   /** Ends the subscription; `reason` is logged and, where the protocol allows, sent. */
@@ -36,10 +42,12 @@ export interface GlobalEventFeedOptions {
   lastPosition(): Promise<number>;
   /**
    * Least milliseconds between two reads of the store; events in between go out as one
-   * batch. The wait also grows to four times what writing the last batch to every
+   * batch. The wait also grows to four times what the last round of writes to every
    * subscriber took, so fan-out never takes more than about a fifth of the process,
    * however many subscribers there are (their latency grows instead, and a subscriber
-   * that falls more than its queue behind is dropped with its cursor).
+   * that falls more than its queue behind is dropped with its cursor). Every socket
+   * write happens in a round, to a socket with nothing unsent, so the round's timing
+   * covers it.
    */
   batch_ms: number;
   onError(error: unknown): void;
@@ -71,6 +79,8 @@ interface Subscriber {
   sink: FeedSink;
   live: boolean;
   stopped: boolean;
+  /** Something is queued that its socket could not take yet: the next round writes it. */
+  pending: boolean;
   /** Events at or below this position are not sent (what the client already has). */
   floor: number;
 }
@@ -107,19 +117,24 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
   };
 
   /**
-   * Hands a batch to every live subscriber, a slice at a time with the event loop free in
+   * One round: queues `batch` (if any) for every live subscriber and writes to every
+   * subscriber whose socket has room, a slice at a time with the event loop free in
    * between (a large batch to many sockets must not stall the engine); returns the time
-   * spent writing. Subscribers that go live meanwhile read this batch from the store.
+   * spent. Subscribers that go live meanwhile read this batch from the store.
    */
-  const deliver = async (batch: FeedBatch): Promise<number> => {
-    const targets = [...subscribers].filter((sub) => sub.live && !sub.stopped);
+  const deliver = async (batch: FeedBatch | null): Promise<number> => {
+    const targets = [...subscribers].filter((sub) => (batch !== null && sub.live) || sub.pending);
     let cost = 0;
     for (let i = 0; i < targets.length; i += FANOUT_SLICE) {
       const started = performance.now();
       for (const sub of targets.slice(i, i + FANOUT_SLICE)) {
         if (sub.stopped) continue;
-        const mine = above(batch, sub.floor);
-        if (mine !== null && !sub.sink.push(mine)) drop(sub, SLOW_CLIENT);
+        const mine = batch !== null && sub.live ? above(batch, sub.floor) : null;
+        if (mine !== null && !sub.sink.push(mine)) {
+          drop(sub, SLOW_CLIENT);
+          continue;
+        }
+        sub.pending = sub.sink.flush();
       }
       cost += performance.now() - started;
       if (i + FANOUT_SLICE < targets.length) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -127,38 +142,49 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
     return cost;
   };
 
-  /** Reads on from `high` until nothing is left. */
-  const pull = async (): Promise<void> => {
+  const anyPending = (): boolean => {
+    for (const sub of subscribers) if (sub.pending) return true;
+    return false;
+  };
+
+  /**
+   * One round: reads the next page when the bus signalled events (or a backlog remains) and
+   * queues it for every live subscriber, then writes to every socket that has room; a round
+   * with nothing to read only writes what earlier rounds left queued.
+   */
+  const round = async (): Promise<void> => {
     timer = null;
     pulling = true;
+    const read = requested;
     requested = false;
     lastReadAt = Date.now();
     try {
-      for (;;) {
-        const page = await options.readAfter(high, FEED_PAGE);
-        if (unsubscribeBus === null) return; // went idle meanwhile: the next start reads the tail afresh
-        const last = page.at(-1);
-        if (last?.position === undefined) break;
-        high = last.position;
-        lastCost = await deliver({ events: page });
-        // A backlog is read a page per pull: the wait after each page keeps fan-out to its share.
-        if (page.length === FEED_PAGE) requested = true;
-        break;
-      }
+      const page = read ? await options.readAfter(high, FEED_PAGE) : [];
+      if (unsubscribeBus === null) return; // went idle meanwhile: the next start reads the tail afresh
+      const last = page.at(-1);
+      if (last?.position !== undefined) high = last.position;
+      lastCost = page.length > 0 || anyPending() ? await deliver(page.length > 0 ? { events: page } : null) : 0;
+      // A backlog is read a page per round: the wait after each page keeps fan-out to its share.
+      if (page.length === FEED_PAGE) requested = true;
     } catch (error) {
       options.onError(error);
     } finally {
       pulling = false;
-      if (requested && unsubscribeBus !== null) schedule();
+      if ((requested || anyPending()) && unsubscribeBus !== null) arm();
     }
+  };
+
+  /** Sets the timer for the next round: batch_ms after the last, or four times its cost if longer. */
+  const arm = (): void => {
+    if (pulling || timer !== null || high < 0) return;
+    const gap = Math.max(options.batch_ms, lastCost * FANOUT_WAIT_FACTOR);
+    // at least batch_ms from the first new event too, so a burst after a quiet spell is one batch
+    timer = setTimeout(() => void round(), Math.max(options.batch_ms, lastReadAt + gap - Date.now()));
   };
 
   const schedule = (): void => {
     requested = true;
-    if (pulling || timer !== null || high < 0) return;
-    const gap = Math.max(options.batch_ms, lastCost * FANOUT_WAIT_FACTOR);
-    // at least batch_ms from the first new event too, so a burst after a quiet spell is one batch
-    timer = setTimeout(() => void pull(), Math.max(options.batch_ms, lastReadAt + gap - Date.now()));
+    arm();
   };
 
   const start = (): Promise<void> => {
@@ -166,7 +192,7 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
       // subscribe first: an event committed while the tail is read still triggers a read
       unsubscribeBus = options.bus.subscribe({}, schedule);
       high = await options.lastPosition();
-      if (requested) schedule();
+      if (requested) arm();
     })();
     return ready;
   };
@@ -179,6 +205,11 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
     ready = null;
     high = -1;
     requested = false;
+  };
+
+  const awaitRound = (sub: Subscriber): void => {
+    sub.pending = true;
+    arm();
   };
 
   const catchUp = async (sub: Subscriber, from: number): Promise<void> => {
@@ -200,18 +231,21 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
         continue;
       }
       const batch: FeedBatch = { events: upTo };
+      // written by the rounds, like live batches, so catch-ups count towards fan-out's share too
       if (!sub.sink.push(batch)) {
+        awaitRound(sub);
         await sub.sink.whenRoomy();
         if (sub.stopped) return;
         if (!sub.sink.push(batch)) return drop(sub, SLOW_CLIENT);
       }
+      awaitRound(sub);
       position = positionOf(upTo.at(-1) as ExecutionEvent);
     }
   };
 
   return {
     subscribe(afterPosition, sink) {
-      const sub: Subscriber = { sink, live: false, stopped: false, floor: afterPosition ?? -1 };
+      const sub: Subscriber = { sink, live: false, stopped: false, pending: false, floor: afterPosition ?? -1 };
       subscribers.add(sub);
       start()
         .then(() => {

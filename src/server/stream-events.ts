@@ -117,8 +117,10 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
 
 /** Where the all-events stream's batches go (see FeedSink). */
 export interface BatchSink {
-  /** Queues a batch; false when the client is too far behind (it is then dropped). */
+  /** Queues a batch without writing it; false when the client is too far behind (it is then dropped). */
   pushBatch(batch: FeedBatch): boolean;
+  /** Writes the queue if the socket holds nothing unsent; true when something stays queued (see FeedSink.flush). */
+  flush(): boolean;
   whenRoomy(): Promise<void>;
   close(reason: string): void;
 }
@@ -135,6 +137,7 @@ export function streamAllEvents(options: GlobalStreamOptions): () => void {
   const { sink } = options;
   return options.feed.subscribe(options.after_position, {
     push: (batch) => sink.pushBatch(batch),
+    flush: () => sink.flush(),
     whenRoomy: () => sink.whenRoomy(),
     drop: (reason) => sink.close(reason),
   });

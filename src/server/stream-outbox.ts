@@ -36,6 +36,14 @@ export interface Outbox {
   push(data: OutboxData, cursor: string, events?: number): boolean;
   /** push, then write at once (when the transport has room) instead of on the next turn of the event loop. */
   pushNow(data: OutboxData, cursor: string, events?: number): boolean;
+  /**
+   * Queues like push but writes nothing: the caller writes with writeIfIdle, where it can
+   * time the write (a write the kernel does not take at once is finished later by libuv,
+   * out of anyone's sight).
+   */
+  hold(data: OutboxData, cursor: string, events?: number): boolean;
+  /** Writes the queue (as one write) only if the transport holds nothing unsent; true when something stays queued. */
+  writeIfIdle(): boolean;
   /** The cursor of the last message written that had one; '' before any. */
   lastCursor(): string;
   /** Events queued and not yet written. */
@@ -63,6 +71,19 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   const size = (): number => queued;
 
+  const writeSome = (): void => {
+    const end = Math.min(queue.length, head + BATCH_MESSAGES);
+    const batch: OutboxData[] = [];
+    for (let i = head; i < end; i += 1) {
+      const item = queue[i] as { data: OutboxData; cursor: string; events: number };
+      batch.push(item.data);
+      queued -= item.events;
+      if (item.cursor !== '') last = item.cursor;
+    }
+    head = end;
+    transport.write(batch);
+  };
+
   const flush = (): void => {
     scheduled = false;
     if (closed || waitingDrain) return;
@@ -75,17 +96,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
         });
         break;
       }
-      const end = Math.min(queue.length, head + BATCH_MESSAGES);
-      const batch: OutboxData[] = [];
-      for (let i = head; i < end; i += 1) {
-        const item = queue[i] as { data: OutboxData; cursor: string; events: number };
-        batch.push(item.data);
-        queued -= item.events;
-        if (item.cursor !== '') last = item.cursor;
-      }
-      head = end;
-      transport.write(batch);
+      writeSome();
     }
+    settle();
+  };
+
+  /** Compacts the queue and wakes waiters for room. */
+  const settle = (): void => {
     if (head === queue.length) {
       queue = [];
       head = 0;
@@ -100,12 +117,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   };
 
+  const enqueue = (data: OutboxData, cursor: string, events: number): boolean => {
+    if (closed) return false;
+    if (queued > 0 && queued + events > options.max_messages) return false;
+    queue.push({ data, cursor, events });
+    queued += events;
+    return true;
+  };
+
   return {
     push(data, cursor, events = 1) {
-      if (closed) return false;
-      if (queued > 0 && queued + events > options.max_messages) return false;
-      queue.push({ data, cursor, events });
-      queued += events;
+      if (!enqueue(data, cursor, events)) return false;
       if (!scheduled && !waitingDrain) {
         scheduled = true;
         setImmediate(flush);
@@ -116,6 +138,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (!this.push(data, cursor, events)) return false;
       if (!waitingDrain) flush();
       return true;
+    },
+    hold: (data, cursor, events = 1) => enqueue(data, cursor, events),
+    writeIfIdle() {
+      if (closed || size() === 0) return false;
+      if (waitingDrain || transport.buffered() > 0) return true;
+      writeSome();
+      settle();
+      return size() > 0;
     },
     lastCursor: () => last,
     size,

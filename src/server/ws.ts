@@ -271,7 +271,8 @@ function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: I
     close: drop,
   };
   const batchSink: BatchSink = {
-    pushBatch: (batch) => !closed && outbox.pushNow(batchWsFrames(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    pushBatch: (batch) => !closed && outbox.hold(batchWsFrames(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    flush: () => !closed && outbox.writeIfIdle(),
     whenRoomy: () => outbox.whenRoomy(),
     close: drop,
   };

@@ -21,7 +21,8 @@ export function eventRoutes(hub: StreamHub) {
     close: (reason) => stream.drop(reason),
   });
   const batchSinkOf = (stream: SseStream): BatchSink => ({
-    pushBatch: (batch) => stream.pushNow(batchSse(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    pushBatch: (batch) => stream.outbox.hold(batchSse(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    flush: () => stream.outbox.writeIfIdle(),
     whenRoomy: () => stream.outbox.whenRoomy(),
     close: (reason) => stream.drop(reason),
   });

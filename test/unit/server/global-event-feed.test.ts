@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 import { createEventBus } from '../../../src/engine/event-bus.js';
 import { createGlobalEventFeed, type FeedBatch, type FeedSink } from '../../../src/server/global-event-feed.js';
+import { createOutbox, type OutboxData } from '../../../src/server/stream-outbox.js';
 
 /** A store of positioned events and a bus that signals each append, as the engine does after a commit. */
 function world() {
@@ -41,6 +42,7 @@ function collector(limit = Infinity): FeedSink & { positions: number[]; batches:
       sink.positions.push(...batch.events.map((e) => e.position as number));
       return true;
     },
+    flush: () => false,
     whenRoomy: () => Promise.resolve(),
     drop(reason: string) {
       sink.dropped = reason;
@@ -99,5 +101,67 @@ describe('createGlobalEventFeed()', () => {
     expect(slow.dropped).toMatch(/client too slow/);
     expect(slow.positions).toEqual([1]);
     expect(fast.positions).toEqual([1, 2, 3, 4]);
+  });
+
+  it('writes only to a socket with nothing unsent; one still busy gets its queued batches as one write in a later round', async () => {
+    const { append, feed } = world();
+    // a socket whose unsent bytes the test sets, as the kernel would leave them
+    let unsent = 0;
+    const writes: OutboxData[][] = [];
+    const outbox = createOutbox({
+      max_messages: 100,
+      buffer_bytes: 1 << 20,
+      transport: { write: (messages) => void writes.push([...messages]), buffered: () => unsent, onceDrained: (fn) => setImmediate(fn) },
+    });
+    const sink: FeedSink = {
+      push: (batch) => outbox.hold(batch.events.map((e) => e.position).join(',') + ';', String(batch.events.at(-1)?.position), batch.events.length),
+      flush: () => outbox.writeIfIdle(),
+      whenRoomy: () => outbox.whenRoomy(),
+      drop: () => undefined,
+    };
+    feed.subscribe(null, sink);
+    await turns(3);
+    append(2);
+    await turns(5);
+    expect(writes).toEqual([['1,2;']]);
+    unsent = 10; // the kernel did not take it all
+    append(1);
+    await turns(5);
+    append(2);
+    await turns(5);
+    expect(writes).toHaveLength(1);
+    expect(outbox.size()).toBe(3);
+    unsent = 0; // drained: the next round writes both batches at once, with no new event to prompt it
+    await turns(5);
+    expect(writes).toEqual([['1,2;'], ['3;', '4,5;']]);
+    expect(outbox.lastCursor()).toBe('5');
+  });
+
+  it('drops a subscriber whose socket stays busy once its queue is full, its cursor the last event written', async () => {
+    const { append, feed } = world();
+    let unsent = 0;
+    const outbox = createOutbox({
+      max_messages: 3,
+      buffer_bytes: 1 << 20,
+      transport: { write: () => undefined, buffered: () => unsent, onceDrained: (fn) => setImmediate(fn) },
+    });
+    let dropped: { reason: string; cursor: string } | null = null;
+    feed.subscribe(null, {
+      push: (batch) => outbox.hold('x', String(batch.events.at(-1)?.position), batch.events.length),
+      flush: () => outbox.writeIfIdle(),
+      whenRoomy: () => outbox.whenRoomy(),
+      drop: (reason) => {
+        dropped = { reason, cursor: outbox.lastCursor() };
+      },
+    });
+    await turns(3);
+    append(1);
+    await turns(5);
+    unsent = 10;
+    for (let i = 0; i < 4; i += 1) {
+      append(1);
+      await turns(5);
+    }
+    expect(dropped).toEqual({ reason: expect.stringMatching(/client too slow/), cursor: '1' });
   });
 });
