@@ -44,8 +44,6 @@ export function resumeSeq(ctx: Context): number {
 export interface SseStream {
   /** Queues a message worth `events` events (`cursor` '' for one without an id); false when the client fell behind. */
   push(text: OutboxData, cursor: string, events?: number): boolean;
-  /** push, writing at once when the socket has room. */
-  pushNow(text: OutboxData, cursor: string, events?: number): boolean;
   readonly outbox: Outbox;
   /** Ends the stream with `event: close` carrying `reason` and the cursor to resume after. */
   drop(reason: string): void;
@@ -108,7 +106,6 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
 
   return {
     push: (text, cursor, events) => !closed && outbox.push(text, cursor, events),
-    pushNow: (text, cursor, events) => !closed && outbox.pushNow(text, cursor, events),
     outbox,
     drop: end,
   };

@@ -34,8 +34,6 @@ export interface Outbox {
    * takes any batch, so a burst larger than the queue does not drop a client that keeps up.
    */
   push(data: OutboxData, cursor: string, events?: number): boolean;
-  /** push, then write at once (when the transport has room) instead of on the next turn of the event loop. */
-  pushNow(data: OutboxData, cursor: string, events?: number): boolean;
   /**
    * Queues like push but writes nothing: the caller writes with writeIfIdle, where it can
    * time the write (a write the kernel does not take at once is finished later by libuv,
@@ -132,11 +130,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
         scheduled = true;
         setImmediate(flush);
       }
-      return true;
-    },
-    pushNow(data, cursor, events = 1) {
-      if (!this.push(data, cursor, events)) return false;
-      if (!waitingDrain) flush();
       return true;
     },
     hold: (data, cursor, events = 1) => enqueue(data, cursor, events),
