@@ -11,6 +11,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ExecutionEvent } from '../core/model.js';
 import type { EventBus } from '../engine/index.js';
+import type { OutboxWrite } from './stream-outbox.js';
+import { chargeFanoutRound } from './fanout-cost.js';
 
 /** Why a client that fell behind is dropped; it resumes from the last event id it received. */
 export const SLOW_CLIENT = 'client too slow: its queue is full; resume from the last event id it received';
@@ -26,10 +28,11 @@ export interface FeedSink {
   push(batch: FeedBatch): boolean;
   /**
    * Writes what is queued, as one write, but only if the socket holds nothing unsent, so
-   * the kernel takes it at once and the feed's timing of the call is what the write cost;
-   * true when something stays queued for a later round.
+   * the feed's timing of the call covers the write; the bytes the kernel did not take at
+   * once (libuv writes them later, out of sight) are reported, and the feed charges them
+   * at the rate of the bytes it saw go.
    */
-  flush(): boolean;
+  flush(): OutboxWrite;
   /** Resolves when a catch-up may push more (the sink's queue has room). */
   whenRoomy(): Promise<void>;
   /** Ends the subscription; `reason` is logged and, where the protocol allows, sent. */
@@ -107,6 +110,7 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
   let timer: NodeJS.Timeout | null = null;
   let lastReadAt = 0;
   let lastCost = 0;
+  let msPerByte = 0;
 
   const drop = (sub: Subscriber, reason: string): void => {
     if (sub.stopped) return;
@@ -125,6 +129,8 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
   const deliver = async (batch: FeedBatch | null): Promise<number> => {
     const targets = [...subscribers].filter((sub) => (batch !== null && sub.live) || sub.pending);
     let cost = 0;
+    let taken = 0;
+    let unsent = 0;
     for (let i = 0; i < targets.length; i += FANOUT_SLICE) {
       const started = performance.now();
       for (const sub of targets.slice(i, i + FANOUT_SLICE)) {
@@ -134,12 +140,17 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
           drop(sub, SLOW_CLIENT);
           continue;
         }
-        sub.pending = sub.sink.flush();
+        const wrote = sub.sink.flush();
+        sub.pending = wrote.pending;
+        taken += Math.max(0, wrote.bytes - wrote.unsent);
+        unsent += Math.min(wrote.bytes, wrote.unsent);
       }
       cost += performance.now() - started;
       if (i + FANOUT_SLICE < targets.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return cost;
+    const charged = chargeFanoutRound({ ms: cost, taken, unsent }, msPerByte);
+    msPerByte = charged.msPerByte;
+    return charged.cost;
   };
 
   const anyPending = (): boolean => {

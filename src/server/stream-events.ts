@@ -9,6 +9,7 @@
 import type { ExecutionEvent } from '../core/model.js';
 import type { EventBus } from '../engine/index.js';
 import { SLOW_CLIENT, type FeedBatch, type GlobalEventFeed } from './global-event-feed.js';
+import type { OutboxWrite } from './stream-outbox.js';
 
 /** Where events go. `send` queues and returns false when the client is too far behind: the stream then ends. */
 export interface EventSink {
@@ -119,8 +120,8 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
 export interface BatchSink {
   /** Queues a batch without writing it; false when the client is too far behind (it is then dropped). */
   pushBatch(batch: FeedBatch): boolean;
-  /** Writes the queue if the socket holds nothing unsent; true when something stays queued (see FeedSink.flush). */
-  flush(): boolean;
+  /** Writes the queue if the socket holds nothing unsent (see FeedSink.flush). */
+  flush(): OutboxWrite;
   whenRoomy(): Promise<void>;
   close(reason: string): void;
 }

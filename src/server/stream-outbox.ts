@@ -27,6 +27,16 @@ export interface OutboxOptions {
   buffer_bytes: number;
 }
 
+/** What writeIfIdle did. */
+export interface OutboxWrite {
+  /** Bytes handed to the transport (0: nothing queued, or the transport still busy). */
+  bytes: number;
+  /** Bytes the transport holds afterwards that the kernel did not take at once. */
+  unsent: number;
+  /** Something stays queued for a later call. */
+  pending: boolean;
+}
+
 export interface Outbox {
   /**
    * Queues a message worth `events` events (a batch of the global feed is one message) and
@@ -40,8 +50,8 @@ export interface Outbox {
    * out of anyone's sight).
    */
   hold(data: OutboxData, cursor: string, events?: number): boolean;
-  /** Writes the queue (as one write) only if the transport holds nothing unsent; true when something stays queued. */
-  writeIfIdle(): boolean;
+  /** Writes the queue (as one write) only if the transport holds nothing unsent; see OutboxWrite. */
+  writeIfIdle(): OutboxWrite;
   /** The cursor of the last message written that had one; '' before any. */
   lastCursor(): string;
   /** Events queued and not yet written. */
@@ -69,17 +79,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   const size = (): number => queued;
 
-  const writeSome = (): void => {
+  /** Writes up to BATCH_MESSAGES messages as one write; returns their bytes. */
+  const writeSome = (): number => {
     const end = Math.min(queue.length, head + BATCH_MESSAGES);
     const batch: OutboxData[] = [];
+    let bytes = 0;
     for (let i = head; i < end; i += 1) {
       const item = queue[i] as { data: OutboxData; cursor: string; events: number };
       batch.push(item.data);
+      bytes += typeof item.data === 'string' ? Buffer.byteLength(item.data) : item.data.length;
       queued -= item.events;
       if (item.cursor !== '') last = item.cursor;
     }
     head = end;
     transport.write(batch);
+    return bytes;
   };
 
   const flush = (): void => {
@@ -134,11 +148,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     hold: (data, cursor, events = 1) => enqueue(data, cursor, events),
     writeIfIdle() {
-      if (closed || size() === 0) return false;
-      if (waitingDrain || transport.buffered() > 0) return true;
-      writeSome();
+      if (closed || size() === 0) return { bytes: 0, unsent: 0, pending: false };
+      if (waitingDrain || transport.buffered() > 0) return { bytes: 0, unsent: 0, pending: true };
+      const bytes = writeSome();
       settle();
-      return size() > 0;
+      return { bytes, unsent: transport.buffered(), pending: size() > 0 };
     },
     lastCursor: () => last,
     size,

@@ -272,7 +272,7 @@ function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: I
   };
   const batchSink: BatchSink = {
     pushBatch: (batch) => !closed && outbox.hold(batchWsFrames(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
-    flush: () => !closed && outbox.writeIfIdle(),
+    flush: () => outbox.writeIfIdle(),
     whenRoomy: () => outbox.whenRoomy(),
     close: drop,
   };

@@ -42,7 +42,7 @@ function collector(limit = Infinity): FeedSink & { positions: number[]; batches:
       sink.positions.push(...batch.events.map((e) => e.position as number));
       return true;
     },
-    flush: () => false,
+    flush: () => ({ bytes: 0, unsent: 0, pending: false }),
     whenRoomy: () => Promise.resolve(),
     drop(reason: string) {
       sink.dropped = reason;
@@ -131,6 +131,7 @@ describe('createGlobalEventFeed()', () => {
     await turns(5);
     expect(writes).toHaveLength(1);
     expect(outbox.size()).toBe(3);
+    expect(outbox.writeIfIdle()).toEqual({ bytes: 0, unsent: 0, pending: true });
     unsent = 0; // drained: the next round writes both batches at once, with no new event to prompt it
     await turns(5);
     expect(writes).toEqual([['1,2;'], ['3;', '4,5;']]);
