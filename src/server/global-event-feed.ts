@@ -50,7 +50,7 @@ export interface GlobalEventFeedOptions {
    * however many subscribers there are (their latency grows instead, and a subscriber
    * that falls more than its queue behind is dropped with its cursor). Every socket
    * write happens in a round, to a socket with nothing unsent, so the round's timing
-   * covers it.
+   * covers it, and the bytes libuv finishes later are charged to the round (chargeFanoutRound).
    */
   batch_ms: number;
   onError(error: unknown): void;
