@@ -54,6 +54,10 @@ function collector(limit = Infinity): FeedSink & { positions: number[]; batches:
 const turns = async (n: number): Promise<void> => {
   for (let i = 0; i < n; i += 1) await new Promise((resolve) => setTimeout(resolve, 0));
 };
+/** Turns of the event loop until `done` holds (the feed's rounds are timers); a bound, not a time limit. */
+const until = async (done: () => boolean): Promise<void> => {
+  for (let i = 0; i < 10_000 && !done(); i += 1) await turns(1);
+};
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('createGlobalEventFeed()', () => {
@@ -122,18 +126,18 @@ describe('createGlobalEventFeed()', () => {
     feed.subscribe(null, sink);
     await turns(3);
     append(2);
-    await turns(5);
+    await until(() => writes.length > 0);
     expect(writes).toEqual([['1,2;']]);
     unsent = 10; // the kernel did not take it all
     append(1);
-    await turns(5);
+    await until(() => outbox.size() === 1);
     append(2);
-    await turns(5);
+    await until(() => outbox.size() === 3);
     expect(writes).toHaveLength(1);
     expect(outbox.size()).toBe(3);
     expect(outbox.writeIfIdle()).toEqual({ bytes: 0, unsent: 0, pending: true });
     unsent = 0; // drained: the next round writes both batches at once, with no new event to prompt it
-    await turns(5);
+    await until(() => writes.length > 1);
     expect(writes).toEqual([['1,2;'], ['3;', '4,5;']]);
     expect(outbox.lastCursor()).toBe('5');
   });
@@ -157,11 +161,11 @@ describe('createGlobalEventFeed()', () => {
     });
     await turns(3);
     append(1);
-    await turns(5);
+    await until(() => outbox.lastCursor() === '1');
     unsent = 10;
     for (let i = 0; i < 4; i += 1) {
       append(1);
-      await turns(5);
+      await until(() => outbox.size() === i + 1 || dropped !== null);
     }
     expect(dropped).toEqual({ reason: expect.stringMatching(/client too slow/), cursor: '1' });
   });
