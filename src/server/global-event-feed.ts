@@ -172,9 +172,9 @@ export function createGlobalEventFeed(options: GlobalEventFeedOptions): GlobalEv
     try {
       const page = read ? await options.readAfter(high, FEED_PAGE) : [];
       if (unsubscribeBus === null) return; // went idle meanwhile: the next start reads the tail afresh
-      const last = page.at(-1);
-      if (last?.position !== undefined) high = last.position;
-      lastCost = page.length > 0 || anyPending() ? await deliver(page.length > 0 ? { events: page } : null) : 0;
+      const last = page.at(-1)?.position;
+      if (last !== undefined) high = last;
+      if (last !== undefined || anyPending()) lastCost = await deliver(last !== undefined ? { events: page } : null);
       // A backlog is read a page per round: the wait after each page keeps fan-out to its share.
       if (page.length === FEED_PAGE) requested = true;
     } catch (error) {
