@@ -10,6 +10,12 @@ export interface NodeOptions extends Omit<EngineOptions, 'bus' | 'ownership'> {
   lease_ms?: number;
   /** Time between lease renewals. @default lease_ms / 3 */
   heartbeat_ms?: number;
+  /**
+   * Renewals run on a thread of their own (PostgreSQL), so a stalled event loop keeps its
+   * leases; after this long without the loop answering that thread, renewals stop and
+   * peers take the executions over. @default max(3 × lease_ms, 30000)
+   */
+  watchdog_ms?: number;
   /** Time between looks for unclaimed or expired executions (also made whenever a slot frees). @default 1000 */
   claim_interval_ms?: number;
   /** Most executions claimed in one statement. @default 50 */
@@ -31,6 +37,7 @@ export interface ResolvedNodeOptions {
   node_id: string;
   lease_ms: number;
   heartbeat_ms: number;
+  watchdog_ms: number;
   claim_interval_ms: number;
   claim_batch: number;
   shutdown_grace_ms: number;
@@ -65,6 +72,7 @@ export function resolveNodeOptions(options: NodeOptions): ResolvedNodeOptions {
     node_id: nodeId,
     lease_ms: lease,
     heartbeat_ms: heartbeat,
+    watchdog_ms: positive('watchdog_ms', options.watchdog_ms ?? Math.max(3 * lease, 30_000), 10),
     claim_interval_ms: positive('claim_interval_ms', options.claim_interval_ms ?? 1000, 10),
     claim_batch: positive('claim_batch', options.claim_batch ?? 50, 1),
     shutdown_grace_ms: positive('shutdown_grace_ms', options.shutdown_grace_ms ?? 10_000, 0),
