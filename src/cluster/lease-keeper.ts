@@ -157,6 +157,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
   };
 
   let renewer: LeaseRenewer | null = null;
+  let threadEnded = false;
 
   async function renew(): Promise<void> {
     renewTimer = null;
@@ -167,7 +168,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     } catch (error) {
       renewFailed(String(error));
     }
-    if (!stopped && renewer === null && !store.startRenewer) {
+    if (!stopped && renewer === null && (!store.startRenewer || threadEnded)) {
       // A slow answer (a stall, a busy database) leaves less of the lease than a heartbeat:
       // the next renewal then goes out while half of what is left remains.
       const left = Math.max(0, options.lease_ms - (epochNow() - started));
@@ -179,15 +180,27 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
   /** From the first renewal on, a store that can renews off this loop (see LeaseKeeperOptions.store). */
   const startRenewer = (): void => {
     if (stopped || !store.startRenewer) return;
-    renewer = store.startRenewer({
-      node_id: nodeId,
-      lease_ms: options.lease_ms,
-      heartbeat_ms: options.heartbeat_ms,
-      watchdog_ms: options.watchdog_ms,
-      on_renewed: renewed,
-      on_failed: renewFailed,
-      on_wedged: () => logger.error('the event loop did not answer the renewal thread; renewals stopped until it does', { node_id: nodeId, watchdog_ms: options.watchdog_ms }),
-    });
+    const ended = (error: string): void => {
+      renewer = null;
+      threadEnded = true;
+      if (stopped) return;
+      logger.error('the lease renewal thread ended; renewing from the event loop', { node_id: nodeId, error });
+      void renew();
+    };
+    try {
+      renewer = store.startRenewer({
+        node_id: nodeId,
+        lease_ms: options.lease_ms,
+        heartbeat_ms: options.heartbeat_ms,
+        watchdog_ms: options.watchdog_ms,
+        on_renewed: renewed,
+        on_failed: renewFailed,
+        on_wedged: () => logger.error('the event loop did not answer the renewal thread; renewals stopped until it does', { node_id: nodeId, watchdog_ms: options.watchdog_ms }),
+        on_ended: ended,
+      });
+    } catch (error) {
+      ended(String(error));
+    }
   };
 
   /** Asks canClaim, logging when the answer changes (a throwing predicate counts as false). */

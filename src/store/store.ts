@@ -286,6 +286,8 @@ export interface LeaseRenewerOptions {
   on_failed(error: string): void;
   /** The watchdog stopped renewals: nothing answered the pings for watchdog_ms. */
   on_wedged(): void;
+  /** The thread ended by itself (it failed): renewing is the caller's again. */
+  on_ended(error: string): void;
 }
 
 /** Renewals running off the node's event loop (PostgreSQL: a worker thread with its own connection). */

@@ -123,13 +123,18 @@ export function startRenewalThread(connection: RenewalConnection, options: Lease
   // The node's own handles keep the process; the thread follows it.
   worker.unref();
   let exited = false;
+  let stopping = false;
+  let failure = 'exited';
   const exit = new Promise<void>((resolve) =>
     worker.once('exit', () => {
       exited = true;
+      if (!stopping) options.on_ended(failure);
       resolve();
     }),
   );
-  worker.on('error', (error) => options.on_failed(`the renewal thread failed: ${String(error)}`));
+  worker.on('error', (error) => {
+    failure = String(error);
+  });
   worker.on('message', (message: FromThread) => {
     switch (message.kind) {
       case 'ping':
@@ -148,6 +153,7 @@ export function startRenewalThread(connection: RenewalConnection, options: Lease
   });
   return {
     async stop() {
+      stopping = true;
       if (!exited) {
         // Held until it has closed its connection, or a closing process could end mid-close.
         worker.ref();

@@ -113,6 +113,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('lease renewals off the event lo
         },
         on_failed: (error) => failures.push(error),
         on_wedged: () => wedged.open(),
+        on_ended: (error) => failures.push(error),
       }),
     );
     await renewalAfter(epochNow());
