@@ -137,7 +137,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       logger.info('database reachable again; claiming resumes', { node_id: nodeId });
       kick();
     }
-    const { lost, orphaned } = book.reconcile(answer);
+    const { lost, orphaned } = book.reconcile(answer, started);
     for (const id of lost) {
       logger.warn('lease taken over by another node; stopping the execution here', { execution_id: id });
       void engine.relinquish(id);
