@@ -184,7 +184,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('three nodes on one database'), 
       } catch (error) {
         const rows = (await db.admin.query<{ execution_id: string; seq: number; event_type: string }>('SELECT execution_id, seq, left(event::text, 80) AS event_type FROM execution_events ORDER BY execution_id, seq')).rows;
         const got = seen();
-        const missing = rows.filter((row) => !(got[row.execution_id] ?? []).includes(row.seq)).slice(0, 40);
+        const missing = rows.filter((row) => !(got[row.execution_id] ?? []).includes(Number(row.seq))).slice(0, 40);
         const listed = missing.map((row) => `${row.execution_id} #${row.seq} ${row.event_type} (seen: ${(got[row.execution_id] ?? []).join(',')})`).join('\n');
         throw new Error(`${String(error)}; missing:\n${listed}\nthe survivors' logs:\n${watcher.stderr()}${other.stderr()}`, { cause: error });
       }
