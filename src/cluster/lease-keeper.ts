@@ -164,7 +164,10 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     if (stopped) return;
     const started = epochNow();
     try {
-      renewed(await renewals.renewLeases(nodeId, options.lease_ms), started);
+      // With a renewal thread, its connection is the one more a node opens: the first
+      // renewal (before the thread starts) goes through the pool already open.
+      const through = store.startRenewer && !threadEnded ? leases : renewals;
+      renewed(await through.renewLeases(nodeId, options.lease_ms), started);
     } catch (error) {
       renewFailed(String(error));
     }
