@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { HarmoniaError } from '../core/errors.js';
 import type { WriteFence } from '../engine/write-queue.js';
 import type { ExecutionLease, LeaseRepo, StoreSession } from '../store/store.js';
@@ -6,7 +7,15 @@ interface Held {
   token: number;
   /** Renewals in a row that did not return this lease. */
   missed: number;
+  /** When it was recorded here (epochNow). */
+  since: number;
 }
+
+/**
+ * Epoch milliseconds, the scale renewals report their start in (each thread's performance
+ * clock has its own origin; both count from the same wall clock).
+ */
+const epochNow = (): number => performance.timeOrigin + performance.now();
 
 /** What a renewal found out. */
 export interface RenewalOutcome {
@@ -30,10 +39,13 @@ export interface LeaseBook extends WriteFence {
   size(): number;
   ids(): string[];
   /**
-   * Compares a renewal's answer with the book. A lease missing twice in a row is lost
-   * (once may be a claim whose transaction had not committed when the renewal read).
+   * Compares the answer of a renewal that started at `started` (epoch milliseconds) with
+   * the book. A lease missing twice in a row is lost (once may be a claim whose transaction
+   * had not committed when the renewal read). Answers reach the book late, several at once
+   * after an event-loop stall, while the renewal thread went on: one that started before a
+   * lease was recorded, or before it was given up here, says nothing about that lease.
    */
-  reconcile(renewed: readonly ExecutionLease[]): RenewalOutcome;
+  reconcile(renewed: readonly ExecutionLease[], started: number): RenewalOutcome;
 }
 
 function unsafe(nodeId: string, executionId: string): HarmoniaError {
@@ -47,6 +59,8 @@ function unsafe(nodeId: string, executionId: string): HarmoniaError {
 /** Creates the book of node `nodeId`, claiming for `leaseMs` at a time. */
 export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
   const held = new Map<string, Held>();
+  /** Leases given up here, with when: answers that started earlier are stale for them. */
+  const dropped = new Map<string, number>();
   const leasesOf = (tx: StoreSession): LeaseRepo => {
     if (!tx.leases) throw new HarmoniaError('INTERNAL', 'a cluster node needs a store with leases (PostgreSQL)');
     return tx.leases;
@@ -69,7 +83,7 @@ export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
       if (!lease) {
         throw new HarmoniaError('STORE_CONFLICT', `execution '${executionId}' is held by another node`, { details: { execution_id: executionId } });
       }
-      held.set(executionId, { token: lease.token, missed: 0 });
+      held.set(executionId, { token: lease.token, missed: 0, since: epochNow() });
     },
     async finish(tx, executionIds) {
       const leases = leasesOf(tx);
@@ -94,25 +108,31 @@ export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
     },
     token: (id) => held.get(id)?.token,
     add(leases) {
-      for (const lease of leases) held.set(lease.execution_id, { token: lease.token, missed: 0 });
+      for (const lease of leases) held.set(lease.execution_id, { token: lease.token, missed: 0, since: epochNow() });
     },
     remove(id) {
       const entry = held.get(id);
       held.delete(id);
+      if (entry) dropped.set(id, epochNow());
       return entry?.token;
     },
     size: () => held.size,
     ids: () => [...held.keys()],
-    reconcile(renewed) {
+    reconcile(renewed, started) {
       const current = new Map(renewed.map((lease) => [lease.execution_id, lease]));
       const lost: string[] = [];
       for (const [id, entry] of held) {
+        if (entry.since > started) continue;
         const lease = current.get(id);
         if (lease && lease.token === entry.token) entry.missed = 0;
         else if (lease || (entry.missed += 1) >= 2) lost.push(id);
       }
       for (const id of lost) held.delete(id);
-      const orphaned = renewed.filter((lease) => !held.has(lease.execution_id) && !lost.includes(lease.execution_id));
+      const orphaned = renewed.filter(
+        (lease) => !held.has(lease.execution_id) && !lost.includes(lease.execution_id) && !((dropped.get(lease.execution_id) ?? -Infinity) > started),
+      );
+      // Renewals start one after another: later answers started later still.
+      for (const [id, at] of dropped) if (at < started) dropped.delete(id);
       return { lost, orphaned };
     },
   };

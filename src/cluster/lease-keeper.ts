@@ -1,15 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import type { Engine } from '../engine/engine-api.js';
 import type { EngineLogger } from '../engine/runner.js';
-import type { ExecutionLease, LeaseRepo, Store } from '../store/store.js';
+import type { ExecutionLease, LeaseRenewer, LeaseRenewerOptions, LeaseRepo, Store } from '../store/store.js';
 import type { LeaseBook } from './lease-book.js';
 import type { ResolvedNodeOptions } from './node-options.js';
 
 const BACKOFF_FIRST_MS = 200;
 
+/** Epoch milliseconds, on the scale the renewal thread reports in (each thread's performance clock has its own origin). */
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
 export interface LeaseKeeperOptions {
-  /** `renewals`, when the store has it, is where renewals run (see PostgresStore.renewals). */
-  store: Store & { readonly leases: LeaseRepo; readonly renewals?: LeaseRepo };
+  /**
+   * `renewals`, when the store has it, is where renewals run (see PostgresStore.renewals);
+   * `startRenewer`, when it has that, runs them after the first off the event loop.
+   */
+  store: Store & { readonly leases: LeaseRepo; readonly renewals?: LeaseRepo; startRenewer?(options: LeaseRenewerOptions): LeaseRenewer };
   engine: Engine;
   book: LeaseBook;
   options: ResolvedNodeOptions;
@@ -118,46 +124,87 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     }
   };
 
+  /** A renewal's answer, from this loop or the renewal thread: the leases run until `started` + lease_ms. */
+  const renewed = (answer: readonly ExecutionLease[], started: number): void => {
+    if (stopped) return;
+    failures = 0;
+    // Every lease ends lease_ms after the renewal ran; the start is the safe side of that.
+    const left = Math.max(0, options.lease_ms - (epochNow() - started));
+    if (expiryTimer) clearTimeout(expiryTimer);
+    expiryTimer = timer(left, expired);
+    if (!healthy) {
+      healthy = true;
+      logger.info('database reachable again; claiming resumes', { node_id: nodeId });
+      kick();
+    }
+    const { lost, orphaned } = book.reconcile(answer, started);
+    for (const id of lost) {
+      logger.warn('lease taken over by another node; stopping the execution here', { execution_id: id });
+      void engine.relinquish(id);
+    }
+    // Still ours after a lost connection (or a failed write): carry them on from their events.
+    book.add(orphaned);
+    for (const lease of orphaned) void adoptClaimed(lease);
+  };
+
+  const renewFailed = (error: string): void => {
+    if (stopped) return;
+    failures += 1;
+    if (healthy) {
+      healthy = false;
+      logger.warn('cannot renew leases; claiming stops until the database answers', { node_id: nodeId, error });
+    }
+  };
+
+  let renewer: LeaseRenewer | null = null;
+  let threadEnded = false;
+
   async function renew(): Promise<void> {
     renewTimer = null;
     if (stopped) return;
-    const started = performance.now();
-    let left = options.lease_ms;
+    const started = epochNow();
     try {
-      const renewed = await renewals.renewLeases(nodeId, options.lease_ms);
-      if (stopped) return;
-      failures = 0;
-      // Every lease ends lease_ms after the renewal ran; the start is the safe side of that.
-      left = Math.max(0, options.lease_ms - (performance.now() - started));
-      if (expiryTimer) clearTimeout(expiryTimer);
-      expiryTimer = timer(left, expired);
-      if (!healthy) {
-        healthy = true;
-        logger.info('database reachable again; claiming resumes', { node_id: nodeId });
-        kick();
-      }
-      const { lost, orphaned } = book.reconcile(renewed);
-      for (const id of lost) {
-        logger.warn('lease taken over by another node; stopping the execution here', { execution_id: id });
-        void engine.relinquish(id);
-      }
-      // Still ours after a lost connection (or a failed write): carry them on from their events.
-      book.add(orphaned);
-      for (const lease of orphaned) void adoptClaimed(lease);
+      // With a renewal thread, its connection is the one more a node opens: the first
+      // renewal (before the thread starts) goes through the pool already open.
+      const through = store.startRenewer && !threadEnded ? leases : renewals;
+      renewed(await through.renewLeases(nodeId, options.lease_ms), started);
     } catch (error) {
-      failures += 1;
-      if (healthy) {
-        healthy = false;
-        logger.warn('cannot renew leases; claiming stops until the database answers', { node_id: nodeId, error: String(error) });
-      }
+      renewFailed(String(error));
     }
-    if (!stopped) {
+    if (!stopped && renewer === null && (!store.startRenewer || threadEnded)) {
       // A slow answer (a stall, a busy database) leaves less of the lease than a heartbeat:
       // the next renewal then goes out while half of what is left remains.
-      const wait = healthy ? Math.min(options.heartbeat_ms, left / 2) : Math.min(options.heartbeat_ms, BACKOFF_FIRST_MS * 2 ** (failures - 1));
+      const left = Math.max(0, options.lease_ms - (epochNow() - started));
+      const wait = failures === 0 ? Math.min(options.heartbeat_ms, left / 2) : Math.min(options.heartbeat_ms, BACKOFF_FIRST_MS * 2 ** (failures - 1));
       renewTimer = timer(wait, () => void renew());
     }
   }
+
+  /** From the first renewal on, a store that can renews off this loop (see LeaseKeeperOptions.store). */
+  const startRenewer = (): void => {
+    if (stopped || !store.startRenewer) return;
+    const ended = (error: string): void => {
+      renewer = null;
+      threadEnded = true;
+      if (stopped) return;
+      logger.error('the lease renewal thread ended; renewing from the event loop', { node_id: nodeId, error });
+      void renew();
+    };
+    try {
+      renewer = store.startRenewer({
+        node_id: nodeId,
+        lease_ms: options.lease_ms,
+        heartbeat_ms: options.heartbeat_ms,
+        watchdog_ms: options.watchdog_ms,
+        on_renewed: renewed,
+        on_failed: renewFailed,
+        on_wedged: () => logger.error('the event loop did not answer the renewal thread; renewals stopped until it does', { node_id: nodeId, watchdog_ms: options.watchdog_ms }),
+        on_ended: ended,
+      });
+    } catch (error) {
+      ended(String(error));
+    }
+  };
 
   /** Asks canClaim, logging when the answer changes (a throwing predicate counts as false). */
   const mayClaim = (): boolean => {
@@ -232,6 +279,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
   return {
     async start() {
       await renew();
+      startRenewer();
       claiming = true;
       loop();
     },
@@ -261,7 +309,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       claiming = false;
       stopped = true;
       for (const handle of [renewTimer, expiryTimer, claimTimer]) if (handle) clearTimeout(handle);
-      await round;
+      await Promise.all([round, renewer?.stop()]);
       const released = await leases.releaseNode(nodeId).catch((error: unknown) => {
         logger.warn('could not hand leases back; they expire instead', { node_id: nodeId, error: String(error) });
         return 0;

@@ -274,6 +274,27 @@ export interface NodeLease {
  * SQLite store is one node and has none. Times are the database's clock, so node clock
  * skew does not matter; the token, not the expiry, is what fences writes.
  */
+/** What a lease renewer reports to the node that started it. */
+export interface LeaseRenewerOptions {
+  node_id: string;
+  lease_ms: number;
+  heartbeat_ms: number;
+  /** With no answer to its pings for this long, the renewer stops renewing until one comes. */
+  watchdog_ms: number;
+  /** A renewal's answer (as LeaseRepo.renewLeases returns it); `started_at` is when it went out, in epoch milliseconds. */
+  on_renewed(leases: ExecutionLease[], started_at: number): void;
+  on_failed(error: string): void;
+  /** The watchdog stopped renewals: nothing answered the pings for watchdog_ms. */
+  on_wedged(): void;
+  /** The thread ended by itself (it failed): renewing is the caller's again. */
+  on_ended(error: string): void;
+}
+
+/** Renewals running off the node's event loop (PostgreSQL: a worker thread with its own connection). */
+export interface LeaseRenewer {
+  stop(): Promise<void>;
+}
+
 export interface LeaseRepo {
   /**
    * Claims up to `limit` unfinished executions whose lease is free or expired, oldest

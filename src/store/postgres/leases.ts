@@ -50,7 +50,8 @@ const CLAIM = `
     WHERE l.expires_at <= now()
   RETURNING execution_id, node_id, token, ${ISO} AS expires_at`;
 
-const RENEW = `
+/** Renews every lease of node $1 for $2 ms; also run by the renewal thread (renewal-thread.ts). */
+export const RENEW = `
   WITH node AS (${touchNode('$2')}),
   renewed AS (
     UPDATE execution_leases SET expires_at = ${expiry('$2')}

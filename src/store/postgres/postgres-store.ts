@@ -2,11 +2,12 @@ import pg from 'pg';
 import { createCoordination, type Coordination } from './coordination.js';
 import type { Pool } from 'pg';
 import { HarmoniaError } from '../../core/errors.js';
-import type { LeaseRepo, Store, StoreSession } from '../store.js';
+import type { LeaseRenewer, LeaseRenewerOptions, LeaseRepo, Store, StoreSession } from '../store.js';
 import { PostgresComponentRepo } from './component-repo.js';
 import { PostgresExecutionRepo } from './execution-repo.js';
 import { createPoolExecutor, createTransactionExecutor, inTransaction, type PgExecutor } from './executor.js';
 import { PostgresLeaseRepo } from './leases.js';
+import { startRenewalThread } from './renewal-thread.js';
 import { PostgresTriggerRepo } from './trigger-repo.js';
 import { SCHEMA_NAME, migratePostgres } from './migrate-postgres.js';
 import { PostgresRegistryRepo } from './registry-repo.js';
@@ -36,6 +37,11 @@ export interface PostgresStore extends Store {
    * for a pooled connection behind the engine's statements, or a busy node's leases lapse.
    */
   readonly renewals: LeaseRepo;
+  /**
+   * Renews a node's leases from now on off the event loop, on a thread and connection of
+   * its own (renewal-thread.ts). Without it a node renews through `renewals` from its loop.
+   */
+  startRenewer?(options: LeaseRenewerOptions): LeaseRenewer;
   readonly pool: Pool;
   /** The schema given at creation, or null for the server's search_path. */
   readonly schema: string | null;
@@ -124,6 +130,11 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     backend: 'postgres',
     ...outside,
     renewals: new PostgresLeaseRepo(createPoolExecutor(renewalPool)),
+    startRenewer: (renewerOptions) =>
+      startRenewalThread(
+        { url: options.url, application_name: options.application_name ?? 'harmonia', ...(schema === null ? {} : { options: `-c search_path=${schema}` }) },
+        renewerOptions,
+      ),
     pool,
     coordination: createCoordination(pool),
     schema,

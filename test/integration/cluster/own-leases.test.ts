@@ -24,13 +24,17 @@ interface Logged {
   message: string;
 }
 
-/** The store with some lease calls wrapped (the node sees only the wrapper). */
+/**
+ * The store with some lease calls wrapped (the node sees only the wrapper). Wrapped
+ * renewals run on the node's event loop (no renewal thread): these tests hold that path.
+ */
 function wrapped(store: PostgresStore, parts: { leases?: Partial<LeaseRepo>; renewals?: Partial<LeaseRepo>; getExecution?: PostgresStore['executions']['getExecution'] }): PostgresStore {
   const over = <T extends object>(base: T, fns: Partial<T> | undefined): T => (fns ? Object.assign(Object.create(base) as T, fns) : base);
   return {
     ...store,
     leases: over(store.leases, parts.leases),
     renewals: over(store.renewals, parts.renewals),
+    ...(parts.renewals ? { startRenewer: undefined } : {}),
     executions: over(store.executions, parts.getExecution ? { getExecution: parts.getExecution } : undefined),
   };
 }

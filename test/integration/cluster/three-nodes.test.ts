@@ -2,8 +2,8 @@
  * Three node processes on one PostgreSQL schema run fan-out/fan-in executions of a pack
  * whose shell action logs every run; one node is killed with SIGKILL mid-way. The
  * survivors, busy with executions of their own that they keep starting, carry its
- * executions on once its leases expire (default lease settings, so this test takes about
- * 30 s; HARMONIA_LEASE_MS sets the nodes' lease to try another). Only the killed node's
+ * executions on once its leases expire (default lease settings, a 4 s lease;
+ * HARMONIA_LEASE_MS sets the nodes' lease to try another). Only the killed node's
  * tasks run again: the survivors never re-run their own. The failover time is printed,
  * not asserted.
  */
@@ -177,7 +177,19 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('three nodes on one database'), 
     const stored = Number((await db.admin.query<{ n: string }>('SELECT count(*) AS n FROM execution_events')).rows[0]?.n);
     const total = (seen: Iterable<number[]>): number => [...seen].reduce((n, seqs) => n + seqs.length, 0);
     let onBus: Record<string, number[]> = {};
-    await expect
+    // When a bus misses events: which executions, which events, and the survivors' logs (a lease that moved, for one).
+    const withLogs = async (check: Promise<unknown>, seen: () => Record<string, number[]>): Promise<void> => {
+      try {
+        await check;
+      } catch (error) {
+        const rows = (await db.admin.query<{ execution_id: string; seq: number; event_type: string }>('SELECT execution_id, seq, left(event::text, 80) AS event_type FROM execution_events ORDER BY execution_id, seq')).rows;
+        const got = seen();
+        const missing = rows.filter((row) => !(got[row.execution_id] ?? []).includes(Number(row.seq))).slice(0, 40);
+        const listed = missing.map((row) => `${row.execution_id} #${row.seq} ${row.event_type} (seen: ${(got[row.execution_id] ?? []).join(',')})`).join('\n');
+        throw new Error(`${String(error)}; missing:\n${listed}\nthe survivors' logs:\n${watcher.stderr()}${other.stderr()}`, { cause: error });
+      }
+    };
+    await withLogs(expect
       .poll(
         async () => {
           watcher.child.send({ type: 'report' });
@@ -186,8 +198,8 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('three nodes on one database'), 
         },
         { timeout: 60_000, interval: 250 },
       )
-      .toBe(stored);
-    await expect.poll(() => total(sse.seen.values()), { timeout: 60_000 }).toBe(stored);
+      .toBe(stored), () => onBus);
+    await withLogs(expect.poll(() => total(sse.seen.values()), { timeout: 60_000 }).toBe(stored), () => Object.fromEntries(sse.seen));
     sse.close();
     for (const node of [watcher, other]) node.child.kill('SIGTERM');
     for (const node of [watcher, other]) {
