@@ -128,7 +128,7 @@ export interface ResolvedConfig {
   node_id: string | null;
   /** Dev mode: quiet time after a pack's last save (by the files' mtimes) before it syncs. @default 20 */
   dev_debounce_ms: number;
-  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 4000 */
+  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
   shutdown_grace_ms: number;

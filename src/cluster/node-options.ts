@@ -6,7 +6,7 @@ import type { EngineOptions } from '../engine/engine-api.js';
 export interface NodeOptions extends Omit<EngineOptions, 'bus' | 'ownership'> {
   /** Names this node in lease rows and logs; unique among the nodes. @default `<hostname>-<pid>-<random>` */
   node_id?: string;
-  /** How long a claim or renewal holds an execution; a dead node's work moves after this. @default 4000 */
+  /** How long a claim or renewal holds an execution; a dead node's work moves after this. @default 15000 */
   lease_ms?: number;
   /** Time between lease renewals. @default lease_ms / 3 */
   heartbeat_ms?: number;
@@ -58,10 +58,10 @@ function positive(name: string, value: number, min: number): number {
 
 /** Applies the defaults documented on NodeOptions; throws CONFIG_INVALID on a bad value. */
 export function resolveNodeOptions(options: NodeOptions): ResolvedNodeOptions {
-  // Failover after a crash takes at most lease + claim interval: 4 s meets the 5 s target.
-  // Renewals run on a thread of their own, so event-loop stalls (3-5 s on CPU-starved
-  // nodes) up to watchdog_ms keep the leases; see performance.md, Leases.
-  const lease = positive('lease_ms', options.lease_ms ?? 4_000, 100);
+  // Failover after a crash takes at most lease + claim interval. A 4 s lease meets the 5 s
+  // failover target and, renewed from its own thread, survives event-loop stalls; it is not
+  // the default while a takeover can still leave a gap on the shared bus (operations.md).
+  const lease = positive('lease_ms', options.lease_ms ?? 15_000, 100);
   const heartbeat = positive('heartbeat_ms', options.heartbeat_ms ?? Math.floor(lease / 3), 10);
   if (heartbeat >= lease) {
     throw new HarmoniaError('CONFIG_INVALID', `invalid heartbeat_ms '${heartbeat}'; expected less than lease_ms (${lease}), a third of it by default`);

@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('harmonia serve node settings', () => {
   it('defaults to a generated node id, a 4 s lease and a 10 s shutdown grace', async () => {
     const run = await runCli(['config', '--json'], { cwd: dir });
-    expect(JSON.parse(run.stdout)).toMatchObject({ node_id: null, lease_ms: 4000, shutdown_grace_ms: 10000 });
+    expect(JSON.parse(run.stdout)).toMatchObject({ node_id: null, lease_ms: 15000, shutdown_grace_ms: 10000 });
   });
 
   it('reads a bare lease as milliseconds and a bare grace as seconds, like the other durations', async () => {
@@ -29,7 +29,7 @@ describe('harmonia serve node settings', () => {
   it('lists the node settings in `harmonia config`', async () => {
     const run = await runCli(['config'], { cwd: dir, env: { HARMONIA_SHUTDOWN_GRACE: '500ms' } });
     expect(run.stdout).toMatch(/^HARMONIA_SHUTDOWN_GRACE\s+500\s+env$/m);
-    expect(run.stdout).toMatch(/^HARMONIA_LEASE_MS\s+4000\s+default$/m);
+    expect(run.stdout).toMatch(/^HARMONIA_LEASE_MS\s+15000\s+default$/m);
     expect(run.stdout).toMatch(/^HARMONIA_NODE_ID\s/m);
   });
 

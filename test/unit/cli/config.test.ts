@@ -99,7 +99,7 @@ describe('resolveConfig()', () => {
   it('reads the cluster settings: node id, lease in milliseconds, shutdown grace in seconds', () => {
     const config = resolveConfig({}, { HARMONIA_NODE_ID: 'node-a', HARMONIA_LEASE_MS: '20000', HARMONIA_SHUTDOWN_GRACE: '30' });
     expect([config.node_id, config.lease_ms, config.shutdown_grace_ms]).toEqual(['node-a', 20_000, 30_000]);
-    expect(resolveConfig({}, {}).lease_ms).toBe(4000);
+    expect(resolveConfig({}, {}).lease_ms).toBe(15_000);
     expect(configError(() => resolveConfig({}, { HARMONIA_LEASE_MS: '5' })).code).toBe('CONFIG_INVALID');
   });
 

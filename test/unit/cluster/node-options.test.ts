@@ -5,12 +5,8 @@ import type { NodeOptions } from '../../../src/cluster/node-options.js';
 const base = {} as NodeOptions;
 
 describe('resolveNodeOptions()', () => {
-  it('defaults to a 4 s lease renewed every 1.33 s, with a 30 s watchdog on the event loop', () => {
-    expect(resolveNodeOptions(base)).toMatchObject({ lease_ms: 4000, heartbeat_ms: 1333, watchdog_ms: 30_000, claim_interval_ms: 1000, claim_batch: 50, shutdown_grace_ms: 10_000 });
-  });
-
-  it('gives a long lease a watchdog of three leases', () => {
-    expect(resolveNodeOptions({ ...base, lease_ms: 15_000 }).watchdog_ms).toBe(45_000);
+  it('defaults to a 15 s lease renewed every 5 s', () => {
+    expect(resolveNodeOptions(base)).toMatchObject({ lease_ms: 15_000, heartbeat_ms: 5000, claim_interval_ms: 1000, claim_batch: 50, shutdown_grace_ms: 10_000 });
   });
 
   it('renews a third of a chosen lease by default', () => {
