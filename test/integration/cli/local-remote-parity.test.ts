@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import type { OutputStream } from '../../../src/cli/cli-context.js';
+import { Captured, type Outcome } from './captured-output.js';
 import { assertBuilt, makeTree, removeTree, runCli } from './cli-harness.js';
 import { startServeProcess, type ServeProcess } from './serve-process.js';
 import { pgSuiteName, randomSchemaName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
@@ -56,20 +56,6 @@ const PACK: Record<string, string> = {
     '',
   ].join('\n'),
 };
-
-class Captured implements OutputStream {
-  text = '';
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** The suite for one backend: `dbUrl` null is SQLite under the tree's data dir. */
 function parity(backend: string, dbUrl: string | null, drop: () => Promise<void>): void {

@@ -10,7 +10,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import type { OutputStream } from '../../../src/cli/cli-context.js';
+import { Captured, type Outcome } from './captured-output.js';
 import { assertBuilt, makeTree, removeTree } from './cli-harness.js';
 import { startServeProcess, type ServeProcess } from './serve-process.js';
 import { pgSuiteName, randomSchemaName, TEST_DATABASE_URL } from '../store/pg-test-db.js';
@@ -52,20 +52,6 @@ const PACK: Record<string, string> = {
   }),
   'api-invalid.yaml': ['version: 1.0.0', 'name: broken', 'tasks:', '  a:', '    action: core.echo', '    depends_on: [nope]', ''].join('\n'),
 };
-
-class Captured implements OutputStream {
-  text = '';
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** The --json of one side with what two stores mint apart (ids, times, durations) replaced. */
 function normalised(text: string): string {
