@@ -24,7 +24,7 @@ import { resolveServerOptions } from './server-options.js';
 import { createStreamHub, type StreamHub } from './stream-hub.js';
 import { createTokenFileReader } from './tokens.js';
 import { createRequestValidator } from './validate-request.js';
-import { createResponseContract } from './validate-response.js';
+import { createResponseContract, type ResponseContract } from './validate-response.js';
 import { WS_ROUTES } from './ws.js';
 
 /** What startServer needs besides the Koa app. */
@@ -32,6 +32,8 @@ export interface AppInternals {
   services: AppServices;
   authenticator: Authenticator;
   hub: StreamHub;
+  /** The response contract check (validate_responses); null when it is off. */
+  contract: ResponseContract | null;
 }
 
 const INTERNALS = new WeakMap<Koa, AppInternals>();
@@ -108,6 +110,6 @@ export function createApp(deps: ServerDeps): Koa {
   app.use(conditionalGetMiddleware());
   app.use(consoleMiddleware(options.console_dir));
   app.use(mountRoutes(routes, mount));
-  INTERNALS.set(app, { services, authenticator, hub });
+  INTERNALS.set(app, { services, authenticator, hub, contract: mount.contract });
   return app;
 }

@@ -23,7 +23,7 @@ export function conditionalGetMiddleware() {
       ctx.set('ETag', etag);
     }
     if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-cache');
-    if (matches(ctx.get('If-None-Match'), etag)) ctx.status = 304;
+    if (matchesEtag(ctx.get('If-None-Match'), etag)) ctx.status = 304;
   };
 }
 
@@ -32,7 +32,7 @@ export function conditionalGetMiddleware() {
  * answers stale whenever the request says `Cache-Control: no-cache`, which fetch() adds to
  * every request that sets If-None-Match itself.
  */
-function matches(header: string, etag: string): boolean {
+export function matchesEtag(header: string, etag: string): boolean {
   if (header === '') return false;
   const opaque = etag.replace(/^W\//, '');
   return header.split(',').some((candidate) => {

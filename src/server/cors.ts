@@ -8,7 +8,8 @@ import type { Context, Next } from 'koa';
 
 const METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const HEADERS = 'Authorization, Content-Type, Idempotency-Key, Last-Event-ID, X-Harmonia-Token';
-const EXPOSED = 'X-Request-Id, Location, Retry-After';
+/** The response headers a page on an allowed origin may read. */
+export const CORS_EXPOSED_HEADERS = 'X-Request-Id, Location, Retry-After';
 
 /** The middleware; a no-op when no origin is allowed. */
 export function corsMiddleware(allowed: readonly string[]) {
@@ -25,7 +26,7 @@ export function corsMiddleware(allowed: readonly string[]) {
       ctx.status = 204;
       return;
     }
-    ctx.set('Access-Control-Expose-Headers', EXPOSED);
+    ctx.set('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS);
     return next();
   };
 }

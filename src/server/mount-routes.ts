@@ -9,7 +9,7 @@ import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator, 
 import { maskSecrets } from './mask-secrets.js';
 import { readBody, readRawBody, type ReadBody } from './read-body.js';
 import type { AppServices, RouteDef } from './route.js';
-import { createRouteTable } from './route-table.js';
+import { createRouteTable, type TableEntry } from './route-table.js';
 import type { RequestValidator } from './validate-request.js';
 import type { ResponseContract } from './validate-response.js';
 
@@ -33,17 +33,21 @@ export function routeLabel(def: RouteDef): string {
 /** Where a route is served: API routes under both prefixes, root routes at the root. */
 export const API_PREFIXES = ['/api', '/api/v1'] as const;
 
+/** The route table's entries in precedence order: API routes under each prefix, then root routes. */
+export function routeTableEntries(routes: readonly RouteDef[]): Array<TableEntry<RouteDef>> {
+  return [
+    ...API_PREFIXES.flatMap((prefix) => routes.filter((r) => r.base === 'api').map((def) => ({ method: def.method, path: prefix + def.path, value: def }))),
+    ...routes.filter((r) => r.base === 'root').map((def) => ({ method: def.method, path: def.path, value: def })),
+  ];
+}
+
 /**
  * The middleware serving `routes`: API routes under /api and /api/v1 (/api is what the
  * integration guide uses, /api/v1 is stable), root routes at the root. A request no route
  * matches passes on (the error middleware answers it 404).
  */
 export function mountRoutes(routes: readonly RouteDef[], options: MountOptions): Middleware {
-  const entries = [
-    ...API_PREFIXES.flatMap((prefix) => routes.filter((r) => r.base === 'api').map((def) => ({ method: def.method, path: prefix + def.path, value: def }))),
-    ...routes.filter((r) => r.base === 'root').map((def) => ({ method: def.method, path: def.path, value: def })),
-  ];
-  const table = createRouteTable(entries);
+  const table = createRouteTable(routeTableEntries(routes));
   const accepted = new Map(routes.map((def) => [def, acceptedQuery(def)]));
   const { contract } = options;
   return async (ctx, next) => {

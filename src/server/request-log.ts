@@ -10,12 +10,16 @@ import type { HttpMetrics } from './metrics.js';
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The caller's X-Request-Id (`''` when none) when it is sane, else a new one. */
+export function requestIdFrom(given: string): string {
+  return SANE_ID.test(given) ? given : randomUUID();
+}
+
 /** Request id, access log and request metrics. Must run outside the error middleware. */
 export function requestLogMiddleware(logger: Logger, metrics: HttpMetrics): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
-    const given = ctx.get('X-Request-Id');
-    const requestId = SANE_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdFrom(ctx.get('X-Request-Id'));
     ctx.state.request_id = requestId;
     ctx.set('X-Request-Id', requestId);
     try {

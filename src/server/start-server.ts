@@ -13,6 +13,7 @@ import { assertSafeBind } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import type { EventBus } from '../engine/event-bus.js';
 import { attachWebSockets } from './ws.js';
+import { createRequestListener } from './request-listener.js';
 import { SETTINGS } from '../core/settings.js';
 
 export interface StartServerOptions extends ServerDeps {
@@ -56,7 +57,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { services, authenticator, hub } = appInternals(app);
   assertSafeBind(host, authenticator);
 
-  const server = createServer(app.callback());
+  const server = createServer(createRequestListener(app));
   server.headersTimeout = 30_000;
   server.requestTimeout = 0; // SSE responses are long-lived
   const closeWebSockets = attachWebSockets(server, { services, authenticator, hub });
