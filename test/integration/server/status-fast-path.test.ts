@@ -41,6 +41,8 @@ interface Differential {
   logs: Array<Record<string, unknown>>;
   hot: Pair;
   koa: Pair;
+  /** The headers of a plain, authorised read. */
+  warm: Record<string, string>;
 }
 
 async function listen(server: Server): Promise<Pair> {
@@ -48,7 +50,7 @@ async function listen(server: Server): Promise<Pair> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-async function openDifferential(options: HarnessOptions): Promise<Differential> {
+async function openDifferential(options: HarnessOptions, warm: Record<string, string>): Promise<Differential> {
   const logs: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const h = await openServer({ ...options, logger, files: { 'demo/workflows/wide.yaml': WIDE, 'demo/workflows/one.yaml': ONE, ...options.files } });
@@ -59,6 +61,7 @@ async function openDifferential(options: HarnessOptions): Promise<Differential> 
     logs,
     hot: await listen(createServer(createRequestListener(h.server.app, fast))),
     koa: await listen(createServer(h.server.app.callback())),
+    warm,
   };
 }
 
@@ -144,17 +147,23 @@ interface Case {
 
 /**
  * Sends the case to Koa first (so whatever it keeps is kept for both), then to the fast
- * path's server, and checks the two outcomes are the same; returns the fast path's.
+ * path's server, twice over (a first request may change what the next sees), and checks
+ * each pair of outcomes is the same; returns the fast path's second.
  */
 async function compare(d: Differential, c: Case): Promise<Outcome> {
   const method = c.method ?? 'GET';
   const headers = c.headers ?? {};
-  const koa = await observe(d, d.koa, c.path, method, headers, c.body);
-  const hot = await observe(d, d.hot, c.path, method, headers, c.body);
-  expect(koa.fast).toBe(0);
-  expect({ answer: hot.answer, log: hot.log, metrics: hot.metrics }).toEqual({ answer: koa.answer, log: koa.log, metrics: koa.metrics });
-  expect(hot.log).toHaveLength(1);
-  return hot;
+  let hot: Outcome | undefined;
+  for (let round = 0; round < 2; round += 1) {
+    // What the case may have left unkept (a token learnt moves the masker's generation), another poller keeps again.
+    await send(d.koa.url, c.path, 'GET', d.warm);
+    const koa = await observe(d, d.koa, c.path, method, headers, c.body);
+    hot = await observe(d, d.hot, c.path, method, headers, c.body);
+    expect(koa.fast).toBe(0);
+    expect({ answer: hot.answer, log: hot.log, metrics: hot.metrics }).toEqual({ answer: koa.answer, log: koa.log, metrics: koa.metrics });
+    expect(hot.log).toHaveLength(1);
+  }
+  return hot as Outcome;
 }
 
 function header(outcome: Outcome, name: string): string | undefined {
@@ -190,7 +199,7 @@ describe('the status fast path with API tokens, a token file and an allowed orig
     file.revoked = revoked.token;
     d = await openDifferential({
       server: { tokens: 'admin-tok,reader-tok:read,trigger-tok:trigger', token_file: tokenFile, allowed_origins: ['https://ui.example'] },
-    });
+    }, admin);
     wide = await run(d.h, 'demo.wide', 'admin-tok');
     one = await run(d.h, 'demo.one', 'admin-tok');
     await d.h.engine.waitForCompletion(wide);
@@ -271,7 +280,7 @@ describe('the status fast path with API tokens, a token file and an allowed orig
     expect(JSON.parse(Buffer.from(moved.answer.body, 'base64').toString()).output).toEqual({ changed: 'here' });
     const outcome = await compare(d, { path: `/api/executions/${one}`, headers: admin });
     expect(outcome.fast).toBe(1);
-    expect(d.fast.answered - fastBefore).toBe(1);
+    expect(d.fast.answered - fastBefore).toBe(2);
   });
 
   it('learns a token from the token file when the fast path sees it first, as Koa does', async () => {
@@ -304,7 +313,7 @@ describe('the status fast path without tokens (the loopback Host rule) and any o
   let port: string;
 
   beforeAll(async () => {
-    d = await openDifferential({ server: { allowed_origins: ['*'] } });
+    d = await openDifferential({ server: { allowed_origins: ['*'] } }, {});
     wide = await run(d.h, 'demo.wide', undefined);
     await d.h.engine.waitForCompletion(wide);
     port = new URL(d.hot.url).port;
