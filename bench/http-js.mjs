@@ -36,7 +36,9 @@ const first = await (await fetch(`${h.url}/api/executions`, { method: 'POST', he
 await engine.waitForCompletion(first.execution_id);
 const path = `/api/executions/${first.execution_id}`;
 const text = await (await fetch(h.url + path, { headers: auth })).text();
-const harmonia = h.app.callback();
+// The server's own listener (the status fast path, then Koa), and Koa alone for comparison.
+const harmonia = h.server.listeners('request')[0];
+const koa = h.app.callback();
 const bare = (req, res) => { res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }); res.end(text); };
 class Sink extends Duplex {
   _read() {}
@@ -68,17 +70,20 @@ async function round(handler) {
   const used = process.cpuUsage(cpu);
   return { wall: ((performance.now() - started) * 1000) / N, cpu: (used.user + used.system) / N };
 }
-await round(harmonia); await round(bare);
-let hb = Infinity, bb = Infinity, hc = Infinity, bc = Infinity;
+await round(harmonia); await round(koa); await round(bare);
+let hb = Infinity, bb = Infinity, hc = Infinity, bc = Infinity, kb = Infinity, kc = Infinity;
 for (let r = 0; r < 5; r += 1) {
   const a = await round(harmonia);
+  const k = await round(koa);
   const b = await round(bare);
   hb = Math.min(hb, a.wall);
+  kb = Math.min(kb, k.wall);
   bb = Math.min(bb, b.wall);
   hc = Math.min(hc, a.cpu);
+  kc = Math.min(kc, k.cpu);
   bc = Math.min(bc, b.cpu);
 }
-console.log(`in-process GET /api/executions/:id${TOKEN_FILE ? ' (token file)' : ''} (load average ${loadavg()[0].toFixed(1)}): harmonia ${hb.toFixed(1)} µs wall ${hc.toFixed(1)} µs CPU per request; bare ${bb.toFixed(1)} µs wall ${bc.toFixed(1)} µs CPU; ratio ${(bb / hb).toFixed(3)} (CPU ${(bc / hc).toFixed(3)})`);
+console.log(`in-process GET /api/executions/:id${TOKEN_FILE ? ' (token file)' : ''} (load average ${loadavg()[0].toFixed(1)}): harmonia ${hb.toFixed(1)} µs wall ${hc.toFixed(1)} µs CPU per request (Koa path alone ${kb.toFixed(1)} µs wall ${kc.toFixed(1)} µs CPU); bare ${bb.toFixed(1)} µs wall ${bc.toFixed(1)} µs CPU; ratio ${(bb / hb).toFixed(3)} (CPU ${(bc / hc).toFixed(3)})`);
 await h.close();
 await store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@
 //      time from an event's publication to its last delivery.
 // Run: npm run build && node bench/http.mjs [--seconds 10] [--warmup 2] [--connections 50] [--subscribers 1000]
 //      [--only GET|POST] (one HTTP case, no fan-out: for profiling)
+//      [--koa-only] (Koa alone as the request listener, without the status fast path: the code before it)
 // Prints BENCH lines (bench/run.mjs --json) for http.get-status and http.post-executions.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const WARMUP = arg('warmup', 2);
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
 const onlyIndex = args.indexOf('--only');
 const ONLY = onlyIndex >= 0 ? args[onlyIndex + 1] : undefined;
+const KOA_ONLY = args.includes('--koa-only');
 
 /** Absolute milliseconds comparable across threads. */
 const now = () => performance.timeOrigin + performance.now();
@@ -86,6 +88,11 @@ async function main() {
     options: { tokens: 'bench-token' },
   });
   const auth = { authorization: 'Bearer bench-token' };
+  // The code before the status fast path, in the same build: Koa alone as the request listener.
+  if (KOA_ONLY) {
+    harmonia.server.removeAllListeners('request');
+    harmonia.server.on('request', harmonia.app.callback());
+  }
 
   const first = await (await fetch(`${harmonia.url}/api/executions`, {
     method: 'POST',
@@ -118,7 +125,7 @@ async function main() {
     { name: `GET /api/executions/:id`, method: 'GET', path: `/api/executions/${first.execution_id}` },
     { name: 'POST /api/executions', method: 'POST', path: '/api/executions', body: postBody },
   ];
-  console.log(`HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, 127.0.0.1, load average ${loadavg()[0].toFixed(1)}`);
+  console.log(`HTTP: ${CONNECTIONS} connections, ${SECONDS} s per run, 127.0.0.1, load average ${loadavg()[0].toFixed(1)}${KOA_ONLY ? ', Koa alone (no status fast path)' : ''}`);
   const rows = [];
   for (const c of cases) {
     if (ONLY !== undefined && c.method !== ONLY) continue;

@@ -12,13 +12,19 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionView } from '../../../src/core/wire.js';
 import { createRequestListener } from '../../../src/server/request-listener.js';
 import { createStatusFastPath, type StatusFastPath } from '../../../src/server/status-fast-path.js';
 import { appInternals } from '../../../src/server/app.js';
 import { createToken, revokeToken } from '../../../src/server/tokens.js';
+import { createActionRegistry } from '../../../src/actions/action-registry.js';
+import { createEngine } from '../../../src/engine/index.js';
+import { createPackSyncService } from '../../../src/packs/sync-packs.js';
+import { startServer } from '../../../src/server/start-server.js';
+import { workflowBody } from '../../fixtures/workflow-body.js';
+import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db.js';
 import { openServer, type HarnessOptions, type ServerHarness } from './server-harness.js';
 
 const WIDE = ['version: 1.0.0', 'tasks:', ...Array.from({ length: 12 }, (_, i) => `  step_${i}:\n    action: core.noop`), ''].join('\n');
@@ -35,8 +41,11 @@ interface Pair {
   server: Server;
 }
 
+/** What the comparison needs of a running server. */
+type Served = Pick<ServerHarness, 'server' | 'engine' | 'store' | 'close'>;
+
 interface Differential {
-  h: ServerHarness;
+  h: Served;
   fast: StatusFastPath;
   logs: Array<Record<string, unknown>>;
   hot: Pair;
@@ -50,10 +59,18 @@ async function listen(server: Server): Promise<Pair> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/** A logger whose lines land, parsed, in `logs`. */
+function capturingLogger(logs: Array<Record<string, unknown>>): Logger {
+  return pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+}
+
 async function openDifferential(options: HarnessOptions, warm: Record<string, string>): Promise<Differential> {
   const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const h = await openServer({ ...options, logger, files: { 'demo/workflows/wide.yaml': WIDE, 'demo/workflows/one.yaml': ONE, ...options.files } });
+  const h = await openServer({ ...options, logger: capturingLogger(logs), files: { 'demo/workflows/wide.yaml': WIDE, 'demo/workflows/one.yaml': ONE, ...options.files } });
+  return differentialOn(h, logs, warm);
+}
+
+async function differentialOn(h: Served, logs: Array<Record<string, unknown>>, warm: Record<string, string>): Promise<Differential> {
   const fast = createStatusFastPath(h.server.app);
   return {
     h,
@@ -171,10 +188,14 @@ function header(outcome: Outcome, name: string): string | undefined {
   return at === -1 ? undefined : outcome.answer.headers[at + 1];
 }
 
-async function run(h: ServerHarness, ref: string, token: string | undefined, input: Record<string, unknown> = {}): Promise<string> {
-  const res = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: ref, input }, ...(token ? { token } : {}) });
+async function run(h: Served, ref: string, token: string | undefined, input: Record<string, unknown> = {}): Promise<string> {
+  const res = await fetch(`${h.server.url}/api/executions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ workflow_ref: ref, input }),
+  });
   expect(res.status).toBe(201);
-  return res.body.execution_id;
+  return ((await res.json()) as ExecutionView).execution_id;
 }
 
 describe('the status fast path with API tokens, a token file and an allowed origin', () => {
@@ -337,4 +358,50 @@ describe('the status fast path without tokens (the loopback Host rule) and any o
   answered('a bearer token nobody asked for', () => ({ path: `/api/executions/${wide}`, headers: { authorization: 'Bearer whatever-it-is' } }), { status: 200, fast: 1 });
   answered('any Origin, with gzip', () => ({ path: `/api/executions/${wide}`, headers: { origin: 'https://anywhere.example', 'accept-encoding': 'gzip, deflate' } }), { status: 200, fast: 1 });
   answered('any Origin, HEAD', () => ({ path: `/api/executions/${wide}`, method: 'HEAD', headers: { origin: 'https://anywhere.example' } }), { status: 200, fast: 1 });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('the status fast path on PostgreSQL, which keeps no change marks'), () => {
+  const db = usePgSchema();
+  let d: Differential;
+  let wide: string;
+  let dir: string;
+  const admin = { authorization: 'Bearer admin-tok' };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'harmonia-fast-path-pg-'));
+    const store = await db.openStore();
+    await store.registry.upsertPack({ ref: 'demo', version: '1.0.0', dependencies: [] });
+    await store.registry.addVersion({
+      kind: 'workflow', ref: 'demo.wide', pack_ref: 'demo', content_hash: 'wide', source: WIDE, file: 'workflows/wide.yaml', origin: { source: 'local' },
+      body: workflowBody(Array.from({ length: 12 }, (_, i) => ({ id: `step_${i}`, action: 'core.noop' }))),
+    });
+    const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { packs_dir: dir } });
+    const logs: Array<Record<string, unknown>> = [];
+    const server = await startServer({
+      store,
+      engine,
+      packs: createPackSyncService({ store, packsDir: dir }),
+      host: '127.0.0.1',
+      port: 0,
+      logger: capturingLogger(logs),
+      options: { tokens: 'admin-tok' },
+    });
+    d = await differentialOn({ server, engine, store, close: () => server.close() }, logs, admin);
+    wide = await run(d.h, 'demo.wide', 'admin-tok');
+    await engine.waitForCompletion(wide);
+  });
+  afterAll(async () => {
+    await closeDifferential(d);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['a plain read', {}],
+    ['a read asking for gzip', { 'accept-encoding': 'gzip' }],
+    ['a conditional read', { 'if-none-match': '*' }],
+  ])('hands %s of a finished execution to Koa', async (_label, headers: Record<string, string>) => {
+    const outcome = await compare(d, { path: `/api/executions/${wide}`, headers: { ...admin, ...headers } });
+    expect(outcome.answer.status).toBeLessThan(400);
+    expect(outcome.fast).toBe(0);
+  });
 });
