@@ -75,6 +75,9 @@ const KNOWN_HEADERS = new Set(['host', 'authorization', 'origin', 'accept-encodi
  */
 const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*$/;
 
+/** URLs whose match is remembered; past this, all are forgotten at once. */
+const ROUTED_MAX = 1024;
+
 interface Admitted {
   id: string;
   principal: Principal;
@@ -89,6 +92,9 @@ export function createStatusFastPath(app: Koa): StatusFastPath {
   const cache = detailCacheFor(engine.secrets);
   const origins = services.options.allowed_origins;
   const anyOrigin = origins.includes('*');
+  // A poller repeats its URL; the table never changes, so what a URL matched stays true.
+  // GET and HEAD match alike (the table answers HEAD with GET routes, and has no HEAD of its own).
+  const routed = new Map<string, string | null>();
   let answered = 0;
 
   /** The synchronous checks, in the order the Koa path makes them; null sends the request to Koa. */
@@ -97,8 +103,14 @@ export function createStatusFastPath(app: Koa): StatusFastPath {
     if (method !== 'GET' && method !== 'HEAD') return null;
     const url = req.url ?? '';
     if (!PLAIN_PATH.test(url)) return null;
-    const found = table.match(method, url);
-    if (found === null || found.value !== route) return null;
+    let id = routed.get(url);
+    if (id === undefined) {
+      const found = table.match(method, url);
+      id = found !== null && found.value === route ? (found.params.id ?? '') : null;
+      if (routed.size >= ROUTED_MAX) routed.clear();
+      routed.set(url, id);
+    }
+    if (id === null) return null;
     const headers = req.headers;
     for (const name in headers) if (!KNOWN_HEADERS.has(name)) return null;
     if (!authenticator.isEnabled() && !isLoopbackHostHeader(headers.host || undefined)) return null;
@@ -111,7 +123,7 @@ export function createStatusFastPath(app: Koa): StatusFastPath {
     }
     // As the Koa path does: a token file holds only hashes, so a token is learnt when used.
     if (bearer !== undefined && authenticator.isEnabled()) engine.secrets.add([bearer]);
-    return { id: found.params.id ?? '', principal };
+    return { id, principal };
   };
 
   /** Writes the answer and returns true, or returns false having written nothing. */
