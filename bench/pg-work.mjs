@@ -72,6 +72,15 @@ async function counters(admin, schema) {
   return { lsn: wal.lsn, tables, indexCount: indexes[0].n, commits: Number(db.commits) };
 }
 
+// Backends report their table counters when idle a second or when they exit: wait for
+// the run's connections to be gone before reading them.
+async function settledCounters(admin, schema, name) {
+  while ((await admin.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [name])).rowCount > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return counters(admin, schema);
+}
+
 // Index entries written: every insert adds one per index; a non-HOT update one per index too.
 async function indexesOf(admin, schema) {
   const { rows } = await admin.query(
@@ -81,7 +90,6 @@ async function indexesOf(admin, schema) {
 }
 
 async function report(admin, what, schema, before, after, units, ms, cpu) {
-  await admin.query('SELECT pg_stat_force_next_flush()').catch(() => undefined);
   const { rows: [{ bytes }] } = await admin.query('SELECT pg_wal_lsn_diff($1, $2)::bigint AS bytes', [after.lsn, before.lsn]);
   const indexes = await indexesOf(admin, schema);
   const per = (n) => (n / units).toFixed(2);
@@ -133,9 +141,9 @@ async function harmonia(admin) {
   const ms = performance.now() - started;
   const cpu = { own: ownCpu() - cpu0, server: cpuSince(server0, await backendCpu(admin, 'pg-work')) };
   counting = false;
-  const after = await counters(admin, schema);
   await node.close({ grace_ms: 0 });
   await store.close();
+  const after = await settledCounters(admin, schema, 'pg-work');
   await report(admin, `Harmonia, one node, ${EXECUTIONS} executions`, schema, before, after, TASKS, ms, cpu);
   const { rows: [sizes] } = await admin.query(`SELECT avg(pg_column_size(event))::int AS event, avg(pg_column_size(e.*))::int AS row FROM ${schema}.execution_events e`);
   console.log(`  event JSON ${sizes.event} bytes on average, whole event row ${sizes.row} bytes`);
@@ -172,7 +180,7 @@ async function graphile(admin) {
   const ms = performance.now() - started;
   const cpu = { own: ownCpu() - cpu0, server: cpuSince(new Map(), await backendCpu(admin, 'pg-work-gw')) };
   await runner.stop();
-  const after = await counters(admin, schema);
+  const after = await settledCounters(admin, schema, 'pg-work-gw');
   await report(admin, 'graphile-worker, batched', schema, before, after, TASKS, ms, cpu);
   await utils.release();
   await admin.query(`DROP SCHEMA ${schema} CASCADE`);

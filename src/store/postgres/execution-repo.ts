@@ -53,7 +53,8 @@ const UPDATE_MANY = `
   WHERE e.id = u.id
   RETURNING e.id`;
 
-// One statement for the whole batch, whatever its size: the events as one JSON array.
+// One statement for the whole batch, whatever its size: the events as one JSON array zipped
+// with their keys (see commit-steps.ts for why).
 // Each execution is checked once, locked FOR KEY SHARE as a foreign key would lock it (see
 // migration 9); a missing one writes nothing and is named. The advisory lock (held to
 // commit) orders appends of every node, so positions are committed in increasing order and
@@ -66,8 +67,8 @@ const APPEND_EVENTS = `
     WHERE NOT EXISTS (SELECT 1 FROM missing)),
   inserted AS (
     INSERT INTO execution_events (execution_id, seq, event)
-    SELECT e.event ->> 'execution_id', (e.event ->> 'seq')::bigint, e.event
-    FROM appending, json_array_elements($1::json) WITH ORDINALITY AS e(event, n)
+    SELECT e.execution_id, e.seq, e.event
+    FROM appending, ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), json_array_elements($1::json)) WITH ORDINALITY AS e(execution_id, seq, event, n)
     ORDER BY e.n
     RETURNING 1)
   SELECT (SELECT min(id) FROM missing) AS missing`;
@@ -222,7 +223,12 @@ export class PostgresExecutionRepo implements ExecutionRepo {
     return this.exec.write(async (query) => {
       let rows: Array<{ missing: string | null }>;
       try {
-        rows = await query<{ missing: string | null }>(APPEND_EVENTS, [eventsJson(events), ids]);
+        rows = await query<{ missing: string | null }>(APPEND_EVENTS, [
+          eventsJson(events),
+          ids,
+          events.map((event) => event.execution_id),
+          events.map((event) => event.seq),
+        ]);
       } catch (error) {
         const code = pgCode(error);
         if (code !== '23505' && code !== '23503') throw error;

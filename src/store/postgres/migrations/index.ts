@@ -7,6 +7,7 @@ import { definitionFilesMigration } from './006-definition-files.js';
 import { taskLogsMigration } from './007-task-logs.js';
 import { triggersMigration } from './008-triggers.js';
 import { eventsCheckedPerExecutionMigration } from './009-events-checked-per-execution.js';
+import { roomForHotUpdatesMigration } from './010-room-for-hot-updates.js';
 
 export interface PgMigration {
   version: number;
@@ -25,4 +26,5 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   taskLogsMigration,
   triggersMigration,
   eventsCheckedPerExecutionMigration,
+  roomForHotUpdatesMigration,
 ];
