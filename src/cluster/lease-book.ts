@@ -32,6 +32,8 @@ export interface RenewalOutcome {
 export interface LeaseBook extends WriteFence {
   readonly node_id: string;
   token(executionId: string): number | undefined;
+  /** Always offered: a node's group commits are one statement (ExecutionRepo.commitSteps). */
+  tokens: NonNullable<WriteFence['tokens']>;
   /** Records leases just claimed outside a write (the claim loop). */
   add(leases: readonly ExecutionLease[]): void;
   /** Forgets a lease; returns its token when it was held. */

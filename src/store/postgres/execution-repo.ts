@@ -2,7 +2,8 @@ import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord } from '../../core/model.js';
 import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { PgExecutor } from './executor.js';
-import { appendConflict, pgCode } from './pg-errors.js';
+import { eventsJson } from './events-json.js';
+import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 import { commitSteps } from './commit-steps.js';
 import { likePattern, likePrefix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
@@ -51,6 +52,26 @@ const UPDATE_MANY = `
     AS u(id, status, set_output, output, set_error, error, updated_at, set_finished, finished_at, last_seq)
   WHERE e.id = u.id
   RETURNING e.id`;
+
+// One statement for the whole batch, whatever its size: the events as one JSON array zipped
+// with their keys (see commit-steps.ts for why).
+// Each execution is checked once, locked FOR KEY SHARE as a foreign key would lock it (see
+// migration 9); a missing one writes nothing and is named. The advisory lock (held to
+// commit) orders appends of every node, so positions are committed in increasing order and
+// the all-events cursor never skips a late commit.
+const APPEND_EVENTS = `
+  WITH present AS (SELECT id FROM executions WHERE id = ANY($2::text[]) ORDER BY id FOR KEY SHARE),
+  missing AS (SELECT m.id FROM unnest($2::text[]) AS m(id) WHERE m.id NOT IN (SELECT id FROM present)),
+  appending AS (
+    SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.execution_events'))
+    WHERE NOT EXISTS (SELECT 1 FROM missing)),
+  inserted AS (
+    INSERT INTO execution_events (execution_id, seq, event)
+    SELECT e.execution_id, e.seq, e.event
+    FROM appending, ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), json_array_elements($1::json)) WITH ORDINALITY AS e(execution_id, seq, event, n)
+    ORDER BY e.n
+    RETURNING 1)
+  SELECT (SELECT min(id) FROM missing) AS missing`;
 
 function toRecord(row: ExecutionRow): ExecutionRecord {
   return {
@@ -198,25 +219,23 @@ export class PostgresExecutionRepo implements ExecutionRepo {
 
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    // One statement for the whole batch, whatever its size: three array parameters.
-    const ids = events.map((event) => event.execution_id);
-    const seqs = events.map((event) => event.seq);
-    const bodies = events.map((event) => JSON.stringify(withoutPosition(event)));
+    const ids = [...new Set(events.map((event) => event.execution_id))];
     return this.exec.write(async (query) => {
+      let rows: Array<{ missing: string | null }>;
       try {
-        // The advisory lock (held to commit) orders appends of every node, so positions are
-        // committed in increasing order and the all-events cursor never skips a late commit.
-        await query(
-          `WITH appending AS (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.execution_events')))
-           INSERT INTO execution_events (execution_id, seq, event)
-           SELECT e.execution_id, e.seq, e.event FROM appending, unnest($1::text[], $2::bigint[], $3::json[]) WITH ORDINALITY AS e(execution_id, seq, event, n) ORDER BY e.n`,
-          [ids, seqs, bodies],
-        );
+        rows = await query<{ missing: string | null }>(APPEND_EVENTS, [
+          eventsJson(events),
+          ids,
+          events.map((event) => event.execution_id),
+          events.map((event) => event.seq),
+        ]);
       } catch (error) {
         const code = pgCode(error);
         if (code !== '23505' && code !== '23503') throw error;
         throw appendConflict(error, events);
       }
+      const missing = rows[0]?.missing;
+      if (missing) throw missingExecution(missing);
     });
   }
 
@@ -328,11 +347,4 @@ export class PostgresExecutionRepo implements ExecutionRepo {
       ).map(toLogLine),
     );
   }
-}
-
-/** The event as stored: its position lives in its own column. */
-function withoutPosition(event: ExecutionEvent): ExecutionEvent {
-  if (event.position === undefined) return event;
-  const { position: _position, ...rest } = event;
-  return rest;
 }

@@ -63,13 +63,15 @@ export function toStoreError(error: unknown): unknown {
 // "Key (execution_id, seq)=(abc, 3) already exists.
 const DUPLICATE_KEY = /=\((.*), (\d+)\)/;
 
+/** The STORE_CONFLICT for events appended to an execution that does not exist. */
+export function missingExecution(executionId: string, cause?: unknown): HarmoniaError {
+  return new HarmoniaError('STORE_CONFLICT', `cannot append events to execution '${executionId}'; it does not exist`, { cause });
+}
+
 /** The STORE_CONFLICT for a failed append: which event collided, or which execution is missing. */
 export function appendConflict(error: unknown, events: readonly ExecutionEvent[]): HarmoniaError {
   const code = pgCode(error);
-  if (code === '23503') {
-    const ids = [...new Set(events.map((event) => event.execution_id))].join("', '");
-    return new HarmoniaError('STORE_CONFLICT', `cannot append events to execution '${ids}'; it does not exist`, { cause: error });
-  }
+  if (code === '23503') return missingExecution([...new Set(events.map((event) => event.execution_id))].join("', '"), error);
   const detail = (error as { detail?: unknown }).detail;
   const match = typeof detail === 'string' ? DUPLICATE_KEY.exec(detail) : null;
   const first = events[0] as ExecutionEvent;

@@ -44,6 +44,25 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('cluster nodes'), () => {
     await expect.poll(() => storeA.leases.getLease(run.id)).toBeNull();
   });
 
+  it('commits a step that neither creates nor claims in one statement, fenced by the lease tokens', async () => {
+    const [storeA] = await twoStores();
+    // Counts the calls and passes them on to the real store.
+    const fencedCommits: number[] = [];
+    const commitSteps = storeA.executions.commitSteps?.bind(storeA.executions);
+    storeA.executions.commitSteps = (steps) => {
+      fencedCommits.push(steps.fenced.length);
+      return commitSteps ? commitSteps(steps) : Promise.reject(new Error('no commitSteps'));
+    };
+    const a = await node(storeA, {}, 'node-a');
+    await register(storeA, 'demo.chain', workflow([{ id: 'one' }, { id: 'two', depends_on: ['one'] }, { id: 'three', depends_on: ['two'] }]));
+    const run = await a.engine.startExecution({ workflow_ref: 'demo.chain' });
+    expect((await a.engine.waitForCompletion(run.id)).status).toBe('completed');
+    // The first commit creates and claims (a transaction); the steps after it need neither.
+    expect(fencedCommits.length).toBeGreaterThan(0);
+    expect(fencedCommits.every((fenced) => fenced === 1)).toBe(true);
+    await expect.poll(() => storeA.leases.getLease(run.id)).toBeNull();
+  });
+
   it('lets another node claim executions queued beyond a node\'s capacity', async () => {
     const [storeA, storeB] = await twoStores();
     const release = gate();

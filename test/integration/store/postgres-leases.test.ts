@@ -256,6 +256,31 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leases'), () => {
       expect(await nodeA.executions.readEvents('e2')).toEqual([]);
       expect(await nodeA.executions.getExecution('e2')).toMatchObject({ last_seq: 0 });
     });
+
+    it('refuses events of an execution that does not exist, naming it, and writes none of the others', async () => {
+      await expect(
+        nodeA.executions.commitSteps?.({ events: [event('e2', 1), event('ghost', 1)], updates: [{ id: 'e2', patch: { last_seq: 1 } }], fenced: [], released: [] }),
+      ).rejects.toMatchObject({ code: 'STORE_CONFLICT', message: "cannot append events to execution 'ghost'; it does not exist" });
+      expect(await nodeA.executions.readEvents('e2')).toEqual([]);
+      expect(await nodeA.executions.getExecution('e2')).toMatchObject({ last_seq: 0 });
+      await expect(nodeA.transaction((tx) => tx.executions.appendEvents([event('e2', 1), event('ghost', 1)]))).rejects.toMatchObject({
+        code: 'STORE_CONFLICT',
+        message: "cannot append events to execution 'ghost'; it does not exist",
+      });
+      expect(await nodeA.executions.readEvents('e2')).toEqual([]);
+    });
+
+    it('stores each event as the text JSON.stringify gives it, read back equal', async () => {
+      const odd: ExecutionEvent = {
+        ...event('e1', 1),
+        event_type: 'task_completed',
+        data: { attempt: 1, output: { text: 'quote " backslash \\ brace } unicode é \u2028', list: [1, { deep: null }] } },
+      };
+      await nodeA.executions.commitSteps?.({ events: [odd], updates: [], fenced: [], released: [] });
+      expect(await nodeA.executions.readEvents('e1')).toEqual([odd]);
+      const { rows } = await nodeA.pool.query<{ text: string }>('SELECT event::text AS text FROM execution_events WHERE execution_id = $1', ['e1']);
+      expect(rows.map((row) => row.text)).toEqual([JSON.stringify(odd)]);
+    });
   });
 
   describe('releaseLeases()', () => {

@@ -6,6 +6,8 @@ import { eventPositionsMigration } from './005-event-positions.js';
 import { definitionFilesMigration } from './006-definition-files.js';
 import { taskLogsMigration } from './007-task-logs.js';
 import { triggersMigration } from './008-triggers.js';
+import { eventsCheckedPerExecutionMigration } from './009-events-checked-per-execution.js';
+import { roomForHotUpdatesMigration } from './010-room-for-hot-updates.js';
 
 export interface PgMigration {
   version: number;
@@ -23,4 +25,6 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   definitionFilesMigration,
   taskLogsMigration,
   triggersMigration,
+  eventsCheckedPerExecutionMigration,
+  roomForHotUpdatesMigration,
 ];
