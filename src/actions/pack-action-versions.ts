@@ -78,6 +78,9 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
   const { store, cache } = options;
   const max = options.max_entries ?? 1000;
   const versions = lruMap<DefinitionRecord<ActionDef>>(max);
+  // The same versions by `<ref> <version>`: a start then reads only each action's head row
+  // (kept per connection on SQLite), not its whole definition.
+  const byVersion = lruMap<DefinitionRecord<ActionDef>>(max);
   const pins = lruMap<Readonly<Record<string, string>>>(max);
   // A version's file list never changes: read once per version, not once per task.
   const fileLists = lruMap<DefinitionFile[]>(max);
@@ -144,11 +147,20 @@ export function createPackActionVersions(options: PackActionVersionsOptions): Pa
       const refs = new Set(workflow.tasks.filter((t) => t.component === undefined && isPackAction(t.action)).map((t) => t.action));
       const pinned: Record<string, string> = {};
       for (const ref of [...refs].sort()) {
-        const active = await store.registry.getActive('action', ref);
-        if (!active) continue;
+        const head = await store.registry.getHead('action', ref);
+        if (!head || head.deleted_at !== null) continue;
+        const key = `${ref} ${head.active_version}`;
+        let active = byVersion.get(key);
+        if (!active) {
+          const record = await store.registry.getVersion('action', ref, head.active_version);
+          // Purged since the head was read: as getActive would have found none.
+          if (!record) continue;
+          active = record as DefinitionRecord<ActionDef>;
+          byVersion.set(key, active);
+        }
         pinned[ref] = active.id;
-        versions.set(active.id, active as DefinitionRecord<ActionDef>);
-        latest.set(ref, active.body as ActionDef);
+        versions.set(active.id, active);
+        latest.set(ref, active.body);
       }
       pins.set(executionId, pinned);
       return pinned;

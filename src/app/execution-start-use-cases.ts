@@ -74,7 +74,8 @@ export function createExecutionStartUseCases(store: Store, engine: ExecutionStar
   const startExecution: ExecutionStartUseCases['startExecution'] = async (request, options = {}) => {
     const key = options.idempotencyKey;
     const id = key === undefined ? undefined : idempotentExecutionId(options.caller ?? 'anonymous', key);
-    const fingerprint = fingerprintOf(request);
+    // Only a key's later requests compare it: a canonical JSON and a SHA-256 of every start otherwise.
+    const fingerprint = key === undefined ? '' : fingerprintOf(request);
     if (id !== undefined && key !== undefined) {
       const earlier = await store.executions.getExecution(id);
       if (earlier) return sameRequest(earlier, request, fingerprint, key);

@@ -1,6 +1,6 @@
 import type { WorkflowStartedData } from '../core/events.js';
-import { randomUUID } from 'node:crypto';
 import { HarmoniaError } from '../core/errors.js';
+import { timeOrderedId } from '../core/time-ordered-id.js';
 import type { ExecutionRecord } from '../core/model.js';
 import type { StoreSession } from '../store/store.js';
 import type { StartExecutionOptions } from './engine-api.js';
@@ -16,7 +16,7 @@ import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 export type StartExtras = Pick<WorkflowStartedData, 'trigger' | 'restored_from' | 'snapshot' | 'request_fingerprint'>;
 
 export interface LaunchExtras {
-  /** @default a new UUID */
+  /** @default a new time-ordered UUID (timeOrderedId) */
   id?: string;
   /** Added to the workflow_started event's data. @default {} */
   startData?: StartExtras;
@@ -83,7 +83,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
   }
 
   async function launch(opts: StartExecutionOptions, extras: LaunchExtras = {}): Promise<ExecutionRecord> {
-    const { id = randomUUID(), startData = {}, validatedInput, custom = {} } = extras;
+    const { id = timeOrderedId(clock.now()), startData = {}, validatedInput, custom = {} } = extras;
     if (ctx.stopping) throw new HarmoniaError('EXEC_INVALID_STATE', 'the engine is stopping; no execution can start');
     const wf = await workflows.resolve(opts);
     if (wf.templateParams.length > 0) {

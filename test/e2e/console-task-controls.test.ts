@@ -105,7 +105,8 @@ describe('the console (task controls and list filters)', { timeout: 60_000 }, ()
     await page.goto(`${h.url}/ui/executions`);
     await page.getByRole('link', { name: 'ops.chain' }).waitFor();
 
-    await page.getByLabel('Search').fill(hello.id.slice(0, 8));
+    // Execution ids are time-ordered: their first 13 characters are shared by every execution of that millisecond.
+    await page.getByLabel('Search').fill(hello.id.slice(0, 23));
     await page.getByLabel('Search').press('Enter');
     await page.waitForURL(/[?&]q=/);
     await page.getByRole('link', { name: 'demo.hello' }).waitFor();

@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { HarmoniaClient } from '../client.js';
+import { shortId } from '../components/format.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { LogLines } from './log-lines.js';
 import { formatLogText } from './log-text.js';
@@ -65,7 +66,7 @@ export function TaskLogSection(props: {
 function DownloadLog(props: { client: HarmoniaClient; executionId: string; taskId: string; attempt: number }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const name = `${props.executionId.slice(0, 8)}-${props.taskId}-attempt-${props.attempt}.log`;
+  const name = `${shortId(props.executionId)}-${props.taskId}-attempt-${props.attempt}.log`;
   const download = async () => {
     setBusy(true);
     setError(null);

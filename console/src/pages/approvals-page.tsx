@@ -1,5 +1,5 @@
 /** Pending approvals: tasks waiting in core.approval across running executions, oldest first, with approve and reject where the session may decide. */
-import { formatTime } from '../components/format.js';
+import { formatTime, shortId } from '../components/format.js';
 import { Empty, Loaded } from '../components/states.js';
 import { useAsync, useInterval } from '../components/use-async.js';
 import { useSession } from '../session.js';
@@ -42,7 +42,7 @@ export function ApprovalsPage() {
                   <tr key={`${a.execution_id}/${a.task_id}`} data-approval={`${a.execution_id}/${a.task_id}`}>
                     <td>
                       <a href={`/ui/executions/${encodeURIComponent(a.execution_id)}`} class="mono">
-                        {a.execution_id.slice(0, 8)}
+                        {shortId(a.execution_id)}
                       </a>{' '}
                       <span class="muted">{a.workflow_ref}</span>
                     </td>

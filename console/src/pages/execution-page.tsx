@@ -7,7 +7,7 @@ import { lazy, useLocation, useRoute } from 'preact-iso';
 import { Suspense } from 'preact/compat';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { TaskDef } from '../../../src/core/model.js';
-import { formatDuration, formatJson, formatTime } from '../components/format.js';
+import { formatDuration, formatJson, formatTime, shortId } from '../components/format.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { ExplainFailure } from '../assistant/explain-failure.js';
@@ -137,7 +137,7 @@ export function ExecutionPage() {
           <>
             <dt>Parent</dt>
             <dd>
-              <a href={`/ui/executions/${encodeURIComponent(record.parent_execution_id)}`}>{record.parent_execution_id.slice(0, 8)}</a>
+              <a href={`/ui/executions/${encodeURIComponent(record.parent_execution_id)}`}>{shortId(record.parent_execution_id)}</a>
             </dd>
           </>
         )}

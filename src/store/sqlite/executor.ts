@@ -23,7 +23,11 @@ export interface SqliteExecutor {
 export class SqliteGate {
   private active: Promise<void> | null = null;
 
-  constructor(private readonly db: Database) {}
+  /** `committed` runs after each transaction's COMMIT (the checkpointer counts them). */
+  constructor(
+    private readonly db: Database,
+    private readonly committed: () => void = () => undefined,
+  ) {}
 
   /** The executor for callers outside any transaction. */
   readonly outside: SqliteExecutor = {
@@ -47,6 +51,7 @@ export class SqliteGate {
       try {
         const result = await fn(inside);
         this.db.exec('COMMIT');
+        this.committed();
         return result;
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');

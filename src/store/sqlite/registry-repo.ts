@@ -10,6 +10,7 @@ import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionV
 import type { SqliteExecutor } from './executor.js';
 import { sqliteColumns } from './sqlite-columns.js';
 import { prepared } from './statements.js';
+import { headCacheOf } from './head-cache.js';
 
 type PackRow = rows.PackRow<string>;
 type DefinitionRow = rows.DefinitionRow<string>;
@@ -53,8 +54,14 @@ function toHead(row: HeadRow): DefinitionHead {
 export class SqliteRegistryRepo implements RegistryRepo {
   constructor(private readonly exec: SqliteExecutor) {}
 
+  /**
+   * Runs `fn`, forgetting the connection's cached heads first: every method but getHead goes
+   * through here, so a write added later cannot leave a stale head behind (a read only costs
+   * the next start one head read).
+   */
   private run<T>(fn: (db: Database) => T): Promise<T> {
     return this.exec.run((db) => {
+      headCacheOf(db).clear();
       try {
         return fn(db);
       } catch (error) {
@@ -155,9 +162,19 @@ export class SqliteRegistryRepo implements RegistryRepo {
   }
 
   getHead(kind: DefinitionKind, ref: string): Promise<DefinitionHead | null> {
-    return this.run((db) => {
-      const row = prepared<HeadRow>(db, SELECT_HEAD).get(kind, ref);
-      return row ? toHead(row) : null;
+    return this.exec.run((db) => {
+      const heads = headCacheOf(db);
+      const key = `${kind} ${ref}`;
+      const cached = heads.get(key);
+      if (cached !== undefined) return cached;
+      try {
+        const row = prepared<HeadRow>(db, SELECT_HEAD).get(kind, ref);
+        const head = row ? toHead(row) : null;
+        heads.set(key, head);
+        return head;
+      } catch (error) {
+        throw toStoreError(error);
+      }
     });
   }
 

@@ -11,6 +11,7 @@ import { SqliteGate, type SqliteExecutor } from './executor.js';
 import { SqliteTriggerRepo } from './trigger-repo.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
 import { SqliteRegistryRepo } from './registry-repo.js';
+import { createCheckpointer } from './checkpointer.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` for throwaway stores. */
@@ -74,7 +75,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrateSqlite(db);
-  const gate = new SqliteGate(db);
+  // Checkpoints leave the event loop, on a worker started once the store has written a little.
+  const checkpointer = options.file === ':memory:' ? null : createCheckpointer(db, options.file);
+  const gate = new SqliteGate(db, checkpointer === null ? undefined : () => checkpointer.committed());
   const outside = sessionFor(gate.outside);
   // Repositories hold no state of their own: one set serves every transaction.
   const inside = sessionFor(gate.inside);
@@ -88,6 +91,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       lock = acquireEngineLock(options.file, holder);
     },
     close: async () => {
+      await checkpointer?.close();
       db.close();
       lock?.release();
       lock = null;

@@ -1,0 +1,162 @@
+/**
+ * Checkpoints of the write-ahead log on a worker thread. SQLite's automatic checkpoint runs
+ * inside the COMMIT that crosses 1,000 pages of log: it copies those pages into the
+ * database and syncs both files, and better-sqlite3 being synchronous, the event loop
+ * stops for it (40–90 ms on this project's VM: the p99 of a busy API). Here a second
+ * connection, on a worker thread, runs a PASSIVE checkpoint (it never blocks the writer)
+ * once CHECKPOINT_PAGES pages of log wait to be copied, as SQLite's own rule would, read
+ * from the wal-index after each commit. (A time-based rule, every 100 ms, was tried: with
+ * small commits, as an execution's chain of steps makes, it checkpointed ten times as
+ * often, and the checkpoints' fsyncs slowed the loop's.) Only the checkpoint moves:
+ * each COMMIT still syncs its log on the event loop (synchronous=FULL), so no commit is
+ * reported before it is durable and a step's commit costs no thread hop.
+ *
+ * A PASSIVE checkpoint copies what was committed when it began; the log starts afresh only
+ * when a write finds all of it copied. Under a steady stream of commits that can take a
+ * while, so the store's own connection keeps an automatic checkpoint as a backstop, at
+ * BACKSTOP_PAGES: by then the worker has copied nearly everything, and the backstop only
+ * copies the rest and lets the log restart.
+ *
+ * The worker starts on the first commit past STARTUP_COMMITS, so stores that write little
+ * (tests, CLI commands) never start one.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
+
+/** Log pages not yet copied into the database that make a checkpoint due: SQLite's own default. */
+export const CHECKPOINT_PAGES = 1_000;
+/** Commits before the worker starts. */
+const STARTUP_COMMITS = 16;
+/** The store connection's own automatic checkpoint, once the worker runs (SQLite's default is 1,000). */
+export const BACKSTOP_PAGES = 10_000;
+
+// CommonJS, evaluated: no file to resolve next to this module (tests run it from src/).
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 0');
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // a busy or locked database: the next nudge tries again
+  }
+  parentPort.postMessage('done');
+});
+`;
+
+/**
+ * The log's pages not yet copied into the database, from the wal-index (the `-shm` file,
+ * https://sqlite.org/walformat.html): the header's mxFrame (offset 16) less the checkpoint
+ * info's nBackfill (offset 96), both native-endian. One pread instead of a checkpoint call.
+ */
+function uncopiedPages(fd: number, buffer: Buffer): number {
+  if (readSync(fd, buffer, 0, 100, 0) < 100) return 0;
+  const little = endianness() === 'LE';
+  const mxFrame = little ? buffer.readUInt32LE(16) : buffer.readUInt32BE(16);
+  const nBackfill = little ? buffer.readUInt32LE(96) : buffer.readUInt32BE(96);
+  return mxFrame > nBackfill ? mxFrame - nBackfill : 0;
+}
+
+export interface Checkpointer {
+  /** Counts a commit that wrote; asks the worker for a checkpoint when one is due. */
+  committed(): void;
+  /** Resolves once no checkpoint asked for is still running. */
+  settled(): Promise<void>;
+  /** Stops the worker (before the store's connection closes, so that one can remove the log). */
+  close(): Promise<void>;
+}
+
+/** The checkpointer of database `file`, whose connection is `db` (in WAL mode). */
+export function createCheckpointer(db: Database, file: string): Checkpointer {
+  let worker: Worker | null = null;
+  let failed = false;
+  let busy = false;
+  let commits = 0;
+  let shm: number | null = null;
+  const header = Buffer.alloc(100);
+  let waiters: Array<() => void> = [];
+  const idle = (): void => {
+    busy = false;
+    const done = waiters;
+    waiters = [];
+    for (const resolve of done) resolve();
+  };
+
+  const fallBack = (): void => {
+    failed = true;
+    worker = null;
+    if (shm !== null) closeSync(shm);
+    shm = null;
+    idle();
+    if (db.open) db.pragma('wal_autocheckpoint = 1000');
+  };
+
+  const start = (): Worker | null => {
+    try {
+      shm = openSync(`${file}-shm`, 'r');
+      const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+      const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file } });
+      started.unref();
+      started.on('message', idle);
+      started.on('error', fallBack);
+      started.on('exit', () => {
+        if (worker === started) fallBack();
+      });
+      // Only now: until the worker runs, the connection checkpoints itself as usual.
+      started.once('online', () => {
+        if (worker === started && db.open) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      });
+      return started;
+    } catch {
+      fallBack();
+      return null;
+    }
+  };
+
+  return {
+    committed() {
+      if (failed) return;
+      commits += 1;
+      if (commits < STARTUP_COMMITS || busy) return;
+      worker ??= start();
+      if (worker === null || shm === null) return;
+      let pages: number;
+      try {
+        pages = uncopiedPages(shm, header);
+      } catch {
+        fallBack();
+        return;
+      }
+      if (pages < CHECKPOINT_PAGES) return;
+      busy = true;
+      worker.postMessage('checkpoint');
+    },
+    settled() {
+      return busy ? new Promise<void>((resolve) => waiters.push(resolve)) : Promise.resolve();
+    },
+    async close() {
+      const stopping = worker;
+      worker = null;
+      failed = true;
+      if (shm !== null) closeSync(shm);
+      shm = null;
+      if (stopping === null) return;
+      // Unreferenced, it would not keep the process alive until it has closed its connection.
+      stopping.ref();
+      const exited = new Promise<void>((resolve) => stopping.once('exit', () => resolve()));
+      stopping.postMessage('close');
+      await exited;
+      idle();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/** Checkpoints on a worker thread: the log is copied into the database off the event loop. */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ComponentRecord } from '../../../src/core/model.js';
+import { BACKSTOP_PAGES, CHECKPOINT_PAGES, createCheckpointer } from '../../../src/store/sqlite/checkpointer.js';
+import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'harmonia-checkpointer-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function component(n: number): ComponentRecord {
+  return { id: `c${n}`, name: `component-${n}`, base_url: 'http://127.0.0.1:1', capabilities: [], metadata: { n }, registered_at: '2026-12-05T00:00:00.000Z', last_heartbeat_at: null };
+}
+
+/** Frames in the log after a checkpoint of the connection's own: few once another connection checkpointed and a write restarted it. */
+function logFrames(db: Database.Database): number {
+  const [row] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+  return row?.log ?? -1;
+}
+
+describe('createCheckpointer()', () => {
+  it('checkpoints the log on its worker once enough pages wait, so the next write starts the log afresh', async () => {
+    const file = join(dir, 'db.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (n INTEGER, pad BLOB)');
+    const insert = db.prepare('INSERT INTO t VALUES (?, zeroblob(4000))');
+    // A page each: more than a checkpoint waits for.
+    for (let i = 0; i < CHECKPOINT_PAGES + 100; i += 1) insert.run(i);
+    const checkpointer = createCheckpointer(db, file);
+    for (let i = 0; i < 16; i += 1) checkpointer.committed();
+    await checkpointer.settled();
+    // The worker reported its checkpoint, so it was online and had set the backstop first.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
+    insert.run(-1);
+    expect(logFrames(db)).toBeLessThan(10);
+    await checkpointer.close();
+    db.close();
+  });
+
+  it('asks for no checkpoint while fewer pages wait', async () => {
+    const file = join(dir, 'few.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (n INTEGER)');
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    for (let i = 0; i < 100; i += 1) insert.run(i);
+    const checkpointer = createCheckpointer(db, file);
+    for (let i = 0; i < 32; i += 1) checkpointer.committed();
+    let pending = true;
+    void checkpointer.settled().then(() => (pending = false));
+    await Promise.resolve();
+    expect(pending).toBe(false);
+    // Nothing was copied: the connection's own checkpoint finds every frame still to copy.
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>;
+    expect(row?.log).toBeGreaterThan(50);
+    await checkpointer.close();
+    db.close();
+  });
+
+  it('closes a store that committed little with its log removed', async () => {
+    const file = join(dir, 'store.db');
+    const store = createSqliteStore({ file });
+    await store.components.upsertComponent(component(1));
+    await store.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('closes a store whose worker ran, with its log removed and every row kept', async () => {
+    const file = join(dir, 'busy.db');
+    const store = createSqliteStore({ file });
+    for (let i = 0; i < 40; i += 1) await store.components.upsertComponent(component(i));
+    await store.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const again = createSqliteStore({ file });
+    expect((await again.components.getComponent('c39'))?.metadata).toEqual({ n: 39 });
+    await again.close();
+  });
+
+  it('lets a process whose store ran a worker end on its own once the store is closed', async () => {
+    const store = join(ROOT, 'dist/store/sqlite/sqlite-store.js');
+    expect(existsSync(store), 'run `npm run build` first: the child imports dist/').toBe(true);
+    const script = `import { createSqliteStore } from ${JSON.stringify(store)};
+      const store = createSqliteStore({ file: ${JSON.stringify(join(dir, 'child.db'))} });
+      for (let i = 0; i < 40; i += 1) await store.components.upsertComponent(${JSON.stringify(component(0))});
+      await store.close();
+      console.log('closed');`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    expect(stdout.trim()).toBe('closed');
+  });
+});
