@@ -24,6 +24,11 @@ export function likePrefix(text: string): string {
   return `${escapeLike(text)}%`;
 }
 
+/** A LIKE pattern matching values that end with `text` literally (use with `ESCAPE '\'`). */
+export function likeSuffix(text: string): string {
+  return `%${escapeLike(text)}`;
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

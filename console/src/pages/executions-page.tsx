@@ -147,7 +147,7 @@ export function ExecutionsPage() {
           </button>
         )}
         <p class="muted filter-hints">
-          <span id="search-hint">Search matches the start of an execution id or any part of a workflow ref.</span>{' '}
+          <span id="search-hint">Search matches the start or the end of an execution id or any part of a workflow ref.</span>{' '}
           <span id="time-hint">Times are your local time; until is exclusive.</span>
         </p>
         {rangeError !== null && (

@@ -59,7 +59,7 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     .option('--until <time>', 'only executions created before this ISO time or date')
     .option('--finished-since <time>', 'only executions finished at or after this ISO time or date')
     .option('--finished-until <time>', 'only executions finished before this ISO time or date')
-    .option('--text <text>', 'only executions whose id starts with, or whose workflow ref contains, this text')
+    .option('--text <text>', 'only executions whose id starts or ends with, or whose workflow ref contains, this text')
     .option('--sort <key>', `order: ${EXECUTION_SORT_KEYS.join(', ')}, ascending; -key descending (default -created_at)`);
   withPageFlags(list, 20).action(
     async (

@@ -121,7 +121,7 @@ export function executionRoutes() {
         { name: 'created_until', type: 'string', description: 'Only executions created before this ISO 8601 time (with its offset) or date.' },
         { name: 'finished_since', type: 'string', description: 'Only executions finished at or after this ISO 8601 time (with its offset) or date.' },
         { name: 'finished_until', type: 'string', description: 'Only executions finished before this ISO 8601 time (with its offset) or date.' },
-        { name: 'text', type: 'string', description: `Only executions whose id starts with this text or whose workflow ref contains it, ignoring ASCII case (at most ${TEXT_MAX} characters).` },
+        { name: 'text', type: 'string', description: `Only executions whose id starts or ends with this text or whose workflow ref contains it, ignoring ASCII case (at most ${TEXT_MAX} characters).` },
         {
           name: 'sort',
           type: 'string',

@@ -5,7 +5,7 @@ import type { PgExecutor } from './executor.js';
 import { eventsJson } from './events-json.js';
 import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 import { commitSteps } from './commit-steps.js';
-import { likePattern, likePrefix } from '../definition-query.js';
+import { likePattern, likePrefix, likeSuffix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 import { executionOrderBy } from '../execution-order.js';
 
@@ -35,7 +35,7 @@ const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
 // ILIKE in the "C" collation folds ASCII only, as SQLite's LIKE does.
 const FILTER = `FROM executions WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR workflow_ref = $2)
   AND ($3::text IS NULL OR created_at >= $3) AND ($4::text IS NULL OR created_at < $4)
-  AND ($5::text IS NULL OR id ILIKE $5 ESCAPE '\\' OR workflow_ref ILIKE $6 ESCAPE '\\')
+  AND ($5::text IS NULL OR id ILIKE $5 ESCAPE '\\' OR id ILIKE $9 ESCAPE '\\' OR workflow_ref ILIKE $6 ESCAPE '\\')
   AND ($7::text IS NULL OR finished_at >= $7) AND ($8::text IS NULL OR finished_at < $8)`;
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
 // Many projections in one statement. status, updated_at and last_seq are never set to
@@ -151,12 +151,13 @@ export class PostgresExecutionRepo implements ExecutionRepo {
       query.text ? likePattern(query.text) : null,
       query.finished_since ?? null,
       query.finished_until ?? null,
+      query.text ? likeSuffix(query.text) : null,
     ];
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     return this.exec.read(async (run) => {
       const rows = await run<ExecutionRow & { total: string }>(
-        `SELECT ${COLUMNS}, COUNT(*) OVER () AS total ${FILTER} ${executionOrderBy(query.sort, 'pos', ' COLLATE "C"')} LIMIT $9 OFFSET $10`,
+        `SELECT ${COLUMNS}, COUNT(*) OVER () AS total ${FILTER} ${executionOrderBy(query.sort, 'pos', ' COLLATE "C"')} LIMIT $10 OFFSET $11`,
         [...params, limit < 0 ? null : limit, offset],
       );
       const first = rows[0];

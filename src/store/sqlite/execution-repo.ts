@@ -6,7 +6,7 @@ import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, Tas
 import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
 import { writeMarksOf } from './write-marks.js';
-import { likePattern, likePrefix } from '../definition-query.js';
+import { likePattern, likePrefix, likeSuffix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 import { executionOrderBy } from '../execution-order.js';
 
@@ -55,7 +55,7 @@ const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
 // created_at is ISO text in one format, so text order is time order.
 const FILTER = `FROM executions WHERE (@status IS NULL OR status = @status) AND (@workflow_ref IS NULL OR workflow_ref = @workflow_ref)
   AND (@since IS NULL OR created_at >= @since) AND (@until IS NULL OR created_at < @until)
-  AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')
+  AND (@prefix IS NULL OR id LIKE @prefix ESCAPE '\\' OR id LIKE @suffix ESCAPE '\\' OR workflow_ref LIKE @contains ESCAPE '\\')
   AND (@finished_since IS NULL OR finished_at >= @finished_since) AND (@finished_until IS NULL OR finished_at < @finished_until)`;
 
 const PATCHABLE = ['status', 'output', 'error', 'updated_at', 'finished_at', 'last_seq'] as const;
@@ -139,6 +139,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         since: query.created_since ?? null,
         until: query.created_until ?? null,
         prefix: query.text ? likePrefix(query.text) : null,
+        suffix: query.text ? likeSuffix(query.text) : null,
         contains: query.text ? likePattern(query.text) : null,
         finished_since: query.finished_since ?? null,
         finished_until: query.finished_until ?? null,

@@ -130,14 +130,17 @@ describe('GET /api/executions', () => {
     expect(await ids('created_since=2999-01-01')).toEqual([]);
   });
 
-  it('searches by execution id prefix and by part of the workflow ref', async () => {
+  it('searches by the start or end of an execution id and by part of the workflow ref', async () => {
     // Ids are time-ordered: the first 13 characters are the millisecond, shared with executions started with it.
     const prefix = done.execution_id.slice(0, 23).toUpperCase();
     const byId = await h.call<Paginated<ExecutionView>>('GET', `/api/executions?text=${prefix}`);
     expect(byId.body.items.map((e) => e.execution_id)).toEqual([done.execution_id]);
+    // the console shows an id's last 8 characters: they find it too
+    const byTail = await h.call<Paginated<ExecutionView>>('GET', `/api/executions?text=${done.execution_id.slice(-8)}`);
+    expect(byTail.body.items.map((e) => e.execution_id)).toEqual([done.execution_id]);
     const byRef = await h.call<Paginated<ExecutionView>>('GET', '/api/executions?text=HELL');
     expect(byRef.body.items.map((e) => e.execution_id)).toContain(done.execution_id);
-    expect(byRef.body.items.every((e) => e.workflow_ref.includes('hell') || e.execution_id.toLowerCase().startsWith('hell'))).toBe(true);
+    expect(byRef.body.items.every((e) => e.workflow_ref.includes('hell') || e.execution_id.toLowerCase().startsWith('hell') || e.execution_id.toLowerCase().endsWith('hell'))).toBe(true);
   });
 
   it('answers a time that is not ISO 8601 with its offset, or a backwards range, with 400 naming the parameter', async () => {

@@ -149,12 +149,14 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         expect(idsOf(page.items)).toEqual(['e4']);
       });
 
-      it('searches by execution id prefix or by a part of the workflow ref, ignoring ASCII case', async () => {
-        await store.executions.createExecution(execution('7f3a-search', { workflow_ref: 'beta.publish_site' }));
-        expect(idsOf((await store.executions.listExecutions({ text: '7F3' })).items)).toEqual(['7f3a-search']);
+      it('searches by the start or the end of an execution id or by a part of the workflow ref, ignoring ASCII case', async () => {
+        await store.executions.createExecution(execution('7f3a-search-0b1d', { workflow_ref: 'beta.publish_site' }));
+        expect(idsOf((await store.executions.listExecutions({ text: '7F3' })).items)).toEqual(['7f3a-search-0b1d']);
+        // the console shows an id's last characters (time-ordered ids share their start)
+        expect(idsOf((await store.executions.listExecutions({ text: '0B1D' })).items)).toEqual(['7f3a-search-0b1d']);
         expect(idsOf((await store.executions.listExecutions({ text: 'build' })).items)).toEqual(['e5', 'e2']);
-        expect(idsOf((await store.executions.listExecutions({ text: 'PUBLISH' })).items)).toEqual(['7f3a-search']);
-        // an id matches by its start only: 'search' is inside the id above but starts no id
+        expect(idsOf((await store.executions.listExecutions({ text: 'PUBLISH' })).items)).toEqual(['7f3a-search-0b1d']);
+        // an id matches by its start or end only: 'search' is inside the id above but starts or ends none
         expect((await store.executions.listExecutions({ text: 'search' })).total).toBe(0);
       });
 
