@@ -45,8 +45,6 @@ const MAX_POSITION = 'SELECT COALESCE(MAX(pos), 0) FROM execution_events';
 const EVENT_CHUNK = 64;
 const insertEventsSql = (rows: number): string =>
   `INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
-const INSERT_EVENT = insertEventsSql(1);
-const INSERT_EVENT_CHUNK = insertEventsSql(EVENT_CHUNK);
 const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, rowid`;
 const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
   SELECT id FROM executions WHERE parent_execution_id = ?
@@ -306,40 +304,43 @@ function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {
   );
 }
 
-/** Inserts events numbered after the highest position, EVENT_CHUNK rows per statement. */
+/** The INSERT of `rows` rows (1 to EVENT_CHUNK), its text built once per size. */
+const insertSqlBySize: string[] = [];
+function insertSqlOf(rows: number): string {
+  return (insertSqlBySize[rows] ??= insertEventsSql(rows));
+}
+
+/**
+ * Inserts events numbered after the highest position, up to EVENT_CHUNK rows per statement:
+ * a step of 20 events is one statement (one prepared per size, cached), not 20.
+ */
 function insertEvents(db: Database, events: readonly ExecutionEvent[]): void {
-  let position = prepared(db, MAX_POSITION).pluck().get() as number;
-  const one = prepared(db, INSERT_EVENT);
-  const insertOne = (event: ExecutionEvent): void => {
-    position += 1;
-    try {
-      one.run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position);
-    } catch (error) {
-      throw isConstraintError(error) ? conflict(event, error) : error;
+  const first = prepared(db, MAX_POSITION).pluck().get() as number;
+  for (let index = 0; index < events.length; index += EVENT_CHUNK) {
+    const rows = Math.min(EVENT_CHUNK, events.length - index);
+    const values: unknown[] = new Array<unknown>(rows * 4);
+    for (let j = 0; j < rows; j += 1) {
+      const event = events[index + j] as ExecutionEvent;
+      values[j * 4] = event.execution_id;
+      values[j * 4 + 1] = event.seq;
+      values[j * 4 + 2] = JSON.stringify(withoutPosition(event));
+      values[j * 4 + 3] = first + index + j + 1;
     }
-  };
-  let index = 0;
-  if (events.length >= EVENT_CHUNK) {
-    const chunk = prepared(db, INSERT_EVENT_CHUNK);
-    const values: unknown[] = new Array<unknown>(EVENT_CHUNK * 4);
-    for (; index + EVENT_CHUNK <= events.length; index += EVENT_CHUNK) {
-      for (let j = 0; j < EVENT_CHUNK; j += 1) {
+    try {
+      prepared(db, insertSqlOf(rows)).run(values);
+    } catch (error) {
+      if (!isConstraintError(error)) throw error;
+      // A failed statement leaves no row behind: insert the chunk row by row, so the conflict
+      // names its event.
+      const one = prepared(db, insertSqlOf(1));
+      for (let j = 0; j < rows; j += 1) {
         const event = events[index + j] as ExecutionEvent;
-        values[j * 4] = event.execution_id;
-        values[j * 4 + 1] = event.seq;
-        values[j * 4 + 2] = JSON.stringify(withoutPosition(event));
-        values[j * 4 + 3] = position + j + 1;
+        try {
+          one.run(values[j * 4], values[j * 4 + 1], values[j * 4 + 2], values[j * 4 + 3]);
+        } catch (single) {
+          throw isConstraintError(single) ? conflict(event, single) : single;
+        }
       }
-      try {
-        chunk.run(values);
-      } catch (error) {
-        if (!isConstraintError(error)) throw error;
-        // A failed statement leaves no row behind: insert the chunk row by row to name the event.
-        for (let j = 0; j < EVENT_CHUNK; j += 1) insertOne(events[index + j] as ExecutionEvent);
-        continue;
-      }
-      position += EVENT_CHUNK;
     }
   }
-  for (; index < events.length; index += 1) insertOne(events[index] as ExecutionEvent);
 }
