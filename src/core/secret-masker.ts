@@ -34,6 +34,12 @@ export interface SecretMasker {
   maskText(text: string, meter?: ScanMeter): string;
   /** A deep copy of plain data with secret-keyed values and every string masked; the input is left as it is. */
   maskValue<T>(value: T): T;
+  /**
+   * Masked as maskValue masks, but copying only the objects and arrays on the way to a
+   * change: the parts with nothing to mask (the whole input, most often) are the input's
+   * own. For data nobody edits afterwards (the engine's events): no copy of every event.
+   */
+  maskShared<T>(value: T): T;
   /** How many values are known. */
   readonly size: number;
   /** Grows whenever the known values change, so a copy masked earlier can tell it is stale. */
@@ -124,6 +130,42 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     return out;
   };
 
+  const maskShared = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return maskText(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_DEPTH) return MASK;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | null = null;
+      for (let index = 0; index < value.length; index += 1) {
+        const item: unknown = value[index];
+        const shown = maskShared(item, depth + 1);
+        if (copy === null && shown !== item) copy = value.slice(0, index);
+        if (copy !== null) copy.push(shown);
+      }
+      return copy ?? value;
+    }
+    if (!isPlainObject(value)) return value;
+    const keys = Object.keys(value);
+    let copy: Record<string, unknown> | null = null;
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index] as string;
+      const inner = value[key];
+      const shownKey = maskText(key);
+      const secret = isSecretKey(key) && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner);
+      const shown = secret ? MASK : maskShared(inner, depth + 1);
+      if (copy === null && (shownKey !== key || shown !== inner)) {
+        // As in maskDeep: a null prototype keeps a key named `__proto__` an ordinary key.
+        copy = Object.create(null) as Record<string, unknown>;
+        for (let before = 0; before < index; before += 1) {
+          const kept = keys[before] as string;
+          copy[kept] = value[kept];
+        }
+      }
+      if (copy !== null) copy[shownKey] = shown;
+    }
+    return copy ?? value;
+  };
+
   add(values);
   return {
     add,
@@ -134,6 +176,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     },
     maskText,
     maskValue: <T>(value: T): T => maskDeep(value, 0) as T,
+    maskShared: <T>(value: T): T => maskShared(value, 0) as T,
     get size() {
       return known.size;
     },
