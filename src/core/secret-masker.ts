@@ -94,6 +94,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
 
   const maskText = (text: string, meter?: ScanMeter): string => redactUrls(maskKnown(text, meter), meter);
 
+  // Called on every event the engine stores: no array or entry pair is made unless a value is found.
   const learnFrom = (value: unknown, depth: number, found: string[]): void => {
     if (typeof value === 'string') {
       if (value.includes('://')) found.push(...urlPasswords(value));
@@ -101,11 +102,13 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     }
     if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      for (const item of value) learnFrom(item, depth + 1, found);
+      for (let index = 0; index < value.length; index += 1) learnFrom(value[index], depth + 1, found);
       return;
     }
     if (!isPlainObject(value)) return;
-    for (const [key, inner] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const inner = value[key];
       if (typeof inner === 'string' && isSecretKey(key) && !isExpressionOnly(inner)) found.push(inner);
       else learnFrom(inner, depth + 1, found);
     }

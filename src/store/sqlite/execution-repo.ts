@@ -165,12 +165,13 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     return this.exec.run((db) => {
       let mask = 0;
       const values: Record<string, unknown> = { id };
-      PATCHABLE.forEach((key, index) => {
+      for (let index = 0; index < PATCHABLE.length; index += 1) {
+        const key = PATCHABLE[index] as (typeof PATCHABLE)[number];
         const value = patch[key];
-        if (value === undefined) return;
+        if (value === undefined) continue;
         mask |= 1 << index;
         values[key] = (key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value;
-      });
+      }
       if (mask === 0) return;
       writeMarksOf(db).touch(id);
       const info = prepared(db, updateSqlFor(mask)).run(values);
@@ -182,7 +183,13 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     return this.exec.run((db: Database) => {
       if (events.length === 0) return;
       const marks = writeMarksOf(db);
-      for (const event of events) marks.touch(event.execution_id);
+      // A step's events are one execution's: one mark for each run of them.
+      let touched: string | undefined;
+      for (const event of events) {
+        if (event.execution_id === touched) continue;
+        touched = event.execution_id;
+        marks.touch(touched);
+      }
       const write = (): void => insertEvents(db, events);
       // Outside a transaction the position read and the inserts must still be one write.
       if (db.inTransaction) write();
