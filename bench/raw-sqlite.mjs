@@ -21,12 +21,14 @@ export function readRows(file) {
   return { rows, executions };
 }
 
-/** A fresh database of the store's schema and indexes (WAL, synchronous=FULL) holding the executions' rows. */
+/** A fresh database of the store's schema, indexes and connection settings holding the executions' rows. */
 function freshDatabase(file, executions, workflowRef) {
   createSqliteStore({ file, synchronous: 'FULL' }).close();
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // As the store's own connection: each event row checks its execution row.
+  db.pragma('foreign_keys = ON');
   const at = new Date().toISOString();
   const parent = db.prepare(`INSERT INTO executions (id, workflow_id, workflow_ref, workflow_version, status, input, created_at, updated_at)
     VALUES (?, 'w', ?, 1, 'running', '{}', ?, ?)`);
