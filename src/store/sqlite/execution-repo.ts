@@ -41,10 +41,7 @@ const INSERT_EXECUTION = `INSERT INTO executions (id, workflow_id, workflow_ref,
   @parent_task_id, @created_at, @updated_at, @finished_at, @last_seq)`;
 // One writer at a time (BEGIN IMMEDIATE): MAX(pos) read inside the write numbers events in commit order.
 const MAX_POSITION = 'SELECT COALESCE(MAX(pos), 0) FROM execution_events';
-/** Rows per multi-row INSERT: one statement step instead of 64 (SQLite allows 32,766 parameters). */
-const EVENT_CHUNK = 64;
-const insertEventsSql = (rows: number): string =>
-  `INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
+const INSERT_EVENT = 'INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, ?)';
 const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, rowid`;
 const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
   SELECT id FROM executions WHERE parent_execution_id = ?
@@ -311,43 +308,21 @@ function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {
   );
 }
 
-/** The INSERT of `rows` rows (1 to EVENT_CHUNK), its text built once per size. */
-const insertSqlBySize: string[] = [];
-function insertSqlOf(rows: number): string {
-  return (insertSqlBySize[rows] ??= insertEventsSql(rows));
-}
-
 /**
- * Inserts events numbered after the highest position, up to EVENT_CHUNK rows per statement:
- * a step of 20 events is one statement (one prepared per size, cached), not 20.
+ * Inserts events numbered after the highest position, one row per statement. Not several
+ * rows per INSERT: a statement that can fail part-way keeps a statement journal of every
+ * page it changes (spilled to a file past 64 KiB), so a 64-row INSERT of 100 executions'
+ * events cost 2.5 to 3 times as much per row as single-row INSERTs (bench/engine.mjs).
  */
 function insertEvents(db: Database, events: readonly ExecutionEvent[]): void {
-  const first = prepared(db, MAX_POSITION).pluck().get() as number;
-  for (let index = 0; index < events.length; index += EVENT_CHUNK) {
-    const rows = Math.min(EVENT_CHUNK, events.length - index);
-    const values: unknown[] = new Array<unknown>(rows * 4);
-    for (let j = 0; j < rows; j += 1) {
-      const event = events[index + j] as ExecutionEvent;
-      values[j * 4] = event.execution_id;
-      values[j * 4 + 1] = event.seq;
-      values[j * 4 + 2] = JSON.stringify(withoutPosition(event));
-      values[j * 4 + 3] = first + index + j + 1;
-    }
+  let position = prepared(db, MAX_POSITION).pluck().get() as number;
+  const one = prepared(db, INSERT_EVENT);
+  for (const event of events) {
+    position += 1;
     try {
-      prepared(db, insertSqlOf(rows)).run(values);
+      one.run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position);
     } catch (error) {
-      if (!isConstraintError(error)) throw error;
-      // A failed statement leaves no row behind: insert the chunk row by row, so the conflict
-      // names its event.
-      const one = prepared(db, insertSqlOf(1));
-      for (let j = 0; j < rows; j += 1) {
-        const event = events[index + j] as ExecutionEvent;
-        try {
-          one.run(values[j * 4], values[j * 4 + 1], values[j * 4 + 2], values[j * 4 + 3]);
-        } catch (single) {
-          throw isConstraintError(single) ? conflict(event, single) : single;
-        }
-      }
+      throw isConstraintError(error) ? conflict(event, error) : error;
     }
   }
 }
