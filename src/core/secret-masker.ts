@@ -148,10 +148,9 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
       return copy ?? value;
     }
     if (!isPlainObject(value)) return value;
-    const keys = Object.keys(value);
     let copy: Record<string, unknown> | null = null;
-    for (let index = 0; index < keys.length; index += 1) {
-      const key = keys[index] as string;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
       const inner = value[key];
       const shownKey = maskText(key);
       const secret = isSecretKey(key) && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner);
@@ -159,9 +158,9 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
       if (copy === null && (shownKey !== key || shown !== inner)) {
         // As in maskDeep: a null prototype keeps a key named `__proto__` an ordinary key.
         copy = Object.create(null) as Record<string, unknown>;
-        for (let before = 0; before < index; before += 1) {
-          const kept = keys[before] as string;
-          copy[kept] = value[kept];
+        for (const kept in value) {
+          if (kept === key) break;
+          if (Object.hasOwn(value, kept)) copy[kept] = value[kept];
         }
       }
       if (copy !== null) copy[shownKey] = shown;
@@ -169,13 +168,20 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     return copy ?? value;
   };
 
+  // One list for every learn() (the engine calls it per event); emptied by each.
+  const learned: string[] = [];
+
   add(values);
   return {
     add,
     learn(value) {
-      const found: string[] = [];
-      learnFrom(value, 0, found);
-      if (found.length > 0) add(found);
+      try {
+        learnFrom(value, 0, learned);
+      } catch (error) {
+        learned.length = 0;
+        throw error;
+      }
+      if (learned.length > 0) add(learned.splice(0));
     },
     maskText,
     maskValue: <T>(value: T): T => maskDeep(value, 0) as T,
