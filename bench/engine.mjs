@@ -28,6 +28,9 @@ const PER = arg('per', 100);
 const RAW_BATCH = arg('raw-batch', 1000);
 // --no-raw: the engine alone (instruction counts under valgrind, profiles)
 const RAW = !args.includes('--no-raw');
+// --synchronous OFF: the disk taken out, to profile the engine's own work (not a figure of the issue's table)
+const syncIndex = args.indexOf('--synchronous');
+const SYNCHRONOUS = syncIndex >= 0 ? args[syncIndex + 1] : 'FULL';
 
 const noop = { run: async () => ({ status: 'success', data: {} }) };
 /** One machine-readable line per row of issue 16's table (bench-protocol.md). */
@@ -86,7 +89,7 @@ async function inMemory(tasks) {
 
 async function durable(name, tasks, dir) {
   const file = join(dir, 'bench.db');
-  const store = createSqliteStore({ file, synchronous: 'FULL' });
+  const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
   const engine = createEngine({
     store,
     actions: { resolve: () => noop },
@@ -141,7 +144,7 @@ function countCommits(store) {
 /** EXECUTIONS executions of PER wide no-op tasks, all started at once. */
 async function many(dir) {
   const file = join(dir, 'many.db');
-  const store = createSqliteStore({ file, synchronous: 'FULL' });
+  const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
   const engine = createEngine({
     store,
     actions: { resolve: () => noop },
@@ -167,7 +170,7 @@ async function many(dir) {
   return { ms, cpu, events, file, ...counts };
 }
 
-console.log(`engine bench: ${N} no-op tasks per shape, concurrency ${CONCURRENCY}, SQLite WAL synchronous=FULL`);
+console.log(`engine bench: ${N} no-op tasks per shape, concurrency ${CONCURRENCY}, SQLite WAL synchronous=${SYNCHRONOUS}`);
 for (const [name, build] of Object.entries(shapes)) {
   if (ONLY !== undefined && name !== ONLY) continue;
   const tasks = build();
