@@ -3,7 +3,7 @@
  * step through the write queue, and only then acts — starts handlers, arms timers,
  * aborts. State in memory is always the fold of what was (or is being) committed.
  */
-import type { ActionContext, ActionHandler, TaskLogStream } from '../actions/action.js';
+import type { ActionHandler, TaskLogStream } from '../actions/action.js';
 import { isHarmoniaError } from '../core/errors.js';
 import type { DefinitionRecord, ExecutionRecord, TaskDef, TaskResult, WorkflowDef } from '../core/model.js';
 import type { Store } from '../store/store.js';
@@ -17,6 +17,7 @@ import type { Plan } from './plan.js';
 import { isDormant, isTerminalExecution, type ExecutionState } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
 import { UnitAbort } from './unit-abort.js';
+import { UnitContext } from './unit-context.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
 /** Finds the handler of a task's action (the action registry). */
@@ -432,18 +433,16 @@ export class ExecutionRunner {
         is_retriable: true,
       });
     });
-    const ctx: ActionContext = {
-      execution_id: this.id,
-      task_id: command.task_id,
-      attempt: command.attempt,
-      idempotency_key: command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
-      get signal() {
-        return controller.signal;
-      },
-      timeout_ms: timeoutMs,
-      max_output_bytes: this.deps.config.limits.max_task_output_bytes,
+    const ctx = new UnitContext(
+      this.id,
+      command.task_id,
+      command.attempt,
+      command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
+      timeoutMs,
+      this.deps.config.limits.max_task_output_bytes,
       log,
-    };
+      controller,
+    );
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
     Promise.resolve()
       .then(() => handler.run(command.input, ctx))
