@@ -1,5 +1,7 @@
 // Engine throughput: durable (SQLite, WAL, synchronous=FULL, group commit) against an
 // in-memory DAG loop with no persistence, in the same process.
+// Each shape also against the machine's limit in the same run: a raw better-sqlite3 loop
+// committing the engine's rows in the engine's commit sizes, and the disk's fsync latency.
 // Then many executions at once (--executions 100 of --per 100 wide tasks each) against a raw
 // better-sqlite3 loop inserting the very same event rows in batched transactions.
 // Run: npm run build && node bench/engine.mjs [--tasks 10000] [--layers 100] [--shape chain|many]
@@ -7,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
 import { createEngine } from '../dist/engine/index.js';
 import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+import { cpuMs, fsyncLatency, rawBatches, rawCommits, readRows } from './raw-sqlite.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -26,13 +28,11 @@ const PER = arg('per', 100);
 const RAW_BATCH = arg('raw-batch', 1000);
 // --no-raw: the engine alone (instruction counts under valgrind, profiles)
 const RAW = !args.includes('--no-raw');
+// --synchronous OFF: the disk taken out, to profile the engine's own work (not a figure of the issue's table)
+const syncIndex = args.indexOf('--synchronous');
+const SYNCHRONOUS = syncIndex >= 0 ? args[syncIndex + 1] : 'FULL';
 
 const noop = { run: async () => ({ status: 'success', data: {} }) };
-/** CPU time of this process in ms (user + system): steadier than wall time on a loaded machine. */
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 /** One machine-readable line per row of issue 16's table (bench-protocol.md). */
 const bench = (fields) => console.log(`BENCH ${JSON.stringify(fields)}`);
 const round = (n, digits = 3) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
@@ -87,9 +87,9 @@ async function inMemory(tasks) {
   });
 }
 
-async function durable(name, tasks) {
-  const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-'));
-  const store = createSqliteStore({ file: join(dir, 'bench.db'), synchronous: 'FULL' });
+async function durable(name, tasks, dir) {
+  const file = join(dir, 'bench.db');
+  const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
   const engine = createEngine({
     store,
     actions: { resolve: () => noop },
@@ -122,8 +122,7 @@ async function durable(name, tasks) {
   if (done.status !== 'completed') throw new Error(`${name}: ${done.status} ${JSON.stringify(done.error)}`);
   await engine.stop();
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
-  return { ms, cpu, commits, commitMs, events: done.last_seq };
+  return { ms, cpu, commits, commitMs, events: done.last_seq, file };
 }
 
 /** Counts the store's transactions and the time spent inside them. */
@@ -145,7 +144,7 @@ function countCommits(store) {
 /** EXECUTIONS executions of PER wide no-op tasks, all started at once. */
 async function many(dir) {
   const file = join(dir, 'many.db');
-  const store = createSqliteStore({ file, synchronous: 'FULL' });
+  const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
   const engine = createEngine({
     store,
     actions: { resolve: () => noop },
@@ -171,53 +170,46 @@ async function many(dir) {
   return { ms, cpu, events, file, ...counts };
 }
 
-/** The baseline: the same event rows, by the store's own INSERT, in transactions of RAW_BATCH rows. */
-function rawLoop(dir, sourceFile) {
-  const source = new Database(sourceFile, { readonly: true });
-  const rows = source.prepare('SELECT execution_id, seq, event FROM execution_events ORDER BY pos').raw().all();
-  const executions = source.prepare('SELECT id FROM executions').pluck().all();
-  source.close();
-  const file = join(dir, 'raw.db');
-  createSqliteStore({ file, synchronous: 'FULL' }).close();
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  const at = new Date().toISOString();
-  const parent = db.prepare(`INSERT INTO executions (id, workflow_id, workflow_ref, workflow_version, status, input, created_at, updated_at)
-    VALUES (?, 'w', 'bench.many', 1, 'running', '{}', ?, ?)`);
-  db.transaction(() => { for (const id of executions) parent.run(id, at, at); })();
-  const insert = db.prepare(
-    'INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, (SELECT COALESCE(MAX(pos), 0) + 1 FROM execution_events))',
-  );
-  const batch = db.transaction((slice) => { for (const [id, seq, event] of slice) insert.run(id, seq, event); });
-  const started = performance.now();
-  const cpu0 = cpuMs();
-  for (let i = 0; i < rows.length; i += RAW_BATCH) batch(rows.slice(i, i + RAW_BATCH));
-  const ms = performance.now() - started;
-  const cpu = cpuMs() - cpu0;
-  db.close();
-  return { ms, cpu, rows: rows.length };
-}
-
-console.log(`engine bench: ${N} no-op tasks per shape, concurrency ${CONCURRENCY}, SQLite WAL synchronous=FULL`);
+console.log(`engine bench: ${N} no-op tasks per shape, concurrency ${CONCURRENCY}, SQLite WAL synchronous=${SYNCHRONOUS}`);
 for (const [name, build] of Object.entries(shapes)) {
   if (ONLY !== undefined && name !== ONLY) continue;
   const tasks = build();
   const t0 = performance.now();
   await inMemory(tasks);
   const memMs = performance.now() - t0;
-  const { ms, cpu, commits, commitMs, events } = await durable(name, tasks);
+  const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-'));
+  const { ms, cpu, commits, commitMs, events, file } = await durable(name, tasks, dir);
+  // The machine's limit for this durability, in the same run: the engine's rows in commits
+  // of the engine's size (10 completions and 10 starts for wide) with nothing in between.
+  const perCommit = Math.round(events / commits);
+  const raw = RAW ? rawCommits(dir, readRows(file), perCommit) : null;
+  const fsync = RAW ? fsyncLatency(dir) : null;
+  rmSync(dir, { recursive: true, force: true });
   const rate = Math.round((tasks.length / ms) * 1000);
   const memRate = Math.round((tasks.length / memMs) * 1000);
+  const rawRate = raw ? Math.round((tasks.length / raw.ms) * 1000) : null;
   console.log(
     `${name.padEnd(8)} durable ${String(rate).padStart(7)} tasks/s (${ms.toFixed(0)} ms, ${events} events, ${commits} commits, ` +
       `${(events / commits).toFixed(1)} events/commit, ${((commitMs / ms) * 100).toFixed(0)}% in commits; ` +
       `${((cpu * 1000) / tasks.length).toFixed(1)} µs CPU per task) | in-memory ${memRate} tasks/s | ratio ${(memRate / rate).toFixed(1)}x`,
   );
+  if (raw && fsync) {
+    console.log(
+      `         raw SQLite, same rows in ${raw.commits} commits of ${perCommit}: ${rawRate} tasks/s (${(raw.ms / raw.commits).toFixed(3)} ms per commit, ` +
+        `${((raw.cpu * 1000) / tasks.length).toFixed(1)} µs CPU per task) | engine ${(rate / rawRate).toFixed(2)} of it | ` +
+        `fsync of 4 KiB: mean ${fsync.mean.toFixed(3)} ms, median ${fsync.median.toFixed(3)}, p90 ${fsync.p90.toFixed(3)}`,
+    );
+  }
   bench({
     row: `engine.${name}`, value: rate, unit: 'tasks/s', baseline: memRate, baselineUnit: 'tasks/s (in-memory loop)', ratio: round(rate / memRate, 4),
     // the issue sets no target for a chain: it is bound by one fsync per task
     ...(name === 'chain' ? {} : { target: 'value >= 20000' }), cpu_us_per_task: round((cpu * 1000) / tasks.length, 1),
+    ...(raw && fsync
+      ? {
+        raw_commits_tasks_per_s: rawRate, raw_commits_ratio: round(rate / rawRate), raw_ms_per_commit: round(raw.ms / raw.commits),
+        fsync_ms_mean: round(fsync.mean), fsync_ms_median: round(fsync.median),
+      }
+      : {}),
     note: `${commits} commits, ${Math.round((commitMs / ms) * 100)}% of the time in them; load ${os.loadavg()[0].toFixed(1)}`,
   });
 }
@@ -225,7 +217,7 @@ for (const [name, build] of Object.entries(shapes)) {
 if (ONLY === undefined || ONLY === 'many') {
   const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-'));
   const run = await many(dir);
-  const raw = RAW ? rawLoop(dir, run.file) : { ms: Number.NaN, cpu: Number.NaN, rows: 0 };
+  const raw = RAW ? rawBatches(dir, readRows(run.file), RAW_BATCH) : { ms: Number.NaN, cpu: Number.NaN, rows: 0 };
   rmSync(dir, { recursive: true, force: true });
   const tasks = EXECUTIONS * PER;
   const engineRows = (run.events / run.ms) * 1000;

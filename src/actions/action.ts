@@ -13,7 +13,9 @@ export interface ActionContext {
   idempotency_key: string;
   /**
    * Aborted on timeout, cancel or terminate. Handlers must stop their child process
-   * or request when it fires; `signal.reason` says why.
+   * or request when it fires; `signal.reason` says why. The engine's contexts read it
+   * through a getter on their prototype (the signal is made on first read), so pass a
+   * context on as it is: a copy made with `{ ...ctx }` has no `signal`.
    */
   signal: AbortSignal;
   /** The task's deadline in ms (already applied by the engine through `signal`). */

@@ -34,6 +34,12 @@ export interface SecretMasker {
   maskText(text: string, meter?: ScanMeter): string;
   /** A deep copy of plain data with secret-keyed values and every string masked; the input is left as it is. */
   maskValue<T>(value: T): T;
+  /**
+   * Masked as maskValue masks, but copying only the objects and arrays on the way to a
+   * change: the parts with nothing to mask (the whole input, most often) are the input's
+   * own. For data nobody edits afterwards (the engine's events): no copy of every event.
+   */
+  maskShared<T>(value: T): T;
   /** How many values are known. */
   readonly size: number;
   /** Grows whenever the known values change, so a copy masked earlier can tell it is stale. */
@@ -88,6 +94,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
 
   const maskText = (text: string, meter?: ScanMeter): string => redactUrls(maskKnown(text, meter), meter);
 
+  // Called on every event the engine stores: no array or entry pair is made unless a value is found.
   const learnFrom = (value: unknown, depth: number, found: string[]): void => {
     if (typeof value === 'string') {
       if (value.includes('://')) found.push(...urlPasswords(value));
@@ -95,11 +102,13 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     }
     if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      for (const item of value) learnFrom(item, depth + 1, found);
+      for (let index = 0; index < value.length; index += 1) learnFrom(value[index], depth + 1, found);
       return;
     }
     if (!isPlainObject(value)) return;
-    for (const [key, inner] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const inner = value[key];
       if (typeof inner === 'string' && isSecretKey(key) && !isExpressionOnly(inner)) found.push(inner);
       else learnFrom(inner, depth + 1, found);
     }
@@ -124,16 +133,59 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     return out;
   };
 
+  const maskShared = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return maskText(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_DEPTH) return MASK;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | null = null;
+      for (let index = 0; index < value.length; index += 1) {
+        const item: unknown = value[index];
+        const shown = maskShared(item, depth + 1);
+        if (copy === null && shown !== item) copy = value.slice(0, index);
+        if (copy !== null) copy.push(shown);
+      }
+      return copy ?? value;
+    }
+    if (!isPlainObject(value)) return value;
+    let copy: Record<string, unknown> | null = null;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const inner = value[key];
+      const shownKey = maskText(key);
+      const secret = isSecretKey(key) && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner);
+      const shown = secret ? MASK : maskShared(inner, depth + 1);
+      if (copy === null && (shownKey !== key || shown !== inner)) {
+        // As in maskDeep: a null prototype keeps a key named `__proto__` an ordinary key.
+        copy = Object.create(null) as Record<string, unknown>;
+        for (const kept in value) {
+          if (kept === key) break;
+          if (Object.hasOwn(value, kept)) copy[kept] = value[kept];
+        }
+      }
+      if (copy !== null) copy[shownKey] = shown;
+    }
+    return copy ?? value;
+  };
+
+  // One list for every learn() (the engine calls it per event); emptied by each.
+  const learned: string[] = [];
+
   add(values);
   return {
     add,
     learn(value) {
-      const found: string[] = [];
-      learnFrom(value, 0, found);
-      if (found.length > 0) add(found);
+      try {
+        learnFrom(value, 0, learned);
+      } catch (error) {
+        learned.length = 0;
+        throw error;
+      }
+      if (learned.length > 0) add(learned.splice(0));
     },
     maskText,
     maskValue: <T>(value: T): T => maskDeep(value, 0) as T,
+    maskShared: <T>(value: T): T => maskShared(value, 0) as T,
     get size() {
       return known.size;
     },

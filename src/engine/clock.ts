@@ -14,6 +14,11 @@ export function createSystemClock(): Clock {
   return {
     now: () => Date.now(),
     setTimer(ms, fn) {
+      // Every running task arms one (its timeout): the common case makes no chain.
+      if (ms <= MAX_TIMEOUT_MS) {
+        const timeout = setTimeout(fn, Math.max(0, ms));
+        return () => clearTimeout(timeout);
+      }
       let handle: NodeJS.Timeout;
       const arm = (left: number): void => {
         handle = left > MAX_TIMEOUT_MS ? setTimeout(() => arm(left - MAX_TIMEOUT_MS), MAX_TIMEOUT_MS) : setTimeout(fn, Math.max(0, left));

@@ -266,6 +266,9 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       const unit = unitOf(state, taskId, item);
       if (!unit) return state;
       const failed = event.event_type === 'task_failed';
+      // Only a unit that never started can still be queued (task_started and task_waiting
+      // take it off): looking for a running one would walk the whole ready queue per event.
+      const queued = unit.status !== 'running' && unit.status !== 'waiting';
       if (unit.status === 'waiting' && item === undefined) {
         state.waiting = state.waiting.filter((id) => id !== taskId);
         delete task.wait;
@@ -299,7 +302,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       unit.error = failed ? (event.data.error ?? null) : null;
       // A task can end without having started (an empty fan-out, a failed condition): it
       // leaves the ready queue either way, or settle would pick it again.
-      removeRef(state, taskId, item);
+      if (queued) removeRef(state, taskId, item);
       if (item !== undefined) {
         task.items_done += 1;
         const failFast = (plan.tasks[taskId]?.on_item_failure ?? 'fail_fast') === 'fail_fast';

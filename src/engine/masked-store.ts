@@ -3,9 +3,10 @@
  * checkpoint and saved state is masked before it is stored, so the database never holds
  * a known secret. The engine keeps real values only in memory, where tasks need them.
  *
- * Events are masked in place (their `data` replaced by a masked copy, never edited): the
+ * Events are masked in place (their `data` replaced by its masked form, never edited): the
  * bus publishes the same objects after the commit, so streams and every other subscriber
- * see what was stored. State folded from the real data keeps its own references.
+ * see what was stored. The masked form shares what holds nothing to mask with the real
+ * data the state was folded from, so neither may be edited (nothing does).
  */
 import type { ExecutionEvent, ExecutionRecord } from '../core/model.js';
 import type { SecretMasker } from '../core/secret-masker.js';
@@ -24,7 +25,8 @@ function maskEvents(masker: SecretMasker, events: readonly ExecutionEvent[]): vo
   // Learn first: a credential sent by one event (a task's `authorization` header) is masked
   // in every event of the batch, its echo in the response included.
   for (const event of events) masker.learn(event.data);
-  for (const event of events) event.data = masker.maskValue(event.data);
+  // Shared, not copied, where nothing is masked: the engine never edits an event's data.
+  for (const event of events) event.data = masker.maskShared(event.data);
 }
 
 function maskedExecutions(repo: ExecutionRepo, masker: SecretMasker): ExecutionRepo {

@@ -3,7 +3,7 @@
  * step through the write queue, and only then acts — starts handlers, arms timers,
  * aborts. State in memory is always the fold of what was (or is being) committed.
  */
-import type { ActionContext, ActionHandler } from '../actions/action.js';
+import type { ActionHandler, TaskLogStream } from '../actions/action.js';
 import { isHarmoniaError } from '../core/errors.js';
 import type { DefinitionRecord, ExecutionRecord, TaskDef, TaskResult, WorkflowDef } from '../core/model.js';
 import type { Store } from '../store/store.js';
@@ -17,6 +17,7 @@ import type { Plan } from './plan.js';
 import { isDormant, isTerminalExecution, type ExecutionState } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
 import { UnitAbort } from './unit-abort.js';
+import { UnitContext } from './unit-context.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
 /** Finds the handler of a task's action (the action registry). */
@@ -412,9 +413,16 @@ export class ExecutionRunner {
     }
     // The task's own deadline wins, then the action's (a pack action's timeout_ms), then the engine's.
     const timeoutMs = command.timeout_ms ?? handler.timeout_ms ?? this.deps.config.default_timeout_ms;
-    const unit: { execution_id: string; task_id: string; item_index?: number; attempt: number } = { execution_id: this.id, task_id: command.task_id, attempt: command.attempt };
-    if (command.item_index !== undefined) unit.item_index = command.item_index;
-    const log = this.deps.logs.forAttempt(unit);
+    // The attempt's log writer is made at its first line: most tasks print none.
+    let writer: ((stream: TaskLogStream, line: string) => void) | null = null;
+    const log = (stream: TaskLogStream, line: string): void => {
+      if (writer === null) {
+        const unit: { execution_id: string; task_id: string; item_index?: number; attempt: number } = { execution_id: this.id, task_id: command.task_id, attempt: command.attempt };
+        if (command.item_index !== undefined) unit.item_index = command.item_index;
+        writer = this.deps.logs.forAttempt(unit);
+      }
+      writer(stream, line);
+    };
     cancelTimeout = this.deps.clock.setTimer(timeoutMs, () => {
       log('system', `timed out after ${timeoutMs} ms: stopping the task`);
       controller.abort('timeout');
@@ -425,18 +433,16 @@ export class ExecutionRunner {
         is_retriable: true,
       });
     });
-    const ctx: ActionContext = {
-      execution_id: this.id,
-      task_id: command.task_id,
-      attempt: command.attempt,
-      idempotency_key: command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
-      get signal() {
-        return controller.signal;
-      },
-      timeout_ms: timeoutMs,
-      max_output_bytes: this.deps.config.limits.max_task_output_bytes,
+    const ctx = new UnitContext(
+      this.id,
+      command.task_id,
+      command.attempt,
+      command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
+      timeoutMs,
+      this.deps.config.limits.max_task_output_bytes,
       log,
-    };
+      controller,
+    );
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
     Promise.resolve()
       .then(() => handler.run(command.input, ctx))

@@ -54,52 +54,57 @@ function finishFanOut(ctx: DecideContext, state: ExecutionState, taskId: string)
   ];
 }
 
+/** No commands (never added to: callers only read it). */
+const NONE: Command[] = [];
+
+/** Appends a start that uses no slot (a skip, a failure, a fan-out, a wait); returns 0. */
+function none(out: Command[], command: Command): number {
+  out.push(command);
+  return 0;
+}
+
 export function canceledError(attempt: number): TaskError {
   return { type: 'CANCELED', message: 'the execution was canceled', retriable: false, attempt };
 }
 
-function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string, at: number): { commands: Command[]; used: number } {
+/** Appends what starting a task's first attempt takes to `out`; returns the slots it uses. */
+function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string, at: number, out: Command[]): number {
   const def = ctx.plan.tasks[taskId];
   const task = state.tasks[taskId];
-  if (!def || !task) return { commands: [], used: 0 };
+  if (!def || !task) return 0;
   const attempt = task.attempt + 1;
   // Built only for a task with an expression to evaluate here: most tasks have none.
   const scope = def.condition !== undefined || def.with_items !== undefined ? scopeFor(state, ctx) : {};
   const fresh = task.attempt === task.attempt_base;
   if (fresh && def.condition !== undefined) {
     const rendered = renderSafe(ctx, def.condition, scope, attempt);
-    if (!rendered.ok) return { commands: [failTask(ctx, state, taskId, attempt, rendered.error)], used: 0 };
-    if (!rendered.value) return { commands: [{ kind: 'SkipTask', task_id: taskId, reason: 'condition' }], used: 0 };
+    if (!rendered.ok) return none(out, failTask(ctx, state, taskId, attempt, rendered.error));
+    if (!rendered.value) return none(out, { kind: 'SkipTask', task_id: taskId, reason: 'condition' });
   }
   if (def.with_items !== undefined) {
     const rendered = renderSafe(ctx, def.with_items, scope, attempt);
-    if (!rendered.ok) return { commands: [failTask(ctx, state, taskId, attempt, rendered.error)], used: 0 };
+    if (!rendered.ok) return none(out, failTask(ctx, state, taskId, attempt, rendered.error));
     const items = rendered.value;
     if (!Array.isArray(items)) {
       const message = `with_items of task '${taskId}' gave a ${typeof items}; it must give an array`;
-      return { commands: [failTask(ctx, state, taskId, attempt, { type: 'EXPR_TYPE', message, retriable: false, attempt })], used: 0 };
+      return none(out, failTask(ctx, state, taskId, attempt, { type: 'EXPR_TYPE', message, retriable: false, attempt }));
     }
     if (items.length > ctx.config.limits.max_items) {
       const message = `with_items of task '${taskId}' gave ${items.length} items; the limit is ${ctx.config.limits.max_items}`;
-      return { commands: [failTask(ctx, state, taskId, attempt, { type: 'EXEC_LIMIT', message, retriable: false, attempt })], used: 0 };
+      return none(out, failTask(ctx, state, taskId, attempt, { type: 'EXEC_LIMIT', message, retriable: false, attempt }));
     }
-    if (items.length === 0) return { commands: [{ kind: 'CompleteTask', task_id: taskId, attempt, output: [] }], used: 0 };
-    return { commands: [{ kind: 'StartFanOut', task_id: taskId, items }], used: 0 };
+    if (items.length === 0) return none(out, { kind: 'CompleteTask', task_id: taskId, attempt, output: [] });
+    return none(out, { kind: 'StartFanOut', task_id: taskId, items });
   }
-  return startUnit(ctx, state, taskId, undefined, at);
+  return startUnit(ctx, state, taskId, undefined, at, out);
 }
 
-function startUnit(
-  ctx: DecideContext,
-  state: ExecutionState,
-  taskId: string,
-  item: number | undefined,
-  at: number,
-): { commands: Command[]; used: number } {
+/** Appends what starting a unit's next attempt takes to `out`; returns the slots it uses. */
+function startUnit(ctx: DecideContext, state: ExecutionState, taskId: string, item: number | undefined, at: number, out: Command[]): number {
   const def = ctx.plan.tasks[taskId];
   const task = state.tasks[taskId];
   const unit = item === undefined ? task : task?.items?.[item];
-  if (!def || !task || !unit) return { commands: [], used: 0 };
+  if (!def || !task || !unit) return 0;
   const attempt = unit.attempt + 1;
   let input: Record<string, unknown> = def.input ?? {};
   if (ctx.plan.needs_render[taskId]) {
@@ -107,9 +112,9 @@ function startUnit(
     const rendered = renderSafe(ctx, input, scopeFor(state, ctx, extra), attempt);
     if (!rendered.ok) {
       if (item !== undefined) {
-        return { commands: [{ kind: 'FailTask', task_id: taskId, item_index: item, attempt, error: rendered.error }], used: 0 };
+        return none(out, { kind: 'FailTask', task_id: taskId, item_index: item, attempt, error: rendered.error });
       }
-      return { commands: [failTask(ctx, state, taskId, attempt, rendered.error)], used: 0 };
+      return none(out, failTask(ctx, state, taskId, attempt, rendered.error));
     }
     input = (rendered.value as Record<string, unknown>) ?? {};
   }
@@ -118,9 +123,9 @@ function startUnit(
     const wait = waitSpecOf(def.action, input, at, def.timeout_ms);
     if (!wait.ok) {
       const error: TaskError = { type: 'ACTION_INPUT_INVALID', message: `task '${taskId}' (${def.action}): ${wait.message}`, retriable: false, attempt };
-      return { commands: [failTask(ctx, state, taskId, attempt, error)], used: 0 };
+      return none(out, failTask(ctx, state, taskId, attempt, error));
     }
-    return { commands: [{ kind: 'StartWait', task_id: taskId, attempt, input, wait: wait.spec }], used: 0 };
+    return none(out, { kind: 'StartWait', task_id: taskId, attempt, input, wait: wait.spec });
   }
   const command: Command = {
     kind: 'StartTask',
@@ -130,13 +135,15 @@ function startUnit(
   };
   if (def.timeout_ms !== undefined) command.timeout_ms = def.timeout_ms;
   if (item !== undefined) command.item_index = item;
-  return { commands: [command], used: 1 };
+  out.push(command);
+  return 1;
 }
 
 function startReady(ctx: DecideContext, state: ExecutionState, at: number): Command[] {
   if (state.status !== 'running' && !(state.status === 'paused' && state.canceling)) return [];
   let capacity = ctx.config.max_concurrent_tasks - state.running;
-  const itemStarts: Record<string, number> = {};
+  if (capacity <= 0) return NONE;
+  let itemStarts: Record<string, number> | null = null;
   const commands: Command[] = [];
   for (const ref of state.ready) {
     if (capacity <= 0) break;
@@ -144,20 +151,20 @@ function startReady(ctx: DecideContext, state: ExecutionState, at: number): Comm
     if (state.canceling && !allowedWhileCanceling(ctx, state, ref)) continue;
     const task = state.tasks[ref.task];
     if (!task) continue;
-    let result: { commands: Command[]; used: number };
+    let used: number;
     if (ref.item !== undefined) {
       const limit = ctx.plan.tasks[ref.task]?.concurrency ?? Number.POSITIVE_INFINITY;
+      itemStarts ??= {};
       const started = itemStarts[ref.task] ?? 0;
       if (task.items_running + started >= limit) continue;
-      result = startUnit(ctx, state, ref.task, ref.item, at);
-      itemStarts[ref.task] = started + result.used;
+      used = startUnit(ctx, state, ref.task, ref.item, at, commands);
+      itemStarts[ref.task] = started + used;
     } else if (task.attempt > task.attempt_base) {
-      result = startUnit(ctx, state, ref.task, undefined, at);
+      used = startUnit(ctx, state, ref.task, undefined, at, commands);
     } else {
-      result = startFirst(ctx, state, ref.task, at);
+      used = startFirst(ctx, state, ref.task, at, commands);
     }
-    commands.push(...result.commands);
-    capacity -= result.used;
+    capacity -= used;
   }
   return commands;
 }
@@ -189,12 +196,14 @@ function finish(ctx: DecideContext, state: ExecutionState): Command[] {
 /** What to do next in a running (or paused, or canceling) execution. */
 export function settle(ctx: DecideContext, state: ExecutionState, at: number): Command[] {
   if (state.status !== 'running' && state.status !== 'paused') return [];
-  const commands: Command[] = state.to_skip.map(
-    (id) => ({ kind: 'SkipTask', task_id: id, reason: state.tasks[id]?.skip_requested ? 'manual' : 'upstream' }) as Command,
-  );
-  for (const id of state.finishing) commands.push(...finishFanOut(ctx, state, id));
-  if (!state.canceling && state.waiting.length > 0) commands.push(...resolveWaits(ctx, state, at));
-  if (commands.length > 0) return commands;
+  if (state.to_skip.length > 0 || state.finishing.length > 0 || (!state.canceling && state.waiting.length > 0)) {
+    const commands: Command[] = state.to_skip.map(
+      (id) => ({ kind: 'SkipTask', task_id: id, reason: state.tasks[id]?.skip_requested ? 'manual' : 'upstream' }) as Command,
+    );
+    for (const id of state.finishing) commands.push(...finishFanOut(ctx, state, id));
+    if (!state.canceling && state.waiting.length > 0) commands.push(...resolveWaits(ctx, state, at));
+    if (commands.length > 0) return commands;
+  }
   const starts = startReady(ctx, state, at);
   if (starts.length > 0) return starts;
   if (state.running > 0) return [];

@@ -102,7 +102,10 @@ function mergedProjections(items: readonly Pending[]): Map<string, ExecutionPatc
   const projections = new Map<string, ExecutionPatch>();
   for (const item of items) {
     const projection = item.batch.projection;
-    if (projection) projections.set(projection.id, { ...projections.get(projection.id), ...projection.patch });
+    if (!projection) continue;
+    const earlier = projections.get(projection.id);
+    // A batch's patch is its own (the runner builds one per step): the first is taken as it is.
+    projections.set(projection.id, earlier === undefined ? projection.patch : { ...earlier, ...projection.patch });
   }
   return projections;
 }

@@ -41,6 +41,32 @@ describe('createSecretMasker()', () => {
     const masker = createSecretMasker(['hunter2-s3cr3t']);
     expect(JSON.stringify(masker.maskValue({ 'hunter2-s3cr3t': 1 }))).not.toContain('hunter2');
   });
+
+  it('maskShared returns data with nothing to mask as it is', () => {
+    const masker = createSecretMasker(['hunter2-s3cr3t']);
+    const data = { attempt: 1, input: { url: 'https://h/x', list: [1, 'two', { three: null }] }, count: 3 };
+    expect(masker.maskShared(data)).toBe(data);
+  });
+
+  it('maskShared masks as maskValue does, copying only the path to each change', () => {
+    const masker = createSecretMasker(['hunter2-s3cr3t']);
+    const clean = { a: 1, b: ['x'] };
+    const data = {
+      clean,
+      headers: { Authorization: 'Bearer t0k3n-value', accept: 'json' },
+      list: ['ok', 'say hunter2-s3cr3t', clean],
+      'hunter2-s3cr3t': 1,
+      url: 'http://bob:pw1234@h/x?token=t',
+    };
+    const shown = masker.maskShared(data);
+    expect(JSON.stringify(shown)).toBe(JSON.stringify(masker.maskValue(data)));
+    expect(shown).not.toBe(data);
+    expect(shown.clean).toBe(clean);
+    expect(shown.list).not.toBe(data.list);
+    expect(shown.list[2]).toBe(clean);
+    expect(data.headers.Authorization).toBe('Bearer t0k3n-value');
+    expect(data.list[1]).toBe('say hunter2-s3cr3t');
+  });
 });
 
 describe('redactUrls()', () => {

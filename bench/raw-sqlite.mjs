@@ -1,0 +1,105 @@
+// The machine's own limits, measured in the bench's run: what better-sqlite3 alone does with
+// the engine's rows and commit pattern, and what one fsync costs on this disk.
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+
+/** CPU time of this process in ms (user + system). */
+export const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/** The engine's event rows in commit order, and its execution ids. */
+export function readRows(file) {
+  const source = new Database(file, { readonly: true });
+  const rows = source.prepare('SELECT execution_id, seq, event FROM execution_events ORDER BY pos').raw().all();
+  const executions = source.prepare('SELECT id FROM executions').pluck().all();
+  source.close();
+  return { rows, executions };
+}
+
+/** A fresh database of the store's schema, indexes and connection settings holding the executions' rows. */
+function freshDatabase(file, executions, workflowRef) {
+  createSqliteStore({ file, synchronous: 'FULL' }).close();
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  // As the store's own connection: each event row checks its execution row.
+  db.pragma('foreign_keys = ON');
+  const at = new Date().toISOString();
+  const parent = db.prepare(`INSERT INTO executions (id, workflow_id, workflow_ref, workflow_version, status, input, created_at, updated_at)
+    VALUES (?, 'w', ?, 1, 'running', '{}', ?, ?)`);
+  db.transaction(() => { for (const id of executions) parent.run(id, workflowRef, at, at); })();
+  return db;
+}
+
+/** The same event rows, by the store's own INSERT, in transactions of `batchRows` rows. */
+export function rawBatches(dir, { rows, executions }, batchRows) {
+  const db = freshDatabase(join(dir, 'raw.db'), executions, 'bench.many');
+  const insert = db.prepare(
+    'INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, (SELECT COALESCE(MAX(pos), 0) + 1 FROM execution_events))',
+  );
+  const batch = db.transaction((slice) => { for (const [id, seq, event] of slice) insert.run(id, seq, event); });
+  const started = performance.now();
+  const cpu0 = cpuMs();
+  for (let i = 0; i < rows.length; i += batchRows) batch(rows.slice(i, i + batchRows));
+  const ms = performance.now() - started;
+  const cpu = cpuMs() - cpu0;
+  db.close();
+  return { ms, cpu, rows: rows.length };
+}
+
+/**
+ * The engine's commit pattern with nothing between commits: BEGIN IMMEDIATE, the position
+ * read, `perCommit` event rows (one execution's completions and the next starts), the
+ * execution row's updated_at and last_seq, COMMIT (one WAL fsync). No engine with this
+ * durability can commit these rows faster on this disk.
+ */
+export function rawCommits(dir, { rows, executions }, perCommit) {
+  const db = freshDatabase(join(dir, 'raw-commits.db'), executions, 'bench.wide');
+  const maxPos = db.prepare('SELECT COALESCE(MAX(pos), 0) FROM execution_events').pluck();
+  const insert = db.prepare('INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, ?)');
+  const update = db.prepare('UPDATE executions SET updated_at = ?, last_seq = ? WHERE id = ?');
+  const started = performance.now();
+  const cpu0 = cpuMs();
+  let commits = 0;
+  for (let i = 0; i < rows.length; i += perCommit) {
+    db.exec('BEGIN IMMEDIATE');
+    let pos = maxPos.get();
+    let last;
+    for (const row of rows.slice(i, i + perCommit)) {
+      insert.run(row[0], row[1], row[2], (pos += 1));
+      last = row;
+    }
+    update.run(new Date().toISOString(), last[1], last[0]);
+    db.exec('COMMIT');
+    commits += 1;
+  }
+  const ms = performance.now() - started;
+  const cpu = cpuMs() - cpu0;
+  db.close();
+  return { ms, cpu, commits, rows: rows.length };
+}
+
+/** One fsync of a 4 KiB append, `count` times: the floor under any durable commit here. */
+export function fsyncLatency(dir, count = 200) {
+  const fd = openSync(join(dir, 'fsync.probe'), 'w');
+  const page = Buffer.alloc(4096, 1);
+  const times = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      writeSync(fd, page);
+      const t = performance.now();
+      fsyncSync(fd);
+      times.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((s, t) => s + t, 0) / times.length;
+  return { mean, median: times[Math.floor(times.length / 2)], p90: times[Math.floor(times.length * 0.9)] };
+}
