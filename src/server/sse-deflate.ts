@@ -63,6 +63,18 @@ export function deflateChunk(text: string | Buffer): Buffer {
   return bytes;
 }
 
+const fixed = new Map<string, Buffer>();
+
+/** deflateChunk of a fixed text (the retry hint, the keep-alive comment), made once for every stream. */
+export function deflateFixed(text: string): Buffer {
+  let bytes = fixed.get(text);
+  if (bytes === undefined) {
+    bytes = deflateChunk(text);
+    fixed.set(text, bytes);
+  }
+  return bytes;
+}
+
 /** The SSE messages of a batch of the all-events feed, compressed once for every subscriber it goes to. */
 export function deflatedBatchSse(batch: { readonly events: readonly ExecutionEvent[] }): Buffer {
   let bytes = batches.get(batch);

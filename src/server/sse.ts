@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
-import { createDeflateBody, deflateChunk } from './sse-deflate.js';
+import { createDeflateBody, deflateChunk, deflateFixed } from './sse-deflate.js';
 import { createOutbox, type Outbox, type OutboxData } from './stream-outbox.js';
 import type { StreamHub } from './stream-hub.js';
 
@@ -89,7 +89,7 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
     ...(body !== null ? { 'Content-Encoding': 'deflate', Vary: 'Accept-Encoding' } : {}),
   });
   const encode = (text: OutboxData): OutboxData => (body !== null ? deflateChunk(text) : text);
-  res.write(body !== null ? body.start(deflateChunk(RETRY)) : RETRY);
+  res.write(body !== null ? body.start(deflateFixed(RETRY)) : RETRY);
   let closed = false;
   const outbox = createOutbox({
     max_messages: options.queue_messages,
@@ -105,7 +105,7 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
   });
   const keepalive = setInterval(() => {
     // a keep-alive is only worth sending on an idle stream
-    if (!closed && outbox.size() === 0 && res.writableLength === 0) res.write(body !== null ? body.take([deflateChunk(KEEPALIVE)]) : KEEPALIVE);
+    if (!closed && outbox.size() === 0 && res.writableLength === 0) res.write(body !== null ? body.take([deflateFixed(KEEPALIVE)]) : KEEPALIVE);
   }, options.keepalive_seconds * 1000);
   keepalive.unref();
 
