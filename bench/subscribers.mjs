@@ -140,7 +140,9 @@ console.log(
 );
 
 // The flood: one client sends pings without reading a single reply.
-const flood = new WebSocket(`${url.replace('http', 'ws')}/ws/events`);
+// (without permessage-deflate: with it, the ws client queues sends where bufferedAmount does
+// not count them, and the loop below would fill the bench's own memory instead of the server's sockets)
+const flood = new WebSocket(`${url.replace('http', 'ws')}/ws/events`, { perMessageDeflate: false });
 await new Promise((resolve) => flood.once('open', resolve));
 flood.pause();
 const quiet = await ask({ cmd: 'stats' });
