@@ -80,14 +80,10 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
   ctx.req.socket.setTimeout(0);
   const encoding = options.encoding ?? 'identity';
   const body = encoding === 'deflate' ? createDeflateBody() : null;
-  // Close-delimited, not chunked: the stream ends only with its connection anyway, and a
-  // chunked write is three buffers (size, data, CRLF) to every subscriber, where a plain one
-  // is one — for the all-events fan-out the difference between writev and write per socket.
-  res.removeHeader('Transfer-Encoding');
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
-    Connection: 'close', // the body ends with the connection (no chunked framing)
+    Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
     'X-Request-Id': String(ctx.state.request_id ?? ''),
     ...(body !== null ? { 'Content-Encoding': 'deflate', Vary: 'Accept-Encoding' } : {}),
