@@ -335,6 +335,8 @@ export interface ClusterNodeView {
 /** Messages on /ws/*: every event is sent as-is (it has `event_type`); control messages have `type`. */
 export type WsServerMessage =
   | ExecutionEvent
+  /** /ws/events?batch=true: consecutive events, oldest first, as one message. */
+  | { type: 'events'; events: ExecutionEvent[] }
   | { type: 'pong' }
   | { type: 'error'; error: ErrorResponse['error'] }
   /** The client fell behind (or the server is stopping): reconnect with `after_seq`/`after_position` = `resume_after`. */

@@ -49,11 +49,15 @@ export function eventWsFrame(event: ExecutionEvent): Buffer {
  * instead of framing every event once per subscriber.
  */
 export function wsTextFrame(text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
+  return wsFrame(Buffer.from(text, 'utf8'));
+}
+
+/** One unfragmented, unmasked frame of `payload`; `first` is the first byte (FIN, RSV1 and opcode). @default first 0x81 (FIN, text) */
+export function wsFrame(payload: Buffer, first = 0x81): Buffer {
   const length = payload.length;
   const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81; // FIN, text
+  frame[0] = first;
   if (length < 126) frame[1] = length;
   else if (length < 65_536) {
     frame[1] = 126;

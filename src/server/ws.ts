@@ -22,6 +22,7 @@ import type { AppServices, StreamRouteDef } from './route.js';
 import { globalFeedOf } from './global-feed-of.js';
 import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink } from './stream-events.js';
 import { createOutbox } from './stream-outbox.js';
+import { batchWsMessage, deflatedBatchWsMessage, takesSharedDeflate } from './ws-batch-frames.js';
 import { createInboundLimiter } from './ws-inbound.js';
 import type { StreamHub } from './stream-hub.js';
 import { packEventJson, streamPackEvents } from './stream-pack-events.js';
@@ -48,7 +49,9 @@ export const WS_ROUTES: StreamRouteDef[] = [
     scope: 'read',
     summary:
       "Every execution's events in stored order, each with its global `position`; `?after_position=` resumes after one with no gap " +
-      'and no repeat (without it: events from now on). Also pack events (pack_synced, pack_validation_failed, pack_deleted, git_sync_failed).',
+      'and no repeat (without it: events from now on). Also pack events (pack_synced, pack_validation_failed, pack_deleted, git_sync_failed). ' +
+      'With `?batch=true`, events come as `{type:"events", events:[...]}`, one message per batch, compressed once for every subscriber ' +
+      'when the connection negotiated permessage-deflate.',
   },
 ];
 
@@ -65,7 +68,14 @@ export interface WebSocketOptions {
 /** Handles upgrades on `server`; returns the function that closes the WebSocket server. */
 export function attachWebSockets(server: Server, options: WebSocketOptions): () => void {
   const { services } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // permessage-deflate is accepted for the batch format's shared compressed frames
+  // (ws-batch-frames.ts); ws itself compresses nothing (no zlib state per socket), and
+  // never using context takeover is what lets one compressed frame serve every client.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    perMessageDeflate: { serverNoContextTakeover: true, clientNoContextTakeover: true, threshold: Number.MAX_SAFE_INTEGER },
+  });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
@@ -128,6 +138,10 @@ async function accept(
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
   if (executionId !== null) await services.engine.getExecution(executionId);
   if (logsMatch) logQueryOf(url);
+  const batch = url.searchParams.get('batch');
+  if (batch !== null && batch !== 'true' && batch !== 'false') {
+    throw new HarmoniaError('REQUEST_INVALID', `batch '${batch.slice(0, 40)}' must be true or false`);
+  }
   for (const name of ['after_seq', 'after_position', 'after', 'attempt']) {
     const value = url.searchParams.get(name);
     if (value !== null && !/^\d{1,16}$/.test(value)) {
@@ -270,8 +284,11 @@ function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: I
     whenRoomy: () => outbox.whenRoomy(),
     close: drop,
   };
+  // one message per batch (opt-in), compressed when the connection can take the shared frames
+  const frameBatch =
+    url.searchParams.get('batch') !== 'true' ? batchWsFrames : takesSharedDeflate(ws.extensions) ? deflatedBatchWsMessage : batchWsMessage;
   const batchSink: BatchSink = {
-    pushBatch: (batch) => !closed && outbox.hold(batchWsFrames(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    pushBatch: (batch) => !closed && outbox.hold(frameBatch(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
     flush: () => outbox.writeIfIdle(),
     whenRoomy: () => outbox.whenRoomy(),
     close: drop,

@@ -13,7 +13,7 @@ import { createGate, openServer, registerDirect, workflowBody, type ServerHarnes
 import { readSse } from './sse-client.js';
 
 let h: ServerHarness;
-const gates = Array.from({ length: 4 }, () => createGate());
+const gates = Array.from({ length: 6 }, () => createGate());
 let next = 0;
 
 beforeAll(async () => {
@@ -97,16 +97,54 @@ describe('WebSocket /ws/events', () => {
   });
 });
 
-function collectWs(path: string, until: (e: ExecutionEvent) => boolean): Promise<ExecutionEvent[]> {
-  const ws = new WebSocket(`${h.url.replace('http', 'ws')}${path}`);
+describe('WebSocket /ws/events?batch=true', () => {
+  it.each([
+    ['compressed (permessage-deflate negotiated)', true],
+    ['uncompressed', false],
+  ])('sends batches %s with every event once and in order, and resumes from after_position', async (_, deflate) => {
+    const c = await startGated();
+    const seen: string[] = [];
+    const first = await collectWs(`/ws/events?batch=true&after_position=0`, (e) => isHoldStarted(e, c.id), { perMessageDeflate: deflate, extensions: seen });
+    c.gate.open();
+    await h.engine.waitForCompletion(c.id);
+    const quick = await runQuick();
+    const last = first.at(-1)?.position as number;
+    const second = await collectWs(`/ws/events?batch=true&after_position=${last}`, (e) => isDone(e, quick), { perMessageDeflate: deflate, extensions: seen });
+    expect(seen.every((e) => e.includes('permessage-deflate') === deflate)).toBe(true);
+    const positions = [...first, ...second].map((e) => e.position as number);
+    expect(positions).toEqual(await storedBetween(positions[0] as number, positions.at(-1) as number));
+    const events = [...first, ...second].filter((e) => e.execution_id === c.id);
+    expect(events.map((e) => e.seq)).toEqual((await h.engine.readEvents(c.id, 0)).map((e) => e.seq));
+  });
+
+  it('refuses a batch value other than true or false', async () => {
+    const ws = new WebSocket(`${h.url.replace('http', 'ws')}/ws/events?batch=yes`);
+    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(400);
+  });
+});
+
+/**
+ * Collects events until one matches; batches (`{type:"events"}`) are taken apart, so the
+ * result is the events in the order received. `extensions` gets what the handshake negotiated.
+ */
+function collectWs(
+  path: string,
+  until: (e: ExecutionEvent) => boolean,
+  options: { perMessageDeflate?: boolean; extensions?: string[] } = {},
+): Promise<ExecutionEvent[]> {
+  const ws = new WebSocket(`${h.url.replace('http', 'ws')}${path}`, { perMessageDeflate: options.perMessageDeflate ?? true });
+  ws.on('open', () => options.extensions?.push(ws.extensions));
   const events: ExecutionEvent[] = [];
   return new Promise((resolve, reject) => {
     ws.on('message', (data) => {
-      const event = JSON.parse(String(data)) as ExecutionEvent;
-      events.push(event);
-      if (until(event)) {
-        ws.terminate();
-        resolve(events);
+      const message = JSON.parse(String(data)) as ExecutionEvent | { type: 'events'; events: ExecutionEvent[] };
+      for (const event of 'type' in message && message.type === 'events' ? message.events : [message as ExecutionEvent]) {
+        events.push(event);
+        if (until(event)) {
+          ws.terminate();
+          return resolve(events);
+        }
       }
     });
     ws.on('error', reject);
