@@ -162,7 +162,6 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
   };
   const bus: SharedBus = createSharedBus({
     read: (id, after, limit) => store.executions.readEvents(id, after, limit),
-    isLocal: (id) => book.token(id) !== undefined,
     onActive: (active) => {
       listening = active;
       follow();

@@ -60,7 +60,7 @@ function positive(name: string, value: number, min: number): number {
 export function resolveNodeOptions(options: NodeOptions): ResolvedNodeOptions {
   // Failover after a crash takes at most lease + claim interval. A 4 s lease meets the 5 s
   // failover target and, renewed from its own thread, survives event-loop stalls; it is not
-  // the default while a takeover can still leave a gap on the shared bus (operations.md).
+  // the default until the loaded three-node runs at 4 s are steady (operations.md).
   const lease = positive('lease_ms', options.lease_ms ?? 15_000, 100);
   const heartbeat = positive('heartbeat_ms', options.heartbeat_ms ?? Math.floor(lease / 3), 10);
   if (heartbeat >= lease) {

@@ -44,6 +44,41 @@ describe('createSharedBus()', () => {
     expect(seen).toEqual([['open', 1], ['done', 1], ['open', 2], ['open', 3]]);
   });
 
+  it('reads the events before a publish of an execution it has no mark for (taken over), and drops their late notifications', async () => {
+    const stored = [1, 2, 3].map((seq) => event('x', seq));
+    const bus = createSharedBus({ read: async (_id, after, limit) => stored.filter((e) => e.seq > after).slice(0, limit) });
+    const seen = collect(bus);
+    bus.publish([event('x', 4)]);
+    bus.ingest([event('x', 1), event('x', 2)]);
+    bus.ingest([event('x', 3)]);
+    await bus.settled();
+    expect(seen.map(([, seq]) => seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("starts another node's execution first seen mid-way where it is seen (it began before this node listened)", async () => {
+    const reads: number[] = [];
+    const bus = createSharedBus({ read: async (_id, after) => (reads.push(after), []) });
+    const seen = collect(bus);
+    bus.ingest([event('x', 7)]);
+    await bus.settled();
+    expect(seen).toEqual([['x', 7]]);
+    expect(reads).toEqual([]);
+  });
+
+  it('reads no gap while nobody subscribes, and marks the events delivered', async () => {
+    const reads: number[] = [];
+    const bus = createSharedBus({ read: async (_id, after) => (reads.push(after), []) });
+    bus.publish([event('x', 5)]);
+    bus.resync();
+    await bus.settled();
+    const seen = collect(bus);
+    bus.ingest([event('x', 5)]);
+    bus.publish([event('x', 6)]);
+    await bus.settled();
+    expect(reads).toEqual([]);
+    expect(seen).toEqual([['x', 6]]);
+  });
+
   it('tells when its first subscriber comes and its last goes', () => {
     const changes: boolean[] = [];
     const bus = createSharedBus({ read: async () => [], onActive: (active) => changes.push(active) });
