@@ -129,9 +129,13 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     if (stopped) return;
     failures = 0;
     // Every lease ends lease_ms after the renewal ran; the start is the safe side of that.
-    const left = Math.max(0, options.lease_ms - (epochNow() - started));
-    if (expiryTimer) clearTimeout(expiryTimer);
-    expiryTimer = timer(left, expired);
+    // Two renewers answer while the thread starts: only a later end moves the deadline.
+    if (started >= renewedFrom) {
+      renewedFrom = started;
+      const left = Math.max(0, options.lease_ms - (epochNow() - started));
+      if (expiryTimer) clearTimeout(expiryTimer);
+      expiryTimer = timer(left, expired);
+    }
     if (!healthy) {
       healthy = true;
       logger.info('database reachable again; claiming resumes', { node_id: nodeId });
@@ -158,6 +162,12 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
 
   let renewer: LeaseRenewer | null = null;
   let threadEnded = false;
+  // Until the thread's first answer the loop goes on renewing: starting a worker (its
+  // modules, its connection) can take longer than a short lease.
+  let threadAnswered = false;
+  // When the renewal that set the expiry timer started.
+  let renewedFrom = -Infinity;
+  const loopRenews = (): boolean => !store.startRenewer || threadEnded || !threadAnswered;
 
   async function renew(): Promise<void> {
     renewTimer = null;
@@ -171,7 +181,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     } catch (error) {
       renewFailed(String(error));
     }
-    if (!stopped && renewer === null && (!store.startRenewer || threadEnded)) {
+    if (!stopped && renewTimer === null && loopRenews()) {
       // A slow answer (a stall, a busy database) leaves less of the lease than a heartbeat:
       // the next renewal then goes out while half of what is left remains.
       const left = Math.max(0, options.lease_ms - (epochNow() - started));
@@ -188,6 +198,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       threadEnded = true;
       if (stopped) return;
       logger.error('the lease renewal thread ended; renewing from the event loop', { node_id: nodeId, error });
+      if (renewTimer) clearTimeout(renewTimer);
       void renew();
     };
     try {
@@ -196,7 +207,14 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
         lease_ms: options.lease_ms,
         heartbeat_ms: options.heartbeat_ms,
         watchdog_ms: options.watchdog_ms,
-        on_renewed: renewed,
+        on_renewed: (answer, started) => {
+          if (!threadAnswered) {
+            threadAnswered = true;
+            if (renewTimer) clearTimeout(renewTimer);
+            renewTimer = null;
+          }
+          renewed(answer, started);
+        },
         on_failed: renewFailed,
         on_wedged: () => logger.error('the event loop did not answer the renewal thread; renewals stopped until it does', { node_id: nodeId, watchdog_ms: options.watchdog_ms }),
         on_ended: ended,

@@ -120,6 +120,56 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node keeps its own executions
     expect(attempts.sort()).toEqual(['quick:1', 'slow:1']);
   });
 
+  it('keeps its leases while the renewal thread takes longer than a lease to start', async () => {
+    const store = await db.makeStore();
+    const realStart = store.startRenewer;
+    if (!realStart) throw new Error('the PostgreSQL store starts a renewal thread');
+    const lease_ms = 400;
+    // The thread comes up only after three leases (a cold worker on a busy machine).
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    let started: { stop(): Promise<void> } | null = null;
+    const slowThread: PostgresStore = {
+      ...store,
+      startRenewer: (options) => {
+        pending = setTimeout(() => {
+          pending = null;
+          started = realStart(options);
+        }, lease_ms * 3);
+        return {
+          stop: async () => {
+            if (pending) clearTimeout(pending);
+            await started?.stop();
+          },
+        };
+      },
+    };
+    const finish = gate();
+    const entered = gate();
+    const attempts: number[] = [];
+    const logged: Logged[] = [];
+    const a = node(slowThread, {
+      'test.hold': handler(async (_input, attempt) => {
+        attempts.push(attempt);
+        entered.open();
+        await finish.promise;
+        return {};
+      }),
+    }, { node_id: 'node-slow-thread', lease_ms, heartbeat_ms: 100 }, logged);
+    await a.start();
+    await register(store, 'demo.hold', workflow([{ id: 'hold', action: 'test.hold', retry }]));
+    const run = await a.engine.startExecution({ workflow_ref: 'demo.hold' });
+    await entered.promise;
+    // Until the thread answers, the loop renews: past the slow start the lease is still current.
+    await expect.poll(() => started !== null, { timeout: 10_000 }).toBe(true);
+    const current = await db.admin.query('SELECT 1 FROM execution_leases WHERE execution_id = $1 AND expires_at > now()', [run.id]);
+    expect(current.rowCount).toBe(1);
+    finish.open();
+    expect((await a.engine.waitForCompletion(run.id)).status).toBe('completed');
+    expect(interruptions(await history(store, run.id))).toEqual([]);
+    expect(attempts).toEqual([1]);
+    expect(logged.filter((l) => l.message.includes('expired'))).toEqual([]);
+  });
+
   it('carries an execution on once when a renewal reports its lease before the claim that took it returns', async () => {
     const store = await db.makeStore();
     const workflowId = await register(store, 'demo.one', workflow([{ id: 'only', action: 'test.only', retry }]));
