@@ -8,7 +8,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
-import { createDeflateBody, deflateChunk, deflateFixed } from './sse-deflate.js';
 import { createOutbox, type Outbox, type OutboxData } from './stream-outbox.js';
 import type { StreamHub } from './stream-hub.js';
 
@@ -19,21 +18,6 @@ export interface SseOptions {
   queue_messages: number;
   keepalive_seconds: number;
   hub: StreamHub;
-  /**
-   * `deflate`: the body is a zlib stream (`Content-Encoding: deflate`) whose chunks are
-   * compressed once for every client (see sse-deflate.ts); the caller negotiates it.
-   * @default 'identity'
-   */
-  encoding?: 'identity' | 'deflate';
-}
-
-/**
- * Whether a request for the all-events stream gets it deflated: when its Accept-Encoding
- * names deflate (browsers' EventSource and fetch do). Per-execution streams stay plain:
- * one event compressed alone shrinks by a quarter, not worth a compression per client.
- */
-export function acceptsDeflate(ctx: Context): boolean {
-  return ctx.get('Accept-Encoding') !== '' && ctx.acceptsEncodings('deflate', 'identity') === 'deflate';
 }
 
 /**
@@ -60,15 +44,10 @@ export function resumeSeq(ctx: Context): number {
 export interface SseStream {
   /** Queues a message worth `events` events (`cursor` '' for one without an id); false when the client fell behind. */
   push(text: OutboxData, cursor: string, events?: number): boolean;
-  /** How the body is encoded: `deflate` streams take only chunks made by deflateChunk in their outbox. */
-  readonly encoding: 'identity' | 'deflate';
   readonly outbox: Outbox;
   /** Ends the stream with `event: close` carrying `reason` and the cursor to resume after. */
   drop(reason: string): void;
 }
-
-const RETRY = 'retry: 2000\n\n';
-const KEEPALIVE = ': keep-alive\n\n';
 
 // A dropped client whose socket stays full this long after the close message is cut.
 const DROP_GRACE_MS = 30_000;
@@ -78,24 +57,20 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
   const res: ServerResponse = ctx.res;
   ctx.req.socket.setNoDelay(true);
   ctx.req.socket.setTimeout(0);
-  const encoding = options.encoding ?? 'identity';
-  const body = encoding === 'deflate' ? createDeflateBody() : null;
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
     'X-Request-Id': String(ctx.state.request_id ?? ''),
-    ...(body !== null ? { 'Content-Encoding': 'deflate', Vary: 'Accept-Encoding' } : {}),
   });
-  const encode = (text: OutboxData): OutboxData => (body !== null ? deflateChunk(text) : text);
-  res.write(body !== null ? body.start(deflateFixed(RETRY)) : RETRY);
+  res.write('retry: 2000\n\n');
   let closed = false;
   const outbox = createOutbox({
     max_messages: options.queue_messages,
     buffer_bytes: options.buffer_bytes,
     transport: {
-      write: (messages) => void res.write(body !== null ? body.take(messages as Buffer[]) : messages.length === 1 ? (messages[0] as OutboxData) : joined(messages)),
+      write: (messages) => void res.write(messages.length === 1 ? (messages[0] as OutboxData) : joined(messages)),
       buffered: () => res.writableLength,
       onceDrained: (fn) => {
         if (res.writableNeedDrain) res.once('drain', fn);
@@ -105,7 +80,7 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
   });
   const keepalive = setInterval(() => {
     // a keep-alive is only worth sending on an idle stream
-    if (!closed && outbox.size() === 0 && res.writableLength === 0) res.write(body !== null ? body.take([deflateFixed(KEEPALIVE)]) : KEEPALIVE);
+    if (!closed && outbox.size() === 0 && res.writableLength === 0) res.write(': keep-alive\n\n');
   }, options.keepalive_seconds * 1000);
   keepalive.unref();
 
@@ -120,8 +95,7 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
   const end = (reason: string): void => {
     if (closed) return;
     const resumeAfter = outbox.lastCursor();
-    const text = `event: close\ndata: ${JSON.stringify({ reason, ...(resumeAfter !== '' ? { resume_after: resumeAfter } : {}) })}\n\n`;
-    res.end(body !== null ? body.end(deflateChunk(text)) : text);
+    res.end(`event: close\ndata: ${JSON.stringify({ reason, ...(resumeAfter !== '' ? { resume_after: resumeAfter } : {}) })}\n\n`);
     const cut = setTimeout(() => res.destroy(), DROP_GRACE_MS);
     cut.unref();
     res.once('close', () => clearTimeout(cut));
@@ -131,8 +105,7 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
   res.on('close', finish);
 
   return {
-    push: (text, cursor, events) => !closed && outbox.push(encode(text), cursor, events),
-    encoding,
+    push: (text, cursor, events) => !closed && outbox.push(text, cursor, events),
     outbox,
     drop: end,
   };

@@ -1,7 +1,6 @@
 /** SSE streams: one execution's events (history, then live) and every execution's events (resumable by global position). */
 import { defineRoutes, type AppServices, type RouteRequest, type RouteResponse } from '../route.js';
-import { acceptsDeflate, openSse, resumeCursor, resumeSeq, type SseStream } from '../sse.js';
-import { deflatedBatchSse } from '../sse-deflate.js';
+import { openSse, resumeCursor, resumeSeq, type SseStream } from '../sse.js';
 import { batchSse, eventSse } from '../event-json.js';
 import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink } from '../stream-events.js';
 import type { StreamHub } from '../stream-hub.js';
@@ -22,8 +21,7 @@ export function eventRoutes(hub: StreamHub) {
     close: (reason) => stream.drop(reason),
   });
   const batchSinkOf = (stream: SseStream): BatchSink => ({
-    pushBatch: (batch) =>
-      stream.outbox.hold(stream.encoding === 'deflate' ? deflatedBatchSse(batch) : batchSse(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
+    pushBatch: (batch) => stream.outbox.hold(batchSse(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
     flush: () => stream.outbox.writeIfIdle(),
     whenRoomy: () => stream.outbox.whenRoomy(),
     close: (reason) => stream.drop(reason),
@@ -48,8 +46,7 @@ export function eventRoutes(hub: StreamHub) {
   const allStream = async (request: RouteRequest, services: AppServices): Promise<RouteResponse> => {
     const afterPosition = resumeCursor(request.koa, 'after_position', null);
     let stop = (): void => undefined;
-    const encoding = acceptsDeflate(request.koa) ? 'deflate' : 'identity';
-    const stream = openSse(request.koa, { ...sseOptions(services), encoding }, () => stop());
+    const stream = openSse(request.koa, sseOptions(services), () => stop());
     const stopExecutions = streamAllEvents({ feed: globalFeedOf(hub, services), after_position: afterPosition, sink: batchSinkOf(stream) });
     const stopPacks = streamPackEvents({
       events: services.pack_events,
@@ -94,8 +91,7 @@ export function eventRoutes(hub: StreamHub) {
         'Stream every execution\'s events as Server-Sent Events, in the order they were stored; `id:` is the event\'s global ' +
         '`position`, so a reconnect with Last-Event-ID (or `?after_position=`) resumes with no gap and no repeat. Without ' +
         'either, only events from now on. Pack events (`pack_synced`, `pack_validation_failed`, `pack_deleted`, ' +
-        '`git_sync_failed`) come as named events without an id. A client whose Accept-Encoding names `deflate` (browsers, ' +
-        'fetch) gets the stream as `Content-Encoding: deflate`, each batch of events compressed once for every subscriber.',
+        '`git_sync_failed`) come as named events without an id.',
       query: [
         { name: 'after_position', type: 'integer', description: 'Start after this global position (Last-Event-ID takes precedence).' },
         { name: 'token', type: 'string', description: 'Bearer token, for browsers.' },

@@ -3,9 +3,7 @@
  * to resume from; resuming from it gives every later event once, and the execution it
  * watches runs to the end regardless. Issue 9 points 8 and 9.
  */
-import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 import type { ExecutionView } from '../../../src/core/wire.js';
@@ -13,21 +11,19 @@ import { createGate, openServer, registerDirect, workflowBody, type ServerHarnes
 import { parseBlock, readSse, type SseMessage } from './sse-client.js';
 
 let h: ServerHarness;
-const gates = [createGate(), createGate(), createGate()];
+const gates = [createGate(), createGate()];
 const BIG = 'x'.repeat(500_000);
-// the deflated stream's flow carries what deflate cannot shrink, or its socket would never fill
-const RANDOM = randomBytes(375_000).toString('base64');
 const TASKS = 48;
 
 beforeAll(async () => {
   h = await openServer({
-    actions: Object.fromEntries(gates.map((gate, i) => [`test.gate${i}`, gate.action])),
+    actions: { 'test.gate0': gates[0]!.action, 'test.gate1': gates[1]!.action },
     server: { stream_buffer_bytes: 16 * 1024, stream_queue_events: 8 },
   });
   for (const [index] of gates.entries()) {
     const tasks = [{ id: 'hold', action: `test.gate${index}` }];
     for (let i = 0; i < TASKS; i += 1) {
-      tasks.push({ id: `big${i}`, action: 'core.echo', depends_on: [i === 0 ? 'hold' : `big${i - 1}`], input: { blob: index === 2 ? RANDOM : BIG } } as never);
+      tasks.push({ id: `big${i}`, action: 'core.echo', depends_on: [i === 0 ? 'hold' : `big${i - 1}`], input: { blob: BIG } } as never);
     }
     await registerDirect(h.store, `bulk.flow${index}`, workflowBody(tasks));
   }
@@ -38,11 +34,11 @@ afterAll(async () => {
 });
 
 /** Sends a raw HTTP/1.0 request (no chunked framing) and resolves once the first bytes arrive, leaving the socket paused. */
-function openPaused(path: string, headers = ''): Promise<{ socket: Socket; received: Buffer[] }> {
+function openPaused(path: string): Promise<{ socket: Socket; received: Buffer[] }> {
   const { port } = h.server;
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`GET ${path} HTTP/1.0\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n${headers}\r\n`);
+      socket.write(`GET ${path} HTTP/1.0\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`);
     });
     const received: Buffer[] = [];
     socket.once('data', (chunk: Buffer) => {
@@ -54,32 +50,26 @@ function openPaused(path: string, headers = ''): Promise<{ socket: Socket; recei
   });
 }
 
-/**
- * Reads the paused socket to its end and parses the SSE messages after the response head;
- * a deflated body is inflated whole, which checks its trailer (the Adler-32 of everything).
- */
+/** Reads the paused socket to its end and parses the SSE messages after the response head. */
 async function drain(socket: Socket, received: Buffer[]): Promise<SseMessage[]> {
   const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   socket.on('data', (chunk: Buffer) => received.push(chunk));
   socket.resume();
   await ended;
-  const bytes = Buffer.concat(received);
-  const headEnd = bytes.indexOf('\r\n\r\n');
-  const head = bytes.subarray(0, headEnd).toString('latin1');
-  expect(head.startsWith('HTTP/1.1 200')).toBe(true);
-  const raw = bytes.subarray(headEnd + 4);
-  const body = (/\r\ncontent-encoding: deflate/i.test(head) ? inflateSync(raw) : raw).toString('utf8');
+  const text = Buffer.concat(received).toString('utf8');
+  expect(text.startsWith('HTTP/1.1 200')).toBe(true);
+  const body = text.slice(text.indexOf('\r\n\r\n') + 4);
   return body
     .split('\n\n')
     .map((block) => parseBlock(block))
     .filter((m): m is SseMessage => m !== null);
 }
 
-async function runPaused(index: number, path: (id: string) => string, headers = ''): Promise<{ id: string; first: SseMessage[] }> {
+async function runPaused(index: number, path: (id: string) => string): Promise<{ id: string; first: SseMessage[] }> {
   const started = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: `bulk.flow${index}` } });
   const id = started.body.execution_id;
   await gates[index]!.entered;
-  const { socket, received } = await openPaused(path(id), headers);
+  const { socket, received } = await openPaused(path(id));
   gates[index]!.open();
   expect((await h.engine.waitForCompletion(id)).status).toBe('completed');
   return { id, first: await drain(socket, received) };
@@ -104,11 +94,8 @@ describe('a slow SSE consumer', () => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   });
 
-  it.each([
-    ['plain', 1, ''],
-    ['deflated', 2, 'Accept-Encoding: gzip, deflate\r\n'],
-  ])('is dropped from the %s all-events stream with the position to resume after, and resumes without a gap or a repeat', async (_, index, headers) => {
-    const { id, first } = await runPaused(index, () => '/events', headers);
+  it('is dropped from the all-events stream with the position to resume after, and resumes without a gap or a repeat', async () => {
+    const { id, first } = await runPaused(1, () => '/events');
     const close = first.at(-1) as SseMessage;
     expect(close.event).toBe('close');
     const resumeAfter = (JSON.parse(close.data) as { resume_after: string }).resume_after;
@@ -126,5 +113,5 @@ describe('a slow SSE consumer', () => {
     // the stream started after the execution's first events; from there on, every one once
     expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
     expect(seqs.at(-1)).toBe((await h.engine.getExecution(id)).last_seq);
-  }, 120_000); // ~100 MB of events through a paused socket: slow on a loaded machine
+  });
 });
