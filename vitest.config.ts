@@ -15,8 +15,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: workers,
     // Every server a test starts, in process or as a child `serve`, checks its answers
-    // against /openapi.json (docs/api.md, The response contract).
-    env: { HARMONIA_VALIDATE_RESPONSES: 'true' },
+    // against /openapi.json (docs/api.md, The response contract); child servers' PostgreSQL
+    // pools are smaller, so parallel test files stay under the database's max_connections.
+    env: { HARMONIA_VALIDATE_RESPONSES: 'true', HARMONIA_PG_POOL_SIZE: '4' },
     ...(report ? { reporters: ['default', ['json', { outputFile: report }]] } : {}),
   },
 });

@@ -128,6 +128,8 @@ export interface ResolvedConfig {
   node_id: string | null;
   /** Dev mode: quiet time after a pack's last save (by the files' mtimes) before it syncs. @default 20 */
   dev_debounce_ms: number;
+  /** Connections in a node's PostgreSQL pool (besides its LISTEN connection and its renewal thread's). @default 10 */
+  pg_pool_size: number;
   /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
@@ -327,6 +329,7 @@ export function resolveConfig(
     git_sources: opt('git_sources'),
     node_id: opt('node_id'),
     dev_debounce_ms: millis('dev_debounce_ms'),
+    pg_pool_size: int('pg_pool_size'),
     lease_ms: millis('lease_ms'),
     shutdown_grace_ms: ms('shutdown_grace_ms'),
     ...llmSettings(raw, opt, millis, int),

@@ -31,7 +31,7 @@ node, or the next start, carries them on; nothing is lost).
 
 Several nodes: start \`harmonia serve\` on several machines with the same
 HARMONIA_DB_URL (PostgreSQL; add ?schema=NAME to use a schema). They share the
-executions under leases (HARMONIA_LEASE_MS, default 4000), any node answers any
+executions under leases (HARMONIA_LEASE_MS, default 15000), any node answers any
 request, and one node at a time polls git. Name nodes with HARMONIA_NODE_ID.
 
 Settings come from flags, then HARMONIA_* variables, then .env.harmonia, then

@@ -72,6 +72,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node keeps its own executions
     const slowDone = gate();
     const entered = { quick: gate(), slow: gate() };
     const attempts: string[] = [];
+    // A lease of seconds, not milliseconds: a loaded test machine may delay a renewal by a heartbeat or two.
     const a = node(store, {
       'test.quick': handler(async (_input, attempt) => {
         attempts.push(`quick:${attempt}`);
@@ -85,7 +86,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node keeps its own executions
         await slowDone.promise;
         return {};
       }),
-    }, { node_id: 'node-a', lease_ms: 600, heartbeat_ms: 100 });
+    }, { node_id: 'node-a', lease_ms: 3000, heartbeat_ms: 200 });
     await a.start();
     await register(store, 'demo.pair', workflow([
       { id: 'quick', action: 'test.quick', retry },
