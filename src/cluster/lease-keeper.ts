@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Engine } from '../engine/engine-api.js';
 import type { EngineLogger } from '../engine/runner.js';
-import type { ExecutionLease, LeaseRenewer, LeaseRenewerOptions, LeaseRepo, Store } from '../store/store.js';
+import type { ExecutionLease, LeaseRenewer, LeaseRenewerOptions, LeaseRepo, NodeLiveness, NodeLivenessOptions, Store } from '../store/store.js';
 import type { LeaseBook } from './lease-book.js';
 import type { ResolvedNodeOptions } from './node-options.js';
 
@@ -15,7 +15,13 @@ export interface LeaseKeeperOptions {
    * `renewals`, when the store has it, is where renewals run (see PostgresStore.renewals);
    * `startRenewer`, when it has that, runs them after the first off the event loop.
    */
-  store: Store & { readonly leases: LeaseRepo; readonly renewals?: LeaseRepo; startRenewer?(options: LeaseRenewerOptions): LeaseRenewer };
+  store: Store & {
+    readonly leases: LeaseRepo;
+    readonly renewals?: LeaseRepo;
+    startRenewer?(options: LeaseRenewerOptions): LeaseRenewer;
+    /** The node's liveness lock: taken before the first claim, so peers take this node's work as soon as it dies (see NodeLiveness). */
+    holdLiveness?(options: NodeLivenessOptions): Promise<NodeLiveness>;
+  };
   engine: Engine;
   book: LeaseBook;
   options: ResolvedNodeOptions;
@@ -54,6 +60,10 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
   let failures = 0;
   let adopting = 0;
   let renewTimer: NodeJS.Timeout | null = null;
+  let livenessTimer: NodeJS.Timeout | null = null;
+  let liveness: NodeLiveness | null = null;
+  // False while the liveness lock is lost: peers may have taken this node's executions, so it drives and claims none.
+  let alive = true;
   let expiryTimer: NodeJS.Timeout | null = null;
   let claimTimer: NodeJS.Timeout | null = null;
   let round: Promise<number> | null = null;
@@ -113,11 +123,11 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     });
   };
 
-  /** The lease ran out without a renewal: another node may run these executions now. */
-  const abandonAll = (): void => {
+  /** The lease ran out without a renewal (or the liveness lock was lost): another node may run these executions now. */
+  const abandonAll = (why = 'leases expired without renewal'): void => {
     const ids = book.ids();
     if (ids.length === 0) return;
-    logger.error('leases expired without renewal; aborting this node\'s tasks', { node_id: nodeId, executions: ids.length });
+    logger.error(`${why}; aborting this node's tasks`, { node_id: nodeId, executions: ids.length });
     for (const id of ids) {
       book.remove(id);
       void engine.relinquish(id);
@@ -147,6 +157,8 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       void engine.relinquish(id);
     }
     // Still ours after a lost connection (or a failed write): carry them on from their events.
+    // Not while the liveness lock is lost: peers may be taking them.
+    if (!alive) return;
     book.add(orphaned);
     for (const lease of orphaned) void adoptClaimed(lease);
   };
@@ -242,7 +254,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
 
   /** Claims up to the free capacity; `full` when it got all it asked for (more may be waiting). */
   async function claimOnce(): Promise<{ claimed: number; full: boolean }> {
-    if (stopped || !claiming || !healthy || !mayClaim()) return { claimed: 0, full: false };
+    if (stopped || !claiming || !healthy || !alive || !mayClaim()) return { claimed: 0, full: false };
     const room = Math.min(engine.capacity() - adopting, options.claim_batch);
     if (room <= 0) return { claimed: 0, full: false };
     const claimed = await leases.claimExecutions(nodeId, room, options.lease_ms);
@@ -294,8 +306,54 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     });
   };
 
+  /**
+   * Takes the liveness lock, and again whenever it is lost: until then the node drives
+   * nothing. Only the first try (at start) waits for a previous process of this node id to go.
+   */
+  async function holdLiveness(first: boolean): Promise<void> {
+    livenessTimer = null;
+    if (stopped || !store.holdLiveness) return;
+    let held: NodeLiveness;
+    try {
+      held = await store.holdLiveness({
+        node_id: nodeId,
+        wait_ms: first ? options.lease_ms : 0,
+        ping_ms: options.heartbeat_ms,
+        ping_timeout_ms: options.lease_ms,
+      });
+    } catch (error) {
+      if (first) throw error;
+      logger.warn('cannot take the liveness lock again; retrying', { node_id: nodeId, error: String(error) });
+      livenessTimer = timer(options.heartbeat_ms, () => void holdLiveness(false));
+      return;
+    }
+    if (stopped) return void held.release();
+    liveness = held;
+    held.signal.addEventListener('abort', () => livenessLost(held), { once: true });
+    if (!alive) {
+      alive = true;
+      logger.info('liveness lock held again; this node claims and drives executions again', { node_id: nodeId });
+      // The renewal's answer hands back the executions still ours (orphaned), then claiming resumes.
+      if (renewTimer) clearTimeout(renewTimer);
+      void renew();
+      kick();
+    }
+  }
+
+  /** Peers now see this node as gone and may take its executions: stop driving them at once, as on an expired lease. */
+  function livenessLost(held: NodeLiveness): void {
+    if (stopped || liveness !== held) return;
+    liveness = null;
+    alive = false;
+    logger.warn('liveness lock lost; peers may take this node\'s executions', { node_id: nodeId, error: String(held.signal.reason) });
+    abandonAll('liveness lock lost');
+    // Peers that saw the lock free take the executions meanwhile; taking it back at once would only race them for what this node just gave up.
+    livenessTimer = timer(options.heartbeat_ms, () => void holdLiveness(false));
+  }
+
   return {
     async start() {
+      await holdLiveness(true);
       await renew();
       startRenewer();
       claiming = true;
@@ -303,7 +361,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     },
     claimRound,
     async takeOver(id) {
-      if (stopped || !healthy || !mayClaim()) return false;
+      if (stopped || !healthy || !alive || !mayClaim()) return false;
       const lease = await leases.claimExecution(nodeId, id, options.lease_ms);
       if (!lease) return false;
       book.add([lease]);
@@ -318,7 +376,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       }
       kick();
     },
-    healthy: () => healthy,
+    healthy: () => healthy && alive,
     stopClaiming() {
       claiming = false;
       if (claimTimer) clearTimeout(claimTimer);
@@ -326,13 +384,16 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     async stop() {
       claiming = false;
       stopped = true;
-      for (const handle of [renewTimer, expiryTimer, claimTimer]) if (handle) clearTimeout(handle);
+      for (const handle of [renewTimer, expiryTimer, claimTimer, livenessTimer]) if (handle) clearTimeout(handle);
       await Promise.all([round, renewer?.stop()]);
       const released = await leases.releaseNode(nodeId).catch((error: unknown) => {
         logger.warn('could not hand leases back; they expire instead', { node_id: nodeId, error: String(error) });
         return 0;
       });
       logger.info('leases handed back', { node_id: nodeId, released });
+      // After the leases: a peer that saw the lock free first would otherwise take them as a dead node's.
+      await liveness?.release();
+      liveness = null;
     },
   };
 }

@@ -295,6 +295,27 @@ export interface LeaseRenewer {
   stop(): Promise<void>;
 }
 
+/** How a node takes its liveness lock. */
+export interface NodeLivenessOptions {
+  node_id: string;
+  /** How long to wait for the lock while another session holds it (a previous process of the same id not yet gone); 0: not at all. */
+  wait_ms: number;
+  /** Time between pings of the lock's connection. */
+  ping_ms: number;
+  /** A ping unanswered this long means the connection is gone (a middlebox dropped the idle flow): the lock counts as lost. */
+  ping_timeout_ms: number;
+}
+
+/**
+ * A node's liveness lock (PostgreSQL: a session advisory lock, node-liveness.ts): while it
+ * is held the node's unexpired leases are its own; once it is free, peers take them.
+ */
+export interface NodeLiveness {
+  /** Aborted when the lock is lost (its connection ended): peers may take this node's executions now. */
+  readonly signal: AbortSignal;
+  release(): Promise<void>;
+}
+
 export interface LeaseRepo {
   /**
    * Claims up to `limit` unfinished executions whose lease is free or expired, oldest

@@ -1,6 +1,7 @@
 import { HarmoniaError } from '../../core/errors.js';
 import type { ExecutionLease, LeaseRepo, NodeLease } from '../store.js';
 import type { PgExecutor } from './executor.js';
+import { DEAD_NODES } from './node-liveness.js';
 
 interface LeaseRow {
   execution_id: string;
@@ -32,13 +33,18 @@ const NODES = `
 // renewal's update, so a lease is renewed even while its execution's write waits for the
 // event-position lock. FOR SHARE did conflict: a busy execution's lease went unrenewed,
 // round after round, until it ran out under a live node and another node took it over.
+// A lease holds while unexpired, unless its node's liveness lock is free (DEAD_NODES):
+// then the node is gone and its executions are taken at once.
 const CLAIM = `
   WITH node AS (${touchNode('$3')}),
+  ${DEAD_NODES},
   candidates AS (
     SELECT e.id FROM executions e
     WHERE e.status IN ('pending', 'running', 'paused')
       AND ($4::text IS NULL OR e.id = $4)
-      AND NOT EXISTS (SELECT 1 FROM execution_leases l WHERE l.execution_id = e.id AND l.expires_at > now())
+      AND NOT EXISTS (
+        SELECT 1 FROM execution_leases l
+        WHERE l.execution_id = e.id AND l.expires_at > now() AND l.node_id NOT IN (SELECT node_id FROM dead))
     ORDER BY e.created_at, e.pos
     LIMIT $2
     FOR NO KEY UPDATE OF e SKIP LOCKED
@@ -47,7 +53,7 @@ const CLAIM = `
   SELECT id, $1, nextval('lease_tokens'), now(), ${expiry('$3')} FROM candidates ORDER BY id
   ON CONFLICT (execution_id) DO UPDATE SET
     node_id = excluded.node_id, token = excluded.token, claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
-    WHERE l.expires_at <= now()
+    WHERE l.expires_at <= now() OR l.node_id IN (SELECT node_id FROM dead)
   RETURNING execution_id, node_id, token, ${ISO} AS expires_at`;
 
 /** Renews every lease of node $1 for $2 ms; also run by the renewal thread (renewal-thread.ts). */

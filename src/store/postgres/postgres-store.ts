@@ -2,12 +2,13 @@ import pg from 'pg';
 import { createCoordination, type Coordination } from './coordination.js';
 import type { Pool } from 'pg';
 import { HarmoniaError } from '../../core/errors.js';
-import type { LeaseRenewer, LeaseRenewerOptions, LeaseRepo, Store, StoreSession } from '../store.js';
+import type { LeaseRenewer, LeaseRenewerOptions, LeaseRepo, NodeLiveness, NodeLivenessOptions, Store, StoreSession } from '../store.js';
 import { PostgresComponentRepo } from './component-repo.js';
 import { PostgresExecutionRepo } from './execution-repo.js';
 import { createPoolExecutor, createTransactionExecutor, inTransaction, type PgExecutor } from './executor.js';
 import { PostgresLeaseRepo } from './leases.js';
-import { startRenewalThread } from './renewal-thread.js';
+import { holdNodeLiveness } from './node-liveness.js';
+import { startRenewalThread, type RenewalConnection } from './renewal-thread.js';
 import { PostgresTriggerRepo } from './trigger-repo.js';
 import { SCHEMA_NAME, migratePostgres } from './migrate-postgres.js';
 import { PostgresRegistryRepo } from './registry-repo.js';
@@ -42,6 +43,8 @@ export interface PostgresStore extends Store {
    * its own (renewal-thread.ts). Without it a node renews through `renewals` from its loop.
    */
   startRenewer?(options: LeaseRenewerOptions): LeaseRenewer;
+  /** Takes a node's liveness lock on a connection of its own (node-liveness.ts); closing the store releases it. */
+  holdLiveness(options: NodeLivenessOptions): Promise<NodeLiveness>;
   readonly pool: Pool;
   /** The schema given at creation, or null for the server's search_path. */
   readonly schema: string | null;
@@ -125,16 +128,26 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
   });
   renewalPool.on('error', (error) => options.on_error?.(error));
+  const connection: RenewalConnection = {
+    url: options.url,
+    application_name: options.application_name ?? 'harmonia',
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+  };
+  const held = new Set<NodeLiveness>();
   let closed: Promise<void> | null = null;
   return {
     backend: 'postgres',
     ...outside,
     renewals: new PostgresLeaseRepo(createPoolExecutor(renewalPool)),
-    startRenewer: (renewerOptions) =>
-      startRenewalThread(
-        { url: options.url, application_name: options.application_name ?? 'harmonia', ...(schema === null ? {} : { options: `-c search_path=${schema}` }) },
-        renewerOptions,
-      ),
+    startRenewer: (renewerOptions) => startRenewalThread(connection, renewerOptions),
+    holdLiveness: async (livenessOptions) => {
+      const liveness = await holdNodeLiveness(connection, livenessOptions);
+      held.add(liveness);
+      return {
+        signal: liveness.signal,
+        release: () => (held.delete(liveness), liveness.release()),
+      };
+    },
     pool,
     coordination: createCoordination(pool),
     schema,
@@ -147,6 +160,6 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
           exec.end();
         }
       }),
-    close: () => (closed ??= Promise.all([pool.end(), renewalPool.end()]).then(() => undefined)),
+    close: () => (closed ??= Promise.all([pool.end(), renewalPool.end(), ...[...held].map((liveness) => liveness.release())]).then(() => undefined)),
   };
 }

@@ -8,6 +8,7 @@ import { taskLogsMigration } from './007-task-logs.js';
 import { triggersMigration } from './008-triggers.js';
 import { eventsCheckedPerExecutionMigration } from './009-events-checked-per-execution.js';
 import { roomForHotUpdatesMigration } from './010-room-for-hot-updates.js';
+import { nodeLivenessLocksMigration } from './011-node-liveness-locks.js';
 
 export interface PgMigration {
   version: number;
@@ -27,4 +28,5 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   triggersMigration,
   eventsCheckedPerExecutionMigration,
   roomForHotUpdatesMigration,
+  nodeLivenessLocksMigration,
 ];
