@@ -30,13 +30,14 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a dead node is seen by its free
   const nodes: ClusterNode[] = [];
   const children: ChildProcess[] = [];
   afterEach(async () => {
+    // Killed, not closed: a child's action may still hold its task open.
     await Promise.all(
       children.splice(0).map(
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
-            child.kill('SIGTERM');
+            child.kill('SIGKILL');
           }),
       ),
     );
@@ -91,12 +92,14 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a dead node is seen by its free
     const b = await survivor(await db.openStore(), handler(async () => { entered.open(); await release.promise; return { by: 'node-b' }; }));
     const before = await lease(id);
     expect(before?.node_id).toBe('node-a');
+    const { rows: [alive] } = await db.admin.query<{ at: Date }>('SELECT now() AS at');
     a.kill('SIGKILL');
     await entered.promise;
     const after = await lease(id);
     expect(after?.node_id).toBe('node-b');
     expect(Number(after?.token)).toBeGreaterThan(Number(before?.token));
-    // Taken while node A's lease still ran: by the lock, not by expiry.
+    // Taken after node A died, while its lease still ran: by the lock, not by expiry.
+    expect(after!.claimed_at.getTime()).toBeGreaterThan(alive!.at.getTime());
     expect(after!.claimed_at.getTime()).toBeLessThan(before!.expires_at.getTime());
     release.open();
     const done = await b.engine.waitForCompletion(id);
