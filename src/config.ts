@@ -130,7 +130,7 @@ export interface ResolvedConfig {
   dev_debounce_ms: number;
   /** Connections in a node's PostgreSQL pool (besides its LISTEN connection and its renewal thread's). @default 10 */
   pg_pool_size: number;
-  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a dead node's work moves after this. @default 15000 */
+  /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a node cut off or frozen loses its work after this, one whose process died at once. @default 15000 */
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
   shutdown_grace_ms: number;

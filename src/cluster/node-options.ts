@@ -6,7 +6,11 @@ import type { EngineOptions } from '../engine/engine-api.js';
 export interface NodeOptions extends Omit<EngineOptions, 'bus' | 'ownership'> {
   /** Names this node in lease rows and logs; unique among the nodes. @default `<hostname>-<pid>-<random>` */
   node_id?: string;
-  /** How long a claim or renewal holds an execution; a dead node's work moves after this. @default 15000 */
+  /**
+   * How long a claim or renewal holds an execution; a node that stops renewing (cut off,
+   * frozen) loses its work after this. A node whose process died loses it at once: its
+   * liveness lock goes with its database session. @default 15000
+   */
   lease_ms?: number;
   /** Time between lease renewals. @default lease_ms / 3 */
   heartbeat_ms?: number;
@@ -58,9 +62,10 @@ function positive(name: string, value: number, min: number): number {
 
 /** Applies the defaults documented on NodeOptions; throws CONFIG_INVALID on a bad value. */
 export function resolveNodeOptions(options: NodeOptions): ResolvedNodeOptions {
-  // Failover after a crash takes at most lease + claim interval. A 4 s lease meets the 5 s
-  // failover target and, renewed from its own thread, survives event-loop stalls; it is not
-  // the default until the loaded three-node runs at 4 s are steady (operations.md).
+  // Failover after a crash takes a claim interval (the liveness lock); after a partition or
+  // a freeze, lease + claim interval. A 4 s lease would bound the latter by 5 s and, renewed
+  // from its own thread, survives event-loop stalls; it is not the default until the loaded
+  // three-node runs at 4 s are steady (operations.md).
   const lease = positive('lease_ms', options.lease_ms ?? 15_000, 100);
   const heartbeat = positive('heartbeat_ms', options.heartbeat_ms ?? Math.floor(lease / 3), 10);
   if (heartbeat >= lease) {

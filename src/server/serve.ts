@@ -219,7 +219,8 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
 /**
  * The node's scheduler. Every node runs one: the store's unique key on (trigger, scheduled
  * time) lets one node fire each time; a fire a node left half done is taken over after
- * lease_ms on PostgreSQL (as a dead node's executions are), at once on SQLite (one process holds the database).
+ * lease_ms on PostgreSQL (even when the node died: only executions move at once, by the node's
+ * liveness lock), at once on SQLite (one process holds the database).
  */
 function createServerScheduler(store: Store, node: ClusterNode, logger: Logger, leaseMs: number): Scheduler {
   const child = logger.child({ component: 'scheduler' });
