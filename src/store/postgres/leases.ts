@@ -35,7 +35,7 @@ const NODES = `
 // round after round, until it ran out under a live node and another node took it over.
 // A lease holds while unexpired, unless its node's liveness lock is free (DEAD_NODES):
 // then the node is gone and its executions are taken at once.
-const CLAIM = `
+export const CLAIM = `
   WITH node AS (${touchNode('$3')}),
   ${DEAD_NODES},
   candidates AS (
