@@ -128,7 +128,7 @@ export interface ResolvedConfig {
   node_id: string | null;
   /** Dev mode: quiet time after a pack's last save (by the files' mtimes) before it syncs. @default 20 */
   dev_debounce_ms: number;
-  /** Connections in a node's PostgreSQL pool (besides its LISTEN connection and its renewal thread's). @default 10 */
+  /** Connections in a node's PostgreSQL pool (besides its LISTEN connection, its renewal thread's and its liveness lock's). @default 10 */
   pg_pool_size: number;
   /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a node cut off or frozen loses its work after this, one whose process died at once. @default 15000 */
   lease_ms: number;
