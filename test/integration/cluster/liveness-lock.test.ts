@@ -75,6 +75,16 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a dead node is seen by its free
     return rows[0];
   }
 
+  /** The backends holding a node's liveness lock. */
+  async function lockHolders(nodeId: string): Promise<number[]> {
+    const { rows } = await db.admin.query<{ pid: number }>(
+      `SELECT k.pid FROM pg_locks k WHERE k.locktype = 'advisory' AND k.objsubid = 1 AND k.granted
+         AND (k.classid::int8 << 32) | k.objid::int8 = hashtextextended('harmonia:node:' || $1 || ':' || $2, 0)`,
+      [db.schema, nodeId],
+    );
+    return rows.map((row) => row.pid);
+  }
+
   async function setUp(): Promise<PostgresStore> {
     const store = await db.makeStore();
     await register(store, 'demo.hold', workflow([{ id: 'h', action: 'test.hold', retry: { max_attempts: 3, initial_delay_ms: 0 } }], { output: { by: '${tasks.h.output.by}' } }));
@@ -116,14 +126,10 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a dead node is seen by its free
     a.send({ type: 'start', workflow_ref: 'demo.hold' });
     const { execution_id: id } = await message<{ type: 'entered'; execution_id: string }>(a, 'entered');
     const before = await lease(id);
-    const holders = await db.admin.query<{ pid: number }>(
-      `SELECT k.pid FROM pg_locks k WHERE k.locktype = 'advisory' AND k.objsubid = 1 AND k.granted
-         AND (k.classid::int8 << 32) | k.objid::int8 = hashtextextended('harmonia:node:' || $1 || ':' || $2, 0)`,
-      [db.schema, 'node-a'],
-    );
-    expect(holders.rows).toHaveLength(1);
+    const holders = await lockHolders('node-a');
+    expect(holders).toHaveLength(1);
     const aborted = message(a, 'aborted');
-    await db.admin.query('SELECT pg_terminate_backend($1)', [holders.rows[0]!.pid]);
+    await db.admin.query('SELECT pg_terminate_backend($1)', [holders[0]]);
     // Node A gives its task up on its own: its lease (an hour) has not run out.
     await aborted;
     a.send({ type: 'driving' });
@@ -147,6 +153,57 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a dead node is seen by its free
     expect(events.filter((e) => e.event_type === 'task_completed').map((e) => e.data.output)).toEqual([{ by: 'node-b' }]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
     expect(a.exitCode).toBeNull();
+  });
+
+  it('carries its execution on itself once it holds its lock again, when no peer took it', async () => {
+    const store = await setUp();
+    const attempts: number[] = [];
+    const aborted = gate();
+    const second = gate();
+    const finish = gate();
+    const a = createNode({
+      store,
+      actions: actionsWith({
+        'test.hold': handler(async (_input, attempt, signal) => {
+          attempts.push(attempt);
+          if (attempt === 1) {
+            await new Promise((resolve) => signal.addEventListener('abort', resolve));
+            aborted.open();
+            throw new Error('aborted');
+          }
+          second.open();
+          await finish.promise;
+          return { by: 'node-a' };
+        }),
+      }),
+      node_id: 'node-a',
+      lease_ms: HOUR,
+      heartbeat_ms: 100,
+      claim_interval_ms: HOUR,
+    });
+    nodes.push(a);
+    await a.start();
+    const run = await a.engine.startExecution({ workflow_ref: 'demo.hold' });
+    await expect.poll(() => attempts).toEqual([1]);
+    const before = await lease(run.id);
+    const [holder] = await lockHolders('node-a');
+    await db.admin.query('SELECT pg_terminate_backend($1)', [holder]);
+    await aborted.promise;
+    await second.promise;
+    // The same lease, carried on under the lock taken again (no claim went between).
+    const during = await lease(run.id);
+    expect(during?.node_id).toBe('node-a');
+    expect(during?.token).toBe(before?.token);
+    finish.open();
+    const done = await a.engine.waitForCompletion(run.id);
+    expect(done.output).toEqual({ by: 'node-a' });
+    expect(attempts).toEqual([1, 2]);
+    const events = await store.executions.readEvents(run.id);
+    expect(events.filter((e) => e.event_type === 'task_completed').map((e) => e.data.output)).toEqual([{ by: 'node-a' }]);
+    const again = await lockHolders('node-a');
+    expect(again).toHaveLength(1);
+    expect(again[0]).not.toBe(holder);
+    expect(a.healthy()).toBe(true);
   });
 
   it('never takes a live node\'s execution while its lock is held, nor one of a node that holds no lock', async () => {
