@@ -64,6 +64,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
   let liveness: NodeLiveness | null = null;
   // False while the liveness lock is lost: peers may have taken this node's executions, so it drives and claims none.
   let alive = true;
+  let retryingLiveness = false;
   let expiryTimer: NodeJS.Timeout | null = null;
   let claimTimer: NodeJS.Timeout | null = null;
   let round: Promise<number> | null = null;
@@ -252,12 +253,20 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     return allowed;
   };
 
+  /** The liveness lock was lost while a claim was under way: what it got goes back unstarted (true), as peers may be taking it. */
+  const dropIfNotAlive = (claimed: readonly ExecutionLease[]): boolean => {
+    if (alive) return false;
+    for (const lease of claimed) giveBack(lease.execution_id, lease.token);
+    return true;
+  };
+
   /** Claims up to the free capacity; `full` when it got all it asked for (more may be waiting). */
   async function claimOnce(): Promise<{ claimed: number; full: boolean }> {
     if (stopped || !claiming || !healthy || !alive || !mayClaim()) return { claimed: 0, full: false };
     const room = Math.min(engine.capacity() - adopting, options.claim_batch);
     if (room <= 0) return { claimed: 0, full: false };
     const claimed = await leases.claimExecutions(nodeId, room, options.lease_ms);
+    if (dropIfNotAlive(claimed)) return { claimed: 0, full: false };
     book.add(claimed);
     for (const lease of claimed) void adoptClaimed(lease);
     return { claimed: claimed.length, full: claimed.length === room };
@@ -323,10 +332,13 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       });
     } catch (error) {
       if (first) throw error;
-      logger.warn('cannot take the liveness lock again; retrying', { node_id: nodeId, error: String(error) });
+      // Once per outage: it retries every heartbeat until the database answers.
+      if (!retryingLiveness) logger.warn('cannot take the liveness lock again; retrying', { node_id: nodeId, error: String(error) });
+      retryingLiveness = true;
       livenessTimer = timer(options.heartbeat_ms, () => void holdLiveness(false));
       return;
     }
+    retryingLiveness = false;
     if (stopped) return void held.release();
     liveness = held;
     held.signal.addEventListener('abort', () => livenessLost(held), { once: true });
@@ -363,7 +375,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     async takeOver(id) {
       if (stopped || !healthy || !alive || !mayClaim()) return false;
       const lease = await leases.claimExecution(nodeId, id, options.lease_ms);
-      if (!lease) return false;
+      if (!lease || dropIfNotAlive([lease])) return false;
       book.add([lease]);
       return adoptClaimed(lease);
     },
