@@ -263,7 +263,7 @@ export interface NodeLease {
   heartbeat_at: string;
   /** After this the node counts as gone and others take its executions over. */
   expires_at: string;
-  /** Whether expires_at is still ahead (by the database's clock). */
+  /** Whether expires_at is still ahead (by the database's clock) and, for a node that holds a liveness lock, that lock is held. */
   alive: boolean;
   /** Executions whose lease it holds now. */
   executions: number;

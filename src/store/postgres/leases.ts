@@ -18,9 +18,11 @@ const touchNode = (leaseParam: string): string => `
   ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`;
 
 const isoOf = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+// A node whose liveness lock is free is not alive, however long its lease still runs ($1: no node excluded).
 const NODES = `
+  WITH ${DEAD_NODES.trimStart()}
   SELECT n.node_id, ${isoOf('n.started_at')} AS started_at, ${isoOf('n.heartbeat_at')} AS heartbeat_at,
-    ${isoOf('n.expires_at')} AS expires_at, n.expires_at > now() AS alive,
+    ${isoOf('n.expires_at')} AS expires_at, n.expires_at > now() AND n.node_id NOT IN (SELECT node_id FROM dead) AS alive,
     (SELECT count(*) FROM execution_leases l WHERE l.node_id = n.node_id AND l.expires_at > now()) AS executions
   FROM node_leases n
   ORDER BY alive DESC, n.node_id`;
@@ -168,7 +170,7 @@ export class PostgresLeaseRepo implements LeaseRepo {
 
   listNodes(): Promise<NodeLease[]> {
     return this.exec.read(async (query) =>
-      (await query<Omit<NodeLease, 'executions'> & { executions: string }>(NODES)).map((row) => ({ ...row, executions: Number(row.executions) })),
+      (await query<Omit<NodeLease, 'executions'> & { executions: string }>(NODES, [''])).map((row) => ({ ...row, executions: Number(row.executions) })),
     );
   }
 

@@ -111,6 +111,10 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a dead node is seen by its free
     // Taken after node A died, while its lease still ran: by the lock, not by expiry.
     expect(after!.claimed_at.getTime()).toBeGreaterThan(alive!.at.getTime());
     expect(after!.claimed_at.getTime()).toBeLessThan(before!.expires_at.getTime());
+    // Listed as gone at once, though its node lease runs on.
+    const listed = await store.leases.listNodes();
+    expect(listed.find((n) => n.node_id === 'node-a')?.alive).toBe(false);
+    expect(listed.find((n) => n.node_id === 'node-b')?.alive).toBe(true);
     release.open();
     const done = await b.engine.waitForCompletion(id);
     expect(done.status).toBe('completed');
@@ -230,6 +234,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a dead node is seen by its free
     expect((await lease(held.id))?.node_id).toBe('node-a');
     expect((await lease('no-lock'))?.node_id).toBe('old-node');
     expect(a.engine.driving()).toEqual([held.id]);
+    expect((await store.leases.listNodes()).find((n) => n.node_id === 'node-a')?.alive).toBe(true);
   });
 
   it('refuses to start a second live node under the same id', async () => {
