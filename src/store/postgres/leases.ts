@@ -36,7 +36,9 @@ const NODES = `
 // event-position lock. FOR SHARE did conflict: a busy execution's lease went unrenewed,
 // round after round, until it ran out under a live node and another node took it over.
 // A lease holds while unexpired, unless its node's liveness lock is free (DEAD_NODES):
-// then the node is gone and its executions are taken at once.
+// then the node is gone and its executions are taken at once. Every claimer asks, in the
+// statement it runs anyway, rather than a leader expiring dead nodes' leases: no leader to
+// lose (its death would delay the failover it is for), no extra statement or round trip.
 export const CLAIM = `
   WITH node AS (${touchNode('$3')}),
   ${DEAD_NODES},
