@@ -93,8 +93,8 @@ export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void>
     released.map((lease) => lease.execution_id),
     released.map((lease) => lease.token),
     executions.ids,
-    executions.places,
-    events.map((event) => event.seq),
+    intArray(executions.places),
+    intArray(events.map((event) => event.seq)),
   ];
   return exec.write(async (query) => {
     let rows: Row[];
@@ -130,6 +130,14 @@ function placesOf(events: CommitSteps['events']): { ids: string[]; places: numbe
     return at;
   });
   return { ids, places };
+}
+
+/**
+ * Integers as an array literal, which the driver passes on as it stands: its own array
+ * formatting prepares and escapes every element, two per event here.
+ */
+function intArray(values: readonly number[]): string {
+  return `{${values.join(',')}}`;
 }
 
 function jsonOrNull(value: unknown): string | null {
