@@ -82,6 +82,19 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('createWriteQueue() with one-sta
     expect(events.filter((event) => event.execution_id === 'e00').map((event) => event.seq)).toEqual([1, 2]);
   });
 
+  it('keeps a few batches for after the commit in flight rather than sending a small second one', async () => {
+    const held = holdFirstCommit(await storeWithExecutions());
+    const queue = createWriteQueue(held.store);
+    const first = queue.write(batch('e00', 1));
+    await turn();
+    const few = ids.slice(1, 11).map((id) => queue.write(batch(id, 1)));
+    await turn();
+    expect(held.commits).toHaveLength(1);
+    held.release();
+    await Promise.all([first, ...few]);
+    expect(held.commits).toEqual([['e00'], ids.slice(1, 11)]);
+  });
+
   it('runs a transaction alone, once the commit in flight has landed', async () => {
     const held = holdFirstCommit(await storeWithExecutions());
     const queue = createWriteQueue(held.store);
