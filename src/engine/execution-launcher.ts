@@ -31,6 +31,7 @@ export interface ExecutionLauncher {
   /**
    * Registers a runner for the record and commits its start. `create` writes the record in
    * the same batch (a new execution); otherwise the record is already stored (a queued one).
+   * `initialCustom`: the custom state to start with; a stored record's is read when not given.
    */
   activate(record: ExecutionRecord, wf: LoadedWorkflow, create: boolean, startData?: StartExtras, initialCustom?: Record<string, unknown>): Promise<ExecutionRunner>;
   /** Thrown when the engine is stopping, the workflow is unknown or the input invalid. */
@@ -49,9 +50,9 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     wf: LoadedWorkflow,
     create: boolean,
     startData: StartExtras = {},
-    initialCustom: Record<string, unknown> = {},
+    initialCustom?: Record<string, unknown>,
   ): Promise<ExecutionRunner> {
-    const custom = create ? initialCustom : await store.executions.loadState(record.id);
+    const custom = initialCustom ?? (create ? {} : await store.executions.loadState(record.id));
     // Pinned before the runner is registered: a failed read leaves no half-started execution.
     const pins = (await ctx.actions.pin?.(wf.record.body, record.id)) ?? {};
     const runner = runnerFactory.make(record, wf, custom);

@@ -84,7 +84,8 @@ export function createExecutionRecovery(
     if (top) limited.add(id);
     try {
       if (record.last_seq === 0) {
-        const started = await launcher.activate(record, await workflows.byId(record.workflow_id), false);
+        // Its custom state is already read (above): not read again.
+        const started = await launcher.activate(record, await workflows.byId(record.workflow_id), false, undefined, await reads.custom);
         return runners.get(id) === started;
       }
       const runner = await runnerFactory.load(record, reads);

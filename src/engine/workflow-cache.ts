@@ -49,12 +49,23 @@ export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCa
     }
     return entry;
   };
-  async function byId(id: string): Promise<LoadedWorkflow> {
-    const cached = workflows.get(id);
-    if (cached) return touch(cached);
+  // Loads under way: a cluster node adopting a claim round of executions of one version read
+  // its definition and built its plan once per execution (50 times) before the first landed.
+  const loading = new Map<string, Promise<LoadedWorkflow>>();
+  async function load(id: string): Promise<LoadedWorkflow> {
     const record = await store.registry.getById(id);
     if (!record || record.kind !== 'workflow') throw new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow version '${id}' does not exist`);
     return remember(record);
+  }
+  function byId(id: string): Promise<LoadedWorkflow> {
+    const cached = workflows.get(id);
+    if (cached) return Promise.resolve(touch(cached));
+    let loaded = loading.get(id);
+    if (!loaded) {
+      loaded = load(id).finally(() => loading.delete(id));
+      loading.set(id, loaded);
+    }
+    return loaded;
   }
   return {
     byId,

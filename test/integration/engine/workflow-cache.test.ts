@@ -54,4 +54,27 @@ describe('createWorkflowCache()', () => {
     expect(reloaded.record.id).toBe(b.id);
     expect((await cache.resolve({ workflow_ref: 'api.flow_2' })).record.id).toBe(b.id);
   });
+
+  it('reads a version once when many ask for it before the first read lands', async () => {
+    const a = await add(1);
+    let reads = 0;
+    const registry = Object.create(store.registry) as Store['registry'];
+    registry.getById = (id) => {
+      reads += 1;
+      return store.registry.getById(id);
+    };
+    const counted = Object.create(store) as Store;
+    Object.defineProperty(counted, 'registry', { value: registry });
+    const cache = createWorkflowCache(counted);
+    const loaded = await Promise.all(Array.from({ length: 5 }, () => cache.byId(a.id)));
+    expect(reads).toBe(1);
+    expect(new Set(loaded).size).toBe(1);
+  });
+
+  it('fails every caller of a missing version, and reads it again when asked again', async () => {
+    const cache = createWorkflowCache(store);
+    const results = await Promise.allSettled([cache.byId('nope'), cache.byId('nope')]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    await expect(cache.byId('nope')).rejects.toMatchObject({ code: 'WORKFLOW_NOT_FOUND' });
+  });
 });
