@@ -55,9 +55,20 @@ export async function insertPendingExecutions(store, workflow, count) {
   });
 }
 
-/** Queues `count` no-op graphile-worker jobs, a thousand per call. */
-export async function addNoopJobs(utils, count) {
+/**
+ * A fresh graphile-worker schema holding `count` no-op jobs (queued a thousand per call),
+ * the task list that runs them, and a promise that resolves when it has run them all.
+ */
+export async function queueNoopJobs(makeWorkerUtils, count) {
+  const schema = schemaName();
+  const utils = await makeWorkerUtils({ connectionString: DATABASE_URL, schema });
+  await utils.migrate();
   for (let i = 0; i < count; i += 1000) {
     await utils.addJobs(Array.from({ length: Math.min(1000, count - i) }, () => ({ identifier: 'noop', payload: {} })));
   }
+  let done = 0;
+  let finished;
+  const allDone = new Promise((resolve) => (finished = resolve));
+  const taskList = { noop: async () => { done += 1; if (done === count) finished(); } };
+  return { schema, utils, taskList, allDone };
 }

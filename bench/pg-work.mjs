@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createNode } from '../dist/cluster/index.js';
 import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
-import { addNoopJobs, DATABASE_URL as URL, fanOutSize, hasFlag, insertPendingExecutions, noop, registerFanOut, schemaName } from './lib-fan-out.mjs';
+import { DATABASE_URL as URL, fanOutSize, hasFlag, insertPendingExecutions, noop, queueNoopJobs, registerFanOut, schemaName } from './lib-fan-out.mjs';
 
 const { width: WIDTH, perExecution: PER_EXECUTION, executions: EXECUTIONS, tasks: TASKS } = fanOutSize(5000);
 
@@ -137,13 +137,7 @@ async function harmonia(admin) {
 
 async function graphile(admin) {
   const { makeWorkerUtils, run, Logger } = await import('graphile-worker');
-  const schema = schemaName();
-  const utils = await makeWorkerUtils({ connectionString: URL, schema });
-  await utils.migrate();
-  await addNoopJobs(utils, TASKS);
-  let done = 0;
-  let finished;
-  const allDone = new Promise((resolve) => (finished = resolve));
+  const { schema, utils, taskList, allDone } = await queueNoopJobs(makeWorkerUtils, TASKS);
   const before = await counters(admin, schema);
   const cpu0 = ownCpu();
   const started = performance.now();
@@ -151,7 +145,7 @@ async function graphile(admin) {
     connectionString: `${URL}${URL.includes('?') ? '&' : '?'}application_name=pg-work-gw`, schema, concurrency: 10, noHandleSignals: true, pollInterval: 100,
     preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } },
     logger: new Logger(() => () => undefined),
-    taskList: { noop: async () => { done += 1; if (done === TASKS) finished(); } },
+    taskList,
   });
   await allDone;
   const ms = performance.now() - started;

@@ -18,7 +18,7 @@ import { createNode } from '../dist/cluster/index.js';
 import { createEngine } from '../dist/engine/index.js';
 import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
-import { addNoopJobs, arg, DATABASE_URL as URL, fanOutSize, insertPendingExecutions, noop, registerFanOut, schemaName } from './lib-fan-out.mjs';
+import { arg, DATABASE_URL as URL, fanOutSize, insertPendingExecutions, noop, queueNoopJobs, registerFanOut, schemaName } from './lib-fan-out.mjs';
 
 const { width: WIDTH, perExecution: PER_EXECUTION, executions: EXECUTIONS, tasks: TASKS } = fanOutSize(10_000);
 const NODE_COUNTS = String(arg('nodes', '1,2,3')).split(',').map(Number);
@@ -99,20 +99,14 @@ async function postgresRun(admin, nodes) {
 
 async function graphileRun(admin, batched) {
   const { makeWorkerUtils, run } = await import('graphile-worker');
-  const schema = schemaName();
-  const utils = await makeWorkerUtils({ connectionString: URL, schema });
-  await utils.migrate();
-  await addNoopJobs(utils, TASKS);
-  let done = 0;
-  let finished;
-  const allDone = new Promise((resolve) => (finished = resolve));
+  const { schema, utils, taskList, allDone } = await queueNoopJobs(makeWorkerUtils, TASKS);
   const started = performance.now();
   const runner = await run({
     connectionString: URL, schema, concurrency: GW_CONCURRENCY, noHandleSignals: true, pollInterval: 100,
     // Its fast settings: fetch jobs in batches into a local queue, complete them in batches.
     ...(batched ? { preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } } } : {}),
     logger: new (await import('graphile-worker')).Logger(() => () => undefined),
-    taskList: { noop: async () => { done += 1; if (done === TASKS) finished(); } },
+    taskList,
   });
   await allDone;
   const ms = performance.now() - started;
