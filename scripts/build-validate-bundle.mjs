@@ -96,11 +96,11 @@ async function bundle() {
 // writes named imports: anything else (a spread, a default import) might need the module
 // object itself, so the build fails and the list above must say what to do.
 function requireBuiltinsLazily(code) {
-  const declaration = /^(\s*)(let|var|const) (\w+) = require\("(node:[\w/]+)"\);$/gm;
+  const declaration = /^(\s*)(let|var|const) ([\w$]+) = require\("(node:[\w/]+)"\);$/gm;
   let lazy = 0;
   const rewritten = code.replace(declaration, (line, indent, keyword, name, id) => {
     if (EAGER_BUILTINS.has(id)) return line;
-    const uses = code.match(new RegExp(`(?<![\\w.$])${name}\\b(?!\\s*=\\s*require)(.)`, 'g')) ?? [];
+    const uses = code.match(new RegExp(`(?<![\\w.$])${name.replaceAll('$', '\\$')}(?![\\w$])(?!\\s*=\\s*require)(.)`, 'g')) ?? [];
     if (uses.some((use) => !use.endsWith('.'))) throw new Error(`the validate bundle uses ${name} (${id}) other than as ${name}.property; add ${id} to EAGER_BUILTINS or change its use`);
     lazy++;
     return `${indent}${keyword} ${name} = __lazyRequire(${JSON.stringify(id)});`;
