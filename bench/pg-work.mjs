@@ -5,24 +5,14 @@
 // and pg_current_wal_lsn() read before and after. The server is shared: run it on a quiet
 // database or the WAL figure includes others' writes.
 // Run: npm run build && node bench/pg-work.mjs [--tasks 5000] [--width 48] [--statements]
-import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createNode } from '../dist/cluster/index.js';
 import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
+import { DATABASE_URL as URL, fanOutSize, hasFlag, insertPendingExecutions, noop, queueNoopJobs, registerFanOut, schemaName } from './lib-fan-out.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : fallback;
-};
-const URL = process.env.HARMONIA_BENCH_DATABASE_URL || process.env.HARMONIA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const WIDTH = Number(arg('width', 48));
-const PER_EXECUTION = WIDTH + 2;
-const EXECUTIONS = Math.max(1, Math.round(Number(arg('tasks', 5000)) / PER_EXECUTION));
-const TASKS = EXECUTIONS * PER_EXECUTION;
-const noop = { run: async () => ({ status: 'success', data: {} }) };
+const { width: WIDTH, perExecution: PER_EXECUTION, executions: EXECUTIONS, tasks: TASKS } = fanOutSize(5000);
 
 // Every statement any pg client of this process sends, by its first words.
 const statements = new Map();
@@ -109,23 +99,10 @@ async function report(admin, what, schema, before, after, units, ms, cpu) {
 }
 
 async function harmonia(admin) {
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const schema = schemaName();
   const store = await createPostgresStore({ url: URL, schema, pool_size: 8, application_name: 'pg-work' });
-  const task = (id, depends_on) => ({ id, action: 'bench.noop', depends_on, input: {} });
-  const middle = Array.from({ length: WIDTH }, (_, i) => task(`m${i}`, ['root']));
-  const workflow = await store.registry.addVersion({
-    kind: 'workflow', ref: 'bench.fan', pack_ref: 'bench', content_hash: 'bench', source: '', file: 'workflows/fan.yaml', origin: { source: 'local' },
-    body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: [task('root', []), ...middle, task('join', middle.map((t) => t.id))] },
-  });
-  const at = new Date().toISOString();
-  await store.transaction(async (tx) => {
-    for (let i = 0; i < EXECUTIONS; i += 1) {
-      await tx.executions.createExecution({
-        id: randomUUID(), workflow_id: workflow.id, workflow_ref: 'bench.fan', workflow_version: workflow.version, status: 'pending', input: {},
-        output: null, error: null, parent_execution_id: null, parent_task_id: null, created_at: at, updated_at: at, finished_at: null, last_seq: 0,
-      });
-    }
-  });
+  const workflow = await registerFanOut(store, WIDTH);
+  await insertPendingExecutions(store, workflow, EXECUTIONS);
   const node = createNode({ store, actions: { resolve: () => noop }, node_id: 'work-1', claim_interval_ms: 50, config: { limits: { max_events_per_execution: 10 * PER_EXECUTION + 100 } } });
   const before = await counters(admin, schema);
   counting = true;
@@ -147,26 +124,20 @@ async function harmonia(admin) {
   await report(admin, `Harmonia, one node, ${EXECUTIONS} executions`, schema, before, after, TASKS, ms, cpu);
   const { rows: [sizes] } = await admin.query(`SELECT avg(pg_column_size(event))::int AS event, avg(pg_column_size(e.*))::int AS row FROM ${schema}.execution_events e`);
   console.log(`  event JSON ${sizes.event} bytes on average, whole event row ${sizes.row} bytes`);
-  if (args.includes('--statements')) {
+  if (hasFlag('statements')) {
     console.log('  statements per task:');
     console.log('    per task  count  sync ms  param bytes');
     for (const [key, { n, syncMs, bytes }] of [...statements].sort((a, b) => b[1].n - a[1].n)) {
       console.log(`    ${(n / TASKS).toFixed(3).padStart(7)} ${String(n).padStart(6)} ${syncMs.toFixed(1).padStart(8)} ${String(bytes).padStart(9)}  ${key}`);
     }
   }
-  if (args.includes('--keep')) console.log(`  kept schema ${schema}`);
+  if (hasFlag('keep')) console.log(`  kept schema ${schema}`);
   else await admin.query(`DROP SCHEMA ${schema} CASCADE`);
 }
 
 async function graphile(admin) {
   const { makeWorkerUtils, run, Logger } = await import('graphile-worker');
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
-  const utils = await makeWorkerUtils({ connectionString: URL, schema });
-  await utils.migrate();
-  for (let i = 0; i < TASKS; i += 1000) await utils.addJobs(Array.from({ length: Math.min(1000, TASKS - i) }, () => ({ identifier: 'noop', payload: {} })));
-  let done = 0;
-  let finished;
-  const allDone = new Promise((resolve) => (finished = resolve));
+  const { schema, utils, taskList, allDone } = await queueNoopJobs(makeWorkerUtils, TASKS);
   const before = await counters(admin, schema);
   const cpu0 = ownCpu();
   const started = performance.now();
@@ -174,7 +145,7 @@ async function graphile(admin) {
     connectionString: `${URL}${URL.includes('?') ? '&' : '?'}application_name=pg-work-gw`, schema, concurrency: 10, noHandleSignals: true, pollInterval: 100,
     preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } },
     logger: new Logger(() => () => undefined),
-    taskList: { noop: async () => { done += 1; if (done === TASKS) finished(); } },
+    taskList,
   });
   await allDone;
   const ms = performance.now() - started;
@@ -188,5 +159,5 @@ async function graphile(admin) {
 
 const admin = new pg.Pool({ connectionString: URL, max: 1 });
 await harmonia(admin);
-if (!args.includes('--no-graphile')) await graphile(admin);
+if (!hasFlag('no-graphile')) await graphile(admin);
 await admin.end();

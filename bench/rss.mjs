@@ -11,9 +11,8 @@
 //    each tenth, so growth without bound shows as a slope rather than a plateau.
 // 3. --subscribers idle subscribers (half WebSocket, half SSE, on the all-events streams,
 //    which send nothing while nothing runs); RSS with them open.
-import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { loadavg } from 'node:os';
+import { openIdleSubscribers } from './lib-subscribers.mjs';
 import { numberArg, startServerChild } from './server-child.mjs';
 
 const EXECUTIONS = numberArg('executions', 10_000);
@@ -47,28 +46,7 @@ console.log(
 );
 
 const { port } = new URL(url);
-const sockets = [];
-for (let i = 0; i < SUBSCRIBERS; i += 1) {
-  const ws = i % 2 === 0;
-  sockets.push(
-    new Promise((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write(
-          ws
-            ? `GET /ws/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`
-            : `GET /events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`,
-        );
-      });
-      socket.once('data', (head) => {
-        if (!/^HTTP\/1\.1 (101|200)/.test(head.toString('latin1'))) reject(new Error(`subscriber refused: ${head.toString('latin1').split('\r\n')[0]}`));
-        resolve(socket);
-        socket.resume();
-      });
-      socket.on('error', reject);
-    }),
-  );
-}
-const opened = await Promise.all(sockets);
+const opened = await openIdleSubscribers(Number(port), SUBSCRIBERS);
 const withSubs = await ask({ cmd: 'stats', gc: true });
 console.log(
   `with ${withSubs.streams} idle subscribers open as well: RSS ${mb(withSubs.rss)} MB (+${mb(withSubs.rss - afterRuns.rss)} MB, ` +

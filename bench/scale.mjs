@@ -8,7 +8,6 @@
 // Database: HARMONIA_BENCH_DATABASE_URL, else HARMONIA_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
 // Every run works in fresh schemas (bench_<random>) and drops them afterwards.
 import { fork } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,37 +18,17 @@ import { createNode } from '../dist/cluster/index.js';
 import { createEngine } from '../dist/engine/index.js';
 import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+import { arg, DATABASE_URL as URL, fanOutSize, insertPendingExecutions, noop, queueNoopJobs, registerFanOut, schemaName } from './lib-fan-out.mjs';
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : fallback;
-};
-const URL = process.env.HARMONIA_BENCH_DATABASE_URL || process.env.HARMONIA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const WIDTH = Number(arg('width', 48));
-const PER_EXECUTION = WIDTH + 2;
-const EXECUTIONS = Math.max(1, Math.round(Number(arg('tasks', 10_000)) / PER_EXECUTION));
-const TASKS = EXECUTIONS * PER_EXECUTION;
+const { width: WIDTH, perExecution: PER_EXECUTION, executions: EXECUTIONS, tasks: TASKS } = fanOutSize(10_000);
 const NODE_COUNTS = String(arg('nodes', '1,2,3')).split(',').map(Number);
 const GW_CONCURRENCY = Number(arg('gw-concurrency', 10));
-const noop = { run: async () => ({ status: 'success', data: {} }) };
 const actions = { resolve: () => noop };
 const engineConfig = { limits: { max_events_per_execution: 10 * PER_EXECUTION + 100 } };
 
-function workflowBody() {
-  const task = (id, depends_on) => ({ id, action: 'bench.noop', depends_on, input: {} });
-  const middle = Array.from({ length: WIDTH }, (_, i) => task(`m${i}`, ['root']));
-  return { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: [task('root', []), ...middle, task('join', middle.map((t) => t.id))] };
-}
-
-async function register(store) {
-  return store.registry.addVersion({
-    kind: 'workflow', ref: 'bench.fan', pack_ref: 'bench', content_hash: 'bench', body: workflowBody(), source: '', file: 'workflows/fan.yaml', origin: { source: 'local' },
-  });
-}
+const register = (store) => registerFanOut(store, WIDTH);
 
 const rate = (n, ms) => Math.round((n / ms) * 1000);
-const schemaName = () => `bench_${randomBytes(5).toString('hex')}`;
 
 // ---- a node process: `node bench/scale.mjs --node <schema> <node id>` ----
 async function nodeProcess(schema, nodeId) {
@@ -102,17 +81,9 @@ async function postgresRun(admin, nodes) {
   const self = fileURLToPath(import.meta.url);
   const children = Array.from({ length: nodes }, (_, i) => fork(self, ['--node', schema, `bench-node-${i + 1}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   await Promise.all(children.map((child) => nextMessage(child, 'ready')));
-  const at = new Date().toISOString();
   const started = performance.now();
   // Pending and unclaimed: whichever node has room claims each execution.
-  await store.transaction(async (tx) => {
-    for (let i = 0; i < EXECUTIONS; i += 1) {
-      await tx.executions.createExecution({
-        id: randomUUID(), workflow_id: workflow.id, workflow_ref: 'bench.fan', workflow_version: workflow.version, status: 'pending', input: {},
-        output: null, error: null, parent_execution_id: null, parent_task_id: null, created_at: at, updated_at: at, finished_at: null, last_seq: 0,
-      });
-    }
-  });
+  await insertPendingExecutions(store, workflow, EXECUTIONS);
   for (;;) {
     const { rows } = await admin.query(`SELECT count(*) FILTER (WHERE status = 'completed') AS done, count(*) FILTER (WHERE status = 'failed') AS failed FROM ${schema}.executions`);
     if (Number(rows[0].failed) > 0) throw new Error('an execution failed');
@@ -128,22 +99,14 @@ async function postgresRun(admin, nodes) {
 
 async function graphileRun(admin, batched) {
   const { makeWorkerUtils, run } = await import('graphile-worker');
-  const schema = schemaName();
-  const utils = await makeWorkerUtils({ connectionString: URL, schema });
-  await utils.migrate();
-  for (let i = 0; i < TASKS; i += 1000) {
-    await utils.addJobs(Array.from({ length: Math.min(1000, TASKS - i) }, () => ({ identifier: 'noop', payload: {} })));
-  }
-  let done = 0;
-  let finished;
-  const allDone = new Promise((resolve) => (finished = resolve));
+  const { schema, utils, taskList, allDone } = await queueNoopJobs(makeWorkerUtils, TASKS);
   const started = performance.now();
   const runner = await run({
     connectionString: URL, schema, concurrency: GW_CONCURRENCY, noHandleSignals: true, pollInterval: 100,
     // Its fast settings: fetch jobs in batches into a local queue, complete them in batches.
     ...(batched ? { preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } } } : {}),
     logger: new (await import('graphile-worker')).Logger(() => () => undefined),
-    taskList: { noop: async () => { done += 1; if (done === TASKS) finished(); } },
+    taskList,
   });
   await allDone;
   const ms = performance.now() - started;
@@ -194,5 +157,6 @@ async function main() {
   }
 }
 
-if (args[0] === '--node') await nodeProcess(args[1], args[2]);
+const [mode, schema, nodeId] = process.argv.slice(2);
+if (mode === '--node') await nodeProcess(schema, nodeId);
 else await main();

@@ -16,10 +16,9 @@
 // 3. Opens one WebSocket that sends pings as fast as it can and never reads, for
 //    --flood-seconds; prints the server's RSS before, at its peak and after, and the
 //    flooding connection's buffered bytes as the server saw them.
-import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { openIdleSubscribers } from './lib-subscribers.mjs';
 import { numberArg, startServerChild } from './server-child.mjs';
 import { WebSocket } from 'ws';
 
@@ -52,39 +51,19 @@ const median = (values) => {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-// Idle subscribers: raw sockets that complete the WebSocket or SSE handshake, then read
-// and discard what they are sent and send nothing. No parsing on the client side: the
-// box is shared, and the figure is the server's. SSE requests say Accept-Encoding: gzip,
+// Idle subscribers (bench/lib-subscribers.mjs). SSE requests say Accept-Encoding: gzip,
 // deflate, as browsers' EventSource and fetch do; WebSocket ones ask for the batch format
 // (?batch=true) and offer permessage-deflate as browsers do (--identity: neither).
 let received = 0;
 const { port } = new URL(url);
-async function openSubscribers() {
-  const sockets = [];
-  for (let i = 0; i < SUBSCRIBERS; i += 1) {
-    const ws = i % 2 === 0;
-    sockets.push(
-      new Promise((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () => {
-          socket.write(
-            ws
-              ? `GET ${SCOPE === 'all' ? `/ws/events${IDENTITY ? '' : '?batch=true'}` : `/ws/executions/${idleExecution}`} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
-                  `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
-                  `${IDENTITY ? '' : 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n'}\r\n`
-              : `GET ${SCOPE === 'all' ? '/events' : `/events/executions/${idleExecution}`} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n` +
-                  `${IDENTITY ? '' : 'Accept-Encoding: gzip, deflate\r\n'}\r\n`,
-          );
-        });
-        socket.once('data', (head) => {
-          if (!/^HTTP\/1\.1 (101|200)/.test(head.toString('latin1'))) reject(new Error(`subscriber refused: ${head.toString('latin1').split('\r\n')[0]}`));
-          resolve(socket);
-          socket.on('data', (chunk) => (received += chunk.length));
-        });
-        socket.on('error', reject);
-      }),
-    );
-  }
-  return Promise.all(sockets);
+function openSubscribers() {
+  return openIdleSubscribers(Number(port), SUBSCRIBERS, {
+    wsPath: SCOPE === 'all' ? `/ws/events${IDENTITY ? '' : '?batch=true'}` : `/ws/executions/${idleExecution}`,
+    ssePath: SCOPE === 'all' ? '/events' : `/events/executions/${idleExecution}`,
+    wsHeaders: IDENTITY ? '' : 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n',
+    sseHeaders: IDENTITY ? '' : 'Accept-Encoding: gzip, deflate\r\n',
+    onData: (chunk) => (received += chunk.length),
+  });
 }
 async function closeSubscribers(opened) {
   for (const socket of opened) socket.destroy();

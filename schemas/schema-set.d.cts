@@ -2,4 +2,3 @@ export declare const SCHEMA_KINDS: readonly ['workflow', 'template', 'action', '
 export declare const SCHEMA_BASE_ID: string;
 export declare const AJV_OPTIONS: { allErrors: true; verbose: true; allowUnionTypes: true; strict: true };
 export declare function readSchemaTexts(): Promise<string[]>;
-export declare function hashSchemas(texts: readonly string[]): string;

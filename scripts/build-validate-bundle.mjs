@@ -23,10 +23,16 @@ const PRECOMPILED_MODULE = join(ROOT, 'dist/packs/precompiled-validators.js');
 const VALIDATORS_FILE = join(ROOT, 'schemas/validators.cjs');
 
 // Packages copied into the bundle: they are on every run's path and are many files each
-// (yaml is 74). The others stay require()d from node_modules when a run needs them
-// (croner for a cron trigger, simple-git for --changed-since, ajv when the precompiled
-// validators are stale).
-const INLINED_PACKAGES = /^(yaml|commander)(\/|$)/;
+// (yaml is 74), or required by the precompiled validators (ajv's ucs2length, one small
+// file, whose require() alone would start the CommonJS loader). The others stay
+// require()d from node_modules when a run needs them (croner for a cron trigger,
+// simple-git for --changed-since, ajv when the precompiled validators are stale).
+const INLINED_PACKAGES = /^(yaml|commander)(\/|$)|^ajv\/dist\/runtime\/ucs2length$/;
+// Node built-ins a run needs anyway. Any other the bundle requires at its top level
+// (commander's node:child_process, node:crypto for a git source's cache folder) is
+// required on first use instead: loading those two cost ~17 M instructions a run.
+const EAGER_BUILTINS = new Set(['node:fs', 'node:fs/promises', 'node:path', 'node:url', 'node:module', 'node:events', 'node:process']);
+const LAZY_REQUIRE = 'function __lazyRequire(id) {\n\tlet loaded;\n\treturn new Proxy({}, { get: (_, key) => (loaded ??= require(id))[key] });\n}\n';
 // Our modules that must not reach the validate path (as the CLI test's resolve hook).
 const FORBIDDEN = /\/dist\/(server|store|engine|cluster|client|app)\/|\/dist\/llm\/(?!llm-parameters)|\/dist\/cli\/commands\/(?!validate)/;
 
@@ -75,7 +81,7 @@ async function bundle() {
   if (eager.length > 0) throw new Error(`the validate bundle loads ${eager.join(', ')} on every run; require it where it is used`);
   // Non-ASCII characters only occur in strings, regular expressions and comments here,
   // where a \u escape means the same; an ASCII file is read without UTF-8 decoding.
-  const code = chunk.code.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const code = requireBuiltinsLazily(chunk.code).replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const { codeCacheStamp } = await import(pathToFileURL(join(ROOT, 'dist/cli/code-cached-script.js')).href);
   const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
   writeFileSync(join(OUT_DIR, 'validate.cjs'), `${code}${code.endsWith('\n') ? '' : '\n'}${codeCacheStamp(id)}`);
@@ -83,6 +89,23 @@ async function bundle() {
   const modules = chunk.moduleIds.filter((id) => id.startsWith(join(ROOT, 'dist'))).map((id) => relative(ROOT, id));
   writeFileSync(join(OUT_DIR, 'validate.modules.json'), `${JSON.stringify(modules, null, 1)}\n`);
   return { moduleIds: chunk.moduleIds, code };
+}
+
+// `let node_crypto = require("node:crypto");` becomes a proxy that requires the module
+// on its first property read. Only for bindings used as `name.property`, as the bundler
+// writes named imports: anything else (a spread, a default import) might need the module
+// object itself, so the build fails and the list above must say what to do.
+function requireBuiltinsLazily(code) {
+  const declaration = /^(\s*)(let|var|const) ([\w$]+) = require\("(node:[\w/]+)"\);$/gm;
+  let lazy = 0;
+  const rewritten = code.replace(declaration, (line, indent, keyword, name, id) => {
+    if (EAGER_BUILTINS.has(id)) return line;
+    const uses = code.match(new RegExp(`(?<![\\w.$])${name.replaceAll('$', '\\$')}(?![\\w$])(?!\\s*=\\s*require)(.)`, 'g')) ?? [];
+    if (uses.some((use) => !use.endsWith('.'))) throw new Error(`the validate bundle uses ${name} (${id}) other than as ${name}.property; add ${id} to EAGER_BUILTINS or change its use`);
+    lazy++;
+    return `${indent}${keyword} ${name} = __lazyRequire(${JSON.stringify(id)});`;
+  });
+  return lazy === 0 ? rewritten : `${LAZY_REQUIRE}${rewritten}`;
 }
 
 const sink = { isTTY: false, write: () => true };

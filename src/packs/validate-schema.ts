@@ -3,6 +3,7 @@
  * ajv's errors into readable Diagnostics at the offending node. The one file that
  * talks to ajv: it is loaded lazily and the schemas are compiled once per process.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv as AjvInstance, ErrorObject, Options, ValidateFunction } from 'ajv';
@@ -31,13 +32,18 @@ function requireSchemaFile(name: string): unknown {
   return createRequire(import.meta.url)(fileURLToPath(new URL(name, schemaDirectory())));
 }
 
-// schemas/validators.cjs holds the schemas compiled ahead of time (ajv standalone code);
-// it is used only when it was generated from the schemas as they are now.
-async function loadPrecompiled(schemaSet: SchemaSet): Promise<Validators | null> {
+// schemas/validators.cjs holds the schemas compiled ahead of time (ajv standalone code)
+// and the schema texts it was made from; it is used only when those are the schemas as
+// they are now. Read synchronously, once per process: 23 KB, and an async read would
+// cost `validate` more in promise and file-handle machinery than the read itself.
+function loadPrecompiled(): Validators | null {
   try {
     const exported = requirePrecompiledValidators();
-    const hash = schemaSet.hashSchemas(await schemaSet.readSchemaTexts());
-    if (exported['schemaHash'] !== hash) return null;
+    const texts = exported['schemaTexts'] as Record<string, string> | undefined;
+    if (texts === undefined) return null;
+    for (const [kind, text] of Object.entries(texts)) {
+      if (readFileSync(new URL(`${kind}.schema.json`, schemaDirectory()), 'utf8') !== text) return null;
+    }
     const get = (kind: SchemaKind) => exported[kind] as ValidateFunction;
     return { workflow: get('workflow'), template: get('template'), action: get('action'), pack: get('pack') };
   } catch {
@@ -46,9 +52,9 @@ async function loadPrecompiled(schemaSet: SchemaSet): Promise<Validators | null>
 }
 
 async function compile(): Promise<Validators> {
-  const schemaSet = requireSchemaFile('schema-set.cjs') as SchemaSet;
-  const precompiled = await loadPrecompiled(schemaSet);
+  const precompiled = loadPrecompiled();
   if (precompiled) return precompiled;
+  const schemaSet = requireSchemaFile('schema-set.cjs') as SchemaSet;
   // ajv is CommonJS: the class is the module itself or its `default`, depending on the loader.
   type AjvClass = new (options: Options) => AjvInstance;
   const module = (await import('ajv')) as unknown as { default: AjvClass & { default?: AjvClass } };

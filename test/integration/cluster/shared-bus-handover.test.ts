@@ -8,32 +8,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSharedBus, type SharedBus } from '../../../src/cluster/shared-bus.js';
-import type { ExecutionEvent, ExecutionRecord } from '../../../src/core/model.js';
+import type { ExecutionEvent } from '../../../src/core/model.js';
 import { createNotifier, type EventNotifier } from '../../../src/store/postgres/create-notifier.js';
 import type { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db.js';
+import { executionRecord } from '../../fixtures/execution-record.js';
 
 const ID = 'e1';
-
-function execution(id: string): ExecutionRecord {
-  const at = '2026-01-01T00:00:00.000Z';
-  return {
-    id,
-    workflow_id: 'def-1',
-    workflow_ref: 'alpha.deploy',
-    workflow_version: 1,
-    status: 'running',
-    input: {},
-    output: null,
-    error: null,
-    parent_execution_id: null,
-    parent_task_id: null,
-    created_at: at,
-    updated_at: at,
-    finished_at: null,
-    last_seq: 0,
-  };
-}
 
 function event(seq: number, type = 'task_completed'): ExecutionEvent {
   return {
@@ -95,7 +76,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('shared bus while an execution c
   beforeEach(async () => {
     nodeB = await db.makeStore();
     nodeA = await db.openStore();
-    await nodeA.executions.createExecution(execution(ID));
+    await nodeA.executions.createExecution(executionRecord(ID));
     notifier = await createNotifier(nodeB.pool);
     bus = createSharedBus({ read: (id, after, limit) => nodeB.executions.readEvents(id, after, limit) });
     seen = [];

@@ -5,25 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionEvent, ExecutionRecord, ExecutionSort, ExecutionStatus } from '../../../src/core/model.js';
 import type { Store } from '../../../src/store/store.js';
+import { executionRecord } from '../../fixtures/execution-record.js';
 
 function execution(id: string, extra: Partial<ExecutionRecord> = {}): ExecutionRecord {
-  return {
-    id,
-    workflow_id: `def-${id}`,
-    workflow_ref: 'alpha.deploy',
-    workflow_version: 1,
-    status: 'running',
-    input: { target: 'prod', count: 3, nested: { list: [1, 'two', null] } },
-    output: null,
-    error: null,
-    parent_execution_id: null,
-    parent_task_id: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    finished_at: null,
-    last_seq: 0,
-    ...extra,
-  };
+  return executionRecord(id, { workflow_id: `def-${id}`, input: { target: 'prod', count: 3, nested: { list: [1, 'two', null] } }, ...extra });
 }
 
 // The store keeps payloads as they are given: these carry arbitrary JSON on purpose.

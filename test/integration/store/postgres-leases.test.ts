@@ -7,26 +7,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionEvent, ExecutionRecord, ExecutionStatus } from '../../../src/core/model.js';
 import type { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from './pg-test-db.js';
+import { executionRecord } from '../../fixtures/execution-record.js';
 
 const HOUR = 3_600_000;
 
 function execution(id: string, status: ExecutionStatus, created_at: string): ExecutionRecord {
-  return {
-    id,
-    workflow_id: 'def-1',
-    workflow_ref: 'alpha.deploy',
-    workflow_version: 1,
-    status,
-    input: {},
-    output: null,
-    error: null,
-    parent_execution_id: null,
-    parent_task_id: null,
-    created_at,
-    updated_at: created_at,
-    finished_at: null,
-    last_seq: 0,
-  };
+  return executionRecord(id, { status, created_at, updated_at: created_at });
 }
 
 function event(executionId: string, seq: number): ExecutionEvent {

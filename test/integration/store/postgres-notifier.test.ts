@@ -1,28 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExecutionEvent, ExecutionRecord } from '../../../src/core/model.js';
+import type { ExecutionEvent } from '../../../src/core/model.js';
 import { createNotifier, type EventNotifier } from '../../../src/store/postgres/create-notifier.js';
 import type { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { TEST_DATABASE_URL, pgSuiteName, randomSchemaName, usePgSchema } from './pg-test-db.js';
-
-function execution(id: string): ExecutionRecord {
-  const at = '2026-01-01T00:00:00.000Z';
-  return {
-    id,
-    workflow_id: 'def-1',
-    workflow_ref: 'alpha.deploy',
-    workflow_version: 1,
-    status: 'running',
-    input: {},
-    output: null,
-    error: null,
-    parent_execution_id: null,
-    parent_task_id: null,
-    created_at: at,
-    updated_at: at,
-    finished_at: null,
-    last_seq: 0,
-  };
-}
+import { executionRecord } from '../../fixtures/execution-record.js';
 
 function event(executionId: string, seq: number): ExecutionEvent {
   return {
@@ -59,8 +40,8 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('createNotifier()'), () => {
   beforeEach(async () => {
     listening = await db.makeStore();
     writer = await db.openStore();
-    await writer.executions.createExecution(execution('e1'));
-    await writer.executions.createExecution(execution('e2'));
+    await writer.executions.createExecution(executionRecord('e1'));
+    await writer.executions.createExecution(executionRecord('e2'));
     notifier = await createNotifier(listening.pool);
   });
 
@@ -98,7 +79,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('createNotifier()'), () => {
     const other = await createOtherSchemaStore();
     try {
       const received = collect(notifier, 1);
-      await other.executions.createExecution(execution('e1'));
+      await other.executions.createExecution(executionRecord('e1'));
       await other.executions.appendEvents([event('e1', 1)]);
       await writer.executions.appendEvents([event('e1', 7)]);
       expect(await received).toEqual([event('e1', 7)]);

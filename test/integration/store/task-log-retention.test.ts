@@ -8,24 +8,10 @@ import type { ExecutionRecord } from '../../../src/core/model.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from './pg-test-db.js';
+import { executionRecord } from '../../fixtures/execution-record.js';
 
 function execution(id: string): ExecutionRecord {
-  return {
-    id,
-    workflow_id: `def-${id}`,
-    workflow_ref: 'alpha.deploy',
-    workflow_version: 1,
-    status: 'completed',
-    input: {},
-    output: null,
-    error: null,
-    parent_execution_id: null,
-    parent_task_id: null,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    finished_at: '2026-01-01T00:00:01.000Z',
-    last_seq: 0,
-  };
+  return executionRecord(id, { workflow_id: `def-${id}`, status: 'completed', finished_at: '2026-01-01T00:00:01.000Z' });
 }
 
 async function fill(store: Store): Promise<void> {
