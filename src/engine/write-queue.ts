@@ -24,6 +24,11 @@ export interface WriteBatch {
    * and the (execution, seq) key still refuses a concurrent writer.
    */
   claim?: 'first' | 'last' | 'none';
+  /**
+   * Called when a flush takes the batch into its commit: until then its writer may still add
+   * events to it and amend its projection (a runner's steps of one turn share one batch).
+   */
+  taken?: () => void;
 }
 
 /**
@@ -149,6 +154,7 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
     scheduled = false;
     const items = pending;
     pending = [];
+    for (const item of items) item.batch.taken?.();
     try {
       await commit(store, items, fence);
       for (const item of items) item.resolve();
