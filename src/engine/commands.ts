@@ -84,20 +84,16 @@ export function eventOf(command: Command, at: number): EventDraft | null {
       };
     case 'StartFanOut':
       return { event_type: 'task_started', task_id: command.task_id, data: { attempt: 1, items: command.items } };
-    case 'CompleteTask':
-      return {
-        event_type: 'task_completed',
-        task_id: command.task_id,
-        data: withItem<TaskCompletedData>(
-          {
-            attempt: command.attempt,
-            output: command.output,
-            ...(command.failed_items ? { failed_items: command.failed_items } : {}),
-            ...(command.signal ? { signal_seq: command.signal.seq, signal: command.signal.name } : {}),
-          },
-          command.item_index,
-        ),
-      };
+    case 'CompleteTask': {
+      // Assigned, not spread: spreading the (mostly empty) optional parts cost more than the rest of the event.
+      const data: TaskCompletedData = { attempt: command.attempt, output: command.output };
+      if (command.failed_items) data.failed_items = command.failed_items;
+      if (command.signal) {
+        data.signal_seq = command.signal.seq;
+        data.signal = command.signal.name;
+      }
+      return { event_type: 'task_completed', task_id: command.task_id, data: withItem(data, command.item_index) };
+    }
     case 'FailTask': {
       const data: TaskFailedData = { attempt: command.attempt, error: command.error };
       if (command.handled_by !== undefined) data.handled_by = command.handled_by;

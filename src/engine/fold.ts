@@ -17,6 +17,7 @@ import {
   type UnitState,
   type WorkRef,
 } from './state.js';
+import { WorkQueue } from './work-queue.js';
 
 function sync(state: ExecutionState, id: string): void {
   const task = state.tasks[id];
@@ -29,15 +30,13 @@ function sync(state: ExecutionState, id: string): void {
 
 function removeRef(state: ExecutionState, taskId: string, item?: number): void {
   const ready = state.ready;
-  // Units start in queue order, so the one leaving is nearly always first: shift() is O(1)
-  // in V8, where splice(0, 1) moves every ref behind it (10,000 in a wide DAG).
-  const first = ready[0];
+  // Units start in queue order, so the one leaving is nearly always first.
+  const first = ready.at(0);
   if (first !== undefined && first.task === taskId && first.item === item) {
-    ready.shift();
+    ready.removeAt(0);
     return;
   }
-  const index = ready.findIndex((ref) => ref.task === taskId && ref.item === item);
-  if (index >= 0) ready.splice(index, 1);
+  ready.removeAt(ready.findIndex((ref) => ref.task === taskId && ref.item === item));
 }
 
 function isSuccess(task: TaskState): boolean {
@@ -109,7 +108,7 @@ function onTerminal(plan: Plan, state: ExecutionState, id: string): void {
 
 /** Recomputes counters and queues from task statuses (start, restore, retry, rerun). */
 export function recomputeQueues(plan: Plan, state: ExecutionState): void {
-  state.ready = [];
+  state.ready = new WorkQueue();
   state.to_skip = [];
   state.finishing = [];
   state.running = 0;
@@ -164,7 +163,7 @@ function cancelOpenUnits(state: ExecutionState, at: number, iso: string): void {
       task.status = 'canceled';
     }
   }
-  state.ready = [];
+  state.ready = new WorkQueue();
   state.to_skip = [];
   state.finishing = [];
   state.running = 0;
@@ -292,7 +291,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
           } else if (!isTerminalTask(other.status)) other.status = 'canceled';
         }
         task.items_running = 0;
-        state.ready = state.ready.filter((ref) => ref.task !== taskId);
+        state.ready.retain((ref) => ref.task !== taskId);
         state.finishing = state.finishing.filter((id) => id !== taskId);
       }
       finishUnit(unit, at, iso);

@@ -5,7 +5,7 @@
  */
 import type { ActionHandler, TaskLogStream } from '../actions/action.js';
 import { isHarmoniaError } from '../core/errors.js';
-import type { DefinitionRecord, ExecutionRecord, TaskDef, TaskResult, WorkflowDef } from '../core/model.js';
+import type { DefinitionRecord, ExecutionEvent, ExecutionRecord, TaskDef, TaskResult, WorkflowDef } from '../core/model.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { Command } from './commands.js';
@@ -14,7 +14,7 @@ import type { DecideContext, DecideInput } from './decide-context.js';
 import { isoTime, step } from './decide.js';
 import type { EventBus } from './event-bus.js';
 import type { Plan } from './plan.js';
-import { isDormant, isTerminalExecution, type ExecutionState } from './state.js';
+import { isDormant, isTerminalExecution, type ExecutionState, type WorkRef } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
 import { UnitAbort } from './unit-abort.js';
 import { UnitContext } from './unit-context.js';
@@ -62,6 +62,16 @@ export interface RunnerDeps {
   onDormant?: (runner: ExecutionRunner, dormant: boolean) => void;
 }
 
+const RESOLVED = Promise.resolve();
+
+/** A batch the write queue has not taken yet, with the commands of each step in it. */
+interface OpenBatch {
+  events: ExecutionEvent[];
+  patch: ExecutionPatch;
+  steps: Command[][];
+  committed: Promise<void>;
+}
+
 function unitKey(taskId: string, item: number | undefined): string {
   return item === undefined ? taskId : `${taskId}[${item}]`;
 }
@@ -92,6 +102,8 @@ export class ExecutionRunner {
   /** What max_execution_time_ms counts from: the start, or the restart of a retry or rerun. */
   private deadlineFrom: number | null = null;
   private idleWaiters: Array<() => void> = [];
+  /** The batch this runner's plain steps still join, until the write queue takes it. */
+  private open: OpenBatch | null = null;
   /** The projection columns as last written, so a step rewrites only those that changed. */
   private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
 
@@ -125,7 +137,20 @@ export class ExecutionRunner {
       for (const event of result.events) if (event.event_type === 'retry_attempted') this.mayHaveDelayed = true;
     }
     const snapshots = result.snapshots;
-    const batch: WriteBatch = { events: result.events, projection: { id: this.id, patch: this.projection() } };
+    // A plain step of a running execution joins the batch of earlier steps the queue has not
+    // taken yet: ten results of one turn make one batch, one projection and one promise.
+    // Steps that start or end the execution, or write other rows, keep a batch of their own.
+    const plain = before === undefined && claim === undefined && snapshots.length === 0 && !wasTerminal && !isTerminalExecution(this.state.status);
+    const open = this.open;
+    if (plain && open !== null) {
+      for (const event of result.events) open.events.push(event);
+      this.projection(open.patch);
+      open.steps.push(result.commands);
+      return open.committed;
+    }
+    this.open = null;
+    const patch = this.projection({ updated_at: '', last_seq: 0 });
+    const batch: WriteBatch = { events: result.events, projection: { id: this.id, patch } };
     if (before) batch.before = before;
     if (claim) batch.claim = claim;
     if (snapshots.length > 0) {
@@ -136,13 +161,23 @@ export class ExecutionRunner {
         }
       };
     }
+    const steps = [result.commands];
+    const events = result.events;
     const committed = this.deps.queue.write(batch).then(
       () => {
-        this.deps.bus.publish(result.events);
-        this.act(result.commands, wasTerminal);
+        this.deps.bus.publish(events);
+        // Every step but the first is plain, so only the first can see a finished execution.
+        for (let index = 0; index < steps.length; index += 1) this.act(steps[index] as Command[], index === 0 && wasTerminal);
       },
       (error: unknown) => this.broken(error),
     );
+    if (plain) {
+      const entry: OpenBatch = { events, patch, steps, committed };
+      this.open = entry;
+      batch.taken = () => {
+        if (this.open === entry) this.open = null;
+      };
+    }
     this.lastCommit = committed;
     return committed;
   }
@@ -249,10 +284,11 @@ export class ExecutionRunner {
    * The execution row's new columns. Unchanged ones are left out: rewriting `status` would
    * also rewrite its index entry, one more page in every commit of a long-running execution.
    */
-  private projection(): ExecutionPatch {
+  private projection(patch: ExecutionPatch): ExecutionPatch {
     const state = this.state;
     const written = this.written;
-    const patch: ExecutionPatch = { updated_at: isoTime(this.deps.clock.now()), last_seq: state.last_seq };
+    patch.updated_at = isoTime(this.deps.clock.now());
+    patch.last_seq = state.last_seq;
     if (state.status !== written.status) patch.status = written.status = state.status;
     if (state.output !== written.output) patch.output = written.output = state.output;
     if (state.error !== written.error) patch.error = written.error = state.error;
@@ -338,7 +374,9 @@ export class ExecutionRunner {
     if (this.stopped || isTerminalExecution(this.state.status)) return;
     let next = Number.POSITIVE_INFINITY;
     if (this.mayHaveDelayed) {
-      for (const ref of this.state.ready) {
+      const ready = this.state.ready;
+      for (let index = 0; index < ready.length; index += 1) {
+        const ref = ready.at(index) as WorkRef;
         if (ref.not_before !== undefined && ref.not_before > this.decidedAt && ref.not_before < next) next = ref.not_before;
       }
       // decidedAt only grows: a unit due now stays due, so until the next retry there is nothing to wake for.
@@ -444,9 +482,21 @@ export class ExecutionRunner {
       controller,
     );
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
-    Promise.resolve()
-      .then(() => handler.run(command.input, ctx))
-      .then(finish, (error: unknown) => finish(errorResult(error, true)));
+    // Run on a later microtask (not inside act's loop), its result taken from the handler's
+    // own promise: a chain of then()s made two more promises per unit, and a job to adopt the
+    // handler's. (Node's queueMicrotask would make an async resource per unit, dearer still.)
+    void RESOLVED.then(() => {
+      let running: Promise<TaskResult> | TaskResult;
+      try {
+        running = handler.run(command.input, ctx);
+      } catch (error) {
+        finish(errorResult(error, true));
+        return;
+      }
+      const failed = (error: unknown): void => finish(errorResult(error, true));
+      if (running instanceof Promise) running.then(finish, failed);
+      else Promise.resolve(running).then(finish, failed);
+    });
   }
 }
 

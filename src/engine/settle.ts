@@ -145,8 +145,10 @@ function startReady(ctx: DecideContext, state: ExecutionState, at: number): Comm
   if (capacity <= 0) return NONE;
   let itemStarts: Record<string, number> | null = null;
   const commands: Command[] = [];
-  for (const ref of state.ready) {
+  const ready = state.ready;
+  for (let index = 0; index < ready.length; index += 1) {
     if (capacity <= 0) break;
+    const ref = ready.at(index) as WorkRef;
     if (ref.not_before !== undefined && ref.not_before > at) continue;
     if (state.canceling && !allowedWhileCanceling(ctx, state, ref)) continue;
     const task = state.tasks[ref.task];

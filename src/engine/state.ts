@@ -5,6 +5,7 @@
 import type { ExecutionStatus, TaskError, TaskStatus } from '../core/model.js';
 import type { Plan } from './plan.js';
 import type { WaitSpec } from '../core/wait-wire.js';
+import { WorkQueue } from './work-queue.js';
 
 /** One runnable unit: a task, or one item of a fan-out task. */
 export interface UnitState {
@@ -90,7 +91,7 @@ export interface ExecutionState {
   finished_at: string | null;
   last_seq: number;
   tasks: Record<string, TaskState>;
-  ready: WorkRef[];
+  ready: WorkQueue;
   to_skip: string[];
   /** Fan-out tasks whose items are all done (or, fail_fast, one failed). */
   finishing: string[];
@@ -201,7 +202,7 @@ export function initialState(plan: Plan, executionId: string, workflowId: string
     finished_at: null,
     last_seq: 0,
     tasks,
-    ready: [],
+    ready: new WorkQueue(),
     to_skip: [],
     finishing: [],
     running: 0,

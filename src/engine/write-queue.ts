@@ -24,6 +24,11 @@ export interface WriteBatch {
    * and the (execution, seq) key still refuses a concurrent writer.
    */
   claim?: 'first' | 'last' | 'none';
+  /**
+   * Called when a flush takes the batch into its commit: until then its writer may still add
+   * events to it and amend its projection (a runner's steps of one turn share one batch).
+   */
+  taken?: () => void;
 }
 
 /**
@@ -254,6 +259,7 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
     const alone = needsTransaction(store, taken, fence);
     if (flights > 0 && (alone || taken.length < OVERLAP_FLOOR)) return;
     pending = kept;
+    for (const item of taken) item.batch.taken?.();
     const run = flush(taken, ids, alone);
     running.add(run);
     void run.finally(() => running.delete(run));

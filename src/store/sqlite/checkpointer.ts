@@ -17,6 +17,14 @@
  * BACKSTOP_PAGES: by then the worker has copied nearly everything, and the backstop only
  * copies the rest and lets the log restart.
  *
+ * Under a steady stream of commits no PASSIVE checkpoint copies the whole log (commits land
+ * while it runs), so the log would never restart before the backstop: it grew to 10,000
+ * pages (40 MB), every commit's fsync also extending the file, which made commits dearer
+ * than with SQLite's own checkpoint (bench/engine.mjs, a fresh database). So once the log
+ * is CHECKPOINT_PAGES long, the worker is asked again whenever it is idle until at most
+ * TAIL_PAGES are left, and the writer copies those few itself, between its own commits:
+ * the next write then restarts the log.
+ *
  * The worker starts on the first commit past STARTUP_COMMITS, so stores that write little
  * (tests, CLI commands) never start one.
  */
@@ -28,6 +36,8 @@ import type { Database } from 'better-sqlite3';
 
 /** Log pages not yet copied into the database that make a checkpoint due: SQLite's own default. */
 export const CHECKPOINT_PAGES = 1_000;
+/** Pages left for the writer to copy itself (a short stop: a few page writes and the database's fsync). */
+export const TAIL_PAGES = 256;
 /** Commits before the worker starts. */
 const STARTUP_COMMITS = 16;
 /** The store connection's own automatic checkpoint, once the worker runs (SQLite's default is 1,000). */
@@ -58,13 +68,14 @@ parentPort.on('message', (message) => {
  * The log's pages not yet copied into the database, from the wal-index (the `-shm` file,
  * https://sqlite.org/walformat.html): the header's mxFrame (offset 16) less the checkpoint
  * info's nBackfill (offset 96), both native-endian. One pread instead of a checkpoint call.
+ * Returns the log's length and its pages not yet copied.
  */
-function uncopiedPages(fd: number, buffer: Buffer): number {
-  if (readSync(fd, buffer, 0, 100, 0) < 100) return 0;
+function logPages(fd: number, buffer: Buffer): { frames: number; uncopied: number } {
+  if (readSync(fd, buffer, 0, 100, 0) < 100) return { frames: 0, uncopied: 0 };
   const little = endianness() === 'LE';
   const mxFrame = little ? buffer.readUInt32LE(16) : buffer.readUInt32BE(16);
   const nBackfill = little ? buffer.readUInt32LE(96) : buffer.readUInt32BE(96);
-  return mxFrame > nBackfill ? mxFrame - nBackfill : 0;
+  return { frames: mxFrame, uncopied: mxFrame > nBackfill ? mxFrame - nBackfill : 0 };
 }
 
 export interface Checkpointer {
@@ -130,14 +141,22 @@ export function createCheckpointer(db: Database, file: string): Checkpointer {
       if (commits < STARTUP_COMMITS || busy) return;
       worker ??= start();
       if (worker === null || shm === null) return;
-      let pages: number;
+      let log: { frames: number; uncopied: number };
       try {
-        pages = uncopiedPages(shm, header);
+        log = logPages(shm, header);
       } catch {
         fallBack();
         return;
       }
-      if (pages < CHECKPOINT_PAGES) return;
+      if (log.uncopied === 0 || log.frames < CHECKPOINT_PAGES) return;
+      if (log.uncopied <= TAIL_PAGES && log.uncopied < log.frames) {
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+        } catch {
+          // busy or locked: a later commit tries again
+        }
+        return;
+      }
       busy = true;
       worker.postMessage('checkpoint');
     },
