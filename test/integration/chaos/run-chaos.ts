@@ -51,7 +51,7 @@ class EngineProcess {
   readonly started: Promise<void>;
   private readonly child: ChildProcess;
   private seen = 0;
-  private killAt: { count: number; signal: NodeJS.Signals } | null = null;
+  private killAt: { count: number; signal: NodeJS.Signals; shot: Shot; onKill: (() => void) | undefined } | null = null;
   private killed = false;
 
   constructor(args: string[]) {
@@ -89,17 +89,40 @@ class EngineProcess {
     });
   }
 
-  /** Kills the process once it has printed `count` more events after STARTED. */
-  killAfter(count: number, signal: NodeJS.Signals): void {
-    this.killAt = { count: this.seen + count, signal };
+  /**
+   * Kills the process once it has printed `count` more events after STARTED, unless another
+   * engine armed with the same `shot` was killed first; `onKill` hears which one it was.
+   */
+  killAfter(count: number, signal: NodeJS.Signals, shot: Shot = { fired: false }, onKill?: () => void): void {
+    this.killAt = { count: this.seen + count, signal, shot, onKill };
     this.check();
   }
 
   private check(): void {
-    if (this.killAt === null || this.killed || this.seen < this.killAt.count) return;
+    if (this.killAt === null || this.killed || this.killAt.shot.fired || this.seen < this.killAt.count) return;
     this.killed = true;
+    this.killAt.shot.fired = true;
     this.child.kill(this.killAt.signal);
+    this.killAt.onKill?.();
   }
+}
+
+/** One kill shared by the engines armed with it: only the first to reach its count is killed. */
+interface Shot {
+  fired: boolean;
+}
+
+/**
+ * Arms every live engine and resolves with the one killed, or null when all of them finished
+ * first. Arming only a random one let a node that held no work outlive the whole run, so a
+ * run on several nodes could end with no kill at all (seen on a loaded machine).
+ */
+function killFirst(engines: readonly EngineProcess[], count: number, signal: NodeJS.Signals): Promise<EngineProcess | null> {
+  return new Promise((resolve, reject) => {
+    const shot: Shot = { fired: false };
+    for (const engine of engines) engine.killAfter(count, signal, shot, () => resolve(engine));
+    Promise.all(engines.map((engine) => engine.finished)).then(() => resolve(null), reject);
+  });
 }
 
 function unitKey(event: ExecutionEvent): string {
@@ -180,15 +203,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const alive = [first];
     for (let n = 1; n < (options.postgres?.nodes ?? 1); n += 1) alive.push(new EngineProcess(argsFor()));
     const finished: Array<{ done: boolean; free: number | null }> = [];
-    while (kills < options.kills) {
-      const victim = alive[Math.floor(random() * alive.length)]!;
-      await victim.started;
-      victim.killAfter(Math.floor(random() * (options.max_kill_after ?? 16)), options.sigkill_only !== true && random() < 0.25 ? 'SIGTERM' : 'SIGKILL');
+    while (kills < options.kills && alive.length > 0) {
+      await Promise.all(alive.map((engine) => engine.started));
+      const count = Math.floor(random() * (options.max_kill_after ?? 16));
+      const signal: NodeJS.Signals = options.sigkill_only !== true && random() < 0.25 ? 'SIGTERM' : 'SIGKILL';
+      const victim = await killFirst(alive, count, signal);
+      if (victim === null) break;
       const result = await victim.finished;
       alive.splice(alive.indexOf(victim), 1);
       if (result.done) {
         finished.push(result);
-        if (alive.length === 0) break;
         continue;
       }
       kills += 1;
