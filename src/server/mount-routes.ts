@@ -6,7 +6,7 @@
 import type { Context, Middleware } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator, type Principal } from './auth.js';
-import { maskSecrets } from './mask-secrets.js';
+import { maskedJson } from './mask-secrets.js';
 import { readBody, readRawBody, type ReadBody } from './read-body.js';
 import type { AppServices, RouteDef } from './route.js';
 import { createRouteTable, type TableEntry } from './route-table.js';
@@ -181,7 +181,7 @@ async function handle(
     contract?.checkAnswer(def, { status: ctx.status, content_type: result.content_type });
   } else if (result.body !== undefined) {
     // Serialised here with its type set, so Koa neither looks the type up nor stringifies.
-    const text = JSON.stringify(maskSecrets(result.body, services.engine.secrets));
+    const text = maskedJson(result.body, services.engine.secrets);
     ctx.set('Content-Type', JSON_TYPE);
     ctx.body = text;
     contract?.checkAnswer(def, { status: ctx.status, content_type: JSON_TYPE, json_text: text });
