@@ -4,13 +4,17 @@
 // IncomingMessage / ServerResponse objects whose socket discards what is written, 50 in
 // flight as 50 connections would be, each execution then run to its end; rounds of N, the
 // CPU time of the process per request (the whole execution: request, start, task, commits).
-//   npm run build && node bench/http-post-js.mjs [N per round, default 2000] [--rounds 5]
+//   npm run build && node bench/http-post-js.mjs [N per round, default 2000] [--rounds 5] [--warmup 1]
 // The profile of one run: node --cpu-prof --cpu-prof-dir=/tmp/p bench/http-post-js.mjs
+// Instructions per request, which the box's load does not move (collection on for the measured rounds only):
+//   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p node bench/http-post-js.mjs 600 --rounds 1 --warmup 5 --callgrind
+//   (then Ir in the dump / (N × rounds))
 import { Duplex } from 'node:stream';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 const W = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const { pino } = await import('pino');
 const { createActionRegistry } = await import(W + '/dist/actions/action-registry.js');
@@ -22,7 +26,13 @@ const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 2000);
 const roundsAt = args.indexOf('--rounds');
 const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 5;
+const warmupAt = args.indexOf('--warmup');
+// Rounds of N before measuring, so the JIT has compiled the hot code (under callgrind, a
+// short warm-up leaves TurboFan's compiles in the count).
+const WARMUP = warmupAt >= 0 ? Number(args[warmupAt + 1]) : 1;
 const IN_FLIGHT = 50;
+const CALLGRIND = args.includes('--callgrind');
+const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 const dir = mkdtempSync(join(tmpdir(), 'ph-post-'));
 const packsDir = join(dir, 'packs');
 mkdirSync(join(packsDir, 'bench', 'workflows'), { recursive: true });
@@ -94,9 +104,11 @@ async function round() {
   const used = process.cpuUsage(cpu);
   return { cpu: (used.user + used.system) / N, user: used.user / N, wall: ((performance.now() - t0) * 1000) / N };
 }
-await round();
+for (let w = 0; w < WARMUP; w += 1) await round();
 const results = [];
+collect(true);
 for (let r = 0; r < ROUNDS; r += 1) results.push(await round());
+collect(false);
 const best = (k) => Math.min(...results.map((x) => x[k]));
 const median = (k) => results.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
 console.log(
