@@ -42,7 +42,9 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /**
  * Request headers that change nothing in a start's answer, besides the ones this path reads
  * (Host, Authorization, Content-Type, Content-Length, X-Request-Id, Idempotency-Key). Any
- * other — Origin, Transfer-Encoding, Expect, Accept-Encoding, a proxy's — sends it to Koa.
+ * other — Origin, Transfer-Encoding, Expect, a proxy's — sends it to Koa. Accept-Encoding
+ * is inert here because this path writes only answers under COMPRESS_MIN_BYTES, which the
+ * compress middleware sends as they are whatever the client accepts (fetch sends it).
  */
 const KNOWN_HEADERS = new Set([
   'host',
@@ -51,6 +53,7 @@ const KNOWN_HEADERS = new Set([
   'content-length',
   'x-request-id',
   'idempotency-key',
+  'accept-encoding',
   'accept',
   'accept-language',
   'user-agent',
@@ -58,6 +61,11 @@ const KNOWN_HEADERS = new Set([
   'keep-alive',
   'cache-control',
   'pragma',
+  'referer',
+  'dnt',
+  'sec-fetch-mode',
+  'sec-fetch-site',
+  'sec-fetch-dest',
 ]);
 
 /** A path Koa's `ctx.path` gives back unchanged (as in status-fast-path.ts). */
