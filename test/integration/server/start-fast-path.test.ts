@@ -16,6 +16,15 @@ import { createRequestListener } from '../../../src/server/request-listener.js';
 import { createStartFastPath, type StartFastPath } from '../../../src/server/start-fast-path.js';
 import { createStatusFastPath } from '../../../src/server/status-fast-path.js';
 import { appInternals } from '../../../src/server/app.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createActionRegistry } from '../../../src/actions/action-registry.js';
+import { createEngine } from '../../../src/engine/index.js';
+import { createPackSyncService } from '../../../src/packs/sync-packs.js';
+import { startServer } from '../../../src/server/start-server.js';
+import { workflowBody } from '../../fixtures/workflow-body.js';
+import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db.js';
 import { openServer, type ServerHarness } from './server-harness.js';
 
 const ONE = 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n';
@@ -34,7 +43,7 @@ interface Pair {
 }
 
 interface Differential {
-  h: ServerHarness;
+  h: Pick<ServerHarness, 'server' | 'store' | 'close'>;
   start: StartFastPath;
   logs: Array<Record<string, unknown>>;
   hot: Pair;
@@ -266,5 +275,69 @@ describe('the start fast path without tokens', () => {
   it('hands a start to another Host to Koa, which refuses it', async () => {
     const outcome = await compare(d, { headers: { ...json, host: 'harmonia.example' }, body: start() });
     expect([outcome.answer.status, outcome.fast, outcome.started]).toEqual([403, 0, 0]);
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('the start fast path on PostgreSQL'), () => {
+  const db = usePgSchema();
+  let d: Differential;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'harmonia-start-path-pg-'));
+    const store = await db.openStore();
+    await store.registry.upsertPack({ ref: 'demo', version: '1.0.0', dependencies: [] });
+    await store.registry.addVersion({
+      kind: 'workflow', ref: 'demo.one', pack_ref: 'demo', content_hash: 'one', source: ONE, file: 'workflows/one.yaml', origin: { source: 'local' },
+      body: workflowBody([{ id: 'only', action: 'core.noop' }]),
+    });
+    const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { packs_dir: dir } });
+    const logs: Array<Record<string, unknown>> = [];
+    const server = await startServer({
+      store,
+      engine,
+      packs: createPackSyncService({ store, packsDir: dir }),
+      host: '127.0.0.1',
+      port: 0,
+      logger: capturingLogger(logs),
+      options: { tokens: 'admin-tok' },
+    });
+    const start = createStartFastPath(server.app);
+    d = {
+      h: { server, store, close: () => server.close() },
+      start,
+      logs,
+      hot: await listen(createServer(createRequestListener(server.app, createStatusFastPath(server.app), start))),
+      koa: await listen(createServer(server.app.callback())),
+    };
+    const first = await send(d.koa.url, '/api/executions', 'POST', { ...admin, 'idempotency-key': 'pg-key' }, start_());
+    expect(first.status).toBe(201);
+  });
+  afterAll(async () => {
+    for (const pair of [d.hot, d.koa]) {
+      pair.server.closeAllConnections();
+      await new Promise<void>((resolve) => pair.server.close(() => resolve()));
+    }
+    await d.h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function start_(): string {
+    return start({ on: 'pg' });
+  }
+
+  it('answers a start itself, as Koa does', async () => {
+    const outcome = await compare(d, { headers: admin, body: start_() });
+    expect([outcome.answer.status, outcome.fast, outcome.started]).toEqual([201, 1, 1]);
+  });
+
+  it('answers a replayed Idempotency-Key itself, as Koa does', async () => {
+    const outcome = await compare(d, { headers: { ...admin, 'idempotency-key': 'pg-key' }, body: start_() });
+    expect([outcome.answer.status, outcome.fast, outcome.started]).toEqual([200, 1, 0]);
+  });
+
+  it('hands an unknown workflow to Koa', async () => {
+    const outcome = await compare(d, { headers: admin, body: start({}, 'demo.nope') });
+    expect([outcome.answer.status, outcome.fast, outcome.started]).toEqual([404, 0, 0]);
   });
 });
