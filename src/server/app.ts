@@ -23,7 +23,7 @@ import { allRoutes } from './routes/index.js';
 import { resolveServerOptions } from './server-options.js';
 import { createStreamHub, type StreamHub } from './stream-hub.js';
 import { createTokenFileReader } from './tokens.js';
-import { createRequestValidator } from './validate-request.js';
+import { createRequestValidator, type RequestValidator } from './validate-request.js';
 import { createResponseContract, type ResponseContract } from './validate-response.js';
 import { WS_ROUTES } from './ws.js';
 
@@ -34,6 +34,8 @@ export interface AppInternals {
   hub: StreamHub;
   /** The response contract check (validate_responses); null when it is off. */
   contract: ResponseContract | null;
+  /** The request body validator the routes use. */
+  validate: RequestValidator;
 }
 
 const INTERNALS = new WeakMap<Koa, AppInternals>();
@@ -110,6 +112,6 @@ export function createApp(deps: ServerDeps): Koa {
   app.use(conditionalGetMiddleware());
   app.use(consoleMiddleware(options.console_dir));
   app.use(mountRoutes(routes, mount));
-  INTERNALS.set(app, { services, authenticator, hub, contract: mount.contract });
+  INTERNALS.set(app, { services, authenticator, hub, contract: mount.contract, validate: mount.validate });
   return app;
 }

@@ -19,6 +19,17 @@ export function maskSecrets<T>(value: T, masker?: SecretMasker): T {
   return (masker ?? byKeyOnly).maskValue(value);
 }
 
+/**
+ * The JSON text of `value` as maskSecrets would show it, without the deep copy: only the
+ * objects on the way to a masked value are copied (the masker's maskShared), since the
+ * masked form is serialised at once and never kept. An answer with nothing to hide (most)
+ * allocates nothing but its text.
+ */
+export function maskedJson(value: unknown, masker?: SecretMasker): string {
+  byKeyOnly ??= createSecretMasker();
+  return JSON.stringify((masker ?? byKeyOnly).maskShared(value));
+}
+
 /** Masks `token=` (and other secret) query parameters and URL passwords so stream URLs never reach a log. */
 export function maskUrl(url: string): string {
   return redactUrls(url);

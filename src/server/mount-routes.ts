@@ -6,9 +6,10 @@
 import type { Context, Middleware } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator, type Principal } from './auth.js';
-import { maskSecrets } from './mask-secrets.js';
+import { maskedJson } from './mask-secrets.js';
 import { readBody, readRawBody, type ReadBody } from './read-body.js';
-import type { AppServices, RouteDef } from './route.js';
+import { keptRequestOf, type KeptOutcome, type KeptRequest } from './kept-request.js';
+import type { AppServices, RouteDef, RouteResponse } from './route.js';
 import { createRouteTable, type TableEntry } from './route-table.js';
 import type { RequestValidator } from './validate-request.js';
 import type { ResponseContract } from './validate-response.js';
@@ -138,8 +139,10 @@ async function handle(
     max_bytes: workflowLimit ? services.options.max_workflow_size : services.options.max_body_bytes,
     limit_name: workflowLimit ? 'HARMONIA_MAX_WORKFLOW_SIZE' : 'max_body_bytes',
   };
+  // A fast path that handed the request on has read its body already (start-fast-path.ts).
+  const kept = keptRequestOf(ctx.req);
   const raw = def.body?.raw === true ? await readRawBody(ctx.req, limits) : undefined;
-  const body: ReadBody = raw === undefined ? await readBody(ctx.req, { accepts: def.body?.types ?? ['json'], ...limits }) : NO_BODY;
+  const body: ReadBody = raw !== undefined ? NO_BODY : kept !== undefined ? keptBody(kept) : await readBody(ctx.req, { accepts: def.body?.types ?? ['json'], ...limits });
   if (def.body === undefined && body.value !== undefined && !isEmptyObject(body.value)) {
     throw new HarmoniaError('REQUEST_INVALID', `${def.method} ${routeLabel(def)} takes no request body`);
   }
@@ -153,7 +156,7 @@ async function handle(
     const first = firstValue(value);
     if (first !== undefined) query[key] = first;
   }
-  const result = await def.handler(
+  const result = kept?.outcome !== undefined ? keptOutcome(kept.outcome) : await def.handler(
     {
       params,
       query,
@@ -163,6 +166,7 @@ async function handle(
       body_raw: raw,
       principal,
       request_id: String(ctx.state.request_id ?? ''),
+      header: (name) => ctx.get(name),
       koa: ctx,
     },
     services,
@@ -181,13 +185,23 @@ async function handle(
     contract?.checkAnswer(def, { status: ctx.status, content_type: result.content_type });
   } else if (result.body !== undefined) {
     // Serialised here with its type set, so Koa neither looks the type up nor stringifies.
-    const text = JSON.stringify(maskSecrets(result.body, services.engine.secrets));
+    const text = maskedJson(result.body, services.engine.secrets);
     ctx.set('Content-Type', JSON_TYPE);
     ctx.body = text;
     contract?.checkAnswer(def, { status: ctx.status, content_type: JSON_TYPE, json_text: text });
   } else {
     contract?.checkAnswer(def, { status: ctx.status, content_type: undefined });
   }
+}
+
+function keptBody(kept: KeptRequest): ReadBody {
+  if ('error' in kept.body) throw kept.body.error;
+  return kept.body.read;
+}
+
+function keptOutcome(outcome: KeptOutcome): RouteResponse {
+  if ('error' in outcome) throw outcome.error;
+  return outcome.result;
 }
 
 function firstValue(value: string | string[] | undefined): string | undefined {

@@ -102,15 +102,56 @@ export async function readRawBody(req: IncomingMessage, options: Omit<ReadBodyOp
   if (!hasBody(req)) return undefined;
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > options.max_bytes) throw tooLarge(options, declared);
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    received += buffer.length;
-    if (received > options.max_bytes) throw tooLarge(options, received);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+  return collectBody(req, options);
+}
+
+/**
+ * The body's bytes, read with listeners rather than `for await`: the async iterator, its
+ * end-of-stream watcher and their promises were about a sixth of a start's HTTP work.
+ * Over the limit the rest of the body is dropped unread and the 413 answered, as before.
+ */
+function collectBody(req: IncomingMessage, options: Omit<ReadBodyOptions, 'accepts'>): Promise<Buffer> {
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  if (req.destroyed) return Promise.reject(prematureClose());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > options.max_bytes) {
+        // The rest is read and dropped, so the 413 still reaches the client (a destroyed
+        // request would take its socket with it).
+        done();
+        req.resume();
+        reject(tooLarge(options, received));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    };
+    const onError = (error: Error): void => {
+      done();
+      reject(error);
+    };
+    // The client went away before the body's end (no 'end' will come), as `for await` reports it.
+    const onClose = (): void => {
+      done();
+      reject(prematureClose());
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 /**
@@ -151,6 +192,10 @@ function nestingDepth(text: string): number {
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return deepest;
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 function tooLarge(options: Pick<ReadBodyOptions, 'max_bytes' | 'limit_name'>, size: number): HarmoniaError {

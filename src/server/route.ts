@@ -66,6 +66,8 @@ export interface RouteRequest {
   body_raw: Buffer | undefined;
   principal: Principal;
   request_id: string;
+  /** A request header's value, '' when absent (as Koa's `ctx.get`). */
+  header(name: string): string;
   /** The raw Koa context, for streaming routes only. */
   koa: Context;
 }

@@ -99,7 +99,7 @@ export function executionRoutes() {
         },
       },
       handler: async (request, services) => {
-        const key = request.koa.get('Idempotency-Key');
+        const key = request.header('Idempotency-Key');
         const { execution, replayed } = await services.app.startExecution(request.body as StartExecutionRequest, {
           ...(key !== '' ? { idempotencyKey: key } : {}),
           caller: request.principal.id,

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ErrorResponse, ExecutionView } from '../../../src/core/wire.js';
@@ -33,6 +34,31 @@ describe('request limits', () => {
       const res = await h.call<ErrorResponse>('POST', '/api/executions', { json: { workflow_ref: 'demo.hello', input: { who: 'x'.repeat(2000) } } });
       expect(res.status).toBe(413);
       expect(res.body.error).toMatchObject({ code: 'REQUEST_TOO_LARGE', details: { limit: 'max_body_bytes', max_bytes: 1024 } });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers a chunked body growing past max_body_bytes with 413 (not a reset) and starts nothing', async () => {
+    const h = await openServer({ server: { max_body_bytes: 1024 } });
+    try {
+      // No Content-Length: the limit is found while the body is read, not from the header.
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request(`${h.url}/api/executions`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.write(`{"workflow_ref":"demo.hello","input":{"who":"${'x'.repeat(2000)}`);
+        // The rest follows once the server has answered: it is dropped, not parsed.
+        req.on('response', () => req.end('"}}'));
+      });
+      expect(answer.status).toBe(413);
+      expect((JSON.parse(answer.text) as ErrorResponse).error).toMatchObject({ code: 'REQUEST_TOO_LARGE', details: { limit: 'max_body_bytes', max_bytes: 1024 } });
+      const list = await h.call<{ total: number }>('GET', '/api/executions');
+      expect(list.body.total).toBe(0);
     } finally {
       await h.close();
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, maskSecrets, maskUrl } from '../../../src/server/mask-secrets.js';
+import { createSecretMasker } from '../../../src/core/secret-masker.js';
+import { MASK, maskedJson, maskSecrets, maskUrl } from '../../../src/server/mask-secrets.js';
 
 describe('maskSecrets()', () => {
   it('masks values of secret-named keys at any depth, case-insensitively', () => {
@@ -45,6 +46,31 @@ describe('maskSecrets()', () => {
   it('keeps a key named __proto__ as data and masks the secrets under it', () => {
     const masked = maskSecrets(JSON.parse('{"__proto__": {"password": "hunter2", "user": "ada"}}') as unknown);
     expect(JSON.parse(JSON.stringify(masked))).toEqual(JSON.parse(`{"__proto__": {"password": "${MASK}", "user": "ada"}}`));
+  });
+});
+
+describe('maskedJson()', () => {
+  const values: unknown[] = [
+    { execution_id: 'e1', status: 'running', input: { n: 1, list: [1, 'a', null] }, output: null, error: null },
+    { user: 'ada', Password: 'p', nested: [{ API_KEY: 'k' }], note: 'uses hunter2-s3cr3t here', ok: true },
+    { base_url: 'http://bob:pw@127.0.0.1:1/x', token: '${env.T}', deep: { deeper: [{ hunter2_s3cr3t_key: 'hunter2-s3cr3t' }] } },
+    JSON.parse('{"__proto__": {"password": "hunter2", "user": "ada"}, "after": 1}') as unknown,
+    ['plain', { secret: 'x' }, 'hunter2-s3cr3t'],
+    'hunter2-s3cr3t',
+    42,
+    null,
+  ];
+
+  it.each(values.map((value) => [value]))('gives the text maskSecrets would give (%j)', (value) => {
+    const masker = createSecretMasker(['hunter2-s3cr3t']);
+    expect(maskedJson(value, masker)).toBe(JSON.stringify(maskSecrets(value, masker)));
+    expect(maskedJson(value)).toBe(JSON.stringify(maskSecrets(value)));
+  });
+
+  it('leaves the input untouched', () => {
+    const input = { secret: 'x', list: [{ password: 'p' }], text: 'hunter2-s3cr3t' };
+    maskedJson(input, createSecretMasker(['hunter2-s3cr3t']));
+    expect(input).toEqual({ secret: 'x', list: [{ password: 'p' }], text: 'hunter2-s3cr3t' });
   });
 });
 

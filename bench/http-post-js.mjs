@@ -1,0 +1,121 @@
+// What Harmonia's own code costs per started execution, without the kernel or a client
+// sharing the box: POST /api/executions (the one-task workflow of bench/http.mjs, SQLite
+// FULL, API tokens on, logs silenced) pushed through the server's request listener on real
+// IncomingMessage / ServerResponse objects whose socket discards what is written, 50 in
+// flight as 50 connections would be, each execution then run to its end; rounds of N, the
+// CPU time of the process per request (the whole execution: request, start, task, commits).
+//   npm run build && node bench/http-post-js.mjs [N per round, default 2000] [--rounds 5] [--warmup 1]
+// The profile of one run: node --cpu-prof --cpu-prof-dir=/tmp/p bench/http-post-js.mjs
+// Instructions per request, which the box's load does not move (collection on for the measured rounds only):
+//   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p node bench/http-post-js.mjs 600 --rounds 1 --warmup 5 --callgrind
+//   (then Ir in the dump / (N × rounds))
+import { Duplex } from 'node:stream';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+const W = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+const { pino } = await import('pino');
+const { createActionRegistry } = await import(W + '/dist/actions/action-registry.js');
+const { createEngine } = await import(W + '/dist/engine/index.js');
+const { createPackSyncService } = await import(W + '/dist/packs/sync-packs.js');
+const { startServer } = await import(W + '/dist/server/start-server.js');
+const { createSqliteStore } = await import(W + '/dist/store/sqlite/sqlite-store.js');
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 2000);
+const roundsAt = args.indexOf('--rounds');
+const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 5;
+const warmupAt = args.indexOf('--warmup');
+// Rounds of N before measuring, so the JIT has compiled the hot code (under callgrind, a
+// short warm-up leaves TurboFan's compiles in the count).
+const WARMUP = warmupAt >= 0 ? Number(args[warmupAt + 1]) : 1;
+const IN_FLIGHT = 50;
+const CALLGRIND = args.includes('--callgrind');
+const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
+const dir = mkdtempSync(join(tmpdir(), 'ph-post-'));
+const packsDir = join(dir, 'packs');
+mkdirSync(join(packsDir, 'bench', 'workflows'), { recursive: true });
+writeFileSync(join(packsDir, 'bench', 'pack.yaml'), 'ref: bench\nversion: 1.0.0\n');
+writeFileSync(join(packsDir, 'bench', 'workflows', 'one.yaml'), 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n');
+const store = createSqliteStore({ file: join(dir, 'h.db') });
+const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { packs_dir: packsDir } });
+const packs = createPackSyncService({ store, packsDir });
+await packs.syncPack('bench');
+const h = await startServer({ store, engine, packs, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }), options: { tokens: 'bench-token' } });
+const listener = h.server.listeners('request')[0];
+const body = Buffer.from(JSON.stringify({ workflow_ref: 'bench.one', input: { n: 1 } }));
+const headers = { host: '127.0.0.1', authorization: 'Bearer bench-token', 'content-type': 'application/json', 'content-length': String(body.length) };
+const rawHeaders = Object.entries(headers).flat();
+class Sink extends Duplex {
+  _read() {}
+  _write(chunk, encoding, callback) {
+    callback();
+  }
+  _writev(chunks, callback) {
+    callback();
+  }
+}
+let failures = 0;
+function one() {
+  return new Promise((resolve) => {
+    const socket = new Sink();
+    const req = new IncomingMessage(socket);
+    req.method = 'POST';
+    req.url = '/api/executions';
+    req.headers = { ...headers };
+    req.rawHeaders = rawHeaders;
+    // As node's parser does at the message's end.
+    req.complete = true;
+    req.push(body);
+    req.push(null);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket);
+    res.on('finish', () => {
+      if (res.statusCode !== 201) failures += 1;
+      resolve();
+    });
+    listener(req, res);
+  });
+}
+let finished = 0;
+let target = 0;
+let allFinished = () => {};
+engine.bus.subscribe({}, (e) => {
+  if (e.event_type === 'workflow_completed' || e.event_type === 'workflow_failed') {
+    finished += 1;
+    if (finished === target) allFinished();
+  }
+});
+async function round() {
+  target += N;
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  let next = 0;
+  const connection = async () => {
+    while (next < N) {
+      next += 1;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, connection));
+  // Every started execution runs to its end: the figure is the whole execution's.
+  if (finished < target) await new Promise((resolve) => (allFinished = resolve));
+  const used = process.cpuUsage(cpu);
+  return { cpu: (used.user + used.system) / N, user: used.user / N, wall: ((performance.now() - t0) * 1000) / N };
+}
+for (let w = 0; w < WARMUP; w += 1) await round();
+const results = [];
+collect(true);
+for (let r = 0; r < ROUNDS; r += 1) results.push(await round());
+collect(false);
+const best = (k) => Math.min(...results.map((x) => x[k]));
+const median = (k) => results.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
+console.log(
+  `in-process POST /api/executions, ${N} per round, ${IN_FLIGHT} in flight, ${ROUNDS} rounds (load average ${loadavg()[0].toFixed(1)}): ` +
+    `CPU per request best ${best('cpu').toFixed(1)} µs, median ${median('cpu').toFixed(1)} µs (user ${median('user').toFixed(1)}); wall median ${median('wall').toFixed(1)} µs; ${failures} non-201`,
+);
+await h.close();
+await store.close();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
