@@ -11,6 +11,8 @@ import type { RouteResponse } from './route.js';
 export type KeptOutcome = { result: RouteResponse } | { error: unknown };
 
 export interface KeptRequest {
+  /** The request id the fast path gave the handler: Koa's answer and log line carry the same one. */
+  request_id: string;
   /** The body as read, or what reading it threw. */
   body: { read: ReadBody } | { error: unknown };
   /** The handler's answer or failure; absent when the handler was not called. */

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { keptRequestOf } from './kept-request.js';
 import { maskUrl } from './mask-secrets.js';
 import type { HttpMetrics } from './metrics.js';
 
@@ -19,7 +20,8 @@ export function requestIdFrom(given: string): string {
 export function requestLogMiddleware(logger: Logger, metrics: HttpMetrics): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
-    const requestId = requestIdFrom(ctx.get('X-Request-Id'));
+    // A request a fast path handed on keeps the id its handler already saw.
+    const requestId = keptRequestOf(ctx.req)?.request_id ?? requestIdFrom(ctx.get('X-Request-Id'));
     ctx.state.request_id = requestId;
     ctx.set('X-Request-Id', requestId);
     try {

@@ -118,13 +118,13 @@ export function createStartFastPath(app: Koa): StartFastPath {
     try {
       body = await readBody(req, { accepts: ['json'], ...limits });
     } catch (error) {
-      keepRequest(req, { body: { error } });
+      keepRequest(req, { request_id: requestId, body: { error } });
       return false;
     }
     try {
       if (route.body?.schema !== undefined) validate(route.body.schema, body.value ?? {});
     } catch {
-      keepRequest(req, { body: { read: body } }); // Koa validates it again and answers the 400
+      keepRequest(req, { request_id: requestId, body: { read: body } }); // Koa validates it again and answers the 400
       return false;
     }
     let outcome: KeptOutcome;
@@ -153,7 +153,7 @@ export function createStartFastPath(app: Koa): StartFastPath {
     const text = 'result' in outcome ? plainAnswer(outcome.result) : null;
     const status = 'result' in outcome ? (outcome.result.status ?? 200) : 0;
     if (text === null || !meetsContract(route, status, text)) {
-      keepRequest(req, { body: { read: body }, outcome });
+      keepRequest(req, { request_id: requestId, body: { read: body }, outcome });
       return false;
     }
     res.writeHead(status, ['X-Request-Id', requestId, 'Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(text))]);
