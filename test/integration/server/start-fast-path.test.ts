@@ -117,6 +117,11 @@ function comparableBody(raw: Raw): string {
     expect(typeof view[key]).toBe('string');
     view[key] = `<${key}>`;
   }
+  // A no-op run can end within the request, so its end time differs too.
+  if (view.finished_at !== null) {
+    expect(typeof view.finished_at).toBe('string');
+    view.finished_at = '<finished_at>';
+  }
   return JSON.stringify(view);
 }
 
