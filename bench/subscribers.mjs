@@ -2,7 +2,7 @@
 // Engine throughput with many idle stream subscribers, and server memory under a WebSocket
 // flood. The server runs in a child process (bench/subscribers-server.mjs); the clients here.
 //
-//   npm run build && node bench/subscribers.mjs [--subscribers 1000] [--executions 100] [--rounds 5] [--flood-seconds 3] [--scope all|execution] [--identity]
+//   npm run build && node bench/subscribers.mjs [--subscribers 1000] [--executions 1500] [--rounds 3] [--flood-seconds 3] [--scope all|execution] [--identity]
 //
 // 1. Runs --executions small executions (3 tasks) with no subscriber: the baseline.
 // 2. Opens --subscribers subscribers, half WebSocket, half SSE: with --scope all (the
@@ -24,14 +24,17 @@ import { WebSocket } from 'ws';
 
 const args = process.argv.slice(2);
 const SUBSCRIBERS = numberArg('subscribers', 1000);
-const EXECUTIONS = numberArg('executions', 100);
+// 1,500 executions run ~0.7 s: long beside the feed's pacing (a round waits up to several
+// times its cost), so the figure is throughput, not how much fan-out a short run can leave
+// until after its clock stops (100 or 300 executions last 50-150 ms).
+const EXECUTIONS = numberArg('executions', 1500);
 const FLOOD_SECONDS = numberArg('flood-seconds', 3);
 const scopeIndex = args.indexOf('--scope');
 // all: every subscriber follows every execution (/ws/events, /events), the worst case;
 // execution: each follows one other, finished execution (/ws/executions/:id, /events/executions/:id)
 const SCOPE = scopeIndex >= 0 ? args[scopeIndex + 1] : 'all';
 const TARGET = 2 / 3;
-const ROUNDS = numberArg('rounds', 5);
+const ROUNDS = numberArg('rounds', 3);
 const IDENTITY = args.includes('--identity');
 
 const { child, ask } = startServerChild(process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROFILE] : []);
