@@ -18,6 +18,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
+import { serveOrHandOn } from './fast-path-serve.js';
 import { appInternals } from './app.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Principal } from './auth.js';
 import { COMPRESS_MIN_BYTES } from './compress.js';
@@ -202,19 +203,7 @@ export function createStartFastPath(app: Koa): StartFastPath {
     },
     serve(req, res, fallback) {
       if (def === undefined) return fallback(req, res);
-      const started = process.hrtime.bigint();
-      const admitted = admit(req, def);
-      if (admitted === null) return fallback(req, res);
-      handle(req, res, def, admitted, started).then(
-        (done) => {
-          if (!done) fallback(req, res);
-        },
-        () => {
-          // A failure after the answer began (a closed socket): nothing more can be said.
-          if (!res.headersSent) fallback(req, res);
-          else res.destroy();
-        },
-      );
+      serveOrHandOn(req, res, fallback, () => admit(req, def), (admitted, started) => handle(req, res, def, admitted, started));
     },
   };
 }

@@ -19,6 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
+import { serveOrHandOn } from './fast-path-serve.js';
 import { appInternals } from './app.js';
 import { bearerFrom, isLoopbackHostHeader, type Principal } from './auth.js';
 import { COMPRESS_MIN_BYTES } from './compress.js';
@@ -205,19 +206,7 @@ export function createStatusFastPath(app: Koa): StatusFastPath {
     },
     serve(req, res, fallback) {
       if (def === undefined) return fallback(req, res);
-      const started = process.hrtime.bigint();
-      const admitted = admit(req, def);
-      if (admitted === null) return fallback(req, res);
-      answer(req, res, def, admitted, started).then(
-        (done) => {
-          if (!done) fallback(req, res);
-        },
-        () => {
-          // A failure before anything was written (a closed store, a contract violation): Koa answers it as it would.
-          if (!res.headersSent) fallback(req, res);
-          else res.destroy();
-        },
-      );
+      serveOrHandOn(req, res, fallback, () => admit(req, def), (admitted, started) => answer(req, res, def, admitted, started));
     },
   };
 }
