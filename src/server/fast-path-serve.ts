@@ -1,9 +1,36 @@
 /**
- * What every fast path below Koa does with a request: admit it or hand it on untouched,
- * run it, and hand it on when it did not answer. Shared so the paths cannot drift apart on
- * what a failure does (see status-fast-path.ts, start-fast-path.ts).
+ * What every fast path below Koa shares with the others: which paths it may route itself,
+ * the caller as Koa's Host rule and token check see it, and what it does with a request —
+ * admit it or hand it on untouched, run it, hand it on when it did not answer. Shared so the
+ * paths cannot drift apart (see status-fast-path.ts, start-fast-path.ts).
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { SecretMasker } from '../core/secret-masker.js';
+import { bearerFrom, isLoopbackHostHeader, type Authenticator, type Principal, type RouteScope } from './auth.js';
+
+/**
+ * A path Koa's `ctx.path` gives back unchanged: no query, fragment, space or backslash, not
+ * `//` (which parseurl reads as a host).
+ */
+export const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*$/;
+
+/**
+ * The caller as the Koa path's Host rule and token check see it; null when Koa would refuse
+ * the request (it answers the 400, 401 or 403 itself).
+ */
+export function principalAsKoa(authenticator: Authenticator, secrets: SecretMasker, headers: IncomingHttpHeaders, scope: RouteScope): Principal | null {
+  if (!authenticator.isEnabled() && !isLoopbackHostHeader(headers.host || undefined)) return null;
+  const bearer = bearerFrom(headers.authorization || undefined);
+  let principal: Principal;
+  try {
+    principal = authenticator.authorize(bearer, scope);
+  } catch {
+    return null;
+  }
+  // As the Koa path does: a token file holds only hashes, so a token is learnt when used.
+  if (bearer !== undefined && authenticator.isEnabled()) secrets.add([bearer]);
+  return principal;
+}
 
 export function serveOrHandOn<A>(
   req: IncomingMessage,

@@ -18,9 +18,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import { serveOrHandOn } from './fast-path-serve.js';
+import { PLAIN_PATH, principalAsKoa, serveOrHandOn } from './fast-path-serve.js';
 import { appInternals } from './app.js';
-import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Principal } from './auth.js';
+import { isOriginAllowed, type Principal } from './auth.js';
 import { COMPRESS_MIN_BYTES } from './compress.js';
 import { keepRequest, type KeptOutcome } from './kept-request.js';
 import { maskedJson, maskUrl } from './mask-secrets.js';
@@ -69,8 +69,6 @@ const KNOWN_HEADERS = new Set([
   'sec-fetch-dest',
 ]);
 
-/** A path Koa's `ctx.path` gives back unchanged (as in status-fast-path.ts). */
-const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*$/;
 
 interface Admitted {
   principal: Principal;
@@ -97,16 +95,8 @@ export function createStartFastPath(app: Koa): StartFastPath {
     if (bodyTypeOf(headers['content-type']) !== 'json') return null;
     const length = Number(headers['content-length'] ?? Number.NaN);
     if (!(length > 0 && length <= limits.max_bytes)) return null;
-    if (!authenticator.isEnabled() && !isLoopbackHostHeader(headers.host || undefined)) return null;
-    const bearer = bearerFrom(headers.authorization || undefined);
-    let principal: Principal;
-    try {
-      principal = authenticator.authorize(bearer, route.scope);
-    } catch {
-      return null; // Koa answers the 401 or 403
-    }
-    // As the Koa path does: a token file holds only hashes, so a token is learnt when used.
-    if (bearer !== undefined && authenticator.isEnabled()) engine.secrets.add([bearer]);
+    const principal = principalAsKoa(authenticator, engine.secrets, headers, route.scope);
+    if (principal === null) return null;
     if (!isOriginAllowed(undefined, headers.host || undefined, options.allowed_origins)) return null;
     return { principal };
   };

@@ -19,9 +19,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import { serveOrHandOn } from './fast-path-serve.js';
+import { PLAIN_PATH, principalAsKoa, serveOrHandOn } from './fast-path-serve.js';
 import { appInternals } from './app.js';
-import { bearerFrom, isLoopbackHostHeader, type Principal } from './auth.js';
+import type { Principal } from './auth.js';
 import { COMPRESS_MIN_BYTES } from './compress.js';
 import { matchesEtag } from './conditional-get.js';
 import { CORS_EXPOSED_HEADERS } from './cors.js';
@@ -70,12 +70,6 @@ const INERT_HEADERS = [
 ];
 const KNOWN_HEADERS = new Set(['host', 'authorization', 'origin', 'accept-encoding', 'if-none-match', 'x-request-id', ...INERT_HEADERS]);
 
-/**
- * A path Koa's `ctx.path` gives back unchanged: no query, fragment, space or backslash, not
- * `//` (which parseurl reads as a host).
- */
-const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*$/;
-
 /** URLs whose match is remembered; past this, all are forgotten at once. */
 const ROUTED_MAX = 1024;
 
@@ -114,16 +108,8 @@ export function createStatusFastPath(app: Koa): StatusFastPath {
     if (id === null) return null;
     const headers = req.headers;
     for (const name in headers) if (!KNOWN_HEADERS.has(name)) return null;
-    if (!authenticator.isEnabled() && !isLoopbackHostHeader(headers.host || undefined)) return null;
-    const bearer = bearerFrom(headers.authorization || undefined);
-    let principal: Principal;
-    try {
-      principal = authenticator.authorize(bearer, route.scope);
-    } catch {
-      return null; // Koa answers the 401 or 403
-    }
-    // As the Koa path does: a token file holds only hashes, so a token is learnt when used.
-    if (bearer !== undefined && authenticator.isEnabled()) engine.secrets.add([bearer]);
+    const principal = principalAsKoa(authenticator, engine.secrets, headers, route.scope);
+    if (principal === null) return null;
     return { id, principal };
   };
 
