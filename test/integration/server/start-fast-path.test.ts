@@ -7,15 +7,12 @@
  * metrics and the number of executions each request started. Each case also says whether
  * the fast path should have answered it.
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestListener } from '../../../src/server/request-listener.js';
 import { createStartFastPath, type StartFastPath } from '../../../src/server/start-fast-path.js';
 import { createStatusFastPath } from '../../../src/server/status-fast-path.js';
-import { appInternals } from '../../../src/server/app.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,22 +22,16 @@ import { createPackSyncService } from '../../../src/packs/sync-packs.js';
 import { startServer } from '../../../src/server/start-server.js';
 import { workflowBody } from '../../fixtures/workflow-body.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db.js';
+import { capturingLogger, countsAdded, listen, requestCounts, send as sendRaw, type Pair, type Raw } from './differential-wire.js';
 import { openServer, type ServerHarness } from './server-harness.js';
+
+// latin1 keeps a gzipped body's bytes; JSON answers here are ASCII.
+const send = (base: string, path: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Raw> =>
+  sendRaw(base, path, method, headers, body, 'latin1');
 
 const ONE = 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n';
 const TYPED = 'version: 1.0.0\ninput:\n  count:\n    type: integer\n    required: true\ntasks:\n  only:\n    action: core.noop\n';
 const MAX_BODY = 4096;
-
-interface Raw {
-  status: number;
-  headers: string[];
-  body: string;
-}
-
-interface Pair {
-  url: string;
-  server: Server;
-}
 
 interface Differential {
   h: Pick<ServerHarness, 'server' | 'store' | 'close'>;
@@ -48,46 +39,6 @@ interface Differential {
   logs: Array<Record<string, unknown>>;
   hot: Pair;
   koa: Pair;
-}
-
-async function listen(server: Server): Promise<Pair> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-function capturingLogger(logs: Array<Record<string, unknown>>): Logger {
-  return pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-}
-
-function send(base: string, path: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(base);
-    const req = request({ hostname, port, path, method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      // latin1 keeps a gzipped body's bytes; JSON answers here are ASCII.
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.rawHeaders, body: Buffer.concat(chunks).toString('latin1') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function requestCounts(d: Differential): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of appInternals(d.h.server.app).services.metrics.render().split('\n')) {
-    if (!line.startsWith('harmonia_http_requests_total{') && !line.startsWith('harmonia_http_request_duration_seconds_count{')) continue;
-    const space = line.lastIndexOf(' ');
-    counts.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return counts;
-}
-
-function countsAdded(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
-  const added: Record<string, number> = {};
-  for (const [series, value] of after) if (value !== (before.get(series) ?? 0)) added[series] = value - (before.get(series) ?? 0);
-  return added;
 }
 
 interface Outcome {
@@ -127,7 +78,7 @@ function comparableBody(raw: Raw): string {
 
 async function observe(d: Differential, pair: Pair, c: Case): Promise<Outcome> {
   const logsBefore = d.logs.length;
-  const countsBefore = requestCounts(d);
+  const countsBefore = requestCounts(d.h.server.app);
   const fastBefore = d.start.answered;
   const executionsBefore = await executionCount(d);
   const answer = await send(pair.url, c.path ?? '/api/executions', 'POST', c.headers, c.body);
@@ -152,7 +103,7 @@ async function observe(d: Differential, pair: Pair, c: Case): Promise<Outcome> {
   return {
     answer: { ...answer, headers: headersOut, body: comparableBody(answer) },
     log,
-    metrics: countsAdded(countsBefore, requestCounts(d)),
+    metrics: countsAdded(countsBefore, requestCounts(d.h.server.app)),
     started: (await executionCount(d)) - executionsBefore,
     fast: d.start.answered - fastBefore,
   };

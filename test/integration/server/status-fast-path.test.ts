@@ -7,17 +7,14 @@
  * says whether the fast path should have answered it, so a rule it stopped honouring shows
  * either as a different answer or as a request it should have handed on.
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionView } from '../../../src/core/wire.js';
 import { createRequestListener } from '../../../src/server/request-listener.js';
 import { createStatusFastPath, type StatusFastPath } from '../../../src/server/status-fast-path.js';
-import { appInternals } from '../../../src/server/app.js';
 import { createToken, revokeToken } from '../../../src/server/tokens.js';
 import { createActionRegistry } from '../../../src/actions/action-registry.js';
 import { createEngine } from '../../../src/engine/index.js';
@@ -25,21 +22,14 @@ import { createPackSyncService } from '../../../src/packs/sync-packs.js';
 import { startServer } from '../../../src/server/start-server.js';
 import { workflowBody } from '../../fixtures/workflow-body.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db.js';
+import { capturingLogger, countsAdded, listen, requestCounts, send as sendRaw, type Pair, type Raw } from './differential-wire.js';
 import { openServer, type HarnessOptions, type ServerHarness } from './server-harness.js';
+
+const send = (base: string, path: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Raw> =>
+  sendRaw(base, path, method, headers, body, 'base64');
 
 const WIDE = ['version: 1.0.0', 'tasks:', ...Array.from({ length: 12 }, (_, i) => `  step_${i}:\n    action: core.noop`), ''].join('\n');
 const ONE = 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n';
-
-interface Raw {
-  status: number;
-  headers: string[];
-  body: string;
-}
-
-interface Pair {
-  url: string;
-  server: Server;
-}
 
 /** What the comparison needs of a running server. */
 type Served = Pick<ServerHarness, 'server' | 'engine' | 'store' | 'close'>;
@@ -52,16 +42,6 @@ interface Differential {
   koa: Pair;
   /** The headers of a plain, authorised read. */
   warm: Record<string, string>;
-}
-
-async function listen(server: Server): Promise<Pair> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-/** A logger whose lines land, parsed, in `logs`. */
-function capturingLogger(logs: Array<Record<string, unknown>>): Logger {
-  return pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
 }
 
 async function openDifferential(options: HarnessOptions, warm: Record<string, string>): Promise<Differential> {
@@ -90,38 +70,6 @@ async function closeDifferential(d: Differential): Promise<void> {
   await d.h.close();
 }
 
-function send(base: string, path: string, method: string, headers: Record<string, string>, body?: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    // By host, port and path: a URL would lose a bare '?'.
-    const { hostname, port } = new URL(base);
-    const req = request({ hostname, port, path, method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.rawHeaders, body: Buffer.concat(chunks).toString('base64') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** The request metrics as series → value (counts only: durations differ by nature). */
-function requestCounts(d: Differential): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of appInternals(d.h.server.app).services.metrics.render().split('\n')) {
-    if (!line.startsWith('harmonia_http_requests_total{') && !line.startsWith('harmonia_http_request_duration_seconds_count{')) continue;
-    const space = line.lastIndexOf(' ');
-    counts.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return counts;
-}
-
-function countsAdded(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
-  const added: Record<string, number> = {};
-  for (const [series, value] of after) if (value !== (before.get(series) ?? 0)) added[series] = value - (before.get(series) ?? 0);
-  return added;
-}
-
 interface Outcome {
   answer: Raw;
   log: Array<Record<string, unknown>>;
@@ -133,7 +81,7 @@ interface Outcome {
 /** One request to one server, with what it logged and counted; ids and durations made comparable. */
 async function observe(d: Differential, pair: Pair, path: string, method: string, headers: Record<string, string>, body?: string): Promise<Outcome> {
   const logsBefore = d.logs.length;
-  const countsBefore = requestCounts(d);
+  const countsBefore = requestCounts(d.h.server.app);
   const fastBefore = d.fast.answered;
   const answer = await send(pair.url, path, method, headers, body);
   const givenId = headers['x-request-id'];
@@ -152,7 +100,7 @@ async function observe(d: Differential, pair: Pair, path: string, method: string
     if (name === 'x-request-id' && generated) return '<generated>';
     return value;
   });
-  return { answer: { ...answer, headers: headersOut }, log, metrics: countsAdded(countsBefore, requestCounts(d)), fast: d.fast.answered - fastBefore };
+  return { answer: { ...answer, headers: headersOut }, log, metrics: countsAdded(countsBefore, requestCounts(d.h.server.app)), fast: d.fast.answered - fastBefore };
 }
 
 interface Case {
@@ -181,11 +129,6 @@ async function compare(d: Differential, c: Case): Promise<Outcome> {
     expect(hot.log).toHaveLength(1);
   }
   return hot as Outcome;
-}
-
-function header(outcome: Outcome, name: string): string | undefined {
-  const at = outcome.answer.headers.findIndex((n, i) => i % 2 === 0 && n.toLowerCase() === name);
-  return at === -1 ? undefined : outcome.answer.headers[at + 1];
 }
 
 async function run(h: Served, ref: string, token: string | undefined, input: Record<string, unknown> = {}): Promise<string> {
