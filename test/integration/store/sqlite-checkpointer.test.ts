@@ -25,6 +25,17 @@ function component(n: number): ComponentRecord {
   return { id: `c${n}`, name: `component-${n}`, base_url: 'http://127.0.0.1:1', capabilities: [], metadata: { n }, registered_at: '2026-12-05T00:00:00.000Z', last_heartbeat_at: null };
 }
 
+/** A WAL database of its own in `dir` with no automatic checkpoint, and an insert of one row (a page each when `padded`). */
+function walTable(name: string, padded: boolean): { file: string; db: Database.Database; insert: Database.Statement<[number]> } {
+  const file = join(dir, name);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec(padded ? 'CREATE TABLE t (n INTEGER, pad BLOB)' : 'CREATE TABLE t (n INTEGER)');
+  const insert = db.prepare<[number]>(padded ? 'INSERT INTO t VALUES (?, zeroblob(4000))' : 'INSERT INTO t VALUES (?)');
+  return { file, db, insert };
+}
+
 /** Frames in the log after a checkpoint of the connection's own: few once another connection checkpointed and a write restarted it. */
 function logFrames(db: Database.Database): number {
   const [row] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
@@ -33,12 +44,7 @@ function logFrames(db: Database.Database): number {
 
 describe('createCheckpointer()', () => {
   it('checkpoints the log on its worker once enough pages wait, so the next write starts the log afresh', async () => {
-    const file = join(dir, 'db.sqlite');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (n INTEGER, pad BLOB)');
-    const insert = db.prepare('INSERT INTO t VALUES (?, zeroblob(4000))');
+    const { file, db, insert } = walTable('db.sqlite', true);
     // A page each: more than a checkpoint waits for.
     for (let i = 0; i < CHECKPOINT_PAGES + 100; i += 1) insert.run(i);
     const checkpointer = createCheckpointer(db, file);
@@ -53,12 +59,7 @@ describe('createCheckpointer()', () => {
   });
 
   it('copies the last pages itself once the worker has copied the rest, so a log written on all along still restarts', async () => {
-    const file = join(dir, 'tail.sqlite');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (n INTEGER, pad BLOB)');
-    const insert = db.prepare('INSERT INTO t VALUES (?, zeroblob(4000))');
+    const { file, db, insert } = walTable('tail.sqlite', true);
     for (let i = 0; i < CHECKPOINT_PAGES + 100; i += 1) insert.run(i);
     // A reader's snapshot stops the worker's copy where it stands, as commits landing during
     // a checkpoint do under load: the pages written after it are left in a long log.
@@ -85,12 +86,7 @@ describe('createCheckpointer()', () => {
   });
 
   it('asks for no checkpoint while fewer pages wait', async () => {
-    const file = join(dir, 'few.sqlite');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (n INTEGER)');
-    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const { file, db, insert } = walTable('few.sqlite', false);
     for (let i = 0; i < 100; i += 1) insert.run(i);
     const checkpointer = createCheckpointer(db, file);
     for (let i = 0; i < 32; i += 1) checkpointer.committed();
