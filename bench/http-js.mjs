@@ -5,32 +5,20 @@
 // best of 5 of each, CPU and wall time per request.
 //   npm run build && node bench/http-js.mjs [N requests per round, default 3000] [--token-file]
 // --token-file: the token comes from a token file (`harmonia token create`) instead of HARMONIA_API_TOKENS.
-import { Duplex } from 'node:stream';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { Sink, startInProcessServer } from './lib-in-process.mjs';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-const W = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const { pino } = await import('pino');
-const { createActionRegistry } = await import(W + '/dist/actions/action-registry.js');
-const { createEngine } = await import(W + '/dist/engine/index.js');
-const { createPackSyncService } = await import(W + '/dist/packs/sync-packs.js');
-const { startServer } = await import(W + '/dist/server/start-server.js');
-const { createSqliteStore } = await import(W + '/dist/store/sqlite/sqlite-store.js');
-const { createToken } = await import(W + '/dist/server/tokens.js');
+const { createToken } = await import(new URL('../dist/server/tokens.js', import.meta.url).pathname);
 const TOKEN_FILE = process.argv.includes('--token-file');
-const dir = mkdtempSync(join(tmpdir(), 'ph-'));
-const packsDir = join(dir, 'packs');
-mkdirSync(join(packsDir, 'bench', 'workflows'), { recursive: true });
-writeFileSync(join(packsDir, 'bench', 'pack.yaml'), 'ref: bench\nversion: 1.0.0\n');
-writeFileSync(join(packsDir, 'bench', 'workflows', 'one.yaml'), 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n');
-const store = createSqliteStore({ file: join(dir, 'h.db') });
-const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { packs_dir: packsDir } });
-const packs = createPackSyncService({ store, packsDir });
-await packs.syncPack('bench');
-const tokenFile = join(dir, 'tokens.json');
-const token = TOKEN_FILE ? createToken(tokenFile, { scopes: ['admin'] }).token : 'bench-token';
-const h = await startServer({ store, engine, packs, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }), options: TOKEN_FILE ? { token_file: tokenFile } : { tokens: token } });
+let token = 'bench-token';
+const { dir, store, engine, h } = await startInProcessServer('ph-', (d) => {
+  if (!TOKEN_FILE) return { tokens: token };
+  const tokenFile = join(d, 'tokens.json');
+  token = createToken(tokenFile, { scopes: ['admin'] }).token;
+  return { token_file: tokenFile };
+});
 const auth = { authorization: `Bearer ${token}` };
 const first = await (await fetch(`${h.url}/api/executions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ workflow_ref: 'bench.one', input: {} }) })).json();
 await engine.waitForCompletion(first.execution_id);
@@ -40,15 +28,6 @@ const text = await (await fetch(h.url + path, { headers: auth })).text();
 const harmonia = h.server.listeners('request')[0];
 const koa = h.app.callback();
 const bare = (req, res) => { res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }); res.end(text); };
-class Sink extends Duplex {
-  _read() {}
-  _write(chunk, encoding, callback) {
-    callback();
-  }
-  _writev(chunks, callback) {
-    callback();
-  }
-}
 function one(handler) {
   return new Promise((resolve) => {
     const socket = new Sink();

@@ -9,19 +9,11 @@
 // Instructions per request, which the box's load does not move (collection on for the measured rounds only):
 //   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p node bench/http-post-js.mjs 600 --rounds 1 --warmup 5 --callgrind
 //   (then Ir in the dump / (N × rounds))
-import { Duplex } from 'node:stream';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Sink, startInProcessServer } from './lib-in-process.mjs';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
-const W = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const { pino } = await import('pino');
-const { createActionRegistry } = await import(W + '/dist/actions/action-registry.js');
-const { createEngine } = await import(W + '/dist/engine/index.js');
-const { createPackSyncService } = await import(W + '/dist/packs/sync-packs.js');
-const { startServer } = await import(W + '/dist/server/start-server.js');
-const { createSqliteStore } = await import(W + '/dist/store/sqlite/sqlite-store.js');
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 2000);
 const roundsAt = args.indexOf('--rounds');
@@ -33,29 +25,11 @@ const WARMUP = warmupAt >= 0 ? Number(args[warmupAt + 1]) : 1;
 const IN_FLIGHT = 50;
 const CALLGRIND = args.includes('--callgrind');
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
-const dir = mkdtempSync(join(tmpdir(), 'ph-post-'));
-const packsDir = join(dir, 'packs');
-mkdirSync(join(packsDir, 'bench', 'workflows'), { recursive: true });
-writeFileSync(join(packsDir, 'bench', 'pack.yaml'), 'ref: bench\nversion: 1.0.0\n');
-writeFileSync(join(packsDir, 'bench', 'workflows', 'one.yaml'), 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n');
-const store = createSqliteStore({ file: join(dir, 'h.db') });
-const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { packs_dir: packsDir } });
-const packs = createPackSyncService({ store, packsDir });
-await packs.syncPack('bench');
-const h = await startServer({ store, engine, packs, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }), options: { tokens: 'bench-token' } });
+const { dir, store, engine, h } = await startInProcessServer('ph-post-', () => ({ tokens: 'bench-token' }));
 const listener = h.server.listeners('request')[0];
 const body = Buffer.from(JSON.stringify({ workflow_ref: 'bench.one', input: { n: 1 } }));
 const headers = { host: '127.0.0.1', authorization: 'Bearer bench-token', 'content-type': 'application/json', 'content-length': String(body.length) };
 const rawHeaders = Object.entries(headers).flat();
-class Sink extends Duplex {
-  _read() {}
-  _write(chunk, encoding, callback) {
-    callback();
-  }
-  _writev(chunks, callback) {
-    callback();
-  }
-}
 let failures = 0;
 function one() {
   return new Promise((resolve) => {
