@@ -14,6 +14,22 @@ import { bearerFrom, isLoopbackHostHeader, type Authenticator, type Principal, t
  */
 export const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*$/;
 
+/** Request headers that change no answer of either fast path (a client's or a browser's own). */
+export const INERT_HEADERS = [
+  'accept',
+  'accept-language',
+  'user-agent',
+  'connection',
+  'keep-alive',
+  'cache-control',
+  'pragma',
+  'referer',
+  'dnt',
+  'sec-fetch-mode',
+  'sec-fetch-site',
+  'sec-fetch-dest',
+];
+
 /**
  * The caller as the Koa path's Host rule and token check see it; null when Koa would refuse
  * the request (it answers the 400, 401 or 403 itself).

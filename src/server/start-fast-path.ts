@@ -18,7 +18,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import { PLAIN_PATH, principalAsKoa, serveOrHandOn } from './fast-path-serve.js';
+import { INERT_HEADERS, PLAIN_PATH, principalAsKoa, serveOrHandOn } from './fast-path-serve.js';
 import { appInternals } from './app.js';
 import { isOriginAllowed, type Principal } from './auth.js';
 import { COMPRESS_MIN_BYTES } from './compress.js';
@@ -55,18 +55,7 @@ const KNOWN_HEADERS = new Set([
   'x-request-id',
   'idempotency-key',
   'accept-encoding',
-  'accept',
-  'accept-language',
-  'user-agent',
-  'connection',
-  'keep-alive',
-  'cache-control',
-  'pragma',
-  'referer',
-  'dnt',
-  'sec-fetch-mode',
-  'sec-fetch-site',
-  'sec-fetch-dest',
+  ...INERT_HEADERS,
 ]);
 
 

@@ -19,7 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import { PLAIN_PATH, principalAsKoa, serveOrHandOn } from './fast-path-serve.js';
+import { INERT_HEADERS, PLAIN_PATH, principalAsKoa, serveOrHandOn } from './fast-path-serve.js';
 import { appInternals } from './app.js';
 import type { Principal } from './auth.js';
 import { COMPRESS_MIN_BYTES } from './compress.js';
@@ -47,28 +47,23 @@ export interface StatusFastPath {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Request headers that change nothing in a status read's answer, besides the ones this path
- * reads (Host, Authorization, Origin, Accept-Encoding, If-None-Match, X-Request-Id). Any
- * other — a body's Content-Length, Expect, a proxy's headers — sends the request to Koa.
+ * The headers this path reads (Host, Authorization, Origin, Accept-Encoding, If-None-Match,
+ * X-Request-Id) and those that change nothing in a status read's answer. Any other — a
+ * body's Content-Length, Expect, a proxy's headers — sends the request to Koa.
  */
-const INERT_HEADERS = [
-  'accept',
-  'accept-language',
-  'user-agent',
-  'connection',
-  'keep-alive',
-  'cache-control',
-  'pragma',
-  'referer',
-  'dnt',
-  'sec-fetch-mode',
-  'sec-fetch-site',
-  'sec-fetch-dest',
+const KNOWN_HEADERS = new Set([
+  'host',
+  'authorization',
+  'origin',
+  'accept-encoding',
+  'if-none-match',
+  'x-request-id',
+  ...INERT_HEADERS,
+  // a browser's client hints: a page's polling reads send them
   'sec-ch-ua',
   'sec-ch-ua-mobile',
   'sec-ch-ua-platform',
-];
-const KNOWN_HEADERS = new Set(['host', 'authorization', 'origin', 'accept-encoding', 'if-none-match', 'x-request-id', ...INERT_HEADERS]);
+]);
 
 /** URLs whose match is remembered; past this, all are forgotten at once. */
 const ROUTED_MAX = 1024;
