@@ -9,6 +9,7 @@
 import pg from 'pg';
 import { HarmoniaError } from '../../core/errors.js';
 import type { NodeLiveness, NodeLivenessOptions } from '../store.js';
+import { askAgainWhileBusy } from './patient-pool.js';
 import { pgCode, toStoreError } from './pg-errors.js';
 import type { RenewalConnection } from './renewal-thread.js';
 
@@ -38,19 +39,30 @@ const LOCK_NOT_AVAILABLE = '55P03';
  * one id), STORE_UNAVAILABLE when the database cannot be reached.
  */
 export async function holdNodeLiveness(connection: RenewalConnection, options: NodeLivenessOptions): Promise<NodeLiveness> {
-  const client = new pg.Client({
-    connectionString: connection.url,
-    application_name: connection.application_name,
-    keepAlive: true,
-    ...(connection.options ? { options: connection.options } : {}),
-  });
   // Failing queries reject with the error; until the lock is held this only keeps the emitter from crashing the process.
   const ignore = (): void => undefined;
-  client.on('error', ignore);
+  // A client connects once, so each attempt while the database is full takes a new one.
+  const client = await askAgainWhileBusy(async () => {
+    const fresh = new pg.Client({
+      connectionString: connection.url,
+      application_name: connection.application_name,
+      keepAlive: true,
+      ...(connection.options ? { options: connection.options } : {}),
+    });
+    fresh.on('error', ignore);
+    try {
+      await fresh.connect();
+    } catch (error) {
+      await fresh.end().catch(() => undefined);
+      throw error;
+    }
+    return fresh;
+  }).catch((error: unknown) => {
+    throw toStoreError(error);
+  });
   const key = livenessKey('$1::text');
   let won = false;
   try {
-    await client.connect();
     if (options.wait_ms > 0) {
       await client.query(`SET lock_timeout = ${Math.ceil(options.wait_ms)}`);
       try {

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { createCoordination, type Coordination } from './coordination.js';
 import type { Pool } from 'pg';
 import { HarmoniaError } from '../../core/errors.js';
@@ -8,6 +7,7 @@ import { PostgresExecutionRepo } from './execution-repo.js';
 import { createPoolExecutor, createTransactionExecutor, inTransaction, type PgExecutor } from './executor.js';
 import { PostgresLeaseRepo } from './leases.js';
 import { holdNodeLiveness } from './node-liveness.js';
+import { PatientPool } from './patient-pool.js';
 import { startRenewalThread, type RenewalConnection } from './renewal-thread.js';
 import { PostgresTriggerRepo } from './trigger-repo.js';
 import { SCHEMA_NAME, migratePostgres } from './migrate-postgres.js';
@@ -22,7 +22,7 @@ export interface PostgresStoreOptions {
   pool_size?: number;
   /** Shown in pg_stat_activity. @default 'harmonia' */
   application_name?: string;
-  /** Told about errors of idle connections (the pool replaces them). @default ignored */
+  /** Told about errors of idle connections (the pool replaces them) and of refused connections it asks for again (database full or starting). @default ignored */
   on_error?: (error: Error) => void;
 }
 
@@ -104,12 +104,13 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
   const options = withUrlSchema(given);
   checkOptions(options);
   const schema = options.schema ?? null;
-  const pool = new pg.Pool({
+  const pool = new PatientPool({
     connectionString: options.url,
     max: options.pool_size ?? 10,
     application_name: options.application_name ?? 'harmonia',
     // Set at connection start-up, so no statement ever runs against another schema.
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+    on_busy: (error) => options.on_error?.(error),
   });
   // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end the process.
   pool.on('error', (error) => options.on_error?.(error));
@@ -121,7 +122,7 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
   }
   const outside = sessionFor(createPoolExecutor(pool));
   // Connects on first use: only a cluster node renews.
-  const renewalPool = new pg.Pool({
+  const renewalPool = new PatientPool({
     connectionString: options.url,
     max: 1,
     application_name: options.application_name ?? 'harmonia',
