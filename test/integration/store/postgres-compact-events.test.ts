@@ -15,7 +15,7 @@ function engineEvent(executionId: string, seq: number, data: Record<string, unkn
     workflow_id: 'def-1',
     timestamp: '2026-01-01T00:00:00.123Z',
     seq,
-  } as unknown as ExecutionEvent;
+  } as ExecutionEvent;
 }
 
 interface StoredRow {
