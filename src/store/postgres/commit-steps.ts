@@ -8,7 +8,7 @@ import { HarmoniaError } from '../../core/errors.js';
 import type { CommitSteps } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { staleLease } from './leases.js';
-import { storedEvents } from './events-json.js';
+import { eventsJson } from './events-json.js';
 import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 
 // Lock order as in assertLeases then appendEvents: the executions rows (in id order), the
@@ -21,9 +21,7 @@ import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 // server an array parse before the JSON one; keys read out of each event's JSON (->>) cost
 // the server a parse of the event per key. An event's execution goes as its place in $16
 // ($17, from 1): its id, quoted, was 39 of the ~285 bytes an event cost to send, and the
-// driver's escaping pass over 20,000 strings per 10,000 tasks. Events go in their stored
-// form (events-json.ts, migration 12): an engine event's JSON without its last four fields,
-// its timestamp in $20 (NULL for an event stored whole), its workflow id per execution ($19).
+// driver's escaping pass over 20,000 strings per 10,000 tasks.
 const COMMIT_STEPS = `
   WITH locked AS (SELECT id FROM executions WHERE id = ANY($1::text[] || $16::text[]) ORDER BY id FOR NO KEY UPDATE),
   held AS (
@@ -39,10 +37,9 @@ const COMMIT_STEPS = `
   go AS (SELECT NOT EXISTS (SELECT 1 FROM stale) AND NOT EXISTS (SELECT 1 FROM missing) AS ok),
   appending AS (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.execution_events')) FROM go WHERE go.ok),
   inserted AS (
-    INSERT INTO execution_events (execution_id, seq, event, workflow_id, at)
-    SELECT ($16::text[])[e.execution], e.seq, e.event, CASE WHEN e.at IS NOT NULL THEN ($19::text[])[e.execution] END, e.at
-    FROM appending, ROWS FROM (unnest($17::int[]), unnest($18::bigint[]), unnest($20::text[]), json_array_elements($3::json))
-      WITH ORDINALITY AS e(execution, seq, at, event, n)
+    INSERT INTO execution_events (execution_id, seq, event)
+    SELECT ($16::text[])[e.execution], e.seq, e.event
+    FROM appending, ROWS FROM (unnest($17::int[]), unnest($18::bigint[]), json_array_elements($3::json)) WITH ORDINALITY AS e(execution, seq, event, n)
     ORDER BY e.n
     RETURNING 1),
   updated AS (
@@ -77,12 +74,12 @@ interface Row {
 /** Runs CommitSteps (see ExecutionRepo.commitSteps) through `exec`. */
 export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void> {
   const { events, updates, fenced, released } = steps;
-  const stored = storedEvents(events);
+  const executions = placesOf(events);
   const column = <T>(fn: (patch: CommitSteps['updates'][number]['patch']) => T) => updates.map(({ patch }) => fn(patch));
   const params = [
     fenced.map((lease) => lease.execution_id),
     fenced.map((lease) => lease.token),
-    stored.json,
+    eventsJson(events),
     updates.map(({ id }) => id),
     column((p) => p.status ?? null),
     column((p) => p.output !== undefined),
@@ -95,11 +92,9 @@ export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void>
     column((p) => p.last_seq ?? null),
     released.map((lease) => lease.execution_id),
     released.map((lease) => lease.token),
-    stored.ids,
-    stored.places,
-    stored.seqs,
-    stored.workflows,
-    stored.at,
+    executions.ids,
+    intArray(executions.places),
+    intArray(events.map((event) => event.seq)),
   ];
   return exec.write(async (query) => {
     let rows: Row[];
@@ -120,6 +115,29 @@ export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void>
     // Unreachable from the engine (every projection comes with events, whose check fails first).
     throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${absent}' does not exist`);
   });
+}
+
+/** The distinct executions of the events, and each event's place among them (from 1, as SQL arrays count). */
+function placesOf(events: CommitSteps['events']): { ids: string[]; places: number[] } {
+  const ids: string[] = [];
+  const place = new Map<string, number>();
+  const places = events.map(({ execution_id: id }) => {
+    let at = place.get(id);
+    if (at === undefined) {
+      at = ids.push(id);
+      place.set(id, at);
+    }
+    return at;
+  });
+  return { ids, places };
+}
+
+/**
+ * Integers as an array literal, which the driver passes on as it stands: its own array
+ * formatting prepares and escapes every element, two per event here.
+ */
+function intArray(values: readonly number[]): string {
+  return `{${values.join(',')}}`;
 }
 
 function jsonOrNull(value: unknown): string | null {

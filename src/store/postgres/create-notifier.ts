@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
 import type { ExecutionEvent } from '../../core/model.js';
 import { listenChannel } from './listen-channel.js';
-import { EVENT_JSON } from './events-json.js';
 import { toStoreError } from './pg-errors.js';
 
 /** The channel the execution_events trigger notifies on (migration 002). */
@@ -70,7 +69,7 @@ export async function createNotifier(pool: Pool, options: NotifierOptions = {}):
     const wanted = [...subscribers].filter((s) => s.execution_id === undefined || s.execution_id === announced.execution_id);
     if (wanted.length === 0) return;
     const { rows } = await pool.query<{ event: ExecutionEvent }>(
-      `SELECT ${EVENT_JSON} AS event FROM execution_events WHERE execution_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
+      'SELECT event FROM execution_events WHERE execution_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq',
       [announced.execution_id, announced.from_seq, announced.to_seq],
     );
     const events = rows.map((row) => row.event);

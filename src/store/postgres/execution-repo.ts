@@ -2,7 +2,7 @@ import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord } from '../../core/model.js';
 import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { PgExecutor } from './executor.js';
-import { EVENT_JSON, storedEvents } from './events-json.js';
+import { eventsJson } from './events-json.js';
 import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 import { commitSteps } from './commit-steps.js';
 import { likePattern, likePrefix, likeSuffix } from '../definition-query.js';
@@ -54,7 +54,7 @@ const UPDATE_MANY = `
   RETURNING e.id`;
 
 // One statement for the whole batch, whatever its size: the events as one JSON array zipped
-// with their keys, in their stored form (see commit-steps.ts and events-json.ts).
+// with their keys (see commit-steps.ts for why).
 // Each execution is checked once, locked FOR KEY SHARE as a foreign key would lock it (see
 // migration 9); a missing one writes nothing and is named. The advisory lock (held to
 // commit) orders appends of every node, so positions are committed in increasing order and
@@ -66,10 +66,9 @@ const APPEND_EVENTS = `
     SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.execution_events'))
     WHERE NOT EXISTS (SELECT 1 FROM missing)),
   inserted AS (
-    INSERT INTO execution_events (execution_id, seq, event, workflow_id, at)
-    SELECT ($2::text[])[e.execution], e.seq, e.event, CASE WHEN e.at IS NOT NULL THEN ($5::text[])[e.execution] END, e.at
-    FROM appending, ROWS FROM (unnest($3::int[]), unnest($4::bigint[]), unnest($6::text[]), json_array_elements($1::json))
-      WITH ORDINALITY AS e(execution, seq, at, event, n)
+    INSERT INTO execution_events (execution_id, seq, event)
+    SELECT e.execution_id, e.seq, e.event
+    FROM appending, ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), json_array_elements($1::json)) WITH ORDINALITY AS e(execution_id, seq, event, n)
     ORDER BY e.n
     RETURNING 1)
   SELECT (SELECT min(id) FROM missing) AS missing`;
@@ -221,11 +220,16 @@ export class PostgresExecutionRepo implements ExecutionRepo {
 
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    const stored = storedEvents(events);
+    const ids = [...new Set(events.map((event) => event.execution_id))];
     return this.exec.write(async (query) => {
       let rows: Array<{ missing: string | null }>;
       try {
-        rows = await query<{ missing: string | null }>(APPEND_EVENTS, [stored.json, stored.ids, stored.places, stored.seqs, stored.workflows, stored.at]);
+        rows = await query<{ missing: string | null }>(APPEND_EVENTS, [
+          eventsJson(events),
+          ids,
+          events.map((event) => event.execution_id),
+          events.map((event) => event.seq),
+        ]);
       } catch (error) {
         const code = pgCode(error);
         if (code !== '23505' && code !== '23503') throw error;
@@ -240,7 +244,7 @@ export class PostgresExecutionRepo implements ExecutionRepo {
     return this.exec.read(async (query) =>
       (
         await query<{ event: ExecutionEvent }>(
-          `SELECT ${EVENT_JSON} AS event FROM execution_events WHERE execution_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+          'SELECT event FROM execution_events WHERE execution_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
           [executionId, afterSeq, limit < 0 ? null : limit],
         )
       ).map((row) => row.event),
@@ -250,7 +254,7 @@ export class PostgresExecutionRepo implements ExecutionRepo {
   readEventsAfterPosition(afterPosition: number, limit: number): Promise<ExecutionEvent[]> {
     return this.exec.read(async (query) =>
       (
-        await query<{ event: ExecutionEvent; pos: string }>(`SELECT ${EVENT_JSON} AS event, pos FROM execution_events WHERE pos > $1 ORDER BY pos LIMIT $2`, [
+        await query<{ event: ExecutionEvent; pos: string }>('SELECT event, pos FROM execution_events WHERE pos > $1 ORDER BY pos LIMIT $2', [
           afterPosition,
           limit,
         ])

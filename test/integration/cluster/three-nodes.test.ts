@@ -14,7 +14,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecutionEvent } from '../../../src/core/model.js';
-import { EVENT_JSON } from '../../../src/store/postgres/events-json.js';
 import { register, workflow } from '../engine/helpers.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db.js';
 
@@ -183,7 +182,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('three nodes on one database'), 
       try {
         await check;
       } catch (error) {
-        const rows = (await db.admin.query<{ execution_id: string; seq: number; event_type: string }>(`SELECT execution_id, seq, left((${EVENT_JSON})::text, 80) AS event_type FROM execution_events ORDER BY execution_id, seq`)).rows;
+        const rows = (await db.admin.query<{ execution_id: string; seq: number; event_type: string }>('SELECT execution_id, seq, left(event::text, 80) AS event_type FROM execution_events ORDER BY execution_id, seq')).rows;
         const got = seen();
         const missing = rows.filter((row) => !(got[row.execution_id] ?? []).includes(Number(row.seq))).slice(0, 40);
         const listed = missing.map((row) => `${row.execution_id} #${row.seq} ${row.event_type} (seen: ${(got[row.execution_id] ?? []).join(',')})`).join('\n');
@@ -219,7 +218,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('three nodes on one database'), 
     const rerunBySurvivor: string[] = [];
     const victimExecutions = new Set(readRuns(victimLog).map((r) => r.execution));
     for (const { id } of executions) {
-      const events = (await db.admin.query<{ event: ExecutionEvent }>(`SELECT ${EVENT_JSON} AS event FROM execution_events WHERE execution_id = $1 ORDER BY seq`, [id])).rows.map((r) => r.event);
+      const events = (await db.admin.query<{ event: ExecutionEvent }>('SELECT event FROM execution_events WHERE execution_id = $1 ORDER BY seq', [id])).rows.map((r) => r.event);
       expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
       // The survivor delivered this execution's events, each once, in seq order: on its bus and to its SSE client.
       expect(onBus[id], `events of ${id} on node-1's bus`).toEqual(events.map((e) => e.seq));

@@ -9,7 +9,6 @@ import { triggersMigration } from './008-triggers.js';
 import { eventsCheckedPerExecutionMigration } from './009-events-checked-per-execution.js';
 import { roomForHotUpdatesMigration } from './010-room-for-hot-updates.js';
 import { nodeLivenessLocksMigration } from './011-node-liveness-locks.js';
-import { compactEventsMigration } from './012-compact-events.js';
 
 export interface PgMigration {
   version: number;
@@ -30,5 +29,4 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   eventsCheckedPerExecutionMigration,
   roomForHotUpdatesMigration,
   nodeLivenessLocksMigration,
-  compactEventsMigration,
 ];
