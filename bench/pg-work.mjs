@@ -4,12 +4,18 @@
 // rows inserted / updated (HOT) / deleted and index entries written, from pg_stat counters
 // and pg_current_wal_lsn() read before and after. The server is shared: run it on a quiet
 // database or the WAL figure includes others' writes.
-// Run: npm run build && node bench/pg-work.mjs [--tasks 5000] [--width 48] [--statements]
+// With --sqlite it first runs the same executions in-process on SQLite (the engine with no
+// cluster, driver or server): its CPU per task is the engine's share of the node's.
+// Run: npm run build && node bench/pg-work.mjs [--tasks 5000] [--width 48] [--statements] [--sqlite] [--no-graphile]
 import { performance } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { createNode } from '../dist/cluster/index.js';
+import { createEngine } from '../dist/engine/index.js';
 import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
+import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
 import { DATABASE_URL as URL, fanOutSize, hasFlag, insertPendingExecutions, noop, queueNoopJobs, registerFanOut, schemaName } from './lib-fan-out.mjs';
 
 const { width: WIDTH, perExecution: PER_EXECUTION, executions: EXECUTIONS, tasks: TASKS } = fanOutSize(5000);
@@ -51,6 +57,11 @@ async function backendCpu(admin, name) {
 }
 const cpuSince = (before, after) => [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
 const ownCpu = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
+/** User and system CPU µs per task since `since` (a process.cpuUsage()). */
+const cpuSplit = (since, units) => {
+  const { user, system } = process.cpuUsage(since);
+  return `user ${(user / units).toFixed(0)}, system ${(system / units).toFixed(0)}`;
+};
 
 async function counters(admin, schema) {
   const { rows: [wal] } = await admin.query('SELECT pg_current_wal_lsn()::text AS lsn');
@@ -107,6 +118,7 @@ async function harmonia(admin) {
   const before = await counters(admin, schema);
   counting = true;
   const cpu0 = ownCpu();
+  const usage0 = process.cpuUsage();
   const started = performance.now();
   await node.start();
   const server0 = await backendCpu(admin, 'pg-work');
@@ -117,11 +129,13 @@ async function harmonia(admin) {
   }
   const ms = performance.now() - started;
   const cpu = { own: ownCpu() - cpu0, server: cpuSince(server0, await backendCpu(admin, 'pg-work')) };
+  const split = cpuSplit(usage0, TASKS);
   counting = false;
   await node.close({ grace_ms: 0 });
   await store.close();
   const after = await settledCounters(admin, schema, 'pg-work');
   await report(admin, `Harmonia, one node, ${EXECUTIONS} executions`, schema, before, after, TASKS, ms, cpu);
+  console.log(`  this process, CPU µs per task: ${split} (the node's start, its renewal thread's included)`);
   const { rows: [sizes] } = await admin.query(`SELECT avg(pg_column_size(event))::int AS event, avg(pg_column_size(e.*))::int AS row FROM ${schema}.execution_events e`);
   console.log(`  event JSON ${sizes.event} bytes on average, whole event row ${sizes.row} bytes`);
   if (hasFlag('statements')) {
@@ -157,6 +171,26 @@ async function graphile(admin) {
   await admin.query(`DROP SCHEMA ${schema} CASCADE`);
 }
 
+// The same executions in-process on SQLite (synchronous FULL, as engine.wide): the engine alone.
+async function sqlite() {
+  const dir = mkdtempSync(join(tmpdir(), 'harmonia-pg-work-'));
+  const store = createSqliteStore({ file: join(dir, 'bench.db'), synchronous: 'FULL' });
+  const engine = createEngine({ store, actions: { resolve: () => noop }, config: { limits: { max_events_per_execution: 10 * PER_EXECUTION + 100 } } });
+  await engine.start();
+  await registerFanOut(store, WIDTH);
+  const usage0 = process.cpuUsage();
+  const started = performance.now();
+  const runs = await Promise.all(Array.from({ length: EXECUTIONS }, () => engine.startExecution({ workflow_ref: 'bench.fan' })));
+  await Promise.all(runs.map((run) => engine.waitForCompletion(run.id)));
+  const ms = performance.now() - started;
+  console.log(`\nHarmonia in-process on SQLite, ${EXECUTIONS} executions: ${TASKS} in ${Math.round(ms)} ms (${Math.round((TASKS / ms) * 1000)}/s)`);
+  console.log(`  CPU µs per task: ${cpuSplit(usage0, TASKS)}`);
+  await engine.stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (hasFlag('sqlite')) await sqlite();
 const admin = new pg.Pool({ connectionString: URL, max: 1 });
 await harmonia(admin);
 if (!hasFlag('no-graphile')) await graphile(admin);
