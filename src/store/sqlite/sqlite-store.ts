@@ -37,15 +37,24 @@ export function migrateSqlite(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (const migration of SQLITE_MIGRATIONS) {
     if (migration.version <= current) continue;
+    // Only outside a transaction does the pragma take effect.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.foreign_keys === 'off') db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
         db.exec(migration.sql);
+        if (migration.foreign_keys === 'off') {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`${broken.length} rows break a foreign key: ${JSON.stringify(broken.slice(0, 3))}`);
+        }
         db.pragma(`user_version = ${migration.version}`);
       })();
     } catch (cause) {
       throw new HarmoniaError('STORE_MIGRATION_FAILED', `migration ${migration.version} (${migration.name}) failed`, {
         cause,
       });
+    } finally {
+      if (migration.foreign_keys === 'off') db.pragma(`foreign_keys = ${foreignKeys}`);
     }
   }
 }
