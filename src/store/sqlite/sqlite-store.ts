@@ -86,7 +86,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   migrateSqlite(db);
   // Checkpoints leave the event loop, on a worker started once the store has written a little.
   const checkpointer = options.file === ':memory:' ? null : createCheckpointer(db, options.file);
-  const gate = new SqliteGate(db, checkpointer === null ? undefined : () => checkpointer.committed());
+  const gate =
+    checkpointer === null ? new SqliteGate(db) : new SqliteGate(db, () => checkpointer.committed(), () => checkpointer.writable());
   const outside = sessionFor(gate.outside);
   // Repositories hold no state of their own: one set serves every transaction.
   const inside = sessionFor(gate.inside);
