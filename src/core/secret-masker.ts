@@ -21,6 +21,10 @@ export const MAX_SECRET_VALUES = 10_000;
 // Deeper than any real payload. Past it nothing is copied or shown: returning the
 // value as it is would show whatever secrets it holds further down.
 const MAX_DEPTH = 64;
+// Keys remembered with what they show (see keyInfo); past this, all are forgotten. Longer
+// keys are not remembered: they are not the names every event repeats.
+const MAX_KEPT_KEYS = 1_000;
+const MAX_KEPT_KEY_LENGTH = 64;
 // Credentials sent as `Bearer <token>`: the token alone is a secret too.
 const AUTH_SCHEME = /^(?:bearer|basic|token|digest|negotiate|apikey)\s+/i;
 
@@ -94,6 +98,28 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
 
   const maskText = (text: string, meter?: ScanMeter): string => redactUrls(maskKnown(text, meter), meter);
 
+  // The keys of what the engine stores and answers repeat (`workflow_ref`, `task_id`, ...)
+  // while the known values seldom change: a key's masked text and whether it names a secret
+  // are kept until the next change of the known values, instead of two scans and a regular
+  // expression per key of every event.
+  const keys = new Map<string, KeyInfo>();
+  let keysGeneration = generation;
+  const keyInfo = (key: string): KeyInfo => {
+    if (keysGeneration !== generation) {
+      keys.clear();
+      keysGeneration = generation;
+    }
+    let info = keys.get(key);
+    if (info === undefined) {
+      info = { shown: maskText(key), secret: isSecretKey(key) };
+      if (key.length <= MAX_KEPT_KEY_LENGTH) {
+        if (keys.size >= MAX_KEPT_KEYS) keys.clear();
+        keys.set(key, info);
+      }
+    }
+    return info;
+  };
+
   // Called on every event the engine stores: no array or entry pair is made unless a value is found.
   const learnFrom = (value: unknown, depth: number, found: string[]): void => {
     if (typeof value === 'string') {
@@ -109,7 +135,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
       const inner = value[key];
-      if (typeof inner === 'string' && isSecretKey(key) && !isExpressionOnly(inner)) found.push(inner);
+      if (typeof inner === 'string' && keyInfo(key).secret && !isExpressionOnly(inner)) found.push(inner);
       else learnFrom(inner, depth + 1, found);
     }
   };
@@ -123,8 +149,8 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     // A null prototype, so a key named `__proto__` stays an ordinary key of the copy.
     const out = Object.create(null) as Record<string, unknown>;
     for (const [key, inner] of Object.entries(value)) {
-      const shownKey = maskText(key);
-      if (isSecretKey(key) && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner)) {
+      const { shown: shownKey, secret } = keyInfo(key);
+      if (secret && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner)) {
         out[shownKey] = MASK;
       } else {
         out[shownKey] = maskDeep(inner, depth + 1);
@@ -152,8 +178,9 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
       const inner = value[key];
-      const shownKey = maskText(key);
-      const secret = isSecretKey(key) && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner);
+      const info = keyInfo(key);
+      const shownKey = info.shown;
+      const secret = info.secret && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner);
       const shown = secret ? MASK : maskShared(inner, depth + 1);
       if (copy === null && (shownKey !== key || shown !== inner)) {
         // As in maskDeep: a null prototype keeps a key named `__proto__` an ordinary key.
@@ -193,6 +220,12 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
       return generation;
     },
   };
+}
+
+/** What a key shows once masked, and whether its value is hidden. */
+interface KeyInfo {
+  shown: string;
+  secret: boolean;
 }
 
 function isPlainObject(value: object): value is Record<string, unknown> {

@@ -22,8 +22,13 @@
  * pages (40 MB), every commit's fsync also extending the file, which made commits dearer
  * than with SQLite's own checkpoint (bench/engine.mjs, a fresh database). So once the log
  * is CHECKPOINT_PAGES long, the worker is asked again whenever it is idle until at most
- * TAIL_PAGES are left, and the writer copies those few itself, between its own commits:
- * the next write then restarts the log.
+ * TAIL_PAGES are left; then the worker copies those few while the store's next transaction
+ * waits for it (`writable`; the event loop goes on: reading requests, answering reads), and
+ * that transaction restarts the log. The writer used to copy the tail itself, on the loop:
+ * a page copy and two fsyncs that stopped everything for 2–7 ms, 13–35 ms on a loaded box,
+ * the longest slices a busy API's requests waited behind (docs/performance.md, "Sixth
+ * round"). Should writes outside transactions (task logs) land during that copy so that a
+ * tail is left, the writer copies it itself the next time, as before.
  *
  * The worker starts on the first commit past STARTUP_COMMITS, so stores that write little
  * (tests, CLI commands) never start one.
@@ -83,6 +88,12 @@ export interface Checkpointer {
   committed(): void;
   /** Resolves once no checkpoint asked for is still running. */
   settled(): Promise<void>;
+  /**
+   * While the worker copies the log's tail, a promise the store's next transaction waits for
+   * before it begins (so that no frame lands behind the copy and the transaction can restart
+   * the log); undefined otherwise.
+   */
+  writable(): Promise<void> | undefined;
   /** Stops the worker (before the store's connection closes, so that one can remove the log). */
   close(): Promise<void>;
 }
@@ -92,12 +103,17 @@ export function createCheckpointer(db: Database, file: string): Checkpointer {
   let worker: Worker | null = null;
   let failed = false;
   let busy = false;
+  /** The worker is copying the tail: transactions wait (see writable). */
+  let holding = false;
+  /** The last tail went to the worker: if a tail is found again, the writer copies it itself. */
+  let tailAsked = false;
   let commits = 0;
   let shm: number | null = null;
   const header = Buffer.alloc(100);
   let waiters: Array<() => void> = [];
   const idle = (): void => {
     busy = false;
+    holding = false;
     const done = waiters;
     waiters = [];
     for (const resolve of done) resolve();
@@ -148,8 +164,11 @@ export function createCheckpointer(db: Database, file: string): Checkpointer {
         fallBack();
         return;
       }
+      if (log.frames < CHECKPOINT_PAGES) tailAsked = false;
       if (log.uncopied === 0 || log.frames < CHECKPOINT_PAGES) return;
-      if (log.uncopied <= TAIL_PAGES && log.uncopied < log.frames) {
+      const tail = log.uncopied <= TAIL_PAGES && log.uncopied < log.frames;
+      if (tail && tailAsked) {
+        tailAsked = false;
         try {
           db.pragma('wal_checkpoint(PASSIVE)');
         } catch {
@@ -157,11 +176,16 @@ export function createCheckpointer(db: Database, file: string): Checkpointer {
         }
         return;
       }
+      tailAsked = tail;
+      holding = tail;
       busy = true;
       worker.postMessage('checkpoint');
     },
     settled() {
       return busy ? new Promise<void>((resolve) => waiters.push(resolve)) : Promise.resolve();
+    },
+    writable() {
+      return holding ? new Promise<void>((resolve) => waiters.push(resolve)) : undefined;
     },
     async close() {
       const stopping = worker;

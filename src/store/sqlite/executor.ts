@@ -23,10 +23,15 @@ export interface SqliteExecutor {
 export class SqliteGate {
   private active: Promise<void> | null = null;
 
-  /** `committed` runs after each transaction's COMMIT (the checkpointer counts them). */
+  /**
+   * `committed` runs after each transaction's COMMIT (the checkpointer counts them);
+   * `writable`, before each BEGIN, may give a promise to wait for first (the checkpointer
+   * copying the log's tail).
+   */
   constructor(
     private readonly db: Database,
     private readonly committed: () => void = () => undefined,
+    private readonly writable: () => Promise<void> | undefined = () => undefined,
   ) {}
 
   /** The executor for callers outside any transaction. */
@@ -42,7 +47,12 @@ export class SqliteGate {
 
   /** Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, holding the gate until it settles. */
   async transaction<T>(fn: (inside: SqliteExecutor) => Promise<T>): Promise<T> {
-    while (this.active) await this.active;
+    for (;;) {
+      while (this.active) await this.active;
+      const hold = this.writable();
+      if (hold === undefined) break;
+      await hold;
+    }
     let release!: () => void;
     this.active = new Promise<void>((resolve) => (release = resolve));
     const inside = this.inside;

@@ -37,15 +37,24 @@ export function migrateSqlite(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (const migration of SQLITE_MIGRATIONS) {
     if (migration.version <= current) continue;
+    // Only outside a transaction does the pragma take effect.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.foreign_keys === 'off') db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
         db.exec(migration.sql);
+        if (migration.foreign_keys === 'off') {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`${broken.length} rows break a foreign key: ${JSON.stringify(broken.slice(0, 3))}`);
+        }
         db.pragma(`user_version = ${migration.version}`);
       })();
     } catch (cause) {
       throw new HarmoniaError('STORE_MIGRATION_FAILED', `migration ${migration.version} (${migration.name}) failed`, {
         cause,
       });
+    } finally {
+      if (migration.foreign_keys === 'off') db.pragma(`foreign_keys = ${foreignKeys}`);
     }
   }
 }
@@ -77,7 +86,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   migrateSqlite(db);
   // Checkpoints leave the event loop, on a worker started once the store has written a little.
   const checkpointer = options.file === ':memory:' ? null : createCheckpointer(db, options.file);
-  const gate = new SqliteGate(db, checkpointer === null ? undefined : () => checkpointer.committed());
+  const gate =
+    checkpointer === null ? new SqliteGate(db) : new SqliteGate(db, () => checkpointer.committed(), () => checkpointer.writable());
   const outside = sessionFor(gate.outside);
   // Repositories hold no state of their own: one set serves every transaction.
   const inside = sessionFor(gate.inside);

@@ -1,6 +1,6 @@
 /** Checkpoints on a worker thread: the log is copied into the database off the event loop. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,8 +58,9 @@ describe('createCheckpointer()', () => {
     db.close();
   });
 
-  it('copies the last pages itself once the worker has copied the rest, so a log written on all along still restarts', async () => {
-    const { file, db, insert } = walTable('tail.sqlite', true);
+  /** A log of more than CHECKPOINT_PAGES whose worker copy stopped at a reader's snapshot, the reader gone: a tail is left. */
+  async function logWithTail(name: string): Promise<{ file: string; db: Database.Database; insert: Database.Statement<[number]>; checkpointer: ReturnType<typeof createCheckpointer> }> {
+    const { file, db, insert } = walTable(name, true);
     for (let i = 0; i < CHECKPOINT_PAGES + 100; i += 1) insert.run(i);
     // A reader's snapshot stops the worker's copy where it stands, as commits landing during
     // a checkpoint do under load: the pages written after it are left in a long log.
@@ -73,8 +74,38 @@ describe('createCheckpointer()', () => {
     await checkpointer.settled();
     reader.exec('COMMIT');
     reader.close();
+    return { file, db, insert, checkpointer };
+  }
+
+  it('has the worker copy the last pages while the next write waits, so a log written on all along still restarts', async () => {
+    const { db, insert, checkpointer } = await logWithTail('tail.sqlite');
+    expect(checkpointer.writable()).toBeUndefined();
+    checkpointer.committed();
+    // Asked of the worker: the event loop goes on, the store's next transaction waits.
+    const hold = checkpointer.writable();
+    expect(hold).toBeInstanceOf(Promise);
+    await hold;
+    expect(checkpointer.writable()).toBeUndefined();
+    insert.run(-1);
+    expect(logFrames(db)).toBeLessThan(10);
+    await checkpointer.close();
+    db.close();
+  });
+
+  it('copies a tail the worker left behind itself, at once', async () => {
+    const { file, db, insert, checkpointer } = await logWithTail('tail-left.sqlite');
+    // Frames written after another snapshot, during the worker's copy of the tail: left again.
+    const reader = new Database(file);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT COUNT(*) FROM t').get();
+    for (let i = 0; i < 4; i += 1) insert.run(i);
+    checkpointer.committed();
+    await checkpointer.writable();
+    reader.exec('COMMIT');
+    reader.close();
     checkpointer.committed();
     // Copied here and now (nothing was asked of the worker), so the next write restarts the log.
+    expect(checkpointer.writable()).toBeUndefined();
     let pending = true;
     void checkpointer.settled().then(() => (pending = false));
     await Promise.resolve();
@@ -83,6 +114,25 @@ describe('createCheckpointer()', () => {
     expect(logFrames(db)).toBeLessThan(10);
     await checkpointer.close();
     db.close();
+  });
+
+  it('makes a store transaction wait for the tail copy and then restart the log', async () => {
+    const file = join(dir, 'store.sqlite');
+    const store = createSqliteStore({ file });
+    let n = 0;
+    // Component rows written in transactions until the log is long and copied to its tail.
+    const write = (): Promise<void> => store.transaction((tx) => tx.components.upsertComponent(component((n += 1))));
+    // The log's length (mxFrame) from the wal-index header, without touching the database.
+    const frames = (): number => readFileSync(`${file}-shm`).readUInt32LE(16);
+    let longest = 0;
+    for (let i = 0; i < 4000 && !(longest >= CHECKPOINT_PAGES && frames() < 50); i += 1) {
+      await write();
+      longest = Math.max(longest, frames());
+    }
+    expect(longest).toBeGreaterThanOrEqual(CHECKPOINT_PAGES);
+    expect(frames()).toBeLessThan(50);
+    expect((await store.components.listComponents()).length).toBe(n);
+    await store.close();
   });
 
   it('asks for no checkpoint while fewer pages wait', async () => {

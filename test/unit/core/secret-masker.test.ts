@@ -42,6 +42,25 @@ describe('createSecretMasker()', () => {
     expect(JSON.stringify(masker.maskValue({ 'hunter2-s3cr3t': 1 }))).not.toContain('hunter2');
   });
 
+  it('masks a key that became a known secret after the key was first shown', () => {
+    const masker = createSecretMasker();
+    const data = { 'k-9f8e7d6c': 1, nested: { 'k-9f8e7d6c': 'x' } };
+    expect(masker.maskShared(data)).toBe(data);
+    expect(JSON.stringify(masker.maskValue(data))).toBe(JSON.stringify(data));
+    masker.add(['k-9f8e7d6c']);
+    expect(masker.maskShared(data)).toEqual({ [MASK]: 1, nested: { [MASK]: 'x' } });
+    expect(JSON.stringify(masker.maskValue(data))).toBe(JSON.stringify({ [MASK]: 1, nested: { [MASK]: 'x' } }));
+  });
+
+  it('hides the value under a secret-named key every time, however often the key is seen', () => {
+    const masker = createSecretMasker();
+    for (let round = 0; round < 3; round += 1) {
+      expect(masker.maskShared({ api_key: 'abcdefgh', note: 'abcdefgh' })).toEqual({ api_key: MASK, note: 'abcdefgh' });
+      masker.learn({ password: `pw-${round}-value` });
+      expect(masker.maskText(`x pw-${round}-value`)).toBe(`x ${MASK}`);
+    }
+  });
+
   it('maskShared returns data with nothing to mask as it is', () => {
     const masker = createSecretMasker(['hunter2-s3cr3t']);
     const data = { attempt: 1, input: { url: 'https://h/x', list: [1, 'two', { three: null }] }, count: 3 };

@@ -5,11 +5,18 @@ import { eventPositionsMigration } from './004-event-positions.js';
 import { definitionFilesMigration } from './005-definition-files.js';
 import { taskLogsMigration } from './006-task-logs.js';
 import { triggersMigration } from './007-triggers.js';
+import { executionStatusCheckMigration } from './008-execution-status-check.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * `off`: the migration runs with foreign keys off (a table rebuilt: dropping the old one
+   * must not cascade), and every foreign key is checked before it commits.
+   * @default foreign keys as the connection has them
+   */
+  foreign_keys?: 'off';
 }
 
 /** Numbered, append-only: never edit a released migration, add the next one. */
@@ -21,4 +28,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   definitionFilesMigration,
   taskLogsMigration,
   triggersMigration,
+  executionStatusCheckMigration,
 ];
