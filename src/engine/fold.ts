@@ -198,9 +198,9 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       state.input = event.data.input ?? {};
       state.started_at = iso;
       state.started_ms = at;
+      // The view mirrors the tasks already (initialState built it): only restored tasks change.
       applySnapshotTasks(state, event.data.snapshot);
       recomputeQueues(plan, state);
-      rebuildView(state);
       return state;
     }
     case 'task_started': {
@@ -429,6 +429,7 @@ function applySnapshotTasks(state: ExecutionState, snapshot: { tasks: Record<str
     task.attempt_base = task.attempt;
     task.skip_reason = saved.skip_reason ?? null;
     task.duration_ms = saved.duration_ms ?? 0;
+    sync(state, id);
   }
 }
 
