@@ -116,8 +116,6 @@ export interface ExecutionState {
   view: Record<string, TaskView>;
 }
 
-const TERMINAL_TASK: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'canceled']);
-
 /** Only durable waits are open: nothing runs, is ready, or is to be skipped or finished. */
 export function isDormant(state: ExecutionState): boolean {
   return (
@@ -132,7 +130,8 @@ export function isDormant(state: ExecutionState): boolean {
 
 /** True when a task or execution status can no longer change without a retry or rerun. */
 export function isTerminalTask(status: TaskStatus): boolean {
-  return TERMINAL_TASK.has(status);
+  // Compared, not looked up in a set: called for every edge of the DAG as tasks finish.
+  return status === 'completed' || status === 'failed' || status === 'skipped' || status === 'canceled';
 }
 
 export function isTerminalExecution(status: ExecutionStatus): boolean {
