@@ -136,12 +136,24 @@ export function recomputeQueues(plan: Plan, state: ExecutionState): void {
   state.to_skip = [];
   state.finishing = [];
   state.running = 0;
-  state.waiting = plan.order.filter((id) => state.tasks[id]?.status === 'waiting');
+  // At an execution's start every task is pending, so every upstream is open: counted without
+  // a lookup per edge (a layered DAG has hundreds of edges per task).
+  let allPending = true;
+  for (const id of plan.order) {
+    if (state.tasks[id]?.status !== 'pending') {
+      allPending = false;
+      break;
+    }
+  }
+  state.waiting = allPending ? [] : plan.order.filter((id) => state.tasks[id]?.status === 'waiting');
   for (const id of plan.order) {
     const task = state.tasks[id] as TaskState;
     task.queued = false;
     task.up_open = task.up_success = task.up_failed = task.up_skipped = 0;
-    for (const upstream of plan.tasks[id]?.depends_on ?? []) countUpstream(task, state.tasks[upstream], 1);
+    const upstreams = plan.tasks[id]?.depends_on;
+    if (upstreams === undefined) continue;
+    if (allPending) task.up_open = upstreams.length;
+    else for (const upstream of upstreams) countUpstream(task, state.tasks[upstream], 1);
   }
   for (const id of plan.order) {
     const task = state.tasks[id] as TaskState;
