@@ -94,9 +94,16 @@ export function runningUnits(state: ExecutionState): Array<{ task_id: string; it
   return found;
 }
 
-/** UTF-8 length of a value's JSON. */
-export function jsonBytes(value: unknown): number {
+/**
+ * The UTF-8 length of a value's JSON when it is over `limit` bytes, else null. A UTF-16 code
+ * unit is at most 3 bytes of UTF-8, so a text of at most limit / 3 units is not counted:
+ * checked for every task result, most of them a few bytes long.
+ */
+export function jsonBytesOver(value: unknown, limit: number): number | null {
   // JSON.stringify escapes lone surrogates, so the text is well-formed UTF-16 and
   // Buffer.byteLength counts exactly what would be written.
-  return Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null', 'utf8');
+  const text = JSON.stringify(value ?? null) ?? 'null';
+  if (text.length * 3 <= limit) return null;
+  const size = Buffer.byteLength(text, 'utf8');
+  return size > limit ? size : null;
 }

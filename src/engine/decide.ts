@@ -5,7 +5,7 @@
  */
 import type { ExecutionEvent, TaskError } from '../core/model.js';
 import { eventOf, type Command, type EventDraft } from './commands.js';
-import { jsonBytes, runningUnits, unitOf, type DecideContext, type DecideInput } from './decide-context.js';
+import { jsonBytesOver, runningUnits, unitOf, type DecideContext, type DecideInput } from './decide-context.js';
 import { outputShapeProblem } from './output-shape.js';
 import { downstreamClosure } from './plan.js';
 import { resolveRetryPolicy, retryDelay, shouldRetry } from './retry.js';
@@ -61,8 +61,8 @@ function onResult(ctx: DecideContext, state: ExecutionState, input: Extract<Deci
       return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);
     }
     const limit = ctx.config.limits.max_task_output_bytes;
-    const size = jsonBytes(result.data);
-    if (size > limit) {
+    const size = jsonBytesOver(result.data, limit);
+    if (size !== null) {
       const message = `task '${input.task_id}' returned ${size} bytes of output; the limit is ${limit}`;
       const error: TaskError = { type: 'TASK_OUTPUT_TOO_LARGE', message, retriable: false, attempt: unit.attempt };
       return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);

@@ -4,6 +4,7 @@
  * tests build their own). No I/O, no clock: time is read from the event.
  */
 import type { ExecutionEvent, RestoredTask } from '../core/events.js';
+import type { TriggerRule } from '../core/model.js';
 import { triggerRuleOf, type Plan } from './plan.js';
 import {
   initialState,
@@ -45,16 +46,19 @@ function isSuccess(task: TaskState): boolean {
 
 function enqueue(state: ExecutionState, id: string): void {
   const task = state.tasks[id];
-  if (!task || task.queued || task.status !== 'pending') return;
+  if (task) enqueueTask(state, id, task);
+}
+
+function enqueueTask(state: ExecutionState, id: string, task: TaskState): void {
+  if (task.queued || task.status !== 'pending') return;
   task.queued = true;
   // An operator's skip of a task that was not ready takes effect now that it would run.
   if (task.skip_requested) state.to_skip.push(id);
   else state.ready.push({ task: id });
 }
 
-function markSkip(state: ExecutionState, id: string): void {
-  const task = state.tasks[id];
-  if (!task || task.queued || task.status !== 'pending') return;
+function markSkip(state: ExecutionState, id: string, task: TaskState): void {
+  if (task.queued || task.status !== 'pending') return;
   task.queued = true;
   // Skipped because of its upstream: that reason wins over an operator's pending skip.
   task.skip_requested = false;
@@ -65,44 +69,64 @@ function markSkip(state: ExecutionState, id: string): void {
 function classify(plan: Plan, state: ExecutionState, id: string): void {
   const task = state.tasks[id];
   if (!task || task.queued || task.status !== 'pending' || plan.handlers[id]) return;
-  switch (triggerRuleOf(plan.tasks[id])) {
+  classifyBy(triggerRuleOf(plan.tasks[id]), state, id, task);
+}
+
+/** classify() for a pending, unqueued task that is no handler, its rule and state in hand. */
+function classifyBy(rule: TriggerRule, state: ExecutionState, id: string, task: TaskState): void {
+  switch (rule) {
     case 'all_success':
-      if (task.up_failed + task.up_skipped > 0) markSkip(state, id);
-      else if (task.up_open === 0) enqueue(state, id);
+      if (task.up_failed + task.up_skipped > 0) markSkip(state, id, task);
+      else if (task.up_open === 0) enqueueTask(state, id, task);
       return;
     case 'none_failed':
-      if (task.up_failed > 0) markSkip(state, id);
-      else if (task.up_open === 0) enqueue(state, id);
+      if (task.up_failed > 0) markSkip(state, id, task);
+      else if (task.up_open === 0) enqueueTask(state, id, task);
       return;
     case 'one_success':
-      if (task.up_success > 0) enqueue(state, id);
-      else if (task.up_open === 0) markSkip(state, id);
+      if (task.up_success > 0) enqueueTask(state, id, task);
+      else if (task.up_open === 0) markSkip(state, id, task);
       return;
     case 'all_done':
-      if (task.up_open === 0) enqueue(state, id);
+      if (task.up_open === 0) enqueueTask(state, id, task);
       return;
   }
 }
 
-function countUpstream(target: TaskState, upstream: TaskState | undefined, delta: number): void {
-  if (!upstream || !isTerminalTask(upstream.status)) {
-    target.up_open += delta;
-    return;
-  }
-  if (isSuccess(upstream)) target.up_success += delta;
-  else if (upstream.status === 'skipped') target.up_skipped += delta;
+/** Which upstream counter a task in this state moves. */
+type Outcome = 'open' | 'success' | 'skipped' | 'failed';
+
+function outcomeOf(upstream: TaskState | undefined): Outcome {
+  if (!upstream || !isTerminalTask(upstream.status)) return 'open';
+  if (isSuccess(upstream)) return 'success';
+  return upstream.status === 'skipped' ? 'skipped' : 'failed';
+}
+
+function countOutcome(target: TaskState, outcome: Outcome, delta: number): void {
+  if (outcome === 'open') target.up_open += delta;
+  else if (outcome === 'success') target.up_success += delta;
+  else if (outcome === 'skipped') target.up_skipped += delta;
   else target.up_failed += delta;
+}
+
+function countUpstream(target: TaskState, upstream: TaskState | undefined, delta: number): void {
+  countOutcome(target, outcomeOf(upstream), delta);
 }
 
 function onTerminal(plan: Plan, state: ExecutionState, id: string): void {
   const task = state.tasks[id];
-  if (!task) return;
-  for (const next of plan.dependants[id] ?? []) {
+  const defs = plan.dependant_defs[id];
+  if (!task || defs === undefined) return;
+  // The same for every dependant: worked out once, not once per dependant.
+  const outcome = outcomeOf(task);
+  for (const def of defs) {
+    const next = def.id;
     const dependant = state.tasks[next];
     if (!dependant) continue;
     dependant.up_open -= 1;
-    countUpstream(dependant, task, 1);
-    classify(plan, state, next);
+    countOutcome(dependant, outcome, 1);
+    // Dependants are never handlers (buildPlan leaves them out): classify() less its lookups.
+    if (!dependant.queued && dependant.status === 'pending') classifyBy(triggerRuleOf(def), state, next, dependant);
   }
 }
 
@@ -112,12 +136,24 @@ export function recomputeQueues(plan: Plan, state: ExecutionState): void {
   state.to_skip = [];
   state.finishing = [];
   state.running = 0;
-  state.waiting = plan.order.filter((id) => state.tasks[id]?.status === 'waiting');
+  // At an execution's start every task is pending, so every upstream is open: counted without
+  // a lookup per edge (a layered DAG has hundreds of edges per task).
+  let allPending = true;
+  for (const id of plan.order) {
+    if (state.tasks[id]?.status !== 'pending') {
+      allPending = false;
+      break;
+    }
+  }
+  state.waiting = allPending ? [] : plan.order.filter((id) => state.tasks[id]?.status === 'waiting');
   for (const id of plan.order) {
     const task = state.tasks[id] as TaskState;
     task.queued = false;
     task.up_open = task.up_success = task.up_failed = task.up_skipped = 0;
-    for (const upstream of plan.tasks[id]?.depends_on ?? []) countUpstream(task, state.tasks[upstream], 1);
+    const upstreams = plan.tasks[id]?.depends_on;
+    if (upstreams === undefined) continue;
+    if (allPending) task.up_open = upstreams.length;
+    else for (const upstream of upstreams) countUpstream(task, state.tasks[upstream], 1);
   }
   for (const id of plan.order) {
     const task = state.tasks[id] as TaskState;
@@ -198,9 +234,9 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       state.input = event.data.input ?? {};
       state.started_at = iso;
       state.started_ms = at;
+      // The view mirrors the tasks already (initialState built it): only restored tasks change.
       applySnapshotTasks(state, event.data.snapshot);
       recomputeQueues(plan, state);
-      rebuildView(state);
       return state;
     }
     case 'task_started': {
@@ -429,6 +465,7 @@ function applySnapshotTasks(state: ExecutionState, snapshot: { tasks: Record<str
     task.attempt_base = task.attempt;
     task.skip_reason = saved.skip_reason ?? null;
     task.duration_ms = saved.duration_ms ?? 0;
+    sync(state, id);
   }
 }
 

@@ -15,6 +15,8 @@ import type { ExecutionRepo, Store, StoreSession } from '../store/store.js';
 type Patch = Parameters<ExecutionRepo['updateExecution']>[1];
 
 function maskPatch(masker: SecretMasker, patch: Patch): Patch {
+  // Most steps patch only updated_at and last_seq: nothing to mask, nothing to copy.
+  if (patch.output === undefined && patch.error === undefined) return patch;
   const out = { ...patch };
   if (out.output !== undefined) out.output = masker.maskValue(out.output);
   if (out.error !== undefined) out.error = masker.maskValue(out.error);

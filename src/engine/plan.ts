@@ -8,6 +8,11 @@ export interface Plan {
   tasks: Record<string, TaskDef>;
   /** Tasks that list the key in depends_on (handlers excluded: they run when triggered). */
   dependants: Record<string, string[]>;
+  /**
+   * The same dependants' definitions, in the same order: a finished task looks at each
+   * dependant's trigger rule without a lookup by id (a layered DAG has hundreds per task).
+   */
+  dependant_defs: Record<string, TaskDef[]>;
   /** Tasks named by an on_error or an error_handlers entry. */
   handlers: Record<string, true>;
   /** Tasks whose input, condition or with_items hold an expression. */
@@ -21,21 +26,26 @@ export function buildPlan(workflow: WorkflowDef): Plan {
   const tasks = Object.create(null) as Record<string, TaskDef>;
   const order: string[] = [];
   const dependants = Object.create(null) as Record<string, string[]>;
+  const dependantDefs = Object.create(null) as Record<string, TaskDef[]>;
   const handlers = Object.create(null) as Record<string, true>;
   const needsRender = Object.create(null) as Record<string, true>;
   for (const task of workflow.tasks) {
     tasks[task.id] = task;
     order.push(task.id);
     dependants[task.id] = [];
+    dependantDefs[task.id] = [];
     if (task.on_error) handlers[task.on_error] = true;
   }
   for (const entry of workflow.error_handlers ?? []) handlers[entry.handler] = true;
   for (const task of workflow.tasks) {
     if (JSON.stringify(task.input ?? {}).includes('${')) needsRender[task.id] = true;
     if (handlers[task.id]) continue;
-    for (const upstream of task.depends_on ?? []) dependants[upstream]?.push(task.id);
+    for (const upstream of task.depends_on ?? []) {
+      dependants[upstream]?.push(task.id);
+      dependantDefs[upstream]?.push(task);
+    }
   }
-  return { workflow, order, tasks, dependants, handlers, needs_render: needsRender };
+  return { workflow, order, tasks, dependants, dependant_defs: dependantDefs, handlers, needs_render: needsRender };
 }
 
 /** The trigger rule of a task (`all_success` when unset). */

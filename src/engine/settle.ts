@@ -208,7 +208,7 @@ export function settle(ctx: DecideContext, state: ExecutionState, at: number): C
   }
   const starts = startReady(ctx, state, at);
   if (starts.length > 0) return starts;
-  if (state.running > 0) return [];
+  if (state.running > 0) return NONE;
   if (state.canceling) {
     const waiting = state.ready.some((ref) => allowedWhileCanceling(ctx, state, ref));
     return waiting ? [] : [{ kind: 'CancelWorkflow', terminated: false }];

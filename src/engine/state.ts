@@ -116,8 +116,6 @@ export interface ExecutionState {
   view: Record<string, TaskView>;
 }
 
-const TERMINAL_TASK: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'canceled']);
-
 /** Only durable waits are open: nothing runs, is ready, or is to be skipped or finished. */
 export function isDormant(state: ExecutionState): boolean {
   return (
@@ -132,7 +130,8 @@ export function isDormant(state: ExecutionState): boolean {
 
 /** True when a task or execution status can no longer change without a retry or rerun. */
 export function isTerminalTask(status: TaskStatus): boolean {
-  return TERMINAL_TASK.has(status);
+  // Compared, not looked up in a set: called for every edge of the DAG as tasks finish.
+  return status === 'completed' || status === 'failed' || status === 'skipped' || status === 'canceled';
 }
 
 export function isTerminalExecution(status: ExecutionStatus): boolean {
@@ -222,10 +221,15 @@ export function initialState(plan: Plan, executionId: string, workflowId: string
 
 /** Recreates the `${tasks.*}` view from task states (after a snapshot is loaded). */
 export function rebuildView(state: ExecutionState): void {
-  state.view = {};
-  for (const [id, task] of Object.entries(state.tasks)) {
-    state.view[id] = { status: task.status, output: task.output, error: task.error };
+  const view: Record<string, TaskView> = {};
+  const tasks = state.tasks;
+  // for-in, not Object.entries: no pair per task (a wide workflow has thousands).
+  for (const id in tasks) {
+    if (!Object.hasOwn(tasks, id)) continue;
+    const task = tasks[id] as TaskState;
+    view[id] = { status: task.status, output: task.output, error: task.error };
   }
+  state.view = view;
 }
 
 /**

@@ -147,9 +147,16 @@ function needsTransaction(store: Store, items: readonly Pending[], fence: WriteF
   return items.some(({ batch }) => batch.before !== undefined || batch.after !== undefined || batch.claim !== undefined);
 }
 
+/** The executions a batch writes, each once in a run (a runner's batch holds one execution's events). */
 function executionsOf(batch: WriteBatch): string[] {
-  const ids = batch.events.map((event) => event.execution_id);
-  if (batch.projection) ids.push(batch.projection.id);
+  const ids: string[] = [];
+  let last: string | undefined;
+  for (const event of batch.events) {
+    if (event.execution_id === last) continue;
+    last = event.execution_id;
+    ids.push(last);
+  }
+  if (batch.projection && batch.projection.id !== last) ids.push(batch.projection.id);
   return ids;
 }
 

@@ -60,6 +60,8 @@ type Patch = Partial<Pick<ExecutionRecord, (typeof PATCHABLE)[number]>>;
 
 // The UPDATE for each set of patched columns (a bit mask over PATCHABLE), built once: the
 // engine patches an execution's row on every step, mostly with the same few columns.
+// Positional parameters, in PATCHABLE's order then the id: binding an object by name cost
+// an object and a lookup per parameter on every commit.
 const updateSql: string[] = [];
 function updateSqlFor(mask: number): string {
   let sql = updateSql[mask];
@@ -186,7 +188,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       if (mask === 0) return;
       values.push(id);
       writeMarksOf(db).touch(id);
-      const info = prepared(db, updateSqlFor(mask)).run(values);
+      const info = prepared(db, updateSqlFor(mask)).run(...values);
       if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
     });
   }

@@ -194,4 +194,11 @@ describe('foldAll()', () => {
     d.send({ kind: 'start', data: { ...START, snapshot: { tasks: { a: { status: 'completed', output: { n: 1 }, attempt: 1 } } } } });
     expect(d.started()).toEqual(['b']);
   });
+
+  it("shows a restored task's output to the expressions of the tasks after it", () => {
+    const d = new Driver(body([{ id: 'a' }, { id: 'b', depends_on: ['a'], input: { n: '${tasks.a.output.n}', s: '${tasks.a.status}' } }]));
+    d.send({ kind: 'start', data: { ...START, snapshot: { tasks: { a: { status: 'completed', output: { n: 7 }, attempt: 1 } } } } });
+    expect(d.commands.find((c) => c.kind === 'StartTask')).toMatchObject({ task_id: 'b', input: { n: 7, s: 'completed' } });
+    expect(d.state.view.a).toEqual({ status: 'completed', output: { n: 7 }, error: null });
+  });
 });

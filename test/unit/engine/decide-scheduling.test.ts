@@ -111,6 +111,18 @@ describe('step() scheduling', () => {
     expect(d.state.status).toBe('failed');
   });
 
+  it('counts the output limit in UTF-8 bytes of its JSON', () => {
+    // {"t":"ééé"}: 11 UTF-16 units, 14 bytes; units × 3 is over either limit, so bytes decide.
+    const at = (limit: number) => {
+      const d = new Driver(body([{ id: 'a' }]), { limits: { max_task_output_bytes: limit } });
+      d.start();
+      d.complete('a', { t: 'ééé' });
+      return d.state.tasks.a?.error;
+    };
+    expect(at(14)).toBeNull();
+    expect(at(13)).toMatchObject({ type: 'TASK_OUTPUT_TOO_LARGE', message: "task 'a' returned 14 bytes of output; the limit is 13" });
+  });
+
   it('fails the execution when it would exceed max_events_per_execution', () => {
     const d = new Driver(body([{ id: 'a' }, { id: 'b', depends_on: ['a'] }, { id: 'c', depends_on: ['b'] }]), {
       limits: { max_events_per_execution: 4 },

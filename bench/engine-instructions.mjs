@@ -1,0 +1,146 @@
+// One execution's cost per task with the JIT warmed up: K warm-up executions of the same
+// workflow in the same engine, then one measured.
+//   --callgrind: callgrind's collection is switched on only around the measured execution
+//   --split: where each commit's time goes (BEGIN, each statement, COMMIT, the rest of the
+//     transaction) and the time between commits, against a raw better-sqlite3 loop committing
+//     the same rows in the same commits, in the same process (wall time: read it on a quiet box)
+// Run: npm run build && node bench/engine-instructions.mjs --shape wide --tasks 3000 --warmup 2 [--split]
+//      valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p \
+//        node --single-threaded bench/engine-instructions.mjs --tasks 3000 --warmup 2 --callgrind
+//      (then the Ir total of the dump / tasks; --single-threaded compiles on the main thread,
+//      so the warm-up, not the measured execution, holds the JIT's work)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { createEngine } from '../dist/engine/index.js';
+import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+import { cpuMs, rawCommits, readRows } from './raw-sqlite.mjs';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : fallback;
+};
+const N = Number(arg('tasks', 3000));
+const WARMUP = Number(arg('warmup', 2));
+const SHAPE = arg('shape', 'wide');
+const SYNCHRONOUS = arg('synchronous', 'FULL');
+const CALLGRIND = args.includes('--callgrind');
+const SPLIT = args.includes('--split');
+const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
+
+const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, input: {} });
+/** wide: N independent tasks; layered: 10 layers, each task depending on every task of the layer before. */
+function tasksOf(shape) {
+  if (shape === 'wide') return Array.from({ length: N }, (_, i) => task(`t${i}`));
+  const layers = 10;
+  const width = Math.round(N / layers);
+  const tasks = [];
+  for (let layer = 0; layer < layers; layer += 1) {
+    for (let j = 0; j < width; j += 1) {
+      tasks.push(task(`l${layer}_${j}`, layer === 0 ? [] : Array.from({ length: width }, (_, k) => `l${layer - 1}_${k}`)));
+    }
+  }
+  return tasks;
+}
+
+/** Wall time of BEGIN, COMMIT and each statement while `on`, by its SQL's first words. */
+const spent = new Map();
+let timing = false;
+const timed = (key, fn) => {
+  if (!timing) return fn();
+  const started = performance.now();
+  try {
+    return fn();
+  } finally {
+    const entry = spent.get(key) ?? { ms: 0, calls: 0 };
+    entry.ms += performance.now() - started;
+    entry.calls += 1;
+    spent.set(key, entry);
+  }
+};
+if (SPLIT) {
+  const exec = Database.prototype.exec;
+  Database.prototype.exec = function (sql) {
+    const word = sql.trim().split(/\s/)[0];
+    return word === 'BEGIN' || word === 'COMMIT' ? timed(word, () => exec.call(this, sql)) : exec.call(this, sql);
+  };
+  const statement = Object.getPrototypeOf(new Database(':memory:').prepare('SELECT 1'));
+  const run = statement.run;
+  statement.run = function (...params) {
+    const kind = /^(INSERT INTO execution_events|UPDATE executions)/.exec(this.source)?.[1];
+    return kind === undefined ? run.apply(this, params) : timed(kind, () => run.apply(this, params));
+  };
+}
+const report = (label, commits, totalMs, inTransactionMs) => {
+  const parts = [...spent].map(([key, { ms, calls }]) => `${key}: ${((ms * 1000) / commits).toFixed(0)} µs (${(calls / commits).toFixed(1)}×)`);
+  const statements = [...spent.values()].reduce((sum, { ms }) => sum + ms, 0);
+  const rest = inTransactionMs === null ? '' : `, rest of the transaction ${(((inTransactionMs - statements) * 1000) / commits).toFixed(0)} µs, between commits ${(((totalMs - inTransactionMs) * 1000) / commits).toFixed(0)} µs`;
+  console.log(`${label}: ${((totalMs * 1000) / commits).toFixed(0)} µs per commit (${commits} commits) = ${parts.join(', ')}${rest}`);
+  spent.clear();
+};
+
+const noop = { run: async () => ({ status: 'success', data: {} }) };
+const dir = mkdtempSync(join(tmpdir(), 'harmonia-instr-'));
+const file = join(dir, 'bench.db');
+const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
+const engine = createEngine({
+  store,
+  actions: { resolve: () => noop },
+  config: { max_concurrent_tasks: 10, limits: { max_events_per_execution: 10 * N + 100 } },
+});
+await engine.start();
+await store.registry.addVersion({
+  kind: 'workflow', ref: 'bench.instr', pack_ref: 'bench', content_hash: SHAPE, source: '', file: 'x.yaml', origin: { source: 'local' },
+  body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
+});
+let commits = 0;
+let inTransactionMs = 0;
+const transaction = store.transaction.bind(store);
+store.transaction = async (fn, options) => {
+  if (!timing) return transaction(fn, options);
+  commits += 1;
+  const started = performance.now();
+  try {
+    return await transaction(fn, options);
+  } finally {
+    inTransactionMs += performance.now() - started;
+  }
+};
+const once = async () => {
+  const run = await engine.startExecution({ workflow_ref: 'bench.instr', input: {} });
+  const done = await engine.waitForCompletion(run.id);
+  if (done.status !== 'completed') throw new Error(`${done.status} ${JSON.stringify(done.error)}`);
+  return run.id;
+};
+for (let i = 0; i < WARMUP; i += 1) await once();
+const cpu0 = cpuMs();
+const usage0 = process.cpuUsage();
+const started = performance.now();
+timing = SPLIT;
+collect(true);
+const measured = await once();
+collect(false);
+timing = false;
+const ms = performance.now() - started;
+const cpu = cpuMs() - cpu0;
+const usage = process.cpuUsage(usage0);
+await engine.stop();
+await store.close();
+console.log(
+  `${SHAPE}: ${N} tasks after ${WARMUP} warm-up executions, synchronous=${SYNCHRONOUS}: ${((cpu * 1000) / N).toFixed(1)} µs CPU per task ` +
+    `(user ${(usage.user / N).toFixed(1)}, system ${(usage.system / N).toFixed(1)}), ${Math.round((N / ms) * 1000)} tasks/s`,
+);
+if (SPLIT) {
+  report('engine', commits, ms, inTransactionMs);
+  const { rows, executions } = readRows(file);
+  const own = { rows: rows.filter((row) => row[0] === measured), executions: [measured] };
+  timing = true;
+  const raw = rawCommits(dir, own, Math.round(own.rows.length / commits));
+  timing = false;
+  report('raw   ', raw.commits, raw.ms, null);
+}
+rmSync(dir, { recursive: true, force: true });
