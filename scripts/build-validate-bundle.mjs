@@ -151,7 +151,10 @@ async function warmUp() {
       writeFileSync(join(dir, 'packs/warmup', path), text);
     }
     const runs = [[join(dir, 'packs')], [join(dir, 'packs'), '--format', 'json']];
-    if (existsSync(join(ROOT, 'packs'))) runs.unshift([join(ROOT, 'packs')]);
+    // A packs folder, one pack and one file each take their own path to the packs to load
+    // (one pack or file brings the packs it depends on, and their dependency lists).
+    runs.push([join(dir, 'packs/warmup/workflows/cron.yaml')]);
+    if (existsSync(join(ROOT, 'packs'))) runs.unshift([join(ROOT, 'packs')], [join(ROOT, 'packs/ci_cd')]);
     for (const args of runs) {
       await bundle.exports.validateMain(['validate', ...args], { cwd: dir, env: {}, stdout: sink, stderr: sink });
     }

@@ -1,21 +1,38 @@
 #!/usr/bin/env node
 // The bin entry. It only loads the CLI, so `harmonia --version` and
 // `harmonia validate` pay for nothing else.
+import { fdOutput } from './cli/fd-output.js';
+import { loadValidateBundle } from './cli/validate-bundle.js';
 
 // `harmonia validate --format json | head` closes the pipe early; that is not a crash.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// Installed when process.stdout is first needed: `validate` writes with fs.writeSync()
+// (src/cli/fd-output.ts) and builds the stream only when a write fails.
+let stdoutGuarded = false;
+function guardedStdout(): NodeJS.WriteStream {
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  return process.stdout;
+}
 
 // `validate` runs in CI on every push and in editors' save hooks, so its start-up counts:
-// it runs from one bundled script with V8's code cache when the build made one.
+// it runs from one bundled script with V8's code cache when the build made one, statically
+// imported above (a dynamic import() costs a module job of its own).
 async function run(args: readonly string[]): Promise<number> {
   if (args[0] === 'validate') {
-    const { loadValidateBundle } = await import('./cli/validate-bundle.js');
     const bundle = loadValidateBundle();
-    if (bundle) return bundle.exports.validateMain(args);
+    if (bundle) {
+      return bundle.exports.validateMain(args, {
+        stdout: fdOutput(1, guardedStdout),
+        stderr: fdOutput(2, () => process.stderr),
+      });
+    }
   }
+  guardedStdout();
   const { startCli } = await import('./cli/start-cli.js');
   return startCli(args);
 }

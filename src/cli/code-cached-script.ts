@@ -1,8 +1,4 @@
-import { isAscii } from 'node:buffer';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Script } from 'node:vm';
+import { builtin, builtinOrUndefined } from './builtin.js';
 
 /**
  * A CommonJS script compiled with V8's code cache. Node 20 caches no module code
@@ -39,6 +35,7 @@ export function codeCacheStamp(id: string): string {
  * Thrown when the script is missing (ENOENT, for callers to fall back) or throws.
  */
 export function loadCodeCachedScript(file: string, cacheFile: string): CodeCachedScript {
+  const { readFileSync, writeFileSync } = builtin('node:fs');
   const bytes = readFileSync(file);
   const id = STAMP.exec(bytes.toString('latin1', Math.max(0, bytes.length - 100)))?.[1];
   const header = id === undefined ? undefined : Buffer.from(`${id}\n`, 'latin1');
@@ -52,11 +49,11 @@ export function loadCodeCachedScript(file: string, cacheFile: string): CodeCache
     }
   }
   // An all-ASCII script (the bundler escapes the rest) becomes a string without UTF-8 decoding.
-  const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const script = new Script(WRAPPER_START + text + WRAPPER_END, { filename: file, cachedData });
+  const text = builtin('node:buffer').isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const script = new (builtin('node:vm').Script)(WRAPPER_START + text + WRAPPER_END, { filename: file, cachedData });
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  wrapper.call(module.exports, module.exports, scriptRequire(file), module, file, builtin('node:path').dirname(file));
   return {
     get exports() {
       return module.exports;
@@ -67,4 +64,15 @@ export function loadCodeCachedScript(file: string, cacheFile: string): CodeCache
       writeFileSync(cacheFile, Buffer.concat([header, script.createCachedData()]));
     },
   };
+}
+
+/**
+ * The script's require(): built-ins straight from Node (the bundle requires a few at its
+ * top level), anything else through a CommonJS require() made for the script's file on
+ * first need. Creating that require and resolving built-ins through it started the
+ * CommonJS loader on every run.
+ */
+function scriptRequire(file: string): (id: string) => unknown {
+  let fromFile: ((id: string) => unknown) | undefined;
+  return (id) => builtinOrUndefined(id) ?? (fromFile ??= builtin('node:module').createRequire(file))(id);
 }

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { builtin } from './builtin.js';
 import type { CliContextOptions } from './cli-context.js';
 import { loadCodeCachedScript, type CodeCachedScript } from './code-cached-script.js';
 
@@ -6,6 +6,8 @@ import { loadCodeCachedScript, type CodeCachedScript } from './code-cached-scrip
 export interface ValidateBundle {
   validateMain(args: readonly string[], options?: CliContextOptions): Promise<number>;
 }
+
+const { fileURLToPath } = builtin('node:url');
 
 /** The bundle and its code cache; `npm run build` writes both (scripts/build-validate-bundle.mjs). */
 export const VALIDATE_BUNDLE_FILE = fileURLToPath(new URL('../bundle/validate.cjs', import.meta.url));

@@ -88,7 +88,7 @@ async function runValidate(paths: readonly string[], flags: ValidateFlags, ctx: 
   const output = formatDiagnostics(flags.format, diagnostics, {
     files,
     readSource: (file) => sources.get(file),
-    color: flags.format === 'text' && flags.color && shouldUseColor(ctx.stdout.isTTY ?? false, ctx.env),
+    color: flags.format === 'text' && flags.color && shouldUseColor(() => ctx.stdout.isTTY ?? false, ctx.env),
     cwd: ctx.cwd,
     toolVersion: readVersion(),
   });

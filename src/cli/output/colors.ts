@@ -31,12 +31,14 @@ export function createColors(enabled: boolean): Colors {
 /**
  * Colour only on a terminal, and never when NO_COLOR is set to a non-empty value
  * (https://no-color.org). FORCE_COLOR=0 turns it off, any other FORCE_COLOR value on.
+ * `isTTY` may be a function, called only when the environment leaves the answer open
+ * (asking whether a stream is a terminal can cost a module load: src/cli/fd-output.ts).
  */
-export function shouldUseColor(isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+export function shouldUseColor(isTTY: boolean | (() => boolean), env: Readonly<Record<string, string | undefined>>): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
-  return isTTY && env.TERM !== 'dumb';
+  return env.TERM !== 'dumb' && (typeof isTTY === 'function' ? isTTY() : isTTY);
 }
 
 // Matches SGR sequences only: that is all createColors emits.

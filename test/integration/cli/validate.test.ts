@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertBuilt,
+  BIN,
   CYCLIC_WORKFLOW,
   makeTree,
   PACK_YAML,
@@ -147,6 +149,27 @@ describe('harmonia validate', () => {
     const run = await runCli(['validate', 'packs/demo/workflows/hello.yaml'], { cwd: valid, nodeArgs: ['--import', hook] });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+  });
+
+  it('writes its report without building process.stdout or process.stderr (no stream, net or tty module)', async () => {
+    const probe = new URL('./fixtures/report-streams.cjs', import.meta.url).pathname;
+    // Pipes, as in CI; colour left to the terminal test, which must not load node:tty for a pipe.
+    const run = await runCli(['validate'], { cwd: invalid, env: { NO_COLOR: undefined }, nodeArgs: ['--require', probe] });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('loop.yaml');
+    expect(run.stdout).not.toContain('\u001b[');
+    expect(run.stderr).toBe('[loaded: ]\n');
+  });
+
+  it('ends as before when the reader has closed the pipe: the exit code, nothing on stderr', async () => {
+    for (const [cwd, code] of [[valid, 0], [invalid, 1]] as const) {
+      const child = spawn(process.execPath, [BIN, 'validate', '--format', 'json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      child.stdout.destroy(); // before node has started: every write meets EPIPE
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const exit = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ exit, stderr }).toEqual({ exit: code, stderr: '' });
+    }
   });
 
   it('shows examples in --help', async () => {

@@ -25,6 +25,18 @@ describe('shouldUseColor()', () => {
   it('lets FORCE_COLOR=1 turn colour on for a pipe', () => {
     expect(shouldUseColor(false, { FORCE_COLOR: '1' })).toBe(true);
   });
+
+  it('asks whether the stream is a terminal only when the environment leaves it open', () => {
+    const asked: boolean[] = [];
+    const isTTY = () => (asked.push(true), true);
+    expect(shouldUseColor(isTTY, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldUseColor(isTTY, { FORCE_COLOR: '1' })).toBe(true);
+    expect(shouldUseColor(isTTY, { TERM: 'dumb' })).toBe(false);
+    expect(asked).toEqual([]);
+    expect(shouldUseColor(isTTY, {})).toBe(true);
+    expect(shouldUseColor(() => false, {})).toBe(false);
+    expect(asked).toEqual([true]);
+  });
 });
 
 describe('createColors()', () => {
