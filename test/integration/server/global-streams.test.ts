@@ -224,5 +224,7 @@ describe('WebSocket replies', () => {
       ws.terminate();
       await fast.close();
     }
-  });
+    // The kernel's loopback buffers (megabytes) fill before the server's own does: seconds when
+    // idle, past the default 30 s on a loaded 2-core box.
+  }, 120_000);
 });

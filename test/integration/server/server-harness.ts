@@ -192,7 +192,18 @@ export async function openServer(options: HarnessOptions = {}): Promise<ServerHa
       if (opts.contentType !== undefined) headers['content-type'] = opts.contentType;
     }
     if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
-    const response = await fetch(`${server.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const send = (): Promise<Response> => fetch(`${server.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    let response: Response;
+    try {
+      response = await send();
+    } catch (error) {
+      // A test that holds the event loop for seconds (the OpenAPI validators) lets the server's
+      // keep-alive timeout close a pooled connection just as fetch reuses it. Clients send an
+      // idempotent request again on such a reset (RFC 9112, 9.3.1); anything else is a failure.
+      const cause = (error as { cause?: { code?: string } }).cause;
+      if ((method !== 'GET' && method !== 'HEAD') || cause?.code !== 'ECONNRESET') throw error;
+      response = await send();
+    }
     const text = await response.text();
     let parsed = {} as T;
     try {
