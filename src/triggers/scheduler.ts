@@ -95,7 +95,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const fireAt = at + jitterOf(entry.id, at, schedule.jitter_ms);
       // Times are in order; a later one never fires before an earlier one still in its jitter.
       if (fireAt > now) break;
-      await runner.fire(entry, at, fireAt >= now - reloadMs ? 'schedule' : 'catchup');
+      // A catch-up is a time missed while no pass ran (before this scheduler's first pass);
+      // once passes run, a late one (a busy process) still fires its times as scheduled.
+      await runner.fire(entry, at, lastPassAt !== null || fireAt >= now - reloadMs ? 'schedule' : 'catchup');
       // Fired here or by another node: either way this time is done.
       seen.set(entry.id, at);
     }

@@ -40,6 +40,20 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     expect(secondsOf(h.fires)).toEqual([15, 30]);
   });
 
+  it('fires a time as scheduled, not as a catch-up, when a running scheduler\'s pass comes late', async () => {
+    h = await openSchedulerHarness();
+    await h.register('demo.tick', { often: { every_ms: 10_000 } });
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(10_000);
+    await scheduler.poke();
+    // A busy process: the next pass runs 25 s after its last one, far past the reload interval.
+    h.clock.advance(25_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([10, 20, 30]);
+    expect(h.fires.map((f) => f.reason)).toEqual(['schedule', 'schedule', 'schedule']);
+  });
+
   it('takes fires missed while stopped once, only those within the catch-up window', async () => {
     h = await openSchedulerHarness();
     await h.register('demo.tick', { often: { every_ms: 10_000, catchup_window_ms: 25_000 } });
