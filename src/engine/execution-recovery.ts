@@ -24,6 +24,8 @@ export function createExecutionRecovery(
 ): ExecutionRecovery {
   const { store, clock, logger, runners, limited, waiting } = ctx;
   const adopting = new Map<string, Promise<boolean>>();
+  // The adoption running now for an execution; `dropped` once it was let go meanwhile.
+  const current = new Map<string, { dropped: boolean }>();
   return {
     async recoverUnfinished() {
       const unfinished = await store.executions.listUnfinished();
@@ -51,8 +53,8 @@ export function createExecutionRecovery(
       // none is (its first write failed), by another adoption.
       const before = adopting.get(id);
       const adoption: Promise<boolean> = before
-        ? before.then(() => runners.has(id), () => false).then((driving) => driving || adoptOnce(id))
-        : adoptOnce(id);
+        ? before.then(() => runners.has(id), () => false).then((driving) => driving || adoptTracked(id))
+        : adoptTracked(id);
       adopting.set(id, adoption);
       const settled = (): void => {
         if (adopting.get(id) === adoption) adopting.delete(id);
@@ -61,6 +63,15 @@ export function createExecutionRecovery(
       return adoption;
     },
     async relinquish(id) {
+      // Let go while it is still being carried on (the lease lapsed during the history's
+      // read): the adoption stops before it runs anything, or its runner goes once it
+      // settles. Otherwise it would go on driving what this node gave up, its tasks beside
+      // the new owner's.
+      const attempt = runners.has(id) ? undefined : current.get(id);
+      if (attempt) {
+        attempt.dropped = true;
+        await adopting.get(id)?.catch(() => false);
+      }
       const runner = runners.get(id);
       if (!runner) return;
       runners.delete(id);
@@ -69,7 +80,17 @@ export function createExecutionRecovery(
     },
   };
 
-  async function adoptOnce(id: string): Promise<boolean> {
+  async function adoptTracked(id: string): Promise<boolean> {
+    const attempt = { dropped: false };
+    current.set(id, attempt);
+    try {
+      return await adoptOnce(id, attempt);
+    } finally {
+      if (current.get(id) === attempt) current.delete(id);
+    }
+  }
+
+  async function adoptOnce(id: string, attempt: { dropped: boolean }): Promise<boolean> {
     const leaving = ctx.leaving.get(id);
     if (leaving) await leaving;
     if (ctx.stopping || runners.has(id)) return false;
@@ -79,17 +100,23 @@ export function createExecutionRecovery(
     reads.events.catch(() => undefined);
     reads.custom.catch(() => undefined);
     const record = await store.executions.getExecution(id);
-    if (!record || isTerminalExecution(record.status)) return false;
+    if (!record || isTerminalExecution(record.status) || attempt.dropped) return false;
     const top = record.parent_execution_id === null;
     if (top) limited.add(id);
     try {
       if (record.last_seq === 0) {
         // Its custom state is already read (above): not read again.
-        const started = await launcher.activate(record, await workflows.byId(record.workflow_id), false, undefined, await reads.custom);
+        const wf = await workflows.byId(record.workflow_id);
+        const custom = await reads.custom;
+        if (attempt.dropped) {
+          if (top) limited.delete(id);
+          return false;
+        }
+        const started = await launcher.activate(record, wf, false, undefined, custom);
         return runners.get(id) === started;
       }
       const runner = await runnerFactory.load(record, reads);
-      if (ctx.stopping || runners.has(id)) {
+      if (ctx.stopping || runners.has(id) || attempt.dropped) {
         if (top && !runners.has(id)) limited.delete(id);
         return false;
       }

@@ -45,6 +45,46 @@ describe('engine.start()', () => {
     expect(events.find((e) => e.event_type === 'retry_attempted')?.data).toMatchObject({ attempt: 2, interrupted: true });
   });
 
+  it('gives up an execution whose lease is lost while it is being carried on: no task runs, no slot stays held', async () => {
+    const entered = gate();
+    const runs: string[] = [];
+    h = await openHarness({ 'test.hang': handler(async (_input, attempt, signal) => {
+      runs.push(`first engine #${attempt}`);
+      entered.open();
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      return {};
+    }) });
+    await register(h.store, 'demo.lost', workflow([{ id: 'only', action: 'test.hang' }]));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.lost' });
+    await entered.promise;
+    await h.engine.stop();
+
+    // A node carries the execution on (a claim) and, while it reads the history, its leases
+    // lapse and it lets go (relinquish): the adoption must not go on driving it.
+    const store2 = await h.reopen();
+    const reading = gate();
+    const proceed = gate();
+    const readEvents = store2.executions.readEvents.bind(store2.executions);
+    store2.executions.readEvents = async (...args: Parameters<typeof readEvents>) => {
+      reading.open();
+      await proceed.promise;
+      return readEvents(...args);
+    };
+    const engine2 = createEngine({ store: store2, actions: actionsWith({
+      'test.hang': handler(() => { runs.push('second engine'); return {}; }),
+    }) });
+    const full = engine2.capacity();
+    const adoption = engine2.adopt(run.id);
+    await reading.promise;
+    const letGo = engine2.relinquish(run.id);
+    proceed.open();
+    await Promise.all([adoption, letGo]);
+    expect(engine2.driving()).toEqual([]);
+    expect(engine2.capacity()).toBe(full);
+    await engine2.stop();
+    expect(runs).toEqual(['first engine #1']);
+  });
+
   it('runs an interrupted task with no retry policy again: the crash was not its failure', async () => {
     const entered = gate();
     h = await openHarness({ 'test.hang': handler(async (_input, _attempt, signal) => {
