@@ -1,3 +1,4 @@
+import { EXECUTION_COLUMNS, executionRowValues } from '../execution-row.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord } from '../../core/model.js';
 import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
@@ -24,8 +25,7 @@ interface CheckpointRow {
 
 type ExecutionPatch = Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>;
 
-const COLUMNS = `id, workflow_id, workflow_ref, workflow_version, status, input, output, error, parent_execution_id,
-  parent_task_id, created_at, updated_at, finished_at, last_seq`;
+const COLUMNS = EXECUTION_COLUMNS;
 const UNFINISHED = `SELECT ${COLUMNS} FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, pos`;
 const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
   SELECT id FROM executions WHERE parent_execution_id = $1
@@ -110,22 +110,7 @@ export class PostgresExecutionRepo implements ExecutionRepo {
       try {
         await query(
           `INSERT INTO executions (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-          [
-            record.id,
-            record.workflow_id,
-            record.workflow_ref,
-            record.workflow_version,
-            record.status,
-            JSON.stringify(record.input),
-            jsonOrNull(record.output),
-            jsonOrNull(record.error),
-            record.parent_execution_id,
-            record.parent_task_id,
-            record.created_at,
-            record.updated_at,
-            record.finished_at,
-            record.last_seq,
-          ],
+          executionRowValues(record),
         );
       } catch (error) {
         if (pgCode(error) !== '23505') throw error;

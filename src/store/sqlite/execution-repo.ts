@@ -1,6 +1,7 @@
 import { isConstraintError } from './sqlite-errors.js';
 import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
+import { EXECUTION_COLUMNS, executionRowValues } from '../execution-row.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
 import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
@@ -38,9 +39,7 @@ interface CheckpointRow {
 // Positional parameters, here and in the UPDATEs: better-sqlite3 binds a named one by
 // looking its name up in the object (two property lookups through V8's API per parameter),
 // 22,000 instructions per started execution (docs/performance.md, "Sixth round").
-const INSERT_EXECUTION = `INSERT INTO executions (id, workflow_id, workflow_ref, workflow_version, status, input, output,
-  error, parent_execution_id, parent_task_id, created_at, updated_at, finished_at, last_seq)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 // One writer at a time (BEGIN IMMEDIATE): MAX(pos) read inside the write numbers events in commit order.
 const MAX_POSITION = 'SELECT COALESCE(MAX(pos), 0) FROM execution_events';
 const INSERT_EVENT = 'INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, ?)';
@@ -104,22 +103,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     return this.exec.run((db) => {
       writeMarksOf(db).touch(record.id);
       try {
-        prepared(db, INSERT_EXECUTION).run(
-          record.id,
-          record.workflow_id,
-          record.workflow_ref,
-          record.workflow_version,
-          record.status,
-          JSON.stringify(record.input),
-          record.output === null ? null : JSON.stringify(record.output),
-          record.error === null ? null : JSON.stringify(record.error),
-          record.parent_execution_id,
-          record.parent_task_id,
-          record.created_at,
-          record.updated_at,
-          record.finished_at,
-          record.last_seq,
-        );
+        prepared(db, INSERT_EXECUTION).run(...executionRowValues(record));
       } catch (error) {
         if (isConstraintError(error)) {
           throw new HarmoniaError('STORE_CONFLICT', `execution '${record.id}' already exists`, { cause: error });
