@@ -24,22 +24,10 @@ export interface ScanMeter {
 // Keys longer than this are not names anyone gives a secret; testing them is wasted work.
 const MAX_KEY_LENGTH = 256;
 
-// The answers for keys seen lately: the engine masks every event it stores, and their data
-// holds the same few keys (attempt, input, output) again and again. A map lookup costs a
-// fraction of the pattern's test and the lower-casing.
-const MAX_KNOWN_KEYS = 1_024;
-const knownKeys = new Map<string, boolean>();
-
 /** True when a key names a secret (`password`, `api_key`, `x-auth-token`, `authorization`, `cookie`, ...). */
 export function isSecretKey(key: string): boolean {
   if (key.length > MAX_KEY_LENGTH) return false;
-  let secret = knownKeys.get(key);
-  if (secret === undefined) {
-    secret = SECRET_KEY_PATTERN.test(key) || CREDENTIAL_HEADERS.has(key.toLowerCase());
-    if (knownKeys.size >= MAX_KNOWN_KEYS) knownKeys.clear();
-    knownKeys.set(key, secret);
-  }
-  return secret;
+  return SECRET_KEY_PATTERN.test(key) || CREDENTIAL_HEADERS.has(key.toLowerCase());
 }
 
 /**
