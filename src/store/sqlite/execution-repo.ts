@@ -309,21 +309,64 @@ function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {
   );
 }
 
+// The most rows one INSERT carries (4 parameters each): a run of one execution's events
+// longer than this goes in several statements.
+const MAX_RUN_ROWS = 32;
+const insertRunSql: string[] = [];
+function insertRunSqlFor(rows: number): string {
+  let sql = insertRunSql[rows];
+  if (sql === undefined) {
+    sql = `INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
+    insertRunSql[rows] = sql;
+  }
+  return sql;
+}
+
 /**
- * Inserts events numbered after the highest position, one row per statement. Not several
- * rows per INSERT: a statement that can fail part-way keeps a statement journal of every
- * page it changes (spilled to a file past 64 KiB), so a 64-row INSERT of 100 executions'
- * events cost 2.5 to 3 times as much per row as single-row INSERTs (bench/engine.mjs).
+ * Inserts events numbered after the highest position: each run of one execution's events
+ * in one statement (up to MAX_RUN_ROWS rows), a lone event in a single-row one. Several
+ * rows per statement save SQLite's and the driver's per-statement work (~5,000 instructions
+ * a row, docs/performance.md "The commit path"); but a statement that can fail part-way
+ * keeps a statement journal of every page it changes (spilled to a file past 64 KiB), so
+ * one statement never spans executions: one execution's rows are adjacent in the table and
+ * its index, a few pages, where 100 executions' interleaved rows cost 2.5 to 3 times as much
+ * per row as single-row INSERTs.
  */
 function insertEvents(db: Database, events: readonly ExecutionEvent[]): void {
   let position = prepared(db, MAX_POSITION).pluck().get() as number;
-  const one = prepared(db, INSERT_EVENT);
-  for (const event of events) {
-    position += 1;
-    try {
-      one.run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position);
-    } catch (error) {
-      throw isConstraintError(error) ? conflict(event, error) : error;
-    }
+  let start = 0;
+  while (start < events.length) {
+    const executionId = (events[start] as ExecutionEvent).execution_id;
+    let end = start + 1;
+    while (end < events.length && end - start < MAX_RUN_ROWS && (events[end] as ExecutionEvent).execution_id === executionId) end += 1;
+    if (end - start === 1) insertOne(db, events[start] as ExecutionEvent, position + 1);
+    else insertRun(db, events, start, end, position);
+    position += end - start;
+    start = end;
+  }
+}
+
+function insertOne(db: Database, event: ExecutionEvent, position: number): void {
+  try {
+    prepared(db, INSERT_EVENT).run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position);
+  } catch (error) {
+    throw isConstraintError(error) ? conflict(event, error) : error;
+  }
+}
+
+/** Events [start, end) of one execution, numbered after `position`, in one statement. */
+function insertRun(db: Database, events: readonly ExecutionEvent[], start: number, end: number, position: number): void {
+  const values: unknown[] = [];
+  for (let index = start; index < end; index += 1) {
+    const event = events[index] as ExecutionEvent;
+    values.push(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position + 1 + index - start);
+  }
+  try {
+    prepared(db, insertRunSqlFor(end - start)).run(...values);
+  } catch (error) {
+    if (!isConstraintError(error)) throw error;
+    // The statement changed nothing (SQLite undid it whole): row by row, to name the event.
+    for (let index = start; index < end; index += 1) insertOne(db, events[index] as ExecutionEvent, position + 1 + index - start);
+    throw conflict(events[start] as ExecutionEvent, error);
   }
 }

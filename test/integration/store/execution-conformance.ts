@@ -418,6 +418,27 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         expect(await store.executions.readEvents('a', 0)).toEqual([event('a', 1), event('a', 2), event('a', 3)]);
       });
 
+      it('numbers runs of one execution longer than one statement holds, between other executions, in order', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.createExecution(execution('b'));
+        const run = Array.from({ length: 70 }, (_, index) => event('a', index + 1, { task_id: `t${index}` }));
+        await store.executions.appendEvents([event('b', 1), ...run.slice(0, 40), event('b', 2), ...run.slice(40)]);
+        const all = await store.executions.readEventsAfterPosition(0, 100);
+        expect(all.map((e) => `${e.execution_id}${e.seq}`)).toEqual(['b1', ...run.slice(0, 40).map((e) => `a${e.seq}`), 'b2', ...run.slice(40).map((e) => `a${e.seq}`)]);
+        expect(all.map((e) => e.position)).toEqual(all.map((_, index) => (all[0]?.position as number) + index));
+        expect(await store.executions.readEvents('a')).toEqual(run);
+      });
+
+      it('names the stored event a run of events collides with, and writes none of the run', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.appendEvents([event('a', 3)]);
+        await expect(store.executions.appendEvents([1, 2, 3, 4].map((seq) => event('a', seq)))).rejects.toMatchObject({
+          code: 'STORE_CONFLICT',
+          details: { execution_id: 'a', seq: 3 },
+        });
+        expect((await store.executions.readEvents('a')).map((e) => e.seq)).toEqual([3]);
+      });
+
       it('keeps a failed append from taking a position a later event is read after', async () => {
         await store.executions.createExecution(execution('a'));
         await store.executions.appendEvents([event('a', 1)]);
