@@ -325,8 +325,8 @@ function insertRunSqlFor(rows: number): string {
 /**
  * Inserts events numbered after the highest position: each run of one execution's events
  * in one statement (up to MAX_RUN_ROWS rows), a lone event in a single-row one. Several
- * rows per statement save SQLite's and the driver's per-statement work (~5,000 instructions
- * a row, docs/performance.md "The commit path"); but a statement that can fail part-way
+ * rows per statement save SQLite's and the driver's per-statement work (7,000–10,000
+ * instructions a row in the engine's process, docs/performance.md "The commit path"); but a statement that can fail part-way
  * keeps a statement journal of every page it changes (spilled to a file past 64 KiB), so
  * one statement never spans executions: one execution's rows are adjacent in the table and
  * its index, a few pages, where 100 executions' interleaved rows cost 2.5 to 3 times as much
