@@ -12,6 +12,32 @@ export const cpuMs = () => {
   return (user + system) / 1000;
 };
 
+/**
+ * Counts the engine's commits and the time inside them (BEGIN to the end of COMMIT) at the
+ * connection, until stop(): each `BEGIN IMMEDIATE` run through Database#exec, as both the
+ * store's transactions and its one-write commits (ExecutionRepo.commitSteps) begin. Wrapping
+ * store.transaction counted only the first kind.
+ */
+export function countCommits() {
+  const counts = { commits: 0, commitMs: 0 };
+  const exec = Database.prototype.exec;
+  let began = null;
+  Database.prototype.exec = function (sql) {
+    if (sql === 'BEGIN IMMEDIATE') {
+      counts.commits += 1;
+      began = performance.now();
+    }
+    if (sql !== 'COMMIT' && sql !== 'ROLLBACK') return exec.call(this, sql);
+    try {
+      return exec.call(this, sql);
+    } finally {
+      if (began !== null) counts.commitMs += performance.now() - began;
+      began = null;
+    }
+  };
+  return { counts, stop: () => { Database.prototype.exec = exec; } };
+}
+
 /** The engine's event rows in commit order, and its execution ids. */
 export function readRows(file) {
   const source = new Database(file, { readonly: true });

@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
 import { EXECUTION_COLUMNS, executionRowValues } from '../execution-row.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
-import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
+import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
 import { writeMarksOf } from './write-marks.js';
@@ -158,41 +158,29 @@ export class SqliteExecutionRepo implements ExecutionRepo {
   }
 
   updateExecution(id: string, patch: Patch): Promise<void> {
-    return this.exec.run((db) => {
-      let mask = 0;
-      // In PATCHABLE's order, as updateSqlFor lists the columns, then the id.
-      const values: unknown[] = [];
-      for (let index = 0; index < PATCHABLE.length; index += 1) {
-        const key = PATCHABLE[index] as (typeof PATCHABLE)[number];
-        const value = patch[key];
-        if (value === undefined) continue;
-        mask |= 1 << index;
-        values.push((key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value);
-      }
-      if (mask === 0) return;
-      values.push(id);
-      writeMarksOf(db).touch(id);
-      const info = prepared(db, updateSqlFor(mask)).run(...values);
-      if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
+    return this.exec.run((db) => updateRow(db, id, patch));
+  }
+
+  /**
+   * One group commit as one synchronous transaction (BEGIN IMMEDIATE, the events, the rows'
+   * updates, COMMIT): no promise or turn of the event loop between its statements, where a
+   * transaction of awaited calls had one per call. The SQLite store holds no leases: a
+   * commit naming any is refused (STORE_CONFLICT), never written unchecked.
+   */
+  commitSteps(steps: CommitSteps): Promise<void> {
+    if (steps.fenced.length > 0 || steps.released.length > 0) {
+      return Promise.reject(new HarmoniaError('STORE_CONFLICT', 'the SQLite store holds no execution leases to check or release'));
+    }
+    return this.exec.write((db) => {
+      if (steps.events.length > 0) appendRows(db, steps.events);
+      for (const { id, patch } of steps.updates) updateRow(db, id, patch);
     });
   }
 
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
-    return this.exec.run((db: Database) => {
-      if (events.length === 0) return;
-      const marks = writeMarksOf(db);
-      // A step's events are one execution's: one mark for each run of them.
-      let touched: string | undefined;
-      for (const event of events) {
-        if (event.execution_id === touched) continue;
-        touched = event.execution_id;
-        marks.touch(touched);
-      }
-      const write = (): void => insertEvents(db, events);
-      // Outside a transaction the position read and the inserts must still be one write.
-      if (db.inTransaction) write();
-      else db.transaction(write).immediate();
-    });
+    if (events.length === 0) return this.exec.run(() => undefined);
+    // The position read and the inserts must be one write, in a transaction or not.
+    return this.exec.write((db) => appendRows(db, events));
   }
 
   readEvents(executionId: string, afterSeq = 0, limit = -1): Promise<ExecutionEvent[]> {
@@ -299,6 +287,38 @@ function withoutPosition(event: ExecutionEvent): ExecutionEvent {
   if (event.position === undefined) return event;
   const { position: _position, ...rest } = event;
   return rest;
+}
+
+/** The row's patched columns, in one UPDATE; throws EXEC_NOT_FOUND when there is no such row. */
+function updateRow(db: Database, id: string, patch: Patch): void {
+  let mask = 0;
+  // In PATCHABLE's order, as updateSqlFor lists the columns, then the id.
+  const values: unknown[] = [];
+  for (let index = 0; index < PATCHABLE.length; index += 1) {
+    const key = PATCHABLE[index] as (typeof PATCHABLE)[number];
+    const value = patch[key];
+    if (value === undefined) continue;
+    mask |= 1 << index;
+    values.push((key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value);
+  }
+  if (mask === 0) return;
+  values.push(id);
+  writeMarksOf(db).touch(id);
+  const info = prepared(db, updateSqlFor(mask)).run(...values);
+  if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
+}
+
+/** Marks the executions written, then inserts the events (inside a write). */
+function appendRows(db: Database, events: readonly ExecutionEvent[]): void {
+  const marks = writeMarksOf(db);
+  // A step's events are one execution's: one mark for each run of them.
+  let touched: string | undefined;
+  for (const event of events) {
+    if (event.execution_id === touched) continue;
+    touched = event.execution_id;
+    marks.touch(touched);
+  }
+  insertEvents(db, events);
 }
 
 function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {

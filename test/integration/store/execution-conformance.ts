@@ -358,6 +358,50 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
       });
     });
 
+    describe('commitSteps()', () => {
+      // Optional in the contract: both backends offer it.
+      const commit = (steps: Parameters<NonNullable<Store['executions']['commitSteps']>>[0]) => {
+        const commitSteps = store.executions.commitSteps;
+        if (!commitSteps) throw new Error(`${name} offers no commitSteps`);
+        return commitSteps.call(store.executions, steps);
+      };
+
+      it('appends the events and applies the updates of several executions at once', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.createExecution(execution('b'));
+        await commit({
+          events: [event('a', 1), event('a', 2), event('b', 1)],
+          updates: [
+            { id: 'a', patch: { last_seq: 2, updated_at: '2026-01-02T00:00:00.000Z' } },
+            { id: 'b', patch: { status: 'completed', output: { ok: true }, last_seq: 1 } },
+          ],
+          fenced: [],
+          released: [],
+        });
+        expect(await store.executions.readEvents('a')).toEqual([event('a', 1), event('a', 2)]);
+        expect(await store.executions.getExecution('a')).toMatchObject({ last_seq: 2, updated_at: '2026-01-02T00:00:00.000Z' });
+        expect(await store.executions.getExecution('b')).toMatchObject({ status: 'completed', output: { ok: true }, last_seq: 1 });
+      });
+
+      it('writes nothing when an event exists already', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.appendEvents([event('a', 2)]);
+        await expect(
+          commit({ events: [event('a', 1), event('a', 2)], updates: [{ id: 'a', patch: { last_seq: 2 } }], fenced: [], released: [] }),
+        ).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+        expect((await store.executions.readEvents('a')).map((e) => e.seq)).toEqual([2]);
+        expect((await store.executions.getExecution('a'))?.last_seq).toBe(0);
+      });
+
+      it('writes nothing when an updated execution does not exist', async () => {
+        await store.executions.createExecution(execution('a'));
+        await expect(
+          commit({ events: [event('a', 1)], updates: [{ id: 'nope', patch: { last_seq: 1 } }], fenced: [], released: [] }),
+        ).rejects.toMatchObject({ code: 'EXEC_NOT_FOUND' });
+        expect(await store.executions.readEvents('a')).toEqual([]);
+      });
+    });
+
     describe('task logs', () => {
       beforeEach(async () => {
         await store.executions.createExecution(execution('e1'));
