@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createEngine } from '../dist/engine/index.js';
 import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
-import { cpuMs, rawCommits, readRows } from './raw-sqlite.mjs';
+import { countCommits, cpuMs, rawCommits, readRows } from './raw-sqlite.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -97,19 +97,6 @@ await store.registry.addVersion({
   kind: 'workflow', ref: 'bench.instr', pack_ref: 'bench', content_hash: SHAPE, source: '', file: 'x.yaml', origin: { source: 'local' },
   body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
 });
-let commits = 0;
-let inTransactionMs = 0;
-const transaction = store.transaction.bind(store);
-store.transaction = async (fn, options) => {
-  if (!timing) return transaction(fn, options);
-  commits += 1;
-  const started = performance.now();
-  try {
-    return await transaction(fn, options);
-  } finally {
-    inTransactionMs += performance.now() - started;
-  }
-};
 const once = async () => {
   const run = await engine.startExecution({ workflow_ref: 'bench.instr', input: {} });
   const done = await engine.waitForCompletion(run.id);
@@ -121,9 +108,12 @@ const cpu0 = cpuMs();
 const usage0 = process.cpuUsage();
 const started = performance.now();
 timing = SPLIT;
+// BEGIN to the end of COMMIT, for the store's transactions and its one-write commits alike
+const counting = SPLIT ? countCommits() : null;
 collect(true);
 const measured = await once();
 collect(false);
+counting?.stop();
 timing = false;
 const ms = performance.now() - started;
 const cpu = cpuMs() - cpu0;
@@ -135,6 +125,7 @@ console.log(
     `(user ${(usage.user / N).toFixed(1)}, system ${(usage.system / N).toFixed(1)}), ${Math.round((N / ms) * 1000)} tasks/s`,
 );
 if (SPLIT) {
+  const { commits, commitMs: inTransactionMs } = counting.counts;
   report('engine', commits, ms, inTransactionMs);
   const { rows, executions } = readRows(file);
   const own = { rows: rows.filter((row) => row[0] === measured), executions: [measured] };

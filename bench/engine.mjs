@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createEngine } from '../dist/engine/index.js';
 import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
-import { cpuMs, fsyncLatency, rawBatches, rawCommits, readRows } from './raw-sqlite.mjs';
+import { countCommits, cpuMs, fsyncLatency, rawBatches, rawCommits, readRows } from './raw-sqlite.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -100,45 +100,19 @@ async function durable(name, tasks, dir) {
     kind: 'workflow', ref: `bench.${name}`, pack_ref: 'bench', content_hash: name, source: '', file: 'x.yaml', origin: { source: 'local' },
     body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks },
   });
-  let commits = 0;
-  let commitMs = 0;
-  const original = store.transaction.bind(store);
   // time inside transactions: the inserts, the projection update and COMMIT's fsync
-  store.transaction = async (fn) => {
-    commits += 1;
-    const t = performance.now();
-    try {
-      return await original(fn);
-    } finally {
-      commitMs += performance.now() - t;
-    }
-  };
+  const counting = countCommits();
   const started = performance.now();
   const cpu0 = cpuMs();
   const run = await engine.startExecution({ workflow_ref: `bench.${name}`, input: {} });
   const done = await engine.waitForCompletion(run.id);
   const ms = performance.now() - started;
   const cpu = cpuMs() - cpu0;
+  counting.stop();
   if (done.status !== 'completed') throw new Error(`${name}: ${done.status} ${JSON.stringify(done.error)}`);
   await engine.stop();
   await store.close();
-  return { ms, cpu, commits, commitMs, events: done.last_seq, file };
-}
-
-/** Counts the store's transactions and the time spent inside them. */
-function countCommits(store) {
-  const counts = { commits: 0, commitMs: 0 };
-  const original = store.transaction.bind(store);
-  store.transaction = async (fn, options) => {
-    counts.commits += 1;
-    const t = performance.now();
-    try {
-      return await original(fn, options);
-    } finally {
-      counts.commitMs += performance.now() - t;
-    }
-  };
-  return counts;
+  return { ms, cpu, ...counting.counts, events: done.last_seq, file };
 }
 
 /** EXECUTIONS executions of PER wide no-op tasks, all started at once. */
@@ -156,18 +130,19 @@ async function many(dir) {
     kind: 'workflow', ref: 'bench.many', pack_ref: 'bench', content_hash: 'many', source: '', file: 'x.yaml', origin: { source: 'local' },
     body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks },
   });
-  const counts = countCommits(store);
+  const counting = countCommits();
   const started = performance.now();
   const cpu0 = cpuMs();
   const runs = await Promise.all(Array.from({ length: EXECUTIONS }, () => engine.startExecution({ workflow_ref: 'bench.many', input: {} })));
   const done = await Promise.all(runs.map((run) => engine.waitForCompletion(run.id)));
   const ms = performance.now() - started;
   const cpu = cpuMs() - cpu0;
+  counting.stop();
   for (const d of done) if (d.status !== 'completed') throw new Error(`many: ${d.status} ${JSON.stringify(d.error)}`);
   await engine.stop();
   await store.close();
   const events = done.reduce((sum, d) => sum + d.last_seq, 0);
-  return { ms, cpu, events, file, ...counts };
+  return { ms, cpu, events, file, ...counting.counts };
 }
 
 console.log(`engine bench: ${N} no-op tasks per shape, concurrency ${CONCURRENCY}, SQLite WAL synchronous=${SYNCHRONOUS}`);

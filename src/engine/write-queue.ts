@@ -133,7 +133,11 @@ function oneStatement(store: Store, items: readonly Pending[], fence: WriteFence
   };
 }
 
-/** Commits the batches: in one statement where the store offers it, else in one transaction. */
+/**
+ * Commits the batches: as one write where the store offers it (ExecutionRepo.commitSteps:
+ * one statement on PostgreSQL, one synchronous transaction on SQLite), else in one
+ * transaction of awaited calls.
+ */
 async function commit(store: Store, items: readonly Pending[], fence: WriteFence | undefined): Promise<void> {
   const steps = oneStatement(store, items, fence);
   if (steps && store.executions.commitSteps) await store.executions.commitSteps(steps);
@@ -165,8 +169,8 @@ function executionsOf(batch: WriteBatch): string[] {
  * idle while its commit was at the database, then the database while the node reacted to
  * it (measured on PostgreSQL: the two alternated). With two, and the callers of a large
  * commit resumed in two halves, the commit of what the first half wrote leaves while the
- * node still works through the second. Only stores with one-statement commits (PostgreSQL) get more than one:
- * SQLite writes from this thread, so there is nothing to overlap.
+ * node still works through the second. Only PostgreSQL gets more than one: SQLite's
+ * one-write commits run on this thread, so there is nothing to overlap.
  */
 const PIPELINED_FLIGHTS = 2;
 /**
@@ -187,7 +191,7 @@ const OVERLAP_FLOOR = 64;
  * executions; a transaction (a claim, a created row, a checkpoint) runs alone.
  */
 export function createWriteQueue(store: Store, schedule: (fn: () => void) => void = setImmediate, fence?: WriteFence): WriteQueue {
-  const maxFlights = store.executions.commitSteps ? PIPELINED_FLIGHTS : 1;
+  const maxFlights = store.executions.commitSteps && store.backend !== 'sqlite' ? PIPELINED_FLIGHTS : 1;
   let pending: Pending[] = [];
   let scheduled = false;
   /** Commits at the database. */

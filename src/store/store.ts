@@ -170,12 +170,13 @@ export interface ExecutionRepo {
     updates: ReadonlyArray<{ id: string; patch: Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>> }>,
   ): Promise<void>;
   /**
-   * One group commit of the engine as one atomic statement, no transaction of its own
-   * (backends where each round trip is costly): checks that every `fenced` lease still
-   * has its token, under the same locks as LeaseRepo.assertLeases, and only then appends
-   * the events, applies the updates and deletes the `released` leases. Throws
-   * STORE_CONFLICT (a stale lease, an event that exists) or EXEC_NOT_FOUND with nothing
-   * written. Optional: callers fall back to a transaction.
+   * One group commit of the engine as one atomic write: one statement on PostgreSQL (each
+   * round trip is costly), one synchronous transaction on SQLite (no promise per statement).
+   * Checks that every `fenced` lease still has its token, under the same locks as
+   * LeaseRepo.assertLeases, and only then appends the events, applies the updates and
+   * deletes the `released` leases (SQLite holds no leases: it refuses a commit naming any).
+   * Throws STORE_CONFLICT (a stale lease, an event that exists) or EXEC_NOT_FOUND with
+   * nothing written. Optional: callers fall back to a transaction.
    */
   commitSteps?(steps: CommitSteps): Promise<void>;
   /**

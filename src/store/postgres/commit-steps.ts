@@ -14,8 +14,9 @@ import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 // Lock order as in assertLeases then appendEvents: the executions rows (in id order), the
 // lease rows (FOR KEY SHARE, so renewals still extend them: see leases.ts), then the
 // advisory lock that orders event positions, held to commit. The rows locked include those
-// of every execution with events ($16): a missing one writes nothing and is named (the
-// check a foreign key made per event before migration 9, made once per execution).
+// of every execution with events ($16) or an update ($4): a missing one writes nothing and
+// is named (the check a foreign key made per event before migration 9, made once per
+// execution; an update of a missing row used to be found only after the events were in).
 // The events arrive as one JSON array ($3), split by the server and zipped with their keys
 // ($17, $18): a json[] parameter cost the node an escaping pass over every event and the
 // server an array parse before the JSON one; keys read out of each event's JSON (->>) cost
@@ -23,7 +24,7 @@ import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 // ($17, from 1): its id, quoted, was 39 of the ~285 bytes an event cost to send, and the
 // driver's escaping pass over 20,000 strings per 10,000 tasks.
 const COMMIT_STEPS = `
-  WITH locked AS (SELECT id FROM executions WHERE id = ANY($1::text[] || $16::text[]) ORDER BY id FOR NO KEY UPDATE),
+  WITH locked AS (SELECT id FROM executions WHERE id = ANY($1::text[] || $16::text[] || $4::text[]) ORDER BY id FOR NO KEY UPDATE),
   held AS (
     SELECT execution_id, token, node_id FROM execution_leases
     WHERE execution_id = ANY($1::text[]) AND (SELECT count(*) FROM locked) >= 0
@@ -33,7 +34,7 @@ const COMMIT_STEPS = `
     FROM unnest($1::text[], $2::bigint[]) AS w(execution_id, token)
     LEFT JOIN held h ON h.execution_id = w.execution_id
     WHERE h.token IS DISTINCT FROM w.token),
-  missing AS (SELECT m.id FROM unnest($16::text[]) AS m(id) WHERE m.id NOT IN (SELECT id FROM locked)),
+  missing AS (SELECT m.id FROM unnest($16::text[] || $4::text[]) AS m(id) WHERE m.id NOT IN (SELECT id FROM locked)),
   go AS (SELECT NOT EXISTS (SELECT 1 FROM stale) AND NOT EXISTS (SELECT 1 FROM missing) AS ok),
   appending AS (SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.execution_events')) FROM go WHERE go.ok),
   inserted AS (
@@ -107,12 +108,16 @@ export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void>
     }
     const stale = rows.find((row) => row.execution_id !== null);
     if (stale) throw staleLease(stale.execution_id as string, Number(stale.wanted), stale);
-    const missing = rows.find((row) => row.missing_id !== null);
-    if (missing) throw missingExecution(missing.missing_id as string);
+    const missing = rows.find((row) => row.missing_id !== null)?.missing_id ?? null;
+    if (missing !== null) {
+      // As appendEvents and updateExecution name them: events of a missing execution conflict, an update finds nothing.
+      if (executions.ids.includes(missing)) throw missingExecution(missing);
+      throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${missing}' does not exist`);
+    }
     if (rows.length === updates.length) return;
     const found = new Set(rows.map((row) => row.updated_id));
     const absent = updates.find(({ id }) => !found.has(id))?.id ?? '';
-    // Unreachable from the engine (every projection comes with events, whose check fails first).
+    // Unreachable: a missing execution is found before anything is written (`missing`).
     throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${absent}' does not exist`);
   });
 }

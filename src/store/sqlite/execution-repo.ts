@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
 import { EXECUTION_COLUMNS, executionRowValues } from '../execution-row.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
-import type { ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
+import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
 import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
 import { writeMarksOf } from './write-marks.js';
@@ -158,41 +158,29 @@ export class SqliteExecutionRepo implements ExecutionRepo {
   }
 
   updateExecution(id: string, patch: Patch): Promise<void> {
-    return this.exec.run((db) => {
-      let mask = 0;
-      // In PATCHABLE's order, as updateSqlFor lists the columns, then the id.
-      const values: unknown[] = [];
-      for (let index = 0; index < PATCHABLE.length; index += 1) {
-        const key = PATCHABLE[index] as (typeof PATCHABLE)[number];
-        const value = patch[key];
-        if (value === undefined) continue;
-        mask |= 1 << index;
-        values.push((key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value);
-      }
-      if (mask === 0) return;
-      values.push(id);
-      writeMarksOf(db).touch(id);
-      const info = prepared(db, updateSqlFor(mask)).run(...values);
-      if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
+    return this.exec.run((db) => updateRow(db, id, patch));
+  }
+
+  /**
+   * One group commit as one synchronous transaction (BEGIN IMMEDIATE, the events, the rows'
+   * updates, COMMIT): no promise or turn of the event loop between its statements, where a
+   * transaction of awaited calls had one per call. The SQLite store holds no leases: a
+   * commit naming any is refused (STORE_CONFLICT), never written unchecked.
+   */
+  commitSteps(steps: CommitSteps): Promise<void> {
+    if (steps.fenced.length > 0 || steps.released.length > 0) {
+      return Promise.reject(new HarmoniaError('STORE_CONFLICT', 'the SQLite store holds no execution leases to check or release'));
+    }
+    return this.exec.write((db) => {
+      if (steps.events.length > 0) appendRows(db, steps.events);
+      for (const { id, patch } of steps.updates) updateRow(db, id, patch);
     });
   }
 
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
-    return this.exec.run((db: Database) => {
-      if (events.length === 0) return;
-      const marks = writeMarksOf(db);
-      // A step's events are one execution's: one mark for each run of them.
-      let touched: string | undefined;
-      for (const event of events) {
-        if (event.execution_id === touched) continue;
-        touched = event.execution_id;
-        marks.touch(touched);
-      }
-      const write = (): void => insertEvents(db, events);
-      // Outside a transaction the position read and the inserts must still be one write.
-      if (db.inTransaction) write();
-      else db.transaction(write).immediate();
-    });
+    if (events.length === 0) return this.exec.run(() => undefined);
+    // The position read and the inserts must be one write, in a transaction or not.
+    return this.exec.write((db) => appendRows(db, events));
   }
 
   readEvents(executionId: string, afterSeq = 0, limit = -1): Promise<ExecutionEvent[]> {
@@ -301,6 +289,38 @@ function withoutPosition(event: ExecutionEvent): ExecutionEvent {
   return rest;
 }
 
+/** The row's patched columns, in one UPDATE; throws EXEC_NOT_FOUND when there is no such row. */
+function updateRow(db: Database, id: string, patch: Patch): void {
+  let mask = 0;
+  // In PATCHABLE's order, as updateSqlFor lists the columns, then the id.
+  const values: unknown[] = [];
+  for (let index = 0; index < PATCHABLE.length; index += 1) {
+    const key = PATCHABLE[index] as (typeof PATCHABLE)[number];
+    const value = patch[key];
+    if (value === undefined) continue;
+    mask |= 1 << index;
+    values.push((key === 'output' || key === 'error') && value !== null ? JSON.stringify(value) : value);
+  }
+  if (mask === 0) return;
+  values.push(id);
+  writeMarksOf(db).touch(id);
+  const info = prepared(db, updateSqlFor(mask)).run(...values);
+  if (info.changes === 0) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' does not exist`);
+}
+
+/** Marks the executions written, then inserts the events (inside a write). */
+function appendRows(db: Database, events: readonly ExecutionEvent[]): void {
+  const marks = writeMarksOf(db);
+  // A step's events are one execution's: one mark for each run of them.
+  let touched: string | undefined;
+  for (const event of events) {
+    if (event.execution_id === touched) continue;
+    touched = event.execution_id;
+    marks.touch(touched);
+  }
+  insertEvents(db, events);
+}
+
 function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {
   return new HarmoniaError(
     'STORE_CONFLICT',
@@ -309,21 +329,64 @@ function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {
   );
 }
 
+// The most rows one INSERT carries (4 parameters each): a run of one execution's events
+// longer than this goes in several statements.
+const MAX_RUN_ROWS = 32;
+const insertRunSql: string[] = [];
+function insertRunSqlFor(rows: number): string {
+  let sql = insertRunSql[rows];
+  if (sql === undefined) {
+    sql = `INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
+    insertRunSql[rows] = sql;
+  }
+  return sql;
+}
+
 /**
- * Inserts events numbered after the highest position, one row per statement. Not several
- * rows per INSERT: a statement that can fail part-way keeps a statement journal of every
- * page it changes (spilled to a file past 64 KiB), so a 64-row INSERT of 100 executions'
- * events cost 2.5 to 3 times as much per row as single-row INSERTs (bench/engine.mjs).
+ * Inserts events numbered after the highest position: each run of one execution's events
+ * in one statement (up to MAX_RUN_ROWS rows), a lone event in a single-row one. Several
+ * rows per statement save SQLite's and the driver's per-statement work (7,000–10,000
+ * instructions a row in the engine's process, docs/performance.md "The commit path"); but a statement that can fail part-way
+ * keeps a statement journal of every page it changes (spilled to a file past 64 KiB), so
+ * one statement never spans executions: one execution's rows are adjacent in the table and
+ * its index, a few pages, where 100 executions' interleaved rows cost 2.5 to 3 times as much
+ * per row as single-row INSERTs.
  */
 function insertEvents(db: Database, events: readonly ExecutionEvent[]): void {
   let position = prepared(db, MAX_POSITION).pluck().get() as number;
-  const one = prepared(db, INSERT_EVENT);
-  for (const event of events) {
-    position += 1;
-    try {
-      one.run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position);
-    } catch (error) {
-      throw isConstraintError(error) ? conflict(event, error) : error;
-    }
+  let start = 0;
+  while (start < events.length) {
+    const executionId = (events[start] as ExecutionEvent).execution_id;
+    let end = start + 1;
+    while (end < events.length && end - start < MAX_RUN_ROWS && (events[end] as ExecutionEvent).execution_id === executionId) end += 1;
+    if (end - start === 1) insertOne(db, events[start] as ExecutionEvent, position + 1);
+    else insertRun(db, events, start, end, position);
+    position += end - start;
+    start = end;
+  }
+}
+
+function insertOne(db: Database, event: ExecutionEvent, position: number): void {
+  try {
+    prepared(db, INSERT_EVENT).run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position);
+  } catch (error) {
+    throw isConstraintError(error) ? conflict(event, error) : error;
+  }
+}
+
+/** Events [start, end) of one execution, numbered after `position`, in one statement. */
+function insertRun(db: Database, events: readonly ExecutionEvent[], start: number, end: number, position: number): void {
+  const values: unknown[] = [];
+  for (let index = start; index < end; index += 1) {
+    const event = events[index] as ExecutionEvent;
+    values.push(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position + 1 + index - start);
+  }
+  try {
+    prepared(db, insertRunSqlFor(end - start)).run(...values);
+  } catch (error) {
+    if (!isConstraintError(error)) throw error;
+    // The statement changed nothing (SQLite undid it whole): row by row, to name the event.
+    for (let index = start; index < end; index += 1) insertOne(db, events[index] as ExecutionEvent, position + 1 + index - start);
+    throw conflict(events[start] as ExecutionEvent, error);
   }
 }

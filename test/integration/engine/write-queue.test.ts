@@ -29,6 +29,28 @@ describe('createWriteQueue()', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('commits batches that create no row as one synchronous write on SQLite (commitSteps), not an awaited transaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harmonia-queue-'));
+    const store = createSqliteStore({ file: join(dir, 'q.db') });
+    for (const id of ['a', 'b', 'c']) await store.executions.createExecution(record(id));
+    let transactions = 0;
+    let writes = 0;
+    const commitSteps = store.executions.commitSteps?.bind(store.executions);
+    const executions = Object.create(store.executions) as typeof store.executions;
+    executions.commitSteps = (steps) => {
+      writes += 1;
+      return commitSteps?.(steps) ?? Promise.resolve();
+    };
+    const counted = { ...store, executions, transaction: <T>(fn: Parameters<typeof store.transaction<T>>[0]) => { transactions += 1; return store.transaction(fn); } };
+    const queue = createWriteQueue(counted);
+    await Promise.all(['a', 'b', 'c'].map((id) => queue.write({ events: [event(id, 1)], projection: { id, patch: { last_seq: 1 } } })));
+    expect({ transactions, writes }).toEqual({ transactions: 0, writes: 1 });
+    expect((await store.executions.getExecution('c'))?.last_seq).toBe(1);
+    expect(await store.executions.readEvents('b')).toHaveLength(1);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('rejects only the batch that conflicts when others share its transaction', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'harmonia-queue-'));
     const store = createSqliteStore({ file: join(dir, 'q.db') });

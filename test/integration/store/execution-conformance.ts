@@ -358,6 +358,50 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
       });
     });
 
+    describe('commitSteps()', () => {
+      // Optional in the contract: both backends offer it.
+      const commit = (steps: Parameters<NonNullable<Store['executions']['commitSteps']>>[0]) => {
+        const commitSteps = store.executions.commitSteps;
+        if (!commitSteps) throw new Error(`${name} offers no commitSteps`);
+        return commitSteps.call(store.executions, steps);
+      };
+
+      it('appends the events and applies the updates of several executions at once', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.createExecution(execution('b'));
+        await commit({
+          events: [event('a', 1), event('a', 2), event('b', 1)],
+          updates: [
+            { id: 'a', patch: { last_seq: 2, updated_at: '2026-01-02T00:00:00.000Z' } },
+            { id: 'b', patch: { status: 'completed', output: { ok: true }, last_seq: 1 } },
+          ],
+          fenced: [],
+          released: [],
+        });
+        expect(await store.executions.readEvents('a')).toEqual([event('a', 1), event('a', 2)]);
+        expect(await store.executions.getExecution('a')).toMatchObject({ last_seq: 2, updated_at: '2026-01-02T00:00:00.000Z' });
+        expect(await store.executions.getExecution('b')).toMatchObject({ status: 'completed', output: { ok: true }, last_seq: 1 });
+      });
+
+      it('writes nothing when an event exists already', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.appendEvents([event('a', 2)]);
+        await expect(
+          commit({ events: [event('a', 1), event('a', 2)], updates: [{ id: 'a', patch: { last_seq: 2 } }], fenced: [], released: [] }),
+        ).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+        expect((await store.executions.readEvents('a')).map((e) => e.seq)).toEqual([2]);
+        expect((await store.executions.getExecution('a'))?.last_seq).toBe(0);
+      });
+
+      it('writes nothing when an updated execution does not exist', async () => {
+        await store.executions.createExecution(execution('a'));
+        await expect(
+          commit({ events: [event('a', 1)], updates: [{ id: 'nope', patch: { last_seq: 1 } }], fenced: [], released: [] }),
+        ).rejects.toMatchObject({ code: 'EXEC_NOT_FOUND' });
+        expect(await store.executions.readEvents('a')).toEqual([]);
+      });
+    });
+
     describe('task logs', () => {
       beforeEach(async () => {
         await store.executions.createExecution(execution('e1'));
@@ -416,6 +460,27 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         expect(after.map((e) => `${e.execution_id}${e.seq}`)).toEqual(['b2', 'a2']);
         // per-execution reads are unchanged: no position, the event as appended
         expect(await store.executions.readEvents('a', 0)).toEqual([event('a', 1), event('a', 2), event('a', 3)]);
+      });
+
+      it('numbers runs of one execution longer than one statement holds, between other executions, in order', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.createExecution(execution('b'));
+        const run = Array.from({ length: 70 }, (_, index) => event('a', index + 1, { task_id: `t${index}` }));
+        await store.executions.appendEvents([event('b', 1), ...run.slice(0, 40), event('b', 2), ...run.slice(40)]);
+        const all = await store.executions.readEventsAfterPosition(0, 100);
+        expect(all.map((e) => `${e.execution_id}${e.seq}`)).toEqual(['b1', ...run.slice(0, 40).map((e) => `a${e.seq}`), 'b2', ...run.slice(40).map((e) => `a${e.seq}`)]);
+        expect(all.map((e) => e.position)).toEqual(all.map((_, index) => (all[0]?.position as number) + index));
+        expect(await store.executions.readEvents('a')).toEqual(run);
+      });
+
+      it('names the stored event a run of events collides with, and writes none of the run', async () => {
+        await store.executions.createExecution(execution('a'));
+        await store.executions.appendEvents([event('a', 3)]);
+        await expect(store.executions.appendEvents([1, 2, 3, 4].map((seq) => event('a', seq)))).rejects.toMatchObject({
+          code: 'STORE_CONFLICT',
+          details: { execution_id: 'a', seq: 3 },
+        });
+        expect((await store.executions.readEvents('a')).map((e) => e.seq)).toEqual([3]);
       });
 
       it('keeps a failed append from taking a position a later event is read after', async () => {
