@@ -362,6 +362,15 @@ export interface TransactionOptions {
    * trips). @default false
    */
   all_or_nothing?: boolean;
+  /**
+   * Other work waits to run while this commit syncs (the API's starts: requests to read,
+   * other executions' steps): a backend that can sync its log off the event loop (SQLite,
+   * src/store/sqlite/wal-sync.ts) does so for this transaction, which then resolves once the
+   * fsync returned on libuv's thread pool. Durable either way when it resolves; without it the
+   * sync stays inside COMMIT, which costs no thread hop (a chain of steps, each waiting for
+   * its own commit, has nothing to overlap). @default false
+   */
+  sync_off_loop?: boolean;
 }
 
 /** What a transaction sees: the same repositories, bound to one transaction. */

@@ -33,10 +33,10 @@ export interface SqliteGateHooks {
    */
   writable?: () => Promise<void> | undefined;
   /**
-   * With it, a transaction commits at synchronous=NORMAL and resolves only once `sync` has
-   * fsynced the log off the event loop (see wal-sync.ts); the connection is at FULL
-   * otherwise, so a write outside a transaction still syncs itself. Without it, every
-   * commit syncs as the connection's `synchronous` says.
+   * With it, a transaction run with `offLoop` commits at synchronous=NORMAL and resolves
+   * only once `sync` has fsynced the log off the event loop (see wal-sync.ts); the connection
+   * is at FULL otherwise, so every other write still syncs itself. Without it, every commit
+   * syncs as the connection's `synchronous` says.
    */
   sync?: WalSync;
 }
@@ -68,11 +68,14 @@ export class SqliteGate {
   readonly inside: SqliteExecutor = { run: async (f) => mapped(() => f(this.db), this.sync) };
 
   /**
-   * Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, holding the gate until COMMIT. With a
-   * WalSync it resolves only once the commit is on disk: the next transaction may run its
-   * statements meanwhile (its own answer waits for its own fsync, after this one's).
+   * Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, holding the gate until COMMIT. With
+   * `offLoop` and a WalSync, the COMMIT does not sync and the transaction resolves once the
+   * WalSync's fsync covering it returned; the next transaction may run its statements
+   * meanwhile. Otherwise the COMMIT syncs the log itself (synchronous=FULL). Either way,
+   * transactions resolve in the order they committed: one that synced in its COMMIT still
+   * waits for the answers of earlier ones whose fsync is under way.
    */
-  async transaction<T>(fn: (inside: SqliteExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (inside: SqliteExecutor) => Promise<T>, offLoop = false): Promise<T> {
     for (;;) {
       while (this.active) await this.active;
       const hold = this.writable();
@@ -82,15 +85,16 @@ export class SqliteGate {
     const sync = this.sync;
     const failure = sync?.failure();
     if (failure) throw failure;
+    const relaxed = offLoop && sync !== undefined;
     let release!: () => void;
     this.active = new Promise<void>((resolve) => (release = resolve));
     const inside = this.inside;
     let result: T;
-    let durable: Promise<void> | undefined;
+    let acknowledged: Promise<void> | null = null;
     try {
-      // Only outside a transaction may the safety level change (SQLite refuses it inside).
+      // Only outside a transaction may the safety level change (SQLite refuses it inside);
       // exec, not a prepared statement: SQLite applies this pragma when it is prepared.
-      if (sync) this.db.exec('PRAGMA synchronous = NORMAL');
+      if (relaxed) this.db.exec('PRAGMA synchronous = NORMAL');
       this.db.exec('BEGIN IMMEDIATE');
       try {
         result = await fn(inside);
@@ -100,13 +104,36 @@ export class SqliteGate {
         throw toStoreError(error);
       }
       this.committed();
-      durable = sync?.durable();
+      if (relaxed) acknowledged = this.acknowledge(sync.durable());
+      else if (sync && this.unacknowledged) acknowledged = this.after(sync, this.unacknowledged);
     } finally {
-      if (sync && !this.db.inTransaction) this.db.exec('PRAGMA synchronous = FULL');
+      if (relaxed && !this.db.inTransaction) this.db.exec('PRAGMA synchronous = FULL');
       this.active = null;
       release();
     }
-    if (durable) await durable;
+    if (acknowledged) await acknowledged;
     return result;
+  }
+
+  /** The last answer still waiting for its fsync, settled either way (for ordering only). */
+  private unacknowledged: Promise<void> | null = null;
+
+  private acknowledge(durable: Promise<void>): Promise<void> {
+    const settled = durable.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.unacknowledged = settled;
+    void settled.then(() => {
+      if (this.unacknowledged === settled) this.unacknowledged = null;
+    });
+    return durable;
+  }
+
+  /** A commit synced in its COMMIT, answered after the earlier ones (and failed if their fsync failed). */
+  private async after(sync: WalSync, earlier: Promise<void>): Promise<void> {
+    await earlier;
+    const failure = sync.failure();
+    if (failure) throw failure;
   }
 }

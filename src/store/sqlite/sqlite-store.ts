@@ -23,10 +23,10 @@ export interface SqliteStoreOptions {
    */
   synchronous?: 'FULL' | 'NORMAL';
   /**
-   * With `synchronous: 'FULL'`, a transaction's fsync of the log runs on libuv's thread pool
-   * and the transaction resolves once it is done (wal-sync.ts): the same durability for
-   * everything acknowledged, without the event loop stopping for the disk. Off, every
-   * COMMIT syncs on the loop.
+   * With `synchronous: 'FULL'`, a transaction asked to (`TransactionOptions.sync_off_loop`)
+   * has its fsync of the log run on libuv's thread pool and resolves once it is done
+   * (wal-sync.ts): the same durability for everything acknowledged, without the event loop
+   * stopping for the disk. Off, every COMMIT syncs on the loop.
    * @default true
    */
   sync_off_loop?: boolean;
@@ -121,7 +121,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   return {
     backend: 'sqlite',
     ...outside,
-    transaction: (fn) => gate.transaction(() => fn(inside)),
+    transaction: (fn, options) => gate.transaction(() => fn(inside), options?.sync_off_loop === true),
     claimEngine(holder) {
       if (options.file === ':memory:' || lock !== null) return;
       lock = acquireEngineLock(options.file, holder);

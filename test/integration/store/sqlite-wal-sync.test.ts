@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isHarmoniaError } from '../../../src/core/errors.js';
-import type { ComponentRecord } from '../../../src/core/model.js';
+import type { ComponentRecord, ExecutionEvent, ExecutionRecord } from '../../../src/core/model.js';
+import { createWriteQueue } from '../../../src/engine/write-queue.js';
 import type { Store } from '../../../src/store/store.js';
 import { SqliteGate } from '../../../src/store/sqlite/executor.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
@@ -66,6 +67,8 @@ function heldStore(name = 'held.db'): { store: Store; file: string; syncs: HeldS
   return { store, file, syncs, asked };
 }
 
+const OFF_LOOP = { sync_off_loop: true } as const;
+
 /** Records when a promise settles, without awaiting it. */
 function watch<T>(promise: Promise<T>, log: string[], name: string): Promise<T> {
   promise.then(
@@ -82,7 +85,7 @@ describe('createSqliteStore() with the log synced off the loop', () => {
   it('acknowledges a transaction only once the fsync of its log returned', async () => {
     const { store, file, asked } = heldStore();
     const log: string[] = [];
-    const committed = watch(store.transaction((tx) => tx.components.upsertComponent(component(1))), log, 'committed');
+    const committed = watch(store.transaction((tx) => tx.components.upsertComponent(component(1)), OFF_LOOP), log, 'committed');
     const sync = await asked();
     // The descriptor is the log's: the same file the connection writes.
     expect(fstatSync(sync.fd).ino).toBe(statSync(`${file}-wal`).ino);
@@ -98,10 +101,10 @@ describe('createSqliteStore() with the log synced off the loop', () => {
   it('runs the next transaction while the fsync is under way, covers the commits made meanwhile with one fsync, and answers in commit order', async () => {
     const { store, syncs, asked } = heldStore();
     const log: string[] = [];
-    const first = watch(store.transaction((tx) => tx.components.upsertComponent(component(1))), log, 'first');
+    const first = watch(store.transaction((tx) => tx.components.upsertComponent(component(1)), OFF_LOOP), log, 'first');
     const firstSync = await asked();
-    const second = watch(store.transaction((tx) => tx.components.upsertComponent(component(2))), log, 'second');
-    const third = watch(store.transaction((tx) => tx.components.upsertComponent(component(3))), log, 'third');
+    const second = watch(store.transaction((tx) => tx.components.upsertComponent(component(2)), OFF_LOOP), log, 'second');
+    const third = watch(store.transaction((tx) => tx.components.upsertComponent(component(3)), OFF_LOOP), log, 'third');
     // Both committed (visible) while the first fsync has not returned, and no second fsync
     // runs beside it.
     while ((await store.components.getComponent('c3')) === null) await turn();
@@ -122,21 +125,36 @@ describe('createSqliteStore() with the log synced off the loop', () => {
     const { store, asked } = heldStore();
     await store.components.upsertComponent(component(0));
     const log: string[] = [];
-    const first = watch(store.transaction((tx) => tx.components.upsertComponent(component(1))), log, 'first');
+    const first = watch(store.transaction((tx) => tx.components.upsertComponent(component(1)), OFF_LOOP), log, 'first');
     const firstSync = await asked();
-    const second = watch(store.transaction((tx) => tx.components.upsertComponent(component(2))), log, 'second');
+    const second = watch(store.transaction((tx) => tx.components.upsertComponent(component(2)), OFF_LOOP), log, 'second');
     while ((await store.components.getComponent('c2')) === null) await turn();
     firstSync.fail(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
     await expect(first).rejects.toMatchObject({ code: 'STORE_SYNC_FAILED' });
     // The second was waiting for the next fsync: never acknowledged, and no fsync retried.
     await expect(second).rejects.toMatchObject({ code: 'STORE_SYNC_FAILED' });
     expect(log).toEqual(['first failed', 'second failed']);
-    const refused = await store.transaction((tx) => tx.components.upsertComponent(component(3))).catch((error: unknown) => error);
+    const refused = await store.transaction((tx) => tx.components.upsertComponent(component(3)), OFF_LOOP).catch((error: unknown) => error);
     expect(isHarmoniaError(refused) && refused.code).toBe('STORE_SYNC_FAILED');
     // Writes outside a transaction are refused too (the connection is query-only now).
     const outside = await store.components.upsertComponent(component(4)).catch((error: unknown) => error);
     expect(isHarmoniaError(outside) && outside.code).toBe('STORE_SYNC_FAILED');
     expect(await store.components.getComponent('c0')).not.toBeNull();
+  });
+
+  it('answers a transaction that synced in its own COMMIT only after an earlier one whose fsync is under way', async () => {
+    const { store, syncs, asked } = heldStore();
+    const log: string[] = [];
+    const first = watch(store.transaction((tx) => tx.components.upsertComponent(component(1)), OFF_LOOP), log, 'off the loop');
+    const firstSync = await asked();
+    const second = watch(store.transaction((tx) => tx.components.upsertComponent(component(2))), log, 'in its commit');
+    while ((await store.components.getComponent('c2')) === null) await turn();
+    await turn();
+    expect(log).toEqual([]);
+    firstSync.release();
+    await Promise.all([first, second]);
+    expect(log).toEqual(['off the loop', 'in its commit']);
+    expect(syncs).toHaveLength(1);
   });
 
   it('commits a transaction at synchronous=NORMAL and leaves the connection at FULL, so a write outside one syncs itself', async () => {
@@ -148,14 +166,16 @@ describe('createSqliteStore() with the log synced off the loop', () => {
     const calls: number[] = [];
     const sync = createWalSync({ file, fsync: async (fd) => void calls.push(fd) });
     const gate = new SqliteGate(db, { sync });
-    const inside = await gate.transaction((tx) => tx.run((conn) => conn.prepare('INSERT INTO t VALUES (1)').run() && (conn.pragma('synchronous', { simple: true }) as number)));
+    const inside = await gate.transaction((tx) => tx.run((conn) => conn.prepare('INSERT INTO t VALUES (1)').run() && (conn.pragma('synchronous', { simple: true }) as number)), true);
     expect(inside).toBe(1);
     expect(calls).toHaveLength(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     // A failed transaction puts it back too.
-    await expect(gate.transaction(() => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    await expect(gate.transaction(() => Promise.reject(new Error('no')), true)).rejects.toThrow('no');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     await gate.outside.run((conn) => conn.prepare('INSERT INTO t VALUES (2)').run());
+    // Not asked to: synced in its COMMIT, at FULL, and no fsync of ours.
+    expect(await gate.transaction((tx) => tx.run((conn) => conn.prepare('INSERT INTO t VALUES (3)').run() && (conn.pragma('synchronous', { simple: true }) as number)))).toBe(2);
     expect(calls).toHaveLength(1);
     await sync.close();
     db.close();
@@ -164,7 +184,7 @@ describe('createSqliteStore() with the log synced off the loop', () => {
   it('keeps what it acknowledged after the store is closed and opened again, with the real fsync', async () => {
     const file = join(dir, 'real.db');
     const store = createSqliteStore({ file });
-    for (let n = 0; n < 20; n += 1) await store.transaction((tx) => tx.components.upsertComponent(component(n)));
+    for (let n = 0; n < 20; n += 1) await store.transaction((tx) => tx.components.upsertComponent(component(n)), OFF_LOOP);
     await store.close();
     const again = createSqliteStore({ file });
     stores.push(again);
@@ -175,7 +195,29 @@ describe('createSqliteStore() with the log synced off the loop', () => {
     const calls: number[] = [];
     const store = createSqliteStore({ file: join(dir, 'off.db'), sync_off_loop: false, fsync: async (fd) => void calls.push(fd) });
     stores.push(store);
-    await store.transaction((tx) => tx.components.upsertComponent(component(1)));
+    await store.transaction((tx) => tx.components.upsertComponent(component(1)), OFF_LOOP);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('createWriteQueue() on a store that syncs off the loop', () => {
+  const at = new Date(0).toISOString();
+  const record = (id: string): ExecutionRecord => ({ id, workflow_id: 'wf', workflow_ref: 'demo.x', workflow_version: 1, status: 'running', input: {}, output: null, error: null, parent_execution_id: null, parent_task_id: null, created_at: at, updated_at: at, finished_at: null, last_seq: 0 });
+  const event = (id: string, seq: number): ExecutionEvent => ({ event_type: 'task_started', execution_id: id, workflow_id: 'wf', task_id: 't', timestamp: at, seq, data: { attempt: seq } });
+
+  it('acknowledges a commit that creates an execution once its fsync off the loop returned, and syncs a step in its COMMIT', async () => {
+    const { store, syncs, asked } = heldStore();
+    const queue = createWriteQueue(store);
+    const log: string[] = [];
+    const created = watch(queue.write({ events: [event('a', 1)], before: (tx) => tx.executions.createExecution(record('a')), projection: { id: 'a', patch: { last_seq: 1 } } }), log, 'created');
+    const sync = await asked();
+    while ((await store.executions.getExecution('a')) === null) await turn();
+    await turn();
+    expect(log).toEqual([]);
+    sync.release();
+    await created;
+    await queue.write({ events: [event('a', 2)], projection: { id: 'a', patch: { last_seq: 2 } } });
+    expect(syncs).toHaveLength(1);
+    expect((await store.executions.getExecution('a'))?.last_seq).toBe(2);
   });
 });
