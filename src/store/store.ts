@@ -389,6 +389,13 @@ export interface Store extends StoreSession {
   /** Runs `fn` in one transaction: all its writes land together or not at all. */
   transaction<T>(fn: (tx: StoreSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
+   * Resolves once every commit this store has made is on disk. Reads may see a commit whose
+   * fsync is still under way (`TransactionOptions.sync_off_loop`); a caller that answers a
+   * client from such a read as though it were acknowledged (an idempotent replay) waits for
+   * this first. Absent where every commit is durable when it returns (PostgreSQL).
+   */
+  durable?(): Promise<void>;
+  /**
    * Claims the data for one engine (SQLite: the only engine on this database until close;
    * PostgreSQL shares it between nodes by leases, so this is a no-op there).
    * Thrown when another live engine holds it: STORE_LOCKED naming that process.

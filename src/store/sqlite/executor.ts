@@ -115,6 +115,18 @@ export class SqliteGate {
     return result;
   }
 
+  /**
+   * Resolves once every commit made so far is on disk (at once when none waits for its
+   * fsync); rejects with STORE_SYNC_FAILED when one of them could not be synced.
+   */
+  async durable(): Promise<void> {
+    const sync = this.sync;
+    if (sync === undefined) return;
+    if (this.unacknowledged) await this.unacknowledged;
+    const failure = sync.failure();
+    if (failure) throw failure;
+  }
+
   /** The last answer still waiting for its fsync, settled either way (for ordering only). */
   private unacknowledged: Promise<void> | null = null;
 

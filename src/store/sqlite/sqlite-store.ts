@@ -122,6 +122,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     backend: 'sqlite',
     ...outside,
     transaction: (fn, options) => gate.transaction(() => fn(inside), options?.sync_off_loop === true),
+    durable: () => gate.durable(),
     claimEngine(holder) {
       if (options.file === ':memory:' || lock !== null) return;
       lock = acquireEngineLock(options.file, holder);

@@ -157,6 +157,20 @@ describe('createSqliteStore() with the log synced off the loop', () => {
     expect(syncs).toHaveLength(1);
   });
 
+  it('resolves durable() once the commits a reader may already see are on disk', async () => {
+    const { store, asked } = heldStore();
+    await store.durable?.();
+    const log: string[] = [];
+    const committed = store.transaction((tx) => tx.components.upsertComponent(component(1)), OFF_LOOP);
+    const sync = await asked();
+    const durable = watch(store.durable?.() ?? Promise.reject(new Error('no durable()')), log, 'durable');
+    await turn();
+    expect(log).toEqual([]);
+    sync.release();
+    await Promise.all([committed, durable]);
+    expect(log).toEqual(['durable']);
+  });
+
   it('commits a transaction at synchronous=NORMAL and leaves the connection at FULL, so a write outside one syncs itself', async () => {
     const file = join(dir, 'gate.db');
     const db = new Database(file);
