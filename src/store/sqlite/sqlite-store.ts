@@ -100,15 +100,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const checkpointer = options.file === ':memory:' ? null : createCheckpointer(db, options.file);
   let sync: WalSync | undefined;
   if (options.file !== ':memory:' && synchronous === 'FULL' && options.sync_off_loop !== false) {
-    sync = createWalSync({
-      file: options.file,
-      ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
-      onFailure: () => {
-        // Refuse every write, outside transactions too, and copy nothing more into the database.
-        if (db.open) db.pragma('query_only = ON');
-        void checkpointer?.close().catch(() => undefined);
-      },
-    });
+    sync =
+      createWalSync({
+        file: options.file,
+        ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+        onFailure: () => {
+          // Refuse every write, outside transactions too, and copy nothing more into the database.
+          if (db.open) db.pragma('query_only = ON');
+          void checkpointer?.close().catch(() => undefined);
+        },
+      }) ?? undefined;
   }
   const gate = new SqliteGate(db, {
     ...(checkpointer === null ? {} : { committed: () => checkpointer.committed(), writable: () => checkpointer.writable() }),

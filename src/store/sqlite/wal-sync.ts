@@ -85,13 +85,22 @@ function syncDirectory(dir: string): void {
  * Opens the log of `options.file` and syncs it, the database file and their folder once, on
  * the loop: whatever an earlier process left in the page cache unsynced (a crash of that
  * process, not of the machine, keeps it readable) is durable before this one acts on it.
+ * Null when this process may not write the log (then it writes nothing either).
  */
-export function createWalSync(options: WalSyncOptions): WalSync {
+export function createWalSync(options: WalSyncOptions): WalSync | null {
   const fsync = options.fsync ?? fsyncOffLoop;
   const path = `${options.file}-wal`;
-  let fd: number | null = openSync(path, 'r');
+  let fd: number | null;
+  try {
+    // For writing: Windows flushes only a handle open for writing.
+    fd = openSync(path, 'r+');
+  } catch (error) {
+    // A database this process may only read (another user's, a read-only mount) has nothing to sync.
+    if (['EACCES', 'EPERM', 'EROFS'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
+    throw error;
+  }
   fsyncSync(fd);
-  const db = openSync(options.file, 'r');
+  const db = openSync(options.file, 'r+');
   try {
     fsyncSync(db);
   } finally {

@@ -179,6 +179,7 @@ describe('createSqliteStore() with the log synced off the loop', () => {
     db.exec('CREATE TABLE t (n INTEGER)');
     const calls: number[] = [];
     const sync = createWalSync({ file, fsync: async (fd) => void calls.push(fd) });
+    if (sync === null) throw new Error('the log cannot be written');
     const gate = new SqliteGate(db, { sync });
     const inside = await gate.transaction((tx) => tx.run((conn) => conn.prepare('INSERT INTO t VALUES (1)').run() && (conn.pragma('synchronous', { simple: true }) as number)), true);
     expect(inside).toBe(1);
