@@ -43,6 +43,8 @@ export interface SqliteGateHooks {
 
 export class SqliteGate {
   private active: Promise<void> | null = null;
+  /** The last answer still waiting for its fsync, settled either way (for ordering only). */
+  private unacknowledged: Promise<void> | null = null;
   private readonly committed: () => void;
   private readonly writable: () => Promise<void> | undefined;
   private readonly sync: WalSync | undefined;
@@ -126,9 +128,6 @@ export class SqliteGate {
     const failure = sync.failure();
     if (failure) throw failure;
   }
-
-  /** The last answer still waiting for its fsync, settled either way (for ordering only). */
-  private unacknowledged: Promise<void> | null = null;
 
   private acknowledge(durable: Promise<void>): Promise<void> {
     const settled = durable.then(
