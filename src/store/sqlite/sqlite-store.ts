@@ -122,7 +122,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   return {
     backend: 'sqlite',
     ...outside,
-    transaction: (fn, options) => gate.transaction(() => fn(inside), options?.sync_off_loop === true),
+    transaction: (fn, txOptions) => gate.transaction(() => fn(inside), txOptions?.sync_off_loop === true),
     durable: () => gate.durable(),
     claimEngine(holder) {
       if (options.file === ':memory:' || lock !== null) return;

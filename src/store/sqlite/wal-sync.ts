@@ -99,14 +99,19 @@ export function createWalSync(options: WalSyncOptions): WalSync | null {
     if (['EACCES', 'EPERM', 'EROFS'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
     throw error;
   }
-  fsyncSync(fd);
-  const db = openSync(options.file, 'r+');
   try {
-    fsyncSync(db);
-  } finally {
-    closeSync(db);
+    fsyncSync(fd);
+    const db = openSync(options.file, 'r+');
+    try {
+      fsyncSync(db);
+    } finally {
+      closeSync(db);
+    }
+    syncDirectory(dirname(path));
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
-  syncDirectory(dirname(path));
 
   let failed: HarmoniaError | null = null;
   /** Commits waiting for the next fsync. */
