@@ -9,7 +9,10 @@
 // Instructions per request, which the box's load does not move (collection on for the measured rounds only):
 //   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p node bench/http-post-js.mjs 600 --rounds 1 --warmup 5 --callgrind
 //   (then Ir in the dump / (N × rounds))
+// --loop-delay: also the event loop's delay over the measured rounds (perf_hooks, 1 ms timer):
+//   how long anything else on the loop (a GET, a stream's write) waited behind the starts.
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Sink, startInProcessServer } from './lib-in-process.mjs';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -24,6 +27,7 @@ const warmupAt = args.indexOf('--warmup');
 const WARMUP = warmupAt >= 0 ? Number(args[warmupAt + 1]) : 1;
 const IN_FLIGHT = 50;
 const CALLGRIND = args.includes('--callgrind');
+const LOOP_DELAY = args.includes('--loop-delay');
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 const { dir, store, engine, h } = await startInProcessServer('ph-post-', () => ({ tokens: 'bench-token' }));
 const listener = h.server.listeners('request')[0];
@@ -81,8 +85,13 @@ async function round() {
 for (let w = 0; w < WARMUP; w += 1) await round();
 const results = [];
 collect(true);
+const delay = LOOP_DELAY ? monitorEventLoopDelay({ resolution: 1 }) : null;
+delay?.enable();
 for (let r = 0; r < ROUNDS; r += 1) results.push(await round());
 collect(false);
+delay?.disable();
+const ms = (ns) => (ns / 1e6).toFixed(2);
+if (delay) console.log(`event loop delay over the measured rounds: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms`);
 const best = (k) => Math.min(...results.map((x) => x[k]));
 const median = (k) => results.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
 console.log(

@@ -128,6 +128,8 @@ export interface ResolvedConfig {
   node_id: string | null;
   /** Dev mode: quiet time after a pack's last save (by the files' mtimes) before it syncs. @default 20 */
   dev_debounce_ms: number;
+  /** SQLite: the commits that start executions sync the log on a thread (src/store/sqlite/wal-sync.ts). @default true */
+  sqlite_sync_off_loop: boolean;
   /** Connections in a node's PostgreSQL pool (besides its LISTEN connection, its renewal thread's and its liveness lock's). @default 10 */
   pg_pool_size: number;
   /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a node cut off or frozen loses its work after this, one whose process died at once. @default 15000 */
@@ -329,6 +331,7 @@ export function resolveConfig(
     git_sources: opt('git_sources'),
     node_id: opt('node_id'),
     dev_debounce_ms: millis('dev_debounce_ms'),
+    sqlite_sync_off_loop: asBoolean(raw('sqlite_sync_off_loop'), SETTINGS.sqlite_sync_off_loop.default),
     pg_pool_size: int('pg_pool_size'),
     lease_ms: millis('lease_ms'),
     shutdown_grace_ms: ms('shutdown_grace_ms'),

@@ -60,6 +60,8 @@ function sameWorkflow(earlier: ExecutionRecord, request: StartExecutionRequest):
 export function createExecutionStartUseCases(store: Store, engine: ExecutionStarter): ExecutionStartUseCases {
   /** The earlier execution of a key, when it was started by the same request. Thrown otherwise: IDEMPOTENCY_KEY_REUSED. */
   async function sameRequest(earlier: ExecutionRecord, request: StartExecutionRequest, fingerprint: string, key: string): Promise<ExecutionStarted> {
+    // The first request's commit may still be syncing: answer for it only once it is durable.
+    await store.durable?.();
     const [started] = await engine.readEvents(earlier.id, 0, 1);
     const recorded = started?.event_type === 'workflow_started' ? started.data.request_fingerprint : undefined;
     // No fingerprint yet (still queued, or started before they were recorded): the workflow as named decides.

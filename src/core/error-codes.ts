@@ -49,6 +49,7 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   STORE_UNAVAILABLE: 'the database cannot be reached',
   STORE_MIGRATION_FAILED: 'a database migration failed; the store was left unchanged',
   STORE_LOCKED: 'another engine holds the SQLite database (one engine per data directory)',
+  STORE_SYNC_FAILED: "the SQLite database's log could not be synced to disk; writes are refused until the server restarts (check the disk first)",
   AUTH_REQUIRED: 'the request has no valid bearer token',
   AUTH_FORBIDDEN: "the token's scope does not allow this request",
   REQUEST_INVALID: 'the request body or query does not match the API (the details say where)',

@@ -50,6 +50,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   STORE_UNAVAILABLE: 503,
   STORE_MIGRATION_FAILED: 500,
   STORE_LOCKED: 409,
+  // the disk failed: not the client's doing, and not retryable until the operator acts
+  STORE_SYNC_FAILED: 503,
   AUTH_REQUIRED: 401,
   AUTH_FORBIDDEN: 403,
   REQUEST_INVALID: 400,

@@ -61,6 +61,7 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STORE_MIGRATION_FAILED'
   | 'STORE_LOCKED'
+  | 'STORE_SYNC_FAILED'
   // server
   | 'AUTH_REQUIRED'
   | 'AUTH_FORBIDDEN'

@@ -180,6 +180,12 @@ export const SETTINGS = {
   node_id: setting('HARMONIA_NODE_ID', 'optional-string', null, "This node's name among the nodes sharing one PostgreSQL database; must differ between nodes.", {
     default_text: '`<hostname>-<pid>-<random>`',
   }),
+  sqlite_sync_off_loop: setting(
+    'HARMONIA_SQLITE_SYNC_OFF_LOOP',
+    'boolean',
+    true,
+    "SQLite: the commits that start executions sync the database's log on a thread, answered once it is on disk, so the server handles other requests meanwhile; off, every commit syncs on the event loop (fewer thread hops, better on a machine short of CPU). Durable either way (operations.md, Durability).",
+  ),
   pg_pool_size: setting('HARMONIA_PG_POOL_SIZE', 'integer', 10, "Connections in a node's PostgreSQL pool (besides its LISTEN connection, its lease renewal thread's and its liveness lock's).", { min: 1 }),
   lease_ms: setting('HARMONIA_LEASE_MS', 'millis', 15_000, "How long a node's claim on an execution lasts unrenewed (PostgreSQL); a node cut off or frozen loses its executions after this, one whose process died at once (its liveness lock).", { min: 100 }),
   shutdown_grace_ms: setting('HARMONIA_SHUTDOWN_GRACE', 'duration', 10_000, 'On SIGTERM or Ctrl-C, how long running executions get to finish before their tasks are handed back.', { min: 0 }),

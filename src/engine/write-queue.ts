@@ -52,6 +52,8 @@ export interface WriteFence {
 
 const FINISHED = new Set(['completed', 'failed', 'canceled']);
 const ALL_OR_NOTHING = { all_or_nothing: true } as const;
+/** A commit that creates executions (the API's starts): its fsync may leave the event loop. */
+const CREATING = { all_or_nothing: true, sync_off_loop: true } as const;
 
 export interface WriteQueue {
   /** Resolves once the batch is committed. */
@@ -142,7 +144,7 @@ async function commit(store: Store, items: readonly Pending[], fence: WriteFence
   const steps = oneStatement(store, items, fence);
   if (steps && store.executions.commitSteps) await store.executions.commitSteps(steps);
   // Any failed write sinks the whole transaction (and is retried alone by the caller), so no savepoints.
-  else await store.transaction((tx) => apply(tx, items, fence), ALL_OR_NOTHING);
+  else await store.transaction((tx) => apply(tx, items, fence), items.some((item) => item.batch.before !== undefined) ? CREATING : ALL_OR_NOTHING);
 }
 
 /** Whether the batches can only go as a transaction (see oneStatement), without asking the fence for tokens. */

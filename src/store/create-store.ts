@@ -15,6 +15,8 @@ export interface CreateStoreOptions {
   cwd?: string;
   /** SQLite only: `FULL` survives power loss, `NORMAL` a process crash. @default 'FULL' */
   synchronous?: 'FULL' | 'NORMAL';
+  /** SQLite only: the commits that start executions sync the log off the event loop. @default true */
+  sync_off_loop?: boolean;
   /** PostgreSQL only: the schema holding Harmonia's tables. @default the server's search_path */
   schema?: string;
   /** PostgreSQL only: most connections this node opens. @default 10 */
@@ -54,6 +56,7 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
   return createSqliteStore({
     file: file === ':memory:' ? file : resolve(options.cwd ?? '.', file),
     ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
+    ...(options.sync_off_loop === undefined ? {} : { sync_off_loop: options.sync_off_loop }),
   });
 }
 

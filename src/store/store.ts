@@ -363,6 +363,15 @@ export interface TransactionOptions {
    * trips). @default false
    */
   all_or_nothing?: boolean;
+  /**
+   * Other work waits to run while this commit syncs (the API's starts: requests to read,
+   * other executions' steps): a backend that can sync its log off the event loop (SQLite,
+   * src/store/sqlite/wal-sync.ts) does so for this transaction, which then resolves once the
+   * fsync returned on libuv's thread pool. Durable either way when it resolves; without it the
+   * sync stays inside COMMIT, which costs no thread hop (a chain of steps, each waiting for
+   * its own commit, has nothing to overlap). @default false
+   */
+  sync_off_loop?: boolean;
 }
 
 /** What a transaction sees: the same repositories, bound to one transaction. */
@@ -380,6 +389,13 @@ export interface Store extends StoreSession {
   readonly backend: 'sqlite' | 'postgres';
   /** Runs `fn` in one transaction: all its writes land together or not at all. */
   transaction<T>(fn: (tx: StoreSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Resolves once every commit this store has made is on disk. Reads may see a commit whose
+   * fsync is still under way (`TransactionOptions.sync_off_loop`); a caller that answers a
+   * client from such a read as though it were acknowledged (an idempotent replay) waits for
+   * this first. Absent where every commit is durable when it returns (PostgreSQL).
+   */
+  durable?(): Promise<void>;
   /**
    * Claims the data for one engine (SQLite: the only engine on this database until close;
    * PostgreSQL shares it between nodes by leases, so this is a no-op there).

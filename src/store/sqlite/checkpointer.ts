@@ -7,9 +7,11 @@
  * once CHECKPOINT_PAGES pages of log wait to be copied, as SQLite's own rule would, read
  * from the wal-index after each commit. (A time-based rule, every 100 ms, was tried: with
  * small commits, as an execution's chain of steps makes, it checkpointed ten times as
- * often, and the checkpoints' fsyncs slowed the loop's.) Only the checkpoint moves:
- * each COMMIT still syncs its log on the event loop (synchronous=FULL), so no commit is
- * reported before it is durable and a step's commit costs no thread hop.
+ * often, and the checkpoints' fsyncs slowed the loop's.) Only the checkpoint moves here: a
+ * step's COMMIT still syncs its log on the event loop (synchronous=FULL), costing no thread
+ * hop; the commits that create executions sync the log on libuv's thread pool instead
+ * (wal-sync.ts). A checkpoint syncs the log before it copies it, so a frame it copies that
+ * wal-sync has not synced yet is durable before the database holds it.
  *
  * A PASSIVE checkpoint copies what was committed when it began; the log starts afresh only
  * when a write finds all of it copied. Under a steady stream of commits that can take a

@@ -12,6 +12,7 @@ import { SqliteTriggerRepo } from './trigger-repo.js';
 import { SQLITE_MIGRATIONS } from './migrations/index.js';
 import { SqliteRegistryRepo } from './registry-repo.js';
 import { createCheckpointer } from './checkpointer.js';
+import { createWalSync, type Fsync, type WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** Database file, or `:memory:` for throwaway stores. */
@@ -21,6 +22,16 @@ export interface SqliteStoreOptions {
    * @default 'FULL'
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * With `synchronous: 'FULL'`, a transaction asked to (`TransactionOptions.sync_off_loop`)
+   * has its fsync of the log run on libuv's thread pool and resolves once it is done
+   * (wal-sync.ts): the same durability for everything acknowledged, without the event loop
+   * stopping for the disk. Off, every COMMIT syncs on the loop.
+   * @default true
+   */
+  sync_off_loop?: boolean;
+  /** The fsync the off-loop sync calls (tests observe or fail it). @default node:fs's fsync */
+  fsync?: Fsync;
 }
 
 function sessionFor(exec: SqliteExecutor): StoreSession {
@@ -80,14 +91,30 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   if (options.file !== ':memory:') prepareFile(options.file);
   const db = new DatabaseConstructor(options.file);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  const synchronous = options.synchronous ?? 'FULL';
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrateSqlite(db);
   // Checkpoints leave the event loop, on a worker started once the store has written a little.
   const checkpointer = options.file === ':memory:' ? null : createCheckpointer(db, options.file);
-  const gate =
-    checkpointer === null ? new SqliteGate(db) : new SqliteGate(db, () => checkpointer.committed(), () => checkpointer.writable());
+  let sync: WalSync | undefined;
+  if (options.file !== ':memory:' && synchronous === 'FULL' && options.sync_off_loop !== false) {
+    sync =
+      createWalSync({
+        file: options.file,
+        ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+        onFailure: () => {
+          // Refuse every write, outside transactions too, and copy nothing more into the database.
+          if (db.open) db.pragma('query_only = ON');
+          void checkpointer?.close().catch(() => undefined);
+        },
+      }) ?? undefined;
+  }
+  const gate = new SqliteGate(db, {
+    ...(checkpointer === null ? {} : { committed: () => checkpointer.committed(), writable: () => checkpointer.writable() }),
+    ...(sync === undefined ? {} : { sync }),
+  });
   const outside = sessionFor(gate.outside);
   // Repositories hold no state of their own: one set serves every transaction.
   const inside = sessionFor(gate.inside);
@@ -95,12 +122,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   return {
     backend: 'sqlite',
     ...outside,
-    transaction: (fn) => gate.transaction(() => fn(inside)),
+    transaction: (fn, txOptions) => gate.transaction(() => fn(inside), txOptions?.sync_off_loop === true),
+    durable: () => gate.durable(),
     claimEngine(holder) {
       if (options.file === ':memory:' || lock !== null) return;
       lock = acquireEngineLock(options.file, holder);
     },
     close: async () => {
+      await sync?.close();
       await checkpointer?.close();
       db.close();
       lock?.release();

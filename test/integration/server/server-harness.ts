@@ -14,6 +14,7 @@ import { createPackSyncService } from '../../../src/packs/sync-packs.js';
 import type { ServerOptions } from '../../../src/server/deps.js';
 import { startServer, type RunningServer } from '../../../src/server/start-server.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Fsync } from '../../../src/store/sqlite/wal-sync.js';
 import type { Store } from '../../../src/store/store.js';
 
 export interface ServerHarness {
@@ -57,6 +58,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** The store's durability. @default 'NORMAL' (tests need not survive power loss) */
   synchronous?: 'FULL' | 'NORMAL';
+  /** The store's fsync of its log off the event loop (with synchronous FULL). @default node:fs's */
+  fsync?: Fsync;
   /** The secrets webhook triggers name (their environment). @default none */
   trigger_secret?: (name: string) => string | undefined;
 }
@@ -157,7 +160,11 @@ export async function openServer(options: HarnessOptions = {}): Promise<ServerHa
     mkdirSync(dirname(join(packsDir, path)), { recursive: true });
     writeFileSync(join(packsDir, path), content);
   }
-  const store = createSqliteStore({ file: join(dir, 'data', 'harmonia.db'), synchronous: options.synchronous ?? 'NORMAL' });
+  const store = createSqliteStore({
+    file: join(dir, 'data', 'harmonia.db'),
+    synchronous: options.synchronous ?? 'NORMAL',
+    ...(options.fsync === undefined ? {} : { fsync: options.fsync }),
+  });
   const registry = createActionRegistry({ packs: () => null, components: store.components, kill_grace_ms: 200 });
   const custom = options.actions ?? {};
   const engine = createEngine({

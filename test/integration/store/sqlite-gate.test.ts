@@ -17,7 +17,7 @@ describe('SqliteGate.outside.write()', () => {
     let release!: () => void;
     let holding: Promise<void> | undefined = new Promise<void>((resolve) => (release = resolve));
     let commits = 0;
-    const gate = new SqliteGate(db, () => (commits += 1), () => holding);
+    const gate = new SqliteGate(db, { committed: () => (commits += 1), writable: () => holding });
     const write = gate.outside.write((conn) => conn.prepare('INSERT INTO t VALUES (1)').run());
     await Promise.resolve();
     expect(rows(db)).toEqual([]);
