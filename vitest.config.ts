@@ -12,6 +12,11 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll's own default (1 s) gave up on real work (a leadership, a lease given back)
+    // that a loaded 2-core CI machine had not finished yet. A poll ends as soon as it holds, so
+    // a long bound costs nothing when all is well; it stays under testTimeout, so a poll that
+    // never holds still fails with its expectation rather than a bare timeout.
+    expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
     maxWorkers: workers,
     // Every server a test starts, in process or as a child `serve`, checks its answers

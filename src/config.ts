@@ -130,8 +130,10 @@ export interface ResolvedConfig {
   dev_debounce_ms: number;
   /** SQLite: the commits that start executions sync the log on a thread (src/store/sqlite/wal-sync.ts). @default true */
   sqlite_sync_off_loop: boolean;
-  /** Connections in a node's PostgreSQL pool (besides its LISTEN connection, its renewal thread's and its liveness lock's). @default 10 */
+  /** Connections in a node's PostgreSQL pool for statements (those it holds for good are opened besides them). @default 10 */
   pg_pool_size: number;
+  /** Longest wait of a statement for a free connection of the PostgreSQL pool before it fails with STORE_UNAVAILABLE. @default 30000 */
+  pg_pool_wait_ms: number;
   /** How long a node's claim on an execution lasts without renewal (PostgreSQL); a node cut off or frozen loses its work after this, one whose process died at once. @default 15000 */
   lease_ms: number;
   /** On SIGTERM, how long running executions get to finish before their tasks are handed back. @default 10000 */
@@ -333,6 +335,7 @@ export function resolveConfig(
     dev_debounce_ms: millis('dev_debounce_ms'),
     sqlite_sync_off_loop: asBoolean(raw('sqlite_sync_off_loop'), SETTINGS.sqlite_sync_off_loop.default),
     pg_pool_size: int('pg_pool_size'),
+    pg_pool_wait_ms: ms('pg_pool_wait_ms'),
     lease_ms: millis('lease_ms'),
     shutdown_grace_ms: ms('shutdown_grace_ms'),
     ...llmSettings(raw, opt, millis, int),

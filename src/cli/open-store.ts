@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
  */
 export async function openStore(config: ResolvedConfig, cwd: string): Promise<Store> {
   const { createStore } = await import('../store/create-store.js');
-  if (config.store.kind === 'postgres') return createStore({ db_url: config.store.url, data_dir: resolve(cwd, config.data_dir), pool_size: config.pg_pool_size });
+  if (config.store.kind === 'postgres') return createStore({ db_url: config.store.url, data_dir: resolve(cwd, config.data_dir), pool_size: config.pg_pool_size, pool_wait_ms: config.pg_pool_wait_ms });
   return createStore({ db_url: `sqlite:${resolve(cwd, config.store.file)}`, data_dir: resolve(cwd, config.data_dir), cwd, sync_off_loop: config.sqlite_sync_off_loop });
 }
 

@@ -28,8 +28,9 @@ export interface LeaderTask {
 export interface LeadOptions extends Pick<LeadershipOptions, 'on_nudge'> {
   /**
    * Called on this node, while another node leads the key, with each announcement of the
-   * leader. Given it, the node listens for announcements (one connection of the pool) and
-   * asks the leader for its last one whenever it starts listening or stops leading.
+   * leader. Given it, the node listens for announcements (one connection, besides its
+   * statement pool) and asks the leader for its last one whenever it starts listening or
+   * stops leading.
    */
   on_announce?: (message: string) => void;
 }

@@ -186,7 +186,20 @@ export const SETTINGS = {
     true,
     "SQLite: the commits that start executions sync the database's log on a thread, answered once it is on disk, so the server handles other requests meanwhile; off, every commit syncs on the event loop (fewer thread hops, better on a machine short of CPU). Durable either way (operations.md, Durability).",
   ),
-  pg_pool_size: setting('HARMONIA_PG_POOL_SIZE', 'integer', 10, "Connections in a node's PostgreSQL pool (besides its LISTEN connection, its lease renewal thread's and its liveness lock's).", { min: 1 }),
+  pg_pool_size: setting(
+    'HARMONIA_PG_POOL_SIZE',
+    'integer',
+    10,
+    "Connections in a node's PostgreSQL pool for statements; the connections it holds for good (its LISTENs, the leadership and announcements of git polling, its liveness lock, lease renewals) are opened besides them (see operations.md, Sizing).",
+    { min: 1 },
+  ),
+  pg_pool_wait_ms: setting(
+    'HARMONIA_PG_POOL_WAIT',
+    'duration',
+    30_000,
+    'Longest wait of a statement for a free connection of the PostgreSQL pool (or for a new one to open); then it fails with STORE_UNAVAILABLE naming the pool instead of waiting on.',
+    { min: 1 },
+  ),
   lease_ms: setting('HARMONIA_LEASE_MS', 'millis', 15_000, "How long a node's claim on an execution lasts unrenewed (PostgreSQL); a node cut off or frozen loses its executions after this, one whose process died at once (its liveness lock).", { min: 100 }),
   shutdown_grace_ms: setting('HARMONIA_SHUTDOWN_GRACE', 'duration', 10_000, 'On SIGTERM or Ctrl-C, how long running executions get to finish before their tasks are handed back.', { min: 0 }),
   llm_base_url: setting(

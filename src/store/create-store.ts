@@ -19,8 +19,10 @@ export interface CreateStoreOptions {
   sync_off_loop?: boolean;
   /** PostgreSQL only: the schema holding Harmonia's tables. @default the server's search_path */
   schema?: string;
-  /** PostgreSQL only: most connections this node opens. @default 10 */
+  /** PostgreSQL only: connections for statements (held ones are opened besides them). @default 10 */
   pool_size?: number;
+  /** PostgreSQL only: longest wait for a free connection of the pool. @default 30000 */
+  pool_wait_ms?: number;
   /** PostgreSQL only: told about errors of idle connections. @default ignored */
   on_error?: (error: Error) => void;
 }
@@ -40,6 +42,7 @@ export async function createStore(options: CreateStoreOptions): Promise<Store> {
       url,
       ...(options.schema === undefined ? {} : { schema: options.schema }),
       ...(options.pool_size === undefined ? {} : { pool_size: options.pool_size }),
+      ...(options.pool_wait_ms === undefined ? {} : { pool_wait_ms: options.pool_wait_ms }),
       ...(options.on_error === undefined ? {} : { on_error: options.on_error }),
     });
   }

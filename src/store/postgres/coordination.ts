@@ -1,7 +1,7 @@
 /**
  * Everything the cluster needs of PostgreSQL beyond the repositories: channels
  * (LISTEN/NOTIFY), the event notifier, leadership of a key and its announcements. The
- * store owns the pool; the cluster sees only this, so no code outside src/store/postgres
+ * store owns the pools; the cluster sees only this, so no code outside src/store/postgres
  * holds a connection or writes SQL.
  */
 import type { Pool } from 'pg';
@@ -37,7 +37,11 @@ export interface Coordination {
   followAnnouncements(key: string, options: AnnouncementListenerOptions): AnnouncementListener;
 }
 
-export function createCoordination(pool: Pool): Coordination {
+/**
+ * `pool` runs statements; `held` gives the connections kept for as long as their holder
+ * runs (a LISTEN, a leadership, a leader lock), so they never starve the statements.
+ */
+export function createCoordination(pool: Pool, held: Pool): Coordination {
   return {
     schema: async () => {
       try {
@@ -47,13 +51,13 @@ export function createCoordination(pool: Pool): Coordination {
         throw toStoreError(error);
       }
     },
-    listen: (channel, options) => listenChannel(pool, channel, options),
+    listen: (channel, options) => listenChannel(held, channel, options),
     notify: (channel, payload) => notifyChannel(pool, channel, payload),
-    events: (options) => createNotifier(pool, options),
-    tryLeadership: (key, options) => tryLeadership(pool, key, options),
+    events: (options) => createNotifier(pool, held, options),
+    tryLeadership: (key, options) => tryLeadership(held, key, options),
     nudgeLeader: (key, kind) => nudgeLeader(pool, key, kind),
-    withLeaderLock: (key, fn) => withLeaderLock(pool, key, fn),
+    withLeaderLock: (key, fn) => withLeaderLock(held, key, fn),
     announce: (key, message, from) => announceToFollowers(pool, key, message, from),
-    followAnnouncements: (key, options) => listenForAnnouncements(pool, key, options),
+    followAnnouncements: (key, options) => listenForAnnouncements(held, key, options),
   };
 }

@@ -54,11 +54,11 @@ function parseAnnouncement(payload: string | undefined): Announcement | null {
 
 /**
  * Listens for event appends on PostgreSQL's LISTEN/NOTIFY, so a subscriber on any node
- * sees every node's events. Holds one connection of `pool` while open; announcements of
- * other schemas in the same database are ignored. Close it before the store: ending
- * the pool waits for the connection it holds.
+ * sees every node's events. Listens on one connection of `held` while open and reads the
+ * events through `pool`; announcements of other schemas in the same database are ignored.
+ * Close it before the store: ending a pool waits for the connection it holds.
  */
-export async function createNotifier(pool: Pool, options: NotifierOptions = {}): Promise<EventNotifier> {
+export async function createNotifier(pool: Pool, held: Pool, options: NotifierOptions = {}): Promise<EventNotifier> {
   const subscribers = new Set<Subscriber>();
   // Fetches run one after another so listeners see appends in commit order.
   let deliveries: Promise<void> = Promise.resolve();
@@ -84,7 +84,7 @@ export async function createNotifier(pool: Pool, options: NotifierOptions = {}):
     }
   };
 
-  const listener = listenChannel(pool, EVENTS_CHANNEL, {
+  const listener = listenChannel(held, EVENTS_CHANNEL, {
     on_payload: (payload, schema) => {
       const announced = parseAnnouncement(payload);
       if (announced === null || announced.schema !== schema) return;

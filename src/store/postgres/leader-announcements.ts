@@ -1,8 +1,9 @@
 /**
  * What the leader of a key tells the nodes that follow it (the git leader: "the registry
  * is synced from commit X"), on PostgreSQL's LISTEN/NOTIFY. A follower listens on one
- * connection of its pool, re-listening with backoff when it drops; announcements sent
- * while it was away are lost, so it is told each time it listens again and asks anew.
+ * connection of its own (besides the statement pool), re-listening with backoff when it
+ * drops; announcements sent while it was away are lost, so it is told each time it
+ * listens again and asks anew.
  */
 import type { Pool } from 'pg';
 import { listenChannel } from './listen-channel.js';

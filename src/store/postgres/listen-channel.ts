@@ -1,8 +1,9 @@
 /**
  * The one listen-and-reconnect loop on PostgreSQL's LISTEN/NOTIFY. The event notifier,
- * the leader announcements and the control channel each hold one connection of the pool
- * listening on their channel; when it drops they listen again, 100 ms doubling up to
- * 5 s, and say so, because whatever was notified meanwhile is lost.
+ * the leader announcements and the control channel each hold one connection (of the
+ * store's pool for held connections, not its statement pool) listening on their channel;
+ * when it drops they listen again, 100 ms doubling up to 5 s, and say so, because
+ * whatever was notified meanwhile is lost.
  */
 import type { Notification, Pool, PoolClient } from 'pg';
 import { toStoreError } from './pg-errors.js';

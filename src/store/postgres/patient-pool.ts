@@ -8,12 +8,20 @@ const BUSY_CODES = new Set(['53300', '57P03']);
 const PATIENCE_MS = 10_000;
 const FIRST_WAIT_MS = 20;
 const LONGEST_WAIT_MS = 500;
+const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect';
 
 export interface PatientPoolOptions extends pg.PoolConfig {
   /** Default 10 s. */
   patience_ms?: number;
   /** Told of each refusal that will be asked again (the store logs it). */
   on_busy?: (error: Error) => void;
+  /**
+   * Longest wait for a connection while every one of the pool is in use (and for a new
+   * connection to open), before the caller gets an error instead. @default no bound
+   */
+  wait_ms?: number;
+  /** The error a caller gets when no connection came free within `wait_ms`. @default pg's own */
+  on_exhausted?: (pool: { size: number; waiting: number; wait_ms: number; cause: Error }) => Error;
 }
 
 type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
@@ -32,11 +40,13 @@ function pause(ms: number): Promise<void> {
 export class PatientPool extends pg.Pool {
   private readonly patienceMs: number;
   private readonly onBusy: (error: Error) => void;
+  private readonly onExhausted: PatientPoolOptions['on_exhausted'];
 
-  constructor({ patience_ms, on_busy, ...options }: PatientPoolOptions) {
-    super(options);
+  constructor({ patience_ms, on_busy, wait_ms, on_exhausted, ...options }: PatientPoolOptions) {
+    super(wait_ms === undefined ? options : { ...options, connectionTimeoutMillis: wait_ms });
     this.patienceMs = patience_ms ?? PATIENCE_MS;
     this.onBusy = on_busy ?? (() => undefined);
+    this.onExhausted = on_exhausted;
   }
 
   override connect(): Promise<pg.PoolClient>;
@@ -50,8 +60,15 @@ export class PatientPool extends pg.Pool {
     );
   }
 
-  private connectPatiently(): Promise<pg.PoolClient> {
-    return askAgainWhileBusy(() => super.connect(), { patience_ms: this.patienceMs, on_busy: this.onBusy, stop: () => this.ending });
+  private async connectPatiently(): Promise<pg.PoolClient> {
+    try {
+      return await askAgainWhileBusy(() => super.connect(), { patience_ms: this.patienceMs, on_busy: this.onBusy, stop: () => this.ending });
+    } catch (error) {
+      // pg-pool's words for a wait in its queue that ran out (a slow new connection ends otherwise).
+      if (this.onExhausted === undefined || !(error instanceof Error) || error.message !== POOL_WAIT_TIMEOUT) throw error;
+      const size = this.options.max;
+      throw this.onExhausted({ size, waiting: this.waitingCount, wait_ms: this.options.connectionTimeoutMillis ?? 0, cause: error });
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { createCoordination, type Coordination } from './coordination.js';
 import type { Pool } from 'pg';
 import { HarmoniaError } from '../../core/errors.js';
+import { SETTINGS } from '../../core/settings.js';
 import type { LeaseRenewer, LeaseRenewerOptions, LeaseRepo, NodeLiveness, NodeLivenessOptions, Store, StoreSession } from '../store.js';
 import { PostgresComponentRepo } from './component-repo.js';
 import { PostgresExecutionRepo } from './execution-repo.js';
@@ -18,8 +19,17 @@ export interface PostgresStoreOptions {
   url: string;
   /** Schema holding Harmonia's tables, created when missing; every connection's search_path. @default the server's search_path */
   schema?: string;
-  /** Most connections this node opens. @default 10 */
+  /**
+   * Connections for statements. The connections a node holds for as long as it runs (its
+   * LISTENs, the leadership of a key, the liveness lock, lease renewals) are opened besides
+   * them, never taken from this pool. @default 10
+   */
   pool_size?: number;
+  /**
+   * Longest wait of a statement for a connection of the pool while all are in use (or for
+   * a new one to open) before it fails with STORE_UNAVAILABLE. @default 30000
+   */
+  pool_wait_ms?: number;
   /** Shown in pg_stat_activity. @default 'harmonia' */
   application_name?: string;
   /** Told about errors of idle connections (the pool replaces them) and of refused connections it asks for again (database full or starting). @default ignored */
@@ -32,7 +42,6 @@ export interface PostgresStore extends Store {
   readonly leases: LeaseRepo;
   /** Channels, event notifications and leadership, for the cluster (coordination.ts). */
   readonly coordination: Coordination;
-  /** The connection pool; only the store's own modules and tests use it. */
   /**
    * The same leases on a connection of their own, for renewals: a renewal must never wait
    * for a pooled connection behind the engine's statements, or a busy node's leases lapse.
@@ -45,6 +54,7 @@ export interface PostgresStore extends Store {
   startRenewer?(options: LeaseRenewerOptions): LeaseRenewer;
   /** Takes a node's liveness lock on a connection of its own (node-liveness.ts); closing the store releases it. */
   holdLiveness(options: NodeLivenessOptions): Promise<NodeLiveness>;
+  /** The statement pool; only the store's own modules and tests use it. */
   readonly pool: Pool;
   /** The schema given at creation, or null for the server's search_path. */
   readonly schema: string | null;
@@ -71,6 +81,21 @@ function checkOptions(options: PostgresStoreOptions): void {
   if (size !== undefined && (!Number.isInteger(size) || size < 1)) {
     throw new HarmoniaError('CONFIG_INVALID', `invalid pool size '${size}'; expected an integer of 1 or more`);
   }
+  const wait = options.pool_wait_ms;
+  if (wait !== undefined && (!Number.isInteger(wait) || wait < 1)) {
+    throw new HarmoniaError('CONFIG_INVALID', `invalid pool wait '${wait}' ms; expected an integer of 1 or more`);
+  }
+}
+
+/** The error of a statement that found every connection of the pool in use for `wait_ms`. */
+function poolExhausted({ size, waiting, wait_ms, cause }: { size: number; waiting: number; wait_ms: number; cause: Error }): HarmoniaError {
+  const others = waiting === 0 ? '' : `, and ${waiting} more ${waiting === 1 ? 'statement waits' : 'statements wait'}`;
+  return new HarmoniaError(
+    'STORE_UNAVAILABLE',
+    `all ${size} connections of the postgres pool (${SETTINGS.pg_pool_size.env}=${size}) stayed in use for ${wait_ms} ms${others}; ` +
+      `raise ${SETTINGS.pg_pool_size.env} (and the server's max_connections to match), or ${SETTINGS.pg_pool_wait_ms.env} if statements are only slow`,
+    { cause, details: { pool_size: size, waiting, wait_ms } },
+  );
 }
 
 /**
@@ -104,20 +129,36 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
   const options = withUrlSchema(given);
   checkOptions(options);
   const schema = options.schema ?? null;
+  const waitMs = options.pool_wait_ms ?? SETTINGS.pg_pool_wait_ms.default;
   const pool = new PatientPool({
     connectionString: options.url,
-    max: options.pool_size ?? 10,
+    max: options.pool_size ?? SETTINGS.pg_pool_size.default,
     application_name: options.application_name ?? 'harmonia',
     // Set at connection start-up, so no statement ever runs against another schema.
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
     on_busy: (error) => options.on_error?.(error),
+    wait_ms: waitMs,
+    on_exhausted: poolExhausted,
   });
   // An idle connection dropped by the server emits 'error' on the pool; unheard, it would end the process.
   pool.on('error', (error) => options.on_error?.(error));
+  // The connections held for as long as their holder runs: a LISTEN, the leadership of a key,
+  // the lock of withLeaderLock. Taken from the statement pool, a node whose pool was no larger
+  // than what it holds waited forever for its first statement. As many as the node's
+  // configuration asks for (docs/operations.md, Sizing), so no bound that could do the same.
+  const held = new PatientPool({
+    connectionString: options.url,
+    max: Number.POSITIVE_INFINITY,
+    application_name: options.application_name ?? 'harmonia',
+    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+    on_busy: (error) => options.on_error?.(error),
+    wait_ms: waitMs,
+  });
+  held.on('error', (error) => options.on_error?.(error));
   try {
     await migratePostgres(pool, schema);
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await Promise.all([pool.end(), held.end()]).catch(() => undefined);
     throw error;
   }
   const outside = sessionFor(createPoolExecutor(pool));
@@ -134,7 +175,7 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     application_name: options.application_name ?? 'harmonia',
     ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
   };
-  const held = new Set<NodeLiveness>();
+  const livenesses = new Set<NodeLiveness>();
   let closed: Promise<void> | null = null;
   return {
     backend: 'postgres',
@@ -143,14 +184,14 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     startRenewer: (renewerOptions) => startRenewalThread(connection, renewerOptions),
     holdLiveness: async (livenessOptions) => {
       const liveness = await holdNodeLiveness(connection, livenessOptions);
-      held.add(liveness);
+      livenesses.add(liveness);
       return {
         signal: liveness.signal,
-        release: () => (held.delete(liveness), liveness.release()),
+        release: () => (livenesses.delete(liveness), liveness.release()),
       };
     },
     pool,
-    coordination: createCoordination(pool),
+    coordination: createCoordination(pool, held),
     schema,
     transaction: (fn, txOptions) =>
       inTransaction(pool, async (client) => {
@@ -161,6 +202,7 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
           exec.end();
         }
       }),
-    close: () => (closed ??= Promise.all([pool.end(), renewalPool.end(), ...[...held].map((liveness) => liveness.release())]).then(() => undefined)),
+    close: () =>
+      (closed ??= Promise.all([pool.end(), held.end(), renewalPool.end(), ...[...livenesses].map((liveness) => liveness.release())]).then(() => undefined)),
   };
 }

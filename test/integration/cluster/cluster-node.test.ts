@@ -191,10 +191,16 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('cluster nodes'), () => {
     await a.start();
     await b.start();
     const first = a.lead('git-poll', () => void leaders.push('node-a'));
-    await expect.poll(() => first.isLeader()).toBe(true);
-    const second = b.lead('git-poll', () => void leaders.push('node-b'));
+    expect(await first.first).toBe(true);
+    const tookOver = gate();
+    const second = b.lead('git-poll', () => {
+      leaders.push('node-b');
+      tookOver.open();
+    });
+    expect(await second.first).toBe(false);
     await a.close({ grace_ms: 0 });
-    await expect.poll(() => second.isLeader()).toBe(true);
+    await tookOver.promise;
+    expect(second.isLeader()).toBe(true);
     expect(leaders).toEqual(['node-a', 'node-b']);
   });
 

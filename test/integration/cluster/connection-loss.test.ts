@@ -1,6 +1,8 @@
 /**
  * A node loses its database: its connections run through a TCP proxy the test cuts and
- * restores. Short leases (1.5 s) keep the test quick; nothing asserts on timing.
+ * restores. Short leases (1.5 s) keep the test quick; nothing asserts on timing, and no
+ * wait has a deadline of its own: reconnecting backs off up to 5 s, so on a loaded machine
+ * a fixed 10 s poll raced real work. The tests' own timeouts are generous for the same reason.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type ClusterNode } from '../../../src/cluster/index.js';
 import type { ActionHandler } from '../../../src/actions/action.js';
 import type { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
-import { actionsWith, gate, handler, register, workflow } from '../engine/helpers.js';
+import { actionsWith, gate, handler, register, until, workflow } from '../engine/helpers.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db.js';
 
 interface Proxy {
@@ -88,7 +90,11 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node that loses its database'
     await a.start();
     await b.start();
     const seenOnA: number[] = [];
-    a.bus.subscribe({}, (event) => seenOnA.push(event.seq));
+    let onSeen = (): void => undefined;
+    a.bus.subscribe({}, (event) => {
+      seenOnA.push(event.seq);
+      onSeen();
+    });
     await register(direct, 'demo.hang', workflow([{ id: 'h', action: 'test.hang', retry: { max_attempts: 3, initial_delay_ms: 0 } }], { output: { by: '${tasks.h.output.by}' } }));
     await register(direct, 'demo.quick', workflow([{ id: 'q', action: 'test.quick' }]));
     const run = await a.engine.startExecution({ workflow_ref: 'demo.hang' });
@@ -102,15 +108,22 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node that loses its database'
     expect(done.output).toEqual({ by: 'b' });
 
     proxy.restore();
-    await expect.poll(() => a.healthy(), { timeout: 10_000 }).toBe(true);
+    await until(() => a.healthy(), 'node-a to be healthy again');
     const events = await direct.executions.readEvents(run.id);
     expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
     expect(events.filter((e) => e.event_type === 'task_completed')).toHaveLength(1);
-    // What B wrote while A was cut off reaches A's subscribers once A is back.
-    await expect.poll(() => seenOnA, { timeout: 10_000 }).toEqual(events.map((e) => e.seq));
+    // What B wrote while A was cut off reaches A's subscribers once A listens again.
+    const last = events.length;
+    await new Promise<void>((resolve) => {
+      onSeen = () => {
+        if (seenOnA.includes(last)) resolve();
+      };
+      onSeen();
+    });
+    expect(seenOnA).toEqual(events.map((e) => e.seq));
     const again = await a.engine.startExecution({ workflow_ref: 'demo.quick' });
     expect((await a.engine.waitForCompletion(again.id)).status).toBe('completed');
-  });
+  }, 120_000);
 
   it('carries its executions on from their events when the database comes back before its leases lapse', async () => {
     await db.makeStore();
@@ -136,15 +149,15 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node that loses its database'
     proxy.cut();
     // The result cannot be written: the node gives the execution up rather than guess.
     finish.open();
-    await expect.poll(() => a.engine.driving(), { timeout: 10_000 }).toEqual([]);
+    await until(() => a.engine.driving().length === 0, 'node-a to give the execution up');
     proxy.restore();
     // Its lease is still its own, so the next renewal hands the execution back to it.
-    await expect.poll(() => a.engine.driving().length > 0 || attempts.length > 1, { timeout: 10_000 }).toBe(true);
+    await until(() => a.engine.driving().length > 0 || attempts.length > 1, 'node-a to carry the execution on');
     const done = await a.engine.waitForCompletion(run.id);
     expect(done.status).toBe('completed');
     const events = await viaProxy.executions.readEvents(run.id);
     expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1));
     expect(events.filter((e) => e.event_type === 'task_completed')).toHaveLength(1);
     expect(attempts).toEqual([1, 2]);
-  });
+  }, 120_000);
 });

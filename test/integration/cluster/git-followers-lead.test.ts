@@ -72,17 +72,21 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leadOnPostgres() announcements'
     const [a, b, c] = [await db.openStore(), await db.openStore(), await db.openStore()];
     const leader = lead(a.coordination, () => undefined);
     expect(await leader.first).toBe(true);
-    let tookOver!: () => void;
-    const led = new Promise<void>((resolve) => (tookOver = resolve));
-    const next = lead(b.coordination, () => undefined, () => tookOver());
-    expect(await next.first).toBe(false);
+    // Both others try for the lock every 50 ms, so either may take over: the one that did
+    // announces, the other must hear it. (Waiting for one named node hung whenever the
+    // other's try came first, as a loaded machine shifts their timers.)
+    let tookOver!: (node: 'b' | 'c') => void;
+    const led = new Promise<'b' | 'c'>((resolve) => (tookOver = resolve));
+    const toB = inbox();
     const toC = inbox();
-    const third = lead(c.coordination, (m) => toC.push(m));
-    await third.first;
+    const second = lead(b.coordination, (m) => toB.push(m), () => tookOver('b'));
+    expect(await second.first).toBe(false);
+    const third = lead(c.coordination, (m) => toC.push(m), () => tookOver('c'));
+    expect(await third.first).toBe(false);
     await leader.stop();
-    await led;
+    const [next, follower] = (await led) === 'b' ? [second, toC] : [third, toB];
     await next.announce('commit-3');
-    expect(await toC.next()).toBe('commit-3');
+    expect(await follower.next()).toBe('commit-3');
   });
 
   it('sends nothing when a node that does not lead announces', async () => {

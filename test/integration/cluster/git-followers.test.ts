@@ -134,7 +134,8 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('git followers: pack actions on 
     firstSha = repo.commit('ops: show the first value');
     leader = await serve('node-a');
     follower = await serve('node-b');
-  });
+    // Two node starts (migrations, a clone, a sync): far over 30 s on a loaded 2-core machine.
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -144,7 +145,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('git followers: pack actions on 
       await admin.end();
     }
     await repo?.cleanup();
-  });
+  }, 60_000);
 
   it('runs a pack action on the follower from the commit the leader synced', async () => {
     expect(leader.output()).toContain('✓ ops');
@@ -226,7 +227,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('git followers: pack actions on 
     } finally {
       expect(await blind.stop()).toBe(0);
     }
-  });
+  }, 120_000);
 
   it('keeps its clone when it takes over from a leader that stops', async () => {
     expect(await leader.stop()).toBe(0);
@@ -239,5 +240,5 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('git followers: pack actions on 
     expect(res.status).toBe(200);
     expect(((await res.json()) as { commit: { sha: string } }).commit.sha).toBe(sha);
     expect((await runShow(follower)).output?.value).toBe('fourth');
-  });
+  }, 120_000);
 });

@@ -51,7 +51,7 @@ describe('Idempotency-Key across a restart (SQLite)', () => {
   afterAll(async () => {
     await Promise.all(running.map((node) => node.stop()));
     if (root) rmSync(root, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('answers the execution the first request started after the server restarts, and refuses another request with the key', async () => {
     const first = await serve();

@@ -36,7 +36,8 @@ export function usePgServeNodes(makeRoot: () => string): PgServeNodes {
       await admin.end();
     }
     if (root) rmSync(root, { recursive: true, force: true });
-  });
+    // Stops every node (each hands its leases back) and drops the schema: slow on a loaded machine.
+  }, 60_000);
 
   return {
     async serve(name) {

@@ -124,7 +124,8 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('harmonia serve on several nodes
       await admin.end();
     }
     rmSync(root, { recursive: true, force: true });
-  });
+    // Stops every node (each hands its leases back) and drops the schema: slow on a loaded machine.
+  }, 60_000);
 
   it('shows on node B the events of an execution node A runs, and B carries it on after A shuts down', async () => {
     const a = await serve('node-a');
@@ -166,5 +167,6 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('harmonia serve on several nodes
     } finally {
       stream.close();
     }
-  });
+    // Two node starts and a shutdown handing an execution over: 25 s of the default 30 on a loaded machine.
+  }, 120_000);
 });

@@ -77,7 +77,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('shared bus while an execution c
     nodeB = await db.makeStore();
     nodeA = await db.openStore();
     await nodeA.executions.createExecution(executionRecord(ID));
-    notifier = await createNotifier(nodeB.pool);
+    notifier = await createNotifier(nodeB.pool, nodeB.pool);
     bus = createSharedBus({ read: (id, after, limit) => nodeB.executions.readEvents(id, after, limit) });
     seen = [];
     bus.subscribe({}, (e) => seen.push(e.seq));

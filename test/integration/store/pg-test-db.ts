@@ -82,7 +82,9 @@ export function usePgSchema(): TestSchema {
     await Promise.all(opened.map((store) => store.close()));
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
-  });
+    // Closing every store (a pool ends once its held connections are released) and dropping a
+    // schema of some thirty tables while other files do the same: slow on a loaded machine.
+  }, 60_000);
 
   const openStore = async (options: Partial<PostgresStoreOptions> = {}): Promise<PostgresStore> => {
     const store = await createPostgresStore({ url, schema, pool_size: 4, ...options });

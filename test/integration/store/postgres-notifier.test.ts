@@ -42,7 +42,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('createNotifier()'), () => {
     writer = await db.openStore();
     await writer.executions.createExecution(executionRecord('e1'));
     await writer.executions.createExecution(executionRecord('e2'));
-    notifier = await createNotifier(listening.pool);
+    notifier = await createNotifier(listening.pool, listening.pool);
   });
 
   afterEach(async () => {
@@ -94,7 +94,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('createNotifier()'), () => {
     const appName = `harmonia-notifier-${db.schema}`;
     const own = await db.openStore({ application_name: appName });
     const reconnected = new Promise<void>((resolve) => {
-      void createNotifier(own.pool, { on_reconnect: resolve }).then((created) => {
+      void createNotifier(own.pool, own.pool, { on_reconnect: resolve }).then((created) => {
         notifier = created;
         void db.admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName]);
       });

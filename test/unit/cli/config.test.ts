@@ -103,6 +103,14 @@ describe('resolveConfig()', () => {
     expect(configError(() => resolveConfig({}, { HARMONIA_LEASE_MS: '5' })).code).toBe('CONFIG_INVALID');
   });
 
+  it("reads the PostgreSQL pool's size and its longest wait for a free connection (seconds when bare)", () => {
+    const config = resolveConfig({}, { HARMONIA_PG_POOL_SIZE: '3', HARMONIA_PG_POOL_WAIT: '5' });
+    expect([config.pg_pool_size, config.pg_pool_wait_ms]).toEqual([3, 5_000]);
+    expect(resolveConfig({}, {}).pg_pool_wait_ms).toBe(30_000);
+    expect(resolveConfig({}, { HARMONIA_PG_POOL_WAIT: '250ms' }).pg_pool_wait_ms).toBe(250);
+    expect(configError(() => resolveConfig({}, { HARMONIA_PG_POOL_WAIT: '0' })).code).toBe('CONFIG_INVALID');
+  });
+
   it('reads the engine limits and hands them to the engine', () => {
     const config = resolveConfig({}, {
       HARMONIA_MAX_EVENTS_PER_EXECUTION: '5000',
