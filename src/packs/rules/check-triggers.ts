@@ -4,6 +4,7 @@
  * with both or neither of cron and every, start_at/end_at that are not times or are in
  * the wrong order.
  */
+import { isoInstant, ISO_INSTANT_HINT } from '../../core/iso-instant.js';
 import { joinPointer } from '../../core/source.js';
 import { suggest } from '../../core/suggest.js';
 import { cronProblem } from '../../triggers/cron.js';
@@ -51,6 +52,9 @@ function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, p
   }
 }
 
+/** A value as a message quotes it: at most 200 characters. */
+const quoted = (value: string): string => (value.length > 200 ? `${value.slice(0, 200)}…` : value);
+
 const DURATION_HINT = 'write seconds as a number, or a duration with units: 500ms, 30s, 5m, 1h30m, 2d';
 
 function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, key: string, positive: boolean): void {
@@ -61,7 +65,7 @@ function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
     ctx.report({
       code: 'TRIGGER_DURATION_INVALID',
       pointer: joinPointer(pointer, key),
-      message: `${key} '${String(value)}' is not a ${positive ? 'positive ' : ''}duration`,
+      message: `${key} '${quoted(String(value))}' is not a ${positive ? 'positive ' : ''}duration`,
       hint: DURATION_HINT,
     });
   }
@@ -84,7 +88,7 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
       ctx.report({
         code: 'TRIGGER_CRON_INVALID',
         pointer: joinPointer(pointer, 'cron'),
-        message: `cron '${cron}' of trigger '${name}' is not valid: ${problem}`,
+        message: `cron '${quoted(cron)}' of trigger '${name}' is not valid: ${problem}`,
         hint: 'five fields (minute hour day-of-month month day-of-week), or six with seconds first',
       });
     }
@@ -107,13 +111,13 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
   for (const key of ['start_at', 'end_at'] as const) {
     const value = raw[key];
     if (typeof value !== 'string') continue;
-    const at = Date.parse(value);
-    if (Number.isNaN(at)) {
+    const at = isoInstant(value);
+    if (at === null) {
       ctx.report({
         code: 'TRIGGER_SCHEDULE_INVALID',
         pointer: joinPointer(pointer, key),
-        message: `${key} '${value}' of trigger '${name}' is not a time`,
-        hint: "write an ISO 8601 time such as '2027-01-01T00:00:00Z'",
+        message: `${key} '${quoted(value)}' of trigger '${name}' is not a time with its offset`,
+        hint: ISO_INSTANT_HINT,
       });
     } else times[key] = at;
   }

@@ -48,6 +48,31 @@ describe('checkTriggers()', () => {
     expect(reversed).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/end_at' }]);
   });
 
+  it('reports start_at/end_at without an offset (every node would read them in its own zone), in a form other than ISO 8601, or on a day the month lacks', async () => {
+    for (const value of ['2027-01-01T00:00:00', 'March 7, 2027', '2027-02-30T00:00:00Z', '2027']) {
+      expect(await validateWorkflow(withSchedule('every: 1m', `start_at: '${value}'`))).toMatchObject([
+        { code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/start_at', hint: expect.stringContaining('offset') },
+      ]);
+    }
+    expect(await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-01-01'", "end_at: '2027-06-01T12:00:00.5+02:00'"))).toEqual([]);
+  });
+
+  it('reports a cron expression that never comes due, and an interval too long to count in milliseconds', async () => {
+    for (const cron of ['0 0 30 2 *', '0 0 31 4,6,9,11 *']) {
+      expect(await validateWorkflow(withSchedule(`cron: '${cron}'`))).toMatchObject([
+        { code: 'TRIGGER_CRON_INVALID', pointer: '/triggers/nightly/schedule/cron', message: expect.stringContaining('never') },
+      ]);
+    }
+    expect(await validateWorkflow(withSchedule("cron: '0 0 29 2 *'"))).toEqual([]);
+    expect(await validateWorkflow(withSchedule('every: 1e300'))).toMatchObject([{ code: 'TRIGGER_DURATION_INVALID', pointer: '/triggers/nightly/schedule/every' }]);
+  });
+
+  it('quotes at most 200 characters of a long cron expression', async () => {
+    const [diag] = await validateWorkflow(withSchedule(`cron: '${'1,'.repeat(50_000)}61 * * * *'`));
+    expect(diag?.code).toBe('TRIGGER_CRON_INVALID');
+    expect(diag?.message.length).toBeLessThan(700);
+  });
+
   it('reports an unknown overlap policy and an unknown key through the schema', async () => {
     const diags = await validateWorkflow(withSchedule('every: 1m', 'overlap: queue', 'timzone: UTC'));
     expect(diags.map((d) => d.code).sort()).toEqual(['SCHEMA_ENUM', 'SCHEMA_UNKNOWN_KEY']);
