@@ -11,6 +11,7 @@ import { cronProblem } from '../../triggers/cron.js';
 import { parseDuration } from '../../triggers/duration.js';
 import { isKnownTimeZone, knownTimeZones } from '../../triggers/time-zone.js';
 import { hasExpression } from '../../expr/parse-template.js';
+import type { WorkflowDef } from '../../core/model.js';
 import { isRecord } from '../normalise-values.js';
 import { parseReported } from './check-expressions.js';
 import { collectStrings } from './expr-refs.js';
@@ -130,6 +131,38 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
   }
 }
 
+/** The workflows whose ends start `ref` (its after-triggers' sources), as the run knows them. */
+function afterSources(ctx: RuleContext, ref: string): string[] {
+  const body = ctx.index.workflows.get(ref)?.body as WorkflowDef | null | undefined;
+  return Object.values(body?.triggers ?? {}).flatMap((trigger) => (trigger.after ? [trigger.after.workflow] : []));
+}
+
+/**
+ * The ring an after-trigger of `self` on `source` closes, in the order its executions
+ * start (`self → ... → source → self`), or null. Walks back from `source` through the
+ * workflows whose ends start it, breadth first over the workflows of the run (linear in
+ * their after-triggers); reaching `self` means every end starts the next, forever.
+ */
+function afterRing(ctx: RuleContext, self: string, source: string): string[] | null {
+  // For each workflow reached, the one its end starts, on the way to `source`.
+  const starts = new Map<string, string | null>([[source, null]]);
+  const queue = [source];
+  for (let i = 0; i < queue.length; i++) {
+    const at = queue[i] as string;
+    if (at === self) {
+      const ring = [self];
+      for (let next = starts.get(self); next !== null && next !== undefined; next = starts.get(next)) ring.push(next);
+      return [...ring, self];
+    }
+    for (const previous of afterSources(ctx, at)) {
+      if (starts.has(previous)) continue;
+      starts.set(previous, at);
+      queue.push(previous);
+    }
+  }
+  return null;
+}
+
 /** Checks every schedule of a workflow file's `triggers:`. */
 export const checkTriggers: Rule = (ctx) => {
   const raw = ctx.file.raw;
@@ -149,5 +182,27 @@ export const checkTriggers: Rule = (ctx) => {
     if (isRecord(trigger['schedule'])) checkSchedule(ctx, trigger['schedule'], joinPointer('/triggers', name, 'schedule'), name);
     if (isRecord(trigger['webhook'])) checkInputExpressions(ctx, trigger['webhook'], joinPointer('/triggers', name, 'webhook'), WEBHOOK_FIELDS);
     if (isRecord(trigger['after'])) checkInputExpressions(ctx, trigger['after'], joinPointer('/triggers', name, 'after'), AFTER_FIELDS);
+  }
+};
+
+/**
+ * TRIGGER_AFTER_CYCLE: an after-trigger that closes a ring of workflows starting each other
+ * as they end. A late rule: it reads the other workflows' triggers, known only once every
+ * file of the run is normalised.
+ */
+export const checkAfterCycles: Rule = (ctx) => {
+  const raw = ctx.file.raw;
+  const self = ctx.file.ref;
+  if (ctx.file.loaded.kind !== 'workflow' || self === null || !isRecord(raw) || !isRecord(raw['triggers'])) return;
+  for (const [name, trigger] of Object.entries(raw['triggers'])) {
+    const source = isRecord(trigger) && isRecord(trigger['after']) ? trigger['after']['workflow'] : undefined;
+    const ring = typeof source === 'string' ? afterRing(ctx, self, source) : null;
+    if (!ring) continue;
+    ctx.report({
+      code: 'TRIGGER_AFTER_CYCLE',
+      pointer: joinPointer('/triggers', name, 'after', 'workflow'),
+      message: `after-trigger '${name}' closes a ring of workflows that start each other when they end (${ring.join(' → ')}): each end would start the next, forever`,
+      hint: 'start one of them on a schedule or a webhook instead, or drop one after-trigger of the ring',
+    });
   }
 };

@@ -73,6 +73,22 @@ describe('checkTriggers()', () => {
     expect(diag?.message.length).toBeLessThan(700);
   });
 
+  it('reports after-triggers that start each other in a ring (each end would start the next, forever), at the trigger, naming the ring', async () => {
+    const after = (target: string, status = 'completed') => ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  again:', `    after: { workflow: ${target}, status: ${status} }`, ''].join('\n');
+    expect(await validateWorkflow(after('demo.flow'))).toMatchObject([
+      { code: 'TRIGGER_AFTER_CYCLE', severity: 'error', line: 6, pointer: '/triggers/again/after/workflow', message: expect.stringContaining('demo.flow → demo.flow') },
+    ]);
+    const ring = await validateWorkflow(after('demo.second', '[failed]'), { 'demo/workflows/second.yaml': after('demo.third'), 'demo/workflows/third.yaml': after('demo.flow', '[completed, canceled]') });
+    expect(ring.map((d) => `${d.code} ${d.file}`).sort()).toEqual([
+      'TRIGGER_AFTER_CYCLE demo/workflows/flow.yaml',
+      'TRIGGER_AFTER_CYCLE demo/workflows/second.yaml',
+      'TRIGGER_AFTER_CYCLE demo/workflows/third.yaml',
+    ]);
+    expect(ring.find((d) => d.file.endsWith('flow.yaml'))?.message).toContain('demo.flow → demo.third → demo.second → demo.flow');
+    // A chain that ends is fine.
+    expect(await validateWorkflow(after('demo.second'), { 'demo/workflows/second.yaml': after('demo.third'), 'demo/workflows/third.yaml': ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', ''].join('\n') })).toEqual([]);
+  });
+
   it('reports an unknown overlap policy and an unknown key through the schema', async () => {
     const diags = await validateWorkflow(withSchedule('every: 1m', 'overlap: queue', 'timzone: UTC'));
     expect(diags.map((d) => d.code).sort()).toEqual(['SCHEMA_ENUM', 'SCHEMA_UNKNOWN_KEY']);
