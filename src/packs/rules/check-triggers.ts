@@ -60,7 +60,8 @@ const DURATION_HINT = 'write seconds as a number, or a duration with units: 500m
 
 function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, key: string, positive: boolean): void {
   const value = raw[key];
-  if (value === undefined || (typeof value !== 'string' && typeof value !== 'number')) return;
+  // A fraction is the schema's to report (an integer or a string), once.
+  if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isInteger(value))) return;
   const ms = parseDuration(value);
   if (ms === null || (positive && ms === 0)) {
     ctx.report({

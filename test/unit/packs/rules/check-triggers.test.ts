@@ -65,6 +65,7 @@ describe('checkTriggers()', () => {
     }
     expect(await validateWorkflow(withSchedule("cron: '0 0 29 2 *'"))).toEqual([]);
     expect(await validateWorkflow(withSchedule('every: 1e300'))).toMatchObject([{ code: 'TRIGGER_DURATION_INVALID', pointer: '/triggers/nightly/schedule/every' }]);
+    expect((await validateWorkflow(withSchedule('every: 0.5'))).map((d) => d.code)).toEqual(['SCHEMA_TYPE']);
   });
 
   it('quotes at most 200 characters of a long cron expression', async () => {
