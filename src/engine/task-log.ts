@@ -126,8 +126,11 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
         bytes += size;
         push(line);
       };
-      return (stream, text) => {
+      return (stream, printed) => {
         if (truncated) return;
+        // PostgreSQL cannot hold U+0000 in text (a batch holding one was lost there): it is
+        // shown as U+FFFD on every backend, like bytes that are not UTF-8.
+        const text = printed.includes('\u0000') ? printed.replaceAll('\u0000', '\uFFFD') : printed;
         const at = stamp();
         const pieces = piecesOf(text, maxLineBytes);
         if (pieces.length === 1) return one(stream, at, text);

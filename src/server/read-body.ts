@@ -179,10 +179,46 @@ function parseText(text: string, type: BodyType): unknown {
     // JSON.parse copes, but every recursive walk after it (validation, masking, the engine) would not
     throw new HarmoniaError('REQUEST_INVALID', `request body nests ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new HarmoniaError('REQUEST_INVALID', `request body is not valid JSON: ${(error as Error).message.toLowerCase()}`);
+  }
+  // JSON writes U+0000 only escaped: a body without the escape holds none (one scan, no walk).
+  if (text.includes('\\u0000')) {
+    const at = nulPointer(value, '');
+    if (at !== null) throw nulRefused(`the request body at '${at}'`, { pointer: at });
+  }
+  return value;
+}
+
+/** The JSON pointer of the first key or string holding U+0000, or null. */
+function nulPointer(value: unknown, at: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const path = `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (key.includes('\u0000')) return path;
+    const found = nulPointer(item, path);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * U+0000 in a request: PostgreSQL cannot hold it in text (a 500 there, stored on SQLite),
+ * and no id, name, filter or value needs it, so every route refuses it alike (400).
+ */
+export function nulRefused(where: string, details: Record<string, unknown> = {}): HarmoniaError {
+  return new HarmoniaError('REQUEST_INVALID', `${where} holds the character U+0000 (NUL), which is not accepted; remove it`, { details });
+}
+
+/** Throws REQUEST_INVALID when a decoded path parameter or query value holds U+0000. */
+export function refuseNul(values: Record<string, string | readonly string[] | undefined>, kind: 'path segment' | 'query parameter'): void {
+  for (const [name, value] of Object.entries(values)) {
+    const texts = typeof value === 'string' ? [value] : (value ?? []);
+    if (texts.some((text) => text.includes('\u0000'))) throw nulRefused(`${kind} '${name}'`, { parameter: name });
   }
 }
 

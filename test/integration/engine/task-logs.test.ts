@@ -33,6 +33,11 @@ describe('task logs', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
+  it('stores a NUL byte as U+FFFD on every backend (PostgreSQL text cannot hold it: the whole batch was lost there)', async () => {
+    const { lines } = await runShell(`printf 'a\\000b\\n'; echo after`);
+    expect(of(lines, 'stdout')).toEqual(['a\uFFFDb', 'after']);
+  });
+
   it('cuts a very long line into pieces and keeps a flood of lines in order', async () => {
     const { lines } = await runShell(`head -c 40000 /dev/zero | tr '\\0' x; echo; seq 1 20000`);
     const out = of(lines, 'stdout');
