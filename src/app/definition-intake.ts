@@ -71,23 +71,31 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
     const dir = join(root, options.pack_ref);
     await mkdir(join(dir, FOLDER[options.kind]), { recursive: true });
     await writeFile(join(dir, 'pack.yaml'), `${JSON.stringify(manifest, null, 2)}\n`);
-    await writeFile(join(dir, FOLDER[options.kind], `${provisional}.yaml`), options.text);
-    const pack = await validatePackDir(dir, {
-      displayRoot: options.pack_ref,
-      max_file_size: options.max_file_size,
-      // The server's own task limit is applied below, with the counts in the error's details.
-      max_task_count: Number.MAX_SAFE_INTEGER,
-      max_workflow_size: options.max_file_size,
-      known: await knownRefs(options.store),
-    });
-    const file = pack.files.find((f) => f.kind === options.kind);
-    const diagnostics = pack.files.flatMap((f) => f.diagnostics);
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (!file || errors.length > 0 || file.body === null) {
-      throw new HarmoniaError(INVALID[options.kind], `${options.kind} is invalid: ${errors[0]?.message ?? 'it could not be read'}`, {
-        details: { diagnostics },
+    const known = await knownRefs(options.store);
+    // Validated as a file of the API pack named `as`: rules that read the file's own ref
+    // (an after-trigger naming it) need the name it is registered under.
+    const validateAs = async (as: string, previous?: string) => {
+      if (previous !== undefined) await rm(join(dir, FOLDER[options.kind], `${previous}.yaml`), { force: true });
+      await writeFile(join(dir, FOLDER[options.kind], `${as}.yaml`), options.text);
+      const validated = await validatePackDir(dir, {
+        displayRoot: options.pack_ref,
+        max_file_size: options.max_file_size,
+        // The server's own task limit is applied below, with the counts in the error's details.
+        max_task_count: Number.MAX_SAFE_INTEGER,
+        max_workflow_size: options.max_file_size,
+        known,
       });
-    }
+      const found = validated.files.find((f) => f.kind === options.kind);
+      const diagnostics = validated.files.flatMap((f) => f.diagnostics);
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      if (!found || errors.length > 0 || found.body === null) {
+        throw new HarmoniaError(INVALID[options.kind], `${options.kind} is invalid: ${errors[0]?.message ?? 'it could not be read'}`, {
+          details: { diagnostics },
+        });
+      }
+      return { pack: validated, file: found };
+    };
+    let { pack, file } = await validateAs(provisional);
     if (options.kind === 'workflow') checkTaskCount(file.body as WorkflowDef, options.max_task_count, provisional, options.pack_ref);
 
     let name = provisional;
@@ -96,6 +104,12 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
       name = typeof bodyName === 'string' ? refNameOf(bodyName) : '';
       if (name === '') {
         throw new HarmoniaError('REQUEST_INVALID', `the ${options.kind} has no 'name'; add one to the body or pass ?name=`);
+      }
+      // Only the body's name gives its ref: a body whose after-trigger names that ref is
+      // checked again under it, for the verdict harmonia validate gives the file.
+      const triggers = options.kind === 'workflow' ? Object.values((file.body as WorkflowDef).triggers ?? {}) : [];
+      if (name !== provisional && triggers.some((trigger) => trigger.after?.workflow === `${options.pack_ref}.${name}`)) {
+        ({ pack, file } = await validateAs(name, provisional));
       }
     }
     const ref = `${options.pack_ref}.${name}`;
@@ -138,7 +152,7 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
       record,
       changed: registered > 0,
       created: existing === null && registered > 0,
-      diagnostics: diagnostics.filter((d) => d.severity !== 'error'),
+      diagnostics: pack.files.flatMap((f) => f.diagnostics).filter((d) => d.severity !== 'error'),
     };
   } finally {
     await rm(root, { recursive: true, force: true });

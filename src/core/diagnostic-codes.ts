@@ -78,10 +78,11 @@ export const DIAGNOSTIC_CODES = {
   WORKFLOW_TOO_LARGE: 'a workflow or template file is larger than max_workflow_size (what the API accepts)',
   // triggers
   TRIGGER_INVALID: 'a trigger has none or more than one of schedule, webhook and after',
-  TRIGGER_CRON_INVALID: 'a schedule has a cron expression that cannot be parsed',
+  TRIGGER_AFTER_CYCLE: 'after-triggers make a ring of workflows that start each other when they end (a workflow started by its own end), so the ring would run forever',
+  TRIGGER_CRON_INVALID: 'a schedule has a cron expression that cannot be parsed, or that no date matches (30 February)',
   TRIGGER_TIMEZONE_UNKNOWN: 'a schedule names a time zone that is not an IANA zone',
   TRIGGER_DURATION_INVALID: 'every, catchup_window or jitter is not a duration',
-  TRIGGER_SCHEDULE_INVALID: "a schedule has both or neither of cron and every, or start_at/end_at are not times in order",
+  TRIGGER_SCHEDULE_INVALID: "a schedule has both or neither of cron and every, or start_at/end_at are not ISO 8601 times with an offset (or dates), in order",
   // suppression
   HARMONIA_IGNORE_UNKNOWN_CODE: 'a harmonia-ignore comment names a code that does not exist',
 } as const;

@@ -76,6 +76,7 @@ export function createEngineContext(options: EngineOptions): EngineContext {
     store,
     clock,
     max_bytes_per_attempt: config.limits.max_log_bytes_per_attempt,
+    mask: (text) => secrets.maskText(text),
     onError: (error) => logger.warn('could not store task log lines', { error: String(error) }),
   });
   return {

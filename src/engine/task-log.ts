@@ -4,6 +4,7 @@
  * events), bounded per attempt, and handed to live followers once stored.
  */
 import type { Store, StoredTaskLogLine, TaskLogLine } from '../store/store.js';
+import { isUtf8Continuation } from '../actions/line-splitter.js';
 import type { Clock } from './clock.js';
 
 /** Lines stored, in seq order, for live followers. */
@@ -28,12 +29,44 @@ export interface TaskLogOptions {
   batch_lines?: number;
   /** Longest a line waits in the buffer. @default 100 */
   flush_ms?: number;
+  /** Bytes of one stored line: a longer one is cut into pieces of at most this. @default 16384 */
+  max_line_bytes?: number;
+  /**
+   * Masks a line's secrets. A line cut into pieces is masked whole first, so a secret the
+   * cut would split is masked too (the store masks each piece again, which changes nothing).
+   * @default none: the store's own masking of each line
+   */
+  mask?: (text: string) => string;
   onError(error: unknown): void;
+}
+
+/**
+ * `text` in pieces of at most `maxBytes` bytes of UTF-8, cut between characters.
+ * @example piecesOf('aé', 2) // ['a', 'é']
+ */
+export function piecesOf(text: string, maxBytes: number): string[] {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most lines need no count.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return [text];
+  const bytes = Buffer.from(text);
+  const out: string[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    let end = Math.min(start + maxBytes, bytes.length);
+    // Back off to the start of the character the cut would split (at most 3 bytes).
+    let back = end;
+    while (back > start && end - back < 3 && end < bytes.length && isUtf8Continuation(bytes[back])) back -= 1;
+    if (back > start) end = back;
+    out.push(bytes.toString('utf8', start, end));
+    start = end;
+  }
+  return out;
 }
 
 /** Creates the engine's task log writer. */
 export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
   const batchLines = options.batch_lines ?? 500;
+  const maxLineBytes = options.max_line_bytes ?? 16 * 1024;
+  const mask = options.mask ?? ((text: string) => text);
   const flushMs = options.flush_ms ?? 100;
   const listeners = new Set<TaskLogListener>();
   let buffer: TaskLogLine[] = [];
@@ -81,10 +114,10 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
     forAttempt(unit) {
       let bytes = 0;
       let truncated = false;
-      return (stream, text) => {
+      const one = (stream: TaskLogLine['stream'], at: string, text: string): void => {
         if (truncated) return;
         const size = Buffer.byteLength(text) + 1;
-        const line: TaskLogLine = { ...unit, stream, at: stamp(), line: text };
+        const line: TaskLogLine = { ...unit, stream, at, line: text };
         if (bytes + size > options.max_bytes_per_attempt) {
           truncated = true;
           push({ ...line, stream: 'system', line: `[log truncated: this attempt printed more than ${options.max_bytes_per_attempt} bytes (limits.max_log_bytes_per_attempt)]` });
@@ -92,6 +125,16 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
         }
         bytes += size;
         push(line);
+      };
+      return (stream, printed) => {
+        if (truncated) return;
+        // PostgreSQL cannot hold U+0000 in text (a batch holding one was lost there): it is
+        // shown as U+FFFD on every backend, like bytes that are not UTF-8.
+        const text = printed.includes('\u0000') ? printed.replaceAll('\u0000', '\uFFFD') : printed;
+        const at = stamp();
+        const pieces = piecesOf(text, maxLineBytes);
+        if (pieces.length === 1) return one(stream, at, text);
+        for (const piece of piecesOf(mask(text), maxLineBytes)) one(stream, at, piece);
       };
     },
     subscribe(listener) {

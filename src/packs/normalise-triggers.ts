@@ -2,6 +2,7 @@
  * Normalises a workflow's `triggers:` map. Lenient like the other normalisers: a value the
  * schema or check-triggers rejects is dropped here, and the file is invalid anyway.
  */
+import { isoInstant } from '../core/iso-instant.js';
 import type { AfterDef, OverlapPolicy, ScheduleDef, TriggerDef, WebhookDef } from '../core/model.js';
 import { parseDuration } from '../triggers/duration.js';
 import { isRecord, record, str } from './normalise-values.js';
@@ -32,7 +33,8 @@ function scheduleOf(raw: Record<string, unknown>): ScheduleDef {
   if (cron === undefined && every !== undefined) schedule.every_ms = every;
   for (const key of ['start_at', 'end_at'] as const) {
     const text = str(raw[key]);
-    if (text !== undefined && !Number.isNaN(Date.parse(text))) schedule[key] = new Date(Date.parse(text)).toISOString();
+    const at = text === undefined ? null : isoInstant(text);
+    if (at !== null) schedule[key] = new Date(at).toISOString();
   }
   return schedule;
 }

@@ -16,13 +16,15 @@ import { maskSecrets } from './mask-secrets.js';
 export function errorResponse(error: unknown, requestId: string, masker?: SecretMasker): { status: number; body: ErrorResponse; internal: boolean } {
   const known = isHarmoniaError(error) ? error : fromHttpError(error);
   if (known) {
+    const details = maskSecrets(known.details, masker);
     return {
       status: ERROR_STATUS[known.code],
       body: {
         error: {
           code: known.code,
-          message: masker ? masker.maskText(known.message) : known.message,
-          details: maskSecrets(known.details, masker),
+          // Masked first, then bounded: a cut must not leave part of a secret unrecognised.
+          message: bounded(masker ? masker.maskText(known.message) : known.message),
+          details: isPlainObject(details) ? Object.fromEntries(Object.entries(details).map(([key, value]) => [key, typeof value === 'string' ? bounded(value) : value])) : details,
         },
       },
       internal: false,
@@ -39,6 +41,17 @@ export function errorResponse(error: unknown, requestId: string, masker?: Secret
     },
     internal: true,
   };
+}
+
+/** Characters of a message or detail an error quotes: a 1 MiB ref sent is not answered twice over. */
+const MAX_QUOTED = 1_000;
+
+function bounded(text: string): string {
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}… (${text.length - MAX_QUOTED} more characters)` : text;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Catches everything below it; turns an unmatched route into NOT_FOUND. */

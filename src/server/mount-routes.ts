@@ -7,7 +7,7 @@ import type { Context, Middleware } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator, type Principal } from './auth.js';
 import { maskedJson } from './mask-secrets.js';
-import { readBody, readRawBody, type ReadBody } from './read-body.js';
+import { readBody, readRawBody, refuseNul, type ReadBody } from './read-body.js';
 import { keptRequestOf, type KeptOutcome, type KeptRequest } from './kept-request.js';
 import type { AppServices, RouteDef, RouteResponse } from './route.js';
 import { createRouteTable, type TableEntry } from './route-table.js';
@@ -133,6 +133,8 @@ async function handle(
   }
 
   checkQuery(def, ctx.query, acceptedNames);
+  refuseNul(params, 'path segment');
+  refuseNul(ctx.query, 'query parameter');
 
   const workflowLimit = def.body?.limit === 'workflow';
   const limits = {

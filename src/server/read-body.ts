@@ -46,16 +46,30 @@ export async function readBody(req: IncomingMessage, options: ReadBodyOptions): 
   if (!hasBody(req)) return { type: undefined, text: undefined, value: undefined };
   const contentType = req.headers['content-type'];
   const type = bodyTypeOf(contentType);
-  if (type === undefined || !options.accepts.includes(type)) {
-    const accepted = options.accepts.flatMap((t) => (t === 'json' ? ['application/json'] : ['application/yaml', 'text/yaml']));
-    throw new HarmoniaError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      `content type '${contentType ?? 'none'}' is not accepted here; send ${accepted.join(' or ')}`,
-      { details: { accepted } },
-    );
-  }
+  if (type === undefined || !options.accepts.includes(type)) throw unsupportedType(contentType, options.accepts);
   const text = decodeUtf8((await readRawBody(req, options)) ?? Buffer.alloc(0));
   return { type, text, value: parseText(text, type) };
+}
+
+function unsupportedType(contentType: string | undefined, accepts: readonly BodyType[]): HarmoniaError {
+  const accepted = accepts.flatMap((t) => (t === 'json' ? ['application/json'] : ['application/yaml', 'text/yaml']));
+  return new HarmoniaError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `content type '${contentType ?? 'none'}' is not accepted here; send ${accepted.join(' or ')}`,
+    { details: { accepted } },
+  );
+}
+
+/**
+ * A body read raw (a webhook's, whose signature covers the bytes), parsed once its sender is
+ * verified with the checks readBody makes: 415 unless it declares application/json, 400 for
+ * bytes that are not UTF-8, for nesting past the limit and for text that is not JSON.
+ * undefined for an empty body.
+ */
+export function parseRawJson(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) return undefined;
+  if (bodyTypeOf(contentType) !== 'json') throw unsupportedType(contentType, ['json']);
+  return parseText(decodeUtf8(raw), 'json');
 }
 
 /**
@@ -165,10 +179,46 @@ function parseText(text: string, type: BodyType): unknown {
     // JSON.parse copes, but every recursive walk after it (validation, masking, the engine) would not
     throw new HarmoniaError('REQUEST_INVALID', `request body nests ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new HarmoniaError('REQUEST_INVALID', `request body is not valid JSON: ${(error as Error).message.toLowerCase()}`);
+  }
+  // JSON writes U+0000 only escaped: a body without the escape holds none (one scan, no walk).
+  if (text.includes('\\u0000')) {
+    const at = nulPointer(value, '');
+    if (at !== null) throw nulRefused(`the request body at '${at}'`, { pointer: at });
+  }
+  return value;
+}
+
+/** The JSON pointer of the first key or string holding U+0000, or null. */
+function nulPointer(value: unknown, at: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const path = `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (key.includes('\u0000')) return path;
+    const found = nulPointer(item, path);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * U+0000 in a request: PostgreSQL cannot hold it in text (a 500 there, stored on SQLite),
+ * and no id, name, filter or value needs it, so every route refuses it alike (400).
+ */
+export function nulRefused(where: string, details: Record<string, unknown> = {}): HarmoniaError {
+  return new HarmoniaError('REQUEST_INVALID', `${where} holds the character U+0000 (NUL), which is not accepted; remove it`, { details });
+}
+
+/** Throws REQUEST_INVALID when a decoded path parameter or query value holds U+0000. */
+export function refuseNul(values: Record<string, string | readonly string[] | undefined>, kind: 'path segment' | 'query parameter'): void {
+  for (const [name, value] of Object.entries(values)) {
+    const texts = typeof value === 'string' ? [value] : (value ?? []);
+    if (texts.some((text) => text.includes('\u0000'))) throw nulRefused(`${kind} '${name}'`, { parameter: name });
   }
 }
 

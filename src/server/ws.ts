@@ -12,6 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { HarmoniaError } from '../core/errors.js';
 import type { WsLogMessage, WsServerMessage } from '../core/wire.js';
 import type { TaskLogQuery } from '../store/store.js';
+import { refuseNul } from './read-body.js';
 import { followLogLines } from './stream-logs.js';
 import { logLineView } from './views.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator } from './auth.js';
@@ -136,6 +137,8 @@ async function accept(
   const token = bearerFrom(req.headers.authorization) ?? url.searchParams.get('token') ?? undefined;
   const principal = authenticator.authorize(token, route?.scope ?? 'read');
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
+  if (executionId !== null) refuseNul({ id: executionId }, 'path segment');
+  refuseNul(Object.fromEntries(url.searchParams), 'query parameter');
   if (executionId !== null) await services.engine.getExecution(executionId);
   if (logsMatch) logQueryOf(url);
   const batch = url.searchParams.get('batch');

@@ -17,13 +17,18 @@ function loadCron(): CronClass {
 
 /** Why `expression` is not a cron expression we accept, or null when it is. */
 export function cronProblem(expression: string): string | null {
+  let cron: Cron;
   try {
-    new (loadCron())(expression, { mode: '5-or-6-parts', paused: true });
-    return null;
+    cron = new (loadCron())(expression, { mode: '5-or-6-parts', paused: true });
   } catch (error) {
-    // croner prefixes its messages with its class name; the user needs only the reason.
-    return (error as Error).message.replace(/^Cron\w*:\s*/, '');
+    // croner prefixes its messages with its class name, and some quote the whole expression
+    // (bounded here: a file can hold a megabyte of one); the user needs only the reason.
+    const reason = (error as Error).message.replace(/^Cron\w*:\s*/, '');
+    return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
   }
+  // Fields that each accept values but never together (30 February): the scheduler would
+  // list the schedule and never fire it. The cron has no year, so none now means none ever.
+  return cron.nextRun() === null ? 'no date matches it (such as 30 February), so it would never fire' : null;
 }
 
 // Parsing is most of the cost of a next-time question; the scheduler asks for every

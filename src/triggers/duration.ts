@@ -5,7 +5,7 @@ const PART = /(\d+)(ms|s|m|h|d)/y;
 
 /** Milliseconds of `text`, or null when it is not a duration (a bare number counts as seconds). */
 export function parseDuration(text: string | number): number | null {
-  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text * 1000 : null;
+  if (typeof text === 'number') return Number.isSafeInteger(text * 1000) && text >= 0 ? text * 1000 : null;
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   if (trimmed === '') return null;

@@ -23,6 +23,13 @@ export interface ReceiveWebhookOptions {
   name: string;
   headers: WebhookHeaders;
   rawBody: Buffer;
+  /**
+   * Parses the verified body: the server's strict reading (declared type, UTF-8, nesting),
+   * undefined for an empty one. @default JSON.parse of the bytes as UTF-8
+   */
+  parse_body?: (raw: Buffer) => unknown;
+  /** Told the secret a delivery is checked against, so it is masked wherever it shows up. */
+  learn_secret?: (secret: string) => void;
   /** Names this node in the fire. @default 'api' */
   node_id?: string;
   /**
@@ -76,12 +83,13 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
       throw new HarmoniaError('AUTH_FORBIDDEN', `webhook '${options.name}' accepts only API tokens with the trigger scope (auth: token); send Authorization: Bearer <token>`);
     }
     const secret = options.secret(webhook.secret_env) ?? '';
+    if (secret !== '') options.learn_secret?.(secret);
     if (secret === '') throw new HarmoniaError('AUTH_FORBIDDEN', `this server has no secret for webhook '${options.name}' (set ${webhook.secret_env}); its deliveries are refused`);
     const check = verifyWebhook({ headers: options.headers, rawBody: options.rawBody, secret });
     if (!check.ok) throw new HarmoniaError('AUTH_REQUIRED', check.reason);
     delivery = check.delivery_id ?? 'unnamed';
   }
-  const body = bodyOf(options.rawBody);
+  const body = options.parse_body ? (options.parse_body(options.rawBody) ?? {}) : bodyOf(options.rawBody);
   const triggerId = triggerIdOf(options.workflow_ref, options.name);
   let at = clock.now();
   let fire: TriggerFireRecord;

@@ -3,6 +3,7 @@
  * and backfill. One use-case layer for REST, the local CLI and, through the SDK, the remote one.
  */
 import { HarmoniaError } from '../core/errors.js';
+import { isoInstant, ISO_INSTANT_HINT } from '../core/iso-instant.js';
 import type { OverlapPolicy } from '../core/model.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
 import type { TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
@@ -95,8 +96,8 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
     overlap === undefined ? entry : { ...entry, schedule: { ...entry.schedule, overlap } };
 
   const parseTime = (text: string, what: string): number => {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) throw new HarmoniaError('SCHEDULE_RANGE_INVALID', `${what} '${text}' is not a time; write ISO 8601 such as '2027-01-01T00:00:00Z'`);
+    const at = isoInstant(text);
+    if (at === null) throw new HarmoniaError('SCHEDULE_RANGE_INVALID', `${what} '${text.slice(0, 100)}' is not a time with its offset; ${ISO_INSTANT_HINT}`);
     return at;
   };
 

@@ -4,12 +4,14 @@
  * with both or neither of cron and every, start_at/end_at that are not times or are in
  * the wrong order.
  */
+import { isoInstant, ISO_INSTANT_HINT } from '../../core/iso-instant.js';
 import { joinPointer } from '../../core/source.js';
 import { suggest } from '../../core/suggest.js';
 import { cronProblem } from '../../triggers/cron.js';
 import { parseDuration } from '../../triggers/duration.js';
 import { isKnownTimeZone, knownTimeZones } from '../../triggers/time-zone.js';
 import { hasExpression } from '../../expr/parse-template.js';
+import type { WorkflowDef } from '../../core/model.js';
 import { isRecord } from '../normalise-values.js';
 import { parseReported } from './check-expressions.js';
 import { collectStrings } from './expr-refs.js';
@@ -51,17 +53,21 @@ function checkInputExpressions(ctx: RuleContext, raw: Record<string, unknown>, p
   }
 }
 
+/** A value as a message quotes it: at most 200 characters. */
+const quoted = (value: string): string => (value.length > 200 ? `${value.slice(0, 200)}…` : value);
+
 const DURATION_HINT = 'write seconds as a number, or a duration with units: 500ms, 30s, 5m, 1h30m, 2d';
 
 function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, key: string, positive: boolean): void {
   const value = raw[key];
-  if (value === undefined || (typeof value !== 'string' && typeof value !== 'number')) return;
+  // A fraction is the schema's to report (an integer or a string), once.
+  if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isInteger(value))) return;
   const ms = parseDuration(value);
   if (ms === null || (positive && ms === 0)) {
     ctx.report({
       code: 'TRIGGER_DURATION_INVALID',
       pointer: joinPointer(pointer, key),
-      message: `${key} '${String(value)}' is not a ${positive ? 'positive ' : ''}duration`,
+      message: `${key} '${quoted(String(value))}' is not a ${positive ? 'positive ' : ''}duration`,
       hint: DURATION_HINT,
     });
   }
@@ -84,7 +90,7 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
       ctx.report({
         code: 'TRIGGER_CRON_INVALID',
         pointer: joinPointer(pointer, 'cron'),
-        message: `cron '${cron}' of trigger '${name}' is not valid: ${problem}`,
+        message: `cron '${quoted(cron)}' of trigger '${name}' is not valid: ${problem}`,
         hint: 'five fields (minute hour day-of-month month day-of-week), or six with seconds first',
       });
     }
@@ -107,13 +113,13 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
   for (const key of ['start_at', 'end_at'] as const) {
     const value = raw[key];
     if (typeof value !== 'string') continue;
-    const at = Date.parse(value);
-    if (Number.isNaN(at)) {
+    const at = isoInstant(value);
+    if (at === null) {
       ctx.report({
         code: 'TRIGGER_SCHEDULE_INVALID',
         pointer: joinPointer(pointer, key),
-        message: `${key} '${value}' of trigger '${name}' is not a time`,
-        hint: "write an ISO 8601 time such as '2027-01-01T00:00:00Z'",
+        message: `${key} '${quoted(value)}' of trigger '${name}' is not a time with its offset`,
+        hint: ISO_INSTANT_HINT,
       });
     } else times[key] = at;
   }
@@ -124,6 +130,38 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
       message: `end_at of trigger '${name}' must be after its start_at`,
     });
   }
+}
+
+/** The workflows whose ends start `ref` (its after-triggers' sources), as the run knows them. */
+function afterSources(ctx: RuleContext, ref: string): string[] {
+  const body = ctx.index.workflows.get(ref)?.body as WorkflowDef | null | undefined;
+  return Object.values(body?.triggers ?? {}).flatMap((trigger) => (trigger.after ? [trigger.after.workflow] : []));
+}
+
+/**
+ * The ring an after-trigger of `self` on `source` closes, in the order its executions
+ * start (`self → ... → source → self`), or null. Walks back from `source` through the
+ * workflows whose ends start it, breadth first over the workflows of the run (linear in
+ * their after-triggers); reaching `self` means every end starts the next, forever.
+ */
+function afterRing(ctx: RuleContext, self: string, source: string): string[] | null {
+  // For each workflow reached, the one its end starts, on the way to `source`.
+  const starts = new Map<string, string | null>([[source, null]]);
+  const queue = [source];
+  for (let i = 0; i < queue.length; i++) {
+    const at = queue[i] as string;
+    if (at === self) {
+      const ring = [self];
+      for (let next = starts.get(self); next !== null && next !== undefined; next = starts.get(next)) ring.push(next);
+      return [...ring, self];
+    }
+    for (const previous of afterSources(ctx, at)) {
+      if (starts.has(previous)) continue;
+      starts.set(previous, at);
+      queue.push(previous);
+    }
+  }
+  return null;
 }
 
 /** Checks every schedule of a workflow file's `triggers:`. */
@@ -145,5 +183,27 @@ export const checkTriggers: Rule = (ctx) => {
     if (isRecord(trigger['schedule'])) checkSchedule(ctx, trigger['schedule'], joinPointer('/triggers', name, 'schedule'), name);
     if (isRecord(trigger['webhook'])) checkInputExpressions(ctx, trigger['webhook'], joinPointer('/triggers', name, 'webhook'), WEBHOOK_FIELDS);
     if (isRecord(trigger['after'])) checkInputExpressions(ctx, trigger['after'], joinPointer('/triggers', name, 'after'), AFTER_FIELDS);
+  }
+};
+
+/**
+ * TRIGGER_AFTER_CYCLE: an after-trigger that closes a ring of workflows starting each other
+ * as they end. A late rule: it reads the other workflows' triggers, known only once every
+ * file of the run is normalised.
+ */
+export const checkAfterCycles: Rule = (ctx) => {
+  const raw = ctx.file.raw;
+  const self = ctx.file.ref;
+  if (ctx.file.loaded.kind !== 'workflow' || self === null || !isRecord(raw) || !isRecord(raw['triggers'])) return;
+  for (const [name, trigger] of Object.entries(raw['triggers'])) {
+    const source = isRecord(trigger) && isRecord(trigger['after']) ? trigger['after']['workflow'] : undefined;
+    const ring = typeof source === 'string' ? afterRing(ctx, self, source) : null;
+    if (!ring) continue;
+    ctx.report({
+      code: 'TRIGGER_AFTER_CYCLE',
+      pointer: joinPointer('/triggers', name, 'after', 'workflow'),
+      message: `after-trigger '${name}' closes a ring of workflows that start each other when they end (${ring.join(' → ')}): each end would start the next, forever`,
+      hint: 'start one of them on a schedule or a webhook instead, or drop one after-trigger of the ring',
+    });
   }
 };

@@ -2,6 +2,7 @@
 import { createSystemClock } from '../../engine/clock.js';
 import { receiveWebhook } from '../../triggers/receive-webhook.js';
 import { isTokenDelivery } from '../mount-routes.js';
+import { parseRawJson } from '../read-body.js';
 import { defineRoutes } from '../route.js';
 
 /** The webhook trigger route. */
@@ -20,10 +21,11 @@ export function hookRoutes() {
       body: { types: ['json'], required: false, raw: true },
       responses: {
         201: { description: 'The fire and the execution it started.', schema: 'ScheduleFire' },
-        400: { description: 'The body is not JSON.', schema: 'Error' },
+        400: { description: 'The body is not JSON, not UTF-8, or nests too deep.', schema: 'Error' },
         401: { description: 'Missing or wrong signature.', schema: 'Error' },
         403: { description: 'The server has no secret for this trigger, the token lacks the trigger scope, or the trigger does not accept this kind of proof.', schema: 'Error' },
         404: { description: 'No such webhook trigger.', schema: 'Error' },
+        415: { description: 'The body is not declared application/json.', schema: 'Error' },
         422: { description: 'The workflow refused the mapped input.', schema: 'Error' },
       },
       handler: async (request, services) => {
@@ -36,6 +38,8 @@ export function hookRoutes() {
           name: request.params.trigger ?? '',
           headers: request.koa.req.headers,
           rawBody: request.body_raw ?? Buffer.alloc(0),
+          parse_body: (raw) => parseRawJson(raw, request.koa.get('Content-Type') || undefined),
+          learn_secret: (secret) => services.engine.secrets.add([secret]),
           token_id: isTokenDelivery(request.principal) ? request.principal.id : null,
         });
         return { status: 201, body: fire };

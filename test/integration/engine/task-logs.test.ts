@@ -33,6 +33,11 @@ describe('task logs', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
+  it('stores a NUL byte as U+FFFD on every backend (PostgreSQL text cannot hold it: the whole batch was lost there)', async () => {
+    const { lines } = await runShell(`printf 'a\\000b\\n'; echo after`);
+    expect(of(lines, 'stdout')).toEqual(['a\uFFFDb', 'after']);
+  });
+
   it('cuts a very long line into pieces and keeps a flood of lines in order', async () => {
     const { lines } = await runShell(`head -c 40000 /dev/zero | tr '\\0' x; echo; seq 1 20000`);
     const out = of(lines, 'stdout');
@@ -85,5 +90,27 @@ describe('task logs', () => {
     await engine.stop();
     const lines = await engine.readLogs(run.id, { limit: 10 });
     expect(lines.map((l) => l.line)).toEqual(['token is **REDACTED**']);
+  });
+
+  it('masks a secret that a long line\'s cut would split, and never cuts inside a character', async () => {
+    h = await openHarness();
+    const engine = createEngine({ store: h.store, actions: actionsWith({}), env: { DEPLOY_TOKEN: 'tok-4f9a8b7c6d' }, config: { env_allowlist: ['DEPLOY_TOKEN'] } });
+    // The secret straddles byte 16384 (the piece size), printed in two writes; then a line of
+    // 3-byte characters whose 16384th byte falls inside one.
+    const command = [
+      `head -c 16380 /dev/zero | tr '\\0' x; printf '%s' "$T" | head -c 5; sleep 0.1; printf '%s\\n' "$T" | tail -c +6`,
+      `i=0; while [ $i -lt 6000 ]; do printf '\\342\\202\\254'; i=$((i+1)); done; echo`,
+    ].join('; ');
+    await register(h.store, 'demo.secret', workflow([{ id: 'leak', action: 'core.shell', input: { command, shell: true, env: { T: '${env.DEPLOY_TOKEN}' } } }]));
+    const run = await engine.startExecution({ workflow_ref: 'demo.secret' });
+    await engine.waitForCompletion(run.id);
+    await engine.stop();
+    const lines = (await engine.readLogs(run.id, { limit: 100 })).map((l) => l.line);
+    const text = lines.join('');
+    for (const fragment of ['tok-4', 'f9a8b7c6d', '4f9a8b']) expect(text).not.toContain(fragment);
+    expect(text).toContain('x**REDACTED**');
+    expect(text).not.toContain('\uFFFD');
+    expect(lines.filter((l) => l.startsWith('€')).join('')).toBe('€'.repeat(6000));
+    expect(lines.every((l) => Buffer.byteLength(l) <= 16384)).toBe(true);
   });
 });

@@ -68,8 +68,49 @@ describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
     expect(unset.body.error.message).toContain('NOT_SET_ANYWHERE');
     const refused = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: '{"other":1}', contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
     expect(refused.status).toBe(422);
-    const notJson = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: 'ref=main', contentType: 'application/x-www-form-urlencoded', headers: { 'x-harmonia-token': SECRET } });
+    const notJson = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: '{"ref": main}', contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
     expect([notJson.status, notJson.body.error.code]).toEqual([400, 'REQUEST_INVALID']);
+  });
+
+  it('refuses a body it would have to parse as a type it does not declare (415), and bytes that are not UTF-8 (400), starting nothing', async () => {
+    const before = (await h.store.executions.listExecutions({ workflow_ref: 'demo.deploy' })).total;
+    const json = JSON.stringify({ ref: 'refs/heads/main' });
+    const post = (body: string | Buffer, contentType?: string) =>
+      fetch(`${h.url}/api/v1/hooks/demo/deploy/push`, {
+        method: 'POST',
+        body,
+        headers: { 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`, ...(contentType ? { 'content-type': contentType } : {}) },
+      });
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/yaml', undefined]) {
+      const answer = await post(json, contentType);
+      const error = ((await answer.json()) as ErrorBody).error;
+      expect([contentType, answer.status, error.code]).toEqual([contentType, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+      expect(error.message).toContain('application/json');
+    }
+    const form = await post(`payload=${encodeURIComponent(json)}`, 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(415);
+    const charset = await post(json, 'application/json; charset=utf-8');
+    expect(charset.status).toBe(201);
+    const bytes = Buffer.concat([Buffer.from('{"ref":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const notUtf8 = await post(bytes, 'application/json');
+    expect(notUtf8.status).toBe(400);
+    expect(((await notUtf8.json()) as ErrorBody).error).toMatchObject({ code: 'REQUEST_INVALID', message: expect.stringContaining('byte 8') });
+    const deep = await post(`{"ref":"x","more":${'['.repeat(1000)}${']'.repeat(1000)}}`, 'application/json');
+    expect(deep.status).toBe(400);
+    expect(((await deep.json()) as ErrorBody).error.message).toContain('levels deep');
+    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.deploy' })).total).toBe(before + 1);
+  });
+
+  it("masks the trigger's secret wherever a delivery carries it into the execution", async () => {
+    const body = JSON.stringify({ ref: `leaked ${SECRET}` });
+    const { status, body: fire } = await h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-hub-signature-256': sign(body) } });
+    expect(status).toBe(201);
+    await h.engine.waitForCompletion(fire.execution_id!);
+    expect((await h.store.executions.getExecution(fire.execution_id!))?.input).toEqual({ ref: 'leaked **REDACTED**' });
+    const view = await h.call('GET', `/api/v1/executions/${fire.execution_id}`);
+    expect(view.text).not.toContain(SECRET);
+    const events = await h.call('GET', `/api/v1/executions/${fire.execution_id}/events`);
+    expect(events.text).not.toContain(SECRET);
   });
 
   it('never echoes the secret in an answer', async () => {

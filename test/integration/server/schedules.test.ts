@@ -87,5 +87,11 @@ describe('/api/v1/schedules', () => {
     expect(policy.status).toBe(400);
     const notTime = await h.call<{ error: { code: string } }>('POST', '/api/v1/schedules/demo.hourly/hourly/backfill', { json: { from: 'yesterday', to: 'today' } });
     expect(notTime.body.error.code).toBe('SCHEDULE_RANGE_INVALID');
+    // Without an offset the server would read the range in its own zone: refused, nothing fired.
+    for (const range of [{ from: '2026-03-01T00:00:00', to: '2026-03-01T02:00:00Z' }, { from: 'March 1, 2026', to: '2026-03-01T02:00:00Z' }, { from: '2026-02-30', to: '2026-03-02' }]) {
+      const local = await h.call<{ error: { code: string; message: string } }>('POST', '/api/v1/schedules/demo.hourly/hourly/backfill', { json: range });
+      expect([local.status, local.body.error.code]).toEqual([400, 'SCHEDULE_RANGE_INVALID']);
+      expect(local.body.error.message).toContain('offset');
+    }
   });
 });

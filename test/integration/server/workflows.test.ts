@@ -49,6 +49,19 @@ describe('POST /api/workflows', () => {
     expect(diagnostic?.message).toContain("'biuld'");
   });
 
+  it('refuses a workflow whose after-trigger names itself (each end would start it again), as harmonia validate does, by the ref its name gives', async () => {
+    const body = ['version: 1.0.0', 'name: Self Loop', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  again:', '    after: { workflow: api.self_loop }', ''].join('\n');
+    for (const path of ['/api/workflows', '/api/workflows?name=self_loop']) {
+      const res = await h.call<ErrorWithDiagnostics>('POST', path, { text: body, contentType: 'application/yaml' });
+      expect(res.status).toBe(422);
+      expect(res.body.error.details.diagnostics).toMatchObject([
+        { code: 'TRIGGER_AFTER_CYCLE', line: 7, column: 24, pointer: '/triggers/again/after/workflow', message: expect.stringContaining('api.self_loop → api.self_loop') },
+      ]);
+    }
+    const other = body.replace('name: Self Loop', 'name: Not Self');
+    expect((await h.call('POST', '/api/workflows', { text: other, contentType: 'application/yaml' })).status).toBe(201);
+  });
+
   it('reports a YAML syntax error as a diagnostic', async () => {
     const res = await h.call<ErrorWithDiagnostics>('POST', '/api/workflows', { text: 'tasks: [unclosed\n', contentType: 'application/yaml' });
     expect(res.status).toBe(422);

@@ -21,6 +21,15 @@ describe('errorResponse()', () => {
     });
   });
 
+  it('quotes at most 1,000 characters of a long message or detail, saying how much it left out', () => {
+    const ref = 'a'.repeat(100_000);
+    const { body } = errorResponse(new HarmoniaError('WORKFLOW_NOT_FOUND', `unknown workflow '${ref}'`, { details: { workflow_ref: ref, limit: 5 } }), 'r2');
+    expect(body.error.message.length).toBeLessThan(1_100);
+    expect(body.error.message).toMatch(/^unknown workflow 'a+… \(99019 more characters\)$/);
+    expect((body.error.details as { workflow_ref: string }).workflow_ref.length).toBeLessThan(1_100);
+    expect((body.error.details as { limit: number }).limit).toBe(5);
+  });
+
   it('answers anything else with a generic 500 naming the request id and no stack', () => {
     const result = errorResponse(new TypeError('cannot read x of undefined'), 'req-9');
     expect(result.status).toBe(500);

@@ -48,6 +48,48 @@ describe('checkTriggers()', () => {
     expect(reversed).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/end_at' }]);
   });
 
+  it('reports start_at/end_at without an offset (every node would read them in its own zone), in a form other than ISO 8601, or on a day the month lacks', async () => {
+    for (const value of ['2027-01-01T00:00:00', 'March 7, 2027', '2027-02-30T00:00:00Z', '2027']) {
+      expect(await validateWorkflow(withSchedule('every: 1m', `start_at: '${value}'`))).toMatchObject([
+        { code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/start_at', hint: expect.stringContaining('offset') },
+      ]);
+    }
+    expect(await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-01-01'", "end_at: '2027-06-01T12:00:00.5+02:00'"))).toEqual([]);
+  });
+
+  it('reports a cron expression that never comes due, and an interval too long to count in milliseconds', async () => {
+    for (const cron of ['0 0 30 2 *', '0 0 31 4,6,9,11 *']) {
+      expect(await validateWorkflow(withSchedule(`cron: '${cron}'`))).toMatchObject([
+        { code: 'TRIGGER_CRON_INVALID', pointer: '/triggers/nightly/schedule/cron', message: expect.stringContaining('never') },
+      ]);
+    }
+    expect(await validateWorkflow(withSchedule("cron: '0 0 29 2 *'"))).toEqual([]);
+    expect(await validateWorkflow(withSchedule('every: 1e300'))).toMatchObject([{ code: 'TRIGGER_DURATION_INVALID', pointer: '/triggers/nightly/schedule/every' }]);
+    expect((await validateWorkflow(withSchedule('every: 0.5'))).map((d) => d.code)).toEqual(['SCHEMA_TYPE']);
+  });
+
+  it('quotes at most 200 characters of a long cron expression', async () => {
+    const [diag] = await validateWorkflow(withSchedule(`cron: '${'1,'.repeat(50_000)}61 * * * *'`));
+    expect(diag?.code).toBe('TRIGGER_CRON_INVALID');
+    expect(diag?.message.length).toBeLessThan(700);
+  });
+
+  it('reports after-triggers that start each other in a ring (each end would start the next, forever), at the trigger, naming the ring', async () => {
+    const after = (target: string, status = 'completed') => ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  again:', `    after: { workflow: ${target}, status: ${status} }`, ''].join('\n');
+    expect(await validateWorkflow(after('demo.flow'))).toMatchObject([
+      { code: 'TRIGGER_AFTER_CYCLE', severity: 'error', line: 6, pointer: '/triggers/again/after/workflow', message: expect.stringContaining('demo.flow → demo.flow') },
+    ]);
+    const ring = await validateWorkflow(after('demo.second', '[failed]'), { 'demo/workflows/second.yaml': after('demo.third'), 'demo/workflows/third.yaml': after('demo.flow', '[completed, canceled]') });
+    expect(ring.map((d) => `${d.code} ${d.file}`).sort()).toEqual([
+      'TRIGGER_AFTER_CYCLE demo/workflows/flow.yaml',
+      'TRIGGER_AFTER_CYCLE demo/workflows/second.yaml',
+      'TRIGGER_AFTER_CYCLE demo/workflows/third.yaml',
+    ]);
+    expect(ring.find((d) => d.file.endsWith('flow.yaml'))?.message).toContain('demo.flow → demo.third → demo.second → demo.flow');
+    // A chain that ends is fine.
+    expect(await validateWorkflow(after('demo.second'), { 'demo/workflows/second.yaml': after('demo.third'), 'demo/workflows/third.yaml': ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', ''].join('\n') })).toEqual([]);
+  });
+
   it('reports an unknown overlap policy and an unknown key through the schema', async () => {
     const diags = await validateWorkflow(withSchedule('every: 1m', 'overlap: queue', 'timzone: UTC'));
     expect(diags.map((d) => d.code).sort()).toEqual(['SCHEMA_ENUM', 'SCHEMA_UNKNOWN_KEY']);
