@@ -9,6 +9,13 @@
 //        node --single-threaded bench/engine-instructions.mjs --tasks 3000 --warmup 2 --callgrind
 //      (then the Ir total of the dump / tasks; --single-threaded compiles on the main thread,
 //      so the warm-up, not the measured execution, holds the JIT's work)
+//   --shape many: what a server pays per execution: each round runs --executions small wide
+//     executions of --per tasks, --at-once of them at a time; --warmup rounds, then one measured
+//     (per-task figures divide by executions × per)
+//   --marks: prints a line before each execution and around the measured part (to cut
+//     --trace-opt/--trace-deopt output)
+//   --gc-between: a full collection before each execution (run node with --expose-gc), as an
+//     idle server's memory reducer does between bursts: what the next execution recompiles then
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +34,12 @@ const arg = (name, fallback) => {
 const N = Number(arg('tasks', 3000));
 const WARMUP = Number(arg('warmup', 2));
 const SHAPE = arg('shape', 'wide');
+const EXECUTIONS = Number(arg('executions', 20));
+const PER = Number(arg('per', 100));
+const AT_ONCE = Number(arg('at-once', 1));
+const MARKS = args.includes('--marks');
+const GC_BETWEEN = args.includes('--gc-between');
+const TASKS = SHAPE === 'many' ? EXECUTIONS * PER : N;
 const SYNCHRONOUS = arg('synchronous', 'FULL');
 const CALLGRIND = args.includes('--callgrind');
 const SPLIT = args.includes('--split');
@@ -35,6 +48,7 @@ const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on
 const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, input: {} });
 /** wide: N independent tasks; layered: 10 layers, each task depending on every task of the layer before. */
 function tasksOf(shape) {
+  if (shape === 'many') return Array.from({ length: PER }, (_, i) => task(`t${i}`));
   if (shape === 'wide') return Array.from({ length: N }, (_, i) => task(`t${i}`));
   const layers = 10;
   const width = Math.round(N / layers);
@@ -110,20 +124,35 @@ store.transaction = async (fn, options) => {
     inTransactionMs += performance.now() - started;
   }
 };
-const once = async () => {
+let executionsStarted = 0;
+const one = async () => {
+  if (GC_BETWEEN) globalThis.gc();
+  if (MARKS) console.log(`--- execution ${++executionsStarted}`);
   const run = await engine.startExecution({ workflow_ref: 'bench.instr', input: {} });
   const done = await engine.waitForCompletion(run.id);
   if (done.status !== 'completed') throw new Error(`${done.status} ${JSON.stringify(done.error)}`);
   return run.id;
+};
+/** One execution, or for --shape many a round of them (the last one's id). */
+const once = async () => {
+  if (SHAPE !== 'many') return one();
+  let last = '';
+  for (let started = 0; started < EXECUTIONS; started += AT_ONCE) {
+    const ids = await Promise.all(Array.from({ length: Math.min(AT_ONCE, EXECUTIONS - started) }, one));
+    last = ids[ids.length - 1];
+  }
+  return last;
 };
 for (let i = 0; i < WARMUP; i += 1) await once();
 const cpu0 = cpuMs();
 const usage0 = process.cpuUsage();
 const started = performance.now();
 timing = SPLIT;
+if (MARKS) console.log('--- measured: start');
 collect(true);
 const measured = await once();
 collect(false);
+if (MARKS) console.log('--- measured: end');
 timing = false;
 const ms = performance.now() - started;
 const cpu = cpuMs() - cpu0;
@@ -131,8 +160,8 @@ const usage = process.cpuUsage(usage0);
 await engine.stop();
 await store.close();
 console.log(
-  `${SHAPE}: ${N} tasks after ${WARMUP} warm-up executions, synchronous=${SYNCHRONOUS}: ${((cpu * 1000) / N).toFixed(1)} µs CPU per task ` +
-    `(user ${(usage.user / N).toFixed(1)}, system ${(usage.system / N).toFixed(1)}), ${Math.round((N / ms) * 1000)} tasks/s`,
+  `${SHAPE === 'many' ? `many: ${EXECUTIONS} executions of ${PER} tasks, ${AT_ONCE} at once,` : `${SHAPE}: ${N} tasks`} after ${WARMUP} warm-up ${SHAPE === 'many' ? 'rounds' : 'executions'}, synchronous=${SYNCHRONOUS}: ` +
+    `${((cpu * 1000) / TASKS).toFixed(1)} µs CPU per task (user ${(usage.user / TASKS).toFixed(1)}, system ${(usage.system / TASKS).toFixed(1)}), ${Math.round((TASKS / ms) * 1000)} tasks/s`,
 );
 if (SPLIT) {
   report('engine', commits, ms, inTransactionMs);
