@@ -16,6 +16,8 @@
 //     --trace-opt/--trace-deopt output)
 //   --gc-between: a full collection before each execution (run node with --expose-gc), as an
 //     idle server's memory reducer does between bursts: what the next execution recompiles then
+//   --keeper: one more execution, started first, whose one task runs until the end: the engine
+//     is never idle (as a server with work in flight)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +41,7 @@ const PER = Number(arg('per', 100));
 const AT_ONCE = Number(arg('at-once', 1));
 const MARKS = args.includes('--marks');
 const GC_BETWEEN = args.includes('--gc-between');
+const KEEPER = args.includes('--keeper');
 const TASKS = SHAPE === 'many' ? EXECUTIONS * PER : N;
 const SYNCHRONOUS = arg('synchronous', 'FULL');
 const CALLGRIND = args.includes('--callgrind');
@@ -98,12 +101,14 @@ const report = (label, commits, totalMs, inTransactionMs) => {
 };
 
 const noop = { run: async () => ({ status: 'success', data: {} }) };
+let release = () => undefined;
+const blocked = { run: () => new Promise((resolve) => (release = () => resolve({ status: 'success', data: {} }))) };
 const dir = mkdtempSync(join(tmpdir(), 'harmonia-instr-'));
 const file = join(dir, 'bench.db');
 const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
 const engine = createEngine({
   store,
-  actions: { resolve: () => noop },
+  actions: { resolve: (task) => (task.action === 'bench.block' ? blocked : noop) },
   config: { max_concurrent_tasks: 10, limits: { max_events_per_execution: 10 * N + 100 } },
 });
 await engine.start();
@@ -111,6 +116,14 @@ await store.registry.addVersion({
   kind: 'workflow', ref: 'bench.instr', pack_ref: 'bench', content_hash: SHAPE, source: '', file: 'x.yaml', origin: { source: 'local' },
   body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
 });
+let keeper = null;
+if (KEEPER) {
+  await store.registry.addVersion({
+    kind: 'workflow', ref: 'bench.keeper', pack_ref: 'bench', content_hash: 'keeper', source: '', file: 'k.yaml', origin: { source: 'local' },
+    body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: [{ id: 'hold', action: 'bench.block', depends_on: [], input: {} }] },
+  });
+  keeper = await engine.startExecution({ workflow_ref: 'bench.keeper', input: {} });
+}
 let commits = 0;
 let inTransactionMs = 0;
 const transaction = store.transaction.bind(store);
@@ -155,6 +168,10 @@ collect(false);
 if (MARKS) console.log('--- measured: end');
 timing = false;
 const ms = performance.now() - started;
+if (keeper) {
+  release();
+  await engine.waitForCompletion(keeper.id);
+}
 const cpu = cpuMs() - cpu0;
 const usage = process.cpuUsage(usage0);
 await engine.stop();

@@ -53,6 +53,14 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
   const folds = createFoldCache(store, workflows);
   const descendantLock = createKeyedLock();
 
+  // The runner that finished last stays referenced. V8 lets a map die once no object has it
+  // (a class's instances' map, a map reached by adding properties), and throws away the
+  // optimised code that embeds a dead map ("weak objects"): a full collection while no
+  // execution runs (an idle server's memory reducer) took the runner's hot path away from
+  // the next execution that way. The last runner's objects (its state, context and last
+  // unit) keep those maps alive (docs/performance.md, Fifth round).
+  const resident: { runner: ExecutionRunner | null } = { runner: null };
+
   // One set of dependencies for every runner, built once: none of it is per execution (the
   // callbacks take the runner). A literal per execution made a new map for V8 each time, and
   // its field types, generalised anew, threw away the optimised code of the runner's hot
@@ -80,6 +88,7 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
         adopt: (id) => owner.children.add(id),
       }),
     onTerminal: (done) => {
+      resident.runner = done;
       // Its final state stays readable without a refold (it changes only if revived).
       if (runners.get(done.id) === done) folds.put(done.id, { plan: done.plan, state: done.state });
       runners.delete(done.id);
