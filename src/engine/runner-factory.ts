@@ -58,7 +58,8 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
   // optimised code that embeds a dead map ("weak objects"): a full collection while no
   // execution runs (an idle server's memory reducer) took the runner's hot path away from
   // the next execution that way. The last runner's objects (its state, context and last
-  // unit) keep those maps alive (docs/performance.md, Fifth round).
+  // unit) keep those maps alive (docs/performance.md, Fifth round). Only a runner whose state
+  // the fold cache takes: one too large for it is not kept for this either.
   const resident: { runner: ExecutionRunner | null } = { runner: null };
 
   // One set of dependencies for every runner, built once: none of it is per execution (the
@@ -88,9 +89,8 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
         adopt: (id) => owner.children.add(id),
       }),
     onTerminal: (done) => {
-      resident.runner = done;
       // Its final state stays readable without a refold (it changes only if revived).
-      if (runners.get(done.id) === done) folds.put(done.id, { plan: done.plan, state: done.state });
+      if (runners.get(done.id) === done) resident.runner = folds.put(done.id, { plan: done.plan, state: done.state }) ? done : null;
       runners.delete(done.id);
       if (limited.delete(done.id)) hooks.slotFreed();
       ownership?.released(done.id, true);
