@@ -9,6 +9,15 @@
 //        node --single-threaded bench/engine-instructions.mjs --tasks 3000 --warmup 2 --callgrind
 //      (then the Ir total of the dump / tasks; --single-threaded compiles on the main thread,
 //      so the warm-up, not the measured execution, holds the JIT's work)
+//   --shape many: what a server pays per execution: each round runs --executions small wide
+//     executions of --per tasks, --at-once of them at a time; --warmup rounds, then one measured
+//     (per-task figures divide by executions × per)
+//   --marks: prints a line before each execution and around the measured part (to cut
+//     --trace-opt/--trace-deopt output)
+//   --gc-between: a full collection before each execution (run node with --expose-gc), as an
+//     idle server's memory reducer does between bursts: what the next execution recompiles then
+//   --keeper: one more execution, started first, whose one task runs until the end: the engine
+//     is never idle (as a server with work in flight)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +36,13 @@ const arg = (name, fallback) => {
 const N = Number(arg('tasks', 3000));
 const WARMUP = Number(arg('warmup', 2));
 const SHAPE = arg('shape', 'wide');
+const EXECUTIONS = Number(arg('executions', 20));
+const PER = Number(arg('per', 100));
+const AT_ONCE = Number(arg('at-once', 1));
+const MARKS = args.includes('--marks');
+const GC_BETWEEN = args.includes('--gc-between');
+const KEEPER = args.includes('--keeper');
+const TASKS = SHAPE === 'many' ? EXECUTIONS * PER : N;
 const SYNCHRONOUS = arg('synchronous', 'FULL');
 const CALLGRIND = args.includes('--callgrind');
 const SPLIT = args.includes('--split');
@@ -35,6 +51,7 @@ const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on
 const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, input: {} });
 /** wide: N independent tasks; layered: 10 layers, each task depending on every task of the layer before. */
 function tasksOf(shape) {
+  if (shape === 'many') return Array.from({ length: PER }, (_, i) => task(`t${i}`));
   if (shape === 'wide') return Array.from({ length: N }, (_, i) => task(`t${i}`));
   const layers = 10;
   const width = Math.round(N / layers);
@@ -84,12 +101,14 @@ const report = (label, commits, totalMs, inTransactionMs) => {
 };
 
 const noop = { run: async () => ({ status: 'success', data: {} }) };
+let release = () => undefined;
+const blocked = { run: () => new Promise((resolve) => (release = () => resolve({ status: 'success', data: {} }))) };
 const dir = mkdtempSync(join(tmpdir(), 'harmonia-instr-'));
 const file = join(dir, 'bench.db');
 const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
 const engine = createEngine({
   store,
-  actions: { resolve: () => noop },
+  actions: { resolve: (task) => (task.action === 'bench.block' ? blocked : noop) },
   config: { max_concurrent_tasks: 10, limits: { max_events_per_execution: 10 * N + 100 } },
 });
 await engine.start();
@@ -97,11 +116,32 @@ await store.registry.addVersion({
   kind: 'workflow', ref: 'bench.instr', pack_ref: 'bench', content_hash: SHAPE, source: '', file: 'x.yaml', origin: { source: 'local' },
   body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
 });
-const once = async () => {
+let keeper = null;
+if (KEEPER) {
+  await store.registry.addVersion({
+    kind: 'workflow', ref: 'bench.keeper', pack_ref: 'bench', content_hash: 'keeper', source: '', file: 'k.yaml', origin: { source: 'local' },
+    body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: [{ id: 'hold', action: 'bench.block', depends_on: [], input: {} }] },
+  });
+  keeper = await engine.startExecution({ workflow_ref: 'bench.keeper', input: {} });
+}
+let executionsStarted = 0;
+const one = async () => {
+  if (GC_BETWEEN) globalThis.gc();
+  if (MARKS) console.log(`--- execution ${++executionsStarted}`);
   const run = await engine.startExecution({ workflow_ref: 'bench.instr', input: {} });
   const done = await engine.waitForCompletion(run.id);
   if (done.status !== 'completed') throw new Error(`${done.status} ${JSON.stringify(done.error)}`);
   return run.id;
+};
+/** One execution, or for --shape many a round of them (the last one's id). */
+const once = async () => {
+  if (SHAPE !== 'many') return one();
+  let last = '';
+  for (let started = 0; started < EXECUTIONS; started += AT_ONCE) {
+    const ids = await Promise.all(Array.from({ length: Math.min(AT_ONCE, EXECUTIONS - started) }, one));
+    last = ids[ids.length - 1];
+  }
+  return last;
 };
 for (let i = 0; i < WARMUP; i += 1) await once();
 const cpu0 = cpuMs();
@@ -110,19 +150,25 @@ const started = performance.now();
 timing = SPLIT;
 // BEGIN to the end of COMMIT, for the store's transactions and its one-write commits alike
 const counting = SPLIT ? countCommits() : null;
+if (MARKS) console.log('--- measured: start');
 collect(true);
 const measured = await once();
 collect(false);
+if (MARKS) console.log('--- measured: end');
 counting?.stop();
 timing = false;
 const ms = performance.now() - started;
+if (keeper) {
+  release();
+  await engine.waitForCompletion(keeper.id);
+}
 const cpu = cpuMs() - cpu0;
 const usage = process.cpuUsage(usage0);
 await engine.stop();
 await store.close();
 console.log(
-  `${SHAPE}: ${N} tasks after ${WARMUP} warm-up executions, synchronous=${SYNCHRONOUS}: ${((cpu * 1000) / N).toFixed(1)} µs CPU per task ` +
-    `(user ${(usage.user / N).toFixed(1)}, system ${(usage.system / N).toFixed(1)}), ${Math.round((N / ms) * 1000)} tasks/s`,
+  `${SHAPE === 'many' ? `many: ${EXECUTIONS} executions of ${PER} tasks, ${AT_ONCE} at once,` : `${SHAPE}: ${N} tasks`} after ${WARMUP} warm-up ${SHAPE === 'many' ? 'rounds' : 'executions'}, synchronous=${SYNCHRONOUS}: ` +
+    `${((cpu * 1000) / TASKS).toFixed(1)} µs CPU per task (user ${(usage.user / TASKS).toFixed(1)}, system ${(usage.system / TASKS).toFixed(1)}), ${Math.round((TASKS / ms) * 1000)} tasks/s`,
 );
 if (SPLIT) {
   const { commits, commitMs: inTransactionMs } = counting.counts;

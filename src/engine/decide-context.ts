@@ -21,6 +21,25 @@ export interface DecideContext {
   random: () => number;
 }
 
+/**
+ * The DecideContext of an execution this engine drives. A class rather than a literal built
+ * per execution: its instances share the constructor's map for the process's life, so the
+ * field types V8 records for it (and the optimised code of `step`, `startUnit` and
+ * `onResult` that relies on them) do not change when a later execution starts
+ * (docs/performance.md, Fifth round).
+ */
+export class RunnerDecideContext implements DecideContext {
+  constructor(
+    readonly plan: Plan,
+    readonly config: ResolvedEngineConfig,
+    readonly render: RenderFn,
+    readonly env: Record<string, string>,
+    /** Replaced when the execution's custom state is saved (`saveState`). */
+    public custom_state: Record<string, unknown>,
+    readonly random: () => number,
+  ) {}
+}
+
 /** What happened, as decide is told it. `at` is the time it happened (ms). */
 export type DecideInput =
   | { kind: 'start'; at: number; data: WorkflowStartedData }

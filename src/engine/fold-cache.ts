@@ -20,8 +20,8 @@ export interface FoldedExecution {
 export interface FoldCache {
   /** The fold of the execution's history up to at least `record.last_seq`. */
   get(record: ExecutionRecord): Promise<FoldedExecution>;
-  /** Keeps the state of an execution that just finished here (its runner is going away). */
-  put(id: string, folded: FoldedExecution): void;
+  /** Keeps the state of an execution that just finished here (its runner is going away); false when it is too large to keep. */
+  put(id: string, folded: FoldedExecution): boolean;
 }
 
 /** Creates the cache; it holds up to `maxTasks` task states in all, least recently read first out. */
@@ -32,13 +32,13 @@ export function createFoldCache(store: Store, workflows: WorkflowCache, maxTasks
 
   const sizeOf = (entry: FoldedExecution): number => entry.plan.order.length + 1;
 
-  function remember(id: string, entry: FoldedExecution): void {
+  function remember(id: string, entry: FoldedExecution): boolean {
     const previous = entries.get(id);
     if (previous) {
       entries.delete(id);
       tasks -= sizeOf(previous);
     }
-    if (sizeOf(entry) > maxTasks) return;
+    if (sizeOf(entry) > maxTasks) return false;
     entries.set(id, entry);
     tasks += sizeOf(entry);
     for (const [oldest, old] of entries) {
@@ -46,6 +46,7 @@ export function createFoldCache(store: Store, workflows: WorkflowCache, maxTasks
       entries.delete(oldest);
       tasks -= sizeOf(old);
     }
+    return true;
   }
 
   return {
@@ -68,7 +69,7 @@ export function createFoldCache(store: Store, workflows: WorkflowCache, maxTasks
       return entry;
     },
     put(id, folded) {
-      remember(id, folded);
+      return remember(id, folded);
     },
   };
 }

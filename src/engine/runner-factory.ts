@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { ExecutionEvent, ExecutionRecord } from '../core/model.js';
 import type { ControlKind } from './control-rules.js';
-import type { DecideContext } from './decide-context.js';
+import { RunnerDecideContext } from './decide-context.js';
 import type { EngineContext } from './engine-context.js';
 import { currentRecord, getExecutionRecord } from './execution-record.js';
 import { createFoldCache, type FoldedExecution } from './fold-cache.js';
 import { foldAll } from './fold.js';
-import { ExecutionRunner } from './runner.js';
+import { ExecutionRunner, type RunnerDeps } from './runner.js';
 import { initialState } from './state.js';
 import { createKeyedLock, createSubWorkflowAction, type SubWorkflowHost } from './sub-workflow.js';
 import { leave } from './leave-runner.js';
@@ -53,69 +53,76 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
   const folds = createFoldCache(store, workflows);
   const descendantLock = createKeyedLock();
 
+  // The runner that finished last stays referenced. V8 lets a map die once no object has it
+  // (a class's instances' map, a map reached by adding properties), and throws away the
+  // optimised code that embeds a dead map ("weak objects"): a full collection while no
+  // execution runs (an idle server's memory reducer) took the runner's hot path away from
+  // the next execution that way. The last runner's objects (its state, context and last
+  // unit) keep those maps alive (docs/performance.md, Fifth round). Only a runner whose state
+  // the fold cache takes: one too large for it is not kept for this either.
+  const resident: { runner: ExecutionRunner | null } = { runner: null };
+
+  // One set of dependencies for every runner, built once: none of it is per execution (the
+  // callbacks take the runner). A literal per execution made a new map for V8 each time, and
+  // its field types, generalised anew, threw away the optimised code of the runner's hot
+  // path at an execution's start (docs/performance.md, Fifth round).
+  const deps: RunnerDeps = {
+    store,
+    queue: ctx.queue,
+    bus: ctx.bus,
+    clock,
+    logger,
+    config,
+    actions: ctx.actions,
+    logs: ctx.logs,
+    subWorkflow: (owner) =>
+      createSubWorkflowAction({
+        max_depth: config.limits.max_workflow_depth,
+        max_descendants: config.limits.max_descendants,
+        countDescendants: (rootId) => store.executions.countDescendants(rootId),
+        exclusive: descendantLock,
+        getRecord: (id) => store.executions.getExecution(id),
+        startChild: hooks.startChild,
+        waitForCompletion: (id) => hooks.waitForCompletion(id),
+        cancel: (id) => hooks.control(id, 'cancel'),
+        terminate: (id) => hooks.control(id, 'terminate'),
+        adopt: (id) => owner.children.add(id),
+      }),
+    onTerminal: (done) => {
+      // Its final state stays readable without a refold (it changes only if revived).
+      if (runners.get(done.id) === done) resident.runner = folds.put(done.id, { plan: done.plan, state: done.state }) ? done : null;
+      runners.delete(done.id);
+      if (limited.delete(done.id)) hooks.slotFreed();
+      ownership?.released(done.id, true);
+      hooks.wake(done.id);
+    },
+    onDormant: (owner, dormant) => {
+      // Waiting for a signal, an approval or a time holds no slot. A woken execution was
+      // admitted already: it takes its slot back at once, even past the limit, rather
+      // than queue behind executions that never started.
+      if (owner.record.parent_execution_id !== null || runners.get(owner.id) !== owner) return;
+      if (!dormant) limited.add(owner.id);
+      else if (limited.delete(owner.id)) hooks.slotFreed();
+    },
+    onBroken: (broken) => {
+      // On one node the execution waits for a restart; in a cluster the lease goes back
+      // so a node (this one, once healthy) carries it on from its events.
+      if (!ownership || runners.get(broken.id) !== broken) return;
+      runners.delete(broken.id);
+      limited.delete(broken.id);
+      void leave(ctx, broken);
+      ownership.released(broken.id, false);
+    },
+    onCheckpointTick: (owner) => {
+      void hooks.createCheckpoint(owner.id).catch((error: unknown) => logger.warn('automatic checkpoint failed', { execution_id: owner.id, error: String(error) }));
+    },
+  };
+
   function make(record: ExecutionRecord, wf: LoadedWorkflow, custom: Record<string, unknown>): ExecutionRunner {
     const state = initialState(wf.plan, record.id, wf.record.id);
-    const decideCtx: DecideContext = { plan: wf.plan, config, render: ctx.render, env: ctx.env, custom_state: custom, random: ctx.random };
+    const decideCtx = new RunnerDecideContext(wf.plan, config, ctx.render, ctx.env, custom, ctx.random);
     const packDir = config.packs_dir === null ? undefined : join(config.packs_dir, wf.record.pack_ref);
-    return new ExecutionRunner(
-      {
-        store,
-        queue: ctx.queue,
-        bus: ctx.bus,
-        clock,
-        logger,
-        config,
-        actions: ctx.actions,
-        logs: ctx.logs,
-        subWorkflow: (owner) =>
-          createSubWorkflowAction({
-            max_depth: config.limits.max_workflow_depth,
-            max_descendants: config.limits.max_descendants,
-            countDescendants: (rootId) => store.executions.countDescendants(rootId),
-            exclusive: descendantLock,
-            getRecord: (id) => store.executions.getExecution(id),
-            startChild: hooks.startChild,
-            waitForCompletion: (id) => hooks.waitForCompletion(id),
-            cancel: (id) => hooks.control(id, 'cancel'),
-            terminate: (id) => hooks.control(id, 'terminate'),
-            adopt: (id) => owner.children.add(id),
-          }),
-        onTerminal: (done) => {
-          // Its final state stays readable without a refold (it changes only if revived).
-          if (runners.get(done.id) === done) folds.put(done.id, { plan: done.plan, state: done.state });
-          runners.delete(done.id);
-          if (limited.delete(done.id)) hooks.slotFreed();
-          ownership?.released(done.id, true);
-          hooks.wake(done.id);
-        },
-        onDormant: (owner, dormant) => {
-          // Waiting for a signal, an approval or a time holds no slot. A woken execution was
-          // admitted already: it takes its slot back at once, even past the limit, rather
-          // than queue behind executions that never started.
-          if (owner.record.parent_execution_id !== null || runners.get(owner.id) !== owner) return;
-          if (!dormant) limited.add(owner.id);
-          else if (limited.delete(owner.id)) hooks.slotFreed();
-        },
-        onBroken: (broken) => {
-          // On one node the execution waits for a restart; in a cluster the lease goes back
-          // so a node (this one, once healthy) carries it on from its events.
-          if (!ownership || runners.get(broken.id) !== broken) return;
-          runners.delete(broken.id);
-          limited.delete(broken.id);
-          void leave(ctx, broken);
-          ownership.released(broken.id, false);
-        },
-        onCheckpointTick: (owner) => {
-          void hooks.createCheckpoint(owner.id).catch((error: unknown) => logger.warn('automatic checkpoint failed', { execution_id: owner.id, error: String(error) }));
-        },
-      },
-      record,
-      wf.record,
-      wf.plan,
-      state,
-      decideCtx,
-      packDir,
-    );
+    return new ExecutionRunner(deps, record, wf.record, wf.plan, state, decideCtx, packDir);
   }
 
   async function load(record: ExecutionRecord, reads?: PendingReads): Promise<ExecutionRunner> {

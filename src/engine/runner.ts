@@ -104,6 +104,8 @@ export class ExecutionRunner {
   private idleWaiters: Array<() => void> = [];
   /** The batch this runner's plain steps still join, until the write queue takes it. */
   private open: OpenBatch | null = null;
+  /** The context of the unit started last, kept so its class's map outlives the units (see the runner factory's `resident`). */
+  private lastUnit: UnitContext | null = null;
   /** The projection columns as last written, so a step rewrites only those that changed. */
   private readonly written: Pick<ExecutionPatch, 'status' | 'output' | 'error' | 'finished_at'>;
 
@@ -482,6 +484,7 @@ export class ExecutionRunner {
       controller,
     );
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
+    this.lastUnit = ctx;
     // Run on a later microtask (not inside act's loop), its result taken from the handler's
     // own promise: a chain of then()s made two more promises per unit, and a job to adopt the
     // handler's. (Node's queueMicrotask would make an async resource per unit, dearer still.)
