@@ -192,9 +192,10 @@ describe('harmonia execution rerun | skip | retry', () => {
   });
 
   it('retries a canceled execution, as its help says', async () => {
+    // Listened for before the start: 'first' is a no-op, so 'slow' may start before the answer arrives.
+    const slowStarted = nextEvent(engine, (e) => e.event_type === 'task_started' && e.task_id === 'slow');
     const started = await client.executeWorkflow({ workflow_ref: 'demo.blocked', input: {} });
-    const slowStarted = nextEvent(engine, (e) => e.execution_id === started.execution_id && e.event_type === 'task_started' && e.task_id === 'slow');
-    await slowStarted;
+    expect((await slowStarted).execution_id).toBe(started.execution_id);
     await client.cancelExecution(started.execution_id);
     expect((await engine.waitForCompletion(started.execution_id)).status).toBe('canceled');
     const again = nextEvent(engine, (e) => e.execution_id === started.execution_id && e.event_type === 'task_started' && e.task_id === 'slow');
