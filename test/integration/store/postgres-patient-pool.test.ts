@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PatientPool } from '../../../src/store/postgres/patient-pool.js';
+import { PatientPool, askAgainWhileBusy } from '../../../src/store/postgres/patient-pool.js';
 import { TEST_DATABASE_URL, pgSuiteName } from './pg-test-db.js';
 
 // A role allowed one connection: the server refuses its second with 53300, the refusal a
@@ -16,6 +16,25 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a pool asks again when the data
     return url.toString();
   };
 
+  /**
+   * A client holding the role's one connection. pg's Pool.end() resolves before its clients'
+   * backends have gone, so the slot a previous pool held may still be taken for a moment.
+   */
+  const holderOfTheSlot = (): Promise<pg.Client> =>
+    askAgainWhileBusy(
+      async () => {
+        const client = new pg.Client({ connectionString: asRole() });
+        try {
+          await client.connect();
+          return client;
+        } catch (error) {
+          await client.end().catch(() => undefined);
+          throw error;
+        }
+      },
+      { patience_ms: 60_000 },
+    );
+
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
@@ -23,14 +42,20 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a pool asks again when the data
   });
 
   afterAll(async () => {
+    // The pools ended, but their backends leave a moment later; terminating one that is
+    // leaving sends its client (no longer listened to) an error nobody catches. So wait for
+    // them first, and terminate only what is still there after that.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && Number((await admin.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE usename = $1`, [role])).rows[0].n) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [role]);
     await admin.query(`DROP ROLE IF EXISTS ${role}`);
     await admin.end();
   });
 
   it('runs a statement that found the database full once a connection frees, having told of each refusal', async () => {
-    const holder = new pg.Client({ connectionString: asRole() });
-    await holder.connect();
+    const holder = await holderOfTheSlot();
     const refusals: string[] = [];
     let freed = false;
     const pool = new PatientPool({
@@ -59,14 +84,19 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a pool asks again when the data
   });
 
   it('gives the refusal as the answer once its patience is spent, and leaves other errors alone', async () => {
-    const holder = new pg.Client({ connectionString: asRole() });
-    await holder.connect();
+    const holder = await holderOfTheSlot();
     const pool = new PatientPool({ connectionString: asRole(), max: 1, patience_ms: 200 });
     try {
       await expect(pool.query('SELECT 1')).rejects.toMatchObject({ code: '53300' });
       await holder.end();
-      // A statement error is not a refusal: it comes back at once, untouched.
-      await expect(pool.query('SELECT * FROM no_such_table_here')).rejects.toMatchObject({ code: '42P01' });
+      // A statement error is not a refusal: it comes back at once, untouched. (A pool with
+      // patience: the holder's backend may not have gone yet when end() resolves.)
+      const patient = new PatientPool({ connectionString: asRole(), max: 1, patience_ms: 60_000 });
+      try {
+        await expect(patient.query('SELECT * FROM no_such_table_here')).rejects.toMatchObject({ code: '42P01' });
+      } finally {
+        await patient.end();
+      }
     } finally {
       await pool.end();
     }
