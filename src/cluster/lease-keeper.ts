@@ -7,6 +7,15 @@ import type { ResolvedNodeOptions } from './node-options.js';
 
 const BACKOFF_FIRST_MS = 200;
 
+/**
+ * What the keeper logs (as errors) on finding a lease held here with nothing driving its
+ * execution: never in a sound run, so the crash tests count them as problems.
+ */
+export const UNDRIVEN_LEASE = {
+  adopted: 'an execution carried on here has no runner left; its lease goes back',
+  idle: 'a lease held here had nothing driving its execution; carrying it on again',
+} as const;
+
 /** Epoch milliseconds, on the scale the renewal thread reports in (each thread's performance clock has its own origin). */
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
@@ -95,7 +104,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
           // The lease stays only while something drives the execution here: an answer of
           // true with no runner left (let go meanwhile) would keep it renewed and idle.
           if (superseded() || book.token(lease.execution_id) !== lease.token || engine.driving().includes(lease.execution_id)) return adopted;
-          if (adopted) logger.error('an execution carried on here has no runner left; its lease goes back', { execution_id: lease.execution_id });
+          if (adopted) logger.error(UNDRIVEN_LEASE.adopted, { execution_id: lease.execution_id });
           book.remove(lease.execution_id);
           giveBack(lease.execution_id, lease.token);
           return false;
@@ -143,7 +152,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       }
       if (now - entry.since < options.lease_ms) continue;
       unattended.delete(id);
-      logger.error('a lease held here had nothing driving its execution; carrying it on again', { execution_id: id });
+      logger.error(UNDRIVEN_LEASE.idle, { execution_id: id });
       void adoptClaimed({ execution_id: id, token });
     }
     for (const id of unattended.keys()) if (!seen.has(id)) unattended.delete(id);

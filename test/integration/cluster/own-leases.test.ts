@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type ClusterNode, type NodeOptions } from '../../../src/cluster/index.js';
+import { UNDRIVEN_LEASE } from '../../../src/cluster/lease-keeper.js';
 import type { ExecutionEvent, ExecutionRecord } from '../../../src/core/model.js';
 import type { ActionHandler } from '../../../src/actions/action.js';
 import type { ExecutionLease, LeaseRepo } from '../../../src/store/store.js';
@@ -309,7 +310,7 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node keeps its own executions
     await entered[1]?.promise;
     expect((await a.engine.waitForCompletion(run.id)).status).toBe('completed');
     expect(attempts).toEqual([1, 2]);
-    expect(logged.filter((l) => l.level === 'error').map((l) => l.message)).toEqual(['a lease held here had nothing driving its execution; carrying it on again']);
+    expect(logged.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([UNDRIVEN_LEASE.idle]);
   });
 
   it('carries every execution on to its end through stalls that outlast its lease, again and again', async () => {
