@@ -25,8 +25,9 @@ export function createExecutionRecovery(
 ): ExecutionRecovery {
   const { store, clock, logger, runners, limited, waiting } = ctx;
   const adopting = new Map<string, Promise<boolean>>();
-  // How many times each execution was let go: an adoption requested before the latest let-go
-  // is dropped, whether it is running, queued behind another, or has already left a runner.
+  // How many times each execution was let go while adoptions of it were pending: one
+  // requested before the latest let-go is dropped, whether it is running, queued behind
+  // another, or has already left a runner.
   const letGo = new Map<string, number>();
   const generation = (id: string): number => letGo.get(id) ?? 0;
   return {
@@ -62,7 +63,10 @@ export function createExecutionRecovery(
         : adoptOnce(id, dropped);
       adopting.set(id, adoption);
       const settled = (): void => {
-        if (adopting.get(id) === adoption) adopting.delete(id);
+        if (adopting.get(id) !== adoption) return;
+        // None is left that could be dropped: the count starts over (no entry per execution ever let go).
+        adopting.delete(id);
+        letGo.delete(id);
       };
       adoption.then(settled, settled);
       return adoption;
@@ -73,7 +77,7 @@ export function createExecutionRecovery(
       // takes its runner away again before it settles. Only the runner there now goes: one
       // left later by an adoption asked for after this call is the new owner's (this node's
       // again), and must go on driving.
-      letGo.set(id, generation(id) + 1);
+      if (adopting.has(id)) letGo.set(id, generation(id) + 1);
       const runner = runners.get(id);
       if (!runner) {
         await adopting.get(id)?.catch(() => false);
