@@ -7,6 +7,15 @@ import type { ResolvedNodeOptions } from './node-options.js';
 
 const BACKOFF_FIRST_MS = 200;
 
+/**
+ * What the keeper logs (as errors) on finding a lease held here with nothing driving its
+ * execution: never in a sound run, so the crash tests count them as problems.
+ */
+export const UNDRIVEN_LEASE = {
+  adopted: 'an execution carried on here has no runner left; its lease goes back',
+  idle: 'a lease held here had nothing driving its execution; carrying it on again',
+} as const;
+
 /** Epoch milliseconds, on the scale the renewal thread reports in (each thread's performance clock has its own origin). */
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
@@ -83,7 +92,7 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
   /** The latest request to carry each execution on: only its outcome may give the lease back. */
   const requests = new Map<string, number>();
   let requested = 0;
-  const adoptClaimed = (lease: ExecutionLease): Promise<boolean> => {
+  const adoptClaimed = (lease: Pick<ExecutionLease, 'execution_id' | 'token'>): Promise<boolean> => {
     adopting += 1;
     const request = (requested += 1);
     requests.set(lease.execution_id, request);
@@ -92,7 +101,10 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
       .adopt(lease.execution_id)
       .then(
         (adopted) => {
-          if (adopted || superseded() || book.token(lease.execution_id) !== lease.token || engine.driving().includes(lease.execution_id)) return adopted;
+          // The lease stays only while something drives the execution here: an answer of
+          // true with no runner left (let go meanwhile) would keep it renewed and idle.
+          if (superseded() || book.token(lease.execution_id) !== lease.token || engine.driving().includes(lease.execution_id)) return adopted;
+          if (adopted) logger.error(UNDRIVEN_LEASE.adopted, { execution_id: lease.execution_id });
           book.remove(lease.execution_id);
           giveBack(lease.execution_id, lease.token);
           return false;
@@ -110,6 +122,40 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
         adopting -= 1;
         if (!superseded()) requests.delete(lease.execution_id);
       });
+  };
+
+  /**
+   * Leases held here that nothing drives and no adoption is carrying on, with when (epoch
+   * milliseconds) each was first seen so under its token. A node renews every lease it
+   * holds, so one left so would keep its execution from every other node for good.
+   */
+  const unattended = new Map<string, { since: number; token: number }>();
+
+  /**
+   * After each renewal: a lease seen unattended for a whole lease_ms is carried on again
+   * (given back if that fails). Not sooner: a control writing to an execution nothing
+   * drives (a queued one's cancel) holds its lease without a runner for that one write.
+   */
+  const attend = (): void => {
+    if (!claiming || !alive) return void unattended.clear();
+    const now = epochNow();
+    const driving = new Set(engine.driving());
+    const seen = new Set<string>();
+    for (const id of book.ids()) {
+      const token = book.token(id);
+      if (token === undefined || requests.has(id) || driving.has(id)) continue;
+      seen.add(id);
+      const entry = unattended.get(id);
+      if (!entry || entry.token !== token) {
+        unattended.set(id, { since: now, token });
+        continue;
+      }
+      if (now - entry.since < options.lease_ms) continue;
+      unattended.delete(id);
+      logger.error(UNDRIVEN_LEASE.idle, { execution_id: id });
+      void adoptClaimed({ execution_id: id, token });
+    }
+    for (const id of unattended.keys()) if (!seen.has(id)) unattended.delete(id);
   };
 
   /**
@@ -159,9 +205,10 @@ export function createLeaseKeeper(deps: LeaseKeeperOptions): LeaseKeeper {
     }
     // Still ours after a lost connection (or a failed write): carry them on from their events.
     // Not while the liveness lock is lost: peers may be taking them.
-    if (!alive) return;
+    if (!alive) return void unattended.clear();
     book.add(orphaned);
     for (const lease of orphaned) void adoptClaimed(lease);
+    attend();
   };
 
   const renewFailed = (error: string): void => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActionDef, ExecutionEvent } from '../../../src/core/model.js';
 import { attemptOfEvent, itemIndexOf } from '../../../src/core/events.js';
+import { UNDRIVEN_LEASE } from '../../../src/cluster/lease-keeper.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { createPostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
@@ -18,6 +19,7 @@ import { childWorkflows, createRandom, generateExecution, generateWorkflow, pred
 
 const ENGINE = fileURLToPath(new URL('./engine-process.mjs', import.meta.url));
 const MAX_WORKFLOWS = 3;
+const UNDRIVEN: readonly string[] = Object.values(UNDRIVEN_LEASE);
 
 export interface ChaosOptions {
   seed: number;
@@ -203,6 +205,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const alive = [first];
     for (let n = 1; n < (options.postgres?.nodes ?? 1); n += 1) alive.push(new EngineProcess(argsFor()));
     const finished: Array<{ done: boolean; free: number | null }> = [];
+    // Every engine's error log, killed ones' too: checked for leases kept with nothing driving them.
+    const outputs: string[] = [];
     while (kills < options.kills && alive.length > 0) {
       // Armed at once, not once every engine has started: a first engine that did all the work while the others started would leave nothing to kill.
       const count = Math.floor(random() * (options.max_kill_after ?? 16));
@@ -210,6 +214,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const victim = await killFirst(alive, count, signal);
       if (victim === null) break;
       const result = await victim.finished;
+      outputs.push(result.output);
       alive.splice(alive.indexOf(victim), 1);
       if (result.done) {
         finished.push(result);
@@ -218,7 +223,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills += 1;
       alive.push(new EngineProcess(argsFor()));
     }
-    finished.push(...(await Promise.all(alive.map((engine) => engine.finished))));
+    const last = await Promise.all(alive.map((engine) => engine.finished));
+    finished.push(...last);
+    outputs.push(...last.map((result) => result.output));
+    // A node renews only the leases of executions it drives: the lease keeper reports one it found held otherwise.
+    for (const line of outputs.join('\n').split('\n').filter((l) => UNDRIVEN.some((message) => l.includes(message)))) {
+      problems.push(`a lease held with nothing driving its execution: ${line}`);
+    }
     for (const result of finished) {
       if (!result.done) continue;
       if (result.free !== MAX_WORKFLOWS) problems.push(`${MAX_WORKFLOWS - (result.free ?? 0)} concurrency slots still held after every execution ended`);

@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type ClusterNode, type NodeOptions } from '../../../src/cluster/index.js';
+import { UNDRIVEN_LEASE } from '../../../src/cluster/lease-keeper.js';
 import type { ExecutionEvent, ExecutionRecord } from '../../../src/core/model.js';
 import type { ActionHandler } from '../../../src/actions/action.js';
 import type { ExecutionLease, LeaseRepo } from '../../../src/store/store.js';
@@ -285,6 +286,33 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('a node keeps its own executions
     expect(attempts).toEqual([1]);
     expect(logged.filter((l) => l.level === 'error')).toEqual([]);
   });
+  it('does not keep renewing a lease whose execution nothing drives here: it carries the execution on again', async () => {
+    const store = await db.makeStore();
+    const logged: Logged[] = [];
+    const attempts: number[] = [];
+    const entered = [gate(), gate()];
+    const a = node(store, {
+      'test.step': handler(async (_input, attempt, signal) => {
+        attempts.push(attempt);
+        entered[attempt - 1]?.open();
+        if (attempt === 1) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return {};
+      }),
+    }, { node_id: 'node-a', lease_ms: 2000, heartbeat_ms: 100 }, logged);
+    await a.start();
+    await register(store, 'demo.step', workflow([{ id: 's', action: 'test.step', retry }]));
+    const run = await a.engine.startExecution({ workflow_ref: 'demo.step' });
+    await entered[0]?.promise;
+    // The runner goes away without the lease keeper hearing of it (as one did when a let-go
+    // took away the runner a later adoption had left): the node still holds the lease.
+    await a.engine.relinquish(run.id);
+    expect(a.engine.driving()).toEqual([]);
+    await entered[1]?.promise;
+    expect((await a.engine.waitForCompletion(run.id)).status).toBe('completed');
+    expect(attempts).toEqual([1, 2]);
+    expect(logged.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([UNDRIVEN_LEASE.idle]);
+  });
+
   it('carries every execution on to its end through stalls that outlast its lease, again and again', async () => {
     const store = await db.makeStore();
     const other = await db.openStore({ pool_size: 4 });

@@ -85,6 +85,56 @@ describe('engine.start()', () => {
     expect(runs).toEqual(['first engine #1']);
   });
 
+  it('answers every request to carry an execution on truly across a let-go: only requests made after it may leave a runner, and then one drives', async () => {
+    const entered = gate();
+    const runs: string[] = [];
+    h = await openHarness({ 'test.hang': handler(async (_input, attempt, signal) => {
+      runs.push(`first engine #${attempt}`);
+      entered.open();
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      return {};
+    }) });
+    await register(h.store, 'demo.lost', workflow([{ id: 'only', action: 'test.hang', retry: { max_attempts: 3, initial_delay_ms: 0 } }]));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.lost' });
+    await entered.promise;
+    await h.engine.stop();
+
+    // A claim carries it on and, while the history is read, a renewal hands the same lease
+    // over again; then the lease lapses (relinquish), and a later renewal finds it still this
+    // node's and hands it over once more. The let-go covers the first two requests, not the last.
+    const store2 = await h.reopen();
+    const reading = gate();
+    const proceed = gate();
+    const readEvents = store2.executions.readEvents.bind(store2.executions);
+    store2.executions.readEvents = async (...args: Parameters<typeof readEvents>) => {
+      reading.open();
+      await proceed.promise;
+      return readEvents(...args);
+    };
+    const resumed = gate();
+    const engine2 = createEngine({ store: store2, actions: actionsWith({
+      'test.hang': handler(async (_input, attempt, signal) => {
+        runs.push(`second engine #${attempt}`);
+        resumed.open();
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return {};
+      }),
+    }) });
+    const claimed = engine2.adopt(run.id);
+    await reading.promise;
+    const again = engine2.adopt(run.id);
+    const letGo = engine2.relinquish(run.id);
+    const later = engine2.adopt(run.id);
+    proceed.open();
+    const [first, second, , third] = await Promise.all([claimed, again, letGo, later]);
+    expect([first, second]).toEqual([false, false]);
+    expect(third).toBe(true);
+    expect(engine2.driving()).toEqual([run.id]);
+    await resumed.promise;
+    await engine2.stop();
+    expect(runs).toEqual(['first engine #1', 'second engine #2']);
+  });
+
   it('runs an interrupted task with no retry policy again: the crash was not its failure', async () => {
     const entered = gate();
     h = await openHarness({ 'test.hang': handler(async (_input, _attempt, signal) => {
