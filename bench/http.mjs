@@ -62,7 +62,8 @@ async function main() {
   const gateOpened = new Promise((resolve) => (openGate = resolve));
   const gate = { run: async () => (await gateOpened, { status: 'success', data: {} }) };
 
-  const store = createSqliteStore({ file: join(dir, 'harmonia.db') });
+  // As the server reads it (operations.md, Durability): HARMONIA_SQLITE_SYNC_OFF_LOOP=false keeps every fsync on the loop.
+  const store = createSqliteStore({ file: join(dir, 'harmonia.db'), sync_off_loop: process.env.HARMONIA_SQLITE_SYNC_OFF_LOOP !== 'false' });
   // Counted so the POST line can say how many requests each commit (fsync) carried.
   let commits = 0;
   const transaction = store.transaction.bind(store);
