@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionRecord } from '../core/model.js';
 import type { FireReason, TriggerFireRecord } from '../core/trigger-model.js';
+import type { SecretMasker } from '../core/secret-masker.js';
 import type { Clock } from '../engine/clock.js';
 import type { StartExecutionOptions } from '../engine/engine-api.js';
 import { renderValue } from '../expr/index.js';
@@ -20,6 +21,13 @@ const RECENT = 20;
 export interface TriggerEngine {
   startExecution(options: StartExecutionOptions): Promise<ExecutionRecord>;
   cancel(id: string): Promise<ExecutionRecord>;
+  /** The engine's masker: a fire's `detail` (a failure's text) is masked before it is stored, as every stored error is. */
+  readonly secrets?: Pick<SecretMasker, 'maskText'>;
+}
+
+/** A fire's detail as it may be stored and shown: the known secrets masked. */
+export function maskedDetail(engine: TriggerEngine, text: string): string {
+  return engine.secrets ? engine.secrets.maskText(text) : text;
 }
 
 export interface FireRunnerOptions {
@@ -76,6 +84,7 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
   const settle = async (fire: TriggerFireRecord, patch: Partial<TriggerFireRecord> & Pick<TriggerFireRecord, 'status'>): Promise<TriggerFireRecord> => {
     const updated_at = iso(clock.now());
     const next = { ...fire, ...patch, updated_at };
+    if (next.detail !== null) next.detail = maskedDetail(engine, next.detail);
     const done = await repo.updateFire(
       fire.trigger_id,
       fire.scheduled_at,

@@ -10,7 +10,8 @@ import type { Clock } from '../engine/clock.js';
 import { renderValue } from '../expr/index.js';
 import { headerValue, verifyWebhook, type WebhookHeaders } from '../gitops/webhook.js';
 import type { Store } from '../store/store.js';
-import { executionIdOf, type TriggerEngine } from './fire-runner.js';
+import { executionIdOf, maskedDetail, type TriggerEngine } from './fire-runner.js';
+import { uniqueFireKey } from './fire-key.js';
 import { triggerIdOf } from './trigger-catalogue.js';
 
 export interface ReceiveWebhookOptions {
@@ -47,7 +48,7 @@ async function webhookOf(store: Store, workflowRef: string, name: string): Promi
 }
 
 function bodyOf(raw: Buffer): unknown {
-  if (raw.length === 0) return {};
+  if (raw.length === 0) return undefined;
   const text = raw.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
@@ -57,9 +58,22 @@ function bodyOf(raw: Buffer): unknown {
 }
 
 /**
+ * A delivery's body as `trigger.body`: a JSON object, or {} for an empty body. JSON that is
+ * not an object (`[1]`, `null`, `"x"`) is refused: the senders webhooks are made for
+ * (GitHub, GitLab, Gitea, Bitbucket, Stripe, Slack) send objects, the input maps read
+ * `trigger.body.<field>`, and a `null` taken silently as {} hid a sender's mistake.
+ */
+function webhookBody(parsed: unknown): Record<string, unknown> {
+  if (parsed === undefined) return {};
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  const got = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+  throw new HarmoniaError('REQUEST_INVALID', `the webhook body must be a JSON object (or empty), got ${got}`, { details: { pointer: '' } });
+}
+
+/**
  * Thrown when the trigger does not exist (TRIGGER_NOT_FOUND), the signature is missing or
  * wrong (AUTH_REQUIRED), the server has no secret (AUTH_FORBIDDEN), the body is not JSON
- * (REQUEST_INVALID) or the workflow refuses the mapped input (its code, e.g. EXEC_INPUT_INVALID).
+ * or not an object (REQUEST_INVALID) or the workflow refuses the mapped input (its code, e.g. EXEC_INPUT_INVALID).
  */
 export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<TriggerFireRecord> {
   const { store, clock } = options;
@@ -89,24 +103,23 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
     if (!check.ok) throw new HarmoniaError('AUTH_REQUIRED', check.reason);
     delivery = check.delivery_id ?? 'unnamed';
   }
-  const body = options.parse_body ? (options.parse_body(options.rawBody) ?? {}) : bodyOf(options.rawBody);
+  const body = webhookBody(options.parse_body ? options.parse_body(options.rawBody) : bodyOf(options.rawBody));
   const triggerId = triggerIdOf(options.workflow_ref, options.name);
-  let at = clock.now();
+  const receivedMs = clock.now();
+  const receivedAt = new Date(receivedMs).toISOString();
   let fire: TriggerFireRecord;
-  // Two deliveries in one millisecond share a key; the later one takes the next millisecond.
-  for (;;) {
-    const iso = new Date(at).toISOString();
-    fire = { trigger_id: triggerId, scheduled_at: iso, reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: `delivery ${delivery}`, created_at: iso, updated_at: iso };
-    if (await store.triggers.insertFire(fire)) break;
-    at += 1;
-  }
+  // Keyed by the receipt's millisecond and random digits below it (fire-key.ts): deliveries in one millisecond do not collide.
+  do {
+    fire = { trigger_id: triggerId, scheduled_at: uniqueFireKey(receivedMs), reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: maskedDetail(options.engine, `delivery ${delivery}`), created_at: receivedAt, updated_at: receivedAt };
+  } while (!(await store.triggers.insertFire(fire)));
   const settle = async (patch: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>): Promise<TriggerFireRecord> => {
     const updated_at = new Date(clock.now()).toISOString();
-    await store.triggers.updateFire(triggerId, fire.scheduled_at, { ...patch, updated_at }, { status: 'starting' });
-    return { ...fire, ...patch, updated_at };
+    const masked = { ...patch, detail: patch.detail === null ? null : maskedDetail(options.engine, patch.detail) };
+    await store.triggers.updateFire(triggerId, fire.scheduled_at, { ...masked, updated_at }, { status: 'starting' });
+    return { ...fire, ...masked, updated_at };
   };
   try {
-    const trigger = { id: triggerId, name: options.name, workflow_ref: options.workflow_ref, received_at: fire.scheduled_at, body };
+    const trigger = { id: triggerId, name: options.name, workflow_ref: options.workflow_ref, received_at: receivedAt, body };
     const input = renderValue(webhook.input, { trigger }, { now: () => new Date(clock.now()) }) as Record<string, unknown>;
     const execution = await options.engine.startExecution({
       workflow_ref: options.workflow_ref,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
 import { openServer, type ServerHarness } from './server-harness.js';
 
@@ -111,6 +111,60 @@ describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
     expect(view.text).not.toContain(SECRET);
     const events = await h.call('GET', `/api/v1/executions/${fire.execution_id}/events`);
     expect(events.text).not.toContain(SECRET);
+  });
+
+  it("masks a secret in a failed fire's stored detail, as in every other stored error", async () => {
+    // The workflow refuses the mapped input quoting it: the failure's text holds the secret.
+    const body = JSON.stringify({ ref: { leaked: SECRET } });
+    const refused = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-hub-signature-256': sign(body) } });
+    expect([refused.status, refused.body.error.code]).toEqual([422, 'EXEC_INPUT_INVALID']);
+    expect(refused.text).not.toContain(SECRET);
+    const fires = await h.store.triggers.listFires('demo.deploy/push', 100);
+    const failed = fires.filter((fire) => fire.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const fire of failed) expect(fire.detail).not.toContain(SECRET);
+    expect(failed.some((fire) => fire.detail?.includes('**REDACTED**'))).toBe(true);
+  });
+
+  it('refuses a JSON body that is not an object with 400 REQUEST_INVALID, and takes an empty body as {}', async () => {
+    const before = (await h.store.executions.listExecutions({ workflow_ref: 'demo.deploy' })).total;
+    for (const text of ['[1]', 'null', '"x"', '42', 'true']) {
+      const answer = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text, contentType: 'application/json', headers: { 'x-hub-signature-256': sign(text) } });
+      expect([text, answer.status, answer.body.error.code]).toEqual([text, 400, 'REQUEST_INVALID']);
+      expect(answer.body.error.message).toContain('JSON object');
+    }
+    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.deploy' })).total).toBe(before);
+    // {} maps no ref, which this workflow requires: the empty body reached the input as {}.
+    const empty = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { headers: { 'x-harmonia-token': SECRET } });
+    expect([empty.status, empty.body.error.code]).toEqual([422, 'EXEC_INPUT_INVALID']);
+  });
+
+  it('records concurrent deliveries under distinct keys, each inserted once (no retry over taken times)', async () => {
+    const triggers = h.store.triggers;
+    const insert = triggers.insertFire.bind(triggers);
+    let inserts = 0;
+    triggers.insertFire = (fire) => {
+      inserts += 1;
+      return insert(fire);
+    };
+    // Every delivery is received in the same millisecond: only Date is stopped, timers run.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const count = 30;
+      const body = '{"ref":"burst"}';
+      const answers = await Promise.all(
+        Array.from({ length: count }, () => h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: count }, () => 201));
+      expect(new Set(answers.map((a) => a.body.scheduled_at)).size).toBe(count);
+      expect(new Set(answers.map((a) => a.body.execution_id)).size).toBe(count);
+      expect(inserts).toBe(count);
+      vi.useRealTimers();
+      for (const a of answers) await h.engine.waitForCompletion(a.body.execution_id!);
+    } finally {
+      vi.useRealTimers();
+      triggers.insertFire = insert;
+    }
   });
 
   it('never echoes the secret in an answer', async () => {
