@@ -10,6 +10,7 @@ import type { Clock } from '../engine/clock.js';
 import type { StartExecutionOptions } from '../engine/engine-api.js';
 import { renderValue } from '../expr/index.js';
 import type { Store } from '../store/store.js';
+import { uniqueFireKey } from './fire-key.js';
 import { decideOverlap } from './overlap.js';
 import type { ScheduleEntry } from './trigger-catalogue.js';
 
@@ -41,7 +42,11 @@ export interface FireRunnerOptions {
 
 /** The fire runner: see createFireRunner(). */
 export interface FireRunner {
-  /** Records and carries out one scheduled time; null when it was already fired (here or by another node). */
+  /**
+   * Records and carries out one scheduled time; null when it was already fired (here or by
+   * another node). A manual fire is keyed by the time and random digits below it: null only
+   * when that draw was taken (about one in a million).
+   */
   fire(entry: ScheduleEntry, scheduledAt: number, reason: FireReason): Promise<TriggerFireRecord | null>;
   /** Starts the oldest buffered fire of a schedule once nothing it started is running. */
   drainBuffered(entry: ScheduleEntry): Promise<void>;
@@ -141,7 +146,8 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
       const now = iso(clock.now());
       const fire: TriggerFireRecord = {
         trigger_id: entry.id,
-        scheduled_at: iso(scheduledAt),
+        // A scheduled time is its schedule's own key (a second node's insert finds it taken); a manual fire's is unique (fire-key.ts).
+        scheduled_at: reason === 'manual' ? uniqueFireKey(scheduledAt) : iso(scheduledAt),
         reason,
         status: 'starting',
         execution_id: null,
