@@ -58,22 +58,21 @@ function bodyOf(raw: Buffer): unknown {
 }
 
 /**
- * A delivery's body as `trigger.body`: a JSON object, or {} for an empty body. JSON that is
- * not an object (`[1]`, `null`, `"x"`) is refused: the senders webhooks are made for
- * (GitHub, GitLab, Gitea, Bitbucket, Stripe, Slack) send objects, the input maps read
- * `trigger.body.<field>`, and a `null` taken silently as {} hid a sender's mistake.
+ * A delivery's body as `trigger.body`: the JSON value as sent, whatever it is, and {} for
+ * an empty body. Not only objects: generic senders post arrays or scalars, and the
+ * orchestrators' webhooks (Argo Workflows' events, Kestra's) take any JSON; an input that
+ * maps `${trigger.body}` whole gets it as sent, one that maps `${trigger.body.<field>}` of
+ * a value without that field gets no such input (the workflow's required inputs say so).
+ * JSON `null` is null (it was read as {}, a sender's mistake hidden).
  */
-function webhookBody(parsed: unknown): Record<string, unknown> {
-  if (parsed === undefined) return {};
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  const got = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
-  throw new HarmoniaError('REQUEST_INVALID', `the webhook body must be a JSON object (or empty), got ${got}`, { details: { pointer: '' } });
+function webhookBody(parsed: unknown): unknown {
+  return parsed === undefined ? {} : parsed;
 }
 
 /**
  * Thrown when the trigger does not exist (TRIGGER_NOT_FOUND), the signature is missing or
  * wrong (AUTH_REQUIRED), the server has no secret (AUTH_FORBIDDEN), the body is not JSON
- * or not an object (REQUEST_INVALID) or the workflow refuses the mapped input (its code, e.g. EXEC_INPUT_INVALID).
+ * (REQUEST_INVALID) or the workflow refuses the mapped input (its code, e.g. EXEC_INPUT_INVALID).
  */
 export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<TriggerFireRecord> {
   const { store, clock } = options;

@@ -21,7 +21,7 @@ export function hookRoutes() {
       body: { types: ['json'], required: false, raw: true },
       responses: {
         201: { description: 'The fire and the execution it started.', schema: 'ScheduleFire' },
-        400: { description: 'The body is not a JSON object, not UTF-8, or nests too deep.', schema: 'Error' },
+        400: { description: 'The body is not JSON, not UTF-8, or nests too deep.', schema: 'Error' },
         401: { description: 'Missing or wrong signature.', schema: 'Error' },
         403: { description: 'The server has no secret for this trigger, the token lacks the trigger scope, or the trigger does not accept this kind of proof.', schema: 'Error' },
         404: { description: 'No such webhook trigger.', schema: 'Error' },

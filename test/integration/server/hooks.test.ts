@@ -16,6 +16,17 @@ const DEPLOY = [
   '    webhook: { secret_env: NOT_SET_ANYWHERE }',
   '',
 ].join('\n');
+const ANYBODY = [
+  'version: 1.0.0',
+  'input:',
+  '  payload: { required: false }',
+  'tasks:',
+  '  a: { action: core.noop }',
+  'triggers:',
+  '  any:',
+  '    webhook: { secret_env: DEPLOY_HOOK_SECRET, input: { payload: "${trigger.body}" } }',
+  '',
+].join('\n');
 const SECRET = 's3cret-hook';
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 type ErrorBody = { error: { code: string; message: string } };
@@ -24,7 +35,7 @@ describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
   let h: ServerHarness;
   beforeAll(async () => {
     h = await openServer({
-      files: { 'demo/workflows/deploy.yaml': DEPLOY },
+      files: { 'demo/workflows/deploy.yaml': DEPLOY, 'demo/workflows/anybody.yaml': ANYBODY },
       server: { tokens: 'admin-token' },
       trigger_secret: (name) => (name === 'DEPLOY_HOOK_SECRET' ? SECRET : undefined),
     });
@@ -126,17 +137,19 @@ describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
     expect(failed.some((fire) => fire.detail?.includes('**REDACTED**'))).toBe(true);
   });
 
-  it('refuses a JSON body that is not an object with 400 REQUEST_INVALID, and takes an empty body as {}', async () => {
-    const before = (await h.store.executions.listExecutions({ workflow_ref: 'demo.deploy' })).total;
-    for (const text of ['[1]', 'null', '"x"', '42', 'true']) {
-      const answer = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text, contentType: 'application/json', headers: { 'x-hub-signature-256': sign(text) } });
-      expect([text, answer.status, answer.body.error.code]).toEqual([text, 400, 'REQUEST_INVALID']);
-      expect(answer.body.error.message).toContain('JSON object');
+  it('takes any JSON body as trigger.body as sent (null stays null), and an empty body as {}', async () => {
+    for (const text of ['[1,"a"]', 'null', '"x"', '42', 'true', '{"k":[null]}']) {
+      const { status, body: fire } = await h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/anybody/any', { text, contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
+      expect([text, status]).toEqual([text, 201]);
+      const execution = await h.engine.waitForCompletion(fire.execution_id!);
+      expect([text, execution.input]).toEqual([text, { payload: JSON.parse(text) }]);
     }
-    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.deploy' })).total).toBe(before);
-    // {} maps no ref, which this workflow requires: the empty body reached the input as {}.
-    const empty = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { headers: { 'x-harmonia-token': SECRET } });
-    expect([empty.status, empty.body.error.code]).toEqual([422, 'EXEC_INPUT_INVALID']);
+    const { status, body: fire } = await h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/anybody/any', { headers: { 'x-harmonia-token': SECRET } });
+    expect(status).toBe(201);
+    expect((await h.engine.waitForCompletion(fire.execution_id!)).input).toEqual({ payload: {} });
+    // A field of a body that has none maps to no input: the workflow that requires it says so.
+    const array = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: '[1]', contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
+    expect([array.status, array.body.error.code, array.body.error.message]).toEqual([422, 'EXEC_INPUT_INVALID', "input 'ref' is required"]);
   });
 
   it('records concurrent deliveries under distinct keys, each inserted once (no retry over taken times)', async () => {
