@@ -11,7 +11,7 @@ import { readBody, readRawBody, refuseNul, type ReadBody } from './read-body.js'
 import { keptRequestOf, type KeptOutcome, type KeptRequest } from './kept-request.js';
 import type { AppServices, RouteDef, RouteResponse } from './route.js';
 import { createRouteTable, type RouteMatch, type TableEntry } from './route-table.js';
-import { checkQueryText, malformedSegment } from './percent-decode.js';
+import { checkQueryEscapes, malformedSegment, refuseRepeats } from './percent-decode.js';
 import type { RequestValidator } from './validate-request.js';
 import type { ResponseContract } from './validate-response.js';
 
@@ -134,8 +134,9 @@ async function handle(
   }
 
   if (malformed !== undefined) throw malformedSegment(malformed);
-  checkQueryText(ctx.querystring);
+  checkQueryEscapes(ctx.querystring);
   checkQuery(def, ctx.query, acceptedNames);
+  refuseRepeats(ctx.query);
   refuseNul(params, 'path segment');
   refuseNul(ctx.query, 'query parameter');
 

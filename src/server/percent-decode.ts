@@ -38,33 +38,49 @@ export function decodePathSegment(segment: string): string {
 }
 
 /**
- * Checks a raw query string (without `?`): every name and value percent-decodes as UTF-8,
- * and no parameter is given twice. Every query parameter of this API takes one value, so a
- * repeat (`limit=1&limit=2`) is refused naming it, rather than one of them chosen silently.
+ * Checks a raw query string (without `?`): every name and value percent-decodes as UTF-8.
+ * Only a query holding `%` has anything to check (one `includes` otherwise).
  * Thrown: REQUEST_INVALID with `details.parameter`.
  */
-export function checkQueryText(query: string): void {
-  if (query === '') return;
-  const seen = new Set<string>();
+export function checkQueryEscapes(query: string): void {
+  if (!query.includes('%')) return;
   for (const pair of query.split('&')) {
-    if (pair === '') continue;
+    if (!pair.includes('%')) continue;
     const eq = pair.indexOf('=');
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
-    const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
     const name = tryDecode(rawName.replaceAll('+', ' '));
     if (name === null) {
       throw new HarmoniaError('REQUEST_INVALID', `query parameter name '${quoted(rawName)}' is not valid percent-encoded UTF-8; encode it with encodeURIComponent`, {
         details: { parameter: quoted(rawName) },
       });
     }
+    const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
     if (tryDecode(rawValue.replaceAll('+', ' ')) === null) {
       throw new HarmoniaError('REQUEST_INVALID', `query parameter '${quoted(name)}' has a value that is not valid percent-encoded UTF-8 ('${quoted(rawValue)}'); encode it with encodeURIComponent`, {
         details: { parameter: name },
       });
     }
-    if (seen.has(name)) {
-      throw new HarmoniaError('REQUEST_INVALID', `query parameter '${quoted(name)}' is given more than once; it takes one value`, { details: { parameter: name } });
-    }
-    seen.add(name);
   }
+}
+
+/**
+ * Refuses a parameter given more than once in a parsed query (a name whose value is a list).
+ * Every query parameter of this API takes one value, so `limit=1&limit=2` is refused naming
+ * it rather than one of them chosen silently. Thrown: REQUEST_INVALID with `details.parameter`.
+ */
+export function refuseRepeats(query: Record<string, string | readonly string[] | undefined>): void {
+  for (const name in query) {
+    if (typeof query[name] === 'string') continue;
+    throw new HarmoniaError('REQUEST_INVALID', `query parameter '${quoted(name)}' is given more than once; it takes one value`, { details: { parameter: name } });
+  }
+}
+
+/** The query of a URL as Koa's `ctx.query` has it: a name given twice holds a list. */
+export function queryOf(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of params) {
+    const had = out[name];
+    out[name] = had === undefined ? value : typeof had === 'string' ? [had, value] : [...had, value];
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import { HarmoniaError } from '../core/errors.js';
 import type { WsLogMessage, WsServerMessage } from '../core/wire.js';
 import type { TaskLogQuery } from '../store/store.js';
 import { refuseNul } from './read-body.js';
-import { checkQueryText, decodePathSegment } from './percent-decode.js';
+import { checkQueryEscapes, decodePathSegment, queryOf, refuseRepeats } from './percent-decode.js';
 import { followLogLines } from './stream-logs.js';
 import { logLineView } from './views.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator } from './auth.js';
@@ -139,7 +139,8 @@ async function accept(
   const principal = authenticator.authorize(token, route?.scope ?? 'read');
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
   if (executionId !== null) refuseNul({ id: executionId }, 'path segment');
-  checkQueryText(url.search.slice(1));
+  checkQueryEscapes(url.search.slice(1));
+  refuseRepeats(queryOf(url.searchParams));
   refuseNul(Object.fromEntries(url.searchParams), 'query parameter');
   if (executionId !== null) await services.engine.getExecution(executionId);
   if (logsMatch) logQueryOf(url);
