@@ -11,6 +11,7 @@ import type { ErrorResponse } from '../core/wire.js';
 import { ERROR_STATUS } from '../core/error-status.js';
 import type { SecretMasker } from '../core/secret-masker.js';
 import { maskSecrets } from './mask-secrets.js';
+import { ACCEPTED_CODINGS } from './read-body.js';
 
 /** The status and JSON body for any thrown value; `masker` hides the secrets it knows in the message and details. */
 export function errorResponse(error: unknown, requestId: string, masker?: SecretMasker): { status: number; body: ErrorResponse; internal: boolean } {
@@ -70,6 +71,8 @@ export function errorMiddleware(logger: Logger, masker?: SecretMasker): Middlewa
       ctx.status = status;
       ctx.body = body;
       if (status === 413) ctx.set('Connection', 'close');
+      // RFC 9110 §15.5.16: a 415 for a content coding names the ones accepted; for a media type it says the same truth.
+      if (status === 415) ctx.set('Accept-Encoding', ACCEPTED_CODINGS.join(', '));
       if (status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="harmonia"');
     }
   };

@@ -10,7 +10,8 @@ import { maskedJson } from './mask-secrets.js';
 import { readBody, readRawBody, refuseNul, type ReadBody } from './read-body.js';
 import { keptRequestOf, type KeptOutcome, type KeptRequest } from './kept-request.js';
 import type { AppServices, RouteDef, RouteResponse } from './route.js';
-import { createRouteTable, type TableEntry } from './route-table.js';
+import { createRouteTable, type RouteMatch, type TableEntry } from './route-table.js';
+import { checkQueryEscapes, malformedSegment, refuseRepeats } from './percent-decode.js';
 import type { RequestValidator } from './validate-request.js';
 import type { ResponseContract } from './validate-response.js';
 
@@ -55,9 +56,9 @@ export function mountRoutes(routes: readonly RouteDef[], options: MountOptions):
     const found = table.match(ctx.method, ctx.path);
     if (found === null) return next();
     const def = found.value;
-    if (contract === null) return handle(ctx, def, found.params, accepted.get(def) as ReadonlySet<string>, options);
+    if (contract === null) return handle(ctx, def, found, accepted.get(def) as ReadonlySet<string>, options);
     try {
-      await handle(ctx, def, found.params, accepted.get(def) as ReadonlySet<string>, options);
+      await handle(ctx, def, found, accepted.get(def) as ReadonlySet<string>, options);
     } catch (error) {
       throw contract.checkError(def, error);
     }
@@ -107,7 +108,7 @@ export function isTokenDelivery(principal: Principal): boolean {
 async function handle(
   ctx: Context,
   def: RouteDef,
-  params: Record<string, string>,
+  { params, malformed }: RouteMatch<RouteDef>,
   acceptedNames: ReadonlySet<string>,
   { services, authenticator, validate, contract }: MountOptions,
 ): Promise<void> {
@@ -132,7 +133,10 @@ async function handle(
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' may not change anything here; configure allowed_origins to let its pages call this API`);
   }
 
+  if (malformed !== undefined) throw malformedSegment(malformed);
+  checkQueryEscapes(ctx.querystring);
   checkQuery(def, ctx.query, acceptedNames);
+  refuseRepeats(ctx.query);
   refuseNul(params, 'path segment');
   refuseNul(ctx.query, 'query parameter');
 

@@ -44,6 +44,7 @@ export function bodyTypeOf(contentType: string | undefined): BodyType | undefine
 /** Reads, size-checks and parses a request body. Throws 413/415/400 as HarmoniaErrors. */
 export async function readBody(req: IncomingMessage, options: ReadBodyOptions): Promise<ReadBody> {
   if (!hasBody(req)) return { type: undefined, text: undefined, value: undefined };
+  refuseContentCoding(req.headers['content-encoding']);
   const contentType = req.headers['content-type'];
   const type = bodyTypeOf(contentType);
   if (type === undefined || !options.accepts.includes(type)) throw unsupportedType(contentType, options.accepts);
@@ -58,6 +59,25 @@ function unsupportedType(contentType: string | undefined, accepts: readonly Body
     `content type '${contentType ?? 'none'}' is not accepted here; send ${accepted.join(' or ')}`,
     { details: { accepted } },
   );
+}
+
+/** The content codings a request body may be sent in (RFC 9110 §8.4): none but identity. */
+export const ACCEPTED_CODINGS = ['identity'] as const;
+
+/**
+ * Refuses a body sent in a content coding (gzip, br, deflate...): its bytes are not the
+ * media type's, so reading them as JSON would answer 'not UTF-8' or 'not JSON' for a
+ * request that is well formed in a way this server does not take. RFC 9110 §15.5.16: 415,
+ * and the error middleware names what is accepted in Accept-Encoding.
+ */
+function refuseContentCoding(header: string | undefined): void {
+  if (header === undefined) return;
+  const codings = header.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+  if (codings.length === 0) return;
+  const named = header.length > 100 ? `${header.slice(0, 100)}…` : header;
+  throw new HarmoniaError('UNSUPPORTED_MEDIA_TYPE', `content coding '${named}' is not accepted for a request body; send it uncompressed (identity)`, {
+    details: { content_encoding: named, accepted_encodings: [...ACCEPTED_CODINGS] },
+  });
 }
 
 /**
@@ -114,6 +134,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
  */
 export async function readRawBody(req: IncomingMessage, options: Omit<ReadBodyOptions, 'accepts'>): Promise<Buffer | undefined> {
   if (!hasBody(req)) return undefined;
+  refuseContentCoding(req.headers['content-encoding']);
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > options.max_bytes) throw tooLarge(options, declared);
   return collectBody(req, options);

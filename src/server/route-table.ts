@@ -4,9 +4,11 @@
  * tested every route's regular expression and composed a middleware chain per request
  * (about a tenth of a status read's CPU). Matching keeps what those routers did:
  * static segments ignore ASCII case, one trailing slash is optional, `:name` matches one
- * non-empty segment and is URI-decoded (kept as sent when malformed), a GET route also
- * answers HEAD, and the first route in table order wins.
+ * non-empty segment and is URI-decoded (a malformed escape is reported in `malformed` for
+ * the caller to refuse), a GET route also answers HEAD, and the first route in table order
+ * wins.
  */
+import { tryDecode } from './percent-decode.js';
 
 /** A route as the table matches it: a full path (`/api/executions/:id`) and its methods. */
 export interface TableEntry<T> {
@@ -19,6 +21,8 @@ export interface TableEntry<T> {
 export interface RouteMatch<T> {
   value: T;
   params: Record<string, string>;
+  /** The first parameter segment (as sent) whose percent escapes are malformed; its param holds it undecoded. */
+  malformed?: string;
 }
 
 export interface RouteTable<T> {
@@ -62,11 +66,16 @@ export function createRouteTable<T>(entries: ReadonlyArray<TableEntry<T>>): Rout
       for (const route of bucket) {
         if (!matches(route, segments)) continue;
         const params: Record<string, string> = {};
+        let malformed: string | undefined;
         let n = 0;
         for (let i = 0; i < segments.length; i += 1) {
-          if (route.statics[i] === null) params[route.names[n++] as string] = safeDecode(segments[i] as string);
+          if (route.statics[i] !== null) continue;
+          const segment = segments[i] as string;
+          const decoded = tryDecode(segment);
+          if (decoded === null) malformed ??= segment;
+          params[route.names[n++] as string] = decoded ?? segment;
         }
-        return { value: route.value, params };
+        return malformed === undefined ? { value: route.value, params } : { value: route.value, params, malformed };
       }
       return null;
     },
@@ -91,13 +100,4 @@ function splitPath(path: string): string[] {
   const end = path.length > 1 && path.endsWith('/') ? path.length - 1 : path.length;
   const trimmed = path.slice(1, end);
   return trimmed === '' ? [] : trimmed.split('/');
-}
-
-function safeDecode(text: string): string {
-  if (!text.includes('%')) return text;
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

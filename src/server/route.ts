@@ -55,7 +55,7 @@ export interface AppServices {
 
 export interface RouteRequest {
   params: Record<string, string>;
-  /** First value of each query parameter. */
+  /** Each query parameter's value (the dispatcher refuses one given twice). */
   query: Record<string, string>;
   /** The parsed body (JSON or YAML per Content-Type); undefined when none was sent. */
   body: unknown;

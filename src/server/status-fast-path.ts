@@ -96,7 +96,8 @@ export function createStatusFastPath(app: Koa): StatusFastPath {
     let id = routed.get(url);
     if (id === undefined) {
       const found = table.match(method, url);
-      id = found !== null && found.value === route ? (found.params.id ?? '') : null;
+      // A malformed escape goes to Koa, which refuses it.
+      id = found !== null && found.value === route && found.malformed === undefined ? (found.params.id ?? '') : null;
       if (routed.size >= ROUTED_MAX) routed.clear();
       routed.set(url, id);
     }

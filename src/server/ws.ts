@@ -13,6 +13,7 @@ import { HarmoniaError } from '../core/errors.js';
 import type { WsLogMessage, WsServerMessage } from '../core/wire.js';
 import type { TaskLogQuery } from '../store/store.js';
 import { refuseNul } from './read-body.js';
+import { checkQueryEscapes, decodePathSegment, queryOf, refuseRepeats } from './percent-decode.js';
 import { followLogLines } from './stream-logs.js';
 import { logLineView } from './views.js';
 import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator } from './auth.js';
@@ -138,6 +139,8 @@ async function accept(
   const principal = authenticator.authorize(token, route?.scope ?? 'read');
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
   if (executionId !== null) refuseNul({ id: executionId }, 'path segment');
+  checkQueryEscapes(url.search.slice(1));
+  refuseRepeats(queryOf(url.searchParams));
   refuseNul(Object.fromEntries(url.searchParams), 'query parameter');
   if (executionId !== null) await services.engine.getExecution(executionId);
   if (logsMatch) logQueryOf(url);
@@ -217,15 +220,6 @@ function serveLogs(ws: WebSocket, executionId: string, req: IncomingMessage, { s
     ws.terminate();
     finish();
   });
-}
-
-/** A percent-decoded path segment; a malformed escape (`%ff`, `%`) is the caller's mistake, not a crash. */
-function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HarmoniaError('REQUEST_INVALID', `the path segment '${segment}' is not valid percent-encoded UTF-8`);
-  }
 }
 
 function reject(socket: Duplex, error: unknown, services: AppServices): void {

@@ -10,7 +10,8 @@ import type { TriggerFireRecord } from '../core/trigger-model.js';
 import type { Clock } from '../engine/clock.js';
 import { renderValue } from '../expr/index.js';
 import type { RegistryRepo, Store } from '../store/store.js';
-import { executionIdOf, type TriggerEngine } from './fire-runner.js';
+import { executionIdOf, maskedDetail, type TriggerEngine } from './fire-runner.js';
+import { uniqueFireKey } from './fire-key.js';
 import { triggerIdOf } from './trigger-catalogue.js';
 
 /** One after-trigger as the scheduler drives it. */
@@ -60,17 +61,15 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
 
   const fire = async (entry: AfterEntry, source: ExecutionRecord): Promise<void> => {
     if (source.finished_at === null || (await store.triggers.fireOfSource(entry.id, source.id))) return;
-    let at = Date.parse(source.finished_at);
+    const at = Date.parse(source.finished_at);
     let record: TriggerFireRecord;
-    // Keyed by the source's end time; two sources ending in one millisecond take the next one.
+    // Keyed by the source's end time and random digits below its millisecond (fire-key.ts): sources ending together do not collide.
     for (;;) {
-      const iso = new Date(at).toISOString();
       const now = new Date(clock.now()).toISOString();
-      record = { trigger_id: entry.id, scheduled_at: iso, reason: 'after', status: 'starting', execution_id: null, source_execution_id: source.id, node_id, detail: null, created_at: now, updated_at: now };
+      record = { trigger_id: entry.id, scheduled_at: uniqueFireKey(at), reason: 'after', status: 'starting', execution_id: null, source_execution_id: source.id, node_id, detail: null, created_at: now, updated_at: now };
       if (await store.triggers.insertFire(record)) break;
-      // Lost to another node (same source): nothing to do. Else the time was taken: try the next millisecond.
+      // Lost to another node (same source): nothing to do. Else the key was drawn twice: draw again.
       if (await store.triggers.fireOfSource(entry.id, source.id)) return;
-      at += 1;
     }
     const key = `${record.trigger_id}@${record.scheduled_at}`;
     inFlight.add(key);
@@ -82,7 +81,8 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
   };
 
   const start = async (entry: AfterEntry, source: ExecutionRecord, record: TriggerFireRecord): Promise<void> => {
-    const settle = async (patch: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>) => {
+    const settle = async (given: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>) => {
+      const patch = { ...given, detail: given.detail === null ? null : maskedDetail(engine, given.detail) };
       const updated_at = new Date(clock.now()).toISOString();
       if (await store.triggers.updateFire(entry.id, record.scheduled_at, { ...patch, updated_at }, { status: 'starting', node_id })) options.on_fire?.({ ...record, ...patch, updated_at });
     };

@@ -5,10 +5,12 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionRecord } from '../core/model.js';
 import type { FireReason, TriggerFireRecord } from '../core/trigger-model.js';
+import type { SecretMasker } from '../core/secret-masker.js';
 import type { Clock } from '../engine/clock.js';
 import type { StartExecutionOptions } from '../engine/engine-api.js';
 import { renderValue } from '../expr/index.js';
 import type { Store } from '../store/store.js';
+import { uniqueFireKey } from './fire-key.js';
 import { decideOverlap } from './overlap.js';
 import type { ScheduleEntry } from './trigger-catalogue.js';
 
@@ -20,6 +22,13 @@ const RECENT = 20;
 export interface TriggerEngine {
   startExecution(options: StartExecutionOptions): Promise<ExecutionRecord>;
   cancel(id: string): Promise<ExecutionRecord>;
+  /** The engine's masker: a fire's `detail` (a failure's text) is masked before it is stored, as every stored error is. */
+  readonly secrets?: Pick<SecretMasker, 'maskText'>;
+}
+
+/** A fire's detail as it may be stored and shown: the known secrets masked. */
+export function maskedDetail(engine: TriggerEngine, text: string): string {
+  return engine.secrets ? engine.secrets.maskText(text) : text;
 }
 
 export interface FireRunnerOptions {
@@ -33,7 +42,11 @@ export interface FireRunnerOptions {
 
 /** The fire runner: see createFireRunner(). */
 export interface FireRunner {
-  /** Records and carries out one scheduled time; null when it was already fired (here or by another node). */
+  /**
+   * Records and carries out one scheduled time; null when it was already fired (here or by
+   * another node). A manual fire is keyed by the time and random digits below it: null only
+   * when that draw was taken (about one in a million).
+   */
   fire(entry: ScheduleEntry, scheduledAt: number, reason: FireReason): Promise<TriggerFireRecord | null>;
   /** Starts the oldest buffered fire of a schedule once nothing it started is running. */
   drainBuffered(entry: ScheduleEntry): Promise<void>;
@@ -76,6 +89,7 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
   const settle = async (fire: TriggerFireRecord, patch: Partial<TriggerFireRecord> & Pick<TriggerFireRecord, 'status'>): Promise<TriggerFireRecord> => {
     const updated_at = iso(clock.now());
     const next = { ...fire, ...patch, updated_at };
+    if (next.detail !== null) next.detail = maskedDetail(engine, next.detail);
     const done = await repo.updateFire(
       fire.trigger_id,
       fire.scheduled_at,
@@ -132,7 +146,8 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
       const now = iso(clock.now());
       const fire: TriggerFireRecord = {
         trigger_id: entry.id,
-        scheduled_at: iso(scheduledAt),
+        // A scheduled time is its schedule's own key (a second node's insert finds it taken); a manual fire's is unique (fire-key.ts).
+        scheduled_at: reason === 'manual' ? uniqueFireKey(scheduledAt) : iso(scheduledAt),
         reason,
         status: 'starting',
         execution_id: null,

@@ -10,7 +10,8 @@ import type { Clock } from '../engine/clock.js';
 import { renderValue } from '../expr/index.js';
 import { headerValue, verifyWebhook, type WebhookHeaders } from '../gitops/webhook.js';
 import type { Store } from '../store/store.js';
-import { executionIdOf, type TriggerEngine } from './fire-runner.js';
+import { executionIdOf, maskedDetail, type TriggerEngine } from './fire-runner.js';
+import { uniqueFireKey } from './fire-key.js';
 import { triggerIdOf } from './trigger-catalogue.js';
 
 export interface ReceiveWebhookOptions {
@@ -47,13 +48,25 @@ async function webhookOf(store: Store, workflowRef: string, name: string): Promi
 }
 
 function bodyOf(raw: Buffer): unknown {
-  if (raw.length === 0) return {};
+  if (raw.length === 0) return undefined;
   const text = raw.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new HarmoniaError('REQUEST_INVALID', `the webhook body is not JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * A delivery's body as `trigger.body`: the JSON value as sent, whatever it is, and {} for
+ * an empty body. Not only objects: generic senders post arrays or scalars, and the
+ * orchestrators' webhooks (Argo Workflows' events, Kestra's) take any JSON; an input that
+ * maps `${trigger.body}` whole gets it as sent, one that maps `${trigger.body.<field>}` of
+ * a value without that field gets no such input (the workflow's required inputs say so).
+ * JSON `null` is null (it was read as {}, a sender's mistake hidden).
+ */
+function webhookBody(parsed: unknown): unknown {
+  return parsed === undefined ? {} : parsed;
 }
 
 /**
@@ -89,24 +102,23 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
     if (!check.ok) throw new HarmoniaError('AUTH_REQUIRED', check.reason);
     delivery = check.delivery_id ?? 'unnamed';
   }
-  const body = options.parse_body ? (options.parse_body(options.rawBody) ?? {}) : bodyOf(options.rawBody);
+  const body = webhookBody(options.parse_body ? options.parse_body(options.rawBody) : bodyOf(options.rawBody));
   const triggerId = triggerIdOf(options.workflow_ref, options.name);
-  let at = clock.now();
+  const receivedMs = clock.now();
+  const receivedAt = new Date(receivedMs).toISOString();
   let fire: TriggerFireRecord;
-  // Two deliveries in one millisecond share a key; the later one takes the next millisecond.
-  for (;;) {
-    const iso = new Date(at).toISOString();
-    fire = { trigger_id: triggerId, scheduled_at: iso, reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: `delivery ${delivery}`, created_at: iso, updated_at: iso };
-    if (await store.triggers.insertFire(fire)) break;
-    at += 1;
-  }
+  // Keyed by the receipt's millisecond and random digits below it (fire-key.ts): deliveries in one millisecond do not collide.
+  do {
+    fire = { trigger_id: triggerId, scheduled_at: uniqueFireKey(receivedMs), reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: maskedDetail(options.engine, `delivery ${delivery}`), created_at: receivedAt, updated_at: receivedAt };
+  } while (!(await store.triggers.insertFire(fire)));
   const settle = async (patch: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>): Promise<TriggerFireRecord> => {
     const updated_at = new Date(clock.now()).toISOString();
-    await store.triggers.updateFire(triggerId, fire.scheduled_at, { ...patch, updated_at }, { status: 'starting' });
-    return { ...fire, ...patch, updated_at };
+    const masked = { ...patch, detail: patch.detail === null ? null : maskedDetail(options.engine, patch.detail) };
+    await store.triggers.updateFire(triggerId, fire.scheduled_at, { ...masked, updated_at }, { status: 'starting' });
+    return { ...fire, ...masked, updated_at };
   };
   try {
-    const trigger = { id: triggerId, name: options.name, workflow_ref: options.workflow_ref, received_at: fire.scheduled_at, body };
+    const trigger = { id: triggerId, name: options.name, workflow_ref: options.workflow_ref, received_at: receivedAt, body };
     const input = renderValue(webhook.input, { trigger }, { now: () => new Date(clock.now()) }) as Record<string, unknown>;
     const execution = await options.engine.startExecution({
       workflow_ref: options.workflow_ref,

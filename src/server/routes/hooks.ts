@@ -25,7 +25,7 @@ export function hookRoutes() {
         401: { description: 'Missing or wrong signature.', schema: 'Error' },
         403: { description: 'The server has no secret for this trigger, the token lacks the trigger scope, or the trigger does not accept this kind of proof.', schema: 'Error' },
         404: { description: 'No such webhook trigger.', schema: 'Error' },
-        415: { description: 'The body is not declared application/json.', schema: 'Error' },
+        415: { description: 'The body is not declared application/json, or is sent in a content coding (gzip).', schema: 'Error' },
         422: { description: 'The workflow refused the mapped input.', schema: 'Error' },
       },
       handler: async (request, services) => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
 import { openServer, type ServerHarness } from './server-harness.js';
 
@@ -16,6 +16,17 @@ const DEPLOY = [
   '    webhook: { secret_env: NOT_SET_ANYWHERE }',
   '',
 ].join('\n');
+const ANYBODY = [
+  'version: 1.0.0',
+  'input:',
+  '  payload: { required: false }',
+  'tasks:',
+  '  a: { action: core.noop }',
+  'triggers:',
+  '  any:',
+  '    webhook: { secret_env: DEPLOY_HOOK_SECRET, input: { payload: "${trigger.body}" } }',
+  '',
+].join('\n');
 const SECRET = 's3cret-hook';
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 type ErrorBody = { error: { code: string; message: string } };
@@ -24,7 +35,7 @@ describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
   let h: ServerHarness;
   beforeAll(async () => {
     h = await openServer({
-      files: { 'demo/workflows/deploy.yaml': DEPLOY },
+      files: { 'demo/workflows/deploy.yaml': DEPLOY, 'demo/workflows/anybody.yaml': ANYBODY },
       server: { tokens: 'admin-token' },
       trigger_secret: (name) => (name === 'DEPLOY_HOOK_SECRET' ? SECRET : undefined),
     });
@@ -111,6 +122,62 @@ describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
     expect(view.text).not.toContain(SECRET);
     const events = await h.call('GET', `/api/v1/executions/${fire.execution_id}/events`);
     expect(events.text).not.toContain(SECRET);
+  });
+
+  it("masks a secret in a failed fire's stored detail, as in every other stored error", async () => {
+    // The workflow refuses the mapped input quoting it: the failure's text holds the secret.
+    const body = JSON.stringify({ ref: { leaked: SECRET } });
+    const refused = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-hub-signature-256': sign(body) } });
+    expect([refused.status, refused.body.error.code]).toEqual([422, 'EXEC_INPUT_INVALID']);
+    expect(refused.text).not.toContain(SECRET);
+    const fires = await h.store.triggers.listFires('demo.deploy/push', 100);
+    const failed = fires.filter((fire) => fire.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const fire of failed) expect(fire.detail).not.toContain(SECRET);
+    expect(failed.some((fire) => fire.detail?.includes('**REDACTED**'))).toBe(true);
+  });
+
+  it('takes any JSON body as trigger.body as sent (null stays null), and an empty body as {}', async () => {
+    for (const text of ['[1,"a"]', 'null', '"x"', '42', 'true', '{"k":[null]}']) {
+      const { status, body: fire } = await h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/anybody/any', { text, contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
+      expect([text, status]).toEqual([text, 201]);
+      const execution = await h.engine.waitForCompletion(fire.execution_id!);
+      expect([text, execution.input]).toEqual([text, { payload: JSON.parse(text) }]);
+    }
+    const { status, body: fire } = await h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/anybody/any', { headers: { 'x-harmonia-token': SECRET } });
+    expect(status).toBe(201);
+    expect((await h.engine.waitForCompletion(fire.execution_id!)).input).toEqual({ payload: {} });
+    // A field of a body that has none maps to no input: the workflow that requires it says so.
+    const array = await h.call<ErrorBody>('POST', '/api/v1/hooks/demo/deploy/push', { text: '[1]', contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } });
+    expect([array.status, array.body.error.code, array.body.error.message]).toEqual([422, 'EXEC_INPUT_INVALID', "input 'ref' is required"]);
+  });
+
+  it('records concurrent deliveries under distinct keys, each inserted once (no retry over taken times)', async () => {
+    const triggers = h.store.triggers;
+    const insert = triggers.insertFire.bind(triggers);
+    let inserts = 0;
+    triggers.insertFire = (fire) => {
+      inserts += 1;
+      return insert(fire);
+    };
+    // Every delivery is received in the same millisecond: only Date is stopped, timers run.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const count = 30;
+      const body = '{"ref":"burst"}';
+      const answers = await Promise.all(
+        Array.from({ length: count }, () => h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: count }, () => 201));
+      expect(new Set(answers.map((a) => a.body.scheduled_at)).size).toBe(count);
+      expect(new Set(answers.map((a) => a.body.execution_id)).size).toBe(count);
+      expect(inserts).toBe(count);
+      vi.useRealTimers();
+      for (const a of answers) await h.engine.waitForCompletion(a.body.execution_id!);
+    } finally {
+      vi.useRealTimers();
+      triggers.insertFire = insert;
+    }
   });
 
   it('never echoes the secret in an answer', async () => {

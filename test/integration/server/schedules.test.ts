@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../../../src/core/schedule-wire.js';
 import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
 import { openServer, type ServerHarness } from './server-harness.js';
@@ -61,6 +61,30 @@ describe('/api/v1/schedules', () => {
     expect(execution).toMatchObject({ workflow_ref: 'demo.hourly', status: 'completed', input: { mode: 'full' } });
     const shown = await h.call<ScheduleDetail>('GET', '/api/v1/schedules/demo.hourly/hourly');
     expect(shown.body.last_fire).toMatchObject({ execution_id: body.execution_id });
+  });
+
+  it('records manual fires of one millisecond under distinct keys, each inserted once', async () => {
+    const triggers = h.store.triggers;
+    const insert = triggers.insertFire.bind(triggers);
+    let inserts = 0;
+    triggers.insertFire = (fire) => {
+      inserts += 1;
+      return insert(fire);
+    };
+    // Every request is taken in the same millisecond: only Date is stopped, timers run.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const count = 10;
+      const answers = await Promise.all(Array.from({ length: count }, () => h.call<TriggerFireRecord>('POST', '/api/v1/schedules/demo.hourly/hourly/trigger')));
+      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: count }, () => 201));
+      expect(new Set(answers.map((a) => a.body.scheduled_at)).size).toBe(count);
+      expect(inserts).toBe(count);
+      vi.useRealTimers();
+      for (const a of answers) await h.engine.waitForCompletion(a.body.execution_id!);
+    } finally {
+      vi.useRealTimers();
+      triggers.insertFire = insert;
+    }
   });
 
   it('backfills each scheduled time of a range once', async () => {

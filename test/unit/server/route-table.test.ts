@@ -18,8 +18,11 @@ describe('createRouteTable()', () => {
     expect(table.match('GET', '/hooks/p/w/t')).toEqual({ value: 'hook', params: { pack: 'p', workflow: 'w', trigger: 't' } });
   });
 
-  it('keeps a malformed escape as it was sent', () => {
-    expect(table.match('GET', '/api/executions/%E0%A4%A')?.params).toEqual({ id: '%E0%A4%A' });
+  it('reports a malformed escape for the caller to refuse, keeping it as sent', () => {
+    const found = table.match('GET', '/api/executions/%E0%A4%A');
+    expect(found?.params).toEqual({ id: '%E0%A4%A' });
+    expect(found?.malformed).toBe('%E0%A4%A');
+    expect(table.match('GET', '/api/executions/%C3%A9')?.malformed).toBeUndefined();
   });
 
   it('gives precedence to the route listed first', () => {
