@@ -9,6 +9,9 @@
 //        node --single-threaded bench/engine-instructions.mjs --tasks 3000 --warmup 2 --callgrind
 //      (then the Ir total of the dump / tasks; --single-threaded compiles on the main thread,
 //      so the warm-up, not the measured execution, holds the JIT's work)
+//   --store postgres: the same engine on a PostgreSQL store (a fresh schema of
+//     HARMONIA_TEST_DATABASE_URL, dropped after), no cluster: against the SQLite run, what the
+//     PostgreSQL path (store, driver) costs the process per task. Not with --split.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createEngine } from '../dist/engine/index.js';
 import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
+import pg from 'pg';
+import { DATABASE_URL, schemaName } from './lib-fan-out.mjs';
 import { countCommits, cpuMs, rawCommits, readRows } from './raw-sqlite.mjs';
 
 const args = process.argv.slice(2);
@@ -30,6 +36,8 @@ const SHAPE = arg('shape', 'wide');
 const SYNCHRONOUS = arg('synchronous', 'FULL');
 const CALLGRIND = args.includes('--callgrind');
 const SPLIT = args.includes('--split');
+const POSTGRES = arg('store', 'sqlite') === 'postgres';
+if (POSTGRES && SPLIT) throw new Error('--split measures SQLite only');
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 
 const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, input: {} });
@@ -86,7 +94,8 @@ const report = (label, commits, totalMs, inTransactionMs) => {
 const noop = { run: async () => ({ status: 'success', data: {} }) };
 const dir = mkdtempSync(join(tmpdir(), 'harmonia-instr-'));
 const file = join(dir, 'bench.db');
-const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
+const SCHEMA = schemaName();
+const store = POSTGRES ? await createPostgresStore({ url: DATABASE_URL, schema: SCHEMA, pool_size: 8 }) : createSqliteStore({ file, synchronous: SYNCHRONOUS });
 const engine = createEngine({
   store,
   actions: { resolve: () => noop },
@@ -120,8 +129,14 @@ const cpu = cpuMs() - cpu0;
 const usage = process.cpuUsage(usage0);
 await engine.stop();
 await store.close();
+if (POSTGRES) {
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
+  await admin.end();
+}
 console.log(
-  `${SHAPE}: ${N} tasks after ${WARMUP} warm-up executions, synchronous=${SYNCHRONOUS}: ${((cpu * 1000) / N).toFixed(1)} µs CPU per task ` +
+  `${SHAPE}: ${N} tasks after ${WARMUP} warm-up executions, ${POSTGRES ? 'PostgreSQL' : `synchronous=${SYNCHRONOUS}`}: ${((cpu * 1000) / N).toFixed(1)} µs CPU per task ` +
     `(user ${(usage.user / N).toFixed(1)}, system ${(usage.system / N).toFixed(1)}), ${Math.round((N / ms) * 1000)} tasks/s`,
 );
 if (SPLIT) {
