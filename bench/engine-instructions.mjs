@@ -33,6 +33,10 @@ const arg = (name, fallback) => {
 const N = Number(arg('tasks', 3000));
 const WARMUP = Number(arg('warmup', 2));
 const SHAPE = arg('shape', 'wide');
+// --executions E: E executions of the shape at once, warm-ups and measured alike (fan:
+// root, N - 2 parallel tasks, join; E = 200, N = 50 is pg-work.mjs's workload)
+const EXECUTIONS = Number(arg('executions', 1));
+const TOTAL = N * EXECUTIONS;
 const SYNCHRONOUS = arg('synchronous', 'FULL');
 const CALLGRIND = args.includes('--callgrind');
 const SPLIT = args.includes('--split');
@@ -44,6 +48,10 @@ const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, i
 /** wide: N independent tasks; layered: 10 layers, each task depending on every task of the layer before. */
 function tasksOf(shape) {
   if (shape === 'wide') return Array.from({ length: N }, (_, i) => task(`t${i}`));
+  if (shape === 'fan') {
+    const middle = Array.from({ length: N - 2 }, (_, i) => task(`m${i}`, ['root']));
+    return [task('root'), ...middle, task('join', middle.map((t) => t.id))];
+  }
   const layers = 10;
   const width = Math.round(N / layers);
   const tasks = [];
@@ -106,12 +114,13 @@ await store.registry.addVersion({
   kind: 'workflow', ref: 'bench.instr', pack_ref: 'bench', content_hash: SHAPE, source: '', file: 'x.yaml', origin: { source: 'local' },
   body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
 });
-const once = async () => {
+const one = async () => {
   const run = await engine.startExecution({ workflow_ref: 'bench.instr', input: {} });
   const done = await engine.waitForCompletion(run.id);
   if (done.status !== 'completed') throw new Error(`${done.status} ${JSON.stringify(done.error)}`);
   return run.id;
 };
+const once = async () => (await Promise.all(Array.from({ length: EXECUTIONS }, one)))[0];
 for (let i = 0; i < WARMUP; i += 1) await once();
 const cpu0 = cpuMs();
 const usage0 = process.cpuUsage();
@@ -136,8 +145,8 @@ if (POSTGRES) {
   await admin.end();
 }
 console.log(
-  `${SHAPE}: ${N} tasks after ${WARMUP} warm-up executions, ${POSTGRES ? 'PostgreSQL' : `synchronous=${SYNCHRONOUS}`}: ${((cpu * 1000) / N).toFixed(1)} µs CPU per task ` +
-    `(user ${(usage.user / N).toFixed(1)}, system ${(usage.system / N).toFixed(1)}), ${Math.round((N / ms) * 1000)} tasks/s`,
+  `${SHAPE}: ${EXECUTIONS > 1 ? `${EXECUTIONS} × ` : ''}${N} tasks after ${WARMUP} warm-up rounds, ${POSTGRES ? 'PostgreSQL' : `synchronous=${SYNCHRONOUS}`}: ${((cpu * 1000) / TOTAL).toFixed(1)} µs CPU per task ` +
+    `(user ${(usage.user / TOTAL).toFixed(1)}, system ${(usage.system / TOTAL).toFixed(1)}), ${Math.round((TOTAL / ms) * 1000)} tasks/s`,
 );
 if (SPLIT) {
   const { commits, commitMs: inTransactionMs } = counting.counts;
