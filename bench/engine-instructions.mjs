@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createEngine } from '../dist/engine/index.js';
+import { createNode } from '../dist/cluster/index.js';
+import { randomUUID } from 'node:crypto';
 import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
 import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
 import pg from 'pg';
@@ -41,6 +43,10 @@ const SYNCHRONOUS = arg('synchronous', 'FULL');
 const CALLGRIND = args.includes('--callgrind');
 const SPLIT = args.includes('--split');
 const POSTGRES = arg('store', 'sqlite') === 'postgres';
+// --cluster (with --store postgres): a cluster node (createNode) instead of a bare engine; each
+// round inserts its executions pending and unclaimed, as pg-work.mjs does, and the node claims them.
+const CLUSTER = args.includes('--cluster');
+if (CLUSTER && !POSTGRES) throw new Error('--cluster needs --store postgres');
 if (POSTGRES && SPLIT) throw new Error('--split measures SQLite only');
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 
@@ -104,13 +110,15 @@ const dir = mkdtempSync(join(tmpdir(), 'harmonia-instr-'));
 const file = join(dir, 'bench.db');
 const SCHEMA = schemaName();
 const store = POSTGRES ? await createPostgresStore({ url: DATABASE_URL, schema: SCHEMA, pool_size: 8 }) : createSqliteStore({ file, synchronous: SYNCHRONOUS });
-const engine = createEngine({
+const engineOptions = {
   store,
   actions: { resolve: () => noop },
   config: { max_concurrent_tasks: 10, limits: { max_events_per_execution: 10 * N + 100 } },
-});
-await engine.start();
-await store.registry.addVersion({
+};
+const node = CLUSTER ? createNode({ ...engineOptions, node_id: 'instr-1', claim_interval_ms: 50 }) : null;
+const engine = node ? node.engine : createEngine(engineOptions);
+await (node ?? engine).start();
+const workflow = await store.registry.addVersion({
   kind: 'workflow', ref: 'bench.instr', pack_ref: 'bench', content_hash: SHAPE, source: '', file: 'x.yaml', origin: { source: 'local' },
   body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
 });
@@ -120,7 +128,24 @@ const one = async () => {
   if (done.status !== 'completed') throw new Error(`${done.status} ${JSON.stringify(done.error)}`);
   return run.id;
 };
-const once = async () => (await Promise.all(Array.from({ length: EXECUTIONS }, one)))[0];
+/** Inserts the round's executions pending and unclaimed (the node claims them) and waits for them. */
+const claimed = async () => {
+  const at = new Date().toISOString();
+  const ids = Array.from({ length: EXECUTIONS }, () => randomUUID());
+  await store.transaction(async (tx) => {
+    for (const id of ids) {
+      await tx.executions.createExecution({
+        id, workflow_id: workflow.id, workflow_ref: 'bench.instr', workflow_version: workflow.version, status: 'pending', input: {},
+        output: null, error: null, parent_execution_id: null, parent_task_id: null, created_at: at, updated_at: at, finished_at: null, last_seq: 0,
+      });
+    }
+  });
+  const done = await Promise.all(ids.map((id) => engine.waitForCompletion(id)));
+  const failed = done.find((record) => record.status !== 'completed');
+  if (failed) throw new Error(`${failed.status} ${JSON.stringify(failed.error)}`);
+  return ids[0];
+};
+const once = async () => (CLUSTER ? claimed() : (await Promise.all(Array.from({ length: EXECUTIONS }, one)))[0]);
 for (let i = 0; i < WARMUP; i += 1) await once();
 const cpu0 = cpuMs();
 const usage0 = process.cpuUsage();
@@ -136,7 +161,8 @@ timing = false;
 const ms = performance.now() - started;
 const cpu = cpuMs() - cpu0;
 const usage = process.cpuUsage(usage0);
-await engine.stop();
+if (node) await node.close({ grace_ms: 0 });
+else await engine.stop();
 await store.close();
 if (POSTGRES) {
   const admin = new pg.Client({ connectionString: DATABASE_URL });
