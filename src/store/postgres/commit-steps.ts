@@ -79,7 +79,8 @@ export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void>
   const { events, updates, fenced, released } = steps;
   const executions = placesOf(events);
   const column = <T>(fn: (patch: CommitSteps['updates'][number]['patch']) => T) => updates.map(({ patch }) => fn(patch));
-  // Array parameters go as literals (see arrayLiteral): the driver's per-element formatting cost more than the rest of the node's side of a commit but the events' JSON.
+  // Array parameters go as literals (see arrayLiteral): the driver's per-element formatting
+  // cost the node more than anything in a commit but the events' JSON.
   const params = [
     arrayLiteral(fenced.map((lease) => lease.execution_id)),
     arrayLiteral(fenced.map((lease) => lease.token)),

@@ -1,8 +1,8 @@
-import { arrayLiteral } from './array-literal.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { ExecutionLease, LeaseRepo, NodeLease } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { DEAD_NODES } from './node-liveness.js';
+import { arrayLiteral } from './array-literal.js';
 
 interface LeaseRow {
   execution_id: string;
