@@ -18,6 +18,9 @@
 //     idle server's memory reducer does between bursts: what the next execution recompiles then
 //   --keeper: one more execution, started first, whose one task runs until the end: the engine
 //     is never idle (as a server with work in flight)
+//   --store postgres: the same engine on a PostgreSQL store (a fresh schema of
+//     HARMONIA_TEST_DATABASE_URL, dropped after), no cluster: against the SQLite run, what the
+//     PostgreSQL path (store, driver) costs the process per task. Not with --split.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +28,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createEngine } from '../dist/engine/index.js';
+import { createNode } from '../dist/cluster/index.js';
+import { randomUUID } from 'node:crypto';
 import { createSqliteStore } from '../dist/store/sqlite/sqlite-store.js';
+import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
+import pg from 'pg';
+import { DATABASE_URL, schemaName } from './lib-fan-out.mjs';
 import { countCommits, cpuMs, rawCommits, readRows } from './raw-sqlite.mjs';
 
 const args = process.argv.slice(2);
@@ -36,16 +44,25 @@ const arg = (name, fallback) => {
 const N = Number(arg('tasks', 3000));
 const WARMUP = Number(arg('warmup', 2));
 const SHAPE = arg('shape', 'wide');
-const EXECUTIONS = Number(arg('executions', 20));
+// --executions E: for --shape many, executions per round (default 20); for the other shapes,
+// E executions of the shape at once, warm-ups and measured alike (fan: root, N - 2 parallel
+// tasks, join; E = 200, N = 50 is pg-work.mjs's workload)
+const EXECUTIONS = Number(arg('executions', SHAPE === 'many' ? 20 : 1));
 const PER = Number(arg('per', 100));
 const AT_ONCE = Number(arg('at-once', 1));
 const MARKS = args.includes('--marks');
 const GC_BETWEEN = args.includes('--gc-between');
 const KEEPER = args.includes('--keeper');
-const TASKS = SHAPE === 'many' ? EXECUTIONS * PER : N;
+const TASKS = SHAPE === 'many' ? EXECUTIONS * PER : N * EXECUTIONS;
 const SYNCHRONOUS = arg('synchronous', 'FULL');
 const CALLGRIND = args.includes('--callgrind');
 const SPLIT = args.includes('--split');
+const POSTGRES = arg('store', 'sqlite') === 'postgres';
+// --cluster (with --store postgres): a cluster node (createNode) instead of a bare engine; each
+// round inserts its executions pending and unclaimed, as pg-work.mjs does, and the node claims them.
+const CLUSTER = args.includes('--cluster');
+if (CLUSTER && !POSTGRES) throw new Error('--cluster needs --store postgres');
+if (POSTGRES && SPLIT) throw new Error('--split measures SQLite only');
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 
 const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, input: {} });
@@ -53,6 +70,10 @@ const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, i
 function tasksOf(shape) {
   if (shape === 'many') return Array.from({ length: PER }, (_, i) => task(`t${i}`));
   if (shape === 'wide') return Array.from({ length: N }, (_, i) => task(`t${i}`));
+  if (shape === 'fan') {
+    const middle = Array.from({ length: N - 2 }, (_, i) => task(`m${i}`, ['root']));
+    return [task('root'), ...middle, task('join', middle.map((t) => t.id))];
+  }
   const layers = 10;
   const width = Math.round(N / layers);
   const tasks = [];
@@ -105,14 +126,17 @@ let release = () => undefined;
 const blocked = { run: () => new Promise((resolve) => (release = () => resolve({ status: 'success', data: {} }))) };
 const dir = mkdtempSync(join(tmpdir(), 'harmonia-instr-'));
 const file = join(dir, 'bench.db');
-const store = createSqliteStore({ file, synchronous: SYNCHRONOUS });
-const engine = createEngine({
+const SCHEMA = schemaName();
+const store = POSTGRES ? await createPostgresStore({ url: DATABASE_URL, schema: SCHEMA, pool_size: 8 }) : createSqliteStore({ file, synchronous: SYNCHRONOUS });
+const engineOptions = {
   store,
   actions: { resolve: (task) => (task.action === 'bench.block' ? blocked : noop) },
   config: { max_concurrent_tasks: 10, limits: { max_events_per_execution: 10 * N + 100 } },
-});
-await engine.start();
-await store.registry.addVersion({
+};
+const node = CLUSTER ? createNode({ ...engineOptions, node_id: 'instr-1', claim_interval_ms: 50 }) : null;
+const engine = node ? node.engine : createEngine(engineOptions);
+await (node ?? engine).start();
+const workflow = await store.registry.addVersion({
   kind: 'workflow', ref: 'bench.instr', pack_ref: 'bench', content_hash: SHAPE, source: '', file: 'x.yaml', origin: { source: 'local' },
   body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
 });
@@ -133,9 +157,27 @@ const one = async () => {
   if (done.status !== 'completed') throw new Error(`${done.status} ${JSON.stringify(done.error)}`);
   return run.id;
 };
-/** One execution, or for --shape many a round of them (the last one's id). */
+/** Inserts the round's executions pending and unclaimed (the node claims them) and waits for them. */
+const claimed = async () => {
+  const at = new Date().toISOString();
+  const ids = Array.from({ length: EXECUTIONS }, () => randomUUID());
+  await store.transaction(async (tx) => {
+    for (const id of ids) {
+      await tx.executions.createExecution({
+        id, workflow_id: workflow.id, workflow_ref: 'bench.instr', workflow_version: workflow.version, status: 'pending', input: {},
+        output: null, error: null, parent_execution_id: null, parent_task_id: null, created_at: at, updated_at: at, finished_at: null, last_seq: 0,
+      });
+    }
+  });
+  const done = await Promise.all(ids.map((id) => engine.waitForCompletion(id)));
+  const failed = done.find((record) => record.status !== 'completed');
+  if (failed) throw new Error(`${failed.status} ${JSON.stringify(failed.error)}`);
+  return ids[0];
+};
+/** One round: for --shape many, rounds of --at-once executions; else E at once (claimed by the node with --cluster). */
 const once = async () => {
-  if (SHAPE !== 'many') return one();
+  if (CLUSTER) return claimed();
+  if (SHAPE !== 'many') return (await Promise.all(Array.from({ length: EXECUTIONS }, one)))[0];
   let last = '';
   for (let started = 0; started < EXECUTIONS; started += AT_ONCE) {
     const ids = await Promise.all(Array.from({ length: Math.min(AT_ONCE, EXECUTIONS - started) }, one));
@@ -164,10 +206,17 @@ if (keeper) {
 }
 const cpu = cpuMs() - cpu0;
 const usage = process.cpuUsage(usage0);
-await engine.stop();
+if (node) await node.close({ grace_ms: 0 });
+else await engine.stop();
 await store.close();
+if (POSTGRES) {
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
+  await admin.end();
+}
 console.log(
-  `${SHAPE === 'many' ? `many: ${EXECUTIONS} executions of ${PER} tasks, ${AT_ONCE} at once,` : `${SHAPE}: ${N} tasks`} after ${WARMUP} warm-up ${SHAPE === 'many' ? 'rounds' : 'executions'}, synchronous=${SYNCHRONOUS}: ` +
+  `${SHAPE === 'many' ? `many: ${EXECUTIONS} executions of ${PER} tasks, ${AT_ONCE} at once,` : `${SHAPE}: ${EXECUTIONS > 1 ? `${EXECUTIONS} × ` : ''}${N} tasks`} after ${WARMUP} warm-up rounds, ${POSTGRES ? 'PostgreSQL' : `synchronous=${SYNCHRONOUS}`}: ` +
     `${((cpu * 1000) / TASKS).toFixed(1)} µs CPU per task (user ${(usage.user / TASKS).toFixed(1)}, system ${(usage.system / TASKS).toFixed(1)}), ${Math.round((TASKS / ms) * 1000)} tasks/s`,
 );
 if (SPLIT) {

@@ -154,7 +154,10 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
   let offNotifier: (() => void) | null = null;
   let listening = false;
   const follow = (): void => {
-    if (listening && notifier && !offNotifier) offNotifier = notifier.subscribe((events) => bus.ingest(events));
+    // This node's own commits are on the bus before their announcement arrives: not read back.
+    if (listening && notifier && !offNotifier) {
+      offNotifier = notifier.subscribe((events) => bus.ingest(events), { seen: (id, toSeq) => bus.delivered(id, toSeq) });
+    }
     if (!listening && offNotifier) {
       offNotifier();
       offNotifier = null;

@@ -25,6 +25,11 @@ export interface SharedBus extends EventBus {
   ingest(events: readonly ExecutionEvent[]): void;
   /** After a lost notifier connection: reads on from the last seq of every unfinished execution seen. */
   resync(): void;
+  /**
+   * Whether the execution's events up to `seq` are delivered already: ingesting them would
+   * drop them as repeats, so the notifier need not read them (this node's own commits).
+   */
+  delivered(executionId: string, seq: number): boolean;
   /** Resolves when every ingest and resync so far has been delivered. */
   settled(): Promise<void>;
   /** Only the events published here (this node's commits); subscribing to it does not start listening to other nodes. */
@@ -69,6 +74,8 @@ export function createSharedBus(options: SharedBusOptions): SharedBus {
     if (done) finished.add(id);
     else finished.delete(id);
   };
+
+  const delivered = (id: string, seq: number): boolean => seq <= (marks.get(id)?.seq ?? 0);
 
   /** Publishes the events after the last one delivered, in order. */
   const deliver = (events: readonly ExecutionEvent[]): void => {
@@ -141,13 +148,14 @@ export function createSharedBus(options: SharedBusOptions): SharedBus {
       if (!queued.has(first.execution_id) && (subscribers === 0 || gapBefore(first, 0) === null)) deliver(events);
       else enqueue(first.execution_id, () => fillThenDeliver(events, 0));
     },
+    delivered,
     ingest(events) {
       const first = events[0];
       const last = events[events.length - 1];
       if (first === undefined || last === undefined) return;
       // Delivered already (this node's own commits come back this way after their publish):
       // nothing to queue, so the node's next publish is not held behind it.
-      if (last.seq <= (marks.get(first.execution_id)?.seq ?? 0)) return;
+      if (delivered(first.execution_id, last.seq)) return;
       enqueue(first.execution_id, () => fillThenDeliver(events, null));
     },
     resync() {

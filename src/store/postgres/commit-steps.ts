@@ -10,6 +10,7 @@ import type { PgExecutor } from './executor.js';
 import { staleLease } from './leases.js';
 import { eventsJson } from './events-json.js';
 import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
+import { arrayLiteral } from './array-literal.js';
 
 // Lock order as in assertLeases then appendEvents: the executions rows (in id order), the
 // lease rows (FOR KEY SHARE, so renewals still extend them: see leases.ts), then the
@@ -59,17 +60,18 @@ const COMMIT_STEPS = `
     DELETE FROM execution_leases l USING go, unnest($14::text[], $15::bigint[]) AS r(execution_id, token)
     WHERE go.ok AND l.execution_id = r.execution_id AND l.token = r.token
     RETURNING 1)
-  SELECT execution_id, wanted, token, node_id, NULL::text AS updated_id, NULL::text AS missing_id FROM stale
-  UNION ALL SELECT NULL, NULL, NULL, NULL, id, NULL FROM updated
-  UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, id FROM missing`;
+  SELECT execution_id, wanted, token, node_id, NULL::text AS missing_id, NULL::int AS updated FROM stale
+  UNION ALL SELECT NULL, NULL, NULL, NULL, id, NULL FROM missing
+  UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, count(*)::int FROM updated`;
 
 interface Row {
   execution_id: string | null;
   wanted: string | null;
   token: string | null;
   node_id: string | null;
-  updated_id: string | null;
   missing_id: string | null;
+  /** Set on the one row that counts the updated executions (a row each cost the driver a parse per update). */
+  updated: number | null;
 }
 
 /** Runs CommitSteps (see ExecutionRepo.commitSteps) through `exec`. */
@@ -77,25 +79,27 @@ export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void>
   const { events, updates, fenced, released } = steps;
   const executions = placesOf(events);
   const column = <T>(fn: (patch: CommitSteps['updates'][number]['patch']) => T) => updates.map(({ patch }) => fn(patch));
+  // Array parameters go as literals (see arrayLiteral): the driver's per-element formatting
+  // cost the node more than anything in a commit but the events' JSON.
   const params = [
-    fenced.map((lease) => lease.execution_id),
-    fenced.map((lease) => lease.token),
+    arrayLiteral(fenced.map((lease) => lease.execution_id)),
+    arrayLiteral(fenced.map((lease) => lease.token)),
     eventsJson(events),
-    updates.map(({ id }) => id),
-    column((p) => p.status ?? null),
-    column((p) => p.output !== undefined),
-    column((p) => jsonOrNull(p.output)),
-    column((p) => p.error !== undefined),
-    column((p) => jsonOrNull(p.error)),
-    column((p) => p.updated_at ?? null),
-    column((p) => p.finished_at !== undefined),
-    column((p) => p.finished_at ?? null),
-    column((p) => p.last_seq ?? null),
-    released.map((lease) => lease.execution_id),
-    released.map((lease) => lease.token),
-    executions.ids,
-    intArray(executions.places),
-    intArray(events.map((event) => event.seq)),
+    arrayLiteral(updates.map(({ id }) => id)),
+    arrayLiteral(column((p) => p.status ?? null)),
+    arrayLiteral(column((p) => p.output !== undefined)),
+    arrayLiteral(column((p) => jsonOrNull(p.output))),
+    arrayLiteral(column((p) => p.error !== undefined)),
+    arrayLiteral(column((p) => jsonOrNull(p.error))),
+    arrayLiteral(column((p) => p.updated_at ?? null)),
+    arrayLiteral(column((p) => p.finished_at !== undefined)),
+    arrayLiteral(column((p) => p.finished_at ?? null)),
+    arrayLiteral(column((p) => p.last_seq ?? null)),
+    arrayLiteral(released.map((lease) => lease.execution_id)),
+    arrayLiteral(released.map((lease) => lease.token)),
+    arrayLiteral(executions.ids),
+    arrayLiteral(executions.places),
+    arrayLiteral(events.map((event) => event.seq)),
   ];
   return exec.write(async (query) => {
     let rows: Row[];
@@ -114,11 +118,11 @@ export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void>
       if (executions.ids.includes(missing)) throw missingExecution(missing);
       throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${missing}' does not exist`);
     }
-    if (rows.length === updates.length) return;
-    const found = new Set(rows.map((row) => row.updated_id));
-    const absent = updates.find(({ id }) => !found.has(id))?.id ?? '';
-    // Unreachable: a missing execution is found before anything is written (`missing`).
-    throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${absent}' does not exist`);
+    const updated = rows.find((row) => row.updated !== null)?.updated ?? 0;
+    if (updated === updates.length) return;
+    // Unreachable: a missing execution is found before anything is written (`missing`),
+    // and the write queue sends one update per execution.
+    throw new HarmoniaError('EXEC_NOT_FOUND', `${updates.length - updated} of the commit's ${updates.length} execution updates found no execution`);
   });
 }
 
@@ -135,14 +139,6 @@ function placesOf(events: CommitSteps['events']): { ids: string[]; places: numbe
     return at;
   });
   return { ids, places };
-}
-
-/**
- * Integers as an array literal, which the driver passes on as it stands: its own array
- * formatting prepares and escapes every element, two per event here.
- */
-function intArray(values: readonly number[]): string {
-  return `{${values.join(',')}}`;
 }
 
 function jsonOrNull(value: unknown): string | null {

@@ -16,12 +16,24 @@ export interface NotifierOptions {
   on_reconnect?: () => void;
 }
 
+/** Which announced appends a subscriber wants read and delivered. */
+export interface NotifierFilter {
+  /** Only this execution's. */
+  execution_id?: string;
+  /**
+   * True when the subscriber already has the execution's events up to `to_seq` (a node's
+   * own commits, published on its bus before they are announced): no read is made for a
+   * subscriber that says so, and none at all when every subscriber does.
+   */
+  seen?: (execution_id: string, to_seq: number) => boolean;
+}
+
 export interface EventNotifier {
   /**
    * Calls `listener` with the events of every append committed by any node (of one
    * execution when `execution_id` is given), in commit order. Returns the unsubscribe.
    */
-  subscribe(listener: (events: ExecutionEvent[]) => void, filter?: { execution_id?: string }): () => void;
+  subscribe(listener: (events: ExecutionEvent[]) => void, filter?: NotifierFilter): () => void;
   close(): Promise<void>;
 }
 
@@ -35,6 +47,7 @@ interface Announcement {
 interface Subscriber {
   listener: (events: ExecutionEvent[]) => void;
   execution_id: string | undefined;
+  seen: NotifierFilter['seen'];
 }
 
 function asError(error: unknown): Error {
@@ -66,7 +79,9 @@ export async function createNotifier(pool: Pool, held: Pool, options: NotifierOp
   const report = (error: unknown): void => options.on_error?.(asError(error));
 
   const deliver = async (announced: Announcement): Promise<void> => {
-    const wanted = [...subscribers].filter((s) => s.execution_id === undefined || s.execution_id === announced.execution_id);
+    const wanted = [...subscribers].filter(
+      (s) => (s.execution_id === undefined || s.execution_id === announced.execution_id) && !s.seen?.(announced.execution_id, announced.to_seq),
+    );
     if (wanted.length === 0) return;
     const { rows } = await pool.query<{ event: ExecutionEvent }>(
       'SELECT event FROM execution_events WHERE execution_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq',
@@ -99,7 +114,7 @@ export async function createNotifier(pool: Pool, held: Pool, options: NotifierOp
 
   return {
     subscribe(listener, filter = {}) {
-      const subscriber: Subscriber = { listener, execution_id: filter.execution_id };
+      const subscriber: Subscriber = { listener, execution_id: filter.execution_id, seen: filter.seen };
       subscribers.add(subscriber);
       return () => {
         subscribers.delete(subscriber);

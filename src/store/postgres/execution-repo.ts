@@ -6,6 +6,7 @@ import type { PgExecutor } from './executor.js';
 import { eventsJson } from './events-json.js';
 import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 import { commitSteps } from './commit-steps.js';
+import { arrayLiteral } from './array-literal.js';
 import { likePattern, likePrefix, likeSuffix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 import { executionOrderBy } from '../execution-order.js';
@@ -179,16 +180,16 @@ export class PostgresExecutionRepo implements ExecutionRepo {
     if (wanted.length === 0) return Promise.resolve();
     const column = <T>(fn: (patch: ExecutionPatch) => T) => wanted.map(({ patch }) => fn(patch));
     const params = [
-      wanted.map(({ id }) => id),
-      column((p) => p.status ?? null),
-      column((p) => p.output !== undefined),
-      column((p) => jsonOrNull(p.output)),
-      column((p) => p.error !== undefined),
-      column((p) => jsonOrNull(p.error)),
-      column((p) => p.updated_at ?? null),
-      column((p) => p.finished_at !== undefined),
-      column((p) => p.finished_at ?? null),
-      column((p) => p.last_seq ?? null),
+      arrayLiteral(wanted.map(({ id }) => id)),
+      arrayLiteral(column((p) => p.status ?? null)),
+      arrayLiteral(column((p) => p.output !== undefined)),
+      arrayLiteral(column((p) => jsonOrNull(p.output))),
+      arrayLiteral(column((p) => p.error !== undefined)),
+      arrayLiteral(column((p) => jsonOrNull(p.error))),
+      arrayLiteral(column((p) => p.updated_at ?? null)),
+      arrayLiteral(column((p) => p.finished_at !== undefined)),
+      arrayLiteral(column((p) => p.finished_at ?? null)),
+      arrayLiteral(column((p) => p.last_seq ?? null)),
     ];
     return this.exec.write(async (query) => {
       const changed = await query<{ id: string }>(UPDATE_MANY, params);
@@ -211,9 +212,9 @@ export class PostgresExecutionRepo implements ExecutionRepo {
       try {
         rows = await query<{ missing: string | null }>(APPEND_EVENTS, [
           eventsJson(events),
-          ids,
-          events.map((event) => event.execution_id),
-          events.map((event) => event.seq),
+          arrayLiteral(ids),
+          arrayLiteral(events.map((event) => event.execution_id)),
+          arrayLiteral(events.map((event) => event.seq)),
         ]);
       } catch (error) {
         const code = pgCode(error);
@@ -307,12 +308,13 @@ export class PostgresExecutionRepo implements ExecutionRepo {
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[])
          RETURNING seq`,
         [
-          lines.map((l) => l.execution_id),
-          lines.map((l) => l.task_id),
-          lines.map((l) => l.item_index ?? null),
-          lines.map((l) => l.attempt),
-          lines.map((l) => l.stream),
-          lines.map((l) => l.at),
+          arrayLiteral(lines.map((l) => l.execution_id)),
+          arrayLiteral(lines.map((l) => l.task_id)),
+          arrayLiteral(lines.map((l) => l.item_index ?? null)),
+          arrayLiteral(lines.map((l) => l.attempt)),
+          arrayLiteral(lines.map((l) => l.stream)),
+          arrayLiteral(lines.map((l) => l.at)),
+          // The lines themselves go to the driver: their text often holds quotes or backslashes.
           lines.map((l) => l.line),
         ],
       );

@@ -2,6 +2,7 @@ import { HarmoniaError } from '../../core/errors.js';
 import type { ExecutionLease, LeaseRepo, NodeLease } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import { DEAD_NODES } from './node-liveness.js';
+import { arrayLiteral } from './array-literal.js';
 
 interface LeaseRow {
   execution_id: string;
@@ -156,7 +157,7 @@ export class PostgresLeaseRepo implements LeaseRepo {
           await query(
             `DELETE FROM execution_leases l USING unnest($1::text[], $2::bigint[]) AS r(execution_id, token)
              WHERE l.execution_id = r.execution_id AND l.token = r.token RETURNING l.token`,
-            [leases.map((lease) => lease.execution_id), leases.map((lease) => lease.token)],
+            [arrayLiteral(leases.map((lease) => lease.execution_id)), arrayLiteral(leases.map((lease) => lease.token))],
           )
         ).length,
     );
@@ -204,8 +205,8 @@ export class PostgresLeaseRepo implements LeaseRepo {
     if (leases.length === 0) return Promise.resolve();
     return this.exec.read(async (query) => {
       const [stale] = await query<{ execution_id: string; wanted: string; token: string | null; node_id: string | null }>(ASSERT_MANY, [
-        leases.map((lease) => lease.execution_id),
-        leases.map((lease) => lease.token),
+        arrayLiteral(leases.map((lease) => lease.execution_id)),
+        arrayLiteral(leases.map((lease) => lease.token)),
       ]);
       if (stale) throw staleLease(stale.execution_id, Number(stale.wanted), stale);
     });

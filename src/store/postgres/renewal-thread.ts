@@ -28,7 +28,12 @@ type FromThread =
   | { kind: 'wedged' };
 
 // CommonJS, evaluated: no file to resolve next to this module (tests run it from src/).
+// The thread boots while the node works, on its CPU: pg's stream module probes for
+// Cloudflare with `new Response()` when `navigator` is undefined (Node 20), which loads
+// undici, ~20-30 ms of a boot of ~100. The thread runs only this and pg, so it is given the
+// `navigator` Node 21 and later define themselves.
 const WORKER_SOURCE = `
+if (typeof navigator === 'undefined') globalThis.navigator = { userAgent: 'Node.js/' + process.versions.node };
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
 const pg = require(workerData.driver);

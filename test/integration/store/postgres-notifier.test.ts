@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 import { createNotifier, type EventNotifier } from '../../../src/store/postgres/create-notifier.js';
 import type { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
@@ -61,6 +61,28 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('createNotifier()'), () => {
     await writer.executions.appendEvents([event('e1', 1)]);
     await writer.executions.appendEvents([event('e2', 1)]);
     expect(await received).toEqual([event('e2', 1)]);
+  });
+
+  it('reads nothing of an append every subscriber says it has seen', async () => {
+    const reads = vi.spyOn(listening.pool, 'query');
+    const seen: ExecutionEvent[] = [];
+    let done!: () => void;
+    const received = new Promise<void>((resolve) => (done = resolve));
+    const stop = notifier.subscribe(
+      (events) => {
+        seen.push(...events);
+        if (events.some((e) => e.execution_id === 'e2')) done();
+      },
+      { seen: (executionId, toSeq) => executionId === 'e1' && toSeq <= 2 },
+    );
+    await writer.executions.appendEvents([event('e1', 1), event('e1', 2)]);
+    await writer.executions.appendEvents([event('e1', 3)]);
+    await writer.executions.appendEvents([event('e2', 1)]);
+    await received;
+    stop();
+    expect(seen).toEqual([event('e1', 3), event('e2', 1)]);
+    const readFor = reads.mock.calls.map((call) => (call[1] as unknown[] | undefined)?.[0]);
+    expect(readFor).toEqual(['e1', 'e2']);
   });
 
   it('announces nothing of a transaction that rolled back', async () => {

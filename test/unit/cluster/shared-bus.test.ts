@@ -24,6 +24,14 @@ describe('createSharedBus()', () => {
     expect(seen).toEqual([['x', 1], ['x', 2], ['x', 3]]);
   });
 
+  it('tells which seqs it has delivered, so the notifier need not read this node\'s own commits back', async () => {
+    const bus = createSharedBus({ read: async () => [] });
+    collect(bus);
+    bus.publish([event('x', 1), event('x', 2)]);
+    await bus.settled();
+    expect([bus.delivered('x', 2), bus.delivered('x', 1), bus.delivered('x', 3), bus.delivered('y', 1)]).toEqual([true, true, false, false]);
+  });
+
   it('reads a gap from the store before delivering the events after it', async () => {
     const stored = [event('x', 2), event('x', 3)];
     const bus = createSharedBus({ read: async (_id, after, limit) => stored.filter((e) => e.seq > after).slice(0, limit) });
