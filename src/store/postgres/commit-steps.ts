@@ -11,6 +11,7 @@ import { staleLease } from './leases.js';
 import { eventsJson } from './events-json.js';
 import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 import { arrayLiteral } from './array-literal.js';
+import { patchColumns } from './patch-columns.js';
 
 // Lock order as in assertLeases then appendEvents: the executions rows (in id order), the
 // lease rows (FOR KEY SHARE, so renewals still extend them: see leases.ts), then the
@@ -78,23 +79,13 @@ interface Row {
 export function commitSteps(exec: PgExecutor, steps: CommitSteps): Promise<void> {
   const { events, updates, fenced, released } = steps;
   const executions = placesOf(events);
-  const column = <T>(fn: (patch: CommitSteps['updates'][number]['patch']) => T) => updates.map(({ patch }) => fn(patch));
   // Array parameters go as literals (see arrayLiteral): the driver's per-element formatting
   // cost the node more than anything in a commit but the events' JSON.
   const params = [
     arrayLiteral(fenced.map((lease) => lease.execution_id)),
     arrayLiteral(fenced.map((lease) => lease.token)),
     eventsJson(events),
-    arrayLiteral(updates.map(({ id }) => id)),
-    arrayLiteral(column((p) => p.status ?? null)),
-    arrayLiteral(column((p) => p.output !== undefined)),
-    arrayLiteral(column((p) => jsonOrNull(p.output))),
-    arrayLiteral(column((p) => p.error !== undefined)),
-    arrayLiteral(column((p) => jsonOrNull(p.error))),
-    arrayLiteral(column((p) => p.updated_at ?? null)),
-    arrayLiteral(column((p) => p.finished_at !== undefined)),
-    arrayLiteral(column((p) => p.finished_at ?? null)),
-    arrayLiteral(column((p) => p.last_seq ?? null)),
+    ...patchColumns(updates),
     arrayLiteral(released.map((lease) => lease.execution_id)),
     arrayLiteral(released.map((lease) => lease.token)),
     arrayLiteral(executions.ids),
@@ -141,6 +132,3 @@ function placesOf(events: CommitSteps['events']): { ids: string[]; places: numbe
   return { ids, places };
 }
 
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}

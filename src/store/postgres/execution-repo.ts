@@ -7,6 +7,7 @@ import { eventsJson } from './events-json.js';
 import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
 import { commitSteps } from './commit-steps.js';
 import { arrayLiteral } from './array-literal.js';
+import { jsonOrNull, patchColumns, type ExecutionPatch } from './patch-columns.js';
 import { likePattern, likePrefix, likeSuffix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 import { executionOrderBy } from '../execution-order.js';
@@ -24,7 +25,6 @@ interface CheckpointRow {
   created_at: string;
 }
 
-type ExecutionPatch = Partial<Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'updated_at' | 'finished_at' | 'last_seq'>>;
 
 const COLUMNS = EXECUTION_COLUMNS;
 const UNFINISHED = `SELECT ${COLUMNS} FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, pos`;
@@ -97,9 +97,6 @@ function toCheckpoint(row: CheckpointRow): CheckpointRecord {
   return { id: row.id, execution_id: row.execution_id, seq: Number(row.seq), snapshot: row.snapshot, created_at: row.created_at };
 }
 
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
 
 
 /** Executions, their events, checkpoints and custom state in PostgreSQL. */
@@ -178,19 +175,7 @@ export class PostgresExecutionRepo implements ExecutionRepo {
   updateExecutions(updates: ReadonlyArray<{ id: string; patch: ExecutionPatch }>): Promise<void> {
     const wanted = updates.filter(({ patch }) => PATCHABLE.some((key) => patch[key] !== undefined));
     if (wanted.length === 0) return Promise.resolve();
-    const column = <T>(fn: (patch: ExecutionPatch) => T) => wanted.map(({ patch }) => fn(patch));
-    const params = [
-      arrayLiteral(wanted.map(({ id }) => id)),
-      arrayLiteral(column((p) => p.status ?? null)),
-      arrayLiteral(column((p) => p.output !== undefined)),
-      arrayLiteral(column((p) => jsonOrNull(p.output))),
-      arrayLiteral(column((p) => p.error !== undefined)),
-      arrayLiteral(column((p) => jsonOrNull(p.error))),
-      arrayLiteral(column((p) => p.updated_at ?? null)),
-      arrayLiteral(column((p) => p.finished_at !== undefined)),
-      arrayLiteral(column((p) => p.finished_at ?? null)),
-      arrayLiteral(column((p) => p.last_seq ?? null)),
-    ];
+    const params = patchColumns(wanted);
     return this.exec.write(async (query) => {
       const changed = await query<{ id: string }>(UPDATE_MANY, params);
       if (changed.length === wanted.length) return;
