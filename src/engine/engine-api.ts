@@ -92,6 +92,11 @@ export interface Engine extends ExecutionWaitsApi {
    * driving the execution, or the store keeps no marks), and the caller must read.
    */
   changeMark(id: string): Promise<number | null>;
+  /**
+   * changeMark at once, for a request's hot path: null as changeMark's null, undefined when
+   * the store cannot answer without waiting (or has no such read), and the caller asks changeMark.
+   */
+  changeMarkNow(id: string): number | null | undefined;
   getStatus(id: string): Promise<ExecutionStatusReport>;
   /** getExecution and getStatus from one read of the execution's row. */
   getDetail(id: string): Promise<{ record: ExecutionRecord; status: ExecutionStatusReport }>;

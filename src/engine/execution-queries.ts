@@ -7,7 +7,7 @@ import { metricsOf, statusReport, summaryOf } from './summary.js';
 /** The read side of executions and their custom state (the Engine methods of the same names). */
 export type ExecutionQueries = Pick<
   Engine,
-  'getExecution' | 'changeMark' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'readLogs' | 'followLogs' | 'saveState' | 'loadState'
+  'getExecution' | 'changeMark' | 'changeMarkNow' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'readLogs' | 'followLogs' | 'saveState' | 'loadState'
 >;
 
 /** Creates the engine's queries of executions and their custom state. */
@@ -20,6 +20,12 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
       if (runners.has(id) || store.executions.changeMark === undefined) return null;
       const mark = await store.executions.changeMark(id);
       return runners.has(id) ? null : mark;
+    },
+    changeMarkNow(id) {
+      if (runners.has(id)) return null;
+      const executions = store.executions;
+      if (executions.changeMarkNow === undefined) return executions.changeMark === undefined ? null : undefined;
+      return executions.changeMarkNow(id);
     },
     async getStatus(id) {
       const { plan, state, record } = await runnerFactory.read(id);

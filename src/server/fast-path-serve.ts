@@ -53,20 +53,33 @@ export function serveOrHandOn<A>(
   res: ServerResponse,
   fallback: RequestListener,
   admit: () => A | null,
-  run: (admitted: A, started: bigint) => Promise<boolean>,
+  run: (admitted: A, started: bigint) => boolean | Promise<boolean>,
 ): void {
   const started = process.hrtime.bigint();
   const admitted = admit();
   if (admitted === null) return void fallback(req, res);
-  run(admitted, started).then(
+  let ran: boolean | Promise<boolean>;
+  try {
+    ran = run(admitted, started);
+  } catch {
+    return failed(req, res, fallback);
+  }
+  // Answered (or not) at once: no promise, the answer written in the request's own turn.
+  if (typeof ran === 'boolean') {
+    if (!ran) fallback(req, res);
+    return;
+  }
+  ran.then(
     (done) => {
       if (!done) fallback(req, res);
     },
-    () => {
-      // Before anything was written (a closed store, a contract violation), Koa answers as it
-      // would; after it (a closed socket), nothing more can be said.
-      if (!res.headersSent) fallback(req, res);
-      else res.destroy();
-    },
+    () => failed(req, res, fallback),
   );
+}
+
+function failed(req: IncomingMessage, res: ServerResponse, fallback: RequestListener): void {
+  // Before anything was written (a closed store, a contract violation), Koa answers as it
+  // would; after it (a closed socket), nothing more can be said.
+  if (!res.headersSent) fallback(req, res);
+  else res.destroy();
 }

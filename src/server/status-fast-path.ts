@@ -109,9 +109,19 @@ export function createStatusFastPath(app: Koa): StatusFastPath {
     return { id, principal };
   };
 
-  /** Writes the answer and returns true, or returns false having written nothing. */
-  const answer = async (req: IncomingMessage, res: ServerResponse, route: RouteDef, admitted: Admitted, started: bigint): Promise<boolean> => {
-    const mark = await engine.changeMark(admitted.id);
+  /**
+   * Writes the answer and returns true, or returns false having written nothing. At once
+   * when the store reads the mark without waiting (SQLite outside a transaction: the same
+   * statement, no promise), so the answer is written in the request's own turn as a bare
+   * node:http handler writes it; else after the mark's promise.
+   */
+  const answer = (req: IncomingMessage, res: ServerResponse, route: RouteDef, admitted: Admitted, started: bigint): boolean | Promise<boolean> => {
+    const now = engine.changeMarkNow(admitted.id);
+    if (now !== undefined) return answerAt(req, res, route, admitted, started, now);
+    return engine.changeMark(admitted.id).then((mark) => answerAt(req, res, route, admitted, started, mark));
+  };
+
+  const answerAt = (req: IncomingMessage, res: ServerResponse, route: RouteDef, admitted: Admitted, started: bigint, mark: number | null): boolean => {
     if (mark === null) return false;
     const kept = cache.getByMark(admitted.id, mark);
     if (kept === undefined) return false;

@@ -153,6 +153,11 @@ export interface ExecutionRepo {
    * that cannot tell without reading (PostgreSQL, where other nodes write) has none.
    */
   changeMark?(id: string): Promise<number>;
+  /**
+   * changeMark without a promise: undefined when it cannot be read at once (SQLite: a
+   * transaction is open on the connection), and the caller asks changeMark.
+   */
+  changeMarkNow?(id: string): number | undefined;
   /** Executions not yet completed, failed or canceled, oldest first (crash recovery). */
   listUnfinished(): Promise<ExecutionRecord[]>;
   /** How many executions descend from `rootId` through parent_execution_id (children, their children, ...). */

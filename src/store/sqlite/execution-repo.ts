@@ -124,6 +124,10 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     return this.exec.run((db) => writeMarksOf(db).markOf(id));
   }
 
+  changeMarkNow(id: string): number | undefined {
+    return this.exec.runNow((db) => writeMarksOf(db).markOf(id), undefined);
+  }
+
   listExecutions(query: ExecutionQuery): Promise<{ items: ExecutionRecord[]; total: number }> {
     return this.exec.run((db) => {
       const params = {

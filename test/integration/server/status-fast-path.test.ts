@@ -247,6 +247,26 @@ describe('the status fast path with API tokens, a token file and an allowed orig
     expect(d.fast.answered - fastBefore).toBe(2);
   });
 
+  it('answers a kept read that came while a transaction held the connection, once it closed', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const open = d.h.store.transaction(async () => {
+      entered();
+      await held;
+    });
+    await inside;
+    // Runs after the fast path's own listener: the request is waiting on the mark's promise.
+    d.hot.server.once('request', () => release());
+    const outcome = await observe(d, d.hot, `/api/executions/${wide}`, 'GET', admin);
+    await open;
+    expect(outcome.answer.status).toBe(200);
+    expect(outcome.fast).toBe(1);
+    const koa = await observe(d, d.koa, `/api/executions/${wide}`, 'GET', admin);
+    expect(Buffer.from(outcome.answer.body, 'base64')).toEqual(Buffer.from(koa.answer.body, 'base64'));
+  });
+
   it('learns a token from the token file when the fast path sees it first, as Koa does', async () => {
     const token = createToken(tokenFile, { scopes: ['read'] }).token;
     expect(d.h.engine.secrets.maskText(token)).toBe(token);

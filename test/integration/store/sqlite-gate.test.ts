@@ -63,3 +63,30 @@ describe('SqliteGate.outside.write()', () => {
     expect(rows(db)).toEqual([]);
   });
 });
+
+describe('SqliteGate.outside.runNow()', () => {
+  it('reads at once outside a transaction, gives `busy` while one is open, and maps errors as run does', async () => {
+    const db = table();
+    const gate = new SqliteGate(db);
+    await gate.outside.write((conn) => conn.prepare('INSERT INTO t VALUES (1)').run());
+    expect(gate.outside.runNow((conn) => rows(conn), 'busy')).toEqual([1]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const open = gate.transaction(async (exec) => {
+      await exec.run((conn) => conn.prepare('INSERT INTO t VALUES (2)').run());
+      // Inside the transaction its own executor reads at once, uncommitted rows included.
+      expect(exec.runNow((conn) => rows(conn), 'busy')).toEqual([1, 2]);
+      entered();
+      await held;
+    });
+    await inside;
+    // Outside, it would have joined the open transaction: it says busy instead.
+    expect(gate.outside.runNow((conn) => rows(conn), 'busy')).toBe('busy');
+    release();
+    await open;
+    expect(gate.outside.runNow((conn) => rows(conn), 'busy')).toEqual([1, 2]);
+    expect(() => gate.outside.runNow((conn) => conn.prepare('INSERT INTO t VALUES (1)').run(), 'busy')).toThrow(expect.objectContaining({ code: 'STORE_CONFLICT' }));
+  });
+});
