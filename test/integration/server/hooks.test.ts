@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
 import { openServer, type ServerHarness } from './server-harness.js';
+import { firesInOneMillisecond } from './fires-in-one-millisecond.js';
 
 const DEPLOY = [
   'version: 1.0.0',
@@ -153,31 +154,15 @@ describe('POST /api/v1/hooks/{pack}/{workflow}/{trigger}', () => {
   });
 
   it('records concurrent deliveries under distinct keys, each inserted once (no retry over taken times)', async () => {
-    const triggers = h.store.triggers;
-    const insert = triggers.insertFire.bind(triggers);
-    let inserts = 0;
-    triggers.insertFire = (fire) => {
-      inserts += 1;
-      return insert(fire);
-    };
-    // Every delivery is received in the same millisecond: only Date is stopped, timers run.
-    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
-    try {
-      const count = 30;
-      const body = '{"ref":"burst"}';
-      const answers = await Promise.all(
-        Array.from({ length: count }, () => h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } })),
-      );
-      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: count }, () => 201));
-      expect(new Set(answers.map((a) => a.body.scheduled_at)).size).toBe(count);
-      expect(new Set(answers.map((a) => a.body.execution_id)).size).toBe(count);
-      expect(inserts).toBe(count);
-      vi.useRealTimers();
-      for (const a of answers) await h.engine.waitForCompletion(a.body.execution_id!);
-    } finally {
-      vi.useRealTimers();
-      triggers.insertFire = insert;
-    }
+    const count = 30;
+    const body = '{"ref":"burst"}';
+    const { answers, inserts } = await firesInOneMillisecond(h, count, () =>
+      h.call<TriggerFireRecord>('POST', '/api/v1/hooks/demo/deploy/push', { text: body, contentType: 'application/json', headers: { 'x-harmonia-token': SECRET } }),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: count }, () => 201));
+    expect(new Set(answers.map((a) => a.body.scheduled_at)).size).toBe(count);
+    expect(new Set(answers.map((a) => a.body.execution_id)).size).toBe(count);
+    expect(inserts).toBe(count);
   });
 
   it('never echoes the secret in an answer', async () => {

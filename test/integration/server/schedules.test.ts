@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../../../src/core/schedule-wire.js';
 import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
 import { openServer, type ServerHarness } from './server-harness.js';
+import { firesInOneMillisecond } from './fires-in-one-millisecond.js';
 
 const HOURLY = [
   'version: 1.0.0',
@@ -64,27 +65,11 @@ describe('/api/v1/schedules', () => {
   });
 
   it('records manual fires of one millisecond under distinct keys, each inserted once', async () => {
-    const triggers = h.store.triggers;
-    const insert = triggers.insertFire.bind(triggers);
-    let inserts = 0;
-    triggers.insertFire = (fire) => {
-      inserts += 1;
-      return insert(fire);
-    };
-    // Every request is taken in the same millisecond: only Date is stopped, timers run.
-    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
-    try {
-      const count = 10;
-      const answers = await Promise.all(Array.from({ length: count }, () => h.call<TriggerFireRecord>('POST', '/api/v1/schedules/demo.hourly/hourly/trigger')));
-      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: count }, () => 201));
-      expect(new Set(answers.map((a) => a.body.scheduled_at)).size).toBe(count);
-      expect(inserts).toBe(count);
-      vi.useRealTimers();
-      for (const a of answers) await h.engine.waitForCompletion(a.body.execution_id!);
-    } finally {
-      vi.useRealTimers();
-      triggers.insertFire = insert;
-    }
+    const count = 10;
+    const { answers, inserts } = await firesInOneMillisecond(h, count, () => h.call<TriggerFireRecord>('POST', '/api/v1/schedules/demo.hourly/hourly/trigger'));
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: count }, () => 201));
+    expect(new Set(answers.map((a) => a.body.scheduled_at)).size).toBe(count);
+    expect(inserts).toBe(count);
   });
 
   it('backfills each scheduled time of a range once', async () => {
