@@ -2,7 +2,31 @@ import { afterEach, describe, it, expect } from 'vitest';
 import { attemptOfEvent } from '../../../src/core/events.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { FakeClock } from '../../unit/engine/fake-clock.js';
+import type { Store } from '../../../src/store/store.js';
 import { actionsWith, gate, handler, nextEvent, openHarness, register, workflow, type Harness } from './helpers.js';
+
+/** An action that records its attempt as `${name}#${attempt}`, opens `started`, and runs until its engine stops. */
+function untilStopped(runs: string[], name: string, started: { open: () => void }) {
+  return handler(async (_input, attempt, signal) => {
+    runs.push(`${name}#${attempt}`);
+    started.open();
+    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    return {};
+  });
+}
+
+/** Holds the store's history reads: `reading` opens at the first, which waits for `proceed`. */
+function holdHistoryReads(store: Store): { reading: ReturnType<typeof gate<void>>; proceed: ReturnType<typeof gate<void>> } {
+  const reading = gate();
+  const proceed = gate();
+  const readEvents = store.executions.readEvents.bind(store.executions);
+  store.executions.readEvents = async (...args: Parameters<typeof readEvents>) => {
+    reading.open();
+    await proceed.promise;
+    return readEvents(...args);
+  };
+  return { reading, proceed };
+}
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -48,12 +72,7 @@ describe('engine.start()', () => {
   it('gives up an execution whose lease is lost while it is being carried on: no task runs, no slot stays held', async () => {
     const entered = gate();
     const runs: string[] = [];
-    h = await openHarness({ 'test.hang': handler(async (_input, attempt, signal) => {
-      runs.push(`first engine #${attempt}`);
-      entered.open();
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      return {};
-    }) });
+    h = await openHarness({ 'test.hang': untilStopped(runs, 'first engine ', entered) });
     await register(h.store, 'demo.lost', workflow([{ id: 'only', action: 'test.hang' }]));
     const run = await h.engine.startExecution({ workflow_ref: 'demo.lost' });
     await entered.promise;
@@ -62,14 +81,7 @@ describe('engine.start()', () => {
     // A node carries the execution on (a claim) and, while it reads the history, its leases
     // lapse and it lets go (relinquish): the adoption must not go on driving it.
     const store2 = await h.reopen();
-    const reading = gate();
-    const proceed = gate();
-    const readEvents = store2.executions.readEvents.bind(store2.executions);
-    store2.executions.readEvents = async (...args: Parameters<typeof readEvents>) => {
-      reading.open();
-      await proceed.promise;
-      return readEvents(...args);
-    };
+    const { reading, proceed } = holdHistoryReads(store2);
     const engine2 = createEngine({ store: store2, actions: actionsWith({
       'test.hang': handler(() => { runs.push('second engine'); return {}; }),
     }) });
@@ -88,12 +100,7 @@ describe('engine.start()', () => {
   it('answers every request to carry an execution on truly across a let-go: only requests made after it may leave a runner, and then one drives', async () => {
     const entered = gate();
     const runs: string[] = [];
-    h = await openHarness({ 'test.hang': handler(async (_input, attempt, signal) => {
-      runs.push(`first engine #${attempt}`);
-      entered.open();
-      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-      return {};
-    }) });
+    h = await openHarness({ 'test.hang': untilStopped(runs, 'first engine ', entered) });
     await register(h.store, 'demo.lost', workflow([{ id: 'only', action: 'test.hang', retry: { max_attempts: 3, initial_delay_ms: 0 } }]));
     const run = await h.engine.startExecution({ workflow_ref: 'demo.lost' });
     await entered.promise;
@@ -103,22 +110,10 @@ describe('engine.start()', () => {
     // over again; then the lease lapses (relinquish), and a later renewal finds it still this
     // node's and hands it over once more. The let-go covers the first two requests, not the last.
     const store2 = await h.reopen();
-    const reading = gate();
-    const proceed = gate();
-    const readEvents = store2.executions.readEvents.bind(store2.executions);
-    store2.executions.readEvents = async (...args: Parameters<typeof readEvents>) => {
-      reading.open();
-      await proceed.promise;
-      return readEvents(...args);
-    };
+    const { reading, proceed } = holdHistoryReads(store2);
     const resumed = gate();
     const engine2 = createEngine({ store: store2, actions: actionsWith({
-      'test.hang': handler(async (_input, attempt, signal) => {
-        runs.push(`second engine #${attempt}`);
-        resumed.open();
-        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-        return {};
-      }),
+      'test.hang': untilStopped(runs, 'second engine ', resumed),
     }) });
     const claimed = engine2.adopt(run.id);
     await reading.promise;
