@@ -1,7 +1,8 @@
 import type { Clock } from '../../../src/engine/clock.js';
 
 /**
- * A clock that moves only when a test calls advance(). With `fire_early_ms`, each timer
+ * A clock that moves only when a test calls advance(); a timer armed for now fires on the
+ * next turn of the event loop, as a real one would. With `fire_early_ms`, each timer
  * fires while now() is still that much short of its target, as Node's timers sometimes do.
  */
 export class FakeClock implements Clock {
@@ -17,9 +18,20 @@ export class FakeClock implements Clock {
   setTimer(ms: number, fn: () => void): () => void {
     const id = this.nextId++;
     this.timers.push({ at: this.current + Math.max(0, ms), fn, id });
+    // A timer armed for a time already reached fires without an advance, as a real one
+    // would: code that learns of an event late (another connection delivered it first)
+    // arms its timer after the test moved the clock past the target.
+    if (ms <= 0) setImmediate(() => this.fireIfArmed(id));
     return () => {
       this.timers = this.timers.filter((timer) => timer.id !== id);
     };
+  }
+
+  private fireIfArmed(id: number): void {
+    const index = this.timers.findIndex((timer) => timer.id === id);
+    if (index === -1) return;
+    const [timer] = this.timers.splice(index, 1);
+    timer?.fn();
   }
 
   /** Timers armed and not yet fired. */
