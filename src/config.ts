@@ -69,6 +69,7 @@ export interface ResolvedConfig {
   max_items: number;
   /** Levels of `core.workflow` nesting below a top-level execution. @default 16 */
   max_workflow_depth: number;
+  max_after_chain: number;
   /** Executions one top-level execution may have below it, all levels together. @default 1000 */
   max_descendants: number;
   /** Times one task attempt may be interrupted by the engine's own death and run again without spending its retry budget. @default 5 */
@@ -310,6 +311,7 @@ export function resolveConfig(
     max_task_output_size: bytes('max_task_output_size'),
     max_items: int('max_items'),
     max_workflow_depth: int('max_workflow_depth'),
+    max_after_chain: int('max_after_chain'),
     max_descendants: int('max_descendants'),
     max_task_interruptions: int('max_task_interruptions'),
     max_log_size: bytes('max_log_size'),

@@ -106,6 +106,7 @@ export const SETTINGS = {
   max_task_output_size: setting('HARMONIA_MAX_TASK_OUTPUT_SIZE', 'size', MIB, 'Bytes of JSON a task may return; more fails the task with TASK_OUTPUT_TOO_LARGE.', { min: 1 }),
   max_items: setting('HARMONIA_MAX_ITEMS', 'integer', 1000, 'Items one with_items fan-out may expand to; more fails the task with EXEC_LIMIT.', { min: 1 }),
   max_workflow_depth: setting('HARMONIA_MAX_WORKFLOW_DEPTH', 'integer', 16, 'Levels of core.workflow nesting below a top-level execution.', { min: 1 }),
+  max_after_chain: setting('HARMONIA_MAX_AFTER_CHAIN', 'integer', 10, 'Executions in a row that after-triggers may start, each by the end of the one before; the next fire is recorded skipped (chain too long), so a ring validation could not see stops.', { min: 1 }),
   max_descendants: setting('HARMONIA_MAX_DESCENDANTS', 'integer', 1000, 'Executions below one top-level execution, all levels together.', { min: 1 }),
   max_task_interruptions: setting(
     'HARMONIA_MAX_TASK_INTERRUPTIONS',

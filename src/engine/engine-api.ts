@@ -67,8 +67,11 @@ export interface StartExecutionOptions {
    * Thrown when it exists: STORE_CONFLICT. @default a new UUID
    */
   id?: string;
-  /** What started it (a trigger), recorded in the workflow_started event's data as `trigger`. */
-  trigger?: { id: string; scheduled_at: string; reason: string };
+  /**
+   * What started it (a trigger), recorded in the workflow_started event's data as `trigger`.
+   * `chain`: for an after-trigger, how many executions in a row after-triggers started, this one included.
+   */
+  trigger?: { id: string; scheduled_at: string; reason: string; chain?: number };
   /** A fingerprint of the request that asked for it (an Idempotency-Key's), recorded in workflow_started. */
   request_fingerprint?: string;
 }

@@ -134,7 +134,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     canClaim: () => gitSources?.set.readiness().ready ?? true,
     config: engineConfigOf(config, packsDir),
   });
-  const scheduler = createServerScheduler(store, node, logger, config.lease_ms);
+  const scheduler = createServerScheduler(store, node, logger, config);
   // A synced change to a workflow's triggers takes effect at once, not at the next reload.
   const syncServiceFor = (dir: string, displayDir?: string) =>
     pokingAfterSync(createPackSyncService({ store, packsDir: dir, ...(displayDir !== undefined ? { displayDir } : {}), defaults: { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size } }), () => void scheduler.poke());
@@ -222,13 +222,14 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
  * lease_ms on PostgreSQL (even when the node died: only executions move at once, by the node's
  * liveness lock), at once on SQLite (one process holds the database).
  */
-function createServerScheduler(store: Store, node: ClusterNode, logger: Logger, leaseMs: number): Scheduler {
+function createServerScheduler(store: Store, node: ClusterNode, logger: Logger, config: Pick<ResolvedConfig, 'lease_ms' | 'max_after_chain'>): Scheduler {
   const child = logger.child({ component: 'scheduler' });
   return createScheduler({
     store,
     engine: node.engine,
     node_id: node.node_id,
-    orphan_after_ms: store.backend === 'sqlite' ? 0 : leaseMs,
+    orphan_after_ms: store.backend === 'sqlite' ? 0 : config.lease_ms,
+    max_after_chain: config.max_after_chain,
     on_fire: (fire) => child.info({ trigger: fire.trigger_id, scheduled_at: fire.scheduled_at, status: fire.status, execution_id: fire.execution_id, reason: fire.reason }, 'schedule fired'),
     on_error: (error) => child.warn({ err: maskSecrets({ message: (error as Error).message }) }, 'scheduler pass failed'),
   });

@@ -46,7 +46,22 @@ export interface AfterWatcherOptions {
   engine: TriggerEngine;
   clock: Clock;
   node_id: string;
+  /**
+   * Executions in a row after-triggers may start, each by the end of the one before. The fire
+   * that would start one more is recorded `skipped`: a ring validation did not see (workflows
+   * sent to the API one by one, packs synced apart) stops instead of running forever.
+   */
+  max_after_chain: number;
   on_fire?: (fire: TriggerFireRecord) => void;
+}
+
+/** How many executions in a row after-triggers started, ending with this one (0: it was not started by one). */
+async function afterChainOf(store: Store, executionId: string): Promise<number> {
+  const [started] = await store.executions.readEvents(executionId, 0, 1);
+  const trigger = started?.event_type === 'workflow_started' ? (started.data as { trigger?: { reason?: unknown; chain?: unknown } }).trigger : undefined;
+  if (trigger?.reason !== 'after') return 0;
+  // Started before chains were counted: as if it began one.
+  return typeof trigger.chain === 'number' && Number.isInteger(trigger.chain) && trigger.chain > 0 ? trigger.chain : 1;
 }
 
 /** Fires the after-triggers whose source executions ended since the trigger was first seen. */
@@ -62,14 +77,33 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
   const fire = async (entry: AfterEntry, source: ExecutionRecord): Promise<void> => {
     if (source.finished_at === null || (await store.triggers.fireOfSource(entry.id, source.id))) return;
     const at = Date.parse(source.finished_at);
+    const chain = (await afterChainOf(store, source.id)) + 1;
+    const tooLong = chain > options.max_after_chain;
     let record: TriggerFireRecord;
     // Keyed by the source's end time and random digits below its millisecond (fire-key.ts): sources ending together do not collide.
     for (;;) {
       const now = new Date(clock.now()).toISOString();
-      record = { trigger_id: entry.id, scheduled_at: uniqueFireKey(at), reason: 'after', status: 'starting', execution_id: null, source_execution_id: source.id, node_id, detail: null, created_at: now, updated_at: now };
+      record = {
+        trigger_id: entry.id,
+        scheduled_at: uniqueFireKey(at),
+        reason: 'after',
+        status: tooLong ? 'skipped' : 'starting',
+        execution_id: null,
+        source_execution_id: source.id,
+        node_id,
+        detail: tooLong
+          ? `chain too long: after-triggers started ${chain - 1} executions in a row, ending with ${source.id} (${source.workflow_ref}); starting ${entry.workflow_ref} would make ${chain}, past max_after_chain (${options.max_after_chain}): a ring of after-triggers?`
+          : null,
+        created_at: now,
+        updated_at: now,
+      };
       if (await store.triggers.insertFire(record)) break;
       // Lost to another node (same source): nothing to do. Else the key was drawn twice: draw again.
       if (await store.triggers.fireOfSource(entry.id, source.id)) return;
+    }
+    if (tooLong) {
+      options.on_fire?.(record);
+      return;
     }
     const key = `${record.trigger_id}@${record.scheduled_at}`;
     inFlight.add(key);
@@ -88,6 +122,7 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
     };
     const id = executionIdOf(entry.id, `after:${source.id}`);
     try {
+      const chain = (await afterChainOf(store, source.id)) + 1;
       const trigger = {
         id: entry.id,
         name: entry.name,
@@ -100,7 +135,7 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
         finished_at: source.finished_at,
       };
       const input = renderValue(entry.after.input, { trigger }, { now: () => new Date(clock.now()) }) as Record<string, unknown>;
-      const execution = await engine.startExecution({ workflow_ref: entry.workflow_ref, input, id, trigger: { id: entry.id, scheduled_at: record.scheduled_at, reason: 'after' } });
+      const execution = await engine.startExecution({ workflow_ref: entry.workflow_ref, input, id, trigger: { id: entry.id, scheduled_at: record.scheduled_at, reason: 'after', chain } });
       await settle({ status: 'started', execution_id: execution.id, detail: `after execution ${source.id} (${source.status})` });
     } catch (error) {
       if (await store.executions.getExecution(id)) await settle({ status: 'started', execution_id: id, detail: `after execution ${source.id} (${source.status})` });

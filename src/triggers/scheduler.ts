@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   reload_ms?: number;
   /** A fire another node recorded but left unsettled this long is taken over (that node died). @default 30000 */
   orphan_after_ms?: number;
+  /** Executions in a row after-triggers may start (see AfterWatcherOptions.max_after_chain). @default 10 */
+  max_after_chain?: number;
   /** Told every settled fire (started, skipped, buffered, failed). */
   on_fire?: (fire: TriggerFireRecord) => void;
   /** Told a pass that failed (the store was unreachable, ...); the next pass tries again. */
@@ -54,7 +56,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     node_id: options.node_id,
     ...(options.on_fire ? { on_fire: options.on_fire } : {}),
   });
-  const after = createAfterWatcher({ store: options.store, engine: options.engine, clock, node_id: options.node_id, ...(options.on_fire ? { on_fire: options.on_fire } : {}) });
+  const after = createAfterWatcher({
+    store: options.store,
+    engine: options.engine,
+    clock,
+    node_id: options.node_id,
+    max_after_chain: options.max_after_chain ?? 10,
+    ...(options.on_fire ? { on_fire: options.on_fire } : {}),
+  });
   const repo = options.store.triggers;
   let entries: ScheduleEntry[] = [];
   let afterEntries: AfterEntry[] = [];

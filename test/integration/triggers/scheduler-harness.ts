@@ -8,7 +8,7 @@ import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
 import { createEngine, type Engine } from '../../../src/engine/index.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
-import { createScheduler, type Scheduler } from '../../../src/triggers/scheduler.js';
+import { createScheduler, type Scheduler, type SchedulerOptions } from '../../../src/triggers/scheduler.js';
 import { workflowBody } from '../../fixtures/workflow-body.js';
 import { FakeClock } from '../../unit/engine/fake-clock.js';
 import { actionsWith } from '../engine/helpers.js';
@@ -21,7 +21,7 @@ export interface SchedulerHarness {
   clock: FakeClock;
   fires: TriggerFireRecord[];
   /** A scheduler on this store (a "process"); stopped by close(). */
-  scheduler(node?: string): Scheduler;
+  scheduler(node?: string, options?: Pick<SchedulerOptions, 'max_after_chain'>): Scheduler;
   /** Registers (a new version of) a workflow with these schedules. */
   register(ref: string, triggers: Record<string, Partial<ScheduleDef>> | null, action?: string): Promise<void>;
   close(): Promise<void>;
@@ -42,8 +42,8 @@ export async function openSchedulerHarness(actions: Record<string, ActionHandler
     engine,
     clock,
     fires,
-    scheduler(node = 'node-a') {
-      const scheduler = createScheduler({ store, engine, clock, node_id: node, on_fire: (fire) => fires.push(fire), on_error: (error) => { throw error; } });
+    scheduler(node = 'node-a', options = {}) {
+      const scheduler = createScheduler({ ...options, store, engine, clock, node_id: node, on_fire: (fire) => fires.push(fire), on_error: (error) => { throw error; } });
       schedulers.push(scheduler);
       return scheduler;
     },

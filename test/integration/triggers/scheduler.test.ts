@@ -259,6 +259,38 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     expect(next.input).toEqual({ v: 42, from: src.id });
   });
 
+  it('stops a ring of after-triggers validation could not see after max_after_chain executions in a row', async () => {
+    h = await openSchedulerHarness();
+    const add = (ref: string, body: ReturnType<typeof workflowBody>) =>
+      h!.store.registry.addVersion({ kind: 'workflow', ref, pack_ref: 'demo', content_hash: ref, body, source: '', file: 'w.yaml', origin: { source: 'local' } });
+    // Registered one by one, as through the API: each on its own passes validation.
+    await add('demo.ping', workflowBody([{ id: 'a' }], { triggers: { back: { after: { workflow: 'demo.pong', status: ['completed'], input: {} } } } }));
+    await add('demo.pong', workflowBody([{ id: 'a' }], { triggers: { back: { after: { workflow: 'demo.ping', status: ['completed'], input: {} } } } }));
+    await add('demo.self', workflowBody([{ id: 'a' }], { triggers: { again: { after: { workflow: 'demo.self', status: ['completed'], input: {} } } } }));
+    const scheduler = h.scheduler('node-a', { max_after_chain: 3 });
+    await scheduler.start();
+    await h.engine.waitForCompletion((await h.engine.startExecution({ workflow_ref: 'demo.ping' })).id);
+    await h.engine.waitForCompletion((await h.engine.startExecution({ workflow_ref: 'demo.self' })).id);
+    // Each pass fires what ended before it; a ring left alone would go on at every pass.
+    for (let pass = 0; pass < 8; pass += 1) {
+      await scheduler.poke();
+      await Promise.all(h.fires.filter((f) => f.execution_id !== null).map((f) => h!.engine.waitForCompletion(f.execution_id!)));
+    }
+    const byTrigger = (prefix: string) => h!.fires.filter((f) => f.trigger_id.startsWith(prefix)).map((f) => f.status);
+    expect([...byTrigger('demo.ping/'), ...byTrigger('demo.pong/')].sort()).toEqual(['skipped', 'started', 'started', 'started']);
+    expect(byTrigger('demo.self/')).toEqual(['started', 'started', 'started', 'skipped']);
+    const skipped = h.fires.filter((f) => f.status === 'skipped');
+    for (const fire of skipped) {
+      expect(fire.execution_id).toBeNull();
+      expect(fire.detail).toMatch(/^chain too long: after-triggers started 3 executions in a row/);
+      expect(fire.detail).toContain('max_after_chain (3)');
+    }
+    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.self' })).total).toBe(4);
+    // Recorded, so later passes neither start it nor record it again.
+    await scheduler.poke();
+    expect(h.fires.filter((f) => f.status === 'skipped')).toHaveLength(2);
+  });
+
   it('takes over an after-trigger fire a dead node left starting, finding the execution it had started', async () => {
     h = await openSchedulerHarness();
     const add = (ref: string, body: ReturnType<typeof workflowBody>) =>
