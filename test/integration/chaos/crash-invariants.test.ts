@@ -21,7 +21,8 @@ const CHAIN: WorkflowSpec = {
 };
 
 // Fixed seeds keep CI deterministic in what they generate; `npm run soak` (HARMONIA_SOAK_SECONDS)
-// runs fresh seeds for as long as asked, and HARMONIA_CHAOS_SEED replays one.
+// runs fresh seeds for as long as asked (on SQLite, then as long again on PostgreSQL when
+// HARMONIA_TEST_DATABASE_URL is set), and HARMONIA_CHAOS_SEED replays one.
 const SOAK_SECONDS = Number(process.env.HARMONIA_SOAK_SECONDS ?? 0);
 const SEEDS = process.env.HARMONIA_CHAOS_SEED ? [Number(process.env.HARMONIA_CHAOS_SEED)] : [20261204, 7, 4242];
 
@@ -70,6 +71,25 @@ describe.skipIf(!TEST_DATABASE_URL || SOAK_SECONDS > 0)(pgSuiteName('a chain of 
     expect(report.problems).toEqual([]);
     expect(report.kills).toBe(1);
   }, 180_000);
+});
+
+// The soak's PostgreSQL half: fresh seeds on two or three nodes for as long again.
+describe.skipIf(!TEST_DATABASE_URL || SOAK_SECONDS === 0)(pgSuiteName('crash invariants on several nodes, fresh seeds'), () => {
+  const db = usePgSchema();
+  it(`keeps every promise for ${SOAK_SECONDS} s of fresh seeds while nodes are killed`, async () => {
+    assertBuilt();
+    await (await db.openStore()).close();
+    const until = Date.now() + SOAK_SECONDS * 1000;
+    let runs = 0;
+    while (Date.now() < until) {
+      const seed = Math.floor(Math.random() * 2 ** 31);
+      const report = await runChaos({ seed, executions: 8, kills: 3, postgres: { url: db.url, schema: db.schema, nodes: seed % 2 === 0 ? 3 : 2 } });
+      runs += 1;
+      process.stdout.write(`postgres seed ${seed}: ${report.kills} kills, ${report.problems.length} problems\n`);
+      expect(report.problems, `seed ${seed} (replay with HARMONIA_CHAOS_SEED=${seed} and HARMONIA_TEST_DATABASE_URL): ${report.problems.join('\n')}`).toEqual([]);
+    }
+    process.stdout.write(`${runs} postgres seeds passed\n`);
+  }, (SOAK_SECONDS + 600) * 1000);
 });
 
 for (const seed of SOAK_SECONDS > 0 ? [] : PG_SEEDS) {
