@@ -247,7 +247,8 @@ describe('createSqliteStore() with the log synced off the loop', () => {
     const again = createSqliteStore({ file });
     stores.push(again);
     expect(await again.components.listComponents()).toHaveLength(1500);
-  });
+    // 1,500 real fsyncs: seconds on a quiet disk, minutes on a busy one.
+  }, 240_000);
 
   it('leaves every sync to SQLite when turned off', async () => {
     const calls: number[] = [];
