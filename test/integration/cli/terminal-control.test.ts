@@ -38,7 +38,8 @@ afterEach(() => {
 const env = (): Record<string, string> => ({ HARMONIA_DATA_DIR: join(dir, 'data'), HARMONIA_PACKS_DIR: join(dir, 'packs') });
 
 describe('control characters from packs and tasks in the CLI', () => {
-  it('are printed as visible escapes in text output, and kept as they are in --json', async () => {
+  // Nine runs of the CLI, each a process start: more than the default 30 s on a loaded machine.
+  it('are printed as visible escapes in text output, and kept as they are in --json', { timeout: 120_000 }, async () => {
     assertBuilt();
     dir = makeTree(PACK);
     expect((await runCli(['sync'], { cwd: dir, env: env() })).code).toBe(0);
