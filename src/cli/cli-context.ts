@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, unknownSettingWarnings, type ConfigOptions, type ResolvedConfig } from '../config.js';
+import { printableOutput } from './output/printable-output.js';
 
 /** Where a command writes; process.stdout and process.stderr fit, and so do test buffers. */
 export interface OutputStream {
@@ -40,8 +41,9 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
   return {
     env,
     cwd,
-    stdout: options.stdout ?? process.stdout,
-    stderr: options.stderr ?? process.stderr,
+    // Text from packs, tasks and servers is shown, never acted on by the terminal.
+    stdout: printableOutput(options.stdout ?? process.stdout),
+    stderr: printableOutput(options.stderr ?? process.stderr),
     exitCode: EXIT.ok,
     config(configOptions = {}) {
       const file = join(cwd, '.env.harmonia');

@@ -79,6 +79,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
       if (trimmed !== value) addOne(trimmed);
       const scheme = AUTH_SCHEME.exec(trimmed);
       if (scheme) addOne(trimmed.slice(scheme[0].length));
+      for (const form of printedForms(value)) addOne(form);
     }
   };
 
@@ -220,6 +221,28 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
       return generation;
     },
   };
+}
+
+const LINE_BREAK = /\r\n|\r|\n/;
+// Under the u flag a pair is one code point, so only an unpaired half matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The forms a task prints a value in without changing it, other than its exact text. A task
+ * log holds one line per entry, so a value of several lines (a PEM key) is never seen whole
+ * there: each of its lines is a secret of its own, as CI systems mask them. A value written
+ * into JSON text is escaped, and into a URL percent-encoded; a reader decodes both at a glance.
+ */
+function printedForms(value: string): string[] {
+  const forms: string[] = [];
+  if (LINE_BREAK.test(value)) {
+    for (const line of value.split(LINE_BREAK)) forms.push(line.trim());
+  }
+  forms.push(JSON.stringify(value).slice(1, -1));
+  // A lone surrogate has no percent-encoding; URLSearchParams writes it as U+FFFD.
+  if (!LONE_SURROGATE.test(value)) forms.push(encodeURIComponent(value));
+  forms.push(new URLSearchParams([['', value]]).toString().slice(1));
+  return forms.filter((form) => form !== value);
 }
 
 /** What a key shows once masked, and whether its value is hidden. */

@@ -11,6 +11,7 @@ import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
 import { registerSignalCommand } from './remote-approval.js';
+import { writeControl } from '../output/printable-output.js';
 
 const HELP = `
 Inspects and controls executions on a running server (--url, HARMONIA_URL). list, status,
@@ -239,8 +240,12 @@ export async function watchExecution(ctx: CliContext, client: HarmoniaClient, id
   const draw = (): void => {
     const lines = renderWatch(model, c);
     // move to the top of the previous drawing, then rewrite each line
-    const up = drawn > 0 ? `\u001b[${drawn}F` : '';
-    ctx.stdout.write(up + lines.map((line) => `\u001b[2K${line}\n`).join('') + (drawn > lines.length ? '\u001b[J' : ''));
+    if (drawn > 0) writeControl(ctx.stdout, `\u001b[${drawn}F`);
+    for (const line of lines) {
+      writeControl(ctx.stdout, '\u001b[2K');
+      ctx.stdout.write(`${line}\n`);
+    }
+    if (drawn > lines.length) writeControl(ctx.stdout, '\u001b[J');
     drawn = lines.length;
   };
   if (tty) draw();

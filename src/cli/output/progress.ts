@@ -1,3 +1,5 @@
+import { writeControl } from './printable-output.js';
+
 export interface ProgressWriter {
   isTTY?: boolean;
   write(chunk: string): unknown;
@@ -19,11 +21,12 @@ export function createProgress(stream: ProgressWriter): Progress {
   let shown = false;
   return {
     update(message) {
-      stream.write(`\r\u001b[2K${message}`);
+      writeControl(stream, '\r\u001b[2K');
+      stream.write(message);
       shown = true;
     },
     done() {
-      if (shown) stream.write('\r\u001b[2K');
+      if (shown) writeControl(stream, '\r\u001b[2K');
       shown = false;
     },
   };

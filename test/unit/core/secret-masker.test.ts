@@ -24,6 +24,23 @@ describe('createSecretMasker()', () => {
     expect(masker.maskText('echo zz-token-value')).toBe(`echo ${MASK}`);
   });
 
+  it('masks each line of a value of several lines on its own, as a task log shows them', () => {
+    const masker = createSecretMasker(['-----BEGIN KEY-----\r\nMIIEpAIBAAKCAQEA\n  x\n-----END KEY-----']);
+    expect(['-----BEGIN KEY-----', 'MIIEpAIBAAKCAQEA', '  x', '-----END KEY-----'].map((line) => masker.maskText(line))).toEqual([MASK, MASK, '  x', MASK]);
+  });
+
+  it('masks a value escaped in JSON text and percent-encoded in a URL or a form', () => {
+    const masker = createSecretMasker(['p "w" d/é+ 1']);
+    expect(masker.maskText('{"v":"p \\"w\\" d/é+ 1"}')).toBe(`{"v":"${MASK}"}`);
+    expect(masker.maskText('/?v=p%20%22w%22%20d%2F%C3%A9%2B%201')).toBe(`/?v=${MASK}`);
+    expect(masker.maskText('v=p+%22w%22+d%2F%C3%A9%2B+1')).toBe(`v=${MASK}`);
+  });
+
+  it('takes a value holding a lone surrogate, which has no percent-encoding', () => {
+    const masker = createSecretMasker(['half\uD800-pair']);
+    expect(masker.maskText('a half\uD800-pair b half\\ud800-pair')).toBe(`a ${MASK} b ${MASK}`);
+  });
+
   it('masks values under credential headers and secret-named keys in a deep copy', () => {
     const masker = createSecretMasker();
     const input = { headers: { Authorization: 'Bearer t0k3n-value', cookie: 'sid=1', 'X-Api-Key': 'k', 'set-cookie': ['a=b'] }, user: 'ada' };

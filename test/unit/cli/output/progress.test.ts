@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../../../src/cli/output/progress.js';
+import { printableOutput } from '../../../../src/cli/output/printable-output.js';
 
 function stream(isTTY: boolean) {
   const chunks: string[] = [];
@@ -12,7 +13,14 @@ describe('createProgress()', () => {
     const progress = createProgress(s);
     progress.update('syncing packs…');
     progress.done();
-    expect(s.chunks).toEqual(['\r\u001b[2Ksyncing packs…', '\r\u001b[2K']);
+    expect(s.chunks.join('')).toBe('\r\u001b[2Ksyncing packs…\r\u001b[2K');
+  });
+
+  it('draws its own line control on the CLI\'s printable stream, and shows the message\'s as escapes', () => {
+    const s = stream(true);
+    const progress = createProgress(printableOutput(s));
+    progress.update('syncing \u001b[2Jpack\rs');
+    expect(s.chunks.join('')).toBe('\r\u001b[2Ksyncing \\u001b[2Jpack\\u000ds');
   });
 
   it('writes nothing when the stream is not a terminal', () => {

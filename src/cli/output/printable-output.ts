@@ -1,0 +1,45 @@
+/**
+ * What the CLI prints comes partly from others: names and descriptions from packs, task
+ * output in logs and errors, messages from a server. A terminal acts on control characters
+ * in it — an escape sequence sets the title, clears the screen, writes the clipboard (OSC 52)
+ * or moves the cursor back over earlier lines; a carriage return or backspace overwrites
+ * what was printed; a bidirectional override shows the text reordered. So every write of
+ * the CLI goes through this filter, which prints each such character as a visible
+ * `\uXXXX` escape. In JSON output the escape is the JSON escape of the same character, so
+ * the value read back is unchanged.
+ */
+import type { OutputStream } from '../cli-context.js';
+
+// The one exception: the colours src/cli/output/colors.ts emits (a data-borne one shows a
+// colour, nothing more). A carriage return before a line feed ends a Windows line.
+const CONTROL = /(\u001b\[(?:1|2|22|31|32|33|36|39)m|\r\n)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const ANY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** The text with every control character but tab, line feed, CRLF and the CLI's own colours written as `\uXXXX`. */
+export function printable(text: string): string {
+  if (!ANY_CONTROL.test(text)) return text;
+  return text.replace(CONTROL, (found: string, kept: string | undefined) => kept ?? `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A stream whose writes show control characters as escapes; `control()` writes the CLI's own cursor sequences as they are. */
+export interface PrintableOutput extends OutputStream {
+  control(sequence: string): unknown;
+}
+
+/** Wraps `stream` so that everything written to it is printable; `isTTY` is read through, when asked. */
+export function printableOutput(stream: OutputStream): PrintableOutput {
+  return {
+    get isTTY() {
+      return stream.isTTY;
+    },
+    write: (chunk: string) => stream.write(printable(chunk)),
+    control: (sequence: string) => stream.write(sequence),
+  };
+}
+
+/** Writes a cursor sequence: unfiltered on a printable stream, as a plain write on any other (a test's buffer). */
+export function writeControl(stream: OutputStream, sequence: string): void {
+  if (sequence === '') return;
+  if ('control' in stream && typeof stream.control === 'function') (stream as PrintableOutput).control(sequence);
+  else stream.write(sequence);
+}

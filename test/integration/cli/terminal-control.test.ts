@@ -1,0 +1,71 @@
+/**
+ * Text from packs and tasks — a workflow's name, a task's output in its log and in its
+ * error — reaches the operator's terminal through the CLI. Escape sequences in it would
+ * act on the terminal (set its title, clear the screen, write the clipboard, move the
+ * cursor over earlier lines), and a carriage return or a bidirectional override would
+ * show something other than what is there. The CLI prints them as visible escapes instead;
+ * --json keeps the exact values.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertBuilt, makeTree, removeTree, runCli } from './cli-harness.js';
+
+const NAME = 'evil \u001b]0;pwned\u0007 \u001b[2J\u001b[8mhidden\u202e';
+const PACK = {
+  'packs/demo/pack.yaml': 'ref: demo\nversion: 1.0.0\n',
+  'packs/demo/workflows/loud.yaml': [
+    'version: 1.0.0',
+    // YAML's own escapes: \e is ESC, \a BEL, \u202E the right-to-left override.
+    'name: "evil \\e]0;pwned\\a \\e[2J\\e[8mhidden\\u202E"',
+    'tasks:',
+    '  build:',
+    '    action: core.shell',
+    '    input:',
+    '      shell: true',
+    `      command: 'printf "title \\033]52;c;cm0gLXJmIH4=\\007 gone\\033[1A\\033[2K\\n"; printf "ok\\rFAILED\\n"; exit 3'`,
+    '',
+  ].join('\n'),
+};
+// What a terminal acts on: C0 controls but tab and newline, DEL, C1, bidirectional controls.
+const ACTS_ON_TERMINAL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+let dir = '';
+afterEach(() => {
+  if (dir) removeTree(dir);
+  dir = '';
+});
+
+const env = (): Record<string, string> => ({ HARMONIA_DATA_DIR: join(dir, 'data'), HARMONIA_PACKS_DIR: join(dir, 'packs') });
+
+describe('control characters from packs and tasks in the CLI', () => {
+  // Nine runs of the CLI, each a process start: more than the default 30 s on a loaded machine.
+  it('are printed as visible escapes in text output, and kept as they are in --json', { timeout: 120_000 }, async () => {
+    assertBuilt();
+    dir = makeTree(PACK);
+    expect((await runCli(['sync'], { cwd: dir, env: env() })).code).toBe(0);
+    const run = await runCli(['run', 'demo.loud'], { cwd: dir, env: env() });
+    expect(run.code).toBe(1);
+    const id = /execution (\S+) of/.exec(run.stderr)?.[1] ?? '';
+    expect(id).not.toBe('');
+
+    const texts = {
+      run: run.stdout + run.stderr,
+      list: (await runCli(['workflow', 'list'], { cwd: dir, env: env() })).stdout,
+      show: (await runCli(['workflow', 'show', 'demo.loud'], { cwd: dir, env: env() })).stdout,
+      status: (await runCli(['execution', 'status', id], { cwd: dir, env: env() })).stdout,
+      logs: (await runCli(['logs', id], { cwd: dir, env: env() })).stdout,
+    };
+    for (const [command, text] of Object.entries(texts)) {
+      expect(text, command).not.toMatch(ACTS_ON_TERMINAL);
+    }
+    expect(texts.list).toContain('evil \\u001b]0;pwned\\u0007 \\u001b[2J\\u001b[8mhidden\\u202e');
+    expect(texts.logs).toContain('build#1 out | ok\\u000dFAILED');
+    // The status shows the error on its own lines, each escaped.
+    expect(texts.status).toContain('title \\u001b]52;c;cm0gLXJmIH4=\\u0007 gone\\u001b[1A\\u001b[2K');
+
+    const json = await runCli(['workflow', 'show', 'demo.loud', '--json'], { cwd: dir, env: env() });
+    expect((JSON.parse(json.stdout) as { name: string }).name).toBe(NAME);
+    const jsonLogs = await runCli(['logs', id, '--json'], { cwd: dir, env: env() });
+    expect(jsonLogs.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { line: string }).line)).toContain('ok\rFAILED');
+  });
+});
