@@ -188,7 +188,17 @@ export function newTask(): TaskState {
 export function initialState(plan: Plan, executionId: string, workflowId: string): ExecutionState {
   // A null prototype, as in the plan: task ids are data, whatever they are called.
   const tasks = Object.create(null) as Record<string, TaskState>;
-  for (const id of plan.order) tasks[id] = newTask();
+  // The view is built beside the tasks: rebuildView's for-in over a dictionary of 10,000 ids
+  // (keys gathered and ordered) and two lookups per id were most of building the state. The
+  // view's keys so keep the order rebuildView gives them: the ids', as first inserted.
+  const view: Record<string, TaskView> = {};
+  const order = plan.order;
+  for (let index = 0; index < order.length; index += 1) {
+    const id = order[index] as string;
+    const task = newTask();
+    tasks[id] = task;
+    view[id] = { status: task.status, output: task.output, error: task.error };
+  }
   const state: ExecutionState = {
     execution_id: executionId,
     workflow_id: workflowId,
@@ -213,9 +223,8 @@ export function initialState(plan: Plan, executionId: string, workflowId: string
     canceling: false,
     cancel_requested_ms: null,
     last_checkpoint_seq: 0,
-    view: {},
+    view,
   };
-  rebuildView(state);
   return state;
 }
 
