@@ -12,7 +12,6 @@ import {
   isTerminalTask,
   newTask,
   newUnit,
-  rebuildView,
   type ExecutionState,
   type TaskState,
   type UnitState,
@@ -21,6 +20,8 @@ import {
 import { WorkQueue } from './work-queue.js';
 
 function sync(state: ExecutionState, id: string): void {
+  // No view yet: the one built when an expression first needs it reads the tasks as they are then.
+  if (state.view === null) return;
   const task = state.tasks[id];
   const view = state.view[id];
   if (!task || !view) return;
@@ -231,7 +232,7 @@ function cancelOpenUnits(state: ExecutionState, at: number, iso: string): void {
   state.finishing = [];
   state.running = 0;
   state.waiting = [];
-  rebuildView(state);
+  state.view = null;
 }
 
 /**
@@ -454,7 +455,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         state.finished_at = null;
         state.canceling = false;
         recomputeQueues(plan, state);
-        rebuildView(state);
+        state.view = null;
       }
       return state;
     }
