@@ -3,7 +3,7 @@ import type { TaskDef, TaskError, TaskResult } from '../core/model.js';
 import { isHarmoniaError } from '../core/errors.js';
 import type { ResolvedEngineConfig } from './config.js';
 import type { Plan } from './plan.js';
-import type { ExecutionState, UnitState } from './state.js';
+import { viewOf, type ExecutionState, type UnitState } from './state.js';
 
 /** Deep-evaluates `${...}` strings in a value against a scope (src/expr's renderValue). */
 export type RenderFn = (value: unknown, scope: Record<string, unknown>) => unknown;
@@ -57,7 +57,7 @@ export type DecideInput =
 
 export function scopeFor(state: ExecutionState, ctx: DecideContext, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    tasks: state.view,
+    tasks: viewOf(state),
     input: state.input,
     context: ctx.plan.workflow.context ?? {},
     env: ctx.env,

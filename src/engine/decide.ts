@@ -268,7 +268,8 @@ export function step(state: ExecutionState, input: DecideInput, ctx: DecideConte
   let commands = decide(state, input, ctx);
   while (commands.length > 0) {
     let folded = 0;
-    for (const command of commands) {
+    for (let index = 0; index < commands.length; index += 1) {
+      const command = commands[index] as Command;
       let draft = eventOf(command, input.at);
       if (draft === null) {
         result.commands.push(command);

@@ -135,8 +135,9 @@ export class ExecutionRunner {
       this.act(result.commands, wasTerminal);
       return this.lastCommit;
     }
+    const events = result.events;
     if (!this.mayHaveDelayed) {
-      for (const event of result.events) if (event.event_type === 'retry_attempted') this.mayHaveDelayed = true;
+      for (let index = 0; index < events.length; index += 1) if ((events[index] as ExecutionEvent).event_type === 'retry_attempted') this.mayHaveDelayed = true;
     }
     const snapshots = result.snapshots;
     // A plain step of a running execution joins the batch of earlier steps the queue has not
@@ -145,7 +146,7 @@ export class ExecutionRunner {
     const plain = before === undefined && claim === undefined && snapshots.length === 0 && !wasTerminal && !isTerminalExecution(this.state.status);
     const open = this.open;
     if (plain && open !== null) {
-      for (const event of result.events) open.events.push(event);
+      for (let index = 0; index < events.length; index += 1) open.events.push(events[index] as ExecutionEvent);
       this.projection(open.patch);
       open.steps.push(result.commands);
       return open.committed;
@@ -164,7 +165,6 @@ export class ExecutionRunner {
       };
     }
     const steps = [result.commands];
-    const events = result.events;
     const committed = this.deps.queue.write(batch).then(
       () => {
         this.deps.bus.publish(events);
@@ -300,7 +300,8 @@ export class ExecutionRunner {
 
   private act(commands: readonly Command[], wasTerminal: boolean): void {
     if (this.stopped) return;
-    for (const command of commands) {
+    for (let index = 0; index < commands.length; index += 1) {
+      const command = commands[index] as Command;
       switch (command.kind) {
         case 'StartWorkflow':
           this.armDeadlines();
@@ -433,11 +434,11 @@ export class ExecutionRunner {
     const controller = new UnitAbort();
     this.controllers.set(key, controller);
     let settled = false;
-    let cancelTimeout: () => void = () => undefined;
+    let cancelTimeout: (() => void) | null = null;
     const finish = (result: TaskResult): void => {
       if (settled) return;
       settled = true;
-      cancelTimeout();
+      if (cancelTimeout !== null) cancelTimeout();
       if (this.controllers.get(key) === controller) this.controllers.delete(key);
       const input: DecideInput = { kind: 'result', at: this.deps.clock.now(), task_id: command.task_id, attempt: command.attempt, result };
       if (command.item_index !== undefined) input.item_index = command.item_index;

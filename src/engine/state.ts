@@ -112,8 +112,13 @@ export interface ExecutionState {
   canceling: boolean;
   cancel_requested_ms: number | null;
   last_checkpoint_seq: number;
-  /** Plain-data mirror of tasks for `${tasks.<id>}`; rebuilt, never snapshotted. */
-  view: Record<string, TaskView>;
+  /**
+   * Plain-data mirror of tasks for `${tasks.<id>}`; never snapshotted. Null until an
+   * expression first needs it (viewOf builds it from the tasks), then kept in step by the
+   * fold: most executions render no expression until their output, and a view built at the
+   * start cost an object per task and two lookups per event.
+   */
+  view: Record<string, TaskView> | null;
 }
 
 /** Only durable waits are open: nothing runs, is ready, or is to be skipped or finished. */
@@ -188,7 +193,8 @@ export function newTask(): TaskState {
 export function initialState(plan: Plan, executionId: string, workflowId: string): ExecutionState {
   // A null prototype, as in the plan: task ids are data, whatever they are called.
   const tasks = Object.create(null) as Record<string, TaskState>;
-  for (const id of plan.order) tasks[id] = newTask();
+  const order = plan.order;
+  for (let index = 0; index < order.length; index += 1) tasks[order[index] as string] = newTask();
   const state: ExecutionState = {
     execution_id: executionId,
     workflow_id: workflowId,
@@ -213,10 +219,15 @@ export function initialState(plan: Plan, executionId: string, workflowId: string
     canceling: false,
     cancel_requested_ms: null,
     last_checkpoint_seq: 0,
-    view: {},
+    view: null,
   };
-  rebuildView(state);
   return state;
+}
+
+/** The `${tasks.*}` view, built from the task states if no expression has needed it yet. */
+export function viewOf(state: ExecutionState): Record<string, TaskView> {
+  if (state.view === null) rebuildView(state);
+  return state.view as Record<string, TaskView>;
 }
 
 /** Recreates the `${tasks.*}` view from task states (after a snapshot is loaded). */

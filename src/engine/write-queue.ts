@@ -156,11 +156,13 @@ function needsTransaction(store: Store, items: readonly Pending[], fence: WriteF
 /** The executions a batch writes, each once in a run (a runner's batch holds one execution's events). */
 function executionsOf(batch: WriteBatch): string[] {
   const ids: string[] = [];
+  const events = batch.events;
   let last: string | undefined;
-  for (const event of batch.events) {
-    if (event.execution_id === last) continue;
-    last = event.execution_id;
-    ids.push(last);
+  for (let index = 0; index < events.length; index += 1) {
+    const id = (events[index] as ExecutionEvent).execution_id;
+    if (id === last) continue;
+    last = id;
+    ids.push(id);
   }
   if (batch.projection && batch.projection.id !== last) ids.push(batch.projection.id);
   return ids;
@@ -229,7 +231,7 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
     }
     landed();
     if (maxFlights === 1 || items.length < 2 * OVERLAP_FLOOR) {
-      for (const item of items) item.resolve();
+      for (let index = 0; index < items.length; index += 1) (items[index] as Pending).resolve();
       return;
     }
     // Resumed in two halves: what the first writes can leave while the second reacts.
@@ -254,25 +256,34 @@ export function createWriteQueue(store: Store, schedule: (fn: () => void) => voi
   const launch = (): void => {
     scheduled = false;
     if (exclusive || flights >= maxFlights || pending.length === 0) return;
-    const taken: Pending[] = [];
+    let taken: Pending[] = [];
     const kept: Pending[] = [];
-    const blocked = new Set(busy);
     const ids = new Set<string>();
-    for (const item of pending) {
-      const own = executionsOf(item.batch);
-      if (own.some((id) => blocked.has(id))) {
-        kept.push(item);
-        for (const id of own) blocked.add(id);
-      } else {
-        taken.push(item);
-        for (const id of own) ids.add(id);
+    if (busy.size === 0) {
+      // Nothing in flight (always so with one flight, SQLite's case): every batch goes.
+      taken = pending;
+      for (let index = 0; index < taken.length; index += 1) {
+        const own = executionsOf((taken[index] as Pending).batch);
+        for (let at = 0; at < own.length; at += 1) ids.add(own[at] as string);
+      }
+    } else {
+      const blocked = new Set(busy);
+      for (const item of pending) {
+        const own = executionsOf(item.batch);
+        if (own.some((id) => blocked.has(id))) {
+          kept.push(item);
+          for (const id of own) blocked.add(id);
+        } else {
+          taken.push(item);
+          for (const id of own) ids.add(id);
+        }
       }
     }
     if (taken.length === 0) return;
     const alone = needsTransaction(store, taken, fence);
     if (flights > 0 && (alone || taken.length < OVERLAP_FLOOR)) return;
     pending = kept;
-    for (const item of taken) item.batch.taken?.();
+    for (let index = 0; index < taken.length; index += 1) (taken[index] as Pending).batch.taken?.();
     const run = flush(taken, ids, alone);
     running.add(run);
     void run.finally(() => running.delete(run));

@@ -9,11 +9,16 @@ function collect(value: unknown, into: Set<string>): void {
     }
     return;
   }
+  // Indexed and for-in walks: no array of values per object and no iterator result per
+  // item (an engine's start walks the whole body: a million strings in a layered DAG's).
   if (Array.isArray(value)) {
-    for (const item of value) collect(item, into);
+    for (let index = 0; index < value.length; index += 1) collect(value[index], into);
     return;
   }
-  if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) collect(item, into);
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const key in record) if (Object.hasOwn(record, key)) collect(record[key], into);
+  }
 }
 
 /**

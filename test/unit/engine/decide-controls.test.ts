@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { foldAll } from '../../../src/engine/fold.js';
-import { snapshotOf } from '../../../src/engine/state.js';
+import { snapshotOf, viewOf } from '../../../src/engine/state.js';
 import type { ExecutionEvent } from '../../../src/core/events.js';
 import { eventContractProblems } from '../../fixtures/event-contract.js';
 import { body, Driver, START } from './driver.js';
@@ -199,6 +199,6 @@ describe('foldAll()', () => {
     const d = new Driver(body([{ id: 'a' }, { id: 'b', depends_on: ['a'], input: { n: '${tasks.a.output.n}', s: '${tasks.a.status}' } }]));
     d.send({ kind: 'start', data: { ...START, snapshot: { tasks: { a: { status: 'completed', output: { n: 7 }, attempt: 1 } } } } });
     expect(d.commands.find((c) => c.kind === 'StartTask')).toMatchObject({ task_id: 'b', input: { n: 7, s: 'completed' } });
-    expect(d.state.view.a).toEqual({ status: 'completed', output: { n: 7 }, error: null });
+    expect(viewOf(d.state).a).toEqual({ status: 'completed', output: { n: 7 }, error: null });
   });
 });
