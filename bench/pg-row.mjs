@@ -40,13 +40,14 @@ const withApp = (url, name) => `${url}${url.includes('?') ? '&' : '?'}applicatio
 
 // ---- the worker processes: `node bench/pg-row.mjs --child node|gw <schema> [concurrency pool]` ----
 async function nodeChild(schema) {
+  const started = performance.now();
   const store = await createPostgresStore({ url: URL, schema, pool_size: 8, application_name: NODE_APP });
   const node = createNode({
     store, actions: { resolve: () => noop }, node_id: 'pg-row-1', claim_interval_ms: 50,
     config: { max_concurrent_workflows: MAX_WORKFLOWS, max_concurrent_tasks: MAX_TASKS, limits: { max_events_per_execution: 10 * PER_EXECUTION + 100 } },
   });
   await node.start();
-  serve(async () => {
+  serve(performance.now() - started, async () => {
     await node.close({ grace_ms: 0 });
     await store.close();
   });
@@ -54,17 +55,18 @@ async function nodeChild(schema) {
 
 async function graphileChild(schema, concurrency, pool) {
   const { run, Logger } = await import('graphile-worker');
+  const started = performance.now();
   const runner = await run({
     connectionString: withApp(URL, GW_APP), schema, concurrency, maxPoolSize: pool, noHandleSignals: true, pollInterval: 100,
     preset: { worker: { localQueue: { size: Math.max(500, concurrency + 1) }, completeJobBatchDelay: 0 } },
     logger: new Logger(() => () => undefined),
     taskList: { noop: async () => undefined },
   });
-  serve(() => runner.stop());
+  serve(performance.now() - started, () => runner.stop());
 }
 
-/** Answers the parent: ready once, CPU on request, and stops on request. */
-function serve(stop) {
+/** Answers the parent: ready once (with how long the start took), CPU on request, and stops on request. */
+function serve(startMs, stop) {
   process.on('message', async (message) => {
     if (message.type === 'cpu') {
       const { user, system } = process.cpuUsage();
@@ -75,7 +77,7 @@ function serve(stop) {
       process.disconnect();
     }
   });
-  process.send({ type: 'ready' });
+  process.send({ type: 'ready', startMs });
 }
 
 // ---- the parent ----
@@ -166,7 +168,7 @@ async function main() {
   const store = await createPostgresStore({ url: URL, schema: hSchema, pool_size: 2, application_name: 'pg-row-parent' });
   const workflow = await registerFanOut(store, WIDTH);
   const nodeChildProcess = fork(self, ['--child', 'node', hSchema, '0', '0', ...process.argv.slice(2)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await nextMessage(nodeChildProcess, 'ready');
+  const { startMs: nodeStartMs } = await nextMessage(nodeChildProcess, 'ready');
   const harmonia = { ...harmoniaSide(admin, store, workflow, hSchema), child: nodeChildProcess };
 
   // The node's warm-up round, then its connections, which graphile-worker's pool then matches.
@@ -181,7 +183,7 @@ async function main() {
   const utils = await makeWorkerUtils({ connectionString: withApp(URL, 'pg-row-parent'), schema: gSchema });
   await utils.migrate();
   const gwChildProcess = fork(self, ['--child', 'gw', gSchema, String(gwConcurrency), String(gwPool), ...process.argv.slice(2)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await nextMessage(gwChildProcess, 'ready');
+  const { startMs: gwStartMs } = await nextMessage(gwChildProcess, 'ready');
   const graphile = { ...graphileSide(admin, utils, gSchema), child: gwChildProcess };
   const warmG = await round(admin, graphile);
   const { rows: [{ n: gwConnections }] } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [GW_APP]);
@@ -189,6 +191,7 @@ async function main() {
   console.log(`pg-row: ${TASKS} no-op tasks a round as ${EXECUTIONS} executions of root → ${WIDTH} → join, against ${TASKS} no-op jobs; ${ROUNDS} rounds after one warm-up each`);
   console.log(`database: synchronous_commit ${settings.sync}, fsync ${settings.fsync}; connections: node ${nodeConnections}, graphile-worker ${gwConnections} (pool ${gwPool}); in flight: node up to ${inFlight} tasks, graphile-worker concurrency ${gwConcurrency}`);
   const line = (what, r) => console.log(`  ${what.padEnd(34)} ${String(Math.round(r.ms)).padStart(6)} ms ${String(r.rate).padStart(7)}/s   CPU µs per task: process ${r.ownUs.toFixed(0).padStart(4)}, backends ${r.serverUs.toFixed(0).padStart(4)}`);
+  console.log(`start-up (not timed in any round): node ${Math.round(nodeStartMs)} ms, graphile-worker run() ${Math.round(gwStartMs)} ms`);
   line('warm-up (fresh process), Harmonia', warmH);
   line('warm-up (fresh process), graphile', warmG);
 
@@ -206,9 +209,17 @@ async function main() {
   const pairRatios = results.h.map((r, i) => r.rate / results.g[i].rate);
   console.log(`median: Harmonia ${h} tasks/s, graphile-worker ${g} jobs/s, ratio ${(h / g).toFixed(3)} (each round's own ratio: ${pairRatios.map((x) => x.toFixed(2)).join(', ')})`);
   console.log(`median CPU µs per task: Harmonia process ${median(results.h.map((r) => r.ownUs)).toFixed(0)}, backends ${median(results.h.map((r) => r.serverUs)).toFixed(0)}; graphile-worker process ${median(results.g.map((r) => r.ownUs)).toFixed(0)}, backends ${median(results.g.map((r) => r.serverUs)).toFixed(0)}`);
+  // Throughput if the node (or worker) and its backends had the machine to themselves, one after the other: load-independent.
+  const cpuH = median(results.h.map((r) => r.ownUs + r.serverUs));
+  const cpuG = median(results.g.map((r) => r.ownUs + r.serverUs));
+  console.log(`CPU per task, process and backends together: Harmonia ${cpuH.toFixed(0)} µs, graphile-worker ${cpuG.toFixed(0)} µs; ratio by CPU ${(cpuG / cpuH).toFixed(3)}`);
+  const { rows: vacuums } = await admin.query(
+    `SELECT schemaname AS schema, relname AS name, autovacuum_count AS vacuums, autoanalyze_count AS analyzes, n_dead_tup AS dead FROM pg_stat_user_tables
+     WHERE schemaname IN ($1, $2) AND (autovacuum_count > 0 OR autoanalyze_count > 0)`, [hSchema, gSchema]);
+  console.log(`autovacuum during the run: ${vacuums.map((v) => `${v.schema === gSchema ? 'graphile' : 'harmonia'}.${v.name} vacuumed ${v.vacuums}, analyzed ${v.analyzes}`).join('; ') || 'none'}`);
   console.log(`BENCH ${JSON.stringify({
     row: 'pg.tasks', value: h, unit: 'tasks/s', baseline: g, baselineUnit: `jobs/s (graphile-worker batched, same database, connections and concurrency; median of ${ROUNDS} warm rounds)`,
-    ratio: Number((h / g).toFixed(3)), target: 'ratio >= 0.5', note: `load ${os.loadavg()[0].toFixed(1)}`,
+    ratio: Number((h / g).toFixed(3)), target: 'ratio >= 0.5', cpuRatio: Number((cpuG / cpuH).toFixed(3)), note: `load ${os.loadavg()[0].toFixed(1)}`,
   })}`);
 
   for (const child of [nodeChildProcess, gwChildProcess]) {
