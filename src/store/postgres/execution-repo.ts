@@ -71,8 +71,7 @@ const APPEND_EVENTS = `
     INSERT INTO execution_events (execution_id, seq, event)
     SELECT e.execution_id, e.seq, e.event
     FROM appending, ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), json_array_elements($1::json)) WITH ORDINALITY AS e(execution_id, seq, event, n)
-    ORDER BY e.n
-    RETURNING 1)
+    ORDER BY e.n)
   SELECT (SELECT min(id) FROM missing) AS missing`;
 
 function toRecord(row: ExecutionRow): ExecutionRecord {
