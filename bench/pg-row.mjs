@@ -83,13 +83,15 @@ function serve(startMs, stop) {
 // ---- the parent ----
 function nextMessage(child, type) {
   return new Promise((resolve, reject) => {
+    const onExit = (code) => reject(new Error(`a worker process exited (${code}) before '${type}'`));
     const onMessage = (message) => {
       if (message.type !== type) return;
       child.off('message', onMessage);
+      child.off('exit', onExit);
       resolve(message);
     };
     child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`a worker process exited (${code}) before '${type}'`)));
+    child.once('exit', onExit);
   });
 }
 
