@@ -220,7 +220,7 @@ async function main() {
      WHERE schemaname IN ($1, $2) AND (autovacuum_count > 0 OR autoanalyze_count > 0)`, [hSchema, gSchema]);
   console.log(`autovacuum during the run: ${vacuums.map((v) => `${v.schema === gSchema ? 'graphile' : 'harmonia'}.${v.name} vacuumed ${v.vacuums}, analyzed ${v.analyzes}`).join('; ') || 'none'}`);
   console.log(`BENCH ${JSON.stringify({
-    row: 'pg.tasks', value: h, unit: 'tasks/s', baseline: g, baselineUnit: `jobs/s (graphile-worker batched, same database, connections and concurrency; median of ${ROUNDS} warm rounds)`,
+    row: 'pg.tasks', value: h, unit: 'tasks/s', baseline: g, baselineUnit: `jobs/s (graphile-worker batched, same database and concurrency; warm median of ${ROUNDS})`,
     ratio: Number((h / g).toFixed(3)), target: 'ratio >= 0.5', cpuRatio: Number((cpuG / cpuH).toFixed(3)), note: `load ${os.loadavg()[0].toFixed(1)}`,
   })}`);
 
