@@ -2,12 +2,14 @@
 // commits shaped as pg-work.mjs's (200 executions, each fenced by its lease, ~430 events of
 // task_started / task_completed, ~70 execution updates) sent one after another, after a
 // warm-up. Prints the node's CPU and, with --callgrind, switches callgrind's collection on
-// around the measured commits only (the server is another process: its work is not counted).
+// around the measured commits only (the server is another process: its work is not counted;
+// its CPU per event is read from /proc, same host, for the store's backends).
 // Run: npm run build && node bench/pg-commit-instructions.mjs [--commits 40] [--warmup 40]
 //      valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p \
 //        node --single-threaded bench/pg-commit-instructions.mjs --callgrind
 //      (then the Ir total of the dump / events: about two events per task)
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createPostgresStore } from '../dist/store/postgres/postgres-store.js';
@@ -22,7 +24,18 @@ const CALLGRIND = hasFlag('callgrind');
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 
 const schema = schemaName();
-const store = await createPostgresStore({ url: DATABASE_URL, schema, pool_size: 4 });
+const APP = `pg-commit-${process.pid}`;
+const store = await createPostgresStore({ url: DATABASE_URL, schema, pool_size: 4, application_name: APP });
+/** CPU ms of the store's backends so far (/proc of each, by application_name). */
+async function serverCpu() {
+  const { rows } = await store.pool.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APP]);
+  let ms = 0;
+  for (const { pid } of rows) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    ms += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return ms;
+}
 const at = new Date().toISOString();
 const workflow_id = randomUUID();
 const ids = Array.from({ length: EXECUTIONS }, () => randomUUID());
@@ -57,13 +70,15 @@ function steps(round) {
 
 for (let i = 0; i < WARMUP; i += 1) await store.executions.commitSteps(steps(i));
 const prepared = Array.from({ length: COMMITS }, (_, i) => steps(WARMUP + i));
+const server0 = await serverCpu();
 const usage0 = process.cpuUsage();
 collect(true);
 for (const commit of prepared) await store.executions.commitSteps(commit);
 collect(false);
 const { user, system } = process.cpuUsage(usage0);
+const server = (await serverCpu()) - server0;
 const events = COMMITS * EVENTS;
-console.log(`${COMMITS} commits of ${EVENTS} events (${EXECUTIONS} executions fenced, ${UPDATES} updates): node CPU ${((user + system) / events).toFixed(2)} µs per event (user ${(user / events).toFixed(2)}, system ${(system / events).toFixed(2)}), ${((user + system) / COMMITS / 1000).toFixed(2)} ms per commit`);
+console.log(`${COMMITS} commits of ${EVENTS} events (${EXECUTIONS} executions fenced, ${UPDATES} updates): node CPU ${((user + system) / events).toFixed(2)} µs per event (user ${(user / events).toFixed(2)}, system ${(system / events).toFixed(2)}), ${((user + system) / COMMITS / 1000).toFixed(2)} ms per commit; server CPU ${((server * 1000) / events).toFixed(2)} µs per event`);
 await store.close();
 const admin = new pg.Client({ connectionString: DATABASE_URL });
 await admin.connect();

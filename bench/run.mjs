@@ -23,7 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['validate', 'validate-tasks', 'engine', 'http', 'watch', 'scale', 'failover', 'logs', 'console', 'subscribers', 'triggers', 'waits', 'rss'];
+const ALL = ['validate', 'validate-tasks', 'engine', 'http', 'watch', 'scale', 'pg-row', 'failover', 'logs', 'console', 'subscribers', 'triggers', 'waits', 'rss'];
 
 /** Issue 16's table, in its order: what `npm run bench` must show even when unmeasured. */
 const ROWS = [

@@ -9,7 +9,7 @@
 // Every run works in fresh schemas (bench_<random>) and drops them afterwards.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -146,15 +146,8 @@ async function main() {
   console.log('"batched": a local queue of 500 jobs fetched at once and completions batched (preset.worker.localQueue,');
   console.log('completeJobBatchDelay: 0). Harmonia\'s figures are DAG tasks, each with a started and a completed event');
   console.log('committed durably and its execution\'s lease checked; graphile-worker\'s jobs keep no history.');
-  const pgOne = results.find(({ what }) => what === 'Harmonia, PostgreSQL, 1 node');
-  if (pgOne) {
-    const value = rate(TASKS, pgOne.ms);
-    const baseline = rate(TASKS, gwBatched.ms);
-    console.log(`BENCH ${JSON.stringify({
-      row: 'pg.tasks', value, unit: 'tasks/s', baseline, baselineUnit: 'jobs/s (graphile-worker batched, same database)',
-      ratio: Number((value / baseline).toFixed(3)), target: 'ratio >= 0.5', note: `load ${os.loadavg()[0].toFixed(1)}`,
-    })}`);
-  }
+  console.log('Each figure here is one cold run (fresh processes, clocks of a few hundred ms on a shared machine): issue 16\'s');
+  console.log('pg.tasks row is bench/pg-row.mjs, warm rounds of both sides alternated, with the same connections and concurrency.');
 }
 
 const [mode, schema, nodeId] = process.argv.slice(2);

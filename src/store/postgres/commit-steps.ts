@@ -25,6 +25,9 @@ import { patchColumns } from './patch-columns.js';
 // the server a parse of the event per key. An event's execution goes as its place in $16
 // ($17, from 1): its id, quoted, was 39 of the ~285 bytes an event cost to send, and the
 // driver's escaping pass over 20,000 strings per 10,000 tasks.
+// The inserts and deletes return nothing: a data-modifying CTE runs to completion whether or
+// not it is read, and RETURNING kept a row per event in a tuplestore nobody read (~0.6–1 µs
+// of the server's ~8–9 per event; bench figures in docs/performance.md, h-pg3).
 const COMMIT_STEPS = `
   WITH locked AS (SELECT id FROM executions WHERE id = ANY($1::text[] || $16::text[] || $4::text[]) ORDER BY id FOR NO KEY UPDATE),
   held AS (
@@ -43,8 +46,7 @@ const COMMIT_STEPS = `
     INSERT INTO execution_events (execution_id, seq, event)
     SELECT ($16::text[])[e.execution], e.seq, e.event
     FROM appending, ROWS FROM (unnest($17::int[]), unnest($18::bigint[]), json_array_elements($3::json)) WITH ORDINALITY AS e(execution, seq, event, n)
-    ORDER BY e.n
-    RETURNING 1),
+    ORDER BY e.n),
   updated AS (
     UPDATE executions e SET
       status = COALESCE(u.status, e.status),
@@ -59,8 +61,7 @@ const COMMIT_STEPS = `
     RETURNING e.id),
   released AS (
     DELETE FROM execution_leases l USING go, unnest($14::text[], $15::bigint[]) AS r(execution_id, token)
-    WHERE go.ok AND l.execution_id = r.execution_id AND l.token = r.token
-    RETURNING 1)
+    WHERE go.ok AND l.execution_id = r.execution_id AND l.token = r.token)
   SELECT execution_id, wanted, token, node_id, NULL::text AS missing_id, NULL::int AS updated FROM stale
   UNION ALL SELECT NULL, NULL, NULL, NULL, id, NULL FROM missing
   UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, count(*)::int FROM updated`;

@@ -11,6 +11,7 @@ import { jsonOrNull, patchColumns, type ExecutionPatch } from './patch-columns.j
 import { likePattern, likePrefix, likeSuffix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 import { executionOrderBy } from '../execution-order.js';
+import { createReadBatch, type ReadBatch } from './read-batch.js';
 
 // JSON columns arrive parsed; BIGINT columns arrive as strings.
 interface ExecutionRow extends Omit<ExecutionRecord, 'last_seq'> {
@@ -70,8 +71,7 @@ const APPEND_EVENTS = `
     INSERT INTO execution_events (execution_id, seq, event)
     SELECT e.execution_id, e.seq, e.event
     FROM appending, ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), json_array_elements($1::json)) WITH ORDINALITY AS e(execution_id, seq, event, n)
-    ORDER BY e.n
-    RETURNING 1)
+    ORDER BY e.n)
   SELECT (SELECT min(id) FROM missing) AS missing`;
 
 function toRecord(row: ExecutionRow): ExecutionRecord {
@@ -99,9 +99,80 @@ function toCheckpoint(row: CheckpointRow): CheckpointRecord {
 
 
 
+export interface PostgresExecutionRepoOptions {
+  /**
+   * Whether reads of a row, a whole history or a custom state asked for in one turn go as one
+   * statement (see read-batch.ts). Only outside a transaction: a transaction's statements run
+   * one at a time on its connection, in the order asked.
+   */
+  batch_reads?: boolean;
+}
+
+interface Batches {
+  row: ReadBatch<ExecutionRecord | null>;
+  history: ReadBatch<ExecutionEvent[]>;
+  state: ReadBatch<Record<string, unknown>>;
+}
+
 /** Executions, their events, checkpoints and custom state in PostgreSQL. */
 export class PostgresExecutionRepo implements ExecutionRepo {
-  constructor(private readonly exec: PgExecutor) {}
+  private readonly batches: Batches | null;
+
+  constructor(
+    private readonly exec: PgExecutor,
+    options: PostgresExecutionRepoOptions = {},
+  ) {
+    this.batches = options.batch_reads ? this.createBatches() : null;
+  }
+
+  private createBatches(): Batches {
+    const group = <R extends { execution_id: string }, V>(rows: R[], value: (row: R) => V): Map<string, V[]> => {
+      const by = new Map<string, V[]>();
+      for (const row of rows) {
+        const list = by.get(row.execution_id);
+        if (list) list.push(value(row));
+        else by.set(row.execution_id, [value(row)]);
+      }
+      return by;
+    };
+    return {
+      row: createReadBatch({
+        one: (id) => this.readExecution(id),
+        many: (ids) =>
+          this.exec.read(async (query) => {
+            const rows = await query<ExecutionRow>(`SELECT ${COLUMNS} FROM executions WHERE id = ANY($1::text[])`, [arrayLiteral(ids)]);
+            return new Map(rows.map((row) => [row.id, toRecord(row)]));
+          }),
+        absent: () => null,
+      }),
+      history: createReadBatch({
+        one: (id) => this.readHistory(id, 0, -1),
+        many: (ids) =>
+          this.exec.read(async (query) =>
+            group(
+              await query<{ execution_id: string; event: ExecutionEvent }>(
+                'SELECT execution_id, event FROM execution_events WHERE execution_id = ANY($1::text[]) ORDER BY execution_id, seq',
+                [arrayLiteral(ids)],
+              ),
+              (row) => row.event,
+            ),
+          ),
+        absent: () => [],
+      }),
+      state: createReadBatch({
+        one: (id) => this.readState(id),
+        many: (ids) =>
+          this.exec.read(async (query) => {
+            const rows = await query<{ execution_id: string; state: Record<string, unknown> }>(
+              'SELECT execution_id, state FROM execution_state WHERE execution_id = ANY($1::text[])',
+              [arrayLiteral(ids)],
+            );
+            return new Map(rows.map((row) => [row.execution_id, row.state]));
+          }),
+        absent: () => ({}),
+      }),
+    };
+  }
 
   createExecution(record: ExecutionRecord): Promise<void> {
     return this.exec.write(async (query) => {
@@ -118,6 +189,10 @@ export class PostgresExecutionRepo implements ExecutionRepo {
   }
 
   getExecution(id: string): Promise<ExecutionRecord | null> {
+    return this.batches ? this.batches.row(id) : this.readExecution(id);
+  }
+
+  private readExecution(id: string): Promise<ExecutionRecord | null> {
     return this.exec.read(async (query) => {
       const [row] = await query<ExecutionRow>(`SELECT ${COLUMNS} FROM executions WHERE id = $1`, [id]);
       return row ? toRecord(row) : null;
@@ -212,6 +287,11 @@ export class PostgresExecutionRepo implements ExecutionRepo {
   }
 
   readEvents(executionId: string, afterSeq = 0, limit = -1): Promise<ExecutionEvent[]> {
+    if (this.batches && afterSeq === 0 && limit < 0) return this.batches.history(executionId);
+    return this.readHistory(executionId, afterSeq, limit);
+  }
+
+  private readHistory(executionId: string, afterSeq: number, limit: number): Promise<ExecutionEvent[]> {
     return this.exec.read(async (query) =>
       (
         await query<{ event: ExecutionEvent }>(
@@ -276,6 +356,10 @@ export class PostgresExecutionRepo implements ExecutionRepo {
   }
 
   loadState(executionId: string): Promise<Record<string, unknown>> {
+    return this.batches ? this.batches.state(executionId) : this.readState(executionId);
+  }
+
+  private readState(executionId: string): Promise<Record<string, unknown>> {
     return this.exec.read(async (query) => {
       const [row] = await query<{ state: Record<string, unknown> }>('SELECT state FROM execution_state WHERE execution_id = $1', [
         executionId,

@@ -60,10 +60,10 @@ export interface PostgresStore extends Store {
   readonly schema: string | null;
 }
 
-function sessionFor(exec: PgExecutor): Required<StoreSession> {
+function sessionFor(exec: PgExecutor, outside = false): Required<StoreSession> {
   return {
     registry: new PostgresRegistryRepo(exec),
-    executions: new PostgresExecutionRepo(exec),
+    executions: new PostgresExecutionRepo(exec, { batch_reads: outside }),
     components: new PostgresComponentRepo(exec),
     triggers: new PostgresTriggerRepo(exec),
     leases: new PostgresLeaseRepo(exec),
@@ -161,7 +161,7 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     await Promise.all([pool.end(), held.end()]).catch(() => undefined);
     throw error;
   }
-  const outside = sessionFor(createPoolExecutor(pool));
+  const outside = sessionFor(createPoolExecutor(pool), true);
   // Connects on first use: only a cluster node renews.
   const renewalPool = new PatientPool({
     connectionString: options.url,
