@@ -8,6 +8,7 @@ import type { EngineContext } from './engine-context.js';
 import { currentRecord } from './execution-record.js';
 import type { RunnerFactory } from './runner-factory.js';
 import type { ExecutionRunner } from './runner.js';
+import type { WriteBatch } from './write-queue.js';
 import { secretInputValues, validateInput } from './validate-input.js';
 import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
@@ -72,11 +73,10 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     if (Object.keys(pins).length > 0) data.action_versions = pins;
     if (kept !== undefined) Object.assign(data, kept);
     Object.assign(data, startData);
-    const before = async (tx: StoreSession): Promise<void> => {
-      await tx.executions.createExecution(record);
-      if (Object.keys(custom).length > 0) await tx.executions.saveState(record.id, custom);
-    };
-    await runner.process({ kind: 'start', at: clock.now(), data }, create ? before : undefined, ownership && create ? 'first' : undefined);
+    // The row goes in with the start step's projection folded in (WriteBatch.creates).
+    const writes: Pick<WriteBatch, 'creates' | 'before'> | undefined = create ? { creates: record } : undefined;
+    if (writes !== undefined && Object.keys(custom).length > 0) writes.before = (tx: StoreSession) => tx.executions.saveState(record.id, custom);
+    await runner.process({ kind: 'start', at: clock.now(), data }, writes, ownership && create ? 'first' : undefined);
     if (runner.failure !== null) {
       if (runners.get(record.id) === runner) runners.delete(record.id);
       throw runner.failure;
