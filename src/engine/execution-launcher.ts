@@ -4,6 +4,7 @@ import { timeOrderedId } from '../core/time-ordered-id.js';
 import type { ExecutionRecord } from '../core/model.js';
 import type { StoreSession } from '../store/store.js';
 import type { StartExecutionOptions } from './engine-api.js';
+import { isoTime } from './decide.js';
 import type { EngineContext } from './engine-context.js';
 import { currentRecord } from './execution-record.js';
 import type { RunnerFactory } from './runner-factory.js';
@@ -100,7 +101,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const input = validatedInput ?? validateInput(wf.record.body.input ?? {}, opts.input ?? {});
     ctx.secrets.add(secretInputValues(wf.record.body.input ?? {}, input));
     ctx.secretInputs.remember(id, wf.record.body.input ?? {}, input);
-    const iso = new Date(clock.now()).toISOString();
+    const iso = isoTime(clock.now());
     const record: ExecutionRecord = {
       id,
       workflow_id: wf.record.id,
