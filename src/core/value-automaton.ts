@@ -10,8 +10,13 @@ export interface ValueAutomaton {
    * The spans `[start, end)` that some value covers, overlapping ones merged, in order.
    * Empty when no value occurs.
    */
-  spans(text: string, meter?: ScanMeter): Array<[number, number]>;
+  spans(text: string, meter?: ScanMeter): ReadonlyArray<readonly [number, number]>;
 }
+
+/** Character codes below this take the root's array of moves. */
+const ASCII = 128;
+/** The answer for every text no value occurs in. */
+const NONE: ReadonlyArray<readonly [number, number]> = [];
 
 interface Node {
   next: Map<number, number>;
@@ -55,27 +60,38 @@ export function createValueAutomaton(values: Iterable<string>): ValueAutomaton {
     }
   }
 
+  // The root's moves for ASCII in an array (0: none; no move leads back to the root): a scan
+  // spends most characters at the root, where a Map lookup each was most of its cost.
+  const root = nodes[0] as Node;
+  const rootAscii = new Int32Array(ASCII);
+  for (const [c, child] of root.next) if (c < ASCII) rootAscii[c] = child;
+
   return {
     spans(text, meter) {
-      const spans: Array<[number, number]> = [];
-      if (nodes.length === 1) return spans;
+      // Made at the first match: most texts hold none, and share one empty answer.
+      let spans: Array<[number, number]> | null = null;
+      if (nodes.length === 1) return NONE;
       let at = 0;
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
         // Each fail step shortens the current match, which grew by at most one per character:
         // the fail steps of a whole pass are at most its length.
-        let node = nodes[at] as Node;
-        while (at !== 0 && !node.next.has(c)) {
+        let to: number | undefined;
+        while (at !== 0) {
+          const node = nodes[at] as Node;
+          to = node.next.get(c);
+          if (to !== undefined) break;
           at = node.fail;
-          node = nodes[at] as Node;
           if (meter) meter.steps++;
         }
-        at = node.next.get(c) ?? 0;
+        if (at === 0) to = c < ASCII ? rootAscii[c] : root.next.get(c);
+        at = to ?? 0;
         if (meter) meter.steps++;
+        if (at === 0) continue;
         const longest = (nodes[at] as Node).longest;
-        if (longest > 0) addSpan(spans, i + 1 - longest, i + 1);
+        if (longest > 0) addSpan((spans ??= []), i + 1 - longest, i + 1);
       }
-      return spans;
+      return spans ?? NONE;
     },
   };
 }

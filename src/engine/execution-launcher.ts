@@ -4,10 +4,12 @@ import { timeOrderedId } from '../core/time-ordered-id.js';
 import type { ExecutionRecord } from '../core/model.js';
 import type { StoreSession } from '../store/store.js';
 import type { StartExecutionOptions } from './engine-api.js';
+import { isoTime } from './decide.js';
 import type { EngineContext } from './engine-context.js';
 import { currentRecord } from './execution-record.js';
 import type { RunnerFactory } from './runner-factory.js';
 import type { ExecutionRunner } from './runner.js';
+import type { WriteBatch } from './write-queue.js';
 import { secretInputValues, validateInput } from './validate-input.js';
 import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
@@ -72,11 +74,10 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     if (Object.keys(pins).length > 0) data.action_versions = pins;
     if (kept !== undefined) Object.assign(data, kept);
     Object.assign(data, startData);
-    const before = async (tx: StoreSession): Promise<void> => {
-      await tx.executions.createExecution(record);
-      if (Object.keys(custom).length > 0) await tx.executions.saveState(record.id, custom);
-    };
-    await runner.process({ kind: 'start', at: clock.now(), data }, create ? before : undefined, ownership && create ? 'first' : undefined);
+    // The row goes in with the start step's projection folded in (WriteBatch.creates).
+    const writes: Pick<WriteBatch, 'creates' | 'before'> | undefined = create ? { creates: record } : undefined;
+    if (writes !== undefined && Object.keys(custom).length > 0) writes.before = (tx: StoreSession) => tx.executions.saveState(record.id, custom);
+    await runner.process({ kind: 'start', at: clock.now(), data }, writes, ownership && create ? 'first' : undefined);
     if (runner.failure !== null) {
       if (runners.get(record.id) === runner) runners.delete(record.id);
       throw runner.failure;
@@ -100,7 +101,7 @@ export function createExecutionLauncher(ctx: EngineContext, workflows: WorkflowC
     const input = validatedInput ?? validateInput(wf.record.body.input ?? {}, opts.input ?? {});
     ctx.secrets.add(secretInputValues(wf.record.body.input ?? {}, input));
     ctx.secretInputs.remember(id, wf.record.body.input ?? {}, input);
-    const iso = new Date(clock.now()).toISOString();
+    const iso = isoTime(clock.now());
     const record: ExecutionRecord = {
       id,
       workflow_id: wf.record.id,

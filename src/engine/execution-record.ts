@@ -1,5 +1,6 @@
 import { HarmoniaError } from '../core/errors.js';
 import type { ExecutionRecord } from '../core/model.js';
+import { isoTime } from './decide.js';
 import type { EngineContext } from './engine-context.js';
 import type { ExecutionRunner } from './runner.js';
 
@@ -13,7 +14,8 @@ export function currentRecord(runner: ExecutionRunner, now: number): ExecutionRe
     error: state.error,
     finished_at: state.finished_at,
     last_seq: state.last_seq,
-    updated_at: new Date(now).toISOString(),
+    // Remembered per millisecond: Date's own toISOString formats through snprintf (~7,000 instructions).
+    updated_at: isoTime(now),
   };
 }
 

@@ -123,15 +123,16 @@ export class ExecutionRunner {
   }
 
   /**
-   * Runs one step; resolves once its events are committed and acted on. `claim` makes the
-   * write take the execution's lease (see WriteBatch.claim).
+   * Runs one step; resolves once its events are committed and acted on. `writes`: the row
+   * the step's commit creates and writes that precede its events (a new execution's); `claim`
+   * makes the write take the execution's lease (see WriteBatch).
    */
-  process(input: DecideInput, before?: WriteBatch['before'], claim?: WriteBatch['claim']): Promise<void> {
+  process(input: DecideInput, writes?: Pick<WriteBatch, 'creates' | 'before'>, claim?: WriteBatch['claim']): Promise<void> {
     if (this.stopped) return this.lastCommit;
     if (input.at > this.decidedAt) this.decidedAt = input.at;
     const wasTerminal = isTerminalExecution(this.state.status);
     const result = step(this.state, input, this.ctx);
-    if (result.events.length === 0 && before === undefined) {
+    if (result.events.length === 0 && writes === undefined) {
       this.act(result.commands, wasTerminal);
       return this.lastCommit;
     }
@@ -143,7 +144,7 @@ export class ExecutionRunner {
     // A plain step of a running execution joins the batch of earlier steps the queue has not
     // taken yet: ten results of one turn make one batch, one projection and one promise.
     // Steps that start or end the execution, or write other rows, keep a batch of their own.
-    const plain = before === undefined && claim === undefined && snapshots.length === 0 && !wasTerminal && !isTerminalExecution(this.state.status);
+    const plain = writes === undefined && claim === undefined && snapshots.length === 0 && !wasTerminal && !isTerminalExecution(this.state.status);
     const open = this.open;
     if (plain && open !== null) {
       for (let index = 0; index < events.length; index += 1) open.events.push(events[index] as ExecutionEvent);
@@ -154,7 +155,8 @@ export class ExecutionRunner {
     this.open = null;
     const patch = this.projection({ updated_at: '', last_seq: 0 });
     const batch: WriteBatch = { events: result.events, projection: { id: this.id, patch } };
-    if (before) batch.before = before;
+    if (writes?.creates) batch.creates = writes.creates;
+    if (writes?.before) batch.before = writes.before;
     if (claim) batch.claim = claim;
     if (snapshots.length > 0) {
       const createdAt = new Date(input.at).toISOString();

@@ -12,7 +12,16 @@ export interface WriteBatch {
   events: ExecutionEvent[];
   /** The execution row's new projection. */
   projection?: { id: string; patch: ExecutionPatch };
-  /** Writes that must precede the events (creating the execution row). */
+  /**
+   * The execution row this batch creates, inserted before anything else in the commit. Without
+   * a claim, the batch's projection (merged with any later batch of the execution in the same
+   * commit) is folded into it: one INSERT of the row as the step left it, not an INSERT and an
+   * UPDATE of the same row (docs/performance.md, Eighth round). A claim reads the new row's
+   * status (a finished execution is not claimable), so with one the row goes in as given and
+   * the projection follows as an UPDATE.
+   */
+  creates?: ExecutionRecord;
+  /** Writes that must precede the events (the new execution's custom state), after `creates`. */
   before?: (tx: StoreSession) => Promise<void>;
   /** Writes that go with the events (checkpoint snapshots). */
   after?: (tx: StoreSession) => Promise<void>;
@@ -81,7 +90,16 @@ function fencedIds(items: readonly Pending[]): string[] {
 }
 
 async function apply(tx: StoreSession, items: readonly Pending[], fence: WriteFence | undefined): Promise<void> {
-  for (const item of items) if (item.batch.before) await item.batch.before(tx);
+  const projections = mergedProjections(items);
+  for (const { batch } of items) {
+    const row = batch.creates;
+    if (row !== undefined) {
+      const patch = batch.claim === undefined ? projections.get(row.id) : undefined;
+      if (patch !== undefined) projections.delete(row.id);
+      await tx.executions.createExecution(patch === undefined ? row : { ...row, ...patch });
+    }
+    if (batch.before) await batch.before(tx);
+  }
   if (fence) {
     for (const { batch } of items) if (batch.claim === 'first' && batch.projection) await fence.claim(tx, batch.projection.id);
     const ids = fencedIds(items);
@@ -89,7 +107,6 @@ async function apply(tx: StoreSession, items: readonly Pending[], fence: WriteFe
   }
   const events = items.length === 1 ? (items[0] as Pending).batch.events : items.flatMap((item) => item.batch.events);
   if (events.length > 0) await tx.executions.appendEvents(events);
-  const projections = mergedProjections(items);
   if (projections.size > 1 && tx.executions.updateExecutions) {
     await tx.executions.updateExecutions([...projections].map(([id, patch]) => ({ id, patch })));
   } else {
@@ -123,7 +140,7 @@ function mergedProjections(items: readonly Pending[]): Map<string, ExecutionPatc
  */
 function oneStatement(store: Store, items: readonly Pending[], fence: WriteFence | undefined): CommitSteps | null {
   if (!store.executions.commitSteps || (fence && !fence.tokens)) return null;
-  for (const { batch } of items) if (batch.before || batch.after || batch.claim !== undefined) return null;
+  for (const { batch } of items) if (batch.creates || batch.before || batch.after || batch.claim !== undefined) return null;
   const events = items.length === 1 ? (items[0] as Pending).batch.events : items.flatMap((item) => item.batch.events);
   const projections = mergedProjections(items);
   const finished = [...projections].filter(([, patch]) => patch.status !== undefined && FINISHED.has(patch.status)).map(([id]) => id);
@@ -144,13 +161,13 @@ async function commit(store: Store, items: readonly Pending[], fence: WriteFence
   const steps = oneStatement(store, items, fence);
   if (steps && store.executions.commitSteps) await store.executions.commitSteps(steps);
   // Any failed write sinks the whole transaction (and is retried alone by the caller), so no savepoints.
-  else await store.transaction((tx) => apply(tx, items, fence), items.some((item) => item.batch.before !== undefined) ? CREATING : ALL_OR_NOTHING);
+  else await store.transaction((tx) => apply(tx, items, fence), items.some(({ batch }) => batch.creates !== undefined || batch.before !== undefined) ? CREATING : ALL_OR_NOTHING);
 }
 
 /** Whether the batches can only go as a transaction (see oneStatement), without asking the fence for tokens. */
 function needsTransaction(store: Store, items: readonly Pending[], fence: WriteFence | undefined): boolean {
   if (!store.executions.commitSteps || (fence && !fence.tokens)) return true;
-  return items.some(({ batch }) => batch.before !== undefined || batch.after !== undefined || batch.claim !== undefined);
+  return items.some(({ batch }) => batch.creates !== undefined || batch.before !== undefined || batch.after !== undefined || batch.claim !== undefined);
 }
 
 /** The executions a batch writes, each once in a run (a runner's batch holds one execution's events). */

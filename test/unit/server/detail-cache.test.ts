@@ -93,4 +93,15 @@ describe('createDetailCache()', () => {
     expect(cache.get(record({ id: 'a' }), null)?.body.toString()).toBe(big);
     expect(cache.get(record({ id: 'e' }), null)?.body.toString()).toBe(big);
   });
+
+  it('once over its budget, drops the least recently read until an eighth of it is free', () => {
+    const cache = createDetailCache(createSecretMasker(), 400);
+    const big = 'x'.repeat(90);
+    for (const id of ['a', 'b', 'c', 'd']) cache.put(record({ id }), 'completed', big, null);
+    // 450 bytes: a and b go (down to 270, under 350), c stays.
+    cache.put(record({ id: 'e' }), 'completed', big, null);
+    expect(cache.get(record({ id: 'a' }), null)).toBeUndefined();
+    expect(cache.get(record({ id: 'b' }), null)).toBeUndefined();
+    expect(cache.get(record({ id: 'c' }), null)?.body.toString()).toBe(big);
+  });
 });
