@@ -44,12 +44,12 @@ describe('the API docs page', () => {
     expect(refusals).toEqual([]);
     expect(pageErrors(page)).toEqual([]);
     // A script the page did not ship (as an injection would add) is refused by the policy.
-    const ran = await page.evaluate(() => {
+    const ran = await page.evaluate(`(() => {
       const script = document.createElement('script');
       script.textContent = 'window.injected = true';
       document.body.append(script);
-      return (window as unknown as { injected?: boolean }).injected === true;
-    });
+      return window.injected === true;
+    })()`);
     expect(ran).toBe(false);
     await expect.poll(() => refusals.length).toBe(1);
   });
