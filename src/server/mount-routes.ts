@@ -185,6 +185,7 @@ async function handle(
   }
   ctx.status = result.status ?? 200;
   if (result.etag !== undefined) ctx.set('ETag', result.etag);
+  if (result.headers !== undefined) ctx.set(result.headers);
   if (result.content_type !== undefined) {
     ctx.type = result.content_type;
     ctx.body = result.body;

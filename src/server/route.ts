@@ -82,6 +82,8 @@ export interface RouteResponse {
   content_type?: string;
   /** The body's weak ETag when the route keeps it (else conditional GET hashes the body). */
   etag?: string;
+  /** Headers of the answer beyond its type (a page's Content-Security-Policy). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export type RouteHandler = (request: RouteRequest, services: AppServices) => Promise<RouteResponse>;

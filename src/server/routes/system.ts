@@ -2,7 +2,7 @@
 import { HarmoniaError } from '../../core/errors.js';
 import type { ExecutionStatus } from '../../core/model.js';
 import type { ServerStatusView } from '../../core/wire.js';
-import { renderDocsPage } from '../docs-page.js';
+import { docsPageHeaders, renderDocsPage } from '../docs-page.js';
 import { labels, renderGauge } from '../metrics.js';
 import { buildOpenApiDocument } from '../openapi.js';
 import { defineRoutes, type AppServices } from '../route.js';
@@ -136,7 +136,7 @@ export function systemRoutes() {
       tag: 'system',
       summary: 'A readable rendering of /openapi.json.',
       responses: { 200: { description: 'An HTML page.', content_type: 'text/html' } },
-      handler: async () => ({ body: renderDocsPage(), content_type: 'text/html; charset=utf-8' }),
+      handler: async () => ({ body: renderDocsPage(), content_type: 'text/html; charset=utf-8', headers: docsPageHeaders() }),
     },
   ]);
 }
