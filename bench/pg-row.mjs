@@ -20,7 +20,7 @@
 // around every round.
 // Run: npm run build && node bench/pg-row.mjs [--tasks 10000] [--width 48] [--rounds 5] [--gw-concurrency N] [--gw-pool N]
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { backendCpu, cpuSince } from './lib-pg-backends.mjs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -101,32 +101,19 @@ async function childCpu(child) {
   return (await reply).ms;
 }
 
-/** CPU milliseconds of each server process serving `name` (same host: /proc), and how many there are. */
-async function backends(admin, name) {
-  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name]);
-  const cpu = new Map();
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch { /* gone */ }
-  }
-  return cpu;
-}
-const cpuSince = (before, after) => [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs one round on one side: queue, wait until the database says done; wall ms and CPU µs per task. */
 async function round(admin, side) {
   const own0 = await childCpu(side.child);
-  const server0 = await backends(admin, side.app);
+  const server0 = await backendCpu(admin, side.app);
   const started = performance.now();
   await side.queue();
   while (!(await side.done())) await pause(10);
   const ms = performance.now() - started;
   const own = (await childCpu(side.child)) - own0;
-  const server = cpuSince(server0, await backends(admin, side.app));
+  const server = cpuSince(server0, await backendCpu(admin, side.app));
   return { ms, rate: Math.round((TASKS / ms) * 1000), ownUs: (own / TASKS) * 1000, serverUs: (server / TASKS) * 1000 };
 }
 

@@ -8,7 +8,8 @@
 // cluster, driver or server): its CPU per task is the engine's share of the node's.
 // Run: npm run build && node bench/pg-work.mjs [--tasks 5000] [--width 48] [--statements] [--sqlite] [--no-graphile]
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { backendCpu, cpuSince } from './lib-pg-backends.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -43,19 +44,6 @@ pg.Client.prototype.query = function query(config, ...rest) {
   return originalQuery.call(this, config, ...rest);
 };
 
-// CPU milliseconds of the server processes serving `name` (same host: /proc), by pid.
-async function backendCpu(admin, name) {
-  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name]);
-  const cpu = new Map();
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch { /* gone */ }
-  }
-  return cpu;
-}
-const cpuSince = (before, after) => [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
 const ownCpu = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
 /** User and system CPU µs per task since `since` (a process.cpuUsage()). */
 const cpuSplit = (since, units) => {
