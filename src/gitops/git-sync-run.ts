@@ -9,6 +9,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { HarmoniaError, isHarmoniaError } from '../core/errors.js';
 import type { DefinitionKind, DefinitionOrigin } from '../core/model.js';
 import type { Checkout, CommitInfo, GitSource } from '../packs/git-source.js';
+import { refusePacksFolderEscape } from './packs-folder-escape.js';
 import type { PackSyncResult, PackSyncService } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
 import type { PackEvents } from './pack-events.js';
@@ -161,6 +162,7 @@ export async function runGitSync(input: SyncRunInput): Promise<SyncRunResult> {
 
   try {
     const claimed = input.claimedElsewhere ?? new Map<string, readonly string[]>();
+    await refusePacksFolderEscape(source.dir, source.path, head.sha);
     const all = await packDirs(checkout.packsDir);
     // A pack in two sources is refused by both until one lets it go: whichever ran last must not win.
     const dirs = all.filter((ref) => !claimed.has(ref));

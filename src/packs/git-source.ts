@@ -129,6 +129,25 @@ function httpOrigin(url: string): string | null {
   }
 }
 
+/**
+ * An http(s) URL without its user and password, and those two decoded. The remote is stored
+ * in the clone's .git/config for as long as the clone lives, so credentials written into the
+ * URL travel as the token does (a header through git's environment) and never reach it.
+ */
+function splitUrlCredentials(url: string): { url: string; user: string; password: string } | null {
+  try {
+    const parsed = new URL(url);
+    // a user alone is no secret, and may be what a credential helper is keyed on
+    if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.password === '') return null;
+    const credentials = { user: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
+    parsed.username = '';
+    parsed.password = '';
+    return { url: parsed.href, ...credentials };
+  } catch {
+    return null;
+  }
+}
+
 function gitEnv(options: GitSourceOptions): { env: Record<string, string>; allow: string[]; secrets: string[] } {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env ?? {})) {
@@ -141,14 +160,17 @@ function gitEnv(options: GitSourceOptions): { env: Record<string, string>; allow
   const allow = ['GIT_TERMINAL_PROMPT'];
   const secrets: string[] = [];
   const origin = httpOrigin(options.url);
-  if (options.token && origin) {
-    const basic = Buffer.from(`${options.tokenUser ?? 'x-access-token'}:${options.token}`).toString('base64');
+  const inUrl = splitUrlCredentials(options.url);
+  // The token variable wins over credentials in the URL, which are never stored either way.
+  const credentials = options.token ? `${options.tokenUser ?? 'x-access-token'}:${options.token}` : inUrl ? `${inUrl.user}:${inUrl.password}` : null;
+  if (credentials !== null && origin) {
+    const basic = Buffer.from(credentials).toString('base64');
     // Scoped to the remote's origin, so a redirect to another host never receives it.
     env.GIT_CONFIG_COUNT = '1';
     env.GIT_CONFIG_KEY_0 = `http.${origin}.extraHeader`;
     env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
     allow.push('GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0');
-    secrets.push(options.token, basic);
+    secrets.push(...(options.token ? [options.token] : []), ...(inUrl ? [inUrl.password] : []), basic);
   }
   return { env, allow, secrets };
 }
@@ -175,6 +197,7 @@ export function createGitSource(options: GitSourceOptions): GitSource {
   const { env, allow, secrets } = gitEnv(options);
   const scrub = (text: string) => scrubSecrets(text, [...secrets, options.url.match(/\/\/([^/@]+)@/)?.[1] ?? '']);
   const safeUrl = scrub(options.url);
+  const remoteUrl = splitUrlCredentials(options.url)?.url ?? options.url;
 
   let client: SimpleGit | null = null;
   const git = (): SimpleGit => {
@@ -199,11 +222,18 @@ export function createGitSource(options: GitSourceOptions): GitSource {
     }
   }
 
+  let remoteChecked = false;
   async function ensureRepository(): Promise<void> {
-    if (existsSync(path.join(dir, '.git'))) return;
+    if (existsSync(path.join(dir, '.git'))) {
+      // A clone made by an older version kept the URL's credentials in its config.
+      if (!remoteChecked && remoteUrl !== options.url) await run('remote set-url', ['remote', 'set-url', 'origin', remoteUrl]);
+      remoteChecked = true;
+      return;
+    }
+    remoteChecked = true;
     await mkdir(dir, { recursive: true });
     await run('init', ['init', '--quiet']);
-    await run('remote add', ['remote', 'add', 'origin', options.url]);
+    await run('remote add', ['remote', 'add', 'origin', remoteUrl]);
   }
 
   async function resolveTarget(ref: string): Promise<string> {

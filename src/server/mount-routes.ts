@@ -14,6 +14,7 @@ import { createRouteTable, type RouteMatch, type TableEntry } from './route-tabl
 import { checkQueryEscapes, malformedSegment, refuseRepeats } from './percent-decode.js';
 import type { RequestValidator } from './validate-request.js';
 import type { ResponseContract } from './validate-response.js';
+import { headerValue } from './header-value.js';
 
 export interface MountOptions {
   services: AppServices;
@@ -172,7 +173,7 @@ async function handle(
       body_raw: raw,
       principal,
       request_id: String(ctx.state.request_id ?? ''),
-      header: (name) => ctx.get(name),
+      header: (name) => headerValue(ctx.headers[name.toLowerCase()]),
       koa: ctx,
     },
     services,

@@ -66,8 +66,11 @@ export interface RouteRequest {
   body_raw: Buffer | undefined;
   principal: Principal;
   request_id: string;
-  /** A request header's value, '' when absent (as Koa's `ctx.get`). */
-  header(name: string): string;
+  /**
+   * A request header's value, undefined when absent: a header sent empty is not one left
+   * out (an empty Idempotency-Key is refused, not ignored).
+   */
+  header(name: string): string | undefined;
   /** The raw Koa context, for streaming routes only. */
   koa: Context;
 }

@@ -30,6 +30,7 @@ import { requestIdFrom } from './request-log.js';
 import type { RouteDef, RouteResponse } from './route.js';
 import { createRouteTable } from './route-table.js';
 import type { RequestHandler } from './status-fast-path.js';
+import { headerValue } from './header-value.js';
 
 export interface StartFastPath {
   /** Answers `req` when it is a plain start; otherwise hands it to `fallback` (with what it did kept). */
@@ -188,7 +189,6 @@ export function createStartFastPath(app: Koa): StartFastPath {
 }
 
 /** A header as Koa's `ctx.get` gives it: '' when absent. */
-function headerOf(req: IncomingMessage, name: string): string {
-  const value = req.headers[name.toLowerCase()];
-  return value === undefined ? '' : Array.isArray(value) ? value.join(', ') : value;
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  return headerValue(req.headers[name.toLowerCase()]);
 }

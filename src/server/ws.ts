@@ -28,6 +28,7 @@ import { batchWsMessage, deflatedBatchWsMessage, takesSharedDeflate } from './ws
 import { createInboundLimiter } from './ws-inbound.js';
 import type { StreamHub } from './stream-hub.js';
 import { packEventJson, streamPackEvents } from './stream-pack-events.js';
+import { refuseCursorPastHead } from './cursor-past-head.js';
 
 /** The WebSocket endpoints, with their scopes, for the route table. */
 export const WS_ROUTES: StreamRouteDef[] = [
@@ -142,7 +143,7 @@ async function accept(
   checkQueryEscapes(url.search.slice(1));
   refuseRepeats(queryOf(url.searchParams));
   refuseNul(Object.fromEntries(url.searchParams), 'query parameter');
-  if (executionId !== null) await services.engine.getExecution(executionId);
+  const record = executionId !== null ? await services.engine.getExecution(executionId) : null;
   if (logsMatch) logQueryOf(url);
   const batch = url.searchParams.get('batch');
   if (batch !== null && batch !== 'true' && batch !== 'false') {
@@ -154,6 +155,10 @@ async function accept(
       throw new HarmoniaError('REQUEST_INVALID', `${name} '${value.slice(0, 40)}' must be a non-negative integer`);
     }
   }
+  const afterSeq = url.searchParams.get('after_seq');
+  const afterPosition = url.searchParams.get('after_position');
+  if (record !== null && !logsMatch && afterSeq !== null) refuseCursorPastHead(Number(afterSeq), record.last_seq);
+  if (executionId === null && afterPosition !== null) refuseCursorPastHead(Number(afterPosition), await services.store.executions.lastEventPosition());
   return { execution_id: executionId, principal_id: principal.id, logs: logsMatch !== null };
 }
 

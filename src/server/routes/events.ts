@@ -6,6 +6,7 @@ import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink 
 import type { StreamHub } from '../stream-hub.js';
 import { packEventJson, streamPackEvents } from '../stream-pack-events.js';
 import { globalFeedOf } from '../global-feed-of.js';
+import { refuseCursorPastHead } from '../cursor-past-head.js';
 
 /** The SSE routes; `hub` tracks open streams for shutdown. */
 export function eventRoutes(hub: StreamHub) {
@@ -30,7 +31,7 @@ export function eventRoutes(hub: StreamHub) {
   const executionStream = async (request: RouteRequest, services: AppServices): Promise<RouteResponse> => {
     const id = request.params.id ?? '';
     const afterSeq = resumeSeq(request.koa);
-    await services.engine.getExecution(id);
+    refuseCursorPastHead(afterSeq, (await services.engine.getExecution(id)).last_seq);
     let stop = (): void => undefined;
     const stream = openSse(request.koa, sseOptions(services), () => stop());
     stop = streamExecutionEvents({
@@ -45,6 +46,7 @@ export function eventRoutes(hub: StreamHub) {
 
   const allStream = async (request: RouteRequest, services: AppServices): Promise<RouteResponse> => {
     const afterPosition = resumeCursor(request.koa, 'after_position', null);
+    if (afterPosition !== null) refuseCursorPastHead(afterPosition, await services.store.executions.lastEventPosition());
     let stop = (): void => undefined;
     const stream = openSse(request.koa, sseOptions(services), () => stop());
     const stopExecutions = streamAllEvents({ feed: globalFeedOf(hub, services), after_position: afterPosition, sink: batchSinkOf(stream) });

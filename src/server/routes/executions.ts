@@ -91,7 +91,7 @@ export function executionRoutes() {
       responses: {
         200: { description: 'An earlier request with the same Idempotency-Key started this execution.', schema: 'ExecutionView' },
         201: { description: 'Started.', schema: 'ExecutionView' },
-        400: { description: 'An Idempotency-Key longer than 255 characters or with characters outside printable ASCII.', schema: 'Error' },
+        400: { description: 'An Idempotency-Key that is empty, longer than 255 characters or with characters outside printable ASCII.', schema: 'Error' },
         404: { description: 'Unknown workflow.', schema: 'Error' },
         422: {
           description: "The input does not match the workflow's input spec (EXEC_INPUT_INVALID), the workflow reads `${param.*}` and runs only once instantiated from a template (WORKFLOW_TEMPLATE_PARAMS), or the Idempotency-Key was used for another request (IDEMPOTENCY_KEY_REUSED).",
@@ -101,7 +101,7 @@ export function executionRoutes() {
       handler: async (request, services) => {
         const key = request.header('Idempotency-Key');
         const { execution, replayed } = await services.app.startExecution(request.body as StartExecutionRequest, {
-          ...(key !== '' ? { idempotencyKey: key } : {}),
+          ...(key !== undefined ? { idempotencyKey: key } : {}),
           caller: request.principal.id,
         });
         return { status: replayed ? 200 : 201, body: execution };

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isHarmoniaError } from '../../../src/core/errors.js';
@@ -67,6 +70,21 @@ describe('createGitSource()', () => {
     expect(source.url).toBe(`http://***@127.0.0.1:${port}/flows.git`);
     expect(error.message).not.toContain('s3cretpass');
     expect(error.message).toContain('***@');
+  });
+
+  it('keeps credentials embedded in the url out of the clone\'s .git/config, sending them as the token is sent', async () => {
+    // The clone lives on disk for as long as the server follows the repository: a password
+    // in its config would outlive the process and be read by whatever can read the clone.
+    const port = await startHost();
+    const source = createGitSource({ url: `http://deploy:s3cret%40pass@127.0.0.1:${port}/flows.git`, dataDir: fx.dataDir });
+    await failure(source.update());
+    expect(readFileSync(join(source.dir, '.git', 'config'), 'utf8')).not.toMatch(/s3cret|deploy:/);
+    expect(requests[0]?.authorization).toBe(`Basic ${Buffer.from('deploy:s3cret@pass').toString('base64')}`);
+    // A clone an older version made, with the credentials in its config, is cleaned on the next update.
+    const url = `http://deploy:s3cret%40pass@127.0.0.1:${port}/flows.git`;
+    execFileSync('git', ['remote', 'set-url', 'origin', url], { cwd: source.dir });
+    await failure(createGitSource({ url, dataDir: fx.dataDir }).update());
+    expect(readFileSync(join(source.dir, '.git', 'config'), 'utf8')).not.toMatch(/s3cret|deploy:/);
   });
 
   it('checks out the branch head and reports its commit', async () => {

@@ -267,4 +267,15 @@ describe('POST /api/v1/executions with an Idempotency-Key', () => {
     const bad = await h.call<{ error: { code: string } }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.hello' }, headers: { 'Idempotency-Key': 'has space' } });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'REQUEST_INVALID']);
   });
+
+  it('refuses an empty key with 400 instead of starting an execution with no key at all', async () => {
+    // A client whose key variable is unset sends the header empty: silently dropping it
+    // would start a new execution on every retry the client believes is safe.
+    const before = (await h.call<{ total: number }>('GET', '/api/v1/executions?limit=1')).body.total;
+    for (const path of ['/api/v1/executions', '/api/executions']) {
+      const empty = await h.call<{ error: { code: string; details: unknown } }>('POST', path, { json: { workflow_ref: 'demo.hello' }, headers: { 'Idempotency-Key': '' } });
+      expect([empty.status, empty.body.error.code, empty.body.error.details]).toEqual([400, 'REQUEST_INVALID', { field: 'Idempotency-Key' }]);
+    }
+    expect((await h.call<{ total: number }>('GET', '/api/v1/executions?limit=1')).body.total).toBe(before);
+  });
 });
