@@ -6,7 +6,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode, type ClusterNode, type LeaderTask } from '../../../src/cluster/index.js';
-import type { PoolClient } from 'pg';
 import { HarmoniaError } from '../../../src/core/errors.js';
 import { actionsWith, register, workflow } from '../engine/helpers.js';
 import { TEST_DATABASE_URL, pgSuiteName, usePgSchema } from '../store/pg-test-db.js';
@@ -54,9 +53,10 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('connections a node holds for go
   });
 
   it('fails a statement that waits for a pool connection longer than pool_wait_ms, naming the pool and the setting', async () => {
-    const store = await db.openStore({ pool_size: 1, pool_wait_ms: 100 });
-    // pool_wait_ms also bounds opening the connection, which a loaded machine can take longer than 100 ms to do.
-    const holder = await connectWithin(store.pool, 20);
+    // pool_wait_ms also bounds opening a connection, which a loaded machine can take longer
+    // than 100 ms to do: the store's migration check and the holder ask again when it did.
+    const store = await within(() => db.openStore({ pool_size: 1, pool_wait_ms: 100 }), 20);
+    const holder = await within(() => store.pool.connect(), 20);
     try {
       const error = await store.executions.getExecution('nobody').then(
         () => null,
@@ -73,11 +73,11 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('connections a node holds for go
   });
 });
 
-/** A connection of `pool`, asking again when opening one timed out (up to `tries` times). */
-async function connectWithin(pool: { connect(): Promise<PoolClient> }, tries: number): Promise<PoolClient> {
+/** What `open` gives, asked again when it failed (opening a connection timed out), up to `tries` times. */
+async function within<T>(open: () => Promise<T>, tries: number): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await pool.connect();
+      return await open();
     } catch (error) {
       if (attempt >= tries) throw error;
     }
