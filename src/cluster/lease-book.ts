@@ -7,8 +7,17 @@ interface Held {
   token: number;
   /** Renewals in a row that did not return this lease. */
   missed: number;
-  /** When it was recorded here (epochNow). */
+  /**
+   * When it was recorded here (epochNow); Infinity while the transaction that claimed it is
+   * open: a renewal reads committed rows only, so until then its answer lacks the lease.
+   */
   since: number;
+  /**
+   * A commit here releases it (the execution finished): from then on renewals lack it, and
+   * this node hears its own commit only after answers that read after it (a stalled loop
+   * takes them in together), so no answer judges it; the release's caller removes it.
+   */
+  releasing: boolean;
 }
 
 /**
@@ -34,6 +43,7 @@ export interface LeaseBook extends WriteFence {
   token(executionId: string): number | undefined;
   /** Always offered: a node's group commits are one statement (ExecutionRepo.commitSteps). */
   tokens: NonNullable<WriteFence['tokens']>;
+  claimsEnded: NonNullable<WriteFence['claimsEnded']>;
   /** Records leases just claimed outside a write (the claim loop). */
   add(leases: readonly ExecutionLease[]): void;
   /** Forgets a lease; returns its token when it was held. */
@@ -42,8 +52,10 @@ export interface LeaseBook extends WriteFence {
   ids(): string[];
   /**
    * Compares the answer of a renewal that started at `started` (epoch milliseconds) with
-   * the book. A lease missing twice in a row is lost (once may be a claim whose transaction
-   * had not committed when the renewal read). Answers reach the book late, several at once
+   * the book. A lease missing twice in a row is lost (once may be a claim that committed
+   * while the renewal read; one claimed in a transaction still open is not judged at all:
+   * a loaded node's creating transaction stayed open across two renewals, and its new
+   * executions were given up and carried on again as interrupted). Answers reach the book late, several at once
    * after an event-loop stall, while the renewal thread went on: one that started before a
    * lease was recorded, or before it was given up here, says nothing about that lease.
    */
@@ -85,12 +97,20 @@ export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
       if (!lease) {
         throw new HarmoniaError('STORE_CONFLICT', `execution '${executionId}' is held by another node`, { details: { execution_id: executionId } });
       }
-      held.set(executionId, { token: lease.token, missed: 0, since: epochNow() });
+      held.set(executionId, { token: lease.token, missed: 0, since: Infinity, releasing: false });
+    },
+    claimsEnded(executionIds) {
+      const now = epochNow();
+      for (const id of executionIds) {
+        const entry = held.get(id);
+        if (entry && entry.since === Infinity) entry.since = now;
+      }
     },
     async finish(tx, executionIds) {
       const leases = leasesOf(tx);
       const mine = executionIds.flatMap((id) => {
         const entry = held.get(id);
+        if (entry) entry.releasing = true;
         return entry ? [{ execution_id: id, token: entry.token }] : [];
       });
       if (mine.length > 1 && leases.releaseLeases) {
@@ -105,12 +125,14 @@ export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
         const entry = held.get(id);
         if (entry) found.push({ execution_id: id, token: entry.token });
         else if (require) throw unsafe(nodeId, id);
+        // Without `require` these are the leases a one-statement commit releases.
+        if (entry && !require) entry.releasing = true;
       }
       return found;
     },
     token: (id) => held.get(id)?.token,
     add(leases) {
-      for (const lease of leases) held.set(lease.execution_id, { token: lease.token, missed: 0, since: epochNow() });
+      for (const lease of leases) held.set(lease.execution_id, { token: lease.token, missed: 0, since: epochNow(), releasing: false });
     },
     remove(id) {
       const entry = held.get(id);
@@ -124,7 +146,7 @@ export function createLeaseBook(nodeId: string, leaseMs: number): LeaseBook {
       const current = new Map(renewed.map((lease) => [lease.execution_id, lease]));
       const lost: string[] = [];
       for (const [id, entry] of held) {
-        if (entry.since > started) continue;
+        if (entry.since > started || entry.releasing) continue;
         const lease = current.get(id);
         if (lease && lease.token === entry.token) entry.missed = 0;
         else if (lease || (entry.missed += 1) >= 2) lost.push(id);

@@ -49,6 +49,11 @@ export interface WriteFence {
   check(tx: StoreSession, executionIds: readonly string[]): Promise<void>;
   /** Takes the lease of an execution written in this transaction; throws when another node holds it. */
   claim(tx: StoreSession, executionId: string): Promise<void>;
+  /**
+   * The transaction that claimed these executions has ended, committed or not. Until then
+   * other sessions (the lease renewals) cannot see the claims, however long it stays open.
+   */
+  claimsEnded?(executionIds: readonly string[]): void;
   /** Gives the leases up in the transaction that finishes the executions (completed, failed or canceled). */
   finish(tx: StoreSession, executionIds: readonly string[]): Promise<void>;
   /**
@@ -160,8 +165,21 @@ function oneStatement(store: Store, items: readonly Pending[], fence: WriteFence
 async function commit(store: Store, items: readonly Pending[], fence: WriteFence | undefined): Promise<void> {
   const steps = oneStatement(store, items, fence);
   if (steps && store.executions.commitSteps) await store.executions.commitSteps(steps);
-  // Any failed write sinks the whole transaction (and is retried alone by the caller), so no savepoints.
-  else await store.transaction((tx) => apply(tx, items, fence), items.some(({ batch }) => batch.creates !== undefined || batch.before !== undefined) ? CREATING : ALL_OR_NOTHING);
+  else {
+    try {
+      // Any failed write sinks the whole transaction (and is retried alone by the caller), so no savepoints.
+      await store.transaction((tx) => apply(tx, items, fence), items.some(({ batch }) => batch.creates !== undefined || batch.before !== undefined) ? CREATING : ALL_OR_NOTHING);
+    } finally {
+      if (fence?.claimsEnded) fence.claimsEnded(claimedIds(items));
+    }
+  }
+}
+
+/** The executions whose batches claim a lease. */
+function claimedIds(items: readonly Pending[]): string[] {
+  const ids: string[] = [];
+  for (const { batch } of items) if (batch.claim !== undefined && batch.claim !== 'none' && batch.projection) ids.push(batch.projection.id);
+  return ids;
 }
 
 /** Whether the batches can only go as a transaction (see oneStatement), without asking the fence for tokens. */

@@ -40,8 +40,16 @@ const NODES = `
 // then the node is gone and its executions are taken at once. Every claimer asks, in the
 // statement it runs anyway, rather than a leader expiring dead nodes' leases: no leader to
 // lose (its death would delay the failover it is for), no extra statement or round trip.
+// A claim only registers its node (renewals keep the row current): an update would hold the
+// node's row until the claiming transaction ends, and a node's creating transaction stays
+// open for as long as its event loop takes (seconds, starved of CPU), so the renewal
+// thread's update of that row waited for the very loop it exists to outlive, and the
+// node's leases ran out under live executions.
+const registerNode = `
+  INSERT INTO node_leases (node_id, heartbeat_at, expires_at) VALUES ($1, now(), ${expiry('$3')})
+  ON CONFLICT (node_id) DO NOTHING`;
 export const CLAIM = `
-  WITH node AS (${touchNode('$3')}),
+  WITH node AS (${registerNode}),
   ${DEAD_NODES},
   candidates AS (
     SELECT e.id FROM executions e

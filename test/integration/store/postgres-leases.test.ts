@@ -291,6 +291,20 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('leases'), () => {
       expect(await nodeB.leases.claimExecutions('node-b', 10, HOUR)).toEqual([]);
     });
 
+    it('answers while a transaction of the same node that claimed an execution is still open', async () => {
+      const held = await nodeA.leases.claimExecutions('node-a', 1, HOUR);
+      // A node's creating transaction claims inside it and stays open for as long as its event
+      // loop takes to send the rest (seconds on a starved CPU): the renewal thread must not
+      // wait for it, or the node's leases run out while it is alive. Were the renewal to wait,
+      // this transaction would never end (the test times out).
+      await nodeA.transaction(async (tx) => {
+        await tx.executions.createExecution(execution('e9', 'pending', '2026-01-01T00:00:00.000Z'));
+        expect(await tx.leases?.claimExecution('node-a', 'e9', HOUR)).toMatchObject({ execution_id: 'e9' });
+        expect(await nodeA.renewals.renewLeases('node-a', HOUR)).toEqual([expect.objectContaining({ execution_id: held[0]?.execution_id })]);
+      });
+      expect(idsOf(await nodeA.renewals.renewLeases('node-a', HOUR))).toEqual([held[0]?.execution_id, 'e9'].sort());
+    });
+
     it('extends the leases of executions the node is writing at that moment', async () => {
       const claimed = await nodeA.leases.claimExecutions('node-a', 10, 0);
       const tokens = claimed.map((lease) => ({ execution_id: lease.execution_id, token: lease.token }));
