@@ -132,8 +132,11 @@ export class ExecutionRunner {
     if (input.at > this.decidedAt) this.decidedAt = input.at;
     const wasTerminal = isTerminalExecution(this.state.status);
     const result = step(this.state, input, this.ctx);
+    // Whether this step ends the execution: only its own commit may finish it (the state
+    // already holds the step, so an earlier batch still committing must not judge by it).
+    const ends = !wasTerminal && isTerminalExecution(this.state.status);
     if (result.events.length === 0 && writes === undefined) {
-      this.act(result.commands, wasTerminal);
+      this.act(result.commands, wasTerminal, ends);
       return this.lastCommit;
     }
     const events = result.events;
@@ -171,7 +174,7 @@ export class ExecutionRunner {
       () => {
         this.deps.bus.publish(events);
         // Every step but the first is plain, so only the first can see a finished execution.
-        for (let index = 0; index < steps.length; index += 1) this.act(steps[index] as Command[], index === 0 && wasTerminal);
+        for (let index = 0; index < steps.length; index += 1) this.act(steps[index] as Command[], index === 0 && wasTerminal, index === 0 && ends);
       },
       (error: unknown) => this.broken(error),
     );
@@ -300,7 +303,8 @@ export class ExecutionRunner {
     return patch;
   }
 
-  private act(commands: readonly Command[], wasTerminal: boolean): void {
+  /** `ends`: the step these commands came from ended the execution, and its events are durable. */
+  private act(commands: readonly Command[], wasTerminal: boolean, ends: boolean): void {
     if (this.stopped) return;
     for (let index = 0; index < commands.length; index += 1) {
       const command = commands[index] as Command;
@@ -327,8 +331,8 @@ export class ExecutionRunner {
           break;
       }
     }
-    if (isTerminalExecution(this.state.status) && !wasTerminal) this.finish();
-    else {
+    if (ends) this.finish();
+    else if (!isTerminalExecution(this.state.status)) {
       this.armWakeUp();
       this.noteDormancy();
     }
