@@ -2,7 +2,7 @@
  * Three node processes on one PostgreSQL schema run fan-out/fan-in executions of a pack
  * whose shell action logs every run; one node is killed with SIGKILL mid-way. The
  * survivors, busy with executions of their own that they keep starting, carry its
- * executions on once its leases expire (default lease settings, a 4 s lease;
+ * executions on (default lease settings, a 15 s lease; a killed node's go at once by its liveness lock;
  * HARMONIA_LEASE_MS sets the nodes' lease to try another). Only the killed node's
  * tasks run again: the survivors never re-run their own. The failover time is printed,
  * not asserted.
