@@ -173,7 +173,7 @@ export class ExecutionRunner {
     const committed = this.deps.queue.write(batch).then(
       () => {
         this.deps.bus.publish(events);
-        // Every step but the first is plain, so only the first can see a finished execution.
+        // Every step but the first is plain (it leaves the execution running): only the first can have ended it.
         for (let index = 0; index < steps.length; index += 1) this.act(steps[index] as Command[], index === 0 && wasTerminal, index === 0 && ends);
       },
       (error: unknown) => this.broken(error),
