@@ -108,13 +108,14 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
     const key = `${record.trigger_id}@${record.scheduled_at}`;
     inFlight.add(key);
     try {
-      await start(entry, source, record);
+      await start(entry, source, record, chain);
     } finally {
       inFlight.delete(key);
     }
   };
 
-  const start = async (entry: AfterEntry, source: ExecutionRecord, record: TriggerFireRecord): Promise<void> => {
+  /** `known`: the new execution's place in its run of after-triggered ones, when the caller has read it already. */
+  const start = async (entry: AfterEntry, source: ExecutionRecord, record: TriggerFireRecord, known?: number): Promise<void> => {
     const settle = async (given: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>) => {
       const patch = { ...given, detail: given.detail === null ? null : maskedDetail(engine, given.detail) };
       const updated_at = new Date(clock.now()).toISOString();
@@ -122,7 +123,7 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
     };
     const id = executionIdOf(entry.id, `after:${source.id}`);
     try {
-      const chain = (await afterChainOf(store, source.id)) + 1;
+      const chain = known ?? (await afterChainOf(store, source.id)) + 1;
       const trigger = {
         id: entry.id,
         name: entry.name,
