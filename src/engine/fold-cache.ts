@@ -10,6 +10,7 @@ import { fold, foldAll } from './fold.js';
 import type { Plan } from './plan.js';
 import type { ExecutionState } from './state.js';
 import type { WorkflowCache } from './workflow-cache.js';
+import { lowWater } from '../core/low-water.js';
 
 /** A folded execution, for reading only. */
 export interface FoldedExecution {
@@ -45,10 +46,8 @@ export function createFoldCache(store: Store, workflows: WorkflowCache, maxTasks
     entries.set(id, entry);
     tasks += sizeOf(entry);
     if (tasks <= maxTasks) return true;
-    // Down to the low-water mark in one pass, not one entry per call: a Map's iteration starts
-    // by stepping over the holes its deletions left, thousands once the cache is full, and a
-    // pass per finished execution cost ~10 µs (docs/performance.md, Eighth round).
-    const low = maxTasks - Math.floor(maxTasks / 8);
+    // Down to the low-water mark in one pass (see lowWater): a pass per finished execution cost ~10 µs.
+    const low = lowWater(maxTasks);
     for (const [oldest, old] of entries) {
       if (tasks <= low) break;
       entries.delete(oldest);

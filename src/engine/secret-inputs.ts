@@ -5,6 +5,7 @@
  * on another node, they are gone and the execution sees `**REDACTED**`.
  */
 import type { ParameterSpec } from '../core/model.js';
+import { lowWater } from '../core/low-water.js';
 
 /** Executions remembered at most; the oldest are forgotten first, an eighth at a time. */
 export const MAX_REMEMBERED_EXECUTIONS = 10_000;
@@ -34,9 +35,8 @@ export function createSecretInputs(): SecretInputs {
       }
       if (!any || JSON.stringify(secret).length > MAX_REMEMBERED_CHARS) return;
       if (book.size >= MAX_REMEMBERED_EXECUTIONS) {
-        // The oldest eighth in one pass: a Map's iteration first steps over the holes its
-        // deletions left, so one oldest entry per start cost thousands of steps each once full.
-        let drop = MAX_REMEMBERED_EXECUTIONS >> 3;
+        // Down to the low-water mark in one pass (see lowWater).
+        let drop = book.size - lowWater(MAX_REMEMBERED_EXECUTIONS);
         for (const id of book.keys()) {
           if (drop-- === 0) break;
           book.delete(id);

@@ -11,6 +11,7 @@
 import type { ExecutionRecord } from '../core/model.js';
 import type { SecretMasker } from '../core/secret-masker.js';
 import { weakEtag } from './etag.js';
+import { lowWater } from '../core/low-water.js';
 
 /** Past this many bytes of kept answers, the least recently read go first (until an eighth is free). */
 export const DETAIL_CACHE_MAX_BYTES = 16 * 1024 * 1024;
@@ -103,9 +104,8 @@ export function createDetailCache(masker: SecretMasker, maxBytes = DETAIL_CACHE_
       entries.set(record.id, { last_seq: record.last_seq, updated_at: record.updated_at, status: record.status, generation: masker.generation, mark, answer });
       bytes += body.length;
       if (bytes <= maxBytes) return answer;
-      // Down to seven eighths in one pass, as the engine's fold cache does: each pass first
-      // steps over the holes the Map's deletions left, thousands once the cache is full.
-      const low = maxBytes - Math.floor(maxBytes / 8);
+      // Down to the low-water mark in one pass (see lowWater).
+      const low = lowWater(maxBytes);
       for (const [id, old] of entries) {
         if (bytes <= low) break;
         drop(id, old);
