@@ -165,17 +165,28 @@ export function childWorkflows(paths: { log: string; locks: string }): Array<{ r
 export const STEP_SCRIPT = `#!/bin/sh
 get() { printf '%s' "$HARMONIA_INPUT" | sed -n "s/.*\\"$1\\":\\"\\([^\\"]*\\)\\".*/\\1/p"; }
 mode=$(get mode); log=$(get log); locks=$(get locks)
+# A process is its pid and its start time (field 22 of /proc/PID/stat, after the command name):
+# a pid alone is reused, and a loaded machine goes through all 32,768 of them in seconds, so a
+# killed attempt's pid left in its lock could name some other live process by the next attempt.
 read -r stat < /proc/self/stat
 me=\${stat%% *}
+set -- \${stat##*) }
+me_start=\${20}
 key=$(printf '%s' "$HARMONIA_IDEMPOTENCY_KEY" | tr ':/' '__')
 lock="$locks/$key"
 if ! mkdir "$lock" 2>/dev/null; then
-  old=$(cat "$lock/pid" 2>/dev/null)
-  if [ -n "$old" ] && [ -r "/proc/$old/stat" ] && ! grep -q ') Z' "/proc/$old/stat"; then
-    echo "OVERLAP $HARMONIA_IDEMPOTENCY_KEY $HARMONIA_ATTEMPT $old $me" >> "$log"
+  old= old_start=
+  read -r old old_start < "$lock/pid" 2>/dev/null
+  ostat=
+  [ -n "$old" ] && read -r ostat < "/proc/$old/stat" 2>/dev/null
+  if [ -n "$ostat" ]; then
+    set -- \${ostat##*) }
+    if [ "$1" != Z ] && [ "\${20}" = "$old_start" ]; then
+      echo "OVERLAP $HARMONIA_IDEMPOTENCY_KEY $HARMONIA_ATTEMPT $old $me" >> "$log"
+    fi
   fi
 fi
-echo "$me" > "$lock/pid"
+echo "$me $me_start" > "$lock/pid"
 echo "start $HARMONIA_IDEMPOTENCY_KEY $HARMONIA_ATTEMPT $me" >> "$log"
 case "$mode" in
   hang) sleep 30 ;;
