@@ -43,7 +43,7 @@ export function logRoutes(hub: StreamHub) {
       summary: 'The task log lines of an execution after the cursor `after`, in order; read on from `next` while it is not null.',
       query: [
         ...FILTERS,
-        { name: 'after', type: 'integer', description: 'Only lines with a larger seq (default 0).' },
+        { name: 'after', type: 'integer', description: 'Only lines with a larger seq (default 0); one past the execution\'s last line is a 400 naming it (`details.last`).' },
         { name: 'limit', type: 'integer', description: `At most this many lines (default ${LOGS_PAGE_DEFAULT}, at most ${LOGS_PAGE_MAX}).` },
       ],
       responses: { 200: { description: 'One page of log lines.', schema: 'TaskLogPage' }, 404: { description: 'No such execution.', schema: 'Error' } },
@@ -70,7 +70,7 @@ export function logRoutes(hub: StreamHub) {
       summary: 'Follow an execution\'s task log as Server-Sent Events (`event: log`, `id:` the seq): stored lines first, then live; resumes after Last-Event-ID; ends with `event: end` when the execution has finished.',
       query: [
         ...FILTERS,
-        { name: 'after', type: 'integer', description: 'Start after this seq (Last-Event-ID takes precedence).' },
+        { name: 'after', type: 'integer', description: 'Start after this seq (Last-Event-ID takes precedence); one past the execution\'s last line is a 400 naming it (`details.last`).' },
         { name: 'token', type: 'string', description: 'Bearer token, for browsers whose EventSource cannot set headers.' },
       ],
       responses: {
