@@ -6,7 +6,8 @@
  * what was printed; a bidirectional override shows the text reordered. So every write of
  * the CLI goes through this filter, which prints each such character as a visible
  * `\uXXXX` escape. In JSON output the escape is the JSON escape of the same character, so
- * the value read back is unchanged.
+ * the value read back is unchanged. Task log lines are rendered by taskLogText (a task's
+ * own colours shown on a colour terminal) and written as they come out of it.
  */
 import type { OutputStream } from '../cli-context.js';
 import { shouldUseColor } from './colors.js';
@@ -22,8 +23,9 @@ export function printable(text: string): string {
   return text.replace(CONTROL, (found: string, kept: string | undefined) => kept ?? `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-// A plain SGR sequence: colours and text attributes, nothing a terminal acts on beyond them.
-const SGR = /\u001b\[[0-9;]*m/;
+// A plain SGR sequence (colours and text attributes, nothing a terminal acts on beyond
+// them), captured so that split() keeps it between the pieces around it.
+const SGR_SPLIT = /(\u001b\[[0-9;]*m)/;
 
 /**
  * A task's log line as the CLI prints it for people: the task's own colours — plain SGR
@@ -37,7 +39,7 @@ export function taskLogText(text: string, terminal: { isTTY: boolean | (() => bo
   if (!text.includes('\u001b')) return printable(text);
   // Each piece between colours escaped on its own: cutting one out never joins its
   // neighbours into a sequence the terminal would act on.
-  const pieces = text.split(new RegExp(`(${SGR.source})`));
+  const pieces = text.split(SGR_SPLIT);
   if (pieces.length === 1) return printable(text);
   const colour = shouldUseColor(terminal.isTTY, terminal.env);
   const shown = pieces.map((piece, index) => (index % 2 === 0 ? printable(piece) : colour ? piece : '')).join('');
