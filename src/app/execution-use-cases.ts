@@ -6,6 +6,7 @@ import type { EventsPage, ExecutionDetail, TaskStatusView } from '../core/wire.j
 import type { Engine } from '../engine/engine-api.js';
 import type { Store, TaskLogQuery } from '../store/store.js';
 import { boundedInt, pageItems, pageOf } from './page.js';
+import { refuseCursorPastHead } from './cursor-past-head.js';
 import { timeFilter } from './time-filter.js';
 import { checkpointView, executionView, logLineView } from './views.js';
 
@@ -122,6 +123,8 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
         query.stream = stream;
       }
       const lines = await engine.readLogs(id, query);
+      // An empty page after a cursor is where one past the head shows (a line read proves it is not).
+      if (lines.length === 0 && after > 0) refuseCursorPastHead(after, await store.executions.lastLogSeq(id), 'log line');
       return { execution_id: id, items: lines.map(logLineView), next: lines.length === limit ? (lines.at(-1)?.seq ?? null) : null };
     },
     async listCheckpoints(executionId, options = {}) {

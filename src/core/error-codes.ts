@@ -52,7 +52,7 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   STORE_SYNC_FAILED: "the SQLite database's log could not be synced to disk; writes are refused until the server restarts (check the disk first)",
   AUTH_REQUIRED: 'the request has no valid bearer token',
   AUTH_FORBIDDEN: "the token's scope does not allow this request",
-  REQUEST_INVALID: 'the request body, query or path does not match the API: a malformed percent escape, a query parameter given twice, ... (the details say where)',
+  REQUEST_INVALID: 'the request body, query or path does not match the API: a malformed percent escape, an unknown query parameter or one given twice, a resume cursor past the last stored event or log line (`details.last`), ... (the details say where)',
   IDEMPOTENCY_KEY_REUSED: 'an Idempotency-Key was sent again with another request (another workflow or input); use a new key for a new request',
   REQUEST_TOO_LARGE: 'the request body is larger than the server accepts',
   UNSUPPORTED_MEDIA_TYPE: 'the request body has a content type the route does not accept (JSON, or YAML where accepted), or a content coding other than identity (gzip)',

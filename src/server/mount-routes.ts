@@ -15,6 +15,7 @@ import { checkQueryEscapes, malformedSegment, refuseRepeats } from './percent-de
 import type { RequestValidator } from './validate-request.js';
 import type { ResponseContract } from './validate-response.js';
 import { headerValue } from './header-value.js';
+import { refuseUnknownQuery } from './unknown-query.js';
 
 export interface MountOptions {
   services: AppServices;
@@ -77,22 +78,6 @@ function acceptedQuery(def: RouteDef): ReadonlySet<string> {
 }
 
 /**
- * Refuses a query parameter the route does not declare: a misspelt `limt=5` would
- * otherwise be ignored and the caller never learn why the page is 50 long.
- */
-function checkQuery(def: RouteDef, query: Context['query'], accepted: ReadonlySet<string>): void {
-  for (const name of Object.keys(query)) {
-    if (accepted.has(name)) continue;
-    const known = [...accepted].sort();
-    throw new HarmoniaError(
-      'REQUEST_INVALID',
-      `unknown query parameter '${name}' for ${def.method} ${routeLabel(def)}; ${known.length > 0 ? `it takes ${known.join(', ')}` : 'it takes none'}`,
-      { details: { parameter: name, accepted: known } },
-    );
-  }
-}
-
-/**
  * A webhook delivery is signed (checked by its handler, over the raw body) or carries an
  * API token with the `trigger` scope, checked here before anything is looked up.
  */
@@ -136,7 +121,7 @@ async function handle(
 
   if (malformed !== undefined) throw malformedSegment(malformed);
   checkQueryEscapes(ctx.querystring);
-  checkQuery(def, ctx.query, acceptedNames);
+  refuseUnknownQuery(`${def.method} ${routeLabel(def)}`, Object.keys(ctx.query), acceptedNames);
   refuseRepeats(ctx.query);
   refuseNul(params, 'path segment');
   refuseNul(ctx.query, 'query parameter');

@@ -79,7 +79,7 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], streams: reado
         streams.map((s) => `\`${s.path}\` (scope ${s.scope}): ${s.summary}`).join(' '),
     },
     servers: [{ url: '/' }],
-    'x-websockets': streams.map((s) => ({ path: s.path, scope: s.scope, summary: s.summary })),
+    'x-websockets': streams.map((s) => ({ path: s.path, scope: s.scope, summary: s.summary, query: s.query })),
     paths,
     components: {
       securitySchemes: {

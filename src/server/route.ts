@@ -142,6 +142,8 @@ export interface StreamRouteDef {
   path: string;
   scope: RouteScope;
   summary: string;
+  /** The query parameters the handshake takes (`token` among them); any other is refused. */
+  query: readonly string[];
 }
 
 /** Identity helper that keeps route literals type-checked. */

@@ -28,7 +28,8 @@ import { batchWsMessage, deflatedBatchWsMessage, takesSharedDeflate } from './ws
 import { createInboundLimiter } from './ws-inbound.js';
 import type { StreamHub } from './stream-hub.js';
 import { packEventJson, streamPackEvents } from './stream-pack-events.js';
-import { refuseCursorPastHead } from './cursor-past-head.js';
+import { refuseCursorPastHead } from '../app/cursor-past-head.js';
+import { refuseUnknownQuery } from './unknown-query.js';
 
 /** The WebSocket endpoints, with their scopes, for the route table. */
 export const WS_ROUTES: StreamRouteDef[] = [
@@ -37,6 +38,7 @@ export const WS_ROUTES: StreamRouteDef[] = [
     path: '/ws/executions/:id',
     scope: 'read',
     summary: "One execution's events: history first (or after `?after_seq=`), then live, in seq order.",
+    query: ['after_seq', 'token'],
   },
   {
     kind: 'ws',
@@ -45,6 +47,7 @@ export const WS_ROUTES: StreamRouteDef[] = [
     summary:
       "One execution's task log: `{type:\"log\", seq, task_id, attempt, stream, at, line}` for each line stored after `?after=` (filters `task`, `attempt`, " +
       '`stream`), then live; `{type:"end", last_seq}` and a normal close once the execution has finished. Reconnect with `after` = the last seq seen.',
+    query: ['after', 'task', 'attempt', 'stream', 'token'],
   },
   {
     kind: 'ws',
@@ -55,6 +58,7 @@ export const WS_ROUTES: StreamRouteDef[] = [
       'and no repeat (without it: events from now on). Also pack events (pack_synced, pack_validation_failed, pack_deleted, git_sync_failed). ' +
       'With `?batch=true`, events come as `{type:"events", events:[...]}`, one message per batch, compressed once for every subscriber ' +
       'when the connection negotiated permessage-deflate.',
+    query: ['after_position', 'batch', 'token'],
   },
 ];
 
@@ -119,6 +123,15 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): () 
   };
 }
 
+/** The query parameters each endpoint takes, by path. */
+const ACCEPTED_QUERY = new Map(WS_ROUTES.map((route) => [route.path, new Set(route.query)]));
+
+/**
+ * Checks a handshake as the REST dispatcher checks a request, in the same order: the host,
+ * origin and token; the path's escapes; the query (escapes, unknown names, repeats, NUL,
+ * then each value) — every 400 of the request itself before the execution is looked up
+ * (404) — and last the resume cursor against what is stored.
+ */
 async function accept(
   req: IncomingMessage,
   { services, authenticator }: WebSocketOptions,
@@ -129,7 +142,7 @@ async function accept(
   if (!execMatch && !ALL_PATH.test(url.pathname)) {
     throw new HarmoniaError('NOT_FOUND', `no WebSocket endpoint at '${url.pathname}'; use /ws/executions/:id, /ws/executions/:id/logs or /ws/events`);
   }
-  const route = WS_ROUTES[logsMatch ? 1 : execMatch ? 0 : 2];
+  const route = WS_ROUTES[logsMatch ? 1 : execMatch ? 0 : 2] as StreamRouteDef;
   if (!authenticator.isEnabled() && !isLoopbackHostHeader(req.headers.host)) {
     throw new HarmoniaError('AUTH_FORBIDDEN', `host '${req.headers.host ?? ''}' is not a loopback name; without API tokens this server answers localhost or 127.0.0.1 only`);
   }
@@ -137,13 +150,13 @@ async function accept(
     throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${req.headers.origin ?? ''}' is not allowed to open this stream; configure allowed_origins`);
   }
   const token = bearerFrom(req.headers.authorization) ?? url.searchParams.get('token') ?? undefined;
-  const principal = authenticator.authorize(token, route?.scope ?? 'read');
+  const principal = authenticator.authorize(token, route.scope);
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
-  if (executionId !== null) refuseNul({ id: executionId }, 'path segment');
   checkQueryEscapes(url.search.slice(1));
+  refuseUnknownQuery(`GET ${route.path}`, url.searchParams.keys(), ACCEPTED_QUERY.get(route.path) ?? new Set());
   refuseRepeats(queryOf(url.searchParams));
+  if (executionId !== null) refuseNul({ id: executionId }, 'path segment');
   refuseNul(Object.fromEntries(url.searchParams), 'query parameter');
-  const record = executionId !== null ? await services.engine.getExecution(executionId) : null;
   if (logsMatch) logQueryOf(url);
   const batch = url.searchParams.get('batch');
   if (batch !== null && batch !== 'true' && batch !== 'false') {
@@ -155,9 +168,14 @@ async function accept(
       throw new HarmoniaError('REQUEST_INVALID', `${name} '${value.slice(0, 40)}' must be a non-negative integer`);
     }
   }
+  const record = executionId !== null ? await services.engine.getExecution(executionId) : null;
   const afterSeq = url.searchParams.get('after_seq');
+  const afterLine = url.searchParams.get('after');
   const afterPosition = url.searchParams.get('after_position');
   if (record !== null && !logsMatch && afterSeq !== null) refuseCursorPastHead(Number(afterSeq), record.last_seq);
+  if (executionId !== null && logsMatch && afterLine !== null && Number(afterLine) > 0) {
+    refuseCursorPastHead(Number(afterLine), await services.store.executions.lastLogSeq(executionId), 'log line');
+  }
   if (executionId === null && afterPosition !== null) refuseCursorPastHead(Number(afterPosition), await services.store.executions.lastEventPosition());
   return { execution_id: executionId, principal_id: principal.id, logs: logsMatch !== null };
 }

@@ -215,6 +215,11 @@ export interface ExecutionRepo {
   appendLogs(lines: readonly TaskLogLine[]): Promise<StoredTaskLogLine[]>;
   /** An execution's log lines with seq > `after`, in seq order, filtered by task, attempt and stream. */
   readLogs(executionId: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]>;
+  /**
+   * The seq of the execution's latest log line; 0 when it has none (or there is no such
+   * execution). Seqs are numbered across executions, so this is the head of its own log.
+   */
+  lastLogSeq(executionId: string): Promise<number>;
 }
 
 /** One line a task printed (or the engine noted about it). */

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import type { TaskLogLineView } from '../../core/wire.js';
 import type { Store, TaskLogQuery } from '../../store/store.js';
-import { EXIT, type CliContext } from '../cli-context.js';
+import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
+import { taskLogText, writeControl } from '../output/printable-output.js';
 import { withStore } from '../open-store.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
@@ -75,9 +76,12 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
     .addHelpText('after', HELP)
     .action(async (id: string, task: string | undefined, flags: LogsFlags) => {
       let printed = 0;
+      // A task's own colours show on a colour terminal; the rest of its control sequences never act.
+      const terminal = { isTTY: () => ctx.stdout.isTTY === true, env: ctx.env };
       const print = (line: TaskLogLineView): void => {
         printed += 1;
-        ctx.stdout.write(`${flags.json ? JSON.stringify(line) : formatLogLine(line)}\n`);
+        if (flags.json) ctx.stdout.write(`${JSON.stringify(line)}\n`);
+        else writeControl(ctx.stdout, `${taskLogText(formatLogLine(line), terminal)}\n`);
       };
       // Said on stderr, so a script reading stdout still sees an empty log as empty.
       const sayIfEmpty = (): void => {
@@ -120,6 +124,23 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
       });
       ctx.exitCode = EXIT.ok;
     });
+}
+
+/**
+ * Prints the tails of failedTaskTails under a failure, on `stream` (stderr): each line as
+ * `harmonia logs` shows it, the task's colours kept only where `stream` shows colour.
+ */
+export function printTaskTails(
+  stream: OutputStream,
+  env: CliContext['env'],
+  tails: ReadonlyArray<{ task_id: string; lines: string[] }>,
+  command: (taskId: string) => string,
+): void {
+  const terminal = { isTTY: () => stream.isTTY === true, env };
+  for (const tail of tails) {
+    stream.write(`  last lines of ${tail.task_id}'s log (${command(tail.task_id)}):\n`);
+    for (const line of tail.lines) writeControl(stream, `    ${taskLogText(line, terminal)}\n`);
+  }
 }
 
 /** The last `count` lines of each failed task's latest attempt, for printing under a failure. */

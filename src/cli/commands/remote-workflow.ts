@@ -57,7 +57,7 @@ export function registerRemoteWorkflowCommand(program: Command, ctx: CliContext)
           const code = await watchExecution(ctx, client, execution.execution_id, flags);
           if (code !== EXIT.ok) {
             // Under the failure, what the failed tasks printed last: usually the reason.
-            const { failedTaskTails } = await import('./logs.js');
+            const { failedTaskTails, printTaskTails } = await import('./logs.js');
             const reader = {
               getStatus: async (id: string) => ({ task_statuses: (await client.getWorkflowStatus(id)).task_statuses }),
               readLogs: async (id: string, query: { task_id?: string; attempt?: number }) => {
@@ -66,9 +66,8 @@ export function registerRemoteWorkflowCommand(program: Command, ctx: CliContext)
                 return lines;
               },
             };
-            for (const tail of await failedTaskTails(reader, execution.execution_id)) {
-              ctx.stderr.write(`  last lines of ${tail.task_id}'s log (harmonia logs ${execution.execution_id} ${tail.task_id} --url ...):\n${tail.lines.map((line) => `    ${line}\n`).join('')}`);
-            }
+            const tails = await failedTaskTails(reader, execution.execution_id);
+            printTaskTails(ctx.stderr, ctx.env, tails, (task) => `harmonia logs ${execution.execution_id} ${task} --url ...`);
           }
           return code;
         },

@@ -124,10 +124,8 @@ export async function runWorkflow(ref: string, flags: RunFlags, ctx: CliContext,
       else if (done.status === 'completed') ctx.stdout.write(`${JSON.stringify(done.output ?? {}, null, 2)}\n`);
       if (!flags.json && done.status !== 'completed') {
         ctx.stderr.write(`harmonia: execution ${done.id} ${done.status}${done.error ? `: ${done.error.type} ${done.error.message}` : ''}\n`);
-        const { failedTaskTails } = await import('./logs.js');
-        for (const tail of await failedTaskTails(engine, done.id)) {
-          ctx.stderr.write(`  last lines of ${tail.task_id}'s log (harmonia logs ${done.id} ${tail.task_id}):\n${tail.lines.map((line) => `    ${line}\n`).join('')}`);
-        }
+        const { failedTaskTails, printTaskTails } = await import('./logs.js');
+        printTaskTails(ctx.stderr, ctx.env, await failedTaskTails(engine, done.id), (task) => `harmonia logs ${done.id} ${task}`);
       }
       return done.status === 'completed' ? EXIT.ok : EXIT.problems;
     } finally {

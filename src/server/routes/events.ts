@@ -6,7 +6,7 @@ import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink 
 import type { StreamHub } from '../stream-hub.js';
 import { packEventJson, streamPackEvents } from '../stream-pack-events.js';
 import { globalFeedOf } from '../global-feed-of.js';
-import { refuseCursorPastHead } from '../cursor-past-head.js';
+import { refuseCursorPastHead } from '../../app/cursor-past-head.js';
 
 /** The SSE routes; `hub` tracks open streams for shutdown. */
 export function eventRoutes(hub: StreamHub) {

@@ -6,6 +6,7 @@ import { resumeSeq } from '../sse.js';
 import type { StreamHub } from '../stream-hub.js';
 import { streamLogs } from '../stream-logs.js';
 import { intOption, intParam } from './paging.js';
+import { refuseCursorPastHead } from '../../app/cursor-past-head.js';
 
 export const LOGS_PAGE_DEFAULT = 1000;
 export const LOGS_PAGE_MAX = 10_000;
@@ -42,7 +43,7 @@ export function logRoutes(hub: StreamHub) {
       summary: 'The task log lines of an execution after the cursor `after`, in order; read on from `next` while it is not null.',
       query: [
         ...FILTERS,
-        { name: 'after', type: 'integer', description: 'Only lines with a larger seq (default 0).' },
+        { name: 'after', type: 'integer', description: 'Only lines with a larger seq (default 0); one past the execution\'s last line is a 400 naming it (`details.last`).' },
         { name: 'limit', type: 'integer', description: `At most this many lines (default ${LOGS_PAGE_DEFAULT}, at most ${LOGS_PAGE_MAX}).` },
       ],
       responses: { 200: { description: 'One page of log lines.', schema: 'TaskLogPage' }, 404: { description: 'No such execution.', schema: 'Error' } },
@@ -69,7 +70,7 @@ export function logRoutes(hub: StreamHub) {
       summary: 'Follow an execution\'s task log as Server-Sent Events (`event: log`, `id:` the seq): stored lines first, then live; resumes after Last-Event-ID; ends with `event: end` when the execution has finished.',
       query: [
         ...FILTERS,
-        { name: 'after', type: 'integer', description: 'Start after this seq (Last-Event-ID takes precedence).' },
+        { name: 'after', type: 'integer', description: 'Start after this seq (Last-Event-ID takes precedence); one past the execution\'s last line is a 400 naming it (`details.last`).' },
         { name: 'token', type: 'string', description: 'Bearer token, for browsers whose EventSource cannot set headers.' },
       ],
       responses: {
@@ -82,6 +83,7 @@ export function logRoutes(hub: StreamHub) {
         const header = request.koa.get('Last-Event-ID');
         const after = header !== '' ? resumeSeq(request.koa) : intParam(request.query, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
         await services.engine.getExecution(id);
+        if (after > 0) refuseCursorPastHead(after, await services.store.executions.lastLogSeq(id), 'log line');
         streamLogs(request.koa, { engine: services.engine, hub, execution_id: id, query: { ...filters, after }, keepalive_seconds: services.options.sse_keepalive_seconds });
         return { streamed: true };
       },

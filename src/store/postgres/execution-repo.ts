@@ -404,4 +404,9 @@ export class PostgresExecutionRepo implements ExecutionRepo {
       ).map(toLogLine),
     );
   }
+
+  async lastLogSeq(executionId: string): Promise<number> {
+    const [row] = await this.exec.read((query) => query<{ seq: string | null }>('SELECT MAX(seq) AS seq FROM task_logs WHERE execution_id = $1', [executionId]));
+    return Number(row?.seq ?? 0);
+  }
 }

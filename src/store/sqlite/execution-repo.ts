@@ -284,6 +284,10 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         .map(toLogLine),
     );
   }
+
+  lastLogSeq(executionId: string): Promise<number> {
+    return this.exec.run((db) => prepared<{ seq: number | null }>(db, 'SELECT MAX(seq) AS seq FROM task_logs WHERE execution_id = ?').get(executionId)?.seq ?? 0);
+  }
 }
 
 /** The event as stored: its position lives in its own column. */

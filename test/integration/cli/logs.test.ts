@@ -29,7 +29,9 @@ afterEach(async () => {
 const env = (): Record<string, string> => ({ HARMONIA_DATA_DIR: join(dir, 'data'), HARMONIA_PACKS_DIR: join(dir, 'packs'), HARMONIA_SHUTDOWN_GRACE: '0' });
 
 describe('harmonia logs', () => {
-  it('shows a failed run\'s log under its error, and the same log locally and from a server', async () => {
+  // Nine runs of the CLI and a server process, each a process start: about 19 s on a quiet machine,
+  // more than the default 30 s on a loaded one.
+  it('shows a failed run\'s log under its error, and the same log locally and from a server', { timeout: 120_000 }, async () => {
     assertBuilt();
     dir = makeTree(PACK);
     expect((await runCli(['sync'], { cwd: dir, env: env() })).code).toBe(0);

@@ -69,3 +69,46 @@ describe('control characters from packs and tasks in the CLI', () => {
     expect(jsonLogs.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { line: string }).line)).toContain('ok\rFAILED');
   });
 });
+
+const COLOURED = {
+  'packs/demo/pack.yaml': 'ref: demo\nversion: 1.0.0\n',
+  'packs/demo/workflows/colours.yaml': [
+    'version: 1.0.0',
+    'tasks:',
+    '  build:',
+    '    action: core.shell',
+    '    input:',
+    '      shell: true',
+    `      command: 'printf "\\033[31mred\\033[0m \\033[1;32mok\\033[m \\033]0;pwned\\007\\033[2J\\033[1A end\\n"; exit 3'`,
+    '',
+  ].join('\n'),
+};
+
+describe("a task's own colours in harmonia logs", () => {
+  it('are removed when the output is not a terminal (in logs and under a failed run; other sequences still escaped), kept where colour is forced, exact in --json', { timeout: 120_000 }, async () => {
+    assertBuilt();
+    dir = makeTree(COLOURED);
+    // NO_COLOR unset: only the pipe (not a terminal) decides.
+    const plain = { ...env(), NO_COLOR: undefined };
+    expect((await runCli(['sync'], { cwd: dir, env: plain })).code).toBe(0);
+    const run = await runCli(['run', 'demo.colours'], { cwd: dir, env: plain });
+    expect(run.code).toBe(1);
+    const id = /execution (\S+) of/.exec(run.stderr)?.[1] ?? '';
+    const expected = 'build#1 out | red ok \\u001b]0;pwned\\u0007\\u001b[2J\\u001b[1A end';
+    // The failed task's last lines under the error, on stderr (a pipe too), alike.
+    expect(run.stderr).toContain(`    ${expected}\n`);
+
+    const out = (text: string): string[] => text.split('\n').filter((line) => line.startsWith('build#1 out'));
+    const logs = await runCli(['logs', id], { cwd: dir, env: plain });
+    expect(out(logs.stdout)).toEqual([expected]);
+    const followed = await runCli(['logs', id, '--follow'], { cwd: dir, env: plain });
+    expect(out(followed.stdout)).toEqual([expected]);
+
+    const forced = await runCli(['logs', id], { cwd: dir, env: { ...plain, FORCE_COLOR: '1' } });
+    expect(out(forced.stdout)).toEqual(['build#1 out | \u001b[31mred\u001b[0m \u001b[1;32mok\u001b[m \\u001b]0;pwned\\u0007\\u001b[2J\\u001b[1A end\u001b[0m']);
+
+    const json = await runCli(['logs', id, '--json'], { cwd: dir, env: { ...plain, FORCE_COLOR: '1' } });
+    const lines = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { stream: string; line: string });
+    expect(lines.find((line) => line.stream === 'stdout')?.line).toBe('\u001b[31mred\u001b[0m \u001b[1;32mok\u001b[m \u001b]0;pwned\u0007\u001b[2J\u001b[1A end');
+  });
+});

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, it, expect } from 'vitest';
+import { WebSocket } from 'ws';
 import { createActionRegistry } from '../../../src/actions/action-registry.js';
 import { createNode, type ClusterNode } from '../../../src/cluster/index.js';
 import { startServer, type RunningServer } from '../../../src/server/start-server.js';
@@ -60,5 +61,31 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('task logs across nodes'), () =>
       until: (m) => m.event === 'end',
     });
     expect(rest.messages.filter((m) => m.event === 'log').map((m) => JSON.parse(m.data).line)).toEqual(['after']);
+
+    // A cursor past the execution's last line is refused, page, SSE and WebSocket alike, naming the last.
+    await reader.engine.waitForCompletion(run.id);
+    const last = Number(rest.messages.filter((m) => m.event === 'log').at(-1)?.id ?? 0);
+    expect(last).toBeGreaterThan(0);
+    for (const path of [`/api/v1/executions/${run.id}/logs?after=${last + 1}`, `/events/executions/${run.id}/logs?after=${last + 1}`]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect([path, res.status, ((await res.json()) as { error: { details: unknown } }).error.details]).toEqual([path, 400, { last }]);
+    }
+    const refused = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/executions/${run.id}/logs?after=${last + 1}`);
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      ws.on('error', (error) => {
+        if (!String(error.message).includes('Unexpected server response')) reject(error);
+      });
+    });
+    expect(refused).toBe(400);
+    const atHead = await fetch(`${server.url}/api/v1/executions/${run.id}/logs?after=${last}`);
+    expect([atHead.status, ((await atHead.json()) as { items: unknown[] }).items]).toEqual([200, []]);
   });
 });

@@ -440,6 +440,15 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         expect(await texts({ stream: 'stdout', limit: 10 })).toEqual(['1', '3', '4']);
         expect(await texts({ after: stored[1]?.seq ?? 0, limit: 1 })).toEqual(['3']);
       });
+
+      it('names the seq of an execution\'s own last line, 0 before its first, and none of another\'s', async () => {
+        expect(await store.executions.lastLogSeq('e1')).toBe(0);
+        const [first] = await store.executions.appendLogs([line('e1', 'a', 1, 'stdout', '1')]);
+        const [other] = await store.executions.appendLogs([line('e2', 'x', 1, 'stdout', '2')]);
+        expect(await store.executions.lastLogSeq('e1')).toBe(first?.seq);
+        expect(await store.executions.lastLogSeq('e2')).toBe(other?.seq);
+        expect(await store.executions.lastLogSeq('nope')).toBe(0);
+      });
     });
 
     describe('global event positions', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable, printableOutput } from '../../../../src/cli/output/printable-output.js';
+import { printable, printableOutput, taskLogText } from '../../../../src/cli/output/printable-output.js';
 import { createColors } from '../../../../src/cli/output/colors.js';
 
 describe('printable()', () => {
@@ -32,5 +32,41 @@ describe('printableOutput()', () => {
     out.control('\u001b[3F');
     out.write('x\u001b[3F');
     expect([out.isTTY, chunks]).toEqual([true, ['\u001b[3F', 'x\\u001b[3F']]);
+  });
+});
+
+describe('taskLogText()', () => {
+  const tty = { isTTY: true, env: {} };
+  const RED = '\u001b[31mred\u001b[0m \u001b[1;38;5;208mbold orange\u001b[m';
+  // What a task may print to act on the terminal: a title (OSC 0), the clipboard (OSC 52),
+  // cursor moves, clearing, hiding the cursor; and the rest of C0 and C1.
+  const ACTS = '\u001b]0;pwned\u0007\u001b]52;c;eA==\u0007\u001b[1A\u001b[2K\u001b[2J\u001b[?25l\u001bc\u009b31m\r\b';
+  const ACTS_ESCAPED = '\\u001b]0;pwned\\u0007\\u001b]52;c;eA==\\u0007\\u001b[1A\\u001b[2K\\u001b[2J\\u001b[?25l\\u001bc\\u009b31m\\u000d\\u0008';
+
+  it("keeps a task's plain SGR colours on a colour terminal, and resets after them so they stop with the line", () => {
+    expect(taskLogText(RED, tty)).toBe(`${RED}\u001b[0m`);
+  });
+
+  it('removes them when stdout is not a terminal, when NO_COLOR is set, or on a dumb terminal', () => {
+    for (const terminal of [{ isTTY: false, env: {} }, { isTTY: true, env: { NO_COLOR: '1' } }, { isTTY: true, env: { TERM: 'dumb' } }]) {
+      expect(taskLogText(RED, terminal)).toBe('red bold orange');
+    }
+  });
+
+  it('escapes every other control sequence in all cases', () => {
+    for (const terminal of [tty, { isTTY: false, env: {} }]) {
+      expect(taskLogText(`a${ACTS}b`, terminal)).toBe(`a${ACTS_ESCAPED}b`);
+    }
+    expect(taskLogText(`\u001b[31m${ACTS}`, tty)).toBe(`\u001b[31m${ACTS_ESCAPED}\u001b[0m`);
+  });
+
+  it('keeps nothing that is only an SGR once another is cut out of it', () => {
+    // Removing the inner colour must not join its halves into a sequence the terminal acts on.
+    expect(taskLogText('\u001b[\u001b[31m2J', { isTTY: false, env: {} })).toBe('\\u001b[2J');
+    expect(taskLogText('\u001b[\u001b[31m2J', tty)).toBe('\\u001b[\u001b[31m2J\u001b[0m');
+  });
+
+  it('leaves a line without escapes as printable() would', () => {
+    expect(taskLogText('plain\ttext', tty)).toBe('plain\ttext');
   });
 });
