@@ -1,4 +1,5 @@
 import type { ExecutionEvent, ExecutionRecord } from '../core/model.js';
+import { assertParentWaits } from './child-controls.js';
 import { checkControl, invalidState, type ControlKind } from './control-rules.js';
 import type { DecideInput } from './decide-context.js';
 import type { EngineContext } from './engine-context.js';
@@ -52,6 +53,7 @@ export function createControlApplier(ctx: EngineContext, runnerFactory: RunnerFa
       if (kind !== 'retry_execution' && kind !== 'rerun') {
         throw invalidState(id, record.status, kind === 'skip' ? 'skip a task of' : kind, 'it has finished');
       }
+      if (isTerminalExecution(record.status)) await assertParentWaits(runnerFactory.read, record, kind, taskId);
       runner = await runnerFactory.load(record);
     }
     if (checkControl(id, runner.plan, runner.state, kind, taskId) === 'noop') return currentRecord(runner, clock.now());

@@ -82,6 +82,12 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
         countDescendants: (rootId) => store.executions.countDescendants(rootId),
         exclusive: descendantLock,
         getRecord: (id) => store.executions.getExecution(id),
+        failedTaskOf: async (record) => {
+          // The terminal event is among the last few (a checkpoint may follow it).
+          const tail = await store.executions.readEvents(record.id, Math.max(0, record.last_seq - 4));
+          const failed = tail.findLast((event) => event.event_type === 'workflow_failed');
+          return failed?.event_type === 'workflow_failed' ? (failed.data.task_id ?? null) : null;
+        },
         startChild: hooks.startChild,
         waitForCompletion: (id) => hooks.waitForCompletion(id),
         cancel: (id) => hooks.control(id, 'cancel'),
