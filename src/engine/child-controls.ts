@@ -1,24 +1,40 @@
 /**
- * Retry and rerun of a sub-workflow execution. A finished child runs again only while its
- * parent still waits for it: the parent is running or paused and the unit of the task that
- * started the child has not finished and is on the attempt that started it (a retry of the
- * unit not yet begun adopts the child, see createSubWorkflowAction). Otherwise its result
- * would go nowhere, while the parent has recorded the failure already: the operator is told
- * to retry or rerun the parent, which starts a fresh child (Argo retries the whole workflow;
- * Temporal has no way to rerun a closed child on its own).
+ * Retry and rerun of a sub-workflow execution. A parent's core.workflow task reads its child
+ * once, when the child finishes; a later attempt of the task starts a child of its own, except
+ * one that follows an attempt the engine's death interrupted, which adopts that attempt's
+ * child (see createSubWorkflowAction). So a finished child may run again only while its
+ * parent is active and the task waits to adopt it; otherwise its result would go nowhere,
+ * after the parent has recorded the failure. The operator is told to retry or rerun the parent,
+ * which starts a fresh child (Argo retries the whole workflow; Temporal's parent takes a
+ * child's result once, from the child's close).
  */
 import { HarmoniaError } from '../core/errors.js';
-import type { ExecutionRecord, ExecutionStatus, TaskStatus } from '../core/model.js';
+import type { ExecutionRecord, ExecutionStatus } from '../core/model.js';
 import type { RunnerFactory } from './runner-factory.js';
 import { isTerminalExecution, type UnitState } from './state.js';
 import { childUnitOf } from './sub-workflow.js';
 
-const FINISHED_UNIT: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'canceled']);
 const ENDED: Record<string, string> = { completed: 'has completed', failed: 'has failed', canceled: 'was canceled' };
 
+/** What the parent's unit is doing instead of waiting to adopt the child. */
+function unitDoing(unit: UnitState | undefined): string {
+  if (unit === undefined) return 'has not started it';
+  switch (unit.status) {
+    case 'pending':
+      return `will start attempt ${unit.attempt + 1} with a child of its own`;
+    case 'running':
+    case 'waiting':
+      return `is on attempt ${unit.attempt}`;
+    case 'canceled':
+      return 'was canceled';
+    default:
+      return `has ${unit.status}`;
+  }
+}
+
 /**
- * Resolves when `record` (finished) is not a child, or its parent still waits for it.
- * Thrown otherwise: EXEC_PARENT_FINISHED, naming the parent and its task.
+ * Resolves when the finished execution `record` is not a child, or its parent waits to adopt
+ * it. Thrown otherwise: EXEC_PARENT_FINISHED, naming the parent and its task.
  */
 export async function assertParentWaits(read: RunnerFactory['read'], record: ExecutionRecord, kind: 'retry_execution' | 'rerun', taskId?: string): Promise<void> {
   const parentId = record.parent_execution_id;
@@ -29,20 +45,21 @@ export async function assertParentWaits(read: RunnerFactory['read'], record: Exe
     throw error;
   });
   const verb = kind === 'rerun' ? 'rerun' : 'retry';
-  const instead = kind === 'rerun' ? `rerun execution '${parentId}' from task '${parentTask}' instead` : `retry execution '${parentId}' instead`;
-  const refuse = (why: string, status: ExecutionStatus | null, detail: Record<string, unknown> = {}): HarmoniaError =>
-    new HarmoniaError('EXEC_PARENT_FINISHED', `cannot ${verb} execution '${record.id}': it is a sub-workflow of execution '${parentId}' ${why} and takes no result from it; ${instead}`, {
+  const again = kind === 'rerun' ? `rerun execution '${parentId}' from task '${parentTask}'` : `retry execution '${parentId}'`;
+  const refuse = (why: string, status: ExecutionStatus | null, next: string, detail: Record<string, unknown> = {}): HarmoniaError =>
+    new HarmoniaError('EXEC_PARENT_FINISHED', `cannot ${verb} execution '${record.id}': it is a sub-workflow of execution '${parentId}' ${why} and takes no result from it; ${next}`, {
       details: { execution_id: record.id, parent_execution_id: parentId, parent_task_id: parentTask, parent_status: status, ...(taskId !== undefined ? { task_id: taskId } : {}), ...detail },
     });
-  if (parent === null) throw refuse(`(task '${parentTask}'), which no longer exists,`, null);
+  if (parent === null) throw refuse(`(task '${parentTask}'), which no longer exists,`, null, 'start a new execution instead');
   const status = parent.state.status;
-  if (isTerminalExecution(status)) throw refuse(`(task '${parentTask}'), which ${ENDED[status] ?? `is ${status}`}`, status);
+  if (isTerminalExecution(status)) throw refuse(`(task '${parentTask}'), which ${ENDED[status] ?? `is ${status}`}`, status, `${again} instead`);
   const started = childUnitOf(record.id, parentId, parentTask);
   const task = parent.state.tasks[parentTask];
   const unit: UnitState | undefined = started?.item_index === undefined ? task : (task?.items?.[started.item_index] ?? undefined);
-  if (started === null || unit === undefined || FINISHED_UNIT.has(unit.status) || unit.attempt !== started.attempt) {
+  const adopts =
+    started !== null && unit !== undefined && unit.status === 'pending' && unit.error?.type === 'INTERRUPTED' && started.attempt > unit.attempt_base && started.attempt <= unit.attempt;
+  if (!adopts) {
     const item = started?.item_index === undefined ? '' : ` item ${started.item_index}`;
-    const state = unit === undefined ? 'unknown' : FINISHED_UNIT.has(unit.status) ? unit.status : `on attempt ${unit.attempt}`;
-    throw refuse(`whose task '${parentTask}'${item} is ${state}, not waiting on it,`, status, { parent_task_status: unit?.status ?? null });
+    throw refuse(`(${status}), whose task '${parentTask}'${item} ${unitDoing(unit)},`, status, `${again} once it has finished`, { parent_task_status: unit?.status ?? null });
   }
 }

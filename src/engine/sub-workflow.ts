@@ -16,6 +16,13 @@ export interface SubWorkflowHost {
    */
   exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
   getRecord(id: string): Promise<ExecutionRecord | null>;
+  /**
+   * When the attempt `ctx` runs follows one the engine's own death interrupted: the last
+   * attempt before the unit's latest reset (execution retry or rerun), below which no child
+   * is adopted. Null when the previous attempt failed, timed out or was canceled: its child
+   * is finished or being stopped, and a reset asks for a fresh run.
+   */
+  adoptionFloor(ctx: Pick<ActionContext, 'task_id' | 'idempotency_key' | 'execution_id'>): number | null;
   /** The task whose failure failed the finished execution `record`, or null when no task did. */
   failedTaskOf(record: ExecutionRecord): Promise<string | null>;
   startChild(options: {
@@ -50,11 +57,19 @@ export function childUnitOf(childId: string, parentId: string, taskId: string): 
   return match[1] === undefined ? { attempt } : { item_index: Number(match[1]), attempt };
 }
 
+/** The fan-out item an action context runs (from its idempotency key), or undefined for a plain task. */
+export function itemOfContext(ctx: Pick<ActionContext, 'task_id' | 'idempotency_key' | 'execution_id'>): number | undefined {
+  const rest = ctx.idempotency_key.slice(`${ctx.execution_id}:${ctx.task_id}`.length);
+  return /^:\d+$/.test(rest) ? Number(rest.slice(1)) : undefined;
+}
+
 /**
  * `core.workflow`: starts the child execution `{workflow, input}` names and waits for
- * it; the task's output is the child's output. An attempt first adopts the child of
- * the previous attempt when that one was interrupted rather than failed, so a crash
- * of the parent never runs the child twice.
+ * it; the task's output is the child's output. An attempt that follows one the engine's
+ * death interrupted first adopts that attempt's child (still running, or finished while the
+ * engine was down), so a crash of the parent never runs the child twice. Any other attempt
+ * starts a child of its own: after a timeout the previous child may still be canceling, and
+ * a rerun or retry of the parent asks for the child to run again.
  */
 export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
   return {
@@ -66,7 +81,8 @@ export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
       const childInput = (input.input ?? {}) as Record<string, unknown>;
       try {
         let childId: string | null = null;
-        for (let attempt = ctx.attempt - 1; attempt >= 1 && childId === null; attempt -= 1) {
+        const floor = host.adoptionFloor(ctx) ?? ctx.attempt - 1;
+        for (let attempt = ctx.attempt - 1; attempt > floor && childId === null; attempt -= 1) {
           const previous = await host.getRecord(childExecutionId({ idempotency_key: ctx.idempotency_key, attempt }));
           if (previous === null) continue;
           if (previous.status === 'failed' || previous.status === 'canceled') break;

@@ -3,8 +3,9 @@
  * operator controls a child execution takes once its parent no longer waits for it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../src/engine/index.js';
 import { FakeClock } from '../../unit/engine/fake-clock.js';
-import { gate, handler, nextEvent, openHarness, register, typedError, workflow, type Harness } from './helpers.js';
+import { actionsWith, gate, handler, nextEvent, openHarness, register, typedError, workflow, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -106,43 +107,140 @@ describe('operator controls of a child execution', () => {
     expect((await h.engine.waitForCompletion(run.id)).status).toBe('failed');
   });
 
-  it('retries a child whose parent still waits for it: the next attempt of the parent task takes its result', async () => {
+  it('refuses to retry a child whose parent will start a fresh child on its next attempt', async () => {
     const clock = new FakeClock();
+    h = await openHarness(
+      { 'test.block': handler((_input, _attempt, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }))) },
+      {},
+      clock,
+    );
+    await register(h.store, 'demo.inner', workflow([{ id: 'x', action: 'test.block' }]));
+    await register(h.store, 'demo.outer', workflow([{ id: 'sub', action: 'core.workflow', input: { workflow: 'demo.inner' }, timeout_ms: 1000, retry: { max_attempts: 2, initial_delay_ms: 5000, jitter: 0 } }]));
+    const started = nextEvent(h.engine, (event) => event.event_type === 'task_started' && event.task_id === 'x');
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.outer' });
+    await started;
+    const child = (await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).items[0];
+    const retryScheduled = nextEvent(h.engine, (event) => event.execution_id === run.id && event.event_type === 'retry_attempted');
+    clock.advance(1000);
+    await retryScheduled;
+    expect((await h.engine.waitForCompletion(child?.id ?? '')).status).toBe('canceled');
+    await expect(h.engine.retry(child?.id ?? '')).rejects.toMatchObject({
+      code: 'EXEC_PARENT_FINISHED',
+      message: expect.stringContaining(`whose task 'sub' will start attempt 2 with a child of its own, and takes no result from it; retry execution '${run.id}' once it has finished`),
+    });
+    await h.engine.terminate(run.id);
+  });
+
+  it('retries a finished child whose parent waits to adopt it after an interruption: the parent takes its result', async () => {
+    const entered = gate();
+    const runs: string[] = [];
+    h = await openHarness({
+      'test.hang': handler(async (_input, attempt, signal) => {
+        runs.push(`hang#${attempt}`);
+        entered.open();
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return {};
+      }),
+    });
+    await register(h.store, 'demo.inner', workflow([{ id: 'x', action: 'test.hang' }], { output: { value: '${tasks.x.output.value}' } }));
+    await register(h.store, 'demo.outer', workflow([{ id: 'sub', action: 'core.workflow', input: { workflow: 'demo.inner' } }], { output: { value: '${tasks.sub.output.value}' } }));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.outer' });
+    await entered.promise;
+    const childId = (await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).items[0]?.id ?? '';
+    // Paused, the parent does not start its next attempt on recovery: it waits to adopt the child.
+    await h.engine.pause(run.id);
+    await h.engine.stop();
+    const engine2 = createEngine({ store: await h.reopen(), actions: actionsWith({ 'test.hang': handler((_input, attempt) => { runs.push(`hang#${attempt}`); return { value: `run ${attempt}` }; }) }) });
+    await engine2.start();
+    try {
+      await engine2.cancel(childId);
+      expect((await engine2.waitForCompletion(childId)).status).toBe('canceled');
+      await engine2.retry(childId);
+      expect((await engine2.waitForCompletion(childId)).status).toBe('completed');
+      await engine2.resume(run.id);
+      expect(await engine2.waitForCompletion(run.id)).toMatchObject({ status: 'completed', output: { value: 'run 2' } });
+      expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).total).toBe(1);
+    } finally {
+      await engine2.stop();
+    }
+  });
+});
+
+describe('which child a later attempt of a core.workflow task takes', () => {
+  it('adopts the child of an attempt the engine stopped under, so the child runs once', async () => {
+    const entered = gate();
+    const runs: string[] = [];
+    h = await openHarness({
+      'test.hang': handler(async (_input, attempt, signal) => {
+        runs.push(`hang#${attempt}`);
+        entered.open();
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return {};
+      }),
+    });
+    await register(h.store, 'demo.inner', workflow([{ id: 'x', action: 'test.hang' }], { output: { value: '${tasks.x.output.value}' } }));
+    await register(h.store, 'demo.outer', workflow([{ id: 'sub', action: 'core.workflow', input: { workflow: 'demo.inner' } }], { output: { value: '${tasks.sub.output.value}' } }));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.outer' });
+    await entered.promise;
+    await h.engine.stop();
+    const engine2 = createEngine({ store: await h.reopen(), actions: actionsWith({ 'test.hang': handler((_input, attempt) => { runs.push(`hang#${attempt}`); return { value: 'after restart' }; }) }) });
+    await engine2.start();
+    const done = await engine2.waitForCompletion(run.id);
+    await engine2.stop();
+    expect(done).toMatchObject({ status: 'completed', output: { value: 'after restart' } });
+    expect(runs).toEqual(['hang#1', 'hang#2']);
+    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).total).toBe(1);
+  });
+
+  it('starts a fresh child when the parent is rerun from the task, instead of reusing the completed one', async () => {
+    let runs = 0;
+    h = await openHarness({ 'test.count': handler(() => ({ run: (runs += 1) })) });
+    await register(h.store, 'demo.inner', workflow([{ id: 'x', action: 'test.count' }], { output: { run: '${tasks.x.output.run}' } }));
+    await register(h.store, 'demo.outer', workflow([{ id: 'sub', action: 'core.workflow', input: { workflow: 'demo.inner' } }], { output: { run: '${tasks.sub.output.run}' } }));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.outer' });
+    expect((await h.engine.waitForCompletion(run.id)).output).toEqual({ run: 1 });
+    const finished = nextEvent(h.engine, (event) => event.execution_id === run.id && event.event_type === 'workflow_completed');
+    await h.engine.rerunFrom(run.id, 'sub');
+    await finished;
+    expect((await h.engine.getExecution(run.id)).output).toEqual({ run: 2 });
+    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).total).toBe(2);
+  });
+
+  it('starts a fresh child after a timed-out attempt, not the child still being canceled', async () => {
+    const clock = new FakeClock();
+    const letGo = gate();
     let runs = 0;
     h = await openHarness(
       {
-        'test.block': handler((_input, _attempt, signal) => {
+        'test.slow': handler(async (_input, _attempt, signal) => {
           runs += 1;
-          if (runs > 1) return { value: 'second run' };
-          return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }));
+          if (runs > 1) return { value: 'fresh child' };
+          // Stops only when the test lets it: the child stays canceling meanwhile.
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+          await letGo.promise;
+          throw typedError('CANCELED', 'stopped', false);
         }),
       },
       {},
       clock,
     );
-    await register(h.store, 'demo.inner', workflow([{ id: 'x', action: 'test.block' }], { output: { value: '${tasks.x.output.value}' } }));
+    await register(h.store, 'demo.inner', workflow([{ id: 'x', action: 'test.slow' }], { output: { value: '${tasks.x.output.value}' } }));
     await register(
       h.store,
       'demo.outer',
-      workflow([{ id: 'sub', action: 'core.workflow', input: { workflow: 'demo.inner' }, timeout_ms: 1000, retry: { max_attempts: 2, initial_delay_ms: 5000, jitter: 0 } }], {
+      workflow([{ id: 'sub', action: 'core.workflow', input: { workflow: 'demo.inner' }, timeout_ms: 1000, retry: { max_attempts: 2, initial_delay_ms: 0, jitter: 0 } }], {
         output: { value: '${tasks.sub.output.value}' },
       }),
     );
     const started = nextEvent(h.engine, (event) => event.event_type === 'task_started' && event.task_id === 'x');
     const run = await h.engine.startExecution({ workflow_ref: 'demo.outer' });
     await started;
-    const child = (await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).items[0];
-    const childId = child?.id ?? '';
-    const retryScheduled = nextEvent(h.engine, (event) => event.execution_id === run.id && event.event_type === 'retry_attempted');
+    const second = nextEvent(h.engine, (event) => event.execution_id === run.id && event.event_type === 'task_started' && event.data.attempt === 2);
     clock.advance(1000);
-    await retryScheduled;
-    expect((await h.engine.waitForCompletion(childId)).status).toBe('canceled');
-    await h.engine.retry(childId);
-    expect((await h.engine.waitForCompletion(childId)).status).toBe('completed');
-    clock.advance(5000);
-    const done = await h.engine.waitForCompletion(run.id);
-    expect(done.status).toBe('completed');
-    expect(done.output).toEqual({ value: 'second run' });
-    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).total).toBe(1);
+    await second;
+    const done = h.engine.waitForCompletion(run.id);
+    letGo.open();
+    expect(await done).toMatchObject({ status: 'completed', output: { value: 'fresh child' } });
+    expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).total).toBe(2);
   });
 });
