@@ -10,9 +10,10 @@
  */
 import { HarmoniaError } from '../core/errors.js';
 import type { ExecutionRecord, ExecutionStatus } from '../core/model.js';
+import type { Plan } from './plan.js';
 import type { RunnerFactory } from './runner-factory.js';
-import { isTerminalExecution, type UnitState } from './state.js';
-import { childUnitOf } from './sub-workflow.js';
+import { isTerminalExecution, type ExecutionState, type UnitState } from './state.js';
+import { childExecutionId, childUnitOf } from './sub-workflow.js';
 
 const ENDED: Record<string, string> = { completed: 'has completed', failed: 'has failed', canceled: 'was canceled' };
 
@@ -62,4 +63,25 @@ export async function assertParentWaits(read: RunnerFactory['read'], record: Exe
     const item = started?.item_index === undefined ? '' : ` item ${started.item_index}`;
     throw refuse(`(${status}), whose task '${parentTask}'${item} ${unitDoing(unit)},`, status, `${again} once it has finished`, { parent_task_status: unit?.status ?? null });
   }
+}
+
+/**
+ * The children a pause or resume of execution `id` passes on to: those its core.workflow
+ * units adopted here, and those of its unfinished units' attempts since their latest reset.
+ * The second covers a parent folded from its history (a restart): its units have not run
+ * again, so they have adopted nothing yet, while their children wait paused with it.
+ */
+export function cascadeChildren(id: string, plan: Plan, state: ExecutionState, adopted: ReadonlySet<string>): Set<string> {
+  const children = new Set(adopted);
+  for (const [taskId, def] of Object.entries(plan.tasks)) {
+    if (def.action !== 'core.workflow') continue;
+    const task = state.tasks[taskId];
+    if (!task) continue;
+    const units: Array<[string, UnitState]> = task.items ? task.items.map((unit, index) => [`${id}:${taskId}:${index}`, unit]) : [[`${id}:${taskId}`, task]];
+    for (const [key, unit] of units) {
+      if (unit.status !== 'pending' && unit.status !== 'running') continue;
+      for (let attempt = unit.attempt_base + 1; attempt <= unit.attempt; attempt += 1) children.add(childExecutionId({ idempotency_key: key, attempt }));
+    }
+  }
+  return children;
 }

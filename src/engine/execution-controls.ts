@@ -1,5 +1,5 @@
 import type { ExecutionEvent, ExecutionRecord } from '../core/model.js';
-import { assertParentWaits } from './child-controls.js';
+import { assertParentWaits, cascadeChildren } from './child-controls.js';
 import { checkControl, invalidState, type ControlKind } from './control-rules.js';
 import type { DecideInput } from './decide-context.js';
 import type { EngineContext } from './engine-context.js';
@@ -64,7 +64,7 @@ export function createControlApplier(ctx: EngineContext, runnerFactory: RunnerFa
     const input = (taskId === undefined ? { kind, at: clock.now() } : { kind, at: clock.now(), task_id: taskId }) as DecideInput;
     await runner.process(input, undefined, ownership && isTerminalExecution(runner.state.status) ? 'last' : undefined);
     if (kind === 'pause' || kind === 'resume') {
-      for (const child of runner.children) {
+      for (const child of cascadeChildren(id, runner.plan, runner.state, runner.children)) {
         if (runners.has(child)) await control(child, kind).catch(() => undefined);
       }
     }

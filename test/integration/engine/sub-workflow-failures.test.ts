@@ -243,4 +243,32 @@ describe('which child a later attempt of a core.workflow task takes', () => {
     expect(await done).toMatchObject({ status: 'completed', output: { value: 'fresh child' } });
     expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).total).toBe(2);
   });
+
+  it('resumes the paused child along with its parent after a restart, before the parent adopts it', async () => {
+    const entered = gate();
+    h = await openHarness({
+      'test.hang': handler(async (_input, _attempt, signal) => {
+        entered.open();
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        return {};
+      }),
+    });
+    await register(h.store, 'demo.inner', workflow([{ id: 'x', action: 'test.hang' }], { output: { value: '${tasks.x.output.value}' } }));
+    await register(h.store, 'demo.outer', workflow([{ id: 'sub', action: 'core.workflow', input: { workflow: 'demo.inner' } }], { output: { value: '${tasks.sub.output.value}' } }));
+    const run = await h.engine.startExecution({ workflow_ref: 'demo.outer' });
+    await entered.promise;
+    const childId = (await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).items[0]?.id ?? '';
+    await h.engine.pause(run.id);
+    expect((await h.engine.getExecution(childId)).status).toBe('paused');
+    await h.engine.stop();
+    const engine2 = createEngine({ store: await h.reopen(), actions: actionsWith({ 'test.hang': handler((_input, attempt) => ({ value: `run ${attempt}` })) }) });
+    await engine2.start();
+    try {
+      await engine2.resume(run.id);
+      expect((await engine2.getExecution(childId)).status).not.toBe('paused');
+      expect(await engine2.waitForCompletion(run.id)).toMatchObject({ status: 'completed', output: { value: 'run 2' } });
+    } finally {
+      await engine2.stop();
+    }
+  });
 });
