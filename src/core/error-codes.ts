@@ -31,6 +31,8 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   EXEC_NOT_FOUND: 'no execution has that id',
   EXEC_INPUT_INVALID: "an execution's input does not match the workflow's declared input",
   EXEC_INVALID_STATE: 'the execution is not in a state that allows this (resume a running one, cancel a finished one)',
+  EXEC_PARENT_FINISHED:
+    'a retry or rerun of a sub-workflow whose parent no longer waits for it (the parent has finished, or its task has failed or will start a child of its own): retry or rerun the parent',
   EXEC_LIMIT: 'an execution limit was reached (concurrency queue, events, items, depth, descendants)',
   CHECKPOINT_NOT_FOUND: 'no checkpoint has that id',
   CHECKPOINT_INVALID: 'the checkpoint was not written, or does not match the history it was taken from',

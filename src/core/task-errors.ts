@@ -53,4 +53,24 @@ export interface TaskError {
   message: string;
   retriable: boolean;
   attempt: number;
+  /** Set on a core.workflow task's error when its child failed: where the failure began. */
+  cause?: TaskErrorCause;
+}
+
+/**
+ * Where a failure that came up through core.workflow calls began: the deepest execution
+ * whose own task failed. Each level copies it (one deeper) instead of wrapping its child's
+ * message, so a top-level error holds the leaf's message once however deep the nesting.
+ */
+export interface TaskErrorCause {
+  /** The execution whose own task failed first; its id names the path of tasks down to it. */
+  execution_id: string;
+  workflow_ref: string;
+  /** The task whose failure failed that execution; absent when no task did (its output could not be rendered). */
+  task_id?: string;
+  /** That failure's type and message, unchanged. */
+  type: string;
+  message: string;
+  /** core.workflow levels from the task holding the error down to that execution: 1 is its own child. */
+  depth: number;
 }

@@ -77,6 +77,7 @@ function onResult(ctx: DecideContext, state: ExecutionState, input: Extract<Deci
     retriable: result.is_retriable,
     attempt: unit.attempt,
   };
+  if (result.cause !== undefined) error.cause = result.cause;
   return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);
 }
 

@@ -1,4 +1,5 @@
 import type { ExecutionEvent, ExecutionRecord } from '../core/model.js';
+import { assertParentWaits, cascadeChildren } from './child-controls.js';
 import { checkControl, invalidState, type ControlKind } from './control-rules.js';
 import type { DecideInput } from './decide-context.js';
 import type { EngineContext } from './engine-context.js';
@@ -52,6 +53,7 @@ export function createControlApplier(ctx: EngineContext, runnerFactory: RunnerFa
       if (kind !== 'retry_execution' && kind !== 'rerun') {
         throw invalidState(id, record.status, kind === 'skip' ? 'skip a task of' : kind, 'it has finished');
       }
+      if (isTerminalExecution(record.status)) await assertParentWaits(runnerFactory.read, record, kind, taskId);
       runner = await runnerFactory.load(record);
     }
     if (checkControl(id, runner.plan, runner.state, kind, taskId) === 'noop') return currentRecord(runner, clock.now());
@@ -62,7 +64,7 @@ export function createControlApplier(ctx: EngineContext, runnerFactory: RunnerFa
     const input = (taskId === undefined ? { kind, at: clock.now() } : { kind, at: clock.now(), task_id: taskId }) as DecideInput;
     await runner.process(input, undefined, ownership && isTerminalExecution(runner.state.status) ? 'last' : undefined);
     if (kind === 'pause' || kind === 'resume') {
-      for (const child of runner.children) {
+      for (const child of cascadeChildren(id, runner.plan, runner.state, runner.children)) {
         if (runners.has(child)) await control(child, kind).catch(() => undefined);
       }
     }

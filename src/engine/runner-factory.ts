@@ -8,7 +8,8 @@ import { createFoldCache, type FoldedExecution } from './fold-cache.js';
 import { foldAll } from './fold.js';
 import { ExecutionRunner, type RunnerDeps } from './runner.js';
 import { initialState } from './state.js';
-import { createKeyedLock, createSubWorkflowAction, type SubWorkflowHost } from './sub-workflow.js';
+import { unitOf } from './decide-context.js';
+import { createKeyedLock, createSubWorkflowAction, itemOfContext, type SubWorkflowHost } from './sub-workflow.js';
 import { leave } from './leave-runner.js';
 import type { LoadedWorkflow, WorkflowCache } from './workflow-cache.js';
 
@@ -82,6 +83,16 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
         countDescendants: (rootId) => store.executions.countDescendants(rootId),
         exclusive: descendantLock,
         getRecord: (id) => store.executions.getExecution(id),
+        adoptionFloor: (unitCtx) => {
+          const unit = unitOf(owner.state, unitCtx.task_id, itemOfContext(unitCtx));
+          return unit?.error?.type === 'INTERRUPTED' ? unit.attempt_base : null;
+        },
+        failedTaskOf: async (record) => {
+          // The terminal event is among the last few (a checkpoint may follow it).
+          const tail = await store.executions.readEvents(record.id, Math.max(0, record.last_seq - 4));
+          const failed = tail.findLast((event) => event.event_type === 'workflow_failed');
+          return failed?.event_type === 'workflow_failed' ? (failed.data.task_id ?? null) : null;
+        },
         startChild: hooks.startChild,
         waitForCompletion: (id) => hooks.waitForCompletion(id),
         cancel: (id) => hooks.control(id, 'cancel'),

@@ -35,6 +35,7 @@ function finishFanOut(ctx: DecideContext, state: ExecutionState, taskId: string)
       retriable: false,
       attempt: task.attempt,
     };
+    if (cause?.cause !== undefined) error.cause = cause.cause;
     const aborts: Command[] = [];
     items.forEach((unit, index) => {
       if (unit.status === 'running') aborts.push({ kind: 'AbortUnit', task_id: taskId, item_index: index, reason: 'fail_fast' });

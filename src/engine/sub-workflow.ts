@@ -1,5 +1,5 @@
 import type { ActionContext, ActionHandler } from '../actions/action.js';
-import type { ExecutionRecord, TaskResult } from '../core/model.js';
+import type { ExecutionRecord, TaskErrorCause, TaskResult } from '../core/model.js';
 import { errorResult } from './runner.js';
 
 /** What the core.workflow handler needs from the engine. */
@@ -16,6 +16,15 @@ export interface SubWorkflowHost {
    */
   exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
   getRecord(id: string): Promise<ExecutionRecord | null>;
+  /**
+   * When the attempt `ctx` runs follows one the engine's own death interrupted: the last
+   * attempt before the unit's latest reset (execution retry or rerun), below which no child
+   * is adopted. Null when the previous attempt failed, timed out or was canceled: its child
+   * is finished or being stopped, and a reset asks for a fresh run.
+   */
+  adoptionFloor(ctx: Pick<ActionContext, 'task_id' | 'idempotency_key' | 'execution_id'>): number | null;
+  /** The task whose failure failed the finished execution `record`, or null when no task did. */
+  failedTaskOf(record: ExecutionRecord): Promise<string | null>;
   startChild(options: {
     id: string;
     workflow_ref: string;
@@ -35,10 +44,32 @@ export function childExecutionId(ctx: Pick<ActionContext, 'idempotency_key' | 'a
 }
 
 /**
+ * The unit and attempt of `parentId`'s task `taskId` that started child `childId` (the
+ * inverse of childExecutionId over the runner's idempotency key), or null when the id is
+ * not of that shape (a child stored under another scheme).
+ */
+export function childUnitOf(childId: string, parentId: string, taskId: string): { item_index?: number; attempt: number } | null {
+  const prefix = `${parentId}:${taskId}`;
+  if (!childId.startsWith(prefix)) return null;
+  const match = /^(?::(\d+))?#(\d+)$/.exec(childId.slice(prefix.length));
+  if (match === null) return null;
+  const attempt = Number(match[2]);
+  return match[1] === undefined ? { attempt } : { item_index: Number(match[1]), attempt };
+}
+
+/** The fan-out item an action context runs (from its idempotency key), or undefined for a plain task. */
+export function itemOfContext(ctx: Pick<ActionContext, 'task_id' | 'idempotency_key' | 'execution_id'>): number | undefined {
+  const rest = ctx.idempotency_key.slice(`${ctx.execution_id}:${ctx.task_id}`.length);
+  return /^:\d+$/.test(rest) ? Number(rest.slice(1)) : undefined;
+}
+
+/**
  * `core.workflow`: starts the child execution `{workflow, input}` names and waits for
- * it; the task's output is the child's output. An attempt first adopts the child of
- * the previous attempt when that one was interrupted rather than failed, so a crash
- * of the parent never runs the child twice.
+ * it; the task's output is the child's output. An attempt that follows one the engine's
+ * death interrupted first adopts that attempt's child (still running, or finished while the
+ * engine was down), so a crash of the parent never runs the child twice. Any other attempt
+ * starts a child of its own: after a timeout the previous child may still be canceling, and
+ * a rerun or retry of the parent asks for the child to run again.
  */
 export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
   return {
@@ -50,7 +81,8 @@ export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
       const childInput = (input.input ?? {}) as Record<string, unknown>;
       try {
         let childId: string | null = null;
-        for (let attempt = ctx.attempt - 1; attempt >= 1 && childId === null; attempt -= 1) {
+        const floor = host.adoptionFloor(ctx) ?? ctx.attempt - 1;
+        for (let attempt = ctx.attempt - 1; attempt > floor && childId === null; attempt -= 1) {
           const previous = await host.getRecord(childExecutionId({ idempotency_key: ctx.idempotency_key, attempt }));
           if (previous === null) continue;
           if (previous.status === 'failed' || previous.status === 'canceled') break;
@@ -92,17 +124,39 @@ export function createSubWorkflowAction(host: SubWorkflowHost): ActionHandler {
         if (child.status === 'canceled') {
           return { status: 'error', error_type: 'CANCELED', error_message: `sub-workflow '${ref}' (${id}) was canceled`, is_retriable: false };
         }
-        return {
-          status: 'error',
-          error_type: child.error?.type ?? 'ACTION_FAILED',
-          error_message: `sub-workflow '${ref}' (${id}) failed: ${child.error?.message ?? 'unknown error'}`,
-          is_retriable: false,
-        };
+        const cause = await causeOf(host, child);
+        return { status: 'error', error_type: cause.type, error_message: failureMessage(ref, id, cause), is_retriable: false, cause };
       } catch (error) {
         return errorResult(error, false);
       }
     },
   };
+}
+
+/** Where the failure of the finished `child` began: its own task, or the cause its error carries, one level deeper. */
+async function causeOf(host: SubWorkflowHost, child: ExecutionRecord): Promise<TaskErrorCause> {
+  const error = child.error;
+  if (error?.cause !== undefined) return { ...error.cause, depth: error.cause.depth + 1 };
+  const taskId = await host.failedTaskOf(child);
+  return {
+    execution_id: child.id,
+    workflow_ref: child.workflow_ref,
+    ...(taskId !== null ? { task_id: taskId } : {}),
+    type: error?.type ?? 'ACTION_FAILED',
+    message: error?.message ?? 'unknown error',
+    depth: 1,
+  };
+}
+
+/**
+ * The message of a core.workflow task whose child failed: the child, and the leaf's failure
+ * once. Ids name their path (each adds a segment a level), so the size grows with the depth
+ * only through the two ids, never by holding the child's own message.
+ */
+function failureMessage(ref: string, childId: string, cause: TaskErrorCause): string {
+  const where = cause.task_id !== undefined ? ` in task '${cause.task_id}'` : '';
+  if (cause.depth === 1) return `sub-workflow '${ref}' (${childId}) failed${where}: ${cause.message}`;
+  return `sub-workflow '${ref}' (${childId}) failed: ${cause.depth} levels down, execution '${cause.execution_id}' (${cause.workflow_ref}) failed${where}: ${cause.message}`;
 }
 
 function limitError(message: string): TaskResult {

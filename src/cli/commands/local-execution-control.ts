@@ -37,7 +37,7 @@ function apply(engine: Engine, verb: ControlVerb, id: string, taskId: string | u
 }
 
 // Codes about what was asked (exit 1), as the remote commands map 404 and 409.
-const PROBLEMS = new Set<string>(['EXEC_NOT_FOUND', 'EXEC_INVALID_STATE']);
+const PROBLEMS = new Set<string>(['EXEC_NOT_FOUND', 'EXEC_INVALID_STATE', 'EXEC_PARENT_FINISHED']);
 
 /** Applies a control locally; resolves to the exit code (0 applied, and completed when this process drove it on). */
 export async function controlExecutionLocally(

@@ -50,7 +50,13 @@ function taskControlRoute(control: (typeof TASK_CONTROLS)[number]): RouteDef {
       200: { description: 'The status after the request.', schema: 'ExecutionControlResult' },
       400: { description: 'The execution has no such task (USAGE_INVALID), or the body is invalid.', schema: 'Error' },
       404: notFound,
-      409: { description: 'Not allowed in the current status (EXEC_INVALID_STATE).', schema: 'Error' },
+      409: {
+        description:
+          control.path === 'rerun'
+            ? "Not allowed in the current status (EXEC_INVALID_STATE), or a sub-workflow whose parent no longer waits for it (EXEC_PARENT_FINISHED: rerun the parent)."
+            : 'Not allowed in the current status (EXEC_INVALID_STATE).',
+        schema: 'Error',
+      },
     },
     handler: async (request, services) => {
       const { task_id } = request.body as ExecutionTaskRequest;
@@ -70,7 +76,13 @@ function controlRoute(control: (typeof CONTROLS)[number]): RouteDef {
     responses: {
       200: { description: 'The status after the request.', schema: 'ExecutionControlResult' },
       404: notFound,
-      409: { description: 'Not allowed in the current status (EXEC_INVALID_STATE).', schema: 'Error' },
+      409: {
+        description:
+          control.call === 'retryExecution'
+            ? "Not allowed in the current status (EXEC_INVALID_STATE), or a sub-workflow whose parent no longer waits for it (EXEC_PARENT_FINISHED: retry the parent)."
+            : 'Not allowed in the current status (EXEC_INVALID_STATE).',
+        schema: 'Error',
+      },
     },
     handler: async (request, services) => ({ body: await services.app[control.call](request.params.id ?? '') }),
   };

@@ -57,6 +57,8 @@ beforeAll(async () => {
     { id: 'c', depends_on: ['b'] },
   ]));
   await register(store, 'demo.blocked', workflow([{ id: 'first' }, { id: 'slow', action: 'test.block', depends_on: ['first'] }]));
+  await register(store, 'demo.broken', workflow([{ id: 'boom', action: 'core.fail', input: { error_message: 'broken' } }]));
+  await register(store, 'demo.caller', workflow([{ id: 'call', action: 'core.workflow', input: { workflow: 'demo.broken' } }]));
   const packs = createPackSyncService({ store, packsDir: join(dir, 'packs') });
   server = await startServer({ store, engine, packs, host: '127.0.0.1', port: 0, grace_ms: 1000, logger: pino({ level: 'silent' }), options: { version: '0.0.0-test' } });
   client = createClient({ baseUrl: server.url });
@@ -153,6 +155,23 @@ describe('POST /api/v1/executions/{id}/rerun', () => {
     await expect(client.rerunExecution(run.id, 'b')).rejects.toMatchObject({ status: 409, code: 'EXEC_INVALID_STATE' });
     run.release();
     await engine.waitForCompletion(run.id);
+  });
+});
+
+describe('controls of a sub-workflow whose parent has finished', () => {
+  it('answer 409 EXEC_PARENT_FINISHED naming the parent, over the client and the command line', async () => {
+    const parent = await client.executeWorkflow({ workflow_ref: 'demo.caller', input: {} });
+    expect((await engine.waitForCompletion(parent.execution_id)).status).toBe('failed');
+    const child = (await store.executions.listExecutions({ workflow_ref: 'demo.broken' })).items.find((record) => record.parent_execution_id === parent.execution_id);
+    const childId = child?.id ?? '';
+    const retry = await client.retryExecution(childId).catch((error: unknown) => error);
+    expect(retry).toBeInstanceOf(ConflictError);
+    expect(retry).toMatchObject({ status: 409, code: 'EXEC_PARENT_FINISHED', message: expect.stringContaining(`retry execution '${parent.execution_id}' instead`) });
+    await expect(client.rerunExecution(childId, 'boom')).rejects.toMatchObject({ status: 409, code: 'EXEC_PARENT_FINISHED' });
+    const cli409 = await cli(['execution', 'retry', childId, '--json']);
+    expect(cli409.code).toBe(1);
+    expect(JSON.parse(cli409.stdout)).toMatchObject({ error: { code: 'EXEC_PARENT_FINISHED', details: { parent_execution_id: parent.execution_id, parent_task_id: 'call' } } });
+    expect((await engine.getExecution(childId)).status).toBe('failed');
   });
 });
 

@@ -23,4 +23,5 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('engine behaviour, cluster node'
   await import('./engine-run.test.js');
   await import('./engine-controls.test.js');
   await import('./engine-recovery.test.js');
+  await import('./sub-workflow-failures.test.js');
 });

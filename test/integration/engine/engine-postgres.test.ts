@@ -14,6 +14,7 @@ async function importSuites(): Promise<void> {
   await import('./task-logs.test.js');
   await import('./engine-reads.test.js');
   await import('./skip-and-retry-controls.test.js');
+  await import('./sub-workflow-failures.test.js');
 }
 
 describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('engine behaviour, engine alone'), async () => {
