@@ -57,6 +57,7 @@ export function appInternals(app: Koa): AppInternals {
 export function createApp(deps: ServerDeps): Koa {
   const options = resolveServerOptions(deps.options);
   const logger = deps.logger ?? pino({ name: 'harmonia' });
+  const logOutput = deps.log_output;
   const now = deps.now ?? (() => new Date());
   const metrics = createHttpMetrics();
   const hub = createStreamHub();
@@ -89,6 +90,7 @@ export function createApp(deps: ServerDeps): Koa {
     options,
     logger,
     metrics,
+    log_lines_dropped: logOutput ? () => logOutput.dropped() : null,
     now,
     started_at: now(),
     assistant: deps.assistant ?? { llm: null, packs_dir: null },

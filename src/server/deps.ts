@@ -13,6 +13,7 @@ import type { ComponentService } from '../components/component-service.js';
 import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
 import type { ConfiguredToken } from './auth.js';
+import type { LogOutput } from './log-output.js';
 
 export interface ServerOptions {
   /** Reported by /api/status and the OpenAPI document. @default '0.0.0' */
@@ -94,6 +95,8 @@ export interface ServerDeps {
   options?: ServerOptions;
   /** @default a pino logger at info to stdout */
   logger?: Logger;
+  /** The logger's destination, when it counts lines it dropped: /metrics reports them. @default none */
+  log_output?: Pick<LogOutput, 'dropped'>;
   /** @default () => new Date() */
   now?: () => Date;
   /** The model server and packs folder of the assistant routes. @default none: they answer 503 LLM_NOT_CONFIGURED */

@@ -159,6 +159,11 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           void server
             .close()
             .then(() => store.close())
+            .then(() => {
+              // Log lines a reader never took (its bounded wait is over) would keep the
+              // process alive as long as the pipe stays full: end it, as a shutdown must.
+              if ((server.log_output?.pending() ?? 0) > 0) process.exit(ctx.exitCode);
+            })
             .then(resolve, (error: unknown) => {
               ctx.stderr.write(`harmonia: shutdown failed: ${(error as Error).message}\n`);
               ctx.exitCode = EXIT.usage;
