@@ -29,6 +29,11 @@ SIGTERM or Ctrl-C: it stops accepting connections, gives running executions
 HARMONIA_SHUTDOWN_GRACE (default 10s) to finish, then hands the rest back (another
 node, or the next start, carries them on; nothing is lost).
 
+Logs go to stdout as JSON lines. A reader that stops reading never stalls the server:
+up to HARMONIA_LOG_BUFFER_SIZE (default 1MiB) waits for it, later lines are dropped and
+counted (/metrics harmonia_log_lines_dropped_total), and shutdown gives what waits
+HARMONIA_LOG_FLUSH_TIMEOUT (default 5s) to be read.
+
 Several nodes: start \`harmonia serve\` on several machines with the same
 HARMONIA_DB_URL (PostgreSQL; add ?schema=NAME to use a schema). They share the
 executions under leases (HARMONIA_LEASE_MS, default 15000), any node answers any
