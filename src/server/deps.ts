@@ -93,9 +93,9 @@ export interface ServerDeps {
   /** Pack events forwarded to /ws/events and /events (git sync, dev mode). @default git.events, else a new emitter */
   pack_events?: PackEvents;
   options?: ServerOptions;
-  /** @default a pino logger at info to stdout */
+  /** @default a pino logger at info to stdout, through a bounded backlog (log-output.ts) */
   logger?: Logger;
-  /** The logger's destination, when it counts lines it dropped: /metrics reports them. @default none */
+  /** The logger's destination, when it counts lines it dropped: /metrics reports them. @default the default logger's, else none */
   log_output?: Pick<LogOutput, 'dropped'>;
   /** @default () => new Date() */
   now?: () => Date;

@@ -13,6 +13,8 @@
  * leave a thread blocked on the full pipe that the process then cannot exit past.
  */
 
+import { pino, type Logger } from 'pino';
+
 /** Where the lines go: process.stdout fits. */
 export interface LogStream {
   write(chunk: string, callback: (error?: Error | null) => void): boolean;
@@ -44,6 +46,9 @@ export interface LogOutput {
   waitForDrain(timeout_ms: number): Promise<boolean>;
 }
 
+// Streams given an 'error' listener: one each, however many outputs (apps) share it.
+const listened = new WeakSet<LogStream>();
+
 /**
  * Creates the destination over `stream`.
  * @example
@@ -71,10 +76,13 @@ export function createLogOutput(options: LogOutputOptions): LogOutput {
     if (error) broken = true;
     if (broken || stream.writableLength === 0) caughtUp();
   };
-  stream.on('error', () => {
-    broken = true;
-    caughtUp();
-  });
+  // A failed write reaches its callback (above), where each output learns of it; one
+  // listener per stream keeps the stream's 'error' event from being an uncaught exception
+  // (and tells the CLI's stdout guard that a server whose log reader went away keeps serving).
+  if (!listened.has(stream)) {
+    listened.add(stream);
+    stream.on('error', () => undefined);
+  }
 
   return {
     write(line) {
@@ -102,4 +110,26 @@ export function createLogOutput(options: LogOutputOptions): LogOutput {
       });
     },
   };
+}
+
+export interface BoundedLoggerOptions {
+  /** pino's level. @default 'info' */
+  level?: string;
+  /** @default process.stdout */
+  stream?: LogStream;
+  max_buffer_bytes: number;
+}
+
+/**
+ * A pino logger (name `harmonia`) writing through createLogOutput, which warns through the
+ * logger itself, once its reader has caught up, how many lines it dropped.
+ */
+export function createBoundedLogger(options: BoundedLoggerOptions): { logger: Logger; output: LogOutput } {
+  const output = createLogOutput({
+    stream: options.stream ?? process.stdout,
+    max_buffer_bytes: options.max_buffer_bytes,
+    onCaughtUp: (dropped) => logger.warn({ dropped_lines: dropped }, `${dropped} log lines dropped while stdout was blocked`),
+  });
+  const logger = pino({ name: 'harmonia', level: options.level ?? 'info' }, output);
+  return { logger, output };
 }

@@ -5,7 +5,7 @@
  * The caller opens (and later closes) the store.
  */
 import { basename, join, resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ACTION_CACHE_DIR } from '../actions/action-file-cache.js';
 import { createActionRegistry } from '../actions/action-registry.js';
 import { resolveContainment } from '../actions/containment.js';
@@ -26,7 +26,7 @@ import type { GitSyncReport } from '../gitops/git-sync-run.js';
 import { createPackEvents, type PackEvents } from '../gitops/pack-events.js';
 import { createSecretMasker, type SecretMasker } from '../core/secret-masker.js';
 import { maskSecrets } from './mask-secrets.js';
-import { createLogOutput, type LogOutput } from './log-output.js';
+import { createBoundedLogger, type LogOutput } from './log-output.js';
 import { startServerDevMode, type ServeDevOptions } from './pack-sources.js';
 import { routedPackSyncService } from './routed-pack-sync.js';
 import { gitEnginePacksDir, startGitSources, type StartedGitSources } from './serve-git-sources.js';
@@ -113,14 +113,9 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   }
   const dataDir = resolve(cwd, config.data_dir);
   const packsDir = useGit ? gitEnginePacksDir(gitSpecs, dataDir) : resolve(cwd, config.packs_dir);
-  const logOutput = options.logger
-    ? null
-    : createLogOutput({
-        stream: process.stdout,
-        max_buffer_bytes: config.log_buffer_size,
-        onCaughtUp: (dropped) => logger.warn({ dropped_lines: dropped }, `${dropped} log lines dropped while stdout was blocked`),
-      });
-  const logger: Logger = options.logger ?? pino({ name: 'harmonia', level: config.log_level }, logOutput ?? undefined);
+  const { logger, output: logOutput }: { logger: Logger; output: LogOutput | null } = options.logger
+    ? { logger: options.logger, output: null }
+    : createBoundedLogger({ level: config.log_level, max_buffer_bytes: config.log_buffer_size });
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
   const secrets = createSecretMasker([...configSecretValues(config), ...gitSourceSecrets(gitSpecs)]);
   if (config.task_uid === null && typeof process.getuid === 'function' && process.getuid() === 0) {

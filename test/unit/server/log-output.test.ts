@@ -93,10 +93,15 @@ describe('createLogOutput()', () => {
     expect(await drained).toBe(true);
   });
 
+  it('gives a stream one error listener however many outputs write to it', () => {
+    const s = stalledStream();
+    for (let i = 0; i < 20; i++) createLogOutput({ stream: s.stream, max_buffer_bytes: 100 });
+    expect(s.stream.listenerCount('error')).toBe(1);
+  });
+
   it('stops writing once the reader has gone, counting what it drops', async () => {
     const s = stalledStream();
     const output = createLogOutput({ stream: s.stream, max_buffer_bytes: 100 });
-    s.stream.on('error', () => undefined);
     output.write('one\n');
     output.write('two\n');
     s.breakPipe();
