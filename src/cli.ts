@@ -6,12 +6,15 @@ import { loadValidateBundle } from './cli/validate-bundle.js';
 
 // `harmonia validate --format json | head` closes the pipe early; that is not a crash.
 // Installed when process.stdout is first needed: `validate` writes with fs.writeSync()
-// (src/cli/fd-output.ts) and builds the stream only when a write fails.
+// (src/cli/fd-output.ts) and builds the stream only when a write fails. A command that
+// listens for stdout's errors itself (serve's log output) decides: a server whose log
+// reader went away keeps serving.
 let stdoutGuarded = false;
 function guardedStdout(): NodeJS.WriteStream {
   if (!stdoutGuarded) {
     stdoutGuarded = true;
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (process.stdout.listenerCount('error') > 1) return;
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw error;
     });

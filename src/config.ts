@@ -43,6 +43,10 @@ export interface ResolvedConfig {
   log_level: LogLevel;
   /** Verbose logs and error stacks on stderr. @default false */
   debug: boolean;
+  /** Log output `serve` holds for a stdout reader that has fallen behind before it drops new lines, in bytes. @default 1048576 */
+  log_buffer_size: number;
+  /** At the end of a shutdown, how long held log lines get to reach stdout, in ms. @default 5000 */
+  log_flush_timeout_ms: number;
   /** Tasks of one execution running at once. @default 10 */
   max_concurrent_tasks: number;
   /** Executions running at once on this node. @default 100 */
@@ -298,6 +302,8 @@ export function resolveConfig(
     store: storeFor(db_url, data_dir, home),
     log_level: levelRaw === undefined ? (debug ? 'debug' : SETTINGS.log_level.default) : asLogLevel(levelRaw),
     debug,
+    log_buffer_size: bytes('log_buffer_size'),
+    log_flush_timeout_ms: ms('log_flush_timeout_ms'),
     max_concurrent_tasks: int('max_concurrent_tasks'),
     max_concurrent_workflows: int('max_concurrent_workflows'),
     default_timeout_ms: ms('default_timeout_ms'),

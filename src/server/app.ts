@@ -6,15 +6,16 @@ import { compressMiddleware } from './compress.js';
 import { conditionalGetMiddleware } from './conditional-get.js';
 import { corsMiddleware } from './cors.js';
 import Koa from 'koa';
+import { SETTINGS } from '../core/settings.js';
 import { createHarmonia } from '../app/create-harmonia.js';
 import { createComponentService } from '../components/component-service.js';
 import { createGitSourceSet } from '../gitops/git-source-set.js';
 import { createPackEvents } from '../gitops/pack-events.js';
-import { pino } from 'pino';
 import { createAuthenticator, type Authenticator } from './auth.js';
 import { consoleMiddleware } from './console-assets.js';
 import type { ServerDeps } from './deps.js';
 import { errorMiddleware } from './error-middleware.js';
+import { createBoundedLogger } from './log-output.js';
 import { createHttpMetrics } from './metrics.js';
 import { mountRoutes } from './mount-routes.js';
 import { requestLogMiddleware } from './request-log.js';
@@ -56,7 +57,10 @@ export function appInternals(app: Koa): AppInternals {
  */
 export function createApp(deps: ServerDeps): Koa {
   const options = resolveServerOptions(deps.options);
-  const logger = deps.logger ?? pino({ name: 'harmonia' });
+  // The default writes as serveHarmonia's does: a stdout nobody reads never stalls the app.
+  const { logger, output: logOutput } = deps.logger
+    ? { logger: deps.logger, output: deps.log_output }
+    : createBoundedLogger({ max_buffer_bytes: SETTINGS.log_buffer_size.default });
   const now = deps.now ?? (() => new Date());
   const metrics = createHttpMetrics();
   const hub = createStreamHub();
@@ -89,6 +93,7 @@ export function createApp(deps: ServerDeps): Koa {
     options,
     logger,
     metrics,
+    log_lines_dropped: logOutput ? () => logOutput.dropped() : null,
     now,
     started_at: now(),
     assistant: deps.assistant ?? { llm: null, packs_dir: null },

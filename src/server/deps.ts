@@ -13,6 +13,7 @@ import type { ComponentService } from '../components/component-service.js';
 import type { PackSyncService } from '../packs/sync-packs.js';
 import type { Store } from '../store/store.js';
 import type { ConfiguredToken } from './auth.js';
+import type { LogOutput } from './log-output.js';
 
 export interface ServerOptions {
   /** Reported by /api/status and the OpenAPI document. @default '0.0.0' */
@@ -92,8 +93,10 @@ export interface ServerDeps {
   /** Pack events forwarded to /ws/events and /events (git sync, dev mode). @default git.events, else a new emitter */
   pack_events?: PackEvents;
   options?: ServerOptions;
-  /** @default a pino logger at info to stdout */
+  /** @default a pino logger at info to stdout, through a bounded backlog (log-output.ts) */
   logger?: Logger;
+  /** The logger's destination, when it counts lines it dropped: /metrics reports them. @default the default logger's, else none */
+  log_output?: Pick<LogOutput, 'dropped'>;
   /** @default () => new Date() */
   now?: () => Date;
   /** The model server and packs folder of the assistant routes. @default none: they answer 503 LLM_NOT_CONFIGURED */

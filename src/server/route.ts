@@ -42,6 +42,8 @@ export interface AppServices {
   options: ResolvedServerOptions;
   logger: Logger;
   metrics: HttpMetrics;
+  /** Log lines the logger's destination dropped since start (null: it does not count them). */
+  log_lines_dropped: (() => number) | null;
   now: () => Date;
   started_at: Date;
   /** The assistant's model server and packs folder. */

@@ -5,7 +5,7 @@
  * The caller opens (and later closes) the store.
  */
 import { basename, join, resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ACTION_CACHE_DIR } from '../actions/action-file-cache.js';
 import { createActionRegistry } from '../actions/action-registry.js';
 import { resolveContainment } from '../actions/containment.js';
@@ -26,6 +26,7 @@ import type { GitSyncReport } from '../gitops/git-sync-run.js';
 import { createPackEvents, type PackEvents } from '../gitops/pack-events.js';
 import { createSecretMasker, type SecretMasker } from '../core/secret-masker.js';
 import { maskSecrets } from './mask-secrets.js';
+import { createBoundedLogger, type LogOutput } from './log-output.js';
 import { startServerDevMode, type ServeDevOptions } from './pack-sources.js';
 import { routedPackSyncService } from './routed-pack-sync.js';
 import { gitEnginePacksDir, startGitSources, type StartedGitSources } from './serve-git-sources.js';
@@ -41,7 +42,10 @@ export interface ServeOptions {
   version: string;
   /** Base of a relative packs_dir. @default process.cwd() */
   cwd?: string;
-  /** @default pino at config.log_level to stdout */
+  /**
+   * @default pino at config.log_level to process.stdout, through a backlog of
+   * config.log_buffer_size that drops lines rather than stall (see log-output.ts)
+   */
   logger?: Logger;
   /** Browser origins allowed to open streams besides the server's own. @default [] */
   allowed_origins?: string[];
@@ -84,6 +88,12 @@ export interface ServedHarmonia extends RunningServer {
   git_sources: GitSourceSet | null;
   /** Every pack event (git sync, dev mode), as /ws/events and /events forward them. */
   pack_events: PackEvents;
+  /**
+   * The default logger's destination (null with `options.logger`). close() waits up to
+   * config.log_flush_timeout_ms for it to drain; lines still pending() after that wait for a
+   * reader that does not read, and keep the process alive until it exits on its own.
+   */
+  log_output: LogOutput | null;
 }
 
 /**
@@ -103,7 +113,9 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   }
   const dataDir = resolve(cwd, config.data_dir);
   const packsDir = useGit ? gitEnginePacksDir(gitSpecs, dataDir) : resolve(cwd, config.packs_dir);
-  const logger = options.logger ?? pino({ name: 'harmonia', level: config.log_level });
+  const { logger, output: logOutput }: { logger: Logger; output: LogOutput | null } = options.logger
+    ? { logger: options.logger, output: null }
+    : createBoundedLogger({ level: config.log_level, max_buffer_bytes: config.log_buffer_size });
   const packEvents = createPackEvents({ onListenerError: (error) => logger.error({ err: error }, 'pack event listener failed') });
   const secrets = createSecretMasker([...configSecretValues(config), ...gitSourceSecrets(gitSpecs)]);
   if (config.task_uid === null && typeof process.getuid === 'function' && process.getuid() === 0) {
@@ -193,6 +205,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       host: config.host,
       port: config.port,
       logger,
+      ...(logOutput ? { log_output: logOutput } : {}),
       options: serverOptionsFromConfig(config, { version: options.version, allowed_origins: options.allowed_origins ?? config.allowed_origins }),
     });
   } catch (error) {
@@ -208,9 +221,17 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
     git,
     git_sources: gitSources?.set ?? null,
     pack_events: packEvents,
+    log_output: logOutput,
     close: () => {
-      // The server first, so no webhook queues a sync behind the controller's stop.
-      closing ??= scheduler.stop().then(() => server.close()).then(stopSources);
+      // The server first, so no webhook queues a sync behind the controller's stop; the logs
+      // last, with a bound: a stdout nobody reads must not hold the shutdown forever.
+      closing ??= scheduler
+        .stop()
+        .then(() => server.close())
+        .then(stopSources)
+        .then(async () => {
+          await logOutput?.waitForDrain(config.log_flush_timeout_ms);
+        });
       return closing;
     },
   };

@@ -29,6 +29,11 @@ SIGTERM or Ctrl-C: it stops accepting connections, gives running executions
 HARMONIA_SHUTDOWN_GRACE (default 10s) to finish, then hands the rest back (another
 node, or the next start, carries them on; nothing is lost).
 
+Logs go to stdout as JSON lines. A reader that stops reading never stalls the server:
+up to HARMONIA_LOG_BUFFER_SIZE (default 1MiB) waits for it, later lines are dropped and
+counted (/metrics harmonia_log_lines_dropped_total), and shutdown gives what waits
+HARMONIA_LOG_FLUSH_TIMEOUT (default 5s) to be read.
+
 Several nodes: start \`harmonia serve\` on several machines with the same
 HARMONIA_DB_URL (PostgreSQL; add ?schema=NAME to use a schema). They share the
 executions under leases (HARMONIA_LEASE_MS, default 15000), any node answers any
@@ -159,6 +164,11 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           void server
             .close()
             .then(() => store.close())
+            .then(() => {
+              // Log lines a reader never took (its bounded wait is over) would keep the
+              // process alive as long as the pipe stays full: end it, as a shutdown must.
+              if ((server.log_output?.pending() ?? 0) > 0) process.exit(ctx.exitCode);
+            })
             .then(resolve, (error: unknown) => {
               ctx.stderr.write(`harmonia: shutdown failed: ${(error as Error).message}\n`);
               ctx.exitCode = EXIT.usage;

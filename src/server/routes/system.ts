@@ -107,6 +107,13 @@ export function systemRoutes() {
           '# HELP harmonia_uptime_seconds Seconds since the server started.',
           '# TYPE harmonia_uptime_seconds gauge',
           `harmonia_uptime_seconds ${uptime}`,
+          ...(services.log_lines_dropped
+            ? [
+                '# HELP harmonia_log_lines_dropped_total Log lines dropped because stdout\'s reader had fallen behind (HARMONIA_LOG_BUFFER_SIZE) or gone.',
+                '# TYPE harmonia_log_lines_dropped_total counter',
+                `harmonia_log_lines_dropped_total ${services.log_lines_dropped()}`,
+              ]
+            : []),
           '',
         ].join('\n');
         return { body: text, content_type: 'text/plain; version=0.0.4; charset=utf-8' };
