@@ -93,7 +93,7 @@ export const SETTINGS = {
   log_buffer_size: setting(
     'HARMONIA_LOG_BUFFER_SIZE',
     'size',
-    MIB,
+    16 * MIB,
     "Log output `serve` holds for a stdout reader that has fallen behind; past it new lines are dropped (and counted) rather than stalling the server.",
     { min: 0 },
   ),
