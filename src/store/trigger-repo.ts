@@ -29,6 +29,12 @@ export interface TriggerRepo {
   lastScheduledAt(triggerId: string): Promise<string | null>;
   /** The trigger's fires, newest scheduled time first. */
   listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]>;
+  /**
+   * The ids of the executions the trigger's fires started that have not ended (pending,
+   * running or paused), oldest fire first: what the overlap policies look at. All of them,
+   * however many fires came since (a fire skipped every second must not hide the one running).
+   */
+  unfinishedExecutions(triggerId: string): Promise<string[]>;
   /** Fires of any trigger with `status`, oldest scheduled time first; `updatedBefore` filters by updated_at. */
   listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]>;
   /** An after-trigger's fire for one source execution, or null. */

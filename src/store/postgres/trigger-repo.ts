@@ -80,6 +80,22 @@ export class PostgresTriggerRepo implements TriggerRepo {
     return this.exec.read((query) => query<FireRow>(`SELECT ${FIRE_COLUMNS} FROM trigger_fires WHERE trigger_id = $1 ORDER BY scheduled_at DESC LIMIT $2`, [triggerId, limit]));
   }
 
+  unfinishedExecutions(triggerId: string): Promise<string[]> {
+    // From the unfinished executions (the partial index executions_unfinished) to their fire,
+    // not from the trigger's fires, which grow with every fire ever recorded.
+    return this.exec.read(async (query) =>
+      (
+        await query<{ id: string }>(
+          `SELECT f.execution_id AS id FROM executions e
+           JOIN trigger_fires f ON f.execution_id = e.id
+           WHERE e.status IN ('pending', 'running', 'paused') AND f.trigger_id = $1 AND f.status = 'started'
+           ORDER BY f.scheduled_at`,
+          [triggerId],
+        )
+      ).map((row) => row.id),
+    );
+  }
+
   listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]> {
     return this.exec.read((query) =>
       query<FireRow>(`SELECT ${FIRE_COLUMNS} FROM trigger_fires WHERE status = $1 AND ($2::text IS NULL OR updated_at < $2) ORDER BY scheduled_at`, [status, updatedBefore ?? null]),

@@ -26,6 +26,15 @@ const UPDATE_FIRE = `
     AND (@expect_node IS NULL OR node_id = @expect_node)
     AND (@expect_updated IS NULL OR updated_at = @expect_updated)`;
 
+// Driven from the unfinished executions (few, by the status index) to their fire (by the
+// execution index), not from the fires, which grow with every fire ever recorded: CROSS JOIN
+// holds SQLite to that order (a plain join chose every started fire of every trigger).
+const UNFINISHED_EXECUTIONS = `
+  SELECT f.execution_id AS id FROM executions e
+  CROSS JOIN trigger_fires f ON f.execution_id = e.id
+  WHERE e.status IN ('pending', 'running', 'paused') AND f.trigger_id = ? AND f.status = 'started'
+  ORDER BY f.scheduled_at`;
+
 function toState(row: StateRow): TriggerStateRecord {
   return { trigger_id: row.trigger_id, paused: row.paused !== 0, note: row.note, since: row.since, updated_at: row.updated_at };
 }
@@ -73,6 +82,14 @@ export class SqliteTriggerRepo implements TriggerRepo {
 
   listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]> {
     return this.exec.run((db) => prepared<TriggerFireRecord>(db, 'SELECT * FROM trigger_fires WHERE trigger_id = ? ORDER BY scheduled_at DESC LIMIT ?').all(triggerId, limit));
+  }
+
+  unfinishedExecutions(triggerId: string): Promise<string[]> {
+    return this.exec.run((db) =>
+      prepared<{ id: string }>(db, UNFINISHED_EXECUTIONS)
+        .all(triggerId)
+        .map((row) => row.id),
+    );
   }
 
   listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]> {

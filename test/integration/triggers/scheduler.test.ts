@@ -91,6 +91,22 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     expect(h.fires.map((f) => f.status)).toEqual(['started', 'skipped', 'started']);
   });
 
+  it('keeps skipping while the execution runs, however many fires it has skipped (overlap skip)', async () => {
+    const open = gate();
+    h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
+    await h.register('demo.slow', { s: { every_ms: 1_000 } }, 'test.block');
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    // A one-second schedule of an execution that runs 40 s: one start, then only skips.
+    for (let i = 0; i < 40; i += 1) {
+      h.clock.advance(1_000);
+      await scheduler.poke();
+    }
+    expect(h.fires.filter((f) => f.status === 'started')).toHaveLength(1);
+    expect(h.fires.filter((f) => f.status === 'skipped')).toHaveLength(39);
+    open.open();
+  });
+
   it('buffers one fire and skips the next under buffer_one, then starts the buffered one', async () => {
     const open = gate();
     h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
