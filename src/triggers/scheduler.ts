@@ -4,7 +4,7 @@
  * buffered fires and takes over fires a dead node left half done. Every node may run one:
  * the store's unique key on (trigger, scheduled time) lets exactly one of them fire it.
  */
-import type { TriggerFireRecord } from '../core/trigger-model.js';
+import type { TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { Store } from '../store/store.js';
 import { createAfterWatcher, loadAfterTriggers, type AfterEntry } from './after-triggers.js';
@@ -87,11 +87,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return state;
   };
 
-  const fireDue = async (entry: ScheduleEntry, now: number): Promise<void> => {
+  const fireDue = async (entry: ScheduleEntry, state: TriggerStateRecord, now: number): Promise<void> => {
     const { schedule } = entry;
-    if (!schedule.enabled) return;
-    const state = await stateOf(entry.id, now);
-    if (state.paused) return;
     // Regular passes never miss a time (lastPassAt); after a restart only the window is caught up.
     const windowStart = Math.min(lastPassAt ?? Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
     const floor = Math.max(Date.parse(state.since), windowStart, seen.get(entry.id) ?? Number.NEGATIVE_INFINITY);
@@ -131,7 +128,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     for (const entry of entries) {
       try {
-        await fireDue(entry, now);
+        // A paused or disabled schedule fires nothing: neither its times nor the fires it
+        // buffered before (they wait, and start once it is resumed or enabled again).
+        if (!entry.schedule.enabled) continue;
+        const state = await stateOf(entry.id, now);
+        if (state.paused) continue;
+        await fireDue(entry, state, now);
         await runner.drainBuffered(entry);
       } catch (error) {
         options.on_error?.(error);

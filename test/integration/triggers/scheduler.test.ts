@@ -107,6 +107,25 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     open.open();
   });
 
+  it('starts no buffered fire while its schedule is paused, and starts it once resumed', async () => {
+    const open = gate();
+    h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
+    await h.register('demo.slow', { s: { every_ms: 10_000, overlap: 'buffer_one' } }, 'test.block');
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(20_000);
+    await scheduler.poke();
+    expect(h.fires.map((f) => f.status)).toEqual(['started', 'buffered']);
+    await h.store.triggers.setPaused('demo.slow/s', true, 'incident', new Date(h.clock.now()).toISOString());
+    open.open();
+    await h.engine.waitForCompletion(h.fires[0]!.execution_id!);
+    await scheduler.poke();
+    expect(h.fires.map((f) => f.status)).toEqual(['started', 'buffered']);
+    await h.store.triggers.setPaused('demo.slow/s', false, null, new Date(h.clock.now()).toISOString());
+    await scheduler.poke();
+    expect(h.fires.at(-1)).toMatchObject({ status: 'started', scheduled_at: '2026-01-01T00:00:20.000Z' });
+  });
+
   it('buffers one fire and skips the next under buffer_one, then starts the buffered one', async () => {
     const open = gate();
     h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
