@@ -68,6 +68,15 @@ describe('checkTriggers()', () => {
     expect((await validateWorkflow(withSchedule('every: 0.5'))).map((d) => d.code)).toEqual(['SCHEMA_TYPE']);
   });
 
+  it('reports a duration written as digits that does not fit in milliseconds, as it does one written with units', async () => {
+    const diags = await validateWorkflow(withSchedule("every: '99999999999999999999'", "jitter: '9007199254740992'", "catchup_window: '99999999999999999999s'"));
+    expect(diags.map((d) => `${d.code} ${d.pointer}`)).toEqual([
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/every',
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/jitter',
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/catchup_window',
+    ]);
+  });
+
   it('quotes at most 200 characters of a long cron expression', async () => {
     const [diag] = await validateWorkflow(withSchedule(`cron: '${'1,'.repeat(50_000)}61 * * * *'`));
     expect(diag?.code).toBe('TRIGGER_CRON_INVALID');
