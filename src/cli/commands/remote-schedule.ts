@@ -5,6 +5,7 @@ import type { TriggerFireRecord } from '../../core/trigger-model.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
 import { runWithHarmonia } from '../open-harmonia.js';
+import { EXIT } from '../exit-codes.js';
 import { commandGroup, printJson, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
@@ -116,8 +117,11 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
       flags,
       async (api) => {
         const fire = await api.triggerSchedule(id, flags.overlap === undefined ? {} : { overlap: flags.overlap });
-        if (flags.json) return printJson(ctx, fire);
-        ctx.stdout.write(fireLine(fire) + '\n');
+        if (flags.json) printJson(ctx, fire);
+        else ctx.stdout.write(fireLine(fire) + '\n');
+        // A fire that started nothing because it failed is the request's problem (a refused
+        // webhook delivery answers 422); a skipped or buffered one is the overlap policy at work.
+        return fire.status === 'failed' ? EXIT.problems : EXIT.ok;
       },
       'run',
     );
@@ -137,9 +141,13 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
       flags,
       async (api) => {
         const result = await api.backfillSchedule(id, { from: flags.from, to: flags.to, ...(flags.overlap ? { overlap: flags.overlap } : {}) });
-        if (flags.json) return printJson(ctx, result);
-        if (result.fires.length > 0) ctx.stdout.write(fireRows(result.fires));
-        ctx.stderr.write(`${result.fires.length} fired, ${result.already_fired.length} already fired before\n`);
+        const failed = result.fires.filter((fire) => fire.status === 'failed').length;
+        if (flags.json) printJson(ctx, result);
+        else {
+          if (result.fires.length > 0) ctx.stdout.write(fireRows(result.fires));
+          ctx.stderr.write(`${result.fires.length} fired${failed > 0 ? ` (${failed} failed)` : ''}, ${result.already_fired.length} already fired before\n`);
+        }
+        return failed > 0 ? EXIT.problems : EXIT.ok;
       },
       'run',
     );
