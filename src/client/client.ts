@@ -518,6 +518,11 @@ export class HarmoniaClient implements HarmoniaApi {
     return this.#post(`${schedulePath(scheduleId)}/backfill`, range, options);
   }
 
+  /** A page of the fires of any trigger (`<workflow ref>/<trigger name>`: schedule, webhook or after), newest first. */
+  listTriggerFires(triggerId: string, query: PageQuery = {}): Promise<Paginated<TriggerFireRecord>> {
+    return this.#get(`${schedulePath(triggerId, 'triggers')}/fires`, query, pageParams(query));
+  }
+
   /** Version, uptime, store backend, counts and running executions. */
   getServerStatus(options: CallOptions = {}): Promise<ServerStatusView> {
     return this.#get('/status', options);
@@ -604,17 +609,17 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 }
 
-/** `/schedules/<workflow>/<name>` for a schedule id `<workflow ref>/<trigger name>`. */
 /** The `limit` and `offset` query parameters of a listing (absent ones are not sent). */
 function pageParams(query: PageQuery): { limit: number | undefined; offset: number | undefined } {
   return { limit: query.limit, offset: query.offset };
 }
 
-function schedulePath(scheduleId: string): string {
+/** `/<base>/<workflow>/<name>` for a trigger id `<workflow ref>/<trigger name>` (a schedule's id is its trigger's). */
+function schedulePath(scheduleId: string, base: 'schedules' | 'triggers' = 'schedules'): string {
   const slash = scheduleId.indexOf('/');
   const workflow = slash === -1 ? scheduleId : scheduleId.slice(0, slash);
   const name = slash === -1 ? '' : scheduleId.slice(slash + 1);
-  return `/schedules/${seg(workflow)}/${seg(name)}`;
+  return `/${base}/${seg(workflow)}/${seg(name)}`;
 }
 
 function syncBody(options: SyncPackOptions): Record<string, boolean> | undefined {

@@ -212,6 +212,8 @@ export interface HarmoniaApi {
   triggerSchedule(scheduleId: string, options?: { overlap?: OverlapPolicy }): Promise<TriggerFireRecord>;
   /** Fires every scheduled time of a range not fired before, oldest first. SCHEDULE_RANGE_INVALID for a bad range. */
   backfillSchedule(scheduleId: string, range: BackfillRange): Promise<BackfillResult>;
+  /** A page of the fires of any trigger (`<workflow ref>/<trigger name>`: schedule, webhook or after), newest first. TRIGGER_NOT_FOUND when the workflow declares no such trigger. */
+  listTriggerFires(triggerId: string, options?: PageOptions): Promise<Paginated<TriggerFireRecord>>;
 
   // ---- writes ------------------------------------------------------------
 

@@ -27,8 +27,10 @@ export interface TriggerRepo {
   getFire(triggerId: string, scheduledAt: string): Promise<TriggerFireRecord | null>;
   /** The latest scheduled time fired by the schedule itself (reason schedule or catchup), or null. */
   lastScheduledAt(triggerId: string): Promise<string | null>;
-  /** The trigger's fires, newest scheduled time first. */
-  listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]>;
+  /** The trigger's fires, newest scheduled time first, skipping the newest `offset`. */
+  listFires(triggerId: string, limit: number, offset?: number): Promise<TriggerFireRecord[]>;
+  /** How many fires the trigger has recorded (a listing's total). */
+  countFires(triggerId: string): Promise<number>;
   /**
    * The ids of the executions the trigger's fires started that have not ended (pending,
    * running or paused), oldest fire first: what the overlap policies look at. All of them,

@@ -4,7 +4,8 @@
  */
 import { HarmoniaError } from '../core/errors.js';
 import { isoInstant, ISO_INSTANT_HINT } from '../core/iso-instant.js';
-import type { OverlapPolicy } from '../core/model.js';
+import type { OverlapPolicy, WorkflowDef } from '../core/model.js';
+import type { Paginated } from '../core/wire.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
 import type { TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
@@ -45,6 +46,11 @@ export interface ScheduleService {
   trigger(workflowRef: string, name: string, overlap?: OverlapPolicy): Promise<TriggerFireRecord>;
   /** Thrown when the range is not two times in order or holds too many times: SCHEDULE_RANGE_INVALID. */
   backfill(workflowRef: string, name: string, options: BackfillOptions): Promise<BackfillResult>;
+  /**
+   * A page of the fires of any trigger the active workflow declares (schedule, webhook or
+   * after), newest first. Thrown when it declares no such trigger: TRIGGER_NOT_FOUND.
+   */
+  fires(workflowRef: string, name: string, page: { limit: number; offset: number }): Promise<Paginated<TriggerFireRecord>>;
 }
 
 /** Creates the schedule service over a store and an engine. */
@@ -148,6 +154,15 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
         else already.push(new Date(at).toISOString());
       }
       return { schedule_id: entry.id, fires, already_fired: already };
+    },
+    async fires(workflowRef, name, page) {
+      const id = triggerIdOf(workflowRef, name);
+      const record = await store.registry.getActive('workflow', workflowRef);
+      if (!record || (record.body as WorkflowDef).triggers?.[name] === undefined) {
+        throw new HarmoniaError('TRIGGER_NOT_FOUND', `no trigger '${name}' on workflow '${workflowRef}'`, { details: { trigger_id: id } });
+      }
+      const [items, total] = await Promise.all([store.triggers.listFires(id, page.limit, page.offset), store.triggers.countFires(id)]);
+      return { items, total, ...page };
     },
   };
 }

@@ -85,7 +85,7 @@ describe('the console (schedules)', { timeout: 60_000 }, () => {
     await page.getByRole('status').getByText('Triggered: started.').waitFor();
     const fire = (await client.getSchedule('demo.hourly/hourly')).last_fire;
     expect(fire).toMatchObject({ reason: 'manual', status: 'started' });
-    await page.locator('table[aria-label="Recent fires"] td', { hasText: 'manual' }).waitFor();
+    await page.locator('table[aria-label="Fires"] td', { hasText: 'manual' }).waitFor();
 
     await page.getByRole('link', { name: 'Open the execution' }).click();
     const by = page.locator('dd[data-trigger="demo.hourly/hourly"]');
@@ -117,6 +117,25 @@ describe('the console (schedules)', { timeout: 60_000 }, () => {
 
     await page.getByRole('button', { name: 'Backfill', exact: true }).click();
     await page.getByText(/Backfill: 0 fired, 3 already fired before/).waitFor();
+  });
+
+  it('pages through every fire, the older ones a link away', async () => {
+    await client.backfillSchedule('demo.hourly/hourly', { from: '2026-04-01T00:00:00Z', to: '2026-04-01T23:00:00Z' });
+    const total = (await client.listTriggerFires('demo.hourly/hourly')).total;
+    expect(total).toBeGreaterThan(20);
+    await page.goto(`${h.url}/ui/schedules/demo.hourly/hourly`);
+    const times = page.locator('table[aria-label="Fires"] time');
+    await times.nth(19).waitFor();
+    expect(await times.count()).toBe(20);
+    await page.getByText(`1–20 of ${total}`).waitFor();
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page.getByText(`21–${total} of ${total}`).waitFor();
+    expect(page.url()).toBe(`${h.url}/ui/schedules/demo.hourly/hourly?fires=20`);
+    // the oldest fire of all, the first backfilled time, is on the last page
+    expect(await times.evaluateAll((els) => els.map((e) => e.getAttribute('datetime')))).toContain('2026-03-01T00:00:00.000Z');
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await page.getByText(`1–20 of ${total}`).waitFor();
+    expect(pageErrors(page)).toEqual([]);
   });
 
   it('shows a read-only token the schedule without its controls', async () => {

@@ -18,6 +18,7 @@ is <workflow ref>/<trigger name>.
 Examples:
   $ harmonia schedule list
   $ harmonia schedule show ops.backup/nightly            next five fire times, recent fires
+  $ harmonia schedule fires ops.backup/nightly --limit 100   every fire, newest first (any trigger: ops.deploy/push)
   $ harmonia schedule pause ops.backup/nightly --note "db migration"
   $ harmonia schedule resume ops.backup/nightly
   $ harmonia schedule trigger ops.backup/nightly --overlap allow_all
@@ -51,9 +52,9 @@ function fireRows(fires: readonly TriggerFireRecord[]): string {
   );
 }
 
-/** Registers `harmonia schedule list|show|pause|resume|trigger|backfill` (alias `schedules`). */
+/** Registers `harmonia schedule list|show|fires|pause|resume|trigger|backfill` (alias `schedules`). */
 export function registerRemoteScheduleCommand(program: Command, ctx: CliContext): void {
-  const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules').alias('schedules').addHelpText('after', HELP);
+  const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules; list any trigger\'s fires').alias('schedules').addHelpText('after', HELP);
 
   withPageFlags(withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time'))).action(async (flags: RemoteFlags & PageFlags) => {
     await runWithHarmonia(ctx, flags, async (api) => {
@@ -88,6 +89,24 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
       });
     },
   );
+
+  withPageFlags(
+    withRemoteOptions(
+      schedule
+        .command('fires')
+        .description("list a trigger's fires, newest first (a schedule's, a webhook's or an after-trigger's)")
+        .argument('<id>', '<workflow ref>/<trigger name>'),
+    ),
+  ).action(async (id: string, flags: RemoteFlags & PageFlags) => {
+    await runWithHarmonia(ctx, flags, async (api) => {
+      const page = await api.listTriggerFires(id, pageOptions(flags));
+      if (flags.json) return printJson(ctx, page);
+      if (page.total === 0) return void ctx.stderr.write(`no fires: trigger ${id} has not fired\n`);
+      if (page.items.length > 0) ctx.stdout.write(fireRows(page.items));
+      const note = partialPageNote(page);
+      if (note !== null) ctx.stderr.write(note);
+    });
+  });
 
   withRemoteOptions(schedule.command('pause').description('pause a schedule').argument('<id>', '<workflow ref>/<trigger name>').option('--note <text>', 'why it is paused')).action(
     async (id: string, flags: RemoteFlags & { note?: string }) => {

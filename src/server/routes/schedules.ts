@@ -87,5 +87,19 @@ export function scheduleRoutes() {
         return { body: await services.app.backfillSchedule(at(request.params).join('/'), { from, to, ...(overlap ? { overlap } : {}) }) };
       },
     },
+    {
+      method: 'GET',
+      path: '/triggers/:workflow/:name/fires',
+      base: 'api',
+      scope: 'read',
+      tag: 'schedules',
+      summary: "A page of the fires of any trigger the workflow declares (schedule, webhook or after), newest first: each fire's reason, outcome, execution and detail.",
+      query: PAGE_QUERY,
+      responses: {
+        200: { description: 'A page of the fires, newest scheduled time first.', schema: 'TriggerFireList' },
+        404: { description: 'The workflow declares no such trigger.', schema: 'Error' },
+      },
+      handler: async (request, services) => ({ body: await services.app.listTriggerFires(at(request.params).join('/'), pageQuery(request.query)) }),
+    },
   ]);
 }

@@ -76,8 +76,14 @@ export class PostgresTriggerRepo implements TriggerRepo {
     });
   }
 
-  listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]> {
-    return this.exec.read((query) => query<FireRow>(`SELECT ${FIRE_COLUMNS} FROM trigger_fires WHERE trigger_id = $1 ORDER BY scheduled_at DESC LIMIT $2`, [triggerId, limit]));
+  listFires(triggerId: string, limit: number, offset = 0): Promise<TriggerFireRecord[]> {
+    return this.exec.read((query) =>
+      query<FireRow>(`SELECT ${FIRE_COLUMNS} FROM trigger_fires WHERE trigger_id = $1 ORDER BY scheduled_at DESC LIMIT $2 OFFSET $3`, [triggerId, limit, offset]),
+    );
+  }
+
+  countFires(triggerId: string): Promise<number> {
+    return this.exec.read(async (query) => Number((await query<{ n: string }>('SELECT COUNT(*) AS n FROM trigger_fires WHERE trigger_id = $1', [triggerId]))[0]?.n ?? 0));
   }
 
   unfinishedExecutions(triggerId: string): Promise<string[]> {

@@ -80,8 +80,14 @@ export class SqliteTriggerRepo implements TriggerRepo {
     });
   }
 
-  listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]> {
-    return this.exec.run((db) => prepared<TriggerFireRecord>(db, 'SELECT * FROM trigger_fires WHERE trigger_id = ? ORDER BY scheduled_at DESC LIMIT ?').all(triggerId, limit));
+  listFires(triggerId: string, limit: number, offset = 0): Promise<TriggerFireRecord[]> {
+    return this.exec.run((db) =>
+      prepared<TriggerFireRecord>(db, 'SELECT * FROM trigger_fires WHERE trigger_id = ? ORDER BY scheduled_at DESC LIMIT ? OFFSET ?').all(triggerId, limit, offset),
+    );
+  }
+
+  countFires(triggerId: string): Promise<number> {
+    return this.exec.run((db) => prepared<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM trigger_fires WHERE trigger_id = ?').get(triggerId)?.n ?? 0);
   }
 
   unfinishedExecutions(triggerId: string): Promise<string[]> {

@@ -111,6 +111,21 @@ describe('harmonia schedule', () => {
     expect(backfill.code).toBe(1);
   });
 
+  it("lists a trigger's fires a page at a time, newest first, and exits 1 for an unknown trigger", async () => {
+    await run(['schedule', 'backfill', 'demo.backup/nightly', '--from', '2026-04-01T00:00:00Z', '--to', '2026-04-03T23:59:59Z']);
+    const all = JSON.parse((await run(['schedule', 'fires', 'demo.backup/nightly', '--json'])).stdout) as { total: number; items: { scheduled_at: string }[] };
+    const times = all.items.map((f) => f.scheduled_at);
+    expect(times).toEqual([...times].sort().reverse());
+    const index = times.indexOf('2026-04-03T02:00:00.000Z');
+    const page = await run(['schedule', 'fires', 'demo.backup/nightly', '--limit', '2', '--offset', String(index)]);
+    expect(page.code).toBe(0);
+    expect(page.stdout).toMatch(/^SCHEDULED\s+REASON\s+STATUS\s+EXECUTION\s+DETAIL\n2026-04-03T02:00:00\.000Z\s+backfill\s+started\s+\S+\n2026-04-02T02:00:00\.000Z\s+backfill\s+started/);
+    expect(page.stderr).toBe(`(${index + 1}-${index + 2} of ${all.total}; use --limit and --offset)\n`);
+    const unknown = await run(['schedule', 'fires', 'demo.backup/weekly']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no trigger 'weekly' on workflow 'demo.backup' (TRIGGER_NOT_FOUND, HTTP 404)");
+  });
+
   it('exits 1 naming an unknown schedule, 2 for a bad --overlap', async () => {
     const unknown = await run(['schedule', 'show', 'demo.backup/weekly']);
     expect(unknown.code).toBe(1);
