@@ -67,6 +67,16 @@ function conformance(open: () => Promise<[Store, Store]>) {
     expect(await store.triggers.unfinishedExecutions('demo.none/x')).toEqual([]);
   });
 
+  it('pages through a trigger\'s fires, newest first, and counts them', async () => {
+    const [store] = await open();
+    for (let s = 0; s < 5; s += 1) await store.triggers.insertFire(fire({ scheduled_at: `2027-01-01T00:00:0${s}.000Z` }));
+    await store.triggers.insertFire(fire({ trigger_id: 'demo.other/x' }));
+    expect((await store.triggers.listFires('demo.flow/nightly', 2, 1)).map((f) => f.scheduled_at)).toEqual(['2027-01-01T00:00:03.000Z', '2027-01-01T00:00:02.000Z']);
+    expect(await store.triggers.listFires('demo.flow/nightly', 2, 5)).toEqual([]);
+    expect(await store.triggers.countFires('demo.flow/nightly')).toBe(5);
+    expect(await store.triggers.countFires('demo.none/x')).toBe(0);
+  });
+
   it('keeps the first state, pauses, and moves since on resume', async () => {
     const [store] = await open();
     expect(await store.triggers.ensureState('demo.flow/nightly', AT)).toMatchObject({ paused: false, since: AT });
