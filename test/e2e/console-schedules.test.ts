@@ -135,6 +135,11 @@ describe('the console (schedules)', { timeout: 60_000 }, () => {
     expect(await times.evaluateAll((els) => els.map((e) => e.getAttribute('datetime')))).toContain('2026-03-01T00:00:00.000Z');
     await page.getByRole('button', { name: 'Newer' }).click();
     await page.getByText(`1–20 of ${total}`).waitFor();
+    // a link past the last page says so instead of "No fires yet", and leads back
+    await page.goto(`${h.url}/ui/schedules/demo.hourly/hourly?fires=5000`);
+    await page.getByText(`No fires this far back (${total} in all).`).waitFor();
+    await page.getByRole('button', { name: 'Newest fires' }).click();
+    await page.getByText(`1–20 of ${total}`).waitFor();
     expect(pageErrors(page)).toEqual([]);
   });
 

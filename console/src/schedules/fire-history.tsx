@@ -20,14 +20,24 @@ export function FireHistory(props: { client: HarmoniaClient; triggerId: string; 
     <Loaded state={state} what="the fires">
       {(page) => (
         <>
-          <FiresTable fires={page.items} label="Fires" />
-          {page.total > PAGE && (
+          {page.items.length === 0 && page.total > 0 ? (
+            // a link past the last page (fires pruned since, or hand-edited): say so, offer the newest
+            <p class="muted">
+              No fires this far back ({page.total} in all).{' '}
+              <button type="button" onClick={() => go(0)}>
+                Newest fires
+              </button>
+            </p>
+          ) : (
+            <FiresTable fires={page.items} label="Fires" />
+          )}
+          {page.total > PAGE && page.items.length > 0 && (
             <nav class="pager" aria-label="Pages of fires">
               <button type="button" disabled={offset === 0} onClick={() => go(Math.max(0, offset - PAGE))}>
                 Newer
               </button>
               <span>
-                {page.items.length === 0 ? 'none' : `${offset + 1}–${offset + page.items.length}`} of {page.total}
+                {offset + 1}–{offset + page.items.length} of {page.total}
               </span>
               <button type="button" disabled={offset + PAGE >= page.total} onClick={() => go(offset + PAGE)}>
                 Older
