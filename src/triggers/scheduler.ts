@@ -77,6 +77,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** The latest scheduled time this process knows was fired, per schedule (saves a read per idle pass). */
   const seen = new Map<string, number>();
+  /** The schedules enabled in their file at this process's previous pass. */
+  let wasLive = new Set<string>();
   // Schedules whose state row this process has made sure of: later passes only read it.
   const ensured = new Set<string>();
   const stateOf = async (id: string, now: number) => {
@@ -126,11 +128,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       afterEntries = await loadAfterTriggers(options.store.registry);
       loadedAt = now;
     }
+    const live = new Set<string>();
     for (const entry of entries) {
       try {
         // A paused or disabled schedule fires nothing: neither its times nor the fires it
         // buffered before (they wait, and start once it is resumed or enabled again).
         if (!entry.schedule.enabled) continue;
+        live.add(entry.id);
+        // Enabled again in its file, or back in it after it was removed: like a resume, the
+        // times that passed meanwhile are not caught up; it counts from this process's last pass.
+        if (lastPassAt !== null && !wasLive.has(entry.id)) seen.set(entry.id, Math.max(seen.get(entry.id) ?? Number.NEGATIVE_INFINITY, lastPassAt));
         const state = await stateOf(entry.id, now);
         if (state.paused) continue;
         await fireDue(entry, state, now);
@@ -147,6 +154,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const before = new Date(now - orphanAfterMs).toISOString();
     await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), before);
     await after.adoptOrphans(afterEntries, before);
+    wasLive = live;
     lastPassAt = now;
   };
 

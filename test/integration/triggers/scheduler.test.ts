@@ -185,6 +185,34 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     expect(secondsOf(h.fires)).toEqual([10, 15]);
   });
 
+  it('fires none of the times that passed while the file disabled or dropped it, once it is back (as a resume does not)', async () => {
+    h = await openSchedulerHarness();
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all' } });
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1]);
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all', enabled: false } });
+    for (let i = 0; i < 30; i += 1) {
+      h.clock.advance(1_000);
+      await scheduler.poke();
+    }
+    expect(secondsOf(h.fires)).toEqual([1]);
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all' } });
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1, 32]);
+    // removed from the file, then put back: the same
+    await h.register('demo.tick', null);
+    h.clock.advance(20_000);
+    await scheduler.poke();
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all' } });
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1, 32, 53]);
+  });
+
   it('never fires a disabled schedule, nor outside start_at and end_at', async () => {
     h = await openSchedulerHarness();
     await h.register('demo.off', { off: { every_ms: 10_000, enabled: false } });
