@@ -134,9 +134,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         // A paused or disabled schedule fires nothing: neither its times nor the fires it
         // buffered before (they wait, and start once it is resumed or enabled again).
         if (!entry.schedule.enabled) continue;
-        live.add(entry.id);
-        // Enabled again in its file, or back in it after it was removed: like a resume, the
-        // times that passed meanwhile are not caught up; it counts from this process's last pass.
+        // Ended schedules are not live: an end_at a later file moves on is like a re-enable.
+        if (entry.schedule.end_at === undefined || now < Date.parse(entry.schedule.end_at)) live.add(entry.id);
+        // Enabled again in its file, back in it after it was removed, or its end_at moved on:
+        // like a resume, the times that passed meanwhile are not caught up; it counts from
+        // this process's previous pass.
         if (lastPassAt !== null && !wasLive.has(entry.id)) seen.set(entry.id, Math.max(seen.get(entry.id) ?? Number.NEGATIVE_INFINITY, lastPassAt));
         const state = await stateOf(entry.id, now);
         if (state.paused) continue;

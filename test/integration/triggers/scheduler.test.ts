@@ -213,6 +213,23 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     expect(secondsOf(h.fires)).toEqual([1, 32, 53]);
   });
 
+  it('fires none of the times past an end_at that a later file moves on, only those after that change', async () => {
+    h = await openSchedulerHarness();
+    const until = (end: string) => ({ often: { every_ms: 1_000, overlap: 'allow_all' as const, end_at: end } });
+    await h.register('demo.tick', until('2026-01-01T00:00:05.000Z'));
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    for (let i = 0; i < 10; i += 1) {
+      h.clock.advance(1_000);
+      await scheduler.poke();
+    }
+    expect(secondsOf(h.fires)).toEqual([1, 2, 3, 4]);
+    await h.register('demo.tick', until('2026-01-01T00:01:00.000Z'));
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1, 2, 3, 4, 11]);
+  });
+
   it('never fires a disabled schedule, nor outside start_at and end_at', async () => {
     h = await openSchedulerHarness();
     await h.register('demo.off', { off: { every_ms: 10_000, enabled: false } });
