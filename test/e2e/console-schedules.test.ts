@@ -143,6 +143,22 @@ describe('the console (schedules)', { timeout: 60_000 }, () => {
     expect(pageErrors(page)).toEqual([]);
   });
 
+  it('keeps the list and a schedule page current while open: a pause and a fire made elsewhere show up without a reload', async () => {
+    await page.goto(`${h.url}/ui/schedules`);
+    const row = page.locator('tr[data-schedule="demo.hourly/hourly"]');
+    await row.locator('.badge', { hasText: 'Active' }).waitFor();
+    await client.pauseSchedule('demo.hourly/hourly', { note: 'elsewhere' });
+    await row.locator('.badge', { hasText: 'Paused' }).waitFor();
+    await client.resumeSchedule('demo.hourly/hourly');
+
+    await page.goto(`${h.url}/ui/schedules/demo.hourly/hourly`);
+    await page.locator('ol.next-fires time').nth(4).waitFor();
+    const fire = await client.triggerSchedule('demo.hourly/hourly');
+    await page.locator(`table[aria-label="Fires"] time[datetime="${fire.scheduled_at}"]`).waitFor();
+    expect(page.url()).toBe(`${h.url}/ui/schedules/demo.hourly/hourly`);
+    expect(pageErrors(page)).toEqual([]);
+  });
+
   it('shows a read-only token the schedule without its controls', async () => {
     const guarded = await openServer({ files: { 'demo/workflows/hourly.yaml': HOURLY }, server: { tokens: 'admin-tok,reader-tok:read' } });
     const reader = await openPage(browser);

@@ -2,7 +2,7 @@
 import { useRoute } from 'preact-iso';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { Loaded } from '../components/states.js';
-import { useAsync } from '../components/use-async.js';
+import { useAsync, useInterval } from '../components/use-async.js';
 import { FireHistory } from '../schedules/fire-history.js';
 import { ScheduleActions } from '../schedules/schedule-actions.js';
 import { describeCadence, scheduleState } from '../schedules/schedule-text.js';
@@ -13,6 +13,8 @@ export function SchedulePage() {
   const { client, canWrite } = useSession();
   const id = `${params.workflow ?? ''}/${params.name ?? ''}`;
   const state = useAsync((signal) => client.getSchedule(id, { signal }), [id]);
+  // the next fire times pass and the schedule fires while the page is open (the fires reload with it)
+  useInterval(state.reload, 5000);
   return (
     <Loaded state={state} what="the schedule">
       {(s) => {

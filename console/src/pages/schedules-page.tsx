@@ -2,7 +2,7 @@
 import { useLocation } from 'preact-iso';
 import { formatTime } from '../components/format.js';
 import { Empty, Loaded } from '../components/states.js';
-import { useAsync } from '../components/use-async.js';
+import { useAsync, useInterval } from '../components/use-async.js';
 import { describeCadence, scheduleHref, scheduleState } from '../schedules/schedule-text.js';
 import { useSession } from '../session.js';
 
@@ -12,6 +12,8 @@ export function SchedulesPage() {
   // ?workflow=REF narrows the list to one workflow (the workflow page links here so)
   const workflow = query.workflow ?? '';
   const state = useAsync((signal) => client.listSchedules({ signal, limit: 1000 }), []);
+  // next fire times pass and schedules fire while the page is open: kept current like the executions list
+  useInterval(state.reload, 5000);
   return (
     <section aria-labelledby="schedules-title">
       <h1 id="schedules-title">Schedules{workflow && <span class="muted"> of {workflow}</span>}</h1>
