@@ -3,7 +3,7 @@
  * and backfill. One use-case layer for REST, the local CLI and, through the SDK, the remote one.
  */
 import { HarmoniaError } from '../core/errors.js';
-import { isoInstant, ISO_INSTANT_HINT } from '../core/iso-instant.js';
+import { isoInstant, isoInstantProblem, ISO_INSTANT_HINT } from '../core/iso-instant.js';
 import type { OverlapPolicy, WorkflowDef } from '../core/model.js';
 import type { Paginated } from '../core/wire.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
@@ -103,7 +103,12 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
 
   const parseTime = (text: string, what: string): number => {
     const at = isoInstant(text);
-    if (at === null) throw new HarmoniaError('SCHEDULE_RANGE_INVALID', `${what} '${text.slice(0, 100)}' is not a time with its offset; ${ISO_INSTANT_HINT}`);
+    if (at === null) {
+      const problem = isoInstantProblem(text) ?? 'is not a time';
+      // A day the month lacks is well written otherwise: the hint on offsets would mislead.
+      const hint = problem.startsWith('is not') ? `; ${ISO_INSTANT_HINT}` : '';
+      throw new HarmoniaError('SCHEDULE_RANGE_INVALID', `${what} '${text.slice(0, 100)}' ${problem}${hint}`);
+    }
     return at;
   };
 

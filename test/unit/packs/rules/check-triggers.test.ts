@@ -57,6 +57,12 @@ describe('checkTriggers()', () => {
     expect(await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-01-01'", "end_at: '2027-06-01T12:00:00.5+02:00'"))).toEqual([]);
   });
 
+  it('says a start_at on 29 February of a year that has none names a day the month lacks, not that it lacks an offset', async () => {
+    const [diag] = await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-02-29T00:00:00Z'"));
+    expect(diag?.message).toBe("start_at '2027-02-29T00:00:00Z' of trigger 'nightly' names a day its month does not have (February 2027 has 28 days)");
+    expect(await validateWorkflow(withSchedule('every: 1m', "start_at: '2028-02-29T00:00:00Z'"))).toEqual([]);
+  });
+
   it('reports a cron expression that never comes due, and an interval too long to count in milliseconds', async () => {
     for (const cron of ['0 0 30 2 *', '0 0 31 4,6,9,11 *']) {
       expect(await validateWorkflow(withSchedule(`cron: '${cron}'`))).toMatchObject([
