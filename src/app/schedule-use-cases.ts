@@ -16,7 +16,7 @@ export function createScheduleUseCases(schedules: ScheduleService): ScheduleUseC
   return {
     async listSchedules(options = {}) {
       pageOf(options);
-      return pageItems(await schedules.list(), options);
+      return pageItems(await schedules.list(options.workflow), options);
     },
     getSchedule: (scheduleId) => schedules.get(...scheduleKey(scheduleId)),
     pauseSchedule: (scheduleId, options = {}) => schedules.pause(...scheduleKey(scheduleId), options.note),

@@ -489,8 +489,8 @@ export class HarmoniaClient implements HarmoniaApi {
   // ---- schedules ----------------------------------------------------------
 
   /** Every schedule of every active workflow, with its next fire time and last fire. */
-  listSchedules(query: PageQuery = {}): Promise<Paginated<ScheduleView>> {
-    return this.#get('/schedules', query, pageParams(query));
+  listSchedules(query: PageQuery & { workflow?: string } = {}): Promise<Paginated<ScheduleView>> {
+    return this.#get('/schedules', query, { ...pageParams(query), workflow: query.workflow });
   }
 
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */

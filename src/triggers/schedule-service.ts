@@ -36,7 +36,8 @@ export interface BackfillOptions {
 
 /** The schedule use-cases: see createScheduleService(). */
 export interface ScheduleService {
-  list(): Promise<ScheduleView[]>;
+  /** Every schedule, or those of one workflow ref. */
+  list(workflowRef?: string): Promise<ScheduleView[]>;
   /** Thrown when there is no such schedule: SCHEDULE_NOT_FOUND. */
   get(workflowRef: string, name: string): Promise<ScheduleDetail>;
   pause(workflowRef: string, name: string, note?: string): Promise<ScheduleView>;
@@ -113,8 +114,10 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
   };
 
   return {
-    async list() {
-      const entries = await loadSchedules(store.registry);
+    async list(workflowRef) {
+      const all = await loadSchedules(store.registry);
+      // Filtered before the states and fires are read: a workflow's page reads only its own.
+      const entries = workflowRef === undefined ? all : all.filter((entry) => entry.workflow_ref === workflowRef);
       // Two reads for every schedule at once, not two per schedule.
       const ids = entries.map((entry) => entry.id);
       const [states, fires] = await Promise.all([store.triggers.getStates(ids), store.triggers.lastFires(ids)]);

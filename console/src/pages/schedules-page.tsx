@@ -11,7 +11,8 @@ export function SchedulesPage() {
   const { query } = useLocation();
   // ?workflow=REF narrows the list to one workflow (the workflow page links here so)
   const workflow = query.workflow ?? '';
-  const state = useAsync((signal) => client.listSchedules({ signal, limit: 1000 }), []);
+  // the server narrows to one workflow: filtering the first page here lost every schedule past it
+  const state = useAsync((signal) => client.listSchedules({ signal, limit: 1000, ...(workflow ? { workflow } : {}) }), [workflow]);
   // next fire times pass and schedules fire while the page is open: kept current like the executions list
   useInterval(state.reload, 5000);
   return (
@@ -19,7 +20,7 @@ export function SchedulesPage() {
       <h1 id="schedules-title">Schedules{workflow && <span class="muted"> of {workflow}</span>}</h1>
       <Loaded state={state} what="schedules">
         {(list) => {
-          const items = workflow ? list.items.filter((s) => s.workflow_ref === workflow) : list.items;
+          const items = list.items;
           if (items.length === 0) {
             return (
               <Empty>
@@ -32,6 +33,11 @@ export function SchedulesPage() {
           }
           return (
             <table class="list">
+              {list.total > items.length && (
+                <caption class="muted">
+                  The first {items.length} of {list.total} schedules; narrow the list to a workflow (its page links here).
+                </caption>
+              )}
               <thead>
                 <tr>
                   <th scope="col">Schedule</th>

@@ -56,9 +56,11 @@ function fireRows(fires: readonly TriggerFireRecord[]): string {
 export function registerRemoteScheduleCommand(program: Command, ctx: CliContext): void {
   const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules; list any trigger\'s fires').alias('schedules').addHelpText('after', HELP);
 
-  withPageFlags(withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time'))).action(async (flags: RemoteFlags & PageFlags) => {
+  withPageFlags(
+    withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time').option('--workflow <ref>', "only this workflow's schedules")),
+  ).action(async (flags: RemoteFlags & PageFlags & { workflow?: string }) => {
     await runWithHarmonia(ctx, flags, async (api) => {
-      const list = await api.listSchedules(pageOptions(flags));
+      const list = await api.listSchedules({ ...pageOptions(flags), ...(flags.workflow !== undefined ? { workflow: flags.workflow } : {}) });
       if (flags.json) return printJson(ctx, list);
       if (list.items.length === 0 && list.total === 0) return void ctx.stderr.write('no schedules: no active workflow declares triggers\n');
       ctx.stdout.write(

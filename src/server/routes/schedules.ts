@@ -21,9 +21,12 @@ export function scheduleRoutes() {
       scope: 'read',
       tag: 'schedules',
       summary: 'List every schedule of every active workflow, with its next fire time and last fire.',
-      query: PAGE_QUERY,
+      query: [...PAGE_QUERY, { name: 'workflow', type: 'string', description: 'Only the schedules of this workflow ref.' }],
       responses: { 200: { description: 'A page of the schedules, ordered by id.', schema: 'ScheduleList' } },
-      handler: async (request, services) => ({ body: await services.app.listSchedules(pageQuery(request.query)) }),
+      handler: async (request, services) => {
+        const workflow = request.query.workflow;
+        return { body: await services.app.listSchedules({ ...pageQuery(request.query), ...(workflow ? { workflow } : {}) }) };
+      },
     },
     {
       method: 'GET',

@@ -126,6 +126,13 @@ describe('harmonia schedule', () => {
     expect(unknown.stderr).toContain("no trigger 'weekly' on workflow 'demo.backup' (TRIGGER_NOT_FOUND, HTTP 404)");
   });
 
+  it("lists one workflow's schedules with --workflow", async () => {
+    const result = await run(['schedule', 'list', '--workflow', 'demo.refused']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^SCHEDULE.*\ndemo\.refused\/hourly\s/);
+    expect(result.stdout).not.toContain('demo.backup');
+  });
+
   it('exits 1 naming an unknown schedule, 2 for a bad --overlap', async () => {
     const unknown = await run(['schedule', 'show', 'demo.backup/weekly']);
     expect(unknown.code).toBe(1);

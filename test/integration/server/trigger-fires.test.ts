@@ -22,10 +22,11 @@ const FLOW = [
   '',
 ].join('\n');
 const SECRET = 'fires-hook-secret';
+const OTHER = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  daily:', '    schedule: { cron: "0 3 * * *" }', '  weekly:', '    schedule: { cron: "0 3 * * 1" }', ''].join('\n');
 
 let h: ServerHarness;
 beforeAll(async () => {
-  h = await openServer({ files: { 'demo/workflows/flow.yaml': FLOW }, trigger_secret: (name) => (name === 'HOOK_SECRET' ? SECRET : undefined) });
+  h = await openServer({ files: { 'demo/workflows/flow.yaml': FLOW, 'demo/workflows/other.yaml': OTHER }, trigger_secret: (name) => (name === 'HOOK_SECRET' ? SECRET : undefined) });
 });
 afterAll(async () => {
   await h?.close();
@@ -60,5 +61,18 @@ describe('GET /api/v1/triggers/{workflow}/{name}/fires', () => {
     expect(unknown.body.error.code).toBe('TRIGGER_NOT_FOUND');
     await expect(createClient({ baseUrl: h.url }).listTriggerFires('demo.none/x')).rejects.toBeInstanceOf(NotFoundError);
     expect((await h.call('GET', '/api/v1/triggers/demo.flow/hourly/fires?limit=0')).status).toBe(400);
+  });
+});
+
+describe('GET /api/v1/schedules?workflow=REF', () => {
+  it("lists one workflow's schedules, the page and total counting only them", async () => {
+    const all = await h.call<Paginated<{ id: string }>>('GET', '/api/v1/schedules');
+    expect(all.body.items.map((s) => s.id)).toEqual(['demo.flow/hourly', 'demo.other/daily', 'demo.other/weekly']);
+    const other = await h.call<Paginated<{ id: string }>>('GET', '/api/v1/schedules?workflow=demo.other&limit=1&offset=1');
+    expect(other.body).toMatchObject({ total: 2, limit: 1, offset: 1 });
+    expect(other.body.items.map((s) => s.id)).toEqual(['demo.other/weekly']);
+    const client = createClient({ baseUrl: h.url });
+    expect((await client.listSchedules({ workflow: 'demo.flow' })).items.map((s) => s.id)).toEqual(['demo.flow/hourly']);
+    expect(await client.listSchedules({ workflow: 'demo.none' })).toMatchObject({ items: [], total: 0 });
   });
 });
