@@ -50,6 +50,11 @@ export interface TriggerRepo {
   getStates(triggerIds: readonly string[]): Promise<Map<string, TriggerStateRecord>>;
   /** Each trigger's fire with the latest scheduled time, in one read, by trigger id; triggers never fired are absent. */
   lastFires(triggerIds: readonly string[]): Promise<Map<string, TriggerFireRecord>>;
+  /**
+   * Moves the trigger's `since` on to `at` (never back; created at `at` when it has none):
+   * a trigger back in its file after it was removed counts from then, like a resumed one.
+   */
+  advanceSince(triggerId: string, at: string): Promise<void>;
   /** Pauses or resumes; resuming moves `since` to `at`, so fires missed while paused are not caught up. */
   setPaused(triggerId: string, paused: boolean, note: string | null, at: string): Promise<TriggerStateRecord>;
 }

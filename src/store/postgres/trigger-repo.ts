@@ -124,6 +124,16 @@ export class PostgresTriggerRepo implements TriggerRepo {
     });
   }
 
+  advanceSince(triggerId: string, at: string): Promise<void> {
+    return this.exec.write(async (query) => {
+      await query(
+        `INSERT INTO trigger_states (trigger_id, paused, note, since, updated_at) VALUES ($1, false, NULL, $2, $2)
+         ON CONFLICT (trigger_id) DO UPDATE SET since = $2, updated_at = $2 WHERE trigger_states.since < $2`,
+        [triggerId, at],
+      );
+    });
+  }
+
   getStates(triggerIds: readonly string[]): Promise<Map<string, TriggerStateRecord>> {
     return this.exec.read(async (query) => {
       const found = await query<StateRow>('SELECT * FROM trigger_states WHERE trigger_id = ANY($1::text[])', [[...triggerIds]]);

@@ -143,6 +143,16 @@ export class SqliteTriggerRepo implements TriggerRepo {
     });
   }
 
+  advanceSince(triggerId: string, at: string): Promise<void> {
+    return this.exec.run((db) => {
+      prepared(
+        db,
+        `INSERT INTO trigger_states (trigger_id, paused, note, since, updated_at) VALUES (@id, 0, NULL, @at, @at)
+         ON CONFLICT (trigger_id) DO UPDATE SET since = @at, updated_at = @at WHERE trigger_states.since < @at`,
+      ).run({ id: triggerId, at });
+    });
+  }
+
   getState(triggerId: string): Promise<TriggerStateRecord | null> {
     return this.exec.run((db) => {
       const row = prepared<StateRow>(db, 'SELECT * FROM trigger_states WHERE trigger_id = ?').get(triggerId);

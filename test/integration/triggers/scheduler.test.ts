@@ -339,6 +339,33 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     expect(next.input).toEqual({ v: 42, from: src.id });
   });
 
+  it('starts nothing for the ends an after-trigger missed while it was out of its file, once it is back', async () => {
+    h = await openSchedulerHarness();
+    let n = 0;
+    const add = (ref: string, body: ReturnType<typeof workflowBody>) =>
+      h!.store.registry.addVersion({ kind: 'workflow', ref, pack_ref: 'demo', content_hash: `${ref}-${(n += 1)}`, body, source: '', file: 'w.yaml', origin: { source: 'local' } });
+    const withTrigger = () => workflowBody([{ id: 'a' }], { triggers: { on_src: { after: { workflow: 'demo.src', status: ['completed'], input: {} } } } });
+    const runSource = async () => (await h!.engine.waitForCompletion((await h!.engine.startExecution({ workflow_ref: 'demo.src' })).id)).id;
+    await add('demo.src', workflowBody([{ id: 'a' }]));
+    await add('demo.next', withTrigger());
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    const first = await runSource();
+    await scheduler.poke();
+    await add('demo.next', workflowBody([{ id: 'a' }]));
+    h.clock.advance(1_000);
+    await runSource();
+    await runSource();
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    h.clock.advance(1_000);
+    await add('demo.next', withTrigger());
+    await scheduler.poke();
+    const last = await runSource();
+    await scheduler.poke();
+    expect(h.fires.map((f) => f.source_execution_id)).toEqual([first, last]);
+  });
+
   it('stops a ring of after-triggers validation could not see after max_after_chain executions in a row', async () => {
     h = await openSchedulerHarness();
     const add = (ref: string, body: ReturnType<typeof workflowBody>) =>

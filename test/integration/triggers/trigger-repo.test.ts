@@ -77,6 +77,16 @@ function conformance(open: () => Promise<[Store, Store]>) {
     expect(await store.triggers.countFires('demo.none/x')).toBe(0);
   });
 
+  it('advances since, never back, creating the state when there is none', async () => {
+    const [store] = await open();
+    await store.triggers.advanceSince('demo.flow/nightly', '2027-02-01T00:00:00.000Z');
+    expect(await store.triggers.getState('demo.flow/nightly')).toMatchObject({ paused: false, since: '2027-02-01T00:00:00.000Z' });
+    await store.triggers.advanceSince('demo.flow/nightly', AT);
+    expect((await store.triggers.getState('demo.flow/nightly'))?.since).toBe('2027-02-01T00:00:00.000Z');
+    await store.triggers.advanceSince('demo.flow/nightly', '2027-03-01T00:00:00.000Z');
+    expect((await store.triggers.getState('demo.flow/nightly'))?.since).toBe('2027-03-01T00:00:00.000Z');
+  });
+
   it('keeps the first state, pauses, and moves since on resume', async () => {
     const [store] = await open();
     expect(await store.triggers.ensureState('demo.flow/nightly', AT)).toMatchObject({ paused: false, since: AT });
