@@ -139,7 +139,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         // Enabled again in its file, back in it after it was removed, or its end_at moved on:
         // like a resume, the times that passed meanwhile are not caught up; it counts from
         // this process's previous pass.
-        if (lastPassAt !== null && !wasLive.has(entry.id)) seen.set(entry.id, Math.max(seen.get(entry.id) ?? Number.NEGATIVE_INFINITY, lastPassAt));
+        // Stored (the state's since), so a restart or another node does not catch them up either.
+        if (lastPassAt !== null && !wasLive.has(entry.id)) await repo.advanceSince(entry.id, new Date(lastPassAt).toISOString());
         const state = await stateOf(entry.id, now);
         if (state.paused) continue;
         await fireDue(entry, state, now);

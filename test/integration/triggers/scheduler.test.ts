@@ -211,6 +211,16 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     h.clock.advance(1_000);
     await scheduler.poke();
     expect(secondsOf(h.fires)).toEqual([1, 32, 53]);
+    // stored, not only this process's: a scheduler started now (a restart) does not catch the gap up either
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all', enabled: false } });
+    h.clock.advance(20_000);
+    await scheduler.poke();
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all' } });
+    await scheduler.poke();
+    await scheduler.stop();
+    const restarted = h.scheduler();
+    await restarted.start();
+    expect(secondsOf(h.fires)).toEqual([1, 32, 53]);
   });
 
   it('fires none of the times past an end_at that a later file moves on, only those after that change', async () => {
