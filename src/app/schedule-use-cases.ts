@@ -3,7 +3,7 @@ import type { HarmoniaApi } from '../core/harmonia-api.js';
 import type { ScheduleService } from '../triggers/schedule-service.js';
 import { pageItems, pageOf } from './page.js';
 
-export type ScheduleUseCases = Pick<HarmoniaApi, 'listSchedules' | 'getSchedule' | 'pauseSchedule' | 'resumeSchedule' | 'triggerSchedule' | 'backfillSchedule'>;
+export type ScheduleUseCases = Pick<HarmoniaApi, 'listSchedules' | 'getSchedule' | 'pauseSchedule' | 'resumeSchedule' | 'triggerSchedule' | 'backfillSchedule' | 'listTriggerFires'>;
 
 /** `[workflow ref, trigger name]` of a schedule id `<workflow ref>/<trigger name>`. */
 export function scheduleKey(scheduleId: string): readonly [string, string] {
@@ -16,7 +16,7 @@ export function createScheduleUseCases(schedules: ScheduleService): ScheduleUseC
   return {
     async listSchedules(options = {}) {
       pageOf(options);
-      return pageItems(await schedules.list(), options);
+      return pageItems(await schedules.list(options.workflow), options);
     },
     getSchedule: (scheduleId) => schedules.get(...scheduleKey(scheduleId)),
     pauseSchedule: (scheduleId, options = {}) => schedules.pause(...scheduleKey(scheduleId), options.note),
@@ -24,5 +24,6 @@ export function createScheduleUseCases(schedules: ScheduleService): ScheduleUseC
     triggerSchedule: (scheduleId, options = {}) => schedules.trigger(...scheduleKey(scheduleId), options.overlap),
     backfillSchedule: (scheduleId, range) =>
       schedules.backfill(...scheduleKey(scheduleId), { from: range.from, to: range.to, ...(range.overlap !== undefined ? { overlap: range.overlap } : {}) }),
+    listTriggerFires: (triggerId, options = {}) => schedules.fires(...scheduleKey(triggerId), pageOf(options)),
   };
 }

@@ -1,5 +1,5 @@
 import { HarmoniaError } from '../core/errors.js';
-import { isoInstant } from '../core/iso-instant.js';
+import { isoInstant, isoInstantProblem } from '../core/iso-instant.js';
 
 /**
  * A time filter (`created_since`, ...) normalised to `Date.toISOString()` form (UTC, ms) so
@@ -13,9 +13,12 @@ export function timeFilter(name: string, value: string | Date | undefined): stri
   // zone of whichever process runs the use-case, which the caller cannot see.
   const ms = isoInstant(value);
   if (ms === null) {
+    const problem = isoInstantProblem(value);
     throw new HarmoniaError(
       'REQUEST_INVALID',
-      `query parameter ${name}='${value.slice(0, 100)}' must be an ISO 8601 time with its offset, such as 2026-01-31T09:30:00Z, or a date`,
+      problem !== null && problem.startsWith('names')
+        ? `query parameter ${name}='${value.slice(0, 100)}' ${problem}`
+        : `query parameter ${name}='${value.slice(0, 100)}' must be an ISO 8601 time with its offset, such as 2026-01-31T09:30:00Z, or a date`,
     );
   }
   return new Date(ms).toISOString();

@@ -489,8 +489,8 @@ export class HarmoniaClient implements HarmoniaApi {
   // ---- schedules ----------------------------------------------------------
 
   /** Every schedule of every active workflow, with its next fire time and last fire. */
-  listSchedules(query: PageQuery = {}): Promise<Paginated<ScheduleView>> {
-    return this.#get('/schedules', query, pageParams(query));
+  listSchedules(query: PageQuery & { workflow?: string } = {}): Promise<Paginated<ScheduleView>> {
+    return this.#get('/schedules', query, { ...pageParams(query), workflow: query.workflow });
   }
 
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
@@ -516,6 +516,11 @@ export class HarmoniaClient implements HarmoniaApi {
   /** Fires every scheduled time in [from, to] (ISO 8601) not fired before. */
   backfillSchedule(scheduleId: string, range: { from: string; to: string; overlap?: OverlapPolicy }, options: CallOptions = {}): Promise<BackfillResult> {
     return this.#post(`${schedulePath(scheduleId)}/backfill`, range, options);
+  }
+
+  /** A page of the fires of any trigger (`<workflow ref>/<trigger name>`: schedule, webhook or after), newest first. */
+  listTriggerFires(triggerId: string, query: PageQuery = {}): Promise<Paginated<TriggerFireRecord>> {
+    return this.#get(`${schedulePath(triggerId, 'triggers')}/fires`, query, pageParams(query));
   }
 
   /** Version, uptime, store backend, counts and running executions. */
@@ -604,17 +609,17 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 }
 
-/** `/schedules/<workflow>/<name>` for a schedule id `<workflow ref>/<trigger name>`. */
 /** The `limit` and `offset` query parameters of a listing (absent ones are not sent). */
 function pageParams(query: PageQuery): { limit: number | undefined; offset: number | undefined } {
   return { limit: query.limit, offset: query.offset };
 }
 
-function schedulePath(scheduleId: string): string {
+/** `/<base>/<workflow>/<name>` for a trigger id `<workflow ref>/<trigger name>` (a schedule's id is its trigger's). */
+function schedulePath(scheduleId: string, base: 'schedules' | 'triggers' = 'schedules'): string {
   const slash = scheduleId.indexOf('/');
   const workflow = slash === -1 ? scheduleId : scheduleId.slice(0, slash);
   const name = slash === -1 ? '' : scheduleId.slice(slash + 1);
-  return `/schedules/${seg(workflow)}/${seg(name)}`;
+  return `/${base}/${seg(workflow)}/${seg(name)}`;
 }
 
 function syncBody(options: SyncPackOptions): Record<string, boolean> | undefined {

@@ -49,6 +49,11 @@ export interface PageOptions {
   offset?: number;
 }
 
+export interface ScheduleListOptions extends PageOptions {
+  /** Only the schedules of this workflow ref (exact). */
+  workflow?: string;
+}
+
 export interface WorkflowListOptions extends PageOptions {
   pack?: string;
   /** Substring of the ref, name or description. */
@@ -201,7 +206,7 @@ export interface HarmoniaApi {
   /** Skips a pending task; its dependants treat it as completed. */
   skipTask(executionId: string, taskId: string): Promise<ExecutionControlResult>;
   /** A page of the schedules of every active workflow, with their next fire time and last fire. */
-  listSchedules(options?: PageOptions): Promise<Paginated<ScheduleView>>;
+  listSchedules(options?: ScheduleListOptions): Promise<Paginated<ScheduleView>>;
   /** One schedule (`<workflow ref>/<trigger name>`) with its next five fire times and recent fires. */
   getSchedule(scheduleId: string): Promise<ScheduleDetail>;
   /** Pauses a schedule (it fires nothing until resumed); `note` says why. */
@@ -212,6 +217,8 @@ export interface HarmoniaApi {
   triggerSchedule(scheduleId: string, options?: { overlap?: OverlapPolicy }): Promise<TriggerFireRecord>;
   /** Fires every scheduled time of a range not fired before, oldest first. SCHEDULE_RANGE_INVALID for a bad range. */
   backfillSchedule(scheduleId: string, range: BackfillRange): Promise<BackfillResult>;
+  /** A page of the fires of any trigger (`<workflow ref>/<trigger name>`: schedule, webhook or after), newest first. TRIGGER_NOT_FOUND when the workflow declares no such trigger. */
+  listTriggerFires(triggerId: string, options?: PageOptions): Promise<Paginated<TriggerFireRecord>>;
 
   // ---- writes ------------------------------------------------------------
 

@@ -9,6 +9,28 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([
 /** What to tell a user whose time was refused. */
 export const ISO_INSTANT_HINT = "write an ISO 8601 time with its offset, such as '2027-01-01T00:00:00Z' or '2027-01-01T09:30:00+02:00', or a date such as '2027-01-01' (UTC midnight)";
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Why `text` is not an instant, as a predicate to follow its quoted value ("'2027-02-29'
+ * names a day its month does not have (February 2027 has 28 days)"), or null when it is one.
+ * A day the month lacks is named as such: the time is otherwise well written, and "not a
+ * time with its offset" sent users looking for an offset it had.
+ */
+export function isoInstantProblem(text: string): string | null {
+  if (isoInstant(text) !== null) return null;
+  const match = ISO_INSTANT.exec(text);
+  if (match) {
+    const [year, month] = [Number(match[1]), Number(match[2])];
+    if (month >= 1 && month <= 12) {
+      const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      return `names a day its month does not have (${MONTHS[month - 1] ?? ''} ${year} has ${days} days)`;
+    }
+    return `names month ${match[2] ?? ''}, which does not exist`;
+  }
+  return 'is not a time with its offset';
+}
+
 /**
  * Milliseconds since the epoch of `text`, or null when it is not such an instant (or names
  * a day its month does not have: Date.parse rolls 2026-02-30 over into March).

@@ -27,8 +27,16 @@ export interface TriggerRepo {
   getFire(triggerId: string, scheduledAt: string): Promise<TriggerFireRecord | null>;
   /** The latest scheduled time fired by the schedule itself (reason schedule or catchup), or null. */
   lastScheduledAt(triggerId: string): Promise<string | null>;
-  /** The trigger's fires, newest scheduled time first. */
-  listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]>;
+  /** The trigger's fires, newest scheduled time first, skipping the newest `offset`. */
+  listFires(triggerId: string, limit: number, offset?: number): Promise<TriggerFireRecord[]>;
+  /** How many fires the trigger has recorded (a listing's total). */
+  countFires(triggerId: string): Promise<number>;
+  /**
+   * The ids of the executions the trigger's fires started that have not ended (pending,
+   * running or paused), oldest fire first: what the overlap policies look at. All of them,
+   * however many fires came since (a fire skipped every second must not hide the one running).
+   */
+  unfinishedExecutions(triggerId: string): Promise<string[]>;
   /** Fires of any trigger with `status`, oldest scheduled time first; `updatedBefore` filters by updated_at. */
   listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]>;
   /** An after-trigger's fire for one source execution, or null. */
@@ -42,6 +50,11 @@ export interface TriggerRepo {
   getStates(triggerIds: readonly string[]): Promise<Map<string, TriggerStateRecord>>;
   /** Each trigger's fire with the latest scheduled time, in one read, by trigger id; triggers never fired are absent. */
   lastFires(triggerIds: readonly string[]): Promise<Map<string, TriggerFireRecord>>;
+  /**
+   * Moves the trigger's `since` on to `at` (never back; created at `at` when it has none):
+   * a trigger back in its file after it was removed counts from then, like a resumed one.
+   */
+  advanceSince(triggerId: string, at: string): Promise<void>;
   /** Pauses or resumes; resuming moves `since` to `at`, so fires missed while paused are not caught up. */
   setPaused(triggerId: string, paused: boolean, note: string | null, at: string): Promise<TriggerStateRecord>;
 }

@@ -73,6 +73,9 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
   const { store, engine, clock, node_id } = options;
   // Fires this node is starting now: never adopted as orphans by itself.
   const inFlight = new Set<string>();
+  /** The after-triggers of this process's previous pass, and when it began (null before the first). */
+  let wasLive = new Set<string>();
+  let lastPassAt: number | null = null;
 
   const fire = async (entry: AfterEntry, source: ExecutionRecord): Promise<void> => {
     if (source.finished_at === null || (await store.triggers.fireOfSource(entry.id, source.id))) return;
@@ -165,7 +168,13 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
     },
 
     async pass(entries) {
+      const now = clock.now();
+      const live = new Set<string>();
       for (const entry of entries) {
+        live.add(entry.id);
+        // Back in its file after it was removed: like a resumed one, it counts from this
+        // process's previous pass, not the ends it missed meanwhile (up to a page of them).
+        if (lastPassAt !== null && !wasLive.has(entry.id)) await store.triggers.advanceSince(entry.id, new Date(lastPassAt).toISOString());
         const state = (await store.triggers.getState(entry.id)) ?? (await store.triggers.ensureState(entry.id, new Date(clock.now()).toISOString()));
         if (state.paused) continue;
         for (const status of entry.after.status) {
@@ -175,6 +184,8 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
           for (const source of ended) await fire(entry, source);
         }
       }
+      wasLive = live;
+      lastPassAt = now;
     },
   };
 }

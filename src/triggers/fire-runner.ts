@@ -14,9 +14,6 @@ import { uniqueFireKey } from './fire-key.js';
 import { decideOverlap } from './overlap.js';
 import type { ScheduleEntry } from './trigger-catalogue.js';
 
-const TERMINAL = new Set(['completed', 'failed', 'canceled']);
-/** How many recent fires are looked at to find executions still running. */
-const RECENT = 20;
 
 /** What the scheduler needs of the engine. */
 export interface TriggerEngine {
@@ -73,15 +70,9 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
   // Fires this node is carrying out now: never adopted as orphans by itself.
   const inFlight = new Set<string>();
 
-  const running = async (triggerId: string): Promise<string[]> => {
-    const ids: string[] = [];
-    for (const fire of await repo.listFires(triggerId, RECENT)) {
-      if (fire.status !== 'started' || fire.execution_id === null) continue;
-      const record = await store.executions.getExecution(fire.execution_id);
-      if (record && !TERMINAL.has(record.status)) ids.push(record.id);
-    }
-    return ids;
-  };
+  // Every unfinished execution the trigger started, not those of its last few fires: a
+  // one-second schedule skipping behind a long execution records a fire a second.
+  const running = (triggerId: string): Promise<string[]> => repo.unfinishedExecutions(triggerId);
 
   const buffered = async (triggerId: string): Promise<TriggerFireRecord[]> =>
     (await repo.listFiresByStatus('buffered')).filter((fire) => fire.trigger_id === triggerId);

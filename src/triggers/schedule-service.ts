@@ -3,8 +3,9 @@
  * and backfill. One use-case layer for REST, the local CLI and, through the SDK, the remote one.
  */
 import { HarmoniaError } from '../core/errors.js';
-import { isoInstant, ISO_INSTANT_HINT } from '../core/iso-instant.js';
-import type { OverlapPolicy } from '../core/model.js';
+import { isoInstant, isoInstantProblem, ISO_INSTANT_HINT } from '../core/iso-instant.js';
+import type { OverlapPolicy, WorkflowDef } from '../core/model.js';
+import type { Paginated } from '../core/wire.js';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../core/schedule-wire.js';
 import type { TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
@@ -35,7 +36,8 @@ export interface BackfillOptions {
 
 /** The schedule use-cases: see createScheduleService(). */
 export interface ScheduleService {
-  list(): Promise<ScheduleView[]>;
+  /** Every schedule, or those of one workflow ref. */
+  list(workflowRef?: string): Promise<ScheduleView[]>;
   /** Thrown when there is no such schedule: SCHEDULE_NOT_FOUND. */
   get(workflowRef: string, name: string): Promise<ScheduleDetail>;
   pause(workflowRef: string, name: string, note?: string): Promise<ScheduleView>;
@@ -45,6 +47,11 @@ export interface ScheduleService {
   trigger(workflowRef: string, name: string, overlap?: OverlapPolicy): Promise<TriggerFireRecord>;
   /** Thrown when the range is not two times in order or holds too many times: SCHEDULE_RANGE_INVALID. */
   backfill(workflowRef: string, name: string, options: BackfillOptions): Promise<BackfillResult>;
+  /**
+   * A page of the fires of any trigger the active workflow declares (schedule, webhook or
+   * after), newest first. Thrown when it declares no such trigger: TRIGGER_NOT_FOUND.
+   */
+  fires(workflowRef: string, name: string, page: { limit: number; offset: number }): Promise<Paginated<TriggerFireRecord>>;
 }
 
 /** Creates the schedule service over a store and an engine. */
@@ -97,13 +104,20 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
 
   const parseTime = (text: string, what: string): number => {
     const at = isoInstant(text);
-    if (at === null) throw new HarmoniaError('SCHEDULE_RANGE_INVALID', `${what} '${text.slice(0, 100)}' is not a time with its offset; ${ISO_INSTANT_HINT}`);
+    if (at === null) {
+      const problem = isoInstantProblem(text) ?? 'is not a time';
+      // A day the month lacks is well written otherwise: the hint on offsets would mislead.
+      const hint = problem.startsWith('is not') ? `; ${ISO_INSTANT_HINT}` : '';
+      throw new HarmoniaError('SCHEDULE_RANGE_INVALID', `${what} '${text.slice(0, 100)}' ${problem}${hint}`);
+    }
     return at;
   };
 
   return {
-    async list() {
-      const entries = await loadSchedules(store.registry);
+    async list(workflowRef) {
+      const all = await loadSchedules(store.registry);
+      // Filtered before the states and fires are read: a workflow's page reads only its own.
+      const entries = workflowRef === undefined ? all : all.filter((entry) => entry.workflow_ref === workflowRef);
       // Two reads for every schedule at once, not two per schedule.
       const ids = entries.map((entry) => entry.id);
       const [states, fires] = await Promise.all([store.triggers.getStates(ids), store.triggers.lastFires(ids)]);
@@ -148,6 +162,15 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
         else already.push(new Date(at).toISOString());
       }
       return { schedule_id: entry.id, fires, already_fired: already };
+    },
+    async fires(workflowRef, name, page) {
+      const id = triggerIdOf(workflowRef, name);
+      const record = await store.registry.getActive('workflow', workflowRef);
+      if (!record || (record.body as WorkflowDef).triggers?.[name] === undefined) {
+        throw new HarmoniaError('TRIGGER_NOT_FOUND', `no trigger '${name}' on workflow '${workflowRef}'`, { details: { trigger_id: id } });
+      }
+      const [items, total] = await Promise.all([store.triggers.listFires(id, page.limit, page.offset), store.triggers.countFires(id)]);
+      return { items, total, ...page };
     },
   };
 }

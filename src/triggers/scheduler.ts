@@ -4,7 +4,7 @@
  * buffered fires and takes over fires a dead node left half done. Every node may run one:
  * the store's unique key on (trigger, scheduled time) lets exactly one of them fire it.
  */
-import type { TriggerFireRecord } from '../core/trigger-model.js';
+import type { TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { Store } from '../store/store.js';
 import { createAfterWatcher, loadAfterTriggers, type AfterEntry } from './after-triggers.js';
@@ -77,6 +77,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** The latest scheduled time this process knows was fired, per schedule (saves a read per idle pass). */
   const seen = new Map<string, number>();
+  /** The schedules enabled in their file at this process's previous pass. */
+  let wasLive = new Set<string>();
   // Schedules whose state row this process has made sure of: later passes only read it.
   const ensured = new Set<string>();
   const stateOf = async (id: string, now: number) => {
@@ -87,11 +89,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return state;
   };
 
-  const fireDue = async (entry: ScheduleEntry, now: number): Promise<void> => {
+  const fireDue = async (entry: ScheduleEntry, state: TriggerStateRecord, now: number): Promise<void> => {
     const { schedule } = entry;
-    if (!schedule.enabled) return;
-    const state = await stateOf(entry.id, now);
-    if (state.paused) return;
     // Regular passes never miss a time (lastPassAt); after a restart only the window is caught up.
     const windowStart = Math.min(lastPassAt ?? Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
     const floor = Math.max(Date.parse(state.since), windowStart, seen.get(entry.id) ?? Number.NEGATIVE_INFINITY);
@@ -129,9 +128,22 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       afterEntries = await loadAfterTriggers(options.store.registry);
       loadedAt = now;
     }
+    const live = new Set<string>();
     for (const entry of entries) {
       try {
-        await fireDue(entry, now);
+        // A paused or disabled schedule fires nothing: neither its times nor the fires it
+        // buffered before (they wait, and start once it is resumed or enabled again).
+        if (!entry.schedule.enabled) continue;
+        // Ended schedules are not live: an end_at a later file moves on is like a re-enable.
+        if (entry.schedule.end_at === undefined || now < Date.parse(entry.schedule.end_at)) live.add(entry.id);
+        // Enabled again in its file, back in it after it was removed, or its end_at moved on:
+        // like a resume, the times that passed meanwhile are not caught up; it counts from
+        // this process's previous pass.
+        // Stored (the state's since), so a restart or another node does not catch them up either.
+        if (lastPassAt !== null && !wasLive.has(entry.id)) await repo.advanceSince(entry.id, new Date(lastPassAt).toISOString());
+        const state = await stateOf(entry.id, now);
+        if (state.paused) continue;
+        await fireDue(entry, state, now);
         await runner.drainBuffered(entry);
       } catch (error) {
         options.on_error?.(error);
@@ -145,6 +157,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const before = new Date(now - orphanAfterMs).toISOString();
     await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), before);
     await after.adoptOrphans(afterEntries, before);
+    wasLive = live;
     lastPassAt = now;
   };
 

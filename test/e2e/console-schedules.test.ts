@@ -85,7 +85,7 @@ describe('the console (schedules)', { timeout: 60_000 }, () => {
     await page.getByRole('status').getByText('Triggered: started.').waitFor();
     const fire = (await client.getSchedule('demo.hourly/hourly')).last_fire;
     expect(fire).toMatchObject({ reason: 'manual', status: 'started' });
-    await page.locator('table[aria-label="Recent fires"] td', { hasText: 'manual' }).waitFor();
+    await page.locator('table[aria-label="Fires"] td', { hasText: 'manual' }).waitFor();
 
     await page.getByRole('link', { name: 'Open the execution' }).click();
     const by = page.locator('dd[data-trigger="demo.hourly/hourly"]');
@@ -117,6 +117,46 @@ describe('the console (schedules)', { timeout: 60_000 }, () => {
 
     await page.getByRole('button', { name: 'Backfill', exact: true }).click();
     await page.getByText(/Backfill: 0 fired, 3 already fired before/).waitFor();
+  });
+
+  it('pages through every fire, the older ones a link away', async () => {
+    await client.backfillSchedule('demo.hourly/hourly', { from: '2026-04-01T00:00:00Z', to: '2026-04-01T23:00:00Z' });
+    const total = (await client.listTriggerFires('demo.hourly/hourly')).total;
+    expect(total).toBeGreaterThan(20);
+    await page.goto(`${h.url}/ui/schedules/demo.hourly/hourly`);
+    const times = page.locator('table[aria-label="Fires"] time');
+    await times.nth(19).waitFor();
+    expect(await times.count()).toBe(20);
+    await page.getByText(`1–20 of ${total}`).waitFor();
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page.getByText(`21–${total} of ${total}`).waitFor();
+    expect(page.url()).toBe(`${h.url}/ui/schedules/demo.hourly/hourly?fires=20`);
+    // the oldest fire of all, the first backfilled time, is on the last page
+    expect(await times.evaluateAll((els) => els.map((e) => e.getAttribute('datetime')))).toContain('2026-03-01T00:00:00.000Z');
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await page.getByText(`1–20 of ${total}`).waitFor();
+    // a link past the last page says so instead of "No fires yet", and leads back
+    await page.goto(`${h.url}/ui/schedules/demo.hourly/hourly?fires=5000`);
+    await page.getByText(`No fires this far back (${total} in all).`).waitFor();
+    await page.getByRole('button', { name: 'Newest fires' }).click();
+    await page.getByText(`1–20 of ${total}`).waitFor();
+    expect(pageErrors(page)).toEqual([]);
+  });
+
+  it('keeps the list and a schedule page current while open: a pause and a fire made elsewhere show up without a reload', async () => {
+    await page.goto(`${h.url}/ui/schedules`);
+    const row = page.locator('tr[data-schedule="demo.hourly/hourly"]');
+    await row.locator('.badge', { hasText: 'Active' }).waitFor();
+    await client.pauseSchedule('demo.hourly/hourly', { note: 'elsewhere' });
+    await row.locator('.badge', { hasText: 'Paused' }).waitFor();
+    await client.resumeSchedule('demo.hourly/hourly');
+
+    await page.goto(`${h.url}/ui/schedules/demo.hourly/hourly`);
+    await page.locator('ol.next-fires time').nth(4).waitFor();
+    const fire = await client.triggerSchedule('demo.hourly/hourly');
+    await page.locator(`table[aria-label="Fires"] time[datetime="${fire.scheduled_at}"]`).waitFor();
+    expect(page.url()).toBe(`${h.url}/ui/schedules/demo.hourly/hourly`);
+    expect(pageErrors(page)).toEqual([]);
   });
 
   it('shows a read-only token the schedule without its controls', async () => {

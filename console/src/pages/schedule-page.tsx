@@ -1,9 +1,9 @@
-/** One schedule: how it fires, its next five times, its recent fires, and (write tokens) its controls. */
+/** One schedule: how it fires, its next five times, every fire a page at a time, and (write tokens) its controls. */
 import { useRoute } from 'preact-iso';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { Loaded } from '../components/states.js';
-import { useAsync } from '../components/use-async.js';
-import { FiresTable } from '../schedules/fires-table.js';
+import { useAsync, useInterval } from '../components/use-async.js';
+import { FireHistory } from '../schedules/fire-history.js';
 import { ScheduleActions } from '../schedules/schedule-actions.js';
 import { describeCadence, scheduleState } from '../schedules/schedule-text.js';
 import { useSession } from '../session.js';
@@ -13,6 +13,8 @@ export function SchedulePage() {
   const { client, canWrite } = useSession();
   const id = `${params.workflow ?? ''}/${params.name ?? ''}`;
   const state = useAsync((signal) => client.getSchedule(id, { signal }), [id]);
+  // the next fire times pass and the schedule fires while the page is open (the fires reload with it)
+  useInterval(state.reload, 5000);
   return (
     <Loaded state={state} what="the schedule">
       {(s) => {
@@ -73,8 +75,8 @@ export function SchedulePage() {
             </section>
             {canWrite && <ScheduleActions client={client} schedule={s} onChanged={state.reload} />}
             <section aria-labelledby="fires-title">
-              <h2 id="fires-title">Recent fires</h2>
-              <FiresTable fires={s.recent_fires} label="Recent fires" />
+              <h2 id="fires-title">Fires</h2>
+              <FireHistory client={client} triggerId={s.id} reloadKey={s} />
             </section>
           </article>
         );

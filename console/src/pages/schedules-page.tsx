@@ -2,7 +2,7 @@
 import { useLocation } from 'preact-iso';
 import { formatTime } from '../components/format.js';
 import { Empty, Loaded } from '../components/states.js';
-import { useAsync } from '../components/use-async.js';
+import { useAsync, useInterval } from '../components/use-async.js';
 import { describeCadence, scheduleHref, scheduleState } from '../schedules/schedule-text.js';
 import { useSession } from '../session.js';
 
@@ -11,13 +11,16 @@ export function SchedulesPage() {
   const { query } = useLocation();
   // ?workflow=REF narrows the list to one workflow (the workflow page links here so)
   const workflow = query.workflow ?? '';
-  const state = useAsync((signal) => client.listSchedules({ signal, limit: 1000 }), []);
+  // the server narrows to one workflow: filtering the first page here lost every schedule past it
+  const state = useAsync((signal) => client.listSchedules({ signal, limit: 1000, ...(workflow ? { workflow } : {}) }), [workflow]);
+  // next fire times pass and schedules fire while the page is open: kept current like the executions list
+  useInterval(state.reload, 5000);
   return (
     <section aria-labelledby="schedules-title">
       <h1 id="schedules-title">Schedules{workflow && <span class="muted"> of {workflow}</span>}</h1>
       <Loaded state={state} what="schedules">
         {(list) => {
-          const items = workflow ? list.items.filter((s) => s.workflow_ref === workflow) : list.items;
+          const items = list.items;
           if (items.length === 0) {
             return (
               <Empty>
@@ -30,6 +33,11 @@ export function SchedulesPage() {
           }
           return (
             <table class="list">
+              {list.total > items.length && (
+                <caption class="muted">
+                  The first {items.length} of {list.total} schedules; narrow the list to a workflow (its page links here).
+                </caption>
+              )}
               <thead>
                 <tr>
                   <th scope="col">Schedule</th>

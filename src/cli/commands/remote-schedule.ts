@@ -5,6 +5,7 @@ import type { TriggerFireRecord } from '../../core/trigger-model.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
 import { runWithHarmonia } from '../open-harmonia.js';
+import { EXIT } from '../exit-codes.js';
 import { commandGroup, printJson, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 
@@ -17,6 +18,7 @@ is <workflow ref>/<trigger name>.
 Examples:
   $ harmonia schedule list
   $ harmonia schedule show ops.backup/nightly            next five fire times, recent fires
+  $ harmonia schedule fires ops.backup/nightly --limit 100   every fire, newest first (any trigger: ops.deploy/push)
   $ harmonia schedule pause ops.backup/nightly --note "db migration"
   $ harmonia schedule resume ops.backup/nightly
   $ harmonia schedule trigger ops.backup/nightly --overlap allow_all
@@ -50,13 +52,15 @@ function fireRows(fires: readonly TriggerFireRecord[]): string {
   );
 }
 
-/** Registers `harmonia schedule list|show|pause|resume|trigger|backfill` (alias `schedules`). */
+/** Registers `harmonia schedule list|show|fires|pause|resume|trigger|backfill` (alias `schedules`). */
 export function registerRemoteScheduleCommand(program: Command, ctx: CliContext): void {
-  const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules').alias('schedules').addHelpText('after', HELP);
+  const schedule = commandGroup(program, 'schedule', 'list, show, pause, resume, trigger and backfill schedules; list any trigger\'s fires').alias('schedules').addHelpText('after', HELP);
 
-  withPageFlags(withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time'))).action(async (flags: RemoteFlags & PageFlags) => {
+  withPageFlags(
+    withRemoteOptions(schedule.command('list').description('list every schedule with its next fire time').option('--workflow <ref>', "only this workflow's schedules")),
+  ).action(async (flags: RemoteFlags & PageFlags & { workflow?: string }) => {
     await runWithHarmonia(ctx, flags, async (api) => {
-      const list = await api.listSchedules(pageOptions(flags));
+      const list = await api.listSchedules({ ...pageOptions(flags), ...(flags.workflow !== undefined ? { workflow: flags.workflow } : {}) });
       if (flags.json) return printJson(ctx, list);
       if (list.items.length === 0 && list.total === 0) return void ctx.stderr.write('no schedules: no active workflow declares triggers\n');
       ctx.stdout.write(
@@ -88,6 +92,24 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
     },
   );
 
+  withPageFlags(
+    withRemoteOptions(
+      schedule
+        .command('fires')
+        .description("list a trigger's fires, newest first (a schedule's, a webhook's or an after-trigger's)")
+        .argument('<id>', '<workflow ref>/<trigger name>'),
+    ),
+  ).action(async (id: string, flags: RemoteFlags & PageFlags) => {
+    await runWithHarmonia(ctx, flags, async (api) => {
+      const page = await api.listTriggerFires(id, pageOptions(flags));
+      if (flags.json) return printJson(ctx, page);
+      if (page.total === 0) return void ctx.stderr.write(`no fires: trigger ${id} has not fired\n`);
+      if (page.items.length > 0) ctx.stdout.write(fireRows(page.items));
+      const note = partialPageNote(page);
+      if (note !== null) ctx.stderr.write(note);
+    });
+  });
+
   withRemoteOptions(schedule.command('pause').description('pause a schedule').argument('<id>', '<workflow ref>/<trigger name>').option('--note <text>', 'why it is paused')).action(
     async (id: string, flags: RemoteFlags & { note?: string }) => {
       await runWithHarmonia(ctx, flags, async (api) => {
@@ -116,8 +138,11 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
       flags,
       async (api) => {
         const fire = await api.triggerSchedule(id, flags.overlap === undefined ? {} : { overlap: flags.overlap });
-        if (flags.json) return printJson(ctx, fire);
-        ctx.stdout.write(fireLine(fire) + '\n');
+        if (flags.json) printJson(ctx, fire);
+        else ctx.stdout.write(fireLine(fire) + '\n');
+        // A fire that started nothing because it failed is the request's problem (a refused
+        // webhook delivery answers 422); a skipped or buffered one is the overlap policy at work.
+        return fire.status === 'failed' ? EXIT.problems : EXIT.ok;
       },
       'run',
     );
@@ -137,9 +162,13 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
       flags,
       async (api) => {
         const result = await api.backfillSchedule(id, { from: flags.from, to: flags.to, ...(flags.overlap ? { overlap: flags.overlap } : {}) });
-        if (flags.json) return printJson(ctx, result);
-        if (result.fires.length > 0) ctx.stdout.write(fireRows(result.fires));
-        ctx.stderr.write(`${result.fires.length} fired, ${result.already_fired.length} already fired before\n`);
+        const failed = result.fires.filter((fire) => fire.status === 'failed').length;
+        if (flags.json) printJson(ctx, result);
+        else {
+          if (result.fires.length > 0) ctx.stdout.write(fireRows(result.fires));
+          ctx.stderr.write(`${result.fires.length} fired${failed > 0 ? ` (${failed} failed)` : ''}, ${result.already_fired.length} already fired before\n`);
+        }
+        return failed > 0 ? EXIT.problems : EXIT.ok;
       },
       'run',
     );

@@ -4,7 +4,7 @@
  * with both or neither of cron and every, start_at/end_at that are not times or are in
  * the wrong order.
  */
-import { isoInstant, ISO_INSTANT_HINT } from '../../core/iso-instant.js';
+import { isoInstant, isoInstantProblem, ISO_INSTANT_HINT } from '../../core/iso-instant.js';
 import { joinPointer } from '../../core/source.js';
 import { suggest } from '../../core/suggest.js';
 import { cronProblem } from '../../triggers/cron.js';
@@ -118,7 +118,7 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
       ctx.report({
         code: 'TRIGGER_SCHEDULE_INVALID',
         pointer: joinPointer(pointer, key),
-        message: `${key} '${quoted(value)}' of trigger '${name}' is not a time with its offset`,
+        message: `${key} '${quoted(value)}' of trigger '${name}' ${isoInstantProblem(value) ?? 'is not a time'}`,
         hint: ISO_INSTANT_HINT,
       });
     } else times[key] = at;

@@ -21,9 +21,12 @@ export function scheduleRoutes() {
       scope: 'read',
       tag: 'schedules',
       summary: 'List every schedule of every active workflow, with its next fire time and last fire.',
-      query: PAGE_QUERY,
+      query: [...PAGE_QUERY, { name: 'workflow', type: 'string', description: 'Only the schedules of this workflow ref.' }],
       responses: { 200: { description: 'A page of the schedules, ordered by id.', schema: 'ScheduleList' } },
-      handler: async (request, services) => ({ body: await services.app.listSchedules(pageQuery(request.query)) }),
+      handler: async (request, services) => {
+        const workflow = request.query.workflow;
+        return { body: await services.app.listSchedules({ ...pageQuery(request.query), ...(workflow ? { workflow } : {}) }) };
+      },
     },
     {
       method: 'GET',
@@ -86,6 +89,20 @@ export function scheduleRoutes() {
         const { from = '', to = '', overlap } = bodyOf(request.body);
         return { body: await services.app.backfillSchedule(at(request.params).join('/'), { from, to, ...(overlap ? { overlap } : {}) }) };
       },
+    },
+    {
+      method: 'GET',
+      path: '/triggers/:workflow/:name/fires',
+      base: 'api',
+      scope: 'read',
+      tag: 'schedules',
+      summary: "A page of the fires of any trigger the workflow declares (schedule, webhook or after), newest first: each fire's reason, outcome, execution and detail.",
+      query: PAGE_QUERY,
+      responses: {
+        200: { description: 'A page of the fires, newest scheduled time first.', schema: 'TriggerFireList' },
+        404: { description: 'The workflow declares no such trigger.', schema: 'Error' },
+      },
+      handler: async (request, services) => ({ body: await services.app.listTriggerFires(at(request.params).join('/'), pageQuery(request.query)) }),
     },
   ]);
 }

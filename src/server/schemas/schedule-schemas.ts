@@ -119,6 +119,11 @@ export const SCHEDULE_RESPONSE_SCHEMAS: Record<string, object> = {
     properties: { items: { type: 'array', items: ref('ScheduleView') }, total: int, limit: int, offset: int },
     required: ['items', 'total', 'limit', 'offset'],
   },
+  TriggerFireList: {
+    type: 'object',
+    properties: { items: { type: 'array', items: ref('ScheduleFire') }, total: int, limit: int, offset: int },
+    required: ['items', 'total', 'limit', 'offset'],
+  },
   BackfillResult: {
     type: 'object',
     properties: { schedule_id: str, fires: { type: 'array', items: ref('ScheduleFire') }, already_fired: { type: 'array', items: str } },

@@ -76,8 +76,30 @@ export class PostgresTriggerRepo implements TriggerRepo {
     });
   }
 
-  listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]> {
-    return this.exec.read((query) => query<FireRow>(`SELECT ${FIRE_COLUMNS} FROM trigger_fires WHERE trigger_id = $1 ORDER BY scheduled_at DESC LIMIT $2`, [triggerId, limit]));
+  listFires(triggerId: string, limit: number, offset = 0): Promise<TriggerFireRecord[]> {
+    return this.exec.read((query) =>
+      query<FireRow>(`SELECT ${FIRE_COLUMNS} FROM trigger_fires WHERE trigger_id = $1 ORDER BY scheduled_at DESC LIMIT $2 OFFSET $3`, [triggerId, limit, offset]),
+    );
+  }
+
+  countFires(triggerId: string): Promise<number> {
+    return this.exec.read(async (query) => Number((await query<{ n: string }>('SELECT COUNT(*) AS n FROM trigger_fires WHERE trigger_id = $1', [triggerId]))[0]?.n ?? 0));
+  }
+
+  unfinishedExecutions(triggerId: string): Promise<string[]> {
+    // From the unfinished executions (the partial index executions_unfinished) to their fire,
+    // not from the trigger's fires, which grow with every fire ever recorded.
+    return this.exec.read(async (query) =>
+      (
+        await query<{ id: string }>(
+          `SELECT f.execution_id AS id FROM executions e
+           JOIN trigger_fires f ON f.execution_id = e.id
+           WHERE e.status IN ('pending', 'running', 'paused') AND f.trigger_id = $1 AND f.status = 'started'
+           ORDER BY f.scheduled_at`,
+          [triggerId],
+        )
+      ).map((row) => row.id),
+    );
   }
 
   listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]> {
@@ -99,6 +121,16 @@ export class PostgresTriggerRepo implements TriggerRepo {
       await query('INSERT INTO trigger_states (trigger_id, paused, note, since, updated_at) VALUES ($1, false, NULL, $2, $2) ON CONFLICT (trigger_id) DO NOTHING', [triggerId, since]);
       const rows = await query<StateRow>('SELECT * FROM trigger_states WHERE trigger_id = $1', [triggerId]);
       return toState(rows[0] as StateRow);
+    });
+  }
+
+  advanceSince(triggerId: string, at: string): Promise<void> {
+    return this.exec.write(async (query) => {
+      await query(
+        `INSERT INTO trigger_states (trigger_id, paused, note, since, updated_at) VALUES ($1, false, NULL, $2, $2)
+         ON CONFLICT (trigger_id) DO UPDATE SET since = $2, updated_at = $2 WHERE trigger_states.since < $2`,
+        [triggerId, at],
+      );
     });
   }
 

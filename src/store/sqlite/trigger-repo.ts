@@ -26,6 +26,15 @@ const UPDATE_FIRE = `
     AND (@expect_node IS NULL OR node_id = @expect_node)
     AND (@expect_updated IS NULL OR updated_at = @expect_updated)`;
 
+// Driven from the unfinished executions (few, by the status index) to their fire (by the
+// execution index), not from the fires, which grow with every fire ever recorded: CROSS JOIN
+// holds SQLite to that order (a plain join chose every started fire of every trigger).
+const UNFINISHED_EXECUTIONS = `
+  SELECT f.execution_id AS id FROM executions e
+  CROSS JOIN trigger_fires f ON f.execution_id = e.id
+  WHERE e.status IN ('pending', 'running', 'paused') AND f.trigger_id = ? AND f.status = 'started'
+  ORDER BY f.scheduled_at`;
+
 function toState(row: StateRow): TriggerStateRecord {
   return { trigger_id: row.trigger_id, paused: row.paused !== 0, note: row.note, since: row.since, updated_at: row.updated_at };
 }
@@ -71,8 +80,22 @@ export class SqliteTriggerRepo implements TriggerRepo {
     });
   }
 
-  listFires(triggerId: string, limit: number): Promise<TriggerFireRecord[]> {
-    return this.exec.run((db) => prepared<TriggerFireRecord>(db, 'SELECT * FROM trigger_fires WHERE trigger_id = ? ORDER BY scheduled_at DESC LIMIT ?').all(triggerId, limit));
+  listFires(triggerId: string, limit: number, offset = 0): Promise<TriggerFireRecord[]> {
+    return this.exec.run((db) =>
+      prepared<TriggerFireRecord>(db, 'SELECT * FROM trigger_fires WHERE trigger_id = ? ORDER BY scheduled_at DESC LIMIT ? OFFSET ?').all(triggerId, limit, offset),
+    );
+  }
+
+  countFires(triggerId: string): Promise<number> {
+    return this.exec.run((db) => prepared<{ n: number }>(db, 'SELECT COUNT(*) AS n FROM trigger_fires WHERE trigger_id = ?').get(triggerId)?.n ?? 0);
+  }
+
+  unfinishedExecutions(triggerId: string): Promise<string[]> {
+    return this.exec.run((db) =>
+      prepared<{ id: string }>(db, UNFINISHED_EXECUTIONS)
+        .all(triggerId)
+        .map((row) => row.id),
+    );
   }
 
   listFiresByStatus(status: FireStatus, updatedBefore?: string): Promise<TriggerFireRecord[]> {
@@ -117,6 +140,16 @@ export class SqliteTriggerRepo implements TriggerRepo {
       const fires = new Map<string, TriggerFireRecord>();
       for (const fire of found) if (!fires.has(fire.trigger_id)) fires.set(fire.trigger_id, fire);
       return fires;
+    });
+  }
+
+  advanceSince(triggerId: string, at: string): Promise<void> {
+    return this.exec.run((db) => {
+      prepared(
+        db,
+        `INSERT INTO trigger_states (trigger_id, paused, note, since, updated_at) VALUES (@id, 0, NULL, @at, @at)
+         ON CONFLICT (trigger_id) DO UPDATE SET since = @at, updated_at = @at WHERE trigger_states.since < @at`,
+      ).run({ id: triggerId, at });
     });
   }
 

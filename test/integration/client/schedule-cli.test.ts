@@ -28,10 +28,23 @@ const NIGHTLY = [
   '',
 ].join('\n');
 
+// A schedule whose input the workflow refuses: every fire of it fails.
+const REFUSED = [
+  'version: 1.0.0',
+  'input:',
+  '  n: { type: integer, required: true }',
+  'tasks:',
+  '  a: { action: core.noop }',
+  'triggers:',
+  '  hourly:',
+  '    schedule: { cron: "0 * * * *", overlap: allow_all }',
+  '',
+].join('\n');
+
 let h: ServerHarness;
 let cwd: string;
 beforeAll(async () => {
-  h = await openServer({ files: { 'demo/workflows/backup.yaml': NIGHTLY } });
+  h = await openServer({ files: { 'demo/workflows/backup.yaml': NIGHTLY, 'demo/workflows/refused.yaml': REFUSED } });
   cwd = mkdtempSync(join(tmpdir(), 'harmonia-schedule-cli-'));
 });
 afterAll(async () => {
@@ -88,6 +101,38 @@ describe('harmonia schedule', () => {
     expect(again.stderr).toBe('0 fired, 3 already fired before\n');
   });
 
+  it('exits 1 when the fire it asked for failed (the workflow refused the input), as a refused webhook delivery answers 422', async () => {
+    const now = await run(['schedule', 'trigger', 'demo.refused/hourly']);
+    expect(now.stdout).toMatch(/manual\s+failed\s+-\s+input 'n' is required/);
+    expect(now.code).toBe(1);
+    const backfill = await run(['schedule', 'backfill', 'demo.refused/hourly', '--from', '2026-02-01T00:00:00Z', '--to', '2026-02-01T01:00:00Z']);
+    expect(backfill.stdout.match(/backfill\s+failed/g)).toHaveLength(2);
+    expect(backfill.stderr).toBe('2 fired (2 failed), 0 already fired before\n');
+    expect(backfill.code).toBe(1);
+  });
+
+  it("lists a trigger's fires a page at a time, newest first, and exits 1 for an unknown trigger", async () => {
+    await run(['schedule', 'backfill', 'demo.backup/nightly', '--from', '2026-04-01T00:00:00Z', '--to', '2026-04-03T23:59:59Z']);
+    const all = JSON.parse((await run(['schedule', 'fires', 'demo.backup/nightly', '--json'])).stdout) as { total: number; items: { scheduled_at: string }[] };
+    const times = all.items.map((f) => f.scheduled_at);
+    expect(times).toEqual([...times].sort().reverse());
+    const index = times.indexOf('2026-04-03T02:00:00.000Z');
+    const page = await run(['schedule', 'fires', 'demo.backup/nightly', '--limit', '2', '--offset', String(index)]);
+    expect(page.code).toBe(0);
+    expect(page.stdout).toMatch(/^SCHEDULED\s+REASON\s+STATUS\s+EXECUTION\s+DETAIL\n2026-04-03T02:00:00\.000Z\s+backfill\s+started\s+\S+\n2026-04-02T02:00:00\.000Z\s+backfill\s+started/);
+    expect(page.stderr).toBe(`(${index + 1}-${index + 2} of ${all.total}; use --limit and --offset)\n`);
+    const unknown = await run(['schedule', 'fires', 'demo.backup/weekly']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no trigger 'weekly' on workflow 'demo.backup' (TRIGGER_NOT_FOUND, HTTP 404)");
+  });
+
+  it("lists one workflow's schedules with --workflow", async () => {
+    const result = await run(['schedule', 'list', '--workflow', 'demo.refused']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^SCHEDULE.*\ndemo\.refused\/hourly\s/);
+    expect(result.stdout).not.toContain('demo.backup');
+  });
+
   it('exits 1 naming an unknown schedule, 2 for a bad --overlap', async () => {
     const unknown = await run(['schedule', 'show', 'demo.backup/weekly']);
     expect(unknown.code).toBe(1);
@@ -101,7 +146,7 @@ describe('HarmoniaClient schedules', () => {
   it('lists, gets and pauses through the SDK, with NotFoundError for an unknown schedule', async () => {
     const client = createClient({ baseUrl: h.url });
     const list = await client.listSchedules();
-    expect(list.items.map((s) => s.id)).toEqual(['demo.backup/nightly']);
+    expect(list.items.map((s) => s.id)).toEqual(['demo.backup/nightly', 'demo.refused/hourly']);
     expect((await client.getSchedule('demo.backup/nightly')).next_fire_times).toHaveLength(5);
     expect(await client.pauseSchedule('demo.backup/nightly', { note: 'sdk' })).toMatchObject({ paused: true, note: 'sdk' });
     expect(await client.resumeSchedule('demo.backup/nightly')).toMatchObject({ paused: false });

@@ -147,7 +147,7 @@ describe('GET /api/executions', () => {
     for (const [query, needle] of [
       ['created_since=yesterday', "created_since='yesterday'"],
       ['created_until=2026-01-31T09:30', "created_until='2026-01-31T09:30'"],
-      ['created_since=2026-02-30', "created_since='2026-02-30'"],
+      ['created_since=2026-02-30', "created_since='2026-02-30' names a day its month does not have (February 2026 has 28 days)"],
       ['created_since=2026-02-01&created_until=2026-01-01', 'is after created_until'],
       [`text=${'x'.repeat(201)}`, 'at most 200'],
     ] as const) {

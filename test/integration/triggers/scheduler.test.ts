@@ -91,6 +91,41 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     expect(h.fires.map((f) => f.status)).toEqual(['started', 'skipped', 'started']);
   });
 
+  it('keeps skipping while the execution runs, however many fires it has skipped (overlap skip)', async () => {
+    const open = gate();
+    h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
+    await h.register('demo.slow', { s: { every_ms: 1_000 } }, 'test.block');
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    // A one-second schedule of an execution that runs 40 s: one start, then only skips.
+    for (let i = 0; i < 40; i += 1) {
+      h.clock.advance(1_000);
+      await scheduler.poke();
+    }
+    expect(h.fires.filter((f) => f.status === 'started')).toHaveLength(1);
+    expect(h.fires.filter((f) => f.status === 'skipped')).toHaveLength(39);
+    open.open();
+  });
+
+  it('starts no buffered fire while its schedule is paused, and starts it once resumed', async () => {
+    const open = gate();
+    h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
+    await h.register('demo.slow', { s: { every_ms: 10_000, overlap: 'buffer_one' } }, 'test.block');
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(20_000);
+    await scheduler.poke();
+    expect(h.fires.map((f) => f.status)).toEqual(['started', 'buffered']);
+    await h.store.triggers.setPaused('demo.slow/s', true, 'incident', new Date(h.clock.now()).toISOString());
+    open.open();
+    await h.engine.waitForCompletion(h.fires[0]!.execution_id!);
+    await scheduler.poke();
+    expect(h.fires.map((f) => f.status)).toEqual(['started', 'buffered']);
+    await h.store.triggers.setPaused('demo.slow/s', false, null, new Date(h.clock.now()).toISOString());
+    await scheduler.poke();
+    expect(h.fires.at(-1)).toMatchObject({ status: 'started', scheduled_at: '2026-01-01T00:00:20.000Z' });
+  });
+
   it('buffers one fire and skips the next under buffer_one, then starts the buffered one', async () => {
     const open = gate();
     h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
@@ -148,6 +183,61 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     h.clock.advance(30_000);
     await scheduler.poke();
     expect(secondsOf(h.fires)).toEqual([10, 15]);
+  });
+
+  it('fires none of the times that passed while the file disabled or dropped it, once it is back (as a resume does not)', async () => {
+    h = await openSchedulerHarness();
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all' } });
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1]);
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all', enabled: false } });
+    for (let i = 0; i < 30; i += 1) {
+      h.clock.advance(1_000);
+      await scheduler.poke();
+    }
+    expect(secondsOf(h.fires)).toEqual([1]);
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all' } });
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1, 32]);
+    // removed from the file, then put back: the same
+    await h.register('demo.tick', null);
+    h.clock.advance(20_000);
+    await scheduler.poke();
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all' } });
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1, 32, 53]);
+    // stored, not only this process's: a scheduler started now (a restart) does not catch the gap up either
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all', enabled: false } });
+    h.clock.advance(20_000);
+    await scheduler.poke();
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all' } });
+    await scheduler.poke();
+    await scheduler.stop();
+    const restarted = h.scheduler();
+    await restarted.start();
+    expect(secondsOf(h.fires)).toEqual([1, 32, 53]);
+  });
+
+  it('fires none of the times past an end_at that a later file moves on, only those after that change', async () => {
+    h = await openSchedulerHarness();
+    const until = (end: string) => ({ often: { every_ms: 1_000, overlap: 'allow_all' as const, end_at: end } });
+    await h.register('demo.tick', until('2026-01-01T00:00:05.000Z'));
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    for (let i = 0; i < 10; i += 1) {
+      h.clock.advance(1_000);
+      await scheduler.poke();
+    }
+    expect(secondsOf(h.fires)).toEqual([1, 2, 3, 4]);
+    await h.register('demo.tick', until('2026-01-01T00:01:00.000Z'));
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1, 2, 3, 4, 11]);
   });
 
   it('never fires a disabled schedule, nor outside start_at and end_at', async () => {
@@ -257,6 +347,33 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     ]);
     const next = await h.engine.waitForCompletion(h.fires[0]!.execution_id!);
     expect(next.input).toEqual({ v: 42, from: src.id });
+  });
+
+  it('starts nothing for the ends an after-trigger missed while it was out of its file, once it is back', async () => {
+    h = await openSchedulerHarness();
+    let n = 0;
+    const add = (ref: string, body: ReturnType<typeof workflowBody>) =>
+      h!.store.registry.addVersion({ kind: 'workflow', ref, pack_ref: 'demo', content_hash: `${ref}-${(n += 1)}`, body, source: '', file: 'w.yaml', origin: { source: 'local' } });
+    const withTrigger = () => workflowBody([{ id: 'a' }], { triggers: { on_src: { after: { workflow: 'demo.src', status: ['completed'], input: {} } } } });
+    const runSource = async () => (await h!.engine.waitForCompletion((await h!.engine.startExecution({ workflow_ref: 'demo.src' })).id)).id;
+    await add('demo.src', workflowBody([{ id: 'a' }]));
+    await add('demo.next', withTrigger());
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    const first = await runSource();
+    await scheduler.poke();
+    await add('demo.next', workflowBody([{ id: 'a' }]));
+    h.clock.advance(1_000);
+    await runSource();
+    await runSource();
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    h.clock.advance(1_000);
+    await add('demo.next', withTrigger());
+    await scheduler.poke();
+    const last = await runSource();
+    await scheduler.poke();
+    expect(h.fires.map((f) => f.source_execution_id)).toEqual([first, last]);
   });
 
   it('stops a ring of after-triggers validation could not see after max_after_chain executions in a row', async () => {

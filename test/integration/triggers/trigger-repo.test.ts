@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
+import { executionRecord } from '../../fixtures/execution-record.js';
 import { pgSuiteName, TEST_DATABASE_URL, usePgSchema } from '../store/pg-test-db.js';
 
 const AT = '2027-01-01T00:00:00.000Z';
@@ -48,6 +49,42 @@ function conformance(open: () => Promise<[Store, Store]>) {
     await store.triggers.insertFire(fire({ scheduled_at: '2027-06-01T00:00:00.000Z', reason: 'backfill' }));
     expect(await store.triggers.lastScheduledAt('demo.flow/nightly')).toBe('2027-01-01T00:00:05.000Z');
     expect(await store.triggers.lastScheduledAt('demo.other/x')).toBeNull();
+  });
+
+  it('lists every unfinished execution a trigger started, however many fires came after it', async () => {
+    const [store] = await open();
+    const started = (id: string, second: number) => fire({ scheduled_at: `2027-01-01T00:00:${String(second).padStart(2, '0')}.000Z`, status: 'started', execution_id: id });
+    await store.executions.createExecution(executionRecord('run-old', { status: 'running' }));
+    await store.executions.createExecution(executionRecord('run-done', { status: 'completed' }));
+    await store.executions.createExecution(executionRecord('run-paused', { status: 'paused' }));
+    await store.executions.createExecution(executionRecord('run-other', { status: 'running' }));
+    await store.triggers.insertFire(started('run-old', 1));
+    for (let s = 2; s < 40; s += 1) await store.triggers.insertFire(fire({ scheduled_at: `2027-01-01T00:00:${String(s).padStart(2, '0')}.000Z`, status: 'skipped' }));
+    await store.triggers.insertFire(started('run-done', 40));
+    await store.triggers.insertFire(started('run-paused', 41));
+    await store.triggers.insertFire(fire({ trigger_id: 'demo.other/x', status: 'started', execution_id: 'run-other' }));
+    expect(await store.triggers.unfinishedExecutions('demo.flow/nightly')).toEqual(['run-old', 'run-paused']);
+    expect(await store.triggers.unfinishedExecutions('demo.none/x')).toEqual([]);
+  });
+
+  it('pages through a trigger\'s fires, newest first, and counts them', async () => {
+    const [store] = await open();
+    for (let s = 0; s < 5; s += 1) await store.triggers.insertFire(fire({ scheduled_at: `2027-01-01T00:00:0${s}.000Z` }));
+    await store.triggers.insertFire(fire({ trigger_id: 'demo.other/x' }));
+    expect((await store.triggers.listFires('demo.flow/nightly', 2, 1)).map((f) => f.scheduled_at)).toEqual(['2027-01-01T00:00:03.000Z', '2027-01-01T00:00:02.000Z']);
+    expect(await store.triggers.listFires('demo.flow/nightly', 2, 5)).toEqual([]);
+    expect(await store.triggers.countFires('demo.flow/nightly')).toBe(5);
+    expect(await store.triggers.countFires('demo.none/x')).toBe(0);
+  });
+
+  it('advances since, never back, creating the state when there is none', async () => {
+    const [store] = await open();
+    await store.triggers.advanceSince('demo.flow/nightly', '2027-02-01T00:00:00.000Z');
+    expect(await store.triggers.getState('demo.flow/nightly')).toMatchObject({ paused: false, since: '2027-02-01T00:00:00.000Z' });
+    await store.triggers.advanceSince('demo.flow/nightly', AT);
+    expect((await store.triggers.getState('demo.flow/nightly'))?.since).toBe('2027-02-01T00:00:00.000Z');
+    await store.triggers.advanceSince('demo.flow/nightly', '2027-03-01T00:00:00.000Z');
+    expect((await store.triggers.getState('demo.flow/nightly'))?.since).toBe('2027-03-01T00:00:00.000Z');
   });
 
   it('keeps the first state, pauses, and moves since on resume', async () => {

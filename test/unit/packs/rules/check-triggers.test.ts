@@ -57,6 +57,12 @@ describe('checkTriggers()', () => {
     expect(await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-01-01'", "end_at: '2027-06-01T12:00:00.5+02:00'"))).toEqual([]);
   });
 
+  it('says a start_at on 29 February of a year that has none names a day the month lacks, not that it lacks an offset', async () => {
+    const [diag] = await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-02-29T00:00:00Z'"));
+    expect(diag?.message).toBe("start_at '2027-02-29T00:00:00Z' of trigger 'nightly' names a day its month does not have (February 2027 has 28 days)");
+    expect(await validateWorkflow(withSchedule('every: 1m', "start_at: '2028-02-29T00:00:00Z'"))).toEqual([]);
+  });
+
   it('reports a cron expression that never comes due, and an interval too long to count in milliseconds', async () => {
     for (const cron of ['0 0 30 2 *', '0 0 31 4,6,9,11 *']) {
       expect(await validateWorkflow(withSchedule(`cron: '${cron}'`))).toMatchObject([
@@ -66,6 +72,15 @@ describe('checkTriggers()', () => {
     expect(await validateWorkflow(withSchedule("cron: '0 0 29 2 *'"))).toEqual([]);
     expect(await validateWorkflow(withSchedule('every: 1e300'))).toMatchObject([{ code: 'TRIGGER_DURATION_INVALID', pointer: '/triggers/nightly/schedule/every' }]);
     expect((await validateWorkflow(withSchedule('every: 0.5'))).map((d) => d.code)).toEqual(['SCHEMA_TYPE']);
+  });
+
+  it('reports a duration written as digits that does not fit in milliseconds, as it does one written with units', async () => {
+    const diags = await validateWorkflow(withSchedule("every: '99999999999999999999'", "jitter: '9007199254740992'", "catchup_window: '99999999999999999999s'"));
+    expect(diags.map((d) => `${d.code} ${d.pointer}`)).toEqual([
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/every',
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/jitter',
+      'TRIGGER_DURATION_INVALID /triggers/nightly/schedule/catchup_window',
+    ]);
   });
 
   it('quotes at most 200 characters of a long cron expression', async () => {
