@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionEvent } from '../../../src/core/model.js';
+import { eventText } from '../../../src/store/event-text.js';
+
+const base = { execution_id: 'e-1', workflow_id: 'w-1', timestamp: '2026-12-05T21:00:00.000Z' };
+
+describe('eventText()', () => {
+  it('gives the text JSON.stringify gives an event as the engine stamps it', () => {
+    const events = [
+      { event_type: 'workflow_started', data: { workflow_ref: 'a.b', workflow_version: 1, input: { x: 'q"uote\\' }, parent_execution_id: null, parent_task_id: null }, ...base, seq: 1 },
+      { event_type: 'task_started', task_id: 't"0\u2028', data: { attempt: 1, input: {} }, ...base, seq: 2 },
+      { event_type: 'task_completed', task_id: 't0', data: { attempt: 1, output: { at: new Date(0), n: [1, undefined] } }, execution_id: 'e-2', workflow_id: 'w-1', timestamp: '2026-12-05T21:00:00.001Z', seq: 3 },
+      { event_type: 'task_completed', task_id: 't1', data: { attempt: 1, output: {} }, ...base, seq: 4 },
+    ] as unknown as ExecutionEvent[];
+    for (const event of events) expect(eventText(event)).toBe(JSON.stringify(event));
+  });
+
+  it('leaves out the position, which has its own column', () => {
+    const event = { event_type: 'task_started', task_id: 't0', data: { attempt: 1, input: {} }, ...base, seq: 2, position: 17 } as unknown as ExecutionEvent;
+    const { position: _position, ...rest } = event;
+    expect(eventText(event)).toBe(JSON.stringify(rest));
+  });
+
+  it('writes the keys in the engine order whatever order the object holds them in', () => {
+    const event = { seq: 5, data: { terminated: false }, event_type: 'workflow_canceled', ...base } as unknown as ExecutionEvent;
+    expect(JSON.parse(eventText(event))).toEqual(JSON.parse(JSON.stringify(event)));
+    expect(Object.keys(JSON.parse(eventText(event)) as object)).toEqual(['event_type', 'data', 'execution_id', 'workflow_id', 'timestamp', 'seq']);
+  });
+
+  it('serialises an event with other keys or unexpected types whole', () => {
+    const extra = { event_type: 'task_started', task_id: 't0', data: {}, ...base, seq: 2, note: 'kept' } as unknown as ExecutionEvent;
+    expect(eventText(extra)).toBe(JSON.stringify(extra));
+    const odd = { event_type: 'task_started', task_id: 7, data: {}, ...base, seq: Number.NaN } as unknown as ExecutionEvent;
+    expect(eventText(odd)).toBe(JSON.stringify(odd));
+  });
+
+  it('leaves out a payload JSON cannot write, as JSON.stringify does', () => {
+    const event = { event_type: 'workflow_paused', data: undefined, ...base, seq: 9 } as unknown as ExecutionEvent;
+    expect(eventText(event)).toBe(JSON.stringify(event));
+  });
+});
