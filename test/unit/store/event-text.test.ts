@@ -39,3 +39,44 @@ describe('eventText()', () => {
     expect(eventText(event)).toBe(JSON.stringify(event));
   });
 });
+
+describe('eventText() payloads', () => {
+  const event = (data: unknown, taskId: unknown = 't0'): ExecutionEvent => ({ event_type: 'task_completed', task_id: taskId, data, ...base, seq: 3 }) as unknown as ExecutionEvent;
+  class Point {
+    constructor(readonly x: number) {}
+  }
+  const payloads: unknown[] = [
+    {},
+    [],
+    null,
+    { attempt: 1, input: {} },
+    { attempt: 1, output: [] },
+    { n: -0, big: 1e21, small: 5e-324, nan: Number.NaN, inf: -Infinity, t: true, f: false, z: null },
+    { u: undefined, fn: () => 1, sym: Symbol('s'), kept: 'yes' },
+    { u: undefined },
+    { 2: 'b', 1: 'a', x: 'c', '-1': 'd' },
+    { 'q"uote': 'back\\slash', 'new\nline': 'tab\there', ctl: '\u0001\u001f', del: '\u007f', sep: '\u2028\u2029' },
+    { lone: '\ud800', pair: '\ud83d\ude00', lowAlone: 'x\udc00y' },
+    { date: new Date(0), point: new Point(2), nested: { a: [1, { b: {} }], e: {} }, arr: [undefined, () => 1] },
+    { json: { toJSON: () => 'custom' } },
+    Object.assign(Object.create(null) as object, { proto: 'none', inner: Object.create(null) as object }),
+    Object.assign(Object.create({ inherited: 1 }) as object, { own: 2 }),
+    Object.defineProperty({ shown: 1 }, 'hidden', { value: 2, enumerable: false }),
+    { toJSON: () => ({ replaced: true }) },
+    'text',
+    42,
+  ];
+  it('writes each payload as JSON.stringify writes it', () => {
+    for (const data of payloads) expect(eventText(event(data))).toBe(JSON.stringify(event(data)));
+  });
+
+  it('quotes task ids as JSON.stringify does', () => {
+    for (const id of ['plain', '', 'with "quote"', 'back\\slash', 'ctl\u0000', '\ud800', 'emoji \ud83d\ude00', 'é']) {
+      expect(eventText(event({}, id))).toBe(JSON.stringify(event({}, id)));
+    }
+  });
+
+  it('throws on a bigint, as JSON.stringify does', () => {
+    expect(() => eventText(event({ n: 1n }))).toThrow(TypeError);
+  });
+});
