@@ -10,6 +10,7 @@ import { writeMarksOf } from './write-marks.js';
 import { likePattern, likePrefix, likeSuffix } from '../definition-query.js';
 import { toLogLine, type LogRow } from '../rows.js';
 import { executionOrderBy } from '../execution-order.js';
+import { eventText } from '../event-text.js';
 
 interface ExecutionRow {
   id: string;
@@ -290,13 +291,6 @@ export class SqliteExecutionRepo implements ExecutionRepo {
   }
 }
 
-/** The event as stored: its position lives in its own column. */
-function withoutPosition(event: ExecutionEvent): ExecutionEvent {
-  if (event.position === undefined) return event;
-  const { position: _position, ...rest } = event;
-  return rest;
-}
-
 /** The row's patched columns, in one UPDATE; throws EXEC_NOT_FOUND when there is no such row. */
 function updateRow(db: Database, id: string, patch: Patch): void {
   let mask = 0;
@@ -376,7 +370,7 @@ function insertEvents(db: Database, events: readonly ExecutionEvent[]): void {
 
 function insertOne(db: Database, event: ExecutionEvent, position: number): void {
   try {
-    prepared(db, INSERT_EVENT).run(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position);
+    prepared(db, INSERT_EVENT).run(event.execution_id, event.seq, eventText(event), position);
   } catch (error) {
     throw isConstraintError(error) ? conflict(event, error) : error;
   }
@@ -387,7 +381,7 @@ function insertRun(db: Database, events: readonly ExecutionEvent[], start: numbe
   const values: unknown[] = [];
   for (let index = start; index < end; index += 1) {
     const event = events[index] as ExecutionEvent;
-    values.push(event.execution_id, event.seq, JSON.stringify(withoutPosition(event)), position + 1 + index - start);
+    values.push(event.execution_id, event.seq, eventText(event), position + 1 + index - start);
   }
   try {
     prepared(db, insertRunSqlFor(end - start)).run(...values);
