@@ -161,13 +161,18 @@ export function createStartFastPath(app: Koa): StartFastPath {
     return Buffer.byteLength(text) < COMPRESS_MIN_BYTES ? text : null;
   };
 
+  // Made once, not per request: serveOrHandOn passes them the request.
+  const admitRoute = (req: IncomingMessage): Admitted | null => (def === undefined ? null : admit(req, def));
+  const handleRoute = (req: IncomingMessage, res: ServerResponse, admitted: Admitted, started: bigint): boolean | Promise<boolean> =>
+    def === undefined ? false : handle(req, res, def, admitted, started);
+
   return {
     get answered() {
       return answered;
     },
     serve(req, res, fallback) {
       if (def === undefined) return fallback(req, res);
-      serveOrHandOn(req, res, fallback, () => admit(req, def), (admitted, started) => handle(req, res, def, admitted, started));
+      serveOrHandOn(req, res, fallback, admitRoute, handleRoute);
     },
   };
 }
