@@ -9,6 +9,7 @@
 // Instructions per request, which the box's load does not move (collection on for the measured rounds only):
 //   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p node bench/http-post-js.mjs 600 --rounds 1 --warmup 5 --callgrind
 //   (then Ir in the dump / (N × rounds))
+// --latency: also each measured start's time from the listener's call to its answer's end (p50, p90, p99, max).
 // --loop-delay: also the event loop's delay over the measured rounds (perf_hooks, 1 ms timer):
 //   how long anything else on the loop (a GET, a stream's write) waited behind the starts.
 import { IncomingMessage, ServerResponse } from 'node:http';
