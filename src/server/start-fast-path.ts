@@ -180,8 +180,9 @@ export function createStartFastPath(app: Koa): StartFastPath {
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
- * The handler's request on this path: a class, not a literal with a getter (V8 builds such a
- * literal's accessor at run time on every request).
+ * The handler's request on this path: a class, not an object literal with a getter. Made per
+ * request, the literal had what it held (the body, the principal, the request) promoted to
+ * the old generation 2.4 kB a start more often (docs/performance.md, h-post6).
  */
 class FastRouteRequest implements RouteRequest {
   readonly params = NO_PARAMS;
