@@ -9,6 +9,7 @@
 // Instructions per request, which the box's load does not move (collection on for the measured rounds only):
 //   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p node bench/http-post-js.mjs 600 --rounds 1 --warmup 5 --callgrind
 //   (then Ir in the dump / (N × rounds))
+// --latency: also each measured start's time from the listener's call to its answer's end (p50, p90, p99, max).
 // --loop-delay: also the event loop's delay over the measured rounds (perf_hooks, 1 ms timer):
 //   how long anything else on the loop (a GET, a stream's write) waited behind the starts.
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,6 +29,10 @@ const WARMUP = warmupAt >= 0 ? Number(args[warmupAt + 1]) : 1;
 const IN_FLIGHT = 50;
 const CALLGRIND = args.includes('--callgrind');
 const LOOP_DELAY = args.includes('--loop-delay');
+const LATENCY = args.includes('--latency');
+/** Each measured request's time from the listener's call to its answer's end, ms. */
+const latencies = [];
+let measuring = false;
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 const { dir, store, engine, h } = await startInProcessServer('ph-post-', () => ({ tokens: 'bench-token' }));
 const listener = h.server.listeners('request')[0];
@@ -37,6 +42,7 @@ const rawHeaders = Object.entries(headers).flat();
 let failures = 0;
 function one() {
   return new Promise((resolve) => {
+    const began = performance.now();
     const socket = new Sink();
     const req = new IncomingMessage(socket);
     req.method = 'POST';
@@ -51,6 +57,7 @@ function one() {
     res.assignSocket(socket);
     res.on('finish', () => {
       if (res.statusCode !== 201) failures += 1;
+      if (measuring) latencies.push(performance.now() - began);
       resolve();
     });
     listener(req, res);
@@ -87,11 +94,18 @@ const results = [];
 collect(true);
 const delay = LOOP_DELAY ? monitorEventLoopDelay({ resolution: 1 }) : null;
 delay?.enable();
+measuring = LATENCY;
 for (let r = 0; r < ROUNDS; r += 1) results.push(await round());
 collect(false);
+measuring = false;
 delay?.disable();
 const ms = (ns) => (ns / 1e6).toFixed(2);
 if (delay) console.log(`event loop delay over the measured rounds: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms`);
+if (LATENCY) {
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))].toFixed(2);
+  console.log(`latency over the measured rounds: p50 ${at(50)} ms, p90 ${at(90)} ms, p99 ${at(99)} ms, max ${latencies.at(-1).toFixed(2)} ms`);
+}
 const best = (k) => Math.min(...results.map((x) => x[k]));
 const median = (k) => results.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
 console.log(

@@ -59,11 +59,20 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
   let automaton: ValueAutomaton | null = null;
   let generation = 0;
 
+  // Values given to add whose every form is known: the server adds the caller's token on
+  // every request, and its forms (JSON, percent- and form-encoded) cost a URLSearchParams,
+  // a regular expression and half a kilobyte of strings each time. Forgotten whenever a
+  // known value is dropped (one of the forms may have been).
+  const added = new Set<string>();
+  let drops = 0;
+
   const addOne = (value: string): void => {
     if (value.length < MIN_SECRET_LENGTH || value === MASK || known.has(value)) return;
     if (known.size >= MAX_SECRET_VALUES) {
       const oldest = known.values().next();
       if (oldest.done !== true) known.delete(oldest.value);
+      added.clear();
+      drops += 1;
     }
     known.add(value);
     generation += 1;
@@ -73,13 +82,18 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
 
   const add = (items: Iterable<string>): void => {
     for (const value of items) {
-      if (typeof value !== 'string') continue;
+      if (typeof value !== 'string' || added.has(value)) continue;
+      const before = drops;
       addOne(value);
       const trimmed = value.trim();
       if (trimmed !== value) addOne(trimmed);
       const scheme = AUTH_SCHEME.exec(trimmed);
       if (scheme) addOne(trimmed.slice(scheme[0].length));
       for (const form of printedForms(value)) addOne(form);
+      // A drop while adding these may have taken one of its own forms, known before.
+      if (drops !== before) continue;
+      if (added.size >= MAX_SECRET_VALUES) added.clear();
+      added.add(value);
     }
   };
 

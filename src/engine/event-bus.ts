@@ -17,6 +17,10 @@ export interface EventBus {
 /** An in-process bus; a throwing listener is dropped from that delivery, never the engine's problem. */
 export function createEventBus(onListenerError: (error: unknown) => void = () => undefined): EventBus {
   const all = new Set<EventListener>();
+  // The all-events listeners as an array, made again only after one is added or removed: each
+  // event is delivered to the listeners there were when its delivery began (a copy per event
+  // did that at an array per event).
+  let allList: EventListener[] | null = null;
   const byExecution = new Map<string, Set<EventListener>>();
   const deliver = (listener: EventListener, event: ExecutionEvent): void => {
     try {
@@ -30,7 +34,11 @@ export function createEventBus(onListenerError: (error: unknown) => void = () =>
       const id = filter.execution_id;
       if (id === undefined) {
         all.add(listener);
-        return () => all.delete(listener);
+        allList = null;
+        return () => {
+          allList = null;
+          return all.delete(listener);
+        };
       }
       let set = byExecution.get(id);
       if (!set) {
@@ -47,7 +55,8 @@ export function createEventBus(onListenerError: (error: unknown) => void = () =>
     publish(events) {
       if (all.size === 0 && byExecution.size === 0) return;
       for (const event of events) {
-        for (const listener of [...all]) deliver(listener, event);
+        const listeners = (allList ??= [...all]);
+        for (let index = 0; index < listeners.length; index += 1) deliver(listeners[index] as EventListener, event);
         const set = byExecution.get(event.execution_id);
         if (set) for (const listener of [...set]) deliver(listener, event);
       }

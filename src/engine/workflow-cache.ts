@@ -25,27 +25,46 @@ export interface WorkflowCache {
   resolve(options: StartExecutionOptions): Promise<LoadedWorkflow>;
 }
 
+function notRegistered(ref: string): HarmoniaError {
+  return new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow '${ref}' is not registered`, { details: { ref } });
+}
+
 /** Creates the cache of workflow versions the engine runs. */
 export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCache {
   // Map iteration order is insertion order: re-inserting on use keeps the oldest first.
   const workflows = new Map<string, LoadedWorkflow>();
-  // The same entries by `<ref> <version>`: resolving a ref then reads only its small head row,
-  // not the whole definition (body and source) on every start.
-  const byVersion = new Map<string, LoadedWorkflow>();
-  const versionKey = (record: DefinitionRecord): string => `${record.ref} ${record.version}`;
+  // The same entries by ref, then version: resolving a ref then reads only its small head row,
+  // not the whole definition (body and source) on every start (and builds no key string).
+  const byVersion = new Map<string, Map<number, LoadedWorkflow>>();
+  /** The entry used last: touching it again changes no order (a start after a start of the same version). */
+  let newest: LoadedWorkflow | null = null;
   const touch = (entry: LoadedWorkflow): LoadedWorkflow => {
+    if (entry === newest) return entry;
     workflows.delete(entry.record.id);
     workflows.set(entry.record.id, entry);
+    newest = entry;
     return entry;
+  };
+  const forget = (record: DefinitionRecord): void => {
+    const versions = byVersion.get(record.ref);
+    versions?.delete(record.version);
+    if (versions?.size === 0) byVersion.delete(record.ref);
   };
   const remember = (record: DefinitionRecord): LoadedWorkflow => {
     const entry = { record: record as DefinitionRecord<WorkflowDef>, plan: buildPlan(record.body as WorkflowDef), templateParams: paramsReadBy(record.body) };
     workflows.set(record.id, entry);
-    byVersion.set(versionKey(record), entry);
+    newest = entry;
+    let versions = byVersion.get(record.ref);
+    if (versions === undefined) {
+      versions = new Map();
+      byVersion.set(record.ref, versions);
+    }
+    versions.set(record.version, entry);
     for (const [id, oldest] of workflows) {
       if (workflows.size <= maxEntries) break;
       workflows.delete(id);
-      byVersion.delete(versionKey(oldest.record));
+      forget(oldest.record);
+      if (oldest === newest) newest = null;
     }
     return entry;
   };
@@ -73,13 +92,12 @@ export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCa
       if (opts.workflow_id !== undefined) return byId(opts.workflow_id);
       const ref = opts.workflow_ref;
       if (ref === undefined) throw new HarmoniaError('USAGE_INVALID', 'startExecution needs workflow_ref or workflow_id');
-      const notFound = (): HarmoniaError => new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow '${ref}' is not registered`, { details: { ref } });
       const head = await store.registry.getHead('workflow', ref);
-      if (!head || head.deleted_at !== null) throw notFound();
-      const cached = byVersion.get(`${ref} ${head.active_version}`);
+      if (!head || head.deleted_at !== null) throw notRegistered(ref);
+      const cached = byVersion.get(ref)?.get(head.active_version);
       if (cached) return touch(cached);
       const record = await store.registry.getVersion('workflow', ref, head.active_version);
-      if (!record) throw notFound();
+      if (!record) throw notRegistered(ref);
       const known = workflows.get(record.id);
       return known ? touch(known) : remember(record);
     },

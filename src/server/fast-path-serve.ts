@@ -52,15 +52,15 @@ export function serveOrHandOn<A>(
   req: IncomingMessage,
   res: ServerResponse,
   fallback: RequestListener,
-  admit: () => A | null,
-  run: (admitted: A, started: bigint) => boolean | Promise<boolean>,
+  admit: (req: IncomingMessage) => A | null,
+  run: (req: IncomingMessage, res: ServerResponse, admitted: A, started: bigint) => boolean | Promise<boolean>,
 ): void {
   const started = process.hrtime.bigint();
-  const admitted = admit();
+  const admitted = admit(req);
   if (admitted === null) return void fallback(req, res);
   let ran: boolean | Promise<boolean>;
   try {
-    ran = run(admitted, started);
+    ran = run(req, res, admitted, started);
   } catch {
     return failed(req, res, fallback);
   }

@@ -27,7 +27,7 @@ import { maskedJson, maskUrl } from './mask-secrets.js';
 import { routeLabel, routeTableEntries } from './mount-routes.js';
 import { bodyTypeOf, readBody, type ReadBody } from './read-body.js';
 import { requestIdFrom } from './request-log.js';
-import type { RouteDef, RouteResponse } from './route.js';
+import type { RouteDef, RouteRequest, RouteResponse } from './route.js';
 import { createRouteTable } from './route-table.js';
 import type { RequestHandler } from './status-fast-path.js';
 import { headerValue } from './header-value.js';
@@ -110,23 +110,7 @@ export function createStartFastPath(app: Koa): StartFastPath {
     }
     let outcome: KeptOutcome;
     try {
-      const result = await route.handler(
-        {
-          params: {},
-          query: {},
-          body: body.value,
-          body_text: body.text,
-          body_type: body.type,
-          body_raw: undefined,
-          principal: admitted.principal,
-          request_id: requestId,
-          header: (name) => headerOf(req, name),
-          get koa(): never {
-            throw new Error('the start fast path has no Koa context');
-          },
-        },
-        services,
-      );
+      const result = await route.handler(new FastRouteRequest(req, body, admitted.principal, requestId), services);
       outcome = { result };
     } catch (error) {
       outcome = { error };
@@ -177,15 +161,52 @@ export function createStartFastPath(app: Koa): StartFastPath {
     return Buffer.byteLength(text) < COMPRESS_MIN_BYTES ? text : null;
   };
 
+  // Made once, not per request: serveOrHandOn passes them the request.
+  const admitRoute = (req: IncomingMessage): Admitted | null => (def === undefined ? null : admit(req, def));
+  const handleRoute = (req: IncomingMessage, res: ServerResponse, admitted: Admitted, started: bigint): boolean | Promise<boolean> =>
+    def === undefined ? false : handle(req, res, def, admitted, started);
+
   return {
     get answered() {
       return answered;
     },
     serve(req, res, fallback) {
       if (def === undefined) return fallback(req, res);
-      serveOrHandOn(req, res, fallback, () => admit(req, def), (admitted, started) => handle(req, res, def, admitted, started));
+      serveOrHandOn(req, res, fallback, admitRoute, handleRoute);
     },
   };
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * The handler's request on this path: a class, not an object literal with a getter. Made per
+ * request, the literal had what it held (the body, the principal, the request) promoted to
+ * the old generation 2.4 kB a start more often (docs/performance.md, h-post6).
+ */
+class FastRouteRequest implements RouteRequest {
+  readonly params = NO_PARAMS;
+  readonly query = NO_PARAMS;
+  readonly body: unknown;
+  readonly body_text: string | undefined;
+  readonly body_type: ReadBody['type'];
+  readonly body_raw = undefined;
+  constructor(
+    private readonly req: IncomingMessage,
+    read: ReadBody,
+    readonly principal: Principal,
+    readonly request_id: string,
+  ) {
+    this.body = read.value;
+    this.body_text = read.text;
+    this.body_type = read.type;
+  }
+  header(name: string): string | undefined {
+    return headerOf(this.req, name);
+  }
+  get koa(): never {
+    throw new Error('the start fast path has no Koa context');
+  }
 }
 
 /** A header as Koa's `ctx.get` gives it: '' when absent. */

@@ -55,6 +55,18 @@ describe('createWorkflowCache()', () => {
     expect((await cache.resolve({ workflow_ref: 'api.flow_2' })).record.id).toBe(b.id);
   });
 
+  it('keeps a version resolved again after another was used the most recently used', async () => {
+    const cache = createWorkflowCache(store, 2);
+    const [, b, c] = [await add(1), await add(2), await add(3)];
+    const first = await cache.resolve({ workflow_ref: 'api.flow_1' });
+    expect(await cache.resolve({ workflow_ref: 'api.flow_1' })).toBe(first);
+    await cache.byId(b.id);
+    expect(await cache.resolve({ workflow_ref: 'api.flow_1' })).toBe(first); // flow_1 is the most recent again
+    await cache.byId(c.id); // drops flow_2, the least recently used
+    expect(await cache.resolve({ workflow_ref: 'api.flow_1' })).toBe(first);
+    expect((await cache.resolve({ workflow_ref: 'api.flow_2' })).record.id).toBe(b.id);
+  });
+
   it('reads a version once when many ask for it before the first read lands', async () => {
     const a = await add(1);
     let reads = 0;

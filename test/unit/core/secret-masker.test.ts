@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSecretMasker } from '../../../src/core/secret-masker.js';
+import { MAX_SECRET_VALUES, createSecretMasker } from '../../../src/core/secret-masker.js';
 import { MASK, redactUrls, type ScanMeter } from '../../../src/core/secret-text.js';
 
 const MIB = 1024 * 1024;
@@ -34,6 +34,33 @@ describe('createSecretMasker()', () => {
     expect(masker.maskText('{"v":"p \\"w\\" d/é+ 1"}')).toBe(`{"v":"${MASK}"}`);
     expect(masker.maskText('/?v=p%20%22w%22%20d%2F%C3%A9%2B%201')).toBe(`/?v=${MASK}`);
     expect(masker.maskText('v=p+%22w%22+d%2F%C3%A9%2B+1')).toBe(`v=${MASK}`);
+  });
+
+  it('learns a value added again after it and its forms were dropped for newer ones', () => {
+    // The server adds the caller's token on every request; the second add of a value is
+    // skipped while nothing was dropped, and must not be once the value has been.
+    const masker = createSecretMasker();
+    masker.add(['p "w" d/é+ 1']);
+    masker.add(['p "w" d/é+ 1']);
+    expect(masker.maskText('{"v":"p \\"w\\" d/é+ 1"}')).toBe(`{"v":"${MASK}"}`);
+    // Four known forms each (raw, JSON, percent, form): a quarter as many values fill it.
+    masker.add(Array.from({ length: MAX_SECRET_VALUES / 4 }, (_, i) => `x "${i}" y`));
+    expect(masker.maskText('p "w" d/é+ 1')).toBe('p "w" d/é+ 1');
+    masker.add(['p "w" d/é+ 1']);
+    expect(masker.maskText('p "w" d/é+ 1')).toBe(MASK);
+    expect(masker.maskText('{"v":"p \\"w\\" d/é+ 1"}')).toBe(`{"v":"${MASK}"}`);
+    expect(masker.maskText('v=p+%22w%22+d%2F%C3%A9%2B+1')).toBe(`v=${MASK}`);
+  });
+
+  it('learns a value again when adding its own forms dropped it', () => {
+    const masker = createSecretMasker();
+    // The token is known (as a credential's), its own encoded forms are not.
+    masker.add(['Bearer p "w" d']);
+    masker.add(Array.from({ length: MAX_SECRET_VALUES - masker.size }, (_, i) => `other-value-${i}`));
+    // Full, the credential and the token oldest: the token's new forms drop both.
+    masker.add(['p "w" d']);
+    masker.add(['p "w" d']);
+    expect(masker.maskText('echo p "w" d')).toBe(`echo ${MASK}`);
   });
 
   it('takes a value holding a lone surrogate, which has no percent-encoding', () => {
