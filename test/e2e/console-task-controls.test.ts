@@ -109,6 +109,8 @@ describe('the console (task controls and list filters)', { timeout: 60_000 }, ()
     await page.getByLabel('Search').fill(hello.id.slice(0, 23));
     await page.getByLabel('Search').press('Enter');
     await page.waitForURL(/[?&]q=/);
+    // The unfiltered rows stay on screen until the filtered answer replaces them.
+    await page.getByRole('link', { name: 'ops.chain' }).waitFor({ state: 'detached' });
     await page.getByRole('link', { name: 'demo.hello' }).waitFor();
     expect(await page.locator('table.list tbody tr').count()).toBe(1);
 
