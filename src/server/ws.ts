@@ -151,6 +151,8 @@ async function accept(
   }
   const token = bearerFrom(req.headers.authorization) ?? url.searchParams.get('token') ?? undefined;
   const principal = authenticator.authorize(token, route.scope);
+  // As on REST (mount-routes.ts): token files hold only hashes, so a token is known, and masked, once it is used.
+  if (token !== undefined && authenticator.isEnabled()) services.engine.secrets.add([token]);
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
   checkQueryEscapes(url.search.slice(1));
   refuseUnknownQuery(`GET ${route.path}`, url.searchParams.keys(), ACCEPTED_QUERY.get(route.path) ?? new Set());

@@ -221,3 +221,34 @@ describe('a token from the token file', () => {
     }
   });
 });
+
+describe('a token used only to open a stream', () => {
+  it('is masked as one used on a REST request is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harmonia-tokens-'));
+    const file = join(dir, 'tokens.json');
+    const { token } = createToken(file, { scopes: ['read'] });
+    const server = await openServer({ server: { tokens: 'other-admin-tok', token_file: file } });
+    try {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/events?token=${encodeURIComponent(token)}`);
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      ws.close();
+      const admin = { authorization: 'Bearer other-admin-tok' };
+      const started = await server.call<{ id: string }>('POST', '/api/executions', {
+        headers: admin,
+        json: { workflow_ref: 'demo.hello', input: { who: `pasted ${token} by mistake` } },
+      });
+      expect(started.status).toBe(201);
+      await server.engine.waitForCompletion(started.body.id);
+      const view = await server.call('GET', `/api/executions/${started.body.id}`, { headers: admin });
+      expect(view.status).toBe(200);
+      expect(view.text).not.toContain(token);
+      expect(JSON.stringify(await server.store.executions.readEvents(started.body.id))).not.toContain(token);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
