@@ -77,6 +77,14 @@ describe('query parameters', () => {
     });
   });
 
+  it('quotes a long unknown name cut short, not whole', async () => {
+    const name = 'x'.repeat(8000);
+    const res = await h.call<ErrorResponse>('GET', `/api/packs?${name}=1`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(`unknown query parameter '${'x'.repeat(100)}…' for GET /api/packs; it takes limit, offset`);
+    expect((res.body.error.details as { parameter: string }).parameter).toBe(`${'x'.repeat(100)}…`);
+  });
+
   it('refuses any on an operation that takes none', async () => {
     const res = await h.call<ErrorResponse>('GET', '/health?verbose=1');
     expect(res.status).toBe(400);
