@@ -14,6 +14,7 @@ import type { Plan } from './plan.js';
 import type { RunnerFactory } from './runner-factory.js';
 import { isTerminalExecution, type ExecutionState, type UnitState } from './state.js';
 import { childExecutionId, childUnitOf } from './sub-workflow.js';
+import { idempotencyKeyOf } from './unit-context.js';
 
 const ENDED: Record<string, string> = { completed: 'has completed', failed: 'has failed', canceled: 'was canceled' };
 
@@ -77,7 +78,7 @@ export function cascadeChildren(id: string, plan: Plan, state: ExecutionState, a
     if (def.action !== 'core.workflow') continue;
     const task = state.tasks[taskId];
     if (!task) continue;
-    const units: Array<[string, UnitState]> = task.items ? task.items.map((unit, index) => [`${id}:${taskId}:${index}`, unit]) : [[`${id}:${taskId}`, task]];
+    const units: Array<[string, UnitState]> = task.items ? task.items.map((unit, index) => [idempotencyKeyOf(id, taskId, index), unit]) : [[idempotencyKeyOf(id, taskId), task]];
     for (const [key, unit] of units) {
       if (unit.status !== 'pending' && unit.status !== 'running') continue;
       for (let attempt = unit.attempt_base + 1; attempt <= unit.attempt; attempt += 1) children.add(childExecutionId({ idempotency_key: key, attempt }));

@@ -17,7 +17,7 @@ import type { Plan } from './plan.js';
 import { isDormant, isTerminalExecution, type ExecutionState, type WorkRef } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
 import { UnitAbort } from './unit-abort.js';
-import { UnitContext } from './unit-context.js';
+import { UnitContext, idempotencyKeyOf } from './unit-context.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
 /** Finds the handler of a task's action (the action registry). */
@@ -484,7 +484,7 @@ export class ExecutionRunner {
       this.id,
       command.task_id,
       command.attempt,
-      command.item_index === undefined ? `${this.id}:${command.task_id}` : `${this.id}:${command.task_id}:${command.item_index}`,
+      idempotencyKeyOf(this.id, command.task_id, command.item_index),
       timeoutMs,
       this.deps.config.limits.max_task_output_bytes,
       log,

@@ -1,6 +1,7 @@
 import type { ActionContext, ActionHandler } from '../actions/action.js';
 import type { ExecutionRecord, TaskErrorCause, TaskResult } from '../core/model.js';
 import { errorResult } from './runner.js';
+import { idempotencyKeyOf } from './unit-context.js';
 
 /** What the core.workflow handler needs from the engine. */
 export interface SubWorkflowHost {
@@ -49,7 +50,7 @@ export function childExecutionId(ctx: Pick<ActionContext, 'idempotency_key' | 'a
  * not of that shape (a child stored under another scheme).
  */
 export function childUnitOf(childId: string, parentId: string, taskId: string): { item_index?: number; attempt: number } | null {
-  const prefix = `${parentId}:${taskId}`;
+  const prefix = idempotencyKeyOf(parentId, taskId);
   if (!childId.startsWith(prefix)) return null;
   const match = /^(?::(\d+))?#(\d+)$/.exec(childId.slice(prefix.length));
   if (match === null) return null;
@@ -59,7 +60,7 @@ export function childUnitOf(childId: string, parentId: string, taskId: string): 
 
 /** The fan-out item an action context runs (from its idempotency key), or undefined for a plain task. */
 export function itemOfContext(ctx: Pick<ActionContext, 'task_id' | 'idempotency_key' | 'execution_id'>): number | undefined {
-  const rest = ctx.idempotency_key.slice(`${ctx.execution_id}:${ctx.task_id}`.length);
+  const rest = ctx.idempotency_key.slice(idempotencyKeyOf(ctx.execution_id, ctx.task_id).length);
   return /^:\d+$/.test(rest) ? Number(rest.slice(1)) : undefined;
 }
 

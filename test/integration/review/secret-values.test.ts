@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import type { ActionHandler } from '../../../src/actions/action.js';
-import { createToken } from '../../../src/server/tokens.js';
+import { createToken, type Scope } from '../../../src/server/tokens.js';
 import { startServer, type TestServer } from '../actions/http-server.js';
 import { workflowBody } from '../../fixtures/workflow-body.js';
 import { openServer, registerDirect, type ServerHarness } from '../server/server-harness.js';
@@ -197,58 +197,53 @@ describe('a secret input after the execution is folded from its stored events', 
   });
 });
 
+/**
+ * Runs `body` against a server with a token file holding one new token (of `scopes`) beside
+ * the plain admin token 'other-admin-tok'; the file and the server go afterwards.
+ */
+async function withFileToken(scopes: Scope[], body: (server: ServerHarness, token: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'harmonia-tokens-'));
+  const file = join(dir, 'tokens.json');
+  const { token } = createToken(file, { scopes });
+  const server = await openServer({ server: { tokens: 'other-admin-tok', token_file: file } });
+  try {
+    await body(server, token);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts demo.hello with `token` pasted into its input, as `auth`, and checks neither its view nor its events show it. */
+async function expectMaskedWhenPasted(server: ServerHarness, token: string, auth: Record<string, string>): Promise<void> {
+  const started = await server.call<{ id: string }>('POST', '/api/executions', {
+    headers: auth,
+    json: { workflow_ref: 'demo.hello', input: { who: `pasted ${token} by mistake` } },
+  });
+  expect(started.status).toBe(201);
+  await server.engine.waitForCompletion(started.body.id);
+  const view = await server.call('GET', `/api/executions/${started.body.id}`, { headers: auth });
+  expect(view.status).toBe(200);
+  expect(view.text).not.toContain(token);
+  expect(JSON.stringify(await server.store.executions.readEvents(started.body.id))).not.toContain(token);
+}
+
 describe('a token from the token file', () => {
   it('is masked once it has been used, though the file holds only its hash', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'harmonia-tokens-'));
-    const file = join(dir, 'tokens.json');
-    const { token } = createToken(file, { scopes: ['admin'] });
-    const server = await openServer({ server: { tokens: 'other-admin-tok', token_file: file } });
-    try {
-      const auth = { authorization: `Bearer ${token}` };
-      const started = await server.call<{ id: string }>('POST', '/api/executions', {
-        headers: auth,
-        json: { workflow_ref: 'demo.hello', input: { who: `pasted ${token} by mistake` } },
-      });
-      expect(started.status).toBe(201);
-      await server.engine.waitForCompletion(started.body.id);
-      const view = await server.call('GET', `/api/executions/${started.body.id}`, { headers: auth });
-      expect(view.status).toBe(200);
-      expect(view.text).not.toContain(token);
-      expect(JSON.stringify(await server.store.executions.readEvents(started.body.id))).not.toContain(token);
-    } finally {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await withFileToken(['admin'], (server, token) => expectMaskedWhenPasted(server, token, { authorization: `Bearer ${token}` }));
   });
 });
 
 describe('a token used only to open a stream', () => {
   it('is masked as one used on a REST request is', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'harmonia-tokens-'));
-    const file = join(dir, 'tokens.json');
-    const { token } = createToken(file, { scopes: ['read'] });
-    const server = await openServer({ server: { tokens: 'other-admin-tok', token_file: file } });
-    try {
+    await withFileToken(['read'], async (server, token) => {
       const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/events?token=${encodeURIComponent(token)}`);
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
         ws.once('error', reject);
       });
       ws.close();
-      const admin = { authorization: 'Bearer other-admin-tok' };
-      const started = await server.call<{ id: string }>('POST', '/api/executions', {
-        headers: admin,
-        json: { workflow_ref: 'demo.hello', input: { who: `pasted ${token} by mistake` } },
-      });
-      expect(started.status).toBe(201);
-      await server.engine.waitForCompletion(started.body.id);
-      const view = await server.call('GET', `/api/executions/${started.body.id}`, { headers: admin });
-      expect(view.status).toBe(200);
-      expect(view.text).not.toContain(token);
-      expect(JSON.stringify(await server.store.executions.readEvents(started.body.id))).not.toContain(token);
-    } finally {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+      await expectMaskedWhenPasted(server, token, { authorization: 'Bearer other-admin-tok' });
+    });
   });
 });
