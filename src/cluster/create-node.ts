@@ -130,12 +130,13 @@ async function applyHere(engine: Engine, nodeId: string, request: ControlRequest
   }
   const task = request.task_id ?? '';
   const data = request.data ?? {};
+  const byParent = typeof data.by_parent === 'string' ? { by_parent: data.by_parent } : undefined;
   const run: Record<ControlKind | 'signal' | 'approval', () => Promise<unknown>> = {
     signal: () => engine.signal(id, String(data.name), (data.payload ?? {}) as Record<string, unknown>, typeof data.sent_by === 'string' ? data.sent_by : null),
     approval: () =>
       engine.decideApproval(id, task, data.decision === 'approve' ? 'approve' : 'reject', data.approver as Approver, typeof data.comment === 'string' ? data.comment : null),
-    pause: () => engine.pause(id),
-    resume: () => engine.resume(id),
+    pause: () => engine.pause(id, byParent),
+    resume: () => engine.resume(id, byParent),
     cancel: () => engine.cancel(id),
     terminate: () => engine.terminate(id),
     retry_execution: () => engine.retry(id),

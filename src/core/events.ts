@@ -92,7 +92,13 @@ export interface WorkflowCanceledData {
   terminated: boolean;
 }
 
-export type WorkflowPausedData = Record<string, never>;
+export interface WorkflowPausedData {
+  /**
+   * The parent execution whose pause was passed on to this sub-workflow; absent when an
+   * operator paused it. A parent's resume undoes only the pauses that name it.
+   */
+  by_parent?: string;
+}
 
 export interface WorkflowResumedData {
   mode: 'resume' | 'retry' | 'rerun';

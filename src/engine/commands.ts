@@ -48,7 +48,7 @@ export type Command =
   | { kind: 'CompleteWorkflow'; output: Record<string, unknown> }
   | { kind: 'FailWorkflow'; error: TaskError; task_id?: string }
   | { kind: 'CancelWorkflow'; terminated: boolean }
-  | { kind: 'PauseWorkflow' }
+  | { kind: 'PauseWorkflow'; by_parent?: string }
   | { kind: 'ResumeWorkflow'; mode: 'resume' | 'retry' | 'rerun'; reset?: string[]; from?: string }
   | { kind: 'RequestCancel'; grace_ms: number }
   /** An operator's skip of a task not yet ready: recorded now, applied when its upstream is done. */
@@ -122,7 +122,7 @@ export function eventOf(command: Command, at: number): EventDraft | null {
     case 'CancelWorkflow':
       return { event_type: 'workflow_canceled', data: { terminated: command.terminated } };
     case 'PauseWorkflow':
-      return { event_type: 'workflow_paused', data: {} };
+      return { event_type: 'workflow_paused', data: command.by_parent === undefined ? {} : { by_parent: command.by_parent } };
     case 'ResumeWorkflow': {
       const data: WorkflowResumedData = { mode: command.mode };
       if (command.reset) data.reset = command.reset;

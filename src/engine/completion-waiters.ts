@@ -43,10 +43,11 @@ export function createCompletionWaiters(ctx: EngineContext): CompletionWaiters {
   async function waitForCompletion(id: string): Promise<ExecutionRecord> {
     for (;;) {
       const runner = ctx.runners.get(id);
-      if (runner) {
+      if (runner && runner.failure === null) {
         await runner.whenDone();
-        if (isTerminalExecution(runner.state.status)) return currentRecord(runner, ctx.clock.now());
-        // Given up (a cluster node lost the lease): the execution finishes elsewhere.
+        // A runner whose commit was refused (a cluster node that lost the lease) holds a state
+        // the store does not: its "finished" is not the execution's, which finishes elsewhere.
+        if (isTerminalExecution(runner.state.status) && runner.failure === null) return currentRecord(runner, ctx.clock.now());
         continue;
       }
       // Wait (and, in a cluster, watch other nodes) before reading, so a finish between the
@@ -60,7 +61,7 @@ export function createCompletionWaiters(ctx: EngineContext): CompletionWaiters {
       try {
         const record = await getExecutionRecord(ctx, id);
         if (isTerminalExecution(record.status)) return record;
-        if (ctx.runners.has(id)) continue;
+        if (ctx.runners.get(id)?.failure === null) continue;
         await woken;
       } finally {
         done?.();

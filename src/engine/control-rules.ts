@@ -13,20 +13,39 @@ export function invalidState(id: string, status: string, action: string, allowed
 }
 
 /**
+ * Whether a pause changes anything: a running execution pauses; a paused one is paused
+ * again only to make its parent's pause the operator's own (`byParent` undefined), so that
+ * the parent's resume leaves it paused.
+ */
+export function pauseMatters(state: ExecutionState, byParent: string | undefined): boolean {
+  return state.status === 'running' || (state.status === 'paused' && byParent === undefined && state.paused_by !== null);
+}
+
+/**
+ * Whether a resume changes anything: an operator's resumes any paused execution; a parent's
+ * (`byParent`) only the pause that parent passed on. A pause the operator gave the child
+ * stays, and the parent's task keeps waiting for the child.
+ */
+export function resumeMatters(state: ExecutionState, byParent: string | undefined): boolean {
+  return state.status === 'paused' && (byParent === undefined || state.paused_by === byParent);
+}
+
+/**
  * Whether a control applies ('apply'), is already in effect ('noop': controls are
  * idempotent), or is refused: EXEC_INVALID_STATE, or USAGE_INVALID for an unknown task.
  */
-export function checkControl(id: string, plan: Plan, state: ExecutionState, kind: ControlKind, taskId?: string): 'apply' | 'noop' {
+export function checkControl(id: string, plan: Plan, state: ExecutionState, kind: ControlKind, taskId?: string, byParent?: string): 'apply' | 'noop' {
   const status = state.status;
   const active = status === 'running' || status === 'paused';
   switch (kind) {
     case 'pause':
-      if (status === 'paused') return 'noop';
+      if (status === 'paused') return pauseMatters(state, byParent) ? 'apply' : 'noop';
       if (status !== 'running') throw invalidState(id, status, 'pause', 'only a running execution can be paused');
       break;
     case 'resume':
       if (status === 'running') return 'noop';
       if (status !== 'paused') throw invalidState(id, status, 'resume', 'only a paused execution can be resumed');
+      if (!resumeMatters(state, byParent)) return 'noop';
       break;
     case 'cancel':
     case 'terminate':

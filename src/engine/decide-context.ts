@@ -46,8 +46,10 @@ export type DecideInput =
   | { kind: 'settle'; at: number }
   | { kind: 'result'; at: number; task_id: string; item_index?: number; attempt: number; result: TaskResult }
   | { kind: 'recover'; at: number }
+  /** by_parent: the parent execution passing its own pause or resume on to this sub-workflow. */
+  | { kind: 'pause' | 'resume'; at: number; by_parent?: string }
   | {
-      kind: 'pause' | 'resume' | 'cancel' | 'terminate' | 'cancel_grace_expired' | 'execution_timeout' | 'retry_execution';
+      kind: 'cancel' | 'terminate' | 'cancel_grace_expired' | 'execution_timeout' | 'retry_execution';
       at: number;
     }
   | { kind: 'skip' | 'rerun'; at: number; task_id: string }

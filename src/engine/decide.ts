@@ -4,6 +4,7 @@
  * and keeps deciding until the execution settles. No I/O, no clock: time is `input.at`.
  */
 import type { ExecutionEvent, TaskError } from '../core/model.js';
+import { pauseMatters, resumeMatters } from './control-rules.js';
 import { eventOf, type Command, type EventDraft } from './commands.js';
 import { jsonBytesOver, runningUnits, unitOf, type DecideContext, type DecideInput } from './decide-context.js';
 import { outputShapeProblem } from './output-shape.js';
@@ -114,9 +115,9 @@ export function decide(state: ExecutionState, input: DecideInput, ctx: DecideCon
       return interrupted.length > 0 ? interrupted : settle(ctx, state, input.at);
     }
     case 'pause':
-      return state.status === 'running' ? [{ kind: 'PauseWorkflow' }] : [];
+      return pauseMatters(state, input.by_parent) ? [input.by_parent === undefined ? { kind: 'PauseWorkflow' } : { kind: 'PauseWorkflow', by_parent: input.by_parent }] : [];
     case 'resume':
-      return state.status === 'paused' ? [{ kind: 'ResumeWorkflow', mode: 'resume' }] : [];
+      return resumeMatters(state, input.by_parent) ? [{ kind: 'ResumeWorkflow', mode: 'resume' }] : [];
     case 'cancel':
       if (!active(state) || state.canceling) return [];
       return [{ kind: 'RequestCancel', grace_ms: ctx.config.cancel_grace_ms }, ...aborts(state, 'canceled')];

@@ -77,6 +77,11 @@ export interface StartExecutionOptions {
 }
 
 /** What the engine offers its callers (server routes, CLI, tests). */
+/** A pause or resume a parent execution passes on to its sub-workflow. */
+export interface ControlCascade {
+  by_parent: string;
+}
+
 export interface Engine extends ExecutionWaitsApi {
   readonly bus: EventBus;
   /** The secrets known to the engine (see EngineOptions.secrets). */
@@ -111,8 +116,10 @@ export interface Engine extends ExecutionWaitsApi {
   readLogs(id: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]>;
   /** Every task log line this engine stores from now on, once stored; returns the unsubscribe. */
   followLogs(listener: (lines: readonly StoredTaskLogLine[]) => void): () => void;
-  pause(id: string): Promise<ExecutionRecord>;
-  resume(id: string): Promise<ExecutionRecord>;
+  /** `cascade.by_parent`: the parent execution passing its own pause on (another node's cascade); the operator's pause leaves it out. */
+  pause(id: string, cascade?: ControlCascade): Promise<ExecutionRecord>;
+  /** With `cascade.by_parent`, resumes only a pause that parent passed on; a pause an operator gave stays. */
+  resume(id: string, cascade?: ControlCascade): Promise<ExecutionRecord>;
   cancel(id: string): Promise<ExecutionRecord>;
   terminate(id: string): Promise<ExecutionRecord>;
   /**

@@ -1,3 +1,4 @@
+import { HarmoniaError } from '../core/errors.js';
 import type { ExecutionEvent, ExecutionRecord } from '../core/model.js';
 import { assertParentWaits, cascadeChildren } from './child-controls.js';
 import { checkControl, invalidState, type ControlKind } from './control-rules.js';
@@ -12,7 +13,7 @@ import { isTerminalExecution } from './state.js';
  * Applies an operator control (pause, resume, cancel, terminate, retry, rerun, skip).
  * Thrown when the control does not apply to the execution's status (EXEC_INVALID_STATE).
  */
-export type ApplyControl = (id: string, kind: ControlKind, taskId?: string) => Promise<ExecutionRecord>;
+export type ApplyControl = (id: string, kind: ControlKind, taskId?: string, byParent?: string) => Promise<ExecutionRecord>;
 
 /** Creates the function that applies operator controls to executions. */
 export function createControlApplier(ctx: EngineContext, runnerFactory: RunnerFactory, wake: (id: string) => void): ApplyControl {
@@ -36,7 +37,8 @@ export function createControlApplier(ctx: EngineContext, runnerFactory: RunnerFa
     return getExecutionRecord(ctx, id);
   }
 
-  async function control(id: string, kind: ControlKind, taskId?: string): Promise<ExecutionRecord> {
+  /** `byParent`: a pause or resume that parent execution passes on to its sub-workflow `id`. */
+  async function control(id: string, kind: ControlKind, taskId?: string, byParent?: string): Promise<ExecutionRecord> {
     let runner = runners.get(id);
     if (!runner) {
       const record = await getExecutionRecord(ctx, id);
@@ -47,7 +49,7 @@ export function createControlApplier(ctx: EngineContext, runnerFactory: RunnerFa
       if (record.status === 'canceled' && (kind === 'cancel' || kind === 'terminate')) return record;
       if (ownership && !isTerminalExecution(record.status)) {
         if (!ownership.forward) throw otherNodeError(id, record.status, kind);
-        await ownership.forward(id, kind, taskId);
+        await ownership.forward(id, kind, taskId, byParent === undefined ? undefined : { by_parent: byParent });
         return getExecutionRecord(ctx, id);
       }
       if (kind !== 'retry_execution' && kind !== 'rerun') {
@@ -56,16 +58,23 @@ export function createControlApplier(ctx: EngineContext, runnerFactory: RunnerFa
       if (isTerminalExecution(record.status)) await assertParentWaits(runnerFactory.read, record, kind, taskId);
       runner = await runnerFactory.load(record);
     }
-    if (checkControl(id, runner.plan, runner.state, kind, taskId) === 'noop') return currentRecord(runner, clock.now());
+    if (checkControl(id, runner.plan, runner.state, kind, taskId, byParent) === 'noop') return currentRecord(runner, clock.now());
     if (!runners.has(id)) {
       runners.set(id, runner);
       if (runner.record.parent_execution_id === null) limited.add(id);
     }
-    const input = (taskId === undefined ? { kind, at: clock.now() } : { kind, at: clock.now(), task_id: taskId }) as DecideInput;
+    const input = (taskId !== undefined ? { kind, at: clock.now(), task_id: taskId } : byParent !== undefined ? { kind, at: clock.now(), by_parent: byParent } : { kind, at: clock.now() }) as DecideInput;
     await runner.process(input, undefined, ownership && isTerminalExecution(runner.state.status) ? 'last' : undefined);
     if (kind === 'pause' || kind === 'resume') {
+      // On a cluster a child may run on another node: the control is forwarded there, as a
+      // cancel reaches it through the parent's aborted task.
       for (const child of cascadeChildren(id, runner.plan, runner.state, runner.children)) {
-        if (runners.has(child)) await control(child, kind).catch(() => undefined);
+        if (!runners.has(child) && !ownership) continue;
+        await control(child, kind, undefined, id).catch((error: unknown) => {
+          // A child not started yet, or finished meanwhile, has nothing to pause or resume.
+          if (error instanceof HarmoniaError && (error.code === 'EXEC_NOT_FOUND' || error.code === 'EXEC_INVALID_STATE')) return;
+          ctx.logger.warn(`could not pass the ${kind} on to a sub-workflow`, { execution_id: id, child_execution_id: child, error: String(error) });
+        });
       }
     }
     return currentRecord(runner, clock.now());

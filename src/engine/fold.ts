@@ -438,9 +438,11 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       return state;
     case 'workflow_paused':
       state.status = 'paused';
+      state.paused_by = typeof event.data.by_parent === 'string' ? event.data.by_parent : null;
       return state;
     case 'workflow_resumed': {
       state.status = 'running';
+      state.paused_by = null;
       if (Array.isArray(event.data.reset)) {
         // A retried or rerun execution's deadline counts from its restart (runner.armDeadlines).
         state.dormant_ms = 0;

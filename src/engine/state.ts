@@ -111,6 +111,8 @@ export interface ExecutionState {
   failures: string[];
   canceling: boolean;
   cancel_requested_ms: number | null;
+  /** While paused: the parent whose pause was passed on here; null when an operator paused it (or not paused). */
+  paused_by: string | null;
   last_checkpoint_seq: number;
   /**
    * Plain-data mirror of tasks for `${tasks.<id>}`; never snapshotted. Null until an
@@ -218,6 +220,7 @@ export function initialState(plan: Plan, executionId: string, workflowId: string
     failures: [],
     canceling: false,
     cancel_requested_ms: null,
+    paused_by: null,
     last_checkpoint_seq: 0,
     view: null,
   };

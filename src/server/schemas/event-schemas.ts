@@ -42,7 +42,7 @@ const PAYLOADS: Record<EventType, object> = {
   workflow_completed: payload({ output: obj }, ['output'], "The execution completed with the workflow's output."),
   workflow_failed: payload({ error: ref('TaskError'), task_id: str }, ['error'], 'The execution failed; task_id names the task whose failure failed it.'),
   workflow_canceled: payload({ terminated: bool }, ['terminated'], 'The execution was canceled (terminated: without a grace period).'),
-  workflow_paused: payload({}, [], 'The execution was paused; running tasks finish, no new task starts.'),
+  workflow_paused: payload({ by_parent: str }, [], "The execution was paused; running tasks finish, no new task starts. by_parent names the parent whose pause was passed on to this sub-workflow (absent: an operator paused it); only that parent's resume resumes it."),
   workflow_resumed: payload(
     { mode: { enum: ['resume', 'retry', 'rerun'] }, reset: { type: 'array', items: str }, from: str },
     ['mode'],
