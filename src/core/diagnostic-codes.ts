@@ -82,6 +82,7 @@ export const DIAGNOSTIC_CODES = {
   TRIGGER_CRON_INVALID: 'a schedule has a cron expression that cannot be parsed, or that no date matches (30 February)',
   TRIGGER_TIMEZONE_UNKNOWN: 'a schedule names a time zone that is not an IANA zone',
   TRIGGER_DURATION_INVALID: 'every, catchup_window or jitter is not a duration',
+  TRIGGER_INTERVAL_TOO_SHORT: "a schedule's every is shorter than the shortest interval, one second",
   TRIGGER_SCHEDULE_INVALID: "a schedule has both or neither of cron and every, or start_at/end_at are not ISO 8601 times with an offset (or dates), in order",
   // suppression
   HARMONIA_IGNORE_UNKNOWN_CODE: 'a harmonia-ignore comment names a code that does not exist',

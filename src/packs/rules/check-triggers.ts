@@ -58,10 +58,18 @@ const quoted = (value: string): string => (value.length > 200 ? `${value.slice(0
 
 const DURATION_HINT = 'write seconds as a number, or a duration with units: 500ms, 30s, 5m, 1h30m, 2d';
 
-function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, key: string, positive: boolean): void {
+/**
+ * The shortest `every`: the finest a six-field cron fires (once a second). Firing more often,
+ * each fire's start (a database write, a run) takes longer than the interval and the schedule
+ * falls further behind with every fire, for good.
+ */
+export const MIN_INTERVAL_MS = 1000;
+
+/** Milliseconds of `raw[key]`, or null when it is absent, not a duration (reported), or for the schema to report. */
+function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, key: string, positive: boolean): number | null {
   const value = raw[key];
   // A fraction is the schema's to report (an integer or a string), once.
-  if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isInteger(value))) return;
+  if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isInteger(value))) return null;
   const ms = parseDuration(value);
   if (ms === null || (positive && ms === 0)) {
     ctx.report({
@@ -70,7 +78,9 @@ function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
       message: `${key} '${quoted(String(value))}' is not a ${positive ? 'positive ' : ''}duration`,
       hint: DURATION_HINT,
     });
+    return null;
   }
+  return ms;
 }
 
 function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, name: string): void {
@@ -106,7 +116,15 @@ function checkSchedule(ctx: RuleContext, raw: Record<string, unknown>, pointer: 
     });
   }
   checkInputExpressions(ctx, raw, pointer);
-  checkDuration(ctx, raw, pointer, 'every', true);
+  const every = checkDuration(ctx, raw, pointer, 'every', true);
+  if (every !== null && every < MIN_INTERVAL_MS) {
+    ctx.report({
+      code: 'TRIGGER_INTERVAL_TOO_SHORT',
+      pointer: joinPointer(pointer, 'every'),
+      message: `every '${quoted(String(raw['every']))}' of trigger '${name}' is shorter than the shortest interval, 1s`,
+      hint: "write every: 1s or longer",
+    });
+  }
   checkDuration(ctx, raw, pointer, 'catchup_window', false);
   checkDuration(ctx, raw, pointer, 'jitter', false);
   const times: Partial<Record<'start_at' | 'end_at', number>> = {};

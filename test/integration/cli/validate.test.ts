@@ -47,6 +47,20 @@ describe('harmonia validate', () => {
     expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^✖ \d+ errors? in 1 file$/);
   });
 
+  it('refuses a schedule every 1ms with TRIGGER_INTERVAL_TOO_SHORT at its line and column', async () => {
+    const often = makeTree({
+      'packs/demo/pack.yaml': PACK_YAML,
+      'packs/demo/workflows/often.yaml': ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  tick:', '    schedule:', '      every: 1ms', ''].join('\n'),
+    });
+    try {
+      const run = await runCli(['validate', 'packs'], { cwd: often });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/^packs\/demo\/workflows\/often\.yaml:7:14 {2}error {2}TRIGGER_INTERVAL_TOO_SHORT {2}every '1ms' of trigger 'tick' is shorter than the shortest interval, 1s/m);
+    } finally {
+      removeTree(often);
+    }
+  });
+
   it('validates a single file', async () => {
     const run = await runCli(['validate', 'packs/demo/workflows/hello.yaml'], { cwd: invalid });
     expect(run.code).toBe(0);

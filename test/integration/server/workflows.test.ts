@@ -49,6 +49,13 @@ describe('POST /api/workflows', () => {
     expect(diagnostic?.message).toContain("'biuld'");
   });
 
+  it('refuses a schedule every 1ms with TRIGGER_INTERVAL_TOO_SHORT at its line and column, as harmonia validate does', async () => {
+    const body = ['version: 1.0.0', 'name: Too Often', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  tick:', '    schedule: { every: 1ms }', ''].join('\n');
+    const res = await h.call<ErrorWithDiagnostics>('POST', '/api/workflows', { text: body, contentType: 'application/yaml' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.diagnostics).toMatchObject([{ code: 'TRIGGER_INTERVAL_TOO_SHORT', line: 7, column: 24, pointer: '/triggers/tick/schedule/every' }]);
+  });
+
   it('refuses a workflow whose after-trigger names itself (each end would start it again), as harmonia validate does, by the ref its name gives', async () => {
     const body = ['version: 1.0.0', 'name: Self Loop', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  again:', '    after: { workflow: api.self_loop }', ''].join('\n');
     for (const path of ['/api/workflows', '/api/workflows?name=self_loop']) {

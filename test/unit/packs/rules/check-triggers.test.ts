@@ -42,6 +42,18 @@ describe('checkTriggers()', () => {
     ]);
   });
 
+  it('refuses an interval shorter than a second at its line and column (a schedule that fires more often falls behind for good)', async () => {
+    for (const every of ['1ms', '999ms', "'500ms'"]) {
+      const diags = await validateWorkflow(withSchedule(`every: ${every}`));
+      expect(diags).toMatchObject([{ code: 'TRIGGER_INTERVAL_TOO_SHORT', line: 7, column: 14, pointer: '/triggers/nightly/schedule/every' }]);
+    }
+    const [diag] = await validateWorkflow(withSchedule('every: 1ms'));
+    expect(diag?.message).toBe("every '1ms' of trigger 'nightly' is shorter than the shortest interval, 1s");
+    expect(await validateWorkflow(withSchedule('every: 1s'))).toEqual([]);
+    expect(await validateWorkflow(withSchedule('every: 1500ms'))).toEqual([]);
+    expect(await validateWorkflow(withSchedule('every: 1'))).toEqual([]);
+  });
+
   it('reports start_at that is not a time and end_at before start_at', async () => {
     expect(await validateWorkflow(withSchedule('every: 1m', 'start_at: tomorrow'))).toMatchObject([{ code: 'TRIGGER_SCHEDULE_INVALID', pointer: '/triggers/nightly/schedule/start_at' }]);
     const reversed = await validateWorkflow(withSchedule('every: 1m', "start_at: '2027-01-02T00:00:00Z'", "end_at: '2027-01-01T00:00:00Z'"));
