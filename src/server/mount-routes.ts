@@ -5,7 +5,8 @@
  */
 import type { Context, Middleware } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
-import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator, type Principal } from './auth.js';
+import { admitRequest } from './admit-request.js';
+import { bearerFrom, type Authenticator, type Principal } from './auth.js';
 import { maskedJson } from './mask-secrets.js';
 import { readBody, readRawBody, refuseNul, type ReadBody } from './read-body.js';
 import { keptRequestOf, type KeptOutcome, type KeptRequest } from './kept-request.js';
@@ -99,25 +100,23 @@ async function handle(
   { services, authenticator, validate, contract }: MountOptions,
 ): Promise<void> {
   ctx.state.route = routeLabel(def);
-  if (!authenticator.isEnabled() && !isLoopbackHostHeader(ctx.get('Host') || undefined)) {
-    throw new HarmoniaError('AUTH_FORBIDDEN', `host '${ctx.get('Host')}' is not a loopback name; without API tokens this server answers requests to localhost or 127.0.0.1 only`);
-  }
   const queryToken = def.stream === 'sse' ? firstValue(ctx.query.token) : undefined;
   // Webhook routes check the sender's signature over the raw body in the handler instead.
   const bearer = bearerFrom(ctx.get('Authorization') || undefined) ?? queryToken;
-  const principal = def.scope === 'webhook' ? webhookPrincipal(ctx, bearer, authenticator) : authenticator.authorize(bearer, def.scope);
+  const principal = admitRequest({
+    authenticator,
+    host: ctx.get('Host') || undefined,
+    origin: ctx.get('Origin') || undefined,
+    allowed_origins: services.options.allowed_origins,
+    origin_rule: def.stream === 'sse' ? 'stream' : def.method !== 'GET' && def.scope !== 'webhook' ? 'change' : 'none',
+    authorize: () => {
+      const authorized = def.scope === 'webhook' ? webhookPrincipal(ctx, bearer, authenticator) : authenticator.authorize(bearer, def.scope);
+      // Token files hold only hashes: a token is known once it is used, and masked from then on.
+      if (bearer !== undefined && authorized !== WEBHOOK_PRINCIPAL && authenticator.isEnabled()) services.engine.secrets.add([bearer]);
+      return authorized;
+    },
+  });
   ctx.state.principal_id = principal.id;
-  // Token files hold only hashes: a token is known once it is used, and masked from then on.
-  if (bearer !== undefined && principal !== WEBHOOK_PRINCIPAL && authenticator.isEnabled()) services.engine.secrets.add([bearer]);
-  if (def.stream === 'sse' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
-    throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' is not allowed to open this stream; configure allowed_origins`);
-  }
-  // A page on another site can make a browser send a body-less POST (cancel, retry, sync) without
-  // a CORS preflight; with no tokens configured it would act as admin. Browsers name the page's
-  // Origin on every such request; other clients send none.
-  if (def.method !== 'GET' && def.scope !== 'webhook' && !isOriginAllowed(ctx.get('Origin') || undefined, ctx.get('Host') || undefined, services.options.allowed_origins)) {
-    throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${ctx.get('Origin')}' may not change anything here; configure allowed_origins to let its pages call this API`);
-  }
 
   if (malformed !== undefined) throw malformedSegment(malformed);
   checkQueryEscapes(ctx.querystring);

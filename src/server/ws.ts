@@ -16,7 +16,8 @@ import { refuseNul } from './read-body.js';
 import { checkQueryEscapes, decodePathSegment, queryOf, refuseRepeats } from './percent-decode.js';
 import { followLogLines } from './stream-logs.js';
 import { logLineView } from './views.js';
-import { bearerFrom, isLoopbackHostHeader, isOriginAllowed, type Authenticator } from './auth.js';
+import { admitRequest } from './admit-request.js';
+import { bearerFrom, type Authenticator } from './auth.js';
 import { errorResponse } from './error-middleware.js';
 import { batchWsFrames, eventWsFrame, wsTextFrame } from './event-json.js';
 import { maskUrl } from './mask-secrets.js';
@@ -128,7 +129,7 @@ const ACCEPTED_QUERY = new Map(WS_ROUTES.map((route) => [route.path, new Set(rou
 
 /**
  * Checks a handshake as the REST dispatcher checks a request, in the same order: the host,
- * origin and token; the path's escapes; the query (escapes, unknown names, repeats, NUL,
+ * token and origin (admitRequest); the path's escapes; the query (escapes, unknown names, repeats, NUL,
  * then each value) — every 400 of the request itself before the execution is looked up
  * (404) — and last the resume cursor against what is stored.
  */
@@ -143,16 +144,20 @@ async function accept(
     throw new HarmoniaError('NOT_FOUND', `no WebSocket endpoint at '${url.pathname}'; use /ws/executions/:id, /ws/executions/:id/logs or /ws/events`);
   }
   const route = WS_ROUTES[logsMatch ? 1 : execMatch ? 0 : 2] as StreamRouteDef;
-  if (!authenticator.isEnabled() && !isLoopbackHostHeader(req.headers.host)) {
-    throw new HarmoniaError('AUTH_FORBIDDEN', `host '${req.headers.host ?? ''}' is not a loopback name; without API tokens this server answers localhost or 127.0.0.1 only`);
-  }
-  if (!isOriginAllowed(req.headers.origin, req.headers.host, services.options.allowed_origins)) {
-    throw new HarmoniaError('AUTH_FORBIDDEN', `origin '${req.headers.origin ?? ''}' is not allowed to open this stream; configure allowed_origins`);
-  }
   const token = bearerFrom(req.headers.authorization) ?? url.searchParams.get('token') ?? undefined;
-  const principal = authenticator.authorize(token, route.scope);
-  // As on REST (mount-routes.ts): token files hold only hashes, so a token is known, and masked, once it is used.
-  if (token !== undefined && authenticator.isEnabled()) services.engine.secrets.add([token]);
+  const principal = admitRequest({
+    authenticator,
+    host: req.headers.host,
+    origin: req.headers.origin,
+    allowed_origins: services.options.allowed_origins,
+    origin_rule: 'stream',
+    authorize: () => {
+      const authorized = authenticator.authorize(token, route.scope);
+      // As on REST (mount-routes.ts): token files hold only hashes, so a token is known, and masked, once it is used.
+      if (token !== undefined && authenticator.isEnabled()) services.engine.secrets.add([token]);
+      return authorized;
+    },
+  });
   const executionId = execMatch ? decodePathSegment(execMatch[1] ?? '') : null;
   checkQueryEscapes(url.search.slice(1));
   refuseUnknownQuery(`GET ${route.path}`, url.searchParams.keys(), ACCEPTED_QUERY.get(route.path) ?? new Set());

@@ -154,6 +154,18 @@ describe('stream handshakes', () => {
     expect(res.status).toBe(403);
   });
 
+  it('check the token before the Origin, as REST does: a foreign page without a token gets 401 everywhere, with a token 403', async () => {
+    const evil = { origin: 'https://evil.example' };
+    for (const path of ['/ws/events', '/ws/executions/x', '/ws/executions/x/logs']) expect(await handshake(path, evil)).toBe(401);
+    expect(await handshake('/ws/events?token=nope', evil)).toBe(401);
+    expect((await h.call('GET', '/events', { headers: evil })).status).toBe(401);
+    expect((await h.call('GET', '/api/status', { headers: evil })).status).toBe(401);
+    expect((await h.call('POST', '/api/packs/sync', { headers: evil })).status).toBe(401);
+    expect(await handshake('/ws/events?token=reader-tok', evil)).toBe(403);
+    expect((await h.call('GET', '/events?token=reader-tok', { headers: evil })).status).toBe(403);
+    expect((await h.call('POST', '/api/packs/sync', { token: 'admin-tok', headers: evil })).status).toBe(403);
+  });
+
   it('accept the server\'s own origin', async () => {
     expect(await handshake('/ws/events?token=reader-tok', { origin: h.url })).toBe(101);
   });
