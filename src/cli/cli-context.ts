@@ -15,6 +15,12 @@ export interface CliContext {
   readonly cwd: string;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
+  /**
+   * process.stderr itself when `stderr` writes to it, else null (a test's buffer): what a
+   * long-running command (serve) needs to write without waiting on, or piling up for, a
+   * reader that stopped reading.
+   */
+  readonly process_stderr: NodeJS.WriteStream | null;
   /** The exit code the process ends with; commands set it. */
   exitCode: number;
   /** Resolves the settings once for this invocation, reading `.env.harmonia` in cwd if present. */
@@ -44,6 +50,7 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
     // Text from packs, tasks and servers is shown, never acted on by the terminal.
     stdout: printableOutput(options.stdout ?? process.stdout),
     stderr: printableOutput(options.stderr ?? process.stderr),
+    process_stderr: options.stderr === undefined ? process.stderr : null,
     exitCode: EXIT.ok,
     config(configOptions = {}) {
       const file = join(cwd, '.env.harmonia');

@@ -114,6 +114,8 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       // Loaded here, not at the top: it pulls in dev mode (and the file watcher) that other commands never need.
       const { formatGitSyncReport, formatPackEvent } = await import('../output/git-sync-report.js');
       const color = shouldUseColor(ctx.stderr.isTTY ?? false, ctx.env);
+      const { createServeStderr } = await import('./serve-stderr.js');
+      const stderr = createServeStderr(ctx, config.log_buffer_size);
       let running;
       try {
         running = await serveHarmonia({
@@ -124,11 +126,11 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           cwd: ctx.cwd,
           sync_on_start: flags.sync !== false,
           git: useGit,
-          on_synced: (result) => ctx.stderr.write(formatSyncReport(result, { dryRun: false, color }) + '\n'),
+          on_synced: (result) => stderr.print(formatSyncReport(result, { dryRun: false, color }) + '\n'),
           on_git_synced: (report, source) =>
-            ctx.stderr.write((hasSources ? `git source '${source}':\n` : '') + formatGitSyncReport(report, { color })),
+            stderr.print((hasSources ? `git source '${source}':\n` : '') + formatGitSyncReport(report, { color })),
           ...(flags.dev === true
-            ? { dev: { log: (line: string) => void ctx.stderr.write(line + '\n'), debounce_ms: config.dev_debounce_ms } }
+            ? { dev: { log: (line: string) => stderr.print(line + '\n'), debounce_ms: config.dev_debounce_ms } }
             : {}),
         });
       } catch (error) {
@@ -136,7 +138,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         throw error;
       }
       // Dev mode prints its own lines; in git mode every later run is told through its pack events.
-      if (running.git_sources) running.pack_events.on('*', (event) => void ctx.stderr.write(formatPackEvent(event, { color })));
+      if (running.git_sources) running.pack_events.on('*', (event) => stderr.print(formatPackEvent(event, { color })));
       const several = running.git_sources && hasSources
         ? running.git_sources
             .list()
@@ -150,7 +152,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         : flags.dev === true
           ? `  dev: watching ${config.packs_dir}; save a file to sync its pack\n`
           : '';
-      ctx.stderr.write(
+      stderr.print(
         `harmonia ${readVersion()} listening on ${running.url} (store: ${config.store.kind}${running.node.clustered ? `, node ${running.node.node_id}` : ''})\n` +
           `  REST ${running.url}/api/v1   docs ${running.url}/docs   events ${running.url}/events\n` +
           mode,
@@ -158,19 +160,20 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       const server = running;
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
-          ctx.stderr.write(`received ${signal}: shutting down\n`);
+          stderr.print(`received ${signal}: shutting down\n`);
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           void server
             .close()
             .then(() => store.close())
+            .then(() => stderr.output?.waitForDrain(config.log_flush_timeout_ms))
             .then(() => {
-              // Log lines a reader never took (its bounded wait is over) would keep the
-              // process alive as long as the pipe stays full: end it, as a shutdown must.
-              if ((server.log_output?.pending() ?? 0) > 0) process.exit(ctx.exitCode);
+              // Lines a reader never took (their bounded wait is over) would keep the process
+              // alive as long as the pipe stays full: end it, as a shutdown must.
+              if ((server.log_output?.pending() ?? 0) > 0 || (stderr.output?.pending() ?? 0) > 0) process.exit(ctx.exitCode);
             })
             .then(resolve, (error: unknown) => {
-              ctx.stderr.write(`harmonia: shutdown failed: ${(error as Error).message}\n`);
+              stderr.print(`harmonia: shutdown failed: ${(error as Error).message}\n`);
               ctx.exitCode = EXIT.usage;
               resolve();
             });

@@ -21,6 +21,8 @@ export interface ServeProcess {
   allStdout(): Promise<string>;
   /** Resolves once stderr contains `needle`. */
   waitForStderr(needle: string | RegExp): Promise<string>;
+  /** Reads stderr again after `stderr: 'hold'` left it unread. */
+  readStderr(): void;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -34,6 +36,11 @@ export interface ServeProcessOptions {
    * @default 'read'
    */
   stdout?: 'read' | 'hold' | number;
+  /**
+   * 'hold': stderr is read up to the "listening on" line, then left unread (a stuck
+   * supervisor) until readStderr(). @default 'read'
+   */
+  stderr?: 'read' | 'hold';
 }
 
 /** Spawns `harmonia serve ...args` in `cwd` and resolves once it listens. */
@@ -63,11 +70,13 @@ export async function startServeProcess(args: readonly string[], options: ServeP
   const waitForStderr = err.waitFor;
   const listening = await waitForStderr(/listening on (http:\/\/\S+)/);
   const url = /listening on (http:\/\/\S+)/.exec(listening)?.[1] ?? '';
+  if (options.stderr === 'hold') child.stderr?.pause();
   return {
     url,
     child,
     stderr: err.text,
     waitForStderr,
+    readStderr: () => void child.stderr?.resume(),
     stdout: () => out.text(),
     readStdout,
     waitForStdout: out.waitFor,
