@@ -12,7 +12,8 @@ export type FireReason = 'schedule' | 'catchup' | 'manual' | 'backfill' | 'webho
 
 /**
  * What came of a fire: `starting` (recorded, the execution not yet started — a node that
- * dies here leaves it to be taken over), `started`, `skipped` (overlap), `buffered` (waits
+ * dies here leaves it to be taken over), `started`, `skipped` (overlap, or a buffered fire
+ * dropped with its removed schedule: `detail` says which), `buffered` (waits
  * for the running execution), `failed` (the execution could not start, e.g. invalid input).
  */
 export type FireStatus = 'starting' | 'started' | 'skipped' | 'buffered' | 'failed';

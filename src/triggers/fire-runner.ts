@@ -47,6 +47,11 @@ export interface FireRunner {
   fire(entry: ScheduleEntry, scheduledAt: number, reason: FireReason): Promise<TriggerFireRecord | null>;
   /** Starts the oldest buffered fire of a schedule once nothing it started is running. */
   drainBuffered(entry: ScheduleEntry): Promise<void>;
+  /**
+   * Settles a buffered fire as skipped with `detail` (its schedule is gone), unless a node
+   * started it meanwhile; false then.
+   */
+  dropBuffered(fire: TriggerFireRecord, detail: string): Promise<boolean>;
   /** Takes over fires another node recorded but did not settle before `before` (it died). */
   adoptOrphans(entries: ReadonlyMap<string, ScheduleEntry>, before: string): Promise<void>;
 }
@@ -160,6 +165,14 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
       // Compare-and-set: of two nodes draining at once, one moves it to starting.
       if (!(await repo.updateFire(oldest.trigger_id, oldest.scheduled_at, { status: 'starting', node_id, updated_at }, { status: 'buffered' }))) return;
       await start(entry, { ...oldest, status: 'starting', node_id, updated_at });
+    },
+
+    async dropBuffered(fire, detail) {
+      const updated_at = iso(clock.now());
+      const masked = maskedDetail(engine, detail);
+      const done = await repo.updateFire(fire.trigger_id, fire.scheduled_at, { status: 'skipped', node_id, detail: masked, updated_at }, { status: 'buffered' });
+      if (done) options.on_fire?.({ ...fire, status: 'skipped', node_id, detail: masked, updated_at });
+      return done;
     },
 
     async adoptOrphans(entries, before) {

@@ -166,10 +166,13 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
     async fires(workflowRef, name, page) {
       const id = triggerIdOf(workflowRef, name);
       const record = await store.registry.getActive('workflow', workflowRef);
-      if (!record || (record.body as WorkflowDef).triggers?.[name] === undefined) {
+      const declared = record !== null && (record.body as WorkflowDef).triggers?.[name] !== undefined;
+      const [items, total] = await Promise.all([store.triggers.listFires(id, page.limit, page.offset), store.triggers.countFires(id)]);
+      // A trigger removed from its file keeps its history: how its last fires ended (a buffered
+      // one dropped with it, say) stays there to be read. One that never fired is unknown.
+      if (!declared && total === 0) {
         throw new HarmoniaError('TRIGGER_NOT_FOUND', `no trigger '${name}' on workflow '${workflowRef}'`, { details: { trigger_id: id } });
       }
-      const [items, total] = await Promise.all([store.triggers.listFires(id, page.limit, page.offset), store.triggers.countFires(id)]);
       return { items, total, ...page };
     },
   };

@@ -121,6 +121,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return wake;
   };
 
+  /**
+   * A buffered fire waits for its schedule's running execution; once the schedule is gone (its
+   * pack re-synced without it, its workflow deleted) nothing would ever start it, and it stayed
+   * `buffered` for good. It is settled `skipped`, the reason in its detail, for the fire history.
+   * A paused or disabled schedule keeps its buffered fires (they start once it is back).
+   */
+  const dropRemovedBuffered = async (declared: ReadonlySet<string>): Promise<void> => {
+    const removed = (await repo.listFiresByStatus('buffered')).filter((fire) => !declared.has(fire.trigger_id));
+    if (removed.length === 0) return;
+    // This node's read of the registry may be older than the fire (another node registered its schedule since): read again.
+    const current = new Set((await loadSchedules(options.store.registry)).map((entry) => entry.id));
+    for (const fire of removed) {
+      if (current.has(fire.trigger_id)) continue;
+      const cut = fire.trigger_id.lastIndexOf('/');
+      const [workflowRef, name] = [fire.trigger_id.slice(0, cut), fire.trigger_id.slice(cut + 1)];
+      await runner.dropBuffered(fire, `dropped: trigger '${name}' is no longer a schedule of workflow '${workflowRef}' (removed from its file while this fire waited)`);
+    }
+  };
+
   const runPass = async (force: boolean): Promise<void> => {
     const now = clock.now();
     if (force || now - loadedAt >= reloadMs) {
@@ -148,6 +167,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       } catch (error) {
         options.on_error?.(error);
       }
+    }
+    try {
+      await dropRemovedBuffered(new Set(entries.map((entry) => entry.id)));
+    } catch (error) {
+      options.on_error?.(error);
     }
     try {
       await after.pass(afterEntries);

@@ -96,11 +96,11 @@ export function scheduleRoutes() {
       base: 'api',
       scope: 'read',
       tag: 'schedules',
-      summary: "A page of the fires of any trigger the workflow declares (schedule, webhook or after), newest first: each fire's reason, outcome, execution and detail.",
+      summary: "A page of the fires of any trigger the workflow declares (schedule, webhook or after), or declared once and fired (a removed trigger keeps its history), newest first: each fire's reason, outcome, execution and detail.",
       query: PAGE_QUERY,
       responses: {
         200: { description: 'A page of the fires, newest scheduled time first.', schema: 'TriggerFireList' },
-        404: { description: 'The workflow declares no such trigger.', schema: 'Error' },
+        404: { description: 'The workflow declares no such trigger, and no trigger of that name ever fired.', schema: 'Error' },
       },
       handler: async (request, services) => ({ body: await services.app.listTriggerFires(at(request.params).join('/'), pageQuery(request.query)) }),
     },

@@ -2,6 +2,8 @@
  * A trigger's fire history, a page at a time, over real HTTP: a schedule's (more than the ten
  * its detail shows) and a webhook's, whose refused deliveries are recorded but were shown nowhere.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, NotFoundError } from '../../../src/client/index.js';
 import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
@@ -22,11 +24,12 @@ const FLOW = [
   '',
 ].join('\n');
 const SECRET = 'fires-hook-secret';
+const GONE = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  soon:', '    schedule: { cron: "0 4 * * *" }', ''].join('\n');
 const OTHER = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  daily:', '    schedule: { cron: "0 3 * * *" }', '  weekly:', '    schedule: { cron: "0 3 * * 1" }', ''].join('\n');
 
 let h: ServerHarness;
 beforeAll(async () => {
-  h = await openServer({ files: { 'demo/workflows/flow.yaml': FLOW, 'demo/workflows/other.yaml': OTHER }, trigger_secret: (name) => (name === 'HOOK_SECRET' ? SECRET : undefined) });
+  h = await openServer({ files: { 'demo/workflows/flow.yaml': FLOW, 'demo/workflows/other.yaml': OTHER, 'demo/workflows/gone.yaml': GONE }, trigger_secret: (name) => (name === 'HOOK_SECRET' ? SECRET : undefined) });
 });
 afterAll(async () => {
   await h?.close();
@@ -53,6 +56,17 @@ describe('GET /api/v1/triggers/{workflow}/{name}/fires', () => {
     expect(page.total).toBe(2);
     expect(page.items.map((f) => f.status)).toEqual(['failed', 'started']);
     expect(page.items[0]?.detail).toBe("input 'ref' is required");
+  });
+
+  it('still lists the fires of a trigger removed from its workflow (how its last fires ended stays visible)', async () => {
+    const fired = await h.call<TriggerFireRecord>('POST', '/api/v1/schedules/demo.gone/soon/trigger');
+    expect(fired.status).toBe(201);
+    writeFileSync(join(h.packsDir, 'demo/workflows/gone.yaml'), GONE.replace(/triggers:[\s\S]*$/, ''));
+    expect((await h.call('POST', '/api/v1/packs/sync', { json: {} })).status).toBe(200);
+    expect((await h.call('GET', '/api/v1/schedules/demo.gone/soon')).status).toBe(404);
+    const page = await h.call<Paginated<TriggerFireRecord>>('GET', '/api/v1/triggers/demo.gone/soon/fires');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ total: 1, items: [{ trigger_id: 'demo.gone/soon', reason: 'manual', status: 'started' }] });
   });
 
   it('answers 404 TRIGGER_NOT_FOUND for a trigger the workflow does not declare, and 400 for a bad page', async () => {

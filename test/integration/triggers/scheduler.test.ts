@@ -126,6 +126,28 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     expect(h.fires.at(-1)).toMatchObject({ status: 'started', scheduled_at: '2026-01-01T00:00:20.000Z' });
   });
 
+  it('drops a buffered fire whose schedule was removed (re-synced without it), with the reason, and starts nothing for it', async () => {
+    const open = gate();
+    h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
+    await h.register('demo.slow', { s: { every_ms: 10_000, overlap: 'buffer_one' } }, 'test.block');
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(20_000);
+    await scheduler.poke();
+    expect(h.fires.map((f) => f.status)).toEqual(['started', 'buffered']);
+    await h.register('demo.slow', null, 'test.block');
+    h.clock.advance(60_000);
+    await scheduler.poke();
+    const dropped = await h.store.triggers.getFire('demo.slow/s', '2026-01-01T00:00:20.000Z');
+    expect(dropped).toMatchObject({ status: 'skipped', execution_id: null, detail: "dropped: trigger 's' is no longer a schedule of workflow 'demo.slow' (removed from its file while this fire waited)" });
+    expect(h.fires.at(-1)).toMatchObject({ status: 'skipped', scheduled_at: '2026-01-01T00:00:20.000Z' });
+    open.open();
+    await h.engine.waitForCompletion(h.fires[0]!.execution_id!);
+    await scheduler.poke();
+    expect(await h.store.triggers.listFiresByStatus('buffered')).toEqual([]);
+    expect((await h.store.triggers.listFires('demo.slow/s', 10)).map((f) => f.status)).toEqual(['skipped', 'started']);
+  });
+
   it('buffers one fire and skips the next under buffer_one, then starts the buffered one', async () => {
     const open = gate();
     h = await openSchedulerHarness({ 'test.block': handler(() => open.promise) });
