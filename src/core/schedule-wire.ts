@@ -39,4 +39,10 @@ export interface BackfillResult {
   fires: TriggerFireRecord[];
   /** Times of the range already fired before (not fired again). */
   already_fired: string[];
+  /**
+   * Times of the range the overlap policy skipped (an execution of the schedule still ran):
+   * among `fires` with status skipped and why in their detail. They did not run; a later
+   * backfill of the range runs them.
+   */
+  skipped: string[];
 }

@@ -1,9 +1,11 @@
 /** The trigger part of the Store interface: fires (unique per trigger and scheduled time) and per-trigger state. */
-import type { FireStatus, TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
+import type { FireReason, FireStatus, TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
 
 /** A change to a fire, applied only while it is still as `expect` says (compare-and-set). */
 export interface FirePatch {
   status: FireStatus;
+  /** A skipped time a backfill takes up again becomes the backfill's. */
+  reason?: FireReason;
   execution_id?: string | null;
   node_id?: string;
   detail?: string | null;

@@ -153,8 +153,16 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
         created_at: now,
         updated_at: now,
       };
-      if (!(await repo.insertFire(fire))) return null;
-      return carryOut(entry, fire);
+      if (await repo.insertFire(fire)) return carryOut(entry, fire);
+      // A backfill runs a time the overlap policy skipped before (it never ran), and only that:
+      // a time that started, waits buffered or failed stays fired.
+      if (reason !== 'backfill') return null;
+      const previous = await repo.getFire(fire.trigger_id, fire.scheduled_at);
+      if (previous?.status !== 'skipped') return null;
+      const patch = { status: 'starting' as const, reason, node_id, detail: null, updated_at: now };
+      // Compare-and-set: of two backfills at once, one takes the time up.
+      if (!(await repo.updateFire(fire.trigger_id, fire.scheduled_at, patch, { status: 'skipped', updated_at: previous.updated_at }))) return null;
+      return carryOut(entry, { ...previous, ...patch });
     },
 
     async drainBuffered(entry) {

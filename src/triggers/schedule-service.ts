@@ -161,7 +161,8 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
         if (fire) fires.push(fire);
         else already.push(new Date(at).toISOString());
       }
-      return { schedule_id: entry.id, fires, already_fired: already };
+      const skipped = fires.filter((fire) => fire.status === 'skipped').map((fire) => fire.scheduled_at);
+      return { schedule_id: entry.id, fires, already_fired: already, skipped };
     },
     async fires(workflowRef, name, page) {
       const id = triggerIdOf(workflowRef, name);

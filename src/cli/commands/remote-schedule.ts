@@ -166,7 +166,9 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
         if (flags.json) printJson(ctx, result);
         else {
           if (result.fires.length > 0) ctx.stdout.write(fireRows(result.fires));
-          ctx.stderr.write(`${result.fires.length} fired${failed > 0 ? ` (${failed} failed)` : ''}, ${result.already_fired.length} already fired before\n`);
+          const skipped = result.skipped.length;
+          const fired = result.fires.length - skipped;
+          ctx.stderr.write(`${fired} fired${failed > 0 ? ` (${failed} failed)` : ''}, ${skipped > 0 ? `${skipped} skipped by the overlap policy (not run; backfill again to run them), ` : ''}${result.already_fired.length} already fired before\n`);
         }
         return failed > 0 ? EXIT.problems : EXIT.ok;
       },

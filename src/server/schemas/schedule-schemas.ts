@@ -126,7 +126,12 @@ export const SCHEDULE_RESPONSE_SCHEMAS: Record<string, object> = {
   },
   BackfillResult: {
     type: 'object',
-    properties: { schedule_id: str, fires: { type: 'array', items: ref('ScheduleFire') }, already_fired: { type: 'array', items: str } },
-    required: ['schedule_id', 'fires', 'already_fired'],
+    properties: {
+      schedule_id: str,
+      fires: { type: 'array', items: ref('ScheduleFire') },
+      already_fired: { type: 'array', items: str, description: 'Times of the range fired before (not fired again).' },
+      skipped: { type: 'array', items: str, description: 'Times the overlap policy skipped (among fires, status skipped, why in detail): not run; a later backfill runs them.' },
+    },
+    required: ['schedule_id', 'fires', 'already_fired', 'skipped'],
   },
 };

@@ -39,6 +39,7 @@ export class PostgresTriggerRepo implements TriggerRepo {
       const rows = await query(
         `UPDATE trigger_fires SET
            status = $3,
+           reason = COALESCE($13::text, reason),
            execution_id = CASE WHEN $4::boolean THEN $5 ELSE execution_id END,
            node_id = COALESCE($6, node_id),
            detail = CASE WHEN $7::boolean THEN $8 ELSE detail END,
@@ -59,6 +60,7 @@ export class PostgresTriggerRepo implements TriggerRepo {
           expect.status,
           expect.node_id ?? null,
           expect.updated_at ?? null,
+          patch.reason ?? null,
         ],
       );
       return rows.length > 0;

@@ -18,6 +18,7 @@ const INSERT_FIRE = `
 const UPDATE_FIRE = `
   UPDATE trigger_fires SET
     status = @status,
+    reason = COALESCE(@reason, reason),
     execution_id = CASE WHEN @set_execution THEN @execution_id ELSE execution_id END,
     node_id = COALESCE(@node_id, node_id),
     detail = CASE WHEN @set_detail THEN @detail ELSE detail END,
@@ -54,6 +55,7 @@ export class SqliteTriggerRepo implements TriggerRepo {
           trigger_id: triggerId,
           scheduled_at: scheduledAt,
           status: patch.status,
+          reason: patch.reason ?? null,
           set_execution: patch.execution_id !== undefined ? 1 : 0,
           execution_id: patch.execution_id ?? null,
           node_id: patch.node_id ?? null,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackfillResult, ScheduleDetail, ScheduleView } from '../../../src/core/schedule-wire.js';
 import type { TriggerFireRecord } from '../../../src/core/trigger-model.js';
-import { openServer, type ServerHarness } from './server-harness.js';
+import type { ActionHandler } from '../../../src/actions/action.js';
+import { openServer, registerDirect, workflowBody, type ServerHarness } from './server-harness.js';
 import { firesInOneMillisecond } from './fires-in-one-millisecond.js';
 
 const HOURLY = [
@@ -106,3 +107,46 @@ describe('/api/v1/schedules', () => {
     expect(leap.body.error).toMatchObject({ code: 'SCHEDULE_RANGE_INVALID', message: "from '2027-02-29' names a day its month does not have (February 2027 has 28 days)" });
   });
 });
+
+describe('POST /api/v1/schedules/{workflow}/{name}/backfill under overlap skip', () => {
+  let h: ServerHarness;
+  // Each run holds until released, one by one.
+  const holds: Array<() => void> = [];
+  const hold: ActionHandler = { run: () => new Promise((resolve) => holds.push(() => resolve({ status: 'success', data: {} }))) };
+  beforeAll(async () => {
+    h = await openServer({ actions: { 'test.gate': hold } });
+    const body = workflowBody([{ id: 'a', action: 'test.gate' }]);
+    body.triggers = { hourly: { schedule: { cron: '0 * * * *', timezone: 'UTC', input: {}, overlap: 'skip', catchup_window_ms: 0, jitter_ms: 0, enabled: true } } };
+    await registerDirect(h.store, 'demo.held', body);
+  });
+  afterAll(async () => {
+    for (const release of holds) release();
+    await h.close();
+  });
+
+  it('records the times it skipped as skipped, with why, not as fired, and runs them on a later backfill', async () => {
+    const range = { from: '2026-03-01T00:00:00Z', to: '2026-03-01T02:00:00Z' };
+    const first = await h.call<BackfillResult>('POST', '/api/v1/schedules/demo.held/hourly/backfill', { json: range });
+    expect(first.status).toBe(200);
+    const running = first.body.fires[0]!.execution_id!;
+    expect(first.body.fires.map((f) => [f.scheduled_at, f.status])).toEqual([
+      ['2026-03-01T00:00:00.000Z', 'started'],
+      ['2026-03-01T01:00:00.000Z', 'skipped'],
+      ['2026-03-01T02:00:00.000Z', 'skipped'],
+    ]);
+    expect(first.body.fires[1]!.detail).toBe(`execution ${running} of this schedule is still running`);
+    expect(first.body.skipped).toEqual(['2026-03-01T01:00:00.000Z', '2026-03-01T02:00:00.000Z']);
+    holds.shift()?.();
+    await h.engine.waitForCompletion(running);
+    const again = await h.call<BackfillResult>('POST', '/api/v1/schedules/demo.held/hourly/backfill', { json: range });
+    expect(again.body.already_fired).toEqual(['2026-03-01T00:00:00.000Z']);
+    expect(again.body.fires.map((f) => [f.scheduled_at, f.reason, f.status])).toEqual([
+      ['2026-03-01T01:00:00.000Z', 'backfill', 'started'],
+      ['2026-03-01T02:00:00.000Z', 'backfill', 'skipped'],
+    ]);
+    expect(again.body.skipped).toEqual(['2026-03-01T02:00:00.000Z']);
+    const stored = await h.store.triggers.getFire('demo.held/hourly', '2026-03-01T01:00:00.000Z');
+    expect(stored).toMatchObject({ status: 'started', reason: 'backfill', detail: null, execution_id: again.body.fires[0]!.execution_id });
+  });
+});
+

@@ -43,6 +43,15 @@ function conformance(open: () => Promise<[Store, Store]>) {
     expect(await store.triggers.fireOfExecution('e1')).toMatchObject({ scheduled_at: AT });
   });
 
+  it('changes a fire\'s reason only when the patch names one (a backfill taking up a skipped time)', async () => {
+    const [store] = await open();
+    await store.triggers.insertFire(fire({ status: 'skipped', detail: 'still running' }));
+    expect(await store.triggers.updateFire('demo.flow/nightly', AT, { status: 'starting', reason: 'backfill', detail: null, updated_at: AT }, { status: 'skipped' })).toBe(true);
+    expect(await store.triggers.getFire('demo.flow/nightly', AT)).toMatchObject({ status: 'starting', reason: 'backfill', detail: null });
+    expect(await store.triggers.updateFire('demo.flow/nightly', AT, { status: 'started', execution_id: 'e2', updated_at: AT }, { status: 'starting' })).toBe(true);
+    expect(await store.triggers.getFire('demo.flow/nightly', AT)).toMatchObject({ status: 'started', reason: 'backfill' });
+  });
+
   it('answers the last scheduled time from schedule and catch-up fires only', async () => {
     const [store] = await open();
     await store.triggers.insertFire(fire({ scheduled_at: '2027-01-01T00:00:05.000Z', reason: 'catchup' }));
