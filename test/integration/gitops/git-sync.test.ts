@@ -126,6 +126,16 @@ describe('createGitSyncController()', () => {
     expect(seen.find((e) => e.event_type === 'pack_validation_failed')).toMatchObject({ pack_ref: 'ops', commit: bad });
   });
 
+  it('refuses a commit with a schedule every 1ms with TRIGGER_INTERVAL_TOO_SHORT, as harmonia validate and the API do', async () => {
+    fx.commit('add ops');
+    await controller.start();
+    fx.write('packs/ops/workflows/deploy.yaml', ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  tick:', '    schedule:', '      every: 1ms', ''].join('\n'));
+    fx.commit('tick every millisecond');
+    expect((await controller.syncNow()).outcome).toBe('partial');
+    const deploy = (await controller.status()).workflows.find((w) => w.ref === 'ops.deploy');
+    expect(deploy?.diagnostics).toMatchObject([{ code: 'TRIGGER_INTERVAL_TOO_SHORT', line: 7, column: 14, file: 'packs/ops/workflows/deploy.yaml' }]);
+  });
+
   it('follows a force-push that rewrites the branch', async () => {
     const first = fx.commit('first');
     fx.write('packs/ops/workflows/deploy.yaml', workflowYaml('second'));

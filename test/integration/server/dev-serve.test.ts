@@ -73,4 +73,12 @@ describe('serveHarmonia({ dev })', () => {
     const printed = lines.find((line) => line.includes(codes[0] ?? '?'));
     expect(printed).toMatch(/deploy\.yaml:\d+:\d+ {2}error {2}/);
   });
+
+  it('refuses a schedule every 1ms on save with TRIGGER_INTERVAL_TOO_SHORT, as harmonia validate and the API do', async () => {
+    const stream = await openPackEventStream(server.url, { type: 'pack_validation_failed' });
+    write('ops/workflows/often.yaml', ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  tick:', '    schedule:', '      every: 1ms', ''].join('\n'));
+    const event = await stream.next;
+    const often = (event.data.diagnostics ?? []).filter((d) => d.file.endsWith('often.yaml'));
+    expect(often).toMatchObject([{ code: 'TRIGGER_INTERVAL_TOO_SHORT', line: 7, column: 14, pointer: '/triggers/tick/schedule/every' }]);
+  });
 });
