@@ -26,9 +26,14 @@ export interface Plan {
   handlers: Record<string, true>;
   /** Tasks whose input, condition or with_items hold an expression. */
   needs_render: Record<string, true>;
+  /**
+   * The workflow's output holds an expression. Without one, rendering it reads no scope, so
+   * the execution's end builds no `${tasks}` view (an object per task) for it.
+   */
+  output_reads_scope: boolean;
 }
 
-/** Whether an input may hold an expression: only strings can, so an empty input needs no JSON. */
+/** Whether a value may hold an expression: only strings can, so an empty one needs no JSON. */
 function mayRender(input: Record<string, unknown> | undefined): boolean {
   if (input === undefined) return false;
   for (const _key in input) return JSON.stringify(input).includes('${');
@@ -95,7 +100,7 @@ export function buildPlan(workflow: WorkflowDef): Plan {
       next[at] = (next[at] as number) + 1;
     }
   }
-  return { workflow, order, tasks, defs, index: indexOf, dependants_from: from, dependants, upstreams_known: known, handlers, needs_render: needsRender };
+  return { workflow, order, tasks, defs, index: indexOf, dependants_from: from, dependants, upstreams_known: known, handlers, needs_render: needsRender, output_reads_scope: mayRender(workflow.output) };
 }
 
 /** The ids of the tasks that depend on a task (handlers excluded), in declaration order. */
