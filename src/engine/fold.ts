@@ -114,21 +114,49 @@ function countUpstream(target: TaskState, upstream: TaskState | undefined, delta
   countOutcome(target, outcomeOf(upstream), delta);
 }
 
+/**
+ * The task states of a state's tasks record by plan index, built once per record: a
+ * finished task reaches its dependants by index, not by a lookup of each id in a dictionary
+ * of thousands (a layered DAG's task has a hundred dependants). Kept beside the record, not
+ * in the state, so snapshots and copies of the state are as before; a record's entries are
+ * never replaced (resets assign into them), so the array cannot go stale.
+ */
+const statesByIndex = new WeakMap<Record<string, TaskState>, Array<TaskState | undefined>>();
+
+function tasksByIndex(plan: Plan, tasks: Record<string, TaskState>): Array<TaskState | undefined> {
+  let states = statesByIndex.get(tasks);
+  if (states === undefined || states.length !== plan.order.length) {
+    const order = plan.order;
+    states = new Array<TaskState | undefined>(order.length);
+    for (let index = 0; index < order.length; index += 1) states[index] = tasks[order[index] as string];
+    statesByIndex.set(tasks, states);
+  }
+  return states;
+}
+
 function onTerminal(plan: Plan, state: ExecutionState, id: string): void {
   const task = state.tasks[id];
-  const defs = plan.dependant_defs[id];
-  if (!task || defs === undefined) return;
+  const position = plan.index.get(id);
+  if (!task || position === undefined) return;
+  const from = plan.dependants_from[position] as number;
+  const end = plan.dependants_from[position + 1] as number;
+  if (from === end) return;
+  const states = tasksByIndex(plan, state.tasks);
+  const dependants = plan.dependants;
+  const defs = plan.defs;
   // The same for every dependant: worked out once, not once per dependant.
   const outcome = outcomeOf(task);
-  for (let index = 0; index < defs.length; index += 1) {
-    const def = defs[index] as TaskDef;
-    const next = def.id;
-    const dependant = state.tasks[next];
+  for (let at = from; at < end; at += 1) {
+    const index = dependants[at] as number;
+    const dependant = states[index];
     if (!dependant) continue;
     dependant.up_open -= 1;
     countOutcome(dependant, outcome, 1);
     // Dependants are never handlers (buildPlan leaves them out): classify() less its lookups.
-    if (!dependant.queued && dependant.status === 'pending') classifyBy(triggerRuleOf(def), state, next, dependant);
+    if (!dependant.queued && dependant.status === 'pending') {
+      const def = defs[index] as TaskDef;
+      classifyBy(triggerRuleOf(def), state, def.id, dependant);
+    }
   }
 }
 

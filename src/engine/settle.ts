@@ -55,6 +55,9 @@ function finishFanOut(ctx: DecideContext, state: ExecutionState, taskId: string)
   ];
 }
 
+/** The scope of a render that evaluates nothing (never added to). */
+const NO_SCOPE: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
 /** No commands (never added to: callers only read it). */
 const NONE: Command[] = [];
 
@@ -191,7 +194,9 @@ function finish(ctx: DecideContext, state: ExecutionState): Command[] {
     const error = state.tasks[failedId]?.error ?? { type: 'ACTION_FAILED', message: 'task failed', retriable: false, attempt: 0 };
     return [{ kind: 'FailWorkflow', error, task_id: failedId }];
   }
-  const rendered = renderSafe(ctx, ctx.plan.workflow.output ?? {}, scopeFor(state, ctx), 0);
+  // An output without an expression reads no scope: its render only copies it as data.
+  const scope = ctx.plan.output_reads_scope ? scopeFor(state, ctx) : NO_SCOPE;
+  const rendered = renderSafe(ctx, ctx.plan.workflow.output ?? {}, scope, 0);
   if (!rendered.ok) return [{ kind: 'FailWorkflow', error: rendered.error }];
   return [{ kind: 'CompleteWorkflow', output: (rendered.value as Record<string, unknown>) ?? {} }];
 }

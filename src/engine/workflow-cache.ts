@@ -51,7 +51,9 @@ export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCa
     if (versions?.size === 0) byVersion.delete(record.ref);
   };
   const remember = (record: DefinitionRecord): LoadedWorkflow => {
-    const entry = { record: record as DefinitionRecord<WorkflowDef>, plan: buildPlan(record.body as WorkflowDef), templateParams: paramsReadBy(record.body) };
+    const plan = buildPlan(record.body as WorkflowDef);
+    const templateParams = paramsReadBy(record.body, { upstreamsAreIds: plan.upstreams_known });
+    const entry = { record: record as DefinitionRecord<WorkflowDef>, plan, templateParams };
     workflows.set(record.id, entry);
     newest = entry;
     let versions = byVersion.get(record.ref);

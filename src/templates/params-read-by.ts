@@ -21,13 +21,36 @@ function collect(value: unknown, into: Set<string>): void {
   }
 }
 
+/** How much of a body paramsReadBy must read. */
+export interface ParamsReadOptions {
+  /**
+   * Every `depends_on` entry of `body.tasks` is the id of one of those tasks (buildPlan
+   * found each). The walk then skips the depends_on lists: an entry's references are its
+   * task id's, which the walk reads. A layered DAG's body is a million such strings.
+   */
+  upstreamsAreIds?: boolean;
+}
+
 /**
  * The names of the `${param.*}` a workflow body reads, sorted. A workflow that reads any is
  * the body of a template to be: it registers, but runs only once instantiated, when every
  * `${param.*}` has been replaced by a value.
  */
-export function paramsReadBy(body: unknown): string[] {
+export function paramsReadBy(body: unknown, options: ParamsReadOptions = {}): string[] {
   const names = new Set<string>();
-  collect(body, names);
+  const tasks = options.upstreamsAreIds === true && typeof body === 'object' && body !== null ? (body as { tasks?: unknown }).tasks : undefined;
+  if (Array.isArray(tasks)) {
+    const record = body as Record<string, unknown>;
+    for (const key in record) if (key !== 'tasks' && Object.hasOwn(record, key)) collect(record[key], names);
+    for (let index = 0; index < tasks.length; index += 1) {
+      const task: unknown = tasks[index];
+      if (typeof task !== 'object' || task === null || Array.isArray(task)) {
+        collect(task, names);
+        continue;
+      }
+      const fields = task as Record<string, unknown>;
+      for (const key in fields) if (key !== 'depends_on' && Object.hasOwn(fields, key)) collect(fields[key], names);
+    }
+  } else collect(body, names);
   return [...names].sort();
 }

@@ -35,6 +35,20 @@ describe('step() scheduling', () => {
     expect(d.state.output).toEqual({ total: 42 });
   });
 
+  it('renders an output without expressions as data, building no view of the tasks for it', () => {
+    const d = new Driver(body([{ id: 'a' }], { output: { fixed: 'x', n: 1, list: [true, null], escaped: 'cost $${5}' } }));
+    d.start();
+    d.complete('a', { n: 41 });
+    expect(d.state.status).toBe('completed');
+    // the escape makes it a template: rendered with the whole scope, as before
+    expect(d.state.output).toEqual({ fixed: 'x', n: 1, list: [true, null], escaped: 'cost ${5}' });
+    const plain = new Driver(body([{ id: 'a' }], { output: { fixed: 'x', nested: { n: 1 } } }));
+    plain.start();
+    plain.complete('a');
+    expect(plain.state.output).toEqual({ fixed: 'x', nested: { n: 1 } });
+    expect(plain.state.view).toBeNull();
+  });
+
   it('never starts a handler as a root and skips it when nothing failed', () => {
     const d = new Driver(body([{ id: 'a', on_error: 'h' }, { id: 'h' }]));
     d.start();
