@@ -86,10 +86,13 @@ export function rawBatches(dir, { rows, executions }, batchRows) {
 export function rawCommits(dir, { rows, executions }, perCommit) {
   const db = freshDatabase(join(dir, 'raw-commits.db'), executions, 'bench.wide');
   // As the store writes them (insertEvents): each run of one execution's rows, up to 32, in one
-  // INSERT, numbered by SQLite (pos is the rowid, one past the largest).
+  // INSERT (the id bound once, seq and text from a VALUES list), numbered by SQLite (pos is the
+  // rowid, one past the largest).
   const inserts = [];
   const insert = (rows) =>
-    (inserts[rows] ??= db.prepare(`INSERT INTO execution_events (execution_id, seq, event) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}`));
+    (inserts[rows] ??= db.prepare(
+      `INSERT INTO execution_events (execution_id, seq, event) SELECT ?, column1, column2 FROM (VALUES ${Array(rows).fill('(?, ?)').join(', ')})`,
+    ));
   const update = db.prepare('UPDATE executions SET updated_at = ?, last_seq = ? WHERE id = ?');
   const started = performance.now();
   const cpu0 = cpuMs();
@@ -101,8 +104,8 @@ export function rawCommits(dir, { rows, executions }, perCommit) {
     for (let start = 0; start < slice.length; ) {
       let end = start + 1;
       while (end < slice.length && end - start < 32 && slice[end][0] === slice[start][0]) end += 1;
-      const values = [];
-      for (const row of slice.slice(start, end)) values.push(row[0], row[1], row[2]);
+      const values = [slice[start][0]];
+      for (const row of slice.slice(start, end)) values.push(row[1], row[2]);
       insert(end - start).run(...values);
       last = slice[end - 1];
       start = end;

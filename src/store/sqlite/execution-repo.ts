@@ -333,14 +333,20 @@ function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {
   );
 }
 
-// The most rows one INSERT carries (3 parameters each): a run of one execution's events
-// longer than this goes in several statements.
+// The most rows one INSERT carries: a run of one execution's events longer than this goes in
+// several statements.
 const MAX_RUN_ROWS = 32;
 const insertRunSql: string[] = [];
+/**
+ * One execution's rows: its id bound once, each row's seq and text from a VALUES list, which
+ * SQLite reads as a coroutine, row by row in the order written (no sort, no temporary table),
+ * so positions follow the list. Binding the 36-character id on every row cost the driver a
+ * UTF-8 conversion and a copy each (docs/performance.md, "h-wide").
+ */
 function insertRunSqlFor(rows: number): string {
   let sql = insertRunSql[rows];
   if (sql === undefined) {
-    sql = `INSERT INTO execution_events (execution_id, seq, event) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`;
+    sql = `INSERT INTO execution_events (execution_id, seq, event) SELECT ?, column1, column2 FROM (VALUES ${Array.from({ length: rows }, () => '(?, ?)').join(', ')})`;
     insertRunSql[rows] = sql;
   }
   return sql;
@@ -378,10 +384,10 @@ function insertOne(db: Database, event: ExecutionEvent): void {
 
 /** Events [start, end) of one execution, in one statement. */
 function insertRun(db: Database, events: readonly ExecutionEvent[], start: number, end: number): void {
-  const values: unknown[] = [];
+  const values: unknown[] = [(events[start] as ExecutionEvent).execution_id];
   for (let index = start; index < end; index += 1) {
     const event = events[index] as ExecutionEvent;
-    values.push(event.execution_id, event.seq, eventText(event));
+    values.push(event.seq, eventText(event));
   }
   try {
     prepared(db, insertRunSqlFor(end - start)).run(...values);
