@@ -79,32 +79,33 @@ export function rawBatches(dir, { rows, executions }, batchRows) {
 }
 
 /**
- * The engine's commit pattern with nothing between commits: BEGIN IMMEDIATE, the position
- * read, `perCommit` event rows (one execution's completions and the next starts), the
+ * The engine's commit pattern with nothing between commits: BEGIN IMMEDIATE, `perCommit` event rows (one execution's completions and the next starts), the
  * execution row's updated_at and last_seq, COMMIT (one WAL fsync). No engine with this
  * durability can commit these rows faster on this disk.
  */
 export function rawCommits(dir, { rows, executions }, perCommit) {
   const db = freshDatabase(join(dir, 'raw-commits.db'), executions, 'bench.wide');
-  const maxPos = db.prepare('SELECT COALESCE(MAX(pos), 0) FROM execution_events').pluck();
-  // As the store writes them (insertEvents): each run of one execution's rows, up to 32, in one INSERT.
+  // As the store writes them (insertEvents): each run of one execution's rows, up to 32, in one
+  // INSERT (the id bound once, seq and text from a VALUES list), numbered by SQLite (pos is the
+  // rowid, one past the largest).
   const inserts = [];
   const insert = (rows) =>
-    (inserts[rows] ??= db.prepare(`INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}`));
+    (inserts[rows] ??= db.prepare(
+      `INSERT INTO execution_events (execution_id, seq, event) SELECT ?, column1, column2 FROM (VALUES ${Array(rows).fill('(?, ?)').join(', ')})`,
+    ));
   const update = db.prepare('UPDATE executions SET updated_at = ?, last_seq = ? WHERE id = ?');
   const started = performance.now();
   const cpu0 = cpuMs();
   let commits = 0;
   for (let i = 0; i < rows.length; i += perCommit) {
     db.exec('BEGIN IMMEDIATE');
-    let pos = maxPos.get();
     let last;
     const slice = rows.slice(i, i + perCommit);
     for (let start = 0; start < slice.length; ) {
       let end = start + 1;
       while (end < slice.length && end - start < 32 && slice[end][0] === slice[start][0]) end += 1;
-      const values = [];
-      for (const row of slice.slice(start, end)) values.push(row[0], row[1], row[2], (pos += 1));
+      const values = [slice[start][0]];
+      for (const row of slice.slice(start, end)) values.push(row[1], row[2]);
       insert(end - start).run(...values);
       last = slice[end - 1];
       start = end;

@@ -50,6 +50,21 @@ function typeHead(eventType: string): string {
   return text;
 }
 
+/**
+ * A task id's JSON: quoted as it is when no character needs an escape (the engine's ids are
+ * plain names), else by JSON.stringify. A call of JSON.stringify for a short string cost
+ * ~1,000 instructions an event, the scan a few a character (docs/performance.md, "h-wide").
+ */
+function quoted(text: string): string {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    // Control characters, the quote and the backslash are escaped; surrogates, paired or
+    // not, are left to JSON.stringify (it escapes a lone one).
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
 /** True when the event holds only the envelope's keys and `data`, each of the type the text assumes. */
 function isPlain(event: ExecutionEvent): boolean {
   for (const key in event) {
@@ -86,7 +101,7 @@ export function eventText(event: ExecutionEvent): string {
     return JSON.stringify(rest);
   }
   const data = JSON.stringify(event.data) as string | undefined;
-  const head = event.task_id === undefined ? typeHead(event.event_type) : `${typeHead(event.event_type)},"task_id":${JSON.stringify(event.task_id)}`;
+  const head = event.task_id === undefined ? typeHead(event.event_type) : `${typeHead(event.event_type)},"task_id":${quoted(event.task_id)}`;
   // JSON.stringify leaves out a key whose value it cannot write (undefined, a function).
   const body = data === undefined ? head : `${head},"data":${data}`;
   return `${body}${envelope(event.execution_id, event.workflow_id)}${stamp(event.timestamp)}${event.seq}}`;

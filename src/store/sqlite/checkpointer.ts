@@ -5,7 +5,8 @@
  * stops for it (40–90 ms on this project's VM: the p99 of a busy API). Here a second
  * connection, on a worker thread, runs a PASSIVE checkpoint (it never blocks the writer)
  * once CHECKPOINT_PAGES pages of log wait to be copied, as SQLite's own rule would, read
- * from the wal-index after each commit. (A time-based rule, every 100 ms, was tried: with
+ * from the wal-index after a commit (after every commit near CHECKPOINT_PAGES, every few
+ * while the log is far below it: MAX_UNREAD_COMMITS). (A time-based rule, every 100 ms, was tried: with
  * small commits, as an execution's chain of steps makes, it checkpointed ten times as
  * often, and the checkpoints' fsyncs slowed the loop's.) Only the checkpoint moves here: a
  * step's COMMIT still syncs its log on the event loop (synchronous=FULL), costing no thread
@@ -49,6 +50,13 @@ export const TAIL_PAGES = 256;
 const STARTUP_COMMITS = 16;
 /** The store connection's own automatic checkpoint, once the worker runs (SQLite's default is 1,000). */
 export const BACKSTOP_PAGES = 10_000;
+/**
+ * The most commits between two reads of the wal-index while the log is far below
+ * CHECKPOINT_PAGES. Each read is a `pread` and its JavaScript (~5,000 instructions and a
+ * system call a commit, docs/performance.md "h-wide"); the log's length only matters near
+ * CHECKPOINT_PAGES.
+ */
+export const MAX_UNREAD_COMMITS = 16;
 
 // CommonJS, evaluated: no file to resolve next to this module (tests run it from src/).
 const WORKER_SOURCE = `
@@ -110,6 +118,12 @@ export function createCheckpointer(db: Database, file: string): Checkpointer {
   /** The last tail went to the worker: if a tail is found again, the writer copies it itself. */
   let tailAsked = false;
   let commits = 0;
+  /** Commits still to count before the wal-index is read again (see due). */
+  let unread = 0;
+  /** The commit count and log length at the last read, and the most frames a commit added on average between two reads. */
+  let readAt = 0;
+  let framesAt = 0;
+  let stride = 1;
   let shm: number | null = null;
   const header = Buffer.alloc(100);
   let waiters: Array<() => void> = [];
@@ -157,6 +171,10 @@ export function createCheckpointer(db: Database, file: string): Checkpointer {
       if (failed) return;
       commits += 1;
       if (commits < STARTUP_COMMITS || busy) return;
+      if (unread > 0) {
+        unread -= 1;
+        return;
+      }
       worker ??= start();
       if (worker === null || shm === null) return;
       let log: { frames: number; uncopied: number };
@@ -166,6 +184,14 @@ export function createCheckpointer(db: Database, file: string): Checkpointer {
         fallBack();
         return;
       }
+      // Skipped reads are bounded twice: at the stride seen so far the log reaches at most
+      // half-way to CHECKPOINT_PAGES before the next read, and never more than
+      // MAX_UNREAD_COMMITS commits go unread (a commit much larger than the ones before it
+      // delays a checkpoint by at most that many commits).
+      if (log.frames >= framesAt && commits > readAt) stride = Math.max(stride, Math.ceil((log.frames - framesAt) / (commits - readAt)));
+      readAt = commits;
+      framesAt = log.frames;
+      unread = log.frames < CHECKPOINT_PAGES ? Math.min(MAX_UNREAD_COMMITS, Math.floor((CHECKPOINT_PAGES - log.frames) / (2 * stride))) : 0;
       if (log.frames < CHECKPOINT_PAGES) tailAsked = false;
       if (log.uncopied === 0 || log.frames < CHECKPOINT_PAGES) return;
       const tail = log.uncopied <= TAIL_PAGES && log.uncopied < log.frames;

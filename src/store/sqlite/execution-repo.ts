@@ -41,9 +41,11 @@ interface CheckpointRow {
 // looking its name up in the object (two property lookups through V8's API per parameter),
 // 22,000 instructions per started execution (docs/performance.md, "Sixth round").
 const INSERT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-// One writer at a time (BEGIN IMMEDIATE): MAX(pos) read inside the write numbers events in commit order.
-const MAX_POSITION = 'SELECT COALESCE(MAX(pos), 0) FROM execution_events';
-const INSERT_EVENT = 'INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, ?)';
+// `pos` is the table's rowid (migration 9), left out: SQLite numbers each row one past the
+// largest, what the MAX(pos) + 1 read inside the write gave before, and with one writer at a
+// time (BEGIN IMMEDIATE) numbers events in commit order. Without the read and without a
+// given key to look up before each row: ~27,000 instructions a wide commit (docs/performance.md, "h-wide").
+const INSERT_EVENT = 'INSERT INTO execution_events (execution_id, seq, event) VALUES (?, ?, ?)';
 const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, rowid`;
 const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
   SELECT id FROM executions WHERE parent_execution_id = ?
@@ -184,7 +186,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   appendEvents(events: readonly ExecutionEvent[]): Promise<void> {
     if (events.length === 0) return this.exec.run(() => undefined);
-    // The position read and the inserts must be one write, in a transaction or not.
+    // The inserts, numbered one past the largest position, must be one write, in a transaction or not.
     return this.exec.write((db) => appendRows(db, events));
   }
 
@@ -331,21 +333,27 @@ function conflict(event: ExecutionEvent, cause: unknown): HarmoniaError {
   );
 }
 
-// The most rows one INSERT carries (4 parameters each): a run of one execution's events
-// longer than this goes in several statements.
+// The most rows one INSERT carries: a run of one execution's events longer than this goes in
+// several statements.
 const MAX_RUN_ROWS = 32;
 const insertRunSql: string[] = [];
+/**
+ * One execution's rows: its id bound once, each row's seq and text from a VALUES list, which
+ * SQLite reads as a coroutine, row by row in the order written (no sort, no temporary table),
+ * so positions follow the list. Binding the 36-character id on every row cost the driver a
+ * UTF-8 conversion and a copy each (docs/performance.md, "h-wide").
+ */
 function insertRunSqlFor(rows: number): string {
   let sql = insertRunSql[rows];
   if (sql === undefined) {
-    sql = `INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
+    sql = `INSERT INTO execution_events (execution_id, seq, event) SELECT ?, column1, column2 FROM (VALUES ${Array.from({ length: rows }, () => '(?, ?)').join(', ')})`;
     insertRunSql[rows] = sql;
   }
   return sql;
 }
 
 /**
- * Inserts events numbered after the highest position: each run of one execution's events
+ * Inserts events, numbered by SQLite after the highest position: each run of one execution's events
  * in one statement (up to MAX_RUN_ROWS rows), a lone event in a single-row one. Several
  * rows per statement save SQLite's and the driver's per-statement work (7,000–10,000
  * instructions a row in the engine's process, docs/performance.md "The commit path"); but a statement that can fail part-way
@@ -355,40 +363,38 @@ function insertRunSqlFor(rows: number): string {
  * per row as single-row INSERTs.
  */
 function insertEvents(db: Database, events: readonly ExecutionEvent[]): void {
-  let position = prepared(db, MAX_POSITION).pluck().get() as number;
   let start = 0;
   while (start < events.length) {
     const executionId = (events[start] as ExecutionEvent).execution_id;
     let end = start + 1;
     while (end < events.length && end - start < MAX_RUN_ROWS && (events[end] as ExecutionEvent).execution_id === executionId) end += 1;
-    if (end - start === 1) insertOne(db, events[start] as ExecutionEvent, position + 1);
-    else insertRun(db, events, start, end, position);
-    position += end - start;
+    if (end - start === 1) insertOne(db, events[start] as ExecutionEvent);
+    else insertRun(db, events, start, end);
     start = end;
   }
 }
 
-function insertOne(db: Database, event: ExecutionEvent, position: number): void {
+function insertOne(db: Database, event: ExecutionEvent): void {
   try {
-    prepared(db, INSERT_EVENT).run(event.execution_id, event.seq, eventText(event), position);
+    prepared(db, INSERT_EVENT).run(event.execution_id, event.seq, eventText(event));
   } catch (error) {
     throw isConstraintError(error) ? conflict(event, error) : error;
   }
 }
 
-/** Events [start, end) of one execution, numbered after `position`, in one statement. */
-function insertRun(db: Database, events: readonly ExecutionEvent[], start: number, end: number, position: number): void {
-  const values: unknown[] = [];
+/** Events [start, end) of one execution, in one statement. */
+function insertRun(db: Database, events: readonly ExecutionEvent[], start: number, end: number): void {
+  const values: unknown[] = [(events[start] as ExecutionEvent).execution_id];
   for (let index = start; index < end; index += 1) {
     const event = events[index] as ExecutionEvent;
-    values.push(event.execution_id, event.seq, eventText(event), position + 1 + index - start);
+    values.push(event.seq, eventText(event));
   }
   try {
     prepared(db, insertRunSqlFor(end - start)).run(...values);
   } catch (error) {
     if (!isConstraintError(error)) throw error;
     // The statement changed nothing (SQLite undid it whole): row by row, to name the event.
-    for (let index = start; index < end; index += 1) insertOne(db, events[index] as ExecutionEvent, position + 1 + index - start);
+    for (let index = start; index < end; index += 1) insertOne(db, events[index] as ExecutionEvent);
     throw conflict(events[start] as ExecutionEvent, error);
   }
 }

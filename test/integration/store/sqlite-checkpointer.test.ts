@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ComponentRecord } from '../../../src/core/model.js';
-import { BACKSTOP_PAGES, CHECKPOINT_PAGES, TAIL_PAGES, createCheckpointer } from '../../../src/store/sqlite/checkpointer.js';
+import { BACKSTOP_PAGES, CHECKPOINT_PAGES, MAX_UNREAD_COMMITS, TAIL_PAGES, createCheckpointer } from '../../../src/store/sqlite/checkpointer.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -147,6 +147,58 @@ describe('createCheckpointer()', () => {
     // Nothing was copied: the connection's own checkpoint finds every frame still to copy.
     const [row] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>;
     expect(row?.log).toBeGreaterThan(50);
+    await checkpointer.close();
+    db.close();
+  });
+
+  /** Whether the checkpointer has a checkpoint running (asked of its worker): settled() is then still pending a turn later. */
+  async function checkpointing(checkpointer: ReturnType<typeof createCheckpointer>): Promise<boolean> {
+    let pending = true;
+    void checkpointer.settled().then(() => (pending = false));
+    await Promise.resolve();
+    return pending;
+  }
+
+  it('reads the log less often while it is short, yet asks for the checkpoint by the commit that makes it long enough', async () => {
+    const { file, db, insert } = walTable('steady.sqlite', true);
+    const checkpointer = createCheckpointer(db, file);
+    const frames = (): number => readFileSync(`${file}-shm`).readUInt32LE(16);
+    let askedAt = -1;
+    let before = 0;
+    for (let i = 0; i < 2 * CHECKPOINT_PAGES && askedAt < 0; i += 1) {
+      before = frames();
+      insert.run(i);
+      checkpointer.committed();
+      if (await checkpointing(checkpointer)) askedAt = frames();
+    }
+    // Asked on the very commit that crossed CHECKPOINT_PAGES, not commits later.
+    expect(askedAt).toBeGreaterThanOrEqual(CHECKPOINT_PAGES);
+    expect(before).toBeLessThan(CHECKPOINT_PAGES);
+    await checkpointer.settled();
+    await checkpointer.close();
+    db.close();
+  });
+
+  it('asks for the checkpoint within MAX_UNREAD_COMMITS commits of one much larger than the ones before it', async () => {
+    const { file, db, insert } = walTable('burst.sqlite', true);
+    const checkpointer = createCheckpointer(db, file);
+    for (let i = 0; i < 40; i += 1) {
+      insert.run(i);
+      checkpointer.committed();
+    }
+    expect(await checkpointing(checkpointer)).toBe(false);
+    // One commit of more pages than a checkpoint waits for.
+    db.transaction(() => {
+      for (let i = 0; i < CHECKPOINT_PAGES; i += 1) insert.run(i);
+    })();
+    let commitsAfter = 0;
+    for (let asked = false; !asked; commitsAfter += 1) {
+      expect(commitsAfter).toBeLessThanOrEqual(MAX_UNREAD_COMMITS);
+      if (commitsAfter > 0) insert.run(-commitsAfter);
+      checkpointer.committed();
+      asked = await checkpointing(checkpointer);
+    }
+    await checkpointer.settled();
     await checkpointer.close();
     db.close();
   });

@@ -1,4 +1,7 @@
-/** Migration 8 (008-execution-status-check.ts): the executions table rebuilt with the same rows, keys and rule. */
+/**
+ * Migration 8 (008-execution-status-check.ts): the executions table rebuilt with the same rows, keys and rule.
+ * Migration 9 (009-events-by-position.ts): the event rows keyed by position, with the same rows and keys.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +54,7 @@ describe('migration 8: execution status check', () => {
     before.close();
     await createSqliteStore({ file }).close();
     const db = openMigrated();
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.at(-1)?.version);
     expect(db.prepare('SELECT rowid, * FROM executions ORDER BY rowid').all()).toEqual(rows);
     expect(db.prepare('SELECT execution_id, seq FROM execution_events').all()).toEqual([{ execution_id: 'a', seq: 1 }]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM execution_state').get()).toEqual({ n: 1 });
@@ -93,6 +96,96 @@ describe('migration 8: execution status check', () => {
     const opcodes = (sql: string): string[] => (db.prepare(`EXPLAIN ${sql}`).all() as Array<{ opcode: string }>).map((row) => row.opcode);
     expect(opcodes(INSERT.replace(/\?/g, "'x'"))).not.toContain('OpenEphemeral');
     expect(opcodes("UPDATE executions SET status = 'running', updated_at = 'x' WHERE id = 'x'")).not.toContain('OpenEphemeral');
+    db.close();
+  });
+});
+
+/** A database as version 8 left it, with the events of three executions, interleaved as commits wrote them. */
+function databaseAtVersion8(): Array<{ pos: number | null; execution_id: string; seq: number; event: string }> {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= 8)) {
+    if (migration.foreign_keys === 'off') db.pragma('foreign_keys = OFF');
+    db.exec(migration.sql);
+    db.pragma('foreign_keys = ON');
+    db.pragma(`user_version = ${migration.version}`);
+  }
+  const insert = db.prepare(INSERT);
+  for (const id of ['x', 'y', 'z']) insert.run(id, 'running', '2026-12-05T00:00:00.000Z', '2026-12-05T00:00:00.000Z');
+  const rows: Array<{ pos: number | null; execution_id: string; seq: number; event: string }> = [];
+  const event = db.prepare('INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, ?)');
+  let pos = 0;
+  for (let seq = 1; seq <= 30; seq += 1) {
+    for (const id of ['y', 'x', 'z']) {
+      if (id === 'z' && seq > 5) continue;
+      pos += 1;
+      const row = { pos, execution_id: id, seq, event: JSON.stringify({ event_type: 'task_started', execution_id: id, seq, data: { text: 'é\u2028'.repeat(seq) } }) };
+      event.run(row.execution_id, row.seq, row.event, row.pos);
+      rows.push(row);
+    }
+  }
+  db.close();
+  return rows;
+}
+
+describe('migration 9: events by position', () => {
+  it('keeps every event with its execution, seq, text and position', async () => {
+    const rows = databaseAtVersion8();
+    await createSqliteStore({ file }).close();
+    const db = openMigrated();
+    expect(db.pragma('user_version', { simple: true })).toBe(9);
+    expect(db.prepare('SELECT pos, execution_id, seq, event FROM execution_events ORDER BY pos').all()).toEqual(rows);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'execution_events' ORDER BY name").pluck().all();
+    expect(indexes).toEqual(['sqlite_autoindex_execution_events_1']);
+    expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    db.close();
+  });
+
+  it('numbers a row stored without a position after every other', async () => {
+    const rows = databaseAtVersion8();
+    const old = new Database(file);
+    old.prepare("INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ('z', 6, '{}', NULL)").run();
+    old.close();
+    await createSqliteStore({ file }).close();
+    const db = openMigrated();
+    expect(db.prepare("SELECT pos FROM execution_events WHERE execution_id = 'z' AND seq = 6").pluck().get()).toBe(rows.length + 1);
+    db.close();
+  });
+
+  it('reads, appends and refuses events through the store as before', async () => {
+    const rows = databaseAtVersion8();
+    const store = createSqliteStore({ file });
+    const ofX = rows.filter((row) => row.execution_id === 'x');
+    expect((await store.executions.readEvents('x')).map((event) => event.seq)).toEqual(ofX.map((row) => row.seq));
+    expect((await store.executions.readEvents('x', 28)).map((event) => event.seq)).toEqual([29, 30]);
+    expect((await store.executions.readEventsAfterPosition(rows.length - 2, 10)).map((event) => event.position)).toEqual([rows.length - 1, rows.length]);
+    expect(await store.executions.lastEventPosition()).toBe(rows.length);
+    const next = { event_type: 'task_started', execution_id: 'x', workflow_id: 'w', timestamp: '2026-12-05T00:00:00.000Z', seq: 31, data: {} } as never;
+    await store.executions.appendEvents([next, { ...(next as object), seq: 32 } as never]);
+    expect(await store.executions.lastEventPosition()).toBe(rows.length + 2);
+    // The (execution, seq) key, the seq check and the execution's row are still enforced.
+    await expect(store.executions.appendEvents([{ ...(next as object), seq: 5 } as never])).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+    await expect(store.executions.appendEvents([{ ...(next as object), seq: 0 } as never])).rejects.toThrow();
+    await expect(store.executions.appendEvents([{ ...(next as object), execution_id: 'nobody', seq: 1 } as never])).rejects.toThrow();
+    expect(await store.executions.lastEventPosition()).toBe(rows.length + 2);
+    await store.close();
+    const db = openMigrated();
+    db.pragma('foreign_keys = ON');
+    expect(() => db.prepare("INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ('y', 99, '{}', 1)").run()).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.prepare("DELETE FROM executions WHERE id = 'x'").run();
+    expect(db.prepare("SELECT COUNT(*) AS n FROM execution_events WHERE execution_id = 'x'").get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM execution_events').get()).toEqual({ n: rows.length - ofX.length });
+    db.close();
+  });
+
+  it('finds the last position and an execution\'s events by key, not by a scan', async () => {
+    await createSqliteStore({ file }).close();
+    const db = openMigrated();
+    const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail).join('; ');
+    expect(plan('SELECT COALESCE(MAX(pos), 0) FROM execution_events')).toMatch(/SEARCH/);
+    expect(plan("SELECT event FROM execution_events WHERE execution_id = 'x' AND seq > 0 ORDER BY seq LIMIT 10")).toMatch(/SEARCH execution_events USING INDEX sqlite_autoindex_execution_events_1/);
+    expect(plan('SELECT event, pos FROM execution_events WHERE pos > 5 ORDER BY pos LIMIT 10')).toMatch(/SEARCH execution_events USING INTEGER PRIMARY KEY/);
     db.close();
   });
 });

@@ -71,7 +71,11 @@ describe('eventText() payloads', () => {
   });
 
   it('quotes task ids as JSON.stringify does', () => {
-    for (const id of ['plain', '', 'with "quote"', 'back\\slash', 'ctl\u0000', '\ud800', 'emoji \ud83d\ude00', 'é']) {
+    const ids = ['plain', '', 'with "quote"', 'back\\slash', 'ctl\u0000', '\ud800', 'emoji \ud83d\ude00', 'é', 'tab\t', '\u001f', ' \u007f', '\u2028\u2029', 'x\udfff', '\ud7ff\ue000', '/slash', 'a'.repeat(300)];
+    // Every character below 0x80, and the edges of the surrogates, alone and between plain ones.
+    for (let code = 0; code < 0x80; code += 1) ids.push(String.fromCharCode(code), `t${String.fromCharCode(code)}0`);
+    for (const code of [0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfeff, 0xffff]) ids.push(`t${String.fromCharCode(code)}`);
+    for (const id of ids) {
       expect(eventText(event({}, id))).toBe(JSON.stringify(event({}, id)));
     }
   });

@@ -6,6 +6,7 @@ import { definitionFilesMigration } from './005-definition-files.js';
 import { taskLogsMigration } from './006-task-logs.js';
 import { triggersMigration } from './007-triggers.js';
 import { executionStatusCheckMigration } from './008-execution-status-check.js';
+import { eventsByPositionMigration } from './009-events-by-position.js';
 
 export interface Migration {
   version: number;
@@ -29,4 +30,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   taskLogsMigration,
   triggersMigration,
   executionStatusCheckMigration,
+  eventsByPositionMigration,
 ];
