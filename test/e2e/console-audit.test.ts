@@ -1,0 +1,158 @@
+/**
+ * What an outside-in walk through the console found, pinned in a real browser against a
+ * real server (no tokens, loopback, so admin): a secret input typed unseen and never
+ * re-sent as its mask, durations that grow while nothing happens, a stream that says so
+ * while the server is away, a parent task that leads to its child, child executions told
+ * apart in the list, and no sideways scrolling at phone width.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type HarmoniaClient } from '../../src/client/index.js';
+import { createGate, openServer, registerDirect, workflowBody, type ServerHarness } from '../integration/server/server-harness.js';
+import { launchBrowser, openPage, pageErrors } from './browser.js';
+
+let h: ServerHarness;
+let browser: Browser;
+let page: Page;
+let client: HarmoniaClient;
+const held = createGate();
+const away = createGate();
+
+beforeAll(async () => {
+  h = await openServer({ actions: { 'test.held': held.action, 'test.away': away.action } });
+  client = createClient({ baseUrl: h.url });
+  await registerDirect(
+    h.store,
+    'audit.secret',
+    workflowBody([{ id: 'use', action: 'core.echo', input: { message: 'deploying ${input.region}' } }], {
+      input: { password: { type: 'string', required: true, secret: true }, region: { type: 'string', default: 'eu' } },
+    }),
+  );
+  await registerDirect(h.store, 'audit.held', workflowBody([{ id: 'hold', action: 'test.held' }]));
+  await registerDirect(h.store, 'audit.away', workflowBody([{ id: 'hold', action: 'test.away' }, { id: 'after', depends_on: ['hold'] }]));
+  await registerDirect(h.store, 'audit.child', workflowBody([{ id: 'work', action: 'core.echo', input: { message: 'child work' } }]));
+  await registerDirect(h.store, 'audit.parent', workflowBody([{ id: 'call', action: 'core.workflow', input: { workflow: 'audit.child' } }]));
+  browser = await launchBrowser();
+  page = await openPage(browser);
+});
+
+afterAll(async () => {
+  held.open();
+  away.open();
+  await browser?.close();
+  await h?.close();
+});
+
+const taskShows = (taskId: string, status: string) => page.locator(`.dag-node[data-task="${taskId}"][data-status="${status}"]`).waitFor();
+const badge = (status: string) => page.locator('h1 .badge', { hasText: status }).waitFor();
+
+describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
+  it('takes a secret input in a password field, and sends what was typed', async () => {
+    await page.goto(`${h.url}/ui/workflows/audit.secret?tab=run`);
+    const secret = page.getByLabel(/^password/);
+    expect(await secret.getAttribute('type')).toBe('password');
+    expect(await secret.getAttribute('autocomplete')).toBe('new-password');
+    expect(await page.getByLabel(/^region/).getAttribute('type')).toBe('text');
+    await secret.fill('hunter2-s3cr3t');
+    await page.getByRole('button', { name: 'Start execution' }).click();
+    await page.waitForURL(/\/ui\/executions\/[^/?]+$/);
+    await badge('completed');
+    expect(await page.content()).not.toContain('hunter2-s3cr3t');
+  });
+
+  it('does not Run again with the mask in place of a secret: it sends to the run form instead', async () => {
+    const before = (await client.listExecutions({ workflowRef: 'audit.secret' })).items.length;
+    // the execution the form started: its input is shown masked
+    await page.getByText('**REDACTED**').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Run again' }).count()).toBe(0);
+    const toForm = page.getByRole('link', { name: 'Run again from the form' });
+    await toForm.click();
+    await page.waitForURL(/\/ui\/workflows\/audit\.secret\?tab=run$/);
+    expect(await page.getByLabel(/^password/).inputValue()).toBe('');
+    // nothing was started with '**REDACTED**' as the password
+    expect((await client.listExecutions({ workflowRef: 'audit.secret' })).items.length).toBe(before);
+  });
+
+  it("keeps a running execution's duration and its attempt's growing while no event comes", async () => {
+    const run = await client.executeWorkflow({ workflow_ref: 'audit.held' });
+    await page.goto(`${h.url}/ui/executions/${run.id}?task=hold`);
+    await taskShows('hold', 'running');
+    await held.entered;
+    const duration = page.locator('dl.facts.inline dd').nth(1);
+    const attempt = page.locator('ol.attempts li').first();
+    const first = { duration: await duration.innerText(), attempt: await attempt.innerText() };
+    // the task is held: no event, no log line; only the page's own clock can move these
+    await page.waitForFunction(
+      ([selector, text]) => document.querySelectorAll(selector)[1]?.textContent !== text,
+      ['dl.facts.inline dd', first.duration] as const,
+    );
+    await page.waitForFunction((text) => document.querySelector('ol.attempts li')?.textContent !== text, await attempt.textContent());
+    const bar = page.locator('.timeline-row', { hasText: 'hold' }).locator('.timeline-bar');
+    const label = await bar.getAttribute('aria-label');
+    await page.waitForFunction((text) => document.querySelector('.timeline-row .timeline-bar')?.getAttribute('aria-label') !== text, label);
+    held.open();
+    await badge('completed');
+    // finished: the duration is the record's and stays put
+    const done = await duration.innerText();
+    expect(done).not.toBe(first.duration);
+  });
+
+  it('says Reconnecting while the server does not answer, and Live again when it does', async () => {
+    const run = await client.executeWorkflow({ workflow_ref: 'audit.away' });
+    await page.goto(`${h.url}/ui/executions/${run.id}`);
+    await taskShows('hold', 'running');
+    await page.locator('.stream', { hasText: 'Live' }).waitFor();
+    await page.context().setOffline(true);
+    try {
+      h.server.server.closeAllConnections();
+      await page.locator('.stream', { hasText: 'Reconnecting' }).waitFor();
+      expect(await page.locator('.stream').getAttribute('role')).toBe('status');
+      const finished = new Promise<void>((resolve) => {
+        const off = h.engine.bus.subscribe({ execution_id: run.id }, (event) => {
+          if (event.event_type !== 'workflow_completed') return;
+          off();
+          resolve();
+        });
+      });
+      away.open();
+      await finished;
+    } finally {
+      await page.context().setOffline(false);
+    }
+    await page.locator('.stream', { hasText: 'Live' }).waitFor();
+    // what happened while it was away arrives
+    await taskShows('after', 'completed');
+    await badge('completed');
+  });
+
+  it("leads from a core.workflow task to its child execution and back, and tells children apart in the list", async () => {
+    const run = await client.executeWorkflow({ workflow_ref: 'audit.parent' });
+    await page.goto(`${h.url}/ui/executions/${run.id}?task=call`);
+    await badge('completed');
+    await page.locator('aside.task-panel').getByRole('link', { name: 'child execution' }).click();
+    await page.waitForURL((url) => decodeURIComponent(url.pathname).endsWith(`${run.id}:call#1`));
+    await page.locator('h1', { hasText: 'audit.child' }).waitFor();
+    await taskShows('work', 'completed');
+    await page.getByRole('link', { name: run.id.slice(-8), exact: true }).click();
+    await page.locator('h1', { hasText: 'audit.parent' }).waitFor();
+
+    await page.goto(`${h.url}/ui/executions?workflow=audit.child`);
+    // the child's own tail (':call#1') is every parent's; its parent's tail tells it apart
+    await page.getByRole('link', { name: `${run.id.slice(-8)}:call#1`, exact: true }).waitFor();
+  });
+
+  it('never scrolls sideways at phone width: the menu wraps, wide tables scroll inside themselves', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    try {
+      const run = await client.executeWorkflow({ workflow_ref: 'audit.child' });
+      for (const path of ['/ui/executions', '/ui/workflows', `/ui/executions/${run.id}?task=work`]) {
+        await phone.goto(`${h.url}${path}`);
+        await phone.locator('table.list').first().waitFor();
+        expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      }
+    } finally {
+      await phone.close();
+    }
+    expect(pageErrors(page)).toEqual([]);
+  });
+});
