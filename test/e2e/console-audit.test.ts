@@ -44,6 +44,7 @@ afterAll(async () => {
 });
 
 const taskShows = (taskId: string, status: string) => page.locator(`.dag-node[data-task="${taskId}"][data-status="${status}"]`).waitFor();
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 const badge = (status: string) => page.locator('h1 .badge', { hasText: status }).waitFor();
 
 describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
@@ -80,16 +81,13 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
     await held.entered;
     const duration = page.locator('dl.facts.inline dd').nth(1);
     const attempt = page.locator('ol.attempts li').first();
-    const first = { duration: await duration.innerText(), attempt: await attempt.innerText() };
-    // the task is held: no event, no log line; only the page's own clock can move these
-    await page.waitForFunction(
-      ([selector, text]) => document.querySelectorAll(selector)[1]?.textContent !== text,
-      ['dl.facts.inline dd', first.duration] as const,
-    );
-    await page.waitForFunction((text) => document.querySelector('ol.attempts li')?.textContent !== text, await attempt.textContent());
+    const first = { duration: (await duration.textContent()) ?? '', attempt: (await attempt.textContent()) ?? '' };
     const bar = page.locator('.timeline-row', { hasText: 'hold' }).locator('.timeline-bar');
-    const label = await bar.getAttribute('aria-label');
-    await page.waitForFunction((text) => document.querySelector('.timeline-row .timeline-bar')?.getAttribute('aria-label') !== text, label);
+    const label = (await bar.getAttribute('aria-label')) ?? '';
+    // the task is held: no event, no log line; only the page's own clock can move these
+    await duration.filter({ hasNotText: exactly(first.duration) }).waitFor();
+    await attempt.filter({ hasNotText: exactly(first.attempt) }).waitFor();
+    await page.locator('.timeline-bar:not([aria-label="' + label + '"])').waitFor();
     held.open();
     await badge('completed');
     // finished: the duration is the record's and stays put
@@ -148,7 +146,7 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
       for (const path of ['/ui/executions', '/ui/workflows', `/ui/executions/${run.id}?task=work`]) {
         await phone.goto(`${h.url}${path}`);
         await phone.locator('table.list').first().waitFor();
-        expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+        expect(await phone.evaluate('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(390);
       }
     } finally {
       await phone.close();

@@ -6,6 +6,7 @@ import { EXIT, type CliContext } from '../cli-context.js';
 import type { ControlVerb } from './local-execution-control.js';
 import { createColors, shouldUseColor } from '../output/colors.js';
 import { formatTable } from '../output/table.js';
+import { terminalWidth } from '../output/terminal-width.js';
 import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
@@ -99,7 +100,7 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
       await runWithHarmonia(ctx, flags, async (api) => {
         const detail = await api.getWorkflowStatus(id);
         if (flags.json) return printJson(ctx, detail);
-        ctx.stdout.write(statusLines(detail).join('\n') + '\n\n' + taskTable(detail));
+        ctx.stdout.write(statusLines(detail).join('\n') + '\n\n' + taskTable(detail, terminalWidth(ctx)));
       });
     },
   );
@@ -109,7 +110,7 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
       await runWithHarmonia(ctx, flags, async (api) => {
         const detail = await api.getWorkflowStatus(id);
         if (flags.json) return printJson(ctx, detail.task_statuses);
-        ctx.stdout.write(taskTable(detail));
+        ctx.stdout.write(taskTable(detail, terminalWidth(ctx)));
       });
     },
   );
@@ -277,8 +278,8 @@ export function statusLines(detail: ExecutionDetail): string[] {
   return lines;
 }
 
-/** The table of an execution's tasks. */
-export function taskTable(detail: ExecutionDetail): string {
+/** The table of an execution's tasks; errors cut to `width` (the terminal's) when given. */
+export function taskTable(detail: ExecutionDetail, width?: number): string {
   const rows = Object.entries(detail.task_statuses).map(([id, t]) => [
     id,
     t.status,
@@ -289,6 +290,7 @@ export function taskTable(detail: ExecutionDetail): string {
   return formatTable(
     [{ header: 'task' }, { header: 'status' }, { header: 'attempts', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'error' }],
     rows,
+    width === undefined ? {} : { width },
   );
 }
 
