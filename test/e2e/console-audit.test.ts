@@ -31,6 +31,7 @@ beforeAll(async () => {
   await registerDirect(h.store, 'audit.held', workflowBody([{ id: 'hold', action: 'test.held' }]));
   await registerDirect(h.store, 'audit.away', workflowBody([{ id: 'hold', action: 'test.away' }, { id: 'after', depends_on: ['hold'] }]));
   await registerDirect(h.store, 'audit.child', workflowBody([{ id: 'work', action: 'core.echo', input: { message: 'child work' } }]));
+  await registerDirect(h.store, 'audit.fan', workflowBody([{ id: 'each', action: 'core.noop', with_items: '${range(0, 700)}' }]));
   await registerDirect(h.store, 'audit.parent', workflowBody([{ id: 'call', action: 'core.workflow', input: { workflow: 'audit.child' } }]));
   browser = await launchBrowser();
   page = await openPage(browser);
@@ -137,6 +138,27 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
     await page.goto(`${h.url}/ui/executions?workflow=audit.child`);
     // the child's own tail (':call#1') is every parent's; its parent's tail tells it apart
     await page.getByRole('link', { name: `${run.id.slice(-8)}:call#1`, exact: true }).waitFor();
+  });
+
+  it('reaches back through a long history a thousand events at a time, drawing data only when opened', async () => {
+    const run = await client.executeWorkflow({ workflow_ref: 'audit.fan' });
+    await page.goto(`${h.url}/ui/executions/${run.id}`);
+    await badge('completed');
+    const total = (await client.getWorkflowStatus(run.id)).last_seq;
+    expect(total).toBeGreaterThan(1100);
+    const rows = page.locator('table.events tr[data-seq]');
+    expect(await rows.count()).toBe(100);
+    await page.getByRole('button', { name: 'Show 1,000 earlier' }).click();
+    await page.getByText(`Showing the last 1,100 of ${total.toLocaleString('en-US')} events.`).waitFor();
+    expect(await rows.count()).toBe(1100);
+    // the data of a closed row is not in the page
+    expect(await page.locator('table.events pre').count()).toBe(0);
+    await page.getByRole('button', { name: `Show ${(total - 1100).toLocaleString('en-US')} earlier` }).click();
+    await page.locator('table.events tr[data-seq="1"]').waitFor();
+    expect(await rows.count()).toBe(total);
+    const first = page.locator('table.events tr[data-seq="1"] summary');
+    await first.click();
+    await page.locator('table.events tr[data-seq="1"] pre', { hasText: '"workflow_ref": "audit.fan"' }).waitFor();
   });
 
   it('never scrolls sideways at phone width: the menu wraps, wide tables scroll inside themselves', async () => {
