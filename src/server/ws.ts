@@ -29,6 +29,7 @@ import { createInboundLimiter } from './ws-inbound.js';
 import type { StreamHub } from './stream-hub.js';
 import { packEventJson, streamPackEvents } from './stream-pack-events.js';
 import { refuseCursorPastHead } from '../app/cursor-past-head.js';
+import { assertTaskOf } from '../app/task-of-execution.js';
 import { refuseUnknownQuery } from './unknown-query.js';
 
 /** The WebSocket endpoints, with their scopes, for the route table. */
@@ -178,6 +179,8 @@ async function accept(
   if (executionId !== null && logsMatch && afterLine !== null && Number(afterLine) > 0) {
     refuseCursorPastHead(Number(afterLine), await services.store.executions.lastLogSeq(executionId), 'log line');
   }
+  const logTask = url.searchParams.get('task');
+  if (executionId !== null && logsMatch && logTask !== null && logTask !== '') await assertTaskOf(services.engine, executionId, logTask);
   if (executionId === null && afterPosition !== null) refuseCursorPastHead(Number(afterPosition), await services.store.executions.lastEventPosition());
   return { execution_id: executionId, principal_id: principal.id, logs: logsMatch !== null };
 }

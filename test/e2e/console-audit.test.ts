@@ -161,6 +161,18 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
     await page.locator('table.events tr[data-seq="1"] pre', { hasText: '"workflow_ref": "audit.fan"' }).waitFor();
   });
 
+  it('says a deep link names a task the execution does not have, offering no control for it', async () => {
+    const run = await client.executeWorkflow({ workflow_ref: 'audit.child' });
+    await page.goto(`${h.url}/ui/executions/${run.id}?task=wrok`);
+    await badge('completed');
+    const panel = page.locator('aside.task-panel');
+    await panel.getByText('This execution has no task wrok').waitFor();
+    expect(await panel.getByRole('button', { name: 'Rerun from here' }).count()).toBe(0);
+    expect(await panel.getByText('pending').count()).toBe(0);
+    await panel.getByRole('button', { name: 'Close the task panel' }).click();
+    await page.waitForURL((url) => url.search === '');
+  });
+
   it('never scrolls sideways at phone width: the menu wraps, wide tables scroll inside themselves', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 800 } });
     try {

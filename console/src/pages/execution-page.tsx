@@ -174,7 +174,24 @@ export function ExecutionPage() {
             </Suspense>
           )}
         </section>
-        {selected !== null && (
+        {selected !== null && live.workflow !== null && !tasks.some((t) => t.id === selected) && (
+          // a link to a task this version does not have (mistyped, or renamed in another version)
+          <aside class="task-panel" aria-labelledby="task-title">
+            <header>
+              <h2 id="task-title">
+                Task <span class="mono">{selected}</span>
+              </h2>
+              <button type="button" class="link" onClick={() => select(null)} aria-label="Close the task panel">
+                Close
+              </button>
+            </header>
+            <p class="state error" role="alert">
+              This execution has no task <span class="mono">{selected}</span>: its workflow version has {tasks.length}{' '}
+              {tasks.length === 1 ? 'task' : 'tasks'}, shown in the graph.
+            </p>
+          </aside>
+        )}
+        {selected !== null && (live.workflow === null || tasks.some((t) => t.id === selected)) && (
           <TaskPanel
             executionId={record.id}
             taskId={selected}
