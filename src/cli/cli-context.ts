@@ -8,6 +8,8 @@ export interface OutputStream {
   isTTY?: boolean;
   /** A terminal's width in cells (process.stdout has it when it is one). */
   columns?: number;
+  /** A terminal's height in rows. */
+  rows?: number;
   write(chunk: string): unknown;
 }
 

@@ -239,7 +239,8 @@ export async function watchExecution(ctx: CliContext, client: HarmoniaClient, id
   const c = createColors(tty && shouldUseColor(true, ctx.env));
   let drawn = 0;
   const draw = (): void => {
-    const lines = renderWatch(model, c);
+    // read at each drawing: the terminal may have been resized
+    const lines = renderWatch(model, c, { rows: ctx.stdout.rows, columns: ctx.stdout.columns });
     // move to the top of the previous drawing, then rewrite each line
     if (drawn > 0) writeControl(ctx.stdout, `\u001b[${drawn}F`);
     for (const line of lines) {

@@ -60,6 +60,9 @@ export function printableOutput(stream: OutputStream): PrintableOutput {
     get columns() {
       return stream.columns;
     },
+    get rows() {
+      return stream.rows;
+    },
     write: (chunk: string) => stream.write(printable(chunk)),
     control: (sequence: string) => stream.write(sequence),
   };
