@@ -291,7 +291,7 @@ export function taskTable(detail: ExecutionDetail, width?: number): string {
   return formatTable(
     [{ header: 'task' }, { header: 'status' }, { header: 'attempts', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'error' }],
     rows,
-    width === undefined ? {} : { width },
+    { width },
   );
 }
 

@@ -11,7 +11,7 @@ export interface TableOptions {
    * The terminal's width: a left-aligned last column (an error, a description) is cut to
    * fit it, with `…` where it was cut. @default unlimited (a pipe or a file gets every character)
    */
-  width?: number;
+  width?: number | undefined;
 }
 
 /** What a last column keeps however narrow the terminal: less says nothing. */
