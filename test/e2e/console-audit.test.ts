@@ -98,13 +98,17 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
 
   it('says Reconnecting while the server does not answer, and Live again when it does', async () => {
     const run = await client.executeWorkflow({ workflow_ref: 'audit.away' });
-    await page.goto(`${h.url}/ui/executions/${run.id}`);
+    await page.goto(`${h.url}/ui/executions/${run.id}?task=hold`);
     await taskShows('hold', 'running');
     await page.locator('.stream', { hasText: 'Live' }).waitFor();
+    const logState = page.locator('aside.task-panel .log-live');
+    await logState.getByText('Following live').waitFor();
     await page.context().setOffline(true);
     try {
       h.server.server.closeAllConnections();
       await page.locator('.stream', { hasText: 'Reconnecting' }).waitFor();
+      // the running task's log says so too
+      await logState.getByText('Reconnecting').waitFor();
       expect(await page.locator('.stream').getAttribute('role')).toBe('status');
       const finished = new Promise<void>((resolve) => {
         const off = h.engine.bus.subscribe({ execution_id: run.id }, (event) => {
@@ -119,7 +123,7 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
       await page.context().setOffline(false);
     }
     await page.locator('.stream', { hasText: 'Live' }).waitFor();
-    // what happened while it was away arrives
+    // what happened while it was away arrives (the log follows no more: the execution finished)
     await taskShows('after', 'completed');
     await badge('completed');
   });
