@@ -5,10 +5,14 @@
  * while the server is away, a parent task that leads to its child, child executions told
  * apart in the list, and no sideways scrolling at phone width.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type HarmoniaClient } from '../../src/client/index.js';
 import { createGate, openServer, registerDirect, workflowBody, type ServerHarness } from '../integration/server/server-harness.js';
+import { createToken, revokeToken } from '../../src/server/tokens.js';
 import { launchBrowser, openPage, pageErrors } from './browser.js';
 
 let h: ServerHarness;
@@ -175,6 +179,30 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
     expect(await panel.getByText('pending').count()).toBe(0);
     await panel.getByRole('button', { name: 'Close the task panel' }).click();
     await page.waitForURL((url) => url.search === '');
+  });
+
+  it('asks for a new sign-in when the token of an open execution page is revoked', async () => {
+    const tokenDir = mkdtempSync(join(tmpdir(), 'harmonia-tokens-'));
+    const tokenFile = join(tokenDir, 'tokens.json');
+    // streams ask again at each keep-alive: a short one, so the revocation is seen at once
+    const guarded = await openServer({ server: { tokens: 'admin-tok', token_file: tokenFile, sse_keepalive_seconds: 0.1 } });
+    const reader = await openPage(browser);
+    try {
+      const started = await guarded.call<{ execution_id: string }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.slow' }, token: 'admin-tok' });
+      const { token, record } = createToken(tokenFile, { scopes: ['read'] });
+      await reader.goto(`${guarded.url}/ui/executions/${started.body.execution_id}`);
+      await reader.getByLabel('API token').fill(token);
+      await reader.getByRole('button', { name: 'Sign in' }).click();
+      await reader.locator('.stream', { hasText: 'Live' }).waitFor();
+      revokeToken(tokenFile, record.id);
+      await reader.getByRole('button', { name: 'Sign in again' }).waitFor();
+      expect(await reader.getByRole('button', { name: 'Reconnect' }).count()).toBe(0);
+      await guarded.call('POST', `/api/v1/executions/${started.body.execution_id}/terminate`, { token: 'admin-tok' });
+    } finally {
+      await reader.context().close();
+      await guarded.close();
+      rmSync(tokenDir, { recursive: true, force: true });
+    }
   });
 
   it('never scrolls sideways at phone width: the menu wraps, wide tables scroll inside themselves', async () => {

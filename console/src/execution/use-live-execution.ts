@@ -87,6 +87,7 @@ export function useLiveExecution(client: HarmoniaClient, id: string): LiveExecut
         if (state.stream === next) return;
         // what changed while the server was away (a status, a finish) is read again on return
         if (state.stream === 'reconnecting') reloadRecord();
+        if (next === 'live') state.error = null;
         state.stream = next;
         bump();
       };
@@ -98,10 +99,9 @@ export function useLiveExecution(client: HarmoniaClient, id: string): LiveExecut
     };
     run().catch((error: unknown) => {
       if (signal.aborted) return;
-      if (state.kind === 'loading') {
-        state.kind = 'error';
-        state.error = error instanceof Error ? error : new Error(String(error));
-      }
+      // kept once loaded too: a stream refused for a revoked or expired token asks for a new sign-in
+      state.error = error instanceof Error ? error : new Error(String(error));
+      if (state.kind === 'loading') state.kind = 'error';
       state.stream = 'lost';
       bump();
     });

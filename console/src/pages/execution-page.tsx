@@ -21,6 +21,7 @@ import { startedBy, triggerHref } from '../execution/started-by.js';
 import { useLiveExecution, type LiveExecution } from '../execution/use-live-execution.js';
 import { WaitsPanel } from '../execution/waits-panel.js';
 import { useSession } from '../session.js';
+import { UnauthorizedError } from '../client.js';
 
 const STREAM_TEXT: Record<LiveExecution['stream'], string> = {
   connecting: 'Connecting…',
@@ -85,9 +86,10 @@ export function ExecutionPage() {
           </p>
         </div>
         <div class="head-side">
+          {live.stream === 'lost' && live.error instanceof UnauthorizedError && <ErrorState error={live.error} />}
           <p class={`stream stream-${live.stream}`} role="status" aria-live="polite">
             {STREAM_TEXT[live.stream]}
-            {live.stream === 'lost' && (
+            {live.stream === 'lost' && !(live.error instanceof UnauthorizedError) && (
               <button type="button" class="link" onClick={live.refresh}>
                 Reconnect
               </button>

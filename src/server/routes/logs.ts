@@ -86,7 +86,7 @@ export function logRoutes(hub: StreamHub) {
         await services.engine.getExecution(id);
         if (filters.task_id !== undefined) await assertTaskOf(services.engine, id, filters.task_id);
         if (after > 0) refuseCursorPastHead(after, await services.store.executions.lastLogSeq(id), 'log line');
-        streamLogs(request.koa, { engine: services.engine, hub, execution_id: id, query: { ...filters, after }, keepalive_seconds: services.options.sse_keepalive_seconds });
+        streamLogs(request.koa, { engine: services.engine, hub, execution_id: id, query: { ...filters, after }, keepalive_seconds: services.options.sse_keepalive_seconds, authorized: request.stillAuthorized });
         return { streamed: true };
       },
     },
