@@ -8,6 +8,7 @@ import type { Store, TaskLogQuery } from '../store/store.js';
 import { boundedInt, pageItems, pageOf } from './page.js';
 import { refuseCursorPastHead } from './cursor-past-head.js';
 import { timeFilter } from './time-filter.js';
+import { assertTaskOf } from './task-of-execution.js';
 import { checkpointView, executionView, logLineView } from './views.js';
 
 export type ExecutionUseCases = Pick<
@@ -123,6 +124,8 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
         query.stream = stream;
       }
       const lines = await engine.readLogs(id, query);
+      // An empty page is where a task the execution does not have shows (a line read proves it has it).
+      if (lines.length === 0 && query.task_id !== undefined) await assertTaskOf(engine, id, query.task_id);
       // An empty page after a cursor is where one past the head shows (a line read proves it is not).
       if (lines.length === 0 && after > 0) refuseCursorPastHead(after, await store.executions.lastLogSeq(id), 'log line');
       return { execution_id: id, items: lines.map(logLineView), next: lines.length === limit ? (lines.at(-1)?.seq ?? null) : null };

@@ -6,6 +6,10 @@ import { printableOutput } from './output/printable-output.js';
 /** Where a command writes; process.stdout and process.stderr fit, and so do test buffers. */
 export interface OutputStream {
   isTTY?: boolean;
+  /** A terminal's width in cells (process.stdout has it when it is one). */
+  columns?: number;
+  /** A terminal's height in rows. */
+  rows?: number;
   write(chunk: string): unknown;
 }
 

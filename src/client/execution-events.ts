@@ -28,6 +28,12 @@ export interface EventsOptions {
   maxReconnects?: number;
   /** Delay before the second and later reconnects; the server's `retry:` hint wins. @default 1000 */
   reconnectDelayMs?: number;
+  /**
+   * Told when the stream opens (`'open'`) and when it drops or a connect fails and a
+   * reconnect is under way (`'reconnecting'`), so a viewer can say it is not live while
+   * the server is away. Not called when the iteration ends (finished, aborted, given up).
+   */
+  onConnection?(state: 'open' | 'reconnecting'): void;
 }
 
 /** Statuses an execution does not leave on its own. */
@@ -83,8 +89,10 @@ export async function* streamExecutionEvents(
       if (!isRetriable(error)) throw error;
       failures += 1;
       if (failures > maxReconnects) throw giveUp(error);
+      options.onConnection?.('reconnecting');
       continue;
     }
+    options.onConnection?.('open');
     let progressed = false;
     let dropped: unknown;
     try {
@@ -115,6 +123,7 @@ export async function* streamExecutionEvents(
     }
     failures = progressed ? 0 : failures + 1;
     if (failures > maxReconnects) throw giveUp(dropped);
+    options.onConnection?.('reconnecting');
   }
 }
 

@@ -22,6 +22,12 @@ export interface LogsOptions {
   signal?: AbortSignal;
   /** Consecutive failed reconnects before giving up (follow). @default 10 */
   maxReconnects?: number;
+  /**
+   * With `follow`: told when the stream opens (`'open'`) and when it drops or a connect
+   * fails and a reconnect is under way (`'reconnecting'`), so a viewer can say it is not
+   * live while the server is away. Not called when the iteration ends.
+   */
+  onConnection?(state: 'open' | 'reconnecting'): void;
 }
 
 function filters(options: LogsOptions): Record<string, string | number> {
@@ -59,6 +65,7 @@ export async function* streamTaskLogs(transport: Transport, executionId: string,
         signal: options.signal,
       });
       if (response.body === null) throw new TypeError('the log stream answered without a body');
+      options.onConnection?.('open');
       for await (const message of parseSse(response.body)) {
         if (message.event === 'end') return;
         if (message.event !== 'log' || message.data === '') continue;
@@ -76,5 +83,6 @@ export async function* streamTaskLogs(transport: Transport, executionId: string,
     if (failures > maxReconnects) {
       throw new UnavailableError('CONNECTION_ERROR', `lost the log stream of execution '${executionId}' and ${maxReconnects} reconnects failed`, { status: 0 });
     }
+    options.onConnection?.('reconnecting');
   }
 }

@@ -165,7 +165,9 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     const out = Object.create(null) as Record<string, unknown>;
     for (const [key, inner] of Object.entries(value)) {
       const { shown: shownKey, secret } = keyInfo(key);
-      if (secret && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner)) {
+      if (secret && isDeclaration(inner)) {
+        out[shownKey] = maskDeep(hideDeclaredValues(inner), depth + 1);
+      } else if (secret && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner)) {
         out[shownKey] = MASK;
       } else {
         out[shownKey] = maskDeep(inner, depth + 1);
@@ -195,8 +197,13 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
       const inner = value[key];
       const info = keyInfo(key);
       const shownKey = info.shown;
-      const secret = info.secret && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner);
-      const shown = secret ? MASK : maskShared(inner, depth + 1);
+      let shown: unknown;
+      if (info.secret && isDeclaration(inner)) {
+        shown = maskShared(hideDeclaredValues(inner), depth + 1);
+      } else {
+        const secret = info.secret && inner !== null && inner !== undefined && !(typeof inner === 'string' && isExpressionOnly(inner)) && !holdsNoSecret(key, inner);
+        shown = secret ? MASK : maskShared(inner, depth + 1);
+      }
       if (copy === null && (shownKey !== key || shown !== inner)) {
         // As in maskDeep: a null prototype keeps a key named `__proto__` an ordinary key.
         copy = Object.create(null) as Record<string, unknown>;
@@ -268,6 +275,50 @@ interface KeyInfo {
 function isPlainObject(value: object): value is Record<string, unknown> {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+const VALUE_TYPES: ReadonlySet<unknown> = new Set(['string', 'integer', 'number', 'boolean', 'object', 'array']);
+const DECLARATION_FLAGS: ReadonlySet<string> = new Set(['required', 'secret']);
+
+/**
+ * Whether `value` is the declaration of an input or parameter (`password: { type: string,
+ * secret: true }`), which a workflow's, template's or action's definition holds under the
+ * input's own, often secret-looking, name: it names a secret, it holds none but its
+ * `default` and `enum`. Only the exact shape counts: a `type` among the value types, the
+ * flags booleans, a text description, and no other key; anything else under a
+ * secret-named key is hidden whole.
+ */
+function isDeclaration(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !isPlainObject(value)) return false;
+  let keys = 0;
+  let typed = false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    keys += 1;
+    const inner = value[key];
+    if (key === 'type') {
+      if (!VALUE_TYPES.has(inner)) return false;
+      typed = true;
+    } else if (DECLARATION_FLAGS.has(key)) {
+      if (typeof inner !== 'boolean') return false;
+    } else if (key === 'description') {
+      if (typeof inner !== 'string') return false;
+    } else if (key !== 'default' && key !== 'enum') {
+      return false;
+    }
+  }
+  return keys > 0 && (typed || value.secret === true);
+}
+
+/** A declaration with its `default` and `enum` (the values it holds) hidden; the declaration itself when it has neither. */
+function hideDeclaredValues(declaration: Record<string, unknown>): Record<string, unknown> {
+  if (!('default' in declaration) && !('enum' in declaration)) return declaration;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key in declaration) {
+    if (!Object.hasOwn(declaration, key)) continue;
+    out[key] = key === 'default' || key === 'enum' ? MASK : declaration[key];
+  }
+  return out;
 }
 
 // `prompt_tokens: 12`, `max_tokens: 256` (language-model usage and limits) count tokens, and

@@ -14,7 +14,7 @@ import type { Plan } from './plan.js';
 import type { RunnerFactory } from './runner-factory.js';
 import { isTerminalExecution, type ExecutionState, type UnitState } from './state.js';
 import { childExecutionId, childUnitOf } from './sub-workflow.js';
-import { idempotencyKeyOf } from './unit-context.js';
+import { idempotencyKeyOf } from '../core/unit-key.js';
 
 const ENDED: Record<string, string> = { completed: 'has completed', failed: 'has failed', canceled: 'was canceled' };
 

@@ -17,7 +17,8 @@ import type { Plan } from './plan.js';
 import { isDormant, isTerminalExecution, type ExecutionState, type WorkRef } from './state.js';
 import type { TaskLogWriter } from './task-log.js';
 import { UnitAbort } from './unit-abort.js';
-import { UnitContext, idempotencyKeyOf } from './unit-context.js';
+import { idempotencyKeyOf } from '../core/unit-key.js';
+import { UnitContext } from './unit-context.js';
 import type { ExecutionPatch, WriteBatch, WriteQueue } from './write-queue.js';
 
 /** Finds the handler of a task's action (the action registry). */

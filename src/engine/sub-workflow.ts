@@ -1,7 +1,7 @@
 import type { ActionContext, ActionHandler } from '../actions/action.js';
 import type { ExecutionRecord, TaskErrorCause, TaskResult } from '../core/model.js';
 import { errorResult } from './runner.js';
-import { idempotencyKeyOf } from './unit-context.js';
+import { idempotencyKeyOf } from '../core/unit-key.js';
 
 /** What the core.workflow handler needs from the engine. */
 export interface SubWorkflowHost {

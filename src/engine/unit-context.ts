@@ -7,14 +7,6 @@
 import type { ActionContext, TaskLogStream } from '../actions/action.js';
 import type { UnitAbort } from './unit-abort.js';
 
-/**
- * A unit's idempotency key: `<execution>:<task>`, or `<execution>:<task>:<item>` for a fan-out
- * item. The same for every attempt; sub-workflow ids and child controls are built on it.
- */
-export function idempotencyKeyOf(executionId: string, taskId: string, item?: number): string {
-  return item === undefined ? `${executionId}:${taskId}` : `${executionId}:${taskId}:${item}`;
-}
-
 export class UnitContext implements ActionContext {
   pack_dir?: string;
 

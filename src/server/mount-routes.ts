@@ -16,6 +16,7 @@ import { checkQueryEscapes, malformedSegment, refuseRepeats } from './percent-de
 import type { RequestValidator } from './validate-request.js';
 import type { ResponseContract } from './validate-response.js';
 import { headerValue } from './header-value.js';
+import { stillAuthorized } from './still-authorized.js';
 import { refuseUnknownQuery } from './unknown-query.js';
 
 export interface MountOptions {
@@ -159,6 +160,7 @@ async function handle(
       request_id: String(ctx.state.request_id ?? ''),
       header: (name) => headerValue(ctx.headers[name.toLowerCase()]),
       koa: ctx,
+      stillAuthorized: () => stillAuthorized(authenticator, bearer, def.scope),
     },
     services,
   );

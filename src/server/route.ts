@@ -75,6 +75,11 @@ export interface RouteRequest {
   header(name: string): string | undefined;
   /** The raw Koa context, for streaming routes only. */
   koa: Context;
+  /**
+   * Whether the request's token is still accepted for the route's scope (not revoked, not
+   * expired since): a stream asks at each keep-alive and ends when it is not.
+   */
+  stillAuthorized(): boolean;
 }
 
 export interface RouteResponse {

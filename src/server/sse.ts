@@ -18,7 +18,12 @@ export interface SseOptions {
   queue_messages: number;
   keepalive_seconds: number;
   hub: StreamHub;
+  /** Asked at each keep-alive: false ends the stream (its token was revoked or expired). */
+  authorized?: () => boolean;
 }
+
+/** The reason a stream whose token is no longer accepted ends with; its reconnect is answered 401. */
+export const TOKEN_GONE = 'the token is no longer accepted (revoked or expired); reconnect with a valid one';
 
 /**
  * The cursor to resume after: Last-Event-ID header, else the query parameter `name`, else
@@ -79,6 +84,10 @@ export function openSse(ctx: Context, options: SseOptions, onClose: () => void):
     },
   });
   const keepalive = setInterval(() => {
+    if (options.authorized !== undefined && !options.authorized()) {
+      end(TOKEN_GONE);
+      return;
+    }
     // a keep-alive is only worth sending on an idle stream
     if (!closed && outbox.size() === 0 && res.writableLength === 0) res.write(': keep-alive\n\n');
   }, options.keepalive_seconds * 1000);

@@ -207,6 +207,9 @@ class FastRouteRequest implements RouteRequest {
   get koa(): never {
     throw new Error('the start fast path has no Koa context');
   }
+  stillAuthorized(): never {
+    throw new Error('the start fast path answers at once: it has no stream to authorize again');
+  }
 }
 
 /** A header as Koa's `ctx.get` gives it: '' when absent. */

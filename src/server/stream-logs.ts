@@ -10,6 +10,7 @@ import type { Context } from 'koa';
 import type { Engine } from '../engine/index.js';
 import type { StoredTaskLogLine, TaskLogQuery } from '../store/store.js';
 import type { StreamHub } from './stream-hub.js';
+import { TOKEN_GONE } from './sse.js';
 import { logLineView } from './views.js';
 
 const PAGE = 1000;
@@ -22,6 +23,8 @@ export interface LogStreamOptions {
   execution_id: string;
   query: Omit<TaskLogQuery, 'limit'>;
   keepalive_seconds: number;
+  /** Asked at each keep-alive: false ends the stream (its token was revoked or expired). */
+  authorized?: () => boolean;
 }
 
 function isFinished(status: string): boolean {
@@ -45,7 +48,10 @@ export function streamLogs(ctx: Context, options: LogStreamOptions): void {
   const unfollow = options.engine.followLogs((lines) => {
     if (lines.some((line) => line.execution_id === options.execution_id)) wake?.();
   });
-  const keepalive = setInterval(() => res.write(': keep-alive\n\n'), options.keepalive_seconds * 1000);
+  const keepalive = setInterval(() => {
+    if (options.authorized !== undefined && !options.authorized()) close(TOKEN_GONE);
+    else res.write(': keep-alive\n\n');
+  }, options.keepalive_seconds * 1000);
   keepalive.unref();
   const finish = (): void => {
     if (closed) return;
@@ -55,10 +61,11 @@ export function streamLogs(ctx: Context, options: LogStreamOptions): void {
     unregister();
     wake?.();
   };
-  const unregister = options.hub.add((reason) => {
+  const close = (reason: string): void => {
     if (!closed) res.end(`event: close\ndata: ${JSON.stringify({ reason })}\n\n`);
     finish();
-  });
+  };
+  const unregister = options.hub.add(close);
   res.on('close', finish);
 
   const send = async (line: StoredTaskLogLine): Promise<void> => {

@@ -30,6 +30,8 @@ import { createInboundLimiter } from './ws-inbound.js';
 import type { StreamHub } from './stream-hub.js';
 import { packEventJson, streamPackEvents } from './stream-pack-events.js';
 import { refuseCursorPastHead } from '../app/cursor-past-head.js';
+import { assertTaskOf } from '../app/task-of-execution.js';
+import { stillAuthorized } from './still-authorized.js';
 import { refuseUnknownQuery } from './unknown-query.js';
 
 /** The WebSocket endpoints, with their scopes, for the route table. */
@@ -90,6 +92,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): () 
     accept(req, options)
       .then((target) => {
         wss.handleUpgrade(req, socket, head, (ws) => {
+          authorizedOf.set(ws, target.authorized);
           wss.emit('connection', ws, req);
           services.logger.info({ url: maskUrl(req.url ?? ''), principal: target.principal_id }, 'websocket opened');
           if (target.logs && target.execution_id !== null) serveLogs(ws, target.execution_id, req, options);
@@ -102,6 +105,9 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): () 
   // Protocol pings find peers that vanished without a close (a sleeping laptop, a
   // dropped proxy): one missed pong between two rounds and the socket is cut.
   const alive = new WeakMap<WebSocket, boolean>();
+  // Each socket was authorized once, at its handshake: it is asked again as it goes, and a
+  // socket whose token was revoked or expired since is closed (1008, policy).
+  const authorizedOf = new WeakMap<WebSocket, () => boolean>();
   wss.on('connection', (ws) => {
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
@@ -112,13 +118,22 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): () 
         ws.terminate();
         continue;
       }
+
       alive.set(ws, false);
       ws.ping();
     }
   }, 30_000);
   heartbeat.unref();
+  // as often as SSE streams ask (at their keep-alive), so revoking reaches both kinds alike
+  const reauthorize = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (authorizedOf.get(ws)?.() === false) ws.close(1008, 'AUTH_REQUIRED: the token is no longer accepted');
+    }
+  }, services.options.sse_keepalive_seconds * 1000);
+  reauthorize.unref();
   return () => {
     clearInterval(heartbeat);
+    clearInterval(reauthorize);
     server.off('upgrade', onUpgrade);
     wss.close();
   };
@@ -136,7 +151,7 @@ const ACCEPTED_QUERY = new Map(WS_ROUTES.map((route) => [route.path, new Set(rou
 async function accept(
   req: IncomingMessage,
   { services, authenticator }: WebSocketOptions,
-): Promise<{ execution_id: string | null; principal_id: string; logs: boolean }> {
+): Promise<{ execution_id: string | null; principal_id: string; logs: boolean; authorized: () => boolean }> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const logsMatch = LOGS_PATH.exec(url.pathname);
   const execMatch = logsMatch ?? EXECUTION_PATH.exec(url.pathname);
@@ -183,8 +198,10 @@ async function accept(
   if (executionId !== null && logsMatch && afterLine !== null && Number(afterLine) > 0) {
     refuseCursorPastHead(Number(afterLine), await services.store.executions.lastLogSeq(executionId), 'log line');
   }
+  const logTask = url.searchParams.get('task');
+  if (executionId !== null && logsMatch && logTask !== null && logTask !== '') await assertTaskOf(services.engine, executionId, logTask);
   if (executionId === null && afterPosition !== null) refuseCursorPastHead(Number(afterPosition), await services.store.executions.lastEventPosition());
-  return { execution_id: executionId, principal_id: principal.id, logs: logsMatch !== null };
+  return { execution_id: executionId, principal_id: principal.id, logs: logsMatch !== null, authorized: () => stillAuthorized(authenticator, token, route.scope) };
 }
 
 /** The log filters of a /ws/executions/:id/logs URL. Thrown when one is invalid: REQUEST_INVALID. */

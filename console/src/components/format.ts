@@ -33,5 +33,9 @@ export function formatJson(value: unknown): string {
  */
 export function shortId(id: string): string {
   if (id.length <= 12) return id;
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-7/i.test(id) ? id.slice(-8) : id.slice(0, 8);
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(id);
+  if (uuid === null) return id.slice(0, 8);
+  // a sub-workflow's id is its parent's and the task that started it (`<uuid>:deploy#1`):
+  // its own tail alone (`:deploy#1`) is the same for every parent's child of that task
+  return uuid[0].slice(-8) + id.slice(uuid[0].length);
 }

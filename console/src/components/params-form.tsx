@@ -80,6 +80,11 @@ export function ParamsForm(props: ParamsFormProps) {
               ))}
             </select>
           );
+        } else if (spec.secret === true) {
+          // a secret is typed unseen and kept out of the browser's form history, whatever its type
+          field = (
+            <input {...common} type="password" autocomplete="new-password" spellcheck={false} value={String(value)} onInput={(e) => set(e.currentTarget.value)} />
+          );
         } else if (spec.type === 'object' || spec.type === 'array') {
           field = <textarea {...common} rows={4} class="mono" value={String(value)} onInput={(e) => set(e.currentTarget.value)} />;
         } else {

@@ -8,6 +8,7 @@ import type { ExecutionStatus } from '../../../src/core/model.js';
 import type { ExecutionControlResult } from '../../../src/core/wire.js';
 import type { HarmoniaClient } from '../client.js';
 import { HarmoniaClientError } from '../client.js';
+import { MASK } from '../../../src/core/secret-text.js';
 
 interface Verb {
   label: string;
@@ -72,10 +73,29 @@ export function ExecutionControls(props: { client: HarmoniaClient; id: string; s
   );
 }
 
-/** Starts a new execution of the same workflow version with the same input. */
-export function RunAgain(props: { client: HarmoniaClient; workflowId: string; input: Record<string, unknown>; onStarted(id: string): void }) {
+/**
+ * Starts a new execution of the same workflow version with the same input. An input the
+ * server masked (a secret input, a secret-named key, a URL password) is not the value the
+ * execution ran with: sending it back would run with `**REDACTED**` as the secret, so the
+ * button gives way to the workflow's run form, where the secret is typed again.
+ */
+export function RunAgain(props: {
+  client: HarmoniaClient;
+  workflowId: string;
+  workflowRef: string;
+  input: Record<string, unknown>;
+  onStarted(id: string): void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  if (JSON.stringify(props.input).includes(MASK)) {
+    return (
+      <p class="run-again-secret muted">
+        <a href={`/ui/workflows/${encodeURIComponent(props.workflowRef)}?tab=run`}>Run again from the form</a>: this execution’s input
+        holds secrets, which the server does not show.
+      </p>
+    );
+  }
   const start = async () => {
     setBusy(true);
     setError(null);

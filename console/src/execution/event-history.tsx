@@ -1,20 +1,28 @@
-/** The execution's events, newest last; long histories show their tail until asked for all. */
+/**
+ * The execution's events, newest last. A long history shows its tail and reaches back a
+ * thousand events at a time: a fan-out of thousands of items writes tens of thousands of
+ * events, and drawing them all at once held the page for seconds. An event's data is
+ * drawn when its row is opened, not before.
+ */
 import { useState } from 'preact/hooks';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 import { formatJson, formatTime } from '../components/format.js';
 
 const TAIL = 100;
+/** Events added by each "Show earlier". */
+export const EARLIER_STEP = 1000;
 
 export function EventHistory(props: { events: readonly ExecutionEvent[] }) {
-  const [all, setAll] = useState(false);
-  const shown = all ? props.events : props.events.slice(-TAIL);
+  const [count, setCount] = useState(TAIL);
+  const shown = props.events.length > count ? props.events.slice(-count) : props.events;
+  const hidden = props.events.length - shown.length;
   return (
     <>
-      {shown.length < props.events.length && (
+      {hidden > 0 && (
         <p>
-          Showing the last {shown.length} of {props.events.length} events.{' '}
-          <button type="button" class="link" onClick={() => setAll(true)}>
-            Show all
+          Showing the last {shown.length.toLocaleString()} of {props.events.length.toLocaleString()} events.{' '}
+          <button type="button" class="link" onClick={() => setCount(count + EARLIER_STEP)}>
+            Show {Math.min(hidden, EARLIER_STEP).toLocaleString()} earlier
           </button>
         </p>
       )}
@@ -35,18 +43,21 @@ export function EventHistory(props: { events: readonly ExecutionEvent[] }) {
               <td>{formatTime(event.timestamp)}</td>
               <td class="mono">{event.event_type}</td>
               <td class="mono">{event.task_id ?? ''}</td>
-              <td>
-                {Object.keys(event.data).length > 0 && (
-                  <details>
-                    <summary>{Object.keys(event.data).join(', ')}</summary>
-                    <pre class="json">{formatJson(event.data)}</pre>
-                  </details>
-                )}
-              </td>
+              <td>{Object.keys(event.data).length > 0 && <EventData data={event.data} />}</td>
             </tr>
           ))}
         </tbody>
       </table>
     </>
+  );
+}
+
+function EventData(props: { data: ExecutionEvent['data'] }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{Object.keys(props.data).join(', ')}</summary>
+      {open && <pre class="json">{formatJson(props.data)}</pre>}
+    </details>
   );
 }

@@ -39,7 +39,7 @@ export function TaskLogSection(props: {
         )}
         {shown !== null && props.attempts.length <= 1 && <span class="muted">attempt #{shown}</span>}
         <span class="log-live" role="status" aria-live="polite">
-          {log.following ? 'Following live' : ''}
+          {log.following ? (log.reconnecting ? 'Reconnecting… (the server is not answering)' : 'Following live') : ''}
         </span>
         {shown !== null && log.lines.length > 0 && <DownloadLog client={props.client} executionId={props.executionId} taskId={props.taskId} attempt={shown} />}
       </div>

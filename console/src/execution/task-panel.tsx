@@ -4,8 +4,10 @@
  * last lines of its failed attempt's log, so the cause is read in one place.
  */
 import type { ExecutionStatus, TaskDef } from '../../../src/core/model.js';
+import { childExecutionIdOf } from '../../../src/core/unit-key.js';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { useNow } from '../components/use-now.js';
 import { useSession } from '../session.js';
 import type { TaskView } from './fold-tasks.js';
 import { LogLine } from './log-lines.js';
@@ -42,6 +44,7 @@ export function TaskPanel(props: {
   // the failed attempt's tail comes from the log shown when it is that attempt's, else from its own read
   const errorLog = useTaskLog(client, props.executionId, props.taskId, errorAttempt !== shown ? errorAttempt : null, false);
   const tail = (errorAttempt === shown ? log : errorLog).lines.slice(-TAIL_LINES);
+  const now = useNow(props.live && (task?.attempts.some((a) => a.finished_at === null) ?? false));
   return (
     <aside class="task-panel" aria-labelledby="task-title">
       <header>
@@ -121,7 +124,15 @@ export function TaskPanel(props: {
                   #{a.attempt}
                 </a>{' '}
                 <StatusBadge status={a.outcome} /> {formatTime(a.started_at)} ·{' '}
-                {formatDuration((a.finished_at ? new Date(a.finished_at).getTime() : Date.now()) - new Date(a.started_at).getTime())}
+                {formatDuration((a.finished_at ? new Date(a.finished_at).getTime() : now) - new Date(a.started_at).getTime())}
+                {def?.action === 'core.workflow' && (
+                  <>
+                    {' · '}
+                    <a class="child-link" href={`/ui/executions/${encodeURIComponent(childExecutionIdOf(props.executionId, props.taskId, a.attempt))}`}>
+                      child execution
+                    </a>
+                  </>
+                )}
                 {a.error && (
                   <div class="muted">
                     <code>{a.error.type}</code> {a.error.message}

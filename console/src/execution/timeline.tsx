@@ -5,13 +5,24 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration } from '../components/format.js';
+import { useNow } from '../components/use-now.js';
 import type { TaskView } from './fold-tasks.js';
 
 const ROW_HEIGHT = 22;
 const WINDOW_ABOVE = 300;
 const OVERSCAN_ROWS = 10;
 
-export function Timeline(props: { tasks: readonly TaskView[]; startedAt: string; now: number; onSelect(id: string, attempt: number): void }) {
+export function Timeline(props: {
+  tasks: readonly TaskView[];
+  startedAt: string;
+  /** When the execution finished (ms), or null: running attempts then end at the ticking now. */
+  finishedAt: number | null;
+  /** The execution has not finished: running bars grow every second. */
+  live: boolean;
+  onSelect(id: string, attempt: number): void;
+}) {
+  const now = useNow(props.live && props.finishedAt === null);
+  const until = props.finishedAt ?? now;
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 420 });
   const rows = props.tasks.filter((t) => t.attempts.length > 0);
@@ -38,7 +49,7 @@ export function Timeline(props: { tasks: readonly TaskView[]; startedAt: string;
   if (rows.length === 0) return <p class="muted">No task has started yet.</p>;
   const start = new Date(props.startedAt).getTime();
   let end = start + 1;
-  for (const t of rows) for (const a of t.attempts) end = Math.max(end, a.finished_at ? new Date(a.finished_at).getTime() : props.now);
+  for (const t of rows) for (const a of t.attempts) end = Math.max(end, a.finished_at ? new Date(a.finished_at).getTime() : until);
   const span = end - start;
   const pct = (ms: number) => `${((Math.max(0, ms - start) / span) * 100).toFixed(2)}%`;
   const first = windowed ? Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN_ROWS) : 0;
@@ -54,7 +65,7 @@ export function Timeline(props: { tasks: readonly TaskView[]; startedAt: string;
           <span role="cell" class="timeline-track">
             {task.attempts.map((a) => {
               const from = new Date(a.started_at).getTime();
-              const to = a.finished_at ? new Date(a.finished_at).getTime() : props.now;
+              const to = a.finished_at ? new Date(a.finished_at).getTime() : until;
               return (
                 <button
                   type="button"

@@ -18,8 +18,11 @@ export interface LiveExecution {
   workflow: WorkflowDetail | null;
   events: ExecutionEvent[];
   fold: ExecutionFold;
-  /** 'live' while the stream is open; 'lost' after the client gave up reconnecting. */
-  stream: 'connecting' | 'live' | 'lost';
+  /**
+   * 'live' while the stream is open; 'reconnecting' while the server is away and the
+   * client tries again; 'lost' after the client gave up reconnecting.
+   */
+  stream: 'connecting' | 'live' | 'reconnecting' | 'lost';
   /** Bumped on every applied batch, so memoised views can key on it. */
   version: number;
   /** Re-reads the record (after a control) and reopens a lost stream. */
@@ -77,20 +80,28 @@ export function useLiveExecution(client: HarmoniaClient, id: string): LiveExecut
       } else {
         reloadRecord();
       }
-      state.stream = 'live';
+      state.stream = 'connecting';
       bump();
+      const onConnection = (connection: 'open' | 'reconnecting') => {
+        const next = connection === 'open' ? 'live' : 'reconnecting';
+        if (state.stream === next) return;
+        // what changed while the server was away (a status, a finish) is read again on return
+        if (state.stream === 'reconnecting') reloadRecord();
+        if (next === 'live') state.error = null;
+        state.stream = next;
+        bump();
+      };
       // untilFinished false: a retried execution carries on in the same stream
-      for await (const event of client.events(id, { afterSeq: state.fold.last_seq, untilFinished: false, signal })) {
+      for await (const event of client.events(id, { afterSeq: state.fold.last_seq, untilFinished: false, signal, onConnection })) {
         pending.push(event);
         if (frame === 0) frame = requestAnimationFrame(flush);
       }
     };
     run().catch((error: unknown) => {
       if (signal.aborted) return;
-      if (state.kind === 'loading') {
-        state.kind = 'error';
-        state.error = error instanceof Error ? error : new Error(String(error));
-      }
+      // kept once loaded too: a stream refused for a revoked or expired token asks for a new sign-in
+      state.error = error instanceof Error ? error : new Error(String(error));
+      if (state.kind === 'loading') state.kind = 'error';
       state.stream = 'lost';
       bump();
     });

@@ -22,6 +22,8 @@ export interface TaskLog {
   dropped: number;
   /** True while the live stream is open. */
   following: boolean;
+  /** True while following and the server does not answer: the client is reconnecting. */
+  reconnecting: boolean;
   /** Bumped on every applied batch, so views can key on it. */
   version: number;
   retry(): void;
@@ -71,6 +73,7 @@ export function useTaskLog(client: HarmoniaClient, executionId: string, taskId: 
 
     // a stream the previous run had open was closed by its cleanup
     state.following = false;
+    state.reconnecting = false;
     const run = async () => {
       // also on a rerun: the stream it replaces may have been cut before its last lines
       for await (const line of client.logs(executionId, { task: taskId, attempt, after: after(), signal })) take(line);
@@ -80,15 +83,23 @@ export function useTaskLog(client: HarmoniaClient, executionId: string, taskId: 
       if (!follow) return;
       state.following = true;
       bump();
-      for await (const line of client.logs(executionId, { task: taskId, attempt, after: after(), follow: true, signal })) take(line);
+      const onConnection = (connection: 'open' | 'reconnecting') => {
+        const reconnecting = connection === 'reconnecting';
+        if (state.reconnecting === reconnecting) return;
+        state.reconnecting = reconnecting;
+        bump();
+      };
+      for await (const line of client.logs(executionId, { task: taskId, attempt, after: after(), follow: true, signal, onConnection })) take(line);
       flush();
       state.following = false;
+      state.reconnecting = false;
       bump();
     };
     run().catch((error: unknown) => {
       if (signal.aborted) return;
       flush();
       state.following = false;
+      state.reconnecting = false;
       state.kind = 'error';
       state.error = error instanceof Error ? error : new Error(String(error));
       bump();
@@ -111,5 +122,5 @@ export function useTaskLog(client: HarmoniaClient, executionId: string, taskId: 
 }
 
 function initial(key: string, attempt: number | null): State {
-  return { key, kind: attempt === null ? 'idle' : 'loading', error: null, lines: [], dropped: 0, following: false, version: 0 };
+  return { key, kind: attempt === null ? 'idle' : 'loading', error: null, lines: [], dropped: 0, following: false, reconnecting: false, version: 0 };
 }

@@ -10,6 +10,7 @@ import type { TaskDef } from '../../../src/core/model.js';
 import { formatDuration, formatJson, formatTime, shortId } from '../components/format.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { useNow } from '../components/use-now.js';
 import { ExplainFailure } from '../assistant/explain-failure.js';
 import { CheckpointsPanel, CustomState } from '../execution/checkpoints-panel.js';
 import { ExecutionControls, RunAgain } from '../execution/controls.js';
@@ -17,10 +18,17 @@ import { EventHistory } from '../execution/event-history.js';
 import { TaskPanel } from '../execution/task-panel.js';
 import { Timeline } from '../execution/timeline.js';
 import { startedBy, triggerHref } from '../execution/started-by.js';
-import { useLiveExecution } from '../execution/use-live-execution.js';
+import { useLiveExecution, type LiveExecution } from '../execution/use-live-execution.js';
 import { WaitsPanel } from '../execution/waits-panel.js';
 import { useSession } from '../session.js';
+import { UnauthorizedError } from '../client.js';
 
+const STREAM_TEXT: Record<LiveExecution['stream'], string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting… (the server is not answering)',
+  lost: 'Disconnected',
+};
 const FINISHED: ReadonlySet<string> = new Set(['completed', 'failed', 'canceled']);
 const loadDagView = () => import('../execution/dag-view.js');
 const DagView = lazy(loadDagView);
@@ -57,7 +65,7 @@ export function ExecutionPage() {
     route(`${path}${text ? `?${text}` : ''}`, true);
   };
   const startedAt = record.started_at ?? record.created_at;
-  const ended = record.finished_at ? new Date(record.finished_at).getTime() : Date.now();
+  const finishedAt = record.finished_at ? new Date(record.finished_at).getTime() : null;
   const trigger = startedBy(live.events);
   const counts = new Map<string, number>();
   for (const s of statuses.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
@@ -78,9 +86,10 @@ export function ExecutionPage() {
           </p>
         </div>
         <div class="head-side">
+          {live.stream === 'lost' && live.error instanceof UnauthorizedError && <ErrorState error={live.error} />}
           <p class={`stream stream-${live.stream}`} role="status" aria-live="polite">
-            {live.stream === 'live' ? 'Live' : live.stream === 'lost' ? 'Disconnected' : 'Connecting…'}
-            {live.stream === 'lost' && (
+            {STREAM_TEXT[live.stream]}
+            {live.stream === 'lost' && !(live.error instanceof UnauthorizedError) && (
               <button type="button" class="link" onClick={live.refresh}>
                 Reconnect
               </button>
@@ -93,6 +102,7 @@ export function ExecutionPage() {
             <RunAgain
               client={client}
               workflowId={record.workflow_id}
+              workflowRef={record.workflow_ref}
               input={record.input}
               onStarted={(next) => route(`/ui/executions/${encodeURIComponent(next)}`)}
             />
@@ -104,7 +114,9 @@ export function ExecutionPage() {
         <dt>Started</dt>
         <dd>{formatTime(startedAt)}</dd>
         <dt>Duration</dt>
-        <dd>{formatDuration(ended - new Date(startedAt).getTime())}</dd>
+        <dd>
+          <ExecutionDuration startedAt={startedAt} finishedAt={finishedAt} running={!FINISHED.has(status)} />
+        </dd>
         <dt>Tasks</dt>
         <dd data-completed={counts.get('completed') ?? 0}>
           {[...counts.entries()].map(([s, n]) => (
@@ -164,7 +176,24 @@ export function ExecutionPage() {
             </Suspense>
           )}
         </section>
-        {selected !== null && (
+        {selected !== null && live.workflow !== null && !tasks.some((t) => t.id === selected) && (
+          // a link to a task this version does not have (mistyped, or renamed in another version)
+          <aside class="task-panel" aria-labelledby="task-title">
+            <header>
+              <h2 id="task-title">
+                Task <span class="mono">{selected}</span>
+              </h2>
+              <button type="button" class="link" onClick={() => select(null)} aria-label="Close the task panel">
+                Close
+              </button>
+            </header>
+            <p class="state error" role="alert">
+              This execution has no task <span class="mono">{selected}</span>: its workflow version has {tasks.length}{' '}
+              {tasks.length === 1 ? 'task' : 'tasks'}, shown in the graph.
+            </p>
+          </aside>
+        )}
+        {selected !== null && (live.workflow === null || tasks.some((t) => t.id === selected)) && (
           <TaskPanel
             executionId={record.id}
             taskId={selected}
@@ -182,7 +211,7 @@ export function ExecutionPage() {
 
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
-        <Timeline tasks={[...live.fold.tasks.values()]} startedAt={startedAt} now={ended} onSelect={(t, n) => select(t, n)} />
+        <Timeline tasks={[...live.fold.tasks.values()]} startedAt={startedAt} finishedAt={finishedAt} live={!FINISHED.has(status)} onSelect={(t, n) => select(t, n)} />
       </section>
 
       <div class="columns">
@@ -210,4 +239,10 @@ export function ExecutionPage() {
       </section>
     </article>
   );
+}
+
+/** The execution's duration so far, growing every second while it runs. */
+function ExecutionDuration(props: { startedAt: string; finishedAt: number | null; running: boolean }) {
+  const now = useNow(props.running && props.finishedAt === null);
+  return <>{formatDuration((props.finishedAt ?? now) - new Date(props.startedAt).getTime())}</>;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
+import { terminalWidth } from '../output/terminal-width.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { commandGroup, jsonObjectParser, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 
@@ -46,6 +47,7 @@ export function registerRemoteApprovalCommand(program: Command, ctx: CliContext)
           formatTable(
             [{ header: 'execution' }, { header: 'task' }, { header: 'workflow' }, { header: 'since' }, { header: 'expires' }, { header: 'approvers' }, { header: 'message' }],
             page.items.map((a) => [a.execution_id, a.task_id, a.workflow_ref, a.waiting_since ?? '-', a.deadline ?? 'never', a.approvers?.join(',') ?? `scope ${a.scope ?? 'approve'}`, a.message ?? '']),
+            { width: terminalWidth(ctx) },
           ),
         );
         if (page.total > page.items.length) ctx.stderr.write(`(${page.items.length} of ${page.total}; use --limit)\n`);

@@ -6,6 +6,7 @@ import { EXIT, type CliContext } from '../cli-context.js';
 import type { ControlVerb } from './local-execution-control.js';
 import { createColors, shouldUseColor } from '../output/colors.js';
 import { formatTable } from '../output/table.js';
+import { terminalWidth } from '../output/terminal-width.js';
 import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
@@ -99,7 +100,7 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
       await runWithHarmonia(ctx, flags, async (api) => {
         const detail = await api.getWorkflowStatus(id);
         if (flags.json) return printJson(ctx, detail);
-        ctx.stdout.write(statusLines(detail).join('\n') + '\n\n' + taskTable(detail));
+        ctx.stdout.write(statusLines(detail).join('\n') + '\n\n' + taskTable(detail, terminalWidth(ctx)));
       });
     },
   );
@@ -109,7 +110,7 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
       await runWithHarmonia(ctx, flags, async (api) => {
         const detail = await api.getWorkflowStatus(id);
         if (flags.json) return printJson(ctx, detail.task_statuses);
-        ctx.stdout.write(taskTable(detail));
+        ctx.stdout.write(taskTable(detail, terminalWidth(ctx)));
       });
     },
   );
@@ -238,7 +239,8 @@ export async function watchExecution(ctx: CliContext, client: HarmoniaClient, id
   const c = createColors(tty && shouldUseColor(true, ctx.env));
   let drawn = 0;
   const draw = (): void => {
-    const lines = renderWatch(model, c);
+    // read at each drawing: the terminal may have been resized
+    const lines = renderWatch(model, c, { rows: ctx.stdout.rows, columns: ctx.stdout.columns });
     // move to the top of the previous drawing, then rewrite each line
     if (drawn > 0) writeControl(ctx.stdout, `\u001b[${drawn}F`);
     for (const line of lines) {
@@ -277,8 +279,8 @@ export function statusLines(detail: ExecutionDetail): string[] {
   return lines;
 }
 
-/** The table of an execution's tasks. */
-export function taskTable(detail: ExecutionDetail): string {
+/** The table of an execution's tasks; errors cut to `width` (the terminal's) when given. */
+export function taskTable(detail: ExecutionDetail, width?: number): string {
   const rows = Object.entries(detail.task_statuses).map(([id, t]) => [
     id,
     t.status,
@@ -289,6 +291,7 @@ export function taskTable(detail: ExecutionDetail): string {
   return formatTable(
     [{ header: 'task' }, { header: 'status' }, { header: 'attempts', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'error' }],
     rows,
+    { width },
   );
 }
 

@@ -7,7 +7,7 @@ import { attemptOfEvent, errorOfEvent, itemIndexOf } from '../../core/events.js'
 import type { TaskError } from '../../core/task-errors.js';
 import type { ExecutionEvent, ExecutionStatus, TaskStatus } from '../../core/model.js';
 import type { ExecutionDetail, TaskStatusView } from '../../core/wire.js';
-import type { Colors } from '../output/colors.js';
+import { stripAnsi, type Colors } from '../output/colors.js';
 import { formatDuration } from './remote-client.js';
 
 export interface ItemProgress {
@@ -142,11 +142,41 @@ export function taskFraction(task: TaskProgress): number | null {
 }
 
 /** The whole picture: a header line and one bar per task. */
-export function renderWatch(model: WatchModel, c: Colors): string[] {
+export function renderWatch(model: WatchModel, c: Colors, terminal: { rows?: number; columns?: number } = {}): string[] {
   const done = model.tasks.filter((t) => DONE.has(t.status)).length;
   const header = `${c.bold(model.workflow_ref)}  ${c.dim(model.execution_id)}  ${statusColor(model.status, c)}  ${done}/${model.tasks.length} tasks`;
-  const nameWidth = Math.max(4, ...model.tasks.map((t) => [...t.id].length));
-  return [header, ...model.tasks.map((task) => renderTask(task, nameWidth, c))];
+  // the last row stays free: a drawing as tall as the terminal scrolls it, and the next
+  // redraw's move up would land below its top
+  const room = terminal.rows !== undefined && terminal.rows > 3 ? terminal.rows - 1 : Number.POSITIVE_INFINITY;
+  let shown = model.tasks;
+  let rest: string | null = null;
+  if (1 + model.tasks.length > room) {
+    shown = [...model.tasks].sort((a, b) => watchRank(a) - watchRank(b)).slice(0, room - 2);
+    const hidden = new Map<string, number>();
+    const kept = new Set(shown);
+    for (const task of model.tasks) if (!kept.has(task)) hidden.set(task.status, (hidden.get(task.status) ?? 0) + 1);
+    const counts = [...hidden.entries()].sort((a, b) => b[1] - a[1]).map(([status, n]) => `${n} ${status}`);
+    rest = `  … ${model.tasks.length - shown.length} more tasks: ${counts.join(', ')}`;
+  }
+  const nameWidth = Math.max(4, ...shown.map((t) => [...t.id].length));
+  const lines = [header, ...shown.map((task) => renderTask(task, nameWidth, c)), ...(rest === null ? [] : [rest])];
+  const columns = terminal.columns;
+  return columns === undefined || columns < 20 ? lines : lines.map((line) => fitLine(line, columns));
+}
+
+/** Which tasks a drawing too tall for the terminal keeps: those under way, then failures, then the next to run, then the finished. */
+function watchRank(task: TaskProgress): number {
+  if (task.status === 'running' || task.status === 'waiting' || task.retrying) return 0;
+  if (task.status === 'failed') return 1;
+  if (task.status === 'pending') return 2;
+  return 3;
+}
+
+/** A line in `columns` cells: a wider one wraps, and a redraw would move up over fewer lines than it drew. */
+function fitLine(line: string, columns: number): string {
+  const plain = stripAnsi(line);
+  if ([...plain].length <= columns) return line;
+  return [...plain].slice(0, columns - 1).join('') + '…';
 }
 
 function renderTask(task: TaskProgress, nameWidth: number, c: Colors): string {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ParameterSpec } from '../../core/model.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTable } from '../output/table.js';
+import { terminalWidth } from '../output/terminal-width.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, jsonObjectParser, printJson, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
@@ -49,6 +50,7 @@ export function registerRemoteTemplateCommand(program: Command, ctx: CliContext)
           formatTable(
             [{ header: 'ref' }, { header: 'version', align: 'right' }, { header: 'parameters' }, { header: 'description' }],
             page.items.map((t) => [t.ref, String(t.version), Object.keys(t.parameters).join(', ') || '-', t.description ?? '']),
+            { width: terminalWidth(ctx) },
           ),
         );
         const note = partialPageNote(page);
@@ -72,7 +74,7 @@ export function registerRemoteTemplateCommand(program: Command, ctx: CliContext)
         ];
         ctx.stdout.write(lines.join('\n'));
         const rows = Object.entries(detail.parameters).map(([name, spec]) => [name, spec.type ?? '-', spec.required === true ? 'yes' : 'no', spec.description ?? '']);
-        ctx.stdout.write(formatTable([{ header: 'parameter' }, { header: 'type' }, { header: 'required' }, { header: 'description' }], rows));
+        ctx.stdout.write(formatTable([{ header: 'parameter' }, { header: 'type' }, { header: 'required' }, { header: 'description' }], rows, { width: terminalWidth(ctx) }));
       });
     },
   );

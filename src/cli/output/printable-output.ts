@@ -57,6 +57,12 @@ export function printableOutput(stream: OutputStream): PrintableOutput {
     get isTTY() {
       return stream.isTTY;
     },
+    get columns() {
+      return stream.columns;
+    },
+    get rows() {
+      return stream.rows;
+    },
     write: (chunk: string) => stream.write(printable(chunk)),
     control: (sequence: string) => stream.write(sequence),
   };

@@ -10,11 +10,12 @@ import { refuseCursorPastHead } from '../../app/cursor-past-head.js';
 
 /** The SSE routes; `hub` tracks open streams for shutdown. */
 export function eventRoutes(hub: StreamHub) {
-  const sseOptions = (services: AppServices) => ({
+  const sseOptions = (services: AppServices, request: RouteRequest) => ({
     buffer_bytes: services.options.stream_buffer_bytes,
     queue_messages: services.options.stream_queue_events,
     keepalive_seconds: services.options.sse_keepalive_seconds,
     hub,
+    authorized: () => request.stillAuthorized(),
   });
   const sinkOf = (stream: SseStream): EventSink => ({
     send: (event) => stream.push(eventSse(event, 'seq'), String(event.seq)),
@@ -33,7 +34,7 @@ export function eventRoutes(hub: StreamHub) {
     const afterSeq = resumeSeq(request.koa);
     refuseCursorPastHead(afterSeq, (await services.engine.getExecution(id)).last_seq);
     let stop = (): void => undefined;
-    const stream = openSse(request.koa, sseOptions(services), () => stop());
+    const stream = openSse(request.koa, sseOptions(services, request), () => stop());
     stop = streamExecutionEvents({
       bus: services.engine.bus,
       readEvents: (execId, after, limit) => services.engine.readEvents(execId, after, limit),
@@ -48,7 +49,7 @@ export function eventRoutes(hub: StreamHub) {
     const afterPosition = resumeCursor(request.koa, 'after_position', null);
     if (afterPosition !== null) refuseCursorPastHead(afterPosition, await services.store.executions.lastEventPosition());
     let stop = (): void => undefined;
-    const stream = openSse(request.koa, sseOptions(services), () => stop());
+    const stream = openSse(request.koa, sseOptions(services, request), () => stop());
     const stopExecutions = streamAllEvents({ feed: globalFeedOf(hub, services), after_position: afterPosition, sink: batchSinkOf(stream) });
     const stopPacks = streamPackEvents({
       events: services.pack_events,

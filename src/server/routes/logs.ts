@@ -7,6 +7,7 @@ import type { StreamHub } from '../stream-hub.js';
 import { streamLogs } from '../stream-logs.js';
 import { intOption, intParam } from './paging.js';
 import { refuseCursorPastHead } from '../../app/cursor-past-head.js';
+import { assertTaskOf } from '../../app/task-of-execution.js';
 
 export const LOGS_PAGE_DEFAULT = 1000;
 export const LOGS_PAGE_MAX = 10_000;
@@ -83,8 +84,9 @@ export function logRoutes(hub: StreamHub) {
         const header = request.koa.get('Last-Event-ID');
         const after = header !== '' ? resumeSeq(request.koa) : intParam(request.query, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
         await services.engine.getExecution(id);
+        if (filters.task_id !== undefined) await assertTaskOf(services.engine, id, filters.task_id);
         if (after > 0) refuseCursorPastHead(after, await services.store.executions.lastLogSeq(id), 'log line');
-        streamLogs(request.koa, { engine: services.engine, hub, execution_id: id, query: { ...filters, after }, keepalive_seconds: services.options.sse_keepalive_seconds });
+        streamLogs(request.koa, { engine: services.engine, hub, execution_id: id, query: { ...filters, after }, keepalive_seconds: services.options.sse_keepalive_seconds, authorized: request.stillAuthorized });
         return { streamed: true };
       },
     },

@@ -171,6 +171,7 @@ function readCommands(): Array<{ args: string[]; exit: 0 | 1 | 2 }> {
     { args: ['schedule', 'show', 'demo.hello/weekly'], exit: 1 },
     { args: ['logs', noisy], exit: 0 },
     { args: ['logs', noisy, 'build', '--stream', 'stderr'], exit: 0 },
+    { args: ['logs', noisy, 'biuld'], exit: 2 },
     { args: ['logs', 'no-such-execution'], exit: 1 },
   ];
 }

@@ -60,8 +60,9 @@ describe('harmonia logs', () => {
     expect(waited.code).toBe(1);
     expect(waited.stderr).toContain("last lines of build's log");
     expect(waited.stderr).toContain('build#1 err | error: missing semicolon');
-    const quiet = await runCli(['logs', id, 'nonexistent-task'], { cwd: dir, env: env() });
-    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([0, '', "no log lines for task 'nonexistent-task': its tasks printed nothing (yet)\n"]);
+    // a task the execution does not have is a mistake to say, not a log that is empty
+    const unknown = await runCli(['logs', id, 'nonexistent-task'], { cwd: dir, env: env() });
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', `harmonia: execution '${id}' has no task 'nonexistent-task' (USAGE_INVALID, HTTP 400)\n`]);
     expect((await runCli(['logs', 'no-such-execution'], { cwd: dir, env: { ...env(), HARMONIA_URL: '' } })).code).toBe(1);
   });
 });

@@ -118,4 +118,24 @@ describe('task logs over the API', () => {
     expect((await h.call('GET', `/api/v1/executions/${started.body.execution_id}/logs?after=-1`)).status).toBe(400);
     await h.call('POST', `/api/v1/executions/${started.body.execution_id}/cancel`);
   });
+
+  it("answers a task the execution does not have with 400, not an empty log, on the page and both streams", async () => {
+    h = await openServer({ files: CHATTY });
+    const started = await h.call<{ execution_id: string }>('POST', '/api/v1/executions', { json: { workflow_ref: 'demo.chatty', input: { gate: '/nonexistent' } } });
+    const id = started.body.execution_id;
+    const page = await h.call<{ error: { code: string; message: string } }>('GET', `/api/v1/executions/${id}/logs?task=tlak`);
+    expect(page.status).toBe(400);
+    expect(page.body.error.code).toBe('USAGE_INVALID');
+    expect(page.body.error.message).toBe(`execution '${id}' has no task 'tlak'`);
+    const stream = await h.call<{ error: { code: string } }>('GET', `/events/executions/${id}/logs?task=tlak`);
+    expect(stream.status).toBe(400);
+    expect(stream.body.error.code).toBe('USAGE_INVALID');
+    const socket = new WebSocket(`${h.url.replace('http', 'ws')}/ws/executions/${id}/logs?task=tlak`);
+    expect(await new Promise<number>((resolve) => socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)))).toBe(400);
+    socket.terminate();
+    // a task that has not printed yet is still an empty page
+    const quiet = await h.call<TaskLogPage>('GET', `/api/v1/executions/${id}/logs?task=talk&stream=system`);
+    expect(quiet.status).toBe(200);
+    await h.call('POST', `/api/v1/executions/${id}/cancel`);
+  });
 });

@@ -94,6 +94,39 @@ describe('renderWatch()', () => {
   });
 });
 
+describe('renderWatch() on a terminal of a given size', () => {
+  it('fits the terminal: the tasks under way first, the rest counted on one line', () => {
+    seq = 1;
+    const ids = Array.from({ length: 1000 }, (_, i) => `t${i}`);
+    const model = createWatchModel(detail(ids));
+    for (let i = 0; i < 900; i += 1) {
+      applyEvent(model, event('task_started', `t${i}`, { attempt: 1 }, 0));
+      applyEvent(model, event('task_completed', `t${i}`, { attempt: 1 }, 1));
+    }
+    applyEvent(model, event('task_started', 't950', { attempt: 1 }, 2));
+    applyEvent(model, event('task_started', 't951', { attempt: 1 }, 2));
+    applyEvent(model, event('task_failed', 't951', { attempt: 1, error: { type: 'TIMEOUT', message: 'too slow' } }, 3));
+    const lines = renderWatch(model, createColors(false), { rows: 6, columns: 80 });
+    expect(lines).toEqual([
+      'demo.flow  e1  running  901/1000 tasks',
+      '  t950  [~~~~~~~~~~~~~~~~~~~~]       running',
+      '  t951  [####################] 100%  failed  1ms  TIMEOUT: too slow',
+      '  t900  [--------------------]   0%  pending',
+      '  … 997 more tasks: 900 completed, 97 pending',
+    ]);
+  });
+
+  it('cuts a line wider than the terminal, so a redraw moves up over exactly what it drew', () => {
+    seq = 1;
+    const model = createWatchModel(detail(['build']));
+    applyEvent(model, event('task_started', 'build', { attempt: 1 }, 0));
+    applyEvent(model, event('task_failed', 'build', { attempt: 1, error: { type: 'ACTION_FAILED', message: 'x'.repeat(200) } }, 5));
+    const lines = renderWatch(model, createColors(true), { rows: 24, columns: 60 });
+    expect(lines[1]?.length).toBe(60);
+    expect(lines[1]?.endsWith('…')).toBe(true);
+  });
+});
+
 describe('describeEvent()', () => {
   it('names the task, the item, the attempt and the error', () => {
     seq = 1;

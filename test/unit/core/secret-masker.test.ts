@@ -197,4 +197,32 @@ describe('learning URL passwords', () => {
       password: MASK,
     });
   });
+
+  it("shows the declaration of an input named like a secret, masking only its default and its choices", () => {
+    const masker = createSecretMasker();
+    const input = {
+      password: { type: 'string', required: true, secret: true, description: 'the database password' },
+      api_key: { type: 'string', default: 'k-live-8f2a9c', enum: ['k-live-8f2a9c', 'k-test-1b2c3d'] },
+    };
+    const shown = { password: input.password, api_key: { type: 'string', default: MASK, enum: MASK } };
+    expect(masker.maskValue({ input })).toEqual({ input: shown });
+    expect(masker.maskShared({ input })).toEqual({ input: shown });
+    // the declaration is not copied when nothing in it is hidden
+    expect(masker.maskShared({ password: input.password }).password).toBe(input.password);
+  });
+
+  it('still hides a whole value under a secret-named key that only looks like a declaration in part', () => {
+    const masker = createSecretMasker();
+    const values = [
+      { type: 'service_account', private_key_id: 'a1b2c3d4' },
+      { type: 'string', value: 'hunter2-s3cr3t' },
+      { type: 'bearer' },
+      { description: 42 },
+      {},
+    ];
+    for (const value of values) {
+      expect(masker.maskValue({ token: value })).toEqual({ token: MASK });
+      expect(masker.maskShared({ token: value })).toEqual({ token: MASK });
+    }
+  });
 });
