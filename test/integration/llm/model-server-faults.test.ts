@@ -1,0 +1,201 @@
+/**
+ * The chat client and core.llm against a model server that misbehaves as real ones do:
+ * replies with no end, keys quoted back in other encodings or cut at a boundary, streams
+ * that stop early, and replies with very many schema errors. A real HTTP server each time.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ActionContext } from '../../../src/actions/action.js';
+import { createLlmAction } from '../../../src/actions/core-llm.js';
+import { createChatClient, type ChatClientOptions } from '../../../src/llm/chat-client.js';
+import { LlmError } from '../../../src/llm/llm-error.js';
+
+const KEY = 'sk-proj-Abc/123+xyz=9f3aQ';
+
+let server: Server | undefined;
+afterEach(async () => {
+  const s = server;
+  server = undefined;
+  if (s) {
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+});
+
+/** Starts a real HTTP server answering every request with `handle`; returns its base URL. */
+async function serve(handle: (request: IncomingMessage, response: ServerResponse) => void): Promise<string> {
+  server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => handle(request, response));
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+}
+
+function client(base_url: string, extra: Partial<ChatClientOptions> = {}) {
+  return createChatClient({ base_url, model: 'm', api_key: KEY, max_retries: 0, ...extra });
+}
+
+async function failure(promise: Promise<unknown>): Promise<LlmError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof LlmError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function completion(content: string, finish = 'stop'): string {
+  return JSON.stringify({ model: 'm', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finish }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+}
+
+const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
+
+/** Every 8-character piece of the key: none may show. */
+function pieces(key: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 8 <= key.length; i++) out.push(key.slice(i, i + 8));
+  return out;
+}
+
+describe('a reply with no end', () => {
+  it('fails LLM_BAD_REPLY once a chunked body passes max_reply_bytes, without waiting for it to end', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const block = 'x'.repeat(16 * 1024);
+      const more = (): void => {
+        while (response.write(block)) {
+          /* fill the socket */
+        }
+      };
+      response.on('drain', more);
+      more();
+    });
+    const error = await failure(client(url, { max_reply_bytes: 256 * 1024, timeout_ms: 20_000 }).complete(ask));
+    expect(error.error_type).toBe('LLM_BAD_REPLY');
+    expect(error.message).toContain('larger than 262144 bytes');
+  });
+
+  it('does the same for an error answer with no end', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(503, { 'content-type': 'text/plain' });
+      const block = 'y'.repeat(16 * 1024);
+      const more = (): void => {
+        while (response.write(block)) {
+          /* fill the socket */
+        }
+      };
+      response.on('drain', more);
+      more();
+    });
+    const error = await failure(client(url, { max_reply_bytes: 256 * 1024, timeout_ms: 20_000 }).complete(ask));
+    expect(error.error_type).toBe('LLM_BAD_REPLY');
+  });
+});
+
+describe('the API key quoted back', () => {
+  it('is hidden when the quote is cut at the snippet boundary of an error', async () => {
+    for (const at of [290, 295, 299]) {
+      const url = await serve((_request, response) => {
+        response.writeHead(401, { 'content-type': 'text/plain' });
+        response.end(`${'e'.repeat(at)}${KEY} is not valid`);
+      });
+      const error = await failure(client(url).complete(ask));
+      for (const piece of pieces(KEY)) expect(error.message).not.toContain(piece);
+      server?.closeAllConnections();
+      await new Promise<void>((resolve) => server?.close(() => resolve()));
+      server = undefined;
+    }
+  });
+
+  it('is hidden when the quote is cut at the snippet boundary of a reply that is not JSON', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`${'n'.repeat(88)}${KEY}`);
+    });
+    const error = await failure(client(url).complete(ask));
+    expect(error.error_type).toBe('LLM_BAD_REPLY');
+    for (const piece of pieces(KEY)) expect(error.message).not.toContain(piece);
+  });
+
+  it('is hidden URL-encoded, base64- and base64url-encoded, in errors and replies', async () => {
+    const forms = [encodeURIComponent(KEY), Buffer.from(KEY).toString('base64'), Buffer.from(KEY).toString('base64url'), Buffer.from(`Bearer ${KEY}`).toString('base64')];
+    let status = 401;
+    const url = await serve((_request, response) => {
+      if (status === 401) {
+        response.writeHead(401, { 'content-type': 'text/plain' });
+        response.end(`bad key: ${forms.join(' ')}`);
+      } else {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(completion(`you sent ${forms.join(' and ')}`));
+      }
+    });
+    const c = client(url);
+    const error = await failure(c.complete(ask));
+    for (const form of forms) expect(error.message).not.toContain(form);
+    expect(error.message).toContain('bad key: **REDACTED**');
+    status = 200;
+    const reply = await c.complete(ask);
+    for (const form of forms) expect(reply.text).not.toContain(form);
+    expect(reply.text).toContain('you sent **REDACTED**');
+  });
+});
+
+describe('a stream that stops early', () => {
+  it('is not taken for a whole reply when it ends without a finish_reason or [DONE]', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(`data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta: { content: '{"title": "half' }, finish_reason: null }] })}\n\n`);
+      response.end();
+    });
+    const seen: string[] = [];
+    const error = await failure(client(url).complete({ ...ask, on_text: (t) => seen.push(t) }));
+    expect(error.error_type).toBe('LLM_BAD_REPLY');
+    expect(error.retriable).toBe(true);
+  });
+});
+
+describe('a stream that reports an error after its headers', () => {
+  it('fails LLM_SERVER_ERROR (retriable) with the server\'s message, the key hidden', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(`data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] })}\n\n`);
+      response.end(`data: ${JSON.stringify({ error: { message: `out of memory serving ${KEY}` } })}\n\n`);
+    });
+    const error = await failure(client(url).complete({ ...ask, on_text: () => undefined }));
+    expect(error).toMatchObject({ error_type: 'LLM_SERVER_ERROR', retriable: true });
+    expect(error.message).toContain('failed while streaming: out of memory serving **REDACTED**');
+  });
+});
+
+describe('core.llm with a reply of very many schema errors', () => {
+  it('fails LLM_SCHEMA_MISMATCH with a bounded message, and re-asks with a bounded one', async () => {
+    const bodies: string[] = [];
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(completion(JSON.stringify(Array.from({ length: 5000 }, (_, i) => i))));
+    });
+    const ctx: ActionContext = { execution_id: 'e', task_id: 't', attempt: 1, idempotency_key: 'e:t', signal: new AbortController().signal, timeout_ms: 60_000, max_output_bytes: 1_000_000 };
+    const c = client(url);
+    const complete = c.complete.bind(c);
+    const result = await createLlmAction({
+      ...c,
+      default_model: c.default_model,
+      hide: c.hide,
+      complete: (request, signal) => {
+        bodies.push(JSON.stringify(request.messages));
+        return complete(request, signal);
+      },
+    }).run({ prompt: 'numbers as strings', response_schema: { type: 'array', items: { type: 'string' } }, max_schema_attempts: 2 }, ctx);
+    expect(result).toMatchObject({ status: 'error', error_type: 'LLM_SCHEMA_MISMATCH' });
+    const message = result.status === 'error' ? result.error_message : '';
+    expect(message.length).toBeLessThan(4000);
+    expect(message).toContain('4990 more');
+    // The second request re-asks with the errors: a bounded list, not 5000 of them.
+    const reask = (JSON.parse(bodies[1] ?? '[]') as Array<{ content: string }>).at(-1)?.content ?? '';
+    expect(reask.length).toBeLessThan(4000);
+    expect(reask).toContain('4990 more');
+  });
+});
