@@ -1,0 +1,54 @@
+/**
+ * The assistant routes when the model server is slow or answers nonsense: documented
+ * statuses with codes (504 TIMEOUT, 502 LLM_FAILED), never a 500.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAssistantServer, type AssistantServer } from './assistant-server.js';
+import { startChatServer, type ChatServer } from './chat-server.js';
+
+const FILES = {
+  'shop/pack.yaml': 'ref: shop\nversion: 1.0.0\n',
+  'shop/workflows/broken.yaml': 'version: 1.0.0\ntasks:\n  charge:\n    action: core.fail\n    input: { error_type: CARD_DECLINED, error_message: "declined", is_retriable: false }\n',
+};
+
+let chat: ChatServer;
+let h: AssistantServer;
+let failedId: string;
+beforeAll(async () => {
+  chat = await startChatServer();
+  h = await openAssistantServer(FILES, { base_url: chat.base_url, model: 'helper', api_key: 'sk-rest-faults', timeout_ms: 200, max_retries: 0 });
+  const started = await h.engine.startExecution({ workflow_ref: 'shop.broken', input: {} });
+  await h.engine.waitForCompletion(started.id);
+  failedId = started.id;
+});
+afterAll(async () => {
+  await h.close();
+  await chat.close();
+});
+
+describe('the assistant routes against a failing model server', () => {
+  it('answer 504 TIMEOUT, as documented, when the model server does not answer in time', async () => {
+    chat.script({ hang: true });
+    const explained = await h.call('POST', `/api/v1/executions/${failedId}/explain`);
+    expect(explained.status).toBe(504);
+    expect(explained.body).toMatchObject({ error: { code: 'TIMEOUT' } });
+    chat.script({ hang: true });
+    const drafted = await h.call('POST', '/api/v1/assistant/draft', { description: 'anything', pack: 'shop' });
+    expect(drafted.status).toBe(504);
+    expect(drafted.body).toMatchObject({ error: { code: 'TIMEOUT', details: { error_type: 'TIMEOUT', retriable: true } } });
+    const spec = (await h.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    expect(Object.keys(spec.paths['/api/assistant/draft']?.post?.responses ?? {})).toContain('504');
+    expect(Object.keys(spec.paths['/api/executions/{id}/explain']?.post?.responses ?? {})).toContain('504');
+  });
+
+  it('answer 502 LLM_FAILED with LLM_BAD_REPLY for a reply without text (a tool call) or not JSON', async () => {
+    chat.script({ body: JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function' }] }, finish_reason: 'tool_calls' }] }) });
+    const tool = await h.call('POST', `/api/v1/executions/${failedId}/explain`);
+    expect(tool.status).toBe(502);
+    expect(tool.body).toMatchObject({ error: { code: 'LLM_FAILED', details: { error_type: 'LLM_BAD_REPLY', retriable: true } } });
+    chat.script({ body: '<html>bad gateway</html>' });
+    const html = await h.call('POST', `/api/v1/executions/${failedId}/explain`);
+    expect(html.status).toBe(502);
+    expect(html.body).toMatchObject({ error: { code: 'LLM_FAILED', details: { error_type: 'LLM_BAD_REPLY' } } });
+  });
+});
