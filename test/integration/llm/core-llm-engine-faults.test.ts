@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLlmAction } from '../../../src/actions/core-llm.js';
 import { createChatClient } from '../../../src/llm/chat-client.js';
-import { openHarness, register, workflow, type Harness } from '../engine/helpers.js';
+import { createEngine } from '../../../src/engine/index.js';
+import { actionsWith, openHarness, register, workflow, type Harness } from '../engine/helpers.js';
 import { startChatServer, type ChatServer } from './chat-server.js';
 
 let chat: ChatServer;
@@ -80,5 +81,24 @@ describe('core.llm in the engine', () => {
     expect(log).toContain('Your password is **REDACTED**');
     expect(log).not.toContain(secret);
     expect(chat.requests[0]?.body.messages.at(-1)?.content).toContain(secret);
+  });
+});
+
+describe('core.llm across an engine restart', () => {
+  it('runs an interrupted request again after the restart, as any interrupted task', async () => {
+    chat.script({ hang: true }, { content: 'answered after the restart' });
+    const { harness, id } = await start({ input: { prompt: 'hi' } });
+    await chat.received(1);
+    await harness.engine.stop();
+    await chat.abandoned;
+    const store2 = await harness.reopen();
+    const client = createChatClient({ base_url: chat.base_url, model: 'm', api_key: 'sk-engine-faults-1', max_retries: 0 });
+    const engine2 = createEngine({ store: store2, actions: actionsWith({ 'core.llm': createLlmAction(client) }) });
+    await engine2.start();
+    const done = await engine2.waitForCompletion(id);
+    await engine2.stop();
+    expect(done.status).toBe('completed');
+    expect(chat.requests).toHaveLength(2);
+    expect(done.output).toBeDefined();
   });
 });
