@@ -24,6 +24,19 @@ describe('parseJsonReply()', () => {
     expect(parseJsonReply('The answer is {"a": {"b": 2}} as asked.')).toEqual({ ok: true, value: { a: { b: 2 } } });
   });
 
+  it('reads the first fence whose opening line ends in a newline, with or without a json tag', () => {
+    expect(parseJsonReply('```JSON  \t\n {"a": 1}\n```')).toEqual({ ok: true, value: { a: 1 } });
+    expect(parseJsonReply('use ```this``` and\n```\n[true]```')).toEqual({ ok: true, value: [true] });
+    expect(parseJsonReply('```json\n\n\n"x"\n\n```')).toEqual({ ok: true, value: 'x' });
+  });
+
+  it('answers a reply of a fence that never closes, over many lines, in one pass', () => {
+    // A backtracking pattern spent time quadratic in the newlines here (minutes for a megabyte).
+    const read = parseJsonReply(`\`\`\`json${' \n'.repeat(1_000_000)}x`);
+    expect(read.ok).toBe(false);
+    expect(parseJsonReply(`\`\`\`${'\n'.repeat(1_000_000)}`).ok).toBe(false);
+  });
+
   it('says why a reply is not JSON', () => {
     const read = parseJsonReply('no json here');
     expect(read.ok).toBe(false);
