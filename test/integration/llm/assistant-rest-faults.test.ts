@@ -51,4 +51,28 @@ describe('the assistant routes against a failing model server', () => {
     expect(html.status).toBe(502);
     expect(html.body).toMatchObject({ error: { code: 'LLM_FAILED', details: { error_type: 'LLM_BAD_REPLY' } } });
   });
+
+  it('tells the model a bounded list of a draft\'s problems, however many it has', async () => {
+    const tasks = Array.from({ length: 300 }, (_, i) => `  t${i}:\n    action: nowhere.missing_${i}\n`).join('');
+    const draft = `\`\`\`yaml\nversion: 1.0.0\ntasks:\n${tasks}\`\`\``;
+    chat.script({ content: draft }, { content: draft });
+    const before = chat.requests.length;
+    const drafted = await h.call('POST', '/api/v1/assistant/draft', { description: 'many tasks', pack: 'shop', max_attempts: 2 });
+    expect(drafted.status).toBe(200);
+    expect(drafted.body).toMatchObject({ valid: false });
+    const feedback = chat.requests[before + 1]?.body.messages.at(-1)?.content ?? '';
+    expect(feedback).toContain('The validator found these problems');
+    expect(feedback).toMatch(/and \d+ more/);
+    expect(feedback.length).toBeLessThan(10_000);
+  });
+
+  it('refuses a description longer than the REST limit in harmonia draft too, before asking the model', async () => {
+    const { draftWorkflow } = await import('../../../src/llm/draft-workflow.js');
+    const { createChatClient } = await import('../../../src/llm/chat-client.js');
+    const before = chat.requests.length;
+    const client = createChatClient({ base_url: chat.base_url, model: 'helper' });
+    const pack = { catalogue: { pack: 'shop' }, workflow_names: new Set<string>(), check: async () => [] } as never;
+    await expect(draftWorkflow({ client, description: 'x'.repeat(8001), pack })).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+    expect(chat.requests.length).toBe(before);
+  });
 });
