@@ -188,6 +188,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     return { text: hide(text), model: answeredBy, usage, finish_reason: finish };
   }
 
+  // A reply the server's content filter stopped is empty or cut: not an answer to hand on as one.
+  function withheld<T extends { finish_reason: string | null }>(reply: T): T {
+    if (reply.finish_reason !== 'content_filter') return reply;
+    throw new LlmError('LLM_REQUEST_REJECTED', `${where} withheld the reply: its content filter stopped it (finish_reason 'content_filter')`, { retriable: false });
+  }
+
   return {
     default_model: options.model ?? null,
     hide,
@@ -207,11 +213,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         const deadline = AbortSignal.timeout(timeout);
         const response = await once(body, signal, deadline);
         if (response.ok && request.on_text && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-          return { ...(await readStream(response, model, request.on_text, signal, deadline)), requests };
+          return { ...withheld(await readStream(response, model, request.on_text, signal, deadline)), requests };
         }
         const text = await readText(response, signal, deadline);
         if (response.ok) {
-          const reply = readReply(text, model, where, hide, hideCut);
+          const reply = withheld(readReply(text, model, where, hide, hideCut));
           request.on_text?.(reply.text);
           return { ...reply, requests };
         }
@@ -263,7 +269,8 @@ function readReply(
   const message = isRecord(choice) ? choice.message : undefined;
   const content = isRecord(message) ? message.content : undefined;
   if (typeof content !== 'string') {
-    throw new LlmError('LLM_BAD_REPLY', `${where} answered without choices[0].message.content`, { retriable: true });
+    const finish = isRecord(choice) && typeof choice.finish_reason === 'string' ? ` (finish_reason '${hideCut(choice.finish_reason, 40)}')` : '';
+    throw new LlmError('LLM_BAD_REPLY', `${where} answered without choices[0].message.content${finish}`, { retriable: true });
   }
   const usage = isRecord(body) && isRecord(body.usage) ? body.usage : {};
   const counted: ChatUsage = {

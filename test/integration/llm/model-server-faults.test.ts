@@ -199,3 +199,47 @@ describe('core.llm with a reply of very many schema errors', () => {
     expect(reask).toContain('4990 more');
   });
 });
+
+describe('finish reasons', () => {
+  it('fails LLM_REQUEST_REJECTED (not retriable) when the content filter withheld the reply, streamed or whole', async () => {
+    let streamed = false;
+    const url = await serve((_request, response) => {
+      if (streamed) {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(`data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta: { content: 'I can' }, finish_reason: null }] })}\n\n`);
+        response.write(`data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }] })}\n\n`);
+        response.end('data: [DONE]\n\n');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(completion('', 'content_filter'));
+    });
+    const whole = await failure(client(url).complete(ask));
+    expect(whole).toMatchObject({ error_type: 'LLM_REQUEST_REJECTED', retriable: false });
+    expect(whole.message).toContain("finish_reason 'content_filter'");
+    streamed = true;
+    const stream = await failure(client(url).complete({ ...ask, on_text: () => undefined }));
+    expect(stream).toMatchObject({ error_type: 'LLM_REQUEST_REJECTED', retriable: false });
+  });
+
+  it("says a reply failing response_schema was cut at max_tokens when finish_reason is 'length'", async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(completion('{"title": "a long ti', 'length'));
+    });
+    const ctx: ActionContext = { execution_id: 'e', task_id: 't', attempt: 1, idempotency_key: 'e:t', signal: new AbortController().signal, timeout_ms: 60_000, max_output_bytes: 1_000_000 };
+    const result = await createLlmAction(client(url)).run({ prompt: 'a title', max_tokens: 5, response_schema: { type: 'object' }, max_schema_attempts: 1 }, ctx);
+    expect(result).toMatchObject({ status: 'error', error_type: 'LLM_SCHEMA_MISMATCH' });
+    expect(result.status === 'error' ? result.error_message : '').toContain("the reply was cut off at max_tokens (finish_reason 'length'); max_tokens is 5");
+  });
+
+  it('names the finish reason of a reply with no text (a tool call)', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'c' }] }, finish_reason: 'tool_calls' }] }));
+    });
+    const error = await failure(client(url).complete(ask));
+    expect(error).toMatchObject({ error_type: 'LLM_BAD_REPLY', retriable: true });
+    expect(error.message).toContain("without choices[0].message.content (finish_reason 'tool_calls')");
+  });
+});
