@@ -243,3 +243,23 @@ describe('finish reasons', () => {
     expect(error.message).toContain("without choices[0].message.content (finish_reason 'tool_calls')");
   });
 });
+
+describe('a reply that stops mid-body (held)', () => {
+  it('fails TIMEOUT when the body hangs, and CONNECTION_ERROR when the connection drops, streamed or whole', async () => {
+    let mode: 'hang' | 'drop' = 'hang';
+    let stream = false;
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
+      response.write(stream ? `data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] })}\n\n` : '{"choices": [');
+      if (mode === 'drop') response.socket?.destroy();
+    });
+    for (const s of [false, true]) {
+      stream = s;
+      mode = 'hang';
+      const request = s ? { ...ask, on_text: () => undefined } : ask;
+      expect(await failure(client(url, { timeout_ms: 200 }).complete(request))).toMatchObject({ error_type: 'TIMEOUT', retriable: true });
+      mode = 'drop';
+      expect(await failure(client(url, { timeout_ms: 20_000 }).complete(request))).toMatchObject({ error_type: 'CONNECTION_ERROR', retriable: true });
+    }
+  });
+});
