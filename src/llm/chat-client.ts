@@ -231,7 +231,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         const type = status === 429 ? 'LLM_RATE_LIMITED' : 'LLM_SERVER_ERROR';
         const pause = retryAfter ?? Math.min(1000 * 2 ** (requests - 1), maxWait);
         if (requests > maxRetries || pause > maxWait) {
-          const after = retryAfter === null ? '' : ` (retry after ${Math.ceil(retryAfter / 1000)} s)`;
+          // A Retry-After of 10^20 seconds is a broken server, not a plan: no exponent in the message.
+          const after = retryAfter === null ? '' : retryAfter > DAY_MS ? ' (retry after more than a day)' : ` (retry after ${Math.ceil(retryAfter / 1000)} s)`;
           throw new LlmError(type, `${said}${after}`, { retriable: true, status, retry_after_ms: retryAfter });
         }
         try {
@@ -243,6 +244,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
   };
 }
+
+const DAY_MS = 86_400_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -93,7 +93,8 @@ export async function draftWorkflow(options: DraftOptions): Promise<DraftResult>
   }
   // The same bound as the REST body's (DraftRequest): the description goes into every request.
   if (options.description.trim() === '' || options.description.length > MAX_DESCRIPTION_LENGTH) {
-    throw new HarmoniaError('USAGE_INVALID', `the description must be 1 to ${MAX_DESCRIPTION_LENGTH} characters; it has ${options.description.length}`, {
+    const has = options.description.trim() === '' ? 'it is blank' : `it has ${options.description.length}`;
+    throw new HarmoniaError('USAGE_INVALID', `the description must be 1 to ${MAX_DESCRIPTION_LENGTH} characters; ${has}`, {
       details: { length: options.description.length, max: MAX_DESCRIPTION_LENGTH },
     });
   }

@@ -263,3 +263,23 @@ describe('a reply that stops mid-body (held)', () => {
     }
   });
 });
+
+describe('Retry-After', () => {
+  it('fails at once, retriable, on a wait past the cap, in either form, and says so without an exponent', async () => {
+    let value = '99999999999999999999999';
+    let requests = 0;
+    const url = await serve((_request, response) => {
+      requests += 1;
+      response.writeHead(429, { 'retry-after': value });
+      response.end('slow down');
+    });
+    const c = client(url, { max_retries: 5 });
+    const seconds = await failure(c.complete(ask));
+    expect(seconds).toMatchObject({ error_type: 'LLM_RATE_LIMITED', retriable: true });
+    expect(seconds.message).toContain('answered 429: slow down (retry after more than a day)');
+    value = new Date(Date.now() + 3_600_000).toUTCString();
+    const date = await failure(c.complete(ask));
+    expect(date.message).toMatch(/\(retry after 3[56]\d\d s\)$/);
+    expect(requests).toBe(2);
+  });
+});
