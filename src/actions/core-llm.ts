@@ -62,8 +62,14 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
         // The reply goes to the task log line by line as it streams in.
         let partial = '';
         const onText = (piece: string): void => {
-          const lines = (partial + piece).split('\n');
-          partial = lines.pop() ?? '';
+          // Only the new piece is searched: re-splitting a long unfinished line on every piece was quadratic.
+          const cut = piece.lastIndexOf('\n');
+          if (cut < 0) {
+            partial += piece;
+            return;
+          }
+          const lines = (partial + piece.slice(0, cut)).split('\n');
+          partial = piece.slice(cut + 1);
           for (const line of lines) ctx.log?.('stdout', client.hide(line));
         };
         try {

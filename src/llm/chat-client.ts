@@ -171,9 +171,16 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       for await (const chunk of response.body) {
         bytes += chunk.byteLength;
         if (bytes > maxBytes) throw new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
-        pending += decoder.decode(chunk, { stream: true });
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
+        // Only the new piece is searched for a line break: splitting all that is pending on
+        // every chunk made a long line cost time quadratic in its length.
+        const piece = decoder.decode(chunk, { stream: true });
+        const cut = piece.lastIndexOf('\n');
+        if (cut < 0) {
+          pending += piece;
+          continue;
+        }
+        const lines = (pending + piece.slice(0, cut)).split('\n');
+        pending = piece.slice(cut + 1);
         for (const line of lines) take(line.replace(/\r$/, ''));
       }
       take(pending);

@@ -283,3 +283,29 @@ describe('Retry-After', () => {
     expect(requests).toBe(2);
   });
 });
+
+describe('a stream in small pieces', () => {
+  it('reads lines cut anywhere, CRLF or LF, into the same reply and the same log lines', async () => {
+    const events = ['first line\nsec', 'ond line\n', 'third'].map((content) => `data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\r\n\r\n`);
+    const body = `${events.join('')}data: ${JSON.stringify({ model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } })}\n\ndata: [DONE]\n\n`;
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      let at = 0;
+      // One write per few bytes, each flushed before the next: the client sees many small chunks.
+      const next = (): void => {
+        if (at >= body.length) {
+          response.end();
+          return;
+        }
+        response.write(body.slice(at, at + 7), () => setImmediate(next));
+        at += 7;
+      };
+      next();
+    });
+    const logged: string[] = [];
+    const ctx: ActionContext = { execution_id: 'e', task_id: 't', attempt: 1, idempotency_key: 'e:t', signal: new AbortController().signal, timeout_ms: 60_000, max_output_bytes: 1_000_000, log: (stream, line) => void (stream === 'stdout' && logged.push(line)) };
+    const result = await createLlmAction(client(url)).run({ prompt: 'three lines' }, ctx);
+    expect(result).toMatchObject({ status: 'success', data: { text: 'first line\nsecond line\nthird', usage: { total_tokens: 7 }, finish_reason: 'stop' } });
+    expect(logged).toEqual(['first line', 'second line', 'third']);
+  });
+});
