@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAssistantServer, type AssistantServer } from './assistant-server.js';
 import { startChatServer, type ChatServer } from './chat-server.js';
 
+const WIDE = `version: 1.0.0\ntasks:\n${Array.from({ length: 150 }, (_, i) => `  n${i}:\n    action: core.noop\n`).join('')}  last:\n    action: core.fail\n    input: { error_type: DISK_FULL, error_message: "no space left", is_retriable: false }\n`;
+
 const FILES = {
+  'shop/workflows/wide.yaml': WIDE,
   'shop/pack.yaml': 'ref: shop\nversion: 1.0.0\n',
   'shop/workflows/broken.yaml': 'version: 1.0.0\ntasks:\n  charge:\n    action: core.fail\n    input: { error_type: CARD_DECLINED, error_message: "declined", is_retriable: false }\n',
 };
@@ -74,5 +77,19 @@ describe('the assistant routes against a failing model server', () => {
     const pack = { catalogue: { pack: 'shop' }, workflow_names: new Set<string>(), check: async () => [] } as never;
     await expect(draftWorkflow({ client, description: 'x'.repeat(8001), pack })).rejects.toMatchObject({ code: 'USAGE_INVALID' });
     expect(chat.requests.length).toBe(before);
+  });
+
+  it('tells the model about a bounded number of tasks, the failed ones always, and counts the rest', async () => {
+    const started = await h.engine.startExecution({ workflow_ref: 'shop.wide', input: {} });
+    await h.engine.waitForCompletion(started.id);
+    chat.script({ content: 'the disk is full' });
+    const explained = await h.call('POST', `/api/v1/executions/${started.id}/explain`);
+    expect(explained.status).toBe(200);
+    const facts = explained.body.facts as { tasks: Array<{ task_id: string; status: string }>; tasks_omitted?: Record<string, number> };
+    expect(facts.tasks).toHaveLength(100);
+    expect(facts.tasks.find((t) => t.task_id === 'last')).toMatchObject({ status: 'failed' });
+    const omitted = Object.values(facts.tasks_omitted ?? {}).reduce((a, b) => a + b, 0);
+    expect(omitted).toBe(51);
+    expect(chat.requests.at(-1)?.body.messages.at(-1)?.content).toContain('"tasks_omitted"');
   });
 });
