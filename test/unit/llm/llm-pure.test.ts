@@ -86,3 +86,21 @@ describe('the HARMONIA_LLM_* settings', () => {
     expect(maskConfig(resolveConfig({}, { HARMONIA_LLM_API_KEY: 'sk-x' })).llm_api_key).toBe('********');
   });
 });
+
+describe('base64Cores()', () => {
+  it('finds a value base64-encoded inside any larger blob, at every alignment, in both alphabets', async () => {
+    const { base64Cores } = await import('../../../src/core/secret-text.js');
+    const key = 'sk-live-?>?>0123456789';
+    const cores = base64Cores(key);
+    for (const prefix of ['', 'a', 'ab', 'abc', 'user:', 'Authorization: Bearer ']) {
+      for (const suffix of ['', 'z', 'zz', ' and more']) {
+        const blob = Buffer.from(`${prefix}${key}${suffix}`);
+        for (const encoded of [blob.toString('base64'), blob.toString('base64url')]) {
+          expect(cores.some((core) => encoded.includes(core))).toBe(true);
+        }
+      }
+    }
+    // Too short a run to hide: it would mask ordinary base64 and tell little.
+    expect(base64Cores('abc')).toEqual([]);
+  });
+});
