@@ -21,6 +21,17 @@ function schemaInstruction(schema: Record<string, unknown>): string {
   return `Reply with only a JSON value, no prose and no code fence, that matches this JSON Schema:\n${JSON.stringify(schema)}`;
 }
 
+// A reply can fail a schema in thousands of places (a long list of wrong items): the error,
+// the log line and the re-ask name the first few, each cut short, and count the rest.
+const MAX_PROBLEMS = 10;
+const MAX_PROBLEM_LENGTH = 200;
+
+function listProblems(problems: string[]): string {
+  const shown = problems.slice(0, MAX_PROBLEMS).map((p) => (p.length > MAX_PROBLEM_LENGTH ? `${p.slice(0, MAX_PROBLEM_LENGTH)}…` : p));
+  const more = problems.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
+}
+
 function withSystem(messages: ChatMessage[], text: string): ChatMessage[] {
   const [first, ...rest] = messages;
   if (first?.role === 'system') return [{ role: 'system', content: `${first.content}\n\n${text}` }, ...rest];
@@ -51,8 +62,14 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
         // The reply goes to the task log line by line as it streams in.
         let partial = '';
         const onText = (piece: string): void => {
-          const lines = (partial + piece).split('\n');
-          partial = lines.pop() ?? '';
+          // Only the new piece is searched: re-splitting a long unfinished line on every piece was quadratic.
+          const cut = piece.lastIndexOf('\n');
+          if (cut < 0) {
+            partial += piece;
+            return;
+          }
+          const lines = (partial + piece.slice(0, cut)).split('\n');
+          partial = piece.slice(cut + 1);
           for (const line of lines) ctx.log?.('stdout', client.hide(line));
         };
         try {
@@ -81,20 +98,24 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
         if (compiled === null) return successResult(base);
         const parsed = parseJsonReply(reply.text);
         problems = parsed.ok ? compiled.check(parsed.value) : [parsed.message];
+        // Asking again with the same max_tokens gets the same cut reply: say so, for the re-ask and the error.
+        if (reply.finish_reason === 'length' && problems.length > 0) {
+          problems = [`the reply was cut off at max_tokens (finish_reason 'length')${read.max_tokens === undefined ? '' : `; max_tokens is ${read.max_tokens}`}`, ...problems];
+        }
         if (parsed.ok && problems.length === 0) return successResult({ ...base, data: parsed.value });
-        ctx.log?.('system', `the reply does not match response_schema: ${problems.join('; ')}`);
+        ctx.log?.('system', `the reply does not match response_schema: ${listProblems(problems)}`);
         messages = [
           ...messages,
           { role: 'assistant', content: reply.text },
           {
             role: 'user',
-            content: `That reply does not match the JSON Schema: ${problems.join('; ')}. Reply again with only the corrected JSON.`,
+            content: `That reply does not match the JSON Schema: ${listProblems(problems)}. Reply again with only the corrected JSON.`,
           },
         ];
       }
       return errorResult(
         'LLM_SCHEMA_MISMATCH',
-        `the model's reply did not match 'response_schema' after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${problems.join('; ')}`,
+        `the model's reply did not match 'response_schema' after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${listProblems(problems)}`,
         true,
       );
     },

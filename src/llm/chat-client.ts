@@ -6,7 +6,8 @@
  * a reply.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { MASK, redactUrls } from '../core/secret-text.js';
+import { createSecretMasker } from '../core/secret-masker.js';
+import { base64Cores, redactUrls } from '../core/secret-text.js';
 import type { ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
 import { LlmError } from './llm-error.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -63,7 +64,13 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const wait = options.wait ?? defaultWait;
   const now = options.now ?? Date.now;
   // A key of a few characters is a placeholder (Ollama accepts any); hiding it would mangle every reply.
-  const hide = (text: string): string => redactUrls(key !== null && key.length >= 4 ? text.split(key).join(MASK) : text);
+  // Servers quote a key back as they got it, URL- or JSON-escaped, or base64-encoded (inside
+  // `Bearer <key>` or alone): every form is hidden, in one linear pass.
+  const masker = createSecretMasker(key !== null && key.length >= 4 ? [key, ...base64Cores(key), ...base64Cores(`Bearer ${key}`)] : []);
+  const hide = (text: string): string => masker.maskText(text);
+  // The longest form hide looks for: a snippet is hidden before it is cut, or a key across the cut would show its head.
+  const reach = key === null ? 0 : key.length * 6 + 16;
+  const hideCut = (text: string, length: number): string => hide(text.slice(0, length + reach)).slice(0, length);
   const where = `model server '${redactUrls(options.base_url)}'`;
 
   async function once(body: string, signal: AbortSignal | undefined, deadline: AbortSignal): Promise<Response> {
@@ -81,13 +88,26 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
   }
 
+  /** Reads a whole reply, stopping (and closing the connection) as soon as it passes maxBytes: a server may send without end. */
   async function readText(response: Response, signal: AbortSignal | undefined, deadline: AbortSignal): Promise<string> {
+    const tooLarge = (): LlmError => new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
     try {
       const length = Number(response.headers.get('content-length') ?? '0');
-      if (length > maxBytes) throw new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
-      const text = await response.text();
-      if (Buffer.byteLength(text) > maxBytes) throw new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
-      return text;
+      if (length > maxBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      if (response.body === null) return '';
+      const decoder = new TextDecoder();
+      let text = '';
+      let bytes = 0;
+      for await (const chunk of response.body) {
+        bytes += chunk.byteLength;
+        // Leaving the loop early cancels the body, which closes the connection.
+        if (bytes > maxBytes) throw tooLarge();
+        text += decoder.decode(chunk, { stream: true });
+      }
+      return text + decoder.decode();
     } catch (error) {
       if (error instanceof LlmError) throw error;
       if (signal?.aborted) throw new LlmError('CANCELED', `the request to ${where} was canceled`, { retriable: false });
@@ -110,17 +130,24 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     let finish: string | null = null;
     let pending = '';
     let bytes = 0;
+    let done = false;
     const take = (line: string): void => {
       if (!line.startsWith('data:')) return;
       const data = line.slice(5).trim();
+      if (data === '[DONE]') done = true;
       if (data === '' || data === '[DONE]') return;
       let chunk: unknown;
       try {
         chunk = JSON.parse(data);
       } catch {
-        throw new LlmError('LLM_BAD_REPLY', `${where} streamed a chunk that is not JSON: '${hide(data.slice(0, 100))}'`, { retriable: true });
+        throw new LlmError('LLM_BAD_REPLY', `${where} streamed a chunk that is not JSON: '${hideCut(data, 100)}'`, { retriable: true });
       }
       if (!isRecord(chunk)) return;
+      // Servers report a failure after the headers (out of memory, overloaded) as an error chunk.
+      if (chunk.error !== undefined) {
+        const said = typeof chunk.error === 'string' ? chunk.error : isRecord(chunk.error) && typeof chunk.error.message === 'string' ? chunk.error.message : JSON.stringify(chunk.error);
+        throw new LlmError('LLM_SERVER_ERROR', `${where} failed while streaming: ${hideCut(said, 300)}`, { retriable: true });
+      }
       if (typeof chunk.model === 'string') answeredBy = chunk.model;
       if (isRecord(chunk.usage)) {
         usage = {
@@ -144,12 +171,21 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       for await (const chunk of response.body) {
         bytes += chunk.byteLength;
         if (bytes > maxBytes) throw new LlmError('LLM_BAD_REPLY', `${where} sent a reply larger than ${maxBytes} bytes`, { retriable: false });
-        pending += decoder.decode(chunk, { stream: true });
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
+        // Only the new piece is searched for a line break: splitting all that is pending on
+        // every chunk made a long line cost time quadratic in its length.
+        const piece = decoder.decode(chunk, { stream: true });
+        const cut = piece.lastIndexOf('\n');
+        if (cut < 0) {
+          pending += piece;
+          continue;
+        }
+        const lines = (pending + piece.slice(0, cut)).split('\n');
+        pending = piece.slice(cut + 1);
         for (const line of lines) take(line.replace(/\r$/, ''));
       }
       take(pending);
+      // A stream cut short by a proxy or a dying server ends like a whole one; only its finish says it is whole.
+      if (!done && finish === null) throw new LlmError('LLM_BAD_REPLY', `${where} ended its stream before the reply was complete`, { retriable: true });
     } catch (error) {
       if (error instanceof LlmError) throw error;
       if (signal?.aborted) throw new LlmError('CANCELED', `the request to ${where} was canceled`, { retriable: false });
@@ -157,6 +193,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       throw new LlmError('CONNECTION_ERROR', `the reply of ${where} was cut off`, { retriable: true });
     }
     return { text: hide(text), model: answeredBy, usage, finish_reason: finish };
+  }
+
+  // A reply the server's content filter stopped is empty or cut: not an answer to hand on as one.
+  function withheld<T extends { finish_reason: string | null }>(reply: T): T {
+    if (reply.finish_reason !== 'content_filter') return reply;
+    throw new LlmError('LLM_REQUEST_REJECTED', `${where} withheld the reply: its content filter stopped it (finish_reason 'content_filter')`, { retriable: false });
   }
 
   return {
@@ -178,17 +220,17 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         const deadline = AbortSignal.timeout(timeout);
         const response = await once(body, signal, deadline);
         if (response.ok && request.on_text && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-          return { ...(await readStream(response, model, request.on_text, signal, deadline)), requests };
+          return { ...withheld(await readStream(response, model, request.on_text, signal, deadline)), requests };
         }
         const text = await readText(response, signal, deadline);
         if (response.ok) {
-          const reply = readReply(text, model, where, hide);
+          const reply = withheld(readReply(text, model, where, hide, hideCut));
           request.on_text?.(reply.text);
           return { ...reply, requests };
         }
         const status = response.status;
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-        const snippet = hide(text.slice(0, 300)).trim();
+        const snippet = hideCut(text, 300).trim();
         const said = `${where} answered ${status}${snippet ? `: ${snippet}` : ''}`;
         if (status !== 429 && status < 500) {
           throw new LlmError('LLM_REQUEST_REJECTED', said, { retriable: false, status });
@@ -196,7 +238,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         const type = status === 429 ? 'LLM_RATE_LIMITED' : 'LLM_SERVER_ERROR';
         const pause = retryAfter ?? Math.min(1000 * 2 ** (requests - 1), maxWait);
         if (requests > maxRetries || pause > maxWait) {
-          const after = retryAfter === null ? '' : ` (retry after ${Math.ceil(retryAfter / 1000)} s)`;
+          // A Retry-After of 10^20 seconds is a broken server, not a plan: no exponent in the message.
+          const after = retryAfter === null ? '' : retryAfter > DAY_MS ? ' (retry after more than a day)' : ` (retry after ${Math.ceil(retryAfter / 1000)} s)`;
           throw new LlmError(type, `${said}${after}`, { retriable: true, status, retry_after_ms: retryAfter });
         }
         try {
@@ -209,6 +252,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   };
 }
 
+const DAY_MS = 86_400_000;
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -217,18 +262,25 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
 }
 
-function readReply(text: string, model: string, where: string, hide: (text: string) => string): Omit<ChatReply, 'requests'> {
+function readReply(
+  text: string,
+  model: string,
+  where: string,
+  hide: (text: string) => string,
+  hideCut: (text: string, length: number) => string,
+): Omit<ChatReply, 'requests'> {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new LlmError('LLM_BAD_REPLY', `${where} did not answer with JSON: '${hide(text.slice(0, 100))}'`, { retriable: true });
+    throw new LlmError('LLM_BAD_REPLY', `${where} did not answer with JSON: '${hideCut(text, 100)}'`, { retriable: true });
   }
   const choice = isRecord(body) && Array.isArray(body.choices) ? (body.choices[0] as unknown) : undefined;
   const message = isRecord(choice) ? choice.message : undefined;
   const content = isRecord(message) ? message.content : undefined;
   if (typeof content !== 'string') {
-    throw new LlmError('LLM_BAD_REPLY', `${where} answered without choices[0].message.content`, { retriable: true });
+    const finish = isRecord(choice) && typeof choice.finish_reason === 'string' ? ` (finish_reason '${hideCut(choice.finish_reason, 40)}')` : '';
+    throw new LlmError('LLM_BAD_REPLY', `${where} answered without choices[0].message.content${finish}`, { retriable: true });
   }
   const usage = isRecord(body) && isRecord(body.usage) ? body.usage : {};
   const counted: ChatUsage = {

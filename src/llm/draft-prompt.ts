@@ -81,14 +81,22 @@ export function draftMessages(description: string, catalogue: PackCatalogue): Ch
 
 /** The follow-up after a draft that did not validate. */
 export function feedbackMessage(diagnostics: readonly Diagnostic[]): ChatMessage {
-  const lines = diagnostics.map(
-    (d) => `- line ${d.line}, column ${d.column}: ${d.code}: ${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`,
-  );
+  // A draft can have thousands of problems (a task list of unknown actions); the model is
+  // told the first errors, each cut short, and how many more there are, as a person would be.
+  const ordered = [...diagnostics.filter((d) => d.severity === 'error'), ...diagnostics.filter((d) => d.severity !== 'error')];
+  const lines = ordered.slice(0, MAX_FEEDBACK_LINES).map((d) => {
+    const line = `- line ${d.line}, column ${d.column}: ${d.code}: ${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`;
+    return line.length > MAX_FEEDBACK_LINE ? `${line.slice(0, MAX_FEEDBACK_LINE)}…` : line;
+  });
+  if (ordered.length > lines.length) lines.push(`- and ${ordered.length - lines.length} more`);
   return {
     role: 'user',
     content: `The validator found these problems in that file:\n${lines.join('\n')}\nReply with the whole corrected file in one \`\`\`yaml fence.`,
   };
 }
+
+const MAX_FEEDBACK_LINES = 30;
+const MAX_FEEDBACK_LINE = 300;
 
 const FENCE = /```(?:ya?ml|YAML)?[ \t]*\r?\n([\s\S]*?)```/;
 

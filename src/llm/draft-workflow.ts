@@ -82,11 +82,21 @@ function unique(name: string, taken: ReadonlySet<string>): string {
   for (let n = 2; ; n++) if (!taken.has(`${name}_${n}`)) return `${name}_${n}`;
 }
 
+/** The longest description a draft is asked for (as DraftRequest.description's maxLength). */
+export const MAX_DESCRIPTION_LENGTH = 8000;
+
 /** Runs the draft loop. Thrown when the model server fails: LlmError. */
 export async function draftWorkflow(options: DraftOptions): Promise<DraftResult> {
   const { client, pack } = options;
   if (options.name !== undefined && !NAME.test(options.name)) {
     throw new HarmoniaError('USAGE_INVALID', `workflow name '${options.name}' must match ^[a-z][a-z0-9_]*$ (lower case letters, digits and _)`, { details: { name: options.name } });
+  }
+  // The same bound as the REST body's (DraftRequest): the description goes into every request.
+  if (options.description.trim() === '' || options.description.length > MAX_DESCRIPTION_LENGTH) {
+    const has = options.description.trim() === '' ? 'it is blank' : `it has ${options.description.length}`;
+    throw new HarmoniaError('USAGE_INVALID', `the description must be 1 to ${MAX_DESCRIPTION_LENGTH} characters; ${has}`, {
+      details: { length: options.description.length, max: MAX_DESCRIPTION_LENGTH },
+    });
   }
   const maxAttempts = options.max_attempts ?? DEFAULT_DRAFT_ATTEMPTS;
   const messages: ChatMessage[] = draftMessages(options.description, pack.catalogue);

@@ -43,6 +43,8 @@ export interface ExecutionFacts {
   failures: string[];
   /** The last events, one line each. */
   recent_events: string[];
+  /** How many tasks `tasks` leaves out, by status: past MAX_TASK_FACTS, completed tasks are left out first. */
+  tasks_omitted?: Record<string, number>;
   /** Task log lines, when tasks have logs (not yet). */
   logs?: string[];
 }
@@ -60,6 +62,9 @@ const RECENT = 40;
 // Keeps the prompt bounded however long a history or a message is.
 const MAX_FAILURES = 60;
 const MAX_MESSAGE = 600;
+// A workflow may have thousands of tasks (no limit): the model is told about this many, the
+// ones that did not complete first, and counted the rest.
+export const MAX_TASK_FACTS = 100;
 
 function clip(text: string): string {
   const safe = redactUrls(text);
@@ -95,14 +100,27 @@ export async function gatherExecutionFacts(reader: ExecutionReader, id: string):
     if (page.length < 1000 || last === undefined) break;
     after = last.seq;
   }
-  const tasks: TaskFact[] = Object.entries(status.task_statuses).map(([task_id, task]) => ({
-    task_id,
-    status: task.status,
-    attempts: task.attempts,
-    error: clipped(task.error ?? null),
-    ...(task.skip_reason === undefined ? {} : { skip_reason: task.skip_reason }),
-    ...(task.handled_by === undefined ? {} : { handled_by: task.handled_by }),
-  }));
+  const entries = Object.entries(status.task_statuses);
+  const notCompleted = entries.filter(([, task]) => task.status !== 'completed').length;
+  let completedRoom = Math.max(0, MAX_TASK_FACTS - notCompleted);
+  let otherRoom = MAX_TASK_FACTS;
+  const omitted: Record<string, number> = {};
+  const tasks: TaskFact[] = [];
+  for (const [task_id, task] of entries) {
+    const room = task.status === 'completed' ? completedRoom-- > 0 : otherRoom-- > 0;
+    if (!room) {
+      omitted[task.status] = (omitted[task.status] ?? 0) + 1;
+      continue;
+    }
+    tasks.push({
+      task_id,
+      status: task.status,
+      attempts: task.attempts,
+      error: clipped(task.error ?? null),
+      ...(task.skip_reason === undefined ? {} : { skip_reason: clip(task.skip_reason) }),
+      ...(task.handled_by === undefined ? {} : { handled_by: task.handled_by }),
+    });
+  }
   return {
     execution_id: record.id,
     workflow_ref: record.workflow_ref,
@@ -111,6 +129,7 @@ export async function gatherExecutionFacts(reader: ExecutionReader, id: string):
     started_at: status.started_at,
     finished_at: status.finished_at,
     tasks,
+    ...(Object.keys(omitted).length === 0 ? {} : { tasks_omitted: omitted }),
     failures,
     recent_events: recent.map(eventLine),
   };

@@ -17,6 +17,7 @@ import { defineRoutes, type AppServices, type RouteRequest } from '../route.js';
 
 const notConfigured = { description: 'No model server is configured (LLM_NOT_CONFIGURED).', schema: 'Error' };
 const modelFailed = { description: 'The model server failed or refused (LLM_FAILED).', schema: 'Error' };
+const modelTimedOut = { description: 'The model server did not answer within HARMONIA_LLM_TIMEOUT_MS (TIMEOUT).', schema: 'Error' };
 
 function clientOf(services: AppServices): ChatClient {
   const client = services.assistant.llm;
@@ -65,6 +66,7 @@ export function assistantRoutes() {
         404: { description: 'No such pack folder (PACK_NOT_FOUND).', schema: 'Error' },
         502: modelFailed,
         503: notConfigured,
+        504: modelTimedOut,
       },
       handler: async (request, services) => {
         const body = request.body as { description: string; pack: string; name?: string; max_attempts?: number; model?: string };
@@ -103,6 +105,7 @@ export function assistantRoutes() {
         404: { description: 'No such execution.', schema: 'Error' },
         502: modelFailed,
         503: notConfigured,
+        504: modelTimedOut,
       },
       handler: async (request, services) => {
         // An unknown execution is a 404 whether or not a model is configured.

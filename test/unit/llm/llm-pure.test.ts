@@ -24,6 +24,19 @@ describe('parseJsonReply()', () => {
     expect(parseJsonReply('The answer is {"a": {"b": 2}} as asked.')).toEqual({ ok: true, value: { a: { b: 2 } } });
   });
 
+  it('reads the first fence whose opening line ends in a newline, with or without a json tag', () => {
+    expect(parseJsonReply('```JSON  \t\n {"a": 1}\n```')).toEqual({ ok: true, value: { a: 1 } });
+    expect(parseJsonReply('use ```this``` and\n```\n[true]```')).toEqual({ ok: true, value: [true] });
+    expect(parseJsonReply('```json\n\n\n"x"\n\n```')).toEqual({ ok: true, value: 'x' });
+  });
+
+  it('answers a reply of a fence that never closes, over many lines, in one pass', () => {
+    // A backtracking pattern spent time quadratic in the newlines here (minutes for a megabyte).
+    const read = parseJsonReply(`\`\`\`json${' \n'.repeat(1_000_000)}x`);
+    expect(read.ok).toBe(false);
+    expect(parseJsonReply(`\`\`\`${'\n'.repeat(1_000_000)}`).ok).toBe(false);
+  });
+
   it('says why a reply is not JSON', () => {
     const read = parseJsonReply('no json here');
     expect(read.ok).toBe(false);
@@ -71,5 +84,23 @@ describe('the HARMONIA_LLM_* settings', () => {
 
   it('hide the key in the printable config', () => {
     expect(maskConfig(resolveConfig({}, { HARMONIA_LLM_API_KEY: 'sk-x' })).llm_api_key).toBe('********');
+  });
+});
+
+describe('base64Cores()', () => {
+  it('finds a value base64-encoded inside any larger blob, at every alignment, in both alphabets', async () => {
+    const { base64Cores } = await import('../../../src/core/secret-text.js');
+    const key = 'sk-live-?>?>0123456789';
+    const cores = base64Cores(key);
+    for (const prefix of ['', 'a', 'ab', 'abc', 'user:', 'Authorization: Bearer ']) {
+      for (const suffix of ['', 'z', 'zz', ' and more']) {
+        const blob = Buffer.from(`${prefix}${key}${suffix}`);
+        for (const encoded of [blob.toString('base64'), blob.toString('base64url')]) {
+          expect(cores.some((core) => encoded.includes(core))).toBe(true);
+        }
+      }
+    }
+    // Too short a run to hide: it would mask ordinary base64 and tell little.
+    expect(base64Cores('abc')).toEqual([]);
   });
 });
