@@ -7,7 +7,8 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { createSecretMasker } from '../core/secret-masker.js';
-import { base64Cores, redactUrls } from '../core/secret-text.js';
+import { redactUrls } from '../core/secret-text.js';
+import { base64Cores } from '../core/secret-base64.js';
 import type { ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
 import { LlmError } from './llm-error.js';
 import { parseRetryAfter } from './retry-after.js';

@@ -89,7 +89,7 @@ describe('the HARMONIA_LLM_* settings', () => {
 
 describe('base64Cores()', () => {
   it('finds a value base64-encoded inside any larger blob, at every alignment, in both alphabets', async () => {
-    const { base64Cores } = await import('../../../src/core/secret-text.js');
+    const { base64Cores } = await import('../../../src/core/secret-base64.js');
     const key = 'sk-live-?>?>0123456789';
     const cores = base64Cores(key);
     for (const prefix of ['', 'a', 'ab', 'abc', 'user:', 'Authorization: Bearer ']) {
