@@ -194,7 +194,13 @@ function clusterNode(store: PostgresStore, options: NodeOptions, resolved: Resol
     if (lease.node_id === nodeId || !controls) {
       throw new HarmoniaError('EXEC_INVALID_STATE', `execution '${id}' is changing hands; send the ${kind} again`, { details: { execution_id: id } });
     }
-    await controls.send(lease.node_id, request, resolved.control_timeout_ms);
+    try {
+      await controls.send(lease.node_id, request, resolved.control_timeout_ms);
+    } catch (error) {
+      // It finished between the lease read and the holder's answer: as with no lease, the caller reads the record.
+      if (error instanceof HarmoniaError && error.code === 'EXEC_INVALID_STATE' && isFinished((await store.executions.getExecution(id))?.status)) return;
+      throw error;
+    }
   };
   const engine = createEngine({
     ...options,

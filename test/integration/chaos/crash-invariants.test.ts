@@ -73,8 +73,9 @@ describe.skipIf(!TEST_DATABASE_URL || SOAK_SECONDS > 0)(pgSuiteName('a chain of 
   }, 180_000);
 });
 
-// The soak's PostgreSQL half: fresh seeds on two or three nodes for as long again.
-describe.skipIf(!TEST_DATABASE_URL || SOAK_SECONDS === 0)(pgSuiteName('crash invariants on several nodes, fresh seeds'), () => {
+// The soak's PostgreSQL half: fresh seeds on two or three nodes for as long again. Registered
+// only in a soak, so `npm test` reports no skipped suite.
+if (SOAK_SECONDS > 0) describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('crash invariants on several nodes, fresh seeds'), () => {
   const db = usePgSchema();
   it(`keeps every promise for ${SOAK_SECONDS} s of fresh seeds while nodes are killed`, async () => {
     assertBuilt();
