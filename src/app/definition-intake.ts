@@ -86,6 +86,9 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
         known,
       });
       const found = validated.files.find((f) => f.kind === options.kind);
+      // API definitions arrive one at a time, as packs synced apart do: an after-trigger may
+      // wait for one sent later (or for itself, under the name the body gives it below).
+      for (const f of validated.files) f.diagnostics = f.diagnostics.filter((d) => d.code !== 'TRIGGER_UNKNOWN_WORKFLOW');
       const diagnostics = validated.files.flatMap((f) => f.diagnostics);
       const errors = diagnostics.filter((d) => d.severity === 'error');
       const tooMany = errors.find((d) => d.code === 'WORKFLOW_TOO_MANY_TASKS');
