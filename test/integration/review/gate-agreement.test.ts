@@ -57,6 +57,13 @@ const TREES: Record<string, { files: Record<string, string | Uint8Array>; where:
     },
     where: ['TRIGGER_UNKNOWN_WORKFLOW packs/ops/workflows/deploy.yaml:6:24'],
   },
+  bad_pack_name: {
+    files: {
+      'Bad/pack.yaml': 'ref: Bad\nversion: 1.0.0\n',
+      'Bad/workflows/w.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.noop }\n',
+    },
+    where: ['PACK_INVALID_NAME packs/Bad/pack.yaml:0:0', 'SCHEMA_PATTERN packs/Bad/pack.yaml:1:6'],
+  },
   long_typo: {
     files: {
       'big/pack.yaml': P('big'),
@@ -104,18 +111,20 @@ describe.each(Object.entries(TREES))('the %s tree', (name, tree) => {
     const report = JSON.parse(json.stdout) as { valid: boolean; diagnostics: Diagnostic[] };
     expect([report.valid, at(report.diagnostics)]).toEqual([false, expected]);
     const sarif = await runCli(['validate', 'packs', '--format', 'sarif'], { cwd: dir() });
-    const results = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { region: { startLine: number; startColumn: number } } }> }> }> }).runs[0]?.results ?? [];
-    const lines = results.filter((r) => r.level === 'error').map((r) => `${r.ruleId} ${r.locations[0]?.physicalLocation.region.startLine}:${r.locations[0]?.physicalLocation.region.startColumn}`).sort();
+    const results = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { region?: { startLine: number; startColumn: number } } }> }> }> }).runs[0]?.results ?? [];
+    const lines = results.filter((r) => r.level === 'error').map((r) => `${r.ruleId} ${r.locations[0]?.physicalLocation.region?.startLine ?? 0}:${r.locations[0]?.physicalLocation.region?.startColumn ?? 0}`).sort();
     expect(lines).toEqual(expected.map((e) => `${e.split(' ')[0]} ${e.split(':').slice(-2).join(':')}`).sort());
     expect(json.stdout + sarif.stdout + json.stderr).not.toContain(SECRET);
   });
 
-  it('gets the same verdict from REST validate, and a sync over REST registers nothing of it', async () => {
-    const validated = await server.call<{ ok: boolean; diagnostics: Diagnostic[] }>('POST', `/api/packs/${packRef}/workflows/validate`);
+  it('gets the same verdict from REST validate and sync of the packs folder, which registers nothing of it', async () => {
+    const mine = (ds: readonly Diagnostic[]) => at(ds.filter((d) => d.file.startsWith(`packs/${packRef}/`)));
+    const validated = await server.call<{ ok: boolean; diagnostics: Diagnostic[] }>('POST', '/api/packs/validate');
     expect(validated.status).toBe(200);
-    expect([validated.body.ok, at(validated.body.diagnostics)]).toEqual([false, expected]);
-    const synced = await server.call<{ error: { code: string; details: { diagnostics: Diagnostic[] } } }>('PUT', `/api/packs/${packRef}`);
-    expect(synced.status).toBeLessThan(500);
+    expect([validated.body.ok, mine(validated.body.diagnostics)]).toEqual([false, expected]);
+    const synced = await server.call<{ diagnostics: Diagnostic[] }>('POST', '/api/packs/sync');
+    expect(synced.status).toBe(200);
+    expect(mine(synced.body.diagnostics)).toEqual(expected);
     expect(validated.text + synced.text).not.toContain(SECRET);
     for (const ref of workflowRefs(tree.files)) expect(await server.store.registry.getActive('workflow', ref)).toBeNull();
   });
