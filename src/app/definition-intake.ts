@@ -80,14 +80,19 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
       const validated = await validatePackDir(dir, {
         displayRoot: options.pack_ref,
         max_file_size: options.max_file_size,
-        // The server's own task limit is applied below, with the counts in the error's details.
-        max_task_count: Number.MAX_SAFE_INTEGER,
+        // The pipeline's own check, so the refusal points at the file's `tasks:` as harmonia validate's does.
+        max_task_count: options.max_task_count,
         max_workflow_size: options.max_file_size,
         known,
       });
       const found = validated.files.find((f) => f.kind === options.kind);
+      // API definitions arrive one at a time, as packs synced apart do: an after-trigger may
+      // wait for one sent later (or for itself, under the name the body gives it below).
+      for (const f of validated.files) f.diagnostics = f.diagnostics.filter((d) => d.code !== 'TRIGGER_UNKNOWN_WORKFLOW');
       const diagnostics = validated.files.flatMap((f) => f.diagnostics);
       const errors = diagnostics.filter((d) => d.severity === 'error');
+      const tooMany = errors.find((d) => d.code === 'WORKFLOW_TOO_MANY_TASKS');
+      if (tooMany) throw tooManyTasks(INVALID[options.kind], tooMany, diagnostics, found?.body, options.max_task_count);
       if (!found || errors.length > 0 || found.body === null) {
         throw new HarmoniaError(INVALID[options.kind], `${options.kind} is invalid: ${errors[0]?.message ?? 'it could not be read'}`, {
           details: { diagnostics },
@@ -96,7 +101,6 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
       return { pack: validated, file: found };
     };
     let { pack, file } = await validateAs(provisional);
-    if (options.kind === 'workflow') checkTaskCount(file.body as WorkflowDef, options.max_task_count, provisional, options.pack_ref);
 
     let name = provisional;
     if (options.name === undefined) {
@@ -159,21 +163,12 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
   }
 }
 
-function checkTaskCount(body: WorkflowDef, max: number, name: string, pack: string): void {
-  if (body.tasks.length <= max) return;
-  const diagnostic: Diagnostic = {
-    code: 'WORKFLOW_TOO_MANY_TASKS',
-    severity: 'error',
-    message: `workflow has ${body.tasks.length} tasks; at most ${max} are allowed (HARMONIA_MAX_TASK_COUNT)`,
-    file: `${pack}/workflows/${name}.yaml`,
-    line: 0,
-    column: 0,
-    end_line: 0,
-    end_column: 0,
-    pointer: '/tasks',
-  };
-  throw new HarmoniaError('WORKFLOW_INVALID', diagnostic.message, {
-    details: { diagnostics: [diagnostic], limit: 'HARMONIA_MAX_TASK_COUNT', max, actual: body.tasks.length },
+// The API's refusal names the limit and the counts in its details, beside the diagnostics.
+function tooManyTasks(code: (typeof INVALID)[keyof typeof INVALID], diagnostic: Diagnostic, diagnostics: Diagnostic[], body: unknown, max: number): HarmoniaError {
+  const tasks = (body as { tasks?: unknown } | null | undefined)?.tasks;
+  const actual = Array.isArray(tasks) ? tasks.length : undefined;
+  return new HarmoniaError(code, diagnostic.message, {
+    details: { diagnostics, limit: 'HARMONIA_MAX_TASK_COUNT', max, ...(actual === undefined ? {} : { actual }) },
   });
 }
 

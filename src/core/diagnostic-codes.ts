@@ -79,6 +79,7 @@ export const DIAGNOSTIC_CODES = {
   // triggers
   TRIGGER_INVALID: 'a trigger has none or more than one of schedule, webhook and after',
   TRIGGER_AFTER_CYCLE: 'after-triggers make a ring of workflows that start each other when they end (a workflow started by its own end), so the ring would run forever',
+  TRIGGER_UNKNOWN_WORKFLOW: 'an after-trigger waits for a workflow of its own pack, or of a pack it depends on, that does not exist (it would never fire)',
   TRIGGER_CRON_INVALID: 'a schedule has a cron expression that cannot be parsed, or that no date matches (30 February)',
   TRIGGER_TIMEZONE_UNKNOWN: 'a schedule names a time zone that is not an IANA zone',
   TRIGGER_DURATION_INVALID: 'every, catchup_window or jitter is not a duration',

@@ -6,9 +6,11 @@
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
+import type { SourceSpan } from '../core/source.js';
 import { findIgnoredFiles } from './find-ignored-files.js';
 import type { PackFileKind } from './pack-model.js';
 import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
+import { firstInvalidUtf8, positionOfByte } from './byte-position.js';
 import { SETTINGS } from '../core/settings.js';
 
 /** Names of packs, workflows, templates and actions (the two halves of a ref). */
@@ -116,15 +118,23 @@ async function checkEntry(abs: string, packReal: string, maxFileSize: number, fi
   return { ok: true, size: info.size };
 }
 
-function decode(bytes: Uint8Array, file: string): { text: string } | { diagnostic: DiagnosticInput } {
+type Decoded = { text: string } | { diagnostic: DiagnosticInput; span: SourceSpan };
+
+function spanAt(bytes: Uint8Array, offset: number): SourceSpan {
+  const { line, column } = positionOfByte(bytes, offset);
+  return { line, column, end_line: line, end_column: column + 1 };
+}
+
+// The fatal decoder is the fast path; the byte scan only runs to place a refusal.
+function decode(bytes: Uint8Array, file: string): Decoded {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return { diagnostic: { code: 'PACK_FILE_NOT_UTF8', message: `file '${file}' is not UTF-8 text` } };
+    return { diagnostic: { code: 'PACK_FILE_NOT_UTF8', message: `file '${file}' is not UTF-8 text` }, span: spanAt(bytes, Math.max(0, firstInvalidUtf8(bytes))) };
   }
   if (text.includes('\u0000')) {
-    return { diagnostic: { code: 'PACK_FILE_NOT_UTF8', message: `file '${file}' contains NUL bytes; it looks binary, not YAML text` } };
+    return { diagnostic: { code: 'PACK_FILE_NOT_UTF8', message: `file '${file}' contains NUL bytes; it looks binary, not YAML text` }, span: spanAt(bytes, bytes.indexOf(0)) };
   }
   return { text };
 }
@@ -141,8 +151,8 @@ async function readPackFile(
   const base = path.basename(file);
   const name = base.replace(YAML_EXT, '');
   const loaded: LoadedFile = { kind, name, file, abs, path: display, text: null, diagnostics: [] };
-  const refuse = (d: DiagnosticInput): LoadedFile => {
-    loaded.diagnostics.push(makeDiagnostic(display, d));
+  const refuse = (d: DiagnosticInput, span?: SourceSpan): LoadedFile => {
+    loaded.diagnostics.push(makeDiagnostic(display, d, span));
     return loaded;
   };
   try {
@@ -151,7 +161,7 @@ async function readPackFile(
     if (kind === 'script') return loaded;
     const unsaved = pack.overlay?.get(abs);
     const decoded = unsaved !== undefined ? { text: unsaved } : decode(await readFile(abs), file);
-    if ('diagnostic' in decoded) return refuse(decoded.diagnostic);
+    if ('diagnostic' in decoded) return refuse(decoded.diagnostic, decoded.span);
     loaded.text = decoded.text;
   } catch (error) {
     return refuse({ code: 'PACK_FILE_UNREADABLE', message: `cannot read '${file}': ${(error as Error).message}` });

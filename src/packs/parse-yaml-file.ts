@@ -176,6 +176,48 @@ function aliasExpansionOf(doc: Document, stopAt: number): number {
   return added;
 }
 
+type Ranged = { range?: [number, number, number] | null };
+
+function isMapSource(node: unknown, doc: Document): boolean {
+  const target = isAlias(node) ? node.resolve(doc) : node;
+  return isMap(target);
+}
+
+// toJS() throws without a position; the node it stumbled on is found again by walking the
+// document in the order yaml resolves aliases in (anchors before the aliases that name them).
+/** The offset of the node toJS() refused with `message`, or null when none can be told. */
+function refusedNodeOffset(doc: Document, message: string): number | null {
+  const merge = /merge/i.test(message);
+  const unresolved = /unresolved alias/i.test(message);
+  const anchors = new Set<string>();
+  const uses = new Map<string, number>();
+  let found: number | null = null;
+  let firstAlias: number | null = null;
+  visit(doc, {
+    Node(_, node) {
+      const at = (node as Ranged).range?.[0] ?? null;
+      if (isAlias(node)) {
+        firstAlias ??= at;
+        const count = (uses.get(node.source) ?? 0) + 1;
+        uses.set(node.source, count);
+        if (unresolved ? !anchors.has(node.source) : !merge && count > MAX_ALIAS_COUNT) found = at;
+      } else if (node.anchor) {
+        anchors.add(node.anchor);
+      }
+      return found === null ? undefined : visit.BREAK;
+    },
+    Pair(_, pair) {
+      if (!merge || !isScalar(pair.key) || typeof pair.key.value !== 'symbol') return undefined;
+      const value = pair.value;
+      const items: unknown[] = isCollection(value) && !isMap(value) ? value.items : [value];
+      const bad = items.find((item) => !isMapSource(item, doc));
+      if (bad !== undefined) found = (bad as Ranged).range?.[0] ?? (value as Ranged).range?.[0] ?? null;
+      return found === null ? undefined : visit.BREAK;
+    },
+  });
+  return found ?? firstAlias;
+}
+
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
@@ -290,7 +332,7 @@ function parseWithYaml(text: string, file: string): ParsedYaml {
             message: `aliases expand the file by more than ${MAX_ALIAS_EXPANSION} bytes; refused as a possible YAML bomb`,
             hint: 'write the repeated value once and refer to it, or use fewer aliases of large values',
           },
-          { line: 1, column: 1, end_line: 1, end_column: 1 },
+          position(refusedNodeOffset(doc, 'alias expansion') ?? 0),
         ),
       );
       return { value: undefined, source, diagnostics, ok: false, release };
@@ -313,7 +355,7 @@ function parseWithYaml(text: string, file: string): ParsedYaml {
               hint: 'write the values out, or use fewer aliases',
             }
           : { code: 'YAML_SYNTAX', message: `yaml error: ${lowerFirst(message)}` },
-        { line: 1, column: 1, end_line: 1, end_column: 1 },
+        position(refusedNodeOffset(doc, message) ?? 0),
       ),
     );
     return { value: undefined, source, diagnostics, ok: false, release };

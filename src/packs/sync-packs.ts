@@ -4,7 +4,6 @@ import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { HarmoniaError, isHarmoniaError } from '../core/errors.js';
 import type { DefinitionKind, DefinitionRecord } from '../core/model.js';
 import type { Store, StoreSession } from '../store/store.js';
-import { REF_SEGMENT } from './load-packs.js';
 import type { PipelineOptions, PipelineResult, ValidatedPack } from './pack-model.js';
 import { knownRefs } from '../registry/known-refs.js';
 import { registerPack, type PackSyncOptions, type PackSyncResult } from './register-pack.js';
@@ -177,13 +176,20 @@ function refusal(error: HarmoniaError, file: string): Diagnostic {
  * const packs = createPackSyncService({ store, packsDir: 'packs' });
  * const result = await packs.syncPack('ci_cd', { dry_run: true });
  */
+/** One folder name, never a path: no separator, not `.` or `..`, not hidden. */
+function isPlainFolderName(name: string): boolean {
+  return name !== '' && !name.startsWith('.') && !/[/\\\0]/.test(name);
+}
+
 export function createPackSyncService(options: PackSyncServiceOptions): PackSyncService {
   const { store, packsDir } = options;
   const resolve = (overrides: PackSyncOptions = {}): PackSyncOptions => ({ ...options.defaults, ...overrides });
 
   async function packDir(packRef: string): Promise<string> {
     const dir = path.join(packsDir, packRef);
-    if (!REF_SEGMENT.test(packRef) || !(await isDirectory(dir))) {
+    // A folder whose name is not a valid ref is still a pack to validate (PACK_INVALID_NAME, as
+    // harmonia validate says); only a name that is not one plain folder of packsDir is unknown.
+    if (!isPlainFolderName(packRef) || !(await isDirectory(dir))) {
       // Named as diagnostics name it: a server never tells its clients where its files are.
       throw new HarmoniaError('PACK_NOT_FOUND', `unknown pack '${packRef}'; expected a folder of that name in '${options.displayDir ?? packsDir}'`, {
         details: { pack_ref: packRef },

@@ -88,6 +88,21 @@ function checkTaskCount(file: ParsedPackFile, workflow: NormalisedWorkflow, base
   }, 'key');
 }
 
+// A template is instantiated with its ancestors' tasks too: the limit holds for them all,
+// told once, at `extends`, when the file's own tasks are within it.
+function checkInheritedTaskCount(file: ParsedPackFile, prepared: Prepared): void {
+  const parent = file.loaded.kind === 'template' ? (file.body as TemplateDef | null)?.extends : undefined;
+  const own = prepared.workflows.get(file)?.tasks.length ?? 0;
+  const all = file.view?.tasks.length ?? 0;
+  if (parent === undefined || own > prepared.maxTaskCount || all <= prepared.maxTaskCount) return;
+  report(file, {
+    code: 'WORKFLOW_TOO_MANY_TASKS',
+    pointer: '/extends',
+    message: `the template has ${all} tasks with those it inherits from ${parent}; at most ${prepared.maxTaskCount} are allowed (HARMONIA_MAX_TASK_COUNT)`,
+    hint: 'split it into workflows that call each other with core.workflow, or raise max_task_count',
+  });
+}
+
 function newFile(pack: LoadedPack, entry: PackEntry, loaded: LoadedFile): ParsedPackFile {
   const ref = loaded.kind === 'workflow' || loaded.kind === 'template' || loaded.kind === 'action' ? `${pack.ref}.${loaded.name}` : null;
   return { loaded, pack: entry, ref, raw: undefined, source: null, body: null, view: null, diagnostics: [...loaded.diagnostics] };
@@ -277,7 +292,10 @@ export async function validateLoadedPacks(
   const shared = slots.filter((s) => s.file.loaded.kind !== 'workflow');
   const parses: Array<ParsedYaml | null> = [];
   for (const { pack, entry, file } of shared) parses.push(await prepareFile(pack, entry, file, prepared));
-  for (const { file } of shared) file.view = buildView(file, index, prepared);
+  for (const { file } of shared) {
+    file.view = buildView(file, index, prepared);
+    checkInheritedTaskCount(file, prepared);
+  }
   for (const { file } of shared) runRules(file, index);
   parses.forEach((parsed) => parsed?.release());
   // Then the workflows, one at a time: no rule reads another workflow's content, so each

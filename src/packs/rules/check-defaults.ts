@@ -3,6 +3,7 @@ import type { ParameterSpec } from '../../core/model.js';
 import { joinPointer } from '../../core/source.js';
 import { isRecord } from '../normalise-values.js';
 import type { Rule, RuleContext } from './rule-context.js';
+import { showAllowed, showValue } from './show-value.js';
 
 /** Whether `value` has the declared type (integers count as numbers). */
 export function matchesType(value: unknown, type: ParameterSpec['type']): boolean {
@@ -24,10 +25,6 @@ export function matchesType(value: unknown, type: ParameterSpec['type']): boolea
   }
 }
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
-}
-
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -41,7 +38,7 @@ function checkSpecs(ctx: RuleContext, specs: Record<string, ParameterSpec>, base
       ctx.report({
         code: 'INPUT_DEFAULT_INVALID',
         pointer,
-        message: `default of ${noun} '${name}' is ${show(value)}, which is not of type ${spec.type}`,
+        message: `default of ${noun} '${name}' is ${showValue(name, value, spec)}, which is not of type ${spec.type}`,
         hint: `give a default of type ${spec.type}, or change the type`,
       });
     }
@@ -49,7 +46,7 @@ function checkSpecs(ctx: RuleContext, specs: Record<string, ParameterSpec>, base
       ctx.report({
         code: 'INPUT_DEFAULT_INVALID',
         pointer,
-        message: `default of ${noun} '${name}' is ${show(value)}, which is not one of the allowed values: ${spec.enum.map((v) => String(v)).join(', ')}`,
+        message: `default of ${noun} '${name}' is ${showValue(name, value, spec)}, which is not one of the allowed values: ${showAllowed(name, spec, spec.enum)}`,
         hint: 'use one of the enum values as the default, or add it to the enum',
       });
     }

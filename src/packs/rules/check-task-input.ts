@@ -10,13 +10,10 @@ import { didYouMean } from '../../core/suggest.js';
 import { BUILTIN_INPUTS, BUILTIN_ONE_OF } from './builtin-inputs.js';
 import { matchesType } from './check-defaults.js';
 import type { Rule, RuleContext, TaskView } from './rule-context.js';
+import { isSecretParameter, showAllowed, showValue } from './show-value.js';
 
 function isLiteral(value: unknown): boolean {
   return !(typeof value === 'string' && value.includes('${'));
-}
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
 }
 
 // Asks the source map whether the task has an `input:` key, which costs a parse of the
@@ -46,15 +43,15 @@ function checkValue(ctx: RuleContext, task: TaskView, callee: Callee, key: strin
     ctx.report({
       code: 'TASK_INPUT_INVALID_VALUE',
       pointer,
-      message: `task '${task.def.id}' passes ${show(value)} as '${key}'; ${callee.label} allows only: ${spec.enum.map(String).join(', ')}`,
-      ...(typeof value === 'string' ? { hint: didYouMean(value, spec.enum.map(String)) } : {}),
+      message: `task '${task.def.id}' passes ${showValue(key, value, spec)} as '${key}'; ${callee.label} allows only: ${showAllowed(key, spec, spec.enum)}`,
+      ...(typeof value === 'string' && !isSecretParameter(key, spec) ? { hint: didYouMean(value, spec.enum.map(String)) } : {}),
     });
   } else if (spec.type !== undefined && !matchesType(value, spec.type)) {
     ctx.report({
       code: 'TASK_INPUT_INVALID_VALUE',
       pointer,
-      message: `task '${task.def.id}' passes ${show(value)} as '${key}', but ${callee.label} declares it as ${spec.type}`,
-      hint: spec.type === 'string' ? `quote it: '${String(value)}'` : `write a value of type ${spec.type}, or compute it with \${...}`,
+      message: `task '${task.def.id}' passes ${showValue(key, value, spec)} as '${key}', but ${callee.label} declares it as ${spec.type}`,
+      hint: spec.type === 'string' ? (isSecretParameter(key, spec) ? 'quote it' : `quote it: '${String(value)}'`) : `write a value of type ${spec.type}, or compute it with \${...}`,
     });
   }
 }

@@ -6,7 +6,7 @@
  */
 import { isoInstant, isoInstantProblem, ISO_INSTANT_HINT } from '../../core/iso-instant.js';
 import { joinPointer } from '../../core/source.js';
-import { suggest } from '../../core/suggest.js';
+import { didYouMean, suggest } from '../../core/suggest.js';
 import { cronProblem } from '../../triggers/cron.js';
 import { parseDuration } from '../../triggers/duration.js';
 import { isKnownTimeZone, knownTimeZones } from '../../triggers/time-zone.js';
@@ -222,6 +222,31 @@ export const checkAfterCycles: Rule = (ctx) => {
       pointer: joinPointer('/triggers', name, 'after', 'workflow'),
       message: `after-trigger '${name}' closes a ring of workflows that start each other when they end (${ring.join(' → ')}): each end would start the next, forever`,
       hint: 'start one of them on a schedule or a webhook instead, or drop one after-trigger of the ring',
+    });
+  }
+};
+
+/**
+ * TRIGGER_UNKNOWN_WORKFLOW: an after-trigger on a workflow that does not exist would never
+ * fire. Told only for workflows of the file's own pack and of the packs it depends on: every
+ * gate loads those, while another pack may be synced apart and register later.
+ */
+export const checkAfterSources: Rule = (ctx) => {
+  const raw = ctx.file.raw;
+  const own = ctx.file.pack;
+  if (ctx.file.loaded.kind !== 'workflow' || !isRecord(raw) || !isRecord(raw['triggers']) || !own.manifest) return;
+  const { workflows, known } = ctx.index;
+  for (const [name, trigger] of Object.entries(raw['triggers'])) {
+    const source = isRecord(trigger) && isRecord(trigger['after']) ? trigger['after']['workflow'] : undefined;
+    if (typeof source !== 'string' || hasExpression(source) || workflows.has(source) || known.workflows.has(source)) continue;
+    const pack = source.split('.')[0] ?? '';
+    if (pack !== own.ref && !own.manifest.dependencies.includes(pack)) continue;
+    const hint = didYouMean(source, [...workflows.keys(), ...known.workflows]);
+    ctx.report({
+      code: 'TRIGGER_UNKNOWN_WORKFLOW',
+      pointer: joinPointer('/triggers', name, 'after', 'workflow'),
+      message: `after-trigger '${name}' waits for workflow '${source}', which does not exist; it would never fire`,
+      ...(hint ? { hint } : {}),
     });
   }
 };

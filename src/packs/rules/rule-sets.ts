@@ -14,7 +14,7 @@ import { checkParameterNames } from './check-parameter-names.js';
 import { checkRetry } from './check-retry.js';
 import { checkShellCommand } from './check-shell-command.js';
 import { checkChildWorkflowInput, checkTaskInput } from './check-task-input.js';
-import { checkAfterCycles, checkTriggers } from './check-triggers.js';
+import { checkAfterCycles, checkAfterSources, checkTriggers } from './check-triggers.js';
 import { checkWaits } from './check-waits.js';
 import type { Rule } from './rule-context.js';
 
@@ -22,7 +22,7 @@ const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, che
 
 /** Rules that read other workflows' content: run once every file has been read. */
 export const LATE_RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
-  workflow: [checkChildWorkflowInput, checkAfterCycles],
+  workflow: [checkChildWorkflowInput, checkAfterCycles, checkAfterSources],
   template: [checkChildWorkflowInput],
 };
 

@@ -80,7 +80,7 @@ describe('hostile workflow bodies', () => {
       contentType: 'application/yaml',
     });
     expect(response.status).toBe(422);
-    expect(response.body.error.details.diagnostics[0]).toMatchObject({ code: 'YAML_ALIAS_LIMIT', line: 1 });
+    expect(response.body.error.details.diagnostics[0]).toMatchObject({ code: 'YAML_ALIAS_LIMIT', line: 2 });
   });
 
   it('refuses duplicate keys with their line and column', async () => {

@@ -95,6 +95,14 @@ describe('POST /api/workflows', () => {
     expect(res.body.error.details).toMatchObject({ limit: 'HARMONIA_MAX_TASK_COUNT', max: 3, actual: 4 });
   });
 
+  it('points the task-count refusal of a YAML body at its tasks key, as harmonia validate does', async () => {
+    const text = 'version: 1.0.0\nname: many_yaml\ntasks:\n  a: { action: core.noop }\n  b: { action: core.noop }\n  c: { action: core.noop }\n  d: { action: core.noop }\n';
+    const res = await h.call<ErrorWithDiagnostics>('POST', '/api/workflows', { text, contentType: 'application/yaml' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toMatchObject({ limit: 'HARMONIA_MAX_TASK_COUNT', max: 3, actual: 4 });
+    expect(res.body.error.details.diagnostics).toMatchObject([{ code: 'WORKFLOW_TOO_MANY_TASKS', line: 3, column: 1 }]);
+  });
+
   it('answers malformed JSON with 400', async () => {
     const res = await h.call<ErrorResponse>('POST', '/api/workflows', { text: '{"name": ', contentType: 'application/json' });
     expect(res.status).toBe(400);

@@ -38,6 +38,27 @@ describe('published limits in pack files', () => {
     expect(diags.map((d) => `${d.code} ${d.pointer}`)).toEqual(['WORKFLOW_TOO_MANY_TASKS /workflow/tasks']);
   });
 
+  it('counts the tasks a template inherits: the workflow instantiated from it would have them all', async () => {
+    const tasks = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `    ${prefix}${i}: { action: core.noop }\n`).join('');
+    const diags = await validateTree(
+      {
+        'demo/pack.yaml': PACK_YAML,
+        'demo/templates/base.yaml': `version: 1.0.0\nworkflow:\n  tasks:\n${tasks('a', 3)}`,
+        'demo/templates/child.yaml': `version: 1.0.0\nextends: demo.base\nworkflow:\n  tasks:\n${tasks('b', 2)}    a0: { action: core.echo }\n`,
+      },
+      { max_task_count: 4 },
+    );
+    expect(diags).toMatchObject([
+      {
+        code: 'WORKFLOW_TOO_MANY_TASKS',
+        file: 'demo/templates/child.yaml',
+        line: 2,
+        pointer: '/extends',
+        message: 'the template has 5 tasks with those it inherits from demo.base; at most 4 are allowed (HARMONIA_MAX_TASK_COUNT)',
+      },
+    ]);
+  });
+
   it('validates a chain of 15,000 tasks each reading the first without a stack overflow or a false error', async () => {
     const diags = await validateTree({ 'demo/pack.yaml': PACK_YAML, 'demo/workflows/flow.yaml': chain(15_000) }, { max_task_count: 20_000, max_file_size: 8 * 1024 * 1024, max_workflow_size: 8 * 1024 * 1024 });
     expect(diags).toEqual([]);

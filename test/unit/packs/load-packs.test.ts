@@ -2,6 +2,7 @@ import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
+import { firstInvalidUtf8 } from '../../../src/packs/byte-position.js';
 import { loadPack } from '../../../src/packs/load-packs.js';
 import { runPipeline } from '../../../src/packs/run-pipeline.js';
 import { PACK_YAML, removeTree, validateTree, writeTree } from './pack-tree.js';
@@ -72,6 +73,19 @@ describe('loadPack()', () => {
     expect(diags.map((d) => `${d.file} ${d.code}`)).toEqual(['demo/workflows/latin.yaml PACK_FILE_NOT_UTF8', 'demo/workflows/nul.yaml PACK_FILE_NOT_UTF8']);
   });
 
+  it('points a file that is not UTF-8 text at its first bad byte: line and column', async () => {
+    const text = (s: string) => [...new TextEncoder().encode(s)];
+    const diags = await validateTree({
+      'demo/pack.yaml': PACK_YAML,
+      'demo/workflows/nul.yaml': new Uint8Array([...text('version: 1\nname: "ab'), 0x00, ...text('"\n')]),
+      'demo/workflows/latin.yaml': new Uint8Array([...text('version: 1\ntasks: {}\nname: "héé caf'), 0xe9, ...text('"\n')]),
+    });
+    expect(diags.map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual([
+      'demo/workflows/latin.yaml:3:15 PACK_FILE_NOT_UTF8',
+      'demo/workflows/nul.yaml:2:10 PACK_FILE_NOT_UTF8',
+    ]);
+  });
+
   it('reports a file name that is not a valid ref with a suggested name, and still checks its content', async () => {
     const diags = await validateTree({ 'demo/pack.yaml': PACK_YAML, 'demo/workflows/Deploy-App.yaml': 'version: 1.0.0\ntasks:\n  a: { action: nope.x }\n' });
     expect(diags).toMatchObject([
@@ -107,6 +121,22 @@ describe('loadPack()', () => {
       ]);
     } finally {
       await removeTree(root);
+    }
+  });
+});
+
+describe('firstInvalidUtf8()', () => {
+  it('agrees with a fatal TextDecoder on every two-byte and edge three- and four-byte sequence', () => {
+    const cases: number[][] = [];
+    for (let a = 0x80; a <= 0xff; a++) for (const b of [0x00, 0x41, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff]) cases.push([a, b], [a, b, 0x80], [a, b, 0x80, 0x80]);
+    for (const bytes of cases) {
+      let valid = true;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes));
+      } catch {
+        valid = false;
+      }
+      expect([bytes, firstInvalidUtf8(new Uint8Array(bytes)) === -1]).toEqual([bytes, valid]);
     }
   });
 });

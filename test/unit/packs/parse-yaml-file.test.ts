@@ -63,4 +63,25 @@ describe('parseYamlFile() aliases', () => {
   it('reports an alias to an anchor that does not exist as a syntax error, not a bomb', () => {
     expect(parseYamlFile('a: *nope\n', 'f.yaml').diagnostics).toMatchObject([{ code: 'YAML_SYNTAX', message: expect.stringContaining('nope') }]);
   });
+
+  it('points an unresolved alias at the alias, not at the top of the file', () => {
+    const text = 'version: 1\ntasks:\n  a: { action: core.noop }\n  b:   *nope\n';
+    expect(parseYamlFile(text, 'f.yaml').diagnostics).toMatchObject([{ code: 'YAML_SYNTAX', line: 4, column: 8 }]);
+  });
+
+  it('points an alias used before its anchor at the alias', () => {
+    const text = 'a: *x\nb: &x 1\n';
+    expect(parseYamlFile(text, 'f.yaml').diagnostics).toMatchObject([{ code: 'YAML_SYNTAX', line: 1, column: 4 }]);
+  });
+
+  it('points a merge key whose source is not a mapping at the first item that is not one', () => {
+    const text = 'tasks:\n  a:\n    action: core.noop\n    <<: [1, 2]\n';
+    expect(parseYamlFile(text, 'f.yaml').diagnostics).toMatchObject([{ code: 'YAML_SYNTAX', message: expect.stringContaining('merge'), line: 4, column: 10 }]);
+  });
+
+  it('points an alias that expands too often at the first alias of the over-used anchor', () => {
+    const refs = Array.from({ length: 101 }, () => '*a').join(', ');
+    const text = `x: 1\nlist: &a [1]\nmany: [${refs}]\n`;
+    expect(parseYamlFile(text, 'f.yaml').diagnostics).toMatchObject([{ code: 'YAML_ALIAS_LIMIT', line: 3 }]);
+  });
 });

@@ -34,3 +34,33 @@ describe('suggest() for short names', () => {
     expect(suggest('sv', ['svc', 'other'])).toBe('svc');
   });
 });
+
+describe('suggest() cost', () => {
+  const names = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}_${i}`);
+
+  it('does the same work for one name among 5,000 or 50,000 candidates (a file of many typos stays linear)', () => {
+    const small = { steps: 0 };
+    const large = { steps: 0 };
+    expect(suggest('tsak_7', names(5000, 'task'), small)).toBe('task_7');
+    suggest('tsak_7', names(50000, 'task'), large);
+    expect(large.steps).toBe(small.steps);
+  });
+
+  it('spends bounded work on a very long name', () => {
+    const meter = { steps: 0 };
+    suggest('x'.repeat(100000), ['x'.repeat(99999), 'y'.repeat(100000)], meter);
+    expect(meter.steps).toBeLessThanOrEqual(2 * 64 * 64);
+  });
+
+  it('gives the distance the full table gives whenever it is within the bound (seed 7)', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const word = () => Array.from({ length: 1 + Math.floor(next() * 10) }, () => 'abcd'[Math.floor(next() * 4)]).join('');
+    for (let i = 0; i < 2000; i++) {
+      const a = word();
+      const b = word();
+      const full = editDistance(a, b);
+      for (const max of [0, 1, 2, 3]) expect(editDistance(a, b, max)).toBe(full <= max ? full : max + 1);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { validateWorkflow } from '../pack-tree.js';
+import { validateTree, validateWorkflow } from '../pack-tree.js';
 
 const withSchedule = (...lines: string[]) =>
   ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  nightly:', '    schedule:', ...lines.map((l) => `      ${l}`), ''].join('\n');
@@ -115,6 +115,23 @@ describe('checkTriggers()', () => {
     expect(ring.find((d) => d.file.endsWith('flow.yaml'))?.message).toContain('demo.flow → demo.third → demo.second → demo.flow');
     // A chain that ends is fine.
     expect(await validateWorkflow(after('demo.second'), { 'demo/workflows/second.yaml': after('demo.third'), 'demo/workflows/third.yaml': ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', ''].join('\n') })).toEqual([]);
+  });
+
+  it('reports an after-trigger on a workflow its own pack or a dependency lacks (it would never fire), with the near name', async () => {
+    const after = (target: string) => ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', 'triggers:', '  on_end:', `    after: { workflow: ${target} }`, ''].join('\n');
+    const second = ['version: 1.0.0', 'tasks:', '  a: { action: core.noop }', ''].join('\n');
+    expect(await validateWorkflow(after('demo.secnod'), { 'demo/workflows/second.yaml': second })).toMatchObject([
+      { code: 'TRIGGER_UNKNOWN_WORKFLOW', severity: 'error', line: 6, column: 24, pointer: '/triggers/on_end/after/workflow', hint: "did you mean 'demo.second'?" },
+    ]);
+    const tree = {
+      'demo/pack.yaml': 'ref: demo\nversion: 1.0.0\ndependencies: [lib]\n',
+      'demo/workflows/flow.yaml': after('lib.buidl'),
+      'demo/workflows/other.yaml': after('elsewhere.build'),
+      'lib/pack.yaml': 'ref: lib\nversion: 1.0.0\n',
+      'lib/workflows/build.yaml': second,
+    };
+    // A pack the run does not hold may be synced apart: its workflows cannot be told missing.
+    expect((await validateTree(tree)).map((d) => `${d.code} ${d.file}:${d.line}`)).toEqual(['TRIGGER_UNKNOWN_WORKFLOW demo/workflows/flow.yaml:6']);
   });
 
   it('reports an unknown overlap policy and an unknown key through the schema', async () => {
