@@ -197,6 +197,12 @@ describe('the console (executions)', { timeout: 60_000 }, () => {
     await page.goto(`${h.url}/ui/executions?status=failed`);
     await page.getByRole('link', { name: 'demo.broken' }).first().waitFor();
     expect(await page.getByRole('link', { name: 'gated.flow' }).count()).toBe(0);
+    // a hand-edited filter the server does not take shows its refusal, not an unfiltered list
+    await page.goto(`${h.url}/ui/executions?status=bogus`);
+    await page.getByRole('alert').getByText("query parameter status='bogus' must be one of pending, running, paused, completed, failed, canceled").waitFor();
+    expect(await page.getByRole('link', { name: 'gated.flow' }).count()).toBe(0);
+    await page.goto(`${h.url}/ui/executions?since=yesterday`);
+    await page.getByRole('alert').getByText("query parameter created_since='yesterday'", { exact: false }).waitFor();
     await page.goto(`${h.url}/ui/executions`);
     await page.getByRole('link', { name: 'gated.flow' }).first().waitFor();
     await screenshot(page, 'executions');
