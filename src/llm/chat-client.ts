@@ -6,7 +6,7 @@
  * a reply.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { MASK, redactUrls } from '../core/secret-text.js';
+import { MASK, redactUrls, urlQuerySecrets } from '../core/secret-text.js';
 import type { ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
 import { LlmError } from './llm-error.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -54,7 +54,10 @@ const defaultWait = (ms: number, signal: AbortSignal): Promise<void> => delay(ms
  * const reply = await client.complete({ messages: [{ role: 'user', content: 'Say hi' }] });
  */
 export function createChatClient(options: ChatClientOptions): ChatClient {
-  const url = `${options.base_url.replace(/\/+$/, '')}/chat/completions`;
+  // A key may ride in the base URL's query (`?key=`, as Google's endpoints take it): the path goes before it.
+  const queryAt = options.base_url.indexOf('?');
+  const basePath = queryAt < 0 ? options.base_url : options.base_url.slice(0, queryAt);
+  const url = `${basePath.replace(/\/+$/, '')}/chat/completions${queryAt < 0 ? '' : options.base_url.slice(queryAt)}`;
   const key = options.api_key ?? null;
   const timeout = options.timeout_ms ?? 120_000;
   const maxRetries = options.max_retries ?? 2;
@@ -63,7 +66,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const wait = options.wait ?? defaultWait;
   const now = options.now ?? Date.now;
   // A key of a few characters is a placeholder (Ollama accepts any); hiding it would mangle every reply.
-  const hide = (text: string): string => redactUrls(key !== null && key.length >= 4 ? text.split(key).join(MASK) : text);
+  // The URL's own key (`?key=`) too: a server may echo the URL it was asked for.
+  const hidden = [...(key !== null ? [key] : []), ...urlQuerySecrets(options.base_url)].filter((secret) => secret.length >= 4);
+  const hide = (text: string): string => redactUrls(hidden.reduce((shown, secret) => shown.split(secret).join(MASK), text));
   const where = `model server '${redactUrls(options.base_url)}'`;
 
   async function once(body: string, signal: AbortSignal | undefined, deadline: AbortSignal): Promise<Response> {
