@@ -207,6 +207,17 @@ describe('the console (executions)', { timeout: 60_000 }, () => {
     await page.getByRole('link', { name: 'gated.flow' }).first().waitFor();
     await screenshot(page, 'executions');
 
+    // this server follows no git: the workflow pages do not ask for git sources (a 404 in the browser's console)
+    const asked: string[] = [];
+    const record = (request: { url(): string }) => void asked.push(new URL(request.url()).pathname);
+    page.on('request', record);
+    await page.goto(`${h.url}/ui/workflows`);
+    await page.getByRole('link', { name: 'demo.hello' }).waitFor();
+    await page.goto(`${h.url}/ui/workflows/demo.hello`);
+    await page.getByRole('heading', { name: 'demo.hello' }).first().waitFor();
+    page.off('request', record);
+    expect(asked).toContain('/api/v1/workflows');
+    expect(asked.filter((path) => path.includes('/git/'))).toEqual([]);
     await page.goto(`${h.url}/ui/workflows`);
     await page.getByRole('link', { name: 'demo.hello' }).waitFor();
     await screenshot(page, 'workflows');
