@@ -3,6 +3,7 @@
 //   CG=1: callgrind's collection is on only around startExecution → completion, with a dump
 //     when startExecution returns (its start) and one at the end (the rest)
 //   WARM=K: K executions of the same workflow first (the warm figure for the same window)
+//   SOURCE=1: the version's source text as large as its body (a pack's YAML is about that), not ''
 //   out: a .cpuprofile of the window (the inspector's sampling profiler, INTERVAL µs)
 // Run: npm run build && node bench/engine-cold.mjs [root] [wide|layered] [out.cpuprofile] [synchronous]
 //      CG=1 valgrind --tool=callgrind --instr-atstart=no node --single-threaded bench/engine-cold.mjs . wide "" FULL
@@ -33,9 +34,10 @@ const dir = mkdtempSync(join(tmpdir(), 'engine-cold-'));
 const store = createSqliteStore({ file: join(dir, 'bench.db'), synchronous: sync });
 const engine = createEngine({ store, actions: { resolve: () => noop }, config: { max_concurrent_tasks: 10, limits: { max_events_per_execution: 10 * N + 100 } } });
 await engine.start();
+const body = { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks };
 await store.registry.addVersion({
-  kind: 'workflow', ref: 'bench.cold', pack_ref: 'bench', content_hash: shape, source: '', file: 'x.yaml', origin: { source: 'local' },
-  body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks },
+  kind: 'workflow', ref: 'bench.cold', pack_ref: 'bench', content_hash: shape, source: process.env.SOURCE ? JSON.stringify(body, null, 1) : '', file: 'x.yaml', origin: { source: 'local' },
+  body,
 });
 for (let w = 0; w < Number(process.env.WARM ?? 0); w += 1) {
   const run = await engine.startExecution({ workflow_ref: 'bench.cold', input: {} });

@@ -7,6 +7,7 @@
 import type { EngineConfig } from './engine/config.js';
 import { join } from 'node:path';
 import { HarmoniaError } from './core/errors.js';
+import { redactUrls, urlQuerySecrets } from './core/secret-text.js';
 import { parseEnvFile } from './config-env-file.js';
 import { unknownSettingHint } from './config-unknown-names.js';
 import { LOG_LEVEL_CHOICES, MAX_POSIX_ID, SETTINGS, TASK_CONTAINMENT_CHOICES, type SettingKey, type SettingSpec } from './core/settings.js';
@@ -379,6 +380,8 @@ export function maskConfig(config: ResolvedConfig): ResolvedConfig {
     git_token: hide(config.git_token),
     git_sources: hide(config.git_sources),
     llm_api_key: hide(config.llm_api_key),
+    // a key may ride in the URL itself (`?key=`, as Google's endpoints take it)
+    llm_base_url: config.llm_base_url === null ? null : redactUrls(config.llm_base_url),
     db_url: config.db_url === null ? null : maskUrlPassword(config.db_url),
   };
   if (masked.store.kind === 'postgres') masked.store = { kind: 'postgres', url: maskUrlPassword(masked.store.url) };
@@ -389,6 +392,7 @@ export function maskConfig(config: ResolvedConfig): ResolvedConfig {
 export function configSecretValues(config: ResolvedConfig): string[] {
   const values = [...config.api_tokens.map((entry) => entry.split(':')[0] ?? entry), ...config.api_tokens];
   for (const value of [config.token, config.git_webhook_secret, config.git_token]) if (value !== null) values.push(value);
+  if (config.llm_base_url !== null) values.push(...urlQuerySecrets(config.llm_base_url));
   if (config.db_url !== null && URL.canParse(config.db_url)) {
     const password = new URL(config.db_url).password;
     if (password !== '') values.push(password, safeDecode(password));
@@ -439,8 +443,10 @@ function llmSettings(
 }
 
 function invalid(raw: Raw, expected: string): never {
-  throw new HarmoniaError('CONFIG_INVALID', `${raw.name} must be ${expected}, got '${String(raw.value)}'`, {
-    details: { variable: raw.name, value: String(raw.value) },
+  // A refused value may still be a URL carrying a password or a key: shown redacted.
+  const shown = redactUrls(String(raw.value));
+  throw new HarmoniaError('CONFIG_INVALID', `${raw.name} must be ${expected}, got '${shown}'`, {
+    details: { variable: raw.name, value: shown },
   });
 }
 

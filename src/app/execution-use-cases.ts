@@ -1,5 +1,6 @@
 /** Reading executions: listings, one with its task statuses, events, custom state, task logs, checkpoints. */
 import { HarmoniaError } from '../core/errors.js';
+import { queryValueError } from '../core/query-value.js';
 import type { EventListOptions, ExecutionListOptions, HarmoniaApi, LogPageOptions } from '../core/harmonia-api.js';
 import { EXECUTION_SORT_KEYS, type ExecutionSort, type ExecutionStatus } from '../core/model.js';
 import type { EventsPage, ExecutionDetail, TaskStatusView } from '../core/wire.js';
@@ -34,7 +35,7 @@ function timeRange(name: string, since: string | Date | undefined, until: string
   const from = timeFilter(`${name}_since`, since);
   const to = timeFilter(`${name}_until`, until);
   if (from !== undefined && to !== undefined && from > to) {
-    throw new HarmoniaError('REQUEST_INVALID', `${name}_since '${from}' is after ${name}_until '${to}'; expected a range that moves forward`);
+    throw queryValueError(`${name}_since`, from, { expected: `a time at or before ${name}_until '${to}' (a range that moves forward)` });
   }
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }
@@ -56,18 +57,16 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
       const page = pageOf(options);
       const { status, text } = options;
       if (status !== undefined && !STATUSES.includes(status)) {
-        throw new HarmoniaError('REQUEST_INVALID', `status '${String(status)}' is not one of ${STATUSES.join(', ')}`);
+        throw queryValueError('status', status, { accepted: STATUSES });
       }
       const since = timeRange('created', options.createdSince, options.createdUntil);
       const finished = timeRange('finished', options.finishedSince, options.finishedUntil);
       const sort = options.sort;
       if (sort !== undefined && !SORTS.includes(sort)) {
-        throw new HarmoniaError('REQUEST_INVALID', `query parameter sort='${String(sort).slice(0, 100)}' must be one of ${SORTS.join(', ')}`, {
-          details: { parameter: 'sort', accepted: SORTS },
-        });
+        throw queryValueError('sort', sort, { accepted: SORTS });
       }
       if (text !== undefined && text.length > TEXT_MAX) {
-        throw new HarmoniaError('REQUEST_INVALID', `query parameter text is ${text.length} characters long; expected at most ${TEXT_MAX}`);
+        throw queryValueError('text', text, { expected: `at most ${TEXT_MAX} characters` });
       }
       const found = await store.executions.listExecutions({
         ...(status !== undefined ? { status } : {}),
@@ -120,7 +119,7 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
       if (options.attempt !== undefined) query.attempt = boundedInt('attempt', options.attempt, 1, 1, Number.MAX_SAFE_INTEGER);
       if (options.stream !== undefined) {
         const stream = STREAMS.find((s) => s === options.stream);
-        if (!stream) throw new HarmoniaError('REQUEST_INVALID', `query parameter stream='${String(options.stream)}' must be one of ${STREAMS.join(', ')}`);
+        if (!stream) throw queryValueError('stream', options.stream, { accepted: STREAMS });
         query.stream = stream;
       }
       const lines = await engine.readLogs(id, query);

@@ -1,4 +1,4 @@
-import { HarmoniaError } from '../core/errors.js';
+import { queryValueError } from '../core/query-value.js';
 import type { PageOptions } from '../core/harmonia-api.js';
 import type { Paginated } from '../core/wire.js';
 
@@ -14,7 +14,7 @@ export const PAGE_MAX = 1000;
 export function boundedInt(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new HarmoniaError('REQUEST_INVALID', `query parameter ${name}='${String(value)}' must be an integer from ${min} to ${max}`);
+    throw queryValueError(name, value, { expected: `an integer from ${min} to ${max}` });
   }
   return value;
 }

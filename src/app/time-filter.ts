@@ -1,4 +1,5 @@
 import { HarmoniaError } from '../core/errors.js';
+import { queryValueError } from '../core/query-value.js';
 import { isoInstant, isoInstantProblem } from '../core/iso-instant.js';
 
 /**
@@ -14,12 +15,11 @@ export function timeFilter(name: string, value: string | Date | undefined): stri
   const ms = isoInstant(value);
   if (ms === null) {
     const problem = isoInstantProblem(value);
-    throw new HarmoniaError(
-      'REQUEST_INVALID',
-      problem !== null && problem.startsWith('names')
-        ? `query parameter ${name}='${value.slice(0, 100)}' ${problem}`
-        : `query parameter ${name}='${value.slice(0, 100)}' must be an ISO 8601 time with its offset, such as 2026-01-31T09:30:00Z, or a date`,
-    );
+    const expected = 'an ISO 8601 time with its offset, such as 2026-01-31T09:30:00Z, or a date';
+    if (problem !== null && problem.startsWith('names')) {
+      throw new HarmoniaError('REQUEST_INVALID', `query parameter ${name}='${value.slice(0, 100)}' ${problem}`, { details: { parameter: name, expected } });
+    }
+    throw queryValueError(name, value, { expected });
   }
   return new Date(ms).toISOString();
 }

@@ -549,7 +549,7 @@ export class HarmoniaClient implements HarmoniaApi {
 
   // ---- session, workflow history, git (the web console reads these) ------
 
-  /** Who the client's token is and its scopes (`auth_enabled` false when the server has no tokens). */
+  /** Who the client's token is and its scopes (`auth_enabled` false when the server has no tokens), and whether the server follows git (`git`). */
   getSession(options: CallOptions = {}): Promise<SessionView> {
     return this.#get('/session', options);
   }

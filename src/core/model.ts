@@ -197,6 +197,12 @@ export interface DefinitionRecord<B extends DefinitionBody = DefinitionBody> {
   created_at: string;
 }
 
+/**
+ * A version as running it needs it: all but `source`, the YAML text, which is about as
+ * large as the body and read only to show it.
+ */
+export type RunnableDefinition<B extends DefinitionBody = DefinitionBody> = Omit<DefinitionRecord<B>, 'source'>;
+
 /** A ref's current state: which version is active, whether it is pinned or pruned. */
 export interface DefinitionHead {
   kind: DefinitionKind;

@@ -32,7 +32,8 @@ export function isSecretKey(key: string): boolean {
 
 /**
  * Hides the secrets a URL (or any text holding URLs) may carry: the password of
- * `scheme://user:password@host` and the values of secret-named query parameters.
+ * `scheme://user:password@host` and the values of secret-named query parameters
+ * (`isSecretQueryName`: `token`, `api_key`, Google's `key`, a signed URL's `sig`, ...).
  * Linear in the text's length.
  * @example redactUrls('GET http://bob:hunter2@h/x?token=t') // 'GET http://bob:**REDACTED**@h/x?token=**REDACTED**'
  */
@@ -113,7 +114,31 @@ export function urlPasswords(text: string): string[] {
 }
 
 /**
- * `?token=…` / `&api_key=…` → the value masked. A parameter name ends at the next
+ * Query parameter names that carry a credential in a URL without a secret-looking name:
+ * Google's APIs take their key as `?key=`, signed URLs (Azure SAS, S3, GCS) their
+ * signature as `sig` or `signature`. Only as query names: a JSON field called `key` or
+ * `signature` is often no secret at all.
+ */
+const CREDENTIAL_QUERY_NAMES = new Set(['key', 'sig', 'signature', 'x-amz-signature', 'x-goog-signature', 'x-amz-credential', 'x-goog-credential']);
+
+/** True when a URL query parameter's name says its value is a secret (`token`, `api_key`, `key`, `sig`, ...). */
+export function isSecretQueryName(name: string): boolean {
+  return isSecretKey(name) || CREDENTIAL_QUERY_NAMES.has(name.toLowerCase());
+}
+
+/**
+ * The values of a URL's secret-named query parameters (raw and decoded), so the masker
+ * can hide them wherever else they appear. Empty for a text that is no URL.
+ */
+export function urlQuerySecrets(url: string): string[] {
+  if (!URL.canParse(url)) return [];
+  const found: string[] = [];
+  for (const [name, value] of new URL(url).searchParams) if (value !== '' && isSecretQueryName(name)) found.push(value, encodeURIComponent(value));
+  return [...new Set(found)];
+}
+
+/**
+ * `?token=…` / `&api_key=…` / `&key=…` → the value masked. A parameter name ends at the next
  * delimiter, which starts the next name, so the scans never overlap.
  */
 function redactQuery(text: string, meter?: ScanMeter): string {
@@ -137,7 +162,7 @@ function redactQuery(text: string, meter?: ScanMeter): string {
       i = j;
       continue;
     }
-    const secret = isSecretKey(text.slice(i + 1, j));
+    const secret = isSecretQueryName(text.slice(i + 1, j));
     let k = j + 1;
     for (; k < text.length; k++) {
       const d = text.charCodeAt(k);

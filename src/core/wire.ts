@@ -480,6 +480,8 @@ export interface SessionView {
   scopes: Array<'read' | 'write' | 'admin' | 'approve' | 'trigger'>;
   /** False when the server has no tokens: every loopback caller is the anonymous admin. */
   auth_enabled: boolean;
+  /** True when the server follows git sources; false: /api/v1/git/* answers 404, so a UI does not ask. */
+  git: boolean;
 }
 
 /** One stored version in GET /workflows/:id/history. */

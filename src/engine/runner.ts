@@ -5,7 +5,7 @@
  */
 import type { ActionHandler, TaskLogStream } from '../actions/action.js';
 import { isHarmoniaError } from '../core/errors.js';
-import type { DefinitionRecord, ExecutionEvent, ExecutionRecord, TaskDef, TaskResult, WorkflowDef } from '../core/model.js';
+import type { RunnableDefinition, ExecutionEvent, ExecutionRecord, TaskDef, TaskResult, WorkflowDef } from '../core/model.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { Command } from './commands.js';
@@ -113,7 +113,7 @@ export class ExecutionRunner {
   constructor(
     private readonly deps: RunnerDeps,
     readonly record: ExecutionRecord,
-    readonly workflow: DefinitionRecord<WorkflowDef>,
+    readonly workflow: RunnableDefinition<WorkflowDef>,
     readonly plan: Plan,
     readonly state: ExecutionState,
     readonly ctx: DecideContext,

@@ -1,5 +1,5 @@
 import { HarmoniaError } from '../core/errors.js';
-import type { DefinitionRecord, WorkflowDef } from '../core/model.js';
+import type { RunnableDefinition, WorkflowDef } from '../core/model.js';
 import type { Store } from '../store/store.js';
 import type { StartExecutionOptions } from './engine-api.js';
 import { paramsReadBy } from '../templates/params-read-by.js';
@@ -7,7 +7,8 @@ import { buildPlan, type Plan } from './plan.js';
 
 /** A workflow version with its plan built once. */
 export interface LoadedWorkflow {
-  record: DefinitionRecord<WorkflowDef>;
+  /** Without `source`: running never reads the YAML, and a cold start need not either. */
+  record: RunnableDefinition<WorkflowDef>;
   plan: Plan;
   /** The `${param.*}` names it reads: non-empty for a template body, which does not start. */
   templateParams: readonly string[];
@@ -45,15 +46,15 @@ export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCa
     newest = entry;
     return entry;
   };
-  const forget = (record: DefinitionRecord): void => {
+  const forget = (record: RunnableDefinition): void => {
     const versions = byVersion.get(record.ref);
     versions?.delete(record.version);
     if (versions?.size === 0) byVersion.delete(record.ref);
   };
-  const remember = (record: DefinitionRecord): LoadedWorkflow => {
+  const remember = (record: RunnableDefinition): LoadedWorkflow => {
     const plan = buildPlan(record.body as WorkflowDef);
     const templateParams = paramsReadBy(record.body, { upstreamsAreIds: plan.upstreams_known });
-    const entry = { record: record as DefinitionRecord<WorkflowDef>, plan, templateParams };
+    const entry = { record: record as RunnableDefinition<WorkflowDef>, plan, templateParams };
     workflows.set(record.id, entry);
     newest = entry;
     let versions = byVersion.get(record.ref);
@@ -74,7 +75,7 @@ export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCa
   // its definition and built its plan once per execution (50 times) before the first landed.
   const loading = new Map<string, Promise<LoadedWorkflow>>();
   async function load(id: string): Promise<LoadedWorkflow> {
-    const record = await store.registry.getById(id);
+    const record = await store.registry.getRunnableById(id);
     if (!record || record.kind !== 'workflow') throw new HarmoniaError('WORKFLOW_NOT_FOUND', `workflow version '${id}' does not exist`);
     return remember(record);
   }
@@ -98,7 +99,7 @@ export function createWorkflowCache(store: Store, maxEntries = 1000): WorkflowCa
       if (!head || head.deleted_at !== null) throw notRegistered(ref);
       const cached = byVersion.get(ref)?.get(head.active_version);
       if (cached) return touch(cached);
-      const record = await store.registry.getVersion('workflow', ref, head.active_version);
+      const record = await store.registry.getRunnable('workflow', ref, head.active_version);
       if (!record) throw notRegistered(ref);
       const known = workflows.get(record.id);
       return known ? touch(known) : remember(record);

@@ -7,7 +7,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { createSecretMasker } from '../core/secret-masker.js';
-import { redactUrls } from '../core/secret-text.js';
+import { redactUrls, urlQuerySecrets } from '../core/secret-text.js';
 import { base64Cores } from '../core/secret-base64.js';
 import type { ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
 import { LlmError } from './llm-error.js';
@@ -56,7 +56,10 @@ const defaultWait = (ms: number, signal: AbortSignal): Promise<void> => delay(ms
  * const reply = await client.complete({ messages: [{ role: 'user', content: 'Say hi' }] });
  */
 export function createChatClient(options: ChatClientOptions): ChatClient {
-  const url = `${options.base_url.replace(/\/+$/, '')}/chat/completions`;
+  // A key may ride in the base URL's query (`?key=`, as Google's endpoints take it): the path goes before it.
+  const queryAt = options.base_url.indexOf('?');
+  const basePath = queryAt < 0 ? options.base_url : options.base_url.slice(0, queryAt);
+  const url = `${basePath.replace(/\/+$/, '')}/chat/completions${queryAt < 0 ? '' : options.base_url.slice(queryAt)}`;
   const key = options.api_key ?? null;
   const timeout = options.timeout_ms ?? 120_000;
   const maxRetries = options.max_retries ?? 2;
@@ -66,11 +69,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const now = options.now ?? Date.now;
   // A key of a few characters is a placeholder (Ollama accepts any); hiding it would mangle every reply.
   // Servers quote a key back as they got it, URL- or JSON-escaped, or base64-encoded (inside
-  // `Bearer <key>` or alone): every form is hidden, in one linear pass.
-  const masker = createSecretMasker(key !== null && key.length >= 4 ? [key, ...base64Cores(key), ...base64Cores(`Bearer ${key}`)] : []);
-  const hide = (text: string): string => masker.maskText(text);
+  // `Bearer <key>` or alone), and may echo the URL's own key (`?key=`): every form is hidden, in one linear pass.
+  const keyForms = key !== null && key.length >= 4 ? [key, ...base64Cores(key), ...base64Cores(`Bearer ${key}`)] : [];
+  const urlKeys = urlQuerySecrets(options.base_url).filter((secret) => secret.length >= 4);
+  const masker = createSecretMasker([...keyForms, ...urlKeys]);
+  const hide = (text: string): string => redactUrls(masker.maskText(text));
   // The longest form hide looks for: a snippet is hidden before it is cut, or a key across the cut would show its head.
-  const reach = key === null ? 0 : key.length * 6 + 16;
+  const longest = Math.max(key === null ? 0 : key.length, ...urlKeys.map((secret) => secret.length));
+  const reach = longest === 0 ? 0 : longest * 6 + 16;
   const hideCut = (text: string, length: number): string => hide(text.slice(0, length + reach)).slice(0, length);
   const where = `model server '${redactUrls(options.base_url)}'`;
 

@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { HarmoniaError } from '../core/errors.js';
+import { queryValueError } from '../core/query-value.js';
 import { createOutbox, type Outbox, type OutboxData } from './stream-outbox.js';
 import type { StreamHub } from './stream-hub.js';
 
@@ -35,7 +36,9 @@ export function resumeCursor(ctx: Context, name: string, fallback: number | null
   const raw = header !== '' ? header : typeof query === 'string' ? query : null;
   if (raw === null) return fallback;
   if (!/^\d{1,16}$/.test(raw)) {
-    throw new HarmoniaError('REQUEST_INVALID', `resume position '${raw.slice(0, 40)}' must be a non-negative integer (the id of the last event received)`);
+    const expected = 'a non-negative integer (the id of the last event received)';
+    if (header === '') throw queryValueError(name, raw, { expected });
+    throw new HarmoniaError('REQUEST_INVALID', `resume position '${raw.slice(0, 40)}' must be ${expected}`, { details: { header: 'Last-Event-ID', expected } });
   }
   return Number(raw);
 }

@@ -10,6 +10,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { HarmoniaError } from '../core/errors.js';
+import { queryValueError } from '../core/query-value.js';
 import type { WsLogMessage, WsServerMessage } from '../core/wire.js';
 import type { TaskLogQuery } from '../store/store.js';
 import { refuseNul } from './read-body.js';
@@ -182,12 +183,12 @@ async function accept(
   if (logsMatch) logQueryOf(url);
   const batch = url.searchParams.get('batch');
   if (batch !== null && batch !== 'true' && batch !== 'false') {
-    throw new HarmoniaError('REQUEST_INVALID', `batch '${batch.slice(0, 40)}' must be true or false`);
+    throw queryValueError('batch', batch, { accepted: ['true', 'false'] });
   }
   for (const name of ['after_seq', 'after_position', 'after', 'attempt']) {
     const value = url.searchParams.get(name);
     if (value !== null && !/^\d{1,16}$/.test(value)) {
-      throw new HarmoniaError('REQUEST_INVALID', `${name} '${value.slice(0, 40)}' must be a non-negative integer`);
+      throw queryValueError(name, value, { expected: 'a non-negative integer' });
     }
   }
   const record = executionId !== null ? await services.engine.getExecution(executionId) : null;
@@ -216,7 +217,7 @@ function logQueryOf(url: URL): Omit<TaskLogQuery, 'limit'> {
   if (after !== null && /^\d{1,16}$/.test(after)) query.after = Number(after);
   if (stream !== null) {
     if (stream !== 'stdout' && stream !== 'stderr' && stream !== 'system') {
-      throw new HarmoniaError('REQUEST_INVALID', `stream '${stream.slice(0, 40)}' must be stdout, stderr or system`);
+      throw queryValueError('stream', stream, { accepted: ['stdout', 'stderr', 'system'] });
     }
     query.stream = stream;
   }

@@ -4,7 +4,7 @@
  * PostgreSQL: both already decoded), so each row type is generic over those column
  * types and each mapper takes the backend's ColumnDecoder.
  */
-import type { ComponentRecord, DefinitionBody, DefinitionHead, DefinitionKind, DefinitionOrigin, DefinitionRecord, PackManifest, PackRecord } from '../core/model.js';
+import type { ComponentRecord, DefinitionBody, DefinitionHead, DefinitionKind, DefinitionOrigin, DefinitionRecord, PackManifest, PackRecord, RunnableDefinition } from '../core/model.js';
 import type { StoredTaskLogLine } from './store.js';
 
 /** How a backend's driver hands over JSON columns (`Json`) and boolean columns (`Flag`). */
@@ -75,6 +75,25 @@ export function definitionFromRow<Json, Flag>(row: DefinitionRow<Json>, columns:
     content_hash: row.content_hash,
     body: columns.json(row.body) as DefinitionBody,
     source: row.source,
+    file: row.file,
+    origin: columns.json(row.origin) as DefinitionOrigin,
+    created_at: row.created_at,
+  };
+}
+
+/** The `definitions` columns but `source`: what a runnable version is read from. */
+export const RUNNABLE_COLUMNS = 'id, kind, ref, pack_ref, version, content_hash, body, file, origin, created_at';
+
+/** Maps a `definitions` row read without `source` (RUNNABLE_COLUMNS) to its runnable version. */
+export function runnableFromRow<Json, Flag>(row: Omit<DefinitionRow<Json>, 'source'>, columns: ColumnDecoder<Json, Flag>): RunnableDefinition {
+  return {
+    id: row.id,
+    kind: row.kind,
+    ref: row.ref,
+    pack_ref: row.pack_ref,
+    version: row.version,
+    content_hash: row.content_hash,
+    body: columns.json(row.body) as DefinitionBody,
     file: row.file,
     origin: columns.json(row.origin) as DefinitionOrigin,
     created_at: row.created_at,

@@ -12,6 +12,7 @@ import type {
   DefinitionKind,
   DefinitionOrigin,
   DefinitionRecord,
+  RunnableDefinition,
   ExecutionEvent,
   ExecutionRecord,
   ExecutionSort,
@@ -88,6 +89,10 @@ export interface RegistryRepo {
   getActive(kind: DefinitionKind, ref: string): Promise<DefinitionRecord | null>;
   getVersion(kind: DefinitionKind, ref: string, version: number): Promise<DefinitionRecord | null>;
   getById(id: string): Promise<DefinitionRecord | null>;
+  /** A version without its `source`, for starting an execution (a cold start reads no YAML). */
+  getRunnable(kind: DefinitionKind, ref: string, version: number): Promise<RunnableDefinition | null>;
+  /** A version by id without its `source`. */
+  getRunnableById(id: string): Promise<RunnableDefinition | null>;
   /** Every version of a ref, oldest first. */
   listVersions(kind: DefinitionKind, ref: string): Promise<DefinitionRecord[]>;
   /** Active versions, ordered by ref. */

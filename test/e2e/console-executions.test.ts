@@ -197,10 +197,27 @@ describe('the console (executions)', { timeout: 60_000 }, () => {
     await page.goto(`${h.url}/ui/executions?status=failed`);
     await page.getByRole('link', { name: 'demo.broken' }).first().waitFor();
     expect(await page.getByRole('link', { name: 'gated.flow' }).count()).toBe(0);
+    // a hand-edited filter the server does not take shows its refusal, not an unfiltered list
+    await page.goto(`${h.url}/ui/executions?status=bogus`);
+    await page.getByRole('alert').getByText("query parameter status='bogus' must be one of pending, running, paused, completed, failed, canceled").waitFor();
+    expect(await page.getByRole('link', { name: 'gated.flow' }).count()).toBe(0);
+    await page.goto(`${h.url}/ui/executions?since=yesterday`);
+    await page.getByRole('alert').getByText("query parameter created_since='yesterday'", { exact: false }).waitFor();
     await page.goto(`${h.url}/ui/executions`);
     await page.getByRole('link', { name: 'gated.flow' }).first().waitFor();
     await screenshot(page, 'executions');
 
+    // this server follows no git: the workflow pages do not ask for git sources (a 404 in the browser's console)
+    const asked: string[] = [];
+    const record = (request: { url(): string }) => void asked.push(new URL(request.url()).pathname);
+    page.on('request', record);
+    await page.goto(`${h.url}/ui/workflows`);
+    await page.getByRole('link', { name: 'demo.hello' }).waitFor();
+    await page.goto(`${h.url}/ui/workflows/demo.hello`);
+    await page.getByRole('heading', { name: 'demo.hello' }).first().waitFor();
+    page.off('request', record);
+    expect(asked).toContain('/api/v1/workflows');
+    expect(asked.filter((path) => path.includes('/git/'))).toEqual([]);
     await page.goto(`${h.url}/ui/workflows`);
     await page.getByRole('link', { name: 'demo.hello' }).waitFor();
     await screenshot(page, 'workflows');

@@ -24,17 +24,20 @@ interface Filters {
   until: string;
 }
 
-// a hand-edited link may hold any time the browser reads; the server takes only ISO with an offset
-const validTime = (value: string | undefined) => (value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : '');
+// A hand-edited link may hold any time the browser reads; the server takes only ISO with an
+// offset. One the browser cannot read goes as written, so the page shows the server's refusal
+// naming the filter rather than a list that silently ignores it.
+const filterTime = (value: string | undefined) => (value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : (value ?? ''));
 
 export function ExecutionsPage() {
   const { client } = useSession();
   const { query, route } = useLocation();
-  const status = STATUSES.find((s) => s === query.status);
+  // passed as written: the server names a status it does not take (shown as the page's error)
+  const status = query.status ? (query.status as ExecutionStatus) : undefined;
   const workflow = query.workflow ?? '';
   const text = query.q ?? '';
-  const since = validTime(query.since);
-  const until = validTime(query.until);
+  const since = filterTime(query.since);
+  const until = filterTime(query.until);
   const offset = Math.max(0, Number(query.offset ?? 0) || 0);
   const [rangeError, setRangeError] = useState<string | null>(null);
   const state = useAsync(

@@ -28,13 +28,13 @@ interface Snapshot {
 }
 
 export function MonitorPage() {
-  const { client } = useSession();
+  const { client, session } = useSession();
   const state = useAsync<Snapshot>(async (signal) => {
     const [status, recent, components, git] = await Promise.all([
       client.getServerStatus({ signal }),
       client.listExecutions({ signal, limit: 500 }),
       client.listComponents({ signal, limit: 1000 }), // the API's largest page: the monitor shows them all
-      readGitSources(client, signal),
+      readGitSources(client, session, signal),
     ]);
     return { status, recent: recent.items, components: components.items, git };
   }, []);

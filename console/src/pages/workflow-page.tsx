@@ -17,12 +17,12 @@ const LABELS: Record<Tab, string> = { graph: 'Graph', source: 'Source', versions
 export function WorkflowPage() {
   const { params } = useRoute();
   const { query, route, path } = useLocation();
-  const { client, canWrite } = useSession();
+  const { client, canWrite, session } = useSession();
   const ref = params.workflow ?? '';
   const tab: Tab = TABS.find((t) => t === query.tab) ?? 'graph';
   const state = useAsync(
     async (signal) => {
-      const [workflow, git] = await Promise.all([client.getWorkflow(ref, { signal }), readGitStatus(client, signal)]);
+      const [workflow, git] = await Promise.all([client.getWorkflow(ref, { signal }), readGitStatus(client, session, signal)]);
       return { workflow, sync: git?.workflows.find((w) => w.ref === workflow.ref) ?? null };
     },
     [ref],

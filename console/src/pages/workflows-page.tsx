@@ -17,7 +17,7 @@ interface Row {
 }
 
 export function WorkflowsPage() {
-  const { client } = useSession();
+  const { client, session } = useSession();
   const { query, route } = useLocation();
   const text = query.q ?? '';
   const offset = Math.max(0, Number(query.offset ?? 0) || 0);
@@ -25,7 +25,7 @@ export function WorkflowsPage() {
     async (signal) => {
       const [page, git] = await Promise.all([
         client.listWorkflows({ signal, limit: PAGE, offset, ...(text ? { text } : {}) }),
-        readGitStatus(client, signal),
+        readGitStatus(client, session, signal),
       ]);
       const rows: Row[] = await Promise.all(
         page.items.map(async (workflow) => ({

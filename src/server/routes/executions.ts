@@ -127,7 +127,7 @@ export function executionRoutes() {
       tag: 'executions',
       summary: 'List executions, newest first or in another order, filtered by status, workflow, creation or finish time or text, a page at a time.',
       query: [
-        { name: 'status', type: 'string', description: STATUSES.join(' | ') },
+        { name: 'status', type: 'string', description: 'Only executions in this status.', enum: STATUSES },
         { name: 'workflow_ref', type: 'string', description: 'Only executions of this workflow.' },
         { name: 'created_since', type: 'string', description: 'Only executions created at or after this ISO 8601 time (with its offset) or date.' },
         { name: 'created_until', type: 'string', description: 'Only executions created before this ISO 8601 time (with its offset) or date.' },

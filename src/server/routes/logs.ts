@@ -1,5 +1,5 @@
 /** Task logs: a page of an execution's log lines, and the same followed live over SSE. */
-import { HarmoniaError } from '../../core/errors.js';
+import { queryValueError } from '../../core/query-value.js';
 import type { TaskLogQuery } from '../../store/store.js';
 import { defineRoutes, type RouteRequest } from '../route.js';
 import { resumeSeq } from '../sse.js';
@@ -26,7 +26,7 @@ function filtersOf(request: RouteRequest): Omit<TaskLogQuery, 'limit' | 'after'>
   if (query.attempt !== undefined && query.attempt !== '') filters.attempt = intParam(query, 'attempt', 1, 1, Number.MAX_SAFE_INTEGER);
   if (query.stream !== undefined && query.stream !== '') {
     const stream = STREAMS.find((s) => s === query.stream);
-    if (!stream) throw new HarmoniaError('REQUEST_INVALID', `query parameter stream='${query.stream}' must be one of ${STREAMS.join(', ')}`);
+    if (!stream) throw queryValueError('stream', query.stream, { accepted: STREAMS });
     filters.stream = stream;
   }
   return filters;

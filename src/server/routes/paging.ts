@@ -1,4 +1,4 @@
-import { HarmoniaError } from '../../core/errors.js';
+import { queryValueError } from '../../core/query-value.js';
 import type { PageOptions } from '../../core/harmonia-api.js';
 import type { QueryParamDef } from '../route.js';
 
@@ -31,7 +31,7 @@ export function intParam(query: Record<string, string>, name: string, fallback: 
   // digits only: Number() would also take '1e3', '0x10', ' 5 ' and '5.0'
   const value = /^-?\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new HarmoniaError('REQUEST_INVALID', `query parameter ${name}='${raw}' must be an integer from ${min} to ${max}`);
+    throw queryValueError(name, raw, { expected: `an integer from ${min} to ${max}` });
   }
   return value;
 }
@@ -46,6 +46,6 @@ export function intOption(query: Record<string, string>, name: string): number |
   if (raw === undefined || raw === '') return undefined;
   // digits only: Number() would also take '1e3', '0x10', ' 5 ' and '5.0'
   const value = /^-?\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value)) throw new HarmoniaError('REQUEST_INVALID', `query parameter ${name}='${raw}' must be a whole number`);
+  if (!Number.isSafeInteger(value)) throw queryValueError(name, raw, { expected: 'a whole number' });
   return value;
 }

@@ -446,8 +446,8 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   },
   Session: {
     type: 'object',
-    properties: { principal_id: str, scopes: { type: 'array', items: str }, auth_enabled: bool },
-    required: ['principal_id', 'scopes', 'auth_enabled'],
+    properties: { principal_id: str, scopes: { type: 'array', items: str }, auth_enabled: bool, git: bool },
+    required: ['principal_id', 'scopes', 'auth_enabled', 'git'],
   },
   ...GIT_RESPONSE_SCHEMAS,
   ...SCHEDULE_RESPONSE_SCHEMAS,

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { assertPurgeable, firstTaken, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
 import { HarmoniaError } from '../../core/errors.js';
-import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
+import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord, RunnableDefinition } from '../../core/model.js';
 import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionVersion, RegistryRepo } from '../store.js';
 import type { PgExecutor } from './executor.js';
 import {
+  RUNNABLE_COLUMNS,
+  type RunnableRow,
+  toRunnable,
   type DefinitionRow,
   type HeadRow,
   type PackRow,
@@ -18,6 +21,8 @@ import {
 
 const SELECT_HEAD = 'SELECT * FROM definition_heads WHERE kind = $1 AND ref = $2';
 const SELECT_VERSION = 'SELECT * FROM definitions WHERE kind = $1 AND ref = $2 AND version = $3';
+const SELECT_RUNNABLE = `SELECT ${RUNNABLE_COLUMNS} FROM definitions WHERE kind = $1 AND ref = $2 AND version = $3`;
+const SELECT_RUNNABLE_BY_ID = `SELECT ${RUNNABLE_COLUMNS} FROM definitions WHERE id = $1`;
 const SELECT_ACTIVE = `
   SELECT d.* FROM definition_heads h
   JOIN definitions d ON d.kind = h.kind AND d.ref = h.ref AND d.version = h.active_version
@@ -169,6 +174,20 @@ export class PostgresRegistryRepo implements RegistryRepo {
     return this.exec.read(async (query) => {
       const [row] = await query<DefinitionRow>('SELECT * FROM definitions WHERE id = $1', [id]);
       return row ? toDefinition(row) : null;
+    });
+  }
+
+  getRunnable(kind: DefinitionKind, ref: string, version: number): Promise<RunnableDefinition | null> {
+    return this.exec.read(async (query) => {
+      const [row] = await query<RunnableRow>(SELECT_RUNNABLE, [kind, ref, version]);
+      return row ? toRunnable(row) : null;
+    });
+  }
+
+  getRunnableById(id: string): Promise<RunnableDefinition | null> {
+    return this.exec.read(async (query) => {
+      const [row] = await query<RunnableRow>(SELECT_RUNNABLE_BY_ID, [id]);
+      return row ? toRunnable(row) : null;
     });
   }
 

@@ -2,7 +2,7 @@
  * The registry's rows as node-postgres returns them (JSON and boolean columns decoded),
  * mapped through the shared src/store/rows.ts.
  */
-import type { DefinitionHead, DefinitionRecord, PackRecord } from '../../core/model.js';
+import type { DefinitionHead, DefinitionRecord, PackRecord, RunnableDefinition } from '../../core/model.js';
 import * as rows from '../rows.js';
 import { pgColumns } from './pg-columns.js';
 
@@ -10,6 +10,8 @@ export { NOT_FOUND, countsByPack, likePattern, pageOf } from '../definition-quer
 
 export type PackRow = rows.PackRow<unknown>;
 export type DefinitionRow = rows.DefinitionRow<unknown>;
+export type RunnableRow = Omit<DefinitionRow, 'source'>;
+export { RUNNABLE_COLUMNS } from '../rows.js';
 export type HeadRow = rows.HeadRow<boolean>;
 
 /** Maps a `packs` row to its record. */
@@ -20,6 +22,11 @@ export function toPack(row: PackRow): PackRecord {
 /** Maps a `definitions` row to its record. */
 export function toDefinition(row: DefinitionRow): DefinitionRecord {
   return rows.definitionFromRow(row, pgColumns);
+}
+
+/** Maps a `definitions` row read without `source` to its runnable version. */
+export function toRunnable(row: RunnableRow): RunnableDefinition {
+  return rows.runnableFromRow(row, pgColumns);
 }
 
 /** Maps a `definition_heads` row to its head. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { assertPurgeable, firstTaken, nextVersion, refNotFound, versionNotFound } from '../registry-rules.js';
 import { HarmoniaError } from '../../core/errors.js';
-import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord } from '../../core/model.js';
+import type { DefinitionHead, DefinitionKind, DefinitionRecord, PackManifest, PackRecord, RunnableDefinition } from '../../core/model.js';
 import { countsByPack, likePattern, pageOf } from '../definition-query.js';
 import * as rows from '../rows.js';
 import type { DefinitionFile, DefinitionQuery, NewDefinitionFile, NewDefinitionVersion, RegistryRepo } from '../store.js';
@@ -14,10 +14,13 @@ import { headCacheOf } from './head-cache.js';
 
 type PackRow = rows.PackRow<string>;
 type DefinitionRow = rows.DefinitionRow<string>;
+type RunnableRow = Omit<DefinitionRow, 'source'>;
 type HeadRow = rows.HeadRow<number>;
 
 const SELECT_HEAD = 'SELECT * FROM definition_heads WHERE kind = ? AND ref = ?';
 const SELECT_VERSION = 'SELECT * FROM definitions WHERE kind = ? AND ref = ? AND version = ?';
+const SELECT_RUNNABLE = `SELECT ${rows.RUNNABLE_COLUMNS} FROM definitions WHERE kind = ? AND ref = ? AND version = ?`;
+const SELECT_RUNNABLE_BY_ID = `SELECT ${rows.RUNNABLE_COLUMNS} FROM definitions WHERE id = ?`;
 const SELECT_ACTIVE = `
   SELECT d.* FROM definition_heads h
   JOIN definitions d ON d.kind = h.kind AND d.ref = h.ref AND d.version = h.active_version
@@ -196,6 +199,20 @@ export class SqliteRegistryRepo implements RegistryRepo {
     return this.run((db) => {
       const row = prepared<DefinitionRow>(db, 'SELECT * FROM definitions WHERE id = ?').get(id);
       return row ? toDefinition(row) : null;
+    });
+  }
+
+  getRunnable(kind: DefinitionKind, ref: string, version: number): Promise<RunnableDefinition | null> {
+    return this.run((db) => {
+      const row = prepared<RunnableRow>(db, SELECT_RUNNABLE).get(kind, ref, version);
+      return row ? rows.runnableFromRow(row, sqliteColumns) : null;
+    });
+  }
+
+  getRunnableById(id: string): Promise<RunnableDefinition | null> {
+    return this.run((db) => {
+      const row = prepared<RunnableRow>(db, SELECT_RUNNABLE_BY_ID).get(id);
+      return row ? rows.runnableFromRow(row, sqliteColumns) : null;
     });
   }
 

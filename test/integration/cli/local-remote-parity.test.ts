@@ -133,6 +133,7 @@ function readCommands(): Array<{ args: string[]; exit: 0 | 1 | 2 }> {
     { args: ['template', 'show', 'demo.nope'], exit: 1 },
     { args: ['execution', 'list'], exit: 0 },
     { args: ['execution', 'list', '--status', 'failed', '--workflow', 'demo.noisy'], exit: 0 },
+    { args: ['execution', 'list', '--status', 'bogus'], exit: 2 },
     { args: ['execution', 'list', '--since', 'last tuesday'], exit: 2 },
     { args: ['execution', 'list', '--since', '2030-01-01', '--until', '2020-01-01'], exit: 2 },
     { args: ['execution', 'list', '--text', 'x'.repeat(201)], exit: 2 },
@@ -172,6 +173,7 @@ function readCommands(): Array<{ args: string[]; exit: 0 | 1 | 2 }> {
     { args: ['logs', noisy], exit: 0 },
     { args: ['logs', noisy, 'build', '--stream', 'stderr'], exit: 0 },
     { args: ['logs', noisy, 'biuld'], exit: 2 },
+    { args: ['logs', noisy, 'build', '--stream', 'bogus'], exit: 2 },
     { args: ['logs', 'no-such-execution'], exit: 1 },
   ];
 }

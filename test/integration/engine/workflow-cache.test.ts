@@ -70,17 +70,24 @@ describe('createWorkflowCache()', () => {
   it('reads a version once when many ask for it before the first read lands', async () => {
     const a = await add(1);
     let reads = 0;
+    let fullReads = 0;
     const registry = Object.create(store.registry) as Store['registry'];
-    registry.getById = (id) => {
+    registry.getRunnableById = (id) => {
       reads += 1;
+      return store.registry.getRunnableById(id);
+    };
+    // the whole row, source and all, is what the start need not read
+    registry.getById = (id) => {
+      fullReads += 1;
       return store.registry.getById(id);
     };
     const counted = Object.create(store) as Store;
     Object.defineProperty(counted, 'registry', { value: registry });
     const cache = createWorkflowCache(counted);
     const loaded = await Promise.all(Array.from({ length: 5 }, () => cache.byId(a.id)));
-    expect(reads).toBe(1);
+    expect([reads, fullReads]).toEqual([1, 0]);
     expect(new Set(loaded).size).toBe(1);
+    expect(loaded[0]?.record).not.toHaveProperty('source');
   });
 
   it('fails every caller of a missing version, and reads it again when asked again', async () => {

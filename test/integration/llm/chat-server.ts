@@ -55,7 +55,7 @@ export async function startChatServer(replies: ScriptedReply[] = []): Promise<Ch
       requests.push({ path: request.url ?? '', headers: request.headers, body });
       for (const waiter of waiters.filter((w) => w.count <= requests.length)) waiter.resolve();
       const next = queue.shift();
-      if (request.url !== '/v1/chat/completions' || next === undefined) {
+      if ((request.url ?? '').split('?')[0] !== '/v1/chat/completions' || next === undefined) {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ error: { message: `unscripted request to ${request.url}` } }));
         return;

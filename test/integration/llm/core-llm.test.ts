@@ -191,6 +191,15 @@ describe('core.llm', () => {
     expect(chat.requests[0]?.body.model).toBe('nope');
   });
 
+  it('sends a key the base URL carries as a query parameter after the path, and keeps it out of the error', async () => {
+    chat.script({ status: 400, body: '{"error":{"message":"unknown model"}}' });
+    const { done, harness, id } = await run([{ id: 'ask', action: 'core.llm', input: { prompt: 'hi' } }], {}, { base_url: `${chat.base_url}?key=AIza-s3cr3t-key` });
+    expect(chat.requests[0]?.path).toBe('/v1/chat/completions?key=AIza-s3cr3t-key');
+    expect(done.error).toMatchObject({ type: 'LLM_REQUEST_REJECTED' });
+    expect(done.error?.message).toContain('?key=**REDACTED**');
+    expect(JSON.stringify(await harness.store.executions.readEvents(id))).not.toContain('AIza-s3cr3t-key');
+  });
+
   it('fails with TIMEOUT when the model server does not answer within the request deadline', async () => {
     chat.script({ hang: true });
     const { done } = await run([{ id: 'ask', action: 'core.llm', input: { prompt: 'hi' } }], {}, { timeout_ms: 50 });

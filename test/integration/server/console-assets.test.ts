@@ -82,10 +82,10 @@ describe('the console at /ui/', () => {
 
 describe('GET /api/v1/session', () => {
   it('tells a token its scopes, and says when the server has no tokens', async () => {
-    expect((await h.call('GET', '/api/v1/session')).body).toEqual({ principal_id: 'anonymous', scopes: ['admin'], auth_enabled: false });
+    expect((await h.call('GET', '/api/v1/session')).body).toEqual({ principal_id: 'anonymous', scopes: ['admin'], auth_enabled: false, git: false });
     const secured = await openServer({ server: { tokens: 'admin-t,read-t:read' } });
     try {
-      expect((await secured.call('GET', '/api/v1/session', { token: 'read-t' })).body).toEqual({ principal_id: 'env:2', scopes: ['read'], auth_enabled: true });
+      expect((await secured.call('GET', '/api/v1/session', { token: 'read-t' })).body).toEqual({ principal_id: 'env:2', scopes: ['read'], auth_enabled: true, git: false });
       expect((await secured.call('GET', '/api/v1/session')).status).toBe(401);
     } finally {
       await secured.close();

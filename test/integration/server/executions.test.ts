@@ -115,6 +115,29 @@ describe('GET /api/executions', () => {
     expect((await h.call('GET', '/api/executions?status=sleeping')).status).toBe(400);
   });
 
+  it('refuses every filter value it cannot take with 400 naming the parameter and what it takes', async () => {
+    const statuses = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
+    const refusal = async (query: string) => {
+      const res = await h.call<ErrorResponse>('GET', `/api/v1/executions?${query}`);
+      return [res.status, res.body.error.code, res.body.error.details];
+    };
+    expect(await refusal('status=bogus')).toEqual([400, 'REQUEST_INVALID', { parameter: 'status', accepted: statuses }]);
+    expect(await refusal('sort=bogus')).toEqual([400, 'REQUEST_INVALID', expect.objectContaining({ parameter: 'sort', accepted: expect.arrayContaining(['created_at', '-created_at']) })]);
+    for (const name of ['created_since', 'created_until', 'finished_since', 'finished_until']) {
+      expect(await refusal(`${name}=yesterday`)).toEqual([400, 'REQUEST_INVALID', { parameter: name, expected: expect.stringContaining('ISO 8601') }]);
+    }
+    expect(await refusal('created_since=2026-02-01&created_until=2026-01-01')).toEqual([400, 'REQUEST_INVALID', { parameter: 'created_since', expected: expect.stringContaining('created_until') }]);
+    expect(await refusal('limit=abc')).toEqual([400, 'REQUEST_INVALID', { parameter: 'limit', expected: expect.any(String) }]);
+    expect(await refusal('limit=0')).toEqual([400, 'REQUEST_INVALID', { parameter: 'limit', expected: 'an integer from 1 to 1000' }]);
+    expect(await refusal('offset=-1')).toEqual([400, 'REQUEST_INVALID', { parameter: 'offset', expected: expect.stringContaining('integer') }]);
+    expect(await refusal(`text=${'x'.repeat(201)}`)).toEqual([400, 'REQUEST_INVALID', { parameter: 'text', expected: 'at most 200 characters' }]);
+  });
+
+  it('refuses a log stream it does not know naming the parameter and the streams', async () => {
+    const res = await h.call<ErrorResponse>('GET', `/api/v1/executions/${done.execution_id}/logs?stream=stdouts`);
+    expect([res.status, res.body.error.code, res.body.error.details]).toEqual([400, 'REQUEST_INVALID', { parameter: 'stream', accepted: ['stdout', 'stderr', 'system'] }]);
+  });
+
   it('filters by creation time, taking times with any offset and plain dates', async () => {
     const created = done.created_at;
     const ids = async (query: string) =>
@@ -148,7 +171,7 @@ describe('GET /api/executions', () => {
       ['created_since=yesterday', "created_since='yesterday'"],
       ['created_until=2026-01-31T09:30', "created_until='2026-01-31T09:30'"],
       ['created_since=2026-02-30', "created_since='2026-02-30' names a day its month does not have (February 2026 has 28 days)"],
-      ['created_since=2026-02-01&created_until=2026-01-01', 'is after created_until'],
+      ['created_since=2026-02-01&created_until=2026-01-01', "at or before created_until"],
       [`text=${'x'.repeat(201)}`, 'at most 200'],
     ] as const) {
       const res = await h.call<ErrorResponse>('GET', `/api/executions?${query}`);

@@ -115,6 +115,10 @@ describe('a server following several git sources', { timeout: 120_000 }, () => {
     expect(body.items.map((s) => s.synced_commit)).toEqual([platformFirst, dataFirst]);
   });
 
+  it('says in the session that it follows git, so the console asks for the sources', async () => {
+    expect((await call('GET', '/api/v1/session')).body).toMatchObject({ git: true });
+  });
+
   it('pages the sources like every listing', async () => {
     const { body } = await call<{ items: Array<{ name: string }>; total: number; limit: number; offset: number }>('GET', '/api/v1/git/sources?limit=1&offset=1');
     expect(body).toMatchObject({ total: 2, limit: 1, offset: 1 });

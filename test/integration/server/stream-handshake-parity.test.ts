@@ -134,4 +134,14 @@ describe('an execution id on a stream', () => {
     ];
     expect(answers.map((a) => [a.status, a.code])).toEqual(answers.map(() => [400, 'REQUEST_INVALID']));
   });
+
+  it('that the stream cannot take names the parameter and what it takes, on SSE and WebSocket alike', async () => {
+    const streams = { parameter: 'stream', accepted: ['stdout', 'stderr', 'system'] };
+    const cursor = { parameter: 'after_seq', expected: expect.stringContaining('integer') };
+    expect((await httpAnswer('/events/executions/nope/logs?stream=stdouts')).details).toEqual(streams);
+    expect((await wsAnswer('/ws/executions/nope/logs?stream=stdouts')).details).toEqual(streams);
+    expect((await httpAnswer('/events/executions/nope?after_seq=abc')).details).toEqual(cursor);
+    expect((await wsAnswer('/ws/executions/nope?after_seq=abc')).details).toEqual(cursor);
+    expect((await wsAnswer('/ws/events?batch=maybe')).details).toEqual({ parameter: 'batch', accepted: ['true', 'false'] });
+  });
 });

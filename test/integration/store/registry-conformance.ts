@@ -136,6 +136,19 @@ export function describeRegistryConformance(name: string, makeStore: () => Promi
         expect(await store.registry.getById(v1.id)).toEqual(v1);
       });
 
+      it('reads a version for running without its source, by ref and version or by id, and null for an unknown one', async () => {
+        const v1 = await store.registry.addVersion(version('alpha.deploy', 'h1'));
+        const { source, ...runnable } = v1;
+        expect(source).not.toBe('');
+        expect(await store.registry.getRunnable('workflow', 'alpha.deploy', 1)).toEqual(runnable);
+        expect(await store.registry.getRunnableById(v1.id)).toEqual(runnable);
+        expect(await store.registry.getRunnable('workflow', 'alpha.deploy', 2)).toBeNull();
+        expect(await store.registry.getRunnable('action', 'alpha.deploy', 1)).toBeNull();
+        expect(await store.registry.getRunnableById('00000000-0000-0000-0000-000000000000')).toBeNull();
+        // the API that shows the YAML still reads it
+        expect((await store.registry.getVersion('workflow', 'alpha.deploy', 1))?.source).toBe(source);
+      });
+
       it('refuses a first version of a ref that has one (STORE_CONFLICT), and of racing firsts lets exactly one win', async () => {
         await store.registry.addVersion(version('alpha.deploy', 'h1', { first: true }));
         await expect(store.registry.addVersion(version('alpha.deploy', 'h2', { first: true }))).rejects.toMatchObject({ code: 'STORE_CONFLICT' });

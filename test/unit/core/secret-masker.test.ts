@@ -137,6 +137,16 @@ describe('redactUrls()', () => {
     expect(redactUrls('GET http://bob:hunter2@h/x?token=t&q=1 and ftp://a:b@c')).toBe(`GET http://bob:${MASK}@h/x?token=${MASK}&q=1 and ftp://a:${MASK}@c`);
   });
 
+  it('masks a key carried as a query parameter under any of the names APIs give it, in any case', () => {
+    for (const name of ['key', 'Key', 'api_key', 'apikey', 'access_token', 'token', 'sig', 'signature', 'X-Goog-Signature']) {
+      expect(redactUrls(`POST https://generativelanguage.googleapis.com/v1beta/openai?alt=sse&${name}=AIza-s3cr3t&n=1`), name).toBe(
+        `POST https://generativelanguage.googleapis.com/v1beta/openai?alt=sse&${name}=${MASK}&n=1`,
+      );
+    }
+    // a name that only contains one of them is not one of them
+    expect(redactUrls('https://h/x?keyword=rust&monkey=1&design=2')).toBe('https://h/x?keyword=rust&monkey=1&design=2');
+  });
+
   it('leaves a URL without userinfo and plain query parameters alone', () => {
     expect(redactUrls('https://h:8080/x?a=1&b=2')).toBe('https://h:8080/x?a=1&b=2');
   });

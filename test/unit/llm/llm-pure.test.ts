@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { llmConfigOf, maskConfig, resolveConfig } from '../../../src/config.js';
+import { configSecretValues, llmConfigOf, maskConfig, resolveConfig } from '../../../src/config.js';
 import { nameFrom } from '../../../src/llm/draft-workflow.js';
 import { yamlOfReply } from '../../../src/llm/draft-prompt.js';
 import { parseJsonReply } from '../../../src/llm/json-reply.js';
@@ -80,6 +80,21 @@ describe('the HARMONIA_LLM_* settings', () => {
     expect(() => resolveConfig({}, { HARMONIA_LLM_BASE_URL: 'localhost:11434' })).toThrow(
       "HARMONIA_LLM_BASE_URL must be an http(s) URL that /chat/completions is appended to, such as 'http://127.0.0.1:11434/v1', got 'localhost:11434'",
     );
+  });
+
+  it('hide a key the base URL carries as a query parameter, in the printable config, the masker and a refusal', () => {
+    const base = 'https://generativelanguage.googleapis.com/v1beta/openai?key=AIza-s3cr3t';
+    const config = resolveConfig({}, { HARMONIA_LLM_BASE_URL: base });
+    expect(maskConfig(config).llm_base_url).toBe('https://generativelanguage.googleapis.com/v1beta/openai?key=**REDACTED**');
+    expect(configSecretValues(config)).toContain('AIza-s3cr3t');
+    let message = '';
+    try {
+      resolveConfig({}, { HARMONIA_LLM_BASE_URL: 'generativelanguage.googleapis.com/v1beta/openai?key=AIza-s3cr3t' });
+    } catch (error) {
+      message = JSON.stringify({ message: (error as Error).message, details: (error as { details?: unknown }).details });
+    }
+    expect(message).toContain('HARMONIA_LLM_BASE_URL');
+    expect(message).not.toContain('AIza-s3cr3t');
   });
 
   it('hide the key in the printable config', () => {
