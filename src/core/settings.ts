@@ -8,6 +8,8 @@
  * *variable* is the `HARMONIA_*` name read from the environment and `.env.harmonia`.
  */
 
+import { MAX_TIMER_MS } from './long-timer.js';
+
 /**
  * How a value is read: `duration` is seconds when bare (`300`, or `500ms`, `30s`, `5m`, `1h`),
  * `millis` is milliseconds when bare; `size` is bytes (`512KiB`, `1MiB`); `list` is
@@ -53,7 +55,18 @@ const setting = <D extends SettingSpec['default']>(
   defaultValue: D,
   meaning: string,
   extra: Partial<Omit<SettingSpec, 'env' | 'kind' | 'default' | 'meaning'>> = {},
-): SettingSpec & { default: D } => ({ env, flag: null, kind, default: defaultValue, meaning, secret: false, file_variant: false, ...extra });
+): SettingSpec & { default: D } => ({
+  env,
+  flag: null,
+  kind,
+  default: defaultValue,
+  meaning,
+  secret: false,
+  file_variant: false,
+  // Every duration reaches a timer somewhere, and Node runs one past 2^31-1 ms after 1 ms.
+  ...(kind === 'duration' || kind === 'millis' ? { max: MAX_TIMER_MS } : {}),
+  ...extra,
+});
 
 const MIB = 1_048_576;
 
