@@ -14,7 +14,7 @@ export function setLongTimeout(fn: () => void, ms: number): () => void {
     const timeout = setTimeout(fn, Math.max(0, ms));
     return () => clearTimeout(timeout);
   }
-  let handle: NodeJS.Timeout;
+  let handle: ReturnType<typeof setTimeout>;
   const arm = (left: number): void => {
     handle = left > MAX_TIMER_MS ? setTimeout(() => arm(left - MAX_TIMER_MS), MAX_TIMER_MS) : setTimeout(fn, Math.max(0, left));
   };
