@@ -4,7 +4,7 @@
  * frame masks the same values, wherever the line shows them.
  */
 import type { Diagnostic } from '../../core/diagnostic.js';
-import { MASK } from '../../core/secret-text.js';
+import { isSecretKey, MASK } from '../../core/secret-text.js';
 import { joinPointer, type SourceSpan } from '../../core/source.js';
 import { parseYamlFileWithYaml } from '../../packs/parse-yaml-file.js';
 import { isSecretParameter } from '../../packs/rules/show-value.js';
@@ -18,7 +18,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 /**
  * The spans of `file` a frame shows masked: the value a diagnostic hid (it points at the
- * value it quotes), and every default and enum value of a secret parameter declared in it.
+ * value it quotes), every default and enum value of a secret parameter declared in it, and
+ * every literal a task passes under a key named like a secret.
  */
 export function hiddenSpans(file: string, text: string, diagnostics: readonly Diagnostic[]): SourceSpan[] {
   const spans: SourceSpan[] = diagnostics
@@ -36,6 +37,22 @@ export function hiddenSpans(file: string, text: string, diagnostics: readonly Di
         if (!isObject(spec) || !isSecretParameter(name, spec as ParameterSpec)) continue;
         const pointers = [joinPointer(base, name, 'default'), ...(Array.isArray(spec.enum) ? spec.enum.map((_, i) => joinPointer(base, name, 'enum', i)) : [])];
         for (const pointer of pointers) if (parsed.source.node(pointer) !== null) spans.push(parsed.source.locate(pointer, 'value'));
+      }
+    }
+    // Literals a task passes under a key named like a secret (a child workflow's input too):
+    // hidden whatever the diagnostic on their line is about.
+    const tasks = value['tasks'];
+    const entries = Array.isArray(tasks) ? tasks.map((task, i) => [String(i), task] as const) : isObject(tasks) ? Object.entries(tasks) : [];
+    for (const [id, task] of entries) {
+      if (!isObject(task) || !isObject(task['input'])) continue;
+      const given: Array<[string, Record<string, unknown>]> = [[joinPointer('/tasks', id, 'input'), task['input']]];
+      if (isObject(task['input']['input'])) given.push([joinPointer('/tasks', id, 'input', 'input'), task['input']['input']]);
+      for (const [base, input] of given) {
+        for (const [key, literal] of Object.entries(input)) {
+          if (!isSecretKey(key) || isObject(literal) || Array.isArray(literal) || (typeof literal === 'string' && literal.includes('${'))) continue;
+          const pointer = joinPointer(base, key);
+          if (parsed.source.node(pointer) !== null) spans.push(parsed.source.locate(pointer, 'value'));
+        }
       }
     }
     return spans;

@@ -25,6 +25,7 @@ beforeAll(() => {
       `    default: ${SECRET}`,
       'tasks:',
       `  a: { action: demo.act, input: { tok: "${SECRET}", key: hunter2-enun } }`,
+      `  b: { action: demo.act, input: { tok: 1, api_key: "${SECRET}", tokn: 2 } }`,
       '',
     ].join('\n'),
   });
@@ -46,6 +47,12 @@ describe('harmonia validate: code frames of secret values', () => {
     const line8 = '  a: { action: demo.act, input: { tok: **REDACTED**, key: **REDACTED** } }';
     expect(run.stdout).toContain(`  8 | ${line8}\n    | ${' '.repeat(line8.indexOf('**'))}^^^^^^^^^^^^\n`);
     expect(run.stdout).toContain(`  8 | ${line8}\n    | ${' '.repeat(line8.lastIndexOf('**R'))}^^^^^^^^^^^^\n`);
+  });
+
+  it('masks a literal given to a key named like a secret under a diagnostic about something else on its line', async () => {
+    const run = await runCli(['validate', 'packs'], { cwd: tree });
+    expect(run.stdout).toMatch(/flow\.yaml:9:\d+ {2}warning {2}TASK_INPUT_UNKNOWN_PARAMETER {2}[^\n]*'tokn'/);
+    expect(run.stdout).toContain('  9 |   b: { action: demo.act, input: { tok: 1, api_key: **REDACTED**, tokn: 2 } }');
   });
 
   it('JSON output stays as it was: no values, no frames', async () => {
