@@ -1,5 +1,6 @@
 import type { TaskResult } from '../core/model.js';
 import type { ActionContext, ActionHandler } from './action.js';
+import { setLongTimeout } from '../core/long-timer.js';
 import { parseDuration } from '../triggers/duration.js';
 import { abortedResult, errorResult, successResult } from './task-result.js';
 
@@ -15,10 +16,11 @@ export function createSleepAction(): ActionHandler {
       if (ctx.signal.aborted) return Promise.resolve(abortedResult(ctx.signal, 'core.sleep'));
       return new Promise((resolve) => {
         const onAbort = (): void => {
-          clearTimeout(timer);
+          cancel();
           resolve(abortedResult(ctx.signal, 'core.sleep'));
         };
-        const timer = setTimeout(() => {
+        // A fan-out item may sleep for weeks: past setTimeout's range the timer is chained.
+        const cancel = setLongTimeout(() => {
           ctx.signal.removeEventListener('abort', onAbort);
           resolve(successResult({ slept_ms: ms }));
         }, ms);

@@ -1,6 +1,7 @@
 import type { TaskResult } from '../core/model.js';
 import { isSecretKey, redactUrls } from '../core/secret-text.js';
 import { refusedUrl, type HostLookup, type HttpPolicy } from './address-guard.js';
+import { longTimeoutSignal } from '../core/long-timer.js';
 import { abortedResult, errorResult } from './task-result.js';
 
 /** One outbound request, checked against the address policy at every hop. */
@@ -88,8 +89,18 @@ export async function guardedFetch(request: GuardedRequest): Promise<GuardedResp
 async function fetchGuarded(request: GuardedRequest): Promise<GuardedResponse> {
   const what = request.what ?? `request to '${request.url}'`;
   const stop = new AbortController();
-  const timeout = request.timeout_ms === undefined ? null : AbortSignal.timeout(request.timeout_ms);
+  // timeout_ms may be weeks (a slow export): AbortSignal.timeout would fire such a one at once.
+  const deadline = request.timeout_ms === undefined ? null : longTimeoutSignal(request.timeout_ms);
+  const timeout = deadline?.signal ?? null;
   const signal = AbortSignal.any([request.signal, stop.signal, ...(timeout ? [timeout] : [])]);
+  try {
+    return await fetchHops(request, what, stop, signal, timeout);
+  } finally {
+    deadline?.cancel();
+  }
+}
+
+async function fetchHops(request: GuardedRequest, what: string, stop: AbortController, signal: AbortSignal, timeout: AbortSignal | null): Promise<GuardedResponse> {
   let method = request.method;
   let body = request.body;
   let url = request.url;

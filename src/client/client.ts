@@ -53,6 +53,7 @@ import type {
 } from '../core/wire.js';
 import { streamAllEvents, type AllEventsOptions } from './all-events.js';
 import { TimeoutError } from './errors.js';
+import { longTimeoutSignal } from '../core/long-timer.js';
 import { FINISHED_STATUSES, streamExecutionEvents, type EventsOptions } from './execution-events.js';
 import type {
   CallOptions,
@@ -359,7 +360,9 @@ export class HarmoniaClient implements HarmoniaApi {
    * the finishing event arrives. Throws TimeoutError after `timeoutMs`.
    */
   async waitForCompletion(executionId: string, options: WaitOptions = {}): Promise<ExecutionDetail> {
-    const timer = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    // A long execution may be waited for weeks: AbortSignal.timeout would fire such a wait at once.
+    const deadline = options.timeoutMs === undefined ? undefined : longTimeoutSignal(options.timeoutMs);
+    const timer = deadline?.signal;
     const signals = [options.signal, timer].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
     try {
@@ -374,6 +377,8 @@ export class HarmoniaClient implements HarmoniaApi {
         throw new TimeoutError(`execution '${executionId}' did not finish within ${options.timeoutMs} ms`, { cause: error });
       }
       throw error;
+    } finally {
+      deadline?.cancel();
     }
   }
 

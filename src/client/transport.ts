@@ -4,6 +4,7 @@
  * `request`; the event stream calls `open` and reads the body itself.
  */
 import { errorFromNetwork, errorFromResponse, HarmoniaClientError, TimeoutError } from './errors.js';
+import { setLongTimeout } from '../core/long-timer.js';
 
 /** The fetch function the client calls; the global fetch fits. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -114,9 +115,10 @@ interface Timer {
 function startTimer(ms: number): Timer {
   const controller = new AbortController();
   let timedOut = false;
-  const handle =
+  // A caller may allow weeks: past setTimeout's ~24.8 days the timer is chained, not fired at once.
+  const cancel =
     ms > 0
-      ? setTimeout(() => {
+      ? setLongTimeout(() => {
           timedOut = true;
           controller.abort();
         }, ms)
@@ -126,7 +128,7 @@ function startTimer(ms: number): Timer {
     get timedOut() {
       return timedOut;
     },
-    clear: () => clearTimeout(handle),
+    clear: () => cancel?.(),
   };
 }
 

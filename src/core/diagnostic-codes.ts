@@ -73,6 +73,7 @@ export const DIAGNOSTIC_CODES = {
   TEMPLATE_UNKNOWN_PARENT: 'extends names a template that does not exist',
   TEMPLATE_EXTENDS_CYCLE: 'templates extend each other in a cycle',
   WORKFLOW_TEMPLATE_PARAMS: 'a workflow reads ${param.*}: it is registered as the body of a template to be, and runs only once instantiated (a warning)',
+  WORKFLOW_RECURSION: 'a workflow starts itself through core.workflow, directly or through a ring of workflows of its pack (a warning: a condition may bound it)',
   // limits
   WORKFLOW_TOO_MANY_TASKS: 'a workflow or template has more tasks than max_task_count allows',
   WORKFLOW_TOO_LARGE: 'a workflow or template file is larger than max_workflow_size (what the API accepts)',

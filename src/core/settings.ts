@@ -8,6 +8,11 @@
  * *variable* is the `HARMONIA_*` name read from the environment and `.env.harmonia`.
  */
 
+import { MAX_TIMER_MS } from './long-timer.js';
+
+/** The longest git poll interval, in seconds: its timer is a setTimeout (~24.8 days). */
+export const MAX_POLL_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
 /**
  * How a value is read: `duration` is seconds when bare (`300`, or `500ms`, `30s`, `5m`, `1h`),
  * `millis` is milliseconds when bare; `size` is bytes (`512KiB`, `1MiB`); `list` is
@@ -53,7 +58,18 @@ const setting = <D extends SettingSpec['default']>(
   defaultValue: D,
   meaning: string,
   extra: Partial<Omit<SettingSpec, 'env' | 'kind' | 'default' | 'meaning'>> = {},
-): SettingSpec & { default: D } => ({ env, flag: null, kind, default: defaultValue, meaning, secret: false, file_variant: false, ...extra });
+): SettingSpec & { default: D } => ({
+  env,
+  flag: null,
+  kind,
+  default: defaultValue,
+  meaning,
+  secret: false,
+  file_variant: false,
+  // Every duration reaches a timer somewhere, and Node runs one past 2^31-1 ms after 1 ms.
+  ...(kind === 'duration' || kind === 'millis' ? { max: MAX_TIMER_MS } : {}),
+  ...extra,
+});
 
 const MIB = 1_048_576;
 
@@ -176,7 +192,7 @@ export const SETTINGS = {
   git_url: setting('HARMONIA_GIT_URL', 'optional-string', null, 'A git remote to sync packs from.', { flag: { name: '--git', commands: 'serve' } }),
   git_branch: setting('HARMONIA_GIT_BRANCH', 'string', 'main', 'The branch of git_url that is followed.', { flag: { name: '--branch', commands: 'serve' } }),
   git_path: setting('HARMONIA_GIT_PATH', 'string', 'packs', 'The folder of the repository that holds the packs.', { flag: { name: '--git-path', commands: 'serve' } }),
-  git_poll_interval_seconds: setting('HARMONIA_GIT_POLL_INTERVAL', 'integer', 60, 'Seconds between fetches of git_url; 0 means webhook only.', { min: 0 }),
+  git_poll_interval_seconds: setting('HARMONIA_GIT_POLL_INTERVAL', 'integer', 60, 'Seconds between fetches of git_url; 0 means webhook only.', { min: 0, max: MAX_POLL_SECONDS }),
   git_webhook_secret: setting('HARMONIA_GIT_WEBHOOK_SECRET', 'optional-string', null, 'HMAC secret that signs git webhooks.', { secret: true, file_variant: true }),
   git_token: setting('HARMONIA_GIT_TOKEN', 'optional-string', null, 'Token for fetching a private git_url.', { secret: true, file_variant: true }),
   git_sources: setting(

@@ -8,6 +8,7 @@
 import type { ResolvedConfig } from '../config.js';
 import { HarmoniaError } from '../core/errors.js';
 import { parseYamlFile } from '../packs/parse-yaml-file.js';
+import { MAX_POLL_SECONDS } from '../core/settings.js';
 
 /** One git source, validated and defaulted. */
 export interface GitSourceSpec {
@@ -46,13 +47,20 @@ function invalid(message: string, details: Record<string, unknown> = {}): never 
   throw new HarmoniaError('CONFIG_INVALID', `${VARIABLE}: ${message}`, { details: { variable: VARIABLE, ...details } });
 }
 
-/** `90`, `'90'`, `'30s'`, `'5m'`, `'1h'` as seconds. */
+/** `90`, `'90'`, `'30s'`, `'5m'`, `'1h'` as seconds, at most MAX_POLL_SECONDS. */
 function seconds(value: unknown, where: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  const match = typeof value === 'string' ? /^\s*(\d+)\s*(s|m|h)?\s*$/.exec(value) : null;
-  if (!match?.[1]) return invalid(`${where}.poll_interval is ${JSON.stringify(value)}; expected whole seconds (60) or a duration ('30s', '5m', '1h'); 0 means webhooks only`);
-  const unit = match[2] === 'h' ? 3600 : match[2] === 'm' ? 60 : 1;
-  return Number(match[1]) * unit;
+  const refuse = (): never =>
+    invalid(`${where}.poll_interval is ${JSON.stringify(value)}; expected whole seconds (60) or a duration ('30s', '5m', '1h'), at most ${MAX_POLL_SECONDS} seconds; 0 means webhooks only`);
+  let total: number;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) total = value;
+  else {
+    const match = typeof value === 'string' ? /^\s*(\d+)\s*(s|m|h)?\s*$/.exec(value) : null;
+    if (!match?.[1]) return refuse();
+    const unit = match[2] === 'h' ? 3600 : match[2] === 'm' ? 60 : 1;
+    total = Number(match[1]) * unit;
+  }
+  // The poll timer is a plain setTimeout: a longer interval would fire after 1 ms, every time.
+  return total <= MAX_POLL_SECONDS ? total : refuse();
 }
 
 function text(entry: Record<string, unknown>, key: string, where: string): string | null {

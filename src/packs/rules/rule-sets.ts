@@ -12,6 +12,7 @@ import { checkHandlers } from './check-handlers.js';
 import { checkPack } from './check-pack.js';
 import { checkParameterNames } from './check-parameter-names.js';
 import { checkRetry } from './check-retry.js';
+import { checkWorkflowRecursion } from './check-recursion.js';
 import { checkShellCommand } from './check-shell-command.js';
 import { checkChildWorkflowInput, checkTaskInput } from './check-task-input.js';
 import { checkAfterCycles, checkAfterSources, checkTriggers } from './check-triggers.js';
@@ -22,7 +23,7 @@ const WORKFLOW_RULES: readonly Rule[] = [checkParameterNames, checkDefaults, che
 
 /** Rules that read other workflows' content: run once every file has been read. */
 export const LATE_RULES: Partial<Record<PackFileKind, readonly Rule[]>> = {
-  workflow: [checkChildWorkflowInput, checkAfterCycles, checkAfterSources],
+  workflow: [checkChildWorkflowInput, checkAfterCycles, checkAfterSources, checkWorkflowRecursion],
   template: [checkChildWorkflowInput],
 };
 

@@ -102,6 +102,24 @@ describe('HarmoniaClient requests', () => {
     expect(error).toMatchObject({ code: 'TIMEOUT', status: 0 });
   });
 
+  it('waits out a slow answer under a timeoutMs past setTimeout\'s 24.8 days (which would fire at once)', async () => {
+    let arrived: (answer: () => void) => void = () => undefined;
+    const request = new Promise<() => void>((resolve) => (arrived = resolve));
+    const url = await serve((_req, res) =>
+      arrived(() => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ status: 'ok' }));
+      }),
+    );
+    const pending = createClient({ baseUrl: url, timeoutMs: 30 * 86_400_000 }).getServerStatus();
+    // A timer fired early fails the request before it arrives: the race ends with that.
+    const answer = await Promise.race([request, pending.then(() => () => undefined)]);
+    // An overflowed timer fires after 1 ms: long gone by the time this one does.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    answer();
+    await expect(pending).resolves.toMatchObject({ status: 'ok' });
+  });
+
   it('says so when the URL answers with something that is not JSON', async () => {
     const url = await serve((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });

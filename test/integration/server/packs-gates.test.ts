@@ -17,6 +17,9 @@ beforeAll(async () => {
       'extra/pack.yaml': 'ref: extra\nversion: 1.0.0\n',
       'extra/workflows/one.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.noop }\n',
       'extra/workflows/two.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.noop }\n',
+      'loop/pack.yaml': 'ref: loop\nversion: 1.0.0\n',
+      'loop/workflows/a.yaml': 'version: 1.0.0\ntasks:\n  call: { action: core.workflow, input: { workflow: loop.b } }\n',
+      'loop/workflows/b.yaml': 'version: 1.0.0\ntasks:\n  call: { action: core.workflow, input: { workflow: loop.a } }\n',
       'half/pack.yaml': 'ref: half\nversion: 1.0.0\n',
       'half/workflows/good.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.noop }\n',
       'half/workflows/bad.yaml': 'version: 1.0.0\ntasks:\n  a: { action: core.nope }\n',
@@ -38,6 +41,19 @@ describe('pack routes give the verdict the CLI gives', () => {
     expect(res.body.diagnostics).toMatchObject([
       { code: 'TASK_INPUT_UNKNOWN_PARAMETER', severity: 'warning', file: 'packs/app/workflows/deploy.yaml', line: 3 },
     ]);
+  });
+
+  it('warns of workflows that start each other through core.workflow, as the CLI does, and still registers them', async () => {
+    const res = await h.call<Body>('POST', '/api/packs/loop/workflows/validate');
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(true);
+    expect(res.body.diagnostics.map((d) => `${d.code} ${d.severity} ${d.file}:${d.line}`)).toEqual([
+      'WORKFLOW_RECURSION warning packs/loop/workflows/a.yaml:3',
+      'WORKFLOW_RECURSION warning packs/loop/workflows/b.yaml:3',
+    ]);
+    const synced = await h.call<Body>('POST', '/api/packs/loop/workflows/sync');
+    expect(synced.status).toBe(200);
+    expect(synced.body.diagnostics.map((d) => d.code)).toEqual(['WORKFLOW_RECURSION', 'WORKFLOW_RECURSION']);
   });
 
   it('prunes a workflow whose file left a pack synced over REST, as a CLI sync does', async () => {
@@ -105,6 +121,7 @@ describe('pack routes as a CI gate: fail_on and strict', () => {
       ['extra', true],
       ['half', false],
       ['lib', true],
+      ['loop', true],
     ]);
     expect((await h.call<Refusal>('POST', '/api/v1/packs/validate?strict=true')).status).toBe(422);
   });

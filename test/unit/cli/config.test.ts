@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HarmoniaError } from '../../../src/core/errors.js';
+import { SETTINGS } from '../../../src/core/settings.js';
 import { CONFIG_KEYS, engineConfigOf, maskConfig, resolveConfig } from '../../../src/config.js';
 
 function configError(fn: () => unknown): HarmoniaError {
@@ -109,6 +110,18 @@ describe('resolveConfig()', () => {
     expect(resolveConfig({}, {}).pg_pool_wait_ms).toBe(30_000);
     expect(resolveConfig({}, { HARMONIA_PG_POOL_WAIT: '250ms' }).pg_pool_wait_ms).toBe(250);
     expect(configError(() => resolveConfig({}, { HARMONIA_PG_POOL_WAIT: '0' })).code).toBe('CONFIG_INVALID');
+  });
+
+  it('refuses every duration setting past setTimeout\'s 24.8 days, naming the variable', () => {
+    // Node runs a longer timer after 1 ms: a 30-day shutdown grace would end at once.
+    for (const [key, spec] of Object.entries(SETTINGS)) {
+      if (spec.kind !== 'duration' && spec.kind !== 'millis') continue;
+      const error = configError(() => resolveConfig({}, { [spec.env]: `${30 * 24}h` }));
+      expect([key, error.code, error.details?.variable]).toEqual([key, 'CONFIG_INVALID', spec.env]);
+      expect(spec.max ?? Infinity).toBeLessThanOrEqual(2_147_483_647);
+      expect(error.message).toContain(`to ${spec.max} ms`);
+    }
+    expect(resolveConfig({}, { HARMONIA_SHUTDOWN_GRACE: '2147483647ms' }).shutdown_grace_ms).toBe(2_147_483_647);
   });
 
   it('reads the engine limits and hands them to the engine', () => {
