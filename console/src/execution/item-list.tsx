@@ -28,11 +28,11 @@ export function ItemList(props: { executionId: string; taskId: string; items: It
       </p>
       {items.total > 0 && (
         <>
-          <ol class="items" start={start}>
+          <ol class="items">
             {rows.map((index) => {
               const attempt = items.attempts[index] ?? 0;
               return (
-                <li key={index} data-item={index} value={index}>
+                <li key={index} data-item={index}>
                   item {index} <StatusBadge status={items.outcomes[index] ?? 'pending'} />
                   {attempt > 0 && <span class="muted"> attempt #{attempt}</span>}
                   {props.childLinks && attempt > 0 && (
