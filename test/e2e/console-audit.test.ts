@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type HarmoniaClient } from '../../src/client/index.js';
 import { createGate, openServer, registerDirect, workflowBody, type ServerHarness } from '../integration/server/server-harness.js';
 import { createToken, revokeToken } from '../../src/server/tokens.js';
-import { launchBrowser, openPage, pageErrors } from './browser.js';
+import { launchBrowser, openPage, pageErrors, screenshot } from './browser.js';
 
 let h: ServerHarness;
 let browser: Browser;
@@ -161,6 +161,7 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
     await items.getByRole('button', { name: 'Next items' }).click();
     await items.getByText('Items 101–105 of 105').waitFor();
     expect(await rows.count()).toBe(5);
+    await screenshot(page, 'execution-fanout-items');
     await items.locator('li[data-item="104"]').getByRole('link', { name: 'child execution of item 104' }).click();
     await page.waitForURL((url) => decodeURIComponent(url.pathname).endsWith(`${run.id}:calls:104#1`));
     await page.locator('h1', { hasText: 'audit.child' }).waitFor();
