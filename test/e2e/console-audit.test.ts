@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type HarmoniaClient } from '../../src/client/index.js';
 import { createGate, openServer, registerDirect, workflowBody, type ServerHarness } from '../integration/server/server-harness.js';
 import { createToken, revokeToken } from '../../src/server/tokens.js';
-import { launchBrowser, openPage, pageErrors } from './browser.js';
+import { launchBrowser, openPage, pageErrors, screenshot } from './browser.js';
 
 let h: ServerHarness;
 let browser: Browser;
@@ -37,6 +37,7 @@ beforeAll(async () => {
   await registerDirect(h.store, 'audit.child', workflowBody([{ id: 'work', action: 'core.echo', input: { message: 'child work' } }]));
   await registerDirect(h.store, 'audit.fan', workflowBody([{ id: 'each', action: 'core.noop', with_items: '${range(0, 700)}' }]));
   await registerDirect(h.store, 'audit.parent', workflowBody([{ id: 'call', action: 'core.workflow', input: { workflow: 'audit.child' } }]));
+  await registerDirect(h.store, 'audit.fanparent', workflowBody([{ id: 'calls', action: 'core.workflow', with_items: '${range(0, 105)}', input: { workflow: 'audit.child' } }]));
   browser = await launchBrowser();
   page = await openPage(browser);
 });
@@ -146,6 +147,27 @@ describe('the console (an outside-in audit)', { timeout: 60_000 }, () => {
     await page.goto(`${h.url}/ui/executions?workflow=audit.child`);
     // the child's own tail (':call#1') is every parent's; its parent's tail tells it apart
     await page.getByRole('link', { name: `${run.id.slice(-8)}:call#1`, exact: true }).waitFor();
+  });
+
+  it("links each fan-out item's child execution, a page of items at a time", async () => {
+    const run = await client.executeWorkflow({ workflow_ref: 'audit.fanparent' });
+    await page.goto(`${h.url}/ui/executions/${run.id}?task=calls`);
+    await badge('completed');
+    const items = page.locator('aside.task-panel [aria-label="Items"]');
+    await items.getByText('Items 1–100 of 105').waitFor();
+    const rows = items.locator('li[data-item]');
+    expect(await rows.count()).toBe(100);
+    await items.locator('li[data-item="0"]').getByRole('link', { name: 'child execution of item 0' }).waitFor();
+    await items.getByRole('button', { name: 'Next items' }).click();
+    await items.getByText('Items 101–105 of 105').waitFor();
+    expect(await rows.count()).toBe(5);
+    await screenshot(page, 'execution-fanout-items');
+    await items.locator('li[data-item="104"]').getByRole('link', { name: 'child execution of item 104' }).click();
+    await page.waitForURL((url) => decodeURIComponent(url.pathname).endsWith(`${run.id}:calls:104#1`));
+    await page.locator('h1', { hasText: 'audit.child' }).waitFor();
+    await taskShows('work', 'completed');
+    await page.getByRole('link', { name: run.id.slice(-8), exact: true }).click();
+    await page.locator('h1', { hasText: 'audit.fanparent' }).waitFor();
   });
 
   it('reaches back through a long history a thousand events at a time, drawing data only when opened', async () => {

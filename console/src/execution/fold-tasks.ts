@@ -25,8 +25,23 @@ export interface TaskView {
   skip_reason: string | null;
   /** An operator asked to skip this pending task; it is skipped when its upstream is done. */
   skip_requested: boolean;
-  /** A fan-out task's items. */
-  items: { total: number; completed: number; failed: number } | null;
+  /** A fan-out task's items (of its latest attempt). */
+  items: ItemsView | null;
+}
+
+/** How a fan-out item stands: its latest attempt's state, 'pending' before it starts. */
+export type ItemOutcome = 'pending' | 'running' | 'completed' | 'failed' | 'retrying';
+
+export interface ItemsView {
+  total: number;
+  completed: number;
+  failed: number;
+  /**
+   * Per item, the latest attempt started (0: not started). A `core.workflow` item's
+   * child execution is named by it, so the panel links each item's child.
+   */
+  attempts: number[];
+  outcomes: ItemOutcome[];
 }
 
 export interface ExecutionFold {
@@ -96,8 +111,7 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
     const task = taskOf(fold, event.task_id);
     const itemIndex = itemIndexOf(event);
     if (itemIndex !== undefined && task.items) {
-      if (event.event_type === 'task_completed') task.items.completed += 1;
-      if (event.event_type === 'task_failed') task.items.failed += 1;
+      foldItem(task.items, itemIndex, event);
       continue;
     }
     if (itemIndex !== undefined) continue;
@@ -107,7 +121,10 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
         task.status = 'running';
         task.error = null;
         task.skip_requested = false;
-        if (Array.isArray(event.data.items)) task.items = { total: event.data.items.length, completed: 0, failed: 0 };
+        if (Array.isArray(event.data.items)) {
+          const total = event.data.items.length;
+          task.items = { total, completed: 0, failed: 0, attempts: new Array<number>(total).fill(0), outcomes: new Array<ItemOutcome>(total).fill('pending') };
+        }
         closeAttempt(task, event.timestamp, 'canceled', null);
         task.attempts.push({
           attempt: typeof event.data.attempt === 'number' ? event.data.attempt : task.attempts.length + 1,
@@ -162,4 +179,28 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
     }
   }
   return fold;
+}
+
+function foldItem(items: ItemsView, index: number, event: ExecutionEvent): void {
+  // an index outside the list (a malformed event) is ignored, not grown into a hole
+  if (!Number.isInteger(index) || index < 0 || index >= items.total) return;
+  switch (event.event_type) {
+    case 'task_started':
+      items.attempts[index] = typeof event.data.attempt === 'number' ? event.data.attempt : (items.attempts[index] ?? 0) + 1;
+      items.outcomes[index] = 'running';
+      break;
+    case 'task_completed':
+      items.completed += 1;
+      items.outcomes[index] = 'completed';
+      break;
+    case 'task_failed':
+      items.failed += 1;
+      items.outcomes[index] = 'failed';
+      break;
+    case 'retry_attempted':
+      items.outcomes[index] = 'retrying';
+      break;
+    default:
+      break;
+  }
 }

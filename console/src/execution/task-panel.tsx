@@ -10,6 +10,7 @@ import { StatusBadge } from '../components/status-badge.js';
 import { useNow } from '../components/use-now.js';
 import { useSession } from '../session.js';
 import type { TaskView } from './fold-tasks.js';
+import { ItemList } from './item-list.js';
 import { LogLine } from './log-lines.js';
 import { TaskControls } from './task-controls.js';
 import { TaskLogSection } from './task-log.js';
@@ -73,14 +74,6 @@ export function TaskPanel(props: {
             )}
           </>
         )}
-        {task?.items && (
-          <>
-            <dt>Items</dt>
-            <dd>
-              {task.items.completed} completed, {task.items.failed} failed of {task.items.total}
-            </dd>
-          </>
-        )}
       </dl>
       {canWrite && (
         <TaskControls
@@ -125,7 +118,8 @@ export function TaskPanel(props: {
                 </a>{' '}
                 <StatusBadge status={a.outcome} /> {formatTime(a.started_at)} ·{' '}
                 {formatDuration((a.finished_at ? new Date(a.finished_at).getTime() : now) - new Date(a.started_at).getTime())}
-                {def?.action === 'core.workflow' && (
+                {/* a fan-out's children are one per item, linked in the item list */}
+                {def?.action === 'core.workflow' && !task.items && (
                   <>
                     {' · '}
                     <a class="child-link" href={`/ui/executions/${encodeURIComponent(childExecutionIdOf(props.executionId, props.taskId, a.attempt))}`}>
@@ -143,6 +137,9 @@ export function TaskPanel(props: {
           </ol>
         )}
       </section>
+      {task?.items && (
+        <ItemList key={task.attempts.length} executionId={props.executionId} taskId={props.taskId} items={task.items} childLinks={def?.action === 'core.workflow'} />
+      )}
       <TaskLogSection
         client={client}
         executionId={props.executionId}

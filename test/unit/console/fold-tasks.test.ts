@@ -83,6 +83,22 @@ describe('foldEvents()', () => {
     expect(fold.tasks.get('each')?.attempts).toHaveLength(1);
   });
 
+  it("keeps each fan-out item's latest attempt and outcome, so its child execution can be named", () => {
+    seq = 0;
+    const fold = foldEvents(emptyFold(), [
+      ev('task_started', 'each', { attempt: 1, items: [1, 2, 3] }),
+      ev('task_started', 'each', { attempt: 1, item_index: 0 }),
+      ev('task_completed', 'each', { attempt: 1, item_index: 0, output: 1 }),
+      ev('task_started', 'each', { attempt: 1, item_index: 2 }),
+      ev('retry_attempted', 'each', { attempt: 1, item_index: 2, error: { type: 'X', message: 'x', retriable: true, attempt: 1 } }),
+      ev('task_started', 'each', { attempt: 2, item_index: 2 }),
+    ]);
+    expect(fold.tasks.get('each')?.items).toMatchObject({ attempts: [1, 0, 2], outcomes: ['completed', 'pending', 'running'] });
+    // a new attempt of the whole task starts its items afresh
+    foldEvents(fold, [ev('task_failed', 'each', { attempt: 1, error: { type: 'X', message: 'x', retriable: true, attempt: 1 } }), ev('task_started', 'each', { attempt: 2, items: [1, 2] })]);
+    expect(fold.tasks.get('each')?.items).toMatchObject({ total: 2, attempts: [0, 0], outcomes: ['pending', 'pending'] });
+  });
+
   it('closes attempts a cancel abandoned at the end of the execution', () => {
     seq = 0;
     const fold = foldEvents(emptyFold(), [ev('task_started', 'slow', { attempt: 1 }, 1), ev('workflow_canceled', undefined, {}, 5)]);
