@@ -10,7 +10,8 @@ import type { SourceSpan } from '../core/source.js';
 import { findIgnoredFiles } from './find-ignored-files.js';
 import type { PackFileKind } from './pack-model.js';
 import { makeDiagnostic, type DiagnosticInput } from './rules/make-diagnostic.js';
-import { firstInvalidUtf8, positionOfByte } from './byte-position.js';
+import { firstInvalidUtf8 } from '../core/utf8.js';
+import { positionOfByte } from './byte-position.js';
 import { SETTINGS } from '../core/settings.js';
 
 /** Names of packs, workflows, templates and actions (the two halves of a ref). */

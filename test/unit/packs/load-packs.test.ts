@@ -2,7 +2,7 @@ import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
-import { firstInvalidUtf8 } from '../../../src/packs/byte-position.js';
+import { firstInvalidUtf8 } from '../../../src/core/utf8.js';
 import { loadPack } from '../../../src/packs/load-packs.js';
 import { runPipeline } from '../../../src/packs/run-pipeline.js';
 import { PACK_YAML, removeTree, validateTree, writeTree } from './pack-tree.js';

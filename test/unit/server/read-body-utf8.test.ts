@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstInvalidUtf8 } from '../../../src/server/read-body.js';
+import { firstInvalidUtf8 } from '../../../src/core/utf8.js';
 
 describe('firstInvalidUtf8()', () => {
   it('accepts ASCII and every width of valid UTF-8', () => {
