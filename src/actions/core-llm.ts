@@ -7,9 +7,9 @@
  * Streaming: replies are read whole. When tasks get a log, pass `stream: true` to the
  * chat client and forward the deltas there (the seam is ChatClient.complete).
  */
-import type { TaskResult } from '../core/model.js';
+import type { AttemptUsage, TaskResult } from '../core/model.js';
 import type { ChatClient } from '../llm/chat-client.js';
-import { addUsage, NO_USAGE, type ChatMessage } from '../llm/chat-types.js';
+import { addUsage, NO_USAGE, type ChatMessage, type ChatUsage } from '../llm/chat-types.js';
 import { parseJsonReply } from '../llm/json-reply.js';
 import { isLlmError } from '../llm/llm-error.js';
 import { compileJsonSchema } from '../packs/validate-schema.js';
@@ -38,6 +38,13 @@ function withSystem(messages: ChatMessage[], text: string): ChatMessage[] {
   return [{ role: 'system', content: text }, ...messages];
 }
 
+// A failed attempt still cost what the server billed: the failure carries it, so the execution's usage counts it.
+function failedWith(result: TaskResult, spent: { usage: ChatUsage; requests: number; model: string | null }): TaskResult {
+  if (result.status !== 'error' || spent.requests === 0) return result;
+  const usage: AttemptUsage = { model: spent.model, requests: spent.requests, ...spent.usage };
+  return { ...result, usage };
+}
+
 /** Creates core.llm over a chat client; null when no model server is configured (the task then fails, not retriable). */
 export function createLlmAction(client: ChatClient | null): ActionHandler {
   return {
@@ -53,6 +60,7 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
       let messages = schema === undefined ? read.messages : withSystem(read.messages, schemaInstruction(schema));
       let usage = NO_USAGE;
       let requests = 0;
+      let answeredBy: string | null = null;
       let problems: string[] = [];
       const attempts = compiled === null ? 1 : read.max_schema_attempts;
       for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -86,7 +94,8 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
         } catch (error) {
           if (isLlmError(error)) {
             ctx.log?.('system', `${error.error_type}: ${error.message}`);
-            return errorResult(error.error_type, error.message, error.retriable);
+            const spent = { usage: addUsage(usage, error.usage ?? NO_USAGE), requests: requests + error.requests, model: error.model ?? answeredBy };
+            return failedWith(errorResult(error.error_type, error.message, error.retriable), spent);
           }
           throw error;
         }
@@ -94,6 +103,7 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
         ctx.log?.('system', `${reply.model} answered in ${Date.now() - asked} ms: ${reply.usage.prompt_tokens} prompt + ${reply.usage.completion_tokens} completion tokens, finish ${reply.finish_reason ?? 'unknown'}`);
         usage = addUsage(usage, reply.usage);
         requests += reply.requests;
+        answeredBy = reply.model;
         const base = { text: reply.text, model: reply.model, usage, finish_reason: reply.finish_reason, requests, schema_attempts: attempt };
         if (compiled === null) return successResult(base);
         const parsed = parseJsonReply(reply.text);
@@ -113,11 +123,12 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
           },
         ];
       }
-      return errorResult(
+      const mismatch = errorResult(
         'LLM_SCHEMA_MISMATCH',
         `the model's reply did not match 'response_schema' after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${listProblems(problems)}`,
         true,
       );
+      return failedWith(mismatch, { usage, requests, model: answeredBy });
     },
   };
 }

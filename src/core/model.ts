@@ -11,7 +11,7 @@
  * - **handler**: a task named by `on_error` or `error_handlers`; it runs only on failure.
  */
 
-import type { TaskError, TaskErrorCause } from './task-errors.js';
+import type { AttemptUsage, TaskError, TaskErrorCause } from './task-errors.js';
 
 export type DefinitionKind = 'workflow' | 'template' | 'action';
 
@@ -242,7 +242,7 @@ export type TaskStatus = 'pending' | 'running' | 'waiting' | 'completed' | 'fail
 
 export { EVENT_TYPES } from './events.js';
 export type { EventType, ExecutionEvent } from './events.js';
-export type { TaskError, TaskErrorCause } from './task-errors.js';
+export type { AttemptUsage, TaskError, TaskErrorCause } from './task-errors.js';
 /** The listing row of an execution; the truth is its events. */
 export interface ExecutionRecord {
   id: string;
@@ -285,4 +285,4 @@ export interface ComponentRecord {
 /** What a handler returns: the component integration guide's result shape (`cause`: core.workflow's own, never read from a component). */
 export type TaskResult =
   | { status: 'success'; data: unknown }
-  | { status: 'error'; error_type: string; error_message: string; is_retriable: boolean; cause?: TaskErrorCause };
+  | { status: 'error'; error_type: string; error_message: string; is_retriable: boolean; cause?: TaskErrorCause; usage?: AttemptUsage };

@@ -55,6 +55,18 @@ export interface TaskError {
   attempt: number;
   /** Set on a core.workflow task's error when its child failed: where the failure began. */
   cause?: TaskErrorCause;
+  /** What the failed attempt was billed by a model server (core.llm): counted in the execution's usage. */
+  usage?: AttemptUsage;
+}
+
+/** Requests and tokens a model server counted for one attempt that then failed. */
+export interface AttemptUsage {
+  /** The model that answered, as the server named it; null when none answered. */
+  model: string | null;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
 }
 
 /**

@@ -187,8 +187,8 @@ export interface ExecutionMetricsView {
   total_duration: number | null;
   average_task_duration: number | null;
   total_retries: number;
-  /** Tokens and requests of the execution's core.llm tasks (completed attempts). */
-  llm: { tasks: number; requests: number; prompt_tokens: number; completion_tokens: number; total_tokens: number; models: string[] };
+  /** Tokens and requests of the execution's core.llm tasks: every attempt the model server billed, failed ones included. */
+  llm: { tasks: number; failed_attempts: number; requests: number; prompt_tokens: number; completion_tokens: number; total_tokens: number; models: string[] };
 }
 
 /** Body of the task controls: `POST /executions/{id}/rerun` and `/skip`. */

@@ -32,6 +32,8 @@ function onFailure(
   };
   if (state.canceling) {
     const canceled = canceledError(unit.attempt);
+    // Canceled or not, the model server billed what it answered.
+    if (error.usage !== undefined) canceled.usage = error.usage;
     if (item !== undefined) return [withItem({ kind: 'FailTask', task_id: taskId, attempt: unit.attempt, error: canceled, canceled: true })];
     return [failTask(ctx, state, taskId, unit.attempt, canceled, true)];
   }
@@ -79,6 +81,7 @@ function onResult(ctx: DecideContext, state: ExecutionState, input: Extract<Deci
     attempt: unit.attempt,
   };
   if (result.cause !== undefined) error.cause = result.cause;
+  if (result.usage !== undefined) error.usage = result.usage;
   return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);
 }
 

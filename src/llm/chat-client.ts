@@ -10,7 +10,7 @@ import { createSecretMasker } from '../core/secret-masker.js';
 import { redactUrls, urlQuerySecrets } from '../core/secret-text.js';
 import { base64Cores } from '../core/secret-base64.js';
 import type { ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
-import { LlmError } from './llm-error.js';
+import { LlmError, withCost } from './llm-error.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface ChatClientOptions {
@@ -134,6 +134,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     let text = '';
     let answeredBy = model;
     let usage: ChatUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    let reported = false;
     let finish: string | null = null;
     let pending = '';
     let bytes = 0;
@@ -157,6 +158,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       }
       if (typeof chunk.model === 'string') answeredBy = chunk.model;
       if (isRecord(chunk.usage)) {
+        reported = true;
         usage = {
           prompt_tokens: count(chunk.usage.prompt_tokens),
           completion_tokens: count(chunk.usage.completion_tokens),
@@ -194,18 +196,28 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       // A stream cut short by a proxy or a dying server ends like a whole one; only its finish says it is whole.
       if (!done && finish === null) throw new LlmError('LLM_BAD_REPLY', `${where} ended its stream before the reply was complete`, { retriable: true });
     } catch (error) {
-      if (error instanceof LlmError) throw error;
-      if (signal?.aborted) throw new LlmError('CANCELED', `the request to ${where} was canceled`, { retriable: false });
-      if (deadline.aborted) throw new LlmError('TIMEOUT', `the reply of ${where} took longer than ${timeout} ms`, { retriable: true });
-      throw new LlmError('CONNECTION_ERROR', `the reply of ${where} was cut off`, { retriable: true });
+      const failure =
+        error instanceof LlmError
+          ? error
+          : signal?.aborted
+            ? new LlmError('CANCELED', `the request to ${where} was canceled`, { retriable: false })
+            : deadline.aborted
+              ? new LlmError('TIMEOUT', `the reply of ${where} took longer than ${timeout} ms`, { retriable: true })
+              : new LlmError('CONNECTION_ERROR', `the reply of ${where} was cut off`, { retriable: true });
+      // Usage the server sent before the stream broke is what it bills, reply or not.
+      throw reported ? withCost(failure, { usage, model: answeredBy }) : failure;
     }
     return { text: hide(text), model: answeredBy, usage, finish_reason: finish };
   }
 
   // A reply the server's content filter stopped is empty or cut: not an answer to hand on as one.
-  function withheld<T extends { finish_reason: string | null }>(reply: T): T {
+  function withheld<T extends Omit<ChatReply, 'requests'>>(reply: T): T {
     if (reply.finish_reason !== 'content_filter') return reply;
-    throw new LlmError('LLM_REQUEST_REJECTED', `${where} withheld the reply: its content filter stopped it (finish_reason 'content_filter')`, { retriable: false });
+    throw new LlmError('LLM_REQUEST_REJECTED', `${where} withheld the reply: its content filter stopped it (finish_reason 'content_filter')`, {
+      retriable: false,
+      usage: reply.usage,
+      model: reply.model,
+    });
   }
 
   return {
@@ -223,37 +235,43 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         ...(request.max_tokens === undefined ? {} : { max_tokens: request.max_tokens }),
         ...(request.on_text ? { stream: true, stream_options: { include_usage: true } } : { stream: false }),
       });
-      for (let requests = 1; ; requests++) {
-        const deadline = AbortSignal.timeout(timeout);
-        const response = await once(body, signal, deadline);
-        if (response.ok && request.on_text && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-          return { ...withheld(await readStream(response, model, request.on_text, signal, deadline)), requests };
+      // Each failure says how many requests the call made: a failed attempt's count is billed like a whole one.
+      let requests = 1;
+      try {
+        for (; ; requests++) {
+          const deadline = AbortSignal.timeout(timeout);
+          const response = await once(body, signal, deadline);
+          if (response.ok && request.on_text && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+            return { ...withheld(await readStream(response, model, request.on_text, signal, deadline)), requests };
+          }
+          const text = await readText(response, signal, deadline);
+          if (response.ok) {
+            const reply = withheld(readReply(text, model, where, hide, hideCut));
+            request.on_text?.(reply.text);
+            return { ...reply, requests };
+          }
+          const status = response.status;
+          const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+          const snippet = hideCut(text, 300).trim();
+          const said = `${where} answered ${status}${snippet ? `: ${snippet}` : ''}`;
+          if (status !== 429 && status < 500) {
+            throw new LlmError('LLM_REQUEST_REJECTED', said, { retriable: false, status });
+          }
+          const type = status === 429 ? 'LLM_RATE_LIMITED' : 'LLM_SERVER_ERROR';
+          const pause = retryAfter ?? Math.min(1000 * 2 ** (requests - 1), maxWait);
+          if (requests > maxRetries || pause > maxWait) {
+            // A Retry-After of 10^20 seconds is a broken server, not a plan: no exponent in the message.
+            const after = retryAfter === null ? '' : retryAfter > DAY_MS ? ' (retry after more than a day)' : ` (retry after ${Math.ceil(retryAfter / 1000)} s)`;
+            throw new LlmError(type, `${said}${after}`, { retriable: true, status, retry_after_ms: retryAfter });
+          }
+          try {
+            await wait(pause, signal ?? new AbortController().signal);
+          } catch {
+            throw new LlmError('CANCELED', `the request to ${where} was canceled while waiting to retry`, { retriable: false });
+          }
         }
-        const text = await readText(response, signal, deadline);
-        if (response.ok) {
-          const reply = withheld(readReply(text, model, where, hide, hideCut));
-          request.on_text?.(reply.text);
-          return { ...reply, requests };
-        }
-        const status = response.status;
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-        const snippet = hideCut(text, 300).trim();
-        const said = `${where} answered ${status}${snippet ? `: ${snippet}` : ''}`;
-        if (status !== 429 && status < 500) {
-          throw new LlmError('LLM_REQUEST_REJECTED', said, { retriable: false, status });
-        }
-        const type = status === 429 ? 'LLM_RATE_LIMITED' : 'LLM_SERVER_ERROR';
-        const pause = retryAfter ?? Math.min(1000 * 2 ** (requests - 1), maxWait);
-        if (requests > maxRetries || pause > maxWait) {
-          // A Retry-After of 10^20 seconds is a broken server, not a plan: no exponent in the message.
-          const after = retryAfter === null ? '' : retryAfter > DAY_MS ? ' (retry after more than a day)' : ` (retry after ${Math.ceil(retryAfter / 1000)} s)`;
-          throw new LlmError(type, `${said}${after}`, { retriable: true, status, retry_after_ms: retryAfter });
-        }
-        try {
-          await wait(pause, signal ?? new AbortController().signal);
-        } catch {
-          throw new LlmError('CANCELED', `the request to ${where} was canceled while waiting to retry`, { retriable: false });
-        }
+      } catch (error) {
+        throw error instanceof LlmError ? withCost(error, { requests }) : error;
       }
     },
   };

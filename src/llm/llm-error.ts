@@ -1,5 +1,6 @@
 import { HarmoniaError } from '../core/errors.js';
 import type { KnownTaskErrorType } from '../core/task-errors.js';
+import type { ChatUsage } from './chat-types.js';
 
 /**
  * Task error types of a failed model call, matched by `retry.retriable_errors` and
@@ -31,12 +32,14 @@ export class LlmError extends HarmoniaError {
   readonly status: number | null;
   /** What the server's Retry-After asked for, in ms. */
   readonly retry_after_ms: number | null;
+  /** Tokens the server reported before the call failed (a withheld reply, a stream cut after its usage): it bills them. */
+  readonly usage: ChatUsage | null;
+  /** The model that answered, when one did. */
+  readonly model: string | null;
+  /** HTTP requests the call made (0 when not counted). */
+  readonly requests: number;
 
-  constructor(
-    error_type: LlmErrorType,
-    message: string,
-    options: { retriable: boolean; status?: number | null; retry_after_ms?: number | null; cause?: unknown },
-  ) {
+  constructor(error_type: LlmErrorType, message: string, options: LlmErrorOptions) {
     const status = options.status ?? null;
     super(error_type === 'TIMEOUT' ? 'TIMEOUT' : 'LLM_FAILED', message, {
       details: { error_type, retriable: options.retriable, ...(status === null ? {} : { status }) },
@@ -47,7 +50,33 @@ export class LlmError extends HarmoniaError {
     this.retriable = options.retriable;
     this.status = status;
     this.retry_after_ms = options.retry_after_ms ?? null;
+    this.usage = options.usage ?? null;
+    this.model = options.model ?? null;
+    this.requests = options.requests ?? 0;
   }
+}
+
+export interface LlmErrorOptions {
+  retriable: boolean;
+  status?: number | null;
+  retry_after_ms?: number | null;
+  cause?: unknown;
+  usage?: ChatUsage | null;
+  model?: string | null;
+  requests?: number;
+}
+
+/** The same failure, with what the call cost added where the thrower could not know it. */
+export function withCost(error: LlmError, cost: { usage?: ChatUsage; model?: string; requests?: number }): LlmError {
+  return new LlmError(error.error_type, error.message, {
+    retriable: error.retriable,
+    status: error.status,
+    retry_after_ms: error.retry_after_ms,
+    ...(error.cause === undefined ? {} : { cause: error.cause }),
+    usage: cost.usage ?? error.usage,
+    model: cost.model ?? error.model,
+    requests: cost.requests ?? error.requests,
+  });
 }
 
 /** Narrows a thrown value to an LlmError. */

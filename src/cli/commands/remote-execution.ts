@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { HarmoniaClient } from '../../client/client.js';
 import { EXECUTION_SORT_KEYS, type ExecutionSort, type ExecutionStatus } from '../../core/model.js';
-import type { ExecutionDetail } from '../../core/wire.js';
+import type { ExecutionDetail, ExecutionMetricsView } from '../../core/wire.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import type { ControlVerb } from './local-execution-control.js';
 import { createColors, shouldUseColor } from '../output/colors.js';
@@ -146,6 +146,7 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
           `events       ${metrics.event_count}`,
           `attempts     ${metrics.attempts}, retries ${metrics.retries}`,
           ...(metrics.slowest_task ? [`slowest task ${metrics.slowest_task.task_id} (${formatDuration(metrics.slowest_task.duration_ms)})`] : []),
+          ...(metrics.llm.requests > 0 ? [`llm          ${describeLlmUsage(metrics.llm)}`] : []),
         ];
         ctx.stdout.write(lines.join('\n') + '\n');
       });
@@ -297,4 +298,13 @@ export function taskTable(detail: ExecutionDetail, width?: number): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One line of what the model server billed: completed tasks, failed attempts, requests, tokens, models. */
+function describeLlmUsage(llm: ExecutionMetricsView['llm']): string {
+  const failed = llm.failed_attempts > 0 ? `, ${plural(llm.failed_attempts, 'failed attempt')}` : '';
+  const models = llm.models.length > 0 ? ` (${llm.models.join(', ')})` : '';
+  return `${plural(llm.tasks, 'task')}${failed}, ${plural(llm.requests, 'request')}: ${llm.prompt_tokens} prompt + ${llm.completion_tokens} completion = ${llm.total_tokens} tokens${models}`;
 }

@@ -167,6 +167,12 @@ export const EVENT_SCHEMAS: Record<string, object> = {
         },
         required: ['execution_id', 'workflow_ref', 'type', 'message', 'depth'],
       },
+      usage: {
+        type: 'object',
+        description: 'What a model server billed the failed attempt (core.llm): counted in the execution metrics.',
+        properties: { model: { type: ['string', 'null'] }, requests: int, prompt_tokens: int, completion_tokens: int, total_tokens: int },
+        required: ['model', 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens'],
+      },
     },
     required: ['type', 'message', 'retriable', 'attempt'],
   },

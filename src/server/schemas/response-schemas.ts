@@ -261,9 +261,17 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
       total_retries: int,
       llm: {
         type: 'object',
-        description: 'Tokens and requests of the core.llm tasks (completed attempts).',
-        properties: { tasks: int, requests: int, prompt_tokens: int, completion_tokens: int, total_tokens: int, models: { type: 'array', items: str } },
-        required: ['tasks', 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'models'],
+        description: 'Tokens and requests of the core.llm tasks: every attempt the model server billed (completed tasks, and failed attempts with their error.usage).',
+        properties: {
+          tasks: int,
+          failed_attempts: int,
+          requests: int,
+          prompt_tokens: int,
+          completion_tokens: int,
+          total_tokens: int,
+          models: { type: 'array', items: str },
+        },
+        required: ['tasks', 'failed_attempts', 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'models'],
       },
     },
     required: [

@@ -19,6 +19,10 @@ export interface ScriptedReply {
   hang?: boolean;
   /** Stream the reply as these pieces of text (server-sent chunks), when the request asks to stream. */
   chunks?: string[];
+  /** The reply's finish_reason (`content_filter`, `length`). @default 'stop' */
+  finish_reason?: string;
+  /** End a streamed reply right after its usage chunk, with neither a finish_reason nor [DONE]: a stream cut short. */
+  cut?: boolean;
 }
 
 export interface RecordedRequest {
@@ -70,8 +74,13 @@ export async function startChatServer(replies: ScriptedReply[] = []): Promise<Ch
         const chunk = (extra: Record<string, unknown>) =>
           `data: ${JSON.stringify({ id: `chatcmpl-${requests.length}`, object: 'chat.completion.chunk', model: body.model ?? 'unknown', ...extra })}\n\n`;
         for (const piece of next.chunks) response.write(chunk({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] }));
-        response.write(chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
-        response.write(chunk({ choices: [], usage: next.usage ?? { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } }));
+        const usage = chunk({ choices: [], usage: next.usage ?? { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+        if (next.cut) {
+          response.end(usage);
+          return;
+        }
+        response.write(chunk({ choices: [{ index: 0, delta: {}, finish_reason: next.finish_reason ?? 'stop' }] }));
+        response.write(usage);
         response.end('data: [DONE]\n\n');
         return;
       }
@@ -85,7 +94,7 @@ export async function startChatServer(replies: ScriptedReply[] = []): Promise<Ch
           id: `chatcmpl-${requests.length}`,
           object: 'chat.completion',
           model: body.model ?? 'unknown',
-          choices: [{ index: 0, message: { role: 'assistant', content: next.content ?? '' }, finish_reason: 'stop' }],
+          choices: [{ index: 0, message: { role: 'assistant', content: next.content ?? '' }, finish_reason: next.finish_reason ?? 'stop' }],
           usage: next.usage ?? { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
         }),
       );

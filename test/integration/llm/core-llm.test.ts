@@ -110,7 +110,7 @@ describe('core.llm', () => {
     expect(output.usage).toEqual({ prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 });
     expect(output.schema_attempts).toBe(2);
     const metrics = await harness.engine.getMetrics(id);
-    expect(metrics.llm).toEqual({ tasks: 1, requests: 2, prompt_tokens: 20, completion_tokens: 10, total_tokens: 30, models: ['test-model'] });
+    expect(metrics.llm).toEqual({ tasks: 1, failed_attempts: 0, requests: 2, prompt_tokens: 20, completion_tokens: 10, total_tokens: 30, models: ['test-model'] });
     // The task log shows the conversation: each reply, what it cost, and why it was asked again.
     const log = (await harness.engine.readLogs(id, { task_id: 'ask', limit: 100 })).map((l) => `${l.stream}: ${l.line}`);
     expect(log).toContain('stdout: {"title": 7}');
@@ -139,7 +139,7 @@ describe('core.llm', () => {
     ]);
     expect(done.status).toBe('completed');
     expect(chat.requests.map((r) => r.body.messages[0]?.content)).toEqual(['say a', 'say b']);
-    expect((await harness.engine.getMetrics(id)).llm).toEqual({ tasks: 2, requests: 2, prompt_tokens: 8, completion_tokens: 3, total_tokens: 11, models: ['test-model'] });
+    expect((await harness.engine.getMetrics(id)).llm).toEqual({ tasks: 2, failed_attempts: 0, requests: 2, prompt_tokens: 8, completion_tokens: 3, total_tokens: 11, models: ['test-model'] });
   });
 
   it('fails with LLM_SCHEMA_MISMATCH once max_schema_attempts replies have not matched', async () => {
