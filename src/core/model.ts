@@ -95,6 +95,14 @@ export interface WorkflowDef {
 /** What happens when a schedule fires while an execution it started is still running (Temporal's overlap policies). */
 export type OverlapPolicy = 'skip' | 'buffer_one' | 'buffer_all' | 'cancel_other' | 'allow_all';
 
+/**
+ * The shortest `every`: the finest a six-field cron fires (once a second). Firing more often,
+ * each fire's start (a database write, a run) takes longer than the interval and the schedule
+ * falls further behind with every fire, for good. Validation refuses a shorter one; the
+ * scheduler fires one registered before that rule at this rate (see trigger-catalogue.ts).
+ */
+export const MIN_SCHEDULE_INTERVAL_MS = 1000;
+
 /** A `schedule:` trigger, normalised: durations in milliseconds, times as ISO strings. */
 export interface ScheduleDef {
   /** Five fields, or six with seconds first; exactly one of cron and every_ms is set. */

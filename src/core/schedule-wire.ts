@@ -26,6 +26,17 @@ export interface ScheduleView {
   /** The next scheduled times (five on show, one in a list); empty when disabled, paused or past end_at. */
   next_fire_times: string[];
   last_fire: TriggerFireRecord | null;
+  /** What the scheduler does differently from the registered definition, and why (empty when nothing). */
+  warnings: ScheduleWarning[];
+}
+
+/**
+ * A registered schedule a newer rule forbids, and what the scheduler does with it instead
+ * (an `every` under a second fires once a second). Syncing its file fails validation until fixed.
+ */
+export interface ScheduleWarning {
+  code: 'TRIGGER_INTERVAL_TOO_SHORT';
+  message: string;
 }
 
 /** GET /api/v1/schedules/{workflow}/{name}: the schedule and its most recent fires. */

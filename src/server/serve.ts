@@ -253,6 +253,7 @@ function createServerScheduler(store: Store, node: ClusterNode, logger: Logger, 
     max_after_chain: config.max_after_chain,
     on_fire: (fire) => child.info({ trigger: fire.trigger_id, scheduled_at: fire.scheduled_at, status: fire.status, execution_id: fire.execution_id, reason: fire.reason }, 'schedule fired'),
     on_error: (error) => child.warn({ err: maskSecrets({ message: (error as Error).message }) }, 'scheduler pass failed'),
+    on_warning: (entry, warning) => child.warn({ trigger: entry.id, code: warning.code }, warning.message),
   });
 }
 

@@ -96,6 +96,7 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
       note: state?.note ?? null,
       next_fire_times: next.map((t) => new Date(t).toISOString()),
       last_fire: last ?? null,
+      warnings: entry.warnings,
     };
   };
 

@@ -2,7 +2,7 @@
  * When a schedule fires: pure functions of the schedule and a time range, so every node
  * computes the same scheduled times and the store's unique key can decide who fires.
  */
-import type { ScheduleDef } from '../core/model.js';
+import { MIN_SCHEDULE_INTERVAL_MS, type ScheduleDef } from '../core/model.js';
 import { cronTimesAfter } from './cron.js';
 
 /** Up to `count` scheduled times strictly after `after` and at most `until`, oldest first. */
@@ -14,8 +14,9 @@ export function scheduleTimes(schedule: ScheduleDef, after: number, count: numbe
   const last = Math.min(until, end - 1);
   if (count <= 0 || from >= last) return [];
   if (schedule.cron !== undefined) return cronTimesAfter(schedule.cron, schedule.timezone, from, count, last);
-  const every = schedule.every_ms ?? 0;
-  if (every <= 0) return [];
+  if (schedule.every_ms === undefined) return [];
+  // Never faster than the minimum, whatever a caller passes (loadSchedules has already held stored ones to it).
+  const every = Math.max(schedule.every_ms, MIN_SCHEDULE_INTERVAL_MS);
   // `every` is anchored at start_at (or the epoch), so the times do not depend on when a node started.
   const anchor = Number.isFinite(start) ? start : 0;
   const out: number[] = [];

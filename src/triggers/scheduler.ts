@@ -4,6 +4,7 @@
  * buffered fires and takes over fires a dead node left half done. Every node may run one:
  * the store's unique key on (trigger, scheduled time) lets exactly one of them fire it.
  */
+import type { ScheduleWarning } from '../core/schedule-wire.js';
 import type { TriggerFireRecord, TriggerStateRecord } from '../core/trigger-model.js';
 import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { Store } from '../store/store.js';
@@ -29,6 +30,8 @@ export interface SchedulerOptions {
   on_fire?: (fire: TriggerFireRecord) => void;
   /** Told a pass that failed (the store was unreachable, ...); the next pass tries again. */
   on_error?: (error: unknown) => void;
+  /** Told once per process of each schedule run otherwise than registered (ScheduleEntry.warnings). */
+  on_warning?: (entry: ScheduleEntry, warning: ScheduleWarning) => void;
 }
 
 /** The scheduler: see createScheduler(). */
@@ -77,6 +80,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** The latest scheduled time this process knows was fired, per schedule (saves a read per idle pass). */
   const seen = new Map<string, number>();
+  /** Warnings told already (schedule id and message), so a log line is written once, not each pass. */
+  const warned = new Set<string>();
+  const warn = (entry: ScheduleEntry): void => {
+    for (const warning of entry.warnings) {
+      const key = `${entry.id}\n${warning.message}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      options.on_warning?.(entry, warning);
+    }
+  };
   /** The schedules enabled in their file at this process's previous pass. */
   let wasLive = new Set<string>();
   // Schedules whose state row this process has made sure of: later passes only read it.
@@ -153,6 +166,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         // A paused or disabled schedule fires nothing: neither its times nor the fires it
         // buffered before (they wait, and start once it is resumed or enabled again).
         if (!entry.schedule.enabled) continue;
+        warn(entry);
         // Ended schedules are not live: an end_at a later file moves on is like a re-enable.
         if (entry.schedule.end_at === undefined || now < Date.parse(entry.schedule.end_at)) live.add(entry.id);
         // Enabled again in its file, back in it after it was removed, or its end_at moved on:

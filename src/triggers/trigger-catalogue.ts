@@ -1,5 +1,6 @@
 /** The schedules of every active workflow, read from the registry. */
-import type { ScheduleDef, WorkflowDef } from '../core/model.js';
+import { MIN_SCHEDULE_INTERVAL_MS, type ScheduleDef, type WorkflowDef } from '../core/model.js';
+import type { ScheduleWarning } from '../core/schedule-wire.js';
 import type { RegistryRepo } from '../store/store.js';
 
 /** One schedule as the scheduler drives it. */
@@ -10,7 +11,25 @@ export interface ScheduleEntry {
   name: string;
   /** The registered version the schedule was read from. */
   workflow_version: number;
+  /** As the scheduler runs it: a rule the registered definition breaks is applied here (see `warnings`). */
   schedule: ScheduleDef;
+  /** How `schedule` differs from the registered definition, and why. */
+  warnings: ScheduleWarning[];
+}
+
+/**
+ * A workflow registered before validation refused an `every` under a second keeps it in the
+ * registry (and a database other nodes share): refusing to load it would stop a schedule
+ * someone relies on, running it as stored would start executions faster than any store
+ * keeps up with. It runs at the minimum instead, and says so wherever it is seen.
+ */
+function heldToRules(workflowRef: string, name: string, schedule: ScheduleDef): { schedule: ScheduleDef; warnings: ScheduleWarning[] } {
+  const every = schedule.every_ms;
+  if (schedule.cron !== undefined || every === undefined || every >= MIN_SCHEDULE_INTERVAL_MS) return { schedule, warnings: [] };
+  const message =
+    `every ${every}ms of trigger '${name}' (workflow '${workflowRef}', registered before the 1s minimum) is shorter than the shortest interval, ` +
+    `1s: it fires every 1s; write every: 1s or longer and sync (TRIGGER_INTERVAL_TOO_SHORT)`;
+  return { schedule: { ...schedule, every_ms: MIN_SCHEDULE_INTERVAL_MS }, warnings: [{ code: 'TRIGGER_INTERVAL_TOO_SHORT', message }] };
 }
 
 const PAGE = 500;
@@ -30,7 +49,8 @@ export async function loadSchedules(registry: RegistryRepo): Promise<ScheduleEnt
       if (!triggers) continue;
       for (const [name, trigger] of Object.entries(triggers)) {
         if (!trigger.schedule) continue;
-        out.push({ id: triggerIdOf(record.ref, name), workflow_ref: record.ref, name, workflow_version: record.version, schedule: trigger.schedule });
+        const held = heldToRules(record.ref, name, trigger.schedule);
+        out.push({ id: triggerIdOf(record.ref, name), workflow_ref: record.ref, name, workflow_version: record.version, ...held });
       }
     }
     if (page.items.length < PAGE) break;

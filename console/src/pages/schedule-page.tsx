@@ -33,6 +33,11 @@ export function SchedulePage() {
                   on <a href={`/ui/workflows/${encodeURIComponent(s.workflow_ref)}`}>{s.workflow_ref}</a> v{s.workflow_version} · {describeCadence(s)}
                 </p>
                 {s.paused && s.note && <p>Paused: {s.note}</p>}
+                {(s.warnings ?? []).map((w) => (
+                  <p key={w.code} class="notice" role="status">
+                    {w.message}
+                  </p>
+                ))}
               </div>
             </header>
             <dl class="facts">

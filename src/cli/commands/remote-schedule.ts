@@ -31,9 +31,13 @@ function parseOverlap(value: string): OverlapPolicy {
   return value as OverlapPolicy;
 }
 
+// A server from before schedule warnings sends none.
+const warningsOf = (view: ScheduleView): ScheduleView['warnings'] => view.warnings ?? [];
+
 function every(view: ScheduleView): string {
   if (view.cron !== null) return `cron ${view.cron}${view.timezone === 'UTC' ? '' : ` (${view.timezone})`}`;
-  return `every ${(view.every_ms ?? 0) / 1000}s`;
+  // Marked: the scheduler runs it otherwise than registered; the warning follows the table.
+  return `every ${(view.every_ms ?? 0) / 1000}s${warningsOf(view).length > 0 ? ' (!)' : ''}`;
 }
 
 function stateOf(view: ScheduleView): string {
@@ -69,6 +73,7 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
           list.items.map((s) => [s.id, every(s), s.overlap, stateOf(s), s.next_fire_times[0] ?? '-', s.last_fire ? `${s.last_fire.scheduled_at} ${s.last_fire.status}` : '-']),
         ),
       );
+      for (const warning of list.items.flatMap(warningsOf)) ctx.stderr.write(`warning: ${warning.message}\n`);
       const note = partialPageNote(list);
       if (note !== null) ctx.stderr.write(note);
     });
@@ -85,6 +90,7 @@ export function registerRemoteScheduleCommand(program: Command, ctx: CliContext)
           `overlap   ${detail.overlap}, catch-up window ${detail.catchup_window_ms / 1000}s, jitter ${detail.jitter_ms / 1000}s`,
           `state     ${stateOf(detail)}`,
           `next      ${detail.next_fire_times.join('\n          ') || '-'}`,
+          ...warningsOf(detail).map((warning) => `warning   ${warning.message}`),
         ];
         ctx.stdout.write(lines.join('\n') + '\n');
         if (detail.recent_fires.length > 0) ctx.stdout.write('\n' + fireRows(detail.recent_fires));

@@ -11,7 +11,7 @@ import { cronProblem } from '../../triggers/cron.js';
 import { parseDuration } from '../../triggers/duration.js';
 import { isKnownTimeZone, knownTimeZones } from '../../triggers/time-zone.js';
 import { hasExpression } from '../../expr/parse-template.js';
-import type { WorkflowDef } from '../../core/model.js';
+import { MIN_SCHEDULE_INTERVAL_MS, type WorkflowDef } from '../../core/model.js';
 import { isRecord } from '../normalise-values.js';
 import { parseReported } from './check-expressions.js';
 import { collectStrings } from './expr-refs.js';
@@ -58,12 +58,8 @@ const quoted = (value: string): string => (value.length > 200 ? `${value.slice(0
 
 const DURATION_HINT = 'write seconds as a number, or a duration with units: 500ms, 30s, 5m, 1h30m, 2d';
 
-/**
- * The shortest `every`: the finest a six-field cron fires (once a second). Firing more often,
- * each fire's start (a database write, a run) takes longer than the interval and the schedule
- * falls further behind with every fire, for good.
- */
-export const MIN_INTERVAL_MS = 1000;
+/** The shortest `every` (core/model.ts says why); the scheduler holds stored schedules to it too. */
+export const MIN_INTERVAL_MS = MIN_SCHEDULE_INTERVAL_MS;
 
 /** Milliseconds of `raw[key]`, or null when it is absent, not a duration (reported), or for the schema to report. */
 function checkDuration(ctx: RuleContext, raw: Record<string, unknown>, pointer: string, key: string, positive: boolean): number | null {

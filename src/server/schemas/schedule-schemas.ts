@@ -64,6 +64,11 @@ const scheduleProperties = {
   note: nullableStr,
   next_fire_times: { type: 'array', items: str },
   last_fire: { anyOf: [ref('ScheduleFire'), { type: 'null' }] },
+  warnings: {
+    type: 'array',
+    description: 'What the scheduler does differently from the registered definition, and why (an every under 1s registered before the minimum fires every 1s).',
+    items: { type: 'object', properties: { code: { enum: ['TRIGGER_INTERVAL_TOO_SHORT'] }, message: str }, required: ['code', 'message'] },
+  },
 };
 
 const objectOf = { type: 'object' } as const;

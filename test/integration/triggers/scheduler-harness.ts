@@ -16,12 +16,14 @@ import { actionsWith } from '../engine/helpers.js';
 export const SCHEDULE: ScheduleDef = { timezone: 'UTC', input: {}, overlap: 'skip', catchup_window_ms: 60_000, jitter_ms: 0, enabled: true };
 
 export interface SchedulerHarness {
+  /** The data dir: the store is harmonia.db in it (HARMONIA_DATA_DIR for the CLI). */
+  dir: string;
   store: Store;
   engine: Engine;
   clock: FakeClock;
   fires: TriggerFireRecord[];
   /** A scheduler on this store (a "process"); stopped by close(). */
-  scheduler(node?: string, options?: Pick<SchedulerOptions, 'max_after_chain'>): Scheduler;
+  scheduler(node?: string, options?: Pick<SchedulerOptions, 'max_after_chain' | 'on_warning'>): Scheduler;
   /** Registers (a new version of) a workflow with these schedules. */
   register(ref: string, triggers: Record<string, Partial<ScheduleDef>> | null, action?: string): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export async function openSchedulerHarness(actions: Record<string, ActionHandler
   const schedulers: Scheduler[] = [];
   let n = 0;
   return {
+    dir,
     store,
     engine,
     clock,

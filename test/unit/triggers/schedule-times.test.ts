@@ -29,6 +29,15 @@ describe('scheduleTimes()', () => {
   it('stops at until (inclusive)', () => {
     expect(scheduleTimes({ ...base, every_ms: 1000 }, T0, 100, T0 + 3000)).toEqual([T0 + 1000, T0 + 2000, T0 + 3000]);
   });
+
+  it('never steps an every finer than the 1s minimum, whatever a stored definition says', () => {
+    expect(scheduleTimes({ ...base, every_ms: 1 }, T0, 100, T0 + 3000)).toEqual([T0 + 1000, T0 + 2000, T0 + 3000]);
+    expect(scheduleTimes({ ...base, every_ms: 0 }, T0, 2)).toEqual([T0 + 1000, T0 + 2000]);
+  });
+
+  it('gives nothing for a schedule with neither cron nor every', () => {
+    expect(scheduleTimes(base, T0, 3)).toEqual([]);
+  });
 });
 
 describe('jitterOf()', () => {
