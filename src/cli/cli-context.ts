@@ -29,6 +29,8 @@ export interface CliContext {
   exitCode: number;
   /** Resolves the settings once for this invocation, reading `.env.harmonia` in cwd if present. */
   config(options?: ConfigOptions): ResolvedConfig;
+  /** The time relative ages are counted to (tests pass a fixed one). @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface CliContextOptions {
@@ -36,6 +38,8 @@ export interface CliContextOptions {
   cwd?: string;
   stdout?: OutputStream;
   stderr?: OutputStream;
+  /** @default Date.now */
+  now?: () => number;
 }
 
 /** Exit codes shared by every command (the table is src/cli/exit-codes.ts). */
@@ -56,6 +60,7 @@ export function createCliContext(options: CliContextOptions = {}): CliContext {
     stderr: printableOutput(options.stderr ?? process.stderr),
     process_stderr: options.stderr === undefined ? process.stderr : null,
     exitCode: EXIT.ok,
+    ...(options.now ? { now: options.now } : {}),
     config(configOptions = {}) {
       const file = join(cwd, '.env.harmonia');
       const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isHarmoniaError } from '../core/errors.js';
 import { EXIT, type CliContext } from './cli-context.js';
 import { exitCodeFor } from './exit-codes.js';
+import { FailureReported } from './output/failure-reported.js';
 import { readVersion } from './version.js';
 
 const EXAMPLES = `
@@ -64,6 +65,7 @@ export async function runProgram(program: Command, args: readonly string[], ctx:
 }
 
 function reportError(error: unknown, ctx: CliContext): number {
+  if (error instanceof FailureReported) return error.exitCode;
   if (error instanceof CommanderError) {
     // Help and --version end through here too; commander has already printed them.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;

@@ -29,6 +29,7 @@ export const ERROR_CODE_MEANINGS: Record<ErrorCode, string> = {
   EXPR_FORBIDDEN: 'an expression reached for something it may not read',
   EXPR_UNKNOWN_FUNCTION: 'an expression calls a function that does not exist',
   EXEC_NOT_FOUND: 'no execution has that id',
+  EXEC_ID_AMBIGUOUS: 'a short execution id (the end or the start of one) matches several executions; give more of it',
   EXEC_INPUT_INVALID: "an execution's input does not match the workflow's declared input",
   EXEC_INVALID_STATE: 'the execution is not in a state that allows this (resume a running one, cancel a finished one)',
   EXEC_PARENT_FINISHED:

@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'EXPR_UNKNOWN_FUNCTION'
   // executions
   | 'EXEC_NOT_FOUND'
+  | 'EXEC_ID_AMBIGUOUS'
   | 'EXEC_INPUT_INVALID'
   | 'EXEC_INVALID_STATE'
   | 'EXEC_PARENT_FINISHED'

@@ -13,6 +13,7 @@ import type { ExplanationView } from '../../core/wire.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { withStore } from '../open-store.js';
 import { explicitRemoteTarget, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { shortExecutionIdHook } from './execution-id-arg.js';
 
 interface ExplainFlags extends RemoteFlags {
   model?: string;
@@ -36,6 +37,7 @@ export function registerExplainCommand(program: Command, ctx: CliContext): void 
       .option('--model <model>', 'model to ask (default: HARMONIA_LLM_MODEL)'),
   )
     .addHelpText('after', HELP)
+    .hook('preAction', shortExecutionIdHook(ctx))
     .action(async (id: string, flags: ExplainFlags) => {
       const remote = explicitRemoteTarget(ctx, flags);
       if (remote) {

@@ -11,6 +11,7 @@ import { withStore } from '../open-store.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { explicitRemoteTarget, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { shortExecutionIdHook } from './execution-id-arg.js';
 
 interface LogsFlags extends RemoteFlags {
   attempt?: number;
@@ -74,6 +75,7 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
       .option('-f, --follow', 'keep printing new lines until the execution finishes'),
   )
     .addHelpText('after', HELP)
+    .hook('preAction', shortExecutionIdHook(ctx))
     .action(async (id: string, task: string | undefined, flags: LogsFlags) => {
       let printed = 0;
       // A task's own colours show on a colour terminal; the rest of its control sequences never act.

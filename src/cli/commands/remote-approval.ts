@@ -4,6 +4,7 @@ import { formatTable } from '../output/table.js';
 import { terminalWidth } from '../output/terminal-width.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { commandGroup, jsonObjectParser, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { acceptShortExecutionId } from './execution-id-arg.js';
 
 const HELP = `
 Pending approvals of core.approval tasks on a server (--url, HARMONIA_URL). Deciding needs
@@ -17,14 +18,15 @@ Examples:
 
 /** Registers `harmonia execution signal ID NAME [--data JSON|@file]` on the execution group. */
 export function registerSignalCommand(execution: Command, ctx: CliContext): void {
-  withRemoteOptions(
+  const signal = withRemoteOptions(
     execution
       .command('signal')
       .description("send a signal: the oldest core.signal task waiting for NAME takes it (now or when one starts waiting); the data becomes its output")
       .argument('<id>', 'execution id')
       .argument('<name>', 'signal name')
       .option('--data <json>', 'the payload, a JSON object or @file.json', jsonObjectParser(ctx.cwd), {}),
-  ).action(async (id: string, name: string, flags: RemoteFlags & { data: Record<string, unknown> }) => {
+  );
+  acceptShortExecutionId(signal, ctx).action(async (id: string, name: string, flags: RemoteFlags & { data: Record<string, unknown> }) => {
     await runRemote(ctx, flags, async (client) => {
       const result = await client.signal(id, name, flags.data);
       if (flags.json) return printJson(ctx, result);
@@ -56,14 +58,15 @@ export function registerRemoteApprovalCommand(program: Command, ctx: CliContext)
   );
 
   for (const decision of ['approve', 'reject'] as const) {
-    withRemoteOptions(
+    const decide = withRemoteOptions(
       approval
         .command(decision)
         .description(decision === 'approve' ? 'approve a waiting task: it completes with the decision as output' : 'reject a waiting task: it fails with REJECTED (or completes, under on_reject: complete)')
         .argument('<id>', 'execution id')
         .argument('<task>', 'the core.approval task')
         .option('--comment <text>', 'why, recorded with the decision'),
-    ).action(async (id: string, task: string, flags: RemoteFlags & { comment?: string }) => {
+    );
+    acceptShortExecutionId(decide, ctx).action(async (id: string, task: string, flags: RemoteFlags & { comment?: string }) => {
       await runRemote(ctx, flags, async (client) => {
         const result = await client.decideApproval(id, task, decision, flags.comment === undefined ? {} : { comment: flags.comment });
         if (flags.json) return printJson(ctx, result);

@@ -4,6 +4,7 @@ import { formatTable } from '../output/table.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
+import { acceptShortExecutionId } from './execution-id-arg.js';
 
 const HELP = `
 Snapshots of an execution's state, on a server (--url, HARMONIA_URL).
@@ -18,7 +19,10 @@ Examples:
 export function registerRemoteCheckpointCommand(program: Command, ctx: CliContext): void {
   const checkpoint = commandGroup(program, 'checkpoint', 'create, list, validate and restore checkpoints on a server').addHelpText('after', HELP);
 
-  withRemoteOptions(checkpoint.command('create').description("snapshot an execution's state").argument('<execution>', 'execution id')).action(
+  acceptShortExecutionId(
+    withRemoteOptions(checkpoint.command('create').description("snapshot an execution's state").argument('<execution>', 'execution id')),
+    ctx,
+  ).action(
     async (executionId: string, flags: RemoteFlags) => {
       await runRemote(ctx, flags, async (client) => {
         const created = await client.createCheckpoint(executionId);
@@ -28,7 +32,7 @@ export function registerRemoteCheckpointCommand(program: Command, ctx: CliContex
     },
   );
 
-  withPageFlags(withRemoteOptions(checkpoint.command('list').description("list an execution's checkpoints, oldest first").argument('[execution]', 'execution id')))
+  acceptShortExecutionId(withPageFlags(withRemoteOptions(checkpoint.command('list').description("list an execution's checkpoints, oldest first").argument('[execution]', 'execution id'))), ctx)
     .option('--execution <id>', 'execution id (instead of the argument)')
     .action(async (positional: string | undefined, flags: RemoteFlags & PageFlags & { execution?: string }) => {
       const executionId = positional ?? flags.execution;

@@ -1,18 +1,20 @@
 import type { Command } from 'commander';
 import type { HarmoniaClient } from '../../client/client.js';
 import { EXECUTION_SORT_KEYS, type ExecutionSort, type ExecutionStatus } from '../../core/model.js';
-import type { ExecutionDetail, ExecutionMetricsView } from '../../core/wire.js';
+import type { ExecutionDetail, ExecutionMetricsView, ExecutionView } from '../../core/wire.js';
 import { EXIT, type CliContext } from '../cli-context.js';
 import type { ControlVerb } from './local-execution-control.js';
 import { createColors, shouldUseColor } from '../output/colors.js';
 import { formatTable } from '../output/table.js';
 import { terminalWidth } from '../output/terminal-width.js';
+import { formatAge, shortExecutionId } from '../output/execution-id.js';
 import { pageOptions, partialPageNote, withPageFlags, type PageFlags } from './page-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
 import { registerSignalCommand } from './remote-approval.js';
 import { writeControl } from '../output/printable-output.js';
+import { acceptShortExecutionId } from './execution-id-arg.js';
 
 const HELP = `
 Inspects and controls executions on a running server (--url, HARMONIA_URL). list, status,
@@ -62,11 +64,22 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     .option('--finished-since <time>', 'only executions finished at or after this ISO time or date')
     .option('--finished-until <time>', 'only executions finished before this ISO time or date')
     .option('--text <text>', 'only executions whose id starts or ends with, or whose workflow ref contains, this text')
-    .option('--sort <key>', `order: ${EXECUTION_SORT_KEYS.join(', ')}, ascending; -key descending (default -created_at)`);
+    .option('--sort <key>', `order: ${EXECUTION_SORT_KEYS.join(', ')}, ascending; -key descending (default -created_at)`)
+    .option('--wide', 'every column: full ids, created and finished times, the parent execution');
   withPageFlags(list, 20).action(
     async (
       flags: RemoteFlags &
-        PageFlags & { status?: ExecutionStatus; workflow?: string; since?: string; until?: string; finishedSince?: string; finishedUntil?: string; text?: string; sort?: string },
+        PageFlags & {
+          status?: ExecutionStatus;
+          workflow?: string;
+          since?: string;
+          until?: string;
+          finishedSince?: string;
+          finishedUntil?: string;
+          text?: string;
+          sort?: string;
+          wide?: boolean;
+        },
     ) => {
       await runWithHarmonia(ctx, flags, async (api) => {
         const page = await api.listExecutions({
@@ -83,19 +96,17 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
         });
         if (flags.json) return printJson(ctx, page);
         if (page.items.length === 0) return void ctx.stderr.write('no executions\n');
-        ctx.stdout.write(
-          formatTable(
-            [{ header: 'execution' }, { header: 'workflow' }, { header: 'status' }, { header: 'created' }],
-            page.items.map((e) => [e.execution_id, `${e.workflow_ref}@${e.workflow_version}`, e.status, e.created_at]),
-          ),
-        );
+        ctx.stdout.write(executionTable(page.items, { wide: flags.wide === true, now: (ctx.now ?? Date.now)(), width: terminalWidth(ctx) }));
         const note = partialPageNote(page);
         if (note !== null) ctx.stderr.write(note);
       });
     },
   );
 
-  withRemoteOptions(execution.command('status').description("show an execution's status and its tasks").argument('<id>', 'execution id')).action(
+  acceptShortExecutionId(
+    withRemoteOptions(execution.command('status').description("show an execution's status and its tasks").argument('<id>', 'execution id')),
+    ctx,
+  ).action(
     async (id: string, flags: RemoteFlags) => {
       await runWithHarmonia(ctx, flags, async (api) => {
         const detail = await api.getWorkflowStatus(id);
@@ -105,7 +116,10 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     },
   );
 
-  withRemoteOptions(execution.command('tasks').description("list an execution's tasks with status, attempts and duration").argument('<id>', 'execution id')).action(
+  acceptShortExecutionId(
+    withRemoteOptions(execution.command('tasks').description("list an execution's tasks with status, attempts and duration").argument('<id>', 'execution id')),
+    ctx,
+  ).action(
     async (id: string, flags: RemoteFlags) => {
       await runWithHarmonia(ctx, flags, async (api) => {
         const detail = await api.getWorkflowStatus(id);
@@ -115,7 +129,10 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     },
   );
 
-  withRemoteOptions(execution.command('summary').description("an execution's task counts, duration, attempts, failed tasks and output").argument('<id>', 'execution id')).action(
+  acceptShortExecutionId(
+    withRemoteOptions(execution.command('summary').description("an execution's task counts, duration, attempts, failed tasks and output").argument('<id>', 'execution id')),
+    ctx,
+  ).action(
     async (id: string, flags: RemoteFlags) => {
       await runWithHarmonia(ctx, flags, async (api) => {
         const summary = await api.getWorkflowSummary(id);
@@ -135,7 +152,10 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     },
   );
 
-  withRemoteOptions(execution.command('metrics').description("an execution's durations, parallelism, attempts and retries").argument('<id>', 'execution id')).action(
+  acceptShortExecutionId(
+    withRemoteOptions(execution.command('metrics').description("an execution's durations, parallelism, attempts and retries").argument('<id>', 'execution id')),
+    ctx,
+  ).action(
     async (id: string, flags: RemoteFlags) => {
       await runWithHarmonia(ctx, flags, async (api) => {
         const metrics = await api.getWorkflowMetrics(id);
@@ -153,7 +173,7 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
     },
   );
 
-  withRemoteOptions(execution.command('events').description("print an execution's events").argument('<id>', 'execution id'))
+  acceptShortExecutionId(withRemoteOptions(execution.command('events').description("print an execution's events").argument('<id>', 'execution id')), ctx)
     .option('--after <seq>', 'only events after this seq', parseSeq, 0)
     .option('--follow', 'keep streaming live events until the execution finishes (--json prints one event per line)')
     .action(async (id: string, flags: RemoteFlags & { after: number; follow?: boolean }) => {
@@ -172,14 +192,17 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
       });
     });
 
-  withRemoteOptions(execution.command('watch').description('follow an execution live: a progress bar per task').argument('<id>', 'execution id')).action(
+  acceptShortExecutionId(
+    withRemoteOptions(execution.command('watch').description('follow an execution live: a progress bar per task').argument('<id>', 'execution id')),
+    ctx,
+  ).action(
     async (id: string, flags: RemoteFlags) => {
       await runRemote(ctx, flags, (client) => watchExecution(ctx, client, id, flags));
     },
   );
 
   for (const verb of VERBS) {
-    withLocalOption(withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id'))).action(
+    acceptShortExecutionId(withLocalOption(withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id'))), ctx).action(
       async (id: string, flags: RemoteFlags & LocalFlag) => {
         if (await ranLocally(ctx, flags, verb.name, id, undefined)) return;
         await runRemote(ctx, flags, async (client) => {
@@ -193,7 +216,7 @@ export function registerRemoteExecutionCommand(program: Command, ctx: CliContext
 
   for (const verb of TASK_VERBS) {
     withLocalOption(
-      withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id').argument('<task>', 'task id')),
+      acceptShortExecutionId(withRemoteOptions(execution.command(verb.name).description(verb.description).argument('<id>', 'execution id').argument('<task>', 'task id')), ctx),
     ).action(
       async (id: string, task: string, flags: RemoteFlags & LocalFlag) => {
         if (await ranLocally(ctx, flags, verb.name, id, task)) return;
@@ -307,4 +330,33 @@ function describeLlmUsage(llm: ExecutionMetricsView['llm']): string {
   const failed = llm.failed_attempts > 0 ? `, ${plural(llm.failed_attempts, 'failed attempt')}` : '';
   const models = llm.models.length > 0 ? ` (${llm.models.join(', ')})` : '';
   return `${plural(llm.tasks, 'task')}${failed}, ${plural(llm.requests, 'request')}: ${llm.prompt_tokens} prompt + ${llm.completion_tokens} completion = ${llm.total_tokens} tokens${models}`;
+}
+
+/**
+ * The execution list as `kubectl get` lays one out: short ids, ages and durations, the
+ * workflow last so a narrow terminal cuts only it; `wide` adds full ids, times and parents.
+ */
+export function executionTable(items: readonly ExecutionView[], options: { wide: boolean; now: number; width: number | undefined }): string {
+  const { wide, now } = options;
+  // Unfinished executions have run for as long as they exist so far.
+  const duration = (e: ExecutionView): string => formatDuration((e.finished_at === null ? now : Date.parse(e.finished_at)) - Date.parse(e.created_at));
+  const columns = [
+    { header: 'execution' },
+    { header: 'status' },
+    ...(wide ? [{ header: 'created' }, { header: 'finished' }] : []),
+    { header: 'age' },
+    { header: 'duration', align: 'right' as const },
+    ...(wide ? [{ header: 'parent' }] : []),
+    { header: 'workflow' },
+  ];
+  const rows = items.map((e) => [
+    wide ? e.execution_id : shortExecutionId(e.execution_id),
+    e.status,
+    ...(wide ? [e.created_at, e.finished_at ?? '-'] : []),
+    formatAge(e.created_at, now),
+    duration(e),
+    ...(wide ? [e.parent_execution_id ?? '-'] : []),
+    wide ? `${e.workflow_ref}@${e.workflow_version}` : e.workflow_ref,
+  ]);
+  return formatTable(columns, rows, { width: wide ? undefined : options.width });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EXIT, type CliContext } from '../cli-context.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
+import { acceptShortExecutionId } from './execution-id-arg.js';
 
 const HELP = `
 An execution's state is a fold of its events. \`state rebuild\` asks the server to
@@ -17,7 +18,10 @@ Examples:
 export function registerRemoteStateCommand(program: Command, ctx: CliContext): void {
   const state = commandGroup(program, 'state', "rebuild and show an execution's state on a server").addHelpText('after', HELP);
 
-  withRemoteOptions(state.command('rebuild').description("fold an execution's events into a fresh, validated checkpoint").argument('<id>', 'execution id')).action(
+  acceptShortExecutionId(
+    withRemoteOptions(state.command('rebuild').description("fold an execution's events into a fresh, validated checkpoint").argument('<id>', 'execution id')),
+    ctx,
+  ).action(
     async (id: string, flags: RemoteFlags) => {
       await runRemote(ctx, flags, async (client) => {
         const checkpoint = await client.createCheckpoint(id);
@@ -32,7 +36,10 @@ export function registerRemoteStateCommand(program: Command, ctx: CliContext): v
     },
   );
 
-  withRemoteOptions(state.command('show').description("print an execution's saved custom state").argument('<id>', 'execution id')).action(
+  acceptShortExecutionId(
+    withRemoteOptions(state.command('show').description("print an execution's saved custom state").argument('<id>', 'execution id')),
+    ctx,
+  ).action(
     async (id: string, flags: RemoteFlags) => {
       await runWithHarmonia(ctx, flags, async (api) => {
         const view = await api.getExecutionState(id);

@@ -65,13 +65,15 @@ let served: ServeProcess;
 let hello: string;
 let noisy: string;
 let checkpoint: string;
+const NOW = Date.parse('2030-01-01T00:00:00Z');
 const env: Record<string, string> = { HARMONIA_HTTP_ALLOW_PRIVATE: 'true', ...(dbUrl !== null ? { HARMONIA_DB_URL: dbUrl } : {}) };
 
 /** Runs the CLI in this process, with a clean HARMONIA_* environment, in the tree. */
 async function cli(args: readonly string[]): Promise<Outcome> {
   const stdout = new Captured();
   const stderr = new Captured();
-  const code = await main(args, { env: { NO_COLOR: '1', ...env }, cwd: dir, stdout, stderr });
+  // One clock for both runs: `execution list` prints ages, which must not tick between them.
+  const code = await main(args, { env: { NO_COLOR: '1', ...env }, cwd: dir, stdout, stderr, now: () => NOW });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
