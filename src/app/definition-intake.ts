@@ -12,6 +12,7 @@ import { HarmoniaError, isHarmoniaError } from '../core/errors.js';
 import type { DefinitionRecord, PackManifest, WorkflowDef } from '../core/model.js';
 import { contentHash } from '../packs/content-hash.js';
 import { registerPack } from '../packs/register-pack.js';
+import { workflowCallsOf } from '../packs/workflow-calls.js';
 import { validatePackDir } from '../packs/run-pipeline.js';
 import { knownRefs } from '../registry/known-refs.js';
 import type { Store } from '../store/store.js';
@@ -74,7 +75,8 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
     const known = await knownRefs(options.store);
     // Validated as a file of the API pack named `as`: rules that read the file's own ref
     // (an after-trigger naming it) need the name it is registered under.
-    const validateAs = async (as: string, previous?: string) => {
+    // `final` false: errors are handed back, not thrown, for a check again under the body's name.
+    const validateAs = async (as: string, previous?: string, final = true) => {
       if (previous !== undefined) await rm(join(dir, FOLDER[options.kind], `${previous}.yaml`), { force: true });
       await writeFile(join(dir, FOLDER[options.kind], `${as}.yaml`), options.text);
       const validated = await validatePackDir(dir, {
@@ -93,29 +95,40 @@ export async function intakeDefinition(options: IntakeOptions): Promise<IntakeRe
       const errors = diagnostics.filter((d) => d.severity === 'error');
       const tooMany = errors.find((d) => d.code === 'WORKFLOW_TOO_MANY_TASKS');
       if (tooMany) throw tooManyTasks(INVALID[options.kind], tooMany, diagnostics, found?.body, options.max_task_count);
-      if (!found || errors.length > 0 || found.body === null) {
-        throw new HarmoniaError(INVALID[options.kind], `${options.kind} is invalid: ${errors[0]?.message ?? 'it could not be read'}`, {
-          details: { diagnostics },
-        });
-      }
-      return { pack: validated, file: found };
+      const refusal =
+        !found || errors.length > 0 || found.body === null
+          ? new HarmoniaError(INVALID[options.kind], `${options.kind} is invalid: ${errors[0]?.message ?? 'it could not be read'}`, {
+              details: { diagnostics },
+            })
+          : null;
+      if (refusal !== null && (final || !found || found.body === null)) throw refusal;
+      return { pack: validated, file: found as NonNullable<typeof found>, refusal };
     };
-    let { pack, file } = await validateAs(provisional);
+    let { pack, file, refusal } = await validateAs(provisional, undefined, options.name !== undefined);
 
     let name = provisional;
     if (options.name === undefined) {
       const bodyName = (file.body as { name?: unknown }).name;
       name = typeof bodyName === 'string' ? refNameOf(bodyName) : '';
       if (name === '') {
+        // The file's own errors come first, as before its name was read.
+        if (refusal !== null) throw refusal;
         throw new HarmoniaError('REQUEST_INVALID', `the ${options.kind} has no 'name'; add one to the body or pass ?name=`);
       }
-      // Only the body's name gives its ref: a body whose after-trigger names that ref is
+      // Only the body's name gives its ref: a body whose after-trigger names that ref, or that
+      // starts a workflow of its pack (itself, or a ring back to it: WORKFLOW_RECURSION), is
       // checked again under it, for the verdict harmonia validate gives the file.
-      const triggers = options.kind === 'workflow' ? Object.values((file.body as WorkflowDef).triggers ?? {}) : [];
-      if (name !== provisional && triggers.some((trigger) => trigger.after?.workflow === `${options.pack_ref}.${name}`)) {
-        ({ pack, file } = await validateAs(name, provisional));
+      const body = options.kind === 'workflow' ? (file.body as WorkflowDef) : null;
+      const triggers = Object.values(body?.triggers ?? {});
+      const own = `${options.pack_ref}.`;
+      if (
+        name !== provisional &&
+        (triggers.some((trigger) => trigger.after?.workflow === `${options.pack_ref}.${name}`) || workflowCallsOf(body).some((call) => call.startsWith(own)))
+      ) {
+        ({ pack, file, refusal } = await validateAs(name, provisional));
       }
     }
+    if (refusal !== null) throw refusal;
     const ref = `${options.pack_ref}.${name}`;
     const hash = contentHash(file.body);
     const existsError = (found: DefinitionRecord): HarmoniaError => {

@@ -41,6 +41,8 @@ export interface KnownRefs {
   templates: ReadonlySet<string>;
   /** Remote components: name → capabilities. */
   components: ReadonlyMap<string, readonly string[]>;
+  /** Registered workflow ref → the workflows it starts by a literal ref (WORKFLOW_RECURSION follows them). @default none */
+  workflow_calls?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface PipelineOptions {

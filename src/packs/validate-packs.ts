@@ -26,6 +26,7 @@ export function resolveKnown(known: Partial<KnownRefs> = {}): KnownRefs {
     workflows: known.workflows ?? new Set(),
     templates: known.templates ?? new Set(),
     components: known.components ?? new Map(),
+    ...(known.workflow_calls ? { workflow_calls: known.workflow_calls } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
-import type { DefinitionKind, DefinitionRecord } from '../core/model.js';
+import type { DefinitionKind, DefinitionRecord, WorkflowDef } from '../core/model.js';
 import type { KnownRefs } from '../packs/pack-model.js';
+import { workflowCallsOf } from '../packs/workflow-calls.js';
 import type { StoreSession } from '../store/store.js';
 
 const PAGE = 1000;
@@ -21,10 +22,16 @@ export async function knownRefs(session: StoreSession, exclude: ReadonlySet<stri
   const outside = (pack_ref: string) => !exclude.has(pack_ref);
   const refsOf = async (kind: DefinitionKind) =>
     new Set((await activeRefs(session, kind)).filter((item) => outside(item.pack_ref)).map((item) => item.ref));
+  const workflows = (await activeRefs(session, 'workflow')).filter((item) => outside(item.pack_ref));
   const components = await session.components.listComponents();
   return {
     packs: new Set((await session.registry.listPacks()).map((p) => p.ref).filter(outside)),
-    workflows: await refsOf('workflow'),
+    workflows: new Set(workflows.map((item) => item.ref)),
+    // Only workflows that call another: most call none, and the map stays small.
+    workflow_calls: new Map(workflows.flatMap((item) => {
+      const calls = workflowCallsOf(item.body as WorkflowDef);
+      return calls.length > 0 ? [[item.ref, calls] as const] : [];
+    })),
     templates: await refsOf('template'),
     actions: await refsOf('action'),
     components: new Map(components.map((c) => [c.name, c.capabilities])),

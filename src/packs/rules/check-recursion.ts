@@ -2,29 +2,20 @@
  * WORKFLOW_RECURSION: a workflow that starts itself through core.workflow, directly or
  * through a ring of workflows of its own pack. Each call nests one execution deeper, until
  * max_workflow_depth fails it, unless a condition ends the recursion: legitimate when
- * bounded, hence a warning. A late rule: it reads the other workflows of the run.
+ * bounded, hence a warning. A late rule: it reads the other workflows of the run, and the
+ * calls of workflows only registered (a workflow sent to the API joins a pack whose other
+ * workflows are not sent along), so every gate finds the ring `harmonia validate` finds.
  */
 import type { WorkflowDef } from '../../core/model.js';
 import { joinPointer } from '../../core/source.js';
-import { hasExpression } from '../../expr/parse-template.js';
+import { literalWorkflowCall, workflowCallsOf } from '../workflow-calls.js';
 import type { Rule, RuleContext } from './rule-context.js';
 
-/** The workflow a core.workflow task names by a literal ref, or null. */
-function childRef(action: string, input: Record<string, unknown>): string | null {
-  if (action !== 'core.workflow') return null;
-  const workflow = input['workflow'];
-  return typeof workflow === 'string' && !hasExpression(workflow) ? workflow : null;
-}
-
-/** The workflows of pack `pack` that workflow `ref` calls, as the run knows them. */
+/** The workflows of pack `pack` that workflow `ref` calls: the run's file when it has one, else the registered version's. */
 function callees(ctx: RuleContext, ref: string, pack: string): string[] {
-  const body = ctx.index.workflows.get(ref)?.body as WorkflowDef | null | undefined;
-  const out: string[] = [];
-  for (const task of body?.tasks ?? []) {
-    const child = task.component === undefined ? childRef(task.action, task.input) : null;
-    if (child !== null && child.startsWith(`${pack}.`)) out.push(child);
-  }
-  return out;
+  const file = ctx.index.workflows.get(ref);
+  const calls = file !== undefined ? workflowCallsOf(file.body as WorkflowDef | null) : (ctx.index.known.workflow_calls?.get(ref) ?? []);
+  return calls.filter((child) => child.startsWith(`${pack}.`));
 }
 
 /**
@@ -57,8 +48,8 @@ export const checkWorkflowRecursion: Rule = (ctx) => {
   if (ctx.file.loaded.kind !== 'workflow' || !view || self === null) return;
   const pack = ctx.file.pack.ref;
   for (const task of view.tasks) {
-    if (!task.own || task.def.component !== undefined) continue;
-    const target = childRef(task.def.action, task.def.input);
+    if (!task.own) continue;
+    const target = literalWorkflowCall(task.def);
     if (target === null || !target.startsWith(`${pack}.`)) continue;
     const ring = callRing(ctx, self, target, pack);
     if (!ring) continue;
