@@ -6,6 +6,7 @@
  * a reply.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { longTimeoutSignal } from '../core/long-timer.js';
 import { createSecretMasker } from '../core/secret-masker.js';
 import { redactUrls, urlQuerySecrets } from '../core/secret-text.js';
 import { base64Cores } from '../core/secret-base64.js';
@@ -239,12 +240,20 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       let requests = 1;
       try {
         for (; ; requests++) {
-          const deadline = AbortSignal.timeout(timeout);
-          const response = await once(body, signal, deadline);
-          if (response.ok && request.on_text && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-            return { ...withheld(await readStream(response, model, request.on_text, signal, deadline)), requests };
+          // AbortSignal.timeout fires after 1 ms past ~24.8 days; the setting takes any length.
+          const timer = longTimeoutSignal(timeout);
+          const deadline = timer.signal;
+          let response: Response;
+          let text: string;
+          try {
+            response = await once(body, signal, deadline);
+            if (response.ok && request.on_text && (response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+              return { ...withheld(await readStream(response, model, request.on_text, signal, deadline)), requests };
+            }
+            text = await readText(response, signal, deadline);
+          } finally {
+            timer.cancel();
           }
-          const text = await readText(response, signal, deadline);
           if (response.ok) {
             const reply = withheld(readReply(text, model, where, hide, hideCut));
             request.on_text?.(reply.text);

@@ -309,3 +309,17 @@ describe('a stream in small pieces', () => {
     expect(logged).toEqual(['first line', 'second line', 'third']);
   });
 });
+
+describe('a request deadline longer than setTimeout takes (HARMONIA_LLM_TIMEOUT_MS of 30 days)', () => {
+  it('waits for the reply instead of timing out after 1 ms', async () => {
+    const url = await serve((_request, response) => {
+      // Answered on a later turn of the event loop: a deadline run after 1 ms has passed by then.
+      setTimeout(() => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(completion('late but fine'));
+      }, 20);
+    });
+    const reply = await client(url, { timeout_ms: 30 * 86_400_000 }).complete(ask);
+    expect(reply.text).toBe('late but fine');
+  });
+});
