@@ -133,4 +133,12 @@ describe.skipIf(!TEST_DATABASE_URL)(pgSuiteName('positions'), () => {
       await db.admin.query('DELETE FROM executions WHERE id = $1', [id]);
     },
   }));
+
+  it('draws positions one at a time: a sequence cache would let a later commit take a lower position', async () => {
+    await db.makeStore();
+    const { rows } = await db.admin.query<{ cache: string }>(
+      "SELECT seqcache AS cache FROM pg_sequence WHERE seqrelid = pg_get_serial_sequence('execution_events', 'pos')::regclass",
+    );
+    expect(rows.map((row) => Number(row.cache))).toEqual([1]);
+  });
 });

@@ -261,6 +261,9 @@ describe('migration 10: positions never reused', () => {
     }
     expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+    // VACUUM keeps the rowids of a table with an INTEGER PRIMARY KEY, the placeholder's too
+    db.exec('VACUUM');
+    expect(highest()).toBe(given);
     db.close();
   });
 
