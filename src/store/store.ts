@@ -203,7 +203,11 @@ export interface ExecutionRepo {
    * holding them are deleted), so nothing new ever appears below one already read.
    */
   readEventsAfterPosition(afterPosition: number, limit: number): Promise<ExecutionEvent[]>;
-  /** The position of the latest stored event; 0 when there is none. */
+  /**
+   * Where a reader of events committed from now on starts: the position of the latest
+   * stored event (SQLite: or of a deleted one above it, highestEventPosition); 0 when there
+   * is none. Never above a position an uncommitted append holds.
+   */
   lastEventPosition(): Promise<number>;
   /**
    * The highest position the store has given an event, whether the event is still stored
