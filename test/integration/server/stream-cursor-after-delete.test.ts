@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { createClient } from '../../../src/client/index.js';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 import type { ExecutionView } from '../../../src/core/wire.js';
 import { openServer, type ServerHarness } from './server-harness.js';
@@ -93,6 +94,29 @@ describe('the all-events streams after the newest execution is deleted', () => {
       const events = eventsOf(resumed.messages);
       expect(events.map((e) => e.position)).toEqual((await h.store.executions.readEventsAfterPosition(cursor, 10_000)).map((e) => e.position));
       expect(events.filter((e) => e.execution_id === next).map((e) => e.seq)).toEqual((await h.engine.readEvents(next, 0)).map((e) => e.seq));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('lets the client SDK carry on from a position it saved before the delete and a restart', async () => {
+    const first = await openServer({ dir });
+    const { newest, cursor } = await newestHeldBy(first);
+    await first.close();
+    deleteExecution(newest);
+    const h = await openServer({ dir });
+    try {
+      const next = await run(h);
+      const last = await run(h);
+      const controller = new AbortController();
+      const seen: ExecutionEvent[] = [];
+      for await (const event of createClient({ baseUrl: h.url }).allEvents({ afterPosition: cursor, signal: controller.signal })) {
+        seen.push(event);
+        if (event.execution_id === last && event.event_type === 'workflow_completed') break;
+      }
+      controller.abort();
+      const stored = [...(await h.engine.readEvents(next, 0)), ...(await h.engine.readEvents(last, 0))];
+      expect(seen.map((e) => `${e.execution_id}:${e.seq}`)).toEqual(stored.map((e) => `${e.execution_id}:${e.seq}`));
     } finally {
       await h.close();
     }
