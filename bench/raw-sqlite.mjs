@@ -62,13 +62,14 @@ function freshDatabase(file, executions, workflowRef) {
   return db;
 }
 
-/** The same event rows, by the store's own INSERT, in transactions of `batchRows` rows. */
+/**
+ * The same event rows, inserted as the store inserts them (insertRuns), in transactions of
+ * `batchRows` rows.
+ */
 export function rawBatches(dir, { rows, executions }, batchRows) {
   const db = freshDatabase(join(dir, 'raw.db'), executions, 'bench.many');
-  const insert = db.prepare(
-    'INSERT INTO execution_events (execution_id, seq, event, pos) VALUES (?, ?, ?, (SELECT COALESCE(MAX(pos), 0) + 1 FROM execution_events))',
-  );
-  const batch = db.transaction((slice) => { for (const [id, seq, event] of slice) insert.run(id, seq, event); });
+  const insertRuns = runInserter(db);
+  const batch = db.transaction((slice) => insertRuns(slice));
   const started = performance.now();
   const cpu0 = cpuMs();
   for (let i = 0; i < rows.length; i += batchRows) batch(rows.slice(i, i + batchRows));
@@ -79,37 +80,47 @@ export function rawBatches(dir, { rows, executions }, batchRows) {
 }
 
 /**
+ * Inserts rows ([execution_id, seq, event], in order) as the store's insertEvents does: each
+ * run of one execution's rows, up to 32, in one INSERT (the id bound once, seq and text from
+ * a VALUES list), numbered by SQLite (pos is the rowid, one past the largest). Returns the
+ * last row inserted.
+ */
+function runInserter(db) {
+  const inserts = [];
+  const insert = (rows) =>
+    (inserts[rows] ??= db.prepare(
+      rows === 1
+        ? 'INSERT INTO execution_events (execution_id, seq, event) VALUES (?, ?, ?)'
+        : `INSERT INTO execution_events (execution_id, seq, event) SELECT ?, column1, column2 FROM (VALUES ${Array(rows).fill('(?, ?)').join(', ')})`,
+    ));
+  return (slice) => {
+    for (let start = 0; start < slice.length; ) {
+      let end = start + 1;
+      while (end < slice.length && end - start < 32 && slice[end][0] === slice[start][0]) end += 1;
+      const values = [slice[start][0]];
+      for (let index = start; index < end; index += 1) values.push(slice[index][1], slice[index][2]);
+      insert(end - start).run(...values);
+      start = end;
+    }
+    return slice.at(-1);
+  };
+}
+
+/**
  * The engine's commit pattern with nothing between commits: BEGIN IMMEDIATE, `perCommit` event rows (one execution's completions and the next starts), the
  * execution row's updated_at and last_seq, COMMIT (one WAL fsync). No engine with this
  * durability can commit these rows faster on this disk.
  */
 export function rawCommits(dir, { rows, executions }, perCommit) {
   const db = freshDatabase(join(dir, 'raw-commits.db'), executions, 'bench.wide');
-  // As the store writes them (insertEvents): each run of one execution's rows, up to 32, in one
-  // INSERT (the id bound once, seq and text from a VALUES list), numbered by SQLite (pos is the
-  // rowid, one past the largest).
-  const inserts = [];
-  const insert = (rows) =>
-    (inserts[rows] ??= db.prepare(
-      `INSERT INTO execution_events (execution_id, seq, event) SELECT ?, column1, column2 FROM (VALUES ${Array(rows).fill('(?, ?)').join(', ')})`,
-    ));
+  const insertRuns = runInserter(db);
   const update = db.prepare('UPDATE executions SET updated_at = ?, last_seq = ? WHERE id = ?');
   const started = performance.now();
   const cpu0 = cpuMs();
   let commits = 0;
   for (let i = 0; i < rows.length; i += perCommit) {
     db.exec('BEGIN IMMEDIATE');
-    let last;
-    const slice = rows.slice(i, i + perCommit);
-    for (let start = 0; start < slice.length; ) {
-      let end = start + 1;
-      while (end < slice.length && end - start < 32 && slice[end][0] === slice[start][0]) end += 1;
-      const values = [slice[start][0]];
-      for (const row of slice.slice(start, end)) values.push(row[1], row[2]);
-      insert(end - start).run(...values);
-      last = slice[end - 1];
-      start = end;
-    }
+    const last = insertRuns(rows.slice(i, i + perCommit));
     update.run(new Date().toISOString(), last[1], last[0]);
     db.exec('COMMIT');
     commits += 1;

@@ -201,7 +201,7 @@ async function accept(
   }
   const logTask = url.searchParams.get('task');
   if (executionId !== null && logsMatch && logTask !== null && logTask !== '') await assertTaskOf(services.engine, executionId, logTask);
-  if (executionId === null && afterPosition !== null) refuseCursorPastHead(Number(afterPosition), await services.store.executions.lastEventPosition());
+  if (executionId === null && afterPosition !== null) refuseCursorPastHead(Number(afterPosition), await services.store.executions.highestEventPosition());
   return { execution_id: executionId, principal_id: principal.id, logs: logsMatch !== null, authorized: () => stillAuthorized(authenticator, token, route.scope) };
 }
 

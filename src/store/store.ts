@@ -199,11 +199,23 @@ export interface ExecutionRepo {
   /**
    * Every execution's events with a global position above `afterPosition`, in position
    * order, each with its `position` set: the cursor of the all-events streams. Positions
-   * are committed in increasing order, so nothing new ever appears below one already read.
+   * are committed in increasing order and never given twice (not even after the events
+   * holding them are deleted), so nothing new ever appears below one already read.
    */
   readEventsAfterPosition(afterPosition: number, limit: number): Promise<ExecutionEvent[]>;
-  /** The position of the latest stored event; 0 when there is none. */
+  /**
+   * Where a reader of events committed from now on starts: the position of the latest
+   * stored event (SQLite: or of a deleted one above it, highestEventPosition); 0 when there
+   * is none. Never above a position an uncommitted append holds.
+   */
   lastEventPosition(): Promise<number>;
+  /**
+   * The highest position the store has given an event, whether the event is still stored
+   * or was deleted since (on PostgreSQL, also one drawn by an append not yet committed or
+   * rolled back); 0 before the first. Every new event is numbered above it, so a cursor at
+   * or below it is one a stream may have sent, and one above it names no event.
+   */
+  highestEventPosition(): Promise<number>;
 
   saveCheckpoint(record: CheckpointRecord): Promise<void>;
   getCheckpoint(id: string): Promise<CheckpointRecord | null>;

@@ -47,7 +47,7 @@ export function eventRoutes(hub: StreamHub) {
 
   const allStream = async (request: RouteRequest, services: AppServices): Promise<RouteResponse> => {
     const afterPosition = resumeCursor(request.koa, 'after_position', null);
-    if (afterPosition !== null) refuseCursorPastHead(afterPosition, await services.store.executions.lastEventPosition());
+    if (afterPosition !== null) refuseCursorPastHead(afterPosition, await services.store.executions.highestEventPosition());
     let stop = (): void => undefined;
     const stream = openSse(request.koa, sseOptions(services, request), () => stop());
     const stopExecutions = streamAllEvents({ feed: globalFeedOf(hub, services), after_position: afterPosition, sink: batchSinkOf(stream) });

@@ -318,6 +318,18 @@ export class PostgresExecutionRepo implements ExecutionRepo {
     return Number(row?.pos ?? 0);
   }
 
+  /**
+   * The identity's sequence, which never gives a number twice: its last value, drawn
+   * perhaps by an append still committing (a bound for cursors, never a place to start
+   * reading "from now", which is lastEventPosition's committed MAX).
+   */
+  async highestEventPosition(): Promise<number> {
+    const [row] = await this.exec.read((query) =>
+      query<{ pos: string | null }>("SELECT pg_sequence_last_value(pg_get_serial_sequence('execution_events', 'pos')::regclass) AS pos"),
+    );
+    return Number(row?.pos ?? 0);
+  }
+
   saveCheckpoint(record: CheckpointRecord): Promise<void> {
     return this.exec.write(async (query) => {
       await query('INSERT INTO checkpoints (id, execution_id, seq, snapshot, created_at) VALUES ($1, $2, $3, $4, $5)', [

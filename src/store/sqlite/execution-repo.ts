@@ -42,9 +42,10 @@ interface CheckpointRow {
 // 22,000 instructions per started execution (docs/performance.md, "Sixth round").
 const INSERT_EXECUTION = `INSERT INTO executions (${EXECUTION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 // `pos` is the table's rowid (migration 9), left out: SQLite numbers each row one past the
-// largest, what the MAX(pos) + 1 read inside the write gave before, and with one writer at a
-// time (BEGIN IMMEDIATE) numbers events in commit order. Without the read and without a
-// given key to look up before each row: ~27,000 instructions a wide commit (docs/performance.md, "h-wide").
+// largest, which a delete never lowers (migration 10 keeps a placeholder at a deleted
+// highest position), and with one writer at a time (BEGIN IMMEDIATE) in commit order.
+// Without a MAX(pos) + 1 read and without a given key to look up before each row: ~27,000
+// instructions a wide commit (docs/performance.md, "h-wide").
 const INSERT_EVENT = 'INSERT INTO execution_events (execution_id, seq, event) VALUES (?, ?, ?)';
 const UNFINISHED = `SELECT * FROM executions WHERE status IN ('pending', 'running', 'paused') ORDER BY created_at, rowid`;
 const DESCENDANTS = `WITH RECURSIVE tree(id) AS (
@@ -200,13 +201,19 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   readEventsAfterPosition(afterPosition: number, limit: number): Promise<ExecutionEvent[]> {
     return this.exec.run((db) =>
-      prepared<{ event: string; pos: number }>(db, 'SELECT event, pos FROM execution_events WHERE pos > ? ORDER BY pos LIMIT ?')
+      // NOT NULL: not the placeholder that keeps the highest position after a delete (migration 10)
+      prepared<{ event: string; pos: number }>(db, 'SELECT event, pos FROM execution_events WHERE pos > ? AND execution_id IS NOT NULL ORDER BY pos LIMIT ?')
         .all(afterPosition, limit)
         .map((row) => ({ ...(JSON.parse(row.event) as ExecutionEvent), position: row.pos })),
     );
   }
 
   lastEventPosition(): Promise<number> {
+    return this.highestEventPosition();
+  }
+
+  /** The largest rowid: after a delete of the newest events, their placeholder's (migration 10). */
+  highestEventPosition(): Promise<number> {
     return this.exec.run((db) => prepared<{ pos: number | null }>(db, 'SELECT MAX(pos) AS pos FROM execution_events').get()?.pos ?? 0);
   }
 

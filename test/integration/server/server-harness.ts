@@ -62,6 +62,8 @@ export interface HarnessOptions {
   fsync?: Fsync;
   /** The secrets webhook triggers name (their environment). @default none */
   trigger_secret?: (name: string) => string | undefined;
+  /** The folder for the store and packs, kept on close: a second server on it is a restart. @default a fresh temp folder, removed on close */
+  dir?: string;
 }
 
 /** The demo pack every server test can use. */
@@ -154,7 +156,7 @@ export function createGate(): { action: ActionHandler; open(): void; entered: Pr
 
 /** Starts a server over a fresh SQLite file and a packs dir holding the demo pack. */
 export async function openServer(options: HarnessOptions = {}): Promise<ServerHarness> {
-  const dir = mkdtempSync(join(tmpdir(), 'harmonia-server-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'harmonia-server-'));
   const packsDir = join(dir, 'packs');
   for (const [path, content] of Object.entries({ ...DEMO_PACK, ...options.files })) {
     mkdirSync(dirname(join(packsDir, path)), { recursive: true });
@@ -232,7 +234,7 @@ export async function openServer(options: HarnessOptions = {}): Promise<ServerHa
     async close() {
       await server.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

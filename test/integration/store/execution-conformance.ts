@@ -464,6 +464,8 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         const positions = all.map((e) => e.position as number);
         expect(positions.every((p, i) => i === 0 || p > (positions[i - 1] as number))).toBe(true);
         expect(await store.executions.lastEventPosition()).toBe(positions.at(-1));
+        // no event was given a position above the last one stored (none was deleted)
+        expect(await store.executions.highestEventPosition()).toBe(positions.at(-1));
         // reading on from any position gives exactly what follows it, a page at a time
         const after = await store.executions.readEventsAfterPosition(positions[1] as number, 2);
         expect(after.map((e) => `${e.execution_id}${e.seq}`)).toEqual(['b2', 'a2']);

@@ -1,6 +1,7 @@
 /**
  * Migration 8 (008-execution-status-check.ts): the executions table rebuilt with the same rows, keys and rule.
  * Migration 9 (009-events-by-position.ts): the event rows keyed by position, with the same rows and keys.
+ * Migration 10 (010-positions-never-reused.ts): the same rows and positions, and a delete never lowers the highest.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLITE_MIGRATIONS } from '../../../src/store/sqlite/migrations/index.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { executionRecord } from '../../fixtures/execution-record.js';
 
 let dir: string;
 let file: string;
@@ -84,7 +86,8 @@ describe('migration 8: execution status check', () => {
     const db = openMigrated();
     db.pragma('foreign_keys = ON');
     db.prepare("DELETE FROM executions WHERE id = 'a'").run();
-    expect(db.prepare('SELECT COUNT(*) AS n FROM execution_events').get()).toEqual({ n: 0 });
+    // the placeholder that keeps the highest position (migration 10) is no execution's event
+    expect(db.prepare('SELECT COUNT(*) AS n FROM execution_events WHERE execution_id IS NOT NULL').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT COUNT(*) AS n FROM execution_state').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT COUNT(*) AS n FROM task_logs').get()).toEqual({ n: 0 });
     db.close();
@@ -134,7 +137,7 @@ describe('migration 9: events by position', () => {
     const rows = databaseAtVersion8();
     await createSqliteStore({ file }).close();
     const db = openMigrated();
-    expect(db.pragma('user_version', { simple: true })).toBe(9);
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.at(-1)?.version);
     expect(db.prepare('SELECT pos, execution_id, seq, event FROM execution_events ORDER BY pos').all()).toEqual(rows);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'execution_events' ORDER BY name").pluck().all();
     expect(indexes).toEqual(['sqlite_autoindex_execution_events_1']);
@@ -175,7 +178,7 @@ describe('migration 9: events by position', () => {
     expect(() => db.prepare("INSERT INTO execution_events (execution_id, seq, event, pos) VALUES ('y', 99, '{}', 1)").run()).toThrow(/UNIQUE|PRIMARY KEY/);
     db.prepare("DELETE FROM executions WHERE id = 'x'").run();
     expect(db.prepare("SELECT COUNT(*) AS n FROM execution_events WHERE execution_id = 'x'").get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM execution_events').get()).toEqual({ n: rows.length - ofX.length });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM execution_events WHERE execution_id IS NOT NULL').get()).toEqual({ n: rows.length - ofX.length });
     db.close();
   });
 
@@ -185,7 +188,100 @@ describe('migration 9: events by position', () => {
     const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail).join('; ');
     expect(plan('SELECT COALESCE(MAX(pos), 0) FROM execution_events')).toMatch(/SEARCH/);
     expect(plan("SELECT event FROM execution_events WHERE execution_id = 'x' AND seq > 0 ORDER BY seq LIMIT 10")).toMatch(/SEARCH execution_events USING INDEX sqlite_autoindex_execution_events_1/);
-    expect(plan('SELECT event, pos FROM execution_events WHERE pos > 5 ORDER BY pos LIMIT 10')).toMatch(/SEARCH execution_events USING INTEGER PRIMARY KEY/);
+    expect(plan('SELECT event, pos FROM execution_events WHERE pos > 5 AND execution_id IS NOT NULL ORDER BY pos LIMIT 10')).toMatch(/SEARCH execution_events USING INTEGER PRIMARY KEY/);
     db.close();
+  });
+});
+
+/** The store's schema at `version`, as the store migrates it. */
+function databaseAt(version: number): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= version)) {
+    if (migration.foreign_keys === 'off') db.pragma('foreign_keys = OFF');
+    db.exec(migration.sql);
+    db.pragma('foreign_keys = ON');
+    db.pragma(`user_version = ${migration.version}`);
+  }
+  return db;
+}
+
+const STARTED = { event_type: 'task_started', workflow_id: 'w', timestamp: '2026-12-05T00:00:00.000Z', data: {} };
+const started = (id: string, seq: number) => ({ ...STARTED, execution_id: id, seq }) as never;
+
+describe('migration 10: positions never reused', () => {
+  it('keeps every event with its execution, seq, text and position, and the keys', async () => {
+    const rows = databaseAtVersion8();
+    await createSqliteStore({ file }).close();
+    const db = openMigrated();
+    expect(db.prepare('SELECT pos, execution_id, seq, event FROM execution_events ORDER BY pos').all()).toEqual(rows);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'execution_events' AND type <> 'table' ORDER BY name").pluck().all()).toEqual([
+      'execution_events_keep_highest',
+      'sqlite_autoindex_execution_events_1',
+    ]);
+    db.pragma('foreign_keys = ON');
+    expect(() => db.prepare("INSERT INTO execution_events (execution_id, seq, event) VALUES ('nobody', 1, '{}')").run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("INSERT INTO execution_events (execution_id, seq, event) VALUES ('x', 0, '{}')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO execution_events (execution_id, seq, event) VALUES ('x', 1, '{}')").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('keeps the highest position whatever deletes the rows holding it', async () => {
+    const db = databaseAt(10);
+    const insert = db.prepare(INSERT);
+    const append = db.prepare('INSERT INTO execution_events (execution_id, seq, event) VALUES (?, ?, ?)');
+    const highest = (): number => db.prepare('SELECT MAX(pos) FROM execution_events').pluck().get() as number;
+    let given = 0;
+    const appendTo = (id: string, count: number): void => {
+      for (let seq = 1; seq <= count; seq += 1) given = Number(append.run(id, seq, '{}').lastInsertRowid);
+    };
+    const deletes: Array<[string, () => void]> = [
+      ['a cascade from its execution', () => db.prepare("DELETE FROM executions WHERE id = 'e'").run()],
+      ['its events, newest first', () => db.prepare("DELETE FROM execution_events WHERE pos IN (SELECT pos FROM execution_events WHERE execution_id = 'e' ORDER BY pos DESC)").run()],
+      ['every row, the placeholder too', () => db.prepare('DELETE FROM execution_events').run()],
+      ['a range of positions taking the placeholder', () => db.prepare('DELETE FROM execution_events WHERE pos > 2').run()],
+      ['the placeholder alone', () => db.prepare('DELETE FROM execution_events WHERE execution_id IS NULL').run()],
+    ];
+    for (const recursive of ['OFF', 'ON']) {
+      db.pragma(`recursive_triggers = ${recursive}`);
+      for (const [how, remove] of deletes) {
+        insert.run('e', 'running', 'x', 'x');
+        appendTo('e', 3);
+        const before = given;
+        remove();
+        db.prepare("DELETE FROM executions WHERE id = 'e'").run();
+        expect([how, recursive, highest()]).toEqual([how, recursive, before]);
+        expect(db.prepare('SELECT COUNT(*) FROM execution_events WHERE execution_id IS NULL').pluck().get()).toBeLessThanOrEqual(1);
+        insert.run('e', 'running', 'x', 'x');
+        appendTo('e', 1);
+        expect([how, recursive, given]).toEqual([how, recursive, before + 1]);
+        db.prepare("DELETE FROM executions WHERE id = 'e'").run();
+      }
+    }
+    expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+    // VACUUM keeps the rowids of a table with an INTEGER PRIMARY KEY, the placeholder's too
+    db.exec('VACUUM');
+    expect(highest()).toBe(given);
+    db.close();
+  });
+
+  it('reads a full page of events past the placeholder, never the placeholder', async () => {
+    databaseAt(10).close();
+    const store = createSqliteStore({ file });
+    for (const id of ['a', 'b', 'c']) await store.executions.createExecution(executionRecord(id));
+    await store.executions.appendEvents([started('a', 1), started('a', 2), started('b', 1), started('b', 2)]);
+    const db = new Database(file);
+    db.pragma('foreign_keys = ON');
+    db.prepare("DELETE FROM executions WHERE id = 'b'").run();
+    db.close();
+    expect(await store.executions.readEventsAfterPosition(0, 10)).toHaveLength(2);
+    expect(await store.executions.lastEventPosition()).toBe(4);
+    await store.executions.appendEvents([started('c', 1), started('c', 2)]);
+    const page = await store.executions.readEventsAfterPosition(0, 3);
+    expect(page.map((e) => [e.execution_id, e.seq, e.position])).toEqual([['a', 1, 1], ['a', 2, 2], ['c', 1, 5]]);
+    expect(await store.executions.readEvents('c')).toHaveLength(2);
+    await store.close();
   });
 });

@@ -7,6 +7,7 @@ import { taskLogsMigration } from './006-task-logs.js';
 import { triggersMigration } from './007-triggers.js';
 import { executionStatusCheckMigration } from './008-execution-status-check.js';
 import { eventsByPositionMigration } from './009-events-by-position.js';
+import { positionsNeverReusedMigration } from './010-positions-never-reused.js';
 
 export interface Migration {
   version: number;
@@ -31,4 +32,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   triggersMigration,
   executionStatusCheckMigration,
   eventsByPositionMigration,
+  positionsNeverReusedMigration,
 ];
