@@ -6,6 +6,7 @@
 // (wall clock: noisy on a shared machine, read the counts first). Then the fan-out's task
 // panel is opened, to count what its item list draws.
 // Run: npm run build && node bench/console-fanout.mjs [items] [tasks]
+// HARMONIA_DIST=/path/to/dist runs another build (an older one, to compare before and after).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +16,13 @@ import { chromium } from 'playwright-core';
 const ITEMS = Number(process.argv[2] ?? 10_000);
 const TASKS = Number(process.argv[3] ?? 1);
 
-const { createActionRegistry } = await import('../dist/actions/action-registry.js');
-const { createEngine } = await import('../dist/engine/index.js');
-const { createPackSyncService } = await import('../dist/packs/sync-packs.js');
-const { startServer } = await import('../dist/server/start-server.js');
-const { createSqliteStore } = await import('../dist/store/sqlite/sqlite-store.js');
-const { createClient } = await import('../dist/client/index.js');
+const DIST = process.env.HARMONIA_DIST ? new URL(`file://${process.env.HARMONIA_DIST.replace(/\/?$/, '/')}`) : new URL('../dist/', import.meta.url);
+const { createActionRegistry } = await import(new URL('actions/action-registry.js', DIST).href);
+const { createEngine } = await import(new URL('engine/index.js', DIST).href);
+const { createPackSyncService } = await import(new URL('packs/sync-packs.js', DIST).href);
+const { startServer } = await import(new URL('server/start-server.js', DIST).href);
+const { createSqliteStore } = await import(new URL('store/sqlite/sqlite-store.js', DIST).href);
+const { createClient } = await import(new URL('client/index.js', DIST).href);
 
 const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-fanout-'));
 const packsDir = join(dir, 'packs');
