@@ -16,8 +16,8 @@ export type ExecutionTaskUseCases = Pick<HarmoniaApi, 'getExecutionTasks' | 'get
 /** What the task views read: the history after a seq, and the plan's tasks to tell an unknown task. */
 export type ExecutionTaskReader = Pick<Engine, 'readEvents' | 'getDetail'>;
 
-/** Folds kept (the most recently read executions). */
-const KEPT_FOLDS = 16;
+/** Tasks and fan-out items the kept folds may hold in all (the most recently read executions first). */
+const KEPT_UNITS = 100_000;
 /** Events read per statement while folding a long history. */
 const READ_CHUNK = 10_000;
 /** Items of a fan-out per page when `item_limit` is not given. */
@@ -25,20 +25,30 @@ export const ITEM_PAGE_DEFAULT = 100;
 
 /** Creates the task views over the engine's reads, with their own cache of folds. */
 export function createExecutionTaskUseCases(engine: ExecutionTaskReader): ExecutionTaskUseCases {
-  const folds = new Map<string, ExecutionFold>();
+  const folds = new Map<string, { fold: ExecutionFold; units: number }>();
+  let units = 0;
   // one catch-up at a time per execution: a second reader waits for the first's fold
   const catchingUp = new Map<string, Promise<ExecutionFold>>();
 
   async function catchUp(id: string): Promise<ExecutionFold> {
-    const fold = folds.get(id) ?? emptyFold();
+    const fold = folds.get(id)?.fold ?? emptyFold();
     for (;;) {
       const events = await engine.readEvents(id, fold.last_seq, READ_CHUNK);
       foldEvents(fold, events);
       if (events.length < READ_CHUNK) break;
     }
+    // re-inserted on each read: a Map iterates in insertion order, so this is an LRU
+    const before = folds.get(id);
+    if (before !== undefined) units -= before.units;
     folds.delete(id);
-    folds.set(id, fold);
-    if (folds.size > KEPT_FOLDS) folds.delete(folds.keys().next().value as string);
+    const entry = { fold, units: unitsOf(fold) };
+    folds.set(id, entry);
+    units += entry.units;
+    for (const [oldest, kept] of folds) {
+      if (units <= KEPT_UNITS || oldest === id) break;
+      folds.delete(oldest);
+      units -= kept.units;
+    }
     return fold;
   }
 
@@ -100,6 +110,12 @@ export function createExecutionTaskUseCases(engine: ExecutionTaskReader): Execut
       };
     },
   };
+}
+
+function unitsOf(fold: ExecutionFold): number {
+  let units = fold.tasks.size;
+  for (const task of fold.tasks.values()) units += task.items?.known.size ?? 0;
+  return units;
 }
 
 /** A copy: the fold goes on changing after the answer is built. */

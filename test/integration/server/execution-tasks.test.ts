@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type HarmoniaClient } from '../../../src/client/index.js';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 import { emptyFold, foldEvents } from '../../../src/core/task-fold.js';
+import { createExecutionTaskUseCases } from '../../../src/app/execution-task-use-cases.js';
 import { createGate, openServer, registerDirect, workflowBody, type ServerHarness } from './server-harness.js';
 
 let h: ServerHarness;
@@ -116,5 +117,25 @@ describe('GET /executions/{id}/tasks', () => {
       held.open();
       await local.close();
     }
+  });
+
+  it('reads a history once: a second read folds on from the seq the first stopped at', async () => {
+    const [run] = (await client.listExecutions({ workflowRef: 'tasks.fan' })).items;
+    if (!run) throw new Error('no execution');
+    const reads: number[] = [];
+    const tasks = createExecutionTaskUseCases({
+      readEvents: (id, afterSeq, limit) => {
+        reads.push(afterSeq ?? 0);
+        return h.engine.readEvents(id, afterSeq, limit);
+      },
+      getDetail: (id) => h.engine.getDetail(id),
+    });
+    const first = await tasks.getExecutionTasks(run.id);
+    const second = await tasks.getExecutionTask(run.id, 'each');
+    expect(second.last_seq).toBe(first.last_seq);
+    // the first read starts at 0; every later one after the seq already folded
+    expect(reads[0]).toBe(0);
+    expect(reads.slice(1).every((after) => after === first.last_seq)).toBe(true);
+    expect(reads.filter((after) => after === 0)).toHaveLength(1);
   });
 });
