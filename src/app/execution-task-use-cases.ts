@@ -5,8 +5,8 @@
  * a history is read once however often its page is opened.
  */
 import type { HarmoniaApi, PageOptions, TaskItemPageOptions } from '../core/harmonia-api.js';
-import { emptyFold, emptyTaskView, foldEvents, itemOf, type ExecutionFold, type TaskView } from '../core/task-fold.js';
-import type { ExecutionTaskDetail, ExecutionTasksPage, TaskItemView, TaskProgressView } from '../core/wire.js';
+import { emptyFold, emptyTaskView, foldEvents, itemOf, taskProgressView, type ExecutionFold } from '../core/task-fold.js';
+import type { ExecutionTaskDetail, ExecutionTasksPage, TaskItemView } from '../core/wire.js';
 import type { Engine } from '../engine/engine-api.js';
 import { boundedInt, pageOf, PAGE_MAX } from './page.js';
 import { assertTaskOf } from './task-of-execution.js';
@@ -73,7 +73,7 @@ export function createExecutionTaskUseCases(engine: ExecutionTaskReader): Execut
         status: fold.status ?? 'pending',
         last_seq: fold.last_seq,
         started_by: fold.started_by === null ? null : { ...fold.started_by },
-        items: all.slice(page.offset, page.offset + page.limit).map(progressOf),
+        items: all.slice(page.offset, page.offset + page.limit).map(taskProgressView),
         total: all.length,
         ...page,
       };
@@ -87,7 +87,7 @@ export function createExecutionTaskUseCases(engine: ExecutionTaskReader): Execut
       if (task === undefined) {
         // a task with no event yet is pending, if the workflow has it
         await assertTaskOf(engine, id, taskId);
-        return { execution_id: id, last_seq: lastSeq, task: progressOf(emptyTaskView(taskId)), items: null };
+        return { execution_id: id, last_seq: lastSeq, task: taskProgressView(emptyTaskView(taskId)), items: null };
       }
       const view = task;
       const items = view.items;
@@ -103,7 +103,7 @@ export function createExecutionTaskUseCases(engine: ExecutionTaskReader): Execut
       return {
         execution_id: id,
         last_seq: lastSeq,
-        task: progressOf(view),
+        task: taskProgressView(view),
         ...(view.input !== undefined ? { input: view.input } : {}),
         ...(view.output !== undefined ? { output: view.output } : {}),
         items: page,
@@ -116,17 +116,4 @@ function unitsOf(fold: ExecutionFold): number {
   let units = fold.tasks.size;
   for (const task of fold.tasks.values()) units += task.items?.known.size ?? 0;
   return units;
-}
-
-/** A copy: the fold goes on changing after the answer is built. */
-function progressOf(task: TaskView): TaskProgressView {
-  return {
-    task_id: task.id,
-    status: task.status,
-    attempts: task.attempts.map((a) => ({ ...a })),
-    error: task.error,
-    skip_reason: task.skip_reason,
-    skip_requested: task.skip_requested,
-    items: task.items === null ? null : { total: task.items.total, completed: task.items.completed, failed: task.items.failed },
-  };
 }

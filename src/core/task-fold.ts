@@ -11,6 +11,7 @@
  */
 import { errorOfEvent, itemIndexOf, operatorRequestOf } from './events.js';
 import type { ExecutionEvent, ExecutionStatus, TaskError, TaskStatus } from './model.js';
+import type { TaskProgressView } from './wire.js';
 
 export interface AttemptView {
   attempt: number;
@@ -253,4 +254,17 @@ export function mergeItems(items: ItemsView, rows: ReadonlyArray<{ index: number
 /** An item as the fold knows it: its latest attempt and outcome (pending and 0 when it has seen none of its events). */
 export function itemOf(items: ItemsView, index: number): ItemState {
   return items.known.get(index) ?? { attempt: 0, outcome: 'pending', seq: 0 };
+}
+
+/** A task's view as the API answers it: a copy, since the fold goes on changing after the answer is built. */
+export function taskProgressView(task: TaskView): TaskProgressView {
+  return {
+    task_id: task.id,
+    status: task.status,
+    attempts: task.attempts.map((a) => ({ ...a })),
+    error: task.error,
+    skip_reason: task.skip_reason,
+    skip_requested: task.skip_requested,
+    items: task.items === null ? null : { total: task.items.total, completed: task.items.completed, failed: task.items.failed },
+  };
 }
