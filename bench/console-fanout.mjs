@@ -59,7 +59,7 @@ try {
   await warm.close();
 
   const page = await context.newPage();
-  const api = { requests: 0, bytes: 0, decoded: 0, events: 0 };
+  const api = { requests: 0, bytes: 0, decoded: 0, events: 0, slowest: [] };
   page.on('requestfinished', async (request) => {
     const url = new URL(request.url());
     if (!url.pathname.startsWith('/api/')) return;
@@ -69,18 +69,28 @@ try {
     const response = await request.response();
     api.decoded += response === null ? 0 : (await response.body().catch(() => Buffer.alloc(0))).length;
     if (url.pathname.endsWith('/events')) api.events += 1;
+    const timing = request.timing();
+    api.slowest.push([timing.responseEnd - timing.requestStart, url.pathname.replace(run.id, '<id>')]);
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   await page.goto(`${server.url}/ui/executions/${run.id}`);
   await page.waitForFunction(() => document.querySelector('h1 .badge.status-completed') !== null && document.querySelector('.dag-node[data-status="completed"]') !== null, null, { timeout: 120_000, polling: 'raf' });
   const ms = Date.now() - started;
   await page.waitForLoadState('networkidle').catch(() => undefined);
   const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
   const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+  const cpu = process.cpuUsage(cpuBefore);
   const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  // the page's main-thread busy time and the server's (this process's) CPU time: steadier than the wall clock on a shared box
+  const taskSeconds = metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+  const scriptSeconds = metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0;
+  console.log(`CPU: page main thread ${Math.round(taskSeconds * 1000)} ms busy (${Math.round(scriptSeconds * 1000)} ms script), server process ${Math.round((cpu.user + cpu.system) / 1000)} ms`);
   const mb = (n) => (n / 1024 / 1024).toFixed(2);
+  const slowest = api.slowest.sort((a, b) => b[0] - a[0]).slice(0, 3).map(([ms, path]) => `${path} ${Math.round(ms)} ms`);
+  console.log(`slowest API requests (sent to answered): ${slowest.join(', ')}`);
   console.log(`execution page: ${api.requests} API requests (${api.events} of /events), ${mb(api.bytes)} MB on the wire (${mb(api.decoded)} MB of JSON), ${elements} elements, JS heap ${mb(heap)} MB, completed shown after ${ms} ms`);
 
   await page.goto(`${server.url}/ui/executions/${run.id}?task=each`);
