@@ -128,7 +128,10 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
     fold.last_seq = event.seq;
     const next = WORKFLOW_STATUS[event.event_type];
     if (next !== undefined) fold.status = next;
-    if (event.event_type === 'workflow_started') fold.started_by = startedByOf(event);
+    if (event.event_type === 'workflow_started') {
+      fold.started_by = startedByOf(event);
+      restoreTasks(fold, event);
+    }
     if (next === 'failed' || next === 'canceled' || next === 'completed') {
       // attempts the end of the execution abandoned stop at its end on the timeline
       for (const task of fold.tasks.values()) if (event.seq > task.as_of) closeAttempt(task, event.timestamp, 'canceled', null);
@@ -157,6 +160,21 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
     foldTaskEvent(task, event);
   }
   return fold;
+}
+
+/** A restored execution starts with the finished tasks of its checkpoint, as the engine's fold does. */
+function restoreTasks(fold: ExecutionFold, event: ExecutionEvent): void {
+  if (event.event_type !== 'workflow_started') return;
+  const tasks = event.data.snapshot?.tasks;
+  if (typeof tasks !== 'object' || tasks === null) return;
+  for (const [id, saved] of Object.entries(tasks)) {
+    if (saved.status !== 'completed' && saved.status !== 'skipped') continue;
+    const task = taskOf(fold, id);
+    if (event.seq <= task.as_of) continue;
+    task.status = saved.status;
+    task.output = saved.output ?? null;
+    task.skip_reason = saved.status === 'skipped' ? (saved.skip_reason ?? null) : null;
+  }
 }
 
 function foldTaskEvent(task: TaskView, event: ExecutionEvent): void {

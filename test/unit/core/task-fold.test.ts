@@ -173,3 +173,19 @@ describe('foldEvents() from views read at a position', () => {
     expect(items.completed).toBe(1);
   });
 });
+
+describe('foldEvents() of a restored execution', () => {
+  it("starts with its checkpoint's finished tasks, as the engine does", () => {
+    seq = 0;
+    const fold = foldEvents(emptyFold(), [
+      ev('workflow_started', undefined, {
+        restored_from: { execution_id: 'e0', checkpoint_id: 'c1', seq: 9 },
+        snapshot: { tasks: { build: { status: 'completed', output: { ok: true }, attempt: 1 }, lint: { status: 'skipped', skip_reason: 'condition' } } },
+      }),
+      ev('task_started', 'deploy', { attempt: 1 }),
+    ]);
+    expect(fold.tasks.get('build')).toMatchObject({ status: 'completed', output: { ok: true }, attempts: [] });
+    expect(fold.tasks.get('lint')).toMatchObject({ status: 'skipped', skip_reason: 'condition' });
+    expect(fold.tasks.get('deploy')?.status).toBe('running');
+  });
+});
