@@ -6,6 +6,7 @@
 // (wall clock: noisy on a shared machine, read the counts first). Then the fan-out's task
 // panel is opened, to count what its item list draws.
 // Run: npm run build && node bench/console-fanout.mjs [items] [tasks]
+// HARMONIA_DIST=/path/to/dist runs another build (an older one, to compare before and after).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +16,13 @@ import { chromium } from 'playwright-core';
 const ITEMS = Number(process.argv[2] ?? 10_000);
 const TASKS = Number(process.argv[3] ?? 1);
 
-const { createActionRegistry } = await import('../dist/actions/action-registry.js');
-const { createEngine } = await import('../dist/engine/index.js');
-const { createPackSyncService } = await import('../dist/packs/sync-packs.js');
-const { startServer } = await import('../dist/server/start-server.js');
-const { createSqliteStore } = await import('../dist/store/sqlite/sqlite-store.js');
-const { createClient } = await import('../dist/client/index.js');
+const DIST = process.env.HARMONIA_DIST ? new URL(`file://${process.env.HARMONIA_DIST.replace(/\/?$/, '/')}`) : new URL('../dist/', import.meta.url);
+const { createActionRegistry } = await import(new URL('actions/action-registry.js', DIST).href);
+const { createEngine } = await import(new URL('engine/index.js', DIST).href);
+const { createPackSyncService } = await import(new URL('packs/sync-packs.js', DIST).href);
+const { startServer } = await import(new URL('server/start-server.js', DIST).href);
+const { createSqliteStore } = await import(new URL('store/sqlite/sqlite-store.js', DIST).href);
+const { createClient } = await import(new URL('client/index.js', DIST).href);
 
 const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-fanout-'));
 const packsDir = join(dir, 'packs');
@@ -57,7 +59,7 @@ try {
   await warm.close();
 
   const page = await context.newPage();
-  const api = { requests: 0, bytes: 0, decoded: 0, events: 0 };
+  const api = { requests: 0, bytes: 0, decoded: 0, events: 0, slowest: [] };
   page.on('requestfinished', async (request) => {
     const url = new URL(request.url());
     if (!url.pathname.startsWith('/api/')) return;
@@ -67,18 +69,28 @@ try {
     const response = await request.response();
     api.decoded += response === null ? 0 : (await response.body().catch(() => Buffer.alloc(0))).length;
     if (url.pathname.endsWith('/events')) api.events += 1;
+    const timing = request.timing();
+    api.slowest.push([timing.responseEnd - timing.requestStart, url.pathname.replace(run.id, '<id>')]);
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   await page.goto(`${server.url}/ui/executions/${run.id}`);
   await page.waitForFunction(() => document.querySelector('h1 .badge.status-completed') !== null && document.querySelector('.dag-node[data-status="completed"]') !== null, null, { timeout: 120_000, polling: 'raf' });
   const ms = Date.now() - started;
   await page.waitForLoadState('networkidle').catch(() => undefined);
   const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
   const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+  const cpu = process.cpuUsage(cpuBefore);
   const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  // the page's main-thread busy time and the server's (this process's) CPU time: steadier than the wall clock on a shared box
+  const taskSeconds = metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+  const scriptSeconds = metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0;
+  console.log(`CPU: page main thread ${Math.round(taskSeconds * 1000)} ms busy (${Math.round(scriptSeconds * 1000)} ms script), server process ${Math.round((cpu.user + cpu.system) / 1000)} ms`);
   const mb = (n) => (n / 1024 / 1024).toFixed(2);
+  const slowest = api.slowest.sort((a, b) => b[0] - a[0]).slice(0, 3).map(([ms, path]) => `${path} ${Math.round(ms)} ms`);
+  console.log(`slowest API requests (sent to answered): ${slowest.join(', ')}`);
   console.log(`execution page: ${api.requests} API requests (${api.events} of /events), ${mb(api.bytes)} MB on the wire (${mb(api.decoded)} MB of JSON), ${elements} elements, JS heap ${mb(heap)} MB, completed shown after ${ms} ms`);
 
   await page.goto(`${server.url}/ui/executions/${run.id}?task=each`);

@@ -16,6 +16,7 @@ import { createExecutionControlUseCases, type ExecutionController } from './exec
 import { createExecutionReportUseCases, type ExecutionReporter } from './execution-report-use-cases.js';
 import { createExecutionStartUseCases, type ExecutionStartUseCases, type ExecutionStarter } from './execution-start-use-cases.js';
 import { createExecutionUseCases, type ExecutionReader } from './execution-use-cases.js';
+import { createExecutionTaskUseCases } from './execution-task-use-cases.js';
 import { createPackSyncUseCases } from './pack-sync-use-cases.js';
 import { createPackUseCases } from './pack-use-cases.js';
 import { createScheduleUseCases } from './schedule-use-cases.js';
@@ -80,6 +81,7 @@ export function createHarmonia(deps: HarmoniaDeps): Harmonia {
     ...createTemplateUseCases(store),
     ...createTemplateWriteUseCases(store, settings),
     ...createExecutionUseCases(store, engine),
+    ...createExecutionTaskUseCases(engine),
     ...createExecutionStartUseCases(store, engine),
     ...createExecutionReportUseCases(store, engine),
     ...createExecutionControlUseCases(engine),

@@ -26,6 +26,8 @@ import type {
   ExecutionDetail,
   ExecutionMetricsView,
   ExecutionStateView,
+  ExecutionTaskDetail,
+  ExecutionTasksPage,
   TaskLogPage,
   ExecutionSummaryView,
   ExecutionView,
@@ -216,6 +218,19 @@ export class HarmoniaClient implements HarmoniaApi {
       events.push(...page.events);
     }
     return { execution_id: first.execution_id, events, last_seq: page.last_seq, has_more: false };
+  }
+
+  /**
+   * A page of the execution's tasks folded from its history, and the seq they are folded to
+   * (`last_seq`): draw them, then follow `events()` from `afterSeq: last_seq`.
+   */
+  getExecutionTasks(executionId: string, options: CallOptions & PageQuery = {}): Promise<ExecutionTasksPage> {
+    return this.#get(`/executions/${seg(executionId)}/tasks`, options, pageParams(options));
+  }
+
+  /** One task folded from the history, with its input, output and a page of a fan-out's items. */
+  getExecutionTask(executionId: string, taskId: string, options: CallOptions & { itemLimit?: number; itemOffset?: number } = {}): Promise<ExecutionTaskDetail> {
+    return this.#get(`/executions/${seg(executionId)}/tasks/${seg(taskId)}`, options, { item_limit: options.itemLimit, item_offset: options.itemOffset });
   }
 
   /** Pauses: running tasks finish, no new task starts. ConflictError when the execution cannot pause. */

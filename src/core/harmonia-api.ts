@@ -23,6 +23,8 @@ import type {
   ExecutionMetricsView,
   ExecutionSummaryView,
   ExecutionStateView,
+  ExecutionTaskDetail,
+  ExecutionTasksPage,
   ExecutionView,
   Paginated,
   PackSetView,
@@ -88,6 +90,14 @@ export interface EventListOptions {
   afterSeq?: number;
   /** One page of at most this many (`has_more` tells whether more follow); without it, every page joined into one. */
   limit?: number;
+}
+
+/** Which items of a fan-out task `getExecutionTask` answers. */
+export interface TaskItemPageOptions {
+  /** 1..1000. @default 100 */
+  itemLimit?: number;
+  /** @default 0 */
+  itemOffset?: number;
 }
 
 export interface LogPageOptions {
@@ -179,6 +189,10 @@ export interface HarmoniaApi {
   getWorkflowMetrics(executionId: string): Promise<ExecutionMetricsView>;
   /** The stored events after `afterSeq`. */
   listEvents(executionId: string, options?: EventListOptions): Promise<EventsPage>;
+  /** A page of the execution's tasks folded from its history, with the seq they are folded to. */
+  getExecutionTasks(executionId: string, options?: PageOptions): Promise<ExecutionTasksPage>;
+  /** One task folded from the history, with its input, output and a page of its items. */
+  getExecutionTask(executionId: string, taskId: string, options?: TaskItemPageOptions): Promise<ExecutionTaskDetail>;
   /** The execution's custom state. */
   getExecutionState(executionId: string): Promise<ExecutionStateView>;
   /** One page of an execution's task log. */

@@ -213,6 +213,63 @@ export interface EventsPage {
   has_more?: boolean;
 }
 
+/** One attempt of a task, as the task views fold it from the history. */
+export interface TaskAttemptView {
+  attempt: number;
+  started_at: string;
+  finished_at: string | null;
+  /** 'running' while it runs ('waiting' in a durable wait), 'retrying' when a retry was scheduled. */
+  outcome: 'running' | 'waiting' | 'completed' | 'failed' | 'canceled' | 'retrying';
+  error: TaskError | null;
+}
+
+/** A task as folded from its execution's history: what the console draws in the graph, the timeline and the task panel. */
+export interface TaskProgressView {
+  task_id: string;
+  status: TaskStatus;
+  /** Every attempt, earlier runs (a retry or rerun of the execution) included. */
+  attempts: TaskAttemptView[];
+  error: TaskError | null;
+  skip_reason: string | null;
+  /** An operator asked to skip this pending task. */
+  skip_requested: boolean;
+  /** A fan-out's items (of its latest attempt) by outcome; each item: `GET /executions/{id}/tasks/{task_id}`. */
+  items: { total: number; completed: number; failed: number } | null;
+}
+
+/**
+ * `GET /executions/{id}/tasks`: a page of the tasks that have events, in the order they first
+ * had one, folded up to `last_seq`; follow the stream after it to keep them current.
+ */
+export interface ExecutionTasksPage extends Paginated<TaskProgressView> {
+  execution_id: string;
+  status: ExecutionStatus;
+  /** The seq the views are folded to: pass it as the stream's `after_seq`. */
+  last_seq: number;
+  /** The trigger that started the execution, when one did. */
+  started_by: { id: string; scheduled_at: string | null; reason: string | null } | null;
+}
+
+/** A fan-out item's latest attempt (0 before it started) and how it stands. */
+export interface TaskItemView {
+  index: number;
+  attempt: number;
+  outcome: 'pending' | 'running' | 'completed' | 'failed' | 'retrying';
+}
+
+/** `GET /executions/{id}/tasks/{task_id}`: one task folded up to `last_seq`, with its input, output and a page of its items. */
+export interface ExecutionTaskDetail {
+  execution_id: string;
+  last_seq: number;
+  task: TaskProgressView;
+  /** Absent before the task started. */
+  input?: unknown;
+  /** Absent until it completed. */
+  output?: unknown;
+  /** A page of a fan-out's items (`item_offset`, `item_limit`); null for a task without items. */
+  items: Paginated<TaskItemView> | null;
+}
+
 export interface CheckpointView {
   id: string;
   checkpoint_id: string;

@@ -1,29 +1,63 @@
 /**
- * The execution's events, newest last. A long history shows its tail and reaches back a
- * thousand events at a time: a fan-out of thousands of items writes tens of thousands of
- * events, and drawing them all at once held the page for seconds. An event's data is
- * drawn when its row is opened, not before.
+ * The execution's events, newest last. The page loads the last events of the history and
+ * the stream adds the rest; earlier ones are read a thousand at a time on demand: a fan-out
+ * of thousands of items writes tens of thousands of events, and reading or drawing them all
+ * held the page for seconds. An event's data is drawn when its row is opened, not before.
  */
 import { useState } from 'preact/hooks';
 import type { ExecutionEvent } from '../../../src/core/model.js';
+import type { HarmoniaClient } from '../client.js';
 import { formatJson, formatTime } from '../components/format.js';
+import { HISTORY_TAIL } from './use-live-execution.js';
 
-const TAIL = 100;
 /** Events added by each "Show earlier". */
 export const EARLIER_STEP = 1000;
 
-export function EventHistory(props: { events: readonly ExecutionEvent[] }) {
-  const [count, setCount] = useState(TAIL);
-  const shown = props.events.length > count ? props.events.slice(-count) : props.events;
-  const hidden = props.events.length - shown.length;
+export function EventHistory(props: {
+  client: HarmoniaClient;
+  executionId: string;
+  /** The latest events, seqs without a gap, the last one at `total`. */
+  events: readonly ExecutionEvent[];
+  /** Events in the history (seqs run from 1 without a gap). */
+  total: number;
+}) {
+  const [count, setCount] = useState(HISTORY_TAIL);
+  const [earlier, setEarlier] = useState<ExecutionEvent[]>([]);
+  const [reading, setReading] = useState<{ busy: boolean; error: Error | null }>({ busy: false, error: null });
+  const known = earlier.length === 0 ? props.events : [...earlier, ...props.events];
+  const shown = known.length > count ? known.slice(-count) : known;
+  const hidden = Math.max(0, props.total - shown.length);
+  const showEarlier = async () => {
+    const next = count + EARLIER_STEP;
+    const firstSeq = known[0]?.seq ?? props.total + 1;
+    const missing = Math.min(next - known.length, firstSeq - 1);
+    if (missing > 0) {
+      setReading({ busy: true, error: null });
+      try {
+        const page = await props.client.listEvents(props.executionId, { afterSeq: firstSeq - 1 - missing, limit: missing });
+        setEarlier((before) => [...page.events, ...before]);
+        setReading({ busy: false, error: null });
+      } catch (error) {
+        setReading({ busy: false, error: error instanceof Error ? error : new Error(String(error)) });
+        return;
+      }
+    }
+    setCount(next);
+  };
   return (
     <>
       {hidden > 0 && (
         <p>
-          Showing the last {shown.length.toLocaleString()} of {props.events.length.toLocaleString()} events.{' '}
-          <button type="button" class="link" onClick={() => setCount(count + EARLIER_STEP)}>
+          Showing the last {shown.length.toLocaleString()} of {props.total.toLocaleString()} events.{' '}
+          <button type="button" class="link" disabled={reading.busy} onClick={() => void showEarlier()}>
             Show {Math.min(hidden, EARLIER_STEP).toLocaleString()} earlier
           </button>
+          {reading.error && (
+            <span role="alert" class="muted">
+              {' '}
+              Could not read them: {reading.error.message}
+            </span>
+          )}
         </p>
       )}
       <table class="list events">

@@ -1,16 +1,20 @@
 /**
  * One task: status, attempts (each linkable), input, output, error and the log of the
  * chosen attempt (the latest when none is chosen). A failed task's error carries the
- * last lines of its failed attempt's log, so the cause is read in one place.
+ * last lines of its failed attempt's log, so the cause is read in one place. The live fold
+ * holds no input, output or item list of what happened before the page opened: they are
+ * read for this task (`GET /executions/{id}/tasks/{task}`), again when it changes state.
  */
 import type { ExecutionStatus, TaskDef } from '../../../src/core/model.js';
+import { mergeItems, type TaskView } from '../../../src/core/task-fold.js';
 import { childExecutionIdOf } from '../../../src/core/unit-key.js';
 import { formatDuration, formatJson, formatTime } from '../components/format.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useNow } from '../components/use-now.js';
 import { useSession } from '../session.js';
-import type { TaskView } from './fold-tasks.js';
-import { ItemList } from './item-list.js';
+import { useEffect, useState } from 'preact/hooks';
+import { useAsync } from '../components/use-async.js';
+import { ITEM_PAGE, ItemList } from './item-list.js';
 import { LogLine } from './log-lines.js';
 import { TaskControls } from './task-controls.js';
 import { TaskLogSection } from './task-log.js';
@@ -46,6 +50,23 @@ export function TaskPanel(props: {
   const errorLog = useTaskLog(client, props.executionId, props.taskId, errorAttempt !== shown ? errorAttempt : null, false);
   const tail = (errorAttempt === shown ? log : errorLog).lines.slice(-TAIL_LINES);
   const now = useNow(props.live && (task?.attempts.some((a) => a.finished_at === null) ?? false));
+  const attemptCount = task?.attempts.length ?? 0;
+  const [itemOffset, setItemOffset] = useState(0);
+  // a new attempt of a fan-out brings its own items: start from their first page
+  useEffect(() => setItemOffset(0), [attemptCount]);
+  const detail = useAsync(
+    async (signal) => {
+      const read = await client.getExecutionTask(props.executionId, props.taskId, { itemOffset, itemLimit: ITEM_PAGE, signal });
+      if (task?.items && read.items && read.items.total === task.items.total) mergeItems(task.items, read.items.items, read.last_seq);
+      return read;
+    },
+    [client, props.executionId, props.taskId, task?.status, attemptCount, itemOffset],
+  );
+  const known = detail.kind === 'ready' ? detail.value : null;
+  // what the stream brought is newer than what was read
+  const input = task?.input !== undefined ? task.input : known?.input;
+  const output = task?.output !== undefined ? task.output : known?.output;
+  const itemsShown = known?.items?.offset === itemOffset;
   return (
     <aside class="task-panel" aria-labelledby="task-title">
       <header>
@@ -138,7 +159,15 @@ export function TaskPanel(props: {
         )}
       </section>
       {task?.items && (
-        <ItemList key={task.attempts.length} executionId={props.executionId} taskId={props.taskId} items={task.items} childLinks={def?.action === 'core.workflow'} />
+        <ItemList
+          executionId={props.executionId}
+          taskId={props.taskId}
+          items={task.items}
+          offset={itemOffset}
+          loaded={itemsShown}
+          onOffset={setItemOffset}
+          childLinks={def?.action === 'core.workflow'}
+        />
       )}
       <TaskLogSection
         client={client}
@@ -149,16 +178,16 @@ export function TaskPanel(props: {
         log={log}
         onAttempt={props.onAttempt}
       />
-      {task?.input !== undefined && (
+      {input !== undefined && (
         <section aria-label="Input">
           <h3>Input</h3>
-          <pre class="json">{formatJson(task.input)}</pre>
+          <pre class="json">{formatJson(input)}</pre>
         </section>
       )}
-      {task?.output !== undefined && (
+      {output !== undefined && (
         <section aria-label="Output">
           <h3>Output</h3>
-          <pre class="json">{formatJson(task.output)}</pre>
+          <pre class="json">{formatJson(output)}</pre>
         </section>
       )}
     </aside>

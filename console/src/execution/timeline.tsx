@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration } from '../components/format.js';
 import { useNow } from '../components/use-now.js';
-import type { TaskView } from './fold-tasks.js';
+import type { TaskView } from '../../../src/core/task-fold.js';
 
 const ROW_HEIGHT = 22;
 const WINDOW_ABOVE = 300;

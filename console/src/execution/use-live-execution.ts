@@ -1,21 +1,30 @@
 /**
- * An execution kept live: its record, its whole event history and the folded task
- * views, then every new event from the per-execution SSE stream. The client's stream
+ * An execution kept live: its record and its tasks as the server folded them
+ * (`GET /executions/{id}/tasks`, with the seq they are folded to), the last events of its
+ * history, then every event after that seq from the per-execution SSE stream. What is read
+ * first does not grow with the history, only with the task count. The client's stream
  * resumes a dropped connection with Last-Event-ID and skips seqs it already yielded, and
  * the fold ignores any seq it has seen, so no event is lost or applied twice. Events
  * arriving in a burst are applied once per animation frame.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ExecutionEvent } from '../../../src/core/model.js';
-import type { ExecutionDetail, WorkflowDetail } from '../../../src/core/wire.js';
+import { emptyFold, foldEvents, type ExecutionFold } from '../../../src/core/task-fold.js';
+import { foldOfPages } from './fold-of-pages.js';
+import type { ExecutionDetail, ExecutionTasksPage, WorkflowDetail } from '../../../src/core/wire.js';
 import type { HarmoniaClient } from '../client.js';
-import { emptyFold, foldEvents, type ExecutionFold } from './fold-tasks.js';
+
+/** Events of the history read with the page: the event list shows these and reads earlier ones on demand. */
+export const HISTORY_TAIL = 100;
+/** Tasks per page read (the most the server gives). */
+const TASK_PAGE = 1000;
 
 export interface LiveExecution {
   kind: 'loading' | 'error' | 'ready';
   error: Error | null;
   record: ExecutionDetail | null;
   workflow: WorkflowDetail | null;
+  /** The last events of the history as loaded, then every event the stream brought: seqs without a gap, ending at the fold's. */
   events: ExecutionEvent[];
   fold: ExecutionFold;
   /**
@@ -67,13 +76,19 @@ export function useLiveExecution(client: HarmoniaClient, id: string): LiveExecut
 
     const run = async () => {
       if (state.record === null) {
-        // the record and the history in parallel; the workflow version needs the record's id
-        const [record, history] = await Promise.all([client.getWorkflowStatus(id, { signal }), client.listEvents(id, { signal })]);
-        const workflow = await client.getWorkflow(record.workflow_id, { signal }).catch(() => null);
+        // the record and the folded tasks in parallel; the workflow version needs the record's id
+        const [record, first] = await Promise.all([client.getWorkflowStatus(id, { signal }), client.getExecutionTasks(id, { limit: TASK_PAGE, signal })]);
+        const position = first.last_seq;
+        const tail = Math.min(HISTORY_TAIL, position);
+        const [workflow, history, more] = await Promise.all([
+          client.getWorkflow(record.workflow_id, { signal }).catch(() => null),
+          tail === 0 ? null : client.listEvents(id, { afterSeq: position - tail, limit: tail, signal }),
+          restOfTasks(client, id, first, signal),
+        ]);
         state.record = record;
         state.workflow = workflow;
-        state.events = history.events;
-        foldEvents(state.fold, history.events);
+        state.fold = foldOfPages([first, ...more]);
+        state.events = history?.events ?? [];
         state.kind = 'ready';
         // read by bench/console.mjs: render time is measured from here to the DAG drawn
         performance.mark('harmonia:execution-loaded');
@@ -112,6 +127,15 @@ export function useLiveExecution(client: HarmoniaClient, id: string): LiveExecut
   }, [client, id, restart]);
 
   return { ...live.current, refresh: () => setRestart((n) => n + 1) };
+}
+
+/** The task pages after the first, when an execution has more tasks than one page holds. */
+async function restOfTasks(client: HarmoniaClient, id: string, first: ExecutionTasksPage, signal: AbortSignal): Promise<ExecutionTasksPage[]> {
+  const pages: ExecutionTasksPage[] = [];
+  for (let offset = first.offset + first.items.length; offset < first.total && first.items.length > 0; offset += TASK_PAGE) {
+    pages.push(await client.getExecutionTasks(id, { limit: TASK_PAGE, offset, signal }));
+  }
+  return pages;
 }
 
 function initial(): Omit<LiveExecution, 'refresh'> {

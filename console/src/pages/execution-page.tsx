@@ -17,7 +17,7 @@ import { ExecutionControls, RunAgain } from '../execution/controls.js';
 import { EventHistory } from '../execution/event-history.js';
 import { TaskPanel } from '../execution/task-panel.js';
 import { Timeline } from '../execution/timeline.js';
-import { startedBy, triggerHref } from '../execution/started-by.js';
+import { triggerHref } from '../execution/started-by.js';
 import { useLiveExecution, type LiveExecution } from '../execution/use-live-execution.js';
 import { WaitsPanel } from '../execution/waits-panel.js';
 import { useSession } from '../session.js';
@@ -66,7 +66,7 @@ export function ExecutionPage() {
   };
   const startedAt = record.started_at ?? record.created_at;
   const finishedAt = record.finished_at ? new Date(record.finished_at).getTime() : null;
-  const trigger = startedBy(live.events);
+  const trigger = live.fold.started_by;
   const counts = new Map<string, number>();
   for (const s of statuses.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
 
@@ -195,6 +195,7 @@ export function ExecutionPage() {
         )}
         {selected !== null && (live.workflow === null || tasks.some((t) => t.id === selected)) && (
           <TaskPanel
+            key={selected}
             executionId={record.id}
             taskId={selected}
             task={live.fold.tasks.get(selected)}
@@ -235,7 +236,7 @@ export function ExecutionPage() {
 
       <section aria-labelledby="events-title">
         <h2 id="events-title">Events</h2>
-        <EventHistory events={live.events} />
+        <EventHistory key={record.id} client={client} executionId={record.id} events={live.events} total={live.fold.last_seq} />
       </section>
     </article>
   );

@@ -5,6 +5,8 @@ import type { ExecutionControlResult, ExecutionTaskRequest, StartExecutionReques
 import { defineRoutes, type RouteDef } from '../route.js';
 import { detailCacheFor } from '../detail-cache.js';
 import { maskSecrets } from '../mask-secrets.js';
+import { ITEM_PAGE_DEFAULT } from '../../app/execution-task-use-cases.js';
+import { PAGE_MAX } from '../../app/page.js';
 import { EVENTS_PAGE_DEFAULT, EVENTS_PAGE_MAX, intOption, PAGE_QUERY, pageQuery } from './paging.js';
 
 const STATUSES: readonly ExecutionStatus[] = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'];
@@ -222,6 +224,45 @@ export function executionRoutes() {
         // Over HTTP a request is one page: the default page size when no limit is given.
         const limit = intOption(request.query, 'limit') ?? EVENTS_PAGE_DEFAULT;
         return { body: await services.app.listEvents(request.params.id ?? '', { ...(afterSeq !== undefined ? { afterSeq } : {}), limit }) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/executions/:id/tasks',
+      base: 'api',
+      scope: 'read',
+      tag: 'executions',
+      summary:
+        "A page of the execution's tasks folded from its history (status, every attempt with its times, error, skip, a fan-out's item counts) and the seq they are folded to: show them, then follow the stream after `last_seq`.",
+      query: PAGE_QUERY,
+      responses: { 200: { description: 'A page of tasks, in the order they first had an event.', schema: 'ExecutionTasksPage' }, 404: notFound },
+      handler: async (request, services) => ({ body: await services.app.getExecutionTasks(request.params.id ?? '', pageQuery(request.query)) }),
+    },
+    {
+      method: 'GET',
+      path: '/executions/:id/tasks/:task_id',
+      base: 'api',
+      scope: 'read',
+      tag: 'executions',
+      summary: "One task folded from the execution's history, with its input, output and a page of a fan-out's items.",
+      query: [
+        { name: 'item_limit', type: 'integer', description: `Items of a fan-out per page, 1..${PAGE_MAX} (default ${ITEM_PAGE_DEFAULT}).` },
+        { name: 'item_offset', type: 'integer', description: 'Items to skip (default 0).' },
+      ],
+      responses: {
+        200: { description: 'The task.', schema: 'ExecutionTaskDetail' },
+        400: { description: 'The execution has no such task (USAGE_INVALID), or a bad item_limit or item_offset.', schema: 'Error' },
+        404: notFound,
+      },
+      handler: async (request, services) => {
+        const itemLimit = intOption(request.query, 'item_limit');
+        const itemOffset = intOption(request.query, 'item_offset');
+        return {
+          body: await services.app.getExecutionTask(request.params.id ?? '', request.params.task_id ?? '', {
+            ...(itemLimit !== undefined ? { itemLimit } : {}),
+            ...(itemOffset !== undefined ? { itemOffset } : {}),
+          }),
+        };
       },
     },
     ...CONTROLS.map(controlRoute),

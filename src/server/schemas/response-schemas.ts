@@ -301,6 +301,76 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
     properties: { execution_id: str, events: { type: 'array', items: ref('ExecutionEvent') }, last_seq: int, has_more: bool },
     required: ['execution_id', 'events', 'last_seq'],
   },
+  TaskAttempt: {
+    type: 'object',
+    properties: {
+      attempt: int,
+      started_at: str,
+      finished_at: nullableStr,
+      outcome: { enum: ['running', 'waiting', 'completed', 'failed', 'canceled', 'retrying'] },
+      error: nullable(ref('TaskError')),
+    },
+    required: ['attempt', 'started_at', 'finished_at', 'outcome', 'error'],
+  },
+  TaskProgress: {
+    type: 'object',
+    properties: {
+      task_id: str,
+      status: { enum: ['pending', 'running', 'waiting', 'completed', 'failed', 'skipped', 'canceled'] },
+      attempts: { type: 'array', items: ref('TaskAttempt'), description: 'Every attempt, those of earlier runs (a retry or rerun) included.' },
+      error: nullable(ref('TaskError')),
+      skip_reason: nullableStr,
+      skip_requested: { ...bool, description: 'An operator asked to skip this pending task.' },
+      items: nullable({
+        type: 'object',
+        description: "A fan-out's items (of its latest attempt) by outcome.",
+        properties: { total: int, completed: int, failed: int },
+        required: ['total', 'completed', 'failed'],
+      }),
+    },
+    required: ['task_id', 'status', 'attempts', 'error', 'skip_reason', 'skip_requested', 'items'],
+  },
+  ExecutionTasksPage: {
+    allOf: [
+      page('TaskProgress'),
+      {
+        type: 'object',
+        properties: {
+          execution_id: str,
+          status: executionStatus,
+          last_seq: { ...int, description: 'The seq the tasks are folded to: follow the stream after it.' },
+          started_by: nullable({
+            type: 'object',
+            description: 'The trigger that started the execution.',
+            properties: { id: str, scheduled_at: nullableStr, reason: nullableStr },
+            required: ['id', 'scheduled_at', 'reason'],
+          }),
+        },
+        required: ['execution_id', 'status', 'last_seq', 'started_by'],
+      },
+    ],
+  },
+  TaskItem: {
+    type: 'object',
+    properties: {
+      index: int,
+      attempt: { ...int, description: 'The latest attempt started (0: not started).' },
+      outcome: { enum: ['pending', 'running', 'completed', 'failed', 'retrying'] },
+    },
+    required: ['index', 'attempt', 'outcome'],
+  },
+  ExecutionTaskDetail: {
+    type: 'object',
+    properties: {
+      execution_id: str,
+      last_seq: { ...int, description: 'The seq the task is folded to.' },
+      task: ref('TaskProgress'),
+      input: { description: 'The input of its latest attempt (absent before it started).' },
+      output: { description: 'Its output (absent until it completed).' },
+      items: nullable(page('TaskItem')),
+    },
+    required: ['execution_id', 'last_seq', 'task', 'items'],
+  },
   State: { type: 'object', properties: { execution_id: str, state: obj }, required: ['execution_id', 'state'] },
   TaskLogLine: {
     type: 'object',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyFold, foldEvents } from '../../../console/src/execution/fold-tasks.js';
+import { emptyFold, foldEvents, itemOf, mergeItems, type ItemsView } from '../../../src/core/task-fold.js';
 import type { ExecutionEvent } from '../../../src/core/model.js';
 
 let seq = 0;
@@ -93,10 +93,16 @@ describe('foldEvents()', () => {
       ev('retry_attempted', 'each', { attempt: 1, item_index: 2, error: { type: 'X', message: 'x', retriable: true, attempt: 1 } }),
       ev('task_started', 'each', { attempt: 2, item_index: 2 }),
     ]);
-    expect(fold.tasks.get('each')?.items).toMatchObject({ attempts: [1, 0, 2], outcomes: ['completed', 'pending', 'running'] });
+    const states = (items: ItemsView | null | undefined) => [0, 1, 2].map((i) => (items ? itemOf(items, i) : null)).map((s) => [s?.attempt, s?.outcome]);
+    expect(states(fold.tasks.get('each')?.items)).toEqual([
+      [1, 'completed'],
+      [0, 'pending'],
+      [2, 'running'],
+    ]);
     // a new attempt of the whole task starts its items afresh
     foldEvents(fold, [ev('task_failed', 'each', { attempt: 1, error: { type: 'X', message: 'x', retriable: true, attempt: 1 } }), ev('task_started', 'each', { attempt: 2, items: [1, 2] })]);
-    expect(fold.tasks.get('each')?.items).toMatchObject({ total: 2, attempts: [0, 0], outcomes: ['pending', 'pending'] });
+    expect(fold.tasks.get('each')?.items).toMatchObject({ total: 2, completed: 0, failed: 0 });
+    expect(fold.tasks.get('each')?.items?.known.size).toBe(0);
   });
 
   it('closes attempts a cancel abandoned at the end of the execution', () => {
@@ -122,5 +128,64 @@ describe('foldEvents() durable waits', () => {
     ]);
     expect(decided.tasks.get('review')).toMatchObject({ status: 'failed', error });
     expect(decided.tasks.get('review')?.attempts.map((a) => a.outcome)).toEqual(['failed']);
+  });
+});
+
+describe('foldEvents() from views read at a position', () => {
+  it('skips the events of a task its view already holds, and folds the rest', () => {
+    seq = 0;
+    const events = [
+      ev('workflow_started', undefined),
+      ev('task_started', 'a', { attempt: 1 }),
+      ev('task_started', 'b', { attempt: 1 }),
+      ev('task_completed', 'a', { output: 1 }),
+      ev('task_completed', 'b', { output: 2 }),
+      ev('workflow_completed', undefined),
+    ];
+    // a first page read at seq 3 (a running), a second at seq 5 (b completed)
+    const fold = foldEvents(emptyFold(), events.slice(0, 3));
+    fold.tasks.delete('b');
+    const b = foldEvents(emptyFold(), events.slice(0, 5)).tasks.get('b');
+    if (!b) throw new Error('b not folded');
+    fold.tasks.set('b', { ...b, as_of: 5 });
+    foldEvents(fold, events.slice(3));
+    expect(fold.tasks.get('a')).toMatchObject({ status: 'completed', output: 1 });
+    expect(fold.tasks.get('b')?.attempts.map((a) => a.outcome)).toEqual(['completed']);
+    expect(fold.status).toBe('completed');
+    expect(fold.last_seq).toBe(6);
+  });
+
+  it('keeps a page of items read later than an item event, and counts each event once', () => {
+    seq = 0;
+    const events = [
+      ev('task_started', 'each', { attempt: 1, items: [1, 2] }),
+      ev('task_started', 'each', { attempt: 1, item_index: 0 }),
+      ev('task_completed', 'each', { attempt: 1, item_index: 0, output: 1 }),
+      ev('task_started', 'each', { attempt: 1, item_index: 1 }),
+    ];
+    const fold = foldEvents(emptyFold(), events.slice(0, 2));
+    const items = fold.tasks.get('each')?.items;
+    if (!items) throw new Error('no items');
+    // the page, read at seq 3, says item 0 completed; the stream then brings seq 3 and 4
+    mergeItems(items, [{ index: 0, attempt: 1, outcome: 'completed' }, { index: 1, attempt: 0, outcome: 'pending' }], 3);
+    foldEvents(fold, events.slice(2));
+    expect([itemOf(items, 0).outcome, itemOf(items, 1).outcome]).toEqual(['completed', 'running']);
+    expect(items.completed).toBe(1);
+  });
+});
+
+describe('foldEvents() of a restored execution', () => {
+  it("starts with its checkpoint's finished tasks, as the engine does", () => {
+    seq = 0;
+    const fold = foldEvents(emptyFold(), [
+      ev('workflow_started', undefined, {
+        restored_from: { execution_id: 'e0', checkpoint_id: 'c1', seq: 9 },
+        snapshot: { tasks: { build: { status: 'completed', output: { ok: true }, attempt: 1 }, lint: { status: 'skipped', skip_reason: 'condition' } } },
+      }),
+      ev('task_started', 'deploy', { attempt: 1 }),
+    ]);
+    expect(fold.tasks.get('build')).toMatchObject({ status: 'completed', output: { ok: true }, attempts: [] });
+    expect(fold.tasks.get('lint')).toMatchObject({ status: 'skipped', skip_reason: 'condition' });
+    expect(fold.tasks.get('deploy')?.status).toBe('running');
   });
 });
