@@ -75,7 +75,7 @@ describe('createSecretMasker()', () => {
     masker.add(['p "w" d/é+ 1']);
     masker.add(['p "w" d/é+ 1']);
     expect(masker.maskText('{"v":"p \\"w\\" d/é+ 1"}')).toBe(`{"v":"${MASK}"}`);
-    // Four known forms each (raw, JSON, percent, form): a quarter as many values fill it.
+    // Four known forms each at least (raw, JSON, percent, form; base64 and XML besides): a quarter as many values fill it.
     masker.add(Array.from({ length: MAX_SECRET_VALUES / 4 }, (_, i) => `x "${i}" y`));
     expect(masker.maskText('p "w" d/é+ 1')).toBe('p "w" d/é+ 1');
     masker.add(['p "w" d/é+ 1']);
