@@ -27,77 +27,75 @@ const NONE: ReadonlyArray<readonly [number, number]> = [];
  * masker's rebuild after each new secret cost most of its time in allocation.
  */
 export function createValueAutomaton(values: Iterable<string>): ValueAutomaton {
+  const list = Array.isArray(values) ? (values as string[]) : [...values];
+  // At most one node per character, plus the root: typed arrays sized once, nothing grown.
+  let bound = 1;
+  for (const value of list) bound += value.length;
   // Per node: its inline move (character, or -1 for none, and target), its other moves, its
   // fail link and the length of the longest value ending there (own, or through fail links; 0 when none).
-  const moveChar: number[] = [-1];
-  const moveTo: number[] = [0];
-  const moreMoves: Array<Map<number, number> | undefined> = [undefined];
-  const fail: number[] = [0];
-  const longest: number[] = [0];
+  const moveChar = new Int32Array(bound).fill(-1);
+  const moveTo = new Int32Array(bound);
+  const moreMoves = new Map<number, Map<number, number>>();
+  // 1 for the nodes moreMoves holds: a scan tests this before looking a node up there.
+  const branches = new Uint8Array(bound);
+  const fail = new Int32Array(bound);
+  const longest = new Int32Array(bound);
+  let count = 1;
 
-  const step = (node: number, c: number): number | undefined => (moveChar[node] === c ? moveTo[node] : moreMoves[node]?.get(c));
-  const addMove = (node: number, c: number, to: number): void => {
-    if (moveChar[node] === -1) {
-      moveChar[node] = c;
-      moveTo[node] = to;
-    } else {
-      let more = moreMoves[node];
-      if (more === undefined) {
-        more = new Map();
-        moreMoves[node] = more;
-      }
-      more.set(c, to);
-    }
-  };
-  const forEachMove = (node: number, visit: (c: number, to: number) => void): void => {
-    const c = moveChar[node] as number;
-    if (c !== -1) visit(c, moveTo[node] as number);
-    const more = moreMoves[node];
-    if (more !== undefined) for (const [d, to] of more) visit(d, to);
-  };
+  const step = (node: number, c: number): number | undefined =>
+    moveChar[node] === c ? moveTo[node] : branches[node] === 1 ? moreMoves.get(node)?.get(c) : undefined;
 
-  for (const value of values) {
+  for (const value of list) {
     let at = 0;
     for (let i = 0; i < value.length; i++) {
       const c = value.charCodeAt(i);
       let to = step(at, c);
       if (to === undefined) {
-        to = moveChar.length;
-        moveChar.push(-1);
-        moveTo.push(0);
-        moreMoves.push(undefined);
-        fail.push(0);
-        longest.push(0);
-        addMove(at, c, to);
+        to = count++;
+        if (moveChar[at] === -1) {
+          moveChar[at] = c;
+          moveTo[at] = to;
+        } else {
+          let more = moreMoves.get(at);
+          if (more === undefined) {
+            more = new Map();
+            moreMoves.set(at, more);
+            branches[at] = 1;
+          }
+          more.set(c, to);
+        }
       }
       at = to;
     }
     if (value.length > (longest[at] as number)) longest[at] = value.length;
   }
-  const count = moveChar.length;
   // Breadth first, so a node's fail target is finished before the node.
   const queue = new Int32Array(count);
   let tail = 0;
-  forEachMove(0, (_c, child) => (queue[tail++] = child));
-  for (let head = 0; head < tail; head++) {
-    const node = queue[head] as number;
-    forEachMove(node, (c, child) => {
+  const link = (node: number, c: number, child: number): void => {
+    if (node !== 0) {
       let f = fail[node] as number;
       while (f !== 0 && step(f, c) === undefined) f = fail[f] as number;
       const target = step(f, c);
       const linked = target !== undefined && target !== child ? target : 0;
       fail[child] = linked;
-      longest[child] = Math.max(longest[child] as number, longest[linked] as number);
-      queue[tail++] = child;
-    });
+      if ((longest[linked] as number) > (longest[child] as number)) longest[child] = longest[linked] as number;
+    }
+    queue[tail++] = child;
+  };
+  for (let head = -1; head < tail; head++) {
+    const node = head < 0 ? 0 : (queue[head] as number);
+    const c = moveChar[node] as number;
+    if (c !== -1) link(node, c, moveTo[node] as number);
+    const more = moreMoves.get(node);
+    if (more !== undefined) for (const [d, child] of more) link(node, d, child);
   }
 
   // The root's moves for ASCII in an array (0: none; no move leads back to the root): a scan
   // spends most characters at the root, where a Map lookup each was most of its cost.
   const rootAscii = new Int32Array(ASCII);
-  forEachMove(0, (c, child) => {
-    if (c < ASCII) rootAscii[c] = child;
-  });
+  if ((moveChar[0] as number) !== -1 && (moveChar[0] as number) < ASCII) rootAscii[moveChar[0] as number] = moveTo[0] as number;
+  for (const [c, child] of moreMoves.get(0) ?? []) if (c < ASCII) rootAscii[c] = child;
 
   return {
     spans(text, meter) {
@@ -111,7 +109,7 @@ export function createValueAutomaton(values: Iterable<string>): ValueAutomaton {
         // the fail steps of a whole pass are at most its length.
         let to: number | undefined;
         while (at !== 0) {
-          to = moveChar[at] === c ? moveTo[at] : moreMoves[at]?.get(c);
+          to = step(at, c);
           if (to !== undefined) break;
           at = fail[at] as number;
           if (meter) meter.steps++;
