@@ -21,10 +21,10 @@ const NONE: ReadonlyArray<readonly [number, number]> = [];
 /**
  * Builds the automaton; cost linear in the total length of the values.
  *
- * Nodes are indexes into flat arrays, and a node keeps its first move inline: most nodes of a
+ * Nodes are indexes into typed arrays, and a node keeps its first move inline: most nodes of a
  * set of tokens and their base64 forms have one move only (a value's tail shares no prefix
- * with another), so only the nodes where values part ways get a Map. A Map per node made a
- * masker's rebuild after each new secret cost most of its time in allocation.
+ * with another), so only the nodes where values part ways get a Map. An object and a Map per
+ * node made a masker's rebuild after each new secret cost most of its time in allocation.
  */
 export function createValueAutomaton(values: Iterable<string>): ValueAutomaton {
   const list = Array.isArray(values) ? (values as string[]) : [...values];
