@@ -18,6 +18,9 @@
 //     idle server's memory reducer does between bursts: what the next execution recompiles then
 //   --keeper: one more execution, started first, whose one task runs until the end: the engine
 //     is never idle (as a server with work in flight)
+//   --secret: the workflow declares a secret input and every task's input quotes it, so the
+//     engine's masker knows a secret (and its derived forms) and masks it in every task_started
+//     event: what masking by value costs on the commit path when there is something to hide
 //   --store postgres: the same engine on a PostgreSQL store (a fresh schema of
 //     HARMONIA_TEST_DATABASE_URL, dropped after), no cluster: against the SQLite run, what the
 //     PostgreSQL path (store, driver) costs the process per task. Not with --split.
@@ -65,7 +68,9 @@ if (CLUSTER && !POSTGRES) throw new Error('--cluster needs --store postgres');
 if (POSTGRES && SPLIT) throw new Error('--split measures SQLite only');
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 
-const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, input: {} });
+const SECRET = args.includes('--secret');
+const SECRET_INPUT = { deploy: { type: 'string', secret: true } };
+const task = (id, depends_on = []) => ({ id, action: 'bench.noop', depends_on, input: SECRET ? { target: 'deploy with ${input.deploy}' } : {} });
 /** wide: N independent tasks; layered: 10 layers, each task depending on every task of the layer before. */
 function tasksOf(shape) {
   if (shape === 'many') return Array.from({ length: PER }, (_, i) => task(`t${i}`));
@@ -138,7 +143,7 @@ const engine = node ? node.engine : createEngine(engineOptions);
 await (node ?? engine).start();
 const workflow = await store.registry.addVersion({
   kind: 'workflow', ref: 'bench.instr', pack_ref: 'bench', content_hash: SHAPE, source: '', file: 'x.yaml', origin: { source: 'local' },
-  body: { version: '1.0.0', input: {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
+  body: { version: '1.0.0', input: SECRET ? SECRET_INPUT : {}, context: {}, output: {}, error_handlers: [], tasks: tasksOf(SHAPE) },
 });
 let keeper = null;
 if (KEEPER) {
@@ -152,7 +157,7 @@ let executionsStarted = 0;
 const one = async () => {
   if (GC_BETWEEN) globalThis.gc();
   if (MARKS) console.log(`--- execution ${++executionsStarted}`);
-  const run = await engine.startExecution({ workflow_ref: 'bench.instr', input: {} });
+  const run = await engine.startExecution({ workflow_ref: 'bench.instr', input: SECRET ? { deploy: 'bench-s3cr3t-0123456789abcdef' } : {} });
   const done = await engine.waitForCompletion(run.id);
   if (done.status !== 'completed') throw new Error(`${done.status} ${JSON.stringify(done.error)}`);
   return run.id;

@@ -2,13 +2,15 @@
  * The one masker: what Harmonia shows or stores passes through it first. It hides
  * - every known secret value wherever it occurs inside any string (secret inputs, secret
  *   environment values, the server's own tokens, credentials a task sent), as CI systems
- *   mask their logs;
+ *   mask their logs, and in the forms a task shows it in once escaped or encoded (JSON, URL,
+ *   XML/HTML, base64 and base64url: derivedForms);
  * - the value under any secret-named key or credential header (`password`, `authorization`,
  *   `cookie`, ...);
  * - URL passwords and secret query parameters.
  * Every pass is linear in the size of what it masks.
  */
 import { MASK, isExpressionOnly, isSecretKey, redactUrls, urlPasswords, type ScanMeter } from './secret-text.js';
+import { base64Cores } from './secret-base64.js';
 import { createValueAutomaton, type ValueAutomaton } from './value-automaton.js';
 
 /**
@@ -60,8 +62,8 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
   let generation = 0;
 
   // Values given to add whose every form is known: the server adds the caller's token on
-  // every request, and its forms (JSON, percent- and form-encoded) cost a URLSearchParams,
-  // a regular expression and half a kilobyte of strings each time. Forgotten whenever a
+  // every request, and its derived forms cost a URLSearchParams, a base64 encoding at three
+  // alignments and a kilobyte of strings each time. Forgotten whenever a
   // known value is dropped (one of the forms may have been).
   const added = new Set<string>();
   let drops = 0;
@@ -84,12 +86,12 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     for (const value of items) {
       if (typeof value !== 'string' || added.has(value)) continue;
       const before = drops;
-      addOne(value);
-      const trimmed = value.trim();
-      if (trimmed !== value) addOne(trimmed);
-      const scheme = AUTH_SCHEME.exec(trimmed);
-      if (scheme) addOne(trimmed.slice(scheme[0].length));
-      for (const form of printedForms(value)) addOne(form);
+      // One policy wherever a secret comes from: the value, and the secret inside it, each with every derived form.
+      for (const secret of secretsIn(value)) {
+        if (secret.length < MIN_SECRET_LENGTH) continue;
+        addOne(secret);
+        for (const form of derivedForms(secret)) addOne(form);
+      }
       // A drop while adding these may have taken one of its own forms, known before.
       if (drops !== before) continue;
       if (added.size >= MAX_SECRET_VALUES) added.clear();
@@ -247,14 +249,34 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
 const LINE_BREAK = /\r\n|\r|\n/;
 // Under the u flag a pair is one code point, so only an unpaired half matches.
 const LONE_SURROGATE = /\p{Cs}/u;
+const MARKUP = /[&<>"']/;
 
 /**
- * The forms a task prints a value in without changing it, other than its exact text. A task
- * log holds one line per entry, so a value of several lines (a PEM key) is never seen whole
- * there: each of its lines is a secret of its own, as CI systems mask them. A value written
- * into JSON text is escaped, and into a URL percent-encoded; a reader decodes both at a glance.
+ * The secrets a value given to add holds: itself, without surrounding white space, the token
+ * of a credential (`Bearer <token>`: the token alone is a secret too), and the text inside the
+ * quotes a value was given in (`"s3cr3t"`, as GitHub Actions' runner trims them).
  */
-function printedForms(value: string): string[] {
+function secretsIn(value: string): string[] {
+  const found = [value];
+  const trimmed = value.trim();
+  if (trimmed !== value) found.push(trimmed);
+  const scheme = AUTH_SCHEME.exec(trimmed);
+  if (scheme) found.push(trimmed.slice(scheme[0].length));
+  const first = trimmed.charCodeAt(0);
+  if (trimmed.length > 2 && (first === 0x22 || first === 0x27) && trimmed.charCodeAt(trimmed.length - 1) === first) found.push(trimmed.slice(1, -1));
+  return found;
+}
+
+/**
+ * The forms a task shows a value in other than its exact text, which a reader decodes at a
+ * glance (the derived forms of docs/security.md):
+ * - each line of a value of several lines: a task log holds one line per entry, so a PEM key is
+ *   never seen whole there (each line is a secret of its own, as CI systems mask them);
+ * - the value escaped in JSON text, percent-encoded in a URL or a form, escaped in XML or HTML;
+ * - its base64 and base64url text, alone, inside a longer encoded text at each alignment, or
+ *   wrapped in lines (base64Cores).
+ */
+function derivedForms(value: string): string[] {
   const forms: string[] = [];
   if (LINE_BREAK.test(value)) {
     for (const line of value.split(LINE_BREAK)) forms.push(line.trim());
@@ -263,6 +285,11 @@ function printedForms(value: string): string[] {
   // A lone surrogate has no percent-encoding; URLSearchParams writes it as U+FFFD.
   if (!LONE_SURROGATE.test(value)) forms.push(encodeURIComponent(value));
   forms.push(new URLSearchParams([['', value]]).toString().slice(1));
+  if (MARKUP.test(value)) {
+    const xml = value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+    forms.push(xml.replaceAll("'", '&apos;'), xml.replaceAll("'", '&#39;'));
+  }
+  forms.push(...base64Cores(value));
   return forms.filter((form) => form !== value);
 }
 

@@ -9,7 +9,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { longTimeoutSignal } from '../core/long-timer.js';
 import { createSecretMasker } from '../core/secret-masker.js';
 import { redactUrls, urlQuerySecrets } from '../core/secret-text.js';
-import { base64Cores } from '../core/secret-base64.js';
 import type { ChatReply, ChatRequest, ChatUsage } from './chat-types.js';
 import { LlmError, withCost } from './llm-error.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -70,8 +69,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const now = options.now ?? Date.now;
   // A key of a few characters is a placeholder (Ollama accepts any); hiding it would mangle every reply.
   // Servers quote a key back as they got it, URL- or JSON-escaped, or base64-encoded (inside
-  // `Bearer <key>` or alone), and may echo the URL's own key (`?key=`): every form is hidden, in one linear pass.
-  const keyForms = key !== null && key.length >= 4 ? [key, ...base64Cores(key), ...base64Cores(`Bearer ${key}`)] : [];
+  // `Bearer <key>` or alone), and may echo the URL's own key (`?key=`): the masker hides every
+  // derived form of what it is given, in one linear pass.
+  const keyForms = key !== null && key.length >= 4 ? [key] : [];
   const urlKeys = urlQuerySecrets(options.base_url).filter((secret) => secret.length >= 4);
   const masker = createSecretMasker([...keyForms, ...urlKeys]);
   const hide = (text: string): string => redactUrls(masker.maskText(text));

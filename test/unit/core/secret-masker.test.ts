@@ -36,6 +36,38 @@ describe('createSecretMasker()', () => {
     expect(masker.maskText('v=p+%22w%22+d%2F%C3%A9%2B+1')).toBe(`v=${MASK}`);
   });
 
+  it('masks a value base64-encoded alone and inside an HTTP Basic credential, in both alphabets', () => {
+    const masker = createSecretMasker(['p?>w~d-0123456789']);
+    expect(masker.maskText(`x=${btoa('p?>w~d-0123456789')}`)).toBe(`x=${MASK}`);
+    expect(masker.maskText(Buffer.from('p?>w~d-0123456789').toString('base64url'))).toBe(MASK);
+    for (const user of ['ci', 'bob', 'deploy']) {
+      const shown = masker.maskText(`Basic ${Buffer.from(`${user}:p?>w~d-0123456789`).toString('base64')}`);
+      const [before = '', after = ''] = shown.slice('Basic '.length).split(MASK);
+      // What is left shows the user and at most two bytes of the secret at either end.
+      expect(Buffer.from(before, 'base64').length - (user.length + 1), user).toBeLessThanOrEqual(2);
+      expect(Buffer.from(after, 'base64').length, user).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('masks a value escaped in XML or HTML, and the text inside the quotes it was given in', () => {
+    const masker = createSecretMasker(['"a<b>&\'c-d"']);
+    expect(masker.maskText('<v>a&lt;b&gt;&amp;&apos;c-d</v> <p title="a&lt;b&gt;&amp;&#39;c-d">')).toBe(`<v>${MASK}</v> <p title="${MASK}">`);
+    expect(masker.maskText("echo a<b>&'c-d")).toBe(`echo ${MASK}`);
+  });
+
+  it('masks the derived forms of a value it learned under a credential key, and of the token after Bearer', () => {
+    const masker = createSecretMasker();
+    masker.learn({ headers: { authorization: 'Bearer tk-0123456789abcdef' } });
+    expect(masker.maskText(btoa('x-access-token:tk-0123456789abcdef'))).toContain(MASK);
+    expect(masker.maskText(`t=${btoa('tk-0123456789abcdef')}`)).toBe(`t=${MASK}`);
+  });
+
+  it('masks no form of a value shorter than four characters', () => {
+    const masker = createSecretMasker(['k&!']);
+    const forms = ['k&!', 'k%26!', 'k%26%21', 'k&amp;!', btoa('k&!')];
+    expect(forms.map((form) => masker.maskText(form))).toEqual(forms);
+  });
+
   it('learns a value added again after it and its forms were dropped for newer ones', () => {
     // The server adds the caller's token on every request; the second add of a value is
     // skipped while nothing was dropped, and must not be once the value has been.
@@ -43,7 +75,7 @@ describe('createSecretMasker()', () => {
     masker.add(['p "w" d/é+ 1']);
     masker.add(['p "w" d/é+ 1']);
     expect(masker.maskText('{"v":"p \\"w\\" d/é+ 1"}')).toBe(`{"v":"${MASK}"}`);
-    // Four known forms each (raw, JSON, percent, form): a quarter as many values fill it.
+    // Four known forms each at least (raw, JSON, percent, form; base64 and XML besides): a quarter as many values fill it.
     masker.add(Array.from({ length: MAX_SECRET_VALUES / 4 }, (_, i) => `x "${i}" y`));
     expect(masker.maskText('p "w" d/é+ 1')).toBe('p "w" d/é+ 1');
     masker.add(['p "w" d/é+ 1']);
