@@ -70,6 +70,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let loadedAt = Number.NEGATIVE_INFINITY;
   /** When the previous pass of this process looked; null before the first (then the catch-up window rules). */
   let lastPassAt: number | null = null;
+  /** When the previous pass ended and armed the next wake (at most reload_ms later). */
+  let lastPassEndAt: number | null = null;
   let cancelTimer: (() => void) | null = null;
   let stopped = true;
   let pass: Promise<void> | null = null;
@@ -92,7 +94,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const fireDue = async (entry: ScheduleEntry, state: TriggerStateRecord, now: number): Promise<void> => {
     const { schedule } = entry;
     // Regular passes never miss a time (lastPassAt); after a restart only the window is caught up.
-    const windowStart = Math.min(lastPassAt ?? Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
+    // So too after a stall: the previous pass armed a wake at most reload_ms away, so a pass
+    // that comes later than that by more than the window means this process did not run (the
+    // machine slept, SIGSTOP) or the wall clock jumped forward. Firing every time since would
+    // start a day of a one-second schedule at once; like a restart, only the window is taken.
+    const stalled = lastPassEndAt !== null && now - lastPassEndAt > reloadMs + schedule.catchup_window_ms;
+    const passesRan = lastPassAt !== null && !stalled;
+    const windowStart = Math.min(passesRan ? (lastPassAt ?? now) : Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
     const floor = Math.max(Date.parse(state.since), windowStart, seen.get(entry.id) ?? Number.NEGATIVE_INFINITY);
     // Most passes find nothing due: answer that without reading the store.
     const [first] = scheduleTimes(schedule, floor, 1, now);
@@ -105,7 +113,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (fireAt > now) break;
       // A catch-up is a time missed while no pass ran (before this scheduler's first pass);
       // once passes run, a late one (a busy process) still fires its times as scheduled.
-      await runner.fire(entry, at, lastPassAt !== null || fireAt >= now - reloadMs ? 'schedule' : 'catchup');
+      await runner.fire(entry, at, passesRan || fireAt >= now - reloadMs ? 'schedule' : 'catchup');
       // Fired here or by another node: either way this time is done.
       seen.set(entry.id, at);
     }
@@ -183,6 +191,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     await after.adoptOrphans(afterEntries, before);
     wasLive = live;
     lastPassAt = now;
+    lastPassEndAt = clock.now();
   };
 
   const arm = () => {
