@@ -72,6 +72,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let lastPassAt: number | null = null;
   /** When the previous pass ended and armed the next wake (at most reload_ms later). */
   let lastPassEndAt: number | null = null;
+  /**
+   * Per schedule, since when this scheduler has run it without a stall: a time due before then
+   * was missed (a catch-up), however many passes it takes to fire them all (100 a pass).
+   */
+  const runningSince = new Map<string, number>();
   let cancelTimer: (() => void) | null = null;
   let stopped = true;
   let pass: Promise<void> | null = null;
@@ -100,6 +105,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // start a day of a one-second schedule at once; like a restart, only the window is taken.
     const stalled = lastPassEndAt !== null && now - lastPassEndAt > reloadMs + schedule.catchup_window_ms;
     const passesRan = lastPassAt !== null && !stalled;
+    if (!passesRan || !runningSince.has(entry.id)) runningSince.set(entry.id, now);
+    const dueSince = runningSince.get(entry.id) ?? now;
     const windowStart = Math.min(passesRan ? (lastPassAt ?? now) : Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
     const floor = Math.max(Date.parse(state.since), windowStart, seen.get(entry.id) ?? Number.NEGATIVE_INFINITY);
     // Most passes find nothing due: answer that without reading the store.
@@ -111,9 +118,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const fireAt = at + jitterOf(entry.id, at, schedule.jitter_ms);
       // Times are in order; a later one never fires before an earlier one still in its jitter.
       if (fireAt > now) break;
-      // A catch-up is a time missed while no pass ran (before this scheduler's first pass);
-      // once passes run, a late one (a busy process) still fires its times as scheduled.
-      await runner.fire(entry, at, passesRan || fireAt >= now - reloadMs ? 'schedule' : 'catchup');
+      // A catch-up is a time missed while no pass ran (before this scheduler's first pass, or
+      // during a stall); once passes run, a late one (a busy process) fires its times as scheduled.
+      await runner.fire(entry, at, fireAt >= dueSince - reloadMs ? 'schedule' : 'catchup');
       // Fired here or by another node: either way this time is done.
       seen.set(entry.id, at);
     }
