@@ -69,12 +69,19 @@ function webhookBody(parsed: unknown): unknown {
   return parsed === undefined ? {} : parsed;
 }
 
+/** What came of a delivery: its fire, and whether it was a delivery received before (nothing started). */
+export interface WebhookReceipt {
+  fire: TriggerFireRecord;
+  /** True when the sender's delivery id was received before: the fire is recorded `skipped`, naming the execution the first started. */
+  repeated: boolean;
+}
+
 /**
  * Thrown when the trigger does not exist (TRIGGER_NOT_FOUND), the signature is missing or
  * wrong (AUTH_REQUIRED), the server has no secret (AUTH_FORBIDDEN), the body is not JSON
  * (REQUEST_INVALID) or the workflow refuses the mapped input (its code, e.g. EXEC_INPUT_INVALID).
  */
-export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<TriggerFireRecord> {
+export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<WebhookReceipt> {
   const { store, clock } = options;
   // Authentication comes first, as on every other route: an unsigned request learns nothing, not even whether the trigger exists.
   const tokenId = options.token_id ?? null;
@@ -86,11 +93,15 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
   }
   const webhook = await webhookOf(store, options.workflow_ref, options.name);
   let delivery: string;
+  // The sender's own id of the delivery (X-GitHub-Delivery, X-Gitea-Delivery, X-GitLab-Event-UUID,
+  // X-Harmonia-Delivery ...): a delivery sent again carries the same one. Never the body.
+  let deliveryId: string | null;
   if (tokenId !== null) {
     if (webhook.auth === 'signature') {
       throw new HarmoniaError('AUTH_FORBIDDEN', `webhook '${options.name}' accepts only signed deliveries; give it auth: token (or any) to accept API tokens with the trigger scope`);
     }
-    delivery = `by token '${tokenId}'`;
+    deliveryId = headerValue(options.headers, 'x-harmonia-delivery')?.trim() || null;
+    delivery = deliveryId === null ? `by token '${tokenId}'` : `${deliveryId} by token '${tokenId}'`;
   } else {
     if (webhook.auth === 'token') {
       throw new HarmoniaError('AUTH_FORBIDDEN', `webhook '${options.name}' accepts only API tokens with the trigger scope (auth: token); send Authorization: Bearer <token>`);
@@ -100,17 +111,36 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
     if (secret === '') throw new HarmoniaError('AUTH_FORBIDDEN', `this server has no secret for webhook '${options.name}' (set ${webhook.secret_env}); its deliveries are refused`);
     const check = verifyWebhook({ headers: options.headers, rawBody: options.rawBody, secret });
     if (!check.ok) throw new HarmoniaError('AUTH_REQUIRED', check.reason);
-    delivery = check.delivery_id ?? 'unnamed';
+    deliveryId = check.delivery_id;
+    delivery = deliveryId ?? 'unnamed';
   }
   const body = webhookBody(options.parse_body ? options.parse_body(options.rawBody) : bodyOf(options.rawBody));
   const triggerId = triggerIdOf(options.workflow_ref, options.name);
   const receivedMs = clock.now();
   const receivedAt = new Date(receivedMs).toISOString();
+  // A delivery with the sender's id starts the execution that id names, on any node: sent
+  // again (GitHub's Redeliver, a retry after a timeout), it finds that execution and starts
+  // nothing. Without one, every delivery is its own (the fire's key names the execution).
+  const namedId = deliveryId === null ? null : executionIdOf(triggerId, `delivery ${deliveryId}`);
+  const repeatOf = (executionId: string) => `delivery ${delivery} received again: execution ${executionId} was started for it before`;
+  const earlier = namedId !== null && (await store.executions.getExecution(namedId)) !== null;
   let fire: TriggerFireRecord;
   // Keyed by the receipt's millisecond and random digits below it (fire-key.ts): deliveries in one millisecond do not collide.
   do {
-    fire = { trigger_id: triggerId, scheduled_at: uniqueFireKey(receivedMs), reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: maskedDetail(options.engine, `delivery ${delivery}`), created_at: receivedAt, updated_at: receivedAt };
+    fire = {
+      trigger_id: triggerId,
+      scheduled_at: uniqueFireKey(receivedMs),
+      reason: 'webhook',
+      status: earlier ? 'skipped' : 'starting',
+      execution_id: null,
+      source_execution_id: null,
+      node_id: options.node_id ?? 'api',
+      detail: maskedDetail(options.engine, earlier && namedId !== null ? repeatOf(namedId) : `delivery ${delivery}`),
+      created_at: receivedAt,
+      updated_at: receivedAt,
+    };
   } while (!(await store.triggers.insertFire(fire)));
+  if (earlier) return { fire, repeated: true };
   const settle = async (patch: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>): Promise<TriggerFireRecord> => {
     const updated_at = new Date(clock.now()).toISOString();
     const masked = { ...patch, detail: patch.detail === null ? null : maskedDetail(options.engine, patch.detail) };
@@ -123,11 +153,15 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
     const execution = await options.engine.startExecution({
       workflow_ref: options.workflow_ref,
       input,
-      id: executionIdOf(triggerId, fire.scheduled_at),
+      id: namedId ?? executionIdOf(triggerId, fire.scheduled_at),
       trigger: { id: triggerId, scheduled_at: fire.scheduled_at, reason: 'webhook' },
     });
-    return await settle({ status: 'started', execution_id: execution.id, detail: fire.detail });
+    return { fire: await settle({ status: 'started', execution_id: execution.id, detail: fire.detail }), repeated: false };
   } catch (error) {
+    // The same delivery received at once on this node or another: the other one started it.
+    if (namedId !== null && (await store.executions.getExecution(namedId)) !== null) {
+      return { fire: await settle({ status: 'skipped', execution_id: null, detail: repeatOf(namedId) }), repeated: true };
+    }
     await settle({ status: 'failed', execution_id: null, detail: (error as Error).message });
     throw error;
   }
