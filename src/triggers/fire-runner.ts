@@ -59,8 +59,6 @@ export interface FireRunner {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const keyOf = (fire: Pick<TriggerFireRecord, 'trigger_id' | 'scheduled_at'>) => `${fire.trigger_id}@${fire.scheduled_at}`;
-/** A fire key in time order: a schedule's `…00.000Z` and a manual fire's `…00.000123456Z` as nine digits each. */
-const orderOf = (scheduledAt: string) => scheduledAt.replace(/\.(\d+)Z$/, (_, digits: string) => `.${digits.padEnd(9, '0')}Z`);
 
 /**
  * The id of the execution a fire starts, derived from the fire (UUID-shaped): a node that
@@ -83,19 +81,6 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
   // Every unfinished execution the trigger started, not those of its last few fires: a
   // one-second schedule skipping behind a long execution records a fire a second.
   const running = (triggerId: string): Promise<string[]> => repo.unfinishedExecutions(triggerId);
-
-  /**
-   * The executions of this trigger's older fires that another node is still starting (or
-   * left `starting` when it died): they count as running, or two nodes carrying out fires
-   * at once both find nothing running and both start. Older only, so the oldest of them
-   * always proceeds; this process's own are ordered by coordinator.serialise instead.
-   */
-  const startingBefore = async (fire: TriggerFireRecord): Promise<string[]> => {
-    const mine = orderOf(fire.scheduled_at);
-    return (await repo.listFiresByStatus('starting'))
-      .filter((other) => other.trigger_id === fire.trigger_id && orderOf(other.scheduled_at) < mine && !inFlight.has(keyOf(other)))
-      .map((other) => executionIdOf(other.trigger_id, other.scheduled_at));
-  };
 
   const buffered = async (triggerId: string): Promise<TriggerFireRecord[]> =>
     (await repo.listFiresByStatus('buffered')).filter((fire) => fire.trigger_id === triggerId);
@@ -139,7 +124,7 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
     try {
       // One decision at a time per trigger: the next one sees the execution this one started.
       return await coordinator.serialise(entry.id, async () => {
-        const active = [...(await running(entry.id)), ...(await startingBefore(fire))];
+        const active = await running(entry.id);
         const waiting = (await buffered(entry.id)).length;
         switch (decideOverlap(entry.schedule.overlap, active.length, waiting)) {
           case 'skip':

@@ -17,8 +17,6 @@ export const SCHEDULE: ScheduleDef = { timezone: 'UTC', input: {}, overlap: 'ski
 
 export interface SchedulerHarness {
   store: Store;
-  /** The SQLite file, for a second store on it (another node). */
-  file: string;
   engine: Engine;
   clock: FakeClock;
   fires: TriggerFireRecord[];
@@ -32,8 +30,7 @@ export interface SchedulerHarness {
 /** Opens the harness; `actions` are inline handlers (a test action named `test.block` waits on a gate). */
 export async function openSchedulerHarness(actions: Record<string, ActionHandler> = {}): Promise<SchedulerHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'harmonia-triggers-'));
-  const file = join(dir, 'harmonia.db');
-  const store = createSqliteStore({ file });
+  const store = createSqliteStore({ file: join(dir, 'harmonia.db') });
   const clock = new FakeClock();
   const engine = createEngine({ store, actions: actionsWith(actions), clock });
   await engine.start();
@@ -42,7 +39,6 @@ export async function openSchedulerHarness(actions: Record<string, ActionHandler
   let n = 0;
   return {
     store,
-    file,
     engine,
     clock,
     fires,
