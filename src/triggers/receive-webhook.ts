@@ -11,6 +11,7 @@ import { renderValue } from '../expr/index.js';
 import { headerValue, verifyWebhook, type WebhookHeaders } from '../gitops/webhook.js';
 import type { Store } from '../store/store.js';
 import { executionIdOf, maskedDetail, type TriggerEngine } from './fire-runner.js';
+import { fireCoordinatorOf } from './fire-coordinator.js';
 import { uniqueFireKey } from './fire-key.js';
 import { triggerIdOf } from './trigger-catalogue.js';
 
@@ -127,12 +128,15 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<We
   let fire: TriggerFireRecord;
   // Keyed by the receipt's millisecond and random digits below it (fire-key.ts): deliveries in one millisecond do not collide.
   do {
+    const scheduledAt = uniqueFireKey(receivedMs);
     fire = {
       trigger_id: triggerId,
-      scheduled_at: uniqueFireKey(receivedMs),
+      scheduled_at: scheduledAt,
       reason: 'webhook',
       status: earlier ? 'skipped' : 'starting',
-      execution_id: null,
+      // The execution it is starting, named while it starts: a node that finds it left
+      // `starting` (this one died) settles it by whether that execution exists.
+      execution_id: earlier ? null : (namedId ?? executionIdOf(triggerId, scheduledAt)),
       source_execution_id: null,
       node_id: options.node_id ?? 'api',
       detail: maskedDetail(options.engine, earlier && namedId !== null ? repeatOf(namedId) : `delivery ${delivery}`),
@@ -141,6 +145,27 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<We
     };
   } while (!(await store.triggers.insertFire(fire)));
   if (earlier) return { fire, repeated: true };
+  const { inFlight } = fireCoordinatorOf(store);
+  const key = `${triggerId}@${fire.scheduled_at}`;
+  inFlight.add(key);
+  try {
+    return await startDelivery(options, webhook, fire, body, receivedAt, namedId, repeatOf);
+  } finally {
+    inFlight.delete(key);
+  }
+}
+
+async function startDelivery(
+  options: ReceiveWebhookOptions,
+  webhook: WebhookDef,
+  fire: TriggerFireRecord,
+  body: unknown,
+  receivedAt: string,
+  namedId: string | null,
+  repeatOf: (executionId: string) => string,
+): Promise<WebhookReceipt> {
+  const { store, clock } = options;
+  const triggerId = fire.trigger_id;
   const settle = async (patch: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>): Promise<TriggerFireRecord> => {
     const updated_at = new Date(clock.now()).toISOString();
     const masked = { ...patch, detail: patch.detail === null ? null : maskedDetail(options.engine, patch.detail) };
@@ -153,7 +178,7 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<We
     const execution = await options.engine.startExecution({
       workflow_ref: options.workflow_ref,
       input,
-      id: namedId ?? executionIdOf(triggerId, fire.scheduled_at),
+      id: fire.execution_id ?? executionIdOf(triggerId, fire.scheduled_at),
       trigger: { id: triggerId, scheduled_at: fire.scheduled_at, reason: 'webhook' },
     });
     return { fire: await settle({ status: 'started', execution_id: execution.id, detail: fire.detail }), repeated: false };
@@ -165,4 +190,30 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<We
     await settle({ status: 'failed', execution_id: null, detail: (error as Error).message });
     throw error;
   }
+}
+
+/**
+ * Settles the webhook fires a node left `starting` before `before` (it died between recording
+ * a delivery and settling it): `started` when the execution it was starting exists, else
+ * `failed` — the sender got no answer and sends the delivery again, which starts it.
+ */
+export async function settleAbandonedDeliveries(options: { store: Store; engine: TriggerEngine; clock: Clock; node_id: string; before: string }): Promise<TriggerFireRecord[]> {
+  const { store, clock } = options;
+  const { inFlight } = fireCoordinatorOf(store);
+  const settled: TriggerFireRecord[] = [];
+  for (const fire of await store.triggers.listFiresByStatus('starting', options.before)) {
+    if (fire.reason !== 'webhook' || inFlight.has(`${fire.trigger_id}@${fire.scheduled_at}`)) continue;
+    const executionId = fire.execution_id ?? executionIdOf(fire.trigger_id, fire.scheduled_at);
+    const exists = (await store.executions.getExecution(executionId)) !== null;
+    const updated_at = new Date(clock.now()).toISOString();
+    const detail = exists
+      ? fire.detail
+      : maskedDetail(options.engine, `${fire.detail ?? 'delivery'}: node '${fire.node_id}' stopped before starting its execution; the sender's retry of the delivery starts it`);
+    const patch = { status: exists ? ('started' as const) : ('failed' as const), execution_id: exists ? executionId : null, detail, node_id: options.node_id, updated_at };
+    // Compare-and-set: of two nodes settling it at once, one does.
+    if (await store.triggers.updateFire(fire.trigger_id, fire.scheduled_at, patch, { status: 'starting', node_id: fire.node_id, updated_at: fire.updated_at })) {
+      settled.push({ ...fire, ...patch });
+    }
+  }
+  return settled;
 }

@@ -9,6 +9,7 @@ import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { Store } from '../store/store.js';
 import { createAfterWatcher, loadAfterTriggers, type AfterEntry } from './after-triggers.js';
 import { createFireRunner, type TriggerEngine } from './fire-runner.js';
+import { settleAbandonedDeliveries } from './receive-webhook.js';
 import { jitterOf, scheduleTimes } from './schedule-times.js';
 import { loadSchedules, type ScheduleEntry } from './trigger-catalogue.js';
 
@@ -196,6 +197,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const before = new Date(now - orphanAfterMs).toISOString();
     await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), before);
     await after.adoptOrphans(afterEntries, before);
+    for (const fire of await settleAbandonedDeliveries({ store: options.store, engine: options.engine, clock, node_id: options.node_id, before })) options.on_fire?.(fire);
     wasLive = live;
     lastPassAt = now;
     lastPassEndAt = clock.now();
