@@ -45,6 +45,9 @@ export interface Scheduler {
 /** At most this many scheduled times of one schedule are fired in one pass (a long catch-up window). */
 const MAX_PER_PASS = 100;
 
+/** The least lateness of a wake that counts as a stall (Temporal's least catch-up window). */
+const STALL_MS = 10_000;
+
 /** Creates a node's scheduler. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const clock = options.clock ?? createSystemClock();
@@ -104,7 +107,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // that comes later than that by more than the window means this process did not run (the
     // machine slept, SIGSTOP) or the wall clock jumped forward. Firing every time since would
     // start a day of a one-second schedule at once; like a restart, only the window is taken.
-    const stalled = lastPassEndAt !== null && now - lastPassEndAt > reloadMs + schedule.catchup_window_ms;
+    // At least STALL_MS late: timers and a busy event loop run late by seconds, and a schedule
+    // with no catch-up window would lose the times of every late wake.
+    const stalled = lastPassEndAt !== null && now - lastPassEndAt > reloadMs + Math.max(schedule.catchup_window_ms, STALL_MS);
     const passesRan = lastPassAt !== null && !stalled;
     if (!passesRan || !runningSince.has(entry.id)) runningSince.set(entry.id, now);
     const dueSince = runningSince.get(entry.id) ?? now;

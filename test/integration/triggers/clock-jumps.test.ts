@@ -29,6 +29,19 @@ describe('createScheduler() when the clock jumps', () => {
     expect(h.fires.slice(1).map((f) => f.reason)).toEqual(['catchup', 'catchup', 'catchup', 'schedule']);
   });
 
+  it('still fires every time of a schedule with no catch-up window when a pass comes a few seconds late', async () => {
+    h = await openSchedulerHarness();
+    await h.register('demo.tick', { often: { every_ms: 1_000, overlap: 'allow_all', catchup_window_ms: 0 } });
+    const scheduler = h.scheduler();
+    await scheduler.start();
+    h.clock.advance(1_000);
+    await scheduler.poke();
+    // A busy event loop: the next pass runs 5 s after the wake it armed, not a stall.
+    h.clock.jump(5_000);
+    await scheduler.poke();
+    expect(secondsOf(h.fires)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('fires no time twice after the clock is set back, and fires on once it passes them again', async () => {
     h = await openSchedulerHarness();
     await h.register('demo.tick', { often: { every_ms: 10_000, overlap: 'allow_all' } });
