@@ -117,6 +117,17 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
     }
   };
 
+  /** Under cancel_other the newest fire wins: one still waiting for a canceled execution to end gives way to it. */
+  const supersedeWaiting = async (entry: ScheduleEntry, newer: TriggerFireRecord): Promise<void> => {
+    for (const waiting of await buffered(entry.id)) {
+      const updated_at = iso(clock.now());
+      const detail = `superseded by the fire of ${newer.scheduled_at} (overlap cancel_other)`;
+      if (await repo.updateFire(waiting.trigger_id, waiting.scheduled_at, { status: 'skipped', node_id, detail, updated_at }, { status: 'buffered' })) {
+        options.on_fire?.({ ...waiting, status: 'skipped', node_id, detail, updated_at });
+      }
+    }
+  };
+
   /** Applies the overlap policy to a fire this node holds in `starting`. */
   const carryOut = async (entry: ScheduleEntry, fire: TriggerFireRecord): Promise<TriggerFireRecord> => {
     const key = keyOf(fire);
@@ -131,10 +142,18 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
             return await settle(fire, { status: 'skipped', detail: `execution ${active.join(', ')} of this schedule is still running` });
           case 'buffer':
             return await settle(fire, { status: 'buffered', detail: null });
-          case 'cancel_then_start':
+          case 'cancel_then_start': {
             for (const id of active) await engine.cancel(id).catch(() => undefined);
+            await supersedeWaiting(entry, fire);
+            // An execution whose work does not stop at once (an action ending its step, a
+            // process given its grace) still runs: the new one waits for it to end, as
+            // Temporal's CANCEL_OTHER starts the new one after the old one completes cancellation.
+            const still = await running(entry.id);
+            if (still.length > 0) return await settle(fire, { status: 'buffered', detail: `waiting for canceled execution ${still.join(', ')} to end` });
             return await start(entry, fire);
+          }
           case 'start':
+            if (entry.schedule.overlap === 'cancel_other') await supersedeWaiting(entry, fire);
             return await start(entry, fire);
         }
       });
