@@ -134,7 +134,9 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
     inFlight.add(key);
     try {
       // One decision at a time per trigger: the next one sees the execution this one started.
-      return await coordinator.serialise(entry.id, async () => {
+      // allow_all decides nothing (every fire starts), so its fires need not wait their turn.
+      const decide = entry.schedule.overlap === 'allow_all' ? <T>(fn: () => Promise<T>) => fn() : <T>(fn: () => Promise<T>) => coordinator.serialise(entry.id, fn);
+      return await decide(async () => {
         const active = await running(entry.id);
         const waiting = (await buffered(entry.id)).length;
         switch (decideOverlap(entry.schedule.overlap, active.length, waiting)) {
