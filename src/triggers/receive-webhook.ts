@@ -125,7 +125,9 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<We
   const namedId = deliveryId === null ? null : executionIdOf(triggerId, `delivery ${deliveryId}`);
   const repeatOf = (executionId: string) => `delivery ${delivery} received again: execution ${executionId} was started for it before`;
   const earlier = namedId !== null && (await store.executions.getExecution(namedId)) !== null;
+  const { inFlight } = fireCoordinatorOf(store);
   let fire: TriggerFireRecord;
+  let inserted: boolean;
   // Keyed by the receipt's millisecond and random digits below it (fire-key.ts): deliveries in one millisecond do not collide.
   do {
     const scheduledAt = uniqueFireKey(receivedMs);
@@ -143,11 +145,13 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<We
       created_at: receivedAt,
       updated_at: receivedAt,
     };
-  } while (!(await store.triggers.insertFire(fire)));
+    // In flight before it is recorded: this process's own pass never takes it for abandoned.
+    inFlight.add(`${triggerId}@${fire.scheduled_at}`);
+    inserted = await store.triggers.insertFire(fire);
+    if (!inserted || earlier) inFlight.delete(`${triggerId}@${fire.scheduled_at}`);
+  } while (!inserted);
   if (earlier) return { fire, repeated: true };
-  const { inFlight } = fireCoordinatorOf(store);
   const key = `${triggerId}@${fire.scheduled_at}`;
-  inFlight.add(key);
   try {
     return await startDelivery(options, webhook, fire, body, receivedAt, namedId, repeatOf);
   } finally {
