@@ -193,6 +193,8 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
     },
 
     async drainBuffered(entry) {
+      // Every pass asks of every schedule: the turn (a lock on PostgreSQL) only when a fire waits.
+      if ((await buffered(entry.id)).length === 0) return;
       await coordinator.serialise(entry.id, async () => {
         const queue = await buffered(entry.id);
         const oldest = queue[0];
