@@ -14,6 +14,13 @@ export interface FirePatch {
 
 export interface TriggerRepo {
   /**
+   * Runs `fn` while no other node runs work under this trigger's lock (waits its turn), so
+   * two nodes never decide fires of one trigger at once (overlap policies). PostgreSQL: a
+   * session advisory lock, freed by itself when the node dies. Absent on SQLite: one engine
+   * process holds the database.
+   */
+  exclusive?<T>(triggerId: string, fn: () => Promise<T>): Promise<T>;
+  /**
    * Records a fire; false when the trigger already has one at that scheduled time (or, for
    * an after-trigger, for that source execution): another node or an earlier run took it.
    * The unique keys are what make a fire happen once.

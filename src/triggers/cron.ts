@@ -15,6 +15,25 @@ function loadCron(): CronClass {
   return cronClass;
 }
 
+// croner keeps day-of-month and month zero-based and reports the stored value, so '32' was
+// refused as "Invalid value for day: 31" (a valid day) and month '0' as "-1". Its field names
+// are its own too; the user wrote the fields cron's way.
+const FIELDS: Record<string, { name: string; shift: number; range: string }> = {
+  second: { name: 'second', shift: 0, range: '0-59' },
+  minute: { name: 'minute', shift: 0, range: '0-59' },
+  hour: { name: 'hour', shift: 0, range: '0-23' },
+  day: { name: 'day-of-month', shift: 1, range: '1-31' },
+  month: { name: 'month', shift: 1, range: '1-12' },
+  dayOfWeek: { name: 'day-of-week', shift: 0, range: '0-7, 0 and 7 are Sunday' },
+};
+
+function outOfRange(reason: string): string {
+  const match = /^Invalid value for (\w+): (-?\d+)$/.exec(reason);
+  const field = match ? FIELDS[match[1] ?? ''] : undefined;
+  if (!match || !field) return reason;
+  return `${field.name} ${Number(match[2]) + field.shift} is out of range (${field.range})`;
+}
+
 /** Why `expression` is not a cron expression we accept, or null when it is. */
 export function cronProblem(expression: string): string | null {
   let cron: Cron;
@@ -23,7 +42,7 @@ export function cronProblem(expression: string): string | null {
   } catch (error) {
     // croner prefixes its messages with its class name, and some quote the whole expression
     // (bounded here: a file can hold a megabyte of one); the user needs only the reason.
-    const reason = (error as Error).message.replace(/^Cron\w*:\s*/, '');
+    const reason = outOfRange((error as Error).message.replace(/^Cron\w*:\s*/, ''));
     return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
   }
   // Fields that each accept values but never together (30 February): the scheduler would

@@ -10,6 +10,7 @@ import type { Clock } from '../engine/clock.js';
 import type { StartExecutionOptions } from '../engine/engine-api.js';
 import { renderValue } from '../expr/index.js';
 import type { Store } from '../store/store.js';
+import { fireCoordinatorOf } from './fire-coordinator.js';
 import { uniqueFireKey } from './fire-key.js';
 import { decideOverlap } from './overlap.js';
 import type { ScheduleEntry } from './trigger-catalogue.js';
@@ -57,6 +58,7 @@ export interface FireRunner {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const keyOf = (fire: Pick<TriggerFireRecord, 'trigger_id' | 'scheduled_at'>) => `${fire.trigger_id}@${fire.scheduled_at}`;
 
 /**
  * The id of the execution a fire starts, derived from the fire (UUID-shaped): a node that
@@ -72,8 +74,9 @@ export function executionIdOf(triggerId: string, scheduledAt: string): string {
 export function createFireRunner(options: FireRunnerOptions): FireRunner {
   const { store, engine, clock, node_id } = options;
   const repo = store.triggers;
-  // Fires this node is carrying out now: never adopted as orphans by itself.
-  const inFlight = new Set<string>();
+  // Shared with every other runner of this store in the process (fire-coordinator.ts).
+  const coordinator = fireCoordinatorOf(store);
+  const { inFlight } = coordinator;
 
   // Every unfinished execution the trigger started, not those of its last few fires: a
   // one-second schedule skipping behind a long execution records a fire a second.
@@ -114,24 +117,48 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
     }
   };
 
+  /** Under cancel_other the newest fire wins: one still waiting for a canceled execution to end gives way to it. */
+  const supersedeWaiting = async (entry: ScheduleEntry, newer: TriggerFireRecord): Promise<void> => {
+    for (const waiting of await buffered(entry.id)) {
+      const updated_at = iso(clock.now());
+      const detail = `superseded by the fire of ${newer.scheduled_at} (overlap cancel_other)`;
+      if (await repo.updateFire(waiting.trigger_id, waiting.scheduled_at, { status: 'skipped', node_id, detail, updated_at }, { status: 'buffered' })) {
+        options.on_fire?.({ ...waiting, status: 'skipped', node_id, detail, updated_at });
+      }
+    }
+  };
+
   /** Applies the overlap policy to a fire this node holds in `starting`. */
   const carryOut = async (entry: ScheduleEntry, fire: TriggerFireRecord): Promise<TriggerFireRecord> => {
-    const key = `${fire.trigger_id}@${fire.scheduled_at}`;
+    const key = keyOf(fire);
     inFlight.add(key);
     try {
-      const active = await running(entry.id);
-      const waiting = (await buffered(entry.id)).length;
-      switch (decideOverlap(entry.schedule.overlap, active.length, waiting)) {
-        case 'skip':
-          return await settle(fire, { status: 'skipped', detail: `execution ${active.join(', ')} of this schedule is still running` });
-        case 'buffer':
-          return await settle(fire, { status: 'buffered', detail: null });
-        case 'cancel_then_start':
-          for (const id of active) await engine.cancel(id).catch(() => undefined);
-          return await start(entry, fire);
-        case 'start':
-          return await start(entry, fire);
-      }
+      // One decision at a time per trigger: the next one sees the execution this one started.
+      // allow_all decides nothing (every fire starts), so its fires need not wait their turn.
+      const decide = entry.schedule.overlap === 'allow_all' ? <T>(fn: () => Promise<T>) => fn() : <T>(fn: () => Promise<T>) => coordinator.serialise(entry.id, fn);
+      return await decide(async () => {
+        const active = await running(entry.id);
+        const waiting = (await buffered(entry.id)).length;
+        switch (decideOverlap(entry.schedule.overlap, active.length, waiting)) {
+          case 'skip':
+            return await settle(fire, { status: 'skipped', detail: `execution ${active.join(', ')} of this schedule is still running` });
+          case 'buffer':
+            return await settle(fire, { status: 'buffered', detail: null });
+          case 'cancel_then_start': {
+            for (const id of active) await engine.cancel(id).catch(() => undefined);
+            await supersedeWaiting(entry, fire);
+            // An execution whose work does not stop at once (an action ending its step, a
+            // process given its grace) still runs: the new one waits for it to end, as
+            // Temporal's CANCEL_OTHER starts the new one after the old one completes cancellation.
+            const still = await running(entry.id);
+            if (still.length > 0) return await settle(fire, { status: 'buffered', detail: `waiting for canceled execution ${still.join(', ')} to end` });
+            return await start(entry, fire);
+          }
+          case 'start':
+            if (entry.schedule.overlap === 'cancel_other') await supersedeWaiting(entry, fire);
+            return await start(entry, fire);
+        }
+      });
     } finally {
       inFlight.delete(key);
     }
@@ -166,13 +193,23 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
     },
 
     async drainBuffered(entry) {
-      const queue = await buffered(entry.id);
-      const oldest = queue[0];
-      if (!oldest || (await running(entry.id)).length > 0) return;
-      const updated_at = iso(clock.now());
-      // Compare-and-set: of two nodes draining at once, one moves it to starting.
-      if (!(await repo.updateFire(oldest.trigger_id, oldest.scheduled_at, { status: 'starting', node_id, updated_at }, { status: 'buffered' }))) return;
-      await start(entry, { ...oldest, status: 'starting', node_id, updated_at });
+      // Every pass asks of every schedule: the turn (a lock on PostgreSQL) only when a fire waits.
+      if ((await buffered(entry.id)).length === 0) return;
+      await coordinator.serialise(entry.id, async () => {
+        const queue = await buffered(entry.id);
+        const oldest = queue[0];
+        if (!oldest || (await running(entry.id)).length > 0) return;
+        const updated_at = iso(clock.now());
+        // Compare-and-set: of two nodes draining at once, one moves it to starting.
+        if (!(await repo.updateFire(oldest.trigger_id, oldest.scheduled_at, { status: 'starting', node_id, updated_at }, { status: 'buffered' }))) return;
+        const key = keyOf(oldest);
+        inFlight.add(key);
+        try {
+          await start(entry, { ...oldest, status: 'starting', node_id, updated_at });
+        } finally {
+          inFlight.delete(key);
+        }
+      });
     },
 
     async dropBuffered(fire, detail) {
@@ -186,7 +223,7 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
     async adoptOrphans(entries, before) {
       for (const fire of await repo.listFiresByStatus('starting', before)) {
         const entry = entries.get(fire.trigger_id);
-        if (!entry || inFlight.has(`${fire.trigger_id}@${fire.scheduled_at}`)) continue;
+        if (!entry || inFlight.has(keyOf(fire))) continue;
         const updated_at = iso(clock.now());
         const taken = await repo.updateFire(
           fire.trigger_id,
@@ -197,8 +234,14 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
         if (!taken) continue;
         const adopted = { ...fire, node_id, updated_at };
         // The dead node may have started the execution before it could record it.
-        if (await store.executions.getExecution(executionIdOf(fire.trigger_id, fire.scheduled_at))) await start(entry, adopted);
-        else await carryOut(entry, adopted);
+        if (await store.executions.getExecution(executionIdOf(fire.trigger_id, fire.scheduled_at))) {
+          inFlight.add(keyOf(fire));
+          try {
+            await start(entry, adopted);
+          } finally {
+            inFlight.delete(keyOf(fire));
+          }
+        } else await carryOut(entry, adopted);
       }
     },
   };

@@ -11,6 +11,7 @@ import { renderValue } from '../expr/index.js';
 import { headerValue, verifyWebhook, type WebhookHeaders } from '../gitops/webhook.js';
 import type { Store } from '../store/store.js';
 import { executionIdOf, maskedDetail, type TriggerEngine } from './fire-runner.js';
+import { fireCoordinatorOf } from './fire-coordinator.js';
 import { uniqueFireKey } from './fire-key.js';
 import { triggerIdOf } from './trigger-catalogue.js';
 
@@ -69,12 +70,19 @@ function webhookBody(parsed: unknown): unknown {
   return parsed === undefined ? {} : parsed;
 }
 
+/** What came of a delivery: its fire, and whether it was a delivery received before (nothing started). */
+export interface WebhookReceipt {
+  fire: TriggerFireRecord;
+  /** True when the sender's delivery id was received before: the fire is recorded `skipped`, naming the execution the first started. */
+  repeated: boolean;
+}
+
 /**
  * Thrown when the trigger does not exist (TRIGGER_NOT_FOUND), the signature is missing or
  * wrong (AUTH_REQUIRED), the server has no secret (AUTH_FORBIDDEN), the body is not JSON
  * (REQUEST_INVALID) or the workflow refuses the mapped input (its code, e.g. EXEC_INPUT_INVALID).
  */
-export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<TriggerFireRecord> {
+export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<WebhookReceipt> {
   const { store, clock } = options;
   // Authentication comes first, as on every other route: an unsigned request learns nothing, not even whether the trigger exists.
   const tokenId = options.token_id ?? null;
@@ -86,11 +94,15 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
   }
   const webhook = await webhookOf(store, options.workflow_ref, options.name);
   let delivery: string;
+  // The sender's own id of the delivery (X-GitHub-Delivery, X-Gitea-Delivery, X-GitLab-Event-UUID,
+  // X-Harmonia-Delivery ...): a delivery sent again carries the same one. Never the body.
+  let deliveryId: string | null;
   if (tokenId !== null) {
     if (webhook.auth === 'signature') {
       throw new HarmoniaError('AUTH_FORBIDDEN', `webhook '${options.name}' accepts only signed deliveries; give it auth: token (or any) to accept API tokens with the trigger scope`);
     }
-    delivery = `by token '${tokenId}'`;
+    deliveryId = headerValue(options.headers, 'x-harmonia-delivery')?.trim() || null;
+    delivery = deliveryId === null ? `by token '${tokenId}'` : `${deliveryId} by token '${tokenId}'`;
   } else {
     if (webhook.auth === 'token') {
       throw new HarmoniaError('AUTH_FORBIDDEN', `webhook '${options.name}' accepts only API tokens with the trigger scope (auth: token); send Authorization: Bearer <token>`);
@@ -100,17 +112,64 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
     if (secret === '') throw new HarmoniaError('AUTH_FORBIDDEN', `this server has no secret for webhook '${options.name}' (set ${webhook.secret_env}); its deliveries are refused`);
     const check = verifyWebhook({ headers: options.headers, rawBody: options.rawBody, secret });
     if (!check.ok) throw new HarmoniaError('AUTH_REQUIRED', check.reason);
-    delivery = check.delivery_id ?? 'unnamed';
+    deliveryId = check.delivery_id;
+    delivery = deliveryId ?? 'unnamed';
   }
   const body = webhookBody(options.parse_body ? options.parse_body(options.rawBody) : bodyOf(options.rawBody));
   const triggerId = triggerIdOf(options.workflow_ref, options.name);
   const receivedMs = clock.now();
   const receivedAt = new Date(receivedMs).toISOString();
+  // A delivery with the sender's id starts the execution that id names, on any node: sent
+  // again (GitHub's Redeliver, a retry after a timeout), it finds that execution and starts
+  // nothing. Without one, every delivery is its own (the fire's key names the execution).
+  const namedId = deliveryId === null ? null : executionIdOf(triggerId, `delivery ${deliveryId}`);
+  const repeatOf = (executionId: string) => `delivery ${delivery} received again: execution ${executionId} was started for it before`;
+  const earlier = namedId !== null && (await store.executions.getExecution(namedId)) !== null;
+  const { inFlight } = fireCoordinatorOf(store);
   let fire: TriggerFireRecord;
+  let inserted: boolean;
   // Keyed by the receipt's millisecond and random digits below it (fire-key.ts): deliveries in one millisecond do not collide.
   do {
-    fire = { trigger_id: triggerId, scheduled_at: uniqueFireKey(receivedMs), reason: 'webhook', status: 'starting', execution_id: null, source_execution_id: null, node_id: options.node_id ?? 'api', detail: maskedDetail(options.engine, `delivery ${delivery}`), created_at: receivedAt, updated_at: receivedAt };
-  } while (!(await store.triggers.insertFire(fire)));
+    const scheduledAt = uniqueFireKey(receivedMs);
+    fire = {
+      trigger_id: triggerId,
+      scheduled_at: scheduledAt,
+      reason: 'webhook',
+      status: earlier ? 'skipped' : 'starting',
+      // The execution it is starting, named while it starts: a node that finds it left
+      // `starting` (this one died) settles it by whether that execution exists.
+      execution_id: earlier ? null : (namedId ?? executionIdOf(triggerId, scheduledAt)),
+      source_execution_id: null,
+      node_id: options.node_id ?? 'api',
+      detail: maskedDetail(options.engine, earlier && namedId !== null ? repeatOf(namedId) : `delivery ${delivery}`),
+      created_at: receivedAt,
+      updated_at: receivedAt,
+    };
+    // In flight before it is recorded: this process's own pass never takes it for abandoned.
+    inFlight.add(`${triggerId}@${fire.scheduled_at}`);
+    inserted = await store.triggers.insertFire(fire);
+    if (!inserted || earlier) inFlight.delete(`${triggerId}@${fire.scheduled_at}`);
+  } while (!inserted);
+  if (earlier) return { fire, repeated: true };
+  const key = `${triggerId}@${fire.scheduled_at}`;
+  try {
+    return await startDelivery(options, webhook, fire, body, receivedAt, namedId, repeatOf);
+  } finally {
+    inFlight.delete(key);
+  }
+}
+
+async function startDelivery(
+  options: ReceiveWebhookOptions,
+  webhook: WebhookDef,
+  fire: TriggerFireRecord,
+  body: unknown,
+  receivedAt: string,
+  namedId: string | null,
+  repeatOf: (executionId: string) => string,
+): Promise<WebhookReceipt> {
+  const { store, clock } = options;
+  const triggerId = fire.trigger_id;
   const settle = async (patch: Pick<TriggerFireRecord, 'status' | 'execution_id' | 'detail'>): Promise<TriggerFireRecord> => {
     const updated_at = new Date(clock.now()).toISOString();
     const masked = { ...patch, detail: patch.detail === null ? null : maskedDetail(options.engine, patch.detail) };
@@ -123,12 +182,42 @@ export async function receiveWebhook(options: ReceiveWebhookOptions): Promise<Tr
     const execution = await options.engine.startExecution({
       workflow_ref: options.workflow_ref,
       input,
-      id: executionIdOf(triggerId, fire.scheduled_at),
+      id: fire.execution_id ?? executionIdOf(triggerId, fire.scheduled_at),
       trigger: { id: triggerId, scheduled_at: fire.scheduled_at, reason: 'webhook' },
     });
-    return await settle({ status: 'started', execution_id: execution.id, detail: fire.detail });
+    return { fire: await settle({ status: 'started', execution_id: execution.id, detail: fire.detail }), repeated: false };
   } catch (error) {
+    // The same delivery received at once on this node or another: the other one started it.
+    if (namedId !== null && (await store.executions.getExecution(namedId)) !== null) {
+      return { fire: await settle({ status: 'skipped', execution_id: null, detail: repeatOf(namedId) }), repeated: true };
+    }
     await settle({ status: 'failed', execution_id: null, detail: (error as Error).message });
     throw error;
   }
+}
+
+/**
+ * Settles the webhook fires a node left `starting` before `before` (it died between recording
+ * a delivery and settling it): `started` when the execution it was starting exists, else
+ * `failed` — the sender got no answer and sends the delivery again, which starts it.
+ */
+export async function settleAbandonedDeliveries(options: { store: Store; engine: TriggerEngine; clock: Clock; node_id: string; before: string }): Promise<TriggerFireRecord[]> {
+  const { store, clock } = options;
+  const { inFlight } = fireCoordinatorOf(store);
+  const settled: TriggerFireRecord[] = [];
+  for (const fire of await store.triggers.listFiresByStatus('starting', options.before)) {
+    if (fire.reason !== 'webhook' || inFlight.has(`${fire.trigger_id}@${fire.scheduled_at}`)) continue;
+    const executionId = fire.execution_id ?? executionIdOf(fire.trigger_id, fire.scheduled_at);
+    const exists = (await store.executions.getExecution(executionId)) !== null;
+    const updated_at = new Date(clock.now()).toISOString();
+    const detail = exists
+      ? fire.detail
+      : maskedDetail(options.engine, `${fire.detail ?? 'delivery'}: node '${fire.node_id}' stopped before starting its execution; the sender's retry of the delivery starts it`);
+    const patch = { status: exists ? ('started' as const) : ('failed' as const), execution_id: exists ? executionId : null, detail, node_id: options.node_id, updated_at };
+    // Compare-and-set: of two nodes settling it at once, one does.
+    if (await store.triggers.updateFire(fire.trigger_id, fire.scheduled_at, patch, { status: 'starting', node_id: fire.node_id, updated_at: fire.updated_at })) {
+      settled.push({ ...fire, ...patch });
+    }
+  }
+  return settled;
 }

@@ -152,6 +152,18 @@ export function createScheduleService(options: ScheduleServiceOptions): Schedule
       const to = parseTime(options.to, 'to');
       if (to < from) throw new HarmoniaError('SCHEDULE_RANGE_INVALID', `backfill range ends (${options.to}) before it starts (${options.from})`);
       const times = scheduleTimes(entry.schedule, from - 1, MAX_BACKFILL + 1, to);
+      // A time to come, fired now, would take its own key: the schedule would find it fired
+      // when it comes and start nothing then (Airflow refuses future backfills too).
+      const now = clock.now();
+      const coming = times.find((t) => t > now);
+      if (coming !== undefined) {
+        const first = new Date(coming).toISOString();
+        throw new HarmoniaError(
+          'SCHEDULE_RANGE_INVALID',
+          `backfill range holds times still to come (the first, ${first}, is after now, ${new Date(now).toISOString()}); they fire on their own: end the range at or before now`,
+          { details: { first_to_come: first } },
+        );
+      }
       if (times.length > MAX_BACKFILL) {
         throw new HarmoniaError('SCHEDULE_RANGE_INVALID', `backfill range holds more than ${MAX_BACKFILL} scheduled times; split it`, { details: { max: MAX_BACKFILL } });
       }

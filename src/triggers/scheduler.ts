@@ -10,6 +10,7 @@ import { createSystemClock, type Clock } from '../engine/clock.js';
 import type { Store } from '../store/store.js';
 import { createAfterWatcher, loadAfterTriggers, type AfterEntry } from './after-triggers.js';
 import { createFireRunner, type TriggerEngine } from './fire-runner.js';
+import { settleAbandonedDeliveries } from './receive-webhook.js';
 import { jitterOf, scheduleTimes } from './schedule-times.js';
 import { loadSchedules, type ScheduleEntry } from './trigger-catalogue.js';
 
@@ -47,6 +48,9 @@ export interface Scheduler {
 /** At most this many scheduled times of one schedule are fired in one pass (a long catch-up window). */
 const MAX_PER_PASS = 100;
 
+/** The least lateness of a wake that counts as a stall (Temporal's least catch-up window). */
+const STALL_MS = 10_000;
+
 /** Creates a node's scheduler. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const clock = options.clock ?? createSystemClock();
@@ -73,6 +77,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let loadedAt = Number.NEGATIVE_INFINITY;
   /** When the previous pass of this process looked; null before the first (then the catch-up window rules). */
   let lastPassAt: number | null = null;
+  /** When the previous pass ended and armed the next wake (at most reload_ms later). */
+  let lastPassEndAt: number | null = null;
+  /**
+   * Per schedule, since when this scheduler has run it without a stall: a time due before then
+   * was missed (a catch-up), however many passes it takes to fire them all (100 a pass).
+   */
+  const runningSince = new Map<string, number>();
   let cancelTimer: (() => void) | null = null;
   let stopped = true;
   let pass: Promise<void> | null = null;
@@ -105,7 +116,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const fireDue = async (entry: ScheduleEntry, state: TriggerStateRecord, now: number): Promise<void> => {
     const { schedule } = entry;
     // Regular passes never miss a time (lastPassAt); after a restart only the window is caught up.
-    const windowStart = Math.min(lastPassAt ?? Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
+    // So too after a stall: the previous pass armed a wake at most reload_ms away, so a pass
+    // that comes later than that by more than the window means this process did not run (the
+    // machine slept, SIGSTOP) or the wall clock jumped forward. Firing every time since would
+    // start a day of a one-second schedule at once; like a restart, only the window is taken.
+    // At least STALL_MS late: timers and a busy event loop run late by seconds, and a schedule
+    // with no catch-up window would lose the times of every late wake.
+    const stalled = lastPassEndAt !== null && now - lastPassEndAt > reloadMs + Math.max(schedule.catchup_window_ms, STALL_MS);
+    const passesRan = lastPassAt !== null && !stalled;
+    if (!passesRan || !runningSince.has(entry.id)) runningSince.set(entry.id, now);
+    const dueSince = runningSince.get(entry.id) ?? now;
+    const windowStart = Math.min(passesRan ? (lastPassAt ?? now) : Number.POSITIVE_INFINITY, now - schedule.catchup_window_ms) - 1;
     const floor = Math.max(Date.parse(state.since), windowStart, seen.get(entry.id) ?? Number.NEGATIVE_INFINITY);
     // Most passes find nothing due: answer that without reading the store.
     const [first] = scheduleTimes(schedule, floor, 1, now);
@@ -116,9 +137,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const fireAt = at + jitterOf(entry.id, at, schedule.jitter_ms);
       // Times are in order; a later one never fires before an earlier one still in its jitter.
       if (fireAt > now) break;
-      // A catch-up is a time missed while no pass ran (before this scheduler's first pass);
-      // once passes run, a late one (a busy process) still fires its times as scheduled.
-      await runner.fire(entry, at, lastPassAt !== null || fireAt >= now - reloadMs ? 'schedule' : 'catchup');
+      // A catch-up is a time missed while no pass ran (before this scheduler's first pass, or
+      // during a stall); once passes run, a late one (a busy process) fires its times as scheduled.
+      await runner.fire(entry, at, fireAt >= dueSince - reloadMs ? 'schedule' : 'catchup');
       // Fired here or by another node: either way this time is done.
       seen.set(entry.id, at);
     }
@@ -195,8 +216,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const before = new Date(now - orphanAfterMs).toISOString();
     await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), before);
     await after.adoptOrphans(afterEntries, before);
+    for (const fire of await settleAbandonedDeliveries({ store: options.store, engine: options.engine, clock, node_id: options.node_id, before })) options.on_fire?.(fire);
     wasLive = live;
     lastPassAt = now;
+    lastPassEndAt = clock.now();
   };
 
   const arm = () => {

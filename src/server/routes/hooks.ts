@@ -20,6 +20,7 @@ export function hookRoutes() {
         'or, for a trigger with auth: token or any, carrying an API token with the trigger scope (or write, admin) in Authorization: Bearer.',
       body: { types: ['json'], required: false, raw: true },
       responses: {
+        200: { description: 'A delivery whose id (X-GitHub-Delivery, X-Harmonia-Delivery, ...) was received before: its fire, recorded skipped, names the execution the first started; nothing new starts.', schema: 'ScheduleFire' },
         201: { description: 'The fire and the execution it started.', schema: 'ScheduleFire' },
         400: { description: 'The body is not JSON, not UTF-8, or nests too deep.', schema: 'Error' },
         401: { description: 'Missing or wrong signature.', schema: 'Error' },
@@ -29,7 +30,7 @@ export function hookRoutes() {
         422: { description: 'The workflow refused the mapped input.', schema: 'Error' },
       },
       handler: async (request, services) => {
-        const fire = await receiveWebhook({
+        const { fire, repeated } = await receiveWebhook({
           store: services.store,
           engine: services.engine,
           clock: createSystemClock(),
@@ -42,7 +43,8 @@ export function hookRoutes() {
           learn_secret: (secret) => services.engine.secrets.add([secret]),
           token_id: isTokenDelivery(request.principal) ? request.principal.id : null,
         });
-        return { status: 201, body: fire };
+        // A delivery received before started nothing: 200, not 201, so a sender sees its retry landed.
+        return { status: repeated ? 200 : 201, body: fire };
       },
     },
   ]);

@@ -12,6 +12,7 @@ import { PatientPool } from './patient-pool.js';
 import { startRenewalThread, type RenewalConnection } from './renewal-thread.js';
 import { PostgresTriggerRepo } from './trigger-repo.js';
 import { SCHEMA_NAME, migratePostgres } from './migrate-postgres.js';
+import { withLeaderLock } from './try-leadership.js';
 import { PostgresRegistryRepo } from './registry-repo.js';
 
 export interface PostgresStoreOptions {
@@ -60,12 +61,12 @@ export interface PostgresStore extends Store {
   readonly schema: string | null;
 }
 
-function sessionFor(exec: PgExecutor, outside = false): Required<StoreSession> {
+function sessionFor(exec: PgExecutor, outside = false, lock?: <T>(key: string, fn: () => Promise<T>) => Promise<T>): Required<StoreSession> {
   return {
     registry: new PostgresRegistryRepo(exec),
     executions: new PostgresExecutionRepo(exec, { batch_reads: outside }),
     components: new PostgresComponentRepo(exec),
-    triggers: new PostgresTriggerRepo(exec),
+    triggers: new PostgresTriggerRepo(exec, lock),
     leases: new PostgresLeaseRepo(exec),
   };
 }
@@ -161,7 +162,8 @@ export async function createPostgresStore(given: PostgresStoreOptions): Promise<
     await Promise.all([pool.end(), held.end()]).catch(() => undefined);
     throw error;
   }
-  const outside = sessionFor(createPoolExecutor(pool), true);
+  // Trigger locks on the held pool, as every lock held while its holder works (the statements it runs come from `pool`).
+  const outside = sessionFor(createPoolExecutor(pool), true, (key, fn) => withLeaderLock(held, key, fn));
   // Connects on first use: only a cluster node renews.
   const renewalPool = new PatientPool({
     connectionString: options.url,

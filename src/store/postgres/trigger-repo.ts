@@ -20,7 +20,15 @@ function toState(row: StateRow): TriggerStateRecord {
 
 /** Trigger fires and state in the `trigger_fires` and `trigger_states` tables. */
 export class PostgresTriggerRepo implements TriggerRepo {
-  constructor(private readonly exec: PgExecutor) {}
+  constructor(
+    private readonly exec: PgExecutor,
+    /** The cross-node lock of a key (withLeaderLock on the held pool); absent in a transaction's session. */
+    private readonly lock?: <T>(key: string, fn: () => Promise<T>) => Promise<T>,
+  ) {
+    if (lock) this.exclusive = (triggerId, fn) => lock(`trigger-fires:${triggerId}`, fn);
+  }
+
+  readonly exclusive?: <T>(triggerId: string, fn: () => Promise<T>) => Promise<T>;
 
   insertFire(fire: TriggerFireRecord): Promise<boolean> {
     return this.exec.write(async (query) => {

@@ -208,6 +208,14 @@ describe('webhook triggers that take API tokens with the trigger scope', () => {
     expect(await h.engine.waitForCompletion(fire.execution_id!)).toMatchObject({ status: 'completed', input: { ref: 'v9' } });
   });
 
+  it('starts one execution for a token delivery sent twice with its X-Harmonia-Delivery id', async () => {
+    const first = await post('ci', { authorization: 'Bearer hook-token', 'x-harmonia-delivery': 'ci-build-41' }, '{"ref":"once"}');
+    const again = await post('ci', { authorization: 'Bearer hook-token', 'x-harmonia-delivery': 'ci-build-41' }, '{"ref":"once"}');
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(first.body.detail).toBe("delivery ci-build-41 by token 'env:2'");
+    expect(again.body).toMatchObject({ status: 'skipped', detail: `delivery ci-build-41 by token 'env:2' received again: execution ${first.body.execution_id} was started for it before` });
+  });
+
   it('refuses a token without the scope before looking the trigger up, and an unknown token with 401', async () => {
     const reader = await post('ci', { authorization: 'Bearer reader-token' });
     expect(reader.status).toBe(403);

@@ -174,8 +174,11 @@ describe('createScheduler() on SQLite with a fake clock', () => {
     await scheduler.poke();
     h.clock.advance(10_000);
     await scheduler.poke();
-    expect(h.fires.map((f) => f.status)).toEqual(['started', 'started']);
+    // The canceled execution ends a moment later (its runner takes the abort): the new one waits for that.
+    expect(h.fires.map((f) => f.status)).toEqual(['started', 'buffered']);
     expect((await h.engine.waitForCompletion(h.fires[0]!.execution_id!)).status).toBe('canceled');
+    await scheduler.poke();
+    expect(h.fires.map((f) => [f.scheduled_at.slice(17, 19), f.status])).toEqual([['10', 'started'], ['20', 'buffered'], ['20', 'started']]);
   });
 
   it('starts every fire under allow_all', async () => {

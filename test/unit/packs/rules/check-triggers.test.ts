@@ -14,8 +14,26 @@ describe('checkTriggers()', () => {
   it('reports a bad cron expression at its line and column with the reason', async () => {
     const diags = await validateWorkflow(withSchedule("cron: '61 * * * *'"));
     expect(diags).toMatchObject([
-      { code: 'TRIGGER_CRON_INVALID', line: 7, column: 13, pointer: '/triggers/nightly/schedule/cron', message: "cron '61 * * * *' of trigger 'nightly' is not valid: Invalid value for minute: 61" },
+      { code: 'TRIGGER_CRON_INVALID', line: 7, column: 13, pointer: '/triggers/nightly/schedule/cron', message: "cron '61 * * * *' of trigger 'nightly' is not valid: minute 61 is out of range (0-59)" },
     ]);
+  });
+
+  it('quotes an out-of-range field value as written, with the range it must be in', async () => {
+    const cases: Array<[string, string]> = [
+      ['0 0 32 * *', 'day-of-month 32 is out of range (1-31)'],
+      ['0 0 0 * *', 'day-of-month 0 is out of range (1-31)'],
+      ['0 0 1,32 * *', 'day-of-month 32 is out of range (1-31)'],
+      ['0 0 * 13 *', 'month 13 is out of range (1-12)'],
+      ['0 0 * 0 *', 'month 0 is out of range (1-12)'],
+      ['0 24 * * *', 'hour 24 is out of range (0-23)'],
+      ['61 * * * *', 'minute 61 is out of range (0-59)'],
+      ['0 0 * * 8', 'day-of-week 8 is out of range (0-7, 0 and 7 are Sunday)'],
+      ['61 * * * * *', 'second 61 is out of range (0-59)'],
+    ];
+    for (const [cron, reason] of cases) {
+      const [diag] = await validateWorkflow(withSchedule(`cron: '${cron}'`));
+      expect(diag?.message, cron).toBe(`cron '${cron}' of trigger 'nightly' is not valid: ${reason}`);
+    }
   });
 
   it('reports a cron expression with the wrong number of fields', async () => {
