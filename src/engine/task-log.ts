@@ -126,15 +126,23 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
         bytes += size;
         push(line);
       };
-      return (stream, printed) => {
-        if (truncated) return;
+      const line = (stream: TaskLogLine['stream'], at: string, printed: string): void => {
         // PostgreSQL cannot hold U+0000 in text (a batch holding one was lost there): it is
         // shown as U+FFFD on every backend, like bytes that are not UTF-8.
         const text = printed.includes('\u0000') ? printed.replaceAll('\u0000', '\uFFFD') : printed;
-        const at = stamp();
         const pieces = piecesOf(text, maxLineBytes);
         if (pieces.length === 1) return one(stream, at, text);
         for (const piece of piecesOf(mask(text), maxLineBytes)) one(stream, at, piece);
+      };
+      return (stream, printed) => {
+        if (truncated) return;
+        const at = stamp();
+        if (!printed.includes('\n')) return line(stream, at, printed);
+        // A note or a returned line may hold several (an error quoting a script's output, a
+        // component's log entry): one line per entry, as a script's own output is split, so a
+        // reader never meets a line break inside a line. The masker knows each line of a
+        // multi-line secret on its own (core/secret-masker.ts), so splitting first hides them all.
+        for (const part of printed.split('\n')) line(stream, at, part.endsWith('\r') ? part.slice(0, -1) : part);
       };
     },
     subscribe(listener) {

@@ -75,6 +75,17 @@ describe('task logs', () => {
     ]);
   });
 
+  it('stores a note that holds several lines (a retry quoting a multi-line error) one line per entry, as printed lines are', async () => {
+    const { lines } = await runShell('printf "first\\r\\nsecond\\n"; [ "$HARMONIA_ATTEMPT" -ge 2 ]', { retry: { max_attempts: 2, initial_delay_ms: 1 } });
+    expect(lines.filter((l) => l.line.includes('\n') || l.line.includes('\r'))).toEqual([]);
+    expect(lines.filter((l) => l.attempt === 1).map((l) => [l.stream, l.line])).toEqual([
+      ['stdout', 'first'],
+      ['stdout', 'second'],
+      ['system', 'failed with ACTION_FAILED: shell command exited with code 1: first'],
+      ['system', 'second; attempt 2 in 1 ms'],
+    ]);
+  });
+
   it('notes a timeout in the log', async () => {
     const { lines } = await runShell('echo started; sleep 30', { timeout_ms: 1000 });
     expect(of(lines, 'system')).toEqual(['timed out after 1000 ms: stopping the task']);
