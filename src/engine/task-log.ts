@@ -7,6 +7,9 @@ import type { Store, StoredTaskLogLine, TaskLogLine } from '../store/store.js';
 import { isUtf8Continuation } from '../actions/line-splitter.js';
 import type { Clock } from './clock.js';
 
+/** Where a text given as one line holds several: as a child's output is split (actions/line-splitter.ts). */
+const LINE_BREAK = /\r\n|\r|\n/;
+
 /** Lines stored, in seq order, for live followers. */
 export type TaskLogListener = (lines: readonly StoredTaskLogLine[]) => void;
 
@@ -137,12 +140,12 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
       return (stream, printed) => {
         if (truncated) return;
         const at = stamp();
-        if (!printed.includes('\n')) return line(stream, at, printed);
+        if (!printed.includes('\n') && !printed.includes('\r')) return line(stream, at, printed);
         // A note or a returned line may hold several (an error quoting a script's output, a
         // component's log entry): one line per entry, as a script's own output is split, so a
-        // reader never meets a line break inside a line. The masker knows each line of a
+        // reader never meets a line break (or a carriage return) inside a line. The masker knows each line of a
         // multi-line secret on its own (core/secret-masker.ts), so splitting first hides them all.
-        for (const part of printed.split('\n')) line(stream, at, part.endsWith('\r') ? part.slice(0, -1) : part);
+        for (const part of printed.split(LINE_BREAK)) line(stream, at, part);
       };
     },
     subscribe(listener) {

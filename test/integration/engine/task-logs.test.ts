@@ -33,6 +33,11 @@ describe('task logs', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
+  it('stores each redraw of a progress bar (\\r) as a line, and \\r\\n as one break', async () => {
+    const { lines } = await runShell(`printf '10%%\\r20%%\\rdone\\r\\nnext\\n'`);
+    expect(of(lines, 'stdout')).toEqual(['10%', '20%', 'done', 'next']);
+  });
+
   it('stores a NUL byte as U+FFFD on every backend (PostgreSQL text cannot hold it: the whole batch was lost there)', async () => {
     const { lines } = await runShell(`printf 'a\\000b\\n'; echo after`);
     expect(of(lines, 'stdout')).toEqual(['a\uFFFDb', 'after']);
