@@ -497,6 +497,7 @@ export class ExecutionRunner {
       this.deps.config.limits.max_task_output_bytes,
       log,
       controller,
+      this.deps.logs.backlog,
     );
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
     this.lastUnit = ctx;
