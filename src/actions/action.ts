@@ -30,6 +30,12 @@ export interface ActionContext {
    * itself reports (an HTTP exchange, a kill).
    */
   log?: (stream: TaskLogStream, line: string) => void;
+  /**
+   * While the task log is behind the store (lines printed faster than they are written), a
+   * promise that resolves once it has caught up; null while it keeps up. An action reading a
+   * child's output stops reading meanwhile, so the child waits on its pipe, not the engine's memory.
+   */
+  log_backlog?: () => Promise<void> | null;
 }
 
 /** Where a task log line came from. */

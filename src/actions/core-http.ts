@@ -79,7 +79,8 @@ export function createHttpAction(options: HttpActionOptions): ActionHandler {
       }
       ctx.log?.('system', `${what} answered ${response.status} in ${Date.now() - started} ms, ${Buffer.byteLength(response.text)} bytes`);
       if (input.log_body === true) {
-        for (const line of response.text.split('\n')) ctx.log?.('stdout', line);
+        // The task log stores it a line an entry (a CRLF body's \r dropped, as a script's).
+        ctx.log?.('stdout', response.text);
       }
       let body: unknown = response.text;
       if (isJsonType(response.headers['content-type']) && response.text !== '') {

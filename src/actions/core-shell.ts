@@ -88,6 +88,7 @@ export function createShellAction(options: ShellActionOptions, packDir?: string)
         ...(options.containment === undefined ? {} : { containment: options.containment }),
         ...(options.run_as ? { run_as: options.run_as } : {}),
         ...(ctx.log ? { on_line: ctx.log } : {}),
+        ...(ctx.log_backlog ? { log_backlog: ctx.log_backlog } : {}),
         });
         return childResult(outcome, ctx.signal, invocation.label, ctx.max_output_bytes);
       } finally {

@@ -1,5 +1,7 @@
 /**
- * Cuts a byte stream into lines for the task log: split on `\n` (a trailing `\r` dropped),
+ * Cuts a byte stream into lines for the task log: split on `\n`, `\r\n` and a lone `\r` (a
+ * progress bar's redraw is a line of its own, shown as it is drawn rather than held until a
+ * newline that may never come: GitHub Actions shows them so),
  * decoded as UTF-8 with invalid bytes replaced, a line longer than `max_line_bytes` cut into
  * pieces (between characters, never inside one), and whatever is left at the end flushed as
  * a last (partial) line.
@@ -31,9 +33,10 @@ export function createLineSplitter(emit: (line: string) => void, max_line_bytes 
     const bytes = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
-    emit(DECODER.decode(bytes.subarray(0, end)));
+    emit(DECODER.decode(bytes));
   };
+  // The last chunk ended in \r: a \n starting the next one ends no second line.
+  let afterCr = false;
   const take = (piece: Buffer): void => {
     let rest = piece;
     while (pendingBytes + rest.length > max_line_bytes) {
@@ -54,13 +57,22 @@ export function createLineSplitter(emit: (line: string) => void, max_line_bytes 
   };
   return {
     push(chunk) {
-      let start = 0;
-      for (;;) {
-        const newline = chunk.indexOf(0x0a, start);
-        if (newline < 0) break;
-        take(chunk.subarray(start, newline));
+      if (chunk.length === 0) return;
+      let start = afterCr && chunk[0] === 0x0a ? 1 : 0;
+      afterCr = false;
+      let lf = chunk.indexOf(0x0a, start);
+      let cr = chunk.indexOf(0x0d, start);
+      while (lf >= 0 || cr >= 0) {
+        const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        take(chunk.subarray(start, end));
         flush();
-        start = newline + 1;
+        start = end + 1;
+        if (end === cr) {
+          if (start === chunk.length) afterCr = true;
+          else if (chunk[start] === 0x0a) start += 1;
+        }
+        if (lf >= 0 && lf < start) lf = chunk.indexOf(0x0a, start);
+        if (cr >= 0 && cr < start) cr = chunk.indexOf(0x0d, start);
       }
       if (start < chunk.length) take(chunk.subarray(start));
     },

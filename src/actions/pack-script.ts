@@ -87,6 +87,7 @@ export function createPackScriptAction(ref: string, def: ActionDef, packDir: str
         ...(options.containment === undefined ? {} : { containment: options.containment }),
         ...(options.run_as ? { run_as: options.run_as } : {}),
         ...(ctx.log ? { on_line: ctx.log } : {}),
+        ...(ctx.log_backlog ? { log_backlog: ctx.log_backlog } : {}),
       });
       return childResult(outcome, ctx.signal, what, ctx.max_output_bytes);
     },

@@ -25,6 +25,8 @@ export interface RunChildOptions {
   containment?: Containment;
   /** Told each line the child prints, as it prints it (the task log). */
   on_line?: (stream: 'stdout' | 'stderr' | 'system', line: string) => void;
+  /** While the task log is behind, resolves once it caught up: the child's pipes are not read meanwhile. */
+  log_backlog?: () => Promise<void> | null;
   /** The user and group the child runs as (the server must be root to switch). @default the server's own */
   run_as?: RunAs;
 }
@@ -128,11 +130,34 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     const keepTail = lines !== null;
     let truncated = false;
     const held = { stdout: 0, stderr: 0 };
+    // Backpressure: while the task log is behind the store, the pipes are not read, so a
+    // child printing faster than the store writes waits on its pipe (as under a slow
+    // terminal) instead of piling its lines up in the engine's memory. Once the child has
+    // exited, what is left in the pipes is read at once (they are closed soon after).
+    let paused = false;
+    let exited = false;
+    const resume = (): void => {
+      paused = false;
+      child.stdout?.resume();
+      child.stderr?.resume();
+    };
+    const holdBack = (): void => {
+      if (paused || exited) return;
+      const behind = options.log_backlog?.();
+      if (!behind) return;
+      paused = true;
+      child.stdout?.pause();
+      child.stderr?.pause();
+      void behind.then(() => {
+        if (paused) resume();
+      });
+    };
     const collect =
       (into: Buffer[], splitter: ReturnType<typeof createLineSplitter> | undefined, which: 'stdout' | 'stderr') =>
       (chunk: Buffer): void => {
         if (stopped === 'too_large') return;
         splitter?.push(chunk);
+        if (splitter) holdBack();
         total += chunk.length;
         if (keepTail) {
           into.push(chunk);
@@ -163,6 +188,8 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     child.on('exit', (code, signal) => {
       exitCode = code;
       exitSignal = signal;
+      exited = true;
+      if (paused) resume();
       killGroup(child, 'SIGKILL');
       // A process that left the group can hold the pipes open forever; stop waiting for it.
       timers.push(

@@ -114,6 +114,8 @@ export interface Engine extends ExecutionWaitsApi {
   readEvents(id: string, afterSeq?: number, limit?: number): Promise<ExecutionEvent[]>;
   /** Task log lines of an execution after `query.after`, in seq order. Thrown when unknown: EXEC_NOT_FOUND. */
   readLogs(id: string, query: TaskLogQuery): Promise<StoredTaskLogLine[]>;
+  /** The seq of the execution's last stored log line (0 before its first), the lines this engine holds stored first. */
+  lastLogSeq(id: string): Promise<number>;
   /** Every task log line this engine stores from now on, once stored; returns the unsubscribe. */
   followLogs(listener: (lines: readonly StoredTaskLogLine[]) => void): () => void;
   /** `cascade.by_parent`: the parent execution passing its own pause on (another node's cascade); the operator's pause leaves it out. */

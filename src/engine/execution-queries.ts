@@ -7,7 +7,7 @@ import { metricsOf, statusReport, summaryOf } from './summary.js';
 /** The read side of executions and their custom state (the Engine methods of the same names). */
 export type ExecutionQueries = Pick<
   Engine,
-  'getExecution' | 'changeMark' | 'changeMarkNow' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'readLogs' | 'followLogs' | 'saveState' | 'loadState'
+  'getExecution' | 'changeMark' | 'changeMarkNow' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'readLogs' | 'lastLogSeq' | 'followLogs' | 'saveState' | 'loadState'
 >;
 
 /** Creates the engine's queries of executions and their custom state. */
@@ -52,6 +52,10 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
       // Lines this engine holds in its batch are read too, so a reader never misses its own writes.
       await ctx.logs.flush();
       return store.executions.readLogs(id, query);
+    },
+    async lastLogSeq(id) {
+      await ctx.logs.flush();
+      return store.executions.lastLogSeq(id);
     },
     followLogs: (listener) => ctx.logs.subscribe(listener),
     async saveState(id, value) {

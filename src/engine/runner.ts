@@ -471,15 +471,22 @@ export class ExecutionRunner {
       }
       writer(stream, line);
     };
+    // Set once the deadline passed: whatever the action then returns, the attempt timed out.
+    let timedOut: TaskResult | null = null;
     cancelTimeout = this.deps.clock.setTimer(timeoutMs, () => {
       log('system', `timed out after ${timeoutMs} ms: stopping the task`);
-      controller.abort('timeout');
-      finish({
+      const result: TaskResult = {
         status: 'error',
         error_type: 'TIMEOUT',
         error_message: `task '${command.task_id}' ran longer than its timeout of ${timeoutMs} ms`,
         is_retriable: true,
-      });
+      };
+      timedOut = result;
+      controller.abort('timeout');
+      // The attempt ends once its action has stopped (a process is killed after its kill
+      // grace), so a retry never overlaps it and what it prints while stopping is in its log.
+      // An action deaf to its signal is given up on after the cancel grace, as a cancel is.
+      cancelTimeout = this.deps.clock.setTimer(this.deps.config.cancel_grace_ms, () => finish(result));
     });
     const ctx = new UnitContext(
       this.id,
@@ -490,6 +497,7 @@ export class ExecutionRunner {
       this.deps.config.limits.max_task_output_bytes,
       log,
       controller,
+      this.deps.logs.backlog,
     );
     if (this.packDir !== undefined) ctx.pack_dir = this.packDir;
     this.lastUnit = ctx;
@@ -501,12 +509,13 @@ export class ExecutionRunner {
       try {
         running = handler.run(command.input, ctx);
       } catch (error) {
-        finish(errorResult(error, true));
+        finish(timedOut ?? errorResult(error, true));
         return;
       }
-      const failed = (error: unknown): void => finish(errorResult(error, true));
-      if (running instanceof Promise) running.then(finish, failed);
-      else Promise.resolve(running).then(finish, failed);
+      const done = (result: TaskResult): void => finish(timedOut ?? result);
+      const failed = (error: unknown): void => finish(timedOut ?? errorResult(error, true));
+      if (running instanceof Promise) running.then(done, failed);
+      else Promise.resolve(running).then(done, failed);
     });
   }
 }

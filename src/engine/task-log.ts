@@ -7,6 +7,9 @@ import type { Store, StoredTaskLogLine, TaskLogLine } from '../store/store.js';
 import { isUtf8Continuation } from '../actions/line-splitter.js';
 import type { Clock } from './clock.js';
 
+/** Where a text given as one line holds several: as a child's output is split (actions/line-splitter.ts). */
+const LINE_BREAK = /\r\n|\r|\n/;
+
 /** Lines stored, in seq order, for live followers. */
 export type TaskLogListener = (lines: readonly StoredTaskLogLine[]) => void;
 
@@ -15,8 +18,14 @@ export interface TaskLogWriter {
   forAttempt(unit: { execution_id: string; task_id: string; item_index?: number; attempt: number }): (stream: TaskLogLine['stream'], line: string) => void;
   /** Follows every stored line; returns the unsubscribe. */
   subscribe(listener: TaskLogListener): () => void;
-  /** Writes what is buffered now. */
+  /** Writes what is buffered now; resolves once those lines are stored (not waiting for lines printed later). */
   flush(): Promise<void>;
+  /**
+   * While more is held than the store has caught up with (a task printing faster than the
+   * store writes), a promise that resolves once the backlog is down to half; null while it
+   * keeps up. Child processes' pipes are paused meanwhile, so memory stays bounded.
+   */
+  backlog(): Promise<void> | null;
 }
 
 export interface TaskLogOptions {
@@ -29,6 +38,8 @@ export interface TaskLogOptions {
   batch_lines?: number;
   /** Longest a line waits in the buffer. @default 100 */
   flush_ms?: number;
+  /** Bytes held (text plus a per-line allowance) past which backlog() asks printers to wait. @default 8 MiB */
+  max_held_bytes?: number;
   /** Bytes of one stored line: a longer one is cut into pieces of at most this. @default 16384 */
   max_line_bytes?: number;
   /**
@@ -69,27 +80,62 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
   const mask = options.mask ?? ((text: string) => text);
   const flushMs = options.flush_ms ?? 100;
   const listeners = new Set<TaskLogListener>();
+  const maxHeld = options.max_held_bytes ?? 8 * 1024 * 1024;
+  // When behind, one write takes what has piled up, up to this many lines.
+  const maxBatch = batchLines * 10;
   let buffer: TaskLogLine[] = [];
   // Batching is I/O, not scheduling: real time even when the engine runs on a test clock.
   let timer: NodeJS.Timeout | null = null;
-  let writing: Promise<void> = Promise.resolve();
+  // One write at a time, in order, so seqs follow the order lines were printed.
+  let pumping: Promise<void> | null = null;
+  // Lines pushed and lines written (stored or failed) since start: a flush waits for its mark.
+  let pushed = 0;
+  let written = 0;
+  let flushWaiters: Array<{ mark: number; resolve: () => void }> = [];
+  // Bytes held in the buffer and in the write under way; a line counts its object too.
+  let held = 0;
+  const LINE_OVERHEAD = 256;
+  let drained: { promise: Promise<void>; resolve: () => void } | null = null;
 
-  const write = (): Promise<void> => {
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
-    if (buffer.length === 0) return writing;
-    const batch = buffer;
-    buffer = [];
-    // One write at a time, in order, so seqs follow the order lines were printed.
-    writing = writing.then(async () => {
+  const settle = (): void => {
+    if (flushWaiters.length > 0) {
+      const due = flushWaiters.filter((w) => w.mark <= written);
+      flushWaiters = flushWaiters.filter((w) => w.mark > written);
+      for (const waiter of due) waiter.resolve();
+    }
+    if (drained !== null && held <= maxHeld / 2) {
+      drained.resolve();
+      drained = null;
+    }
+  };
+
+  const pump = async (): Promise<void> => {
+    while (buffer.length > 0) {
+      const batch = buffer.length <= maxBatch ? buffer : buffer.slice(0, maxBatch);
+      buffer = batch === buffer ? [] : buffer.slice(maxBatch);
       try {
         const stored = await options.store.executions.appendLogs(batch);
         for (const listener of listeners) listener(stored);
       } catch (error) {
         options.onError(error);
       }
+      written += batch.length;
+      for (const line of batch) held -= line.line.length + LINE_OVERHEAD;
+      settle();
+    }
+  };
+
+  const write = (): Promise<void> => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (pushed === written) return Promise.resolve();
+    const done = new Promise<void>((resolve) => flushWaiters.push({ mark: pushed, resolve }));
+    pumping ??= pump().finally(() => {
+      pumping = null;
+      // A line pushed while the last write settled found the pump still running: write it now.
+      if (buffer.length > 0) void write();
     });
-    return writing;
+    return done;
   };
 
   // Lines come in bursts: one ISO string per millisecond, not one per line.
@@ -106,6 +152,8 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
 
   const push = (line: TaskLogLine): void => {
     buffer.push(line);
+    pushed += 1;
+    held += line.line.length + LINE_OVERHEAD;
     if (buffer.length >= batchLines) void write();
     else timer ??= setTimeout(() => void write(), flushMs);
   };
@@ -126,15 +174,23 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
         bytes += size;
         push(line);
       };
-      return (stream, printed) => {
-        if (truncated) return;
+      const line = (stream: TaskLogLine['stream'], at: string, printed: string): void => {
         // PostgreSQL cannot hold U+0000 in text (a batch holding one was lost there): it is
         // shown as U+FFFD on every backend, like bytes that are not UTF-8.
         const text = printed.includes('\u0000') ? printed.replaceAll('\u0000', '\uFFFD') : printed;
-        const at = stamp();
         const pieces = piecesOf(text, maxLineBytes);
         if (pieces.length === 1) return one(stream, at, text);
         for (const piece of piecesOf(mask(text), maxLineBytes)) one(stream, at, piece);
+      };
+      return (stream, printed) => {
+        if (truncated) return;
+        const at = stamp();
+        if (!printed.includes('\n') && !printed.includes('\r')) return line(stream, at, printed);
+        // A note or a returned line may hold several (an error quoting a script's output, a
+        // component's log entry): one line per entry, as a script's own output is split, so a
+        // reader never meets a line break (or a carriage return) inside a line. The masker knows each line of a
+        // multi-line secret on its own (core/secret-masker.ts), so splitting first hides them all.
+        for (const part of printed.split(LINE_BREAK)) line(stream, at, part);
       };
     },
     subscribe(listener) {
@@ -142,5 +198,14 @@ export function createTaskLogWriter(options: TaskLogOptions): TaskLogWriter {
       return () => listeners.delete(listener);
     },
     flush: write,
+    backlog() {
+      if (held <= maxHeld) return null;
+      if (drained === null) {
+        let resolve = (): void => undefined;
+        const promise = new Promise<void>((r) => (resolve = r));
+        drained = { promise, resolve };
+      }
+      return drained.promise;
+    },
   };
 }

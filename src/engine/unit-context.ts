@@ -19,6 +19,7 @@ export class UnitContext implements ActionContext {
     readonly max_output_bytes: number,
     readonly log: (stream: TaskLogStream, line: string) => void,
     private readonly abort: UnitAbort,
+    readonly log_backlog: () => Promise<void> | null,
   ) {}
 
   get signal(): AbortSignal {

@@ -121,13 +121,18 @@ export async function followLogLines(options: FollowLogOptions): Promise<void> {
   let after = options.query.after ?? 0;
   let finishedSeen = false;
   while (!options.isClosed()) {
-    const lines = await options.engine.readLogs(options.execution_id, { ...options.query, after, limit: PAGE });
+    // Read up to the head seen first: a filter that matched nothing there has still passed
+    // those lines, so the next look starts after them (each line is scanned once, not at
+    // every wake-up: a filtered follower of a chatty execution was quadratic in its log).
+    const head = await options.engine.lastLogSeq(options.execution_id);
+    const lines = await options.engine.readLogs(options.execution_id, { ...options.query, after, through: head, limit: PAGE });
     for (const line of lines) {
       if (options.isClosed()) return;
       await options.send(line);
       after = line.seq;
     }
     if (lines.length === PAGE) continue;
+    after = Math.max(after, head);
     if (finishedSeen && lines.length === 0) {
       options.end(after);
       return;

@@ -32,6 +32,7 @@ import type { StreamHub } from './stream-hub.js';
 import { packEventJson, streamPackEvents } from './stream-pack-events.js';
 import { refuseCursorPastHead } from '../app/cursor-past-head.js';
 import { assertTaskOf } from '../app/task-of-execution.js';
+import { intParam } from './routes/paging.js';
 import { stillAuthorized } from './still-authorized.js';
 import { refuseUnknownQuery } from './unknown-query.js';
 
@@ -191,6 +192,8 @@ async function accept(
       throw queryValueError(name, value, { expected: 'a non-negative integer' });
     }
   }
+  // Attempts count from 1: the page and the SSE stream refuse attempt=0 too (an empty log that never filled).
+  if (logsMatch) intParam(Object.fromEntries(url.searchParams), 'attempt', 1, 1, Number.MAX_SAFE_INTEGER);
   const record = executionId !== null ? await services.engine.getExecution(executionId) : null;
   const afterSeq = url.searchParams.get('after_seq');
   const afterLine = url.searchParams.get('after');

@@ -262,6 +262,12 @@ export interface TaskLogQuery {
   stream?: TaskLogLine['stream'];
   /** Only lines with a larger seq. @default 0 */
   after?: number;
+  /**
+   * Only lines with this seq or a smaller one: a follower reads up to the head it saw, so
+   * once a filtered read comes back short it can move its cursor to that head rather than
+   * scan the same unmatched lines again at its next look. @default no bound
+   */
+  through?: number;
   limit: number;
 }
 

@@ -4,10 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { TaskLogLineView } from '../../core/wire.js';
-import type { Store, TaskLogQuery } from '../../store/store.js';
-import { EXIT, type CliContext, type OutputStream } from '../cli-context.js';
+import type { TaskLogQuery } from '../../store/store.js';
+import type { CliContext, OutputStream } from '../cli-context.js';
 import { taskLogText, writeControl } from '../output/printable-output.js';
-import { withStore } from '../open-store.js';
 import { parsePositiveInt } from './parse-flags.js';
 import { runWithHarmonia } from '../open-harmonia.js';
 import { explicitRemoteTarget, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
@@ -31,6 +30,7 @@ Examples:
 
 // Following the local store: another process writes it, so look again this often.
 const LOCAL_POLL_MS = 300;
+const FINISHED = new Set(['completed', 'failed', 'canceled']);
 
 /** How a line is printed for people: `task#attempt stream | text`. */
 export function formatLogLine(line: Pick<TaskLogLineView, 'task_id' | 'item_index' | 'attempt' | 'stream' | 'line'>): string {
@@ -43,23 +43,6 @@ function view(line: TaskLogLineView): TaskLogLineView {
   const out: TaskLogLineView = { seq: line.seq, task_id: line.task_id, attempt: line.attempt, stream: line.stream, at: line.at, line: line.line };
   if (line.item_index !== undefined) out.item_index = line.item_index;
   return out;
-}
-
-async function* localLines(store: Store, id: string, query: Omit<TaskLogQuery, 'limit'>, follow: boolean): AsyncGenerator<TaskLogLineView> {
-  let after = query.after ?? 0;
-  let finishedSeen = false;
-  for (;;) {
-    const lines = await store.executions.readLogs(id, { ...query, after, limit: 1000 });
-    for (const line of lines) {
-      after = line.seq;
-      yield view(line);
-    }
-    if (lines.length === 1000) continue;
-    if (!follow || (finishedSeen && lines.length === 0)) return;
-    const record = await store.executions.getExecution(id);
-    finishedSeen = record !== null && ['completed', 'failed', 'canceled'].includes(record.status);
-    await new Promise((resolve) => setTimeout(resolve, LOCAL_POLL_MS));
-  }
 }
 
 /** Registers `harmonia logs`. */
@@ -93,38 +76,30 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
         const { HarmoniaError } = await import('../../core/errors.js');
         throw new HarmoniaError('USAGE_INVALID', `--stream '${String(flags.stream)}' must be stdout, stderr or system`);
       }
-      if (flags.follow !== true) {
-        // One implementation wherever it runs: pages of the same use-case, printed alike.
-        await runWithHarmonia(ctx, flags, async (api) => {
-          for (let after = 0; ; ) {
-            const page = await api.readLogs(id, { ...(task !== undefined ? { task } : {}), ...(flags.attempt !== undefined ? { attempt: flags.attempt } : {}), ...(flags.stream !== undefined ? { stream: flags.stream } : {}), after });
-            for (const line of page.items) print(line);
-            if (page.next === null) break;
-            after = page.next;
-          }
-          sayIfEmpty();
-        });
-        return;
-      }
-      const query: Omit<TaskLogQuery, 'limit'> = {};
-      if (task !== undefined) query.task_id = task;
-      if (flags.attempt !== undefined) query.attempt = flags.attempt;
-      if (flags.stream !== undefined) query.stream = flags.stream;
-      if (explicitRemoteTarget(ctx, flags)) {
+      const filters = { ...(task !== undefined ? { task } : {}), ...(flags.attempt !== undefined ? { attempt: flags.attempt } : {}), ...(flags.stream !== undefined ? { stream: flags.stream } : {}) };
+      if (flags.follow === true && explicitRemoteTarget(ctx, flags)) {
         await runRemote(ctx, flags, async (client) => {
-          const options = { ...(task !== undefined ? { task } : {}), ...(flags.attempt !== undefined ? { attempt: flags.attempt } : {}), ...(flags.stream !== undefined ? { stream: flags.stream } : {}), follow: flags.follow === true };
-          for await (const line of client.logs(id, options)) print(line);
+          for await (const line of client.logs(id, { ...filters, follow: true })) print(line);
           sayIfEmpty();
         });
         return;
       }
-      await withStore(ctx.config(), ctx.cwd, async (store) => {
-        const { HarmoniaError } = await import('../../core/errors.js');
-        if ((await store.executions.getExecution(id)) === null) throw new HarmoniaError('EXEC_NOT_FOUND', `execution '${id}' not found`);
-        for await (const line of localLines(store, id, query, flags.follow === true)) print(line);
+      // One implementation wherever it runs: pages of the same use-case, printed alike; a local
+      // follower reads on from them too, so it refuses what the page and a server's stream refuse.
+      await runWithHarmonia(ctx, flags, async (api) => {
+        let finishedSeen = false;
+        for (let after = 0; ; ) {
+          const page = await api.readLogs(id, { ...filters, after });
+          for (const line of page.items) print(line);
+          after = page.items.at(-1)?.seq ?? after;
+          if (page.next !== null) continue;
+          // One more read once the end is seen: the engine stores its last lines just after.
+          if (flags.follow !== true || (finishedSeen && page.items.length === 0)) break;
+          finishedSeen = FINISHED.has((await api.getWorkflowStatus(id)).status);
+          await new Promise((resolve) => setTimeout(resolve, LOCAL_POLL_MS));
+        }
         sayIfEmpty();
       });
-      ctx.exitCode = EXIT.ok;
     });
 }
 

@@ -408,10 +408,10 @@ export class PostgresExecutionRepo implements ExecutionRepo {
     return this.exec.read(async (run) =>
       (
         await run<LogRow>(
-          `SELECT * FROM task_logs WHERE execution_id = $1 AND seq > $2
+          `SELECT * FROM task_logs WHERE execution_id = $1 AND seq > $2 AND seq <= $7
              AND ($3::text IS NULL OR task_id = $3) AND ($4::int IS NULL OR attempt = $4) AND ($5::text IS NULL OR stream = $5)
            ORDER BY seq LIMIT $6`,
-          [executionId, query.after ?? 0, query.task_id ?? null, query.attempt ?? null, query.stream ?? null, query.limit],
+          [executionId, query.after ?? 0, query.task_id ?? null, query.attempt ?? null, query.stream ?? null, query.limit, query.through ?? Number.MAX_SAFE_INTEGER],
         )
       ).map(toLogLine),
     );

@@ -286,11 +286,22 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     return this.exec.run((db) =>
       prepared<LogRow>(
         db,
-        `SELECT * FROM task_logs WHERE execution_id = ? AND seq > ?
+        `SELECT * FROM task_logs WHERE execution_id = ? AND seq > ? AND seq <= ?
            AND (? IS NULL OR task_id = ?) AND (? IS NULL OR attempt = ?) AND (? IS NULL OR stream = ?)
          ORDER BY seq LIMIT ?`,
       )
-        .all(executionId, query.after ?? 0, query.task_id ?? null, query.task_id ?? null, query.attempt ?? null, query.attempt ?? null, query.stream ?? null, query.stream ?? null, query.limit)
+        .all(
+          executionId,
+          query.after ?? 0,
+          query.through ?? Number.MAX_SAFE_INTEGER,
+          query.task_id ?? null,
+          query.task_id ?? null,
+          query.attempt ?? null,
+          query.attempt ?? null,
+          query.stream ?? null,
+          query.stream ?? null,
+          query.limit,
+        )
         .map(toLogLine),
     );
   }

@@ -235,11 +235,15 @@ describe('which child a later attempt of a core.workflow task takes', () => {
     const started = nextEvent(h.engine, (event) => event.event_type === 'task_started' && event.task_id === 'x');
     const run = await h.engine.startExecution({ workflow_ref: 'demo.outer' });
     await started;
-    const second = nextEvent(h.engine, (event) => event.execution_id === run.id && event.event_type === 'task_started' && event.data.attempt === 2);
+    const canceling = nextEvent(h.engine, (event) => event.execution_id !== run.id && event.event_type === 'cancel_requested');
     clock.advance(1000);
-    await second;
+    await canceling;
+    // No two attempts overlap: the second waits until the first's child has stopped.
+    expect((await h.engine.getStatus(run.id)).task_statuses.sub).toMatchObject({ attempts: 1 });
+    const second = nextEvent(h.engine, (event) => event.execution_id === run.id && event.event_type === 'task_started' && event.data.attempt === 2);
     const done = h.engine.waitForCompletion(run.id);
     letGo.open();
+    await second;
     expect(await done).toMatchObject({ status: 'completed', output: { value: 'fresh child' } });
     expect((await h.store.executions.listExecutions({ workflow_ref: 'demo.inner' })).total).toBe(2);
   });

@@ -33,6 +33,11 @@ describe('task logs', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
+  it('stores each redraw of a progress bar (\\r) as a line, and \\r\\n as one break', async () => {
+    const { lines } = await runShell(`printf '10%%\\r20%%\\rdone\\r\\nnext\\n'`);
+    expect(of(lines, 'stdout')).toEqual(['10%', '20%', 'done', 'next']);
+  });
+
   it('stores a NUL byte as U+FFFD on every backend (PostgreSQL text cannot hold it: the whole batch was lost there)', async () => {
     const { lines } = await runShell(`printf 'a\\000b\\n'; echo after`);
     expect(of(lines, 'stdout')).toEqual(['a\uFFFDb', 'after']);
@@ -72,6 +77,17 @@ describe('task logs', () => {
       [1, 'stdout', 'try 1'],
       [1, 'system', 'failed with ACTI'],
       [2, 'stdout', 'try 2'],
+    ]);
+  });
+
+  it('stores a note that holds several lines (a retry quoting a multi-line error) one line per entry, as printed lines are', async () => {
+    const { lines } = await runShell('printf "first\\r\\nsecond\\n"; [ "$HARMONIA_ATTEMPT" -ge 2 ]', { retry: { max_attempts: 2, initial_delay_ms: 1 } });
+    expect(lines.filter((l) => l.line.includes('\n') || l.line.includes('\r'))).toEqual([]);
+    expect(lines.filter((l) => l.attempt === 1).map((l) => [l.stream, l.line])).toEqual([
+      ['stdout', 'first'],
+      ['stdout', 'second'],
+      ['system', 'failed with ACTION_FAILED: shell command exited with code 1: first'],
+      ['system', 'second; attempt 2 in 1 ms'],
     ]);
   });
 

@@ -135,6 +135,17 @@ describe('an execution id on a stream', () => {
     expect(answers.map((a) => [a.status, a.code])).toEqual(answers.map(() => [400, 'REQUEST_INVALID']));
   });
 
+  it('with a log filter out of range is the same 400 on the page, SSE and WebSocket', async () => {
+    for (const query of ['attempt=0', 'attempt=-1', 'attempt=1.5', 'attempt=abc', 'after=-1', 'after=abc', 'after=1e3']) {
+      const answers = [
+        await httpAnswer(`/api/v1/executions/${id}/logs?${query}`),
+        await httpAnswer(`/events/executions/${id}/logs?${query}`),
+        await wsAnswer(`/ws/executions/${id}/logs?${query}`),
+      ];
+      expect(answers.map((a) => [query, a.status, a.code])).toEqual(answers.map(() => [query, 400, 'REQUEST_INVALID']));
+    }
+  });
+
   it('that the stream cannot take names the parameter and what it takes, on SSE and WebSocket alike', async () => {
     const streams = { parameter: 'stream', accepted: ['stdout', 'stderr', 'system'] };
     const cursor = { parameter: 'after_seq', expected: expect.stringContaining('integer') };

@@ -441,6 +441,14 @@ export function describeExecutionConformance(name: string, makeStore: () => Prom
         expect(await texts({ after: stored[1]?.seq ?? 0, limit: 1 })).toEqual(['3']);
       });
 
+      it('reads no line past `through`, so a filtered follower can move its cursor over lines it has scanned', async () => {
+        const stored = await store.executions.appendLogs([line('e1', 'a', 1, 'stdout', '1'), line('e1', 'b', 1, 'stdout', '2'), line('e1', 'b', 1, 'stdout', '3')]);
+        const texts = async (query: Parameters<Store['executions']['readLogs']>[1]) => (await store.executions.readLogs('e1', query)).map((l) => l.line);
+        expect(await texts({ through: stored[1]?.seq ?? 0, limit: 10 })).toEqual(['1', '2']);
+        expect(await texts({ task_id: 'b', after: stored[0]?.seq ?? 0, through: stored[1]?.seq ?? 0, limit: 10 })).toEqual(['2']);
+        expect(await texts({ task_id: 'b', after: stored[1]?.seq ?? 0, limit: 10 })).toEqual(['3']);
+      });
+
       it('names the seq of an execution\'s own last line, 0 before its first, and none of another\'s', async () => {
         expect(await store.executions.lastLogSeq('e1')).toBe(0);
         const [first] = await store.executions.appendLogs([line('e1', 'a', 1, 'stdout', '1')]);

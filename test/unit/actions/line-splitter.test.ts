@@ -20,6 +20,18 @@ describe('line splitter and log pieces', () => {
     expect(lines).toEqual(['€€€', '€€€', '€']);
   });
 
+  it('ends a line at a lone \\r too (a progress bar shows each redraw as it happens), and at \\r\\n once, even split across chunks', () => {
+    const lines: string[] = [];
+    const splitter = createLineSplitter((line) => lines.push(line));
+    splitter.push(Buffer.from('10%\r20%\r'));
+    // Shown live: the redraws so far are lines before any newline comes.
+    expect(lines).toEqual(['10%', '20%']);
+    splitter.push(Buffer.from('done\r'));
+    splitter.push(Buffer.from('\nnext\r\n\r\nlast'));
+    splitter.end();
+    expect(lines).toEqual(['10%', '20%', 'done', 'next', '', 'last']);
+  });
+
   it('cuts a stored line into pieces of at most the limit in bytes, between characters', () => {
     expect(piecesOf('short', 4)).toEqual(['shor', 't']);
     expect(piecesOf('a€€b', 4)).toEqual(['a€', '€b']);
