@@ -11,7 +11,7 @@ const SLOW_TO_STOP = {
     'tasks:',
     '  t:',
     '    action: core.shell',
-    '    timeout_ms: 300',
+    '    timeout_ms: 1500',
     '    retry: { max_attempts: 2, initial_delay_ms: 1 }',
     '    input:',
     '      shell: true',
@@ -38,8 +38,11 @@ describe('output after a timeout', () => {
     const followed = await readSse(`${h.url}/events/executions/${id}/logs`, { until: (m) => m.event === 'end' });
     const seen = followed.messages.filter((m) => m.event === 'log').map((m) => JSON.parse(m.data) as { attempt: number; line: string });
     const shown = seen.map((l) => `${l.attempt} ${l.line.replace(/ \d+ ms/g, ' N ms')}`);
-    expect(shown).toEqual([
-      '1 waiting',
+    // The process's first line and the engine's timeout note come from two writers: only the
+    // process's own lines keep an order with each other (a loaded machine can start the shell late).
+    expect(shown.indexOf('1 waiting')).toBeGreaterThanOrEqual(0);
+    expect(shown.indexOf('1 waiting')).toBeLessThan(shown.indexOf('1 got TERM'));
+    expect(shown.filter((line) => line !== '1 waiting')).toEqual([
       '1 timed out after N ms: stopping the task',
       '1 got TERM',
       '1 still running N ms after SIGTERM: killed',
