@@ -105,14 +105,15 @@ export function createLlmAction(client: ChatClient | null): ActionHandler {
         requests += reply.requests;
         answeredBy = reply.model;
         const base = { text: reply.text, model: reply.model, usage, finish_reason: reply.finish_reason, requests, schema_attempts: attempt };
-        if (compiled === null) return successResult(base);
+        const spent: AttemptUsage = { model: reply.model, requests, ...usage };
+        if (compiled === null) return { ...successResult(base), usage: spent };
         const parsed = parseJsonReply(reply.text);
         problems = parsed.ok ? compiled.check(parsed.value) : [parsed.message];
         // Asking again with the same max_tokens gets the same cut reply: say so, for the re-ask and the error.
         if (reply.finish_reason === 'length' && problems.length > 0) {
           problems = [`the reply was cut off at max_tokens (finish_reason 'length')${read.max_tokens === undefined ? '' : `; max_tokens is ${read.max_tokens}`}`, ...problems];
         }
-        if (parsed.ok && problems.length === 0) return successResult({ ...base, data: parsed.value });
+        if (parsed.ok && problems.length === 0) return { ...successResult({ ...base, data: parsed.value }), usage: spent };
         ctx.log?.('system', `the reply does not match response_schema: ${listProblems(problems)}`);
         messages = [
           ...messages,

@@ -10,6 +10,7 @@ import type { ExecutionTaskDetail, ExecutionTasksPage, TaskItemView } from '../c
 import type { Engine } from '../engine/engine-api.js';
 import { boundedInt, pageOf, PAGE_MAX } from './page.js';
 import { assertTaskOf } from './task-of-execution.js';
+import { lowWater } from '../core/low-water.js';
 
 export type ExecutionTaskUseCases = Pick<HarmoniaApi, 'getExecutionTasks' | 'getExecutionTask'>;
 
@@ -18,15 +19,46 @@ export type ExecutionTaskReader = Pick<Engine, 'readEvents' | 'getDetail'>;
 
 /** Tasks and fan-out items the kept folds may hold in all (the most recently read executions first). */
 const KEPT_UNITS = 100_000;
+/**
+ * Bytes of task input and output (as JSON) the kept folds may hold in all: each task keeps
+ * its last input and output, up to max_task_output_bytes each, so a count alone bounds
+ * nothing when outputs are large.
+ */
+export const TASK_VIEW_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 /** Events read per statement while folding a long history. */
 const READ_CHUNK = 10_000;
 /** Items of a fan-out per page when `item_limit` is not given. */
 export const ITEM_PAGE_DEFAULT = 100;
 
+/** Bounds of the kept folds, for tests; the defaults are the constants above. */
+export interface ExecutionTaskCacheOptions {
+  /** @default 100000 */
+  maxUnits?: number;
+  /** @default TASK_VIEW_CACHE_MAX_BYTES */
+  maxBytes?: number;
+}
+
+interface KeptFold {
+  fold: ExecutionFold;
+  units: number;
+  bytes: number;
+  /** What each task's input and output measured, by identity, so an unchanged value is not serialised again. */
+  sizes: Map<string, TaskValueSize>;
+}
+
+interface TaskValueSize {
+  input: unknown;
+  output: unknown;
+  bytes: number;
+}
+
 /** Creates the task views over the engine's reads, with their own cache of folds. */
-export function createExecutionTaskUseCases(engine: ExecutionTaskReader): ExecutionTaskUseCases {
-  const folds = new Map<string, { fold: ExecutionFold; units: number }>();
+export function createExecutionTaskUseCases(engine: ExecutionTaskReader, options: ExecutionTaskCacheOptions = {}): ExecutionTaskUseCases {
+  const maxUnits = options.maxUnits ?? KEPT_UNITS;
+  const maxBytes = options.maxBytes ?? TASK_VIEW_CACHE_MAX_BYTES;
+  const folds = new Map<string, KeptFold>();
   let units = 0;
+  let bytes = 0;
   // one catch-up at a time per execution: a second reader waits for the first's fold
   const catchingUp = new Map<string, Promise<ExecutionFold>>();
 
@@ -39,15 +71,27 @@ export function createExecutionTaskUseCases(engine: ExecutionTaskReader): Execut
     }
     // re-inserted on each read: a Map iterates in insertion order, so this is an LRU
     const before = folds.get(id);
-    if (before !== undefined) units -= before.units;
-    folds.delete(id);
-    const entry = { fold, units: unitsOf(fold) };
+    if (before !== undefined) {
+      units -= before.units;
+      bytes -= before.bytes;
+      folds.delete(id);
+    }
+    const sizes = before?.sizes ?? new Map<string, TaskValueSize>();
+    const entry: KeptFold = { fold, units: unitsOf(fold), bytes: bytesOf(fold, sizes), sizes };
+    // one execution larger than the whole room is answered but not kept
+    if (entry.units > maxUnits || entry.bytes > maxBytes) return fold;
     folds.set(id, entry);
     units += entry.units;
+    bytes += entry.bytes;
+    if (units <= maxUnits && bytes <= maxBytes) return fold;
+    // down to the low-water marks in one pass (see lowWater)
+    const lowUnits = lowWater(maxUnits);
+    const lowBytes = lowWater(maxBytes);
     for (const [oldest, kept] of folds) {
-      if (units <= KEPT_UNITS || oldest === id) break;
+      if ((units <= lowUnits && bytes <= lowBytes) || oldest === id) break;
       folds.delete(oldest);
       units -= kept.units;
+      bytes -= kept.bytes;
     }
     return fold;
   }
@@ -110,6 +154,29 @@ export function createExecutionTaskUseCases(engine: ExecutionTaskReader): Execut
       };
     },
   };
+}
+
+/**
+ * Bytes of the tasks' inputs and outputs as UTF-8 JSON (what max_task_output_bytes counts);
+ * a value seen by identity at the last measure is not serialised again.
+ */
+function bytesOf(fold: ExecutionFold, sizes: Map<string, TaskValueSize>): number {
+  let total = 0;
+  for (const task of fold.tasks.values()) {
+    let size = sizes.get(task.id);
+    if (size === undefined || size.input !== task.input || size.output !== task.output) {
+      size = { input: task.input, output: task.output, bytes: jsonBytes(task.input) + jsonBytes(task.output) };
+      sizes.set(task.id, size);
+    }
+    total += size.bytes;
+  }
+  return total;
+}
+
+function jsonBytes(value: unknown): number {
+  if (value === undefined) return 0;
+  const text = JSON.stringify(value) as string | undefined;
+  return text === undefined ? 0 : Buffer.byteLength(text);
 }
 
 function unitsOf(fold: ExecutionFold): number {

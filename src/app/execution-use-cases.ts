@@ -115,6 +115,7 @@ export function createExecutionUseCases(store: Store, engine: ExecutionReader): 
       const after = boundedInt('after', options.after, 0, 0, Number.MAX_SAFE_INTEGER);
       const limit = boundedInt('limit', options.limit, LOGS_PAGE_DEFAULT, 1, LOGS_PAGE_MAX);
       const query: TaskLogQuery = { after, limit };
+      if (options.through !== undefined) query.through = boundedInt('through', options.through, 0, 0, Number.MAX_SAFE_INTEGER);
       if (options.task !== undefined && options.task !== '') query.task_id = options.task;
       if (options.attempt !== undefined) query.attempt = boundedInt('attempt', options.attempt, 1, 1, Number.MAX_SAFE_INTEGER);
       if (options.stream !== undefined) {

@@ -39,6 +39,8 @@ export interface OpenedHarmonia {
   waitForCompletion(executionId: string): Promise<ExecutionDetail>;
   /** Hides known secrets in a failure's message and details, as the server does in its error answers. */
   mask<T>(value: T): T;
+  /** The seq of the execution's last stored log line, where the store is read here (a local follower reads up to it). */
+  lastLogSeq?(executionId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -137,6 +139,7 @@ export async function openHarmonia(ctx: CliContext, flags: RemoteFlags, use: Eng
       // Nothing runs executions here: one already finished is all there is to wait for.
       waitForCompletion: (id) => api.getWorkflowStatus(id),
       mask: (value) => secrets.maskValue(value),
+      lastLogSeq: (id) => store.executions.lastLogSeq(id),
       close: () => store.close(),
     };
   } catch (error) {

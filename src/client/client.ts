@@ -329,8 +329,8 @@ export class HarmoniaClient implements HarmoniaApi {
 
   /** One page of the execution's task log; `next` is the cursor to read on from (null: nothing more stored now). */
   readLogs(executionId: string, options: LogPageOptions & CallOptions = {}): Promise<TaskLogPage> {
-    const { task, attempt, stream, after, limit } = options;
-    return this.#get(`/executions/${seg(executionId)}/logs`, options, { task, attempt, stream, after, limit });
+    const { task, attempt, stream, after, through, limit } = options;
+    return this.#get(`/executions/${seg(executionId)}/logs`, options, { task, attempt, stream, after, through, limit });
   }
 
   /** The execution's custom state. */

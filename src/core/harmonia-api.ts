@@ -108,6 +108,11 @@ export interface LogPageOptions {
   stream?: 'stdout' | 'stderr' | 'system';
   /** Only lines with a larger seq. @default 0 */
   after?: number;
+  /**
+   * Only lines up to this seq: a follower reads up to the head it saw and, when a filter
+   * matched nothing there, looks on after that head rather than scanning the same lines again.
+   */
+  through?: number;
   /** 1..10000. @default 1000 */
   limit?: number;
 }

@@ -290,7 +290,11 @@ export interface ComponentRecord {
   last_heartbeat_at: string | null;
 }
 
-/** What a handler returns: the component integration guide's result shape (`cause`: core.workflow's own, never read from a component). */
+/**
+ * What a handler returns: the component integration guide's result shape (`cause`: core.workflow's own, never read from a component).
+ * `usage` is what a model server billed the attempt (core.llm): a success carries it too, so an
+ * output the engine then refuses, or one that arrives after the task's deadline, is still counted.
+ */
 export type TaskResult =
-  | { status: 'success'; data: unknown }
+  | { status: 'success'; data: unknown; usage?: AttemptUsage }
   | { status: 'error'; error_type: string; error_message: string; is_retriable: boolean; cause?: TaskErrorCause; usage?: AttemptUsage };

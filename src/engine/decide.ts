@@ -61,6 +61,7 @@ function onResult(ctx: DecideContext, state: ExecutionState, input: Extract<Deci
     const shape = outputShapeProblem(result.data);
     if (shape !== null) {
       const error: TaskError = { type: 'TASK_OUTPUT_INVALID', message: `task '${input.task_id}' returned output that ${shape}`, retriable: false, attempt: unit.attempt };
+      if (result.usage !== undefined) error.usage = result.usage;
       return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);
     }
     const limit = ctx.config.limits.max_task_output_bytes;
@@ -68,6 +69,8 @@ function onResult(ctx: DecideContext, state: ExecutionState, input: Extract<Deci
     if (size !== null) {
       const message = `task '${input.task_id}' returned ${size} bytes of output; the limit is ${limit}`;
       const error: TaskError = { type: 'TASK_OUTPUT_TOO_LARGE', message, retriable: false, attempt: unit.attempt };
+      // the refused reply was billed all the same
+      if (result.usage !== undefined) error.usage = result.usage;
       return onFailure(ctx, state, input.task_id, input.item_index, error, input.at, false);
     }
     const command: Command = { kind: 'CompleteTask', task_id: input.task_id, attempt: unit.attempt, output: result.data ?? null };

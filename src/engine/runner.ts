@@ -512,12 +512,20 @@ export class ExecutionRunner {
         finish(timedOut ?? errorResult(error, true));
         return;
       }
-      const done = (result: TaskResult): void => finish(timedOut ?? result);
+      const done = (result: TaskResult): void => finish(timedOut === null ? result : withLateUsage(timedOut, result));
       const failed = (error: unknown): void => finish(timedOut ?? errorResult(error, true));
       if (running instanceof Promise) running.then(done, failed);
       else Promise.resolve(running).then(done, failed);
     });
   }
+}
+
+/**
+ * The timeout's result, carrying what the stopped action reports it spent (core.llm's tokens
+ * up to the abort): the attempt timed out whatever it returned, but it was billed.
+ */
+function withLateUsage(timedOut: TaskResult, late: TaskResult): TaskResult {
+  return late.usage === undefined ? timedOut : { ...timedOut, usage: late.usage };
 }
 
 /** A thrown error as a task result (handlers should return errors, but a throw must not be lost). */

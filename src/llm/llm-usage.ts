@@ -2,8 +2,8 @@
  * Token usage of an execution's core.llm tasks, summed from its history, as the model
  * server bills it: every completed attempt's `output.usage` (a fan-out counts each item),
  * and every failed attempt's `error.usage` (a reply that failed response_schema, one the
- * content filter withheld, a stream cut after its usage) from its retry_attempted or
- * task_failed event.
+ * content filter withheld, a stream cut after its usage, a reply refused as too large, what
+ * an attempt spent before its timeout stopped it) from its retry_attempted or task_failed event.
  */
 import type { ExecutionEvent } from '../core/model.js';
 

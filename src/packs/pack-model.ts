@@ -56,6 +56,8 @@ export interface PipelineOptions {
   known?: Partial<KnownRefs>;
   /** Texts to validate instead of the files on disk, by absolute path (an editor's unsaved buffers). */
   overlay?: ReadonlyMap<string, string>;
+  /** The folder relative paths are read from (a CLI run in process has its own). @default process.cwd() */
+  cwd?: string;
 }
 
 export interface PipelineResult {

@@ -131,6 +131,8 @@ function nothingIn(display: string, given: string): Diagnostic {
 }
 
 interface Resolve {
+  /** Where relative paths are read from. */
+  cwd: string;
   maxFileSize: number;
   /** Folders whose packs that are not loaded are listed by name. */
   neighbours: Set<string>;
@@ -150,7 +152,7 @@ async function listNeighbours(resolve: Resolve, targets: ReadonlyMap<string, Tar
 async function resolveTargets(paths: readonly string[], problems: Diagnostic[], resolve: Resolve): Promise<Map<string, Target>> {
   const targets = new Map<string, Target>();
   for (const given of paths) {
-    const abs = path.resolve(given);
+    const abs = path.resolve(resolve.cwd, given);
     const display = path.normalize(given);
     if (!(await exists(abs))) {
       problems.push(makeDiagnostic(display, { code: 'PACK_PATH_NOT_FOUND', message: `path '${given}' does not exist` }));
@@ -231,7 +233,7 @@ function toValidatedPack(entry: PackEntry, only: Set<string> | null): ValidatedP
 export async function runPipeline(paths: readonly string[], options: PipelineOptions = {}): Promise<PipelineResult> {
   const problems: Diagnostic[] = [];
   const maxFileSize = options.max_file_size;
-  const resolve: Resolve = { maxFileSize: maxFileSize ?? DEFAULT_MAX_FILE_SIZE, neighbours: new Set() };
+  const resolve: Resolve = { cwd: options.cwd ?? process.cwd(), maxFileSize: maxFileSize ?? DEFAULT_MAX_FILE_SIZE, neighbours: new Set() };
   const targetMap = await resolveTargets(paths, problems, resolve);
   const targets = [...targetMap.values()];
   const [loaded, neighbours] = await Promise.all([

@@ -33,7 +33,8 @@ export const TOKEN_GONE = 'the token is no longer accepted (revoked or expired);
 export function resumeCursor(ctx: Context, name: string, fallback: number | null): number | null {
   const header = ctx.get('Last-Event-ID');
   const query = ctx.query[name];
-  const raw = header !== '' ? header : typeof query === 'string' ? query : null;
+  // an empty value is an absent one, as on the REST routes and the WebSocket
+  const raw = header !== '' ? header : typeof query === 'string' && query !== '' ? query : null;
   if (raw === null) return fallback;
   if (!/^\d{1,16}$/.test(raw)) {
     const expected = 'a non-negative integer (the id of the last event received)';

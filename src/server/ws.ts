@@ -182,12 +182,12 @@ async function accept(
   if (executionId !== null) refuseNul({ id: executionId }, 'path segment');
   refuseNul(Object.fromEntries(url.searchParams), 'query parameter');
   if (logsMatch) logQueryOf(url);
-  const batch = url.searchParams.get('batch');
+  const batch = paramOf(url, 'batch');
   if (batch !== null && batch !== 'true' && batch !== 'false') {
     throw queryValueError('batch', batch, { accepted: ['true', 'false'] });
   }
   for (const name of ['after_seq', 'after_position', 'after', 'attempt']) {
-    const value = url.searchParams.get(name);
+    const value = paramOf(url, name);
     if (value !== null && !/^\d{1,16}$/.test(value)) {
       throw queryValueError(name, value, { expected: 'a non-negative integer' });
     }
@@ -195,27 +195,36 @@ async function accept(
   // Attempts count from 1: the page and the SSE stream refuse attempt=0 too (an empty log that never filled).
   if (logsMatch) intParam(Object.fromEntries(url.searchParams), 'attempt', 1, 1, Number.MAX_SAFE_INTEGER);
   const record = executionId !== null ? await services.engine.getExecution(executionId) : null;
-  const afterSeq = url.searchParams.get('after_seq');
-  const afterLine = url.searchParams.get('after');
-  const afterPosition = url.searchParams.get('after_position');
+  const afterSeq = paramOf(url, 'after_seq');
+  const afterLine = paramOf(url, 'after');
+  const afterPosition = paramOf(url, 'after_position');
   if (record !== null && !logsMatch && afterSeq !== null) refuseCursorPastHead(Number(afterSeq), record.last_seq);
   if (executionId !== null && logsMatch && afterLine !== null && Number(afterLine) > 0) {
     refuseCursorPastHead(Number(afterLine), await services.store.executions.lastLogSeq(executionId), 'log line');
   }
-  const logTask = url.searchParams.get('task');
-  if (executionId !== null && logsMatch && logTask !== null && logTask !== '') await assertTaskOf(services.engine, executionId, logTask);
+  const logTask = paramOf(url, 'task');
+  if (executionId !== null && logsMatch && logTask !== null) await assertTaskOf(services.engine, executionId, logTask);
   if (executionId === null && afterPosition !== null) refuseCursorPastHead(Number(afterPosition), await services.store.executions.highestEventPosition());
   return { execution_id: executionId, principal_id: principal.id, logs: logsMatch !== null, authorized: () => stillAuthorized(authenticator, token, route.scope) };
+}
+
+/**
+ * A query parameter's value, null when absent or empty: `attempt=` means no attempt filter
+ * here as on the REST routes and the SSE streams (one rule for every transport).
+ */
+function paramOf(url: URL, name: string): string | null {
+  const value = url.searchParams.get(name);
+  return value === '' ? null : value;
 }
 
 /** The log filters of a /ws/executions/:id/logs URL. Thrown when one is invalid: REQUEST_INVALID. */
 function logQueryOf(url: URL): Omit<TaskLogQuery, 'limit'> {
   const query: Omit<TaskLogQuery, 'limit'> = {};
-  const task = url.searchParams.get('task');
-  const attempt = url.searchParams.get('attempt');
-  const stream = url.searchParams.get('stream');
-  const after = url.searchParams.get('after');
-  if (task !== null && task !== '') query.task_id = task;
+  const task = paramOf(url, 'task');
+  const attempt = paramOf(url, 'attempt');
+  const stream = paramOf(url, 'stream');
+  const after = paramOf(url, 'after');
+  if (task !== null) query.task_id = task;
   if (attempt !== null && /^\d{1,16}$/.test(attempt)) query.attempt = Number(attempt);
   if (after !== null && /^\d{1,16}$/.test(after)) query.after = Number(after);
   if (stream !== null) {
@@ -334,7 +343,7 @@ function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: I
   };
   // one message per batch (opt-in), compressed when the connection can take the shared frames
   const frameBatch =
-    url.searchParams.get('batch') !== 'true' ? batchWsFrames : takesSharedDeflate(ws.extensions) ? deflatedBatchWsMessage : batchWsMessage;
+    paramOf(url, 'batch') !== 'true' ? batchWsFrames : takesSharedDeflate(ws.extensions) ? deflatedBatchWsMessage : batchWsMessage;
   const batchSink: BatchSink = {
     pushBatch: (batch) => !closed && outbox.hold(frameBatch(batch), String(batch.events.at(-1)?.position ?? ''), batch.events.length),
     flush: () => outbox.writeIfIdle(),
@@ -343,7 +352,7 @@ function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: I
   };
   let stop: () => void;
   if (executionId === null) {
-    const after = url.searchParams.get('after_position');
+    const after = paramOf(url, 'after_position');
     const stopExecutions = streamAllEvents({
       feed: globalFeedOf(hub, services),
       after_position: after === null ? null : Number(after),
@@ -359,7 +368,7 @@ function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: I
       stopPacks();
     };
   } else {
-    const afterSeq = Number(url.searchParams.get('after_seq') ?? '0');
+    const afterSeq = Number(paramOf(url, 'after_seq') ?? '0');
     stop = streamExecutionEvents({
       bus: services.engine.bus,
       readEvents: (id, after, limitCount) => services.engine.readEvents(id, after, limitCount),

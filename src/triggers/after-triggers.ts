@@ -68,7 +68,8 @@ async function afterChainOf(store: Store, executionId: string): Promise<number> 
 export function createAfterWatcher(options: AfterWatcherOptions): {
   pass(entries: readonly AfterEntry[]): Promise<void>;
   /** Takes over after-trigger fires another node recorded but did not settle before `before` (it died). */
-  adoptOrphans(entries: readonly AfterEntry[], before: string): Promise<void>;
+  /** Takes over the after-trigger fires among `starting` (fires left starting past the orphan age). */
+  adoptOrphans(entries: readonly AfterEntry[], starting: readonly TriggerFireRecord[]): Promise<void>;
 } {
   const { store, engine, clock, node_id } = options;
   // Fires this node is starting now: never adopted as orphans by itself.
@@ -148,9 +149,9 @@ export function createAfterWatcher(options: AfterWatcherOptions): {
   };
 
   return {
-    async adoptOrphans(entries, before) {
+    async adoptOrphans(entries, starting) {
       const byId = new Map(entries.map((e) => [e.id, e]));
-      for (const orphan of await store.triggers.listFiresByStatus('starting', before)) {
+      for (const orphan of starting) {
         const entry = byId.get(orphan.trigger_id);
         if (!entry || orphan.source_execution_id === null || inFlight.has(`${orphan.trigger_id}@${orphan.scheduled_at}`)) continue;
         const source = await store.executions.getExecution(orphan.source_execution_id);

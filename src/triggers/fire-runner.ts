@@ -53,8 +53,8 @@ export interface FireRunner {
    * started it meanwhile; false then.
    */
   dropBuffered(fire: TriggerFireRecord, detail: string): Promise<boolean>;
-  /** Takes over fires another node recorded but did not settle before `before` (it died). */
-  adoptOrphans(entries: ReadonlyMap<string, ScheduleEntry>, before: string): Promise<void>;
+  /** Takes over the schedule fires among `starting`: fires another node recorded but left unsettled past the orphan age (it died). */
+  adoptOrphans(entries: ReadonlyMap<string, ScheduleEntry>, starting: readonly TriggerFireRecord[]): Promise<void>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -220,8 +220,8 @@ export function createFireRunner(options: FireRunnerOptions): FireRunner {
       return done;
     },
 
-    async adoptOrphans(entries, before) {
-      for (const fire of await repo.listFiresByStatus('starting', before)) {
+    async adoptOrphans(entries, starting) {
+      for (const fire of starting) {
         const entry = entries.get(fire.trigger_id);
         if (!entry || inFlight.has(keyOf(fire))) continue;
         const updated_at = iso(clock.now());

@@ -197,15 +197,15 @@ async function startDelivery(
 }
 
 /**
- * Settles the webhook fires a node left `starting` before `before` (it died between recording
- * a delivery and settling it): `started` when the execution it was starting exists, else
+ * Settles the webhook fires among `starting`, the fires left starting past the orphan age (a
+ * node died between recording a delivery and settling it): `started` when the execution it was starting exists, else
  * `failed` — the sender got no answer and sends the delivery again, which starts it.
  */
-export async function settleAbandonedDeliveries(options: { store: Store; engine: TriggerEngine; clock: Clock; node_id: string; before: string }): Promise<TriggerFireRecord[]> {
+export async function settleAbandonedDeliveries(options: { store: Store; engine: TriggerEngine; clock: Clock; node_id: string; starting: readonly TriggerFireRecord[] }): Promise<TriggerFireRecord[]> {
   const { store, clock } = options;
   const { inFlight } = fireCoordinatorOf(store);
   const settled: TriggerFireRecord[] = [];
-  for (const fire of await store.triggers.listFiresByStatus('starting', options.before)) {
+  for (const fire of options.starting) {
     if (fire.reason !== 'webhook' || inFlight.has(`${fire.trigger_id}@${fire.scheduled_at}`)) continue;
     const executionId = fire.execution_id ?? executionIdOf(fire.trigger_id, fire.scheduled_at);
     const exists = (await store.executions.getExecution(executionId)) !== null;

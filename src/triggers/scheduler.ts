@@ -213,10 +213,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     } catch (error) {
       options.on_error?.(error);
     }
-    const before = new Date(now - orphanAfterMs).toISOString();
-    await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), before);
-    await after.adoptOrphans(afterEntries, before);
-    for (const fire of await settleAbandonedDeliveries({ store: options.store, engine: options.engine, clock, node_id: options.node_id, before })) options.on_fire?.(fire);
+    // One read of the fires left starting, for the three that adopt them (schedule fires,
+    // after-trigger fires, webhook deliveries): each takes its own, and a compare-and-set on
+    // the fire's node and time keeps a fire another already took from being taken twice.
+    const starting = await options.store.triggers.listFiresByStatus('starting', new Date(now - orphanAfterMs).toISOString());
+    if (starting.length > 0) {
+      await runner.adoptOrphans(new Map(entries.map((e) => [e.id, e])), starting);
+      await after.adoptOrphans(afterEntries, starting);
+      for (const fire of await settleAbandonedDeliveries({ store: options.store, engine: options.engine, clock, node_id: options.node_id, starting })) options.on_fire?.(fire);
+    }
     wasLive = live;
     lastPassAt = now;
     lastPassEndAt = clock.now();

@@ -38,21 +38,31 @@ export async function resolveExecutionId(api: HarmoniaApi, given: string): Promi
   });
 }
 
-/** Makes the command's argument at `index` (an execution id) accept a short id. */
-export function acceptShortExecutionId(command: Command, ctx: CliContext, index = 0): Command {
-  return command.hook('preAction', shortExecutionIdHook(ctx, index));
+/**
+ * Makes the command's argument at `index` (an execution id) accept a short id, and the
+ * options named in `options` (their attribute names, e.g. `execution` for `--execution <id>`).
+ */
+export function acceptShortExecutionId(command: Command, ctx: CliContext, index = 0, options: readonly string[] = []): Command {
+  return command.hook('preAction', shortExecutionIdHook(ctx, index, options));
 }
 
-/** The preAction hook that swaps a short execution id at argument `index` for the full one. */
-export function shortExecutionIdHook(ctx: CliContext, index = 0): (hooked: Command, action: Command) => Promise<void> {
+const isShort = (given: unknown): given is string => typeof given === 'string' && !isFullExecutionId(given) && given.length >= MIN_SHORT;
+
+/**
+ * The preAction hook that swaps a short execution id at argument `index`, and in each of the
+ * `options` that takes one, for the full one.
+ */
+export function shortExecutionIdHook(ctx: CliContext, index = 0, options: readonly string[] = []): (hooked: Command, action: Command) => Promise<void> {
   return async (_hooked, action) => {
     const given = action.processedArgs[index] as unknown;
-    if (typeof given !== 'string' || isFullExecutionId(given) || given.length < MIN_SHORT) return;
-    const flags = action.opts<RemoteFlags>();
+    const flags = action.opts<RemoteFlags & Record<string, unknown>>();
+    const named = options.filter((name) => isShort(flags[name]));
+    if (!isShort(given) && named.length === 0) return;
     let opened: OpenedHarmonia | undefined;
     try {
       opened = await openHarmonia(ctx, flags, 'read');
-      action.processedArgs[index] = await resolveExecutionId(opened.api, given);
+      if (isShort(given)) action.processedArgs[index] = await resolveExecutionId(opened.api, given);
+      for (const name of named) action.setOptionValue(name, await resolveExecutionId(opened.api, flags[name] as string));
     } catch (error) {
       const failure = failureOf(error);
       if (failure === null) throw error;

@@ -86,13 +86,18 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
       }
       // One implementation wherever it runs: pages of the same use-case, printed alike; a local
       // follower reads on from them too, so it refuses what the page and a server's stream refuse.
-      await runWithHarmonia(ctx, flags, async (api) => {
+      await runWithHarmonia(ctx, flags, async (api, opened) => {
         let finishedSeen = false;
         for (let after = 0; ; ) {
-          const page = await api.readLogs(id, { ...filters, after });
+          // A follower reads up to the head it saw first, as the server's does: a filter that
+          // matched nothing there has passed those lines, so the next look starts after them
+          // (rescanning from the last match every look was quadratic in a chatty log).
+          const head = flags.follow === true && opened.lastLogSeq !== undefined ? await opened.lastLogSeq(id) : undefined;
+          const page = await api.readLogs(id, { ...filters, after, ...(head !== undefined ? { through: head } : {}) });
           for (const line of page.items) print(line);
           after = page.items.at(-1)?.seq ?? after;
           if (page.next !== null) continue;
+          if (head !== undefined) after = Math.max(after, head);
           // One more read once the end is seen: the engine stores its last lines just after.
           if (flags.follow !== true || (finishedSeen && page.items.length === 0)) break;
           finishedSeen = FINISHED.has((await api.getWorkflowStatus(id)).status);

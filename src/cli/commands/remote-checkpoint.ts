@@ -32,8 +32,15 @@ export function registerRemoteCheckpointCommand(program: Command, ctx: CliContex
     },
   );
 
-  acceptShortExecutionId(withPageFlags(withRemoteOptions(checkpoint.command('list').description("list an execution's checkpoints, oldest first").argument('[execution]', 'execution id'))), ctx)
-    .option('--execution <id>', 'execution id (instead of the argument)')
+  acceptShortExecutionId(
+    withPageFlags(withRemoteOptions(checkpoint.command('list').description("list an execution's checkpoints, oldest first").argument('[execution]', 'execution id'))).option(
+      '--execution <id>',
+      'execution id (instead of the argument)',
+    ),
+    ctx,
+    0,
+    ['execution'],
+  )
     .action(async (positional: string | undefined, flags: RemoteFlags & PageFlags & { execution?: string }) => {
       const executionId = positional ?? flags.execution;
       if (executionId === undefined) {

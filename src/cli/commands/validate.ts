@@ -81,7 +81,7 @@ async function runValidate(paths: readonly string[], flags: ValidateFlags, ctx: 
   const result =
     flags.changedSince !== undefined && targets.length === 0
       ? { packs: [], diagnostics: [], file_count: 0 }
-      : await runPipeline(targets, { max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size });
+      : await runPipeline(targets, { cwd: ctx.cwd, max_file_size: config.max_file_size, max_task_count: config.max_task_count, max_workflow_size: config.max_workflow_size });
   const diagnostics = selectDiagnostics(result.diagnostics, flags);
   const files = result.packs.flatMap((pack) => pack.files.map((file) => file.path));
   const sources = new Map(result.packs.flatMap((pack) => pack.files.map((file) => [file.path, file.text] as const)));

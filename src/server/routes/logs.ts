@@ -45,17 +45,19 @@ export function logRoutes(hub: StreamHub) {
       query: [
         ...FILTERS,
         { name: 'after', type: 'integer', description: 'Only lines with a larger seq (default 0); one past the execution\'s last line is a 400 naming it (`details.last`).' },
+        { name: 'through', type: 'integer', description: 'Only lines up to this seq: a follower reads up to the head it saw, so a filter that matched nothing there is not scanned again.' },
         { name: 'limit', type: 'integer', description: `At most this many lines (default ${LOGS_PAGE_DEFAULT}, at most ${LOGS_PAGE_MAX}).` },
       ],
       responses: { 200: { description: 'One page of log lines.', schema: 'TaskLogPage' }, 404: { description: 'No such execution.', schema: 'Error' } },
       handler: async (request, services) => {
         const { task, stream } = request.query;
-        const [attempt, after, limit] = [intOption(request.query, 'attempt'), intOption(request.query, 'after'), intOption(request.query, 'limit')];
+        const [attempt, after, through, limit] = [intOption(request.query, 'attempt'), intOption(request.query, 'after'), intOption(request.query, 'through'), intOption(request.query, 'limit')];
         const options = {
           ...(task !== undefined && task !== '' ? { task } : {}),
           ...(stream !== undefined && stream !== '' ? { stream: stream as 'stdout' } : {}),
           ...(attempt !== undefined ? { attempt } : {}),
           ...(after !== undefined ? { after } : {}),
+          ...(through !== undefined ? { through } : {}),
           ...(limit !== undefined ? { limit } : {}),
         };
         return { body: await services.app.readLogs(request.params.id ?? '', options) };

@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import type { Command } from 'commander';
+import { createProgram, main } from '../../../src/cli/main.js';
+import { createCliContext } from '../../../src/cli/cli-context.js';
 import { createEngine } from '../../../src/engine/index.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { actionsWith, register, workflow } from '../engine/helpers.js';
@@ -102,6 +104,24 @@ describe('a short execution id', () => {
     // A unique prefix too, and a child's short form as the list prints it.
     expect((await cli(['execution', 'status', FIRST.slice(0, 16), '--json'])).stdout).toContain(FIRST);
     expect(JSON.parse((await cli(['execution', 'status', child.slice(24), '--json'])).stdout)).toMatchObject({ execution_id: child });
+  });
+
+  it('is accepted by every flag that takes an execution id, as by the argument', async () => {
+    // every option of every command whose name says it takes an execution id
+    const program = createProgram(createCliContext({ cwd: dir, env: {} }));
+    const flags: string[] = [];
+    const walk = (command: Command, path: string[]): void => {
+      for (const option of command.options) if (/execution|parent/.test(option.long ?? '') && option.required) flags.push([...path, option.long].join(' '));
+      for (const sub of command.commands) walk(sub, [...path, sub.name()]);
+    };
+    walk(program, []);
+    expect(flags).toEqual(['checkpoint list --execution']);
+    const byFlag = await cli(['checkpoint', 'list', '--execution', 'cafe0001beef', '--json']);
+    const byArgument = await cli(['checkpoint', 'list', FIRST, '--json']);
+    expect([byFlag.code, byFlag.stderr]).toEqual([0, '']);
+    expect(byFlag.stdout).toBe(byArgument.stdout);
+    const ambiguous = await cli(['checkpoint', 'list', '--execution', 'beef']);
+    expect([ambiguous.code, ambiguous.stderr]).toEqual([1, `harmonia: execution id 'beef' matches 2 executions: ${FIRST}, ${SECOND}; give more of it (EXEC_ID_AMBIGUOUS, HTTP 409)\n`]);
   });
 
   it('is refused when it matches several executions, naming them', async () => {

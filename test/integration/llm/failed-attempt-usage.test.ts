@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionRegistry } from '../../../src/actions/action-registry.js';
-import { createEngine, type Engine } from '../../../src/engine/index.js';
+import { createEngine, type Engine, type EngineOptions } from '../../../src/engine/index.js';
 import { createChatClient } from '../../../src/llm/chat-client.js';
 import type { Store } from '../../../src/store/store.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
@@ -20,17 +20,22 @@ import { runHarmonia } from './cli-output.js';
 let chat: ChatServer;
 let dir: string;
 let store: Store;
-let engine: Engine;
+let engine: Engine | undefined;
+
+async function open(config: EngineOptions['config'] = {}): Promise<Engine> {
+  store = createSqliteStore({ file: join(dir, 'data', 'harmonia.db') });
+  const llm = createChatClient({ base_url: chat.base_url, model: 'test-model', max_retries: 0 });
+  engine = createEngine({ store, actions: createActionRegistry({ packs: () => null, llm }), config });
+  await engine.start();
+  return engine;
+}
 
 beforeEach(async () => {
   chat = await startChatServer();
   dir = mkdtempSync(join(tmpdir(), 'harmonia-llm-usage-'));
-  store = createSqliteStore({ file: join(dir, 'data', 'harmonia.db') });
-  const llm = createChatClient({ base_url: chat.base_url, model: 'test-model', max_retries: 0 });
-  engine = createEngine({ store, actions: createActionRegistry({ packs: () => null, llm }) });
-  await engine.start();
 });
 afterEach(async () => {
+  engine = undefined;
   await chat.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -39,15 +44,16 @@ const retry = { max_attempts: 2, initial_delay_ms: 1, backoff_factor: 1, max_del
 const schema = { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } };
 const usage = (prompt_tokens: number, completion_tokens: number) => ({ prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens });
 
-async function runAsk(input: Record<string, unknown>): Promise<{ id: string; status: string }> {
-  const id = await register(store, 'test.ask', workflow([{ id: 'ask', action: 'core.llm', input, retry }]));
-  const started = await engine.startExecution({ workflow_id: id, input: {} });
-  const done = await engine.waitForCompletion(started.id);
+async function runAsk(input: Record<string, unknown>, task: Record<string, unknown> = { retry }): Promise<{ id: string; status: string }> {
+  const running = engine ?? (await open());
+  const id = await register(store, 'test.ask', workflow([{ id: 'ask', action: 'core.llm', input, ...task }]));
+  const started = await running.startExecution({ workflow_id: id, input: {} });
+  const done = await running.waitForCompletion(started.id);
   return { id: started.id, status: done.status };
 }
 
 async function stop(): Promise<void> {
-  await engine.stop();
+  await engine?.stop();
   await store.close();
 }
 
@@ -56,7 +62,7 @@ describe('usage of failed core.llm attempts', () => {
     chat.script({ content: 'no', usage: usage(10, 2) }, { content: 'still no', usage: usage(20, 3) }, { content: '{"ok": true}', usage: usage(30, 4) });
     const { id, status } = await runAsk({ prompt: 'ok?', response_schema: schema, max_schema_attempts: 2 });
     expect(status).toBe('completed');
-    expect((await engine.getMetrics(id)).llm).toEqual({
+    expect((await engine!.getMetrics(id)).llm).toEqual({
       tasks: 1,
       failed_attempts: 1,
       requests: 3,
@@ -78,7 +84,7 @@ describe('usage of failed core.llm attempts', () => {
     chat.script({ content: '', finish_reason: 'content_filter', usage: usage(7, 1) });
     const { id, status } = await runAsk({ prompt: 'something filtered' });
     expect(status).toBe('failed');
-    expect((await engine.getMetrics(id)).llm).toEqual({
+    expect((await engine!.getMetrics(id)).llm).toEqual({
       tasks: 0,
       failed_attempts: 1,
       requests: 1,
@@ -99,10 +105,43 @@ describe('usage of failed core.llm attempts', () => {
       type: 'LLM_BAD_REPLY',
       usage: { model: 'test-model', requests: 1, prompt_tokens: 11, completion_tokens: 6, total_tokens: 17 },
     });
-    expect((await engine.getMetrics(id)).llm).toMatchObject({ tasks: 1, failed_attempts: 1, requests: 2, total_tokens: 33 });
+    expect((await engine!.getMetrics(id)).llm).toMatchObject({ tasks: 1, failed_attempts: 1, requests: 2, total_tokens: 33 });
     await stop();
     const cli = await runHarmonia(['execution', 'metrics', id], dir, { HARMONIA_DATA_DIR: join(dir, 'data') });
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('llm          1 task, 1 failed attempt, 2 requests: 22 prompt + 11 completion = 33 tokens (test-model)\n');
+  });
+
+  it('counts what an attempt the task timeout stopped had spent before it was stopped', async () => {
+    // the first reply fails the schema; the re-ask never answers, and the task's deadline stops it
+    chat.script({ content: 'no', usage: usage(10, 2) }, { hang: true });
+    const { id, status } = await runAsk({ prompt: 'ok?', response_schema: schema, max_schema_attempts: 2 }, { timeout_ms: 300 });
+    expect(status).toBe('failed');
+    const failed = (await store.executions.readEvents(id)).find((e) => e.event_type === 'task_failed');
+    expect(failed?.data.error).toMatchObject({ type: 'TIMEOUT', usage: { model: 'test-model', prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } });
+    expect((await engine!.getMetrics(id)).llm).toMatchObject({ tasks: 0, failed_attempts: 1, prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 });
+    await stop();
+  });
+
+  it('counts a reply refused as TASK_OUTPUT_TOO_LARGE', async () => {
+    await open({ limits: { max_task_output_bytes: 200 } });
+    chat.script({ content: 'x'.repeat(500), usage: usage(5, 50) });
+    const { id, status } = await runAsk({ prompt: 'a long one' }, {});
+    expect(status).toBe('failed');
+    const failed = (await store.executions.readEvents(id)).find((e) => e.event_type === 'task_failed');
+    expect(failed?.data.error).toMatchObject({
+      type: 'TASK_OUTPUT_TOO_LARGE',
+      usage: { model: 'test-model', requests: 1, prompt_tokens: 5, completion_tokens: 50, total_tokens: 55 },
+    });
+    expect((await engine!.getMetrics(id)).llm).toEqual({
+      tasks: 0,
+      failed_attempts: 1,
+      requests: 1,
+      prompt_tokens: 5,
+      completion_tokens: 50,
+      total_tokens: 55,
+      models: ['test-model'],
+    });
+    await stop();
   });
 });

@@ -138,4 +138,50 @@ describe('GET /executions/{id}/tasks', () => {
     expect(reads.slice(1).every((after) => after === first.last_seq)).toBe(true);
     expect(reads.filter((after) => after === 0)).toHaveLength(1);
   });
+
+  it('keeps folds within a byte bound: large outputs push the least recently read out, and one too large is not kept', async () => {
+    // each run holds its echo's input and output, ~2 × 200 KB as JSON
+    await registerDirect(h.store, 'tasks.large', workflowBody([{ id: 'big', action: 'core.echo', input: { message: 'x'.repeat(200_000) } }]));
+    const runs: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const run = await client.executeWorkflow({ workflow_ref: 'tasks.large' });
+      await client.waitForCompletion(run.id, { timeoutMs: 30_000 });
+      runs.push(run.id);
+    }
+    const fresh: string[] = [];
+    const tasks = createExecutionTaskUseCases(
+      {
+        readEvents: (id, afterSeq, limit) => {
+          if ((afterSeq ?? 0) === 0) fresh.push(id);
+          return h.engine.readEvents(id, afterSeq, limit);
+        },
+        getDetail: (id) => h.engine.getDetail(id),
+      },
+      { maxBytes: 1_000_000 },
+    );
+    const [a, b, c] = runs as [string, string, string];
+    for (const id of [a, b]) expect((await tasks.getExecutionTask(id, 'big')).output).toEqual({ message: 'x'.repeat(200_000) });
+    await tasks.getExecutionTasks(a);
+    expect(fresh).toEqual([a, b]);
+    // a third run does not fit beside the two: the least recently read (b) goes
+    await tasks.getExecutionTasks(c);
+    await tasks.getExecutionTasks(a);
+    await tasks.getExecutionTasks(b);
+    expect(fresh).toEqual([a, b, c, b]);
+
+    const small = createExecutionTaskUseCases(
+      {
+        readEvents: (id, afterSeq, limit) => {
+          if ((afterSeq ?? 0) === 0) fresh.push(id);
+          return h.engine.readEvents(id, afterSeq, limit);
+        },
+        getDetail: (id) => h.engine.getDetail(id),
+      },
+      { maxBytes: 100_000 },
+    );
+    fresh.length = 0;
+    expect((await small.getExecutionTasks(a)).status).toBe('completed');
+    expect((await small.getExecutionTasks(a)).status).toBe('completed');
+    expect(fresh).toEqual([a, a]);
+  });
 });

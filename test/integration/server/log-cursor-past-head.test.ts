@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ErrorResponse, TaskLogPage } from '../../../src/core/wire.js';
+import { createClient } from '../../../src/client/index.js';
+import { createHarmonia } from '../../../src/app/create-harmonia.js';
 import { readSse } from './sse-client.js';
 import { openServer, type ServerHarness } from './server-harness.js';
 
@@ -102,5 +104,21 @@ describe('a task-log cursor past the execution\'s last line', () => {
     const page = await h.call<ErrorResponse>('GET', `/api/v1/executions/${quiet}/logs?after=1`);
     expect([page.status, page.body.error.details]).toEqual([400, { last: 0 }]);
     expect((await h.call<TaskLogPage>('GET', `/api/v1/executions/${quiet}/logs?after=0`)).body.items).toEqual([]);
+  });
+});
+
+describe('a task-log page read through a seq', () => {
+  it('holds only the lines up to it, on the REST page, through the client and in process alike', async () => {
+    const all = (await h.call<TaskLogPage>('GET', `/api/v1/executions/${talked}/logs`)).body.items;
+    const first = all[0]?.seq ?? 0;
+    expect(all.length).toBeGreaterThan(1);
+    const rest = await h.call<TaskLogPage>('GET', `/api/v1/executions/${talked}/logs?through=${first}`);
+    expect(rest.body.items.map((l) => l.seq)).toEqual([first]);
+    const client = createClient({ baseUrl: h.url });
+    expect((await client.readLogs(talked, { through: first })).items.map((l) => l.seq)).toEqual([first]);
+    const app = createHarmonia({ store: h.store, engine: h.engine });
+    expect((await app.readLogs(talked, { through: first })).items.map((l) => l.seq)).toEqual([first]);
+    const bad = await h.call<ErrorResponse>('GET', `/api/v1/executions/${talked}/logs?through=-1`);
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'REQUEST_INVALID']);
   });
 });

@@ -146,6 +146,35 @@ describe('an execution id on a stream', () => {
     }
   });
 
+  it('with an empty value is read as absent on the page, SSE and WebSocket alike: one rule for every transport', async () => {
+    for (const query of ['attempt=', 'after=', 'stream=', 'task=', 'attempt=&after=&stream=&task=']) {
+      const answers = [
+        await httpAnswer(`/api/v1/executions/${id}/logs?${query}`),
+        await httpAnswer(`/events/executions/${id}/logs?${query}`),
+        await wsAnswer(`/ws/executions/${id}/logs?${query}`),
+      ];
+      expect(answers.map((a) => [query, a.status, a.code])).toEqual([
+        [query, 200, undefined],
+        [query, 200, undefined],
+        [query, 101, undefined],
+      ]);
+    }
+    const events = [
+      await httpAnswer(`/api/v1/executions/${id}/events?after_seq=`),
+      await httpAnswer(`/events/executions/${id}?after_seq=`),
+      await wsAnswer(`/ws/executions/${id}?after_seq=`),
+      await httpAnswer('/events?after_position='),
+      await wsAnswer('/ws/events?after_position=&batch='),
+    ];
+    expect(events.map((a) => [a.status, a.code])).toEqual([
+      [200, undefined],
+      [200, undefined],
+      [101, undefined],
+      [200, undefined],
+      [101, undefined],
+    ]);
+  });
+
   it('that the stream cannot take names the parameter and what it takes, on SSE and WebSocket alike', async () => {
     const streams = { parameter: 'stream', accepted: ['stdout', 'stderr', 'system'] };
     const cursor = { parameter: 'after_seq', expected: expect.stringContaining('integer') };
