@@ -93,7 +93,10 @@ describe('task logs', () => {
 
   it('notes a timeout in the log', async () => {
     const { lines } = await runShell('echo started; sleep 30', { timeout_ms: 1000 });
-    expect(of(lines, 'system')).toEqual(['timed out after 1000 ms: stopping the task']);
+    const notes = of(lines, 'system');
+    expect(notes[0]).toBe('timed out after 1000 ms: stopping the task');
+    // A shell slow to die on SIGTERM (a loaded machine) is killed after the grace, and says so.
+    expect(notes.slice(1).every((note) => /^still running \d+ ms after SIGTERM: killed$/.test(note))).toBe(true);
     // Whether the shell printed before the deadline depends on the machine's load; what it printed is kept.
     expect(['started']).toEqual(expect.arrayContaining(of(lines, 'stdout')));
   });
