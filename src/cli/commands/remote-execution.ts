@@ -13,6 +13,7 @@ import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
 import { registerSignalCommand } from './remote-approval.js';
+import { registerExecutionPurgeCommand } from './execution-purge.js';
 import { writeControl } from '../output/printable-output.js';
 import { acceptShortExecutionId } from './execution-id-arg.js';
 
@@ -55,6 +56,7 @@ const TASK_VERBS = [
 export function registerRemoteExecutionCommand(program: Command, ctx: CliContext): void {
   const execution = commandGroup(program, 'execution', 'inspect and control executions on a server').addHelpText('after', HELP);
   registerSignalCommand(execution, ctx);
+  registerExecutionPurgeCommand(execution, ctx);
 
   const list = withRemoteOptions(execution.command('list').description('list executions, newest first unless --sort says otherwise'))
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
