@@ -30,10 +30,13 @@ const CANDIDATES = `SELECT e.id, e.workflow_ref, e.status, e.finished_at, e.last
   WHERE e.finished_at IS NOT NULL AND e.finished_at < $1 AND (e.finished_at, e.id) > ($2, $3)
   ORDER BY e.finished_at, e.id LIMIT $4`;
 const TREE = `WITH RECURSIVE tree(id) AS (
-  SELECT $1::text
+  SELECT $1::text COLLATE "C"
   UNION ALL SELECT e.id FROM executions e JOIN tree t ON e.parent_execution_id = t.id)
   SELECT e.id, e.status, e.last_seq FROM executions e WHERE e.id IN (SELECT id FROM tree) FOR UPDATE OF e`;
-// Events, checkpoints, state, task logs and leases go by their foreign keys' cascade.
+// Events have no foreign key (migration 9 dropped it: appends check their execution under a
+// row lock instead, which the FOR UPDATE above conflicts with); checkpoints, state, task logs
+// and leases go by their keys' cascade.
+const DELETE_EVENTS = 'DELETE FROM execution_events WHERE execution_id = ANY($1::text[])';
 const DELETE_TREE = 'DELETE FROM executions WHERE id = ANY($1::text[])';
 
 const FINISHED = new Set(['completed', 'failed', 'canceled']);
@@ -66,6 +69,7 @@ export async function purgeFinishedWith(query: Query, purge: PurgeQuery): Promis
     });
     if (purge.dry_run) continue;
     const ids = tree.map((member) => member.id);
+    await query(DELETE_EVENTS, [ids]);
     await query(DELETE_TREE, [ids]);
     deleted.push(...ids);
   }
