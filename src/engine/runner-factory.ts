@@ -176,6 +176,7 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
     },
     forget(ids) {
       folds.forget(ids);
+      ctx.bus.announceGone(ids);
       if (resident.runner !== null && ids.includes(resident.runner.id)) resident.runner = null;
     },
   };

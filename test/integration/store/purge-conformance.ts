@@ -21,7 +21,7 @@ function event(executionId: string, seq: number): ExecutionEvent {
     timestamp: '2026-01-01T00:00:00.000Z',
     seq,
     data: { seq },
-  } as ExecutionEvent;
+  } as unknown as ExecutionEvent;
 }
 
 const query = (extra: Partial<PurgeQuery> = {}): PurgeQuery => ({
