@@ -26,13 +26,15 @@ export interface RetentionPurgeOptions {
 }
 
 export interface RetentionPurge {
+  /** Settles after this node's first try to lead the purge: true when it led (and ran its first pass). */
+  readonly first: Promise<boolean>;
   stop(): Promise<void>;
 }
 
 /** Starts the periodic purge; nothing runs when retention is 0. */
 export function startRetentionPurge(options: RetentionPurgeOptions): RetentionPurge {
   const { store, node, logger } = options;
-  if (options.retention_ms <= 0) return { stop: async () => undefined };
+  if (options.retention_ms <= 0) return { first: Promise.resolve(false), stop: async () => undefined };
   const now = options.now ?? Date.now;
   let passing: Promise<void> = Promise.resolve();
   const lead = node.lead(PURGE_LEADER_KEY, (signal) => {
@@ -62,8 +64,10 @@ export function startRetentionPurge(options: RetentionPurgeOptions): RetentionPu
     };
     signal.addEventListener('abort', () => timer !== null && clearTimeout(timer), { once: true });
     passing = pass();
+    return passing;
   });
   return {
+    first: lead.first,
     async stop() {
       await lead.stop();
       await passing;
