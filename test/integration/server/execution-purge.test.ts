@@ -51,6 +51,19 @@ describe('POST /api/executions/purge', () => {
     expect((await h.call('GET', `/api/executions/${young}`)).status).toBe(200);
   });
 
+  it('lets an Idempotency-Key start anew once its execution is purged: a key lasts as long as its execution', async () => {
+    const headers = { 'Idempotency-Key': 'deploy-42' };
+    const first = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: 'demo.hello' }, headers });
+    await h.engine.waitForCompletion(first.body.execution_id);
+    expect((await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: 'demo.hello' }, headers })).status).toBe(200);
+    await age(first.body.execution_id);
+    expect((await purge({ older_than: '1d' })).body.executions).toBe(1);
+    const again = await h.call<ExecutionView>('POST', '/api/executions', { json: { workflow_ref: 'demo.hello' }, headers });
+    expect(again.status).toBe(201);
+    expect((await h.engine.waitForCompletion(again.body.execution_id)).status).toBe('completed');
+    expect((await h.engine.readEvents(again.body.execution_id, 0))[0]?.seq).toBe(1);
+  });
+
   it('refuses an age that is no duration and a status that is not a finished one, with 400', async () => {
     const bad = await purge({ older_than: 'soon' });
     expect(bad.status).toBe(400);
