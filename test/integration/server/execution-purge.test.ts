@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionView, PurgeExecutionsResult } from '../../../src/core/wire.js';
 import { createGate, openServer, registerDirect, workflowBody, type ServerHarness } from './server-harness.js';
 import { readSse } from './sse-client.js';
+import { WebSocket } from 'ws';
 
 const LONG_AGO = '2020-01-01T00:00:00.000Z';
 
@@ -85,6 +86,28 @@ describe('POST /api/executions/purge', () => {
     expect(JSON.parse(messages.at(-1)?.data ?? '{}')).toMatchObject({ reason: 'execution deleted (retention)' });
     const again = await readSse(`${h.url}/events/executions/${old}`, { headOnly: true, until: () => true });
     expect(again.status).toBe(404);
+  });
+
+  it('ends a WebSocket follower of a purged execution with a close message and a normal close; a reconnect gets 404', async () => {
+    const old = await run();
+    await age(old);
+    const ws = new WebSocket(`${h.url.replace('http', 'ws')}/ws/executions/${old}`);
+    const messages: Array<Record<string, unknown>> = [];
+    let caughtUp!: () => void;
+    const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Record<string, unknown>;
+      messages.push(message);
+      if (message.event_type === 'workflow_completed') caughtUp();
+    });
+    await replayed;
+    await purge({ older_than: '1d' });
+    expect(await closed).toBe(1000);
+    expect(messages.at(-1)).toMatchObject({ type: 'close', reason: 'execution deleted (retention)' });
+    const again = new WebSocket(`${h.url.replace('http', 'ws')}/ws/executions/${old}`);
+    const status = await new Promise<number>((resolve) => again.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(404);
   });
 
   it('leaves a running execution, and a new one of the same workflow started during the purge, whole', async () => {
