@@ -32,7 +32,9 @@ const CANDIDATES = `SELECT e.id, e.workflow_ref, e.status, e.finished_at, e.last
 const TREE = `WITH RECURSIVE tree(id) AS (
   SELECT $1::text COLLATE "C"
   UNION ALL SELECT e.id FROM executions e JOIN tree t ON e.parent_execution_id = t.id)
-  SELECT e.id, e.status, e.last_seq FROM executions e WHERE e.id IN (SELECT id FROM tree) FOR UPDATE OF e`;
+  SELECT e.id, e.status, e.last_seq FROM executions e WHERE e.id IN (SELECT id FROM tree)`;
+// A dry run reads the tree as it is; a purge locks it first.
+const TREE_LOCKED = `${TREE} FOR UPDATE OF e`;
 // Events have no foreign key (migration 9 dropped it: appends check their execution under a
 // row lock instead, which the FOR UPDATE above conflicts with); checkpoints, state, task logs
 // and leases go by their keys' cascade.
@@ -51,7 +53,7 @@ export async function purgeFinishedWith(query: Query, purge: PurgeQuery): Promis
   let kept = 0;
   for (const row of rows) {
     if (!row.is_root || !statuses.has(row.status)) continue;
-    const tree = await query<TreeRow>(TREE, [row.id]);
+    const tree = await query<TreeRow>(purge.dry_run ? TREE : TREE_LOCKED, [row.id]);
     const root = tree.find((member) => member.id === row.id);
     // Gone, or rerun since the scan read it.
     if (root === undefined || !statuses.has(root.status)) continue;
