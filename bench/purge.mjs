@@ -3,7 +3,7 @@
 // (synchronous FULL, as `serve` runs it) and on PostgreSQL. On SQLite a batch is one synchronous
 // transaction, so its wall time is how long it holds the event loop; CPU is this process's
 // (process.cpuUsage), and on PostgreSQL also its backend's (/proc, same host).
-// Run: npm run build && node bench/purge.mjs [--executions 1000] [--rounds 3]
+// Run: npm run build && node bench/purge.mjs [--executions 1000] [--rounds 3] [--backend sqlite|postgres]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ const ROUNDS = arg('--rounds', 3);
 const EVENTS = 20;
 const URL = process.env.HARMONIA_BENCH_DATABASE_URL || process.env.HARMONIA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const BATCHES = [1000, 200, 50];
+const ONLY = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : null;
 
 async function fill(store) {
   for (let i = 0; i < N; i += 1) {
@@ -63,7 +64,7 @@ function report(backend, batch, runs) {
   console.log(`${backend.padEnd(8)} batch ${String(batch).padStart(4)}: wall per batch median ${fmt(median)} ms (max ${fmt(max)}), process CPU for all ${N} ${fmt(cpu)} ms${backend_ === null ? '' : `, backend CPU ${fmt(backend_)} ms`}`);
 }
 
-for (const batch of BATCHES) {
+for (const batch of ONLY === 'postgres' ? [] : BATCHES) {
   const runs = [];
   for (let r = 0; r < ROUNDS; r += 1) {
     const dir = mkdtempSync(join(tmpdir(), 'harmonia-bench-purge-'));
@@ -77,7 +78,7 @@ for (const batch of BATCHES) {
 }
 
 const admin = new pg.Pool({ connectionString: URL, max: 1 });
-for (const batch of BATCHES) {
+for (const batch of ONLY === 'sqlite' ? [] : BATCHES) {
   const runs = [];
   for (let r = 0; r < ROUNDS; r += 1) {
     const schema = `bench_purge_${process.pid}_${r}`;

@@ -10,8 +10,8 @@ import type { PurgeCursor, Store } from '../store/store.js';
 /**
  * Finished executions one batch looks at, a transaction each (docs/performance.md, h-retention).
  * SQLite's batch is synchronous and holds the event loop through its commit's fsync: 50 of 20
- * events each took ~25 ms, 1000 ~330 ms. PostgreSQL's holds only the purged rows' locks, and
- * pays a few round trips a root: 200 took ~0.8 s of wall time and ~1.2 s of CPU in all.
+ * events each took ~25 ms, 1000 ~330 ms. PostgreSQL's holds only the purged rows' locks, in
+ * four statements a batch: 200 took ~24 ms.
  */
 export const PURGE_BATCH = { sqlite: 50, postgres: 200 } as const;
 /** Roots a purge's answer lists at most; its counts cover all. */
