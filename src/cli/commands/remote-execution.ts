@@ -31,6 +31,7 @@ Examples:
   $ harmonia execution skip 0b6f... notify      skip a pending task (when its upstream is done)
   $ harmonia execution signal 0b6f... payment_received --data '{"amount":42}'
   $ harmonia execution rerun 0b6f... build --local   on the embedded store, e.g. after harmonia run
+  $ harmonia execution purge --older-than 30d --dry-run   what retention would delete
 
 The control verbs take --local instead of --url: the control runs in this process on
 the embedded SQLite store (not while a server drives it), which then carries the
