@@ -56,6 +56,10 @@ export interface ResolvedConfig {
   default_timeout_ms: number;
   /** An execution still running after this long fails with TIMEOUT; 0 means no deadline. @default 86400000 */
   max_execution_time_ms: number;
+  /** Finished executions are deleted this long after they finished; 0 keeps them. @default 0 */
+  execution_retention_ms: number;
+  /** How often the server purges executions past the retention. @default 3600000 */
+  execution_purge_interval_ms: number;
   /** Attempts (the first included) when a task sets no retry policy. @default 1 */
   retry_max_attempts: number;
   /** Seconds between automatic checkpoints of a running execution; 0 turns them off. @default 0 */
@@ -309,6 +313,8 @@ export function resolveConfig(
     max_concurrent_workflows: int('max_concurrent_workflows'),
     default_timeout_ms: ms('default_timeout_ms'),
     max_execution_time_ms: ms('max_execution_time_ms'),
+    execution_retention_ms: ms('execution_retention_ms'),
+    execution_purge_interval_ms: ms('execution_purge_interval_ms'),
     retry_max_attempts: int('retry_max_attempts'),
     checkpoint_interval_seconds: int('checkpoint_interval_seconds'),
     max_workflow_size: bytes('max_workflow_size'),
@@ -462,7 +468,7 @@ function expandHome(path: string, home: string | undefined): string {
 }
 
 // A bare number is seconds, as in the source design (HARMONIA_DEFAULT_TIMEOUT=3600 is an hour).
-const DURATION_UNITS: Record<string, number> = { '': 1000, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Record<string, number> = { '': 1000, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const MILLIS_UNITS: Record<string, number> = { ...DURATION_UNITS, '': 1 };
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1_048_576, mb: 1_048_576, mib: 1_048_576 };
 
@@ -472,7 +478,7 @@ function asInteger(raw: Raw | undefined, fallback: number, min: number, max: num
   const span = max === Number.MAX_SAFE_INTEGER ? `at least ${min} ms` : `from ${min} to ${max} ms`;
   const expected =
     kind === 'duration'
-      ? `a duration in seconds, or with a unit: 500ms, 30s, 5m, 1h (${span})`
+      ? `a duration in seconds, or with a unit: 500ms, 30s, 5m, 1h, 30d (${span})`
       : kind === 'millis'
         ? `a duration in milliseconds, or with a unit: 500ms, 30s, 5m (${span})`
       : kind === 'size'

@@ -16,6 +16,7 @@ import { createExecutionControlUseCases, type ExecutionController } from './exec
 import { createExecutionReportUseCases, type ExecutionReporter } from './execution-report-use-cases.js';
 import { createExecutionStartUseCases, type ExecutionStartUseCases, type ExecutionStarter } from './execution-start-use-cases.js';
 import { createExecutionUseCases, type ExecutionReader } from './execution-use-cases.js';
+import { createExecutionPurgeUseCases, type ExecutionForgetter } from './execution-purge-use-cases.js';
 import { createExecutionTaskUseCases } from './execution-task-use-cases.js';
 import { createPackSyncUseCases } from './pack-sync-use-cases.js';
 import { createPackUseCases } from './pack-use-cases.js';
@@ -34,7 +35,7 @@ export interface HarmoniaDeps {
    * executions start through it, as do schedules' fires. A process that only reads (the CLI)
    * passes one it never starts, which refuses starts and controls.
    */
-  engine: ExecutionReader & ExecutionReporter & ExecutionController & TriggerEngine & ExecutionStarter;
+  engine: ExecutionReader & ExecutionReporter & ExecutionController & TriggerEngine & ExecutionStarter & ExecutionForgetter;
   /** The sync service of this process's packs folder; without it pack sync and validate fail with USAGE_INVALID. */
   packs?: PackSyncService;
   /** @default { api_pack: 'api', max_workflow_size: 1 MiB, max_task_count: 1000 } */
@@ -85,6 +86,7 @@ export function createHarmonia(deps: HarmoniaDeps): Harmonia {
     ...createExecutionStartUseCases(store, engine),
     ...createExecutionReportUseCases(store, engine),
     ...createExecutionControlUseCases(engine),
+    ...createExecutionPurgeUseCases(store, engine),
     ...createComponentUseCases(deps.components ?? createComponentService({ repo: store.components })),
     ...createScheduleUseCases(deps.schedules ?? createScheduleService({ store, engine })),
   };

@@ -130,6 +130,9 @@ export async function openHarmonia(ctx: CliContext, flags: RemoteFlags, use: Eng
       // Started here, an execution would wait for an engine that never runs it.
       startExecution: refuse,
       readEvents: async (id, afterSeq, limit) => (await engine()).readEvents(id, afterSeq, limit),
+      // A purge deletes rows, not history an engine extends: it runs on the store here, and
+      // only this process's read-only engine, when one was loaded, has states to drop.
+      forget: (ids) => void loaded?.then((loadedEngine) => loadedEngine.forget(ids)),
     };
     const api = maskedApi(createHarmonia({ store, engine: reader, packs, settings }), secrets);
     return {

@@ -37,6 +37,8 @@ import type {
   PackSetView,
   PackSyncView,
   PackView,
+  PurgeExecutionsRequest,
+  PurgeExecutionsResult,
   Paginated,
   PinChangeView,
   ServerStatusView,
@@ -158,6 +160,11 @@ export class HarmoniaClient implements HarmoniaApi {
   }
 
   // ---- executions --------------------------------------------------------
+
+  /** Deletes finished executions older than `older_than` with their sub-workflows (admin); `dry_run` only counts. */
+  purgeExecutions(request: PurgeExecutionsRequest, options: CallOptions = {}): Promise<PurgeExecutionsResult> {
+    return this.#post('/executions/purge', request, options);
+  }
 
   /**
    * Starts an execution of a workflow named by `workflow_id` (a version id) or `workflow_ref`.

@@ -124,8 +124,11 @@ export function createSharedBus(options: SharedBusOptions): SharedBus {
   };
 
   return {
-    subscribe(filter, listener) {
-      const off = inner.subscribe(filter, listener);
+    // Heard on this node only: a follower on another node of an execution purged here stays
+    // open until its client leaves, and a reconnect gets 404 (docs/operations.md, Retention).
+    announceGone: (ids) => inner.announceGone(ids),
+    subscribe(filter, listener, onGone) {
+      const off = inner.subscribe(filter, listener, onGone);
       subscribers += 1;
       // Marks stay: a notification still on its way must not be delivered twice. (Another
       // node's execution whose mark went stale while nobody listened gets its gap read.)

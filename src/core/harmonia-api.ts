@@ -30,6 +30,8 @@ import type {
   PackSetView,
   PackSyncView,
   PackView,
+  PurgeExecutionsRequest,
+  PurgeExecutionsResult,
   StartExecutionRequest,
   TaskLogPage,
   TemplateDetail,
@@ -253,6 +255,12 @@ export interface HarmoniaApi {
   updateWorkflow(idOrRef: string, definition: WorkflowDocument | string): Promise<WorkflowWriteResult>;
   /** Marks a workflow created through the API deleted; its versions stay for executions that use them. */
   deleteWorkflow(idOrRef: string): Promise<DeletedView>;
+  /**
+   * Deletes finished root executions older than `older_than` (counted from finished_at) with
+   * their sub-workflows, events, checkpoints, state and task logs; never an unfinished one, nor
+   * a root whose sub-workflow is unfinished. `dry_run` counts and lists without deleting.
+   */
+  purgeExecutions(request: PurgeExecutionsRequest): Promise<PurgeExecutionsResult>;
   /**
    * Makes a template of a registered workflow with typed parameters: every `${param.*}` the
    * workflow reads must be declared (TEMPLATE_INVALID). A ref that exists with another body

@@ -237,6 +237,10 @@ export interface PackRecord {
 
 export type ExecutionStatus = 'pending' | 'running' | 'paused' | 'completed' | 'failed' | 'canceled';
 
+/** The statuses an execution ends in: the only ones retention deletes. */
+export const FINISHED_STATUSES = ['completed', 'failed', 'canceled'] as const;
+export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
+
 /** The columns an execution listing sorts by. */
 export const EXECUTION_SORT_KEYS = ['created_at', 'updated_at', 'finished_at', 'status', 'workflow_ref'] as const;
 /**

@@ -118,6 +118,15 @@ export const SETTINGS = {
   max_concurrent_workflows: setting('HARMONIA_MAX_CONCURRENT_WORKFLOWS', 'integer', 100, 'Top-level executions running at once on a node; the rest wait, in order, as pending.', { min: 1 }),
   default_timeout_ms: setting('HARMONIA_DEFAULT_TIMEOUT', 'duration', 300_000, 'Task attempt deadline when neither the task nor its action sets timeout_ms.', { min: 1 }),
   max_execution_time_ms: setting('HARMONIA_MAX_EXECUTION_TIME', 'duration', 86_400_000, 'An execution still running this long after its start fails with TIMEOUT; 0 means no deadline.', { min: 0 }),
+  // Not timers: the age is compared with finished_at, and the interval is capped below by max.
+  execution_retention_ms: setting(
+    'HARMONIA_EXECUTION_RETENTION',
+    'duration',
+    0,
+    'Finished executions (completed, failed, canceled) are deleted, with their sub-workflows, events, checkpoints, state and task logs, this long after they finished; 0 keeps them forever (see operations.md, Retention).',
+    { min: 0, max: 100 * 365 * 86_400_000 },
+  ),
+  execution_purge_interval_ms: setting('HARMONIA_EXECUTION_PURGE_INTERVAL', 'duration', 3_600_000, 'With a retention set, how often the server (one node of a cluster) deletes what has aged past it.', { min: 1_000 }),
   retry_max_attempts: setting('HARMONIA_RETRY_MAX_ATTEMPTS', 'integer', 1, 'Attempts, the first included, when a task sets no retry.max_attempts.', { min: 1 }),
   checkpoint_interval_seconds: setting('HARMONIA_CHECKPOINT_INTERVAL', 'integer', 0, 'Seconds between automatic checkpoints of a running execution; 0 turns them off.', { min: 0 }),
   max_workflow_size: setting('HARMONIA_MAX_WORKFLOW_SIZE', 'size', MIB, 'Largest workflow or template, in bytes, at every gate (API body, validate, sync).', { min: 1 }),

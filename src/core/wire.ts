@@ -10,6 +10,7 @@ import type {
   ExecutionEvent,
   ExecutionRecord,
   ExecutionStatus,
+  FinishedStatus,
   PackManifest,
   ParameterSpec,
   TaskError,
@@ -680,3 +681,42 @@ export type GitSourceListView = Paginated<GitSourceSummaryView>;
 
 /** What one sync run did (POST /git/sync, POST /git/sources/{source}/sync). */
 export type GitSyncReportView = NonNullable<GitStatusView['last_sync']> & { pruned_packs: string[] };
+
+/** POST /api/v1/executions/purge: what to delete. */
+export interface PurgeExecutionsRequest {
+  /** How long ago an execution must have finished: a duration (`30d`, `12h`, `90m`) or seconds. */
+  older_than: string | number;
+  /** Only roots ending so. @default ['completed', 'failed', 'canceled'] */
+  status?: FinishedStatus[];
+  /** Count and list what would go, delete nothing. @default false */
+  dry_run?: boolean;
+}
+
+/** A root execution a purge deleted (or would delete) with its sub-workflows. */
+export interface PurgedExecutionView {
+  id: string;
+  workflow_ref: string;
+  status: FinishedStatus;
+  finished_at: string;
+  /** Sub-workflow executions that went with it, at every depth. */
+  sub_workflows: number;
+  /** Events of it and its sub-workflows. */
+  events: number;
+}
+
+/** What a purge deleted (or, dry, would delete). */
+export interface PurgeExecutionsResult {
+  dry_run: boolean;
+  /** Roots that finished before this ISO time were chosen. */
+  finished_before: string;
+  /** Root executions deleted. */
+  executions: number;
+  sub_workflows: number;
+  events: number;
+  /** Old enough roots kept because a sub-workflow of theirs has not finished. */
+  kept_unfinished: number;
+  /** The first PURGE_ITEMS_MAX roots, oldest finished first. */
+  items: PurgedExecutionView[];
+  /** More roots went than `items` lists. */
+  truncated: boolean;
+}

@@ -153,6 +153,8 @@ export interface Engine extends ExecutionWaitsApi {
   relinquish(id: string): Promise<void>;
   /** Ids of the executions this engine is driving now. */
   driving(): string[];
+  /** Drops what this engine keeps of executions that retention deleted (folded states of finished ones). */
+  forget(ids: readonly string[]): void;
   /**
    * Resolves once nothing of the execution runs here: it finished, is driven elsewhere, or
    * only durable waits are left (a graceful shutdown waits for this, not for the waits).

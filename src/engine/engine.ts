@@ -85,6 +85,7 @@ export function createEngine(options: EngineOptions): Engine {
     waitForCompletion: waiters.waitForCompletion,
     adopt: recovery.adopt,
     relinquish: recovery.relinquish,
+    forget: (ids) => runnerFactory.forget(ids),
     driving: () => [...runners.keys()],
     whenIdle: (id) => runners.get(id)?.whenIdle() ?? Promise.resolve(),
     capacity: () => Math.max(0, config.max_concurrent_workflows - limited.size),

@@ -23,6 +23,8 @@ export interface FoldCache {
   get(record: ExecutionRecord): Promise<FoldedExecution>;
   /** Keeps the state of an execution that just finished here (its runner is going away); false when it is too large to keep. */
   put(id: string, folded: FoldedExecution): boolean;
+  /** Drops the states of executions that were deleted (retention). */
+  forget(ids: readonly string[]): void;
 }
 
 /**
@@ -77,6 +79,14 @@ export function createFoldCache(store: Store, workflows: WorkflowCache, maxTasks
     },
     put(id, folded) {
       return remember(id, folded);
+    },
+    forget(ids) {
+      for (const id of ids) {
+        const entry = entries.get(id);
+        if (entry === undefined) continue;
+        entries.delete(id);
+        tasks -= sizeOf(entry);
+      }
     },
   };
 }

@@ -46,6 +46,8 @@ export interface RunnerFactory {
    * fold of its history brought up to the stored row's last_seq, with its record.
    */
   read(id: string): Promise<FoldedExecution & { record: ExecutionRecord }>;
+  /** Drops what is kept of executions that were deleted (retention). */
+  forget(ids: readonly string[]): void;
 }
 
 /** Creates the runner factory; hooks are called only once runners run, so they may be bound late. */
@@ -171,6 +173,11 @@ export function createRunnerFactory(ctx: EngineContext, workflows: WorkflowCache
       const now = runners.get(id);
       if (now) return { plan: now.plan, state: now.state, record: currentRecord(now, clock.now()) };
       return { ...(await folds.get(record)), record };
+    },
+    forget(ids) {
+      folds.forget(ids);
+      ctx.bus.announceGone(ids);
+      if (resident.runner !== null && ids.includes(resident.runner.id)) resident.runner = null;
     },
   };
 }

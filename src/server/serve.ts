@@ -31,6 +31,7 @@ import { startServerDevMode, type ServeDevOptions } from './pack-sources.js';
 import { routedPackSyncService } from './routed-pack-sync.js';
 import { gitEnginePacksDir, startGitSources, type StartedGitSources } from './serve-git-sources.js';
 import { serverOptionsFromConfig } from './server-options.js';
+import { startRetentionPurge } from './retention-purge.js';
 import { startServer, type RunningServer } from './start-server.js';
 
 export interface ServeOptions {
@@ -214,6 +215,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
   }
   const server = running;
   await scheduler.start();
+  const purge = startRetentionPurge({ store, node, logger, retention_ms: config.execution_retention_ms, interval_ms: config.execution_purge_interval_ms });
   let closing: Promise<void> | null = null;
   return {
     ...server,
@@ -227,6 +229,7 @@ export async function serveHarmonia(options: ServeOptions): Promise<ServedHarmon
       // last, with a bound: a stdout nobody reads must not hold the shutdown forever.
       closing ??= scheduler
         .stop()
+        .then(() => purge.stop())
         .then(() => server.close())
         .then(stopSources)
         .then(async () => {

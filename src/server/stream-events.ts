@@ -33,6 +33,9 @@ export interface ExecutionStreamOptions {
 }
 
 
+/** Why a stream of an execution that retention deleted ends; a reconnect gets 404. */
+export const EXECUTION_GONE = 'execution deleted (retention)';
+
 /** History is read in pages of this many events, so a late subscriber to a long run never loads it all at once. */
 export const CATCH_UP_PAGE = 1000;
 
@@ -93,6 +96,11 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
     }
   };
 
+  const onGone = (): void => {
+    if (stopped) return;
+    stop();
+    sink.close(EXECUTION_GONE);
+  };
   const unsubscribe = bus.subscribe({ execution_id: executionId }, (event) => {
     if (stopped) return;
     if (pending !== null) {
@@ -110,7 +118,7 @@ export function streamExecutionEvents(options: ExecutionStreamOptions): () => vo
       return;
     }
     deliver(event);
-  });
+  }, onGone);
 
   void catchUp();
   return stop;

@@ -24,7 +24,7 @@ import { batchWsFrames, eventWsFrame, wsTextFrame } from './event-json.js';
 import { maskUrl } from './mask-secrets.js';
 import type { AppServices, StreamRouteDef } from './route.js';
 import { globalFeedOf } from './global-feed-of.js';
-import { streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink } from './stream-events.js';
+import { EXECUTION_GONE, streamAllEvents, streamExecutionEvents, type BatchSink, type EventSink } from './stream-events.js';
 import { createOutbox } from './stream-outbox.js';
 import { batchWsMessage, deflatedBatchWsMessage, takesSharedDeflate } from './ws-batch-frames.js';
 import { createInboundLimiter } from './ws-inbound.js';
@@ -334,7 +334,9 @@ function serve(ws: WebSocket, socket: Duplex, executionId: string | null, req: I
     // behind whatever the socket still holds: the client reads it, then the cursor to resume after
     const message: WsServerMessage = { type: 'close', reason, ...(resumeAfter !== '' ? { resume_after: resumeAfter } : {}) };
     ws.send(JSON.stringify(message));
-    ws.close(1013, 'fell behind; reconnect and resume');
+    // A purged execution's stream is over for good: a normal close, not "come back later".
+    if (reason === EXECUTION_GONE) ws.close(1000, 'execution deleted');
+    else ws.close(1013, 'fell behind; reconnect and resume');
   };
   const sink: EventSink = {
     send: (event) => !closed && outbox.push(eventWsFrame(event), String(event.seq)),

@@ -17,6 +17,7 @@ import type {
   ExecutionRecord,
   ExecutionSort,
   ExecutionStatus,
+  FinishedStatus,
   PackManifest,
   PackRecord,
 } from '../core/model.js';
@@ -237,6 +238,55 @@ export interface ExecutionRepo {
    * execution). Seqs are numbered across executions, so this is the head of its own log.
    */
   lastLogSeq(executionId: string): Promise<number>;
+
+  /**
+   * One batch of retention: looks at up to `limit` finished executions in (finished_at, id)
+   * order after `after`, and deletes each root among them (no parent, or its parent gone)
+   * whose status is in `statuses` and that finished before `finished_before`, together with
+   * every execution descending from it and their events, checkpoints, state, task logs (and
+   * leases), in one transaction. A root with an unfinished descendant is kept. Sub-workflows
+   * are never deleted apart from their root. With `dry_run`, chooses and deletes nothing.
+   */
+  purgeFinished(query: PurgeQuery): Promise<PurgeBatch>;
+}
+
+/** Where a purge's scan stands: the last execution it looked at. */
+export interface PurgeCursor {
+  finished_at: string;
+  id: string;
+}
+
+export interface PurgeQuery {
+  /** ISO time: only roots that finished before it. */
+  finished_before: string;
+  statuses: readonly FinishedStatus[];
+  /** Finished executions looked at by this batch, at most (roots and sub-workflows alike). */
+  limit: number;
+  /** Resume after this execution; null: from the oldest. */
+  after: PurgeCursor | null;
+  dry_run: boolean;
+}
+
+/** A root execution a purge deleted (or would delete), with its sub-workflows. */
+export interface PurgedTree {
+  id: string;
+  workflow_ref: string;
+  status: FinishedStatus;
+  finished_at: string;
+  /** Sub-workflow executions deleted with it, at every depth. */
+  descendants: number;
+  /** Events of the root and its descendants. */
+  events: number;
+}
+
+export interface PurgeBatch {
+  trees: PurgedTree[];
+  /** Every execution id deleted (roots and descendants), for caches to drop. Empty on a dry run. */
+  deleted_ids: string[];
+  /** Old enough roots kept because a descendant has not finished. */
+  kept_unfinished: number;
+  /** Where the next batch starts; null when this one reached the end of what may be purged. */
+  next: PurgeCursor | null;
 }
 
 /** One line a task printed (or the engine noted about it). */

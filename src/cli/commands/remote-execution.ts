@@ -13,6 +13,7 @@ import { runWithHarmonia } from '../open-harmonia.js';
 import { commandGroup, formatDuration, parseSeq, printJson, runRemote, withRemoteOptions, type RemoteFlags } from './remote-client.js';
 import { applyEvent, createWatchModel, describeEvent, renderWatch } from './remote-progress.js';
 import { registerSignalCommand } from './remote-approval.js';
+import { registerExecutionPurgeCommand } from './execution-purge.js';
 import { writeControl } from '../output/printable-output.js';
 import { acceptShortExecutionId } from './execution-id-arg.js';
 
@@ -30,6 +31,7 @@ Examples:
   $ harmonia execution skip 0b6f... notify      skip a pending task (when its upstream is done)
   $ harmonia execution signal 0b6f... payment_received --data '{"amount":42}'
   $ harmonia execution rerun 0b6f... build --local   on the embedded store, e.g. after harmonia run
+  $ harmonia execution purge --older-than 30d --dry-run   what retention would delete
 
 The control verbs take --local instead of --url: the control runs in this process on
 the embedded SQLite store (not while a server drives it), which then carries the
@@ -55,6 +57,7 @@ const TASK_VERBS = [
 export function registerRemoteExecutionCommand(program: Command, ctx: CliContext): void {
   const execution = commandGroup(program, 'execution', 'inspect and control executions on a server').addHelpText('after', HELP);
   registerSignalCommand(execution, ctx);
+  registerExecutionPurgeCommand(execution, ctx);
 
   const list = withRemoteOptions(execution.command('list').description('list executions, newest first unless --sort says otherwise'))
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)

@@ -1,7 +1,7 @@
 /** /api/executions: start, list, inspect, control, read events and custom state. */
 import type { ExecutionListOptions, HarmoniaApi } from '../../core/harmonia-api.js';
 import { EXECUTION_SORT_KEYS, type ExecutionSort, type ExecutionStatus } from '../../core/model.js';
-import type { ExecutionControlResult, ExecutionTaskRequest, StartExecutionRequest } from '../../core/wire.js';
+import type { ExecutionControlResult, ExecutionTaskRequest, PurgeExecutionsRequest, StartExecutionRequest } from '../../core/wire.js';
 import { defineRoutes, type RouteDef } from '../route.js';
 import { detailCacheFor } from '../detail-cache.js';
 import { maskSecrets } from '../mask-secrets.js';
@@ -120,6 +120,21 @@ export function executionRoutes() {
         });
         return { status: replayed ? 200 : 201, body: execution };
       },
+    },
+    {
+      method: 'POST',
+      path: '/executions/purge',
+      base: 'api',
+      scope: 'admin',
+      tag: 'executions',
+      summary:
+        'Delete finished executions that finished longer ago than older_than, with their sub-workflows, events, checkpoints, state and task logs (retention on demand); dry_run only counts. Unfinished executions, and roots with an unfinished sub-workflow, stay.',
+      body: { types: ['json'], schema: 'PurgeExecutionsRequest', required: true },
+      responses: {
+        200: { description: 'What was deleted (or would be).', schema: 'PurgeExecutionsResult' },
+        400: { description: 'older_than is not a duration, or a status is not a finished one (REQUEST_INVALID).', schema: 'Error' },
+      },
+      handler: async (request, services) => ({ body: await services.app.purgeExecutions(request.body as PurgeExecutionsRequest) }),
     },
     {
       method: 'GET',

@@ -44,6 +44,23 @@ export const REQUEST_SCHEMAS: Record<string, object> = {
     required: ['task_id'],
     additionalProperties: false,
   },
+  PurgeExecutionsRequest: {
+    type: 'object',
+    description: 'Which finished executions to delete, with their sub-workflows, events, checkpoints, state and task logs.',
+    properties: {
+      older_than: {
+        description: 'How long ago a root execution must have finished: a duration (30d, 12h, 90m, 45s) or seconds.',
+        oneOf: [
+          { type: 'string', minLength: 1, maxLength: 40 },
+          { type: 'integer', minimum: 0 },
+        ],
+      },
+      status: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string', enum: ['completed', 'failed', 'canceled'] } },
+      dry_run: { type: 'boolean' },
+    },
+    required: ['older_than'],
+    additionalProperties: false,
+  },
   SaveStateRequest: {
     type: 'object',
     description: 'Custom state of an execution, replaced whole; read back by GET and as ${state.*}.',

@@ -1,7 +1,8 @@
 import { EXECUTION_COLUMNS, executionRowValues } from '../execution-row.js';
 import { HarmoniaError } from '../../core/errors.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord } from '../../core/model.js';
-import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
+import type { CommitSteps, ExecutionQuery, ExecutionRepo, PurgeBatch, PurgeQuery, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
+import { purgeFinishedWith } from './purge-executions.js';
 import type { PgExecutor } from './executor.js';
 import { eventsJson } from './events-json.js';
 import { appendConflict, missingExecution, pgCode } from './pg-errors.js';
@@ -420,5 +421,9 @@ export class PostgresExecutionRepo implements ExecutionRepo {
   async lastLogSeq(executionId: string): Promise<number> {
     const [row] = await this.exec.read((query) => query<{ seq: string | null }>('SELECT MAX(seq) AS seq FROM task_logs WHERE execution_id = $1', [executionId]));
     return Number(row?.seq ?? 0);
+  }
+
+  purgeFinished(query: PurgeQuery): Promise<PurgeBatch> {
+    return query.dry_run ? this.exec.read((run) => purgeFinishedWith(run, query)) : this.exec.atomic((run) => purgeFinishedWith(run, query));
   }
 }

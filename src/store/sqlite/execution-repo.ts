@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 import { HarmoniaError } from '../../core/errors.js';
 import { EXECUTION_COLUMNS, executionRowValues } from '../execution-row.js';
 import type { CheckpointRecord, ExecutionEvent, ExecutionRecord, ExecutionStatus, TaskError } from '../../core/model.js';
-import type { CommitSteps, ExecutionQuery, ExecutionRepo, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
+import type { CommitSteps, ExecutionQuery, ExecutionRepo, PurgeBatch, PurgeQuery, StoredTaskLogLine, TaskLogLine, TaskLogQuery } from '../store.js';
+import { purgeFinishedOn } from './purge-executions.js';
 import type { SqliteExecutor } from './executor.js';
 import { prepared } from './statements.js';
 import { writeMarksOf } from './write-marks.js';
@@ -308,6 +309,10 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   lastLogSeq(executionId: string): Promise<number> {
     return this.exec.run((db) => prepared<{ seq: number | null }>(db, 'SELECT MAX(seq) AS seq FROM task_logs WHERE execution_id = ?').get(executionId)?.seq ?? 0);
+  }
+
+  purgeFinished(query: PurgeQuery): Promise<PurgeBatch> {
+    return query.dry_run ? this.exec.run((db) => purgeFinishedOn(db, query)) : this.exec.write((db) => purgeFinishedOn(db, query));
   }
 }
 

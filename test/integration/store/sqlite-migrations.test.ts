@@ -62,7 +62,7 @@ describe('migration 8: execution status check', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM execution_state').get()).toEqual({ n: 1 });
     expect(db.prepare('SELECT COUNT(*) AS n FROM task_logs').get()).toEqual({ n: 1 });
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'executions' ORDER BY name").pluck().all();
-    expect(indexes).toEqual(['executions_by_parent', 'executions_by_ref', 'executions_by_status', 'sqlite_autoindex_executions_1']);
+    expect(indexes).toEqual(['executions_by_finished', 'executions_by_parent', 'executions_by_ref', 'executions_by_status', 'sqlite_autoindex_executions_1']);
     expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     db.close();
   });

@@ -116,12 +116,15 @@ describe('resolveConfig()', () => {
     // Node runs a longer timer after 1 ms: a 30-day shutdown grace would end at once.
     for (const [key, spec] of Object.entries(SETTINGS)) {
       if (spec.kind !== 'duration' && spec.kind !== 'millis') continue;
+      // An age compared with finished_at, never a timer: retention is counted in days.
+      if (key === 'execution_retention_ms') continue;
       const error = configError(() => resolveConfig({}, { [spec.env]: `${30 * 24}h` }));
       expect([key, error.code, error.details?.variable]).toEqual([key, 'CONFIG_INVALID', spec.env]);
       expect(spec.max ?? Infinity).toBeLessThanOrEqual(2_147_483_647);
       expect(error.message).toContain(`to ${spec.max} ms`);
     }
     expect(resolveConfig({}, { HARMONIA_SHUTDOWN_GRACE: '2147483647ms' }).shutdown_grace_ms).toBe(2_147_483_647);
+    expect(resolveConfig({}, { HARMONIA_EXECUTION_RETENTION: '90d' }).execution_retention_ms).toBe(90 * 86_400_000);
   });
 
   it('reads the engine limits and hands them to the engine', () => {

@@ -41,4 +41,16 @@ describe('createEventBus()', () => {
     bus.publish([event('x', 1), event('y', 1), event('x', 2)]);
     expect(seen).toEqual(['x 1', 'x 2']);
   });
+
+  it('tells the subscribers of a deleted execution once, and not those who left or follow another', () => {
+    const bus = createEventBus();
+    const told: string[] = [];
+    bus.subscribe({ execution_id: 'x' }, () => undefined, () => told.push('x first'));
+    const leave = bus.subscribe({ execution_id: 'x' }, () => undefined, () => told.push('x left'));
+    bus.subscribe({ execution_id: 'y' }, () => undefined, () => told.push('y'));
+    leave();
+    bus.announceGone(['x', 'z']);
+    bus.announceGone(['x']);
+    expect(told).toEqual(['x first']);
+  });
 });

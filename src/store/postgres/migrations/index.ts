@@ -9,6 +9,7 @@ import { triggersMigration } from './008-triggers.js';
 import { eventsCheckedPerExecutionMigration } from './009-events-checked-per-execution.js';
 import { roomForHotUpdatesMigration } from './010-room-for-hot-updates.js';
 import { nodeLivenessLocksMigration } from './011-node-liveness-locks.js';
+import { executionsByFinishedMigration } from './012-executions-by-finished.js';
 
 export interface PgMigration {
   version: number;
@@ -29,4 +30,5 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   eventsCheckedPerExecutionMigration,
   roomForHotUpdatesMigration,
   nodeLivenessLocksMigration,
+  executionsByFinishedMigration,
 ];

@@ -8,6 +8,7 @@ import { triggersMigration } from './007-triggers.js';
 import { executionStatusCheckMigration } from './008-execution-status-check.js';
 import { eventsByPositionMigration } from './009-events-by-position.js';
 import { positionsNeverReusedMigration } from './010-positions-never-reused.js';
+import { executionsByFinishedMigration } from './011-executions-by-finished.js';
 
 export interface Migration {
   version: number;
@@ -33,4 +34,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   executionStatusCheckMigration,
   eventsByPositionMigration,
   positionsNeverReusedMigration,
+  executionsByFinishedMigration,
 ];
