@@ -134,10 +134,10 @@ function tasksByIndex(plan: Plan, tasks: Record<string, TaskState>): Array<TaskS
   return states;
 }
 
-function onTerminal(plan: Plan, state: ExecutionState, id: string): void {
-  const task = state.tasks[id];
+/** `task`: the state of `id`, as the caller looked it up. */
+function onTerminal(plan: Plan, state: ExecutionState, id: string, task: TaskState): void {
   const position = plan.index.get(id);
-  if (!task || position === undefined) return;
+  if (position === undefined) return;
   const from = plan.dependants_from[position] as number;
   const end = plan.dependants_from[position + 1] as number;
   if (from === end) return;
@@ -227,9 +227,8 @@ function resetTask(task: TaskState): void {
   delete task.wait;
 }
 
-function unitOf(state: ExecutionState, taskId: string | undefined, item: unknown): UnitState | undefined {
-  const task = taskId === undefined ? undefined : state.tasks[taskId];
-  if (!task) return undefined;
+/** The unit of an event of `task` (applyEvent's own lookup of it: another would be a dictionary lookup per event). */
+function unitIn(task: TaskState, item: unknown): UnitState | undefined {
   if (typeof item === 'number') return task.items?.[item];
   return task;
 }
@@ -313,7 +312,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         return state;
       }
       const item = data.item_index;
-      const unit = unitOf(state, taskId, item);
+      const unit = unitIn(task, item);
       if (!unit) return state;
       removeRef(state, taskId, item);
       unit.status = 'running';
@@ -354,7 +353,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
     case 'task_failed': {
       if (!task || taskId === undefined) return state;
       const item = event.data.item_index;
-      const unit = unitOf(state, taskId, item);
+      const unit = unitIn(task, item);
       if (!unit) return state;
       const failed = event.event_type === 'task_failed';
       // Only a unit that never started can still be queued (task_started and task_waiting
@@ -411,7 +410,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         }
       }
       sync(state, taskId);
-      onTerminal(plan, state, taskId);
+      onTerminal(plan, state, taskId, task);
       return state;
     }
     case 'task_skipped': {
@@ -423,14 +422,14 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       task.skip_reason = typeof event.data.reason === 'string' ? event.data.reason : 'upstream';
       task.finished_at = iso;
       sync(state, taskId);
-      onTerminal(plan, state, taskId);
+      onTerminal(plan, state, taskId, task);
       return state;
     }
     case 'retry_attempted': {
       if (!task || taskId === undefined) return state;
       const data = event.data;
       const item = data.item_index;
-      const unit = unitOf(state, taskId, item);
+      const unit = unitIn(task, item);
       if (!unit) return state;
       if (unit.status === 'running') {
         state.running -= 1;

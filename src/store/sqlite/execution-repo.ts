@@ -335,10 +335,11 @@ function appendRows(db: Database, events: readonly ExecutionEvent[]): void {
   const marks = writeMarksOf(db);
   // A step's events are one execution's: one mark for each run of them.
   let touched: string | undefined;
-  for (const event of events) {
-    if (event.execution_id === touched) continue;
-    touched = event.execution_id;
-    marks.touch(touched);
+  for (let index = 0; index < events.length; index += 1) {
+    const id = (events[index] as ExecutionEvent).execution_id;
+    if (id === touched) continue;
+    touched = id;
+    marks.touch(id);
   }
   insertEvents(db, events);
 }
@@ -402,10 +403,13 @@ function insertOne(db: Database, event: ExecutionEvent): void {
 
 /** Events [start, end) of one execution, in one statement. */
 function insertRun(db: Database, events: readonly ExecutionEvent[], start: number, end: number): void {
-  const values: unknown[] = [(events[start] as ExecutionEvent).execution_id];
-  for (let index = start; index < end; index += 1) {
+  // Sized once: pushed one by one, the list was copied as it grew (17, then 41 slots for a wide commit's 20 rows).
+  const values = new Array<unknown>(1 + 2 * (end - start));
+  values[0] = (events[start] as ExecutionEvent).execution_id;
+  for (let index = start, at = 1; index < end; index += 1, at += 2) {
     const event = events[index] as ExecutionEvent;
-    values.push(event.seq, eventText(event));
+    values[at] = event.seq;
+    values[at + 1] = eventText(event);
   }
   try {
     prepared(db, insertRunSqlFor(end - start)).run(...values);
