@@ -403,13 +403,10 @@ function insertOne(db: Database, event: ExecutionEvent): void {
 
 /** Events [start, end) of one execution, in one statement. */
 function insertRun(db: Database, events: readonly ExecutionEvent[], start: number, end: number): void {
-  // Sized once: pushed one by one, the list was copied as it grew (17, then 41 slots for a wide commit's 20 rows).
-  const values = new Array<unknown>(1 + 2 * (end - start));
-  values[0] = (events[start] as ExecutionEvent).execution_id;
-  for (let index = start, at = 1; index < end; index += 1, at += 2) {
+  const values: unknown[] = [(events[start] as ExecutionEvent).execution_id];
+  for (let index = start; index < end; index += 1) {
     const event = events[index] as ExecutionEvent;
-    values[at] = event.seq;
-    values[at + 1] = eventText(event);
+    values.push(event.seq, eventText(event));
   }
   try {
     prepared(db, insertRunSqlFor(end - start)).run(...values);
