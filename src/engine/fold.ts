@@ -134,10 +134,10 @@ function tasksByIndex(plan: Plan, tasks: Record<string, TaskState>): Array<TaskS
   return states;
 }
 
-/** `task`: the state of `id`, as the caller looked it up. */
-function onTerminal(plan: Plan, state: ExecutionState, id: string, task: TaskState): void {
+function onTerminal(plan: Plan, state: ExecutionState, id: string): void {
+  const task = state.tasks[id];
   const position = plan.index.get(id);
-  if (position === undefined) return;
+  if (!task || position === undefined) return;
   const from = plan.dependants_from[position] as number;
   const end = plan.dependants_from[position + 1] as number;
   if (from === end) return;
@@ -410,7 +410,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         }
       }
       sync(state, taskId);
-      onTerminal(plan, state, taskId, task);
+      onTerminal(plan, state, taskId);
       return state;
     }
     case 'task_skipped': {
@@ -422,7 +422,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       task.skip_reason = typeof event.data.reason === 'string' ? event.data.reason : 'upstream';
       task.finished_at = iso;
       sync(state, taskId);
-      onTerminal(plan, state, taskId, task);
+      onTerminal(plan, state, taskId);
       return state;
     }
     case 'retry_attempted': {
