@@ -12,6 +12,7 @@
 import { MASK, isExpressionOnly, isSecretKey, redactUrls, urlPasswords, type ScanMeter } from './secret-text.js';
 import { base64Cores } from './secret-base64.js';
 import { createValueAutomaton, type ValueAutomaton } from './value-automaton.js';
+import { hasOwn } from './has-own.js';
 
 /**
  * Values shorter than this are not masked by value: masking every `1` or `yes` would hide
@@ -150,7 +151,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     }
     if (!isPlainObject(value)) return;
     for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
+      if (!hasOwn(value, key)) continue;
       const inner = value[key];
       if (typeof inner === 'string' && keyInfo(key).secret && !isExpressionOnly(inner)) found.push(inner);
       else learnFrom(inner, depth + 1, found);
@@ -195,7 +196,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     if (!isPlainObject(value)) return value;
     let copy: Record<string, unknown> | null = null;
     for (const key in value) {
-      if (!Object.hasOwn(value, key)) continue;
+      if (!hasOwn(value, key)) continue;
       const inner = value[key];
       const info = keyInfo(key);
       const shownKey = info.shown;
@@ -211,7 +212,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
         copy = Object.create(null) as Record<string, unknown>;
         for (const kept in value) {
           if (kept === key) break;
-          if (Object.hasOwn(value, kept)) copy[kept] = value[kept];
+          if (hasOwn(value, kept)) copy[kept] = value[kept];
         }
       }
       if (copy !== null) copy[shownKey] = shown;
@@ -320,7 +321,7 @@ function isDeclaration(value: unknown): value is Record<string, unknown> {
   let keys = 0;
   let typed = false;
   for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
+    if (!hasOwn(value, key)) continue;
     keys += 1;
     const inner = value[key];
     if (key === 'type') {
@@ -342,7 +343,7 @@ function hideDeclaredValues(declaration: Record<string, unknown>): Record<string
   if (!('default' in declaration) && !('enum' in declaration)) return declaration;
   const out = Object.create(null) as Record<string, unknown>;
   for (const key in declaration) {
-    if (!Object.hasOwn(declaration, key)) continue;
+    if (!hasOwn(declaration, key)) continue;
     out[key] = key === 'default' || key === 'enum' ? MASK : declaration[key];
   }
   return out;

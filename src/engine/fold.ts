@@ -227,9 +227,8 @@ function resetTask(task: TaskState): void {
   delete task.wait;
 }
 
-function unitOf(state: ExecutionState, taskId: string | undefined, item: unknown): UnitState | undefined {
-  const task = taskId === undefined ? undefined : state.tasks[taskId];
-  if (!task) return undefined;
+/** The unit of an event of `task` (applyEvent's own lookup of it: another would be a dictionary lookup per event). */
+function unitIn(task: TaskState, item: unknown): UnitState | undefined {
   if (typeof item === 'number') return task.items?.[item];
   return task;
 }
@@ -313,7 +312,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
         return state;
       }
       const item = data.item_index;
-      const unit = unitOf(state, taskId, item);
+      const unit = unitIn(task, item);
       if (!unit) return state;
       removeRef(state, taskId, item);
       unit.status = 'running';
@@ -354,7 +353,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
     case 'task_failed': {
       if (!task || taskId === undefined) return state;
       const item = event.data.item_index;
-      const unit = unitOf(state, taskId, item);
+      const unit = unitIn(task, item);
       if (!unit) return state;
       const failed = event.event_type === 'task_failed';
       // Only a unit that never started can still be queued (task_started and task_waiting
@@ -430,7 +429,7 @@ function applyEvent(plan: Plan, state: ExecutionState, event: ExecutionEvent, at
       if (!task || taskId === undefined) return state;
       const data = event.data;
       const item = data.item_index;
-      const unit = unitOf(state, taskId, item);
+      const unit = unitIn(task, item);
       if (!unit) return state;
       if (unit.status === 'running') {
         state.running -= 1;

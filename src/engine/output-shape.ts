@@ -1,3 +1,5 @@
+import { hasOwn } from '../core/has-own.js';
+
 /** Deepest nesting a task's output may have; the expression evaluator reads no deeper than 200. */
 export const MAX_OUTPUT_DEPTH = 200;
 
@@ -38,7 +40,7 @@ function isFlat(value: object): boolean {
     return true;
   }
   for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
+    if (!hasOwn(value, key)) continue;
     const inner: unknown = (value as Record<string, unknown>)[key];
     if (inner !== null && typeof inner === 'object') return false;
   }

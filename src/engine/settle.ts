@@ -4,12 +4,12 @@
  * execution's end once nothing is left to run.
  */
 export { failTask } from './fail-task.js';
-import type { TaskError } from '../core/model.js';
+import type { TaskDef, TaskError } from '../core/model.js';
 import type { Command } from './commands.js';
 import { renderSafe, scopeFor, type DecideContext } from './decide-context.js';
 import { failTask } from './fail-task.js';
 import { triggerRuleOf } from './plan.js';
-import type { ExecutionState, WorkRef } from './state.js';
+import type { ExecutionState, TaskState, WorkRef } from './state.js';
 import { resolveWaits } from './resolve-waits.js';
 import { isWaitTask, waitSpecOf } from './wait-spec.js';
 
@@ -71,11 +71,12 @@ export function canceledError(attempt: number): TaskError {
   return { type: 'CANCELED', message: 'the execution was canceled', retriable: false, attempt };
 }
 
-/** Appends what starting a task's first attempt takes to `out`; returns the slots it uses. */
-function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string, at: number, out: Command[]): number {
-  const def = ctx.plan.tasks[taskId];
-  const task = state.tasks[taskId];
-  if (!def || !task) return 0;
+/**
+ * Appends what starting a task's first attempt takes to `out`; returns the slots it uses.
+ * `def` and `task` are the caller's lookups of `taskId`: each id lookup in the plan's and the
+ * state's dictionaries is a megamorphic load, several per start when every step made its own.
+ */
+function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string, def: TaskDef, task: TaskState, at: number, out: Command[]): number {
   const attempt = task.attempt + 1;
   // Built only for a task with an expression to evaluate here: most tasks have none.
   const scope = def.condition !== undefined || def.with_items !== undefined ? scopeFor(state, ctx) : {};
@@ -100,15 +101,22 @@ function startFirst(ctx: DecideContext, state: ExecutionState, taskId: string, a
     if (items.length === 0) return none(out, { kind: 'CompleteTask', task_id: taskId, attempt, output: [] });
     return none(out, { kind: 'StartFanOut', task_id: taskId, items });
   }
-  return startUnit(ctx, state, taskId, undefined, at, out);
+  return startUnit(ctx, state, taskId, def, task, undefined, at, out);
 }
 
-/** Appends what starting a unit's next attempt takes to `out`; returns the slots it uses. */
-function startUnit(ctx: DecideContext, state: ExecutionState, taskId: string, item: number | undefined, at: number, out: Command[]): number {
-  const def = ctx.plan.tasks[taskId];
-  const task = state.tasks[taskId];
-  const unit = item === undefined ? task : task?.items?.[item];
-  if (!def || !task || !unit) return 0;
+/** Appends what starting a unit's next attempt takes to `out`; returns the slots it uses. `def`, `task`: as startFirst's. */
+function startUnit(
+  ctx: DecideContext,
+  state: ExecutionState,
+  taskId: string,
+  def: TaskDef,
+  task: TaskState,
+  item: number | undefined,
+  at: number,
+  out: Command[],
+): number {
+  const unit = item === undefined ? task : task.items?.[item];
+  if (!unit) return 0;
   const attempt = unit.attempt + 1;
   let input: Record<string, unknown> = def.input ?? {};
   if (ctx.plan.needs_render[taskId]) {
@@ -156,19 +164,20 @@ function startReady(ctx: DecideContext, state: ExecutionState, at: number): Comm
     if (ref.not_before !== undefined && ref.not_before > at) continue;
     if (state.canceling && !allowedWhileCanceling(ctx, state, ref)) continue;
     const task = state.tasks[ref.task];
-    if (!task) continue;
+    const def = ctx.plan.tasks[ref.task];
+    if (!task || !def) continue;
     let used: number;
     if (ref.item !== undefined) {
-      const limit = ctx.plan.tasks[ref.task]?.concurrency ?? Number.POSITIVE_INFINITY;
+      const limit = def.concurrency ?? Number.POSITIVE_INFINITY;
       itemStarts ??= {};
       const started = itemStarts[ref.task] ?? 0;
       if (task.items_running + started >= limit) continue;
-      used = startUnit(ctx, state, ref.task, ref.item, at, commands);
+      used = startUnit(ctx, state, ref.task, def, task, ref.item, at, commands);
       itemStarts[ref.task] = started + used;
     } else if (task.attempt > task.attempt_base) {
-      used = startUnit(ctx, state, ref.task, undefined, at, commands);
+      used = startUnit(ctx, state, ref.task, def, task, undefined, at, commands);
     } else {
-      used = startFirst(ctx, state, ref.task, at, commands);
+      used = startFirst(ctx, state, ref.task, def, task, at, commands);
     }
     capacity -= used;
   }

@@ -6,6 +6,7 @@ import type { ExecutionStatus, TaskError, TaskStatus } from '../core/model.js';
 import type { Plan } from './plan.js';
 import type { WaitSpec } from '../core/wait-wire.js';
 import { WorkQueue } from './work-queue.js';
+import { hasOwn } from '../core/has-own.js';
 
 /** One runnable unit: a task, or one item of a fan-out task. */
 export interface UnitState {
@@ -239,7 +240,7 @@ export function rebuildView(state: ExecutionState): void {
   const tasks = state.tasks;
   // for-in, not Object.entries: no pair per task (a wide workflow has thousands).
   for (const id in tasks) {
-    if (!Object.hasOwn(tasks, id)) continue;
+    if (!hasOwn(tasks, id)) continue;
     const task = tasks[id] as TaskState;
     view[id] = { status: task.status, output: task.output, error: task.error };
   }

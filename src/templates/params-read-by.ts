@@ -1,5 +1,6 @@
 /** The template parameters a workflow body reads as `${param.<name>}`. */
 import { findParamRefs, splitExpressions } from './scan-expressions.js';
+import { hasOwn } from '../core/has-own.js';
 
 function collect(value: unknown, into: Set<string>): void {
   if (typeof value === 'string') {
@@ -17,7 +18,7 @@ function collect(value: unknown, into: Set<string>): void {
   }
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
-    for (const key in record) if (Object.hasOwn(record, key)) collect(record[key], into);
+    for (const key in record) if (hasOwn(record, key)) collect(record[key], into);
   }
 }
 
@@ -41,7 +42,7 @@ export function paramsReadBy(body: unknown, options: ParamsReadOptions = {}): st
   const tasks = options.upstreamsAreIds === true && typeof body === 'object' && body !== null ? (body as { tasks?: unknown }).tasks : undefined;
   if (Array.isArray(tasks)) {
     const record = body as Record<string, unknown>;
-    for (const key in record) if (key !== 'tasks' && Object.hasOwn(record, key)) collect(record[key], names);
+    for (const key in record) if (key !== 'tasks' && hasOwn(record, key)) collect(record[key], names);
     for (let index = 0; index < tasks.length; index += 1) {
       const task: unknown = tasks[index];
       if (typeof task !== 'object' || task === null || Array.isArray(task)) {
@@ -49,7 +50,7 @@ export function paramsReadBy(body: unknown, options: ParamsReadOptions = {}): st
         continue;
       }
       const fields = task as Record<string, unknown>;
-      for (const key in fields) if (key !== 'depends_on' && Object.hasOwn(fields, key)) collect(fields[key], names);
+      for (const key in fields) if (key !== 'depends_on' && hasOwn(fields, key)) collect(fields[key], names);
     }
   } else collect(body, names);
   return [...names].sort();

@@ -340,10 +340,11 @@ function appendRows(db: Database, events: readonly ExecutionEvent[]): void {
   const marks = writeMarksOf(db);
   // A step's events are one execution's: one mark for each run of them.
   let touched: string | undefined;
-  for (const event of events) {
-    if (event.execution_id === touched) continue;
-    touched = event.execution_id;
-    marks.touch(touched);
+  for (let index = 0; index < events.length; index += 1) {
+    const id = (events[index] as ExecutionEvent).execution_id;
+    if (id === touched) continue;
+    touched = id;
+    marks.touch(id);
   }
   insertEvents(db, events);
 }
