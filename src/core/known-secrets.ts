@@ -27,47 +27,66 @@ export interface KnownSecrets {
   readonly values: number;
 }
 
+/** One automaton of values, built at the first scan after they change. */
+interface Tier {
+  values: Set<string>;
+  chars: number;
+  automaton: ValueAutomaton | null;
+}
+
 /**
- * Creates an empty book of secrets (`build` makes an automaton: tests count what it is given), in two tiers, so that learning one more costs about its
- * own size and not everything known (a server whose every start brings a new secret rebuilt an
- * automaton of all of them at every start):
- * - the settled tier: one automaton of most values, rebuilt only at a fold;
- * - the recent tier: the values added since, in an automaton rebuilt at the first scan after
- *   an addition (once for a burst of them), scanned too.
- * When the recent tier's characters pass about the square root of the settled tier's, the
- * two are folded into one settled tier: a fold costs what everything known costs, once every
- * √N new characters, and a learn rebuilds at most √N characters of the recent tier — the sum
- * the least for two tiers. Each scan stays linear in the text: one pass per tier, and the
- * recent tier's pass is empty-rooted for most characters.
+ * Creates an empty book of secrets (`build` makes an automaton: tests count what it is given),
+ * in three tiers, so that learning one more costs about its own size and not everything
+ * known (a server whose every start brings a new secret rebuilt an automaton of all of them
+ * at every start):
+ * - settled: most values, rebuilt only at a fold of all three;
+ * - middle: the recent tiers merged since, rebuilt when the recent one is merged into it;
+ * - recent: the values added since, rebuilt at the first scan after an addition (once for a
+ *   burst of them).
+ * Of N characters known, the recent tier holds up to 24·√N before it moves into the middle
+ * one, which holds up to N/4 before the fold: a learn rebuilds at most √N characters (much
+ * less when many come before the next scan, as the server's concurrent starts do) and its
+ * shares of a middle rebuild (≤ N/4 every √N characters) and of a fold (N every N/4): for a
+ * 32-character token about 1/70 of everything known at 5,000 known (docs/performance.md,
+ * h-mask2). A scan is one linear pass per tier holding values, three at most.
  * Forgetting a secret takes its values out at the next fold; until then they stay masked
  * (hiding a value still is never the unsafe side).
  */
 export function createKnownSecrets(build: (values: ReadonlySet<string>) => ValueAutomaton = createValueAutomaton): KnownSecrets {
   // In the order they were last added: the first is the one forgotten first.
   const secrets = new Map<string, readonly string[]>();
-  let settled = new Set<string>();
-  let settledChars = 0;
-  let settledAutomaton: ValueAutomaton | null = null;
-  let recent = new Set<string>();
-  let recentChars = 0;
-  let recentAutomaton: ValueAutomaton | null = null;
+  const tier = (): Tier => ({ values: new Set(), chars: 0, automaton: null });
+  let settled = tier();
+  let middle = tier();
+  let recent = tier();
+  const scan = (one: Tier, text: string, meter: ScanMeter | undefined, found: Spans): Spans => {
+    if (one.values.size === 0) return found;
+    one.automaton ??= build(one.values);
+    const spans = one.automaton.spans(text, meter);
+    return spans.length === 0 ? found : found.length === 0 ? spans : unionOf(found, spans);
+  };
 
   const fold = (): void => {
-    const values = new Set<string>();
-    let chars = 0;
+    const next = tier();
     for (const forms of secrets.values()) {
       for (const value of forms) {
-        if (values.has(value)) continue;
-        values.add(value);
-        chars += value.length;
+        if (next.values.has(value)) continue;
+        next.values.add(value);
+        next.chars += value.length;
       }
     }
-    settled = values;
-    settledChars = chars;
-    settledAutomaton = null;
-    recent = new Set();
-    recentChars = 0;
-    recentAutomaton = null;
+    settled = next;
+    middle = tier();
+    recent = tier();
+  };
+
+  const settle = (): void => {
+    if (recent.chars <= Math.max(MIN_RECENT_CHARS, 24 * Math.sqrt(settled.chars + middle.chars))) return;
+    for (const value of recent.values) middle.values.add(value);
+    middle.chars += recent.chars;
+    middle.automaton = null;
+    recent = tier();
+    if (middle.chars > Math.max(MIN_RECENT_CHARS, settled.chars / 4)) fold();
   };
 
   return {
@@ -86,36 +105,34 @@ export function createKnownSecrets(build: (values: ReadonlySet<string>) => Value
       secrets.set(secret, values);
       let added = false;
       for (const value of values) {
-        if (settled.has(value) || recent.has(value)) continue;
-        recent.add(value);
-        recentChars += value.length;
+        if (settled.values.has(value) || middle.values.has(value) || recent.values.has(value)) continue;
+        recent.values.add(value);
+        recent.chars += value.length;
         added = true;
       }
       if (!added) return false;
-      recentAutomaton = null;
-      if (recentChars > Math.max(MIN_RECENT_CHARS, 24 * Math.sqrt(settledChars))) fold();
+      recent.automaton = null;
+      settle();
       return true;
     },
+    // Called for every string masked: no array made but the answer's.
     spans(text, meter) {
-      if (settled.size > 0) settledAutomaton ??= build(settled);
-      if (recent.size > 0) recentAutomaton ??= build(recent);
-      const older = settledAutomaton === null || settled.size === 0 ? NONE : settledAutomaton.spans(text, meter);
-      const newer = recentAutomaton === null || recent.size === 0 ? NONE : recentAutomaton.spans(text, meter);
-      return newer.length === 0 ? older : older.length === 0 ? newer : unionOf(older, newer);
+      return scan(recent, text, meter, scan(middle, text, meter, scan(settled, text, meter, NONE)));
     },
     get size() {
       return secrets.size;
     },
     get values() {
-      return settled.size + recent.size;
+      return settled.values.size + middle.values.size + recent.values.size;
     },
   };
 }
 
-const NONE: ReadonlyArray<readonly [number, number]> = [];
+type Spans = ReadonlyArray<readonly [number, number]>;
+const NONE: Spans = [];
 
 /** The union of two ordered lists of disjoint spans, touching or overlapping ones merged, as one automaton of both tiers would answer. */
-function unionOf(a: ReadonlyArray<readonly [number, number]>, b: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+function unionOf(a: Spans, b: Spans): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let i = 0;
   let j = 0;
