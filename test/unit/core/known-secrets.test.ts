@@ -15,17 +15,37 @@ describe('createKnownSecrets()', () => {
   it('finds the spans one automaton of every value finds, whichever tier holds each value', () => {
     const next = random(7);
     const word = (length: number): string => Array.from({ length }, () => 'abcd'[Math.floor(next() * 4)]).join('');
+    const pick = (values: string[]): string => values[Math.floor(next() * values.length)] as string;
     const book = createKnownSecrets();
     const values: string[] = [];
+    const spanCounts = new Set<number>();
     for (let i = 0; i < 3_000; i += 1) {
-      const value = word(4 + Math.floor(next() * 6));
+      const value = word(20 + Math.floor(next() * 20));
       values.push(value);
       book.add(`secret ${i}`, [value]);
-      if (i % 97 !== 0) continue;
-      // Scanned at every stage: just after a fold, with a recent tier growing, and with both full.
-      const text = word(400);
-      expect(book.spans(text), `after ${i + 1} secrets`).toEqual(createValueAutomaton(values).spans(text));
+      if (i % 37 !== 0) continue;
+      // Known values, whole and cut, overlapping and touching, between random letters: spans of
+      // several tiers meet in one text. Scanned at every stage: just after a fold, with the
+      // middle and recent tiers growing.
+      const text = Array.from({ length: 30 }, () => {
+        const known = pick(values);
+        return next() < 0.5 ? known : next() < 0.5 ? known.slice(0, -3) + word(2) : word(5);
+      }).join('');
+      const spans = book.spans(text);
+      spanCounts.add(spans.length);
+      expect(spans, `after ${i + 1} secrets`).toEqual(createValueAutomaton(values).spans(text));
     }
+    expect(spanCounts.size).toBeGreaterThan(3);
+  });
+
+  it('inspects each character of a text a bounded number of times in every tier', () => {
+    const book = createKnownSecrets();
+    // Values of one letter repeated, the classic worst case of naive matching, in every tier.
+    for (let i = 0; i < 2_000; i += 1) book.add(`s${i}`, [`${'a'.repeat(4 + (i % 60))}${String.fromCharCode(0x100 + i)}`]);
+    const text = 'a'.repeat(1 << 20);
+    const meter = { steps: 0 };
+    book.spans(text, meter);
+    expect(meter.steps / text.length).toBeLessThanOrEqual(3 * 2);
   });
 
   it('builds about the square root of what it knows when it learns one more, not all of it', () => {
