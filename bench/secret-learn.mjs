@@ -23,7 +23,7 @@ const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on
 
 const token = (i) => `tok_${String(i).padStart(8, '0')}_${'k'.repeat(24)}`;
 const event = JSON.stringify({ event_type: 'task_started', task_id: 'only', input: { n: 1, note: 'an ordinary value of an event' } });
-const LEARNS = CALLGRIND ? 200 : 100;
+const LEARNS = CALLGRIND ? 40 : 100;
 for (let round = 1; round <= (CALLGRIND ? 1 : 3); round += 1) {
   for (const known of sizes) {
     for (const [name, { createSecretMasker }] of builds) {

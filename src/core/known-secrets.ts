@@ -5,7 +5,7 @@ import { createValueAutomaton, type ValueAutomaton } from './value-automaton.js'
  * The most secrets one masker knows (a value given to add, whatever number of derived forms
  * it brings); past it the one least recently added is forgotten. Every start of an execution
  * with a per-run token brings one: the cap bounds the memory of a server that runs for months
- * (about 5 kB a 32-character token, its forms and their automaton nodes), and a secret
+ * (about 6 kB a 37-character token, its forms and their automata's typed arrays: 64 MB at the cap), and a secret
  * forgotten is one no execution, request or configuration has given for 10,000 newer ones,
  * whose events were stored masked when it was known.
  */
