@@ -5,12 +5,12 @@ import { createValueAutomaton, type ValueAutomaton } from './value-automaton.js'
  * The most secrets one masker knows (a value given to add, whatever number of derived forms
  * it brings); past it the one least recently added is forgotten. Every start of an execution
  * with a per-run token brings one: the cap bounds the memory of a server that runs for months
- * (about 6 kB a 37-character token, its forms and their automata's typed arrays: 64 MB at the cap), and a secret
- * forgotten is one no execution, request or configuration has given for 10,000 newer ones,
- * whose events were stored masked when it was known.
+ * (about 6 kB a 37-character token, its forms and their automata's typed arrays: 64 MB at
+ * the cap), and a secret forgotten is one no execution, request or configuration has given
+ * for 10,000 newer ones, whose events were stored masked when it was known.
  */
 export const MAX_SECRETS = 10_000;
-/** Below this many characters the recent tier is never folded: rebuilding so few costs less than a second scan. */
+/** A recent or middle tier this small is not moved on: rebuilding so few characters costs less than a fold. */
 const MIN_RECENT_CHARS = 4_096;
 
 /** The values that hide the secrets a masker knows, and where they occur in a text. */
@@ -46,9 +46,9 @@ interface Tier {
  * Of N characters known, the recent tier holds up to 24·√N before it moves into the middle
  * one, which holds up to N/4 before the fold: a learn rebuilds at most √N characters (much
  * less when many come before the next scan, as the server's concurrent starts do) and its
- * shares of a middle rebuild (≤ N/4 every √N characters) and of a fold (N every N/4): for a
- * 32-character token about 1/70 of everything known at 5,000 known (docs/performance.md,
- * h-mask2). A scan is one linear pass per tier holding values, three at most.
+ * shares of a middle rebuild (≤ N/4 every √N characters) and of a fold (N every N/4): 2.7 M
+ * instructions a learn at 1,000 known tokens, where rebuilding everything took 103 M
+ * (docs/performance.md, h-mask2). A scan is one linear pass per tier holding values, three at most.
  * Forgetting a secret takes its values out at the next fold; until then they stay masked
  * (hiding a value still is never the unsafe side).
  */
