@@ -10,6 +10,8 @@
 //   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p node bench/http-post-js.mjs 600 --rounds 1 --warmup 5 --callgrind
 //   (then Ir in the dump / (N × rounds))
 // --latency: also each measured start's time from the listener's call to its answer's end (p50, p90, p99, max).
+// --secret: each execution of a workflow declaring a secret input gets a token of its own
+//   (a per-run credential), so the masker learns a new secret at every start.
 // --loop-delay: also the event loop's delay over the measured rounds (perf_hooks, 1 ms timer):
 //   how long anything else on the loop (a GET, a stream's write) waited behind the starts.
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -30,14 +32,20 @@ const IN_FLIGHT = 50;
 const CALLGRIND = args.includes('--callgrind');
 const LOOP_DELAY = args.includes('--loop-delay');
 const LATENCY = args.includes('--latency');
+const SECRET = args.includes('--secret');
 /** Each measured request's time from the listener's call to its answer's end, ms. */
 const latencies = [];
 let measuring = false;
 const collect = (on) => CALLGRIND && execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
 const { dir, store, engine, h } = await startInProcessServer('ph-post-', () => ({ tokens: 'bench-token' }));
 const listener = h.server.listeners('request')[0];
-const body = Buffer.from(JSON.stringify({ workflow_ref: 'bench.one', input: { n: 1 } }));
-const headers = { host: '127.0.0.1', authorization: 'Bearer bench-token', 'content-type': 'application/json', 'content-length': String(body.length) };
+let started = 0;
+const bodyOf = () =>
+  SECRET
+    ? Buffer.from(JSON.stringify({ workflow_ref: 'bench.secret', input: { token: `tok_${String(started++).padStart(8, '0')}_${'k'.repeat(24)}` } }))
+    : Buffer.from(JSON.stringify({ workflow_ref: 'bench.one', input: { n: 1 } }));
+const headers = { host: '127.0.0.1', authorization: 'Bearer bench-token', 'content-type': 'application/json', 'content-length': String(bodyOf().length) };
+started = 0;
 const rawHeaders = Object.entries(headers).flat();
 let failures = 0;
 function one() {
@@ -51,7 +59,7 @@ function one() {
     req.rawHeaders = rawHeaders;
     // As node's parser does at the message's end.
     req.complete = true;
-    req.push(body);
+    req.push(bodyOf());
     req.push(null);
     const res = new ServerResponse(req);
     res.assignSocket(socket);
@@ -110,7 +118,8 @@ const best = (k) => Math.min(...results.map((x) => x[k]));
 const median = (k) => results.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
 console.log(
   `in-process POST /api/executions, ${N} per round, ${IN_FLIGHT} in flight, ${ROUNDS} rounds (load average ${loadavg()[0].toFixed(1)}): ` +
-    `CPU per request best ${best('cpu').toFixed(1)} µs, median ${median('cpu').toFixed(1)} µs (user ${median('user').toFixed(1)}); wall median ${median('wall').toFixed(1)} µs; ${failures} non-201`,
+    `${SECRET ? 'a new secret input each, ' : ''}CPU per request best ${best('cpu').toFixed(1)} µs, median ${median('cpu').toFixed(1)} µs (user ${median('user').toFixed(1)}); wall median ${median('wall').toFixed(1)} µs; ${failures} non-201` +
+    (SECRET ? `; the masker knows ${engine.secrets.size}` : ''),
 );
 await h.close();
 await store.close();

@@ -21,6 +21,8 @@ export async function startInProcessServer(prefix, serverOptions) {
   mkdirSync(join(packsDir, 'bench', 'workflows'), { recursive: true });
   writeFileSync(join(packsDir, 'bench', 'pack.yaml'), 'ref: bench\nversion: 1.0.0\n');
   writeFileSync(join(packsDir, 'bench', 'workflows', 'one.yaml'), 'version: 1.0.0\ntasks:\n  only:\n    action: core.noop\n');
+  // The same task, started with a secret input (http-post-js.mjs --secret gives each a new one).
+  writeFileSync(join(packsDir, 'bench', 'workflows', 'secret.yaml'), 'version: 1.0.0\ninput:\n  token:\n    type: string\n    secret: true\ntasks:\n  only:\n    action: core.noop\n');
   const store = createSqliteStore({ file: join(dir, 'h.db') });
   const engine = createEngine({ store, actions: createActionRegistry({ packs: () => null }), config: { packs_dir: packsDir } });
   const packs = createPackSyncService({ store, packsDir });

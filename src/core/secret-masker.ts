@@ -11,7 +11,7 @@
  */
 import { MASK, isExpressionOnly, isSecretKey, redactUrls, urlPasswords, type ScanMeter } from './secret-text.js';
 import { base64Cores } from './secret-base64.js';
-import { createValueAutomaton, type ValueAutomaton } from './value-automaton.js';
+import { createKnownSecrets } from './known-secrets.js';
 import { hasOwn } from './has-own.js';
 
 /**
@@ -19,8 +19,7 @@ import { hasOwn } from './has-own.js';
  * ordinary output and tell an onlooker the secret's value anyway.
  */
 export const MIN_SECRET_LENGTH = 4;
-/** The most distinct values one masker holds; the oldest are dropped past it (they are stored masked already). */
-export const MAX_SECRET_VALUES = 10_000;
+export { MAX_SECRETS } from './known-secrets.js';
 // Deeper than any real payload. Past it nothing is copied or shown: returning the
 // value as it is would show whatever secrets it holds further down.
 const MAX_DEPTH = 64;
@@ -47,7 +46,7 @@ export interface SecretMasker {
    * own. For data nobody edits afterwards (the engine's events): no copy of every event.
    */
   maskShared<T>(value: T): T;
-  /** How many values are known. */
+  /** How many secrets are known: values given to add, whatever number of derived forms each brings (MAX_SECRETS at most). */
   readonly size: number;
   /** Grows whenever the known values change, so a copy masked earlier can tell it is stale. */
   readonly generation: number;
@@ -58,52 +57,29 @@ export interface SecretMasker {
  * @example createSecretMasker(['hunter2-s3cr3t']).maskText('pw=hunter2-s3cr3t') // 'pw=**REDACTED**'
  */
 export function createSecretMasker(values: Iterable<string> = []): SecretMasker {
-  const known = new Set<string>();
-  let automaton: ValueAutomaton | null = null;
+  const book = createKnownSecrets();
   let generation = 0;
-
-  // Values given to add whose every form is known: the server adds the caller's token on
-  // every request, and its derived forms cost a URLSearchParams, a base64 encoding at three
-  // alignments and a kilobyte of strings each time. Forgotten whenever a
-  // known value is dropped (one of the forms may have been).
-  const added = new Set<string>();
-  let drops = 0;
-
-  const addOne = (value: string): void => {
-    if (value.length < MIN_SECRET_LENGTH || value === MASK || known.has(value)) return;
-    if (known.size >= MAX_SECRET_VALUES) {
-      const oldest = known.values().next();
-      if (oldest.done !== true) known.delete(oldest.value);
-      added.clear();
-      drops += 1;
-    }
-    known.add(value);
-    generation += 1;
-    // Rebuilt on the next use, once for a whole burst of additions.
-    automaton = null;
-  };
 
   const add = (items: Iterable<string>): void => {
     for (const value of items) {
-      if (typeof value !== 'string' || added.has(value)) continue;
-      const before = drops;
+      // The server adds the caller's token on every request: a known one costs a lookup, not
+      // its derived forms again (a URLSearchParams, base64 at three alignments, a kilobyte of strings).
+      if (typeof value !== 'string' || book.refresh(value)) continue;
       // One policy wherever a secret comes from: the value, and the secret inside it, each with every derived form.
+      const forms: string[] = [];
       for (const secret of secretsIn(value)) {
         if (secret.length < MIN_SECRET_LENGTH) continue;
-        addOne(secret);
-        for (const form of derivedForms(secret)) addOne(form);
+        forms.push(secret, ...derivedForms(secret));
       }
-      // A drop while adding these may have taken one of its own forms, known before.
-      if (drops !== before) continue;
-      if (added.size >= MAX_SECRET_VALUES) added.clear();
-      added.add(value);
+      const kept = forms.filter((form) => form.length >= MIN_SECRET_LENGTH && form !== MASK);
+      // Rebuilt on the next use, once for a whole burst of additions.
+      if (kept.length > 0 && book.add(value, kept)) generation += 1;
     }
   };
 
   const maskKnown = (text: string, meter?: ScanMeter): string => {
-    if (known.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
-    automaton ??= createValueAutomaton(known);
-    const spans = automaton.spans(text, meter);
+    if (book.values === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    const spans = book.spans(text, meter);
     if (spans.length === 0) return text;
     let out = '';
     let copied = 0;
@@ -239,7 +215,7 @@ export function createSecretMasker(values: Iterable<string> = []): SecretMasker 
     maskValue: <T>(value: T): T => maskDeep(value, 0) as T,
     maskShared: <T>(value: T): T => maskShared(value, 0) as T,
     get size() {
-      return known.size;
+      return book.size;
     },
     get generation() {
       return generation;

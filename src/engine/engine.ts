@@ -43,6 +43,9 @@ export function createEngine(options: EngineOptions): Engine {
   const control = createControlApplier(ctx, runnerFactory, waiters.wake);
   const checkpoints = createExecutionCheckpoints(ctx, workflows, runnerFactory, launcher);
   const { runners, limited, config } = ctx;
+  // The records the API answers are masked as the store holds them (as the queries are:
+  // execution-queries.ts); the runners' own hooks above take the real ones.
+  const masked = async <T>(pending: Promise<T>): Promise<T> => ctx.secrets.maskShared(await pending);
 
   return {
     bus: ctx.bus,
@@ -65,24 +68,24 @@ export function createEngine(options: EngineOptions): Engine {
       ctx.waiting.length = 0;
     },
     startExecution: (opts) =>
-      launcher.launch(opts, {
+      masked(launcher.launch(opts, {
         ...(opts.id !== undefined ? { id: opts.id } : {}),
         startData: {
           ...(opts.trigger ? { trigger: opts.trigger } : {}),
           ...(opts.request_fingerprint !== undefined ? { request_fingerprint: opts.request_fingerprint } : {}),
         },
-      }),
+      })),
     ...createExecutionQueries(ctx, runnerFactory),
-    pause: (id, cascade) => control(id, 'pause', undefined, cascade?.by_parent),
-    resume: (id, cascade) => control(id, 'resume', undefined, cascade?.by_parent),
-    cancel: (id) => control(id, 'cancel'),
-    terminate: (id) => control(id, 'terminate'),
-    retry: (id) => control(id, 'retry_execution'),
-    rerunFrom: (id, taskId) => control(id, 'rerun', taskId),
-    skipTask: (id, taskId) => control(id, 'skip', taskId),
+    pause: (id, cascade) => masked(control(id, 'pause', undefined, cascade?.by_parent)),
+    resume: (id, cascade) => masked(control(id, 'resume', undefined, cascade?.by_parent)),
+    cancel: (id) => masked(control(id, 'cancel')),
+    terminate: (id) => masked(control(id, 'terminate')),
+    retry: (id) => masked(control(id, 'retry_execution')),
+    rerunFrom: (id, taskId) => masked(control(id, 'rerun', taskId)),
+    skipTask: (id, taskId) => masked(control(id, 'skip', taskId)),
     ...checkpoints,
     ...createExecutionWaits(ctx, runnerFactory),
-    waitForCompletion: waiters.waitForCompletion,
+    waitForCompletion: (id) => masked(waiters.waitForCompletion(id)),
     adopt: recovery.adopt,
     relinquish: recovery.relinquish,
     forget: (ids) => runnerFactory.forget(ids),

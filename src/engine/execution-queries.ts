@@ -10,11 +10,16 @@ export type ExecutionQueries = Pick<
   'getExecution' | 'changeMark' | 'changeMarkNow' | 'getStatus' | 'getDetail' | 'getSummary' | 'getMetrics' | 'readEvents' | 'readLogs' | 'lastLogSeq' | 'followLogs' | 'saveState' | 'loadState'
 >;
 
-/** Creates the engine's queries of executions and their custom state. */
+/**
+ * Creates the engine's queries of executions and their custom state. What they answer is
+ * masked as the store holds it, whoever asks: a driven execution's state in memory holds the
+ * real values its tasks are given (a secret input, an output quoting it), and an in-process
+ * caller (the CLI, a library user, the server's own use cases) is shown no more than the API is.
+ */
 export function createExecutionQueries(ctx: EngineContext, runnerFactory: RunnerFactory): ExecutionQueries {
-  const { store, clock, runners } = ctx;
+  const { store, clock, runners, secrets } = ctx;
   return {
-    getExecution: (id) => getExecutionRecord(ctx, id),
+    getExecution: async (id) => secrets.maskShared(await getExecutionRecord(ctx, id)),
     async changeMark(id) {
       // A driven execution's state in memory runs ahead of its rows.
       if (runners.has(id) || store.executions.changeMark === undefined) return null;
@@ -29,15 +34,15 @@ export function createExecutionQueries(ctx: EngineContext, runnerFactory: Runner
     },
     async getStatus(id) {
       const { plan, state, record } = await runnerFactory.read(id);
-      return statusReport(plan, state, record);
+      return secrets.maskShared(statusReport(plan, state, record));
     },
     async getDetail(id) {
       const { plan, state, record } = await runnerFactory.read(id);
-      return { record, status: statusReport(plan, state, record) };
+      return { record: secrets.maskShared(record), status: secrets.maskShared(statusReport(plan, state, record)) };
     },
     async getSummary(id) {
       const { plan, state, record } = await runnerFactory.read(id);
-      return summaryOf(plan, state, record, clock.now());
+      return secrets.maskShared(summaryOf(plan, state, record, clock.now()));
     },
     async getMetrics(id) {
       const { plan, state } = await runnerFactory.read(id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SECRET_VALUES, createSecretMasker } from '../../../src/core/secret-masker.js';
+import { MAX_SECRETS, createSecretMasker } from '../../../src/core/secret-masker.js';
 import { MASK, redactUrls, type ScanMeter } from '../../../src/core/secret-text.js';
 
 const MIB = 1024 * 1024;
@@ -68,31 +68,43 @@ describe('createSecretMasker()', () => {
     expect(forms.map((form) => masker.maskText(form))).toEqual(forms);
   });
 
-  it('learns a value added again after it and its forms were dropped for newer ones', () => {
-    // The server adds the caller's token on every request; the second add of a value is
-    // skipped while nothing was dropped, and must not be once the value has been.
+  it('counts secrets toward its cap, not their derived forms, and forgets the least recently added past it', () => {
     const masker = createSecretMasker();
-    masker.add(['p "w" d/é+ 1']);
-    masker.add(['p "w" d/é+ 1']);
-    expect(masker.maskText('{"v":"p \\"w\\" d/é+ 1"}')).toBe(`{"v":"${MASK}"}`);
-    // Four known forms each at least (raw, JSON, percent, form; base64 and XML besides): a quarter as many values fill it.
-    masker.add(Array.from({ length: MAX_SECRET_VALUES / 4 }, (_, i) => `x "${i}" y`));
-    expect(masker.maskText('p "w" d/é+ 1')).toBe('p "w" d/é+ 1');
-    masker.add(['p "w" d/é+ 1']);
-    expect(masker.maskText('p "w" d/é+ 1')).toBe(MASK);
-    expect(masker.maskText('{"v":"p \\"w\\" d/é+ 1"}')).toBe(`{"v":"${MASK}"}`);
-    expect(masker.maskText('v=p+%22w%22+d%2F%C3%A9%2B+1')).toBe(`v=${MASK}`);
+    masker.add(['p "w" d/é+ 1 first']);
+    masker.add(['kept "q" w/é+ 2']);
+    // Four forms each at least (raw, JSON, percent, form; base64 and XML besides): all of them still fit.
+    masker.add(Array.from({ length: MAX_SECRETS - 2 }, (_, i) => `x "${i}" y`));
+    expect(masker.size).toBe(MAX_SECRETS);
+    expect(masker.maskText('p "w" d/é+ 1 first')).toBe(MASK);
+    // Added again, as the server adds a caller's token on every request: the last to be forgotten.
+    masker.add(['kept "q" w/é+ 2']);
+    masker.add(Array.from({ length: 2_000 }, (_, i) => `z "${i}" y`));
+    expect(masker.size).toBe(MAX_SECRETS);
+    expect(masker.maskText('p "w" d/é+ 1 first')).toBe('p "w" d/é+ 1 first');
+    // Forgotten secrets' values leave at the next fold of the automata: these, long before the last.
+    expect(masker.maskText('x "0" y and x "1000" y')).toBe('x "0" y and x "1000" y');
+    expect(masker.maskText('{"v":"kept \\"q\\" w/é+ 2"} x "2000" y')).toBe(`{"v":"${MASK}"} ${MASK}`);
+    expect(masker.maskText('v=kept+%22q%22+w%2F%C3%A9%2B+2')).toBe(`v=${MASK}`);
   });
 
-  it('learns a value again when adding its own forms dropped it', () => {
-    const masker = createSecretMasker();
-    // The token is known (as a credential's), its own encoded forms are not.
+  it('learns a forgotten secret again, every form of it', () => {
+    const masker = createSecretMasker(['Bearer p "w" d']);
+    masker.add(Array.from({ length: MAX_SECRETS + 2_000 }, (_, i) => `other-value-${i}`));
+    expect(masker.maskText('echo p "w" d')).toBe('echo p "w" d');
     masker.add(['Bearer p "w" d']);
-    masker.add(Array.from({ length: MAX_SECRET_VALUES - masker.size }, (_, i) => `other-value-${i}`));
-    // Full, the credential and the token oldest: the token's new forms drop both.
-    masker.add(['p "w" d']);
-    masker.add(['p "w" d']);
-    expect(masker.maskText('echo p "w" d')).toBe(`echo ${MASK}`);
+    expect(masker.maskText('echo p "w" d, p%20%22w%22%20d')).toBe(`echo ${MASK}, ${MASK}`);
+  });
+
+  it('masks a secret learned after its automaton was built, and one learned in the same batch as the text', () => {
+    const masker = createSecretMasker(Array.from({ length: 500 }, (_, i) => `settled-secret-${i}`));
+    expect(masker.maskText('settled-secret-7')).toBe(MASK);
+    // A span of the settled tier and one of the recent tier, overlapping: one mask, as one automaton gives.
+    masker.add(['secret-7 and-more']);
+    expect(masker.maskText('x settled-secret-7 and-more y')).toBe(`x ${MASK} y`);
+    const event = { note: 'token tk-late-0123456789', headers: { authorization: 'Bearer tk-late-0123456789' } };
+    masker.learn(event);
+    expect(masker.maskShared(event)).toEqual({ note: `token ${MASK}`, headers: { authorization: MASK } });
+    expect(masker.maskText(btoa('user:tk-late-0123456789'))).toContain(MASK);
   });
 
   it('takes a value holding a lone surrogate, which has no percent-encoding', () => {
