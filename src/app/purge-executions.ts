@@ -4,7 +4,7 @@
  * with a turn of the event loop between batches so commits and requests run in between.
  */
 import type { FinishedStatus } from '../core/model.js';
-import type { PurgedExecutionView } from '../core/wire.js';
+import type { PurgeExecutionsResult } from '../core/wire.js';
 import type { PurgeCursor, Store } from '../store/store.js';
 
 /**
@@ -30,15 +30,8 @@ export interface PurgeRunOptions {
   on_deleted?: (ids: readonly string[]) => void;
 }
 
-export interface PurgeRunTotals {
-  executions: number;
-  sub_workflows: number;
-  events: number;
-  kept_unfinished: number;
-  items: PurgedExecutionView[];
-  truncated: boolean;
-  batches: number;
-}
+/** A purge run's totals: the wire result's counts and items, and the batches it took. */
+export type PurgeRunTotals = Omit<PurgeExecutionsResult, 'dry_run' | 'finished_before'> & { batches: number };
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -11,6 +11,7 @@
  * operator's cancel and skip were recorded as `error_occurred` with `data.kind` naming which;
  * readers accept that form (see LegacyErrorOccurredData) and the engine no longer writes it.
  */
+import type { ExecutionStatus } from './model.js';
 import type { TaskError } from './task-errors.js';
 import type { WaitSpec } from './wait-wire.js';
 
@@ -305,3 +306,13 @@ export function attemptOfEvent(event: ExecutionEvent): number | undefined {
       return undefined;
   }
 }
+
+/** The status each workflow-level event leaves an execution in (the folds of the CLI's watch, the server's task views and the console). */
+export const WORKFLOW_STATUS_AFTER: Readonly<Partial<Record<string, ExecutionStatus>>> = {
+  workflow_started: 'running',
+  workflow_resumed: 'running',
+  workflow_paused: 'paused',
+  workflow_completed: 'completed',
+  workflow_failed: 'failed',
+  workflow_canceled: 'canceled',
+};

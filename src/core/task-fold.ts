@@ -9,7 +9,7 @@
  * console starts from the server's views (each page at its own position) and folds only
  * what comes after, so no event is missed or applied twice.
  */
-import { errorOfEvent, itemIndexOf, operatorRequestOf } from './events.js';
+import { errorOfEvent, itemIndexOf, operatorRequestOf, WORKFLOW_STATUS_AFTER } from './events.js';
 import type { ExecutionEvent, ExecutionStatus, TaskError, TaskStatus } from './model.js';
 import type { TaskProgressView } from './wire.js';
 
@@ -100,14 +100,6 @@ function closeAttempt(task: TaskView, at: string, outcome: AttemptView['outcome'
   }
 }
 
-const WORKFLOW_STATUS: Partial<Record<ExecutionEvent['event_type'], ExecutionStatus>> = {
-  workflow_started: 'running',
-  workflow_resumed: 'running',
-  workflow_paused: 'paused',
-  workflow_completed: 'completed',
-  workflow_failed: 'failed',
-  workflow_canceled: 'canceled',
-};
 
 function startedByOf(event: ExecutionEvent): StartedBy | null {
   if (event.event_type !== 'workflow_started') return null;
@@ -126,7 +118,7 @@ export function foldEvents(fold: ExecutionFold, events: readonly ExecutionEvent[
   for (const event of events) {
     if (event.seq <= fold.last_seq) continue;
     fold.last_seq = event.seq;
-    const next = WORKFLOW_STATUS[event.event_type];
+    const next = WORKFLOW_STATUS_AFTER[event.event_type];
     if (next !== undefined) fold.status = next;
     if (event.event_type === 'workflow_started') {
       fold.started_by = startedByOf(event);

@@ -3,7 +3,7 @@
  * execution's events, rendered as one progress bar per task (redrawn in place on a
  * terminal) or described one line per event (logs, CI). Pure: no I/O, no clock.
  */
-import { attemptOfEvent, errorOfEvent, itemIndexOf } from '../../core/events.js';
+import { attemptOfEvent, errorOfEvent, itemIndexOf, WORKFLOW_STATUS_AFTER } from '../../core/events.js';
 import type { TaskError } from '../../core/task-errors.js';
 import type { ExecutionEvent, ExecutionStatus, TaskStatus } from '../../core/model.js';
 import type { ExecutionDetail, TaskStatusView } from '../../core/wire.js';
@@ -57,20 +57,12 @@ function fromView(id: string, view: TaskStatusView): TaskProgress {
   };
 }
 
-const WORKFLOW_STATUS: Partial<Record<string, ExecutionStatus>> = {
-  workflow_started: 'running',
-  workflow_resumed: 'running',
-  workflow_paused: 'paused',
-  workflow_completed: 'completed',
-  workflow_failed: 'failed',
-  workflow_canceled: 'canceled',
-};
 
 /** Folds one event into the model (events at or below `last_seq` are ignored). */
 export function applyEvent(model: WatchModel, event: ExecutionEvent): void {
   if (event.seq <= model.last_seq) return;
   model.last_seq = event.seq;
-  const workflowStatus = WORKFLOW_STATUS[event.event_type];
+  const workflowStatus = WORKFLOW_STATUS_AFTER[event.event_type];
   if (workflowStatus) model.status = workflowStatus;
   if (event.task_id === undefined) return;
   const task = taskOf(model, event.task_id);
